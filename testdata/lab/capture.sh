@@ -250,10 +250,10 @@ setup_goroot() { # VER -> echo GOROOT
 # ports: free TCP ports below the ephemeral range
 LISTENING=$(ss -Htln | awk '{n = split($4, a, ":"); print a[n]}' | sort -u)
 NEXT_PORT=$((20000 + (RANDOM % 120) * 100))
-next_port() {
+next_port() { # sets NEXT_PORT (no subshell, or the counter would not advance)
   while :; do
     NEXT_PORT=$((NEXT_PORT + 1))
-    grep -qx "$NEXT_PORT" <<<"$LISTENING" || { echo "$NEXT_PORT"; return; }
+    grep -qx "$NEXT_PORT" <<<"$LISTENING" || return 0
   done
 }
 
@@ -334,7 +334,8 @@ for V in "${VERSIONS_A[@]}"; do
   log "== $GOVER: starting services"
   PID=(); PORT=()
   for s in "${SVCS[@]}"; do
-    PORT[$s]=$(next_port)
+    next_port
+    PORT[$s]=$NEXT_PORT
     (cd "/go/src/$s" && exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/go \
        "/go/bin/$s" -addr "127.0.0.1:${PORT[$s]}") </dev/null >"$TMPD/$s.stdout" 2>"$TMPD/$s.stderr" &
     PID[$s]=$!
