@@ -1,0 +1,60 @@
+# The two commands of the README, and the builds behind them. CMake does the
+# building; this file only names the variants and the order.
+#   make demo   install what is missing, build, diagnose the bundled incident
+#   make test   install what is missing, build, run the whole suite:
+#               fuzzers (clang, short runs), the dev build, then everything
+#               again under ASan+UBSan (ctest's summary comes last)
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 20
+CMAKE_BUILD = cmake --build $(1) -j $(JOBS)
+
+.PHONY: all demo test build release deps deps-test test-dev test-asan test-fuzz \
+        update-golden bench clean
+
+all: build
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+build: deps
+	cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=Debug
+	$(call CMAKE_BUILD,build/dev)
+
+release: deps
+	@cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DGMX_TESTS=OFF >/dev/null
+	@$(call CMAKE_BUILD,build/release) >/dev/null
+
+demo: release
+	@scripts/demo.sh build/release/gomemdx
+
+test: deps-test
+	$(MAKE) --no-print-directory test-fuzz test-dev test-asan
+
+test-dev:
+	cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=Debug
+	$(call CMAKE_BUILD,build/dev)
+	cd build/dev && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DGMX_SANITIZE=ON
+	$(call CMAKE_BUILD,build/asan)
+	cd build/asan && ctest --output-on-failure -j $(JOBS)
+
+test-fuzz:
+	CC=clang-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DGMX_FUZZ=ON \
+	  -DGMX_FUZZ_SECONDS=$(FUZZ_SECONDS)
+	$(call CMAKE_BUILD,build/fuzz)
+	cd build/fuzz && ctest --output-on-failure -L fuzz-run -j $(JOBS)
+
+# After an intended change of output: rewrite the end-to-end golden files.
+update-golden: build
+	cd build/dev && GMX_UPDATE_GOLDEN=1 ctest -L e2e
+
+bench: deps
+	bench/run.sh
+
+clean:
+	rm -rf build

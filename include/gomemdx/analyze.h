@@ -1,0 +1,31 @@
+/* Analyses: from models to findings. They never see file formats. */
+#ifndef GOMEMDX_ANALYZE_H
+#define GOMEMDX_ANALYZE_H
+
+#include <stdbool.h>
+
+#include "gomemdx/findings.h"
+#include "gomemdx/gbuckets.h"
+#include "gomemdx/goroutine.h"
+
+/* One goroutine snapshot of a process: its buckets and what surrounded the
+ * dump (a panic, a fatal error). */
+typedef struct gmx_gsnapshot {
+    const char *name;
+    gmx_gbuckets *buckets;
+    gmx_dump_info info;
+    struct gmx_input *input;  /* what info's views point into, when owned */
+} gmx_gsnapshot;
+
+typedef struct gmx_goroutine_options {
+    bool include_healthy;   /* also report healthy and unremarkable buckets */
+} gmx_goroutine_options;
+
+/* Classifies and ranks the goroutine buckets of snaps[n-1]; earlier
+ * snapshots (oldest first) give growth, and buckets that were large before
+ * and have drained are reported as surges, not leaks. opts may be NULL. */
+gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
+                                const gmx_goroutine_options *opts, gmx_findings *out,
+                                gmx_error *err);
+
+#endif

@@ -1,0 +1,131 @@
+/* Findings: what every analysis produces and every renderer reads. The JSON
+ * contract of docs (schema "gomemdx/1") is this structure written out. */
+#ifndef GOMEMDX_FINDINGS_H
+#define GOMEMDX_FINDINGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/gbuckets.h"
+#include "gomemdx/str.h"
+
+typedef enum gmx_severity {
+    GMX_SEV_INFO = 0,
+    GMX_SEV_WARNING,
+    GMX_SEV_CRITICAL
+} gmx_severity;
+
+/* The stable category ids of design.md. GMX_CAT_NONE is for healthy or
+ * unremarkable buckets shown with --all. */
+typedef enum gmx_category {
+    GMX_CAT_NONE = 0,
+    GMX_CAT_CHAN_SEND_BLOCKED,
+    GMX_CAT_CHAN_RECV_BLOCKED,
+    GMX_CAT_NIL_CHAN,
+    GMX_CAT_SELECT_BLOCKED,
+    GMX_CAT_MUTEX_HELD,
+    GMX_CAT_WAITGROUP_MISMATCH,
+    GMX_CAT_COND_WAIT,
+    GMX_CAT_IO_NO_TIMEOUT,
+    GMX_CAT_GOROUTINE_SURGE,
+    GMX_CAT_DEADLOCK,
+    GMX_CAT_HEAP_GROWTH,
+    GMX_CAT_MAP_GROWTH,
+    GMX_CAT_SLICE_RETENTION,
+    GMX_CAT_TIMER_LEAK,
+    GMX_CAT_GOROUTINE_STACKS,
+    GMX_CAT_ALLOC_SPIKE,
+    GMX_CAT_ESCAPE,
+    GMX_CAT_COUNT
+} gmx_category;
+
+/* "chan-send-blocked", ...; "none" for GMX_CAT_NONE. Static storage. */
+const char *gmx_category_id(gmx_category c);
+/* The runbook's advice for a category, in English. Static storage. */
+const char *gmx_category_advice(gmx_category c);
+const char *gmx_severity_name(gmx_severity s);
+
+typedef struct gmx_site {
+    gmx_str function;
+    gmx_str file;
+    uint32_t line;
+} gmx_site;
+
+typedef struct gmx_evidence {
+    const char *key;          /* static: "count", "wait_median_minutes", ... */
+    bool is_text;
+    double number;
+    gmx_str text;
+} gmx_evidence;
+
+#define GMX_MAX_EVIDENCE 12
+
+typedef struct gmx_finding {
+    uint32_t rank;            /* 1 = most suspicious */
+    gmx_category category;
+    gmx_severity severity;
+    double score;
+    gmx_str title;
+    bool has_site;
+    gmx_site site;            /* the user-code frame to fix */
+    bool site_is_mechanism;   /* only standard-library frames: site names the mechanism */
+    bool has_created_by;
+    gmx_site created_by;
+    bool has_goroutines;
+    uint64_t goroutines;
+    bool has_bytes;
+    uint64_t bytes;
+    gmx_evidence evidence[GMX_MAX_EVIDENCE];
+    uint32_t nevidence;
+    const char *advice;       /* static catalogue text; NULL for healthy buckets */
+    const char *healthy;      /* non-NULL: the healthy pattern recognised */
+    const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
+    /* Over time (several snapshots): the bucket's count in each, oldest first. */
+    const uint64_t *series;
+    uint32_t nseries;
+} gmx_finding;
+
+typedef struct gmx_input_note {
+    gmx_str name;
+    const char *kind;         /* "goroutine dump", ... */
+    uint64_t goroutines;
+    bool partial;
+    gmx_str detail;           /* e.g. the panic message */
+} gmx_input_note;
+
+typedef struct gmx_findings gmx_findings;
+
+gmx_findings *gmx_findings_new(void);
+void gmx_findings_free(gmx_findings *f);
+
+size_t gmx_findings_count(const gmx_findings *f);
+const gmx_finding *gmx_findings_at(const gmx_findings *f, size_t i);
+size_t gmx_findings_input_count(const gmx_findings *f);
+const gmx_input_note *gmx_findings_input_at(const gmx_findings *f, size_t i);
+/* Buckets or sites the analysis looked at and left out (healthy or
+ * unremarkable ones, unless asked to include them). */
+size_t gmx_findings_omitted(const gmx_findings *f);
+void gmx_findings_set_omitted(gmx_findings *f, size_t n);
+/* A one-paragraph summary ("goroutines rose from ... to ..."), may be empty. */
+gmx_str gmx_findings_summary(const gmx_findings *f);
+
+/* Building (analyses only). Strings passed in are copied into the set. */
+gmx_finding *gmx_findings_add(gmx_findings *f);
+gmx_str gmx_findings_strdup(gmx_findings *f, gmx_str s);
+gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n);
+gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note);
+void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
+void gmx_finding_add_number(gmx_finding *fd, const char *key, double v);
+void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v);
+/* Orders by severity, then score, then site, and numbers ranks from 1. */
+void gmx_findings_rank(gmx_findings *f);
+/* Sticky: an allocation while building failed. */
+bool gmx_findings_failed(const gmx_findings *f);
+
+#endif

@@ -1,0 +1,86 @@
+/* Goroutine dumps: the full text form printed by runtime.Stack(all),
+ * /debug/pprof/goroutine?debug=2, SIGQUIT, panics and fatal errors.
+ *
+ * The parser streams through the input and hands each goroutine to a
+ * callback; it keeps nothing itself. Everything it hands out is a view into
+ * the input and is valid only during the callback. */
+#ifndef GOMEMDX_GOROUTINE_H
+#define GOMEMDX_GOROUTINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/str.h"
+
+/* One stack frame: function (without the argument list), file and line.
+ * An inlined frame has no "+0x" pc offset in the dump. */
+typedef struct gmx_frame {
+    gmx_str func;
+    gmx_str file;
+    uint32_t line;
+} gmx_frame;
+
+enum gmx_goroutine_flags {
+    GMX_G_LEAKED = 1 << 0,     /* " (leaked)": the GC proved it can never wake (1.26+) */
+    GMX_G_SCAN = 1 << 1,       /* " (scan)": the GC was scanning its stack */
+    GMX_G_DURABLE = 1 << 2,    /* " (durable)" / "(synctest)": durably blocked in a bubble */
+    GMX_G_LOCKED = 1 << 3,     /* ", locked to thread" */
+    GMX_G_NO_STACK = 1 << 4,   /* "goroutine running on other thread; stack unavailable" */
+    GMX_G_ELIDED = 1 << 5,     /* frames were elided by the runtime */
+    GMX_G_TRUNCATED = 1 << 6,  /* more frames than GMX_MAX_FRAMES; the rest were dropped */
+    GMX_G_CUT = 1 << 7         /* the input ended inside this goroutine */
+};
+
+/* Frames kept per goroutine; deeper stacks keep the innermost ones. */
+#define GMX_MAX_FRAMES 256
+
+typedef struct gmx_goroutine {
+    uint64_t id;
+    gmx_str status;          /* wait reason or status, qualifiers removed: "chan receive" */
+    uint32_t wait_minutes;   /* ", N minutes"; 0 when absent */
+    uint32_t flags;          /* gmx_goroutine_flags */
+    uint64_t bubble;         /* synctest group/bubble id, 0 when none */
+    gmx_str labels;          /* raw label text ("{k: v}" 1.27, "{"k": "v"}" 1.26), may be empty */
+    const gmx_frame *frames; /* innermost first */
+    uint32_t nframes;
+    bool has_creator;
+    gmx_frame creator;       /* "created by" function and the line of the go statement */
+    uint64_t creator_id;     /* "in goroutine N"; 0 when not printed (<=1.20) */
+    uint64_t line;           /* line number of the header in the input */
+} gmx_goroutine;
+
+/* What kind of text surrounded the goroutines. */
+typedef enum gmx_dump_kind {
+    GMX_DUMP_PLAIN = 0,      /* runtime.Stack / debug=2: goroutines only */
+    GMX_DUMP_PANIC,          /* "panic: ..." */
+    GMX_DUMP_FATAL,          /* "fatal error: ..." (deadlock, out of memory, ...) */
+    GMX_DUMP_SIGNAL          /* "SIGQUIT: quit" and other fatal signals */
+} gmx_dump_kind;
+
+typedef struct gmx_dump_info {
+    gmx_dump_kind kind;
+    gmx_str message;         /* first prelude line after "panic: " / "fatal error: " / signal name */
+    uint64_t goroutines;     /* goroutine headers seen */
+    uint64_t lines;          /* lines read */
+    uint64_t skipped_lines;  /* lines that were not part of the dump (log lines, registers) */
+    bool partial;            /* the input ended inside a goroutine */
+    size_t prefix_len;       /* per-line prefix stripped (timestamps, syslog tags), 0 if none */
+} gmx_dump_info;
+
+/* Return nonzero to stop the parse; that value is then returned as the
+ * parse's result (use a gmx_code). */
+typedef int (*gmx_goroutine_fn)(void *ctx, const gmx_goroutine *g);
+
+/* Parses a full goroutine dump held in (data, len). Calls fn for each
+ * goroutine in input order. name is used in error messages only.
+ * Returns GMX_EFORMAT when no goroutine header is found at all. */
+gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len,
+                                  gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
+                                  gmx_error *err);
+
+/* True when data looks like it holds a full goroutine dump (a
+ * "goroutine N [...]:" header among its first lines). Cheap; for sniffing. */
+bool gmx_goroutine_dump_sniff(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,22 @@
+/* Ingest: from a path to a model, through load, sniff and parse. This is
+ * the glue the CLI calls; each stage is also callable on its own. */
+#ifndef GOMEMDX_INGEST_H
+#define GOMEMDX_INGEST_H
+
+#include "gomemdx/analyze.h"
+#include "gomemdx/error.h"
+#include "gomemdx/input.h"
+
+typedef struct gmx_ingest_options {
+    unsigned threads;          /* parser threads for large dumps; 0 = online CPUs (max 8) */
+    gmx_gbuckets_limits limits;
+} gmx_ingest_options;
+
+/* Reads a full goroutine dump at path into snap (its name, buckets and
+ * dump info). snap owns what it holds: release with gmx_gsnapshot_release.
+ * opts may be NULL. */
+gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
+                               gmx_gsnapshot *snap, gmx_error *err);
+void gmx_gsnapshot_release(gmx_gsnapshot *snap);
+
+#endif

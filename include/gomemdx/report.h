@@ -1,0 +1,26 @@
+/* Renderers: findings to text for people and JSON for programs. They only
+ * read findings; output is deterministic (no clock, no locale). */
+#ifndef GOMEMDX_REPORT_H
+#define GOMEMDX_REPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/findings.h"
+
+typedef struct gmx_render_options {
+    bool color;          /* ANSI colours (text only) */
+    bool show_healthy;   /* include healthy and info findings (--all) */
+    unsigned max_frames; /* frames of each stack shown in text; 0 = 12 */
+} gmx_render_options;
+
+/* Each renders f into a new NUL-terminated string *out (free with
+ * gmx_render_free) of length *len. */
+gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, char **out,
+                         size_t *len, gmx_error *err);
+gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, char **out,
+                         size_t *len, gmx_error *err);
+void gmx_render_free(char *s);
+
+#endif

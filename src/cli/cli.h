@@ -1,0 +1,92 @@
+/* The CLI's shared pieces: the command table, one option table per command
+ * (driving both parsing and help), and the exit-code mapping. */
+#ifndef GMX_CLI_H
+#define GMX_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "gomemdx/error.h"
+
+/* The exit-code table (README.md "Exit status"). */
+enum {
+    EXIT_OK = 0,        /* done; for `check`: nothing grew */
+    EXIT_FINDINGS = 1,  /* `check`: goroutine buckets appeared or grew */
+    EXIT_USAGE = 2,     /* bad command line, or input that is unreadable, corrupt or unsupported */
+    EXIT_INTERNAL = 3   /* out of memory or a bug */
+};
+
+typedef enum opt_kind {
+    OPT_FLAG,      /* --name */
+    OPT_STRING,    /* --name VALUE */
+    OPT_LIST,      /* --name VALUE, repeatable */
+    OPT_UINT       /* --name N */
+} opt_kind;
+
+typedef struct cli_option {
+    const char *name;     /* long name without "--" */
+    char short_name;      /* 0 for none */
+    opt_kind kind;
+    const char *arg;      /* placeholder shown in help, e.g. "FILE" */
+    const char *help;
+} cli_option;
+
+/* Values parsed for one command: one slot per option, in table order. */
+typedef struct opt_value {
+    bool set;
+    const char *str;       /* OPT_STRING */
+    unsigned long long num;/* OPT_UINT */
+    const char **list;     /* OPT_LIST, NULL-terminated */
+    size_t nlist;
+} opt_value;
+
+typedef struct cli_args {
+    opt_value *values;     /* parallel to the command's option table */
+    size_t nvalues;
+    char **pos;            /* positional arguments */
+    int npos;
+} cli_args;
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;   /* one line for `gomemdx help` */
+    const char *usage;     /* "FILE... [--json]" */
+    const char *description; /* paragraphs for `gomemdx help CMD` */
+    const cli_option *options; /* terminated by { NULL }; NULL for none */
+    int min_pos, max_pos;  /* positional argument count; max -1 = unbounded */
+    int (*run)(const struct cli_command *cmd, const cli_args *args);
+} cli_command;
+
+const cli_command *cli_find_command(const char *name);
+const cli_command *const *cli_commands(void);
+
+/* Parses argv (after the command name). On a usage error prints one line to
+ * stderr and returns false. args must be released with cli_args_release. */
+bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
+void cli_args_release(cli_args *args);
+/* The value slot of option `name` (which must exist in the table). */
+const opt_value *cli_opt(const cli_command *cmd, const cli_args *args, const char *name);
+
+void cli_print_help(FILE *out, const cli_command *cmd);
+void cli_print_overview(FILE *out);
+/* "gomemdx: CMD: message" to stderr; returns EXIT_USAGE. */
+int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+/* Prints the library error ("gomemdx: FILE:LINE: message") and maps its
+ * code to an exit status. */
+int cli_report_error(const gmx_error *err);
+/* Colour is used when stdout is a terminal, NO_COLOR is unset and
+ * TERM is not "dumb"; --color=always/never override. */
+bool cli_use_color(void);
+void cli_set_color(int mode); /* -1 never, 0 auto, 1 always */
+
+/* The commands. */
+extern const cli_command cmd_help;
+extern const cli_command cmd_version;
+extern const cli_command cmd_goroutines;
+
+#endif

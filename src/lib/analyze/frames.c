@@ -1,0 +1,45 @@
+#include "analyze/frames.h"
+#include "util/str.h"
+
+#include <stdint.h>
+
+gmx_str gmx_func_package(gmx_str func)
+{
+    /* The package path ends at the first '.' after the last '/'. */
+    size_t slash = gmx_str_rfind_char(func, '/');
+    size_t from = slash == SIZE_MAX ? 0 : slash + 1;
+    const char *dot = memchr(func.p + from, '.', func.n - from);
+    return dot ? gmx_str_sub(func, 0, (size_t)(dot - func.p)) : func;
+}
+
+bool gmx_goroot_learn(gmx_goroot *root, const gmx_frame *f)
+{
+    if (root->len || !gmx_str_starts(f->func, "runtime."))
+        return false;
+    size_t at = gmx_str_find(f->file, "/src/runtime/");
+    if (at == SIZE_MAX || at + 5 >= sizeof(root->prefix))
+        return false;
+    memcpy(root->prefix, f->file.p, at + 5);
+    root->len = at + 5;
+    root->prefix[root->len] = '\0';
+    return true;
+}
+
+bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
+{
+    gmx_str pkg = gmx_func_package(f->func);
+    if (gmx_str_eq_cstr(pkg, "main"))
+        return false;
+    if (root->len && f->file.n) {
+        if (f->file.n >= root->len && memcmp(f->file.p, root->prefix, root->len) == 0)
+            return true;
+        /* Seen a GOROOT, and this file is elsewhere: user or module code. */
+        if (f->file.p[0] == '/')
+            return false;
+    }
+    /* No GOROOT to go by: standard library import paths have no dot in
+     * their first element ("net/http"), module paths do ("github.com/x"). */
+    size_t slash = gmx_str_find(pkg, "/");
+    gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
+    return memchr(first.p, '.', first.n) == NULL && pkg.n > 0;
+}

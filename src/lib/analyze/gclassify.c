@@ -1,0 +1,165 @@
+#include "analyze/gclassify.h"
+#include "util/str.h"
+
+#include <stdint.h>
+
+static bool has_func(const gmx_gbucket *b, const char *name)
+{
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (gmx_str_eq_cstr(b->frames[i].func, name))
+            return true;
+    return false;
+}
+
+static bool has_func_suffix(const gmx_gbucket *b, const char *suffix)
+{
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (gmx_str_ends(b->frames[i].func, suffix))
+            return true;
+    return false;
+}
+
+static bool all_std(const gmx_gbucket *b, const gmx_goroot *root)
+{
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (!gmx_frame_is_std(root, &b->frames[i]))
+            return false;
+    return true;
+}
+
+/* Wait reasons of the runtime's own idle workers. */
+static bool runtime_idle(gmx_str s)
+{
+    static const char *const reasons[] = {
+        "GC worker (idle)", "GC worker (active)", "GC sweep wait", "GC scavenge wait",
+        "finalizer wait", "force gc (idle)", "timer goroutine (idle)", "trace reader (blocked)",
+        "cleanup wait", "GOMAXPROCS updater (idle)", "wait for GC cycle", "GC assist wait",
+        "GC assist marking", "garbage collection", "garbage collection scan", "dumping heap",
+        "panicwait", "preempted", "debug call", "GC mark termination", "stopping the world",
+        "flushing proc caches", "trace goroutine status", "trace proc status",
+        "page trace flush", "GC weak to strong wait", "idle", "copystack",
+    };
+    for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+        if (gmx_str_eq_cstr(s, reasons[i]))
+            return true;
+    return false;
+}
+
+static bool is(gmx_str s, const char *lit)
+{
+    return gmx_str_eq_cstr(s, lit);
+}
+
+static gmx_gverdict verdict(gmx_category c, const char *healthy)
+{
+    return (gmx_gverdict){ c, healthy, false };
+}
+
+static gmx_gverdict classify_io_wait(const gmx_gbucket *b)
+{
+    if (has_func(b, "net/http.(*conn).serve") || has_func(b, "net/http.(*connReader).backgroundRead"))
+        return verdict(GMX_CAT_NONE, "idle keep-alive server connection");
+    if (has_func_suffix(b, ").Accept") || has_func_suffix(b, ").accept"))
+        return verdict(GMX_CAT_NONE, "listener accept loop");
+    if (has_func(b, "net/http.(*persistConn).readLoop"))
+        return verdict(GMX_CAT_NONE, "idle keep-alive client connection");
+    if (has_func_suffix(b, ").ReadFromUDP") || has_func_suffix(b, ").ReadFrom"))
+        return verdict(GMX_CAT_NONE, "packet listener");
+    return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
+}
+
+static gmx_gverdict classify_select(const gmx_gbucket *b, const gmx_goroot *root)
+{
+    if (has_func(b, "net/http.(*persistConn).roundTrip") ||
+        has_func(b, "net/http.(*Transport).roundTrip"))
+        return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
+    if (has_func(b, "net/http.(*persistConn).writeLoop"))
+        return verdict(GMX_CAT_NONE, "idle keep-alive client connection");
+    if (has_func(b, "database/sql.(*DB).connectionOpener") ||
+        has_func(b, "database/sql.(*DB).connectionCleaner"))
+        return verdict(GMX_CAT_NONE, "database/sql connection pool");
+    if (all_std(b, root))
+        return verdict(GMX_CAT_NONE, "standard library background goroutine");
+    return verdict(GMX_CAT_SELECT_BLOCKED, NULL);
+}
+
+static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
+{
+    /* Before 1.20 (mutexes) and 1.24 (WaitGroup) every sync wait read
+     * "semacquire"; the frames tell which primitive it is. */
+    if (has_func(b, "sync.(*Mutex).Lock") || has_func(b, "sync.(*RWMutex).Lock") ||
+        has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow"))
+        return verdict(GMX_CAT_MUTEX_HELD, NULL);
+    if (has_func(b, "sync.(*WaitGroup).Wait"))
+        return verdict(GMX_CAT_WAITGROUP_MISMATCH, NULL);
+    if (has_func(b, "sync.(*Cond).Wait"))
+        return verdict(GMX_CAT_COND_WAIT, NULL);
+    return verdict(GMX_CAT_NONE, NULL);
+}
+
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
+{
+    gmx_str s = b->nstates ? b->states[0].status : (gmx_str){ "", 0 };
+    if (runtime_idle(s))
+        return verdict(GMX_CAT_NONE, "runtime worker");
+    if (has_func(b, "os/signal.signal_recv") || has_func(b, "os/signal.loop"))
+        return verdict(GMX_CAT_NONE, "signal handler");
+    if (is(s, "chan send (nil chan)") || is(s, "chan receive (nil chan)"))
+        return verdict(GMX_CAT_NIL_CHAN, NULL);
+    if (is(s, "chan send"))
+        return verdict(GMX_CAT_CHAN_SEND_BLOCKED, NULL);
+    if (is(s, "chan receive")) {
+        if (all_std(b, root))
+            return verdict(GMX_CAT_NONE, "standard library background goroutine");
+        return verdict(GMX_CAT_CHAN_RECV_BLOCKED, NULL);
+    }
+    if (is(s, "select"))
+        return classify_select(b, root);
+    if (is(s, "select (no cases)")) {
+        if (b->first_id == 1 && b->count == 1)
+            return verdict(GMX_CAT_NONE, "main goroutine parked by design");
+        return verdict(GMX_CAT_SELECT_BLOCKED, NULL);
+    }
+    if (is(s, "sync.Mutex.Lock") || is(s, "sync.RWMutex.RLock") || is(s, "sync.RWMutex.Lock"))
+        return verdict(GMX_CAT_MUTEX_HELD, NULL);
+    if (is(s, "sync.WaitGroup.Wait"))
+        return verdict(GMX_CAT_WAITGROUP_MISMATCH, NULL);
+    if (is(s, "sync.Cond.Wait"))
+        return verdict(GMX_CAT_COND_WAIT, NULL);
+    if (is(s, "semacquire"))
+        return classify_semacquire(b);
+    if (is(s, "IO wait"))
+        return classify_io_wait(b);
+    gmx_gverdict v = verdict(GMX_CAT_NONE, NULL);
+    v.active = is(s, "running") || is(s, "runnable") || is(s, "sleep") || is(s, "syscall");
+    return v;
+}
+
+bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism)
+{
+    *mechanism = false;
+    for (uint32_t i = 0; i < b->nframes; i++) {
+        if (!gmx_frame_is_std(root, &b->frames[i])) {
+            *site = b->frames[i];
+            return true;
+        }
+    }
+    *mechanism = true;
+    if (b->has_creator && !gmx_frame_is_std(root, &b->creator)) {
+        *site = b->creator;
+        return true;
+    }
+    for (uint32_t i = 0; i < b->nframes; i++) {
+        gmx_str pkg = gmx_func_package(b->frames[i].func);
+        if (!gmx_str_eq_cstr(pkg, "runtime") && !gmx_str_starts(pkg, "internal/") &&
+            !gmx_str_eq_cstr(pkg, "sync") && !gmx_str_eq_cstr(pkg, "syscall")) {
+            *site = b->frames[i];
+            return true;
+        }
+    }
+    if (b->nframes) {
+        *site = b->frames[0];
+        return true;
+    }
+    return false;
+}

@@ -1,0 +1,22 @@
+/* Classifying one goroutine bucket by the runbook's causes, from its wait
+ * reason and its frames, across Go versions. */
+#ifndef GMX_ANALYZE_GCLASSIFY_H
+#define GMX_ANALYZE_GCLASSIFY_H
+
+#include "analyze/frames.h"
+#include "gomemdx/findings.h"
+
+typedef struct gmx_gverdict {
+    gmx_category category;  /* GMX_CAT_NONE when not a suspect */
+    const char *healthy;    /* the healthy pattern recognised, or NULL */
+    bool active;            /* working, not blocked (running, sleeping, I/O): a surge candidate */
+} gmx_gverdict;
+
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root);
+
+/* The frame to fix: the innermost frame that is not runtime or standard
+ * library. When there is none, the creator if it is user code, else the
+ * first standard-library frame outside the runtime (*mechanism = true). */
+bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism);
+
+#endif

@@ -1,0 +1,343 @@
+/* Goroutine analysis: classify every bucket of the latest snapshot, weigh
+ * it (count, concentration, wait time, category, growth across snapshots)
+ * and turn it into a finding; then report surges that drained. */
+#include "gomemdx/analyze.h"
+#include "analyze/gclassify.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdint.h>
+
+/* Counts past which a blocked bucket is worth a warning or is critical on
+ * its own, without history. Idle worker pools and per-connection goroutines
+ * of a healthy service stay well below the first. */
+enum { WARN_COUNT = 50, CRIT_COUNT = 1000, GROWTH_WARN = 10, SURGE_MIN = 100 };
+
+static double category_weight(gmx_category c)
+{
+    switch (c) {
+    case GMX_CAT_NIL_CHAN: return 1.3;
+    case GMX_CAT_DEADLOCK: return 1.5;
+    case GMX_CAT_MUTEX_HELD:
+    case GMX_CAT_WAITGROUP_MISMATCH:
+    case GMX_CAT_COND_WAIT:
+    case GMX_CAT_CHAN_SEND_BLOCKED:
+    case GMX_CAT_CHAN_RECV_BLOCKED:
+    case GMX_CAT_IO_NO_TIMEOUT: return 1.0;
+    case GMX_CAT_SELECT_BLOCKED: return 0.9;
+    case GMX_CAT_GOROUTINE_SURGE: return 0.6;
+    default: return 0.2;
+    }
+}
+
+typedef struct trend {
+    uint64_t first, peak, last;
+    bool monotonic;   /* never fell from one snapshot to the next */
+} trend;
+
+static trend trend_of(const uint64_t *series, uint32_t n)
+{
+    trend t = { series[0], series[0], series[n - 1], true };
+    for (uint32_t i = 1; i < n; i++) {
+        if (series[i] > t.peak)
+            t.peak = series[i];
+        if (series[i] < series[i - 1])
+            t.monotonic = false;
+    }
+    return t;
+}
+
+static gmx_severity severity_of(const gmx_gbucket *b, gmx_category cat, uint32_t nsnap,
+                                const trend *t)
+{
+    if (cat == GMX_CAT_NONE)
+        return GMX_SEV_INFO;
+    if (b->leaked)
+        return GMX_SEV_CRITICAL;
+    if (nsnap > 1) {
+        uint64_t growth = t->last > t->first ? t->last - t->first : 0;
+        if (t->monotonic && growth >= CRIT_COUNT)
+            return GMX_SEV_CRITICAL;
+        if (t->monotonic && growth >= GROWTH_WARN)
+            return GMX_SEV_WARNING;
+    }
+    if (b->count >= CRIT_COUNT)
+        return GMX_SEV_CRITICAL;
+    if (b->count >= WARN_COUNT || (cat == GMX_CAT_NIL_CHAN && b->count > 1) ||
+        (b->wait_median >= 5 && b->count >= 10))
+        return GMX_SEV_WARNING;
+    return GMX_SEV_INFO;
+}
+
+static double score_of(const gmx_gbucket *b, gmx_category cat, uint64_t total, const trend *t,
+                       uint32_t nsnap)
+{
+    double s = category_weight(cat) * log2(2.0 + (double)b->count);
+    s *= 1.0 + (double)b->count / (double)(total ? total : 1);
+    s *= 1.0 + log2(1.0 + b->wait_median) / 4.0;
+    if (nsnap > 1 && t->last > t->first)
+        s *= 1.0 + log2(1.0 + (double)(t->last - t->first)) / 4.0;
+    if (b->leaked)
+        s *= 4.0;
+    return s;
+}
+
+static void describe_state(gmx_findings *out, gmx_finding *fd, const gmx_gbucket *b)
+{
+    gmx_finding_add_number(fd, "goroutines", (double)b->count);
+    if (b->nstates)
+        gmx_finding_add_text(fd, "wait_reason", b->states[0].status);
+    gmx_finding_add_number(fd, "wait_minutes_min", b->wait_min);
+    gmx_finding_add_number(fd, "wait_minutes_median", b->wait_median);
+    gmx_finding_add_number(fd, "wait_minutes_max", b->wait_max);
+    if (b->leaked)
+        gmx_finding_add_number(fd, "leaked", (double)b->leaked);
+    (void)out;
+}
+
+static gmx_str title_of(gmx_findings *out, gmx_category cat, const gmx_gbucket *b,
+                        const gmx_frame *site, bool has_site, const char *healthy)
+{
+    const char *what;
+    switch (cat) {
+    case GMX_CAT_CHAN_SEND_BLOCKED: what = "blocked sending on a channel"; break;
+    case GMX_CAT_CHAN_RECV_BLOCKED: what = "blocked receiving from a channel"; break;
+    case GMX_CAT_NIL_CHAN: what = "blocked forever on a nil channel"; break;
+    case GMX_CAT_SELECT_BLOCKED: what = "blocked in a select no case of which becomes ready"; break;
+    case GMX_CAT_MUTEX_HELD: what = "waiting for a lock that is not released"; break;
+    case GMX_CAT_WAITGROUP_MISMATCH: what = "waiting on a WaitGroup that never reaches zero"; break;
+    case GMX_CAT_COND_WAIT: what = "waiting on a sync.Cond that is never signalled"; break;
+    case GMX_CAT_IO_NO_TIMEOUT: what = "waiting on network I/O without a timeout"; break;
+    case GMX_CAT_GOROUTINE_SURGE: what = "created faster than they finish"; break;
+    default: what = healthy ? healthy : (b->nstates ? "" : "goroutines"); break;
+    }
+    unsigned long long n = (unsigned long long)b->count;
+    gmx_str status = b->nstates ? b->states[0].status : (gmx_str){ "", 0 };
+    if (cat == GMX_CAT_NONE && healthy)
+        return gmx_findings_printf(out, "%llu goroutine%s: %s", n, n == 1 ? "" : "s", healthy);
+    if (cat == GMX_CAT_NONE)
+        return gmx_findings_printf(out, "%llu goroutine%s [%.*s]%s%.*s", n, n == 1 ? "" : "s",
+                                   (int)status.n, status.p, has_site ? " in " : "",
+                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
+    return gmx_findings_printf(out, "%llu goroutine%s %s%s%.*s", n, n == 1 ? "" : "s", what,
+                               has_site ? " in " : "", has_site ? (int)site->func.n : 0,
+                               has_site ? site->func.p : "");
+}
+
+static gmx_site to_site(const gmx_frame *f)
+{
+    return (gmx_site){ f->func, f->file, f->line };
+}
+
+static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gsnapshot *snaps,
+                           size_t n, const gmx_goroot *root, bool include_healthy,
+                           size_t *omitted)
+{
+    gmx_gverdict v = gmx_gclassify(b, root);
+    uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
+    if (!series)
+        return GMX_ENOMEM;
+    for (size_t i = 0; i + 1 < n; i++) {
+        const gmx_gbucket *old = gmx_gbuckets_find(snaps[i].buckets, b);
+        series[i] = old ? old->count : 0;
+    }
+    series[n - 1] = b->count;
+    trend t = trend_of(series, (uint32_t)n);
+
+    gmx_category cat = v.category;
+    /* Active goroutines (running, sleeping, in syscalls) in large numbers
+     * from one creator: spawning outpaces completion. */
+    if (cat == GMX_CAT_NONE && !v.healthy && v.active && b->count >= WARN_COUNT)
+        cat = GMX_CAT_GOROUTINE_SURGE;
+    gmx_severity sev = severity_of(b, cat, (uint32_t)n, &t);
+    if (!include_healthy && (v.healthy || cat == GMX_CAT_NONE)) {
+        (*omitted)++;
+        return GMX_OK;
+    }
+
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return GMX_ENOMEM;
+    gmx_frame site;
+    bool mechanism = false;
+    fd->has_site = gmx_gsite(b, root, &site, &mechanism);
+    fd->category = cat;
+    fd->severity = v.healthy ? GMX_SEV_INFO : sev;
+    fd->healthy = v.healthy;
+    fd->score = score_of(b, cat, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
+    if (fd->has_site) {
+        fd->site = to_site(&site);
+        fd->site_is_mechanism = mechanism;
+    }
+    if (b->has_creator) {
+        fd->has_created_by = true;
+        fd->created_by = to_site(&b->creator);
+    }
+    fd->has_goroutines = true;
+    fd->goroutines = b->count;
+    fd->bucket = b;
+    fd->series = series;
+    fd->nseries = (uint32_t)n;
+    fd->advice = v.healthy ? NULL : gmx_category_advice(cat);
+    fd->title = title_of(out, cat, b, &site, fd->has_site, v.healthy);
+    describe_state(out, fd, b);
+    if (n > 1) {
+        gmx_finding_add_number(fd, "goroutines_first", (double)t.first);
+        gmx_finding_add_number(fd, "goroutines_peak", (double)t.peak);
+        gmx_finding_add_number(fd, "growth", (double)t.last - (double)t.first);
+    }
+    return GMX_OK;
+}
+
+/* A bucket of an earlier snapshot that was large and has since shrunk to
+ * at most half: a surge that drained, not a leak. */
+static gmx_code add_drained(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n,
+                            const gmx_goroot *root)
+{
+    const gmx_gbuckets *last = snaps[n - 1].buckets;
+    for (size_t s = 0; s + 1 < n; s++) {
+        const gmx_gbuckets *set = snaps[s].buckets;
+        for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+            const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+            /* Report each bucket once: from the earliest snapshot it is in. */
+            bool seen_before = false;
+            for (size_t k = 0; k < s && !seen_before; k++)
+                seen_before = gmx_gbuckets_find(snaps[k].buckets, b) != NULL;
+            if (seen_before)
+                continue;
+            uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
+            if (!series)
+                return GMX_ENOMEM;
+            for (size_t k = 0; k < n; k++) {
+                const gmx_gbucket *o = k == s ? b : gmx_gbuckets_find(snaps[k].buckets, b);
+                series[k] = o ? o->count : 0;
+            }
+            trend t = trend_of(series, (uint32_t)n);
+            if (t.peak < SURGE_MIN || t.last * 2 > t.peak || gmx_gbuckets_find(last, b))
+                continue;
+            gmx_gverdict v = gmx_gclassify(b, root);
+            if (v.healthy)
+                continue;
+            gmx_finding *fd = gmx_findings_add(out);
+            if (!fd)
+                return GMX_ENOMEM;
+            gmx_frame site;
+            bool mechanism;
+            fd->has_site = gmx_gsite(b, root, &site, &mechanism);
+            fd->category = GMX_CAT_GOROUTINE_SURGE;
+            fd->severity = GMX_SEV_INFO;
+            fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t.peak) / 4;
+            if (fd->has_site) {
+                fd->site = to_site(&site);
+                fd->site_is_mechanism = mechanism;
+            }
+            if (b->has_creator) {
+                fd->has_created_by = true;
+                fd->created_by = to_site(&b->creator);
+            }
+            fd->has_goroutines = true;
+            fd->goroutines = t.last;
+            fd->bucket = b;
+            fd->series = series;
+            fd->nseries = (uint32_t)n;
+            fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
+            fd->title = gmx_findings_printf(
+                out, "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
+                (unsigned long long)t.peak, (unsigned long long)t.last,
+                fd->has_site ? " in " : "", fd->has_site ? (int)site.func.n : 0,
+                fd->has_site ? site.func.p : "");
+            gmx_finding_add_number(fd, "goroutines_peak", (double)t.peak);
+            gmx_finding_add_number(fd, "goroutines_last", (double)t.last);
+        }
+    }
+    return GMX_OK;
+}
+
+static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
+{
+    uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
+    size_t nb = gmx_gbuckets_count(snaps[n - 1].buckets);
+    if (n == 1) {
+        gmx_findings_set_summary(out, gmx_findings_printf(out, "%llu goroutines in %zu distinct stacks.",
+                                 (unsigned long long)last, nb));
+        return;
+    }
+    uint64_t first = gmx_gbuckets_total(snaps[0].buckets);
+    /* Which bucket carries most of the change? */
+    const gmx_finding *top = NULL;
+    int64_t top_delta = 0;
+    for (size_t i = 0; i < gmx_findings_count(out); i++) {
+        const gmx_finding *fd = gmx_findings_at(out, i);
+        if (!fd->nseries)
+            continue;
+        int64_t d = (int64_t)fd->series[fd->nseries - 1] - (int64_t)fd->series[0];
+        if ((first <= last && d > top_delta) || (first > last && d < top_delta)) {
+            top = fd;
+            top_delta = d;
+        }
+    }
+    const char *verb = last > first ? "rose" : last < first ? "fell" : "stayed";
+    if (top && top->has_site && last != first)
+        gmx_findings_set_summary(
+            out, gmx_findings_printf(
+                     out, "goroutines %s from %llu to %llu; %lld of the %s is one bucket: %.*s (%.*s:%u).",
+                     verb, (unsigned long long)first, (unsigned long long)last,
+                     (long long)(top_delta < 0 ? -top_delta : top_delta),
+                     last > first ? "rise" : "fall", (int)top->site.function.n, top->site.function.p,
+                     (int)top->site.file.n, top->site.file.p, top->site.line));
+    else
+        gmx_findings_set_summary(out, gmx_findings_printf(out, "goroutines %s from %llu to %llu.",
+                                 verb, (unsigned long long)first, (unsigned long long)last));
+}
+
+static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
+{
+    if (snap->info.kind != GMX_DUMP_FATAL || !snap->info.message.n ||
+        memmem(snap->info.message.p, snap->info.message.n, "deadlock", 8) == NULL)
+        return GMX_OK;
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return GMX_ENOMEM;
+    fd->category = GMX_CAT_DEADLOCK;
+    fd->severity = GMX_SEV_CRITICAL;
+    fd->score = 1e9; /* the process died of it: nothing ranks above */
+    fd->title = gmx_findings_printf(out, "fatal error: %.*s", (int)snap->info.message.n,
+                                    snap->info.message.p);
+    fd->advice = gmx_category_advice(GMX_CAT_DEADLOCK);
+    fd->has_goroutines = true;
+    fd->goroutines = gmx_gbuckets_total(snap->buckets);
+    return GMX_OK;
+}
+
+gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
+                                const gmx_goroutine_options *opts, gmx_findings *out,
+                                gmx_error *err)
+{
+    if (n == 0)
+        return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
+    bool include_healthy = opts && opts->include_healthy;
+    gmx_goroot root = { { 0 }, 0 };
+    const gmx_gbuckets *last = snaps[n - 1].buckets;
+    for (size_t i = 0; i < gmx_gbuckets_count(last) && !root.len; i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
+        for (uint32_t k = 0; k < b->nframes && !gmx_goroot_learn(&root, &b->frames[k]); k++)
+            ;
+    }
+    gmx_code rc = add_deadlock(out, &snaps[n - 1]);
+    size_t omitted = 0;
+    for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
+        rc = add_bucket(out, gmx_gbuckets_at(last, i), snaps, n, &root, include_healthy,
+                        &omitted);
+    gmx_findings_set_omitted(out, omitted);
+    if (rc == GMX_OK && n > 1)
+        rc = add_drained(out, snaps, n, &root);
+    if (rc == GMX_OK) {
+        gmx_findings_rank(out);
+        summarise(out, snaps, n);
+    }
+    if (rc == GMX_OK && gmx_findings_failed(out))
+        rc = GMX_ENOMEM;
+    if (rc != GMX_OK)
+        return gmx_error_set(err, rc, "out of memory analysing goroutines");
+    return GMX_OK;
+}

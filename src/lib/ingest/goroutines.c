@@ -1,0 +1,150 @@
+/* Reading a full goroutine dump into buckets, on several threads when it is
+ * large: the input is cut at goroutine boundaries ("\n\ngoroutine "), each
+ * piece is parsed into its own bucket set, and the sets are merged. */
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
+#include "util/alloc.h"
+
+#include <pthread.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_THREADS = 8 };
+/* Below this a second thread costs more than it saves. */
+#define PARALLEL_MIN ((size_t)16 << 20)
+
+typedef struct piece {
+    const char *name;
+    const char *data;
+    size_t len;
+    gmx_gbuckets *buckets;
+    gmx_dump_info info;
+    gmx_error err;
+    gmx_code rc;
+} piece;
+
+static void *parse_piece(void *arg)
+{
+    piece *p = arg;
+    p->rc = gmx_goroutine_dump_parse(p->name, p->data, p->len, gmx_gbuckets_add, p->buckets,
+                                     &p->info, &p->err);
+    return NULL;
+}
+
+/* Start of the goroutine block at or after pos, or len. */
+static size_t next_block(const char *data, size_t len, size_t pos)
+{
+    static const char sep[] = "\n\ngoroutine ";
+    if (pos >= len)
+        return len;
+    const char *p = memmem(data + pos, len - pos, sep, sizeof(sep) - 1);
+    return p ? (size_t)(p - data) + 2 : len;
+}
+
+static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
+{
+    if (len < PARALLEL_MIN)
+        return 1;
+    long n = opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
+}
+
+static gmx_code parse_parallel(const char *name, const char *data, size_t len, unsigned n,
+                               const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                               gmx_error *err)
+{
+    piece pieces[MAX_THREADS];
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = { false };
+    memset(pieces, 0, sizeof(pieces));
+    unsigned used = 0;
+    for (size_t start = 0; used < n && start < len; used++) {
+        size_t end = used + 1 == n ? len : next_block(data, len, len / n * (used + 1));
+        if (end < start)
+            end = start;
+        piece *p = &pieces[used];
+        p->name = name;
+        p->data = data + start;
+        p->len = end - start;
+        p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
+        if (!p->buckets)
+            p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
+        start = end;
+    }
+    for (unsigned i = 1; i < used; i++)
+        if (pieces[i].rc == GMX_OK)
+            started[i] = pthread_create(&threads[i], NULL, parse_piece, &pieces[i]) == 0;
+    parse_piece(&pieces[0]);
+    for (unsigned i = 1; i < used; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else if (pieces[i].rc == GMX_OK)
+            parse_piece(&pieces[i]);
+    }
+    gmx_code rc = GMX_OK;
+    snap->info = pieces[0].info;
+    for (unsigned i = 0; i < used; i++) {
+        piece *p = &pieces[i];
+        if (p->rc != GMX_OK && rc == GMX_OK) {
+            rc = p->rc;
+            if (err)
+                *err = p->err;
+        }
+        if (i == 0)
+            continue;
+        snap->info.goroutines += p->info.goroutines;
+        snap->info.lines += p->info.lines;
+        snap->info.skipped_lines += p->info.skipped_lines;
+        snap->info.partial = p->info.partial;
+        if (rc == GMX_OK && gmx_gbuckets_merge(snap->buckets, p->buckets) != GMX_OK)
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine buckets");
+        gmx_gbuckets_free(p->buckets);
+    }
+    return rc;
+}
+
+gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
+                               gmx_gsnapshot *snap, gmx_error *err)
+{
+    static const gmx_ingest_options defaults;
+    if (!opts)
+        opts = &defaults;
+    memset(snap, 0, sizeof(*snap));
+    gmx_code rc = gmx_input_open(path, &snap->input, err);
+    if (rc != GMX_OK)
+        return rc;
+    snap->name = gmx_input_name(snap->input);
+    const char *data = gmx_input_data(snap->input);
+    size_t len = gmx_input_size(snap->input);
+    snap->buckets = gmx_gbuckets_new(&opts->limits);
+    if (!snap->buckets) {
+        gmx_gsnapshot_release(snap);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
+    }
+    unsigned n = thread_count(opts, len);
+    /* A per-line prefix (log timestamps) or a prelude is learned from the
+     * start, so only dumps that begin with a header are split. */
+    if (n > 1 && memcmp(data, "goroutine ", 10) != 0)
+        n = 1;
+    if (n > 1)
+        rc = parse_parallel(snap->name, data, len, n, opts, snap, err);
+    else
+        rc = gmx_goroutine_dump_parse(snap->name, data, len, gmx_gbuckets_add, snap->buckets,
+                                      &snap->info, err);
+    if (rc == GMX_OK)
+        rc = gmx_gbuckets_finish(snap->buckets);
+    if (rc != GMX_OK) {
+        gmx_gsnapshot_release(snap);
+        return rc;
+    }
+    return GMX_OK;
+}
+
+void gmx_gsnapshot_release(gmx_gsnapshot *snap)
+{
+    gmx_gbuckets_free(snap->buckets);
+    gmx_input_free(snap->input);
+    memset(snap, 0, sizeof(*snap));
+}

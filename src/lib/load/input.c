@@ -1,0 +1,130 @@
+#include "gomemdx/input.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct gmx_input {
+    char *name;
+    const void *data;
+    size_t len;
+    enum { BACKING_NONE, BACKING_MMAP, BACKING_HEAP } backing;
+    void *heap;
+};
+
+static gmx_input *input_new(const char *name, gmx_error *err)
+{
+    gmx_input *in = gmx_calloc(1, sizeof(*in));
+    char *copy = gmx_strndup(name, strlen(name));
+    if (!in || !copy) {
+        gmx_free(in);
+        gmx_free(copy);
+        gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", name);
+        return NULL;
+    }
+    in->name = copy;
+    return in;
+}
+
+static gmx_code read_stream(gmx_input *in, int fd, gmx_error *err)
+{
+    gmx_buf b;
+    gmx_buf_init(&b, GMX_INPUT_MAX_STREAM);
+    for (;;) {
+        if (gmx_buf_reserve(&b, 1 << 16) < 0) {
+            int too_big = b.len + (1 << 16) > GMX_INPUT_MAX_STREAM;
+            gmx_buf_release(&b);
+            if (too_big)
+                return gmx_error_set(err, GMX_ELIMIT, "input larger than %zu bytes",
+                                     (size_t)GMX_INPUT_MAX_STREAM);
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory reading input");
+        }
+        ssize_t n = read(fd, b.data + b.len, 1 << 16);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int e = errno;
+            gmx_buf_release(&b);
+            return gmx_error_set(err, GMX_EIO, "read failed: %s", strerror(e));
+        }
+        if (n == 0)
+            break;
+        b.len += (size_t)n;
+    }
+    in->heap = gmx_buf_detach(&b, &in->len);
+    in->data = in->heap;
+    in->backing = BACKING_HEAP;
+    return GMX_OK;
+}
+
+gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_input *in = input_new(path, err);
+    if (!in)
+        return GMX_ENOMEM;
+    int is_stdin = strcmp(path, "-") == 0;
+    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        int e = errno;
+        gmx_input_free(in);
+        return gmx_error_set(err, GMX_EIO, "cannot open %s: %s", path, strerror(e));
+    }
+    struct stat st;
+    gmx_code rc = GMX_OK;
+    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+        rc = gmx_error_set(err, GMX_EIO, "%s is a directory", path);
+    } else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+        void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (p == MAP_FAILED) {
+            rc = read_stream(in, fd, err);
+        } else {
+            madvise(p, (size_t)st.st_size, MADV_SEQUENTIAL);
+            in->data = p;
+            in->len = (size_t)st.st_size;
+            in->backing = BACKING_MMAP;
+        }
+    } else {
+        rc = read_stream(in, fd, err);
+    }
+    if (!is_stdin)
+        close(fd);
+    if (rc != GMX_OK) {
+        gmx_input_free(in);
+        return rc;
+    }
+    *out = in;
+    return GMX_OK;
+}
+
+gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
+                               gmx_input **out, gmx_error *err)
+{
+    *out = input_new(name, err);
+    if (!*out)
+        return GMX_ENOMEM;
+    (*out)->data = data;
+    (*out)->len = len;
+    return GMX_OK;
+}
+
+const char *gmx_input_name(const gmx_input *in) { return in->name; }
+const void *gmx_input_data(const gmx_input *in) { return in->data; }
+size_t gmx_input_size(const gmx_input *in) { return in->len; }
+
+void gmx_input_free(gmx_input *in)
+{
+    if (!in)
+        return;
+    if (in->backing == BACKING_MMAP)
+        munmap((void *)(uintptr_t)in->data, in->len);
+    gmx_free(in->heap);
+    gmx_free(in->name);
+    gmx_free(in);
+}

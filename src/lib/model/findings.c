@@ -1,0 +1,210 @@
+#include "gomemdx/findings.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct gmx_findings {
+    gmx_arena arena;
+    gmx_finding **items;
+    size_t count, cap;
+    gmx_input_note *inputs;
+    size_t ninputs, inputs_cap;
+    gmx_str summary;
+    size_t omitted;
+    bool failed;
+};
+
+static const char *const category_ids[GMX_CAT_COUNT] = {
+    [GMX_CAT_NONE] = "none",
+    [GMX_CAT_CHAN_SEND_BLOCKED] = "chan-send-blocked",
+    [GMX_CAT_CHAN_RECV_BLOCKED] = "chan-recv-blocked",
+    [GMX_CAT_NIL_CHAN] = "nil-chan",
+    [GMX_CAT_SELECT_BLOCKED] = "select-blocked",
+    [GMX_CAT_MUTEX_HELD] = "mutex-held",
+    [GMX_CAT_WAITGROUP_MISMATCH] = "waitgroup-mismatch",
+    [GMX_CAT_COND_WAIT] = "cond-wait",
+    [GMX_CAT_IO_NO_TIMEOUT] = "io-no-timeout",
+    [GMX_CAT_GOROUTINE_SURGE] = "goroutine-surge",
+    [GMX_CAT_DEADLOCK] = "deadlock",
+    [GMX_CAT_HEAP_GROWTH] = "heap-growth",
+    [GMX_CAT_MAP_GROWTH] = "map-growth",
+    [GMX_CAT_SLICE_RETENTION] = "slice-retention",
+    [GMX_CAT_TIMER_LEAK] = "timer-leak",
+    [GMX_CAT_GOROUTINE_STACKS] = "goroutine-stacks",
+    [GMX_CAT_ALLOC_SPIKE] = "alloc-spike",
+    [GMX_CAT_ESCAPE] = "escape",
+};
+
+const char *gmx_category_id(gmx_category c)
+{
+    return (unsigned)c < GMX_CAT_COUNT ? category_ids[c] : "none";
+}
+
+const char *gmx_severity_name(gmx_severity s)
+{
+    switch (s) {
+    case GMX_SEV_CRITICAL: return "critical";
+    case GMX_SEV_WARNING: return "warning";
+    case GMX_SEV_INFO: break;
+    }
+    return "info";
+}
+
+gmx_findings *gmx_findings_new(void)
+{
+    gmx_findings *f = gmx_calloc(1, sizeof(*f));
+    if (f)
+        gmx_arena_init(&f->arena, 0);
+    return f;
+}
+
+void gmx_findings_free(gmx_findings *f)
+{
+    if (!f)
+        return;
+    gmx_free(f->items);
+    gmx_free(f->inputs);
+    gmx_arena_release(&f->arena);
+    gmx_free(f);
+}
+
+size_t gmx_findings_count(const gmx_findings *f) { return f->count; }
+size_t gmx_findings_input_count(const gmx_findings *f) { return f->ninputs; }
+gmx_str gmx_findings_summary(const gmx_findings *f) { return f->summary; }
+bool gmx_findings_failed(const gmx_findings *f) { return f->failed; }
+size_t gmx_findings_omitted(const gmx_findings *f) { return f->omitted; }
+void gmx_findings_set_omitted(gmx_findings *f, size_t n) { f->omitted = n; }
+void gmx_findings_set_summary(gmx_findings *f, gmx_str s) { f->summary = gmx_findings_strdup(f, s); }
+
+const gmx_finding *gmx_findings_at(const gmx_findings *f, size_t i)
+{
+    return i < f->count ? f->items[i] : NULL;
+}
+
+const gmx_input_note *gmx_findings_input_at(const gmx_findings *f, size_t i)
+{
+    return i < f->ninputs ? &f->inputs[i] : NULL;
+}
+
+gmx_finding *gmx_findings_add(gmx_findings *f)
+{
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 16;
+        gmx_finding **items = gmx_reallocarray(f->items, cap, sizeof(*items));
+        if (!items) {
+            f->failed = true;
+            return NULL;
+        }
+        f->items = items;
+        f->cap = cap;
+    }
+    gmx_finding *fd = gmx_arena_calloc(&f->arena, 1, sizeof(*fd));
+    if (!fd) {
+        f->failed = true;
+        return NULL;
+    }
+    f->items[f->count++] = fd;
+    return fd;
+}
+
+gmx_str gmx_findings_strdup(gmx_findings *f, gmx_str s)
+{
+    char *copy = gmx_arena_strndup(&f->arena, s.p ? s.p : "", s.n);
+    if (!copy) {
+        f->failed = true;
+        return (gmx_str){ "", 0 };
+    }
+    return (gmx_str){ copy, s.n };
+}
+
+gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
+{
+    gmx_buf b;
+    gmx_buf_init(&b, 1 << 16);
+    va_list ap;
+    va_start(ap, fmt);
+    gmx_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    if (b.failed)
+        f->failed = true;
+    gmx_str s = gmx_findings_strdup(f, (gmx_str){ b.data, b.len });
+    gmx_buf_release(&b);
+    return s;
+}
+
+uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n)
+{
+    uint64_t *s = gmx_arena_calloc(&f->arena, n, sizeof(*s));
+    if (!s)
+        f->failed = true;
+    return s;
+}
+
+gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
+{
+    if (f->ninputs == f->inputs_cap) {
+        size_t cap = f->inputs_cap ? f->inputs_cap * 2 : 8;
+        gmx_input_note *grown = gmx_reallocarray(f->inputs, cap, sizeof(*grown));
+        if (!grown) {
+            f->failed = true;
+            return GMX_ENOMEM;
+        }
+        f->inputs = grown;
+        f->inputs_cap = cap;
+    }
+    gmx_input_note *n = &f->inputs[f->ninputs++];
+    *n = *note;
+    n->name = gmx_findings_strdup(f, note->name);
+    n->detail = gmx_findings_strdup(f, note->detail);
+    return f->failed ? GMX_ENOMEM : GMX_OK;
+}
+
+void gmx_finding_add_number(gmx_finding *fd, const char *key, double v)
+{
+    if (fd->nevidence < GMX_MAX_EVIDENCE)
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, v, { "", 0 } };
+}
+
+void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v)
+{
+    if (fd->nevidence < GMX_MAX_EVIDENCE)
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, true, 0, v };
+}
+
+static int site_cmp(const gmx_finding *a, const gmx_finding *b)
+{
+    int c = gmx_str_cmp(a->site.function, b->site.function);
+    if (!c)
+        c = gmx_str_cmp(a->site.file, b->site.file);
+    if (!c && a->site.line != b->site.line)
+        c = a->site.line < b->site.line ? -1 : 1;
+    return c;
+}
+
+static int rank_cmp(const void *pa, const void *pb)
+{
+    const gmx_finding *a = *(gmx_finding *const *)pa, *b = *(gmx_finding *const *)pb;
+    if ((a->healthy != NULL) != (b->healthy != NULL))
+        return a->healthy ? 1 : -1;
+    if (a->severity != b->severity)
+        return a->severity > b->severity ? -1 : 1;
+    if (a->score != b->score)
+        return a->score > b->score ? -1 : 1;
+    int c = site_cmp(a, b);
+    if (c)
+        return c;
+    uint64_t ia = a->bucket ? a->bucket->first_id : 0, ib = b->bucket ? b->bucket->first_id : 0;
+    return ia < ib ? -1 : ia > ib;
+}
+
+void gmx_findings_rank(gmx_findings *f)
+{
+    qsort(f->items, f->count, sizeof(*f->items), rank_cmp);
+    for (size_t i = 0; i < f->count; i++)
+        f->items[i]->rank = (uint32_t)(i + 1);
+}

@@ -1,0 +1,80 @@
+#include "util/alloc.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Failure injection state. Atomic because parsers run on several threads. */
+static atomic_long fail_countdown;
+static atomic_int fail_sticky;
+
+void gmx_alloc_fail_after(long countdown, int sticky)
+{
+    atomic_store(&fail_countdown, countdown);
+    atomic_store(&fail_sticky, sticky);
+}
+
+static int should_fail(void)
+{
+    long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);
+    if (c <= 0)
+        return 0;
+    c = atomic_fetch_sub(&fail_countdown, 1);
+    if (c == 1) {
+        if (atomic_load(&fail_sticky))
+            atomic_store(&fail_countdown, 1);
+        return 1;
+    }
+    return c < 1;
+}
+
+void *gmx_malloc(size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return malloc(size ? size : 1);
+}
+
+void *gmx_calloc(size_t n, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return calloc(n ? n : 1, size ? size : 1);
+}
+
+void *gmx_realloc(void *p, size_t size)
+{
+    if (should_fail())
+        return NULL;
+    return realloc(p, size ? size : 1);
+}
+
+void *gmx_mallocarray(size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return gmx_malloc(n * size);
+}
+
+void *gmx_reallocarray(void *p, size_t n, size_t size)
+{
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    return gmx_realloc(p, n * size);
+}
+
+char *gmx_strndup(const char *s, size_t n)
+{
+    char *d = gmx_malloc(n + 1);
+    if (!d)
+        return NULL;
+    memcpy(d, s, n);
+    d[n] = '\0';
+    return d;
+}
+
+void gmx_free(void *p)
+{
+    free(p);
+}

@@ -1,0 +1,22 @@
+/* The one allocation seam. Everything in gomemdx allocates through these so a
+ * test can make the Nth allocation fail and check that the failure is
+ * reported, not crashed on. All return NULL on failure; gmx_free(NULL) is a
+ * no-op. gmx_reallocarray and gmx_mallocarray check n * size for overflow. */
+#ifndef GMX_UTIL_ALLOC_H
+#define GMX_UTIL_ALLOC_H
+
+#include <stddef.h>
+
+void *gmx_malloc(size_t size);
+void *gmx_calloc(size_t n, size_t size);
+void *gmx_realloc(void *p, size_t size);
+void *gmx_mallocarray(size_t n, size_t size);
+void *gmx_reallocarray(void *p, size_t n, size_t size);
+char *gmx_strndup(const char *s, size_t n);
+void gmx_free(void *p);
+
+/* Test hook: the countdown-th allocation from now fails (1 = the next one),
+ * and every one after it too while `sticky`. 0 disables. */
+void gmx_alloc_fail_after(long countdown, int sticky);
+
+#endif

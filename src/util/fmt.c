@@ -1,0 +1,41 @@
+#include "util/fmt.h"
+
+void gmx_fmt_count(gmx_buf *b, uint64_t v)
+{
+    char digits[32];
+    int n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = n - 1; i >= 0; i--) {
+        gmx_buf_putc(b, digits[i]);
+        if (i && i % 3 == 0)
+            gmx_buf_putc(b, ',');
+    }
+}
+
+void gmx_fmt_delta(gmx_buf *b, int64_t v)
+{
+    if (v > 0)
+        gmx_buf_putc(b, '+');
+    else if (v < 0)
+        gmx_buf_putc(b, '-');
+    gmx_fmt_count(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
+{
+    static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    if (v < 1024) {
+        gmx_buf_printf(b, "%llu B", (unsigned long long)v);
+        return;
+    }
+    double x = (double)v;
+    int u = -1;
+    while (x >= 1024 && u < 5) {
+        x /= 1024;
+        u++;
+    }
+    gmx_buf_printf(b, "%.1f %s", x, units[u]);
+}

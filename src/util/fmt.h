@@ -1,0 +1,16 @@
+/* Locale-independent number formatting for reports. */
+#ifndef GMX_UTIL_FMT_H
+#define GMX_UTIL_FMT_H
+
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/* 1234567 -> "1,234,567". */
+void gmx_fmt_count(gmx_buf *b, uint64_t v);
+/* Signed, with an explicit sign: "+1,204", "-12", "0". */
+void gmx_fmt_delta(gmx_buf *b, int64_t v);
+/* Bytes in binary units with one decimal: "512 B", "1.5 KiB", "12.0 MiB". */
+void gmx_fmt_bytes(gmx_buf *b, uint64_t v);
+
+#endif

@@ -1,0 +1,25 @@
+/* A string interner: equal byte strings map to one stable copy in an arena,
+ * so models can compare interned strings by pointer and store each name once
+ * however many goroutines or samples mention it. */
+#ifndef GMX_UTIL_INTERN_H
+#define GMX_UTIL_INTERN_H
+
+#include "util/arena.h"
+#include "util/hash.h"
+#include "util/str.h"
+
+typedef struct gmx_interner {
+    gmx_arena *arena;   /* borrowed: where the copies live */
+    gmx_hindex index;
+    gmx_str *strings;   /* by id */
+    size_t count;
+    size_t cap;
+} gmx_interner;
+
+void gmx_interner_init(gmx_interner *in, gmx_arena *arena);
+void gmx_interner_release(gmx_interner *in);
+/* The interned copy of s (NUL-terminated), or a {NULL, 0} view when out of
+ * memory. The empty string interns to a non-NULL "" view. */
+gmx_str gmx_intern(gmx_interner *in, gmx_str s);
+
+#endif

@@ -1,0 +1,62 @@
+/* Helpers over gmx_str (the view type itself is public: gomemdx/str.h). */
+#ifndef GMX_UTIL_STR_H
+#define GMX_UTIL_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "gomemdx/str.h"
+
+#define GMX_STR_LIT(s) ((gmx_str){ (s), sizeof(s) - 1 })
+
+static inline gmx_str gmx_str_make(const char *p, size_t n)
+{
+    return (gmx_str){ p, n };
+}
+
+static inline gmx_str gmx_str_cstr(const char *s)
+{
+    return (gmx_str){ s, s ? strlen(s) : 0 };
+}
+
+static inline bool gmx_str_eq(gmx_str a, gmx_str b)
+{
+    return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static inline bool gmx_str_eq_cstr(gmx_str a, const char *s)
+{
+    return gmx_str_eq(a, gmx_str_cstr(s));
+}
+
+static inline bool gmx_str_starts(gmx_str a, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return a.n >= n && memcmp(a.p, prefix, n) == 0;
+}
+
+static inline bool gmx_str_ends(gmx_str a, const char *suffix)
+{
+    size_t n = strlen(suffix);
+    return a.n >= n && memcmp(a.p + a.n - n, suffix, n) == 0;
+}
+
+static inline gmx_str gmx_str_sub(gmx_str a, size_t from, size_t to)
+{
+    if (to > a.n)
+        to = a.n;
+    if (from > to)
+        from = to;
+    return (gmx_str){ a.p + from, to - from };
+}
+
+/* Index of the first occurrence of needle, or SIZE_MAX. */
+size_t gmx_str_find(gmx_str hay, const char *needle);
+/* Index of the last byte c, or SIZE_MAX. */
+size_t gmx_str_rfind_char(gmx_str s, char c);
+gmx_str gmx_str_trim(gmx_str s);
+/* Three-way byte comparison, shorter first on a common prefix. */
+int gmx_str_cmp(gmx_str a, gmx_str b);
+
+#endif

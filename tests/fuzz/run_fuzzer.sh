@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# run_fuzzer.sh FUZZER CORPUS SECONDS — fuzzes for SECONDS on a scratch copy
+# of CORPUS (the committed corpus is never written), keeping any crash input
+# in the build folder and printing where it is.
+set -euo pipefail
+fuzzer=$1 corpus=$2 seconds=$3
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$corpus"/. "$work/"
+artifacts="$(dirname "$fuzzer")/fuzz-artifacts/$(basename "$fuzzer")/"
+mkdir -p "$artifacts"
+"$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
+  -artifact_prefix="$artifacts" -print_final_stats=1 "$work" 2>&1 | tail -n 25
+status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+  echo "fuzzer found a failure; input kept in $artifacts — add it to $corpus as a regression" >&2
+fi
+exit "$status"

@@ -1,0 +1,202 @@
+/* util/: buffers, arena, cursor, numbers, hashing, interning, allocation seam. */
+#include "testutil.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+#include "util/buf.h"
+#include "util/cursor.h"
+#include "util/fmt.h"
+#include "util/hash.h"
+#include "util/intern.h"
+#include "util/num.h"
+#include "util/str.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void test_buf__appends_and_formats(void **state)
+{
+    (void)state;
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    assert_int_equal(gmx_buf_puts(&b, "goroutine "), 0);
+    assert_int_equal(gmx_buf_printf(&b, "%d [%s]:", 42, "chan send"), 0);
+    assert_string_equal(b.data, "goroutine 42 [chan send]:");
+    assert_int_equal(b.len, strlen("goroutine 42 [chan send]:"));
+    /* A long printf takes the slow path. */
+    char big[1000];
+    memset(big, 'x', sizeof(big) - 1);
+    big[sizeof(big) - 1] = '\0';
+    assert_int_equal(gmx_buf_printf(&b, "%s", big), 0);
+    assert_int_equal(b.len, 25 + 999);
+    size_t len;
+    char *d = gmx_buf_detach(&b, &len);
+    assert_int_equal(len, 25 + 999);
+    assert_null(b.data);
+    gmx_free(d);
+}
+
+static void test_buf__refuses_to_grow_past_its_maximum(void **state)
+{
+    (void)state;
+    gmx_buf b;
+    gmx_buf_init(&b, 16);
+    assert_int_equal(gmx_buf_append(&b, "0123456789abcdef", 16), 0);
+    assert_int_equal(gmx_buf_putc(&b, 'x'), -1);
+    assert_true(b.failed);
+    assert_int_equal(b.len, 16);
+    /* Sticky: later small appends fail too, so a truncated result is never mistaken for whole. */
+    assert_int_equal(gmx_buf_puts(&b, ""), -1);
+    gmx_buf_release(&b);
+}
+
+static void test_arena__aligns_and_bounds(void **state)
+{
+    (void)state;
+    gmx_arena a;
+    gmx_arena_init(&a, 1 << 20);
+    for (int i = 1; i < 100; i++) {
+        void *p = gmx_arena_alloc(&a, (size_t)i);
+        assert_non_null(p);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xab, (size_t)i);
+    }
+    void *big = gmx_arena_alloc(&a, 200000);
+    assert_non_null(big);
+    memset(big, 1, 200000);
+    assert_null(gmx_arena_alloc(&a, 1 << 20)); /* over the maximum */
+    char *s = gmx_arena_strndup(&a, "abc", 2);
+    assert_string_equal(s, "ab");
+    gmx_arena_release(&a);
+}
+
+static void test_cursor__splits_lines_crlf_and_last_line(void **state)
+{
+    (void)state;
+    const char text[] = "one\r\ntwo\n\nthree";
+    gmx_cursor c;
+    gmx_cursor_init(&c, text, sizeof(text) - 1);
+    gmx_str line;
+    assert_true(gmx_cursor_next(&c, &line));
+    assert_true(gmx_str_eq_cstr(line, "one"));
+    assert_true(gmx_cursor_peek(&c, &line));
+    assert_true(gmx_str_eq_cstr(line, "two"));
+    assert_int_equal(c.line, 1);
+    assert_true(gmx_cursor_next(&c, &line));
+    assert_true(gmx_cursor_next(&c, &line));
+    assert_int_equal(line.n, 0);
+    assert_true(gmx_cursor_next(&c, &line));
+    assert_true(gmx_str_eq_cstr(line, "three"));
+    assert_int_equal(c.line, 4);
+    assert_false(gmx_cursor_next(&c, &line));
+}
+
+static void test_num__parses_exactly_and_rejects_overflow(void **state)
+{
+    (void)state;
+    uint64_t v;
+    assert_true(gmx_parse_u64(gmx_str_cstr("18446744073709551615"), &v));
+    assert_true(v == UINT64_MAX);
+    assert_false(gmx_parse_u64(gmx_str_cstr("18446744073709551616"), &v));
+    assert_false(gmx_parse_u64(gmx_str_cstr(""), &v));
+    assert_false(gmx_parse_u64(gmx_str_cstr("12a"), &v));
+    assert_true(gmx_parse_hex_u64(gmx_str_cstr("0xc000123ABC"), &v));
+    assert_true(v == 0xc000123abcULL);
+    assert_false(gmx_parse_hex_u64(gmx_str_cstr("0x"), &v));
+    assert_false(gmx_parse_hex_u64(gmx_str_cstr("0x10000000000000000"), &v));
+    assert_int_equal(gmx_scan_u64(gmx_str_cstr("12 minutes"), &v), 2);
+    assert_true(v == 12);
+}
+
+static void test_hash__index_finds_every_colliding_value(void **state)
+{
+    (void)state;
+    gmx_hindex ix;
+    gmx_hindex_init(&ix);
+    /* Same hash for all: the index must keep and return each of them. */
+    for (uint32_t i = 0; i < 100; i++)
+        assert_int_equal(gmx_hindex_insert(&ix, 7, i), 0);
+    for (uint32_t i = 0; i < 1000; i++)
+        assert_int_equal(gmx_hindex_insert(&ix, gmx_hash_bytes(&i, sizeof(i), 0), 1000 + i), 0);
+    unsigned seen = 0;
+    for (size_t s = gmx_hindex_first(&ix, 7); s != GMX_HINDEX_NONE; s = gmx_hindex_next(&ix, 7, s))
+        seen++;
+    assert_true(seen >= 100);
+    uint32_t k = 500;
+    uint64_t h = gmx_hash_bytes(&k, sizeof(k), 0);
+    size_t s = gmx_hindex_first(&ix, h);
+    assert_true(s != GMX_HINDEX_NONE);
+    assert_int_equal(ix.values[s], 1500);
+    assert_true(gmx_hash_bytes("abc", 3, 0) != gmx_hash_bytes("abd", 3, 0));
+    assert_true(gmx_hash_bytes("abc", 3, 0) != gmx_hash_bytes("abc", 3, 1));
+    gmx_hindex_release(&ix);
+}
+
+static void test_intern__returns_one_copy_per_string(void **state)
+{
+    (void)state;
+    gmx_arena a;
+    gmx_arena_init(&a, 0);
+    gmx_interner in;
+    gmx_interner_init(&in, &a);
+    char tmp[] = "net/http.(*conn).serve";
+    gmx_str x = gmx_intern(&in, gmx_str_cstr(tmp));
+    tmp[0] = 'N'; /* the interned copy must not alias the input */
+    gmx_str y = gmx_intern(&in, gmx_str_cstr("net/http.(*conn).serve"));
+    assert_ptr_equal(x.p, y.p);
+    assert_string_equal(x.p, "net/http.(*conn).serve");
+    gmx_str e = gmx_intern(&in, (gmx_str){ NULL, 0 });
+    assert_non_null(e.p);
+    assert_int_equal(e.n, 0);
+    gmx_interner_release(&in);
+    gmx_arena_release(&a);
+}
+
+static void test_alloc__nth_allocation_fails_on_request(void **state)
+{
+    (void)state;
+    gmx_alloc_fail_after(2, 0);
+    void *a = gmx_malloc(8);
+    void *b = gmx_malloc(8);
+    void *c = gmx_malloc(8);
+    assert_non_null(a);
+    assert_null(b);
+    assert_non_null(c);
+    gmx_free(a);
+    gmx_free(c);
+    gmx_alloc_fail_after(0, 0);
+    assert_null(gmx_mallocarray(SIZE_MAX / 2, 4)); /* overflow is refused, not wrapped */
+}
+
+static void test_fmt__formats_counts_and_bytes(void **state)
+{
+    (void)state;
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    gmx_fmt_count(&b, 1234567);
+    gmx_buf_putc(&b, ' ');
+    gmx_fmt_count(&b, 0);
+    gmx_buf_putc(&b, ' ');
+    gmx_fmt_delta(&b, -1204);
+    gmx_buf_putc(&b, ' ');
+    gmx_fmt_bytes(&b, 1536);
+    gmx_buf_putc(&b, ' ');
+    gmx_fmt_bytes(&b, 512);
+    assert_string_equal(b.data, "1,234,567 0 -1,204 1.5 KiB 512 B");
+    gmx_buf_release(&b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_buf__appends_and_formats),
+        cmocka_unit_test(test_buf__refuses_to_grow_past_its_maximum),
+        cmocka_unit_test(test_arena__aligns_and_bounds),
+        cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
+        cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),
+        cmocka_unit_test(test_hash__index_finds_every_colliding_value),
+        cmocka_unit_test(test_intern__returns_one_copy_per_string),
+        cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),
+        cmocka_unit_test(test_fmt__formats_counts_and_bytes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
