@@ -36,8 +36,11 @@ enum gmx_goroutine_flags {
 #define GMX_MAX_FRAMES 256
 
 typedef struct gmx_goroutine {
-    uint64_t id;
-    gmx_str status;          /* wait reason or status, qualifiers removed: "chan receive" */
+    uint64_t count;          /* goroutines this record stands for: 1 in full dumps,
+                              * N in aggregated profiles (debug=1, protobuf) */
+    uint64_t id;             /* 0 when not recorded (aggregated profiles) */
+    gmx_str status;          /* wait reason or status, qualifiers removed: "chan receive";
+                              * empty when the format does not record it (debug=1) */
     uint32_t wait_minutes;   /* ", N minutes"; 0 when absent */
     uint32_t flags;          /* gmx_goroutine_flags */
     uint64_t bubble;         /* synctest group/bubble id, 0 when none */
@@ -55,7 +58,9 @@ typedef enum gmx_dump_kind {
     GMX_DUMP_PLAIN = 0,      /* runtime.Stack / debug=2: goroutines only */
     GMX_DUMP_PANIC,          /* "panic: ..." */
     GMX_DUMP_FATAL,          /* "fatal error: ..." (deadlock, out of memory, ...) */
-    GMX_DUMP_SIGNAL          /* "SIGQUIT: quit" and other fatal signals */
+    GMX_DUMP_SIGNAL,         /* "SIGQUIT: quit" and other fatal signals */
+    GMX_DUMP_PROFILE_TEXT,   /* aggregated "goroutine profile: total N" (debug=1) */
+    GMX_DUMP_LEAK_PROFILE_TEXT /* "goroutineleak profile: total N": every one proven leaked */
 } gmx_dump_kind;
 
 typedef struct gmx_dump_info {
@@ -78,6 +83,18 @@ typedef int (*gmx_goroutine_fn)(void *ctx, const gmx_goroutine *g);
 gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len,
                                   gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
                                   gmx_error *err);
+
+/* Parses the aggregated goroutine profile text (/debug/pprof/goroutine?debug=1,
+ * also goroutineleak): one record per distinct stack and label set, with its
+ * count; no wait reasons and no creators are recorded in this format.
+ * info->goroutines is the sum of the counts. */
+gmx_code gmx_goroutine_profile_text_parse(const char *name, const void *data, size_t len,
+                                          gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
+                                          gmx_error *err);
+
+/* True when data starts with "<name> profile: total N" (goroutine,
+ * goroutineleak, threadcreate, ...). */
+bool gmx_goroutine_profile_text_sniff(const void *data, size_t len);
 
 /* True when data looks like it holds a full goroutine dump (a
  * "goroutine N [...]:" header among its first lines). Cheap; for sniffing. */

@@ -21,6 +21,8 @@ static const char *kind_name(gmx_dump_kind k)
     case GMX_DUMP_PANIC: return "panic with goroutine dump";
     case GMX_DUMP_FATAL: return "fatal error with goroutine dump";
     case GMX_DUMP_SIGNAL: return "fatal signal with goroutine dump";
+    case GMX_DUMP_PROFILE_TEXT: return "goroutine profile (debug=1)";
+    case GMX_DUMP_LEAK_PROFILE_TEXT: return "goroutineleak profile (debug=1)";
     case GMX_DUMP_PLAIN: break;
     }
     return "goroutine dump";

@@ -52,7 +52,7 @@ static bool is(gmx_str s, const char *lit)
 
 static gmx_gverdict verdict(gmx_category c, const char *healthy)
 {
-    return (gmx_gverdict){ c, healthy, false };
+    return (gmx_gverdict){ c, healthy, false, false };
 }
 
 static gmx_gverdict classify_io_wait(const gmx_gbucket *b)
@@ -97,9 +97,54 @@ static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
     return verdict(GMX_CAT_NONE, NULL);
 }
 
-gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
+/* Formats that do not record the wait reason (debug=1 text, protobuf
+ * profiles) still show the frames the goroutine parked in. */
+static gmx_str status_from_frames(const gmx_gbucket *b)
+{
+    static const struct {
+        const char *func;
+        const char *status;
+    } parks[] = {
+        { "runtime.chansend1", "chan send" },
+        { "runtime.chansend", "chan send" },
+        { "runtime.chanrecv1", "chan receive" },
+        { "runtime.chanrecv2", "chan receive" },
+        { "runtime.chanrecv", "chan receive" },
+        { "runtime.selectgo", "select" },
+        { "runtime.block", "select (no cases)" },
+        { "sync.(*Mutex).Lock", "semacquire" },
+        { "sync.(*RWMutex).Lock", "semacquire" },
+        { "sync.(*RWMutex).RLock", "semacquire" },
+        { "sync.(*WaitGroup).Wait", "semacquire" },
+        { "sync.(*Cond).Wait", "sync.Cond.Wait" },
+        { "internal/poll.runtime_pollWait", "IO wait" },
+        { "time.Sleep", "sleep" },
+        { "os/signal.signal_recv", "syscall" },
+        /* Standard-library selects whose meaning the classifier knows. */
+        { "net/http.(*persistConn).roundTrip", "select" },
+        { "net/http.(*persistConn).writeLoop", "select" },
+        { "database/sql.(*DB).connectionOpener", "select" },
+    };
+    for (uint32_t i = 0; i < b->nframes; i++)
+        for (size_t k = 0; k < sizeof(parks) / sizeof(parks[0]); k++)
+            if (gmx_str_eq_cstr(b->frames[i].func, parks[k].func))
+                return gmx_str_cstr(parks[k].status);
+    return (gmx_str){ "", 0 };
+}
+
+gmx_str gmx_gstatus(const gmx_gbucket *b)
 {
     gmx_str s = b->nstates ? b->states[0].status : (gmx_str){ "", 0 };
+    return s.n ? s : status_from_frames(b);
+}
+
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
+{
+    gmx_str s = gmx_gstatus(b);
+    if (has_func(b, "runtime/pprof.writeGoroutineStacks") ||
+        has_func(b, "runtime/pprof.writeRuntimeProfile") ||
+        has_func(b, "runtime/pprof.(*Profile).WriteTo"))
+        return verdict(GMX_CAT_NONE, "the goroutine writing this profile");
     if (runtime_idle(s))
         return verdict(GMX_CAT_NONE, "runtime worker");
     if (has_func(b, "os/signal.signal_recv") || has_func(b, "os/signal.loop"))
@@ -132,6 +177,8 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
         return classify_io_wait(b);
     gmx_gverdict v = verdict(GMX_CAT_NONE, NULL);
     v.active = is(s, "running") || is(s, "runnable") || is(s, "sleep") || is(s, "syscall");
+    /* Parked in user code for a reason the format did not record. */
+    v.unknown_wait = s.n == 0 && b->nframes && !gmx_frame_is_std(root, &b->frames[0]);
     return v;
 }
 

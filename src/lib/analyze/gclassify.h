@@ -10,7 +10,12 @@ typedef struct gmx_gverdict {
     gmx_category category;  /* GMX_CAT_NONE when not a suspect */
     const char *healthy;    /* the healthy pattern recognised, or NULL */
     bool active;            /* working, not blocked (running, sleeping, I/O): a surge candidate */
+    bool unknown_wait;      /* parked in user code; the format did not record why */
 } gmx_gverdict;
+
+/* The bucket's dominant status, or the one its frames imply when the format
+ * does not record it (debug=1, protobuf); empty when neither tells. */
+gmx_str gmx_gstatus(const gmx_gbucket *b);
 
 gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root);
 

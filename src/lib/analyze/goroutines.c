@@ -47,10 +47,10 @@ static trend trend_of(const uint64_t *series, uint32_t n)
     return t;
 }
 
-static gmx_severity severity_of(const gmx_gbucket *b, gmx_category cat, uint32_t nsnap,
-                                const trend *t)
+static gmx_severity severity_of(const gmx_gbucket *b, gmx_category cat, bool suspect,
+                                uint32_t nsnap, const trend *t)
 {
-    if (cat == GMX_CAT_NONE)
+    if (!suspect)
         return GMX_SEV_INFO;
     if (b->leaked)
         return GMX_SEV_CRITICAL;
@@ -69,10 +69,14 @@ static gmx_severity severity_of(const gmx_gbucket *b, gmx_category cat, uint32_t
     return GMX_SEV_INFO;
 }
 
-static double score_of(const gmx_gbucket *b, gmx_category cat, uint64_t total, const trend *t,
+/* Parked in user code for an unrecorded reason: nearly as telling as a
+ * known blocking cause. */
+#define UNKNOWN_WAIT_WEIGHT 0.8
+
+static double score_of(const gmx_gbucket *b, double weight, uint64_t total, const trend *t,
                        uint32_t nsnap)
 {
-    double s = category_weight(cat) * log2(2.0 + (double)b->count);
+    double s = weight * log2(2.0 + (double)b->count);
     s *= 1.0 + (double)b->count / (double)(total ? total : 1);
     s *= 1.0 + log2(1.0 + b->wait_median) / 4.0;
     if (nsnap > 1 && t->last > t->first)
@@ -82,17 +86,17 @@ static double score_of(const gmx_gbucket *b, gmx_category cat, uint64_t total, c
     return s;
 }
 
-static void describe_state(gmx_findings *out, gmx_finding *fd, const gmx_gbucket *b)
+static void describe_state(gmx_finding *fd, const gmx_gbucket *b)
 {
     gmx_finding_add_number(fd, "goroutines", (double)b->count);
-    if (b->nstates)
-        gmx_finding_add_text(fd, "wait_reason", b->states[0].status);
+    gmx_str status = gmx_gstatus(b);
+    if (status.n)
+        gmx_finding_add_text(fd, "wait_reason", status);
     gmx_finding_add_number(fd, "wait_minutes_min", b->wait_min);
     gmx_finding_add_number(fd, "wait_minutes_median", b->wait_median);
     gmx_finding_add_number(fd, "wait_minutes_max", b->wait_max);
     if (b->leaked)
         gmx_finding_add_number(fd, "leaked", (double)b->leaked);
-    (void)out;
 }
 
 static gmx_str title_of(gmx_findings *out, gmx_category cat, const gmx_gbucket *b,
@@ -112,9 +116,16 @@ static gmx_str title_of(gmx_findings *out, gmx_category cat, const gmx_gbucket *
     default: what = healthy ? healthy : (b->nstates ? "" : "goroutines"); break;
     }
     unsigned long long n = (unsigned long long)b->count;
-    gmx_str status = b->nstates ? b->states[0].status : (gmx_str){ "", 0 };
+    gmx_str status = gmx_gstatus(b);
     if (cat == GMX_CAT_NONE && healthy)
         return gmx_findings_printf(out, "%llu goroutine%s: %s", n, n == 1 ? "" : "s", healthy);
+    if (cat == GMX_CAT_NONE && !has_site)
+        return gmx_findings_printf(out, "%llu goroutine%s with no symbolised frames", n,
+                                   n == 1 ? "" : "s");
+    if (cat == GMX_CAT_NONE && !status.n)
+        return gmx_findings_printf(out, "%llu goroutine%s parked in %.*s (this format does not "
+                                   "record why; a debug=2 dump does)", n, n == 1 ? "" : "s",
+                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
     if (cat == GMX_CAT_NONE)
         return gmx_findings_printf(out, "%llu goroutine%s [%.*s]%s%.*s", n, n == 1 ? "" : "s",
                                    (int)status.n, status.p, has_site ? " in " : "",
@@ -149,8 +160,12 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
      * from one creator: spawning outpaces completion. */
     if (cat == GMX_CAT_NONE && !v.healthy && v.active && b->count >= WARN_COUNT)
         cat = GMX_CAT_GOROUTINE_SURGE;
-    gmx_severity sev = severity_of(b, cat, (uint32_t)n, &t);
-    if (!include_healthy && (v.healthy || cat == GMX_CAT_NONE)) {
+    bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait);
+    gmx_frame site;
+    bool mechanism = false;
+    bool has_site = gmx_gsite(b, root, &site, &mechanism);
+    gmx_severity sev = severity_of(b, cat, suspect, (uint32_t)n, &t);
+    if (!include_healthy && !suspect) {
         (*omitted)++;
         return GMX_OK;
     }
@@ -158,13 +173,15 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return GMX_ENOMEM;
-    gmx_frame site;
-    bool mechanism = false;
-    fd->has_site = gmx_gsite(b, root, &site, &mechanism);
+    fd->has_site = has_site;
     fd->category = cat;
     fd->severity = v.healthy ? GMX_SEV_INFO : sev;
     fd->healthy = v.healthy;
-    fd->score = score_of(b, cat, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
+    double weight = cat == GMX_CAT_NONE && suspect ? UNKNOWN_WAIT_WEIGHT : category_weight(cat);
+    /* A user frame to fix beats a standard-library mechanism of equal size. */
+    if (mechanism)
+        weight *= 0.5;
+    fd->score = score_of(b, weight, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
     if (fd->has_site) {
         fd->site = to_site(&site);
         fd->site_is_mechanism = mechanism;
@@ -180,7 +197,7 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     fd->nseries = (uint32_t)n;
     fd->advice = v.healthy ? NULL : gmx_category_advice(cat);
     fd->title = title_of(out, cat, b, &site, fd->has_site, v.healthy);
-    describe_state(out, fd, b);
+    describe_state(fd, b);
     if (n > 1) {
         gmx_finding_add_number(fd, "goroutines_first", (double)t.first);
         gmx_finding_add_number(fd, "goroutines_peak", (double)t.peak);

@@ -105,6 +105,26 @@ static gmx_code parse_parallel(const char *name, const char *data, size_t len, u
     return rc;
 }
 
+/* One thread, any goroutine format, recognised by content. */
+static gmx_code parse_serial(const char *name, const char *data, size_t len, gmx_gsnapshot *snap,
+                             gmx_error *err)
+{
+    if (gmx_goroutine_profile_text_sniff(data, len))
+        return gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                                &snap->info, err);
+    if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
+        gmx_error_set(err, GMX_EFORMAT, "gzip data: a protobuf profile, not a goroutine dump "
+                                        "(this command reads debug=2 dumps and debug=1 text)");
+        return gmx_error_at_offset(err, name, 0);
+    }
+    if (memchr(data, '\0', len < 4096 ? len : 4096)) {
+        gmx_error_set(err, GMX_EFORMAT, "binary data, not a goroutine dump");
+        return gmx_error_at_offset(err, name, (uint64_t)((const char *)memchr(data, '\0', len) - data));
+    }
+    return gmx_goroutine_dump_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                    &snap->info, err);
+}
+
 gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
                                gmx_gsnapshot *snap, gmx_error *err)
 {
@@ -131,8 +151,7 @@ gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
     if (n > 1)
         rc = parse_parallel(snap->name, data, len, n, opts, snap, err);
     else
-        rc = gmx_goroutine_dump_parse(snap->name, data, len, gmx_gbuckets_add, snap->buckets,
-                                      &snap->info, err);
+        rc = parse_serial(snap->name, data, len, snap, err);
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
     if (rc != GMX_OK) {

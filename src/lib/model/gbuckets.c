@@ -236,29 +236,30 @@ int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
     gmx_gbuckets *set = ctx;
     uint64_t h = hash_stack(g->frames, g->nframes, g->has_creator, &g->creator);
     bucket *b = find(set, h, g->frames, g->nframes, g->has_creator, &g->creator);
-    set->total++;
+    uint64_t n = g->count ? g->count : 1;
+    set->total += n;
     if (!b) {
         if (set->count >= set->max_buckets) {
-            set->overflow++;
+            set->overflow += n;
             return 0;
         }
         b = create(set, h, g->frames, g->nframes, g->has_creator, &g->creator);
         if (!b)
             return GMX_ENOMEM;
     }
-    b->pub.count++;
+    b->pub.count += n;
     b->pub.flags |= g->flags;
     if (g->flags & GMX_G_LEAKED)
-        b->pub.leaked++;
+        b->pub.leaked += n;
     if (g->flags & GMX_G_LOCKED)
-        b->pub.locked++;
+        b->pub.locked += n;
     if (g->id < b->pub.first_id)
         b->pub.first_id = g->id;
-    int rc = add_state(set, b, g->status, 1);
+    int rc = add_state(set, b, g->status, n);
     if (!rc && g->labels.n)
-        rc = add_label(set, b, g->labels, 1);
+        rc = add_label(set, b, g->labels, n);
     if (!rc)
-        rc = add_minutes(b, g->wait_minutes, 1);
+        rc = add_minutes(b, g->wait_minutes, n);
     return rc;
 }
 

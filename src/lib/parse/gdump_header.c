@@ -110,6 +110,7 @@ bool gmx_gdump_parse_header(gmx_str line, gmx_goroutine *g)
         return false;
 
     memset(g, 0, sizeof(*g));
+    g->count = 1;
     g->id = id;
     parse_status(gmx_str_sub(rest, open + 2, close), g);
     if (tail.n)

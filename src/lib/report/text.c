@@ -53,6 +53,8 @@ static void put_upper(text *t, const char *s)
 
 static void put_state(text *t, const gmx_gbucket *b)
 {
+    if (!b->nstates || !b->states[0].status.n)
+        return; /* the format did not record it */
     gmx_buf_puts(t->b, "   state:      ");
     for (uint32_t i = 0; i < b->nstates && i < 4; i++) {
         if (i)
@@ -202,7 +204,7 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
     size_t shown = 0, hidden = 0;
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
-        if (!all && (fd->healthy || fd->category == GMX_CAT_NONE)) {
+        if (!all && fd->healthy) {
             hidden++;
             continue;
         }

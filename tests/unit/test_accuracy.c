@@ -1,0 +1,244 @@
+/* Accuracy of the goroutine analysis over the whole fixture lab: for every
+ * case of testdata/lab/MANIFEST.tsv and every Go version captured, real
+ * dumps from the Go runtime go through ingest and analysis, and the result
+ * is checked against the case's ground truth:
+ *   leak     the rank-1 finding has the case's category, site and creator,
+ *            from the three dumps over time and from the last dump alone;
+ *            from the debug=1 text the rank-1 finding names the site;
+ *            from sigquit.txt (log lines + SIGQUIT dump) likewise;
+ *   healthy  nothing above info;
+ *   surge    reported as a goroutine-surge that drained, never as a leak. */
+#include "testutil.h"
+#include "gomemdx/analyze.h"
+#include "gomemdx/ingest.h"
+#include "util/cursor.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { COLS = 11 };
+
+typedef struct lab_case {
+    char col[COLS][256];
+} lab_case;
+
+enum { C_CASE, C_KIND, C_CATEGORY, C_FUNC, C_FILE, C_LINE, C_CFUNC, C_CFILE, C_CLINE, C_VERSIONS };
+
+typedef struct tally {
+    int checked, passed;
+} tally;
+
+static tally totals[4]; /* series, last dump, debug=1, sigquit */
+
+static bool split_row(gmx_str line, lab_case *c)
+{
+    memset(c, 0, sizeof(*c));
+    int col = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= line.n && col < COLS; i++) {
+        if (i == line.n || line.p[i] == '\t') {
+            size_t n = i - start < 255 ? i - start : 255;
+            memcpy(c->col[col++], line.p + start, n);
+            start = i + 1;
+        }
+    }
+    return col >= C_VERSIONS + 1;
+}
+
+static char *lab_path(char *out, size_t n, const char *version, const char *svc, const char *file)
+{
+    const char *root = getenv("GMX_SOURCE_DIR");
+    snprintf(out, n, "%s/testdata/lab/captures/go%s/%s/%s", root ? root : ".", version, svc, file);
+    return out;
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Analyses files[0..n) as one process over time; NULL on a load error. */
+static gmx_findings *analyse(char files[][4096], size_t n)
+{
+    gmx_gsnapshot snaps[3];
+    gmx_findings *f = gmx_findings_new();
+    gmx_error err;
+    for (size_t i = 0; i < n; i++)
+        if (gmx_ingest_goroutines(files[i], NULL, &snaps[i], &err) != GMX_OK)
+            fail_msg("%s: %s", files[i], err.message);
+    if (gmx_analyze_goroutines(snaps, n, NULL, f, &err) != GMX_OK)
+        fail_msg("analysis failed: %s", err.message);
+    for (size_t i = 0; i < n; i++)
+        gmx_gsnapshot_release(&snaps[i]);
+    return f;
+}
+
+static bool site_is(const gmx_site *s, const char *func, const char *file, const char *line)
+{
+    return gmx_str_eq_cstr(s->function, func) && gmx_str_eq_cstr(s->file, file) &&
+           (unsigned)atoi(line) == s->line;
+}
+
+/* Checks a leak case; the category is only checked when the format
+ * records wait reasons. Prints and returns false on a miss. */
+static bool check_leak(const lab_case *c, const char *what, gmx_findings *f, bool with_category)
+{
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    bool ok = top && top->has_site && site_is(&top->site, c->col[C_FUNC], c->col[C_FILE], c->col[C_LINE]);
+    if (ok && with_category)
+        ok = strcmp(gmx_category_id(top->category), c->col[C_CATEGORY]) == 0 &&
+             top->severity >= GMX_SEV_WARNING;
+    if (ok && with_category && strcmp(c->col[C_CFUNC], "-") != 0)
+        ok = top->has_created_by &&
+             site_is(&top->created_by, c->col[C_CFUNC], c->col[C_CFILE], c->col[C_CLINE]);
+    if (!ok)
+        print_message("MISS %s %s: rank 1 is %s %.*s:%u (%s), want %s %s:%s\n", c->col[C_CASE],
+                      what, top ? gmx_category_id(top->category) : "nothing",
+                      top ? (int)top->site.function.n : 0, top ? top->site.function.p : "",
+                      top ? top->site.line : 0, top ? gmx_severity_name(top->severity) : "-",
+                      c->col[C_CATEGORY], c->col[C_FUNC], c->col[C_LINE]);
+    return ok;
+}
+
+static bool check_healthy(const lab_case *c, const char *what, gmx_findings *f)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (fd->severity > GMX_SEV_INFO) {
+            print_message("MISS %s %s: healthy service reported %s %s %.*s\n", c->col[C_CASE],
+                          what, gmx_severity_name(fd->severity), gmx_category_id(fd->category),
+                          (int)fd->title.n, fd->title.p);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool check_surge(const lab_case *c, const char *what, gmx_findings *f)
+{
+    bool drained = false;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        bool here = fd->has_site && gmx_str_eq_cstr(fd->site.function, c->col[C_FUNC]);
+        if (here && fd->severity > GMX_SEV_INFO) {
+            print_message("MISS %s %s: the drained surge is reported as %s %s\n", c->col[C_CASE],
+                          what, gmx_severity_name(fd->severity), gmx_category_id(fd->category));
+            return false;
+        }
+        if (here && fd->category == GMX_CAT_GOROUTINE_SURGE)
+            drained = true;
+    }
+    if (!drained)
+        print_message("MISS %s %s: no drained surge at %s\n", c->col[C_CASE], what, c->col[C_FUNC]);
+    return drained;
+}
+
+static void count(int which, bool ok)
+{
+    totals[which].checked++;
+    totals[which].passed += ok;
+}
+
+static void check_version(const lab_case *c, const char *version)
+{
+    static char files[3][4096];
+    const char *svc = c->col[C_CASE];
+    const char *kind = c->col[C_KIND];
+    for (int t = 0; t < 3; t++) {
+        char name[64];
+        snprintf(name, sizeof(name), "goroutine-t%d.debug2.txt", t + 1);
+        lab_path(files[t], sizeof(files[t]), version, svc, name);
+    }
+    char what[128];
+    snprintf(what, sizeof(what), "go%s t1-t3", version);
+    gmx_findings *f = analyse(files, 3);
+    if (strcmp(kind, "leak") == 0)
+        count(0, check_leak(c, what, f, true));
+    else if (strcmp(kind, "healthy") == 0)
+        count(0, check_healthy(c, what, f));
+    else if (strcmp(kind, "surge") == 0)
+        count(0, check_surge(c, what, f));
+    gmx_findings_free(f);
+
+    snprintf(what, sizeof(what), "go%s t3 alone", version);
+    f = analyse(&files[2], 1);
+    if (strcmp(kind, "leak") == 0)
+        count(1, check_leak(c, what, f, true));
+    else if (strcmp(kind, "healthy") == 0)
+        count(1, check_healthy(c, what, f));
+    gmx_findings_free(f);
+
+    for (int t = 0; t < 3; t++) {
+        char name[64];
+        snprintf(name, sizeof(name), "goroutine-t%d.debug1.txt", t + 1);
+        lab_path(files[t], sizeof(files[t]), version, svc, name);
+    }
+    snprintf(what, sizeof(what), "go%s debug=1 t1-t3", version);
+    f = analyse(files, 3);
+    if (strcmp(kind, "leak") == 0)
+        count(2, check_leak(c, what, f, false));
+    else if (strcmp(kind, "healthy") == 0)
+        count(2, check_healthy(c, what, f));
+    gmx_findings_free(f);
+
+    lab_path(files[0], sizeof(files[0]), version, svc, "sigquit.txt");
+    if (exists(files[0])) {
+        snprintf(what, sizeof(what), "go%s sigquit.txt", version);
+        f = analyse(files, 1);
+        if (strcmp(kind, "leak") == 0)
+            count(3, check_leak(c, what, f, true));
+        else if (strcmp(kind, "healthy") == 0)
+            count(3, check_healthy(c, what, f));
+        gmx_findings_free(f);
+    }
+}
+
+static void test_accuracy__every_lab_case_and_go_version(void **state)
+{
+    (void)state;
+    size_t len;
+    char *manifest = tu_read_fixture("testdata/lab/MANIFEST.tsv", &len);
+    if (!manifest) {
+        print_message("testdata/lab/MANIFEST.tsv not found: run testdata/lab/capture.sh\n");
+        skip();
+    }
+    gmx_cursor cur;
+    gmx_cursor_init(&cur, manifest, len);
+    gmx_str line;
+    int cases = 0;
+    gmx_cursor_next(&cur, &line); /* header */
+    while (gmx_cursor_next(&cur, &line)) {
+        lab_case c;
+        if (!line.n || line.p[0] == '#' || !split_row(line, &c))
+            continue;
+        if (strcmp(c.col[C_KIND], "heap") == 0)
+            continue; /* heap cases are the heap analyses' to find */
+        cases++;
+        char *versions = c.col[C_VERSIONS];
+        for (char *v = strtok(versions, ","); v; v = strtok(NULL, ","))
+            check_version(&c, v[0] == 'g' ? v + 2 : v);
+    }
+    free(manifest);
+    static const char *const names[] = { "dumps over time", "last dump alone", "debug=1 over time",
+                                         "sigquit logs" };
+    int failed = 0;
+    for (int i = 0; i < 4; i++) {
+        print_message("accuracy: %-18s %d/%d right\n", names[i], totals[i].passed, totals[i].checked);
+        failed += totals[i].checked - totals[i].passed;
+    }
+    assert_true(cases >= 10);
+    assert_true(totals[0].checked >= cases);
+    assert_int_equal(failed, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_accuracy__every_lab_case_and_go_version),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
