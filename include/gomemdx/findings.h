@@ -123,6 +123,10 @@ gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note);
 void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v);
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v);
+/* Keeps the findings for which keep(ctx, finding) is true, in order, and
+ * renumbers ranks; the others count as omitted. */
+void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_finding *fd),
+                         void *ctx);
 /* Orders by severity, then score, then site, and numbers ranks from 1. */
 void gmx_findings_rank(gmx_findings *f);
 /* Sticky: an allocation while building failed. */

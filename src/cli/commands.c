@@ -5,6 +5,7 @@
 
 static const cli_command *const table[] = {
     &cmd_goroutines,
+    &cmd_check,
     &cmd_help,
     &cmd_version,
     NULL

@@ -2,6 +2,7 @@
 #include "util/str.h"
 
 #include <stdint.h>
+#include <stdio.h>
 
 gmx_str gmx_func_package(gmx_str func)
 {
@@ -12,11 +13,23 @@ gmx_str gmx_func_package(gmx_str func)
     return dot ? gmx_str_sub(func, 0, (size_t)(dot - func.p)) : func;
 }
 
+/* A standard-library frame lives at GOROOT/src/<package path>/<file>: from
+ * one such frame ("sync.(*Mutex).Lock" in ".../src/sync/mutex.go") the
+ * GOROOT prefix follows. */
 bool gmx_goroot_learn(gmx_goroot *root, const gmx_frame *f)
 {
-    if (root->len || !gmx_str_starts(f->func, "runtime."))
+    if (root->len)
         return false;
-    size_t at = gmx_str_find(f->file, "/src/runtime/");
+    gmx_str pkg = gmx_func_package(f->func);
+    size_t slash = gmx_str_find(pkg, "/");
+    gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
+    if (!pkg.n || memchr(first.p, '.', first.n) || gmx_str_eq_cstr(pkg, "main"))
+        return false;
+    char needle[256];
+    if (pkg.n + 7 > sizeof(needle))
+        return false;
+    snprintf(needle, sizeof(needle), "/src/%.*s/", (int)pkg.n, pkg.p);
+    size_t at = gmx_str_find(f->file, needle);
     if (at == SIZE_MAX || at + 5 >= sizeof(root->prefix))
         return false;
     memcpy(root->prefix, f->file.p, at + 5);

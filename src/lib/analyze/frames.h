@@ -7,13 +7,13 @@
 #include "gomemdx/goroutine.h"
 
 /* The GOROOT source prefix seen in a dump ("/usr/lib/go-1.27/src/"), learned
- * from where runtime frames live; empty when unknown (e.g. -trimpath). */
+ * from where standard-library frames live; empty when unknown (-trimpath). */
 typedef struct gmx_goroot {
     char prefix[512];
     size_t len;
 } gmx_goroot;
 
-/* Learns the prefix from a frame if it is a runtime frame; true if learned. */
+/* Learns the prefix from a standard-library frame; true if learned. */
 bool gmx_goroot_learn(gmx_goroot *root, const gmx_frame *f);
 /* A frame of the Go runtime or standard library (or its vendored packages). */
 bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f);

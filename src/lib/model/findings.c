@@ -208,3 +208,16 @@ void gmx_findings_rank(gmx_findings *f)
     for (size_t i = 0; i < f->count; i++)
         f->items[i]->rank = (uint32_t)(i + 1);
 }
+
+void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_finding *fd),
+                         void *ctx)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < f->count; i++)
+        if (keep(ctx, f->items[i]))
+            f->items[kept++] = f->items[i];
+    f->omitted += f->count - kept;
+    f->count = kept;
+    for (size_t i = 0; i < f->count; i++)
+        f->items[i]->rank = (uint32_t)(i + 1);
+}

@@ -1,0 +1,96 @@
+#include "cli.h"
+#include "gomemdx/check.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/report.h"
+
+#include <string.h>
+
+static const cli_option options[] = {
+    { "base", 'b', OPT_STRING, "BEFORE", "the dump taken before (required)" },
+    { "ignore", 'i', OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
+    { "min-growth", 0, OPT_UINT, "N", "report buckets that grew by at least N goroutines (default 1)" },
+    { "json", 0, OPT_FLAG, NULL, "print the JSON findings document" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
+{
+    gmx_input_note note = { 0 };
+    note.name = (gmx_str){ s->name, strlen(s->name) };
+    note.kind = "goroutine dump";
+    note.goroutines = s->info.goroutines;
+    note.partial = s->info.partial;
+    gmx_findings_add_input(f, &note);
+}
+
+static int render(const gmx_findings *f, bool json)
+{
+    gmx_render_options ro = { .color = !json && cli_use_color() };
+    char *text;
+    size_t len;
+    gmx_error err;
+    gmx_code rc = json ? gmx_render_json(f, &ro, &text, &len, &err)
+                       : gmx_render_text(f, &ro, &text, &len, &err);
+    if (rc != GMX_OK)
+        return cli_report_error(&err);
+    fwrite(text, 1, len, stdout);
+    gmx_render_free(text);
+    return EXIT_OK;
+}
+
+static int run(const cli_command *self, const cli_args *args)
+{
+    const char *base = cli_opt(self, args, "base")->str;
+    if (!base)
+        return cli_usage_error(self, "--base BEFORE is required");
+    const opt_value *ignore = cli_opt(self, args, "ignore");
+    bool json = cli_opt(self, args, "json")->set;
+    gmx_check_options copts = { ignore->list, ignore->nlist,
+                                cli_opt(self, args, "min-growth")->num };
+    gmx_gsnapshot before = { 0 }, after = { 0 };
+    gmx_findings *f = gmx_findings_new();
+    gmx_error err;
+    int rc;
+    if (!f) {
+        fprintf(stderr, "gomemdx: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    if (gmx_ingest_goroutines(base, NULL, &before, &err) != GMX_OK ||
+        gmx_ingest_goroutines(args->pos[0], NULL, &after, &err) != GMX_OK ||
+        gmx_check_goroutines(&before, &after, &copts, f, &err) != GMX_OK) {
+        rc = cli_report_error(&err);
+        goto done;
+    }
+    note_input(f, &before);
+    note_input(f, &after);
+    rc = render(f, json);
+    if (rc == EXIT_OK && gmx_findings_count(f) > 0) {
+        if (!json)
+            printf("check failed: %zu goroutine bucket%s appeared or grew\n", gmx_findings_count(f),
+                   gmx_findings_count(f) == 1 ? "" : "s");
+        rc = EXIT_FINDINGS;
+    } else if (rc == EXIT_OK && !json) {
+        printf("check passed: no goroutine bucket appeared or grew\n");
+    }
+done:
+    gmx_gsnapshot_release(&before);
+    gmx_gsnapshot_release(&after);
+    gmx_findings_free(f);
+    return rc;
+}
+
+const cli_command cmd_check = {
+    .name = "check",
+    .summary = "CI gate: fail when goroutine buckets appeared or grew between two dumps.",
+    .usage = "--base BEFORE AFTER [--ignore REGEX]... [--min-growth N] [--json]",
+    .description =
+        "Compares two goroutine dumps of one process (taken before and after a test,\n"
+        "a load run or a soak) and lists every bucket of goroutines that is new or\n"
+        "larger, except healthy patterns (runtime workers, listeners, idle connections)\n"
+        "and buckets with a function matching an --ignore regex. Exit status 1 when\n"
+        "anything appeared or grew, 0 when nothing did.",
+    .options = options,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
+};

@@ -1,0 +1,76 @@
+/* gomemdx check: the goroutine analysis over {before, after}, keeping only
+ * the buckets that appeared or grew and are neither healthy nor ignored. */
+#include "gomemdx/check.h"
+#include "util/alloc.h"
+
+#include <regex.h>
+#include <stdio.h>
+#include <string.h>
+
+typedef struct filter {
+    regex_t *res;
+    size_t nres;
+    uint64_t min_growth;
+} filter;
+
+static bool matches(const filter *flt, gmx_str func)
+{
+    char name[1024];
+    snprintf(name, sizeof(name), "%.*s", (int)func.n, func.p);
+    for (size_t i = 0; i < flt->nres; i++)
+        if (regexec(&flt->res[i], name, 0, NULL, 0) == 0)
+            return true;
+    return false;
+}
+
+static bool ignored(const filter *flt, const gmx_gbucket *b)
+{
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (matches(flt, b->frames[i].func))
+            return true;
+    return b->has_creator && matches(flt, b->creator.func);
+}
+
+static bool grew(void *ctx, const gmx_finding *fd)
+{
+    const filter *flt = ctx;
+    if (fd->healthy || !fd->bucket || fd->nseries != 2)
+        return false;
+    if (fd->series[1] < fd->series[0] + flt->min_growth)
+        return false;
+    return !ignored(flt, fd->bucket);
+}
+
+gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *after,
+                              const gmx_check_options *opts, gmx_findings *out,
+                              gmx_error *err)
+{
+    static const gmx_check_options defaults;
+    if (!opts)
+        opts = &defaults;
+    filter flt = { NULL, 0, opts->min_growth ? opts->min_growth : 1 };
+    if (opts->nignore) {
+        flt.res = gmx_calloc(opts->nignore, sizeof(*flt.res));
+        if (!flt.res)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    gmx_code rc = GMX_OK;
+    for (; flt.nres < opts->nignore; flt.nres++) {
+        if (regcomp(&flt.res[flt.nres], opts->ignore[flt.nres], REG_EXTENDED | REG_NOSUB) != 0) {
+            rc = gmx_error_set(err, GMX_EUSAGE, "--ignore '%s' is not a valid regular expression",
+                               opts->ignore[flt.nres]);
+            break;
+        }
+    }
+    if (rc == GMX_OK) {
+        gmx_gsnapshot pair[2] = { *before, *after };
+        gmx_goroutine_options gopts = { .include_healthy = true };
+        rc = gmx_analyze_goroutines(pair, 2, &gopts, out, err);
+    }
+    if (rc == GMX_OK)
+        gmx_findings_retain(out, grew, &flt);
+    for (size_t i = 0; i < flt.nres; i++)
+        regfree(&flt.res[i]);
+    gmx_free(flt.res);
+    return rc;
+}

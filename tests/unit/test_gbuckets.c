@@ -1,0 +1,137 @@
+/* model/gbuckets: grouping goroutines by stack. */
+#include "testutil.h"
+#include "util/str.h"
+
+#include <string.h>
+
+/* Three goroutines on one stack with different ids, argument words and pc
+ * offsets; one on the same frames with another creator; one other stack. */
+static const char *const dump =
+    "goroutine 10 [chan send, 3 minutes]:\n"
+    "main.publish(0xc000010000, {0x1, 0x2})\n"
+    "\t/go/src/notifier/main.go:44 +0x2a\n"
+    "created by main.handle in goroutine 1\n"
+    "\t/go/src/notifier/main.go:54 +0x11\n"
+    "\n"
+    "goroutine 11 [chan send, 1 minutes]:\n"
+    "main.publish(0xc000099999, {0x7, 0x8})\n"
+    "\t/go/src/notifier/main.go:44 +0x2f\n"
+    "created by main.handle in goroutine 7\n"
+    "\t/go/src/notifier/main.go:54 +0x99\n"
+    "\n"
+    "goroutine 12 [chan send (scan)]:\n"
+    "main.publish(...)\n"
+    "\t/go/src/notifier/main.go:44\n"
+    "created by main.handle in goroutine 1\n"
+    "\t/go/src/notifier/main.go:54 +0x11\n"
+    "\n"
+    "goroutine 13 [chan send]:\n"
+    "main.publish(0x1)\n"
+    "\t/go/src/notifier/main.go:44 +0x2a\n"
+    "created by main.retry in goroutine 1\n"
+    "\t/go/src/notifier/main.go:70 +0x11\n"
+    "\n"
+    "goroutine 3 [select] {tenant: a}:\n"
+    "main.loop()\n"
+    "\t/go/src/notifier/main.go:90 +0x1\n"
+    "created by main.main in goroutine 1\n"
+    "\t/go/src/notifier/main.go:20 +0x2\n";
+
+static const gmx_gbucket *bucket_created_by(const gmx_gbuckets *set, const char *creator)
+{
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        if (b->has_creator && gmx_str_eq_cstr(b->creator.func, creator))
+            return b;
+    }
+    return NULL;
+}
+
+static void test_gbuckets__ignores_ids_args_and_offsets_not_creators(void **state)
+{
+    (void)state;
+    gmx_gbuckets *set = tu_buckets(dump, NULL);
+    assert_int_equal(gmx_gbuckets_total(set), 5);
+    assert_int_equal(gmx_gbuckets_count(set), 3);
+    const gmx_gbucket *b = bucket_created_by(set, "main.handle");
+    assert_non_null(b);
+    assert_int_equal(b->count, 3);
+    assert_int_equal(b->first_id, 10);
+    assert_int_equal(b->nstates, 1);
+    assert_true(gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    assert_int_equal(b->wait_min, 0);
+    assert_int_equal(b->wait_median, 1);
+    assert_int_equal(b->wait_max, 3);
+    assert_true(b->flags & GMX_G_SCAN);
+    const gmx_gbucket *r = bucket_created_by(set, "main.retry");
+    assert_non_null(r);
+    assert_int_equal(r->count, 1);
+    const gmx_gbucket *l = bucket_created_by(set, "main.main");
+    assert_int_equal(l->nlabels, 1);
+    assert_true(gmx_str_eq_cstr(l->labels[0].labels, "{tenant: a}"));
+    gmx_gbuckets_free(set);
+}
+
+static void test_gbuckets__find_and_merge_across_sets(void **state)
+{
+    (void)state;
+    gmx_gbuckets *a = tu_buckets(dump, NULL);
+    gmx_gbuckets *b = tu_buckets(dump, NULL);
+    const gmx_gbucket *in_a = bucket_created_by(a, "main.retry");
+    const gmx_gbucket *in_b = gmx_gbuckets_find(b, in_a);
+    assert_non_null(in_b);
+    assert_ptr_not_equal(in_a, in_b);
+    assert_int_equal(gmx_gbuckets_merge(a, b), GMX_OK);
+    assert_int_equal(gmx_gbuckets_finish(a), GMX_OK);
+    assert_int_equal(gmx_gbuckets_count(a), 3);
+    assert_int_equal(gmx_gbuckets_total(a), 10);
+    assert_int_equal(bucket_created_by(a, "main.handle")->count, 6);
+    assert_int_equal(bucket_created_by(a, "main.handle")->wait_max, 3);
+    gmx_gbuckets_free(a);
+    gmx_gbuckets_free(b);
+}
+
+static void test_gbuckets__distinct_stacks_are_bounded(void **state)
+{
+    (void)state;
+    gmx_gbuckets_limits limits = { .max_buckets = 2 };
+    gmx_gbuckets *set = gmx_gbuckets_new(&limits);
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(gmx_goroutine_dump_parse("t", dump, strlen(dump), gmx_gbuckets_add, set,
+                                              &info, &err), GMX_OK);
+    assert_int_equal(gmx_gbuckets_finish(set), GMX_OK);
+    assert_int_equal(gmx_gbuckets_count(set), 2);
+    assert_int_equal(gmx_gbuckets_total(set), 5);
+    assert_int_equal(gmx_gbuckets_overflow(set), 1);
+    gmx_gbuckets_free(set);
+}
+
+static void test_gbuckets__aggregated_records_add_their_count(void **state)
+{
+    (void)state;
+    gmx_gbuckets *set = gmx_gbuckets_new(NULL);
+    gmx_frame f = { { "main.wait", 9 }, { "/a.go", 5 }, 7 };
+    gmx_goroutine g = { 0 };
+    g.count = 448;
+    g.frames = &f;
+    g.nframes = 1;
+    assert_int_equal(gmx_gbuckets_add(set, &g), 0);
+    assert_int_equal(gmx_gbuckets_add(set, &g), 0);
+    assert_int_equal(gmx_gbuckets_finish(set), GMX_OK);
+    assert_int_equal(gmx_gbuckets_count(set), 1);
+    assert_int_equal(gmx_gbuckets_at(set, 0)->count, 896);
+    assert_int_equal(gmx_gbuckets_total(set), 896);
+    gmx_gbuckets_free(set);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gbuckets__ignores_ids_args_and_offsets_not_creators),
+        cmocka_unit_test(test_gbuckets__find_and_merge_across_sets),
+        cmocka_unit_test(test_gbuckets__distinct_stacks_are_bounded),
+        cmocka_unit_test(test_gbuckets__aggregated_records_add_their_count),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

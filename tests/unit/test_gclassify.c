@@ -1,0 +1,164 @@
+/* analyze/gclassify: each bucket's cause from its wait reason and frames.
+ * The stacks below follow real captures (lab, Go 1.19 and 1.27) trimmed to
+ * the frames that matter. */
+#include "testutil.h"
+#include "analyze/gclassify.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static gmx_gverdict classify(const char *status, const char *frames)
+{
+    char text[4096];
+    snprintf(text, sizeof(text), "goroutine 42 [%s]:\n%screated by main.serve in goroutine 1\n"
+             "\t/go/src/svc/main.go:99 +0x1\n", status, frames);
+    gmx_gbuckets *set = tu_buckets(text, NULL);
+    gmx_goroot root = { { 0 }, 0 };
+    const gmx_gbucket *b = gmx_gbuckets_at(set, 0);
+    for (uint32_t i = 0; i < b->nframes; i++)
+        gmx_goroot_learn(&root, &b->frames[i]);
+    gmx_gverdict v = gmx_gclassify(b, &root);
+    gmx_gbuckets_free(set);
+    return v;
+}
+
+#define USER "main.(*svc).handle(0xc0000)\n\t/go/src/svc/main.go:40 +0x2a\n"
+
+static void expect(const char *status, const char *frames, gmx_category want)
+{
+    gmx_gverdict v = classify(status, frames);
+    if (v.category != want || v.healthy)
+        fail_msg("[%s] classified %s%s, want %s", status, gmx_category_id(v.category),
+                 v.healthy ? " (healthy)" : "", gmx_category_id(want));
+}
+
+static void expect_healthy(const char *status, const char *frames)
+{
+    gmx_gverdict v = classify(status, frames);
+    if (!v.healthy)
+        fail_msg("[%s] not recognised as healthy (got %s)", status, gmx_category_id(v.category));
+}
+
+static void test_gclassify__channels_select_nil(void **state)
+{
+    (void)state;
+    expect("chan send", USER, GMX_CAT_CHAN_SEND_BLOCKED);
+    expect("chan receive", USER, GMX_CAT_CHAN_RECV_BLOCKED);
+    expect("chan send (nil chan)", USER, GMX_CAT_NIL_CHAN);
+    expect("chan receive (nil chan)", USER, GMX_CAT_NIL_CHAN);
+    expect("select", USER, GMX_CAT_SELECT_BLOCKED);
+    expect("select (no cases)", USER, GMX_CAT_SELECT_BLOCKED);
+}
+
+static void test_gclassify__sync_waits_on_old_and_new_runtimes(void **state)
+{
+    (void)state;
+    /* Go 1.19 says semacquire for all three; the frames tell them apart. */
+    expect("semacquire",
+           "sync.runtime_SemacquireMutex(0xc0001, 0x0, 0x1)\n\t/usr/lib/go-1.19/src/runtime/sema.go:77 +0x25\n"
+           "sync.(*Mutex).lockSlow(0xc0001)\n\t/usr/lib/go-1.19/src/sync/mutex.go:171 +0x165\n"
+           "sync.(*Mutex).Lock(...)\n\t/usr/lib/go-1.19/src/sync/mutex.go:90\n" USER,
+           GMX_CAT_MUTEX_HELD);
+    expect("semacquire",
+           "sync.runtime_Semacquire(0xc0002)\n\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25\n"
+           "sync.(*WaitGroup).Wait(0xc0002)\n\t/usr/lib/go-1.19/src/sync/waitgroup.go:139 +0x52\n" USER,
+           GMX_CAT_WAITGROUP_MISMATCH);
+    expect("semacquire",
+           "sync.runtime_SemacquireMutex(0xc0001, 0x0, 0x0)\n\t/usr/lib/go-1.19/src/runtime/sema.go:77 +0x25\n"
+           "sync.(*RWMutex).RLock(...)\n\t/usr/lib/go-1.19/src/sync/rwmutex.go:71\n" USER,
+           GMX_CAT_MUTEX_HELD);
+    /* Go 1.20+ and 1.24+ name the primitive in the wait reason. */
+    expect("sync.Mutex.Lock",
+           "internal/sync.runtime_SemacquireMutex(0xc0001, 0x0, 0x1)\n\t/usr/lib/go-1.27/src/runtime/sema.go:95 +0x25\n"
+           "sync.(*Mutex).Lock(...)\n\t/usr/lib/go-1.27/src/sync/mutex.go:46\n" USER,
+           GMX_CAT_MUTEX_HELD);
+    expect("sync.RWMutex.Lock", USER, GMX_CAT_MUTEX_HELD);
+    expect("sync.RWMutex.RLock", USER, GMX_CAT_MUTEX_HELD);
+    expect("sync.WaitGroup.Wait", USER, GMX_CAT_WAITGROUP_MISMATCH);
+    expect("sync.Cond.Wait", USER, GMX_CAT_COND_WAIT);
+}
+
+static void test_gclassify__http_client_wait_is_not_a_server_idle_read(void **state)
+{
+    (void)state;
+    /* The caller of an HTTP client with no timeout waits in a select inside
+     * the transport's round trip. */
+    expect("select",
+           "net/http.(*persistConn).roundTrip(0xc0003, 0xc0004)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2890 +0x9a\n"
+           "net/http.(*Transport).roundTrip(0xc0005, 0xc0006)\n\t/usr/lib/go-1.27/src/net/http/transport.go:703 +0x8bd\n"
+           "net/http.(*Client).Do(...)\n\t/usr/lib/go-1.27/src/net/http/client.go:590\n" USER,
+           GMX_CAT_IO_NO_TIMEOUT);
+    /* A raw read with no deadline in user code. */
+    expect("IO wait",
+           "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+           "internal/poll.(*FD).Read(0xc0007, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/internal/poll/fd_unix.go:165 +0x27a\n"
+           "net.(*conn).Read(0xc0009, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n" USER,
+           GMX_CAT_IO_NO_TIMEOUT);
+    expect_healthy("IO wait",
+                   "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                   "net/http.(*connReader).backgroundRead(0xc000a)\n\t/usr/lib/go-1.27/src/net/http/server.go:690 +0x37\n");
+    expect_healthy("IO wait",
+                   "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                   "net.(*TCPListener).Accept(0xc000b)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:380 +0x30\n"
+                   "net/http.(*Server).Serve(0xc000c, {0x7, 0xc000b})\n\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n");
+    expect_healthy("select",
+                   "net/http.(*persistConn).writeLoop(0xc000d)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2600 +0xe7\n");
+}
+
+static void test_gclassify__runtime_and_signal_workers_are_healthy(void **state)
+{
+    (void)state;
+    expect_healthy("GC worker (idle)",
+                   "runtime.gopark(0x1, 0x2, 0x0, 0x0, 0x0)\n\t/usr/lib/go-1.27/src/runtime/proc.go:460 +0xce\n");
+    expect_healthy("finalizer wait",
+                   "runtime.runfinq()\n\t/usr/lib/go-1.27/src/runtime/mfinal.go:196 +0x107\n");
+    expect_healthy("syscall",
+                   "os/signal.signal_recv()\n\t/usr/lib/go-1.27/src/runtime/sigqueue.go:152 +0x29\n"
+                   "os/signal.loop()\n\t/usr/lib/go-1.27/src/os/signal/signal_unix.go:23 +0x13\n");
+}
+
+static void test_gclassify__site_is_the_first_user_frame(void **state)
+{
+    (void)state;
+    const char *text =
+        "goroutine 42 [sync.Mutex.Lock]:\n"
+        "internal/sync.runtime_SemacquireMutex(0x1, 0x0, 0x1)\n\t/usr/lib/go-1.27/src/runtime/sema.go:95 +0x25\n"
+        "sync.(*Mutex).Lock(...)\n\t/usr/lib/go-1.27/src/sync/mutex.go:46\n"
+        "main.(*ledger).book(0xc0000)\n\t/go/src/ledger/main.go:37 +0x2a\n"
+        "created by main.serve in goroutine 1\n\t/go/src/ledger/main.go:66 +0x1\n";
+    gmx_gbuckets *set = tu_buckets(text, NULL);
+    gmx_goroot root = { { 0 }, 0 };
+    const gmx_gbucket *b = gmx_gbuckets_at(set, 0);
+    for (uint32_t i = 0; i < b->nframes; i++)
+        gmx_goroot_learn(&root, &b->frames[i]);
+    assert_string_equal(root.prefix, "/usr/lib/go-1.27/src/");
+    gmx_frame site;
+    bool mechanism;
+    assert_true(gmx_gsite(b, &root, &site, &mechanism));
+    assert_false(mechanism);
+    assert_true(gmx_str_eq_cstr(site.func, "main.(*ledger).book"));
+    assert_int_equal(site.line, 37);
+    gmx_gbuckets_free(set);
+}
+
+static void test_gclassify__package_of_a_function(void **state)
+{
+    (void)state;
+    assert_true(gmx_str_eq_cstr(gmx_func_package(gmx_str_cstr("net/http.(*conn).serve")), "net/http"));
+    assert_true(gmx_str_eq_cstr(gmx_func_package(gmx_str_cstr("github.com/a/b.v2.F")), "github.com/a/b"));
+    assert_true(gmx_str_eq_cstr(gmx_func_package(gmx_str_cstr("main.main.func1")), "main"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gclassify__channels_select_nil),
+        cmocka_unit_test(test_gclassify__sync_waits_on_old_and_new_runtimes),
+        cmocka_unit_test(test_gclassify__http_client_wait_is_not_a_server_idle_read),
+        cmocka_unit_test(test_gclassify__runtime_and_signal_workers_are_healthy),
+        cmocka_unit_test(test_gclassify__site_is_the_first_user_frame),
+        cmocka_unit_test(test_gclassify__package_of_a_function),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
