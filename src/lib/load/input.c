@@ -114,6 +114,21 @@ gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
     return GMX_OK;
 }
 
+gmx_code gmx_input_from_heap(const char *name, void *data, size_t len, gmx_input **out,
+                             gmx_error *err)
+{
+    *out = input_new(name, err);
+    if (!*out) {
+        gmx_free(data);
+        return GMX_ENOMEM;
+    }
+    (*out)->heap = data;
+    (*out)->data = data;
+    (*out)->len = len;
+    (*out)->backing = BACKING_HEAP;
+    return GMX_OK;
+}
+
 const char *gmx_input_name(const gmx_input *in) { return in->name; }
 const void *gmx_input_data(const gmx_input *in) { return in->data; }
 size_t gmx_input_size(const gmx_input *in) { return in->len; }

@@ -1,0 +1,167 @@
+/* gzip decompression with libdeflate, whole-buffer and bounded.
+ *
+ * libdeflate decompresses one member into a buffer that must be big enough,
+ * so the output starts at the size the last member's ISIZE trailer promises
+ * (never more than deflate's 1032:1 ratio allows for the input) and doubles,
+ * up to the cap, each time a member does not fit; the member is then
+ * decompressed again. Members follow each other (concatenated gzip, as
+ * Go's reader accepts); anything after the last member must be another
+ * member. */
+#include "gomemdx/input.h"
+#include "util/alloc.h"
+
+#include <libdeflate.h>
+#include <string.h>
+
+enum { GZIP_MIN_MEMBER = 18, DEFLATE_MAX_RATIO = 1032 };
+
+int gmx_is_gzip(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+void gmx_gunzip_free(void *data)
+{
+    gmx_free(data);
+}
+
+typedef struct inflater {
+    const char *name;
+    const unsigned char *in;
+    size_t len;
+    size_t max;
+    unsigned char *out;
+    size_t cap, used;
+    struct libdeflate_decompressor *d;
+} inflater;
+
+static size_t initial_capacity(const inflater *z)
+{
+    const unsigned char *t = z->in + z->len - 4;
+    size_t isize = (size_t)t[0] | (size_t)t[1] << 8 | (size_t)t[2] << 16 | (size_t)t[3] << 24;
+    size_t bound = z->len > SIZE_MAX / DEFLATE_MAX_RATIO ? SIZE_MAX : z->len * DEFLATE_MAX_RATIO;
+    if (isize > bound)
+        isize = bound;
+    if (isize < 4096)
+        isize = 4096;
+    return isize > z->max ? z->max : isize;
+}
+
+static gmx_code grow(inflater *z, size_t pos, gmx_error *err)
+{
+    if (z->cap >= z->max) {
+        gmx_error_set(err, GMX_ELIMIT, "decompressed size exceeds %zu bytes (gzip bomb?)", z->max);
+        return gmx_error_at_offset(err, z->name, pos);
+    }
+    size_t cap = z->cap > z->max / 2 ? z->max : z->cap * 2;
+    unsigned char *out = gmx_realloc(z->out, cap);
+    if (!out)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s (%zu bytes)",
+                             z->name, cap);
+    z->out = out;
+    z->cap = cap;
+    return GMX_OK;
+}
+
+static gmx_code check_header(const inflater *z, size_t pos, gmx_error *err)
+{
+    const unsigned char *p = z->in + pos;
+    size_t left = z->len - pos;
+    if (left < 2 || p[0] != 0x1f || p[1] != 0x8b) {
+        gmx_error_set(err, GMX_EFORMAT, pos ? "trailing bytes after the last gzip member"
+                                            : "not gzip data (no 1f 8b magic)");
+        return gmx_error_at_offset(err, z->name, pos);
+    }
+    if (left < GZIP_MIN_MEMBER) {
+        gmx_error_set(err, GMX_EFORMAT, "truncated gzip member (%zu bytes)", left);
+        return gmx_error_at_offset(err, z->name, pos);
+    }
+    if (p[2] != 8 || (p[3] & 0xe0)) {
+        gmx_error_set(err, GMX_EFORMAT, "unsupported gzip method or flags");
+        return gmx_error_at_offset(err, z->name, pos + 2);
+    }
+    return GMX_OK;
+}
+
+/* One member at pos; on success advances *pos past it. */
+static gmx_code inflate_member(inflater *z, size_t *pos, gmx_error *err)
+{
+    gmx_code rc = check_header(z, *pos, err);
+    if (rc != GMX_OK)
+        return rc;
+    for (;;) {
+        size_t in_used = 0, out_used = 0;
+        enum libdeflate_result r = libdeflate_gzip_decompress_ex(
+            z->d, z->in + *pos, z->len - *pos, z->out + z->used, z->cap - z->used, &in_used,
+            &out_used);
+        if (r == LIBDEFLATE_SUCCESS) {
+            *pos += in_used;
+            z->used += out_used;
+            return GMX_OK;
+        }
+        if (r != LIBDEFLATE_INSUFFICIENT_SPACE) {
+            gmx_error_set(err, GMX_EFORMAT,
+                          "corrupt or truncated gzip data in the member at this offset");
+            return gmx_error_at_offset(err, z->name, *pos);
+        }
+        if ((rc = grow(z, *pos, err)) != GMX_OK)
+            return rc;
+    }
+}
+
+gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, void **out,
+                    size_t *out_len, gmx_error *err)
+{
+    *out = NULL;
+    *out_len = 0;
+    inflater z = { .name = name, .in = data, .len = len,
+                   .max = max ? max : GMX_GUNZIP_DEFAULT_MAX };
+    gmx_code rc = check_header(&z, 0, err);
+    if (rc != GMX_OK)
+        return rc;
+    z.cap = initial_capacity(&z);
+    z.out = gmx_malloc(z.cap);
+    z.d = libdeflate_alloc_decompressor();
+    if (!z.out || !z.d) {
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
+        goto fail;
+    }
+    for (size_t pos = 0; pos < len;)
+        if ((rc = inflate_member(&z, &pos, err)) != GMX_OK)
+            goto fail;
+    libdeflate_free_decompressor(z.d);
+    if (z.used < z.cap) { /* give back what the size guess over-allocated */
+        unsigned char *fit = gmx_realloc(z.out, z.used ? z.used : 1);
+        if (fit)
+            z.out = fit;
+    }
+    *out = z.out;
+    *out_len = z.used;
+    return GMX_OK;
+fail:
+    if (z.d)
+        libdeflate_free_decompressor(z.d);
+    gmx_free(z.out);
+    return rc;
+}
+
+gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err)
+{
+    const void *data = gmx_input_data(*in);
+    size_t len = gmx_input_size(*in);
+    if (!gmx_is_gzip(data, len))
+        return GMX_OK;
+    void *plain;
+    size_t plain_len;
+    gmx_code rc = gmx_gunzip(gmx_input_name(*in), data, len, max, &plain, &plain_len, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_input *decoded;
+    rc = gmx_input_from_heap(gmx_input_name(*in), plain, plain_len, &decoded, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_input_free(*in);
+    *in = decoded;
+    return GMX_OK;
+}
