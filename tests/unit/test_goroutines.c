@@ -1,0 +1,209 @@
+/* analyze/goroutines: ranking, growth over time, surges, deadlocks, and the
+ * renderers' view of the result. Dumps are written from the grammar. */
+#include "testutil.h"
+#include "gomemdx/analyze.h"
+#include "gomemdx/report.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A dump with `leak` goroutines blocked in a chan send at main.go:44,
+ * `busy` ones sleeping in a fan-out worker, and one idle keep-alive read. */
+static char *make_dump(int leak, int busy, const char *prelude)
+{
+    size_t cap = 4096 + (size_t)(leak + busy) * 256;
+    char *s = malloc(cap);
+    size_t n = (size_t)snprintf(s, cap, "%s", prelude);
+    int id = 100;
+    for (int i = 0; i < leak; i++)
+        n += (size_t)snprintf(s + n, cap - n,
+                              "goroutine %d [chan send, %d minutes]:\n"
+                              "main.(*svc).publish(0xc%05d)\n\t/go/src/svc/main.go:44 +0x2a\n"
+                              "created by main.(*svc).handle in goroutine 9\n\t/go/src/svc/main.go:54 +0x11\n\n",
+                              id++, i % 5, i);
+    for (int i = 0; i < busy; i++)
+        n += (size_t)snprintf(s + n, cap - n,
+                              "goroutine %d [sleep]:\n"
+                              "time.Sleep(0x3b9aca00)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
+                              "main.deliver(0x1)\n\t/go/src/svc/main.go:80 +0x2a\n"
+                              "created by main.fanOut in goroutine 9\n\t/go/src/svc/main.go:95 +0x11\n\n",
+                              id++);
+    snprintf(s + n, cap - n,
+             "goroutine %d [IO wait]:\n"
+             "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+             "net/http.(*connReader).backgroundRead(0xc000a)\n\t/usr/lib/go-1.27/src/net/http/server.go:690 +0x37\n"
+             "created by net/http.(*connReader).startBackgroundRead in goroutine 9\n"
+             "\t/usr/lib/go-1.27/src/net/http/server.go:686 +0xb6\n",
+             id);
+    return s;
+}
+
+static gmx_gsnapshot snapshot(int leak, int busy, const char *prelude)
+{
+    char *text = make_dump(leak, busy, prelude);
+    gmx_gsnapshot s = { .name = "dump" };
+    s.buckets = tu_buckets(text, &s.info);
+    s.info.message = (gmx_str){ NULL, 0 }; /* views into text die with it */
+    if (strstr(prelude, "deadlock"))
+        s.info.message = gmx_str_cstr("all goroutines are asleep - deadlock!");
+    free(text);
+    return s;
+}
+
+static gmx_findings *analyse(gmx_gsnapshot *snaps, size_t n, bool all)
+{
+    gmx_findings *f = gmx_findings_new();
+    gmx_goroutine_options opts = { .include_healthy = all };
+    gmx_error err;
+    assert_int_equal(gmx_analyze_goroutines(snaps, n, &opts, f, &err), GMX_OK);
+    return f;
+}
+
+static void release(gmx_gsnapshot *snaps, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        gmx_gbuckets_free(snaps[i].buckets);
+}
+
+static void test_goroutines__leak_ranks_first_with_site_creator_and_advice(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s = snapshot(120, 3, "");
+    gmx_findings *f = analyse(&s, 1, false);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->rank, 1);
+    assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_int_equal(top->goroutines, 120);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*svc).publish"));
+    assert_int_equal(top->site.line, 44);
+    assert_true(gmx_str_eq_cstr(top->created_by.function, "main.(*svc).handle"));
+    assert_non_null(strstr(top->advice, "buffer of one"));
+    /* The idle keep-alive read is healthy and left out without --all. */
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_null(gmx_findings_at(f, i)->healthy);
+    assert_true(gmx_findings_omitted(f) >= 1);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
+static void test_goroutines__small_blocked_bucket_is_only_info(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s = snapshot(3, 0, "");
+    gmx_findings *f = analyse(&s, 1, false);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
+static void test_goroutines__growth_over_time_is_a_warning_and_summarised(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s[3] = { snapshot(5, 0, ""), snapshot(20, 0, ""), snapshot(40, 0, "") };
+    gmx_findings *f = analyse(s, 3, false);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_WARNING); /* 40 alone would be info */
+    assert_int_equal(top->nseries, 3);
+    assert_int_equal(top->series[0], 5);
+    assert_int_equal(top->series[2], 40);
+    gmx_str sum = gmx_findings_summary(f);
+    assert_non_null(strstr(sum.p, "goroutines rose from 6 to 41; 35 of the rise is one bucket"));
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
+static void test_goroutines__a_surge_that_drained_is_not_a_leak(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s[3] = { snapshot(0, 10, ""), snapshot(0, 400, ""), snapshot(0, 0, "") };
+    gmx_findings *f = analyse(s, 3, false);
+    bool found = false;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_true(fd->severity == GMX_SEV_INFO);
+        if (fd->category == GMX_CAT_GOROUTINE_SURGE &&
+            gmx_str_eq_cstr(fd->site.function, "main.deliver")) {
+            found = true;
+            assert_int_equal(fd->series[1], 400);
+            assert_int_equal(fd->series[2], 0);
+            assert_non_null(strstr(fd->title.p, "drained"));
+        }
+    }
+    assert_true(found);
+    gmx_findings_free(f);
+    release(s, 3);
+
+    /* While it is still high, a large busy bucket is a surge warning. */
+    gmx_gsnapshot now = snapshot(0, 400, "");
+    f = analyse(&now, 1, false);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(&now, 1);
+}
+
+static void test_goroutines__deadlock_is_critical_and_first(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s = snapshot(2, 0, "fatal error: all goroutines are asleep - deadlock!\n\n");
+    assert_int_equal(s.info.kind, GMX_DUMP_FATAL);
+    gmx_findings *f = analyse(&s, 1, false);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_DEADLOCK);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
+static void test_goroutines__json_follows_the_contract(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s = snapshot(60, 0, "");
+    gmx_findings *f = analyse(&s, 1, true);
+    gmx_input_note note = { .name = gmx_str_cstr("dump.txt"), .kind = "goroutine dump",
+                            .goroutines = 61 };
+    assert_int_equal(gmx_findings_add_input(f, &note), GMX_OK);
+    char *out;
+    size_t len;
+    gmx_error err;
+    gmx_render_options ro = { .show_healthy = true };
+    assert_int_equal(gmx_render_json(f, &ro, &out, &len, &err), GMX_OK);
+    const char *keys[] = { "\"schema\": \"gomemdx/1\"", "\"inputs\": [", "\"findings\": [",
+                           "\"rank\": 1", "\"category\": \"chan-send-blocked\"",
+                           "\"severity\": \"warning\"", "\"site\": {", "\"function\": \"main.(*svc).publish\"",
+                           "\"line\": 44", "\"created_by\": {", "\"goroutines\": 60",
+                           "\"evidence\": {", "\"advice\": \"", "\"healthy\": \"idle keep-alive server connection\"" };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+        if (!strstr(out, keys[i]))
+            fail_msg("JSON lacks %s:\n%s", keys[i], out);
+    gmx_render_free(out);
+
+    ro.show_healthy = false;
+    assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
+    assert_non_null(strstr(out, "#1 WARNING chan-send-blocked: 60 goroutines blocked sending"));
+    assert_null(strstr(out, "\033[")); /* no colour unless asked */
+    assert_non_null(strstr(out, "not shown (--all shows them)"));
+    gmx_render_free(out);
+    ro.color = true;
+    assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
+    assert_non_null(strstr(out, "\033[33mWARNING"));
+    gmx_render_free(out);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_goroutines__leak_ranks_first_with_site_creator_and_advice),
+        cmocka_unit_test(test_goroutines__small_blocked_bucket_is_only_info),
+        cmocka_unit_test(test_goroutines__growth_over_time_is_a_warning_and_summarised),
+        cmocka_unit_test(test_goroutines__a_surge_that_drained_is_not_a_leak),
+        cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
+        cmocka_unit_test(test_goroutines__json_follows_the_contract),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
