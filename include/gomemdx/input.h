@@ -17,9 +17,31 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err);
 /* Wraps caller-owned memory (not copied; must outlive the input). */
 gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
                                gmx_input **out, gmx_error *err);
+/* Takes ownership of data (allocated with the library's allocator, as
+ * gmx_gunzip returns it); freed with the input, also on failure. */
+gmx_code gmx_input_from_heap(const char *name, void *data, size_t len, gmx_input **out,
+                             gmx_error *err);
 const char *gmx_input_name(const gmx_input *in);
 const void *gmx_input_data(const gmx_input *in);
 size_t gmx_input_size(const gmx_input *in);
 void gmx_input_free(gmx_input *in);
+
+/* Largest decompressed size gmx_gunzip produces by default (a gzip bomb
+ * stops here with GMX_ELIMIT). */
+#define GMX_GUNZIP_DEFAULT_MAX ((size_t)2 << 30)
+
+/* True when data starts with the gzip magic bytes 1f 8b. */
+int gmx_is_gzip(const void *data, size_t len);
+/* Decompresses all gzip members of (data, len) into *out (free with
+ * gmx_input_free after wrapping, or gmx_gunzip_free), at most max bytes
+ * (0 = GMX_GUNZIP_DEFAULT_MAX). Corrupt or truncated data is GMX_EFORMAT and
+ * too much output GMX_ELIMIT, both with the byte offset of the gzip member
+ * at fault; name is used in error messages only. */
+gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, void **out,
+                    size_t *out_len, gmx_error *err);
+void gmx_gunzip_free(void *data);
+/* When *in holds gzip data, replaces it with an input of the decompressed
+ * bytes (same name) and frees the original; otherwise leaves it alone. */
+gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
 
 #endif
