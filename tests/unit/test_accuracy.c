@@ -220,7 +220,8 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
         cases++;
         char *versions = c.col[C_VERSIONS];
         for (char *v = strtok(versions, ","); v; v = strtok(NULL, ","))
-            check_version(&c, v[0] == 'g' ? v + 2 : v);
+            if (strcmp(v, "-") != 0)
+                check_version(&c, v[0] == 'g' ? v + 2 : v);
     }
     free(manifest);
     static const char *const names[] = { "dumps over time", "last dump alone", "debug=1 over time",

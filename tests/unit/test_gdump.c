@@ -272,6 +272,45 @@ static void test_gdump__strips_log_prefixes(void **state)
     assert_true(info.partial); /* goroutine 13 has no creator and the input ends */
 }
 
+/* goleak's failure message inside `go test` output (written from goleak's
+ * Stack.String: no runtime header, entries joined by spaces in "[...]",
+ * indented by the testing package). */
+static void test_gdump__goleak_report_in_test_output(void **state)
+{
+    (void)state;
+    const char *text =
+        "=== RUN   TestCheckout\n"
+        "    checkout_test.go:31: found unexpected goroutines:\n"
+        "        [Goroutine 21 in state chan receive, 2 minutes, with main.(*cart).watch on top of the stack:\n"
+        "        main.(*cart).watch(0xc000012345)\n"
+        "        \t/go/src/shop/cart.go:88 +0x25\n"
+        "        created by main.newCart in goroutine 20\n"
+        "        \t/go/src/shop/cart.go:40 +0x6e\n"
+        "        \n"
+        "         Goroutine 22 in state select, with main.(*cart).expire on top of the stack:\n"
+        "        main.(*cart).expire()\n"
+        "        \t/go/src/shop/cart.go:97 +0x1\n"
+        "        created by main.newCart in goroutine 20\n"
+        "        \t/go/src/shop/cart.go:41 +0x2\n"
+        "        ]\n"
+        "--- FAIL: TestCheckout (0.45s)\n";
+    collected c;
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(parse(text, &c, &info, &err), GMX_OK);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(c.g[0].id, 21);
+    assert_str(c.g[0].status, "chan receive");
+    assert_int_equal(c.g[0].wait_minutes, 2);
+    assert_str(c.g[0].frames[0].func, "main.(*cart).watch");
+    assert_int_equal(c.g[0].frames[0].line, 88);
+    assert_str(c.g[0].creator.func, "main.newCart");
+    assert_int_equal(c.g[1].id, 22);
+    assert_str(c.g[1].status, "select");
+    assert_int_equal(c.g[1].frames[0].line, 97);
+    assert_false(info.partial);
+}
+
 static void test_gdump__cut_off_dump_is_partial(void **state)
 {
     (void)state;
@@ -345,6 +384,7 @@ int main(void)
         cmocka_unit_test(test_gdump__panic_log_with_service_lines_and_crlf),
         cmocka_unit_test(test_gdump__sigquit_with_registers),
         cmocka_unit_test(test_gdump__strips_log_prefixes),
+        cmocka_unit_test(test_gdump__goleak_report_in_test_output),
         cmocka_unit_test(test_gdump__cut_off_dump_is_partial),
         cmocka_unit_test(test_gdump__no_goroutine_is_an_error_with_position),
         cmocka_unit_test(test_gdump__keeps_frames_bounded),

@@ -256,24 +256,21 @@ static int parse_line(parser *p, gmx_str raw)
     int rc = end_block(p);
     if (rc)
         return rc;
-    size_t at = 0;
-    if (!gmx_str_starts(line, "goroutine ")) {
+    bool header = gmx_gdump_parse_any_header(line, &p->g);
+    if (!header && !p->info->goroutines) {
         /* A header behind a prefix we have not learned yet. */
-        if (p->info->goroutines || gmx_str_find(line, "goroutine ") == SIZE_MAX ||
-            (at = gmx_gdump_find_header(line)) == SIZE_MAX) {
-            if (line.n)
-                p->info->skipped_lines++;
-            note_prelude(p, line);
-            return 0;
+        size_t at = gmx_gdump_find_header(line);
+        if (at != SIZE_MAX && gmx_gdump_parse_any_header(gmx_str_sub(line, at, line.n), &p->g)) {
+            learn_prefix(p, line, at);
+            header = true;
         }
     }
-    if (!gmx_gdump_parse_header(gmx_str_sub(line, at, line.n), &p->g)) {
+    if (!header) {
         if (line.n)
             p->info->skipped_lines++;
+        note_prelude(p, line);
         return 0;
     }
-    if (at)
-        learn_prefix(p, line, at);
     p->g.line = p->cur.line;
     p->g.frames = p->frames;
     p->info->goroutines++;
@@ -363,7 +360,7 @@ bool gmx_goroutine_dump_sniff(const void *data, size_t len)
     gmx_cursor_init(&c, data, len < 65536 ? len : 65536);
     gmx_str line;
     while (gmx_cursor_next(&c, &line))
-        if (gmx_str_find(line, "goroutine ") != SIZE_MAX && gmx_gdump_find_header(line) != SIZE_MAX)
+        if (gmx_gdump_find_header(line) != SIZE_MAX)
             return true;
     return false;
 }

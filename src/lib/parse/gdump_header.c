@@ -118,17 +118,67 @@ bool gmx_gdump_parse_header(gmx_str line, gmx_goroutine *g)
     return g->status.n > 0;
 }
 
+/* goleak's report of each leaked goroutine, its traceback without the
+ * runtime's header following on the next lines:
+ *   [Goroutine 21 in state chan receive, with main.f on top of the stack:
+ * later ones start with " Goroutine" (the list is joined by spaces). */
+static bool parse_goleak_header(gmx_str line, gmx_goroutine *g)
+{
+    static const char head[] = "Goroutine ", mid[] = " in state ",
+                      tail[] = " on top of the stack:";
+    if (line.n && (line.p[0] == '[' || line.p[0] == ' '))
+        line = gmx_str_sub(line, 1, line.n);
+    if (!gmx_str_starts(line, head) || !gmx_str_ends(line, tail))
+        return false;
+    gmx_str rest = gmx_str_sub(line, sizeof(head) - 1, line.n - (sizeof(tail) - 1));
+    uint64_t id;
+    size_t digits = gmx_scan_u64(rest, &id);
+    if (!digits || !gmx_str_starts(gmx_str_sub(rest, digits, rest.n), mid))
+        return false;
+    gmx_str state = gmx_str_sub(rest, digits + sizeof(mid) - 1, rest.n);
+    /* The state may hold ", N minutes": the function follows the last ", with ". */
+    size_t with = SIZE_MAX;
+    for (size_t at = 0; at < state.n;) {
+        size_t i = gmx_str_find(gmx_str_sub(state, at, state.n), ", with ");
+        if (i == SIZE_MAX)
+            break;
+        with = at + i;
+        at = with + 1;
+    }
+    if (with == SIZE_MAX || with == 0)
+        return false;
+    memset(g, 0, sizeof(*g));
+    g->count = 1;
+    g->id = id;
+    parse_status(gmx_str_sub(state, 0, with), g);
+    return g->status.n > 0;
+}
+
+bool gmx_gdump_parse_any_header(gmx_str line, gmx_goroutine *g)
+{
+    return gmx_gdump_parse_header(line, g) || parse_goleak_header(line, g);
+}
+
+/* Where a header starts in a line that may carry a prefix, or SIZE_MAX. The
+ * "[" opening goleak's list belongs to the header, not to the prefix. */
 size_t gmx_gdump_find_header(gmx_str line)
 {
-    size_t at = 0;
-    while (at < line.n) {
-        size_t i = gmx_str_find(gmx_str_sub(line, at, line.n), "goroutine ");
-        if (i == SIZE_MAX)
-            return SIZE_MAX;
-        gmx_goroutine g;
-        if (gmx_gdump_parse_header(gmx_str_sub(line, at + i, line.n), &g))
-            return at + i;
-        at += i + 1;
+    static const char *const marks[] = { "goroutine ", "Goroutine " };
+    for (size_t m = 0; m < 2; m++) {
+        size_t at = 0;
+        while (at < line.n) {
+            size_t i = gmx_str_find(gmx_str_sub(line, at, line.n), marks[m]);
+            if (i == SIZE_MAX)
+                break;
+            size_t start = at + i;
+            gmx_goroutine g;
+            if (gmx_gdump_parse_any_header(gmx_str_sub(line, start, line.n), &g)) {
+                if (m == 1 && start && line.p[start - 1] == '[')
+                    start--;
+                return start;
+            }
+            at += i + 1;
+        }
     }
     return SIZE_MAX;
 }

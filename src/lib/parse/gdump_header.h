@@ -12,8 +12,12 @@
  * False when the line is not a goroutine header. */
 bool gmx_gdump_parse_header(gmx_str line, gmx_goroutine *g);
 
-/* Offset of "goroutine " in line when what follows it parses as a header,
- * or SIZE_MAX. Used to find a per-line prefix (timestamps, syslog tags). */
+/* The runtime's header or goleak's "[Goroutine N in state S, with F on top
+ * of the stack:" (whose frames follow without a runtime header). */
+bool gmx_gdump_parse_any_header(gmx_str line, gmx_goroutine *g);
+
+/* Offset where a header starts in line (after a per-line prefix such as a
+ * timestamp or syslog tag), or SIZE_MAX. */
 size_t gmx_gdump_find_header(gmx_str line);
 
 #endif
