@@ -162,6 +162,7 @@ gen_manifest() {
   printf 'case\tkind\tcategory\tculprit_function\tculprit_file\tculprit_line\tcreator_function\tcreator_file\tcreator_line\tgo_versions\tfiles\n' >"$tmp"
   for svc in $(all_services); do
     [ -f "$LAB/services/$svc/case.tsv" ] || { log "warning: services/$svc has no case.tsv, skipped"; continue; }
+    if ! (read_case "$svc"); then log "CHECK: services/$svc/case.tsv is invalid, skipped"; BAD=1; continue; fi
     read_case "$svc"
     vers=$(for d in "$LAB"/captures/go*/"$svc"; do
              [ -f "$d/captures.tsv" ] || continue
@@ -250,10 +251,10 @@ setup_goroot() { # VER -> echo GOROOT
 # ports: free TCP ports below the ephemeral range
 LISTENING=$(ss -Htln | awk '{n = split($4, a, ":"); print a[n]}' | sort -u)
 NEXT_PORT=$((20000 + (RANDOM % 120) * 100))
-next_port() { # sets NEXT_PORT (no subshell, or the counter would not advance)
+next_port() { # sets NEXT_PORT and prints it; in $(...) the counter does not advance for the caller
   while :; do
     NEXT_PORT=$((NEXT_PORT + 1))
-    grep -qx "$NEXT_PORT" <<<"$LISTENING" || return 0
+    grep -qx "$NEXT_PORT" <<<"$LISTENING" || { echo "$NEXT_PORT"; return 0; }
   done
 }
 
@@ -334,7 +335,7 @@ for V in "${VERSIONS_A[@]}"; do
   log "== $GOVER: starting services"
   PID=(); PORT=()
   for s in "${SVCS[@]}"; do
-    next_port
+    next_port >/dev/null
     PORT[$s]=$NEXT_PORT
     (cd "/go/src/$s" && exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/go \
        "/go/bin/$s" -addr "127.0.0.1:${PORT[$s]}") </dev/null >"$TMPD/$s.stdout" 2>"$TMPD/$s.stderr" &
