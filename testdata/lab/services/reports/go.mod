@@ -1,0 +1,3 @@
+module reports
+
+go 1.19
