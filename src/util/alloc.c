@@ -69,7 +69,8 @@ char *gmx_strndup(const char *s, size_t n)
     char *d = gmx_malloc(n + 1);
     if (!d)
         return NULL;
-    memcpy(d, s, n);
+    if (n)
+        memcpy(d, s, n);
     d[n] = '\0';
     return d;
 }

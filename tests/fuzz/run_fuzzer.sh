@@ -10,8 +10,11 @@ cp -r "$corpus"/. "$work/"
 artifacts="$(dirname "$fuzzer")/fuzz-artifacts/$(basename "$fuzzer")/"
 mkdir -p "$artifacts"
 "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
-  -artifact_prefix="$artifacts" -print_final_stats=1 "$work" 2>&1 | tail -n 25
-status=${PIPESTATUS[0]}
+  -artifact_prefix="$artifacts" -print_final_stats=1 "$work" >"$work/log" 2>&1
+status=$?
+# The sanitizer's report first, then libFuzzer's summary.
+grep -E -A12 'ERROR: |runtime error:' "$work/log" | head -n 40
+tail -n 12 "$work/log"
 if [ "$status" -ne 0 ]; then
   echo "fuzzer found a failure; input kept in $artifacts — add it to $corpus as a regression" >&2
 fi

@@ -122,6 +122,10 @@ static gmx_str title_of(gmx_findings *out, gmx_category cat, const gmx_gbucket *
     if (cat == GMX_CAT_NONE && !has_site)
         return gmx_findings_printf(out, "%llu goroutine%s with no symbolised frames", n,
                                    n == 1 ? "" : "s");
+    if (cat == GMX_CAT_NONE && !status.n && b->leaked)
+        return gmx_findings_printf(out, "%llu goroutine%s proven leaked by the runtime (goroutineleak "
+                                   "profile) in %.*s", n, n == 1 ? "" : "s",
+                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
     if (cat == GMX_CAT_NONE && !status.n)
         return gmx_findings_printf(out, "%llu goroutine%s parked in %.*s (this format does not "
                                    "record why; a debug=2 dump does)", n, n == 1 ? "" : "s",
@@ -293,8 +297,13 @@ static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
             top_delta = d;
         }
     }
-    const char *verb = last > first ? "rose" : last < first ? "fell" : "stayed";
-    if (top && top->has_site && last != first)
+    if (last == first) {
+        gmx_findings_set_summary(out, gmx_findings_printf(out, "goroutines stayed at %llu.",
+                                 (unsigned long long)last));
+        return;
+    }
+    const char *verb = last > first ? "rose" : "fell";
+    if (top && top->has_site)
         gmx_findings_set_summary(
             out, gmx_findings_printf(
                      out, "goroutines %s from %llu to %llu; %lld of the %s is one bucket: %.*s (%.*s:%u).",

@@ -86,9 +86,11 @@ static uint64_t hash_stack(const gmx_frame *frames, uint32_t n, bool has_creator
 
 static bool frame_eq(const gmx_frame *a, const gmx_frame *b)
 {
+    /* Views may be {NULL, 0} (a frame without a file line): never hand
+     * memcmp a NULL, even for zero bytes. */
     return a->line == b->line && a->func.n == b->func.n && a->file.n == b->file.n &&
-           memcmp(a->func.p, b->func.p, a->func.n) == 0 &&
-           memcmp(a->file.p, b->file.p, a->file.n) == 0;
+           (!a->func.n || memcmp(a->func.p, b->func.p, a->func.n) == 0) &&
+           (!a->file.n || memcmp(a->file.p, b->file.p, a->file.n) == 0);
 }
 
 static bool stack_eq(const gmx_gbucket *b, const gmx_frame *frames, uint32_t n,

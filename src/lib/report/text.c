@@ -53,10 +53,11 @@ static void put_upper(text *t, const char *s)
 
 static void put_state(text *t, const gmx_gbucket *b)
 {
-    if (!b->nstates || !b->states[0].status.n)
+    bool recorded = b->nstates && b->states[0].status.n;
+    if (!recorded && !b->leaked)
         return; /* the format did not record it */
     gmx_buf_puts(t->b, "   state:      ");
-    for (uint32_t i = 0; i < b->nstates && i < 4; i++) {
+    for (uint32_t i = 0; recorded && i < b->nstates && i < 4; i++) {
         if (i)
             gmx_buf_puts(t->b, ", ");
         put_str(t, b->states[i].status);
@@ -69,7 +70,8 @@ static void put_state(text *t, const gmx_gbucket *b)
         gmx_buf_printf(t->b, "; waiting %u–%u min (median %u)", b->wait_min, b->wait_max,
                        b->wait_median);
     if (b->leaked) {
-        gmx_buf_puts(t->b, "; ");
+        if (recorded)
+            gmx_buf_puts(t->b, "; ");
         gmx_fmt_count(t->b, b->leaked);
         gmx_buf_puts(t->b, " proven leaked by the GC");
     }
