@@ -74,7 +74,7 @@ static bool parse_file_line(gmx_str line, gmx_str *file, uint32_t *lineno)
     /* Drop " fp=... sp=... pc=..." and " +0x...": every suffix starts at a
      * space followed by a non-digit, while the line number ends in digits. */
     for (const char *p = end - 1; p > start; p--) {
-        if (*p == ' ' && (p[1] == '+' || p[1] == 'f' || p[1] == 's' || p[1] == 'p'))
+        if (*p == ' ' && p + 1 < end && (p[1] == '+' || p[1] == 'f' || p[1] == 's' || p[1] == 'p'))
             end = p;
         else if (*p == ':')
             break;
