@@ -1,0 +1,39 @@
+/* Fuzz target: the aggregated goroutine profile text (debug=1) through
+ * bucketing, analysis and both renderers. */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomemdx/analyze.h"
+#include "gomemdx/goroutine.h"
+#include "gomemdx/report.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    gmx_gbuckets_limits limits = { .max_buckets = 64, .max_bytes = 1 << 20 };
+    gmx_gsnapshot snap = { .name = "fuzz" };
+    snap.buckets = gmx_gbuckets_new(&limits);
+    if (!snap.buckets)
+        return 0;
+    gmx_error err;
+    gmx_goroutine_profile_text_sniff(data, size);
+    if (gmx_goroutine_profile_text_parse("fuzz", data, size, gmx_gbuckets_add, snap.buckets,
+                                         &snap.info, &err) == GMX_OK &&
+        gmx_gbuckets_finish(snap.buckets) == GMX_OK) {
+        gmx_findings *f = gmx_findings_new();
+        gmx_goroutine_options opts = { .include_healthy = true };
+        if (f && gmx_analyze_goroutines(&snap, 1, &opts, f, &err) == GMX_OK) {
+            gmx_render_options ro = { .show_healthy = true };
+            char *out;
+            size_t len;
+            if (gmx_render_text(f, &ro, &out, &len, &err) == GMX_OK)
+                gmx_render_free(out);
+            if (gmx_render_json(f, &ro, &out, &len, &err) == GMX_OK)
+                gmx_render_free(out);
+        }
+        gmx_findings_free(f);
+    }
+    gmx_gbuckets_free(snap.buckets);
+    return 0;
+}
