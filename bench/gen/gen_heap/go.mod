@@ -1,0 +1,3 @@
+module gomemdx.bench/gen_heap
+
+go 1.22
