@@ -15,6 +15,7 @@ typedef struct gmx_gsnapshot {
     gmx_gbuckets *buckets;
     gmx_dump_info info;
     struct gmx_input *input;  /* what info's views point into, when owned */
+    char *owned_name;         /* name's storage, when owned */
 } gmx_gsnapshot;
 
 typedef struct gmx_goroutine_options {
@@ -23,7 +24,9 @@ typedef struct gmx_goroutine_options {
 
 /* Classifies and ranks the goroutine buckets of snaps[n-1]; earlier
  * snapshots (oldest first) give growth, and buckets that were large before
- * and have drained are reported as surges, not leaks. opts may be NULL. */
+ * and have drained are reported as surges, not leaks. opts may be NULL.
+ * The findings borrow the snapshots' buckets and names: keep the snapshots
+ * until the findings are freed. */
 gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
                                 const gmx_goroutine_options *opts, gmx_findings *out,
                                 gmx_error *err);

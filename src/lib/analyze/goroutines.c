@@ -144,6 +144,48 @@ static gmx_site to_site(const gmx_frame *f)
     return (gmx_site){ f->func, f->file, f->line };
 }
 
+/* A bucket that was large and has shrunk to at most half of its peak: a
+ * surge that drained, not a leak. */
+static bool drained(const trend *t)
+{
+    return t->peak >= SURGE_MIN && t->last * 2 <= t->peak;
+}
+
+static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_goroot *root,
+                            uint64_t *series, uint32_t n, const trend *t)
+{
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return GMX_ENOMEM;
+    gmx_frame site;
+    bool mechanism;
+    fd->has_site = gmx_gsite(b, root, &site, &mechanism);
+    fd->category = GMX_CAT_GOROUTINE_SURGE;
+    fd->severity = GMX_SEV_INFO;
+    fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t->peak) / 4;
+    if (fd->has_site) {
+        fd->site = to_site(&site);
+        fd->site_is_mechanism = mechanism;
+    }
+    if (b->has_creator) {
+        fd->has_created_by = true;
+        fd->created_by = to_site(&b->creator);
+    }
+    fd->has_goroutines = true;
+    fd->goroutines = t->last;
+    fd->bucket = b;
+    fd->series = series;
+    fd->nseries = n;
+    fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
+    fd->title = gmx_findings_printf(out, "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
+                                    (unsigned long long)t->peak, (unsigned long long)t->last,
+                                    fd->has_site ? " in " : "", fd->has_site ? (int)site.func.n : 0,
+                                    fd->has_site ? site.func.p : "");
+    gmx_finding_add_number(fd, "goroutines_peak", (double)t->peak);
+    gmx_finding_add_number(fd, "goroutines_last", (double)t->last);
+    return GMX_OK;
+}
+
 static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gsnapshot *snaps,
                            size_t n, const gmx_goroot *root, bool include_healthy,
                            size_t *omitted)
@@ -158,6 +200,8 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     }
     series[n - 1] = b->count;
     trend t = trend_of(series, (uint32_t)n);
+    if (n > 1 && drained(&t) && !v.healthy)
+        return add_drained(out, b, root, series, (uint32_t)n, &t);
 
     gmx_category cat = v.category;
     /* Active goroutines (running, sleeping, in syscalls) in large numbers
@@ -210,18 +254,17 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     return GMX_OK;
 }
 
-/* A bucket of an earlier snapshot that was large and has since shrunk to
- * at most half: a surge that drained, not a leak. */
-static gmx_code add_drained(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n,
-                            const gmx_goroot *root)
+/* Buckets of earlier snapshots that are gone from the last one: reported
+ * once each (from the earliest snapshot holding them) if they drained. */
+static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n,
+                             const gmx_goroot *root)
 {
     const gmx_gbuckets *last = snaps[n - 1].buckets;
     for (size_t s = 0; s + 1 < n; s++) {
         const gmx_gbuckets *set = snaps[s].buckets;
         for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
             const gmx_gbucket *b = gmx_gbuckets_at(set, i);
-            /* Report each bucket once: from the earliest snapshot it is in. */
-            bool seen_before = false;
+            bool seen_before = gmx_gbuckets_find(last, b) != NULL;
             for (size_t k = 0; k < s && !seen_before; k++)
                 seen_before = gmx_gbuckets_find(snaps[k].buckets, b) != NULL;
             if (seen_before)
@@ -234,41 +277,11 @@ static gmx_code add_drained(gmx_findings *out, const gmx_gsnapshot *snaps, size_
                 series[k] = o ? o->count : 0;
             }
             trend t = trend_of(series, (uint32_t)n);
-            if (t.peak < SURGE_MIN || t.last * 2 > t.peak || gmx_gbuckets_find(last, b))
-                continue;
-            gmx_gverdict v = gmx_gclassify(b, root);
-            if (v.healthy)
-                continue;
-            gmx_finding *fd = gmx_findings_add(out);
-            if (!fd)
-                return GMX_ENOMEM;
-            gmx_frame site;
-            bool mechanism;
-            fd->has_site = gmx_gsite(b, root, &site, &mechanism);
-            fd->category = GMX_CAT_GOROUTINE_SURGE;
-            fd->severity = GMX_SEV_INFO;
-            fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t.peak) / 4;
-            if (fd->has_site) {
-                fd->site = to_site(&site);
-                fd->site_is_mechanism = mechanism;
-            }
-            if (b->has_creator) {
-                fd->has_created_by = true;
-                fd->created_by = to_site(&b->creator);
-            }
-            fd->has_goroutines = true;
-            fd->goroutines = t.last;
-            fd->bucket = b;
-            fd->series = series;
-            fd->nseries = (uint32_t)n;
-            fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
-            fd->title = gmx_findings_printf(
-                out, "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
-                (unsigned long long)t.peak, (unsigned long long)t.last,
-                fd->has_site ? " in " : "", fd->has_site ? (int)site.func.n : 0,
-                fd->has_site ? site.func.p : "");
-            gmx_finding_add_number(fd, "goroutines_peak", (double)t.peak);
-            gmx_finding_add_number(fd, "goroutines_last", (double)t.last);
+            gmx_code rc = GMX_OK;
+            if (drained(&t) && !gmx_gclassify(b, root).healthy)
+                rc = add_drained(out, b, root, series, (uint32_t)n, &t);
+            if (rc != GMX_OK)
+                return rc;
         }
     }
     return GMX_OK;
@@ -356,7 +369,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
                         &omitted);
     gmx_findings_set_omitted(out, omitted);
     if (rc == GMX_OK && n > 1)
-        rc = add_drained(out, snaps, n, &root);
+        rc = add_vanished(out, snaps, n, &root);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);
         summarise(out, snaps, n);
