@@ -1,12 +1,8 @@
-/* Goroutine buckets. A stack is identified by a hash over the bytes of its
- * frames' function, file and line plus its creator; candidates with the same
- * hash are compared frame by frame, so two stacks are never merged by a
- * collision. Strings are interned into the set's arena. */
+/* Goroutine buckets: one per distinct stack (model/stacks), with the
+ * states, labels and wait times of the goroutines in it. */
 #include "gomemdx/gbuckets.h"
+#include "model/stacks.h"
 #include "util/alloc.h"
-#include "util/arena.h"
-#include "util/hash.h"
-#include "util/intern.h"
 
 #include <stdlib.h>
 
@@ -19,7 +15,6 @@ typedef struct minute_count {
 
 typedef struct bucket {
     gmx_gbucket pub;
-    uint64_t hash;
     gmx_gstate *states;
     uint32_t states_cap;
     gmx_glabel *labels;
@@ -28,11 +23,9 @@ typedef struct bucket {
 } bucket;
 
 struct gmx_gbuckets {
-    gmx_arena arena;
-    gmx_interner strings;
-    gmx_hindex index;
+    gmx_stacks stacks;      /* bucket i has stack i */
     bucket *buckets;
-    size_t count, cap;
+    size_t cap;
     uint64_t total, overflow;
     uint64_t max_buckets;
 };
@@ -43,9 +36,7 @@ gmx_gbuckets *gmx_gbuckets_new(const gmx_gbuckets_limits *limits)
     if (!set)
         return NULL;
     uint64_t max_bytes = limits && limits->max_bytes ? limits->max_bytes : (uint64_t)1 << 30;
-    gmx_arena_init(&set->arena, (size_t)max_bytes);
-    gmx_interner_init(&set->strings, &set->arena);
-    gmx_hindex_init(&set->index);
+    gmx_stacks_init(&set->stacks, (size_t)max_bytes);
     set->max_buckets = limits && limits->max_buckets ? limits->max_buckets
                                                      : GMX_DEFAULT_MAX_BUCKETS;
     return set;
@@ -55,82 +46,30 @@ void gmx_gbuckets_free(gmx_gbuckets *set)
 {
     if (!set)
         return;
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->stacks.count; i++) {
         gmx_free(set->buckets[i].states);
         gmx_free(set->buckets[i].labels);
         gmx_free(set->buckets[i].minutes);
     }
     gmx_free(set->buckets);
-    gmx_hindex_release(&set->index);
-    gmx_interner_release(&set->strings);
-    gmx_arena_release(&set->arena);
+    gmx_stacks_release(&set->stacks);
     gmx_free(set);
 }
 
-/* File and line pick out a frame almost always (a closure on the same line
- * as its parent is the exception); candidates are compared in full anyway,
- * so the function name is left out of the hash to halve the hashing. */
-static uint64_t hash_frame(uint64_t h, const gmx_frame *f)
+/* The bucket for the stack, created when new; NULL when out of memory, or
+ * (with *full set) when the set holds max_buckets already. */
+static bucket *bucket_for(gmx_gbuckets *set, const gmx_frame *frames, uint32_t n,
+                          const gmx_frame *creator, bool *full)
 {
-    return gmx_hash_mix(h, gmx_hash_bytes(f->file.p, f->file.n, f->line));
-}
-
-static uint64_t hash_stack(const gmx_frame *frames, uint32_t n, bool has_creator,
-                           const gmx_frame *creator)
-{
-    uint64_t h = n;
-    for (uint32_t i = 0; i < n; i++)
-        h = hash_frame(h, &frames[i]);
-    return has_creator ? hash_frame(h, creator) : gmx_hash_mix(h, 0x5eed);
-}
-
-static bool frame_eq(const gmx_frame *a, const gmx_frame *b)
-{
-    /* Views may be {NULL, 0} (a frame without a file line): never hand
-     * memcmp a NULL, even for zero bytes. */
-    return a->line == b->line && a->func.n == b->func.n && a->file.n == b->file.n &&
-           (!a->func.n || memcmp(a->func.p, b->func.p, a->func.n) == 0) &&
-           (!a->file.n || memcmp(a->file.p, b->file.p, a->file.n) == 0);
-}
-
-static bool stack_eq(const gmx_gbucket *b, const gmx_frame *frames, uint32_t n,
-                     bool has_creator, const gmx_frame *creator)
-{
-    if (b->nframes != n || b->has_creator != has_creator)
-        return false;
-    if (has_creator && !frame_eq(&b->creator, creator))
-        return false;
-    for (uint32_t i = 0; i < n; i++)
-        if (!frame_eq(&b->frames[i], &frames[i]))
-            return false;
-    return true;
-}
-
-static bucket *find(const gmx_gbuckets *set, uint64_t h, const gmx_frame *frames, uint32_t n,
-                    bool has_creator, const gmx_frame *creator)
-{
-    for (size_t slot = gmx_hindex_first(&set->index, h); slot != GMX_HINDEX_NONE;
-         slot = gmx_hindex_next(&set->index, h, slot)) {
-        bucket *b = &set->buckets[set->index.values[slot]];
-        if (stack_eq(&b->pub, frames, n, has_creator, creator))
-            return b;
+    *full = false;
+    size_t i = gmx_stacks_find(&set->stacks, frames, n, creator);
+    if (i != SIZE_MAX)
+        return &set->buckets[i];
+    if (set->stacks.count >= set->max_buckets) {
+        *full = true;
+        return NULL;
     }
-    return NULL;
-}
-
-static bool intern_frame(gmx_gbuckets *set, gmx_frame *dst, const gmx_frame *src)
-{
-    dst->func = gmx_intern(&set->strings, src->func);
-    dst->file = gmx_intern(&set->strings, src->file);
-    dst->line = src->line;
-    return dst->func.p && dst->file.p;
-}
-
-/* A new, empty bucket for the stack; NULL when out of memory. */
-static bucket *create(gmx_gbuckets *set, uint64_t h, const gmx_frame *frames, uint32_t n,
-                      bool has_creator, const gmx_frame *creator)
-{
-    if (set->count == set->cap) {
+    if (set->stacks.count == set->cap) {
         size_t cap = set->cap ? set->cap * 2 : 64;
         bucket *grown = gmx_reallocarray(set->buckets, cap, sizeof(*grown));
         if (!grown)
@@ -138,24 +77,18 @@ static bucket *create(gmx_gbuckets *set, uint64_t h, const gmx_frame *frames, ui
         set->buckets = grown;
         set->cap = cap;
     }
-    gmx_frame *copy = gmx_arena_calloc(&set->arena, n ? n : 1, sizeof(*copy));
-    if (!copy)
+    bool added;
+    i = gmx_stacks_intern(&set->stacks, frames, n, creator, &added);
+    if (i == SIZE_MAX)
         return NULL;
-    for (uint32_t i = 0; i < n; i++)
-        if (!intern_frame(set, &copy[i], &frames[i]))
-            return NULL;
-    bucket *b = &set->buckets[set->count];
+    bucket *b = &set->buckets[i];
     memset(b, 0, sizeof(*b));
-    b->hash = h;
-    b->pub.frames = copy;
-    b->pub.nframes = n;
-    b->pub.has_creator = has_creator;
-    if (has_creator && !intern_frame(set, &b->pub.creator, creator))
-        return NULL;
+    const gmx_stack *st = &set->stacks.items[i];
+    b->pub.frames = st->frames;
+    b->pub.nframes = st->nframes;
+    b->pub.has_creator = st->has_creator;
+    b->pub.creator = st->creator;
     b->pub.first_id = UINT64_MAX;
-    if (gmx_hindex_insert(&set->index, h, (uint32_t)set->count) < 0)
-        return NULL;
-    set->count++;
     return b;
 }
 
@@ -175,7 +108,7 @@ static int add_state(gmx_gbuckets *set, bucket *b, gmx_str status, uint64_t coun
         b->states = grown;
         b->states_cap = cap;
     }
-    gmx_str s = gmx_intern(&set->strings, status);
+    gmx_str s = gmx_stacks_intern_str(&set->stacks, status);
     if (!s.p)
         return GMX_ENOMEM;
     b->states[b->pub.nstates++] = (gmx_gstate){ s, count };
@@ -197,7 +130,7 @@ static int add_label(gmx_gbuckets *set, bucket *b, gmx_str labels, uint64_t coun
         if (!b->labels)
             return GMX_ENOMEM;
     }
-    gmx_str s = gmx_intern(&set->strings, labels);
+    gmx_str s = gmx_stacks_intern_str(&set->stacks, labels);
     if (!s.p)
         return GMX_ENOMEM;
     b->labels[b->pub.nlabels++] = (gmx_glabel){ s, count };
@@ -240,18 +173,15 @@ static int add_minutes(bucket *b, uint32_t minutes, uint64_t count)
 int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
 {
     gmx_gbuckets *set = ctx;
-    uint64_t h = hash_stack(g->frames, g->nframes, g->has_creator, &g->creator);
-    bucket *b = find(set, h, g->frames, g->nframes, g->has_creator, &g->creator);
     uint64_t n = g->count ? g->count : 1;
+    bool full;
+    bucket *b = bucket_for(set, g->frames, g->nframes, g->has_creator ? &g->creator : NULL, &full);
     set->total += n;
     if (!b) {
-        if (set->count >= set->max_buckets) {
-            set->overflow += n;
-            return 0;
-        }
-        b = create(set, h, g->frames, g->nframes, g->has_creator, &g->creator);
-        if (!b)
+        if (!full)
             return GMX_ENOMEM;
+        set->overflow += n;
+        return 0;
     }
     b->pub.count += n;
     b->pub.flags |= g->flags;
@@ -273,18 +203,17 @@ gmx_code gmx_gbuckets_merge(gmx_gbuckets *dst, const gmx_gbuckets *src)
 {
     dst->total += src->total;
     dst->overflow += src->overflow;
-    for (size_t i = 0; i < src->count; i++) {
+    for (size_t i = 0; i < src->stacks.count; i++) {
         const bucket *s = &src->buckets[i];
         const gmx_gbucket *p = &s->pub;
-        bucket *b = find(dst, s->hash, p->frames, p->nframes, p->has_creator, &p->creator);
+        bool full;
+        bucket *b = bucket_for(dst, p->frames, p->nframes, p->has_creator ? &p->creator : NULL,
+                               &full);
         if (!b) {
-            if (dst->count >= dst->max_buckets) {
-                dst->overflow += p->count;
-                continue;
-            }
-            b = create(dst, s->hash, p->frames, p->nframes, p->has_creator, &p->creator);
-            if (!b)
+            if (!full)
                 return GMX_ENOMEM;
+            dst->overflow += p->count;
+            continue;
         }
         b->pub.count += p->count;
         b->pub.flags |= p->flags;
@@ -323,7 +252,7 @@ static int by_count_then_labels(const void *a, const void *b)
 
 gmx_code gmx_gbuckets_finish(gmx_gbuckets *set)
 {
-    for (size_t i = 0; i < set->count; i++) {
+    for (size_t i = 0; i < set->stacks.count; i++) {
         bucket *b = &set->buckets[i];
         qsort(b->states, b->pub.nstates, sizeof(*b->states), by_count_then_status);
         if (b->pub.nlabels)
@@ -346,18 +275,18 @@ gmx_code gmx_gbuckets_finish(gmx_gbuckets *set)
     return GMX_OK;
 }
 
-size_t gmx_gbuckets_count(const gmx_gbuckets *set) { return set->count; }
+size_t gmx_gbuckets_count(const gmx_gbuckets *set) { return set->stacks.count; }
 uint64_t gmx_gbuckets_total(const gmx_gbuckets *set) { return set->total; }
 uint64_t gmx_gbuckets_overflow(const gmx_gbuckets *set) { return set->overflow; }
 
 const gmx_gbucket *gmx_gbuckets_at(const gmx_gbuckets *set, size_t i)
 {
-    return i < set->count ? &set->buckets[i].pub : NULL;
+    return i < set->stacks.count ? &set->buckets[i].pub : NULL;
 }
 
 const gmx_gbucket *gmx_gbuckets_find(const gmx_gbuckets *set, const gmx_gbucket *b)
 {
-    uint64_t h = hash_stack(b->frames, b->nframes, b->has_creator, &b->creator);
-    const bucket *found = find(set, h, b->frames, b->nframes, b->has_creator, &b->creator);
-    return found ? &found->pub : NULL;
+    size_t i = gmx_stacks_find(&set->stacks, b->frames, b->nframes,
+                               b->has_creator ? &b->creator : NULL);
+    return i == SIZE_MAX ? NULL : &set->buckets[i].pub;
 }

@@ -1,0 +1,62 @@
+/* Heap snapshots: what one heap (or allocs) profile says per allocation
+ * stack — objects and bytes in use and allocated since start — whatever
+ * format it came in (profile.proto, heap debug=1 text). Analyses compare
+ * snapshots of one process over time to find the sites that keep growing.
+ * Memory grows with the number of distinct stacks. */
+#ifndef GOMEMDX_HEAP_H
+#define GOMEMDX_HEAP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/goroutine.h"
+
+/* One allocation stack: its frames leaf first (the allocating frame first;
+ * leading runtime allocator frames are already dropped by Go's writers),
+ * and its values (scaled estimates, as go tool pprof shows them). */
+typedef struct gmx_hsite {
+    const gmx_frame *frames;
+    uint32_t nframes;
+    int64_t inuse_objects, inuse_bytes;
+    int64_t alloc_objects, alloc_bytes;
+} gmx_hsite;
+
+/* The runtime.MemStats numbers a heap debug=1 profile ends with (or that
+ * /debug/vars publishes). has_* says which were present. */
+typedef struct gmx_memstats {
+    bool present;
+    uint64_t alloc, total_alloc, sys, mallocs, frees;
+    uint64_t heap_alloc, heap_sys, heap_idle, heap_inuse, heap_released, heap_objects;
+    uint64_t stack_inuse, stack_sys, next_gc, last_gc_ns, num_gc, max_rss;
+} gmx_memstats;
+
+typedef struct gmx_hsnapshot gmx_hsnapshot;
+
+typedef struct gmx_hsnapshot_info {
+    int64_t time_ns;          /* when it was taken (profile time_nanos); 0 = unknown */
+    int64_t sample_rate;      /* MemProfileRate (period) */
+    gmx_memstats memstats;    /* when the format carries them */
+} gmx_hsnapshot_info;
+
+/* max_sites bounds the distinct stacks kept (0 = 200,000); past it, values
+ * are added to gmx_hsnapshot_overflow. Returns NULL when out of memory. */
+gmx_hsnapshot *gmx_hsnapshot_new(uint64_t max_sites);
+void gmx_hsnapshot_free(gmx_hsnapshot *h);
+
+/* Adds the values of one stack (frames are copied; equal stacks add up). */
+gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
+                           int64_t inuse_objects, int64_t inuse_bytes, int64_t alloc_objects,
+                           int64_t alloc_bytes);
+
+gmx_hsnapshot_info *gmx_hsnapshot_info_of(gmx_hsnapshot *h);
+const gmx_hsnapshot_info *gmx_hsnapshot_get_info(const gmx_hsnapshot *h);
+size_t gmx_hsnapshot_count(const gmx_hsnapshot *h);
+const gmx_hsite *gmx_hsnapshot_at(const gmx_hsnapshot *h, size_t i);
+/* The site of h with the same stack as s (from another snapshot), or NULL. */
+const gmx_hsite *gmx_hsnapshot_find(const gmx_hsnapshot *h, const gmx_hsite *s);
+/* Sums over all sites (overflow included). */
+gmx_hsite gmx_hsnapshot_total(const gmx_hsnapshot *h);
+int64_t gmx_hsnapshot_overflow_bytes(const gmx_hsnapshot *h);
+
+#endif

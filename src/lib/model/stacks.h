@@ -1,0 +1,44 @@
+/* A table of distinct stacks: frames (and an optional creator) interned
+ * into an arena and looked up by content. Goroutine buckets and heap
+ * snapshots both key their entries by stack through it. Lookups hash each
+ * frame's file and line (a function is almost always known by where it is)
+ * and compare candidates in full, so collisions never merge two stacks. */
+#ifndef GMX_MODEL_STACKS_H
+#define GMX_MODEL_STACKS_H
+
+#include <stdbool.h>
+
+#include "gomemdx/goroutine.h"
+#include "util/arena.h"
+#include "util/hash.h"
+#include "util/intern.h"
+
+typedef struct gmx_stack {
+    const gmx_frame *frames;   /* interned copies */
+    uint32_t nframes;
+    bool has_creator;
+    gmx_frame creator;
+    uint64_t hash;
+} gmx_stack;
+
+typedef struct gmx_stacks {
+    gmx_arena arena;
+    gmx_interner strings;
+    gmx_hindex index;
+    gmx_stack *items;
+    size_t count, cap;
+} gmx_stacks;
+
+void gmx_stacks_init(gmx_stacks *t, size_t max_bytes);
+void gmx_stacks_release(gmx_stacks *t);
+/* The index of the stack equal to (frames, creator), or SIZE_MAX. */
+size_t gmx_stacks_find(const gmx_stacks *t, const gmx_frame *frames, uint32_t n,
+                       const gmx_frame *creator);
+/* Like find, adding the stack when absent (*added tells). SIZE_MAX when out
+ * of memory or past the arena's maximum. creator may be NULL. */
+size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
+                         const gmx_frame *creator, bool *added);
+/* Interns one string into the table's arena ({NULL, 0} when out of memory). */
+gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s);
+
+#endif
