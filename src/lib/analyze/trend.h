@@ -1,0 +1,38 @@
+/* Robust trends over short time series (a handful to a few hundred points):
+ * the growth rate of a site or a process, when growth began, when a limit
+ * will be reached. x is time in seconds, y the measured quantity. */
+#ifndef GMX_ANALYZE_TREND_H
+#define GMX_ANALYZE_TREND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Points used at most; longer series are thinned evenly first. */
+#define GMX_TREND_MAX_POINTS 512
+
+typedef struct gmx_trend {
+    double slope;        /* Theil-Sen: median of pairwise slopes, per second */
+    double intercept;    /* median of y - slope * x */
+    double rising;       /* share of consecutive steps that rose, 0..1 */
+    double first, last;  /* y at the first and last point */
+    size_t n;
+} gmx_trend;
+
+/* False when fewer than two points have distinct x. */
+bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out);
+
+/* Steady growth: a positive slope, most steps rising, and a total rise of
+ * at least min_rise (in y's unit) from first to last. One noisy step is
+ * not a trend. */
+bool gmx_trend_is_growth(const gmx_trend *t, double min_rise);
+
+/* When growth began: the hinge x[k] of the best fit of
+ * y = a + b * max(0, x - x[k]) (least squares, b > 0). False when a single
+ * line fits about as well (no clear change) or there are under 4 points. */
+bool gmx_trend_change_point(const double *x, const double *y, size_t n, double *at);
+
+/* Seconds from x_now until value, growing at slope per second, reaches
+ * limit; negative when already past it, +inf when not growing. */
+double gmx_trend_time_to(double value_now, double slope, double limit);
+
+#endif
