@@ -20,6 +20,9 @@ typedef struct gmx_hsite {
     uint32_t nframes;
     int64_t inuse_objects, inuse_bytes;
     int64_t alloc_objects, alloc_bytes;
+    /* The largest object size seen in use at this stack (the "bytes"
+     * label of proto heap profiles); 0 when the format does not say. */
+    int64_t max_object_bytes;
 } gmx_hsite;
 
 /* The runtime.MemStats numbers a heap debug=1 profile ends with (or that
@@ -48,6 +51,11 @@ void gmx_hsnapshot_free(gmx_hsnapshot *h);
 gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
                            int64_t inuse_objects, int64_t inuse_bytes, int64_t alloc_objects,
                            int64_t alloc_bytes);
+
+/* Records that objects of object_bytes each are in use at the stack (the
+ * stack must have been added). */
+void gmx_hsnapshot_note_object_size(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
+                                    int64_t object_bytes);
 
 gmx_hsnapshot_info *gmx_hsnapshot_info_of(gmx_hsnapshot *h);
 const gmx_hsnapshot_info *gmx_hsnapshot_get_info(const gmx_hsnapshot *h);

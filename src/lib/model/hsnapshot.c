@@ -73,6 +73,14 @@ gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t n
     return GMX_OK;
 }
 
+void gmx_hsnapshot_note_object_size(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
+                                    int64_t object_bytes)
+{
+    size_t i = gmx_stacks_find(&h->stacks, frames, nframes, NULL);
+    if (i != SIZE_MAX && object_bytes > h->sites[i].max_object_bytes)
+        h->sites[i].max_object_bytes = object_bytes;
+}
+
 gmx_hsnapshot_info *gmx_hsnapshot_info_of(gmx_hsnapshot *h) { return &h->info; }
 const gmx_hsnapshot_info *gmx_hsnapshot_get_info(const gmx_hsnapshot *h) { return &h->info; }
 size_t gmx_hsnapshot_count(const gmx_hsnapshot *h) { return h->stacks.count; }
