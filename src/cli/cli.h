@@ -89,5 +89,6 @@ extern const cli_command cmd_help;
 extern const cli_command cmd_version;
 extern const cli_command cmd_goroutines;
 extern const cli_command cmd_check;
+extern const cli_command cmd_top;
 
 #endif

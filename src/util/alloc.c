@@ -79,3 +79,16 @@ void gmx_free(void *p)
 {
     free(p);
 }
+
+int gmx_array_reserve(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (n < *cap)
+        return 0;
+    size_t grown = *cap ? *cap * 2 : 16;
+    void *p = gmx_reallocarray(*arr, grown, elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = grown;
+    return 0;
+}

@@ -1,0 +1,74 @@
+/* --focus / --ignore: pprof's FilterSamplesByName on function names, file
+ * names and mapping files, with POSIX extended regexes (unanchored, like
+ * Go's MatchString). Each function and mapping is matched once. */
+#include "analyze/ptop_internal.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+
+#include <string.h>
+
+static bool matches(const regex_t *re, gmx_str s, gmx_buf *tmp)
+{
+    gmx_buf_clear(tmp);
+    if (gmx_buf_append(tmp, s.p ? s.p : "", s.n) < 0 || !tmp->data)
+        return false;
+    return regexec(re, tmp->data, 0, NULL, 0) == 0;
+}
+
+/* Per function and per mapping: bit 0 matches focus, bit 1 matches ignore. */
+static int match_tables(const gmx_profile *p, const regex_t *focus, const regex_t *ignore,
+                        uint8_t **fmatch, uint8_t **mmatch)
+{
+    size_t nf = gmx_profile_function_count(p), nm = gmx_profile_mapping_count(p);
+    *fmatch = gmx_calloc(nf + 1, 1);
+    *mmatch = gmx_calloc(nm + 1, 1);
+    gmx_buf tmp;
+    gmx_buf_init(&tmp, 0);
+    if (!*fmatch || !*mmatch)
+        return -1;
+    const regex_t *res[2] = { focus, ignore };
+    for (int b = 0; b < 2; b++) {
+        if (!res[b])
+            continue;
+        for (size_t i = 0; i < nf; i++) {
+            const gmx_pfunction *f = gmx_profile_function(p, i);
+            if (matches(res[b], f->name, &tmp) || matches(res[b], f->filename, &tmp))
+                (*fmatch)[i] |= (uint8_t)(1 << b);
+        }
+        for (size_t i = 0; i < nm; i++)
+            if (matches(res[b], gmx_profile_mapping(p, i)->filename, &tmp))
+                (*mmatch)[i] |= (uint8_t)(1 << b);
+    }
+    int failed = tmp.failed;
+    gmx_buf_release(&tmp);
+    return failed ? -1 : 0;
+}
+
+static uint8_t location_match(const gmx_plocation *l, const uint8_t *fmatch,
+                              const uint8_t *mmatch)
+{
+    uint8_t m = l->mapping != GMX_PNONE ? mmatch[l->mapping] : 0;
+    for (uint32_t k = 0; k < l->nlines; k++)
+        m |= fmatch[l->lines[k].function];
+    return m;
+}
+
+int ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore)
+{
+    const gmx_profile *p = m->profile;
+    uint8_t *fmatch = NULL, *mmatch = NULL;
+    size_t nloc = gmx_profile_location_count(p);
+    int rc = match_tables(p, focus, ignore, &fmatch, &mmatch);
+    if (rc == 0 && !(m->filter = gmx_calloc(nloc + 1, 1)))
+        rc = -1;
+    for (size_t i = 0; rc == 0 && i < nloc; i++) {
+        uint8_t bits = location_match(gmx_profile_location(p, i), fmatch, mmatch);
+        if (ignore && (bits & 2))
+            m->filter[i] = -1;
+        else if (!focus || (bits & 1))
+            m->filter[i] = 1;
+    }
+    gmx_free(fmatch);
+    gmx_free(mmatch);
+    return rc;
+}

@@ -1,0 +1,25 @@
+/* Pieces of the pprof analyses shared between their files. */
+#ifndef GMX_ANALYZE_PTOP_INTERNAL_H
+#define GMX_ANALYZE_PTOP_INTERNAL_H
+
+#include <regex.h>
+
+#include "analyze/pgraph.h"
+#include "gomemdx/profile.h"
+
+/* Marks m's locations focused (1), ignored (-1) or neither (0), by pprof's
+ * Location.matchesName: any line's function name or file, or the mapping's
+ * file, matches. focus NULL focuses every location not ignored. 0 or -1. */
+int ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore);
+
+/* pprof's total of p minus base: samples with the same stack (locations
+ * compared by mapping, address, functions and lines) and labels merge
+ * first, then |value| sums over the merged ones. */
+gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int index,
+                           int64_t *total, gmx_error *err);
+
+/* Time and duration of p, or of p merged with base (pprof's combineHeaders). */
+void ptop_merged_header(const gmx_profile *p, const gmx_profile *base, int64_t *time_nanos,
+                        int64_t *duration_nanos);
+
+#endif

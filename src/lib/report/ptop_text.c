@@ -1,0 +1,225 @@
+/* `top` as `go tool pprof -top` prints it: the profile legend (File, Build
+ * ID, comments, Type, Doc, Time, Duration), the active filters, the
+ * "Showing nodes ..." lines, then one row per node. Values use the unit
+ * pprof's selectOutputUnit picks from the smallest shown value and the
+ * total. */
+#include "gomemdx/ptop.h"
+#include "gomemdx/report.h"
+#include "util/buf.h"
+#include "util/json.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct fmt_ctx {
+    const gmx_ptop *t;
+    char unit[64];
+} fmt_ctx;
+
+static const char *value(const fmt_ctx *c, int64_t v, char *buf, size_t n)
+{
+    gmx_pprof_scaled(buf, n, v, c->t->sample_type.unit, c->unit);
+    return buf;
+}
+
+static void choose_unit(fmt_ctx *c)
+{
+    const gmx_ptop *t = c->t;
+    int64_t min = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t m = t->rows[i].flat < 0 ? -t->rows[i].flat : t->rows[i].flat;
+        if (m == 0)
+            m = t->rows[i].cum < 0 ? -t->rows[i].cum : t->rows[i].cum;
+        if (m > 0 && (min == 0 || m < min))
+            min = m;
+    }
+    if (t->nrows == 0) { /* pprof keeps "minimum", which formats like "auto" */
+        snprintf(c->unit, sizeof(c->unit), "minimum");
+        return;
+    }
+    gmx_pprof_output_unit(c->unit, sizeof(c->unit), min, t->total, t->sample_type.unit);
+}
+
+/* Go's time.Unix(0, ns).Format("2006-01-02 15:04:05 MST") in local time. */
+static void time_line(gmx_buf *b, int64_t ns)
+{
+    int64_t sec = ns / 1000000000;
+    if (ns % 1000000000 < 0)
+        sec--;
+    time_t tt = (time_t)sec;
+    struct tm tm;
+    char s[64];
+    if (localtime_r(&tt, &tm) && strftime(s, sizeof(s), "%Y-%m-%d %H:%M:%S %Z", &tm))
+        gmx_buf_printf(b, "Time: %s\n", s);
+}
+
+static void duration_line(gmx_buf *b, const fmt_ctx *c, int64_t ns)
+{
+    char d[64], tot[64], pct[32], ratio[40] = "", unit[16];
+    gmx_pprof_scaled(d, sizeof(d), ns, GMX_STR_LIT("nanoseconds"), "auto");
+    double total_ns = gmx_pprof_scale(c->t->total, c->t->sample_type.unit, "nanoseconds", unit,
+                                      sizeof(unit));
+    if (strcmp(unit, "ns") == 0 && (int64_t)total_ns != 0) {
+        gmx_pprof_percent(pct, sizeof(pct), (int64_t)total_ns, ns);
+        snprintf(ratio, sizeof(ratio), "(%s)", pct);
+    }
+    gmx_buf_printf(b, "Duration: %s, Total samples = %s %s\n", d,
+                   value(c, c->t->total, tot, sizeof(tot)), ratio);
+}
+
+static gmx_str base_name(gmx_str path)
+{
+    while (path.n > 1 && path.p[path.n - 1] == '/')
+        path.n--;
+    size_t slash = gmx_str_rfind_char(path, '/');
+    return slash == SIZE_MAX || path.n == 1 ? path : gmx_str_sub(path, slash + 1, path.n);
+}
+
+static void profile_legend(gmx_buf *b, const fmt_ctx *c)
+{
+    const gmx_ptop *t = c->t;
+    const gmx_profile *p = t->profile;
+    const gmx_profile_info *in = gmx_profile_get_info(p);
+    if (gmx_profile_mapping_count(p) > 0) {
+        const gmx_pmapping *m = gmx_profile_mapping(p, 0);
+        gmx_str file = base_name(m->filename);
+        if (m->filename.n)
+            gmx_buf_printf(b, "File: %.*s\n", (int)file.n, file.p);
+        if (m->build_id.n)
+            gmx_buf_printf(b, "Build ID: %.*s\n", (int)m->build_id.n, m->build_id.p);
+    }
+    for (size_t i = 0; i < in->ncomments; i++)
+        if (!gmx_str_starts(in->comments[i], "#"))
+            gmx_buf_printf(b, "%.*s\n", (int)in->comments[i].n, in->comments[i].p);
+    gmx_buf_printf(b, "Type: %.*s\n", (int)t->sample_type.type.n, t->sample_type.type.p);
+    if (in->doc_url.n)
+        gmx_buf_printf(b, "Doc: %.*s\n", (int)in->doc_url.n, in->doc_url.p);
+    if (t->time_nanos != 0)
+        time_line(b, t->time_nanos);
+    if (t->duration_nanos != 0)
+        duration_line(b, c, t->duration_nanos);
+}
+
+static void filter_legend(gmx_buf *b, const gmx_ptop *t)
+{
+    if (!t->focus && !t->ignore)
+        return;
+    gmx_buf_puts(b, "Active filters:\n");
+    const char *keys[2] = { "focus", "ignore" }, *vals[2] = { t->focus, t->ignore };
+    for (int i = 0; i < 2; i++) {
+        if (!vals[i])
+            continue;
+        char f[512];
+        snprintf(f, sizeof(f), "%s=%s", keys[i], vals[i]);
+        if (strlen(f) > 80) /* pprof cuts at 80 bytes and adds an ellipsis */
+            gmx_buf_printf(b, "   %.80s\xe2\x80\xa6\n", f);
+        else
+            gmx_buf_printf(b, "   %s\n", f);
+    }
+}
+
+static void summary_legend(gmx_buf *b, const fmt_ctx *c)
+{
+    const gmx_ptop *t = c->t;
+    char shown[64], total[64], pct[32], cut[64];
+    gmx_pprof_percent(pct, sizeof(pct), t->shown, t->total);
+    gmx_buf_printf(b, "Showing nodes accounting for %s, %s of %s total\n",
+                   value(c, t->shown, shown, sizeof(shown)), gmx_str_trim(gmx_str_cstr(pct)).p,
+                   value(c, t->total, total, sizeof(total)));
+    if (t->total == 0)
+        return;
+    if (t->dropped_nodes > 0)
+        gmx_buf_printf(b, "Dropped %zu node%s (cum <= %s)\n", t->dropped_nodes,
+                       t->dropped_nodes > 1 ? "s" : "",
+                       value(c, t->node_cutoff, cut, sizeof(cut)));
+    if (t->node_count > 0 && t->node_count < t->orig_count)
+        gmx_buf_printf(b, "Showing top %u nodes out of %zu\n", t->node_count, t->orig_count);
+}
+
+static void rows(gmx_buf *b, const fmt_ctx *c)
+{
+    const gmx_ptop *t = c->t;
+    static const char *const marks[] = { "", " (inline)", " (partial-inline)" };
+    gmx_buf_printf(b, "%10s %5s%% %5s%% %10s %5s%%\n", "flat", "flat", "sum", "cum", "cum");
+    int64_t sum = 0;
+    for (size_t i = 0; i < t->nrows; i++) {
+        const gmx_ptop_row *r = &t->rows[i];
+        char flat[64], cum[64], fp[32], sp[32], cp[32];
+        sum += r->flat;
+        gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
+        gmx_pprof_percent(sp, sizeof(sp), sum, t->total);
+        gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
+        gmx_buf_printf(b, "%10s %s %s %10s %s  %.*s%s\n", value(c, r->flat, flat, sizeof(flat)),
+                       fp, sp, value(c, r->cum, cum, sizeof(cum)), cp, (int)r->name.n, r->name.p,
+                       marks[r->mark]);
+    }
+}
+
+static gmx_code finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
+{
+    if (b->failed || !b->data) {
+        gmx_buf_release(b);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory rendering");
+    }
+    *out = gmx_buf_detach(b, len);
+    return GMX_OK;
+}
+
+gmx_code gmx_render_ptop_text(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
+{
+    fmt_ctx c = { .t = t };
+    choose_unit(&c);
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    profile_legend(&b, &c);
+    filter_legend(&b, t);
+    summary_legend(&b, &c);
+    rows(&b, &c);
+    return finish(&b, out, len, err);
+}
+
+gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
+{
+    fmt_ctx c = { .t = t };
+    choose_unit(&c);
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    gmx_json j;
+    gmx_json_init(&j, &b);
+    gmx_json_object_begin(&j);
+    gmx_json_key(&j, "schema");
+    gmx_json_cstring(&j, "gomemdx/top/1");
+    gmx_json_key(&j, "profile");
+    gmx_json_cstring(&j, gmx_profile_name(t->profile));
+    gmx_json_key(&j, "sample_type");
+    gmx_json_string(&j, t->sample_type.type);
+    gmx_json_key(&j, "unit");
+    gmx_json_string(&j, t->sample_type.unit);
+    gmx_json_key(&j, "total");
+    gmx_json_int(&j, t->total);
+    gmx_json_key(&j, "shown");
+    gmx_json_int(&j, t->shown);
+    gmx_json_key(&j, "dropped_nodes");
+    gmx_json_uint(&j, t->dropped_nodes);
+    gmx_json_key(&j, "rows");
+    gmx_json_array_begin(&j);
+    for (size_t i = 0; i < t->nrows; i++) {
+        static const char *const marks[] = { NULL, "inline", "partial-inline" };
+        gmx_json_object_begin(&j);
+        gmx_json_key(&j, "name");
+        gmx_json_string(&j, t->rows[i].name);
+        gmx_json_key(&j, "flat");
+        gmx_json_int(&j, t->rows[i].flat);
+        gmx_json_key(&j, "cum");
+        gmx_json_int(&j, t->rows[i].cum);
+        gmx_json_key(&j, "inline");
+        gmx_json_cstring(&j, marks[t->rows[i].mark]);
+        gmx_json_object_end(&j);
+    }
+    gmx_json_array_end(&j);
+    gmx_json_object_end(&j);
+    gmx_buf_putc(&b, '\n');
+    return finish(&b, out, len, err);
+}

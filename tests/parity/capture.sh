@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# capture.sh [GO] — captures the parity golden files: for every pprof
+# profile (*.pb.gz) under testdata/lab/captures, the output of
+# `go tool pprof -top` in each variant of lib.sh (-cum, alloc_space for heap
+# profiles, -base with the first capture of a series), into
+# tests/parity/golden/<go version>/<path>.<variant>.txt. Existing files are
+# kept; GMX_PARITY_FORCE=1 captures them all again.
+# GO defaults to $GMX_GO or the newest /opt/go-toolchains/*/usr/lib/go-*/bin/go.
+set -eu
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/parity/lib.sh"
+go=${1:-$(parity_find_go)}
+[ -n "$go" ] || { echo "capture.sh: no Go toolchain found (set GMX_GO)" >&2; exit 2; }
+ver=$(parity_go_version "$go")
+out="$root/tests/parity/golden/$ver"
+mkdir -p "$out"
+cd "$root/testdata/lab/captures"
+find . -name '*.pb.gz' | sort | while read -r f; do
+  rel=${f#./}
+  mkdir -p "$out/$(dirname "$rel")"
+  parity_variants "$rel" | while IFS='|' read -r variant pprof_flags _gmx_flags; do
+    golden="$out/${rel%.pb.gz}.$variant.txt"
+    [ -f "$golden" ] && [ "${GMX_PARITY_FORCE:-0}" != 1 ] && continue
+    # shellcheck disable=SC2086
+    parity_pprof "$go" $pprof_flags "$rel" >"$golden"
+  done
+done
+echo "captured $(find "$out" -name '*.txt' | wc -l) golden files into ${out#$root/}"

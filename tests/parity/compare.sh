@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# compare.sh GOMEMDX [--live] — parity of `gomemdx top` with
+# `go tool pprof -top` on every lab profile.
+#   (default)  against the committed golden output, every profile and variant
+#   --live     against a live pprof run of the newest Go toolchain found
+#              ($GMX_GO or /opt/go-toolchains), on every k-th profile so that
+#              at most $GMX_PARITY_LIVE_MAX (default 12) run; exits 77
+#              (skipped) when no toolchain is found
+# Prints each mismatch with a diff and a summary; exits 1 on any mismatch.
+set -u
+bin=$(realpath "$1")
+live=${2:-}
+root=$(cd "$(dirname "$0")/../.." && pwd)
+. "$root/tests/parity/lib.sh"
+cd "$root/testdata/lab/captures" || exit 2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+checked=0 failed=0
+
+check() { # check WHAT EXPECTED-FILE GOT-FILE
+  checked=$((checked + 1))
+  if ! diff -u "$2" "$3" >"$work/diff"; then
+    failed=$((failed + 1))
+    echo "MISMATCH $1"
+    head -n 30 "$work/diff"
+  fi
+}
+
+run_gomemdx() { # run_gomemdx FLAGS PATH
+  # shellcheck disable=SC2086
+  TZ=UTC "$bin" top $1 "$2" >"$work/got" 2>"$work/err"
+}
+
+if [ "$live" = --live ]; then
+  go=$(parity_find_go)
+  [ -n "$go" ] || { echo "parity: no Go toolchain found, live comparison skipped"; exit 77; }
+  mapfile -t files < <(find . -name '*.pb.gz' | sort)
+  max=${GMX_PARITY_LIVE_MAX:-12}
+  step=$(( (${#files[@]} + max - 1) / max ))
+  [ "$step" -ge 1 ] || step=1
+  for ((i = 0; i < ${#files[@]}; i += step)); do
+    rel=${files[$i]#./}
+    parity_pprof "$go" -top "$rel" >"$work/live"
+    run_gomemdx "" "$rel"
+    check "$rel vs live $("$go" env GOVERSION) pprof" "$work/live" "$work/got"
+  done
+else
+  for golden_dir in "$root"/tests/parity/golden/*/; do
+    while read -r f; do
+      rel=${f#./}
+      while IFS='|' read -r variant _pprof_flags gmx_flags; do
+        golden="$golden_dir${rel%.pb.gz}.$variant.txt"
+        [ -f "$golden" ] || continue
+        run_gomemdx "$gmx_flags" "$rel"
+        check "$rel ($variant) vs ${golden#$root/}" "$golden" "$work/got"
+      done < <(parity_variants "$rel")
+    done < <(find . -name '*.pb.gz' | sort)
+  done
+fi
+echo "parity: $((checked - failed)) of $checked comparisons match go tool pprof"
+[ "$failed" = 0 ]

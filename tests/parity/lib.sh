@@ -1,0 +1,37 @@
+# Shared by capture.sh and compare.sh: finding Go, running pprof, the
+# variants compared, and the lines of pprof's output that gomemdx prints.
+
+parity_find_go() {
+  if [ -n "${GMX_GO:-}" ]; then echo "$GMX_GO"; return; fi
+  ls -d /opt/go-toolchains/*/usr/lib/go-*/bin/go 2>/dev/null | sort -V | tail -n 1
+}
+
+parity_go_version() {
+  "$1" env GOVERSION 2>/dev/null | sed 's/^\(go[0-9]*\.[0-9]*\).*/\1/'
+}
+
+# Runs `go tool pprof FLAGS FILE` offline, with a private HOME and cache;
+# prints only stdout (pprof's warnings go to stderr). TZ=UTC fixes "Time:".
+parity_pprof() {
+  local go=$1; shift
+  local home=${GMX_PARITY_HOME:-${TMPDIR:-/tmp}/gomemdx-parity-home}
+  mkdir -p "$home"
+  TZ=UTC HOME=$home GOCACHE=$home/cache GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod \
+    PPROF_TMPDIR=$home "$go" tool pprof "$@" 2>/dev/null
+}
+
+# variant|pprof flags|gomemdx flags, for one profile path (relative to
+# testdata/lab/captures, the working directory). A later capture (-t2, -t3)
+# is also compared with its first one as the base.
+parity_variants() {
+  echo "top|-top|"
+  echo "cum|-top -cum|--cum"
+  case "$1" in
+    *heap*) echo "alloc|-top -sample_index=alloc_space|--sample-index alloc_space" ;;
+  esac
+  case "$1" in
+    *-t[2-9].pb.gz)
+      local first=${1%-t[2-9].pb.gz}-t1.pb.gz
+      [ -f "$first" ] && echo "base|-top -base=$first|--base $first" ;;
+  esac
+}
