@@ -56,3 +56,33 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
     gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
     return memchr(first.p, '.', first.n) == NULL && pkg.n > 0;
 }
+
+bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,
+                     const gmx_goroot *root, gmx_frame *site, bool *mechanism)
+{
+    *mechanism = false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!gmx_frame_is_std(root, &frames[i])) {
+            *site = frames[i];
+            return true;
+        }
+    }
+    *mechanism = true;
+    if (creator && !gmx_frame_is_std(root, creator)) {
+        *site = *creator;
+        return true;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        gmx_str pkg = gmx_func_package(frames[i].func);
+        if (!gmx_str_eq_cstr(pkg, "runtime") && !gmx_str_starts(pkg, "internal/") &&
+            !gmx_str_eq_cstr(pkg, "sync") && !gmx_str_eq_cstr(pkg, "syscall")) {
+            *site = frames[i];
+            return true;
+        }
+    }
+    if (n) {
+        *site = frames[0];
+        return true;
+    }
+    return false;
+}

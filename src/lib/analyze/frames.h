@@ -20,4 +20,11 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f);
 /* The package path of a function name: "net/http" of "net/http.(*conn).serve". */
 gmx_str gmx_func_package(gmx_str func);
 
+/* The frame to fix in a stack (innermost first): the first frame that is
+ * not runtime or standard library. When there is none, the creator if it
+ * is user code, else the first standard-library frame outside the runtime
+ * (*mechanism = true). False for an empty stack. */
+bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,
+                     const gmx_goroot *root, gmx_frame *site, bool *mechanism);
+
 #endif

@@ -184,29 +184,6 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
 
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism)
 {
-    *mechanism = false;
-    for (uint32_t i = 0; i < b->nframes; i++) {
-        if (!gmx_frame_is_std(root, &b->frames[i])) {
-            *site = b->frames[i];
-            return true;
-        }
-    }
-    *mechanism = true;
-    if (b->has_creator && !gmx_frame_is_std(root, &b->creator)) {
-        *site = b->creator;
-        return true;
-    }
-    for (uint32_t i = 0; i < b->nframes; i++) {
-        gmx_str pkg = gmx_func_package(b->frames[i].func);
-        if (!gmx_str_eq_cstr(pkg, "runtime") && !gmx_str_starts(pkg, "internal/") &&
-            !gmx_str_eq_cstr(pkg, "sync") && !gmx_str_eq_cstr(pkg, "syscall")) {
-            *site = b->frames[i];
-            return true;
-        }
-    }
-    if (b->nframes) {
-        *site = b->frames[0];
-        return true;
-    }
-    return false;
+    return gmx_frames_site(b->frames, b->nframes, b->has_creator ? &b->creator : NULL, root, site,
+                           mechanism);
 }

@@ -19,9 +19,7 @@ gmx_str gmx_gstatus(const gmx_gbucket *b);
 
 gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root);
 
-/* The frame to fix: the innermost frame that is not runtime or standard
- * library. When there is none, the creator if it is user code, else the
- * first standard-library frame outside the runtime (*mechanism = true). */
+/* The frame to fix in the bucket's stack (gmx_frames_site). */
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism);
 
 #endif

@@ -1,0 +1,17 @@
+/* Heap analyses: from heap snapshots over time to findings. */
+#ifndef GOMEMDX_ANALYZE_HEAP_H
+#define GOMEMDX_ANALYZE_HEAP_H
+
+#include "gomemdx/findings.h"
+#include "gomemdx/heap.h"
+
+/* Reports the allocation sites of snaps[n-1] whose in-use memory grows
+ * steadily across snaps (oldest first; two or more), with their rate and
+ * share of the growth, classified as timer-leak, alloc-spike, map-growth,
+ * slice-retention or heap-growth; and sites doing a burst of allocation.
+ * With fewer than two snapshots there is nothing to compare: no finding.
+ * The findings borrow the snapshots' frames: keep them until freed. */
+gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
+                          gmx_error *err);
+
+#endif

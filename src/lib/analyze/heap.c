@@ -1,0 +1,212 @@
+/* Heap growth across snapshots of one process: for every allocation site,
+ * its in-use bytes over time, a robust trend (Theil-Sen, most steps rising,
+ * a real rise), its share of the process's growth, and which runbook cause
+ * it looks like:
+ *   timer-leak       the stack allocates in time.NewTimer/NewTicker/AfterFunc
+ *   alloc-spike      the site does most of all allocation, fast, and keeps
+ *                    little of it: huge per-request work (the runbook's
+ *                    incident) — reported even without steady growth
+ *   map-growth       the largest object at the site keeps getting larger
+ *                    (a map's bucket array doubling; an unbounded cache)
+ *   slice-retention  more and more large objects of one size stay in use
+ *                    (a small slice pinning each big buffer)
+ *   heap-growth      anything else that keeps growing */
+#include "gomemdx/analyze_heap.h"
+#include "analyze/frames.h"
+#include "analyze/trend.h"
+#include "util/alloc.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define MIB (1024.0 * 1024.0)
+/* A site must keep at least this much more to be reported. */
+#define MIN_RISE_BYTES (1.0 * MIB)
+/* ... and carry at least this share of the process's growth. */
+#define MIN_SHARE 0.10
+/* Allocated bytes per byte kept, past which the allocation is the story. */
+#define SPIKE_RATIO 20.0
+/* An allocation burst: the site allocates at least this fast and at least
+ * this share of everything allocated in the window. */
+#define SPIKE_RATE (10.0 * MIB)
+#define SPIKE_SHARE 0.5
+/* Objects at least this large are "large buffers". */
+#define LARGE_OBJECT (32 * 1024)
+
+typedef struct series {
+    double *t;      /* seconds since the first snapshot */
+    double *inuse;
+    double *alloc;
+    double *objects;
+    int64_t first_max_object, last_max_object;
+} series;
+
+static double seconds_between(const gmx_hsnapshot *a, const gmx_hsnapshot *b, size_t ia, size_t ib)
+{
+    int64_t ta = gmx_hsnapshot_get_info(a)->time_ns, tb = gmx_hsnapshot_get_info(b)->time_ns;
+    /* Without times the snapshots count as evenly spaced minutes. */
+    if (!ta || !tb)
+        return 60.0 * ((double)ib - (double)ia);
+    return (double)(tb - ta) / 1e9;
+}
+
+static void fill_series(const gmx_hsnapshot *const *snaps, size_t n, const gmx_hsite *site,
+                        series *s)
+{
+    s->first_max_object = s->last_max_object = 0;
+    for (size_t i = 0; i < n; i++) {
+        const gmx_hsite *o = gmx_hsnapshot_find(snaps[i], site);
+        s->t[i] = seconds_between(snaps[0], snaps[i], 0, i);
+        s->inuse[i] = o ? (double)o->inuse_bytes : 0;
+        s->alloc[i] = o ? (double)o->alloc_bytes : 0;
+        s->objects[i] = o ? (double)o->inuse_objects : 0;
+        int64_t m = o ? o->max_object_bytes : 0;
+        if (!m && o && o->inuse_objects > 0)
+            m = o->inuse_bytes / o->inuse_objects;
+        if (i == 0)
+            s->first_max_object = m;
+        s->last_max_object = m;
+    }
+}
+
+static bool in_time_package(const gmx_hsite *site)
+{
+    static const char *const timers[] = { "time.NewTimer", "time.NewTicker", "time.AfterFunc",
+                                          "time.After", "time.Tick", "time.newTimer" };
+    for (uint32_t i = 0; i < site->nframes; i++)
+        for (size_t k = 0; k < sizeof(timers) / sizeof(timers[0]); k++)
+            if (gmx_str_eq_cstr(site->frames[i].func, timers[k]))
+                return true;
+    return false;
+}
+
+static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
+{
+    if (in_time_package(site))
+        return GMX_CAT_TIMER_LEAK;
+    if (s->first_max_object > 0 && s->last_max_object >= 4 * s->first_max_object &&
+        s->last_max_object >= LARGE_OBJECT)
+        return GMX_CAT_MAP_GROWTH;
+    double objects = s->objects[n - 1];
+    if (objects > 0 && s->inuse[n - 1] / objects >= LARGE_OBJECT &&
+        s->objects[n - 1] > s->objects[0])
+        return GMX_CAT_SLICE_RETENTION;
+    return GMX_CAT_HEAP_GROWTH;
+}
+
+static const char *what(gmx_category c)
+{
+    switch (c) {
+    case GMX_CAT_TIMER_LEAK: return "timers or tickers that are never stopped";
+    case GMX_CAT_ALLOC_SPIKE: return "a burst of allocation";
+    case GMX_CAT_MAP_GROWTH: return "a map or cache that keeps growing";
+    case GMX_CAT_SLICE_RETENTION: return "large buffers kept alive";
+    default: return "in-use memory that keeps growing";
+    }
+}
+
+static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t n,
+                     const gmx_trend *tr, double share)
+{
+    double span = s->t[n - 1] - s->t[0];
+    double allocated = s->alloc[n - 1] - s->alloc[0];
+    gmx_finding_add_number(fd, "inuse_bytes_first", s->inuse[0]);
+    gmx_finding_add_number(fd, "inuse_bytes_last", s->inuse[n - 1]);
+    gmx_finding_add_number(fd, "growth_bytes", s->inuse[n - 1] - s->inuse[0]);
+    gmx_finding_add_number(fd, "growth_bytes_per_hour", tr->slope * 3600.0);
+    gmx_finding_add_number(fd, "share_of_growth", share);
+    gmx_finding_add_number(fd, "allocated_bytes", allocated);
+    if (span > 0)
+        gmx_finding_add_number(fd, "alloc_bytes_per_second", allocated / span);
+    gmx_finding_add_number(fd, "inuse_objects_last", s->objects[n - 1]);
+    if (s->last_max_object)
+        gmx_finding_add_number(fd, "largest_object_bytes", (double)s->last_max_object);
+    gmx_finding_add_number(fd, "snapshots", (double)n);
+    (void)out;
+}
+
+/* Most of all allocation, fast, and far more than the site keeps: the
+ * runbook's incident, whether or not in-use memory grew steadily. */
+static bool spike(const series *s, size_t n, double total_alloc)
+{
+    double span = s->t[n - 1] - s->t[0];
+    double allocated = s->alloc[n - 1] - s->alloc[0];
+    double kept = s->inuse[n - 1] - s->inuse[0];
+    return span > 0 && allocated / span >= SPIKE_RATE && total_alloc > 0 &&
+           allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1);
+}
+
+static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series *s, size_t n,
+                         const gmx_goroot *root, double total_growth, double total_alloc)
+{
+    gmx_trend tr;
+    if (!gmx_trend_fit(s->t, s->inuse, n, &tr))
+        return GMX_OK;
+    double rise = s->inuse[n - 1] - s->inuse[0];
+    double share = total_growth > 0 && rise > 0 ? rise / total_growth : 0;
+    bool burst = spike(s, n, total_alloc);
+    if (!burst && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
+        return GMX_OK;
+    gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n);
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return GMX_ENOMEM;
+    gmx_frame f;
+    bool mechanism;
+    fd->has_site = gmx_frames_site(site->frames, site->nframes, NULL, root, &f, &mechanism);
+    if (fd->has_site) {
+        fd->site = (gmx_site){ f.func, f.file, f.line };
+        fd->site_is_mechanism = mechanism;
+    }
+    fd->category = cat;
+    fd->severity = share >= 0.5 || burst ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
+    fd->score = log2(2.0 + rise / 1024.0) * (0.5 + share) * (cat == GMX_CAT_ALLOC_SPIKE ? 1.5 : 1.0);
+    fd->has_bytes = true;
+    fd->bytes = (uint64_t)s->inuse[n - 1];
+    fd->advice = gmx_category_advice(cat);
+    char rate[64];
+    snprintf(rate, sizeof(rate), "%.1f MiB/h", tr.slope * 3600.0 / MIB);
+    fd->title = gmx_findings_printf(out, "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
+                                    what(cat), fd->has_site ? (int)f.func.n : 0,
+                                    fd->has_site ? f.func.p : "", s->inuse[0] / MIB,
+                                    s->inuse[n - 1] / MIB, rate, share * 100);
+    describe(out, fd, s, n, &tr, share);
+    return GMX_OK;
+}
+
+gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
+                          gmx_error *err)
+{
+    if (n < 2)
+        return GMX_OK; /* growth needs two snapshots */
+    const gmx_hsnapshot *last = snaps[n - 1];
+    gmx_goroot root = { { 0 }, 0 };
+    for (size_t i = 0; i < gmx_hsnapshot_count(last) && !root.len; i++) {
+        const gmx_hsite *s = gmx_hsnapshot_at(last, i);
+        for (uint32_t k = 0; k < s->nframes && !gmx_goroot_learn(&root, &s->frames[k]); k++)
+            ;
+    }
+    gmx_hsite t0 = gmx_hsnapshot_total(snaps[0]), t1 = gmx_hsnapshot_total(last);
+    double total_growth = (double)t1.inuse_bytes - (double)t0.inuse_bytes;
+    double total_alloc = (double)t1.alloc_bytes - (double)t0.alloc_bytes;
+    series s;
+    double *buf = gmx_mallocarray(4 * n, sizeof(double));
+    if (!buf)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
+    s.t = buf;
+    s.inuse = buf + n;
+    s.alloc = buf + 2 * n;
+    s.objects = buf + 3 * n;
+    gmx_code rc = GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
+        const gmx_hsite *site = gmx_hsnapshot_at(last, i);
+        fill_series(snaps, n, site, &s);
+        rc = add_site(out, site, &s, n, &root, total_growth, total_alloc);
+    }
+    gmx_free(buf);
+    if (rc != GMX_OK || gmx_findings_failed(out))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
+    return GMX_OK;
+}

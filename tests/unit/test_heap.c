@@ -1,0 +1,132 @@
+/* analyze/heap: growing allocation sites and their causes. Snapshots are
+ * built by hand here, shaped after the lab's heap cases (checkout, presence,
+ * chunkstore, promo); test_accuracy checks the real captures. */
+#include "testutil.h"
+#include "gomemdx/analyze_heap.h"
+#include "util/str.h"
+
+#include <string.h>
+
+#define MIB (1024 * 1024)
+
+static const gmx_frame timer_stack[] = {
+    { { "time.newTimer", 13 }, { "/usr/lib/go-1.27/src/time/sleep.go", 34 }, 97 },
+    { { "time.NewTicker", 14 }, { "/usr/lib/go-1.27/src/time/tick.go", 33 }, 38 },
+    { { "main.(*Tracker).touch", 21 }, { "/go/src/presence/main.go", 24 }, 57 },
+};
+static const gmx_frame cache_stack[] = {
+    { { "main.(*Pricer).remember", 23 }, { "/go/src/checkout/main.go", 24 }, 85 },
+};
+static const gmx_frame buffer_stack[] = {
+    { { "main.readChunk", 14 }, { "/go/src/chunkstore/main.go", 26 }, 72 },
+};
+static const gmx_frame upload_stack[] = {
+    { { "main.eligibleSet", 16 }, { "/go/src/promo/main.go", 21 }, 81 },
+};
+static const gmx_frame steady_stack[] = {
+    { { "main.loadConfig", 15 }, { "/go/src/gateway/main.go", 23 }, 40 },
+};
+
+/* Three snapshots a minute apart; step is 0, 1, 2. */
+static gmx_hsnapshot *snapshot(int step, const gmx_frame *frames, uint32_t n, int64_t objects,
+                               int64_t bytes, int64_t allocated, int64_t largest)
+{
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_hsnapshot_info_of(h)->time_ns = 1700000000000000000LL + step * 60000000000LL;
+    assert_int_equal(gmx_hsnapshot_add(h, frames, n, objects, bytes, objects * 4, allocated), GMX_OK);
+    gmx_hsnapshot_note_object_size(h, frames, n, largest);
+    /* Every process also holds some memory that does not grow. */
+    assert_int_equal(gmx_hsnapshot_add(h, steady_stack, 1, 100, 2 * MIB, 100, 2 * MIB), GMX_OK);
+    return h;
+}
+
+static const gmx_finding *analyse_one(gmx_hsnapshot *s[3], gmx_findings **f)
+{
+    *f = gmx_findings_new();
+    gmx_error err;
+    assert_int_equal(gmx_analyze_heap((const gmx_hsnapshot *const *)s, 3, *f, &err), GMX_OK);
+    gmx_findings_rank(*f);
+    return gmx_findings_count(*f) ? gmx_findings_at(*f, 0) : NULL;
+}
+
+static void release(gmx_hsnapshot *s[3], gmx_findings *f)
+{
+    gmx_findings_free(f);
+    for (int i = 0; i < 3; i++)
+        gmx_hsnapshot_free(s[i]);
+}
+
+static void expect(gmx_hsnapshot *s[3], gmx_category want, const char *site)
+{
+    gmx_findings *f;
+    const gmx_finding *top = analyse_one(s, &f);
+    assert_non_null(top);
+    if (top->category != want || !gmx_str_eq_cstr(top->site.function, site))
+        fail_msg("got %s at %.*s, want %s at %s", gmx_category_id(top->category),
+                 (int)top->site.function.n, top->site.function.p, gmx_category_id(want), site);
+    assert_int_equal(gmx_findings_count(f), 1); /* the steady site is not reported */
+    release(s, f);
+}
+
+static void test_heap__timers_never_stopped(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, timer_stack, 3, 5000 * (i + 1), 1 * MIB * (i + 1), 2 * MIB * (i + 1), 208);
+    expect(s, GMX_CAT_TIMER_LEAK, "main.(*Tracker).touch");
+}
+
+static void test_heap__a_map_that_keeps_growing(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t largest[] = { 64 * 1024, 256 * 1024, 1024 * 1024 };
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, 1000 * (i + 1), 3 * MIB * (i + 1), 6 * MIB * (i + 1),
+                        largest[i]);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+}
+
+static void test_heap__large_buffers_kept_alive(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, buffer_stack, 1, 8 * (i + 1), 8 * MIB * (i + 1), 16 * MIB * (i + 1), MIB);
+    expect(s, GMX_CAT_SLICE_RETENTION, "main.readChunk");
+}
+
+static void test_heap__per_request_burst_of_allocation(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    /* GiBs allocated per minute, a few MiB kept, not even steadily. */
+    int64_t kept[] = { 10 * MIB, 36 * MIB, 30 * MIB };
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, upload_stack, 1, 10, kept[i], (int64_t)7000 * MIB * (i + 1), 4 * MIB);
+    expect(s, GMX_CAT_ALLOC_SPIKE, "main.eligibleSet");
+}
+
+static void test_heap__flat_heap_gives_nothing(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, 1000, 3 * MIB + (i % 2) * 4096, 6 * MIB * (i + 1), 4096);
+    gmx_findings *f;
+    assert_null(analyse_one(s, &f));
+    release(s, f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_heap__timers_never_stopped),
+        cmocka_unit_test(test_heap__a_map_that_keeps_growing),
+        cmocka_unit_test(test_heap__large_buffers_kept_alive),
+        cmocka_unit_test(test_heap__per_request_burst_of_allocation),
+        cmocka_unit_test(test_heap__flat_heap_gives_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
