@@ -11,7 +11,7 @@ declare -A allowed=(
   [model]="util model"
   [analyze]="util analyze"
   [report]="util report"
-  [ingest]="util"
+  [ingest]="util ingest"
 )
 fail=0
 for dir in "$root"/src/lib/*/ "$root"/src/util/; do

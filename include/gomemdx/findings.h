@@ -44,6 +44,8 @@ typedef enum gmx_category {
 const char *gmx_category_id(gmx_category c);
 /* The runbook's advice for a category, in English. Static storage. */
 const char *gmx_category_advice(gmx_category c);
+/* The same advice in Chinese (the runbook's language). Static storage. */
+const char *gmx_category_advice_zh(gmx_category c);
 const char *gmx_severity_name(gmx_severity s);
 
 typedef struct gmx_site {

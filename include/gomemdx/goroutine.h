@@ -60,7 +60,9 @@ typedef enum gmx_dump_kind {
     GMX_DUMP_FATAL,          /* "fatal error: ..." (deadlock, out of memory, ...) */
     GMX_DUMP_SIGNAL,         /* "SIGQUIT: quit" and other fatal signals */
     GMX_DUMP_PROFILE_TEXT,   /* aggregated "goroutine profile: total N" (debug=1) */
-    GMX_DUMP_LEAK_PROFILE_TEXT /* "goroutineleak profile: total N": every one proven leaked */
+    GMX_DUMP_LEAK_PROFILE_TEXT, /* "goroutineleak profile: total N": every one proven leaked */
+    GMX_DUMP_PROFILE_PROTO,  /* goroutine profile, profile.proto (debug=0) */
+    GMX_DUMP_LEAK_PROFILE_PROTO /* goroutineleak profile, profile.proto */
 } gmx_dump_kind;
 
 typedef struct gmx_dump_info {
@@ -71,7 +73,12 @@ typedef struct gmx_dump_info {
     uint64_t skipped_lines;  /* lines that were not part of the dump (log lines, registers) */
     bool partial;            /* the input ended inside a goroutine */
     size_t prefix_len;       /* per-line prefix stripped (timestamps, syslog tags), 0 if none */
+    int64_t time_ns;         /* when it was taken, when the format says (profiles); else 0 */
 } gmx_dump_info;
+
+/* "goroutine dump", "panic with goroutine dump", "goroutine profile
+ * (debug=1)", ... Static storage. */
+const char *gmx_dump_kind_name(gmx_dump_kind kind);
 
 /* Return nonzero to stop the parse; that value is then returned as the
  * parse's result (use a gmx_code). */

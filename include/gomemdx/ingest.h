@@ -17,6 +17,14 @@ typedef struct gmx_ingest_options {
  * opts may be NULL. */
 gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
                                gmx_gsnapshot *snap, gmx_error *err);
+/* The same from an input already open (taken over, also on failure). */
+gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *opts,
+                                     gmx_gsnapshot *snap, gmx_error *err);
+/* The same from a decoded goroutine or goroutineleak profile (not taken;
+ * the snapshot keeps copies of what it needs). */
+struct gmx_profile;
+gmx_code gmx_ingest_goroutines_profile(const struct gmx_profile *p, const gmx_ingest_options *opts,
+                                       gmx_gsnapshot *snap, gmx_error *err);
 void gmx_gsnapshot_release(gmx_gsnapshot *snap);
 
 #endif

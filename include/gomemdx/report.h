@@ -13,6 +13,8 @@ typedef struct gmx_render_options {
     bool color;          /* ANSI colours (text only) */
     bool show_healthy;   /* include healthy and info findings (--all) */
     unsigned max_frames; /* frames of each stack shown in text; 0 = 12 */
+    bool markdown;       /* diagnosis text as Markdown, to paste into a ticket */
+    bool zh;             /* headings and advice in Chinese */
 } gmx_render_options;
 
 /* Each renders f into a new NUL-terminated string *out (free with
@@ -22,5 +24,13 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
 gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, char **out,
                          size_t *len, gmx_error *err);
 void gmx_render_free(char *s);
+
+/* The diagnose report in the runbook's order (text or Markdown), or as JSON:
+ * the findings contract plus "timeline", "change", "forecast", "actions". */
+struct gmx_diagnosis;
+gmx_code gmx_render_diagnosis_text(const struct gmx_diagnosis *d, const gmx_render_options *opts,
+                                   char **out, size_t *len, gmx_error *err);
+gmx_code gmx_render_diagnosis_json(const struct gmx_diagnosis *d, const gmx_render_options *opts,
+                                   char **out, size_t *len, gmx_error *err);
 
 #endif

@@ -21,7 +21,8 @@ typedef enum opt_kind {
     OPT_FLAG,      /* --name */
     OPT_STRING,    /* --name VALUE */
     OPT_LIST,      /* --name VALUE, repeatable */
-    OPT_UINT       /* --name N */
+    OPT_UINT,      /* --name N */
+    OPT_SIZE       /* --name 512MiB: bytes, with B, K/KB, Ki/KiB, M, Mi, G, Gi, T, Ti suffixes */
 } opt_kind;
 
 typedef struct cli_option {
@@ -36,7 +37,7 @@ typedef struct cli_option {
 typedef struct opt_value {
     bool set;
     const char *str;       /* OPT_STRING */
-    unsigned long long num;/* OPT_UINT */
+    unsigned long long num;/* OPT_UINT, OPT_SIZE (bytes) */
     const char **list;     /* OPT_LIST, NULL-terminated */
     size_t nlist;
 } opt_value;
@@ -89,6 +90,7 @@ extern const cli_command cmd_help;
 extern const cli_command cmd_version;
 extern const cli_command cmd_goroutines;
 extern const cli_command cmd_check;
+extern const cli_command cmd_diagnose;
 extern const cli_command cmd_top;
 
 #endif

@@ -17,7 +17,7 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
 {
     gmx_input_note note = { 0 };
     note.name = (gmx_str){ s->name, strlen(s->name) };
-    note.kind = "goroutine dump";
+    note.kind = gmx_dump_kind_name(s->info.kind);
     note.goroutines = s->info.goroutines;
     note.partial = s->info.partial;
     gmx_findings_add_input(f, &note);

@@ -15,19 +15,6 @@ static const cli_option options[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-static const char *kind_name(gmx_dump_kind k)
-{
-    switch (k) {
-    case GMX_DUMP_PANIC: return "panic with goroutine dump";
-    case GMX_DUMP_FATAL: return "fatal error with goroutine dump";
-    case GMX_DUMP_SIGNAL: return "fatal signal with goroutine dump";
-    case GMX_DUMP_PROFILE_TEXT: return "goroutine profile (debug=1)";
-    case GMX_DUMP_LEAK_PROFILE_TEXT: return "goroutineleak profile (debug=1)";
-    case GMX_DUMP_PLAIN: break;
-    }
-    return "goroutine dump";
-}
-
 static int run(const cli_command *self, const cli_args *args)
 {
     const char *base = cli_opt(self, args, "base")->str;
@@ -55,7 +42,7 @@ static int run(const cli_command *self, const cli_args *args)
         }
         gmx_input_note note = { 0 };
         note.name = (gmx_str){ snaps[loaded].name, strlen(snaps[loaded].name) };
-        note.kind = kind_name(snaps[loaded].info.kind);
+        note.kind = gmx_dump_kind_name(snaps[loaded].info.kind);
         note.goroutines = snaps[loaded].info.goroutines;
         note.partial = snaps[loaded].info.partial;
         note.detail = snaps[loaded].info.message;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 static const cli_command *const table[] = {
+    &cmd_diagnose,
     &cmd_goroutines,
     &cmd_check,
     &cmd_top,

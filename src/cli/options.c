@@ -53,6 +53,35 @@ static const cli_option *find_short(const cli_command *cmd, char c, size_t *inde
     return NULL;
 }
 
+/* "1.5GiB" -> 1610612736. Decimal (K, M, G, T) and binary (Ki, Mi, Gi, Ti)
+ * multipliers, each optionally followed by "B". */
+static bool parse_size(const char *arg, unsigned long long *out)
+{
+    static const struct {
+        const char *suffix;
+        double mult;
+    } units[] = { { "", 1 },          { "B", 1 },          { "K", 1e3 },        { "KB", 1e3 },
+                  { "Ki", 1024.0 },   { "KiB", 1024.0 },   { "M", 1e6 },        { "MB", 1e6 },
+                  { "Mi", 1048576.0 }, { "MiB", 1048576.0 }, { "G", 1e9 },        { "GB", 1e9 },
+                  { "Gi", 1073741824.0 }, { "GiB", 1073741824.0 }, { "T", 1e12 }, { "TB", 1e12 },
+                  { "Ti", 1099511627776.0 }, { "TiB", 1099511627776.0 } };
+    char *end;
+    errno = 0;
+    double v = strtod(arg, &end);
+    if (errno || end == arg || v < 0 || *arg == '-')
+        return false;
+    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+        if (strcmp(end, units[i].suffix) == 0) {
+            double bytes = v * units[i].mult;
+            if (bytes >= 1.8e19)
+                return false;
+            *out = (unsigned long long)bytes;
+            return true;
+        }
+    }
+    return false;
+}
+
 static bool store(const cli_command *cmd, const cli_option *opt, opt_value *v, const char *arg)
 {
     v->set = true;
@@ -76,6 +105,13 @@ static bool store(const cli_command *cmd, const cli_option *opt, opt_value *v, c
         }
         return true;
     }
+    case OPT_SIZE:
+        v->str = arg;
+        if (!parse_size(arg, &v->num)) {
+            cli_usage_error(cmd, "--%s needs a size such as 512MiB or 2G, not '%s'", opt->name, arg);
+            return false;
+        }
+        return true;
     case OPT_LIST: {
         const char **list = realloc(v->list, (v->nlist + 2) * sizeof(*list));
         if (!list) {

@@ -65,3 +65,61 @@ const char *gmx_category_advice(gmx_category c)
 {
     return (unsigned)c < GMX_CAT_COUNT ? advice_en[c] : NULL;
 }
+
+/* The same catalogue in Chinese, for the runbook's readers (--lang zh). */
+static const char *const advice_zh[GMX_CAT_COUNT] = {
+    [GMX_CAT_NONE] = NULL,
+    [GMX_CAT_CHAN_SEND_BLOCKED] =
+        "写 channel 阻塞：接收方已经不在（例如调用方超时返回）或缓冲区已满。给 channel 一个大小为 1 的缓冲，"
+        "保证发送方总能完成；或者用 select 同时等待 ctx.Done()。",
+    [GMX_CAT_CHAN_RECV_BLOCKED] =
+        "读 channel 阻塞：不会再有人往这个 channel 写数据，或者它从未被关闭。生产者结束时关闭 channel"
+        "（`for range` 循环随之结束），并用 select 同时等待 ctx.Done()，让接收方可以放弃。",
+    [GMX_CAT_NIL_CHAN] =
+        "对 nil channel 的读写会永远阻塞。在启动使用它的 goroutine 之前用 make 初始化 channel。",
+    [GMX_CAT_SELECT_BLOCKED] =
+        "select 的所有 case 都不会就绪。增加一个 ctx.Done()（或在关闭时会被 close 的 done channel）的 case，"
+        "让 goroutine 可以返回。",
+    [GMX_CAT_MUTEX_HELD] =
+        "互斥锁未释放，goroutine 堆积在 Lock 上，常见于错误分支提前 return 而没有 Unlock。使用 "
+        "`mu.Lock(); defer mu.Unlock()`，并让临界区尽量短。",
+    [GMX_CAT_WAITGROUP_MISMATCH] =
+        "WaitGroup 的 Add 与 Done 数量不匹配，Wait 永远不返回。在启动每个 goroutine 之前调用 Add，"
+        "并在 goroutine 第一行写 `defer wg.Done()`，保证每条路径都会执行。",
+    [GMX_CAT_COND_WAIT] =
+        "sync.Cond 上的等待者从未被唤醒。每次可能满足条件的状态变化都要调用 Signal 或 Broadcast，"
+        "或者改用 channel 加 context。",
+    [GMX_CAT_IO_NO_TIMEOUT] =
+        "I/O 没有设置超时：对端不返回时会一直等待。设置超时（http.Client{Timeout: ...}、net.Dialer "
+        "超时、conn.SetDeadline），或给请求传入带截止时间的 context。",
+    [GMX_CAT_GOROUTINE_SURGE] =
+        "goroutine 的创建速度快于结束速度。用 worker pool 或信号量（带缓冲的 channel）限制并发，"
+        "不要每个任务开一个 goroutine。",
+    [GMX_CAT_DEADLOCK] =
+        "所有 goroutine 都阻塞了。检查持有其他 goroutine 所等待的锁或 channel 的 goroutine；"
+        "统一加锁顺序，避免没有接收方的发送。",
+    [GMX_CAT_HEAP_GROWTH] =
+        "这里分配的内存持续增长。找出是什么让这些对象一直可达（全局变量、缓存、长期存在的 slice 或 map），"
+        "并加以限制或及时释放。",
+    [GMX_CAT_MAP_GROWTH] =
+        "这个 map 持续增长，或者每个请求都重新构建一个很大的 map。给它设上限（LRU 或 TTL 缓存），"
+        "用完删除条目，或者只构建一次并共享。",
+    [GMX_CAT_SLICE_RETENTION] =
+        "一个小 slice 引用着大数组，使整个数组无法被回收。把需要保留的字节拷贝出来"
+        "（append([]byte(nil), b[:n]...) 或 bytes.Clone），让大缓冲区被释放。",
+    [GMX_CAT_TIMER_LEAK] =
+        "创建的 timer 或 ticker 从未停止。每个 time.NewTicker/NewTimer 都要 `defer t.Stop()`，"
+        "不要在长期运行的循环里使用 time.After。",
+    [GMX_CAT_GOROUTINE_STACKS] =
+        "大量 goroutine 的栈占用了这部分内存。修复 goroutine 泄露，或限制 goroutine 数量。",
+    [GMX_CAT_ALLOC_SPIKE] =
+        "每个请求都做了大量分配（例如根据上传的数据构建巨大的 map），在高 QPS 下瞬间耗尽内存。"
+        "只构建一次并缓存，或限制每个请求的工作量。",
+    [GMX_CAT_ESCAPE] =
+        "这个值在热路径上逃逸到了堆上。传小的值而不是指针，预先分配 slice，避免在热路径上装箱为接口。",
+};
+
+const char *gmx_category_advice_zh(gmx_category c)
+{
+    return (unsigned)c < GMX_CAT_COUNT ? advice_zh[c] : NULL;
+}

@@ -82,17 +82,28 @@ static bool in_time_package(const gmx_hsite *site)
     return false;
 }
 
+static bool power_of_two(int64_t v)
+{
+    return v > 0 && (v & (v - 1)) == 0;
+}
+
+/* What a growing site's objects say about it. A map that grows re-allocates
+ * its bucket array at twice the size (Go <= 1.23), or adds tables of a
+ * fixed size that is a multiple of its slot size (Swiss tables, 1.24+);
+ * buffers kept alive by small slices are many objects of the buffer's own
+ * size, which programs choose as powers of two. Heuristics: the finding's
+ * evidence carries the sizes they were drawn from. */
 static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
 {
     if (in_time_package(site))
         return GMX_CAT_TIMER_LEAK;
-    if (s->first_max_object > 0 && s->last_max_object >= 4 * s->first_max_object &&
+    if (s->first_max_object > 0 && s->last_max_object >= 2 * s->first_max_object &&
         s->last_max_object >= LARGE_OBJECT)
         return GMX_CAT_MAP_GROWTH;
     double objects = s->objects[n - 1];
     if (objects > 0 && s->inuse[n - 1] / objects >= LARGE_OBJECT &&
         s->objects[n - 1] > s->objects[0])
-        return GMX_CAT_SLICE_RETENTION;
+        return power_of_two(s->last_max_object) ? GMX_CAT_SLICE_RETENTION : GMX_CAT_MAP_GROWTH;
     return GMX_CAT_HEAP_GROWTH;
 }
 
@@ -168,7 +179,16 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     fd->advice = gmx_category_advice(cat);
     char rate[64];
     snprintf(rate, sizeof(rate), "%.1f MiB/h", tr.slope * 3600.0 / MIB);
-    fd->title = gmx_findings_printf(out, "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
+    double span = s->t[n - 1] - s->t[0];
+    double allocated = s->alloc[n - 1] - s->alloc[0];
+    if (burst)
+        fd->title = gmx_findings_printf(
+            out, "a burst of allocation in %.*s: %.1f MiB/s, %.0f%% of everything allocated, "
+                 "in use %.1f → %.1f MiB", fd->has_site ? (int)f.func.n : 0,
+            fd->has_site ? f.func.p : "", allocated / span / MIB, allocated / total_alloc * 100,
+            s->inuse[0] / MIB, s->inuse[n - 1] / MIB);
+    else
+        fd->title = gmx_findings_printf(out, "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
                                     what(cat), fd->has_site ? (int)f.func.n : 0,
                                     fd->has_site ? f.func.p : "", s->inuse[0] / MIB,
                                     s->inuse[n - 1] / MIB, rate, share * 100);

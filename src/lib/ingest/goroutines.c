@@ -3,6 +3,8 @@
  * piece is parsed into its own bucket set, and the sets are merged. */
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
+#include "gomemdx/profile.h"
+#include "ingest/goroutine_proto.h"
 #include "util/alloc.h"
 
 #include <pthread.h>
@@ -105,6 +107,31 @@ static gmx_code parse_parallel(const char *name, const char *data, size_t len, u
     return rc;
 }
 
+static gmx_code read_profile(const gmx_profile *p, gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_code rc = gmx_goroutine_profile_proto_read(p, gmx_gbuckets_add, snap->buckets, &snap->info,
+                                                   err);
+    return rc == GMX_OK ? gmx_gbuckets_finish(snap->buckets) : rc;
+}
+
+/* A profile.proto goroutine profile, gzipped or not: decoded (the profile
+ * takes the input over), read into the buckets, and dropped — the buckets
+ * hold copies of what they keep. */
+static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_code rc = gmx_input_gunzip(&snap->input, 0, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_profile *p = NULL;
+    gmx_input *in = snap->input;
+    snap->input = NULL;
+    rc = gmx_profile_decode(in, &p, err);
+    if (rc == GMX_OK)
+        rc = gmx_goroutine_profile_proto_read(p, gmx_gbuckets_add, snap->buckets, &snap->info, err);
+    gmx_profile_free(p);
+    return rc;
+}
+
 /* One thread, any goroutine format, recognised by content. */
 static gmx_code parse_serial(const char *name, const char *data, size_t len, gmx_gsnapshot *snap,
                              gmx_error *err)
@@ -112,37 +139,45 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len, gmx
     if (gmx_goroutine_profile_text_sniff(data, len))
         return gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
                                                 &snap->info, err);
-    if (len >= 2 && (unsigned char)data[0] == 0x1f && (unsigned char)data[1] == 0x8b) {
-        gmx_error_set(err, GMX_EFORMAT, "gzip data: a protobuf profile, not a goroutine dump "
-                                        "(this command reads debug=2 dumps and debug=1 text)");
-        return gmx_error_at_offset(err, name, 0);
-    }
-    if (memchr(data, '\0', len < 4096 ? len : 4096)) {
-        gmx_error_set(err, GMX_EFORMAT, "binary data, not a goroutine dump");
-        return gmx_error_at_offset(err, name, (uint64_t)((const char *)memchr(data, '\0', len) - data));
-    }
+    /* Binary: a protobuf profile, or garbage the decoder will name. */
+    if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096))
+        return parse_proto(snap, err);
     return gmx_goroutine_dump_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
                                     &snap->info, err);
 }
 
-gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
-                               gmx_gsnapshot *snap, gmx_error *err)
+static gmx_code snapshot_init(const char *name, const gmx_ingest_options *opts,
+                              gmx_gsnapshot *snap, gmx_error *err)
 {
-    static const gmx_ingest_options defaults;
-    if (!opts)
-        opts = &defaults;
     memset(snap, 0, sizeof(*snap));
-    gmx_code rc = gmx_input_open(path, &snap->input, err);
-    if (rc != GMX_OK)
-        return rc;
-    snap->name = gmx_input_name(snap->input);
-    const char *data = gmx_input_data(snap->input);
-    size_t len = gmx_input_size(snap->input);
+    snap->owned_name = gmx_strndup(name, strlen(name));
+    snap->name = snap->owned_name;
     snap->buckets = gmx_gbuckets_new(&opts->limits);
-    if (!snap->buckets) {
+    if (!snap->buckets || !snap->owned_name) {
         gmx_gsnapshot_release(snap);
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
     }
+    return GMX_OK;
+}
+
+static const gmx_ingest_options *defaults(const gmx_ingest_options *opts)
+{
+    static const gmx_ingest_options none;
+    return opts ? opts : &none;
+}
+
+gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *opts,
+                                     gmx_gsnapshot *snap, gmx_error *err)
+{
+    opts = defaults(opts);
+    gmx_code rc = snapshot_init(gmx_input_name(in), opts, snap, err);
+    if (rc != GMX_OK) {
+        gmx_input_free(in);
+        return rc;
+    }
+    snap->input = in;
+    const char *data = gmx_input_data(in);
+    size_t len = gmx_input_size(in);
     unsigned n = thread_count(opts, len);
     /* A per-line prefix (log timestamps) or a prelude is learned from the
      * start, so only dumps that begin with a header are split. */
@@ -154,16 +189,33 @@ gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
         rc = parse_serial(snap->name, data, len, snap, err);
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
-    if (rc != GMX_OK) {
+    if (rc != GMX_OK)
         gmx_gsnapshot_release(snap);
-        return rc;
-    }
-    return GMX_OK;
+    return rc;
+}
+
+gmx_code gmx_ingest_goroutines_profile(const gmx_profile *p, const gmx_ingest_options *opts,
+                                       gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_code rc = snapshot_init(gmx_profile_name(p), defaults(opts), snap, err);
+    if (rc == GMX_OK && (rc = read_profile(p, snap, err)) != GMX_OK)
+        gmx_gsnapshot_release(snap);
+    return rc;
+}
+
+gmx_code gmx_ingest_goroutines(const char *path, const gmx_ingest_options *opts,
+                               gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_input *in;
+    memset(snap, 0, sizeof(*snap));
+    gmx_code rc = gmx_input_open(path, &in, err);
+    return rc == GMX_OK ? gmx_ingest_goroutines_input(in, opts, snap, err) : rc;
 }
 
 void gmx_gsnapshot_release(gmx_gsnapshot *snap)
 {
     gmx_gbuckets_free(snap->buckets);
     gmx_input_free(snap->input);
+    gmx_free(snap->owned_name);
     memset(snap, 0, sizeof(*snap));
 }

@@ -364,3 +364,18 @@ bool gmx_goroutine_dump_sniff(const void *data, size_t len)
             return true;
     return false;
 }
+
+const char *gmx_dump_kind_name(gmx_dump_kind kind)
+{
+    switch (kind) {
+    case GMX_DUMP_PANIC: return "panic with goroutine dump";
+    case GMX_DUMP_FATAL: return "fatal error with goroutine dump";
+    case GMX_DUMP_SIGNAL: return "fatal signal with goroutine dump";
+    case GMX_DUMP_PROFILE_TEXT: return "goroutine profile (debug=1)";
+    case GMX_DUMP_LEAK_PROFILE_TEXT: return "goroutineleak profile (debug=1)";
+    case GMX_DUMP_PROFILE_PROTO: return "goroutine profile (protobuf)";
+    case GMX_DUMP_LEAK_PROFILE_PROTO: return "goroutineleak profile (protobuf)";
+    case GMX_DUMP_PLAIN: break;
+    }
+    return "goroutine dump";
+}

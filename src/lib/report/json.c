@@ -2,7 +2,7 @@
  * "findings"}. New fields may be added; existing ones never change meaning. */
 #include "gomemdx/report.h"
 #include "util/alloc.h"
-#include "util/json.h"
+#include "report/json_finding.h"
 
 static void site(gmx_json *j, const char *key, const gmx_site *s)
 {
@@ -57,7 +57,7 @@ static void frames(gmx_json *j, const gmx_gbucket *b)
     }
 }
 
-static void finding(gmx_json *j, const gmx_finding *fd)
+void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
 {
     gmx_json_object_begin(j);
     gmx_json_key(j, "rank");
@@ -151,7 +151,7 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
         if (all || !fd->healthy)
-            finding(&j, fd);
+            gmx_json_finding(&j, fd);
     }
     gmx_json_array_end(&j);
     gmx_json_object_end(&j);

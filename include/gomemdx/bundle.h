@@ -1,0 +1,62 @@
+/* An incident bundle: everything an operator collected, from files and
+ * folders, each artifact recognised by its content (never its name), read
+ * into its model, and ordered in time. Files that are not evidence are kept
+ * in the list as skipped, with the reason; they never fail the load. */
+#ifndef GOMEMDX_BUNDLE_H
+#define GOMEMDX_BUNDLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/analyze.h"
+#include "gomemdx/error.h"
+#include "gomemdx/heap.h"
+
+typedef enum gmx_artifact_kind {
+    GMX_ART_SKIPPED = 0,     /* not evidence, or unreadable: see skip_reason */
+    GMX_ART_GOROUTINES,      /* any goroutine format: dump, debug=1, protobuf */
+    GMX_ART_HEAP             /* heap or allocs profile */
+} gmx_artifact_kind;
+
+/* Where an artifact's time came from, most trusted first. */
+typedef enum gmx_time_source {
+    GMX_TIME_PROFILE,        /* the profile's time_nanos */
+    GMX_TIME_LOG,            /* a timestamp in its log lines */
+    GMX_TIME_FILE,           /* the file's modification time */
+    GMX_TIME_NONE
+} gmx_time_source;
+
+typedef struct gmx_artifact {
+    char *path;              /* owned by the bundle, like everything here */
+    gmx_artifact_kind kind;
+    const char *format;      /* "goroutine dump", "heap profile (protobuf)", ... */
+    int64_t time_ns;         /* Unix ns; 0 when unknown */
+    gmx_time_source time_source;
+    char *skip_reason;       /* GMX_ART_SKIPPED only */
+    gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
+    gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
+    bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
+} gmx_artifact;
+
+typedef struct gmx_bundle gmx_bundle;
+
+typedef struct gmx_bundle_options {
+    unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */
+} gmx_bundle_options;
+
+/* Loads every path (files, or folders walked recursively in name order).
+ * Fails only when a path does not exist, or nothing at all is evidence
+ * (GMX_EUSAGE, naming what was skipped). opts may be NULL. */
+gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
+                         gmx_bundle **out, gmx_error *err);
+void gmx_bundle_free(gmx_bundle *b);
+
+/* Artifacts in time order (unknown times last, then by path). */
+size_t gmx_bundle_count(const gmx_bundle *b);
+const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i);
+/* Notes on the timeline: missing or contradictory timestamps and how they
+ * were handled. Each is one line. */
+size_t gmx_bundle_note_count(const gmx_bundle *b);
+const char *gmx_bundle_note(const gmx_bundle *b, size_t i);
+
+#endif

@@ -1,0 +1,72 @@
+/* diagnose: the runbook walked over an incident bundle, in its order — the
+ * change that started it, goroutines, code heap leaks, other causes of OOM
+ * and when memory runs out — ending in an ordered list of actions. */
+#ifndef GOMEMDX_DIAGNOSE_H
+#define GOMEMDX_DIAGNOSE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/bundle.h"
+#include "gomemdx/findings.h"
+
+typedef struct gmx_diagnose_options {
+    uint64_t limit_bytes;      /* the process's memory limit; 0 = unknown */
+    bool include_healthy;      /* also list healthy goroutine buckets */
+} gmx_diagnose_options;
+
+/* One point of a process-wide series. */
+typedef struct gmx_point {
+    int64_t time_ns;
+    double value;
+} gmx_point;
+
+typedef struct gmx_series {
+    const char *name;          /* "goroutines", "heap in use (bytes)" */
+    gmx_point *points;
+    size_t n;
+} gmx_series;
+
+typedef struct gmx_forecast {
+    bool available;
+    const char *why_not;       /* when not available: one line */
+    uint64_t limit_bytes;
+    double current_bytes;
+    double bytes_per_second;
+    int64_t now_ns;            /* time of the last point */
+    double seconds_to_limit;   /* negative: already past; +inf: not growing */
+} gmx_forecast;
+
+typedef struct gmx_change {
+    bool found;
+    const char *series;        /* which series showed it */
+    int64_t at_ns;             /* when growth began */
+} gmx_change;
+
+typedef enum gmx_action_kind {
+    GMX_ACTION_MITIGATE,       /* now: stop the bleeding */
+    GMX_ACTION_FIX,            /* in code: what to change, where */
+    GMX_ACTION_VERIFY          /* after the fix */
+} gmx_action_kind;
+
+typedef struct gmx_action {
+    gmx_action_kind kind;
+    gmx_str text;
+} gmx_action;
+
+typedef struct gmx_diagnosis {
+    const gmx_bundle *bundle;  /* borrowed: keep it until the diagnosis is freed */
+    gmx_findings *findings;    /* goroutine and heap findings, ranked together */
+    gmx_series goroutines;     /* total goroutines per goroutine snapshot */
+    gmx_series heap;           /* total heap in use per heap snapshot */
+    gmx_change change;
+    gmx_forecast forecast;
+    gmx_action *actions;
+    size_t nactions;
+} gmx_diagnosis;
+
+gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,
+                      gmx_error *err);
+void gmx_diagnosis_free(gmx_diagnosis *d);
+
+#endif

@@ -1,0 +1,264 @@
+/* The runbook over a bundle: goroutine analysis over the goroutine
+ * snapshots, heap analysis over the heap snapshots, the process-wide
+ * series, when growth began, when memory runs out, and what to do. */
+#include "gomemdx/diagnose.h"
+#include "gomemdx/analyze_heap.h"
+#include "analyze/trend.h"
+#include "util/alloc.h"
+#include "util/str.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_ACTIONS = 12, MAX_FIX_ACTIONS = 3 };
+
+/* Goroutine snapshots of one kind only: a debug=2 dump and a protobuf
+ * profile of the same moment bucket differently (runtime frames), so
+ * growth is measured within the family with the most snapshots. The
+ * goroutineleak profiles count only proven leaks: a family of their own,
+ * never used for growth. */
+enum { FAMILIES = 3, LEAK_FAMILY = 3 };
+
+static int family(const gmx_gsnapshot *s)
+{
+    switch (s->info.kind) {
+    case GMX_DUMP_PROFILE_TEXT: return 1;
+    case GMX_DUMP_PROFILE_PROTO: return 2;
+    case GMX_DUMP_LEAK_PROFILE_TEXT:
+    case GMX_DUMP_LEAK_PROFILE_PROTO: return LEAK_FAMILY;
+    default: return 0;
+    }
+}
+
+static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options *o, gmx_error *err)
+{
+    const gmx_bundle *b = d->bundle;
+    /* Snapshots with a time of their own weigh most: growth needs order. */
+    size_t per_family[FAMILIES + 1] = { 0 }, weight[FAMILIES + 1] = { 0 };
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_GOROUTINES)
+            continue;
+        int fam = family(&a->goroutines);
+        per_family[fam]++;
+        weight[fam] += a->time_source == GMX_TIME_NONE ? 1 : 1000;
+    }
+    int best = 0;
+    for (int fam = 1; fam < FAMILIES; fam++)
+        if (weight[fam] > weight[best])
+            best = fam;
+    if (!per_family[best])
+        return GMX_OK;
+    gmx_gsnapshot *snaps = gmx_calloc(per_family[best], sizeof(*snaps));
+    d->goroutines.points = gmx_calloc(per_family[best], sizeof(gmx_point));
+    if (!snaps || !d->goroutines.points) {
+        gmx_free(snaps);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_GOROUTINES || family(&a->goroutines) != best)
+            continue;
+        snaps[n] = a->goroutines; /* a shallow view: the bundle keeps ownership */
+        d->goroutines.points[n] = (gmx_point){ a->time_source == GMX_TIME_NONE ? 0 : a->time_ns,
+                                               (double)gmx_gbuckets_total(a->goroutines.buckets) };
+        n++;
+    }
+    d->goroutines.n = n;
+    d->goroutines.name = "goroutines";
+    gmx_goroutine_options go = { .include_healthy = o->include_healthy };
+    gmx_code rc = gmx_analyze_goroutines(snaps, n, &go, d->findings, err);
+    gmx_free(snaps);
+    return rc;
+}
+
+/* Heap profiles, or allocs profiles when there are no heap ones: the same
+ * data, but fetched moments apart (heap?gc=1 collects first), so mixing
+ * them would make noise look like growth. */
+static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
+{
+    const gmx_bundle *b = d->bundle;
+    size_t heaps = 0, allocs = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind == GMX_ART_HEAP)
+            *(a->allocs ? &allocs : &heaps) += 1;
+    }
+    bool use_allocs = heaps == 0;
+    size_t n = use_allocs ? allocs : heaps;
+    if (!n)
+        return GMX_OK;
+    const gmx_hsnapshot **snaps = gmx_calloc(n, sizeof(*snaps));
+    d->heap.points = gmx_calloc(n, sizeof(gmx_point));
+    if (!snaps || !d->heap.points) {
+        gmx_free(snaps);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_HEAP || a->allocs != use_allocs)
+            continue;
+        snaps[n] = a->heap;
+        d->heap.points[n] = (gmx_point){ gmx_hsnapshot_get_info(a->heap)->time_ns,
+                                         (double)gmx_hsnapshot_total(a->heap).inuse_bytes };
+        n++;
+    }
+    d->heap.n = n;
+    d->heap.name = "heap in use (bytes)";
+    gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
+    gmx_free(snaps);
+    return rc;
+}
+
+/* x in seconds from the first point; false without times on every point. */
+static bool timed_xy(const gmx_series *s, double *x, double *y)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        if (!s->points[i].time_ns)
+            return false;
+        x[i] = (double)(s->points[i].time_ns - s->points[0].time_ns) / 1e9;
+        y[i] = s->points[i].value;
+    }
+    return s->n > 0;
+}
+
+static void forecast(gmx_diagnosis *d, uint64_t limit)
+{
+    gmx_forecast *f = &d->forecast;
+    const gmx_series *s = &d->heap;
+    f->limit_bytes = limit;
+    double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
+    gmx_trend t;
+    if (s->n < 2 || s->n > GMX_TREND_MAX_POINTS) {
+        f->why_not = "needs two or more heap profiles";
+        return;
+    }
+    if (!timed_xy(s, x, y) || !gmx_trend_fit(x, y, s->n, &t)) {
+        f->why_not = "the heap profiles carry no times";
+        return;
+    }
+    f->current_bytes = y[s->n - 1];
+    f->bytes_per_second = t.slope;
+    f->now_ns = s->points[s->n - 1].time_ns;
+    if (!limit) {
+        f->why_not = "no memory limit known (give --limit SIZE)";
+        return;
+    }
+    f->available = true;
+    f->seconds_to_limit = gmx_trend_time_to(f->current_bytes, t.slope, (double)limit);
+}
+
+static void change_point(gmx_diagnosis *d)
+{
+    const gmx_series *candidates[2] = { &d->heap, &d->goroutines };
+    double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
+    for (int k = 0; k < 2; k++) {
+        const gmx_series *s = candidates[k];
+        double at;
+        if (s->n >= 4 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
+            gmx_trend_change_point(x, y, s->n, &at)) {
+            d->change = (gmx_change){ true, s->name, s->points[0].time_ns + (int64_t)(at * 1e9) };
+            return;
+        }
+    }
+}
+
+static void add_action(gmx_diagnosis *d, gmx_action_kind kind, gmx_str text)
+{
+    if (d->nactions < MAX_ACTIONS && text.p)
+        d->actions[d->nactions++] = (gmx_action){ kind, text };
+}
+
+/* The first sentence of a piece of advice: up to a ". " that starts a new
+ * sentence (not the one in "e.g. "). */
+static int first_sentence(const char *advice)
+{
+    for (const char *p = advice; (p = strstr(p, ". ")); p += 2)
+        if (p[2] >= 'A' && p[2] <= 'Z')
+            return (int)(p - advice + 1);
+    return (int)strlen(advice);
+}
+
+static void plan(gmx_diagnosis *d)
+{
+    gmx_findings *f = d->findings;
+    const gmx_forecast *fc = &d->forecast;
+    if (fc->available && fc->seconds_to_limit < 6 * 3600)
+        add_action(d, GMX_ACTION_MITIGATE,
+                   gmx_findings_printf(f, "Memory reaches the limit in about %.0f minutes at the "
+                                       "current rate: restart or scale out now to buy time.",
+                                       fc->seconds_to_limit > 0 ? fc->seconds_to_limit / 60 : 0));
+    add_action(d, GMX_ACTION_MITIGATE,
+               gmx_findings_printf(f, "Roll back any release, configuration or operations change "
+                                   "made just before memory started to climb%s; find the root "
+                                   "cause afterwards.", d->change.found ? " (see when above)" : ""));
+    size_t fixes = 0;
+    for (size_t i = 0; i < gmx_findings_count(f) && fixes < MAX_FIX_ACTIONS; i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (fd->severity < GMX_SEV_WARNING || !fd->advice || !fd->has_site)
+            continue;
+        add_action(d, GMX_ACTION_FIX,
+                   gmx_findings_printf(f, "%.*s (%.*s:%u), %s: %.*s", (int)fd->site.function.n,
+                                       fd->site.function.p, (int)fd->site.file.n, fd->site.file.p,
+                                       fd->site.line, gmx_category_id(fd->category),
+                                       first_sentence(fd->advice), fd->advice));
+        fixes++;
+    }
+    if (d->goroutines.n)
+        add_action(d, GMX_ACTION_VERIFY,
+                   gmx_findings_printf(f, "Take a goroutine dump before and after a load test of "
+                                       "the fix and gate on `gomemdx check --base before.txt "
+                                       "after.txt`."));
+    if (d->heap.n)
+        add_action(d, GMX_ACTION_VERIFY,
+                   gmx_findings_printf(f, "Take heap profiles a few minutes apart after the fix "
+                                       "and run `gomemdx diagnose` on them: no site should keep "
+                                       "growing."));
+}
+
+gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,
+                      gmx_error *err)
+{
+    static const gmx_diagnose_options defaults;
+    if (!opts)
+        opts = &defaults;
+    gmx_diagnosis *d = gmx_calloc(1, sizeof(*d));
+    if (!d)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    d->bundle = b;
+    d->findings = gmx_findings_new();
+    d->actions = gmx_calloc(MAX_ACTIONS, sizeof(*d->actions));
+    gmx_code rc = d->findings && d->actions ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (rc == GMX_OK)
+        rc = goroutine_findings(d, opts, err);
+    if (rc == GMX_OK)
+        rc = heap_findings(d, err);
+    if (rc == GMX_OK) {
+        gmx_findings_rank(d->findings);
+        forecast(d, opts->limit_bytes);
+        change_point(d);
+        plan(d);
+        if (gmx_findings_failed(d->findings))
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    if (rc != GMX_OK) {
+        gmx_diagnosis_free(d);
+        return rc;
+    }
+    *out = d;
+    return GMX_OK;
+}
+
+void gmx_diagnosis_free(gmx_diagnosis *d)
+{
+    if (!d)
+        return;
+    gmx_findings_free(d->findings);
+    gmx_free(d->goroutines.points);
+    gmx_free(d->heap.points);
+    gmx_free(d->actions);
+    gmx_free(d);
+}

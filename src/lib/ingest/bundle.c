@@ -1,0 +1,335 @@
+/* Loading an incident bundle: walk the paths, recognise each file by its
+ * content, read it into its model, order everything in time. */
+#include "gomemdx/bundle.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
+#include "gomemdx/profile.h"
+#include "ingest/heap_proto.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#include <dirent.h>
+#include <stdarg.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
+
+struct gmx_bundle {
+    gmx_artifact *items;
+    size_t count, cap, max_files;
+    char *notes[MAX_NOTES];
+    size_t nnotes;
+};
+
+static void note(gmx_bundle *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void note(gmx_bundle *b, const char *fmt, ...)
+{
+    if (b->nnotes >= MAX_NOTES)
+        return;
+    gmx_buf buf;
+    gmx_buf_init(&buf, 4096);
+    va_list ap;
+    va_start(ap, fmt);
+    gmx_buf_vprintf(&buf, fmt, ap);
+    va_end(ap);
+    if (!buf.failed)
+        b->notes[b->nnotes++] = gmx_buf_detach(&buf, NULL);
+    else
+        gmx_buf_release(&buf);
+}
+
+static gmx_artifact *add_artifact(gmx_bundle *b, const char *path)
+{
+    if (b->count == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 32;
+        gmx_artifact *grown = gmx_reallocarray(b->items, cap, sizeof(*grown));
+        if (!grown)
+            return NULL;
+        b->items = grown;
+        b->cap = cap;
+    }
+    gmx_artifact *a = &b->items[b->count];
+    memset(a, 0, sizeof(*a));
+    a->path = gmx_strndup(path, strlen(path));
+    if (!a->path)
+        return NULL;
+    a->time_source = GMX_TIME_NONE;
+    b->count++;
+    return a;
+}
+
+static void skip(gmx_artifact *a, const char *reason)
+{
+    a->kind = GMX_ART_SKIPPED;
+    a->skip_reason = gmx_strndup(reason, strlen(reason));
+}
+
+static void skip_error(gmx_artifact *a, const gmx_error *err)
+{
+    char msg[512];
+    gmx_error e = *err;
+    e.source[0] = '\0'; /* the path is shown beside the reason already */
+    gmx_error_format(&e, msg, sizeof(msg));
+    skip(a, msg);
+}
+
+static void from_profile(gmx_artifact *a, const gmx_profile *p)
+{
+    gmx_error err;
+    const gmx_profile_info *pi = gmx_profile_get_info(p);
+    gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
+    if (gmx_heap_profile_proto_is(p)) {
+        a->heap = gmx_hsnapshot_new(0);
+        if (!a->heap || gmx_heap_profile_proto_read(p, a->heap, &err) != GMX_OK) {
+            gmx_hsnapshot_free(a->heap);
+            a->heap = NULL;
+            skip(a, "out of memory reading the heap profile");
+            return;
+        }
+        a->kind = GMX_ART_HEAP;
+        a->allocs = gmx_str_eq_cstr(pi->default_sample_type, "alloc_space");
+        a->format = a->allocs ? "allocs profile (protobuf)" : "heap profile (protobuf)";
+    } else if (gmx_str_eq_cstr(type, "goroutine") || gmx_str_eq_cstr(type, "goroutineleak")) {
+        if (gmx_ingest_goroutines_profile(p, NULL, &a->goroutines, &err) != GMX_OK) {
+            skip_error(a, &err);
+            return;
+        }
+        a->kind = GMX_ART_GOROUTINES;
+        a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+    } else {
+        char why[160];
+        snprintf(why, sizeof(why), "a %.*s profile: not used by diagnose", (int)type.n, type.p);
+        skip(a, why);
+        return;
+    }
+    if (pi->time_nanos) {
+        a->time_ns = pi->time_nanos;
+        a->time_source = GMX_TIME_PROFILE;
+    }
+}
+
+static bool is_binary(const gmx_input *in)
+{
+    size_t n = gmx_input_size(in);
+    return memchr(gmx_input_data(in), '\0', n < 4096 ? n : 4096) != NULL;
+}
+
+static void load_file(gmx_artifact *a, const struct stat *st)
+{
+    gmx_error err;
+    gmx_input *in;
+    if (gmx_input_open(a->path, &in, &err) != GMX_OK) {
+        skip_error(a, &err);
+        return;
+    }
+    a->time_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+    a->time_source = GMX_TIME_FILE;
+    if (gmx_input_gunzip(&in, 0, &err) != GMX_OK) {
+        gmx_input_free(in);
+        skip_error(a, &err);
+        return;
+    }
+    const void *data = gmx_input_data(in);
+    size_t len = gmx_input_size(in);
+    if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
+        if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
+            skip_error(a, &err);
+            return;
+        }
+        a->kind = GMX_ART_GOROUTINES;
+        a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+        return;
+    }
+    if (!is_binary(in)) {
+        gmx_input_free(in);
+        skip(a, "not a recognised artifact");
+        return;
+    }
+    gmx_profile *p;
+    if (gmx_profile_decode(in, &p, &err) != GMX_OK) { /* takes the input over */
+        skip_error(a, &err);
+        return;
+    }
+    from_profile(a, p);
+    gmx_profile_free(p);
+}
+
+static int by_name(const void *x, const void *y)
+{
+    return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
+
+static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *err)
+{
+    DIR *d = opendir(path);
+    if (!d)
+        return gmx_error_set(err, GMX_EIO, "cannot read folder %s: %s", path, strerror(errno));
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    gmx_code rc = GMX_OK;
+    struct dirent *e;
+    while (rc == GMX_OK && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            char **grown = gmx_reallocarray(names, cap, sizeof(*names));
+            if (!grown) {
+                rc = gmx_error_set(err, GMX_ENOMEM, "out of memory listing %s", path);
+                break;
+            }
+            names = grown;
+        }
+        if (!(names[n] = gmx_strndup(e->d_name, strlen(e->d_name))))
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory listing %s", path);
+        else
+            n++;
+    }
+    closedir(d);
+    if (rc == GMX_OK)
+        qsort(names, n, sizeof(*names), by_name);
+    for (size_t i = 0; i < n; i++) {
+        char child[4096];
+        int w = snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+        if (rc == GMX_OK && w > 0 && (size_t)w < sizeof(child))
+            rc = walk(b, child, depth + 1, err);
+        gmx_free(names[i]);
+    }
+    gmx_free(names);
+    return rc;
+}
+
+static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return gmx_error_set(err, GMX_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (S_ISDIR(st.st_mode))
+        return depth < MAX_DEPTH ? walk_dir(b, path, depth, err) : GMX_OK;
+    if (b->count >= b->max_files)
+        return gmx_error_set(err, GMX_ELIMIT, "more than %zu files in the bundle", b->max_files);
+    gmx_artifact *a = add_artifact(b, path);
+    if (!a)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+    if (S_ISREG(st.st_mode))
+        load_file(a, &st);
+    else
+        skip(a, "not a regular file");
+    return GMX_OK;
+}
+
+static bool evidence(const gmx_artifact *a)
+{
+    return a->kind != GMX_ART_SKIPPED;
+}
+
+static int by_time_then_path(const void *x, const void *y)
+{
+    const gmx_artifact *a = x, *b = y;
+    bool ta = a->time_source != GMX_TIME_NONE, tb = b->time_source != GMX_TIME_NONE;
+    if (ta != tb)
+        return ta ? -1 : 1;
+    if (ta && a->time_ns != b->time_ns)
+        return a->time_ns < b->time_ns ? -1 : 1;
+    return strcmp(a->path, b->path);
+}
+
+/* File times are the least trusted: when any artifact carries a time of its
+ * own they are dropped (a copied or checked-out file's time says nothing of
+ * when it was taken); when they all agree they order nothing. Either way the
+ * timeline says so. */
+static void settle_times(gmx_bundle *b)
+{
+    size_t own = 0, file_timed = 0, same = 0;
+    int64_t first_file_time = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        gmx_artifact *a = &b->items[i];
+        if (!evidence(a))
+            continue;
+        if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG)
+            own++;
+        if (a->time_source == GMX_TIME_FILE) {
+            if (!file_timed++)
+                first_file_time = a->time_ns;
+            same += a->time_ns == first_file_time;
+        }
+    }
+    bool drop = file_timed && (own || (file_timed > 1 && same == file_timed));
+    if (!drop)
+        return;
+    for (size_t i = 0; i < b->count; i++) {
+        gmx_artifact *a = &b->items[i];
+        if (evidence(a) && a->time_source == GMX_TIME_FILE) {
+            a->time_source = GMX_TIME_NONE;
+            a->time_ns = 0;
+        }
+    }
+    note(b, "%zu file%s carry no timestamp of %s own%s: ordered by name after the timed ones",
+         file_timed, file_timed == 1 ? "" : "s", file_timed == 1 ? "its" : "their",
+         own ? "" : " and share one file time");
+}
+
+gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
+                         gmx_bundle **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_bundle *b = gmx_calloc(1, sizeof(*b));
+    if (!b)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    b->max_files = opts && opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
+    gmx_code rc = GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
+        rc = walk(b, paths[i], 0, err);
+    size_t found = 0;
+    for (size_t i = 0; i < b->count; i++)
+        found += evidence(&b->items[i]);
+    if (rc == GMX_OK && !found)
+        rc = gmx_error_set(err, GMX_EUSAGE, "no evidence found in %zu file%s (goroutine dumps, "
+                           "goroutine or heap profiles)", b->count, b->count == 1 ? "" : "s");
+    if (rc != GMX_OK) {
+        gmx_bundle_free(b);
+        return rc;
+    }
+    settle_times(b);
+    qsort(b->items, b->count, sizeof(*b->items), by_time_then_path);
+    *out = b;
+    return GMX_OK;
+}
+
+void gmx_bundle_free(gmx_bundle *b)
+{
+    if (!b)
+        return;
+    for (size_t i = 0; i < b->count; i++) {
+        gmx_artifact *a = &b->items[i];
+        gmx_gsnapshot_release(&a->goroutines);
+        gmx_hsnapshot_free(a->heap);
+        gmx_free(a->path);
+        gmx_free(a->skip_reason);
+    }
+    for (size_t i = 0; i < b->nnotes; i++)
+        gmx_free(b->notes[i]);
+    gmx_free(b->items);
+    gmx_free(b);
+}
+
+size_t gmx_bundle_count(const gmx_bundle *b) { return b->count; }
+size_t gmx_bundle_note_count(const gmx_bundle *b) { return b->nnotes; }
+
+const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i)
+{
+    return i < b->count ? &b->items[i] : NULL;
+}
+
+const char *gmx_bundle_note(const gmx_bundle *b, size_t i)
+{
+    return i < b->nnotes ? b->notes[i] : NULL;
+}

@@ -1,0 +1,31 @@
+/* The frames of a profile.proto sample, as the text formats print them:
+ * each location's lines (inlined ones too) innermost first, leaf location
+ * first, function names with generic shapes written "[...]". */
+#ifndef GMX_INGEST_FRAMES_PROTO_H
+#define GMX_INGEST_FRAMES_PROTO_H
+
+#include "gomemdx/goroutine.h"
+#include "gomemdx/profile.h"
+#include "util/buf.h"
+
+typedef struct gmx_proto_frame_ref {
+    size_t func_at, func_len;  /* in names: names are rewritten */
+    gmx_str file;
+    uint32_t line;
+} gmx_proto_frame_ref;
+
+typedef struct gmx_proto_frames {
+    const gmx_profile *profile;
+    gmx_buf names;
+    gmx_proto_frame_ref refs[GMX_MAX_FRAMES];
+    gmx_frame frames[GMX_MAX_FRAMES];
+    uint32_t n;
+} gmx_proto_frames;
+
+void gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p);
+void gmx_proto_frames_release(gmx_proto_frames *f);
+/* The frames of s (f->n of them), valid until the next call; NULL when out
+ * of memory. Sets GMX_G_TRUNCATED in *flags past GMX_MAX_FRAMES. */
+const gmx_frame *gmx_proto_frames_of(gmx_proto_frames *f, const gmx_psample *s, uint32_t *flags);
+
+#endif

@@ -1,0 +1,99 @@
+/* Goroutine and goroutineleak profiles in profile.proto form (the
+ * /debug/pprof/goroutine default) as goroutine records: one per sample, its
+ * count the sample's value, its frames those of ingest/frames_proto. The wait reason is not recorded; the frames
+ * the goroutine parked in (runtime.chansend1, runtime.selectgo, ...) are,
+ * and the classifier reads it from them. */
+#include "ingest/goroutine_proto.h"
+#include "ingest/frames_proto.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#include <string.h>
+
+typedef struct reader {
+    const gmx_profile *profile;
+    gmx_proto_frames frames;
+    gmx_buf labels;            /* a sample's labels as text */
+} reader;
+
+/* "{key: value, n: 42}" in the profile's order. */
+static gmx_str format_labels(reader *r, const gmx_psample *s)
+{
+    gmx_buf_clear(&r->labels);
+    if (!s->nlabels)
+        return (gmx_str){ NULL, 0 };
+    gmx_buf_putc(&r->labels, '{');
+    for (uint32_t i = 0; i < s->nlabels; i++) {
+        const gmx_plabel *l = &s->labels[i];
+        gmx_buf_printf(&r->labels, "%s%.*s: ", i ? ", " : "", (int)l->key.n, l->key.p);
+        if (l->is_num)
+            gmx_buf_printf(&r->labels, "%lld", (long long)l->num);
+        else
+            gmx_buf_append(&r->labels, l->str.p, l->str.n);
+    }
+    gmx_buf_putc(&r->labels, '}');
+    return (gmx_str){ r->labels.data, r->labels.len };
+}
+
+static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *ctx,
+                             gmx_dump_info *info, gmx_error *err)
+{
+    gmx_psample_reader sr;
+    gmx_psample_reader_init(&sr, r->profile);
+    gmx_code rc = GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < gmx_profile_sample_count(r->profile); i++) {
+        gmx_psample s;
+        if ((rc = gmx_psample_read(&sr, i, &s, err)) != GMX_OK)
+            break;
+        if (s.values[0] <= 0)
+            continue;
+        gmx_goroutine g;
+        memset(&g, 0, sizeof(g));
+        g.count = (uint64_t)s.values[0];
+        g.flags = leaked ? GMX_G_LEAKED : 0;
+        g.frames = gmx_proto_frames_of(&r->frames, &s, &g.flags);
+        g.nframes = r->frames.n;
+        g.labels = format_labels(r, &s);
+        if (!g.frames || r->labels.failed) {
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading samples");
+            break;
+        }
+        info->goroutines += g.count;
+        int stop = fn ? fn(ctx, &g) : 0;
+        if (stop) {
+            rc = gmx_error_set(err, (gmx_code)stop, "stopped at sample %zu", i);
+            gmx_error_at_offset(err, gmx_profile_name(r->profile), s.offset);
+        }
+    }
+    gmx_psample_reader_release(&sr);
+    return rc;
+}
+
+gmx_code gmx_goroutine_profile_proto_read(const gmx_profile *p, gmx_goroutine_fn fn, void *ctx,
+                                          gmx_dump_info *info, gmx_error *err)
+{
+    memset(info, 0, sizeof(*info));
+    const gmx_profile_info *pi = gmx_profile_get_info(p);
+    gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
+    bool leaked = gmx_str_eq_cstr(type, "goroutineleak");
+    if (!leaked && !gmx_str_eq_cstr(type, "goroutine")) {
+        gmx_error_set(err, GMX_EFORMAT, "not a goroutine profile: its samples count %.*s "
+                      "(read it with `gomemdx top`)", (int)(type.n ? type.n : 7),
+                      type.n ? type.p : "nothing");
+        return gmx_error_at_offset(err, gmx_profile_name(p), 0);
+    }
+    info->kind = leaked ? GMX_DUMP_LEAK_PROFILE_PROTO : GMX_DUMP_PROFILE_PROTO;
+    info->time_ns = pi->time_nanos;
+    reader *r = gmx_calloc(1, sizeof(*r));
+    if (!r)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", gmx_profile_name(p));
+    r->profile = p;
+    gmx_proto_frames_init(&r->frames, p);
+    gmx_buf_init(&r->labels, 1 << 20);
+    gmx_code rc = read_samples(r, leaked, fn, ctx, info, err);
+    gmx_proto_frames_release(&r->frames);
+    gmx_buf_release(&r->labels);
+    gmx_free(r);
+    return rc;
+}

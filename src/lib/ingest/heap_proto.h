@@ -1,0 +1,15 @@
+/* Heap snapshots from decoded heap or allocs profiles. */
+#ifndef GMX_INGEST_HEAP_PROTO_H
+#define GMX_INGEST_HEAP_PROTO_H
+
+#include <stdbool.h>
+
+#include "gomemdx/heap.h"
+#include "gomemdx/profile.h"
+
+/* True when p has inuse_space or alloc_space samples. */
+bool gmx_heap_profile_proto_is(const gmx_profile *p);
+/* Adds every sample of p to h and sets h's time and sample rate. */
+gmx_code gmx_heap_profile_proto_read(const gmx_profile *p, gmx_hsnapshot *h, gmx_error *err);
+
+#endif

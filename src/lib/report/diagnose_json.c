@@ -1,0 +1,157 @@
+/* The diagnose report as JSON: the findings contract ("schema", "inputs",
+ * "summary", "findings") plus "notes", "series", "change", "forecast" and
+ * "actions". */
+#include "gomemdx/diagnose.h"
+#include "gomemdx/report.h"
+#include "report/json_finding.h"
+
+#include <math.h>
+
+static const char *time_source_name(gmx_time_source s)
+{
+    switch (s) {
+    case GMX_TIME_PROFILE: return "profile";
+    case GMX_TIME_LOG: return "log";
+    case GMX_TIME_FILE: return "file";
+    case GMX_TIME_NONE: break;
+    }
+    return "none";
+}
+
+static void inputs(gmx_json *j, const gmx_bundle *b)
+{
+    gmx_json_key(j, "inputs");
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "name");
+        gmx_json_cstring(j, a->path);
+        gmx_json_key(j, "kind");
+        gmx_json_cstring(j, a->kind == GMX_ART_SKIPPED ? "skipped" : a->format);
+        if (a->kind == GMX_ART_SKIPPED) {
+            gmx_json_key(j, "reason");
+            gmx_json_cstring(j, a->skip_reason);
+        }
+        gmx_json_key(j, "time_unix_ns");
+        if (a->time_source == GMX_TIME_NONE)
+            gmx_json_null(j);
+        else
+            gmx_json_int(j, a->time_ns);
+        gmx_json_key(j, "time_source");
+        gmx_json_cstring(j, time_source_name(a->time_source));
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
+    gmx_json_key(j, "notes");
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
+        gmx_json_cstring(j, gmx_bundle_note(b, i));
+    gmx_json_array_end(j);
+}
+
+static void series(gmx_json *j, const char *key, const gmx_series *s)
+{
+    gmx_json_key(j, key);
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < s->n; i++) {
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "time_unix_ns");
+        if (s->points[i].time_ns)
+            gmx_json_int(j, s->points[i].time_ns);
+        else
+            gmx_json_null(j);
+        gmx_json_key(j, "value");
+        gmx_json_double(j, s->points[i].value);
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
+}
+
+static void change_and_forecast(gmx_json *j, const gmx_diagnosis *d)
+{
+    gmx_json_key(j, "change");
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "found");
+    gmx_json_bool(j, d->change.found);
+    if (d->change.found) {
+        gmx_json_key(j, "series");
+        gmx_json_cstring(j, d->change.series);
+        gmx_json_key(j, "time_unix_ns");
+        gmx_json_int(j, d->change.at_ns);
+    }
+    gmx_json_object_end(j);
+    const gmx_forecast *f = &d->forecast;
+    gmx_json_key(j, "forecast");
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "available");
+    gmx_json_bool(j, f->available);
+    if (!f->available) {
+        gmx_json_key(j, "why_not");
+        gmx_json_cstring(j, f->why_not);
+    } else {
+        gmx_json_key(j, "limit_bytes");
+        gmx_json_uint(j, f->limit_bytes);
+        gmx_json_key(j, "current_bytes");
+        gmx_json_double(j, f->current_bytes);
+        gmx_json_key(j, "bytes_per_second");
+        gmx_json_double(j, f->bytes_per_second);
+        gmx_json_key(j, "seconds_to_limit");
+        gmx_json_double(j, f->seconds_to_limit); /* null when never (infinite) */
+    }
+    gmx_json_object_end(j);
+}
+
+static void actions(gmx_json *j, const gmx_diagnosis *d)
+{
+    static const char *const kinds[] = { "mitigate", "fix", "verify" };
+    gmx_json_key(j, "actions");
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < d->nactions; i++) {
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "kind");
+        gmx_json_cstring(j, kinds[d->actions[i].kind]);
+        gmx_json_key(j, "text");
+        gmx_json_string(j, d->actions[i].text);
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
+}
+
+gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_options *opts,
+                                   char **out, size_t *len, gmx_error *err)
+{
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    gmx_json j;
+    gmx_json_init(&j, &b);
+    bool all = opts && opts->show_healthy;
+    gmx_json_object_begin(&j);
+    gmx_json_key(&j, "schema");
+    gmx_json_cstring(&j, "gomemdx/1");
+    inputs(&j, d->bundle);
+    gmx_json_key(&j, "summary");
+    gmx_json_string(&j, gmx_findings_summary(d->findings));
+    gmx_json_key(&j, "findings");
+    gmx_json_array_begin(&j);
+    for (size_t i = 0; i < gmx_findings_count(d->findings); i++) {
+        const gmx_finding *fd = gmx_findings_at(d->findings, i);
+        if (all || !fd->healthy)
+            gmx_json_finding(&j, fd);
+    }
+    gmx_json_array_end(&j);
+    gmx_json_key(&j, "series");
+    gmx_json_object_begin(&j);
+    series(&j, "goroutines", &d->goroutines);
+    series(&j, "heap_inuse_bytes", &d->heap);
+    gmx_json_object_end(&j);
+    change_and_forecast(&j, d);
+    actions(&j, d);
+    gmx_json_object_end(&j);
+    if (b.failed) {
+        gmx_buf_release(&b);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory rendering JSON");
+    }
+    *out = gmx_buf_detach(&b, len);
+    return GMX_OK;
+}

@@ -1,0 +1,245 @@
+/* The diagnose report for people, in the runbook's order: what was read,
+ * the change first, goroutines, code heap leak, other causes of OOM with
+ * the forecast, and what to do. Text for a terminal or Markdown for a
+ * ticket; headings in English or Chinese. */
+#include "gomemdx/diagnose.h"
+#include "gomemdx/report.h"
+#include "report/text_finding.h"
+#include "util/fmt.h"
+
+#include <math.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct out {
+    gmx_text t;
+    bool md;
+    bool zh;
+    bool all;
+    unsigned frames;
+} out;
+
+enum section { S_GOROUTINES, S_HEAP, S_OTHER };
+
+static enum section section_of(gmx_category c)
+{
+    switch (c) {
+    case GMX_CAT_HEAP_GROWTH:
+    case GMX_CAT_MAP_GROWTH:
+    case GMX_CAT_SLICE_RETENTION:
+    case GMX_CAT_TIMER_LEAK:
+    case GMX_CAT_GOROUTINE_STACKS: return S_HEAP;
+    case GMX_CAT_ALLOC_SPIKE: return S_OTHER;
+    default: return S_GOROUTINES;
+    }
+}
+
+static void heading(out *o, const char *en, const char *zh)
+{
+    gmx_buf_puts(o->t.b, o->md ? "\n## " : "\n");
+    gmx_text_paint(&o->t, C_BOLD);
+    gmx_buf_puts(o->t.b, o->zh ? zh : en);
+    gmx_text_paint(&o->t, C_RESET);
+    gmx_buf_puts(o->t.b, o->md ? "\n\n" : "\n");
+}
+
+static void put_time(gmx_buf *b, int64_t ns)
+{
+    time_t s = (time_t)(ns / 1000000000);
+    struct tm tm;
+    char buf[32];
+    gmtime_r(&s, &tm);
+    strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M:%S", &tm);
+    gmx_buf_puts(b, buf);
+}
+
+static void put_duration(gmx_buf *b, double seconds)
+{
+    if (!isfinite(seconds))
+        gmx_buf_puts(b, "never at this rate");
+    else if (seconds < 120)
+        gmx_buf_printf(b, "%.0f s", seconds);
+    else if (seconds < 7200)
+        gmx_buf_printf(b, "%.0f min", seconds / 60);
+    else if (seconds < 172800)
+        gmx_buf_printf(b, "%.1f h", seconds / 3600);
+    else
+        gmx_buf_printf(b, "%.1f days", seconds / 86400);
+}
+
+static void inputs(out *o, const gmx_bundle *b)
+{
+    size_t used = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++)
+        used += gmx_bundle_at(b, i)->kind != GMX_ART_SKIPPED;
+    gmx_buf_printf(o->t.b, o->zh ? "读取了 %zu 个文件（使用 %zu 个）：\n" : "Read %zu files (%zu used):\n",
+                   gmx_bundle_count(b), used);
+    if (o->md)
+        gmx_buf_puts(o->t.b, "\n```\n");
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        gmx_buf_puts(o->t.b, "  ");
+        if (a->time_source == GMX_TIME_NONE)
+            gmx_buf_puts(o->t.b, "   (no time)       ");
+        else
+            put_time(o->t.b, a->time_ns);
+        if (a->kind == GMX_ART_SKIPPED)
+            gmx_buf_printf(o->t.b, "  skipped   %s: %s\n", a->path, a->skip_reason ? a->skip_reason : "");
+        else
+            gmx_buf_printf(o->t.b, "  %s  %s\n", a->path, a->format);
+    }
+    for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
+        gmx_buf_printf(o->t.b, "  note: %s\n", gmx_bundle_note(b, i));
+    if (o->md)
+        gmx_buf_puts(o->t.b, "```\n");
+}
+
+static void series_line(out *o, const gmx_series *s, bool bytes)
+{
+    if (!s->n)
+        return;
+    gmx_buf_printf(o->t.b, "%s: ", s->name);
+    for (size_t i = 0; i < s->n; i++) {
+        if (i)
+            gmx_buf_puts(o->t.b, " → ");
+        if (bytes)
+            gmx_fmt_bytes(o->t.b, (uint64_t)(s->points[i].value > 0 ? s->points[i].value : 0));
+        else
+            gmx_fmt_count(o->t.b, (uint64_t)s->points[i].value);
+    }
+    gmx_buf_puts(o->t.b, "\n");
+}
+
+static size_t findings_in(out *o, const gmx_findings *f, enum section s)
+{
+    size_t shown = 0;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (section_of(fd->category) != s || (!o->all && (fd->healthy || fd->severity == GMX_SEV_INFO)))
+            continue;
+        if (!shown++)
+            gmx_buf_putc(o->t.b, '\n');
+        if (o->md)
+            gmx_buf_puts(o->t.b, "```\n");
+        gmx_text_finding(&o->t, fd, o->frames);
+        if (o->md)
+            gmx_buf_puts(o->t.b, "```\n");
+    }
+    return shown;
+}
+
+static void change(out *o, const gmx_diagnosis *d)
+{
+    heading(o, "1. The change first", "1. 先止损：故障前是否有变更");
+    if (d->change.found) {
+        gmx_buf_puts(o->t.b, o->zh ? "增长开始于 " : "Growth began at ");
+        put_time(o->t.b, d->change.at_ns);
+        gmx_buf_printf(o->t.b, " UTC (%s).\n", d->change.series);
+    } else {
+        gmx_buf_puts(o->t.b, o->zh ? "数据中没有明显的增长起点（需要至少 4 个带时间的快照）。\n"
+                                   : "No clear point where growth began (it takes four or more "
+                                     "timed snapshots).\n");
+    }
+    gmx_buf_puts(o->t.b, o->zh ? "如果在这之前有发布、配置变更或运营侧变更，先回滚，再找根因。\n"
+                               : "If a release, config or operations change came just before, "
+                                 "roll it back first; find the root cause after.\n");
+}
+
+static void forecast(out *o, const gmx_forecast *f)
+{
+    if (!f->available) {
+        gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测：无法给出（%s）。\n" : "\nForecast: not available (%s).\n",
+                       f->why_not ? f->why_not : "no data");
+        return;
+    }
+    gmx_buf_puts(o->t.b, o->zh ? "\n内存耗尽预测：当前 " : "\nForecast: heap in use ");
+    gmx_fmt_bytes(o->t.b, (uint64_t)f->current_bytes);
+    gmx_buf_puts(o->t.b, o->zh ? "，增长 " : ", growing ");
+    gmx_fmt_bytes(o->t.b, (uint64_t)(f->bytes_per_second > 0 ? f->bytes_per_second * 3600 : 0));
+    gmx_buf_puts(o->t.b, o->zh ? "/小时，上限 " : "/h, limit ");
+    gmx_fmt_bytes(o->t.b, f->limit_bytes);
+    if (f->seconds_to_limit < 0) {
+        gmx_buf_puts(o->t.b, o->zh ? "：已经超过上限。\n" : ": already past the limit.\n");
+        return;
+    }
+    gmx_buf_puts(o->t.b, o->zh ? "：预计在 " : ": reached in ");
+    put_duration(o->t.b, f->seconds_to_limit);
+    if (isfinite(f->seconds_to_limit)) {
+        gmx_buf_puts(o->t.b, o->zh ? "后（" : " (at ");
+        put_time(o->t.b, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
+        gmx_buf_puts(o->t.b, o->zh ? " UTC）。\n" : " UTC).\n");
+    } else {
+        gmx_buf_puts(o->t.b, ".\n");
+    }
+}
+
+static void actions(out *o, const gmx_diagnosis *d)
+{
+    heading(o, "What to do", "处理建议");
+    static const char *const en[] = { "Now", "Fix in code", "After the fix" };
+    static const char *const zh[] = { "立即", "修改代码", "修复之后验证" };
+    int n = 1;
+    for (int kind = GMX_ACTION_MITIGATE; kind <= GMX_ACTION_VERIFY; kind++) {
+        bool any = false;
+        for (size_t i = 0; i < d->nactions; i++) {
+            if ((int)d->actions[i].kind != kind)
+                continue;
+            if (!any)
+                gmx_buf_printf(o->t.b, "%s%s:\n", o->md ? "\n**" : "", o->zh ? zh[kind] : en[kind]);
+            if (!any && o->md)
+                gmx_buf_puts(o->t.b, "\n");
+            any = true;
+            gmx_buf_printf(o->t.b, "%s%d. ", o->md ? "" : "  ", n++);
+            gmx_text_str(&o->t, d->actions[i].text);
+            gmx_buf_putc(o->t.b, '\n');
+        }
+    }
+}
+
+gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_options *opts,
+                                   char **result, size_t *len, gmx_error *err)
+{
+    static const gmx_render_options defaults;
+    if (!opts)
+        opts = &defaults;
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    out o = { { &b, opts->color && !opts->markdown, opts->zh }, opts->markdown, opts->zh,
+              opts->show_healthy, opts->max_frames ? opts->max_frames : 8 };
+    if (o.md)
+        gmx_buf_puts(&b, o.zh ? "# gomemdx 内存诊断\n\n" : "# gomemdx diagnosis\n\n");
+    inputs(&o, d->bundle);
+    change(&o, d);
+
+    heading(&o, "2. Goroutines", "2. goroutine 是否泄露");
+    series_line(&o, &d->goroutines, false);
+    gmx_str sum = gmx_findings_summary(d->findings);
+    if (d->goroutines.n && sum.n) {
+        gmx_text_str(&o.t, sum);
+        gmx_buf_putc(&b, '\n');
+    }
+    if (!d->goroutines.n)
+        gmx_buf_puts(&b, o.zh ? "没有 goroutine 数据。\n" : "No goroutine evidence in the bundle.\n");
+    else if (!findings_in(&o, d->findings, S_GOROUTINES))
+        gmx_buf_puts(&b, o.zh ? "没有可疑的 goroutine。\n" : "No suspicious goroutines.\n");
+
+    heading(&o, "3. Code heap leak", "3. 代码是否内存泄露");
+    series_line(&o, &d->heap, true);
+    if (d->heap.n < 2)
+        gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
+                              : "Comparing the heap takes two or more heap profiles.\n");
+    else if (!findings_in(&o, d->findings, S_HEAP))
+        gmx_buf_puts(&b, o.zh ? "没有持续增长的分配点。\n" : "No allocation site keeps growing.\n");
+
+    heading(&o, "4. Other causes of OOM", "4. 其他导致 OOM 的原因");
+    if (!findings_in(&o, d->findings, S_OTHER))
+        gmx_buf_puts(&b, o.zh ? "没有发现分配突增。\n" : "No allocation burst found.\n");
+    forecast(&o, &d->forecast);
+    actions(&o, d);
+    if (b.failed) {
+        gmx_buf_release(&b);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory rendering the report");
+    }
+    *result = gmx_buf_detach(&b, len);
+    return GMX_OK;
+}

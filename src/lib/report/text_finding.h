@@ -1,0 +1,29 @@
+/* The text form of one finding, shared by every human report: rank and
+ * severity, title, site, creator, state, history, stack and advice. */
+#ifndef GMX_REPORT_TEXT_FINDING_H
+#define GMX_REPORT_TEXT_FINDING_H
+
+#include <stdbool.h>
+
+#include "gomemdx/findings.h"
+#include "util/buf.h"
+
+#define C_RESET "\033[0m"
+#define C_BOLD "\033[1m"
+#define C_DIM "\033[2m"
+#define C_RED "\033[31m"
+#define C_YELLOW "\033[33m"
+#define C_CYAN "\033[36m"
+
+typedef struct gmx_text {
+    gmx_buf *b;
+    bool color;
+    bool zh;           /* advice in Chinese */
+} gmx_text;
+
+/* Appends the ANSI code when colour is on. */
+void gmx_text_paint(gmx_text *t, const char *code);
+void gmx_text_str(gmx_text *t, gmx_str s);
+void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames);
+
+#endif
