@@ -107,6 +107,28 @@ static void test_num__parses_exactly_and_rejects_overflow(void **state)
     assert_true(v == 12);
 }
 
+static void test_num__signed_and_floating_point(void **state)
+{
+    (void)state;
+    int64_t i;
+    assert_true(gmx_parse_i64(gmx_str_cstr("-9223372036854775808"), &i));
+    assert_true(i == INT64_MIN);
+    assert_false(gmx_parse_i64(gmx_str_cstr("9223372036854775808"), &i));
+    assert_true(gmx_parse_i64(gmx_str_cstr("+42"), &i) && i == 42);
+    assert_false(gmx_parse_i64(gmx_str_cstr("-"), &i));
+    double d;
+    assert_true(gmx_parse_f64(gmx_str_cstr("8.38656e+06"), &d) && d == 8386560.0);
+    assert_true(gmx_parse_f64(gmx_str_cstr("-0.25"), &d) && d == -0.25);
+    assert_true(gmx_parse_f64(gmx_str_cstr("9.223372036854776e+18"), &d) && d == 9223372036854775808.0);
+    assert_true(gmx_parse_f64(gmx_str_cstr("42"), &d) && d == 42.0);
+    assert_true(gmx_parse_f64(gmx_str_cstr(".5"), &d) && d == 0.5);
+    assert_false(gmx_parse_f64(gmx_str_cstr("0x10"), &d));
+    assert_false(gmx_parse_f64(gmx_str_cstr("NaN"), &d));
+    assert_false(gmx_parse_f64(gmx_str_cstr("1e"), &d));
+    assert_false(gmx_parse_f64(gmx_str_cstr("1.5 "), &d));
+    assert_false(gmx_parse_f64(gmx_str_cstr(""), &d));
+}
+
 static void test_hash__index_finds_every_colliding_value(void **state)
 {
     (void)state;
@@ -193,6 +215,7 @@ int main(void)
         cmocka_unit_test(test_arena__aligns_and_bounds),
         cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
         cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),
+        cmocka_unit_test(test_num__signed_and_floating_point),
         cmocka_unit_test(test_hash__index_finds_every_colliding_value),
         cmocka_unit_test(test_intern__returns_one_copy_per_string),
         cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),

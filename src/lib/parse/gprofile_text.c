@@ -8,6 +8,7 @@
  * Columns are aligned with tabs, so fields are split on runs of tabs. A
  * "#" line with only a pc is an unsymbolised frame and is skipped. */
 #include "gomemdx/goroutine.h"
+#include "parse/frameline.h"
 #include "util/alloc.h"
 #include "util/cursor.h"
 #include "util/num.h"
@@ -20,52 +21,16 @@ typedef struct record_parser {
     bool open;
 } record_parser;
 
-/* The next tab-separated field of *s (runs of tabs are one separator). */
-static gmx_str next_field(gmx_str *s)
-{
-    size_t i = 0;
-    while (i < s->n && s->p[i] == '\t')
-        i++;
-    size_t start = i;
-    while (i < s->n && s->p[i] != '\t')
-        i++;
-    gmx_str f = gmx_str_sub(*s, start, i);
-    *s = gmx_str_sub(*s, i, s->n);
-    return f;
-}
-
-/* "main.f+0x99" -> "main.f". */
-static gmx_str strip_offset(gmx_str func)
-{
-    size_t plus = gmx_str_rfind_char(func, '+');
-    if (plus != SIZE_MAX && gmx_str_starts(gmx_str_sub(func, plus, func.n), "+0x"))
-        return gmx_str_sub(func, 0, plus);
-    return func;
-}
-
 static void add_frame_line(record_parser *r, gmx_str line)
 {
-    gmx_str rest = gmx_str_sub(line, 1, line.n); /* after '#' */
-    next_field(&rest);                           /* the pc */
-    gmx_str func = next_field(&rest);
-    gmx_str where = next_field(&rest);
-    if (!func.n)
+    gmx_frame f;
+    if (!gmx_parse_frame_line(line, &f))
         return; /* unsymbolised pc */
     if (r->g.nframes >= GMX_MAX_FRAMES) {
         r->g.flags |= GMX_G_TRUNCATED;
         return;
     }
-    gmx_frame *f = &r->frames[r->g.nframes++];
-    f->func = strip_offset(func);
-    size_t colon = gmx_str_rfind_char(where, ':');
-    uint64_t n = 0;
-    if (colon != SIZE_MAX && gmx_parse_u64(gmx_str_sub(where, colon + 1, where.n), &n)) {
-        f->file = gmx_str_sub(where, 0, colon);
-        f->line = n > UINT32_MAX ? UINT32_MAX : (uint32_t)n;
-    } else {
-        f->file = where;
-        f->line = 0;
-    }
+    r->frames[r->g.nframes++] = f;
 }
 
 /* "448 @ 0x1 0x2": the count, or false if the line is not a record start. */

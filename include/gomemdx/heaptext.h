@@ -1,0 +1,37 @@
+/* Heap (and allocs) profiles in the legacy text form Go writes for
+ * /debug/pprof/heap?debug=1 (formats.md §4):
+ *
+ *   heap profile: 2: 960 [10: 2388944] @ heap/1048576
+ *   1: 480 [1: 480] @ 0x4880da 0x6549ea ...
+ *   #	0x6549e9	main.grow+0x109	/go/src/app/main.go:90
+ *
+ *   # runtime.MemStats
+ *   # Alloc = 1549904
+ *   ...
+ *
+ * The counts in the text are raw samples; the parser scales them to
+ * unsampled estimates exactly as go tool pprof does for this format
+ * (legacy_profile.go, scaleHeapSample), so totals match `go tool pprof`. */
+#ifndef GOMEMDX_HEAPTEXT_H
+#define GOMEMDX_HEAPTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/heap.h"
+
+/* True when data starts with "heap profile: ". Cheap; for sniffing. */
+bool gmx_heaptext_sniff(const void *data, size_t len);
+
+/* Parses (data, len) into h (made by the caller with gmx_hsnapshot_new):
+ * one gmx_hsnapshot_add per record, with its symbolised frames leaf first
+ * (function names without "+0x.."; records with no "#" lines get no
+ * frames), values scaled by the sample rate of the header ("@ heap/N" is
+ * 2 x MemProfileRate; "@ heap_v2/N" is the rate itself). Fills the info of
+ * h: sample_rate and, from the "# runtime.MemStats" trailer, memstats.
+ * name is used in error messages only. GMX_EFORMAT names the line. */
+gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
+                            gmx_error *err);
+
+#endif
