@@ -10,6 +10,8 @@
  *   surge    reported as a goroutine-surge that drained, never as a leak. */
 #include "testutil.h"
 #include "gomemdx/analyze.h"
+#include "gomemdx/bundle.h"
+#include "gomemdx/diagnose.h"
 #include "gomemdx/ingest.h"
 #include "util/cursor.h"
 #include "util/str.h"
@@ -31,7 +33,8 @@ typedef struct tally {
     int checked, passed;
 } tally;
 
-static tally totals[4]; /* series, last dump, debug=1, sigquit */
+enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_COUNT };
+static tally totals[T_COUNT];
 
 static bool split_row(gmx_str line, lab_case *c)
 {
@@ -94,14 +97,15 @@ static bool site_is(const gmx_site *s, const char *func, const char *file, const
 
 /* Checks a leak case; the category is only checked when the format
  * records wait reasons. Prints and returns false on a miss. */
-static bool check_leak(const lab_case *c, const char *what, gmx_findings *f, bool with_category)
+static bool check_leak_creator(const lab_case *c, const char *what, gmx_findings *f,
+                               bool with_category, bool with_creator)
 {
     const gmx_finding *top = gmx_findings_at(f, 0);
     bool ok = top && top->has_site && site_is(&top->site, c->col[C_FUNC], c->col[C_FILE], c->col[C_LINE]);
     if (ok && with_category)
         ok = strcmp(gmx_category_id(top->category), c->col[C_CATEGORY]) == 0 &&
              top->severity >= GMX_SEV_WARNING;
-    if (ok && with_category && strcmp(c->col[C_CFUNC], "-") != 0)
+    if (ok && with_creator && strcmp(c->col[C_CFUNC], "-") != 0)
         ok = top->has_created_by &&
              site_is(&top->created_by, c->col[C_CFUNC], c->col[C_CFILE], c->col[C_CLINE]);
     if (!ok)
@@ -111,6 +115,11 @@ static bool check_leak(const lab_case *c, const char *what, gmx_findings *f, boo
                       top ? top->site.line : 0, top ? gmx_severity_name(top->severity) : "-",
                       c->col[C_CATEGORY], c->col[C_FUNC], c->col[C_LINE]);
     return ok;
+}
+
+static bool check_leak(const lab_case *c, const char *what, gmx_findings *f, bool with_category)
+{
+    return check_leak_creator(c, what, f, with_category, with_category);
 }
 
 static bool check_healthy(const lab_case *c, const char *what, gmx_findings *f)
@@ -146,14 +155,45 @@ static bool check_surge(const lab_case *c, const char *what, gmx_findings *f)
     return drained;
 }
 
+
 static void count(int which, bool ok)
 {
     totals[which].checked++;
     totals[which].passed += ok;
 }
 
+/* The whole runbook over the case's capture folder, as a user would run it. */
+static void check_diagnose(const lab_case *c, const char *version)
+{
+    char dir[4096], what[128];
+    const char *root = getenv("GMX_SOURCE_DIR");
+    snprintf(dir, sizeof(dir), "%s/testdata/lab/captures/go%s/%s", root ? root : ".", version,
+             c->col[C_CASE]);
+    snprintf(what, sizeof(what), "go%s diagnose", version);
+    const char *paths[] = { dir };
+    gmx_bundle *b;
+    gmx_diagnosis *d;
+    gmx_error err;
+    if (gmx_bundle_load(paths, 1, NULL, &b, &err) != GMX_OK || gmx_diagnose(b, NULL, &d, &err) != GMX_OK)
+        fail_msg("%s %s: %s", c->col[C_CASE], what, err.message);
+    const char *kind = c->col[C_KIND];
+    /* Protobuf goroutine profiles (the timed ones diagnose prefers) record
+     * no creator, so only category and site are checked. */
+    if (strcmp(kind, "leak") == 0 || strcmp(kind, "heap") == 0)
+        count(T_DIAGNOSE, check_leak_creator(c, what, d->findings, true, false));
+    else if (strcmp(kind, "healthy") == 0)
+        count(T_DIAGNOSE, check_healthy(c, what, d->findings));
+    else if (strcmp(kind, "surge") == 0)
+        count(T_DIAGNOSE, check_surge(c, what, d->findings));
+    gmx_diagnosis_free(d);
+    gmx_bundle_free(b);
+}
+
 static void check_version(const lab_case *c, const char *version)
 {
+    check_diagnose(c, version);
+    if (strcmp(c->col[C_KIND], "heap") == 0)
+        return; /* the goroutine checks below are not about heap cases */
     static char files[3][4096];
     const char *svc = c->col[C_CASE];
     const char *kind = c->col[C_KIND];
@@ -224,8 +264,6 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
         lab_case c;
         if (!line.n || line.p[0] == '#' || !split_row(line, &c))
             continue;
-        if (strcmp(c.col[C_KIND], "heap") == 0)
-            continue; /* heap cases are the heap analyses' to find */
         cases++;
         char *versions = c.col[C_VERSIONS];
         for (char *v = strtok(versions, ","); v; v = strtok(NULL, ","))
@@ -234,14 +272,15 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
     }
     free(manifest);
     release_snapshots();
-    static const char *const names[] = { "dumps over time", "last dump alone", "debug=1 over time",
-                                         "sigquit logs" };
+    static const char *const names[T_COUNT] = { "dumps over time", "last dump alone",
+                                                 "debug=1 over time", "sigquit logs",
+                                                 "diagnose folder" };
     int failed = 0;
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < T_COUNT; i++) {
         print_message("accuracy: %-18s %d/%d right\n", names[i], totals[i].passed, totals[i].checked);
         failed += totals[i].checked - totals[i].passed;
     }
-    assert_true(cases >= 10);
+    assert_true(cases >= 17);
     assert_true(totals[0].checked >= cases);
     assert_int_equal(failed, 0);
 }

@@ -194,7 +194,7 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
             n++;
     }
     closedir(d);
-    if (rc == GMX_OK)
+    if (rc == GMX_OK && n > 1)
         qsort(names, n, sizeof(*names), by_name);
     for (size_t i = 0; i < n; i++) {
         char child[4096];
@@ -299,7 +299,8 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         return rc;
     }
     settle_times(b);
-    qsort(b->items, b->count, sizeof(*b->items), by_time_then_path);
+    if (b->count > 1)
+        qsort(b->items, b->count, sizeof(*b->items), by_time_then_path);
     *out = b;
     return GMX_OK;
 }

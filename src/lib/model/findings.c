@@ -204,7 +204,8 @@ static int rank_cmp(const void *pa, const void *pb)
 
 void gmx_findings_rank(gmx_findings *f)
 {
-    qsort(f->items, f->count, sizeof(*f->items), rank_cmp);
+    if (f->count > 1) /* qsort must not see the NULL array of an empty set */
+        qsort(f->items, f->count, sizeof(*f->items), rank_cmp);
     for (size_t i = 0; i < f->count; i++)
         f->items[i]->rank = (uint32_t)(i + 1);
 }

@@ -185,9 +185,7 @@ static void actions(out *o, const gmx_diagnosis *d)
             if ((int)d->actions[i].kind != kind)
                 continue;
             if (!any)
-                gmx_buf_printf(o->t.b, "%s%s:\n", o->md ? "\n**" : "", o->zh ? zh[kind] : en[kind]);
-            if (!any && o->md)
-                gmx_buf_puts(o->t.b, "\n");
+                gmx_buf_printf(o->t.b, o->md ? "\n**%s:**\n\n" : "%s:\n", o->zh ? zh[kind] : en[kind]);
             any = true;
             gmx_buf_printf(o->t.b, "%s%d. ", o->md ? "" : "  ", n++);
             gmx_text_str(&o->t, d->actions[i].text);
