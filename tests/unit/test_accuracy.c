@@ -171,11 +171,13 @@ static void check_diagnose(const lab_case *c, const char *version)
              c->col[C_CASE]);
     snprintf(what, sizeof(what), "go%s diagnose", version);
     const char *paths[] = { dir };
-    gmx_bundle *b;
-    gmx_diagnosis *d;
+    gmx_bundle *b = NULL;
+    gmx_diagnosis *d = NULL;
     gmx_error err;
-    if (gmx_bundle_load(paths, 1, NULL, &b, &err) != GMX_OK || gmx_diagnose(b, NULL, &d, &err) != GMX_OK)
+    if (gmx_bundle_load(paths, 1, NULL, &b, &err) != GMX_OK || gmx_diagnose(b, NULL, &d, &err) != GMX_OK) {
         fail_msg("%s %s: %s", c->col[C_CASE], what, err.message);
+        return;
+    }
     const char *kind = c->col[C_KIND];
     /* Protobuf goroutine profiles (the timed ones diagnose prefers) record
      * no creator, so only category and site are checked. */
