@@ -36,6 +36,7 @@ typedef struct gmx_artifact {
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
+    bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats, no time) */
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;

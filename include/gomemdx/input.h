@@ -25,6 +25,10 @@ const char *gmx_input_name(const gmx_input *in);
 const void *gmx_input_data(const gmx_input *in);
 size_t gmx_input_size(const gmx_input *in);
 void gmx_input_free(gmx_input *in);
+/* Says the bytes [offset, offset+len) have been read for good: a mapped
+ * file's pages leave this process's resident set (they stay in the page
+ * cache). Does nothing for inputs held in memory. */
+void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len);
 
 /* Largest decompressed size gmx_gunzip produces by default (a gzip bomb
  * stops here with GMX_ELIMIT). */

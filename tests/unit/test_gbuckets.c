@@ -125,6 +125,49 @@ static void test_gbuckets__aggregated_records_add_their_count(void **state)
     gmx_gbuckets_free(set);
 }
 
+/* Wait times of many distinct values: exact extremes, a close median, and
+ * the same result in any order (parallel parses merge partial sets). */
+static void add_waits(gmx_gbuckets *set, uint32_t from, uint32_t to, uint32_t step)
+{
+    gmx_frame f = { { "main.wait", 9 }, { "/a.go", 5 }, 7 };
+    for (uint32_t m = from; m != to; m += step) {
+        gmx_goroutine g = { 0 };
+        g.count = 1;
+        g.frames = &f;
+        g.nframes = 1;
+        g.status = gmx_str_cstr("select");
+        g.wait_minutes = m;
+        assert_int_equal(gmx_gbuckets_add(set, &g), 0);
+    }
+}
+
+static void test_gbuckets__wait_times_are_bounded_and_order_free(void **state)
+{
+    (void)state;
+    gmx_gbuckets *up = gmx_gbuckets_new(NULL), *down = gmx_gbuckets_new(NULL);
+    gmx_gbuckets *half = gmx_gbuckets_new(NULL);
+    add_waits(up, 0, 20000, 1);
+    add_waits(down, 19999, UINT32_MAX, UINT32_MAX); /* 19999 down to 0 */
+    add_waits(half, 10000, 20000, 1);
+    gmx_gbuckets *rest = gmx_gbuckets_new(NULL);
+    add_waits(rest, 0, 10000, 1);
+    assert_int_equal(gmx_gbuckets_merge(half, rest), GMX_OK);
+    gmx_gbuckets *sets[] = { up, down, half };
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(gmx_gbuckets_finish(sets[i]), GMX_OK);
+        const gmx_gbucket *b = gmx_gbuckets_at(sets[i], 0);
+        assert_int_equal(b->count, 20000);
+        assert_int_equal(b->wait_min, 0);
+        assert_int_equal(b->wait_max, 19999);
+        assert_true(b->wait_median >= 9800 && b->wait_median <= 10000);
+        assert_int_equal(b->wait_median, gmx_gbuckets_at(up, 0)->wait_median);
+    }
+    gmx_gbuckets_free(up);
+    gmx_gbuckets_free(down);
+    gmx_gbuckets_free(half);
+    gmx_gbuckets_free(rest);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +175,7 @@ int main(void)
         cmocka_unit_test(test_gbuckets__find_and_merge_across_sets),
         cmocka_unit_test(test_gbuckets__distinct_stacks_are_bounded),
         cmocka_unit_test(test_gbuckets__aggregated_records_add_their_count),
+        cmocka_unit_test(test_gbuckets__wait_times_are_bounded_and_order_free),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

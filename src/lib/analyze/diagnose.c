@@ -74,20 +74,34 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     return rc;
 }
 
-/* Heap profiles, or allocs profiles when there are no heap ones: the same
- * data, but fetched moments apart (heap?gc=1 collects first), so mixing
- * them would make noise look like growth. */
+/* Heap snapshots of one family: protobuf heap profiles, protobuf allocs
+ * profiles, or debug=1 text. They hold the same data, but fetched moments
+ * apart (heap?gc=1 collects first) and timed or not, so mixing them would
+ * make noise look like growth. The family with the most timed snapshots
+ * wins, then the one with the most. */
+enum { HEAP_PROTO, ALLOCS_PROTO, HEAP_TEXT, HEAP_FAMILIES };
+
+static int heap_family(const gmx_artifact *a)
+{
+    return a->heap_text ? HEAP_TEXT : a->allocs ? ALLOCS_PROTO : HEAP_PROTO;
+}
+
 static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
-    size_t heaps = 0, allocs = 0;
+    size_t count[HEAP_FAMILIES] = { 0 }, weight[HEAP_FAMILIES] = { 0 };
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind == GMX_ART_HEAP)
-            *(a->allocs ? &allocs : &heaps) += 1;
+        if (a->kind != GMX_ART_HEAP)
+            continue;
+        count[heap_family(a)]++;
+        weight[heap_family(a)] += gmx_hsnapshot_get_info(a->heap)->time_ns ? 1000 : 1;
     }
-    bool use_allocs = heaps == 0;
-    size_t n = use_allocs ? allocs : heaps;
+    int best = HEAP_PROTO;
+    for (int f = 1; f < HEAP_FAMILIES; f++)
+        if (weight[f] > weight[best])
+            best = f;
+    size_t n = count[best];
     if (!n)
         return GMX_OK;
     const gmx_hsnapshot **snaps = gmx_calloc(n, sizeof(*snaps));
@@ -99,7 +113,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     n = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || a->allocs != use_allocs)
+        if (a->kind != GMX_ART_HEAP || heap_family(a) != best)
             continue;
         snaps[n] = a->heap;
         d->heap.points[n] = (gmx_point){ gmx_hsnapshot_get_info(a->heap)->time_ns,

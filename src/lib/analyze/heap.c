@@ -174,6 +174,12 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     fd->category = cat;
     fd->severity = share >= 0.5 || burst ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
     fd->score = log2(2.0 + rise / 1024.0) * (0.5 + share) * (cat == GMX_CAT_ALLOC_SPIKE ? 1.5 : 1.0);
+    /* Only standard-library frames (buffers of leaked connections, say):
+     * usually the consequence of something else, reported but not first. */
+    if (fd->has_site && mechanism) {
+        fd->severity = GMX_SEV_WARNING;
+        fd->score *= 0.25;
+    }
     fd->has_bytes = true;
     fd->bytes = (uint64_t)s->inuse[n - 1];
     fd->advice = gmx_category_advice(cat);

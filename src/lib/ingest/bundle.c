@@ -1,6 +1,7 @@
 /* Loading an incident bundle: walk the paths, recognise each file by its
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
+#include "gomemdx/heaptext.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
@@ -66,6 +67,10 @@ static gmx_artifact *add_artifact(gmx_bundle *b, const char *path)
 
 static void skip(gmx_artifact *a, const char *reason)
 {
+    /* A skipped file's time orders nothing (and a checkout's file times
+     * would make the report differ from one clone to the next). */
+    a->time_ns = 0;
+    a->time_source = GMX_TIME_NONE;
     a->kind = GMX_ART_SKIPPED;
     a->skip_reason = gmx_strndup(reason, strlen(reason));
 }
@@ -144,6 +149,22 @@ static void load_file(gmx_artifact *a, const struct stat *st)
         }
         a->kind = GMX_ART_GOROUTINES;
         a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+        return;
+    }
+    if (gmx_heaptext_sniff(data, len)) {
+        a->heap = gmx_hsnapshot_new(0);
+        gmx_code rc = a->heap ? gmx_heaptext_parse(a->path, data, len, a->heap, &err)
+                              : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+        gmx_input_free(in);
+        if (rc != GMX_OK) {
+            gmx_hsnapshot_free(a->heap);
+            a->heap = NULL;
+            skip_error(a, &err);
+            return;
+        }
+        a->kind = GMX_ART_HEAP;
+        a->heap_text = true;
+        a->format = "heap profile (debug=1)";
         return;
     }
     if (!is_binary(in)) {
@@ -234,6 +255,9 @@ static bool evidence(const gmx_artifact *a)
 static int by_time_then_path(const void *x, const void *y)
 {
     const gmx_artifact *a = x, *b = y;
+    /* Evidence first, skipped files last. */
+    if ((a->kind == GMX_ART_SKIPPED) != (b->kind == GMX_ART_SKIPPED))
+        return a->kind == GMX_ART_SKIPPED ? 1 : -1;
     bool ta = a->time_source != GMX_TIME_NONE, tb = b->time_source != GMX_TIME_NONE;
     if (ta != tb)
         return ta ? -1 : 1;

@@ -36,6 +36,36 @@ static gmx_str format_labels(reader *r, const gmx_psample *s)
     return (gmx_str){ r->labels.data, r->labels.len };
 }
 
+/* A send or receive on a nil channel parks at the very top of
+ * runtime.chansend / runtime.chanrecv (the "c == nil" branch); a blocked
+ * one much further down. Profiles record the line, and since Go 1.22 the
+ * function's start line; older ones start these functions at 160 and 457. */
+static gmx_str nil_channel_status(const gmx_profile *p, const gmx_psample *s)
+{
+    static const struct {
+        const char *func, *status;
+        int64_t old_start;
+    } ops[] = { { "runtime.chansend", "chan send (nil chan)", 160 },
+                { "runtime.chanrecv", "chan receive (nil chan)", 457 } };
+    for (uint32_t i = 0; i < s->nlocations && i < 4; i++) {
+        const gmx_plocation *loc = gmx_profile_location(p, s->locations[i]);
+        for (uint32_t k = 0; k < loc->nlines; k++) {
+            if (loc->lines[k].function == GMX_PNONE)
+                continue;
+            const gmx_pfunction *fn = gmx_profile_function(p, loc->lines[k].function);
+            for (size_t op = 0; op < 2; op++) {
+                if (!gmx_str_eq_cstr(fn->name, ops[op].func))
+                    continue;
+                int64_t start = fn->start_line > 0 ? fn->start_line : ops[op].old_start;
+                int64_t offset = loc->lines[k].line - start;
+                if (offset >= 0 && offset <= 15)
+                    return gmx_str_cstr(ops[op].status);
+            }
+        }
+    }
+    return (gmx_str){ NULL, 0 };
+}
+
 static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *ctx,
                              gmx_dump_info *info, gmx_error *err)
 {
@@ -52,6 +82,7 @@ static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *
         memset(&g, 0, sizeof(g));
         g.count = (uint64_t)s.values[0];
         g.flags = leaked ? GMX_G_LEAKED : 0;
+        g.status = nil_channel_status(r->profile, &s);
         g.frames = gmx_proto_frames_of(&r->frames, &s, &g.flags);
         g.nframes = r->frames.n;
         g.labels = format_labels(r, &s);

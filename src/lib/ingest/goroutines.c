@@ -15,8 +15,14 @@ enum { MAX_THREADS = 8 };
 /* Below this a second thread costs more than it saves. */
 #define PARALLEL_MIN ((size_t)16 << 20)
 
+/* Each thread reads its piece in steps of this size and hands the pages it
+ * has read back to the kernel, so resident memory stays flat however large
+ * the dump (they remain in the page cache). */
+#define STEP ((size_t)32 << 20)
+
 typedef struct piece {
     const char *name;
+    const gmx_input *input;
     const char *data;
     size_t len;
     gmx_gbuckets *buckets;
@@ -25,11 +31,35 @@ typedef struct piece {
     gmx_code rc;
 } piece;
 
+static size_t next_block(const char *data, size_t len, size_t pos);
+
+static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
+{
+    sum->goroutines += part->goroutines;
+    sum->lines += part->lines;
+    sum->skipped_lines += part->skipped_lines;
+    sum->partial = part->partial;
+}
+
 static void *parse_piece(void *arg)
 {
     piece *p = arg;
-    p->rc = gmx_goroutine_dump_parse(p->name, p->data, p->len, gmx_gbuckets_add, p->buckets,
-                                     &p->info, &p->err);
+    size_t at = 0;
+    memset(&p->info, 0, sizeof(p->info));
+    while (at < p->len && p->rc == GMX_OK) {
+        size_t end = p->len - at <= STEP ? p->len : next_block(p->data, p->len, at + STEP);
+        gmx_dump_info step;
+        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, gmx_gbuckets_add,
+                                         p->buckets, &step, &p->err);
+        if (at == 0) {
+            p->info = step;
+        } else {
+            add_info(&p->info, &step);
+        }
+        gmx_input_release_range(p->input, (size_t)(p->data - (const char *)gmx_input_data(p->input)) + at,
+                                end - at);
+        at = end;
+    }
     return NULL;
 }
 
@@ -46,17 +76,19 @@ static size_t next_block(const char *data, size_t len, size_t pos)
 static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
 {
     if (len < PARALLEL_MIN)
-        return 1;
+        return 0; /* one plain parse, no pieces */
     long n = opts->threads ? (long)opts->threads : sysconf(_SC_NPROCESSORS_ONLN);
     if (n < 1)
         n = 1;
     return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-static gmx_code parse_parallel(const char *name, const char *data, size_t len, unsigned n,
+static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n,
                                const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                gmx_error *err)
 {
+    const char *data = gmx_input_data(in);
+    size_t len = gmx_input_size(in);
     piece pieces[MAX_THREADS];
     pthread_t threads[MAX_THREADS];
     bool started[MAX_THREADS] = { false };
@@ -68,6 +100,7 @@ static gmx_code parse_parallel(const char *name, const char *data, size_t len, u
             end = start;
         piece *p = &pieces[used];
         p->name = name;
+        p->input = in;
         p->data = data + start;
         p->len = end - start;
         p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
@@ -96,10 +129,7 @@ static gmx_code parse_parallel(const char *name, const char *data, size_t len, u
         }
         if (i == 0)
             continue;
-        snap->info.goroutines += p->info.goroutines;
-        snap->info.lines += p->info.lines;
-        snap->info.skipped_lines += p->info.skipped_lines;
-        snap->info.partial = p->info.partial;
+        add_info(&snap->info, &p->info);
         if (rc == GMX_OK && gmx_gbuckets_merge(snap->buckets, p->buckets) != GMX_OK)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine buckets");
         gmx_gbuckets_free(p->buckets);
@@ -181,10 +211,10 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
     unsigned n = thread_count(opts, len);
     /* A per-line prefix (log timestamps) or a prelude is learned from the
      * start, so only dumps that begin with a header are split. */
-    if (n > 1 && memcmp(data, "goroutine ", 10) != 0)
-        n = 1;
-    if (n > 1)
-        rc = parse_parallel(snap->name, data, len, n, opts, snap, err);
+    if (n && memcmp(data, "goroutine ", 10) != 0)
+        n = 0;
+    if (n)
+        rc = parse_parallel(snap->name, in, n, opts, snap, err);
     else
         rc = parse_serial(snap->name, data, len, snap, err);
     if (rc == GMX_OK)

@@ -143,3 +143,15 @@ void gmx_input_free(gmx_input *in)
     gmx_free(in->name);
     gmx_free(in);
 }
+
+void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len)
+{
+    if (in->backing != BACKING_MMAP || offset >= in->len)
+        return;
+    long page = sysconf(_SC_PAGESIZE);
+    size_t start = (offset + (size_t)page - 1) / (size_t)page * (size_t)page; /* whole pages only */
+    size_t end = offset + len > in->len ? in->len : offset + len;
+    end = end / (size_t)page * (size_t)page;
+    if (end > start)
+        madvise((char *)(uintptr_t)in->data + start, end - start, MADV_DONTNEED);
+}

@@ -6,7 +6,11 @@
 
 #include <stdlib.h>
 
-enum { MAX_DISTINCT_MINUTES = 4096 };
+/* Wait minutes are counted exactly below EXACT_MINUTES and in buckets of
+ * 1/64 of an octave above, so a bucket holds at most ~6,000 distinct values
+ * whatever the input, and the result does not depend on input order. The
+ * minimum and maximum are kept exactly. */
+enum { EXACT_MINUTES = 4096 };
 
 typedef struct minute_count {
     uint32_t minutes;
@@ -18,8 +22,9 @@ typedef struct bucket {
     gmx_gstate *states;
     uint32_t states_cap;
     gmx_glabel *labels;
-    minute_count *minutes;  /* sorted by minutes */
+    minute_count *minutes;  /* sorted by (quantised) minutes */
     uint32_t nminutes, minutes_cap;
+    uint32_t min_minutes, max_minutes;
 } bucket;
 
 struct gmx_gbuckets {
@@ -137,7 +142,28 @@ static int add_label(gmx_gbuckets *set, bucket *b, gmx_str labels, uint64_t coun
     return 0;
 }
 
-static int add_minutes(bucket *b, uint32_t minutes, uint64_t count)
+static int add_quantised(bucket *b, uint32_t minutes, uint64_t count);
+static void note_extremes(bucket *b, uint32_t lo, uint32_t hi);
+
+static uint32_t quantise(uint32_t minutes)
+{
+    if (minutes < EXACT_MINUTES)
+        return minutes;
+    int top = 31 - __builtin_clz(minutes);
+    int shift = top - 6;
+    return minutes >> shift << shift;
+}
+
+static void note_extremes(bucket *b, uint32_t lo, uint32_t hi)
+{
+    if (!b->nminutes || lo < b->min_minutes)
+        b->min_minutes = lo;
+    if (!b->nminutes || hi > b->max_minutes)
+        b->max_minutes = hi;
+}
+
+/* Counts an already quantised value. */
+static int add_quantised(bucket *b, uint32_t minutes, uint64_t count)
 {
     uint32_t lo = 0, hi = b->nminutes;
     while (lo < hi) {
@@ -149,11 +175,6 @@ static int add_minutes(bucket *b, uint32_t minutes, uint64_t count)
     }
     if (lo < b->nminutes && b->minutes[lo].minutes == minutes) {
         b->minutes[lo].count += count;
-        return 0;
-    }
-    if (b->nminutes >= MAX_DISTINCT_MINUTES) {
-        /* Fold into the nearest kept value: medians stay close enough. */
-        b->minutes[lo < b->nminutes ? lo : b->nminutes - 1].count += count;
         return 0;
     }
     if (b->nminutes == b->minutes_cap) {
@@ -168,6 +189,12 @@ static int add_minutes(bucket *b, uint32_t minutes, uint64_t count)
     b->minutes[lo] = (minute_count){ minutes, count };
     b->nminutes++;
     return 0;
+}
+
+static int add_minutes(bucket *b, uint32_t exact, uint64_t count)
+{
+    note_extremes(b, exact, exact);
+    return add_quantised(b, quantise(exact), count);
 }
 
 int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
@@ -227,8 +254,10 @@ gmx_code gmx_gbuckets_merge(gmx_gbuckets *dst, const gmx_gbuckets *src)
         for (uint32_t k = 0; k < p->nlabels; k++)
             if (add_label(dst, b, s->labels[k].labels, s->labels[k].count))
                 return GMX_ENOMEM;
+        if (s->nminutes)
+            note_extremes(b, s->min_minutes, s->max_minutes);
         for (uint32_t k = 0; k < s->nminutes; k++)
-            if (add_minutes(b, s->minutes[k].minutes, s->minutes[k].count))
+            if (add_quantised(b, s->minutes[k].minutes, s->minutes[k].count))
                 return GMX_ENOMEM;
     }
     return GMX_OK;
@@ -260,13 +289,15 @@ gmx_code gmx_gbuckets_finish(gmx_gbuckets *set)
         b->pub.states = b->states;
         b->pub.labels = b->labels;
         if (b->nminutes) {
-            b->pub.wait_min = b->minutes[0].minutes;
-            b->pub.wait_max = b->minutes[b->nminutes - 1].minutes;
+            b->pub.wait_min = b->min_minutes;
+            b->pub.wait_max = b->max_minutes;
             uint64_t half = (b->pub.count + 1) / 2, seen = 0;
             for (uint32_t k = 0; k < b->nminutes; k++) {
                 seen += b->minutes[k].count;
                 if (seen >= half) {
-                    b->pub.wait_median = b->minutes[k].minutes;
+                    /* A quantised value can fall below the exact minimum. */
+                    uint32_t m = b->minutes[k].minutes;
+                    b->pub.wait_median = m < b->min_minutes ? b->min_minutes : m;
                     break;
                 }
             }
