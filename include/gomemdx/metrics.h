@@ -1,0 +1,46 @@
+/* Runtime metrics of a Go service at one moment: what /debug/vars (expvar
+ * JSON, formats.md §6.2) or a Prometheus /metrics page (text exposition
+ * format, §6.3) says about goroutines and memory. */
+#ifndef GOMEMDX_METRICS_H
+#define GOMEMDX_METRICS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/heap.h"
+
+typedef struct gmx_msample {
+    int64_t time_ns;         /* when it was taken; 0 = unknown */
+    bool has_goroutines;
+    uint64_t goroutines;
+    gmx_memstats mem;        /* mem.present when any MemStats number was found */
+} gmx_msample;
+
+/* Inputs larger than this are refused with GMX_ELIMIT (expvar JSON is
+ * loaded whole; real pages are tens of kilobytes). */
+#define GMX_METRICS_MAX_JSON ((size_t)16 << 20)
+
+/* True when data is a JSON object with a "memstats" member. */
+bool gmx_metrics_expvar_sniff(const void *data, size_t len);
+
+/* Parses /debug/vars into *out: memstats (Go field names) and, when the
+ * service publishes one, a top-level integer "goroutines" (or
+ * "NumGoroutine"). name is used in error messages only. */
+gmx_code gmx_metrics_expvar_parse(const char *name, const void *data, size_t len,
+                                  gmx_msample *out, gmx_error *err);
+
+/* True when the first non-blank line is "# HELP ", "# TYPE " or a sample
+ * of a go_ metric. */
+bool gmx_metrics_prom_sniff(const void *data, size_t len);
+
+/* Parses a Prometheus text page into *out: go_goroutines and the
+ * go_memstats_* gauges that map to gmx_memstats (plus
+ * go_gc_duration_seconds_count as num_gc). time_ns comes from the samples'
+ * millisecond timestamps when they have one. Series with labels and other
+ * metrics are read and skipped; a malformed line is an error naming it. */
+gmx_code gmx_metrics_prom_parse(const char *name, const void *data, size_t len,
+                                gmx_msample *out, gmx_error *err);
+
+#endif

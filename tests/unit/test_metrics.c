@@ -1,0 +1,143 @@
+/* parse/expvar and parse/prom: runtime metrics pages into one sample.
+ * The expvar page is real (expvar.Handler of a Go 1.27.4 program that
+ * publishes "goroutines"); the Prometheus page is written from
+ * client_golang's go collector format (formats.md §6.3): no collector
+ * could be built offline. Both sit in the fuzz corpus. */
+#include "testutil.h"
+#include "gomemdx/metrics.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *fixture(const char *name, size_t *len)
+{
+    char path[256];
+    snprintf(path, sizeof(path), "tests/fuzz/corpus/metrics/%s", name);
+    char *text = tu_read_fixture(path, len);
+    assert_non_null(text);
+    return text;
+}
+
+static void test_metrics__expvar_memstats_and_goroutines(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = fixture("seed-go127-vars.json", &len);
+    gmx_msample s;
+    gmx_error err;
+    assert_true(gmx_metrics_expvar_sniff(text, len));
+    assert_false(gmx_metrics_prom_sniff(text, len));
+    assert_int_equal(gmx_metrics_expvar_parse("vars.json", text, len, &s, &err), GMX_OK);
+    assert_true(s.has_goroutines);
+    assert_int_equal(s.goroutines, 1);
+    assert_true(s.mem.present);
+    assert_int_equal(s.mem.alloc, 130816);
+    assert_int_equal(s.mem.total_alloc, 6700376);
+    assert_int_equal(s.mem.sys, 16873736);
+    assert_int_equal(s.mem.heap_inuse, 516096);
+    assert_int_equal(s.mem.stack_inuse, 327680);
+    assert_int_equal(s.mem.stack_sys, 327680);
+    assert_int_equal(s.mem.next_gc, 4194304);
+    assert_true(s.mem.last_gc_ns == UINT64_C(1795658469299577037));
+    assert_int_equal(s.mem.num_gc, 2);
+    assert_int_equal(s.mem.max_rss, 0);
+    free(text);
+}
+
+static void expect_error(gmx_code (*parse)(const char *, const void *, size_t, gmx_msample *,
+                                           gmx_error *),
+                         const char *text, gmx_code code, uint64_t line, const char *msg)
+{
+    gmx_msample s;
+    gmx_error err;
+    assert_int_equal(parse("m.txt", text, strlen(text), &s, &err), code);
+    char out[512];
+    gmx_error_format(&err, out, sizeof(out));
+    assert_int_equal(err.line, line);
+    if (!strstr(out, msg))
+        fail_msg("error '%s' lacks '%s'", out, msg);
+}
+
+static void test_metrics__expvar_errors(void **state)
+{
+    (void)state;
+    expect_error(gmx_metrics_expvar_parse, "{\n\"memstats\": {\"Alloc\": 1,}\n}", GMX_EFORMAT, 2,
+                 "m.txt:2: invalid JSON");
+    expect_error(gmx_metrics_expvar_parse, "{\"cmdline\": []}", GMX_EFORMAT, 1,
+                 "no \"memstats\" object");
+    expect_error(gmx_metrics_expvar_parse, "[1]", GMX_EFORMAT, 1, "no \"memstats\"");
+    gmx_msample s;
+    gmx_error err;
+    assert_int_equal(gmx_metrics_expvar_parse("big", "{}", GMX_METRICS_MAX_JSON + 1, &s, &err),
+                     GMX_ELIMIT);
+}
+
+static void test_metrics__prometheus_go_collector(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = fixture("seed-client-golang.txt", &len);
+    gmx_msample s;
+    gmx_error err;
+    assert_true(gmx_metrics_prom_sniff(text, len));
+    assert_false(gmx_metrics_expvar_sniff(text, len));
+    assert_int_equal(gmx_metrics_prom_parse("metrics.txt", text, len, &s, &err), GMX_OK);
+    assert_true(s.has_goroutines);
+    assert_int_equal(s.goroutines, 42);
+    assert_true(s.mem.present);
+    assert_int_equal(s.mem.heap_inuse, 8386560);
+    assert_int_equal(s.mem.alloc, 7340032);
+    assert_int_equal(s.mem.total_alloc, 123456789);
+    assert_int_equal(s.mem.sys, 17144072);
+    assert_int_equal(s.mem.mallocs, 28388);
+    assert_int_equal(s.mem.stack_inuse, 950272);
+    assert_int_equal(s.mem.num_gc, 37);
+    assert_true(s.mem.last_gc_ns == UINT64_C(1795656731675478784));
+    /* The one timestamped sample dates the page. */
+    assert_true(s.time_ns == INT64_C(1795657135000) * 1000000);
+    free(text);
+}
+
+static void test_metrics__prometheus_line_forms(void **state)
+{
+    (void)state;
+    const char *text = "go_goroutines{} 3\r\n"
+                       "  # a comment\n"
+                       "go_memstats_heap_objects\t1.5e+03\n"
+                       "go_memstats_heap_inuse_bytes{pod=\"a\"} 99\n";
+    gmx_msample s;
+    gmx_error err;
+    assert_int_equal(gmx_metrics_prom_parse("m", text, strlen(text), &s, &err), GMX_OK);
+    assert_int_equal(s.goroutines, 3);
+    assert_int_equal(s.mem.heap_objects, 1500);
+    assert_int_equal(s.mem.heap_inuse, 0); /* labelled series are not the process's */
+    assert_int_equal(s.time_ns, 0);
+}
+
+static void test_metrics__prometheus_errors(void **state)
+{
+    (void)state;
+    expect_error(gmx_metrics_prom_parse, "go_goroutines 1\n{x=\"1\"} 2\n", GMX_EFORMAT, 2,
+                 "m.txt:2: malformed sample (expected a metric name)");
+    expect_error(gmx_metrics_prom_parse, "a{x=\"}\" 1\n", GMX_EFORMAT, 1,
+                 "unterminated label set");
+    expect_error(gmx_metrics_prom_parse, "# HELP a b\na 1,5\n", GMX_EFORMAT, 2,
+                 "malformed sample value");
+    expect_error(gmx_metrics_prom_parse, "a 1 12:00\n", GMX_EFORMAT, 1, "malformed timestamp");
+    expect_error(gmx_metrics_prom_parse, "a 1 2 3\n", GMX_EFORMAT, 1, "unexpected text");
+    expect_error(gmx_metrics_prom_parse, "a-b 1\n", GMX_EFORMAT, 1, "expected a space");
+    expect_error(gmx_metrics_prom_parse, "# only comments\n", GMX_EFORMAT, 1, "no samples");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_metrics__expvar_memstats_and_goroutines),
+        cmocka_unit_test(test_metrics__expvar_errors),
+        cmocka_unit_test(test_metrics__prometheus_go_collector),
+        cmocka_unit_test(test_metrics__prometheus_line_forms),
+        cmocka_unit_test(test_metrics__prometheus_errors),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
