@@ -142,7 +142,8 @@ size_t gmx_scan_time(gmx_str s, int64_t *ns)
     return i;
 }
 
-/* Unix time in seconds, milliseconds, microseconds or nanoseconds. */
+/* Unix time in seconds, milliseconds, microseconds or nanoseconds, by
+ * magnitude; false past what int64 nanoseconds hold (year 2262). */
 static bool unix_number(gmx_str s, int64_t *ns)
 {
     size_t dot = gmx_str_rfind_char(s, '.');
@@ -150,25 +151,19 @@ static bool unix_number(gmx_str s, int64_t *ns)
     uint64_t v;
     if (!gmx_parse_u64(whole, &v))
         return false;
-    if (v < UINT64_C(100000000000)) {
-        size_t i = whole.n;
-        int64_t frac;
+    uint64_t unit = v < UINT64_C(100000000000)       ? (uint64_t)NS_PER_SEC
+                    : v < UINT64_C(100000000000000)  ? 1000000
+                    : v < UINT64_C(100000000000000000) ? 1000
+                                                      : 1;
+    if (v > (uint64_t)INT64_MAX / unit || (dot != SIZE_MAX && unit != (uint64_t)NS_PER_SEC))
+        return false;
+    size_t i = whole.n;
+    int64_t frac = 0;
+    if (unit == (uint64_t)NS_PER_SEC)
         fraction(s, &i, &frac);
-        if (i != s.n)
-            return false;
-        *ns = (int64_t)v * NS_PER_SEC + frac;
-        return true;
-    }
-    if (dot != SIZE_MAX)
+    if (i != s.n || (int64_t)(v * unit) > INT64_MAX - frac)
         return false;
-    if (v < UINT64_C(100000000000000))
-        *ns = (int64_t)v * 1000000;
-    else if (v < UINT64_C(100000000000000000))
-        *ns = (int64_t)v * 1000;
-    else if (v <= INT64_MAX)
-        *ns = (int64_t)v;
-    else
-        return false;
+    *ns = (int64_t)(v * unit) + frac;
     return true;
 }
 

@@ -67,6 +67,9 @@ static void test_timeparse__rejects_what_is_not_a_time(void **state)
     expect_reject("-1");
     expect_reject("99999999999999999999");
     expect_reject("3000-01-01T00:00:00Z");
+    expect_reject("17956595656600");  /* ms past 2262 */
+    expect_reject("9300000000");      /* s past 2262 */
+    expect_reject("99999999999999999"); /* us past 2262 */
 }
 
 static void test_timeparse__prefixes_of_log_lines(void **state)
