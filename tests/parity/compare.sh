@@ -2,6 +2,7 @@
 # compare.sh GOMEMDX [--live] — parity of `gomemdx top` with
 # `go tool pprof -top` on every lab profile.
 #   (default)  against the committed golden output, every profile and variant
+#              whose golden files are of the profile as it is now (.sha256)
 #   --live     against a live pprof run of the newest Go toolchain found
 #              ($GMX_GO or /opt/go-toolchains), on every k-th profile so that
 #              at most $GMX_PARITY_LIVE_MAX (default 12) run; exits 77
@@ -15,7 +16,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root/testdata/lab/captures" || exit 2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-checked=0 failed=0
+checked=0 failed=0 stale=0
 
 check() { # check WHAT EXPECTED-FILE GOT-FILE
   checked=$((checked + 1))
@@ -48,6 +49,12 @@ else
   for golden_dir in "$root"/tests/parity/golden/*/; do
     while read -r f; do
       rel=${f#./}
+      sumfile="$golden_dir${rel%.pb.gz}.sha256"
+      [ -f "$sumfile" ] || continue
+      if [ "$(cat "$sumfile")" != "$(parity_sum "$rel")" ]; then
+        stale=$((stale + 1))
+        continue
+      fi
       while IFS='|' read -r variant _pprof_flags gmx_flags; do
         golden="$golden_dir${rel%.pb.gz}.$variant.txt"
         [ -f "$golden" ] || continue
@@ -58,4 +65,5 @@ else
   done
 fi
 echo "parity: $((checked - failed)) of $checked comparisons match go tool pprof"
+[ "$stale" = 0 ] || echo "parity: $stale profiles were captured again since their golden files (tests/parity/capture.sh refreshes them)"
 [ "$failed" = 0 ]

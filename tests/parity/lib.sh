@@ -35,3 +35,11 @@ parity_variants() {
       [ -f "$first" ] && echo "base|-top -base=$first|--base $first" ;;
   esac
 }
+
+# The checksum of a profile together with the first capture of its series
+# (the -base variant depends on both).
+parity_sum() {
+  local first=${1%-t[2-9].pb.gz}-t1.pb.gz
+  [ "$first" != "$1" ] && [ -f "$first" ] || first=""
+  cat "$1" $first | sha256sum | cut -c1-64
+}

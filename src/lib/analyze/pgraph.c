@@ -34,6 +34,7 @@ void pg_locmap_release(pg_locmap *m)
     gmx_free(m->first);
     gmx_free(m->nodes);
     gmx_free(m->filter);
+    gmx_free(m->name_nodes);
     memset(m, 0, sizeof(*m));
 }
 
@@ -105,9 +106,12 @@ static uint32_t nameless_node(pg_graph *g, gmx_str objfile, int64_t start_line)
     return id;
 }
 
-static uint32_t line_node(pg_graph *g, const gmx_profile *p, const gmx_plocation *l,
+/* Names are hashed once per distinct name (the profile numbers them), not
+ * once per line. */
+static uint32_t line_node(pg_graph *g, pg_locmap *m, const gmx_plocation *l,
                           const gmx_pline *line)
 {
+    const gmx_profile *p = m->profile;
     gmx_str objfile = { "", 0 };
     if (l->mapping != GMX_PNONE)
         objfile = gmx_profile_mapping(p, l->mapping)->filename;
@@ -116,7 +120,10 @@ static uint32_t line_node(pg_graph *g, const gmx_profile *p, const gmx_plocation
     const gmx_pfunction *f = gmx_profile_function(p, line->function);
     if (f->name.n == 0)
         return nameless_node(g, objfile, f->start_line);
-    return node_for(g, f->name, f->name, (gmx_str){ "", 0 }, 0);
+    uint32_t *slot = &m->name_nodes[f->name_id];
+    if (*slot == PG_NONE)
+        *slot = node_for(g, f->name, f->name, (gmx_str){ "", 0 }, 0);
+    return *slot;
 }
 
 int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
@@ -133,16 +140,19 @@ int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
         total += n ? n : 1;
     }
     m->first[nloc] = (uint32_t)total;
+    size_t nnames = gmx_profile_name_count(p);
     m->nodes = gmx_mallocarray(total + 1, sizeof(*m->nodes));
-    if (!m->nodes)
+    m->name_nodes = gmx_mallocarray(nnames + 1, sizeof(*m->name_nodes));
+    if (!m->nodes || !m->name_nodes)
         return -1;
+    memset(m->name_nodes, 0xff, (nnames + 1) * sizeof(*m->name_nodes));
     for (size_t i = 0; i < nloc; i++) {
         const gmx_plocation *l = gmx_profile_location(p, i);
         uint32_t *out = m->nodes + m->first[i];
-        if (l->nlines == 0 && (out[0] = line_node(g, p, l, NULL)) == PG_NONE)
+        if (l->nlines == 0 && (out[0] = line_node(g, m, l, NULL)) == PG_NONE)
             return -1;
         for (uint32_t k = 0; k < l->nlines; k++)
-            if ((out[k] = line_node(g, p, l, &l->lines[k])) == PG_NONE)
+            if ((out[k] = line_node(g, m, l, &l->lines[k])) == PG_NONE)
                 return -1;
     }
     return 0;

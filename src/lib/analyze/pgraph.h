@@ -40,6 +40,7 @@ typedef struct pg_locmap {
     uint32_t *first;      /* nlocations + 1 offsets into nodes */
     uint32_t *nodes;
     int8_t *filter;       /* per location: 1 focused, -1 ignored, 0 neither; NULL = no filter */
+    uint32_t *name_nodes; /* per function name id: its node, PG_NONE until seen */
 } pg_locmap;
 
 typedef struct pg_graph {

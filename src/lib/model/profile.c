@@ -4,6 +4,7 @@
  * where their bytes are. */
 #include "model/profile_impl.h"
 #include "util/alloc.h"
+#include "util/pbwire.h"
 #include "util/str.h"
 
 #include <stdlib.h>
@@ -134,6 +135,55 @@ static int add_scalar(gmx_profile *p, const gmx_pprof_event *ev)
     }
 }
 
+/* Best effort: a failed allocation here only means the tables grow later;
+ * bad bytes are left for the parse to report. */
+void gmx_profile_presize(gmx_profile *p, const void *data, size_t len)
+{
+    size_t count[GMX_PPROF_DOC_URL + 1] = { 0 };
+    gmx_pb r;
+    gmx_pb_init(&r, data, len);
+    while (!gmx_pb_eof(&r)) {
+        uint32_t num;
+        int wt;
+        if (gmx_pb_key(&r, &num, &wt) != GMX_PB_OK || gmx_pb_skip(&r, wt) != GMX_PB_OK)
+            break;
+        if (num < sizeof(count) / sizeof(count[0]))
+            count[num]++;
+    }
+    struct { void **arr; size_t *cap; size_t n, elem; } t[] = {
+        { (void **)&p->samples, &p->samples_cap, count[GMX_PPROF_SAMPLE], sizeof(*p->samples) },
+        { (void **)&p->strings, &p->strings_cap, count[GMX_PPROF_STRING], sizeof(*p->strings) },
+        { (void **)&p->locations, &p->locations_cap, count[GMX_PPROF_LOCATION],
+          sizeof(*p->locations) },
+        { (void **)&p->functions, &p->functions_cap, count[GMX_PPROF_FUNCTION],
+          sizeof(*p->functions) },
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+        void *a = t[i].n ? gmx_mallocarray(t[i].n, t[i].elem) : NULL;
+        if (a) {
+            *t[i].arr = a;
+            *t[i].cap = t[i].n;
+        }
+    }
+    /* Parallel arrays follow their table's capacity. */
+    p->loc_first_line = gmx_mallocarray(p->locations_cap + 1, sizeof(*p->loc_first_line));
+    p->loc_mapping_id = gmx_mallocarray(p->locations_cap + 1, sizeof(*p->loc_mapping_id));
+    p->raw_functions = gmx_mallocarray(p->functions_cap + 1, sizeof(*p->raw_functions));
+    if (!p->loc_first_line || !p->loc_mapping_id || !p->raw_functions) {
+        gmx_free(p->loc_first_line);
+        gmx_free(p->loc_mapping_id);
+        gmx_free(p->raw_functions);
+        p->loc_first_line = NULL;
+        p->loc_mapping_id = NULL;
+        p->raw_functions = NULL;
+        gmx_free(p->locations);
+        gmx_free(p->functions);
+        p->locations = NULL;
+        p->functions = NULL;
+        p->locations_cap = p->functions_cap = 0;
+    }
+}
+
 static int on_event(void *ctx, const gmx_pprof_event *ev)
 {
     gmx_profile *p = ctx;
@@ -167,6 +217,7 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
         rc = gmx_error_set(err, GMX_EFORMAT, "empty profile");
         gmx_error_at_offset(err, p->name, 0);
     } else {
+        gmx_profile_presize(p, data, len);
         rc = gmx_pprof_parse(p->name, data, len, on_event, p, err);
         if (rc == GMX_ENOMEM && err && !err->message[0])
             gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", p->name);

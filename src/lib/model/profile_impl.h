@@ -87,8 +87,22 @@ gmx_code gmx_profile_check_samples(gmx_profile *p, gmx_error *err);
  * its index in *dup. 0, -1 when out of memory, or -2 on a bad id. */
 int gmx_idmap_build(gmx_idmap *m, size_t n, uint64_t (*id_at)(const void *ctx, size_t i),
                     const void *ctx, size_t *dup);
-uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id,
-                        uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx);
+uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id,
+                               uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx);
+
+/* The index of id, or GMX_PNONE. Inline: samples look up every location. */
+static inline uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id,
+                                      uint64_t (*id_at)(const void *ctx, size_t i),
+                                      const void *ctx)
+{
+    if (m->dense)
+        return id < m->ndense ? m->dense[id] : GMX_PNONE;
+    return gmx_idmap_find_sparse(m, id, id_at, ctx);
+}
+
+/* Reserves exact room for the tables, from one quick pass over the
+ * top-level fields (so large profiles do not pay for doubling slack). */
+void gmx_profile_presize(gmx_profile *p, const void *data, size_t len);
 void gmx_idmap_release(gmx_idmap *m);
 
 #endif

@@ -60,11 +60,9 @@ int gmx_idmap_build(gmx_idmap *m, size_t n, uint64_t (*id_at)(const void *ctx, s
     return 0;
 }
 
-uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id,
-                        uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx)
+uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id,
+                               uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx)
 {
-    if (m->dense)
-        return id < m->ndense ? m->dense[id] : GMX_PNONE;
     uint64_t h = id_hash(id);
     for (size_t slot = gmx_hindex_first(&m->sparse, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&m->sparse, h, slot))
