@@ -8,11 +8,13 @@
 #include <stdint.h>
 
 #include "gomemdx/bundle.h"
+#include "gomemdx/events.h"
 #include "gomemdx/findings.h"
 
 typedef struct gmx_diagnose_options {
     uint64_t limit_bytes;      /* the process's memory limit; 0 = unknown */
     bool include_healthy;      /* also list healthy goroutine buckets */
+    const gmx_events *events;  /* releases, config and ops changes (--events); may be NULL */
 } gmx_diagnose_options;
 
 /* One point of a process-wide series. */
@@ -38,9 +40,12 @@ typedef struct gmx_forecast {
 } gmx_forecast;
 
 typedef struct gmx_change {
-    bool found;
+    bool found;                /* a point where growth began */
     const char *series;        /* which series showed it */
-    int64_t at_ns;             /* when growth began */
+    int64_t at_ns;             /* when growth began (or the first snapshot, when the
+                                * climb was under way from the start) */
+    bool from_start;           /* no change point: growing from the first snapshot */
+    const gmx_event *event;    /* the change closest before at_ns, or NULL */
 } gmx_change;
 
 typedef enum gmx_action_kind {

@@ -1,12 +1,15 @@
 #include "cli.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
+#include "gomemdx/events.h"
+#include "gomemdx/input.h"
 #include "gomemdx/report.h"
 
 #include <string.h>
 
 static const cli_option options[] = {
     { "limit", 'l', OPT_SIZE, "SIZE", "the process's memory limit (512MiB, 2G), for the forecast" },
+    { "events", 'e', OPT_STRING, "FILE", "releases and config/ops changes, CSV or JSON (time,kind,description)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document with the timeline and forecast" },
     { "markdown", 0, OPT_FLAG, NULL, "print Markdown, to paste into an incident ticket" },
     { "lang", 0, OPT_STRING, "en|zh", "language of headings and advice (default en)" },
@@ -44,8 +47,20 @@ static int run(const cli_command *self, const cli_args *args)
         return cli_usage_error(self, "--json and --markdown exclude each other");
     gmx_bundle *bundle = NULL;
     gmx_diagnosis *d = NULL;
+    gmx_events *events = NULL;
     gmx_error err;
     gmx_diagnose_options opts = { 0 };
+    const char *events_path = cli_opt(self, args, "events")->str;
+    if (events_path) {
+        gmx_input *in = NULL;
+        gmx_code erc = gmx_input_open(events_path, &in, &err);
+        if (erc == GMX_OK)
+            erc = gmx_events_parse(events_path, gmx_input_data(in), gmx_input_size(in), &events, &err);
+        gmx_input_free(in);
+        if (erc != GMX_OK)
+            return cli_report_error(&err);
+        opts.events = events;
+    }
     opts.limit_bytes = cli_opt(self, args, "limit")->num;
     opts.include_healthy = cli_opt(self, args, "all")->set;
     int rc;
@@ -57,13 +72,14 @@ static int run(const cli_command *self, const cli_args *args)
         rc = render(d, self, args);
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
+    gmx_events_free(events);
     return rc;
 }
 
 const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
-    .usage = "PATH... [--limit SIZE] [--json|--markdown] [--lang en|zh] [--all]",
+    .usage = "PATH... [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"

@@ -46,6 +46,10 @@ static void test_trend__finds_when_growth_began(void **state)
     for (int i = 0; i < 12; i++)
         line[i] = 50.0 * i;
     assert_false(gmx_trend_change_point(x, line, 12, &at)); /* growth from the start */
+    /* A burst: flat, then a jump to a noisy plateau (the lab's promo). */
+    double burst[11] = { 0.5, 0.5, 0.5, 1.0, 1.0, 28.5, 19.8, 29.0, 24.4, 25.9, 30.0 };
+    assert_true(gmx_trend_change_point(x, burst, 11, &at));
+    assert_true(at == 300); /* the first point after the jump */
 }
 
 static void test_trend__time_to_limit(void **state)

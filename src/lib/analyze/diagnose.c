@@ -165,19 +165,51 @@ static void forecast(gmx_diagnosis *d, uint64_t limit)
     f->seconds_to_limit = gmx_trend_time_to(f->current_bytes, t.slope, (double)limit);
 }
 
-static void change_point(gmx_diagnosis *d)
+/* Changes older than this before growth began are not named as its cause. */
+#define CHANGE_WINDOW_NS (7LL * 24 * 3600 * 1000000000)
+/* Clocks of the change log and of the process differ a little. */
+#define CLOCK_SLACK_NS (60LL * 1000000000)
+
+static const gmx_event *change_before(const gmx_events *events, int64_t at)
+{
+    const gmx_event *best = NULL;
+    for (size_t i = 0; events && i < gmx_events_count(events); i++) {
+        const gmx_event *e = gmx_events_at(events, i);
+        if (e->time_ns <= at + CLOCK_SLACK_NS && e->time_ns >= at - CHANGE_WINDOW_NS)
+            best = e; /* sorted by time: the last one that fits is the closest */
+    }
+    return best;
+}
+
+/* When growth began: a change point in heap in use, else in the goroutine
+ * count; when either grew steadily from its first snapshot, the climb was
+ * already under way then. Then the change closest before it. */
+static void change_point(gmx_diagnosis *d, const gmx_events *events)
 {
     const gmx_series *candidates[2] = { &d->heap, &d->goroutines };
     double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2 && !d->change.found; k++) {
         const gmx_series *s = candidates[k];
         double at;
         if (s->n >= 4 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
             gmx_trend_change_point(x, y, s->n, &at)) {
-            d->change = (gmx_change){ true, s->name, s->points[0].time_ns + (int64_t)(at * 1e9) };
-            return;
+            d->change.found = true;
+            d->change.series = s->name;
+            d->change.at_ns = s->points[0].time_ns + (int64_t)(at * 1e9);
         }
     }
+    for (int k = 0; k < 2 && !d->change.found; k++) {
+        const gmx_series *s = candidates[k];
+        gmx_trend t;
+        if (s->n >= 2 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
+            gmx_trend_fit(x, y, s->n, &t) && gmx_trend_is_growth(&t, t.first * 0.2)) {
+            d->change.from_start = true;
+            d->change.series = s->name;
+            d->change.at_ns = s->points[0].time_ns;
+        }
+    }
+    if (d->change.found || d->change.from_start)
+        d->change.event = change_before(events, d->change.at_ns);
 }
 
 static void add_action(gmx_diagnosis *d, gmx_action_kind kind, gmx_str text)
@@ -205,10 +237,19 @@ static void plan(gmx_diagnosis *d)
                    gmx_findings_printf(f, "Memory reaches the limit in about %.0f minutes at the "
                                        "current rate: restart or scale out now to buy time.",
                                        fc->seconds_to_limit > 0 ? fc->seconds_to_limit / 60 : 0));
-    add_action(d, GMX_ACTION_MITIGATE,
-               gmx_findings_printf(f, "Roll back any release, configuration or operations change "
-                                   "made just before memory started to climb%s; find the root "
-                                   "cause afterwards.", d->change.found ? " (see when above)" : ""));
+    const gmx_event *ev = d->change.event;
+    if (ev)
+        add_action(d, GMX_ACTION_MITIGATE,
+                   gmx_findings_printf(f, "Roll back the %s change \"%.*s\": it is the change "
+                                       "closest before memory began to climb. Find the root cause "
+                                       "afterwards.", gmx_event_kind_name(ev->kind),
+                                       (int)ev->description.n, ev->description.p));
+    else
+        add_action(d, GMX_ACTION_MITIGATE,
+                   gmx_findings_printf(f, "Roll back any release, configuration or operations "
+                                       "change made just before memory started to climb%s; find "
+                                       "the root cause afterwards.",
+                                       d->change.found ? " (see when above)" : ""));
     size_t fixes = 0;
     for (size_t i = 0; i < gmx_findings_count(f) && fixes < MAX_FIX_ACTIONS; i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
@@ -253,7 +294,7 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     if (rc == GMX_OK) {
         gmx_findings_rank(d->findings);
         forecast(d, opts->limit_bytes);
-        change_point(d);
+        change_point(d, opts->events);
         plan(d);
         if (gmx_findings_failed(d->findings))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");

@@ -84,6 +84,25 @@ static double hinge_sse(const double *x, const double *y, size_t n, double x0, d
     return sse;
 }
 
+/* Two flat levels, split after point k: the SSE, or +inf when the level
+ * does not rise. */
+static double step_sse(const double *y, size_t n, size_t k)
+{
+    double left = 0, right = 0;
+    for (size_t i = 0; i < n; i++)
+        *(i <= k ? &left : &right) += y[i];
+    left /= (double)(k + 1);
+    right /= (double)(n - k - 1);
+    if (right <= left)
+        return INFINITY;
+    double sse = 0;
+    for (size_t i = 0; i < n; i++) {
+        double r = y[i] - (i <= k ? left : right);
+        sse += r * r;
+    }
+    return sse;
+}
+
 bool gmx_trend_change_point(const double *x, const double *y, size_t n, double *at)
 {
     if (n < 4)
@@ -92,12 +111,21 @@ bool gmx_trend_change_point(const double *x, const double *y, size_t n, double *
     /* A hinge before the first point is a plain line. */
     double line = hinge_sse(x, y, n, x[0] - 1, &b0);
     double best = INFINITY, best_x = x[0];
+    /* A ramp that starts at x[k] (a leak), or a jump between x[k] and
+     * x[k+1] (a burst): growth had begun by x[k+1] at the latest. */
     for (size_t k = 1; k + 2 < n; k++) {
         double b;
         double sse = hinge_sse(x, y, n, x[k], &b);
         if (b > 0 && sse < best) {
             best = sse;
             best_x = x[k];
+        }
+    }
+    for (size_t k = 1; k + 2 < n; k++) {
+        double sse = step_sse(y, n, k);
+        if (sse < best) {
+            best = sse;
+            best_x = x[k + 1];
         }
     }
     /* The hinge must explain clearly more than a line does. */

@@ -26,9 +26,11 @@ bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out);
  * not a trend. */
 bool gmx_trend_is_growth(const gmx_trend *t, double min_rise);
 
-/* When growth began: the hinge x[k] of the best fit of
- * y = a + b * max(0, x - x[k]) (least squares, b > 0). False when a single
- * line fits about as well (no clear change) or there are under 4 points. */
+/* When growth began: the best of two least-squares models, a ramp from
+ * x[k] (y = a + b * max(0, x - x[k]), b > 0) and a jump to a higher level
+ * after x[k] (then *at = x[k+1], when growth had begun at the latest).
+ * False when one line fits about as well (no clear change) or there are
+ * under 4 points. */
 bool gmx_trend_change_point(const double *x, const double *y, size_t n, double *at);
 
 /* Seconds from x_now until value, growing at slope per second, reaches

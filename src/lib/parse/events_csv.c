@@ -106,7 +106,7 @@ static gmx_code rows(const char *name, gmx_cursor *cur, row *r, gmx_event_fn fn,
                      gmx_error *err)
 {
     gmx_str line;
-    columns c;
+    columns c = { 0 }; /* set by the header row before any data row reads it */
     bool header = true;
     while (gmx_cursor_next(cur, &line)) {
         if (cur->line == 1 && gmx_str_starts(line, "\xEF\xBB\xBF"))

@@ -74,11 +74,24 @@ static void change_and_forecast(gmx_json *j, const gmx_diagnosis *d)
     gmx_json_object_begin(j);
     gmx_json_key(j, "found");
     gmx_json_bool(j, d->change.found);
-    if (d->change.found) {
+    gmx_json_key(j, "from_start");
+    gmx_json_bool(j, d->change.from_start);
+    if (d->change.found || d->change.from_start) {
         gmx_json_key(j, "series");
         gmx_json_cstring(j, d->change.series);
         gmx_json_key(j, "time_unix_ns");
         gmx_json_int(j, d->change.at_ns);
+    }
+    if (d->change.event) {
+        gmx_json_key(j, "event");
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "time_unix_ns");
+        gmx_json_int(j, d->change.event->time_ns);
+        gmx_json_key(j, "kind");
+        gmx_json_cstring(j, gmx_event_kind_name(d->change.event->kind));
+        gmx_json_key(j, "description");
+        gmx_json_string(j, d->change.event->description);
+        gmx_json_object_end(j);
     }
     gmx_json_object_end(j);
     const gmx_forecast *f = &d->forecast;

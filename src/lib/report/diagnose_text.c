@@ -131,18 +131,30 @@ static size_t findings_in(out *o, const gmx_findings *f, enum section s)
 static void change(out *o, const gmx_diagnosis *d)
 {
     heading(o, "1. The change first", "1. 先止损：故障前是否有变更");
-    if (d->change.found) {
-        gmx_buf_puts(o->t.b, o->zh ? "增长开始于 " : "Growth began at ");
-        put_time(o->t.b, d->change.at_ns);
-        gmx_buf_printf(o->t.b, " UTC (%s).\n", d->change.series);
+    const gmx_change *c = &d->change;
+    if (c->found || c->from_start) {
+        gmx_buf_puts(o->t.b, c->found ? (o->zh ? "增长开始于 " : "Growth began at ")
+                                      : (o->zh ? "第一个快照时已在增长：" : "Already growing at the first snapshot, "));
+        put_time(o->t.b, c->at_ns);
+        gmx_buf_printf(o->t.b, " UTC (%s).\n", c->series);
     } else {
-        gmx_buf_puts(o->t.b, o->zh ? "数据中没有明显的增长起点（需要至少 4 个带时间的快照）。\n"
-                                   : "No clear point where growth began (it takes four or more "
-                                     "timed snapshots).\n");
+        gmx_buf_puts(o->t.b, o->zh ? "数据中没有明显的增长起点。\n"
+                                   : "No point where growth began (it takes timed snapshots, "
+                                     "four to find a change point).\n");
+    }
+    if (c->event) {
+        gmx_buf_puts(o->t.b, o->zh ? "在此之前最近的变更：" : "The change closest before it: ");
+        put_time(o->t.b, c->event->time_ns);
+        gmx_buf_printf(o->t.b, " UTC, %s: ", gmx_event_kind_name(c->event->kind));
+        gmx_text_str(&o->t, c->event->description);
+        gmx_buf_puts(o->t.b, o->zh ? "\n先回滚这个变更，再找根因。\n"
+                                   : "\nRoll it back first; find the root cause after.\n");
+        return;
     }
     gmx_buf_puts(o->t.b, o->zh ? "如果在这之前有发布、配置变更或运营侧变更，先回滚，再找根因。\n"
                                : "If a release, config or operations change came just before, "
-                                 "roll it back first; find the root cause after.\n");
+                                 "roll it back first; find the root cause after (--events FILE "
+                                 "names them).\n");
 }
 
 static void forecast(out *o, const gmx_forecast *f)
