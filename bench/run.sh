@@ -25,15 +25,15 @@ RESULTS=$WORK/results
 # --------------------------------------------------------------------------
 # The comparisons. One line each:
 #   name | inputs | gomemdx arguments | competitors | flags
-# competitors: "label=command" separated by " ;; ". In commands, @INPUT is
-# replaced by the input's path and @go by the Go toolchain's go binary.
+# competitors: "label=command" separated by " ;; ". In commands, {INPUT} is
+# replaced by the input's path and {go} by the Go toolchain's go binary.
 # flags: "quick" = part of --quick; "slow=LABEL" = that competitor only runs
 # with --with-slow.
 COMPARISONS=(
-	"goroutines-100k|dump100k|goroutines @dump100k|wc -l=wc -l @dump100k ;; panicparse=panicparse -aggressive -no-color @dump100k|quick"
-	"goroutines-1m|dump1m|goroutines @dump1m|wc -l=wc -l @dump1m ;; panicparse=panicparse -aggressive -no-color @dump1m|slow=panicparse"
-	"heap-top|heap|top @heap|go tool pprof=@go tool pprof -top @heap|quick"
-	"heap-diff|heap,heap2|top --base @heap @heap2|go tool pprof=@go tool pprof -top -base @heap @heap2|"
+	"goroutines-100k|dump100k|goroutines {dump100k}|wc -l=wc -l {dump100k} ;; panicparse=panicparse -aggressive -no-color {dump100k}|quick"
+	"goroutines-1m|dump1m|goroutines {dump1m}|wc -l=wc -l {dump1m} ;; panicparse=panicparse -aggressive -no-color {dump1m}|slow=panicparse"
+	"heap-top|heap|top {heap}|go tool pprof={go} tool pprof -top {heap}|quick"
+	"heap-diff|heap,heap2|top --base {heap} {heap2}|go tool pprof={go} tool pprof -top -base {heap} {heap2}|"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -146,6 +146,10 @@ if [ $SKIP_BUILD = 0 ]; then
 	fi
 fi
 [ -x "$GOMEMDX" ] || GOMEMDX_STATE=missing
+GOMEMDX_VERSION="gomemdx not built"
+if [ "$GOMEMDX_STATE" = ok ]; then
+	GOMEMDX_VERSION="$("$GOMEMDX" version 2>/dev/null | head -n 1 || true) (commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src include CMakeLists.txt 2>/dev/null || echo ', with uncommitted changes'))"
+fi
 
 GEN_G=$WORK/bin/gen_goroutines
 GEN_H=$WORK/bin/gen_heap
@@ -247,10 +251,10 @@ subst() { # command template -> command with paths filled in (shell-quoted)
 	local cmd=$1 i q
 	for i in "${NEEDED_INPUTS[@]}"; do
 		printf -v q '%q' "$(input_path "$i")"
-		cmd=${cmd//@$i/$q}
+		cmd=${cmd//"{$i}"/"$q"}
 	done
 	printf -v q '%q' "$GO"
-	cmd=${cmd//@go/$q}
+	cmd=${cmd//"{go}"/"$q"}
 	echo "$cmd"
 }
 
@@ -311,8 +315,14 @@ for c in "${SELECTED[@]}"; do
 		fi
 		rm -f "$out"
 	done
+	inputs_desc=""
+	IFS=',' read -r -a list <<<"$ins"
+	for i in "${list[@]}"; do
+		p=$(input_path "$i")
+		inputs_desc+="${inputs_desc:+, }$(basename "$p") $(human_bytes "$(stat -c %s "$p")")"
+	done
 	if [ ${#ok_cmds[@]} -eq 0 ]; then
-		tab "$name|-|-|-|-|-|${gstate:-nothing ran}"
+		tab "$name|${gstate:-nothing ran}|||||$inputs_desc"
 		continue
 	fi
 
@@ -330,12 +340,6 @@ for c in "${SELECTED[@]}"; do
 	mapfile -t medians < <(jq -r '.results[].median' "$json")
 	base_t="" base_r=""
 	if [ "${ok_labels[0]}" = gomemdx ]; then base_t=${medians[0]} base_r=${rss[0]}; fi
-	inputs_desc=""
-	IFS=',' read -r -a list <<<"$ins"
-	for i in "${list[@]}"; do
-		p=$(input_path "$i")
-		inputs_desc+="${inputs_desc:+, }$(basename "$p") $(human_bytes "$(stat -c %s "$p")")"
-	done
 	first=1
 	if [ -n "$gstate" ]; then
 		tab "$name|$gstate|||||$inputs_desc"
@@ -365,6 +369,7 @@ done
 	echo "time: median of $RUNS runs (hyperfine) after 1 warm-up run, so every tool reads its input from"
 	echo "the page cache alike (no cold-cache effects); peak RSS: one run under /usr/bin/time -v."
 	echo "ratios are tool / gomemdx: above 1 means gomemdx is faster or needs less memory."
+	echo "versions: $GOMEMDX_VERSION; $(hyperfine --version); panicparse $(dpkg-query -W -f '${Version}' panicparse 2>/dev/null || echo '?'); $("$GO" version)"
 	echo
 	awk -F'|' '
 		function t(s) { return s == "" ? "" : (s < 1 ? sprintf("%.1f ms", s * 1000) : sprintf("%.2f s", s)) }
@@ -378,6 +383,7 @@ done
 	echo "raw results: bench/work/results/ (hyperfine JSON, /usr/bin/time -v output, generation log)"
 } | tee "$TABLE"
 rm -f "$TABLE.tmp"
+cat "$TABLE" >>"$RESULTS/history.txt"
 
 if [ $FAILED = 1 ]; then
 	note "some commands failed (see above)"
