@@ -21,7 +21,7 @@ typedef enum gmx_artifact_kind {
 /* Where an artifact's time came from, most trusted first. */
 typedef enum gmx_time_source {
     GMX_TIME_PROFILE,        /* the profile's time_nanos */
-    GMX_TIME_LOG,            /* a timestamp in its log lines */
+    GMX_TIME_LOG,            /* a timestamp in its text: log lines, MemStats' LastGC */
     GMX_TIME_FILE,           /* the file's modification time */
     GMX_TIME_NONE
 } gmx_time_source;

@@ -33,6 +33,7 @@ typedef struct gmx_forecast {
     bool available;
     const char *why_not;       /* when not available: one line */
     uint64_t limit_bytes;
+    const char *series;        /* the series forecast from */
     double current_bytes;
     double bytes_per_second;
     int64_t now_ns;            /* time of the last point */
@@ -64,6 +65,7 @@ typedef struct gmx_diagnosis {
     gmx_findings *findings;    /* goroutine and heap findings, ranked together */
     gmx_series goroutines;     /* total goroutines per goroutine snapshot */
     gmx_series heap;           /* total heap in use per heap snapshot */
+    gmx_series memstats;       /* MemStats HeapInuse per heap snapshot that carries it */
     gmx_change change;
     gmx_forecast forecast;
     gmx_action *actions;

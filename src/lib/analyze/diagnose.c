@@ -139,10 +139,50 @@ static bool timed_xy(const gmx_series *s, double *x, double *y)
     return s->n > 0;
 }
 
+/* MemStats HeapInuse, where heap snapshots carry it (debug=1 text), in
+ * time order: what the runtime itself counts, closer to the process's
+ * footprint than a profile's sampled in-use bytes. */
+static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
+{
+    const gmx_bundle *b = d->bundle;
+    size_t n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        n += a->kind == GMX_ART_HEAP && gmx_hsnapshot_get_info(a->heap)->memstats.present;
+    }
+    if (!n)
+        return GMX_OK;
+    d->memstats.points = gmx_calloc(n, sizeof(gmx_point));
+    if (!d->memstats.points)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_HEAP || !gmx_hsnapshot_get_info(a->heap)->memstats.present)
+            continue;
+        const gmx_hsnapshot_info *hi = gmx_hsnapshot_get_info(a->heap);
+        d->memstats.points[d->memstats.n++] =
+            (gmx_point){ hi->time_ns, (double)hi->memstats.heap_inuse };
+    }
+    d->memstats.name = "MemStats HeapInuse (bytes)";
+    return GMX_OK;
+}
+
 static void forecast(gmx_diagnosis *d, uint64_t limit)
 {
     gmx_forecast *f = &d->forecast;
-    const gmx_series *s = &d->heap;
+    double tx[GMX_TREND_MAX_POINTS], ty[GMX_TREND_MAX_POINTS];
+    /* The runtime's own count when it is there and timed, else the profiles'. */
+    const gmx_series *s = d->memstats.n >= 2 && d->memstats.n <= GMX_TREND_MAX_POINTS &&
+                                  timed_xy(&d->memstats, tx, ty)
+                              ? &d->memstats
+                              : &d->heap;
+    f->series = s->name;
+    /* Growth that began at a change point is measured from there. */
+    size_t from = 0;
+    while (d->change.found && from + 2 < s->n && s->points[from + 1].time_ns <= d->change.at_ns)
+        from++;
+    gmx_series tail = { s->name, s->points + from, s->n - from };
+    s = &tail;
     f->limit_bytes = limit;
     double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
     gmx_trend t;
@@ -291,10 +331,12 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
         rc = goroutine_findings(d, opts, err);
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
+    if (rc == GMX_OK)
+        rc = memstats_series(d, err);
     if (rc == GMX_OK) {
         gmx_findings_rank(d->findings);
-        forecast(d, opts->limit_bytes);
         change_point(d, opts->events);
+        forecast(d, opts->limit_bytes);
         plan(d);
         if (gmx_findings_failed(d->findings))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
@@ -314,6 +356,7 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
     gmx_findings_free(d->findings);
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
+    gmx_free(d->memstats.points);
     gmx_free(d->actions);
     gmx_free(d);
 }

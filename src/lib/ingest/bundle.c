@@ -165,6 +165,14 @@ static void load_file(gmx_artifact *a, const struct stat *st)
         a->kind = GMX_ART_HEAP;
         a->heap_text = true;
         a->format = "heap profile (debug=1)";
+        /* The text carries no time of its own, but its MemStats say when the
+         * last GC ran: with heap?gc=1 or a busy process, moments before. */
+        gmx_hsnapshot_info *hi = gmx_hsnapshot_info_of(a->heap);
+        if (hi->memstats.present && hi->memstats.last_gc_ns) {
+            hi->time_ns = (int64_t)hi->memstats.last_gc_ns;
+            a->time_ns = hi->time_ns;
+            a->time_source = GMX_TIME_LOG;
+        }
         return;
     }
     if (!is_binary(in)) {

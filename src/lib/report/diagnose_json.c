@@ -103,6 +103,8 @@ static void change_and_forecast(gmx_json *j, const gmx_diagnosis *d)
         gmx_json_key(j, "why_not");
         gmx_json_cstring(j, f->why_not);
     } else {
+        gmx_json_key(j, "series");
+        gmx_json_cstring(j, f->series);
         gmx_json_key(j, "limit_bytes");
         gmx_json_uint(j, f->limit_bytes);
         gmx_json_key(j, "current_bytes");
@@ -157,6 +159,7 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     gmx_json_object_begin(&j);
     series(&j, "goroutines", &d->goroutines);
     series(&j, "heap_inuse_bytes", &d->heap);
+    series(&j, "memstats_heap_inuse_bytes", &d->memstats);
     gmx_json_object_end(&j);
     change_and_forecast(&j, d);
     actions(&j, d);

@@ -164,7 +164,7 @@ static void forecast(out *o, const gmx_forecast *f)
                        f->why_not ? f->why_not : "no data");
         return;
     }
-    gmx_buf_puts(o->t.b, o->zh ? "\n内存耗尽预测：当前 " : "\nForecast: heap in use ");
+    gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测（%s）：当前 " : "\nForecast (%s): now ", f->series);
     gmx_fmt_bytes(o->t.b, (uint64_t)f->current_bytes);
     gmx_buf_puts(o->t.b, o->zh ? "，增长 " : ", growing ");
     gmx_fmt_bytes(o->t.b, (uint64_t)(f->bytes_per_second > 0 ? f->bytes_per_second * 3600 : 0));
@@ -235,6 +235,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
 
     heading(&o, "3. Code heap leak", "3. 代码是否内存泄露");
     series_line(&o, &d->heap, true);
+    series_line(&o, &d->memstats, true);
     if (d->heap.n < 2)
         gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
                               : "Comparing the heap takes two or more heap profiles.\n");
