@@ -245,6 +245,10 @@ static gmx_code resolve_location(gmx_profile *p, size_t i, gmx_error *err)
                       (unsigned long long)l->id, (unsigned long long)mid);
         return bad_at(p, err, l->offset);
     }
+    if (!l->nlines) {
+        l->lines = NULL; /* and never p->lines + 0: the table may be NULL */
+        return GMX_OK;
+    }
     gmx_pline *lines = p->lines + p->loc_first_line[i];
     const uint64_t *fids = p->line_function_id + p->loc_first_line[i];
     for (uint32_t k = 0; k < l->nlines; k++) {
