@@ -15,8 +15,21 @@
 typedef enum gmx_artifact_kind {
     GMX_ART_SKIPPED = 0,     /* not evidence, or unreadable: see skip_reason */
     GMX_ART_GOROUTINES,      /* any goroutine format: dump, debug=1, protobuf */
-    GMX_ART_HEAP             /* heap or allocs profile */
+    GMX_ART_HEAP,            /* heap or allocs profile */
+    GMX_ART_LOG              /* a log with out-of-memory evidence (and nothing else) */
 } gmx_artifact_kind;
+
+/* One line of out-of-memory evidence found in a text artifact. */
+typedef struct gmx_oom_note {
+    int kind;                /* gmx_oom_kind (gomemdx/oomlog.h) */
+    uint64_t line;
+    int64_t time_ns;         /* Unix ns of the line's timestamp; 0 when none */
+    char *text;              /* the line (bounded), owned by the bundle */
+    uint64_t request_bytes, inuse_bytes; /* Go: "cannot allocate N-byte block (M in use)" */
+    uint64_t anon_rss_kb;    /* kernel: the killed process's anonymous memory */
+} gmx_oom_note;
+
+#define GMX_MAX_OOM_NOTES 16
 
 /* Where an artifact's time came from, most trusted first. */
 typedef enum gmx_time_source {
@@ -37,6 +50,8 @@ typedef struct gmx_artifact {
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
     bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats, no time) */
+    gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
+    size_t noom;
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;

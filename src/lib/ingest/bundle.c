@@ -2,6 +2,7 @@
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
 #include "gomemdx/heaptext.h"
+#include "gomemdx/oomlog.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
@@ -119,6 +120,36 @@ static void from_profile(gmx_artifact *a, const gmx_profile *p)
     }
 }
 
+static int keep_oom(void *ctx, const gmx_oom_event *ev)
+{
+    gmx_artifact *a = ctx;
+    if (a->noom >= GMX_MAX_OOM_NOTES)
+        return 0;
+    if (!a->oom && !(a->oom = gmx_calloc(GMX_MAX_OOM_NOTES, sizeof(*a->oom))))
+        return GMX_ENOMEM;
+    gmx_oom_note *n = &a->oom[a->noom];
+    size_t len = ev->text.n < 240 ? ev->text.n : 240;
+    if (!(n->text = gmx_strndup(ev->text.p ? ev->text.p : "", len)))
+        return GMX_ENOMEM;
+    n->kind = (int)ev->kind;
+    n->line = ev->line;
+    n->time_ns = ev->time.kind == GMX_LOG_TIME_UNIX ? ev->time.ns
+                 : ev->last_time.kind == GMX_LOG_TIME_UNIX ? ev->last_time.ns : 0;
+    n->request_bytes = ev->has_request ? ev->request_bytes : 0;
+    n->inuse_bytes = ev->has_request ? ev->inuse_bytes : 0;
+    n->anon_rss_kb = ev->anon_rss_kb;
+    a->noom++;
+    return 0;
+}
+
+/* Any text may carry out-of-memory evidence: a panic log, a kernel log, a
+ * pod description. Errors here only cost the evidence, never the file. */
+static void scan_oom(gmx_artifact *a, const void *data, size_t len)
+{
+    gmx_error err;
+    gmx_oomlog_scan(a->path, data, len, keep_oom, a, &err);
+}
+
 static bool is_binary(const gmx_input *in)
 {
     size_t n = gmx_input_size(in);
@@ -142,6 +173,8 @@ static void load_file(gmx_artifact *a, const struct stat *st)
     }
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
+    if (!memchr(data, '\0', len < 4096 ? len : 4096))
+        scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
         if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
             skip_error(a, &err);
@@ -177,6 +210,13 @@ static void load_file(gmx_artifact *a, const struct stat *st)
     }
     if (!is_binary(in)) {
         gmx_input_free(in);
+        if (a->noom) {
+            a->kind = GMX_ART_LOG;
+            a->format = "log with out-of-memory evidence";
+            a->time_ns = a->oom[0].time_ns;
+            a->time_source = a->time_ns ? GMX_TIME_LOG : GMX_TIME_NONE;
+            return;
+        }
         skip(a, "not a recognised artifact");
         return;
     }
@@ -347,6 +387,9 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_hsnapshot_free(a->heap);
         gmx_free(a->path);
         gmx_free(a->skip_reason);
+        for (size_t k = 0; k < a->noom; k++)
+            gmx_free(a->oom[k].text);
+        gmx_free(a->oom);
     }
     for (size_t i = 0; i < b->nnotes; i++)
         gmx_free(b->notes[i]);

@@ -40,6 +40,29 @@ static void inputs(gmx_json *j, const gmx_bundle *b)
             gmx_json_int(j, a->time_ns);
         gmx_json_key(j, "time_source");
         gmx_json_cstring(j, time_source_name(a->time_source));
+        if (a->noom) {
+            gmx_json_key(j, "oom");
+            gmx_json_array_begin(j);
+            for (size_t k = 0; k < a->noom; k++) {
+                gmx_json_object_begin(j);
+                gmx_json_key(j, "line");
+                gmx_json_uint(j, a->oom[k].line);
+                gmx_json_key(j, "text");
+                gmx_json_cstring(j, a->oom[k].text);
+                if (a->oom[k].time_ns) {
+                    gmx_json_key(j, "time_unix_ns");
+                    gmx_json_int(j, a->oom[k].time_ns);
+                }
+                if (a->oom[k].request_bytes) {
+                    gmx_json_key(j, "request_bytes");
+                    gmx_json_uint(j, a->oom[k].request_bytes);
+                    gmx_json_key(j, "inuse_bytes");
+                    gmx_json_uint(j, a->oom[k].inuse_bytes);
+                }
+                gmx_json_object_end(j);
+            }
+            gmx_json_array_end(j);
+        }
         gmx_json_object_end(j);
     }
     gmx_json_array_end(j);

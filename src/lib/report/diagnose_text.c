@@ -157,6 +157,35 @@ static void change(out *o, const gmx_diagnosis *d)
                                  "names them).\n");
 }
 
+/* Out-of-memory evidence found in the bundle's logs. */
+static void oom_evidence(out *o, const gmx_bundle *b)
+{
+    bool any = false;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        for (size_t k = 0; k < a->noom; k++) {
+            if (!any)
+                gmx_buf_puts(o->t.b, o->zh ? "\n日志中的 OOM 证据：\n" : "\nOut-of-memory evidence in the logs:\n");
+            any = true;
+            gmx_buf_printf(o->t.b, "  %s:%llu: %s", a->path, (unsigned long long)a->oom[k].line,
+                           a->oom[k].text);
+            if (a->oom[k].time_ns) {
+                gmx_buf_puts(o->t.b, " (");
+                put_time(o->t.b, a->oom[k].time_ns);
+                gmx_buf_puts(o->t.b, " UTC)");
+            }
+            gmx_buf_putc(o->t.b, '\n');
+            if (a->oom[k].request_bytes) {
+                gmx_buf_puts(o->t.b, o->zh ? "    申请 " : "    asked for ");
+                gmx_fmt_bytes(o->t.b, a->oom[k].request_bytes);
+                gmx_buf_puts(o->t.b, o->zh ? "，已用 " : " with ");
+                gmx_fmt_bytes(o->t.b, a->oom[k].inuse_bytes);
+                gmx_buf_puts(o->t.b, o->zh ? "\n" : " in use\n");
+            }
+        }
+    }
+}
+
 static void forecast(out *o, const gmx_forecast *f)
 {
     if (!f->available) {
@@ -245,6 +274,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     heading(&o, "4. Other causes of OOM", "4. 其他导致 OOM 的原因");
     if (!findings_in(&o, d->findings, S_OTHER))
         gmx_buf_puts(&b, o.zh ? "没有发现分配突增。\n" : "No allocation burst found.\n");
+    oom_evidence(&o, d->bundle);
     forecast(&o, &d->forecast);
     actions(&o, d);
     if (b.failed) {
