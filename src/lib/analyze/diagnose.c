@@ -167,6 +167,50 @@ static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
     return GMX_OK;
 }
 
+/* Memory held by goroutine stacks: MemStats StackInuse of the last heap
+ * snapshot that has it, against the goroutine leak it comes from. Reported
+ * below that leak (it is its cost, not another cause). */
+#define STACKS_MIN_BYTES (8.0 * 1024 * 1024)
+#define STACKS_WARN_BYTES (64.0 * 1024 * 1024)
+
+static gmx_code goroutine_stacks(gmx_diagnosis *d)
+{
+    const gmx_memstats *ms = NULL;
+    for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++) {
+        const gmx_artifact *a = gmx_bundle_at(d->bundle, i);
+        if (a->kind == GMX_ART_HEAP && gmx_hsnapshot_get_info(a->heap)->memstats.present)
+            ms = &gmx_hsnapshot_get_info(a->heap)->memstats;
+    }
+    const gmx_finding *leak = NULL;
+    for (size_t i = 0; i < gmx_findings_count(d->findings) && !leak; i++) {
+        const gmx_finding *fd = gmx_findings_at(d->findings, i);
+        if (fd->bucket && !fd->healthy && fd->severity >= GMX_SEV_WARNING)
+            leak = fd;
+    }
+    double stacks = ms ? (double)ms->stack_inuse : 0, heap = ms ? (double)ms->heap_inuse : 0;
+    if (!leak || stacks < STACKS_MIN_BYTES || stacks < 0.25 * (stacks + heap))
+        return GMX_OK;
+    gmx_finding *fd = gmx_findings_add(d->findings);
+    if (!fd)
+        return GMX_ENOMEM;
+    fd->category = GMX_CAT_GOROUTINE_STACKS;
+    fd->severity = stacks >= STACKS_WARN_BYTES ? GMX_SEV_WARNING : GMX_SEV_INFO;
+    fd->score = leak->score * 0.3;
+    fd->has_site = leak->has_site;
+    fd->site = leak->site;
+    fd->has_bytes = true;
+    fd->bytes = (uint64_t)stacks;
+    fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_STACKS);
+    fd->title = gmx_findings_printf(d->findings, "%.1f MiB of goroutine stacks (%.0f%% of heap and "
+                                    "stacks), most held by the %llu goroutines at %.*s",
+                                    stacks / 1048576.0, 100 * stacks / (stacks + heap),
+                                    (unsigned long long)leak->goroutines,
+                                    (int)leak->site.function.n, leak->site.function.p);
+    gmx_finding_add_number(fd, "stack_inuse_bytes", stacks);
+    gmx_finding_add_number(fd, "heap_inuse_bytes", heap);
+    return GMX_OK;
+}
+
 static void forecast(gmx_diagnosis *d, uint64_t limit)
 {
     gmx_forecast *f = &d->forecast;
@@ -333,6 +377,8 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
         rc = heap_findings(d, err);
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
+    if (rc == GMX_OK && goroutine_stacks(d) != GMX_OK)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK) {
         gmx_findings_rank(d->findings);
         change_point(d, opts->events);
