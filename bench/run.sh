@@ -88,7 +88,7 @@ if [ -z "$RUNS" ]; then
 fi
 case $RUNS in ''|*[!0-9]*|0) die "--runs wants a positive number, got '$RUNS'" ;; esac
 
-for tool in hyperfine jq cc /usr/bin/time; do
+for tool in hyperfine jq cc flock /usr/bin/time; do
 	command -v "$tool" >/dev/null 2>&1 || die "missing tool: $tool"
 done
 
@@ -101,6 +101,14 @@ fi
 # keep every write inside bench/work (Go caches and telemetry, temp files,
 # anything a benchmarked tool might drop in $HOME)
 mkdir -p "$WORK"/{bin,tmp,home,xdg-config,xdg-cache,go-cache,gopath} "$RESULTS"
+
+# one run at a time: concurrent runs would share build/release and the
+# results, and disturb each other's timings
+exec 9>"$WORK/.lock"
+if ! flock -n 9; then
+	note "another bench/run.sh is running; waiting for it to finish"
+	flock 9
+fi
 export TMPDIR=$WORK/tmp HOME=$WORK/home XDG_CONFIG_HOME=$WORK/xdg-config XDG_CACHE_HOME=$WORK/xdg-cache
 export GOCACHE=$WORK/go-cache GOPATH=$WORK/gopath GOTMPDIR=$WORK/tmp
 export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false GOTELEMETRY=off
@@ -264,8 +272,9 @@ gomemdx_has() { # subcommand
 
 FAILED=0
 TABLE=$RESULTS/summary.txt
-: >"$TABLE.tmp"
-tab() { printf '%s\n' "$*" >>"$TABLE.tmp"; }
+ROWS=$WORK/tmp/rows.$$
+: >"$ROWS"
+tab() { printf '%s\n' "$*" >>"$ROWS"; }
 
 for c in "${SELECTED[@]}"; do
 	IFS='|' read -r name ins gargs comps flags <<<"$c"
@@ -378,11 +387,11 @@ done
 		{
 			if ($3 == "" && $4 == "") { printf "%-16s %-30s %11s %11s %9s %9s  %s\n", $1, $2, "", "", "", "", $7; next }
 			printf "%-16s %-30s %11s %11s %9s %9s  %s\n", $1, $2, t($3), m($4), $5, $6, $7
-		}' "$TABLE.tmp"
+		}' "$ROWS"
 	echo
 	echo "raw results: bench/work/results/ (hyperfine JSON, /usr/bin/time -v output, generation log)"
 } | tee "$TABLE"
-rm -f "$TABLE.tmp"
+rm -f "$ROWS"
 cat "$TABLE" >>"$RESULTS/history.txt"
 
 if [ $FAILED = 1 ]; then
