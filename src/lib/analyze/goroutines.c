@@ -186,9 +186,19 @@ static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_g
     return GMX_OK;
 }
 
+/* Findings kept at info level (unless everything is asked for): a dump
+ * with hundreds of thousands of distinct one-goroutine stacks must not
+ * become as many findings. */
+#define MAX_INFO_FINDINGS 1000
+
+typedef struct tally {
+    size_t omitted; /* buckets looked at and left out */
+    size_t info;    /* info-level findings kept */
+} tally;
+
 static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gsnapshot *snaps,
                            size_t n, const gmx_goroot *root, bool include_healthy,
-                           size_t *omitted)
+                           tally *tl)
 {
     gmx_gverdict v = gmx_gclassify(b, root);
     uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
@@ -213,10 +223,12 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     bool mechanism = false;
     bool has_site = gmx_gsite(b, root, &site, &mechanism);
     gmx_severity sev = severity_of(b, cat, suspect, (uint32_t)n, &t);
-    if (!include_healthy && !suspect) {
-        (*omitted)++;
+    if (!include_healthy && (!suspect || (sev == GMX_SEV_INFO && tl->info >= MAX_INFO_FINDINGS))) {
+        tl->omitted++;
         return GMX_OK;
     }
+    if (sev == GMX_SEV_INFO)
+        tl->info++;
 
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
@@ -287,13 +299,28 @@ static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size
     return GMX_OK;
 }
 
-static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
+static void summarise_counts(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
 {
     uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
     size_t nb = gmx_gbuckets_count(snaps[n - 1].buckets);
-    if (n == 1) {
+    uint64_t overflow = gmx_gbuckets_overflow(snaps[n - 1].buckets);
+    /* Past the limit on distinct stacks the result is partial: say so. */
+    if (overflow)
+        gmx_findings_set_summary(
+            out, gmx_findings_printf(out, "%llu goroutines in %zu distinct stacks, and %llu more in "
+                                          "stacks past that limit, counted but not grouped (partial).",
+                                     (unsigned long long)(last - overflow), nb,
+                                     (unsigned long long)overflow));
+    else
         gmx_findings_set_summary(out, gmx_findings_printf(out, "%llu goroutines in %zu distinct stacks.",
-                                 (unsigned long long)last, nb));
+                                                          (unsigned long long)last, nb));
+}
+
+static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
+{
+    uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
+    if (n == 1 || gmx_gbuckets_overflow(snaps[n - 1].buckets)) {
+        summarise_counts(out, snaps, n);
         return;
     }
     uint64_t first = gmx_gbuckets_total(snaps[0].buckets);
@@ -363,11 +390,10 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
             ;
     }
     gmx_code rc = add_deadlock(out, &snaps[n - 1]);
-    size_t omitted = 0;
+    tally tl = { 0, 0 };
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
-        rc = add_bucket(out, gmx_gbuckets_at(last, i), snaps, n, &root, include_healthy,
-                        &omitted);
-    gmx_findings_set_omitted(out, omitted);
+        rc = add_bucket(out, gmx_gbuckets_at(last, i), snaps, n, &root, include_healthy, &tl);
+    gmx_findings_set_omitted(out, tl.omitted);
     if (rc == GMX_OK && n > 1)
         rc = add_vanished(out, snaps, n, &root);
     if (rc == GMX_OK) {

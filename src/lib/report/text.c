@@ -36,10 +36,13 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
     }
     gmx_buf_putc(&b, '\n');
 
-    size_t shown = 0, hidden = 0;
+    /* Every warning; a screenful of info-level buckets unless --all. */
+    enum { MAX_INFO_SHOWN = 10 };
+    size_t shown = 0, hidden = 0, info = 0;
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
-        if (!all && fd->healthy) {
+        bool quiet = fd->severity == GMX_SEV_INFO && !fd->healthy && info++ >= MAX_INFO_SHOWN;
+        if (!all && (fd->healthy || quiet)) {
             hidden++;
             continue;
         }
