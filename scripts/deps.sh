@@ -6,7 +6,8 @@
 #   test:  also the test suite, the sanitizer build and the fuzzers (make test)
 set -euo pipefail
 profile=${1:-build}
-pkgs=(gcc make cmake pkg-config libdeflate-dev zlib1g-dev libjansson-dev)
+pkgs=(gcc make cmake pkg-config libdeflate-dev zlib1g-dev libjansson-dev
+      libcurl4-openssl-dev libsqlite3-dev)
 if [ "$profile" = test ]; then
   pkgs+=(libcmocka-dev clang-14 libclang-rt-14-dev)
 fi
