@@ -55,9 +55,23 @@ typedef enum gmx_action_kind {
     GMX_ACTION_VERIFY          /* after the fix */
 } gmx_action_kind;
 
+/* What an action is, so a renderer can say it in another language. */
+typedef enum gmx_action_what {
+    GMX_DO_RESTART_SOON,       /* minutes: time to the limit */
+    GMX_DO_ROLL_BACK_EVENT,    /* event: the change closest before the climb */
+    GMX_DO_ROLL_BACK_ANY,
+    GMX_DO_FIX,                /* finding: what to change, where */
+    GMX_DO_VERIFY_GOROUTINES,
+    GMX_DO_VERIFY_HEAP
+} gmx_action_what;
+
 typedef struct gmx_action {
     gmx_action_kind kind;
-    gmx_str text;
+    gmx_action_what what;
+    double minutes;
+    const gmx_event *event;
+    const gmx_finding *finding;
+    gmx_str text;              /* in English */
 } gmx_action;
 
 typedef struct gmx_diagnosis {

@@ -296,10 +296,14 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
         d->change.event = change_before(events, d->change.at_ns);
 }
 
-static void add_action(gmx_diagnosis *d, gmx_action_kind kind, gmx_str text)
+static gmx_action *add_action(gmx_diagnosis *d, gmx_action_kind kind, gmx_action_what what,
+                              gmx_str text)
 {
-    if (d->nactions < MAX_ACTIONS && text.p)
-        d->actions[d->nactions++] = (gmx_action){ kind, text };
+    if (d->nactions >= MAX_ACTIONS || !text.p)
+        return NULL;
+    gmx_action *a = &d->actions[d->nactions++];
+    *a = (gmx_action){ kind, what, 0, NULL, NULL, text };
+    return a;
 }
 
 /* The first sentence of a piece of advice: up to a ". " that starts a new
@@ -316,20 +320,26 @@ static void plan(gmx_diagnosis *d)
 {
     gmx_findings *f = d->findings;
     const gmx_forecast *fc = &d->forecast;
-    if (fc->available && fc->seconds_to_limit < 6 * 3600)
-        add_action(d, GMX_ACTION_MITIGATE,
-                   gmx_findings_printf(f, "Memory reaches the limit in about %.0f minutes at the "
-                                       "current rate: restart or scale out now to buy time.",
-                                       fc->seconds_to_limit > 0 ? fc->seconds_to_limit / 60 : 0));
+    gmx_action *a;
+    if (fc->available && fc->seconds_to_limit < 6 * 3600) {
+        double minutes = fc->seconds_to_limit > 0 ? fc->seconds_to_limit / 60 : 0;
+        a = add_action(d, GMX_ACTION_MITIGATE, GMX_DO_RESTART_SOON,
+                       gmx_findings_printf(f, "Memory reaches the limit in about %.0f minutes at "
+                                           "the current rate: restart or scale out now to buy "
+                                           "time.", minutes));
+        if (a)
+            a->minutes = minutes;
+    }
     const gmx_event *ev = d->change.event;
-    if (ev)
-        add_action(d, GMX_ACTION_MITIGATE,
-                   gmx_findings_printf(f, "Roll back the %s change \"%.*s\": it is the change "
-                                       "closest before memory began to climb. Find the root cause "
-                                       "afterwards.", gmx_event_kind_name(ev->kind),
-                                       (int)ev->description.n, ev->description.p));
-    else
-        add_action(d, GMX_ACTION_MITIGATE,
+    if (ev && (a = add_action(d, GMX_ACTION_MITIGATE, GMX_DO_ROLL_BACK_EVENT,
+                              gmx_findings_printf(f, "Roll back the %s change \"%.*s\": it is the "
+                                                  "change closest before memory began to climb. "
+                                                  "Find the root cause afterwards.",
+                                                  gmx_event_kind_name(ev->kind),
+                                                  (int)ev->description.n, ev->description.p))))
+        a->event = ev;
+    if (!ev)
+        add_action(d, GMX_ACTION_MITIGATE, GMX_DO_ROLL_BACK_ANY,
                    gmx_findings_printf(f, "Roll back any release, configuration or operations "
                                        "change made just before memory started to climb%s; find "
                                        "the root cause afterwards.",
@@ -339,20 +349,23 @@ static void plan(gmx_diagnosis *d)
         const gmx_finding *fd = gmx_findings_at(f, i);
         if (fd->severity < GMX_SEV_WARNING || !fd->advice || !fd->has_site)
             continue;
-        add_action(d, GMX_ACTION_FIX,
-                   gmx_findings_printf(f, "%.*s (%.*s:%u), %s: %.*s", (int)fd->site.function.n,
-                                       fd->site.function.p, (int)fd->site.file.n, fd->site.file.p,
-                                       fd->site.line, gmx_category_id(fd->category),
-                                       first_sentence(fd->advice), fd->advice));
+        a = add_action(d, GMX_ACTION_FIX, GMX_DO_FIX,
+                       gmx_findings_printf(f, "%.*s (%.*s:%u), %s: %.*s", (int)fd->site.function.n,
+                                           fd->site.function.p, (int)fd->site.file.n,
+                                           fd->site.file.p, fd->site.line,
+                                           gmx_category_id(fd->category),
+                                           first_sentence(fd->advice), fd->advice));
+        if (a)
+            a->finding = fd;
         fixes++;
     }
     if (d->goroutines.n)
-        add_action(d, GMX_ACTION_VERIFY,
+        add_action(d, GMX_ACTION_VERIFY, GMX_DO_VERIFY_GOROUTINES,
                    gmx_findings_printf(f, "Take a goroutine dump before and after a load test of "
                                        "the fix and gate on `gomemdx check --base before.txt "
                                        "after.txt`."));
     if (d->heap.n)
-        add_action(d, GMX_ACTION_VERIFY,
+        add_action(d, GMX_ACTION_VERIFY, GMX_DO_VERIFY_HEAP,
                    gmx_findings_printf(f, "Take heap profiles a few minutes apart after the fix "
                                        "and run `gomemdx diagnose` on them: no site should keep "
                                        "growing."));

@@ -214,6 +214,40 @@ static void forecast(out *o, const gmx_forecast *f)
     }
 }
 
+/* An action in Chinese; English comes with the action itself. */
+static void action_zh(out *o, const gmx_action *a)
+{
+    gmx_buf *b = o->t.b;
+    const gmx_finding *fd = a->finding;
+    switch (a->what) {
+    case GMX_DO_RESTART_SOON:
+        gmx_buf_printf(b, "按当前增速，大约 %.0f 分钟后内存达到上限：立即重启或扩容争取时间。", a->minutes);
+        return;
+    case GMX_DO_ROLL_BACK_EVENT:
+        gmx_buf_printf(b, "回滚 %s 变更“", gmx_event_kind_name(a->event->kind));
+        gmx_text_str(&o->t, a->event->description);
+        gmx_buf_puts(b, "”：它是内存开始上涨前最近的一次变更。之后再找根因。");
+        return;
+    case GMX_DO_ROLL_BACK_ANY:
+        gmx_buf_puts(b, "回滚内存开始上涨前的发布、配置变更或运营侧变更，之后再找根因。");
+        return;
+    case GMX_DO_FIX:
+        gmx_text_str(&o->t, fd->site.function);
+        gmx_buf_printf(b, "（%.*s:%u），%s：%s", (int)fd->site.file.n, fd->site.file.p,
+                       fd->site.line, gmx_category_id(fd->category),
+                       gmx_category_advice_zh(fd->category));
+        return;
+    case GMX_DO_VERIFY_GOROUTINES:
+        gmx_buf_puts(b, "修复后在压测前后各取一次 goroutine dump，用 `gomemdx check --base "
+                        "before.txt after.txt` 把关。");
+        return;
+    case GMX_DO_VERIFY_HEAP:
+        gmx_buf_puts(b, "修复后每隔几分钟取一次 heap profile，用 `gomemdx diagnose` 检查：不应再有"
+                        "持续增长的分配点。");
+        return;
+    }
+}
+
 static void actions(out *o, const gmx_diagnosis *d)
 {
     heading(o, "What to do", "处理建议");
@@ -229,7 +263,10 @@ static void actions(out *o, const gmx_diagnosis *d)
                 gmx_buf_printf(o->t.b, o->md ? "\n**%s:**\n\n" : "%s:\n", o->zh ? zh[kind] : en[kind]);
             any = true;
             gmx_buf_printf(o->t.b, "%s%d. ", o->md ? "" : "  ", n++);
-            gmx_text_str(&o->t, d->actions[i].text);
+            if (o->zh)
+                action_zh(o, &d->actions[i]);
+            else
+                gmx_text_str(&o->t, d->actions[i].text);
             gmx_buf_putc(o->t.b, '\n');
         }
     }
