@@ -27,7 +27,14 @@ static uint64_t mapping_hash(const gmx_pmapping *m)
     return hash_str(h, m->build_id.n ? m->build_id : m->filename);
 }
 
-static uint64_t location_hash(const gmx_profile *p, const gmx_plocation *l)
+/* A function's merge key: start line, name, system name, file. */
+static uint64_t function_hash(const gmx_pfunction *f)
+{
+    uint64_t h = gmx_hash_mix(2, (uint64_t)f->start_line);
+    return hash_str(hash_str(hash_str(h, f->name), f->system_name), f->filename);
+}
+
+static uint64_t location_hash(const gmx_profile *p, const uint64_t *fh, const gmx_plocation *l)
 {
     uint64_t addr = l->address, h = 0;
     if (l->mapping != GMX_PNONE) {
@@ -38,9 +45,7 @@ static uint64_t location_hash(const gmx_profile *p, const gmx_plocation *l)
     h = gmx_hash_mix(gmx_hash_mix(h, addr), l->is_folded);
     h = gmx_hash_mix(h, l->nlines);
     for (uint32_t k = 0; k < l->nlines; k++) {
-        const gmx_pfunction *f = gmx_profile_function(p, l->lines[k].function);
-        h = gmx_hash_mix(h, (uint64_t)f->start_line);
-        h = hash_str(hash_str(hash_str(h, f->name), f->system_name), f->filename);
+        h = gmx_hash_mix(h, fh[l->lines[k].function]);
         h = gmx_hash_mix(h, (uint64_t)l->lines[k].line);
     }
     /* pprof's key keeps only the last line's column (its slots overlap). */
@@ -116,22 +121,29 @@ static int add_to_group(groups *g, uint64_t key, int64_t v)
 static gmx_code add_samples(groups *g, const gmx_profile *p, int index, int64_t sign,
                             gmx_error *err)
 {
-    size_t nloc = gmx_profile_location_count(p);
+    size_t nloc = gmx_profile_location_count(p), nfn = gmx_profile_function_count(p);
     uint64_t *lh = gmx_mallocarray(nloc + 1, sizeof(*lh));
+    uint64_t *fh = gmx_mallocarray(nfn + 1, sizeof(*fh));
     const gmx_plabel **tmp = NULL;
+    size_t tmp_cap = 0;
     gmx_psample_reader r;
     gmx_psample_reader_init(&r, p);
-    gmx_code rc = lh ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_code rc = lh && fh ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == GMX_OK && i < nfn; i++)
+        fh[i] = function_hash(gmx_profile_function(p, i));
     for (size_t i = 0; rc == GMX_OK && i < nloc; i++)
-        lh[i] = location_hash(p, gmx_profile_location(p, i));
+        lh[i] = location_hash(p, fh, gmx_profile_location(p, i));
     for (size_t i = 0; rc == GMX_OK && i < gmx_profile_sample_count(p); i++) {
         gmx_psample s;
         if ((rc = gmx_psample_read(&r, i, &s, err)) != GMX_OK)
             break;
-        gmx_free(tmp);
-        if (!(tmp = gmx_mallocarray(s.nlabels + 1, sizeof(*tmp)))) {
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
-            break;
+        if (s.nlabels >= tmp_cap) {
+            gmx_free(tmp);
+            tmp_cap = s.nlabels + 1;
+            if (!(tmp = gmx_mallocarray(tmp_cap, sizeof(*tmp)))) {
+                rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+                break;
+            }
         }
         uint64_t h = gmx_hash_mix(0, s.nlocations);
         for (uint32_t k = 0; k < s.nlocations; k++)
@@ -142,6 +154,7 @@ static gmx_code add_samples(groups *g, const gmx_profile *p, int index, int64_t 
     }
     gmx_free(tmp);
     gmx_free(lh);
+    gmx_free(fh);
     gmx_psample_reader_release(&r);
     return rc;
 }
