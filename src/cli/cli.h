@@ -92,5 +92,6 @@ extern const cli_command cmd_goroutines;
 extern const cli_command cmd_check;
 extern const cli_command cmd_diagnose;
 extern const cli_command cmd_top;
+extern const cli_command cmd_watch;
 
 #endif

@@ -8,6 +8,7 @@ static const cli_command *const table[] = {
     &cmd_goroutines,
     &cmd_check,
     &cmd_top,
+    &cmd_watch,
     &cmd_help,
     &cmd_version,
     NULL

@@ -1,0 +1,127 @@
+#include "cli.h"
+#include "watch_view.h"
+#include "gomemdx/input.h"
+#include "gomemdx/store.h"
+#include "gomemdx/watch.h"
+
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+static const cli_option options[] = {
+    { "interval", 'i', OPT_STRING, "DURATION", "time between samples of each target (default 10s)" },
+    { "limit", 'l', OPT_SIZE, "SIZE", "the services' memory limit (512MiB, 2G), for diagnose" },
+    { "store", 's', OPT_STRING, "FILE", "the SQLite store (default ./gomemdx.db)" },
+    { "rules", 'r', OPT_STRING, "FILE", "capture rules (see below)" },
+    { "duration", 'd', OPT_STRING, "DURATION", "stop after this long (default: at Ctrl-C)" },
+    { "once", 0, OPT_FLAG, NULL, "take one sample of each target and stop" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static int read_rules(const char *path, gmx_watch_rules *rules)
+{
+    gmx_input *in = NULL;
+    gmx_error err;
+    gmx_code rc = gmx_input_open(path, &in, &err);
+    if (rc == GMX_OK)
+        rc = gmx_watch_rules_parse(path, gmx_input_data(in), gmx_input_size(in), rules, &err);
+    gmx_input_free(in);
+    return rc == GMX_OK ? EXIT_OK : cli_report_error(&err);
+}
+
+static int parse_options(const cli_command *self, const cli_args *args, gmx_watch_options *o)
+{
+    const char *interval = cli_opt(self, args, "interval")->str;
+    const char *duration = cli_opt(self, args, "duration")->str;
+    const char *rules = cli_opt(self, args, "rules")->str;
+    if (interval && (!gmx_watch_parse_duration(interval, &o->interval_ns) || o->interval_ns < 1000000))
+        return cli_usage_error(self, "--interval needs a duration such as 10s or 1m, not '%s'",
+                               interval);
+    if (duration && !gmx_watch_parse_duration(duration, &o->duration_ns))
+        return cli_usage_error(self, "--duration needs a duration such as 90s or 1h, not '%s'",
+                               duration);
+    o->once = cli_opt(self, args, "once")->set;
+    o->limit_bytes = cli_opt(self, args, "limit")->num;
+    gmx_watch_rules_default(&o->rules);
+    return rules ? read_rules(rules, &o->rules) : EXIT_OK;
+}
+
+static int run(const cli_command *self, const cli_args *args)
+{
+    gmx_watch_options o = { 0 };
+    int rc = parse_options(self, args, &o);
+    if (rc != EXIT_OK)
+        return rc;
+    const char *path = cli_opt(self, args, "store")->str;
+    path = path ? path : "gomemdx.db";
+    const char *const *urls = (const char *const *)args->pos;
+    size_t n = (size_t)args->npos;
+    gmx_store *store = NULL;
+    gmx_error err;
+    if (gmx_store_open(path, true, &store, &err) != GMX_OK)
+        return cli_report_error(&err);
+    watch_view *view = watch_view_new(urls, n, isatty(STDOUT_FILENO) && cli_use_color(), path);
+    if (!view) {
+        gmx_store_close(store);
+        fprintf(stderr, "gomemdx: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    catch_signals();
+    o.stop = &stop_requested;
+    o.on_event = watch_view_event;
+    o.ctx = view;
+    rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);
+    watch_view_free(view);
+    gmx_store_close(store);
+    return rc;
+}
+
+const cli_command cmd_watch = {
+    .name = "watch",
+    .summary = "Watch live Go services: sample goroutines and heap, capture evidence when a rule fires.",
+    .usage = "URL... [--interval 10s] [--limit SIZE] [--store FILE] [--rules FILE] "
+             "[--duration D] [--once]",
+    .description =
+        "Every interval, for each URL (http://host:port of a service with net/http/pprof;\n"
+        "a URL ending in /debug/vars or /metrics also has that page read), reads the\n"
+        "goroutine count (/debug/pprof/goroutine?debug=1) and MemStats\n"
+        "(/debug/pprof/heap?debug=1), all targets at once, and stores them in --store.\n"
+        "A target that is down, slow or broken is recorded as a gap and retried later\n"
+        "(2, 4, then 8 intervals); the others are never held up. When a rule fires it\n"
+        "captures goroutine debug=2, heap and allocs profiles (and goroutineleak when\n"
+        "offered) into the store, diagnoses them and prints the top finding.\n"
+        "\n"
+        "Rules file (defaults shown; one statement a line, '#' comments):\n"
+        "  goroutines min=200 abs=10000 diff=100% trend=50% window=10\n"
+        "  heap min=64MiB diff=100% trend=50% window=10\n"
+        "  cooldown 10m\n"
+        "  budget 4\n"
+        "min: no capture below it; abs: capture at or above it; diff: that far above\n"
+        "the mean of the previous window; trend: grown that much over the window,\n"
+        "rising at four steps in five or more; budget: captures per target per hour.\n"
+        "\n"
+        "On a terminal the view is redrawn in place; otherwise one line per event.\n"
+        "Ctrl-C stops cleanly: every sample printed is in the store.",
+    .options = options,
+    .min_pos = 1,
+    .max_pos = -1,
+    .run = run,
+};

@@ -1,0 +1,150 @@
+/* Captures: when a rule fires, the evidence diagnose needs is fetched at
+ * once — goroutine debug=2 (stops the world), heap and allocs profiles,
+ * goroutineleak when the service offers it (forces a GC) — so the costly
+ * fetches are budgeted: one capture in flight per target, a cooldown
+ * between captures, and at most budget_per_hour of them an hour. What
+ * came is stored in one transaction, then diagnosed from the store. */
+#include "watch/watch_impl.h"
+#include "util/alloc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+    const char *path;
+    const char *file;
+    bool optional;               /* a 404 means "not offered", not a failure */
+} capture_pages[CAPTURE_FILES] = {
+    { "/debug/pprof/goroutine?debug=2", "goroutine.debug2.txt", false },
+    { "/debug/pprof/heap", "heap.pb.gz", false },
+    { "/debug/pprof/allocs", "allocs.pb.gz", false },
+    { "/debug/pprof/goroutineleak?debug=1", "goroutineleak.debug1.txt", true },
+};
+
+#define HOUR_NS (INT64_C(3600) * 1000000000)
+
+bool watch_capture_allowed(const watcher *w, const target *t, int64_t now_ns)
+{
+    const gmx_watch_rules *r = &w->o->rules;
+    if (t->cap_inflight)
+        return false;
+    if (t->ncaptures && now_ns - t->captures[t->ncaptures - 1] < r->cooldown_ns)
+        return false;
+    unsigned in_hour = 0;
+    for (size_t i = 0; i < t->ncaptures; i++)
+        in_hour += now_ns - t->captures[i] < HOUR_NS;
+    return in_hour < r->budget_per_hour;
+}
+
+static void note_capture(target *t, int64_t time_ns)
+{
+    if (t->ncaptures == BUDGET_SLOTS) {
+        memmove(t->captures, t->captures + 1, (BUDGET_SLOTS - 1) * sizeof(t->captures[0]));
+        t->ncaptures--;
+    }
+    t->captures[t->ncaptures++] = time_ns;
+}
+
+void watch_capture_release(target *t)
+{
+    for (int i = 0; i < CAPTURE_FILES; i++) {
+        gmx_free(t->files[i].data);
+        t->files[i] = (capture_file){ 0 };
+    }
+}
+
+void watch_capture_start(watcher *w, target *t, const char *why)
+{
+    gmx_watch_event ev = { .kind = GMX_WATCH_TRIGGER, .message = why };
+    char url[1200];
+    gmx_error e;
+    t->cap_time_ns = watch_clock_real();
+    snprintf(t->cap_reason, sizeof(t->cap_reason), "%s", why);
+    t->cap_problem[0] = '\0';
+    ev.time_ns = t->cap_time_ns;
+    watch_emit(w, t, &ev);
+    /* Full dumps of a big service take a while: four times the timeout. */
+    for (int i = 0; i < CAPTURE_FILES; i++) {
+        snprintf(url, sizeof(url), "%s%s", t->base, capture_pages[i].path);
+        if (gmx_scraper_get(w->scraper, url, w->timeout_ms * 4, t, FETCH_CAPTURE_FIRST + i, &e)) {
+            watch_fatal(w, &e);
+            return;
+        }
+        t->cap_inflight++;
+    }
+}
+
+static void gap(watcher *w, target *t, const char *status, const char *message)
+{
+    gmx_error e;
+    gmx_watch_event ev = { .kind = GMX_WATCH_GAP, .time_ns = t->cap_time_ns, .message = message };
+    if (gmx_store_add_gap(w->store, t->id, t->cap_time_ns, status, message, &e))
+        watch_fatal(w, &e);
+    else
+        watch_emit(w, t, &ev);
+}
+
+static void diagnose_and_report(watcher *w, target *t, int64_t id)
+{
+    gmx_diagnose_options opts = { .limit_bytes = w->o->limit_bytes };
+    gmx_bundle *b = NULL;
+    gmx_diagnosis *d = NULL;
+    gmx_error e;
+    char summary[600];
+    if (gmx_watch_diagnose_capture(w->store, id, &opts, &b, &d, &e) == GMX_OK)
+        gmx_watch_summary(d, summary, sizeof(summary));
+    else
+        snprintf(summary, sizeof(summary), "diagnose failed: %s", e.message);
+    gmx_watch_event ev = { .kind = GMX_WATCH_CAPTURE, .time_ns = t->cap_time_ns,
+                           .message = summary, .capture_id = id, .diagnosis = d };
+    if (gmx_store_set_summary(w->store, id, summary, &e))
+        watch_fatal(w, &e);
+    else
+        watch_emit(w, t, &ev);
+    gmx_diagnosis_free(d);
+    gmx_bundle_free(b);
+}
+
+static void capture_done(watcher *w, target *t)
+{
+    gmx_store_file files[CAPTURE_FILES];
+    size_t n = 0;
+    for (int i = 0; i < CAPTURE_FILES; i++)
+        if (t->files[i].fetched)
+            files[n++] = (gmx_store_file){ capture_pages[i].file, t->files[i].data,
+                                           t->files[i].len };
+    bool complete = t->cap_problem[0] == '\0';
+    if (!complete) {
+        char msg[800];
+        snprintf(msg, sizeof(msg), "capture %s: %s", n ? "incomplete" : "failed", t->cap_problem);
+        gap(w, t, "capture", msg);
+    }
+    note_capture(t, t->cap_time_ns);
+    int64_t id = 0;
+    gmx_error e;
+    if (n && gmx_store_add_capture(w->store, t->id, t->cap_time_ns, t->cap_reason, complete,
+                                   files, n, &id, &e))
+        watch_fatal(w, &e);
+    watch_capture_release(t);
+    if (n && w->fatal == GMX_OK)
+        diagnose_and_report(w, t, id);
+}
+
+void watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f)
+{
+    int i = f->kind - FETCH_CAPTURE_FIRST;
+    if (f->status == GMX_FETCH_OK) {
+        t->files[i].data = gmx_malloc(f->len ? f->len : 1);
+        if (t->files[i].data) {
+            memcpy(t->files[i].data, f->body, f->len);
+            t->files[i].len = f->len;
+            t->files[i].fetched = true;
+        } else if (!t->cap_problem[0]) {
+            snprintf(t->cap_problem, sizeof(t->cap_problem), "out of memory keeping %s", f->url);
+        }
+    } else if (!(capture_pages[i].optional && f->http_code == 404) && !t->cap_problem[0]) {
+        snprintf(t->cap_problem, sizeof(t->cap_problem), "%s", f->message);
+    }
+    if (--t->cap_inflight == 0)
+        capture_done(w, t);
+}

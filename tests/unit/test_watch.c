@@ -1,0 +1,195 @@
+/* watch/: the rules (holmes-style thresholds and the steady-growth trend),
+ * the rules file, and the loop against the fault server on 127.0.0.1: a
+ * leaking target is captured and diagnosed while broken targets become
+ * gaps without holding it up; a target vanishing mid-capture is a gap;
+ * reopened, the store resumes. */
+#include "testutil.h"
+#include "gomemdx/watch.h"
+#include "../watch/faultserver.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+static void test_watch__rules_fire(void **state)
+{
+    (void)state;
+    gmx_watch_rule r = { .min = 50, .abs = 1000, .diff_pct = 100, .trend_pct = 50, .window = 5 };
+    char why[200];
+    double flat[] = { 60, 61, 59, 60, 60, 61 };
+    assert_false(gmx_watch_rule_fires(&r, flat, 6, why, sizeof(why)));
+    double climb[] = { 60, 70, 80, 85, 95 };
+    assert_true(gmx_watch_rule_fires(&r, climb, 5, why, sizeof(why)));
+    assert_non_null(strstr(why, "steady growth: 60 -> 95"));
+    double spike[] = { 60, 61, 59, 60, 130 };
+    assert_true(gmx_watch_rule_fires(&r, spike, 5, why, sizeof(why)));
+    assert_non_null(strstr(why, "diff: 130"));
+    double big[] = { 1200 };
+    assert_true(gmx_watch_rule_fires(&r, big, 1, why, sizeof(why)));
+    assert_non_null(strstr(why, "absolute"));
+    double small[] = { 10, 20, 30, 40, 49 };
+    assert_false(gmx_watch_rule_fires(&r, small, 5, why, sizeof(why)));
+    double saw[] = { 60, 90, 70, 100, 80, 120 }; /* grows, but not steadily, no spike */
+    r.diff_pct = 0;
+    assert_false(gmx_watch_rule_fires(&r, saw, 6, why, sizeof(why)));
+}
+
+static void test_watch__rules_file(void **state)
+{
+    (void)state;
+    gmx_watch_rules r;
+    gmx_watch_rules_default(&r);
+    const char *text = "# test\ngoroutines min=20 trend=30% window=4\nheap abs=2GiB\n"
+                       "cooldown 90s\nbudget 2\n";
+    assert_int_equal(gmx_watch_rules_parse("r", text, strlen(text), &r, NULL), GMX_OK);
+    assert_true(r.goroutines.min == 20 && r.goroutines.trend_pct == 30);
+    assert_int_equal(r.goroutines.window, 4);
+    assert_true(r.goroutines.abs == 10000);
+    assert_true(r.heap.abs == 2147483648.0);
+    assert_true(r.cooldown_ns == INT64_C(90000000000));
+    assert_int_equal(r.budget_per_hour, 2);
+    gmx_error err;
+    const char *bad = "heap min=1\ngoroutines window=1\n";
+    assert_int_equal(gmx_watch_rules_parse("r", bad, strlen(bad), &r, &err), GMX_EFORMAT);
+    assert_int_equal(err.line, 2);
+    const char *bad2 = "cooldown soon\n";
+    assert_int_equal(gmx_watch_rules_parse("r", bad2, strlen(bad2), &r, &err), GMX_EFORMAT);
+    int64_t ns;
+    assert_true(gmx_watch_parse_duration("1.5h", &ns) && ns == INT64_C(5400000000000));
+    assert_true(gmx_watch_parse_duration("250ms", &ns) && ns == 250000000);
+    assert_false(gmx_watch_parse_duration("10", &ns));
+    assert_false(gmx_watch_parse_duration("-1s", &ns));
+}
+
+typedef struct tally {
+    int samples[8], gaps[8], captures[8];
+    char summary[8][300];
+    char gap[8][300];
+} tally;
+
+static void count(void *ctx, const gmx_watch_event *ev)
+{
+    tally *t = ctx;
+    size_t i = ev->target;
+    if (ev->kind == GMX_WATCH_SAMPLE)
+        t->samples[i]++;
+    if (ev->kind == GMX_WATCH_GAP) {
+        t->gaps[i]++;
+        snprintf(t->gap[i], sizeof(t->gap[i]), "%s", ev->message);
+    }
+    if (ev->kind == GMX_WATCH_CAPTURE) {
+        t->captures[i]++;
+        snprintf(t->summary[i], sizeof(t->summary[i]), "%s", ev->message);
+    }
+}
+
+static void store_path(char *buf, size_t n)
+{
+    snprintf(buf, n, "/tmp/gmx-watch-%d.db", (int)getpid());
+}
+
+static void remove_store(const char *path)
+{
+    char p[300];
+    unlink(path);
+    snprintf(p, sizeof(p), "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof(p), "%s-shm", path);
+    unlink(p);
+}
+
+static void test_watch__leak_captured_faults_are_gaps(void **state)
+{
+    (void)state;
+    fs_server *fs;
+    int port = fs_start(&fs);
+    char urls[5][96], path[128];
+    snprintf(urls[0], 96, "http://127.0.0.1:%d/leak", port);
+    snprintf(urls[1], 96, "http://127.0.0.1:%d/5xx", port);
+    snprintf(urls[2], 96, "http://127.0.0.1:%d/slow", port);
+    snprintf(urls[3], 96, "http://127.0.0.1:%d", fs_closed_port());
+    snprintf(urls[4], 96, "http://127.0.0.1:%d/ok/debug/vars", port);
+    const char *list[] = { urls[0], urls[1], urls[2], urls[3], urls[4] };
+    store_path(path, sizeof(path));
+    remove_store(path);
+    gmx_store *s;
+    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    tally t = { 0 };
+    gmx_watch_options o = { .interval_ns = 250000000, .duration_ns = 2600000000,
+                            .on_event = count, .ctx = &t };
+    gmx_watch_rules_default(&o.rules);
+    o.rules.goroutines = (gmx_watch_rule){ .min = 20, .trend_pct = 50, .window = 3 };
+    gmx_error err;
+    if (gmx_watch_run(s, list, 5, &o, &err) != GMX_OK)
+        fail_msg("watch: %s", err.message);
+    /* Ten turns of 250 ms: the slow target's timeouts held nobody up. */
+    if (t.samples[0] < 8 || t.samples[4] < 8)
+        fail_msg("leak %d, ok %d samples", t.samples[0], t.samples[4]);
+    assert_int_equal(t.captures[0], 1); /* the cooldown keeps it to one */
+    assert_non_null(strstr(t.summary[0], "chan-send-blocked"));
+    for (int i = 1; i <= 3; i++) {
+        assert_int_equal(t.samples[i], 0);
+        assert_true(t.gaps[i] >= 2 && t.gaps[i] <= 4); /* backed off: 2, 4, 8 intervals */
+    }
+    assert_non_null(strstr(t.gap[1], "status 503"));
+    assert_non_null(strstr(t.gap[2], "slow"));
+    assert_non_null(strstr(t.gap[3], "down"));
+    assert_int_equal(t.captures[4], 0);
+    gmx_store_close(s);
+
+    /* Reopened: the same targets, the samples kept, one more each. */
+    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    tally t2 = { 0 };
+    gmx_watch_options once = { .once = true, .on_event = count, .ctx = &t2 };
+    gmx_watch_rules_default(&once.rules);
+    assert_int_equal(gmx_watch_run(s, list, 5, &once, NULL), GMX_OK);
+    assert_int_equal(t2.samples[0], 1);
+    gmx_store_target_info *ti;
+    size_t n;
+    assert_int_equal(gmx_store_list_targets(s, &ti, &n, NULL), GMX_OK);
+    assert_int_equal(n, 5);
+    assert_int_equal(ti[0].samples, (uint64_t)t.samples[0] + 1);
+    assert_int_equal(ti[0].captures, 1);
+    gmx_store_targets_free(ti, n);
+    gmx_store_close(s);
+    remove_store(path);
+    fs_stop(fs);
+}
+
+static void test_watch__vanishing_mid_capture_is_a_gap(void **state)
+{
+    (void)state;
+    fs_server *fs;
+    int port = fs_start(&fs);
+    char url[96], path[128];
+    snprintf(url, sizeof(url), "http://127.0.0.1:%d/vanish", port);
+    const char *list[] = { url };
+    store_path(path, sizeof(path));
+    remove_store(path);
+    gmx_store *s;
+    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    tally t = { 0 };
+    gmx_watch_options o = { .once = true, .on_event = count, .ctx = &t };
+    gmx_watch_rules_default(&o.rules);
+    o.rules.goroutines = (gmx_watch_rule){ .abs = 1, .window = 2 };
+    assert_int_equal(gmx_watch_run(s, list, 1, &o, NULL), GMX_OK);
+    assert_int_equal(t.samples[0], 1);
+    assert_int_equal(t.captures[0], 0);
+    assert_int_equal(t.gaps[0], 1);
+    assert_non_null(strstr(t.gap[0], "capture failed"));
+    assert_non_null(strstr(t.gap[0], "truncated"));
+    gmx_store_close(s);
+    remove_store(path);
+    fs_stop(fs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_watch__rules_fire),
+        cmocka_unit_test(test_watch__rules_file),
+        cmocka_unit_test(test_watch__leak_captured_faults_are_gaps),
+        cmocka_unit_test(test_watch__vanishing_mid_capture_is_a_gap),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
