@@ -15,6 +15,9 @@
 /* One allocation stack: its frames leaf first (the allocating frame first;
  * leading runtime allocator frames are already dropped by Go's writers),
  * and its values (scaled estimates, as go tool pprof shows them). */
+/* Frames that make an allocation site (leaf first) when reading profiles. */
+#define GMX_HEAP_SITE_FRAMES 16
+
 typedef struct gmx_hsite {
     const gmx_frame *frames;
     uint32_t nframes;

@@ -143,11 +143,15 @@ static int keep_oom(void *ctx, const gmx_oom_event *ev)
 }
 
 /* Any text may carry out-of-memory evidence: a panic log, a kernel log, a
- * pod description. Errors here only cost the evidence, never the file. */
+ * pod description. In a Go crash log it comes first (before the goroutine
+ * dump), so of a large file only the head is read: a dump of a million
+ * goroutines must not be read twice. Errors here only cost the evidence. */
+#define OOM_SCAN_BYTES ((size_t)4 << 20)
+
 static void scan_oom(gmx_artifact *a, const void *data, size_t len)
 {
     gmx_error err;
-    gmx_oomlog_scan(a->path, data, len, keep_oom, a, &err);
+    gmx_oomlog_scan(a->path, data, len < OOM_SCAN_BYTES ? len : OOM_SCAN_BYTES, keep_oom, a, &err);
 }
 
 static bool is_binary(const gmx_input *in)

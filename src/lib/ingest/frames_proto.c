@@ -1,37 +1,62 @@
 #include "ingest/frames_proto.h"
+#include "util/alloc.h"
 
 #include <stdint.h>
 #include <string.h>
 
-void gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p)
+gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32_t max_frames)
 {
+    memset(f, 0, sizeof(*f));
     f->profile = p;
-    f->n = 0;
-    gmx_buf_init(&f->names, (size_t)1 << 24);
+    f->max_frames = max_frames && max_frames < GMX_MAX_FRAMES ? max_frames : GMX_MAX_FRAMES;
+    gmx_arena_init(&f->arena, 0);
+    f->names = gmx_calloc(gmx_profile_function_count(p) + 1, sizeof(*f->names));
+    return f->names ? GMX_OK : GMX_ENOMEM;
 }
 
 void gmx_proto_frames_release(gmx_proto_frames *f)
 {
-    gmx_buf_release(&f->names);
+    gmx_free(f->names);
+    gmx_arena_release(&f->arena);
 }
 
 /* Proto names (1.21+) carry generic shapes, "main.Gen[go.shape.int]"; the
  * text formats print "main.Gen[...]". Text and proto stacks of the same
- * code should read alike, so brackets become "[...]". */
-static void append_normalised(gmx_buf *b, gmx_str name)
+ * code should read alike, so brackets become "[...]". Most names have none
+ * and are used as they are. */
+static gmx_str normalised(gmx_arena *a, gmx_str name)
 {
+    if (!name.n || !memchr(name.p, '[', name.n))
+        return name.p ? name : (gmx_str){ "", 0 };
+    char *out = gmx_arena_alloc(a, name.n + 5);
+    if (!out)
+        return (gmx_str){ NULL, 0 };
+    size_t n = 0;
     int depth = 0;
     for (size_t i = 0; i < name.n; i++) {
         char c = name.p[i];
         if (c == '[') {
-            if (depth++ == 0)
-                gmx_buf_append(b, "[...]", 5);
+            if (depth++ == 0 && n + 5 <= name.n + 5) {
+                memcpy(out + n, "[...]", 5);
+                n += 5;
+            }
         } else if (c == ']' && depth > 0) {
             depth--;
         } else if (depth == 0) {
-            gmx_buf_putc(b, c);
+            out[n++] = c;
         }
     }
+    return (gmx_str){ out, n };
+}
+
+static gmx_str name_of(gmx_proto_frames *f, uint32_t function)
+{
+    if (function == GMX_PNONE)
+        return (gmx_str){ "", 0 };
+    gmx_str *cached = &f->names[function];
+    if (!cached->p)
+        *cached = normalised(&f->arena, gmx_profile_function(f->profile, function)->name);
+    return *cached;
 }
 
 static uint32_t line_number(int64_t line)
@@ -42,33 +67,22 @@ static uint32_t line_number(int64_t line)
 const gmx_frame *gmx_proto_frames_of(gmx_proto_frames *f, const gmx_psample *s, uint32_t *flags)
 {
     f->n = 0;
-    gmx_buf_clear(&f->names);
     for (uint32_t i = 0; i < s->nlocations; i++) {
         const gmx_plocation *loc = gmx_profile_location(f->profile, s->locations[i]);
         for (uint32_t k = 0; k < loc->nlines; k++) {
-            if (f->n == GMX_MAX_FRAMES) {
+            if (f->n == f->max_frames) {
                 *flags |= GMX_G_TRUNCATED;
-                goto done;
+                return f->frames;
             }
-            const gmx_pfunction *fn = loc->lines[k].function == GMX_PNONE
-                                          ? NULL
-                                          : gmx_profile_function(f->profile, loc->lines[k].function);
-            gmx_proto_frame_ref *ref = &f->refs[f->n++];
-            ref->func_at = f->names.len;
-            if (fn)
-                append_normalised(&f->names, fn->name);
-            ref->func_len = f->names.len - ref->func_at;
-            ref->file = fn ? fn->filename : (gmx_str){ NULL, 0 };
-            ref->line = line_number(loc->lines[k].line);
+            uint32_t fn = loc->lines[k].function;
+            gmx_frame *fr = &f->frames[f->n++];
+            fr->func = name_of(f, fn);
+            if (!fr->func.p)
+                return NULL;
+            fr->file = fn == GMX_PNONE ? (gmx_str){ NULL, 0 }
+                                       : gmx_profile_function(f->profile, fn)->filename;
+            fr->line = line_number(loc->lines[k].line);
         }
     }
-done:
-    if (f->names.failed)
-        return NULL;
-    /* Views into names only now: appending may have moved it. */
-    for (uint32_t k = 0; k < f->n; k++)
-        f->frames[k] = (gmx_frame){ { f->names.data ? f->names.data + f->refs[k].func_at : "",
-                                      f->refs[k].func_len },
-                                    f->refs[k].file, f->refs[k].line };
     return f->frames;
 }

@@ -6,26 +6,22 @@
 
 #include "gomemdx/goroutine.h"
 #include "gomemdx/profile.h"
-#include "util/buf.h"
-
-typedef struct gmx_proto_frame_ref {
-    size_t func_at, func_len;  /* in names: names are rewritten */
-    gmx_str file;
-    uint32_t line;
-} gmx_proto_frame_ref;
+#include "util/arena.h"
 
 typedef struct gmx_proto_frames {
     const gmx_profile *profile;
-    gmx_buf names;
-    gmx_proto_frame_ref refs[GMX_MAX_FRAMES];
+    gmx_arena arena;           /* rewritten names, made once per function */
+    gmx_str *names;            /* by function index; .p NULL until made */
+    uint32_t max_frames;
     gmx_frame frames[GMX_MAX_FRAMES];
     uint32_t n;
 } gmx_proto_frames;
 
-void gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p);
+/* max_frames: frames kept per sample, leaf first (0 = GMX_MAX_FRAMES). */
+gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32_t max_frames);
 void gmx_proto_frames_release(gmx_proto_frames *f);
 /* The frames of s (f->n of them), valid until the next call; NULL when out
- * of memory. Sets GMX_G_TRUNCATED in *flags past GMX_MAX_FRAMES. */
+ * of memory. Sets GMX_G_TRUNCATED in *flags when frames were left out. */
 const gmx_frame *gmx_proto_frames_of(gmx_proto_frames *f, const gmx_psample *s, uint32_t *flags);
 
 #endif

@@ -120,9 +120,12 @@ gmx_code gmx_goroutine_profile_proto_read(const gmx_profile *p, gmx_goroutine_fn
     if (!r)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", gmx_profile_name(p));
     r->profile = p;
-    gmx_proto_frames_init(&r->frames, p);
     gmx_buf_init(&r->labels, 1 << 20);
-    gmx_code rc = read_samples(r, leaked, fn, ctx, info, err);
+    gmx_code rc = gmx_proto_frames_init(&r->frames, p, 0);
+    if (rc != GMX_OK)
+        gmx_error_set(err, rc, "out of memory reading %s", gmx_profile_name(p));
+    else
+        rc = read_samples(r, leaked, fn, ctx, info, err);
     gmx_proto_frames_release(&r->frames);
     gmx_buf_release(&r->labels);
     gmx_free(r);

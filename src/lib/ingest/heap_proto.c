@@ -1,7 +1,10 @@
 /* A heap or allocs profile in profile.proto form as a heap snapshot: each
  * sample's four values (alloc_objects, alloc_space, inuse_objects,
- * inuse_space — found by name, in any order) added to its stack, the
- * "bytes" label noted as the object size, time_nanos and the period kept. */
+ * inuse_space — found by name, in any order) added to its allocation site,
+ * the "bytes" label noted as the object size, time_nanos and the period
+ * kept. A site is the leading GMX_HEAP_SITE_FRAMES frames of the stack: the
+ * allocation and its nearest callers; deeper frames would only split one
+ * site by caller, and cost most of the reading time on deep stacks. */
 #include "ingest/heap_proto.h"
 #include "ingest/frames_proto.h"
 #include "util/alloc.h"
@@ -40,8 +43,9 @@ static gmx_code add_samples(const gmx_profile *p, const columns *c, gmx_hsnapsho
     gmx_psample_reader sr;
     gmx_psample_reader_init(&sr, p);
     gmx_proto_frames fr;
-    gmx_proto_frames_init(&fr, p);
-    gmx_code rc = GMX_OK;
+    gmx_code rc = gmx_proto_frames_init(&fr, p, GMX_HEAP_SITE_FRAMES);
+    if (rc != GMX_OK)
+        gmx_error_set(err, rc, "out of memory reading %s", gmx_profile_name(p));
     for (size_t i = 0; rc == GMX_OK && i < gmx_profile_sample_count(p); i++) {
         gmx_psample s;
         if ((rc = gmx_psample_read(&sr, i, &s, err)) != GMX_OK)
