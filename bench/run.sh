@@ -34,6 +34,7 @@ COMPARISONS=(
 	"goroutines-1m|dump1m|goroutines {dump1m}|wc -l=wc -l {dump1m} ;; panicparse=panicparse -aggressive -no-color {dump1m}|slow=panicparse"
 	"heap-top|heap|top {heap}|go tool pprof={go} tool pprof -top {heap}|quick"
 	"heap-diff|heap,heap2|top --base {heap} {heap2}|go tool pprof={go} tool pprof -top -base {heap} {heap2}|"
+	"escape-std|escstd|escape {escstd}|wc -l=wc -l {escstd} ;; grep=grep -c escapes {escstd}|"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -42,6 +43,7 @@ INPUTS=(
 	"dump1m|goroutines-1m.txt|gen_goroutines|-n 1000000 -s 300 --seed 1 --go 1.27|2900"
 	"heap|heap-200k.pb.gz|gen_heap|-samples 200000 -seed 1|70"
 	"heap2|heap-200k-later.pb.gz|gen_heap|-samples 200000 -seed 1 -grow|70"
+	"escstd|escape-std-m2.txt|gen_escape_std|std|400"
 )
 
 # --------------------------------------------------------------------------
@@ -170,6 +172,9 @@ build_generators() {
 		note "building gen_goroutines"
 		cc -O2 -std=c11 -Wall -o "$GEN_G" "$BENCH/gen/gen_goroutines.c" || die "cannot build gen_goroutines"
 	fi
+	for f in "${SELECTED_INPUT_GENS[@]}"; do
+		if [ "$f" = gen_escape_std ]; then install -m 755 "$BENCH/gen/gen_escape_std.sh" "$WORK/bin/gen_escape_std"; fi
+	done
 	if [ $need_h = 1 ]; then
 		local stale=0
 		[ -x "$GEN_H" ] || stale=1
@@ -215,6 +220,7 @@ gen_stamp() { # generator args -> identity of the output
 	case $1 in
 	gen_goroutines) echo "$(sha "$BENCH/gen/gen_goroutines.c") $2" ;;
 	gen_heap) echo "$(sha "$BENCH"/gen/gen_heap/*.go "$BENCH/gen/gen_heap/go.mod") $2" ;;
+	gen_escape_std) echo "$(sha "$BENCH/gen/gen_escape_std.sh") $("$GO" version) $2" ;;
 	esac
 }
 

@@ -27,4 +27,9 @@ gmx_code gmx_ingest_goroutines_profile(const struct gmx_profile *p, const gmx_in
                                        gmx_gsnapshot *snap, gmx_error *err);
 void gmx_gsnapshot_release(gmx_gsnapshot *snap);
 
+/* Reads a heap or allocs profile at path (profile.proto, gzipped or not, or
+ * the debug=1 text) into a new snapshot *out (free with gmx_hsnapshot_free). */
+struct gmx_hsnapshot;
+gmx_code gmx_ingest_heap_profile(const char *path, struct gmx_hsnapshot **out, gmx_error *err);
+
 #endif

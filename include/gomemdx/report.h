@@ -25,6 +25,11 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
                          size_t *len, gmx_error *err);
 void gmx_render_free(char *s);
 
+/* The escape report (gomemdx escape): the logs read, the summary, then each
+ * escape with its allocation volume, cause, compiler reason and advice. */
+gmx_code gmx_render_escape_text(const gmx_findings *f, const gmx_render_options *opts,
+                                char **out, size_t *len, gmx_error *err);
+
 /* The diagnose report in the runbook's order (text or Markdown), or as JSON:
  * the findings contract plus "timeline", "change", "forecast", "actions". */
 struct gmx_diagnosis;

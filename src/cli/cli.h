@@ -93,5 +93,6 @@ extern const cli_command cmd_check;
 extern const cli_command cmd_diagnose;
 extern const cli_command cmd_top;
 extern const cli_command cmd_watch;
+extern const cli_command cmd_escape;
 
 #endif

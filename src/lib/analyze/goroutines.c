@@ -144,6 +144,31 @@ static gmx_site to_site(const gmx_frame *f)
     return (gmx_site){ f->func, f->file, f->line };
 }
 
+/* A new finding about bucket b: its site, creator, count and history. */
+static gmx_finding *bucket_finding(gmx_findings *out, const gmx_gbucket *b, const gmx_goroot *root,
+                                   uint64_t *series, uint32_t n, gmx_frame *site)
+{
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return NULL;
+    bool mechanism = false;
+    fd->has_site = gmx_gsite(b, root, site, &mechanism);
+    if (fd->has_site) {
+        fd->site = to_site(site);
+        fd->site_is_mechanism = mechanism;
+    }
+    if (b->has_creator) {
+        fd->has_created_by = true;
+        fd->created_by = to_site(&b->creator);
+    }
+    fd->has_goroutines = true;
+    fd->goroutines = b->count;
+    fd->bucket = b;
+    fd->series = series;
+    fd->nseries = n;
+    return fd;
+}
+
 /* A bucket that was large and has shrunk to at most half of its peak: a
  * surge that drained, not a leak. */
 static bool drained(const trend *t)
@@ -154,28 +179,14 @@ static bool drained(const trend *t)
 static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_goroot *root,
                             uint64_t *series, uint32_t n, const trend *t)
 {
-    gmx_finding *fd = gmx_findings_add(out);
+    gmx_frame site;
+    gmx_finding *fd = bucket_finding(out, b, root, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
-    gmx_frame site;
-    bool mechanism;
-    fd->has_site = gmx_gsite(b, root, &site, &mechanism);
     fd->category = GMX_CAT_GOROUTINE_SURGE;
     fd->severity = GMX_SEV_INFO;
     fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t->peak) / 4;
-    if (fd->has_site) {
-        fd->site = to_site(&site);
-        fd->site_is_mechanism = mechanism;
-    }
-    if (b->has_creator) {
-        fd->has_created_by = true;
-        fd->created_by = to_site(&b->creator);
-    }
-    fd->has_goroutines = true;
     fd->goroutines = t->last;
-    fd->bucket = b;
-    fd->series = series;
-    fd->nseries = n;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
     fd->title = gmx_findings_printf(out, "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
                                     (unsigned long long)t->peak, (unsigned long long)t->last,
@@ -219,9 +230,6 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     if (cat == GMX_CAT_NONE && !v.healthy && v.active && b->count >= WARN_COUNT)
         cat = GMX_CAT_GOROUTINE_SURGE;
     bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait);
-    gmx_frame site;
-    bool mechanism = false;
-    bool has_site = gmx_gsite(b, root, &site, &mechanism);
     gmx_severity sev = severity_of(b, cat, suspect, (uint32_t)n, &t);
     if (!include_healthy && (!suspect || (sev == GMX_SEV_INFO && tl->info >= MAX_INFO_FINDINGS))) {
         tl->omitted++;
@@ -230,31 +238,18 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
     if (sev == GMX_SEV_INFO)
         tl->info++;
 
-    gmx_finding *fd = gmx_findings_add(out);
+    gmx_frame site;
+    gmx_finding *fd = bucket_finding(out, b, root, series, (uint32_t)n, &site);
     if (!fd)
         return GMX_ENOMEM;
-    fd->has_site = has_site;
     fd->category = cat;
     fd->severity = v.healthy ? GMX_SEV_INFO : sev;
     fd->healthy = v.healthy;
     double weight = cat == GMX_CAT_NONE && suspect ? UNKNOWN_WAIT_WEIGHT : category_weight(cat);
     /* A user frame to fix beats a standard-library mechanism of equal size. */
-    if (mechanism)
+    if (fd->site_is_mechanism)
         weight *= 0.5;
     fd->score = score_of(b, weight, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
-    if (fd->has_site) {
-        fd->site = to_site(&site);
-        fd->site_is_mechanism = mechanism;
-    }
-    if (b->has_creator) {
-        fd->has_created_by = true;
-        fd->created_by = to_site(&b->creator);
-    }
-    fd->has_goroutines = true;
-    fd->goroutines = b->count;
-    fd->bucket = b;
-    fd->series = series;
-    fd->nseries = (uint32_t)n;
     fd->advice = v.healthy ? NULL : gmx_category_advice(cat);
     fd->title = title_of(out, cat, b, &site, fd->has_site, v.healthy);
     describe_state(fd, b);

@@ -125,7 +125,7 @@ static void put_advice(gmx_text *t, const char *advice)
     gmx_buf_putc(t->b, '\n');
 }
 
-void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
+void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
 {
     gmx_text_paint(t, C_BOLD);
     gmx_buf_printf(t->b, "#%u ", fd->rank);
@@ -147,15 +147,25 @@ void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
         gmx_buf_puts(t->b, "   created by: ");
         put_site(t, &fd->created_by);
     }
+}
+
+void gmx_text_advice(gmx_text *t, const gmx_finding *fd)
+{
+    const char *advice = fd->advice && t->zh ? gmx_category_advice_zh(fd->category) : fd->advice;
+    if (advice)
+        put_advice(t, advice);
+}
+
+void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
+{
+    gmx_text_finding_head(t, fd);
     if (fd->bucket)
         put_state(t, fd->bucket);
     if (fd->nseries > 1)
         put_series(t, fd);
     if (fd->bucket && fd->bucket->nframes)
         put_stack(t, fd->bucket, max_frames);
-    const char *advice = fd->advice && t->zh ? gmx_category_advice_zh(fd->category) : fd->advice;
-    if (advice)
-        put_advice(t, advice);
+    gmx_text_advice(t, fd);
     gmx_buf_putc(t->b, '\n');
 }
 

@@ -25,5 +25,9 @@ typedef struct gmx_text {
 void gmx_text_paint(gmx_text *t, const char *code);
 void gmx_text_str(gmx_text *t, gmx_str s);
 void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames);
+/* Its parts, for reports that print more in between: the title line with
+ * site and creator; the advice under "fix:". */
+void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd);
+void gmx_text_advice(gmx_text *t, const gmx_finding *fd);
 
 #endif
