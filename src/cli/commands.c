@@ -9,6 +9,7 @@ static const cli_command *const table[] = {
     &cmd_check,
     &cmd_top,
     &cmd_watch,
+    &cmd_history,
     &cmd_escape,
     &cmd_help,
     &cmd_version,

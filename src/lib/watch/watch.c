@@ -264,7 +264,8 @@ static gmx_code setup(watcher *w, const char *const *urls, gmx_error *err)
         t->url = urls[i];
         t->next_due = now;
         gmx_code rc = parse_target(t, urls[i], err);
-        if (rc || (rc = gmx_store_target(w->store, t->base, watch_clock_real(), &t->id, err)) ||
+        if (rc || (rc = gmx_store_target(w->store, t->metrics[0] ? t->metrics : t->base,
+                                   watch_clock_real(), &t->id, err)) ||
             (rc = resume(w, t, err)))
             return rc;
     }
