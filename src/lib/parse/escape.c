@@ -129,16 +129,15 @@ static int text_line(text_parser *p, gmx_str line, uint64_t lineno)
         return 0;
     }
     p->info->diagnostics++;
-    gmx_esc_step step;
+    if (gmx_esc_is_step(msg)) {
+        extend_explanation(p, pos, line);
+        p->after_header = false;
+        return 0;
+    }
     esc_header_kind h = gmx_esc_header(msg, &what, &function);
     if (h != ESC_HEADER_NONE) {
         new_explanation(p, h, pos, what, function, line);
         p->after_header = true;
-        return 0;
-    }
-    if (msg.n && msg.p[0] == ' ' && gmx_esc_step_parse(msg, &step)) {
-        extend_explanation(p, pos, line);
-        p->after_header = false;
         return 0;
     }
     p->after_header = false;

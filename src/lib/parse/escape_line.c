@@ -5,13 +5,21 @@
 
 #include <string.h>
 
-/* Index of the last occurrence of needle in s, or SIZE_MAX. */
+/* Index of the last occurrence of needle in s, or SIZE_MAX: memrchr finds
+ * the candidates (needles here start with a rare byte or a blank). */
 static size_t rfind(gmx_str s, const char *needle)
 {
     size_t n = strlen(needle);
-    for (size_t i = s.n; i >= n && n; i--)
-        if (memcmp(s.p + i - n, needle, n) == 0)
-            return i - n;
+    size_t end = s.n;
+    while (n && end >= n) {
+        const char *p = memrchr(s.p, needle[0], end - n + 1);
+        if (!p)
+            break;
+        size_t i = (size_t)(p - s.p);
+        if (memcmp(p, needle, n) == 0)
+            return i;
+        end = i + n - 1;
+    }
     return SIZE_MAX;
 }
 
@@ -106,7 +114,8 @@ esc_header_kind gmx_esc_header(gmx_str msg, gmx_str *what, gmx_str *function)
     if (!gmx_str_ends(msg, ":"))
         return ESC_HEADER_NONE;
     msg.n--;
-    size_t at = rfind(msg, " escapes to heap");
+    const char *hit = memmem(msg.p, msg.n, " escapes to heap", 16);
+    size_t at = hit ? (size_t)(hit - msg.p) : SIZE_MAX;
     if (at != SIZE_MAX && at > 0) {
         gmx_str rest = gmx_str_sub(msg, at + 16, msg.n);
         if (rest.n && !after(rest, " in ", function))
@@ -126,6 +135,15 @@ esc_header_kind gmx_esc_header(gmx_str msg, gmx_str *what, gmx_str *function)
     if (fr != SIZE_MAX)
         *function = gmx_str_sub(dst, fr + 5, dst.n);
     return ESC_HEADER_LEAK;
+}
+
+bool gmx_esc_is_step(gmx_str msg)
+{
+    size_t i = 0;
+    while (i < msg.n && msg.p[i] == ' ')
+        i++;
+    gmx_str s = gmx_str_sub(msg, i, msg.n);
+    return i && (gmx_str_starts(s, "flow: ") || gmx_str_starts(s, "from "));
 }
 
 bool gmx_esc_step_parse(gmx_str msg, gmx_esc_step *step)

@@ -32,6 +32,10 @@ esc_header_kind gmx_esc_header(gmx_str msg, gmx_str *what, gmx_str *function);
  * same without " at POS" in JSON logs) into *step. False when it is none. */
 bool gmx_esc_step_parse(gmx_str msg, gmx_esc_step *step);
 
+/* Cheaply: msg is an indented explanation line (what gmx_esc_step_parse
+ * accepts, leading blanks required). */
+bool gmx_esc_is_step(gmx_str msg);
+
 /* True when the site kind is explained by headers of this kind. */
 bool gmx_esc_header_matches(esc_header_kind h, gmx_esc_kind k);
 
