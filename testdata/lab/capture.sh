@@ -67,7 +67,7 @@ read_case() {
   [[ ${CASE[5]} =~ ^([0-9]+|-)$ && ${CASE[8]} =~ ^([0-9]+|-)$ ]] || die "$1: line columns must be numbers or '-'"
   local e
   for e in ${CASE[9]//,/ }; do
-    case $e in sigquit|escape|-) ;; *) die "$1: unknown extra '$e'" ;; esac
+    case $e in sigquit|escape|oom|panic|core|-) ;; *) die "$1: unknown extra '$e'" ;; esac
   done
 }
 has_extra() { [[ ",${CASE[9]}," == *",$1,"* ]]; }
@@ -102,6 +102,7 @@ check_case() {
   case $kind in
     leak|surge)
       d2="$dir/goroutine-t3.debug2.txt"
+      [ "$kind" = surge ] && d2="$dir/goroutine-t2.debug2.txt" # a surge has drained by t3
       [ -f "$d2" ] || { log "CHECK: $svc: missing $d2"; BAD=1; return; }
       if [ "${CASE[3]}" != - ]; then
         # the function line followed by its file:line line
@@ -120,7 +121,12 @@ check_case() {
       fi
       local t1 t3
       t1=$(total_of "$dir/goroutine-t1.debug1.txt"); t3=$(total_of "$dir/goroutine-t3.debug1.txt")
-      if [[ $t1 =~ ^[0-9]+$ && $t3 =~ ^[0-9]+$ ]] && [ "$t3" -le "$t1" ]; then
+      if [ "$kind" = surge ]; then
+        t1=$(total_of "$dir/goroutine-t2.debug1.txt") # surge: t2 high, t3 back down
+        if [[ $t1 =~ ^[0-9]+$ && $t3 =~ ^[0-9]+$ ]] && [ "$t3" -ge "$t1" ]; then
+          log "CHECK: $svc: surge did not drain t2=$t1 t3=$t3 ($dir)"; BAD=1
+        fi
+      elif [[ $t1 =~ ^[0-9]+$ && $t3 =~ ^[0-9]+$ ]] && [ "$t3" -le "$t1" ]; then
         log "CHECK: $svc: goroutines did not grow t1=$t1 t3=$t3 ($dir)"; BAD=1
       fi
       ;;
@@ -154,6 +160,7 @@ candidate_files() { # kind
       for t in 1 2 3; do echo "heap-t$t.debug1.txt heap-t$t.pb.gz allocs-t$t.pb.gz"; done
       echo "sigquit.txt" ;;
   esac | tr ' ' '\n'
+  [ -n "${2:-}" ] && printf '%s\n' oom.log panic.log crash.txt core "$2.bin" # extras oom/panic/core
 }
 
 gen_manifest() {
@@ -170,7 +177,7 @@ gen_manifest() {
            done | sort -V | paste -sd, -)
     files=""
     if [ -n "$vers" ]; then
-      files=$(for f in $(candidate_files "${CASE[1]}"); do
+      files=$(for f in $(candidate_files "${CASE[1]}" "$svc"); do
                 for v in ${vers//,/ }; do
                   if [ -f "$LAB/captures/go$v/$svc/$f" ]; then echo "$f"; break; fi
                 done
@@ -296,6 +303,76 @@ capture_point() { # SVC N
   fi
 }
 
+# ---------------------------------------------------------------- extras oom / panic / core
+# Variant runs, one service at a time after the main capture: the same binary run once
+# more with the flags/limits below. Options come from '# KEY: value' lines in case.tsv:
+#   oom-flags / panic-flags / core-flags  extra command-line flags for that run
+#   core-at (seconds before SIGABRT, default 40), core-versions (default: all)
+# oom   -> oom.log:   stderr of a run under `ulimit -d` until the runtime's fatal out-of-memory
+# panic -> panic.log: stderr of a run with GOTRACEBACK=all until the unrecovered panic
+# core  -> core + <svc>.bin + crash.txt: GOTRACEBACK=crash, SIGABRT, kernel core (or gcore),
+#          all-zero pages elided by elide-core.py (see there)
+OOM_DATA_KB=1048576 # 1 GiB: mid-arena on 1.27, so a heap sysMap (not arena metadata) fails
+case_opt() { sed -n "s/^# $2:[[:space:]]*//p" "$LAB/services/$1/case.tsv" | head -n 1; }
+wait_exit() { # PID SECONDS
+  local i
+  for i in $(seq $(($2 * 5))); do kill -0 "$1" 2>/dev/null || { wait "$1" 2>/dev/null || true; return 0; }; sleep 0.2; done
+  return 1
+}
+run_extra() { # SVC EXTRA
+  local s=$1 x=$2 port flags ts pid at err="$TMPD/$1.$2.stderr" envs=() lim=""
+  flags=$(case_opt "$s" "$x-flags")
+  LISTENING=$(ss -Htln | awk '{n = split($4, a, ":"); print a[n]}' | sort -u) # minutes have passed
+  port=$(next_port)
+  case $x in
+    oom) lim="ulimit -d $OOM_DATA_KB" ;;
+    panic) envs=(GOTRACEBACK=all) ;;
+    core)
+      local vs; vs=$(case_opt "$s" core-versions)
+      [ -z "$vs" ] || grep -qw -- "$V" <<<"$vs" || return 0
+      envs=(GOTRACEBACK=crash); lim="ulimit -c unlimited"; rm -f "/go/src/$s"/core* ;;
+  esac
+  ts=$(date +%s)
+  log "$s: extra run '$x' on 127.0.0.1:$port"
+  # shellcheck disable=SC2086 # flags are words
+  (cd "/go/src/$s" && ${lim:-:} && exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/go "${envs[@]}" \
+     "/go/bin/$s" -addr "127.0.0.1:$port" $flags) </dev/null >/dev/null 2>"$err" &
+  pid=$!
+  case $x in
+    oom|panic)
+      wait_exit "$pid" 150 || { kill -9 "$pid"; die "$s (go$V): extra '$x' still running after 150 s"; }
+      if [ $x = oom ]; then
+        grep -q '^fatal error: .*out of memory' "$err" || die "$s (go$V): no out-of-memory fatal error in the oom run; stderr tail: $(tail -n 5 "$err")"
+      else
+        grep -q '^panic: ' "$err" || die "$s (go$V): no panic in the panic run; stderr tail: $(tail -n 5 "$err")"
+      fi
+      cp "$err" "$OUT/$s/$x.log"
+      printf '%s\t%s\t%s\n' "$x.log" "$ts" "$GOVER" >>"$OUT/$s/captures.tsv" ;;
+    core)
+      at=$(case_opt "$s" core-at)
+      sleep "${at:-40}"
+      kill -0 "$pid" 2>/dev/null || die "$s (go$V): exited before the core dump"
+      local raw="" pat; pat=$(cat /proc/sys/kernel/core_pattern)
+      ts=$(date +%s)
+      if [[ $pat == '|'* || $pat == /* ]]; then # cores go elsewhere: take one with gdb first
+        gcore -o "$TMPD/$s.gcore" "$pid" >/dev/null 2>&1 || die "$s (go$V): gcore failed"
+        raw="$TMPD/$s.gcore.$pid"
+      fi
+      kill -ABRT "$pid"
+      wait_exit "$pid" 60 || { kill -9 "$pid"; die "$s (go$V): did not die on SIGABRT"; }
+      if [ -z "$raw" ]; then
+        raw=$(ls -t "/go/src/$s"/core* 2>/dev/null | head -n 1)
+        [ -n "$raw" ] || die "$s (go$V): no core file written (core_pattern '$pat')"
+      fi
+      python3 "$LAB/elide-core.py" "$raw" "$OUT/$s/core" || die "$s (go$V): elide-core failed"
+      rm -f "$raw"
+      cp "/go/bin/$s" "$OUT/$s/$s.bin"
+      cp "$err" "$OUT/$s/crash.txt"
+      grep -q '^SIGABRT: abort' "$OUT/$s/crash.txt" || die "$s (go$V): no SIGABRT dump in the crash run"
+      printf '%s\t%s\t%s\n' core "$ts" "$GOVER" "$s.bin" "$ts" "$GOVER" crash.txt "$ts" "$GOVER" >>"$OUT/$s/captures.tsv" ;;
+  esac
+}
+
 mkdir -p /go/src /go/bin "$OUT_ROOT"
 for V in "${VERSIONS_A[@]}"; do
   ROOT=$(setup_goroot "$V")
@@ -382,6 +459,11 @@ for V in "${VERSIONS_A[@]}"; do
       wait "${PID[$s]}" 2>/dev/null || true
     fi
     unset "PID[$s]"
+  done
+
+  for s in "${SVCS[@]}"; do
+    read_case "$s"
+    for x in oom panic core; do has_extra "$x" && run_extra "$s" "$x"; done
   done
 
   log "== $GOVER: goroutines (debug=1 totals t1 t2 t3)"

@@ -1,0 +1,3 @@
+module broadcast
+
+go 1.19

@@ -1,0 +1,3 @@
+module chunkstore
+
+go 1.19
