@@ -10,13 +10,15 @@
 
 #include "gomemdx/analyze.h"
 #include "gomemdx/error.h"
+#include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
 
 typedef enum gmx_artifact_kind {
     GMX_ART_SKIPPED = 0,     /* not evidence, or unreadable: see skip_reason */
     GMX_ART_GOROUTINES,      /* any goroutine format: dump, debug=1, protobuf */
     GMX_ART_HEAP,            /* heap or allocs profile */
-    GMX_ART_LOG              /* a log with out-of-memory evidence (and nothing else) */
+    GMX_ART_LOG,             /* a log with out-of-memory evidence (and nothing else) */
+    GMX_ART_ESCAPE_LOG       /* compiler escape analysis (-gcflags=-m, -m=2, -json) */
 } gmx_artifact_kind;
 
 /* One line of out-of-memory evidence found in a text artifact. */
@@ -73,6 +75,9 @@ const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i);
 /* Notes on the timeline: missing or contradictory timestamps and how they
  * were handled. Each is one line. */
 size_t gmx_bundle_note_count(const gmx_bundle *b);
+/* The heap sites of every escape-analysis log in the bundle, merged (one
+ * build's -m and -m=2 logs name the same sites); NULL when there is none. */
+const gmx_escape_set *gmx_bundle_escapes(const gmx_bundle *b);
 const char *gmx_bundle_note(const gmx_bundle *b, size_t i);
 
 #endif

@@ -77,6 +77,8 @@ typedef struct gmx_action {
 typedef struct gmx_diagnosis {
     const gmx_bundle *bundle;  /* borrowed: keep it until the diagnosis is freed */
     gmx_findings *findings;    /* goroutine and heap findings, ranked together */
+    gmx_findings *escapes;     /* runbook step 5, heap pressure: the bundle's escape
+                                * logs ranked by the allocation profile; NULL without */
     gmx_series goroutines;     /* total goroutines per goroutine snapshot */
     gmx_series heap;           /* total heap in use per heap snapshot */
     gmx_series memstats;       /* MemStats HeapInuse per heap snapshot that carries it */

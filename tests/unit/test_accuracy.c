@@ -162,6 +162,22 @@ static void count(int which, bool ok)
     totals[which].passed += ok;
 }
 
+/* An escape case: the costliest escape diagnose lists (runbook step 5) is
+ * the culprit line. The log names files as the build saw them ("./main.go"),
+ * so only function and line are compared. */
+static bool check_escape(const lab_case *c, const char *what, const gmx_findings *escapes)
+{
+    const gmx_finding *top = escapes ? gmx_findings_at(escapes, 0) : NULL;
+    bool ok = top && top->category == GMX_CAT_ESCAPE &&
+              gmx_str_eq_cstr(top->site.function, c->col[C_FUNC]) &&
+              top->site.line == (unsigned)atoi(c->col[C_LINE]);
+    if (!ok)
+        print_message("MISS %s %s: costliest escape is %.*s:%u, want %s:%s\n", c->col[C_CASE], what,
+                      top ? (int)top->site.function.n : 0, top ? top->site.function.p : "",
+                      top ? top->site.line : 0, c->col[C_FUNC], c->col[C_LINE]);
+    return ok;
+}
+
 /* The whole runbook over the case's capture folder, as a user would run it. */
 static void check_diagnose(const lab_case *c, const char *version)
 {
@@ -181,7 +197,9 @@ static void check_diagnose(const lab_case *c, const char *version)
     const char *kind = c->col[C_KIND];
     /* Protobuf goroutine profiles (the timed ones diagnose prefers) record
      * no creator, so only category and site are checked. */
-    if (strcmp(kind, "leak") == 0 || strcmp(kind, "heap") == 0)
+    if (strcmp(c->col[C_CATEGORY], "escape") == 0)
+        count(T_DIAGNOSE, check_escape(c, what, d->escapes));
+    else if (strcmp(kind, "leak") == 0 || strcmp(kind, "heap") == 0)
         count(T_DIAGNOSE, check_leak_creator(c, what, d->findings, true, false));
     else if (strcmp(kind, "healthy") == 0)
         count(T_DIAGNOSE, check_healthy(c, what, d->findings));
@@ -193,8 +211,6 @@ static void check_diagnose(const lab_case *c, const char *version)
 
 static void check_version(const lab_case *c, const char *version)
 {
-    if (strcmp(c->col[C_CATEGORY], "escape") == 0)
-        return; /* compile-time escapes: test_escape checks them; diagnose reads no escape logs */
     check_diagnose(c, version);
     if (strcmp(c->col[C_KIND], "heap") == 0)
         return; /* the goroutine checks below are not about heap cases */

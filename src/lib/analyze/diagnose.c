@@ -3,6 +3,7 @@
  * series, when growth began, when memory runs out, and what to do. */
 #include "gomemdx/diagnose.h"
 #include "gomemdx/analyze_heap.h"
+#include "gomemdx/escape.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
 #include "util/str.h"
@@ -137,6 +138,25 @@ static bool timed_xy(const gmx_series *s, double *x, double *y)
         y[i] = s->points[i].value;
     }
     return s->n > 0;
+}
+
+/* Runbook step 5: the escapes of the bundle's compiler logs, ranked by what
+ * the latest allocs (else heap) profile says they really allocate. A list of
+ * its own: these make heap pressure lighter, they are not what leaks. */
+static gmx_code escape_findings(gmx_diagnosis *d, gmx_error *err)
+{
+    const gmx_escape_set *set = gmx_bundle_escapes(d->bundle);
+    if (!set)
+        return GMX_OK;
+    const gmx_hsnapshot *profile = NULL, *heap = NULL;
+    for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++) {
+        const gmx_artifact *a = gmx_bundle_at(d->bundle, i);
+        if (a->kind == GMX_ART_HEAP && !a->heap_text)
+            *(a->allocs ? &profile : &heap) = a->heap;
+    }
+    if (!(d->escapes = gmx_findings_new()))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    return gmx_analyze_escapes(set, profile ? profile : heap, d->escapes, err);
 }
 
 /* MemStats HeapInuse, where heap snapshots carry it (debug=1 text), in
@@ -390,6 +410,8 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
         rc = heap_findings(d, err);
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
+    if (rc == GMX_OK)
+        rc = escape_findings(d, err);
     if (rc == GMX_OK && goroutine_stacks(d) != GMX_OK)
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK) {
@@ -413,6 +435,7 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
     if (!d)
         return;
     gmx_findings_free(d->findings);
+    gmx_findings_free(d->escapes);
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
     gmx_free(d->memstats.points);

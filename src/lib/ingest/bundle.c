@@ -22,6 +22,7 @@
 enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
 
 struct gmx_bundle {
+    gmx_escape_set *escapes; /* from every escape log, merged */
     gmx_artifact *items;
     size_t count, cap, max_files;
     char *notes[MAX_NOTES];
@@ -154,13 +155,44 @@ static void scan_oom(gmx_artifact *a, const void *data, size_t len)
     gmx_oomlog_scan(a->path, data, len < OOM_SCAN_BYTES ? len : OOM_SCAN_BYTES, keep_oom, a, &err);
 }
 
+typedef struct escape_load {
+    gmx_escape_set *set;
+    uint64_t heap_sites;
+} escape_load;
+
+static int add_escape(void *ctx, const gmx_esc_site *site)
+{
+    escape_load *l = ctx;
+    l->heap_sites += site->kind == GMX_ESC_ESCAPES || site->kind == GMX_ESC_MOVED;
+    return (int)gmx_escape_set_add(l->set, site);
+}
+
+/* A compiler log is evidence when it names at least one heap site. */
+static bool load_escapes(gmx_bundle *b, gmx_artifact *a, const void *data, size_t len)
+{
+    if (!b->escapes && !(b->escapes = gmx_escape_set_new()))
+        return false;
+    escape_load l = { b->escapes, 0 };
+    gmx_error err;
+    gmx_esc_info info;
+    if (gmx_escape_parse(a->path, data, len, add_escape, &l, &info, &err) != GMX_OK || !l.heap_sites)
+        return false;
+    a->kind = GMX_ART_ESCAPE_LOG;
+    a->format = info.format == GMX_ESCLOG_JSON ? "escape analysis log (-json)"
+                : info.level == 2              ? "escape analysis log (-m=2)"
+                                               : "escape analysis log (-m)";
+    a->time_ns = 0; /* a build's output says nothing of the incident's time */
+    a->time_source = GMX_TIME_NONE;
+    return true;
+}
+
 static bool is_binary(const gmx_input *in)
 {
     size_t n = gmx_input_size(in);
     return memchr(gmx_input_data(in), '\0', n < 4096 ? n : 4096) != NULL;
 }
 
-static void load_file(gmx_artifact *a, const struct stat *st)
+static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
 {
     gmx_error err;
     gmx_input *in;
@@ -210,6 +242,10 @@ static void load_file(gmx_artifact *a, const struct stat *st)
             a->time_ns = hi->time_ns;
             a->time_source = GMX_TIME_LOG;
         }
+        return;
+    }
+    if (!is_binary(in) && load_escapes(b, a, data, len)) {
+        gmx_input_free(in);
         return;
     }
     if (!is_binary(in)) {
@@ -293,7 +329,7 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
     if (S_ISREG(st.st_mode))
-        load_file(a, &st);
+        load_file(b, a, &st);
     else
         skip(a, "not a regular file");
     return GMX_OK;
@@ -397,6 +433,7 @@ void gmx_bundle_free(gmx_bundle *b)
     }
     for (size_t i = 0; i < b->nnotes; i++)
         gmx_free(b->notes[i]);
+    gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);
 }
@@ -412,4 +449,9 @@ const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i)
 const char *gmx_bundle_note(const gmx_bundle *b, size_t i)
 {
     return i < b->nnotes ? b->notes[i] : NULL;
+}
+
+const gmx_escape_set *gmx_bundle_escapes(const gmx_bundle *b)
+{
+    return b->escapes && gmx_escape_set_count(b->escapes) ? b->escapes : NULL;
 }

@@ -184,6 +184,18 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     series(&j, "heap_inuse_bytes", &d->heap);
     series(&j, "memstats_heap_inuse_bytes", &d->memstats);
     gmx_json_object_end(&j);
+    if (d->escapes) {
+        gmx_json_key(&j, "escapes");
+        gmx_json_object_begin(&j);
+        gmx_json_key(&j, "summary");
+        gmx_json_string(&j, gmx_findings_summary(d->escapes));
+        gmx_json_key(&j, "findings");
+        gmx_json_array_begin(&j);
+        for (size_t i = 0; i < gmx_findings_count(d->escapes); i++)
+            gmx_json_finding(&j, gmx_findings_at(d->escapes, i));
+        gmx_json_array_end(&j);
+        gmx_json_object_end(&j);
+    }
     change_and_forecast(&j, d);
     actions(&j, d);
     gmx_json_object_end(&j);

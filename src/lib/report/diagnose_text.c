@@ -313,6 +313,31 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         gmx_buf_puts(&b, o.zh ? "没有发现分配突增。\n" : "No allocation burst found.\n");
     oom_evidence(&o, d->bundle);
     forecast(&o, &d->forecast);
+    if (d->escapes) {
+        heading(&o, "5. Reduce heap pressure: escapes", "5. 减轻堆压力：逃逸分析");
+        gmx_str esum = gmx_findings_summary(d->escapes);
+        if (esum.n) {
+            gmx_text_str(&o.t, esum);
+            gmx_buf_putc(&b, '\n');
+        }
+        bool saved_all = o.all;
+        o.all = true; /* the costliest escapes matter even when each is "info" */
+        size_t shown = 0;
+        for (size_t i = 0; i < gmx_findings_count(d->escapes) && shown < 5; i++, shown++) {
+            if (!shown)
+                gmx_buf_putc(&b, '\n');
+            if (o.md)
+                gmx_buf_puts(&b, "```\n");
+            gmx_text_finding(&o.t, gmx_findings_at(d->escapes, i), 0);
+            if (o.md)
+                gmx_buf_puts(&b, "```\n");
+        }
+        o.all = saved_all;
+        if (gmx_findings_count(d->escapes) > shown)
+            gmx_buf_printf(&b, o.zh ? "另有 %zu 处逃逸（gomemdx escape 可列出全部）。\n"
+                                    : "%zu more escape sites (gomemdx escape lists them all).\n",
+                           gmx_findings_count(d->escapes) - shown);
+    }
     actions(&o, d);
     if (b.failed) {
         gmx_buf_release(&b);
