@@ -60,6 +60,10 @@ typedef struct gmx_bundle gmx_bundle;
 
 typedef struct gmx_bundle_options {
     unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */
+    /* Shown names: a path that starts with alias_from is shown (and put in
+     * artifact.path) as alias_to + the rest, e.g. a scratch folder as
+     * "store:". Both NULL for none. */
+    const char *alias_from, *alias_to;
 } gmx_bundle_options;
 
 /* Loads every path (files, or folders walked recursively in name order).

@@ -10,11 +10,17 @@
 #include "gomemdx/bundle.h"
 #include "gomemdx/events.h"
 #include "gomemdx/findings.h"
+#include "gomemdx/metrics.h"
 
 typedef struct gmx_diagnose_options {
     uint64_t limit_bytes;      /* the process's memory limit; 0 = unknown */
     bool include_healthy;      /* also list healthy goroutine buckets */
     const gmx_events *events;  /* releases, config and ops changes (--events); may be NULL */
+    /* A watched history (gomemdx watch's store), oldest first: goroutine
+     * counts and MemStats over time, denser than any bundle; when given, it
+     * dates the change and drives the forecast. May be NULL. */
+    const gmx_msample *history;
+    size_t nhistory;
 } gmx_diagnose_options;
 
 /* One point of a process-wide series. */
@@ -82,6 +88,8 @@ typedef struct gmx_diagnosis {
     gmx_series goroutines;     /* total goroutines per goroutine snapshot */
     gmx_series heap;           /* total heap in use per heap snapshot */
     gmx_series memstats;       /* MemStats HeapInuse per heap snapshot that carries it */
+    gmx_series watched_goroutines; /* from the watched history, when given */
+    gmx_series watched_heap;   /* MemStats HeapInuse from the watched history */
     gmx_change change;
     gmx_forecast forecast;
     gmx_action *actions;

@@ -1,10 +1,12 @@
 #include "cli.h"
+#include "diagnose_store.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
 #include "gomemdx/events.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const cli_option options[] = {
@@ -14,6 +16,8 @@ static const cli_option options[] = {
     { "markdown", 0, OPT_FLAG, NULL, "print Markdown, to paste into an incident ticket" },
     { "lang", 0, OPT_STRING, "en|zh", "language of headings and advice (default en)" },
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and info-level findings" },
+    { "store", 's', OPT_STRING, "FILE", "a gomemdx watch store: diagnose a target's captures and history" },
+    { "target", 't', OPT_STRING, "T", "with --store: the target (its id or URL, see gomemdx history)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -38,15 +42,58 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
     return EXIT_OK;
 }
 
+/* The bundle's paths: the command line's, and the store's scratch folder. */
+static int diagnose(const cli_command *self, const cli_args *args, gmx_diagnose_options *opts,
+                    const store_history *h)
+{
+    size_t n = (size_t)args->npos + (h ? 1 : 0);
+    const char **paths = calloc(n ? n : 1, sizeof(*paths));
+    if (!paths) {
+        fprintf(stderr, "gomemdx: out of memory\n");
+        return EXIT_INTERNAL;
+    }
+    for (int i = 0; i < args->npos; i++)
+        paths[i] = args->pos[i];
+    if (h) {
+        paths[args->npos] = h->dir;
+        opts->history = h->samples;
+        opts->nhistory = h->nsamples;
+    }
+    gmx_bundle *bundle = NULL;
+    gmx_diagnosis *d = NULL;
+    gmx_error err;
+    int rc;
+    gmx_bundle_options bo = { 0 };
+    if (h) {
+        bo.alias_from = h->dir; /* a scratch folder's random name is nobody's business */
+        bo.alias_to = "store:";
+    }
+    if (gmx_bundle_load(paths, n, &bo, &bundle, &err) != GMX_OK ||
+        gmx_diagnose(bundle, opts, &d, &err) != GMX_OK)
+        rc = cli_report_error(&err);
+    else
+        rc = render(d, self, args);
+    gmx_diagnosis_free(d);
+    gmx_bundle_free(bundle);
+    free(paths);
+    return rc;
+}
+
 static int run(const cli_command *self, const cli_args *args)
 {
+    const char *store = cli_opt(self, args, "store")->str;
+    const char *target = cli_opt(self, args, "target")->str;
+    if (!store && !args->npos)
+        return cli_usage_error(self, "give the incident's files or folders, or --store FILE --target T");
+    if (store && !target)
+        return cli_usage_error(self, "--store needs --target (an id or URL from 'gomemdx history')");
+    if (target && !store)
+        return cli_usage_error(self, "--target goes with --store FILE");
     const char *lang = cli_opt(self, args, "lang")->str;
     if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
         return cli_usage_error(self, "--lang is en or zh, not '%s'", lang);
     if (cli_opt(self, args, "json")->set && cli_opt(self, args, "markdown")->set)
         return cli_usage_error(self, "--json and --markdown exclude each other");
-    gmx_bundle *bundle = NULL;
-    gmx_diagnosis *d = NULL;
     gmx_events *events = NULL;
     gmx_error err;
     gmx_diagnose_options opts = { 0 };
@@ -63,15 +110,15 @@ static int run(const cli_command *self, const cli_args *args)
     }
     opts.limit_bytes = cli_opt(self, args, "limit")->num;
     opts.include_healthy = cli_opt(self, args, "all")->set;
+    store_history h;
     int rc;
-    if (gmx_bundle_load((const char *const *)args->pos, (size_t)args->npos, NULL, &bundle, &err) !=
-            GMX_OK ||
-        gmx_diagnose(bundle, &opts, &d, &err) != GMX_OK)
+    if (store && store_history_load(store, target, &h, &err) != GMX_OK) {
         rc = cli_report_error(&err);
-    else
-        rc = render(d, self, args);
-    gmx_diagnosis_free(d);
-    gmx_bundle_free(bundle);
+    } else {
+        rc = diagnose(self, args, &opts, store ? &h : NULL);
+        if (store)
+            store_history_release(&h);
+    }
     gmx_events_free(events);
     return rc;
 }
@@ -79,7 +126,7 @@ static int run(const cli_command *self, const cli_args *args)
 const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
-    .usage = "PATH... [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
+    .usage = "PATH... | --store FILE --target T  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"
@@ -87,9 +134,11 @@ const cli_command cmd_diagnose = {
         "pile up and why, which allocation sites keep growing and how fast, other\n"
         "causes of OOM, when memory reaches --limit, and an ordered list of actions:\n"
         "mitigate now, fix in code, verify after the fix. Files that are not evidence\n"
-        "are listed as skipped, never fatal.",
+        "are listed as skipped, never fatal. With --store, a target watched by\n"
+        "'gomemdx watch': its stored captures, and its sampled history to date the\n"
+        "rise before the failure and drive the forecast.",
     .options = options,
-    .min_pos = 1,
+    .min_pos = 0,
     .max_pos = -1,
     .run = run,
 };

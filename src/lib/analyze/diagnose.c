@@ -159,6 +159,44 @@ static gmx_code escape_findings(gmx_diagnosis *d, gmx_error *err)
     return gmx_analyze_escapes(set, profile ? profile : heap, d->escapes, err);
 }
 
+/* Keeps at most GMX_TREND_MAX_POINTS evenly spaced points, the last one
+ * always: trends and change points work on that many. */
+static void thin(gmx_series *s)
+{
+    size_t max = GMX_TREND_MAX_POINTS;
+    if (s->n <= max)
+        return;
+    for (size_t i = 0; i < max; i++)
+        s->points[i] = s->points[i * (s->n - 1) / (max - 1)];
+    s->n = max;
+}
+
+/* The watched history as two series (only timed points that carry them). */
+static gmx_code history_series(gmx_diagnosis *d, const gmx_msample *h, size_t n, gmx_error *err)
+{
+    if (!n)
+        return GMX_OK;
+    d->watched_goroutines.points = gmx_calloc(n, sizeof(gmx_point));
+    d->watched_heap.points = gmx_calloc(n, sizeof(gmx_point));
+    if (!d->watched_goroutines.points || !d->watched_heap.points)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        if (!h[i].time_ns)
+            continue;
+        if (h[i].has_goroutines)
+            d->watched_goroutines.points[d->watched_goroutines.n++] =
+                (gmx_point){ h[i].time_ns, (double)h[i].goroutines };
+        if (h[i].mem.present && h[i].mem.heap_inuse)
+            d->watched_heap.points[d->watched_heap.n++] =
+                (gmx_point){ h[i].time_ns, (double)h[i].mem.heap_inuse };
+    }
+    d->watched_goroutines.name = "goroutines (watched)";
+    d->watched_heap.name = "MemStats HeapInuse (watched)";
+    thin(&d->watched_goroutines);
+    thin(&d->watched_heap);
+    return GMX_OK;
+}
+
 /* MemStats HeapInuse, where heap snapshots carry it (debug=1 text), in
  * time order: what the runtime itself counts, closer to the process's
  * footprint than a profile's sampled in-use bytes. */
@@ -235,11 +273,13 @@ static void forecast(gmx_diagnosis *d, uint64_t limit)
 {
     gmx_forecast *f = &d->forecast;
     double tx[GMX_TREND_MAX_POINTS], ty[GMX_TREND_MAX_POINTS];
-    /* The runtime's own count when it is there and timed, else the profiles'. */
-    const gmx_series *s = d->memstats.n >= 2 && d->memstats.n <= GMX_TREND_MAX_POINTS &&
-                                  timed_xy(&d->memstats, tx, ty)
-                              ? &d->memstats
-                              : &d->heap;
+    /* A watched history first (dense and timed), then the runtime's own
+     * count in the bundle, then the profiles'. */
+    const gmx_series *s = &d->heap;
+    if (d->memstats.n >= 2 && d->memstats.n <= GMX_TREND_MAX_POINTS && timed_xy(&d->memstats, tx, ty))
+        s = &d->memstats;
+    if (d->watched_heap.n >= 2)
+        s = &d->watched_heap;
     f->series = s->name;
     /* Growth that began at a change point is measured from there. */
     size_t from = 0;
@@ -290,9 +330,10 @@ static const gmx_event *change_before(const gmx_events *events, int64_t at)
  * already under way then. Then the change closest before it. */
 static void change_point(gmx_diagnosis *d, const gmx_events *events)
 {
-    const gmx_series *candidates[2] = { &d->heap, &d->goroutines };
+    const gmx_series *candidates[4] = { &d->watched_heap, &d->watched_goroutines, &d->heap,
+                                        &d->goroutines };
     double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
-    for (int k = 0; k < 2 && !d->change.found; k++) {
+    for (int k = 0; k < 4 && !d->change.found; k++) {
         const gmx_series *s = candidates[k];
         double at;
         if (s->n >= 4 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
@@ -302,7 +343,7 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
             d->change.at_ns = s->points[0].time_ns + (int64_t)(at * 1e9);
         }
     }
-    for (int k = 0; k < 2 && !d->change.found; k++) {
+    for (int k = 0; k < 4 && !d->change.found && !d->change.from_start; k++) {
         const gmx_series *s = candidates[k];
         gmx_trend t;
         if (s->n >= 2 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
@@ -411,6 +452,8 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
     if (rc == GMX_OK)
+        rc = history_series(d, opts->history, opts->nhistory, err);
+    if (rc == GMX_OK)
         rc = escape_findings(d, err);
     if (rc == GMX_OK && goroutine_stacks(d) != GMX_OK)
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
@@ -439,6 +482,8 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
     gmx_free(d->memstats.points);
+    gmx_free(d->watched_goroutines.points);
+    gmx_free(d->watched_heap.points);
     gmx_free(d->actions);
     gmx_free(d);
 }

@@ -22,6 +22,7 @@
 enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
 
 struct gmx_bundle {
+    const char *alias_from, *alias_to;
     gmx_escape_set *escapes; /* from every escape log, merged */
     gmx_artifact *items;
     size_t count, cap, max_files;
@@ -274,6 +275,26 @@ static int by_name(const void *x, const void *y)
     return strcmp(*(char *const *)x, *(char *const *)y);
 }
 
+/* Renames a's path when it starts with the alias prefix; false when out of
+ * memory. The file was read by its real path already. */
+static bool alias(const gmx_bundle *b, gmx_artifact *a)
+{
+    size_t n = b->alias_from ? strlen(b->alias_from) : 0;
+    if (!n || strncmp(a->path, b->alias_from, n) != 0)
+        return true;
+    const char *rest = a->path + n;
+    while (*rest == '/')
+        rest++;
+    size_t len = strlen(b->alias_to) + strlen(rest);
+    char *shown = gmx_malloc(len + 1);
+    if (!shown)
+        return false;
+    snprintf(shown, len + 1, "%s%s", b->alias_to, rest);
+    gmx_free(a->path);
+    a->path = shown;
+    return true;
+}
+
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
 
 static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *err)
@@ -332,7 +353,7 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
         load_file(b, a, &st);
     else
         skip(a, "not a regular file");
-    return GMX_OK;
+    return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
 
 static bool evidence(const gmx_artifact *a)
@@ -397,6 +418,10 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     if (!b)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     b->max_files = opts && opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
+    if (opts && opts->alias_from && opts->alias_to) {
+        b->alias_from = opts->alias_from;
+        b->alias_to = opts->alias_to;
+    }
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
         rc = walk(b, paths[i], 0, err);

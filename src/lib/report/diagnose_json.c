@@ -183,6 +183,8 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     series(&j, "goroutines", &d->goroutines);
     series(&j, "heap_inuse_bytes", &d->heap);
     series(&j, "memstats_heap_inuse_bytes", &d->memstats);
+    series(&j, "watched_goroutines", &d->watched_goroutines);
+    series(&j, "watched_heap_inuse_bytes", &d->watched_heap);
     gmx_json_object_end(&j);
     if (d->escapes) {
         gmx_json_key(&j, "escapes");

@@ -94,19 +94,30 @@ static void inputs(out *o, const gmx_bundle *b)
         gmx_buf_puts(o->t.b, "```\n");
 }
 
+static void series_value(out *o, const gmx_series *s, size_t i, bool bytes)
+{
+    if (bytes)
+        gmx_fmt_bytes(o->t.b, (uint64_t)(s->points[i].value > 0 ? s->points[i].value : 0));
+    else
+        gmx_fmt_count(o->t.b, (uint64_t)s->points[i].value);
+}
+
+/* A series on one line: every point when few, else twelve evenly spaced
+ * (the first and the last among them) and the count. */
 static void series_line(out *o, const gmx_series *s, bool bytes)
 {
+    enum { SHOWN = 12 };
     if (!s->n)
         return;
     gmx_buf_printf(o->t.b, "%s: ", s->name);
-    for (size_t i = 0; i < s->n; i++) {
-        if (i)
-            gmx_buf_puts(o->t.b, " → ");
-        if (bytes)
-            gmx_fmt_bytes(o->t.b, (uint64_t)(s->points[i].value > 0 ? s->points[i].value : 0));
-        else
-            gmx_fmt_count(o->t.b, (uint64_t)s->points[i].value);
+    size_t shown = s->n <= SHOWN ? s->n : SHOWN;
+    for (size_t k = 0; k < shown; k++) {
+        if (k)
+            gmx_buf_puts(o->t.b, s->n <= SHOWN ? " → " : " … ");
+        series_value(o, s, s->n <= SHOWN ? k : k * (s->n - 1) / (SHOWN - 1), bytes);
     }
+    if (s->n > SHOWN)
+        gmx_buf_printf(o->t.b, " (%zu points)", s->n);
     gmx_buf_puts(o->t.b, "\n");
 }
 
@@ -288,18 +299,20 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     change(&o, d);
 
     heading(&o, "2. Goroutines", "2. goroutine 是否泄露");
+    series_line(&o, &d->watched_goroutines, false);
     series_line(&o, &d->goroutines, false);
     gmx_str sum = gmx_findings_summary(d->findings);
     if (d->goroutines.n && sum.n) {
         gmx_text_str(&o.t, sum);
         gmx_buf_putc(&b, '\n');
     }
-    if (!d->goroutines.n)
+    if (!d->goroutines.n && !d->watched_goroutines.n)
         gmx_buf_puts(&b, o.zh ? "没有 goroutine 数据。\n" : "No goroutine evidence in the bundle.\n");
     else if (!findings_in(&o, d->findings, S_GOROUTINES))
         gmx_buf_puts(&b, o.zh ? "没有可疑的 goroutine。\n" : "No suspicious goroutines.\n");
 
     heading(&o, "3. Code heap leak", "3. 代码是否内存泄露");
+    series_line(&o, &d->watched_heap, true);
     series_line(&o, &d->heap, true);
     series_line(&o, &d->memstats, true);
     if (d->heap.n < 2)

@@ -1,0 +1,23 @@
+/* The store side of `gomemdx diagnose --store FILE --target T`. */
+#ifndef GMX_CLI_DIAGNOSE_STORE_H
+#define GMX_CLI_DIAGNOSE_STORE_H
+
+#include "gomemdx/metrics.h"
+#include "gomemdx/store.h"
+
+typedef struct store_history {
+    gmx_store *store;
+    gmx_msample *samples;     /* the target's sampled history, oldest first */
+    size_t nsamples;
+    char dir[512];            /* scratch folder with one subfolder per capture */
+    size_t captures;
+} store_history;
+
+/* Opens the store, finds the target (id or URL), reads its history and
+ * exports its captures into a scratch folder. */
+gmx_code store_history_load(const char *path, const char *target, store_history *h,
+                            gmx_error *err);
+/* Removes the scratch folder and frees everything. */
+void store_history_release(store_history *h);
+
+#endif
