@@ -12,13 +12,15 @@
 #include "gomemdx/error.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
+#include "gomemdx/metrics.h"
 
 typedef enum gmx_artifact_kind {
     GMX_ART_SKIPPED = 0,     /* not evidence, or unreadable: see skip_reason */
     GMX_ART_GOROUTINES,      /* any goroutine format: dump, debug=1, protobuf */
     GMX_ART_HEAP,            /* heap or allocs profile */
     GMX_ART_LOG,             /* a log with out-of-memory evidence (and nothing else) */
-    GMX_ART_ESCAPE_LOG       /* compiler escape analysis (-gcflags=-m, -m=2, -json) */
+    GMX_ART_ESCAPE_LOG,      /* compiler escape analysis (-gcflags=-m, -m=2, -json) */
+    GMX_ART_METRICS          /* /debug/vars (expvar) or Prometheus /metrics: one sample */
 } gmx_artifact_kind;
 
 /* One line of out-of-memory evidence found in a text artifact. */
@@ -52,6 +54,7 @@ typedef struct gmx_artifact {
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
     bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats, no time) */
+    gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;
 } gmx_artifact;

@@ -190,11 +190,41 @@ static gmx_code history_series(gmx_diagnosis *d, const gmx_msample *h, size_t n,
             d->watched_heap.points[d->watched_heap.n++] =
                 (gmx_point){ h[i].time_ns, (double)h[i].mem.heap_inuse };
     }
-    d->watched_goroutines.name = "goroutines (watched)";
-    d->watched_heap.name = "MemStats HeapInuse (watched)";
+    d->watched_goroutines.name = "goroutines (sampled)";
+    d->watched_heap.name = "MemStats HeapInuse (sampled)";
     thin(&d->watched_goroutines);
     thin(&d->watched_heap);
     return GMX_OK;
+}
+
+/* The watched history and the bundle's metrics pages, as one sampled
+ * history in time order. */
+static gmx_code sampled_series(gmx_diagnosis *d, const gmx_diagnose_options *o, gmx_error *err)
+{
+    size_t pages = 0;
+    for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++)
+        pages += gmx_bundle_at(d->bundle, i)->kind == GMX_ART_METRICS;
+    if (!pages)
+        return history_series(d, o->history, o->nhistory, err);
+    gmx_msample *all = gmx_calloc(o->nhistory + pages, sizeof(*all));
+    if (!all)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++)
+        if (gmx_bundle_at(d->bundle, i)->kind == GMX_ART_METRICS)
+            all[n++] = gmx_bundle_at(d->bundle, i)->metrics;
+    for (size_t i = 0; i < o->nhistory; i++)
+        all[n++] = o->history[i];
+    /* Metrics come in bundle (time) order, the history after: merge by time. */
+    for (size_t i = 1; i < n; i++)
+        for (size_t k = i; k > 0 && all[k].time_ns < all[k - 1].time_ns; k--) {
+            gmx_msample t = all[k];
+            all[k] = all[k - 1];
+            all[k - 1] = t;
+        }
+    gmx_code rc = history_series(d, all, n, err);
+    gmx_free(all);
+    return rc;
 }
 
 /* MemStats HeapInuse, where heap snapshots carry it (debug=1 text), in
@@ -452,7 +482,7 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
     if (rc == GMX_OK)
-        rc = history_series(d, opts->history, opts->nhistory, err);
+        rc = sampled_series(d, opts, err);
     if (rc == GMX_OK)
         rc = escape_findings(d, err);
     if (rc == GMX_OK && goroutine_stacks(d) != GMX_OK)

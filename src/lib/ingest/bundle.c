@@ -187,6 +187,33 @@ static bool load_escapes(gmx_bundle *b, gmx_artifact *a, const void *data, size_
     return true;
 }
 
+/* A page of runtime metrics: one sample, timed by the Prometheus page's own
+ * timestamps when it has them, else by the file. */
+static bool load_metrics(gmx_artifact *a, const void *data, size_t len)
+{
+    gmx_error err;
+    gmx_code rc;
+    if (gmx_metrics_expvar_sniff(data, len)) {
+        rc = gmx_metrics_expvar_parse(a->path, data, len, &a->metrics, &err);
+        a->format = "runtime metrics (/debug/vars)";
+    } else if (gmx_metrics_prom_sniff(data, len)) {
+        rc = gmx_metrics_prom_parse(a->path, data, len, &a->metrics, &err);
+        a->format = "runtime metrics (Prometheus)";
+    } else {
+        return false;
+    }
+    if (rc != GMX_OK || (!a->metrics.has_goroutines && !a->metrics.mem.present))
+        return false;
+    a->kind = GMX_ART_METRICS;
+    if (a->metrics.time_ns) {
+        a->time_ns = a->metrics.time_ns;
+        a->time_source = GMX_TIME_LOG;
+    } else {
+        a->metrics.time_ns = a->time_ns; /* the file's time, settled later */
+    }
+    return true;
+}
+
 static bool is_binary(const gmx_input *in)
 {
     size_t n = gmx_input_size(in);
@@ -243,6 +270,10 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
             a->time_ns = hi->time_ns;
             a->time_source = GMX_TIME_LOG;
         }
+        return;
+    }
+    if (!is_binary(in) && load_metrics(a, data, len)) {
+        gmx_input_free(in);
         return;
     }
     if (!is_binary(in) && load_escapes(b, a, data, len)) {
@@ -403,10 +434,11 @@ static void settle_times(gmx_bundle *b)
         if (evidence(a) && a->time_source == GMX_TIME_FILE) {
             a->time_source = GMX_TIME_NONE;
             a->time_ns = 0;
+            a->metrics.time_ns = 0;
         }
     }
-    note(b, "%zu file%s carry no timestamp of %s own%s: ordered by name after the timed ones",
-         file_timed, file_timed == 1 ? "" : "s", file_timed == 1 ? "its" : "their",
+    note(b, "%zu file%s no timestamp of %s own%s: ordered by name after the timed ones",
+         file_timed, file_timed == 1 ? " carries" : "s carry", file_timed == 1 ? "its" : "their",
          own ? "" : " and share one file time");
 }
 
