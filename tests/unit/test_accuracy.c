@@ -6,6 +6,9 @@
  *            from the three dumps over time and from the last dump alone;
  *            from the debug=1 text the rank-1 finding names the site;
  *            from sigquit.txt (log lines + SIGQUIT dump) likewise;
+ *            (goroutine-stacks: the leak is ranked by its own blocking
+ *            category, so only its site and creator are checked, and
+ *            diagnose must add a goroutine-stacks finding at the site);
  *   healthy  nothing above info;
  *   surge    reported as a goroutine-surge that drained, never as a leak. */
 #include "testutil.h"
@@ -102,7 +105,9 @@ static bool check_leak_creator(const lab_case *c, const char *what, gmx_findings
 {
     const gmx_finding *top = gmx_findings_at(f, 0);
     bool ok = top && top->has_site && site_is(&top->site, c->col[C_FUNC], c->col[C_FILE], c->col[C_LINE]);
-    if (ok && with_category)
+    /* A goroutine-stacks case is the cost of a leak: rank 1 is the leak,
+     * with its own blocking category. */
+    if (ok && with_category && strcmp(c->col[C_CATEGORY], "goroutine-stacks") != 0)
         ok = strcmp(gmx_category_id(top->category), c->col[C_CATEGORY]) == 0 &&
              top->severity >= GMX_SEV_WARNING;
     if (ok && with_creator && strcmp(c->col[C_CFUNC], "-") != 0)
@@ -156,6 +161,21 @@ static bool check_surge(const lab_case *c, const char *what, gmx_findings *f)
 }
 
 
+/* A goroutine-stacks case: diagnose reports the stacks' memory at the
+ * culprit, next to (below) the leak that holds them. */
+static bool check_stacks(const lab_case *c, const char *what, gmx_findings *f)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (fd->category == GMX_CAT_GOROUTINE_STACKS && fd->has_site &&
+            site_is(&fd->site, c->col[C_FUNC], c->col[C_FILE], c->col[C_LINE]))
+            return true;
+    }
+    print_message("MISS %s %s: no goroutine-stacks finding at %s %s:%s\n", c->col[C_CASE], what,
+                  c->col[C_FUNC], c->col[C_FILE], c->col[C_LINE]);
+    return false;
+}
+
 static void count(int which, bool ok)
 {
     totals[which].checked++;
@@ -199,6 +219,8 @@ static void check_diagnose(const lab_case *c, const char *version)
      * no creator, so only category and site are checked. */
     if (strcmp(c->col[C_CATEGORY], "escape") == 0)
         count(T_DIAGNOSE, check_escape(c, what, d->escapes));
+    else if (strcmp(c->col[C_CATEGORY], "goroutine-stacks") == 0)
+        count(T_DIAGNOSE, check_stacks(c, what, d->findings));
     else if (strcmp(kind, "leak") == 0 || strcmp(kind, "heap") == 0)
         count(T_DIAGNOSE, check_leak_creator(c, what, d->findings, true, false));
     else if (strcmp(kind, "healthy") == 0)

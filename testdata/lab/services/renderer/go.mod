@@ -1,0 +1,3 @@
+module renderer
+
+go 1.19
