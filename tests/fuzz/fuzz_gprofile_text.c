@@ -6,6 +6,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/goroutine.h"
 #include "gomemdx/report.h"
+#include "fuzz_goroutines.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,18 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (gmx_goroutine_profile_text_parse("fuzz", data, size, gmx_gbuckets_add, snap.buckets,
                                          &snap.info, &err) == GMX_OK &&
         gmx_gbuckets_finish(snap.buckets) == GMX_OK) {
-        gmx_findings *f = gmx_findings_new();
-        gmx_goroutine_options opts = { .include_healthy = true };
-        if (f && gmx_analyze_goroutines(&snap, 1, &opts, f, &err) == GMX_OK) {
-            gmx_render_options ro = { .show_healthy = true };
-            char *out;
-            size_t len;
-            if (gmx_render_text(f, &ro, &out, &len, &err) == GMX_OK)
-                gmx_render_free(out);
-            if (gmx_render_json(f, &ro, &out, &len, &err) == GMX_OK)
-                gmx_render_free(out);
-        }
-        gmx_findings_free(f);
+        fuzz_analyse_and_render(&snap, 1);
     }
     gmx_gbuckets_free(snap.buckets);
     return 0;
