@@ -28,7 +28,8 @@ static gmx_str normalised(gmx_arena *a, gmx_str name)
 {
     if (!name.n || !memchr(name.p, '[', name.n))
         return name.p ? name : (gmx_str){ "", 0 };
-    char *out = gmx_arena_alloc(a, name.n + 5);
+    /* Worst case "[]" (2 bytes) becomes "[...]" (5): at most 2.5 times. */
+    char *out = gmx_arena_alloc(a, name.n / 2 * 5 + 5);
     if (!out)
         return (gmx_str){ NULL, 0 };
     size_t n = 0;
@@ -36,7 +37,7 @@ static gmx_str normalised(gmx_arena *a, gmx_str name)
     for (size_t i = 0; i < name.n; i++) {
         char c = name.p[i];
         if (c == '[') {
-            if (depth++ == 0 && n + 5 <= name.n + 5) {
+            if (depth++ == 0) {
                 memcpy(out + n, "[...]", 5);
                 n += 5;
             }
