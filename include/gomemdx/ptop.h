@@ -23,6 +23,7 @@ typedef struct gmx_ptop_options {
     const char *focus;          /* POSIX extended regex on function names, files, mappings */
     const char *ignore;
     const gmx_profile *base;    /* subtracted, like pprof -base; NULL for none */
+    bool with_edges;            /* also return the call edges between rows (peek) */
 } gmx_ptop_options;
 
 /* Fills defaults: fractions -1 (pprof's), everything else off. */
@@ -40,6 +41,14 @@ typedef struct gmx_ptop_row {
     gmx_inline_mark mark;
 } gmx_ptop_row;
 
+/* A call edge between two rows, as pprof's graph keeps it: the value of
+ * the samples where src calls dst (each sample counted once). */
+typedef struct gmx_ptop_edge {
+    uint32_t src, dst;          /* row indexes */
+    int64_t weight;
+    bool is_inline;             /* every such call was an inlined one */
+} gmx_ptop_edge;
+
 typedef struct gmx_ptop {
     const gmx_profile *profile; /* borrowed */
     int sample_index;
@@ -48,6 +57,8 @@ typedef struct gmx_ptop {
     int64_t shown;              /* sum of flat over the rows */
     const gmx_ptop_row *rows;
     size_t nrows;
+    const gmx_ptop_edge *edges; /* with_edges only; sorted by src row, then dst row */
+    size_t nedges;
     size_t dropped_nodes;       /* below the node cutoff */
     int64_t node_cutoff;        /* |total * node_fraction|, as the legend says (pprof
                                  * cuts at the sum of flat values * node_fraction) */
@@ -77,9 +88,22 @@ void gmx_pprof_scaled(char *out, size_t outsz, int64_t value, gmx_str from_unit,
                       const char *to_unit);
 void gmx_pprof_percent(char *out, size_t outsz, int64_t value, int64_t total);
 
+/* The options of pprof's -peek: every node and every edge, none trimmed
+ * (pprof turns its node and edge fractions off for peek). */
+void gmx_ptop_options_peek(gmx_ptop_options *o);
+
 /* Renders t as `go tool pprof -top` prints it (text) or as a JSON
  * document; *out is NUL-terminated, free with gmx_render_free. */
 gmx_code gmx_render_ptop_text(const gmx_ptop *t, char **out, size_t *len, gmx_error *err);
 gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_error *err);
+
+/* Renders t (computed with gmx_ptop_options_peek) as `go tool pprof -peek
+ * REGEX` prints it: each row whose name matches regex (POSIX extended),
+ * with its callers above and its callees below. GMX_EUSAGE when regex is
+ * invalid or matches no row, as pprof fails. */
+gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out, size_t *len,
+                               gmx_error *err);
+gmx_code gmx_render_ppeek_json(const gmx_ptop *t, const char *regex, char **out, size_t *len,
+                               gmx_error *err);
 
 #endif

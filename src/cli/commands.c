@@ -8,6 +8,7 @@ static const cli_command *const table[] = {
     &cmd_goroutines,
     &cmd_check,
     &cmd_top,
+    &cmd_peek,
     &cmd_watch,
     &cmd_history,
     &cmd_escape,

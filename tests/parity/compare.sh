@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# compare.sh GOMEMDX [--live] — parity of `gomemdx top` with
-# `go tool pprof -top` on every lab profile.
+# compare.sh GOMEMDX [--live] — parity of `gomemdx top` and `peek` with
+# `go tool pprof -top` and `-peek` on every lab profile, in each variant of
+# lib.sh.
 #   (default)  against the committed golden output, every profile and variant
 #              whose golden files are of the profile as it is now (.sha256)
 #   --live     against a live pprof run of the newest Go toolchain found
@@ -27,23 +28,28 @@ check() { # check WHAT EXPECTED-FILE GOT-FILE
   fi
 }
 
-run_gomemdx() { # run_gomemdx FLAGS PATH
+run_gomemdx() { # run_gomemdx ARGS PATH: ARGS from parity_variants, {} = PATH
+  local args=${1//\{\}/$2}
   # shellcheck disable=SC2086
-  TZ=UTC "$bin" top $1 "$2" >"$work/got" 2>"$work/err"
+  TZ=UTC "$bin" $args >"$work/got" 2>"$work/err"
 }
 
 if [ "$live" = --live ]; then
   go=$(parity_find_go)
   [ -n "$go" ] || { echo "parity: no Go toolchain found, live comparison skipped"; exit 77; }
+  goversion=$("$go" env GOVERSION)
   mapfile -t files < <(find . -name '*.pb.gz' | sort)
   max=${GMX_PARITY_LIVE_MAX:-12}
   step=$(( (${#files[@]} + max - 1) / max ))
   [ "$step" -ge 1 ] || step=1
   for ((i = 0; i < ${#files[@]}; i += step)); do
     rel=${files[$i]#./}
-    parity_pprof "$go" -top "$rel" >"$work/live"
-    run_gomemdx "" "$rel"
-    check "$rel vs live $("$go" env GOVERSION) pprof" "$work/live" "$work/got"
+    while IFS='|' read -r variant pprof_flags gmx_args; do
+      # shellcheck disable=SC2086
+      parity_pprof "$go" $pprof_flags "$rel" >"$work/live"
+      run_gomemdx "$gmx_args" "$rel"
+      check "$rel ($variant) vs live $goversion pprof" "$work/live" "$work/got"
+    done < <(parity_variants "$rel")
   done
 else
   for golden_dir in "$root"/tests/parity/golden/*/; do
@@ -55,10 +61,10 @@ else
         stale=$((stale + 1))
         continue
       fi
-      while IFS='|' read -r variant _pprof_flags gmx_flags; do
+      while IFS='|' read -r variant _pprof_flags gmx_args; do
         golden="$golden_dir${rel%.pb.gz}.$variant.txt"
         [ -f "$golden" ] || continue
-        run_gomemdx "$gmx_flags" "$rel"
+        run_gomemdx "$gmx_args" "$rel"
         check "$rel ($variant) vs ${golden#$root/}" "$golden" "$work/got"
       done < <(parity_variants "$rel")
     done < <(find . -name '*.pb.gz' | sort)

@@ -20,20 +20,22 @@ parity_pprof() {
     PPROF_TMPDIR=$home "$go" tool pprof "$@" 2>/dev/null
 }
 
-# variant|pprof flags|gomemdx flags, for one profile path (relative to
-# testdata/lab/captures, the working directory). A later capture (-t2, -t3)
-# is also compared with its first one as the base.
+# variant|pprof flags|gomemdx arguments ({} stands for the profile), for
+# one profile path (relative to testdata/lab/captures, the working
+# directory). A later capture (-t2, -t3) is also compared with its first one
+# as the base.
 parity_variants() {
-  echo "top|-top|"
-  echo "cum|-top -cum|--cum"
+  echo "top|-top|top {}"
+  echo "cum|-top -cum|top --cum {}"
   case "$1" in
-    *heap*) echo "alloc|-top -sample_index=alloc_space|--sample-index alloc_space" ;;
+    *heap*) echo "alloc|-top -sample_index=alloc_space|top --sample-index alloc_space {}" ;;
   esac
   case "$1" in
     *-t[2-9].pb.gz)
       local first=${1%-t[2-9].pb.gz}-t1.pb.gz
-      [ -f "$first" ] && echo "base|-top -base=$first|--base $first" ;;
+      [ -f "$first" ] && echo "base|-top -base=$first|top --base $first {}" ;;
   esac
+  echo "peek|-peek=main\\.|peek {} main\\."
 }
 
 # The checksum of a profile together with the first capture of its series

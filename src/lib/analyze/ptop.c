@@ -28,6 +28,7 @@ void gmx_ptop_free(gmx_ptop *t)
     if (!t)
         return;
     gmx_free((void *)(uintptr_t)t->rows);
+    gmx_free((void *)(uintptr_t)t->edges);
     gmx_free(t);
 }
 
@@ -288,6 +289,8 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
         mark_inline(&r->g, edge_cutoff);
         rc = make_rows(&r->g, kept, nkept, t, err);
     }
+    if (rc == GMX_OK && o->with_edges)
+        rc = ptop_collect_edges(&r->g, kept, nkept, t, err);
     gmx_free(kept);
     return rc;
 }

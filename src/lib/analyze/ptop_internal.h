@@ -6,6 +6,7 @@
 
 #include "analyze/pgraph.h"
 #include "gomemdx/profile.h"
+#include "gomemdx/ptop.h"
 
 /* Marks m's locations focused (1), ignored (-1) or neither (0), by pprof's
  * Location.matchesName: any line's function name or file, or the mapping's
@@ -21,5 +22,10 @@ gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int in
 /* Time and duration of p, or of p merged with base (pprof's combineHeaders). */
 void ptop_merged_header(const gmx_profile *p, const gmx_profile *base, int64_t *time_nanos,
                         int64_t *duration_nanos);
+
+/* Copies the edges of g between kept nodes (kept[i] is the node of row i)
+ * into t->edges, by row. */
+gmx_code ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkept, gmx_ptop *t,
+                            gmx_error *err);
 
 #endif

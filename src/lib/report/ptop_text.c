@@ -3,9 +3,8 @@
  * "Showing nodes ..." lines, then one row per node. Values use the unit
  * pprof's selectOutputUnit picks from the smallest shown value and the
  * total. */
-#include "gomemdx/ptop.h"
+#include "report/ptop_legend.h"
 #include "gomemdx/report.h"
-#include "util/buf.h"
 #include "util/json.h"
 #include "util/str.h"
 
@@ -13,18 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-typedef struct fmt_ctx {
-    const gmx_ptop *t;
-    char unit[64];
-} fmt_ctx;
-
-static const char *value(const fmt_ctx *c, int64_t v, char *buf, size_t n)
+const char *ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n)
 {
     gmx_pprof_scaled(buf, n, v, c->t->sample_type.unit, c->unit);
     return buf;
 }
 
-static void choose_unit(fmt_ctx *c)
+void ptext_choose_unit(ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     int64_t min = 0;
@@ -55,7 +49,7 @@ static void time_line(gmx_buf *b, int64_t ns)
         gmx_buf_printf(b, "Time: %s\n", s);
 }
 
-static void duration_line(gmx_buf *b, const fmt_ctx *c, int64_t ns)
+static void duration_line(gmx_buf *b, const ptext_ctx *c, int64_t ns)
 {
     char d[64], tot[64], pct[32], ratio[40] = "", unit[16];
     gmx_pprof_scaled(d, sizeof(d), ns, GMX_STR_LIT("nanoseconds"), "auto");
@@ -66,7 +60,7 @@ static void duration_line(gmx_buf *b, const fmt_ctx *c, int64_t ns)
         snprintf(ratio, sizeof(ratio), "(%s)", pct);
     }
     gmx_buf_printf(b, "Duration: %s, Total samples = %s %s\n", d,
-                   value(c, c->t->total, tot, sizeof(tot)), ratio);
+                   ptext_value(c, c->t->total, tot, sizeof(tot)), ratio);
 }
 
 static gmx_str base_name(gmx_str path)
@@ -77,7 +71,7 @@ static gmx_str base_name(gmx_str path)
     return slash == SIZE_MAX || path.n == 1 ? path : gmx_str_sub(path, slash + 1, path.n);
 }
 
-static void profile_legend(gmx_buf *b, const fmt_ctx *c)
+void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     const gmx_profile *p = t->profile;
@@ -102,7 +96,7 @@ static void profile_legend(gmx_buf *b, const fmt_ctx *c)
         duration_line(b, c, t->duration_nanos);
 }
 
-static void filter_legend(gmx_buf *b, const gmx_ptop *t)
+void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t)
 {
     if (!t->focus && !t->ignore)
         return;
@@ -120,25 +114,26 @@ static void filter_legend(gmx_buf *b, const gmx_ptop *t)
     }
 }
 
-static void summary_legend(gmx_buf *b, const fmt_ctx *c)
+void ptext_summary_legend(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     char shown[64], total[64], pct[32], cut[64];
     gmx_pprof_percent(pct, sizeof(pct), t->shown, t->total);
     gmx_buf_printf(b, "Showing nodes accounting for %s, %s of %s total\n",
-                   value(c, t->shown, shown, sizeof(shown)), gmx_str_trim(gmx_str_cstr(pct)).p,
-                   value(c, t->total, total, sizeof(total)));
+                   ptext_value(c, t->shown, shown, sizeof(shown)),
+                   gmx_str_trim(gmx_str_cstr(pct)).p,
+                   ptext_value(c, t->total, total, sizeof(total)));
     if (t->total == 0)
         return;
     if (t->dropped_nodes > 0)
         gmx_buf_printf(b, "Dropped %zu node%s (cum <= %s)\n", t->dropped_nodes,
                        t->dropped_nodes > 1 ? "s" : "",
-                       value(c, t->node_cutoff, cut, sizeof(cut)));
+                       ptext_value(c, t->node_cutoff, cut, sizeof(cut)));
     if (t->node_count > 0 && t->node_count < t->orig_count)
         gmx_buf_printf(b, "Showing top %u nodes out of %zu\n", t->node_count, t->orig_count);
 }
 
-static void rows(gmx_buf *b, const fmt_ctx *c)
+static void rows(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     static const char *const marks[] = { "", " (inline)", " (partial-inline)" };
@@ -151,13 +146,14 @@ static void rows(gmx_buf *b, const fmt_ctx *c)
         gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
         gmx_pprof_percent(sp, sizeof(sp), sum, t->total);
         gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
-        gmx_buf_printf(b, "%10s %s %s %10s %s  %.*s%s\n", value(c, r->flat, flat, sizeof(flat)),
-                       fp, sp, value(c, r->cum, cum, sizeof(cum)), cp, (int)r->name.n, r->name.p,
+        gmx_buf_printf(b, "%10s %s %s %10s %s  %.*s%s\n",
+                       ptext_value(c, r->flat, flat, sizeof(flat)), fp, sp,
+                       ptext_value(c, r->cum, cum, sizeof(cum)), cp, (int)r->name.n, r->name.p,
                        marks[r->mark]);
     }
 }
 
-static gmx_code finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
+gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 {
     if (b->failed || !b->data) {
         gmx_buf_release(b);
@@ -169,21 +165,21 @@ static gmx_code finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 
 gmx_code gmx_render_ptop_text(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
 {
-    fmt_ctx c = { .t = t };
-    choose_unit(&c);
+    ptext_ctx c = { .t = t };
+    ptext_choose_unit(&c);
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    profile_legend(&b, &c);
-    filter_legend(&b, t);
-    summary_legend(&b, &c);
+    ptext_profile_legend(&b, &c);
+    ptext_filter_legend(&b, t);
+    ptext_summary_legend(&b, &c);
     rows(&b, &c);
-    return finish(&b, out, len, err);
+    return ptext_finish(&b, out, len, err);
 }
 
 gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
 {
-    fmt_ctx c = { .t = t };
-    choose_unit(&c);
+    ptext_ctx c = { .t = t };
+    ptext_choose_unit(&c);
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
@@ -221,5 +217,5 @@ gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_er
     gmx_json_array_end(&j);
     gmx_json_object_end(&j);
     gmx_buf_putc(&b, '\n');
-    return finish(&b, out, len, err);
+    return ptext_finish(&b, out, len, err);
 }

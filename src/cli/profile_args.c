@@ -1,0 +1,32 @@
+#include "profile_args.h"
+
+#include <string.h>
+
+int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profiles *out)
+{
+    gmx_error err = { 0 };
+    memset(out, 0, sizeof(*out));
+    const char *base = cli_opt(self, args, "base")->str;
+    if (gmx_profile_open(args->pos[0], 0, &out->profile, &err) != GMX_OK ||
+        (base && gmx_profile_open(base, 0, &out->base, &err) != GMX_OK)) {
+        cli_profiles_close(out);
+        return cli_report_error(&err);
+    }
+    return EXIT_OK;
+}
+
+void cli_profiles_close(cli_profiles *ps)
+{
+    gmx_profile_free(ps->profile);
+    gmx_profile_free(ps->base);
+    memset(ps, 0, sizeof(*ps));
+}
+
+void cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
+                          gmx_ptop_options *o)
+{
+    o->sample_index = cli_opt(self, args, "sample-index")->str;
+    o->focus = cli_opt(self, args, "focus")->str;
+    o->ignore = cli_opt(self, args, "ignore")->str;
+    o->base = ps->base;
+}

@@ -1,0 +1,32 @@
+/* What the pprof commands (top, peek, list) share on the command line:
+ * the profile and its --base, and the options that select samples. */
+#ifndef GMX_CLI_PROFILE_ARGS_H
+#define GMX_CLI_PROFILE_ARGS_H
+
+#include "cli.h"
+#include "gomemdx/profile.h"
+#include "gomemdx/ptop.h"
+
+/* Rows of an option table; each command adds its own and the terminator. */
+#define CLI_PROFILE_OPTIONS                                                          \
+    { "sample-index", 'i', OPT_STRING, "NAME",                                       \
+      "sample type to show (default: the profile's default)" },                     \
+    { "focus", 'f', OPT_STRING, "RE",                                                \
+      "only samples with a frame matching RE (POSIX extended)" },                   \
+    { "ignore", 0, OPT_STRING, "RE", "drop samples with a frame matching RE" },      \
+    { "base", 'b', OPT_STRING, "OLD", "subtract an older profile of the same kind" }, \
+    { "json", 0, OPT_FLAG, NULL, "print JSON instead of text" }
+
+typedef struct cli_profiles {
+    gmx_profile *profile, *base;
+} cli_profiles;
+
+/* Opens the first positional argument and --base. EXIT_OK, or the exit
+ * status of the error it printed. */
+int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profiles *out);
+void cli_profiles_close(cli_profiles *ps);
+/* Sets sample_index, focus, ignore and base of o from the options. */
+void cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
+                          gmx_ptop_options *o);
+
+#endif

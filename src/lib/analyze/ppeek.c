@@ -1,0 +1,54 @@
+/* What `peek` adds to `top`: the call edges between the rows, as pprof's
+ * printTree walks them (each node's In and Out edge maps). */
+#include "analyze/ptop_internal.h"
+#include "gomemdx/ptop.h"
+#include "util/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void gmx_ptop_options_peek(gmx_ptop_options *o)
+{
+    gmx_ptop_options_init(o);
+    o->node_fraction = 0;
+    o->edge_fraction = 0;
+    o->node_count = 0;
+    o->with_edges = true;
+}
+
+static int edge_order(const void *a, const void *b)
+{
+    const gmx_ptop_edge *l = a, *r = b;
+    if (l->src != r->src)
+        return l->src < r->src ? -1 : 1;
+    return l->dst < r->dst ? -1 : l->dst > r->dst;
+}
+
+gmx_code ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkept, gmx_ptop *t,
+                            gmx_error *err)
+{
+    uint32_t *row_of = gmx_mallocarray(g->nnodes + 1, sizeof(*row_of));
+    gmx_ptop_edge *edges = gmx_mallocarray(g->nedges + 1, sizeof(*edges));
+    if (!row_of || !edges) {
+        gmx_free(row_of);
+        gmx_free(edges);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory collecting call edges");
+    }
+    memset(row_of, 0xff, (g->nnodes + 1) * sizeof(*row_of));
+    for (size_t i = 0; i < nkept; i++)
+        row_of[kept[i]] = (uint32_t)i;
+    size_t n = 0;
+    /* An edge to a node that is not a row (its values cancelled out against
+     * a base) has nothing to print beside it. */
+    for (size_t i = 0; i < g->nedges; i++) {
+        const pg_edge *e = &g->edges[i];
+        if (row_of[e->src] == PG_NONE || row_of[e->dst] == PG_NONE)
+            continue;
+        edges[n++] = (gmx_ptop_edge){ row_of[e->src], row_of[e->dst], e->weight, e->is_inline };
+    }
+    qsort(edges, n, sizeof(*edges), edge_order);
+    gmx_free(row_of);
+    t->edges = edges;
+    t->nedges = n;
+    return GMX_OK;
+}

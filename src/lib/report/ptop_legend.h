@@ -1,0 +1,26 @@
+/* The parts of pprof's text reports that `top` and `peek` share: the
+ * output unit, value formatting and the legend above the table. */
+#ifndef GMX_REPORT_PTOP_LEGEND_H
+#define GMX_REPORT_PTOP_LEGEND_H
+
+#include "gomemdx/ptop.h"
+#include "util/buf.h"
+
+typedef struct ptext_ctx {
+    const gmx_ptop *t;
+    char unit[64];        /* pprof's selectOutputUnit over the rows */
+} ptext_ctx;
+
+void ptext_choose_unit(ptext_ctx *c);
+/* v in the chosen unit ("1.50MB"), in buf. */
+const char *ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n);
+/* File, Build ID, comments, Type, Doc, Time, Duration. */
+void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c);
+/* "Active filters:" with focus and ignore. */
+void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t);
+/* "Showing nodes accounting for ...", dropped nodes, "Showing top N". */
+void ptext_summary_legend(gmx_buf *b, const ptext_ctx *c);
+/* Hands b's text to the caller, or fails if b ran out of memory. */
+gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err);
+
+#endif
