@@ -107,4 +107,18 @@ bool gmx_goroutine_profile_text_sniff(const void *data, size_t len);
  * "goroutine N [...]:" header among its first lines). Cheap; for sniffing. */
 bool gmx_goroutine_dump_sniff(const void *data, size_t len);
 
+/* One pprof label of a goroutine, unquoted. */
+typedef struct gmx_label_kv {
+    gmx_str key;
+    gmx_str value;
+} gmx_label_kv;
+
+/* Splits a goroutine's label text (gmx_goroutine.labels) into its pairs, in
+ * order: `{k: v, "a b": "c"}` (1.27 tracebacks: bare or quoted), `{"k": "v"}`
+ * (1.26) and `{"k":"v", "k2":"v2"}` (debug=1). Quoted strings are unescaped
+ * (Go's %q escapes) into scratch, which must hold text.n bytes; the pairs
+ * point into text or scratch. Returns the number of pairs, or -1 when the
+ * text is not well formed or holds more than max pairs. */
+int gmx_goroutine_labels_split(gmx_str text, char *scratch, gmx_label_kv *pairs, size_t max);
+
 #endif

@@ -1,0 +1,87 @@
+/* Converting goroutine dumps to pprof goroutine profiles (profile.proto),
+ * so `go tool pprof` and every pprof viewer can read what a dump says.
+ *
+ * Two pieces:
+ *   - gmx_gprof (render): a goroutine profile builder and encoder. Stacks
+ *     with the same frames and labels merge into one sample whose value is
+ *     their goroutine count; each distinct (function, file, line) is one
+ *     location with one line, each distinct (function, file) one function.
+ *     One mapping, marked symbolized, and no addresses: a dump has none.
+ *   - gmx_convert_goroutines (ingest): a dump at a path, parsed, classified
+ *     and written as such a profile, with labels from the dump. */
+#ifndef GOMEMDX_CONVERT_H
+#define GOMEMDX_CONVERT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/goroutine.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/profile.h"
+
+/* ---- The builder ---- */
+
+typedef struct gmx_gprof gmx_gprof;
+
+/* The default bound on the encoded (uncompressed) profile, and on each of
+ * the builder's names and tables; past one, adding or encoding fails with
+ * GMX_ELIMIT. */
+#define GMX_GPROF_DEFAULT_MAX ((size_t)1 << 30)
+
+/* A builder of a goroutine profile (sample type goroutine/count, period
+ * type goroutine/count, period 1). max_bytes bounds it (0 = the default).
+ * NULL when out of memory. */
+gmx_gprof *gmx_gprof_new(size_t max_bytes);
+void gmx_gprof_free(gmx_gprof *w);
+
+/* Adds count goroutines with the stack frames[0..nframes) (innermost first)
+ * and the labels (a gmx_plabel each: a string label, or with is_num a
+ * number with an optional unit). Equal stacks with equal labels, in the same
+ * order, add up. Everything is copied. */
+gmx_code gmx_gprof_add(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes, uint64_t count,
+                       const gmx_plabel *labels, size_t nlabels, gmx_error *err);
+/* When the goroutines were seen (ns since the Unix epoch); 0 = unknown. */
+void gmx_gprof_set_time(gmx_gprof *w, int64_t time_ns);
+/* A comment line carried in the profile (pprof -comments shows them). */
+gmx_code gmx_gprof_add_comment(gmx_gprof *w, gmx_str text, gmx_error *err);
+
+/* Goroutines and samples added so far. */
+uint64_t gmx_gprof_total(const gmx_gprof *w);
+size_t gmx_gprof_sample_count(const gmx_gprof *w);
+
+/* The profile.proto message, gzip-compressed (pprof reads gzipped and plain
+ * profiles alike; runtime/pprof writes gzip). Samples in the order they were
+ * first added. *out is owned by the caller: free with gmx_gprof_bytes_free. */
+gmx_code gmx_gprof_encode(const gmx_gprof *w, void **out, size_t *len, gmx_error *err);
+void gmx_gprof_bytes_free(void *data);
+
+/* ---- From a dump ---- */
+
+/* What a conversion read and wrote. */
+typedef struct gmx_convert_info {
+    gmx_dump_info dump;      /* of the input, as its parser saw it */
+    uint64_t goroutines;     /* in the profile: equals the goroutines the dump holds */
+    size_t samples;
+} gmx_convert_info;
+
+/* Reads the goroutines at path ("-" = standard input): a full dump
+ * (debug=2, runtime.Stack, SIGQUIT, panic or fatal error logs, goleak
+ * reports), a debug=1 profile text, or a goroutine profile (gzipped or not),
+ * and writes them as a gzipped goroutine profile into *out (free with
+ * gmx_gprof_bytes_free). Each sample carries string labels
+ *   state      the wait reason or status of the header ("chan receive")
+ *   category   the runbook cause gomemdx's classifier gives its stack
+ *              ("chan-recv-blocked"), when it is a suspect
+ *   healthy    the healthy pattern recognised, when one is
+ *   leaked     "true" when the header says " (leaked)" (Go 1.26+: the GC
+ *              proved the goroutine can never wake)
+ *   the goroutine's own pprof labels, unquoted (or, when they cannot be
+ *   split, the raw text as "labels")
+ * and a numeric label wait_minutes (unit "minutes") when the header says how
+ * long it has waited. The "created by" frame is not part of a stack, as in
+ * runtime/pprof's profiles. opts may be NULL; info may be NULL. */
+gmx_code gmx_convert_goroutines(const char *path, const gmx_ingest_options *opts, void **out,
+                                size_t *len, gmx_convert_info *info, gmx_error *err);
+
+#endif
