@@ -96,5 +96,6 @@ extern const cli_command cmd_peek;
 extern const cli_command cmd_watch;
 extern const cli_command cmd_history;
 extern const cli_command cmd_escape;
+extern const cli_command cmd_convert;
 
 #endif

@@ -12,6 +12,7 @@ static const cli_command *const table[] = {
     &cmd_watch,
     &cmd_history,
     &cmd_escape,
+    &cmd_convert,
     &cmd_help,
     &cmd_version,
     NULL

@@ -1,0 +1,84 @@
+#include "cli.h"
+#include "gomemdx/convert.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const cli_option options[] = {
+    { "output", 'o', OPT_STRING, "OUT", "where to write the profile (gzipped profile.proto); - is standard output" },
+    { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+/* The whole profile to path, or to standard output for "-". A file that
+ * cannot be written whole is removed, not left half written. */
+static int write_out(const char *path, const void *data, size_t len)
+{
+    if (strcmp(path, "-") == 0)
+        return fwrite(data, 1, len, stdout) == len ? EXIT_OK : EXIT_INTERNAL;
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        fprintf(stderr, "gomemdx: %s: cannot write: %s\n", path, strerror(errno));
+        return EXIT_USAGE;
+    }
+    bool ok = fwrite(data, 1, len, f) == len;
+    int saved = errno;
+    if (fclose(f) != 0 && ok) {
+        ok = false;
+        saved = errno;
+    }
+    if (!ok) {
+        fprintf(stderr, "gomemdx: %s: cannot write: %s\n", path, strerror(saved));
+        unlink(path);
+        return EXIT_USAGE;
+    }
+    return EXIT_OK;
+}
+
+static int run(const cli_command *self, const cli_args *args)
+{
+    const char *out = cli_opt(self, args, "output")->str;
+    if (!out)
+        return cli_usage_error(self, "no output given (-o OUT.pb.gz, or -o - for standard output)");
+    gmx_ingest_options iopts = { 0 };
+    iopts.threads = (unsigned)cli_opt(self, args, "threads")->num;
+    gmx_error err = { 0 };
+    gmx_convert_info info;
+    void *data = NULL;
+    size_t len = 0;
+    if (gmx_convert_goroutines(args->pos[0], &iopts, &data, &len, &info, &err) != GMX_OK)
+        return cli_report_error(&err);
+    int rc = write_out(out, data, len);
+    gmx_gprof_bytes_free(data);
+    if (rc == EXIT_OK && strcmp(out, "-") != 0)
+        printf("wrote %s: %llu goroutine%s in %zu sample%s\n", out,
+               (unsigned long long)info.goroutines, info.goroutines == 1 ? "" : "s", info.samples,
+               info.samples == 1 ? "" : "s");
+    return rc;
+}
+
+const cli_command cmd_convert = {
+    .name = "convert",
+    .summary = "Write a goroutine dump as a pprof goroutine profile, for go tool pprof.",
+    .usage = "DUMP -o OUT.pb.gz [--threads N]",
+    .description =
+        "Reads a goroutine dump (debug=2, runtime.Stack, SIGQUIT output, panic and\n"
+        "fatal error logs, goleak reports, or debug=1 text) and writes it as a\n"
+        "goroutine profile (profile.proto, always gzip-compressed, whatever OUT is\n"
+        "called) that go tool pprof and other pprof viewers read. Goroutines with\n"
+        "the same stack and labels become one sample counting them. Each sample is\n"
+        "labelled: state (the wait reason, e.g. \"chan receive\"), category (the\n"
+        "runbook cause gomemdx finds, e.g. chan-recv-blocked), healthy (a healthy\n"
+        "pattern recognised), leaked (true when Go's GC proved it can never wake),\n"
+        "wait_minutes (how long it waited, when the dump says) and the goroutine's\n"
+        "own pprof labels. Filter on them with pprof's -tagfocus, e.g.\n"
+        "go tool pprof -top -tagfocus='state=chan receive' OUT.pb.gz. A stack is\n"
+        "what the dump shows: Go's tracebacks hide runtime frames such as\n"
+        "runtime.gopark, which its own goroutine profiles keep.",
+    .options = options,
+    .min_pos = 1,
+    .max_pos = 1,
+    .run = run,
+};
