@@ -27,7 +27,9 @@ size_t gmx_input_size(const gmx_input *in);
 void gmx_input_free(gmx_input *in);
 /* Says the bytes [offset, offset+len) have been read for good: a mapped
  * file's pages leave this process's resident set (they stay in the page
- * cache). Does nothing for inputs held in memory. */
+ * cache), and so do the whole pages of an owned heap buffer (gmx_input_from_heap,
+ * a decompressed input), which then read as zeros. Does nothing for
+ * caller-owned memory (gmx_input_from_memory). */
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len);
 
 /* Largest decompressed size gmx_gunzip produces by default (a gzip bomb

@@ -7,10 +7,12 @@
  * and each message's shape; ids and indexes are checked by the model, once
  * the string table (written last by Go) has been seen.
  *
- * The model (gmx_profile) keeps the decoded bytes and views into them:
- * strings, mappings, functions and locations are tables; samples stay in the
- * input and are decoded again on each read, so a profile costs little more
- * than its decoded size. */
+ * The model (gmx_profile) does not keep the decoded bytes: strings are
+ * copied into one buffer, mappings, functions and locations become compact
+ * tables, and samples are re-encoded into a compact stream (location ids as
+ * deltas) that is decoded again on each read. While the model is built, the
+ * pages of input already read are given back (gmx_input_release_range), so
+ * a profile costs about its decoded size at its peak and less afterwards. */
 #ifndef GOMEMDX_PROFILE_H
 #define GOMEMDX_PROFILE_H
 
@@ -137,22 +139,28 @@ typedef struct gmx_pfunction {
     gmx_str name, system_name, filename;
     int64_t start_line;
     uint32_t name_id;                    /* equal names, equal ids: 0..gmx_profile_name_count-1 */
-    uint64_t offset;
 } gmx_pfunction;
 
+/* Columns beyond int32 are rejected (GMX_ELIMIT): Go never writes them, and
+ * 16-byte lines keep millions of them small. */
 typedef struct gmx_pline {
+    int64_t line;
     uint32_t function;                   /* index into the functions */
-    int64_t line, column;
+    int32_t column;
 } gmx_pline;
 
+/* Locations are the largest table (millions in a big heap profile), hence
+ * 24 bytes: no id (ids only matter while the profile is decoded) and at
+ * most GMX_PPROF_MAX_LINES lines. */
 typedef struct gmx_plocation {
-    uint64_t id, address;
-    uint32_t mapping;                    /* index into the mappings, or GMX_PNONE */
+    uint64_t address;
     const gmx_pline *lines;              /* innermost (inlined) first */
-    uint32_t nlines;
+    uint32_t mapping;                    /* index into the mappings, or GMX_PNONE */
+    uint16_t nlines;
     bool is_folded;
-    uint64_t offset;
 } gmx_plocation;
+
+#define GMX_PPROF_MAX_LINES 65535
 
 typedef struct gmx_plabel {
     gmx_str key;
@@ -213,13 +221,14 @@ int gmx_profile_sample_index(const gmx_profile *p, const char *name);
 
 size_t gmx_profile_sample_count(const gmx_profile *p);
 
-/* Reads samples: holds the decoding scratch, sized for this profile. */
+/* Reads samples: holds the arrays a read fills, sized for the largest
+ * sample read so far. */
 typedef struct gmx_psample_reader {
     const gmx_profile *profile;
-    gmx_pprof_scratch scratch;
     uint32_t *locations;
+    int64_t *values;
     gmx_plabel *labels;
-    size_t locations_cap, labels_cap;
+    size_t locations_cap, values_cap, labels_cap;
 } gmx_psample_reader;
 
 void gmx_psample_reader_init(gmx_psample_reader *r, const gmx_profile *p);

@@ -146,12 +146,14 @@ void gmx_input_free(gmx_input *in)
 
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len)
 {
-    if (in->backing != BACKING_MMAP || offset >= in->len)
+    /* Owned heap memory (a decompressed profile) too: only whole pages
+     * strictly inside the block go, never the allocator's own words. */
+    if (in->backing == BACKING_NONE || offset >= in->len)
         return;
-    long page = sysconf(_SC_PAGESIZE);
-    size_t start = (offset + (size_t)page - 1) / (size_t)page * (size_t)page; /* whole pages only */
-    size_t end = offset + len > in->len ? in->len : offset + len;
-    end = end / (size_t)page * (size_t)page;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE), base = (uintptr_t)in->data;
+    uintptr_t start = (base + offset + page - 1) / page * page; /* whole pages only */
+    uintptr_t end = base + (offset + len > in->len ? in->len : offset + len);
+    end = end / page * page;
     if (end > start)
-        madvise((char *)(uintptr_t)in->data + start, end - start, MADV_DONTNEED);
+        madvise((void *)start, end - start, MADV_DONTNEED);
 }

@@ -1,18 +1,29 @@
 /* The profile model's insides, shared by its files: building from decoder
  * events (profile.c), resolving ids and string indexes (profile_resolve.c)
- * and reading samples back (profile_sample.c). */
+ * and the sample stream (profile_sample.c).
+ *
+ * Memory is the design constraint: a large heap profile has millions of
+ * locations, so nothing per location or per line is kept beyond what the
+ * public structs hold. What only decoding needs (definition offsets for
+ * errors, raw ids too wide for the final fields) lives in arrays freed as
+ * soon as the profile is resolved. */
 #ifndef GMX_MODEL_PROFILE_IMPL_H
 #define GMX_MODEL_PROFILE_IMPL_H
 
 #include "gomemdx/profile.h"
 #include "util/hash.h"
 
-/* uint64 ids to table indexes: a dense array when the ids are small (Go
- * numbers them 1..N), a hash index otherwise. */
+/* uint64 ids to table indexes, built one id at a time: a dense array while
+ * the ids stay small (Go numbers them 1..N), else a hash index over its own
+ * copy of the ids. */
 typedef struct gmx_idmap {
     uint32_t *dense;          /* dense[id] = index or GMX_PNONE */
     size_t ndense;
-    gmx_hindex sparse;        /* hash of id -> index; ids compared by the caller */
+    size_t limit;             /* largest id the dense array may grow to */
+    gmx_hindex sparse;        /* hash of id -> index (sparse mode) */
+    uint64_t *ids;            /* sparse mode: ids[index] */
+    size_t count, ids_cap;
+    bool is_sparse;
 } gmx_idmap;
 
 typedef struct raw_vt {
@@ -24,20 +35,34 @@ typedef struct raw_mapping {
     int64_t filename, build_id;
 } raw_mapping;
 
-typedef struct raw_function {
-    int64_t name, system_name, filename;
-} raw_function;
+/* Offsets of definitions, for errors found after the parse: 32-bit while the
+ * input is below 4 GiB. */
+typedef struct offsets {
+    uint32_t *o32;
+    uint64_t *o64;
+    size_t cap;
+} offsets;
+
+/* The first id defined twice in a table, reported after the parse so
+ * that errors keep their order. */
+typedef struct dup_id {
+    bool set;
+    uint64_t id, offset;
+} dup_id;
 
 typedef struct sample_ref {
-    uint64_t offset;          /* of the Sample message's bytes */
-    uint32_t len;
+    uint64_t offset;          /* of the Sample message in the input */
+    uint64_t pos;             /* of its encoding in the sample stream */
 } sample_ref;
 
 struct gmx_profile {
-    gmx_input *input;
-    const char *name;
+    gmx_input *input;         /* only while decoding */
+    char *name;
 
-    gmx_str *strings;
+    /* strings: copied, back to back; string i is buf[off[i] .. off[i+1]) */
+    char *strbuf;
+    size_t strbuf_len, strbuf_cap;
+    size_t *str_off;          /* nstrings + 1 */
     size_t nstrings, strings_cap;
 
     raw_vt *raw_sample_types;
@@ -49,21 +74,29 @@ struct gmx_profile {
     raw_mapping *raw_mappings;
     size_t nmappings, mappings_cap;
 
+    /* Until resolved, a function's name/system_name/filename hold the raw
+     * string index in .n (and NULL in .p). */
     gmx_pfunction *functions;
-    raw_function *raw_functions;
     size_t nfunctions, functions_cap;
+    offsets function_offsets;
 
+    /* Until resolved, a location's mapping holds the raw mapping id (or
+     * loc_mapping_wide[i] when some id does not fit 32 bits) and its lines
+     * pointer the index of its first line; a line's function the raw
+     * function id (or line_function_wide[k]). */
     gmx_plocation *locations;
-    uint32_t *loc_first_line;
-    uint64_t *loc_mapping_id;
     size_t nlocations, locations_cap;
+    uint64_t *loc_mapping_wide;
+    offsets location_offsets;
     gmx_pline *lines;
-    uint64_t *line_function_id;
     size_t nlines, lines_cap;
+    uint64_t *line_function_wide;
 
+    /* samples: the compact stream (see profile_sample.c) */
+    uint8_t *sbuf;
+    size_t sbuf_len, sbuf_cap;
     sample_ref *samples;
     size_t nsamples, samples_cap;
-    size_t max_sample_locations, max_sample_labels;
 
     int64_t drop_frames, keep_frames, default_sample_type, doc_url;
     int64_t *raw_comments;
@@ -72,32 +105,41 @@ struct gmx_profile {
 
     gmx_profile_info info;
     gmx_idmap location_ids, function_ids, mapping_ids;
-    gmx_str *names;           /* by name id */
+    /* the first definition of an id already defined, per table */
+    dup_id dup_location, dup_function, dup_mapping;
+    uint32_t *name_function;  /* by name id: a function with that name */
     size_t nnames;
+    size_t released;          /* input bytes given back so far */
+    gmx_error *err;           /* while decoding */
 };
+
+/* String i of p (i < nstrings); valid once the parse is done. */
+static inline gmx_str gmx_profile_string(const gmx_profile *p, size_t i)
+{
+    return (gmx_str){ p->strbuf + p->str_off[i], p->str_off[i + 1] - p->str_off[i] };
+}
 
 /* Resolves every id and string index, checking each; fills info. */
 gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err);
 
-/* Decodes every sample once: value counts, location ids and label string
+/* Appends one decoded Sample to the stream. 0, or -1 when out of memory. */
+int gmx_profile_add_sample(gmx_profile *p, const gmx_pprof_sample_raw *s, uint64_t offset);
+/* Reads every sample once: value counts, location ids and label string
  * indexes must all be valid. */
 gmx_code gmx_profile_check_samples(gmx_profile *p, gmx_error *err);
 
-/* An idmap over n ids (id_at(ctx, i)); a repeated or zero id fails with
- * its index in *dup. 0, -1 when out of memory, or -2 on a bad id. */
-int gmx_idmap_build(gmx_idmap *m, size_t n, uint64_t (*id_at)(const void *ctx, size_t i),
-                    const void *ctx, size_t *dup);
-uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id,
-                               uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx);
+/* Adds id -> index (indexes come in order 0, 1, ...); expect is how many
+ * ids are expected in all. 0, -1 when out of memory, -2 when id is 0 or
+ * already there. */
+int gmx_idmap_add(gmx_idmap *m, uint64_t id, uint32_t index, size_t expect);
+uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id);
 
 /* The index of id, or GMX_PNONE. Inline: samples look up every location. */
-static inline uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id,
-                                      uint64_t (*id_at)(const void *ctx, size_t i),
-                                      const void *ctx)
+static inline uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id)
 {
-    if (m->dense)
+    if (!m->is_sparse)
         return id < m->ndense ? m->dense[id] : GMX_PNONE;
-    return gmx_idmap_find_sparse(m, id, id_at, ctx);
+    return gmx_idmap_find_sparse(m, id);
 }
 
 /* Reserves exact room for the tables, from one quick pass over the

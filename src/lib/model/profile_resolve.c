@@ -1,16 +1,21 @@
 /* Resolving a profile once all of it has been read: string indexes become
  * views, ids become table indexes, and every one is checked, with the
- * offset of the message that holds a bad one. Samples are decoded once here
- * to check them; they are decoded again whenever they are read. */
+ * offset of the message that holds a bad one. Samples are read once here
+ * to check them; the offsets and wide raw ids only decoding needs are freed
+ * at the end. */
 #include "model/profile_impl.h"
 #include "util/alloc.h"
 #include "util/str.h"
 
 #include <string.h>
 
+uint64_t gmx_profile_function_offset(const gmx_profile *p, size_t i);
+uint64_t gmx_profile_location_offset(const gmx_profile *p, size_t i);
+void gmx_profile_drop_offsets(gmx_profile *p);
+
 /* ---- id maps ---- */
 
-/* Dense when the largest id is at most this many times the count. */
+/* Dense while the largest id is at most this many times the count. */
 enum { DENSE_FACTOR = 4, DENSE_SLACK = 1024 };
 
 static uint64_t id_hash(uint64_t id)
@@ -18,55 +23,90 @@ static uint64_t id_hash(uint64_t id)
     return gmx_hash_mix(0x9e3779b97f4a7c15ull, id);
 }
 
-int gmx_idmap_build(gmx_idmap *m, size_t n, uint64_t (*id_at)(const void *ctx, size_t i),
-                    const void *ctx, size_t *dup)
+/* Moves m to a hash index: ids[index] from the dense array. */
+static int go_sparse(gmx_idmap *m)
 {
-    memset(m, 0, sizeof(*m));
-    uint64_t max = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t id = id_at(ctx, i);
-        if (id == 0 || n > UINT32_MAX - 1) {
-            *dup = i;
-            return -2;
-        }
-        max = id > max ? id : max;
-    }
-    if (max <= (uint64_t)n * DENSE_FACTOR + DENSE_SLACK) {
-        m->ndense = (size_t)max + 1;
-        m->dense = gmx_mallocarray(m->ndense, sizeof(*m->dense));
-        if (!m->dense)
-            return -1;
-        memset(m->dense, 0xff, m->ndense * sizeof(*m->dense));
-        for (size_t i = 0; i < n; i++) {
-            uint64_t id = id_at(ctx, i);
-            if (m->dense[id] != GMX_PNONE) {
-                *dup = i;
-                return -2;
-            }
-            m->dense[id] = (uint32_t)i;
-        }
-        return 0;
-    }
+    size_t cap = m->count + 64;
+    m->ids = gmx_mallocarray(cap, sizeof(*m->ids));
+    if (!m->ids)
+        return -1;
+    m->ids_cap = cap;
     gmx_hindex_init(&m->sparse);
-    for (size_t i = 0; i < n; i++) {
-        uint64_t id = id_at(ctx, i);
-        if (gmx_idmap_find(m, id, id_at, ctx) != GMX_PNONE) {
-            *dup = i;
-            return -2;
-        }
-        if (gmx_hindex_insert(&m->sparse, id_hash(id), (uint32_t)i) < 0)
+    for (size_t id = 0; id < m->ndense; id++) {
+        uint32_t ix = m->dense[id];
+        if (ix == GMX_PNONE)
+            continue;
+        m->ids[ix] = id;
+        if (gmx_hindex_insert(&m->sparse, id_hash(id), ix) < 0)
             return -1;
     }
+    gmx_free(m->dense);
+    m->dense = NULL;
+    m->ndense = 0;
+    m->is_sparse = true;
     return 0;
 }
 
-uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id,
-                               uint64_t (*id_at)(const void *ctx, size_t i), const void *ctx)
+static int grow_dense(gmx_idmap *m, uint64_t id)
+{
+    size_t n = m->ndense ? m->ndense : 64;
+    while (n <= id)
+        n *= 2;
+    if (n > m->limit + 1)
+        n = (size_t)m->limit + 1;
+    uint32_t *d = gmx_reallocarray(m->dense, n, sizeof(*d));
+    if (!d)
+        return -1;
+    memset(d + m->ndense, 0xff, (n - m->ndense) * sizeof(*d));
+    m->dense = d;
+    m->ndense = n;
+    return 0;
+}
+
+int gmx_idmap_add(gmx_idmap *m, uint64_t id, uint32_t index, size_t expect)
+{
+    if (id == 0)
+        return -2;
+    if (!m->is_sparse) {
+        size_t n = expect > m->count ? expect : m->count + 1;
+        size_t limit = n > (SIZE_MAX - DENSE_SLACK) / DENSE_FACTOR ? SIZE_MAX / 2
+                                                                   : n * DENSE_FACTOR + DENSE_SLACK;
+        if (limit > m->limit)
+            m->limit = limit;
+        if (id > m->limit) {
+            if (go_sparse(m) < 0)
+                return -1;
+        } else {
+            if (id >= m->ndense && grow_dense(m, id) < 0)
+                return -1;
+            if (m->dense[id] != GMX_PNONE)
+                return -2;
+            m->dense[id] = index;
+            m->count++;
+            return 0;
+        }
+    }
+    if (gmx_idmap_find_sparse(m, id) != GMX_PNONE)
+        return -2;
+    if (index >= m->ids_cap) {
+        size_t cap = m->ids_cap;
+        if (gmx_array_reserve((void **)&m->ids, &cap, index, sizeof(*m->ids)) < 0)
+            return -1;
+        m->ids_cap = cap;
+    }
+    if (gmx_hindex_insert(&m->sparse, id_hash(id), index) < 0)
+        return -1;
+    m->ids[index] = id;
+    m->count++;
+    return 0;
+}
+
+uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id)
 {
     uint64_t h = id_hash(id);
     for (size_t slot = gmx_hindex_first(&m->sparse, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&m->sparse, h, slot))
-        if (id_at(ctx, m->sparse.values[slot]) == id)
+        if (m->ids[m->sparse.values[slot]] == id)
             return m->sparse.values[slot];
     return GMX_PNONE;
 }
@@ -74,23 +114,10 @@ uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id,
 void gmx_idmap_release(gmx_idmap *m)
 {
     gmx_free(m->dense);
-    gmx_hindex_release(&m->sparse);
+    gmx_free(m->ids);
+    if (m->is_sparse)
+        gmx_hindex_release(&m->sparse);
     memset(m, 0, sizeof(*m));
-}
-
-static uint64_t mapping_id(const void *ctx, size_t i)
-{
-    return ((const gmx_profile *)ctx)->mappings[i].id;
-}
-
-static uint64_t function_id(const void *ctx, size_t i)
-{
-    return ((const gmx_profile *)ctx)->functions[i].id;
-}
-
-static uint64_t location_id(const void *ctx, size_t i)
-{
-    return ((const gmx_profile *)ctx)->locations[i].id;
 }
 
 /* ---- checks ---- */
@@ -109,41 +136,16 @@ static gmx_code string_at(const gmx_profile *p, int64_t x, gmx_str *out, const c
                       what, (long long)x, p->nstrings);
         return bad_at(p, err, offset);
     }
-    *out = p->strings[x];
+    *out = gmx_profile_string(p, (size_t)x);
     return GMX_OK;
 }
 
-static uint64_t mapping_offset(const void *ctx, size_t i)
+static gmx_code dup_error(const gmx_profile *p, const char *what, uint64_t id, uint64_t offset,
+                          gmx_error *err)
 {
-    return ((const gmx_profile *)ctx)->mappings[i].offset;
-}
-
-static uint64_t function_offset(const void *ctx, size_t i)
-{
-    return ((const gmx_profile *)ctx)->functions[i].offset;
-}
-
-static uint64_t location_offset(const void *ctx, size_t i)
-{
-    return ((const gmx_profile *)ctx)->locations[i].offset;
-}
-
-static gmx_code build_idmap(gmx_profile *p, gmx_idmap *m, size_t n,
-                            uint64_t (*id_at)(const void *, size_t),
-                            uint64_t (*offset_at)(const void *, size_t), const char *what,
-                            gmx_error *err)
-{
-    size_t bad = 0;
-    int rc = gmx_idmap_build(m, n, id_at, p, &bad);
-    if (rc == -1)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory indexing %ss", what);
-    if (rc == -2) {
-        uint64_t id = id_at(p, bad);
-        gmx_error_set(err, GMX_EFORMAT, id ? "%s id %llu defined twice" : "%s with reserved id 0",
-                      what, (unsigned long long)id);
-        return bad_at(p, err, offset_at(p, bad));
-    }
-    return GMX_OK;
+    gmx_error_set(err, GMX_EFORMAT, id ? "%s id %llu defined twice" : "%s with reserved id 0",
+                  what, (unsigned long long)id);
+    return bad_at(p, err, offset);
 }
 
 /* ---- resolution, table by table ---- */
@@ -157,7 +159,7 @@ static gmx_code resolve_value_type(const gmx_profile *p, const raw_vt *raw, gmx_
 
 static gmx_code resolve_types(gmx_profile *p, gmx_error *err)
 {
-    if (p->nstrings == 0 || p->strings[0].n != 0) {
+    if (p->nstrings == 0 || p->str_off[1] != 0) {
         gmx_error_set(err, GMX_EFORMAT, p->nstrings ? "the string table's first entry is not empty"
                                                     : "no string table");
         return bad_at(p, err, 0);
@@ -185,30 +187,33 @@ static gmx_code resolve_mappings(gmx_profile *p, gmx_error *err)
         if (rc != GMX_OK)
             return rc;
     }
-    return build_idmap(p, &p->mapping_ids, p->nmappings, mapping_id, mapping_offset, "mapping",
-                       err);
+    if (p->dup_mapping.set)
+        return dup_error(p, "mapping", p->dup_mapping.id, p->dup_mapping.offset, err);
+    return GMX_OK;
 }
 
-/* Gives each distinct function name a dense id, without copying names. */
+/* Gives each distinct function name a dense id, without copying names.
+ * Equal string indexes are equal names, so only the first function of each
+ * string index is hashed. */
 static gmx_code number_names(gmx_profile *p, gmx_error *err)
 {
     gmx_hindex ix;
     gmx_hindex_init(&ix);
-    p->names = gmx_mallocarray(p->nfunctions + 1, sizeof(*p->names));
-    gmx_code rc = p->names ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    p->name_function = gmx_mallocarray(p->nfunctions + 1, sizeof(*p->name_function));
+    gmx_code rc = p->name_function ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == GMX_OK && i < p->nfunctions; i++) {
         gmx_pfunction *f = &p->functions[i];
         uint64_t h = gmx_hash_bytes(f->name.p, f->name.n, 0);
         size_t slot = gmx_hindex_first(&ix, h);
         for (; slot != GMX_HINDEX_NONE; slot = gmx_hindex_next(&ix, h, slot))
-            if (gmx_str_eq(p->names[ix.values[slot]], f->name))
+            if (gmx_str_eq(p->functions[p->name_function[ix.values[slot]]].name, f->name))
                 break;
         if (slot != GMX_HINDEX_NONE) {
             f->name_id = ix.values[slot];
             continue;
         }
         f->name_id = (uint32_t)p->nnames;
-        p->names[p->nnames++] = f->name;
+        p->name_function[p->nnames++] = (uint32_t)i;
         if (gmx_hindex_insert(&ix, h, f->name_id) < 0)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
@@ -220,43 +225,56 @@ static gmx_code resolve_functions(gmx_profile *p, gmx_error *err)
 {
     for (size_t i = 0; i < p->nfunctions; i++) {
         gmx_pfunction *f = &p->functions[i];
-        const raw_function *r = &p->raw_functions[i];
-        gmx_code rc = string_at(p, r->name, &f->name, "function name", f->offset, err);
+        uint64_t off = gmx_profile_function_offset(p, i);
+        gmx_code rc = string_at(p, (int64_t)f->name.n, &f->name, "function name", off, err);
         if (rc == GMX_OK)
-            rc = string_at(p, r->system_name, &f->system_name, "function system name",
-                           f->offset, err);
+            rc = string_at(p, (int64_t)f->system_name.n, &f->system_name, "function system name",
+                           off, err);
         if (rc == GMX_OK)
-            rc = string_at(p, r->filename, &f->filename, "function filename", f->offset, err);
+            rc = string_at(p, (int64_t)f->filename.n, &f->filename, "function filename", off, err);
         if (rc != GMX_OK)
             return rc;
     }
-    gmx_code rc = build_idmap(p, &p->function_ids, p->nfunctions, function_id, function_offset,
-                              "function", err);
-    return rc != GMX_OK ? rc : number_names(p, err);
+    if (p->dup_function.set)
+        return dup_error(p, "function", p->dup_function.id, p->dup_function.offset, err);
+    return number_names(p, err);
+}
+
+/* A location's id, for errors only: the idmap's inverse. */
+static uint64_t location_id(const gmx_profile *p, size_t i)
+{
+    const gmx_idmap *m = &p->location_ids;
+    if (m->is_sparse)
+        return m->ids[i];
+    for (size_t id = 0; id < m->ndense; id++)
+        if (m->dense[id] == i)
+            return id;
+    return 0;
 }
 
 static gmx_code resolve_location(gmx_profile *p, size_t i, gmx_error *err)
 {
     gmx_plocation *l = &p->locations[i];
-    uint64_t mid = p->loc_mapping_id[i];
-    l->mapping = mid ? gmx_idmap_find(&p->mapping_ids, mid, mapping_id, p) : GMX_PNONE;
+    uint64_t mid = p->loc_mapping_wide ? p->loc_mapping_wide[i] : l->mapping;
+    l->mapping = mid ? gmx_idmap_find(&p->mapping_ids, mid) : GMX_PNONE;
     if (mid && l->mapping == GMX_PNONE) {
         gmx_error_set(err, GMX_EFORMAT, "location %llu: unknown mapping id %llu",
-                      (unsigned long long)l->id, (unsigned long long)mid);
-        return bad_at(p, err, l->offset);
+                      (unsigned long long)location_id(p, i), (unsigned long long)mid);
+        return bad_at(p, err, gmx_profile_location_offset(p, i));
     }
+    size_t first = (size_t)(uintptr_t)l->lines;
     if (!l->nlines) {
         l->lines = NULL; /* and never p->lines + 0: the table may be NULL */
         return GMX_OK;
     }
-    gmx_pline *lines = p->lines + p->loc_first_line[i];
-    const uint64_t *fids = p->line_function_id + p->loc_first_line[i];
+    gmx_pline *lines = p->lines + first;
     for (uint32_t k = 0; k < l->nlines; k++) {
-        lines[k].function = gmx_idmap_find(&p->function_ids, fids[k], function_id, p);
+        uint64_t fid = p->line_function_wide ? p->line_function_wide[first + k] : lines[k].function;
+        lines[k].function = gmx_idmap_find(&p->function_ids, fid);
         if (lines[k].function == GMX_PNONE) {
             gmx_error_set(err, GMX_EFORMAT, "location %llu: line %u has unknown function id %llu",
-                          (unsigned long long)l->id, k, (unsigned long long)fids[k]);
-            return bad_at(p, err, l->offset);
+                          (unsigned long long)location_id(p, i), k, (unsigned long long)fid);
+            return bad_at(p, err, gmx_profile_location_offset(p, i));
         }
     }
     l->lines = lines;
@@ -270,8 +288,9 @@ static gmx_code resolve_locations(gmx_profile *p, gmx_error *err)
         if (rc != GMX_OK)
             return rc;
     }
-    return build_idmap(p, &p->location_ids, p->nlocations, location_id, location_offset,
-                       "location", err);
+    if (p->dup_location.set)
+        return dup_error(p, "location", p->dup_location.id, p->dup_location.offset, err);
+    return GMX_OK;
 }
 
 static gmx_code resolve_info(gmx_profile *p, gmx_error *err)
@@ -303,23 +322,41 @@ static gmx_code resolve_info(gmx_profile *p, gmx_error *err)
     return GMX_OK;
 }
 
-/* Raw tables only needed while resolving. */
+/* Tables only needed while resolving. */
 static void drop_raw(gmx_profile *p)
 {
     gmx_free(p->raw_mappings);
-    gmx_free(p->raw_functions);
-    gmx_free(p->line_function_id);
-    gmx_free(p->loc_mapping_id);
-    gmx_free(p->loc_first_line);
+    gmx_free(p->loc_mapping_wide);
+    gmx_free(p->line_function_wide);
     p->raw_mappings = NULL;
-    p->raw_functions = NULL;
-    p->line_function_id = NULL;
-    p->loc_mapping_id = NULL;
-    p->loc_first_line = NULL;
+    p->loc_mapping_wide = NULL;
+    p->line_function_wide = NULL;
+    gmx_profile_drop_offsets(p);
+    gmx_idmap_release(&p->function_ids);
+}
+
+/* Gives back what the size guesses over-allocated (the large tables are
+ * mapped: shrinking them returns whole pages without copying). */
+static void shrink(void **arr, size_t *cap, size_t n, size_t elem)
+{
+    if (!*arr || n >= *cap)
+        return;
+    void *a = gmx_realloc(*arr, (n ? n : 1) * elem);
+    if (a) {
+        *arr = a;
+        *cap = n;
+    }
 }
 
 gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err)
 {
+    /* Views into strbuf are only taken from here on: it no longer moves. */
+    shrink((void **)&p->strbuf, &p->strbuf_cap, p->strbuf_len, 1);
+    if (!p->strbuf && !(p->strbuf = gmx_malloc(1)))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    shrink((void **)&p->sbuf, &p->sbuf_cap, p->sbuf_len, 1);
+    shrink((void **)&p->locations, &p->locations_cap, p->nlocations, sizeof(*p->locations));
+    shrink((void **)&p->lines, &p->lines_cap, p->nlines, sizeof(*p->lines));
     gmx_code rc = resolve_types(p, err);
     if (rc == GMX_OK)
         rc = resolve_mappings(p, err);
@@ -329,9 +366,9 @@ gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err)
         rc = resolve_locations(p, err);
     if (rc == GMX_OK)
         rc = resolve_info(p, err);
-    if (rc == GMX_OK)
-        rc = gmx_profile_check_samples(p, err);
-    if (rc == GMX_OK)
+    if (rc == GMX_OK) {
         drop_raw(p);
+        rc = gmx_profile_check_samples(p, err);
+    }
     return rc;
 }
