@@ -93,6 +93,7 @@ extern const cli_command cmd_check;
 extern const cli_command cmd_diagnose;
 extern const cli_command cmd_top;
 extern const cli_command cmd_peek;
+extern const cli_command cmd_list;
 extern const cli_command cmd_watch;
 extern const cli_command cmd_history;
 extern const cli_command cmd_escape;

@@ -9,6 +9,7 @@ static const cli_command *const table[] = {
     &cmd_check,
     &cmd_top,
     &cmd_peek,
+    &cmd_list,
     &cmd_watch,
     &cmd_history,
     &cmd_escape,

@@ -36,6 +36,8 @@ parity_variants() {
       [ -f "$first" ] && echo "base|-top -base=$first|top --base $first {}" ;;
   esac
   echo "peek|-peek=main\\.|peek {} main\\."
+  # The lab's sources were built in /go/src/<service>; ../services holds them.
+  echo "list|-list=main\\. -source_path=../services -trim_path=/go/src|list {} main\\. --source ../services --trim-path /go/src"
 }
 
 # The checksum of a profile together with the first capture of its series

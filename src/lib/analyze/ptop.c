@@ -88,8 +88,8 @@ typedef struct run {
     bool has_focus, has_ignore;
 } run;
 
-static gmx_code compile(const char *re, regex_t *out, bool *has, const char *what,
-                        gmx_error *err)
+gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char *what,
+                            gmx_error *err)
 {
     if (!re || !*re)
         return GMX_OK;
@@ -103,7 +103,7 @@ static gmx_code compile(const char *re, regex_t *out, bool *has, const char *wha
     return GMX_OK;
 }
 
-static gmx_code check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err)
+gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err)
 {
     const gmx_profile_info *pi = gmx_profile_get_info(p), *bi = gmx_profile_get_info(b);
     bool same = pi->nsample_types == bi->nsample_types &&
@@ -126,11 +126,11 @@ static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
         return gmx_error_set(err, GMX_EUSAGE, "sample index %s not in %s",
                              o->sample_index ? o->sample_index : "(default)",
                              gmx_profile_name(p));
-    gmx_code rc = o->base ? check_base(p, o->base, err) : GMX_OK;
+    gmx_code rc = o->base ? ptop_check_base(p, o->base, err) : GMX_OK;
     if (rc == GMX_OK)
-        rc = compile(o->focus, &r->focus, &r->has_focus, "focus", err);
+        rc = ptop_compile_regex(o->focus, &r->focus, &r->has_focus, "focus", err);
     if (rc == GMX_OK)
-        rc = compile(o->ignore, &r->ignore, &r->has_ignore, "ignore", err);
+        rc = ptop_compile_regex(o->ignore, &r->ignore, &r->has_ignore, "ignore", err);
     if (rc != GMX_OK)
         return rc;
     const gmx_profile *profiles[2] = { p, o->base };

@@ -8,6 +8,14 @@
 #include "gomemdx/profile.h"
 #include "gomemdx/ptop.h"
 
+/* Compiles re (POSIX extended) into *out and sets *has; nothing when re
+ * is NULL or empty. GMX_EUSAGE names `what` ("focus") on a bad regex. */
+gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char *what,
+                            gmx_error *err);
+
+/* GMX_EUSAGE unless b has p's sample and period types (pprof's -base). */
+gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err);
+
 /* Marks m's locations focused (1), ignored (-1) or neither (0), by pprof's
  * Location.matchesName: any line's function name or file, or the mapping's
  * file, matches. focus NULL focuses every location not ignored. 0 or -1. */

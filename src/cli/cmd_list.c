@@ -1,0 +1,69 @@
+#include "cli.h"
+#include "gomemdx/plist.h"
+#include "gomemdx/report.h"
+#include "profile_args.h"
+
+#include <stdlib.h>
+
+static const cli_option options[] = {
+    CLI_PROFILE_OPTIONS,
+    { "source", 's', OPT_STRING, "DIRS",
+      "where the source files are: ':'-separated directories (default: .)" },
+    { "trim-path", 0, OPT_STRING, "PREFIXES",
+      "':'-separated prefixes to cut from the profile's file paths" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+static int run(const cli_command *self, const cli_args *args)
+{
+    cli_profiles ps;
+    int rc = cli_profiles_open(self, args, &ps);
+    if (rc != EXIT_OK)
+        return rc;
+    gmx_ptop_options common;
+    gmx_ptop_options_init(&common);
+    cli_profiles_options(self, args, &ps, &common);
+    gmx_plist_options o = {
+        .regex = args->pos[1],
+        .sample_index = common.sample_index,
+        .focus = common.focus,
+        .ignore = common.ignore,
+        .base = common.base,
+        .source = { cli_opt(self, args, "source")->str, cli_opt(self, args, "trim-path")->str },
+    };
+    bool json = cli_opt(self, args, "json")->set;
+    gmx_error err = { 0 };
+    gmx_plist *listing = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    if (gmx_plist_compute(ps.profile, &o, &listing, &err) != GMX_OK ||
+        (json ? gmx_render_plist_json(listing, &text, &len, &err)
+              : gmx_render_plist_text(listing, &text, &len, &err)) != GMX_OK)
+        rc = cli_report_error(&err);
+    else
+        fwrite(text, 1, len, stdout);
+    gmx_render_free(text);
+    gmx_plist_free(listing);
+    cli_profiles_close(&ps);
+    return rc;
+}
+
+const cli_command cmd_list = {
+    .name = "list",
+    .summary = "Values per source line of the functions matching a regexp, like go tool pprof -list.",
+    .usage = "PROFILE REGEX [--source DIRS] [--trim-path PREFIXES] [--sample-index NAME]"
+             " [--focus RE] [--ignore RE] [--base OLD] [--json]",
+    .description =
+        "For every function of a pprof profile whose name matches REGEX (POSIX\n"
+        "extended), prints flat and cum per source line beside the source text,\n"
+        "from the function's first line to 5 lines past its last sampled one,\n"
+        "exactly as `go tool pprof -list` does. Source files are found as pprof\n"
+        "finds them: --source is its -source_path (the current directory by\n"
+        "default), --trim-path its -trim_path. A file that cannot be found gets\n"
+        "pprof's error line, then its sampled lines with their values and no text.\n"
+        "Fails (exit status 2) when no function matches.",
+    .options = options,
+    .min_pos = 2,
+    .max_pos = 2,
+    .run = run,
+};

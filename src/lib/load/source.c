@@ -1,0 +1,234 @@
+/* Source files for `list`: pprof's trimPath and openSourceFile, and a line
+ * index over the mapped file. */
+#include "gomemdx/input.h"
+#include "gomemdx/source.h"
+#include "util/alloc.h"
+#include "util/str.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+
+struct gmx_source_file {
+    gmx_input *input;
+    const char *data;
+    size_t *starts;       /* nlines + 1 line start offsets */
+    size_t nlines;
+};
+
+/* The next ':'-separated element of *list, or false at its end. */
+static bool next_elem(gmx_str *list, gmx_str *elem)
+{
+    if (list->n == 0)
+        return false;
+    const char *c = memchr(list->p, ':', list->n);
+    size_t colon = c ? (size_t)(c - list->p) : SIZE_MAX;
+    if (colon == SIZE_MAX) {
+        *elem = *list;
+        *list = (gmx_str){ list->p + list->n, 0 };
+    } else {
+        *elem = gmx_str_sub(*list, 0, colon);
+        *list = gmx_str_sub(*list, colon + 1, list->n);
+    }
+    return true;
+}
+
+static gmx_str base_of(gmx_str dir)
+{
+    while (dir.n > 1 && dir.p[dir.n - 1] == '/')
+        dir.n--;
+    size_t slash = gmx_str_rfind_char(dir, '/');
+    return slash == SIZE_MAX || dir.n == 1 ? dir : gmx_str_sub(dir, slash + 1, dir.n);
+}
+
+gmx_str gmx_source_trim(gmx_str path, const gmx_source_path *sp)
+{
+    const char *search = sp && sp->search && *sp->search ? sp->search : ".";
+    gmx_str trim = gmx_str_cstr(sp && sp->trim ? sp->trim : "");
+    gmx_str list, elem;
+    if (trim.n == 0) {
+        char want[PATH_MAX + 3];
+        for (list = gmx_str_cstr(search); next_elem(&list, &elem);) {
+            gmx_str base = base_of(elem);
+            if (base.n + 3 > sizeof(want))
+                continue;
+            want[0] = '/';
+            memcpy(want + 1, base.p, base.n);
+            want[base.n + 1] = '/';
+            want[base.n + 2] = '\0';
+            size_t at = gmx_str_find(path, want);
+            if (at != SIZE_MAX)
+                return gmx_str_sub(path, at + base.n + 2, path.n);
+        }
+    }
+    static const char *const always[] = { "/proc/self/cwd/./", "/proc/self/cwd/" };
+    for (list = trim;; ) {
+        bool more = next_elem(&list, &elem);
+        if (!more)
+            break;
+        if (elem.n == 0)
+            continue;
+        bool slash = elem.p[elem.n - 1] == '/';
+        if (path.n >= elem.n + !slash && memcmp(path.p, elem.p, elem.n) == 0 &&
+            (slash || path.p[elem.n] == '/'))
+            return gmx_str_sub(path, elem.n + !slash, path.n);
+    }
+    for (size_t i = 0; i < 2; i++)
+        if (gmx_str_starts(path, always[i]))
+            return gmx_str_sub(path, strlen(always[i]), path.n);
+    return path;
+}
+
+gmx_str gmx_source_clean(gmx_str path, char *out)
+{
+    if (path.n == 0) {
+        out[0] = '.';
+        return (gmx_str){ out, 1 };
+    }
+    bool rooted = path.p[0] == '/';
+    size_t w = 0, r = 0, dotdot = 0;
+    if (rooted) {
+        out[w++] = '/';
+        r = dotdot = 1;
+    }
+    while (r < path.n) {
+        if (path.p[r] == '/') {
+            r++;
+        } else if (path.p[r] == '.' && (r + 1 == path.n || path.p[r + 1] == '/')) {
+            r++;
+        } else if (path.p[r] == '.' && path.p[r + 1] == '.' &&
+                   (r + 2 == path.n || path.p[r + 2] == '/')) {
+            r += 2;
+            if (w > dotdot) {
+                w--;
+                while (w > dotdot && out[w] != '/')
+                    w--;
+            } else if (!rooted) {
+                if (w > 0)
+                    out[w++] = '/';
+                out[w++] = '.';
+                out[w++] = '.';
+                dotdot = w;
+            }
+        } else {
+            if ((rooted && w != 1) || (!rooted && w != 0))
+                out[w++] = '/';
+            for (; r < path.n && path.p[r] != '/'; r++)
+                out[w++] = path.p[r];
+        }
+    }
+    if (w == 0)
+        out[w++] = '.';
+    return (gmx_str){ out, w };
+}
+
+static gmx_code index_lines(gmx_source_file *f, gmx_error *err)
+{
+    size_t len = gmx_input_size(f->input), n = 0;
+    f->data = gmx_input_data(f->input);
+    for (size_t i = 0; i < len; i++)
+        n += f->data[i] == '\n';
+    f->starts = gmx_mallocarray(n + 2, sizeof(*f->starts));
+    if (!f->starts)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s",
+                             gmx_input_name(f->input));
+    size_t k = 0;
+    f->starts[k++] = 0;
+    for (size_t i = 0; i < len; i++)
+        if (f->data[i] == '\n')
+            f->starts[k++] = i + 1;
+    /* A last line without a newline is a line; an empty one is not. */
+    if (f->starts[k - 1] != len)
+        f->starts[k++] = len + 1;
+    f->nlines = k - 1;
+    return GMX_OK;
+}
+
+static gmx_code open_file(const char *name, gmx_source_file **out, gmx_error *err)
+{
+    gmx_source_file *f = gmx_calloc(1, sizeof(*f));
+    if (!f)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_code rc = gmx_input_open(name, &f->input, err);
+    if (rc == GMX_OK && gmx_input_size(f->input) > GMX_SOURCE_MAX_BYTES)
+        rc = gmx_error_set(err, GMX_ELIMIT, "%s: larger than %zu MiB, not a source file", name,
+                           GMX_SOURCE_MAX_BYTES >> 20);
+    if (rc == GMX_OK)
+        rc = index_lines(f, err);
+    if (rc != GMX_OK) {
+        gmx_source_free(f);
+        return rc;
+    }
+    *out = f;
+    return GMX_OK;
+}
+
+static bool is_file(const char *name)
+{
+    FILE *fp = fopen(name, "rb");
+    if (!fp)
+        return false;
+    fclose(fp);
+    return true;
+}
+
+gmx_code gmx_source_open(gmx_str path, const gmx_source_path *sp, gmx_source_file **out,
+                         gmx_error *err)
+{
+    *out = NULL;
+    const char *search = sp && sp->search && *sp->search ? sp->search : ".";
+    gmx_str rel = gmx_source_trim(path, sp);
+    char name[PATH_MAX * 2 + 2];
+    if (rel.n >= PATH_MAX)
+        return gmx_error_set(err, GMX_EIO, "could not find file %.*s on path %s", (int)rel.n,
+                             rel.p, search);
+    if (rel.n > 0 && rel.p[0] == '/') {
+        snprintf(name, sizeof(name), "%.*s", (int)rel.n, rel.p);
+        return open_file(name, out, err);
+    }
+    gmx_str list = gmx_str_cstr(search), dir;
+    while (next_elem(&list, &dir)) {
+        /* The directory and each of its parents, as filepath.Dir climbs. */
+        char cur[PATH_MAX + 1], joined[PATH_MAX * 2 + 2];
+        gmx_str d = gmx_source_clean(dir.n < PATH_MAX - 2 ? dir : GMX_STR_LIT("."), cur);
+        for (;;) {
+            char clean[PATH_MAX * 2 + 4];
+            snprintf(joined, sizeof(joined), "%.*s/%.*s", (int)d.n, d.p, (int)rel.n, rel.p);
+            gmx_str j = gmx_source_clean(gmx_str_cstr(joined), clean);
+            snprintf(name, sizeof(name), "%.*s", (int)j.n, j.p);
+            if (is_file(name))
+                return open_file(name, out, err);
+            /* filepath.Dir: the directory of d, "." or "/" at the top. */
+            size_t slash = gmx_str_rfind_char(d, '/');
+            gmx_str parent = slash == SIZE_MAX ? GMX_STR_LIT(".")
+                             : slash == 0      ? GMX_STR_LIT("/")
+                                               : gmx_str_sub(d, 0, slash);
+            if (gmx_str_eq(parent, d))
+                break;
+            memmove(cur, parent.p, parent.n);
+            d = (gmx_str){ cur, parent.n };
+        }
+    }
+    return gmx_error_set(err, GMX_EIO, "could not find file %.*s on path %s", (int)rel.n, rel.p,
+                         search);
+}
+
+void gmx_source_free(gmx_source_file *f)
+{
+    if (!f)
+        return;
+    gmx_input_free(f->input);
+    gmx_free(f->starts);
+    gmx_free(f);
+}
+
+bool gmx_source_line(const gmx_source_file *f, int64_t lineno, gmx_str *line)
+{
+    if (lineno < 1 || (uint64_t)lineno > f->nlines)
+        return false;
+    size_t a = f->starts[lineno - 1], b = f->starts[lineno] - 1;
+    if (b > a && f->data[b - 1] == '\r')
+        b--;
+    *line = (gmx_str){ f->data + a, b - a };
+    return true;
+}
