@@ -15,6 +15,7 @@ void pg_graph_init(pg_graph *g)
 {
     memset(g, 0, sizeof(*g));
     gmx_hindex_init(&g->node_index);
+    gmx_hindex_init(&g->nameless_index);
     gmx_hindex_init(&g->edge_index);
     gmx_arena_init(&g->arena, 0);
 }
@@ -22,8 +23,10 @@ void pg_graph_init(pg_graph *g)
 void pg_graph_release(pg_graph *g)
 {
     gmx_free(g->nodes);
+    gmx_free(g->stamps);
     gmx_free(g->edges);
     gmx_hindex_release(&g->node_index);
+    gmx_hindex_release(&g->nameless_index);
     gmx_hindex_release(&g->edge_index);
     gmx_arena_release(&g->arena);
     memset(g, 0, sizeof(*g));
@@ -31,10 +34,11 @@ void pg_graph_release(pg_graph *g)
 
 void pg_locmap_release(pg_locmap *m)
 {
-    gmx_free(m->first);
-    gmx_free(m->nodes);
+    gmx_free(m->fn_nodes);
+    gmx_free(m->nameless_keys);
+    gmx_free(m->nameless_nodes);
+    gmx_hindex_release(&m->nameless);
     gmx_free(m->filter);
-    gmx_free(m->name_nodes);
     memset(m, 0, sizeof(*m));
 }
 
@@ -57,34 +61,82 @@ static gmx_str bracketed_base(gmx_arena *a, gmx_str path)
     return (gmx_str){ s, base.n + 2 };
 }
 
-static uint32_t find_node(const pg_graph *g, gmx_str key, uint64_t h)
+static uint32_t find_in(const pg_graph *g, const gmx_hindex *ix, gmx_str key, uint64_t h)
 {
-    for (size_t slot = gmx_hindex_first(&g->node_index, h); slot != GMX_HINDEX_NONE;
-         slot = gmx_hindex_next(&g->node_index, h, slot))
-        if (gmx_str_eq(g->nodes[g->node_index.values[slot]].key, key))
-            return g->node_index.values[slot];
+    for (size_t slot = gmx_hindex_first(ix, h); slot != GMX_HINDEX_NONE;
+         slot = gmx_hindex_next(ix, h, slot))
+        if (gmx_str_eq(g->nodes[ix->values[slot]].key, key))
+            return ix->values[slot];
     return PG_NONE;
 }
 
-/* The node for a (named) key; name is what it prints as. */
-static uint32_t node_for(pg_graph *g, gmx_str key, gmx_str name, gmx_str objfile,
-                         int64_t start_line)
+static uint64_t key_hash(gmx_str key)
 {
-    uint64_t h = gmx_hash_bytes(key.p, key.n, 0);
-    uint32_t n = find_node(g, key, h);
-    if (n != PG_NONE)
-        return n;
-    if (g->nnodes >= PG_NONE - 1 ||
-        gmx_array_reserve((void **)&g->nodes, &g->nodes_cap, g->nnodes, sizeof(*g->nodes)) < 0 ||
-        gmx_hindex_insert(&g->node_index, h, (uint32_t)g->nnodes) < 0)
+    return gmx_hash_bytes(key.p, key.n, 0);
+}
+
+/* From the second profile on, every node is found by its key. */
+static int index_all(pg_graph *g)
+{
+    for (; g->nindexed < g->nnodes; g->nindexed++)
+        if (gmx_hindex_insert(&g->node_index, key_hash(g->nodes[g->nindexed].key),
+                              (uint32_t)g->nindexed) < 0)
+            return -1;
+    gmx_hindex_release(&g->nameless_index);
+    gmx_hindex_init(&g->nameless_index);
+    return 0;
+}
+
+/* Room for n more nodes, in one step: growing by doubling through the
+ * small-block heap would leave freed copies resident. */
+static int reserve_nodes(pg_graph *g, size_t n)
+{
+    if (g->nnodes + n <= g->nodes_cap)
+        return 0;
+    size_t cap = g->nnodes + n;
+    pg_node *nodes = gmx_reallocarray(g->nodes, cap, sizeof(*nodes));
+    if (!nodes)
+        return -1;
+    g->nodes = nodes;
+    uint32_t *st = gmx_reallocarray(g->stamps, cap, sizeof(*st));
+    if (!st)
+        return -1;
+    g->stamps = st;
+    g->nodes_cap = cap;
+    return 0;
+}
+
+static uint32_t new_node(pg_graph *g, gmx_str key, gmx_str name)
+{
+    if (g->nnodes >= PG_NONE - 1)
+        return PG_NONE;
+    if (g->nnodes >= g->nodes_cap && reserve_nodes(g, g->nnodes < 64 ? 64 : g->nnodes) < 0)
         return PG_NONE;
     pg_node *node = &g->nodes[g->nnodes];
     memset(node, 0, sizeof(*node));
     node->key = key;
     node->name = name;
-    node->objfile = objfile;
-    node->start_line = start_line;
+    g->stamps[g->nnodes] = 0;
     return (uint32_t)g->nnodes++;
+}
+
+/* The node for key (named or not); name is what it prints as. In the
+ * first profile, named nodes are unique by name id already (the caller
+ * caches them) and nameless ones have an index of their own. */
+static uint32_t node_for(pg_graph *g, gmx_str key, gmx_str name, bool named)
+{
+    if (g->nmaps == 0 && named)
+        return new_node(g, key, name);
+    gmx_hindex *ix = g->nmaps == 0 ? &g->nameless_index : &g->node_index;
+    uint64_t h = key_hash(key);
+    uint32_t n = find_in(g, ix, key, h);
+    if (n != PG_NONE)
+        return n;
+    if ((n = new_node(g, key, name)) == PG_NONE || gmx_hindex_insert(ix, h, n) < 0)
+        return PG_NONE;
+    if (ix == &g->node_index)
+        g->nindexed = g->nnodes;
+    return n;
 }
 
 /* A nameless frame: keyed by "\1objfile\1start_line", printed "[base]". */
@@ -102,60 +154,104 @@ static uint32_t nameless_node(pg_graph *g, gmx_str objfile, int64_t start_line)
     gmx_str name = objfile.n ? bracketed_base(&g->arena, objfile) : GMX_STR_LIT("<unknown>");
     if (!name.p)
         return PG_NONE;
-    uint32_t id = node_for(g, k, name, objfile, start_line);
-    return id;
+    return node_for(g, k, name, false);
 }
 
-/* Names are hashed once per distinct name (the profile numbers them), not
- * once per line. */
-static uint32_t line_node(pg_graph *g, pg_locmap *m, const gmx_plocation *l,
-                          const gmx_pline *line)
+/* The node of a nameless line (function fn) or of a location without
+ * lines (fn PG_NONE) in mapping `mapping`, made once per pair. */
+static uint32_t nameless_pair(pg_graph *g, pg_locmap *m, uint32_t mapping, uint32_t fn)
 {
+    uint64_t key = (uint64_t)mapping << 32 | fn, h = gmx_hash_mix(0x6e616d65, key);
+    for (size_t slot = gmx_hindex_first(&m->nameless, h); slot != GMX_HINDEX_NONE;
+         slot = gmx_hindex_next(&m->nameless, h, slot))
+        if (m->nameless_keys[m->nameless.values[slot]] == key)
+            return m->nameless_nodes[m->nameless.values[slot]];
     const gmx_profile *p = m->profile;
     gmx_str objfile = { "", 0 };
-    if (l->mapping != GMX_PNONE)
-        objfile = gmx_profile_mapping(p, l->mapping)->filename;
-    if (!line)
-        return nameless_node(g, objfile, 0);
-    const gmx_pfunction *f = gmx_profile_function(p, line->function);
-    if (f->name.n == 0)
-        return nameless_node(g, objfile, f->start_line);
-    uint32_t *slot = &m->name_nodes[f->name_id];
-    if (*slot == PG_NONE)
-        *slot = node_for(g, f->name, f->name, (gmx_str){ "", 0 }, 0);
-    return *slot;
+    if (mapping != GMX_PNONE)
+        objfile = gmx_profile_mapping(p, mapping)->filename;
+    int64_t start_line = fn == PG_NONE ? 0 : gmx_profile_function(p, fn)->start_line;
+    uint32_t node = nameless_node(g, objfile, start_line);
+    if (node == PG_NONE || m->nnameless >= UINT32_MAX - 1)
+        return PG_NONE;
+    if (m->nnameless >= m->nameless_cap) {
+        size_t cap = m->nameless_cap;
+        if (gmx_array_reserve((void **)&m->nameless_keys, &cap, m->nnameless,
+                              sizeof(*m->nameless_keys)) < 0)
+            return PG_NONE;
+        uint32_t *nodes = gmx_reallocarray(m->nameless_nodes, cap, sizeof(*nodes));
+        if (!nodes)
+            return PG_NONE;
+        m->nameless_nodes = nodes;
+        m->nameless_cap = cap;
+    }
+    if (gmx_hindex_insert(&m->nameless, h, (uint32_t)m->nnameless) < 0)
+        return PG_NONE;
+    m->nameless_keys[m->nnameless] = key;
+    m->nameless_nodes[m->nnameless++] = node;
+    return node;
 }
 
+/* The node of line k of l (k == l->nlines - 1 is the physical function;
+ * a location without lines has one node, k == 0). Inline: every sample's
+ * every frame goes through it. */
+static inline uint32_t frame_node(const pg_locmap *m, const gmx_plocation *l, uint32_t k)
+{
+    uint32_t fn = l->nlines ? l->lines[k].function : PG_NONE;
+    uint32_t n = fn != PG_NONE ? m->fn_nodes[fn] : PG_NONE;
+    if (n != PG_NONE)
+        return n;
+    /* nameless: found when the map was built, so never made here */
+    uint64_t key = (uint64_t)l->mapping << 32 | fn, h = gmx_hash_mix(0x6e616d65, key);
+    for (size_t slot = gmx_hindex_first(&m->nameless, h); slot != GMX_HINDEX_NONE;
+         slot = gmx_hindex_next(&m->nameless, h, slot))
+        if (m->nameless_keys[m->nameless.values[slot]] == key)
+            return m->nameless_nodes[m->nameless.values[slot]];
+    return PG_NONE;
+}
+
+/* Named functions get their node by name id (names are hashed once per
+ * distinct name, and not at all in the first profile); nameless frames
+ * once per (mapping, function). */
 int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
 {
     memset(m, 0, sizeof(*m));
     m->profile = p;
-    size_t nloc = gmx_profile_location_count(p), total = 0;
-    m->first = gmx_mallocarray(nloc + 1, sizeof(*m->first));
-    if (!m->first)
+    gmx_hindex_init(&m->nameless);
+    if (g->nmaps > 0 && index_all(g) < 0)
         return -1;
-    for (size_t i = 0; i < nloc; i++) {
-        m->first[i] = (uint32_t)total;
-        uint32_t n = gmx_profile_location(p, i)->nlines;
-        total += n ? n : 1;
+    size_t nfn = gmx_profile_function_count(p), nnames = gmx_profile_name_count(p);
+    if (reserve_nodes(g, nnames + 16) < 0)
+        return -1;
+    m->fn_nodes = gmx_mallocarray(nfn + 1, sizeof(*m->fn_nodes));
+    uint32_t *name_nodes = gmx_mallocarray(nnames + 1, sizeof(*name_nodes));
+    int rc = m->fn_nodes && name_nodes ? 0 : -1;
+    if (rc == 0)
+        memset(name_nodes, 0xff, (nnames + 1) * sizeof(*name_nodes));
+    for (size_t i = 0; rc == 0 && i < nfn; i++) {
+        const gmx_pfunction *f = gmx_profile_function(p, i);
+        m->fn_nodes[i] = PG_NONE;
+        if (f->name.n == 0)
+            continue;
+        uint32_t *slot = &name_nodes[f->name_id];
+        if (*slot == PG_NONE && (*slot = node_for(g, f->name, f->name, true)) == PG_NONE)
+            rc = -1;
+        m->fn_nodes[i] = *slot;
     }
-    m->first[nloc] = (uint32_t)total;
-    size_t nnames = gmx_profile_name_count(p);
-    m->nodes = gmx_mallocarray(total + 1, sizeof(*m->nodes));
-    m->name_nodes = gmx_mallocarray(nnames + 1, sizeof(*m->name_nodes));
-    if (!m->nodes || !m->name_nodes)
-        return -1;
-    memset(m->name_nodes, 0xff, (nnames + 1) * sizeof(*m->name_nodes));
-    for (size_t i = 0; i < nloc; i++) {
+    gmx_free(name_nodes);
+    size_t nloc = gmx_profile_location_count(p);
+    for (size_t i = 0; rc == 0 && i < nloc; i++) {
         const gmx_plocation *l = gmx_profile_location(p, i);
-        uint32_t *out = m->nodes + m->first[i];
-        if (l->nlines == 0 && (out[0] = line_node(g, m, l, NULL)) == PG_NONE)
-            return -1;
-        for (uint32_t k = 0; k < l->nlines; k++)
-            if ((out[k] = line_node(g, m, l, &l->lines[k])) == PG_NONE)
-                return -1;
+        if (l->nlines == 0 && nameless_pair(g, m, l->mapping, PG_NONE) == PG_NONE)
+            rc = -1;
+        for (uint32_t k = 0; rc == 0 && k < l->nlines; k++) {
+            uint32_t fn = l->lines[k].function;
+            if (m->fn_nodes[fn] == PG_NONE && nameless_pair(g, m, l->mapping, fn) == PG_NONE)
+                rc = -1;
+        }
     }
-    return 0;
+    g->nmaps++;
+    return rc;
 }
 
 bool pg_sample_selected(const pg_locmap *m, const gmx_psample *s)
@@ -172,19 +268,29 @@ bool pg_sample_selected(const pg_locmap *m, const gmx_psample *s)
     return focused;
 }
 
+static uint32_t next_stamp(pg_graph *g)
+{
+    if ((uint32_t)++g->stamp == 0) { /* node stamps wrapped: start them over */
+        memset(g->stamps, 0, g->nnodes * sizeof(*g->stamps));
+        ++g->stamp;
+    }
+    return (uint32_t)g->stamp;
+}
+
 void pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
 {
-    uint64_t stamp = ++g->stamp;
+    uint32_t stamp = next_stamp(g);
     uint32_t leaf = PG_NONE;
+    const gmx_profile *p = m->profile;
     for (uint32_t i = s->nlocations; i-- > 0;) {
-        uint32_t loc = s->locations[i];
-        for (uint32_t k = m->first[loc + 1]; k-- > m->first[loc];) {
-            pg_node *n = &g->nodes[m->nodes[k]];
-            if (n->stamp != stamp) {
-                n->stamp = stamp;
-                n->cum += w;
+        const gmx_plocation *l = gmx_profile_location(p, s->locations[i]);
+        for (uint32_t k = l->nlines ? l->nlines : 1; k-- > 0;) {
+            uint32_t n = frame_node(m, l, k);
+            if (g->stamps[n] != stamp) {
+                g->stamps[n] = stamp;
+                g->nodes[n].cum += w;
             }
-            leaf = m->nodes[k];
+            leaf = n;
         }
     }
     if (leaf != PG_NONE)
@@ -211,13 +317,14 @@ static pg_edge *edge_for(pg_graph *g, uint32_t src, uint32_t dst)
 
 int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
 {
-    uint64_t stamp = ++g->stamp;
+    uint64_t stamp = next_stamp(g);
     uint32_t parent = PG_NONE;
+    const gmx_profile *p = m->profile;
     for (uint32_t i = s->nlocations; i-- > 0;) {
-        uint32_t loc = s->locations[i];
-        uint32_t outermost = m->first[loc + 1] - 1;
-        for (uint32_t k = m->first[loc + 1]; k-- > m->first[loc];) {
-            uint32_t n = m->nodes[k];
+        const gmx_plocation *l = gmx_profile_location(p, s->locations[i]);
+        uint32_t outermost = l->nlines ? l->nlines - 1u : 0;
+        for (uint32_t k = outermost + 1; k-- > 0;) {
+            uint32_t n = frame_node(m, l, k);
             if (!g->nodes[n].kept)
                 continue;
             if (parent != PG_NONE && n != parent) {

@@ -16,13 +16,11 @@
 
 #define PG_NONE UINT32_MAX
 
+/* 56 bytes: a large profile has hundreds of thousands of nodes. */
 typedef struct pg_node {
     gmx_str key;          /* the name, or a key made of mapping file and start line */
     gmx_str name;         /* pprof's printable name */
-    gmx_str objfile;      /* for nameless nodes: the mapping's file (tie-breaks) */
-    int64_t start_line;
     int64_t flat, cum;
-    uint64_t stamp;       /* the last sample that counted this node's cum */
     bool nonzero, kept, has_inline, has_call;
 } pg_node;
 
@@ -33,20 +31,30 @@ typedef struct pg_edge {
     bool is_inline;       /* every call that made the edge was an inlined one */
 } pg_edge;
 
-/* For each location of one profile, its nodes: outermost (the physical
- * function) last, like its lines. */
+/* Each line of one profile's locations onto g's nodes: a named function's
+ * node is the same wherever it appears (fn_nodes); a nameless frame's
+ * depends on its location's mapping too (nameless, rare). */
 typedef struct pg_locmap {
     const gmx_profile *profile;
-    uint32_t *first;      /* nlocations + 1 offsets into nodes */
-    uint32_t *nodes;
+    uint32_t *fn_nodes;   /* per function: its node, PG_NONE when nameless */
+    gmx_hindex nameless;  /* hash of (mapping, function or PG_NONE) -> index in nameless_keys */
+    uint64_t *nameless_keys;
+    uint32_t *nameless_nodes;
+    size_t nnameless, nameless_cap;
     int8_t *filter;       /* per location: 1 focused, -1 ignored, 0 neither; NULL = no filter */
-    uint32_t *name_nodes; /* per function name id: its node, PG_NONE until seen */
 } pg_locmap;
 
 typedef struct pg_graph {
     pg_node *nodes;
+    uint32_t *stamps;     /* per node: the last sample that counted its cum */
     size_t nnodes, nodes_cap;
+    /* Nodes [0, nindexed) are in node_index. The first profile mapped needs
+     * no index for its named nodes (its name ids tell them apart); the
+     * index is built when a second profile must find the same names. */
     gmx_hindex node_index;
+    size_t nindexed;
+    gmx_hindex nameless_index; /* the first profile's nameless nodes */
+    size_t nmaps;
     pg_edge *edges;
     size_t nedges, edges_cap;
     gmx_hindex edge_index;

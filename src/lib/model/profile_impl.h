@@ -24,6 +24,7 @@ typedef struct gmx_idmap {
     uint64_t *ids;            /* sparse mode: ids[index] */
     size_t count, ids_cap;
     bool is_sparse;
+    bool identity;            /* ids are 1..count in order: no array at all */
 } gmx_idmap;
 
 typedef struct raw_vt {
@@ -133,10 +134,15 @@ gmx_code gmx_profile_check_samples(gmx_profile *p, gmx_error *err);
  * already there. */
 int gmx_idmap_add(gmx_idmap *m, uint64_t id, uint32_t index, size_t expect);
 uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id);
+/* Once every id is in: drops the dense array when ids are 1..count in
+ * order, as Go writes them. */
+void gmx_idmap_seal(gmx_idmap *m);
 
 /* The index of id, or GMX_PNONE. Inline: samples look up every location. */
 static inline uint32_t gmx_idmap_find(const gmx_idmap *m, uint64_t id)
 {
+    if (m->identity)
+        return id - 1 < m->count ? (uint32_t)(id - 1) : GMX_PNONE;
     if (!m->is_sparse)
         return id < m->ndense ? m->dense[id] : GMX_PNONE;
     return gmx_idmap_find_sparse(m, id);

@@ -111,6 +111,19 @@ uint32_t gmx_idmap_find_sparse(const gmx_idmap *m, uint64_t id)
     return GMX_PNONE;
 }
 
+void gmx_idmap_seal(gmx_idmap *m)
+{
+    if (m->is_sparse || m->identity || m->ndense < m->count + 1)
+        return;
+    for (size_t id = 1; id <= m->count; id++)
+        if (m->dense[id] != id - 1)
+            return;
+    gmx_free(m->dense);
+    m->dense = NULL;
+    m->ndense = 0;
+    m->identity = true;
+}
+
 void gmx_idmap_release(gmx_idmap *m)
 {
     gmx_free(m->dense);
@@ -237,7 +250,7 @@ static gmx_code resolve_functions(gmx_profile *p, gmx_error *err)
     }
     if (p->dup_function.set)
         return dup_error(p, "function", p->dup_function.id, p->dup_function.offset, err);
-    return number_names(p, err);
+    return GMX_OK;
 }
 
 /* A location's id, for errors only: the idmap's inverse. */
@@ -246,6 +259,8 @@ static uint64_t location_id(const gmx_profile *p, size_t i)
     const gmx_idmap *m = &p->location_ids;
     if (m->is_sparse)
         return m->ids[i];
+    if (m->identity)
+        return i + 1;
     for (size_t id = 0; id < m->ndense; id++)
         if (m->dense[id] == i)
             return id;
@@ -367,8 +382,14 @@ gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err)
     if (rc == GMX_OK)
         rc = resolve_info(p, err);
     if (rc == GMX_OK) {
+        /* Nothing below needs definition offsets (samples carry their
+         * own): they go before the names are numbered, whose hash of
+         * every name is the largest transient. */
         drop_raw(p);
-        rc = gmx_profile_check_samples(p, err);
+        gmx_idmap_seal(&p->location_ids);
+        rc = number_names(p, err);
     }
+    if (rc == GMX_OK)
+        rc = gmx_profile_check_samples(p, err);
     return rc;
 }
