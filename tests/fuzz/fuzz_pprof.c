@@ -1,11 +1,13 @@
 /* Fuzz target: profile.proto bytes (raw or gzipped) through what
- * `gomemdx top` runs: gunzip (capped small), decode and validate, read
- * every sample, top with and without the profile as its own base, and both
- * renderers. */
+ * `gomemdx top`, `peek` and `list` run: gunzip (capped small), decode and
+ * validate, read every sample, top with and without the profile as its own
+ * base, peek and list (source lookups in a folder that has no sources),
+ * and every renderer. */
 #include <stddef.h>
 #include <stdint.h>
 
 #include "gomemdx/input.h"
+#include "gomemdx/plist.h"
 #include "gomemdx/profile.h"
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
@@ -25,6 +27,39 @@ static void top(const gmx_profile *p, const gmx_ptop_options *o)
     if (gmx_render_ptop_json(t, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
     gmx_ptop_free(t);
+}
+
+static void peek(const gmx_profile *p)
+{
+    gmx_ptop_options o;
+    gmx_ptop_options_peek(&o);
+    gmx_error err;
+    gmx_ptop *t;
+    if (gmx_ptop_compute(p, &o, &t, &err) != GMX_OK)
+        return;
+    char *out;
+    size_t len;
+    if (gmx_render_ppeek_text(t, ".", &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    if (gmx_render_ppeek_json(t, "a", &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    gmx_ptop_free(t);
+}
+
+static void list(const gmx_profile *p, const gmx_profile *base)
+{
+    gmx_plist_options o = { .regex = ".", .base = base, .source = { "/nonexistent", NULL } };
+    gmx_error err;
+    gmx_plist *l;
+    if (gmx_plist_compute(p, &o, &l, &err) != GMX_OK)
+        return;
+    char *out;
+    size_t len;
+    if (gmx_render_plist_text(l, &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    if (gmx_render_plist_json(l, &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    gmx_plist_free(l);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -49,6 +84,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.ignore = "runtime";
     o.base = p;
     top(p, &o);
+    peek(p);
+    list(p, NULL);
+    list(p, p);
     gmx_profile_free(p);
     return 0;
 }
