@@ -48,7 +48,7 @@ gmx_pb_status gmx_pb_varint_slow(gmx_pb *r, uint64_t *v)
     return GMX_PB_OVERLONG;
 }
 
-gmx_pb_status gmx_pb_key(gmx_pb *r, uint32_t *field, int *wiretype)
+gmx_pb_status gmx_pb_key_slow(gmx_pb *r, uint32_t *field, int *wiretype)
 {
     const uint8_t *start = r->p;
     uint64_t key;

@@ -60,17 +60,52 @@ const char *gmx_pb_strerror(gmx_pb_status s);
 /* The slow path of gmx_pb_varint; callers use gmx_pb_varint. */
 gmx_pb_status gmx_pb_varint_slow(gmx_pb *r, uint64_t *v);
 
+/* Varints of up to three bytes (ids, counts, most values of a profile)
+ * are decoded inline; longer ones, and any near the end, by the slow path. */
 static inline gmx_pb_status gmx_pb_varint(gmx_pb *r, uint64_t *v)
 {
-    if (r->p < r->end && *r->p < 0x80) {
+    const uint8_t *p = r->p;
+    if (r->end - p >= 3) {
+        uint64_t b0 = p[0], b1 = p[1], b2 = p[2];
+        if (b0 < 0x80) {
+            *v = b0;
+            r->p = p + 1;
+            return GMX_PB_OK;
+        }
+        if (b1 < 0x80) {
+            *v = (b0 & 0x7f) | b1 << 7;
+            r->p = p + 2;
+            return GMX_PB_OK;
+        }
+        if (b2 < 0x80) {
+            *v = (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
+            r->p = p + 3;
+            return GMX_PB_OK;
+        }
+    } else if (p < r->end && *p < 0x80) {
         *v = *r->p++;
         return GMX_PB_OK;
     }
     return gmx_pb_varint_slow(r, v);
 }
 
+/* The slow path of gmx_pb_key; callers use gmx_pb_key. */
+gmx_pb_status gmx_pb_key_slow(gmx_pb *r, uint32_t *field, int *wiretype);
+
 /* The next field's key: its number (>= 1) and wire type (0..5). */
-gmx_pb_status gmx_pb_key(gmx_pb *r, uint32_t *field, int *wiretype);
+static inline gmx_pb_status gmx_pb_key(gmx_pb *r, uint32_t *field, int *wiretype)
+{
+    if (r->p < r->end) {
+        unsigned b = *r->p;
+        if (b < 0x80 && b >= 8 && (b & 7) <= GMX_PB_FIXED32) {
+            r->p++;
+            *field = b >> 3;
+            *wiretype = (int)(b & 7);
+            return GMX_PB_OK;
+        }
+    }
+    return gmx_pb_key_slow(r, field, wiretype);
+}
 gmx_pb_status gmx_pb_fixed64(gmx_pb *r, uint64_t *v);
 gmx_pb_status gmx_pb_fixed32(gmx_pb *r, uint32_t *v);
 /* A length-delimited payload as a view: *data points into the buffer. */

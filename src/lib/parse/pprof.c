@@ -59,7 +59,10 @@ static gmx_pb_status scalar(gmx_pb *r, int wt, uint64_t *v)
     return gmx_pb_varint(r, v);
 }
 
-/* Appends a packed or unpacked run of varints to arr[*n..]. */
+/* Appends a packed or unpacked run of varints to arr[*n..]. A packed run
+ * is counted first so that room is made once; one that would pass the
+ * limit, or ends inside a varint, takes the value-by-value path, which
+ * reports exactly where it fails. */
 static gmx_code repeated(decoder *d, gmx_pb *r, int wt, uint64_t **arr, size_t *n, size_t *cap,
                          const char *what)
 {
@@ -67,6 +70,29 @@ static gmx_code repeated(decoder *d, gmx_pb *r, int wt, uint64_t **arr, size_t *
     gmx_pb_status s = gmx_pb_repeated_begin(r, wt, &it);
     if (s != GMX_PB_OK)
         return wire_error(d, s, r, what);
+    size_t count;
+    if (!it.single && gmx_pb_repeated_count(&it, &count) == GMX_PB_OK &&
+        *n + count < GMX_PPROF_MAX_REPEATED) {
+        if (*n + count > *cap) {
+            size_t grown = *cap ? *cap : 64;
+            while (grown < *n + count)
+                grown *= 2;
+            void *a = gmx_reallocarray(*arr, grown, sizeof(**arr));
+            if (!a)
+                return gmx_error_set(d->err, GMX_ENOMEM, "out of memory decoding %s", what);
+            *arr = a;
+            *cap = grown;
+        }
+        uint64_t *out = *arr;
+        size_t k = *n;
+        while (!gmx_pb_eof(&it.in)) {
+            if ((s = gmx_pb_varint(&it.in, &out[k])) != GMX_PB_OK)
+                return wire_error(d, s, &it.in, what);
+            k++;
+        }
+        *n = k;
+        return GMX_OK;
+    }
     uint64_t v;
     while (gmx_pb_repeated_next(&it, &v)) {
         gmx_code rc = reserve(d, (void **)arr, cap, *n, sizeof(**arr), r, what);
@@ -108,7 +134,7 @@ static gmx_code message(decoder *d, gmx_pb *r, field_fn field, void *out, const 
 }
 
 /* One varint field into *v (signed or not: the caller casts). */
-static gmx_code int_field(decoder *d, gmx_pb *r, int wt, void *v, const char *what)
+static inline gmx_code int_field(decoder *d, gmx_pb *r, int wt, void *v, const char *what)
 {
     uint64_t x;
     gmx_pb_status s = scalar(r, wt, &x);
@@ -130,7 +156,7 @@ static gmx_code value_type_field(decoder *d, gmx_pb *r, uint32_t num, int wt, vo
 
 static gmx_code bool_field(decoder *d, gmx_pb *r, int wt, bool *b, const char *what)
 {
-    uint64_t x;
+    uint64_t x = 0;
     gmx_code rc = int_field(d, r, wt, &x, what);
     *b = x != 0;
     return rc;
@@ -167,15 +193,28 @@ static gmx_code function_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void
     return 1;
 }
 
-static gmx_code line_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+/* Lines and locations are most of a large profile: their fields are read
+ * in loops of their own rather than through message()'s callback (same
+ * checks, same errors). */
+static gmx_code line_message(decoder *d, gmx_pb *r, gmx_pprof_line_raw *ln)
 {
-    gmx_pprof_line_raw *ln = out;
-    switch (num) {
-    case 1: return int_field(d, r, wt, &ln->function_id, "line");
-    case 2: return int_field(d, r, wt, &ln->line, "line");
-    case 3: return int_field(d, r, wt, &ln->column, "line");
+    while (!gmx_pb_eof(r)) {
+        uint32_t num;
+        int wt;
+        gmx_pb_status s = gmx_pb_key(r, &num, &wt);
+        if (s != GMX_PB_OK)
+            return wire_error(d, s, r, "line");
+        gmx_code rc;
+        switch (num) {
+        case 1: rc = int_field(d, r, wt, &ln->function_id, "line"); break;
+        case 2: rc = int_field(d, r, wt, &ln->line, "line"); break;
+        case 3: rc = int_field(d, r, wt, &ln->column, "line"); break;
+        default: rc = skip_or_fail(d, r, GMX_PB_OK, wt, "line"); break;
+        }
+        if (rc != GMX_OK)
+            return rc;
     }
-    return 1;
+    return GMX_OK;
 }
 
 /* A sub-message field: its reader, or a wire error. */
@@ -185,32 +224,45 @@ static gmx_code sub_message(decoder *d, gmx_pb *r, int wt, gmx_pb *sub, const ch
     return s == GMX_PB_OK ? GMX_OK : wire_error(d, s, r, what);
 }
 
-static gmx_code location_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static gmx_code location_line(decoder *d, gmx_pb *r, int wt, gmx_pprof_event *ev)
 {
-    gmx_pprof_event *ev = out;
     gmx_pprof_scratch *s = d->scratch;
-    switch (num) {
-    case 1: return int_field(d, r, wt, &ev->location.id, "location");
-    case 2: return int_field(d, r, wt, &ev->location.mapping_id, "location");
-    case 3: return int_field(d, r, wt, &ev->location.address, "location");
-    case 5: return bool_field(d, r, wt, &ev->location.is_folded, "location");
-    case 4: {
-        gmx_pb sub;
-        gmx_code rc = sub_message(d, r, wt, &sub, "line");
-        if (rc == GMX_OK)
-            rc = reserve(d, (void **)&s->lines, &s->lines_cap, ev->location.nlines,
-                         sizeof(*s->lines), r, "location lines");
+    gmx_pb sub;
+    gmx_code rc = sub_message(d, r, wt, &sub, "line");
+    if (rc == GMX_OK)
+        rc = reserve(d, (void **)&s->lines, &s->lines_cap, ev->location.nlines,
+                     sizeof(*s->lines), r, "location lines");
+    if (rc != GMX_OK)
+        return rc;
+    gmx_pprof_line_raw *ln = &s->lines[ev->location.nlines];
+    memset(ln, 0, sizeof(*ln));
+    rc = line_message(d, &sub, ln);
+    ev->location.nlines += rc == GMX_OK;
+    ev->location.lines = s->lines;
+    return rc;
+}
+
+static gmx_code location_message(decoder *d, gmx_pb *r, gmx_pprof_event *ev)
+{
+    while (!gmx_pb_eof(r)) {
+        uint32_t num;
+        int wt;
+        gmx_pb_status s = gmx_pb_key(r, &num, &wt);
+        if (s != GMX_PB_OK)
+            return wire_error(d, s, r, "location");
+        gmx_code rc;
+        switch (num) {
+        case 1: rc = int_field(d, r, wt, &ev->location.id, "location"); break;
+        case 2: rc = int_field(d, r, wt, &ev->location.mapping_id, "location"); break;
+        case 3: rc = int_field(d, r, wt, &ev->location.address, "location"); break;
+        case 4: rc = location_line(d, r, wt, ev); break;
+        case 5: rc = bool_field(d, r, wt, &ev->location.is_folded, "location"); break;
+        default: rc = skip_or_fail(d, r, GMX_PB_OK, wt, "location"); break;
+        }
         if (rc != GMX_OK)
             return rc;
-        gmx_pprof_line_raw *ln = &s->lines[ev->location.nlines];
-        memset(ln, 0, sizeof(*ln));
-        rc = message(d, &sub, line_field, ln, "line");
-        ev->location.nlines += rc == GMX_OK;
-        ev->location.lines = s->lines;
-        return rc;
     }
-    }
-    return 1;
+    return GMX_OK;
 }
 
 static gmx_code label_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
@@ -278,7 +330,7 @@ static gmx_code top_message(decoder *d, gmx_pb *sub, gmx_pprof_event *ev)
     case GMX_PPROF_PERIOD_TYPE: return message(d, sub, value_type_field, ev, "value type");
     case GMX_PPROF_SAMPLE: return message(d, sub, sample_field, &ev->sample, "sample");
     case GMX_PPROF_MAPPING: return message(d, sub, mapping_field, ev, "mapping");
-    case GMX_PPROF_LOCATION: return message(d, sub, location_field, ev, "location");
+    case GMX_PPROF_LOCATION: return location_message(d, sub, ev);
     case GMX_PPROF_FUNCTION: return message(d, sub, function_field, ev, "function");
     default: return GMX_EINTERNAL;
     }
@@ -339,6 +391,25 @@ static gmx_code top_field(decoder *d, gmx_pb *r, uint32_t num, int wt, gmx_pprof
     return (gmx_code)stop;
 }
 
+/* Zeroes what an event of field num uses (the whole event is large, and
+ * a profile has millions of them). */
+static void clear_event(gmx_pprof_event *ev, uint32_t num)
+{
+    ev->msg = NULL;
+    ev->msg_len = 0;
+    ev->value = 0;
+    switch (num) {
+    case GMX_PPROF_SAMPLE_TYPE:
+    case GMX_PPROF_PERIOD_TYPE: memset(&ev->value_type, 0, sizeof(ev->value_type)); break;
+    case GMX_PPROF_SAMPLE: memset(&ev->sample, 0, sizeof(ev->sample)); break;
+    case GMX_PPROF_MAPPING: memset(&ev->mapping, 0, sizeof(ev->mapping)); break;
+    case GMX_PPROF_LOCATION: memset(&ev->location, 0, sizeof(ev->location)); break;
+    case GMX_PPROF_FUNCTION: memset(&ev->function, 0, sizeof(ev->function)); break;
+    case GMX_PPROF_STRING: ev->string = (gmx_str){ NULL, 0 }; break;
+    default: break;
+    }
+}
+
 gmx_code gmx_pprof_parse(const char *name, const void *data, size_t len, gmx_pprof_fn fn,
                          void *ctx, gmx_error *err)
 {
@@ -357,7 +428,7 @@ gmx_code gmx_pprof_parse(const char *name, const void *data, size_t len, gmx_ppr
             break;
         }
         gmx_pprof_event ev;
-        memset(&ev, 0, sizeof(ev));
+        clear_event(&ev, num);
         ev.kind = (gmx_pprof_kind)num;
         ev.offset = at;
         rc = top_field(&d, &r, num, wt, &ev, fn, ctx);
