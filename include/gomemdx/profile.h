@@ -202,6 +202,12 @@ void gmx_profile_free(gmx_profile *p);
  * decodes it. Decompression stops at max_decompressed bytes (0 = 2 GiB). */
 gmx_code gmx_profile_open(const char *path, size_t max_decompressed, gmx_profile **out,
                           gmx_error *err);
+/* Two gmx_profile_open calls (a profile and its base), run side by side on
+ * two threads: both profiles, or neither and the error of the first path
+ * that failed (path_a before path_b), as the two calls in order give. Peak
+ * memory is that of both decodes at once. */
+gmx_code gmx_profile_open_pair(const char *path_a, const char *path_b, size_t max_decompressed,
+                               gmx_profile **a, gmx_profile **b, gmx_error *err);
 
 const char *gmx_profile_name(const gmx_profile *p);
 const gmx_profile_info *gmx_profile_get_info(const gmx_profile *p);

@@ -7,8 +7,10 @@ int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profile
     gmx_error err = { 0 };
     memset(out, 0, sizeof(*out));
     const char *base = cli_opt(self, args, "base")->str;
-    if (gmx_profile_open(args->pos[0], 0, &out->profile, &err) != GMX_OK ||
-        (base && gmx_profile_open(base, 0, &out->base, &err) != GMX_OK)) {
+    gmx_code rc = base ? gmx_profile_open_pair(args->pos[0], base, 0, &out->profile, &out->base,
+                                               &err)
+                       : gmx_profile_open(args->pos[0], 0, &out->profile, &err);
+    if (rc != GMX_OK) {
         cli_profiles_close(out);
         return cli_report_error(&err);
     }
