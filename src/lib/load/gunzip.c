@@ -12,7 +12,6 @@
 
 #include <libdeflate.h>
 #include <string.h>
-#include <sys/mman.h>
 
 enum { GZIP_MIN_MEMBER = 18, DEFLATE_MAX_RATIO = 1032 };
 
@@ -49,20 +48,6 @@ static size_t initial_capacity(const inflater *z)
     return isize > z->max ? z->max : isize;
 }
 
-/* A large output is written once, front to back: transparent huge pages
- * (where the system offers them on request) turn ~250 page faults per MiB
- * into one. Whole 2 MiB pages inside the block only; a hint, never fatal. */
-static void hugepages(void *p, size_t len)
-{
-    enum { HUGE = 2 << 20 };
-    if (!p || len < 4 * HUGE)
-        return;
-    uintptr_t start = ((uintptr_t)p + HUGE - 1) / HUGE * HUGE;
-    uintptr_t end = ((uintptr_t)p + len) / HUGE * HUGE;
-    if (end > start)
-        madvise((void *)start, end - start, MADV_HUGEPAGE);
-}
-
 static gmx_code grow(inflater *z, size_t pos, gmx_error *err)
 {
     if (z->cap >= z->max) {
@@ -76,7 +61,6 @@ static gmx_code grow(inflater *z, size_t pos, gmx_error *err)
                              z->name, cap);
     z->out = out;
     z->cap = cap;
-    hugepages(out, cap);
     return GMX_OK;
 }
 
@@ -138,7 +122,6 @@ gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, 
         return rc;
     z.cap = initial_capacity(&z);
     z.out = gmx_malloc(z.cap);
-    hugepages(z.out, z.cap);
     z.d = libdeflate_alloc_decompressor();
     if (!z.out || !z.d) {
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
