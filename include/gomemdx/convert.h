@@ -83,5 +83,8 @@ typedef struct gmx_convert_info {
  * runtime/pprof's profiles. opts may be NULL; info may be NULL. */
 gmx_code gmx_convert_goroutines(const char *path, const gmx_ingest_options *opts, void **out,
                                 size_t *len, gmx_convert_info *info, gmx_error *err);
+/* The same from an input already open (taken over, also on failure). */
+gmx_code gmx_convert_goroutines_input(gmx_input *in, const gmx_ingest_options *opts, void **out,
+                                      size_t *len, gmx_convert_info *info, gmx_error *err);
 
 #endif

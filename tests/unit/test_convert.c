@@ -236,6 +236,45 @@ static void test_convert__builder_merges_equal_stacks_and_labels(void **state)
     gmx_profile_free(p);
 }
 
+/* A first stack deeper than the tables' first growth step. */
+static void test_convert__builder_takes_deep_stacks(void **state)
+{
+    (void)state;
+    enum { DEPTH = GMX_MAX_FRAMES };
+    static char names[DEPTH][16];
+    gmx_frame frames[DEPTH];
+    for (int i = 0; i < DEPTH; i++) {
+        snprintf(names[i], sizeof(names[i]), "main.f%d", i);
+        frames[i] = (gmx_frame){ S(names[i]), S("/src/deep.go"), (uint32_t)(1000 + i) };
+    }
+    gmx_error err;
+    gmx_gprof *w = gmx_gprof_new(0);
+    assert_non_null(w);
+    assert_int_equal(gmx_gprof_add(w, frames, DEPTH, 2, NULL, 0, &err), GMX_OK);
+    assert_int_equal(gmx_gprof_add(w, frames + 1, DEPTH - 1, 1, NULL, 0, &err), GMX_OK);
+    void *gz;
+    size_t len;
+    assert_int_equal(gmx_gprof_encode(w, &gz, &len, &err), GMX_OK);
+    gmx_gprof_free(w);
+    gmx_profile *p = decode(gz, len);
+    gmx_gprof_bytes_free(gz);
+    assert_int_equal(gmx_profile_location_count(p), DEPTH);
+    gmx_psample_reader r;
+    gmx_psample_reader_init(&r, p);
+    gmx_psample s;
+    assert_int_equal(gmx_psample_read(&r, 0, &s, &err), GMX_OK);
+    assert_int_equal(s.nlocations, DEPTH);
+    for (uint32_t i = 0; i < DEPTH; i++) {
+        assert_str(func_at(p, &s, i)->name, names[i]);
+        assert_int_equal(line_at(p, &s, i), 1000 + i);
+    }
+    assert_int_equal(gmx_psample_read(&r, 1, &s, &err), GMX_OK);
+    assert_int_equal(s.nlocations, DEPTH - 1);
+    assert_str(func_at(p, &s, 0)->name, names[1]);
+    gmx_psample_reader_release(&r);
+    gmx_profile_free(p);
+}
+
 static void test_convert__builder_stops_at_its_limit(void **state)
 {
     (void)state;
@@ -507,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_convert__splits_label_text_of_every_go_version),
         cmocka_unit_test(test_convert__rejects_label_text_that_is_not_well_formed),
         cmocka_unit_test(test_convert__builder_merges_equal_stacks_and_labels),
+        cmocka_unit_test(test_convert__builder_takes_deep_stacks),
         cmocka_unit_test(test_convert__builder_stops_at_its_limit),
         cmocka_unit_test(test_convert__builder_survives_every_failed_allocation),
         cmocka_unit_test(test_convert__real_dump_reads_back_goroutine_for_goroutine),

@@ -172,8 +172,18 @@ gmx_code gmx_convert_goroutines(const char *path, const gmx_ingest_options *opts
 {
     *out = NULL;
     *len = 0;
+    gmx_input *in;
+    gmx_code rc = gmx_input_open(path, &in, err);
+    return rc == GMX_OK ? gmx_convert_goroutines_input(in, opts, out, len, info, err) : rc;
+}
+
+gmx_code gmx_convert_goroutines_input(gmx_input *in, const gmx_ingest_options *opts, void **out,
+                                      size_t *len, gmx_convert_info *info, gmx_error *err)
+{
+    *out = NULL;
+    *len = 0;
     gmx_gsnapshot snap;
-    gmx_code rc = gmx_ingest_goroutines(path, opts, &snap, err);
+    gmx_code rc = gmx_ingest_goroutines_input(in, opts, &snap, err);
     if (rc != GMX_OK)
         return rc;
     if (!snap.input) { /* a protobuf profile: decoded and dropped by pass 1 */

@@ -79,18 +79,23 @@ static gmx_code limit_error(const gmx_gprof *w, gmx_error *err)
     return gmx_error_set(err, GMX_ELIMIT, "goroutine profile larger than %zu bytes", w->max_bytes);
 }
 
-/* Room for element n of *arr; -1 when out of memory, 1 past the budget. */
+/* Room for element n of *arr (doubling, and at least n + 1, as a stack adds
+ * many at once); -1 when out of memory, 1 past the budget. */
 static int reserve(gmx_gprof *w, void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
         return 0;
-    size_t before = *cap;
-    size_t grow = (before ? before : 16) * elem;
-    if (n >= UINT32_MAX || w->held + grow > w->max_bytes)
+    size_t grown = *cap ? *cap * 2 : 16;
+    if (grown <= n)
+        grown = n + 1;
+    if (n >= UINT32_MAX || (grown - *cap) > (w->max_bytes - w->held) / elem)
         return 1;
-    if (gmx_array_reserve(arr, cap, n, elem) < 0)
+    void *p = gmx_reallocarray(*arr, grown, elem);
+    if (!p)
         return -1;
-    w->held += (*cap - before) * elem;
+    w->held += (grown - *cap) * elem;
+    *arr = p;
+    *cap = grown;
     return 0;
 }
 
@@ -231,15 +236,16 @@ gmx_code gmx_gprof_add(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes, 
     if (rc != GMX_OK)
         return rc;
 
-    const uint64_t *locs = w->loc_pool + loc0;
-    const label_rec *labs = w->label_pool + lab0;
+    /* The pools are NULL until a first stack or label lands in them. */
+    const uint64_t *locs = nframes ? w->loc_pool + loc0 : NULL;
+    const label_rec *labs = nlabels ? w->label_pool + lab0 : NULL;
     uint64_t h = hash_sample(locs, nframes, labs, nlabels);
     for (size_t slot = gmx_hindex_first(&w->sample_ix, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&w->sample_ix, h, slot)) {
         sample_rec *s = &w->samples[w->sample_ix.values[slot]];
         if (s->nlocs == nframes && s->nlabels == nlabels &&
             (nframes == 0 || memcmp(w->loc_pool + s->locs, locs, nframes * sizeof(*locs)) == 0) &&
-            same_labels(w->label_pool + s->labels, labs, nlabels)) {
+            (nlabels == 0 || same_labels(w->label_pool + s->labels, labs, nlabels))) {
             s->count += count;
             w->total += count;
             return GMX_OK;
@@ -334,7 +340,8 @@ static void value_type(gmx_buf *b, uint32_t field, uint32_t type, uint32_t unit)
 static void encode_sample(const gmx_gprof *w, gmx_buf *b, const sample_rec *s)
 {
     size_t m = gmx_pbw_begin(b, P_SAMPLE);
-    gmx_pbw_packed(b, S_LOCATION_ID, w->loc_pool + s->locs, s->nlocs);
+    if (s->nlocs)
+        gmx_pbw_packed(b, S_LOCATION_ID, w->loc_pool + s->locs, s->nlocs);
     gmx_pbw_int(b, S_VALUE, (int64_t)s->count);
     for (uint32_t i = 0; i < s->nlabels; i++) {
         const label_rec *l = &w->label_pool[s->labels + i];
