@@ -276,8 +276,30 @@ gomemdx_has() { # subcommand
 	[ "$GOMEMDX_STATE" = ok ] && "$GOMEMDX" help "$1" >/dev/null 2>&1
 }
 
+# Decoded (uncompressed) size of a gzip input, cached beside its stamp;
+# the size of any other input. Issue #4's memory target is peak RSS
+# against the decoded profile.
+decoded_size() { # path
+	local f=$1 cache=$1.decoded stamp=""
+	[ -f "$f.stamp" ] && stamp=$(cat "$f.stamp")
+	if [ -f "$cache" ] && [ "$(head -n 1 "$cache")" = "$stamp" ]; then
+		sed -n 2p "$cache"
+		return
+	fi
+	local n
+	if [ "$(head -c 2 "$f" | od -An -tx1 | tr -d ' ')" = 1f8b ]; then
+		n=$(gzip -dc "$f" | wc -c)
+	else
+		n=$(stat -c %s "$f")
+	fi
+	printf '%s\n%s\n' "$stamp" "$n" >"$cache"
+	echo "$n"
+}
+
 FAILED=0
 TABLE=$RESULTS/summary.txt
+MEMO=$WORK/tmp/memo.$$
+: >"$MEMO"
 ROWS=$WORK/tmp/rows.$$
 : >"$ROWS"
 tab() { printf '%s\n' "$*" >>"$ROWS"; }
@@ -332,10 +354,23 @@ for c in "${SELECTED[@]}"; do
 	done
 	inputs_desc=""
 	IFS=',' read -r -a list <<<"$ins"
+	decoded=0 decoded_max=0
 	for i in "${list[@]}"; do
 		p=$(input_path "$i")
 		inputs_desc+="${inputs_desc:+, }$(basename "$p") $(human_bytes "$(stat -c %s "$p")")"
+		case $p in *.pb.gz)
+			d=$(decoded_size "$p")
+			decoded=$((decoded + d))
+			[ "$d" -gt "$decoded_max" ] && decoded_max=$d ;;
+		esac
 	done
+	# profiles: gomemdx's peak RSS against the decoded profile(s)
+	if [ "$decoded" -gt 0 ] && [ ${#ok_labels[@]} -gt 0 ] && [ "${ok_labels[0]}" = gomemdx ]; then
+		awk -v n="$name" -v k="${rss[0]}" -v d="$decoded" -v dm="$decoded_max" -v c="${#list[@]}" 'BEGIN {
+			printf "%-16s gomemdx peak RSS %.1f MiB = %.2fx the decoded profile%s (%.1f MiB)", n, k / 1024, k * 1024 / d, c > 1 ? "s" : "", d / 1048576
+			if (c > 1) printf "; %.2fx the larger one (%.1f MiB)", k * 1024 / dm, dm / 1048576
+			printf "\n" }' >>"$MEMO"
+	fi
 	if [ ${#ok_cmds[@]} -eq 0 ]; then
 		tab "$name|${gstate:-nothing ran}|||||$inputs_desc"
 		continue
@@ -394,10 +429,14 @@ done
 			if ($3 == "" && $4 == "") { printf "%-16s %-30s %11s %11s %9s %9s  %s\n", $1, $2, "", "", "", "", $7; next }
 			printf "%-16s %-30s %11s %11s %9s %9s  %s\n", $1, $2, t($3), m($4), $5, $6, $7
 		}' "$ROWS"
+	if [ -s "$MEMO" ]; then
+		echo
+		cat "$MEMO"
+	fi
 	echo
 	echo "raw results: bench/work/results/ (hyperfine JSON, /usr/bin/time -v output, generation log)"
 } | tee "$TABLE"
-rm -f "$ROWS"
+rm -f "$ROWS" "$MEMO"
 cat "$TABLE" >>"$RESULTS/history.txt"
 
 if [ $FAILED = 1 ]; then
