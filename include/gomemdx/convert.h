@@ -70,7 +70,8 @@ typedef struct gmx_convert_info {
  * reports), a debug=1 profile text, or a goroutine profile (gzipped or not),
  * and writes them as a gzipped goroutine profile into *out (free with
  * gmx_gprof_bytes_free). Each sample carries string labels
- *   state      the wait reason or status of the header ("chan receive")
+ *   state      the wait reason or status of the header ("chan receive");
+ *              absent for debug=1 text, which records none
  *   category   the runbook cause gomemdx's classifier gives its stack
  *              ("chan-recv-blocked"), when it is a suspect
  *   healthy    the healthy pattern recognised, when one is
