@@ -195,7 +195,9 @@ typedef struct gmx_profile_info {
 
 /* Builds a profile from the decoded bytes of input, which it takes over
  * (freed with the profile, also on failure). Validates every id and string
- * index; errors name the input and the byte offset of what is wrong. */
+ * index; errors name the input and the byte offset of what is wrong.
+ * Applies drop_frames/keep_frames as pprof's reports do: locations and
+ * samples read back already pruned (info keeps the two patterns). */
 gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err);
 void gmx_profile_free(gmx_profile *p);
 /* Ingest: reads path ("-" = standard input), gzip-compressed or not, and

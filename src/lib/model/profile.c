@@ -404,6 +404,8 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
     p->input = NULL;
     if (rc == GMX_OK)
         rc = gmx_profile_resolve(p, err);
+    if (rc == GMX_OK)
+        rc = gmx_profile_prune(p, err);
     p->err = NULL;
     if (rc != GMX_OK) {
         gmx_profile_free(p);
@@ -420,7 +422,8 @@ void gmx_profile_free(gmx_profile *p)
     void *owned[] = { p->strbuf, p->str_off, p->raw_sample_types, p->sample_types,
                       p->mappings, p->raw_mappings, p->functions, p->locations,
                       p->loc_mapping_wide, p->lines, p->line_function_wide, p->sbuf,
-                      p->samples, p->raw_comments, p->comments, p->name_function, p->name };
+                      p->samples, p->raw_comments, p->comments, p->name_function, p->loc_prune,
+                      p->name };
     for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
         gmx_free(owned[i]);
     gmx_profile_drop_offsets(p);

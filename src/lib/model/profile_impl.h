@@ -109,6 +109,7 @@ struct gmx_profile {
     /* the first definition of an id already defined, per table */
     dup_id dup_location, dup_function, dup_mapping;
     uint32_t *name_function;  /* by name id: a function with that name */
+    uint8_t *loc_prune;       /* per location, GMX_PRUNE_*; NULL without drop_frames */
     size_t nnames;
     size_t released;          /* input bytes given back so far */
     gmx_error *err;           /* while decoding */
@@ -119,6 +120,15 @@ static inline gmx_str gmx_profile_string(const gmx_profile *p, size_t i)
 {
     return (gmx_str){ p->strbuf + p->str_off[i], p->str_off[i + 1] - p->str_off[i] };
 }
+
+enum { GMX_PRUNE_BENEATH = 1, GMX_PRUNE_ALL = 2 };
+
+/* Applies info.drop_frames/keep_frames (profile_prune.c): trims the lines
+ * of the locations they match and marks them in loc_prune. */
+gmx_code gmx_profile_prune(gmx_profile *p, gmx_error *err);
+/* How many leaf-side locations of a sample (locations[0] the leaf) the
+ * marks prune away. */
+uint32_t gmx_profile_prune_cut(const gmx_profile *p, const uint32_t *locations, uint32_t n);
 
 /* Resolves every id and string index, checking each; fills info. */
 gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err);

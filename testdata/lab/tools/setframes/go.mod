@@ -1,0 +1,3 @@
+module setframes
+
+go 1.19
