@@ -84,7 +84,13 @@ int gmx_array_reserve(void **arr, size_t *cap, size_t n, size_t elem)
 {
     if (n < *cap)
         return 0;
-    size_t grown = *cap ? *cap * 2 : 16;
+    /* Room for index n, however far past the end it is. */
+    size_t grown = *cap ? *cap : 16;
+    while (grown <= n) {
+        if (grown > SIZE_MAX / 2)
+            return -1;
+        grown *= 2;
+    }
     void *p = gmx_reallocarray(*arr, grown, elem);
     if (!p)
         return -1;

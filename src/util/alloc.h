@@ -15,7 +15,7 @@ void *gmx_reallocarray(void *p, size_t n, size_t size);
 char *gmx_strndup(const char *s, size_t n);
 void gmx_free(void *p);
 /* Makes room for element n of the array *arr of *cap elements of elem bytes,
- * doubling (from 16) when full. 0, or -1 when out of memory (*arr kept). */
+ * doubling (from 16) until it fits. 0, or -1 when out of memory (*arr kept). */
 int gmx_array_reserve(void **arr, size_t *cap, size_t n, size_t elem);
 
 /* Test hook: the countdown-th allocation from now fails (1 = the next one),

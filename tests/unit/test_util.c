@@ -49,6 +49,23 @@ static void test_buf__refuses_to_grow_past_its_maximum(void **state)
     gmx_buf_release(&b);
 }
 
+/* Room for an index far past the end, not just one doubling's worth. */
+static void test_alloc__array_reserve_reaches_any_index(void **state)
+{
+    (void)state;
+    int *a = NULL;
+    size_t cap = 0;
+    assert_int_equal(gmx_array_reserve((void **)&a, &cap, 0, sizeof(*a)), 0);
+    assert_true(cap >= 1);
+    assert_int_equal(gmx_array_reserve((void **)&a, &cap, 1000, sizeof(*a)), 0);
+    assert_true(cap > 1000);
+    a[1000] = 7; /* ASan: in bounds */
+    size_t before = cap;
+    assert_int_equal(gmx_array_reserve((void **)&a, &cap, 999, sizeof(*a)), 0);
+    assert_int_equal(cap, before);
+    gmx_free(a);
+}
+
 static void test_arena__aligns_and_bounds(void **state)
 {
     (void)state;
@@ -212,6 +229,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf__appends_and_formats),
         cmocka_unit_test(test_buf__refuses_to_grow_past_its_maximum),
+        cmocka_unit_test(test_alloc__array_reserve_reaches_any_index),
         cmocka_unit_test(test_arena__aligns_and_bounds),
         cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
         cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),
