@@ -5,6 +5,8 @@
 #include "util/alloc.h"
 #include "util/str.h"
 
+#include <ctype.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -163,6 +165,15 @@ static gmx_code open_file(const char *name, gmx_source_file **out, gmx_error *er
     return GMX_OK;
 }
 
+/* Go's syscall.Errno strings are the C library's, lower-cased. */
+static const char *go_strerror(int e)
+{
+    static _Thread_local char msg[128];
+    snprintf(msg, sizeof(msg), "%s", strerror(e));
+    msg[0] = (char)tolower((unsigned char)msg[0]);
+    return msg;
+}
+
 static bool is_file(const char *name)
 {
     FILE *fp = fopen(name, "rb");
@@ -184,6 +195,8 @@ gmx_code gmx_source_open(gmx_str path, const gmx_source_path *sp, gmx_source_fil
                              rel.p, search);
     if (rel.n > 0 && rel.p[0] == '/') {
         snprintf(name, sizeof(name), "%.*s", (int)rel.n, rel.p);
+        if (!is_file(name)) /* Go's os.Open error, as pprof prints it */
+            return gmx_error_set(err, GMX_EIO, "open %s: %s", name, go_strerror(errno));
         return open_file(name, out, err);
     }
     gmx_str list = gmx_str_cstr(search), dir;
