@@ -144,7 +144,7 @@ static void test_source__finds_files_in_parents_and_reads_lines(void **state)
     assert_null(f);
     assert_non_null(strstr(err.message, "could not find file pkg/missing.go on path"));
     /* An absolute path is opened as it is, failing as Go's os.Open does. */
-    gmx_source_path none = { "/nonexistent", "" };
+    gmx_source_path none = { "/elsewhere", "" };
     assert_int_equal(gmx_source_open(gmx_str_cstr("/nonexistent/x.go"), &none, &f, &err),
                      GMX_EIO);
     assert_string_equal(err.message, "open /nonexistent/x.go: no such file or directory");
