@@ -367,8 +367,8 @@ for c in "${SELECTED[@]}"; do
 	# profiles: gomemdx's peak RSS against the decoded profile(s)
 	if [ "$decoded" -gt 0 ] && [ ${#ok_labels[@]} -gt 0 ] && [ "${ok_labels[0]}" = gomemdx ]; then
 		awk -v n="$name" -v k="${rss[0]}" -v d="$decoded" -v dm="$decoded_max" -v c="${#list[@]}" 'BEGIN {
-			printf "%-16s gomemdx peak RSS %.1f MiB = %.2fx the decoded profile%s (%.1f MiB)", n, k / 1024, k * 1024 / d, c > 1 ? "s" : "", d / 1048576
-			if (c > 1) printf "; %.2fx the larger one (%.1f MiB)", k * 1024 / dm, dm / 1048576
+			printf("%-16s gomemdx peak RSS %.1f MiB = %.2fx the decoded profile%s (%.1f MiB)", n, k / 1024, k * 1024 / d, (c > 1 ? "s" : ""), d / 1048576)
+			if (c > 1) printf("; %.2fx the larger one (%.1f MiB)", k * 1024 / dm, dm / 1048576)
 			printf "\n" }' >>"$MEMO"
 	fi
 	if [ ${#ok_cmds[@]} -eq 0 ]; then
