@@ -47,9 +47,11 @@ typedef struct gmx_artifact {
     char *path;              /* owned by the bundle, like everything here */
     gmx_artifact_kind kind;
     const char *format;      /* "goroutine dump", "heap profile (protobuf)", ... */
+    const char *format_zh;   /* the same in Chinese */
     int64_t time_ns;         /* Unix ns; 0 when unknown */
     gmx_time_source time_source;
     char *skip_reason;       /* GMX_ART_SKIPPED only */
+    char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
@@ -86,5 +88,7 @@ size_t gmx_bundle_note_count(const gmx_bundle *b);
  * build's -m and -m=2 logs name the same sites); NULL when there is none. */
 const gmx_escape_set *gmx_bundle_escapes(const gmx_bundle *b);
 const char *gmx_bundle_note(const gmx_bundle *b, size_t i);
+/* The same note in Chinese. */
+const char *gmx_bundle_note_zh(const gmx_bundle *b, size_t i);
 
 #endif

@@ -33,13 +33,16 @@ typedef struct gmx_series {
     const char *name;          /* "goroutines", "heap in use (bytes)" */
     gmx_point *points;
     size_t n;
+    const char *name_zh;       /* the name in Chinese */
 } gmx_series;
 
 typedef struct gmx_forecast {
     bool available;
     const char *why_not;       /* when not available: one line */
+    const char *why_not_zh;    /* the same in Chinese */
     uint64_t limit_bytes;
     const char *series;        /* the series forecast from */
+    const char *series_zh;     /* its name in Chinese */
     double current_bytes;
     double bytes_per_second;
     int64_t now_ns;            /* time of the last point */
@@ -49,6 +52,7 @@ typedef struct gmx_forecast {
 typedef struct gmx_change {
     bool found;                /* a point where growth began */
     const char *series;        /* which series showed it */
+    const char *series_zh;     /* its name in Chinese */
     int64_t at_ns;             /* when growth began (or the first snapshot, when the
                                 * climb was under way from the start) */
     bool from_start;           /* no change point: growing from the first snapshot */

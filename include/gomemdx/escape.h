@@ -141,12 +141,16 @@ typedef enum gmx_esc_cause {
 const char *gmx_esc_cause_id(gmx_esc_cause c);
 /* A short English description of the cause. Static storage. */
 const char *gmx_esc_cause_title(gmx_esc_cause c);
+/* The same in Chinese. Static storage. */
+const char *gmx_esc_cause_title_zh(gmx_esc_cause c);
 
 /* The cause of a heap site, from its message and (with -m=2) its explanation.
  * *reason (may be NULL) gets the compiler's deciding tag or message. */
 gmx_esc_cause gmx_escape_classify(const gmx_esc_entry *e, gmx_str *reason);
 /* The advice for a cause, in the runbook's spirit. Static storage. */
 const char *gmx_esc_cause_advice(gmx_esc_cause c);
+/* The same advice in Chinese. Static storage. */
+const char *gmx_esc_cause_advice_zh(gmx_esc_cause c);
 
 /* ---- Ranking (analyze) ---- */
 

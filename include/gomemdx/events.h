@@ -39,6 +39,9 @@ typedef struct gmx_event {
 
 /* "release", "config", "ops", "dependency", "platform". */
 const char *gmx_event_kind_name(gmx_event_kind kind);
+/* The kind of change in Chinese, as the runbook names it: "发布", "配置变更",
+ * "运营侧变更", "依赖方变更", "基础平台变更". */
+const char *gmx_event_kind_name_zh(gmx_event_kind kind);
 /* The kind named by s (ASCII case ignored); false when unknown. */
 bool gmx_event_kind_parse(gmx_str s, gmx_event_kind *kind);
 

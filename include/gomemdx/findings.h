@@ -69,6 +69,7 @@ typedef struct gmx_finding {
     gmx_severity severity;
     double score;
     gmx_str title;
+    gmx_str title_zh;         /* the same title in Chinese (--lang zh); empty: none given */
     bool has_site;
     gmx_site site;            /* the user-code frame to fix */
     bool site_is_mechanism;   /* only standard-library frames: site names the mechanism */
@@ -81,6 +82,8 @@ typedef struct gmx_finding {
     gmx_evidence evidence[GMX_MAX_EVIDENCE];
     uint32_t nevidence;
     const char *advice;       /* static catalogue text; NULL for healthy buckets */
+    const char *advice_zh;    /* the same in Chinese when it is not the category's
+                               * (gmx_category_advice_zh); else NULL */
     const char *healthy;      /* non-NULL: the healthy pattern recognised */
     const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
     /* Over time (several snapshots): the bucket's count in each, oldest first. */
@@ -111,6 +114,8 @@ size_t gmx_findings_omitted(const gmx_findings *f);
 void gmx_findings_set_omitted(gmx_findings *f, size_t n);
 /* A one-paragraph summary ("goroutines rose from ... to ..."), may be empty. */
 gmx_str gmx_findings_summary(const gmx_findings *f);
+/* The same summary in Chinese; empty when the analysis gave none. */
+gmx_str gmx_findings_summary_zh(const gmx_findings *f);
 
 /* Building (analyses only). Strings passed in are copied into the set. */
 gmx_finding *gmx_findings_add(gmx_findings *f);
@@ -123,6 +128,7 @@ gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
 uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n);
 gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note);
 void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
+void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str summary);
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v);
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v);
 /* Keeps the findings for which keep(ctx, finding) is true, in order, and

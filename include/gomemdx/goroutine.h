@@ -79,6 +79,8 @@ typedef struct gmx_dump_info {
 /* "goroutine dump", "panic with goroutine dump", "goroutine profile
  * (debug=1)", ... Static storage. */
 const char *gmx_dump_kind_name(gmx_dump_kind kind);
+/* The same name in Chinese (diagnose --lang zh). Static storage. */
+const char *gmx_dump_kind_name_zh(gmx_dump_kind kind);
 
 /* Return nonzero to stop the parse; that value is then returned as the
  * parse's result (use a gmx_code). */

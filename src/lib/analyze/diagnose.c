@@ -69,6 +69,7 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     }
     d->goroutines.n = n;
     d->goroutines.name = "goroutines";
+    d->goroutines.name_zh = "goroutine 数";
     gmx_goroutine_options go = { .include_healthy = o->include_healthy };
     gmx_code rc = gmx_analyze_goroutines(snaps, n, &go, d->findings, err);
     gmx_free(snaps);
@@ -123,6 +124,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     }
     d->heap.n = n;
     d->heap.name = "heap in use (bytes)";
+    d->heap.name_zh = "堆在用内存";
     gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
     gmx_free(snaps);
     return rc;
@@ -191,7 +193,9 @@ static gmx_code history_series(gmx_diagnosis *d, const gmx_msample *h, size_t n,
                 (gmx_point){ h[i].time_ns, (double)h[i].mem.heap_inuse };
     }
     d->watched_goroutines.name = "goroutines (sampled)";
+    d->watched_goroutines.name_zh = "goroutine 数（采样）";
     d->watched_heap.name = "MemStats HeapInuse (sampled)";
+    d->watched_heap.name_zh = "MemStats HeapInuse（采样）";
     thin(&d->watched_goroutines);
     thin(&d->watched_heap);
     return GMX_OK;
@@ -252,6 +256,7 @@ static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
             (gmx_point){ hi->time_ns, (double)hi->memstats.heap_inuse };
     }
     d->memstats.name = "MemStats HeapInuse (bytes)";
+    d->memstats.name_zh = "MemStats HeapInuse";
     return GMX_OK;
 }
 
@@ -289,11 +294,13 @@ static gmx_code goroutine_stacks(gmx_diagnosis *d)
     fd->has_bytes = true;
     fd->bytes = (uint64_t)stacks;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_STACKS);
-    fd->title = gmx_findings_printf(d->findings, "%.1f MiB of goroutine stacks (%.0f%% of heap and "
-                                    "stacks), most held by the %llu goroutines at %.*s",
-                                    stacks / 1048576.0, 100 * stacks / (stacks + heap),
-                                    (unsigned long long)leak->goroutines,
-                                    (int)leak->site.function.n, leak->site.function.p);
+    for (int zh = 0; zh <= 1; zh++)
+        *(zh ? &fd->title_zh : &fd->title) = gmx_findings_printf(
+            d->findings, zh ? "goroutine 栈占用 %.1f MiB（占堆和栈的 %.0f%%），大部分属于 %llu 个 goroutine，位于 %.*s"
+                            : "%.1f MiB of goroutine stacks (%.0f%% of heap and stacks), most held by "
+                              "the %llu goroutines at %.*s",
+            stacks / 1048576.0, 100 * stacks / (stacks + heap), (unsigned long long)leak->goroutines,
+            (int)leak->site.function.n, leak->site.function.p);
     gmx_finding_add_number(fd, "stack_inuse_bytes", stacks);
     gmx_finding_add_number(fd, "heap_inuse_bytes", heap);
     return GMX_OK;
@@ -311,21 +318,24 @@ static void forecast(gmx_diagnosis *d, uint64_t limit)
     if (d->watched_heap.n >= 2)
         s = &d->watched_heap;
     f->series = s->name;
+    f->series_zh = s->name_zh;
     /* Growth that began at a change point is measured from there. */
     size_t from = 0;
     while (d->change.found && from + 2 < s->n && s->points[from + 1].time_ns <= d->change.at_ns)
         from++;
-    gmx_series tail = { s->name, s->points + from, s->n - from };
+    gmx_series tail = { s->name, s->points + from, s->n - from, s->name_zh };
     s = &tail;
     f->limit_bytes = limit;
     double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
     gmx_trend t;
     if (s->n < 2 || s->n > GMX_TREND_MAX_POINTS) {
         f->why_not = "needs two or more heap profiles";
+        f->why_not_zh = "需要至少两个堆快照";
         return;
     }
     if (!timed_xy(s, x, y) || !gmx_trend_fit(x, y, s->n, &t)) {
         f->why_not = "the heap profiles carry no times";
+        f->why_not_zh = "堆快照没有时间";
         return;
     }
     f->current_bytes = y[s->n - 1];
@@ -333,6 +343,7 @@ static void forecast(gmx_diagnosis *d, uint64_t limit)
     f->now_ns = s->points[s->n - 1].time_ns;
     if (!limit) {
         f->why_not = "no memory limit known (give --limit SIZE)";
+        f->why_not_zh = "不知道内存上限，请用 --limit SIZE 指定";
         return;
     }
     f->available = true;
@@ -370,6 +381,7 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
             gmx_trend_change_point(x, y, s->n, &at)) {
             d->change.found = true;
             d->change.series = s->name;
+            d->change.series_zh = s->name_zh;
             d->change.at_ns = s->points[0].time_ns + (int64_t)(at * 1e9);
         }
     }
@@ -380,6 +392,7 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
             gmx_trend_fit(x, y, s->n, &t) && gmx_trend_is_growth(&t, t.first * 0.2)) {
             d->change.from_start = true;
             d->change.series = s->name;
+            d->change.series_zh = s->name_zh;
             d->change.at_ns = s->points[0].time_ns;
         }
     }

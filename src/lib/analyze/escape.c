@@ -128,15 +128,18 @@ static gmx_code add_finding(ctx *c, const group *g)
         return GMX_ENOMEM;
     fd->category = GMX_CAT_ESCAPE;
     fd->severity = GMX_SEV_INFO;
-    fd->title = gmx_findings_printf(c->out, "%s%.*s%s (%s)",
-                                    lead->kind == GMX_ESC_MOVED ? "moved to heap: " : "",
-                                    (int)lead->what.n, lead->what.p,
-                                    lead->kind == GMX_ESC_MOVED ? "" : " escapes to heap",
-                                    gmx_esc_cause_title(cause));
+    bool moved = lead->kind == GMX_ESC_MOVED;
+    for (int zh = 0; zh <= 1; zh++)
+        *(zh ? &fd->title_zh : &fd->title) = gmx_findings_printf(
+            c->out, zh ? "%s%.*s%s（%s）" : "%s%.*s%s (%s)",
+            moved ? (zh ? "移到堆上：" : "moved to heap: ") : "", (int)lead->what.n, lead->what.p,
+            moved ? "" : (zh ? " 逃逸到堆上" : " escapes to heap"),
+            zh ? gmx_esc_cause_title_zh(cause) : gmx_esc_cause_title(cause));
     fd->has_site = true;
     fd->site = (gmx_site){ function_of(c, lead, pl), gmx_findings_strdup(c->out, lead->file),
                            lead->line };
     fd->advice = gmx_esc_cause_advice(cause);
+    fd->advice_zh = gmx_esc_cause_advice_zh(cause);
     if (pl)
         add_volume(c, fd, pl);
     else /* the cause with most sites first */
@@ -159,34 +162,41 @@ static void count_causes(ctx *c)
         c->per_cause[gmx_escape_classify(gmx_escape_set_at(c->set, i), NULL)]++;
 }
 
-static void summarise(ctx *c)
+/* The summary in English or (zh) Chinese. */
+static void summarise(ctx *c, bool zh)
 {
     gmx_buf b;
     gmx_buf_init(&b, 4096);
     size_t n = gmx_escape_set_count(c->set);
+    if (zh)
+        gmx_buf_puts(&b, "堆逃逸 ");
     gmx_fmt_count(&b, n);
-    gmx_buf_puts(&b, n == 1 ? " heap site" : " heap sites");
-    const char *sep = ": ";
+    gmx_buf_puts(&b, zh ? " 处" : n == 1 ? " heap site" : " heap sites");
+    const char *sep = zh ? "：" : ": ";
     for (int k = 1; k <= GMX_ESC_CAUSE_COUNT; k++) {
         gmx_esc_cause cause = (gmx_esc_cause)(k % GMX_ESC_CAUSE_COUNT);
         if (!c->per_cause[cause])
             continue;
         gmx_buf_printf(&b, "%s%s ", sep, gmx_esc_cause_id(cause));
         gmx_fmt_count(&b, c->per_cause[cause]);
-        sep = ", ";
+        sep = zh ? "，" : ", ";
     }
-    gmx_buf_puts(&b, ".");
+    gmx_buf_puts(&b, zh ? "。" : ".");
     if (c->profile) {
-        gmx_buf_puts(&b, " The profile's allocations at those lines: ");
+        gmx_buf_puts(&b, zh ? "profile 中这些行的分配：" : " The profile's allocations at those lines: ");
         gmx_fmt_bytes(&b, (uint64_t)c->matched_bytes);
-        gmx_buf_puts(&b, " of ");
+        gmx_buf_puts(&b, zh ? "，共 " : " of ");
         gmx_fmt_bytes(&b, (uint64_t)c->profile->total_bytes);
-        gmx_buf_printf(&b, " (%zu line%s).", c->matched_lines, c->matched_lines == 1 ? "" : "s");
+        gmx_buf_printf(&b, zh ? "（%zu 行%.0s）。" : " (%zu line%s).", c->matched_lines,
+                       c->matched_lines == 1 ? "" : "s");
     }
-    gmx_buf_puts(&b, " A value reported as not escaping can still be heap-allocated (too large, "
-                     "or a variable-size make since Go 1.25): the profile is the ground truth.");
+    gmx_buf_puts(&b, zh ? "编译器报告为不逃逸的值仍可能分配在堆上（太大，或 Go 1.25 起的变长 make）："
+                          "以 profile 为准。"
+                        : " A value reported as not escaping can still be heap-allocated (too large, "
+                          "or a variable-size make since Go 1.25): the profile is the ground truth.");
     if (!b.failed)
-        gmx_findings_set_summary(c->out, gmx_findings_strdup(c->out, gmx_str_make(b.data, b.len)));
+        (zh ? gmx_findings_set_summary_zh : gmx_findings_set_summary)(
+            c->out, gmx_findings_strdup(c->out, gmx_str_make(b.data, b.len)));
     gmx_buf_release(&b);
 }
 
@@ -229,7 +239,8 @@ gmx_code gmx_analyze_escapes(const gmx_escape_set *s, const gmx_hsnapshot *profi
     count_causes(&c);
     gmx_code rc = each_line(&c);
     if (rc == GMX_OK) {
-        summarise(&c);
+        summarise(&c, false);
+        summarise(&c, true);
         gmx_findings_set_omitted(out, gmx_findings_omitted(out) + c.omitted);
         gmx_findings_rank(out);
     }

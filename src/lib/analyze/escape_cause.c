@@ -42,6 +42,21 @@ const char *gmx_esc_cause_title(gmx_esc_cause c)
     return (unsigned)c < GMX_ESC_CAUSE_COUNT ? titles[c] : titles[0];
 }
 
+/* The same in Chinese, in the runbook's words (§2.2). */
+static const char *const titles_zh[GMX_ESC_CAUSE_COUNT] = {
+    "逃逸到堆上",
+    "在方法内把局部变量指针返回",
+    "发送指针或带有指针的值到 channel",
+    "在切片、map 或全局变量上存储指针",
+    "append/make 超出编译期可知的容量，或对栈来说太大",
+    "值被转换为 interface",
+};
+
+const char *gmx_esc_cause_title_zh(gmx_esc_cause c)
+{
+    return (unsigned)c < GMX_ESC_CAUSE_COUNT ? titles_zh[c] : titles_zh[0];
+}
+
 static bool has_tag(const gmx_esc_entry *e, const char *tag)
 {
     for (uint32_t i = 0; i < e->nwhy; i++)
@@ -157,4 +172,26 @@ static const char *const advice[GMX_ESC_CAUSE_COUNT] = {
 const char *gmx_esc_cause_advice(gmx_esc_cause c)
 {
     return (unsigned)c < GMX_ESC_CAUSE_COUNT ? advice[c] : advice[0];
+}
+
+/* The same advice in Chinese (the runbook's §2.3). */
+static const char *const advice_zh[GMX_ESC_CAUSE_COUNT] = {
+    "编译器把它放在堆上；-m=2 的解释会说明原因：闭包按引用捕获变量、值被传给会保留它的函数。"
+    "把这次分配移出热路径，或用 sync.Pool 复用。",
+    "返回局部变量的指针，它就必须分配在堆上。小的 struct 按值返回（调用方的副本留在它自己的栈上），"
+    "或让调用方传入一个指针来填充。",
+    "发送到 channel 的指针都在堆上。小的 struct 按值发送（chan T 而不是 chan *T），一次发送合并多条"
+    "更新，或在接收方用完后用 sync.Pool 回收对象。",
+    "存储在切片、map、全局变量或堆对象里的指针必须分配在堆上。不要盲目使用指针：存小的值（[]T、"
+    "map[K]T），预先分配容器，并用 sync.Pool 回收被淘汰的条目。",
+    "预先设定好最终长度（make([]T, 0, n)），避免频繁超出容量、重新分配；栈上的缓冲区保持在编译器 "
+    "64 KiB 的限制以内，或复用大缓冲区（sync.Pool、调用方持有的缓冲区）。Go 1.25 起，报告为不逃逸"
+    "的变长 make 仍可能分配在堆上。",
+    "把非指针的值转换为 interface（any、fmt 和 log 的参数、interface 方法的参数）会在堆上装箱一份副本。"
+    "热路径上使用具体类型，循环里避免 fmt（改用 strconv.Append*），或传入本来就在堆上的指针。",
+};
+
+const char *gmx_esc_cause_advice_zh(gmx_esc_cause c)
+{
+    return (unsigned)c < GMX_ESC_CAUSE_COUNT ? advice_zh[c] : advice_zh[0];
 }

@@ -52,19 +52,25 @@ static bool is(gmx_str s, const char *lit)
 
 static gmx_gverdict verdict(gmx_category c, const char *healthy)
 {
-    return (gmx_gverdict){ c, healthy, false, false };
+    return (gmx_gverdict){ c, healthy, NULL, false, false };
+}
+
+/* A healthy pattern, named in English and in Chinese. */
+static gmx_gverdict healthy(const char *en, const char *zh)
+{
+    return (gmx_gverdict){ GMX_CAT_NONE, en, zh, false, false };
 }
 
 static gmx_gverdict classify_io_wait(const gmx_gbucket *b)
 {
     if (has_func(b, "net/http.(*conn).serve") || has_func(b, "net/http.(*connReader).backgroundRead"))
-        return verdict(GMX_CAT_NONE, "idle keep-alive server connection");
+        return healthy("idle keep-alive server connection", "空闲的 keep-alive 服务端连接");
     if (has_func_suffix(b, ").Accept") || has_func_suffix(b, ").accept"))
-        return verdict(GMX_CAT_NONE, "listener accept loop");
+        return healthy("listener accept loop", "监听 accept 循环");
     if (has_func(b, "net/http.(*persistConn).readLoop"))
-        return verdict(GMX_CAT_NONE, "idle keep-alive client connection");
+        return healthy("idle keep-alive client connection", "空闲的 keep-alive 客户端连接");
     if (has_func_suffix(b, ").ReadFromUDP") || has_func_suffix(b, ").ReadFrom"))
-        return verdict(GMX_CAT_NONE, "packet listener");
+        return healthy("packet listener", "UDP 包监听");
     return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
 }
 
@@ -74,12 +80,12 @@ static gmx_gverdict classify_select(const gmx_gbucket *b, const gmx_goroot *root
         has_func(b, "net/http.(*Transport).roundTrip"))
         return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
     if (has_func(b, "net/http.(*persistConn).writeLoop"))
-        return verdict(GMX_CAT_NONE, "idle keep-alive client connection");
+        return healthy("idle keep-alive client connection", "空闲的 keep-alive 客户端连接");
     if (has_func(b, "database/sql.(*DB).connectionOpener") ||
         has_func(b, "database/sql.(*DB).connectionCleaner"))
-        return verdict(GMX_CAT_NONE, "database/sql connection pool");
+        return healthy("database/sql connection pool", "database/sql 连接池");
     if (all_std(b, root))
-        return verdict(GMX_CAT_NONE, "standard library background goroutine");
+        return healthy("standard library background goroutine", "标准库的后台 goroutine");
     return verdict(GMX_CAT_SELECT_BLOCKED, NULL);
 }
 
@@ -144,25 +150,25 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
     if (has_func(b, "runtime/pprof.writeGoroutineStacks") ||
         has_func(b, "runtime/pprof.writeRuntimeProfile") ||
         has_func(b, "runtime/pprof.(*Profile).WriteTo"))
-        return verdict(GMX_CAT_NONE, "the goroutine writing this profile");
+        return healthy("the goroutine writing this profile", "正在写这份 profile 的 goroutine");
     if (runtime_idle(s))
-        return verdict(GMX_CAT_NONE, "runtime worker");
+        return healthy("runtime worker", "运行时的工作 goroutine");
     if (has_func(b, "os/signal.signal_recv") || has_func(b, "os/signal.loop"))
-        return verdict(GMX_CAT_NONE, "signal handler");
+        return healthy("signal handler", "信号处理");
     if (is(s, "chan send (nil chan)") || is(s, "chan receive (nil chan)"))
         return verdict(GMX_CAT_NIL_CHAN, NULL);
     if (is(s, "chan send"))
         return verdict(GMX_CAT_CHAN_SEND_BLOCKED, NULL);
     if (is(s, "chan receive")) {
         if (all_std(b, root))
-            return verdict(GMX_CAT_NONE, "standard library background goroutine");
+            return healthy("standard library background goroutine", "标准库的后台 goroutine");
         return verdict(GMX_CAT_CHAN_RECV_BLOCKED, NULL);
     }
     if (is(s, "select"))
         return classify_select(b, root);
     if (is(s, "select (no cases)")) {
         if (b->first_id == 1 && b->count == 1)
-            return verdict(GMX_CAT_NONE, "main goroutine parked by design");
+            return healthy("main goroutine parked by design", "按设计停住的 main goroutine");
         return verdict(GMX_CAT_SELECT_BLOCKED, NULL);
     }
     if (is(s, "sync.Mutex.Lock") || is(s, "sync.RWMutex.RLock") || is(s, "sync.RWMutex.Lock"))

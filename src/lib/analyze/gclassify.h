@@ -9,6 +9,7 @@
 typedef struct gmx_gverdict {
     gmx_category category;  /* GMX_CAT_NONE when not a suspect */
     const char *healthy;    /* the healthy pattern recognised, or NULL */
+    const char *healthy_zh; /* the same in Chinese */
     bool active;            /* working, not blocked (running, sleeping, I/O): a surge candidate */
     bool unknown_wait;      /* parked in user code; the format did not record why */
 } gmx_gverdict;

@@ -99,44 +99,65 @@ static void describe_state(gmx_finding *fd, const gmx_gbucket *b)
         gmx_finding_add_number(fd, "leaked", (double)b->leaked);
 }
 
-static gmx_str title_of(gmx_findings *out, gmx_category cat, const gmx_gbucket *b,
-                        const gmx_frame *site, bool has_site, const char *healthy)
+/* What the goroutines of a category are doing, in English and Chinese. */
+static const char *doing(gmx_category cat, bool zh)
 {
-    const char *what;
     switch (cat) {
-    case GMX_CAT_CHAN_SEND_BLOCKED: what = "blocked sending on a channel"; break;
-    case GMX_CAT_CHAN_RECV_BLOCKED: what = "blocked receiving from a channel"; break;
-    case GMX_CAT_NIL_CHAN: what = "blocked forever on a nil channel"; break;
-    case GMX_CAT_SELECT_BLOCKED: what = "blocked in a select no case of which becomes ready"; break;
-    case GMX_CAT_MUTEX_HELD: what = "waiting for a lock that is not released"; break;
-    case GMX_CAT_WAITGROUP_MISMATCH: what = "waiting on a WaitGroup that never reaches zero"; break;
-    case GMX_CAT_COND_WAIT: what = "waiting on a sync.Cond that is never signalled"; break;
-    case GMX_CAT_IO_NO_TIMEOUT: what = "waiting on network I/O without a timeout"; break;
-    case GMX_CAT_GOROUTINE_SURGE: what = "created faster than they finish"; break;
-    default: what = healthy ? healthy : (b->nstates ? "" : "goroutines"); break;
+    case GMX_CAT_CHAN_SEND_BLOCKED: return zh ? "写 channel 阻塞" : "blocked sending on a channel";
+    case GMX_CAT_CHAN_RECV_BLOCKED: return zh ? "读 channel 阻塞" : "blocked receiving from a channel";
+    case GMX_CAT_NIL_CHAN: return zh ? "在 nil channel 上永远阻塞" : "blocked forever on a nil channel";
+    case GMX_CAT_SELECT_BLOCKED:
+        return zh ? "select 阻塞，没有 case 会就绪" : "blocked in a select no case of which becomes ready";
+    case GMX_CAT_MUTEX_HELD:
+        return zh ? "在等待一把未释放的互斥锁" : "waiting for a lock that is not released";
+    case GMX_CAT_WAITGROUP_MISMATCH:
+        return zh ? "在等待一个永远不归零的 WaitGroup" : "waiting on a WaitGroup that never reaches zero";
+    case GMX_CAT_COND_WAIT:
+        return zh ? "在等待一个从未被唤醒的 sync.Cond" : "waiting on a sync.Cond that is never signalled";
+    case GMX_CAT_IO_NO_TIMEOUT:
+        return zh ? "在等待没有设置超时的网络 I/O" : "waiting on network I/O without a timeout";
+    case GMX_CAT_GOROUTINE_SURGE: return zh ? "创建速度快于结束速度" : "created faster than they finish";
+    default: return NULL;
     }
+}
+
+/* The title of a bucket's finding, in English or (zh) Chinese: the same
+ * arguments for both, the Chinese dropping the plural with %.0s. */
+static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
+                        const gmx_frame *site, bool has_site, const gmx_gverdict *v)
+{
+    const char *healthy = zh ? v->healthy_zh : v->healthy;
+    const char *what = doing(cat, zh);
+    if (!what)
+        what = healthy ? healthy : (b->nstates || zh ? "" : "goroutines");
     unsigned long long n = (unsigned long long)b->count;
+    const char *s = n == 1 ? "" : "s";
+    int fn = has_site ? (int)site->func.n : 0;
+    const char *fp = has_site ? site->func.p : "";
+    const char *in = has_site ? (zh ? "，位于 " : " in ") : "";
     gmx_str status = gmx_gstatus(b);
     if (cat == GMX_CAT_NONE && healthy)
-        return gmx_findings_printf(out, "%llu goroutine%s: %s", n, n == 1 ? "" : "s", healthy);
+        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s：%s" : "%llu goroutine%s: %s", n, s,
+                                   healthy);
     if (cat == GMX_CAT_NONE && !has_site)
-        return gmx_findings_printf(out, "%llu goroutine%s with no symbolised frames", n,
-                                   n == 1 ? "" : "s");
+        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 没有符号化的栈帧"
+                                           : "%llu goroutine%s with no symbolised frames", n, s);
     if (cat == GMX_CAT_NONE && !status.n && b->leaked)
-        return gmx_findings_printf(out, "%llu goroutine%s proven leaked by the runtime (goroutineleak "
-                                   "profile) in %.*s", n, n == 1 ? "" : "s",
-                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
+        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 已被运行时证实泄露（goroutineleak "
+                                             "profile），位于 %.*s"
+                                           : "%llu goroutine%s proven leaked by the runtime (goroutineleak "
+                                             "profile) in %.*s", n, s, fn, fp);
     if (cat == GMX_CAT_NONE && !status.n)
-        return gmx_findings_printf(out, "%llu goroutine%s parked in %.*s (this format does not "
-                                   "record why; a debug=2 dump does)", n, n == 1 ? "" : "s",
-                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
+        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 停在 %.*s（这种格式不记录原因，"
+                                             "debug=2 的 dump 会记录）"
+                                           : "%llu goroutine%s parked in %.*s (this format does not "
+                                             "record why; a debug=2 dump does)", n, s, fn, fp);
     if (cat == GMX_CAT_NONE)
-        return gmx_findings_printf(out, "%llu goroutine%s [%.*s]%s%.*s", n, n == 1 ? "" : "s",
-                                   (int)status.n, status.p, has_site ? " in " : "",
-                                   has_site ? (int)site->func.n : 0, has_site ? site->func.p : "");
-    return gmx_findings_printf(out, "%llu goroutine%s %s%s%.*s", n, n == 1 ? "" : "s", what,
-                               has_site ? " in " : "", has_site ? (int)site->func.n : 0,
-                               has_site ? site->func.p : "");
+        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s [%.*s]%s%.*s"
+                                           : "%llu goroutine%s [%.*s]%s%.*s", n, s,
+                                   (int)status.n, status.p, in, fn, fp);
+    return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s %s%s%.*s" : "%llu goroutine%s %s%s%.*s",
+                               n, s, what, in, fn, fp);
 }
 
 static gmx_site to_site(const gmx_frame *f)
@@ -188,10 +209,13 @@ static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_g
     fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t->peak) / 4;
     fd->goroutines = t->last;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
-    fd->title = gmx_findings_printf(out, "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
-                                    (unsigned long long)t->peak, (unsigned long long)t->last,
-                                    fd->has_site ? " in " : "", fd->has_site ? (int)site.func.n : 0,
-                                    fd->has_site ? site.func.p : "");
+    for (int zh = 0; zh <= 1; zh++)
+        *(zh ? &fd->title_zh : &fd->title) = gmx_findings_printf(
+            out, zh ? "%llu 个 goroutine 的突增已回落到 %llu%s%.*s（不是泄露）"
+                    : "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
+            (unsigned long long)t->peak, (unsigned long long)t->last,
+            fd->has_site ? (zh ? "，位于 " : " in ") : "", fd->has_site ? (int)site.func.n : 0,
+            fd->has_site ? site.func.p : "");
     gmx_finding_add_number(fd, "goroutines_peak", (double)t->peak);
     gmx_finding_add_number(fd, "goroutines_last", (double)t->last);
     return GMX_OK;
@@ -251,7 +275,8 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
         weight *= 0.5;
     fd->score = score_of(b, weight, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
     fd->advice = v.healthy ? NULL : gmx_category_advice(cat);
-    fd->title = title_of(out, cat, b, &site, fd->has_site, v.healthy);
+    fd->title = title_of(out, false, cat, b, &site, fd->has_site, &v);
+    fd->title_zh = title_of(out, true, cat, b, &site, fd->has_site, &v);
     describe_state(fd, b);
     if (n > 1) {
         gmx_finding_add_number(fd, "goroutines_first", (double)t.first);
@@ -294,28 +319,35 @@ static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size
     return GMX_OK;
 }
 
-static void summarise_counts(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
+static void set_summary(gmx_findings *out, bool zh, gmx_str summary)
+{
+    (zh ? gmx_findings_set_summary_zh : gmx_findings_set_summary)(out, summary);
+}
+
+static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)
 {
     uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
     size_t nb = gmx_gbuckets_count(snaps[n - 1].buckets);
     uint64_t overflow = gmx_gbuckets_overflow(snaps[n - 1].buckets);
     /* Past the limit on distinct stacks the result is partial: say so. */
     if (overflow)
-        gmx_findings_set_summary(
-            out, gmx_findings_printf(out, "%llu goroutines in %zu distinct stacks, and %llu more in "
-                                          "stacks past that limit, counted but not grouped (partial).",
-                                     (unsigned long long)(last - overflow), nb,
-                                     (unsigned long long)overflow));
+        set_summary(out, zh, gmx_findings_printf(
+                                 out, zh ? "%llu 个 goroutine，分属 %zu 个不同的栈；另有 %llu 个在超出上限的"
+                                           "栈中，只计数未分组（结果不完整）。"
+                                         : "%llu goroutines in %zu distinct stacks, and %llu more in "
+                                           "stacks past that limit, counted but not grouped (partial).",
+                                 (unsigned long long)(last - overflow), nb, (unsigned long long)overflow));
     else
-        gmx_findings_set_summary(out, gmx_findings_printf(out, "%llu goroutines in %zu distinct stacks.",
-                                                          (unsigned long long)last, nb));
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "%llu 个 goroutine，分属 %zu 个不同的栈。"
+                                                         : "%llu goroutines in %zu distinct stacks.",
+                                                 (unsigned long long)last, nb));
 }
 
-static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
+static void summarise(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)
 {
     uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
     if (n == 1 || gmx_gbuckets_overflow(snaps[n - 1].buckets)) {
-        summarise_counts(out, snaps, n);
+        summarise_counts(out, zh, snaps, n);
         return;
     }
     uint64_t first = gmx_gbuckets_total(snaps[0].buckets);
@@ -333,22 +365,28 @@ static void summarise(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n)
         }
     }
     if (last == first) {
-        gmx_findings_set_summary(out, gmx_findings_printf(out, "goroutines stayed at %llu.",
-                                 (unsigned long long)last));
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "goroutine 数量保持在 %llu。"
+                                                         : "goroutines stayed at %llu.",
+                                                 (unsigned long long)last));
         return;
     }
-    const char *verb = last > first ? "rose" : "fell";
+    const char *verb = last > first ? (zh ? "上升" : "rose") : (zh ? "下降" : "fell");
     if (top && top->has_site)
-        gmx_findings_set_summary(
-            out, gmx_findings_printf(
-                     out, "goroutines %s from %llu to %llu; %lld of the %s is one bucket: %.*s (%.*s:%u).",
-                     verb, (unsigned long long)first, (unsigned long long)last,
-                     (long long)(top_delta < 0 ? -top_delta : top_delta),
-                     last > first ? "rise" : "fall", (int)top->site.function.n, top->site.function.p,
-                     (int)top->site.file.n, top->site.file.p, top->site.line));
+        set_summary(out, zh, gmx_findings_printf(
+                                 out, zh ? "goroutine 数量%s：从 %llu 到 %llu；变化中有 %lld 个%.0s来自"
+                                           "同一组栈：%.*s（%.*s:%u）。"
+                                         : "goroutines %s from %llu to %llu; %lld of the %s is one "
+                                           "bucket: %.*s (%.*s:%u).",
+                                 verb, (unsigned long long)first, (unsigned long long)last,
+                                 (long long)(top_delta < 0 ? -top_delta : top_delta),
+                                 last > first ? "rise" : "fall", (int)top->site.function.n,
+                                 top->site.function.p, (int)top->site.file.n, top->site.file.p,
+                                 top->site.line));
     else
-        gmx_findings_set_summary(out, gmx_findings_printf(out, "goroutines %s from %llu to %llu.",
-                                 verb, (unsigned long long)first, (unsigned long long)last));
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "goroutine 数量%s：从 %llu 到 %llu。"
+                                                         : "goroutines %s from %llu to %llu.",
+                                                 verb, (unsigned long long)first,
+                                                 (unsigned long long)last));
 }
 
 static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
@@ -364,6 +402,9 @@ static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
     fd->score = 1e9; /* the process died of it: nothing ranks above */
     fd->title = gmx_findings_printf(out, "fatal error: %.*s", (int)snap->info.message.n,
                                     snap->info.message.p);
+    /* The runtime's own words stay as they are, quoted. */
+    fd->title_zh = gmx_findings_printf(out, "致命错误：“%.*s”", (int)snap->info.message.n,
+                                       snap->info.message.p);
     fd->advice = gmx_category_advice(GMX_CAT_DEADLOCK);
     fd->has_goroutines = true;
     fd->goroutines = gmx_gbuckets_total(snap->buckets);
@@ -393,7 +434,8 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         rc = add_vanished(out, snaps, n, &root);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);
-        summarise(out, snaps, n);
+        summarise(out, false, snaps, n);
+        summarise(out, true, snaps, n);
     }
     if (rc == GMX_OK && gmx_findings_failed(out))
         rc = GMX_ENOMEM;

@@ -107,14 +107,14 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
     return GMX_CAT_HEAP_GROWTH;
 }
 
-static const char *what(gmx_category c)
+static const char *what(gmx_category c, bool zh)
 {
     switch (c) {
-    case GMX_CAT_TIMER_LEAK: return "timers or tickers that are never stopped";
-    case GMX_CAT_ALLOC_SPIKE: return "a burst of allocation";
-    case GMX_CAT_MAP_GROWTH: return "a map or cache that keeps growing";
-    case GMX_CAT_SLICE_RETENTION: return "large buffers kept alive";
-    default: return "in-use memory that keeps growing";
+    case GMX_CAT_TIMER_LEAK: return zh ? "从未停止的 timer 或 ticker" : "timers or tickers that are never stopped";
+    case GMX_CAT_ALLOC_SPIKE: return zh ? "分配突增" : "a burst of allocation";
+    case GMX_CAT_MAP_GROWTH: return zh ? "持续增长的 map 或缓存" : "a map or cache that keeps growing";
+    case GMX_CAT_SLICE_RETENTION: return zh ? "被引用而无法回收的大缓冲区" : "large buffers kept alive";
+    default: return zh ? "持续增长的在用内存" : "in-use memory that keeps growing";
     }
 }
 
@@ -187,17 +187,21 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     snprintf(rate, sizeof(rate), "%.1f MiB/h", tr.slope * 3600.0 / MIB);
     double span = s->t[n - 1] - s->t[0];
     double allocated = s->alloc[n - 1] - s->alloc[0];
-    if (burst)
-        fd->title = gmx_findings_printf(
-            out, "a burst of allocation in %.*s: %.1f MiB/s, %.0f%% of everything allocated, "
-                 "in use %.1f → %.1f MiB", fd->has_site ? (int)f.func.n : 0,
-            fd->has_site ? f.func.p : "", allocated / span / MIB, allocated / total_alloc * 100,
-            s->inuse[0] / MIB, s->inuse[n - 1] / MIB);
-    else
-        fd->title = gmx_findings_printf(out, "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
-                                    what(cat), fd->has_site ? (int)f.func.n : 0,
-                                    fd->has_site ? f.func.p : "", s->inuse[0] / MIB,
-                                    s->inuse[n - 1] / MIB, rate, share * 100);
+    int fn = fd->has_site ? (int)f.func.n : 0;
+    const char *fp = fd->has_site ? f.func.p : "";
+    for (int zh = 0; zh <= 1; zh++)
+        *(zh ? &fd->title_zh : &fd->title) =
+            burst ? gmx_findings_printf(
+                        out, zh ? "%s，位于 %.*s：%.1f MiB/s，占全部分配的 %.0f%%，在用内存 %.1f → %.1f MiB"
+                                : "%s in %.*s: %.1f MiB/s, %.0f%% of everything allocated, "
+                                  "in use %.1f → %.1f MiB",
+                        what(cat, zh), fn, fp, allocated / span / MIB, allocated / total_alloc * 100,
+                        s->inuse[0] / MIB, s->inuse[n - 1] / MIB)
+                  : gmx_findings_printf(
+                        out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占增长的 %.0f%%）"
+                                : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
+                        what(cat, zh), fn, fp, s->inuse[0] / MIB, s->inuse[n - 1] / MIB, rate,
+                        share * 100);
     describe(out, fd, s, n, &tr, share);
     return GMX_OK;
 }

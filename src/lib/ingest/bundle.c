@@ -26,26 +26,35 @@ struct gmx_bundle {
     gmx_escape_set *escapes; /* from every escape log, merged */
     gmx_artifact *items;
     size_t count, cap, max_files;
-    char *notes[MAX_NOTES];
+    char *notes[MAX_NOTES], *notes_zh[MAX_NOTES];
     size_t nnotes;
 };
 
-static void note(gmx_bundle *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A note in English and in Chinese, both formats taking the same arguments. */
+static void note(gmx_bundle *b, const char *en, const char *zh, ...)
+    __attribute__((format(printf, 2, 4), format(printf, 3, 4)));
 
-static void note(gmx_bundle *b, const char *fmt, ...)
+static void note(gmx_bundle *b, const char *en, const char *zh, ...)
 {
     if (b->nnotes >= MAX_NOTES)
         return;
-    gmx_buf buf;
+    gmx_buf buf, buf_zh;
     gmx_buf_init(&buf, 4096);
-    va_list ap;
-    va_start(ap, fmt);
-    gmx_buf_vprintf(&buf, fmt, ap);
+    gmx_buf_init(&buf_zh, 4096);
+    va_list ap, aq;
+    va_start(ap, zh);
+    va_copy(aq, ap);
+    gmx_buf_vprintf(&buf, en, ap);
+    gmx_buf_vprintf(&buf_zh, zh, aq);
+    va_end(aq);
     va_end(ap);
-    if (!buf.failed)
-        b->notes[b->nnotes++] = gmx_buf_detach(&buf, NULL);
-    else
+    if (!buf.failed && !buf_zh.failed) {
+        b->notes[b->nnotes] = gmx_buf_detach(&buf, NULL);
+        b->notes_zh[b->nnotes++] = gmx_buf_detach(&buf_zh, NULL);
+    } else {
         gmx_buf_release(&buf);
+        gmx_buf_release(&buf_zh);
+    }
 }
 
 static gmx_artifact *add_artifact(gmx_bundle *b, const char *path)
@@ -68,7 +77,7 @@ static gmx_artifact *add_artifact(gmx_bundle *b, const char *path)
     return a;
 }
 
-static void skip(gmx_artifact *a, const char *reason)
+static void skip(gmx_artifact *a, const char *reason, const char *reason_zh)
 {
     /* A skipped file's time orders nothing (and a checkout's file times
      * would make the report differ from one clone to the next). */
@@ -76,6 +85,7 @@ static void skip(gmx_artifact *a, const char *reason)
     a->time_source = GMX_TIME_NONE;
     a->kind = GMX_ART_SKIPPED;
     a->skip_reason = gmx_strndup(reason, strlen(reason));
+    a->skip_reason_zh = reason_zh ? gmx_strndup(reason_zh, strlen(reason_zh)) : NULL;
 }
 
 static void skip_error(gmx_artifact *a, const gmx_error *err)
@@ -84,7 +94,7 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
     gmx_error e = *err;
     e.source[0] = '\0'; /* the path is shown beside the reason already */
     gmx_error_format(&e, msg, sizeof(msg));
-    skip(a, msg);
+    skip(a, msg, NULL);
 }
 
 static void from_profile(gmx_artifact *a, const gmx_profile *p)
@@ -97,12 +107,13 @@ static void from_profile(gmx_artifact *a, const gmx_profile *p)
         if (!a->heap || gmx_heap_profile_proto_read(p, a->heap, &err) != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
             a->heap = NULL;
-            skip(a, "out of memory reading the heap profile");
+            skip(a, "out of memory reading the heap profile", "读取堆 profile 时内存不足");
             return;
         }
         a->kind = GMX_ART_HEAP;
         a->allocs = gmx_str_eq_cstr(pi->default_sample_type, "alloc_space");
         a->format = a->allocs ? "allocs profile (protobuf)" : "heap profile (protobuf)";
+        a->format_zh = a->allocs ? "allocs 剖析（protobuf）" : "堆剖析（protobuf）";
     } else if (gmx_str_eq_cstr(type, "goroutine") || gmx_str_eq_cstr(type, "goroutineleak")) {
         if (gmx_ingest_goroutines_profile(p, NULL, &a->goroutines, &err) != GMX_OK) {
             skip_error(a, &err);
@@ -110,10 +121,12 @@ static void from_profile(gmx_artifact *a, const gmx_profile *p)
         }
         a->kind = GMX_ART_GOROUTINES;
         a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+        a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
     } else {
-        char why[160];
+        char why[160], why_zh[160];
         snprintf(why, sizeof(why), "a %.*s profile: not used by diagnose", (int)type.n, type.p);
-        skip(a, why);
+        snprintf(why_zh, sizeof(why_zh), "%.*s profile：diagnose 不使用", (int)type.n, type.p);
+        skip(a, why, why_zh);
         return;
     }
     if (pi->time_nanos) {
@@ -182,6 +195,9 @@ static bool load_escapes(gmx_bundle *b, gmx_artifact *a, const void *data, size_
     a->format = info.format == GMX_ESCLOG_JSON ? "escape analysis log (-json)"
                 : info.level == 2              ? "escape analysis log (-m=2)"
                                                : "escape analysis log (-m)";
+    a->format_zh = info.format == GMX_ESCLOG_JSON ? "逃逸分析日志（-json）"
+                   : info.level == 2              ? "逃逸分析日志（-m=2）"
+                                                  : "逃逸分析日志（-m）";
     a->time_ns = 0; /* a build's output says nothing of the incident's time */
     a->time_source = GMX_TIME_NONE;
     return true;
@@ -196,9 +212,11 @@ static bool load_metrics(gmx_artifact *a, const void *data, size_t len)
     if (gmx_metrics_expvar_sniff(data, len)) {
         rc = gmx_metrics_expvar_parse(a->path, data, len, &a->metrics, &err);
         a->format = "runtime metrics (/debug/vars)";
+        a->format_zh = "运行时指标（/debug/vars）";
     } else if (gmx_metrics_prom_sniff(data, len)) {
         rc = gmx_metrics_prom_parse(a->path, data, len, &a->metrics, &err);
         a->format = "runtime metrics (Prometheus)";
+        a->format_zh = "运行时指标（Prometheus）";
     } else {
         return false;
     }
@@ -246,6 +264,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         }
         a->kind = GMX_ART_GOROUTINES;
         a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+        a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
@@ -262,6 +281,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         a->kind = GMX_ART_HEAP;
         a->heap_text = true;
         a->format = "heap profile (debug=1)";
+        a->format_zh = "堆剖析（debug=1）";
         /* The text carries no time of its own, but its MemStats say when the
          * last GC ran: with heap?gc=1 or a busy process, moments before. */
         gmx_hsnapshot_info *hi = gmx_hsnapshot_info_of(a->heap);
@@ -285,11 +305,12 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         if (a->noom) {
             a->kind = GMX_ART_LOG;
             a->format = "log with out-of-memory evidence";
+            a->format_zh = "含 OOM 证据的日志";
             a->time_ns = a->oom[0].time_ns;
             a->time_source = a->time_ns ? GMX_TIME_LOG : GMX_TIME_NONE;
             return;
         }
-        skip(a, "not a recognised artifact");
+        skip(a, "not a recognised artifact", "不是可识别的诊断文件");
         return;
     }
     gmx_profile *p;
@@ -383,7 +404,7 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     if (S_ISREG(st.st_mode))
         load_file(b, a, &st);
     else
-        skip(a, "not a regular file");
+        skip(a, "not a regular file", "不是普通文件");
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
 
@@ -437,9 +458,13 @@ static void settle_times(gmx_bundle *b)
             a->metrics.time_ns = 0;
         }
     }
-    note(b, "%zu file%s no timestamp of %s own%s: ordered by name after the timed ones",
-         file_timed, file_timed == 1 ? " carries" : "s carry", file_timed == 1 ? "its" : "their",
-         own ? "" : " and share one file time");
+    note(b,
+         own ? "%zu file%s no timestamp of %s own: ordered by name after the timed ones"
+             : "%zu file%s no timestamp of %s own and share one file time: ordered by name after "
+               "the timed ones",
+         own ? "%zu 个文件%.0s没有自己的时间戳%.0s：按文件名排在有时间的文件之后"
+             : "%zu 个文件%.0s没有自己的时间戳%.0s，且共用同一个文件时间：按文件名排在有时间的文件之后",
+         file_timed, file_timed == 1 ? " carries" : "s carry", file_timed == 1 ? "its" : "their");
 }
 
 gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
@@ -484,12 +509,15 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_hsnapshot_free(a->heap);
         gmx_free(a->path);
         gmx_free(a->skip_reason);
+        gmx_free(a->skip_reason_zh);
         for (size_t k = 0; k < a->noom; k++)
             gmx_free(a->oom[k].text);
         gmx_free(a->oom);
     }
-    for (size_t i = 0; i < b->nnotes; i++)
+    for (size_t i = 0; i < b->nnotes; i++) {
         gmx_free(b->notes[i]);
+        gmx_free(b->notes_zh[i]);
+    }
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);
@@ -506,6 +534,11 @@ const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i)
 const char *gmx_bundle_note(const gmx_bundle *b, size_t i)
 {
     return i < b->nnotes ? b->notes[i] : NULL;
+}
+
+const char *gmx_bundle_note_zh(const gmx_bundle *b, size_t i)
+{
+    return i < b->nnotes ? b->notes_zh[i] : NULL;
 }
 
 const gmx_escape_set *gmx_bundle_escapes(const gmx_bundle *b)

@@ -14,7 +14,7 @@ struct gmx_findings {
     size_t count, cap;
     gmx_input_note *inputs;
     size_t ninputs, inputs_cap;
-    gmx_str summary;
+    gmx_str summary, summary_zh;
     size_t omitted;
     bool failed;
 };
@@ -76,10 +76,12 @@ void gmx_findings_free(gmx_findings *f)
 size_t gmx_findings_count(const gmx_findings *f) { return f->count; }
 size_t gmx_findings_input_count(const gmx_findings *f) { return f->ninputs; }
 gmx_str gmx_findings_summary(const gmx_findings *f) { return f->summary; }
+gmx_str gmx_findings_summary_zh(const gmx_findings *f) { return f->summary_zh; }
 bool gmx_findings_failed(const gmx_findings *f) { return f->failed; }
 size_t gmx_findings_omitted(const gmx_findings *f) { return f->omitted; }
 void gmx_findings_set_omitted(gmx_findings *f, size_t n) { f->omitted = n; }
 void gmx_findings_set_summary(gmx_findings *f, gmx_str s) { f->summary = gmx_findings_strdup(f, s); }
+void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str s) { f->summary_zh = gmx_findings_strdup(f, s); }
 
 const gmx_finding *gmx_findings_at(const gmx_findings *f, size_t i)
 {

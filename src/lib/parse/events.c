@@ -13,6 +13,12 @@ const char *gmx_event_kind_name(gmx_event_kind kind)
     return (unsigned)kind < NKINDS ? kind_names[kind] : "?";
 }
 
+const char *gmx_event_kind_name_zh(gmx_event_kind kind)
+{
+    static const char *const zh[NKINDS] = { "发布", "配置变更", "运营侧变更", "依赖方变更", "基础平台变更" };
+    return (unsigned)kind < NKINDS ? zh[kind] : "?";
+}
+
 bool gmx_event_kind_parse(gmx_str s, gmx_event_kind *kind)
 {
     for (size_t i = 0; i < NKINDS; i++) {

@@ -379,3 +379,18 @@ const char *gmx_dump_kind_name(gmx_dump_kind kind)
     }
     return "goroutine dump";
 }
+
+const char *gmx_dump_kind_name_zh(gmx_dump_kind kind)
+{
+    switch (kind) {
+    case GMX_DUMP_PANIC: return "panic 及 goroutine 栈转储";
+    case GMX_DUMP_FATAL: return "fatal error 及 goroutine 栈转储";
+    case GMX_DUMP_SIGNAL: return "致命信号及 goroutine 栈转储";
+    case GMX_DUMP_PROFILE_TEXT: return "goroutine 剖析（debug=1）";
+    case GMX_DUMP_LEAK_PROFILE_TEXT: return "goroutineleak 剖析（debug=1）";
+    case GMX_DUMP_PROFILE_PROTO: return "goroutine 剖析（protobuf）";
+    case GMX_DUMP_LEAK_PROFILE_PROTO: return "goroutineleak 剖析（protobuf）";
+    case GMX_DUMP_PLAIN: break;
+    }
+    return "goroutine 栈转储";
+}

@@ -53,18 +53,17 @@ static void put_time(gmx_buf *b, int64_t ns)
     gmx_buf_puts(b, buf);
 }
 
-static void put_duration(gmx_buf *b, double seconds)
+/* A finite time to come. */
+static void put_duration(gmx_buf *b, bool zh, double seconds)
 {
-    if (!isfinite(seconds))
-        gmx_buf_puts(b, "never at this rate");
-    else if (seconds < 120)
+    if (seconds < 120)
         gmx_buf_printf(b, "%.0f s", seconds);
     else if (seconds < 7200)
         gmx_buf_printf(b, "%.0f min", seconds / 60);
     else if (seconds < 172800)
         gmx_buf_printf(b, "%.1f h", seconds / 3600);
     else
-        gmx_buf_printf(b, "%.1f days", seconds / 86400);
+        gmx_buf_printf(b, zh ? "%.1f 天" : "%.1f days", seconds / 86400);
 }
 
 static void inputs(out *o, const gmx_bundle *b)
@@ -80,16 +79,19 @@ static void inputs(out *o, const gmx_bundle *b)
         const gmx_artifact *a = gmx_bundle_at(b, i);
         gmx_buf_puts(o->t.b, "  ");
         if (a->time_source == GMX_TIME_NONE)
-            gmx_buf_puts(o->t.b, "   (no time)       ");
+            gmx_buf_puts(o->t.b, o->zh ? "   （无时间）      " : "   (no time)       ");
         else
             put_time(o->t.b, a->time_ns);
+        const char *why = o->zh && a->skip_reason_zh ? a->skip_reason_zh : a->skip_reason;
         if (a->kind == GMX_ART_SKIPPED)
-            gmx_buf_printf(o->t.b, "  skipped   %s: %s\n", a->path, a->skip_reason ? a->skip_reason : "");
+            gmx_buf_printf(o->t.b, o->zh ? "  已跳过    %s：%s\n" : "  skipped   %s: %s\n", a->path,
+                           why ? why : "");
         else
-            gmx_buf_printf(o->t.b, "  %s  %s\n", a->path, a->format);
+            gmx_buf_printf(o->t.b, "  %s  %s\n", a->path, o->zh && a->format_zh ? a->format_zh : a->format);
     }
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
-        gmx_buf_printf(o->t.b, "  note: %s\n", gmx_bundle_note(b, i));
+        gmx_buf_printf(o->t.b, o->zh ? "  注意：%s\n" : "  note: %s\n",
+                       o->zh ? gmx_bundle_note_zh(b, i) : gmx_bundle_note(b, i));
     if (o->md)
         gmx_buf_puts(o->t.b, "```\n");
 }
@@ -109,7 +111,7 @@ static void series_line(out *o, const gmx_series *s, bool bytes)
     enum { SHOWN = 12 };
     if (!s->n)
         return;
-    gmx_buf_printf(o->t.b, "%s: ", s->name);
+    gmx_buf_printf(o->t.b, o->zh ? "%s：" : "%s: ", o->zh ? s->name_zh : s->name);
     size_t shown = s->n <= SHOWN ? s->n : SHOWN;
     for (size_t k = 0; k < shown; k++) {
         if (k)
@@ -117,7 +119,7 @@ static void series_line(out *o, const gmx_series *s, bool bytes)
         series_value(o, s, s->n <= SHOWN ? k : k * (s->n - 1) / (SHOWN - 1), bytes);
     }
     if (s->n > SHOWN)
-        gmx_buf_printf(o->t.b, " (%zu points)", s->n);
+        gmx_buf_printf(o->t.b, o->zh ? "（共 %zu 个点）" : " (%zu points)", s->n);
     gmx_buf_puts(o->t.b, "\n");
 }
 
@@ -147,7 +149,7 @@ static void change(out *o, const gmx_diagnosis *d)
         gmx_buf_puts(o->t.b, c->found ? (o->zh ? "增长开始于 " : "Growth began at ")
                                       : (o->zh ? "第一个快照时已在增长：" : "Already growing at the first snapshot, "));
         put_time(o->t.b, c->at_ns);
-        gmx_buf_printf(o->t.b, " UTC (%s).\n", c->series);
+        gmx_buf_printf(o->t.b, o->zh ? " UTC（%s）。\n" : " UTC (%s).\n", o->zh ? c->series_zh : c->series);
     } else {
         gmx_buf_puts(o->t.b, o->zh ? "数据中没有明显的增长起点。\n"
                                    : "No point where growth began (it takes timed snapshots, "
@@ -156,7 +158,8 @@ static void change(out *o, const gmx_diagnosis *d)
     if (c->event) {
         gmx_buf_puts(o->t.b, o->zh ? "在此之前最近的变更：" : "The change closest before it: ");
         put_time(o->t.b, c->event->time_ns);
-        gmx_buf_printf(o->t.b, " UTC, %s: ", gmx_event_kind_name(c->event->kind));
+        gmx_buf_printf(o->t.b, o->zh ? " UTC，%s：" : " UTC, %s: ",
+                       o->zh ? gmx_event_kind_name_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
         gmx_text_str(&o->t, c->event->description);
         gmx_buf_puts(o->t.b, o->zh ? "\n先回滚这个变更，再找根因。\n"
                                    : "\nRoll it back first; find the root cause after.\n");
@@ -200,11 +203,14 @@ static void oom_evidence(out *o, const gmx_bundle *b)
 static void forecast(out *o, const gmx_forecast *f)
 {
     if (!f->available) {
-        gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测：无法给出（%s）。\n" : "\nForecast: not available (%s).\n",
-                       f->why_not ? f->why_not : "no data");
+        if (o->zh)
+            gmx_buf_printf(o->t.b, "\n内存耗尽预测：无法给出（%s）。\n", f->why_not_zh ? f->why_not_zh : "没有数据");
+        else
+            gmx_buf_printf(o->t.b, "\nForecast: not available (%s).\n", f->why_not ? f->why_not : "no data");
         return;
     }
-    gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测（%s）：当前 " : "\nForecast (%s): now ", f->series);
+    gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测（%s）：当前 " : "\nForecast (%s): now ",
+                   o->zh ? f->series_zh : f->series);
     gmx_fmt_bytes(o->t.b, (uint64_t)f->current_bytes);
     gmx_buf_puts(o->t.b, o->zh ? "，增长 " : ", growing ");
     gmx_fmt_bytes(o->t.b, (uint64_t)(f->bytes_per_second > 0 ? f->bytes_per_second * 3600 : 0));
@@ -214,15 +220,15 @@ static void forecast(out *o, const gmx_forecast *f)
         gmx_buf_puts(o->t.b, o->zh ? "：已经超过上限。\n" : ": already past the limit.\n");
         return;
     }
-    gmx_buf_puts(o->t.b, o->zh ? "：预计在 " : ": reached in ");
-    put_duration(o->t.b, f->seconds_to_limit);
-    if (isfinite(f->seconds_to_limit)) {
-        gmx_buf_puts(o->t.b, o->zh ? "后（" : " (at ");
-        put_time(o->t.b, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
-        gmx_buf_puts(o->t.b, o->zh ? " UTC）。\n" : " UTC).\n");
-    } else {
-        gmx_buf_puts(o->t.b, ".\n");
+    if (!isfinite(f->seconds_to_limit)) {
+        gmx_buf_puts(o->t.b, o->zh ? "：按当前速度永远不会达到。\n" : ": reached in never at this rate.\n");
+        return;
     }
+    gmx_buf_puts(o->t.b, o->zh ? "：预计在 " : ": reached in ");
+    put_duration(o->t.b, o->zh, f->seconds_to_limit);
+    gmx_buf_puts(o->t.b, o->zh ? " 后（" : " (at ");
+    put_time(o->t.b, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
+    gmx_buf_puts(o->t.b, o->zh ? " UTC）。\n" : " UTC).\n");
 }
 
 /* An action in Chinese; English comes with the action itself. */
@@ -235,7 +241,7 @@ static void action_zh(out *o, const gmx_action *a)
         gmx_buf_printf(b, "按当前增速，大约 %.0f 分钟后内存达到上限：立即重启或扩容争取时间。", a->minutes);
         return;
     case GMX_DO_ROLL_BACK_EVENT:
-        gmx_buf_printf(b, "回滚 %s 变更“", gmx_event_kind_name(a->event->kind));
+        gmx_buf_printf(b, "回滚%s“", gmx_event_kind_name_zh(a->event->kind));
         gmx_text_str(&o->t, a->event->description);
         gmx_buf_puts(b, "”：它是内存开始上涨前最近的一次变更。之后再找根因。");
         return;
@@ -271,7 +277,8 @@ static void actions(out *o, const gmx_diagnosis *d)
             if ((int)d->actions[i].kind != kind)
                 continue;
             if (!any)
-                gmx_buf_printf(o->t.b, o->md ? "\n**%s:**\n\n" : "%s:\n", o->zh ? zh[kind] : en[kind]);
+                gmx_buf_printf(o->t.b, o->md ? "\n**%s%s**\n\n" : "%s%s\n", o->zh ? zh[kind] : en[kind],
+                               o->zh ? "：" : ":");
             any = true;
             gmx_buf_printf(o->t.b, "%s%d. ", o->md ? "" : "  ", n++);
             if (o->zh)
@@ -301,7 +308,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     heading(&o, "2. Goroutines", "2. goroutine 是否泄露");
     series_line(&o, &d->watched_goroutines, false);
     series_line(&o, &d->goroutines, false);
-    gmx_str sum = gmx_findings_summary(d->findings);
+    gmx_str sum = o.zh ? gmx_findings_summary_zh(d->findings) : gmx_findings_summary(d->findings);
     if (d->goroutines.n && sum.n) {
         gmx_text_str(&o.t, sum);
         gmx_buf_putc(&b, '\n');
@@ -328,7 +335,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     forecast(&o, &d->forecast);
     if (d->escapes) {
         heading(&o, "5. Reduce heap pressure: escapes", "5. 减轻堆压力：逃逸分析");
-        gmx_str esum = gmx_findings_summary(d->escapes);
+        gmx_str esum = o.zh ? gmx_findings_summary_zh(d->escapes) : gmx_findings_summary(d->escapes);
         if (esum.n) {
             gmx_text_str(&o.t, esum);
             gmx_buf_putc(&b, '\n');

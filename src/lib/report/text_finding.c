@@ -1,5 +1,6 @@
 #include "report/text_finding.h"
 #include "util/fmt.h"
+#include "util/wrap.h"
 
 #include <string.h>
 
@@ -12,6 +13,22 @@ void gmx_text_paint(gmx_text *t, const char *code)
 void gmx_text_str(gmx_text *t, gmx_str s)
 {
     gmx_buf_append(t->b, s.p, s.n);
+}
+
+enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
+
+/* "   site:       " or "   位置：      ": a field's label, in the report's
+ * language, padded to the column its value starts in. */
+static void put_label(gmx_text *t, const char *en, const char *zh)
+{
+    const char *name = t->zh ? zh : en;
+    gmx_buf_puts(t->b, "   ");
+    gmx_buf_puts(t->b, name);
+    gmx_buf_puts(t->b, t->zh ? "：" : ":");
+    size_t col = 3 + gmx_wrap_width(name, strlen(name)) + (t->zh ? 2 : 1);
+    do
+        gmx_buf_putc(t->b, ' ');
+    while (++col < LABEL_COLUMNS);
 }
 
 static void put_site(gmx_text *t, const gmx_site *s)
@@ -41,7 +58,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
     bool recorded = b->nstates && b->states[0].status.n;
     if (!recorded && !b->leaked)
         return; /* the format did not record it */
-    gmx_buf_puts(t->b, "   state:      ");
+    put_label(t, "state", "状态");
     for (uint32_t i = 0; recorded && i < b->nstates && i < 4; i++) {
         if (i)
             gmx_buf_puts(t->b, ", ");
@@ -52,27 +69,29 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
         }
     }
     if (b->wait_max)
-        gmx_buf_printf(t->b, "; waiting %u–%u min (median %u)", b->wait_min, b->wait_max,
-                       b->wait_median);
+        gmx_buf_printf(t->b, t->zh ? "；已等待 %u–%u min（中位数 %u）" : "; waiting %u–%u min (median %u)",
+                       b->wait_min, b->wait_max, b->wait_median);
     if (b->leaked) {
         if (recorded)
-            gmx_buf_puts(t->b, "; ");
+            gmx_buf_puts(t->b, t->zh ? "；" : "; ");
+        if (t->zh)
+            gmx_buf_puts(t->b, "其中 ");
         gmx_fmt_count(t->b, b->leaked);
-        gmx_buf_puts(t->b, " proven leaked by the GC");
+        gmx_buf_puts(t->b, t->zh ? " 个已被 GC 证实泄露" : " proven leaked by the GC");
     }
     gmx_buf_putc(t->b, '\n');
     if (b->nlabels) {
-        gmx_buf_puts(t->b, "   labels:     ");
+        put_label(t, "labels", "标签");
         gmx_text_str(t, b->labels[0].labels);
         if (b->nlabels > 1)
-            gmx_buf_printf(t->b, " (+%u more)", b->nlabels - 1);
+            gmx_buf_printf(t->b, t->zh ? "（另有 %u 组）" : " (+%u more)", b->nlabels - 1);
         gmx_buf_putc(t->b, '\n');
     }
 }
 
 static void put_series(gmx_text *t, const gmx_finding *fd)
 {
-    gmx_buf_puts(t->b, "   over time:  ");
+    put_label(t, "over time", "随时间");
     for (uint32_t i = 0; i < fd->nseries; i++) {
         if (i)
             gmx_buf_puts(t->b, " → ");
@@ -83,7 +102,7 @@ static void put_series(gmx_text *t, const gmx_finding *fd)
 
 static void put_stack(gmx_text *t, const gmx_gbucket *b, unsigned max)
 {
-    gmx_buf_puts(t->b, "   stack:\n");
+    gmx_buf_puts(t->b, t->zh ? "   调用栈：\n" : "   stack:\n");
     for (uint32_t i = 0; i < b->nframes && i < max; i++) {
         gmx_buf_puts(t->b, "     ");
         gmx_text_str(t, b->frames[i].func);
@@ -95,33 +114,15 @@ static void put_stack(gmx_text *t, const gmx_gbucket *b, unsigned max)
         gmx_buf_putc(t->b, '\n');
     }
     if (b->nframes > max)
-        gmx_buf_printf(t->b, "     ... %u more frames\n", b->nframes - max);
+        gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
+                       b->nframes - max);
 }
 
-/* Wraps advice at about 92 columns under a "   fix:" label. */
+/* Advice under a "fix:" label, wrapped by display width at about 92 columns. */
 static void put_advice(gmx_text *t, const char *advice)
 {
-    enum { INDENT = 15, WIDTH = 92 };
-    gmx_buf_puts(t->b, "   fix:        ");
-    size_t col = INDENT;
-    for (const char *p = advice; *p;) {
-        while (*p == ' ')
-            p++;
-        const char *sp = strchr(p, ' ');
-        size_t w = sp ? (size_t)(sp - p) : strlen(p);
-        if (!w)
-            break;
-        if (col > INDENT && col + 1 + w > WIDTH) {
-            gmx_buf_printf(t->b, "\n%*s", INDENT, "");
-            col = INDENT;
-        } else if (col > INDENT) {
-            gmx_buf_putc(t->b, ' ');
-            col++;
-        }
-        gmx_buf_append(t->b, p, w);
-        col += w;
-        p += w;
-    }
+    put_label(t, "fix", "修复");
+    gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
     gmx_buf_putc(t->b, '\n');
 }
 
@@ -130,28 +131,36 @@ void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
     gmx_text_paint(t, C_BOLD);
     gmx_buf_printf(t->b, "#%u ", fd->rank);
     gmx_text_paint(t, severity_color(fd->severity));
-    put_upper(t, fd->healthy ? "healthy" : gmx_severity_name(fd->severity));
+    if (fd->healthy && t->zh)
+        gmx_buf_puts(t->b, "健康");
+    else
+        put_upper(t, fd->healthy ? "healthy" : gmx_severity_name(fd->severity));
     gmx_text_paint(t, C_RESET);
     gmx_text_paint(t, C_BOLD);
     if (fd->category != GMX_CAT_NONE)
         gmx_buf_printf(t->b, " %s", gmx_category_id(fd->category));
-    gmx_buf_puts(t->b, ": ");
-    gmx_text_str(t, fd->title);
+    gmx_buf_puts(t->b, t->zh ? "：" : ": ");
+    gmx_text_str(t, t->zh && fd->title_zh.n ? fd->title_zh : fd->title);
     gmx_text_paint(t, C_RESET);
     gmx_buf_putc(t->b, '\n');
     if (fd->has_site) {
-        gmx_buf_puts(t->b, fd->site_is_mechanism ? "   mechanism:  " : "   site:       ");
+        if (fd->site_is_mechanism)
+            put_label(t, "mechanism", "机制");
+        else
+            put_label(t, "site", "位置");
         put_site(t, &fd->site);
     }
     if (fd->has_created_by) {
-        gmx_buf_puts(t->b, "   created by: ");
+        put_label(t, "created by", "创建者");
         put_site(t, &fd->created_by);
     }
 }
 
 void gmx_text_advice(gmx_text *t, const gmx_finding *fd)
 {
-    const char *advice = fd->advice && t->zh ? gmx_category_advice_zh(fd->category) : fd->advice;
+    const char *advice = fd->advice;
+    if (advice && t->zh)
+        advice = fd->advice_zh ? fd->advice_zh : gmx_category_advice_zh(fd->category);
     if (advice)
         put_advice(t, advice);
 }
