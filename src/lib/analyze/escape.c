@@ -162,9 +162,13 @@ static void count_causes(ctx *c)
         c->per_cause[gmx_escape_classify(gmx_escape_set_at(c->set, i), NULL)]++;
 }
 
-/* The summary in English or (zh) Chinese. */
+/* The summary in English or (zh) Chinese, which names the causes in words
+ * rather than by their ids. */
 static void summarise(ctx *c, bool zh)
 {
+    static const char *const cause_zh[GMX_ESC_CAUSE_COUNT] = {
+        "其他", "返回局部变量指针", "发送指针到 channel", "存储指针", "扩容", "转换为 interface"
+    };
     gmx_buf b;
     gmx_buf_init(&b, 4096);
     size_t n = gmx_escape_set_count(c->set);
@@ -177,7 +181,7 @@ static void summarise(ctx *c, bool zh)
         gmx_esc_cause cause = (gmx_esc_cause)(k % GMX_ESC_CAUSE_COUNT);
         if (!c->per_cause[cause])
             continue;
-        gmx_buf_printf(&b, "%s%s ", sep, gmx_esc_cause_id(cause));
+        gmx_buf_printf(&b, "%s%s ", sep, zh ? cause_zh[cause] : gmx_esc_cause_id(cause));
         gmx_fmt_count(&b, c->per_cause[cause]);
         sep = zh ? "，" : ", ";
     }

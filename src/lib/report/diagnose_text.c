@@ -158,9 +158,11 @@ static void change(out *o, const gmx_diagnosis *d)
     if (c->event) {
         gmx_buf_puts(o->t.b, o->zh ? "在此之前最近的变更：" : "The change closest before it: ");
         put_time(o->t.b, c->event->time_ns);
-        gmx_buf_printf(o->t.b, o->zh ? " UTC，%s：" : " UTC, %s: ",
+        gmx_buf_printf(o->t.b, o->zh ? " UTC，%s：“" : " UTC, %s: ",
                        o->zh ? gmx_event_kind_name_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
         gmx_text_str(&o->t, c->event->description);
+        if (o->zh)
+            gmx_buf_puts(o->t.b, "”");
         gmx_buf_puts(o->t.b, o->zh ? "\n先回滚这个变更，再找根因。\n"
                                    : "\nRoll it back first; find the root cause after.\n");
         return;
@@ -181,12 +183,13 @@ static void oom_evidence(out *o, const gmx_bundle *b)
             if (!any)
                 gmx_buf_puts(o->t.b, o->zh ? "\n日志中的 OOM 证据：\n" : "\nOut-of-memory evidence in the logs:\n");
             any = true;
-            gmx_buf_printf(o->t.b, "  %s:%llu: %s", a->path, (unsigned long long)a->oom[k].line,
-                           a->oom[k].text);
+            /* The log's own words, quoted in Chinese. */
+            gmx_buf_printf(o->t.b, o->zh ? "  %s:%llu：“%s”" : "  %s:%llu: %s", a->path,
+                           (unsigned long long)a->oom[k].line, a->oom[k].text);
             if (a->oom[k].time_ns) {
-                gmx_buf_puts(o->t.b, " (");
+                gmx_buf_puts(o->t.b, o->zh ? "（" : " (");
                 put_time(o->t.b, a->oom[k].time_ns);
-                gmx_buf_puts(o->t.b, " UTC)");
+                gmx_buf_puts(o->t.b, o->zh ? " UTC）" : " UTC)");
             }
             gmx_buf_putc(o->t.b, '\n');
             if (a->oom[k].request_bytes) {
