@@ -8,6 +8,7 @@
 #include "util/pbwire.h"
 #include "util/str.h"
 
+#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -411,6 +412,9 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
         gmx_profile_free(p);
         return rc;
     }
+    /* The raw tables and indexes freed while resolving leave holes in the
+     * heap; give their pages back before the analyses allocate theirs. */
+    malloc_trim(0);
     *out = p;
     return GMX_OK;
 }

@@ -7,6 +7,8 @@
 #include "util/alloc.h"
 #include "util/str.h"
 
+#include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 uint64_t gmx_profile_function_offset(const gmx_profile *p, size_t i);
@@ -206,32 +208,39 @@ static gmx_code resolve_mappings(gmx_profile *p, gmx_error *err)
 }
 
 /* Gives each distinct function name a dense id, without copying names.
- * Equal string indexes are equal names, so only the first function of each
- * string index is hashed. */
-static gmx_code number_names(gmx_profile *p, gmx_error *err)
+ * The table is sized once for every function (a hash index grown by
+ * doubling rehashes each name several times): open addressing over slots
+ * of (upper half of the name's hash, name id + 1). */
+static size_t names_cap(const gmx_profile *p)
 {
-    gmx_hindex ix;
-    gmx_hindex_init(&ix);
-    p->name_function = gmx_mallocarray(p->nfunctions + 1, sizeof(*p->name_function));
-    gmx_code rc = p->name_function ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    for (size_t i = 0; rc == GMX_OK && i < p->nfunctions; i++) {
+    size_t cap = 64;
+    while (cap < 2 * p->nfunctions)
+        cap *= 2;
+    return cap;
+}
+
+/* slots: names_cap(p) zeroed slots; p->name_function allocated. */
+static void number_names(gmx_profile *p, uint64_t *slots)
+{
+    size_t mask = names_cap(p) - 1;
+    for (size_t i = 0; i < p->nfunctions; i++) {
         gmx_pfunction *f = &p->functions[i];
-        uint64_t h = gmx_hash_bytes(f->name.p, f->name.n, 0);
-        size_t slot = gmx_hindex_first(&ix, h);
-        for (; slot != GMX_HINDEX_NONE; slot = gmx_hindex_next(&ix, h, slot))
-            if (gmx_str_eq(p->functions[p->name_function[ix.values[slot]]].name, f->name))
+        uint64_t h = gmx_hash_bytes(f->name.p, f->name.n, 0), tag = h >> 32 << 32;
+        size_t at = (size_t)h & mask;
+        for (; slots[at]; at = (at + 1) & mask) {
+            uint32_t id = (uint32_t)slots[at] - 1;
+            if ((slots[at] & ~(uint64_t)UINT32_MAX) == tag &&
+                gmx_str_eq(p->functions[p->name_function[id]].name, f->name))
                 break;
-        if (slot != GMX_HINDEX_NONE) {
-            f->name_id = ix.values[slot];
+        }
+        if (slots[at]) {
+            f->name_id = (uint32_t)slots[at] - 1;
             continue;
         }
         f->name_id = (uint32_t)p->nnames;
         p->name_function[p->nnames++] = (uint32_t)i;
-        if (gmx_hindex_insert(&ix, h, f->name_id) < 0)
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+        slots[at] = tag | ((uint64_t)f->name_id + 1);
     }
-    gmx_hindex_release(&ix);
-    return rc;
 }
 
 static gmx_code resolve_functions(gmx_profile *p, gmx_error *err)
@@ -337,6 +346,43 @@ static gmx_code resolve_info(gmx_profile *p, gmx_error *err)
     return GMX_OK;
 }
 
+typedef struct names_job {
+    gmx_profile *p;
+    uint64_t *slots;
+} names_job;
+
+static void *names_thread(void *arg)
+{
+    names_job *j = arg;
+    number_names(j->p, j->slots);
+    return NULL;
+}
+
+/* Numbering the names (a hash of every name) and checking the samples
+ * touch different tables: on a large profile they run side by side. The
+ * memory is allocated here, on the calling thread, so that nothing stays
+ * behind in another thread's malloc arena. */
+static gmx_code names_and_samples(gmx_profile *p, gmx_error *err)
+{
+    enum { THREADED_MIN = 10000 };
+    names_job j = { .p = p, .slots = gmx_calloc(names_cap(p), sizeof(uint64_t)) };
+    p->name_function = gmx_mallocarray(p->nfunctions + 1, sizeof(*p->name_function));
+    if (!j.slots || !p->name_function) {
+        gmx_free(j.slots);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    pthread_t t;
+    bool threaded = p->nfunctions + p->nsamples >= THREADED_MIN &&
+                    pthread_create(&t, NULL, names_thread, &j) == 0;
+    if (!threaded)
+        names_thread(&j);
+    gmx_code rc = gmx_profile_check_samples(p, err);
+    if (threaded)
+        pthread_join(t, NULL);
+    gmx_free(j.slots);
+    return rc;
+}
+
 /* Tables only needed while resolving. */
 static void drop_raw(gmx_profile *p)
 {
@@ -387,9 +433,7 @@ gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err)
          * every name is the largest transient. */
         drop_raw(p);
         gmx_idmap_seal(&p->location_ids);
-        rc = number_names(p, err);
+        rc = names_and_samples(p, err);
     }
-    if (rc == GMX_OK)
-        rc = gmx_profile_check_samples(p, err);
     return rc;
 }
