@@ -224,7 +224,7 @@ static void forecast(out *o, const gmx_forecast *f)
         return;
     }
     if (!isfinite(f->seconds_to_limit)) {
-        gmx_buf_puts(o->t.b, o->zh ? "：按当前速度永远不会达到。\n" : ": reached in never at this rate.\n");
+        gmx_buf_puts(o->t.b, o->zh ? "：按当前速度永远不会达到。\n" : ": not reached at this rate.\n");
         return;
     }
     gmx_buf_puts(o->t.b, o->zh ? "：预计在 " : ": reached in ");
