@@ -18,7 +18,7 @@
 typedef struct gmx_text {
     gmx_buf *b;
     bool color;
-    bool zh;           /* advice in Chinese */
+    bool zh;           /* every sentence in Chinese (--lang zh) */
 } gmx_text;
 
 /* Appends the ANSI code when colour is on. */
