@@ -58,6 +58,11 @@ static const char *const strings[] = { "", "space", "bytes", "main.leaf", "main.
                                        "main.root", "/bin/app", "main.go", "objects",
                                        "count", "comment one", "k", "v" };
 
+/* Ids of the test profile: small and dense as Go writes them, or (for the
+ * wide-id test) past 32 bits and too sparse for a dense table. */
+static uint64_t id_base, id_stride = 1;
+#define ID(x) (id_base + (uint64_t)(x) * id_stride)
+
 static void put_function(gmx_buf *b, uint64_t id, uint64_t name)
 {
     gmx_buf m;
@@ -76,7 +81,7 @@ static void put_location(gmx_buf *b, uint64_t id, const uint64_t *fids, size_t n
     gmx_buf_init(&m, 0);
     gmx_buf_init(&ln, 0);
     put_int(&m, 1, id);
-    put_int(&m, 2, 1);
+    put_int(&m, 2, ID(1));
     put_int(&m, 3, 0x1000 + id);
     for (size_t i = 0; i < n; i++) {
         put_int(&ln, 1, fids[i]);
@@ -127,20 +132,20 @@ static void build_profile(gmx_buf *b)
     put_int(&vt, 1, 1);
     put_int(&vt, 2, 2);
     put_msg(b, 1, &vt);
-    put_function(b, 1, 3);
-    put_function(b, 2, 4);
-    put_function(b, 3, 5);
-    put_location(b, 1, (uint64_t[]){ 1, 2 }, 2);
-    put_location(b, 2, (uint64_t[]){ 2 }, 1);
-    put_location(b, 3, (uint64_t[]){ 3 }, 1);
-    put_sample(b, (uint64_t[]){ 1, 3 }, 2, 1, 100, false);
-    put_sample(b, (uint64_t[]){ 2, 3 }, 2, 1, 50, true);
-    put_sample(b, (uint64_t[]){ 2, 3, 3 }, 3, 1, 25, true);
+    put_function(b, ID(1), 3);
+    put_function(b, ID(2), 4);
+    put_function(b, ID(3), 5);
+    put_location(b, ID(1), (uint64_t[]){ ID(1), ID(2) }, 2);
+    put_location(b, ID(2), (uint64_t[]){ ID(2) }, 1);
+    put_location(b, ID(3), (uint64_t[]){ ID(3) }, 1);
+    put_sample(b, (uint64_t[]){ ID(1), ID(3) }, 2, 1, 100, false);
+    put_sample(b, (uint64_t[]){ ID(2), ID(3) }, 2, 1, 50, true);
+    put_sample(b, (uint64_t[]){ ID(2), ID(3), ID(3) }, 3, 1, 25, true);
     put_int(b, 9, 1700000000000000000ull);
     put_int(b, 13, 10);
     gmx_buf mp;
     gmx_buf_init(&mp, 0);
-    put_int(&mp, 1, 1);
+    put_int(&mp, 1, ID(1));
     put_int(&mp, 2, 0x1000);
     put_int(&mp, 3, 0x2000);
     put_int(&mp, 5, 6);
@@ -394,6 +399,49 @@ static void test_gunzip__stops_bombs_and_corruption(void **state)
     assert_int_equal(err.offset, 2);
 }
 
+/* Ids past 32 bits and far apart take the hash index and the wide raw-id
+ * paths; the profile must read the same. */
+static void test_pprof__wide_sparse_ids_read_the_same(void **state)
+{
+    (void)state;
+    id_base = (uint64_t)1 << 40;
+    id_stride = (uint64_t)1 << 33;
+    gmx_buf b;
+    build_profile(&b);
+    id_base = 0;
+    id_stride = 1;
+    gmx_profile *p;
+    gmx_error err;
+    assert_int_equal(decode(&b, &p, &err), GMX_OK);
+    const gmx_plocation *l = gmx_profile_location(p, 0);
+    assert_int_equal(l->nlines, 2);
+    assert_int_equal(l->mapping, 0);
+    assert_true(gmx_str_eq_cstr(gmx_profile_function(p, l->lines[1].function)->name, "main.mid"));
+    gmx_ptop *t;
+    assert_int_equal(gmx_ptop_compute(p, NULL, &t, &err), GMX_OK);
+    assert_int_equal(t->total, 175);
+    assert_int_equal(t->nrows, 3);
+    assert_int_equal(t->rows[1].cum, 175);
+    gmx_ptop_free(t);
+    gmx_profile_free(p);
+    gmx_buf_release(&b);
+}
+
+static void test_pprof__rejects_columns_past_int32(void **state)
+{
+    (void)state;
+    gmx_buf b, m, ln;
+    build_profile(&b);
+    gmx_buf_init(&m, 0);
+    gmx_buf_init(&ln, 0);
+    put_int(&m, 1, 9);
+    put_int(&ln, 1, 1);
+    put_int(&ln, 3, (uint64_t)1 << 40);
+    put_msg(&m, 4, &ln);
+    put_msg(&b, 4, &m);
+    expect_error(&b, GMX_ELIMIT, "line column 1099511627776 out of range");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +451,8 @@ int main(void)
         cmocka_unit_test(test_pprof__rejects_bad_indexes_and_ids),
         cmocka_unit_test(test_pprof__rejects_broken_wire_data),
         cmocka_unit_test(test_pprof__skips_unknown_fields),
+        cmocka_unit_test(test_pprof__wide_sparse_ids_read_the_same),
+        cmocka_unit_test(test_pprof__rejects_columns_past_int32),
         cmocka_unit_test(test_gunzip__inflates_members_and_checks_isize),
         cmocka_unit_test(test_gunzip__stops_bombs_and_corruption),
     };
