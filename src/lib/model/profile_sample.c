@@ -186,7 +186,7 @@ gmx_code gmx_psample_read(gmx_psample_reader *r, size_t i, gmx_psample *out, gmx
         r->locations[k] = ix;
     }
     uint32_t cut = p->loc_prune ? gmx_profile_prune_cut(p, r->locations, (uint32_t)n) : 0;
-    out->locations = r->locations + cut;
+    out->locations = cut ? r->locations + cut : r->locations; /* NULL when n == 0 */
     out->nlocations = (uint32_t)n - cut;
     return read_labels(r, in, out, err);
 }
