@@ -85,18 +85,7 @@ gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
-    gmx_json_init(&j, &b);
-    gmx_json_object_begin(&j);
-    gmx_json_key(&j, "schema");
-    gmx_json_cstring(&j, "gomemdx/list/1");
-    gmx_json_key(&j, "profile");
-    gmx_json_cstring(&j, gmx_profile_name(l->profile));
-    gmx_json_key(&j, "sample_type");
-    gmx_json_string(&j, l->sample_type.type);
-    gmx_json_key(&j, "unit");
-    gmx_json_string(&j, l->sample_type.unit);
-    gmx_json_key(&j, "total");
-    gmx_json_int(&j, l->total);
+    ptext_json_begin(&j, &b, "gomemdx/list/1", l->profile, l->sample_type, l->total);
     gmx_json_key(&j, "functions");
     gmx_json_array_begin(&j);
     for (size_t i = 0; i < l->nfunctions; i++) {

@@ -5,6 +5,7 @@
 
 #include "gomemdx/ptop.h"
 #include "util/buf.h"
+#include "util/json.h"
 
 typedef struct ptext_ctx {
     const gmx_ptop *t;
@@ -20,6 +21,11 @@ void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c);
 void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t);
 /* "Showing nodes accounting for ...", dropped nodes, "Showing top N". */
 void ptext_summary_legend(gmx_buf *b, const ptext_ctx *c);
+/* Opens a JSON report on b: `{"schema": ..., "profile": ..., "sample_type":
+ * ..., "unit": ..., "total": ...`, the fields every pprof report starts with;
+ * the caller adds its own and closes the object. */
+void ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
+                      gmx_pvalue_type type, int64_t total);
 /* Hands b's text to the caller, or fails if b ran out of memory. */
 gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err);
 

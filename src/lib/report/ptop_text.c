@@ -153,6 +153,23 @@ static void rows(gmx_buf *b, const ptext_ctx *c)
     }
 }
 
+void ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
+                      gmx_pvalue_type type, int64_t total)
+{
+    gmx_json_init(j, b);
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "schema");
+    gmx_json_cstring(j, schema);
+    gmx_json_key(j, "profile");
+    gmx_json_cstring(j, gmx_profile_name(p));
+    gmx_json_key(j, "sample_type");
+    gmx_json_string(j, type.type);
+    gmx_json_key(j, "unit");
+    gmx_json_string(j, type.unit);
+    gmx_json_key(j, "total");
+    gmx_json_int(j, total);
+}
+
 gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 {
     if (b->failed || !b->data) {
@@ -183,18 +200,7 @@ gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_er
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
-    gmx_json_init(&j, &b);
-    gmx_json_object_begin(&j);
-    gmx_json_key(&j, "schema");
-    gmx_json_cstring(&j, "gomemdx/top/1");
-    gmx_json_key(&j, "profile");
-    gmx_json_cstring(&j, gmx_profile_name(t->profile));
-    gmx_json_key(&j, "sample_type");
-    gmx_json_string(&j, t->sample_type.type);
-    gmx_json_key(&j, "unit");
-    gmx_json_string(&j, t->sample_type.unit);
-    gmx_json_key(&j, "total");
-    gmx_json_int(&j, t->total);
+    ptext_json_begin(&j, &b, "gomemdx/top/1", t->profile, t->sample_type, t->total);
     gmx_json_key(&j, "shown");
     gmx_json_int(&j, t->shown);
     gmx_json_key(&j, "dropped_nodes");
