@@ -12,6 +12,7 @@
 #include "util/alloc.h"
 #include "util/str.h"
 
+#include <pthread.h>
 #include <regex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +78,55 @@ static gmx_code add_profile_edges(pg_graph *g, const pg_locmap *m, int index, in
     return rc;
 }
 
+/* pprof's total with a base (ptop_merged_total) reads both profiles and
+ * nothing of the graph: it runs on a thread of its own while the graph is
+ * built and filled. */
+typedef struct merged_job {
+    const gmx_profile *p, *base;
+    int index;
+    int64_t total;
+    gmx_error err;
+    gmx_code rc;
+    pthread_t thread;
+    bool started, threaded;
+} merged_job;
+
+static void *merged_run(void *arg)
+{
+    merged_job *j = arg;
+    j->rc = ptop_merged_total(j->p, j->base, j->index, &j->total, &j->err);
+    return NULL;
+}
+
+static void merged_start(merged_job *j, const gmx_profile *p, const gmx_profile *base, int index)
+{
+    memset(j, 0, sizeof(*j));
+    j->p = p;
+    j->base = base;
+    j->index = index;
+    j->started = true;
+    j->threaded = pthread_create(&j->thread, NULL, merged_run, j) == 0;
+}
+
+/* The total, or the job's error in err; runs it here if no thread could. */
+static gmx_code merged_finish(merged_job *j, int64_t *total, gmx_error *err)
+{
+    if (!j->started)
+        return GMX_OK;
+    if (j->threaded)
+        pthread_join(j->thread, NULL);
+    else
+        merged_run(j);
+    j->started = false;
+    if (j->rc != GMX_OK) {
+        if (err)
+            *err = j->err;
+        return j->rc;
+    }
+    *total = j->total;
+    return GMX_OK;
+}
+
 /* The run of one analysis: the graph, the profiles mapped onto it. */
 typedef struct run {
     const gmx_ptop_options *opts;
@@ -86,6 +136,7 @@ typedef struct run {
     int index;
     regex_t focus, ignore;
     bool has_focus, has_ignore;
+    merged_job merged;
 } run;
 
 gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char *what,
@@ -133,6 +184,8 @@ static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
         rc = ptop_compile_regex(o->ignore, &r->ignore, &r->has_ignore, "ignore", err);
     if (rc != GMX_OK)
         return rc;
+    if (o->base)
+        merged_start(&r->merged, p, o->base, r->index);
     const gmx_profile *profiles[2] = { p, o->base };
     for (size_t i = 0; i < 2 && profiles[i]; i++, r->nmaps++) {
         if (pg_locmap_build(&r->g, profiles[i], &r->maps[i]) < 0)
@@ -147,6 +200,8 @@ static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
 
 static void teardown(run *r)
 {
+    int64_t unused;
+    merged_finish(&r->merged, &unused, NULL);
     for (size_t i = 0; i < r->nmaps; i++)
         pg_locmap_release(&r->maps[i]);
     pg_graph_release(&r->g);
@@ -271,7 +326,7 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
     if (rc == GMX_OK && o->base)
         rc = add_profile(&r->g, &r->maps[1], r->index, -1, &base_total, err);
     if (rc == GMX_OK && o->base)
-        rc = ptop_merged_total(t->profile, o->base, r->index, &total, err);
+        rc = merged_finish(&r->merged, &total, err);
     if (rc != GMX_OK)
         return rc;
     t->total = total;
