@@ -2,13 +2,14 @@
 # building; this file only names the variants and the order.
 #   make demo   install what is missing, build, diagnose the bundled incident
 #   make test   install what is missing, build, run the whole suite:
-#               fuzzers (clang, short runs), the dev build, then everything
-#               again under ASan+UBSan (ctest's summary comes last)
+#               fuzzers (clang, short runs), the threaded paths under TSan,
+#               the dev build, then everything again under ASan+UBSan
+#               (ctest's summary comes last)
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS)
 
-.PHONY: all demo test build release deps deps-test test-dev test-asan test-fuzz \
+.PHONY: all demo test build release deps deps-test test-dev test-asan test-fuzz test-tsan \
         update-golden bench clean
 
 all: build
@@ -34,7 +35,7 @@ demo: release
 	@scripts/demo.sh build/release/gomemdx
 
 test: deps-test
-	$(MAKE) --no-print-directory test-fuzz test-dev test-asan
+	$(MAKE) --no-print-directory test-fuzz test-tsan test-dev test-asan
 
 test-dev:
 	cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo
@@ -45,6 +46,13 @@ test-asan:
 	cmake -S . -B build/asan -DCMAKE_BUILD_TYPE=Debug -DGMX_SANITIZE=ON
 	$(call CMAKE_BUILD,build/asan)
 	cd build/asan && ctest --output-on-failure -j $(JOBS)
+
+# ThreadSanitizer over the commands that run threads (profiles decoded in
+# pairs, dumps parsed in parallel), on lab inputs.
+test-tsan:
+	cmake -S . -B build/tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DGMX_TSAN=ON -DGMX_TESTS=OFF
+	$(call CMAKE_BUILD,build/tsan)
+	tests/tsan/run.sh build/tsan/gomemdx
 
 test-fuzz:
 	CC=clang-14 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DGMX_FUZZ=ON \

@@ -1,5 +1,7 @@
 #include "util/alloc.h"
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -97,4 +99,26 @@ int gmx_array_reserve(void **arr, size_t *cap, size_t n, size_t elem)
     *arr = p;
     *cap = grown;
     return 0;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define GMX_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define GMX_SANITIZED 1
+#endif
+#endif
+
+void gmx_heap_trim(void)
+{
+#ifndef GMX_SANITIZED
+    /* glibc sets its allocator up on the first call when malloc itself was
+     * never called (another allocator in front): two first calls at once
+     * race. One at a time, then. */
+    static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&lock);
+    malloc_trim(0);
+    pthread_mutex_unlock(&lock);
+#endif
 }

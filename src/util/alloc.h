@@ -18,6 +18,11 @@ void gmx_free(void *p);
  * doubling (from 16) until it fits. 0, or -1 when out of memory (*arr kept). */
 int gmx_array_reserve(void **arr, size_t *cap, size_t n, size_t elem);
 
+/* Gives the heap's free pages back to the system (glibc's malloc_trim),
+ * after a phase that freed much. Safe from any thread; nothing under a
+ * sanitizer, whose allocator is not glibc's. */
+void gmx_heap_trim(void);
+
 /* Test hook: the countdown-th allocation from now fails (1 = the next one),
  * and every one after it too while `sticky`. 0 disables. */
 void gmx_alloc_fail_after(long countdown, int sticky);

@@ -8,7 +8,6 @@
 #include "util/pbwire.h"
 #include "util/str.h"
 
-#include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -414,7 +413,7 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
     }
     /* The raw tables and indexes freed while resolving leave holes in the
      * heap; give their pages back before the analyses allocate theirs. */
-    malloc_trim(0);
+    gmx_heap_trim();
     *out = p;
     return GMX_OK;
 }
