@@ -34,6 +34,8 @@ COMPARISONS=(
 	"goroutines-1m|dump1m|goroutines {dump1m}|wc -l=wc -l {dump1m} ;; panicparse=panicparse -aggressive -no-color {dump1m}|slow=panicparse"
 	"heap-top|heap|top {heap}|go tool pprof={go} tool pprof -top {heap}|quick"
 	"heap-diff|heap,heap2|top --base {heap} {heap2}|go tool pprof={go} tool pprof -top -base {heap} {heap2}|"
+	"heap-peek|heap|peek {heap} flate|go tool pprof={go} tool pprof -peek flate {heap}|"
+	"heap-list|heap|list {heap} flate.NewWriter|go tool pprof={go} tool pprof -list flate.NewWriter {heap}|"
 	"escape-std|escstd|escape {escstd}|wc -l=wc -l {escstd} ;; grep=grep -c escapes {escstd}|"
 )
 
