@@ -24,6 +24,10 @@ typedef struct gmx_ptop_options {
     const char *ignore;
     const gmx_profile *base;    /* subtracted, like pprof -base; NULL for none */
     bool with_edges;            /* also return the call edges between rows (peek) */
+    const char *edges_of;       /* with_edges: only the edges into or out of rows whose
+                                 * name matches this POSIX extended regex (the rows peek
+                                 * shows; their inline marks stay exact, others' may
+                                 * not); NULL = every edge */
 } gmx_ptop_options;
 
 /* Fills defaults: fractions -1 (pprof's), everything else off. */

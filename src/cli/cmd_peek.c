@@ -22,6 +22,7 @@ static int run(const cli_command *self, const cli_args *args)
     o.cum_sort = cli_opt(self, args, "cum")->set;
     bool json = cli_opt(self, args, "json")->set;
     const char *regex = args->pos[1];
+    o.edges_of = regex; /* peek prints only these rows' calls */
     gmx_error err = { 0 };
     gmx_ptop *graph = NULL;
     char *text = NULL;

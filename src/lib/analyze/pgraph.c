@@ -327,7 +327,8 @@ int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t 
             uint32_t n = frame_node(m, l, k);
             if (!g->nodes[n].kept)
                 continue;
-            if (parent != PG_NONE && n != parent) {
+            if (parent != PG_NONE && n != parent &&
+                (!g->edge_ends_only || g->nodes[parent].edge_end || g->nodes[n].edge_end)) {
                 pg_edge *e = edge_for(g, parent, n);
                 if (!e)
                     return -1;

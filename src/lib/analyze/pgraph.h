@@ -22,6 +22,7 @@ typedef struct pg_node {
     gmx_str name;         /* pprof's printable name */
     int64_t flat, cum;
     bool nonzero, kept, has_inline, has_call;
+    bool edge_end;        /* with g->edge_ends_only: its edges are wanted */
 } pg_node;
 
 typedef struct pg_edge {
@@ -60,6 +61,7 @@ typedef struct pg_graph {
     gmx_hindex edge_index;
     gmx_arena arena;      /* keys and names of nameless nodes */
     uint64_t stamp;
+    bool edge_ends_only;  /* edges only into or out of nodes marked edge_end */
 } pg_graph;
 
 void pg_graph_init(pg_graph *g);
@@ -74,7 +76,8 @@ bool pg_sample_selected(const pg_locmap *m, const gmx_psample *s);
 /* Adds w to the cum of each distinct node of s and to the flat of its leaf. */
 void pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
 /* Adds w to the edges between kept nodes of s, skipping dropped nodes as
- * pprof's residual edges do. -1 when out of memory. */
+ * pprof's residual edges do (with g->edge_ends_only, only the edges with a
+ * marked end). -1 when out of memory. */
 int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
 
 #endif

@@ -3,7 +3,9 @@
 #include "analyze/ptop_internal.h"
 #include "gomemdx/ptop.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +16,30 @@ void gmx_ptop_options_peek(gmx_ptop_options *o)
     o->edge_fraction = 0;
     o->node_count = 0;
     o->with_edges = true;
+}
+
+gmx_code ptop_mark_edge_ends(pg_graph *g, const char *regex, gmx_error *err)
+{
+    regex_t re;
+    bool has = false;
+    gmx_code rc = ptop_compile_regex(regex, &re, &has, "argument", err);
+    if (rc != GMX_OK || !has)
+        return rc;
+    gmx_buf name;
+    gmx_buf_init(&name, 0);
+    for (size_t i = 0; i < g->nnodes; i++) {
+        pg_node *n = &g->nodes[i];
+        gmx_buf_clear(&name);
+        gmx_buf_append(&name, n->name.p ? n->name.p : "", n->name.n);
+        n->edge_end = name.data && regexec(&re, name.data, 0, NULL, 0) == 0;
+    }
+    bool failed = name.failed;
+    gmx_buf_release(&name);
+    regfree(&re);
+    if (failed)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory matching names");
+    g->edge_ends_only = true;
+    return GMX_OK;
 }
 
 static int edge_order(const void *a, const void *b)

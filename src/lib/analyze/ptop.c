@@ -338,6 +338,8 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
     uint32_t *kept = NULL;
     size_t nkept = 0;
     rc = select_nodes(r, t, node_cutoff, &kept, &nkept, err);
+    if (rc == GMX_OK && o->with_edges && o->edges_of)
+        rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
     for (size_t i = 0; rc == GMX_OK && i < r->nmaps; i++)
         rc = add_profile_edges(&r->g, &r->maps[i], r->index, i ? -1 : 1, err);
     if (rc == GMX_OK) {

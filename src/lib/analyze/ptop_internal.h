@@ -31,6 +31,10 @@ gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int in
 void ptop_merged_header(const gmx_profile *p, const gmx_profile *base, int64_t *time_nanos,
                         int64_t *duration_nanos);
 
+/* Marks the nodes whose name matches regex (POSIX extended) as the only
+ * edge ends wanted. GMX_EUSAGE on a bad regex. */
+gmx_code ptop_mark_edge_ends(pg_graph *g, const char *regex, gmx_error *err);
+
 /* Copies the edges of g between kept nodes (kept[i] is the node of row i)
  * into t->edges, by row. */
 gmx_code ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkept, gmx_ptop *t,
