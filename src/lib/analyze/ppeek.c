@@ -65,10 +65,13 @@ gmx_code ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkep
         row_of[kept[i]] = (uint32_t)i;
     size_t n = 0;
     /* An edge to a node that is not a row (its values cancelled out against
-     * a base) has nothing to print beside it. */
+     * a base) has nothing to print beside it. Nor has an edge whose weight
+     * cancelled out: pprof subtracts the base sample by sample before it
+     * builds its graph, so a stack equal in both never makes an edge. */
     for (size_t i = 0; i < g->nedges; i++) {
         const pg_edge *e = &g->edges[i];
-        if (row_of[e->src] == PG_NONE || row_of[e->dst] == PG_NONE)
+        if (row_of[e->src] == PG_NONE || row_of[e->dst] == PG_NONE ||
+            (t->has_base && e->weight == 0))
             continue;
         edges[n++] = (gmx_ptop_edge){ row_of[e->src], row_of[e->dst], e->weight, e->is_inline };
     }

@@ -5,7 +5,8 @@
  * node cutoff are dropped, the rest sorted (flat or cum, then name, then the
  * other value, then pprof's NodeInfo string), and cut to node_count. Pass 2
  * rebuilds only the edges between the kept nodes, whose weights and inline
- * flags give the "(inline)" marks. */
+ * flags give the "(inline)" marks. When nothing is trimmed (peek), the
+ * edges come in pass 1 and there is no pass 2. */
 #include "analyze/pgraph.h"
 #include "analyze/ptop_internal.h"
 #include "gomemdx/ptop.h"
@@ -38,9 +39,10 @@ static int64_t abs64(int64_t v)
     return v < 0 ? -v : v;
 }
 
-/* One profile's samples through pass 1 (sign -1 for a base). */
+/* One profile's samples through pass 1 (sign -1 for a base); with edges,
+ * their call edges too (see one_pass). */
 static gmx_code add_profile(pg_graph *g, const pg_locmap *m, int index, int64_t sign,
-                            int64_t *total, gmx_error *err)
+                            bool edges, int64_t *total, gmx_error *err)
 {
     gmx_psample_reader r;
     gmx_psample_reader_init(&r, m->profile);
@@ -52,8 +54,13 @@ static gmx_code add_profile(pg_graph *g, const pg_locmap *m, int index, int64_t 
             break;
         int64_t w = s.values[index] * sign;
         *total += abs64(w);
-        if (w != 0 && pg_sample_selected(m, &s))
-            pg_add_values(g, m, &s, w);
+        if (w == 0 || !pg_sample_selected(m, &s))
+            continue;
+        pg_add_values(g, m, &s, w);
+        if (edges && pg_add_edges(g, m, &s, w) < 0) {
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
+            break;
+        }
     }
     gmx_psample_reader_release(&r);
     return rc;
@@ -322,9 +329,20 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
 {
     const gmx_ptop_options *o = r->opts;
     int64_t total = 0, base_total = 0;
-    gmx_code rc = add_profile(&r->g, &r->maps[0], r->index, 1, &total, err);
+    /* When nothing is trimmed (peek), every node is kept from the start, so
+     * the edges come in the same pass over the samples as the values. */
+    bool one_pass = o->with_edges && o->node_fraction == 0 && o->node_count == 0;
+    gmx_code rc = GMX_OK;
+    if (one_pass) {
+        for (size_t i = 0; i < r->g.nnodes; i++)
+            r->g.nodes[i].kept = true;
+        if (o->edges_of)
+            rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
+    }
+    if (rc == GMX_OK)
+        rc = add_profile(&r->g, &r->maps[0], r->index, 1, one_pass, &total, err);
     if (rc == GMX_OK && o->base)
-        rc = add_profile(&r->g, &r->maps[1], r->index, -1, &base_total, err);
+        rc = add_profile(&r->g, &r->maps[1], r->index, -1, one_pass, &base_total, err);
     if (rc == GMX_OK && o->base)
         rc = merged_finish(&r->merged, &total, err);
     if (rc != GMX_OK)
@@ -338,9 +356,9 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
     uint32_t *kept = NULL;
     size_t nkept = 0;
     rc = select_nodes(r, t, node_cutoff, &kept, &nkept, err);
-    if (rc == GMX_OK && o->with_edges && o->edges_of)
+    if (rc == GMX_OK && !one_pass && o->with_edges && o->edges_of)
         rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
-    for (size_t i = 0; rc == GMX_OK && i < r->nmaps; i++)
+    for (size_t i = 0; rc == GMX_OK && !one_pass && i < r->nmaps; i++)
         rc = add_profile_edges(&r->g, &r->maps[i], r->index, i ? -1 : 1, err);
     if (rc == GMX_OK) {
         mark_inline(&r->g, edge_cutoff);
