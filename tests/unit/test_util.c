@@ -8,6 +8,7 @@
 #include "util/hash.h"
 #include "util/intern.h"
 #include "util/num.h"
+#include "util/regex.h"
 #include "util/str.h"
 
 #include <stdlib.h>
@@ -64,6 +65,33 @@ static void test_alloc__array_reserve_reaches_any_index(void **state)
     assert_int_equal(gmx_array_reserve((void **)&a, &cap, 999, sizeof(*a)), 0);
     assert_int_equal(cap, before);
     gmx_free(a);
+}
+
+/* Unanchored like Go's MatchString, on views that are not NUL-terminated,
+ * empty, or longer than any fixed buffer. */
+static void test_regex__matches_views(void **state)
+{
+    (void)state;
+    regex_t re;
+    char msg[128];
+    assert_int_equal(gmx_regex_compile(&re, "main\\.[a-z]+$", msg, sizeof(msg)), 0);
+    gmx_buf scratch;
+    gmx_buf_init(&scratch, 0);
+    const char *text = "x/main.handlerXYZ";
+    assert_true(gmx_regex_match(&re, gmx_str_make(text, 14), &scratch));  /* "x/main.handler" */
+    assert_false(gmx_regex_match(&re, gmx_str_cstr(text), &scratch));
+    assert_false(gmx_regex_match(&re, gmx_str_make("", 0), &scratch));
+    static char longname[3000];
+    memset(longname, 'a', sizeof(longname) - 1);
+    memcpy(longname + sizeof(longname) - 10, "main.tail", 9);
+    assert_true(gmx_regex_match(&re, gmx_str_cstr(longname), &scratch));
+    regfree(&re);
+    assert_int_equal(gmx_regex_compile(&re, "^$", NULL, 0), 0);
+    assert_true(gmx_regex_match(&re, gmx_str_make(NULL, 0), &scratch));
+    regfree(&re);
+    assert_true(gmx_regex_compile(&re, "(", msg, sizeof(msg)) != 0);
+    assert_true(msg[0] != '\0');
+    gmx_buf_release(&scratch);
 }
 
 static void test_arena__aligns_and_bounds(void **state)
@@ -230,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_buf__appends_and_formats),
         cmocka_unit_test(test_buf__refuses_to_grow_past_its_maximum),
         cmocka_unit_test(test_alloc__array_reserve_reaches_any_index),
+        cmocka_unit_test(test_regex__matches_views),
         cmocka_unit_test(test_arena__aligns_and_bounds),
         cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
         cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),

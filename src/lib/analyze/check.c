@@ -2,28 +2,27 @@
  * the buckets that appeared or grew and are neither healthy nor ignored. */
 #include "gomemdx/check.h"
 #include "util/alloc.h"
+#include "util/regex.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <string.h>
 
 typedef struct filter {
     regex_t *res;
     size_t nres;
+    gmx_buf scratch;      /* a function name, NUL-terminated for the regexes */
     uint64_t min_growth;
 } filter;
 
-static bool matches(const filter *flt, gmx_str func)
+static bool matches(filter *flt, gmx_str func)
 {
-    char name[1024];
-    snprintf(name, sizeof(name), "%.*s", (int)func.n, func.p);
     for (size_t i = 0; i < flt->nres; i++)
-        if (regexec(&flt->res[i], name, 0, NULL, 0) == 0)
+        if (gmx_regex_match(&flt->res[i], func, &flt->scratch))
             return true;
     return false;
 }
 
-static bool ignored(const filter *flt, const gmx_gbucket *b)
+static bool ignored(filter *flt, const gmx_gbucket *b)
 {
     for (uint32_t i = 0; i < b->nframes; i++)
         if (matches(flt, b->frames[i].func))
@@ -33,7 +32,7 @@ static bool ignored(const filter *flt, const gmx_gbucket *b)
 
 static bool grew(void *ctx, const gmx_finding *fd)
 {
-    const filter *flt = ctx;
+    filter *flt = ctx;
     if (fd->healthy || !fd->bucket || fd->nseries != 2)
         return false;
     if (fd->series[1] < fd->series[0] + flt->min_growth)
@@ -48,7 +47,8 @@ gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *
     static const gmx_check_options defaults;
     if (!opts)
         opts = &defaults;
-    filter flt = { NULL, 0, opts->min_growth ? opts->min_growth : 1 };
+    filter flt = { .min_growth = opts->min_growth ? opts->min_growth : 1 };
+    gmx_buf_init(&flt.scratch, 0);
     if (opts->nignore) {
         flt.res = gmx_calloc(opts->nignore, sizeof(*flt.res));
         if (!flt.res)
@@ -56,7 +56,7 @@ gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *
     }
     gmx_code rc = GMX_OK;
     for (; flt.nres < opts->nignore; flt.nres++) {
-        if (regcomp(&flt.res[flt.nres], opts->ignore[flt.nres], REG_EXTENDED | REG_NOSUB) != 0) {
+        if (gmx_regex_compile(&flt.res[flt.nres], opts->ignore[flt.nres], NULL, 0) != 0) {
             rc = gmx_error_set(err, GMX_EUSAGE, "--ignore '%s' is not a valid regular expression",
                                opts->ignore[flt.nres]);
             break;
@@ -72,5 +72,6 @@ gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *
     for (size_t i = 0; i < flt.nres; i++)
         regfree(&flt.res[i]);
     gmx_free(flt.res);
+    gmx_buf_release(&flt.scratch);
     return rc;
 }

@@ -4,16 +4,9 @@
 #include "analyze/ptop_internal.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/regex.h"
 
 #include <string.h>
-
-static bool matches(const regex_t *re, gmx_str s, gmx_buf *tmp)
-{
-    gmx_buf_clear(tmp);
-    if (gmx_buf_append(tmp, s.p ? s.p : "", s.n) < 0 || !tmp->data)
-        return false;
-    return regexec(re, tmp->data, 0, NULL, 0) == 0;
-}
 
 /* Per function and per mapping: bit 0 matches focus, bit 1 matches ignore. */
 static int match_tables(const gmx_profile *p, const regex_t *focus, const regex_t *ignore,
@@ -32,11 +25,12 @@ static int match_tables(const gmx_profile *p, const regex_t *focus, const regex_
             continue;
         for (size_t i = 0; i < nf; i++) {
             const gmx_pfunction *f = gmx_profile_function(p, i);
-            if (matches(res[b], f->name, &tmp) || matches(res[b], f->filename, &tmp))
+            if (gmx_regex_match(res[b], f->name, &tmp) ||
+                gmx_regex_match(res[b], f->filename, &tmp))
                 (*fmatch)[i] |= (uint8_t)(1 << b);
         }
         for (size_t i = 0; i < nm; i++)
-            if (matches(res[b], gmx_profile_mapping(p, i)->filename, &tmp))
+            if (gmx_regex_match(res[b], gmx_profile_mapping(p, i)->filename, &tmp))
                 (*mmatch)[i] |= (uint8_t)(1 << b);
     }
     int failed = tmp.failed;

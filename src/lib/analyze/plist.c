@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/hash.h"
+#include "util/regex.h"
 #include "util/str.h"
 
 #include <regex.h>
@@ -54,14 +55,6 @@ typedef struct plist_impl {
 static int64_t abs64(int64_t v)
 {
     return v < 0 ? -v : v;
-}
-
-static bool name_matches(run *r, gmx_str name)
-{
-    gmx_buf_clear(&r->tmp);
-    if (gmx_buf_append(&r->tmp, name.p ? name.p : "", name.n) < 0 || !r->tmp.data)
-        return false;
-    return regexec(&r->re, r->tmp.data, 0, NULL, 0) == 0;
 }
 
 static uint64_t node_hash(const lnode *n)
@@ -132,8 +125,8 @@ static int lmap_build(run *r, gmx_arena *a, const gmx_profile *p, lmap *m)
         return -1;
     }
     for (size_t i = 0; i < nf; i++)
-        match[i] = name_matches(r, gmx_profile_function(p, i)->name);
-    bool nameless = name_matches(r, (gmx_str){ "", 0 });
+        match[i] = gmx_regex_match(&r->re, gmx_profile_function(p, i)->name, &r->tmp);
+    bool nameless = gmx_regex_match(&r->re, (gmx_str){ "", 0 }, &r->tmp);
     for (size_t i = 0; i < nloc; i++) {
         m->first[i] = (uint32_t)total;
         uint32_t n = gmx_profile_location(p, i)->nlines;

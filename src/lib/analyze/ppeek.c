@@ -4,8 +4,8 @@
 #include "gomemdx/ptop.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/regex.h"
 
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,12 +27,8 @@ gmx_code ptop_mark_edge_ends(pg_graph *g, const char *regex, gmx_error *err)
         return rc;
     gmx_buf name;
     gmx_buf_init(&name, 0);
-    for (size_t i = 0; i < g->nnodes; i++) {
-        pg_node *n = &g->nodes[i];
-        gmx_buf_clear(&name);
-        gmx_buf_append(&name, n->name.p ? n->name.p : "", n->name.n);
-        n->edge_end = name.data && regexec(&re, name.data, 0, NULL, 0) == 0;
-    }
+    for (size_t i = 0; i < g->nnodes; i++)
+        g->nodes[i].edge_end = gmx_regex_match(&re, g->nodes[i].name, &name);
     bool failed = name.failed;
     gmx_buf_release(&name);
     regfree(&re);

@@ -11,6 +11,7 @@
 #include "analyze/ptop_internal.h"
 #include "gomemdx/ptop.h"
 #include "util/alloc.h"
+#include "util/regex.h"
 #include "util/str.h"
 
 #include <pthread.h>
@@ -151,12 +152,9 @@ gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char 
 {
     if (!re || !*re)
         return GMX_OK;
-    int rc = regcomp(out, re, REG_EXTENDED | REG_NOSUB);
-    if (rc != 0) {
-        char msg[128];
-        regerror(rc, out, msg, sizeof(msg));
+    char msg[128];
+    if (gmx_regex_compile(out, re, msg, sizeof(msg)) != 0)
         return gmx_error_set(err, GMX_EUSAGE, "parsing %s regexp %s: %s", what, re, msg);
-    }
     *has = true;
     return GMX_OK;
 }

@@ -8,9 +8,9 @@
 #include "model/profile_impl.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/regex.h"
 #include "util/str.h"
 
-#include <regex.h>
 #include <string.h>
 
 /* simplifyFunc: without a leading '.', and cut at the first '(' that does
@@ -40,15 +40,7 @@ static bool compile_whole(regex_t *re, gmx_str pattern, gmx_buf *tmp)
     gmx_buf_puts(tmp, "^(");
     gmx_buf_append(tmp, pattern.p, pattern.n);
     gmx_buf_puts(tmp, ")$");
-    return !tmp->failed && tmp->data && regcomp(re, tmp->data, REG_EXTENDED | REG_NOSUB) == 0;
-}
-
-static bool matches(const regex_t *re, gmx_str s, gmx_buf *tmp)
-{
-    gmx_buf_clear(tmp);
-    if (gmx_buf_append(tmp, s.p ? s.p : "", s.n) < 0 || !tmp->data)
-        return false;
-    return regexec(re, tmp->data, 0, NULL, 0) == 0;
+    return !tmp->failed && tmp->data && gmx_regex_compile(re, tmp->data, NULL, 0) == 0;
 }
 
 /* Per function: whether its frames are pruned. NULL when out of memory. */
@@ -61,7 +53,7 @@ static uint8_t *function_verdicts(const gmx_profile *p, const regex_t *drop, con
         if (name.n == 0)
             continue;
         gmx_str s = simplified(name);
-        v[i] = matches(drop, s, tmp) && !(keep && matches(keep, s, tmp));
+        v[i] = gmx_regex_match(drop, s, tmp) && !(keep && gmx_regex_match(keep, s, tmp));
     }
     return v;
 }

@@ -6,9 +6,9 @@
 #include "report/ptop_legend.h"
 #include "util/alloc.h"
 #include "util/json.h"
+#include "util/regex.h"
 #include "util/str.h"
 
-#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,48 +73,36 @@ static void groups_release(edge_groups *g)
 typedef struct peek {
     const gmx_ptop *t;
     regex_t re;
+    gmx_buf scratch;      /* a row's name, NUL-terminated for the regex */
     edge_groups in, out;  /* callers by dst row, callees by src row */
 } peek;
-
-static gmx_code peek_init(peek *p, const gmx_ptop *t, const char *regex, gmx_error *err)
-{
-    memset(p, 0, sizeof(*p));
-    p->t = t;
-    int rc = regcomp(&p->re, regex, REG_EXTENDED | REG_NOSUB);
-    if (rc != 0) {
-        char msg[128];
-        regerror(rc, &p->re, msg, sizeof(msg));
-        return gmx_error_set(err, GMX_EUSAGE, "parsing argument regexp %s: %s", regex, msg);
-    }
-    if (groups_build(&p->in, t, true) < 0 || groups_build(&p->out, t, false) < 0) {
-        groups_release(&p->in);
-        groups_release(&p->out);
-        regfree(&p->re);
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    }
-    return GMX_OK;
-}
 
 static void peek_release(peek *p)
 {
     groups_release(&p->in);
     groups_release(&p->out);
+    gmx_buf_release(&p->scratch);
     regfree(&p->re);
 }
 
-static bool row_matches(const peek *p, size_t row)
+static gmx_code peek_init(peek *p, const gmx_ptop *t, const char *regex, gmx_error *err)
 {
-    gmx_str name = p->t->rows[row].name;
-    char small[512];
-    char *s = name.n < sizeof(small) ? small : gmx_malloc(name.n + 1);
-    if (!s)
-        return false;
-    memcpy(s, name.p, name.n);
-    s[name.n] = '\0';
-    bool match = regexec(&p->re, s, 0, NULL, 0) == 0;
-    if (s != small)
-        gmx_free(s);
-    return match;
+    memset(p, 0, sizeof(*p));
+    p->t = t;
+    char msg[128];
+    if (gmx_regex_compile(&p->re, regex, msg, sizeof(msg)) != 0)
+        return gmx_error_set(err, GMX_EUSAGE, "parsing argument regexp %s: %s", regex, msg);
+    gmx_buf_init(&p->scratch, 0);
+    if (groups_build(&p->in, t, true) < 0 || groups_build(&p->out, t, false) < 0) {
+        peek_release(p);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    return GMX_OK;
+}
+
+static bool row_matches(peek *p, size_t row)
+{
+    return gmx_regex_match(&p->re, p->t->rows[row].name, &p->scratch);
 }
 
 static gmx_code no_match(const gmx_ptop *t, const char *regex, gmx_error *err)
