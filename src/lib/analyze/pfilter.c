@@ -66,3 +66,39 @@ int ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore)
     gmx_free(mmatch);
     return rc;
 }
+
+gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,
+                             const gmx_profile *base, const char *focus, const char *ignore,
+                             gmx_error *err)
+{
+    memset(s, 0, sizeof(*s));
+    s->index = gmx_profile_sample_index(p, sample_index);
+    if (s->index < 0)
+        return gmx_error_set(err, GMX_EUSAGE, "sample index %s not in %s",
+                             sample_index ? sample_index : "(default)", gmx_profile_name(p));
+    gmx_code rc = base ? ptop_check_base(p, base, err) : GMX_OK;
+    if (rc == GMX_OK)
+        rc = ptop_compile_regex(focus, &s->focus, &s->has_focus, "focus", err);
+    if (rc == GMX_OK)
+        rc = ptop_compile_regex(ignore, &s->ignore, &s->has_ignore, "ignore", err);
+    return rc;
+}
+
+gmx_code ptop_selection_filter(const ptop_selection *s, pg_locmap *m, gmx_error *err)
+{
+    if (!s->has_focus && !s->has_ignore)
+        return GMX_OK;
+    if (ptop_build_filter(m, s->has_focus ? &s->focus : NULL,
+                          s->has_ignore ? &s->ignore : NULL) < 0)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory filtering");
+    return GMX_OK;
+}
+
+void ptop_selection_release(ptop_selection *s)
+{
+    if (s->has_focus)
+        regfree(&s->focus);
+    if (s->has_ignore)
+        regfree(&s->ignore);
+    s->has_focus = s->has_ignore = false;
+}

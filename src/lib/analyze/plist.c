@@ -35,9 +35,9 @@ typedef struct lmap {
 
 typedef struct run {
     const gmx_plist_options *o;
-    int index;
-    regex_t re, focus, ignore;
-    bool has_re, has_focus, has_ignore;
+    ptop_selection sel;
+    regex_t re;           /* the functions to list */
+    bool has_re;
     lnode *nodes;
     size_t nnodes, nodes_cap;
     gmx_hindex node_index;
@@ -189,7 +189,7 @@ static gmx_code add_profile(run *r, const lmap *m, int64_t sign, int64_t *total,
         gmx_psample s;
         if ((rc = gmx_psample_read(&rd, i, &s, err)) != GMX_OK)
             break;
-        int64_t w = s.values[r->index] * sign;
+        int64_t w = s.values[r->sel.index] * sign;
         *total += abs64(w);
         if (w != 0 && pg_sample_selected(&m->filter, &s))
             add_sample(r, m, &s, w);
@@ -201,29 +201,19 @@ static gmx_code add_profile(run *r, const lmap *m, int64_t sign, int64_t *total,
 static gmx_code setup(run *r, gmx_arena *a, const gmx_profile *p, gmx_error *err)
 {
     const gmx_plist_options *o = r->o;
-    r->index = gmx_profile_sample_index(p, o->sample_index);
-    if (r->index < 0)
-        return gmx_error_set(err, GMX_EUSAGE, "sample index %s not in %s",
-                             o->sample_index ? o->sample_index : "(default)",
-                             gmx_profile_name(p));
-    gmx_code rc = o->base ? ptop_check_base(p, o->base, err) : GMX_OK;
+    gmx_code rc = ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
+                                      err);
     if (rc == GMX_OK)
         rc = ptop_compile_regex(o->regex ? o->regex : "", &r->re, &r->has_re, "argument", err);
     if (rc == GMX_OK && !r->has_re)
         rc = gmx_error_set(err, GMX_EUSAGE, "list needs a regexp of function names");
-    if (rc == GMX_OK)
-        rc = ptop_compile_regex(o->focus, &r->focus, &r->has_focus, "focus", err);
-    if (rc == GMX_OK)
-        rc = ptop_compile_regex(o->ignore, &r->ignore, &r->has_ignore, "ignore", err);
     const gmx_profile *profiles[2] = { p, o->base };
     for (size_t i = 0; rc == GMX_OK && i < 2 && profiles[i]; i++, r->nmaps++) {
         lmap *m = &r->maps[i];
         m->filter.profile = profiles[i];
-        if (lmap_build(r, a, profiles[i], m) < 0 ||
-            ((r->has_focus || r->has_ignore) &&
-             ptop_build_filter(&m->filter, r->has_focus ? &r->focus : NULL,
-                               r->has_ignore ? &r->ignore : NULL) < 0))
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory mapping source lines");
+        if (lmap_build(r, a, profiles[i], m) < 0)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory mapping source lines");
+        rc = ptop_selection_filter(&r->sel, &m->filter, err);
     }
     return rc;
 }
@@ -237,10 +227,7 @@ static void teardown(run *r)
     gmx_buf_release(&r->tmp);
     if (r->has_re)
         regfree(&r->re);
-    if (r->has_focus)
-        regfree(&r->focus);
-    if (r->has_ignore)
-        regfree(&r->ignore);
+    ptop_selection_release(&r->sel);
 }
 
 /* Nodes in listing order: by name, then file, then line. */
@@ -365,13 +352,13 @@ gmx_code gmx_plist_compute(const gmx_profile *p, const gmx_plist_options *opts, 
     gmx_code rc = setup(&r, &l->arena, p, err);
     int64_t total = 0, base_total = 0;
     if (rc == GMX_OK) {
-        l->pub.sample_type = gmx_profile_get_info(p)->sample_types[r.index];
+        l->pub.sample_type = gmx_profile_get_info(p)->sample_types[r.sel.index];
         rc = add_profile(&r, &r.maps[0], 1, &total, err);
     }
     if (rc == GMX_OK && opts->base)
         rc = add_profile(&r, &r.maps[1], -1, &base_total, err);
     if (rc == GMX_OK && opts->base)
-        rc = ptop_merged_total(p, opts->base, r.index, &total, err);
+        rc = ptop_merged_total(p, opts->base, r.sel.index, &total, err);
     l->pub.total = total;
     if (rc == GMX_OK)
         rc = make_listing(&r, l, err);

@@ -141,9 +141,7 @@ typedef struct run {
     pg_graph g;
     pg_locmap maps[2];
     size_t nmaps;
-    int index;
-    regex_t focus, ignore;
-    bool has_focus, has_ignore;
+    ptop_selection sel;
     merged_job merged;
 } run;
 
@@ -177,30 +175,19 @@ gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *
 static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
 {
     const gmx_ptop_options *o = r->opts;
-    r->index = gmx_profile_sample_index(p, o->sample_index);
-    if (r->index < 0)
-        return gmx_error_set(err, GMX_EUSAGE, "sample index %s not in %s",
-                             o->sample_index ? o->sample_index : "(default)",
-                             gmx_profile_name(p));
-    gmx_code rc = o->base ? ptop_check_base(p, o->base, err) : GMX_OK;
-    if (rc == GMX_OK)
-        rc = ptop_compile_regex(o->focus, &r->focus, &r->has_focus, "focus", err);
-    if (rc == GMX_OK)
-        rc = ptop_compile_regex(o->ignore, &r->ignore, &r->has_ignore, "ignore", err);
+    gmx_code rc = ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
+                                      err);
     if (rc != GMX_OK)
         return rc;
     if (o->base)
-        merged_start(&r->merged, p, o->base, r->index);
+        merged_start(&r->merged, p, o->base, r->sel.index);
     const gmx_profile *profiles[2] = { p, o->base };
-    for (size_t i = 0; i < 2 && profiles[i]; i++, r->nmaps++) {
+    for (size_t i = 0; rc == GMX_OK && i < 2 && profiles[i]; i++, r->nmaps++) {
         if (pg_locmap_build(&r->g, profiles[i], &r->maps[i]) < 0)
             return gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
-        if ((r->has_focus || r->has_ignore) &&
-            ptop_build_filter(&r->maps[i], r->has_focus ? &r->focus : NULL,
-                              r->has_ignore ? &r->ignore : NULL) < 0)
-            return gmx_error_set(err, GMX_ENOMEM, "out of memory filtering");
+        rc = ptop_selection_filter(&r->sel, &r->maps[i], err);
     }
-    return GMX_OK;
+    return rc;
 }
 
 static void teardown(run *r)
@@ -210,10 +197,7 @@ static void teardown(run *r)
     for (size_t i = 0; i < r->nmaps; i++)
         pg_locmap_release(&r->maps[i]);
     pg_graph_release(&r->g);
-    if (r->has_focus)
-        regfree(&r->focus);
-    if (r->has_ignore)
-        regfree(&r->ignore);
+    ptop_selection_release(&r->sel);
 }
 
 typedef struct sort_ctx {
@@ -338,9 +322,9 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
             rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
     }
     if (rc == GMX_OK)
-        rc = add_profile(&r->g, &r->maps[0], r->index, 1, one_pass, &total, err);
+        rc = add_profile(&r->g, &r->maps[0], r->sel.index, 1, one_pass, &total, err);
     if (rc == GMX_OK && o->base)
-        rc = add_profile(&r->g, &r->maps[1], r->index, -1, one_pass, &base_total, err);
+        rc = add_profile(&r->g, &r->maps[1], r->sel.index, -1, one_pass, &base_total, err);
     if (rc == GMX_OK && o->base)
         rc = merged_finish(&r->merged, &total, err);
     if (rc != GMX_OK)
@@ -357,7 +341,7 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
     if (rc == GMX_OK && !one_pass && o->with_edges && o->edges_of)
         rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
     for (size_t i = 0; rc == GMX_OK && !one_pass && i < r->nmaps; i++)
-        rc = add_profile_edges(&r->g, &r->maps[i], r->index, i ? -1 : 1, err);
+        rc = add_profile_edges(&r->g, &r->maps[i], r->sel.index, i ? -1 : 1, err);
     if (rc == GMX_OK) {
         mark_inline(&r->g, edge_cutoff);
         rc = make_rows(&r->g, kept, nkept, t, err);
@@ -396,8 +380,8 @@ gmx_code gmx_ptop_compute(const gmx_profile *p, const gmx_ptop_options *opts, gm
     ptop_merged_header(p, opts->base, &t->time_nanos, &t->duration_nanos);
     gmx_code rc = setup(&r, p, err);
     if (rc == GMX_OK) {
-        t->sample_index = r.index;
-        t->sample_type = gmx_profile_get_info(p)->sample_types[r.index];
+        t->sample_index = r.sel.index;
+        t->sample_type = gmx_profile_get_info(p)->sample_types[r.sel.index];
         rc = compute(&r, t, err);
     }
     if (rc == GMX_OK)

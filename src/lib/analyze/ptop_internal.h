@@ -16,6 +16,25 @@ gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char 
 /* GMX_EUSAGE unless b has p's sample and period types (pprof's -base). */
 gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err);
 
+/* What selects the samples a pprof analysis counts, as top, peek and list
+ * share it: the sample index, a base of the same kind, focus and ignore. */
+typedef struct ptop_selection {
+    int index;
+    regex_t focus, ignore;
+    bool has_focus, has_ignore;
+} ptop_selection;
+
+/* Resolves sample_index in p (NULL = the default), checks base (may be
+ * NULL) and compiles focus and ignore (NULL or "" = none). GMX_EUSAGE on
+ * any of them; release *s whatever it returns. */
+gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,
+                             const gmx_profile *base, const char *focus, const char *ignore,
+                             gmx_error *err);
+/* Sets m's focus/ignore filter (nothing when s has neither). GMX_OK or
+ * GMX_ENOMEM. */
+gmx_code ptop_selection_filter(const ptop_selection *s, pg_locmap *m, gmx_error *err);
+void ptop_selection_release(ptop_selection *s);
+
 /* Marks m's locations focused (1), ignored (-1) or neither (0), by pprof's
  * Location.matchesName: any line's function name or file, or the mapping's
  * file, matches. focus NULL focuses every location not ignored. 0 or -1. */
