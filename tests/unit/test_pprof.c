@@ -442,6 +442,24 @@ static void test_pprof__rejects_columns_past_int32(void **state)
     expect_error(&b, GMX_ELIMIT, "line column 1099511627776 out of range");
 }
 
+/* nlines is 16 bits in the model: one line more is refused, not wrapped. */
+static void test_pprof__rejects_locations_past_65535_lines(void **state)
+{
+    (void)state;
+    gmx_buf b, m, ln;
+    build_profile(&b);
+    gmx_buf_init(&m, 0);
+    gmx_buf_init(&ln, 0);
+    put_int(&m, 1, 9);
+    put_int(&ln, 1, 1);
+    put_int(&ln, 2, 7);
+    for (size_t i = 0; i < (size_t)GMX_PPROF_MAX_LINES + 1; i++)
+        put_bytes(&m, 4, ln.data, ln.len);
+    gmx_buf_release(&ln);
+    put_msg(&b, 4, &m);
+    expect_error(&b, GMX_ELIMIT, "location with 65536 lines (at most 65535)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -453,6 +471,7 @@ int main(void)
         cmocka_unit_test(test_pprof__skips_unknown_fields),
         cmocka_unit_test(test_pprof__wide_sparse_ids_read_the_same),
         cmocka_unit_test(test_pprof__rejects_columns_past_int32),
+        cmocka_unit_test(test_pprof__rejects_locations_past_65535_lines),
         cmocka_unit_test(test_gunzip__inflates_members_and_checks_isize),
         cmocka_unit_test(test_gunzip__stops_bombs_and_corruption),
     };
