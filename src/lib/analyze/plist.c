@@ -320,8 +320,8 @@ static gmx_code make_listing(run *r, plist_impl *l, gmx_error *err)
     return rc;
 }
 
-/* Copies the strings the result shows out of the profile's reach: names
- * and files into the result's arena (files already are, when trimmed). */
+/* Copies the function names the result shows into its arena, out of the
+ * profile's reach (file names are there already: cleaning wrote them). */
 static gmx_code own_strings(plist_impl *l, gmx_error *err)
 {
     gmx_plist_function *fns = (gmx_plist_function *)(uintptr_t)l->pub.functions;
