@@ -20,10 +20,10 @@ deps:
 deps-test:
 	@scripts/deps.sh test
 
-# The dev build is optimised (-O2) so that warnings only the optimiser sees
+# The dev build (with its tests, hence deps-test) is optimised (-O2) so that warnings only the optimiser sees
 # (maybe-uninitialized, ...) are errors in CI too; the demo build is the one
 # a newcomer compiles with whatever gcc they have, so warnings stay warnings.
-build: deps
+build: deps-test
 	cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo
 	$(call CMAKE_BUILD,build/dev)
 
