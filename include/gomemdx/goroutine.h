@@ -29,7 +29,10 @@ enum gmx_goroutine_flags {
     GMX_G_NO_STACK = 1 << 4,   /* "goroutine running on other thread; stack unavailable" */
     GMX_G_ELIDED = 1 << 5,     /* frames were elided by the runtime */
     GMX_G_TRUNCATED = 1 << 6,  /* more frames than GMX_MAX_FRAMES; the rest were dropped */
-    GMX_G_CUT = 1 << 7         /* the input ended inside this goroutine */
+    GMX_G_CUT = 1 << 7,        /* the input ended inside this goroutine */
+    GMX_G_REPORTED = 1 << 8    /* listed by a leak checker (goleak, leaktest, grpc
+                                * leakcheck, net/http afterTest): the checker already
+                                * claims it outlived its test */
 };
 
 /* Frames kept per goroutine; deeper stacks keep the innermost ones. */
@@ -62,7 +65,9 @@ typedef enum gmx_dump_kind {
     GMX_DUMP_PROFILE_TEXT,   /* aggregated "goroutine profile: total N" (debug=1) */
     GMX_DUMP_LEAK_PROFILE_TEXT, /* "goroutineleak profile: total N": every one proven leaked */
     GMX_DUMP_PROFILE_PROTO,  /* goroutine profile, profile.proto (debug=0) */
-    GMX_DUMP_LEAK_PROFILE_PROTO /* goroutineleak profile, profile.proto */
+    GMX_DUMP_LEAK_PROFILE_PROTO, /* goroutineleak profile, profile.proto */
+    GMX_DUMP_LEAK_CHECK      /* a leak checker's report in test output (goleak,
+                              * leaktest, grpc leakcheck, net/http afterTest) */
 } gmx_dump_kind;
 
 typedef struct gmx_dump_info {
