@@ -22,4 +22,22 @@ bool gmx_parse_i64(gmx_str s, int64_t *out);
  * 63 bytes. Correctly rounded (strtod; the library never sets a locale). */
 bool gmx_parse_f64(gmx_str s, double *out);
 
+/* int64 arithmetic that wraps as Go's does (pprof sums sample values in
+ * int64): signed overflow is undefined in C, so it goes through uint64. */
+static inline int64_t gmx_i64_add_wrap(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a + (uint64_t)b);
+}
+
+static inline int64_t gmx_i64_mul_wrap(int64_t a, int64_t b)
+{
+    return (int64_t)((uint64_t)a * (uint64_t)b);
+}
+
+/* Go's abs of an int64: the most negative value stays as it is. */
+static inline int64_t gmx_i64_abs_wrap(int64_t v)
+{
+    return v < 0 ? (int64_t)(0u - (uint64_t)v) : v;
+}
+
 #endif

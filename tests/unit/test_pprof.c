@@ -61,6 +61,8 @@ static const char *const strings[] = { "", "space", "bytes", "main.leaf", "main.
 /* Ids of the test profile: small and dense as Go writes them, or (for the
  * wide-id test) past 32 bits and too sparse for a dense table. */
 static uint64_t id_base, id_stride = 1;
+/* The "space" values of the three samples (a test of extremes sets them). */
+static int64_t sample_space[3] = { 100, 50, 25 };
 #define ID(x) (id_base + (uint64_t)(x) * id_stride)
 
 static void put_function(gmx_buf *b, uint64_t id, uint64_t name)
@@ -138,9 +140,9 @@ static void build_profile(gmx_buf *b)
     put_location(b, ID(1), (uint64_t[]){ ID(1), ID(2) }, 2);
     put_location(b, ID(2), (uint64_t[]){ ID(2) }, 1);
     put_location(b, ID(3), (uint64_t[]){ ID(3) }, 1);
-    put_sample(b, (uint64_t[]){ ID(1), ID(3) }, 2, 1, 100, false);
-    put_sample(b, (uint64_t[]){ ID(2), ID(3) }, 2, 1, 50, true);
-    put_sample(b, (uint64_t[]){ ID(2), ID(3), ID(3) }, 3, 1, 25, true);
+    put_sample(b, (uint64_t[]){ ID(1), ID(3) }, 2, 1, sample_space[0], false);
+    put_sample(b, (uint64_t[]){ ID(2), ID(3) }, 2, 1, sample_space[1], true);
+    put_sample(b, (uint64_t[]){ ID(2), ID(3), ID(3) }, 3, 1, sample_space[2], true);
     put_int(b, 9, 1700000000000000000ull);
     put_int(b, 13, 10);
     gmx_buf mp;
@@ -348,6 +350,58 @@ static const unsigned char gz_a[] = {
     0xfa, 0xe2, 0x1b, 0xa0, 0x86, 0x01, 0x00
 };
 
+/* pprof's measurement code on the extremes of int64: Go wraps where C's
+ * arithmetic is undefined; an INT64_MIN once recursed without end. */
+static void test_pmeasure__extreme_values_scale_without_overflow(void **state)
+{
+    (void)state;
+    char out[64], unit[16];
+    gmx_pprof_scaled(out, sizeof(out), INT64_MIN, gmx_str_cstr("bytes"), "minimum");
+    assert_non_null(strchr(out, '-'));
+    double v = gmx_pprof_scale(INT64_MIN, gmx_str_cstr("nanoseconds"), "minimum", unit, sizeof(unit));
+    assert_true(v < 0);
+    gmx_pprof_scaled(out, sizeof(out), INT64_MAX, gmx_str_cstr("bytes"), "minimum");
+    assert_string_equal(unit, "s");
+    gmx_pprof_output_unit(out, sizeof(out), INT64_MIN, INT64_MAX, gmx_str_cstr("bytes"));
+    assert_true(out[0] != '\0');
+    gmx_pprof_output_unit(out, sizeof(out), INT64_MAX / 50, INT64_MAX, gmx_str_cstr("bytes"));
+    assert_string_equal(out, "PB");
+}
+
+/* Sample values at the ends of int64 sum, scale and render as Go's
+ * wrapping arithmetic does, with no undefined behaviour (UBSan runs this). */
+static void test_pprof__extreme_values_top_and_peek(void **state)
+{
+    (void)state;
+    sample_space[0] = INT64_MIN;
+    sample_space[1] = INT64_MAX;
+    sample_space[2] = INT64_MAX;
+    gmx_buf b;
+    build_profile(&b);
+    sample_space[0] = 100, sample_space[1] = 50, sample_space[2] = 25;
+    gmx_profile *p;
+    gmx_error err;
+    assert_int_equal(decode(&b, &p, &err), GMX_OK);
+    gmx_ptop *t;
+    assert_int_equal(gmx_ptop_compute(p, NULL, &t, &err), GMX_OK);
+    char *text;
+    size_t len;
+    assert_int_equal(gmx_render_ptop_text(t, &text, &len, &err), GMX_OK);
+    assert_non_null(strstr(text, "Type: space\n"));
+    gmx_render_free(text);
+    assert_int_equal(gmx_render_ptop_json(t, &text, &len, &err), GMX_OK);
+    gmx_render_free(text);
+    gmx_ptop_free(t);
+    gmx_ptop_options o;
+    gmx_ptop_options_peek(&o);
+    assert_int_equal(gmx_ptop_compute(p, &o, &t, &err), GMX_OK);
+    assert_int_equal(gmx_render_ppeek_text(t, "main\\.mid", &text, &len, &err), GMX_OK);
+    gmx_render_free(text);
+    gmx_ptop_free(t);
+    gmx_profile_free(p);
+    gmx_buf_release(&b);
+}
+
 static void test_gunzip__inflates_members_and_checks_isize(void **state)
 {
     (void)state;
@@ -472,6 +526,8 @@ int main(void)
         cmocka_unit_test(test_pprof__wide_sparse_ids_read_the_same),
         cmocka_unit_test(test_pprof__rejects_columns_past_int32),
         cmocka_unit_test(test_pprof__rejects_locations_past_65535_lines),
+        cmocka_unit_test(test_pmeasure__extreme_values_scale_without_overflow),
+        cmocka_unit_test(test_pprof__extreme_values_top_and_peek),
         cmocka_unit_test(test_gunzip__inflates_members_and_checks_isize),
         cmocka_unit_test(test_gunzip__stops_bombs_and_corruption),
     };

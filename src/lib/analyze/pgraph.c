@@ -6,6 +6,7 @@
  * of its mapping's file (and the function's start line). */
 #include "analyze/pgraph.h"
 #include "util/alloc.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -288,13 +289,13 @@ void pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_
             uint32_t n = frame_node(m, l, k);
             if (g->stamps[n] != stamp) {
                 g->stamps[n] = stamp;
-                g->nodes[n].cum += w;
+                g->nodes[n].cum = gmx_i64_add_wrap(g->nodes[n].cum, w);
             }
             leaf = n;
         }
     }
     if (leaf != PG_NONE)
-        g->nodes[leaf].flat += w;
+        g->nodes[leaf].flat = gmx_i64_add_wrap(g->nodes[leaf].flat, w);
 }
 
 static pg_edge *edge_for(pg_graph *g, uint32_t src, uint32_t dst)
@@ -334,7 +335,7 @@ int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t 
                     return -1;
                 if (e->stamp != stamp) {
                     e->stamp = stamp;
-                    e->weight += w;
+                    e->weight = gmx_i64_add_wrap(e->weight, w);
                     e->is_inline &= k != outermost;
                 }
             }

@@ -12,6 +12,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/hash.h"
+#include "util/num.h"
 #include "util/regex.h"
 #include "util/str.h"
 
@@ -51,11 +52,6 @@ typedef struct plist_impl {
     gmx_plist pub;
     gmx_arena arena;      /* everything the result points to */
 } plist_impl;
-
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
 
 static uint64_t node_hash(const lnode *n)
 {
@@ -168,14 +164,14 @@ static void add_sample(run *r, const lmap *m, const gmx_psample *s, int64_t w)
             uint32_t id = m->nodes[k];
             if (id != PG_NONE && r->nodes[id].stamp != stamp) {
                 r->nodes[id].stamp = stamp;
-                r->nodes[id].cum += w;
+                r->nodes[id].cum = gmx_i64_add_wrap(r->nodes[id].cum, w);
             }
         }
     }
     if (s->nlocations > 0) {
         uint32_t leaf = m->nodes[m->first[s->locations[0]]];
         if (leaf != PG_NONE)
-            r->nodes[leaf].flat += w;
+            r->nodes[leaf].flat = gmx_i64_add_wrap(r->nodes[leaf].flat, w);
     }
 }
 
@@ -189,8 +185,8 @@ static gmx_code add_profile(run *r, const lmap *m, int64_t sign, int64_t *total,
         gmx_psample s;
         if ((rc = gmx_psample_read(&rd, i, &s, err)) != GMX_OK)
             break;
-        int64_t w = s.values[r->sel.index] * sign;
-        *total += abs64(w);
+        int64_t w = gmx_i64_mul_wrap(s.values[r->sel.index], sign);
+        *total = gmx_i64_add_wrap(*total, gmx_i64_abs_wrap(w));
         if (w != 0 && pg_sample_selected(&m->filter, &s))
             add_sample(r, m, &s, w);
     }
@@ -264,12 +260,12 @@ static gmx_code make_file(const run *r, gmx_arena *a, const uint32_t *order, siz
             f->first = start;
         if (nd->line > f->last)
             f->last = nd->line;
-        f->flat += nd->flat;
-        f->cum += nd->cum;
+        f->flat = gmx_i64_add_wrap(f->flat, nd->flat);
+        f->cum = gmx_i64_add_wrap(f->cum, nd->cum);
         if (n == 0 || lines[n - 1].line != nd->line)
             lines[n++].line = nd->line;
-        lines[n - 1].flat += nd->flat;
-        lines[n - 1].cum += nd->cum;
+        lines[n - 1].flat = gmx_i64_add_wrap(lines[n - 1].flat, nd->flat);
+        lines[n - 1].cum = gmx_i64_add_wrap(lines[n - 1].cum, nd->cum);
     }
     f->last += 5;
     if (f->first < 1)

@@ -8,6 +8,7 @@
 #include "analyze/ptop_internal.h"
 #include "util/alloc.h"
 #include "util/hash.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <stdlib.h>
@@ -96,7 +97,7 @@ static int add_to_group(groups *g, uint64_t key, int64_t v)
     for (size_t slot = gmx_hindex_first(&g->index, key); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&g->index, key, slot))
         if (g->keys[g->index.values[slot]] == key) {
-            g->sums[g->index.values[slot]] += v;
+            g->sums[g->index.values[slot]] = gmx_i64_add_wrap(g->sums[g->index.values[slot]], v);
             return 0;
         }
     if (g->n == g->cap) {
@@ -149,7 +150,7 @@ static gmx_code add_samples(groups *g, const gmx_profile *p, int index, int64_t 
         for (uint32_t k = 0; k < s.nlocations; k++)
             h = gmx_hash_mix(h, lh[s.locations[k]]);
         h = labels_hash(h, &s, tmp);
-        if (add_to_group(g, h, s.values[index] * sign) < 0)
+        if (add_to_group(g, h, gmx_i64_mul_wrap(s.values[index], sign)) < 0)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory merging profiles");
     }
     gmx_free(tmp);
@@ -170,7 +171,7 @@ gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int in
         rc = add_samples(&g, base, index, -1, err);
     *total = 0;
     for (size_t i = 0; rc == GMX_OK && i < g.n; i++)
-        *total += g.sums[i] < 0 ? -g.sums[i] : g.sums[i];
+        *total = gmx_i64_add_wrap(*total, gmx_i64_abs_wrap(g.sums[i]));
     gmx_hindex_release(&g.index);
     gmx_free(g.keys);
     gmx_free(g.sums);

@@ -11,6 +11,7 @@
 #include "analyze/ptop_internal.h"
 #include "gomemdx/ptop.h"
 #include "util/alloc.h"
+#include "util/num.h"
 #include "util/regex.h"
 #include "util/str.h"
 
@@ -35,11 +36,6 @@ void gmx_ptop_free(gmx_ptop *t)
     gmx_free(t);
 }
 
-static int64_t abs64(int64_t v)
-{
-    return v < 0 ? -v : v;
-}
-
 /* One profile's samples through pass 1 (sign -1 for a base); with edges,
  * their call edges too (see one_pass). */
 static gmx_code add_profile(pg_graph *g, const pg_locmap *m, int index, int64_t sign,
@@ -53,8 +49,8 @@ static gmx_code add_profile(pg_graph *g, const pg_locmap *m, int index, int64_t 
         gmx_psample s;
         if ((rc = gmx_psample_read(&r, i, &s, err)) != GMX_OK)
             break;
-        int64_t w = s.values[index] * sign;
-        *total += abs64(w);
+        int64_t w = gmx_i64_mul_wrap(s.values[index], sign);
+        *total = gmx_i64_add_wrap(*total, gmx_i64_abs_wrap(w));
         if (w == 0 || !pg_sample_selected(m, &s))
             continue;
         pg_add_values(g, m, &s, w);
@@ -78,7 +74,7 @@ static gmx_code add_profile_edges(pg_graph *g, const pg_locmap *m, int index, in
         gmx_psample s;
         if ((rc = gmx_psample_read(&r, i, &s, err)) != GMX_OK)
             break;
-        int64_t w = s.values[index] * sign;
+        int64_t w = gmx_i64_mul_wrap(s.values[index], sign);
         if (w != 0 && pg_sample_selected(m, &s) && pg_add_edges(g, m, &s, w) < 0)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
     }
@@ -212,7 +208,8 @@ static int node_order(const void *a, const void *b, void *ctx)
 {
     const sort_ctx *c = ctx;
     const pg_node *l = &c->nodes[*(const uint32_t *)a], *r = &c->nodes[*(const uint32_t *)b];
-    int64_t lv = abs64(c->cum ? l->cum : l->flat), rv = abs64(c->cum ? r->cum : r->flat);
+    int64_t lv = gmx_i64_abs_wrap(c->cum ? l->cum : l->flat);
+    int64_t rv = gmx_i64_abs_wrap(c->cum ? r->cum : r->flat);
     if (lv != rv)
         return lv > rv ? -1 : 1;
     int d = gmx_str_cmp(l->name, r->name);
@@ -236,7 +233,7 @@ static gmx_code select_nodes(run *r, gmx_ptop *t, int64_t cutoff, uint32_t **out
         if (nd->flat == 0 && nd->cum == 0)
             continue;
         nonzero++;
-        if (cutoff > 0 && abs64(nd->cum) < cutoff)
+        if (cutoff > 0 && gmx_i64_abs_wrap(nd->cum) < cutoff)
             continue;
         kept[nkept++] = (uint32_t)i;
     }
@@ -264,7 +261,7 @@ static int64_t flat_sum(const pg_graph *g)
 {
     int64_t sum = 0;
     for (size_t i = 0; i < g->nnodes; i++)
-        sum += g->nodes[i].flat;
+        sum = gmx_i64_add_wrap(sum, g->nodes[i].flat);
     return sum;
 }
 
@@ -274,7 +271,7 @@ static void mark_inline(pg_graph *g, int64_t edge_cutoff)
 {
     for (size_t i = 0; i < g->nedges; i++) {
         const pg_edge *e = &g->edges[i];
-        if (abs64(e->weight) < edge_cutoff)
+        if (gmx_i64_abs_wrap(e->weight) < edge_cutoff)
             continue;
         g->nodes[e->dst].has_inline |= e->is_inline;
         g->nodes[e->dst].has_call |= !e->is_inline;
@@ -295,7 +292,7 @@ static gmx_code make_rows(const pg_graph *g, const uint32_t *kept, size_t n, gmx
         rows[i].mark = !nd->has_inline ? GMX_INLINE_NONE
                        : nd->has_call  ? GMX_INLINE_PARTIAL
                                        : GMX_INLINE_FULL;
-        t->shown += nd->flat;
+        t->shown = gmx_i64_add_wrap(t->shown, nd->flat);
     }
     t->rows = rows;
     t->nrows = n;
@@ -331,10 +328,10 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
         return rc;
     t->total = total;
     double nf = fraction(o->node_fraction, 0.005), ef = fraction(o->edge_fraction, 0.001);
-    t->node_cutoff = abs64((int64_t)((double)total * nf));
+    t->node_cutoff = gmx_i64_abs_wrap((int64_t)((double)total * nf));
     int64_t graph_total = flat_sum(&r->g);
-    int64_t node_cutoff = abs64((int64_t)((double)graph_total * nf));
-    int64_t edge_cutoff = abs64((int64_t)((double)graph_total * ef));
+    int64_t node_cutoff = gmx_i64_abs_wrap((int64_t)((double)graph_total * nf));
+    int64_t edge_cutoff = gmx_i64_abs_wrap((int64_t)((double)graph_total * ef));
     uint32_t *kept = NULL;
     size_t nkept = 0;
     rc = select_nodes(r, t, node_cutoff, &kept, &nkept, err);

@@ -70,10 +70,12 @@ static bool is_auto(const char *to)
     return strcmp(to, "minimum") == 0 || strcmp(to, "auto") == 0;
 }
 
-/* measurement.Scale; *unit_out is static or to_unit. */
+/* measurement.Scale; *unit_out is static or to_unit. Go's `-value > 0`
+ * is false for the most negative value (negation wraps), which then scales
+ * as it is; in C that negation is undefined, so it is tested for. */
 static double scale(int64_t value, const char *from, const char *to, const char **unit_out)
 {
-    if (value < 0 && -value > 0)
+    if (value < 0 && value != INT64_MIN)
         return -scale(-value, from, to, unit_out);
     for (size_t t = 0; t < sizeof(unit_types) / sizeof(unit_types[0]); t++) {
         const unit_type *ut = &unit_types[t];
@@ -151,8 +153,10 @@ void gmx_pprof_output_unit(char *out, size_t outsz, int64_t min_value, int64_t m
     scale(min_value, sample_unit, "minimum", &min_unit);
     scale(max_value, sample_unit, "minimum", &max_unit);
     u = min_unit;
-    if (strcmp(min_unit, max_unit) != 0 && min_value * 100 < max_value)
-        scale(100 * min_value, sample_unit, "minimum", &u);
+    /* Go's int64 arithmetic wraps; C's signed overflow is undefined. */
+    int64_t min100 = (int64_t)((uint64_t)min_value * 100u);
+    if (strcmp(min_unit, max_unit) != 0 && min100 < max_value)
+        scale(min100, sample_unit, "minimum", &u);
     snprintf(out, outsz, "%s", *u ? u : sample_unit);
 }
 

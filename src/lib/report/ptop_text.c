@@ -6,6 +6,7 @@
 #include "report/ptop_legend.h"
 #include "gomemdx/report.h"
 #include "util/json.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -23,9 +24,9 @@ void ptext_choose_unit(ptext_ctx *c)
     const gmx_ptop *t = c->t;
     int64_t min = 0;
     for (size_t i = 0; i < t->nrows; i++) {
-        int64_t m = t->rows[i].flat < 0 ? -t->rows[i].flat : t->rows[i].flat;
+        int64_t m = gmx_i64_abs_wrap(t->rows[i].flat);
         if (m == 0)
-            m = t->rows[i].cum < 0 ? -t->rows[i].cum : t->rows[i].cum;
+            m = gmx_i64_abs_wrap(t->rows[i].cum);
         if (m > 0 && (min == 0 || m < min))
             min = m;
     }
