@@ -1,6 +1,7 @@
 /* analyze/plist (`list`) and load/source: the per-line values against
  * top's per-function values on a lab profile, and pprof's path rules. */
 #include "testutil.h"
+#include "gomemdx/input.h"
 #include "gomemdx/plist.h"
 #include "gomemdx/ptop.h"
 #include "util/str.h"
@@ -157,6 +158,32 @@ static void test_source__finds_files_in_parents_and_reads_lines(void **state)
     rmdir(dir);
 }
 
+/* A source path naming a FIFO or a device is refused at once: opening a
+ * FIFO would wait for a writer, /dev/zero would be read without end. */
+static void test_source__refuses_fifos_and_devices(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gmx-source-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char fifo[512];
+    snprintf(fifo, sizeof(fifo), "%s/x.go", dir);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    gmx_source_path sp = { dir, "/build" };
+    gmx_source_file *f = NULL;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_source_open(gmx_str_cstr("/build/x.go"), &sp, &f, &err), GMX_EIO);
+    assert_null(f);
+    assert_int_equal(gmx_source_open(gmx_str_cstr(fifo), &sp, &f, &err), GMX_EIO);
+    assert_int_equal(gmx_source_open(gmx_str_cstr("/dev/zero"), &sp, &f, &err), GMX_EIO);
+    assert_string_equal(err.message, "open /dev/zero: invalid argument");
+    gmx_input *in = NULL;
+    assert_int_equal(gmx_input_open("/dev/zero", &in, &err), GMX_EIO);
+    assert_null(in);
+    assert_string_equal(err.message, "/dev/zero is not a regular file or a pipe");
+    unlink(fifo);
+    rmdir(dir);
+}
+
 /* The lines of main.eligibleSet add up to its row in top (flat and cum),
  * on a real heap profile, and the range shown starts at the function. */
 static void test_plist__lines_add_up_to_the_function(void **state)
@@ -207,6 +234,7 @@ int main(void)
         cmocka_unit_test(test_source__clean_as_go_does),
         cmocka_unit_test(test_source__trim_as_pprof_does),
         cmocka_unit_test(test_source__finds_files_in_parents_and_reads_lines),
+        cmocka_unit_test(test_source__refuses_fifos_and_devices),
         cmocka_unit_test(test_plist__lines_add_up_to_the_function),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

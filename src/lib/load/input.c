@@ -78,9 +78,15 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
     }
     struct stat st;
     gmx_code rc = GMX_OK;
-    if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        rc = gmx_error_set(err, GMX_EIO, "cannot read %s: %s", path, strerror(errno));
+    } else if (S_ISDIR(st.st_mode)) {
         rc = gmx_error_set(err, GMX_EIO, "%s is a directory", path);
-    } else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+    } else if (!S_ISREG(st.st_mode) && !S_ISFIFO(st.st_mode) && !is_stdin) {
+        /* A pipe (`<(curl ...)`) streams to its end; a device such as
+         * /dev/zero never ends, and a socket is not a file. */
+        rc = gmx_error_set(err, GMX_EIO, "%s is not a regular file or a pipe", path);
+    } else if (S_ISREG(st.st_mode) && st.st_size > 0) {
         void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (p == MAP_FAILED) {
             rc = read_stream(in, fd, err);

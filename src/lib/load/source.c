@@ -10,6 +10,8 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 struct gmx_source_file {
     gmx_input *input;
@@ -174,13 +176,19 @@ static const char *go_strerror(int e)
     return msg;
 }
 
+/* A regular file that can be opened for reading: a source file is never a
+ * FIFO (opening one would wait for a writer) nor a device (/dev/zero
+ * never ends). errno says why not, as Go's os.Open would. */
 static bool is_file(const char *name)
 {
-    FILE *fp = fopen(name, "rb");
-    if (!fp)
+    struct stat st;
+    if (stat(name, &st) != 0)
         return false;
-    fclose(fp);
-    return true;
+    if (!S_ISREG(st.st_mode)) {
+        errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+        return false;
+    }
+    return access(name, R_OK) == 0;
 }
 
 gmx_code gmx_source_open(gmx_str path, const gmx_source_path *sp, gmx_source_file **out,
