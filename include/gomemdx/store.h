@@ -17,9 +17,16 @@
 
 typedef struct gmx_store gmx_store;
 
-/* Opens (create: making it and its schema when missing) the store at path.
- * GMX_EIO when it cannot be opened or is not a gomemdx store. */
-gmx_code gmx_store_open(const char *path, bool create, gmx_store **out, gmx_error *err);
+typedef enum gmx_store_mode {
+    GMX_STORE_READ = 0,  /* read only: what history and diagnose --store need;
+                          * works on a store the caller cannot write */
+    GMX_STORE_CREATE     /* read and write, making the store and its schema
+                          * when missing (watch) */
+} gmx_store_mode;
+
+/* Opens the store at path. GMX_EIO when it cannot be opened or is not a
+ * gomemdx store. */
+gmx_code gmx_store_open(const char *path, gmx_store_mode mode, gmx_store **out, gmx_error *err);
 /* Closes; NULL is a no-op. */
 void gmx_store_close(gmx_store *s);
 

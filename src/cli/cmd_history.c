@@ -80,7 +80,7 @@ static int run(const cli_command *self, const cli_args *args)
         return cli_usage_error(self, "export needs -o DIR");
     gmx_store *s = NULL;
     gmx_error err;
-    gmx_code rc = gmx_store_open(path ? path : "gomemdx.db", false, &s, &err);
+    gmx_code rc = gmx_store_open(path ? path : "gomemdx.db", GMX_STORE_READ, &s, &err);
     if (rc == GMX_OK)
         rc = export ? gmx_watch_export_capture(s, id, out, &err) : list(s, &err);
     gmx_store_close(s);

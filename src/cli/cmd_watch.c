@@ -76,7 +76,7 @@ static int run(const cli_command *self, const cli_args *args)
     size_t n = (size_t)args->npos;
     gmx_store *store = NULL;
     gmx_error err;
-    if (gmx_store_open(path, true, &store, &err) != GMX_OK)
+    if (gmx_store_open(path, GMX_STORE_CREATE, &store, &err) != GMX_OK)
         return cli_report_error(&err);
     watch_view *view = watch_view_new(urls, n, isatty(STDOUT_FILENO) && cli_use_color(), path);
     if (!view) {

@@ -46,7 +46,7 @@ gmx_code store_history_load(const char *path, const char *target, store_history 
                             gmx_error *err)
 {
     memset(h, 0, sizeof(*h));
-    gmx_code rc = gmx_store_open(path, false, &h->store, err);
+    gmx_code rc = gmx_store_open(path, GMX_STORE_READ, &h->store, err);
     int64_t id = 0;
     if (rc == GMX_OK)
         rc = gmx_store_find_target(h->store, target, &id, err);

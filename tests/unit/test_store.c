@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,7 +58,7 @@ static void test_store__writes_read_back_and_resume(void **state)
     temp_path(path, sizeof(path));
     gmx_store *s;
     int64_t a, b, again, cap;
-    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     assert_int_equal(gmx_store_target(s, "http://127.0.0.1:1", 1, &a, NULL), GMX_OK);
     assert_int_equal(gmx_store_target(s, "http://127.0.0.1:2", 1, &b, NULL), GMX_OK);
     assert_true(a != b);
@@ -73,8 +74,8 @@ static void test_store__writes_read_back_and_resume(void **state)
     assert_int_equal(gmx_store_set_summary(s, cap, "#1 chan-send-blocked", NULL), GMX_OK);
     gmx_store_close(s);
 
-    /* Reopened: the same ids, everything there. */
-    assert_int_equal(gmx_store_open(path, false, &s, NULL), GMX_OK);
+    /* Reopened by a writer (watch resuming): the same ids, everything there. */
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     assert_int_equal(gmx_store_target(s, "http://127.0.0.1:1", 9, &again, NULL), GMX_OK);
     assert_int_equal(again, a);
     gmx_store_target_info *t;
@@ -127,14 +128,63 @@ static void test_store__refuses_what_is_not_a_store(void **state)
     gmx_store *s = NULL;
     gmx_error err;
     temp_path(path, sizeof(path));
-    assert_int_equal(gmx_store_open(path, false, &s, &err), GMX_EIO);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_READ, &s, &err), GMX_EIO);
     assert_non_null(strstr(err.message, "no such store"));
     FILE *f = fopen(path, "w");
     fputs("not a database, just text that is long enough to be looked at by sqlite", f);
     fclose(f);
-    assert_int_equal(gmx_store_open(path, true, &s, &err), GMX_EIO);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, &err), GMX_EIO);
     assert_null(s);
     remove_store(path);
+}
+
+/* Readers (history, diagnose --store) open a store they cannot write: a
+ * child that can write neither the file nor its folder (modes 0444 and
+ * 0555 and, as root, running as nobody) still lists its targets, and
+ * leaves the file as it was. */
+static void test_store__reads_a_store_it_cannot_write(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gmx-store-ro-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/gomemdx.db", dir);
+    gmx_store *s;
+    int64_t id;
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_target(s, "http://127.0.0.1:1", 1, &id, NULL), GMX_OK);
+    gmx_store_close(s);
+    /* Neither the file nor its folder (where SQLite's -shm would go). */
+    assert_int_equal(chmod(path, 0444), 0);
+    assert_int_equal(chmod(dir, 0555), 0);
+    struct stat before, after;
+    assert_int_equal(stat(path, &before), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0))
+            _exit(3);
+        gmx_error err = { 0 };
+        gmx_store_target_info *t = NULL;
+        size_t nt = 0;
+        if (gmx_store_open(path, GMX_STORE_READ, &s, &err) != GMX_OK) {
+            fprintf(stderr, "%s\n", err.message);
+            _exit(1);
+        }
+        int ok = gmx_store_list_targets(s, &t, &nt, &err) == GMX_OK && nt == 1;
+        gmx_store_targets_free(t, nt);
+        gmx_store_close(s);
+        _exit(ok ? 0 : 2);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(stat(path, &after), 0);
+    assert_int_equal(before.st_size, after.st_size);
+    assert_int_equal(before.st_mtime, after.st_mtime);
+    assert_int_equal(chmod(dir, 0700), 0);
+    remove_store(path);
+    assert_int_equal(rmdir(dir), 0);
 }
 
 /* A child stores samples and reports each on a pipe once stored; killed
@@ -152,7 +202,7 @@ static void test_store__kill_9_loses_nothing_reported(void **state)
         close(fds[0]);
         gmx_store *s;
         int64_t id;
-        if (gmx_store_open(path, true, &s, NULL) || gmx_store_target(s, "u", 0, &id, NULL))
+        if (gmx_store_open(path, GMX_STORE_CREATE, &s, NULL) || gmx_store_target(s, "u", 0, &id, NULL))
             _exit(1);
         for (int64_t i = 1;; i++) {
             gmx_msample m = sample(i, (uint64_t)i, 1);
@@ -172,7 +222,7 @@ static void test_store__kill_9_loses_nothing_reported(void **state)
     close(fds[0]);
     gmx_store *s;
     int64_t id;
-    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     assert_int_equal(gmx_store_target(s, "u", 0, &id, NULL), GMX_OK);
     gmx_msample *m;
     size_t n;
@@ -189,6 +239,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store__writes_read_back_and_resume),
         cmocka_unit_test(test_store__refuses_what_is_not_a_store),
+        cmocka_unit_test(test_store__reads_a_store_it_cannot_write),
         cmocka_unit_test(test_store__kill_9_loses_nothing_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

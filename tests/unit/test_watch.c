@@ -113,7 +113,7 @@ static void test_watch__leak_captured_faults_are_gaps(void **state)
     store_path(path, sizeof(path));
     remove_store(path);
     gmx_store *s;
-    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     tally t = { 0 };
     gmx_watch_options o = { .interval_ns = 250000000, .duration_ns = 2600000000,
                             .on_event = count, .ctx = &t };
@@ -138,7 +138,7 @@ static void test_watch__leak_captured_faults_are_gaps(void **state)
     gmx_store_close(s);
 
     /* Reopened: the same targets, the samples kept, one more each. */
-    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     tally t2 = { 0 };
     gmx_watch_options once = { .once = true, .on_event = count, .ctx = &t2 };
     gmx_watch_rules_default(&once.rules);
@@ -167,7 +167,7 @@ static void test_watch__vanishing_mid_capture_is_a_gap(void **state)
     store_path(path, sizeof(path));
     remove_store(path);
     gmx_store *s;
-    assert_int_equal(gmx_store_open(path, true, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
     tally t = { 0 };
     gmx_watch_options o = { .once = true, .on_event = count, .ctx = &t };
     gmx_watch_rules_default(&o.rules);

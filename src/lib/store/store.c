@@ -80,11 +80,15 @@ static gmx_code setup(gmx_store *s, bool create, gmx_error *err)
     gmx_code rc;
     if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK)
         return store_fail(s, err, "cannot set a busy timeout");
+    /* A reader changes nothing: the journal mode is the writer's, and a
+     * store on a read-only disk or owned by another user must still open. */
+    if (!create)
+        return check_schema(s, err);
     if ((rc = exec(s, "PRAGMA journal_mode=WAL", "cannot switch to WAL mode", err)) ||
         (rc = exec(s, "PRAGMA synchronous=FULL", "cannot set synchronous", err)) ||
         (rc = exec(s, "PRAGMA foreign_keys=ON", "cannot enable foreign keys", err)))
         return rc;
-    if (create && (rc = exec(s, "BEGIN IMMEDIATE", "cannot begin", err)) == GMX_OK) {
+    if ((rc = exec(s, "BEGIN IMMEDIATE", "cannot begin", err)) == GMX_OK) {
         rc = exec(s, schema, "cannot create the schema", err);
         if (rc == GMX_OK)
             rc = exec(s, "COMMIT", "cannot commit the schema", err);
@@ -94,8 +98,43 @@ static gmx_code setup(gmx_store *s, bool create, gmx_error *err)
     return rc ? rc : check_schema(s, err);
 }
 
-gmx_code gmx_store_open(const char *path, bool create, gmx_store **out, gmx_error *err)
+static gmx_code open_db(gmx_store *s, const char *name, int flags, gmx_error *err)
 {
+    if (sqlite3_open_v2(name, &s->db, flags, NULL) == SQLITE_OK)
+        return GMX_OK;
+    return s->db ? store_fail(s, err, "cannot open")
+                 : gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", s->path);
+}
+
+static bool shm_exists(const char *path)
+{
+    char shm[sizeof(((gmx_store *)0)->path) + 8];
+    snprintf(shm, sizeof(shm), "%s-shm", path);
+    return access(shm, F_OK) == 0;
+}
+
+/* "file:PATH?immutable=1" with the bytes a URI reserves escaped. */
+static bool file_uri(const char *path, char *out, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    size_t k = (size_t)snprintf(out, n, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (k + 4 >= n)
+            return false;
+        if (*p == '?' || *p == '#' || *p == '%' || *p < 0x20 || *p >= 0x7f) {
+            out[k++] = '%';
+            out[k++] = hex[*p >> 4];
+            out[k++] = hex[*p & 15];
+        } else {
+            out[k++] = (char)*p;
+        }
+    }
+    return (size_t)snprintf(out + k, n - k, "?immutable=1") < n - k;
+}
+
+gmx_code gmx_store_open(const char *path, gmx_store_mode mode, gmx_store **out, gmx_error *err)
+{
+    bool create = mode == GMX_STORE_CREATE;
     *out = NULL;
     if (!create && access(path, F_OK) != 0)
         return gmx_error_set(err, GMX_EIO, "%s: no such store", path);
@@ -103,13 +142,23 @@ gmx_code gmx_store_open(const char *path, bool create, gmx_store **out, gmx_erro
     if (!s)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", path);
     snprintf(s->path, sizeof(s->path), "%s", path);
-    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
-    gmx_code rc;
-    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK)
-        rc = s->db ? store_fail(s, err, "cannot open")
-                   : gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", path);
-    else
+    int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    gmx_code rc = open_db(s, path, flags, err);
+    if (rc == GMX_OK)
         rc = setup(s, create, err);
+    /* A reader of a WAL store needs its -shm file, which a writer creates
+     * and removes on close. When it is missing and cannot be made (a
+     * read-only folder), no writer is at work: read the file as it is. */
+    if (rc != GMX_OK && !create && !shm_exists(path)) {
+        char uri[sizeof(s->path) * 3 + 32];
+        if (file_uri(path, uri, sizeof(uri))) {
+            sqlite3_close(s->db);
+            s->db = NULL;
+            rc = open_db(s, uri, flags | SQLITE_OPEN_URI, err);
+            if (rc == GMX_OK)
+                rc = setup(s, create, err);
+        }
+    }
     if (rc != GMX_OK) {
         gmx_store_close(s);
         return rc;
