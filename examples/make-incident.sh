@@ -39,7 +39,6 @@ UPLOAD_AFTER=75        # seconds after start (promo -upload-after)
 UPLOAD_ACCOUNTS=120000 # promo's default -upload-accounts
 TIMES=(10 25 40 55 70 85 100 115 130 145 160)
 MAX_KB=3072
-INSTALL_GO=/work/shared/tools/install-go
 LOCK=/tmp/gomemdx-lab-capture.lock # the lab's capture.sh lock
 FORBIDDEN='/(opt/go-toolchains|work|tmp|root)(/|$|[^A-Za-z0-9_.-])'
 
@@ -64,11 +63,9 @@ OUT=$TMPD/incident
 mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- build (as capture.sh)
-GOROOT_LINK=/usr/lib/go-$V
-if [ ! -x "$GOROOT_LINK/bin/go" ]; then
-  gobin=$("$INSTALL_GO" "$V" | grep -m1 "/go-$V/bin/go\$") || die "install-go found no Go $V"
-  ln -sfn "$(dirname "$(dirname "$gobin")")" "$GOROOT_LINK"
-fi
+# shellcheck source=../scripts/go-root.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../scripts/go-root.sh"
+GOROOT_LINK=$(go_root "$V") || die "no Go $V"
 mkdir -p /go/src /go/bin
 exec 9>"$LOCK"
 if ! flock -n 9; then log "a lab capture.sh is running; waiting for its lock"; flock 9; fi

@@ -1,6 +1,6 @@
 /* Compile-time escape analysis: the Go compiler's `-gcflags=-m` and `-m=2`
  * (`-m -m`) diagnostics and its `-json=0,DIR` optimisation logs
- * (formats.md §5), as escape sites; a set of them collected from several
+ * (docs/formats.md §5), as escape sites; a set of them collected from several
  * logs of one build; their classification into the runbook's five causes.
  *
  * Parsing (parse): gmx_escape_parse hands each site to a callback with views

@@ -1,5 +1,5 @@
 /* Heap (and allocs) profiles in the legacy text form Go writes for
- * /debug/pprof/heap?debug=1 (formats.md §4):
+ * /debug/pprof/heap?debug=1 (docs/formats.md §4):
  *
  *   heap profile: 2: 960 [10: 2388944] @ heap/1048576
  *   1: 480 [1: 480] @ 0x4880da 0x6549ea ...

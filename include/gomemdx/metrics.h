@@ -1,5 +1,5 @@
 /* Runtime metrics of a Go service at one moment: what /debug/vars (expvar
- * JSON, formats.md §6.2) or a Prometheus /metrics page (text exposition
+ * JSON, docs/formats.md §6.2) or a Prometheus /metrics page (text exposition
  * format, §6.3) says about goroutines and memory. */
 #ifndef GOMEMDX_METRICS_H
 #define GOMEMDX_METRICS_H

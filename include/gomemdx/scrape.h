@@ -1,4 +1,4 @@
-/* Scraping live Go services over HTTP (formats.md §6): many transfers at
+/* Scraping live Go services over HTTP (docs/formats.md §6): many transfers at
  * once through one libcurl multi handle, each with its own timeout, body
  * cap and redirect limit, so a target that is down, slow or hostile never
  * holds up the others. Each finished transfer is handed back with a status

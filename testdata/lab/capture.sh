@@ -16,7 +16,6 @@ OUT_ROOT="$LAB/captures"
 CUSTOM_OUT=0
 MANIFEST_ONLY=0
 SVCS=()
-INSTALL_GO=/work/shared/tools/install-go
 INSTALL_LOG=/tmp/go-install.log
 LOCK=/tmp/gomemdx-lab-capture.lock
 FORBIDDEN='/(opt/go-toolchains|work|tmp|root)(/|$|[^A-Za-z0-9_.-])'
@@ -239,21 +238,9 @@ if [ -f "$INSTALL_LOG" ] && ! grep -q '^done' "$INSTALL_LOG"; then
   for _ in $(seq 720); do grep -q '^done' "$INSTALL_LOG" && break; sleep 5; done
   grep -q '^done' "$INSTALL_LOG" || die "background Go install did not finish"
 fi
-GOBINS=$("$INSTALL_GO" "${VERSIONS_A[@]}") || die "install-go failed"
-
-setup_goroot() { # VER -> echo GOROOT
-  local v=$1 gobin real link=/usr/lib/go-$1
-  gobin=$(grep -m1 "/go-$v/bin/go\$" <<<"$GOBINS") || die "install-go printed no go for $v"
-  real=$(dirname "$(dirname "$gobin")")
-  if [ -L "$link" ]; then
-    [ "$(readlink "$link")" = "$real" ] || ln -sfn "$real" "$link"
-  elif [ -e "$link" ]; then
-    [ -x "$link/bin/go" ] || die "$link exists and is not a Go toolchain"
-  else
-    ln -s "$real" "$link"
-  fi
-  echo "$link"
-}
+# shellcheck source=../../scripts/go-root.sh
+. "$LAB/../../scripts/go-root.sh"
+setup_goroot() { go_root "$1" || die "no Go $1"; } # VER -> echo GOROOT
 
 # ports: free TCP ports below the ephemeral range
 LISTENING=$(ss -Htln | awk '{n = split($4, a, ":"); print a[n]}' | sort -u)

@@ -1,5 +1,5 @@
 /* parse/gdump: the full goroutine dump parser. Inputs here are written from
- * the grammar of formats.md §1 to cover variants no lab toolchain prints
+ * the grammar of docs/formats.md §1 to cover variants no lab toolchain prints
  * (1.24 synctest groups, 1.26 bracket labels, ancestors, cgo frames, ...);
  * real captures are covered by test_lab.c. */
 #include "testutil.h"

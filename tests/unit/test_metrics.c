@@ -1,7 +1,7 @@
 /* parse/expvar and parse/prom: runtime metrics pages into one sample.
  * The expvar page is real (expvar.Handler of a Go 1.27.4 program that
  * publishes "goroutines"); the Prometheus page is written from
- * client_golang's go collector format (formats.md §6.3): no collector
+ * client_golang's go collector format (docs/formats.md §6.3): no collector
  * could be built offline. Both sit in the fuzz corpus. */
 #include "testutil.h"
 #include "gomemdx/metrics.h"

@@ -1,4 +1,4 @@
-/* The runbook's five causes of a heap escape (formats.md §5.2), told from
+/* The runbook's five causes of a heap escape (docs/formats.md §5.2), told from
  * the compiler's message and, at -m=2, the tags of its explanation:
  *
  *   growth      make/append/new beyond a compile-time size: "make(...)",

@@ -1,4 +1,4 @@
-/* Compiler escape-analysis logs, text form (formats.md §5.1): go build's
+/* Compiler escape-analysis logs, text form (docs/formats.md §5.1): go build's
  * stderr with -gcflags=-m or -m=2.
  *
  *   # example.com/esc

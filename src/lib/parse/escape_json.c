@@ -1,5 +1,5 @@
 /* One file of a -gcflags=-json=0,DIR optimisation log: JSON lines, a header
- * then one LSP-style diagnostic per line (formats.md §5.3):
+ * then one LSP-style diagnostic per line (docs/formats.md §5.3):
  *
  *   {"version":0,"package":"main",...,"file":"/src/app/main.go"}
  *   {"range":{"start":{"line":29,"character":2},...},"code":"escape",

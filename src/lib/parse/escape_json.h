@@ -1,4 +1,4 @@
-/* The -json=0,DIR form of escape-analysis logs (formats.md §5.3). */
+/* The -json=0,DIR form of escape-analysis logs (docs/formats.md §5.3). */
 #ifndef GMX_PARSE_ESCAPE_JSON_H
 #define GMX_PARSE_ESCAPE_JSON_H
 

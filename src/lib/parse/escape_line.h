@@ -1,5 +1,5 @@
 /* The pieces of one compiler diagnostic line shared by the text and the
- * JSON grammars of escape-analysis logs (formats.md §5): the message
+ * JSON grammars of escape-analysis logs (docs/formats.md §5): the message
  * templates and the explanation steps. */
 #ifndef GMX_PARSE_ESCAPE_LINE_H
 #define GMX_PARSE_ESCAPE_LINE_H

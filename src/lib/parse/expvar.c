@@ -1,4 +1,4 @@
-/* /debug/vars (expvar), formats.md §6.2: a JSON object whose "memstats"
+/* /debug/vars (expvar), docs/formats.md §6.2: a JSON object whose "memstats"
  * member is a runtime.MemStats with Go field names. Read with libjansson
  * from a size-bounded input (jansson also bounds nesting depth). */
 #include "gomemdx/metrics.h"

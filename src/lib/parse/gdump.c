@@ -1,6 +1,6 @@
 /* Full goroutine dump parser.
  *
- * A line-driven state machine over the grammar of formats.md §1: preludes
+ * A line-driven state machine over the grammar of docs/formats.md §1: preludes
  * (panic, fatal error, fatal signal), then blocks of "goroutine N [...]:"
  * followed by function/file line pairs, "created by", elision markers and
  * ancestor sections, separated by blank lines. Lines that belong to none of

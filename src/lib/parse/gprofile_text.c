@@ -1,4 +1,4 @@
-/* The aggregated goroutine profile text (debug=1), formats.md §1.8:
+/* The aggregated goroutine profile text (debug=1), docs/formats.md §1.8:
  *
  *   goroutine profile: total 458
  *   448 @ 0x439976 0x40576c 0x6b0ada 0x469761

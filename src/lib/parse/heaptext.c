@@ -1,4 +1,4 @@
-/* The heap profile text (debug=1), formats.md §4. Three parts, in order:
+/* The heap profile text (debug=1), docs/formats.md §4. Three parts, in order:
  * the header line, records ("N: N [N: N] @ 0x.." then "#" frame lines,
  * a blank line after each), and the "# runtime.MemStats" trailer of
  * "# Name = value" lines. Values are scaled as go tool pprof scales this

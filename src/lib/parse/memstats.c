@@ -1,5 +1,5 @@
 /* Name tables from runtime.MemStats (src/runtime/mstats.go) and
- * client_golang's go collector (formats.md §6.3). */
+ * client_golang's go collector (docs/formats.md §6.3). */
 #include "parse/memstats.h"
 #include "util/str.h"
 

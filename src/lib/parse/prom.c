@@ -1,4 +1,4 @@
-/* The Prometheus text exposition format, formats.md §6.3, line by line:
+/* The Prometheus text exposition format, docs/formats.md §6.3, line by line:
  *
  *   # HELP go_goroutines Number of goroutines that currently exist.
  *   # TYPE go_goroutines gauge

@@ -17,7 +17,7 @@
 #include <libdeflate.h>
 #include <string.h>
 
-/* profile.proto's field numbers (docs: formats.md section 3.2). */
+/* profile.proto's field numbers (docs/formats.md section 3.2). */
 enum {
     P_SAMPLE_TYPE = 1, P_SAMPLE = 2, P_MAPPING = 3, P_LOCATION = 4, P_FUNCTION = 5, P_STRING = 6,
     P_TIME_NANOS = 9, P_PERIOD_TYPE = 11, P_PERIOD = 12, P_COMMENT = 13

@@ -40,7 +40,6 @@ LIMIT_MIB=64
 DEADLINE=480
 INTERVAL=10
 MAX_KB=3072
-INSTALL_GO=/work/shared/tools/install-go
 LOCK=/tmp/gomemdx-lab-capture.lock # the lab's capture.sh lock
 FORBIDDEN='/(opt/go-toolchains|work|tmp|root)(/|$|[^A-Za-z0-9_.-])'
 
@@ -75,11 +74,9 @@ OUT=$TMPD/out
 mkdir -p "$OUT"
 
 # ---------------------------------------------------------------- build (as ../capture.sh)
-GOROOT_LINK=/usr/lib/go-$V
-if [ ! -x "$GOROOT_LINK/bin/go" ]; then
-  gobin=$("$INSTALL_GO" "$V" | grep -m1 "/go-$V/bin/go\$") || die "install-go found no Go $V"
-  ln -sfn "$(dirname "$(dirname "$gobin")")" "$GOROOT_LINK"
-fi
+# shellcheck source=../../../scripts/go-root.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/go-root.sh"
+GOROOT_LINK=$(go_root "$V") || die "no Go $V"
 mkdir -p /go/src /go/bin
 exec 9>"$LOCK"
 if ! flock -n 9; then log "a lab capture.sh is running; waiting for its lock"; flock 9; fi
