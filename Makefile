@@ -5,11 +5,12 @@
 #               fuzzers (clang, short runs), the threaded paths under TSan,
 #               the dev build, then everything again under ASan+UBSan
 #               (ctest's summary comes last)
+#   make check  the quick tier while working (about a minute)
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS)
 
-.PHONY: all demo test build release deps deps-test test-dev test-asan test-fuzz test-tsan \
+.PHONY: all demo test check build release deps deps-test test-dev test-asan test-fuzz test-tsan \
         update-golden bench clean
 
 all: build
@@ -36,6 +37,12 @@ demo: release
 
 test: deps-test
 	$(MAKE) --no-print-directory test-fuzz test-tsan test-dev test-asan
+
+# The quick tier while working: the dev build's unit, end-to-end and
+# fuzz-corpus tests, without the slow ones (live Go, parity over the whole
+# lab, every lab folder in Chinese); about a minute. CI runs `make test`.
+check: build
+	cd build/dev && ctest --output-on-failure -j $(JOBS) -L 'unit|e2e|fuzz|arch' -LE 'slow|fuzz-run'
 
 test-dev:
 	cmake -S . -B build/dev -DCMAKE_BUILD_TYPE=RelWithDebInfo
