@@ -120,6 +120,12 @@ const gmx_esc_entry *gmx_escape_set_at(const gmx_escape_set *s, size_t i);
 /* Sites of each kind added (duplicates counted once per log). */
 uint64_t gmx_escape_set_seen(const gmx_escape_set *s, gmx_esc_kind k);
 
+/* Distinct heap sites a set keeps; past it, new sites are counted in
+ * gmx_escape_set_dropped and not kept, so memory stays bounded whatever the
+ * log (the standard library's own -m=2 log has about 40k). */
+#define GMX_ESC_MAX_SITES 100000
+uint64_t gmx_escape_set_dropped(const gmx_escape_set *s);
+
 /* Ingest: reads path ("-" = standard input; gzip or not), parses it and adds
  * its sites to s. info (may be NULL) describes that log. */
 gmx_code gmx_escape_set_load(gmx_escape_set *s, const char *path, gmx_esc_info *info,

@@ -7,13 +7,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#define GMX_STRINGIFY_(x) #x
+#define GMX_STRINGIFY(x) GMX_STRINGIFY_(x)
+
 static const cli_option options[] = {
     { "profile", 'p', OPT_STRING, "FILE", "an allocs or heap profile: rank escapes by what they allocate" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document (schema gomemdx/1)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
-static void note_log(gmx_findings *f, const char *path, const gmx_esc_info *info)
+/* dropped: the heap sites of this log past GMX_ESC_MAX_SITES. */
+static void note_log(gmx_findings *f, const char *path, const gmx_esc_info *info,
+                     uint64_t dropped)
 {
     uint64_t heap = info->sites[GMX_ESC_ESCAPES] + info->sites[GMX_ESC_MOVED];
     gmx_input_note note = { 0 };
@@ -22,9 +27,13 @@ static void note_log(gmx_findings *f, const char *path, const gmx_esc_info *info
                 : info->level == 2               ? "escape log (-m=2)"
                                                  : "escape log (-m)";
     note.partial = info->partial;
-    note.detail = gmx_findings_printf(f, "%llu heap site%s, %llu diagnostics",
+    note.detail = gmx_findings_printf(f, "%llu heap site%s, %llu diagnostics%s",
                                       (unsigned long long)heap, heap == 1 ? "" : "s",
-                                      (unsigned long long)info->diagnostics);
+                                      (unsigned long long)info->diagnostics,
+                                      dropped ? "; sites past the limit of "
+                                                GMX_STRINGIFY(GMX_ESC_MAX_SITES)
+                                                " distinct ones counted, not kept"
+                                              : "");
     gmx_findings_add_input(f, &note);
 }
 
@@ -59,11 +68,12 @@ static int run(const cli_command *self, const cli_args *args)
     }
     for (int i = 0; i < args->npos; i++) {
         gmx_esc_info info;
+        uint64_t dropped = gmx_escape_set_dropped(set);
         if (gmx_escape_set_load(set, args->pos[i], &info, &err) != GMX_OK) {
             rc = cli_report_error(&err);
             goto done;
         }
-        note_log(findings, args->pos[i], &info);
+        note_log(findings, args->pos[i], &info, gmx_escape_set_dropped(set) - dropped);
     }
     if (profile_path && gmx_ingest_heap_profile(profile_path, &profile, &err) != GMX_OK) {
         rc = cli_report_error(&err);

@@ -303,9 +303,33 @@ static void test_escape__out_of_memory_is_reported(void **state)
     }
 }
 
+/* A set keeps at most GMX_ESC_MAX_SITES distinct heap sites (a log of
+ * 2M sites once took 3 GB); the rest are counted, and a site already kept
+ * still merges. */
+static void test_escape_set__bounded_by_max_sites(void **state)
+{
+    (void)state;
+    gmx_escape_set *s = gmx_escape_set_new();
+    assert_non_null(s);
+    gmx_esc_site site = { 0 };
+    site.kind = GMX_ESC_ESCAPES;
+    site.file = gmx_str_cstr("./main.go");
+    site.what = gmx_str_cstr("&T{...}");
+    for (uint32_t i = 0; i < GMX_ESC_MAX_SITES + 7; i++) {
+        site.line = i + 1;
+        assert_int_equal(gmx_escape_set_add(s, &site), GMX_OK);
+    }
+    site.line = 1;
+    assert_int_equal(gmx_escape_set_add(s, &site), GMX_OK);
+    assert_int_equal(gmx_escape_set_count(s), GMX_ESC_MAX_SITES);
+    assert_int_equal(gmx_escape_set_dropped(s), 7);
+    gmx_escape_set_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_escape_set__bounded_by_max_sites),
         cmocka_unit_test(test_escape__m2_go127_flows_and_function),
         cmocka_unit_test(test_escape__m2_go119_batch),
         cmocka_unit_test(test_escape__garbage_is_an_error_with_its_line),

@@ -21,6 +21,7 @@ struct gmx_escape_set {
     gmx_esc_entry *items;
     size_t count, cap;
     uint64_t seen[GMX_ESC_KIND_COUNT];
+    uint64_t dropped;
     gmx_buf chain;
 };
 
@@ -50,6 +51,8 @@ void gmx_escape_set_free(gmx_escape_set *s)
 
 size_t gmx_escape_set_count(const gmx_escape_set *s) { return s->count; }
 const gmx_esc_entry *gmx_escape_set_at(const gmx_escape_set *s, size_t i) { return &s->items[i]; }
+
+uint64_t gmx_escape_set_dropped(const gmx_escape_set *s) { return s->dropped; }
 
 uint64_t gmx_escape_set_seen(const gmx_escape_set *s, gmx_esc_kind k)
 {
@@ -149,6 +152,10 @@ gmx_code gmx_escape_set_add(gmx_escape_set *s, const gmx_esc_site *site)
     gmx_esc_entry *e = find(s, site, h);
     if (e && (e->nwhy || !site->nsteps))
         return GMX_OK; /* nothing new */
+    if (!e && s->count >= GMX_ESC_MAX_SITES) {
+        s->dropped++;
+        return GMX_OK;
+    }
     if (!e && !(e = append(s, site, h)))
         return GMX_ENOMEM;
     return explain(s, e, site);
