@@ -3,6 +3,7 @@
 #ifndef GOMEMDX_INPUT_H
 #define GOMEMDX_INPUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "gomemdx/error.h"
@@ -25,6 +26,11 @@ const char *gmx_input_name(const gmx_input *in);
 const void *gmx_input_data(const gmx_input *in);
 size_t gmx_input_size(const gmx_input *in);
 void gmx_input_free(gmx_input *in);
+/* When addr lies in a file mapped by gmx_input_open (a SIGBUS there means
+ * the file shrank after it was opened), writes "NAME: offset N: the file
+ * shrank while it was being read" into out and returns true. Safe to call
+ * from a signal handler. */
+bool gmx_input_describe_fault(const void *addr, char *out, size_t n);
 /* Says the bytes [offset, offset+len) have been read for good: a mapped
  * file's pages leave this process's resident set (they stay in the page
  * cache), and so do the whole pages of an owned heap buffer (gmx_input_from_heap,

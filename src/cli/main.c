@@ -1,13 +1,47 @@
 /* gomemdx: global options, then dispatch through the command table. */
 #include "cli.h"
+#include "gomemdx/input.h"
 
+#include <signal.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const global_usage =
     "usage: gomemdx [--color=auto|always|never] COMMAND [ARGS...]   (gomemdx help)";
 
+/* Input files are memory-mapped: one that shrinks while it is read (a log
+ * rotated, a dump rewritten) raises SIGBUS at the missing page. That is a
+ * damaged input, not a crash: name the file and the offset, exit 2. A
+ * SIGBUS anywhere else is a bug and keeps its default action. */
+static void on_sigbus(int sig, siginfo_t *info, void *uctx)
+{
+    (void)uctx;
+    char msg[600] = "gomemdx: ";
+    size_t k = strlen(msg);
+    if (gmx_input_describe_fault(info->si_addr, msg + k, sizeof(msg) - k - 1)) {
+        k += strlen(msg + k);
+        msg[k++] = '\n';
+        ssize_t w = write(STDERR_FILENO, msg, k);
+        (void)w;
+        _exit(EXIT_USAGE);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+static void trap_shrinking_inputs(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_sigaction = on_sigbus;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGBUS, &sa, NULL);
+}
+
 int main(int argc, char **argv)
 {
+    trap_shrinking_inputs();
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];

@@ -4,11 +4,79 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+/* Files mapped now, so that a SIGBUS (the file shrank under its mapping)
+ * can be told apart from a bug and named: gmx_input_describe_fault reads
+ * this from a signal handler, so it holds only atomics. A mapping that
+ * finds no free slot is simply not named. */
+enum { MAPPING_SLOTS = 64 };
+static struct mapping_slot {
+    _Atomic(const char *) base;
+    _Atomic size_t len;
+    _Atomic(const char *) name;
+} mappings[MAPPING_SLOTS];
+
+static void mapping_add(const void *base, size_t len, const char *name)
+{
+    for (size_t i = 0; i < MAPPING_SLOTS; i++) {
+        const char *none = NULL;
+        if (atomic_compare_exchange_strong(&mappings[i].base, &none, (const char *)base)) {
+            atomic_store(&mappings[i].len, len);
+            atomic_store(&mappings[i].name, name);
+            return;
+        }
+    }
+}
+
+static void mapping_remove(const void *base)
+{
+    for (size_t i = 0; i < MAPPING_SLOTS; i++)
+        if (atomic_load(&mappings[i].base) == (const char *)base) {
+            atomic_store(&mappings[i].name, NULL);
+            atomic_store(&mappings[i].len, 0);
+            atomic_store(&mappings[i].base, NULL);
+            return;
+        }
+}
+
+/* Appends s to out[*k] within n (async-signal-safe: no stdio). */
+static void put(char *out, size_t n, size_t *k, const char *s)
+{
+    while (*s && *k + 1 < n)
+        out[(*k)++] = *s++;
+}
+
+bool gmx_input_describe_fault(const void *addr, char *out, size_t n)
+{
+    const char *a = addr;
+    for (size_t i = 0; i < MAPPING_SLOTS && n; i++) {
+        const char *base = atomic_load(&mappings[i].base);
+        size_t len = atomic_load(&mappings[i].len);
+        const char *name = atomic_load(&mappings[i].name);
+        if (!base || !name || a < base || a >= base + len)
+            continue;
+        char digits[24];
+        size_t off = (size_t)(a - base), d = sizeof(digits) - 1, k = 0;
+        digits[d] = '\0';
+        do
+            digits[--d] = (char)('0' + off % 10);
+        while ((off /= 10) && d);
+        put(out, n, &k, name);
+        put(out, n, &k, ": offset ");
+        put(out, n, &k, digits + d);
+        put(out, n, &k, ": the file shrank while it was being read");
+        out[k] = '\0';
+        return true;
+    }
+    return false;
+}
 
 struct gmx_input {
     char *name;
@@ -95,6 +163,7 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
             in->data = p;
             in->len = (size_t)st.st_size;
             in->backing = BACKING_MMAP;
+            mapping_add(p, in->len, in->name);
         }
     } else {
         rc = read_stream(in, fd, err);
@@ -143,8 +212,10 @@ void gmx_input_free(gmx_input *in)
 {
     if (!in)
         return;
-    if (in->backing == BACKING_MMAP)
+    if (in->backing == BACKING_MMAP) {
+        mapping_remove(in->data);
         munmap((void *)(uintptr_t)in->data, in->len);
+    }
     gmx_free(in->heap);
     gmx_free(in->name);
     gmx_free(in);
