@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "gomemdx/convert.h"
+#include "gomemdx/output.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,28 +13,15 @@ static const cli_option options[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-/* The whole profile to path, or to standard output for "-". A file that
- * cannot be written whole is removed, not left half written. */
+/* The whole profile to path (atomically: an existing file is replaced only
+ * once the new one is whole), or to standard output for "-". */
 static int write_out(const char *path, const void *data, size_t len)
 {
     if (strcmp(path, "-") == 0)
         return fwrite(data, 1, len, stdout) == len ? EXIT_OK : EXIT_INTERNAL;
-    FILE *f = fopen(path, "wb");
-    if (!f) {
-        fprintf(stderr, "gomemdx: %s: cannot write: %s\n", path, strerror(errno));
-        return EXIT_USAGE;
-    }
-    bool ok = fwrite(data, 1, len, f) == len;
-    int saved = errno;
-    if (fclose(f) != 0 && ok) {
-        ok = false;
-        saved = errno;
-    }
-    if (!ok) {
-        fprintf(stderr, "gomemdx: %s: cannot write: %s\n", path, strerror(saved));
-        unlink(path);
-        return EXIT_USAGE;
-    }
+    gmx_error err = { 0 };
+    if (gmx_output_write_file(path, data, len, &err) != GMX_OK)
+        return cli_report_error(&err);
     return EXIT_OK;
 }
 

@@ -1,5 +1,6 @@
 /* util/: buffers, arena, cursor, numbers, hashing, interning, allocation seam. */
 #include "testutil.h"
+#include "gomemdx/output.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -11,8 +12,15 @@
 #include "util/regex.h"
 #include "util/str.h"
 
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static void test_buf__appends_and_formats(void **state)
 {
@@ -119,6 +127,72 @@ static void test_regex__refuses_costly_repetitions(void **state)
         assert_int_equal(gmx_regex_compile(&re, fine[i], msg, sizeof(msg)), 0);
         regfree(&re);
     }
+}
+
+static char *slurp(const char *path)
+{
+    static char buf[256];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    return buf;
+}
+
+static size_t entries(const char *dir)
+{
+    size_t n = 0;
+    DIR *d = opendir(dir);
+    for (struct dirent *e; d && (e = readdir(d));)
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Output files are replaced whole or not at all: a write that fails (here
+ * past RLIMIT_FSIZE, in a child) leaves the old file and no temporary one;
+ * /dev/null is written through and stays a device; a folder is refused. */
+static void test_output__writes_whole_files_or_nothing(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/gmx-output-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof(path), "%s/out.pb.gz", dir);
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_output_write_file(path, "first", 5, &err), GMX_OK);
+    assert_string_equal(slurp(path), "first");
+    assert_int_equal(gmx_output_write_file(path, "second", 6, &err), GMX_OK);
+    assert_string_equal(slurp(path), "second");
+    assert_int_equal(entries(dir), 1);
+
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit lim = { 3, 3 };
+        setrlimit(RLIMIT_FSIZE, &lim);
+        _exit(gmx_output_write_file(path, "a longer third", 14, &err) == GMX_EIO ? 0 : 1);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_string_equal(slurp(path), "second");
+    assert_int_equal(entries(dir), 1);
+
+    assert_int_equal(gmx_output_write_file("/dev/null", "x", 1, &err), GMX_OK);
+    struct stat st;
+    assert_int_equal(stat("/dev/null", &st), 0);
+    assert_true(S_ISCHR(st.st_mode));
+    assert_int_equal(gmx_output_write_file(dir, "x", 1, &err), GMX_EIO);
+    assert_non_null(strstr(err.message, "not a file"));
+    snprintf(path, sizeof(path), "%s/missing/out", dir);
+    assert_int_equal(gmx_output_write_file(path, "x", 1, &err), GMX_EIO);
+    snprintf(path, sizeof(path), "%s/out.pb.gz", dir);
+    unlink(path);
+    rmdir(dir);
 }
 
 static void test_arena__aligns_and_bounds(void **state)
@@ -287,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_alloc__array_reserve_reaches_any_index),
         cmocka_unit_test(test_regex__matches_views),
         cmocka_unit_test(test_regex__refuses_costly_repetitions),
+        cmocka_unit_test(test_output__writes_whole_files_or_nothing),
         cmocka_unit_test(test_arena__aligns_and_bounds),
         cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
         cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),

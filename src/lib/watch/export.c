@@ -2,6 +2,7 @@
  * scratch folder a capture is diagnosed from (the bundle loads paths). */
 #include "gomemdx/watch.h"
 #include "gomemdx/findings.h"
+#include "gomemdx/output.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -25,12 +26,7 @@ static int write_file(void *ctx, const gmx_store_file *f)
         return gmx_error_set(x->err, GMX_EFORMAT, "capture file named '%s' refused", f->name);
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", x->dir, f->name);
-    FILE *out = fopen(path, "wb");
-    if (!out)
-        return gmx_error_set(x->err, GMX_EIO, "%s: %s", path, strerror(errno));
-    bool ok = fwrite(f->data, 1, f->len, out) == f->len;
-    ok = fclose(out) == 0 && ok;
-    return ok ? GMX_OK : gmx_error_set(x->err, GMX_EIO, "%s: write failed", path);
+    return gmx_output_write_file(path, f->data, f->len, x->err);
 }
 
 gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char *dir,
