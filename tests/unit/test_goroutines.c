@@ -67,6 +67,29 @@ static void release(gmx_gsnapshot *snaps, size_t n)
         gmx_gbuckets_free(snaps[i].buckets);
 }
 
+/* A function name of 70 KB (hostile or generated code) is cut in the
+ * finding's title with an ellipsis; it once failed as "out of memory". */
+static void test_goroutines__huge_names_are_cut_not_failed(void **state)
+{
+    (void)state;
+    size_t n = 70000;
+    char *text = malloc(n + 200);
+    assert_non_null(text);
+    int k = sprintf(text, "goroutine 1 [chan receive]:\nmain.");
+    memset(text + k, 'x', n);
+    sprintf(text + k + n, "()\n\t/app/main.go:10 +0x1d\n");
+    gmx_gsnapshot s = { .name = "dump" };
+    s.buckets = tu_buckets(text, &s.info);
+    free(text);
+    gmx_findings *f = analyse(&s, 1, false);
+    assert_int_equal(gmx_findings_count(f), 1);
+    gmx_str title = gmx_findings_at(f, 0)->title;
+    assert_true(title.n > 60000 && title.n <= (1 << 16) + 3);
+    assert_memory_equal(title.p + title.n - 3, "\xe2\x80\xa6", 3);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 static void test_goroutines__leak_ranks_first_with_site_creator_and_advice(void **state)
 {
     (void)state;
@@ -198,6 +221,7 @@ static void test_goroutines__json_follows_the_contract(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_goroutines__huge_names_are_cut_not_failed),
         cmocka_unit_test(test_goroutines__leak_ranks_first_with_site_creator_and_advice),
         cmocka_unit_test(test_goroutines__small_blocked_bucket_is_only_info),
         cmocka_unit_test(test_goroutines__growth_over_time_is_a_warning_and_summarised),

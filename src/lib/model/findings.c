@@ -124,19 +124,37 @@ gmx_str gmx_findings_strdup(gmx_findings *f, gmx_str s)
     return (gmx_str){ copy, s.n };
 }
 
+/* Longest text a finding keeps from one printf: a 70 KiB function name
+ * from a hostile dump is cut, with an ellipsis, not taken for a failure. */
+enum { PRINTF_MAX = 1 << 16 };
+
 gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
 {
-    gmx_buf b;
-    gmx_buf_init(&b, 1 << 16);
-    va_list ap;
+    static const char ellipsis[] = "\xe2\x80\xa6"; /* U+2026 */
+    va_list ap, again;
     va_start(ap, fmt);
-    gmx_buf_vprintf(&b, fmt, ap);
+    va_copy(again, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    if (b.failed)
+    size_t want = n < 0 ? 0 : (size_t)n;
+    bool cut = want > PRINTF_MAX;
+    size_t keep = cut ? PRINTF_MAX : want;
+    char *p = gmx_arena_alloc(&f->arena, keep + sizeof(ellipsis));
+    if (!p) {
+        va_end(again);
         f->failed = true;
-    gmx_str s = gmx_findings_strdup(f, (gmx_str){ b.data, b.len });
-    gmx_buf_release(&b);
-    return s;
+        return (gmx_str){ "", 0 };
+    }
+    vsnprintf(p, keep + 1, fmt, again);
+    va_end(again);
+    if (cut) {
+        /* Not inside a UTF-8 sequence: back up over continuation bytes. */
+        while (keep > 0 && ((unsigned char)p[keep] & 0xC0) == 0x80)
+            keep--;
+        memcpy(p + keep, ellipsis, sizeof(ellipsis));
+        keep += sizeof(ellipsis) - 1;
+    }
+    return (gmx_str){ p, keep };
 }
 
 uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n)
