@@ -8,6 +8,7 @@
 #include "gomemdx/profile.h"
 #include "ingest/heap_proto.h"
 #include "util/alloc.h"
+#include "util/hash.h"
 #include "util/buf.h"
 #include "util/str.h"
 
@@ -28,6 +29,12 @@ struct gmx_bundle {
     size_t count, cap, max_files;
     char *notes[MAX_NOTES], *notes_zh[MAX_NOTES];
     size_t nnotes;
+    /* Files and folders already walked, by device and inode: a symbolic
+     * link back up the tree (sub/up -> ..) or a second name of one dump
+     * is read once. */
+    struct walked { dev_t dev; ino_t ino; } *walked;
+    size_t nwalked, walked_cap;
+    gmx_hindex walked_index;
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -349,11 +356,57 @@ static bool alias(const gmx_bundle *b, gmx_artifact *a)
 
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
 
+/* True when st's file or folder was walked before; else remembers it.
+ * -1 when out of memory. */
+static int walked_before(gmx_bundle *b, const struct stat *st)
+{
+    uint64_t h = gmx_hash_mix(gmx_hash_mix(0, (uint64_t)st->st_dev), (uint64_t)st->st_ino);
+    for (size_t s = gmx_hindex_first(&b->walked_index, h); s != GMX_HINDEX_NONE;
+         s = gmx_hindex_next(&b->walked_index, h, s)) {
+        const struct walked *w = &b->walked[b->walked_index.values[s]];
+        if (w->dev == st->st_dev && w->ino == st->st_ino)
+            return 1;
+    }
+    if (b->nwalked == b->walked_cap) {
+        size_t cap = b->walked_cap ? b->walked_cap * 2 : 64;
+        struct walked *grown = gmx_reallocarray(b->walked, cap, sizeof(*grown));
+        if (!grown)
+            return -1;
+        b->walked = grown;
+        b->walked_cap = cap;
+    }
+    if (b->nwalked >= UINT32_MAX || gmx_hindex_insert(&b->walked_index, h, (uint32_t)b->nwalked) < 0)
+        return -1;
+    b->walked[b->nwalked++] = (struct walked){ st->st_dev, st->st_ino };
+    return 0;
+}
+
+/* Something inside a folder that cannot be read (a dangling link, a folder
+ * without permission) is listed as skipped; the rest is still diagnosed.
+ * Only a path the user named fails the run. */
+static gmx_code unreadable(gmx_bundle *b, const char *path, int depth, int e, gmx_error *err)
+{
+    if (depth == 0)
+        return gmx_error_set(err, GMX_EIO, "cannot open %s: %s", path, strerror(e));
+    if (b->count >= b->max_files)
+        return gmx_error_set(err, GMX_ELIMIT, "more than %zu files in the bundle", b->max_files);
+    gmx_artifact *a = add_artifact(b, path);
+    if (!a)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+    char why[160], why_zh[160];
+    snprintf(why, sizeof(why), "cannot be read: %s", strerror(e));
+    snprintf(why_zh, sizeof(why_zh), "无法读取：%s", strerror(e));
+    skip(a, why, why_zh);
+    return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+}
+
 static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     DIR *d = opendir(path);
     if (!d)
-        return gmx_error_set(err, GMX_EIO, "cannot read folder %s: %s", path, strerror(errno));
+        return depth == 0 ? gmx_error_set(err, GMX_EIO, "cannot read folder %s: %s", path,
+                                          strerror(errno))
+                          : unreadable(b, path, depth, errno, err);
     char **names = NULL;
     size_t n = 0, cap = 0;
     gmx_code rc = GMX_OK;
@@ -393,7 +446,12 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     struct stat st;
     if (stat(path, &st) != 0)
-        return gmx_error_set(err, GMX_EIO, "cannot open %s: %s", path, strerror(errno));
+        return unreadable(b, path, depth, errno, err);
+    int again = walked_before(b, &st);
+    if (again < 0)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+    if (again)
+        return GMX_OK;
     if (S_ISDIR(st.st_mode))
         return depth < MAX_DEPTH ? walk_dir(b, path, depth, err) : GMX_OK;
     if (b->count >= b->max_files)
@@ -503,6 +561,8 @@ void gmx_bundle_free(gmx_bundle *b)
 {
     if (!b)
         return;
+    gmx_hindex_release(&b->walked_index);
+    gmx_free(b->walked);
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
         gmx_gsnapshot_release(&a->goroutines);
