@@ -307,22 +307,25 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         gmx_input_free(in);
         return;
     }
-    if (!is_binary(in)) {
+    bool text = !is_binary(in);
+    if (text && a->noom) {
         gmx_input_free(in);
-        if (a->noom) {
-            a->kind = GMX_ART_LOG;
-            a->format = "log with out-of-memory evidence";
-            a->format_zh = "含 OOM 证据的日志";
-            a->time_ns = a->oom[0].time_ns;
-            a->time_source = a->time_ns ? GMX_TIME_LOG : GMX_TIME_NONE;
-            return;
-        }
-        skip(a, "not a recognised artifact", "不是可识别的诊断文件");
+        a->kind = GMX_ART_LOG;
+        a->format = "log with out-of-memory evidence";
+        a->format_zh = "含 OOM 证据的日志";
+        a->time_ns = a->oom[0].time_ns;
+        a->time_source = a->time_ns ? GMX_TIME_LOG : GMX_TIME_NONE;
         return;
     }
+    /* An uncompressed profile need not show a NUL byte early (a goroutine
+     * profile of Go 1.27 does not): whatever no text reader took is tried
+     * as profile.proto, and only called unrecognised when that fails too. */
     gmx_profile *p;
     if (gmx_profile_decode(in, &p, &err) != GMX_OK) { /* takes the input over */
-        skip_error(a, &err);
+        if (text)
+            skip(a, "not a recognised artifact", "不是可识别的诊断文件");
+        else
+            skip_error(a, &err);
         return;
     }
     from_profile(a, p);
