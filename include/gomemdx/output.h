@@ -15,4 +15,10 @@
  * device or a socket is refused. GMX_EIO with "PATH: reason" in err. */
 gmx_code gmx_output_write_file(const char *path, const void *data, size_t len, gmx_error *err);
 
+/* Copies text from the input (a URL, a message from a scraped service)
+ * into out, NUL-terminated and cut to fit, with every byte that could act
+ * on a terminal shown as \xNN, as the library's renderers show it. Returns
+ * out. */
+char *gmx_output_visible(char *out, size_t n, const char *s, size_t len);
+
 #endif

@@ -5,6 +5,7 @@
 #include "watch_view.h"
 
 #include "gomemdx/findings.h"
+#include "gomemdx/output.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -118,16 +119,27 @@ static void print_site(const gmx_diagnosis *d)
 {
     const gmx_finding *f = d && gmx_findings_count(d->findings) ? gmx_findings_at(d->findings, 0)
                                                                 : NULL;
+    char fn[512], file[512];
     if (f && f->has_site)
-        printf("    site: %.*s  %.*s:%u\n", (int)f->site.function.n, f->site.function.p,
-               (int)f->site.file.n, f->site.file.p, f->site.line);
+        printf("    site: %s  %s:%u\n",
+               gmx_output_visible(fn, sizeof(fn), f->site.function.p, f->site.function.n),
+               gmx_output_visible(file, sizeof(file), f->site.file.p, f->site.file.n),
+               f->site.line);
+}
+
+/* Text from the watched service (an error body, a finding's title), made
+ * unable to act on the terminal. Static storage, one at a time. */
+static const char *shown(const char *s)
+{
+    static char buf[1024];
+    return gmx_output_visible(buf, sizeof(buf), s, s ? strlen(s) : 0);
 }
 
 static void plain(const gmx_watch_event *ev)
 {
     char when[40], heap[32];
     clock_text(ev->time_ns, when, sizeof(when));
-    printf("%s %s ", when, ev->url);
+    printf("%s %s ", when, shown(ev->url));
     switch (ev->kind) {
     case GMX_WATCH_SAMPLE:
         printf("sample goroutines=");
@@ -139,14 +151,14 @@ static void plain(const gmx_watch_event *ev)
         printf(" heap_inuse=%s\n", ev->sample->mem.present ? heap : "-");
         break;
     case GMX_WATCH_GAP:
-        printf("gap %s (retry in %llds)\n", ev->message,
+        printf("gap %s (retry in %llds)\n", shown(ev->message),
                (long long)(ev->retry_in_ns / 1000000000));
         break;
     case GMX_WATCH_TRIGGER:
-        printf("trigger %s\n", ev->message);
+        printf("trigger %s\n", shown(ev->message));
         break;
     case GMX_WATCH_CAPTURE:
-        printf("capture %lld: %s\n", (long long)ev->capture_id, ev->message);
+        printf("capture %lld: %s\n", (long long)ev->capture_id, shown(ev->message));
         print_site(ev->diagnosis);
         break;
     }
@@ -166,13 +178,13 @@ static void update(view_target *t, const gmx_watch_event *ev)
         snprintf(t->status, sizeof(t->status), "ok %s", when);
         break;
     case GMX_WATCH_GAP:
-        snprintf(t->status, sizeof(t->status), "%.140s", ev->message);
+        snprintf(t->status, sizeof(t->status), "%.140s", shown(ev->message));
         break;
     case GMX_WATCH_TRIGGER:
         snprintf(t->capture, sizeof(t->capture), "capturing since %s", when);
         break;
     case GMX_WATCH_CAPTURE:
-        snprintf(t->suspect, sizeof(t->suspect), "%s", ev->message);
+        snprintf(t->suspect, sizeof(t->suspect), "%s", shown(ev->message));
         snprintf(t->capture, sizeof(t->capture), "#%lld at %s", (long long)ev->capture_id, when);
         break;
     }

@@ -54,6 +54,46 @@ int gmx_buf_append(gmx_buf *b, const void *data, size_t n)
     return 0;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (at most n bytes) that is
+ * not a C1 control, or 0. */
+static size_t utf8_printable(const unsigned char *s, size_t n)
+{
+    size_t len = s[0] >= 0xF0 && s[0] <= 0xF4 ? 4 : s[0] >= 0xE0 ? 3 : s[0] >= 0xC2 ? 2 : 0;
+    if (!len || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] >= 0xA0) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] >= 0x90))
+        return 0; /* overlong, surrogate or past U+10FFFF */
+    if (s[0] == 0xC2 && s[1] < 0xA0)
+        return 0; /* U+0080..U+009F: C1 controls (CSI among them) */
+    return len;
+}
+
+int gmx_buf_put_visible(gmx_buf *b, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0, run = 0;
+    while (i < n) {
+        size_t k = p[i] < 0x80 ? (p[i] >= 0x20 && p[i] != 0x7F) || p[i] == '\t'
+                               : utf8_printable(p + i, n - i);
+        if (k) {
+            i += k;
+            continue;
+        }
+        if (gmx_buf_append(b, s + run, i - run) < 0)
+            return -1;
+        char esc[4] = { '\\', 'x', hex[p[i] >> 4], hex[p[i] & 15] };
+        if (gmx_buf_append(b, esc, 4) < 0)
+            return -1;
+        run = ++i;
+    }
+    return gmx_buf_append(b, s + run, n - run);
+}
+
 int gmx_buf_puts(gmx_buf *b, const char *s)
 {
     return gmx_buf_append(b, s, strlen(s));

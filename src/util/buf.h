@@ -23,6 +23,11 @@ void gmx_buf_init(gmx_buf *b, size_t max);
 int gmx_buf_reserve(gmx_buf *b, size_t extra);
 int gmx_buf_append(gmx_buf *b, const void *data, size_t n);
 int gmx_buf_puts(gmx_buf *b, const char *s);
+/* Appends n bytes of text from the input (a function name, a label, a
+ * panic message) so that it cannot act on a terminal: control bytes other
+ * than tab, DEL, C1 controls and bytes that are not UTF-8 are written as
+ * \xNN. Every renderer puts input text through this. */
+int gmx_buf_put_visible(gmx_buf *b, const char *s, size_t n);
 int gmx_buf_putc(gmx_buf *b, char c);
 int gmx_buf_printf(gmx_buf *b, const char *fmt, ...)
 #if defined(__GNUC__)

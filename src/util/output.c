@@ -1,4 +1,5 @@
 #include "gomemdx/output.h"
+#include "util/buf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -69,4 +70,19 @@ gmx_code gmx_output_write_file(const char *path, const void *data, size_t len, g
         return fail(err, path, e);
     }
     return GMX_OK;
+}
+
+char *gmx_output_visible(char *out, size_t n, const char *s, size_t len)
+{
+    if (!n)
+        return out;
+    gmx_buf b;
+    gmx_buf_init(&b, 4 * len + 1);
+    gmx_buf_put_visible(&b, s ? s : "", s ? len : 0);
+    size_t k = b.failed || !b.data ? 0 : b.len < n ? b.len : n - 1;
+    if (k)
+        memcpy(out, b.data, k);
+    out[k] = '\0';
+    gmx_buf_release(&b);
+    return out;
 }

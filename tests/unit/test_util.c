@@ -195,6 +195,21 @@ static void test_output__writes_whole_files_or_nothing(void **state)
     rmdir(dir);
 }
 
+/* Input text cannot act on a terminal: C0 controls but tab, DEL, C1
+ * controls and bytes that are not UTF-8 come out as \xNN; printable
+ * UTF-8 (CJK, emoji) passes as it is. */
+static void test_buf__put_visible_escapes_controls_and_bad_utf8(void **state)
+{
+    (void)state;
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    const char in[] = "a\x1b[2J\tb\x7f\xc2\x9b\xe4\xb8\xad\xf0\x9f\x98\x80\xff\xc0\xaf\xe2\x82";
+    assert_int_equal(gmx_buf_put_visible(&b, in, sizeof(in) - 1), 0);
+    assert_string_equal(b.data, "a\\x1b[2J\tb\\x7f\\xc2\\x9b\xe4\xb8\xad\xf0\x9f\x98\x80"
+                                "\\xff\\xc0\\xaf\\xe2\\x82");
+    gmx_buf_release(&b);
+}
+
 static void test_arena__aligns_and_bounds(void **state)
 {
     (void)state;
@@ -362,6 +377,7 @@ int main(void)
         cmocka_unit_test(test_regex__matches_views),
         cmocka_unit_test(test_regex__refuses_costly_repetitions),
         cmocka_unit_test(test_output__writes_whole_files_or_nothing),
+        cmocka_unit_test(test_buf__put_visible_escapes_controls_and_bad_utf8),
         cmocka_unit_test(test_arena__aligns_and_bounds),
         cmocka_unit_test(test_cursor__splits_lines_crlf_and_last_line),
         cmocka_unit_test(test_num__parses_exactly_and_rejects_overflow),

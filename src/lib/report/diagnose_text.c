@@ -253,8 +253,9 @@ static void action_zh(out *o, const gmx_action *a)
         return;
     case GMX_DO_FIX:
         gmx_text_str(&o->t, fd->site.function);
-        gmx_buf_printf(b, "（%.*s:%u），%s：%s", (int)fd->site.file.n, fd->site.file.p,
-                       fd->site.line, gmx_category_id(fd->category),
+        gmx_buf_puts(b, "（");
+        gmx_text_str(&o->t, fd->site.file);
+        gmx_buf_printf(b, ":%u），%s：%s", fd->site.line, gmx_category_id(fd->category),
                        gmx_category_advice_zh(fd->category));
         return;
     case GMX_DO_VERIFY_GOROUTINES:

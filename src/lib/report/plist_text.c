@@ -29,8 +29,10 @@ static void line_row(gmx_buf *b, const gmx_plist *l, int64_t lineno, int64_t fla
                      gmx_str text)
 {
     char f[64], c[64];
-    gmx_buf_printf(b, "%10s %10s %6lld:%.*s\n", value_or_dot(l, flat, f, sizeof(f)),
-                   value_or_dot(l, cum, c, sizeof(c)), (long long)lineno, (int)text.n, text.p);
+    gmx_buf_printf(b, "%10s %10s %6lld:", value_or_dot(l, flat, f, sizeof(f)),
+                   value_or_dot(l, cum, c, sizeof(c)), (long long)lineno);
+    gmx_buf_put_visible(b, text.p, text.n);
+    gmx_buf_putc(b, '\n');
 }
 
 /* The source files of one rendering, each found and read once however
@@ -82,8 +84,11 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, sources *c,
 {
     char flat[64], cum[64], pct[32];
     gmx_pprof_percent(pct, sizeof(pct), f->cum, l->total);
-    gmx_buf_printf(b, "ROUTINE ======================== %.*s in %.*s\n", (int)fn->name.n,
-                   fn->name.p, (int)f->file.n, f->file.p);
+    gmx_buf_puts(b, "ROUTINE ======================== ");
+    gmx_buf_put_visible(b, fn->name.p, fn->name.n);
+    gmx_buf_puts(b, " in ");
+    gmx_buf_put_visible(b, f->file.p, f->file.n);
+    gmx_buf_putc(b, '\n');
     gmx_buf_printf(b, "%10s %10s (flat, cum) %s of Total\n", value(l, f->flat, flat, sizeof(flat)),
                    value(l, f->cum, cum, sizeof(cum)), pct);
     const source_entry *e = source_for(c, f->file);
@@ -118,8 +123,11 @@ gmx_code gmx_render_plist_text(const gmx_plist *l, char **out, size_t *len, gmx_
     gmx_hindex_init(&c.index);
     for (size_t i = 0; i < l->nfunctions; i++) {
         const gmx_plist_function *fn = &l->functions[i];
-        if (fn->nfiles == 0)
-            gmx_buf_printf(&b, "No source information for %.*s\n", (int)fn->name.n, fn->name.p);
+        if (fn->nfiles == 0) {
+            gmx_buf_puts(&b, "No source information for ");
+            gmx_buf_put_visible(&b, fn->name.p, fn->name.n);
+            gmx_buf_putc(&b, '\n');
+        }
         for (size_t k = 0; k < fn->nfiles; k++)
             file_listing(&b, l, &c, fn, &fn->files[k]);
     }

@@ -7,6 +7,7 @@
 #include "util/alloc.h"
 #include "util/json.h"
 #include "util/regex.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -120,8 +121,9 @@ static void edge_lines(gmx_buf *b, const ptext_ctx *c, const edge_groups *g, siz
         gmx_str other = t->rows[callers ? e->src : e->dst].name;
         char v[64], pct[32];
         gmx_pprof_percent(pct, sizeof(pct), e->weight, t->rows[row].cum);
-        gmx_buf_printf(b, "%50s %s |   %.*s%s\n", ptext_value(c, e->weight, v, sizeof(v)), pct,
-                       (int)other.n, other.p, e->is_inline ? " (inline)" : "");
+        gmx_buf_printf(b, "%50s %s |   ", ptext_value(c, e->weight, v, sizeof(v)), pct);
+        gmx_buf_put_visible(b, other.p, other.n);
+        gmx_buf_puts(b, e->is_inline ? " (inline)\n" : "\n");
     }
 }
 
@@ -150,15 +152,17 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
         matched++;
         const gmx_ptop_row *r = &t->rows[i];
         char flat[64], cum[64], fp[32], sp[32], cp[32];
-        flat_sum += r->flat;
+        flat_sum = gmx_i64_add_wrap(flat_sum, r->flat);
         gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
         gmx_pprof_percent(sp, sizeof(sp), flat_sum, t->total);
         gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
         gmx_buf_puts(&b, separator);
         edge_lines(&b, &c, &p.in, i, true);
-        gmx_buf_printf(&b, "%10s %s %s %10s %s                | %.*s\n",
+        gmx_buf_printf(&b, "%10s %s %s %10s %s                | ",
                        ptext_value(&c, r->flat, flat, sizeof(flat)), fp, sp,
-                       ptext_value(&c, r->cum, cum, sizeof(cum)), cp, (int)r->name.n, r->name.p);
+                       ptext_value(&c, r->cum, cum, sizeof(cum)), cp);
+        gmx_buf_put_visible(&b, r->name.p, r->name.n);
+        gmx_buf_putc(&b, '\n');
         edge_lines(&b, &c, &p.out, i, false);
     }
     if (t->nrows > 0)

@@ -72,6 +72,14 @@ static gmx_str base_name(gmx_str path)
     return slash == SIZE_MAX || path.n == 1 ? path : gmx_str_sub(path, slash + 1, path.n);
 }
 
+/* "Key: value" and a newline, the value from the input made visible. */
+static void put_line(gmx_buf *b, const char *key, gmx_str value)
+{
+    gmx_buf_puts(b, key);
+    gmx_buf_put_visible(b, value.p, value.n);
+    gmx_buf_putc(b, '\n');
+}
+
 void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
@@ -81,16 +89,16 @@ void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
         const gmx_pmapping *m = gmx_profile_mapping(p, 0);
         gmx_str file = base_name(m->filename);
         if (m->filename.n)
-            gmx_buf_printf(b, "File: %.*s\n", (int)file.n, file.p);
+            put_line(b, "File: ", file);
         if (m->build_id.n)
-            gmx_buf_printf(b, "Build ID: %.*s\n", (int)m->build_id.n, m->build_id.p);
+            put_line(b, "Build ID: ", m->build_id);
     }
     for (size_t i = 0; i < in->ncomments; i++)
         if (!gmx_str_starts(in->comments[i], "#"))
-            gmx_buf_printf(b, "%.*s\n", (int)in->comments[i].n, in->comments[i].p);
-    gmx_buf_printf(b, "Type: %.*s\n", (int)t->sample_type.type.n, t->sample_type.type.p);
+            put_line(b, "", in->comments[i]);
+    put_line(b, "Type: ", t->sample_type.type);
     if (in->doc_url.n)
-        gmx_buf_printf(b, "Doc: %.*s\n", (int)in->doc_url.n, in->doc_url.p);
+        put_line(b, "Doc: ", in->doc_url);
     if (t->time_nanos != 0)
         time_line(b, t->time_nanos);
     if (t->duration_nanos != 0)
@@ -143,14 +151,14 @@ static void rows(gmx_buf *b, const ptext_ctx *c)
     for (size_t i = 0; i < t->nrows; i++) {
         const gmx_ptop_row *r = &t->rows[i];
         char flat[64], cum[64], fp[32], sp[32], cp[32];
-        sum += r->flat;
+        sum = gmx_i64_add_wrap(sum, r->flat);
         gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
         gmx_pprof_percent(sp, sizeof(sp), sum, t->total);
         gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
-        gmx_buf_printf(b, "%10s %s %s %10s %s  %.*s%s\n",
-                       ptext_value(c, r->flat, flat, sizeof(flat)), fp, sp,
-                       ptext_value(c, r->cum, cum, sizeof(cum)), cp, (int)r->name.n, r->name.p,
-                       marks[r->mark]);
+        gmx_buf_printf(b, "%10s %s %s %10s %s  ", ptext_value(c, r->flat, flat, sizeof(flat)),
+                       fp, sp, ptext_value(c, r->cum, cum, sizeof(cum)), cp);
+        gmx_buf_put_visible(b, r->name.p, r->name.n);
+        gmx_buf_printf(b, "%s\n", marks[r->mark]);
     }
 }
 

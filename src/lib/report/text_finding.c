@@ -12,7 +12,7 @@ void gmx_text_paint(gmx_text *t, const char *code)
 
 void gmx_text_str(gmx_text *t, gmx_str s)
 {
-    gmx_buf_append(t->b, s.p, s.n);
+    gmx_buf_put_visible(t->b, s.p, s.n);
 }
 
 enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
