@@ -19,7 +19,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
+enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64, MAX_CAPTURE_TIMES = 10000 };
+
+/* A file's time from a capture index (GMX_CAPTURE_TIMES_FILE). */
+typedef struct capture_time {
+    char *path;
+    int64_t time_ns;
+} capture_time;
 
 struct gmx_bundle {
     const char *alias_from, *alias_to;
@@ -28,6 +34,8 @@ struct gmx_bundle {
     size_t count, cap, max_files;
     char *notes[MAX_NOTES], *notes_zh[MAX_NOTES];
     size_t nnotes;
+    capture_time *times;
+    size_t ntimes;
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -349,6 +357,65 @@ static bool alias(const gmx_bundle *b, gmx_artifact *a)
 
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
 
+/* Reads dir's capture index, when it has one: each line "NS<TAB>PATH".
+ * A malformed line is skipped (the files keep their own times). */
+static gmx_code read_capture_times(gmx_bundle *b, const char *dir, gmx_error *err)
+{
+    char path[4200]; /* dir is at most 4095 bytes */
+    snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
+    gmx_input *in;
+    gmx_error ignored;
+    if (gmx_input_open(path, &in, &ignored) != GMX_OK)
+        return GMX_OK;
+    gmx_str rest = gmx_str_make(gmx_input_data(in), gmx_input_size(in));
+    gmx_code rc = GMX_OK;
+    while (rest.n && rc == GMX_OK && b->ntimes < MAX_CAPTURE_TIMES) {
+        const char *nl = memchr(rest.p, '\n', rest.n);
+        gmx_str line = gmx_str_make(rest.p, nl ? (size_t)(nl - rest.p) : rest.n);
+        rest = nl ? gmx_str_sub(rest, line.n + 1, rest.n) : gmx_str_make(rest.p + rest.n, 0);
+        const char *tab = memchr(line.p, '\t', line.n);
+        int64_t ns = 0;
+        size_t digits = 0;
+        for (const char *p = line.p; tab && p < tab && *p >= '0' && *p <= '9' && digits < 19; p++)
+            ns = ns * 10 + (*p - '0'), digits++;
+        if (!tab || !digits || line.p + digits != tab || tab + 1 == line.p + line.n)
+            continue;
+        if (!b->ntimes && !(b->times = gmx_calloc(MAX_CAPTURE_TIMES, sizeof(*b->times)))) {
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
+            break;
+        }
+        size_t rel = (size_t)(line.p + line.n - tab - 1);
+        char *full = gmx_malloc(strlen(dir) + rel + 2);
+        if (!full) {
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
+            break;
+        }
+        snprintf(full, strlen(dir) + rel + 2, "%s/%.*s", dir, (int)rel, tab + 1);
+        b->times[b->ntimes++] = (capture_time){ full, ns };
+    }
+    gmx_input_free(in);
+    return rc;
+}
+
+/* The capture time of a file an index names: the time it was fetched,
+ * better than the file's own time and than MemStats' last GC, not than a
+ * profile's time_nanos. */
+static void capture_timed(const gmx_bundle *b, gmx_artifact *a)
+{
+    if (a->kind == GMX_ART_SKIPPED || a->kind == GMX_ART_ESCAPE_LOG ||
+        a->time_source == GMX_TIME_PROFILE)
+        return;
+    for (size_t i = 0; i < b->ntimes; i++) {
+        if (strcmp(b->times[i].path, a->path) == 0) {
+            a->time_ns = b->times[i].time_ns;
+            a->time_source = GMX_TIME_CAPTURE;
+            if (a->kind == GMX_ART_METRICS)
+                a->metrics.time_ns = a->time_ns;
+            return;
+        }
+    }
+}
+
 static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     DIR *d = opendir(path);
@@ -378,9 +445,13 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
     closedir(d);
     if (rc == GMX_OK && n > 1)
         qsort(names, n, sizeof(*names), by_name);
+    if (rc == GMX_OK)
+        rc = read_capture_times(b, path, err);
     for (size_t i = 0; i < n; i++) {
         char child[4096];
         int w = snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+        if (strcmp(names[i], GMX_CAPTURE_TIMES_FILE) == 0)
+            w = 0; /* the index times the others; it is no artifact */
         if (rc == GMX_OK && w > 0 && (size_t)w < sizeof(child))
             rc = walk(b, child, depth + 1, err);
         gmx_free(names[i]);
@@ -401,9 +472,10 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     gmx_artifact *a = add_artifact(b, path);
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
-    if (S_ISREG(st.st_mode))
+    if (S_ISREG(st.st_mode)) {
         load_file(b, a, &st);
-    else
+        capture_timed(b, a);
+    } else
         skip(a, "not a regular file", "不是普通文件");
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
@@ -439,7 +511,8 @@ static void settle_times(gmx_bundle *b)
         gmx_artifact *a = &b->items[i];
         if (!evidence(a))
             continue;
-        if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG)
+        if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG ||
+            a->time_source == GMX_TIME_CAPTURE)
             own++;
         if (a->time_source == GMX_TIME_FILE) {
             if (!file_timed++)
@@ -518,6 +591,9 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(b->notes[i]);
         gmx_free(b->notes_zh[i]);
     }
+    for (size_t i = 0; i < b->ntimes; i++)
+        gmx_free(b->times[i].path);
+    gmx_free(b->times);
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);
