@@ -1,5 +1,7 @@
 #include "cli.h"
+#include "diagnose_live.h"
 #include "diagnose_store.h"
+#include "live.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
 #include "gomemdx/events.h"
@@ -18,6 +20,10 @@ static const cli_option options[] = {
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and info-level findings" },
     { "store", 's', OPT_STRING, "FILE", "a gomemdx watch store: diagnose a target's captures and history" },
     { "target", 't', OPT_STRING, "T", "with --store: the target (its id or URL, see gomemdx history)" },
+    { "duration", 'd', OPT_STRING, "DURATION", "with URLs: capture for this long (default 60s)" },
+    { "interval", 'i', OPT_STRING, "DURATION", "with URLs: time between captures (default 15s, or a quarter of --duration)" },
+    { "output", 'o', OPT_STRING, "DIR", "with URLs: the incident folder to save the captures in" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -43,19 +49,19 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
 }
 
 /* The bundle's paths: the command line's, and the store's scratch folder. */
-static int diagnose(const cli_command *self, const cli_args *args, gmx_diagnose_options *opts,
-                    const store_history *h)
+static int diagnose(const cli_command *self, const cli_args *args, const char *const *given,
+                    size_t ngiven, gmx_diagnose_options *opts, const store_history *h)
 {
-    size_t n = (size_t)args->npos + (h ? 1 : 0);
+    size_t n = ngiven + (h ? 1 : 0);
     const char **paths = calloc(n ? n : 1, sizeof(*paths));
     if (!paths) {
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
-    for (int i = 0; i < args->npos; i++)
-        paths[i] = args->pos[i];
+    for (size_t i = 0; i < ngiven; i++)
+        paths[i] = given[i];
     if (h) {
-        paths[args->npos] = h->dir;
+        paths[ngiven] = h->dir;
         opts->history = h->samples;
         opts->nhistory = h->nsamples;
     }
@@ -76,6 +82,25 @@ static int diagnose(const cli_command *self, const cli_args *args, gmx_diagnose_
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
     free(paths);
+    return rc;
+}
+
+/* diagnose URL...: capture, then diagnose each service's folder as a
+ * folder is diagnosed (so `diagnose DIR` later says the same). */
+static int diagnose_live(const cli_command *self, const cli_args *args,
+                         gmx_diagnose_options *opts)
+{
+    live_capture c;
+    int rc = live_capture_run(self, args, &c);
+    for (size_t i = 0; rc == EXIT_OK && i < c.n; i++) {
+        if (!c.captured[i])
+            continue;
+        if (c.n > 1)
+            printf("%s== %s (%s)\n\n", i ? "\n" : "", c.urls[i], c.folders[i]);
+        const char *folder = c.folders[i];
+        rc = diagnose(self, args, &folder, 1, opts, NULL);
+    }
+    live_capture_release(&c);
     return rc;
 }
 
@@ -112,10 +137,16 @@ static int run(const cli_command *self, const cli_args *args)
     opts.include_healthy = cli_opt(self, args, "all")->set;
     store_history h;
     int rc;
-    if (store && store_history_load(store, target, &h, &err) != GMX_OK) {
+    bool live = args->npos && gmx_url_is_http(args->pos[0]);
+    if (live && store)
+        rc = cli_usage_error(self, "--store reads a watch store; URLs are captured now: not both");
+    else if (live)
+        rc = diagnose_live(self, args, &opts);
+    else if (store && store_history_load(store, target, &h, &err) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
-        rc = diagnose(self, args, &opts, store ? &h : NULL);
+        rc = diagnose(self, args, (const char *const *)args->pos, (size_t)args->npos, &opts,
+                      store ? &h : NULL);
         if (store)
             store_history_release(&h);
     }
