@@ -97,7 +97,8 @@ typedef struct gmx_watch_options {
     const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
     /* A capture series (`diagnose URL`): when non-zero, no samples and no
      * rules: each target is captured every interval, this many times, and
-     * the run ends when the last capture is in. TRIGGER events say
+     * the run ends when the last capture is in (a target whose first
+     * capture brought nothing is not tried again). TRIGGER events say
      * "capture K/N"; captures are not diagnosed (CAPTURE has no diagnosis). */
     unsigned captures;
     gmx_watch_fn on_event;

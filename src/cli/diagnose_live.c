@@ -56,8 +56,11 @@ static int service_url(const cli_command *cmd, const char *url, gmx_url_target *
     size_t n = strlen(u->url);
     bool metrics = !u->service && ((n >= 11 && strcmp(u->url + n - 11, "/debug/vars") == 0) ||
                                    (n >= 8 && strcmp(u->url + n - 8, "/metrics") == 0));
-    if (!metrics)
+    /* Every URL names a service here: one outside /debug/ is its prefix. */
+    if (!metrics && (u->service || strstr(u->url + strlen(u->base), "/debug/")))
         snprintf(u->url, sizeof(u->url), "%s", u->base);
+    else if (!metrics)
+        u->url[strcspn(u->url, "?")] = '\0';
     (void)cmd;
     return EXIT_OK;
 }
@@ -154,7 +157,7 @@ int live_capture_run(const cli_command *cmd, const cli_args *args, live_capture 
     if (rc != EXIT_OK)
         fprintf(stderr, "gomemdx: out of memory\n");
     for (size_t i = 0; rc == EXIT_OK && i < n; i++) {
-        if (!gmx_url_is_http(args->pos[i]))
+        if (!gmx_url_is_http(args->pos[i]) && !strstr(args->pos[i], "://"))
             rc = cli_usage_error(cmd, "'%s': give URLs or files and folders, not both",
                                  args->pos[i]);
         else if ((rc = service_url(cmd, args->pos[i], &u[i])) == EXIT_OK)

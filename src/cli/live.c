@@ -171,7 +171,6 @@ static int fetch_arg(const cli_command *cmd, const cli_args *args, const char *e
     }
     live->saved = grown;
     live->saved[live->n++] = path;
-    fprintf(stderr, "gomemdx: saved %s\n", path);
     *arg = path;
     return EXIT_OK;
 }
@@ -191,6 +190,9 @@ int cli_live_resolve(const cli_command *cmd, cli_args *args, cli_live *live)
                                     : NULL;
     if (rc == EXIT_OK && v && v->str && gmx_url_is_http(v->str))
         rc = fetch_arg(cmd, args, cmd->live_option_path, &v->str, live);
+    /* Where the evidence went, once it all came (a failure is one line). */
+    for (size_t i = 0; rc == EXIT_OK && i < live->n; i++)
+        fprintf(stderr, "gomemdx: saved %s\n", live->saved[i]);
     return rc;
 }
 

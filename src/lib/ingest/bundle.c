@@ -9,6 +9,7 @@
 #include "ingest/heap_proto.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -374,11 +375,9 @@ static gmx_code read_capture_times(gmx_bundle *b, const char *dir, gmx_error *er
         gmx_str line = gmx_str_make(rest.p, nl ? (size_t)(nl - rest.p) : rest.n);
         rest = nl ? gmx_str_sub(rest, line.n + 1, rest.n) : gmx_str_make(rest.p + rest.n, 0);
         const char *tab = memchr(line.p, '\t', line.n);
-        int64_t ns = 0;
-        size_t digits = 0;
-        for (const char *p = line.p; tab && p < tab && *p >= '0' && *p <= '9' && digits < 19; p++)
-            ns = ns * 10 + (*p - '0'), digits++;
-        if (!tab || !digits || line.p + digits != tab || tab + 1 == line.p + line.n)
+        uint64_t ns;
+        if (!tab || tab + 1 == line.p + line.n ||
+            !gmx_parse_u64(gmx_str_make(line.p, (size_t)(tab - line.p)), &ns) || ns > INT64_MAX)
             continue;
         if (!b->ntimes && !(b->times = gmx_calloc(MAX_CAPTURE_TIMES, sizeof(*b->times)))) {
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
@@ -391,7 +390,7 @@ static gmx_code read_capture_times(gmx_bundle *b, const char *dir, gmx_error *er
             break;
         }
         snprintf(full, strlen(dir) + rel + 2, "%s/%.*s", dir, (int)rel, tab + 1);
-        b->times[b->ntimes++] = (capture_time){ full, ns };
+        b->times[b->ntimes++] = (capture_time){ full, (int64_t)ns };
     }
     gmx_input_free(in);
     return rc;

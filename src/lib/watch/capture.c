@@ -128,6 +128,10 @@ static void capture_done(watcher *w, target *t)
         gap(w, t, "capture", msg);
     }
     note_capture(t, t->cap_time_ns);
+    /* A series does not wait out its duration on a service that gave
+     * nothing at all the first time (down, or not a Go service). */
+    if (w->o->captures && !n && t->cap_attempts == 1)
+        t->cap_attempts = w->o->captures;
     int64_t id = 0;
     gmx_error e;
     if (n && gmx_store_add_capture(w->store, t->id, t->cap_time_ns, t->cap_reason, complete,
