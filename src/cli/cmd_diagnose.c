@@ -157,7 +157,8 @@ static int run(const cli_command *self, const cli_args *args)
 const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
-    .usage = "PATH... | --store FILE --target T  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
+    .usage = "PATH... | URL... [--duration D] [--interval D] [-o DIR] | --store FILE --target T"
+             "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"
@@ -167,7 +168,18 @@ const cli_command cmd_diagnose = {
         "mitigate now, fix in code, verify after the fix. Files that are not evidence\n"
         "are listed as skipped, never fatal. With --store, a target watched by\n"
         "'gomemdx watch': its stored captures, and its sampled history to date the\n"
-        "rise before the failure and drive the forecast.",
+        "rise before the failure and drive the forecast.\n"
+        "\n"
+        "Given URLs (http://host:6060, or its /debug/pprof/ page; one ending in\n"
+        "/debug/vars or /metrics also has that page read), it captures each service\n"
+        "every --interval for --duration (default 4 captures over a minute):\n"
+        "goroutine dumps (debug=2 and debug=1), heap and allocs profiles, goroutineleak\n"
+        "where offered. Replicas are captured at once. The captures are saved in -o DIR\n"
+        "(default: a new folder under $XDG_DATA_HOME/gomemdx/captures, or\n"
+        "~/.local/share/gomemdx/captures), one folder per service with the capture\n"
+        "times in capture-times.tsv, then diagnosed; 'gomemdx diagnose DIR' later\n"
+        "says the same. A service that gives nothing is one line and exit status 2;\n"
+        "a partial capture is kept and said.",
     .options = options,
     .min_pos = 0,
     .max_pos = -1,

@@ -185,9 +185,12 @@ int live_capture_run(const cli_command *cmd, const cli_args *args, live_capture 
     }
     for (size_t i = 0; rc == EXIT_OK && i < n; i++)
         out->captured[i] = s->stored[i] > 0;
-    if (rc == EXIT_OK)
+    if (rc == EXIT_OK && n == 1)
         fprintf(stderr, "gomemdx: saved in %s ('gomemdx diagnose %s' reads it again)\n",
                 out->dir, out->dir);
+    else if (rc == EXIT_OK) /* one folder per replica: each is diagnosed on its own */
+        fprintf(stderr, "gomemdx: saved in %s ('gomemdx diagnose %s/HOST_PORT' reads one "
+                        "service again)\n", out->dir, out->dir);
     free(u);
     free(urls);
     free(s);
