@@ -113,7 +113,7 @@ static int report_faults(const series *s, const live_capture *out, size_t files)
             fprintf(stderr, "gomemdx: %s: nothing captured: %s\n", s->urls[i], s->problem[i]);
         else
             fprintf(stderr, "gomemdx: %s: partial capture kept in %s (%u of %u captures "
-                            "failed): %s\n", s->urls[i], out->dir, s->failed[i], s->planned,
+                            "incomplete): %s\n", s->urls[i], out->dir, s->failed[i], s->planned,
                     s->problem[i]);
     }
     return files ? EXIT_OK : EXIT_USAGE;
@@ -166,6 +166,9 @@ int live_capture_run(const cli_command *cmd, const cli_args *args, live_capture 
     gmx_watch_options o = { 0 };
     gmx_watch_rules_default(&o.rules);
     if (rc == EXIT_OK && (rc = cli_live_limits(cmd, args, &o.fetch)) == EXIT_OK &&
+        !cli_opt(cmd, args, "timeout")->set)
+        o.fetch.timeout_ms = 0; /* watch's: the interval's, at most 5 s (dumps get 4 times) */
+    if (rc == EXIT_OK &&
         (rc = durations(cmd, args, &o.interval_ns, &o.captures)) == EXIT_OK)
         rc = output_dir(cmd, args, u[0].name, out);
     if (rc == EXIT_OK) {

@@ -54,8 +54,12 @@ expect seconds 2 "seconds= must be a number" 5 -- top "$base/ok/debug/pprof/heap
 # (the service vanishes mid-body) is kept and said; the token is nowhere.
 expect diagnose-down 2 "http://127.0.0.1:$down: nothing captured: .*down" 5 -- \
   diagnose "http://127.0.0.1:$down" -o "$work/none" -H "Authorization: Bearer $secret"
+expect diagnose-slow 2 "$base/slow: nothing captured: capture failed: GET .*: slow: " 6 -- \
+  diagnose "$base/slow" --timeout 500ms -o "$work/slow"
+expect diagnose-5xx 2 "$base/5xx: nothing captured: capture failed: GET .*: http error: status 503" 5 -- \
+  diagnose "$base/5xx" -o "$work/5xx"
 [ -e "$work/none/127.0.0.1_$down" ] && { echo "FAIL: a folder for a service that gave nothing"; fail=1; }
-expect diagnose-partial 0 "partial capture kept in $work/partial \(2 of 2 captures failed\): capture incomplete: .*truncated" 20 -- \
+expect diagnose-partial 0 "partial capture kept in $work/partial \(2 of 2 captures incomplete\): capture incomplete: .*truncated" 20 -- \
   diagnose "$base/vanish" --duration 2s --interval 1s -o "$work/partial" -H "Authorization: Bearer $secret"
 ls "$work/partial/127.0.0.1_$port"/capture-0*/goroutine.debug1.txt >/dev/null 2>&1 ||
   { echo "FAIL: the partial capture was not kept"; fail=1; }
