@@ -7,6 +7,7 @@
 #include "gomemdx/events.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
+#include "gomemdx/watch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +51,8 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
 
 /* The bundle's paths: the command line's, and the store's scratch folder. */
 static int diagnose(const cli_command *self, const cli_args *args, const char *const *given,
-                    size_t ngiven, gmx_diagnose_options *opts, const store_history *h)
+                    size_t ngiven, gmx_diagnose_options *opts, const store_history *h,
+                    char *summary, size_t summarysz)
 {
     size_t n = ngiven + (h ? 1 : 0);
     const char **paths = calloc(n ? n : 1, sizeof(*paths));
@@ -79,6 +81,8 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
         rc = cli_report_error(&err);
     else
         rc = render(d, self, args);
+    if (summary && d)
+        gmx_watch_summary(d, summary, summarysz);
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
     free(paths);
@@ -92,14 +96,29 @@ static int diagnose_live(const cli_command *self, const cli_args *args,
 {
     live_capture c;
     int rc = live_capture_run(self, args, &c);
+    /* Replicas: each diagnosed on its own, then their top findings side by
+     * side (in text; JSON stays one document per service). */
+    bool text = !cli_opt(self, args, "json")->set;
+    char (*top)[600] = rc == EXIT_OK ? calloc(c.n, sizeof(*top)) : NULL;
+    if (rc == EXIT_OK && !top) {
+        fprintf(stderr, "gomemdx: out of memory\n");
+        rc = EXIT_INTERNAL;
+    }
     for (size_t i = 0; rc == EXIT_OK && i < c.n; i++) {
+        snprintf(top[i], sizeof(top[i]), "nothing captured");
         if (!c.captured[i])
             continue;
-        if (c.n > 1)
+        if (c.n > 1 && text)
             printf("%s== %s (%s)\n\n", i ? "\n" : "", c.urls[i], c.folders[i]);
         const char *folder = c.folders[i];
-        rc = diagnose(self, args, &folder, 1, opts, NULL);
+        rc = diagnose(self, args, &folder, 1, opts, NULL, top[i], sizeof(top[i]));
     }
+    if (rc == EXIT_OK && c.n > 1 && text) {
+        printf("\n== The services compared\n");
+        for (size_t i = 0; i < c.n; i++)
+            printf("  %s: %s\n", c.urls[i], top[i]);
+    }
+    free(top);
     live_capture_release(&c);
     return rc;
 }
@@ -146,7 +165,7 @@ static int run(const cli_command *self, const cli_args *args)
         rc = cli_report_error(&err);
     } else {
         rc = diagnose(self, args, (const char *const *)args->pos, (size_t)args->npos, &opts,
-                      store ? &h : NULL);
+                      store ? &h : NULL, NULL, 0);
         if (store)
             store_history_release(&h);
     }

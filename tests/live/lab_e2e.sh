@@ -19,8 +19,11 @@ if [ -z "$go" ] || ! "$go" version >/dev/null 2>&1; then
   exit 77
 fi
 work=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && { kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; }; rm -rf "$work"; }
+pid= pid2=
+cleanup() {
+  for p in $pid $pid2; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+  rm -rf "$work"
+}
 trap cleanup EXIT
 export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOENV=off
 export GOCACHE=${GOCACHE:-/tmp/gomemdx-gocache}
@@ -84,6 +87,19 @@ cmp -s "$work/live.out" "$work/offline.out" || { echo "FAIL: diagnose DIR differ
 run offjson diagnose "$work/incident" --json
 has offjson.out '"time_source": "capture"'
 if grep -rq -- "$secret" "$work"/*.out "$work"/*.err "$work/incident" "$work/data"; then echo "FAIL: the header's value was shown or saved"; fail=1; fi
+
+# Replicas: captured at once, each diagnosed, then compared.
+port2=$(free_port)
+"$work/quotes.bin" -addr "127.0.0.1:$port2" >"$work/quotes2.log" 2>&1 &
+pid2=$!
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port2") 2>/dev/null && break; sleep 0.1; done
+sleep 2
+run replicas diagnose "$url" "http://127.0.0.1:$port2/debug/pprof/" --duration 2s --interval 1s -o "$work/replicas"
+kill "$pid2"; wait "$pid2" 2>/dev/null; pid2=
+status replicas 0
+has replicas.out "^== $url \\($work/replicas/127\\.0\\.0\\.1_$port\\)$"
+has replicas.out "^== The services compared$"
+has replicas.out "^  http://127\\.0\\.0\\.1:$port2/debug/pprof/: #1 [a-z]+ chan-send-blocked"
 
 # A service that is down: exit 2, one line, within seconds.
 kill "$pid"; wait "$pid" 2>/dev/null; pid=
