@@ -8,7 +8,7 @@
 
 typedef struct live_capture {
     char dir[3000];          /* the incident folder (-o, or one under the captures folder) */
-    char (*folders)[3200];   /* what to diagnose: dir for one service, dir/HOST_PORT each */
+    char (*folders)[3300];   /* what to diagnose: dir for one service, dir/HOST_PORT each */
     const char **urls;       /* the service of each folder, as given */
     bool *captured;          /* whether anything of it was */
     size_t n;

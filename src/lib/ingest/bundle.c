@@ -6,10 +6,10 @@
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
+#include "ingest/capture_times.h"
 #include "ingest/heap_proto.h"
 #include "util/alloc.h"
 #include "util/buf.h"
-#include "util/num.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -20,13 +20,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64, MAX_CAPTURE_TIMES = 10000 };
-
-/* A file's time from a capture index (GMX_CAPTURE_TIMES_FILE). */
-typedef struct capture_time {
-    char *path;
-    int64_t time_ns;
-} capture_time;
+enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
 
 struct gmx_bundle {
     const char *alias_from, *alias_to;
@@ -35,8 +29,7 @@ struct gmx_bundle {
     size_t count, cap, max_files;
     char *notes[MAX_NOTES], *notes_zh[MAX_NOTES];
     size_t nnotes;
-    capture_time *times;
-    size_t ntimes;
+    capture_times times;     /* from the folders' capture indexes */
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -358,44 +351,6 @@ static bool alias(const gmx_bundle *b, gmx_artifact *a)
 
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
 
-/* Reads dir's capture index, when it has one: each line "NS<TAB>PATH".
- * A malformed line is skipped (the files keep their own times). */
-static gmx_code read_capture_times(gmx_bundle *b, const char *dir, gmx_error *err)
-{
-    char path[4200]; /* dir is at most 4095 bytes */
-    snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
-    gmx_input *in;
-    gmx_error ignored;
-    if (gmx_input_open(path, &in, &ignored) != GMX_OK)
-        return GMX_OK;
-    gmx_str rest = gmx_str_make(gmx_input_data(in), gmx_input_size(in));
-    gmx_code rc = GMX_OK;
-    while (rest.n && rc == GMX_OK && b->ntimes < MAX_CAPTURE_TIMES) {
-        const char *nl = memchr(rest.p, '\n', rest.n);
-        gmx_str line = gmx_str_make(rest.p, nl ? (size_t)(nl - rest.p) : rest.n);
-        rest = nl ? gmx_str_sub(rest, line.n + 1, rest.n) : gmx_str_make(rest.p + rest.n, 0);
-        const char *tab = memchr(line.p, '\t', line.n);
-        uint64_t ns;
-        if (!tab || tab + 1 == line.p + line.n ||
-            !gmx_parse_u64(gmx_str_make(line.p, (size_t)(tab - line.p)), &ns) || ns > INT64_MAX)
-            continue;
-        if (!b->ntimes && !(b->times = gmx_calloc(MAX_CAPTURE_TIMES, sizeof(*b->times)))) {
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
-            break;
-        }
-        size_t rel = (size_t)(line.p + line.n - tab - 1);
-        char *full = gmx_malloc(strlen(dir) + rel + 2);
-        if (!full) {
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", path);
-            break;
-        }
-        snprintf(full, strlen(dir) + rel + 2, "%s/%.*s", dir, (int)rel, tab + 1);
-        b->times[b->ntimes++] = (capture_time){ full, (int64_t)ns };
-    }
-    gmx_input_free(in);
-    return rc;
-}
-
 /* The capture time of a file an index names: the time it was fetched,
  * better than the file's own time and than MemStats' last GC, not than a
  * profile's time_nanos. */
@@ -404,14 +359,10 @@ static void capture_timed(const gmx_bundle *b, gmx_artifact *a)
     if (a->kind == GMX_ART_SKIPPED || a->kind == GMX_ART_ESCAPE_LOG ||
         a->time_source == GMX_TIME_PROFILE)
         return;
-    for (size_t i = 0; i < b->ntimes; i++) {
-        if (strcmp(b->times[i].path, a->path) == 0) {
-            a->time_ns = b->times[i].time_ns;
-            a->time_source = GMX_TIME_CAPTURE;
-            if (a->kind == GMX_ART_METRICS)
-                a->metrics.time_ns = a->time_ns;
-            return;
-        }
+    if (capture_times_find(&b->times, a->path, &a->time_ns)) {
+        a->time_source = GMX_TIME_CAPTURE;
+        if (a->kind == GMX_ART_METRICS)
+            a->metrics.time_ns = a->time_ns;
     }
 }
 
@@ -445,7 +396,7 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
     if (rc == GMX_OK && n > 1)
         qsort(names, n, sizeof(*names), by_name);
     if (rc == GMX_OK)
-        rc = read_capture_times(b, path, err);
+        rc = capture_times_read(&b->times, path, err);
     for (size_t i = 0; i < n; i++) {
         char child[4096];
         int w = snprintf(child, sizeof(child), "%s/%s", path, names[i]);
@@ -590,9 +541,7 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(b->notes[i]);
         gmx_free(b->notes_zh[i]);
     }
-    for (size_t i = 0; i < b->ntimes; i++)
-        gmx_free(b->times[i].path);
-    gmx_free(b->times);
+    capture_times_release(&b->times);
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);
