@@ -66,6 +66,10 @@ ls "$work/partial/127.0.0.1_$port"/capture-0*/goroutine.debug1.txt >/dev/null 2>
 if grep -rq -- "$secret" "$work/partial" "$work/none" "$work/data" 2>/dev/null; then
   echo "FAIL: the header's value was saved"; fail=1
 fi
+# A /debug/vars URL names the service and has that page captured too.
+expect diagnose-vars 0 "saved in $work/vars " 10 -- diagnose "$base/ok/debug/vars" --duration 1s --interval 1s -o "$work/vars"
+[ -s "$work/vars/127.0.0.1_$port/capture-01/metrics.txt" ] && [ -s "$work/vars/127.0.0.1_$port/capture-01/goroutine.debug2.txt" ] ||
+  { echo "FAIL: the /debug/vars page or the dump was not captured"; ls -R "$work/vars"; fail=1; }
 # Progress lines go to a terminal only: stderr here is a file.
 grep -q "capture 1/" "$work/diagnose-partial.err" && { echo "FAIL: progress on a pipe"; fail=1; }
 exit $fail
