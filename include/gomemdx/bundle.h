@@ -39,6 +39,7 @@ typedef struct gmx_oom_note {
 typedef enum gmx_time_source {
     GMX_TIME_PROFILE,        /* the profile's time_nanos */
     GMX_TIME_LOG,            /* a timestamp in its text: log lines, MemStats' LastGC */
+    GMX_TIME_CAPTURE,        /* when gomemdx fetched it: its folder's capture-times.tsv */
     GMX_TIME_FILE,           /* the file's modification time */
     GMX_TIME_NONE
 } gmx_time_source;
@@ -62,6 +63,12 @@ typedef struct gmx_artifact {
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;
+
+/* A folder written by a capture (`diagnose URL`) holds this index: after
+ * a '#' comment line, one line per file, "UNIX_NS<TAB>PATH" with PATH
+ * relative to the folder. Files it names take that time unless they carry
+ * their own (a profile's time_nanos); the index itself is not an artifact. */
+#define GMX_CAPTURE_TIMES_FILE "capture-times.tsv"
 
 typedef struct gmx_bundle_options {
     unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */

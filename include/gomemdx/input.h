@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "gomemdx/error.h"
+#include "gomemdx/http.h"
 
 typedef struct gmx_input gmx_input;
 
@@ -15,6 +16,14 @@ typedef struct gmx_input gmx_input;
 
 /* Opens path ("-" is standard input). *out is owned by the caller. */
 gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err);
+/* GETs url (http:// or https://) within timeout_ms (0 = the limits') and
+ * holds its body, at most limits->max_body bytes; limits may be NULL (the
+ * defaults of gomemdx/http.h). The input is named by the URL. A service
+ * that is down, slow, answers other than 2xx or sends a truncated body is
+ * GMX_EIO, a body over the cap GMX_ELIMIT, each with one line naming the
+ * URL and the reason. */
+gmx_code gmx_input_fetch(const char *url, const gmx_fetch_limits *limits, long timeout_ms,
+                         gmx_input **out, gmx_error *err);
 /* Wraps caller-owned memory (not copied; must outlive the input). */
 gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
                                gmx_input **out, gmx_error *err);

@@ -95,6 +95,12 @@ typedef struct gmx_watch_options {
     gmx_watch_rules rules;
     gmx_fetch_limits fetch;  /* 0s: timeout min(5 s, interval), 64 MiB cap, 3 redirects */
     const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */
+    /* A capture series (`diagnose URL`): when non-zero, no samples and no
+     * rules: each target is captured every interval, this many times, and
+     * the run ends when the last capture is in (a target whose first
+     * capture brought nothing is not tried again). TRIGGER events say
+     * "capture K/N"; captures are not diagnosed (CAPTURE has no diagnosis). */
+    unsigned captures;
     gmx_watch_fn on_event;
     void *ctx;
 } gmx_watch_options;
@@ -110,6 +116,14 @@ gmx_code gmx_watch_run(gmx_store *store, const char *const *urls, size_t n,
  * files `gomemdx diagnose` reads. */
 gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char *dir,
                                   gmx_error *err);
+
+/* Writes every capture in store into dir (made when missing): one folder
+ * per target, named by its host and port (gmx_url_target.name), holding
+ * capture-K/ folders of files and capture-times.tsv, which gives each
+ * file's capture time (Unix ns) for gmx_bundle_load. *nfiles counts the
+ * files written. */
+gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfiles,
+                                 gmx_error *err);
 
 /* Diagnoses a stored capture: exports it to a scratch folder, loads it as
  * a bundle and runs diagnose. *bundle and *d are the caller's to free. */

@@ -56,6 +56,11 @@ typedef struct cli_command {
     const char *description; /* paragraphs for `gomemdx help CMD` */
     const cli_option *options; /* terminated by { NULL }; NULL for none */
     int min_pos, max_pos;  /* positional argument count; max -1 = unbounded */
+    const char *live;      /* positionals may be URLs: the endpoint a service's URL
+                            * stands for; NULL: files only (live.h) */
+    int live_npos;         /* how many leading positionals may be URLs; -1 = all */
+    const char *live_option;      /* an option whose value may be a URL ("base"), or NULL */
+    const char *live_option_path; /* the endpoint a service's URL stands for there */
     int (*run)(const struct cli_command *cmd, const cli_args *args);
 } cli_command;
 

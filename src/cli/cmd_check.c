@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "live.h"
 #include "gomemdx/check.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
@@ -10,6 +11,7 @@ static const cli_option options[] = {
     { "ignore", 'i', OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
     { "min-growth", 0, OPT_UINT, "N", "report buckets that grew by at least N goroutines (default 1)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -92,5 +94,9 @@ const cli_command cmd_check = {
     .options = options,
     .min_pos = 1,
     .max_pos = 1,
+    .live = "/debug/pprof/goroutine?debug=2",
+    .live_npos = 1,
+    .live_option = "base",
+    .live_option_path = "/debug/pprof/goroutine?debug=2",
     .run = run,
 };

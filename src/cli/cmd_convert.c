@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "live.h"
 #include "gomemdx/convert.h"
 #include "gomemdx/output.h"
 
@@ -10,6 +11,7 @@
 static const cli_option options[] = {
     { "output", 'o', OPT_STRING, "OUT", "where to write the profile (gzipped profile.proto); - is standard output" },
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -68,5 +70,7 @@ const cli_command cmd_convert = {
     .options = options,
     .min_pos = 1,
     .max_pos = 1,
+    .live = "/debug/pprof/goroutine?debug=2",
+    .live_npos = 1,
     .run = run,
 };

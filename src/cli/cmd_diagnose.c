@@ -1,10 +1,13 @@
 #include "cli.h"
+#include "diagnose_live.h"
 #include "diagnose_store.h"
+#include "live.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
 #include "gomemdx/events.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
+#include "gomemdx/watch.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,10 @@ static const cli_option options[] = {
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and info-level findings" },
     { "store", 's', OPT_STRING, "FILE", "a gomemdx watch store: diagnose a target's captures and history" },
     { "target", 't', OPT_STRING, "T", "with --store: the target (its id or URL, see gomemdx history)" },
+    { "duration", 'd', OPT_STRING, "DURATION", "with URLs: capture for this long (default 60s)" },
+    { "interval", 'i', OPT_STRING, "DURATION", "with URLs: time between captures (default 15s, or a quarter of --duration)" },
+    { "output", 'o', OPT_STRING, "DIR", "with URLs: the incident folder to save the captures in" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -43,19 +50,20 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
 }
 
 /* The bundle's paths: the command line's, and the store's scratch folder. */
-static int diagnose(const cli_command *self, const cli_args *args, gmx_diagnose_options *opts,
-                    const store_history *h)
+static int diagnose(const cli_command *self, const cli_args *args, const char *const *given,
+                    size_t ngiven, gmx_diagnose_options *opts, const store_history *h,
+                    char *summary, size_t summarysz)
 {
-    size_t n = (size_t)args->npos + (h ? 1 : 0);
+    size_t n = ngiven + (h ? 1 : 0);
     const char **paths = calloc(n ? n : 1, sizeof(*paths));
     if (!paths) {
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
-    for (int i = 0; i < args->npos; i++)
-        paths[i] = args->pos[i];
+    for (size_t i = 0; i < ngiven; i++)
+        paths[i] = given[i];
     if (h) {
-        paths[args->npos] = h->dir;
+        paths[ngiven] = h->dir;
         opts->history = h->samples;
         opts->nhistory = h->nsamples;
     }
@@ -73,9 +81,45 @@ static int diagnose(const cli_command *self, const cli_args *args, gmx_diagnose_
         rc = cli_report_error(&err);
     else
         rc = render(d, self, args);
+    if (summary && d)
+        gmx_watch_summary(d, summary, summarysz);
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
     free(paths);
+    return rc;
+}
+
+/* diagnose URL...: capture, then diagnose each service's folder as a
+ * folder is diagnosed (so `diagnose DIR` later says the same). */
+static int diagnose_live(const cli_command *self, const cli_args *args,
+                         gmx_diagnose_options *opts)
+{
+    live_capture c;
+    int rc = live_capture_run(self, args, &c);
+    /* Replicas: each diagnosed on its own, then their top findings side by
+     * side (in text; JSON stays one document per service). */
+    bool text = !cli_opt(self, args, "json")->set;
+    char (*top)[600] = rc == EXIT_OK ? calloc(c.n, sizeof(*top)) : NULL;
+    if (rc == EXIT_OK && !top) {
+        fprintf(stderr, "gomemdx: out of memory\n");
+        rc = EXIT_INTERNAL;
+    }
+    for (size_t i = 0; rc == EXIT_OK && i < c.n; i++) {
+        snprintf(top[i], sizeof(top[i]), "nothing captured");
+        if (!c.captured[i])
+            continue;
+        if (c.n > 1 && text)
+            printf("%s== %s (%s)\n\n", i ? "\n" : "", c.urls[i], c.folders[i]);
+        const char *folder = c.folders[i];
+        rc = diagnose(self, args, &folder, 1, opts, NULL, top[i], sizeof(top[i]));
+    }
+    if (rc == EXIT_OK && c.n > 1 && text) {
+        printf("\n== The services compared\n");
+        for (size_t i = 0; i < c.n; i++)
+            printf("  %s: %s\n", c.urls[i], top[i]);
+    }
+    free(top);
+    live_capture_release(&c);
     return rc;
 }
 
@@ -112,10 +156,16 @@ static int run(const cli_command *self, const cli_args *args)
     opts.include_healthy = cli_opt(self, args, "all")->set;
     store_history h;
     int rc;
-    if (store && store_history_load(store, target, &h, &err) != GMX_OK) {
+    bool live = args->npos && gmx_url_is_http(args->pos[0]);
+    if (live && store)
+        rc = cli_usage_error(self, "--store reads a watch store; URLs are captured now: not both");
+    else if (live)
+        rc = diagnose_live(self, args, &opts);
+    else if (store && store_history_load(store, target, &h, &err) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
-        rc = diagnose(self, args, &opts, store ? &h : NULL);
+        rc = diagnose(self, args, (const char *const *)args->pos, (size_t)args->npos, &opts,
+                      store ? &h : NULL, NULL, 0);
         if (store)
             store_history_release(&h);
     }
@@ -126,7 +176,8 @@ static int run(const cli_command *self, const cli_args *args)
 const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
-    .usage = "PATH... | --store FILE --target T  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
+    .usage = "PATH... | URL... [--duration D] [--interval D] [-o DIR] | --store FILE --target T"
+             "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"
@@ -136,7 +187,18 @@ const cli_command cmd_diagnose = {
         "mitigate now, fix in code, verify after the fix. Files that are not evidence\n"
         "are listed as skipped, never fatal. With --store, a target watched by\n"
         "'gomemdx watch': its stored captures, and its sampled history to date the\n"
-        "rise before the failure and drive the forecast.",
+        "rise before the failure and drive the forecast.\n"
+        "\n"
+        "Given URLs (http://host:6060, or its /debug/pprof/ page; one ending in\n"
+        "/debug/vars or /metrics also has that page read), it captures each service\n"
+        "every --interval for --duration (default 4 captures over a minute):\n"
+        "goroutine dumps (debug=2 and debug=1), heap and allocs profiles, goroutineleak\n"
+        "where offered. Replicas are captured at once. The captures are saved in -o DIR\n"
+        "(default: a new folder under $XDG_DATA_HOME/gomemdx/captures, or\n"
+        "~/.local/share/gomemdx/captures), one folder per service with the capture\n"
+        "times in capture-times.tsv, then diagnosed; 'gomemdx diagnose DIR' later\n"
+        "says the same. A service that gives nothing is one line and exit status 2;\n"
+        "a partial capture is kept and said.",
     .options = options,
     .min_pos = 0,
     .max_pos = -1,

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "live.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
 #include "gomemdx/ingest.h"
@@ -13,6 +14,7 @@
 static const cli_option options[] = {
     { "profile", 'p', OPT_STRING, "FILE", "an allocs or heap profile: rank escapes by what they allocate" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document (schema gomemdx/1)" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -113,5 +115,7 @@ const cli_command cmd_escape = {
     .options = options,
     .min_pos = 1,
     .max_pos = -1,
+    .live_option = "profile",
+    .live_option_path = "/debug/pprof/allocs",
     .run = run,
 };

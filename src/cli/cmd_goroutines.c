@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "live.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
@@ -12,6 +13,7 @@ static const cli_option options[] = {
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and unremarkable buckets" },
     { "frames", 0, OPT_UINT, "N", "frames of each stack to show (default 12)" },
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
+    CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -90,5 +92,9 @@ const cli_command cmd_goroutines = {
     .options = options,
     .min_pos = 1,
     .max_pos = -1,
+    .live = "/debug/pprof/goroutine?debug=2",
+    .live_npos = -1,
+    .live_option = "base",
+    .live_option_path = "/debug/pprof/goroutine?debug=2",
     .run = run,
 };

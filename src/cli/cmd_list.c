@@ -65,5 +65,9 @@ const cli_command cmd_list = {
     .options = options,
     .min_pos = 2,
     .max_pos = 2,
+    .live = "/debug/pprof/heap",
+    .live_npos = 1,
+    .live_option = "base",
+    .live_option_path = "/debug/pprof/heap",
     .run = run,
 };

@@ -54,5 +54,9 @@ const cli_command cmd_peek = {
     .options = options,
     .min_pos = 2,
     .max_pos = 2,
+    .live = "/debug/pprof/heap",
+    .live_npos = 1,
+    .live_option = "base",
+    .live_option_path = "/debug/pprof/heap",
     .run = run,
 };

@@ -54,5 +54,9 @@ const cli_command cmd_top = {
     .options = options,
     .min_pos = 1,
     .max_pos = 1,
+    .live = "/debug/pprof/heap",
+    .live_npos = 1,
+    .live_option = "base",
+    .live_option_path = "/debug/pprof/heap",
     .run = run,
 };

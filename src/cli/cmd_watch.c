@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "live.h"
 #include "watch_view.h"
 #include "gomemdx/input.h"
 #include "gomemdx/store.h"
@@ -17,24 +18,6 @@ static const cli_option options[] = {
     { "once", 0, OPT_FLAG, NULL, "take one sample of each target and stop" },
     { NULL, 0, 0, NULL, NULL }
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_signal(int sig)
-{
-    (void)sig;
-    stop_requested = 1;
-}
-
-static void catch_signals(void)
-{
-    struct sigaction sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-}
 
 static int read_rules(const char *path, gmx_watch_rules *rules)
 {
@@ -84,8 +67,7 @@ static int run(const cli_command *self, const cli_args *args)
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
-    catch_signals();
-    o.stop = &stop_requested;
+    o.stop = cli_catch_stop();
     o.on_event = watch_view_event;
     o.ctx = view;
     rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);

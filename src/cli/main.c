@@ -1,6 +1,7 @@
 /* gomemdx: global options, then dispatch through the command table. */
 #include "cli.h"
 #include "gomemdx/input.h"
+#include "live.h"
 
 #include <signal.h>
 #include <string.h>
@@ -73,7 +74,11 @@ int main(int argc, char **argv)
     cli_args args;
     if (!cli_parse(cmd, argc - i - 1, argv + i + 1, &args))
         return EXIT_USAGE;
-    int rc = cmd->run(cmd, &args);
+    cli_live live;
+    int rc = cli_live_resolve(cmd, &args, &live);
+    if (rc == EXIT_OK)
+        rc = cmd->run(cmd, &args);
+    cli_live_release(&live);
     cli_args_release(&args);
     if (fflush(stdout) != 0 && rc == EXIT_OK) {
         fprintf(stderr, "gomemdx: error writing output\n");

@@ -244,6 +244,15 @@ void cli_print_help(FILE *out, const cli_command *cmd)
         fputc('\n', out);
         print_wrapped(out, cmd->description, 0);
     }
+    if (cmd->live || cmd->live_option) {
+        const char *what = cmd->live ? cmd->live : cmd->live_option_path;
+        fprintf(out, "\nURLs: %s%s may be an http:// or https:// URL, as for go tool pprof. A\n"
+                     "service's URL (http://host:6060, or its /debug/pprof/ page) means its\n"
+                     "%s; any other URL is that endpoint; ?seconds=N is passed on.\n"
+                     "Every body fetched is saved in $XDG_DATA_HOME/gomemdx/captures (by\n"
+                     "default ~/.local/share/gomemdx/captures) and read from there.\n",
+                cmd->live ? "the input" : "--", cmd->live ? "" : cmd->live_option, what);
+    }
     size_t n = option_count(cmd);
     if (n) {
         fprintf(out, "\noptions:\n");

@@ -4,6 +4,7 @@
 #define GMX_CLI_PROFILE_ARGS_H
 
 #include "cli.h"
+#include "live.h"
 #include "gomemdx/profile.h"
 #include "gomemdx/ptop.h"
 
@@ -15,7 +16,8 @@
       "only samples with a frame matching RE (POSIX extended)" },                   \
     { "ignore", 0, OPT_STRING, "RE", "drop samples with a frame matching RE" },      \
     { "base", 'b', OPT_STRING, "OLD", "subtract an older profile of the same kind" }, \
-    { "json", 0, OPT_FLAG, NULL, "print JSON instead of text" }
+    { "json", 0, OPT_FLAG, NULL, "print JSON instead of text" },                     \
+    CLI_LIVE_OPTIONS
 
 typedef struct cli_profiles {
     gmx_profile *profile, *base;

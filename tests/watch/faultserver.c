@@ -163,8 +163,15 @@ static void *connection(void *arg)
     }
     req[n] = '\0';
     char path[1024] = "";
-    if (sscanf(req, "GET %1023s", path) == 1)
+    /* /auth/REST: REST, for a request with the test's bearer token only. */
+    if (sscanf(req, "GET %1023s", path) == 1 && strncmp(path, "/auth/", 6) == 0) {
+        if (strstr(req, "\r\nAuthorization: Bearer " FS_TOKEN "\r\n"))
+            serve(s, fd, path + 5);
+        else
+            reply(fd, 401, "unauthorized\n", 13);
+    } else if (path[0]) {
         serve(s, fd, path);
+    }
     shutdown(fd, SHUT_WR);
     close(fd);
     pthread_mutex_lock(&s->lock);

@@ -9,9 +9,13 @@
  *   /huge/...    an endless body (no Content-Length), until the client hangs up
  *   /loop/...    302 to itself
  *   /vanish/...  like /ok, but debug=2 and profiles close mid-body
+ *   /auth/REST   REST, when the request says "Authorization: Bearer " FS_TOKEN;
+ *                401 otherwise
  * Thread per connection; one request per connection (Connection: close). */
 #ifndef GMX_FAULTSERVER_H
 #define GMX_FAULTSERVER_H
+
+#define FS_TOKEN "fs-t0ken-4711"
 
 typedef struct fs_server fs_server;
 

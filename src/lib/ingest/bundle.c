@@ -6,6 +6,7 @@
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
+#include "ingest/capture_times.h"
 #include "ingest/heap_proto.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -35,6 +36,7 @@ struct gmx_bundle {
     struct walked { dev_t dev; ino_t ino; } *walked;
     size_t nwalked, walked_cap;
     gmx_hindex walked_index;
+    capture_times times;     /* from the folders' capture indexes */
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -403,6 +405,21 @@ static gmx_code unreadable(gmx_bundle *b, const char *path, int depth, int e, gm
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
 
+/* The capture time of a file an index names: the time it was fetched,
+ * better than the file's own time and than MemStats' last GC, not than a
+ * profile's time_nanos. */
+static void capture_timed(const gmx_bundle *b, gmx_artifact *a)
+{
+    if (a->kind == GMX_ART_SKIPPED || a->kind == GMX_ART_ESCAPE_LOG ||
+        a->time_source == GMX_TIME_PROFILE)
+        return;
+    if (capture_times_find(&b->times, a->path, &a->time_ns)) {
+        a->time_source = GMX_TIME_CAPTURE;
+        if (a->kind == GMX_ART_METRICS)
+            a->metrics.time_ns = a->time_ns;
+    }
+}
+
 static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     DIR *d = opendir(path);
@@ -434,9 +451,13 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
     closedir(d);
     if (rc == GMX_OK && n > 1)
         qsort(names, n, sizeof(*names), by_name);
+    if (rc == GMX_OK)
+        rc = capture_times_read(&b->times, path, err);
     for (size_t i = 0; i < n; i++) {
         char child[4096];
         int w = snprintf(child, sizeof(child), "%s/%s", path, names[i]);
+        if (strcmp(names[i], GMX_CAPTURE_TIMES_FILE) == 0)
+            w = 0; /* the index times the others; it is no artifact */
         if (rc == GMX_OK && w > 0 && (size_t)w < sizeof(child))
             rc = walk(b, child, depth + 1, err);
         gmx_free(names[i]);
@@ -462,9 +483,10 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     gmx_artifact *a = add_artifact(b, path);
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
-    if (S_ISREG(st.st_mode))
+    if (S_ISREG(st.st_mode)) {
         load_file(b, a, &st);
-    else
+        capture_timed(b, a);
+    } else
         skip(a, "not a regular file", "不是普通文件");
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
@@ -500,7 +522,8 @@ static void settle_times(gmx_bundle *b)
         gmx_artifact *a = &b->items[i];
         if (!evidence(a))
             continue;
-        if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG)
+        if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG ||
+            a->time_source == GMX_TIME_CAPTURE)
             own++;
         if (a->time_source == GMX_TIME_FILE) {
             if (!file_timed++)
@@ -581,6 +604,7 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(b->notes[i]);
         gmx_free(b->notes_zh[i]);
     }
+    capture_times_release(&b->times);
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);

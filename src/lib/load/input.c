@@ -1,4 +1,5 @@
 #include "gomemdx/input.h"
+#include "gomemdx/http.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -233,4 +234,51 @@ void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len)
     end = end / page * page;
     if (end > start)
         madvise((void *)start, end - start, MADV_DONTNEED);
+}
+
+typedef struct fetch_one {
+    gmx_code rc;
+    gmx_error *err;
+    void *body;
+    size_t len;
+} fetch_one;
+
+static void keep_body(void *ctx, const gmx_fetch *f)
+{
+    fetch_one *o = ctx;
+    if (f->status != GMX_FETCH_OK) {
+        /* The status names a too-large body; any other failure is I/O. */
+        o->rc = gmx_error_set(o->err, f->status == GMX_FETCH_TOO_LARGE ? GMX_ELIMIT : GMX_EIO,
+                              "%s", f->message);
+        return;
+    }
+    if (!(o->body = gmx_malloc(f->len ? f->len : 1))) {
+        o->rc = gmx_error_set(o->err, GMX_ENOMEM, "out of memory keeping %s", f->url);
+        return;
+    }
+    memcpy(o->body, f->body, f->len);
+    o->len = f->len;
+}
+
+gmx_code gmx_input_fetch(const char *url, const gmx_fetch_limits *limits, long timeout_ms,
+                         gmx_input **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_scraper *s;
+    gmx_code rc = gmx_scraper_new(limits, &s, err);
+    if (rc != GMX_OK)
+        return rc;
+    fetch_one o = { GMX_OK, err, NULL, 0 };
+    rc = gmx_scraper_get(s, url, timeout_ms, NULL, 0, err);
+    /* Every transfer has its timeout: this loop ends. */
+    while (rc == GMX_OK && gmx_scraper_pending(s))
+        rc = gmx_scraper_run(s, 200, keep_body, &o, err);
+    gmx_scraper_free(s);
+    if (rc == GMX_OK)
+        rc = o.rc;
+    if (rc != GMX_OK) {
+        gmx_free(o.body);
+        return rc;
+    }
+    return gmx_input_from_heap(url, o.body, o.len, out, err);
 }

@@ -12,6 +12,7 @@ static const char *time_source_name(gmx_time_source s)
     switch (s) {
     case GMX_TIME_PROFILE: return "profile";
     case GMX_TIME_LOG: return "log";
+    case GMX_TIME_CAPTURE: return "capture";
     case GMX_TIME_FILE: return "file";
     case GMX_TIME_NONE: break;
     }

@@ -11,14 +11,17 @@
 #include <string.h>
 
 static const struct {
-    const char *path;
+    const char *path;            /* under the base; NULL: the target's metrics page */
     const char *file;
     bool optional;               /* a 404 means "not offered", not a failure */
+    bool series;                 /* only in a capture series (`diagnose URL`) */
 } capture_pages[CAPTURE_FILES] = {
-    { "/debug/pprof/goroutine?debug=2", "goroutine.debug2.txt", false },
-    { "/debug/pprof/heap", "heap.pb.gz", false },
-    { "/debug/pprof/allocs", "allocs.pb.gz", false },
-    { "/debug/pprof/goroutineleak?debug=1", "goroutineleak.debug1.txt", true },
+    { "/debug/pprof/goroutine?debug=2", "goroutine.debug2.txt", false, false },
+    { "/debug/pprof/goroutine?debug=1", "goroutine.debug1.txt", false, true },
+    { "/debug/pprof/heap", "heap.pb.gz", false, false },
+    { "/debug/pprof/allocs", "allocs.pb.gz", false, false },
+    { "/debug/pprof/goroutineleak?debug=1", "goroutineleak.debug1.txt", true, false },
+    { NULL, "metrics.txt", false, true },
 };
 
 #define HOUR_NS (INT64_C(3600) * 1000000000)
@@ -65,7 +68,12 @@ void watch_capture_start(watcher *w, target *t, const char *why)
     watch_emit(w, t, &ev);
     /* Full dumps of a big service take a while: four times the timeout. */
     for (int i = 0; i < CAPTURE_FILES; i++) {
-        snprintf(url, sizeof(url), "%s%s", t->base, capture_pages[i].path);
+        bool skip = capture_pages[i].path ? capture_pages[i].series && !w->o->captures
+                                          : !w->o->captures || !t->metrics[0];
+        if (skip)
+            continue;
+        snprintf(url, sizeof(url), "%s%s", capture_pages[i].path ? t->base : t->metrics,
+                 capture_pages[i].path ? capture_pages[i].path : "");
         if (gmx_scraper_get(w->scraper, url, w->timeout_ms * 4, t, FETCH_CAPTURE_FIRST + i, &e)) {
             watch_fatal(w, &e);
             return;
@@ -120,14 +128,24 @@ static void capture_done(watcher *w, target *t)
         gap(w, t, "capture", msg);
     }
     note_capture(t, t->cap_time_ns);
+    /* A series does not wait out its duration on a service that gave
+     * nothing at all the first time (down, or not a Go service). */
+    if (w->o->captures && !n && t->cap_attempts == 1)
+        t->cap_attempts = w->o->captures;
     int64_t id = 0;
     gmx_error e;
     if (n && gmx_store_add_capture(w->store, t->id, t->cap_time_ns, t->cap_reason, complete,
                                    files, n, &id, &e))
         watch_fatal(w, &e);
     watch_capture_release(t);
-    if (n && w->fatal == GMX_OK)
+    if (n && w->fatal == GMX_OK && !w->o->captures)
         diagnose_and_report(w, t, id);
+    if (n && w->fatal == GMX_OK && w->o->captures) {
+        gmx_watch_event ev = { .kind = GMX_WATCH_CAPTURE, .time_ns = t->cap_time_ns,
+                               .message = complete ? "stored" : "stored, incomplete",
+                               .capture_id = id };
+        watch_emit(w, t, &ev);
+    }
 }
 
 void watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f)

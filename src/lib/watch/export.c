@@ -3,6 +3,8 @@
 #include "gomemdx/watch.h"
 #include "gomemdx/findings.h"
 #include "gomemdx/output.h"
+#include "util/alloc.h"
+#include "util/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -15,6 +17,10 @@
 typedef struct export_ctx {
     const char *dir;
     gmx_error *err;
+    gmx_buf *index;              /* capture-times.tsv being written, or NULL */
+    const char *sub;             /* the capture's folder, relative to the index */
+    int64_t time_ns;
+    size_t files;
 } export_ctx;
 
 static int write_file(void *ctx, const gmx_store_file *f)
@@ -26,7 +32,14 @@ static int write_file(void *ctx, const gmx_store_file *f)
         return gmx_error_set(x->err, GMX_EFORMAT, "capture file named '%s' refused", f->name);
     char path[4096];
     snprintf(path, sizeof(path), "%s/%s", x->dir, f->name);
-    return gmx_output_write_file(path, f->data, f->len, x->err);
+    gmx_code rc = gmx_output_write_file(path, f->data, f->len, x->err);
+    if (rc != GMX_OK)
+        return rc;
+    x->files++;
+    if (x->index && gmx_buf_printf(x->index, "%lld\t%s/%s\n", (long long)x->time_ns, x->sub,
+                                   f->name) != 0)
+        return gmx_error_set(x->err, GMX_ENOMEM, "out of memory writing capture times");
+    return GMX_OK;
 }
 
 gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char *dir,
@@ -34,8 +47,71 @@ gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char 
 {
     if (mkdir(dir, 0755) != 0 && errno != EEXIST)
         return gmx_error_set(err, GMX_EIO, "%s: %s", dir, strerror(errno));
-    export_ctx x = { dir, err };
+    export_ctx x = { dir, err, NULL, NULL, 0, 0 };
     return gmx_store_capture_files(store, capture, write_file, &x, err);
+}
+
+static gmx_code make_dir(const char *dir, gmx_error *err)
+{
+    if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+        return gmx_error_set(err, GMX_EIO, "%s: %s", dir, strerror(errno));
+    return GMX_OK;
+}
+
+static gmx_code write_index(const char *dir, const gmx_buf *index, gmx_error *err)
+{
+    char path[4200]; /* dir is at most 4095 bytes */
+    snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
+    return gmx_output_write_file(path, index->data ? index->data : "", index->len, err);
+}
+
+/* One target's captures into dir/NAME/capture-K/, timed by its index. */
+static gmx_code export_target(gmx_store *store, const gmx_store_target_info *t, const char *dir,
+                              size_t *nfiles, gmx_error *err)
+{
+    gmx_url_target u;
+    gmx_code rc = gmx_url_resolve(t->url, "", &u, err);
+    if (rc)
+        return rc;
+    char tdir[4096], cdir[4200], sub[32];
+    snprintf(tdir, sizeof(tdir), "%s/%s", dir, u.name);
+    gmx_store_capture_info *c;
+    size_t n;
+    if ((rc = gmx_store_list_captures(store, t->id, &c, &n, err)))
+        return rc;
+    gmx_buf index;
+    gmx_buf_init(&index, (size_t)1 << 20);
+    gmx_buf_printf(&index, "# gomemdx capture times: Unix ns, TAB, file (under this folder)\n");
+    rc = n ? make_dir(tdir, err) : GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < n; i++) {
+        snprintf(sub, sizeof(sub), "capture-%02zu", i + 1);
+        snprintf(cdir, sizeof(cdir), "%s/%s", tdir, sub);
+        export_ctx x = { cdir, err, &index, sub, c[i].time_ns, 0 };
+        if ((rc = make_dir(cdir, err)) == GMX_OK)
+            rc = gmx_store_capture_files(store, c[i].id, write_file, &x, err);
+        *nfiles += x.files;
+    }
+    if (rc == GMX_OK && n)
+        rc = index.failed ? gmx_error_set(err, GMX_ENOMEM, "out of memory writing capture times")
+                          : write_index(tdir, &index, err);
+    gmx_buf_release(&index);
+    gmx_store_captures_free(c, n);
+    return rc;
+}
+
+gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfiles,
+                                 gmx_error *err)
+{
+    *nfiles = 0;
+    gmx_code rc = make_dir(dir, err);
+    gmx_store_target_info *t = NULL;
+    size_t n = 0;
+    if (rc == GMX_OK)
+        rc = gmx_store_list_targets(store, &t, &n, err);
+    for (size_t i = 0; rc == GMX_OK && i < n; i++)
+        rc = export_target(store, &t[i], dir, nfiles, err);
+    gmx_store_targets_free(t, n);
+    return rc;
 }
 
 static void remove_scratch(const char *dir)

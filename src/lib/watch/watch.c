@@ -231,6 +231,29 @@ static void on_fetch(void *ctx, const gmx_fetch *f)
         sample_done(w, t);
 }
 
+/* A capture series: every target captured o->captures times, all in. */
+static bool finished_series(const watcher *w)
+{
+    for (size_t i = 0; i < w->n; i++)
+        if (w->targets[i].cap_attempts < w->o->captures || w->targets[i].cap_inflight)
+            return false;
+    return true;
+}
+
+/* A capture series' turn for t: the next capture when it is due. */
+static void series_due(watcher *w, target *t, int64_t now)
+{
+    if (t->cap_inflight || t->cap_attempts >= w->o->captures || now < t->next_due)
+        return;
+    char why[64];
+    snprintf(why, sizeof(why), "capture %u/%u", t->cap_attempts + 1, w->o->captures);
+    t->cap_attempts++;
+    t->next_due += w->interval_ns;
+    if (t->next_due <= now)
+        t->next_due = now + w->interval_ns;
+    watch_capture_start(w, t, why);
+}
+
 static bool finished_once(const watcher *w)
 {
     for (size_t i = 0; i < w->n; i++)
@@ -245,6 +268,12 @@ static gmx_code turn(watcher *w, gmx_error *err)
     int64_t now = watch_clock_mono(), wait = 200000000;
     for (size_t i = 0; i < w->n; i++) {
         target *t = &w->targets[i];
+        if (w->o->captures) {
+            series_due(w, t, now);
+            if (!t->cap_inflight && t->cap_attempts < w->o->captures && t->next_due - now < wait)
+                wait = t->next_due - now;
+            continue;
+        }
         bool due = !t->inflight && now >= t->next_due && !(w->o->once && t->sampled);
         gmx_code rc = due ? queue_sample(w, t, now, err) : GMX_OK;
         if (rc)
@@ -292,6 +321,7 @@ gmx_code gmx_watch_run(gmx_store *store, const char *const *urls, size_t n,
     int64_t start = watch_clock_mono();
     while (rc == GMX_OK && w.fatal == GMX_OK) {
         if ((o->stop && *o->stop) || (o->once && finished_once(&w)) ||
+            (o->captures && finished_series(&w)) ||
             (o->duration_ns > 0 && watch_clock_mono() - start >= o->duration_ns))
             break;
         rc = turn(&w, err);

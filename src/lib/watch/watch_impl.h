@@ -13,7 +13,7 @@ enum {
     FETCH_METRICS,
     FETCH_CAPTURE_FIRST
 };
-#define CAPTURE_FILES 4
+#define CAPTURE_FILES 6
 #define BUDGET_SLOTS 64
 
 typedef struct capture_file {
@@ -40,6 +40,7 @@ typedef struct target {
     size_t ngoroutines, nheap;
     /* The capture in flight. */
     int cap_inflight;
+    unsigned cap_attempts;       /* captures started (a capture series) */
     capture_file files[CAPTURE_FILES];
     int64_t cap_time_ns;
     char cap_reason[400];

@@ -3,7 +3,7 @@
  * only ever costs its own transfer. Bodies go into bounded gmx_bufs; a body
  * over the cap aborts its transfer from the write callback. Proxies from
  * the environment are ignored: the services watched are reached directly. */
-#include "gomemdx/scrape.h"
+#include "gomemdx/http.h"
 #include "gomemdx/version.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -29,6 +29,7 @@ struct gmx_scraper {
     gmx_fetch_limits limits;
     transfer *list;
     size_t pending;
+    struct curl_slist *headers;
     char user_agent[48];
 };
 
@@ -75,6 +76,16 @@ gmx_code gmx_scraper_new(const gmx_fetch_limits *limits, gmx_scraper **out, gmx_
         s->limits = *limits;
     apply_defaults(&s->limits);
     snprintf(s->user_agent, sizeof(s->user_agent), "gomemdx/%s", gmx_version());
+    /* The caller's header strings are not kept: libcurl copies each. */
+    s->limits.headers = NULL;
+    for (size_t i = 0; limits && i < limits->nheaders; i++) {
+        struct curl_slist *l = curl_slist_append(s->headers, limits->headers[i]);
+        if (!l) {
+            gmx_scraper_free(s);
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory starting the scraper");
+        }
+        s->headers = l;
+    }
     s->multi = curl_multi_init();
     if (!s->multi) {
         gmx_scraper_free(s);
@@ -106,6 +117,7 @@ void gmx_scraper_free(gmx_scraper *s)
     }
     if (s->multi)
         curl_multi_cleanup(s->multi);
+    curl_slist_free_all(s->headers);
     gmx_free(s);
     curl_global_cleanup();
 }
@@ -142,6 +154,12 @@ static int setup_easy(gmx_scraper *s, transfer *t, long timeout_ms)
     bad |= curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)l->max_body) != CURLE_OK;
     bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, s->user_agent) != CURLE_OK;
+    if (s->headers)
+        bad |= curl_easy_setopt(e, CURLOPT_HTTPHEADER, s->headers) != CURLE_OK;
+    if (l->insecure) {
+        bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 0L) != CURLE_OK;
+        bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 0L) != CURLE_OK;
+    }
     return bad;
 }
 

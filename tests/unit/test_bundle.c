@@ -1,0 +1,80 @@
+/* ingest/bundle: a folder written by a capture series carries
+ * capture-times.tsv; its times order dumps that have no time of their own,
+ * it is no artifact itself, and a malformed line only costs that line. */
+#include "testutil.h"
+#include "gomemdx/bundle.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void put(const char *path, const char *data, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(data, 1, len, f), len);
+    fclose(f);
+}
+
+static void test_bundle__capture_times_order_the_dumps(void **state)
+{
+    (void)state;
+    size_t len;
+    char *dump = tu_read_fixture("testdata/lab/captures/go1.22/gateway/goroutine-t1.debug2.txt", &len);
+    assert_non_null(dump);
+    char dir[] = "/tmp/gomemdx-test-bundle-XXXXXX", path[256];
+    assert_non_null(mkdtemp(dir));
+    /* Named in one order, captured in the other. */
+    const char *subs[] = { "capture-01", "capture-02", "capture-03" };
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+        assert_int_equal(mkdir(path, 0755), 0);
+        snprintf(path, sizeof(path), "%s/%s/goroutine.debug2.txt", dir, subs[i]);
+        put(path, dump, len);
+    }
+    const char index[] = "# gomemdx capture times: Unix ns, TAB, file (under this folder)\n"
+                         "1700000000300000000\tcapture-01/goroutine.debug2.txt\n"
+                         "1700000000200000000\tcapture-02/goroutine.debug2.txt\n"
+                         "17x0\tcapture-03/goroutine.debug2.txt\n"
+                         "\tcapture-03/goroutine.debug2.txt\n"
+                         "1700000000100000000\t\n"
+                         "99999999999999999999999\tcapture-03/goroutine.debug2.txt\n";
+    snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
+    put(path, index, sizeof(index) - 1);
+    const char *paths[] = { dir };
+    gmx_bundle *b;
+    gmx_error err;
+    assert_int_equal(gmx_bundle_load(paths, 1, NULL, &b, &err), GMX_OK);
+    assert_int_equal(gmx_bundle_count(b), 3); /* the index is no artifact */
+    const gmx_artifact *a0 = gmx_bundle_at(b, 0), *a1 = gmx_bundle_at(b, 1),
+                       *a2 = gmx_bundle_at(b, 2);
+    assert_non_null(strstr(a0->path, "capture-02/"));
+    assert_int_equal(a0->time_source, GMX_TIME_CAPTURE);
+    assert_int_equal(a0->time_ns, 1700000000200000000);
+    assert_non_null(strstr(a1->path, "capture-01/"));
+    assert_int_equal(a1->time_source, GMX_TIME_CAPTURE);
+    /* Its lines were malformed: no time of its own, after the timed ones. */
+    assert_non_null(strstr(a2->path, "capture-03/"));
+    assert_int_equal(a2->time_source, GMX_TIME_NONE);
+    gmx_bundle_free(b);
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof(path), "%s/%s/goroutine.debug2.txt", dir, subs[i]);
+        unlink(path);
+        snprintf(path, sizeof(path), "%s/%s", dir, subs[i]);
+        rmdir(path);
+    }
+    snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
+    unlink(path);
+    rmdir(dir);
+    free(dump);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bundle__capture_times_order_the_dumps),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
