@@ -135,6 +135,10 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
         gmx_json_cstring(&j, in->kind);
         gmx_json_key(&j, "goroutines");
         gmx_json_uint(&j, in->goroutines);
+        if (in->threads) {
+            gmx_json_key(&j, "threads");
+            gmx_json_uint(&j, in->threads);
+        }
         gmx_json_key(&j, "partial");
         gmx_json_bool(&j, in->partial);
         if (in->detail.n) {
