@@ -64,8 +64,13 @@ void gmx_json_array_end(gmx_json *j) { json_close(j, ']'); }
 
 void gmx_json_key(gmx_json *j, const char *key)
 {
+    gmx_json_key_str(j, gmx_str_cstr(key));
+}
+
+void gmx_json_key_str(gmx_json *j, gmx_str key)
+{
     before_value(j);
-    gmx_json_quote(j->out, gmx_str_cstr(key));
+    gmx_json_quote(j->out, key);
     gmx_buf_append(j->out, ": ", 2);
     j->after_key = true;
 }

@@ -26,6 +26,7 @@ void gmx_json_object_end(gmx_json *j);
 void gmx_json_array_begin(gmx_json *j);
 void gmx_json_array_end(gmx_json *j);
 void gmx_json_key(gmx_json *j, const char *key);
+void gmx_json_key_str(gmx_json *j, gmx_str key); /* a key that is not NUL-terminated */
 void gmx_json_string(gmx_json *j, gmx_str s);
 void gmx_json_cstring(gmx_json *j, const char *s); /* NULL writes null */
 void gmx_json_int(gmx_json *j, int64_t v);
