@@ -38,9 +38,11 @@ typedef struct gmx_oom_note {
 /* Where an artifact's time came from, most trusted first. */
 typedef enum gmx_time_source {
     GMX_TIME_PROFILE,        /* the profile's time_nanos */
-    GMX_TIME_LOG,            /* a timestamp in its text: log lines, MemStats' LastGC */
+    GMX_TIME_LOG,            /* a timestamp in its text: log lines, a metrics page */
     GMX_TIME_CAPTURE,        /* when gomemdx fetched it: its folder's capture-times.tsv */
     GMX_TIME_FILE,           /* the file's modification time */
+    GMX_TIME_LAST_GC,        /* heap debug=1 text with no other time: its MemStats' LastGC,
+                              * when its samples were taken (the capture came later) */
     GMX_TIME_NONE
 } gmx_time_source;
 
@@ -51,12 +53,14 @@ typedef struct gmx_artifact {
     const char *format_zh;   /* the same in Chinese */
     int64_t time_ns;         /* Unix ns; 0 when unknown */
     gmx_time_source time_source;
+    int64_t file_time_ns;    /* the file's modification time, whatever time_source says */
     char *skip_reason;       /* GMX_ART_SKIPPED only */
     char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
-    bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats, no time) */
+    bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats; its samples are
+                              * timed by LastGC in the snapshot, the capture by the file) */
     gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;

@@ -43,10 +43,23 @@ typedef struct gmx_forecast {
     uint64_t limit_bytes;
     const char *series;        /* the series forecast from */
     const char *series_zh;     /* its name in Chinese */
-    double current_bytes;
-    double bytes_per_second;
-    int64_t now_ns;            /* time of the last point */
-    double seconds_to_limit;   /* negative: already past; +inf: not growing */
+    double current_bytes;      /* the last observation's value */
+    double bytes_per_second;   /* the fit's rate over the window */
+    int64_t now_ns;            /* the countdown's start: the latest observation in the
+                                * bundle (never before the last point) */
+    double seconds_to_limit;   /* from now_ns; negative: already past; +inf: not growing */
+    /* The fit behind it: the points used (the recent trend, one per instant),
+     * the spread of the pairwise rates (quartiles), the range of times they
+     * give (seconds_high +inf when the slow end does not grow), and the
+     * steepest real step between two observations in the window, which no
+     * rate exceeds. */
+    int64_t window_from_ns, window_to_ns, last_point_ns;
+    size_t window_points;
+    double rate_low, rate_high;
+    double seconds_low, seconds_high;
+    double largest_step_rate;
+    bool loose;                /* the range is wide: give it, not a point */
+    bool stopped;              /* grew, but is flat over the window: growth has stopped */
 } gmx_forecast;
 
 typedef struct gmx_change {

@@ -97,6 +97,7 @@ typedef struct gmx_input_note {
     uint64_t goroutines;
     bool partial;
     gmx_str detail;           /* e.g. the panic message */
+    uint64_t threads;         /* thread system stacks shown apart (crash tracebacks) */
 } gmx_input_note;
 
 typedef struct gmx_findings gmx_findings;

@@ -74,6 +74,8 @@ typedef struct gmx_dump_info {
     gmx_dump_kind kind;
     gmx_str message;         /* first prelude line after "panic: " / "fatal error: " / signal name */
     uint64_t goroutines;     /* goroutine headers seen */
+    uint64_t threads;        /* system stacks of threads ("goroutine 0 [idle]:", printed
+                              * per M by GOTRACEBACK=crash): not goroutines, not handed out */
     uint64_t lines;          /* lines read */
     uint64_t skipped_lines;  /* lines that were not part of the dump (log lines, registers) */
     bool partial;            /* the input ended inside a goroutine */

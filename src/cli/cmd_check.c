@@ -21,6 +21,7 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
     note.name = (gmx_str){ s->name, strlen(s->name) };
     note.kind = gmx_dump_kind_name(s->info.kind);
     note.goroutines = s->info.goroutines;
+    note.threads = s->info.threads;
     note.partial = s->info.partial;
     gmx_findings_add_input(f, &note);
 }

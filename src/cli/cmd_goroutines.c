@@ -46,6 +46,7 @@ static int run(const cli_command *self, const cli_args *args)
         note.name = (gmx_str){ snaps[loaded].name, strlen(snaps[loaded].name) };
         note.kind = gmx_dump_kind_name(snaps[loaded].info.kind);
         note.goroutines = snaps[loaded].info.goroutines;
+        note.threads = snaps[loaded].info.threads;
         note.partial = snaps[loaded].info.partial;
         note.detail = snaps[loaded].info.message;
         gmx_findings_add_input(findings, &note);

@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void gmx_json_init(gmx_json *j, gmx_buf *out)
 {
@@ -63,8 +64,13 @@ void gmx_json_array_end(gmx_json *j) { json_close(j, ']'); }
 
 void gmx_json_key(gmx_json *j, const char *key)
 {
+    gmx_json_key_str(j, gmx_str_cstr(key));
+}
+
+void gmx_json_key_str(gmx_json *j, gmx_str key)
+{
     before_value(j);
-    gmx_json_quote(j->out, gmx_str_cstr(key));
+    gmx_json_quote(j->out, key);
     gmx_buf_append(j->out, ": ", 2);
     j->after_key = true;
 }
@@ -175,7 +181,20 @@ void gmx_json_double(gmx_json *j, double v)
         gmx_buf_append(j->out, "null", 4);
         return;
     }
-    gmx_buf_printf(j->out, "%.6g", v);
+    /* An integer value prints as one (a byte count beside a byte count must
+     * read the same); any other prints in the shortest form that reads
+     * back to the same double. */
+    if (v == trunc(v) && fabs(v) < 9007199254740992.0) {
+        gmx_buf_printf(j->out, "%.0f", v);
+        return;
+    }
+    char tmp[40];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(tmp, sizeof(tmp), "%.*g", digits, v);
+        if (digits == 17 || strtod(tmp, NULL) == v)
+            break;
+    }
+    gmx_buf_puts(j->out, tmp);
 }
 
 void gmx_json_bool(gmx_json *j, bool v)

@@ -26,11 +26,13 @@ void gmx_json_object_end(gmx_json *j);
 void gmx_json_array_begin(gmx_json *j);
 void gmx_json_array_end(gmx_json *j);
 void gmx_json_key(gmx_json *j, const char *key);
+void gmx_json_key_str(gmx_json *j, gmx_str key); /* a key that is not NUL-terminated */
 void gmx_json_string(gmx_json *j, gmx_str s);
 void gmx_json_cstring(gmx_json *j, const char *s); /* NULL writes null */
 void gmx_json_int(gmx_json *j, int64_t v);
 void gmx_json_uint(gmx_json *j, uint64_t v);
-/* Finite doubles with up to 6 significant decimals; NaN/Inf write null. */
+/* Finite doubles: integral values (below 2^53) as integers, others in the
+ * shortest form that reads back to the same double; NaN/Inf write null. */
 void gmx_json_double(gmx_json *j, double v);
 void gmx_json_bool(gmx_json *j, bool v);
 void gmx_json_null(gmx_json *j);

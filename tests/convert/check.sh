@@ -40,8 +40,10 @@ fail() {
 # "COUNT STATE" lines, sorted by state: the status of each header without
 # its qualifiers and suffixes ("goroutine N [chan send (leaked), 1 minutes]:"
 # -> chan send; "[GC worker (idle)]" is a wait reason of its own).
+# Goroutine 0 is a thread's system stack (GOTRACEBACK=crash, or the signal
+# thread of a SIGQUIT dump), not a goroutine: not counted.
 dump_states() {
-  grep -o '^goroutine [0-9][0-9]* [^[]*\[[^]]*\]' "$1" |
+  grep -o '^goroutine [1-9][0-9]* [^[]*\[[^]]*\]' "$1" |
     sed 's/^[^[]*\[//; s/\]$//; s/,.*//; s/ (leaked)//; s/ (scan)//; s/ (durable)//' |
     sort | uniq -c |
     awk '{ n = $1; sub(/^ *[0-9]+ /, ""); print n " " $0 }' | sort -k2
@@ -51,7 +53,7 @@ dump_total() {
   if head -n 1 "$1" | grep -q '^goroutine profile: total '; then
     head -n 1 "$1" | sed 's/.*total //'
   else
-    grep -c '^goroutine [0-9][0-9]* [^[]*\[' "$1"
+    grep -c '^goroutine [1-9][0-9]* [^[]*\[' "$1"
   fi
 }
 
@@ -111,7 +113,7 @@ check_pprof() { # NAME DUMP PROFILE GO
     got=$(raw_total "$work/focus")
     [ "$got" = "$n" ] || fail "$name: -tagfocus state=$state keeps $got goroutines, the dump has $n"
   done < <(sort -rn "$work/states.want" | head -n 3)
-  want=$(grep -c '^goroutine [0-9][0-9]* [^[]*\[[^]]*, [0-9]* minutes' "$dump")
+  want=$(grep -c '^goroutine [1-9][0-9]* [^[]*\[[^]]*, [0-9]* minutes' "$dump")
   got=$(pprof_tag wait_minutes "$work/tags" | awk '{ s += $1 } END { print s + 0 }')
   [ "$got" = "$want" ] || fail "$name: wait_minutes on $got goroutines, the dump says minutes for $want"
 }

@@ -15,6 +15,8 @@ go=${1:-$(parity_find_go)}
 ver=$(parity_go_version "$go")
 out="$root/tests/parity/golden/$ver"
 mkdir -p "$out"
+# The exact version, beside the golden files: compare.sh --live runs it.
+"$go" env GOVERSION >"$out/GOVERSION"
 cd "$root/testdata/lab/captures"
 find . -name '*.pb.gz' | sort | while read -r f; do
   rel=${f#./}

@@ -4,10 +4,13 @@
 # lib.sh.
 #   (default)  against the committed golden output, every profile and variant
 #              whose golden files are of the profile as it is now (.sha256)
-#   --live     against a live pprof run of the newest Go toolchain found
-#              ($GMX_GO or /opt/go-toolchains), on every k-th profile so that
-#              at most $GMX_PARITY_LIVE_MAX (default 12) run; exits 77
-#              (skipped) when no toolchain is found
+#   --live     against a live pprof run of the Go version the golden files
+#              were captured with (golden/<go1.N>/GOVERSION; $GMX_GO when it
+#              is that version, else /opt/go-toolchains/go-1.N), on every
+#              k-th profile so that at most $GMX_PARITY_LIVE_MAX (default 12)
+#              run; exits 77 (skipped) when that toolchain is not found.
+#              pprof's output differs between versions ("Time:" in 1.19), so
+#              the newest Go on the machine is not the reference.
 # Prints each mismatch with a diff and a summary; exits 1 on any mismatch.
 set -u
 bin=$(realpath "$1")
@@ -35,8 +38,11 @@ run_gomemdx() { # run_gomemdx ARGS PATH: ARGS from parity_variants, {} = PATH
 }
 
 if [ "$live" = --live ]; then
-  go=$(parity_find_go)
-  [ -n "$go" ] || { echo "parity: no Go toolchain found, live comparison skipped"; exit 77; }
+  # The newest golden set names the reference version.
+  golden_dir=$(ls -d "$root"/tests/parity/golden/go*/ | sort -V | tail -n 1)
+  want=$(cat "$golden_dir/GOVERSION" 2>/dev/null || basename "$golden_dir")
+  go=$(parity_go_of_version "$want")
+  [ -n "$go" ] || { echo "parity: no $want toolchain found (the golden files' pprof), live comparison skipped"; exit 77; }
   goversion=$("$go" env GOVERSION)
   mapfile -t files < <(find . -name '*.pb.gz' | sort)
   max=${GMX_PARITY_LIVE_MAX:-12}

@@ -6,6 +6,20 @@ parity_find_go() {
   ls -d /opt/go-toolchains/*/usr/lib/go-*/bin/go 2>/dev/null | sort -V | tail -n 1
 }
 
+# The go binary of the toolchain whose version (go1.N or go1.N.P) the
+# golden files were captured with: $GMX_GO when it is that version, else
+# /opt/go-toolchains/go-1.N; nothing when neither is there.
+parity_go_of_version() {
+  local want=${1%.*} # go1.27.4 -> go1.27; go1.27 stays
+  case $1 in go[0-9]*.[0-9]*.[0-9]*) ;; *) want=$1 ;; esac
+  if [ -n "${GMX_GO:-}" ] && [ "$(parity_go_version "$GMX_GO")" = "$want" ]; then
+    echo "$GMX_GO"; return
+  fi
+  local minor=${want#go}
+  local go=/opt/go-toolchains/go-$minor/usr/lib/go-$minor/bin/go
+  [ -x "$go" ] && echo "$go"
+}
+
 parity_go_version() {
   "$1" env GOVERSION 2>/dev/null | sed 's/^\(go[0-9]*\.[0-9]*\).*/\1/'
 }

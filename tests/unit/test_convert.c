@@ -6,6 +6,7 @@
 #include "gomemdx/convert.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
+#include "ingest/goroutine_proto.h"
 #include "util/alloc.h"
 
 #include <stdio.h>
@@ -234,6 +235,103 @@ static void test_convert__builder_merges_equal_stacks_and_labels(void **state)
     assert_int_equal(s.nlabels, 0);
     gmx_psample_reader_release(&r);
     gmx_profile_free(p);
+}
+
+/* ---- reading a goroutine profile back ---- */
+
+typedef struct read_back {
+    char func[4][64];
+    char status[4][32];
+    char labels[4][128];
+    uint32_t wait[4];
+    size_t n;
+} read_back;
+
+static int keep_record(void *ctx, const gmx_goroutine *g)
+{
+    read_back *r = ctx;
+    if (r->n < 4) {
+        snprintf(r->func[r->n], 64, "%.*s", g->nframes ? (int)g->frames[0].func.n : 0,
+                 g->nframes ? g->frames[0].func.p : "");
+        snprintf(r->status[r->n], 32, "%.*s", (int)g->status.n, g->status.p ? g->status.p : "");
+        snprintf(r->labels[r->n], 128, "%.*s", (int)g->labels.n, g->labels.p ? g->labels.p : "");
+        r->wait[r->n] = g->wait_minutes;
+        r->n++;
+    }
+    return 0;
+}
+
+static void read_profile_back(gmx_gprof *w, const char *comment, read_back *r)
+{
+    gmx_error err;
+    void *gz;
+    size_t len;
+    if (comment)
+        assert_int_equal(gmx_gprof_add_comment(w, S(comment), &err), GMX_OK);
+    assert_int_equal(gmx_gprof_encode(w, &gz, &len, &err), GMX_OK);
+    gmx_gprof_free(w);
+    gmx_profile *p = decode(gz, len);
+    gmx_gprof_bytes_free(gz);
+    memset(r, 0, sizeof(*r));
+    gmx_dump_info info;
+    assert_int_equal(gmx_goroutine_profile_proto_read(p, keep_record, r, &info, &err), GMX_OK);
+    gmx_profile_free(p);
+}
+
+/* Only Go's type parameter lists become "[...]": a bracket that follows
+ * something else (an escape sequence in a name) stays as it is. */
+static void test_convert__shortens_only_type_parameter_lists(void **state)
+{
+    (void)state;
+    static const char *const names[][2] = {
+        { "main.Gen[go.shape.int]", "main.Gen[...]" },
+        { "main.(*Stack[go.shape.string,go.shape.int]).Pop", "main.(*Stack[...]).Pop" },
+        { "main.evil\x1b[2J\x1b[H", "main.evil\x1b[2J\x1b[H" },
+        { "main.Map[go.shape.int].func1", "main.Map[...].func1" },
+    };
+    gmx_error err;
+    gmx_gprof *w = gmx_gprof_new(0);
+    assert_non_null(w);
+    for (size_t i = 0; i < 4; i++) {
+        gmx_frame f = { S(names[i][0]), S("/src/a.go"), (uint32_t)(10 + i) };
+        assert_int_equal(gmx_gprof_add(w, &f, 1, 1, NULL, 0, &err), GMX_OK);
+    }
+    read_back r;
+    read_profile_back(w, NULL, &r);
+    assert_int_equal(r.n, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(r.func[i], names[i][1]);
+}
+
+/* What convert writes as labels (state, wait, verdict) is read back into
+ * the record from its profile, and only the goroutine's own labels stay
+ * labels; a profile not written by convert keeps "state" as a label. */
+static void test_convert__profile_of_a_dump_reads_back_its_states(void **state)
+{
+    (void)state;
+    gmx_frame f = { S("main.worker"), S("/src/w.go"), 11 };
+    gmx_plabel labels[] = { { S("state"), S("chan receive"), 0, { 0 }, false },
+                            { S("category"), S("chan-recv-blocked"), 0, { 0 }, false },
+                            { S("wait_minutes"), { 0 }, 7, S("minutes"), true },
+                            { S("tenant"), S("acme corp"), 0, { 0 }, false } };
+    gmx_error err;
+    for (int converted = 0; converted <= 1; converted++) {
+        gmx_gprof *w = gmx_gprof_new(0);
+        assert_non_null(w);
+        assert_int_equal(gmx_gprof_add(w, &f, 1, 3, labels, 4, &err), GMX_OK);
+        read_back r;
+        read_profile_back(w, converted ? "gomemdx convert: dump.txt (goroutine dump, 3 goroutines)" : NULL, &r);
+        assert_int_equal(r.n, 1);
+        if (converted) {
+            assert_string_equal(r.status[0], "chan receive");
+            assert_int_equal(r.wait[0], 7);
+            assert_string_equal(r.labels[0], "{tenant: \"acme corp\"}");
+        } else {
+            assert_string_equal(r.status[0], "");
+            assert_string_equal(r.labels[0],
+                                "{state: \"chan receive\", category: \"chan-recv-blocked\", wait_minutes: 7, tenant: \"acme corp\"}");
+        }
+    }
 }
 
 /* A first stack deeper than the tables' first growth step. */
@@ -547,6 +645,8 @@ int main(void)
         cmocka_unit_test(test_convert__rejects_label_text_that_is_not_well_formed),
         cmocka_unit_test(test_convert__builder_merges_equal_stacks_and_labels),
         cmocka_unit_test(test_convert__builder_takes_deep_stacks),
+        cmocka_unit_test(test_convert__shortens_only_type_parameter_lists),
+        cmocka_unit_test(test_convert__profile_of_a_dump_reads_back_its_states),
         cmocka_unit_test(test_convert__builder_stops_at_its_limit),
         cmocka_unit_test(test_convert__builder_survives_every_failed_allocation),
         cmocka_unit_test(test_convert__real_dump_reads_back_goroutine_for_goroutine),

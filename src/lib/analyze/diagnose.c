@@ -4,6 +4,7 @@
 #include "gomemdx/diagnose.h"
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
+#include "analyze/forecast.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
 #include "util/str.h"
@@ -233,7 +234,9 @@ static gmx_code sampled_series(gmx_diagnosis *d, const gmx_diagnose_options *o, 
 
 /* MemStats HeapInuse, where heap snapshots carry it (debug=1 text), in
  * time order: what the runtime itself counts, closer to the process's
- * footprint than a profile's sampled in-use bytes. */
+ * footprint than a profile's sampled in-use bytes. MemStats are read when
+ * the profile is fetched: a point is timed by the capture (untimed when
+ * only the last GC dates the artifact, which says nothing of it). */
 static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
@@ -252,8 +255,9 @@ static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
         if (a->kind != GMX_ART_HEAP || !gmx_hsnapshot_get_info(a->heap)->memstats.present)
             continue;
         const gmx_hsnapshot_info *hi = gmx_hsnapshot_get_info(a->heap);
+        bool captured = a->time_source != GMX_TIME_NONE && a->time_source != GMX_TIME_LAST_GC;
         d->memstats.points[d->memstats.n++] =
-            (gmx_point){ hi->time_ns, (double)hi->memstats.heap_inuse };
+            (gmx_point){ captured ? a->time_ns : 0, (double)hi->memstats.heap_inuse };
     }
     d->memstats.name = "MemStats HeapInuse (bytes)";
     d->memstats.name_zh = "MemStats HeapInuse";
@@ -306,48 +310,19 @@ static gmx_code goroutine_stacks(gmx_diagnosis *d)
     return GMX_OK;
 }
 
-static void forecast(gmx_diagnosis *d, uint64_t limit)
+/* The latest moment anything in the bundle or the history was seen. */
+static int64_t last_seen(const gmx_diagnosis *d, const gmx_diagnose_options *o)
 {
-    gmx_forecast *f = &d->forecast;
-    double tx[GMX_TREND_MAX_POINTS], ty[GMX_TREND_MAX_POINTS];
-    /* A watched history first (dense and timed), then the runtime's own
-     * count in the bundle, then the profiles'. */
-    const gmx_series *s = &d->heap;
-    if (d->memstats.n >= 2 && d->memstats.n <= GMX_TREND_MAX_POINTS && timed_xy(&d->memstats, tx, ty))
-        s = &d->memstats;
-    if (d->watched_heap.n >= 2)
-        s = &d->watched_heap;
-    f->series = s->name;
-    f->series_zh = s->name_zh;
-    /* Growth that began at a change point is measured from there. */
-    size_t from = 0;
-    while (d->change.found && from + 2 < s->n && s->points[from + 1].time_ns <= d->change.at_ns)
-        from++;
-    gmx_series tail = { s->name, s->points + from, s->n - from, s->name_zh };
-    s = &tail;
-    f->limit_bytes = limit;
-    double x[GMX_TREND_MAX_POINTS], y[GMX_TREND_MAX_POINTS];
-    gmx_trend t;
-    if (s->n < 2 || s->n > GMX_TREND_MAX_POINTS) {
-        f->why_not = "needs two or more heap profiles";
-        f->why_not_zh = "需要至少两个堆快照";
-        return;
+    int64_t last = 0;
+    for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++) {
+        const gmx_artifact *a = gmx_bundle_at(d->bundle, i);
+        if (a->kind != GMX_ART_SKIPPED && a->time_source != GMX_TIME_NONE && a->time_ns > last)
+            last = a->time_ns;
     }
-    if (!timed_xy(s, x, y) || !gmx_trend_fit(x, y, s->n, &t)) {
-        f->why_not = "the heap profiles carry no times";
-        f->why_not_zh = "堆快照没有时间";
-        return;
-    }
-    f->current_bytes = y[s->n - 1];
-    f->bytes_per_second = t.slope;
-    f->now_ns = s->points[s->n - 1].time_ns;
-    if (!limit) {
-        f->why_not = "no memory limit known (give --limit SIZE)";
-        f->why_not_zh = "不知道内存上限，请用 --limit SIZE 指定";
-        return;
-    }
-    f->available = true;
-    f->seconds_to_limit = gmx_trend_time_to(f->current_bytes, t.slope, (double)limit);
+    for (size_t i = 0; i < o->nhistory; i++)
+        if (o->history[i].time_ns > last)
+            last = o->history[i].time_ns;
+    return last;
 }
 
 /* Changes older than this before growth began are not named as its cause. */
@@ -503,7 +478,7 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     if (rc == GMX_OK) {
         gmx_findings_rank(d->findings);
         change_point(d, opts->events);
-        forecast(d, opts->limit_bytes);
+        gmx_forecast_compute(d, opts->limit_bytes, last_seen(d, opts));
         plan(d);
         if (gmx_findings_failed(d->findings))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");

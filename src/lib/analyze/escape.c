@@ -29,6 +29,7 @@ typedef struct ctx {
     gmx_findings *out;
     const gmx_esc_entry **order;
     uint64_t per_cause[GMX_ESC_CAUSE_COUNT];
+    bool *counted;         /* per profile line: already in matched_bytes */
     int64_t matched_bytes;
     size_t matched_lines, omitted;
 } ctx;
@@ -109,8 +110,15 @@ static void add_volume(ctx *c, gmx_finding *fd, const gmx_esc_pline *pl)
                                            : 0;
     gmx_finding_add_number(fd, "alloc_share_percent", share);
     fd->severity = share >= 10 ? GMX_SEV_WARNING : GMX_SEV_INFO;
-    c->matched_bytes += pl->bytes;
-    c->matched_lines++;
+    /* Several log lines can find one profile line (the same base name in
+     * two packages): it counts once, so the matched part stays within the
+     * profile's whole. */
+    size_t k = (size_t)(pl - c->profile->lines);
+    if (!c->counted[k]) {
+        c->counted[k] = true;
+        c->matched_bytes += pl->bytes;
+        c->matched_lines++;
+    }
 }
 
 static gmx_code add_finding(ctx *c, const group *g)
@@ -231,7 +239,9 @@ gmx_code gmx_analyze_escapes(const gmx_escape_set *s, const gmx_hsnapshot *profi
     size_t n = gmx_escape_set_count(s);
     gmx_esc_profile *pi = NULL;
     c.order = gmx_mallocarray(n ? n : 1, sizeof(*c.order));
-    if (!c.order || (profile && !(pi = gmx_esc_profile_new(profile)))) {
+    if (!c.order || (profile && !(pi = gmx_esc_profile_new(profile))) ||
+        (pi && !(c.counted = gmx_calloc(pi->n ? pi->n : 1, sizeof(*c.counted))))) {
+        gmx_esc_profile_free(pi);
         gmx_free(c.order);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory ranking escapes");
     }
@@ -249,6 +259,7 @@ gmx_code gmx_analyze_escapes(const gmx_escape_set *s, const gmx_hsnapshot *profi
         gmx_findings_rank(out);
     }
     gmx_esc_profile_free(pi);
+    gmx_free(c.counted);
     gmx_free(c.order);
     if (rc == GMX_OK && gmx_findings_failed(out))
         rc = GMX_ENOMEM;

@@ -1,6 +1,6 @@
 /* Heap growth across snapshots of one process: for every allocation site,
  * its in-use bytes over time, a robust trend (Theil-Sen, most steps rising,
- * a real rise), its share of the process's growth, and which runbook cause
+ * a real rise), its share of all growing sites' growth, and which runbook cause
  * it looks like:
  *   timer-leak       the stack allocates in time.NewTimer/NewTicker/AfterFunc
  *   alloc-spike      the site does most of all allocation, fast, and keeps
@@ -24,7 +24,7 @@
 #define MIB (1024.0 * 1024.0)
 /* A site must keep at least this much more to be reported. */
 #define MIN_RISE_BYTES (1.0 * MIB)
-/* ... and carry at least this share of the process's growth. */
+/* ... and carry at least this share of all growing sites' growth. */
 #define MIN_SHARE 0.10
 /* Allocated bytes per byte kept, past which the allocation is the story. */
 #define SPIKE_RATIO 20.0
@@ -119,7 +119,7 @@ static const char *what(gmx_category c, bool zh)
 }
 
 static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t n,
-                     const gmx_trend *tr, double share)
+                     const gmx_trend *tr, double share, double total_growth)
 {
     double span = s->t[n - 1] - s->t[0];
     double allocated = s->alloc[n - 1] - s->alloc[0];
@@ -128,6 +128,7 @@ static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t
     gmx_finding_add_number(fd, "growth_bytes", s->inuse[n - 1] - s->inuse[0]);
     gmx_finding_add_number(fd, "growth_bytes_per_hour", tr->slope * 3600.0);
     gmx_finding_add_number(fd, "share_of_growth", share);
+    gmx_finding_add_number(fd, "growth_of_growing_sites_bytes", total_growth);
     gmx_finding_add_number(fd, "allocated_bytes", allocated);
     if (span > 0)
         gmx_finding_add_number(fd, "alloc_bytes_per_second", allocated / span);
@@ -198,12 +199,28 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                         what(cat, zh), fn, fp, allocated / span / MIB, allocated / total_alloc * 100,
                         s->inuse[0] / MIB, s->inuse[n - 1] / MIB)
                   : gmx_findings_printf(
-                        out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占增长的 %.0f%%）"
-                                : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of the growth)",
+                        out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占所有增长位置总增长的 %.0f%%）"
+                                : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of all sites' growth)",
                         what(cat, zh), fn, fp, s->inuse[0] / MIB, s->inuse[n - 1] / MIB, rate,
                         share * 100);
-    describe(out, fd, s, n, &tr, share);
+    describe(out, fd, s, n, &tr, share, total_growth);
     return GMX_OK;
+}
+
+/* The whole a site's growth is a share of: the summed rises of every site
+ * that grew from the first snapshot to the last. The process's net growth
+ * would not do: sites that shrank make it smaller than one site's rise. */
+static double growth_of_growing_sites(const gmx_hsnapshot *first, const gmx_hsnapshot *last)
+{
+    double sum = 0;
+    for (size_t i = 0; i < gmx_hsnapshot_count(last); i++) {
+        const gmx_hsite *site = gmx_hsnapshot_at(last, i);
+        const gmx_hsite *before = gmx_hsnapshot_find(first, site);
+        double rise = (double)site->inuse_bytes - (before ? (double)before->inuse_bytes : 0);
+        if (rise > 0)
+            sum += rise;
+    }
+    return sum;
 }
 
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
@@ -219,7 +236,7 @@ gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findi
             ;
     }
     gmx_hsite t0 = gmx_hsnapshot_total(snaps[0]), t1 = gmx_hsnapshot_total(last);
-    double total_growth = (double)t1.inuse_bytes - (double)t0.inuse_bytes;
+    double total_growth = growth_of_growing_sites(snaps[0], last);
     double total_alloc = (double)t1.alloc_bytes - (double)t0.alloc_bytes;
     series s;
     double *buf = gmx_mallocarray(4 * n, sizeof(double));

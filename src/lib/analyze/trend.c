@@ -45,7 +45,9 @@ bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out)
         gmx_free(slopes);
         return false;
     }
-    out->slope = median(slopes, k);
+    out->slope = median(slopes, k); /* sorts them */
+    out->slope_low = slopes[(k - 1) / 4];
+    out->slope_high = slopes[k - 1 - (k - 1) / 4];
     for (size_t i = 0; i < m; i++)
         slopes[i] = y[thin(n, i)] - out->slope * x[thin(n, i)];
     out->intercept = median(slopes, m);

@@ -12,6 +12,7 @@
 
 typedef struct gmx_trend {
     double slope;        /* Theil-Sen: median of pairwise slopes, per second */
+    double slope_low, slope_high; /* their first and third quartiles: how loose the fit is */
     double intercept;    /* median of y - slope * x */
     double rising;       /* share of consecutive steps that rose, 0..1 */
     double first, last;  /* y at the first and last point */

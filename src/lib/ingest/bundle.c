@@ -257,6 +257,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     }
     a->time_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     a->time_source = GMX_TIME_FILE;
+    a->file_time_ns = a->time_ns;
     if (gmx_input_gunzip(&in, 0, &err) != GMX_OK) {
         gmx_input_free(in);
         skip_error(a, &err);
@@ -291,14 +292,13 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         a->heap_text = true;
         a->format = "heap profile (debug=1)";
         a->format_zh = "堆剖析（debug=1）";
-        /* The text carries no time of its own, but its MemStats say when the
-         * last GC ran: with heap?gc=1 or a busy process, moments before. */
+        /* The text carries no capture time. Its records are as of the last
+         * GC, which its MemStats date: that times the samples. The MemStats
+         * themselves are read at capture, which only the file's time (or
+         * nothing) tells; settle_times falls back to LastGC for order. */
         gmx_hsnapshot_info *hi = gmx_hsnapshot_info_of(a->heap);
-        if (hi->memstats.present && hi->memstats.last_gc_ns) {
+        if (hi->memstats.present && hi->memstats.last_gc_ns)
             hi->time_ns = (int64_t)hi->memstats.last_gc_ns;
-            a->time_ns = hi->time_ns;
-            a->time_source = GMX_TIME_LOG;
-        }
         return;
     }
     if (!is_binary(in) && load_metrics(a, data, len)) {
@@ -510,30 +510,69 @@ static int by_time_then_path(const void *x, const void *y)
     return strcmp(a->path, b->path);
 }
 
-/* File times are the least trusted: when any artifact carries a time of its
- * own they are dropped (a copied or checked-out file's time says nothing of
- * when it was taken); when they all agree they order nothing. Either way the
- * timeline says so. */
+static void drop_file_times(gmx_bundle *b, size_t own, size_t file_timed);
+
+/* File times are the least trusted. When artifacts carry times of their
+ * own, file times are kept only if those artifacts' files agree with them
+ * (the folder was written as the captures were taken); otherwise they are
+ * dropped (a copied or checked-out file's time says nothing of when it was
+ * taken). When they all agree (or nearly: written in one go) they order
+ * nothing. Either way the timeline says so. */
+/* File times all within this span were written in one go (a copy, a
+ * checkout), not captured over time. */
+#define ONE_GO_NS (2LL * 1000000000)
+/* A file written as it was captured has a time this close to the time the
+ * artifact carries itself (a large profile takes a while to write). */
+#define FILE_SLACK_NS (60LL * 1000000000)
+
 static void settle_times(gmx_bundle *b)
 {
-    size_t own = 0, file_timed = 0, same = 0;
-    int64_t first_file_time = 0;
+    size_t own = 0, file_timed = 0, same = 0, disagree = 0;
+    int64_t first_file_time = 0, lo = INT64_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
         if (!evidence(a))
             continue;
         if (a->time_source == GMX_TIME_PROFILE || a->time_source == GMX_TIME_LOG ||
-            a->time_source == GMX_TIME_CAPTURE)
+            a->time_source == GMX_TIME_CAPTURE) {
             own++;
+            int64_t d = a->file_time_ns - a->time_ns;
+            disagree += !a->file_time_ns || d > FILE_SLACK_NS || d < -FILE_SLACK_NS;
+        }
         if (a->time_source == GMX_TIME_FILE) {
             if (!file_timed++)
                 first_file_time = a->time_ns;
             same += a->time_ns == first_file_time;
+            lo = a->time_ns < lo ? a->time_ns : lo;
+            hi = a->time_ns > hi ? a->time_ns : hi;
         }
     }
-    bool drop = file_timed && (own || (file_timed > 1 && same == file_timed));
-    if (!drop)
-        return;
+    bool one_go = file_timed > 1 && (same == file_timed || hi - lo < ONE_GO_NS);
+    bool drop = file_timed && ((own && disagree) || one_go);
+    if (drop)
+        drop_file_times(b, own, file_timed);
+    /* A heap text with no capture time is ordered by when its samples
+     * were taken, and says so. */
+    size_t by_gc = 0;
+    for (size_t i = 0; i < b->count; i++) {
+        gmx_artifact *a = &b->items[i];
+        int64_t gc = a->heap ? gmx_hsnapshot_get_info(a->heap)->time_ns : 0;
+        if (evidence(a) && a->heap_text && a->time_source == GMX_TIME_NONE && gc) {
+            a->time_ns = gc;
+            a->time_source = GMX_TIME_LAST_GC;
+            by_gc++;
+        }
+    }
+    if (by_gc)
+        note(b, "%zu heap profile text%s dated by %s last GC: when %s samples were taken, not "
+                "when %s captured (%s MemStats are untimed)",
+             "%zu 个堆 profile 文本%.0s按其最后一次 GC 的时间排序%.0s%.0s%.0s%.0s：那是样本的时间，不是抓取时间（其 MemStats 没有时间）",
+             by_gc, by_gc == 1 ? "" : "s", by_gc == 1 ? "its" : "their", by_gc == 1 ? "its" : "their",
+             by_gc == 1 ? "it was" : "they were", by_gc == 1 ? "its" : "their");
+}
+
+static void drop_file_times(gmx_bundle *b, size_t own, size_t file_timed)
+{
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
         if (evidence(a) && a->time_source == GMX_TIME_FILE) {
@@ -544,10 +583,10 @@ static void settle_times(gmx_bundle *b)
     }
     note(b,
          own ? "%zu file%s no timestamp of %s own: ordered by name after the timed ones"
-             : "%zu file%s no timestamp of %s own and share one file time: ordered by name after "
-               "the timed ones",
+             : "%zu file%s no timestamp of %s own and were written within 2 s of each other: "
+               "ordered by name after the timed ones",
          own ? "%zu 个文件%.0s没有自己的时间戳%.0s：按文件名排在有时间的文件之后"
-             : "%zu 个文件%.0s没有自己的时间戳%.0s，且共用同一个文件时间：按文件名排在有时间的文件之后",
+             : "%zu 个文件%.0s没有自己的时间戳%.0s，且文件时间彼此相差不到 2 秒：按文件名排在有时间的文件之后",
          file_timed, file_timed == 1 ? " carries" : "s carry", file_timed == 1 ? "its" : "their");
 }
 

@@ -20,10 +20,34 @@ void gmx_proto_frames_release(gmx_proto_frames *f)
     gmx_arena_release(&f->arena);
 }
 
+/* The end of the type parameter list opening at name[i] ('['), or 0 when
+ * that bracket is something else: Go's lists follow an identifier, close,
+ * hold printable text only, and are followed by the end, "." or ")"
+ * ("main.Gen[...]", "main.Gen[...].func1", "main.(*T[...]).M"). */
+static size_t type_params_end(gmx_str name, size_t i)
+{
+    unsigned char before = i ? (unsigned char)name.p[i - 1] : 0;
+    if (!(before == '_' || before >= 0x80 || (before >= '0' && before <= '9') ||
+          ((before | 0x20) >= 'a' && (before | 0x20) <= 'z')))
+        return 0;
+    int depth = 0;
+    for (size_t k = i; k < name.n; k++) {
+        unsigned char c = (unsigned char)name.p[k];
+        if (c < 0x20 || c == 0x7f)
+            return 0;
+        if (c == '[')
+            depth++;
+        else if (c == ']' && --depth == 0)
+            return k + 1 == name.n || name.p[k + 1] == '.' || name.p[k + 1] == ')' ? k : 0;
+    }
+    return 0;
+}
+
 /* Proto names (1.21+) carry generic shapes, "main.Gen[go.shape.int]"; the
  * text formats print "main.Gen[...]". Text and proto stacks of the same
- * code should read alike, so brackets become "[...]". Most names have none
- * and are used as they are. */
+ * code should read alike, so type parameter lists become "[...]"; other
+ * brackets (in a name made of anything, say an escape sequence) stay. Most
+ * names have none and are used as they are. */
 static gmx_str normalised(gmx_arena *a, gmx_str name)
 {
     if (!name.n || !memchr(name.p, '[', name.n))
@@ -33,18 +57,14 @@ static gmx_str normalised(gmx_arena *a, gmx_str name)
     if (!out)
         return (gmx_str){ NULL, 0 };
     size_t n = 0;
-    int depth = 0;
     for (size_t i = 0; i < name.n; i++) {
-        char c = name.p[i];
-        if (c == '[') {
-            if (depth++ == 0) {
-                memcpy(out + n, "[...]", 5);
-                n += 5;
-            }
-        } else if (c == ']' && depth > 0) {
-            depth--;
-        } else if (depth == 0) {
-            out[n++] = c;
+        size_t end = name.p[i] == '[' ? type_params_end(name, i) : 0;
+        if (end) {
+            memcpy(out + n, "[...]", 5);
+            n += 5;
+            i = end;
+        } else {
+            out[n++] = name.p[i];
         }
     }
     return (gmx_str){ out, n };

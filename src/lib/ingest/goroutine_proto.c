@@ -2,7 +2,9 @@
  * /debug/pprof/goroutine default) as goroutine records: one per sample, its
  * count the sample's value, its frames those of ingest/frames_proto. The wait reason is not recorded; the frames
  * the goroutine parked in (runtime.chansend1, runtime.selectgo, ...) are,
- * and the classifier reads it from them. */
+ * and the classifier reads it from them. A profile written by `gomemdx
+ * convert` does record it, as labels: they are read back into the record,
+ * so that the converted dump gives the same findings. */
 #include "ingest/goroutine_proto.h"
 #include "ingest/frames_proto.h"
 #include "util/alloc.h"
@@ -15,23 +17,78 @@ typedef struct reader {
     const gmx_profile *profile;
     gmx_proto_frames frames;
     gmx_buf labels;            /* a sample's labels as text */
+    bool converted;            /* written by `gomemdx convert`: its labels carry the
+                                * dump's states and waits */
 } reader;
 
-/* "{key: value, n: 42}" in the profile's order. */
-static gmx_str format_labels(reader *r, const gmx_psample *s)
+/* A label's key or value as a Go 1.27 traceback prints it: bare when made
+ * of [A-Za-z0-9./_] only, else quoted (so that gmx_goroutine_labels_split
+ * reads it back whatever it holds). */
+static void put_label_text(gmx_buf *b, gmx_str s)
+{
+    bool bare = s.n > 0;
+    for (size_t i = 0; i < s.n && bare; i++) {
+        char c = s.p[i];
+        bare = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '.' || c == '/' || c == '_';
+    }
+    if (bare) {
+        gmx_buf_append(b, s.p, s.n);
+        return;
+    }
+    gmx_buf_putc(b, '"');
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char c = (unsigned char)s.p[i];
+        if (c == '"' || c == '\\')
+            gmx_buf_printf(b, "\\%c", c);
+        else if (c < 0x20 || c == 0x7f)
+            gmx_buf_printf(b, "\\x%02x", c);
+        else
+            gmx_buf_putc(b, (char)c);
+    }
+    gmx_buf_putc(b, '"');
+}
+
+/* What `gomemdx convert` adds to a goroutine's own labels, read back into
+ * the record: its state, leak and wait. The verdict labels (category,
+ * healthy) are dropped: the classifier gives them again from the same
+ * state and frames. True when the label was one of those. */
+static bool converted_label(gmx_goroutine *g, const gmx_plabel *l)
+{
+    if (gmx_str_eq_cstr(l->key, "state") && !l->is_num) {
+        g->status = l->str;
+        return true;
+    }
+    if (gmx_str_eq_cstr(l->key, "leaked")) {
+        g->flags |= GMX_G_LEAKED;
+        return true;
+    }
+    if (gmx_str_eq_cstr(l->key, "wait_minutes") && l->is_num) {
+        g->wait_minutes = l->num > 0 && l->num < UINT32_MAX ? (uint32_t)l->num : 0;
+        return true;
+    }
+    return gmx_str_eq_cstr(l->key, "category") || gmx_str_eq_cstr(l->key, "healthy");
+}
+
+/* "{key: value, n: 42}" in the profile's order, quoted as Go 1.27 does. */
+static gmx_str format_labels(reader *r, const gmx_psample *s, gmx_goroutine *g)
 {
     gmx_buf_clear(&r->labels);
-    if (!s->nlabels)
-        return (gmx_str){ NULL, 0 };
-    gmx_buf_putc(&r->labels, '{');
+    size_t shown = 0;
     for (uint32_t i = 0; i < s->nlabels; i++) {
         const gmx_plabel *l = &s->labels[i];
-        gmx_buf_printf(&r->labels, "%s%.*s: ", i ? ", " : "", (int)l->key.n, l->key.p);
+        if (r->converted && converted_label(g, l))
+            continue;
+        gmx_buf_puts(&r->labels, shown++ ? ", " : "{");
+        put_label_text(&r->labels, l->key);
+        gmx_buf_puts(&r->labels, ": ");
         if (l->is_num)
             gmx_buf_printf(&r->labels, "%lld", (long long)l->num);
         else
-            gmx_buf_append(&r->labels, l->str.p, l->str.n);
+            put_label_text(&r->labels, l->str);
     }
+    if (!shown)
+        return (gmx_str){ NULL, 0 };
     gmx_buf_putc(&r->labels, '}');
     return (gmx_str){ r->labels.data, r->labels.len };
 }
@@ -85,7 +142,7 @@ static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *
         g.status = nil_channel_status(r->profile, &s);
         g.frames = gmx_proto_frames_of(&r->frames, &s, &g.flags);
         g.nframes = r->frames.n;
-        g.labels = format_labels(r, &s);
+        g.labels = format_labels(r, &s, &g);
         if (!g.frames || r->labels.failed) {
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading samples");
             break;
@@ -120,6 +177,8 @@ gmx_code gmx_goroutine_profile_proto_read(const gmx_profile *p, gmx_goroutine_fn
     if (!r)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", gmx_profile_name(p));
     r->profile = p;
+    for (size_t i = 0; i < pi->ncomments; i++)
+        r->converted |= gmx_str_starts(pi->comments[i], "gomemdx convert: ");
     gmx_buf_init(&r->labels, 1 << 20);
     gmx_code rc = gmx_proto_frames_init(&r->frames, p, 0);
     if (rc != GMX_OK)

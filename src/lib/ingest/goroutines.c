@@ -36,6 +36,7 @@ static size_t next_block(const char *data, size_t len, size_t pos);
 static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
 {
     sum->goroutines += part->goroutines;
+    sum->threads += part->threads;
     sum->lines += part->lines;
     sum->skipped_lines += part->skipped_lines;
     sum->partial = part->partial;

@@ -34,6 +34,7 @@ typedef struct parser {
     block_state state;
     gmx_goroutine g;
     gmx_frame frames[GMX_MAX_FRAMES];
+    bool thread;  /* the block is a thread's system stack ("goroutine 0") */
     /* The shape of the per-line prefix: digits replaced by '0'. */
     char prefix[PREFIX_MAX];
     size_t prefix_len;
@@ -113,6 +114,8 @@ static int emit(parser *p)
 {
     p->state = OUTSIDE;
     p->g.frames = p->frames;
+    if (p->thread) /* counted as a thread, not handed out as a goroutine */
+        return 0;
     return p->fn ? p->fn(p->ctx, &p->g) : 0;
 }
 
@@ -273,7 +276,14 @@ static int parse_line(parser *p, gmx_str raw)
     }
     p->g.line = p->cur.line;
     p->g.frames = p->frames;
-    p->info->goroutines++;
+    /* "goroutine 0 [idle]:" is no goroutine: GOTRACEBACK=crash prints the
+     * system stack (g0) of each thread after the goroutines. Its block is
+     * read like any other, then counted apart. */
+    p->thread = p->g.id == 0;
+    if (p->thread)
+        p->info->threads++;
+    else
+        p->info->goroutines++;
     p->state = FRAMES;
     return 0;
 }
@@ -344,7 +354,7 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
                       (unsigned long long)p->g.id);
         return gmx_error_at_line(err, name, p->cur.line);
     }
-    if (info->goroutines == 0) {
+    if (info->goroutines == 0 && info->threads == 0) {
         gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
                                         "\"goroutine 1 [running]:\")");
         return gmx_error_at_line(err, name, p->cur.line ? p->cur.line : 1);

@@ -14,6 +14,7 @@ static const char *time_source_name(gmx_time_source s)
     case GMX_TIME_LOG: return "log";
     case GMX_TIME_CAPTURE: return "capture";
     case GMX_TIME_FILE: return "file";
+    case GMX_TIME_LAST_GC: return "last_gc";
     case GMX_TIME_NONE: break;
     }
     return "none";
@@ -137,6 +138,43 @@ static void change_and_forecast(gmx_json *j, const gmx_diagnosis *d)
         gmx_json_double(j, f->bytes_per_second);
         gmx_json_key(j, "seconds_to_limit");
         gmx_json_double(j, f->seconds_to_limit); /* null when never (infinite) */
+        gmx_json_key(j, "growth_stopped");
+        gmx_json_bool(j, f->stopped);
+        gmx_json_key(j, "last_observation_unix_ns");
+        gmx_json_int(j, f->now_ns);
+        if (f->seconds_to_limit > 0 && isfinite(f->seconds_to_limit)) {
+            gmx_json_key(j, "moment_unix_ns");
+            gmx_json_int(j, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
+        }
+        gmx_json_key(j, "window");
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "from_unix_ns");
+        gmx_json_int(j, f->window_from_ns);
+        gmx_json_key(j, "to_unix_ns");
+        gmx_json_int(j, f->window_to_ns);
+        gmx_json_key(j, "points");
+        gmx_json_uint(j, f->window_points);
+        gmx_json_object_end(j);
+        gmx_json_key(j, "fit");
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "method");
+        gmx_json_cstring(j, "theil-sen");
+        gmx_json_key(j, "bytes_per_second_low");
+        gmx_json_double(j, f->rate_low);
+        gmx_json_key(j, "bytes_per_second_high");
+        gmx_json_double(j, f->rate_high);
+        gmx_json_key(j, "largest_step_bytes_per_second");
+        gmx_json_double(j, f->largest_step_rate);
+        gmx_json_key(j, "loose");
+        gmx_json_bool(j, f->loose);
+        gmx_json_object_end(j);
+        gmx_json_key(j, "range");
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "seconds_low");
+        gmx_json_double(j, f->seconds_low);
+        gmx_json_key(j, "seconds_high");
+        gmx_json_double(j, f->seconds_high);
+        gmx_json_object_end(j);
     }
     gmx_json_object_end(j);
 }

@@ -66,6 +66,16 @@ static void put_duration(gmx_buf *b, bool zh, double seconds)
         gmx_buf_printf(b, zh ? "%.1f 天" : "%.1f days", seconds / 86400);
 }
 
+/* Times an artifact does not carry itself say where they come from. */
+static const char *time_source_note(gmx_time_source s, bool zh)
+{
+    if (s == GMX_TIME_FILE)
+        return zh ? "（时间取自文件）" : " (time of the file)";
+    if (s == GMX_TIME_LAST_GC)
+        return zh ? "（时间取自最后一次 GC）" : " (time of its last GC)";
+    return "";
+}
+
 static void inputs(out *o, const gmx_bundle *b)
 {
     size_t used = 0;
@@ -87,7 +97,8 @@ static void inputs(out *o, const gmx_bundle *b)
             gmx_buf_printf(o->t.b, o->zh ? "  已跳过    %s：%s\n" : "  skipped   %s: %s\n", a->path,
                            why ? why : "");
         else
-            gmx_buf_printf(o->t.b, "  %s  %s\n", a->path, o->zh && a->format_zh ? a->format_zh : a->format);
+            gmx_buf_printf(o->t.b, "  %s  %s%s\n", a->path, o->zh && a->format_zh ? a->format_zh : a->format,
+                           time_source_note(a->time_source, o->zh));
     }
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
         gmx_buf_printf(o->t.b, o->zh ? "  注意：%s\n" : "  note: %s\n",
@@ -212,26 +223,53 @@ static void forecast(out *o, const gmx_forecast *f)
             gmx_buf_printf(o->t.b, "\nForecast: not available (%s).\n", f->why_not ? f->why_not : "no data");
         return;
     }
-    gmx_buf_printf(o->t.b, o->zh ? "\n内存耗尽预测（%s）：当前 " : "\nForecast (%s): now ",
-                   o->zh ? f->series_zh : f->series);
-    gmx_fmt_bytes(o->t.b, (uint64_t)f->current_bytes);
-    gmx_buf_puts(o->t.b, o->zh ? "，增长 " : ", growing ");
-    gmx_fmt_bytes(o->t.b, (uint64_t)(f->bytes_per_second > 0 ? f->bytes_per_second * 3600 : 0));
-    gmx_buf_puts(o->t.b, o->zh ? "/小时，上限 " : "/h, limit ");
-    gmx_fmt_bytes(o->t.b, f->limit_bytes);
+    gmx_buf *b = o->t.b;
+    gmx_buf_printf(b, o->zh ? "\n内存耗尽预测（%s，" : "\nForecast (%s, ", o->zh ? f->series_zh : f->series);
+    gmx_buf_printf(b, o->zh ? "%zu 个点，" : "%zu points ", f->window_points);
+    put_time(b, f->window_from_ns);
+    gmx_buf_puts(b, o->zh ? " 至 " : " to ");
+    put_time(b, f->window_to_ns);
+    gmx_buf_puts(b, o->zh ? "）：当前 " : "): now ");
+    gmx_fmt_bytes(b, (uint64_t)f->current_bytes);
+    if (f->stopped || !(f->bytes_per_second > 0) || !isfinite(f->seconds_to_limit)) {
+        gmx_buf_puts(b, o->zh ? (f->stopped ? "，增长已停止：在这段时间内持平" : "，没有增长")
+                              : (f->stopped ? ", growth has stopped: flat over that window" : ", not growing"));
+    } else {
+        gmx_buf_puts(b, o->zh ? "，增长 " : ", growing ");
+        gmx_fmt_bytes(b, (uint64_t)(f->bytes_per_second * 3600));
+        gmx_buf_puts(b, o->zh ? "/小时" : "/h");
+    }
+    gmx_buf_puts(b, o->zh ? "，上限 " : ", limit ");
+    gmx_fmt_bytes(b, f->limit_bytes);
     if (f->seconds_to_limit < 0) {
-        gmx_buf_puts(o->t.b, o->zh ? "：已经超过上限。\n" : ": already past the limit.\n");
+        gmx_buf_puts(b, o->zh ? "：已经超过上限。\n" : ": already past the limit.\n");
         return;
     }
     if (!isfinite(f->seconds_to_limit)) {
-        gmx_buf_puts(o->t.b, o->zh ? "：按当前速度永远不会达到。\n" : ": not reached at this rate.\n");
+        gmx_buf_puts(b, o->zh ? "：不会达到。\n" : ": not reached.\n");
         return;
     }
-    gmx_buf_puts(o->t.b, o->zh ? "：预计在 " : ": reached in ");
-    put_duration(o->t.b, o->zh, f->seconds_to_limit);
-    gmx_buf_puts(o->t.b, o->zh ? " 后（" : " (at ");
-    put_time(o->t.b, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
-    gmx_buf_puts(o->t.b, o->zh ? " UTC）。\n" : " UTC).\n");
+    if (f->loose) {
+        /* A loose fit: the range of its quartile rates, not a point. */
+        gmx_buf_puts(b, o->zh ? "：拟合较松散，预计在 " : ": a loose fit, reached in ");
+        put_duration(b, o->zh, f->seconds_low);
+        gmx_buf_puts(b, o->zh ? " 到 " : " to ");
+        if (isfinite(f->seconds_high))
+            put_duration(b, o->zh, f->seconds_high);
+        else
+            gmx_buf_puts(b, o->zh ? "无上限" : "never");
+        gmx_buf_puts(b, o->zh ? " 后（中位 " : " (median ");
+        put_duration(b, o->zh, f->seconds_to_limit);
+    } else {
+        gmx_buf_puts(b, o->zh ? "：预计在 " : ": reached in ");
+        put_duration(b, o->zh, f->seconds_to_limit);
+        gmx_buf_puts(b, o->zh ? " 后（" : " (");
+    }
+    gmx_buf_puts(b, f->loose ? (o->zh ? "，约 " : ", at about ") : (o->zh ? "" : "at "));
+    put_time(b, f->now_ns + (int64_t)(f->seconds_to_limit * 1e9));
+    gmx_buf_puts(b, o->zh ? " UTC，从最后一次观测 " : " UTC, counted from the last observation at ");
+    put_time(b, f->now_ns);
+    gmx_buf_puts(b, o->zh ? " 起算）。\n" : ").\n");
 }
 
 /* An action in Chinese; English comes with the action itself. */

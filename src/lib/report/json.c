@@ -1,8 +1,31 @@
 /* The JSON findings contract: {"schema": "gomemdx/1", "inputs", "summary",
  * "findings"}. New fields may be added; existing ones never change meaning. */
+#include "gomemdx/goroutine.h"
 #include "gomemdx/report.h"
 #include "util/alloc.h"
 #include "report/json_finding.h"
+
+enum { MAX_LABEL_PAIRS = 64 };
+
+/* A goroutine's label text as an object of its keys and values; text that
+ * does not split (malformed, too many pairs) as {"raw": text}. */
+static void label_object(gmx_json *j, gmx_str text)
+{
+    gmx_label_kv pairs[MAX_LABEL_PAIRS];
+    char *scratch = gmx_malloc(text.n ? text.n : 1);
+    int n = scratch ? gmx_goroutine_labels_split(text, scratch, pairs, MAX_LABEL_PAIRS) : -1;
+    gmx_json_object_begin(j);
+    if (n < 0) {
+        gmx_json_key(j, "raw");
+        gmx_json_string(j, text);
+    }
+    for (int i = 0; i < n; i++) {
+        gmx_json_key_str(j, pairs[i].key);
+        gmx_json_string(j, pairs[i].value);
+    }
+    gmx_json_object_end(j);
+    gmx_free(scratch);
+}
 
 static void site(gmx_json *j, const char *key, const gmx_site *s)
 {
@@ -48,7 +71,7 @@ static void frames(gmx_json *j, const gmx_gbucket *b)
         for (uint32_t i = 0; i < b->nlabels; i++) {
             gmx_json_object_begin(j);
             gmx_json_key(j, "labels");
-            gmx_json_string(j, b->labels[i].labels);
+            label_object(j, b->labels[i].labels);
             gmx_json_key(j, "goroutines");
             gmx_json_uint(j, b->labels[i].count);
             gmx_json_object_end(j);
@@ -135,6 +158,10 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
         gmx_json_cstring(&j, in->kind);
         gmx_json_key(&j, "goroutines");
         gmx_json_uint(&j, in->goroutines);
+        if (in->threads) {
+            gmx_json_key(&j, "threads");
+            gmx_json_uint(&j, in->threads);
+        }
         gmx_json_key(&j, "partial");
         gmx_json_bool(&j, in->partial);
         if (in->detail.n) {

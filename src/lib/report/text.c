@@ -21,6 +21,11 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
         gmx_buf_printf(&b, ": %s, ", in->kind);
         gmx_fmt_count(&b, in->goroutines);
         gmx_buf_puts(&b, in->goroutines == 1 ? " goroutine" : " goroutines");
+        if (in->threads) {
+            gmx_buf_puts(&b, " (and the system stacks of ");
+            gmx_fmt_count(&b, in->threads);
+            gmx_buf_puts(&b, in->threads == 1 ? " thread, not counted)" : " threads, not counted)");
+        }
         if (in->partial)
             gmx_buf_puts(&b, " (partial: the input ends inside a goroutine)");
         if (in->detail.n) {

@@ -1,0 +1,3 @@
+module catalogcache
+
+go 1.19
