@@ -38,6 +38,7 @@ static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->goroutines += part->goroutines;
     sum->lines += part->lines;
     sum->skipped_lines += part->skipped_lines;
+    sum->suspect_lines += part->suspect_lines;
     sum->partial = part->partial;
 }
 
@@ -162,18 +163,59 @@ static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
     return rc;
 }
 
-/* One thread, any goroutine format, recognised by content. */
-static gmx_code parse_serial(const char *name, const char *data, size_t len, gmx_gsnapshot *snap,
-                             gmx_error *err)
+/* The strict parse stops at the first sign of damage: the tolerant reader
+ * reads the file again from the start. */
+enum { DAMAGED = 0x7d };
+
+typedef struct strict_ctx {
+    gmx_gbuckets *buckets;
+    const gmx_dump_info *info;
+} strict_ctx;
+
+static int add_strict(void *ctx, const gmx_goroutine *g)
 {
-    if (gmx_goroutine_profile_text_sniff(data, len))
-        return gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
-                                                &snap->info, err);
-    /* Binary: a protobuf profile, or garbage the decoder will name. */
-    if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096))
+    strict_ctx *s = ctx;
+    if (s->info->suspect_lines)
+        return DAMAGED;
+    return gmx_gbuckets_add(s->buckets, g);
+}
+
+/* Damaged text, or text the strict grammars refused: read again, tolerantly,
+ * into fresh buckets. */
+static gmx_code parse_tolerant(const char *name, const char *data, size_t len,
+                               const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                               gmx_error *err)
+{
+    gmx_gbuckets_free(snap->buckets);
+    snap->buckets = gmx_gbuckets_new(&opts->limits);
+    if (!snap->buckets)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
+    if (err)
+        memset(err, 0, sizeof(*err));
+    return gmx_goroutine_tolerant_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                        &snap->info, err);
+}
+
+/* One thread, any goroutine format, recognised by content. */
+static gmx_code parse_serial(const char *name, const char *data, size_t len,
+                             const gmx_ingest_options *opts, gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_code rc;
+    strict_ctx sc = { snap->buckets, &snap->info };
+    if (gmx_goroutine_profile_text_sniff(data, len)) {
+        rc = gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                              &snap->info, err);
+    } else if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096)) {
+        /* Binary: a protobuf profile, or garbage the decoder will name. */
         return parse_proto(snap, err);
-    return gmx_goroutine_dump_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
-                                    &snap->info, err);
+    } else {
+        rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
+    }
+    if (rc == GMX_OK && !snap->info.suspect_lines)
+        return GMX_OK;
+    if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
+        return rc;
+    return parse_tolerant(name, data, len, opts, snap, err);
 }
 
 static gmx_code snapshot_init(const char *name, const gmx_ingest_options *opts,
@@ -213,10 +255,13 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
      * start, so only dumps that begin with a header are split. */
     if (n && memcmp(data, "goroutine ", 10) != 0)
         n = 0;
-    if (n)
+    if (n) {
         rc = parse_parallel(snap->name, in, n, opts, snap, err);
-    else
-        rc = parse_serial(snap->name, data, len, snap, err);
+        if (rc == GMX_OK && snap->info.suspect_lines)
+            rc = parse_tolerant(snap->name, data, len, opts, snap, err);
+    } else {
+        rc = parse_serial(snap->name, data, len, opts, snap, err);
+    }
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
     if (rc != GMX_OK)

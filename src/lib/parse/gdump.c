@@ -10,6 +10,7 @@
  * stripped. */
 #include "gomemdx/goroutine.h"
 #include "parse/gdump_header.h"
+#include "parse/gextract.h"
 #include "util/alloc.h"
 #include "util/cursor.h"
 #include "util/num.h"
@@ -37,6 +38,7 @@ typedef struct parser {
     /* The shape of the per-line prefix: digits replaced by '0'. */
     char prefix[PREFIX_MAX];
     size_t prefix_len;
+    bool system_stack;  /* after "runtime stack:": frames outside goroutines */
 } parser;
 
 static inline char shape(char c)
@@ -266,13 +268,22 @@ static int parse_line(parser *p, gmx_str raw)
         }
     }
     if (!header) {
-        if (line.n)
+        if (line.n) {
             p->info->skipped_lines++;
+            if (gmx_str_eq_cstr(line, "runtime stack:"))
+                p->system_stack = true;
+            else if (!p->system_stack && gx_looks_damaged(line))
+                p->info->suspect_lines++;
+        } else {
+            p->system_stack = false;
+        }
         note_prelude(p, line);
         return 0;
     }
     p->g.line = p->cur.line;
     p->g.frames = p->frames;
+    if (p->g.flags & GMX_G_REPORTED)
+        p->info->kind = GMX_DUMP_LEAK_CHECK;
     p->info->goroutines++;
     p->state = FRAMES;
     return 0;
