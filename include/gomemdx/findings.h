@@ -97,6 +97,8 @@ typedef struct gmx_input_note {
     uint64_t goroutines;
     bool partial;
     gmx_str detail;           /* e.g. the panic message */
+    gmx_str reading;          /* what a tolerant read read, skipped and repaired
+                               * (gmx_read_report_describe); empty when strict */
 } gmx_input_note;
 
 typedef struct gmx_findings gmx_findings;

@@ -20,6 +20,9 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
     note.kind = gmx_dump_kind_name(s->info.kind);
     note.goroutines = s->info.goroutines;
     note.partial = s->info.partial;
+    char reading[512];
+    note.reading.n = gmx_read_report_describe(&s->info.read, reading, sizeof(reading));
+    note.reading.p = reading;
     gmx_findings_add_input(f, &note);
 }
 

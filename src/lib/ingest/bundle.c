@@ -238,6 +238,20 @@ static bool is_binary(const gmx_input *in)
     return memchr(gmx_input_data(in), '\0', n < 4096 ? n : 4096) != NULL;
 }
 
+/* Any goroutine text, pristine or pasted (the input is taken over). */
+static void load_goroutines(gmx_artifact *a, gmx_input *in)
+{
+    gmx_error err;
+    if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
+        skip_error(a, &err);
+        return;
+    }
+    a->kind = GMX_ART_GOROUTINES;
+    a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+    a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
+    gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
+}
+
 static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
 {
     gmx_error err;
@@ -258,13 +272,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     if (!memchr(data, '\0', len < 4096 ? len : 4096))
         scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
-        if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
-            skip_error(a, &err);
-            return;
-        }
-        a->kind = GMX_ART_GOROUTINES;
-        a->format = gmx_dump_kind_name(a->goroutines.info.kind);
-        a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
+        load_goroutines(a, in);
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
@@ -298,6 +306,10 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     }
     if (!is_binary(in) && load_escapes(b, a, data, len)) {
         gmx_input_free(in);
+        return;
+    }
+    if (!is_binary(in) && gmx_goroutine_text_sniff(data, len)) {
+        load_goroutines(a, in); /* damaged or pasted goroutine text */
         return;
     }
     if (!is_binary(in)) {
