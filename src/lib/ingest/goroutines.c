@@ -33,6 +33,23 @@ typedef struct piece {
 
 static size_t next_block(const char *data, size_t len, size_t pos);
 
+/* The strict parse stops at the first sign of damage: the tolerant reader
+ * reads the file again from the start. */
+enum { DAMAGED = 0x7d };
+
+typedef struct strict_ctx {
+    gmx_gbuckets *buckets;
+    const gmx_dump_info *info;
+} strict_ctx;
+
+static int add_strict(void *ctx, const gmx_goroutine *g)
+{
+    strict_ctx *s = ctx;
+    if (s->info->suspect_lines)
+        return DAMAGED;
+    return gmx_gbuckets_add(s->buckets, g);
+}
+
 static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
 {
     sum->goroutines += part->goroutines;
@@ -50,8 +67,14 @@ static void *parse_piece(void *arg)
     while (at < p->len && p->rc == GMX_OK) {
         size_t end = p->len - at <= STEP ? p->len : next_block(p->data, p->len, at + STEP);
         gmx_dump_info step;
-        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, gmx_gbuckets_add,
-                                         p->buckets, &step, &p->err);
+        strict_ctx sc = { p->buckets, &step };
+        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, add_strict, &sc, &step,
+                                         &p->err);
+        if (p->rc == (gmx_code)DAMAGED) {
+            p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
+            add_info(&p->info, &step);
+            break;
+        }
         if (at == 0) {
             p->info = step;
         } else {
@@ -161,23 +184,6 @@ static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
         rc = gmx_goroutine_profile_proto_read(p, gmx_gbuckets_add, snap->buckets, &snap->info, err);
     gmx_profile_free(p);
     return rc;
-}
-
-/* The strict parse stops at the first sign of damage: the tolerant reader
- * reads the file again from the start. */
-enum { DAMAGED = 0x7d };
-
-typedef struct strict_ctx {
-    gmx_gbuckets *buckets;
-    const gmx_dump_info *info;
-} strict_ctx;
-
-static int add_strict(void *ctx, const gmx_goroutine *g)
-{
-    strict_ctx *s = ctx;
-    if (s->info->suspect_lines)
-        return DAMAGED;
-    return gmx_gbuckets_add(s->buckets, g);
 }
 
 /* Damaged text, or text the strict grammars refused: read again, tolerantly,

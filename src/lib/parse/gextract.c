@@ -504,7 +504,7 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         return;
     }
     /* The header test is the costly one: only lines with a 'oroutine '. */
-    if (memchr(s.p, 'o', s.n) && (c0 == 'g' || gmx_str_find(s, "oroutine ") != SIZE_MAX)) {
+    if (c0 == 'g' || c0 == '[' || memmem(s.p, s.n, "oroutine ", 9)) {
         size_t at = gmx_gdump_find_header(s);
         if (at != SIZE_MAX) {
             out->kind = GX_HEADER;

@@ -43,7 +43,25 @@ typedef struct tol {
     int run_kind;            /* 0 none, 1 read, 2 skipped */
     gmx_line_range run;
     char join[2 * GX_LINE_MAX + 2];
+    /* Streaming into the strict parsers, a chunk at a time. */
+    const char *name;
+    const char *data;
+    size_t len;
+    gmx_goroutine_fn fn;
+    void *ctx;
+    gmx_error *err;
+    gmx_code rc;
+    gmx_dump_info d, p;      /* what the chunks parsed so far add up to */
+    char title[GX_PREFIX_MAX];
+    size_t title_len;
+    uint64_t title_line;
+    uint64_t chunk_records;  /* profile records in the current chunk */
 } tol;
+
+/* The normalized text is handed to the strict parsers in chunks of about
+ * this size, cut between blocks: it stays in the cache, and memory stays
+ * flat however large the input. */
+#define CHUNK ((size_t)1 << 20)
 
 static void put(out_text *o, gmx_str s, uint64_t lineno, bool reported)
 {
@@ -187,6 +205,7 @@ static void on_record(tol *t, const gx_line *ln)
     t->in_record = true;
     t->records++;
     t->prof_records++;
+    t->chunk_records++;
     if (!named) {
         put(&t->prof, s, ln->lineno, false);
         return;
@@ -408,6 +427,9 @@ static void dispatch(tol *t, gx_line *ln)
         if (!t->prof_title) {
             put(&t->prof, ln->text, ln->lineno, false);
             t->prof_title = true;
+            t->title_len = ln->text.n < sizeof(t->title) ? ln->text.n : 0;
+            memcpy(t->title, ln->text.p, t->title_len);
+            t->title_line = ln->lineno;
         }
         mark(t, ln->lineno, 1);
         return;
@@ -456,15 +478,25 @@ static void on_other(tol *t, gx_line *ln)
     note_skipped(t, ln);
 }
 
+static void flush_dump(tol *t);
+static void flush_prof(tol *t);
+
 static void scan(tol *t, const char *data, size_t len)
 {
     gx_cleaner_init(&t->cl, data, len);
     gmx_cursor_init(&t->cur, data, len);
     gx_line ln;
-    while (fetch(t, &ln))
+    while (t->rc == GMX_OK && fetch(t, &ln)) {
         dispatch(t, &ln);
+        if (!t->in_block && t->dump.text.len >= CHUNK)
+            flush_dump(t);
+        if (!t->in_record && t->prof.text.len >= CHUNK)
+            flush_prof(t);
+    }
     end_block(t, t->cur.line);
     end_record(t, t->cur.line);
+    flush_dump(t);
+    flush_prof(t);
     close_run(t);
     t->rep->repairs |= t->cl.repairs;
 }
@@ -560,31 +592,67 @@ static gmx_str in_input(gmx_str s, const char *data, size_t len)
     return p ? gmx_str_make(p, s.n) : (gmx_str){ NULL, 0 };
 }
 
-static gmx_code parse_outputs(tol *t, const char *name, const char *data, size_t len,
-                              gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err)
+static bool out_failed(const out_text *o)
 {
-    gmx_dump_info d, p;
-    memset(&d, 0, sizeof(d));
-    memset(&p, 0, sizeof(p));
-    gmx_code rc = GMX_OK;
-    if (t->dump.lines) {
-        remap_ctx r = { fn, ctx, &t->dump.map };
-        rc = gmx_goroutine_dump_parse(name, t->dump.text.data, t->dump.text.len, remap, &r, &d, err);
-        if (rc == GMX_EFORMAT && d.goroutines == 0)
-            rc = GMX_OK; /* only a prelude */
+    return o->text.failed || o->map.failed;
+}
+
+static void out_clear(out_text *o)
+{
+    gmx_buf_clear(&o->text);
+    gmx_buf_clear(&o->map);
+    o->lines = 0;
+}
+
+static void flush_dump(tol *t)
+{
+    if (!t->dump.lines || t->rc != GMX_OK) {
+        out_clear(&t->dump);
+        return;
     }
-    if (rc == GMX_OK && t->prof_records) {
-        remap_ctx r = { fn, ctx, &t->prof.map };
-        rc = gmx_goroutine_profile_text_parse(name, t->prof.text.data, t->prof.text.len, remap,
-                                              &r, &p, err);
+    if (out_failed(&t->dump)) {
+        t->rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory normalizing %s", t->name);
+        return;
     }
-    if (rc != GMX_OK)
-        return rc;
-    info->kind = t->any_reported ? GMX_DUMP_LEAK_CHECK : d.goroutines ? d.kind : p.kind;
-    info->message = in_input(d.message, data, len);
-    info->goroutines = d.goroutines + p.goroutines;
-    info->partial = d.partial || p.partial;
-    return GMX_OK;
+    gmx_dump_info step;
+    remap_ctx r = { t->fn, t->ctx, &t->dump.map };
+    gmx_code rc = gmx_goroutine_dump_parse(t->name, t->dump.text.data, t->dump.text.len, remap,
+                                           &r, &step, t->err);
+    if (rc == GMX_EFORMAT && step.goroutines == 0)
+        rc = GMX_OK; /* only a prelude */
+    if (t->d.kind == GMX_DUMP_PLAIN && step.kind != GMX_DUMP_PLAIN) {
+        t->d.kind = step.kind;
+        t->d.message = in_input(step.message, t->data, t->len);
+    }
+    t->d.goroutines += step.goroutines;
+    t->d.partial = step.partial;
+    t->rc = rc;
+    out_clear(&t->dump);
+}
+
+static void flush_prof(tol *t)
+{
+    if (!t->chunk_records || t->rc != GMX_OK)
+        return;
+    if (out_failed(&t->prof)) {
+        t->rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory normalizing %s", t->name);
+        return;
+    }
+    gmx_dump_info step;
+    remap_ctx r = { t->fn, t->ctx, &t->prof.map };
+    t->rc = gmx_goroutine_profile_text_parse(t->name, t->prof.text.data, t->prof.text.len, remap,
+                                             &r, &step, t->err);
+    if (t->p.goroutines == 0)
+        t->p.kind = step.kind;
+    t->p.goroutines += step.goroutines;
+
+    out_clear(&t->prof);
+    t->chunk_records = 0;
+    /* The next chunk starts with the title again. */
+    if (t->title_len)
+        put(&t->prof, gmx_str_make(t->title, t->title_len), t->title_line, false);
+    else
+        put_lit(&t->prof, "goroutine profile: total 0", t->title_line, false);
 }
 
 gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t len,
@@ -606,12 +674,28 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
     gmx_buf_init(&t->prof.text, max);
     gmx_buf_init(&t->prof.map, max * 2);
     t->rep = &info->read;
+    t->name = name;
+    t->data = data;
+    t->len = len;
+    t->fn = fn;
+    t->ctx = ctx;
+    t->err = err;
     scan(t, data, len);
-    gmx_code rc = GMX_OK;
-    if (t->dump.text.failed || t->dump.map.failed || t->prof.text.failed || t->prof.map.failed) {
-        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory normalizing %s", name);
+    gmx_code rc = t->rc;
+    if (rc != GMX_OK) {
+        /* the error is set */
     } else if (t->records) {
-        rc = parse_outputs(t, name, data, len, fn, ctx, info, err);
+        info->kind = t->any_reported ? GMX_DUMP_LEAK_CHECK
+                     : t->d.goroutines || t->d.kind != GMX_DUMP_PLAIN ? t->d.kind
+                                                                      : t->p.kind;
+        info->message = t->d.message;
+        info->goroutines = t->d.goroutines + t->p.goroutines;
+        /* The title's total is written before the records: fewer means a cut. */
+        uint64_t total = 0;
+        size_t at = gmx_str_find(gmx_str_make(t->title, t->title_len), " total ");
+        if (at != SIZE_MAX)
+            gmx_parse_u64(gmx_str_make(t->title + at + 7, t->title_len - at - 7), &total);
+        info->partial = t->d.partial || t->p.goroutines < total;
     } else if (t->count_lines >= 2) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
