@@ -163,6 +163,18 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
                                       gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
                                       gmx_error *err);
 
+/* The same over a piece of a larger input whose first line is line
+ * first_line + 1 of the whole: line numbers (goroutines, read report,
+ * errors) are those of the whole. For reading large inputs in pieces. */
+gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
+                                            uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
+                                            gmx_dump_info *info, gmx_error *err);
+
+/* Offset of the first line at or after pos (a line start) that holds a
+ * goroutine header in any dress (log prefix, glyphs, quotes), or len: where
+ * a large input can be cut into pieces. */
+size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos);
+
 /* True when the tolerant reader recognises a goroutine record (a header, a
  * debug=1 record, a stack) among the first lines of (data, len), whatever
  * surrounds it. For sniffing what the strict sniffers refuse. */

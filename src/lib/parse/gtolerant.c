@@ -56,6 +56,7 @@ typedef struct tol {
     size_t title_len;
     uint64_t title_line;
     uint64_t chunk_records;  /* profile records in the current chunk */
+    uint64_t line0;          /* lines of the whole input before this piece */
 } tol;
 
 /* The normalized text is handed to the strict parsers in chunks of about
@@ -117,7 +118,7 @@ static bool read_raw(tol *t, gx_line *ln)
     gmx_str raw;
     if (!gmx_cursor_next(&t->cur, &raw))
         return false;
-    gx_read_line(&t->cl, raw, t->cur.line, ln);
+    gx_read_line(&t->cl, raw, t->cur.line + t->line0, ln);
     return true;
 }
 
@@ -392,7 +393,9 @@ static void dispatch(tol *t, gx_line *ln)
             put(&t->dump, ln->text, ln->lineno, false);
             t->expect_file = true;
         } else {
-            if (!gmx_str_eq_cstr(ln->text, "...additional frames elided..."))
+            /* The runtime's own "...additional frames elided..." and
+             * "...N frames elided..." are no redaction. */
+            if (!gmx_str_ends(ln->text, "elided..."))
                 t->rep->repairs |= GMX_REPAIR_MISSING;
             put_lit(&t->dump, "...additional frames elided...", ln->lineno, false);
         }
@@ -532,7 +535,7 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
     gx_line ln;
     gmx_frame frame;
     while (gmx_cursor_next(&t->cur, &raw)) {
-        gx_read_line(&t->cl, raw, t->cur.line, &ln);
+        gx_read_line(&t->cl, raw, t->cur.line + t->line0, &ln);
         if (ln.kind != GX_COUNT) {
             if (ln.kind != GX_BLANK)
                 mark(t, ln.lineno, 2);
@@ -579,7 +582,7 @@ static gmx_code nothing_found(tol *t, const char *name, gmx_error *err)
     }
     gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
                                     "\"goroutine 1 [running]:\")");
-    return gmx_error_at_line(err, name, t->cur.line ? t->cur.line : 1);
+    return gmx_error_at_line(err, name, t->cur.line ? t->cur.line + t->line0 : 1);
 }
 
 /* The strict parsers' view of the message is in the normalized text: find
@@ -659,6 +662,13 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
                                       gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
                                       gmx_error *err)
 {
+    return gmx_goroutine_tolerant_parse_piece(name, data, len, 0, fn, ctx, info, err);
+}
+
+gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
+                                            uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
+                                            gmx_dump_info *info, gmx_error *err)
+{
     gmx_dump_info local;
     if (!info)
         info = &local;
@@ -674,6 +684,7 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
     gmx_buf_init(&t->prof.text, max);
     gmx_buf_init(&t->prof.map, max * 2);
     t->rep = &info->read;
+    t->line0 = first_line;
     t->name = name;
     t->data = data;
     t->len = len;
@@ -737,4 +748,27 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     }
     gmx_free(t);
     return found;
+}
+
+size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
+{
+    const char *d = data;
+    while (pos < len) {
+        const char *hit = memmem(d + pos, len - pos, "oroutine ", 9);
+        if (!hit)
+            return len;
+        size_t at = (size_t)(hit - d);
+        size_t start = at;
+        while (start > pos && d[start - 1] != '\n')
+            start--;
+        const char *nl = memchr(hit, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - d) : len, stop = end;
+        if (stop > start && d[stop - 1] == '\r')
+            stop--;
+        if (stop - start <= GX_LINE_MAX &&
+            gmx_gdump_find_header(gmx_str_make(d + start, stop - start)) != SIZE_MAX)
+            return start;
+        pos = end + 1;
+    }
+    return len;
 }
