@@ -58,6 +58,8 @@ void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - data) : len;
         gmx_str s = gmx_str_make(data + pos, end - pos);
+        while (s.n && s.p[0] == '>') /* numbered lines quoted in a comment */
+            s = gmx_str_sub(s, s.n > 1 && s.p[1] == ' ' ? 2 : 1, s.n);
         uint64_t n;
         size_t skip;
         if (pager_number(s, &n, &skip) && (lines == 0 || n == prev + 1))
@@ -269,7 +271,7 @@ static size_t timestamp_prefix(gmx_str s)
     while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
         i++;
     gmx_str rest = gmx_str_sub(s, i, s.n);
-    if ((gmx_str_starts(rest, "stderr ") || gmx_str_starts(rest, "stdout ")) && rest.n >= 9 &&
+    if ((gmx_str_starts(rest, "stderr ") || gmx_str_starts(rest, "stdout ")) && rest.n >= 8 &&
         (rest.p[7] == 'F' || rest.p[7] == 'P') && (rest.n == 8 || rest.p[8] == ' '))
         i += rest.n == 8 ? 8 : 9;
     return i;
@@ -341,6 +343,8 @@ void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     gmx_str s = trim_right(raw);
     if (s.n != raw.n && raw.n && raw.p[raw.n - 1] == '\r')
         s = trim_right(s);
+    if (s.n && s.p[0] == '>')
+        s = strip_quotes(c, s);
     if (c->pager) {
         uint64_t n;
         size_t skip;
@@ -349,8 +353,6 @@ void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
             c->repairs |= GMX_REPAIR_PAGER;
         }
     }
-    if (s.n && s.p[0] == '>')
-        s = strip_quotes(c, s);
     if (s.n && (s.p[0] == '<' || s.p[s.n - 1] == '>'))
         s = strip_tags(c, s);
     s = decode_entities(c, s);
