@@ -456,6 +456,76 @@ static void test_summaries(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* Verbatim from public issue threads (sources named): stacks people trimmed
+ * by hand, go tool trace's summary, double-spaced Jenkins output. */
+static void test_issue_threads(void **state)
+{
+    (void)state;
+    /* https://github.com/grpc/grpc-go/issues/1936: paths cut to "...". */
+    const char *grpc =
+        "We checked the goroutine dump, and see the following goroutine should be the source of leaking.\n"
+        "```\n"
+        ".../vendor/google.golang.org/grpc.newClientStream.func4(0xc420308f00, 0xc424812380, 0x2218ac0, 0xc4223a3ce0)\n"
+        ".../vendor/google.golang.org/grpc/stream.go:298 +0x112\n"
+        "created by code.uber.internal/everything/order/vendor/google.golang.org/grpc.newClientStream\n"
+        ".../vendor/google.golang.org/grpc/stream.go:297 +0xb59\n"
+        "```\n";
+    result r = read_text(grpc, strlen(grpc));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, ".../vendor/google.golang.org/grpc.newClientStream.func4"));
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/redis/go-redis/issues/508: function names alone. */
+    const char *redis = "```golang\nruntime.gopark \nruntime.goparkunlock \nruntime.chanrecv \n"
+                        "runtime.chanrecv2 \ngopkg.in/redis.v5/internal/pool.(*ConnPool).reaper \n"
+                        "runtime.goexit \n```\n";
+    r = read_text(redis, strlen(redis));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper"));
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/pingcap/tiflow/issues/2211: go tool trace's list. */
+    const char *trace = "```\nGoroutines:\n"
+                        "golang.org/x/sync/errgroup.(*Group).Go.func1 N=81848\n"
+                        "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1 N=1056480\n"
+                        "net/http.(*conn).serve N=2\n```\n";
+    r = read_text(trace, strlen(trace));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    const gmx_gbucket *b =
+        tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 1056480);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/pingcap/tiflow/issues/1452: Jenkins' timestamps,
+     * every line followed by a blank one, the first frame after the leak
+     * checker's words. */
+    const char *jenkins =
+        "[2021-02-24T08:50:53.001Z] ... Error: Test etcdSuite.TestEmbedEtcd check-count 50 appears to have leaked: github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest.func1(0xc000242a50, 0xc000361400)\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \t/home/jenkins/agent/workspace/cdc_ghpr_leak_test/go/src/github.com/pingcap/ticdc/pkg/etcd/etcd_test.go:45 +0x6d\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] created by github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \t/home/jenkins/agent/workspace/cdc_ghpr_leak_test/go/src/github.com/pingcap/ticdc/pkg/etcd/etcd_test.go:44 +0x16d\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] OOPS: 4 passed, 1 FAILED\n";
+    r = read_text(jenkins, strlen(jenkins));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    b = tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest.func1");
+    assert_non_null(b);
+    assert_true(b->has_creator);
+    assert_int_equal(b->frames[0].line, 45);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Nothing recognisable: exit-2 material, naming the most promising line. */
 static void test_nothing(void **state)
 {
@@ -475,7 +545,7 @@ int main(void)
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
-        cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

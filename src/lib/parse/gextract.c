@@ -44,6 +44,8 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
     return true;
 }
 
+static gmx_str trim_right(gmx_str s);
+
 void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
     c->pager = false;
@@ -51,13 +53,18 @@ void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     c->repairs = 0;
     c->slot = 0;
     /* less -N: the first lines are numbered one after the other. */
-    unsigned lines = 0, numbered = 0;
+    unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
     size_t pos = 0;
+    bool prev_text = false;
     while (pos < len && lines < 64) {
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - data) : len;
         gmx_str s = gmx_str_make(data + pos, end - pos);
+        bool text = trim_right(s).n > 0;
+        texts += text;
+        spaced += prev_text && !text;
+        prev_text = text;
         while (s.n && s.p[0] == '>') /* numbered lines quoted in a comment */
             s = gmx_str_sub(s, s.n > 1 && s.p[1] == ' ' ? 2 : 1, s.n);
         uint64_t n;
@@ -71,6 +78,7 @@ void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
         pos = end + 1;
     }
     c->pager = lines >= 3 && numbered * 10 >= lines * 9;
+    c->double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
 }
 
 static char *slot(gx_cleaner *c)
@@ -447,6 +455,7 @@ static bool count_like(gmx_str s, gx_line *out)
         if (close == SIZE_MAX || close < 2)
             return false;
         out->rest = gmx_str_sub(rest, 1, close);
+        out->strong = true;
         return true;
     }
     /* a wait reason (lower-case words) or a function name (no spaces) */
@@ -463,6 +472,42 @@ static bool count_like(gmx_str s, gx_line *out)
     return true;
 }
 
+/* "pkg.(*T).f N=81848" (go tool trace lists goroutines by function). */
+static bool trace_count_like(gmx_str s, gx_line *out)
+{
+    size_t at = gmx_str_find(s, " N=");
+    if (at == SIZE_MAX || at == 0 || digits_at(s, at + 3) != s.n - at - 3 ||
+        !gmx_parse_u64(gmx_str_sub(s, at + 3, s.n), &out->count))
+        return false;
+    gmx_str name = gmx_str_sub(s, 0, at);
+    if (memchr(name.p, ' ', name.n) || !memchr(name.p, '.', name.n))
+        return false;
+    out->rest = name;
+    out->strong = true;
+    return true;
+}
+
+/* "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper": a Go function name
+ * alone on its line, as hand-trimmed stacks show frames. */
+static bool bare_func_like(gmx_str s)
+{
+    if (s.n < 4 || s.n > 512 || !((s.p[0] >= 'a' && s.p[0] <= 'z') || (s.p[0] >= 'A' && s.p[0] <= 'Z')))
+        return false;
+    size_t dots = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (ch == '.')
+            dots++;
+        else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) ||
+                   ch == '_' || ch == '/' || ch == '*' || ch == '(' || ch == ')' || ch == '-' ||
+                   ch == '[' || ch == ']'))
+            return false;
+    }
+    /* a package path and a name: "runtime.gopark", "x/y.(*T).m" */
+    return dots && s.p[s.n - 1] != '.' && s.p[s.n - 1] != ')' &&
+           !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
+}
+
 void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     (void)c;
@@ -470,6 +515,7 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->header_at = 0;
     out->reported = false;
     out->count = 0;
+    out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
     if (!s.n) {
         out->kind = GX_BLANK;
@@ -528,17 +574,19 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_CREATED;
         return;
     }
-    if (gmx_str_starts(s, "...") || gmx_str_starts(s, "\xe2\x80\xa6") ||
-        gmx_str_eq_cstr(s, "[...]")) {
-        out->kind = GX_ELIDED;
-        return;
-    }
+    /* Before redactions: ".../vendor/pkg.f(...)" is a frame with its path cut. */
     if (func_like(s)) {
         out->kind = GX_FUNC;
         return;
     }
     if (file_like(s)) {
         out->kind = GX_FILE;
+        return;
+    }
+    if ((gmx_str_starts(s, "...") || gmx_str_starts(s, "\xe2\x80\xa6") ||
+         gmx_str_eq_cstr(s, "[...]")) &&
+        (s.n <= 40 || gmx_str_find(s, "elided") != SIZE_MAX)) {
+        out->kind = GX_ELIDED;
         return;
     }
     if (gmx_str_starts(s, "panic: ") || gmx_str_starts(s, "fatal error: ") ||
@@ -554,11 +602,11 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_LEAK_MARK;
         return;
     }
-    if (is_digit(c0) && count_like(s, out)) {
+    if ((is_digit(c0) && count_like(s, out)) || trace_count_like(s, out)) {
         out->kind = GX_COUNT;
         return;
     }
-    out->kind = GX_OTHER;
+    out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
 }
 
 bool gx_looks_damaged(gmx_str line)

@@ -33,7 +33,9 @@ typedef enum gx_kind {
     GX_PC_FRAME,   /* the same without its "#" */
     GX_LABELS,     /* "# labels: {...}" */
     GX_LEAK_MARK,  /* a leak checker's words before stacks without headers */
-    GX_COUNT       /* "  1024 chan receive", "17 [select]": a uniq -c line */
+    GX_COUNT,      /* "  1024 chan receive", "17 [select]": a uniq -c line;
+                    * "pkg.f N=81848": go tool trace's goroutine summary */
+    GX_BARE        /* "pkg.(*T).f": a frame written as its function name alone */
 } gx_kind;
 
 typedef struct gx_line {
@@ -43,12 +45,14 @@ typedef struct gx_line {
     bool reported;       /* GX_HEADER: listed by a leak checker */
     bool indented;       /* the content had a leading tab in the input */
     uint64_t count;      /* GX_RECORD, GX_COUNT */
+    bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;
 
 typedef struct gx_cleaner {
     bool pager;                   /* every line starts with its number (less -N) */
+    bool double_spaced;           /* a blank line after every line (copied from a web UI) */
     char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
     size_t prefix_len;
     uint32_t repairs;             /* gmx_repairs seen so far */

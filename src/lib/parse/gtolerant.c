@@ -36,6 +36,7 @@ typedef struct tol {
     bool in_block, expect_file, last_file, in_record, prof_title, leak_context;
     bool any_reported;
     bool system_stack;       /* after "runtime stack:": frames of no goroutine */
+    bool spaced;             /* the text is double-spaced (seen inside a block) */
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
     uint64_t count_lines;    /* uniq -c lines seen */
@@ -324,6 +325,16 @@ static void dispatch(tol *t, gx_line *ln)
     t->last_file = false;
     switch (ln->kind) {
     case GX_BLANK:
+        if (t->in_block) {
+            /* Double-spaced text (copied from a web UI): one blank line
+             * is spacing, two or more end a block. A blank line between a
+             * function and its file line, or before "created by", shows it. */
+            const gx_line *nx = peek(t);
+            if (nx && ((t->expect_file && nx->kind == GX_FILE) || nx->kind == GX_CREATED))
+                t->spaced = true;
+            if (nx && nx->kind != GX_BLANK && (t->spaced || t->cl.double_spaced))
+                return;
+        }
         end_block(t, ln->lineno);
         end_record(t, ln->lineno);
         t->system_stack = false;
@@ -333,12 +344,24 @@ static void dispatch(tol *t, gx_line *ln)
         end_record(t, ln->lineno);
         t->leak_context = false;
         return;
-    case GX_LEAK_MARK:
+    case GX_LEAK_MARK: {
         end_block(t, ln->lineno);
         end_record(t, ln->lineno);
         t->leak_context = true;
         mark(t, ln->lineno, 1);
+        /* "... appears to have leaked: pkg.f(0x1)": the first frame follows. */
+        size_t colon = gmx_str_find(ln->text, "leaked: ");
+        if (colon != SIZE_MAX) {
+            gx_line f;
+            gx_classify(&t->cl, gmx_str_sub(ln->text, colon + 8, ln->text.n), &f);
+            if (f.kind == GX_FUNC) {
+                start_synthetic(t, ln->lineno);
+                put(&t->dump, f.text, ln->lineno, false);
+                t->expect_file = true;
+            }
+        }
         return;
+    }
     case GX_HEADER: {
         end_record(t, ln->lineno);
         end_block(t, ln->lineno);
@@ -460,6 +483,27 @@ static void dispatch(tol *t, gx_line *ln)
     case GX_COUNT:
         t->count_lines++;
         on_other(t, ln);
+        return;
+    case GX_BARE:
+        /* Frames as bare function names: two or more in a row make a stack. */
+        if (!t->in_block) {
+            const gx_line *nx = peek(t);
+            if (!nx || nx->kind != GX_BARE) {
+                on_other(t, ln);
+                return;
+            }
+            end_record(t, ln->lineno);
+            start_synthetic(t, ln->lineno);
+        }
+        fill_missing_file(t, ln->lineno);
+        {
+            char line[600];
+            int n = snprintf(line, sizeof(line), "%.*s(...)", (int)ln->text.n, ln->text.p);
+            put(&t->dump, gmx_str_make(line, (size_t)n), ln->lineno, false);
+            put_lit(&t->dump, "\t?", ln->lineno, false);
+        }
+        t->rep->repairs |= GMX_REPAIR_FRAMES;
+        mark(t, ln->lineno, 1);
         return;
     case GX_OTHER:
         on_other(t, ln);
@@ -738,12 +782,18 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     gmx_cursor_init(&t->cur, data, n);
     gx_line ln;
     bool found = false;
+    unsigned strong = 0;
     while (!found && fetch(t, &ln)) {
         if (ln.kind == GX_HEADER || ln.kind == GX_RECORD) {
             found = true;
         } else if (ln.kind == GX_FUNC) {
             const gx_line *nx = peek(t);
             found = nx && nx->kind == GX_FILE;
+        } else if (ln.kind == GX_BARE) {
+            const gx_line *nx = peek(t);
+            found = nx && nx->kind == GX_BARE;
+        } else if (ln.kind == GX_COUNT && ln.strong) {
+            found = ++strong >= 2;
         }
     }
     gmx_free(t);
