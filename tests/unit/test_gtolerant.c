@@ -526,6 +526,32 @@ static void test_issue_threads(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* https://github.com/etcd-io/etcd/pull/4292: etcd's leak check in go
+ * test output, its first function line wrapped by the terminal. */
+static void test_wrapped_headerless(void **state)
+{
+    (void)state;
+    const char *s =
+        "PASS\n"
+        "Too many goroutines running after all test(s).\n"
+        "1 instances of:\n"
+        "github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream.func1(0x7f6746f45c38, 0xc820286000, 0x\n"
+        "c8201ab500, 0xc820099360)\n"
+        "        /home/gyu_ho_lee/go/src/github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc/stream.go:151 +0x258\n"
+        "created by github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream\n"
+        "        /home/gyu_ho_lee/go/src/github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc/stream.go:159 +0xa5\n";
+    assert_true(gmx_goroutine_text_sniff(s, strlen(s)));
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    const gmx_gbucket *b = tu_bucket_with_func(
+        r.snap.buckets, "github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream.func1");
+    assert_non_null(b);
+    assert_int_equal(b->frames[0].line, 151);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Nothing recognisable: exit-2 material, naming the most promising line. */
 static void test_nothing(void **state)
 {
@@ -545,7 +571,8 @@ int main(void)
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
-        cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
+        cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -518,6 +518,12 @@ static void on_other(tol *t, gx_line *ln)
         dispatch(t, ln);
         return;
     }
+    /* A headerless stack whose first function line was wrapped. */
+    if (!t->in_block && ln->kind == GX_OTHER && ln->text.n >= 20 &&
+        memchr(ln->text.p, '(', ln->text.n) && join_next(t, ln, frame, 1)) {
+        dispatch(t, ln);
+        return;
+    }
     end_block(t, ln->lineno);
     end_record(t, ln->lineno);
     if (gmx_str_eq_cstr(ln->text, "runtime stack:"))
@@ -780,6 +786,9 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     size_t n = len < 65536 ? len : 65536;
     gx_cleaner_init(&t->cl, data, n);
     gmx_cursor_init(&t->cur, data, n);
+    gmx_read_report scratch;
+    memset(&scratch, 0, sizeof(scratch));
+    t->rep = &scratch; /* join_next marks the lines it joins */
     gx_line ln;
     bool found = false;
     unsigned strong = 0;
@@ -794,6 +803,20 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
             found = nx && nx->kind == GX_BARE;
         } else if (ln.kind == GX_COUNT && ln.strong) {
             found = ++strong >= 2;
+        } else if (ln.kind == GX_LEAK_MARK) {
+            size_t at = gmx_str_find(ln.text, "leaked: ");
+            gx_line f;
+            if (at != SIZE_MAX) {
+                gx_classify(&t->cl, gmx_str_sub(ln.text, at + 8, ln.text.n), &f);
+                found = f.kind == GX_FUNC;
+            }
+        } else if (ln.kind == GX_OTHER && memchr(ln.text.p, '(', ln.text.n)) {
+            /* a wrapped function line, then its file line */
+            static const gx_kind func[] = { GX_FUNC };
+            if (join_next(t, &ln, func, 1)) {
+                const gx_line *nx = peek(t);
+                found = nx && nx->kind == GX_FILE;
+            }
         }
     }
     gmx_free(t);
