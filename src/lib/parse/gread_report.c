@@ -11,6 +11,12 @@ typedef struct out {
 } out;
 
 static void add(out *o, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void add(out *o, const char *fmt, ...)
 {
     if (o->len + 1 >= o->cap)
         return;
