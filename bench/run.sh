@@ -37,6 +37,9 @@ COMPARISONS=(
 	"heap-peek|heap|peek {heap} flate|go tool pprof={go} tool pprof -peek flate {heap}|"
 	"heap-list|heap|list {heap} flate.NewWriter|go tool pprof={go} tool pprof -list flate.NewWriter {heap}|"
 	"escape-std|escstd|escape {escstd}|wc -l=wc -l {escstd} ;; grep=grep -c escapes {escstd}|"
+	"goroutines-200s|dump200s|goroutines {dump200s}|wc -l=wc -l {dump200s}|quick"
+	"tolerant-glyphs|dump200s,glyph200s|goroutines {glyph200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {glyph200s}|quick"
+	"tolerant-k8s|dump200s,k8s200s|goroutines {k8s200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {k8s200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -46,6 +49,9 @@ INPUTS=(
 	"heap|heap-200k.pb.gz|gen_heap|-samples 200000 -seed 1|70"
 	"heap2|heap-200k-later.pb.gz|gen_heap|-samples 200000 -seed 1 -grow|70"
 	"escstd|escape-std-m2.txt|gen_escape_std|std|400"
+	"dump200s|goroutines-100k-200s.txt|gen_goroutines|-n 100000 -s 200 --seed 1 --go 1.27|260"
+	"glyph200s|goroutines-100k-200s-glyphs.txt|gen_damaged|glyphs {dump200s}|330"
+	"k8s200s|goroutines-100k-200s-k8s.txt|gen_damaged|k8s {dump200s}|400"
 )
 
 # --------------------------------------------------------------------------
@@ -176,6 +182,7 @@ build_generators() {
 	fi
 	for f in "${SELECTED_INPUT_GENS[@]}"; do
 		if [ "$f" = gen_escape_std ]; then install -m 755 "$BENCH/gen/gen_escape_std.sh" "$WORK/bin/gen_escape_std"; fi
+		if [ "$f" = gen_damaged ]; then install -m 755 "$BENCH/gen/gen_damaged.sh" "$WORK/bin/gen_damaged"; fi
 	done
 	if [ $need_h = 1 ]; then
 		local stale=0
@@ -223,6 +230,9 @@ gen_stamp() { # generator args -> identity of the output
 	gen_goroutines) echo "$(sha "$BENCH/gen/gen_goroutines.c") $2" ;;
 	gen_heap) echo "$(sha "$BENCH"/gen/gen_heap/*.go "$BENCH/gen/gen_heap/go.mod") $2" ;;
 	gen_escape_std) echo "$(sha "$BENCH/gen/gen_escape_std.sh") $("$GO" version) $2" ;;
+	gen_damaged) # the source input's own stamp: regenerated when it is
+		local src=${2#* }; src=${src#\{}; src=${src%\}}
+		echo "$(sha "$BENCH/gen/gen_damaged.sh") $(cat "$(input_path "$src").stamp" 2>/dev/null) $2" ;;
 	esac
 }
 
@@ -248,6 +258,7 @@ for i in "${NEEDED_INPUTS[@]}"; do
 	rm -f "$file" "$file.stamp"
 	note "generating $(basename "$file"): $gen $args"
 	start=$(date +%s.%N)
+	for j in "${NEEDED_INPUTS[@]}"; do args=${args//"{$j}"/"$(input_path "$j")"}; done
 	# shellcheck disable=SC2086 # args are a word list by design
 	"$WORK/bin/$gen" $args -o "$file.part" 2>"$WORK/tmp/$gen.log" \
 		|| { cat "$WORK/tmp/$gen.log" >&2; rm -f "$file.part"; die "$gen failed"; }
@@ -271,6 +282,8 @@ subst() { # command template -> command with paths filled in (shell-quoted)
 	done
 	printf -v q '%q' "$GO"
 	cmd=${cmd//"{go}"/"$q"}
+	printf -v q '%q' "$GOMEMDX"
+	cmd=${cmd//GOMEMDX/"$q"}
 	echo "$cmd"
 }
 

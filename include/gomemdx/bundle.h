@@ -64,6 +64,8 @@ typedef struct gmx_artifact {
     gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;
+    char reading[256];       /* what a tolerant read read, skipped and repaired
+                              * ("read lines 3-80 (...); skipped 1-2"); empty when strict */
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;

@@ -98,6 +98,8 @@ typedef struct gmx_input_note {
     bool partial;
     gmx_str detail;           /* e.g. the panic message */
     uint64_t threads;         /* thread system stacks shown apart (crash tracebacks) */
+    gmx_str reading;          /* what a tolerant read read, skipped and repaired
+                               * (gmx_read_report_describe); empty when strict */
 } gmx_input_note;
 
 typedef struct gmx_findings gmx_findings;

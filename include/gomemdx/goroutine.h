@@ -70,6 +70,42 @@ typedef enum gmx_dump_kind {
                               * leaktest, grpc leakcheck, net/http afterTest) */
 } gmx_dump_kind;
 
+/* What a tolerant read did to a damaged file (gmx_read_report.repairs). */
+enum gmx_repairs {
+    GMX_REPAIR_TAB_GLYPHS = 1 << 0,  /* tabs shown as glyphs (», ▸, →, ␉) restored */
+    GMX_REPAIR_INDENT = 1 << 1,      /* indentation lost or made of spaces, rebuilt */
+    GMX_REPAIR_WRAPPED = 1 << 2,     /* lines wrapped at a terminal width joined */
+    GMX_REPAIR_PAGER = 1 << 3,       /* pager line numbers (less -N) removed */
+    GMX_REPAIR_QUOTE = 1 << 4,       /* "> " quote markers removed */
+    GMX_REPAIR_HTML = 1 << 5,        /* HTML tags and entities decoded */
+    GMX_REPAIR_LOG_PREFIX = 1 << 6,  /* log prefixes removed (journald, syslog, Jenkins,
+                                      * Kubernetes, Docker JSON, test runner) */
+    GMX_REPAIR_NO_TITLE = 1 << 7,    /* debug=1 records without their title */
+    GMX_REPAIR_FRAMES = 1 << 8,      /* frame lines rebuilt (no "#", fields re-split) */
+    GMX_REPAIR_MISSING = 1 << 9,     /* redacted or missing frame lines ("...") */
+    GMX_REPAIR_NO_HEADER = 1 << 10,  /* stacks without a goroutine header */
+    GMX_REPAIR_SUMMARY = 1 << 11     /* hand-made summaries (uniq -c counts, "N @ func") */
+};
+
+typedef struct gmx_line_range {
+    uint64_t first, last;            /* 1-based, inclusive */
+} gmx_line_range;
+
+#define GMX_READ_RANGES 6
+
+/* Which lines of the input were read and which skipped: set by the tolerant
+ * reader; all zero after a strict parse of a pristine file. Ranges beyond
+ * GMX_READ_RANGES are counted, not kept. */
+typedef struct gmx_read_report {
+    bool tolerant;                   /* the tolerant reader was needed */
+    uint32_t repairs;                /* gmx_repairs */
+    uint64_t read_lines, skipped_lines;
+    gmx_line_range read[GMX_READ_RANGES];
+    gmx_line_range skipped[GMX_READ_RANGES];
+    uint32_t nread, nskipped;        /* ranges kept */
+    uint32_t more_read, more_skipped;/* ranges not kept */
+} gmx_read_report;
+
 typedef struct gmx_dump_info {
     gmx_dump_kind kind;
     gmx_str message;         /* first prelude line after "panic: " / "fatal error: " / signal name */
@@ -81,6 +117,8 @@ typedef struct gmx_dump_info {
     bool partial;            /* the input ended inside a goroutine */
     size_t prefix_len;       /* per-line prefix stripped (timestamps, syslog tags), 0 if none */
     int64_t time_ns;         /* when it was taken, when the format says (profiles); else 0 */
+    uint64_t suspect_lines;  /* skipped lines that look like stack text: a damage signal */
+    gmx_read_report read;    /* what a tolerant read read, skipped and repaired */
 } gmx_dump_info;
 
 /* "goroutine dump", "panic with goroutine dump", "goroutine profile
@@ -115,6 +153,39 @@ bool gmx_goroutine_profile_text_sniff(const void *data, size_t len);
 /* True when data looks like it holds a full goroutine dump (a
  * "goroutine N [...]:" header among its first lines). Cheap; for sniffing. */
 bool gmx_goroutine_dump_sniff(const void *data, size_t len);
+
+/* The tolerant reader: finds every goroutine record it can recognise
+ * anywhere in (data, len) — full dumps, debug=1 records, leak checkers'
+ * reports in test output, hand-made summaries — through damage (log
+ * prefixes, tab glyphs, lost indentation, wrapped lines, pager numbers,
+ * quotes, HTML, Markdown fences, redactions), and hands each to fn as the
+ * strict parsers would. info->read says what was read, skipped and repaired.
+ * GMX_EFORMAT, naming the most promising line, only when nothing is found. */
+gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t len,
+                                      gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
+                                      gmx_error *err);
+
+/* The same over a piece of a larger input whose first line is line
+ * first_line + 1 of the whole: line numbers (goroutines, read report,
+ * errors) are those of the whole. For reading large inputs in pieces. */
+gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
+                                            uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
+                                            gmx_dump_info *info, gmx_error *err);
+
+/* Offset of the first line at or after pos (a line start) that holds a
+ * goroutine header in any dress (log prefix, glyphs, quotes), or len: where
+ * a large input can be cut into pieces. */
+size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos);
+
+/* True when the tolerant reader recognises a goroutine record (a header, a
+ * debug=1 record, a stack) among the first lines of (data, len), whatever
+ * surrounds it. For sniffing what the strict sniffers refuse. */
+bool gmx_goroutine_text_sniff(const void *data, size_t len);
+
+/* "read lines 14-388 (tab glyphs restored); skipped 1-13, 389-420" into
+ * buf (always NUL-terminated); empty when the read was strict. Returns the
+ * length written. */
+size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap);
 
 /* One pprof label of a goroutine, unquoted. */
 typedef struct gmx_label_kv {

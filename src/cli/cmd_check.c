@@ -23,6 +23,9 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
     note.goroutines = s->info.goroutines;
     note.threads = s->info.threads;
     note.partial = s->info.partial;
+    char reading[512];
+    note.reading.n = gmx_read_report_describe(&s->info.read, reading, sizeof(reading));
+    note.reading.p = reading;
     gmx_findings_add_input(f, &note);
 }
 

@@ -83,7 +83,7 @@ static int run(const cli_command *self, const cli_args *args)
     }
     if (profile_path) {
         gmx_input_note note = { (gmx_str){ profile_path, strlen(profile_path) },
-                                "allocation profile", 0, false, { "", 0 }, 0 };
+                                "allocation profile", 0, false, { "", 0 }, 0, { "", 0 } };
         gmx_findings_add_input(findings, &note);
     }
     if (gmx_analyze_escapes(set, profile, findings, &err) != GMX_OK) {

@@ -49,6 +49,9 @@ static int run(const cli_command *self, const cli_args *args)
         note.threads = snaps[loaded].info.threads;
         note.partial = snaps[loaded].info.partial;
         note.detail = snaps[loaded].info.message;
+        char reading[512];
+        note.reading.n = gmx_read_report_describe(&snaps[loaded].info.read, reading, sizeof(reading));
+        note.reading.p = reading;
         gmx_findings_add_input(findings, &note);
     }
     gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set };

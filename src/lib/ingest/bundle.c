@@ -1,6 +1,7 @@
 /* Loading an incident bundle: walk the paths, recognise each file by its
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
+#include "gomemdx/ptoptext.h"
 #include "gomemdx/heaptext.h"
 #include "gomemdx/oomlog.h"
 #include "gomemdx/ingest.h"
@@ -247,6 +248,47 @@ static bool is_binary(const gmx_input *in)
     return memchr(gmx_input_data(in), '\0', n < 4096 ? n : 4096) != NULL;
 }
 
+/* What go tool pprof printed (-top, -list): often all a user has. */
+static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
+{
+    gmx_error err;
+    gmx_ptop_info info;
+    a->heap = gmx_hsnapshot_new(0);
+    gmx_code rc = a->heap ? gmx_ptoptext_parse(a->path, data, len, a->heap, &info, &err)
+                          : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+    if (rc != GMX_OK) {
+        gmx_hsnapshot_free(a->heap);
+        a->heap = NULL;
+        skip_error(a, &err);
+        return;
+    }
+    a->kind = GMX_ART_HEAP;
+    a->heap_text = true;
+    a->allocs = info.churn;
+    a->format = info.churn ? "go tool pprof text (allocations since start: churn, not retention)"
+                           : "go tool pprof text (heap)";
+    a->format_zh = info.churn ? "go tool pprof 文本（自启动以来的分配：周转，而非驻留）"
+                              : "go tool pprof 文本（堆）";
+    size_t n = gmx_read_report_describe(&info.read, a->reading, sizeof(a->reading));
+    snprintf(a->reading + n, sizeof(a->reading) - n, "%s%llu row%s%s%s", n ? "; " : "",
+             (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
+             info.sample_type[0] ? " of " : "", info.sample_type);
+}
+
+/* Any goroutine text, pristine or pasted (the input is taken over). */
+static void load_goroutines(gmx_artifact *a, gmx_input *in)
+{
+    gmx_error err;
+    if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
+        skip_error(a, &err);
+        return;
+    }
+    a->kind = GMX_ART_GOROUTINES;
+    a->format = gmx_dump_kind_name(a->goroutines.info.kind);
+    a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
+    gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
+}
+
 static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
 {
     gmx_error err;
@@ -268,13 +310,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     if (!memchr(data, '\0', len < 4096 ? len : 4096))
         scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
-        if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
-            skip_error(a, &err);
-            return;
-        }
-        a->kind = GMX_ART_GOROUTINES;
-        a->format = gmx_dump_kind_name(a->goroutines.info.kind);
-        a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
+        load_goroutines(a, in);
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
@@ -301,6 +337,11 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
             hi->time_ns = (int64_t)hi->memstats.last_gc_ns;
         return;
     }
+    if (!is_binary(in) && gmx_ptoptext_sniff(data, len)) {
+        load_ptoptext(a, data, len);
+        gmx_input_free(in);
+        return;
+    }
     if (!is_binary(in) && load_metrics(a, data, len)) {
         gmx_input_free(in);
         return;
@@ -310,6 +351,10 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         return;
     }
     bool text = !is_binary(in);
+    if (text && gmx_goroutine_text_sniff(data, len)) {
+        load_goroutines(a, in); /* damaged or pasted goroutine text */
+        return;
+    }
     if (text && a->noom) {
         gmx_input_free(in);
         a->kind = GMX_ART_LOG;

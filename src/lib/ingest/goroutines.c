@@ -33,12 +33,30 @@ typedef struct piece {
 
 static size_t next_block(const char *data, size_t len, size_t pos);
 
+/* The strict parse stops at the first sign of damage: the tolerant reader
+ * reads the file again from the start. */
+enum { DAMAGED = 0x7d };
+
+typedef struct strict_ctx {
+    gmx_gbuckets *buckets;
+    const gmx_dump_info *info;
+} strict_ctx;
+
+static int add_strict(void *ctx, const gmx_goroutine *g)
+{
+    strict_ctx *s = ctx;
+    if (s->info->suspect_lines)
+        return DAMAGED;
+    return gmx_gbuckets_add(s->buckets, g);
+}
+
 static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
 {
     sum->goroutines += part->goroutines;
     sum->threads += part->threads;
     sum->lines += part->lines;
     sum->skipped_lines += part->skipped_lines;
+    sum->suspect_lines += part->suspect_lines;
     sum->partial = part->partial;
 }
 
@@ -50,8 +68,14 @@ static void *parse_piece(void *arg)
     while (at < p->len && p->rc == GMX_OK) {
         size_t end = p->len - at <= STEP ? p->len : next_block(p->data, p->len, at + STEP);
         gmx_dump_info step;
-        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, gmx_gbuckets_add,
-                                         p->buckets, &step, &p->err);
+        strict_ctx sc = { p->buckets, &step };
+        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, add_strict, &sc, &step,
+                                         &p->err);
+        if (p->rc == (gmx_code)DAMAGED) {
+            p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
+            add_info(&p->info, &step);
+            break;
+        }
         if (at == 0) {
             p->info = step;
         } else {
@@ -163,18 +187,166 @@ static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
     return rc;
 }
 
-/* One thread, any goroutine format, recognised by content. */
-static gmx_code parse_serial(const char *name, const char *data, size_t len, gmx_gsnapshot *snap,
-                             gmx_error *err)
+static unsigned thread_count(const gmx_ingest_options *opts, size_t len);
+
+typedef struct tpiece {
+    const char *name;
+    const char *data;
+    size_t len;
+    uint64_t first_line;
+    gmx_gbuckets *buckets;
+    gmx_dump_info info;
+    gmx_error err;
+    gmx_code rc;
+} tpiece;
+
+static void *tolerant_piece(void *arg)
 {
-    if (gmx_goroutine_profile_text_sniff(data, len))
-        return gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
-                                                &snap->info, err);
-    /* Binary: a protobuf profile, or garbage the decoder will name. */
-    if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096))
+    tpiece *p = arg;
+    p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, p->first_line,
+                                               gmx_gbuckets_add, p->buckets, &p->info, &p->err);
+    return NULL;
+}
+
+static uint64_t count_lines(const char *data, size_t len)
+{
+    uint64_t n = 0;
+    for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
+        n++;
+    return n;
+}
+
+static void add_ranges(gmx_line_range *to, uint32_t *n, uint32_t *more, const gmx_line_range *from,
+                       uint32_t nfrom, uint32_t morefrom)
+{
+    for (uint32_t i = 0; i < nfrom; i++) {
+        /* a range cut by the seam between pieces (blank lines between) */
+        if (*n && !*more && from[i].first <= to[*n - 1].last + 3)
+            to[*n - 1].last = from[i].last;
+        else if (*n < GMX_READ_RANGES && !*more)
+            to[(*n)++] = from[i];
+        else
+            (*more)++;
+    }
+    *more += morefrom;
+}
+
+static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
+{
+    gmx_read_report *s = &sum->read;
+    const gmx_read_report *p = &part->read;
+    s->repairs |= p->repairs;
+    s->read_lines += p->read_lines;
+    s->skipped_lines += p->skipped_lines;
+    add_ranges(s->read, &s->nread, &s->more_read, p->read, p->nread, p->more_read);
+    add_ranges(s->skipped, &s->nskipped, &s->more_skipped, p->skipped, p->nskipped,
+               p->more_skipped);
+    if (part->kind == GMX_DUMP_LEAK_CHECK)
+        sum->kind = GMX_DUMP_LEAK_CHECK;
+    sum->goroutines += part->goroutines;
+    sum->lines += part->lines;
+    sum->skipped_lines += part->skipped_lines;
+    sum->partial = part->partial;
+}
+
+/* A large damaged dump: cut before header lines, each piece read on a
+ * thread of its own into its own buckets, then merged in order. */
+static gmx_code tolerant_parallel(const char *name, const char *data, size_t len, unsigned n,
+                                  const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                                  gmx_error *err)
+{
+    tpiece pieces[MAX_THREADS];
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = { false };
+    memset(pieces, 0, sizeof(pieces));
+    unsigned used = 0;
+    uint64_t line = 0;
+    for (size_t start = 0; used < n && start < len; used++) {
+        size_t end = used + 1 == n ? len : gmx_goroutine_text_next_header(data, len, len / n * (used + 1));
+        if (end < start)
+            end = start;
+        tpiece *p = &pieces[used];
+        p->name = name;
+        p->data = data + start;
+        p->len = end - start;
+        p->first_line = line;
+        p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
+        if (!p->buckets)
+            p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
+        line += count_lines(p->data, p->len);
+        start = end;
+    }
+    for (unsigned i = 1; i < used; i++)
+        if (pieces[i].rc == GMX_OK)
+            started[i] = pthread_create(&threads[i], NULL, tolerant_piece, &pieces[i]) == 0;
+    tolerant_piece(&pieces[0]);
+    for (unsigned i = 1; i < used; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else if (pieces[i].rc == GMX_OK)
+            tolerant_piece(&pieces[i]);
+    }
+    gmx_code rc = GMX_OK;
+    snap->info = pieces[0].info;
+    for (unsigned i = 0; i < used; i++) {
+        tpiece *p = &pieces[i];
+        /* a piece with nothing in it (all prose) is no error when others read */
+        if (p->rc != GMX_OK && !(p->rc == GMX_EFORMAT && i > 0) && rc == GMX_OK) {
+            rc = p->rc;
+            if (err)
+                *err = p->err;
+        }
+        if (i == 0)
+            continue;
+        if (p->rc == GMX_OK)
+            add_report(&snap->info, &p->info);
+        if (rc == GMX_OK && gmx_gbuckets_merge(snap->buckets, p->buckets) != GMX_OK)
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine buckets");
+        gmx_gbuckets_free(p->buckets);
+    }
+    snap->info.lines = line;
+    return rc;
+}
+
+/* Damaged text, or text the strict grammars refused: read again, tolerantly,
+ * into fresh buckets. */
+static gmx_code parse_tolerant(const char *name, const char *data, size_t len,
+                               const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                               gmx_error *err)
+{
+    gmx_gbuckets_free(snap->buckets);
+    snap->buckets = gmx_gbuckets_new(&opts->limits);
+    if (!snap->buckets)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
+    if (err)
+        memset(err, 0, sizeof(*err));
+    unsigned n = thread_count(opts, len);
+    if (n > 1 && gmx_goroutine_text_next_header(data, len, len / n) < len)
+        return tolerant_parallel(name, data, len, n, opts, snap, err);
+    return gmx_goroutine_tolerant_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                        &snap->info, err);
+}
+
+/* One thread, any goroutine format, recognised by content. */
+static gmx_code parse_serial(const char *name, const char *data, size_t len,
+                             const gmx_ingest_options *opts, gmx_gsnapshot *snap, gmx_error *err)
+{
+    gmx_code rc;
+    strict_ctx sc = { snap->buckets, &snap->info };
+    if (gmx_goroutine_profile_text_sniff(data, len)) {
+        rc = gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+                                              &snap->info, err);
+    } else if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096)) {
+        /* Binary: a protobuf profile, or garbage the decoder will name. */
         return parse_proto(snap, err);
-    return gmx_goroutine_dump_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
-                                    &snap->info, err);
+    } else {
+        rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
+    }
+    if (rc == GMX_OK && !snap->info.suspect_lines)
+        return GMX_OK;
+    if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
+        return rc;
+    return parse_tolerant(name, data, len, opts, snap, err);
 }
 
 static gmx_code snapshot_init(const char *name, const gmx_ingest_options *opts,
@@ -214,10 +386,13 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
      * start, so only dumps that begin with a header are split. */
     if (n && memcmp(data, "goroutine ", 10) != 0)
         n = 0;
-    if (n)
+    if (n) {
         rc = parse_parallel(snap->name, in, n, opts, snap, err);
-    else
-        rc = parse_serial(snap->name, data, len, snap, err);
+        if (rc == GMX_OK && snap->info.suspect_lines)
+            rc = parse_tolerant(snap->name, data, len, opts, snap, err);
+    } else {
+        rc = parse_serial(snap->name, data, len, opts, snap, err);
+    }
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
     if (rc != GMX_OK)

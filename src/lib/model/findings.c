@@ -181,6 +181,7 @@ gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
     *n = *note;
     n->name = gmx_findings_strdup(f, note->name);
     n->detail = gmx_findings_strdup(f, note->detail);
+    n->reading = gmx_findings_strdup(f, note->reading);
     return f->failed ? GMX_ENOMEM : GMX_OK;
 }
 

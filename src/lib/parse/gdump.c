@@ -10,6 +10,7 @@
  * stripped. */
 #include "gomemdx/goroutine.h"
 #include "parse/gdump_header.h"
+#include "parse/gextract.h"
 #include "util/alloc.h"
 #include "util/cursor.h"
 #include "util/num.h"
@@ -38,6 +39,7 @@ typedef struct parser {
     /* The shape of the per-line prefix: digits replaced by '0'. */
     char prefix[PREFIX_MAX];
     size_t prefix_len;
+    bool system_stack;  /* after "runtime stack:": frames outside goroutines */
 } parser;
 
 static inline char shape(char c)
@@ -269,8 +271,15 @@ static int parse_line(parser *p, gmx_str raw)
         }
     }
     if (!header) {
-        if (line.n)
+        if (line.n) {
             p->info->skipped_lines++;
+            if (gmx_str_eq_cstr(line, "runtime stack:"))
+                p->system_stack = true;
+            else if (!p->system_stack && gx_looks_damaged(line))
+                p->info->suspect_lines++;
+        } else {
+            p->system_stack = false;
+        }
         note_prelude(p, line);
         return 0;
     }
@@ -278,12 +287,15 @@ static int parse_line(parser *p, gmx_str raw)
     p->g.frames = p->frames;
     /* "goroutine 0 [idle]:" is no goroutine: GOTRACEBACK=crash prints the
      * system stack (g0) of each thread after the goroutines. Its block is
-     * read like any other, then counted apart. */
-    p->thread = p->g.id == 0;
+     * read like any other, then counted apart. (A stack the tolerant reader
+     * found without its header is rebuilt as "goroutine 0 [unknown]".) */
+    p->thread = p->g.id == 0 && gmx_str_eq_cstr(p->g.status, "idle");
     if (p->thread)
         p->info->threads++;
     else
         p->info->goroutines++;
+    if (p->g.flags & GMX_G_REPORTED)
+        p->info->kind = GMX_DUMP_LEAK_CHECK;
     p->state = FRAMES;
     return 0;
 }

@@ -150,6 +150,7 @@ static bool parse_goleak_header(gmx_str line, gmx_goroutine *g)
     memset(g, 0, sizeof(*g));
     g->count = 1;
     g->id = id;
+    g->flags = GMX_G_REPORTED;
     parse_status(gmx_str_sub(state, 0, with), g);
     return g->status.n > 0;
 }

@@ -95,6 +95,8 @@ static gmx_code parse_records(record_parser *r, gmx_cursor *c, const char *name,
         } else if (r->open && gmx_str_starts(line, "# labels: ")) {
             r->g.labels = gmx_str_sub(line, 10, line.n);
         } else if (r->open && line.n && line.p[0] == '#') {
+            if (!memchr(line.p, '\t', line.n))
+                info->suspect_lines++; /* columns lost their tabs */
             add_frame_line(r, line);
         } else if (line.n == 0) {
             rc = flush(r, fn, ctx);

@@ -35,6 +35,10 @@ static void inputs(gmx_json *j, const gmx_bundle *b)
             gmx_json_key(j, "reason");
             gmx_json_cstring(j, a->skip_reason);
         }
+        if (a->kind != GMX_ART_SKIPPED && a->reading[0]) {
+            gmx_json_key(j, "reading");
+            gmx_json_cstring(j, a->reading);
+        }
         gmx_json_key(j, "time_unix_ns");
         if (a->time_source == GMX_TIME_NONE)
             gmx_json_null(j);

@@ -99,6 +99,8 @@ static void inputs(out *o, const gmx_bundle *b)
         else
             gmx_buf_printf(o->t.b, "  %s  %s%s\n", a->path, o->zh && a->format_zh ? a->format_zh : a->format,
                            time_source_note(a->time_source, o->zh));
+        if (a->kind != GMX_ART_SKIPPED && a->reading[0])
+            gmx_buf_printf(o->t.b, "                       %s\n", a->reading);
     }
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
         gmx_buf_printf(o->t.b, o->zh ? "  注意：%s\n" : "  note: %s\n",

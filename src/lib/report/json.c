@@ -168,6 +168,10 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
             gmx_json_key(&j, "detail");
             gmx_json_string(&j, in->detail);
         }
+        if (in->reading.n) {
+            gmx_json_key(&j, "reading");
+            gmx_json_string(&j, in->reading);
+        }
         gmx_json_object_end(&j);
     }
     gmx_json_array_end(&j);

@@ -33,6 +33,11 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
             gmx_text_str(&t, in->detail);
         }
         gmx_buf_putc(&b, '\n');
+        if (in->reading.n) {
+            gmx_buf_puts(&b, "  ");
+            gmx_text_str(&t, in->reading);
+            gmx_buf_putc(&b, '\n');
+        }
     }
     gmx_str summary = gmx_findings_summary(f);
     if (summary.n) {

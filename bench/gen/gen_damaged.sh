@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# gen_damaged: a pristine dump damaged as pasting does, for the tolerant
+# reader's benchmarks.
+#   gen_damaged glyphs|k8s SOURCE -o OUT
+# glyphs: every tab shown as "»" and three spaces (a web page's rendering);
+# k8s: every line under a Kubernetes container-log prefix.
+set -euo pipefail
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s SOURCE -o OUT" >&2; exit 2; }
+kind=$1 src=$2 out=$4
+case $kind in
+glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
+k8s) LC_ALL=C sed 's/^/2024-01-01T00:00:00.123456789Z stderr F /' "$src" >"$out" ;;
+*) echo "gen_damaged: unknown damage '$kind'" >&2; exit 2 ;;
+esac
+echo "gen_damaged: $kind of $(basename "$src"), $(stat -c %s "$out") bytes"

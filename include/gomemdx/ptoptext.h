@@ -1,0 +1,47 @@
+/* What `go tool pprof` printed for a heap profile, when that text is all a
+ * user has (pasted in an issue, a chat, a ticket):
+ *
+ *   Type: inuse_space
+ *   Showing nodes accounting for 931.42MB, 99.89% of 932.42MB total
+ *         flat  flat%   sum%        cum   cum%
+ *     256.10MB 27.47% 27.47%   931.42MB 99.89%  encoding/json.(*decodeState).objectInterface
+ *
+ * and the -list form:
+ *
+ *   ROUTINE ======================== main.f in /go/src/app/main.go
+ *     11.50MB    11.50MB    127:   var len int
+ *           .          .    128:   f(x)
+ *
+ * Each -top row becomes a site of one frame (the function) with its flat
+ * value; each -list row with a flat value a site of one frame at that
+ * line. cum is not kept: a site's own bytes are what a heap snapshot adds
+ * up. The rows may sit among prose, quoted or indented. */
+#ifndef GOMEMDX_PTOPTEXT_H
+#define GOMEMDX_PTOPTEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gomemdx/error.h"
+#include "gomemdx/goroutine.h"
+#include "gomemdx/heap.h"
+
+typedef struct gmx_ptop_info {
+    char sample_type[32];    /* "inuse_space", "alloc_space", ...; empty when not said */
+    bool churn;              /* alloc_space / alloc_objects: allocated since start,
+                              * not retained */
+    bool objects;            /* counts of objects, not bytes */
+    uint64_t rows;           /* rows read */
+    gmx_read_report read;    /* lines read and skipped */
+} gmx_ptop_info;
+
+/* True when a "flat flat% sum% cum cum%" column header or a "ROUTINE ===="
+ * line is among the first lines of (data, len). */
+bool gmx_ptoptext_sniff(const void *data, size_t len);
+
+/* Reads the rows into h (made by the caller). GMX_EFORMAT, naming the
+ * line, when no row is found. */
+gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
+                            gmx_ptop_info *info, gmx_error *err);
+
+#endif

@@ -1,0 +1,629 @@
+/* The tolerant reader's line stage (see gextract.h): peel what copying a
+ * dump added around each line, outermost first — pager numbers, quote
+ * markers, HTML tags and entities, Docker JSON, timestamps and stream tags,
+ * syslog tags, a prefix learned from a header — then the indentation, which
+ * is rebuilt from what the line is, never trusted. */
+#include "parse/gextract.h"
+#include "parse/gdump_header.h"
+#include "util/num.h"
+
+#include <stdint.h>
+#include <string.h>
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static size_t digits_at(gmx_str s, size_t i)
+{
+    size_t n = 0;
+    while (i + n < s.n && is_digit(s.p[i + n]))
+        n++;
+    return n;
+}
+
+/* "   12 text": the pager's number, its width and the text after it. */
+static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] == ' ')
+        i++;
+    size_t d = digits_at(s, i);
+    if (!d || d > 12 || !gmx_parse_u64(gmx_str_sub(s, i, i + d), n))
+        return false;
+    i += d;
+    if (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+        return false;
+    *skip = i < s.n ? i + 1 : i;
+    return true;
+}
+
+static gmx_str trim_right(gmx_str s);
+
+void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
+{
+    c->pager = false;
+    c->prefix_len = 0;
+    c->repairs = 0;
+    c->slot = 0;
+    /* less -N: the first lines are numbered one after the other. */
+    unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
+    uint64_t prev = 0;
+    size_t pos = 0;
+    bool prev_text = false;
+    while (pos < len && lines < 64) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        gmx_str s = gmx_str_make(data + pos, end - pos);
+        bool text = trim_right(s).n > 0;
+        texts += text;
+        spaced += prev_text && !text;
+        prev_text = text;
+        while (s.n && s.p[0] == '>') /* numbered lines quoted in a comment */
+            s = gmx_str_sub(s, s.n > 1 && s.p[1] == ' ' ? 2 : 1, s.n);
+        uint64_t n;
+        size_t skip;
+        if (pager_number(s, &n, &skip) && (lines == 0 || n == prev + 1))
+            numbered++;
+        else
+            n = 0;
+        prev = n;
+        lines++;
+        pos = end + 1;
+    }
+    c->pager = lines >= 3 && numbered * 10 >= lines * 9;
+    c->double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
+}
+
+static char *slot(gx_cleaner *c)
+{
+    char *s = c->scratch[c->slot];
+    c->slot = (c->slot + 1) % GX_SLOTS;
+    return s;
+}
+
+/* Tab glyphs of web pages and editors: », ▸, →, ␉, ⇥, and the no-break space. */
+static size_t glyph_len(gmx_str s, size_t i)
+{
+    static const char *const glyphs[] = { "\xc2\xbb", "\xe2\x96\xb8", "\xe2\x86\x92",
+                                          "\xe2\x90\x89", "\xe2\x87\xa5", "\xc2\xa0",
+                                          "\xe2\x96\xba", "\xe2\x9e\x9e" };
+    for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++) {
+        size_t n = strlen(glyphs[g]);
+        if (i + n <= s.n && memcmp(s.p + i, glyphs[g], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+static gmx_str trim_right(gmx_str s)
+{
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
+        s.n--;
+    return s;
+}
+
+/* Leading tabs, spaces and glyphs. */
+static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
+{
+    size_t i = 0;
+    *tab = false;
+    for (;;) {
+        if (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t')) {
+            *tab |= s.p[i] == '\t';
+            i++;
+            continue;
+        }
+        size_t g = glyph_len(s, i);
+        if (!g)
+            break;
+        c->repairs |= GMX_REPAIR_TAB_GLYPHS;
+        *tab = true;
+        i += g;
+    }
+    return gmx_str_sub(s, i, s.n);
+}
+
+static gmx_str strip_quotes(gx_cleaner *c, gmx_str s)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] == '>') {
+        i++;
+        if (i < s.n && s.p[i] == ' ')
+            i++;
+        c->repairs |= GMX_REPAIR_QUOTE;
+    }
+    return gmx_str_sub(s, i, s.n);
+}
+
+/* <details>, <summary>, <pre>, <code> and their ends at either side. */
+static gmx_str strip_tags(gx_cleaner *c, gmx_str s)
+{
+    static const char *const tags[] = { "details", "summary", "pre", "code", "p", "br", "div",
+                                        "span", "/details", "/summary", "/pre", "/code", "/p",
+                                        "/div", "/span" };
+    for (bool again = true; again;) {
+        again = false;
+        for (int side = 0; side < 2 && s.n; side++) {
+            size_t open = side == 0 ? 0 : gmx_str_rfind_char(s, '<');
+            if (open == SIZE_MAX || s.p[open] != '<')
+                continue;
+            gmx_str rest = gmx_str_sub(s, open + 1, s.n);
+            size_t close = gmx_str_find(rest, ">");
+            if (close == SIZE_MAX || (side == 1 && open + 1 + close + 1 != s.n))
+                continue;
+            gmx_str name = gmx_str_sub(rest, 0, close);
+            for (size_t t = 0; t < sizeof(tags) / sizeof(tags[0]); t++) {
+                size_t n = strlen(tags[t]);
+                if (name.n >= n && memcmp(name.p, tags[t], n) == 0 &&
+                    (name.n == n || name.p[n] == ' ')) {
+                    s = side == 0 ? gmx_str_sub(s, close + 2, s.n) : gmx_str_sub(s, 0, open);
+                    c->repairs |= GMX_REPAIR_HTML;
+                    again = true;
+                    break;
+                }
+            }
+        }
+    }
+    return s;
+}
+
+static gmx_str decode_entities(gx_cleaner *c, gmx_str s)
+{
+    if (!memchr(s.p, '&', s.n) || s.n > GX_LINE_MAX)
+        return s;
+    static const struct { const char *name; char c; } ents[] = {
+        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' },
+        { "&#34;", '"' }, { "&#39;", '\'' }, { "&#x27;", '\'' }, { "&nbsp;", ' ' },
+        { "&#9;", '\t' }, { "&#43;", '+' }
+    };
+    char *out = slot(c);
+    size_t o = 0;
+    bool changed = false;
+    for (size_t i = 0; i < s.n;) {
+        bool hit = false;
+        if (s.p[i] == '&') {
+            for (size_t e = 0; e < sizeof(ents) / sizeof(ents[0]); e++) {
+                size_t n = strlen(ents[e].name);
+                if (i + n <= s.n && memcmp(s.p + i, ents[e].name, n) == 0) {
+                    out[o++] = ents[e].c;
+                    i += n;
+                    hit = changed = true;
+                    break;
+                }
+            }
+        }
+        if (!hit)
+            out[o++] = s.p[i++];
+    }
+    if (!changed)
+        return s;
+    c->repairs |= GMX_REPAIR_HTML;
+    return gmx_str_make(out, o);
+}
+
+/* {"log":"goroutine 1 [running]:\n","stream":"stderr",...}: the log string. */
+static gmx_str docker_json(gx_cleaner *c, gmx_str s)
+{
+    static const char head[] = "{\"log\":\"";
+    if (!gmx_str_starts(s, head) || s.n > GX_LINE_MAX)
+        return s;
+    char *out = slot(c);
+    size_t o = 0;
+    for (size_t i = sizeof(head) - 1; i < s.n; i++) {
+        char ch = s.p[i];
+        if (ch == '"')
+            break;
+        if (ch == '\\' && i + 1 < s.n) {
+            char e = s.p[++i];
+            if (e == 'n' || e == 'r')
+                continue;
+            if (e == 't')
+                ch = '\t';
+            else if (e == 'u' && i + 4 < s.n) {
+                uint64_t v = 0;
+                if (!gmx_parse_hex_u64(gmx_str_sub(s, i + 1, i + 5), &v))
+                    v = '?';
+                ch = v < 0x80 ? (char)v : '?';
+                i += 4;
+            } else
+                ch = e;
+        }
+        out[o++] = ch;
+    }
+    c->repairs |= GMX_REPAIR_LOG_PREFIX;
+    return gmx_str_make(out, o);
+}
+
+/* "2024-01-01T00:00:00.000Z ", "[2024-01-01 00:00:00,123] ", "2024/01/01
+ * 00:00:00 ", then Kubernetes' "stderr F ". Length of the prefix, or 0. */
+static size_t timestamp_prefix(gmx_str s)
+{
+    size_t i = 0;
+    bool bracket = s.n && s.p[0] == '[';
+    i += bracket;
+    if (digits_at(s, i) != 4 || i + 19 > s.n || (s.p[i + 4] != '-' && s.p[i + 4] != '/'))
+        return 0;
+    static const char shape[] = "0000-00-00T00:00:00";
+    for (size_t k = 0; k < 19; k++) {
+        char ch = s.p[i + k], want = shape[k];
+        if (want == '0' ? !is_digit(ch)
+                        : (want == 'T' ? ch != 'T' && ch != ' '
+                                       : (want == '-' ? ch != '-' && ch != '/' : ch != want)))
+            return 0;
+    }
+    i += 19;
+    if (i < s.n && (s.p[i] == '.' || s.p[i] == ','))
+        i += 1 + digits_at(s, i + 1);
+    if (i < s.n && s.p[i] == 'Z')
+        i++;
+    else if (i + 5 < s.n && (s.p[i] == '+' || s.p[i] == '-') && is_digit(s.p[i + 1])) {
+        i += 3;
+        if (i < s.n && s.p[i] == ':')
+            i++;
+        i += digits_at(s, i);
+    }
+    if (bracket) {
+        if (i >= s.n || s.p[i] != ']')
+            return 0;
+        i++;
+    }
+    if (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+        return 0;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    gmx_str rest = gmx_str_sub(s, i, s.n);
+    if ((gmx_str_starts(rest, "stderr ") || gmx_str_starts(rest, "stdout ")) && rest.n >= 8 &&
+        (rest.p[7] == 'F' || rest.p[7] == 'P') && (rest.n == 8 || rest.p[8] == ' '))
+        i += rest.n == 8 ? 8 : 9;
+    return i;
+}
+
+/* "Jan  2 15:04:05 host unit[123]: ": syslog and journald. */
+static size_t syslog_prefix(gmx_str s)
+{
+    if (s.n < 20 || !(s.p[0] >= 'A' && s.p[0] <= 'Z') || s.p[3] != ' ')
+        return 0;
+    size_t i = 4;
+    if (s.p[i] == ' ')
+        i++;
+    i += digits_at(s, i);
+    if (i + 9 > s.n || s.p[i] != ' ' || !is_digit(s.p[i + 1]) || s.p[i + 3] != ':' ||
+        s.p[i + 6] != ':')
+        return 0;
+    i += 9;
+    i += digits_at(s, i + 1) && s.p[i] == '.' ? 1 + digits_at(s, i + 1) : 0;
+    if (i >= s.n || s.p[i] != ' ')
+        return 0;
+    /* host, then a tag ending in ':' */
+    size_t host = gmx_str_find(gmx_str_sub(s, i + 1, s.n), " ");
+    if (host == SIZE_MAX)
+        return 0;
+    size_t tag = i + 1 + host + 1;
+    size_t end = gmx_str_find(gmx_str_sub(s, tag, s.n), ": ");
+    if (end == SIZE_MAX || end == 0 || end > 64 ||
+        memchr(s.p + tag, ' ', end) != NULL)
+        return 0;
+    return tag + end + 2;
+}
+
+static inline char shape_of(char ch)
+{
+    return is_digit(ch) ? '0' : ch;
+}
+
+static gmx_str strip_learned(const gx_cleaner *c, gmx_str s)
+{
+    if (!c->prefix_len || s.n < c->prefix_len)
+        return s;
+    for (size_t i = 0; i < c->prefix_len; i++)
+        if (shape_of(s.p[i]) != c->prefix[i])
+            return s;
+    return gmx_str_sub(s, c->prefix_len, s.n);
+}
+
+static gmx_str strip_logs(gx_cleaner *c, gmx_str s)
+{
+    for (int round = 0; round < 3; round++) {
+        gmx_str before = s;
+        s = docker_json(c, s);
+        size_t n = timestamp_prefix(s);
+        if (!n)
+            n = syslog_prefix(s);
+        if (n) {
+            s = gmx_str_sub(s, n, s.n);
+            c->repairs |= GMX_REPAIR_LOG_PREFIX;
+        }
+        if (s.p == before.p && s.n == before.n)
+            break;
+    }
+    return s;
+}
+
+void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
+{
+    gmx_str s = trim_right(raw);
+    if (s.n != raw.n && raw.n && raw.p[raw.n - 1] == '\r')
+        s = trim_right(s);
+    if (s.n && s.p[0] == '>')
+        s = strip_quotes(c, s);
+    if (c->pager) {
+        uint64_t n;
+        size_t skip;
+        if (pager_number(s, &n, &skip)) {
+            s = gmx_str_sub(s, skip, s.n);
+            c->repairs |= GMX_REPAIR_PAGER;
+        }
+    }
+    if (s.n && (s.p[0] == '<' || s.p[s.n - 1] == '>'))
+        s = strip_tags(c, s);
+    s = decode_entities(c, s);
+    s = strip_logs(c, s);
+    bool tab, tab2;
+    s = strip_indent(c, s, &tab);
+    if (c->prefix_len) {
+        gmx_str t = strip_learned(c, s);
+        if (t.n != s.n) {
+            s = strip_indent(c, t, &tab2);
+            tab = tab2;
+        }
+    }
+    if (s.n && s.p[0] == '>')
+        s = strip_indent(c, strip_quotes(c, s), &tab);
+    gx_classify(c, s, out);
+    out->indented = tab;
+    out->lineno = lineno;
+    if (out->kind == GX_HEADER && out->header_at && !out->reported && !c->prefix_len &&
+        out->header_at <= GX_PREFIX_MAX) {
+        /* An unknown per-line prefix before the header: learn its shape. */
+        for (size_t i = 0; i < out->header_at; i++)
+            c->prefix[i] = shape_of(s.p[i]);
+        c->prefix_len = out->header_at;
+        c->repairs |= GMX_REPAIR_LOG_PREFIX;
+    }
+}
+
+/* "/path/file.go:12", then " +0x1d" and " fp=.. sp=.. pc=..". */
+static bool file_like(gmx_str s)
+{
+    size_t cut = gmx_str_find(s, " +0x");
+    if (cut == SIZE_MAX)
+        cut = gmx_str_find(s, " fp=");
+    if (cut != SIZE_MAX)
+        s = gmx_str_sub(s, 0, cut);
+    size_t colon = gmx_str_rfind_char(s, ':');
+    if (colon == SIZE_MAX || colon == 0 || colon + 1 == s.n)
+        return gmx_str_eq_cstr(s, "<autogenerated>");
+    if (digits_at(s, colon + 1) != s.n - colon - 1)
+        return false;
+    gmx_str path = gmx_str_sub(s, 0, colon);
+    /* Go source, assembly, cgo's C: what the runtime prints file lines of. */
+    return gmx_str_ends(path, ".go") || gmx_str_ends(path, ".s") || gmx_str_ends(path, ".c") ||
+           gmx_str_eq_cstr(path, "<autogenerated>");
+}
+
+/* "pkg.(*T).f(0x1, ...)": the last '(' opens the arguments; no spaces before it. */
+static bool func_like(gmx_str s)
+{
+    if (s.n < 3 || s.p[s.n - 1] != ')')
+        return false;
+    if (gmx_str_starts(s, "non-Go function at pc="))
+        return true;
+    size_t open = gmx_str_rfind_char(s, '(');
+    if (open == SIZE_MAX || open == 0)
+        return false;
+    /* "(*T)" receivers: the argument list is the last top-level "(...)". */
+    return memchr(s.p, ' ', open) == NULL && s.p[0] != '(' && s.p[0] != '[' &&
+           memchr(s.p, '.', open) != NULL;
+}
+
+static bool title_like(gmx_str s)
+{
+    size_t at = gmx_str_find(s, " profile: total ");
+    uint64_t n;
+    return at != SIZE_MAX && at && memchr(s.p, ' ', at) == NULL &&
+           gmx_parse_u64(gmx_str_sub(s, at + 16, s.n), &n);
+}
+
+static bool leak_words(gmx_str s)
+{
+    return gmx_str_find(s, "eaked goroutine") != SIZE_MAX ||
+           gmx_str_find(s, "oo many goroutines running") != SIZE_MAX || /* etcd testutil */
+           gmx_str_find(s, "appears to have leaked") != SIZE_MAX ||
+           gmx_str_find(s, "found unexpected goroutines") != SIZE_MAX ||
+           gmx_str_find(s, "eaked goroutines") != SIZE_MAX;
+}
+
+/* A uniq -c line: "  1024 chan receive", "17 [select]:", "3 main.f". */
+static bool count_like(gmx_str s, gx_line *out)
+{
+    size_t d = digits_at(s, 0);
+    if (!d || d + 1 >= s.n || s.p[d] != ' ' || !gmx_parse_u64(gmx_str_sub(s, 0, d), &out->count))
+        return false;
+    gmx_str rest = gmx_str_sub(s, d + 1, s.n);
+    while (rest.n && rest.p[0] == ' ')
+        rest = gmx_str_sub(rest, 1, rest.n);
+    if (!rest.n || rest.n > 200)
+        return false;
+    if (rest.p[0] == '[') {
+        size_t close = gmx_str_rfind_char(rest, ']');
+        if (close == SIZE_MAX || close < 2)
+            return false;
+        out->rest = gmx_str_sub(rest, 1, close);
+        out->strong = true;
+        return true;
+    }
+    /* a wait reason (lower-case words) or a function name (no spaces) */
+    bool spaces = memchr(rest.p, ' ', rest.n) != NULL;
+    for (size_t i = 0; i < rest.n; i++) {
+        char ch = rest.p[i];
+        if (spaces && !((ch >= 'a' && ch <= 'z') || ch == ' ' || ch == '(' || ch == ')' ||
+                        ch == '.' || ch == '-' || (ch >= 'A' && ch <= 'Z')))
+            return false;
+    }
+    if (!spaces && !memchr(rest.p, '.', rest.n) && !(rest.p[0] >= 'a' && rest.p[0] <= 'z'))
+        return false;
+    out->rest = rest;
+    return true;
+}
+
+/* "pkg.(*T).f N=81848" (go tool trace lists goroutines by function). */
+static bool trace_count_like(gmx_str s, gx_line *out)
+{
+    size_t at = gmx_str_find(s, " N=");
+    if (at == SIZE_MAX || at == 0 || digits_at(s, at + 3) != s.n - at - 3 ||
+        !gmx_parse_u64(gmx_str_sub(s, at + 3, s.n), &out->count))
+        return false;
+    gmx_str name = gmx_str_sub(s, 0, at);
+    if (memchr(name.p, ' ', name.n) || !memchr(name.p, '.', name.n))
+        return false;
+    out->rest = name;
+    out->strong = true;
+    return true;
+}
+
+/* "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper": a Go function name
+ * alone on its line, as hand-trimmed stacks show frames. */
+static bool bare_func_like(gmx_str s)
+{
+    if (s.n < 4 || s.n > 512 || !((s.p[0] >= 'a' && s.p[0] <= 'z') || (s.p[0] >= 'A' && s.p[0] <= 'Z')))
+        return false;
+    size_t dots = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (ch == '.')
+            dots++;
+        else if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) ||
+                   ch == '_' || ch == '/' || ch == '*' || ch == '(' || ch == ')' || ch == '-' ||
+                   ch == '[' || ch == ']'))
+            return false;
+    }
+    /* a package path and a name: "runtime.gopark", "x/y.(*T).m" */
+    return dots && s.p[s.n - 1] != '.' && s.p[s.n - 1] != ')' &&
+           !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
+}
+
+void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
+{
+    (void)c;
+    out->text = s;
+    out->header_at = 0;
+    out->reported = false;
+    out->count = 0;
+    out->strong = false;
+    out->rest = (gmx_str){ NULL, 0 };
+    if (!s.n) {
+        out->kind = GX_BLANK;
+        return;
+    }
+    char c0 = s.p[0];
+    if (gmx_str_starts(s, "```") || gmx_str_starts(s, "~~~")) {
+        out->kind = GX_FENCE;
+        return;
+    }
+    if (c0 == '#') {
+        out->kind = gmx_str_starts(s, "# labels: ") ? GX_LABELS : GX_HASH_FRAME;
+        return;
+    }
+    if (is_digit(c0)) {
+        size_t d = digits_at(s, 0);
+        if (gmx_str_starts(gmx_str_sub(s, d, s.n), " @") &&
+            (s.n == d + 2 || s.p[d + 2] == ' ') && gmx_parse_u64(gmx_str_sub(s, 0, d), &out->count)) {
+            out->kind = GX_RECORD;
+            return;
+        }
+    }
+    if (gmx_str_starts(s, "0x") && s.n > 3 && is_hex(s.p[2])) {
+        size_t i = 2;
+        while (i < s.n && is_hex(s.p[i]))
+            i++;
+        if (i < s.n && (s.p[i] == '\t' || s.p[i] == ' ')) {
+            out->kind = GX_PC_FRAME;
+            return;
+        }
+    }
+    if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, "fp=0x")) {
+        out->kind = GX_CONT;
+        return;
+    }
+    /* The header test is the costly one: only lines with a 'oroutine '. */
+    if (c0 == 'g' || c0 == '[' || memmem(s.p, s.n, "oroutine ", 9)) {
+        size_t at = gmx_gdump_find_header(s);
+        if (at != SIZE_MAX) {
+            out->kind = GX_HEADER;
+            out->header_at = at;
+            gmx_str pre = gmx_str_sub(s, 0, at);
+            out->reported = s.p[at] == '[' || s.p[at] == 'G' || leak_words(pre);
+            return;
+        }
+        if (title_like(s)) {
+            out->kind = GX_TITLE;
+            return;
+        }
+        if (gmx_str_starts(s, "[originating from goroutine ")) {
+            out->kind = GX_ANCESTOR;
+            return;
+        }
+    }
+    if (gmx_str_starts(s, "created by ")) {
+        out->kind = GX_CREATED;
+        return;
+    }
+    /* Before redactions: ".../vendor/pkg.f(...)" is a frame with its path cut. */
+    if (func_like(s)) {
+        out->kind = GX_FUNC;
+        return;
+    }
+    if (file_like(s)) {
+        out->kind = GX_FILE;
+        return;
+    }
+    if ((gmx_str_starts(s, "...") || gmx_str_starts(s, "\xe2\x80\xa6") ||
+         gmx_str_eq_cstr(s, "[...]")) &&
+        (s.n <= 40 || gmx_str_find(s, "elided") != SIZE_MAX)) {
+        out->kind = GX_ELIDED;
+        return;
+    }
+    if (gmx_str_starts(s, "panic: ") || gmx_str_starts(s, "fatal error: ") ||
+        (gmx_str_starts(s, "SIG") && gmx_str_find(s, ": ") < 10)) {
+        out->kind = GX_PRELUDE;
+        return;
+    }
+    if (title_like(s)) {
+        out->kind = GX_TITLE;
+        return;
+    }
+    if (leak_words(s)) {
+        out->kind = GX_LEAK_MARK;
+        return;
+    }
+    if ((is_digit(c0) && count_like(s, out)) || trace_count_like(s, out)) {
+        out->kind = GX_COUNT;
+        return;
+    }
+    out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
+}
+
+bool gx_looks_damaged(gmx_str line)
+{
+    size_t i = 0;
+    while (i < line.n && (line.p[i] == ' ' || line.p[i] == '\t'))
+        i++;
+    if (i == line.n)
+        return false;
+    if (glyph_len(line, i) || line.p[i] == '#')
+        return true;
+    gmx_str s = gmx_str_sub(line, i, line.n);
+    if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, "fp=0x"))
+        return true;
+    size_t d = digits_at(s, 0);
+    if (d && gmx_str_starts(gmx_str_sub(s, d, s.n), " +0x"))
+        return true; /* a line number cut by a wrap */
+    return file_like(s) || func_like(s);
+}

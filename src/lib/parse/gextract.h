@@ -1,0 +1,77 @@
+/* The tolerant reader's line stage: cleans one pasted line of what copying
+ * it did (pager numbers, quote markers, HTML, log prefixes, tab glyphs,
+ * indentation) and says what is left: a goroutine header, a function or
+ * file line, a debug=1 record start, prose... gtolerant.c builds regions
+ * from these and writes normalized text for the strict grammars. */
+#ifndef GMX_PARSE_GEXTRACT_H
+#define GMX_PARSE_GEXTRACT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "gomemdx/goroutine.h"
+#include "util/str.h"
+
+/* Lines longer than this are classified as they are, never decoded. */
+enum { GX_LINE_MAX = 4096, GX_SLOTS = 8, GX_PREFIX_MAX = 128 };
+
+typedef enum gx_kind {
+    GX_BLANK,
+    GX_OTHER,      /* prose, log lines, anything else */
+    GX_FENCE,      /* ``` or ~~~ */
+    GX_HEADER,     /* "goroutine N [...]:", goleak's "[Goroutine N in state ..." */
+    GX_FUNC,       /* "pkg.f(...)" */
+    GX_FILE,       /* "/path/file.go:12 +0x1d" */
+    GX_CREATED,    /* "created by pkg.f in goroutine 7" */
+    GX_ELIDED,     /* "...additional frames elided...", "...", "…" */
+    GX_ANCESTOR,   /* "[originating from goroutine N]:" */
+    GX_PRELUDE,    /* "panic: ", "fatal error: ", "SIGQUIT: quit" */
+    GX_CONT,       /* "+0x1d" or "fp=0x..": the wrapped tail of a file line */
+    GX_TITLE,      /* "goroutine profile: total N" */
+    GX_RECORD,     /* "448 @ 0x1 0x2" or, hand-made, "336 @ pkg.f+0x48 ..." */
+    GX_HASH_FRAME, /* "#	0x1	pkg.f+0x9	/path/file.go:12" */
+    GX_PC_FRAME,   /* the same without its "#" */
+    GX_LABELS,     /* "# labels: {...}" */
+    GX_LEAK_MARK,  /* a leak checker's words before stacks without headers */
+    GX_COUNT,      /* "  1024 chan receive", "17 [select]": a uniq -c line;
+                    * "pkg.f N=81848": go tool trace's goroutine summary */
+    GX_BARE        /* "pkg.(*T).f": a frame written as its function name alone */
+} gx_kind;
+
+typedef struct gx_line {
+    gx_kind kind;
+    gmx_str text;        /* content: prefixes and indentation removed */
+    size_t header_at;    /* GX_HEADER: where the header starts in text */
+    bool reported;       /* GX_HEADER: listed by a leak checker */
+    bool indented;       /* the content had a leading tab in the input */
+    uint64_t count;      /* GX_RECORD, GX_COUNT */
+    bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
+    gmx_str rest;        /* GX_COUNT: what is counted */
+    uint64_t lineno;     /* 1-based line of the input */
+} gx_line;
+
+typedef struct gx_cleaner {
+    bool pager;                   /* every line starts with its number (less -N) */
+    bool double_spaced;           /* a blank line after every line (copied from a web UI) */
+    char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
+    size_t prefix_len;
+    uint32_t repairs;             /* gmx_repairs seen so far */
+    unsigned slot;                /* scratch slot of the next decoded line */
+    char scratch[GX_SLOTS][GX_LINE_MAX];
+} gx_cleaner;
+
+/* Looks at the first lines of the input for file-wide damage (pager numbers). */
+void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
+
+/* Cleans and classifies one raw line (without its newline). The text may
+ * point into the cleaner's scratch, valid for two more calls (each may use two slots). */
+void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out);
+
+/* Classifies content already cleaned (used again on joined wrapped lines). */
+void gx_classify(gx_cleaner *c, gmx_str text, gx_line *out);
+
+/* A line a strict dump parse skipped that is stack text with its
+ * indentation damaged: the strict parse's damage signal. */
+bool gx_looks_damaged(gmx_str line);
+
+#endif

@@ -1,0 +1,847 @@
+/* The tolerant reader's region stage: walks the classified lines of
+ * gextract.c, keeps the ones that form goroutine records (full-dump blocks,
+ * debug=1 records, leak checkers' stacks), rebuilds their indentation,
+ * joins wrapped lines, fills redacted frame lines, and writes two normalized
+ * texts — a full dump and a debug=1 profile — that the strict grammars
+ * then read, each output line mapped back to its input line. Memory: the
+ * normalized texts and maps, bounded by a multiple of the input. */
+#include "gomemdx/goroutine.h"
+#include "parse/gdump_header.h"
+#include "parse/gextract.h"
+#include "util/alloc.h"
+#include "util/buf.h"
+#include "util/cursor.h"
+#include "util/num.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#define REPORTED_BIT 0x80000000u
+enum { AHEAD = 2 };
+
+typedef struct out_text {
+    gmx_buf text;
+    gmx_buf map;       /* uint32 per line: input line, REPORTED_BIT for leak checkers' */
+    uint64_t lines;
+} out_text;
+
+typedef struct tol {
+    gx_cleaner cl;
+    gmx_cursor cur;
+    gx_line ahead[AHEAD];
+    unsigned nahead;
+    out_text dump, prof;
+    gmx_read_report *rep;
+    bool in_block, expect_file, last_file, in_record, prof_title, leak_context;
+    bool any_reported;
+    bool system_stack;       /* after "runtime stack:": frames of no goroutine */
+    bool spaced;             /* the text is double-spaced (seen inside a block) */
+    uint64_t records;        /* dump headers and profile records written */
+    uint64_t prof_records;   /* of which profile records */
+    uint64_t count_lines;    /* uniq -c lines seen */
+    uint64_t promising;      /* the line most like a record among those skipped */
+    int run_kind;            /* 0 none, 1 read, 2 skipped */
+    gmx_line_range run;
+    char join[2 * GX_LINE_MAX + 2];
+    /* Streaming into the strict parsers, a chunk at a time. */
+    const char *name;
+    const char *data;
+    size_t len;
+    gmx_goroutine_fn fn;
+    void *ctx;
+    gmx_error *err;
+    gmx_code rc;
+    gmx_dump_info d, p;      /* what the chunks parsed so far add up to */
+    char title[GX_PREFIX_MAX];
+    size_t title_len;
+    uint64_t title_line;
+    uint64_t chunk_records;  /* profile records in the current chunk */
+    uint64_t line0;          /* lines of the whole input before this piece */
+} tol;
+
+/* The normalized text is handed to the strict parsers in chunks of about
+ * this size, cut between blocks: it stays in the cache, and memory stays
+ * flat however large the input. */
+#define CHUNK ((size_t)1 << 20)
+
+static void put(out_text *o, gmx_str s, uint64_t lineno, bool reported)
+{
+    uint32_t m = lineno > 0x7fffffff ? 0x7fffffff : (uint32_t)lineno;
+    if (reported)
+        m |= REPORTED_BIT;
+    gmx_buf_append(&o->text, s.p, s.n);
+    gmx_buf_putc(&o->text, '\n');
+    gmx_buf_append(&o->map, &m, sizeof(m));
+    o->lines++;
+}
+
+static void put_lit(out_text *o, const char *s, uint64_t lineno, bool reported)
+{
+    put(o, gmx_str_cstr(s), lineno, reported);
+}
+
+static void close_run(tol *t)
+{
+    gmx_read_report *r = t->rep;
+    if (t->run_kind == 1) {
+        if (r->nread < GMX_READ_RANGES)
+            r->read[r->nread++] = t->run;
+        else
+            r->more_read++;
+    } else if (t->run_kind == 2) {
+        if (r->nskipped < GMX_READ_RANGES)
+            r->skipped[r->nskipped++] = t->run;
+        else
+            r->more_skipped++;
+    }
+    t->run_kind = 0;
+}
+
+/* Line lineno was read (kind 1) or skipped (kind 2). */
+static void mark(tol *t, uint64_t lineno, int kind)
+{
+    if (kind == 1)
+        t->rep->read_lines++;
+    else
+        t->rep->skipped_lines++;
+    if (t->run_kind == kind) {
+        t->run.last = lineno;
+        return;
+    }
+    close_run(t);
+    t->run_kind = kind;
+    t->run.first = t->run.last = lineno;
+}
+
+static bool read_raw(tol *t, gx_line *ln)
+{
+    gmx_str raw;
+    if (!gmx_cursor_next(&t->cur, &raw))
+        return false;
+    gx_read_line(&t->cl, raw, t->cur.line + t->line0, ln);
+    return true;
+}
+
+static bool fetch(tol *t, gx_line *ln)
+{
+    if (t->nahead) {
+        *ln = t->ahead[0];
+        memmove(&t->ahead[0], &t->ahead[1], (t->nahead - 1) * sizeof(t->ahead[0]));
+        t->nahead--;
+        return true;
+    }
+    return read_raw(t, ln);
+}
+
+static const gx_line *peek(tol *t)
+{
+    if (!t->nahead && read_raw(t, &t->ahead[0]))
+        t->nahead = 1;
+    return t->nahead ? &t->ahead[0] : NULL;
+}
+
+static void end_block(tol *t, uint64_t lineno)
+{
+    if (t->in_block)
+        put_lit(&t->dump, "", lineno, false);
+    t->in_block = t->expect_file = t->last_file = false;
+}
+
+static void end_record(tol *t, uint64_t lineno)
+{
+    if (t->in_record)
+        put_lit(&t->prof, "", lineno, false);
+    t->in_record = false;
+}
+
+/* Joins ln with the next line when together they are a line of one of the
+ * kinds wanted (a wrapped line); consumes the next line. */
+static bool join_next(tol *t, gx_line *ln, const gx_kind *want, size_t nwant)
+{
+    const gx_line *nx = peek(t);
+    if (!nx || nx->kind == GX_BLANK || ln->text.n + nx->text.n > sizeof(t->join) - 1)
+        return false;
+    memcpy(t->join, ln->text.p, ln->text.n);
+    memcpy(t->join + ln->text.n, nx->text.p, nx->text.n);
+    gx_line j;
+    gx_classify(&t->cl, gmx_str_make(t->join, ln->text.n + nx->text.n), &j);
+    for (size_t i = 0; i < nwant; i++) {
+        if (j.kind == want[i]) {
+            gx_line next;
+            fetch(t, &next);
+            mark(t, next.lineno, 1);
+            j.lineno = ln->lineno;
+            j.indented = ln->indented;
+            *ln = j;
+            t->rep->repairs |= GMX_REPAIR_WRAPPED;
+            return true;
+        }
+    }
+    return false;
+}
+
+static void open_profile(tol *t, uint64_t lineno)
+{
+    if (!t->prof_title) {
+        put_lit(&t->prof, "goroutine profile: total 0", lineno, false);
+        t->prof_title = true;
+        t->rep->repairs |= GMX_REPAIR_NO_TITLE;
+    }
+}
+
+/* "N @ 0x1 0x2", or hand-made "N @ pkg.f+0x48 pkg.g ...": frames named. */
+static void on_record(tol *t, const gx_line *ln)
+{
+    end_block(t, ln->lineno);
+    open_profile(t, ln->lineno);
+    end_record(t, ln->lineno);
+    gmx_str s = ln->text;
+    size_t at = gmx_str_find(s, " @");
+    gmx_str rest = gmx_str_sub(s, at + 2, s.n);
+    bool named = false;
+    for (size_t i = 0; i < rest.n; i++)
+        if (rest.p[i] != ' ' && rest.p[i] != '\t' && (i == 0 || rest.p[i - 1] == ' ' || rest.p[i - 1] == '\t') &&
+            !(rest.p[i] == '0' && i + 1 < rest.n && rest.p[i + 1] == 'x'))
+            named = true;
+    t->in_record = true;
+    t->records++;
+    t->prof_records++;
+    t->chunk_records++;
+    if (!named) {
+        put(&t->prof, s, ln->lineno, false);
+        return;
+    }
+    t->rep->repairs |= GMX_REPAIR_SUMMARY;
+    put(&t->prof, gmx_str_sub(s, 0, at + 2), ln->lineno, false);
+    char line[GX_LINE_MAX + 16];
+    size_t i = 0;
+    while (i < rest.n) {
+        while (i < rest.n && (rest.p[i] == ' ' || rest.p[i] == '\t'))
+            i++;
+        size_t start = i;
+        while (i < rest.n && rest.p[i] != ' ' && rest.p[i] != '\t')
+            i++;
+        gmx_str tok = gmx_str_sub(rest, start, i);
+        if (!tok.n || gmx_str_starts(tok, "0x") || gmx_str_starts(tok, "...") ||
+            gmx_str_starts(tok, "\xe2\x80\xa6") || tok.n > GX_LINE_MAX)
+            continue;
+        int n = snprintf(line, sizeof(line), "#\t0x0\t%.*s\t?", (int)tok.n, tok.p);
+        put(&t->prof, gmx_str_make(line, (size_t)n), ln->lineno, false);
+    }
+}
+
+/* "#  0x1 pkg.f+0x9  /path:12" or without its "#": fields re-split on spaces. */
+static void on_pc_frame(tol *t, gx_line *ln)
+{
+    static const gx_kind wrapped[] = { GX_HASH_FRAME, GX_PC_FRAME };
+    const gx_line *nx = peek(t);
+    if (nx && (nx->kind == GX_OTHER || nx->kind == GX_FILE))
+        join_next(t, ln, wrapped, 2);
+    gmx_str s = ln->text;
+    if (ln->kind == GX_HASH_FRAME)
+        s = gmx_str_sub(s, 1, s.n);
+    else
+        t->rep->repairs |= GMX_REPAIR_FRAMES;
+    if (!memchr(s.p, '\t', s.n))
+        t->rep->repairs |= GMX_REPAIR_FRAMES;
+    gmx_str f[3];
+    size_t i = 0;
+    for (int k = 0; k < 3; k++) {
+        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+            i++;
+        size_t start = i;
+        if (k < 2)
+            while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+                i++;
+        else
+            i = s.n;
+        f[k] = gmx_str_sub(s, start, i);
+    }
+    if (!f[1].n) {
+        put(&t->prof, GMX_STR_LIT("#\t0x0"), ln->lineno, false); /* unsymbolised */
+        return;
+    }
+    char line[GX_LINE_MAX * 2 + 16];
+    int n = snprintf(line, sizeof(line), "#\t%.*s\t%.*s\t%.*s", (int)f[0].n, f[0].p, (int)f[1].n,
+                     f[1].p, (int)f[2].n, f[2].p);
+    if (n > 0 && (size_t)n < sizeof(line))
+        put(&t->prof, gmx_str_make(line, (size_t)n), ln->lineno, false);
+}
+
+static void fill_missing_file(tol *t, uint64_t lineno)
+{
+    if (t->expect_file) {
+        put_lit(&t->dump, "\t?", lineno, false);
+        t->rep->repairs |= GMX_REPAIR_MISSING;
+        t->expect_file = false;
+    }
+}
+
+static void on_file(tol *t, gx_line *ln)
+{
+    static const gx_kind file[] = { GX_FILE };
+    const gx_line *nx = peek(t);
+    /* "/x/main.go:12" then "3 +0x1d": a line number cut by the wrap. */
+    if (nx && (nx->kind == GX_OTHER || nx->kind == GX_CONT || nx->kind == GX_COUNT) &&
+        nx->text.n < 48 && !memchr(nx->text.p, '(', nx->text.n) &&
+        !memchr(nx->text.p, '/', nx->text.n))
+        join_next(t, ln, file, 1);
+    if (!ln->indented)
+        t->rep->repairs |= GMX_REPAIR_INDENT;
+    char line[2 * GX_LINE_MAX + 4];
+    size_t n = ln->text.n < sizeof(line) - 1 ? ln->text.n : sizeof(line) - 2;
+    line[0] = '\t';
+    memcpy(line + 1, ln->text.p, n);
+    put(&t->dump, gmx_str_make(line, n + 1), ln->lineno, false);
+    t->expect_file = false;
+    t->last_file = true;
+    mark(t, ln->lineno, 1);
+}
+
+static void start_synthetic(tol *t, uint64_t lineno)
+{
+    put_lit(&t->dump, "goroutine 0 [unknown]:", lineno, t->leak_context);
+    t->any_reported |= t->leak_context;
+    t->rep->repairs |= GMX_REPAIR_NO_HEADER;
+    t->in_block = true;
+    t->expect_file = t->last_file = false;
+    t->records++;
+}
+
+static void note_skipped(tol *t, const gx_line *ln)
+{
+    mark(t, ln->lineno, 2);
+    if (!t->promising && (ln->kind == GX_FUNC || ln->kind == GX_FILE ||
+                          ln->kind == GX_HASH_FRAME || ln->kind == GX_CREATED))
+        t->promising = ln->lineno;
+}
+
+static void on_other(tol *t, gx_line *ln);
+
+static void dispatch(tol *t, gx_line *ln)
+{
+    bool was_file = t->last_file;
+    t->last_file = false;
+    switch (ln->kind) {
+    case GX_BLANK:
+        if (t->in_block) {
+            /* Double-spaced text (copied from a web UI): one blank line
+             * is spacing, two or more end a block. A blank line between a
+             * function and its file line, or before "created by", shows it. */
+            const gx_line *nx = peek(t);
+            if (nx && ((t->expect_file && nx->kind == GX_FILE) || nx->kind == GX_CREATED))
+                t->spaced = true;
+            if (nx && nx->kind != GX_BLANK && (t->spaced || t->cl.double_spaced))
+                return;
+        }
+        end_block(t, ln->lineno);
+        end_record(t, ln->lineno);
+        t->system_stack = false;
+        return;
+    case GX_FENCE:
+        end_block(t, ln->lineno);
+        end_record(t, ln->lineno);
+        t->leak_context = false;
+        return;
+    case GX_LEAK_MARK: {
+        end_block(t, ln->lineno);
+        end_record(t, ln->lineno);
+        t->leak_context = true;
+        mark(t, ln->lineno, 1);
+        /* "... appears to have leaked: pkg.f(0x1)": the first frame follows. */
+        size_t colon = gmx_str_find(ln->text, "leaked: ");
+        if (colon != SIZE_MAX) {
+            gx_line f;
+            gx_classify(&t->cl, gmx_str_sub(ln->text, colon + 8, ln->text.n), &f);
+            if (f.kind == GX_FUNC) {
+                start_synthetic(t, ln->lineno);
+                put(&t->dump, f.text, ln->lineno, false);
+                t->expect_file = true;
+            }
+        }
+        return;
+    }
+    case GX_HEADER: {
+        end_record(t, ln->lineno);
+        end_block(t, ln->lineno);
+        bool reported = ln->reported || t->leak_context;
+        put(&t->dump, gmx_str_sub(ln->text, ln->header_at, ln->text.n), ln->lineno, reported);
+        t->any_reported |= reported;
+        t->in_block = true;
+        t->records++;
+        mark(t, ln->lineno, 1);
+        return;
+    }
+    case GX_FUNC:
+        if (!t->in_block && t->system_stack) {
+            mark(t, ln->lineno, 2);
+            return;
+        }
+        if (!t->in_block) {
+            const gx_line *nx = peek(t);
+            if (!nx || nx->kind != GX_FILE) {
+                note_skipped(t, ln);
+                return;
+            }
+            end_record(t, ln->lineno);
+            start_synthetic(t, ln->lineno);
+        }
+        fill_missing_file(t, ln->lineno);
+        put(&t->dump, ln->text, ln->lineno, false);
+        t->expect_file = true;
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_FILE:
+        if (t->in_block && t->expect_file)
+            on_file(t, ln);
+        else if (t->in_block && was_file)
+            mark(t, ln->lineno, 1); /* a wrapped file line's tail */
+        else
+            note_skipped(t, ln);
+        return;
+    case GX_CREATED:
+    case GX_ELIDED:
+        if (!t->in_block) {
+            if (ln->kind == GX_ELIDED && t->in_record) {
+                t->rep->repairs |= GMX_REPAIR_MISSING;
+                mark(t, ln->lineno, 1);
+            } else {
+                note_skipped(t, ln);
+            }
+            return;
+        }
+        fill_missing_file(t, ln->lineno);
+        if (ln->kind == GX_CREATED) {
+            put(&t->dump, ln->text, ln->lineno, false);
+            t->expect_file = true;
+        } else {
+            /* The runtime's own "...additional frames elided..." and
+             * "...N frames elided..." are no redaction. */
+            if (!gmx_str_ends(ln->text, "elided..."))
+                t->rep->repairs |= GMX_REPAIR_MISSING;
+            put_lit(&t->dump, "...additional frames elided...", ln->lineno, false);
+        }
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_ANCESTOR:
+        if (!t->in_block) {
+            note_skipped(t, ln);
+            return;
+        }
+        fill_missing_file(t, ln->lineno);
+        put(&t->dump, ln->text, ln->lineno, false);
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_PRELUDE:
+        end_block(t, ln->lineno);
+        put(&t->dump, ln->text, ln->lineno, false);
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_CONT:
+        if (t->in_block && was_file) {
+            t->rep->repairs |= GMX_REPAIR_WRAPPED;
+            t->last_file = true;
+            mark(t, ln->lineno, 1);
+        } else {
+            note_skipped(t, ln);
+        }
+        return;
+    case GX_TITLE:
+        end_block(t, ln->lineno);
+        end_record(t, ln->lineno);
+        if (!t->prof_title) {
+            put(&t->prof, ln->text, ln->lineno, false);
+            t->prof_title = true;
+            t->title_len = ln->text.n < sizeof(t->title) ? ln->text.n : 0;
+            memcpy(t->title, ln->text.p, t->title_len);
+            t->title_line = ln->lineno;
+        }
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_RECORD:
+        on_record(t, ln);
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_HASH_FRAME:
+    case GX_PC_FRAME:
+        if (!t->in_record) {
+            note_skipped(t, ln);
+            return;
+        }
+        on_pc_frame(t, ln);
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_LABELS:
+        if (!t->in_record) {
+            note_skipped(t, ln);
+            return;
+        }
+        put(&t->prof, ln->text, ln->lineno, false);
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_COUNT:
+        t->count_lines++;
+        on_other(t, ln);
+        return;
+    case GX_BARE:
+        /* Frames as bare function names: two or more in a row make a stack. */
+        if (!t->in_block) {
+            const gx_line *nx = peek(t);
+            if (!nx || nx->kind != GX_BARE) {
+                on_other(t, ln);
+                return;
+            }
+            end_record(t, ln->lineno);
+            start_synthetic(t, ln->lineno);
+        }
+        fill_missing_file(t, ln->lineno);
+        {
+            char line[600];
+            int n = snprintf(line, sizeof(line), "%.*s(...)", (int)ln->text.n, ln->text.p);
+            put(&t->dump, gmx_str_make(line, (size_t)n), ln->lineno, false);
+            put_lit(&t->dump, "\t?", ln->lineno, false);
+        }
+        t->rep->repairs |= GMX_REPAIR_FRAMES;
+        mark(t, ln->lineno, 1);
+        return;
+    case GX_OTHER:
+        on_other(t, ln);
+        return;
+    }
+}
+
+static void on_other(tol *t, gx_line *ln)
+{
+    static const gx_kind frame[] = { GX_FUNC, GX_FILE, GX_CREATED };
+    if (t->in_block && join_next(t, ln, frame, 3)) {
+        dispatch(t, ln);
+        return;
+    }
+    /* A headerless stack whose first function line was wrapped. */
+    if (!t->in_block && ln->kind == GX_OTHER && ln->text.n >= 20 &&
+        memchr(ln->text.p, '(', ln->text.n) && join_next(t, ln, frame, 1)) {
+        dispatch(t, ln);
+        return;
+    }
+    end_block(t, ln->lineno);
+    end_record(t, ln->lineno);
+    if (gmx_str_eq_cstr(ln->text, "runtime stack:"))
+        t->system_stack = true;
+    note_skipped(t, ln);
+}
+
+static void flush_dump(tol *t);
+static void flush_prof(tol *t);
+
+static void scan(tol *t, const char *data, size_t len)
+{
+    gx_cleaner_init(&t->cl, data, len);
+    gmx_cursor_init(&t->cur, data, len);
+    gx_line ln;
+    while (t->rc == GMX_OK && fetch(t, &ln)) {
+        dispatch(t, &ln);
+        if (!t->in_block && t->dump.text.len >= CHUNK)
+            flush_dump(t);
+        if (!t->in_record && t->prof.text.len >= CHUNK)
+            flush_prof(t);
+    }
+    end_block(t, t->cur.line);
+    end_record(t, t->cur.line);
+    flush_dump(t);
+    flush_prof(t);
+    close_run(t);
+    t->rep->repairs |= t->cl.repairs;
+}
+
+typedef struct remap_ctx {
+    gmx_goroutine_fn fn;
+    void *ctx;
+    const gmx_buf *map;
+} remap_ctx;
+
+static int remap(void *vctx, const gmx_goroutine *g)
+{
+    const remap_ctx *r = vctx;
+    gmx_goroutine copy = *g;
+    if (g->line && g->line <= r->map->len / sizeof(uint32_t)) {
+        uint32_t m;
+        memcpy(&m, r->map->data + (g->line - 1) * sizeof(uint32_t), sizeof(m));
+        copy.line = m & ~REPORTED_BIT;
+        if (m & REPORTED_BIT)
+            copy.flags |= GMX_G_REPORTED;
+    }
+    return r->fn ? r->fn(r->ctx, &copy) : 0;
+}
+
+/* uniq -c summaries, read only when nothing else was: each line a record
+ * of its count, with its state ("[select]", "chan receive") or function. */
+static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_fn fn, void *ctx,
+                            gmx_dump_info *info)
+{
+    gx_cleaner_init(&t->cl, data, len);
+    gmx_cursor_init(&t->cur, data, len);
+    gmx_str raw;
+    gx_line ln;
+    gmx_frame frame;
+    while (gmx_cursor_next(&t->cur, &raw)) {
+        gx_read_line(&t->cl, raw, t->cur.line + t->line0, &ln);
+        if (ln.kind != GX_COUNT) {
+            if (ln.kind != GX_BLANK)
+                mark(t, ln.lineno, 2);
+            continue;
+        }
+        mark(t, ln.lineno, 1);
+        gmx_goroutine g;
+        memset(&g, 0, sizeof(g));
+        g.count = ln.count;
+        g.line = ln.lineno;
+        g.frames = &frame;
+        gmx_str what = ln.rest;
+        if (memchr(what.p, '.', what.n) && !memchr(what.p, ' ', what.n)) {
+            frame = (gmx_frame){ what, { NULL, 0 }, 0 };
+            g.nframes = 1;
+        } else {
+            gmx_goroutine h;
+            /* "[chan receive, 5 minutes]": the header grammar's status. */
+            char hdr[300];
+            int n = snprintf(hdr, sizeof(hdr), "goroutine 1 [%.*s]:", (int)what.n, what.p);
+            g.status = what;
+            if (n > 0 && (size_t)n < sizeof(hdr) &&
+                gmx_gdump_parse_header(gmx_str_make(hdr, (size_t)n), &h)) {
+                g.status = gmx_str_sub(what, 0, h.status.n);
+                g.wait_minutes = h.wait_minutes;
+                g.flags = h.flags;
+            }
+        }
+        info->goroutines += g.count;
+        int rc = fn ? fn(ctx, &g) : 0;
+        if (rc)
+            return (gmx_code)rc;
+    }
+    return GMX_OK;
+}
+
+static gmx_code nothing_found(tol *t, const char *name, gmx_error *err)
+{
+    if (t->promising) {
+        gmx_error_set(err, GMX_EFORMAT,
+                      "no goroutine found; the nearest thing to one is here, but no "
+                      "\"goroutine N [state]:\" header or \"N @ 0x...\" record goes with it");
+        return gmx_error_at_line(err, name, t->promising);
+    }
+    gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
+                                    "\"goroutine 1 [running]:\")");
+    return gmx_error_at_line(err, name, t->cur.line ? t->cur.line + t->line0 : 1);
+}
+
+/* The strict parsers' view of the message is in the normalized text: find
+ * the same bytes in the input, which outlives the read. */
+static gmx_str in_input(gmx_str s, const char *data, size_t len)
+{
+    if (!s.n)
+        return s;
+    const char *p = memmem(data, len, s.p, s.n);
+    return p ? gmx_str_make(p, s.n) : (gmx_str){ NULL, 0 };
+}
+
+static bool out_failed(const out_text *o)
+{
+    return o->text.failed || o->map.failed;
+}
+
+static void out_clear(out_text *o)
+{
+    gmx_buf_clear(&o->text);
+    gmx_buf_clear(&o->map);
+    o->lines = 0;
+}
+
+static void flush_dump(tol *t)
+{
+    if (!t->dump.lines || t->rc != GMX_OK) {
+        out_clear(&t->dump);
+        return;
+    }
+    if (out_failed(&t->dump)) {
+        t->rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory normalizing %s", t->name);
+        return;
+    }
+    gmx_dump_info step;
+    remap_ctx r = { t->fn, t->ctx, &t->dump.map };
+    gmx_code rc = gmx_goroutine_dump_parse(t->name, t->dump.text.data, t->dump.text.len, remap,
+                                           &r, &step, t->err);
+    if (rc == GMX_EFORMAT && step.goroutines == 0)
+        rc = GMX_OK; /* only a prelude */
+    if (t->d.kind == GMX_DUMP_PLAIN && step.kind != GMX_DUMP_PLAIN) {
+        t->d.kind = step.kind;
+        t->d.message = in_input(step.message, t->data, t->len);
+    }
+    t->d.goroutines += step.goroutines;
+    t->d.partial = step.partial;
+    t->rc = rc;
+    out_clear(&t->dump);
+}
+
+static void flush_prof(tol *t)
+{
+    if (!t->chunk_records || t->rc != GMX_OK)
+        return;
+    if (out_failed(&t->prof)) {
+        t->rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory normalizing %s", t->name);
+        return;
+    }
+    gmx_dump_info step;
+    remap_ctx r = { t->fn, t->ctx, &t->prof.map };
+    t->rc = gmx_goroutine_profile_text_parse(t->name, t->prof.text.data, t->prof.text.len, remap,
+                                             &r, &step, t->err);
+    if (t->p.goroutines == 0)
+        t->p.kind = step.kind;
+    t->p.goroutines += step.goroutines;
+
+    out_clear(&t->prof);
+    t->chunk_records = 0;
+    /* The next chunk starts with the title again. */
+    if (t->title_len)
+        put(&t->prof, gmx_str_make(t->title, t->title_len), t->title_line, false);
+    else
+        put_lit(&t->prof, "goroutine profile: total 0", t->title_line, false);
+}
+
+gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t len,
+                                      gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
+                                      gmx_error *err)
+{
+    return gmx_goroutine_tolerant_parse_piece(name, data, len, 0, fn, ctx, info, err);
+}
+
+gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
+                                            uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
+                                            gmx_dump_info *info, gmx_error *err)
+{
+    gmx_dump_info local;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof(*info));
+    tol *t = gmx_calloc(1, sizeof(*t));
+    if (!t)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
+    /* Every output line comes from an input line and grows it by a few
+     * bytes at most (a tab, a "\t?" for a missing file line, a title). */
+    size_t max = len < SIZE_MAX / 4 ? len * 2 + 65536 : SIZE_MAX / 2;
+    gmx_buf_init(&t->dump.text, max);
+    gmx_buf_init(&t->dump.map, max * 2);
+    gmx_buf_init(&t->prof.text, max);
+    gmx_buf_init(&t->prof.map, max * 2);
+    t->rep = &info->read;
+    t->line0 = first_line;
+    t->name = name;
+    t->data = data;
+    t->len = len;
+    t->fn = fn;
+    t->ctx = ctx;
+    t->err = err;
+    scan(t, data, len);
+    gmx_code rc = t->rc;
+    if (rc != GMX_OK) {
+        /* the error is set */
+    } else if (t->records) {
+        info->kind = t->any_reported ? GMX_DUMP_LEAK_CHECK
+                     : t->d.goroutines || t->d.kind != GMX_DUMP_PLAIN ? t->d.kind
+                                                                      : t->p.kind;
+        info->message = t->d.message;
+        info->goroutines = t->d.goroutines + t->p.goroutines;
+        /* The title's total is written before the records: fewer means a cut. */
+        uint64_t total = 0;
+        size_t at = gmx_str_find(gmx_str_make(t->title, t->title_len), " total ");
+        if (at != SIZE_MAX)
+            gmx_parse_u64(gmx_str_make(t->title + at + 7, t->title_len - at - 7), &total);
+        info->partial = t->d.partial || t->p.goroutines < total;
+    } else if (t->count_lines >= 2) {
+        memset(&info->read, 0, sizeof(info->read));
+        t->run_kind = 0;
+        rc = read_counts(t, data, len, fn, ctx, info);
+        close_run(t);
+        info->read.repairs |= GMX_REPAIR_SUMMARY;
+        info->kind = GMX_DUMP_PROFILE_TEXT;
+    } else {
+        rc = nothing_found(t, name, err);
+    }
+    info->read.tolerant = true;
+    info->lines = t->cur.line;
+    info->skipped_lines = info->read.skipped_lines;
+    gmx_buf_release(&t->dump.text);
+    gmx_buf_release(&t->dump.map);
+    gmx_buf_release(&t->prof.text);
+    gmx_buf_release(&t->prof.map);
+    gmx_free(t);
+    return rc;
+}
+
+bool gmx_goroutine_text_sniff(const void *data, size_t len)
+{
+    tol *t = gmx_calloc(1, sizeof(*t));
+    if (!t)
+        return false;
+    size_t n = len < 65536 ? len : 65536;
+    gx_cleaner_init(&t->cl, data, n);
+    gmx_cursor_init(&t->cur, data, n);
+    gmx_read_report scratch;
+    memset(&scratch, 0, sizeof(scratch));
+    t->rep = &scratch; /* join_next marks the lines it joins */
+    gx_line ln;
+    bool found = false;
+    unsigned strong = 0;
+    while (!found && fetch(t, &ln)) {
+        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD) {
+            found = true;
+        } else if (ln.kind == GX_FUNC) {
+            const gx_line *nx = peek(t);
+            found = nx && nx->kind == GX_FILE;
+        } else if (ln.kind == GX_BARE) {
+            const gx_line *nx = peek(t);
+            found = nx && nx->kind == GX_BARE;
+        } else if (ln.kind == GX_COUNT && ln.strong) {
+            found = ++strong >= 2;
+        } else if (ln.kind == GX_LEAK_MARK) {
+            size_t at = gmx_str_find(ln.text, "leaked: ");
+            gx_line f;
+            if (at != SIZE_MAX) {
+                gx_classify(&t->cl, gmx_str_sub(ln.text, at + 8, ln.text.n), &f);
+                found = f.kind == GX_FUNC;
+            }
+        } else if (ln.kind == GX_OTHER && memchr(ln.text.p, '(', ln.text.n)) {
+            /* a wrapped function line, then its file line */
+            static const gx_kind func[] = { GX_FUNC };
+            if (join_next(t, &ln, func, 1)) {
+                const gx_line *nx = peek(t);
+                found = nx && nx->kind == GX_FILE;
+            }
+        }
+    }
+    gmx_free(t);
+    return found;
+}
+
+size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
+{
+    const char *d = data;
+    while (pos < len) {
+        const char *hit = memmem(d + pos, len - pos, "oroutine ", 9);
+        if (!hit)
+            return len;
+        size_t at = (size_t)(hit - d);
+        size_t start = at;
+        while (start > pos && d[start - 1] != '\n')
+            start--;
+        const char *nl = memchr(hit, '\n', len - at);
+        size_t end = nl ? (size_t)(nl - d) : len, stop = end;
+        if (stop > start && d[stop - 1] == '\r')
+            stop--;
+        if (stop - start <= GX_LINE_MAX &&
+            gmx_gdump_find_header(gmx_str_make(d + start, stop - start)) != SIZE_MAX)
+            return start;
+        pos = end + 1;
+    }
+    return len;
+}

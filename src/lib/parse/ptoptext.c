@@ -1,0 +1,278 @@
+/* go tool pprof's -top and -list text of a heap profile (ptoptext.h). */
+#include "gomemdx/ptoptext.h"
+#include "util/cursor.h"
+#include "util/num.h"
+#include "util/str.h"
+
+#include <stdint.h>
+#include <string.h>
+
+enum { MAX_TOKENS = 8 };
+
+/* Quote markers, indentation and tab glyphs are of no matter here. */
+static gmx_str clean(gmx_str s)
+{
+    for (;;) {
+        while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '>'))
+            s = gmx_str_sub(s, 1, s.n);
+        if (s.n >= 2 && (unsigned char)s.p[0] == 0xc2 && ((unsigned char)s.p[1] == 0xbb || (unsigned char)s.p[1] == 0xa0))
+            s = gmx_str_sub(s, 2, s.n);
+        else
+            break;
+    }
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
+        s.n--;
+    return s;
+}
+
+/* Splits on runs of blanks; the last token takes the rest of the line. */
+static size_t tokens(gmx_str s, gmx_str *tok, size_t max)
+{
+    size_t n = 0, i = 0;
+    while (i < s.n && n < max) {
+        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+            i++;
+        if (i >= s.n)
+            break;
+        size_t start = i;
+        if (n + 1 == max) {
+            tok[n++] = gmx_str_sub(s, start, s.n);
+            break;
+        }
+        while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+            i++;
+        tok[n++] = gmx_str_sub(s, start, i);
+    }
+    return n;
+}
+
+static bool column_header(gmx_str s)
+{
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(s, t, MAX_TOKENS);
+    return n == 5 && gmx_str_eq_cstr(t[0], "flat") && gmx_str_eq_cstr(t[1], "flat%") &&
+           gmx_str_eq_cstr(t[2], "sum%") && gmx_str_eq_cstr(t[3], "cum") &&
+           gmx_str_eq_cstr(t[4], "cum%");
+}
+
+/* "256.10MB", "119MB", "1.50kB", "512B", "12345", "." (zero). pprof's
+ * memory units are powers of 1024. */
+static bool value(gmx_str s, double *out)
+{
+    if (gmx_str_eq_cstr(s, ".")) {
+        *out = 0;
+        return true;
+    }
+    static const struct { const char *unit; double scale; } units[] = {
+        { "TB", 1099511627776.0 }, { "GB", 1073741824.0 }, { "MB", 1048576.0 },
+        { "kB", 1024.0 }, { "KB", 1024.0 }, { "B", 1.0 }, { "k", 1e3 }, { "M", 1e6 },
+        { "G", 1e9 }
+    };
+    double scale = 1;
+    for (size_t u = 0; u < sizeof(units) / sizeof(units[0]); u++) {
+        if (gmx_str_ends(s, units[u].unit)) {
+            s.n -= strlen(units[u].unit);
+            scale = units[u].scale;
+            break;
+        }
+    }
+    if (!s.n || !((s.p[0] >= '0' && s.p[0] <= '9') || s.p[0] == '-'))
+        return false;
+    double v;
+    if (!gmx_parse_f64(s, &v))
+        return false;
+    *out = v * scale;
+    return true;
+}
+
+static bool percent(gmx_str s)
+{
+    double v;
+    return s.n >= 2 && s.p[s.n - 1] == '%' && gmx_parse_f64(gmx_str_sub(s, 0, s.n - 1), &v);
+}
+
+static bool routine_header(gmx_str s, gmx_str *func, gmx_str *file)
+{
+    static const char head[] = "ROUTINE ";
+    if (!gmx_str_starts(s, head))
+        return false;
+    gmx_str rest = gmx_str_sub(s, sizeof(head) - 1, s.n);
+    while (rest.n && (rest.p[0] == '=' || rest.p[0] == ' '))
+        rest = gmx_str_sub(rest, 1, rest.n);
+    size_t in = gmx_str_find(rest, " in ");
+    *func = in == SIZE_MAX ? rest : gmx_str_sub(rest, 0, in);
+    *file = in == SIZE_MAX ? (gmx_str){ NULL, 0 } : gmx_str_sub(rest, in + 4, rest.n);
+    return func->n > 0;
+}
+
+bool gmx_ptoptext_sniff(const void *data, size_t len)
+{
+    gmx_cursor c;
+    gmx_cursor_init(&c, data, len < 65536 ? len : 65536);
+    gmx_str line, f, file;
+    while (gmx_cursor_next(&c, &line)) {
+        gmx_str s = clean(line);
+        if (column_header(s) || routine_header(s, &f, &file))
+            return true;
+    }
+    return false;
+}
+
+typedef struct reader {
+    gmx_hsnapshot *h;
+    gmx_ptop_info *info;
+    int run_kind;
+    gmx_line_range run;
+} reader;
+
+static void close_run(reader *r)
+{
+    gmx_read_report *rep = &r->info->read;
+    if (r->run_kind == 1) {
+        if (rep->nread < GMX_READ_RANGES)
+            rep->read[rep->nread++] = r->run;
+        else
+            rep->more_read++;
+    } else if (r->run_kind == 2) {
+        if (rep->nskipped < GMX_READ_RANGES)
+            rep->skipped[rep->nskipped++] = r->run;
+        else
+            rep->more_skipped++;
+    }
+    r->run_kind = 0;
+}
+
+static void mark(reader *r, uint64_t line, int kind)
+{
+    if (kind == 1)
+        r->info->read.read_lines++;
+    else
+        r->info->read.skipped_lines++;
+    if (r->run_kind == kind) {
+        r->run.last = line;
+        return;
+    }
+    close_run(r);
+    r->run_kind = kind;
+    r->run.first = r->run.last = line;
+}
+
+static gmx_code add(reader *r, gmx_frame *f, double v)
+{
+    int64_t x = v > 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
+    r->info->rows++;
+    if (x <= 0)
+        return GMX_OK;
+    bool obj = r->info->objects, churn = r->info->churn;
+    return gmx_hsnapshot_add(r->h, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
+                             churn && obj ? x : 0, churn && !obj ? x : 0);
+}
+
+static void note_type(gmx_ptop_info *info, gmx_str type)
+{
+    size_t n = type.n < sizeof(info->sample_type) - 1 ? type.n : sizeof(info->sample_type) - 1;
+    memcpy(info->sample_type, type.p, n);
+    info->sample_type[n] = '\0';
+    info->churn = gmx_str_starts(type, "alloc_");
+    info->objects = gmx_str_ends(type, "_objects");
+}
+
+/* The sample type, before any row: "Type: X" if the text has it, else the
+ * first sample type its prose names ("go tool pprof -alloc_space ..."). */
+static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
+{
+    static const char *const types[] = { "alloc_space", "alloc_objects", "inuse_space",
+                                         "inuse_objects" };
+    const char *typed = memmem(data, len, "Type: ", 6);
+    const char *best = NULL;
+    size_t best_t = 0;
+    for (size_t i = 0; i < 4; i++) {
+        const char *at = typed ? memmem(typed, len - (size_t)(typed - data), types[i], strlen(types[i]))
+                               : memmem(data, len, types[i], strlen(types[i]));
+        if (at && (typed ? at == typed + 6 : (!best || at < best))) {
+            best = at;
+            best_t = i;
+        }
+    }
+    if (best)
+        note_type(info, gmx_str_cstr(types[best_t]));
+}
+
+gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
+                            gmx_ptop_info *info, gmx_error *err)
+{
+    gmx_ptop_info local;
+    if (!info)
+        info = &local;
+    memset(info, 0, sizeof(*info));
+    info->read.tolerant = true;
+    guess_type(info, data, len);
+    reader r = { h, info, 0, { 0, 0 } };
+    gmx_cursor c;
+    gmx_cursor_init(&c, data, len);
+    gmx_str line;
+    enum { NONE, TOP, LIST } mode = NONE;
+    gmx_frame routine = { { NULL, 0 }, { NULL, 0 }, 0 };
+    uint64_t header_line = 0;
+    gmx_code rc = GMX_OK;
+    while (rc == GMX_OK && gmx_cursor_next(&c, &line)) {
+        gmx_str s = clean(line);
+        gmx_str t[MAX_TOKENS], f, file;
+        if (!s.n)
+            continue;
+        if (gmx_str_starts(s, "Type: ")) {
+            note_type(info, gmx_str_trim(gmx_str_sub(s, 6, s.n)));
+            mark(&r, c.line, 1);
+            continue;
+        }
+        if (column_header(s)) {
+            mode = TOP;
+            header_line = c.line;
+            mark(&r, c.line, 1);
+            continue;
+        }
+        if (routine_header(s, &f, &file)) {
+            mode = LIST;
+            routine = (gmx_frame){ f, file, 0 };
+            header_line = c.line;
+            mark(&r, c.line, 1);
+            continue;
+        }
+        size_t n = tokens(s, t, mode == TOP ? 6 : 4);
+        double flat, cum;
+        if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1]) && percent(t[2]) &&
+            value(t[3], &cum) && percent(t[4])) {
+            gmx_str fn = t[5];
+            size_t sp = gmx_str_find(fn, " ");
+            if (sp != SIZE_MAX && gmx_str_ends(fn, ")") && gmx_str_find(fn, " (inline)") == sp)
+                fn = gmx_str_sub(fn, 0, sp); /* "f (inline)" */
+            gmx_frame fr = { fn, { NULL, 0 }, 0 };
+            rc = add(&r, &fr, flat);
+            mark(&r, c.line, 1);
+            continue;
+        }
+        uint64_t ln;
+        if (mode == LIST && n >= 3 && value(t[0], &flat) && value(t[1], &cum) &&
+            t[2].n >= 2 && t[2].p[t[2].n - 1] == ':' &&
+            gmx_parse_u64(gmx_str_sub(t[2], 0, t[2].n - 1), &ln)) {
+            gmx_frame fr = routine;
+            fr.line = ln > UINT32_MAX ? UINT32_MAX : (uint32_t)ln;
+            rc = add(&r, &fr, flat);
+            mark(&r, c.line, 1);
+            continue;
+        }
+        if (mode == LIST && gmx_str_starts(s, "Total:")) {
+            mark(&r, c.line, 1);
+            continue;
+        }
+        mark(&r, c.line, 2);
+    }
+    close_run(&r);
+    if (rc != GMX_OK)
+        return gmx_error_at_line(err, name, c.line);
+    if (!info->rows) {
+        gmx_error_set(err, GMX_EFORMAT, "no row of go tool pprof -top or -list text found");
+        return gmx_error_at_line(err, name, header_line ? header_line : 1);
+    }
+    return GMX_OK;
+}

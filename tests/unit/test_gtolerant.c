@@ -1,0 +1,578 @@
+/* The tolerant reader: real lab dumps damaged on purpose, each by a small
+ * transformation written out below (what a web page, a pager, a log
+ * collector, a test runner or a hurried person does to pasted text), must
+ * read as the pristine dump does: the same goroutines, the same culprit
+ * bucket, and the read report naming the repair. */
+#include "testutil.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define DUMP2 "testdata/lab/captures/go1.22/quotes/goroutine-t1.debug2.txt"
+#define DUMP1 "testdata/lab/captures/go1.22/quotes/goroutine-t1.debug1.txt"
+#define CULPRIT "main.(*quoteService).lookup"
+
+typedef struct text {
+    char *p;
+    size_t n, cap;
+} text;
+
+static void put(text *t, const char *s, size_t n)
+{
+    if (t->n + n + 1 > t->cap) {
+        t->cap = (t->n + n + 1) * 2;
+        t->p = realloc(t->p, t->cap);
+    }
+    memcpy(t->p + t->n, s, n);
+    t->n += n;
+    t->p[t->n] = '\0';
+}
+
+static void puts_(text *t, const char *s)
+{
+    put(t, s, strlen(s));
+}
+
+/* Applies fn to every line of the fixture (line without its newline). */
+typedef void (*line_fn)(text *out, const char *line, size_t n, unsigned lineno);
+
+static text derive(const char *fixture, line_fn fn)
+{
+    size_t len;
+    char *src = tu_read_fixture(fixture, &len);
+    assert_non_null(src);
+    text out = { 0 };
+    unsigned lineno = 0;
+    for (size_t pos = 0; pos < len;) {
+        const char *nl = memchr(src + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - src) : len;
+        fn(&out, src + pos, end - pos, ++lineno);
+        pos = end + 1;
+    }
+    free(src);
+    return out;
+}
+
+typedef struct result {
+    gmx_gsnapshot snap;
+    gmx_code rc;
+    gmx_error err;
+} result;
+
+static result read_text(const char *p, size_t n)
+{
+    result r;
+    memset(&r, 0, sizeof(r));
+    gmx_input *in;
+    assert_int_equal(gmx_input_from_memory("pasted.txt", p, n, &in, &r.err), GMX_OK);
+    r.rc = gmx_ingest_goroutines_input(in, NULL, &r.snap, &r.err);
+    return r;
+}
+
+static uint64_t culprit_count(const result *r)
+{
+    const gmx_gbucket *b = tu_bucket_with_func(r->snap.buckets, CULPRIT);
+    return b ? b->count : 0;
+}
+
+/* The damaged text reads as the pristine fixture: same total and culprit. */
+static void check_stacks(const char *fixture, text damaged, unsigned repair, bool same_stacks)
+{
+    size_t len;
+    char *src = tu_read_fixture(fixture, &len);
+    result clean = read_text(src, len);
+    assert_int_equal(clean.rc, GMX_OK);
+    result r = read_text(damaged.p, damaged.n);
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    if (repair && !r.snap.info.read.tolerant)
+        fail_msg("read strictly, without the repair 0x%x", repair);
+    if (repair && !(r.snap.info.read.repairs & repair))
+        fail_msg("repairs 0x%x lack 0x%x", r.snap.info.read.repairs, repair);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), gmx_gbuckets_total(clean.snap.buckets));
+    if (same_stacks)
+        assert_int_equal(culprit_count(&r), culprit_count(&clean));
+    assert_true(culprit_count(&r) > 0);
+    gmx_gsnapshot_release(&r.snap);
+    gmx_gsnapshot_release(&clean.snap);
+    free(src);
+    free(damaged.p);
+}
+
+static void check_like(const char *fixture, text damaged, unsigned repair)
+{
+    check_stacks(fixture, damaged, repair, true);
+}
+
+static void replace_tabs(text *o, const char *l, size_t n, const char *with)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == '\t')
+            puts_(o, with);
+        else
+            put(o, l + i, 1);
+    }
+    puts_(o, "\n");
+}
+
+/* A web page shows tabs as "»" and three spaces, or as "→". */
+static void to_glyphs(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    replace_tabs(o, l, n, "\xc2\xbb   ");
+}
+
+static void to_arrows(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    replace_tabs(o, l, n, "\xe2\x86\x92");
+}
+
+/* Indentation lost altogether. */
+static void no_indent(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    while (n && (*l == '\t' || *l == ' '))
+        l++, n--;
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
+/* less -N: "%7u " before every line, and CRLF line ends. */
+static void pager_crlf(text *o, const char *l, size_t n, unsigned k)
+{
+    char num[32];
+    snprintf(num, sizeof(num), "%7u ", k);
+    puts_(o, num);
+    put(o, l, n);
+    puts_(o, "\r\n");
+}
+
+/* Kubernetes' container log: timestamp, stream, tag. */
+static void kubernetes(text *o, const char *l, size_t n, unsigned k)
+{
+    char ts[64];
+    snprintf(ts, sizeof(ts), "2024-01-01T00:00:%02u.%uZ stderr F ", k % 60, k * 7 % 1000);
+    puts_(o, ts);
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
+/* Docker's json-file driver. */
+static void docker_json(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    puts_(o, "{\"log\":\"");
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == '\t')
+            puts_(o, "\\t");
+        else if (l[i] == '"' || l[i] == '\\') {
+            puts_(o, "\\");
+            put(o, l + i, 1);
+        } else
+            put(o, l + i, 1);
+    }
+    puts_(o, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.1Z\"}\n");
+}
+
+/* A Markdown comment: quoted ("> ") inside a quote, HTML-escaped. */
+static void quoted_html(text *o, const char *l, size_t n, unsigned k)
+{
+    if (k == 1)
+        puts_(o, "> > <details><summary>dump</summary><pre>\n");
+    puts_(o, "> > ");
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == '<')
+            puts_(o, "&lt;");
+        else if (l[i] == '>')
+            puts_(o, "&gt;");
+        else if (l[i] == '"')
+            puts_(o, "&#34;");
+        else if (l[i] == '&')
+            puts_(o, "&amp;");
+        else
+            put(o, l + i, 1);
+    }
+    puts_(o, "\n");
+}
+
+/* A terminal 60 columns wide (tabs count one column). */
+static void wrap60(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    while (n > 60) {
+        put(o, l, 60);
+        puts_(o, "\n");
+        l += 60;
+        n -= 60;
+    }
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
+/* Jenkins' timestamper, with the tab after it turned into spaces. */
+static void jenkins(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    puts_(o, "[2024-01-01T00:00:00.000Z] ");
+    if (n && l[0] == '\t') {
+        puts_(o, "        ");
+        l++, n--;
+    }
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
+static void test_glyphs(void **state)
+{
+    (void)state;
+    check_like(DUMP2, derive(DUMP2, to_glyphs), GMX_REPAIR_TAB_GLYPHS);
+    check_like(DUMP2, derive(DUMP2, to_arrows), GMX_REPAIR_TAB_GLYPHS);
+}
+
+static void test_no_indent(void **state)
+{
+    (void)state;
+    check_like(DUMP2, derive(DUMP2, no_indent), GMX_REPAIR_INDENT);
+}
+
+static void test_pager_crlf(void **state)
+{
+    (void)state;
+    text t = derive(DUMP2, pager_crlf);
+    /* Glyphs too, so the strict parse (which learns a fixed-width prefix)
+     * must hand over. */
+    for (size_t i = 0; i < t.n; i++)
+        if (t.p[i] == '\t')
+            t.p[i] = ' ';
+    check_like(DUMP2, t, GMX_REPAIR_PAGER);
+}
+
+static void test_log_prefixes(void **state)
+{
+    (void)state;
+    check_like(DUMP2, derive(DUMP2, kubernetes), 0);
+    check_like(DUMP2, derive(DUMP2, docker_json), GMX_REPAIR_LOG_PREFIX);
+    check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_LOG_PREFIX);
+}
+
+static void test_quoted_html(void **state)
+{
+    (void)state;
+    check_like(DUMP2, derive(DUMP2, quoted_html), 0);
+}
+
+static void test_wrapped(void **state)
+{
+    (void)state;
+    check_like(DUMP2, derive(DUMP2, wrap60), GMX_REPAIR_WRAPPED);
+}
+
+/* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
+static void drop_title(text *o, const char *l, size_t n, unsigned k)
+{
+    if (k > 1) {
+        put(o, l, n);
+        puts_(o, "\n");
+    }
+}
+
+static void hash_spaces(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    if (n && l[0] == '#')
+        replace_tabs(o, l, n, "  ");
+    else {
+        put(o, l, n);
+        puts_(o, "\n");
+    }
+}
+
+static void no_hash(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    if (n > 2 && l[0] == '#' && l[1] == '\t')
+        l++, n--;
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
+static void test_debug1_damage(void **state)
+{
+    (void)state;
+    check_like(DUMP1, derive(DUMP1, drop_title), GMX_REPAIR_NO_TITLE);
+    check_like(DUMP1, derive(DUMP1, hash_spaces), GMX_REPAIR_FRAMES);
+    check_like(DUMP1, derive(DUMP1, no_hash), GMX_REPAIR_FRAMES);
+}
+
+/* Prose, fences, two excerpts (a debug=1 profile and a debug=2 dump of the
+ * same process): both are read, the prose skipped with its line numbers. */
+static void test_excerpts(void **state)
+{
+    (void)state;
+    size_t n1, n2;
+    char *d1 = tu_read_fixture(DUMP1, &n1), *d2 = tu_read_fixture(DUMP2, &n2);
+    text t = { 0 };
+    puts_(&t, "We see this after an hour:\n\n```\n");
+    put(&t, d1, n1);
+    puts_(&t, "```\n\nand the full dump:\n\n```\n");
+    put(&t, d2, n2);
+    puts_(&t, "```\nAny idea?\n");
+    result r = read_text(t.p, t.n);
+    assert_int_equal(r.rc, GMX_OK);
+    assert_true(r.snap.info.read.tolerant);
+    /* Both excerpts, each of 69 goroutines. */
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 69 * 2);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, CULPRIT));
+    assert_int_equal(r.snap.info.read.skipped[0].first, 1);
+    char line[512];
+    gmx_read_report_describe(&r.snap.info.read, line, sizeof(line));
+    assert_non_null(strstr(line, "skipped 1, "));
+    gmx_gsnapshot_release(&r.snap);
+    free(d1);
+    free(d2);
+    free(t.p);
+}
+
+/* Leak checkers in go test output, their frames indented by the runner:
+ * every goroutine they list is flagged, the dump kind says so. */
+static void test_leak_checkers(void **state)
+{
+    (void)state;
+    static const char *const heads[] = {
+        "    leaktest.go:132: leaked goroutine: ",
+        "    grpctest.go:53: Leaked goroutine: ",
+        "    leakcheck.go:120: Leaked goroutine: ",
+    };
+    size_t n;
+    char *d2 = tu_read_fixture(DUMP2, &n);
+    for (size_t h = 0; h < 3; h++) {
+        text t = { 0 };
+        puts_(&t, "=== RUN   TestQuotes\n--- FAIL: TestQuotes (5.01s)\n");
+        for (size_t pos = 0; pos < n;) {
+            const char *nl = memchr(d2 + pos, '\n', n - pos);
+            size_t end = nl ? (size_t)(nl - d2) : n;
+            if (end - pos > 10 && memcmp(d2 + pos, "goroutine ", 10) == 0)
+                puts_(&t, heads[h]);
+            else if (end > pos)
+                puts_(&t, "        ");
+            put(&t, d2 + pos, end - pos);
+            puts_(&t, "\n");
+            pos = end + 1;
+        }
+        puts_(&t, "FAIL\nFAIL\texample.com/quotes\t5.123s\n");
+        result r = read_text(t.p, t.n);
+        if (r.rc != GMX_OK)
+            fail_msg("%s", r.err.message);
+        assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+        const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, CULPRIT);
+        assert_non_null(b);
+        assert_int_equal(b->count, 58);
+        gmx_gsnapshot_release(&r.snap);
+        free(t.p);
+    }
+    free(d2);
+}
+
+/* net/http's afterTest prints stacks without their headers. */
+static void test_headerless_stacks(void **state)
+{
+    (void)state;
+    const char *s =
+        "--- FAIL: TestTransport (0.52s)\n"
+        "    main_test.go:246: Test appears to have leaked a Transport:\n"
+        "        net/http.(*persistConn).readLoop(0xc000123680)\n"
+        "        \t/usr/lib/go-1.22/src/net/http/transport.go:2261 +0xd3a\n"
+        "        created by net/http.(*Transport).dialConn in goroutine 18\n"
+        "        \t/usr/lib/go-1.22/src/net/http/transport.go:1799 +0x152f\n"
+        "        \n"
+        "        net/http.(*persistConn).writeLoop(0xc000123680)\n"
+        "        \t/usr/lib/go-1.22/src/net/http/transport.go:2444 +0xf0\n"
+        "        created by net/http.(*Transport).dialConn in goroutine 18\n"
+        "        \t/usr/lib/go-1.22/src/net/http/transport.go:1800 +0x1585\n"
+        "FAIL\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 2);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, "net/http.(*persistConn).readLoop"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_NO_HEADER);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* Redactions ("..." for lines) and a file cut mid-line. */
+static void redact(text *o, const char *l, size_t n, unsigned k)
+{
+    if (k % 7 == 3 && n && l[0] == '\t')
+        puts_(o, "    ...\n");
+    else {
+        put(o, l, n);
+        puts_(o, "\n");
+    }
+}
+
+static void test_redacted_and_cut(void **state)
+{
+    (void)state;
+    text t = derive(DUMP2, redact);
+    for (size_t i = 0; i < t.n; i++)
+        if (t.p[i] == '\t')
+            t.p[i] = ' ';
+    /* Frames whose file line was redacted form stacks of their own. */
+    check_stacks(DUMP2, t, GMX_REPAIR_MISSING, false);
+    size_t n;
+    char *d2 = tu_read_fixture(DUMP2, &n);
+    for (size_t i = 0; i < n; i++)
+        if (d2[i] == '\t')
+            d2[i] = ' ';
+    result r = read_text(d2, n * 2 / 3);
+    assert_int_equal(r.rc, GMX_OK);
+    assert_true(gmx_gbuckets_total(r.snap.buckets) > 10);
+    gmx_gsnapshot_release(&r.snap);
+    free(d2);
+}
+
+/* Hand-made summaries: uniq -c of the states, "N @ function" records. */
+static void test_summaries(void **state)
+{
+    (void)state;
+    const char *states = "   1024 [chan receive]\n     17 [select]\n      3 [IO wait, 5 minutes]\n";
+    result r = read_text(states, strlen(states));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1044);
+    gmx_gsnapshot_release(&r.snap);
+    const char *recs = "336 @ (*realFsHandler).trackUsage+0x482 main.loop ...\n"
+                       "2 @ net/http.(*conn).serve+0x1\n";
+    r = read_text(recs, strlen(recs));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 338);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, "(*realFsHandler).trackUsage"));
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* Verbatim from public issue threads (sources named): stacks people trimmed
+ * by hand, go tool trace's summary, double-spaced Jenkins output. */
+static void test_issue_threads(void **state)
+{
+    (void)state;
+    /* https://github.com/grpc/grpc-go/issues/1936: paths cut to "...". */
+    const char *grpc =
+        "We checked the goroutine dump, and see the following goroutine should be the source of leaking.\n"
+        "```\n"
+        ".../vendor/google.golang.org/grpc.newClientStream.func4(0xc420308f00, 0xc424812380, 0x2218ac0, 0xc4223a3ce0)\n"
+        ".../vendor/google.golang.org/grpc/stream.go:298 +0x112\n"
+        "created by code.uber.internal/everything/order/vendor/google.golang.org/grpc.newClientStream\n"
+        ".../vendor/google.golang.org/grpc/stream.go:297 +0xb59\n"
+        "```\n";
+    result r = read_text(grpc, strlen(grpc));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, ".../vendor/google.golang.org/grpc.newClientStream.func4"));
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/redis/go-redis/issues/508: function names alone. */
+    const char *redis = "```golang\nruntime.gopark \nruntime.goparkunlock \nruntime.chanrecv \n"
+                        "runtime.chanrecv2 \ngopkg.in/redis.v5/internal/pool.(*ConnPool).reaper \n"
+                        "runtime.goexit \n```\n";
+    r = read_text(redis, strlen(redis));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper"));
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/pingcap/tiflow/issues/2211: go tool trace's list. */
+    const char *trace = "```\nGoroutines:\n"
+                        "golang.org/x/sync/errgroup.(*Group).Go.func1 N=81848\n"
+                        "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1 N=1056480\n"
+                        "net/http.(*conn).serve N=2\n```\n";
+    r = read_text(trace, strlen(trace));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    const gmx_gbucket *b =
+        tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 1056480);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* https://github.com/pingcap/tiflow/issues/1452: Jenkins' timestamps,
+     * every line followed by a blank one, the first frame after the leak
+     * checker's words. */
+    const char *jenkins =
+        "[2021-02-24T08:50:53.001Z] ... Error: Test etcdSuite.TestEmbedEtcd check-count 50 appears to have leaked: github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest.func1(0xc000242a50, 0xc000361400)\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \t/home/jenkins/agent/workspace/cdc_ghpr_leak_test/go/src/github.com/pingcap/ticdc/pkg/etcd/etcd_test.go:45 +0x6d\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] created by github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \t/home/jenkins/agent/workspace/cdc_ghpr_leak_test/go/src/github.com/pingcap/ticdc/pkg/etcd/etcd_test.go:44 +0x16d\n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] \n"
+        "\n"
+        "[2021-02-24T08:50:53.001Z] OOPS: 4 passed, 1 FAILED\n";
+    r = read_text(jenkins, strlen(jenkins));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    b = tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest.func1");
+    assert_non_null(b);
+    assert_true(b->has_creator);
+    assert_int_equal(b->frames[0].line, 45);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* https://github.com/etcd-io/etcd/pull/4292: etcd's leak check in go
+ * test output, its first function line wrapped by the terminal. */
+static void test_wrapped_headerless(void **state)
+{
+    (void)state;
+    const char *s =
+        "PASS\n"
+        "Too many goroutines running after all test(s).\n"
+        "1 instances of:\n"
+        "github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream.func1(0x7f6746f45c38, 0xc820286000, 0x\n"
+        "c8201ab500, 0xc820099360)\n"
+        "        /home/gyu_ho_lee/go/src/github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc/stream.go:151 +0x258\n"
+        "created by github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream\n"
+        "        /home/gyu_ho_lee/go/src/github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc/stream.go:159 +0xa5\n";
+    assert_true(gmx_goroutine_text_sniff(s, strlen(s)));
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    const gmx_gbucket *b = tu_bucket_with_func(
+        r.snap.buckets, "github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream.func1");
+    assert_non_null(b);
+    assert_int_equal(b->frames[0].line, 151);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* Nothing recognisable: exit-2 material, naming the most promising line. */
+static void test_nothing(void **state)
+{
+    (void)state;
+    const char *s = "hello\nmain.(*T).run(0x1)\nthe goroutine count keeps rising\n";
+    result r = read_text(s, strlen(s));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+    assert_int_equal(r.err.line, 2);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_glyphs),          cmocka_unit_test(test_no_indent),
+        cmocka_unit_test(test_pager_crlf),      cmocka_unit_test(test_log_prefixes),
+        cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
+        cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
+        cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
+        cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
+        cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
+        cmocka_unit_test(test_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

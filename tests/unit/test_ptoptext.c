@@ -1,0 +1,136 @@
+/* go tool pprof -top / -list text of heap profiles, read into a heap
+ * snapshot. Samples are verbatim from the public issue threads named. */
+#include "testutil.h"
+#include "gomemdx/ptoptext.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/str.h"
+
+/* https://github.com/open-policy-agent/opa/issues/2172 (a terminal session
+ * pasted in a Markdown fence). */
+static const char opa[] =
+    "```\n"
+    "{20:36} /t/repro \xe2\x9d\xaf go tool pprof localhost:8181/debug/pprof/heap\n"
+    "Type: inuse_space\n"
+    "Time: Mar 25, 2020 at 8:36pm (PDT)\n"
+    "(pprof) top\n"
+    "Showing nodes accounting for 931.42MB, 99.89% of 932.42MB total\n"
+    "      flat  flat%   sum%        cum   cum%\n"
+    "  256.10MB 27.47% 27.47%   931.42MB 99.89%  encoding/json.(*decodeState).objectInterface\n"
+    "  222.82MB 23.90% 51.36%   931.42MB 99.89%  encoding/json.(*decodeState).arrayInterface\n"
+    "     119MB 12.76% 86.86%      119MB 12.76%  encoding/json.(*decodeState).convertNumber\n"
+    "```\n";
+
+static void test_top(void **state)
+{
+    (void)state;
+    assert_true(gmx_ptoptext_sniff(opa, strlen(opa)));
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("opa.txt", opa, strlen(opa), h, &info, &err), GMX_OK);
+    assert_int_equal(info.rows, 3);
+    assert_false(info.churn);
+    assert_string_equal(info.sample_type, "inuse_space");
+    assert_int_equal(gmx_hsnapshot_count(h), 3);
+    gmx_hsite total = gmx_hsnapshot_total(h);
+    /* 256.10 + 222.82 + 119 MiB, pprof's units being powers of 1024 */
+    assert_true(total.inuse_bytes > (int64_t)(597.9 * 1048576) &&
+                total.inuse_bytes < (int64_t)(598.0 * 1048576));
+    assert_int_equal(total.alloc_bytes, 0);
+    assert_int_equal(info.read.read[0].first, 3);
+    gmx_hsnapshot_free(h);
+}
+
+/* https://github.com/golang/go/issues/30380: -alloc_space named only in
+ * the prose, then -list rows with "." for zero, and no ROUTINE line. */
+static const char go30380[] =
+    "i use pprof  \xe2\x80\x9c-alloc_space ***heap\xe2\x80\x9d\xef\xbc\x8c" "found:\n"
+    "flat flat% sum% cum  cum%\n"
+    "22MB 9.17% 88.82% 223.91MB 92.99% ReqMsgDispath\n"
+    ".......\n";
+
+static void test_churn_from_prose(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("x.txt", go30380, strlen(go30380), h, &info, &err), GMX_OK);
+    assert_true(info.churn);
+    gmx_hsite total = gmx_hsnapshot_total(h);
+    assert_int_equal(total.alloc_bytes, 22 * 1048576);
+    assert_int_equal(total.inuse_bytes, 0);
+    gmx_hsnapshot_free(h);
+}
+
+/* -list: each row with a flat value is a site at its line. Written by
+ * go tool pprof 1.27 on the lab's chunkstore heap-t3.pb.gz (command in
+ * the commit adding it: -list 'main\.readChunk' -trim_path=/go/src
+ * -source_path=testdata/lab/services); the lab MANIFEST names main.go:72. */
+static void test_list(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("tests/fuzz/corpus/ptoptext/seed-chunkstore-go127-list.txt", &len);
+    assert_non_null(s);
+    assert_true(gmx_ptoptext_sniff(s, len));
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("l.txt", s, len, h, &info, &err), GMX_OK);
+    assert_int_equal(gmx_hsnapshot_count(h), 1);
+    const gmx_hsite *site = gmx_hsnapshot_at(h, 0);
+    assert_true(gmx_str_eq_cstr(site->frames[0].func, "main.readChunk"));
+    assert_int_equal(site->frames[0].line, 72);
+    assert_true(site->inuse_bytes > 39 * 1048576);
+    gmx_hsnapshot_free(h);
+    free(s);
+}
+
+/* -top as go tool pprof 1.27 prints it for the same profile. */
+static void test_top_lab(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("tests/fuzz/corpus/ptoptext/seed-chunkstore-go127-top.txt", &len);
+    assert_non_null(s);
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("t.txt", s, len, h, &info, &err), GMX_OK);
+    /* the largest site is the MANIFEST's culprit */
+    const gmx_hsite *best = NULL;
+    for (size_t i = 0; i < gmx_hsnapshot_count(h); i++)
+        if (!best || gmx_hsnapshot_at(h, i)->inuse_bytes > best->inuse_bytes)
+            best = gmx_hsnapshot_at(h, i);
+    assert_non_null(best);
+    assert_true(gmx_str_eq_cstr(best->frames[0].func, "main.readChunk"));
+    gmx_hsnapshot_free(h);
+    free(s);
+}
+
+static void test_nothing(void **state)
+{
+    (void)state;
+    const char *s = "flat flat% sum% cum cum%\nnothing here\n";
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("n.txt", s, strlen(s), h, NULL, &err), GMX_EFORMAT);
+    assert_int_equal(err.line, 1);
+    gmx_hsnapshot_free(h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_top),
+        cmocka_unit_test(test_churn_from_prose),
+        cmocka_unit_test(test_list),
+        cmocka_unit_test(test_top_lab),
+        cmocka_unit_test(test_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
