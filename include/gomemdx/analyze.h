@@ -7,6 +7,7 @@
 #include "gomemdx/findings.h"
 #include "gomemdx/gbuckets.h"
 #include "gomemdx/goroutine.h"
+#include "gomemdx/signatures.h"
 
 /* One goroutine snapshot of a process: its buckets and what surrounded the
  * dump (a panic, a fatal error). */
@@ -20,6 +21,7 @@ typedef struct gmx_gsnapshot {
 
 typedef struct gmx_goroutine_options {
     bool include_healthy;   /* also report healthy and unremarkable buckets */
+    const gmx_signatures *signatures; /* the catalogue to use; NULL: the built-in one */
 } gmx_goroutine_options;
 
 /* Classifies and ranks the goroutine buckets of snaps[n-1]; earlier

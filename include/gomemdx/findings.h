@@ -61,7 +61,7 @@ typedef struct gmx_evidence {
     gmx_str text;
 } gmx_evidence;
 
-#define GMX_MAX_EVIDENCE 12
+#define GMX_MAX_EVIDENCE 16
 
 typedef struct gmx_finding {
     uint32_t rank;            /* 1 = most suspicious */
@@ -85,6 +85,9 @@ typedef struct gmx_finding {
     const char *advice_zh;    /* the same in Chinese when it is not the category's
                                * (gmx_category_advice_zh); else NULL */
     const char *healthy;      /* non-NULL: the healthy pattern recognised */
+    gmx_str why;              /* the evidence weighed, as one readable line; may be empty */
+    gmx_str why_zh;           /* the same in Chinese */
+    const char *source;       /* a published source for the verdict (signature catalogue) */
     const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
     /* Over time (several snapshots): the bucket's count in each, oldest first. */
     const uint64_t *series;

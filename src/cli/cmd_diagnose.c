@@ -5,6 +5,7 @@
 #include "gomemdx/events.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
+#include "signatures_arg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@ static const cli_option options[] = {
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and info-level findings" },
     { "store", 's', OPT_STRING, "FILE", "a gomemdx watch store: diagnose a target's captures and history" },
     { "target", 't', OPT_STRING, "T", "with --store: the target (its id or URL, see gomemdx history)" },
+    SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -97,6 +99,11 @@ static int run(const cli_command *self, const cli_args *args)
     gmx_events *events = NULL;
     gmx_error err;
     gmx_diagnose_options opts = { 0 };
+    gmx_signatures *sigs = NULL;
+    int src = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
+    if (src != EXIT_OK)
+        return src;
+    opts.signatures = sigs;
     const char *events_path = cli_opt(self, args, "events")->str;
     if (events_path) {
         gmx_input *in = NULL;
@@ -104,8 +111,10 @@ static int run(const cli_command *self, const cli_args *args)
         if (erc == GMX_OK)
             erc = gmx_events_parse(events_path, gmx_input_data(in), gmx_input_size(in), &events, &err);
         gmx_input_free(in);
-        if (erc != GMX_OK)
+        if (erc != GMX_OK) {
+            gmx_signatures_free(sigs);
             return cli_report_error(&err);
+        }
         opts.events = events;
     }
     opts.limit_bytes = cli_opt(self, args, "limit")->num;
@@ -120,13 +129,14 @@ static int run(const cli_command *self, const cli_args *args)
             store_history_release(&h);
     }
     gmx_events_free(events);
+    gmx_signatures_free(sigs);
     return rc;
 }
 
 const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
-    .usage = "PATH... | --store FILE --target T  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
+    .usage = "PATH... | --store FILE --target T  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all] [--signatures FILE]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"

@@ -10,7 +10,8 @@
  *            category, so only its site and creator are checked, and
  *            diagnose must add a goroutine-stacks finding at the site);
  *   healthy  nothing above info;
- *   surge    reported as a goroutine-surge that drained, never as a leak. */
+ *   surge    reported at rank 1 as a goroutine-surge that drained, a warning
+ *            (unbounded concurrency), never as a leak. */
 #include "testutil.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/bundle.h"
@@ -147,16 +148,22 @@ static bool check_surge(const lab_case *c, const char *what, gmx_findings *f)
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
         bool here = fd->has_site && gmx_str_eq_cstr(fd->site.function, c->col[C_FUNC]);
+        /* The drained surge is a warning at rank 1 (unbounded concurrency
+         * makes memory spike); as a leak category it would be wrong. */
+        if (here && fd->category == GMX_CAT_GOROUTINE_SURGE && fd->severity == GMX_SEV_WARNING &&
+            fd->rank == 1) {
+            drained = true;
+            continue;
+        }
         if (here && fd->severity > GMX_SEV_INFO) {
             print_message("MISS %s %s: the drained surge is reported as %s %s\n", c->col[C_CASE],
                           what, gmx_severity_name(fd->severity), gmx_category_id(fd->category));
             return false;
         }
-        if (here && fd->category == GMX_CAT_GOROUTINE_SURGE)
-            drained = true;
     }
     if (!drained)
-        print_message("MISS %s %s: no drained surge at %s\n", c->col[C_CASE], what, c->col[C_FUNC]);
+        print_message("MISS %s %s: no drained surge warning at rank 1 at %s\n", c->col[C_CASE], what,
+                      c->col[C_FUNC]);
     return drained;
 }
 

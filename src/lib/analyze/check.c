@@ -64,7 +64,7 @@ gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *
     }
     if (rc == GMX_OK) {
         gmx_gsnapshot pair[2] = { *before, *after };
-        gmx_goroutine_options gopts = { .include_healthy = true };
+        gmx_goroutine_options gopts = { .include_healthy = true, .signatures = opts->signatures };
         rc = gmx_analyze_goroutines(pair, 2, &gopts, out, err);
     }
     if (rc == GMX_OK)

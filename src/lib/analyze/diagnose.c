@@ -70,7 +70,7 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     d->goroutines.n = n;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
-    gmx_goroutine_options go = { .include_healthy = o->include_healthy };
+    gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
     gmx_code rc = gmx_analyze_goroutines(snaps, n, &go, d->findings, err);
     gmx_free(snaps);
     return rc;

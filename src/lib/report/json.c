@@ -98,6 +98,14 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
         else
             gmx_json_double(j, fd->evidence[i].number);
     }
+    if (fd->why.n) {
+        gmx_json_key(j, "why");
+        gmx_json_string(j, fd->why);
+    }
+    if (fd->source) {
+        gmx_json_key(j, "source");
+        gmx_json_cstring(j, fd->source);
+    }
     if (fd->nseries > 1) {
         gmx_json_key(j, "series");
         gmx_json_array_begin(j);
