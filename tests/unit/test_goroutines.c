@@ -241,6 +241,9 @@ static void test_goroutines__deadlock_is_critical_and_first(void **state)
     gmx_findings *f = analyse(&s, 1, false);
     assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_DEADLOCK);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
+    /* It names the goroutines that wait, not only the runtime's words. */
+    assert_true(gmx_str_eq_cstr(gmx_findings_at(f, 0)->site.function, "main.(*svc).publish"));
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "2 in main.(*svc).publish [chan send]"));
     gmx_findings_free(f);
     release(&s, 1);
 }

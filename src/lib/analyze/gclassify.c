@@ -14,6 +14,8 @@ static bool has_func(const gmx_gbucket *b, const char *name)
 
 static bool all_std(const gmx_gbucket *b, const gmx_goroot *root)
 {
+    if (!b->nframes)
+        return false; /* no frames tell nothing, least of all that it is healthy */
     for (uint32_t i = 0; i < b->nframes; i++)
         if (!gmx_frame_is_std(root, &b->frames[i]))
             return false;

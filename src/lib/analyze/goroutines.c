@@ -4,6 +4,7 @@
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
 #include "analyze/judge.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -414,14 +415,88 @@ static void summarise(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, si
                                                  (unsigned long long)last));
 }
 
-static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
+static bool runs_main(const gmx_gbucket *b)
 {
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (gmx_str_eq_cstr(b->frames[i].func, "main.main"))
+            return true;
+    return false;
+}
+
+/* The goroutines a deadlock is about: blocked, not healthy, with a site in
+ * application code; the main goroutine first (its end is the program's),
+ * then the largest. Up to max of them into picks; returns how many. */
+static size_t deadlocked(actx *c, const gmx_gbuckets *set, const gmx_gbucket **picks, size_t max)
+{
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < gmx_gbuckets_count(set) && n < max; i++) {
+            const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+            if (runs_main(b) != (pass == 0))
+                continue;
+            gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs);
+            gmx_frame site;
+            bool mechanism;
+            if (v.healthy || !gmx_gsite(b, &c->root, &site, &mechanism) || mechanism)
+                continue;
+            size_t at = n++;
+            /* Largest first after main: insertion into the pass's tail. */
+            while (pass == 1 && at > 0 && !runs_main(picks[at - 1]) && picks[at - 1]->count < b->count) {
+                picks[at] = picks[at - 1];
+                at--;
+            }
+            picks[at] = b;
+        }
+    return n;
+}
+
+static gmx_code add_deadlock(actx *c)
+{
+    gmx_findings *out = c->out;
+    const gmx_gsnapshot *snap = &c->snaps[c->n - 1];
     if (snap->info.kind != GMX_DUMP_FATAL || !snap->info.message.n ||
         memmem(snap->info.message.p, snap->info.message.n, "deadlock", 8) == NULL)
         return GMX_OK;
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return GMX_ENOMEM;
+    /* Name the goroutines that wait on each other, the main one first. */
+    const gmx_gbucket *picks[3];
+    size_t np = deadlocked(c, snap->buckets, picks, 3);
+    gmx_buf en, zh;
+    gmx_buf_init(&en, 1 << 14);
+    gmx_buf_init(&zh, 1 << 14);
+    gmx_buf_puts(&en, "every goroutine is blocked; ");
+    gmx_buf_puts(&zh, "所有 goroutine 都阻塞了；");
+    for (size_t i = 0; i < np; i++) {
+        gmx_frame site;
+        bool mechanism;
+        gmx_gsite(picks[i], &c->root, &site, &mechanism);
+        gmx_str st = gmx_gstatus(picks[i]);
+        gmx_buf_printf(&en, "%s%llu in %.*s [%.*s] at %.*s:%u", i ? ", " : "",
+                       (unsigned long long)picks[i]->count, (int)site.func.n, site.func.p,
+                       (int)st.n, st.p, (int)site.file.n, site.file.p, site.line);
+        gmx_buf_printf(&zh, "%s%llu 个在 %.*s [%.*s]（%.*s:%u）", i ? "，" : "",
+                       (unsigned long long)picks[i]->count, (int)site.func.n, site.func.p,
+                       (int)st.n, st.p, (int)site.file.n, site.file.p, site.line);
+        if (i == 0) {
+            fd->has_site = true;
+            fd->site = to_site(&site);
+            fd->bucket = picks[i];
+            if (picks[i]->has_creator) {
+                fd->has_created_by = true;
+                fd->created_by = to_site(&picks[i]->creator);
+            }
+        }
+    }
+    if (!np) {
+        gmx_buf_puts(&en, "no goroutine in application code is named by the dump");
+        gmx_buf_puts(&zh, "dump 中没有位于应用代码的 goroutine");
+    }
+    fd->why = gmx_findings_strdup(out, (gmx_str){ en.data, en.len });
+    fd->why_zh = gmx_findings_strdup(out, (gmx_str){ zh.data, zh.len });
+    gmx_buf_release(&en);
+    gmx_buf_release(&zh);
     fd->category = GMX_CAT_DEADLOCK;
     fd->severity = GMX_SEV_CRITICAL;
     fd->score = 1e9; /* the process died of it: nothing ranks above */
@@ -447,7 +522,7 @@ static gmx_code analyse(actx *c)
             ;
     }
     c->total = gmx_gbuckets_total(last);
-    gmx_code rc = add_deadlock(c->out, &c->snaps[c->n - 1]);
+    gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
     gmx_findings_set_omitted(c->out, c->omitted);
