@@ -33,4 +33,9 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
                                 const gmx_goroutine_options *opts, gmx_findings *out,
                                 gmx_error *err);
 
+/* When snap is a panic or a fatal error, sets out's head (gmx_findings_head)
+ * to its message and the site of the goroutine that raised it; true then.
+ * gmx_analyze_goroutines does this for its last snapshot. */
+bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out);
+
 #endif

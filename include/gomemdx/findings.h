@@ -120,7 +120,13 @@ gmx_str gmx_findings_summary(const gmx_findings *f);
 /* The same summary in Chinese; empty when the analysis gave none. */
 gmx_str gmx_findings_summary_zh(const gmx_findings *f);
 
+/* What stopped the process, said before anything else: the panic or fatal
+ * error of the input and the goroutine that raised it; empty when none. */
+gmx_str gmx_findings_head(const gmx_findings *f);
+gmx_str gmx_findings_head_zh(const gmx_findings *f);
+
 /* Building (analyses only). Strings passed in are copied into the set. */
+void gmx_findings_set_head(gmx_findings *f, gmx_str en, gmx_str zh);
 gmx_finding *gmx_findings_add(gmx_findings *f);
 gmx_str gmx_findings_strdup(gmx_findings *f, gmx_str s);
 gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)

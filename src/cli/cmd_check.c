@@ -27,7 +27,8 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
 
 static int render(const gmx_findings *f, bool json)
 {
-    gmx_render_options ro = { .color = !json && cli_use_color() };
+    gmx_render_options ro = { .color = !json && cli_use_color(),
+                              .gate = gmx_findings_count(f) ? GMX_GATE_FAIL : GMX_GATE_PASS };
     char *text;
     size_t len;
     gmx_error err;

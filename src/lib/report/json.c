@@ -152,6 +152,14 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
         gmx_json_object_end(&j);
     }
     gmx_json_array_end(&j);
+    if (opts && opts->gate != GMX_GATE_NONE) {
+        gmx_json_key(&j, "pass");
+        gmx_json_bool(&j, opts->gate == GMX_GATE_PASS);
+    }
+    if (gmx_findings_head(f).n) {
+        gmx_json_key(&j, "head");
+        gmx_json_string(&j, gmx_findings_head(f));
+    }
     gmx_json_key(&j, "summary");
     gmx_json_string(&j, gmx_findings_summary(f));
     gmx_json_key(&j, "findings");
