@@ -125,6 +125,35 @@ static size_t literal_of(const char *re, char *out, size_t cap)
     return best;
 }
 
+/* Patterns glibc's regcomp turns into exponential automata are refused:
+ * a quantifier on a quantifier ("a++++", found by fuzzing: gigabytes) and
+ * bounds ("a{1000}{1000}"); a catalogue needs neither. */
+static bool tame(gmx_str re)
+{
+    bool after_quantifier = false;
+    for (size_t i = 0; i < re.n; i++) {
+        char c = re.p[i];
+        if (c == '\\') {
+            i++;
+            after_quantifier = false;
+        } else if (c == '[') {
+            while (i + 1 < re.n && re.p[i + 1] != ']')
+                i++;
+            i++;
+            after_quantifier = false;
+        } else if (c == '{') {
+            return false;
+        } else if (c == '*' || c == '+' || c == '?') {
+            if (after_quantifier)
+                return false;
+            after_quantifier = true;
+        } else {
+            after_quantifier = false;
+        }
+    }
+    return true;
+}
+
 static gmx_code compile(gmx_signatures *s, matcher *m, gmx_str field, const char *name,
                         uint64_t line, const char *what, gmx_error *err)
 {
@@ -134,6 +163,11 @@ static gmx_code compile(gmx_signatures *s, matcher *m, gmx_str field, const char
     char msg[128];
     if (!pattern)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (field.n > 512 || !tame(field)) {
+        gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is too costly (no bounds {m,n}, no "
+                      "quantifier on a quantifier, at most 512 bytes)", what, pattern);
+        return gmx_error_at_line(err, name, line);
+    }
     if (memchr(field.p, '\0', field.n) || gmx_regex_compile(&m->re, pattern, msg, sizeof(msg)) != 0) {
         gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is not valid", what, pattern);
         return gmx_error_at_line(err, name, line);
