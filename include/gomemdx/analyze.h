@@ -7,6 +7,7 @@
 #include "gomemdx/findings.h"
 #include "gomemdx/gbuckets.h"
 #include "gomemdx/goroutine.h"
+#include "gomemdx/signatures.h"
 
 /* One goroutine snapshot of a process: its buckets and what surrounded the
  * dump (a panic, a fatal error). */
@@ -20,6 +21,7 @@ typedef struct gmx_gsnapshot {
 
 typedef struct gmx_goroutine_options {
     bool include_healthy;   /* also report healthy and unremarkable buckets */
+    const gmx_signatures *signatures; /* the catalogue to use; NULL: the built-in one */
 } gmx_goroutine_options;
 
 /* Classifies and ranks the goroutine buckets of snaps[n-1]; earlier
@@ -30,5 +32,10 @@ typedef struct gmx_goroutine_options {
 gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
                                 const gmx_goroutine_options *opts, gmx_findings *out,
                                 gmx_error *err);
+
+/* When snap is a panic or a fatal error, sets out's head (gmx_findings_head)
+ * to its message and the site of the goroutine that raised it; true then.
+ * gmx_analyze_goroutines does this for its last snapshot. */
+bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out);
 
 #endif

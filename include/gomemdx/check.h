@@ -13,6 +13,7 @@ typedef struct gmx_check_options {
                                 * (frames or creator) matches one is ignored */
     size_t nignore;
     uint64_t min_growth;       /* smallest rise reported; 0 = 1 */
+    const gmx_signatures *signatures; /* NULL: the built-in catalogue */
 } gmx_check_options;
 
 /* Fills out with one finding per bucket of after that is new or larger than

@@ -9,6 +9,7 @@
 
 #include "gomemdx/bundle.h"
 #include "gomemdx/events.h"
+#include "gomemdx/signatures.h"
 #include "gomemdx/findings.h"
 #include "gomemdx/metrics.h"
 
@@ -21,6 +22,7 @@ typedef struct gmx_diagnose_options {
      * dates the change and drives the forecast. May be NULL. */
     const gmx_msample *history;
     size_t nhistory;
+    const gmx_signatures *signatures; /* the signature catalogue; NULL: the built-in one */
 } gmx_diagnose_options;
 
 /* One point of a process-wide series. */

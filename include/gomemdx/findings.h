@@ -61,7 +61,7 @@ typedef struct gmx_evidence {
     gmx_str text;
 } gmx_evidence;
 
-#define GMX_MAX_EVIDENCE 12
+#define GMX_MAX_EVIDENCE 16
 
 typedef struct gmx_finding {
     uint32_t rank;            /* 1 = most suspicious */
@@ -85,6 +85,9 @@ typedef struct gmx_finding {
     const char *advice_zh;    /* the same in Chinese when it is not the category's
                                * (gmx_category_advice_zh); else NULL */
     const char *healthy;      /* non-NULL: the healthy pattern recognised */
+    gmx_str why;              /* the evidence weighed, as one readable line; may be empty */
+    gmx_str why_zh;           /* the same in Chinese */
+    const char *source;       /* a published source for the verdict (signature catalogue) */
     const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
     /* Over time (several snapshots): the bucket's count in each, oldest first. */
     const uint64_t *series;
@@ -120,7 +123,13 @@ gmx_str gmx_findings_summary(const gmx_findings *f);
 /* The same summary in Chinese; empty when the analysis gave none. */
 gmx_str gmx_findings_summary_zh(const gmx_findings *f);
 
+/* What stopped the process, said before anything else: the panic or fatal
+ * error of the input and the goroutine that raised it; empty when none. */
+gmx_str gmx_findings_head(const gmx_findings *f);
+gmx_str gmx_findings_head_zh(const gmx_findings *f);
+
 /* Building (analyses only). Strings passed in are copied into the set. */
+void gmx_findings_set_head(gmx_findings *f, gmx_str en, gmx_str zh);
 gmx_finding *gmx_findings_add(gmx_findings *f);
 gmx_str gmx_findings_strdup(gmx_findings *f, gmx_str s);
 gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)

@@ -9,12 +9,19 @@
 #include "gomemdx/error.h"
 #include "gomemdx/findings.h"
 
+typedef enum gmx_gate {
+    GMX_GATE_NONE = 0,   /* not a gate: no "pass" field */
+    GMX_GATE_PASS,       /* "pass": true */
+    GMX_GATE_FAIL        /* "pass": false */
+} gmx_gate;
+
 typedef struct gmx_render_options {
     bool color;          /* ANSI colours (text only) */
     bool show_healthy;   /* include healthy and info findings (--all) */
     unsigned max_frames; /* frames of each stack shown in text; 0 = 12 */
     bool markdown;       /* diagnosis text as Markdown, to paste into a ticket */
     bool zh;             /* headings and advice in Chinese */
+    gmx_gate gate;       /* JSON: a CI gate's verdict as "pass" (check); none by default */
 } gmx_render_options;
 
 /* Each renders f into a new NUL-terminated string *out (free with

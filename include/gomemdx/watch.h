@@ -92,6 +92,7 @@ typedef struct gmx_watch_options {
     int64_t duration_ns;     /* stop after this long; 0 = until *stop */
     bool once;               /* one sample of each target, then stop */
     uint64_t limit_bytes;    /* the services' memory limit, for diagnose; 0 = unknown */
+    const gmx_signatures *signatures; /* for diagnose; NULL: the built-in catalogue */
     gmx_watch_rules rules;
     gmx_fetch_limits fetch;  /* 0s: timeout min(5 s, interval), 64 MiB cap, 3 redirects */
     const volatile sig_atomic_t *stop; /* set (by a signal handler) to stop cleanly */

@@ -3,6 +3,7 @@
 #include "gomemdx/check.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
+#include "signatures_arg.h"
 
 #include <string.h>
 
@@ -12,6 +13,7 @@ static const cli_option options[] = {
     { "min-growth", 0, OPT_UINT, "N", "report buckets that grew by at least N goroutines (default 1)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document" },
     CLI_LIVE_OPTIONS,
+    SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -31,7 +33,8 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
 
 static int render(const gmx_findings *f, bool json)
 {
-    gmx_render_options ro = { .color = !json && cli_use_color() };
+    gmx_render_options ro = { .color = !json && cli_use_color(),
+                              .gate = gmx_findings_count(f) ? GMX_GATE_FAIL : GMX_GATE_PASS };
     char *text;
     size_t len;
     gmx_error err;
@@ -52,12 +55,17 @@ static int run(const cli_command *self, const cli_args *args)
     const opt_value *ignore = cli_opt(self, args, "ignore");
     bool json = cli_opt(self, args, "json")->set;
     gmx_check_options copts = { ignore->list, ignore->nlist,
-                                cli_opt(self, args, "min-growth")->num };
+                                cli_opt(self, args, "min-growth")->num, NULL };
     gmx_gsnapshot before = { 0 }, after = { 0 };
+    gmx_signatures *sigs = NULL;
+    int rc = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
+    if (rc != EXIT_OK)
+        return rc;
+    copts.signatures = sigs;
     gmx_findings *f = gmx_findings_new();
     gmx_error err;
-    int rc;
     if (!f) {
+        gmx_signatures_free(sigs);
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
@@ -82,13 +90,14 @@ done:
     gmx_gsnapshot_release(&before);
     gmx_gsnapshot_release(&after);
     gmx_findings_free(f);
+    gmx_signatures_free(sigs);
     return rc;
 }
 
 const cli_command cmd_check = {
     .name = "check",
     .summary = "CI gate: fail when goroutine buckets appeared or grew between two dumps.",
-    .usage = "--base BEFORE AFTER [--ignore REGEX]... [--min-growth N] [--json]",
+    .usage = "--base BEFORE AFTER [--ignore REGEX]... [--min-growth N] [--json] [--signatures FILE]",
     .description =
         "Compares two goroutine dumps of one process (taken before and after a test,\n"
         "a load run or a soak) and lists every bucket of goroutines that is new or\n"

@@ -8,6 +8,7 @@
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
 #include "gomemdx/watch.h"
+#include "signatures_arg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static const cli_option options[] = {
     { "interval", 'i', OPT_STRING, "DURATION", "with URLs: time between captures (default 15s, or a quarter of --duration)" },
     { "output", 'o', OPT_STRING, "DIR", "with URLs: the incident folder to save the captures in" },
     CLI_LIVE_OPTIONS,
+    SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -141,6 +143,11 @@ static int run(const cli_command *self, const cli_args *args)
     gmx_events *events = NULL;
     gmx_error err;
     gmx_diagnose_options opts = { 0 };
+    gmx_signatures *sigs = NULL;
+    int src = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
+    if (src != EXIT_OK)
+        return src;
+    opts.signatures = sigs;
     const char *events_path = cli_opt(self, args, "events")->str;
     if (events_path) {
         gmx_input *in = NULL;
@@ -148,8 +155,10 @@ static int run(const cli_command *self, const cli_args *args)
         if (erc == GMX_OK)
             erc = gmx_events_parse(events_path, gmx_input_data(in), gmx_input_size(in), &events, &err);
         gmx_input_free(in);
-        if (erc != GMX_OK)
+        if (erc != GMX_OK) {
+            gmx_signatures_free(sigs);
             return cli_report_error(&err);
+        }
         opts.events = events;
     }
     opts.limit_bytes = cli_opt(self, args, "limit")->num;
@@ -170,6 +179,7 @@ static int run(const cli_command *self, const cli_args *args)
             store_history_release(&h);
     }
     gmx_events_free(events);
+    gmx_signatures_free(sigs);
     return rc;
 }
 
@@ -177,7 +187,8 @@ const cli_command cmd_diagnose = {
     .name = "diagnose",
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
     .usage = "PATH... | URL... [--duration D] [--interval D] [-o DIR] | --store FILE --target T"
-             "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]",
+             "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]"
+             " [--signatures FILE]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"

@@ -3,6 +3,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
+#include "signatures_arg.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@ static const cli_option options[] = {
     { "frames", 0, OPT_UINT, "N", "frames of each stack to show (default 12)" },
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
     CLI_LIVE_OPTIONS,
+    SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -33,9 +35,12 @@ static int run(const cli_command *self, const cli_args *args)
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
-    int rc = EXIT_OK;
+    gmx_signatures *sigs = NULL;
+    int rc = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
     gmx_error err = { 0 };
     size_t loaded = 0;
+    if (rc != EXIT_OK)
+        goto done;
     for (; loaded < n; loaded++) {
         const char *path = base ? (loaded == 0 ? base : args->pos[loaded - 1]) : args->pos[loaded];
         if (gmx_ingest_goroutines(path, &iopts, &snaps[loaded], &err) != GMX_OK) {
@@ -54,7 +59,8 @@ static int run(const cli_command *self, const cli_args *args)
         note.reading.p = reading;
         gmx_findings_add_input(findings, &note);
     }
-    gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set };
+    gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set,
+                                    .signatures = sigs };
     if (gmx_analyze_goroutines(snaps, n, &aopts, findings, &err) != GMX_OK) {
         rc = cli_report_error(&err);
         goto done;
@@ -78,13 +84,14 @@ done:
         gmx_gsnapshot_release(&snaps[i]);
     free(snaps);
     gmx_findings_free(findings);
+    gmx_signatures_free(sigs);
     return rc;
 }
 
 const cli_command cmd_goroutines = {
     .name = "goroutines",
     .summary = "Find leaking goroutines in goroutine dumps: group, classify, rank.",
-    .usage = "FILE... [--base FILE] [--json] [--all]",
+    .usage = "FILE... [--base FILE] [--json] [--all] [--signatures FILE]",
     .description =
         "Reads full goroutine dumps (/debug/pprof/goroutine?debug=2, runtime.Stack,\n"
         "SIGQUIT output, panic and fatal error logs), groups goroutines with the same\n"

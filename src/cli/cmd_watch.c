@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "live.h"
+#include "signatures_arg.h"
 #include "watch_view.h"
 #include "gomemdx/input.h"
 #include "gomemdx/store.h"
@@ -16,6 +17,7 @@ static const cli_option options[] = {
     { "rules", 'r', OPT_STRING, "FILE", "capture rules (see below)" },
     { "duration", 'd', OPT_STRING, "DURATION", "stop after this long (default: at Ctrl-C)" },
     { "once", 0, OPT_FLAG, NULL, "take one sample of each target and stop" },
+    SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -57,13 +59,21 @@ static int run(const cli_command *self, const cli_args *args)
     path = path ? path : "gomemdx.db";
     const char *const *urls = (const char *const *)args->pos;
     size_t n = (size_t)args->npos;
+    gmx_signatures *sigs = NULL;
+    rc = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
+    if (rc != EXIT_OK)
+        return rc;
+    o.signatures = sigs;
     gmx_store *store = NULL;
     gmx_error err;
-    if (gmx_store_open(path, GMX_STORE_CREATE, &store, &err) != GMX_OK)
+    if (gmx_store_open(path, GMX_STORE_CREATE, &store, &err) != GMX_OK) {
+        gmx_signatures_free(sigs);
         return cli_report_error(&err);
+    }
     watch_view *view = watch_view_new(urls, n, isatty(STDOUT_FILENO) && cli_use_color(), path);
     if (!view) {
         gmx_store_close(store);
+        gmx_signatures_free(sigs);
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
     }
@@ -73,6 +83,7 @@ static int run(const cli_command *self, const cli_args *args)
     rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);
     watch_view_free(view);
     gmx_store_close(store);
+    gmx_signatures_free(sigs);
     return rc;
 }
 

@@ -47,3 +47,34 @@ int gmx_str_cmp(gmx_str a, gmx_str b)
         return c;
     return a.n < b.n ? -1 : a.n > b.n;
 }
+
+gmx_str gmx_path_base(gmx_str path)
+{
+    size_t slash = gmx_str_rfind_char(path, '/');
+    return slash == SIZE_MAX ? path : gmx_str_sub(path, slash + 1, path.n);
+}
+
+static gmx_str drop_dot_slash(gmx_str p)
+{
+    while (p.n >= 2 && p.p[0] == '.' && p.p[1] == '/')
+        p = gmx_str_sub(p, 2, p.n);
+    return p;
+}
+
+/* Whether tail is the end of path, right after a '/'. */
+static bool path_tail(gmx_str path, gmx_str tail)
+{
+    return path.n > tail.n && path.p[path.n - tail.n - 1] == '/' &&
+           memcmp(path.p + path.n - tail.n, tail.p, tail.n) == 0;
+}
+
+bool gmx_path_same(gmx_str a, gmx_str b)
+{
+    a = drop_dot_slash(a);
+    b = drop_dot_slash(b);
+    if (gmx_str_eq(a, b))
+        return true;
+    if (!a.n || !b.n)
+        return false;
+    return path_tail(a, b) || path_tail(b, a);
+}

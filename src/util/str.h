@@ -59,4 +59,11 @@ gmx_str gmx_str_trim(gmx_str s);
 /* Three-way byte comparison, shorter first on a common prefix. */
 int gmx_str_cmp(gmx_str a, gmx_str b);
 
+/* The last element of a slash-separated path ("main.go" of "./cmd/main.go"). */
+gmx_str gmx_path_base(gmx_str path);
+/* Whether two paths name the same file as tools print it: equal once a
+ * leading "./" is dropped, or one is the other's tail after a '/'
+ * ("./main.go" and "/go/src/svc/main.go"). */
+bool gmx_path_same(gmx_str a, gmx_str b);
+
 #endif

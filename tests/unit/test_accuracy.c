@@ -10,7 +10,8 @@
  *            category, so only its site and creator are checked, and
  *            diagnose must add a goroutine-stacks finding at the site);
  *   healthy  nothing above info;
- *   surge    reported as a goroutine-surge that drained, never as a leak. */
+ *   surge    reported at rank 1 as a goroutine-surge that drained, a warning
+ *            (unbounded concurrency), never as a leak. */
 #include "testutil.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/bundle.h"
@@ -147,16 +148,22 @@ static bool check_surge(const lab_case *c, const char *what, gmx_findings *f)
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
         bool here = fd->has_site && gmx_str_eq_cstr(fd->site.function, c->col[C_FUNC]);
+        /* The drained surge is a warning at rank 1 (unbounded concurrency
+         * makes memory spike); as a leak category it would be wrong. */
+        if (here && fd->category == GMX_CAT_GOROUTINE_SURGE && fd->severity == GMX_SEV_WARNING &&
+            fd->rank == 1) {
+            drained = true;
+            continue;
+        }
         if (here && fd->severity > GMX_SEV_INFO) {
             print_message("MISS %s %s: the drained surge is reported as %s %s\n", c->col[C_CASE],
                           what, gmx_severity_name(fd->severity), gmx_category_id(fd->category));
             return false;
         }
-        if (here && fd->category == GMX_CAT_GOROUTINE_SURGE)
-            drained = true;
     }
     if (!drained)
-        print_message("MISS %s %s: no drained surge at %s\n", c->col[C_CASE], what, c->col[C_FUNC]);
+        print_message("MISS %s %s: no drained surge warning at rank 1 at %s\n", c->col[C_CASE], what,
+                      c->col[C_FUNC]);
     return drained;
 }
 
@@ -329,10 +336,47 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
     assert_int_equal(failed, 0);
 }
 
+/* A panic in the input comes first: the goroutines report and diagnose
+ * both open with its message and the goroutine that raised it (the lab's
+ * broadcast crashed on a nil map in record, on every Go version). */
+static void test_accuracy__a_panic_is_said_first(void **state)
+{
+    (void)state;
+    static const char *const versions[] = { "1.19", "1.22", "1.27" };
+    for (size_t v = 0; v < 3; v++) {
+        static char files[1][4096];
+        lab_path(files[0], sizeof(files[0]), versions[v], "broadcast", "panic.log");
+        gmx_findings *f = analyse(files, 1);
+        gmx_str head = gmx_findings_head(f);
+        assert_non_null(head.p);
+        assert_non_null(strstr(head.p, "panic: assignment to entry in nil map, raised in "
+                                       "main.(*Dispatcher).record (/go/src/broadcast/main.go:104)"));
+        gmx_findings_free(f);
+
+        char dir[4096];
+        const char *root = getenv("GMX_SOURCE_DIR");
+        snprintf(dir, sizeof(dir), "%s/testdata/lab/captures/go%s/broadcast", root ? root : ".",
+                 versions[v]);
+        const char *paths[] = { dir };
+        gmx_bundle *b = NULL;
+        gmx_diagnosis *d = NULL;
+        gmx_error err;
+        assert_int_equal(gmx_bundle_load(paths, 1, NULL, &b, &err), GMX_OK);
+        assert_int_equal(gmx_diagnose(b, NULL, &d, &err), GMX_OK);
+        head = gmx_findings_head(d->findings);
+        assert_non_null(head.p);
+        assert_non_null(strstr(head.p, "raised in main.(*Dispatcher).record"));
+        gmx_diagnosis_free(d);
+        gmx_bundle_free(b);
+    }
+    release_snapshots();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_accuracy__every_lab_case_and_go_version),
+        cmocka_unit_test(test_accuracy__a_panic_is_said_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -326,10 +326,51 @@ static void test_escape_set__bounded_by_max_sites(void **state)
     gmx_escape_set_free(s);
 }
 
+static int add_to_set(void *ctx, const gmx_esc_site *site)
+{
+    return gmx_escape_set_add(ctx, site);
+}
+
+/* One log names files as the build saw them ("./main.go"), another (-json,
+ * another build directory) by full path: a site counts once. The second
+ * log is the lab's own -m log with its paths made absolute. */
+static void test_escape__one_site_named_two_ways_counts_once(void **state)
+{
+    (void)state;
+    size_t len;
+    char *log = tu_read_fixture("testdata/lab/captures/go1.19/chunkstore/escape-m.txt", &len);
+    assert_non_null(log);
+    static const char from[] = "./main.go", to[] = "/go/src/chunkstore/main.go";
+    char *abs = malloc(len * 3 + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len;) {
+        if ((i == 0 || log[i - 1] == '\n') && len - i >= sizeof(from) - 1 &&
+            memcmp(log + i, from, sizeof(from) - 1) == 0) {
+            memcpy(abs + n, to, sizeof(to) - 1);
+            n += sizeof(to) - 1;
+            i += sizeof(from) - 1;
+        } else {
+            abs[n++] = log[i++];
+        }
+    }
+    gmx_escape_set *one = gmx_escape_set_new(), *both = gmx_escape_set_new();
+    gmx_error err;
+    assert_int_equal(gmx_escape_parse("m", log, len, add_to_set, one, NULL, &err), GMX_OK);
+    assert_int_equal(gmx_escape_parse("m", log, len, add_to_set, both, NULL, &err), GMX_OK);
+    assert_int_equal(gmx_escape_parse("abs", abs, n, add_to_set, both, NULL, &err), GMX_OK);
+    assert_true(gmx_escape_set_count(one) > 10);
+    assert_int_equal(gmx_escape_set_count(both), gmx_escape_set_count(one));
+    gmx_escape_set_free(one);
+    gmx_escape_set_free(both);
+    free(abs);
+    free(log);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_escape_set__bounded_by_max_sites),
+        cmocka_unit_test(test_escape__one_site_named_two_ways_counts_once),
         cmocka_unit_test(test_escape__m2_go127_flows_and_function),
         cmocka_unit_test(test_escape__m2_go119_batch),
         cmocka_unit_test(test_escape__garbage_is_an_error_with_its_line),

@@ -119,9 +119,45 @@ static void test_heap__flat_heap_gives_nothing(void **state)
     release(s, f);
 }
 
+/* A cache filled while traffic lasted, flat since it stopped: it grew
+ * several-fold and holds nearly all the heap, a leak though the trend of
+ * the last snapshots is flat. */
+static void test_heap__grew_then_flat_still_holds_the_heap(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[6];
+    int64_t bytes[] = { 4 * MIB, 40 * MIB, 41 * MIB, 41 * MIB, 41 * MIB, 41 * MIB };
+    for (int i = 0; i < 6; i++)
+        s[i] = snapshot(i, cache_stack, 1, 1000, bytes[i], 50 * MIB * (i + 1), 4096);
+    gmx_findings *f = gmx_findings_new();
+    gmx_error err;
+    assert_int_equal(gmx_analyze_heap((const gmx_hsnapshot *const *)s, 6, f, &err), GMX_OK);
+    gmx_findings_rank(f);
+    assert_int_equal(gmx_findings_count(f), 1);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*Pricer).remember"));
+    assert_true(top->severity >= GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "never let go"));
+    gmx_findings_free(f);
+    for (int i = 0; i < 6; i++)
+        gmx_hsnapshot_free(s[i]);
+
+    /* The same rise that fell back below its peak is not kept. */
+    int64_t fell[] = { 4 * MIB, 40 * MIB, 41 * MIB, 20 * MIB, 20 * MIB, 20 * MIB };
+    for (int i = 0; i < 6; i++)
+        s[i] = snapshot(i, cache_stack, 1, 1000, fell[i], 50 * MIB * (i + 1), 4096);
+    f = gmx_findings_new();
+    assert_int_equal(gmx_analyze_heap((const gmx_hsnapshot *const *)s, 6, f, &err), GMX_OK);
+    assert_int_equal(gmx_findings_count(f), 0);
+    gmx_findings_free(f);
+    for (int i = 0; i < 6; i++)
+        gmx_hsnapshot_free(s[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_heap__grew_then_flat_still_holds_the_heap),
         cmocka_unit_test(test_heap__timers_never_stopped),
         cmocka_unit_test(test_heap__a_map_that_keeps_growing),
         cmocka_unit_test(test_heap__large_buffers_kept_alive),

@@ -1,6 +1,7 @@
 /* gomemdx check: the goroutine analysis over {before, after}, keeping only
  * the buckets that appeared or grew and are neither healthy nor ignored. */
 #include "gomemdx/check.h"
+#include "analyze/frames.h"
 #include "util/alloc.h"
 #include "util/regex.h"
 
@@ -30,10 +31,27 @@ static bool ignored(filter *flt, const gmx_gbucket *b)
     return b->has_creator && matches(flt, b->creator.func);
 }
 
+/* A goroutine of the runtime or the standard library started by them
+ * (an HTTP transport's dial, a connection's background read, a timer's
+ * callback): transient, there or not depending on timing. goleak's
+ * defaults leave such goroutines out; so does the gate. */
+static bool background(const gmx_gbucket *b)
+{
+    gmx_goroot root = { { 0 }, 0 };
+    for (uint32_t i = 0; i < b->nframes && !gmx_goroot_learn(&root, &b->frames[i]); i++)
+        ;
+    if (!b->nframes)
+        return false;
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (!gmx_frame_is_std(&root, &b->frames[i]))
+            return false;
+    return !b->has_creator || gmx_frame_is_std(&root, &b->creator);
+}
+
 static bool grew(void *ctx, const gmx_finding *fd)
 {
     filter *flt = ctx;
-    if (fd->healthy || !fd->bucket || fd->nseries != 2)
+    if (fd->healthy || !fd->bucket || fd->nseries != 2 || background(fd->bucket))
         return false;
     if (fd->series[1] < fd->series[0] + flt->min_growth)
         return false;
@@ -64,7 +82,7 @@ gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *
     }
     if (rc == GMX_OK) {
         gmx_gsnapshot pair[2] = { *before, *after };
-        gmx_goroutine_options gopts = { .include_healthy = true };
+        gmx_goroutine_options gopts = { .include_healthy = true, .signatures = opts->signatures };
         rc = gmx_analyze_goroutines(pair, 2, &gopts, out, err);
     }
     if (rc == GMX_OK)

@@ -71,7 +71,7 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     d->goroutines.n = n;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
-    gmx_goroutine_options go = { .include_healthy = o->include_healthy };
+    gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
     gmx_code rc = gmx_analyze_goroutines(snaps, n, &go, d->findings, err);
     gmx_free(snaps);
     return rc;
@@ -465,6 +465,13 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     gmx_code rc = d->findings && d->actions ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK)
         rc = goroutine_findings(d, opts, err);
+    /* A crash in any goroutine artifact comes first, whichever family
+     * the goroutine analysis used (the latest one in time order). */
+    for (size_t i = gmx_bundle_count(b); rc == GMX_OK && i-- > 0;) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind == GMX_ART_GOROUTINES && gmx_analyze_crash(&a->goroutines, d->findings))
+            break;
+    }
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
     if (rc == GMX_OK)

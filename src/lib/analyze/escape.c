@@ -38,9 +38,13 @@ static int entry_cmp(const void *pa, const void *pb)
 {
     const gmx_esc_entry *a = *(const gmx_esc_entry *const *)pa;
     const gmx_esc_entry *b = *(const gmx_esc_entry *const *)pb;
-    int c = gmx_str_cmp(a->file, b->file);
+    /* One file named two ways ("./main.go", "/go/src/svc/main.go") sorts
+     * together: by base name and line first. */
+    int c = gmx_str_cmp(gmx_path_base(a->file), gmx_path_base(b->file));
     if (!c && a->line != b->line)
         c = a->line < b->line ? -1 : 1;
+    if (!c)
+        c = gmx_str_cmp(a->file, b->file);
     if (!c && a->column != b->column)
         c = a->column < b->column ? -1 : 1;
     if (!c)
@@ -220,7 +224,7 @@ static gmx_code each_line(ctx *c)
         const gmx_esc_entry *e = c->order[i];
         while (i + g.n < n) {
             const gmx_esc_entry *f = c->order[i + g.n];
-            if (f->line != e->line || !gmx_str_eq(f->file, e->file))
+            if (f->line != e->line || !gmx_path_same(f->file, e->file))
                 break;
             g.n++;
         }

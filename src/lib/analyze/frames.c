@@ -80,9 +80,8 @@ bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creat
             return true;
         }
     }
-    if (n) {
-        *site = frames[0];
-        return true;
-    }
+    /* Only runtime frames (a stack cut short, an allocation inside the
+     * runtime): no site, rather than a runtime function named as the
+     * thing to fix. */
     return false;
 }

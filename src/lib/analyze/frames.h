@@ -23,7 +23,8 @@ gmx_str gmx_func_package(gmx_str func);
 /* The frame to fix in a stack (innermost first): the first frame that is
  * not runtime or standard library. When there is none, the creator if it
  * is user code, else the first standard-library frame outside the runtime
- * (*mechanism = true). False for an empty stack. */
+ * (*mechanism = true). False when there is none of these: a runtime frame
+ * (runtime.mallocgc, runtime.malg, ...) is never the site to fix. */
 bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,
                      const gmx_goroot *root, gmx_frame *site, bool *mechanism);
 

@@ -1,4 +1,5 @@
 #include "analyze/gclassify.h"
+#include "analyze/sigmatch.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -11,16 +12,10 @@ static bool has_func(const gmx_gbucket *b, const char *name)
     return false;
 }
 
-static bool has_func_suffix(const gmx_gbucket *b, const char *suffix)
-{
-    for (uint32_t i = 0; i < b->nframes; i++)
-        if (gmx_str_ends(b->frames[i].func, suffix))
-            return true;
-    return false;
-}
-
 static bool all_std(const gmx_gbucket *b, const gmx_goroot *root)
 {
+    if (!b->nframes)
+        return false; /* no frames tell nothing, least of all that it is healthy */
     for (uint32_t i = 0; i < b->nframes; i++)
         if (!gmx_frame_is_std(root, &b->frames[i]))
             return false;
@@ -52,41 +47,20 @@ static bool is(gmx_str s, const char *lit)
 
 static gmx_gverdict verdict(gmx_category c, const char *healthy)
 {
-    return (gmx_gverdict){ c, healthy, NULL, false, false };
+    return (gmx_gverdict){ c, healthy, NULL, false, false, NULL };
 }
 
 /* A healthy pattern, named in English and in Chinese. */
 static gmx_gverdict healthy(const char *en, const char *zh)
 {
-    return (gmx_gverdict){ GMX_CAT_NONE, en, zh, false, false };
+    return (gmx_gverdict){ GMX_CAT_NONE, en, zh, false, false, NULL };
 }
 
-static gmx_gverdict classify_io_wait(const gmx_gbucket *b)
+static gmx_gverdict from_signature(const gmx_signature *sig)
 {
-    if (has_func(b, "net/http.(*conn).serve") || has_func(b, "net/http.(*connReader).backgroundRead"))
-        return healthy("idle keep-alive server connection", "空闲的 keep-alive 服务端连接");
-    if (has_func_suffix(b, ").Accept") || has_func_suffix(b, ").accept"))
-        return healthy("listener accept loop", "监听 accept 循环");
-    if (has_func(b, "net/http.(*persistConn).readLoop"))
-        return healthy("idle keep-alive client connection", "空闲的 keep-alive 客户端连接");
-    if (has_func_suffix(b, ").ReadFromUDP") || has_func_suffix(b, ").ReadFrom"))
-        return healthy("packet listener", "UDP 包监听");
-    return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
-}
-
-static gmx_gverdict classify_select(const gmx_gbucket *b, const gmx_goroot *root)
-{
-    if (has_func(b, "net/http.(*persistConn).roundTrip") ||
-        has_func(b, "net/http.(*Transport).roundTrip"))
-        return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
-    if (has_func(b, "net/http.(*persistConn).writeLoop"))
-        return healthy("idle keep-alive client connection", "空闲的 keep-alive 客户端连接");
-    if (has_func(b, "database/sql.(*DB).connectionOpener") ||
-        has_func(b, "database/sql.(*DB).connectionCleaner"))
-        return healthy("database/sql connection pool", "database/sql 连接池");
-    if (all_std(b, root))
-        return healthy("standard library background goroutine", "标准库的后台 goroutine");
-    return verdict(GMX_CAT_SELECT_BLOCKED, NULL);
+    gmx_gverdict v = sig->leak ? verdict(sig->category, NULL) : healthy(sig->name, sig->name_zh);
+    v.signature = sig;
+    return v;
 }
 
 static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
@@ -144,17 +118,14 @@ gmx_str gmx_gstatus(const gmx_gbucket *b)
     return s.n ? s : status_from_frames(b);
 }
 
-gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs)
 {
     gmx_str s = gmx_gstatus(b);
-    if (has_func(b, "runtime/pprof.writeGoroutineStacks") ||
-        has_func(b, "runtime/pprof.writeRuntimeProfile") ||
-        has_func(b, "runtime/pprof.(*Profile).WriteTo"))
-        return healthy("the goroutine writing this profile", "正在写这份 profile 的 goroutine");
     if (runtime_idle(s))
         return healthy("runtime worker", "运行时的工作 goroutine");
-    if (has_func(b, "os/signal.signal_recv") || has_func(b, "os/signal.loop"))
-        return healthy("signal handler", "信号处理");
+    const gmx_signature *sig = gmx_signatures_match(sigs, b, s);
+    if (sig)
+        return from_signature(sig);
     if (is(s, "chan send (nil chan)") || is(s, "chan receive (nil chan)"))
         return verdict(GMX_CAT_NIL_CHAN, NULL);
     if (is(s, "chan send"))
@@ -165,7 +136,9 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
         return verdict(GMX_CAT_CHAN_RECV_BLOCKED, NULL);
     }
     if (is(s, "select"))
-        return classify_select(b, root);
+        return all_std(b, root) ? healthy("standard library background goroutine",
+                                          "标准库的后台 goroutine")
+                                : verdict(GMX_CAT_SELECT_BLOCKED, NULL);
     if (is(s, "select (no cases)")) {
         if (b->first_id == 1 && b->count == 1)
             return healthy("main goroutine parked by design", "按设计停住的 main goroutine");
@@ -180,7 +153,7 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root)
     if (is(s, "semacquire"))
         return classify_semacquire(b);
     if (is(s, "IO wait"))
-        return classify_io_wait(b);
+        return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
     gmx_gverdict v = verdict(GMX_CAT_NONE, NULL);
     v.active = is(s, "running") || is(s, "runnable") || is(s, "sleep") || is(s, "syscall");
     /* Parked in user code for a reason the format did not record. */

@@ -5,6 +5,7 @@
 
 #include "analyze/frames.h"
 #include "gomemdx/findings.h"
+#include "gomemdx/signatures.h"
 
 typedef struct gmx_gverdict {
     gmx_category category;  /* GMX_CAT_NONE when not a suspect */
@@ -12,13 +13,17 @@ typedef struct gmx_gverdict {
     const char *healthy_zh; /* the same in Chinese */
     bool active;            /* working, not blocked (running, sleeping, I/O): a surge candidate */
     bool unknown_wait;      /* parked in user code; the format did not record why */
+    const gmx_signature *signature; /* the catalogue entry that decided, or NULL */
 } gmx_gverdict;
 
 /* The bucket's dominant status, or the one its frames imply when the format
  * does not record it (debug=1, protobuf); empty when neither tells. */
 gmx_str gmx_gstatus(const gmx_gbucket *b);
 
-gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root);
+/* The runtime's own wait reasons are judged here in code; stacks whose
+ * meaning is published (leak mechanisms, long-lived goroutines by design)
+ * come from the signature catalogue sigs (may be NULL). */
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs);
 
 /* The frame to fix in the bucket's stack (gmx_frames_site). */
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism);

@@ -3,15 +3,16 @@
  * and turn it into a finding; then report surges that drained. */
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
+#include "analyze/judge.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 #include <math.h>
 #include <stdint.h>
 
-/* Counts past which a blocked bucket is worth a warning or is critical on
- * its own, without history. Idle worker pools and per-connection goroutines
- * of a healthy service stay well below the first. */
-enum { WARN_COUNT = 50, CRIT_COUNT = 1000, GROWTH_WARN = 10, SURGE_MIN = 100 };
+/* Active goroutines from one stack past which spawning outpaces completion,
+ * and the peak from which a bucket that drained was a surge. */
+enum { SURGE_ACTIVE = 50, SURGE_MIN = 100 };
 
 static double category_weight(gmx_category c)
 {
@@ -45,28 +46,6 @@ static trend trend_of(const uint64_t *series, uint32_t n)
             t.monotonic = false;
     }
     return t;
-}
-
-static gmx_severity severity_of(const gmx_gbucket *b, gmx_category cat, bool suspect,
-                                uint32_t nsnap, const trend *t)
-{
-    if (!suspect)
-        return GMX_SEV_INFO;
-    if (b->leaked)
-        return GMX_SEV_CRITICAL;
-    if (nsnap > 1) {
-        uint64_t growth = t->last > t->first ? t->last - t->first : 0;
-        if (t->monotonic && growth >= CRIT_COUNT)
-            return GMX_SEV_CRITICAL;
-        if (t->monotonic && growth >= GROWTH_WARN)
-            return GMX_SEV_WARNING;
-    }
-    if (b->count >= CRIT_COUNT)
-        return GMX_SEV_CRITICAL;
-    if (b->count >= WARN_COUNT || (cat == GMX_CAT_NIL_CHAN && b->count > 1) ||
-        (b->wait_median >= 5 && b->count >= 10))
-        return GMX_SEV_WARNING;
-    return GMX_SEV_INFO;
 }
 
 /* Parked in user code for an unrecorded reason: nearly as telling as a
@@ -197,25 +176,50 @@ static bool drained(const trend *t)
     return t->peak >= SURGE_MIN && t->last * 2 <= t->peak;
 }
 
-static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_goroot *root,
-                            uint64_t *series, uint32_t n, const trend *t)
+/* What every bucket of one analysis is judged against. */
+typedef struct actx {
+    gmx_findings *out;
+    const gmx_gsnapshot *snaps;
+    size_t n;
+    gmx_goroot root;
+    const gmx_signatures *sigs;
+    bool include_healthy;
+    uint64_t total;         /* goroutines in the last snapshot */
+    uint32_t longest_wait;  /* the longest wait in it, minutes */
+    size_t omitted;         /* buckets looked at and left out */
+    size_t info;            /* info-level findings kept */
+} actx;
+
+/* A surge that drained is not a leak, but one unbounded go statement
+ * spawning hundreds of goroutines at once is how memory spikes: a warning. */
+static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, const trend *t)
 {
+    gmx_findings *out = c->out;
+    uint32_t n = (uint32_t)c->n;
     gmx_frame site;
-    gmx_finding *fd = bucket_finding(out, b, root, series, n, &site);
+    gmx_finding *fd = bucket_finding(out, b, &c->root, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
     fd->category = GMX_CAT_GOROUTINE_SURGE;
-    fd->severity = GMX_SEV_INFO;
+    fd->severity = fd->has_site && !fd->site_is_mechanism ? GMX_SEV_WARNING : GMX_SEV_INFO;
     fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t->peak) / 4;
     fd->goroutines = t->last;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
     for (int zh = 0; zh <= 1; zh++)
         *(zh ? &fd->title_zh : &fd->title) = gmx_findings_printf(
-            out, zh ? "%llu 个 goroutine 的突增已回落到 %llu%s%.*s（不是泄露）"
-                    : "surge of %llu goroutines drained to %llu%s%.*s (not a leak)",
+            out, zh ? "%llu 个 goroutine 的突增已回落到 %llu%s%.*s（不是泄露，但并发没有上限）"
+                    : "surge of %llu goroutines drained to %llu%s%.*s (not a leak, but unbounded "
+                      "concurrency)",
             (unsigned long long)t->peak, (unsigned long long)t->last,
             fd->has_site ? (zh ? "，位于 " : " in ") : "", fd->has_site ? (int)site.func.n : 0,
             fd->has_site ? site.func.p : "");
+    fd->why = gmx_findings_printf(out, "rose to %llu and fell to %llu over %u snapshots: "
+                                  "goroutines started without a bound, each holding its stack "
+                                  "and what it references until it ends",
+                                  (unsigned long long)t->peak, (unsigned long long)t->last, n);
+    fd->why_zh = gmx_findings_printf(out, "%u 个快照中升到 %llu 又回落到 %llu：goroutine 的创建"
+                                     "没有上限，每个在结束前都占着自己的栈和引用的内存",
+                                     n, (unsigned long long)t->peak, (unsigned long long)t->last);
     gmx_finding_add_number(fd, "goroutines_peak", (double)t->peak);
     gmx_finding_add_number(fd, "goroutines_last", (double)t->last);
     return GMX_OK;
@@ -226,58 +230,79 @@ static gmx_code add_drained(gmx_findings *out, const gmx_gbucket *b, const gmx_g
  * become as many findings. */
 #define MAX_INFO_FINDINGS 1000
 
-typedef struct tally {
-    size_t omitted; /* buckets looked at and left out */
-    size_t info;    /* info-level findings kept */
-} tally;
-
-static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gsnapshot *snaps,
-                           size_t n, const gmx_goroot *root, bool include_healthy,
-                           tally *tl)
+/* Strings of the catalogue copied into the findings, which may outlive it. */
+static const char *keep(gmx_findings *out, const char *s)
 {
-    gmx_gverdict v = gmx_gclassify(b, root);
+    return s ? gmx_findings_printf(out, "%s", s).p : NULL;
+}
+
+static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
+{
+    gmx_findings *out = c->out;
+    size_t n = c->n;
+    gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs);
     uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
     if (!series)
         return GMX_ENOMEM;
     for (size_t i = 0; i + 1 < n; i++) {
-        const gmx_gbucket *old = gmx_gbuckets_find(snaps[i].buckets, b);
+        const gmx_gbucket *old = gmx_gbuckets_find(c->snaps[i].buckets, b);
         series[i] = old ? old->count : 0;
     }
     series[n - 1] = b->count;
     trend t = trend_of(series, (uint32_t)n);
     if (n > 1 && drained(&t) && !v.healthy)
-        return add_drained(out, b, root, series, (uint32_t)n, &t);
+        return add_drained(c, b, series, &t);
 
     gmx_category cat = v.category;
     /* Active goroutines (running, sleeping, in syscalls) in large numbers
      * from one creator: spawning outpaces completion. */
-    if (cat == GMX_CAT_NONE && !v.healthy && v.active && b->count >= WARN_COUNT)
+    if (cat == GMX_CAT_NONE && !v.healthy && v.active && b->count >= SURGE_ACTIVE)
         cat = GMX_CAT_GOROUTINE_SURGE;
-    bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait);
-    gmx_severity sev = severity_of(b, cat, suspect, (uint32_t)n, &t);
-    if (!include_healthy && (!suspect || (sev == GMX_SEV_INFO && tl->info >= MAX_INFO_FINDINGS))) {
-        tl->omitted++;
+    gmx_frame site;
+    bool mechanism = false;
+    bool has_site = gmx_gsite(b, &c->root, &site, &mechanism);
+    /* A leak checker's report is evidence of its own: what it lists in
+     * application code outlived its test, whatever it waits on. */
+    bool reported = (b->flags & GMX_G_REPORTED) && has_site && !mechanism;
+    bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait || reported);
+    gmx_judge_facts facts = { b, cat, suspect, has_site && !mechanism, c->total, c->longest_wait,
+                              (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature };
+    gmx_finding probe = { 0 };
+    gmx_judge_bucket(&facts, out, &probe);
+    if (!c->include_healthy &&
+        (!suspect || (probe.severity == GMX_SEV_INFO && c->info >= MAX_INFO_FINDINGS))) {
+        c->omitted++;
         return GMX_OK;
     }
-    if (sev == GMX_SEV_INFO)
-        tl->info++;
+    if (probe.severity == GMX_SEV_INFO)
+        c->info++;
 
-    gmx_frame site;
-    gmx_finding *fd = bucket_finding(out, b, root, series, (uint32_t)n, &site);
+    gmx_finding *fd = bucket_finding(out, b, &c->root, series, (uint32_t)n, &site);
     if (!fd)
         return GMX_ENOMEM;
     fd->category = cat;
-    fd->severity = v.healthy ? GMX_SEV_INFO : sev;
-    fd->healthy = v.healthy;
+    fd->healthy = keep(out, v.healthy);
+    fd->severity = probe.severity;
+    fd->why = probe.why;
+    fd->why_zh = probe.why_zh;
+    fd->source = probe.source;
     double weight = cat == GMX_CAT_NONE && suspect ? UNKNOWN_WAIT_WEIGHT : category_weight(cat);
     /* A user frame to fix beats a standard-library mechanism of equal size. */
     if (fd->site_is_mechanism)
         weight *= 0.5;
-    fd->score = score_of(b, weight, gmx_gbuckets_total(snaps[n - 1].buckets), &t, (uint32_t)n);
-    fd->advice = v.healthy ? NULL : gmx_category_advice(cat);
+    fd->score = score_of(b, weight, c->total, &t, (uint32_t)n);
+    if (!v.healthy) {
+        bool own = v.signature && v.signature->advice;
+        fd->advice = own ? keep(out, v.signature->advice) : gmx_category_advice(cat);
+        /* The Chinese stays the category's: the catalogue's advice is English. */
+        fd->advice_zh = own ? gmx_category_advice_zh(cat) : NULL;
+    }
     fd->title = title_of(out, false, cat, b, &site, fd->has_site, &v);
     fd->title_zh = title_of(out, true, cat, b, &site, fd->has_site, &v);
     describe_state(fd, b);
+    for (uint32_t i = 0; i < probe.nevidence; i++)
+        if (fd->nevidence < GMX_MAX_EVIDENCE)
+            fd->evidence[fd->nevidence++] = probe.evidence[i];
     if (n > 1) {
         gmx_finding_add_number(fd, "goroutines_first", (double)t.first);
         gmx_finding_add_number(fd, "goroutines_peak", (double)t.peak);
@@ -288,9 +313,10 @@ static gmx_code add_bucket(gmx_findings *out, const gmx_gbucket *b, const gmx_gs
 
 /* Buckets of earlier snapshots that are gone from the last one: reported
  * once each (from the earliest snapshot holding them) if they drained. */
-static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size_t n,
-                             const gmx_goroot *root)
+static gmx_code add_vanished(actx *c)
 {
+    const gmx_gsnapshot *snaps = c->snaps;
+    size_t n = c->n;
     const gmx_gbuckets *last = snaps[n - 1].buckets;
     for (size_t s = 0; s + 1 < n; s++) {
         const gmx_gbuckets *set = snaps[s].buckets;
@@ -301,7 +327,7 @@ static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size
                 seen_before = gmx_gbuckets_find(snaps[k].buckets, b) != NULL;
             if (seen_before)
                 continue;
-            uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
+            uint64_t *series = gmx_findings_alloc_series(c->out, (uint32_t)n);
             if (!series)
                 return GMX_ENOMEM;
             for (size_t k = 0; k < n; k++) {
@@ -310,8 +336,8 @@ static gmx_code add_vanished(gmx_findings *out, const gmx_gsnapshot *snaps, size
             }
             trend t = trend_of(series, (uint32_t)n);
             gmx_code rc = GMX_OK;
-            if (drained(&t) && !gmx_gclassify(b, root).healthy)
-                rc = add_drained(out, b, root, series, (uint32_t)n, &t);
+            if (drained(&t) && !gmx_gclassify(b, &c->root, c->sigs).healthy)
+                rc = add_drained(c, b, series, &t);
             if (rc != GMX_OK)
                 return rc;
         }
@@ -389,14 +415,88 @@ static void summarise(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, si
                                                  (unsigned long long)last));
 }
 
-static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
+static bool runs_main(const gmx_gbucket *b)
 {
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (gmx_str_eq_cstr(b->frames[i].func, "main.main"))
+            return true;
+    return false;
+}
+
+/* The goroutines a deadlock is about: blocked, not healthy, with a site in
+ * application code; the main goroutine first (its end is the program's),
+ * then the largest. Up to max of them into picks; returns how many. */
+static size_t deadlocked(actx *c, const gmx_gbuckets *set, const gmx_gbucket **picks, size_t max)
+{
+    size_t n = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < gmx_gbuckets_count(set) && n < max; i++) {
+            const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+            if (runs_main(b) != (pass == 0))
+                continue;
+            gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs);
+            gmx_frame site;
+            bool mechanism;
+            if (v.healthy || !gmx_gsite(b, &c->root, &site, &mechanism) || mechanism)
+                continue;
+            size_t at = n++;
+            /* Largest first after main: insertion into the pass's tail. */
+            while (pass == 1 && at > 0 && !runs_main(picks[at - 1]) && picks[at - 1]->count < b->count) {
+                picks[at] = picks[at - 1];
+                at--;
+            }
+            picks[at] = b;
+        }
+    return n;
+}
+
+static gmx_code add_deadlock(actx *c)
+{
+    gmx_findings *out = c->out;
+    const gmx_gsnapshot *snap = &c->snaps[c->n - 1];
     if (snap->info.kind != GMX_DUMP_FATAL || !snap->info.message.n ||
         memmem(snap->info.message.p, snap->info.message.n, "deadlock", 8) == NULL)
         return GMX_OK;
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return GMX_ENOMEM;
+    /* Name the goroutines that wait on each other, the main one first. */
+    const gmx_gbucket *picks[3];
+    size_t np = deadlocked(c, snap->buckets, picks, 3);
+    gmx_buf en, zh;
+    gmx_buf_init(&en, 1 << 14);
+    gmx_buf_init(&zh, 1 << 14);
+    gmx_buf_puts(&en, "every goroutine is blocked; ");
+    gmx_buf_puts(&zh, "所有 goroutine 都阻塞了；");
+    for (size_t i = 0; i < np; i++) {
+        gmx_frame site;
+        bool mechanism;
+        gmx_gsite(picks[i], &c->root, &site, &mechanism);
+        gmx_str st = gmx_gstatus(picks[i]);
+        gmx_buf_printf(&en, "%s%llu in %.*s [%.*s] at %.*s:%u", i ? ", " : "",
+                       (unsigned long long)picks[i]->count, (int)site.func.n, site.func.p,
+                       (int)st.n, st.p, (int)site.file.n, site.file.p, site.line);
+        gmx_buf_printf(&zh, "%s%llu 个在 %.*s [%.*s]（%.*s:%u）", i ? "，" : "",
+                       (unsigned long long)picks[i]->count, (int)site.func.n, site.func.p,
+                       (int)st.n, st.p, (int)site.file.n, site.file.p, site.line);
+        if (i == 0) {
+            fd->has_site = true;
+            fd->site = to_site(&site);
+            fd->bucket = picks[i];
+            if (picks[i]->has_creator) {
+                fd->has_created_by = true;
+                fd->created_by = to_site(&picks[i]->creator);
+            }
+        }
+    }
+    if (!np) {
+        gmx_buf_puts(&en, "no goroutine in application code is named by the dump");
+        gmx_buf_puts(&zh, "dump 中没有位于应用代码的 goroutine");
+    }
+    fd->why = gmx_findings_strdup(out, (gmx_str){ en.data, en.len });
+    fd->why_zh = gmx_findings_strdup(out, (gmx_str){ zh.data, zh.len });
+    gmx_buf_release(&en);
+    gmx_buf_release(&zh);
     fd->category = GMX_CAT_DEADLOCK;
     fd->severity = GMX_SEV_CRITICAL;
     fd->score = 1e9; /* the process died of it: nothing ranks above */
@@ -411,27 +511,109 @@ static gmx_code add_deadlock(gmx_findings *out, const gmx_gsnapshot *snap)
     return GMX_OK;
 }
 
+/* The goroutine that raised a panic or a fatal error: the one whose stack
+ * runs through panic or the runtime's throw; when the runtime elided those
+ * frames (newer Go), the one printed as running with frames. */
+static const gmx_gbucket *raiser(const gmx_gbuckets *set)
+{
+    static const char *const raising[] = { "panic", "runtime.gopanic", "runtime.throw",
+                                           "runtime.fatalthrow", "runtime.fatalpanic",
+                                           "runtime.fatal" };
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        for (uint32_t k = 0; k < b->nframes; k++)
+            for (size_t r = 0; r < sizeof(raising) / sizeof(raising[0]); r++)
+                if (gmx_str_eq_cstr(b->frames[k].func, raising[r]))
+                    return b;
+    }
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        if (b->nframes && b->nstates && gmx_str_eq_cstr(b->states[0].status, "running"))
+            return b;
+    }
+    return NULL;
+}
+
+bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out)
+{
+    const gmx_dump_info *in = &snap->info;
+    if ((in->kind != GMX_DUMP_PANIC && in->kind != GMX_DUMP_FATAL) || !snap->buckets)
+        return false;
+    const char *what = in->kind == GMX_DUMP_PANIC ? "panic" : "fatal error";
+    const char *what_zh = in->kind == GMX_DUMP_PANIC ? "panic" : "致命错误";
+    const gmx_gbucket *b = raiser(snap->buckets);
+    gmx_goroot root = { { 0 }, 0 };
+    for (size_t i = 0; i < gmx_gbuckets_count(snap->buckets) && !root.len; i++) {
+        const gmx_gbucket *any = gmx_gbuckets_at(snap->buckets, i);
+        for (uint32_t k = 0; k < any->nframes && !gmx_goroot_learn(&root, &any->frames[k]); k++)
+            ;
+    }
+    gmx_frame site;
+    bool mechanism = false;
+    bool has_site = b && gmx_gsite(b, &root, &site, &mechanism);
+    int mn = (int)in->message.n;
+    const char *mp = in->message.p ? in->message.p : "";
+    const char *name = snap->name ? snap->name : "the input";
+    if (has_site)
+        gmx_findings_set_head(
+            out,
+            gmx_findings_printf(out, "The process crashed (%s): %s: %.*s, raised in %.*s (%.*s:%u).",
+                                name, what, mn, mp, (int)site.func.n, site.func.p,
+                                (int)site.file.n, site.file.p, site.line),
+            /* The runtime's words and the code's names stay as they are, quoted. */
+            gmx_findings_printf(out, "进程已崩溃（“%s”）：%s：“%.*s”，发生在 `%.*s`（%.*s:%u）。", name,
+                                what_zh, mn, mp, (int)site.func.n, site.func.p, (int)site.file.n,
+                                site.file.p, site.line));
+    else
+        gmx_findings_set_head(
+            out, gmx_findings_printf(out, "The process crashed (%s): %s: %.*s.", name, what, mn, mp),
+            gmx_findings_printf(out, "进程已崩溃（“%s”）：%s：“%.*s”。", name, what_zh, mn, mp));
+    return true;
+}
+
+static gmx_code analyse(actx *c)
+{
+    const gmx_gbuckets *last = c->snaps[c->n - 1].buckets;
+    for (size_t i = 0; i < gmx_gbuckets_count(last); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
+        if (b->wait_max > c->longest_wait)
+            c->longest_wait = b->wait_max;
+        for (uint32_t k = 0; !c->root.len && k < b->nframes && !gmx_goroot_learn(&c->root, &b->frames[k]); k++)
+            ;
+    }
+    c->total = gmx_gbuckets_total(last);
+    gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
+    gmx_code rc = add_deadlock(c);
+    for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
+        rc = add_bucket(c, gmx_gbuckets_at(last, i));
+    gmx_findings_set_omitted(c->out, c->omitted);
+    if (rc == GMX_OK && c->n > 1)
+        rc = add_vanished(c);
+    return rc;
+}
+
 gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
                                 const gmx_goroutine_options *opts, gmx_findings *out,
                                 gmx_error *err)
 {
     if (n == 0)
         return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
-    bool include_healthy = opts && opts->include_healthy;
-    gmx_goroot root = { { 0 }, 0 };
-    const gmx_gbuckets *last = snaps[n - 1].buckets;
-    for (size_t i = 0; i < gmx_gbuckets_count(last) && !root.len; i++) {
-        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
-        for (uint32_t k = 0; k < b->nframes && !gmx_goroot_learn(&root, &b->frames[k]); k++)
-            ;
+    actx c = { .out = out, .snaps = snaps, .n = n, .include_healthy = opts && opts->include_healthy,
+               .sigs = opts ? opts->signatures : NULL };
+    gmx_signatures *builtin = NULL;
+    if (!c.sigs) {
+        builtin = gmx_signatures_new();
+        if (!builtin)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing goroutines");
+        gmx_code rc = gmx_signatures_add_builtin(builtin, err);
+        if (rc != GMX_OK) {
+            gmx_signatures_free(builtin);
+            return rc;
+        }
+        c.sigs = builtin;
     }
-    gmx_code rc = add_deadlock(out, &snaps[n - 1]);
-    tally tl = { 0, 0 };
-    for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
-        rc = add_bucket(out, gmx_gbuckets_at(last, i), snaps, n, &root, include_healthy, &tl);
-    gmx_findings_set_omitted(out, tl.omitted);
-    if (rc == GMX_OK && n > 1)
-        rc = add_vanished(out, snaps, n, &root);
+    gmx_code rc = analyse(&c);
+    gmx_signatures_free(builtin);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);
         summarise(out, false, snaps, n);

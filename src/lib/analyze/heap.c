@@ -150,8 +150,26 @@ static bool spike(const series *s, size_t n, double total_alloc)
            allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1);
 }
 
+/* A site that grew several-fold and still holds nearly all of the heap at
+ * the end, not below its peak: what it took in was never let go. Traffic
+ * that stopped leaves the last snapshots flat, which a trend reads as no
+ * growth; the memory is still leaked. */
+#define RETAINED_FOLD 3.0
+#define RETAINED_SHARE 0.8
+
+static bool retained(const series *s, size_t n, double total_last)
+{
+    double peak = 0;
+    for (size_t i = 0; i < n; i++)
+        peak = s->inuse[i] > peak ? s->inuse[i] : peak;
+    double last = s->inuse[n - 1], rise = last - s->inuse[0];
+    return rise >= MIN_RISE_BYTES && last >= RETAINED_FOLD * s->inuse[0] && total_last > 0 &&
+           last >= RETAINED_SHARE * total_last && last >= 0.9 * peak;
+}
+
 static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series *s, size_t n,
-                         const gmx_goroot *root, double total_growth, double total_alloc)
+                         const gmx_goroot *root, double total_growth, double total_alloc,
+                         double total_last)
 {
     gmx_trend tr;
     if (!gmx_trend_fit(s->t, s->inuse, n, &tr))
@@ -159,7 +177,8 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     double rise = s->inuse[n - 1] - s->inuse[0];
     double share = total_growth > 0 && rise > 0 ? rise / total_growth : 0;
     bool burst = spike(s, n, total_alloc);
-    if (!burst && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
+    bool kept = !burst && !gmx_trend_is_growth(&tr, MIN_RISE_BYTES) && retained(s, n, total_last);
+    if (!burst && !kept && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
         return GMX_OK;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n);
     gmx_finding *fd = gmx_findings_add(out);
@@ -204,6 +223,18 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                         what(cat, zh), fn, fp, s->inuse[0] / MIB, s->inuse[n - 1] / MIB, rate,
                         share * 100);
     describe(out, fd, s, n, &tr, share, total_growth);
+    if (kept) {
+        double fold = s->inuse[0] > 0 ? s->inuse[n - 1] / s->inuse[0] : 0;
+        gmx_finding_add_number(fd, "share_of_heap_last", s->inuse[n - 1] / total_last);
+        fd->why = gmx_findings_printf(out, "grew %s%.1fx and still holds %.0f%% of the heap at the "
+                                      "last snapshot, not below its peak: flat at the end (traffic "
+                                      "stopped?) but never let go",
+                                      fold > 0 ? "" : "from nothing, ", fold > 0 ? fold : 0,
+                                      100 * s->inuse[n - 1] / total_last);
+        fd->why_zh = gmx_findings_printf(out, "增长了 %.1f 倍，最后一个快照中仍占堆的 %.0f%%，没有"
+                                         "低于峰值：末尾持平（流量停了？）但从未释放",
+                                         fold, 100 * s->inuse[n - 1] / total_last);
+    }
     return GMX_OK;
 }
 
@@ -238,6 +269,7 @@ gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findi
     gmx_hsite t0 = gmx_hsnapshot_total(snaps[0]), t1 = gmx_hsnapshot_total(last);
     double total_growth = growth_of_growing_sites(snaps[0], last);
     double total_alloc = (double)t1.alloc_bytes - (double)t0.alloc_bytes;
+    double total_last = (double)t1.inuse_bytes;
     series s;
     double *buf = gmx_mallocarray(4 * n, sizeof(double));
     if (!buf)
@@ -250,7 +282,7 @@ gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findi
     for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
         const gmx_hsite *site = gmx_hsnapshot_at(last, i);
         fill_series(snaps, n, site, &s);
-        rc = add_site(out, site, &s, n, &root, total_growth, total_alloc);
+        rc = add_site(out, site, &s, n, &root, total_growth, total_alloc, total_last);
     }
     gmx_free(buf);
     if (rc != GMX_OK || gmx_findings_failed(out))

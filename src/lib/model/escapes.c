@@ -59,9 +59,13 @@ uint64_t gmx_escape_set_seen(const gmx_escape_set *s, gmx_esc_kind k)
     return (unsigned)k < GMX_ESC_KIND_COUNT ? s->seen[k] : 0;
 }
 
+/* Keyed on the file's base name, matched by gmx_path_same: a -m log says
+ * "./main.go", a -json one or another build directory the full path, and
+ * one site must count once. */
 static uint64_t key_hash(gmx_str file, uint32_t line, uint32_t col, gmx_str what)
 {
-    uint64_t h = gmx_hash_bytes(file.p, file.n, 0);
+    gmx_str base = gmx_path_base(file);
+    uint64_t h = gmx_hash_bytes(base.p, base.n, 0);
     h = gmx_hash_mix(h, ((uint64_t)line << 32) | col);
     return gmx_hash_mix(h, gmx_hash_bytes(what.p, what.n, 1));
 }
@@ -72,7 +76,7 @@ static gmx_esc_entry *find(gmx_escape_set *s, const gmx_esc_site *site, uint64_t
          slot = gmx_hindex_next(&s->index, h, slot)) {
         gmx_esc_entry *e = &s->items[s->index.values[slot]];
         if (e->line == site->line && e->column == site->column && e->kind == site->kind &&
-            gmx_str_eq(e->file, site->file) && gmx_str_eq(e->what, site->what))
+            gmx_path_same(e->file, site->file) && gmx_str_eq(e->what, site->what))
             return e;
     }
     return NULL;

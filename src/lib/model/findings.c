@@ -15,6 +15,7 @@ struct gmx_findings {
     gmx_input_note *inputs;
     size_t ninputs, inputs_cap;
     gmx_str summary, summary_zh;
+    gmx_str head, head_zh;
     size_t omitted;
     bool failed;
 };
@@ -76,6 +77,14 @@ void gmx_findings_free(gmx_findings *f)
 size_t gmx_findings_count(const gmx_findings *f) { return f->count; }
 size_t gmx_findings_input_count(const gmx_findings *f) { return f->ninputs; }
 gmx_str gmx_findings_summary(const gmx_findings *f) { return f->summary; }
+gmx_str gmx_findings_head(const gmx_findings *f) { return f->head; }
+gmx_str gmx_findings_head_zh(const gmx_findings *f) { return f->head_zh; }
+
+void gmx_findings_set_head(gmx_findings *f, gmx_str en, gmx_str zh)
+{
+    f->head = gmx_findings_strdup(f, en);
+    f->head_zh = gmx_findings_strdup(f, zh);
+}
 gmx_str gmx_findings_summary_zh(const gmx_findings *f) { return f->summary_zh; }
 bool gmx_findings_failed(const gmx_findings *f) { return f->failed; }
 size_t gmx_findings_omitted(const gmx_findings *f) { return f->omitted; }

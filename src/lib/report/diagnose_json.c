@@ -211,6 +211,10 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     gmx_json_key(&j, "schema");
     gmx_json_cstring(&j, "gomemdx/1");
     inputs(&j, d->bundle);
+    if (gmx_findings_head(d->findings).n) {
+        gmx_json_key(&j, "head");
+        gmx_json_string(&j, gmx_findings_head(d->findings));
+    }
     gmx_json_key(&j, "summary");
     gmx_json_string(&j, gmx_findings_summary(d->findings));
     gmx_json_key(&j, "findings");

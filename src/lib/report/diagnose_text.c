@@ -347,6 +347,12 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     if (o.md)
         gmx_buf_puts(&b, o.zh ? "# gomemdx 内存诊断\n\n" : "# gomemdx diagnosis\n\n");
     inputs(&o, d->bundle);
+    gmx_str head = o.zh ? gmx_findings_head_zh(d->findings) : gmx_findings_head(d->findings);
+    if (head.n) {
+        gmx_buf_puts(&b, o.md ? "\n**" : "\n");
+        gmx_text_str(&o.t, head);
+        gmx_buf_puts(&b, o.md ? "**\n" : "\n");
+    }
     change(&o, d);
 
     heading(&o, "2. Goroutines", "2. goroutine 是否泄露");

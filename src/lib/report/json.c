@@ -121,6 +121,14 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
         else
             gmx_json_double(j, fd->evidence[i].number);
     }
+    if (fd->why.n) {
+        gmx_json_key(j, "why");
+        gmx_json_string(j, fd->why);
+    }
+    if (fd->source) {
+        gmx_json_key(j, "source");
+        gmx_json_cstring(j, fd->source);
+    }
     if (fd->nseries > 1) {
         gmx_json_key(j, "series");
         gmx_json_array_begin(j);
@@ -175,6 +183,14 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
         gmx_json_object_end(&j);
     }
     gmx_json_array_end(&j);
+    if (opts && opts->gate != GMX_GATE_NONE) {
+        gmx_json_key(&j, "pass");
+        gmx_json_bool(&j, opts->gate == GMX_GATE_PASS);
+    }
+    if (gmx_findings_head(f).n) {
+        gmx_json_key(&j, "head");
+        gmx_json_string(&j, gmx_findings_head(f));
+    }
     gmx_json_key(&j, "summary");
     gmx_json_string(&j, gmx_findings_summary(f));
     gmx_json_key(&j, "findings");

@@ -39,6 +39,13 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
             gmx_buf_putc(&b, '\n');
         }
     }
+    gmx_str head = gmx_findings_head(f);
+    if (head.n) {
+        gmx_text_paint(&t, C_BOLD);
+        gmx_text_str(&t, head);
+        gmx_text_paint(&t, C_RESET);
+        gmx_buf_putc(&b, '\n');
+    }
     gmx_str summary = gmx_findings_summary(f);
     if (summary.n) {
         gmx_text_str(&t, summary);

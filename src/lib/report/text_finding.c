@@ -165,11 +165,29 @@ void gmx_text_advice(gmx_text *t, const gmx_finding *fd)
         put_advice(t, advice);
 }
 
+/* The evidence weighed, one line wrapped like advice, and the published
+ * source of a catalogue verdict. */
+static void put_why(gmx_text *t, const gmx_finding *fd)
+{
+    gmx_str why = t->zh && fd->why_zh.n ? fd->why_zh : fd->why;
+    if (why.n) {
+        put_label(t, "evidence", "依据");
+        gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+        gmx_buf_putc(t->b, '\n');
+    }
+    if (fd->source) {
+        put_label(t, "source", "出处");
+        gmx_buf_puts(t->b, fd->source);
+        gmx_buf_putc(t->b, '\n');
+    }
+}
+
 void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
 {
     gmx_text_finding_head(t, fd);
     if (fd->bucket)
         put_state(t, fd->bucket);
+    put_why(t, fd);
     if (fd->nseries > 1)
         put_series(t, fd);
     if (fd->bucket && fd->bucket->nframes)

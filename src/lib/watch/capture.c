@@ -94,7 +94,7 @@ static void gap(watcher *w, target *t, const char *status, const char *message)
 
 static void diagnose_and_report(watcher *w, target *t, int64_t id)
 {
-    gmx_diagnose_options opts = { .limit_bytes = w->o->limit_bytes };
+    gmx_diagnose_options opts = { .limit_bytes = w->o->limit_bytes, .signatures = w->o->signatures };
     gmx_bundle *b = NULL;
     gmx_diagnosis *d = NULL;
     gmx_error e;

@@ -1,0 +1,220 @@
+/* Evidence-weighted judgement of a goroutine bucket. Each rule below looks
+ * at one kind of evidence, may raise the severity, and states what it saw:
+ * the finding carries the numbers and one readable line, so a reader can
+ * check the verdict instead of trusting it.
+ *
+ *   size        goroutines in the bucket and their share of all
+ *   growth      across snapshots, never falling
+ *   time        minutes blocked: one goroutine blocked for an hour on a
+ *               channel, a select or a lock in application code is a
+ *               warning; hours times many is critical. Long-lived workers
+ *               started with the process (idle in a receive or select since
+ *               start) are exempt.
+ *   provenance  the GC proved it leaked (goroutineleak); a leak checker
+ *               (goleak, leaktest, ...) listed it as outliving its test
+ *   catalogue   a published leak mechanism piling up past its threshold */
+#include "analyze/judge.h"
+#include "util/buf.h"
+#include "util/str.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* Counts past which a blocked bucket is worth a warning or is critical on
+ * its own, without history. Idle worker pools and per-connection goroutines
+ * of a healthy service stay well below the first. */
+enum { WARN_COUNT = 50, CRIT_COUNT = 1000, GROWTH_WARN = 10 };
+
+bool gmx_judge_blocking(gmx_category c)
+{
+    switch (c) {
+    case GMX_CAT_CHAN_SEND_BLOCKED:
+    case GMX_CAT_CHAN_RECV_BLOCKED:
+    case GMX_CAT_NIL_CHAN:
+    case GMX_CAT_SELECT_BLOCKED:
+    case GMX_CAT_MUTEX_HELD:
+    case GMX_CAT_WAITGROUP_MISMATCH:
+    case GMX_CAT_COND_WAIT: return true;
+    default: return false;
+    }
+}
+
+static gmx_severity raise(gmx_severity a, gmx_severity b)
+{
+    return a > b ? a : b;
+}
+
+/* Created by main.main or a package initialiser. */
+static bool created_at_start(const gmx_gbucket *b)
+{
+    if (!b->has_creator)
+        return false;
+    gmx_str f = b->creator.func;
+    return gmx_str_eq_cstr(f, "main.main") || gmx_str_ends(f, ".init") ||
+           gmx_str_find(f, ".init.func") != SIZE_MAX || gmx_str_find(f, ".main.func") != SIZE_MAX;
+}
+
+/* A long-lived worker by design: idle in a receive or a select, started
+ * with the process, all of its goroutines waiting about as long as the
+ * longest wait in the snapshot (since start), with little spread. */
+static bool long_lived_worker(const gmx_judge_facts *f)
+{
+    const gmx_gbucket *b = f->b;
+    bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED;
+    if (!receiving || !created_at_start(b))
+        return false;
+    uint32_t spread = b->wait_max - b->wait_min;
+    uint32_t allowed = b->wait_max / 10 > 5 ? b->wait_max / 10 : 5;
+    return spread <= allowed && (uint64_t)b->wait_max * 10 >= (uint64_t)f->longest_wait * 9;
+}
+
+typedef struct why {
+    gmx_buf en, zh;
+} why;
+
+static void sep(why *w)
+{
+    if (w->en.len)
+        gmx_buf_puts(&w->en, "; ");
+    if (w->zh.len)
+        gmx_buf_puts(&w->zh, "；");
+}
+
+static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w)
+{
+    const gmx_gbucket *b = f->b;
+    double share = f->total ? 100.0 * (double)b->count / (double)f->total : 0;
+    gmx_finding_add_number(fd, "share_percent", share);
+    sep(w);
+    /* A share that rounds to 0% is still some: "<1%". */
+    char pct[16];
+    snprintf(pct, sizeof(pct), share > 0 && share < 0.5 ? "<1%%" : "%.0f%%", share);
+    gmx_buf_printf(&w->en, "%llu of %llu goroutines (%s)", (unsigned long long)b->count,
+                   (unsigned long long)f->total, pct);
+    gmx_buf_printf(&w->zh, "全部 %llu 个 goroutine 中的 %llu 个（%s）",
+                   (unsigned long long)f->total, (unsigned long long)b->count, pct);
+    if (!f->suspect)
+        return GMX_SEV_INFO;
+    if (b->count >= CRIT_COUNT)
+        return GMX_SEV_CRITICAL;
+    if (b->count >= WARN_COUNT || (f->category == GMX_CAT_NIL_CHAN && b->count > 1) ||
+        (b->wait_median >= 5 && b->count >= 10))
+        return GMX_SEV_WARNING;
+    return GMX_SEV_INFO;
+}
+
+static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
+{
+    if (f->nsnap < 2)
+        return GMX_SEV_INFO;
+    uint64_t growth = f->last > f->first ? f->last - f->first : 0;
+    sep(w);
+    if (growth && f->monotonic) {
+        gmx_buf_printf(&w->en, "grew by %llu over %u snapshots, never falling",
+                       (unsigned long long)growth, f->nsnap);
+        gmx_buf_printf(&w->zh, "%u 个快照中增长了 %llu 个，从未回落", f->nsnap,
+                       (unsigned long long)growth);
+    } else {
+        gmx_buf_printf(&w->en, "%llu → %llu over %u snapshots (peak %llu)",
+                       (unsigned long long)f->first, (unsigned long long)f->last, f->nsnap,
+                       (unsigned long long)f->peak);
+        gmx_buf_printf(&w->zh, "%u 个快照中从 %llu 到 %llu（峰值 %llu）", f->nsnap,
+                       (unsigned long long)f->first, (unsigned long long)f->last,
+                       (unsigned long long)f->peak);
+    }
+    if (!f->suspect || !f->monotonic)
+        return GMX_SEV_INFO;
+    if (growth >= CRIT_COUNT)
+        return GMX_SEV_CRITICAL;
+    return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
+}
+
+static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
+{
+    const gmx_gbucket *b = f->b;
+    if (!b->wait_max)
+        return GMX_SEV_INFO;
+    bool counts = f->suspect && f->app_site && gmx_judge_blocking(f->category);
+    bool worker = counts && long_lived_worker(f);
+    sep(w);
+    gmx_buf_printf(&w->en, "blocked up to %u min (median %u)%s", b->wait_max, b->wait_median,
+                   counts ? " in application code" : "");
+    gmx_buf_printf(&w->zh, "最长已阻塞 %u 分钟（中位数 %u）%s", b->wait_max, b->wait_median,
+                   counts ? "，位于应用代码" : "");
+    if (worker) {
+        gmx_buf_puts(&w->en, ", idle since start like a worker created by ");
+        gmx_buf_append(&w->en, b->creator.func.p, b->creator.func.n);
+        gmx_buf_puts(&w->en, " (long-lived by design)");
+        gmx_buf_puts(&w->zh, "，像启动时由 ");
+        gmx_buf_append(&w->zh, b->creator.func.p, b->creator.func.n);
+        gmx_buf_puts(&w->zh, " 创建的 worker 一样从启动起一直空闲（按设计长期存在）");
+        return GMX_SEV_INFO;
+    }
+    if (!counts || b->wait_max < GMX_JUDGE_LONG_WAIT)
+        return GMX_SEV_INFO;
+    if (b->wait_median >= GMX_JUDGE_LONG_WAIT && b->count >= WARN_COUNT)
+        return GMX_SEV_CRITICAL;
+    return GMX_SEV_WARNING;
+}
+
+static gmx_severity judge_provenance(const gmx_judge_facts *f, gmx_finding *fd, why *w)
+{
+    const gmx_gbucket *b = f->b;
+    gmx_severity sev = GMX_SEV_INFO;
+    if (b->leaked) {
+        sep(w);
+        gmx_buf_printf(&w->en, "%llu proven leaked by the GC", (unsigned long long)b->leaked);
+        gmx_buf_printf(&w->zh, "其中 %llu 个已被 GC 证实泄露", (unsigned long long)b->leaked);
+        sev = f->suspect ? GMX_SEV_CRITICAL : GMX_SEV_INFO;
+    }
+    if (b->flags & GMX_G_REPORTED) {
+        gmx_finding_add_number(fd, "reported_by_leak_checker", 1);
+        sep(w);
+        gmx_buf_puts(&w->en, "listed by a leak checker as outliving its test");
+        gmx_buf_puts(&w->zh, "泄露检查器报告它在测试结束后仍存活");
+        if (f->suspect && f->app_site)
+            sev = raise(sev, GMX_SEV_WARNING);
+    }
+    return sev;
+}
+
+static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
+{
+    const gmx_signature *sig = f->signature;
+    if (!sig)
+        return GMX_SEV_INFO;
+    sep(w);
+    gmx_buf_printf(&w->en, "%s %s", sig->leak ? "known leak mechanism:" : "recognised:",
+                   sig->name);
+    gmx_buf_printf(&w->zh, "%s%s", sig->leak ? "已知的泄露机制：" : "已识别：",
+                   sig->name_zh);
+    if (!sig->leak || sig->min <= 1)
+        return GMX_SEV_INFO;
+    gmx_buf_printf(&w->en, " (%llu here, a pile-up from %llu)", (unsigned long long)f->b->count,
+                   (unsigned long long)sig->min);
+    gmx_buf_printf(&w->zh, "（这里有 %llu 个，%llu 个起即为堆积）", (unsigned long long)f->b->count,
+                   (unsigned long long)sig->min);
+    return GMX_SEV_WARNING;
+}
+
+void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *fd)
+{
+    why w;
+    gmx_buf_init(&w.en, 1 << 14);
+    gmx_buf_init(&w.zh, 1 << 14);
+    gmx_severity sev = judge_size(f, fd, &w);
+    sev = raise(sev, judge_growth(f, &w));
+    sev = raise(sev, judge_time(f, &w));
+    sev = raise(sev, judge_provenance(f, fd, &w));
+    sev = raise(sev, judge_catalogue(f, &w));
+    fd->severity = f->suspect ? sev : GMX_SEV_INFO;
+    fd->why = gmx_findings_strdup(out, (gmx_str){ w.en.data, w.en.len });
+    fd->why_zh = gmx_findings_strdup(out, (gmx_str){ w.zh.data, w.zh.len });
+    /* Copied: the findings may outlive the catalogue. */
+    if (f->signature) {
+        fd->source = gmx_findings_printf(out, "%s", f->signature->source).p;
+        gmx_finding_add_text(fd, "signature", gmx_findings_printf(out, "%s", f->signature->name));
+    }
+    gmx_buf_release(&w.en);
+    gmx_buf_release(&w.zh);
+}

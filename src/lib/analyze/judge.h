@@ -1,0 +1,35 @@
+/* The judgement of a goroutine bucket: one evidence-weighted model behind
+ * every command that says how serious a pile of goroutines is (goroutines,
+ * diagnose, check, and watch's captures through diagnose). */
+#ifndef GMX_ANALYZE_JUDGE_H
+#define GMX_ANALYZE_JUDGE_H
+
+#include "gomemdx/findings.h"
+#include "gomemdx/signatures.h"
+
+/* What is known about one bucket of the last snapshot. */
+typedef struct gmx_judge_facts {
+    const gmx_gbucket *b;
+    gmx_category category;   /* the cause found, GMX_CAT_NONE when none */
+    bool suspect;            /* not healthy: a cause, an unknown wait or a checker's report */
+    bool app_site;           /* the site to fix is application code, not a mechanism */
+    uint64_t total;          /* goroutines in the snapshot */
+    uint32_t longest_wait;   /* the longest wait in the snapshot, minutes: about its uptime */
+    uint32_t nsnap;          /* snapshots, oldest first; the bucket's counts in them: */
+    uint64_t first, peak, last;
+    bool monotonic;          /* never fell from one snapshot to the next */
+    const gmx_signature *signature; /* the catalogue entry that matched, or NULL */
+} gmx_judge_facts;
+
+/* Minutes a goroutine blocked in application code on a channel, a select
+ * or a lock may wait before that alone is a warning. */
+#define GMX_JUDGE_LONG_WAIT 60
+
+/* Decides fd's severity from the facts and states the evidence in fd: the
+ * numbers in fd->evidence and one readable line in fd->why (and why_zh). */
+void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *fd);
+
+/* A bucket waiting on a channel, a select, a lock, a WaitGroup or a Cond. */
+bool gmx_judge_blocking(gmx_category c);
+
+#endif

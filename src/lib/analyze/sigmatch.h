@@ -1,0 +1,14 @@
+/* Matching goroutine buckets against the signature catalogue. */
+#ifndef GMX_ANALYZE_SIGMATCH_H
+#define GMX_ANALYZE_SIGMATCH_H
+
+#include "gomemdx/gbuckets.h"
+#include "gomemdx/signatures.h"
+
+/* The first entry of s that matches bucket b whose wait reason is status
+ * (empty when unknown), or NULL. A leak entry applies only from its min
+ * goroutines on. s may be NULL. */
+const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbucket *b,
+                                          gmx_str status);
+
+#endif

@@ -1,0 +1,89 @@
+/* analyze/signatures: the catalogue as data — the built-in one parses, a
+ * bad user file is refused naming its line, a leak entry applies from its
+ * threshold on, user entries come before built-in ones. */
+#include "testutil.h"
+#include "analyze/sigmatch.h"
+#include "gomemdx/signatures.h"
+#include "util/str.h"
+
+#include <string.h>
+
+static void test_signatures__builtin_parses_and_cites_sources(void **state)
+{
+    (void)state;
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_add_builtin(s, NULL), GMX_OK);
+    assert_true(gmx_signatures_count(s) >= 20);
+    for (size_t i = 0; i < gmx_signatures_count(s); i++) {
+        const gmx_signature *e = gmx_signatures_at(s, i);
+        assert_true(strncmp(e->source, "http", 4) == 0);
+        assert_true(e->leak == (e->category != GMX_CAT_NONE));
+    }
+    gmx_signatures_free(s);
+}
+
+static void test_signatures__bad_file_names_its_line(void **state)
+{
+    (void)state;
+    static const char bad[] = "format\t1\n# ok\n"
+                              "benign\ttop\t^x$\t-\t-\t-\t-\tx\thttps://e.org\n"
+                              "leak\ttop\t^y$\t-\t-\t0\tchan-send-blocked\ty\thttps://e.org\n";
+    gmx_signatures *s = gmx_signatures_new();
+    gmx_error err;
+    assert_int_equal(gmx_signatures_parse(s, "mine.tsv", bad, sizeof(bad) - 1, &err), GMX_EFORMAT);
+    assert_int_equal(err.line, 4);
+    assert_string_equal(err.source, "mine.tsv");
+    assert_int_equal(gmx_signatures_count(s), 0); /* nothing half-added */
+    static const char noregex[] = "leak\tany\t^(\t-\t-\t1\tchan-send-blocked\ty\thttps://e.org\n";
+    assert_int_equal(gmx_signatures_parse(s, "mine.tsv", noregex, sizeof(noregex) - 1, &err),
+                     GMX_EFORMAT);
+    assert_int_equal(err.line, 1);
+    static const char nosource[] = "benign\tany\t^x$\t-\t-\t-\t-\tx\t-\n";
+    assert_int_equal(gmx_signatures_parse(s, "mine.tsv", nosource, sizeof(nosource) - 1, &err),
+                     GMX_EFORMAT);
+    gmx_signatures_free(s);
+}
+
+static void test_signatures__leak_threshold_and_user_first(void **state)
+{
+    (void)state;
+    static const char mine[] = "benign\ttop\t^main\\.worker$\t^chan receive$\t-\t-\t-\tmy pool|池\t"
+                               "https://e.org/pool\n";
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_parse(s, "mine.tsv", mine, sizeof(mine) - 1, NULL), GMX_OK);
+    assert_int_equal(gmx_signatures_add_builtin(s, NULL), GMX_OK);
+    gmx_frame frames[] = {
+        { gmx_str_cstr("runtime.gopark"), gmx_str_cstr("/x/runtime/proc.go"), 1 },
+        { gmx_str_cstr("main.worker"), gmx_str_cstr("/app/main.go"), 2 },
+    };
+    gmx_gbucket b = { .frames = frames, .nframes = 2, .count = 3 };
+    const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr("chan receive"));
+    assert_non_null(e);
+    assert_string_equal(e->name, "my pool");
+    assert_string_equal(e->name_zh, "池");
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("chan send")));
+
+    /* net/http readLoop: an idle connection below the pile-up threshold,
+     * a leak mechanism from it on. */
+    frames[1] = (gmx_frame){ gmx_str_cstr("net/http.(*persistConn).readLoop"),
+                             gmx_str_cstr("/x/net/http/transport.go"), 3 };
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    assert_non_null(e);
+    assert_false(e->leak);
+    b.count = 5000;
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    assert_non_null(e);
+    assert_true(e->leak);
+    assert_int_equal(e->category, GMX_CAT_IO_NO_TIMEOUT);
+    gmx_signatures_free(s);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_signatures__builtin_parses_and_cites_sources),
+        cmocka_unit_test(test_signatures__bad_file_names_its_line),
+        cmocka_unit_test(test_signatures__leak_threshold_and_user_first),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
