@@ -6,6 +6,7 @@
 #include "gomemdx/report.h"
 #include "report/text_finding.h"
 #include "util/fmt.h"
+#include "util/str.h"
 
 #include <math.h>
 #include <string.h>
@@ -92,13 +93,20 @@ static void inputs(out *o, const gmx_bundle *b)
             gmx_buf_puts(o->t.b, o->zh ? "   （无时间）      " : "   (no time)       ");
         else
             put_time(o->t.b, a->time_ns);
+        /* File names and reasons (which quote the input) are text from
+         * outside: shown through gmx_text_str, like every input string. */
         const char *why = o->zh && a->skip_reason_zh ? a->skip_reason_zh : a->skip_reason;
-        if (a->kind == GMX_ART_SKIPPED)
-            gmx_buf_printf(o->t.b, o->zh ? "  已跳过    %s：%s\n" : "  skipped   %s: %s\n", a->path,
-                           why ? why : "");
-        else
-            gmx_buf_printf(o->t.b, "  %s  %s%s\n", a->path, o->zh && a->format_zh ? a->format_zh : a->format,
+        gmx_buf_puts(o->t.b, a->kind == GMX_ART_SKIPPED ? (o->zh ? "  已跳过    " : "  skipped   ")
+                                                        : "  ");
+        gmx_text_str(&o->t, gmx_str_cstr(a->path));
+        if (a->kind == GMX_ART_SKIPPED) {
+            gmx_buf_puts(o->t.b, o->zh ? "：" : ": ");
+            gmx_text_str(&o->t, gmx_str_cstr(why ? why : ""));
+            gmx_buf_putc(o->t.b, '\n');
+        } else {
+            gmx_buf_printf(o->t.b, "  %s%s\n", o->zh && a->format_zh ? a->format_zh : a->format,
                            time_source_note(a->time_source, o->zh));
+        }
         if (a->kind != GMX_ART_SKIPPED && a->reading[0])
             gmx_buf_printf(o->t.b, "                       %s\n", a->reading);
     }
