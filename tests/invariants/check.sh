@@ -13,8 +13,8 @@
 #             and its rate is no steeper than the largest step between two
 #             observations of the series it names
 #   round trip  a lab dump converted to a profile reads back to the same
-#             findings (category, severity, goroutines, site), healthy ones
-#             aside (their site walk differs on proto frames: left to judge)
+#             findings (category, severity, goroutines, site, creator),
+#             healthy ones included
 # Starts by checking that it catches a report that breaks each of them.
 # Exits 1 on any violation, listing them.
 set -u
@@ -131,8 +131,8 @@ for f in testdata/lab/captures/go1.27/*/goroutine-t3.debug2.txt testdata/lab/cap
   [ -f "$f" ] || continue
   checked=$((checked + 1))
   "$bin" convert -o "$work/rt.pb.gz" "$f" >/dev/null 2>&1 || { fail "convert $f failed"; continue; }
-  "$bin" goroutines --json --all "$f" | jq -c '[.findings[] | select(.healthy == null) | [.category, .severity, .goroutines, .site.function, .site.line]]' >"$work/rt.want"
-  "$bin" goroutines --json --all "$work/rt.pb.gz" | jq -c '[.findings[] | select(.healthy == null) | [.category, .severity, .goroutines, .site.function, .site.line]]' >"$work/rt.got"
+  "$bin" goroutines --json --all "$f" | jq -c '.findings[] | [.category, .severity, .goroutines, .site.function, .site.line, .created_by.function]' | sort >"$work/rt.want"
+  "$bin" goroutines --json --all "$work/rt.pb.gz" | jq -c '.findings[] | [.category, .severity, .goroutines, .site.function, .site.line, .created_by.function]' | sort >"$work/rt.got"
   cmp -s "$work/rt.want" "$work/rt.got" || fail "convert $f: read back, the findings differ: $(diff "$work/rt.want" "$work/rt.got" | head -c 300)"
 done
 

@@ -242,7 +242,8 @@ static void test_convert__builder_merges_equal_stacks_and_labels(void **state)
 typedef struct read_back {
     char func[4][64];
     char status[4][32];
-    char labels[4][128];
+    char labels[4][192];
+    char creator[4][96];
     uint32_t wait[4];
     size_t n;
 } read_back;
@@ -254,7 +255,11 @@ static int keep_record(void *ctx, const gmx_goroutine *g)
         snprintf(r->func[r->n], 64, "%.*s", g->nframes ? (int)g->frames[0].func.n : 0,
                  g->nframes ? g->frames[0].func.p : "");
         snprintf(r->status[r->n], 32, "%.*s", (int)g->status.n, g->status.p ? g->status.p : "");
-        snprintf(r->labels[r->n], 128, "%.*s", (int)g->labels.n, g->labels.p ? g->labels.p : "");
+        snprintf(r->labels[r->n], 192, "%.*s", (int)g->labels.n, g->labels.p ? g->labels.p : "");
+        snprintf(r->creator[r->n], 96, "%.*s %.*s:%u", g->has_creator ? (int)g->creator.func.n : 0,
+                 g->creator.func.p ? g->creator.func.p : "",
+                 g->has_creator ? (int)g->creator.file.n : 0,
+                 g->creator.file.p ? g->creator.file.p : "", g->creator.line);
         r->wait[r->n] = g->wait_minutes;
         r->n++;
     }
@@ -303,7 +308,7 @@ static void test_convert__shortens_only_type_parameter_lists(void **state)
         assert_string_equal(r.func[i], names[i][1]);
 }
 
-/* What convert writes as labels (state, wait, verdict) is read back into
+/* What convert writes as labels (state, wait, creator, verdict) is read back into
  * the record from its profile, and only the goroutine's own labels stay
  * labels; a profile not written by convert keeps "state" as a label. */
 static void test_convert__profile_of_a_dump_reads_back_its_states(void **state)
@@ -313,23 +318,26 @@ static void test_convert__profile_of_a_dump_reads_back_its_states(void **state)
     gmx_plabel labels[] = { { S("state"), S("chan receive"), 0, { 0 }, false },
                             { S("category"), S("chan-recv-blocked"), 0, { 0 }, false },
                             { S("wait_minutes"), { 0 }, 7, S("minutes"), true },
+                            { S("created_by"), S("main.(*pool).start /src/w.go:42"), 0, { 0 }, false },
                             { S("tenant"), S("acme corp"), 0, { 0 }, false } };
     gmx_error err;
     for (int converted = 0; converted <= 1; converted++) {
         gmx_gprof *w = gmx_gprof_new(0);
         assert_non_null(w);
-        assert_int_equal(gmx_gprof_add(w, &f, 1, 3, labels, 4, &err), GMX_OK);
+        assert_int_equal(gmx_gprof_add(w, &f, 1, 3, labels, 5, &err), GMX_OK);
         read_back r;
         read_profile_back(w, converted ? "gomemdx convert: dump.txt (goroutine dump, 3 goroutines)" : NULL, &r);
         assert_int_equal(r.n, 1);
         if (converted) {
             assert_string_equal(r.status[0], "chan receive");
             assert_int_equal(r.wait[0], 7);
+            assert_string_equal(r.creator[0], "main.(*pool).start /src/w.go:42");
             assert_string_equal(r.labels[0], "{tenant: \"acme corp\"}");
         } else {
             assert_string_equal(r.status[0], "");
             assert_string_equal(r.labels[0],
-                                "{state: \"chan receive\", category: \"chan-recv-blocked\", wait_minutes: 7, tenant: \"acme corp\"}");
+                                "{state: \"chan receive\", category: \"chan-recv-blocked\", wait_minutes: 7, "
+                                "created_by: \"main.(*pool).start /src/w.go:42\", tenant: \"acme corp\"}");
         }
     }
 }

@@ -20,7 +20,7 @@
 
 /* A goroutine's own pprof labels carried per sample; more is no longer a
  * label set but a blob: it is carried whole, as "labels". */
-enum { MAX_OWN_LABELS = 64, FIXED_LABELS = 5 };
+enum { MAX_OWN_LABELS = 64, FIXED_LABELS = 6 };
 
 typedef struct labeller {
     gmx_gprof *profile;
@@ -119,6 +119,16 @@ static int add_goroutine(void *ctx, const gmx_goroutine *g)
         lb->labels[n++] = text_label("healthy", gmx_str_cstr(fd->healthy));
     if (g->flags & GMX_G_LEAKED)
         lb->labels[n++] = text_label("leaked", GMX_STR_LIT("true"));
+    /* The "created by" frame, which a profile's stacks do not hold: "FUNC
+     * FILE:LINE", so that the site walk finds the same frame on reading. */
+    char creator[2048];
+    if (g->has_creator) {
+        int k = snprintf(creator, sizeof(creator), "%.*s %.*s:%u", (int)g->creator.func.n,
+                         g->creator.func.p, (int)g->creator.file.n, g->creator.file.p,
+                         g->creator.line);
+        if (k > 0 && (size_t)k < sizeof(creator))
+            lb->labels[n++] = text_label("created_by", (gmx_str){ creator, (size_t)k });
+    }
     if (g->wait_minutes) {
         gmx_plabel *l = &lb->labels[n++];
         memset(l, 0, sizeof(*l));

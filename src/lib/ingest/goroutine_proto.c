@@ -9,8 +9,10 @@
 #include "ingest/frames_proto.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/num.h"
 #include "util/str.h"
 
+#include <stdint.h>
 #include <string.h>
 
 typedef struct reader {
@@ -49,8 +51,27 @@ static void put_label_text(gmx_buf *b, gmx_str s)
     gmx_buf_putc(b, '"');
 }
 
+/* "FUNC FILE:LINE" as convert writes a creator: false when not of that
+ * shape. The views point into value. */
+static bool parse_creator(gmx_str value, gmx_frame *f)
+{
+    size_t space = gmx_str_rfind_char(value, ' ');
+    if (space == SIZE_MAX || space == 0)
+        return false;
+    gmx_str where = gmx_str_sub(value, space + 1, value.n);
+    size_t colon = gmx_str_rfind_char(where, ':');
+    uint64_t line;
+    if (colon == SIZE_MAX || !gmx_parse_u64(gmx_str_sub(where, colon + 1, where.n), &line) ||
+        line > UINT32_MAX)
+        return false;
+    f->func = gmx_str_sub(value, 0, space);
+    f->file = gmx_str_sub(where, 0, colon);
+    f->line = (uint32_t)line;
+    return true;
+}
+
 /* What `gomemdx convert` adds to a goroutine's own labels, read back into
- * the record: its state, leak and wait. The verdict labels (category,
+ * the record: its state, leak, wait and creator. The verdict labels (category,
  * healthy) are dropped: the classifier gives them again from the same
  * state and frames. True when the label was one of those. */
 static bool converted_label(gmx_goroutine *g, const gmx_plabel *l)
@@ -61,6 +82,10 @@ static bool converted_label(gmx_goroutine *g, const gmx_plabel *l)
     }
     if (gmx_str_eq_cstr(l->key, "leaked")) {
         g->flags |= GMX_G_LEAKED;
+        return true;
+    }
+    if (gmx_str_eq_cstr(l->key, "created_by") && !l->is_num) {
+        g->has_creator = parse_creator(l->str, &g->creator);
         return true;
     }
     if (gmx_str_eq_cstr(l->key, "wait_minutes") && l->is_num) {
