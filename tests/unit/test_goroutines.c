@@ -90,6 +90,32 @@ static void test_goroutines__huge_names_are_cut_not_failed(void **state)
     release(&s, 1);
 }
 
+/* A goroutine's pprof labels (Go 1.27's header syntax, bare and quoted)
+ * reach the JSON as an object of keys and values, not as Go's text. */
+static void test_goroutines__labels_are_an_object_in_json(void **state)
+{
+    (void)state;
+    const char *text = "goroutine 7 [chan receive, 12 minutes] {tenant: \"acme corp\", worker: ingest}:\n"
+                       "main.(*worker).run(0xc000010000)\n\t/app/main.go:40 +0x45\n"
+                       "created by main.main in goroutine 1\n\t/app/main.go:20 +0x1d\n";
+    gmx_gsnapshot s = { .name = "dump" };
+    s.buckets = tu_buckets(text, &s.info);
+    gmx_findings *f = analyse(&s, 1, true);
+    char *json = NULL;
+    size_t len = 0;
+    gmx_error err;
+    gmx_render_options ropts = { 0 };
+    assert_int_equal(gmx_render_json(f, &ropts, &json, &len, &err), GMX_OK);
+    const char *labels = strstr(json, "\"labels\": {");
+    assert_non_null(labels);
+    assert_non_null(strstr(labels, "\"tenant\": \"acme corp\""));
+    assert_non_null(strstr(labels, "\"worker\": \"ingest\""));
+    assert_null(strstr(json, "{tenant:"));
+    gmx_render_free(json);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 static void test_goroutines__leak_ranks_first_with_site_creator_and_advice(void **state)
 {
     (void)state;
@@ -312,6 +338,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_goroutines__huge_names_are_cut_not_failed),
+        cmocka_unit_test(test_goroutines__labels_are_an_object_in_json),
         cmocka_unit_test(test_goroutines__leak_ranks_first_with_site_creator_and_advice),
         cmocka_unit_test(test_goroutines__small_blocked_bucket_is_only_info),
         cmocka_unit_test(test_goroutines__growth_over_time_is_a_warning_and_summarised),
