@@ -258,6 +258,19 @@ static int parse_line(parser *p, gmx_str raw)
         p->g.flags |= GMX_G_CUT;
         p->info->partial = true;
     }
+    /* goleak prints "[Goroutine N in state S, with F on top of the stack:"
+     * and then the runtime's own "goroutine N [S]:" with the frames: one
+     * goroutine, listed by the checker, not two. */
+    if (p->state == FRAMES && p->g.nframes == 0 && (p->g.flags & GMX_G_REPORTED)) {
+        gmx_goroutine same = p->g;
+        if (gmx_gdump_parse_any_header(line, &same) && same.id == p->g.id) {
+            same.flags |= GMX_G_REPORTED;
+            same.line = p->cur.line;
+            same.frames = p->frames;
+            p->g = same;
+            return 0;
+        }
+    }
     int rc = end_block(p);
     if (rc)
         return rc;
