@@ -313,6 +313,34 @@ static void test_gdump__goleak_report_in_test_output(void **state)
     assert_false(info.partial);
 }
 
+/* goleak 1.1+ prints its "[Goroutine N in state S, with F on top of the
+ * stack:" line and then the runtime's own "goroutine N [S]:" and frames:
+ * one goroutine, flagged as listed by the checker. Verbatim from
+ * IBM/sarama#2208 (testdata/realworld/IBM-sarama-2208). */
+static void test_gdump__goleak_with_the_runtime_header_is_one_goroutine(void **state)
+{
+    (void)state;
+    size_t len;
+    char *text = tu_read_fixture("testdata/realworld/IBM-sarama-2208/artifact.txt", &len);
+    assert_non_null(text);
+    collected c;
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(parse(text, &c, &info, &err), GMX_OK);
+    assert_int_equal(c.n, 2);
+    assert_int_equal(info.goroutines, 2);
+    assert_int_equal(info.kind, GMX_DUMP_LEAK_CHECK);
+    for (size_t i = 0; i < 2; i++) {
+        assert_true(c.g[i].flags & GMX_G_REPORTED);
+        assert_true(c.g[i].nframes >= 2);
+    }
+    assert_int_equal(c.g[0].id, 54);
+    assert_str(c.g[0].frames[0].func, "github.com/Shopify/sarama.(*brokerProducer).run");
+    assert_int_equal(c.g[1].id, 55);
+    assert_str(c.g[1].status, "chan receive");
+    free(text);
+}
+
 static void test_gdump__cut_off_dump_is_partial(void **state)
 {
     (void)state;
@@ -433,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_gdump__sigquit_with_registers),
         cmocka_unit_test(test_gdump__strips_log_prefixes),
         cmocka_unit_test(test_gdump__goleak_report_in_test_output),
+        cmocka_unit_test(test_gdump__goleak_with_the_runtime_header_is_one_goroutine),
         cmocka_unit_test(test_gdump__cut_off_dump_is_partial),
         cmocka_unit_test(test_gdump__no_goroutine_is_an_error_with_position),
         cmocka_unit_test(test_gdump__keeps_frames_bounded),
