@@ -34,6 +34,17 @@ static inline int64_t gmx_i64_mul_wrap(int64_t a, int64_t b)
     return (int64_t)((uint64_t)a * (uint64_t)b);
 }
 
+/* a + b, held at INT64_MAX or INT64_MIN instead of overflowing: for sums
+ * of bytes and counts read from text, where a wrap would turn a hostile
+ * figure negative. */
+static inline int64_t gmx_i64_add_sat(int64_t a, int64_t b)
+{
+    int64_t r;
+    if (!__builtin_add_overflow(a, b, &r))
+        return r;
+    return b > 0 ? INT64_MAX : INT64_MIN;
+}
+
 /* Go's abs of an int64: the most negative value stays as it is. */
 static inline int64_t gmx_i64_abs_wrap(int64_t v)
 {

@@ -2,6 +2,7 @@
 #include "gomemdx/heap.h"
 #include "model/stacks.h"
 #include "util/alloc.h"
+#include "util/num.h"
 
 #include <string.h>
 
@@ -37,10 +38,10 @@ void gmx_hsnapshot_free(gmx_hsnapshot *h)
 
 static void add_values(gmx_hsite *s, int64_t io, int64_t ib, int64_t ao, int64_t ab)
 {
-    s->inuse_objects += io;
-    s->inuse_bytes += ib;
-    s->alloc_objects += ao;
-    s->alloc_bytes += ab;
+    s->inuse_objects = gmx_i64_add_sat(s->inuse_objects, io);
+    s->inuse_bytes = gmx_i64_add_sat(s->inuse_bytes, ib);
+    s->alloc_objects = gmx_i64_add_sat(s->alloc_objects, ao);
+    s->alloc_bytes = gmx_i64_add_sat(s->alloc_bytes, ab);
 }
 
 gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
