@@ -159,10 +159,13 @@ static void mark(reader *r, uint64_t line, int kind)
 
 static gmx_code add(reader *r, gmx_frame *f, double v)
 {
-    int64_t x = v > 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
     r->info->rows++;
-    if (x <= 0)
+    /* A negative or absurd figure (a -base diff, a damaged row) adds
+     * nothing; a huge one is held at INT64_MAX, never converted out of
+     * range (NaN fails the first test). */
+    if (!(v >= 0.5))
         return GMX_OK;
+    int64_t x = v >= 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
     bool obj = r->info->objects, churn = r->info->churn;
     return gmx_hsnapshot_add(r->h, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
                              churn && obj ? x : 0, churn && !obj ? x : 0);
