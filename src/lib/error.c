@@ -4,17 +4,11 @@
 #include <stdio.h>
 #include <string.h>
 
-gmx_code gmx_error_set(gmx_error *err, gmx_code code, const char *fmt, ...)
+static void set_message(gmx_error *err, gmx_code code, const char *fmt, va_list ap)
 {
-    if (!err)
-        return code;
     memset(err, 0, sizeof(*err));
     err->code = code;
-    va_list ap;
-    va_start(ap, fmt);
     vsnprintf(err->message, sizeof(err->message), fmt, ap);
-    va_end(ap);
-    return code;
 }
 
 static void set_source(gmx_error *err, const char *source)
@@ -22,23 +16,60 @@ static void set_source(gmx_error *err, const char *source)
     snprintf(err->source, sizeof(err->source), "%s", source ? source : "");
 }
 
-gmx_code gmx_error_at_line(gmx_error *err, const char *source, uint64_t line)
+gmx_code gmx_error_set(gmx_error *err, gmx_code code, const char *fmt, ...)
 {
     if (!err)
-        return GMX_OK;
-    set_source(err, source);
-    err->line = line;
-    return err->code;
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    return code;
 }
 
-gmx_code gmx_error_at_offset(gmx_error *err, const char *source, uint64_t offset)
+gmx_code gmx_error_at_line(gmx_error *err, gmx_code code, const char *source, uint64_t line)
+{
+    if (err) {
+        err->code = code;
+        set_source(err, source);
+        err->line = line;
+    }
+    return code;
+}
+
+gmx_code gmx_error_at_offset(gmx_error *err, gmx_code code, const char *source, uint64_t offset)
+{
+    if (err) {
+        err->code = code;
+        set_source(err, source);
+        err->offset = offset;
+        err->has_offset = 1;
+    }
+    return code;
+}
+
+gmx_code gmx_error_set_at_line(gmx_error *err, gmx_code code, const char *source, uint64_t line,
+                               const char *fmt, ...)
 {
     if (!err)
-        return GMX_OK;
-    set_source(err, source);
-    err->offset = offset;
-    err->has_offset = 1;
-    return err->code;
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    return gmx_error_at_line(err, code, source, line);
+}
+
+gmx_code gmx_error_set_at_offset(gmx_error *err, gmx_code code, const char *source,
+                                 uint64_t offset, const char *fmt, ...)
+{
+    if (!err)
+        return code;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    return gmx_error_at_offset(err, code, source, offset);
 }
 
 void gmx_error_format(const gmx_error *err, char *out, size_t outsz)

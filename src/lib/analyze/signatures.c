@@ -164,13 +164,14 @@ static gmx_code compile(gmx_signatures *s, matcher *m, gmx_str field, const char
     if (!pattern)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (field.n > 512 || !tame(field)) {
-        gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is too costly (no bounds {m,n}, no "
-                      "quantifier on a quantifier, at most 512 bytes)", what, pattern);
-        return gmx_error_at_line(err, name, line);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "%s regex '%.100s' is too costly (no bounds {m,n}, no "
+                      "quantifier on a quantifier, at most 512 bytes)",
+                                     what, pattern);
     }
     if (memchr(field.p, '\0', field.n) || gmx_regex_compile(&m->re, pattern, msg, sizeof(msg)) != 0) {
-        gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is not valid", what, pattern);
-        return gmx_error_at_line(err, name, line);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "%s regex '%.100s' is not valid",
+                                     what, pattern);
     }
     m->set = true;
     char lit[256];
@@ -203,8 +204,7 @@ enum { F_VERDICT, F_WHERE, F_FUNC, F_STATE, F_CREATOR, F_MIN, F_CATEGORY, F_NAME
 
 static gmx_code bad(gmx_error *err, const char *name, uint64_t line, const char *what)
 {
-    gmx_error_set(err, GMX_EFORMAT, "signature catalogue: %s", what);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "signature catalogue: %s", what);
 }
 
 static gmx_code parse_entry(gmx_signatures *s, const char *name, uint64_t line, gmx_str *f,

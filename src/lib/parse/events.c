@@ -38,18 +38,16 @@ gmx_code gmx_event_from_row(const char *name, uint64_t line, gmx_str time, gmx_s
     ev->line = line;
     ev->description = gmx_str_trim(description);
     if (!gmx_event_kind_parse(kind, &ev->kind)) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "unknown event kind \"%.*s\" (expected release, config, ops, dependency "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "unknown event kind \"%.*s\" (expected release, config, ops, dependency "
                       "or platform)",
-                      (int)(kind.n > 40 ? 40 : kind.n), kind.p);
-        return gmx_error_at_line(err, name, line);
+                                     (int)(kind.n > 40 ? 40 : kind.n), kind.p);
     }
     if (!gmx_parse_time(time, &ev->time_ns)) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "unparseable time \"%.*s\" (expected RFC 3339, YYYY-MM-DD HH:MM:SS or "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "unparseable time \"%.*s\" (expected RFC 3339, YYYY-MM-DD HH:MM:SS or "
                       "Unix seconds/milliseconds)",
-                      (int)(time.n > 40 ? 40 : time.n), time.p);
-        return gmx_error_at_line(err, name, line);
+                                     (int)(time.n > 40 ? 40 : time.n), time.p);
     }
     return GMX_OK;
 }
@@ -60,8 +58,8 @@ gmx_code gmx_event_emit(const char *name, gmx_event_fn fn, void *ctx, const gmx_
     int rc = fn ? fn(ctx, ev) : 0;
     if (!rc)
         return GMX_OK;
-    gmx_error_set(err, (gmx_code)rc, "cannot keep this event: %s", gmx_code_name((gmx_code)rc));
-    return gmx_error_at_line(err, name, ev->line);
+    return gmx_error_set_at_line(err, (gmx_code)rc, name, ev->line, "cannot keep this event: %s",
+                                 gmx_code_name((gmx_code)rc));
 }
 
 gmx_code gmx_events_scan(const char *name, const void *data, size_t len, gmx_event_fn fn,

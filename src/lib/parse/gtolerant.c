@@ -625,14 +625,13 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
 static gmx_code nothing_found(tol *t, const char *name, gmx_error *err)
 {
     if (t->promising) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "no goroutine found; the nearest thing to one is here, but no "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, t->promising,
+                                     "no goroutine found; the nearest thing to one is here, but no "
                       "\"goroutine N [state]:\" header or \"N @ 0x...\" record goes with it");
-        return gmx_error_at_line(err, name, t->promising);
     }
-    gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, t->cur.line ? t->cur.line + t->line0 : 1,
+                                 "no goroutine found (expected a line like "
                                     "\"goroutine 1 [running]:\")");
-    return gmx_error_at_line(err, name, t->cur.line ? t->cur.line + t->line0 : 1);
 }
 
 /* The strict parsers' view of the message is in the normalized text: find

@@ -27,8 +27,7 @@ typedef struct heap_parser {
 
 static gmx_code fail(gmx_error *err, const char *name, uint64_t line, const char *msg)
 {
-    gmx_error_set(err, GMX_EFORMAT, "%s", msg);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "%s", msg);
 }
 
 static void skip_spaces(gmx_str s, size_t *i)

@@ -272,10 +272,10 @@ gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_
     }
     close_run(&r);
     if (rc != GMX_OK)
-        return gmx_error_at_line(err, name, c.line);
+        return gmx_error_at_line(err, rc, name, c.line);
     if (!info->rows) {
-        gmx_error_set(err, GMX_EFORMAT, "no row of go tool pprof -top or -list text found");
-        return gmx_error_at_line(err, name, header_line ? header_line : 1);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, header_line ? header_line : 1,
+                                     "no row of go tool pprof -top or -list text found");
     }
     return GMX_OK;
 }
