@@ -25,6 +25,7 @@
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
 #include "gomemdx/heap.h"
+#include "gomemdx/heaptext.h"
 
 typedef struct gmx_ptop_info {
     char sample_type[32];    /* "inuse_space", "alloc_space", ...; empty when not said */
@@ -38,6 +39,10 @@ typedef struct gmx_ptop_info {
 /* True when a "flat flat% sum% cum cum%" column header or a "ROUTINE ===="
  * line is among the first lines of (data, len). */
 bool gmx_ptoptext_sniff(const void *data, size_t len);
+
+/* The grammar behind gmx_ptoptext_parse: reads the rows into sink. */
+gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err);
 
 /* Reads the rows into h (made by the caller). GMX_EFORMAT, naming the
  * line, when no row is found. */

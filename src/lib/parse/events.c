@@ -5,24 +5,11 @@
 
 #include <strings.h>
 
-static const char *const kind_names[] = { "release", "config", "ops", "dependency", "platform" };
-#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
-
-const char *gmx_event_kind_name(gmx_event_kind kind)
-{
-    return (unsigned)kind < NKINDS ? kind_names[kind] : "?";
-}
-
-const char *gmx_event_kind_name_zh(gmx_event_kind kind)
-{
-    static const char *const zh[NKINDS] = { "发布", "配置变更", "运营侧变更", "依赖方变更", "基础平台变更" };
-    return (unsigned)kind < NKINDS ? zh[kind] : "?";
-}
-
 bool gmx_event_kind_parse(gmx_str s, gmx_event_kind *kind)
 {
-    for (size_t i = 0; i < NKINDS; i++) {
-        if (s.n == strlen(kind_names[i]) && strncasecmp(s.p, kind_names[i], s.n) == 0) {
+    for (unsigned i = 0; i < GMX_EVENT_KINDS; i++) {
+        const char *name = gmx_event_kind_name((gmx_event_kind)i);
+        if (s.n == strlen(name) && strncasecmp(s.p, name, s.n) == 0) {
             *kind = (gmx_event_kind)i;
             return true;
         }

@@ -119,7 +119,7 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
 }
 
 typedef struct reader {
-    gmx_hsnapshot *h;
+    const gmx_heap_sink *sink;
     gmx_ptop_info *info;
     int run_kind;
     gmx_line_range run;
@@ -167,8 +167,8 @@ static gmx_code add(reader *r, gmx_frame *f, double v)
         return GMX_OK;
     int64_t x = v >= 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
     bool obj = r->info->objects, churn = r->info->churn;
-    return gmx_hsnapshot_add(r->h, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
-                             churn && obj ? x : 0, churn && !obj ? x : 0);
+    return r->sink->record(r->sink->ctx, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
+                           churn && obj ? x : 0, churn && !obj ? x : 0, 0);
 }
 
 static void note_type(gmx_ptop_info *info, gmx_str type)
@@ -201,8 +201,8 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
         note_type(info, gmx_str_cstr(types[best_t]));
 }
 
-gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
-                            gmx_ptop_info *info, gmx_error *err)
+gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
     gmx_ptop_info local;
     if (!info)
@@ -210,7 +210,7 @@ gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
-    reader r = { h, info, 0, { 0, 0 } };
+    reader r = { sink, info, 0, { 0, 0 } };
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;

@@ -22,6 +22,14 @@ typedef struct out {
 
 enum section { S_GOROUTINES, S_HEAP, S_OTHER };
 
+/* The kind of change as the runbook names it. */
+static const char *event_kind_zh(gmx_event_kind kind)
+{
+    static const char *const zh[GMX_EVENT_KINDS] = { "发布", "配置变更", "运营侧变更",
+                                                     "依赖方变更", "基础平台变更" };
+    return (unsigned)kind < GMX_EVENT_KINDS ? zh[kind] : "?";
+}
+
 static enum section section_of(gmx_category c)
 {
     switch (c) {
@@ -180,7 +188,7 @@ static void change(out *o, const gmx_diagnosis *d)
         gmx_buf_puts(o->t.b, o->zh ? "在此之前最近的变更：" : "The change closest before it: ");
         put_time(o->t.b, c->event->time_ns);
         gmx_buf_printf(o->t.b, o->zh ? " UTC，%s：“" : " UTC, %s: ",
-                       o->zh ? gmx_event_kind_name_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
+                       o->zh ? event_kind_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
         gmx_text_str(&o->t, c->event->description);
         if (o->zh)
             gmx_buf_puts(o->t.b, "”");
@@ -292,7 +300,7 @@ static void action_zh(out *o, const gmx_action *a)
         gmx_buf_printf(b, "按当前增速，大约 %.0f 分钟后内存达到上限：立即重启或扩容争取时间。", a->minutes);
         return;
     case GMX_DO_ROLL_BACK_EVENT:
-        gmx_buf_printf(b, "回滚%s“", gmx_event_kind_name_zh(a->event->kind));
+        gmx_buf_printf(b, "回滚%s“", event_kind_zh(a->event->kind));
         gmx_text_str(&o->t, a->event->description);
         gmx_buf_puts(b, "”：它是内存开始上涨前最近的一次变更。之后再找根因。");
         return;
