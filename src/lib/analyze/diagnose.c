@@ -5,6 +5,7 @@
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
 #include "analyze/forecast.h"
+#include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
 #include "util/str.h"
@@ -84,6 +85,12 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
  * wins, then the one with the most. */
 enum { HEAP_PROTO, ALLOCS_PROTO, HEAP_TEXT, HEAP_FAMILIES };
 
+/* A goroutine profile's -top table: counts of goroutines, not memory. */
+static bool goroutine_table(const gmx_artifact *a)
+{
+    return a->ptop && a->ptop->goroutines;
+}
+
 static int heap_family(const gmx_artifact *a)
 {
     return a->heap_text ? HEAP_TEXT : a->allocs ? ALLOCS_PROTO : HEAP_PROTO;
@@ -95,7 +102,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     size_t count[HEAP_FAMILIES] = { 0 }, weight[HEAP_FAMILIES] = { 0 };
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP)
+        if (a->kind != GMX_ART_HEAP || goroutine_table(a))
             continue;
         count[heap_family(a)]++;
         weight[heap_family(a)] += gmx_hsnapshot_get_info(a->heap)->time_ns ? 1000 : 1;
@@ -116,7 +123,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     n = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || heap_family(a) != best)
+        if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
             continue;
         snaps[n] = a->heap;
         d->heap.points[n] = (gmx_point){ gmx_hsnapshot_get_info(a->heap)->time_ns,
@@ -129,6 +136,21 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
     gmx_free(snaps);
     return rc;
+}
+
+/* Pasted pprof -top tables with no series to compare them in (a goroutine
+ * table never has one): their largest sites, as suspects of one snapshot. */
+static gmx_code ptop_findings(gmx_diagnosis *d, gmx_error *err)
+{
+    const gmx_bundle *b = d->bundle;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_HEAP || !a->ptop || (d->heap.n >= 2 && !goroutine_table(a)))
+            continue;
+        if (gmx_ptop_suspects(a->ptop, d->findings) != GMX_OK)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    return GMX_OK;
 }
 
 /* x in seconds from the first point; false without times on every point. */
@@ -428,10 +450,13 @@ static void plan(gmx_diagnosis *d)
         const gmx_finding *fd = gmx_findings_at(f, i);
         if (fd->severity < GMX_SEV_WARNING || !fd->advice || !fd->has_site)
             continue;
+        gmx_str where = { "", 0 }; /* a pprof -top row names a function only */
+        if (fd->site.file.n || fd->site.line)
+            where = gmx_findings_printf(f, " (%.*s:%u)", (int)fd->site.file.n, fd->site.file.p,
+                                        fd->site.line);
         a = add_action(d, GMX_ACTION_FIX, GMX_DO_FIX,
-                       gmx_findings_printf(f, "%.*s (%.*s:%u), %s: %.*s", (int)fd->site.function.n,
-                                           fd->site.function.p, (int)fd->site.file.n,
-                                           fd->site.file.p, fd->site.line,
+                       gmx_findings_printf(f, "%.*s%.*s, %s: %.*s", (int)fd->site.function.n,
+                                           fd->site.function.p, (int)where.n, where.p,
                                            gmx_category_id(fd->category),
                                            first_sentence(fd->advice), fd->advice));
         if (a)
@@ -474,6 +499,8 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     }
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
+    if (rc == GMX_OK)
+        rc = ptop_findings(d, err);
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
     if (rc == GMX_OK)
