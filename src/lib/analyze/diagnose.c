@@ -5,6 +5,7 @@
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
 #include "analyze/forecast.h"
+#include "analyze/gmerge.h"
 #include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
@@ -31,6 +32,57 @@ static int family(const gmx_gsnapshot *s)
     case GMX_DUMP_LEAK_PROFILE_TEXT:
     case GMX_DUMP_LEAK_PROFILE_PROTO: return LEAK_FAMILY;
     default: return 0;
+    }
+}
+
+/* Snapshots of two kinds at one moment say more together: the last one of
+ * the series used is told what the latest snapshot of another kind knows
+ * (a debug=1 profile learns wait reasons, creators and minutes blocked
+ * from a debug=2 dump), when that one was taken within a few minutes of it
+ * or either has no time. */
+#define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
+
+static void merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, size_t n)
+{
+    const gmx_bundle *b = d->bundle;
+    const gmx_artifact *mine = NULL, *other = NULL;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind == GMX_ART_GOROUTINES && family(&a->goroutines) == best)
+            mine = a;
+    }
+    /* Of the other kinds, a full dump knows the most (wait reasons,
+     * minutes, creators); among equals, the one closest in time. */
+    int64_t best_gap = INT64_MAX;
+    for (size_t i = 0; mine && i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        int fam = a->kind == GMX_ART_GOROUTINES ? family(&a->goroutines) : best;
+        if (fam == best || fam == LEAK_FAMILY)
+            continue;
+        bool timed = mine->time_source != GMX_TIME_NONE && a->time_source != GMX_TIME_NONE;
+        int64_t gap = timed ? mine->time_ns - a->time_ns : 0;
+        gap = gap < 0 ? -gap : gap;
+        if (gap > MERGE_WINDOW_NS)
+            continue;
+        bool dump = fam == 0, had_dump = other && family(&other->goroutines) == 0;
+        if (!other || (dump && !had_dump) || (dump == had_dump && gap <= best_gap)) {
+            other = a;
+            best_gap = gap;
+        }
+    }
+    if (!mine || !other)
+        return;
+    d->merged = gmx_calloc(n, sizeof(*d->merged));
+    if (!d->merged)
+        return;
+    d->nmerged = n;
+    /* The last snapshot learns everything; the earlier ones the creators
+     * only, so that a stack keeps one key along the series. */
+    for (size_t i = 0; i < n; i++) {
+        d->merged[i] = gmx_gbuckets_enrich(snaps[i].buckets, other->goroutines.buckets, i + 1 < n,
+                                           i + 1 == n ? &d->merged_learned : NULL);
+        if (d->merged[i])
+            snaps[i].buckets = d->merged[i];
     }
 }
 
@@ -70,6 +122,7 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
         n++;
     }
     d->goroutines.n = n;
+    merge_other_kind(d, best, snaps, n);
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
     gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
@@ -531,6 +584,9 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
         return;
     gmx_findings_free(d->findings);
     gmx_findings_free(d->escapes);
+    for (size_t i = 0; i < d->nmerged; i++)
+        gmx_gbuckets_free(d->merged[i]);
+    gmx_free(d->merged);
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
     gmx_free(d->memstats.points);
