@@ -188,6 +188,13 @@ static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
                    sig->name);
     gmx_buf_printf(&w->zh, "%s%s", sig->leak ? "已知的泄露机制：" : "已识别：",
                    sig->name_zh);
+    if (sig->leak && sig->min_reported && (f->b->flags & GMX_G_REPORTED) &&
+        f->b->count < sig->min) {
+        gmx_buf_puts(&w->en, " (a leak checker reported it outliving its test: a leak from "
+                             "the first one)");
+        gmx_buf_puts(&w->zh, "（泄露检查器报告它在测试结束后仍存活：一个即为泄露）");
+        return GMX_SEV_WARNING;
+    }
     if (!sig->leak || sig->min <= 1)
         return GMX_SEV_INFO;
     gmx_buf_printf(&w->en, " (%llu here, a pile-up from %llu)", (unsigned long long)f->b->count,
