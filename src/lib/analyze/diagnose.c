@@ -6,6 +6,7 @@
 #include "gomemdx/escape.h"
 #include "analyze/forecast.h"
 #include "analyze/gmerge.h"
+#include "analyze/memgap.h"
 #include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
@@ -556,6 +557,8 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
         rc = ptop_findings(d, err);
     if (rc == GMX_OK)
         rc = memstats_series(d, err);
+    if (rc == GMX_OK && gmx_memstats_vs_profile(&d->memstats, &d->heap, d->findings) != GMX_OK)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK)
         rc = sampled_series(d, opts, err);
     if (rc == GMX_OK)
