@@ -11,7 +11,9 @@
  *               started with the process (idle in a receive or select since
  *               start) are exempt.
  *   provenance  the GC proved it leaked (goroutineleak); a leak checker
- *               (goleak, leaktest, ...) listed it as outliving its test
+ *               (goleak, leaktest, ...) listed it as outliving its test; a
+ *               few bare stacks pasted out of their dump (an issue's "this
+ *               goroutine leaks") were picked as the suspect
  *   catalogue   a published leak mechanism piling up past its threshold */
 #include "analyze/judge.h"
 #include "util/buf.h"
@@ -166,6 +168,12 @@ static gmx_severity judge_provenance(const gmx_judge_facts *f, gmx_finding *fd, 
         gmx_buf_printf(&w->en, "%llu proven leaked by the GC", (unsigned long long)b->leaked);
         gmx_buf_printf(&w->zh, "其中 %llu 个已被 GC 证实泄露", (unsigned long long)b->leaked);
         sev = f->suspect ? GMX_SEV_CRITICAL : GMX_SEV_INFO;
+    }
+    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site) {
+        sep(w);
+        gmx_buf_puts(&w->en, "pasted on its own, out of its dump, as the suspect");
+        gmx_buf_puts(&w->zh, "被单独从 dump 中摘出来作为嫌疑贴出");
+        sev = raise(sev, GMX_SEV_WARNING);
     }
     if (b->flags & GMX_G_REPORTED) {
         gmx_finding_add_number(fd, "reported_by_leak_checker", 1);
