@@ -113,6 +113,13 @@ typedef struct gmx_diagnosis {
     gmx_forecast forecast;
     gmx_action *actions;
     size_t nactions;
+    /* The goroutine series told what another kind of snapshot taken with
+     * its last one knows (a debug=2 dump beside debug=1 profiles): the
+     * findings' buckets live here, one set per snapshot of the series (NULL
+     * where nothing was learned); NULL when there was nothing to merge. Owned. */
+    struct gmx_gbuckets **merged;
+    size_t nmerged;
+    size_t merged_learned;     /* buckets of the last snapshot that learned something */
 } gmx_diagnosis;
 
 gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,

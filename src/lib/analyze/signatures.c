@@ -228,8 +228,15 @@ static gmx_code parse_entry(gmx_signatures *s, const char *name, uint64_t line, 
     if (leak) {
         if (!category_of(f[F_CATEGORY], &pub.category))
             return bad(err, name, line, "a leak entry names a category (chan-send-blocked, ...)");
-        if (!gmx_parse_u64(f[F_MIN], &pub.min) || pub.min == 0)
-            return bad(err, name, line, "a leak entry's min is a count of goroutines, 1 or more");
+        size_t slash = gmx_str_find(f[F_MIN], "/");
+        gmx_str min = slash == SIZE_MAX ? f[F_MIN] : gmx_str_sub(f[F_MIN], 0, slash);
+        if (!gmx_parse_u64(min, &pub.min) || pub.min == 0 ||
+            (slash != SIZE_MAX &&
+             (!gmx_parse_u64(gmx_str_sub(f[F_MIN], slash + 1, f[F_MIN].n), &pub.min_reported) ||
+              pub.min_reported == 0)))
+            return bad(err, name, line,
+                       "a leak entry's min is a count of goroutines, 1 or more (N, or N/R: R "
+                       "for goroutines a leak checker reported)");
     } else if (!gmx_str_eq_cstr(f[F_MIN], "-") || !gmx_str_eq_cstr(f[F_CATEGORY], "-") ||
                (nf > F_ADVICE && !gmx_str_eq_cstr(f[F_ADVICE], "-"))) {
         return bad(err, name, line, "a benign entry has no min, category or advice ('-')");
@@ -329,7 +336,8 @@ static bool matches(const matcher *m, gmx_str s, gmx_buf *scratch)
 
 static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, gmx_buf *scratch)
 {
-    if (e->pub.leak && b->count < e->pub.min)
+    bool reported = (b->flags & GMX_G_REPORTED) && e->pub.min_reported;
+    if (e->pub.leak && b->count < (reported ? e->pub.min_reported : e->pub.min))
         return false;
     if (e->state.set && !matches(&e->state, status, scratch))
         return false;

@@ -309,9 +309,12 @@ static void action_zh(out *o, const gmx_action *a)
         return;
     case GMX_DO_FIX:
         gmx_text_str(&o->t, fd->site.function);
-        gmx_buf_puts(b, "（");
-        gmx_text_str(&o->t, fd->site.file);
-        gmx_buf_printf(b, ":%u），%s：%s", fd->site.line, gmx_category_id(fd->category),
+        if (fd->site.file.n || fd->site.line) {
+            gmx_buf_puts(b, "（");
+            gmx_text_str(&o->t, fd->site.file);
+            gmx_buf_printf(b, ":%u）", fd->site.line);
+        }
+        gmx_buf_printf(b, "，%s：%s", gmx_category_id(fd->category),
                        gmx_category_advice_zh(fd->category));
         return;
     case GMX_DO_VERIFY_GOROUTINES:
@@ -379,19 +382,23 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         gmx_text_str(&o.t, sum);
         gmx_buf_putc(&b, '\n');
     }
-    if (!d->goroutines.n && !d->watched_goroutines.n)
+    /* A goroutine profile's pasted -top table has findings but no series. */
+    if (findings_in(&o, d->findings, S_GOROUTINES))
+        ;
+    else if (!d->goroutines.n && !d->watched_goroutines.n)
         gmx_buf_puts(&b, o.zh ? "没有 goroutine 数据。\n" : "No goroutine evidence in the bundle.\n");
-    else if (!findings_in(&o, d->findings, S_GOROUTINES))
+    else
         gmx_buf_puts(&b, o.zh ? "没有可疑的 goroutine。\n" : "No suspicious goroutines.\n");
 
     heading(&o, "3. Code heap leak", "3. 代码是否内存泄露");
     series_line(&o, &d->watched_heap, true);
     series_line(&o, &d->heap, true);
     series_line(&o, &d->memstats, true);
-    if (d->heap.n < 2)
+    if (d->heap.n < 2) {
         gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
                               : "Comparing the heap takes two or more heap profiles.\n");
-    else if (!findings_in(&o, d->findings, S_HEAP))
+        findings_in(&o, d->findings, S_HEAP); /* one snapshot's suspects, said as such */
+    } else if (!findings_in(&o, d->findings, S_HEAP))
         gmx_buf_puts(&b, o.zh ? "没有持续增长的分配点。\n" : "No allocation site keeps growing.\n");
 
     heading(&o, "4. Other causes of OOM", "4. 其他导致 OOM 的原因");
