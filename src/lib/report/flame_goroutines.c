@@ -1,0 +1,128 @@
+/* The goroutine flame graph: every bucket of one snapshot, root frame first,
+ * coloured by what its goroutines wait on, the buckets findings name as
+ * leaks marked with the finding's rank. */
+#include "report/flame_sources.h"
+
+#include <string.h>
+
+#include "util/str.h"
+
+enum wait_kind {
+    WAIT_OTHER,
+    WAIT_RUNNING,
+    WAIT_CHAN_RECEIVE,
+    WAIT_CHAN_SEND,
+    WAIT_SELECT,
+    WAIT_MUTEX,
+    WAIT_SYNC,
+    WAIT_IO,
+    WAIT_SLEEP,
+    WAIT_SYSCALL,
+    WAIT_KINDS
+};
+
+static const char *const wait_kind_names[WAIT_KINDS] = {
+    "other", "running", "chan receive", "chan send", "select", "mutex / semacquire",
+    "waitgroup / cond", "IO wait", "sleep", "syscall",
+};
+
+static bool starts(gmx_str s, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return s.n >= n && memcmp(s.p, prefix, n) == 0;
+}
+
+/* The runtime's wait reasons (runtime/runtime2.go waitReasonStrings) and the
+ * sync functions Go 1.20+ prints in their place, grouped as people read them. */
+static enum wait_kind wait_kind_of(gmx_str status)
+{
+    if (starts(status, "running") || starts(status, "runnable"))
+        return WAIT_RUNNING;
+    if (starts(status, "chan receive"))
+        return WAIT_CHAN_RECEIVE;
+    if (starts(status, "chan send"))
+        return WAIT_CHAN_SEND;
+    if (starts(status, "select"))
+        return WAIT_SELECT;
+    if (starts(status, "sync.Mutex") || starts(status, "sync.RWMutex") ||
+        starts(status, "semacquire"))
+        return WAIT_MUTEX;
+    if (starts(status, "sync.WaitGroup") || starts(status, "sync.Cond") ||
+        starts(status, "sync.(*"))
+        return WAIT_SYNC;
+    if (starts(status, "IO wait"))
+        return WAIT_IO;
+    if (starts(status, "sleep"))
+        return WAIT_SLEEP;
+    if (starts(status, "syscall"))
+        return WAIT_SYSCALL;
+    return WAIT_OTHER;
+}
+
+/* A goroutine profile (protobuf, debug=1) says no wait reason: the frames
+ * where the runtime parks it do, innermost first. */
+static const struct {
+    const char *function;
+    enum wait_kind kind;
+} parking_frames[] = {
+    { "runtime.chanrecv", WAIT_CHAN_RECEIVE }, { "runtime.chansend", WAIT_CHAN_SEND },
+    { "runtime.selectgo", WAIT_SELECT },       { "runtime.block", WAIT_SELECT },
+    { "sync.(*Mutex).Lock", WAIT_MUTEX },      { "sync.(*RWMutex).", WAIT_MUTEX },
+    { "sync.runtime_SemacquireMutex", WAIT_MUTEX }, { "sync.runtime_SemacquireRWMutex", WAIT_MUTEX },
+    { "sync.(*WaitGroup).Wait", WAIT_SYNC },   { "sync.(*Cond).Wait", WAIT_SYNC },
+    { "internal/poll.runtime_pollWait", WAIT_IO }, { "time.Sleep", WAIT_SLEEP },
+    { "syscall.Syscall", WAIT_SYSCALL },       { "syscall.RawSyscall", WAIT_SYSCALL },
+    { "internal/runtime/syscall.", WAIT_SYSCALL },
+};
+
+static enum wait_kind wait_kind_of_frames(const gmx_gbucket *b)
+{
+    for (uint32_t i = 0; i < b->nframes && i < 8; i++)
+        for (size_t k = 0; k < sizeof(parking_frames) / sizeof(parking_frames[0]); k++)
+            if (starts(b->frames[i].func, parking_frames[k].function))
+                return parking_frames[k].kind;
+    return WAIT_OTHER;
+}
+
+static enum wait_kind wait_kind_of_bucket(const gmx_gbucket *b)
+{
+    enum wait_kind kind = b->nstates ? wait_kind_of(b->states[0].status) : WAIT_OTHER;
+    return kind != WAIT_OTHER ? kind : wait_kind_of_frames(b);
+}
+
+/* The rank of the first finding that is not healthy and names this bucket
+ * (a finding's bucket may come from the same snapshot or an equal stack in
+ * another); 0 when none. */
+static uint32_t leak_rank(const gmx_gbuckets *set, const gmx_gbucket *b, const gmx_findings *f)
+{
+    for (size_t i = 0; f && i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (!fd->bucket || fd->healthy)
+            continue;
+        if (fd->bucket == b || gmx_gbuckets_find(set, fd->bucket) == b)
+            return fd->rank;
+    }
+    return 0;
+}
+
+gmx_flame *gmx_flame_of_goroutines(const gmx_gbuckets *set, const gmx_findings *f)
+{
+    gmx_flame *fl = gmx_flame_new("all goroutines", wait_kind_names, WAIT_KINDS, 0);
+    if (!fl)
+        return NULL;
+    gmx_str names[GMX_MAX_FRAMES];
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        uint32_t n = b->nframes < GMX_MAX_FRAMES ? b->nframes : GMX_MAX_FRAMES;
+        for (uint32_t k = 0; k < n; k++)
+            names[k] = b->frames[n - 1 - k].func;
+        enum wait_kind kind = wait_kind_of_bucket(b);
+        uint32_t rank = leak_rank(set, b, f);
+        gmx_flame_add(fl, names, n, (int64_t)b->count, kind, rank ? (int64_t)b->count : 0, rank);
+    }
+    if (gmx_flame_failed(fl)) {
+        gmx_flame_free(fl);
+        return NULL;
+    }
+    return fl;
+}
