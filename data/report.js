@@ -88,7 +88,7 @@
     var n = findings.filter(function (f) { return f.severity === sev; }).length;
     if (n) add(chips, el('span', 'chip ' + sev, n + ' ' + sev));
   });
-  if (Array.isArray(report.inputs)) add(chips, el('span', 'chip', report.inputs.length + ' files read'));
+  if (Array.isArray(report.inputs)) add(chips, el('span', 'chip', report.inputs.length + (report.inputs.length === 1 ? ' file read' : ' files read')));
 
   /* ---- 1. actions and findings ---- */
   function evidenceValue(key, v) {
@@ -452,7 +452,7 @@
   if (Array.isArray(report.inputs) && report.inputs.length) {
     var is = card('Files read', null);
     var det = add(is, el('details'));
-    add(det, el('summary', null, report.inputs.length + ' files: what each is and when it was taken'));
+    add(det, el('summary', null, report.inputs.length + (report.inputs.length === 1 ? ' file' : ' files') + ': what each is and when it was taken'));
     var it = add(det, el('table'));
     var ih = add(it, el('tr'));
     ['file', 'kind', 'time', 'notes'].forEach(function (h) { add(ih, el('th', null, h)); });

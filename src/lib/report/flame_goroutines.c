@@ -84,10 +84,15 @@ static enum wait_kind wait_kind_of_frames(const gmx_gbucket *b)
     return WAIT_OTHER;
 }
 
+/* "semacquire" is what Go before 1.20 says for a WaitGroup or a Cond too:
+ * the frames tell them apart. */
 static enum wait_kind wait_kind_of_bucket(const gmx_gbucket *b)
 {
     enum wait_kind kind = b->nstates ? wait_kind_of(b->states[0].status) : WAIT_OTHER;
-    return kind != WAIT_OTHER ? kind : wait_kind_of_frames(b);
+    enum wait_kind parked = wait_kind_of_frames(b);
+    if (kind == WAIT_OTHER || (kind == WAIT_MUTEX && parked == WAIT_SYNC))
+        return parked;
+    return kind;
 }
 
 /* The rank of the first finding that is not healthy and names this bucket
