@@ -194,7 +194,22 @@
     });
     nodes.forEach(function (n) {
       n.children.sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
-      if (marks && !n.rank && marks[n.name]) { n.rank = marks[n.name]; n.marked = n.value; }
+      if (marks && !n.rank && marks[n.name]) { n.rank = marks[n.name]; n.marked = n.value; n.label = true; }
+    });
+    /* A leaked stack's number goes on the finding's own line (your code),
+     * not on the runtime frame where the goroutine is parked. */
+    var siteOf = {};
+    findings.forEach(function (f) { if (f.site && f.stack) siteOf[f.rank] = String(f.site.function); });
+    nodes.forEach(function (n) {
+      n.label = n.rank > 0;
+      if (!n.rank || n.children.length || !siteOf[n.rank] || n.name === siteOf[n.rank]) return;
+      for (var a = n.up; a; a = a.up) {
+        if (a.name === siteOf[n.rank]) {
+          if (!a.rank) { a.rank = n.rank; a.label = true; }
+          n.label = false;
+          break;
+        }
+      }
     });
     var top = nodes[0];
     var kinds = Array.isArray(fl.kinds) ? fl.kinds : [];
@@ -240,7 +255,7 @@
       g.appendChild(svg('rect', { x: x.toFixed(2), y: d * ROW, width: Math.max(w - 0.5, 0.5).toFixed(2), height: ROW - 1, rx: 2 }));
       var chars = Math.floor((w - 8) / 6.7);
       if (chars >= 3) {
-        var text = (n.rank && !ancestor ? '#' + n.rank + ' ' : '') + n.name;
+        var text = (n.rank && n.label && !ancestor ? '#' + n.rank + ' ' : '') + n.name;
         if (text.length > chars) text = text.slice(0, chars - 1) + '…';
         g.appendChild(svg('text', { x: (x + 4).toFixed(2), y: d * ROW + 13 }, text));
       }
@@ -441,7 +456,7 @@
     report.escapes.findings.slice(0, 200).forEach(function (f) {
       var tr = add(et, el('tr'));
       add(tr, el('td', null, f.rank));
-      add(tr, el('td', null, (f.evidence && f.evidence.cause) || f.category));
+      add(tr, el('td', 'nowrap', (f.evidence && f.evidence.cause) || f.category));
       add(tr, el('td', 'mono', siteText(f.site)));
       add(tr, el('td', 'num', num(f.bytes) ? bytes(f.bytes) : ''));
       add(tr, el('td', null, f.title));
