@@ -78,7 +78,7 @@
 
   /* ---- masthead ---- */
   var findings = Array.isArray(report.findings) ? report.findings : [];
-  var titles = { diagnose: 'Memory diagnosis', goroutines: 'Goroutine report', top: 'Profile top' };
+  var titles = { diagnose: 'Memory diagnosis', goroutines: 'Goroutine report', top: 'Profile top', watch: 'Watching' };
   var mast = add(app, el('header', 'masthead'));
   var left = add(mast, el('div'));
   add(left, el('div', 'tool', 'gomemdx ' + String(data.command || '')));
@@ -303,9 +303,12 @@
     draw(top);
     return s;
   }
-  if (data.goroutine_flame && data.goroutine_flame.nodes && data.goroutine_flame.nodes.length)
+  if (data.goroutine_flame && data.goroutine_flame.nodes && data.goroutine_flame.nodes.length > 1)
     flameGraph('Goroutines', data.goroutine_flame, null);
-  if (data.heap_flame && data.heap_flame.nodes && data.heap_flame.nodes.length) {
+  if (data.heap_flame && data.heap_flame.nodes && data.heap_flame.nodes.length === 1)
+    add(card(data.command === 'top' ? 'Flame graph' : 'Heap', String(data.heap_flame.label || '') + '.'),
+        el('p', 'empty', 'Nothing to draw: no stack holds more than it did.'));
+  if (data.heap_flame && data.heap_flame.nodes && data.heap_flame.nodes.length > 1) {
     var heapMarks = {};
     findings.forEach(function (f) {
       if (f.site && !f.stack && num(f.bytes) && !heapMarks[f.site.function]) heapMarks[String(f.site.function)] = f.rank;

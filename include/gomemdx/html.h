@@ -56,6 +56,8 @@ gmx_code gmx_html_add_heap(gmx_html *h, const gmx_hsnapshot *first, const gmx_hs
 /* The flame graph of a pprof profile at sample_index, minus base. */
 gmx_code gmx_html_add_profile(gmx_html *h, const gmx_profile *p, const gmx_profile *base,
                               int sample_index, gmx_error *err);
+/* A live page (watch --listen) reloads itself every seconds; 0 = never. */
+void gmx_html_set_refresh(gmx_html *h, unsigned seconds);
 /* The whole document into a new string (gmx_render_free). */
 gmx_code gmx_html_render(const gmx_html *h, char **out, size_t *len, gmx_error *err);
 

@@ -20,6 +20,7 @@ python3 - "$out/diagnose.html" <<'PY'
 import json, re, sys
 data = json.loads(re.search(r'id="data">(.*?)</script>', open(sys.argv[1]).read(), re.S).group(1))
 assert "goroutine_flame" in data and "heap_flame" in data, "diagnose page without both flame graphs"
+assert len(data["goroutine_flame"]["nodes"]) > 1, "no frames in the goroutine flame graph"
 marked = [n for n in data["goroutine_flame"]["nodes"] if n[5] == 1]
 assert marked, "the rank-1 bucket is not marked in the goroutine flame graph"
 PY

@@ -20,6 +20,7 @@ struct gmx_html {
     size_t report_len;
     gmx_buf goroutine_flame; /* JSON objects, empty when not added */
     gmx_buf heap_flame;
+    unsigned refresh_seconds;
 };
 
 gmx_html *gmx_html_new(const char *command)
@@ -110,6 +111,11 @@ gmx_code gmx_html_add_profile(gmx_html *h, const gmx_profile *p, const gmx_profi
     return keep_flame(&h->heap_flame, fl, unit, label, err);
 }
 
+void gmx_html_set_refresh(gmx_html *h, unsigned seconds)
+{
+    h->refresh_seconds = seconds;
+}
+
 /* Data inside <script> must not end it nor open a comment; JSON allows
  * \u escapes inside strings, and these characters occur nowhere else. */
 static void put_script_safe(gmx_buf *b, const char *s, size_t n)
@@ -183,9 +189,11 @@ gmx_code gmx_html_render(const gmx_html *h, char **out, size_t *len, gmx_error *
                    "script-src 'sha256-%s'; style-src 'sha256-%s'; img-src data:; "
                    "base-uri 'none'; form-action 'none'\">\n"
                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-                   "<meta name=\"generator\" content=\"gomemdx\">\n"
-                   "<title>gomemdx %s report</title>\n<style>",
-                   script_hash, style_hash, h->command);
+                   "<meta name=\"generator\" content=\"gomemdx\">\n",
+                   script_hash, style_hash);
+    if (h->refresh_seconds)
+        gmx_buf_printf(&b, "<meta http-equiv=\"refresh\" content=\"%u\">\n", h->refresh_seconds);
+    gmx_buf_printf(&b, "<title>gomemdx %s report</title>\n<style>", h->command);
     gmx_buf_append(&b, report_css, sizeof(report_css));
     gmx_buf_puts(&b, "</style>\n</head>\n<body>\n"
                      "<noscript><p>This report draws itself with its own inline script "

@@ -28,6 +28,7 @@ gmx_code gmx_render_diagnosis_html(const gmx_diagnosis *d, const gmx_render_opti
     gmx_html *h = gmx_html_new("diagnose");
     if (!h)
         return no_memory(err);
+    gmx_html_set_refresh(h, opts ? opts->refresh_seconds : 0);
     char *json = NULL;
     size_t json_len = 0;
     gmx_code rc = gmx_render_diagnosis_json(d, opts, &json, &json_len, err);
