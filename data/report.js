@@ -175,12 +175,14 @@
     add(first, el('h3', null, 'Findings')).id = 'findings';
     if (!findings.length) add(first, el('p', 'empty', 'No finding: nothing looks like a leak in these inputs.'));
     findings.forEach(function (f) { findingCard(first, f); });
+    if (num(report.findings_left_out) && report.findings_left_out > 0)
+      add(first, el('p', 'empty', count(report.findings_left_out) + ' more findings, less suspicious, are left out of this page; --json lists them all.'));
   }
 
   /* ---- 2, 3. flame graphs ---- */
   var KIND_CLASSES = 10;
   function flameGraph(title, fl, marks) {
-    var s = card(title, String(fl.label || '') + '. Click a frame to zoom into it, the top row to zoom out; search highlights matching frames.');
+    var s = card(title, String(fl.label || '') + '. Click a frame to zoom into it, a row above it to zoom back out; search highlights matching frames.');
     var nodes = fl.nodes.map(function (r, i) {
       return { id: i, parent: r[0], name: String(r[1]), value: r[2], kind: r[3], marked: r[4], rank: r[5],
                children: [], depth: 0, up: null };
@@ -259,7 +261,7 @@
         if (text.length > chars) text = text.slice(0, chars - 1) + '…';
         g.appendChild(svg('text', { x: (x + 4).toFixed(2), y: d * ROW + 13 }, text));
       }
-      g.addEventListener('click', function () { draw(ancestor || n === zoomed ? (n.up || top) : n); });
+      g.addEventListener('click', function () { draw(n === zoomed ? (n.up || top) : n); });
       g.addEventListener('mouseover', function () { hover.textContent = label(n); });
       graph.appendChild(g);
     }

@@ -123,6 +123,34 @@ static void test_html__data_cannot_break_out_of_its_script(void **state)
     gmx_html_free(h);
 }
 
+/* A page carries the most suspicious findings and counts the rest. */
+static void test_html__json_cuts_findings_at_max_and_counts_the_rest(void **state)
+{
+    (void)state;
+    gmx_findings *f = gmx_findings_new();
+    for (int i = 0; i < 3; i++) {
+        gmx_finding *fd = gmx_findings_add(f);
+        fd->title = gmx_findings_printf(f, "finding %d", i);
+        fd->severity = GMX_SEV_WARNING;
+    }
+    gmx_findings_rank(f);
+    gmx_render_options o = { 0 };
+    o.max_findings = 2;
+    char *json = NULL;
+    size_t len = 0;
+    assert_int_equal(gmx_render_json(f, &o, &json, &len, NULL), GMX_OK);
+    assert_non_null(strstr(json, "\"findings_left_out\": 1"));
+    assert_int_equal(after(json, "\"rank\": "), 1);
+    assert_null(strstr(json, "\"rank\": 3"));
+    gmx_render_free(json);
+    o.max_findings = 0;
+    assert_int_equal(gmx_render_json(f, &o, &json, &len, NULL), GMX_OK);
+    assert_null(strstr(json, "findings_left_out"));
+    assert_non_null(strstr(json, "\"rank\": 3"));
+    gmx_render_free(json);
+    gmx_findings_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -130,6 +158,7 @@ int main(void)
         cmocka_unit_test(test_html__flame_merges_common_prefixes_and_keeps_marks),
         cmocka_unit_test(test_html__flame_stops_at_its_node_budget),
         cmocka_unit_test(test_html__data_cannot_break_out_of_its_script),
+        cmocka_unit_test(test_html__json_cuts_findings_at_max_and_counts_the_rest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

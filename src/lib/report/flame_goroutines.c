@@ -3,8 +3,10 @@
  * leaks marked with the finding's rank. */
 #include "report/flame_sources.h"
 
+#include <stdlib.h>
 #include <string.h>
 
+#include "util/alloc.h"
 #include "util/str.h"
 
 enum wait_kind {
@@ -95,19 +97,50 @@ static enum wait_kind wait_kind_of_bucket(const gmx_gbucket *b)
     return kind;
 }
 
-/* The rank of the first finding that is not healthy and names this bucket
- * (a finding's bucket may come from the same snapshot or an equal stack in
- * another); 0 when none. */
-static uint32_t leak_rank(const gmx_gbuckets *set, const gmx_gbucket *b, const gmx_findings *f)
+/* The buckets of set that findings name, with the best rank naming each,
+ * sorted by bucket for bsearch: looking each bucket up costs log(findings),
+ * not findings (--all makes a finding of every bucket). */
+typedef struct named_bucket {
+    const gmx_gbucket *bucket;
+    uint32_t rank;
+} named_bucket;
+
+static int by_bucket(const void *a, const void *b)
 {
-    for (size_t i = 0; f && i < gmx_findings_count(f); i++) {
+    const named_bucket *x = a, *y = b;
+    uintptr_t p = (uintptr_t)x->bucket, q = (uintptr_t)y->bucket;
+    if (p != q)
+        return p < q ? -1 : 1;
+    return x->rank < y->rank ? -1 : x->rank > y->rank;
+}
+
+static named_bucket *named_buckets(const gmx_gbuckets *set, const gmx_findings *f, size_t *n)
+{
+    size_t cap = f ? gmx_findings_count(f) : 0;
+    named_bucket *named = gmx_calloc(cap ? cap : 1, sizeof(*named));
+    *n = 0;
+    for (size_t i = 0; named && i < cap; i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
-        if (!fd->bucket || fd->healthy)
-            continue;
-        if (fd->bucket == b || gmx_gbuckets_find(set, fd->bucket) == b)
-            return fd->rank;
+        const gmx_gbucket *b = fd->bucket && !fd->healthy ? gmx_gbuckets_find(set, fd->bucket) : NULL;
+        if (b)
+            named[(*n)++] = (named_bucket){ b, fd->rank };
     }
-    return 0;
+    if (named)
+        qsort(named, *n, sizeof(*named), by_bucket);
+    return named;
+}
+
+static uint32_t leak_rank(const named_bucket *named, size_t n, const gmx_gbucket *b)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((uintptr_t)named[mid].bucket < (uintptr_t)b)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && named[lo].bucket == b ? named[lo].rank : 0;
 }
 
 gmx_flame *gmx_flame_of_goroutines(const gmx_gbuckets *set, const gmx_findings *f)
@@ -115,6 +148,12 @@ gmx_flame *gmx_flame_of_goroutines(const gmx_gbuckets *set, const gmx_findings *
     gmx_flame *fl = gmx_flame_new("all goroutines", wait_kind_names, WAIT_KINDS, 0);
     if (!fl)
         return NULL;
+    size_t nnamed = 0;
+    named_bucket *named = named_buckets(set, f, &nnamed);
+    if (!named) {
+        gmx_flame_free(fl);
+        return NULL;
+    }
     gmx_str names[GMX_MAX_FRAMES];
     for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
         const gmx_gbucket *b = gmx_gbuckets_at(set, i);
@@ -122,9 +161,10 @@ gmx_flame *gmx_flame_of_goroutines(const gmx_gbuckets *set, const gmx_findings *
         for (uint32_t k = 0; k < n; k++)
             names[k] = b->frames[n - 1 - k].func;
         enum wait_kind kind = wait_kind_of_bucket(b);
-        uint32_t rank = leak_rank(set, b, f);
+        uint32_t rank = leak_rank(named, nnamed, b);
         gmx_flame_add(fl, names, n, (int64_t)b->count, kind, rank ? (int64_t)b->count : 0, rank);
     }
+    gmx_free(named);
     if (gmx_flame_failed(fl)) {
         gmx_flame_free(fl);
         return NULL;

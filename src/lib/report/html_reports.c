@@ -17,6 +17,18 @@ static gmx_code finish(gmx_html *h, gmx_code rc, char *json, size_t json_len, ch
     return rc;
 }
 
+/* A page is for reading: the most suspicious findings, the rest counted. */
+enum { PAGE_MAX_FINDINGS = 100 };
+
+static gmx_render_options page_options(const gmx_render_options *opts)
+{
+    gmx_render_options o = { 0 };
+    if (opts)
+        o = *opts;
+    o.max_findings = PAGE_MAX_FINDINGS;
+    return o;
+}
+
 static gmx_code no_memory(gmx_error *err)
 {
     return gmx_error_set(err, GMX_ENOMEM, "out of memory rendering HTML");
@@ -31,7 +43,8 @@ gmx_code gmx_render_diagnosis_html(const gmx_diagnosis *d, const gmx_render_opti
     gmx_html_set_refresh(h, opts ? opts->refresh_seconds : 0);
     char *json = NULL;
     size_t json_len = 0;
-    gmx_code rc = gmx_render_diagnosis_json(d, opts, &json, &json_len, err);
+    gmx_render_options o = page_options(opts);
+    gmx_code rc = gmx_render_diagnosis_json(d, &o, &json, &json_len, err);
     if (rc == GMX_OK && d->last_goroutines)
         rc = gmx_html_add_goroutines(h, d->last_goroutines, d->findings, err);
     if (rc == GMX_OK && d->last_heap)
@@ -48,7 +61,8 @@ gmx_code gmx_render_goroutines_html(const gmx_findings *f, const gmx_gsnapshot *
         return no_memory(err);
     char *json = NULL;
     size_t json_len = 0;
-    gmx_code rc = gmx_render_json(f, opts, &json, &json_len, err);
+    gmx_render_options o = page_options(opts);
+    gmx_code rc = gmx_render_json(f, &o, &json, &json_len, err);
     if (rc == GMX_OK && n)
         rc = gmx_html_add_goroutines(h, snaps[n - 1].buckets, f, err);
     return finish(h, rc, json, json_len, out, len, err);
