@@ -84,19 +84,16 @@ static gmx_code add_samples(gmx_flame *fl, const gmx_profile *p, int sample_inde
     return rc;
 }
 
-gmx_flame *gmx_flame_of_profile(const gmx_profile *p, const gmx_profile *base, int sample_index,
-                                gmx_error *err)
+gmx_code gmx_flame_of_profile(const gmx_profile *p, const gmx_profile *base, int sample_index,
+                              gmx_flame **out, gmx_error *err)
 {
     const gmx_profile_info *info = gmx_profile_get_info(p);
-    if (sample_index < 0 || (size_t)sample_index >= info->nsample_types) {
-        gmx_error_set(err, GMX_EUSAGE, "%s: no sample type %d", gmx_profile_name(p), sample_index);
-        return NULL;
-    }
+    if (sample_index < 0 || (size_t)sample_index >= info->nsample_types)
+        return gmx_error_set(err, GMX_EUSAGE, "%s: no sample type %d", gmx_profile_name(p),
+                             sample_index);
     gmx_flame *fl = gmx_flame_new("total", NULL, 0, 0);
-    if (!fl) {
-        gmx_error_set(err, GMX_ENOMEM, "out of memory building a flame graph");
-        return NULL;
-    }
+    if (!fl)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory building a flame graph");
     gmx_code rc = add_samples(fl, p, sample_index, 1, err);
     if (rc == GMX_OK && base)
         rc = add_samples(fl, base, sample_index, -1, err);
@@ -104,7 +101,8 @@ gmx_flame *gmx_flame_of_profile(const gmx_profile *p, const gmx_profile *base, i
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory building a flame graph");
     if (rc != GMX_OK) {
         gmx_flame_free(fl);
-        return NULL;
+        return rc;
     }
-    return fl;
+    *out = fl;
+    return GMX_OK;
 }

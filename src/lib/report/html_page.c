@@ -100,9 +100,10 @@ gmx_code gmx_html_add_heap(gmx_html *h, const gmx_hsnapshot *first, const gmx_hs
 gmx_code gmx_html_add_profile(gmx_html *h, const gmx_profile *p, const gmx_profile *base,
                               int sample_index, gmx_error *err)
 {
-    gmx_flame *fl = gmx_flame_of_profile(p, base, sample_index, err);
-    if (!fl)
-        return err ? err->code : GMX_ENOMEM;
+    gmx_flame *fl = NULL;
+    gmx_code rc = gmx_flame_of_profile(p, base, sample_index, &fl, err);
+    if (rc != GMX_OK)
+        return rc;
     const gmx_pvalue_type *type = &gmx_profile_get_info(p)->sample_types[sample_index];
     char unit[64], label[160];
     snprintf(unit, sizeof(unit), "%.*s", (int)(type->unit.n < 40 ? type->unit.n : 40), type->unit.p);
