@@ -109,6 +109,11 @@ typedef struct gmx_diagnosis {
     gmx_series memstats;       /* MemStats HeapInuse per heap snapshot that carries it */
     gmx_series watched_goroutines; /* from the watched history, when given */
     gmx_series watched_heap;   /* MemStats HeapInuse from the watched history */
+    /* The snapshots the findings came from, borrowed from the bundle (for
+     * pictures of them): the last goroutine snapshot, the first and last heap
+     * snapshot; NULL when there is none. */
+    const gmx_gbuckets *last_goroutines;
+    const gmx_hsnapshot *first_heap, *last_heap;
     gmx_change change;
     gmx_forecast forecast;
     gmx_action *actions;

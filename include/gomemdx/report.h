@@ -22,6 +22,9 @@ typedef struct gmx_render_options {
     bool markdown;       /* diagnosis text as Markdown, to paste into a ticket */
     bool zh;             /* headings and advice in Chinese */
     gmx_gate gate;       /* JSON: a CI gate's verdict as "pass" (check); none by default */
+    unsigned refresh_seconds; /* HTML: a live page reloads itself this often; 0 = never */
+    unsigned max_findings; /* JSON: at most this many findings, the rest counted in
+                            * "findings_left_out"; 0 = all */
 } gmx_render_options;
 
 /* Each renders f into a new NUL-terminated string *out (free with

@@ -12,12 +12,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkfifo "$work/stdin"
-"$fs" <"$work/stdin" >"$work/port" 2>&1 &
-fspid=$!
-exec 3>"$work/stdin" # the server serves while its stdin is open
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n 1 "$work/port")
+. "$(dirname "$0")/faultserver_start.sh"
+start_faultserver "$fs" "$work"
 [ -n "$port" ] || { echo "fault server did not start"; exit 1; }
 url="http://127.0.0.1:$port/ok"
 

@@ -124,6 +124,7 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     }
     d->goroutines.n = n;
     merge_other_kind(d, best, snaps, n);
+    d->last_goroutines = snaps[n - 1].buckets;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
     gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
@@ -185,6 +186,8 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         n++;
     }
     d->heap.n = n;
+    d->first_heap = snaps[0];
+    d->last_heap = snaps[n - 1];
     d->heap.name = "heap in use (bytes)";
     d->heap.name_zh = "堆在用内存";
     gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
