@@ -7,7 +7,7 @@
 set -euo pipefail
 profile=${1:-build}
 pkgs=(gcc make cmake pkg-config libdeflate-dev zlib1g-dev libjansson-dev
-      libcurl4-openssl-dev libsqlite3-dev)
+      libcurl4-openssl-dev libsqlite3-dev libelf-dev libdw-dev)
 if [ "$profile" = test ]; then
   pkgs+=(libcmocka-dev clang-14 libclang-rt-14-dev jq python3)
 fi

@@ -1,0 +1,47 @@
+#!/usr/bin/env python3
+"""agree.py DUMP.json CORE.json — a core's findings (gomemdx core --json --all) equal those
+of the goroutine dump (gomemdx goroutines --json --all) fetched just before the core was
+taken. Two goroutines exist only in the dump, made by the request that fetched it: the
+handler writing the dump and its connection's background reader. The leak may have grown
+by one goroutine between the fetch and the stop (one per 333 ms): rank 1 may count one more.
+"""
+import json
+import sys
+
+
+def buckets(doc, drop_request):
+    out = []
+    for f in doc["findings"]:
+        stack = [fr["function"] for fr in f.get("stack", [])]
+        creator = f.get("created_by", {}).get("function", "")
+        if drop_request and ("runtime/pprof.writeGoroutineStacks" in stack
+                             or creator == "net/http.(*connReader).startBackgroundRead"):
+            continue
+        site = f.get("site", {})
+        out.append((f["category"], site.get("function"), site.get("line"), creator,
+                    f["evidence"].get("wait_reason"), f["goroutines"]))
+    return out
+
+
+def main():
+    dump = json.load(open(sys.argv[1]))
+    core = json.load(open(sys.argv[2]))
+    d, c = buckets(dump, True), buckets(core, False)
+    ok = True
+    if d[0][:5] != c[0][:5] or not 0 <= c[0][5] - d[0][5] <= 1:
+        print("rank 1 differs:\n  dump %s\n  core %s" % (d[0], c[0]))
+        ok = False
+    if sorted(d[1:]) != sorted(c[1:]):
+        print("other buckets differ:\n  dump %s\n  core %s" % (sorted(d[1:]), sorted(c[1:])))
+        ok = False
+    grown = c[0][5] - d[0][5]
+    dn, cn = dump["inputs"][0]["goroutines"], core["inputs"][0]["goroutines"]
+    if cn != dn - 2 + grown:
+        print("goroutine counts: dump %d (2 of them the request's), core %d" % (dn, cn))
+        ok = False
+    print("rank 1: %s %s x%d (dump x%d); %d goroutines in the core, %d in the dump"
+          % (c[0][0], c[0][1], c[0][5], d[0][5], cn, dn))
+    sys.exit(0 if ok else 1)
+
+
+main()

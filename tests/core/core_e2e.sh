@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# core_e2e.sh GOMEMDX WORK MODE [VERSION] — `gomemdx core` on the lab's cores
+# (testdata/core/goVERSION/notifier: core.xz, notifier.bin.xz, goroutines.txt, taken by
+# testdata/lab/core/capture.sh), decompressed into WORK (the build directory).
+#   golden VERSION  text output equals tests/core/golden/goVERSION.txt
+#                   (GMX_UPDATE_GOLDEN=1 rewrites it)
+#   agree VERSION   the core's findings equal those of the goroutine dump taken just
+#                   before the core (see agree.py)
+#   errors          bad inputs: one line naming the file, exit status 2
+set -u
+bin=$1 work=$2 mode=$3 v=${4:-1.19}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src=$root/testdata/core/go$v/notifier
+dir=$work/core-fixtures/go$v
+mkdir -p "$dir"
+for f in core notifier.bin; do
+  [ "$dir/$f" -nt "$src/$f.xz" ] || { xz -dc "$src/$f.xz" >"$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"; } || exit 2
+done
+cd "$dir" || exit 2
+fail() { echo "core_e2e: $*"; exit 1; }
+case $mode in
+  golden)
+    out=$(NO_COLOR=1 "$bin" core core notifier.bin 2>&1; echo "status $?")
+    if [ "${GMX_UPDATE_GOLDEN:-0}" = 1 ]; then printf '%s\n' "$out" >"$here/golden/go$v.txt"; exit 0; fi
+    diff -u "$here/golden/go$v.txt" <(printf '%s\n' "$out") || fail "go$v output differs from golden"
+    ;;
+  agree)
+    "$bin" core core notifier.bin --json --all >core.json || fail "gomemdx core failed"
+    "$bin" goroutines "$src/goroutines.txt" --json --all >dump.json || fail "gomemdx goroutines failed"
+    python3 "$here/agree.py" dump.json core.json || fail "go$v: core and dump disagree"
+    ;;
+  errors)
+    expect() { # STATUS PATTERN ARGS...
+      local want=$1 pat=$2; shift 2
+      local err; err=$("$bin" "$@" 2>&1 >/dev/null); local got=$?
+      [ "$got" = "$want" ] || fail "'$*': exit $got, want $want ($err)"
+      [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "'$*': not one line: $err"
+      grep -qE -- "$pat" <<<"$err" || fail "'$*': '$err' does not match '$pat'"
+    }
+    other=$work/core-fixtures/go1.27/notifier.bin
+    [ "$v" != 1.27 ] && [ -f "$other" ] && expect 2 "notifier.bin: the core was not produced by this binary" core core "$other"
+    head -c 3000000 core >truncated.core
+    expect 2 "truncated.core: .*(not in the core|cut off|truncated)" core truncated.core notifier.bin
+    head -c 100 core >tiny.core
+    expect 2 "tiny.core: " core tiny.core notifier.bin
+    printf 'garbage, not a core\n' >garbage
+    expect 2 "garbage: not an ELF file" core garbage notifier.bin
+    expect 2 "notifier.bin: not a core file" core notifier.bin notifier.bin
+    expect 2 "/bin/true: no .gopclntab section" core core /bin/true
+    objcopy --strip-debug notifier.bin nodwarf.bin
+    expect 2 "nodwarf.bin: the binary has no DWARF" core core nodwarf.bin
+    objcopy --strip-all notifier.bin stripped.bin
+    expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
+    ;;
+  *) fail "unknown mode $mode" ;;
+esac
+exit 0
