@@ -7,6 +7,8 @@
 #   agree VERSION   the core's findings equal those of the goroutine dump taken just
 #                   before the core (see agree.py)
 #   errors          bad inputs: one line naming the file, exit status 2
+#   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
+#                   them by content, pairs them by build ID and ranks the leak first
 set -u
 bin=$1 work=$2 mode=$3 v=${4:-1.19}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -52,6 +54,26 @@ case $mode in
     expect 2 "nodwarf.bin: the binary has no DWARF" core core nodwarf.bin
     objcopy --strip-all notifier.bin stripped.bin
     expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
+    ;;
+  diagnose)
+    rm -rf incident && mkdir -p incident/bin && ln -s ../core incident/core.1 && ln -s ../../notifier.bin incident/bin/svc
+    printf 'not evidence\n' >incident/README
+    out=$("$bin" diagnose incident --json) || fail "diagnose failed: $out"
+    python3 - "$out" <<'PY' || fail "diagnose did not read the core"
+import json, sys
+d = json.loads(sys.argv[1])
+g = d.get("goroutines") or {}
+text = json.dumps(d)
+assert "Go core dump" in text, "core not listed as an input"
+assert "main.(*notifier).publish" in text, "leak site missing"
+PY
+    other=$work/core-fixtures/go1.27/notifier.bin
+    if [ "$v" != 1.27 ] && [ -f "$other" ]; then
+      rm -rf mismatch && mkdir mismatch && ln -s ../core mismatch/core && ln -s "$other" mismatch/svc
+      err=$("$bin" diagnose mismatch 2>&1); st=$?
+      [ $st = 2 ] || fail "diagnose of a core with another binary: exit $st ($err)"
+      grep -q "no evidence found" <<<"$err" || fail "diagnose mismatch: $err"
+    fi
     ;;
   *) fail "unknown mode $mode" ;;
 esac

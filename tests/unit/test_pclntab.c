@@ -134,6 +134,39 @@ static void test_pclntab__refuses_what_it_cannot_read(void **state)
     assert_null(t);
 }
 
+/* The Go 1.20+ layout, on the fuzz seed tests/fuzz/gen_pclntab_seeds.py writes: main.a
+ * at 0x401000 with main.inl inlined into it from pc +8. */
+static void test_pclntab__reads_go120_layout(void **state)
+{
+    (void)state;
+    size_t len;
+    char *tab = tu_read_fixture("tests/fuzz/corpus/pclntab/seed-go120.bin", &len);
+    assert_non_null(tab);
+    gmx_pclntab *t = NULL;
+    assert_int_equal(gmx_pclntab_open("seed", tab, len, 0, &t, NULL), GMX_OK);
+    gmx_pclntab_set_gofunc(t, 0, tab, len);
+    assert_int_equal(gmx_pclntab_layout(t), 120);
+    assert_int_equal(gmx_pclntab_count(t), 2);
+    gmx_pcfunc f;
+    assert_true(gmx_pclntab_find(t, 0x401008, &f));
+    assert_str(f.name, "main.a");
+    int32_t delta;
+    assert_true(gmx_pclntab_spdelta(t, &f, 0x401004, &delta));
+    assert_int_equal(delta, 8);
+    gmx_pcframe fr[4];
+    assert_int_equal(gmx_pclntab_frames(t, &f, 0x401008, fr, 4), 2);
+    assert_str(fr[0].func, "main.inl");
+    assert_str(fr[0].file, "a.go");
+    assert_int_equal(fr[0].line, 10);
+    assert_str(fr[1].func, "main.a");
+    assert_int_equal(gmx_pclntab_frames(t, &f, 0x401000, fr, 4), 1);
+    assert_true(gmx_pclntab_find(t, 0x401010, &f));
+    assert_str(f.name, "main.b");
+    assert_false(gmx_pclntab_find(t, 0x401020, &f));
+    gmx_pclntab_free(t);
+    free(tab);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -141,6 +174,7 @@ int main(void)
         cmocka_unit_test(test_pclntab__frame_size_from_pcsp),
         cmocka_unit_test(test_pclntab__expands_inlined_calls),
         cmocka_unit_test(test_pclntab__refuses_what_it_cannot_read),
+        cmocka_unit_test(test_pclntab__reads_go120_layout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

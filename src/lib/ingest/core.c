@@ -22,6 +22,22 @@ static gmx_str signal_name(int sig)
     return (gmx_str){ "signal", 6 };
 }
 
+gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              gmx_error *err)
+{
+    gmx_code rc = gmx_error_set(err, GMX_EUSAGE, "%s: no executable to read the core with",
+                                core_path);
+    for (size_t i = 0; i < nbins; i++) {
+        rc = gmx_ingest_core(core_path, bins[i], opts, snap, NULL, err);
+        if (rc == GMX_OK) {
+            *used = i;
+            return GMX_OK;
+        }
+    }
+    return rc;
+}
+
 gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
                          const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                          gmx_core_info *info, gmx_error *err)
