@@ -37,6 +37,8 @@ typedef struct gmx_core_info {
     uint64_t threads;           /* threads in the core */
     int signal;                 /* the signal the first thread took (0 for gcore) */
     uint32_t signal_tid;
+    uint64_t signal_goid;       /* the goroutine that thread was running, 0 when none
+                                 * (the thread was in the scheduler or a syscall) */
     bool inlining;              /* inlined calls were expanded (go:func.* found) */
     bool waits_estimated;       /* "N minutes" measured from the latest time seen in
                                  * the core, a lower bound of the dump's instant */

@@ -37,10 +37,16 @@ static int run(const cli_command *self, const cli_args *args)
     note.kind = "core dump";
     note.goroutines = snap.info.goroutines;
     note.detail = snap.info.message;
-    char reading[160];
+    char reading[200], on[80] = "";
+    if (snap.info.message.n && info.signal_goid)
+        snprintf(on, sizeof(on), ", the signal taken by thread %u on goroutine %llu",
+                 info.signal_tid, (unsigned long long)info.signal_goid);
+    else if (snap.info.message.n)
+        snprintf(on, sizeof(on), ", the signal taken by thread %u (no goroutine on it)",
+                 info.signal_tid);
     note.reading.n = (size_t)snprintf(reading, sizeof(reading),
-                                      "%llu threads; %llu runtime goroutines left out%s",
-                                      (unsigned long long)info.threads,
+                                      "%llu threads%s; %llu runtime goroutines left out%s",
+                                      (unsigned long long)info.threads, on,
                                       (unsigned long long)info.system_goroutines,
                                       info.inlining ? "" : "; inlined calls not expanded");
     note.reading.p = reading;

@@ -12,6 +12,9 @@ enum { MAX_PATH = 128 };
 
 struct dwarf_layout {
     Dwarf *dw;
+    /* the last struct found: callers ask for several fields of one type */
+    char last_name[MAX_PATH];
+    Dwarf_Die last;
 };
 
 gmx_code dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *err)
@@ -102,8 +105,14 @@ static bool member_struct(Dwarf_Die *member, Dwarf_Die *out)
 int64_t dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path)
 {
     Dwarf_Die t, m;
-    if (!find_struct(d->dw, type, &t))
-        return -1;
+    if (strcmp(d->last_name, type) == 0) {
+        t = d->last;
+    } else {
+        if (strlen(type) >= sizeof(d->last_name) || !find_struct(d->dw, type, &t))
+            return -1;
+        memcpy(d->last_name, type, strlen(type) + 1);
+        d->last = t;
+    }
     int64_t total = 0;
     for (const char *p = path;;) {
         const char *dot = strchr(p, '.');

@@ -5,6 +5,7 @@
 #include "util/alloc.h"
 
 #include <gelf.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/procfs.h>
 #include <sys/reg.h>
@@ -14,6 +15,27 @@ enum { MAX_SEGMENTS = 1 << 20, MAX_THREADS = 1 << 16 };
 static bool in_file(const elf_file *f, uint64_t off, uint64_t n)
 {
     return off <= f->len && n <= f->len - off;
+}
+
+static int by_vaddr(const void *x, const void *y)
+{
+    const elf_segment *a = x, *b = y;
+    return a->vaddr < b->vaddr ? -1 : a->vaddr > b->vaddr;
+}
+
+/* The segment with the highest start at or below vaddr, or NULL: a core of
+ * several GB has thousands of segments and a walk reads millions of words. */
+static const elf_segment *segment_of(const elf_file *f, uint64_t vaddr)
+{
+    size_t lo = 0, hi = f->nsegs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (f->segs[mid].vaddr <= vaddr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &f->segs[lo - 1] : NULL;
 }
 
 static gmx_code load_segments(elf_file *f, gmx_error *err)
@@ -41,6 +63,7 @@ static gmx_code load_segments(elf_file *f, gmx_error *err)
             s.filesz = s.offset < f->len ? f->len - s.offset : 0;
         f->segs[f->nsegs++] = s;
     }
+    qsort(f->segs, f->nsegs, sizeof(*f->segs), by_vaddr);
     return GMX_OK;
 }
 
@@ -142,32 +165,24 @@ bool elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint6
 
 const uint8_t *elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n)
 {
-    for (size_t i = 0; i < f->nsegs; i++) {
-        const elf_segment *s = &f->segs[i];
-        if (vaddr >= s->vaddr && vaddr - s->vaddr <= s->filesz && n <= s->filesz - (vaddr - s->vaddr))
-            return f->data + s->offset + (vaddr - s->vaddr);
-    }
-    return NULL;
+    size_t avail;
+    const uint8_t *p = elf_file_span(f, vaddr, &avail);
+    return p && n <= avail ? p : NULL;
 }
 
 const uint8_t *elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n)
 {
-    for (size_t i = 0; i < f->nsegs; i++) {
-        const elf_segment *s = &f->segs[i];
-        if (vaddr >= s->vaddr && vaddr - s->vaddr < s->filesz) {
-            *n = (size_t)(s->filesz - (vaddr - s->vaddr));
-            return f->data + s->offset + (vaddr - s->vaddr);
-        }
-    }
-    return NULL;
+    const elf_segment *s = segment_of(f, vaddr);
+    if (!s || vaddr - s->vaddr >= s->filesz)
+        return NULL;
+    *n = (size_t)(s->filesz - (vaddr - s->vaddr));
+    return f->data + s->offset + (vaddr - s->vaddr);
 }
 
 bool elf_file_maps(const elf_file *f, uint64_t vaddr)
 {
-    for (size_t i = 0; i < f->nsegs; i++)
-        if (vaddr >= f->segs[i].vaddr && vaddr - f->segs[i].vaddr < f->segs[i].memsz)
-            return true;
-    return false;
+    const elf_segment *s = segment_of(f, vaddr);
+    return s && vaddr - s->vaddr < s->memsz;
 }
 
 /* Calls fn on each note of the segments (core) or sections (executable)
@@ -249,9 +264,11 @@ gmx_code elf_core_threads(const elf_file *f, core_thread **out, size_t *n, gmx_e
         GElf_Phdr ph;
         if (!gelf_getphdr(f->elf, (int)i, &ph) || ph.p_type != PT_NOTE)
             continue;
-        if (!in_file(f, ph.p_offset, ph.p_filesz))
+        if (!in_file(f, ph.p_offset, ph.p_filesz)) {
+            gmx_free(l.v);
             return gmx_error_set(err, GMX_EFORMAT, "%s: the core's notes are cut off (truncated core)",
                                  f->name);
+        }
         Elf_Data *d = elf_getdata_rawchunk(f->elf, (int64_t)ph.p_offset, ph.p_filesz, ELF_T_NHDR);
         walk_notes(d, add_thread, &l);
     }

@@ -81,6 +81,7 @@ static const core_thread *thread_on(const gmx_core *c, const g_fields *g)
 
 typedef struct walk {
     gmx_core *c;
+    uint64_t signal_goid;
     gmx_frame frames[GMX_MAX_FRAMES];
     char reason[MAX_REASON];
     int64_t now;
@@ -115,6 +116,8 @@ static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine
         at.pc = t->pc;
         at.sp = t->sp;
         at.trap = true;
+        if (t == &w->c->threads[0])
+            w->signal_goid = g->goid;
     }
     bool truncated;
     out->nframes = (uint32_t)unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
@@ -166,7 +169,8 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     if (!core_read(c, c->allgs, slice, sizeof(slice)))
         return gmx_error_set(err, GMX_EFORMAT, "%s: runtime.allgs at 0x%llx is not in the core",
                              c->core.name, (unsigned long long)c->allgs);
-    if (slice[1] > MAX_GOROUTINES)
+    /* the pointers themselves must be held in the core */
+    if (slice[1] > MAX_GOROUTINES || slice[1] > c->core.len / 8)
         return gmx_error_set(err, GMX_EFORMAT, "%s: runtime.allgs claims %llu goroutines (corrupt core?)",
                              c->core.name, (unsigned long long)slice[1]);
     walk *w = gmx_calloc(1, sizeof(*w));
@@ -205,6 +209,7 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
             rc = (gmx_code)r;
     }
     info->inlining = c->inlining;
+    info->signal_goid = w->signal_goid;
     gmx_free(w);
     return rc;
 }
