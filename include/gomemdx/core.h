@@ -40,13 +40,17 @@ typedef struct gmx_core_info {
     uint64_t signal_goid;       /* the goroutine that thread was running, 0 when none
                                  * (the thread was in the scheduler or a syscall) */
     bool inlining;              /* inlined calls were expanded (go:func.* found) */
+    bool threads_only;          /* the binary has no DWARF: the runtime's structures are
+                                 * unknown, so each thread's stack (from its registers)
+                                 * is handed out instead of goroutines, with id 0 */
     bool waits_estimated;       /* "N minutes" measured from the latest time seen in
                                  * the core, a lower bound of the dump's instant */
 } gmx_core_info;
 
 /* Calls fn for each user goroutine, in allgs order; the record is valid
  * during the call only. A goroutine whose stack cannot be read is handed
- * out with GMX_G_NO_STACK. info may be NULL. */
+ * out with GMX_G_NO_STACK. Without DWARF, the threads instead (see
+ * threads_only). info may be NULL. */
 gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info,
                              gmx_error *err);
 

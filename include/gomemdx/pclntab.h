@@ -27,6 +27,8 @@ typedef struct gmx_pcfunc {
 } gmx_pcfunc;
 
 #define GMX_PCFUNC_TOPFRAME 0x1 /* goexit, mstart, rt0_go: nothing calls it */
+#define GMX_PCFUNC_SPWRITE 0x2  /* writes SP (mcall, morestack): its caller is not
+                                 * found by SP deltas */
 
 /* One source position of a pc: a function, or a call inlined into it. */
 typedef struct gmx_pcframe {

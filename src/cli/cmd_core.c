@@ -44,7 +44,13 @@ static int run(const cli_command *self, const cli_args *args)
     else if (snap.info.message.n)
         snprintf(on, sizeof(on), ", the signal taken by thread %u (no goroutine on it)",
                  info.signal_tid);
-    note.reading.n = (size_t)snprintf(reading, sizeof(reading),
+    if (info.threads_only)
+        note.reading.n = (size_t)snprintf(reading, sizeof(reading),
+                                          "the binary has no DWARF: goroutines are unreadable, "
+                                          "these are the %llu threads' stacks%s",
+                                          (unsigned long long)info.threads, on);
+    else
+        note.reading.n = (size_t)snprintf(reading, sizeof(reading),
                                       "%llu threads%s; %llu runtime goroutines left out%s",
                                       (unsigned long long)info.threads, on,
                                       (unsigned long long)info.system_goroutines,

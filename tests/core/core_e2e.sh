@@ -6,6 +6,8 @@
 #                   (GMX_UPDATE_GOLDEN=1 rewrites it)
 #   agree VERSION   the core's findings equal those of the goroutine dump taken just
 #                   before the core (see agree.py)
+#   kernel          the kernel core of testdata/lab/captures/go1.27/presence (GOTRACEBACK=crash,
+#                   SIGABRT) agrees with the traceback printed as it was taken (crash.txt)
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -51,9 +53,18 @@ case $mode in
     expect 2 "notifier.bin: not a core file" core notifier.bin notifier.bin
     expect 2 "/bin/true: no .gopclntab section" core core /bin/true
     objcopy --strip-debug notifier.bin nodwarf.bin
-    expect 2 "nodwarf.bin: the binary has no DWARF" core core nodwarf.bin
+    out=$("$bin" core core nodwarf.bin 2>&1) || fail "no DWARF: exit $? ($out)"
+    grep -q "the binary has no DWARF: goroutines are unreadable, these are the 5 threads' stacks" <<<"$out" ||
+      fail "no DWARF: not said: $out"
     objcopy --strip-all notifier.bin stripped.bin
     expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
+    ;;
+  kernel)
+    lab=$root/testdata/lab/captures/go1.27/presence
+    "$bin" core "$lab/core" "$lab/presence.bin" --json --all >kcore.json || fail "gomemdx core failed"
+    "$bin" goroutines "$lab/crash.txt" --json --all >kdump.json || fail "gomemdx goroutines failed"
+    python3 "$here/agree.py" --crash kdump.json kcore.json || fail "kernel core and crash.txt disagree"
+    grep -q '"SIGABRT: abort"\|SIGABRT' kcore.json || fail "the core's signal is not reported"
     ;;
   diagnose)
     rm -rf incident && mkdir -p incident/bin && ln -s ../core incident/core.1 && ln -s ../../notifier.bin incident/bin/svc

@@ -125,9 +125,13 @@ static gmx_code resolve_layout(gmx_core *c, gmx_error *err)
         { "startpc", offsetof(g_layout, startpc), false },
         { "parentGoid", offsetof(g_layout, parent_goid), true }, /* Go 1.21+ */
     };
-    gmx_code rc = dwarf_layout_open(&c->bin, &c->dwarf, err);
-    if (rc != GMX_OK)
-        return rc;
+    if (dwarf_layout_open(&c->bin, &c->dwarf, err) != GMX_OK) {
+        /* degrade: the threads' stacks need only the pclntab */
+        c->no_dwarf = true;
+        if (err)
+            memset(err, 0, sizeof(*err));
+        return GMX_OK;
+    }
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         int64_t off = dwarf_layout_offset(c->dwarf, "runtime.g", fields[i].path);
         if (off < 0 && !fields[i].optional)

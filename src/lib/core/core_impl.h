@@ -20,6 +20,7 @@ struct gmx_core {
     g_layout g;
     uint64_t allgs;                   /* address of runtime.allgs (a []*g) */
     uint64_t wait_reasons, nwait_reasons; /* runtime.waitReasonStrings ([N]string) */
+    bool no_dwarf;                    /* layouts unknown: only threads can be read */
     bool inlining;                    /* go:func.* found: inlined calls expanded */
     uint8_t wrapper_funcid;           /* abi.FuncIDWrapper: the last, largest FuncID */
     core_thread *threads;

@@ -102,7 +102,7 @@ static void set_creator(const walk *w, const g_fields *g, gmx_goroutine *out)
 
 static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine *out)
 {
-    unwind_start at = { g->sched_pc, g->sched_sp, g->lo, g->hi, false };
+    unwind_start at = { g->sched_pc, g->sched_sp, g->lo, g->hi, false, false };
     if (g->syscallsp) {
         at.pc = g->syscallpc;
         at.sp = g->syscallsp;
@@ -153,6 +153,30 @@ static bool listed(const g_fields *g)
     return status != G_IDLE && status != G_DEAD && status != G_MORIBUND;
 }
 
+/* Without DWARF: each thread's stack from its registers, as far as the
+ * pclntab unwinds it (g0 and signal stacks included). */
+static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info)
+{
+    enum { STACK_SPAN = 64 << 20 }; /* no stack bounds known: bound the walk */
+    for (size_t i = 0; i < w->c->nthreads; i++) {
+        const core_thread *t = &w->c->threads[i];
+        unwind_start at = { t->pc, t->sp, t->sp, t->sp + STACK_SPAN, true, true };
+        gmx_goroutine out;
+        memset(&out, 0, sizeof(out));
+        out.count = 1;
+        out.status = gmx_str_cstr("running");
+        bool truncated;
+        out.nframes = (uint32_t)unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
+        out.frames = w->frames;
+        out.flags = (truncated ? GMX_G_TRUNCATED : 0) | (out.nframes ? 0 : GMX_G_NO_STACK);
+        info->goroutines++;
+        int r = fn(ctx, &out);
+        if (r)
+            return (gmx_code)r;
+    }
+    return GMX_OK;
+}
+
 gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info,
                              gmx_error *err)
 {
@@ -164,6 +188,17 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     if (c->nthreads) {
         info->signal = c->threads[0].signal;
         info->signal_tid = c->threads[0].tid;
+    }
+    info->inlining = c->inlining;
+    if (c->no_dwarf) {
+        info->threads_only = true;
+        walk *w = gmx_calloc(1, sizeof(*w));
+        if (!w)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+        w->c = c;
+        gmx_code rc = hand_out_threads(w, fn, ctx, info);
+        gmx_free(w);
+        return rc;
     }
     uint64_t slice[2];
     if (!core_read(c, c->allgs, slice, sizeof(slice)))

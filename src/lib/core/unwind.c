@@ -45,8 +45,8 @@ size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, 
         size_t k = gmx_pclntab_frames(c->pcln, &f, tracepc, inl, MAX_INLINE);
         for (size_t i = 0; i < k; i++) {
             bool wrapper = inl[i].funcid == c->wrapper_funcid && c->wrapper_funcid != 0;
-            bool show = unwind_shows(inl[i].func, first) &&
-                        !(wrapper && !shows_wrapper_calling(callee));
+            bool show = at->all || (unwind_shows(inl[i].func, first) &&
+                                    !(wrapper && !shows_wrapper_calling(callee)));
             callee = inl[i].func;
             if (!show)
                 continue;
@@ -57,7 +57,9 @@ size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, 
             }
             out[n++] = (gmx_frame){ inl[i].func, inl[i].file, inl[i].line };
         }
-        if (f.flags & GMX_PCFUNC_TOPFRAME)
+        /* as the runtime's unwinder: a function that switched stacks ends
+         * the walk unless it is where the walk started */
+        if ((f.flags & GMX_PCFUNC_TOPFRAME) || ((f.flags & GMX_PCFUNC_SPWRITE) && depth > 0))
             break;
         int32_t delta;
         if (!gmx_pclntab_spdelta(c->pcln, &f, pc, &delta) || delta < 0)

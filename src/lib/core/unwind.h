@@ -11,6 +11,7 @@ typedef struct unwind_start {
     uint64_t stack_lo, stack_hi;
     bool trap;      /* pc is the faulting instruction (a thread's registers),
                      * not a return address */
+    bool all;       /* every frame, runtime ones too (GOTRACEBACK=crash) */
 } unwind_start;
 
 /* Writes the frames a traceback shows (runtime internals and wrappers left
