@@ -155,7 +155,8 @@ static bool listed(const g_fields *g)
 
 /* Without DWARF: each thread's stack from its registers, as far as the
  * pclntab unwinds it (g0 and signal stacks included). */
-static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info)
+static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info,
+                                 gmx_error *err)
 {
     enum { STACK_SPAN = 64 << 20 }; /* no stack bounds known: bound the walk */
     for (size_t i = 0; i < w->c->nthreads; i++) {
@@ -172,7 +173,8 @@ static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_co
         info->goroutines++;
         int r = fn(ctx, &out);
         if (r)
-            return (gmx_code)r;
+            return gmx_error_set(err, (gmx_code)r, "%s: thread %u: %s", w->c->core.name, t->tid,
+                                 gmx_code_name((gmx_code)r));
     }
     return GMX_OK;
 }
@@ -196,7 +198,7 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
         if (!w)
             return gmx_error_set(err, GMX_ENOMEM, "out of memory");
         w->c = c;
-        gmx_code rc = hand_out_threads(w, fn, ctx, info);
+        gmx_code rc = hand_out_threads(w, fn, ctx, info, err);
         gmx_free(w);
         return rc;
     }
@@ -241,7 +243,8 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
         info->goroutines++;
         int r = fn(ctx, &out);
         if (r)
-            rc = (gmx_code)r;
+            rc = gmx_error_set(err, (gmx_code)r, "%s: goroutine %llu: %s", c->core.name,
+                               (unsigned long long)g.goid, gmx_code_name((gmx_code)r));
     }
     info->inlining = c->inlining;
     info->signal_goid = w->signal_goid;
