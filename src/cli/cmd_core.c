@@ -61,7 +61,6 @@ static int run(const cli_command *self, const cli_args *args)
     gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set };
     gmx_render_options ropts = { 0 };
     ropts.color = !json && !markdown && cli_use_color();
-    ropts.markdown = markdown;
     ropts.show_healthy = aopts.include_healthy;
     ropts.max_frames = (unsigned)cli_opt(self, args, "frames")->num;
     char *text = NULL;
@@ -71,7 +70,12 @@ static int run(const cli_command *self, const cli_args *args)
               : gmx_render_text(findings, &ropts, &text, &len, &err)) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
+        /* the findings text, fenced, under a title: pastes into a ticket as it reads */
+        if (markdown)
+            printf("## Goroutines of the core dump `%s`\n\n```\n", snap.name);
         fwrite(text, 1, len, stdout);
+        if (markdown)
+            printf("```\n");
         gmx_render_free(text);
     }
     gmx_findings_free(findings);

@@ -6,8 +6,9 @@
 #                   (GMX_UPDATE_GOLDEN=1 rewrites it)
 #   agree VERSION   the core's findings equal those of the goroutine dump taken just
 #                   before the core (see agree.py)
-#   kernel          the kernel core of testdata/lab/captures/go1.27/presence (GOTRACEBACK=crash,
-#                   SIGABRT) agrees with the traceback printed as it was taken (crash.txt)
+#   kernel VERSION  a kernel core (GOTRACEBACK=crash, SIGABRT: 1.19 crash-core.xz of the fixture,
+#                   1.27 testdata/lab/captures/go1.27/presence/core) agrees with the traceback
+#                   printed as it was taken (crash.txt)
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -28,6 +29,9 @@ case $mode in
     out=$(NO_COLOR=1 "$bin" core core notifier.bin 2>&1; echo "status $?")
     if [ "${GMX_UPDATE_GOLDEN:-0}" = 1 ]; then printf '%s\n' "$out" >"$here/golden/go$v.txt"; exit 0; fi
     diff -u "$here/golden/go$v.txt" <(printf '%s\n' "$out") || fail "go$v output differs from golden"
+    md=$("$bin" core core notifier.bin --markdown) || fail "--markdown failed"
+    [ "$(head -n 1 <<<"$md")" = '## Goroutines of the core dump `core`' ] && [ "$(tail -n 1 <<<"$md")" = '```' ] &&
+      grep -qF "$(sed -n 5p "$here/golden/go$v.txt")" <<<"$md" || fail "--markdown is not the fenced text: $md"
     ;;
   agree)
     "$bin" core core notifier.bin --json --all >core.json || fail "gomemdx core failed"
@@ -48,6 +52,7 @@ case $mode in
     expect 2 "truncated.core: .*(not in the core|cut off|truncated)" core truncated.core notifier.bin
     head -c 100 core >tiny.core
     expect 2 "tiny.core: " core tiny.core notifier.bin
+    expect 2 "exclude each other" core core notifier.bin --json --markdown
     printf 'garbage, not a core\n' >garbage
     expect 2 "garbage: not an ELF file" core garbage notifier.bin
     expect 2 "notifier.bin: not a core file" core notifier.bin notifier.bin
@@ -60,11 +65,17 @@ case $mode in
     expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
     ;;
   kernel)
-    lab=$root/testdata/lab/captures/go1.27/presence
-    "$bin" core "$lab/core" "$lab/presence.bin" --json --all >kcore.json || fail "gomemdx core failed"
-    "$bin" goroutines "$lab/crash.txt" --json --all >kdump.json || fail "gomemdx goroutines failed"
+    if [ "$v" = 1.27 ]; then # the lab's presence service, SIGABRT with GOTRACEBACK=crash
+      lab=$root/testdata/lab/captures/go1.27/presence
+      kc=$lab/core kb=$lab/presence.bin kt=$lab/crash.txt
+    else                     # capture.sh with CRASH=1: the kernel core after the gcore
+      [ kcore -nt "$src/crash-core.xz" ] || xz -dc "$src/crash-core.xz" >kcore || exit 2
+      kc=kcore kb=notifier.bin kt=$src/crash.txt
+    fi
+    "$bin" core "$kc" "$kb" --json --all >kcore.json || fail "gomemdx core failed"
+    "$bin" goroutines "$kt" --json --all >kdump.json || fail "gomemdx goroutines failed"
     python3 "$here/agree.py" --crash kdump.json kcore.json || fail "kernel core and crash.txt disagree"
-    grep -q '"SIGABRT: abort"\|SIGABRT' kcore.json || fail "the core's signal is not reported"
+    grep -q 'SIGABRT: abort' kcore.json || fail "the core's signal is not reported"
     ;;
   diagnose)
     rm -rf incident && mkdir -p incident/bin && ln -s ../core incident/core.1 && ln -s ../../notifier.bin incident/bin/svc
