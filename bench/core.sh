@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/core.sh [CORE BINARY] — `gomemdx core` side by side with Delve's `dlv core BINARY
 # CORE` running its `goroutines` command, on a lab core (testdata/lab/core/capture.sh).
-# hyperfine's median of 10 runs after a warm-up (both read the page cache); peak RSS from
+# hyperfine's mean of RUNS runs (default 10) after a warm-up (both read the page cache); peak RSS from
 # /usr/bin/time -v. Delve needs the binary's line tables, which the committed fixtures
 # (testdata/core) do not keep: pass a core and the full binary that produced it (keep
 # /go/bin/SVC-VERSION of a capture.sh run). With no arguments gomemdx alone is timed on
@@ -33,7 +33,7 @@ fi
 echo "core: $(stat -c %s "$core") bytes, binary $(stat -c %s "$exe") bytes"
 "$bin" core "$core" "$exe" --json | jq -r '"gomemdx: \(.inputs[0].goroutines) goroutines, rank 1: \(.findings[0].title)"'
 [ ${#cmds[@]} -gt 1 ] && eval "$dlv_cmd" 2>/dev/null | grep '^\[[0-9]* goroutines\]' | sed 's/^/dlv: /'
-hyperfine --warmup 2 --runs 10 --style basic --export-markdown "$work/result.md" "${cmds[@]}"
+hyperfine --warmup 1 --runs "${RUNS:-10}" --style basic --export-markdown "$work/result.md" "${cmds[@]}"
 for c in "${cmds[@]}"; do
   rss=$( { eval "/usr/bin/time -v $c" >/dev/null; } 2>&1 | sed -n 's/.*Maximum resident set size (kbytes): //p')
   echo "peak RSS ${rss} KiB: ${c%% *}"
