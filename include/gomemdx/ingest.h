@@ -27,6 +27,19 @@ gmx_code gmx_ingest_goroutines_profile(const struct gmx_profile *p, const gmx_in
                                        gmx_gsnapshot *snap, gmx_error *err);
 void gmx_gsnapshot_release(gmx_gsnapshot *snap);
 
+/* Reads the goroutines of a Go core dump at core_path, with the executable
+ * at bin_path that produced it (gomemdx/core.h), into snap as a dump's
+ * would be read. info (may be NULL) says what the core held. */
+struct gmx_core_info;
+gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
+                         const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                         struct gmx_core_info *info, gmx_error *err);
+/* The same with the first of bins the core pairs with (build IDs), its
+ * index in *used; else the last refusal. */
+gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              gmx_error *err);
+
 /* Reads a heap or allocs profile at path (profile.proto, gzipped or not, or
  * the debug=1 text) into a new snapshot *out (free with gmx_hsnapshot_free). */
 struct gmx_hsnapshot;

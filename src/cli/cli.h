@@ -94,6 +94,7 @@ void cli_set_color(int mode); /* -1 never, 0 auto, 1 always */
 extern const cli_command cmd_help;
 extern const cli_command cmd_version;
 extern const cli_command cmd_goroutines;
+extern const cli_command cmd_core;
 extern const cli_command cmd_check;
 extern const cli_command cmd_diagnose;
 extern const cli_command cmd_top;

@@ -6,6 +6,7 @@
 static const cli_command *const table[] = {
     &cmd_diagnose,
     &cmd_goroutines,
+    &cmd_core,
     &cmd_check,
     &cmd_top,
     &cmd_peek,

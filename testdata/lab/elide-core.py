@@ -27,8 +27,9 @@ def main():
      e_phentsize, e_phnum, e_shentsize, e_shnum, e_shstrndx) = struct.unpack_from("<HHIQQQIHHHHHH", data, 16)
     if e_type != 4:
         sys.exit("elide-core: not a core file (e_type %d)" % e_type)
-    if e_shnum != 0 or e_phnum == 0xFFFF:
-        sys.exit("elide-core: cores with section headers / extended numbering are not handled")
+    # gcore also writes section headers mirroring the segments: they are dropped
+    if e_phnum == 0xFFFF:
+        sys.exit("elide-core: cores with extended numbering are not handled")
     phdrs = [list(struct.unpack_from("<IIQQQQQQ", data, e_phoff + i * e_phentsize)) for i in range(e_phnum)]
 
     out_ph = []  # (p_type, p_flags, src_off or None, vaddr, paddr, filesz, memsz, align)
@@ -84,7 +85,7 @@ def main():
 
     hdr = bytearray(data[:64])
     struct.pack_into("<QQ", hdr, 32, 64, 0)           # e_phoff, e_shoff
-    struct.pack_into("<H", hdr, 56, phnum)            # e_phnum
+    struct.pack_into("<HHHH", hdr, 56, phnum, 0, 0, 0)  # e_phnum, e_shentsize, e_shnum, e_shstrndx
     out = bytearray(hdr)
     for i, (p_type, p_flags, src, vaddr, paddr, filesz, memsz, align) in enumerate(out_ph):
         out += struct.pack("<IIQQQQQQ", p_type, p_flags, placed[i], vaddr, paddr, filesz, memsz, align)

@@ -1,6 +1,7 @@
 /* Loading an incident bundle: walk the paths, recognise each file by its
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
+#include "gomemdx/core.h"
 #include "gomemdx/ptoptext.h"
 #include "gomemdx/heaptext.h"
 #include "gomemdx/oomlog.h"
@@ -22,7 +23,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64 };
+enum { MAX_DEPTH = 16, DEFAULT_MAX_FILES = 10000, MAX_NOTES = 64, MAX_ELF = 64 };
 
 struct gmx_bundle {
     const char *alias_from, *alias_to;
@@ -38,6 +39,10 @@ struct gmx_bundle {
     size_t nwalked, walked_cap;
     gmx_hindex walked_index;
     capture_times times;     /* from the folders' capture indexes */
+    /* ELF cores and executables, paired by build ID once all are walked */
+    size_t elf[MAX_ELF];
+    bool elf_is_core[MAX_ELF];
+    size_t nelf;
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -312,6 +317,20 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     }
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
+    bool core = gmx_core_sniff(data, len);
+    if (core || gmx_core_exec_sniff(data, len)) {
+        gmx_input_free(in);
+        if (b->nelf == MAX_ELF) {
+            skip(a, "an ELF file past the 64 cores and executables read", NULL);
+            return;
+        }
+        b->elf_is_core[b->nelf] = core;
+        b->elf[b->nelf++] = (size_t)(a - b->items);
+        skip(a, core ? "a core dump whose executable is not among the inputs"
+                     : "an executable with no core dump of it among the inputs",
+             core ? "core 转储的可执行文件不在输入中" : "可执行文件，输入中没有它的 core 转储");
+        return;
+    }
     if (!memchr(data, '\0', len < 4096 ? len : 4096))
         scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
@@ -541,6 +560,45 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
 
+/* Each core is read with the executable among the inputs whose build ID it
+ * carries; one that matches none keeps the reason of its last refusal. */
+static void pair_cores(gmx_bundle *b)
+{
+    const char *execs[MAX_ELF];
+    size_t nexec = 0, exec_at[MAX_ELF];
+    for (size_t i = 0; i < b->nelf; i++)
+        if (!b->elf_is_core[i]) {
+            exec_at[nexec] = b->elf[i];
+            execs[nexec++] = b->items[b->elf[i]].path;
+        }
+    for (size_t i = 0; i < b->nelf; i++) {
+        if (!b->elf_is_core[i] || !nexec)
+            continue;
+        gmx_artifact *a = &b->items[b->elf[i]];
+        gmx_error err = { 0 };
+        size_t used;
+        if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, &used, &err) != GMX_OK) {
+            gmx_free(a->skip_reason);
+            gmx_free(a->skip_reason_zh);
+            a->skip_reason = a->skip_reason_zh = NULL;
+            skip_error(a, &err);
+            continue;
+        }
+        gmx_free(a->skip_reason);
+        gmx_free(a->skip_reason_zh);
+        a->skip_reason = a->skip_reason_zh = NULL;
+        a->kind = GMX_ART_GOROUTINES;
+        a->format = "Go core dump";
+        a->format_zh = "Go core 转储";
+        a->time_ns = a->file_time_ns;
+        a->time_source = GMX_TIME_FILE;
+        gmx_artifact *x = &b->items[exec_at[used]];
+        gmx_free(x->skip_reason);
+        gmx_free(x->skip_reason_zh);
+        skip(x, "the executable of a core dump, read with it", "core 转储的可执行文件，已与之一同读取");
+    }
+}
+
 static bool evidence(const gmx_artifact *a)
 {
     return a->kind != GMX_ART_SKIPPED;
@@ -655,6 +713,8 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
         rc = walk(b, paths[i], 0, err);
+    if (rc == GMX_OK)
+        pair_cores(b);
     size_t found = 0;
     for (size_t i = 0; i < b->count; i++)
         found += evidence(&b->items[i]);

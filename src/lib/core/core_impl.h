@@ -1,0 +1,36 @@
+/* What an open core holds: both files, the pclntab, the runtime layouts. */
+#ifndef GMX_CORE_IMPL_H
+#define GMX_CORE_IMPL_H
+
+#include "core/dwarf_layout.h"
+#include "core/elf_file.h"
+#include "gomemdx/core.h"
+#include "gomemdx/pclntab.h"
+
+/* Offsets into runtime.g; -1 for a field this Go version does not have. */
+typedef struct g_layout {
+    int64_t goid, status, waitreason, waitsince, sched_sp, sched_pc, syscallsp, syscallpc,
+        stack_lo, stack_hi, gopc, startpc, parent_goid;
+} g_layout;
+
+struct gmx_core {
+    elf_file core, bin;
+    gmx_pclntab *pcln;
+    dwarf_layout *dwarf;
+    g_layout g;
+    uint64_t allgs;                   /* address of runtime.allgs (a []*g) */
+    uint64_t wait_reasons, nwait_reasons; /* runtime.waitReasonStrings ([N]string) */
+    bool no_dwarf;                    /* layouts unknown: only threads can be read */
+    bool inlining;                    /* go:func.* found: inlined calls expanded */
+    uint8_t wrapper_funcid;           /* abi.FuncIDWrapper: the last, largest FuncID */
+    core_thread *threads;
+    size_t nthreads;
+};
+
+/* Reads n bytes at vaddr of the process: from the core, else from the
+ * binary (file-backed pages a core leaves out), else zeros for memory the
+ * core describes but holds none of. false when nothing maps vaddr. */
+bool core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n);
+bool core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v);
+
+#endif

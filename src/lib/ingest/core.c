@@ -1,0 +1,84 @@
+/* A core dump and its binary into a goroutine snapshot: the core's
+ * goroutines go into the same buckets a dump's do. */
+#include "gomemdx/core.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
+#include "util/alloc.h"
+
+#include <signal.h>
+#include <string.h>
+
+static gmx_str signal_name(int sig)
+{
+    static const struct { int sig; const char *name; } names[] = {
+        { SIGABRT, "SIGABRT: abort" }, { SIGSEGV, "SIGSEGV: segmentation violation" },
+        { SIGQUIT, "SIGQUIT: quit" },  { SIGBUS, "SIGBUS: bus error" },
+        { SIGILL, "SIGILL: illegal instruction" }, { SIGTRAP, "SIGTRAP: trace trap" },
+        { SIGFPE, "SIGFPE: floating-point exception" },
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].sig == sig)
+            return (gmx_str){ names[i].name, strlen(names[i].name) };
+    return (gmx_str){ "signal", 6 };
+}
+
+gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              gmx_error *err)
+{
+    gmx_code rc = gmx_error_set(err, GMX_EUSAGE, "%s: no executable to read the core with",
+                                core_path);
+    for (size_t i = 0; i < nbins; i++) {
+        rc = gmx_ingest_core(core_path, bins[i], opts, snap, NULL, err);
+        if (rc == GMX_OK) {
+            *used = i;
+            return GMX_OK;
+        }
+    }
+    return rc;
+}
+
+gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
+                         const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                         gmx_core_info *info, gmx_error *err)
+{
+    static const gmx_ingest_options none;
+    opts = opts ? opts : &none;
+    memset(snap, 0, sizeof(*snap));
+    gmx_core_info local;
+    info = info ? info : &local;
+    gmx_input *core_in = NULL, *bin_in = NULL;
+    gmx_core *core = NULL;
+    gmx_code rc = gmx_input_open(core_path, &core_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_input_open(bin_path, &bin_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_open(core_path, gmx_input_data(core_in), gmx_input_size(core_in), bin_path,
+                           gmx_input_data(bin_in), gmx_input_size(bin_in), &core, err);
+    if (rc == GMX_OK) {
+        snap->owned_name = gmx_strndup(core_path, strlen(core_path));
+        snap->name = snap->owned_name;
+        snap->buckets = gmx_gbuckets_new(&opts->limits);
+        if (!snap->owned_name || !snap->buckets)
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", core_path);
+    }
+    if (rc == GMX_OK)
+        rc = gmx_core_goroutines(core, gmx_gbuckets_add, snap->buckets, info, err);
+    if (rc == GMX_OK)
+        rc = gmx_gbuckets_finish(snap->buckets);
+    if (rc == GMX_OK) {
+        snap->info.goroutines = info->goroutines;
+        snap->info.threads = info->threads;
+        /* gcore stops the process: SIGSTOP is no crash */
+        if (info->signal && info->signal != SIGSTOP) {
+            snap->info.kind = GMX_DUMP_SIGNAL;
+            snap->info.message = signal_name(info->signal);
+        }
+    }
+    gmx_core_free(core);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+    if (rc != GMX_OK)
+        gmx_gsnapshot_release(snap);
+    return rc;
+}

@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# core_e2e.sh GOMEMDX WORK MODE [VERSION] — `gomemdx core` on the lab's cores
+# (testdata/core/goVERSION/notifier: core.xz, notifier.bin.xz, goroutines.txt, taken by
+# testdata/lab/core/capture.sh), decompressed into WORK (the build directory).
+#   golden VERSION  text output equals tests/core/golden/goVERSION.txt
+#                   (GMX_UPDATE_GOLDEN=1 rewrites it)
+#   agree VERSION   the core's findings equal those of the goroutine dump taken just
+#                   before the core (see agree.py)
+#   kernel VERSION  a kernel core (GOTRACEBACK=crash, SIGABRT: 1.19 crash-core.xz of the fixture,
+#                   1.27 testdata/lab/captures/go1.27/presence/core) agrees with the traceback
+#                   printed as it was taken (crash.txt)
+#   errors          bad inputs: one line naming the file, exit status 2
+#   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
+#                   them by content, pairs them by build ID and ranks the leak first
+set -u
+bin=$1 work=$2 mode=$3 v=${4:-1.19}
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+src=$root/testdata/core/go$v/notifier
+dir=$work/core-fixtures/go$v
+mkdir -p "$dir"
+for f in core notifier.bin; do
+  [ "$dir/$f" -nt "$src/$f.xz" ] || { xz -dc "$src/$f.xz" >"$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"; } || exit 2
+done
+cd "$dir" || exit 2
+fail() { echo "core_e2e: $*"; exit 1; }
+case $mode in
+  golden)
+    out=$(NO_COLOR=1 "$bin" core core notifier.bin 2>&1; echo "status $?")
+    if [ "${GMX_UPDATE_GOLDEN:-0}" = 1 ]; then printf '%s\n' "$out" >"$here/golden/go$v.txt"; exit 0; fi
+    diff -u "$here/golden/go$v.txt" <(printf '%s\n' "$out") || fail "go$v output differs from golden"
+    md=$("$bin" core core notifier.bin --markdown) || fail "--markdown failed"
+    [ "$(head -n 1 <<<"$md")" = '## Goroutines of the core dump `core`' ] && [ "$(tail -n 1 <<<"$md")" = '```' ] &&
+      grep -qF "$(sed -n 5p "$here/golden/go$v.txt")" <<<"$md" || fail "--markdown is not the fenced text: $md"
+    ;;
+  agree)
+    "$bin" core core notifier.bin --json --all >core.json || fail "gomemdx core failed"
+    "$bin" goroutines "$src/goroutines.txt" --json --all >dump.json || fail "gomemdx goroutines failed"
+    python3 "$here/agree.py" dump.json core.json || fail "go$v: core and dump disagree"
+    ;;
+  errors)
+    expect() { # STATUS PATTERN ARGS...
+      local want=$1 pat=$2; shift 2
+      local err; err=$("$bin" "$@" 2>&1 >/dev/null); local got=$?
+      [ "$got" = "$want" ] || fail "'$*': exit $got, want $want ($err)"
+      [ "$(printf '%s\n' "$err" | wc -l)" = 1 ] || fail "'$*': not one line: $err"
+      grep -qE -- "$pat" <<<"$err" || fail "'$*': '$err' does not match '$pat'"
+    }
+    other=$work/core-fixtures/go1.27/notifier.bin
+    [ "$v" != 1.27 ] && [ -f "$other" ] && expect 2 "notifier.bin: the core was not produced by this binary" core core "$other"
+    head -c 3000000 core >truncated.core
+    expect 2 "truncated.core: .*(not in the core|cut off|truncated)" core truncated.core notifier.bin
+    head -c 100 core >tiny.core
+    expect 2 "tiny.core: " core tiny.core notifier.bin
+    expect 2 "exclude each other" core core notifier.bin --json --markdown
+    printf 'garbage, not a core\n' >garbage
+    expect 2 "garbage: not an ELF file" core garbage notifier.bin
+    expect 2 "notifier.bin: not a core file" core notifier.bin notifier.bin
+    expect 2 "/bin/true: no .gopclntab section" core core /bin/true
+    objcopy --strip-debug notifier.bin nodwarf.bin
+    out=$("$bin" core core nodwarf.bin 2>&1) || fail "no DWARF: exit $? ($out)"
+    grep -q "the binary has no DWARF: goroutines are unreadable, these are the 5 threads' stacks" <<<"$out" ||
+      fail "no DWARF: not said: $out"
+    objcopy --strip-all notifier.bin stripped.bin
+    expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
+    ;;
+  kernel)
+    if [ "$v" = 1.27 ]; then # the lab's presence service, SIGABRT with GOTRACEBACK=crash
+      lab=$root/testdata/lab/captures/go1.27/presence
+      kc=$lab/core kb=$lab/presence.bin kt=$lab/crash.txt
+    else                     # capture.sh with CRASH=1: the kernel core after the gcore
+      [ kcore -nt "$src/crash-core.xz" ] || xz -dc "$src/crash-core.xz" >kcore || exit 2
+      kc=kcore kb=notifier.bin kt=$src/crash.txt
+    fi
+    "$bin" core "$kc" "$kb" --json --all >kcore.json || fail "gomemdx core failed"
+    "$bin" goroutines "$kt" --json --all >kdump.json || fail "gomemdx goroutines failed"
+    python3 "$here/agree.py" --crash kdump.json kcore.json || fail "kernel core and crash.txt disagree"
+    grep -q 'SIGABRT: abort' kcore.json || fail "the core's signal is not reported"
+    ;;
+  diagnose)
+    rm -rf incident && mkdir -p incident/bin && ln -s ../core incident/core.1 && ln -s ../../notifier.bin incident/bin/svc
+    printf 'not evidence\n' >incident/README
+    out=$("$bin" diagnose incident --json) || fail "diagnose failed: $out"
+    python3 - "$out" <<'PY' || fail "diagnose did not read the core"
+import json, sys
+d = json.loads(sys.argv[1])
+g = d.get("goroutines") or {}
+text = json.dumps(d)
+assert "Go core dump" in text, "core not listed as an input"
+assert "main.(*notifier).publish" in text, "leak site missing"
+PY
+    other=$work/core-fixtures/go1.27/notifier.bin
+    if [ "$v" != 1.27 ] && [ -f "$other" ]; then
+      rm -rf mismatch && mkdir mismatch && ln -s ../core mismatch/core && ln -s "$other" mismatch/svc
+      err=$("$bin" diagnose mismatch 2>&1); st=$?
+      [ $st = 2 ] || fail "diagnose of a core with another binary: exit $st ($err)"
+      grep -q "no evidence found" <<<"$err" || fail "diagnose mismatch: $err"
+    fi
+    ;;
+  *) fail "unknown mode $mode" ;;
+esac
+exit 0
