@@ -9,6 +9,10 @@
 #include "gomemdx/goroutine.h"
 #include "gomemdx/signatures.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One goroutine snapshot of a process: its buckets and what surrounded the
  * dump (a panic, a fatal error). */
 typedef struct gmx_gsnapshot {
@@ -37,5 +41,9 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
  * to its message and the site of the goroutine that raised it; true then.
  * gmx_analyze_goroutines does this for its last snapshot. */
 bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -5,6 +5,10 @@
 #include "gomemdx/findings.h"
 #include "gomemdx/heap.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Reports the allocation sites of snaps[n-1] whose in-use memory grows
  * steadily across snaps (oldest first; two or more), with their rate and
  * share of the growth, classified as timer-leak, alloc-spike, map-growth,
@@ -13,5 +17,9 @@
  * The findings borrow the snapshots' frames: keep them until freed. */
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
                           gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "gomemdx/heap.h"
 #include "gomemdx/metrics.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_artifact_kind {
     GMX_ART_SKIPPED = 0,     /* not evidence, or unreadable: see skip_reason */
     GMX_ART_GOROUTINES,      /* any goroutine format: dump, debug=1, protobuf */
@@ -106,5 +110,9 @@ const gmx_escape_set *gmx_bundle_escapes(const gmx_bundle *b);
 const char *gmx_bundle_note(const gmx_bundle *b, size_t i);
 /* The same note in Chinese. */
 const char *gmx_bundle_note_zh(const gmx_bundle *b, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

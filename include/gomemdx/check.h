@@ -8,6 +8,10 @@
 
 #include "gomemdx/analyze.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_check_options {
     const char *const *ignore; /* extended regexes; a bucket any of whose functions
                                 * (frames or creator) matches one is ignored */
@@ -23,5 +27,9 @@ typedef struct gmx_check_options {
 gmx_code gmx_check_goroutines(const gmx_gsnapshot *before, const gmx_gsnapshot *after,
                               const gmx_check_options *opts, gmx_findings *out,
                               gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

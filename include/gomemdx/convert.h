@@ -20,6 +20,10 @@
 #include "gomemdx/ingest.h"
 #include "gomemdx/profile.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- The builder ---- */
 
 typedef struct gmx_gprof gmx_gprof;
@@ -87,5 +91,9 @@ gmx_code gmx_convert_goroutines(const char *path, const gmx_ingest_options *opts
 /* The same from an input already open (taken over, also on failure). */
 gmx_code gmx_convert_goroutines_input(gmx_input *in, const gmx_ingest_options *opts, void **out,
                                       size_t *len, gmx_convert_info *info, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

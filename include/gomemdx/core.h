@@ -15,6 +15,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_core gmx_core;
 
 /* True when data starts like an ELF core file / an ELF executable. */
@@ -53,5 +57,9 @@ typedef struct gmx_core_info {
  * threads_only). info may be NULL. */
 gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info,
                              gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include "gomemdx/findings.h"
 #include "gomemdx/metrics.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_diagnose_options {
     uint64_t limit_bytes;      /* the process's memory limit; 0 = unknown */
     bool include_healthy;      /* also list healthy goroutine buckets */
@@ -130,5 +134,9 @@ typedef struct gmx_diagnosis {
 gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,
                       gmx_error *err);
 void gmx_diagnosis_free(gmx_diagnosis *d);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

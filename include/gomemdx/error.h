@@ -9,6 +9,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_code {
     GMX_OK = 0,
     GMX_EUSAGE,       /* the caller asked for something impossible */
@@ -66,5 +70,9 @@ void gmx_error_format(const gmx_error *err, char *out, size_t outsz);
 
 /* A short stable name of the code ("format error", "out of memory", ...). */
 const char *gmx_code_name(gmx_code code);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

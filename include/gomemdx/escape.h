@@ -21,6 +21,10 @@
 #include "gomemdx/heap.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_esc_kind {
     GMX_ESC_ESCAPES = 0,   /* "EXPR escapes to heap": the allocation is on the heap */
     GMX_ESC_MOVED,         /* "moved to heap: NAME": a local variable lives on the heap */
@@ -170,5 +174,9 @@ const char *gmx_esc_cause_advice_zh(gmx_esc_cause c);
  * The findings copy what they need. */
 gmx_code gmx_analyze_escapes(const gmx_escape_set *s, const gmx_hsnapshot *profile,
                              gmx_findings *out, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -18,6 +18,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum {
     GMX_EVENT_RELEASE,
     GMX_EVENT_CONFIG,
@@ -70,5 +74,9 @@ gmx_code gmx_events_parse(const char *name, const void *data, size_t len, gmx_ev
 size_t gmx_events_count(const gmx_events *e);
 const gmx_event *gmx_events_at(const gmx_events *e, size_t i);
 void gmx_events_free(gmx_events *e);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -10,6 +10,10 @@
 #include "gomemdx/gbuckets.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_severity {
     GMX_SEV_INFO = 0,
     GMX_SEV_WARNING,
@@ -151,5 +155,9 @@ void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_find
 void gmx_findings_rank(gmx_findings *f);
 /* Sticky: an allocation while building failed. */
 bool gmx_findings_failed(const gmx_findings *f);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -12,6 +12,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_gstate {
     gmx_str status;          /* "chan receive", "sync.Mutex.Lock", "running", ... */
     uint64_t count;
@@ -76,5 +80,9 @@ uint64_t gmx_gbuckets_overflow(const gmx_gbuckets *set);
 /* The bucket in set with the same stack and creator as b (from another set),
  * or NULL. */
 const gmx_gbucket *gmx_gbuckets_find(const gmx_gbuckets *set, const gmx_gbucket *b);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -13,6 +13,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One stack frame: function (without the argument list), file and line.
  * An inlined frame has no "+0x" pc offset in the dump. */
 typedef struct gmx_frame {
@@ -200,5 +204,9 @@ typedef struct gmx_label_kv {
  * point into text or scratch. Returns the number of pairs, or -1 when the
  * text is not well formed or holds more than max pairs. */
 int gmx_goroutine_labels_split(gmx_str text, char *scratch, gmx_label_kv *pairs, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

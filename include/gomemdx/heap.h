@@ -12,6 +12,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One allocation stack: its frames leaf first (the allocating frame first;
  * leading runtime allocator frames are already dropped by Go's writers),
  * and its values (scaled estimates, as go tool pprof shows them). */
@@ -69,5 +73,9 @@ const gmx_hsite *gmx_hsnapshot_find(const gmx_hsnapshot *h, const gmx_hsite *s);
 /* Sums over all sites (overflow included). */
 gmx_hsite gmx_hsnapshot_total(const gmx_hsnapshot *h);
 int64_t gmx_hsnapshot_overflow_bytes(const gmx_hsnapshot *h);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

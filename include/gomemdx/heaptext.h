@@ -21,6 +21,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/heap.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* True when data starts with "heap profile: ". Cheap; for sniffing. */
 bool gmx_heaptext_sniff(const void *data, size_t len);
 
@@ -53,5 +57,9 @@ gmx_heap_sink gmx_hsnapshot_sink(gmx_hsnapshot *h);
  * name is used in error messages only. GMX_EFORMAT names the line. */
 gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
                             gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -17,6 +17,10 @@
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 struct gmx_diagnosis;
 
 /* The page of a diagnosis (gomemdx diagnose): the JSON report, the
@@ -60,5 +64,9 @@ gmx_code gmx_html_add_profile(gmx_html *h, const gmx_profile *p, const gmx_profi
 void gmx_html_set_refresh(gmx_html *h, unsigned seconds);
 /* The whole document into a new string (gmx_render_free). */
 gmx_code gmx_html_render(const gmx_html *h, char **out, size_t *len, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

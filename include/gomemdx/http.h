@@ -12,6 +12,10 @@
 
 #include "gomemdx/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_fetch_status {
     GMX_FETCH_OK = 0,        /* 2xx, complete body */
     GMX_FETCH_DOWN,          /* connection refused, unreachable, reset, name unknown */
@@ -95,5 +99,9 @@ bool gmx_url_is_http(const char *s);
  * has a seconds= that is not a number up to 3600. */
 gmx_code gmx_url_resolve(const char *url, const char *default_path, gmx_url_target *out,
                          gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -7,6 +7,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/input.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_ingest_options {
     unsigned threads;          /* parser threads for large dumps; 0 = online CPUs (max 8) */
     gmx_gbuckets_limits limits;
@@ -44,5 +48,9 @@ gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, si
  * the debug=1 text) into a new snapshot *out (free with gmx_hsnapshot_free). */
 struct gmx_hsnapshot;
 gmx_code gmx_ingest_heap_profile(const char *path, struct gmx_hsnapshot **out, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

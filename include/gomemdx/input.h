@@ -9,6 +9,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/http.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_input gmx_input;
 
 /* Largest input read from a pipe or standard input. */
@@ -64,5 +68,9 @@ void gmx_gunzip_free(void *data);
 /* When *in holds gzip data, replaces it with an input of the decompressed
  * bytes (same name) and frees the original; otherwise leaves it alone. */
 gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -11,6 +11,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/heap.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_msample {
     int64_t time_ns;         /* when it was taken; 0 = unknown */
     bool has_goroutines;
@@ -42,5 +46,9 @@ bool gmx_metrics_prom_sniff(const void *data, size_t len);
  * metrics are read and skipped; a malformed line is an error naming it. */
 gmx_code gmx_metrics_prom_parse(const char *name, const void *data, size_t len,
                                 gmx_msample *out, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

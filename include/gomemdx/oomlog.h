@@ -10,6 +10,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_oom_kind {
     GMX_OOM_GO_FATAL,       /* fatal error: [runtime: ]out of memory[ ...] */
     GMX_OOM_GO_ARENA,       /* fatal error: runtime: cannot map pages in arena address space */
@@ -59,5 +63,9 @@ gmx_code gmx_oomlog_scan(const char *name, const void *data, size_t len, gmx_oom
 /* The timestamp at the start of line, if one parses; *rest is the line
  * after it (and the blanks that follow). */
 gmx_log_time gmx_log_time_at(gmx_str line, gmx_str *rest);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

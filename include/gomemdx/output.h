@@ -8,6 +8,10 @@
 
 #include "gomemdx/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Writes data to path atomically: a temporary file beside it, renamed over
  * it once whole, so on any failure the old file stays as it was and no
  * temporary file is left. A character device or FIFO that exists (/dev/null,
@@ -20,5 +24,9 @@ gmx_code gmx_output_write_file(const char *path, const void *data, size_t len, g
  * on a terminal shown as \xNN, as the library's renderers show it. Returns
  * out. */
 char *gmx_output_visible(char *out, size_t n, const char *s, size_t len);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_pclntab gmx_pclntab;
 
 /* One function of the table. */
@@ -77,5 +81,9 @@ bool gmx_pclntab_line(const gmx_pclntab *t, const gmx_pcfunc *f, uint64_t pc, gm
  * f itself. Writes at most max; returns how many (0 when pc has no line). */
 size_t gmx_pclntab_frames(const gmx_pclntab *t, const gmx_pcfunc *f, uint64_t pc,
                           gmx_pcframe *out, size_t max);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "gomemdx/profile.h"
 #include "gomemdx/source.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_plist_options {
     const char *regex;          /* POSIX extended, on function names; required */
     const char *sample_index;   /* type name or number; NULL = the profile's default */
@@ -67,5 +71,9 @@ void gmx_plist_free(gmx_plist *l);
 gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, char **out,
                                size_t *len, gmx_error *err);
 gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -25,6 +25,10 @@
 #include "gomemdx/input.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* ---- Decoder events (raw ids and string indexes) ---- */
 
 /* Top-level fields; the values are profile.proto's field numbers. */
@@ -245,5 +249,9 @@ void gmx_psample_reader_release(gmx_psample_reader *r);
 /* Sample i; out's arrays are valid until the reader's next read. Fails only
  * when out of memory (the sample was validated when the profile was built). */
 gmx_code gmx_psample_read(gmx_psample_reader *r, size_t i, gmx_psample *out, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -14,6 +14,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/profile.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_ptop_options {
     const char *sample_index;   /* type name or number; NULL = the profile's default */
     bool cum_sort;              /* sort by cum instead of flat */
@@ -109,5 +113,9 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
                                gmx_error *err);
 gmx_code gmx_render_ppeek_json(const gmx_ptop *t, const char *regex, char **out, size_t *len,
                                gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -35,14 +35,18 @@
 #include "gomemdx/heap.h"
 #include "gomemdx/heaptext.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 enum { GMX_PTOP_MAX_ROWS = 32, GMX_PTOP_FUNC_MAX = 200 };
 
 /* One -top row as printed. */
-typedef struct gmx_ptop_row {
+typedef struct gmx_ptoptext_row {
     char func[GMX_PTOP_FUNC_MAX]; /* cut to fit, NUL-terminated */
     double flat, cum;             /* in the table's unit (bytes scaled by pprof's suffix) */
     double flat_pct, cum_pct;     /* the percentages printed beside them */
-} gmx_ptop_row;
+} gmx_ptoptext_row;
 
 typedef struct gmx_ptop_info {
     char sample_type[32];    /* "inuse_space", "alloc_space", ...; empty when not said */
@@ -54,7 +58,7 @@ typedef struct gmx_ptop_info {
                               * with runtime.gopark among the rows and no heap type said) */
     uint64_t rows;           /* rows read */
     gmx_read_report read;    /* lines read and skipped */
-    gmx_ptop_row top[GMX_PTOP_MAX_ROWS]; /* the first -top rows, in the table's order */
+    gmx_ptoptext_row top[GMX_PTOP_MAX_ROWS]; /* the first -top rows, in the table's order */
     uint32_t ntop;
 } gmx_ptop_info;
 
@@ -70,5 +74,9 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
  * line, when no row is found. */
 gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
                             gmx_ptop_info *info, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -9,6 +9,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/findings.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef enum gmx_gate {
     GMX_GATE_NONE = 0,   /* not a gate: no "pass" field */
     GMX_GATE_PASS,       /* "pass": true */
@@ -47,5 +51,9 @@ gmx_code gmx_render_diagnosis_text(const struct gmx_diagnosis *d, const gmx_rend
                                    char **out, size_t *len, gmx_error *err);
 gmx_code gmx_render_diagnosis_json(const struct gmx_diagnosis *d, const gmx_render_options *opts,
                                    char **out, size_t *len, gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

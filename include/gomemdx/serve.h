@@ -9,6 +9,10 @@
 
 #include "gomemdx/error.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Renders the page into *page (freed with gmx_render_free); called on the
  * server's thread. On failure the server answers 503 with the message. */
 typedef gmx_code (*gmx_serve_page_fn)(void *ctx, char **page, size_t *len, gmx_error *err);
@@ -23,5 +27,9 @@ gmx_code gmx_serve_start(const char *addr, gmx_serve_page_fn page, void *ctx, gm
 unsigned gmx_serve_port(const gmx_server *s);
 /* Stops the thread, closes the socket, frees s. Accepts NULL. */
 void gmx_serve_stop(gmx_server *s);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

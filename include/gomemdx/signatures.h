@@ -13,6 +13,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/findings.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_signature {
     bool leak;               /* a leak mechanism; false: benign long-lived */
     gmx_category category;   /* leak: the cause; GMX_CAT_NONE when benign */
@@ -48,5 +52,9 @@ gmx_code gmx_signatures_add_builtin(gmx_signatures *s, gmx_error *err);
 
 size_t gmx_signatures_count(const gmx_signatures *s);
 const gmx_signature *gmx_signatures_at(const gmx_signatures *s, size_t i);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

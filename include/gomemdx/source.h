@@ -9,6 +9,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* Where to look: search is a ':'-separated list of directories (pprof's
  * -source_path; NULL or "" = the current directory); trim a ':'-separated
  * list of path prefixes to remove from the profile's paths (pprof's
@@ -59,5 +63,9 @@ gmx_source_cache *gmx_source_cache_new(const gmx_source_path *sp);   /* NULL: ou
 void gmx_source_cache_free(gmx_source_cache *c);
 /* The cache as a renderer's source of lines. */
 gmx_source_lines gmx_source_cache_lines(gmx_source_cache *c);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -15,6 +15,10 @@
 #include "gomemdx/error.h"
 #include "gomemdx/metrics.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_store gmx_store;
 
 typedef enum gmx_store_mode {
@@ -95,5 +99,9 @@ void gmx_store_captures_free(gmx_store_capture_info *c, size_t n);
 typedef int (*gmx_store_file_fn)(void *ctx, const gmx_store_file *f);
 gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_fn fn, void *ctx,
                                  gmx_error *err);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

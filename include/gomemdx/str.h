@@ -6,9 +6,17 @@
 
 #include <stddef.h>
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 typedef struct gmx_str {
     const char *p;
     size_t n;
 } gmx_str;
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

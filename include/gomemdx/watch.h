@@ -20,6 +20,10 @@
 #include "gomemdx/scrape.h"
 #include "gomemdx/store.h"
 
+#ifdef __cplusplus
+extern "C" {
+#endif
+
 /* One metric's rule. The metric must be at least min; then any of abs,
  * diff or trend (each 0 = off) fires it. */
 typedef struct gmx_watch_rule {
@@ -135,5 +139,9 @@ gmx_code gmx_watch_diagnose_capture(gmx_store *store, int64_t capture,
 /* "#1 CRITICAL chan-send-blocked: 208 goroutines blocked ..." for the
  * rank-1 finding of d, or "no findings". */
 void gmx_watch_summary(const gmx_diagnosis *d, char *out, size_t outsz);
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif

@@ -109,7 +109,7 @@ static wait table_wait(const gmx_ptop_info *t)
     return w;
 }
 
-static bool candidate(const gmx_ptop_row *r, const mechanism **mech, bool *std)
+static bool candidate(const gmx_ptoptext_row *r, const mechanism **mech, bool *std)
 {
     static const gmx_goroot no_root;
     gmx_str f = gmx_str_cstr(r->func);
@@ -124,7 +124,7 @@ static bool candidate(const gmx_ptop_row *r, const mechanism **mech, bool *std)
 }
 
 typedef struct suspect {
-    const gmx_ptop_row *row;
+    const gmx_ptoptext_row *row;
     const mechanism *mech;
     bool std;
 } suspect;
@@ -179,7 +179,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return GMX_ENOMEM;
-    const gmx_ptop_row *r = s->row;
+    const gmx_ptoptext_row *r = s->row;
     gmx_str func = gmx_findings_strdup(out, gmx_str_cstr(r->func));
     gmx_category cat = s->mech ? s->mech->category : GMX_CAT_HEAP_GROWTH;
     if (t->goroutines)

@@ -102,7 +102,7 @@ static void keep_row(gmx_ptop_info *info, gmx_str fn, double flat, double cum, d
 {
     if (info->ntop >= GMX_PTOP_MAX_ROWS)
         return;
-    gmx_ptop_row *r = &info->top[info->ntop++];
+    gmx_ptoptext_row *r = &info->top[info->ntop++];
     size_t n = fn.n < sizeof(r->func) - 1 ? fn.n : sizeof(r->func) - 1;
     memcpy(r->func, fn.p, n);
     r->func[n] = '\0';
