@@ -89,6 +89,13 @@ int cli_report_error(const gmx_error *err);
  * TERM is not "dumb"; --color=always/never override. */
 bool cli_use_color(void);
 void cli_set_color(int mode); /* -1 never, 0 auto, 1 always */
+/* Applies a global option (--color=WHEN, --no-color), accepted before or
+ * after the command name; false when a is not one. */
+bool cli_global_option(const char *a);
+/* The options that choose how a report is written (--json, --markdown,
+ * --lang): given before the command name they are handed to the command.
+ * How many arguments follow a (0 or 1), or -1 when a is not one. */
+int cli_report_option_arity(const char *a);
 
 /* The commands. */
 extern const cli_command cmd_help;

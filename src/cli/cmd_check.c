@@ -9,7 +9,7 @@
 
 static const cli_option options[] = {
     { "base", 'b', OPT_STRING, "BEFORE", "the dump taken before (required)" },
-    { "ignore", 'i', OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
+    { "ignore", 0, OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
     { "min-growth", 0, OPT_UINT, "N", "report buckets that grew by at least N goroutines (default 1)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document" },
     CLI_LIVE_OPTIONS,
