@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/check.h"
 #include "gomemdx/ingest.h"
@@ -72,7 +73,7 @@ static int run(const cli_command *self, const cli_args *args)
     if (gmx_ingest_goroutines(base, NULL, &before, &err) != GMX_OK ||
         gmx_ingest_goroutines(args->pos[0], NULL, &after, &err) != GMX_OK ||
         gmx_check_goroutines(&before, &after, &copts, f, &err) != GMX_OK) {
-        rc = cli_report_error(&err);
+        rc = cli_report_input_error("goroutines", &err);
         goto done;
     }
     note_input(f, &before);

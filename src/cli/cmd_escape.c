@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
@@ -72,13 +73,13 @@ static int run(const cli_command *self, const cli_args *args)
         gmx_esc_info info;
         uint64_t dropped = gmx_escape_set_dropped(set);
         if (gmx_escape_set_load(set, args->pos[i], &info, &err) != GMX_OK) {
-            rc = cli_report_error(&err);
+            rc = cli_report_input_error("escape", &err);
             goto done;
         }
         note_log(findings, args->pos[i], &info, gmx_escape_set_dropped(set) - dropped);
     }
     if (profile_path && gmx_ingest_heap_profile(profile_path, &profile, &err) != GMX_OK) {
-        rc = cli_report_error(&err);
+        rc = cli_report_input_error("top", &err);
         goto done;
     }
     if (profile_path) {

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/ingest.h"
@@ -44,7 +45,7 @@ static int run(const cli_command *self, const cli_args *args)
     for (; loaded < n; loaded++) {
         const char *path = base ? (loaded == 0 ? base : args->pos[loaded - 1]) : args->pos[loaded];
         if (gmx_ingest_goroutines(path, &iopts, &snaps[loaded], &err) != GMX_OK) {
-            rc = cli_report_error(&err);
+            rc = cli_report_input_error("goroutines", &err);
             goto done;
         }
         gmx_input_note note = { 0 };

@@ -1,4 +1,5 @@
 #include "profile_args.h"
+#include "input_hint.h"
 
 #include <string.h>
 
@@ -12,7 +13,7 @@ int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profile
                        : gmx_profile_open(args->pos[0], 0, &out->profile, &err);
     if (rc != GMX_OK) {
         cli_profiles_close(out);
-        return cli_report_error(&err);
+        return cli_report_input_error("top", &err);
     }
     return EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* Loading an incident bundle: walk the paths, recognise each file by its
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
+#include "gomemdx/elfsniff.h"
 #include "gomemdx/ptoptext.h"
 #include "gomemdx/heaptext.h"
 #include "gomemdx/oomlog.h"
@@ -307,6 +308,17 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     }
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
+    a->elf = gmx_elf_sniff(data, len);
+    if (a->elf != GMX_ELF_NONE) {
+        gmx_input_free(in);
+        if (a->elf == GMX_ELF_CORE)
+            skip(a, "an ELF core file (`gomemdx core CORE BINARY` reads one)",
+                 "ELF core 文件（用 `gomemdx core CORE BINARY` 读取）");
+        else
+            skip(a, "an executable, not evidence (`gomemdx core CORE BINARY` reads a core file "
+                    "with it)", "可执行文件，不是诊断证据（`gomemdx core CORE BINARY` 与 core 文件一起读取）");
+        return;
+    }
     if (!memchr(data, '\0', len < 4096 ? len : 4096))
         scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
@@ -653,7 +665,7 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     size_t found = 0;
     for (size_t i = 0; i < b->count; i++)
         found += evidence(&b->items[i]);
-    if (rc == GMX_OK && !found)
+    if (rc == GMX_OK && !found && !(opts && opts->keep_skipped))
         rc = gmx_error_set(err, GMX_EUSAGE, "no evidence found in %zu file%s (goroutine dumps, "
                            "goroutine or heap profiles)", b->count, b->count == 1 ? "" : "s");
     if (rc != GMX_OK) {
