@@ -42,6 +42,13 @@ static void put_site(gmx_text *t, const gmx_site *s)
     gmx_buf_putc(t->b, '\n');
 }
 
+/* One frame of a stack, indented under its label. */
+static void put_frame(gmx_text *t, const gmx_frame *f)
+{
+    gmx_buf_puts(t->b, "     ");
+    put_site(t, &(gmx_site){ f->func, f->file, f->line });
+}
+
 static const char *severity_color(gmx_severity s)
 {
     return s == GMX_SEV_CRITICAL ? C_RED : s == GMX_SEV_WARNING ? C_YELLOW : C_CYAN;
@@ -104,18 +111,28 @@ static void put_stack(gmx_text *t, const gmx_gbucket *b, unsigned max)
 {
     gmx_buf_puts(t->b, t->zh ? "   调用栈：\n" : "   stack:\n");
     for (uint32_t i = 0; i < b->nframes && i < max; i++) {
-        gmx_buf_puts(t->b, "     ");
-        gmx_text_str(t, b->frames[i].func);
-        gmx_buf_puts(t->b, "  ");
-        gmx_text_paint(t, C_DIM);
-        gmx_text_str(t, b->frames[i].file);
-        gmx_buf_printf(t->b, ":%u", b->frames[i].line);
-        gmx_text_paint(t, C_RESET);
-        gmx_buf_putc(t->b, '\n');
+        put_frame(t, &b->frames[i]);
     }
     if (b->nframes > max)
         gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
                        b->nframes - max);
+}
+
+/* A heap finding's allocating stack: the user's frames, then the standard
+ * library's under a rule, so the eye lands on the code to change. */
+static void put_alloc_stack(gmx_text *t, const gmx_finding *fd, unsigned max)
+{
+    gmx_buf_puts(t->b, t->zh ? "   分配调用栈：\n" : "   allocated at:\n");
+    uint32_t shown = 0;
+    for (; shown < fd->nstack && shown < max; shown++) {
+        if (shown == fd->nstack_user && shown)
+            gmx_buf_puts(t->b, t->zh ? "     （以下为标准库与运行时）\n"
+                                     : "     (standard library and runtime below)\n");
+        put_frame(t, &fd->stack[shown]);
+    }
+    if (fd->nstack > shown)
+        gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
+                       fd->nstack - shown);
 }
 
 /* Advice under a "fix:" label, wrapped by display width at about 92 columns. */
@@ -192,6 +209,8 @@ void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
         put_series(t, fd);
     if (fd->bucket && fd->bucket->nframes)
         put_stack(t, fd->bucket, max_frames);
+    else if (fd->nstack && max_frames)
+        put_alloc_stack(t, fd, max_frames);
     gmx_text_advice(t, fd);
     gmx_buf_putc(t->b, '\n');
 }
