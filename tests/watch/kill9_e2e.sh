@@ -12,13 +12,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-mkfifo "$work/stdin"
-"$fs" <"$work/stdin" >"$work/port" 2>&1 &
-fspid=$!
-exec 3>"$work/stdin" # the server serves while its stdin is open
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n 1 "$work/port")
-[ -n "$port" ] || { echo "fault server did not start"; exit 1; }
+. "$(dirname "$0")/faultserver.sh"
+faultserver_start "$fs" "$work"
 url="http://127.0.0.1:$port/ok"
 
 "$bin" watch "$url" --interval 250ms --store "$work/w.db" >"$work/out" 2>&1 &
