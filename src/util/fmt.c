@@ -39,3 +39,15 @@ void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
     }
     gmx_buf_printf(b, "%.1f %s", x, units[u]);
 }
+
+void gmx_fmt_duration(gmx_buf *b, double seconds, bool zh)
+{
+    if (seconds < 60)
+        gmx_buf_printf(b, "%.0f s", seconds);
+    else if (seconds < 7200)
+        gmx_buf_printf(b, "%.0f min", seconds / 60);
+    else if (seconds < 172800)
+        gmx_buf_printf(b, "%.1f h", seconds / 3600);
+    else
+        gmx_buf_printf(b, zh ? "%.1f 天" : "%.1f days", seconds / 86400);
+}

@@ -2,6 +2,7 @@
 #ifndef GMX_UTIL_FMT_H
 #define GMX_UTIL_FMT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "util/buf.h"
@@ -12,5 +13,9 @@ void gmx_fmt_count(gmx_buf *b, uint64_t v);
 void gmx_fmt_delta(gmx_buf *b, int64_t v);
 /* Bytes in binary units with one decimal: "512 B", "1.5 KiB", "12.0 MiB". */
 void gmx_fmt_bytes(gmx_buf *b, uint64_t v);
+/* A duration, its unit chosen by its magnitude alone, so one report never
+ * says "90 minutes" here and "1.5 hours" there: "45 s" under a minute,
+ * "26 min" under 2 hours, "2.5 h" under 2 days, then "3.0 days" ("3.0 天"). */
+void gmx_fmt_duration(gmx_buf *b, double seconds, bool zh);
 
 #endif

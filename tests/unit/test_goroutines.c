@@ -229,8 +229,8 @@ static void test_goroutines__one_goroutine_blocked_for_hours_is_a_warning(void *
     assert_non_null(top);
     assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
     assert_int_equal(top->severity, GMX_SEV_WARNING);
-    assert_non_null(strstr(top->why.p, "blocked up to 1109 min (median 1109) in application code"));
-    assert_non_null(strstr(top->why.p, "1 of 1 goroutines (100%)"));
+    assert_non_null(strstr(top->why.p, "blocked up to 18.5 h (median 18.5 h) in application code"));
+    assert_non_null(strstr(top->why.p, "1 of 1 goroutine (100%)"));
     done_text(f);
 
     /* Under an hour it stays info. */

@@ -148,8 +148,9 @@ void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
     gmx_text_paint(t, C_BOLD);
     gmx_buf_printf(t->b, "#%u ", fd->rank);
     gmx_text_paint(t, severity_color(fd->severity));
-    if (fd->healthy && t->zh)
-        gmx_buf_puts(t->b, "健康");
+    static const char *const severity_zh[] = { "提示", "警告", "严重" };
+    if (t->zh)
+        gmx_buf_puts(t->b, fd->healthy ? "健康" : severity_zh[fd->severity]);
     else
         put_upper(t, fd->healthy ? "healthy" : gmx_severity_name(fd->severity));
     gmx_text_paint(t, C_RESET);
