@@ -71,10 +71,15 @@ const cli_command *const *cli_commands(void);
  * stderr and returns false. args must be released with cli_args_release. */
 bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
 void cli_args_release(cli_args *args);
+/* How many options cmd's table has (before its { NULL } row). */
+size_t cli_option_count(const cli_command *cmd);
 /* The value slot of option `name` (which must exist in the table). */
 const opt_value *cli_opt(const cli_command *cmd, const cli_args *args, const char *name);
 
 void cli_print_help(FILE *out, const cli_command *cmd);
+/* Writes the bash or zsh completion script ("bash", "zsh") or the man page
+ * ("man") from the tables. EXIT_OK, or EXIT_USAGE for another name. */
+int cli_generate(const char *what, FILE *out);
 void cli_print_overview(FILE *out);
 /* "gomemdx: CMD: message" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)

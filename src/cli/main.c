@@ -74,6 +74,12 @@ int main(int argc, char **argv)
             return EXIT_OK;
         } else if (strcmp(a, "--version") == 0) {
             return cmd_version.run(&cmd_version, &(cli_args){ 0 });
+        } else if (strcmp(a, "--man") == 0) { /* for the build: the man page */
+            return cli_generate("man", stdout);
+        } else if (strncmp(a, "--completion=", 13) == 0) {
+            return cli_generate(a + 13, stdout);
+        } else if (strcmp(a, "--completion") == 0 && i + 1 < argc) {
+            return cli_generate(argv[i + 1], stdout);
         } else if (arity >= 0) {
             i += arity;
         } else if (!cli_global_option(a)) {

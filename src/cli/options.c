@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static size_t option_count(const cli_command *cmd)
+size_t cli_option_count(const cli_command *cmd)
 {
     size_t n = 0;
     while (cmd->options && cmd->options[n].name)
@@ -44,7 +44,7 @@ static bool same_name(const char *option, const char *name, size_t len)
 static const cli_option *find_long(const cli_command *cmd, const char *name, size_t len,
                                    size_t *index)
 {
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     for (size_t i = 0; i < n; i++) {
         if (same_name(cmd->options[i].name, name, len)) {
             *index = i;
@@ -56,7 +56,7 @@ static const cli_option *find_long(const cli_command *cmd, const char *name, siz
 
 static const cli_option *find_short(const cli_command *cmd, char c, size_t *index)
 {
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     for (size_t i = 0; i < n; i++) {
         if (cmd->options[i].short_name == c) {
             *index = i;
@@ -143,7 +143,7 @@ static bool store(const cli_command *cmd, const cli_option *opt, opt_value *v, c
 bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof(*args));
-    size_t nopt = option_count(cmd);
+    size_t nopt = cli_option_count(cmd);
     args->values = calloc(nopt + 1, sizeof(*args->values));
     args->nvalues = nopt;
     args->pos = calloc((size_t)argc + 1, sizeof(*args->pos));
@@ -268,7 +268,7 @@ void cli_print_help(FILE *out, const cli_command *cmd)
                      "default ~/.local/share/gomemdx/captures) and read from there.\n",
                 cmd->live ? "the input" : "--", cmd->live ? "" : cmd->live_option, what);
     }
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     if (n) {
         fprintf(out, "\noptions:\n");
         for (size_t i = 0; i < n; i++) {
