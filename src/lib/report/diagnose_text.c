@@ -140,11 +140,7 @@ static size_t findings_in(out *o, const gmx_findings *f, enum section s)
             continue;
         if (!shown++)
             gmx_buf_putc(o->t.b, '\n');
-        if (o->md)
-            gmx_buf_puts(o->t.b, "```\n");
         gmx_text_finding(&o->t, fd, o->frames);
-        if (o->md)
-            gmx_buf_puts(o->t.b, "```\n");
     }
     return shown;
 }
@@ -345,7 +341,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         opts = &defaults;
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    out o = { { &b, opts->color && !opts->markdown, opts->zh }, opts->markdown, opts->zh,
+    out o = { { &b, opts->color && !opts->markdown, opts->zh, opts->markdown }, opts->markdown, opts->zh,
               opts->show_healthy, opts->max_frames ? opts->max_frames : 8 };
     if (o.md)
         gmx_buf_puts(&b, o.zh ? "# gomemdx 内存诊断\n\n" : "# gomemdx diagnosis\n\n");

@@ -22,6 +22,10 @@ enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
 static void put_label(gmx_text *t, const char *en, const char *zh)
 {
     const char *name = t->zh ? zh : en;
+    if (t->md) {
+        gmx_buf_printf(t->b, "- **%s%s** ", name, t->zh ? "：" : ":");
+        return;
+    }
     gmx_buf_puts(t->b, "   ");
     gmx_buf_puts(t->b, name);
     gmx_buf_puts(t->b, t->zh ? "：" : ":");
@@ -31,8 +35,22 @@ static void put_label(gmx_text *t, const char *en, const char *zh)
     while (++col < LABEL_COLUMNS);
 }
 
+/* The label of a list that follows on the next lines (a stack). */
+static void put_list_label(gmx_text *t, const char *en, const char *zh)
+{
+    gmx_buf_printf(t->b, t->md ? "- **%s%s**\n" : "   %s%s\n", t->zh ? zh : en, t->zh ? "：" : ":");
+}
+
 static void put_site(gmx_text *t, const gmx_site *s)
 {
+    if (t->md) {
+        gmx_buf_putc(t->b, '`');
+        gmx_text_str(t, s->function);
+        gmx_buf_puts(t->b, "` `");
+        gmx_text_str(t, s->file);
+        gmx_buf_printf(t->b, ":%u`\n", s->line);
+        return;
+    }
     gmx_text_str(t, s->function);
     gmx_buf_puts(t->b, "  ");
     gmx_text_paint(t, C_DIM);
@@ -45,7 +63,7 @@ static void put_site(gmx_text *t, const gmx_site *s)
 /* One frame of a stack, indented under its label. */
 static void put_frame(gmx_text *t, const gmx_frame *f)
 {
-    gmx_buf_puts(t->b, "     ");
+    gmx_buf_puts(t->b, t->md ? "  - " : "     ");
     put_site(t, &(gmx_site){ f->func, f->file, f->line });
 }
 
@@ -107,45 +125,55 @@ static void put_series(gmx_text *t, const gmx_finding *fd)
     gmx_buf_putc(t->b, '\n');
 }
 
+/* "... 3 more frames" under a stack cut at max. */
+static void put_more_frames(gmx_text *t, uint32_t n, unsigned max)
+{
+    if (n <= max)
+        return;
+    gmx_buf_puts(t->b, t->md ? "  - " : "     ");
+    gmx_buf_printf(t->b, t->zh ? "……另有 %u 帧\n" : "... %u more frames\n", n - max);
+}
+
 static void put_stack(gmx_text *t, const gmx_gbucket *b, unsigned max)
 {
-    gmx_buf_puts(t->b, t->zh ? "   调用栈：\n" : "   stack:\n");
-    for (uint32_t i = 0; i < b->nframes && i < max; i++) {
+    put_list_label(t, "stack", "调用栈");
+    for (uint32_t i = 0; i < b->nframes && i < max; i++)
         put_frame(t, &b->frames[i]);
-    }
-    if (b->nframes > max)
-        gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
-                       b->nframes - max);
+    put_more_frames(t, b->nframes, max);
 }
 
 /* A heap finding's allocating stack: the user's frames, then the standard
  * library's under a rule, so the eye lands on the code to change. */
 static void put_alloc_stack(gmx_text *t, const gmx_finding *fd, unsigned max)
 {
-    gmx_buf_puts(t->b, t->zh ? "   分配调用栈：\n" : "   allocated at:\n");
-    uint32_t shown = 0;
-    for (; shown < fd->nstack && shown < max; shown++) {
-        if (shown == fd->nstack_user && shown)
-            gmx_buf_puts(t->b, t->zh ? "     （以下为标准库与运行时）\n"
-                                     : "     (standard library and runtime below)\n");
+    put_list_label(t, "allocated at", "分配调用栈");
+    for (uint32_t shown = 0; shown < fd->nstack && shown < max; shown++) {
+        if (shown == fd->nstack_user && shown) {
+            gmx_buf_puts(t->b, t->md ? "  - *" : "     ");
+            gmx_buf_puts(t->b, t->zh ? "（以下为标准库与运行时）" : "(standard library and runtime below)");
+            gmx_buf_puts(t->b, t->md ? "*\n" : "\n");
+        }
         put_frame(t, &fd->stack[shown]);
     }
-    if (fd->nstack > shown)
-        gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
-                       fd->nstack - shown);
+    put_more_frames(t, fd->nstack, max);
 }
 
 /* Advice under a "fix:" label, wrapped by display width at about 92 columns. */
 static void put_advice(gmx_text *t, const char *advice)
 {
     put_label(t, "fix", "修复");
-    gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+    if (t->md)
+        gmx_buf_puts(t->b, advice);
+    else
+        gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
     gmx_buf_putc(t->b, '\n');
 }
 
 void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
 {
     gmx_text_paint(t, C_BOLD);
+    if (t->md)
+        gmx_buf_puts(t->b, "#### ");
     gmx_buf_printf(t->b, "#%u ", fd->rank);
     gmx_text_paint(t, severity_color(fd->severity));
     static const char *const severity_zh[] = { "提示", "警告", "严重" };
@@ -156,11 +184,11 @@ void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
     gmx_text_paint(t, C_RESET);
     gmx_text_paint(t, C_BOLD);
     if (fd->category != GMX_CAT_NONE)
-        gmx_buf_printf(t->b, " %s", gmx_category_id(fd->category));
+        gmx_buf_printf(t->b, t->md ? " `%s`" : " %s", gmx_category_id(fd->category));
     gmx_buf_puts(t->b, t->zh ? "：" : ": ");
     gmx_text_str(t, t->zh && fd->title_zh.n ? fd->title_zh : fd->title);
     gmx_text_paint(t, C_RESET);
-    gmx_buf_putc(t->b, '\n');
+    gmx_buf_puts(t->b, t->md ? "\n\n" : "\n");
     if (fd->has_site) {
         if (fd->site_is_mechanism)
             put_label(t, "mechanism", "机制");
@@ -190,7 +218,10 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
     gmx_str why = t->zh && fd->why_zh.n ? fd->why_zh : fd->why;
     if (why.n) {
         put_label(t, "evidence", "依据");
-        gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+        if (t->md)
+            gmx_text_str(t, why);
+        else
+            gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
         gmx_buf_putc(t->b, '\n');
     }
     if (fd->source) {

@@ -19,6 +19,8 @@ typedef struct gmx_text {
     gmx_buf *b;
     bool color;
     bool zh;           /* every sentence in Chinese (--lang zh) */
+    bool md;           /* findings as Markdown: a heading, a list of bold labels,
+                        * code spans for functions and files */
 } gmx_text;
 
 /* Appends the ANSI code when colour is on. */
