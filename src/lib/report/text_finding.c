@@ -19,7 +19,7 @@ enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
 
 /* "   site:       " or "   位置：      ": a field's label, in the report's
  * language, padded to the column its value starts in. */
-static void put_label(gmx_text *t, const char *en, const char *zh)
+void gmx_text_label(gmx_text *t, const char *en, const char *zh)
 {
     const char *name = t->zh ? zh : en;
     if (t->md) {
@@ -83,7 +83,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
     bool recorded = b->nstates && b->states[0].status.n;
     if (!recorded && !b->leaked)
         return; /* the format did not record it */
-    put_label(t, "state", "状态");
+    gmx_text_label(t, "state", "状态");
     for (uint32_t i = 0; recorded && i < b->nstates && i < 4; i++) {
         if (i)
             gmx_buf_puts(t->b, ", ");
@@ -106,7 +106,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
     }
     gmx_buf_putc(t->b, '\n');
     if (b->nlabels) {
-        put_label(t, "labels", "标签");
+        gmx_text_label(t, "labels", "标签");
         gmx_text_str(t, b->labels[0].labels);
         if (b->nlabels > 1)
             gmx_buf_printf(t->b, t->zh ? "（另有 %u 组）" : " (+%u more)", b->nlabels - 1);
@@ -116,7 +116,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
 
 static void put_series(gmx_text *t, const gmx_finding *fd)
 {
-    put_label(t, "over time", "随时间");
+    gmx_text_label(t, "over time", "随时间");
     for (uint32_t i = 0; i < fd->nseries; i++) {
         if (i)
             gmx_buf_puts(t->b, " → ");
@@ -161,7 +161,7 @@ static void put_alloc_stack(gmx_text *t, const gmx_finding *fd, unsigned max)
 /* Advice under a "fix:" label, wrapped by display width at about 92 columns. */
 static void put_advice(gmx_text *t, const char *advice)
 {
-    put_label(t, "fix", "修复");
+    gmx_text_label(t, "fix", "修复");
     if (t->md)
         gmx_buf_puts(t->b, advice);
     else
@@ -191,13 +191,13 @@ void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
     gmx_buf_puts(t->b, t->md ? "\n\n" : "\n");
     if (fd->has_site) {
         if (fd->site_is_mechanism)
-            put_label(t, "mechanism", "机制");
+            gmx_text_label(t, "mechanism", "机制");
         else
-            put_label(t, "site", "位置");
+            gmx_text_label(t, "site", "位置");
         put_site(t, &fd->site);
     }
     if (fd->has_created_by) {
-        put_label(t, "created by", "创建者");
+        gmx_text_label(t, "created by", "创建者");
         put_site(t, &fd->created_by);
     }
 }
@@ -217,7 +217,7 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
 {
     gmx_str why = t->zh && fd->why_zh.n ? fd->why_zh : fd->why;
     if (why.n) {
-        put_label(t, "evidence", "依据");
+        gmx_text_label(t, "evidence", "依据");
         if (t->md)
             gmx_text_str(t, why);
         else
@@ -225,7 +225,7 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
         gmx_buf_putc(t->b, '\n');
     }
     if (fd->source) {
-        put_label(t, "source", "出处");
+        gmx_text_label(t, "source", "出处");
         gmx_buf_puts(t->b, fd->source);
         gmx_buf_putc(t->b, '\n');
     }
