@@ -22,6 +22,8 @@ typedef struct gmx_render_options {
     bool markdown;       /* diagnosis text as Markdown, to paste into a ticket */
     bool zh;             /* headings and advice in Chinese */
     gmx_gate gate;       /* JSON: a CI gate's verdict as "pass" (check); none by default */
+    unsigned width;      /* text: columns prose (evidence, advice) wraps at, e.g. the
+                          * terminal's; 0 = 92, what files and pipes get */
 } gmx_render_options;
 
 /* Each renders f into a new NUL-terminated string *out (free with

@@ -330,6 +330,22 @@ static void test_goroutines__json_follows_the_contract(void **state)
     assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
     assert_non_null(strstr(out, "\033[33mWARNING"));
     gmx_render_free(out);
+    /* A narrow terminal: evidence and advice wrap at its width. */
+    ro.color = false;
+    ro.width = 50;
+    assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
+    bool in_fix = false;
+    for (const char *line = out; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        in_fix = strncmp(line, "   fix:", 7) == 0 || (in_fix && line[0] == ' ' && n > 15 &&
+                                                     strncmp(line, "               ", 15) == 0);
+        if (in_fix && n > 50)
+            fail_msg("advice line of %zu columns at width 50: %.*s", n, (int)n, line);
+        line = nl ? nl + 1 : line + n;
+    }
+    assert_non_null(strstr(out, "   fix:"));
+    gmx_render_free(out);
     gmx_findings_free(f);
     release(&s, 1);
 }

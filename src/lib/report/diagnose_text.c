@@ -341,7 +341,8 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         opts = &defaults;
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    out o = { { &b, opts->color && !opts->markdown, opts->zh, opts->markdown }, opts->markdown, opts->zh,
+    out o = { { &b, opts->color && !opts->markdown, opts->zh, opts->markdown, opts->width },
+              opts->markdown, opts->zh,
               opts->show_healthy, opts->max_frames ? opts->max_frames : 8 };
     if (o.md)
         gmx_buf_puts(&b, o.zh ? "# gomemdx 内存诊断\n\n" : "# gomemdx diagnosis\n\n");

@@ -76,7 +76,8 @@ gmx_code gmx_render_escape_text(const gmx_findings *f, const gmx_render_options 
 {
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    gmx_text t = { &b, opts && opts->color, opts && opts->zh, opts && opts->markdown };
+    gmx_text t = { &b, opts && opts->color, opts && opts->zh, opts && opts->markdown,
+                   opts ? opts->width : 0 };
     inputs(&t, f);
     gmx_text_str(&t, gmx_findings_summary(f));
     gmx_buf_puts(&b, "\n\n");

@@ -11,7 +11,8 @@ gmx_code gmx_render_text(const gmx_findings *f, const gmx_render_options *opts, 
 {
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    gmx_text t = { &b, opts && opts->color, opts && opts->zh, opts && opts->markdown };
+    gmx_text t = { &b, opts && opts->color, opts && opts->zh, opts && opts->markdown,
+                   opts ? opts->width : 0 };
     bool all = opts && opts->show_healthy;
     unsigned max_frames = opts && opts->max_frames ? opts->max_frames : 12;
 

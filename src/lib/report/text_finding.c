@@ -15,7 +15,15 @@ void gmx_text_str(gmx_text *t, gmx_str s)
     gmx_buf_put_visible(t->b, s.p, s.n);
 }
 
-enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
+enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92, MIN_WIDTH = LABEL_COLUMNS + 20 };
+
+/* The terminal's width when asked, never so narrow the labels eat it. */
+static size_t prose_width(const gmx_text *t)
+{
+    if (!t->width)
+        return ADVICE_WIDTH;
+    return t->width < MIN_WIDTH ? MIN_WIDTH : t->width;
+}
 
 /* "   site:       " or "   位置：      ": a field's label, in the report's
  * language, padded to the column its value starts in. */
@@ -165,7 +173,7 @@ static void put_advice(gmx_text *t, const char *advice)
     if (t->md)
         gmx_buf_puts(t->b, advice);
     else
-        gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+        gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, prose_width(t));
     gmx_buf_putc(t->b, '\n');
 }
 
@@ -221,7 +229,7 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
         if (t->md)
             gmx_text_str(t, why);
         else
-            gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+            gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, prose_width(t));
         gmx_buf_putc(t->b, '\n');
     }
     if (fd->source) {

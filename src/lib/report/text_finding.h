@@ -21,6 +21,7 @@ typedef struct gmx_text {
     bool zh;           /* every sentence in Chinese (--lang zh) */
     bool md;           /* findings as Markdown: a heading, a list of bold labels,
                         * code spans for functions and files */
+    unsigned width;    /* prose wraps at this column; 0 = 92 */
 } gmx_text;
 
 /* Appends the ANSI code when colour is on. */
