@@ -9,6 +9,12 @@
 
 /* 1234567 -> "1,234,567". */
 void gmx_fmt_count(gmx_buf *b, uint64_t v);
+/* The same as text, for a printf argument: gmx_fmt_count_text(n).s lives
+ * until the end of the full expression that holds the call. */
+typedef struct gmx_count_text {
+    char s[32];
+} gmx_count_text;
+gmx_count_text gmx_fmt_count_text(uint64_t v);
 /* Signed, with an explicit sign: "+1,204", "-12", "0". */
 void gmx_fmt_delta(gmx_buf *b, int64_t v);
 /* Bytes in binary units with one decimal: "512 B", "1.5 KiB", "12.0 MiB". */

@@ -90,10 +90,10 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
     /* A share that rounds to 0% is still some: "<1%". */
     char pct[16];
     snprintf(pct, sizeof(pct), share > 0 && share < 0.5 ? "<1%%" : "%.0f%%", share);
-    gmx_buf_printf(&w->en, "%llu of %llu goroutine%s (%s)", (unsigned long long)b->count,
-                   (unsigned long long)f->total, f->total == 1 ? "" : "s", pct);
-    gmx_buf_printf(&w->zh, "全部 %llu 个 goroutine 中的 %llu 个（%s）",
-                   (unsigned long long)f->total, (unsigned long long)b->count, pct);
+    gmx_buf_printf(&w->en, "%s of %s goroutine%s (%s)", gmx_fmt_count_text(b->count).s,
+                   gmx_fmt_count_text(f->total).s, f->total == 1 ? "" : "s", pct);
+    gmx_buf_printf(&w->zh, "全部 %s 个 goroutine 中的 %s 个（%s）", gmx_fmt_count_text(f->total).s,
+                   gmx_fmt_count_text(b->count).s, pct);
     if (!f->suspect)
         return GMX_SEV_INFO;
     if (b->count >= CRIT_COUNT)
