@@ -14,6 +14,7 @@ declare -A allowed=(
   [ingest]="util ingest"
   [scrape]="util scrape"
   [store]="util store"
+  [convert]="util convert"
   [watch]="util watch"
 )
 fail=0
@@ -32,7 +33,7 @@ for dir in "$root"/src/lib/*/ "$root"/src/util/; do
   done < <(grep -H '^#include "' "$dir"*.[ch] 2>/dev/null)
 done
 # The CLI sees only the public API.
-if grep -n '^#include "\(util\|parse\|model\|analyze\|report\|load\|ingest\|scrape\|store\|watch\)/' "$root"/src/cli/*.[ch]; then
+if grep -n '^#include "\(util\|parse\|model\|analyze\|report\|load\|ingest\|convert\|scrape\|store\|watch\)/' "$root"/src/cli/*.[ch]; then
   echo "arch: src/cli may include only gomemdx/ public headers"; fail=1
 fi
 [ $fail = 0 ] && echo "arch: module dependencies respected"

@@ -63,6 +63,9 @@ typedef struct gmx_artifact {
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
     bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats; its samples are
                               * timed by LastGC in the snapshot, the capture by the file) */
+    struct gmx_ptop_info *ptop; /* GMX_ART_HEAP read from go tool pprof -top/-list text:
+                              * what the text printed (its -top rows with cum, the sample
+                              * type, a goroutine profile's table); NULL otherwise */
     gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;

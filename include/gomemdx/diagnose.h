@@ -111,10 +111,22 @@ typedef struct gmx_diagnosis {
     gmx_series memstats;       /* MemStats HeapInuse per heap snapshot that carries it */
     gmx_series watched_goroutines; /* from the watched history, when given */
     gmx_series watched_heap;   /* MemStats HeapInuse from the watched history */
+    /* The snapshots the findings came from, borrowed from the bundle (for
+     * pictures of them): the last goroutine snapshot, the first and last heap
+     * snapshot; NULL when there is none. */
+    const gmx_gbuckets *last_goroutines;
+    const gmx_hsnapshot *first_heap, *last_heap;
     gmx_change change;
     gmx_forecast forecast;
     gmx_action *actions;
     size_t nactions;
+    /* The goroutine series told what another kind of snapshot taken with
+     * its last one knows (a debug=2 dump beside debug=1 profiles): the
+     * findings' buckets live here, one set per snapshot of the series (NULL
+     * where nothing was learned); NULL when there was nothing to merge. Owned. */
+    struct gmx_gbuckets **merged;
+    size_t nmerged;
+    size_t merged_learned;     /* buckets of the last snapshot that learned something */
 } gmx_diagnosis;
 
 gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,

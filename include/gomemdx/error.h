@@ -39,10 +39,26 @@ gmx_code gmx_error_set(gmx_error *err, gmx_code code, const char *fmt, ...)
 #endif
     ;
 
-/* Records the position of an error already set. Returns err->code (or
- * GMX_OK when err is NULL). */
-gmx_code gmx_error_at_line(gmx_error *err, const char *source, uint64_t line);
-gmx_code gmx_error_at_offset(gmx_error *err, const char *source, uint64_t offset);
+/* Fill err (if non-NULL) with a message and where it happened, and return
+ * code: the same code whatever err is, so that `return gmx_error_set_at_line(
+ * err, GMX_EFORMAT, name, line, "...")` fails for a caller that passed NULL. */
+gmx_code gmx_error_set_at_line(gmx_error *err, gmx_code code, const char *source, uint64_t line,
+                               const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+gmx_code gmx_error_set_at_offset(gmx_error *err, gmx_code code, const char *source,
+                                 uint64_t offset, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 5, 6)))
+#endif
+    ;
+
+/* Adds where to an error a callee already set (its message is kept) and
+ * returns code, whatever err is. */
+gmx_code gmx_error_at_line(gmx_error *err, gmx_code code, const char *source, uint64_t line);
+gmx_code gmx_error_at_offset(gmx_error *err, gmx_code code, const char *source, uint64_t offset);
 
 /* Formats "SOURCE:LINE: message" (or "SOURCE: offset N: message", or just
  * the message) into out. Never fails; truncates to outsz. */

@@ -37,11 +37,17 @@ typedef struct gmx_event {
 #define GMX_EVENTS_MAX 100000
 #define GMX_EVENTS_MAX_RECORD ((size_t)64 << 10)
 
-/* "release", "config", "ops", "dependency", "platform". */
-const char *gmx_event_kind_name(gmx_event_kind kind);
-/* The kind of change in Chinese, as the runbook names it: "发布", "配置变更",
- * "运营侧变更", "依赖方变更", "基础平台变更". */
-const char *gmx_event_kind_name_zh(gmx_event_kind kind);
+#define GMX_EVENT_KINDS 5
+
+/* "release", "config", "ops", "dependency", "platform": the vocabulary every
+ * stage shares (the grammar reads it, analyses and renderers write it), so
+ * it lives here rather than in any one module. */
+static inline const char *gmx_event_kind_name(gmx_event_kind kind)
+{
+    static const char *const names[GMX_EVENT_KINDS] = { "release", "config", "ops",
+                                                        "dependency", "platform" };
+    return (unsigned)kind < GMX_EVENT_KINDS ? names[kind] : "?";
+}
 /* The kind named by s (ASCII case ignored); false when unknown. */
 bool gmx_event_kind_parse(gmx_str s, gmx_event_kind *kind);
 

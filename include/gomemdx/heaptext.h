@@ -24,6 +24,26 @@
 /* True when data starts with "heap profile: ". Cheap; for sniffing. */
 bool gmx_heaptext_sniff(const void *data, size_t len);
 
+/* Where a heap-text reader (this one, pprof -top text) puts what it reads,
+ * so that grammars need not know the snapshot: one record() per record,
+ * frames leaf first and values already scaled, object_bytes the object size
+ * when the format tells it (else 0); and the profile's sample rate and
+ * MemStats in *info. A non-zero return stops the reader with that code. */
+typedef struct gmx_heap_sink {
+    void *ctx;
+    gmx_code (*record)(void *ctx, const gmx_frame *frames, uint32_t nframes,
+                       int64_t inuse_objects, int64_t inuse_bytes, int64_t alloc_objects,
+                       int64_t alloc_bytes, int64_t object_bytes);
+    gmx_hsnapshot_info *info;
+} gmx_heap_sink;
+
+/* The grammar behind gmx_heaptext_parse: reads (data, len) into sink. */
+gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_error *err);
+
+/* A sink that adds each record to h. */
+gmx_heap_sink gmx_hsnapshot_sink(gmx_hsnapshot *h);
+
 /* Parses (data, len) into h (made by the caller with gmx_hsnapshot_new):
  * one gmx_hsnapshot_add per record, with its symbolised frames leaf first
  * (function names without "+0x.."; records with no "#" lines get no

@@ -60,10 +60,12 @@ void gmx_plist_free(gmx_plist *l);
 
 /* Renders l as `go tool pprof -list` prints it: "Total:", then per function
  * and file a ROUTINE header and the lines first..last with their source
- * text, read through l->source. When a file cannot be found, pprof's
+ * text, read through src (NULL: none; gmx_source_cache_lines reads files
+ * the way pprof finds them). When a file cannot be found, pprof's
  * " Error: could not find file ..." line, then (unlike pprof) the sampled
  * lines with their values and no text. */
-gmx_code gmx_render_plist_text(const gmx_plist *l, char **out, size_t *len, gmx_error *err);
+gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, char **out,
+                               size_t *len, gmx_error *err);
 gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_error *err);
 
 #endif

@@ -14,8 +14,16 @@
  *
  * Each -top row becomes a site of one frame (the function) with its flat
  * value; each -list row with a flat value a site of one frame at that
- * line. cum is not kept: a site's own bytes are what a heap snapshot adds
- * up. The rows may sit among prose, quoted or indented. */
+ * line. cum is not kept in the snapshot: a site's own bytes are what a
+ * heap snapshot adds up. The -top rows themselves, with cum and the
+ * shares pprof printed, are kept in gmx_ptop_info (the first
+ * GMX_PTOP_MAX_ROWS): with one table and no series, what a site reaches
+ * (cum) is what ranks it. The rows may sit among prose, quoted or
+ * indented.
+ *
+ * A table of a goroutine profile looks the same with counts for values
+ * (no unit) and runtime.gopark holding them all: it is told apart
+ * (goroutines), and its snapshot is not heap memory. */
 #ifndef GOMEMDX_PTOPTEXT_H
 #define GOMEMDX_PTOPTEXT_H
 
@@ -25,19 +33,38 @@
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
 #include "gomemdx/heap.h"
+#include "gomemdx/heaptext.h"
+
+enum { GMX_PTOP_MAX_ROWS = 32, GMX_PTOP_FUNC_MAX = 200 };
+
+/* One -top row as printed. */
+typedef struct gmx_ptop_row {
+    char func[GMX_PTOP_FUNC_MAX]; /* cut to fit, NUL-terminated */
+    double flat, cum;             /* in the table's unit (bytes scaled by pprof's suffix) */
+    double flat_pct, cum_pct;     /* the percentages printed beside them */
+} gmx_ptop_row;
 
 typedef struct gmx_ptop_info {
     char sample_type[32];    /* "inuse_space", "alloc_space", ...; empty when not said */
     bool churn;              /* alloc_space / alloc_objects: allocated since start,
                               * not retained */
     bool objects;            /* counts of objects, not bytes */
+    bool counts;             /* every -top value printed without a unit */
+    bool goroutines;         /* a goroutine profile's table ("Type: goroutine", or counts
+                              * with runtime.gopark among the rows and no heap type said) */
     uint64_t rows;           /* rows read */
     gmx_read_report read;    /* lines read and skipped */
+    gmx_ptop_row top[GMX_PTOP_MAX_ROWS]; /* the first -top rows, in the table's order */
+    uint32_t ntop;
 } gmx_ptop_info;
 
 /* True when a "flat flat% sum% cum cum%" column header or a "ROUTINE ===="
  * line is among the first lines of (data, len). */
 bool gmx_ptoptext_sniff(const void *data, size_t len);
+
+/* The grammar behind gmx_ptoptext_parse: reads the rows into sink. */
+gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err);
 
 /* Reads the rows into h (made by the caller). GMX_EFORMAT, naming the
  * line, when no row is found. */

@@ -17,6 +17,8 @@ typedef struct gmx_signature {
     bool leak;               /* a leak mechanism; false: benign long-lived */
     gmx_category category;   /* leak: the cause; GMX_CAT_NONE when benign */
     uint64_t min;            /* leak: goroutines from which a pile-up is a warning */
+    uint64_t min_reported;   /* leak: the same for goroutines a leak checker reported
+                              * as outliving their test ("N/R" in the catalogue); 0: min */
     const char *name;        /* what it is */
     const char *name_zh;     /* the same in Chinese */
     const char *source;      /* where it is published */

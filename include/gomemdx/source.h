@@ -42,4 +42,22 @@ void gmx_source_free(gmx_source_file *f);
  * false past the end. */
 bool gmx_source_line(const gmx_source_file *f, int64_t lineno, gmx_str *line);
 
+/* How a renderer reaches source text without doing I/O itself: line
+ * lineno (1-based) of file into *text. Returns 1, 0 past the file's end,
+ * or -1 when the file cannot be read, with why (a message valid as long as
+ * the reader). */
+typedef struct gmx_source_lines {
+    void *ctx;
+    int (*line)(void *ctx, gmx_str file, int64_t lineno, gmx_str *text, const char **why);
+} gmx_source_lines;
+
+/* The source files of one rendering, each found and read once however
+ * many functions it holds (pprof's sourceReader caches them too), and the
+ * error of each one that could not be. */
+typedef struct gmx_source_cache gmx_source_cache;
+gmx_source_cache *gmx_source_cache_new(const gmx_source_path *sp);   /* NULL: out of memory */
+void gmx_source_cache_free(gmx_source_cache *c);
+/* The cache as a renderer's source of lines. */
+gmx_source_lines gmx_source_cache_lines(gmx_source_cache *c);
+
 #endif

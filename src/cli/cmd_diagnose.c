@@ -6,9 +6,11 @@
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
 #include "gomemdx/events.h"
+#include "gomemdx/html.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
 #include "gomemdx/watch.h"
+#include "html_arg.h"
 #include "signatures_arg.h"
 
 #include <stdlib.h>
@@ -27,6 +29,7 @@ static const cli_option options[] = {
     { "output", 'o', OPT_STRING, "DIR", "with URLs: the incident folder to save the captures in" },
     CLI_LIVE_OPTIONS,
     SIGNATURES_OPTION,
+    HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -47,7 +50,12 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
         return cli_report_error(&err);
     fwrite(text, 1, len, stdout);
     gmx_render_free(text);
-    return EXIT_OK;
+    const char *html = cli_opt(self, args, "html")->str;
+    if (!html)
+        return EXIT_OK;
+    char *page = NULL;
+    rc = gmx_render_diagnosis_html(d, &ro, &page, &len, &err);
+    return cli_write_html(html, rc, page, len, &err);
 }
 
 /* The bundle's paths: the command line's, and the store's scratch folder. */
@@ -164,7 +172,9 @@ static int run(const cli_command *self, const cli_args *args)
     store_history h;
     int rc;
     bool live = args->npos && gmx_url_is_http(args->pos[0]);
-    if (live && store)
+    if (live && args->npos > 1 && cli_opt(self, args, "html")->set)
+        rc = cli_usage_error(self, "--html writes one page: give one service's URL");
+    else if (live && store)
         rc = cli_usage_error(self, "--store reads a watch store; URLs are captured now: not both");
     else if (live)
         rc = diagnose_live(self, args, &opts);
@@ -186,7 +196,7 @@ const cli_command cmd_diagnose = {
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
     .usage = "PATH... | URL... [--duration D] [--interval D] [-o DIR] | --store FILE --target T"
              "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]"
-             " [--signatures FILE]",
+             " [--signatures FILE] [--html FILE]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"

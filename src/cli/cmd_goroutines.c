@@ -3,8 +3,10 @@
 #include "input_hint.h"
 #include "live.h"
 #include "gomemdx/analyze.h"
+#include "gomemdx/html.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
+#include "html_arg.h"
 #include "signatures_arg.h"
 
 #include <stdlib.h>
@@ -19,6 +21,7 @@ static const cli_option options[] = {
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
     CLI_LIVE_OPTIONS,
     SIGNATURES_OPTION,
+    HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -83,6 +86,12 @@ static int run(const cli_command *self, const cli_args *args)
     }
     fwrite(text, 1, len, stdout);
     gmx_render_free(text);
+    const char *html = cli_opt(self, args, "html")->str;
+    if (html) {
+        char *page = NULL;
+        r = gmx_render_goroutines_html(findings, snaps, n, &ropts, &page, &len, &err);
+        rc = cli_write_html(html, r, page, len, &err);
+    }
 done:
     for (size_t i = 0; i < loaded; i++)
         gmx_gsnapshot_release(&snaps[i]);
@@ -95,7 +104,8 @@ done:
 const cli_command cmd_goroutines = {
     .name = "goroutines",
     .summary = "Find leaking goroutines in goroutine dumps: group, classify, rank.",
-    .usage = "FILE... [--base FILE] [--json|--markdown] [--lang en|zh] [--all] [--signatures FILE]",
+    .usage = "FILE... [--base FILE] [--json|--markdown] [--lang en|zh] [--all] [--signatures FILE]"
+             " [--html FILE]",
     .description =
         "Reads full goroutine dumps (/debug/pprof/goroutine?debug=2, runtime.Stack,\n"
         "SIGQUIT output, panic and fatal error logs), groups goroutines with the same\n"

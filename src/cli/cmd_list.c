@@ -39,13 +39,18 @@ static int run(const cli_command *self, const cli_args *args)
     gmx_plist *listing = NULL;
     char *text = NULL;
     size_t len = 0;
-    if (gmx_plist_compute(ps.profile, &o, &listing, &err) != GMX_OK ||
-        (json ? gmx_render_plist_json(listing, &text, &len, &err)
-              : gmx_render_plist_text(listing, &text, &len, &err)) != GMX_OK)
+    gmx_source_cache *sources = gmx_source_cache_new(&o.source);
+    gmx_source_lines lines = gmx_source_cache_lines(sources);
+    if (!sources)
+        rc = cli_report_error(&(gmx_error){ .code = GMX_ENOMEM });
+    else if (gmx_plist_compute(ps.profile, &o, &listing, &err) != GMX_OK ||
+             (json ? gmx_render_plist_json(listing, &text, &len, &err)
+                   : gmx_render_plist_text(listing, &lines, &text, &len, &err)) != GMX_OK)
         rc = cli_report_error(&err);
     else
         fwrite(text, 1, len, stdout);
     gmx_render_free(text);
+    gmx_source_cache_free(sources);
     gmx_plist_free(listing);
     cli_profiles_close(&ps);
     return rc;

@@ -1,5 +1,7 @@
 #include "cli.h"
+#include "gomemdx/html.h"
 #include "gomemdx/report.h"
+#include "html_arg.h"
 #include "profile_args.h"
 
 #include <stdlib.h>
@@ -8,6 +10,7 @@ static const cli_option options[] = {
     CLI_PROFILE_OPTIONS,
     { "cum", 0, OPT_FLAG, NULL, "sort by cumulative value" },
     { "nodecount", 'n', OPT_UINT, "N", "show at most N functions" },
+    HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -36,6 +39,13 @@ static int run(const cli_command *self, const cli_args *args)
         rc = cli_report_error(&err);
     else
         fwrite(text, 1, len, stdout);
+    const char *html = cli_opt(self, args, "html")->str;
+    if (rc == EXIT_OK && html) {
+        char *page = NULL;
+        size_t page_len = 0;
+        gmx_code hrc = gmx_render_ptop_html(top, ps.base, &page, &page_len, &err);
+        rc = cli_write_html(html, hrc, page, page_len, &err);
+    }
     gmx_render_free(text);
     gmx_ptop_free(top);
     cli_profiles_close(&ps);
@@ -47,7 +57,7 @@ const cli_command cmd_top = {
     .summary = "The functions that hold or spend the most in a pprof profile, like go tool pprof "
                "-top.",
     .usage = "PROFILE [--sample-index NAME] [--cum] [-n N]"
-             " [--focus RE] [--ignore RE] [--base OLD] [--json]",
+             " [--focus RE] [--ignore RE] [--base OLD] [--json] [--html FILE]",
     .description =
         "Reads a pprof profile (heap, allocs, goroutine, CPU, mutex, block; gzipped\n"
         "or not) and prints flat, flat%, sum%, cum and cum% per function, exactly as\n"

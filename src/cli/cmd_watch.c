@@ -1,6 +1,8 @@
 #include "cli.h"
 #include "live.h"
+#include "gomemdx/serve.h"
 #include "signatures_arg.h"
+#include "watch_page.h"
 #include "watch_view.h"
 #include "gomemdx/input.h"
 #include "gomemdx/store.h"
@@ -17,6 +19,7 @@ static const cli_option options[] = {
     { "rules", 'r', OPT_STRING, "FILE", "capture rules (see below)" },
     { "duration", 'd', OPT_STRING, "DURATION", "stop after this long (default: at Ctrl-C)" },
     { "once", 0, OPT_FLAG, NULL, "take one sample of each target and stop" },
+    { "listen", 0, OPT_STRING, "ADDR", "serve the first URL's HTML report at http://ADDR/ (PORT or IPV4:PORT; 127.0.0.1 unless given), reloading every interval" },
     SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -81,7 +84,23 @@ static int run(const cli_command *self, const cli_args *args)
     o.stop = cli_catch_stop();
     o.on_event = watch_view_event;
     o.ctx = view;
-    rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);
+    const char *listen = cli_opt(self, args, "listen")->str;
+    int64_t interval_s = (o.interval_ns ? o.interval_ns : 10000000000LL) / 1000000000LL;
+    watch_page page = { path, urls[0], o.limit_bytes, sigs,
+                        interval_s < 5 ? 5 : interval_s > 3600 ? 3600 : (unsigned)interval_s };
+    gmx_server *server = NULL;
+    if (listen && gmx_serve_start(listen, watch_page_render, &page, &server, &err) != GMX_OK)
+        rc = cli_report_error(&err);
+    else {
+        if (server) {
+            const char *colon = strrchr(listen, ':');
+            fprintf(stderr, "gomemdx: the report of %s is at http://%.*s:%u/\n", urls[0],
+                    colon ? (int)(colon - listen) : 9, colon ? listen : "127.0.0.1",
+                    gmx_serve_port(server));
+        }
+        rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);
+    }
+    gmx_serve_stop(server);
     /* --once is a health probe too: nobody answering is a failure. */
     if (rc == EXIT_OK && o.once && !watch_view_targets_up(view)) {
         fprintf(stderr, "gomemdx: watch: no target answered (%zu down)\n", n);
@@ -97,7 +116,7 @@ const cli_command cmd_watch = {
     .name = "watch",
     .summary = "Watch live Go services: sample goroutines and heap, capture evidence when a rule fires.",
     .usage = "URL... [--interval 10s] [--limit SIZE] [--store FILE] [--rules FILE] "
-             "[--duration D] [--once]",
+             "[--duration D] [--once] [--listen ADDR]",
     .description =
         "Every interval, for each URL (http://host:port of a service with net/http/pprof,\n"
         "or its pasted .../debug/pprof/ page; a URL ending in /debug/vars or /metrics\n"

@@ -55,7 +55,7 @@ static void list(const gmx_profile *p, const gmx_profile *base)
         return;
     char *out;
     size_t len;
-    if (gmx_render_plist_text(l, &out, &len, &err) == GMX_OK)
+    if (gmx_render_plist_text(l, NULL, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
     if (gmx_render_plist_json(l, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);

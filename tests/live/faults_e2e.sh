@@ -11,8 +11,9 @@ fspid=
 cleanup() { [ -n "$fspid" ] && kill "$fspid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 export HOME=$work/home XDG_DATA_HOME=$work/data
-. "$(dirname "$0")/../watch/faultserver.sh"
-faultserver_start "$fs" "$work"
+. "$(dirname "$0")/../watch/faultserver_start.sh"
+start_faultserver "$fs" "$work"
+[ -n "$port" ] || { echo "fault server did not start"; exit 1; }
 down=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base=http://127.0.0.1:$port
 secret=sEcReT-t0ken-4711

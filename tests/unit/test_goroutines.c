@@ -3,6 +3,8 @@
 #include "testutil.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/report.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -241,6 +243,55 @@ static void test_goroutines__one_goroutine_blocked_for_hours_is_a_warning(void *
     done_text(f);
 }
 
+/* A few bare stacks pasted out of their dump (grpc/grpc-go#1936, verbatim)
+ * were picked as the suspect: a warning in application code; the same
+ * stack as one of many is not an excerpt. */
+static gmx_findings *analyse_paste(const char *text, gmx_gsnapshot *s)
+{
+    gmx_input *in;
+    gmx_error err;
+    assert_int_equal(gmx_input_from_memory("paste.txt", text, strlen(text), &in, &err), GMX_OK);
+    memset(s, 0, sizeof(*s));
+    if (gmx_ingest_goroutines_input(in, NULL, s, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    return analyse(s, 1, false);
+}
+
+static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
+{
+    (void)state;
+    static const char one[] =
+        "We checked the goroutine dump, and see the following goroutine should be the source of leaking.\n"
+        "```\n"
+        ".../vendor/google.golang.org/grpc.newClientStream.func4(0xc420308f00, 0xc424812380, 0x2218ac0, 0xc4223a3ce0)\n"
+        ".../vendor/google.golang.org/grpc/stream.go:298 +0x112\n"
+        "created by code.uber.internal/everything/order/vendor/google.golang.org/grpc.newClientStream\n"
+        ".../vendor/google.golang.org/grpc/stream.go:297 +0xb59\n"
+        "```\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(one, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "pasted on its own"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    /* Six of them are more than an excerpt: one unknown wait each is info. */
+    char many[4096] = "";
+    for (int i = 0; i < 6; i++) {
+        char block[512];
+        snprintf(block, sizeof(block),
+                 "main.worker%d(0x1)\n\t/go/src/app/main.go:%d +0x1\n"
+                 "created by main.main\n\t/go/src/app/main.go:9 +0x2\n\n", i, 10 + i);
+        strcat(many, block);
+    }
+    f = analyse_paste(many, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)
 {
     (void)state;
@@ -363,6 +414,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
+        cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -404,6 +404,77 @@ static void test_headerless_stacks(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* etcd's leak check (verbatim, etcd-io/etcd#4464): "N instances of:" is the
+ * count of the stack after it, and each record is a stack of its own. */
+static void test_instances_of(void **state)
+{
+    (void)state;
+    const char *s =
+        "Too many goroutines running after all test(s).\n"
+        "1 instances of:\n"
+        "github.com/coreos/etcd/etcdserver/etcdserverpb.(*kVClient).Put(...)\n"
+        "\t/home/gyuho/go/src/github.com/coreos/etcd/etcdserver/etcdserverpb/rpc.pb.go:1207 +0xec\n"
+        "created by github.com/coreos/etcd/tools/functional-tester/etcd-tester.(*stresser).Stress\n"
+        "\t/home/gyuho/go/src/github.com/coreos/etcd/tools/functional-tester/etcd-tester/stresser.go:97 +0x4f6\n"
+        "101 instances of:\n"
+        "github.com/coreos/etcd/tools/functional-tester/etcd-tester.(*stresser).Stress.func1(...)\n"
+        "\t/home/gyuho/go/src/github.com/coreos/etcd/tools/functional-tester/etcd-tester/stresser.go:83 +0x212\n"
+        "created by github.com/coreos/etcd/tools/functional-tester/etcd-tester.(*stresser).Stress\n"
+        "\t/home/gyuho/go/src/github.com/coreos/etcd/tools/functional-tester/etcd-tester/stresser.go:97 +0x4f6\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 102);
+    assert_int_equal(r.snap.info.goroutines, 102);
+    const gmx_gbucket *b = tu_bucket_with_func(
+        r.snap.buckets, "github.com/coreos/etcd/tools/functional-tester/etcd-tester.(*stresser).Stress.func1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 101);
+    assert_int_equal(b->nframes, 1);
+    gmx_gsnapshot_release(&r.snap);
+    /* "10 *" above a fenced stack (pingcap/dm#2127); prose in between
+     * cancels the count. */
+    const char *t =
+        "10 *\n"
+        "```\n"
+        "database/sql.(*DB).connectionOpener(0xc0003801a0, 0xb533cd0, 0xc000888e80)\n"
+        "\t/usr/local/go/src/database/sql/sql.go:1133 +0x18a\n"
+        "created by database/sql.OpenDB\n"
+        "\t/usr/local/go/src/database/sql/sql.go:740 +0x426\n"
+        "```\n"
+        "7 *\n"
+        "and then something else entirely\n"
+        "```\n"
+        "github.com/go-sql-driver/mysql.(*mysqlConn).startWatcher.func1(0xc005966a20)\n"
+        "\t/x/connection.go:621 +0x1b0\n"
+        "```\n";
+    r = read_text(t, strlen(t));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 11);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* A hand-made debug=1 record with the file after the function
+ * (kubernetes/kubernetes#19633): the file is the frame's, not a frame. */
+static void test_handmade_record_file(void **state)
+{
+    (void)state;
+    const char *s = "recorded iteration1 (with only 1 pod running): \n"
+                    "336 @ (*realFsHandler).trackUsage+0x482\t/home/t/src/github.com/google/cadvisor/"
+                    "container/docker/fsHandler.go:82\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 336);
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "(*realFsHandler).trackUsage");
+    assert_non_null(b);
+    assert_int_equal(b->nframes, 1);
+    assert_int_equal(b->frames[0].line, 82);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Redactions ("..." for lines) and a file cut mid-line. */
 static void redact(text *o, const char *l, size_t n, unsigned k)
 {
@@ -572,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
+        cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

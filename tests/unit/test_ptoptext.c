@@ -123,6 +123,61 @@ static void test_nothing(void **state)
     gmx_hsnapshot_free(h);
 }
 
+/* https://github.com/authzed/spicedb/issues/235: a goroutine profile's
+ * table, counts with no unit, all of them under runtime.gopark. */
+static const char spicedb[] =
+    "```\n"
+    "Showing nodes accounting for 44362, 100% of 44364 total\n"
+    "Dropped 102 nodes (cum <= 221)\n"
+    "      flat  flat%   sum%        cum   cum%\n"
+    "     44362   100%   100%      44362   100%  runtime.gopark\n"
+    "         0     0%   100%       6888 15.53%  github.com/authzed/spicedb/internal/datastore/proxy.hedgingProxy.ReadNamespace.func1\n"
+    "         0     0%   100%      37158 83.76%  github.com/authzed/spicedb/internal/datastore/proxy.hedgingProxy.Revision.func1\n"
+    "         0     0%   100%      44260 99.77%  runtime.chansend\n"
+    "```\n";
+
+static void test_rows_kept_with_cum(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("opa.txt", opa, strlen(opa), h, &info, &err), GMX_OK);
+    assert_int_equal(info.ntop, 3);
+    assert_string_equal(info.top[0].func, "encoding/json.(*decodeState).objectInterface");
+    assert_true(info.top[0].cum > 931.0 * 1048576 && info.top[0].cum < 932.0 * 1048576);
+    assert_true(info.top[1].cum_pct > 99.88 && info.top[1].cum_pct < 99.9);
+    assert_true(info.top[2].flat_pct > 12.75 && info.top[2].flat_pct < 12.77);
+    assert_false(info.counts);
+    assert_false(info.goroutines);
+    gmx_hsnapshot_free(h);
+}
+
+static void test_goroutine_table(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("s.txt", spicedb, strlen(spicedb), h, &info, &err), GMX_OK);
+    assert_true(info.counts);
+    assert_true(info.goroutines);
+    assert_int_equal(info.ntop, 4);
+    assert_true(info.top[2].cum == 37158);
+    gmx_hsnapshot_free(h);
+    /* Counts of objects said so are not goroutines. */
+    static const char objs[] = "go tool pprof --inuse_objects --top ./leak heap.pprof\n"
+                               "      flat  flat%   sum%        cum   cum%\n"
+                               "    174777 49.36% 49.36%     178055 50.28%  context.WithCancel\n"
+                               "      1000  1.00% 50.36%       1000  1.00%  runtime.gopark\n";
+    h = gmx_hsnapshot_new(0);
+    assert_int_equal(gmx_ptoptext_parse("o.txt", objs, strlen(objs), h, &info, &err), GMX_OK);
+    assert_true(info.counts);
+    assert_true(info.objects);
+    assert_false(info.goroutines);
+    gmx_hsnapshot_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -131,6 +186,8 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_top_lab),
         cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_rows_kept_with_cum),
+        cmocka_unit_test(test_goroutine_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -75,6 +75,36 @@ static void test_signatures__leak_threshold_and_user_first(void **state)
     assert_non_null(e);
     assert_true(e->leak);
     assert_int_equal(e->category, GMX_CAT_IO_NO_TIMEOUT);
+    /* Reported by a leak checker after its test: one is already a leak. */
+    b.count = 1;
+    b.flags = GMX_G_REPORTED;
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    assert_non_null(e);
+    assert_true(e->leak);
+    assert_int_equal(e->min_reported, 1);
+    gmx_signatures_free(s);
+}
+
+/* "N/R": R for reported goroutines; a malformed one names its line. */
+static void test_signatures__reported_threshold(void **state)
+{
+    (void)state;
+    static const char ok[] = "leak\ttop\t^main\\.f$\t-\t-\t50/2\tchan-send-blocked\tf\thttps://e.org\n";
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_parse(s, "ok.tsv", ok, sizeof(ok) - 1, NULL), GMX_OK);
+    assert_int_equal(gmx_signatures_at(s, 0)->min, 50);
+    assert_int_equal(gmx_signatures_at(s, 0)->min_reported, 2);
+    gmx_frame frames[] = { { gmx_str_cstr("main.f"), gmx_str_cstr("/app/main.go"), 2 } };
+    gmx_gbucket b = { .frames = frames, .nframes = 1, .count = 2 };
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    b.flags = GMX_G_REPORTED;
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    b.count = 1;
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    static const char bad[] = "leak\ttop\t^main\\.f$\t-\t-\t50/0\tchan-send-blocked\tf\thttps://e.org\n";
+    gmx_error err;
+    assert_int_equal(gmx_signatures_parse(s, "bad.tsv", bad, sizeof(bad) - 1, &err), GMX_EFORMAT);
+    assert_int_equal(err.line, 1);
     gmx_signatures_free(s);
 }
 
@@ -84,6 +114,7 @@ int main(void)
         cmocka_unit_test(test_signatures__builtin_parses_and_cites_sources),
         cmocka_unit_test(test_signatures__bad_file_names_its_line),
         cmocka_unit_test(test_signatures__leak_threshold_and_user_first),
+        cmocka_unit_test(test_signatures__reported_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

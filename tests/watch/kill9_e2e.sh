@@ -12,8 +12,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/faultserver.sh"
-faultserver_start "$fs" "$work"
+. "$(dirname "$0")/faultserver_start.sh"
+start_faultserver "$fs" "$work"
+[ -n "$port" ] || { echo "fault server did not start"; exit 1; }
 url="http://127.0.0.1:$port/ok"
 
 "$bin" watch "$url" --interval 250ms --store "$work/w.db" >"$work/out" 2>&1 &

@@ -12,8 +12,9 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-. "$(dirname "$0")/faultserver.sh"
-faultserver_start "$fs" "$work"
+. "$(dirname "$0")/faultserver_start.sh"
+start_faultserver "$fs" "$work"
+[ -n "$port" ] || { echo "fault server did not start"; exit 1; }
 # A port nobody listens on: the fault server's, once it is closed again.
 down=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 fail=0

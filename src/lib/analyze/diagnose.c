@@ -5,6 +5,9 @@
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
 #include "analyze/forecast.h"
+#include "analyze/gmerge.h"
+#include "analyze/memgap.h"
+#include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
 #include "util/fmt.h"
@@ -31,6 +34,57 @@ static int family(const gmx_gsnapshot *s)
     case GMX_DUMP_LEAK_PROFILE_TEXT:
     case GMX_DUMP_LEAK_PROFILE_PROTO: return LEAK_FAMILY;
     default: return 0;
+    }
+}
+
+/* Snapshots of two kinds at one moment say more together: the last one of
+ * the series used is told what the latest snapshot of another kind knows
+ * (a debug=1 profile learns wait reasons, creators and minutes blocked
+ * from a debug=2 dump), when that one was taken within a few minutes of it
+ * or either has no time. */
+#define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
+
+static void merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, size_t n)
+{
+    const gmx_bundle *b = d->bundle;
+    const gmx_artifact *mine = NULL, *other = NULL;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind == GMX_ART_GOROUTINES && family(&a->goroutines) == best)
+            mine = a;
+    }
+    /* Of the other kinds, a full dump knows the most (wait reasons,
+     * minutes, creators); among equals, the one closest in time. */
+    int64_t best_gap = INT64_MAX;
+    for (size_t i = 0; mine && i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        int fam = a->kind == GMX_ART_GOROUTINES ? family(&a->goroutines) : best;
+        if (fam == best || fam == LEAK_FAMILY)
+            continue;
+        bool timed = mine->time_source != GMX_TIME_NONE && a->time_source != GMX_TIME_NONE;
+        int64_t gap = timed ? mine->time_ns - a->time_ns : 0;
+        gap = gap < 0 ? -gap : gap;
+        if (gap > MERGE_WINDOW_NS)
+            continue;
+        bool dump = fam == 0, had_dump = other && family(&other->goroutines) == 0;
+        if (!other || (dump && !had_dump) || (dump == had_dump && gap <= best_gap)) {
+            other = a;
+            best_gap = gap;
+        }
+    }
+    if (!mine || !other)
+        return;
+    d->merged = gmx_calloc(n, sizeof(*d->merged));
+    if (!d->merged)
+        return;
+    d->nmerged = n;
+    /* The last snapshot learns everything; the earlier ones the creators
+     * only, so that a stack keeps one key along the series. */
+    for (size_t i = 0; i < n; i++) {
+        d->merged[i] = gmx_gbuckets_enrich(snaps[i].buckets, other->goroutines.buckets, i + 1 < n,
+                                           i + 1 == n ? &d->merged_learned : NULL);
+        if (d->merged[i])
+            snaps[i].buckets = d->merged[i];
     }
 }
 
@@ -70,6 +124,8 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
         n++;
     }
     d->goroutines.n = n;
+    merge_other_kind(d, best, snaps, n);
+    d->last_goroutines = snaps[n - 1].buckets;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
     gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
@@ -85,6 +141,12 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
  * wins, then the one with the most. */
 enum { HEAP_PROTO, ALLOCS_PROTO, HEAP_TEXT, HEAP_FAMILIES };
 
+/* A goroutine profile's -top table: counts of goroutines, not memory. */
+static bool goroutine_table(const gmx_artifact *a)
+{
+    return a->ptop && a->ptop->goroutines;
+}
+
 static int heap_family(const gmx_artifact *a)
 {
     return a->heap_text ? HEAP_TEXT : a->allocs ? ALLOCS_PROTO : HEAP_PROTO;
@@ -96,7 +158,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     size_t count[HEAP_FAMILIES] = { 0 }, weight[HEAP_FAMILIES] = { 0 };
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP)
+        if (a->kind != GMX_ART_HEAP || goroutine_table(a))
             continue;
         count[heap_family(a)]++;
         weight[heap_family(a)] += gmx_hsnapshot_get_info(a->heap)->time_ns ? 1000 : 1;
@@ -117,7 +179,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     n = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || heap_family(a) != best)
+        if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
             continue;
         snaps[n] = a->heap;
         d->heap.points[n] = (gmx_point){ gmx_hsnapshot_get_info(a->heap)->time_ns,
@@ -125,11 +187,28 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         n++;
     }
     d->heap.n = n;
+    d->first_heap = snaps[0];
+    d->last_heap = snaps[n - 1];
     d->heap.name = "heap in use (bytes)";
     d->heap.name_zh = "堆在用内存";
     gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
     gmx_free(snaps);
     return rc;
+}
+
+/* Pasted pprof -top tables with no series to compare them in (a goroutine
+ * table never has one): their largest sites, as suspects of one snapshot. */
+static gmx_code ptop_findings(gmx_diagnosis *d, gmx_error *err)
+{
+    const gmx_bundle *b = d->bundle;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->kind != GMX_ART_HEAP || !a->ptop || (d->heap.n >= 2 && !goroutine_table(a)))
+            continue;
+        if (gmx_ptop_suspects(a->ptop, d->findings) != GMX_OK)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    return GMX_OK;
 }
 
 /* x in seconds from the first point; false without times on every point. */
@@ -443,10 +522,13 @@ static void plan(gmx_diagnosis *d)
         const gmx_finding *fd = gmx_findings_at(f, i);
         if (fd->severity < GMX_SEV_WARNING || !fd->advice || !fd->has_site)
             continue;
+        gmx_str where = { "", 0 }; /* a pprof -top row names a function only */
+        if (fd->site.file.n || fd->site.line)
+            where = gmx_findings_printf(f, " (%.*s:%u)", (int)fd->site.file.n, fd->site.file.p,
+                                        fd->site.line);
         a = add_action(d, GMX_ACTION_FIX, GMX_DO_FIX,
-                       gmx_findings_printf(f, "%.*s (%.*s:%u), %s: %.*s", (int)fd->site.function.n,
-                                           fd->site.function.p, (int)fd->site.file.n,
-                                           fd->site.file.p, fd->site.line,
+                       gmx_findings_printf(f, "%.*s%.*s, %s: %.*s", (int)fd->site.function.n,
+                                           fd->site.function.p, (int)where.n, where.p,
                                            gmx_category_id(fd->category),
                                            first_sentence(fd->advice), fd->advice));
         if (a)
@@ -490,7 +572,11 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
     if (rc == GMX_OK)
+        rc = ptop_findings(d, err);
+    if (rc == GMX_OK)
         rc = memstats_series(d, err);
+    if (rc == GMX_OK && gmx_memstats_vs_profile(&d->memstats, &d->heap, d->findings) != GMX_OK)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK)
         rc = sampled_series(d, opts, err);
     if (rc == GMX_OK)
@@ -519,6 +605,9 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
         return;
     gmx_findings_free(d->findings);
     gmx_findings_free(d->escapes);
+    for (size_t i = 0; i < d->nmerged; i++)
+        gmx_gbuckets_free(d->merged[i]);
+    gmx_free(d->merged);
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
     gmx_free(d->memstats.points);

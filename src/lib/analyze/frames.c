@@ -43,6 +43,10 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
     gmx_str pkg = gmx_func_package(f->func);
     if (gmx_str_eq_cstr(pkg, "main"))
         return false;
+    /* A name cut short by hand ("(*T).m", "handle"): no package path is
+     * left to tell, and the runtime never prints one so; it is the user's. */
+    if (!f->func.n || f->func.p[0] == '(' || pkg.n == f->func.n)
+        return false;
     if (root->len && f->file.n) {
         if (f->file.n >= root->len && memcmp(f->file.p, root->prefix, root->len) == 0)
             return true;

@@ -156,8 +156,11 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const g
         return verdict(GMX_CAT_IO_NO_TIMEOUT, NULL);
     gmx_gverdict v = verdict(GMX_CAT_NONE, NULL);
     v.active = is(s, "running") || is(s, "runnable") || is(s, "sleep") || is(s, "syscall");
-    /* Parked in user code for a reason the format did not record. */
-    v.unknown_wait = s.n == 0 && b->nframes && !gmx_frame_is_std(root, &b->frames[0]);
+    /* Parked in user code for a reason the format did not record (or the
+     * paste left out: a stack without its header reads as "unknown", a
+     * status the runtime never prints). */
+    v.unknown_wait = (s.n == 0 || is(s, "unknown")) && b->nframes &&
+                     !gmx_frame_is_std(root, &b->frames[0]);
     return v;
 }
 

@@ -190,7 +190,20 @@ typedef struct actx {
     uint32_t longest_wait;  /* the longest wait in it, minutes */
     size_t omitted;         /* buckets looked at and left out */
     size_t info;            /* info-level findings kept */
+    bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
 } actx;
+
+/* At most this many goroutines, all in stacks without their headers, and
+ * one snapshot: an excerpt someone pasted, not a dump. */
+#define EXCERPT_MAX 5
+
+static bool excerpt(const gmx_gsnapshot *s, size_t n)
+{
+    const gmx_dump_info *i = &s->info;
+    bool dump_text = i->kind == GMX_DUMP_PLAIN || i->kind == GMX_DUMP_LEAK_CHECK;
+    return n == 1 && dump_text && (i->read.repairs & GMX_REPAIR_NO_HEADER) &&
+           gmx_gbuckets_total(s->buckets) <= EXCERPT_MAX;
+}
 
 /* A surge that drained is not a leak, but one unbounded go statement
  * spawning hundreds of goroutines at once is how memory spikes: a warning. */
@@ -268,7 +281,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool reported = (b->flags & GMX_G_REPORTED) && has_site && !mechanism;
     bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait || reported);
     gmx_judge_facts facts = { b, cat, suspect, has_site && !mechanism, c->total, c->longest_wait,
-                              (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature };
+                              (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature,
+                              c->excerpt };
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);
     if (!c->include_healthy &&
@@ -585,6 +599,7 @@ static gmx_code analyse(actx *c)
             ;
     }
     c->total = gmx_gbuckets_total(last);
+    c->excerpt = excerpt(&c->snaps[c->n - 1], c->n);
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)

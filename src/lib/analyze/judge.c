@@ -11,7 +11,9 @@
  *               started with the process (idle in a receive or select since
  *               start) are exempt.
  *   provenance  the GC proved it leaked (goroutineleak); a leak checker
- *               (goleak, leaktest, ...) listed it as outliving its test
+ *               (goleak, leaktest, ...) listed it as outliving its test; a
+ *               few bare stacks pasted out of their dump (an issue's "this
+ *               goroutine leaks") were picked as the suspect
  *   catalogue   a published leak mechanism piling up past its threshold */
 #include "analyze/judge.h"
 #include "util/buf.h"
@@ -183,6 +185,12 @@ static gmx_severity judge_provenance(const gmx_judge_facts *f, gmx_finding *fd, 
         gmx_buf_printf(&w->zh, "其中 %llu 个已被 GC 证实泄露", (unsigned long long)b->leaked);
         sev = f->suspect ? GMX_SEV_CRITICAL : GMX_SEV_INFO;
     }
+    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site) {
+        sep(w);
+        gmx_buf_puts(&w->en, "pasted on its own, out of its dump, as the suspect");
+        gmx_buf_puts(&w->zh, "被单独从 dump 中摘出来作为嫌疑贴出");
+        sev = raise(sev, GMX_SEV_WARNING);
+    }
     if (b->flags & GMX_G_REPORTED) {
         gmx_finding_add_number(fd, "reported_by_leak_checker", 1);
         sep(w);
@@ -204,6 +212,13 @@ static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
                    sig->name);
     gmx_buf_printf(&w->zh, "%s%s", sig->leak ? "已知的泄露机制：" : "已识别：",
                    sig->name_zh);
+    if (sig->leak && sig->min_reported && (f->b->flags & GMX_G_REPORTED) &&
+        f->b->count < sig->min) {
+        gmx_buf_puts(&w->en, " (a leak checker reported it outliving its test: a leak from "
+                             "the first one)");
+        gmx_buf_puts(&w->zh, "（泄露检查器报告它在测试结束后仍存活：一个即为泄露）");
+        return GMX_SEV_WARNING;
+    }
     if (!sig->leak || sig->min <= 1)
         return GMX_SEV_INFO;
     gmx_buf_printf(&w->en, " (%llu here, a pile-up from %llu)", (unsigned long long)f->b->count,

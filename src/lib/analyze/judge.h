@@ -19,6 +19,9 @@ typedef struct gmx_judge_facts {
     uint64_t first, peak, last;
     bool monotonic;          /* never fell from one snapshot to the next */
     const gmx_signature *signature; /* the catalogue entry that matched, or NULL */
+    bool excerpt;            /* the snapshot is a few bare stacks pasted on their own
+                              * (no goroutine headers, no dump around them): chosen
+                              * by whoever pasted them as what leaks */
 } gmx_judge_facts;
 
 /* Minutes a goroutine blocked in application code on a channel, a select

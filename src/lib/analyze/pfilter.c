@@ -81,9 +81,10 @@ static gmx_code unknown_sample_index(const gmx_profile *p, const char *sample_in
                          t.p);
         used += n > 0 ? (size_t)n : 0;
     }
-    gmx_error_set(err, GMX_EUSAGE, "unknown sample index '%s'; this profile has: %s",
-                  sample_index ? sample_index : "(default)", info->nsample_types ? names : "none");
-    return gmx_error_at_line(err, gmx_profile_name(p), 0);
+    return gmx_error_set_at_line(err, GMX_EUSAGE, gmx_profile_name(p), 0,
+                                 "unknown sample index '%s'; this profile has: %s",
+                                 sample_index ? sample_index : "(default)",
+                                 info->nsample_types ? names : "none");
 }
 
 gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,

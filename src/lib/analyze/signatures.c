@@ -164,13 +164,14 @@ static gmx_code compile(gmx_signatures *s, matcher *m, gmx_str field, const char
     if (!pattern)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (field.n > 512 || !tame(field)) {
-        gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is too costly (no bounds {m,n}, no "
-                      "quantifier on a quantifier, at most 512 bytes)", what, pattern);
-        return gmx_error_at_line(err, name, line);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "%s regex '%.100s' is too costly (no bounds {m,n}, no "
+                      "quantifier on a quantifier, at most 512 bytes)",
+                                     what, pattern);
     }
     if (memchr(field.p, '\0', field.n) || gmx_regex_compile(&m->re, pattern, msg, sizeof(msg)) != 0) {
-        gmx_error_set(err, GMX_EFORMAT, "%s regex '%.100s' is not valid", what, pattern);
-        return gmx_error_at_line(err, name, line);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "%s regex '%.100s' is not valid",
+                                     what, pattern);
     }
     m->set = true;
     char lit[256];
@@ -203,8 +204,7 @@ enum { F_VERDICT, F_WHERE, F_FUNC, F_STATE, F_CREATOR, F_MIN, F_CATEGORY, F_NAME
 
 static gmx_code bad(gmx_error *err, const char *name, uint64_t line, const char *what)
 {
-    gmx_error_set(err, GMX_EFORMAT, "signature catalogue: %s", what);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "signature catalogue: %s", what);
 }
 
 static gmx_code parse_entry(gmx_signatures *s, const char *name, uint64_t line, gmx_str *f,
@@ -228,8 +228,15 @@ static gmx_code parse_entry(gmx_signatures *s, const char *name, uint64_t line, 
     if (leak) {
         if (!category_of(f[F_CATEGORY], &pub.category))
             return bad(err, name, line, "a leak entry names a category (chan-send-blocked, ...)");
-        if (!gmx_parse_u64(f[F_MIN], &pub.min) || pub.min == 0)
-            return bad(err, name, line, "a leak entry's min is a count of goroutines, 1 or more");
+        size_t slash = gmx_str_find(f[F_MIN], "/");
+        gmx_str min = slash == SIZE_MAX ? f[F_MIN] : gmx_str_sub(f[F_MIN], 0, slash);
+        if (!gmx_parse_u64(min, &pub.min) || pub.min == 0 ||
+            (slash != SIZE_MAX &&
+             (!gmx_parse_u64(gmx_str_sub(f[F_MIN], slash + 1, f[F_MIN].n), &pub.min_reported) ||
+              pub.min_reported == 0)))
+            return bad(err, name, line,
+                       "a leak entry's min is a count of goroutines, 1 or more (N, or N/R: R "
+                       "for goroutines a leak checker reported)");
     } else if (!gmx_str_eq_cstr(f[F_MIN], "-") || !gmx_str_eq_cstr(f[F_CATEGORY], "-") ||
                (nf > F_ADVICE && !gmx_str_eq_cstr(f[F_ADVICE], "-"))) {
         return bad(err, name, line, "a benign entry has no min, category or advice ('-')");
@@ -329,7 +336,8 @@ static bool matches(const matcher *m, gmx_str s, gmx_buf *scratch)
 
 static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, gmx_buf *scratch)
 {
-    if (e->pub.leak && b->count < e->pub.min)
+    bool reported = (b->flags & GMX_G_REPORTED) && e->pub.min_reported;
+    if (e->pub.leak && b->count < (reported ? e->pub.min_reported : e->pub.min))
         return false;
     if (e->state.set && !matches(&e->state, status, scratch))
         return false;

@@ -266,10 +266,15 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
     a->kind = GMX_ART_HEAP;
     a->heap_text = true;
     a->allocs = info.churn;
-    a->format = info.churn ? "go tool pprof text (allocations since start: churn, not retention)"
-                           : "go tool pprof text (heap)";
-    a->format_zh = info.churn ? "go tool pprof 文本（自启动以来的分配：周转，而非驻留）"
-                              : "go tool pprof 文本（堆）";
+    a->ptop = gmx_malloc(sizeof(*a->ptop));
+    if (a->ptop)
+        *a->ptop = info;
+    a->format = info.goroutines ? "go tool pprof text (goroutines)"
+                : info.churn    ? "go tool pprof text (allocations since start: churn, not retention)"
+                                : "go tool pprof text (heap)";
+    a->format_zh = info.goroutines ? "go tool pprof 文本（goroutine）"
+                   : info.churn    ? "go tool pprof 文本（自启动以来的分配：周转，而非驻留）"
+                                   : "go tool pprof 文本（堆）";
     size_t n = gmx_read_report_describe(&info.read, a->reading, sizeof(a->reading));
     snprintf(a->reading + n, sizeof(a->reading) - n, "%s%llu row%s%s%s", n ? "; " : "",
              (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
@@ -689,6 +694,7 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_artifact *a = &b->items[i];
         gmx_gsnapshot_release(&a->goroutines);
         gmx_hsnapshot_free(a->heap);
+        gmx_free(a->ptop);
         gmx_free(a->path);
         gmx_free(a->skip_reason);
         gmx_free(a->skip_reason_zh);

@@ -175,8 +175,8 @@ static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *
         info->goroutines += g.count;
         int stop = fn ? fn(ctx, &g) : 0;
         if (stop) {
-            rc = gmx_error_set(err, (gmx_code)stop, "stopped at sample %zu", i);
-            gmx_error_at_offset(err, gmx_profile_name(r->profile), s.offset);
+            rc = gmx_error_set_at_offset(err, (gmx_code)stop, gmx_profile_name(r->profile),
+                                         s.offset, "stopped at sample %zu", i);
         }
     }
     gmx_psample_reader_release(&sr);
@@ -191,10 +191,10 @@ gmx_code gmx_goroutine_profile_proto_read(const gmx_profile *p, gmx_goroutine_fn
     gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
     bool leaked = gmx_str_eq_cstr(type, "goroutineleak");
     if (!leaked && !gmx_str_eq_cstr(type, "goroutine")) {
-        gmx_error_set(err, GMX_EFORMAT, "not a goroutine profile: its samples count %.*s "
-                      "(read it with `gomemdx top`)", (int)(type.n ? type.n : 7),
-                      type.n ? type.p : "nothing");
-        return gmx_error_at_offset(err, gmx_profile_name(p), 0);
+        return gmx_error_set_at_offset(err, GMX_EFORMAT, gmx_profile_name(p), 0,
+                                       "not a goroutine profile: its samples count %.*s "
+                      "(read it with `gomemdx top`)",
+                                       (int)(type.n ? type.n : 7), type.n ? type.p : "nothing");
     }
     info->kind = leaked ? GMX_DUMP_LEAK_PROFILE_PROTO : GMX_DUMP_PROFILE_PROTO;
     info->time_ns = pi->time_nanos;

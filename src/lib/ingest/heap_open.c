@@ -12,9 +12,8 @@ static gmx_code from_proto(gmx_input *in, gmx_hsnapshot *h, gmx_error *err)
     if (rc != GMX_OK)
         return rc;
     if (!gmx_heap_profile_proto_is(p)) {
-        gmx_error_set(err, GMX_EFORMAT, "not a heap or allocs profile");
-        gmx_error_at_offset(err, gmx_profile_name(p), 0);
-        rc = GMX_EFORMAT;
+        rc = gmx_error_set_at_offset(err, GMX_EFORMAT, gmx_profile_name(p), 0,
+                                     "not a heap or allocs profile");
     } else {
         rc = gmx_heap_profile_proto_read(p, h, err);
     }

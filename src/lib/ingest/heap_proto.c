@@ -81,9 +81,9 @@ gmx_code gmx_heap_profile_proto_read(const gmx_profile *p, gmx_hsnapshot *h, gmx
     columns c = { column(pi, "inuse_objects"), column(pi, "inuse_space"),
                   column(pi, "alloc_objects"), column(pi, "alloc_space") };
     if (c.inuse_bytes < 0 && c.alloc_bytes < 0) {
-        gmx_error_set(err, GMX_EFORMAT, "not a heap or allocs profile (no inuse_space or "
+        return gmx_error_set_at_offset(err, GMX_EFORMAT, gmx_profile_name(p), 0,
+                                       "not a heap or allocs profile (no inuse_space or "
                                         "alloc_space samples)");
-        return gmx_error_at_offset(err, gmx_profile_name(p), 0);
     }
     gmx_hsnapshot_info *info = gmx_hsnapshot_info_of(h);
     info->time_ns = pi->time_nanos;

@@ -104,8 +104,8 @@ static void prefault_stop(prefault *f)
 static gmx_code grow(inflater *z, size_t pos, gmx_error *err)
 {
     if (z->cap >= z->max) {
-        gmx_error_set(err, GMX_ELIMIT, "decompressed size exceeds %zu bytes (gzip bomb?)", z->max);
-        return gmx_error_at_offset(err, z->name, pos);
+        return gmx_error_set_at_offset(err, GMX_ELIMIT, z->name, pos,
+                                       "decompressed size exceeds %zu bytes (gzip bomb?)", z->max);
     }
     size_t cap = z->cap > z->max / 2 ? z->max : z->cap * 2;
     unsigned char *out = gmx_realloc(z->out, cap);
@@ -122,17 +122,17 @@ static gmx_code check_header(const inflater *z, size_t pos, gmx_error *err)
     const unsigned char *p = z->in + pos;
     size_t left = z->len - pos;
     if (left < 2 || p[0] != 0x1f || p[1] != 0x8b) {
-        gmx_error_set(err, GMX_EFORMAT, pos ? "trailing bytes after the last gzip member"
+        return gmx_error_set_at_offset(err, GMX_EFORMAT, z->name, pos,
+                                       pos ? "trailing bytes after the last gzip member"
                                             : "not gzip data (no 1f 8b magic)");
-        return gmx_error_at_offset(err, z->name, pos);
     }
     if (left < GZIP_MIN_MEMBER) {
-        gmx_error_set(err, GMX_EFORMAT, "truncated gzip member (%zu bytes)", left);
-        return gmx_error_at_offset(err, z->name, pos);
+        return gmx_error_set_at_offset(err, GMX_EFORMAT, z->name, pos,
+                                       "truncated gzip member (%zu bytes)", left);
     }
     if (p[2] != 8 || (p[3] & 0xe0)) {
-        gmx_error_set(err, GMX_EFORMAT, "unsupported gzip method or flags");
-        return gmx_error_at_offset(err, z->name, pos + 2);
+        return gmx_error_set_at_offset(err, GMX_EFORMAT, z->name, pos + 2,
+                                       "unsupported gzip method or flags");
     }
     return GMX_OK;
 }
@@ -154,9 +154,8 @@ static gmx_code inflate_member(inflater *z, size_t *pos, prefault *pf, gmx_error
             return GMX_OK;
         }
         if (r != LIBDEFLATE_INSUFFICIENT_SPACE) {
-            gmx_error_set(err, GMX_EFORMAT,
-                          "corrupt or truncated gzip data in the member at this offset");
-            return gmx_error_at_offset(err, z->name, *pos);
+            return gmx_error_set_at_offset(err, GMX_EFORMAT, z->name, *pos,
+                                           "corrupt or truncated gzip data in the member at this offset");
         }
         prefault_stop(pf); /* the buffer is about to move */
         if ((rc = grow(z, *pos, err)) != GMX_OK)

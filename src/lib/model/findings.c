@@ -233,11 +233,12 @@ static int rank_cmp(const void *pa, const void *pb)
         return a->severity > b->severity ? -1 : 1;
     if (a->score != b->score)
         return a->score > b->score ? -1 : 1;
-    int c = site_cmp(a, b);
-    if (c)
-        return c;
+    /* Ties keep the order of the input: goroutine ids grow with creation,
+     * and stacks without a header are numbered as they were listed. */
     uint64_t ia = a->bucket ? a->bucket->first_id : 0, ib = b->bucket ? b->bucket->first_id : 0;
-    return ia < ib ? -1 : ia > ib;
+    if (ia != ib)
+        return ia < ib ? -1 : 1;
+    return site_cmp(a, b);
 }
 
 void gmx_findings_rank(gmx_findings *f)

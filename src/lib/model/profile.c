@@ -77,8 +77,7 @@ static bool wide_offsets(const gmx_profile *p)
 /* err has the message; adds where. */
 static int limit_at(gmx_profile *p, uint64_t offset)
 {
-    gmx_error_at_offset(p->err, p->name, offset);
-    return GMX_ELIMIT;
+    return gmx_error_at_offset(p->err, GMX_ELIMIT, p->name, offset);
 }
 
 static void note_dup(dup_id *d, int rc, uint64_t id, uint64_t offset)
@@ -392,8 +391,7 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
     size_t len = gmx_input_size(input);
     gmx_code rc;
     if (len == 0) {
-        rc = gmx_error_set(err, GMX_EFORMAT, "empty profile");
-        gmx_error_at_offset(err, p->name, 0);
+        rc = gmx_error_set_at_offset(err, GMX_EFORMAT, p->name, 0, "empty profile");
     } else {
         gmx_profile_presize(p, data, len);
         rc = gmx_pprof_parse(p->name, data, len, on_event, p, err);

@@ -139,7 +139,7 @@ void gmx_idmap_release(gmx_idmap *m)
 
 static gmx_code bad_at(const gmx_profile *p, gmx_error *err, uint64_t offset)
 {
-    return gmx_error_at_offset(err, p->name, offset);
+    return gmx_error_at_offset(err, GMX_EFORMAT, p->name, offset);
 }
 
 /* String index x of `what` into *out; 0 is "". */

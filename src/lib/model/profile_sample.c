@@ -97,7 +97,7 @@ void gmx_psample_reader_release(gmx_psample_reader *r)
 
 static gmx_code fail_at(const gmx_profile *p, uint64_t offset, gmx_error *err)
 {
-    return gmx_error_at_offset(err, p->name, offset);
+    return gmx_error_at_offset(err, GMX_EFORMAT, p->name, offset);
 }
 
 static int room(void **arr, size_t *cap, size_t n, size_t elem)

@@ -161,8 +161,8 @@ static gmx_code parse_text(text_parser *p, const void *data, size_t len, gmx_err
     while (gmx_cursor_next(&c, &line)) {
         int rc = text_line(p, line, c.line);
         if (rc) {
-            gmx_error_set(err, (gmx_code)rc, "stopped at this line");
-            return gmx_error_at_line(err, p->name, c.line);
+            return gmx_error_set_at_line(err, (gmx_code)rc, p->name, c.line,
+                                         "stopped at this line");
         }
     }
     p->info->lines = c.line;
@@ -174,9 +174,9 @@ static gmx_code parse_text(text_parser *p, const void *data, size_t len, gmx_err
     if (p->after_header || (len && ((const char *)data)[len - 1] != '\n'))
         p->info->partial = true;
     if (!p->info->diagnostics && !p->package.p) {
-        gmx_error_set(err, GMX_EFORMAT, "not a compiler log: no \"FILE:LINE:COL: message\" "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, p->name, 1,
+                                     "not a compiler log: no \"FILE:LINE:COL: message\" "
                                         "or \"# package\" line (go build -gcflags=-m output)");
-        return gmx_error_at_line(err, p->name, 1);
     }
     return GMX_OK;
 }

@@ -129,15 +129,14 @@ static gmx_code parse_lines(json_parser *p, gmx_cursor *c, gmx_error *err)
                 p->info->partial = true;
                 return GMX_OK;
             }
-            gmx_error_set(err, GMX_EFORMAT, "not a JSON line of a -json=0 compiler log: %s",
-                          je.text);
-            return gmx_error_at_line(err, p->name, c->line);
+            return gmx_error_set_at_line(err, GMX_EFORMAT, p->name, c->line,
+                                         "not a JSON line of a -json=0 compiler log: %s", je.text);
         }
         int rc = json_is_object(d) ? diagnostic(p, d, c->line) : 0;
         json_decref(d);
         if (rc) {
-            gmx_error_set(err, (gmx_code)rc, "stopped at this line");
-            return gmx_error_at_line(err, p->name, c->line);
+            return gmx_error_set_at_line(err, (gmx_code)rc, p->name, c->line,
+                                         "stopped at this line");
         }
     }
     return GMX_OK;
@@ -165,9 +164,9 @@ gmx_code gmx_escape_parse_json(const char *name, const void *data, size_t len, g
     p.header = json_loadb(line.p, line.n, 0, &je);
     if (!json_is_object(p.header)) {
         json_decref(p.header);
-        gmx_error_set(err, GMX_EFORMAT, "not a -json=0 compiler log: the header line is no JSON "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, 1,
+                                     "not a -json=0 compiler log: the header line is no JSON "
                                         "object");
-        return gmx_error_at_line(err, name, 1);
     }
     gmx_code rc = parse_lines(&p, &c, err);
     info->lines = c.line;

@@ -5,24 +5,11 @@
 
 #include <strings.h>
 
-static const char *const kind_names[] = { "release", "config", "ops", "dependency", "platform" };
-#define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
-
-const char *gmx_event_kind_name(gmx_event_kind kind)
-{
-    return (unsigned)kind < NKINDS ? kind_names[kind] : "?";
-}
-
-const char *gmx_event_kind_name_zh(gmx_event_kind kind)
-{
-    static const char *const zh[NKINDS] = { "发布", "配置变更", "运营侧变更", "依赖方变更", "基础平台变更" };
-    return (unsigned)kind < NKINDS ? zh[kind] : "?";
-}
-
 bool gmx_event_kind_parse(gmx_str s, gmx_event_kind *kind)
 {
-    for (size_t i = 0; i < NKINDS; i++) {
-        if (s.n == strlen(kind_names[i]) && strncasecmp(s.p, kind_names[i], s.n) == 0) {
+    for (unsigned i = 0; i < GMX_EVENT_KINDS; i++) {
+        const char *name = gmx_event_kind_name((gmx_event_kind)i);
+        if (s.n == strlen(name) && strncasecmp(s.p, name, s.n) == 0) {
             *kind = (gmx_event_kind)i;
             return true;
         }
@@ -38,18 +25,16 @@ gmx_code gmx_event_from_row(const char *name, uint64_t line, gmx_str time, gmx_s
     ev->line = line;
     ev->description = gmx_str_trim(description);
     if (!gmx_event_kind_parse(kind, &ev->kind)) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "unknown event kind \"%.*s\" (expected release, config, ops, dependency "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "unknown event kind \"%.*s\" (expected release, config, ops, dependency "
                       "or platform)",
-                      (int)(kind.n > 40 ? 40 : kind.n), kind.p);
-        return gmx_error_at_line(err, name, line);
+                                     (int)(kind.n > 40 ? 40 : kind.n), kind.p);
     }
     if (!gmx_parse_time(time, &ev->time_ns)) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "unparseable time \"%.*s\" (expected RFC 3339, YYYY-MM-DD HH:MM:SS or "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, line,
+                                     "unparseable time \"%.*s\" (expected RFC 3339, YYYY-MM-DD HH:MM:SS or "
                       "Unix seconds/milliseconds)",
-                      (int)(time.n > 40 ? 40 : time.n), time.p);
-        return gmx_error_at_line(err, name, line);
+                                     (int)(time.n > 40 ? 40 : time.n), time.p);
     }
     return GMX_OK;
 }
@@ -60,8 +45,8 @@ gmx_code gmx_event_emit(const char *name, gmx_event_fn fn, void *ctx, const gmx_
     int rc = fn ? fn(ctx, ev) : 0;
     if (!rc)
         return GMX_OK;
-    gmx_error_set(err, (gmx_code)rc, "cannot keep this event: %s", gmx_code_name((gmx_code)rc));
-    return gmx_error_at_line(err, name, ev->line);
+    return gmx_error_set_at_line(err, (gmx_code)rc, name, ev->line, "cannot keep this event: %s",
+                                 gmx_code_name((gmx_code)rc));
 }
 
 gmx_code gmx_events_scan(const char *name, const void *data, size_t len, gmx_event_fn fn,

@@ -98,8 +98,7 @@ static const char *find_columns(const row *r, columns *c)
 
 static gmx_code fail(gmx_error *err, const char *name, uint64_t line, const char *msg)
 {
-    gmx_error_set(err, GMX_EFORMAT, "%s", msg);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "%s", msg);
 }
 
 static gmx_code rows(const char *name, gmx_cursor *cur, row *r, gmx_event_fn fn, void *ctx,

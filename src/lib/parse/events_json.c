@@ -38,8 +38,7 @@ static void advance(scanner *s, size_t n)
 
 static gmx_code fail(gmx_error *err, const scanner *s, const char *msg)
 {
-    gmx_error_set(err, GMX_EFORMAT, "%s", msg);
-    return gmx_error_at_line(err, s->name, s->line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, s->name, s->line, "%s", msg);
 }
 
 /* A member as text: strings as they are; numbers (times) formatted into
@@ -66,8 +65,8 @@ static gmx_code element(scanner *s, gmx_event_fn fn, void *ctx, gmx_error *err)
     size_t n = s->len - s->pos;
     json_t *obj = json_loadb(s->p + s->pos, n, JSON_DISABLE_EOF_CHECK, &je);
     if (!obj) {
-        gmx_error_set(err, GMX_EFORMAT, "invalid JSON: %s", je.text);
-        return gmx_error_at_line(err, s->name, s->line + (je.line > 1 ? (uint64_t)je.line - 1 : 0));
+        return gmx_error_set_at_line(err, GMX_EFORMAT, s->name, s->line + (je.line > 1 ? (uint64_t)je.line - 1 : 0),
+                                     "invalid JSON: %s", je.text);
     }
     gmx_code rc = GMX_OK;
     if ((size_t)je.position > GMX_EVENTS_MAX_RECORD) {

@@ -56,21 +56,20 @@ gmx_code gmx_metrics_expvar_parse(const char *name, const void *data, size_t len
 {
     memset(out, 0, sizeof(*out));
     if (len > GMX_METRICS_MAX_JSON) {
-        gmx_error_set(err, GMX_ELIMIT, "expvar JSON larger than %zu MiB",
-                      GMX_METRICS_MAX_JSON >> 20);
-        return gmx_error_at_line(err, name, 0);
+        return gmx_error_set_at_line(err, GMX_ELIMIT, name, 0, "expvar JSON larger than %zu MiB",
+                                     GMX_METRICS_MAX_JSON >> 20);
     }
     json_error_t je;
     json_t *root = json_loadb(data, len, 0, &je);
     if (!root) {
-        gmx_error_set(err, GMX_EFORMAT, "invalid JSON: %s", je.text);
-        return gmx_error_at_line(err, name, je.line > 0 ? (uint64_t)je.line : 1);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, je.line > 0 ? (uint64_t)je.line : 1,
+                                     "invalid JSON: %s", je.text);
     }
     gmx_code rc = GMX_OK;
     json_t *ms = json_object_get(root, "memstats");
     if (!json_is_object(ms)) {
-        gmx_error_set(err, GMX_EFORMAT, "no \"memstats\" object (not a /debug/vars page)");
-        rc = gmx_error_at_line(err, name, 1);
+        rc = gmx_error_set_at_line(err, GMX_EFORMAT, name, 1,
+                                   "no \"memstats\" object (not a /debug/vars page)");
     } else {
         read_memstats(ms, &out->mem);
         read_goroutines(root, out);

@@ -362,9 +362,9 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
         int rc = parse_line(p, line);
         if (rc) {
             info->lines = p->cur.line;
-            gmx_error_set(err, (gmx_code)rc, "stopped while reading goroutine %llu",
-                          (unsigned long long)p->g.id);
-            return gmx_error_at_line(err, name, p->cur.line);
+            return gmx_error_set_at_line(err, (gmx_code)rc, name, p->cur.line,
+                                         "stopped while reading goroutine %llu",
+                                         (unsigned long long)p->g.id);
         }
     }
     info->lines = p->cur.line;
@@ -375,14 +375,14 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
     }
     int rc = end_block(p);
     if (rc) {
-        gmx_error_set(err, (gmx_code)rc, "stopped while reading goroutine %llu",
-                      (unsigned long long)p->g.id);
-        return gmx_error_at_line(err, name, p->cur.line);
+        return gmx_error_set_at_line(err, (gmx_code)rc, name, p->cur.line,
+                                     "stopped while reading goroutine %llu",
+                                     (unsigned long long)p->g.id);
     }
     if (info->goroutines == 0 && info->threads == 0) {
-        gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, p->cur.line ? p->cur.line : 1,
+                                     "no goroutine found (expected a line like "
                                         "\"goroutine 1 [running]:\")");
-        return gmx_error_at_line(err, name, p->cur.line ? p->cur.line : 1);
     }
     return GMX_OK;
 }

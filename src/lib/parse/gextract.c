@@ -509,6 +509,19 @@ static bool bare_func_like(gmx_str s)
            !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
 }
 
+/* "101 instances of:", "10 *", "10 x", "10x", "10 ×": a count for the
+ * stack that follows, written on a line of its own. */
+static bool mult_like(gmx_str s, gx_line *out)
+{
+    size_t d = digits_at(s, 0);
+    if (!d || !gmx_parse_u64(gmx_str_sub(s, 0, d), &out->count))
+        return false;
+    gmx_str rest = gmx_str_trim(gmx_str_sub(s, d, s.n));
+    return gmx_str_eq_cstr(rest, "instances of:") || gmx_str_eq_cstr(rest, "instance of:") ||
+           gmx_str_eq_cstr(rest, "*") || gmx_str_eq_cstr(rest, "x") ||
+           gmx_str_eq_cstr(rest, "\xc3\x97") || gmx_str_eq_cstr(rest, "times:");
+}
+
 void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     (void)c;
@@ -529,6 +542,10 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     }
     if (c0 == '#') {
         out->kind = gmx_str_starts(s, "# labels: ") ? GX_LABELS : GX_HASH_FRAME;
+        return;
+    }
+    if (is_digit(c0) && mult_like(s, out)) {
+        out->kind = GX_MULT;
         return;
     }
     if (is_digit(c0)) {

@@ -35,7 +35,9 @@ typedef enum gx_kind {
     GX_LEAK_MARK,  /* a leak checker's words before stacks without headers */
     GX_COUNT,      /* "  1024 chan receive", "17 [select]": a uniq -c line;
                     * "pkg.f N=81848": go tool trace's goroutine summary */
-    GX_BARE        /* "pkg.(*T).f": a frame written as its function name alone */
+    GX_BARE,       /* "pkg.(*T).f": a frame written as its function name alone */
+    GX_MULT        /* "101 instances of:" (etcd's, cockroach's leak checks), "10 *",
+                    * "10 x": how many goroutines the stack after it stands for */
 } gx_kind;
 
 typedef struct gx_line {
@@ -44,7 +46,7 @@ typedef struct gx_line {
     size_t header_at;    /* GX_HEADER: where the header starts in text */
     bool reported;       /* GX_HEADER: listed by a leak checker */
     bool indented;       /* the content had a leading tab in the input */
-    uint64_t count;      /* GX_RECORD, GX_COUNT */
+    uint64_t count;      /* GX_RECORD, GX_COUNT, GX_MULT */
     bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */
     uint64_t lineno;     /* 1-based line of the input */

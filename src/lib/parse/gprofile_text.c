@@ -72,8 +72,7 @@ bool gmx_goroutine_profile_text_sniff(const void *data, size_t len)
 static gmx_code fail(gmx_error *err, const char *name, uint64_t line, gmx_code code,
                      const char *msg)
 {
-    gmx_error_set(err, code, "%s", msg);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, code, name, line, "%s", msg);
 }
 
 static gmx_code parse_records(record_parser *r, gmx_cursor *c, const char *name, bool leaked,

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define REPORTED_BIT 0x80000000u
+#define SYNTHETIC_ID ((uint64_t)1 << 62)
 enum { AHEAD = 2 };
 
 typedef struct out_text {
@@ -58,7 +59,16 @@ typedef struct tol {
     uint64_t title_line;
     uint64_t chunk_records;  /* profile records in the current chunk */
     uint64_t line0;          /* lines of the whole input before this piece */
+    /* "N instances of:" before a stack: the count waiting for its header,
+     * then (input line of the header, N) pairs, in input order. */
+    uint64_t pending_mult;
+    gmx_buf mults;
+    uint64_t mult_extra;     /* goroutines the counts added beyond one per header */
 } tol;
+
+typedef struct mult {
+    uint64_t line, count;
+} mult;
 
 /* The normalized text is handed to the strict parsers in chunks of about
  * this size, cut between blocks: it stays in the cache, and memory stays
@@ -190,6 +200,16 @@ static void open_profile(tol *t, uint64_t lineno)
     }
 }
 
+/* A frame of a hand-made record, as debug=1 prints one. */
+static void put_named_frame(tol *t, gmx_str func, gmx_str file, uint64_t lineno)
+{
+    char line[2 * GX_LINE_MAX + 16];
+    int n = snprintf(line, sizeof(line), "#\t0x0\t%.*s\t%.*s",
+                     (int)(func.n < GX_LINE_MAX ? func.n : GX_LINE_MAX), func.p,
+                     (int)(file.n < GX_LINE_MAX ? file.n : GX_LINE_MAX), file.p);
+    put(&t->prof, gmx_str_make(line, (size_t)n), lineno, false);
+}
+
 /* "N @ 0x1 0x2", or hand-made "N @ pkg.f+0x48 pkg.g ...": frames named. */
 static void on_record(tol *t, const gx_line *ln)
 {
@@ -214,20 +234,31 @@ static void on_record(tol *t, const gx_line *ln)
     }
     t->rep->repairs |= GMX_REPAIR_SUMMARY;
     put(&t->prof, gmx_str_sub(s, 0, at + 2), ln->lineno, false);
-    char line[GX_LINE_MAX + 16];
+    gmx_str func = { NULL, 0 }; /* a frame waiting for a file token */
     size_t i = 0;
-    while (i < rest.n) {
+    for (;;) {
         while (i < rest.n && (rest.p[i] == ' ' || rest.p[i] == '\t'))
             i++;
         size_t start = i;
         while (i < rest.n && rest.p[i] != ' ' && rest.p[i] != '\t')
             i++;
         gmx_str tok = gmx_str_sub(rest, start, i);
-        if (!tok.n || gmx_str_starts(tok, "0x") || gmx_str_starts(tok, "...") ||
+        /* A file token ("/src/x/f.go:82") is the file of the frame before it. */
+        bool file = tok.n && (tok.p[0] == '/' || gmx_str_find(tok, ".go:") != SIZE_MAX);
+        if (!tok.n || file) {
+            if (func.n)
+                put_named_frame(t, func, file ? tok : gmx_str_cstr("?"), ln->lineno);
+            func.n = 0;
+            if (!tok.n)
+                break;
+            continue;
+        }
+        if (gmx_str_starts(tok, "0x") || gmx_str_starts(tok, "...") ||
             gmx_str_starts(tok, "\xe2\x80\xa6") || tok.n > GX_LINE_MAX)
             continue;
-        int n = snprintf(line, sizeof(line), "#\t0x0\t%.*s\t?", (int)tok.n, tok.p);
-        put(&t->prof, gmx_str_make(line, (size_t)n), ln->lineno, false);
+        if (func.n)
+            put_named_frame(t, func, gmx_str_cstr("?"), ln->lineno);
+        func = tok;
     }
 }
 
@@ -299,8 +330,19 @@ static void on_file(tol *t, gx_line *ln)
     mark(t, ln->lineno, 1);
 }
 
+/* A header written for input line lineno takes the count announced before it. */
+static void take_mult(tol *t, uint64_t lineno)
+{
+    if (!t->pending_mult)
+        return;
+    mult m = { lineno, t->pending_mult };
+    gmx_buf_append(&t->mults, &m, sizeof(m));
+    t->pending_mult = 0;
+}
+
 static void start_synthetic(tol *t, uint64_t lineno)
 {
+    take_mult(t, lineno);
     put_lit(&t->dump, "goroutine 0 [unknown]:", lineno, t->leak_context);
     t->any_reported |= t->leak_context;
     t->rep->repairs |= GMX_REPAIR_NO_HEADER;
@@ -366,6 +408,7 @@ static void dispatch(tol *t, gx_line *ln)
         end_record(t, ln->lineno);
         end_block(t, ln->lineno);
         bool reported = ln->reported || t->leak_context;
+        take_mult(t, ln->lineno);
         put(&t->dump, gmx_str_sub(ln->text, ln->header_at, ln->text.n), ln->lineno, reported);
         t->any_reported |= reported;
         t->in_block = true;
@@ -508,6 +551,12 @@ static void dispatch(tol *t, gx_line *ln)
     case GX_OTHER:
         on_other(t, ln);
         return;
+    case GX_MULT:
+        end_block(t, ln->lineno);
+        end_record(t, ln->lineno);
+        t->pending_mult = ln->count;
+        mark(t, ln->lineno, 1);
+        return;
     }
 }
 
@@ -526,6 +575,7 @@ static void on_other(tol *t, gx_line *ln)
     }
     end_block(t, ln->lineno);
     end_record(t, ln->lineno);
+    t->pending_mult = 0; /* prose between a count and a stack: not its count */
     if (gmx_str_eq_cstr(ln->text, "runtime stack:"))
         t->system_stack = true;
     note_skipped(t, ln);
@@ -558,7 +608,27 @@ typedef struct remap_ctx {
     gmx_goroutine_fn fn;
     void *ctx;
     const gmx_buf *map;
+    tol *t;                  /* its counts ("N instances of:"); NULL for none */
 } remap_ctx;
+
+/* The count announced for the header at input line `line`, else 1. */
+static uint64_t mult_at(tol *t, uint64_t line)
+{
+    const mult *m = (const mult *)t->mults.data;
+    size_t lo = 0, hi = t->mults.len / sizeof(mult);
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        mult x;
+        memcpy(&x, &m[mid], sizeof(x));
+        if (x.line == line)
+            return x.count;
+        if (x.line < line)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 1;
+}
 
 static int remap(void *vctx, const gmx_goroutine *g)
 {
@@ -570,6 +640,15 @@ static int remap(void *vctx, const gmx_goroutine *g)
         copy.line = m & ~REPORTED_BIT;
         if (m & REPORTED_BIT)
             copy.flags |= GMX_G_REPORTED;
+        if (r->t && r->t->mults.len && copy.count == 1) {
+            copy.count = mult_at(r->t, copy.line);
+            r->t->mult_extra += copy.count - 1;
+        }
+        /* A stack without a header has no id: number it by its place in
+         * the input, far above any real id, so that stacks the evidence
+         * cannot tell apart keep the order they were listed in. */
+        if (r->t && !copy.id && gmx_str_eq_cstr(copy.status, "unknown"))
+            copy.id = SYNTHETIC_ID + copy.line;
     }
     return r->fn ? r->fn(r->ctx, &copy) : 0;
 }
@@ -625,14 +704,13 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
 static gmx_code nothing_found(tol *t, const char *name, gmx_error *err)
 {
     if (t->promising) {
-        gmx_error_set(err, GMX_EFORMAT,
-                      "no goroutine found; the nearest thing to one is here, but no "
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, t->promising,
+                                     "no goroutine found; the nearest thing to one is here, but no "
                       "\"goroutine N [state]:\" header or \"N @ 0x...\" record goes with it");
-        return gmx_error_at_line(err, name, t->promising);
     }
-    gmx_error_set(err, GMX_EFORMAT, "no goroutine found (expected a line like "
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, t->cur.line ? t->cur.line + t->line0 : 1,
+                                 "no goroutine found (expected a line like "
                                     "\"goroutine 1 [running]:\")");
-    return gmx_error_at_line(err, name, t->cur.line ? t->cur.line + t->line0 : 1);
 }
 
 /* The strict parsers' view of the message is in the normalized text: find
@@ -668,7 +746,7 @@ static void flush_dump(tol *t)
         return;
     }
     gmx_dump_info step;
-    remap_ctx r = { t->fn, t->ctx, &t->dump.map };
+    remap_ctx r = { t->fn, t->ctx, &t->dump.map, t };
     gmx_code rc = gmx_goroutine_dump_parse(t->name, t->dump.text.data, t->dump.text.len, remap,
                                            &r, &step, t->err);
     if (rc == GMX_EFORMAT && step.goroutines == 0)
@@ -692,7 +770,7 @@ static void flush_prof(tol *t)
         return;
     }
     gmx_dump_info step;
-    remap_ctx r = { t->fn, t->ctx, &t->prof.map };
+    remap_ctx r = { t->fn, t->ctx, &t->prof.map, NULL };
     t->rc = gmx_goroutine_profile_text_parse(t->name, t->prof.text.data, t->prof.text.len, remap,
                                              &r, &step, t->err);
     if (t->p.goroutines == 0)
@@ -733,6 +811,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
     gmx_buf_init(&t->dump.map, max * 2);
     gmx_buf_init(&t->prof.text, max);
     gmx_buf_init(&t->prof.map, max * 2);
+    gmx_buf_init(&t->mults, max * 2);
     t->rep = &info->read;
     t->line0 = first_line;
     t->name = name;
@@ -750,7 +829,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
                      : t->d.goroutines || t->d.kind != GMX_DUMP_PLAIN ? t->d.kind
                                                                       : t->p.kind;
         info->message = t->d.message;
-        info->goroutines = t->d.goroutines + t->p.goroutines;
+        info->goroutines = t->d.goroutines + t->mult_extra + t->p.goroutines;
         /* The title's total is written before the records: fewer means a cut. */
         uint64_t total = 0;
         size_t at = gmx_str_find(gmx_str_make(t->title, t->title_len), " total ");
@@ -774,6 +853,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
     gmx_buf_release(&t->dump.map);
     gmx_buf_release(&t->prof.text);
     gmx_buf_release(&t->prof.map);
+    gmx_buf_release(&t->mults);
     gmx_free(t);
     return rc;
 }

@@ -17,7 +17,7 @@
 
 typedef struct heap_parser {
     const char *name;
-    gmx_hsnapshot *h;
+    const gmx_heap_sink *sink;
     int64_t rate;             /* sampling period in bytes; <= 1: no scaling */
     bool open;                /* a record is being read */
     int64_t values[4];        /* inuse objects, bytes, alloc objects, bytes */
@@ -27,8 +27,7 @@ typedef struct heap_parser {
 
 static gmx_code fail(gmx_error *err, const char *name, uint64_t line, const char *msg)
 {
-    gmx_error_set(err, GMX_EFORMAT, "%s", msg);
-    return gmx_error_at_line(err, name, line);
+    return gmx_error_set_at_line(err, GMX_EFORMAT, name, line, "%s", msg);
 }
 
 static void skip_spaces(gmx_str s, size_t *i)
@@ -120,11 +119,11 @@ static gmx_code flush(heap_parser *p, gmx_error *err)
     int64_t object_bytes = v[0] > 0 ? v[1] / v[0] : 0;
     scale(p->rate, &v[0], &v[1]);
     scale(p->rate, &v[2], &v[3]);
-    gmx_code rc = gmx_hsnapshot_add(p->h, p->frames, p->nframes, v[0], v[1], v[2], v[3]);
+    gmx_code rc = p->sink->record(p->sink->ctx, p->frames, p->nframes, v[0], v[1], v[2], v[3],
+                                  object_bytes > 0 ? object_bytes : 0);
     if (rc)
-        return gmx_error_set(err, rc, "out of memory reading %s", p->name);
-    if (object_bytes > 0)
-        gmx_hsnapshot_note_object_size(p->h, p->frames, p->nframes, object_bytes);
+        return gmx_error_set(err, rc, "cannot keep a record of %s: %s", p->name,
+                             gmx_code_name(rc));
     return GMX_OK;
 }
 
@@ -173,7 +172,7 @@ static bool memstats_line(gmx_memstats *m, gmx_str line)
 
 static gmx_code trailer(heap_parser *p, gmx_cursor *c, gmx_error *err)
 {
-    gmx_memstats *m = &gmx_hsnapshot_info_of(p->h)->memstats;
+    gmx_memstats *m = &p->sink->info->memstats;
     m->present = true;
     gmx_str line;
     while (gmx_cursor_next(c, &line)) {
@@ -209,8 +208,8 @@ bool gmx_heaptext_sniff(const void *data, size_t len)
     return len >= 14 && memcmp(data, "heap profile: ", 14) == 0;
 }
 
-gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
-                            gmx_error *err)
+gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_error *err)
 {
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
@@ -223,9 +222,9 @@ gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_
     if (!p)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
     p->name = name;
-    p->h = h;
+    p->sink = sink;
     p->rate = rate;
-    gmx_hsnapshot_info_of(h)->sample_rate = rate;
+    sink->info->sample_rate = rate;
     gmx_code rc = records(p, &c, err);
     gmx_free(p);
     return rc;

@@ -185,8 +185,7 @@ gmx_code gmx_oomlog_scan(const char *name, const void *data, size_t len, gmx_oom
         pending = false;
         int rc = fn ? fn(ctx, &ev) : 0;
         if (rc) {
-            gmx_error_set(err, (gmx_code)rc, "stopped at this line");
-            return gmx_error_at_line(err, name, c.line);
+            return gmx_error_set_at_line(err, (gmx_code)rc, name, c.line, "stopped at this line");
         }
     }
     return GMX_OK;

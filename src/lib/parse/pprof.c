@@ -28,8 +28,8 @@ void gmx_pprof_scratch_release(gmx_pprof_scratch *s)
 
 static gmx_code wire_error(decoder *d, gmx_pb_status s, const gmx_pb *r, const char *what)
 {
-    gmx_error_set(d->err, GMX_EFORMAT, "bad %s: %s", what, gmx_pb_strerror(s));
-    return gmx_error_at_offset(d->err, d->name, d->base + gmx_pb_offset(r));
+    return gmx_error_set_at_offset(d->err, GMX_EFORMAT, d->name, d->base + gmx_pb_offset(r),
+                                   "bad %s: %s", what, gmx_pb_strerror(s));
 }
 
 /* Makes room for one more element in a scratch array of elem-sized items. */
@@ -39,9 +39,9 @@ static gmx_code reserve(decoder *d, void **arr, size_t *cap, size_t n, size_t el
     if (n < *cap)
         return GMX_OK;
     if (n >= GMX_PPROF_MAX_REPEATED) {
-        gmx_error_set(d->err, GMX_ELIMIT, "%s has more than %zu entries", what,
-                      (size_t)GMX_PPROF_MAX_REPEATED);
-        return gmx_error_at_offset(d->err, d->name, d->base + gmx_pb_offset(r));
+        return gmx_error_set_at_offset(d->err, GMX_ELIMIT, d->name, d->base + gmx_pb_offset(r),
+                                       "%s has more than %zu entries", what,
+                                       (size_t)GMX_PPROF_MAX_REPEATED);
     }
     size_t grown = *cap ? *cap * 2 : 64;
     void *p = gmx_reallocarray(*arr, grown, elem);
@@ -113,8 +113,10 @@ static gmx_code skip_or_fail(decoder *d, gmx_pb *r, gmx_pb_status s, int wt, con
 }
 
 /* Reads fields of one message; for each calls field(d, r, num, wt, out)
- * which returns GMX_OK after consuming the value, or 1 to have it skipped. */
-typedef gmx_code (*field_fn)(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out);
+ * which returns GMX_OK after consuming the value, a gmx_code on failure, or
+ * FIELD_UNKNOWN (outside gmx_code's range) to have it skipped. */
+enum { FIELD_UNKNOWN = -1 };
+typedef int (*field_fn)(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out);
 
 static gmx_code message(decoder *d, gmx_pb *r, field_fn field, void *out, const char *what)
 {
@@ -124,11 +126,11 @@ static gmx_code message(decoder *d, gmx_pb *r, field_fn field, void *out, const 
         gmx_pb_status s = gmx_pb_key(r, &num, &wt);
         if (s != GMX_PB_OK)
             return wire_error(d, s, r, what);
-        gmx_code rc = field(d, r, num, wt, out);
-        if (rc == 1)
+        int rc = field(d, r, num, wt, out);
+        if (rc == FIELD_UNKNOWN)
             rc = skip_or_fail(d, r, GMX_PB_OK, wt, what);
         if (rc != GMX_OK)
-            return rc;
+            return (gmx_code)rc;
     }
     return GMX_OK;
 }
@@ -144,14 +146,14 @@ static inline gmx_code int_field(decoder *d, gmx_pb *r, int wt, void *v, const c
     return GMX_OK;
 }
 
-static gmx_code value_type_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static int value_type_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
 {
     gmx_pprof_event *ev = out;
     if (num == 1)
         return int_field(d, r, wt, &ev->value_type.type, "value type");
     if (num == 2)
         return int_field(d, r, wt, &ev->value_type.unit, "value type");
-    return 1;
+    return FIELD_UNKNOWN;
 }
 
 static gmx_code bool_field(decoder *d, gmx_pb *r, int wt, bool *b, const char *what)
@@ -162,7 +164,7 @@ static gmx_code bool_field(decoder *d, gmx_pb *r, int wt, bool *b, const char *w
     return rc;
 }
 
-static gmx_code mapping_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static int mapping_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
 {
     gmx_pprof_event *ev = out;
     switch (num) {
@@ -177,10 +179,10 @@ static gmx_code mapping_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void 
     case 9: return bool_field(d, r, wt, &ev->mapping.has_line_numbers, "mapping");
     case 10: return bool_field(d, r, wt, &ev->mapping.has_inline_frames, "mapping");
     }
-    return 1;
+    return FIELD_UNKNOWN;
 }
 
-static gmx_code function_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static int function_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
 {
     gmx_pprof_event *ev = out;
     switch (num) {
@@ -190,7 +192,7 @@ static gmx_code function_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void
     case 4: return int_field(d, r, wt, &ev->function.filename, "function");
     case 5: return int_field(d, r, wt, &ev->function.start_line, "function");
     }
-    return 1;
+    return FIELD_UNKNOWN;
 }
 
 /* Lines and locations are most of a large profile: their fields are read
@@ -265,7 +267,7 @@ static gmx_code location_message(decoder *d, gmx_pb *r, gmx_pprof_event *ev)
     return GMX_OK;
 }
 
-static gmx_code label_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static int label_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
 {
     gmx_pprof_label_raw *l = out;
     switch (num) {
@@ -274,10 +276,10 @@ static gmx_code label_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *o
     case 3: return int_field(d, r, wt, &l->num, "label");
     case 4: return int_field(d, r, wt, &l->num_unit, "label");
     }
-    return 1;
+    return FIELD_UNKNOWN;
 }
 
-static gmx_code sample_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
+static int sample_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *out)
 {
     gmx_pprof_sample_raw *smp = out;
     gmx_pprof_scratch *s = d->scratch;
@@ -308,7 +310,7 @@ static gmx_code sample_field(decoder *d, gmx_pb *r, uint32_t num, int wt, void *
         return rc;
     }
     }
-    return 1;
+    return FIELD_UNKNOWN;
 }
 
 gmx_code gmx_pprof_sample_decode(const void *msg, size_t len, uint64_t base,

@@ -149,15 +149,14 @@ gmx_code gmx_metrics_prom_parse(const char *name, const void *data, size_t len,
         sample s;
         const char *msg = parse_sample(line, &s);
         if (msg) {
-            gmx_error_set(err, GMX_EFORMAT, "%s", msg);
-            return gmx_error_at_line(err, name, c.line);
+            return gmx_error_set_at_line(err, GMX_EFORMAT, name, c.line, "%s", msg);
         }
         apply(&s, out);
         samples++;
     }
     if (!samples) {
-        gmx_error_set(err, GMX_EFORMAT, "no samples (not a Prometheus metrics page)");
-        return gmx_error_at_line(err, name, 1);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, 1,
+                                     "no samples (not a Prometheus metrics page)");
     }
     return GMX_OK;
 }

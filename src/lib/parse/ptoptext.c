@@ -85,10 +85,31 @@ static bool value(gmx_str s, double *out)
     return true;
 }
 
-static bool percent(gmx_str s)
+static bool percent(gmx_str s, double *v)
 {
-    double v;
-    return s.n >= 2 && s.p[s.n - 1] == '%' && gmx_parse_f64(gmx_str_sub(s, 0, s.n - 1), &v);
+    return s.n >= 2 && s.p[s.n - 1] == '%' && gmx_parse_f64(gmx_str_sub(s, 0, s.n - 1), v);
+}
+
+/* A figure printed with no unit: a count. */
+static bool unitless(gmx_str s)
+{
+    return s.n && ((s.p[s.n - 1] >= '0' && s.p[s.n - 1] <= '9') || gmx_str_eq_cstr(s, "."));
+}
+
+/* Keeps a -top row as printed (the first GMX_PTOP_MAX_ROWS). */
+static void keep_row(gmx_ptop_info *info, gmx_str fn, double flat, double cum, double flat_pct,
+                     double cum_pct)
+{
+    if (info->ntop >= GMX_PTOP_MAX_ROWS)
+        return;
+    gmx_ptop_row *r = &info->top[info->ntop++];
+    size_t n = fn.n < sizeof(r->func) - 1 ? fn.n : sizeof(r->func) - 1;
+    memcpy(r->func, fn.p, n);
+    r->func[n] = '\0';
+    r->flat = flat;
+    r->cum = cum;
+    r->flat_pct = flat_pct;
+    r->cum_pct = cum_pct;
 }
 
 static bool routine_header(gmx_str s, gmx_str *func, gmx_str *file)
@@ -119,7 +140,7 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
 }
 
 typedef struct reader {
-    gmx_hsnapshot *h;
+    const gmx_heap_sink *sink;
     gmx_ptop_info *info;
     int run_kind;
     gmx_line_range run;
@@ -167,8 +188,8 @@ static gmx_code add(reader *r, gmx_frame *f, double v)
         return GMX_OK;
     int64_t x = v >= 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
     bool obj = r->info->objects, churn = r->info->churn;
-    return gmx_hsnapshot_add(r->h, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
-                             churn && obj ? x : 0, churn && !obj ? x : 0);
+    return r->sink->record(r->sink->ctx, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
+                           churn && obj ? x : 0, churn && !obj ? x : 0, 0);
 }
 
 static void note_type(gmx_ptop_info *info, gmx_str type)
@@ -201,8 +222,8 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
         note_type(info, gmx_str_cstr(types[best_t]));
 }
 
-gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
-                            gmx_ptop_info *info, gmx_error *err)
+gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
+                           const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
     gmx_ptop_info local;
     if (!info)
@@ -210,13 +231,14 @@ gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
-    reader r = { h, info, 0, { 0, 0 } };
+    reader r = { sink, info, 0, { 0, 0 } };
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
     enum { NONE, TOP, LIST } mode = NONE;
     gmx_frame routine = { { NULL, 0 }, { NULL, 0 }, 0 };
     uint64_t header_line = 0;
+    bool any_unit = false, gopark = false;
     gmx_code rc = GMX_OK;
     while (rc == GMX_OK && gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
@@ -242,13 +264,16 @@ gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_
             continue;
         }
         size_t n = tokens(s, t, mode == TOP ? 6 : 4);
-        double flat, cum;
-        if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1]) && percent(t[2]) &&
-            value(t[3], &cum) && percent(t[4])) {
+        double flat, cum, flat_pct, sum_pct, cum_pct;
+        if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
+            percent(t[2], &sum_pct) && value(t[3], &cum) && percent(t[4], &cum_pct)) {
             gmx_str fn = t[5];
             size_t sp = gmx_str_find(fn, " ");
             if (sp != SIZE_MAX && gmx_str_ends(fn, ")") && gmx_str_find(fn, " (inline)") == sp)
                 fn = gmx_str_sub(fn, 0, sp); /* "f (inline)" */
+            any_unit |= !unitless(t[0]) || !unitless(t[3]);
+            gopark |= gmx_str_eq_cstr(fn, "runtime.gopark");
+            keep_row(info, fn, flat, cum, flat_pct, cum_pct);
             gmx_frame fr = { fn, { NULL, 0 }, 0 };
             rc = add(&r, &fr, flat);
             mark(&r, c.line, 1);
@@ -271,11 +296,14 @@ gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_
         mark(&r, c.line, 2);
     }
     close_run(&r);
+    info->counts = info->ntop && !any_unit;
+    info->goroutines = gmx_str_starts(gmx_str_cstr(info->sample_type), "goroutine") ||
+                       (info->counts && gopark && !info->sample_type[0]);
     if (rc != GMX_OK)
-        return gmx_error_at_line(err, name, c.line);
+        return gmx_error_at_line(err, rc, name, c.line);
     if (!info->rows) {
-        gmx_error_set(err, GMX_EFORMAT, "no row of go tool pprof -top or -list text found");
-        return gmx_error_at_line(err, name, header_line ? header_line : 1);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, header_line ? header_line : 1,
+                                     "no row of go tool pprof -top or -list text found");
     }
     return GMX_OK;
 }

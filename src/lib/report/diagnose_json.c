@@ -206,7 +206,6 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     gmx_buf_init(&b, 0);
     gmx_json j;
     gmx_json_init(&j, &b);
-    bool all = opts && opts->show_healthy;
     gmx_json_object_begin(&j);
     gmx_json_key(&j, "schema");
     gmx_json_cstring(&j, "gomemdx/1");
@@ -217,14 +216,7 @@ gmx_code gmx_render_diagnosis_json(const gmx_diagnosis *d, const gmx_render_opti
     }
     gmx_json_key(&j, "summary");
     gmx_json_string(&j, gmx_findings_summary(d->findings));
-    gmx_json_key(&j, "findings");
-    gmx_json_array_begin(&j);
-    for (size_t i = 0; i < gmx_findings_count(d->findings); i++) {
-        const gmx_finding *fd = gmx_findings_at(d->findings, i);
-        if (all || !fd->healthy)
-            gmx_json_finding(&j, fd);
-    }
-    gmx_json_array_end(&j);
+    gmx_json_findings(&j, d->findings, opts);
     gmx_json_key(&j, "series");
     gmx_json_object_begin(&j);
     series(&j, "goroutines", &d->goroutines);

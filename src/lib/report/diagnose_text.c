@@ -22,6 +22,14 @@ typedef struct out {
 
 enum section { S_GOROUTINES, S_HEAP, S_OTHER };
 
+/* The kind of change as the runbook names it. */
+static const char *event_kind_zh(gmx_event_kind kind)
+{
+    static const char *const zh[GMX_EVENT_KINDS] = { "发布", "配置变更", "运营侧变更",
+                                                     "依赖方变更", "基础平台变更" };
+    return (unsigned)kind < GMX_EVENT_KINDS ? zh[kind] : "?";
+}
+
 static enum section section_of(gmx_category c)
 {
     switch (c) {
@@ -163,7 +171,7 @@ static void change(out *o, const gmx_diagnosis *d)
         gmx_buf_puts(o->t.b, o->zh ? "在此之前最近的变更：" : "The change closest before it: ");
         put_time(o->t.b, c->event->time_ns);
         gmx_buf_printf(o->t.b, o->zh ? " UTC，%s：“" : " UTC, %s: ",
-                       o->zh ? gmx_event_kind_name_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
+                       o->zh ? event_kind_zh(c->event->kind) : gmx_event_kind_name(c->event->kind));
         gmx_text_str(&o->t, c->event->description);
         if (o->zh)
             gmx_buf_puts(o->t.b, "”");
@@ -283,7 +291,7 @@ static void action_zh(out *o, const gmx_action *a)
         gmx_buf_puts(b, " 后内存达到上限：立即重启或扩容争取时间。");
         return;
     case GMX_DO_ROLL_BACK_EVENT:
-        gmx_buf_printf(b, "回滚%s“", gmx_event_kind_name_zh(a->event->kind));
+        gmx_buf_printf(b, "回滚%s“", event_kind_zh(a->event->kind));
         gmx_text_str(&o->t, a->event->description);
         gmx_buf_puts(b, "”：它是内存开始上涨前最近的一次变更。之后再找根因。");
         return;
@@ -292,9 +300,12 @@ static void action_zh(out *o, const gmx_action *a)
         return;
     case GMX_DO_FIX:
         gmx_text_str(&o->t, fd->site.function);
-        gmx_buf_puts(b, "（");
-        gmx_text_str(&o->t, fd->site.file);
-        gmx_buf_printf(b, ":%u），%s：%s", fd->site.line, gmx_category_id(fd->category),
+        if (fd->site.file.n || fd->site.line) {
+            gmx_buf_puts(b, "（");
+            gmx_text_str(&o->t, fd->site.file);
+            gmx_buf_printf(b, ":%u）", fd->site.line);
+        }
+        gmx_buf_printf(b, "，%s：%s", gmx_category_id(fd->category),
                        gmx_category_advice_zh(fd->category));
         return;
     case GMX_DO_VERIFY_GOROUTINES:
@@ -363,19 +374,23 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         gmx_text_str(&o.t, sum);
         gmx_buf_putc(&b, '\n');
     }
-    if (!d->goroutines.n && !d->watched_goroutines.n)
+    /* A goroutine profile's pasted -top table has findings but no series. */
+    if (findings_in(&o, d->findings, S_GOROUTINES))
+        ;
+    else if (!d->goroutines.n && !d->watched_goroutines.n)
         gmx_buf_puts(&b, o.zh ? "没有 goroutine 数据。\n" : "No goroutine evidence in the bundle.\n");
-    else if (!findings_in(&o, d->findings, S_GOROUTINES))
+    else
         gmx_buf_puts(&b, o.zh ? "没有可疑的 goroutine。\n" : "No suspicious goroutines.\n");
 
     heading(&o, "3. Code heap leak", "3. 代码是否内存泄露");
     series_line(&o, &d->watched_heap, true);
     series_line(&o, &d->heap, true);
     series_line(&o, &d->memstats, true);
-    if (d->heap.n < 2)
+    if (d->heap.n < 2) {
         gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
                               : "Comparing the heap takes two or more heap profiles.\n");
-    else if (!findings_in(&o, d->findings, S_HEAP))
+        findings_in(&o, d->findings, S_HEAP); /* one snapshot's suspects, said as such */
+    } else if (!findings_in(&o, d->findings, S_HEAP))
         gmx_buf_puts(&b, o.zh ? "没有持续增长的分配点。\n" : "No allocation site keeps growing.\n");
 
     heading(&o, "4. Other causes of OOM", "4. 其他导致 OOM 的原因");

@@ -161,6 +161,28 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
     gmx_json_object_end(j);
 }
 
+void gmx_json_findings(gmx_json *j, const gmx_findings *f, const gmx_render_options *opts)
+{
+    bool all = opts && opts->show_healthy;
+    size_t max = opts && opts->max_findings ? opts->max_findings : SIZE_MAX, shown = 0, cut = 0;
+    gmx_json_key(j, "findings");
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (!all && fd->healthy)
+            continue;
+        if (shown++ < max)
+            gmx_json_finding(j, fd);
+        else
+            cut++;
+    }
+    gmx_json_array_end(j);
+    if (cut) {
+        gmx_json_key(j, "findings_left_out");
+        gmx_json_uint(j, cut);
+    }
+}
+
 gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, char **out,
                          size_t *len, gmx_error *err)
 {
@@ -168,7 +190,6 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
     gmx_buf_init(&b, 0);
     gmx_json j;
     gmx_json_init(&j, &b);
-    bool all = opts && opts->show_healthy;
     gmx_json_object_begin(&j);
     gmx_json_key(&j, "schema");
     gmx_json_cstring(&j, "gomemdx/1");
@@ -210,14 +231,7 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
     }
     gmx_json_key(&j, "summary");
     gmx_json_string(&j, gmx_findings_summary(f));
-    gmx_json_key(&j, "findings");
-    gmx_json_array_begin(&j);
-    for (size_t i = 0; i < gmx_findings_count(f); i++) {
-        const gmx_finding *fd = gmx_findings_at(f, i);
-        if (all || !fd->healthy)
-            gmx_json_finding(&j, fd);
-    }
-    gmx_json_array_end(&j);
+    gmx_json_findings(&j, f, opts);
     gmx_json_object_end(&j);
     if (b.failed) {
         gmx_buf_release(&b);

@@ -4,8 +4,14 @@
 #define GMX_REPORT_JSON_FINDING_H
 
 #include "gomemdx/findings.h"
+#include "gomemdx/report.h"
 #include "util/json.h"
 
 void gmx_json_finding(gmx_json *j, const gmx_finding *fd);
+
+/* "findings": those of f that opts shows (healthy ones with show_healthy),
+ * at most opts->max_findings of them, and then "findings_left_out" when
+ * that cut any. opts may be NULL. */
+void gmx_json_findings(gmx_json *j, const gmx_findings *f, const gmx_render_options *opts);
 
 #endif

@@ -7,7 +7,6 @@
 #include "gomemdx/report.h"
 #include "report/ptop_legend.h"
 #include "util/alloc.h"
-#include "util/hash.h"
 #include "util/json.h"
 #include "util/str.h"
 
@@ -35,51 +34,7 @@ static void line_row(gmx_buf *b, const gmx_plist *l, int64_t lineno, int64_t fla
     gmx_buf_putc(b, '\n');
 }
 
-/* The source files of one rendering, each found and read once however
- * many functions it holds (pprof's sourceReader caches them too), and the
- * error of each one that could not be. */
-typedef struct source_entry {
-    gmx_str file;
-    gmx_source_file *src;     /* NULL when it could not be opened */
-    char error[240];
-} source_entry;
-
-typedef struct sources {
-    const gmx_source_path *path;
-    source_entry *entries;
-    size_t n, cap;
-    gmx_hindex index;
-} sources;
-
-static void sources_release(sources *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        gmx_source_free(c->entries[i].src);
-    gmx_free(c->entries);
-    gmx_hindex_release(&c->index);
-}
-
-/* The entry of file, opened on first use; NULL when out of memory. */
-static const source_entry *source_for(sources *c, gmx_str file)
-{
-    uint64_t h = gmx_hash_bytes(file.p, file.n, 0);
-    for (size_t slot = gmx_hindex_first(&c->index, h); slot != GMX_HINDEX_NONE;
-         slot = gmx_hindex_next(&c->index, h, slot))
-        if (gmx_str_eq(c->entries[c->index.values[slot]].file, file))
-            return &c->entries[c->index.values[slot]];
-    if (gmx_array_reserve((void **)&c->entries, &c->cap, c->n, sizeof(*c->entries)) < 0 ||
-        gmx_hindex_insert(&c->index, h, (uint32_t)c->n) < 0)
-        return NULL;
-    source_entry *e = &c->entries[c->n++];
-    memset(e, 0, sizeof(*e));
-    e->file = file;
-    gmx_error err = { 0 };
-    if (gmx_source_open(file, c->path, &e->src, &err) != GMX_OK)
-        snprintf(e->error, sizeof(e->error), "%s", err.message);
-    return e;
-}
-
-static void file_listing(gmx_buf *b, const gmx_plist *l, sources *c,
+static void file_listing(gmx_buf *b, const gmx_plist *l, const gmx_source_lines *src,
                          const gmx_plist_function *fn, const gmx_plist_file *f)
 {
     char flat[64], cum[64], pct[32];
@@ -91,9 +46,11 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, sources *c,
     gmx_buf_putc(b, '\n');
     gmx_buf_printf(b, "%10s %10s (flat, cum) %s of Total\n", value(l, f->flat, flat, sizeof(flat)),
                    value(l, f->cum, cum, sizeof(cum)), pct);
-    const source_entry *e = source_for(c, f->file);
-    if (!e || !e->src) {
-        gmx_buf_printf(b, " Error: %s\n", e ? e->error : "out of memory");
+    gmx_str text;
+    const char *why = "no source reader";
+    int got = src ? src->line(src->ctx, f->file, f->first, &text, &why) : -1;
+    if (got < 0) {
+        gmx_buf_printf(b, " Error: %s\n", why);
         /* Without the text, the values per line are still worth showing. */
         for (size_t i = 0; i < f->nlines; i++)
             line_row(b, l, f->lines[i].line, f->lines[i].flat, f->lines[i].cum,
@@ -101,9 +58,8 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, sources *c,
         return;
     }
     size_t next = 0;
-    for (int64_t n = f->first; n <= f->last; n++) {
-        gmx_str text;
-        if (!gmx_source_line(e->src, n, &text))
+    for (int64_t n = f->first; n <= f->last && got > 0; n++) {
+        if (n > f->first && (got = src->line(src->ctx, f->file, n, &text, &why)) <= 0)
             break;
         while (next < f->nlines && f->lines[next].line < n)
             next++;
@@ -113,14 +69,13 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, sources *c,
     }
 }
 
-gmx_code gmx_render_plist_text(const gmx_plist *l, char **out, size_t *len, gmx_error *err)
+gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, char **out,
+                               size_t *len, gmx_error *err)
 {
     gmx_buf b;
     gmx_buf_init(&b, 0);
     char total[64];
     gmx_buf_printf(&b, "Total: %s\n", value(l, l->total, total, sizeof(total)));
-    sources c = { .path = &l->source };
-    gmx_hindex_init(&c.index);
     for (size_t i = 0; i < l->nfunctions; i++) {
         const gmx_plist_function *fn = &l->functions[i];
         if (fn->nfiles == 0) {
@@ -129,9 +84,8 @@ gmx_code gmx_render_plist_text(const gmx_plist *l, char **out, size_t *len, gmx_
             gmx_buf_putc(&b, '\n');
         }
         for (size_t k = 0; k < fn->nfiles; k++)
-            file_listing(&b, l, &c, fn, &fn->files[k]);
+            file_listing(&b, l, src, fn, &fn->files[k]);
     }
-    sources_release(&c);
     return ptext_finish(&b, out, len, err);
 }
 

@@ -60,6 +60,10 @@ static void put_site(gmx_text *t, const gmx_site *s)
         return;
     }
     gmx_text_str(t, s->function);
+    if (!s->file.n && !s->line) { /* a function name alone (a pprof -top row) */
+        gmx_buf_putc(t->b, '\n');
+        return;
+    }
     gmx_buf_puts(t->b, "  ");
     gmx_text_paint(t, C_DIM);
     gmx_text_str(t, s->file);

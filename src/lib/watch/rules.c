@@ -232,8 +232,7 @@ gmx_code gmx_watch_rules_parse(const char *name, const void *data, size_t len, g
             line.n = (size_t)(hash - line.p);
         const char *bad = parse_statement(r, line);
         if (bad) {
-            gmx_error_set(err, GMX_EFORMAT, "%s", bad);
-            return gmx_error_at_line(err, name, c.line);
+            return gmx_error_set_at_line(err, GMX_EFORMAT, name, c.line, "%s", bad);
         }
     }
     return GMX_OK;

@@ -197,10 +197,9 @@ gmx_code gmx_convert_goroutines_input(gmx_input *in, const gmx_ingest_options *o
     if (rc != GMX_OK)
         return rc;
     if (!snap.input) { /* a protobuf profile: decoded and dropped by pass 1 */
-        rc = gmx_error_set(err, GMX_EFORMAT,
-                           "already a pprof profile (%s); convert reads goroutine dumps",
-                           gmx_dump_kind_name(snap.info.kind));
-        gmx_error_at_line(err, snap.name, 0);
+        rc = gmx_error_set_at_line(err, GMX_EFORMAT, snap.name, 0,
+                                   "already a pprof profile (%s); convert reads goroutine dumps",
+                                   gmx_dump_kind_name(snap.info.kind));
         gmx_gsnapshot_release(&snap);
         return rc;
     }

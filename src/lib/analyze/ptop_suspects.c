@@ -1,0 +1,248 @@
+/* Suspects in one go tool pprof -top table. The algorithm:
+ *
+ *   1. Candidates are the printed rows outside the runtime that are not
+ *      roots (a row holding nearly everything through its callees and
+ *      nothing itself: main.main, a server loop). A standard-library row
+ *      is a candidate only when it is a published leak mechanism (timers
+ *      not reclaimed until they fire, contexts never cancelled): any other
+ *      is the consequence of a caller the table does not show.
+ *   2. They are ranked by cum, the share of the table under them: with no
+ *      call graph, what a site reaches is the best measure of it.
+ *   3. Severity stays within what one snapshot proves. In-use memory or
+ *      goroutines: a site with a tenth of them is a suspect (warning);
+ *      goroutines are critical past a thousand, as a blocked bucket of a
+ *      dump would be. Allocations since start (alloc_*) are churn, not
+ *      retention: a warning only at a leak mechanism.
+ *
+ * A goroutine table's wait (chansend, selectgo, a lock, the netpoller)
+ * is read off its runtime rows and given to the sites it covers. */
+#include "analyze/ptop_suspects.h"
+#include "analyze/frames.h"
+#include "util/str.h"
+
+#include <stdint.h>
+#include <string.h>
+
+enum { MAX_SUSPECTS = 5 };
+#define SUSPECT_SHARE 10.0   /* percent of the table under a site: a suspect */
+#define MIN_SHARE 1.0        /* below this a row is not reported at all */
+#define ROOT_SHARE 90.0      /* a row reaching this much with ~nothing of its own: a root */
+#define CRIT_GOROUTINES 1000.0
+#define WARN_GOROUTINES 50.0
+
+typedef struct mechanism {
+    const char *const *funcs;
+    gmx_category category;
+    const char *name, *name_zh, *source;
+} mechanism;
+
+static const char *const timers[] = { "time.NewTimer", "time.NewTicker", "time.After",
+                                      "time.Tick", "time.AfterFunc", "time.newTimer",
+                                      "time.startTimer", NULL };
+static const char *const contexts[] = { "context.WithCancel", "context.WithTimeout",
+                                        "context.WithDeadline", "context.WithCancelCause",
+                                        "context.WithTimeoutCause", "context.WithDeadlineCause",
+                                        NULL };
+
+static const mechanism mechanisms[] = {
+    { timers, GMX_CAT_TIMER_LEAK,
+      "timers kept until they fire (time.After or a Timer/Ticker never stopped; reclaimed "
+      "early only from Go 1.23)",
+      "直到触发才回收的 timer（time.After，或从未 Stop 的 Timer/Ticker；Go 1.23 起才提前回收）",
+      "https://pkg.go.dev/time#After" },
+    { contexts, GMX_CAT_HEAP_GROWTH,
+      "contexts never cancelled (a child stays linked to its parent until cancel is called)",
+      "从未取消的 context（调用 cancel 之前子 context 一直挂在父 context 上）",
+      "https://pkg.go.dev/context#WithCancel" },
+};
+
+static const mechanism *mechanism_of(gmx_str func)
+{
+    for (size_t m = 0; m < sizeof(mechanisms) / sizeof(mechanisms[0]); m++)
+        for (const char *const *f = mechanisms[m].funcs; *f; f++)
+            if (gmx_str_eq_cstr(func, *f))
+                return &mechanisms[m];
+    return NULL;
+}
+
+/* The wait a goroutine table's runtime rows show, and how many it covers. */
+typedef struct wait {
+    gmx_category category;
+    double cum;
+} wait;
+
+static gmx_category wait_of(gmx_str f)
+{
+    static const struct { const char *func; gmx_category c; } waits[] = {
+        { "runtime.chansend", GMX_CAT_CHAN_SEND_BLOCKED },
+        { "runtime.chansend1", GMX_CAT_CHAN_SEND_BLOCKED },
+        { "runtime.chanrecv", GMX_CAT_CHAN_RECV_BLOCKED },
+        { "runtime.chanrecv1", GMX_CAT_CHAN_RECV_BLOCKED },
+        { "runtime.chanrecv2", GMX_CAT_CHAN_RECV_BLOCKED },
+        { "runtime.selectgo", GMX_CAT_SELECT_BLOCKED },
+        { "runtime.block", GMX_CAT_SELECT_BLOCKED },
+        { "sync.runtime_SemacquireMutex", GMX_CAT_MUTEX_HELD },
+        { "sync.runtime_SemacquireRWMutex", GMX_CAT_MUTEX_HELD },
+        { "sync.runtime_SemacquireRWMutexR", GMX_CAT_MUTEX_HELD },
+        { "sync.(*Mutex).Lock", GMX_CAT_MUTEX_HELD },
+        { "sync.(*RWMutex).Lock", GMX_CAT_MUTEX_HELD },
+        { "sync.(*RWMutex).RLock", GMX_CAT_MUTEX_HELD },
+        { "sync.(*WaitGroup).Wait", GMX_CAT_WAITGROUP_MISMATCH },
+        { "sync.(*Cond).Wait", GMX_CAT_COND_WAIT },
+        { "internal/poll.runtime_pollWait", GMX_CAT_IO_NO_TIMEOUT },
+        { "runtime.netpollblock", GMX_CAT_IO_NO_TIMEOUT },
+    };
+    for (size_t i = 0; i < sizeof(waits) / sizeof(waits[0]); i++)
+        if (gmx_str_eq_cstr(f, waits[i].func))
+            return waits[i].c;
+    return GMX_CAT_NONE;
+}
+
+static wait table_wait(const gmx_ptop_info *t)
+{
+    wait w = { GMX_CAT_NONE, 0 };
+    for (uint32_t i = 0; i < t->ntop; i++) {
+        gmx_category c = wait_of(gmx_str_cstr(t->top[i].func));
+        if (c != GMX_CAT_NONE && t->top[i].cum > w.cum)
+            w = (wait){ c, t->top[i].cum };
+    }
+    return w;
+}
+
+static bool candidate(const gmx_ptop_row *r, const mechanism **mech, bool *std)
+{
+    static const gmx_goroot no_root;
+    gmx_str f = gmx_str_cstr(r->func);
+    *mech = mechanism_of(f);
+    if (gmx_str_starts(f, "runtime.") || gmx_str_starts(f, "runtime/") || r->cum_pct < MIN_SHARE)
+        return false;
+    if (r->flat_pct < 0.05 && r->cum_pct >= ROOT_SHARE)
+        return false;
+    gmx_frame fr = { f, { NULL, 0 }, 0 };
+    *std = gmx_frame_is_std(&no_root, &fr);
+    return !*std || *mech;
+}
+
+typedef struct suspect {
+    const gmx_ptop_row *row;
+    const mechanism *mech;
+    bool std;
+} suspect;
+
+/* The candidates by cum, largest first (the table's order breaks ties),
+ * at most MAX_SUSPECTS. */
+static size_t pick(const gmx_ptop_info *t, suspect *s)
+{
+    suspect all[GMX_PTOP_MAX_ROWS];
+    size_t n = 0;
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        suspect c = { &t->top[i], NULL, false };
+        if (!candidate(c.row, &c.mech, &c.std))
+            continue;
+        size_t at = n++;
+        while (at > 0 && all[at - 1].row->cum < c.row->cum) {
+            all[at] = all[at - 1];
+            at--;
+        }
+        all[at] = c;
+    }
+    n = n < MAX_SUSPECTS ? n : MAX_SUSPECTS;
+    memcpy(s, all, n * sizeof(*s));
+    return n;
+}
+
+static gmx_severity severity(const gmx_ptop_info *t, const suspect *s)
+{
+    double share = s->row->cum_pct;
+    if (share < SUSPECT_SHARE)
+        return GMX_SEV_INFO;
+    if (t->goroutines)
+        return s->row->cum >= CRIT_GOROUTINES ? GMX_SEV_CRITICAL
+               : s->row->cum >= WARN_GOROUTINES ? GMX_SEV_WARNING
+                                                : GMX_SEV_INFO;
+    if (t->churn && !s->mech)
+        return GMX_SEV_INFO;
+    return GMX_SEV_WARNING;
+}
+
+static const char *measure(const gmx_ptop_info *t, bool zh)
+{
+    if (t->goroutines)
+        return zh ? "goroutine" : "the goroutines";
+    if (t->churn)
+        return zh ? "自启动以来的分配" : "everything allocated since start";
+    return zh ? "在用堆" : "the in-use heap";
+}
+
+static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findings *out)
+{
+    gmx_finding *fd = gmx_findings_add(out);
+    if (!fd)
+        return GMX_ENOMEM;
+    const gmx_ptop_row *r = s->row;
+    gmx_str func = gmx_findings_strdup(out, gmx_str_cstr(r->func));
+    gmx_category cat = s->mech ? s->mech->category : GMX_CAT_HEAP_GROWTH;
+    if (t->goroutines)
+        cat = w.category != GMX_CAT_NONE && w.cum >= 0.9 * r->cum ? w.category
+                                                                   : GMX_CAT_GOROUTINE_SURGE;
+    fd->category = cat;
+    fd->severity = severity(t, s);
+    fd->score = r->cum_pct / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
+    fd->has_site = true;
+    fd->site = (gmx_site){ func, { NULL, 0 }, 0 };
+    fd->site_is_mechanism = s->std;
+    if (t->goroutines) {
+        fd->has_goroutines = true;
+        fd->goroutines = (uint64_t)(r->cum + 0.5);
+    } else if (!t->objects && !t->counts) {
+        fd->has_bytes = true;
+        fd->bytes = (uint64_t)(r->cum + 0.5);
+    }
+    fd->advice = gmx_category_advice(cat);
+    fd->title = gmx_findings_printf(out, "%.*s reaches %.0f%% of %s (one pprof -top table, "
+                                    "one snapshot)", (int)func.n, func.p, r->cum_pct,
+                                    measure(t, false));
+    fd->title_zh = gmx_findings_printf(out, "%.*s 之下是%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
+                                       (int)func.n, func.p, measure(t, true), r->cum_pct);
+    gmx_finding_add_number(fd, "share_percent", r->cum_pct);
+    gmx_finding_add_number(fd, "flat_percent", r->flat_pct);
+    gmx_finding_add_number(fd, "cum", r->cum);
+    gmx_finding_add_number(fd, "flat", r->flat);
+    gmx_finding_add_number(fd, "snapshots", 1);
+    if (t->sample_type[0])
+        gmx_finding_add_text(fd, "sample_type", gmx_findings_printf(out, "%s", t->sample_type));
+    fd->why = gmx_findings_printf(
+        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s; "
+             "one snapshot shows where %s sits, not that it grows: take another profile minutes "
+             "later and compare (gomemdx top NEW --base OLD)",
+        r->cum_pct, measure(t, false), r->flat_pct, s->mech ? "; known leak mechanism: " : "",
+        s->mech ? s->mech->name : "",
+        t->churn ? "; alloc_* counts everything allocated since start: churn, not retention" : "",
+        t->goroutines ? "a pile of goroutines" : "memory");
+    fd->why_zh = gmx_findings_printf(
+        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s；"
+             "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）",
+        measure(t, true), r->cum_pct, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
+        s->mech ? s->mech->name_zh : "",
+        t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "");
+    if (s->mech) {
+        fd->source = s->mech->source;
+        gmx_finding_add_text(fd, "signature", gmx_findings_printf(out, "%s", s->mech->name));
+    }
+    return GMX_OK;
+}
+
+gmx_code gmx_ptop_suspects(const gmx_ptop_info *t, gmx_findings *out)
+{
+    if (!t || !t->ntop)
+        return GMX_OK;
+    suspect s[MAX_SUSPECTS];
+    size_t n = pick(t, s);
+    wait w = t->goroutines ? table_wait(t) : (wait){ GMX_CAT_NONE, 0 };
+    for (size_t i = 0; i < n; i++) {
+        gmx_code rc = add(t, &s[i], w, out);
+        if (rc != GMX_OK)
+            return rc;
+    }
+    return GMX_OK;
+}

@@ -1,0 +1,76 @@
+/* A debug=1 profile told what a debug=2 dump of the same moment knows
+ * (issue #14): the lab's quotes service, Go 1.22, both taken at t3. */
+#include "testutil.h"
+#include "analyze/gmerge.h"
+#include "gomemdx/ingest.h"
+#include "gomemdx/input.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/str.h"
+
+#define DIR "testdata/lab/captures/go1.22/quotes/"
+#define LOOKUP "main.(*quoteService).lookup"
+
+static gmx_gsnapshot load(const char *fixture)
+{
+    size_t n;
+    char *p = tu_read_fixture(fixture, &n);
+    assert_non_null(p);
+    gmx_input *in;
+    gmx_error err;
+    gmx_gsnapshot s;
+    memset(&s, 0, sizeof(s));
+    assert_int_equal(gmx_input_from_memory(fixture, p, n, &in, &err), GMX_OK);
+    if (gmx_ingest_goroutines_input(in, NULL, &s, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    free(p);
+    return s;
+}
+
+static void test_profile_learns_from_dump(void **state)
+{
+    (void)state;
+    gmx_gsnapshot prof = load(DIR "goroutine-t3.debug1.txt");
+    gmx_gsnapshot dump = load(DIR "goroutine-t3.debug2.txt");
+    const gmx_gbucket *before = tu_bucket_with_func(prof.buckets, LOOKUP);
+    assert_non_null(before);
+    assert_false(before->has_creator);
+    size_t learned = 0;
+    gmx_gbuckets *m = gmx_gbuckets_enrich(prof.buckets, dump.buckets, false, &learned);
+    assert_non_null(m);
+    assert_true(learned >= 1);
+    /* Counts and totals stay the profile's. */
+    assert_int_equal(gmx_gbuckets_total(m), gmx_gbuckets_total(prof.buckets));
+    const gmx_gbucket *b = tu_bucket_with_func(m, LOOKUP);
+    assert_non_null(b);
+    assert_int_equal(b->count, before->count);
+    assert_true(b->has_creator);
+    assert_true(gmx_str_eq_cstr(b->creator.func, "main.(*quoteService).fetchQuote"));
+    assert_true(b->nstates >= 1);
+    assert_true(gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    const gmx_gbucket *d = tu_bucket_with_func(dump.buckets, LOOKUP);
+    assert_int_equal(b->wait_max, d->wait_max);
+    gmx_gbuckets_free(m);
+    /* Creators only: no wait reason is carried to another moment. */
+    m = gmx_gbuckets_enrich(prof.buckets, dump.buckets, true, NULL);
+    assert_non_null(m);
+    b = tu_bucket_with_func(m, LOOKUP);
+    assert_true(b->has_creator);
+    assert_int_equal(b->wait_max, 0);
+    gmx_gbuckets_free(m);
+    /* Nothing to learn from itself. */
+    assert_null(gmx_gbuckets_enrich(dump.buckets, dump.buckets, false, &learned));
+    assert_int_equal(learned, 0);
+    gmx_gsnapshot_release(&prof);
+    gmx_gsnapshot_release(&dump);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_profile_learns_from_dump),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,130 @@
+/* Suspects of one pasted go tool pprof -top table: ranked by cum, the
+ * runtime and plain standard-library rows left out, severity kept to what
+ * one snapshot proves. Tables verbatim from the public threads named. */
+#include "testutil.h"
+#include "analyze/ptop_suspects.h"
+#include "gomemdx/ptoptext.h"
+
+#include <string.h>
+
+#include "util/str.h"
+
+static gmx_findings *suspects(const char *text, gmx_ptop_info *info)
+{
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("t.txt", text, strlen(text), h, info, &err), GMX_OK);
+    gmx_hsnapshot_free(h);
+    gmx_findings *f = gmx_findings_new();
+    assert_int_equal(gmx_ptop_suspects(info, f), GMX_OK);
+    gmx_findings_rank(f);
+    return f;
+}
+
+static bool site_is(const gmx_finding *fd, const char *func)
+{
+    return fd->has_site && gmx_str_eq_cstr(fd->site.function, func);
+}
+
+/* https://github.com/nats-io/stan.go/issues/365 (inuse_space): library
+ * sites outside the standard library rank by cum; context.WithValue (the
+ * standard library, no leak mechanism) is left out. */
+static void test_inuse_ranked_by_cum(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Type: inuse_space\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "   81.52MB 28.68% 28.68%   126.02MB 44.33%  google.golang.org/grpc/internal/transport.(*http2Server).operateHeaders\n"
+        "   18.50MB  6.51% 35.19%    18.50MB  6.51%  golang.org/x/net/http2/hpack.(*Decoder).readString\n"
+        "   18.46MB  6.49% 41.68%    40.71MB 14.32%  github.com/nats-io/stan%2ego.(*conn).subscribe\n"
+        "   15.50MB  5.45% 47.13%    15.50MB  5.45%  context.WithValue\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 3);
+    assert_true(site_is(gmx_findings_at(f, 0), "google.golang.org/grpc/internal/transport.(*http2Server).operateHeaders"));
+    assert_true(site_is(gmx_findings_at(f, 1), "github.com/nats-io/stan%2ego.(*conn).subscribe"));
+    assert_int_equal(gmx_findings_at(f, 1)->severity, GMX_SEV_WARNING);
+    assert_int_equal(gmx_findings_at(f, 2)->severity, GMX_SEV_INFO); /* 6.51% < a tenth */
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_HEAP_GROWTH);
+    gmx_findings_free(f);
+}
+
+/* https://github.com/golang/go/issues/30380 and minio/minio#9781: alloc_space
+ * is churn; a user site is info, a timer mechanism a warning. */
+static void test_churn(void **state)
+{
+    (void)state;
+    static const char user[] = "go tool pprof -alloc_space\n"
+                               "flat flat% sum% cum  cum%\n"
+                               "22MB 9.17% 88.82% 223.91MB 92.99% github.com/x/svc.ReqMsgDispath\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(user, &info);
+    assert_true(info.churn);
+    assert_int_equal(gmx_findings_count(f), 1);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    static const char timer[] = "Type: alloc_space\n"
+                                "      flat  flat%   sum%        cum   cum%\n"
+                                "    5.95TB 66.50% 66.50%     5.95TB 66.50%  time.NewTimer\n"
+                                "    1.16TB 13.02% 79.51%     1.16TB 13.02%  github.com/ncw/directio.AlignedBlock\n";
+    f = suspects(timer, &info);
+    assert_true(site_is(gmx_findings_at(f, 0), "time.NewTimer"));
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_TIMER_LEAK);
+    assert_true(gmx_findings_at(f, 0)->site_is_mechanism);
+    assert_int_equal(gmx_findings_at(f, 1)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+}
+
+/* https://github.com/open-policy-agent/opa/issues/2172 (no leak): only
+ * standard-library rows without a mechanism: no suspect at all. */
+static void test_std_only(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Type: inuse_space\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "  256.10MB 27.47% 27.47%   931.42MB 99.89%  encoding/json.(*decodeState).objectInterface\n"
+        "     119MB 12.76% 86.86%      119MB 12.76%  encoding/json.(*decodeState).convertNumber\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 0);
+    gmx_findings_free(f);
+}
+
+/* https://github.com/authzed/spicedb/issues/235: a goroutine table; the
+ * wait (chansend) covers both sites; runtime rows and a root are left out. */
+static void test_goroutines(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "      flat  flat%   sum%        cum   cum%\n"
+        "     44362   100%   100%      44362   100%  runtime.gopark\n"
+        "         0     0%   100%      44364   100%  main.main\n"
+        "         0     0%   100%       6888 15.53%  github.com/authzed/spicedb/internal/datastore/proxy.hedgingProxy.ReadNamespace.func1\n"
+        "         0     0%   100%      37158 83.76%  github.com/authzed/spicedb/internal/datastore/proxy.hedgingProxy.Revision.func1\n"
+        "         0     0%   100%      44260 99.77%  runtime.chansend\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(info.goroutines);
+    assert_int_equal(gmx_findings_count(f), 2);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(site_is(top, "github.com/authzed/spicedb/internal/datastore/proxy.hedgingProxy.Revision.func1"));
+    assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_CRITICAL);
+    assert_true(top->has_goroutines && top->goroutines == 37158);
+    assert_false(top->has_bytes);
+    gmx_findings_free(f);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_inuse_ranked_by_cum),
+        cmocka_unit_test(test_churn),
+        cmocka_unit_test(test_std_only),
+        cmocka_unit_test(test_goroutines),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
