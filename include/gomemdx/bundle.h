@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "gomemdx/analyze.h"
+#include "gomemdx/elfsniff.h"
 #include "gomemdx/error.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
@@ -59,6 +60,7 @@ typedef struct gmx_artifact {
     gmx_time_source time_source;
     int64_t file_time_ns;    /* the file's modification time, whatever time_source says */
     char *skip_reason;       /* GMX_ART_SKIPPED only */
+    gmx_elf_kind elf;        /* GMX_ART_SKIPPED: a core file or an executable */
     char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
     gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
@@ -89,6 +91,9 @@ typedef struct gmx_bundle_options {
      * artifact.path) as alias_to + the rest, e.g. a scratch folder as
      * "store:". Both NULL for none. */
     const char *alias_from, *alias_to;
+    /* Succeed even when nothing is evidence, every file skipped with its
+     * reason (gmx_bundle_identify). */
+    bool keep_skipped;
 } gmx_bundle_options;
 
 /* Loads every path (files, or folders walked recursively in name order).
@@ -97,6 +102,19 @@ typedef struct gmx_bundle_options {
 gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
                          gmx_bundle **out, gmx_error *err);
 void gmx_bundle_free(gmx_bundle *b);
+
+/* What one file is, recognised as gmx_bundle_load recognises it: kind,
+ * format and skip reason as an artifact of a bundle has them, copied. */
+typedef struct gmx_identity {
+    gmx_artifact_kind kind;
+    gmx_elf_kind elf;        /* GMX_ART_SKIPPED: a core file or an executable */
+    bool heap_text;          /* GMX_ART_HEAP read from text (debug=1, go tool pprof's) */
+    char format[96];         /* "goroutine dump", "heap profile (protobuf)", ...; "" skipped */
+} gmx_identity;
+
+/* Reads path (a file) and names what it is. Fails only when the file
+ * cannot be read or memory runs out. */
+gmx_code gmx_bundle_identify(const char *path, gmx_identity *out, gmx_error *err);
 
 /* Artifacts in time order (unknown times last, then by path). */
 size_t gmx_bundle_count(const gmx_bundle *b);

@@ -21,9 +21,6 @@ extern "C" {
 
 typedef struct gmx_core gmx_core;
 
-/* True when data starts like an ELF core file / an ELF executable. */
-bool gmx_core_sniff(const void *data, size_t len);
-bool gmx_core_exec_sniff(const void *data, size_t len);
 
 /* Opens a core (core_data, core_len) and its executable (bin_data,
  * bin_len); both must outlive *out. Refuses, with one line naming the file

@@ -76,6 +76,8 @@ typedef struct gmx_change {
                                 * climb was under way from the start) */
     bool from_start;           /* no change point: growing from the first snapshot */
     const gmx_event *event;    /* the change closest before at_ns, or NULL */
+    bool fell;                 /* no growth: memory ended lower than it began,
+                                * so there is nothing to roll back */
 } gmx_change;
 
 typedef enum gmx_action_kind {

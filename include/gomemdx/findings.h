@@ -93,6 +93,11 @@ typedef struct gmx_finding {
     gmx_str why_zh;           /* the same in Chinese */
     const char *source;       /* a published source for the verdict (signature catalogue) */
     const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
+    /* A heap finding's allocating call stack: user-code frames first, then
+     * the standard library's and runtime's, each part innermost first. */
+    const gmx_frame *stack;
+    uint32_t nstack;
+    uint32_t nstack_user;     /* the first nstack_user frames are user code */
     /* Over time (several snapshots): the bucket's count in each, oldest first. */
     const uint64_t *series;
     uint32_t nseries;
@@ -142,6 +147,8 @@ gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
 #endif
     ;
 uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n);
+/* Room for n frames, zeroed, that live as long as the set. */
+gmx_frame *gmx_findings_alloc_frames(gmx_findings *f, uint32_t n);
 gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note);
 void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
 void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str summary);

@@ -26,6 +26,8 @@ typedef struct gmx_render_options {
     bool markdown;       /* diagnosis text as Markdown, to paste into a ticket */
     bool zh;             /* headings and advice in Chinese */
     gmx_gate gate;       /* JSON: a CI gate's verdict as "pass" (check); none by default */
+    unsigned width;      /* text: columns prose (evidence, advice) wraps at, e.g. the
+                          * terminal's; 0 = 92, what files and pipes get */
     unsigned refresh_seconds; /* HTML: a live page reloads itself this often; 0 = never */
     unsigned max_findings; /* JSON: at most this many findings, the rest counted in
                             * "findings_left_out"; 0 = all */

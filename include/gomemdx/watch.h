@@ -33,6 +33,12 @@ typedef struct gmx_watch_rule {
     double trend_pct;        /* grown this many percent over the window, rising at
                               * (almost) every step: a steady climb, not a spike */
     unsigned window;         /* samples in the mean and the trend; 2..GMX_WATCH_MAX_WINDOW */
+    /* Relative growth, however uneven: the lowest value of the window's
+     * later half this many percent above the lowest of its earlier half
+     * (lows, because a heap saws up and down between collections). min does
+     * not gate it; the later low must be at least growth_min. 0 = off. */
+    double growth_pct;
+    double growth_min;
 } gmx_watch_rule;
 
 #define GMX_WATCH_MAX_WINDOW 120
@@ -45,14 +51,15 @@ typedef struct gmx_watch_rules {
 } gmx_watch_rules;
 
 /* goroutines: min 200, abs 10000, diff 100%, trend 50% over 10 samples;
- * heap: min 64 MiB, abs off, diff 100%, trend 50% over 10 samples;
+ * heap: min 64 MiB, abs off, diff 100%, trend 50% over 10 samples, and
+ * growth 100% (doubled over the window) from 8 MiB whatever min says;
  * cooldown 10 minutes, budget 4 captures per hour. */
 void gmx_watch_rules_default(gmx_watch_rules *r);
 
 /* Reads a rules file over r (which keeps what the file does not say).
  * One statement a line, '#' starts a comment:
  *   goroutines min=200 abs=10000 diff=100% trend=50% window=10
- *   heap min=64MiB abs=2GiB diff=100% trend=50% window=10
+ *   heap min=64MiB abs=2GiB diff=100% trend=50% window=10 growth=100% growth_min=8MiB
  *   cooldown 10m
  *   budget 4          (captures per target per hour)
  * GMX_EFORMAT names the line. */

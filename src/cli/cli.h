@@ -71,10 +71,15 @@ const cli_command *const *cli_commands(void);
  * stderr and returns false. args must be released with cli_args_release. */
 bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args);
 void cli_args_release(cli_args *args);
+/* How many options cmd's table has (before its { NULL } row). */
+size_t cli_option_count(const cli_command *cmd);
 /* The value slot of option `name` (which must exist in the table). */
 const opt_value *cli_opt(const cli_command *cmd, const cli_args *args, const char *name);
 
 void cli_print_help(FILE *out, const cli_command *cmd);
+/* Writes the bash or zsh completion script ("bash", "zsh") or the man page
+ * ("man") from the tables. EXIT_OK, or EXIT_USAGE for another name. */
+int cli_generate(const char *what, FILE *out);
 void cli_print_overview(FILE *out);
 /* "gomemdx: CMD: message" to stderr; returns EXIT_USAGE. */
 int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
@@ -89,6 +94,13 @@ int cli_report_error(const gmx_error *err);
  * TERM is not "dumb"; --color=always/never override. */
 bool cli_use_color(void);
 void cli_set_color(int mode); /* -1 never, 0 auto, 1 always */
+/* Applies a global option (--color=WHEN, --no-color), accepted before or
+ * after the command name; false when a is not one. */
+bool cli_global_option(const char *a);
+/* The options that choose how a report is written (--json, --markdown,
+ * --lang): given before the command name they are handed to the command.
+ * How many arguments follow a (0 or 1), or -1 when a is not one. */
+int cli_report_option_arity(const char *a);
 
 /* The commands. */
 extern const cli_command cmd_help;

@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "report_args.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/check.h"
 #include "gomemdx/ingest.h"
@@ -9,9 +11,10 @@
 
 static const cli_option options[] = {
     { "base", 'b', OPT_STRING, "BEFORE", "the dump taken before (required)" },
-    { "ignore", 'i', OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
+    { "ignore", 0, OPT_LIST, "REGEX", "ignore buckets with a function matching REGEX (repeatable)" },
     { "min-growth", 0, OPT_UINT, "N", "report buckets that grew by at least N goroutines (default 1)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document" },
+    CLI_REPORT_OPTIONS,
     CLI_LIVE_OPTIONS,
     SIGNATURES_OPTION,
     { NULL, 0, 0, NULL, NULL }
@@ -31,10 +34,9 @@ static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
     gmx_findings_add_input(f, &note);
 }
 
-static int render(const gmx_findings *f, bool json)
+static int render(const gmx_findings *f, bool json, gmx_render_options ro)
 {
-    gmx_render_options ro = { .color = !json && cli_use_color(),
-                              .gate = gmx_findings_count(f) ? GMX_GATE_FAIL : GMX_GATE_PASS };
+    ro.gate = gmx_findings_count(f) ? GMX_GATE_FAIL : GMX_GATE_PASS;
     char *text;
     size_t len;
     gmx_error err;
@@ -53,7 +55,10 @@ static int run(const cli_command *self, const cli_args *args)
     if (!base)
         return cli_usage_error(self, "--base BEFORE is required");
     const opt_value *ignore = cli_opt(self, args, "ignore");
-    bool json = cli_opt(self, args, "json")->set;
+    bool json;
+    gmx_render_options ro = { 0 };
+    if (cli_report_style(self, args, &ro, &json) != EXIT_OK)
+        return EXIT_USAGE;
     gmx_check_options copts = { ignore->list, ignore->nlist,
                                 cli_opt(self, args, "min-growth")->num, NULL };
     gmx_gsnapshot before = { 0 }, after = { 0 };
@@ -72,19 +77,21 @@ static int run(const cli_command *self, const cli_args *args)
     if (gmx_ingest_goroutines(base, NULL, &before, &err) != GMX_OK ||
         gmx_ingest_goroutines(args->pos[0], NULL, &after, &err) != GMX_OK ||
         gmx_check_goroutines(&before, &after, &copts, f, &err) != GMX_OK) {
-        rc = cli_report_error(&err);
+        rc = cli_report_input_error("goroutines", &err);
         goto done;
     }
     note_input(f, &before);
     note_input(f, &after);
-    rc = render(f, json);
+    rc = render(f, json, ro);
     if (rc == EXIT_OK && gmx_findings_count(f) > 0) {
         if (!json)
-            printf("check failed: %zu goroutine bucket%s appeared or grew\n", gmx_findings_count(f),
-                   gmx_findings_count(f) == 1 ? "" : "s");
+            printf(ro.zh ? "检查未通过：%zu 组 goroutine 新出现或增长了\n"
+                         : "check failed: %zu goroutine bucket%s appeared or grew\n",
+                   gmx_findings_count(f), gmx_findings_count(f) == 1 ? "" : "s");
         rc = EXIT_FINDINGS;
     } else if (rc == EXIT_OK && !json) {
-        printf("check passed: no goroutine bucket appeared or grew\n");
+        printf(ro.zh ? "检查通过：没有 goroutine 组新出现或增长\n"
+                     : "check passed: no goroutine bucket appeared or grew\n");
     }
 done:
     gmx_gsnapshot_release(&before);
@@ -97,7 +104,8 @@ done:
 const cli_command cmd_check = {
     .name = "check",
     .summary = "CI gate: fail when goroutine buckets appeared or grew between two dumps.",
-    .usage = "--base BEFORE AFTER [--ignore REGEX]... [--min-growth N] [--json] [--signatures FILE]",
+    .usage = "--base BEFORE AFTER [--ignore REGEX]... [--min-growth N] [--json|--markdown] "
+             "[--lang en|zh] [--signatures FILE]",
     .description =
         "Compares two goroutine dumps of one process (taken before and after a test,\n"
         "a load run or a soak) and lists every bucket of goroutines that is new or\n"

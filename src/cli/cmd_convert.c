@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/convert.h"
 #include "gomemdx/output.h"
@@ -39,7 +40,7 @@ static int run(const cli_command *self, const cli_args *args)
     void *data = NULL;
     size_t len = 0;
     if (gmx_convert_goroutines(args->pos[0], &iopts, &data, &len, &info, &err) != GMX_OK)
-        return cli_report_error(&err);
+        return cli_report_input_error("goroutines", &err);
     int rc = write_out(out, data, len);
     gmx_gprof_bytes_free(data);
     if (rc == EXIT_OK && strcmp(out, "-") != 0)

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "report_args.h"
 #include "diagnose_live.h"
 #include "diagnose_store.h"
 #include "live.h"
@@ -19,8 +20,7 @@ static const cli_option options[] = {
     { "limit", 'l', OPT_SIZE, "SIZE", "the process's memory limit (512MiB, 2G), for the forecast" },
     { "events", 'e', OPT_STRING, "FILE", "releases and config/ops changes, CSV or JSON (time,kind,description)" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document with the timeline and forecast" },
-    { "markdown", 0, OPT_FLAG, NULL, "print Markdown, to paste into an incident ticket" },
-    { "lang", 0, OPT_STRING, "en|zh", "language of headings and advice (default en)" },
+    CLI_REPORT_OPTIONS,
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and info-level findings" },
     { "store", 's', OPT_STRING, "FILE", "a gomemdx watch store: diagnose a target's captures and history" },
     { "target", 't', OPT_STRING, "T", "with --store: the target (its id or URL, see gomemdx history)" },
@@ -35,13 +35,12 @@ static const cli_option options[] = {
 
 static int render(const gmx_diagnosis *d, const cli_command *self, const cli_args *args)
 {
-    bool json = cli_opt(self, args, "json")->set;
-    const char *lang = cli_opt(self, args, "lang")->str;
+    bool json;
     gmx_render_options ro = { 0 };
-    ro.markdown = cli_opt(self, args, "markdown")->set;
-    ro.color = !json && !ro.markdown && cli_use_color();
+    int style = cli_report_style(self, args, &ro, &json);
+    if (style != EXIT_OK)
+        return style;
     ro.show_healthy = cli_opt(self, args, "all")->set;
-    ro.zh = lang && strcmp(lang, "zh") == 0;
     char *text;
     size_t len;
     gmx_error err;
@@ -143,11 +142,10 @@ static int run(const cli_command *self, const cli_args *args)
         return cli_usage_error(self, "--store needs --target (an id or URL from 'gomemdx history')");
     if (target && !store)
         return cli_usage_error(self, "--target goes with --store FILE");
-    const char *lang = cli_opt(self, args, "lang")->str;
-    if (lang && strcmp(lang, "en") != 0 && strcmp(lang, "zh") != 0)
-        return cli_usage_error(self, "--lang is en or zh, not '%s'", lang);
-    if (cli_opt(self, args, "json")->set && cli_opt(self, args, "markdown")->set)
-        return cli_usage_error(self, "--json and --markdown exclude each other");
+    bool json;
+    gmx_render_options style = { 0 };
+    if (cli_report_style(self, args, &style, &json) != EXIT_OK)
+        return EXIT_USAGE;
     gmx_events *events = NULL;
     gmx_error err;
     gmx_diagnose_options opts = { 0 };

@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "report_args.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
@@ -14,6 +16,7 @@
 static const cli_option options[] = {
     { "profile", 'p', OPT_STRING, "FILE", "an allocs or heap profile: rank escapes by what they allocate" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document (schema gomemdx/1)" },
+    CLI_REPORT_OPTIONS,
     CLI_LIVE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -39,11 +42,10 @@ static void note_log(gmx_findings *f, const char *path, const gmx_esc_info *info
     gmx_findings_add_input(f, &note);
 }
 
-static int render(const gmx_findings *f, bool json)
+static int render(const gmx_findings *f, bool json, const gmx_render_options *style)
 {
     gmx_error err = { 0 };
-    gmx_render_options ropts = { 0 };
-    ropts.color = !json && cli_use_color();
+    gmx_render_options ropts = *style;
     char *text = NULL;
     size_t len = 0;
     gmx_code r = json ? gmx_render_json(f, &ropts, &text, &len, &err)
@@ -58,6 +60,10 @@ static int render(const gmx_findings *f, bool json)
 static int run(const cli_command *self, const cli_args *args)
 {
     const char *profile_path = cli_opt(self, args, "profile")->str;
+    bool json;
+    gmx_render_options style = { 0 };
+    if (cli_report_style(self, args, &style, &json) != EXIT_OK)
+        return EXIT_USAGE;
     gmx_escape_set *set = gmx_escape_set_new();
     gmx_findings *findings = gmx_findings_new();
     gmx_hsnapshot *profile = NULL;
@@ -72,13 +78,13 @@ static int run(const cli_command *self, const cli_args *args)
         gmx_esc_info info;
         uint64_t dropped = gmx_escape_set_dropped(set);
         if (gmx_escape_set_load(set, args->pos[i], &info, &err) != GMX_OK) {
-            rc = cli_report_error(&err);
+            rc = cli_report_input_error("escape", &err);
             goto done;
         }
         note_log(findings, args->pos[i], &info, gmx_escape_set_dropped(set) - dropped);
     }
     if (profile_path && gmx_ingest_heap_profile(profile_path, &profile, &err) != GMX_OK) {
-        rc = cli_report_error(&err);
+        rc = cli_report_input_error("top", &err);
         goto done;
     }
     if (profile_path) {
@@ -90,7 +96,7 @@ static int run(const cli_command *self, const cli_args *args)
         rc = cli_report_error(&err);
         goto done;
     }
-    rc = render(findings, cli_opt(self, args, "json")->set);
+    rc = render(findings, json, &style);
 done:
     gmx_findings_free(findings);
     gmx_hsnapshot_free(profile);
@@ -101,7 +107,7 @@ done:
 const cli_command cmd_escape = {
     .name = "escape",
     .summary = "Rank compile-time heap escapes by what they really allocate.",
-    .usage = "LOG... [--profile FILE] [--json]",
+    .usage = "LOG... [--profile FILE] [--json|--markdown] [--lang en|zh]",
     .description =
         "Reads the compiler's escape analysis: go build -gcflags=-m or -gcflags='-m -m'\n"
         "output (build chatter is skipped), or the files of a -gcflags=-json=0,DIR log.\n"

@@ -1,4 +1,6 @@
 #include "cli.h"
+#include "report_args.h"
+#include "input_hint.h"
 #include "live.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/html.h"
@@ -13,6 +15,7 @@
 static const cli_option options[] = {
     { "base", 'b', OPT_STRING, "FILE", "an earlier dump of the same process to compare with" },
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document (schema gomemdx/1)" },
+    CLI_REPORT_OPTIONS,
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and unremarkable buckets" },
     { "frames", 0, OPT_UINT, "N", "frames of each stack to show (default 12)" },
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
@@ -25,7 +28,10 @@ static const cli_option options[] = {
 static int run(const cli_command *self, const cli_args *args)
 {
     const char *base = cli_opt(self, args, "base")->str;
-    bool json = cli_opt(self, args, "json")->set;
+    bool json;
+    gmx_render_options ropts = { 0 };
+    if (cli_report_style(self, args, &ropts, &json) != EXIT_OK)
+        return EXIT_USAGE;
     gmx_ingest_options iopts = { 0 };
     iopts.threads = (unsigned)cli_opt(self, args, "threads")->num;
 
@@ -47,7 +53,7 @@ static int run(const cli_command *self, const cli_args *args)
     for (; loaded < n; loaded++) {
         const char *path = base ? (loaded == 0 ? base : args->pos[loaded - 1]) : args->pos[loaded];
         if (gmx_ingest_goroutines(path, &iopts, &snaps[loaded], &err) != GMX_OK) {
-            rc = cli_report_error(&err);
+            rc = cli_report_input_error("goroutines", &err);
             goto done;
         }
         gmx_input_note note = { 0 };
@@ -68,8 +74,6 @@ static int run(const cli_command *self, const cli_args *args)
         rc = cli_report_error(&err);
         goto done;
     }
-    gmx_render_options ropts = { 0 };
-    ropts.color = !json && cli_use_color();
     ropts.show_healthy = aopts.include_healthy;
     ropts.max_frames = (unsigned)cli_opt(self, args, "frames")->num;
     char *text = NULL;
@@ -100,7 +104,8 @@ done:
 const cli_command cmd_goroutines = {
     .name = "goroutines",
     .summary = "Find leaking goroutines in goroutine dumps: group, classify, rank.",
-    .usage = "FILE... [--base FILE] [--json] [--all] [--signatures FILE] [--html FILE]",
+    .usage = "FILE... [--base FILE] [--json|--markdown] [--lang en|zh] [--all] [--signatures FILE]"
+             " [--html FILE]",
     .description =
         "Reads full goroutine dumps (/debug/pprof/goroutine?debug=2, runtime.Stack,\n"
         "SIGQUIT output, panic and fatal error logs), groups goroutines with the same\n"

@@ -7,7 +7,7 @@
 
 static const cli_option options[] = {
     CLI_PROFILE_OPTIONS,
-    { "source", 's', OPT_STRING, "DIRS",
+    { "source", 0, OPT_STRING, "DIRS",
       "where the source files are: ':'-separated directories (default: .)" },
     { "trim-path", 0, OPT_STRING, "PREFIXES",
       "':'-separated prefixes to cut from the profile's file paths" },
@@ -22,7 +22,10 @@ static int run(const cli_command *self, const cli_args *args)
         return rc;
     gmx_ptop_options common;
     gmx_ptop_options_init(&common);
-    cli_profiles_options(self, args, &ps, &common);
+    if (cli_profiles_options(self, args, &ps, &common) != EXIT_OK) {
+        cli_profiles_close(&ps);
+        return EXIT_USAGE;
+    }
     gmx_plist_options o = {
         .regex = args->pos[1],
         .sample_index = common.sample_index,

@@ -22,7 +22,10 @@ static int run(const cli_command *self, const cli_args *args)
         return rc;
     gmx_ptop_options o;
     gmx_ptop_options_init(&o);
-    cli_profiles_options(self, args, &ps, &o);
+    if (cli_profiles_options(self, args, &ps, &o) != EXIT_OK) {
+        cli_profiles_close(&ps);
+        return EXIT_USAGE;
+    }
     o.cum_sort = cli_opt(self, args, "cum")->set;
     o.node_count = (unsigned)cli_opt(self, args, "nodecount")->num;
     bool json = cli_opt(self, args, "json")->set;

@@ -73,7 +73,8 @@ static int run(const cli_command *self, const cli_args *args)
         gmx_signatures_free(sigs);
         return cli_report_error(&err);
     }
-    watch_view *view = watch_view_new(urls, n, isatty(STDOUT_FILENO) && cli_use_color(), path);
+    watch_view *view = watch_view_new(urls, n, isatty(STDOUT_FILENO) && cli_use_color(), o.once,
+                                      path);
     if (!view) {
         gmx_store_close(store);
         gmx_signatures_free(sigs);
@@ -100,6 +101,11 @@ static int run(const cli_command *self, const cli_args *args)
         rc = gmx_watch_run(store, urls, n, &o, &err) == GMX_OK ? EXIT_OK : cli_report_error(&err);
     }
     gmx_serve_stop(server);
+    /* --once is a health probe too: nobody answering is a failure. */
+    if (rc == EXIT_OK && o.once && !watch_view_targets_up(view)) {
+        fprintf(stderr, "gomemdx: watch: no target answered (%zu down)\n", n);
+        rc = EXIT_USAGE;
+    }
     watch_view_free(view);
     gmx_store_close(store);
     gmx_signatures_free(sigs);
@@ -112,10 +118,11 @@ const cli_command cmd_watch = {
     .usage = "URL... [--interval 10s] [--limit SIZE] [--store FILE] [--rules FILE] "
              "[--duration D] [--once] [--listen ADDR]",
     .description =
-        "Every interval, for each URL (http://host:port of a service with net/http/pprof;\n"
-        "a URL ending in /debug/vars or /metrics also has that page read), reads the\n"
-        "goroutine count (/debug/pprof/goroutine?debug=1) and MemStats\n"
-        "(/debug/pprof/heap?debug=1), all targets at once, and stores them in --store.\n"
+        "Every interval, for each URL (http://host:port of a service with net/http/pprof,\n"
+        "or its pasted .../debug/pprof/ page; a URL ending in /debug/vars or /metrics\n"
+        "also has that page read), reads the goroutine count\n"
+        "(/debug/pprof/goroutine?debug=1) and MemStats (/debug/pprof/heap?debug=1), all\n"
+        "targets at once, and stores them in --store.\n"
         "A target that is down, slow or broken is recorded as a gap and retried later\n"
         "(2, 4, then 8 intervals); the others are never held up. When a rule fires it\n"
         "captures goroutine debug=2, heap and allocs profiles (and goroutineleak when\n"
@@ -123,12 +130,16 @@ const cli_command cmd_watch = {
         "\n"
         "Rules file (defaults shown; one statement a line, '#' comments):\n"
         "  goroutines min=200 abs=10000 diff=100% trend=50% window=10\n"
-        "  heap min=64MiB diff=100% trend=50% window=10\n"
+        "  heap min=64MiB diff=100% trend=50% window=10 growth=100% growth_min=8MiB\n"
         "  cooldown 10m\n"
         "  budget 4\n"
         "min: no capture below it; abs: capture at or above it; diff: that far above\n"
         "the mean of the previous window; trend: grown that much over the window,\n"
-        "rising at four steps in five or more; budget: captures per target per hour.\n"
+        "rising at four steps in five or more; growth: the low of the window's later\n"
+        "half that far above the low of its earlier half (doubled: 100%), from\n"
+        "growth_min whatever min says; budget: captures per target per hour.\n"
+        "--once takes one sample of each target; it fails (status 2) when none answers,\n"
+        "and a target that is down says so.\n"
         "\n"
         "On a terminal the view is redrawn in place; otherwise one line per event.\n"
         "Ctrl-C stops cleanly: every sample printed is in the store.",

@@ -1,6 +1,8 @@
 /* Option parsing and help text, both driven by a command's option table.
  * Accepted forms: --name, --name=VALUE, --name VALUE, -n VALUE, and "--"
- * to end options. Options and positional arguments may be mixed. */
+ * to end options. Options and positional arguments may be mixed. As in go
+ * tool pprof, a long name also takes one dash (-nodecount=5) and
+ * underscores for dashes (-sample_index): people paste pprof habits. */
 #include "cli.h"
 
 #include <errno.h>
@@ -9,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static size_t option_count(const cli_command *cmd)
+size_t cli_option_count(const cli_command *cmd)
 {
     size_t n = 0;
     while (cmd->options && cmd->options[n].name)
@@ -28,12 +30,23 @@ int cli_usage_error(const cli_command *cmd, const char *fmt, ...)
     return EXIT_USAGE;
 }
 
+/* "sample_index" names --sample-index. */
+static bool same_name(const char *option, const char *name, size_t len)
+{
+    if (strlen(option) != len)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (option[i] != name[i] && !(option[i] == '-' && name[i] == '_'))
+            return false;
+    return true;
+}
+
 static const cli_option *find_long(const cli_command *cmd, const char *name, size_t len,
                                    size_t *index)
 {
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     for (size_t i = 0; i < n; i++) {
-        if (strlen(cmd->options[i].name) == len && strncmp(cmd->options[i].name, name, len) == 0) {
+        if (same_name(cmd->options[i].name, name, len)) {
             *index = i;
             return &cmd->options[i];
         }
@@ -43,7 +56,7 @@ static const cli_option *find_long(const cli_command *cmd, const char *name, siz
 
 static const cli_option *find_short(const cli_command *cmd, char c, size_t *index)
 {
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     for (size_t i = 0; i < n; i++) {
         if (cmd->options[i].short_name == c) {
             *index = i;
@@ -130,7 +143,7 @@ static bool store(const cli_command *cmd, const cli_option *opt, opt_value *v, c
 bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
 {
     memset(args, 0, sizeof(*args));
-    size_t nopt = option_count(cmd);
+    size_t nopt = cli_option_count(cmd);
     args->values = calloc(nopt + 1, sizeof(*args->values));
     args->nvalues = nopt;
     args->pos = calloc((size_t)argc + 1, sizeof(*args->pos));
@@ -155,18 +168,20 @@ bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
             cli_args_release(args);
             exit(EXIT_OK);
         }
+        if (cli_global_option(a))
+            continue;
         const cli_option *opt;
         size_t idx = 0;
         const char *inline_val = NULL;
-        if (a[1] == '-') {
-            const char *name = a + 2;
+        if (a[1] == '-' || a[2] != '\0') {
+            const char *name = a + (a[1] == '-' ? 2 : 1);
             const char *eq = strchr(name, '=');
             size_t len = eq ? (size_t)(eq - name) : strlen(name);
             opt = find_long(cmd, name, len, &idx);
             if (eq)
                 inline_val = eq + 1;
         } else {
-            opt = a[2] == '\0' ? find_short(cmd, a[1], &idx) : NULL;
+            opt = find_short(cmd, a[1], &idx);
         }
         if (!opt) {
             cli_usage_error(cmd, "unknown option '%s'", a);
@@ -253,7 +268,7 @@ void cli_print_help(FILE *out, const cli_command *cmd)
                      "default ~/.local/share/gomemdx/captures) and read from there.\n",
                 cmd->live ? "the input" : "--", cmd->live ? "" : cmd->live_option, what);
     }
-    size_t n = option_count(cmd);
+    size_t n = cli_option_count(cmd);
     if (n) {
         fprintf(out, "\noptions:\n");
         for (size_t i = 0; i < n; i++) {
@@ -273,8 +288,8 @@ void cli_print_help(FILE *out, const cli_command *cmd)
 void cli_print_overview(FILE *out)
 {
     fprintf(out, "gomemdx: diagnose memory problems in Go services from the evidence they "
-                 "already produce.\n\nusage: gomemdx [--color=auto|always|never] COMMAND "
-                 "[ARGS...]\n\ncommands:\n");
+                 "already produce.\n\nusage: gomemdx [--color=auto|always|never] "
+                 "[--json|--markdown] [--lang en|zh] COMMAND [ARGS...]\n\ncommands:\n");
     for (const cli_command *const *c = cli_commands(); *c; c++)
         fprintf(out, "  %-12s %s\n", (*c)->name, (*c)->summary);
     fprintf(out, "\n'gomemdx help COMMAND' explains one command.\n"
@@ -283,6 +298,33 @@ void cli_print_overview(FILE *out)
 }
 
 static int color_mode; /* -1 never, 0 auto, 1 always */
+
+bool cli_global_option(const char *a)
+{
+    if (strcmp(a, "--color=auto") == 0)
+        cli_set_color(0);
+    else if (strcmp(a, "--color=always") == 0)
+        cli_set_color(1);
+    else if (strcmp(a, "--color=never") == 0 || strcmp(a, "--no-color") == 0)
+        cli_set_color(-1);
+    else
+        return false;
+    return true;
+}
+
+int cli_report_option_arity(const char *a)
+{
+    static const struct {
+        const char *name;
+        int arity;
+    } report[] = { { "--json", 0 }, { "--markdown", 0 }, { "--lang", 1 } };
+    for (size_t i = 0; i < sizeof(report) / sizeof(report[0]); i++) {
+        size_t n = strlen(report[i].name);
+        if (strncmp(a, report[i].name, n) == 0 && (a[n] == '\0' || (a[n] == '=' && report[i].arity)))
+            return a[n] == '=' ? 0 : report[i].arity;
+    }
+    return -1;
+}
 
 void cli_set_color(int mode)
 {

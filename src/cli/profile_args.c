@@ -1,4 +1,5 @@
 #include "profile_args.h"
+#include "input_hint.h"
 
 #include <string.h>
 
@@ -12,7 +13,7 @@ int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profile
                        : gmx_profile_open(args->pos[0], 0, &out->profile, &err);
     if (rc != GMX_OK) {
         cli_profiles_close(out);
-        return cli_report_error(&err);
+        return cli_report_input_error("top", &err);
     }
     return EXIT_OK;
 }
@@ -24,11 +25,33 @@ void cli_profiles_close(cli_profiles *ps)
     memset(ps, 0, sizeof(*ps));
 }
 
-void cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
-                          gmx_ptop_options *o)
+/* --sample-index and pprof's shorthands (-alloc_space, ...): one type. */
+static int sample_index(const cli_command *self, const cli_args *args, const char **out)
 {
-    o->sample_index = cli_opt(self, args, "sample-index")->str;
+    static const char *const shorthands[] = { "inuse-space", "inuse-objects", "alloc-space",
+                                              "alloc-objects" };
+    static const char *const types[] = { "inuse_space", "inuse_objects", "alloc_space",
+                                         "alloc_objects" };
+    const char *chosen = cli_opt(self, args, "sample-index")->str;
+    const char *by = chosen ? "sample-index" : NULL;
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        if (!cli_opt(self, args, shorthands[i])->set)
+            continue;
+        if (chosen && strcmp(chosen, types[i]) != 0)
+            return cli_usage_error(self, "--%s and --%s choose different sample types", by,
+                                   shorthands[i]);
+        chosen = types[i];
+        by = shorthands[i];
+    }
+    *out = chosen;
+    return EXIT_OK;
+}
+
+int cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
+                         gmx_ptop_options *o)
+{
     o->focus = cli_opt(self, args, "focus")->str;
     o->ignore = cli_opt(self, args, "ignore")->str;
     o->base = ps->base;
+    return sample_index(self, args, &o->sample_index);
 }

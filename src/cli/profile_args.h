@@ -10,8 +10,12 @@
 
 /* Rows of an option table; each command adds its own and the terminator. */
 #define CLI_PROFILE_OPTIONS                                                          \
-    { "sample-index", 'i', OPT_STRING, "NAME",                                       \
-      "sample type to show (default: the profile's default)" },                     \
+    { "sample-index", 0, OPT_STRING, "NAME|N",                                       \
+      "sample type to show, by name or number (default: the profile's default)" },  \
+    { "inuse-space", 0, OPT_FLAG, NULL, "same as --sample-index=inuse_space" },      \
+    { "inuse-objects", 0, OPT_FLAG, NULL, "same as --sample-index=inuse_objects" },  \
+    { "alloc-space", 0, OPT_FLAG, NULL, "same as --sample-index=alloc_space" },      \
+    { "alloc-objects", 0, OPT_FLAG, NULL, "same as --sample-index=alloc_objects" },  \
     { "focus", 'f', OPT_STRING, "RE",                                                \
       "only samples with a frame matching RE (POSIX extended)" },                   \
     { "ignore", 0, OPT_STRING, "RE", "drop samples with a frame matching RE" },      \
@@ -27,8 +31,10 @@ typedef struct cli_profiles {
  * status of the error it printed. */
 int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profiles *out);
 void cli_profiles_close(cli_profiles *ps);
-/* Sets sample_index, focus, ignore and base of o from the options. */
-void cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
-                          gmx_ptop_options *o);
+/* Sets sample_index, focus, ignore and base of o from the options.
+ * EXIT_OK, or EXIT_USAGE after one line when two options name different
+ * sample types. */
+int cli_profiles_options(const cli_command *self, const cli_args *args, const cli_profiles *ps,
+                         gmx_ptop_options *o);
 
 #endif

@@ -22,16 +22,19 @@ typedef struct view_target {
     char status[160];
     char suspect[300];
     char capture[80];
+    bool down;   /* its last attempt failed: its numbers are old or none */
+    bool up;     /* it answered at least once */
 } view_target;
 
 struct watch_view {
-    bool live;
+    bool live, once;
     const char *store;
     view_target *t;
     size_t n;
 };
 
-watch_view *watch_view_new(const char *const *urls, size_t n, bool live, const char *store)
+watch_view *watch_view_new(const char *const *urls, size_t n, bool live, bool once,
+                           const char *store)
 {
     watch_view *v = calloc(1, sizeof(*v));
     if (!v || !(v->t = calloc(n, sizeof(*v->t)))) {
@@ -39,6 +42,7 @@ watch_view *watch_view_new(const char *const *urls, size_t n, bool live, const c
         return NULL;
     }
     v->live = live;
+    v->once = once;
     v->store = store;
     v->n = n;
     for (size_t i = 0; i < n; i++) {
@@ -46,6 +50,14 @@ watch_view *watch_view_new(const char *const *urls, size_t n, bool live, const c
         snprintf(v->t[i].status, sizeof(v->t[i].status), "waiting for the first sample");
     }
     return v;
+}
+
+size_t watch_view_targets_up(const watch_view *v)
+{
+    size_t up = 0;
+    for (size_t i = 0; i < v->n; i++)
+        up += v->t[i].up;
+    return up;
 }
 
 void watch_view_free(watch_view *v)
@@ -104,11 +116,18 @@ static void redraw(const watch_view *v)
            v->n == 1 ? "" : "s", v->store);
     for (size_t i = 0; i < v->n; i++) {
         const view_target *t = &v->t[i];
-        printf("\n%s  %s\n  goroutines  ", t->url, t->status);
+        printf("\n%s  %s%s\n  goroutines  ", t->url, t->down ? "DOWN: " : "", t->status);
         sparkline(stdout, t->goroutines, t->ng);
-        printf("  %.0f\n  heap inuse  ", t->ng ? t->goroutines[t->ng - 1] : 0.0);
+        /* A down target's last numbers are history, and none is not zero. */
+        if (t->down || !t->ng)
+            printf("  %s\n  heap inuse  ", t->down ? "down" : "-");
+        else
+            printf("  %.0f\n  heap inuse  ", t->goroutines[t->ng - 1]);
         sparkline(stdout, t->heap, t->nh);
-        bytes_text(t->nh ? t->heap[t->nh - 1] : 0, buf, sizeof(buf));
+        if (t->down || !t->nh)
+            snprintf(buf, sizeof(buf), "%s", t->down ? "down" : "-");
+        else
+            bytes_text(t->heap[t->nh - 1], buf, sizeof(buf));
         printf("  %s\n  suspect     %s\n  capture     %s\n", buf,
                t->suspect[0] ? t->suspect : "-", t->capture[0] ? t->capture : "-");
     }
@@ -135,7 +154,7 @@ static const char *shown(const char *s)
     return gmx_output_visible(buf, sizeof(buf), s, s ? strlen(s) : 0);
 }
 
-static void plain(const gmx_watch_event *ev)
+static void plain(const watch_view *v, const gmx_watch_event *ev)
 {
     char when[40], heap[32];
     clock_text(ev->time_ns, when, sizeof(when));
@@ -151,8 +170,11 @@ static void plain(const gmx_watch_event *ev)
         printf(" heap_inuse=%s\n", ev->sample->mem.present ? heap : "-");
         break;
     case GMX_WATCH_GAP:
-        printf("gap %s (retry in %llds)\n", shown(ev->message),
-               (long long)(ev->retry_in_ns / 1000000000));
+        if (v->once)
+            printf("down %s\n", shown(ev->message));
+        else
+            printf("gap %s (retry in %llds)\n", shown(ev->message),
+                   (long long)(ev->retry_in_ns / 1000000000));
         break;
     case GMX_WATCH_TRIGGER:
         printf("trigger %s\n", shown(ev->message));
@@ -171,6 +193,7 @@ static void update(view_target *t, const gmx_watch_event *ev)
     clock_text(ev->time_ns, when, sizeof(when));
     switch (ev->kind) {
     case GMX_WATCH_SAMPLE:
+        t->down = false;
         if (ev->sample->has_goroutines)
             push(t->goroutines, &t->ng, (double)ev->sample->goroutines);
         if (ev->sample->mem.present)
@@ -178,6 +201,7 @@ static void update(view_target *t, const gmx_watch_event *ev)
         snprintf(t->status, sizeof(t->status), "ok %s", when);
         break;
     case GMX_WATCH_GAP:
+        t->down = true;
         snprintf(t->status, sizeof(t->status), "%.140s", shown(ev->message));
         break;
     case GMX_WATCH_TRIGGER:
@@ -193,8 +217,9 @@ static void update(view_target *t, const gmx_watch_event *ev)
 void watch_view_event(void *ctx, const gmx_watch_event *ev)
 {
     watch_view *v = ctx;
+    v->t[ev->target].up |= ev->kind == GMX_WATCH_SAMPLE;
     if (!v->live) {
-        plain(ev);
+        plain(v, ev);
         return;
     }
     update(&v->t[ev->target], ev);

@@ -11,8 +11,13 @@
 
 typedef struct watch_view watch_view;
 
-watch_view *watch_view_new(const char *const *urls, size_t n, bool live, const char *store);
+/* once: one sample of each target (--once): a failure is final, not
+ * retried, and says so. */
+watch_view *watch_view_new(const char *const *urls, size_t n, bool live, bool once,
+                           const char *store);
 void watch_view_free(watch_view *v);
+/* How many targets answered with a sample. */
+size_t watch_view_targets_up(const watch_view *v);
 /* The gmx_watch_fn: ctx is the view. */
 void watch_view_event(void *ctx, const gmx_watch_event *ev);
 

@@ -1,18 +1,27 @@
 #include "util/fmt.h"
 
-void gmx_fmt_count(gmx_buf *b, uint64_t v)
+gmx_count_text gmx_fmt_count_text(uint64_t v)
 {
-    char digits[32];
+    char digits[24];
     int n = 0;
     do {
         digits[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
+    gmx_count_text t;
+    size_t k = 0;
     for (int i = n - 1; i >= 0; i--) {
-        gmx_buf_putc(b, digits[i]);
+        t.s[k++] = digits[i];
         if (i && i % 3 == 0)
-            gmx_buf_putc(b, ',');
+            t.s[k++] = ',';
     }
+    t.s[k] = '\0';
+    return t;
+}
+
+void gmx_fmt_count(gmx_buf *b, uint64_t v)
+{
+    gmx_buf_puts(b, gmx_fmt_count_text(v).s);
 }
 
 void gmx_fmt_delta(gmx_buf *b, int64_t v)
@@ -38,4 +47,16 @@ void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
         u++;
     }
     gmx_buf_printf(b, "%.1f %s", x, units[u]);
+}
+
+void gmx_fmt_duration(gmx_buf *b, double seconds, bool zh)
+{
+    if (seconds < 60)
+        gmx_buf_printf(b, "%.0f s", seconds);
+    else if (seconds < 7200)
+        gmx_buf_printf(b, "%.0f min", seconds / 60);
+    else if (seconds < 172800)
+        gmx_buf_printf(b, "%.1f h", seconds / 3600);
+    else
+        gmx_buf_printf(b, zh ? "%.1f 天" : "%.1f days", seconds / 86400);
 }

@@ -11,12 +11,8 @@ fspid=
 cleanup() { [ -n "$fspid" ] && kill "$fspid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
 export HOME=$work/home XDG_DATA_HOME=$work/data
-mkfifo "$work/stdin"
-"$fs" <"$work/stdin" >"$work/port" 2>&1 &
-fspid=$!
-exec 3>"$work/stdin" # the server serves while its stdin is open
-for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-port=$(head -n 1 "$work/port")
+. "$(dirname "$0")/../watch/faultserver_start.sh"
+start_faultserver "$fs" "$work"
 [ -n "$port" ] || { echo "fault server did not start"; exit 1; }
 down=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 base=http://127.0.0.1:$port

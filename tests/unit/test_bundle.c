@@ -1,6 +1,7 @@
 /* ingest/bundle: a folder written by a capture series carries
  * capture-times.tsv; its times order dumps that have no time of their own,
- * it is no artifact itself, and a malformed line only costs that line. */
+ * it is no artifact itself, and a malformed line only costs that line.
+ * gmx_bundle_identify names one file as the bundle recognises it. */
 #include "testutil.h"
 #include "gomemdx/bundle.h"
 
@@ -71,10 +72,56 @@ static void test_bundle__capture_times_order_the_dumps(void **state)
     free(dump);
 }
 
+static gmx_identity identify_bytes(const char *data, size_t len)
+{
+    char path[] = "/tmp/gomemdx-test-identify-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    put(path, data, len);
+    gmx_identity id;
+    gmx_error err;
+    assert_int_equal(gmx_bundle_identify(path, &id, &err), GMX_OK);
+    unlink(path);
+    return id;
+}
+
+static void test_bundle__identify_names_what_a_file_is(void **state)
+{
+    (void)state;
+    /* ELF headers, little- and big-endian, as far as e_type. */
+    char exec_le[64] = "\x7f" "ELF\x02\x01\x01", core_be[64] = "\x7f" "ELF\x02\x02\x01";
+    exec_le[16] = 2;   /* ET_EXEC */
+    core_be[17] = 4;   /* ET_CORE */
+    gmx_identity id = identify_bytes(exec_le, sizeof(exec_le));
+    assert_int_equal(id.kind, GMX_ART_SKIPPED);
+    assert_int_equal(id.elf, GMX_ELF_EXECUTABLE);
+    id = identify_bytes(core_be, sizeof(core_be));
+    assert_int_equal(id.elf, GMX_ELF_CORE);
+    size_t len;
+    char *dump = tu_read_fixture("testdata/lab/captures/go1.22/gateway/goroutine-t1.debug2.txt", &len);
+    assert_non_null(dump);
+    id = identify_bytes(dump, len);
+    assert_int_equal(id.kind, GMX_ART_GOROUTINES);
+    assert_int_equal(id.elf, GMX_ELF_NONE);
+    assert_string_equal(id.format, "goroutine dump");
+    free(dump);
+    char *heap = tu_read_fixture("testdata/lab/captures/go1.22/gateway/heap-t1.pb.gz", &len);
+    assert_non_null(heap);
+    id = identify_bytes(heap, len);
+    assert_int_equal(id.kind, GMX_ART_HEAP);
+    assert_false(id.heap_text);
+    free(heap);
+    id = identify_bytes("hello\n", 6);
+    assert_int_equal(id.kind, GMX_ART_SKIPPED);
+    assert_int_equal(id.elf, GMX_ELF_NONE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundle__capture_times_order_the_dumps),
+        cmocka_unit_test(test_bundle__identify_names_what_a_file_is),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

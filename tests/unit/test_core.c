@@ -2,6 +2,7 @@
  * decompressed by the build beside GMX_CORE_BIN), read through the public API. */
 #include "testutil.h"
 #include "gomemdx/core.h"
+#include "gomemdx/elfsniff.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "util/alloc.h"
@@ -37,9 +38,9 @@ static void test_core__goroutines_as_the_dump_prints_them(void **state)
     gmx_input *core_in, *bin_in;
     assert_int_equal(gmx_input_open(GMX_CORE_FILE, &core_in, NULL), GMX_OK);
     assert_int_equal(gmx_input_open(GMX_CORE_BIN, &bin_in, NULL), GMX_OK);
-    assert_true(gmx_core_sniff(gmx_input_data(core_in), gmx_input_size(core_in)));
-    assert_false(gmx_core_sniff(gmx_input_data(bin_in), gmx_input_size(bin_in)));
-    assert_true(gmx_core_exec_sniff(gmx_input_data(bin_in), gmx_input_size(bin_in)));
+    assert_int_equal(gmx_elf_sniff(gmx_input_data(core_in), gmx_input_size(core_in)), GMX_ELF_CORE);
+    assert_int_equal(gmx_elf_sniff(gmx_input_data(bin_in), gmx_input_size(bin_in)),
+                     GMX_ELF_EXECUTABLE);
     gmx_core *c = NULL;
     assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
                                    gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),

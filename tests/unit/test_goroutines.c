@@ -231,8 +231,8 @@ static void test_goroutines__one_goroutine_blocked_for_hours_is_a_warning(void *
     assert_non_null(top);
     assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
     assert_int_equal(top->severity, GMX_SEV_WARNING);
-    assert_non_null(strstr(top->why.p, "blocked up to 1109 min (median 1109) in application code"));
-    assert_non_null(strstr(top->why.p, "1 of 1 goroutines (100%)"));
+    assert_non_null(strstr(top->why.p, "blocked up to 18.5 h (median 18.5 h) in application code"));
+    assert_non_null(strstr(top->why.p, "1 of 1 goroutine (100%)"));
     done_text(f);
 
     /* Under an hour it stays info. */
@@ -380,6 +380,22 @@ static void test_goroutines__json_follows_the_contract(void **state)
     ro.color = true;
     assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
     assert_non_null(strstr(out, "\033[33mWARNING"));
+    gmx_render_free(out);
+    /* A narrow terminal: evidence and advice wrap at its width. */
+    ro.color = false;
+    ro.width = 50;
+    assert_int_equal(gmx_render_text(f, &ro, &out, &len, &err), GMX_OK);
+    bool in_fix = false;
+    for (const char *line = out; *line;) {
+        const char *nl = strchr(line, '\n');
+        size_t n = nl ? (size_t)(nl - line) : strlen(line);
+        in_fix = strncmp(line, "   fix:", 7) == 0 || (in_fix && line[0] == ' ' && n > 15 &&
+                                                     strncmp(line, "               ", 15) == 0);
+        if (in_fix && n > 50)
+            fail_msg("advice line of %zu columns at width 50: %.*s", n, (int)n, line);
+        line = nl ? nl + 1 : line + n;
+    }
+    assert_non_null(strstr(out, "   fix:"));
     gmx_render_free(out);
     gmx_findings_free(f);
     release(&s, 1);

@@ -77,6 +77,24 @@ static void test_heap__timers_never_stopped(void **state)
     expect(s, GMX_CAT_TIMER_LEAK, "main.(*Tracker).touch");
 }
 
+static void test_heap__finding_shows_its_stack_user_frames_first(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, timer_stack, 3, 5000 * (i + 1), 1 * MIB * (i + 1), 2 * MIB * (i + 1), 208);
+    gmx_findings *f;
+    const gmx_finding *top = analyse_one(s, &f);
+    assert_non_null(top);
+    assert_int_equal(top->nstack, 3);
+    assert_int_equal(top->nstack_user, 1);
+    assert_true(gmx_str_eq_cstr(top->stack[0].func, "main.(*Tracker).touch"));
+    assert_int_equal(top->stack[0].line, 57);
+    assert_true(gmx_str_eq_cstr(top->stack[1].func, "time.newTimer"));
+    assert_true(gmx_str_eq_cstr(top->stack[2].func, "time.NewTicker"));
+    release(s, f);
+}
+
 static void test_heap__a_map_that_keeps_growing(void **state)
 {
     (void)state;
@@ -159,6 +177,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_heap__grew_then_flat_still_holds_the_heap),
         cmocka_unit_test(test_heap__timers_never_stopped),
+        cmocka_unit_test(test_heap__finding_shows_its_stack_user_frames_first),
         cmocka_unit_test(test_heap__a_map_that_keeps_growing),
         cmocka_unit_test(test_heap__large_buffers_kept_alive),
         cmocka_unit_test(test_heap__per_request_burst_of_allocation),

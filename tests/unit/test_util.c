@@ -366,12 +366,33 @@ static void test_fmt__formats_counts_and_bytes(void **state)
     gmx_fmt_bytes(&b, 512);
     assert_string_equal(b.data, "1,234,567 0 -1,204 1.5 KiB 512 B");
     gmx_buf_release(&b);
+    assert_string_equal(gmx_fmt_count_text(18446744073709551615ULL).s,
+                        "18,446,744,073,709,551,615");
+    assert_string_equal(gmx_fmt_count_text(999).s, "999");
+}
+
+/* One unit per magnitude, whatever the report: never "90 minutes" in one
+ * place and "1.5 hours" in another. */
+static void test_fmt__durations_by_magnitude(void **state)
+{
+    (void)state;
+    gmx_buf b;
+    gmx_buf_init(&b, 0);
+    const double seconds[] = { 45, 90 * 60, 150 * 60, 3 * 86400 };
+    for (size_t i = 0; i < 4; i++) {
+        gmx_fmt_duration(&b, seconds[i], false);
+        gmx_buf_putc(&b, '|');
+    }
+    gmx_fmt_duration(&b, 3 * 86400, true);
+    assert_string_equal(b.data, "45 s|90 min|2.5 h|3.0 days|3.0 天");
+    gmx_buf_release(&b);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf__appends_and_formats),
+        cmocka_unit_test(test_fmt__durations_by_magnitude),
         cmocka_unit_test(test_buf__refuses_to_grow_past_its_maximum),
         cmocka_unit_test(test_alloc__array_reserve_reaches_any_index),
         cmocka_unit_test(test_regex__matches_views),

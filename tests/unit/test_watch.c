@@ -34,18 +34,43 @@ static void test_watch__rules_fire(void **state)
     assert_false(gmx_watch_rule_fires(&r, saw, 6, why, sizeof(why)));
 }
 
+/* The default heap rule: a 12 MiB heap that doubles over the window is
+ * news though it is far below the 64 MiB minimum; GC's sawtooth is not. */
+static void test_watch__default_heap_rule_fires_on_doubling(void **state)
+{
+    (void)state;
+    gmx_watch_rules r;
+    gmx_watch_rules_default(&r);
+    const double M = 1048576;
+    char why[200];
+    double doubled[10];
+    for (int i = 0; i < 10; i++) /* 12 MiB to 28 MiB, sawing on the way */
+        doubled[i] = (12 + 2 * i + (i % 2 ? 3 : 0)) * M;
+    assert_true(gmx_watch_rule_fires(&r.heap, doubled, 10, why, sizeof(why)));
+    assert_non_null(strstr(why, "growth: the low rose"));
+    double saw[10];
+    for (int i = 0; i < 10; i++) /* live heap flat at 12 MiB, HeapInuse up to twice that */
+        saw[i] = (i % 2 ? 24 : 12) * M;
+    assert_false(gmx_watch_rule_fires(&r.heap, saw, 10, why, sizeof(why)));
+    double tiny[10];
+    for (int i = 0; i < 10; i++) /* doubling, but below growth_min: noise */
+        tiny[i] = (1 + 0.3 * i) * M;
+    assert_false(gmx_watch_rule_fires(&r.heap, tiny, 10, why, sizeof(why)));
+}
+
 static void test_watch__rules_file(void **state)
 {
     (void)state;
     gmx_watch_rules r;
     gmx_watch_rules_default(&r);
-    const char *text = "# test\ngoroutines min=20 trend=30% window=4\nheap abs=2GiB\n"
+    const char *text = "# test\ngoroutines min=20 trend=30% window=4\nheap abs=2GiB growth=50%\n"
                        "cooldown 90s\nbudget 2\n";
     assert_int_equal(gmx_watch_rules_parse("r", text, strlen(text), &r, NULL), GMX_OK);
     assert_true(r.goroutines.min == 20 && r.goroutines.trend_pct == 30);
     assert_int_equal(r.goroutines.window, 4);
     assert_true(r.goroutines.abs == 10000);
     assert_true(r.heap.abs == 2147483648.0);
+    assert_true(r.heap.growth_pct == 50 && r.heap.growth_min == 8.0 * 1048576);
     assert_true(r.cooldown_ns == INT64_C(90000000000));
     assert_int_equal(r.budget_per_hour, 2);
     gmx_error err;
@@ -187,6 +212,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_watch__rules_fire),
+        cmocka_unit_test(test_watch__default_heap_rule_fires_on_doubling),
         cmocka_unit_test(test_watch__rules_file),
         cmocka_unit_test(test_watch__leak_captured_faults_are_gaps),
         cmocka_unit_test(test_watch__vanishing_mid_capture_is_a_gap),

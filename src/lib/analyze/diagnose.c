@@ -10,6 +10,7 @@
 #include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
 #include "util/alloc.h"
+#include "util/fmt.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -450,8 +451,18 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
             d->change.at_ns = s->points[0].time_ns;
         }
     }
-    if (d->change.found || d->change.from_start)
+    if (d->change.found || d->change.from_start) {
         d->change.event = change_before(events, d->change.at_ns);
+        return;
+    }
+    /* The first heap series there is says whether memory fell. */
+    for (int k = 0; k < 4; k += 2) {
+        const gmx_series *s = candidates[k];
+        if (s->n >= 2) {
+            d->change.fell = s->points[s->n - 1].value < s->points[0].value;
+            return;
+        }
+    }
 }
 
 static gmx_action *add_action(gmx_diagnosis *d, gmx_action_kind kind, gmx_action_what what,
@@ -481,10 +492,14 @@ static void plan(gmx_diagnosis *d)
     gmx_action *a;
     if (fc->available && fc->seconds_to_limit < 6 * 3600) {
         double minutes = fc->seconds_to_limit > 0 ? fc->seconds_to_limit / 60 : 0;
+        gmx_buf when;
+        gmx_buf_init(&when, 0);
+        gmx_fmt_duration(&when, minutes * 60, false);
         a = add_action(d, GMX_ACTION_MITIGATE, GMX_DO_RESTART_SOON,
-                       gmx_findings_printf(f, "Memory reaches the limit in about %.0f minutes at "
-                                           "the current rate: restart or scale out now to buy "
-                                           "time.", minutes));
+                       gmx_findings_printf(f, "Memory reaches the limit in about %.*s at the "
+                                           "current rate: restart or scale out now to buy time.",
+                                           (int)when.len, when.failed ? "" : when.data));
+        gmx_buf_release(&when);
         if (a)
             a->minutes = minutes;
     }
@@ -496,7 +511,7 @@ static void plan(gmx_diagnosis *d)
                                                   gmx_event_kind_name(ev->kind),
                                                   (int)ev->description.n, ev->description.p))))
         a->event = ev;
-    if (!ev)
+    if (!ev && !d->change.fell)
         add_action(d, GMX_ACTION_MITIGATE, GMX_DO_ROLL_BACK_ANY,
                    gmx_findings_printf(f, "Roll back any release, configuration or operations "
                                        "change made just before memory started to climb%s; find "

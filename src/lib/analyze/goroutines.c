@@ -5,6 +5,7 @@
 #include "analyze/gclassify.h"
 #include "analyze/judge.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 #include "util/str.h"
 
 #include <math.h>
@@ -109,33 +110,34 @@ static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_
     const char *what = doing(cat, zh);
     if (!what)
         what = healthy ? healthy : (b->nstates || zh ? "" : "goroutines");
-    unsigned long long n = (unsigned long long)b->count;
-    const char *s = n == 1 ? "" : "s";
+    gmx_count_text count = gmx_fmt_count_text(b->count);
+    const char *n = count.s;
+    const char *s = b->count == 1 ? "" : "s";
     int fn = has_site ? (int)site->func.n : 0;
     const char *fp = has_site ? site->func.p : "";
     const char *in = has_site ? (zh ? "，位于 " : " in ") : "";
     gmx_str status = gmx_gstatus(b);
     if (cat == GMX_CAT_NONE && healthy)
-        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s：%s" : "%llu goroutine%s: %s", n, s,
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s：%s" : "%s goroutine%s: %s", n, s,
                                    healthy);
     if (cat == GMX_CAT_NONE && !has_site)
-        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 没有符号化的栈帧"
-                                           : "%llu goroutine%s with no symbolised frames", n, s);
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 没有符号化的栈帧"
+                                           : "%s goroutine%s with no symbolised frames", n, s);
     if (cat == GMX_CAT_NONE && !status.n && b->leaked)
-        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 已被运行时证实泄露（goroutineleak "
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 已被运行时证实泄露（goroutineleak "
                                              "profile），位于 %.*s"
-                                           : "%llu goroutine%s proven leaked by the runtime (goroutineleak "
+                                           : "%s goroutine%s proven leaked by the runtime (goroutineleak "
                                              "profile) in %.*s", n, s, fn, fp);
     if (cat == GMX_CAT_NONE && !status.n)
-        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s 停在 %.*s（这种格式不记录原因，"
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 停在 %.*s（这种格式不记录原因，"
                                              "debug=2 的 dump 会记录）"
-                                           : "%llu goroutine%s parked in %.*s (this format does not "
+                                           : "%s goroutine%s parked in %.*s (this format does not "
                                              "record why; a debug=2 dump does)", n, s, fn, fp);
     if (cat == GMX_CAT_NONE)
-        return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s [%.*s]%s%.*s"
-                                           : "%llu goroutine%s [%.*s]%s%.*s", n, s,
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s [%.*s]%s%.*s"
+                                           : "%s goroutine%s [%.*s]%s%.*s", n, s,
                                    (int)status.n, status.p, in, fn, fp);
-    return gmx_findings_printf(out, zh ? "%llu 个 goroutine%.0s %s%s%.*s" : "%llu goroutine%s %s%s%.*s",
+    return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s %s%s%.*s" : "%s goroutine%s %s%s%.*s",
                                n, s, what, in, fn, fp);
 }
 
@@ -372,15 +374,16 @@ static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *sn
     /* Past the limit on distinct stacks the result is partial: say so. */
     if (overflow)
         set_summary(out, zh, gmx_findings_printf(
-                                 out, zh ? "%llu 个 goroutine，分属 %zu 个不同的栈；另有 %llu 个在超出上限的"
+                                 out, zh ? "%s 个 goroutine，分属 %zu 个不同的栈；另有 %s 个在超出上限的"
                                            "栈中，只计数未分组（结果不完整）。"
-                                         : "%llu goroutines in %zu distinct stacks, and %llu more in "
+                                         : "%s goroutines in %zu distinct stacks, and %s more in "
                                            "stacks past that limit, counted but not grouped (partial).",
-                                 (unsigned long long)(last - overflow), nb, (unsigned long long)overflow));
+                                 gmx_fmt_count_text(last - overflow).s, nb, gmx_fmt_count_text(overflow).s));
     else
-        set_summary(out, zh, gmx_findings_printf(out, zh ? "%llu 个 goroutine，分属 %zu 个不同的栈。"
-                                                         : "%llu goroutines in %zu distinct stacks.",
-                                                 (unsigned long long)last, nb));
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s，分属 %zu 个不同的栈%.0s。"
+                                                         : "%s goroutine%s in %zu distinct stack%s.",
+                                                 gmx_fmt_count_text(last).s, last == 1 ? "" : "s", nb,
+                                                 nb == 1 ? "" : "s"));
 }
 
 static void summarise(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)

@@ -167,6 +167,30 @@ static bool retained(const series *s, size_t n, double total_last)
            last >= RETAINED_SHARE * total_last && last >= 0.9 * peak;
 }
 
+/* The site's stack for the reader: the frames of their own code first,
+ * where the fix is, then the standard library's that did the allocating. */
+static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *site,
+                         const gmx_goroot *root)
+{
+    gmx_frame *stack = gmx_findings_alloc_frames(out, site->nframes);
+    if (!stack)
+        return;
+    uint32_t k = 0;
+    for (int user = 1; user >= 0; user--) {
+        for (uint32_t i = 0; i < site->nframes; i++) {
+            const gmx_frame *f = &site->frames[i];
+            if (gmx_frame_is_std(root, f) == (user == 1))
+                continue;
+            stack[k++] = (gmx_frame){ gmx_findings_strdup(out, f->func),
+                                      gmx_findings_strdup(out, f->file), f->line };
+        }
+        if (user)
+            fd->nstack_user = k;
+    }
+    fd->stack = stack;
+    fd->nstack = k;
+}
+
 static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series *s, size_t n,
                          const gmx_goroot *root, double total_growth, double total_alloc,
                          double total_last)
@@ -191,6 +215,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
         fd->site = (gmx_site){ f.func, f.file, f.line };
         fd->site_is_mechanism = mechanism;
     }
+    attach_stack(out, fd, site, root);
     fd->category = cat;
     fd->severity = share >= 0.5 || burst ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
     fd->score = log2(2.0 + rise / 1024.0) * (0.5 + share) * (cat == GMX_CAT_ALLOC_SPIKE ? 1.5 : 1.0);

@@ -17,6 +17,7 @@
  *   catalogue   a published leak mechanism piling up past its threshold */
 #include "analyze/judge.h"
 #include "util/buf.h"
+#include "util/fmt.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -91,10 +92,10 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
     /* A share that rounds to 0% is still some: "<1%". */
     char pct[16];
     snprintf(pct, sizeof(pct), share > 0 && share < 0.5 ? "<1%%" : "%.0f%%", share);
-    gmx_buf_printf(&w->en, "%llu of %llu goroutines (%s)", (unsigned long long)b->count,
-                   (unsigned long long)f->total, pct);
-    gmx_buf_printf(&w->zh, "全部 %llu 个 goroutine 中的 %llu 个（%s）",
-                   (unsigned long long)f->total, (unsigned long long)b->count, pct);
+    gmx_buf_printf(&w->en, "%s of %s goroutine%s (%s)", gmx_fmt_count_text(b->count).s,
+                   gmx_fmt_count_text(f->total).s, f->total == 1 ? "" : "s", pct);
+    gmx_buf_printf(&w->zh, "全部 %s 个 goroutine 中的 %s 个（%s）", gmx_fmt_count_text(f->total).s,
+                   gmx_fmt_count_text(b->count).s, pct);
     if (!f->suspect)
         return GMX_SEV_INFO;
     if (b->count >= CRIT_COUNT)
@@ -131,6 +132,15 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
 }
 
+/* A dump's wait, in whole minutes: Go leaves out waits under a minute. */
+static void put_wait(gmx_buf *b, uint32_t minutes, bool zh)
+{
+    if (minutes == 0)
+        gmx_buf_puts(b, zh ? "不到 1 min" : "under 1 min");
+    else
+        gmx_fmt_duration(b, minutes * 60.0, zh);
+}
+
 static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
 {
     const gmx_gbucket *b = f->b;
@@ -139,10 +149,16 @@ static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
     bool counts = f->suspect && f->app_site && gmx_judge_blocking(f->category);
     bool worker = counts && long_lived_worker(f);
     sep(w);
-    gmx_buf_printf(&w->en, "blocked up to %u min (median %u)%s", b->wait_max, b->wait_median,
-                   counts ? " in application code" : "");
-    gmx_buf_printf(&w->zh, "最长已阻塞 %u 分钟（中位数 %u）%s", b->wait_max, b->wait_median,
-                   counts ? "，位于应用代码" : "");
+    gmx_buf_puts(&w->en, "blocked up to ");
+    put_wait(&w->en, b->wait_max, false);
+    gmx_buf_puts(&w->en, " (median ");
+    put_wait(&w->en, b->wait_median, false);
+    gmx_buf_printf(&w->en, ")%s", counts ? " in application code" : "");
+    gmx_buf_puts(&w->zh, "最长已阻塞 ");
+    put_wait(&w->zh, b->wait_max, true);
+    gmx_buf_puts(&w->zh, "（中位数 ");
+    put_wait(&w->zh, b->wait_median, true);
+    gmx_buf_printf(&w->zh, "）%s", counts ? "，位于应用代码" : "");
     if (worker) {
         gmx_buf_puts(&w->en, ", idle since start like a worker created by ");
         gmx_buf_append(&w->en, b->creator.func.p, b->creator.func.n);

@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/regex.h"
 
+#include <stdio.h>
 #include <string.h>
 
 /* Per function and per mapping: bit 0 matches focus, bit 1 matches ignore. */
@@ -67,6 +68,25 @@ int ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore)
     return rc;
 }
 
+/* Names the types the profile has, so a wrong guess is fixed at once. */
+static gmx_code unknown_sample_index(const gmx_profile *p, const char *sample_index,
+                                     gmx_error *err)
+{
+    const gmx_profile_info *info = gmx_profile_get_info(p);
+    char names[160] = "";
+    size_t used = 0;
+    for (size_t i = 0; i < info->nsample_types && used < sizeof(names); i++) {
+        gmx_str t = info->sample_types[i].type;
+        int n = snprintf(names + used, sizeof(names) - used, "%s%.*s", i ? ", " : "", (int)t.n,
+                         t.p);
+        used += n > 0 ? (size_t)n : 0;
+    }
+    return gmx_error_set_at_line(err, GMX_EUSAGE, gmx_profile_name(p), 0,
+                                 "unknown sample index '%s'; this profile has: %s",
+                                 sample_index ? sample_index : "(default)",
+                                 info->nsample_types ? names : "none");
+}
+
 gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,
                              const gmx_profile *base, const char *focus, const char *ignore,
                              gmx_error *err)
@@ -74,8 +94,7 @@ gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char
     memset(s, 0, sizeof(*s));
     s->index = gmx_profile_sample_index(p, sample_index);
     if (s->index < 0)
-        return gmx_error_set(err, GMX_EUSAGE, "sample index %s not in %s",
-                             sample_index ? sample_index : "(default)", gmx_profile_name(p));
+        return unknown_sample_index(p, sample_index, err);
     gmx_code rc = base ? ptop_check_base(p, base, err) : GMX_OK;
     if (rc == GMX_OK)
         rc = ptop_compile_regex(focus, &s->focus, &s->has_focus, "focus", err);

@@ -6,20 +6,6 @@
 #include <elf.h>
 #include <string.h>
 
-bool gmx_core_sniff(const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    return len >= 64 && memcmp(p, ELFMAG, SELFMAG) == 0 && p[EI_CLASS] == ELFCLASS64 &&
-           p[16] == ET_CORE && p[17] == 0;
-}
-
-bool gmx_core_exec_sniff(const void *data, size_t len)
-{
-    const uint8_t *p = data;
-    return len >= 64 && memcmp(p, ELFMAG, SELFMAG) == 0 && p[EI_CLASS] == ELFCLASS64 &&
-           (p[16] == ET_EXEC || p[16] == ET_DYN) && p[17] == 0;
-}
-
 bool core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
 {
     const uint8_t *p = elf_file_at(&c->core, vaddr, n);

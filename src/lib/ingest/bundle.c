@@ -2,6 +2,7 @@
  * content, read it into its model, order everything in time. */
 #include "gomemdx/bundle.h"
 #include "gomemdx/core.h"
+#include "gomemdx/elfsniff.h"
 #include "gomemdx/ptoptext.h"
 #include "gomemdx/heaptext.h"
 #include "gomemdx/oomlog.h"
@@ -317,8 +318,9 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     }
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
-    bool core = gmx_core_sniff(data, len);
-    if (core || gmx_core_exec_sniff(data, len)) {
+    a->elf = gmx_elf_sniff(data, len);
+    bool core = a->elf == GMX_ELF_CORE;
+    if (a->elf != GMX_ELF_NONE) {
         gmx_input_free(in);
         if (b->nelf == MAX_ELF) {
             skip(a, "an ELF file past the 64 cores and executables read", NULL);
@@ -718,7 +720,7 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     size_t found = 0;
     for (size_t i = 0; i < b->count; i++)
         found += evidence(&b->items[i]);
-    if (rc == GMX_OK && !found)
+    if (rc == GMX_OK && !found && !(opts && opts->keep_skipped))
         rc = gmx_error_set(err, GMX_EUSAGE, "no evidence found in %zu file%s (goroutine dumps, "
                            "goroutine or heap profiles)", b->count, b->count == 1 ? "" : "s");
     if (rc != GMX_OK) {

@@ -174,6 +174,14 @@ uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n)
     return s;
 }
 
+gmx_frame *gmx_findings_alloc_frames(gmx_findings *f, uint32_t n)
+{
+    gmx_frame *frames = gmx_arena_calloc(&f->arena, n ? n : 1, sizeof(*frames));
+    if (!frames)
+        f->failed = true;
+    return frames;
+}
+
 gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
 {
     if (f->ninputs == f->inputs_cap) {

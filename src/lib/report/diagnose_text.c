@@ -62,19 +62,6 @@ static void put_time(gmx_buf *b, int64_t ns)
     gmx_buf_puts(b, buf);
 }
 
-/* A finite time to come. */
-static void put_duration(gmx_buf *b, bool zh, double seconds)
-{
-    if (seconds < 120)
-        gmx_buf_printf(b, "%.0f s", seconds);
-    else if (seconds < 7200)
-        gmx_buf_printf(b, "%.0f min", seconds / 60);
-    else if (seconds < 172800)
-        gmx_buf_printf(b, "%.1f h", seconds / 3600);
-    else
-        gmx_buf_printf(b, zh ? "%.1f 天" : "%.1f days", seconds / 86400);
-}
-
 /* Times an artifact does not carry itself say where they come from. */
 static const char *time_source_note(gmx_time_source s, bool zh)
 {
@@ -161,11 +148,7 @@ static size_t findings_in(out *o, const gmx_findings *f, enum section s)
             continue;
         if (!shown++)
             gmx_buf_putc(o->t.b, '\n');
-        if (o->md)
-            gmx_buf_puts(o->t.b, "```\n");
         gmx_text_finding(&o->t, fd, o->frames);
-        if (o->md)
-            gmx_buf_puts(o->t.b, "```\n");
     }
     return shown;
 }
@@ -194,6 +177,12 @@ static void change(out *o, const gmx_diagnosis *d)
             gmx_buf_puts(o->t.b, "”");
         gmx_buf_puts(o->t.b, o->zh ? "\n先回滚这个变更，再找根因。\n"
                                    : "\nRoll it back first; find the root cause after.\n");
+        return;
+    }
+    if (c->fell) {
+        gmx_buf_puts(o->t.b, o->zh ? "内存在这段时间内下降了：没有需要回滚的变更。\n"
+                                   : "Memory fell over these snapshots: there is no climb to roll "
+                                     "back.\n");
         return;
     }
     gmx_buf_puts(o->t.b, o->zh ? "如果在这之前有发布、配置变更或运营侧变更，先回滚，再找根因。\n"
@@ -270,17 +259,17 @@ static void forecast(out *o, const gmx_forecast *f)
     if (f->loose) {
         /* A loose fit: the range of its quartile rates, not a point. */
         gmx_buf_puts(b, o->zh ? "：拟合较松散，预计在 " : ": a loose fit, reached in ");
-        put_duration(b, o->zh, f->seconds_low);
+        gmx_fmt_duration(b, f->seconds_low, o->zh);
         gmx_buf_puts(b, o->zh ? " 到 " : " to ");
         if (isfinite(f->seconds_high))
-            put_duration(b, o->zh, f->seconds_high);
+            gmx_fmt_duration(b, f->seconds_high, o->zh);
         else
             gmx_buf_puts(b, o->zh ? "无上限" : "never");
         gmx_buf_puts(b, o->zh ? " 后（中位 " : " (median ");
-        put_duration(b, o->zh, f->seconds_to_limit);
+        gmx_fmt_duration(b, f->seconds_to_limit, o->zh);
     } else {
         gmx_buf_puts(b, o->zh ? "：预计在 " : ": reached in ");
-        put_duration(b, o->zh, f->seconds_to_limit);
+        gmx_fmt_duration(b, f->seconds_to_limit, o->zh);
         gmx_buf_puts(b, o->zh ? " 后（" : " (");
     }
     gmx_buf_puts(b, f->loose ? (o->zh ? "，约 " : ", at about ") : (o->zh ? "" : "at "));
@@ -297,7 +286,9 @@ static void action_zh(out *o, const gmx_action *a)
     const gmx_finding *fd = a->finding;
     switch (a->what) {
     case GMX_DO_RESTART_SOON:
-        gmx_buf_printf(b, "按当前增速，大约 %.0f 分钟后内存达到上限：立即重启或扩容争取时间。", a->minutes);
+        gmx_buf_puts(b, "按当前增速，大约 ");
+        gmx_fmt_duration(b, a->minutes * 60, true);
+        gmx_buf_puts(b, " 后内存达到上限：立即重启或扩容争取时间。");
         return;
     case GMX_DO_ROLL_BACK_EVENT:
         gmx_buf_printf(b, "回滚%s“", event_kind_zh(a->event->kind));
@@ -361,7 +352,8 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         opts = &defaults;
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    out o = { { &b, opts->color && !opts->markdown, opts->zh }, opts->markdown, opts->zh,
+    out o = { { &b, opts->color && !opts->markdown, opts->zh, opts->markdown, opts->width },
+              opts->markdown, opts->zh,
               opts->show_healthy, opts->max_frames ? opts->max_frames : 8 };
     if (o.md)
         gmx_buf_puts(&b, o.zh ? "# gomemdx 内存诊断\n\n" : "# gomemdx diagnosis\n\n");

@@ -15,12 +15,13 @@ static const gmx_evidence *evidence(const gmx_finding *fd, const char *key)
     return NULL;
 }
 
-static void text_line(gmx_text *t, const char *label, const gmx_finding *fd, const char *key)
+static void text_line(gmx_text *t, const char *en, const char *zh, const gmx_finding *fd,
+                      const char *key)
 {
     const gmx_evidence *e = evidence(fd, key);
     if (!e || !e->is_text || !e->text.n)
         return;
-    gmx_buf_printf(t->b, "   %-12s", label);
+    gmx_text_label(t, en, zh);
     gmx_text_str(t, e->text);
     gmx_buf_putc(t->b, '\n');
 }
@@ -31,11 +32,12 @@ static void volume(gmx_text *t, const gmx_finding *fd)
     const gmx_evidence *share = evidence(fd, "alloc_share_percent");
     if (!fd->has_bytes || !objects || !share)
         return;
-    gmx_buf_puts(t->b, "   allocated:  ");
+    gmx_text_label(t, "allocated", "分配");
     gmx_fmt_bytes(t->b, fd->bytes);
-    gmx_buf_puts(t->b, " in ");
+    gmx_buf_puts(t->b, t->zh ? "，" : " in ");
     gmx_fmt_count(t->b, (uint64_t)objects->number);
-    gmx_buf_printf(t->b, " objects (%.1f%% of the profile)\n", share->number);
+    gmx_buf_printf(t->b, t->zh ? " 个对象（占 profile 的 %.1f%%）\n"
+                               : " objects (%.1f%% of the profile)\n", share->number);
 }
 
 static void cause(gmx_text *t, const gmx_finding *fd)
@@ -43,7 +45,7 @@ static void cause(gmx_text *t, const gmx_finding *fd)
     const gmx_evidence *c = evidence(fd, "cause"), *r = evidence(fd, "compiler_reason");
     if (!c)
         return;
-    gmx_buf_puts(t->b, "   cause:      ");
+    gmx_text_label(t, "cause", "原因");
     gmx_text_str(t, c->text);
     if (r && r->text.n) {
         gmx_buf_puts(t->b, " (");
@@ -74,7 +76,8 @@ gmx_code gmx_render_escape_text(const gmx_findings *f, const gmx_render_options 
 {
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    gmx_text t = { &b, opts && opts->color, opts && opts->zh };
+    gmx_text t = { &b, opts && opts->color, opts && opts->zh, opts && opts->markdown,
+                   opts ? opts->width : 0 };
     inputs(&t, f);
     gmx_text_str(&t, gmx_findings_summary(f));
     gmx_buf_puts(&b, "\n\n");
@@ -83,8 +86,8 @@ gmx_code gmx_render_escape_text(const gmx_findings *f, const gmx_render_options 
         gmx_text_finding_head(&t, fd);
         volume(&t, fd);
         cause(&t, fd);
-        text_line(&t, "expression:", fd, "expression");
-        text_line(&t, "why:", fd, "explanation");
+        text_line(&t, "expression", "表达式", fd, "expression");
+        text_line(&t, "why", "说明", fd, "explanation");
         gmx_text_advice(&t, fd);
         gmx_buf_putc(&b, '\n');
     }

@@ -27,16 +27,23 @@ static void label_object(gmx_json *j, gmx_str text)
     gmx_free(scratch);
 }
 
+/* Opens a frame's object with its function, file and line; the caller may
+ * add keys before closing it. */
+static void frame_fields(gmx_json *j, const gmx_frame *f)
+{
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "function");
+    gmx_json_string(j, f->func);
+    gmx_json_key(j, "file");
+    gmx_json_string(j, f->file);
+    gmx_json_key(j, "line");
+    gmx_json_uint(j, f->line);
+}
+
 static void site(gmx_json *j, const char *key, const gmx_site *s)
 {
     gmx_json_key(j, key);
-    gmx_json_object_begin(j);
-    gmx_json_key(j, "function");
-    gmx_json_string(j, s->function);
-    gmx_json_key(j, "file");
-    gmx_json_string(j, s->file);
-    gmx_json_key(j, "line");
-    gmx_json_uint(j, s->line);
+    frame_fields(j, &(gmx_frame){ s->function, s->file, s->line });
     gmx_json_object_end(j);
 }
 
@@ -45,13 +52,7 @@ static void frames(gmx_json *j, const gmx_gbucket *b)
     gmx_json_key(j, "stack");
     gmx_json_array_begin(j);
     for (uint32_t i = 0; i < b->nframes; i++) {
-        gmx_json_object_begin(j);
-        gmx_json_key(j, "function");
-        gmx_json_string(j, b->frames[i].func);
-        gmx_json_key(j, "file");
-        gmx_json_string(j, b->frames[i].file);
-        gmx_json_key(j, "line");
-        gmx_json_uint(j, b->frames[i].line);
+        frame_fields(j, &b->frames[i]);
         gmx_json_object_end(j);
     }
     gmx_json_array_end(j);
@@ -78,6 +79,20 @@ static void frames(gmx_json *j, const gmx_gbucket *b)
         }
         gmx_json_array_end(j);
     }
+}
+
+/* A heap finding's allocating stack, user frames first, each marked. */
+static void alloc_stack(gmx_json *j, const gmx_finding *fd)
+{
+    gmx_json_key(j, "stack");
+    gmx_json_array_begin(j);
+    for (uint32_t i = 0; i < fd->nstack; i++) {
+        frame_fields(j, &fd->stack[i]);
+        gmx_json_key(j, "user");
+        gmx_json_bool(j, i < fd->nstack_user);
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
 }
 
 void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
@@ -129,6 +144,8 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
         gmx_json_key(j, "source");
         gmx_json_cstring(j, fd->source);
     }
+    if (fd->nstack)
+        alloc_stack(j, fd);
     if (fd->nseries > 1) {
         gmx_json_key(j, "series");
         gmx_json_array_begin(j);

@@ -15,13 +15,25 @@ void gmx_text_str(gmx_text *t, gmx_str s)
     gmx_buf_put_visible(t->b, s.p, s.n);
 }
 
-enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92 };
+enum { LABEL_COLUMNS = 15, ADVICE_WIDTH = 92, MIN_WIDTH = LABEL_COLUMNS + 20 };
+
+/* The terminal's width when asked, never so narrow the labels eat it. */
+static size_t prose_width(const gmx_text *t)
+{
+    if (!t->width)
+        return ADVICE_WIDTH;
+    return t->width < MIN_WIDTH ? MIN_WIDTH : t->width;
+}
 
 /* "   site:       " or "   位置：      ": a field's label, in the report's
  * language, padded to the column its value starts in. */
-static void put_label(gmx_text *t, const char *en, const char *zh)
+void gmx_text_label(gmx_text *t, const char *en, const char *zh)
 {
     const char *name = t->zh ? zh : en;
+    if (t->md) {
+        gmx_buf_printf(t->b, "- **%s%s** ", name, t->zh ? "：" : ":");
+        return;
+    }
     gmx_buf_puts(t->b, "   ");
     gmx_buf_puts(t->b, name);
     gmx_buf_puts(t->b, t->zh ? "：" : ":");
@@ -31,8 +43,22 @@ static void put_label(gmx_text *t, const char *en, const char *zh)
     while (++col < LABEL_COLUMNS);
 }
 
+/* The label of a list that follows on the next lines (a stack). */
+static void put_list_label(gmx_text *t, const char *en, const char *zh)
+{
+    gmx_buf_printf(t->b, t->md ? "- **%s%s**\n" : "   %s%s\n", t->zh ? zh : en, t->zh ? "：" : ":");
+}
+
 static void put_site(gmx_text *t, const gmx_site *s)
 {
+    if (t->md) {
+        gmx_buf_putc(t->b, '`');
+        gmx_text_str(t, s->function);
+        gmx_buf_puts(t->b, "` `");
+        gmx_text_str(t, s->file);
+        gmx_buf_printf(t->b, ":%u`\n", s->line);
+        return;
+    }
     gmx_text_str(t, s->function);
     if (!s->file.n && !s->line) { /* a function name alone (a pprof -top row) */
         gmx_buf_putc(t->b, '\n');
@@ -44,6 +70,13 @@ static void put_site(gmx_text *t, const gmx_site *s)
     gmx_buf_printf(t->b, ":%u", s->line);
     gmx_text_paint(t, C_RESET);
     gmx_buf_putc(t->b, '\n');
+}
+
+/* One frame of a stack, indented under its label. */
+static void put_frame(gmx_text *t, const gmx_frame *f)
+{
+    gmx_buf_puts(t->b, t->md ? "  - " : "     ");
+    put_site(t, &(gmx_site){ f->func, f->file, f->line });
 }
 
 static const char *severity_color(gmx_severity s)
@@ -62,7 +95,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
     bool recorded = b->nstates && b->states[0].status.n;
     if (!recorded && !b->leaked)
         return; /* the format did not record it */
-    put_label(t, "state", "状态");
+    gmx_text_label(t, "state", "状态");
     for (uint32_t i = 0; recorded && i < b->nstates && i < 4; i++) {
         if (i)
             gmx_buf_puts(t->b, ", ");
@@ -85,7 +118,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
     }
     gmx_buf_putc(t->b, '\n');
     if (b->nlabels) {
-        put_label(t, "labels", "标签");
+        gmx_text_label(t, "labels", "标签");
         gmx_text_str(t, b->labels[0].labels);
         if (b->nlabels > 1)
             gmx_buf_printf(t->b, t->zh ? "（另有 %u 组）" : " (+%u more)", b->nlabels - 1);
@@ -95,7 +128,7 @@ static void put_state(gmx_text *t, const gmx_gbucket *b)
 
 static void put_series(gmx_text *t, const gmx_finding *fd)
 {
-    put_label(t, "over time", "随时间");
+    gmx_text_label(t, "over time", "随时间");
     for (uint32_t i = 0; i < fd->nseries; i++) {
         if (i)
             gmx_buf_puts(t->b, " → ");
@@ -104,58 +137,79 @@ static void put_series(gmx_text *t, const gmx_finding *fd)
     gmx_buf_putc(t->b, '\n');
 }
 
+/* "... 3 more frames" under a stack cut at max. */
+static void put_more_frames(gmx_text *t, uint32_t n, unsigned max)
+{
+    if (n <= max)
+        return;
+    gmx_buf_puts(t->b, t->md ? "  - " : "     ");
+    gmx_buf_printf(t->b, t->zh ? "……另有 %u 帧\n" : "... %u more frames\n", n - max);
+}
+
 static void put_stack(gmx_text *t, const gmx_gbucket *b, unsigned max)
 {
-    gmx_buf_puts(t->b, t->zh ? "   调用栈：\n" : "   stack:\n");
-    for (uint32_t i = 0; i < b->nframes && i < max; i++) {
-        gmx_buf_puts(t->b, "     ");
-        gmx_text_str(t, b->frames[i].func);
-        gmx_buf_puts(t->b, "  ");
-        gmx_text_paint(t, C_DIM);
-        gmx_text_str(t, b->frames[i].file);
-        gmx_buf_printf(t->b, ":%u", b->frames[i].line);
-        gmx_text_paint(t, C_RESET);
-        gmx_buf_putc(t->b, '\n');
+    put_list_label(t, "stack", "调用栈");
+    for (uint32_t i = 0; i < b->nframes && i < max; i++)
+        put_frame(t, &b->frames[i]);
+    put_more_frames(t, b->nframes, max);
+}
+
+/* A heap finding's allocating stack: the user's frames, then the standard
+ * library's under a rule, so the eye lands on the code to change. */
+static void put_alloc_stack(gmx_text *t, const gmx_finding *fd, unsigned max)
+{
+    put_list_label(t, "allocated at", "分配调用栈");
+    for (uint32_t shown = 0; shown < fd->nstack && shown < max; shown++) {
+        if (shown == fd->nstack_user && shown) {
+            gmx_buf_puts(t->b, t->md ? "  - *" : "     ");
+            gmx_buf_puts(t->b, t->zh ? "（以下为标准库与运行时）" : "(standard library and runtime below)");
+            gmx_buf_puts(t->b, t->md ? "*\n" : "\n");
+        }
+        put_frame(t, &fd->stack[shown]);
     }
-    if (b->nframes > max)
-        gmx_buf_printf(t->b, t->zh ? "     ……另有 %u 帧\n" : "     ... %u more frames\n",
-                       b->nframes - max);
+    put_more_frames(t, fd->nstack, max);
 }
 
 /* Advice under a "fix:" label, wrapped by display width at about 92 columns. */
 static void put_advice(gmx_text *t, const char *advice)
 {
-    put_label(t, "fix", "修复");
-    gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+    gmx_text_label(t, "fix", "修复");
+    if (t->md)
+        gmx_buf_puts(t->b, advice);
+    else
+        gmx_wrap(t->b, advice, LABEL_COLUMNS, LABEL_COLUMNS, prose_width(t));
     gmx_buf_putc(t->b, '\n');
 }
 
 void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd)
 {
     gmx_text_paint(t, C_BOLD);
+    if (t->md)
+        gmx_buf_puts(t->b, "#### ");
     gmx_buf_printf(t->b, "#%u ", fd->rank);
     gmx_text_paint(t, severity_color(fd->severity));
-    if (fd->healthy && t->zh)
-        gmx_buf_puts(t->b, "健康");
+    static const char *const severity_zh[] = { "提示", "警告", "严重" };
+    if (t->zh)
+        gmx_buf_puts(t->b, fd->healthy ? "健康" : severity_zh[fd->severity]);
     else
         put_upper(t, fd->healthy ? "healthy" : gmx_severity_name(fd->severity));
     gmx_text_paint(t, C_RESET);
     gmx_text_paint(t, C_BOLD);
     if (fd->category != GMX_CAT_NONE)
-        gmx_buf_printf(t->b, " %s", gmx_category_id(fd->category));
+        gmx_buf_printf(t->b, t->md ? " `%s`" : " %s", gmx_category_id(fd->category));
     gmx_buf_puts(t->b, t->zh ? "：" : ": ");
     gmx_text_str(t, t->zh && fd->title_zh.n ? fd->title_zh : fd->title);
     gmx_text_paint(t, C_RESET);
-    gmx_buf_putc(t->b, '\n');
+    gmx_buf_puts(t->b, t->md ? "\n\n" : "\n");
     if (fd->has_site) {
         if (fd->site_is_mechanism)
-            put_label(t, "mechanism", "机制");
+            gmx_text_label(t, "mechanism", "机制");
         else
-            put_label(t, "site", "位置");
+            gmx_text_label(t, "site", "位置");
         put_site(t, &fd->site);
     }
     if (fd->has_created_by) {
-        put_label(t, "created by", "创建者");
+        gmx_text_label(t, "created by", "创建者");
         put_site(t, &fd->created_by);
     }
 }
@@ -175,12 +229,15 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
 {
     gmx_str why = t->zh && fd->why_zh.n ? fd->why_zh : fd->why;
     if (why.n) {
-        put_label(t, "evidence", "依据");
-        gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, ADVICE_WIDTH);
+        gmx_text_label(t, "evidence", "依据");
+        if (t->md)
+            gmx_text_str(t, why);
+        else
+            gmx_wrap(t->b, why.p, LABEL_COLUMNS, LABEL_COLUMNS, prose_width(t));
         gmx_buf_putc(t->b, '\n');
     }
     if (fd->source) {
-        put_label(t, "source", "出处");
+        gmx_text_label(t, "source", "出处");
         gmx_buf_puts(t->b, fd->source);
         gmx_buf_putc(t->b, '\n');
     }
@@ -196,6 +253,8 @@ void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
         put_series(t, fd);
     if (fd->bucket && fd->bucket->nframes)
         put_stack(t, fd->bucket, max_frames);
+    else if (fd->nstack && max_frames)
+        put_alloc_stack(t, fd, max_frames);
     gmx_text_advice(t, fd);
     gmx_buf_putc(t->b, '\n');
 }

@@ -19,11 +19,17 @@ typedef struct gmx_text {
     gmx_buf *b;
     bool color;
     bool zh;           /* every sentence in Chinese (--lang zh) */
+    bool md;           /* findings as Markdown: a heading, a list of bold labels,
+                        * code spans for functions and files */
+    unsigned width;    /* prose wraps at this column; 0 = 92 */
 } gmx_text;
 
 /* Appends the ANSI code when colour is on. */
 void gmx_text_paint(gmx_text *t, const char *code);
 void gmx_text_str(gmx_text *t, gmx_str s);
+/* A field's label in the report's language ("   site:       ", or
+ * "- **site:** " in Markdown), its value to follow on the line. */
+void gmx_text_label(gmx_text *t, const char *en, const char *zh);
 void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames);
 /* Its parts, for reports that print more in between: the title line with
  * site and creator; the advice under "fix:". */

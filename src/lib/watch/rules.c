@@ -15,8 +15,8 @@
 void gmx_watch_rules_default(gmx_watch_rules *r)
 {
     memset(r, 0, sizeof(*r));
-    r->goroutines = (gmx_watch_rule){ 200, 10000, 100, 50, 10 };
-    r->heap = (gmx_watch_rule){ 64.0 * 1048576, 0, 100, 50, 10 };
+    r->goroutines = (gmx_watch_rule){ 200, 10000, 100, 50, 10, 0, 0 };
+    r->heap = (gmx_watch_rule){ 64.0 * 1048576, 0, 100, 50, 10, 100, 8.0 * 1048576 };
     r->cooldown_ns = INT64_C(600) * 1000000000;
     r->budget_per_hour = 4;
 }
@@ -39,6 +39,27 @@ static bool check_trend(const gmx_watch_rule *r, const double *v, size_t n, char
     return true;
 }
 
+/* A small service leaks too: its heap doubling is news long before any
+ * absolute threshold. Lows of the two halves, so GC's sawtooth is not. */
+static bool check_growth(const gmx_watch_rule *r, const double *v, size_t n, char *why,
+                         size_t whysz)
+{
+    if (r->growth_pct <= 0 || n < r->window)
+        return false;
+    const double *w = v + n - r->window;
+    unsigned half = r->window / 2;
+    double early = w[0], late = w[half];
+    for (unsigned i = 1; i < half; i++)
+        early = w[i] < early ? w[i] : early;
+    for (unsigned i = half + 1; i < r->window; i++)
+        late = w[i] < late ? w[i] : late;
+    if (early <= 0 || late < r->growth_min || late < early * (1 + r->growth_pct / 100))
+        return false;
+    snprintf(why, whysz, "growth: the low rose %.0f -> %.0f (+%.0f%%) over %u samples", early,
+             late, (late / early - 1) * 100, r->window);
+    return true;
+}
+
 bool gmx_watch_rule_fires(const gmx_watch_rule *r, const double *values, size_t n, char *why,
                           size_t whysz)
 {
@@ -46,7 +67,7 @@ bool gmx_watch_rule_fires(const gmx_watch_rule *r, const double *values, size_t 
         return false;
     double cur = values[n - 1];
     if (cur < r->min)
-        return false;
+        return check_growth(r, values, n, why, whysz);
     if (r->abs > 0 && cur >= r->abs) {
         snprintf(why, whysz, "absolute: %.0f >= %.0f", cur, r->abs);
         return true;
@@ -64,7 +85,7 @@ bool gmx_watch_rule_fires(const gmx_watch_rule *r, const double *values, size_t 
             return true;
         }
     }
-    return check_trend(r, values, n, why, whysz);
+    return check_trend(r, values, n, why, whysz) || check_growth(r, values, n, why, whysz);
 }
 
 bool gmx_watch_parse_duration(const char *s, int64_t *ns)
@@ -139,12 +160,16 @@ static const char *set_field(gmx_watch_rule *r, gmx_str key, double v)
         r->diff_pct = v;
     else if (gmx_str_eq_cstr(key, "trend"))
         r->trend_pct = v;
+    else if (gmx_str_eq_cstr(key, "growth"))
+        r->growth_pct = v;
+    else if (gmx_str_eq_cstr(key, "growth_min"))
+        r->growth_min = v;
     else if (gmx_str_eq_cstr(key, "window")) {
         if (v < 2 || v > GMX_WATCH_MAX_WINDOW)
             return "window is 2 to 120 samples";
         r->window = (unsigned)v;
     } else
-        return "unknown setting (min, abs, diff, trend, window)";
+        return "unknown setting (min, abs, diff, trend, window, growth, growth_min)";
     return NULL;
 }
 

@@ -49,7 +49,9 @@ static bool ends_with(const char *s, size_t n, const char *suffix)
 }
 
 /* "127.0.0.1:6060/" -> base "http://127.0.0.1:6060"; a URL ending in
- * /debug/vars or /metrics names the metrics page, its base is the rest. */
+ * /debug/vars or /metrics names the metrics page, its base is the rest;
+ * a URL into /debug/ is read as go tool pprof reads it (gmx_url_resolve),
+ * so the pasted .../debug/pprof/ page or one of its endpoints is the service. */
 static gmx_code parse_target(target *t, const char *url, gmx_error *err)
 {
     bool has_scheme = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
@@ -64,8 +66,21 @@ static gmx_code parse_target(target *t, const char *url, gmx_error *err)
     if (ends_with(t->base, len, "/debug/vars") || ends_with(t->base, len, "/metrics")) {
         snprintf(t->metrics, sizeof(t->metrics), "%s", t->base);
         t->base[len - (ends_with(t->base, len, "/metrics") ? 8 : 11)] = '\0';
+        return GMX_OK;
     }
-    return GMX_OK;
+    if (!strstr(t->base, "/debug/"))
+        return GMX_OK; /* the service, or a prefix it serves /debug/pprof under */
+    gmx_url_target *u = gmx_malloc(sizeof(*u));
+    if (!u)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_code rc = gmx_url_resolve(t->base, NULL, u, err);
+    if (rc == GMX_OK) { /* the service's base is a prefix of the URL: it fits */
+        size_t k = strnlen(u->base, sizeof(t->base) - 1);
+        memcpy(t->base, u->base, k);
+        t->base[k] = '\0';
+    }
+    gmx_free(u);
+    return rc;
 }
 
 static void push(double *window, size_t *n, double v)
