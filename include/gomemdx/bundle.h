@@ -57,7 +57,13 @@ typedef struct gmx_artifact {
     char *skip_reason;       /* GMX_ART_SKIPPED only */
     char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
-    gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
+    /* GMX_ART_HEAP: its values per site, its sites in a table the bundle's
+     * snapshots share; NULL when let go: of a long series only the first,
+     * the last and some between keep their sites (32 per kind of profile),
+     * every one keeps its info and totals. */
+    gmx_hsnapshot *heap;
+    gmx_hsnapshot_info heap_info; /* GMX_ART_HEAP: time, sample rate, MemStats */
+    gmx_hsite heap_total;    /* GMX_ART_HEAP: sums over all its sites */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
     bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats; its samples are
                               * timed by LastGC in the snapshot, the capture by the file) */
@@ -82,6 +88,9 @@ typedef struct gmx_bundle_options {
      * artifact.path) as alias_to + the rest, e.g. a scratch folder as
      * "store:". Both NULL for none. */
     const char *alias_from, *alias_to;
+    /* Files read at once; 0 = one per online CPU. The bundle is the same
+     * whatever the number. */
+    unsigned threads;
 } gmx_bundle_options;
 
 /* Loads every path (files, or folders walked recursively in name order).

@@ -84,6 +84,10 @@ gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s)
 
 static bool intern_frame(gmx_stacks *t, gmx_frame *dst, const gmx_frame *src)
 {
+    if (t->borrow_strings) {
+        *dst = *src;
+        return true;
+    }
     dst->func = gmx_intern(&t->strings, src->func);
     dst->file = gmx_intern(&t->strings, src->file);
     dst->line = src->line;
@@ -106,7 +110,8 @@ size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
         t->items = grown;
         t->cap = cap;
     }
-    gmx_frame *copy = gmx_arena_calloc(&t->arena, n ? n : 1, sizeof(*copy));
+    /* Every frame is written below: no need to zero them first. */
+    gmx_frame *copy = gmx_arena_alloc(&t->arena, (n ? n : 1) * sizeof(*copy));
     if (!copy)
         return SIZE_MAX;
     for (uint32_t i = 0; i < n; i++)

@@ -27,6 +27,9 @@ typedef struct gmx_stacks {
     gmx_hindex index;
     gmx_stack *items;
     size_t count, cap;
+    /* Frames keep the caller's strings as they are (they outlive the
+     * table) instead of interned copies. */
+    bool borrow_strings;
 } gmx_stacks;
 
 void gmx_stacks_init(gmx_stacks *t, size_t max_bytes);
