@@ -100,7 +100,18 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
                          gmx_bundle **out, gmx_error *err);
 void gmx_bundle_free(gmx_bundle *b);
 
-/* Artifacts in time order (unknown times last, then by path). */
+/* How the evidence was put in order: how many artifacts were placed by
+ * each kind of time (by[gmx_time_source]); those without one
+ * (by[GMX_TIME_NONE]) come after, in natural order of their names
+ * ("dump-9" before "dump-10"), never in the order a folder lists them. */
+typedef struct gmx_bundle_order {
+    size_t by[GMX_TIME_NONE + 1];
+} gmx_bundle_order;
+
+void gmx_bundle_order_of(const gmx_bundle *b, gmx_bundle_order *out);
+
+/* Artifacts in time order (unknown times last, then by path in natural
+ * order). */
 size_t gmx_bundle_count(const gmx_bundle *b);
 const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i);
 /* Notes on the timeline: missing or contradictory timestamps and how they

@@ -407,7 +407,7 @@ static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep
 
 static int by_name(const void *x, const void *y)
 {
-    return strcmp(*(char *const *)x, *(char *const *)y);
+    return gmx_natural_cmp(*(char *const *)x, *(char *const *)y);
 }
 
 /* Renames a's path when it starts with the alias prefix; false when out of
@@ -640,7 +640,7 @@ static int by_time_then_path(const void *x, const void *y)
         return ta ? -1 : 1;
     if (ta && a->time_ns != b->time_ns)
         return a->time_ns < b->time_ns ? -1 : 1;
-    return strcmp(a->path, b->path);
+    return gmx_natural_cmp(a->path, b->path);
 }
 
 static void drop_file_times(gmx_bundle *b, size_t own, size_t file_timed);
@@ -791,6 +791,14 @@ void gmx_bundle_free(gmx_bundle *b)
 }
 
 size_t gmx_bundle_count(const gmx_bundle *b) { return b->count; }
+
+void gmx_bundle_order_of(const gmx_bundle *b, gmx_bundle_order *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < b->count; i++)
+        if (evidence(&b->items[i]) && b->items[i].time_source <= GMX_TIME_NONE)
+            out->by[b->items[i].time_source]++;
+}
 size_t gmx_bundle_note_count(const gmx_bundle *b) { return b->nnotes; }
 
 const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i)
