@@ -46,19 +46,22 @@ if [ ! -x "$gen_h" ] || [ "$root/bench/gen/gen_heap/main.go" -nt "$gen_h" ]; the
   (cd "$root/bench/gen/gen_heap" && "$GO" build -o "$gen_h" .)
 fi
 
-inc=$dir/incident
-mkdir -p "$inc"
-for s in 1 2 3 4 5; do
-  [ -f "$inc/dump-$s.txt" ] || "$gen_g" -n 100000 -s 300 --seed "$s" --go 1.27 -o "$inc/dump-$s.txt" 2>/dev/null
-done
-[ -f "$inc/heap-20.pb.gz" ] || "$gen_h" -samples 50000 -seed 1 -series 20 -o "$inc/heap-%02d.pb.gz" >/dev/null 2>&1
-ser=$dir/series
-mkdir -p "$ser"
-[ -f "$ser/heap-200.pb.gz" ] || "$gen_h" -samples 50000 -seed 1 -series 200 -o "$ser/heap-%03d.pb.gz" >/dev/null 2>&1
-for n in 5 50 200; do
-  rm -rf "$dir/s$n" && mkdir -p "$dir/s$n"
-  for k in $(seq 1 $n); do ln -s "$ser/$(printf heap-%03d.pb.gz $k)" "$dir/s$n/"; done
-done
+inc=$dir/incident ser=$dir/series
+if [ -z "$only" ] || [ "$only" = incident ]; then
+  mkdir -p "$inc"
+  for s in 1 2 3 4 5; do
+    [ -f "$inc/dump-$s.txt" ] || "$gen_g" -n 100000 -s 300 --seed "$s" --go 1.27 -o "$inc/dump-$s.txt" 2>/dev/null
+  done
+  [ -f "$inc/heap-20.pb.gz" ] || "$gen_h" -samples 50000 -seed 1 -series 20 -o "$inc/heap-%02d.pb.gz" >/dev/null 2>&1
+fi
+if [ -z "$only" ] || [ "$only" = series ]; then
+  mkdir -p "$ser"
+  [ -f "$ser/heap-200.pb.gz" ] || "$gen_h" -samples 50000 -seed 1 -series 200 -o "$ser/heap-%03d.pb.gz" >/dev/null 2>&1
+  for n in 5 50 200; do
+    rm -rf "$dir/s$n" && mkdir -p "$dir/s$n"
+    for k in $(seq 1 $n); do ln -s "$ser/$(printf heap-%03d.pb.gz $k)" "$dir/s$n/"; done
+  done
+fi
 
 out=$work/results/stream.txt
 exec > >(tee "$out") 2>&1
