@@ -71,7 +71,8 @@ size_t gmx_hsite_table_count(const gmx_hsite_table *t);
 /* A copy of h (values, info, site order) whose sites live in t: its frames
  * are t's, and gmx_hsnapshot_find between two snapshots of one table is a
  * lookup by id. Sites past t's maximum go to the copy's overflow. *out is
- * owned by the caller and must be freed before t. */
+ * owned by the caller and must be freed before t. GMX_EUSAGE when h is such
+ * a copy itself. */
 gmx_code gmx_hsnapshot_share(gmx_hsite_table *t, const gmx_hsnapshot *h, gmx_hsnapshot **out);
 
 /* Adds the values of one stack (frames are copied; equal stacks add up). */

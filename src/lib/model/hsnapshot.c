@@ -206,13 +206,15 @@ size_t gmx_hsite_table_count(const gmx_hsite_table *t) { return t->stacks.count;
 static gmx_code intern_sites(gmx_hsite_table *t, const gmx_hsnapshot *h, uint32_t *order)
 {
     for (size_t k = 0; k < gmx_hsnapshot_count(h); k++) {
-        const gmx_hsite *s = gmx_hsnapshot_at(h, k);
-        size_t id = gmx_stacks_find(&t->stacks, s->frames, s->nframes, NULL);
-        if (id == SIZE_MAX && t->stacks.count < t->max_sites) {
+        /* h owns its stacks (site k is stack k): their hashes serve t. */
+        const gmx_stack *s = &h->stacks.items[k];
+        size_t id;
+        if (t->stacks.count < t->max_sites) {
             bool added;
-            id = gmx_stacks_intern(&t->stacks, s->frames, s->nframes, NULL, &added);
-            if (id == SIZE_MAX)
+            if ((id = gmx_stacks_intern_stack(&t->stacks, s, &added)) == SIZE_MAX)
                 return GMX_ENOMEM;
+        } else {
+            id = gmx_stacks_find_stack(&t->stacks, s);
         }
         order[k] = id == SIZE_MAX ? UINT32_MAX : (uint32_t)id;
     }
@@ -222,6 +224,8 @@ static gmx_code intern_sites(gmx_hsite_table *t, const gmx_hsnapshot *h, uint32_
 gmx_code gmx_hsnapshot_share(gmx_hsite_table *t, const gmx_hsnapshot *h, gmx_hsnapshot **out)
 {
     *out = NULL;
+    if (h->table)
+        return GMX_EUSAGE; /* already a copy */
     gmx_hsnapshot *c = gmx_calloc(1, sizeof(*c));
     size_t n = gmx_hsnapshot_count(h);
     if (!c || !(c->order = gmx_mallocarray(n ? n : 1, sizeof(*c->order))) ||

@@ -94,10 +94,9 @@ static bool intern_frame(gmx_stacks *t, gmx_frame *dst, const gmx_frame *src)
     return dst->func.p && dst->file.p;
 }
 
-size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
-                         const gmx_frame *creator, bool *added)
+static size_t intern_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                            const gmx_frame *creator, bool *added)
 {
-    uint64_t h = hash_stack(frames, n, creator);
     size_t found = find_hashed(t, h, frames, n, creator);
     *added = false;
     if (found != SIZE_MAX)
@@ -131,4 +130,21 @@ size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
         return SIZE_MAX;
     *added = true;
     return t->count++;
+}
+
+size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
+                         const gmx_frame *creator, bool *added)
+{
+    return intern_hashed(t, hash_stack(frames, n, creator), frames, n, creator, added);
+}
+
+size_t gmx_stacks_intern_stack(gmx_stacks *t, const gmx_stack *s, bool *added)
+{
+    return intern_hashed(t, s->hash, s->frames, s->nframes, s->has_creator ? &s->creator : NULL,
+                         added);
+}
+
+size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s)
+{
+    return find_hashed(t, s->hash, s->frames, s->nframes, s->has_creator ? &s->creator : NULL);
 }
