@@ -63,7 +63,7 @@ if [ -z "$only" ] || [ "$only" = series ]; then
   done
 fi
 
-out=$work/results/stream.txt
+out=$work/results/stream${only:+-$only}.txt
 exec > >(tee "$out") 2>&1
 echo "stream bench $(date -u +%FT%TZ), $(nproc) CPUs, $(uptime | sed 's/.*load/load/')"
 rss() { # rss CMD...: peak RSS in MiB and wall seconds of one run
