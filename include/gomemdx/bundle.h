@@ -63,7 +63,13 @@ typedef struct gmx_artifact {
     gmx_elf_kind elf;        /* GMX_ART_SKIPPED: a core file or an executable */
     char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
-    gmx_hsnapshot *heap;     /* GMX_ART_HEAP */
+    /* GMX_ART_HEAP: its values per site, its sites in a table the bundle's
+     * snapshots share; NULL when let go: of a long series only the first,
+     * the last and some between keep their sites (32 per kind of profile),
+     * every one keeps its info and totals. */
+    gmx_hsnapshot *heap;
+    gmx_hsnapshot_info heap_info; /* GMX_ART_HEAP: time, sample rate, MemStats */
+    gmx_hsite heap_total;    /* GMX_ART_HEAP: sums over all its sites */
     bool allocs;             /* GMX_ART_HEAP from /debug/pprof/allocs (default alloc_space) */
     bool heap_text;          /* GMX_ART_HEAP from debug=1 text (MemStats; its samples are
                               * timed by LastGC in the snapshot, the capture by the file) */
@@ -94,6 +100,9 @@ typedef struct gmx_bundle_options {
     /* Succeed even when nothing is evidence, every file skipped with its
      * reason (gmx_bundle_identify). */
     bool keep_skipped;
+    /* Files read at once; 0 = one per online CPU. The bundle is the same
+     * whatever the number. */
+    unsigned threads;
 } gmx_bundle_options;
 
 /* Loads every path (files, or folders walked recursively in name order).
@@ -117,6 +126,18 @@ typedef struct gmx_identity {
 gmx_code gmx_bundle_identify(const char *path, gmx_identity *out, gmx_error *err);
 
 /* Artifacts in time order (unknown times last, then by path). */
+/* How the evidence was put in order: how many artifacts were placed by
+ * each kind of time (by[gmx_time_source]); those without one
+ * (by[GMX_TIME_NONE]) come after, in natural order of their names
+ * ("dump-9" before "dump-10"), never in the order a folder lists them. */
+typedef struct gmx_bundle_order {
+    size_t by[GMX_TIME_NONE + 1];
+} gmx_bundle_order;
+
+void gmx_bundle_order_of(const gmx_bundle *b, gmx_bundle_order *out);
+
+/* Artifacts in time order (unknown times last, then by path in natural
+ * order). */
 size_t gmx_bundle_count(const gmx_bundle *b);
 const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i);
 /* Notes on the timeline: missing or contradictory timestamps and how they

@@ -30,6 +30,9 @@ typedef struct gmx_hsite {
     /* The largest object size seen in use at this stack (the "bytes"
      * label of proto heap profiles); 0 when the format does not say. */
     int64_t max_object_bytes;
+    /* The site's index in its table: a snapshot's own, or the table of
+     * sites its series shares (gmx_hsite_table). */
+    uint32_t id;
 } gmx_hsite;
 
 /* The runtime.MemStats numbers a heap debug=1 profile ends with (or that
@@ -53,6 +56,28 @@ typedef struct gmx_hsnapshot_info {
  * are added to gmx_hsnapshot_overflow. Returns NULL when out of memory. */
 gmx_hsnapshot *gmx_hsnapshot_new(uint64_t max_sites);
 void gmx_hsnapshot_free(gmx_hsnapshot *h);
+/* The same, keeping the strings of the frames added as they are, not
+ * copies: they must outlive the snapshot, or its copy made by
+ * gmx_hsnapshot_share (which copies them). Reading a profile, this saves
+ * copying every name of every stack. */
+gmx_hsnapshot *gmx_hsnapshot_new_borrowing(uint64_t max_sites);
+
+/* The allocation sites of a series of snapshots, each stack interned once
+ * whatever the number of snapshots: memory grows with distinct sites. */
+typedef struct gmx_hsite_table gmx_hsite_table;
+
+/* max_sites as for gmx_hsnapshot_new. NULL when out of memory. */
+gmx_hsite_table *gmx_hsite_table_new(uint64_t max_sites);
+/* Frees the table; the snapshots sharing it must be freed first. */
+void gmx_hsite_table_free(gmx_hsite_table *t);
+size_t gmx_hsite_table_count(const gmx_hsite_table *t);
+
+/* A copy of h (values, info, site order) whose sites live in t: its frames
+ * are t's, and gmx_hsnapshot_find between two snapshots of one table is a
+ * lookup by id. Sites past t's maximum go to the copy's overflow. *out is
+ * owned by the caller and must be freed before t. GMX_EUSAGE when h is such
+ * a copy itself. */
+gmx_code gmx_hsnapshot_share(gmx_hsite_table *t, const gmx_hsnapshot *h, gmx_hsnapshot **out);
 
 /* Adds the values of one stack (frames are copied; equal stacks add up). */
 gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
@@ -63,6 +88,13 @@ gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t n
  * stack must have been added). */
 void gmx_hsnapshot_note_object_size(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
                                     int64_t object_bytes);
+
+/* gmx_hsnapshot_add and, when object_bytes > 0 and objects are in use,
+ * gmx_hsnapshot_note_object_size in one lookup. */
+gmx_code gmx_hsnapshot_add_sized(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
+                                 int64_t inuse_objects, int64_t inuse_bytes,
+                                 int64_t alloc_objects, int64_t alloc_bytes,
+                                 int64_t object_bytes);
 
 gmx_hsnapshot_info *gmx_hsnapshot_info_of(gmx_hsnapshot *h);
 const gmx_hsnapshot_info *gmx_hsnapshot_get_info(const gmx_hsnapshot *h);

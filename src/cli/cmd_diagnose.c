@@ -59,6 +59,17 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
 }
 
 /* The bundle's paths: the command line's, and the store's scratch folder. */
+/* GMX_THREADS=N reads N files at once (1: one after the other); unset or
+ * not a number: one per CPU. The result is the same either way, which is
+ * what tests compare. */
+static unsigned threads_from_env(void)
+{
+    const char *v = getenv("GMX_THREADS");
+    char *end;
+    unsigned long n = v && *v ? strtoul(v, &end, 10) : 0;
+    return v && *v && !*end && n <= 64 ? (unsigned)n : 0;
+}
+
 static int diagnose(const cli_command *self, const cli_args *args, const char *const *given,
                     size_t ngiven, gmx_diagnose_options *opts, const store_history *h,
                     char *summary, size_t summarysz)
@@ -80,7 +91,7 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
     gmx_diagnosis *d = NULL;
     gmx_error err;
     int rc;
-    gmx_bundle_options bo = { 0 };
+    gmx_bundle_options bo = { .threads = threads_from_env() };
     if (h) {
         bo.alias_from = h->dir; /* a scratch folder's random name is nobody's business */
         bo.alias_to = "store:";

@@ -1,6 +1,9 @@
 #include "util/intern.h"
 #include "util/alloc.h"
 
+#include <stdint.h>
+#include <string.h>
+
 void gmx_interner_init(gmx_interner *in, gmx_arena *arena)
 {
     memset(in, 0, sizeof(*in));
@@ -15,15 +18,27 @@ void gmx_interner_release(gmx_interner *in)
     memset(in, 0, sizeof(*in));
 }
 
+/* A hit is checked byte for byte: the address may since hold another
+ * string (a freed input, reused). */
+static struct gmx_intern_recent *recent_of(gmx_interner *in, gmx_str s)
+{
+    return &in->recent[(((uintptr_t)s.p >> 3) ^ s.n) & (GMX_INTERN_RECENT - 1)];
+}
+
 gmx_str gmx_intern(gmx_interner *in, gmx_str s)
 {
     static const gmx_str none = { NULL, 0 };
+    struct gmx_intern_recent *r = recent_of(in, s);
+    if (s.p && r->from == s.p && r->copy.n == s.n && memcmp(r->copy.p, s.p, s.n) == 0)
+        return r->copy;
     uint64_t h = gmx_hash_bytes(s.p, s.n, 0);
     for (size_t slot = gmx_hindex_first(&in->index, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&in->index, h, slot)) {
         gmx_str cand = in->strings[in->index.values[slot]];
-        if (gmx_str_eq(cand, s))
+        if (gmx_str_eq(cand, s)) {
+            *r = (struct gmx_intern_recent){ s.p, cand };
             return cand;
+        }
     }
     if (in->count == in->cap) {
         size_t cap = in->cap ? in->cap * 2 : 256;
@@ -42,5 +57,6 @@ gmx_str gmx_intern(gmx_interner *in, gmx_str s)
     if (gmx_hindex_insert(&in->index, h, (uint32_t)in->count) < 0)
         return none;
     in->strings[in->count++] = interned;
+    *r = (struct gmx_intern_recent){ s.p, interned };
     return interned;
 }

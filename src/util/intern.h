@@ -8,8 +8,14 @@
 #include "util/hash.h"
 #include "util/str.h"
 
+enum { GMX_INTERN_RECENT = 256 };
+
 typedef struct gmx_interner {
     gmx_arena *arena;   /* borrowed: where the copies live */
+    /* The copies of strings recently interned, by the address they came
+     * from: the frames of a profile's stacks name the same few functions
+     * at the same addresses over and over. */
+    struct gmx_intern_recent { const char *from; gmx_str copy; } recent[GMX_INTERN_RECENT];
     gmx_hindex index;
     gmx_str *strings;   /* by id */
     size_t count;

@@ -78,3 +78,47 @@ bool gmx_path_same(gmx_str a, gmx_str b)
         return false;
     return path_tail(a, b) || path_tail(b, a);
 }
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Compares the digit runs at *pa and *pb as numbers and moves past them. */
+static int number_cmp(const char **pa, const char **pb)
+{
+    const char *a = *pa, *b = *pb;
+    while (*a == '0' && is_digit(a[1]))
+        a++;
+    while (*b == '0' && is_digit(b[1]))
+        b++;
+    size_t na = 0, nb = 0;
+    while (is_digit(a[na]))
+        na++;
+    while (is_digit(b[nb]))
+        nb++;
+    int c = na != nb ? (na < nb ? -1 : 1) : memcmp(a, b, na);
+    *pa = a + na;
+    *pb = b + nb;
+    return c;
+}
+
+int gmx_natural_cmp(const char *a, const char *b)
+{
+    const char *x = a, *y = b;
+    while (*x && *y) {
+        if (is_digit(*x) && is_digit(*y)) {
+            int c = number_cmp(&x, &y);
+            if (c)
+                return c;
+        } else if (*x != *y) {
+            return (unsigned char)*x < (unsigned char)*y ? -1 : 1;
+        } else {
+            x++;
+            y++;
+        }
+    }
+    if (*x || *y)
+        return *x ? 1 : -1;
+    return strcmp(a, b);
+}

@@ -58,6 +58,10 @@ size_t gmx_str_rfind_char(gmx_str s, char c);
 gmx_str gmx_str_trim(gmx_str s);
 /* Three-way byte comparison, shorter first on a common prefix. */
 int gmx_str_cmp(gmx_str a, gmx_str b);
+/* Natural order of names: runs of digits compare as numbers ("dump-9"
+ * before "dump-10"), the rest byte by byte; names equal that way ("01",
+ * "1") fall back to strcmp, so the order is total. */
+int gmx_natural_cmp(const char *a, const char *b);
 
 /* The last element of a slash-separated path ("main.go" of "./cmd/main.go"). */
 gmx_str gmx_path_base(gmx_str path);

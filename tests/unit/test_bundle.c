@@ -4,6 +4,7 @@
  * gmx_bundle_identify names one file as the bundle recognises it. */
 #include "testutil.h"
 #include "gomemdx/bundle.h"
+#include "ingest/heap_series.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,11 +118,58 @@ static void test_bundle__identify_names_what_a_file_is(void **state)
     assert_int_equal(id.elf, GMX_ELF_NONE);
 }
 
+/* A series longer than the bundle keeps: every artifact keeps its totals,
+ * HEAP_SERIES_KEPT keep their sites, the first and the last among them, and
+ * the sites are one table whatever the number of snapshots. */
+static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(void **state)
+{
+    (void)state;
+    enum { N = 3 * HEAP_SERIES_KEPT };
+    gmx_artifact *items = calloc(N, sizeof(*items));
+    assert_non_null(items);
+    heap_series hs;
+    heap_series_init(&hs);
+    gmx_frame leak = { { "main.leak", 9 }, { "/src/main.go", 12 }, 40 };
+    gmx_frame other = { { "main.other", 10 }, { "/src/main.go", 12 }, 50 };
+    for (size_t i = 0; i < N; i++) {
+        gmx_artifact *a = &items[i];
+        a->kind = GMX_ART_HEAP;
+        a->time_source = GMX_TIME_PROFILE;
+        a->time_ns = (int64_t)(i + 1) * 60000000000LL;
+        assert_non_null(a->heap = gmx_hsnapshot_new(0));
+        gmx_hsnapshot_info_of(a->heap)->time_ns = a->time_ns;
+        assert_int_equal(gmx_hsnapshot_add(a->heap, &leak, 1, 1, 1000 * (int64_t)(i + 1), 1, 1), GMX_OK);
+        assert_int_equal(gmx_hsnapshot_add(a->heap, &other, 1, 1, 7, 1, 1), GMX_OK);
+        assert_int_equal(heap_series_add(&hs, items, i), GMX_OK);
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < N; i++) {
+        kept += items[i].heap != NULL;
+        assert_int_equal(items[i].heap_total.inuse_bytes, 1000 * (int64_t)(i + 1) + 7);
+        assert_int_equal(items[i].heap_info.time_ns, items[i].time_ns);
+    }
+    assert_int_equal(kept, HEAP_SERIES_KEPT);
+    assert_non_null(items[0].heap);
+    assert_non_null(items[N - 1].heap);
+    assert_int_equal(gmx_hsite_table_count(hs.table), 2);
+    /* Sites of one table are found by id across snapshots. */
+    const gmx_hsite *first = gmx_hsnapshot_at(items[0].heap, 0);
+    const gmx_hsite *last = gmx_hsnapshot_find(items[N - 1].heap, first);
+    assert_non_null(last);
+    assert_int_equal(last->inuse_bytes, 1000 * N);
+    assert_ptr_equal(last->frames, first->frames);
+    for (size_t i = 0; i < N; i++)
+        gmx_hsnapshot_free(items[i].heap);
+    heap_series_release(&hs);
+    free(items);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundle__capture_times_order_the_dumps),
         cmocka_unit_test(test_bundle__identify_names_what_a_file_is),
+        cmocka_unit_test(test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,18 @@ static gmx_msample sample(int64_t t, uint64_t goroutines, uint64_t heap)
     return m;
 }
 
+/* Resident memory of this process (bytes), from /proc. */
+static long resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    long size = 0, resident = 0;
+    if (f) {
+        assert_int_equal(fscanf(f, "%ld %ld", &size, &resident), 2);
+        fclose(f);
+    }
+    return resident * sysconf(_SC_PAGESIZE);
+}
+
 static int collect_file(void *ctx, const gmx_store_file *f)
 {
     char *names = ctx;
@@ -119,6 +131,46 @@ static void test_store__writes_read_back_and_resume(void **state)
     assert_int_equal(again, b);
     gmx_store_close(s);
     remove_store(path);
+}
+
+/* What watch does every interval for a week at the default 10 s: a sample
+ * stored, the last rule window read back on resume. The process's memory
+ * stays flat: what grows is the file, not the writer. The store is put in
+ * /dev/shm when there is one (synchronous=FULL on a disk costs minutes). */
+static void test_store__a_week_of_samples_keeps_memory_flat(void **state)
+{
+    (void)state;
+    char path[64];
+    struct stat st;
+    bool shm = stat("/dev/shm", &st) == 0 && access("/dev/shm", W_OK) == 0;
+    snprintf(path, sizeof(path), "%s/gmx-week-%ld.db", shm ? "/dev/shm" : "/tmp", (long)getpid());
+    remove_store(path);
+    gmx_store *s;
+    int64_t t;
+    assert_int_equal(gmx_store_open(path, GMX_STORE_CREATE, &s, NULL), GMX_OK);
+    assert_int_equal(gmx_store_target(s, "http://127.0.0.1:1", 1, &t, NULL), GMX_OK);
+    const int per_day = 24 * 360, days = 7;
+    long after_day_one = 0;
+    for (int i = 0; i < days * per_day; i++) {
+        int64_t at = (int64_t)i * 10000000000LL;
+        gmx_msample m = sample(at, 100u + (uint64_t)i / 100, 64u << 20);
+        assert_int_equal(gmx_store_add_sample(s, t, &m, NULL), GMX_OK);
+        if (i % 3600 == 0) {
+            gmx_msample *w;
+            size_t n;
+            assert_int_equal(gmx_store_samples(s, t, 60, &w, &n, NULL), GMX_OK);
+            assert_true(n > 0 && n <= 60);
+            gmx_store_samples_free(w);
+        }
+        if (i == per_day)
+            after_day_one = resident_bytes();
+    }
+    long growth = resident_bytes() - after_day_one;
+    gmx_store_close(s);
+    remove_store(path);
+    /* SQLite's page cache is bounded (2 MiB by default); 6 days more of
+     * samples must not show. */
+    assert_true(growth < 8L << 20);
 }
 
 static void test_store__refuses_what_is_not_a_store(void **state)
@@ -238,6 +290,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_store__writes_read_back_and_resume),
+        cmocka_unit_test(test_store__a_week_of_samples_keeps_memory_flat),
         cmocka_unit_test(test_store__refuses_what_is_not_a_store),
         cmocka_unit_test(test_store__reads_a_store_it_cannot_write),
         cmocka_unit_test(test_store__kill_9_loses_nothing_reported),

@@ -9,6 +9,7 @@
 #include "util/hash.h"
 #include "util/intern.h"
 #include "util/num.h"
+#include "util/pipeline.h"
 #include "util/regex.h"
 #include "util/str.h"
 
@@ -334,6 +335,73 @@ static void test_intern__returns_one_copy_per_string(void **state)
     gmx_arena_release(&a);
 }
 
+static void test_intern__same_address_other_string_is_another_copy(void **state)
+{
+    (void)state;
+    gmx_arena a;
+    gmx_arena_init(&a, 0);
+    gmx_interner in;
+    gmx_interner_init(&in, &a);
+    char buf[] = "main.leak";
+    gmx_str x = gmx_intern(&in, gmx_str_cstr(buf));
+    memcpy(buf, "main.keep", 9); /* a reused input: same address, same length */
+    gmx_str y = gmx_intern(&in, gmx_str_cstr(buf));
+    assert_ptr_not_equal(x.p, y.p);
+    assert_string_equal(x.p, "main.leak");
+    assert_string_equal(y.p, "main.keep");
+    gmx_interner_release(&in);
+    gmx_arena_release(&a);
+}
+
+static void test_str__natural_order_compares_numbers_as_numbers(void **state)
+{
+    (void)state;
+    assert_true(gmx_natural_cmp("dump-9", "dump-10") < 0);
+    assert_true(gmx_natural_cmp("dump-10", "dump-9") > 0);
+    assert_true(gmx_natural_cmp("heap-2-t3", "heap-10-t1") < 0);
+    assert_true(gmx_natural_cmp("a/dump-9.txt", "b/dump-1.txt") < 0);
+    assert_true(gmx_natural_cmp("dump", "dump-1") < 0);
+    assert_true(gmx_natural_cmp("dump-01", "dump-1") != 0); /* total: strcmp decides */
+    assert_int_equal(gmx_natural_cmp("dump-7", "dump-7"), 0);
+}
+
+typedef struct pipeline_probe {
+    size_t worked[64];
+    size_t merged[64];
+    size_t nmerged;
+    size_t stop_at;
+} pipeline_probe;
+
+static void probe_work(void *ctx, size_t i)
+{
+    pipeline_probe *p = ctx;
+    p->worked[i] = i * i;
+}
+
+static bool probe_merge(void *ctx, size_t i)
+{
+    pipeline_probe *p = ctx;
+    p->merged[p->nmerged++] = p->worked[i] + i; /* worked before merged */
+    return i != p->stop_at;
+}
+
+static void test_pipeline__merges_in_item_order_whatever_the_threads(void **state)
+{
+    (void)state;
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        pipeline_probe probe = { .stop_at = SIZE_MAX };
+        gmx_pipeline p = { 64, threads, 0, probe_work, probe_merge, &probe };
+        assert_true(gmx_pipeline_run(&p));
+        assert_int_equal(probe.nmerged, 64);
+        for (size_t i = 0; i < 64; i++)
+            assert_int_equal(probe.merged[i], i * i + i);
+        pipeline_probe stopped = { .stop_at = 10 };
+        p.ctx = &stopped;
+        assert_false(gmx_pipeline_run(&p));
+        assert_int_equal(stopped.nmerged, 11);
+    }
+}
+
 static void test_alloc__nth_allocation_fails_on_request(void **state)
 {
     (void)state;
@@ -405,6 +473,9 @@ int main(void)
         cmocka_unit_test(test_num__signed_and_floating_point),
         cmocka_unit_test(test_hash__index_finds_every_colliding_value),
         cmocka_unit_test(test_intern__returns_one_copy_per_string),
+        cmocka_unit_test(test_intern__same_address_other_string_is_another_copy),
+        cmocka_unit_test(test_str__natural_order_compares_numbers_as_numbers),
+        cmocka_unit_test(test_pipeline__merges_in_item_order_whatever_the_threads),
         cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),
         cmocka_unit_test(test_fmt__formats_counts_and_bytes),
     };

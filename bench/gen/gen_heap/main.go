@@ -2,7 +2,7 @@
 // format (gzip), shaped exactly like the one runtime/pprof writes
 // (WriteHeapProfile / GET /debug/pprof/heap), for benchmarking profile readers.
 //
-//	gen_heap [-samples 200000] [-seed 1] [-grow] [-o heap.pb.gz]
+//	gen_heap [-samples 200000] [-seed 1] [-grow] [-minutes 0] [-series N] [-o heap.pb.gz]
 //
 // Only the standard library is used; the protobuf is hand-encoded.
 //
@@ -925,6 +925,8 @@ func main() {
 		seed     = flag.Uint64("seed", 1, "random seed: same seed, same process")
 		doGrow   = flag.Bool("grow", false, "write the later profile of the same process, with some sites grown")
 		out      = flag.String("o", "heap.pb.gz", "output file")
+		minutes  = flag.Int("minutes", 0, "minutes later than the seed's start (a series of one process)")
+		series   = flag.Int("series", 0, "write N profiles of the process 5 minutes apart, the even ones grown; -o is a pattern with one %d")
 		userFns  = flag.Int("funcs", 0, "user functions in the modelled binary (default: scaled from -samples)")
 		levels   = flag.Int("levels", 96, "depth of the layered user call graph")
 		fanout   = flag.Int("fanout", 6, "mean call sites per user function / 2")
@@ -949,6 +951,19 @@ func main() {
 	if *doGrow {
 		ss = grow(m, ss, *seed, p)
 		when = when.Add(45 * time.Minute)
+	}
+	when = when.Add(time.Duration(*minutes) * time.Minute)
+	if *series > 0 {
+		bid := fmt.Sprintf("%016x%016x%08x", rand.New(rand.NewPCG(*seed, 1)).Uint64(), rand.New(rand.NewPCG(*seed, 2)).Uint64(), uint32(*seed*2654435761))
+		grown := grow(m, ss, *seed, p)
+		for k := 1; k <= *series; k++ {
+			at, which := when.Add(time.Duration(5*k)*time.Minute), ss
+			if k%2 == 0 {
+				which = grown
+			}
+			write(fmt.Sprintf(*out, k), m, which, at, bid)
+		}
+		return
 	}
 	bid := fmt.Sprintf("%016x%016x%08x", rand.New(rand.NewPCG(*seed, 1)).Uint64(), rand.New(rand.NewPCG(*seed, 2)).Uint64(), uint32(*seed*2654435761))
 	raw, gz, tot := write(*out, m, ss, when, bid)

@@ -161,7 +161,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         if (a->kind != GMX_ART_HEAP || goroutine_table(a))
             continue;
         count[heap_family(a)]++;
-        weight[heap_family(a)] += gmx_hsnapshot_get_info(a->heap)->time_ns ? 1000 : 1;
+        weight[heap_family(a)] += a->heap_info.time_ns ? 1000 : 1;
     }
     int best = HEAP_PROTO;
     for (int f = 1; f < HEAP_FAMILIES; f++)
@@ -170,6 +170,8 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     size_t n = count[best];
     if (!n)
         return GMX_OK;
+    /* Every snapshot is a point of the process's series; the sites of a
+     * long series are compared over those the bundle kept. */
     const gmx_hsnapshot **snaps = gmx_calloc(n, sizeof(*snaps));
     d->heap.points = gmx_calloc(n, sizeof(gmx_point));
     if (!snaps || !d->heap.points) {
@@ -177,21 +179,21 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     n = 0;
+    size_t nsnaps = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
         if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
             continue;
-        snaps[n] = a->heap;
-        d->heap.points[n] = (gmx_point){ gmx_hsnapshot_get_info(a->heap)->time_ns,
-                                         (double)gmx_hsnapshot_total(a->heap).inuse_bytes };
-        n++;
+        if (a->heap)
+            snaps[nsnaps++] = a->heap;
+        d->heap.points[n++] = (gmx_point){ a->heap_info.time_ns, (double)a->heap_total.inuse_bytes };
     }
     d->heap.n = n;
     d->first_heap = snaps[0];
     d->last_heap = snaps[n - 1];
     d->heap.name = "heap in use (bytes)";
     d->heap.name_zh = "堆在用内存";
-    gmx_code rc = gmx_analyze_heap(snaps, n, d->findings, err);
+    gmx_code rc = gmx_analyze_heap(snaps, nsnaps, d->findings, err);
     gmx_free(snaps);
     return rc;
 }
@@ -234,7 +236,7 @@ static gmx_code escape_findings(gmx_diagnosis *d, gmx_error *err)
     const gmx_hsnapshot *profile = NULL, *heap = NULL;
     for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++) {
         const gmx_artifact *a = gmx_bundle_at(d->bundle, i);
-        if (a->kind == GMX_ART_HEAP && !a->heap_text)
+        if (a->kind == GMX_ART_HEAP && !a->heap_text && a->heap)
             *(a->allocs ? &profile : &heap) = a->heap;
     }
     if (!(d->escapes = gmx_findings_new()))
@@ -323,7 +325,7 @@ static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
     size_t n = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        n += a->kind == GMX_ART_HEAP && gmx_hsnapshot_get_info(a->heap)->memstats.present;
+        n += a->kind == GMX_ART_HEAP && a->heap_info.memstats.present;
     }
     if (!n)
         return GMX_OK;
@@ -332,9 +334,9 @@ static gmx_code memstats_series(gmx_diagnosis *d, gmx_error *err)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || !gmx_hsnapshot_get_info(a->heap)->memstats.present)
+        if (a->kind != GMX_ART_HEAP || !a->heap_info.memstats.present)
             continue;
-        const gmx_hsnapshot_info *hi = gmx_hsnapshot_get_info(a->heap);
+        const gmx_hsnapshot_info *hi = &a->heap_info;
         bool captured = a->time_source != GMX_TIME_NONE && a->time_source != GMX_TIME_LAST_GC;
         d->memstats.points[d->memstats.n++] =
             (gmx_point){ captured ? a->time_ns : 0, (double)hi->memstats.heap_inuse };
@@ -355,8 +357,8 @@ static gmx_code goroutine_stacks(gmx_diagnosis *d)
     const gmx_memstats *ms = NULL;
     for (size_t i = 0; i < gmx_bundle_count(d->bundle); i++) {
         const gmx_artifact *a = gmx_bundle_at(d->bundle, i);
-        if (a->kind == GMX_ART_HEAP && gmx_hsnapshot_get_info(a->heap)->memstats.present)
-            ms = &gmx_hsnapshot_get_info(a->heap)->memstats;
+        if (a->kind == GMX_ART_HEAP && a->heap_info.memstats.present)
+            ms = &a->heap_info.memstats;
     }
     const gmx_finding *leak = NULL;
     for (size_t i = 0; i < gmx_findings_count(d->findings) && !leak; i++) {

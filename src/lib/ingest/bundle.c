@@ -11,9 +11,11 @@
 #include "gomemdx/profile.h"
 #include "ingest/capture_times.h"
 #include "ingest/heap_proto.h"
+#include "ingest/heap_series.h"
 #include "util/alloc.h"
 #include "util/hash.h"
 #include "util/buf.h"
+#include "util/pipeline.h"
 #include "util/str.h"
 
 #include <dirent.h>
@@ -40,10 +42,12 @@ struct gmx_bundle {
     size_t nwalked, walked_cap;
     gmx_hindex walked_index;
     capture_times times;     /* from the folders' capture indexes */
-    /* ELF cores and executables, paired by build ID once all are walked */
-    size_t elf[MAX_ELF];
-    bool elf_is_core[MAX_ELF];
-    size_t nelf;
+    /* Regular files found by the walk, read after it, in parallel. */
+    struct pending { size_t item; struct stat st; gmx_profile *profile; } *pending;
+    size_t npending, pending_cap;
+    unsigned threads;
+    heap_series heaps;
+    gmx_code merge_rc;       /* the first failure merging what was read */
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -113,18 +117,20 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
     skip(a, msg, NULL);
 }
 
-static void from_profile(gmx_artifact *a, const gmx_profile *p)
+/* True when the artifact's snapshot borrows p's strings: keep p until
+ * the snapshot is shared into the bundle's table. */
+static bool from_profile(gmx_artifact *a, const gmx_profile *p)
 {
     gmx_error err;
     const gmx_profile_info *pi = gmx_profile_get_info(p);
     gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
     if (gmx_heap_profile_proto_is(p)) {
-        a->heap = gmx_hsnapshot_new(0);
+        a->heap = gmx_hsnapshot_new_borrowing(0);
         if (!a->heap || gmx_heap_profile_proto_read(p, a->heap, &err) != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
             a->heap = NULL;
             skip(a, "out of memory reading the heap profile", "读取堆 profile 时内存不足");
-            return;
+            return false;
         }
         a->kind = GMX_ART_HEAP;
         a->allocs = gmx_str_eq_cstr(pi->default_sample_type, "alloc_space");
@@ -133,7 +139,7 @@ static void from_profile(gmx_artifact *a, const gmx_profile *p)
     } else if (gmx_str_eq_cstr(type, "goroutine") || gmx_str_eq_cstr(type, "goroutineleak")) {
         if (gmx_ingest_goroutines_profile(p, NULL, &a->goroutines, &err) != GMX_OK) {
             skip_error(a, &err);
-            return;
+            return false;
         }
         a->kind = GMX_ART_GOROUTINES;
         a->format = gmx_dump_kind_name(a->goroutines.info.kind);
@@ -143,12 +149,13 @@ static void from_profile(gmx_artifact *a, const gmx_profile *p)
         snprintf(why, sizeof(why), "a %.*s profile: not used by diagnose", (int)type.n, type.p);
         snprintf(why_zh, sizeof(why_zh), "%.*s profile：diagnose 不使用", (int)type.n, type.p);
         skip(a, why, why_zh);
-        return;
+        return false;
     }
     if (pi->time_nanos) {
         a->time_ns = pi->time_nanos;
         a->time_source = GMX_TIME_PROFILE;
     }
+    return a->kind == GMX_ART_HEAP;
 }
 
 static int keep_oom(void *ctx, const gmx_oom_event *ev)
@@ -197,15 +204,27 @@ static int add_escape(void *ctx, const gmx_esc_site *site)
     return (int)gmx_escape_set_add(l->set, site);
 }
 
-/* A compiler log is evidence when it names at least one heap site. */
-static bool load_escapes(gmx_bundle *b, gmx_artifact *a, const void *data, size_t len)
+/* Parses a compiler log into set; the number of heap sites it names, 0
+ * when it is not one. */
+static uint64_t parse_escapes(gmx_escape_set *set, const char *path, const void *data, size_t len,
+                              gmx_esc_info *info)
 {
-    if (!b->escapes && !(b->escapes = gmx_escape_set_new()))
-        return false;
-    escape_load l = { b->escapes, 0 };
+    escape_load l = { set, 0 };
     gmx_error err;
+    return gmx_escape_parse(path, data, len, add_escape, &l, info, &err) == GMX_OK ? l.heap_sites
+                                                                                   : 0;
+}
+
+/* A compiler log is evidence when it names at least one heap site. Read
+ * on a worker into a set of its own, to tell; merge_escapes reads it again
+ * into the bundle's, in the order files were found. */
+static bool load_escapes(gmx_artifact *a, const void *data, size_t len)
+{
+    gmx_escape_set *set = gmx_escape_set_new();
     gmx_esc_info info;
-    if (gmx_escape_parse(a->path, data, len, add_escape, &l, &info, &err) != GMX_OK || !l.heap_sites)
+    uint64_t heap_sites = set ? parse_escapes(set, a->path, data, len, &info) : 0;
+    gmx_escape_set_free(set);
+    if (!heap_sites)
         return false;
     a->kind = GMX_ART_ESCAPE_LOG;
     a->format = info.format == GMX_ESCLOG_JSON ? "escape analysis log (-json)"
@@ -300,7 +319,8 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in)
     gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
 }
 
-static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
+/* *keep: a decoded profile the artifact's heap snapshot borrows from. */
+static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep)
 {
     gmx_error err;
     gmx_input *in;
@@ -319,15 +339,9 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
     a->elf = gmx_elf_sniff(data, len);
-    bool core = a->elf == GMX_ELF_CORE;
-    if (a->elf != GMX_ELF_NONE) {
+    if (a->elf != GMX_ELF_NONE) { /* read by pair_cores, once every file is known */
         gmx_input_free(in);
-        if (b->nelf == MAX_ELF) {
-            skip(a, "an ELF file past the 64 cores and executables read", NULL);
-            return;
-        }
-        b->elf_is_core[b->nelf] = core;
-        b->elf[b->nelf++] = (size_t)(a - b->items);
+        bool core = a->elf == GMX_ELF_CORE;
         skip(a, core ? "a core dump whose executable is not among the inputs"
                      : "an executable with no core dump of it among the inputs",
              core ? "core 转储的可执行文件不在输入中" : "可执行文件，输入中没有它的 core 转储");
@@ -372,7 +386,7 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
         gmx_input_free(in);
         return;
     }
-    if (!is_binary(in) && load_escapes(b, a, data, len)) {
+    if (!is_binary(in) && load_escapes(a, data, len)) {
         gmx_input_free(in);
         return;
     }
@@ -401,13 +415,15 @@ static void load_file(gmx_bundle *b, gmx_artifact *a, const struct stat *st)
             skip_error(a, &err);
         return;
     }
-    from_profile(a, p);
-    gmx_profile_free(p);
+    if (from_profile(a, p))
+        *keep = p;
+    else
+        gmx_profile_free(p);
 }
 
 static int by_name(const void *x, const void *y)
 {
-    return strcmp(*(char *const *)x, *(char *const *)y);
+    return gmx_natural_cmp(*(char *const *)x, *(char *const *)y);
 }
 
 /* Renames a's path when it starts with the alias prefix; false when out of
@@ -431,6 +447,16 @@ static bool alias(const gmx_bundle *b, gmx_artifact *a)
 }
 
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err);
+
+/* Remembers the last artifact added as a file to read after the walk. */
+static bool pend(gmx_bundle *b, const struct stat *st)
+{
+    if (gmx_array_reserve((void **)&b->pending, &b->pending_cap, b->npending + 1,
+                          sizeof(*b->pending)) != 0)
+        return false;
+    b->pending[b->npending++] = (struct pending){ b->count - 1, *st, NULL };
+    return true;
+}
 
 /* True when st's file or folder was walked before; else remembers it.
  * -1 when out of memory. */
@@ -554,29 +580,30 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
     gmx_artifact *a = add_artifact(b, path);
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
-    if (S_ISREG(st.st_mode)) {
-        load_file(b, a, &st);
-        capture_timed(b, a);
-    } else
-        skip(a, "not a regular file", "不是普通文件");
+    if (S_ISREG(st.st_mode))
+        return pend(b, &st) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+    skip(a, "not a regular file", "不是普通文件");
     return alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }
 
 /* Each core is read with the executable among the inputs whose build ID it
- * carries; one that matches none keeps the reason of its last refusal. */
+ * carries; one that matches none keeps the reason of its last refusal.
+ * After the walk and the reading: both are skipped artifacts whose elf says
+ * which they are. */
 static void pair_cores(gmx_bundle *b)
 {
     const char *execs[MAX_ELF];
     size_t nexec = 0, exec_at[MAX_ELF];
-    for (size_t i = 0; i < b->nelf; i++)
-        if (!b->elf_is_core[i]) {
-            exec_at[nexec] = b->elf[i];
-            execs[nexec++] = b->items[b->elf[i]].path;
+    for (size_t i = 0; i < b->count && nexec < MAX_ELF; i++)
+        if (b->items[i].elf == GMX_ELF_EXECUTABLE) {
+            exec_at[nexec] = i;
+            execs[nexec++] = b->items[i].path;
         }
-    for (size_t i = 0; i < b->nelf; i++) {
-        if (!b->elf_is_core[i] || !nexec)
+    for (size_t i = 0, ncores = 0; i < b->count && nexec && ncores < MAX_ELF; i++) {
+        gmx_artifact *a = &b->items[i];
+        if (a->elf != GMX_ELF_CORE)
             continue;
-        gmx_artifact *a = &b->items[b->elf[i]];
+        ncores++;
         gmx_error err = { 0 };
         size_t used;
         if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, &used, &err) != GMX_OK) {
@@ -601,6 +628,60 @@ static void pair_cores(gmx_bundle *b)
     }
 }
 
+/* The escape sites of a compiler log, read again into the bundle's set. */
+static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a)
+{
+    if (!b->escapes && !(b->escapes = gmx_escape_set_new()))
+        return false;
+    gmx_error err;
+    gmx_input *in;
+    if (gmx_input_open(a->path, &in, &err) != GMX_OK)
+        return true; /* gone since: its sites are missed, nothing else */
+    if (gmx_input_gunzip(&in, 0, &err) == GMX_OK) {
+        gmx_esc_info info;
+        parse_escapes(b->escapes, a->path, gmx_input_data(in), gmx_input_size(in), &info);
+    }
+    gmx_input_free(in);
+    return true;
+}
+
+static void read_pending(void *ctx, size_t i)
+{
+    gmx_bundle *b = ctx;
+    load_file(&b->items[b->pending[i].item], &b->pending[i].st, &b->pending[i].profile);
+}
+
+/* What a file read becomes in the bundle, in the order files were found:
+ * its capture time, its escape sites, its heap snapshot reduced into the
+ * series, its shown name. */
+static bool merge_pending(void *ctx, size_t i)
+{
+    gmx_bundle *b = ctx;
+    size_t item = b->pending[i].item;
+    gmx_artifact *a = &b->items[item];
+    capture_timed(b, a);
+    gmx_code rc = GMX_OK;
+    if (a->kind == GMX_ART_ESCAPE_LOG && !merge_escapes(b, a))
+        rc = GMX_ENOMEM;
+    if (rc == GMX_OK && a->kind == GMX_ART_HEAP)
+        rc = heap_series_add(&b->heaps, b->items, item);
+    gmx_profile_free(b->pending[i].profile); /* its strings are copied into the series now */
+    b->pending[i].profile = NULL;
+    if (rc == GMX_OK && !alias(b, a))
+        rc = GMX_ENOMEM;
+    b->merge_rc = rc;
+    return rc == GMX_OK;
+}
+
+static gmx_code read_all(gmx_bundle *b, gmx_error *err)
+{
+    gmx_pipeline p = { .n = b->npending, .threads = b->threads, .work = read_pending,
+                       .merge = merge_pending, .ctx = b };
+    if (!gmx_pipeline_run(&p))
+        return gmx_error_set(err, b->merge_rc, "out of memory loading the bundle");
+    return GMX_OK;
+}
+
 static bool evidence(const gmx_artifact *a)
 {
     return a->kind != GMX_ART_SKIPPED;
@@ -617,7 +698,7 @@ static int by_time_then_path(const void *x, const void *y)
         return ta ? -1 : 1;
     if (ta && a->time_ns != b->time_ns)
         return a->time_ns < b->time_ns ? -1 : 1;
-    return strcmp(a->path, b->path);
+    return gmx_natural_cmp(a->path, b->path);
 }
 
 static void drop_file_times(gmx_bundle *b, size_t own, size_t file_timed);
@@ -666,7 +747,7 @@ static void settle_times(gmx_bundle *b)
     size_t by_gc = 0;
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
-        int64_t gc = a->heap ? gmx_hsnapshot_get_info(a->heap)->time_ns : 0;
+        int64_t gc = a->kind == GMX_ART_HEAP ? a->heap_info.time_ns : 0;
         if (evidence(a) && a->heap_text && a->time_source == GMX_TIME_NONE && gc) {
             a->time_ns = gc;
             a->time_source = GMX_TIME_LAST_GC;
@@ -708,6 +789,8 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     if (!b)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     b->max_files = opts && opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
+    b->threads = opts ? opts->threads : 0;
+    heap_series_init(&b->heaps);
     if (opts && opts->alias_from && opts->alias_to) {
         b->alias_from = opts->alias_from;
         b->alias_to = opts->alias_to;
@@ -715,6 +798,8 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
         rc = walk(b, paths[i], 0, err);
+    if (rc == GMX_OK)
+        rc = read_all(b, err);
     if (rc == GMX_OK)
         pair_cores(b);
     size_t found = 0;
@@ -752,6 +837,10 @@ void gmx_bundle_free(gmx_bundle *b)
             gmx_free(a->oom[k].text);
         gmx_free(a->oom);
     }
+    heap_series_release(&b->heaps);
+    for (size_t i = 0; i < b->npending; i++)
+        gmx_profile_free(b->pending[i].profile);
+    gmx_free(b->pending);
     for (size_t i = 0; i < b->nnotes; i++) {
         gmx_free(b->notes[i]);
         gmx_free(b->notes_zh[i]);
@@ -763,6 +852,14 @@ void gmx_bundle_free(gmx_bundle *b)
 }
 
 size_t gmx_bundle_count(const gmx_bundle *b) { return b->count; }
+
+void gmx_bundle_order_of(const gmx_bundle *b, gmx_bundle_order *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (size_t i = 0; i < b->count; i++)
+        if (evidence(&b->items[i]) && b->items[i].time_source <= GMX_TIME_NONE)
+            out->by[b->items[i].time_source]++;
+}
 size_t gmx_bundle_note_count(const gmx_bundle *b) { return b->nnotes; }
 
 const gmx_artifact *gmx_bundle_at(const gmx_bundle *b, size_t i)

@@ -56,11 +56,10 @@ static gmx_code add_samples(const gmx_profile *p, const columns *c, gmx_hsnapsho
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", gmx_profile_name(p));
             break;
         }
-        rc = gmx_hsnapshot_add(h, frames, fr.n, value_at(&s, c->inuse_objects),
-                               value_at(&s, c->inuse_bytes), value_at(&s, c->alloc_objects),
-                               value_at(&s, c->alloc_bytes));
-        if (rc == GMX_OK && value_at(&s, c->inuse_objects) > 0)
-            gmx_hsnapshot_note_object_size(h, frames, fr.n, object_size(&s));
+        int64_t inuse_objects = value_at(&s, c->inuse_objects);
+        rc = gmx_hsnapshot_add_sized(h, frames, fr.n, inuse_objects, value_at(&s, c->inuse_bytes),
+                                     value_at(&s, c->alloc_objects), value_at(&s, c->alloc_bytes),
+                                     inuse_objects > 0 ? object_size(&s) : 0);
         if (rc != GMX_OK)
             gmx_error_set(err, rc, "out of memory reading %s", gmx_profile_name(p));
     }

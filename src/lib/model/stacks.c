@@ -84,16 +84,19 @@ gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s)
 
 static bool intern_frame(gmx_stacks *t, gmx_frame *dst, const gmx_frame *src)
 {
+    if (t->borrow_strings) {
+        *dst = *src;
+        return true;
+    }
     dst->func = gmx_intern(&t->strings, src->func);
     dst->file = gmx_intern(&t->strings, src->file);
     dst->line = src->line;
     return dst->func.p && dst->file.p;
 }
 
-size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
-                         const gmx_frame *creator, bool *added)
+static size_t intern_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                            const gmx_frame *creator, bool *added)
 {
-    uint64_t h = hash_stack(frames, n, creator);
     size_t found = find_hashed(t, h, frames, n, creator);
     *added = false;
     if (found != SIZE_MAX)
@@ -106,7 +109,8 @@ size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
         t->items = grown;
         t->cap = cap;
     }
-    gmx_frame *copy = gmx_arena_calloc(&t->arena, n ? n : 1, sizeof(*copy));
+    /* Every frame is written below: no need to zero them first. */
+    gmx_frame *copy = gmx_arena_alloc(&t->arena, (n ? n : 1) * sizeof(*copy));
     if (!copy)
         return SIZE_MAX;
     for (uint32_t i = 0; i < n; i++)
@@ -126,4 +130,21 @@ size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
         return SIZE_MAX;
     *added = true;
     return t->count++;
+}
+
+size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
+                         const gmx_frame *creator, bool *added)
+{
+    return intern_hashed(t, hash_stack(frames, n, creator), frames, n, creator, added);
+}
+
+size_t gmx_stacks_intern_stack(gmx_stacks *t, const gmx_stack *s, bool *added)
+{
+    return intern_hashed(t, s->hash, s->frames, s->nframes, s->has_creator ? &s->creator : NULL,
+                         added);
+}
+
+size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s)
+{
+    return find_hashed(t, s->hash, s->frames, s->nframes, s->has_creator ? &s->creator : NULL);
 }

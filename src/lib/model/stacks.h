@@ -27,6 +27,9 @@ typedef struct gmx_stacks {
     gmx_hindex index;
     gmx_stack *items;
     size_t count, cap;
+    /* Frames keep the caller's strings as they are (they outlive the
+     * table) instead of interned copies. */
+    bool borrow_strings;
 } gmx_stacks;
 
 void gmx_stacks_init(gmx_stacks *t, size_t max_bytes);
@@ -38,6 +41,11 @@ size_t gmx_stacks_find(const gmx_stacks *t, const gmx_frame *frames, uint32_t n,
  * of memory or past the arena's maximum. creator may be NULL. */
 size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
                          const gmx_frame *creator, bool *added);
+/* Like intern, for a stack of another table (its hash is reused: both
+ * tables hash alike). */
+size_t gmx_stacks_intern_stack(gmx_stacks *t, const gmx_stack *s, bool *added);
+/* Like find, for a stack of another table. */
+size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s);
 /* Interns one string into the table's arena ({NULL, 0} when out of memory). */
 gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s);
 

@@ -20,6 +20,33 @@ static const char *time_source_name(gmx_time_source s)
     return "none";
 }
 
+/* What put "inputs" in order: artifacts placed by each kind of time, and
+ * how many without one came after by name ("by": "time", "name" or
+ * "time, then name"; names in natural order, dump-9 before dump-10). */
+static void order(gmx_json *j, const gmx_bundle *b)
+{
+    gmx_bundle_order ord;
+    gmx_bundle_order_of(b, &ord);
+    size_t untimed = ord.by[GMX_TIME_NONE], timed = 0;
+    gmx_json_key(j, "order");
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "time_sources");
+    gmx_json_object_begin(j);
+    for (int s = GMX_TIME_PROFILE; s < GMX_TIME_NONE; s++) {
+        if (!ord.by[s])
+            continue;
+        gmx_json_key(j, time_source_name((gmx_time_source)s));
+        gmx_json_uint(j, ord.by[s]);
+        timed += ord.by[s];
+    }
+    gmx_json_object_end(j);
+    gmx_json_key(j, "untimed_by_name");
+    gmx_json_uint(j, untimed);
+    gmx_json_key(j, "by");
+    gmx_json_cstring(j, !untimed ? "time" : !timed ? "name" : "time, then name");
+    gmx_json_object_end(j);
+}
+
 static void inputs(gmx_json *j, const gmx_bundle *b)
 {
     gmx_json_key(j, "inputs");
@@ -77,6 +104,7 @@ static void inputs(gmx_json *j, const gmx_bundle *b)
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
         gmx_json_cstring(j, gmx_bundle_note(b, i));
     gmx_json_array_end(j);
+    order(j, b);
 }
 
 static void series(gmx_json *j, const char *key, const gmx_series *s)

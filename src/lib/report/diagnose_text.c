@@ -72,6 +72,47 @@ static const char *time_source_note(gmx_time_source s, bool zh)
     return "";
 }
 
+static const char *ordered_by(gmx_time_source s, bool zh)
+{
+    switch (s) {
+    case GMX_TIME_PROFILE: return "pprof time_nanos";
+    case GMX_TIME_LOG: return zh ? "文本中的时间戳" : "timestamps in their text";
+    case GMX_TIME_CAPTURE: return "capture-times.tsv";
+    case GMX_TIME_FILE: return zh ? "文件时间" : "file times";
+    case GMX_TIME_LAST_GC: return zh ? "最后一次 GC 的时间" : "their last GC";
+    case GMX_TIME_NONE: break;
+    }
+    return "";
+}
+
+/* One line: what put the inventory in its order. */
+static void order_line(out *o, const gmx_bundle *b)
+{
+    gmx_bundle_order ord;
+    gmx_bundle_order_of(b, &ord);
+    size_t untimed = ord.by[GMX_TIME_NONE], timed = 0;
+    gmx_buf_puts(o->t.b, o->zh ? "  顺序：" : "  order: ");
+    for (int s = GMX_TIME_PROFILE; s < GMX_TIME_NONE; s++) {
+        if (!ord.by[s])
+            continue;
+        gmx_buf_printf(o->t.b, timed ? (o->zh ? "，%zu 个按 %s" : ", %zu by %s")
+                                     : (o->zh ? "按时间（%zu 个按 %s" : "by time (%zu by %s"),
+                       ord.by[s], ordered_by((gmx_time_source)s, o->zh));
+        timed += ord.by[s];
+    }
+    if (timed)
+        gmx_buf_puts(o->t.b, o->zh ? "）" : ")");
+    if (untimed)
+        gmx_buf_printf(o->t.b, timed ? (o->zh ? "，其后 %zu 个无时间的按文件名自然顺序（dump-9 在 dump-10 之前）"
+                                              : ", then %zu without a time by name in natural "
+                                                "order (dump-9 before dump-10)")
+                                     : (o->zh ? "%zu 个文件都没有时间：按文件名自然顺序（dump-9 在 dump-10 之前）"
+                                              : "%zu without a time: by name in natural order "
+                                                "(dump-9 before dump-10)"),
+                       untimed);
+    gmx_buf_putc(o->t.b, '\n');
+}
+
 static void inputs(out *o, const gmx_bundle *b)
 {
     size_t used = 0;
@@ -105,6 +146,7 @@ static void inputs(out *o, const gmx_bundle *b)
         if (a->kind != GMX_ART_SKIPPED && a->reading[0])
             gmx_buf_printf(o->t.b, "                       %s\n", a->reading);
     }
+    order_line(o, b);
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
         gmx_buf_printf(o->t.b, o->zh ? "  注意：%s\n" : "  note: %s\n",
                        o->zh ? gmx_bundle_note_zh(b, i) : gmx_bundle_note(b, i));
