@@ -5,6 +5,9 @@
 #include <string.h>
 
 static void set_message(gmx_error *err, gmx_code code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+static void set_message(gmx_error *err, gmx_code code, const char *fmt, va_list ap)
 {
     memset(err, 0, sizeof(*err));
     err->code = code;
