@@ -205,6 +205,12 @@ typedef struct gmx_profile_info {
  * samples read back already pruned (info keeps the two patterns). */
 gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err);
 void gmx_profile_free(gmx_profile *p);
+
+/* Gives the process's free heap pages back to the system (glibc's
+ * malloc_trim). Decoding frees large raw tables; a program that decoded a
+ * big profile and is about to analyse it may call this between the two.
+ * The library never calls it on its own: the heap is the program's. */
+void gmx_profile_trim_heap(void);
 /* Ingest: reads path ("-" = standard input), gzip-compressed or not, and
  * decodes it. Decompression stops at max_decompressed bytes (0 = 2 GiB). */
 gmx_code gmx_profile_open(const char *path, size_t max_decompressed, gmx_profile **out,

@@ -15,6 +15,9 @@ int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profile
         cli_profiles_close(out);
         return cli_report_input_error("top", &err);
     }
+    /* The raw tables freed while decoding leave holes in the heap; give
+     * their pages back before the analyses allocate theirs. */
+    gmx_profile_trim_heap();
     return EXIT_OK;
 }
 

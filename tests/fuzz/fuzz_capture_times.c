@@ -34,13 +34,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fwrite(data, 1, size, f);
     fclose(f);
     capture_times t = { 0 };
-    if (capture_times_read(&t, dir, NULL) == 0) {
+    if (gmx_capture_times_read(&t, dir, NULL) == 0) {
         int64_t ns;
         for (size_t i = 0; i < t.n; i++)
-            if (!capture_times_find(&t, t.items[i].path, &ns) || ns < 0)
+            if (!gmx_capture_times_find(&t, t.items[i].path, &ns) || ns < 0)
                 abort();
     }
-    capture_times_release(&t);
+    gmx_capture_times_release(&t);
     unlink(path);
     return 0;
 }

@@ -13,24 +13,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     elf_file f;
     gmx_error err;
-    if (elf_file_open(&f, "fuzz", data, size, true, &err) == GMX_OK) {
+    if (gmx_elf_file_open(&f, "fuzz", data, size, true, &err) == GMX_OK) {
         core_thread *threads = NULL;
         size_t n = 0;
-        if (elf_core_threads(&f, &threads, &n, &err) == GMX_OK)
+        if (gmx_elf_core_threads(&f, &threads, &n, &err) == GMX_OK)
             gmx_free(threads);
         uint64_t addr, value, sz;
         gmx_str bytes, id;
         size_t avail;
-        elf_file_section(&f, ".gopclntab", &addr, &bytes);
-        elf_file_build_id(&f, "Go", 4, &id);
-        elf_file_build_id(&f, "GNU", 3, &id);
-        elf_file_symbol(&f, "runtime.allgs", &value, &sz);
+        gmx_elf_file_section(&f, ".gopclntab", &addr, &bytes);
+        gmx_elf_file_build_id(&f, "Go", 4, &id);
+        gmx_elf_file_build_id(&f, "GNU", 3, &id);
+        gmx_elf_file_symbol(&f, "runtime.allgs", &value, &sz);
         for (size_t i = 0; i < f.nsegs && i < 64; i++) {
-            elf_file_at(&f, f.segs[i].vaddr, 8);
-            elf_file_span(&f, f.segs[i].vaddr + 1, &avail);
-            elf_file_maps(&f, f.segs[i].vaddr + f.segs[i].memsz - 1);
+            gmx_elf_file_at(&f, f.segs[i].vaddr, 8);
+            gmx_elf_file_span(&f, f.segs[i].vaddr + 1, &avail);
+            gmx_elf_file_maps(&f, f.segs[i].vaddr + f.segs[i].memsz - 1);
         }
     }
-    elf_file_release(&f);
+    gmx_elf_file_release(&f);
     return 0;
 }

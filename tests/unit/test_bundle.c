@@ -128,7 +128,7 @@ static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(vo
     gmx_artifact *items = calloc(N, sizeof(*items));
     assert_non_null(items);
     heap_series hs;
-    heap_series_init(&hs);
+    gmx_heap_series_init(&hs);
     gmx_frame leak = { { "main.leak", 9 }, { "/src/main.go", 12 }, 40 };
     gmx_frame other = { { "main.other", 10 }, { "/src/main.go", 12 }, 50 };
     for (size_t i = 0; i < N; i++) {
@@ -140,7 +140,7 @@ static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(vo
         gmx_hsnapshot_info_of(a->heap)->time_ns = a->time_ns;
         assert_int_equal(gmx_hsnapshot_add(a->heap, &leak, 1, 1, 1000 * (int64_t)(i + 1), 1, 1), GMX_OK);
         assert_int_equal(gmx_hsnapshot_add(a->heap, &other, 1, 1, 7, 1, 1), GMX_OK);
-        assert_int_equal(heap_series_add(&hs, items, i), GMX_OK);
+        assert_int_equal(gmx_heap_series_add(&hs, items, i), GMX_OK);
     }
     size_t kept = 0;
     for (size_t i = 0; i < N; i++) {
@@ -160,7 +160,7 @@ static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(vo
     assert_ptr_equal(last->frames, first->frames);
     for (size_t i = 0; i < N; i++)
         gmx_hsnapshot_free(items[i].heap);
-    heap_series_release(&hs);
+    gmx_heap_series_release(&hs);
     free(items);
 }
 

@@ -29,17 +29,17 @@ static int setup(void **state)
     fx->bytes = malloc(fx->len);
     assert_int_equal(fread(fx->bytes, 1, fx->len, f), fx->len);
     fclose(f);
-    assert_int_equal(elf_file_open(&fx->elf, "notifier.bin", fx->bytes, fx->len, false, NULL), GMX_OK);
+    assert_int_equal(gmx_elf_file_open(&fx->elf, "notifier.bin", fx->bytes, fx->len, false, NULL), GMX_OK);
     uint64_t addr, text;
     gmx_str tab, tb;
-    assert_true(elf_file_section(&fx->elf, ".gopclntab", &addr, &tab));
-    assert_true(elf_file_section(&fx->elf, ".text", &text, &tb));
+    assert_true(gmx_elf_file_section(&fx->elf, ".gopclntab", &addr, &tab));
+    assert_true(gmx_elf_file_section(&fx->elf, ".text", &text, &tb));
     assert_int_equal(gmx_pclntab_open("notifier.bin", tab.p, tab.n, text, &fx->t, NULL), GMX_OK);
     uint64_t gofunc, size;
     size_t avail;
     const uint8_t *p;
-    assert_true(elf_file_symbol(&fx->elf, "go.func.*", &gofunc, &size));
-    assert_non_null(p = elf_file_span(&fx->elf, gofunc, &avail));
+    assert_true(gmx_elf_file_symbol(&fx->elf, "go.func.*", &gofunc, &size));
+    assert_non_null(p = gmx_elf_file_span(&fx->elf, gofunc, &avail));
     gmx_pclntab_set_gofunc(fx->t, gofunc, p, avail);
     *state = fx;
     return 0;
@@ -49,7 +49,7 @@ static int teardown(void **state)
 {
     fixture *fx = *state;
     gmx_pclntab_free(fx->t);
-    elf_file_release(&fx->elf);
+    gmx_elf_file_release(&fx->elf);
     free(fx->bytes);
     free(fx);
     return 0;

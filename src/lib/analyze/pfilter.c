@@ -48,7 +48,7 @@ static uint8_t location_match(const gmx_plocation *l, const uint8_t *fmatch,
     return m;
 }
 
-int ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore)
+int gmx_ptop_build_filter(pg_locmap *m, const regex_t *focus, const regex_t *ignore)
 {
     const gmx_profile *p = m->profile;
     uint8_t *fmatch = NULL, *mmatch = NULL;
@@ -87,7 +87,7 @@ static gmx_code unknown_sample_index(const gmx_profile *p, const char *sample_in
                                  info->nsample_types ? names : "none");
 }
 
-gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,
+gmx_code gmx_ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char *sample_index,
                              const gmx_profile *base, const char *focus, const char *ignore,
                              gmx_error *err)
 {
@@ -95,25 +95,25 @@ gmx_code ptop_selection_init(ptop_selection *s, const gmx_profile *p, const char
     s->index = gmx_profile_sample_index(p, sample_index);
     if (s->index < 0)
         return unknown_sample_index(p, sample_index, err);
-    gmx_code rc = base ? ptop_check_base(p, base, err) : GMX_OK;
+    gmx_code rc = base ? gmx_ptop_check_base(p, base, err) : GMX_OK;
     if (rc == GMX_OK)
-        rc = ptop_compile_regex(focus, &s->focus, &s->has_focus, "focus", err);
+        rc = gmx_ptop_compile_regex(focus, &s->focus, &s->has_focus, "focus", err);
     if (rc == GMX_OK)
-        rc = ptop_compile_regex(ignore, &s->ignore, &s->has_ignore, "ignore", err);
+        rc = gmx_ptop_compile_regex(ignore, &s->ignore, &s->has_ignore, "ignore", err);
     return rc;
 }
 
-gmx_code ptop_selection_filter(const ptop_selection *s, pg_locmap *m, gmx_error *err)
+gmx_code gmx_ptop_selection_filter(const ptop_selection *s, pg_locmap *m, gmx_error *err)
 {
     if (!s->has_focus && !s->has_ignore)
         return GMX_OK;
-    if (ptop_build_filter(m, s->has_focus ? &s->focus : NULL,
+    if (gmx_ptop_build_filter(m, s->has_focus ? &s->focus : NULL,
                           s->has_ignore ? &s->ignore : NULL) < 0)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory filtering");
     return GMX_OK;
 }
 
-void ptop_selection_release(ptop_selection *s)
+void gmx_ptop_selection_release(ptop_selection *s)
 {
     if (s->has_focus)
         regfree(&s->focus);

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 
-void pg_graph_init(pg_graph *g)
+void gmx_pg_graph_init(pg_graph *g)
 {
     memset(g, 0, sizeof(*g));
     gmx_hindex_init(&g->node_index);
@@ -21,7 +21,7 @@ void pg_graph_init(pg_graph *g)
     gmx_arena_init(&g->arena, 0);
 }
 
-void pg_graph_release(pg_graph *g)
+void gmx_pg_graph_release(pg_graph *g)
 {
     gmx_free(g->nodes);
     gmx_free(g->stamps);
@@ -33,7 +33,7 @@ void pg_graph_release(pg_graph *g)
     memset(g, 0, sizeof(*g));
 }
 
-void pg_locmap_release(pg_locmap *m)
+void gmx_pg_locmap_release(pg_locmap *m)
 {
     gmx_free(m->fn_nodes);
     gmx_free(m->nameless_keys);
@@ -214,7 +214,7 @@ static inline uint32_t frame_node(const pg_locmap *m, const gmx_plocation *l, ui
 /* Named functions get their node by name id (names are hashed once per
  * distinct name, and not at all in the first profile); nameless frames
  * once per (mapping, function). */
-int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
+int gmx_pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
 {
     memset(m, 0, sizeof(*m));
     m->profile = p;
@@ -255,7 +255,7 @@ int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
     return rc;
 }
 
-bool pg_sample_selected(const pg_locmap *m, const gmx_psample *s)
+bool gmx_pg_sample_selected(const pg_locmap *m, const gmx_psample *s)
 {
     if (!m->filter)
         return true;
@@ -278,7 +278,7 @@ static uint32_t next_stamp(pg_graph *g)
     return (uint32_t)g->stamp;
 }
 
-void pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
+void gmx_pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
 {
     uint32_t stamp = next_stamp(g);
     uint32_t leaf = PG_NONE;
@@ -316,7 +316,7 @@ static pg_edge *edge_for(pg_graph *g, uint32_t src, uint32_t dst)
     return e;
 }
 
-int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
+int gmx_pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w)
 {
     uint64_t stamp = next_stamp(g);
     uint32_t parent = PG_NONE;

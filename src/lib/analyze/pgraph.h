@@ -64,20 +64,20 @@ typedef struct pg_graph {
     bool edge_ends_only;  /* edges only into or out of nodes marked edge_end */
 } pg_graph;
 
-void pg_graph_init(pg_graph *g);
-void pg_graph_release(pg_graph *g);
+void gmx_pg_graph_init(pg_graph *g);
+void gmx_pg_graph_release(pg_graph *g);
 /* Maps p's locations onto g's nodes (adding nodes). 0, or -1 when out of memory. */
-int pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m);
-void pg_locmap_release(pg_locmap *m);
+int gmx_pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m);
+void gmx_pg_locmap_release(pg_locmap *m);
 
 /* Whether a sample passes the focus/ignore filter of m (pprof's
  * focusedAndNotIgnored); true when m has no filter. */
-bool pg_sample_selected(const pg_locmap *m, const gmx_psample *s);
+bool gmx_pg_sample_selected(const pg_locmap *m, const gmx_psample *s);
 /* Adds w to the cum of each distinct node of s and to the flat of its leaf. */
-void pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
+void gmx_pg_add_values(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
 /* Adds w to the edges between kept nodes of s, skipping dropped nodes as
  * pprof's residual edges do (with g->edge_ends_only, only the edges with a
  * marked end). -1 when out of memory. */
-int pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
+int gmx_pg_add_edges(pg_graph *g, const pg_locmap *m, const gmx_psample *s, int64_t w);
 
 #endif

@@ -150,7 +150,7 @@ static int lmap_build(run *r, gmx_arena *a, const gmx_profile *p, lmap *m)
 
 static void lmap_release(lmap *m)
 {
-    pg_locmap_release(&m->filter);
+    gmx_pg_locmap_release(&m->filter);
     gmx_free(m->first);
     gmx_free(m->nodes);
 }
@@ -187,7 +187,7 @@ static gmx_code add_profile(run *r, const lmap *m, int64_t sign, int64_t *total,
             break;
         int64_t w = gmx_i64_mul_wrap(s.values[r->sel.index], sign);
         *total = gmx_i64_add_wrap(*total, gmx_i64_abs_wrap(w));
-        if (w != 0 && pg_sample_selected(&m->filter, &s))
+        if (w != 0 && gmx_pg_sample_selected(&m->filter, &s))
             add_sample(r, m, &s, w);
     }
     gmx_psample_reader_release(&rd);
@@ -197,10 +197,10 @@ static gmx_code add_profile(run *r, const lmap *m, int64_t sign, int64_t *total,
 static gmx_code setup(run *r, gmx_arena *a, const gmx_profile *p, gmx_error *err)
 {
     const gmx_plist_options *o = r->o;
-    gmx_code rc = ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
+    gmx_code rc = gmx_ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
                                       err);
     if (rc == GMX_OK)
-        rc = ptop_compile_regex(o->regex ? o->regex : "", &r->re, &r->has_re, "argument", err);
+        rc = gmx_ptop_compile_regex(o->regex ? o->regex : "", &r->re, &r->has_re, "argument", err);
     if (rc == GMX_OK && !r->has_re)
         rc = gmx_error_set(err, GMX_EUSAGE, "list needs a regexp of function names");
     const gmx_profile *profiles[2] = { p, o->base };
@@ -209,7 +209,7 @@ static gmx_code setup(run *r, gmx_arena *a, const gmx_profile *p, gmx_error *err
         m->filter.profile = profiles[i];
         if (lmap_build(r, a, profiles[i], m) < 0)
             return gmx_error_set(err, GMX_ENOMEM, "out of memory mapping source lines");
-        rc = ptop_selection_filter(&r->sel, &m->filter, err);
+        rc = gmx_ptop_selection_filter(&r->sel, &m->filter, err);
     }
     return rc;
 }
@@ -223,7 +223,7 @@ static void teardown(run *r)
     gmx_buf_release(&r->tmp);
     if (r->has_re)
         regfree(&r->re);
-    ptop_selection_release(&r->sel);
+    gmx_ptop_selection_release(&r->sel);
 }
 
 /* Nodes in listing order: by name, then file, then line. */
@@ -354,7 +354,7 @@ gmx_code gmx_plist_compute(const gmx_profile *p, const gmx_plist_options *opts, 
     if (rc == GMX_OK && opts->base)
         rc = add_profile(&r, &r.maps[1], -1, &base_total, err);
     if (rc == GMX_OK && opts->base)
-        rc = ptop_merged_total(p, opts->base, r.sel.index, &total, err);
+        rc = gmx_ptop_merged_total(p, opts->base, r.sel.index, &total, err);
     l->pub.total = total;
     if (rc == GMX_OK)
         rc = make_listing(&r, l, err);

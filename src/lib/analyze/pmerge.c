@@ -160,7 +160,7 @@ static gmx_code add_samples(groups *g, const gmx_profile *p, int index, int64_t 
     return rc;
 }
 
-gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int index,
+gmx_code gmx_ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int index,
                            int64_t *total, gmx_error *err)
 {
     groups g;
@@ -178,7 +178,7 @@ gmx_code ptop_merged_total(const gmx_profile *p, const gmx_profile *base, int in
     return rc;
 }
 
-void ptop_merged_header(const gmx_profile *p, const gmx_profile *base, int64_t *time_nanos,
+void gmx_ptop_merged_header(const gmx_profile *p, const gmx_profile *base, int64_t *time_nanos,
                         int64_t *duration_nanos)
 {
     const gmx_profile_info *pi = gmx_profile_get_info(p);

@@ -18,11 +18,11 @@ void gmx_ptop_options_peek(gmx_ptop_options *o)
     o->with_edges = true;
 }
 
-gmx_code ptop_mark_edge_ends(pg_graph *g, const char *regex, gmx_error *err)
+gmx_code gmx_ptop_mark_edge_ends(pg_graph *g, const char *regex, gmx_error *err)
 {
     regex_t re;
     bool has = false;
-    gmx_code rc = ptop_compile_regex(regex, &re, &has, "argument", err);
+    gmx_code rc = gmx_ptop_compile_regex(regex, &re, &has, "argument", err);
     if (rc != GMX_OK || !has)
         return rc;
     gmx_buf name;
@@ -46,7 +46,7 @@ static int edge_order(const void *a, const void *b)
     return l->dst < r->dst ? -1 : l->dst > r->dst;
 }
 
-gmx_code ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkept, gmx_ptop *t,
+gmx_code gmx_ptop_collect_edges(const pg_graph *g, const uint32_t *kept, size_t nkept, gmx_ptop *t,
                             gmx_error *err)
 {
     uint32_t *row_of = gmx_mallocarray(g->nnodes + 1, sizeof(*row_of));

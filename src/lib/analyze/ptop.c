@@ -51,10 +51,10 @@ static gmx_code add_profile(pg_graph *g, const pg_locmap *m, int index, int64_t 
             break;
         int64_t w = gmx_i64_mul_wrap(s.values[index], sign);
         *total = gmx_i64_add_wrap(*total, gmx_i64_abs_wrap(w));
-        if (w == 0 || !pg_sample_selected(m, &s))
+        if (w == 0 || !gmx_pg_sample_selected(m, &s))
             continue;
-        pg_add_values(g, m, &s, w);
-        if (edges && pg_add_edges(g, m, &s, w) < 0) {
+        gmx_pg_add_values(g, m, &s, w);
+        if (edges && gmx_pg_add_edges(g, m, &s, w) < 0) {
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
             break;
         }
@@ -75,14 +75,14 @@ static gmx_code add_profile_edges(pg_graph *g, const pg_locmap *m, int index, in
         if ((rc = gmx_psample_read(&r, i, &s, err)) != GMX_OK)
             break;
         int64_t w = gmx_i64_mul_wrap(s.values[index], sign);
-        if (w != 0 && pg_sample_selected(m, &s) && pg_add_edges(g, m, &s, w) < 0)
+        if (w != 0 && gmx_pg_sample_selected(m, &s) && gmx_pg_add_edges(g, m, &s, w) < 0)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
     }
     gmx_psample_reader_release(&r);
     return rc;
 }
 
-/* pprof's total with a base (ptop_merged_total) reads both profiles and
+/* pprof's total with a base (gmx_ptop_merged_total) reads both profiles and
  * nothing of the graph: it runs on a thread of its own while the graph is
  * built and filled. */
 typedef struct merged_job {
@@ -98,7 +98,7 @@ typedef struct merged_job {
 static void *merged_run(void *arg)
 {
     merged_job *j = arg;
-    j->rc = ptop_merged_total(j->p, j->base, j->index, &j->total, &j->err);
+    j->rc = gmx_ptop_merged_total(j->p, j->base, j->index, &j->total, &j->err);
     return NULL;
 }
 
@@ -141,7 +141,7 @@ typedef struct run {
     merged_job merged;
 } run;
 
-gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char *what,
+gmx_code gmx_ptop_compile_regex(const char *re, regex_t *out, bool *has, const char *what,
                             gmx_error *err)
 {
     if (!re || !*re)
@@ -153,7 +153,7 @@ gmx_code ptop_compile_regex(const char *re, regex_t *out, bool *has, const char 
     return GMX_OK;
 }
 
-gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err)
+gmx_code gmx_ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *err)
 {
     const gmx_profile_info *pi = gmx_profile_get_info(p), *bi = gmx_profile_get_info(b);
     bool same = pi->nsample_types == bi->nsample_types &&
@@ -171,7 +171,7 @@ gmx_code ptop_check_base(const gmx_profile *p, const gmx_profile *b, gmx_error *
 static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
 {
     const gmx_ptop_options *o = r->opts;
-    gmx_code rc = ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
+    gmx_code rc = gmx_ptop_selection_init(&r->sel, p, o->sample_index, o->base, o->focus, o->ignore,
                                       err);
     if (rc != GMX_OK)
         return rc;
@@ -179,9 +179,9 @@ static gmx_code setup(run *r, const gmx_profile *p, gmx_error *err)
         merged_start(&r->merged, p, o->base, r->sel.index);
     const gmx_profile *profiles[2] = { p, o->base };
     for (size_t i = 0; rc == GMX_OK && i < 2 && profiles[i]; i++, r->nmaps++) {
-        if (pg_locmap_build(&r->g, profiles[i], &r->maps[i]) < 0)
+        if (gmx_pg_locmap_build(&r->g, profiles[i], &r->maps[i]) < 0)
             return gmx_error_set(err, GMX_ENOMEM, "out of memory building the call graph");
-        rc = ptop_selection_filter(&r->sel, &r->maps[i], err);
+        rc = gmx_ptop_selection_filter(&r->sel, &r->maps[i], err);
     }
     return rc;
 }
@@ -191,9 +191,9 @@ static void teardown(run *r)
     int64_t unused;
     merged_finish(&r->merged, &unused, NULL);
     for (size_t i = 0; i < r->nmaps; i++)
-        pg_locmap_release(&r->maps[i]);
-    pg_graph_release(&r->g);
-    ptop_selection_release(&r->sel);
+        gmx_pg_locmap_release(&r->maps[i]);
+    gmx_pg_graph_release(&r->g);
+    gmx_ptop_selection_release(&r->sel);
 }
 
 typedef struct sort_ctx {
@@ -316,7 +316,7 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
         for (size_t i = 0; i < r->g.nnodes; i++)
             r->g.nodes[i].kept = true;
         if (o->edges_of)
-            rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
+            rc = gmx_ptop_mark_edge_ends(&r->g, o->edges_of, err);
     }
     if (rc == GMX_OK)
         rc = add_profile(&r->g, &r->maps[0], r->sel.index, 1, one_pass, &total, err);
@@ -336,7 +336,7 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
     size_t nkept = 0;
     rc = select_nodes(r, t, node_cutoff, &kept, &nkept, err);
     if (rc == GMX_OK && !one_pass && o->with_edges && o->edges_of)
-        rc = ptop_mark_edge_ends(&r->g, o->edges_of, err);
+        rc = gmx_ptop_mark_edge_ends(&r->g, o->edges_of, err);
     for (size_t i = 0; rc == GMX_OK && !one_pass && i < r->nmaps; i++)
         rc = add_profile_edges(&r->g, &r->maps[i], r->sel.index, i ? -1 : 1, err);
     if (rc == GMX_OK) {
@@ -344,7 +344,7 @@ static gmx_code compute(run *r, gmx_ptop *t, gmx_error *err)
         rc = make_rows(&r->g, kept, nkept, t, err);
     }
     if (rc == GMX_OK && o->with_edges)
-        rc = ptop_collect_edges(&r->g, kept, nkept, t, err);
+        rc = gmx_ptop_collect_edges(&r->g, kept, nkept, t, err);
     gmx_free(kept);
     return rc;
 }
@@ -368,13 +368,13 @@ gmx_code gmx_ptop_compute(const gmx_profile *p, const gmx_ptop_options *opts, gm
     run r;
     memset(&r, 0, sizeof(r));
     r.opts = opts;
-    pg_graph_init(&r.g);
+    gmx_pg_graph_init(&r.g);
     t->profile = p;
     t->node_count = opts->node_count;
     t->focus = opts->focus && *opts->focus ? opts->focus : NULL;
     t->ignore = opts->ignore && *opts->ignore ? opts->ignore : NULL;
     t->has_base = opts->base != NULL;
-    ptop_merged_header(p, opts->base, &t->time_nanos, &t->duration_nanos);
+    gmx_ptop_merged_header(p, opts->base, &t->time_nanos, &t->duration_nanos);
     gmx_code rc = setup(&r, p, err);
     if (rc == GMX_OK) {
         t->sample_index = r.sel.index;

@@ -6,25 +6,25 @@
 #include <elf.h>
 #include <string.h>
 
-bool core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
+bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
 {
-    const uint8_t *p = elf_file_at(&c->core, vaddr, n);
+    const uint8_t *p = gmx_elf_file_at(&c->core, vaddr, n);
     if (!p)
-        p = elf_file_at(&c->bin, vaddr, n);
+        p = gmx_elf_file_at(&c->bin, vaddr, n);
     if (p) {
         memcpy(out, p, n);
         return true;
     }
-    if (elf_file_maps(&c->core, vaddr) && elf_file_maps(&c->core, vaddr + n - 1)) {
+    if (gmx_elf_file_maps(&c->core, vaddr) && gmx_elf_file_maps(&c->core, vaddr + n - 1)) {
         memset(out, 0, n);
         return true;
     }
     return false;
 }
 
-bool core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v)
+bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v)
 {
-    return core_read(c, vaddr, v, sizeof(*v));
+    return gmx_core_read(c, vaddr, v, sizeof(*v));
 }
 
 /* The build ID note of the binary must read the same at its address in the
@@ -37,10 +37,10 @@ static gmx_code check_pairing(gmx_core *c, gmx_error *err)
     for (size_t i = 0; i < sizeof(notes) / sizeof(notes[0]); i++) {
         uint64_t addr;
         gmx_str bytes, id;
-        if (!elf_file_section(&c->bin, notes[i].section, &addr, &bytes) || !bytes.n ||
-            !elf_file_build_id(&c->bin, notes[i].owner, notes[i].type, &id))
+        if (!gmx_elf_file_section(&c->bin, notes[i].section, &addr, &bytes) || !bytes.n ||
+            !gmx_elf_file_build_id(&c->bin, notes[i].owner, notes[i].type, &id))
             continue;
-        const uint8_t *in_core = elf_file_at(&c->core, addr, bytes.n);
+        const uint8_t *in_core = gmx_elf_file_at(&c->core, addr, bytes.n);
         if (!in_core)
             continue;
         if (memcmp(in_core, bytes.p, bytes.n) != 0)
@@ -54,8 +54,8 @@ static gmx_code check_pairing(gmx_core *c, gmx_error *err)
     /* no note mapped in the core: the text itself must agree */
     uint64_t addr;
     gmx_str bytes;
-    if (elf_file_section(&c->bin, ".gopclntab", &addr, &bytes) && bytes.n >= 64) {
-        const uint8_t *in_core = elf_file_at(&c->core, addr, 64);
+    if (gmx_elf_file_section(&c->bin, ".gopclntab", &addr, &bytes) && bytes.n >= 64) {
+        const uint8_t *in_core = gmx_elf_file_at(&c->core, addr, 64);
         if (in_core && memcmp(in_core, bytes.p, 64) != 0)
             return gmx_error_set(err, GMX_EFORMAT,
                                  "%s: the core was not produced by this binary (.gopclntab differs "
@@ -68,10 +68,10 @@ static gmx_code open_pclntab(gmx_core *c, gmx_error *err)
 {
     uint64_t addr, text, size;
     gmx_str tab, text_bytes;
-    if (!elf_file_section(&c->bin, ".gopclntab", &addr, &tab))
+    if (!gmx_elf_file_section(&c->bin, ".gopclntab", &addr, &tab))
         return gmx_error_set(err, GMX_EFORMAT, "%s: no .gopclntab section (not a Go binary?)",
                              c->bin.name);
-    if (!elf_file_section(&c->bin, ".text", &text, &text_bytes))
+    if (!gmx_elf_file_section(&c->bin, ".text", &text, &text_bytes))
         return gmx_error_set(err, GMX_EFORMAT, "%s: no .text section", c->bin.name);
     gmx_code rc = gmx_pclntab_open(c->bin.name, tab.p, tab.n, text, &c->pcln, err);
     if (rc != GMX_OK)
@@ -81,9 +81,9 @@ static gmx_code open_pclntab(gmx_core *c, gmx_error *err)
     uint64_t gofunc;
     size_t avail;
     const uint8_t *bytes;
-    if ((elf_file_symbol(&c->bin, "go:func.*", &gofunc, &size) ||
-         elf_file_symbol(&c->bin, "go.func.*", &gofunc, &size)) &&
-        (bytes = elf_file_span(&c->bin, gofunc, &avail))) {
+    if ((gmx_elf_file_symbol(&c->bin, "go:func.*", &gofunc, &size) ||
+         gmx_elf_file_symbol(&c->bin, "go.func.*", &gofunc, &size)) &&
+        (bytes = gmx_elf_file_span(&c->bin, gofunc, &avail))) {
         gmx_pclntab_set_gofunc(c->pcln, gofunc, bytes, avail);
         c->inlining = true;
     }
@@ -111,7 +111,7 @@ static gmx_code resolve_layout(gmx_core *c, gmx_error *err)
         { "startpc", offsetof(g_layout, startpc), false },
         { "parentGoid", offsetof(g_layout, parent_goid), true }, /* Go 1.21+ */
     };
-    if (dwarf_layout_open(&c->bin, &c->dwarf, err) != GMX_OK) {
+    if (gmx_dwarf_layout_open(&c->bin, &c->dwarf, err) != GMX_OK) {
         /* degrade: the threads' stacks need only the pclntab */
         c->no_dwarf = true;
         if (err)
@@ -119,7 +119,7 @@ static gmx_code resolve_layout(gmx_core *c, gmx_error *err)
         return GMX_OK;
     }
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-        int64_t off = dwarf_layout_offset(c->dwarf, "runtime.g", fields[i].path);
+        int64_t off = gmx_dwarf_layout_offset(c->dwarf, "runtime.g", fields[i].path);
         if (off < 0 && !fields[i].optional)
             return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.g field %s",
                                  c->bin.name, fields[i].path);
@@ -131,14 +131,14 @@ static gmx_code resolve_layout(gmx_core *c, gmx_error *err)
 static gmx_code find_symbols(gmx_core *c, gmx_error *err)
 {
     uint64_t size;
-    if (!elf_file_has_symtab(&c->bin))
+    if (!gmx_elf_file_has_symtab(&c->bin))
         return gmx_error_set(err, GMX_EFORMAT,
                              "%s: the binary has no symbol table (built with -s or stripped): "
                              "runtime.allgs cannot be found", c->bin.name);
-    if (!elf_file_symbol(&c->bin, "runtime.allgs", &c->allgs, &size))
+    if (!gmx_elf_file_symbol(&c->bin, "runtime.allgs", &c->allgs, &size))
         return gmx_error_set(err, GMX_EFORMAT, "%s: no symbol runtime.allgs (not a Go program?)",
                              c->bin.name);
-    if (elf_file_symbol(&c->bin, "runtime.waitReasonStrings", &c->wait_reasons, &size))
+    if (gmx_elf_file_symbol(&c->bin, "runtime.waitReasonStrings", &c->wait_reasons, &size))
         c->nwait_reasons = size / 16;
     return GMX_OK;
 }
@@ -151,7 +151,7 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
     gmx_core *c = gmx_calloc(1, sizeof(*c));
     if (!c)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    gmx_code rc = elf_file_open(&c->core, core_name, core_data, core_len, false, err);
+    gmx_code rc = gmx_elf_file_open(&c->core, core_name, core_data, core_len, false, err);
     if (rc == GMX_OK && c->core.type != ET_CORE)
         rc = gmx_error_set(err, GMX_EFORMAT, "%s: not a core file (ELF type %d)", core_name,
                            c->core.type);
@@ -160,7 +160,7 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
                            "%s: truncated core: its segments need %llu bytes, the file has %zu",
                            core_name, (unsigned long long)c->core.needed, core_len);
     if (rc == GMX_OK)
-        rc = elf_file_open(&c->bin, bin_name, bin_data, bin_len, true, err);
+        rc = gmx_elf_file_open(&c->bin, bin_name, bin_data, bin_len, true, err);
     if (rc == GMX_OK)
         rc = open_pclntab(c, err);
     if (rc == GMX_OK && c->bin.type != ET_EXEC)
@@ -174,7 +174,7 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
     if (rc == GMX_OK)
         rc = resolve_layout(c, err);
     if (rc == GMX_OK)
-        rc = elf_core_threads(&c->core, &c->threads, &c->nthreads, err);
+        rc = gmx_elf_core_threads(&c->core, &c->threads, &c->nthreads, err);
     if (rc != GMX_OK) {
         gmx_core_free(c);
         return rc;
@@ -187,10 +187,10 @@ void gmx_core_free(gmx_core *c)
 {
     if (!c)
         return;
-    elf_file_release(&c->core);
-    elf_file_release(&c->bin);
+    gmx_elf_file_release(&c->core);
+    gmx_elf_file_release(&c->bin);
     gmx_pclntab_free(c->pcln);
-    dwarf_layout_free(c->dwarf);
+    gmx_dwarf_layout_free(c->dwarf);
     gmx_free(c->threads);
     gmx_free(c);
 }

@@ -30,7 +30,7 @@ struct gmx_core {
 /* Reads n bytes at vaddr of the process: from the core, else from the
  * binary (file-backed pages a core leaves out), else zeros for memory the
  * core describes but holds none of. false when nothing maps vaddr. */
-bool core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n);
-bool core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v);
+bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n);
+bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v);
 
 #endif

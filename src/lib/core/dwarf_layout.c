@@ -17,7 +17,7 @@ struct dwarf_layout {
     Dwarf_Die last;
 };
 
-gmx_code dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *err)
+gmx_code gmx_dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *err)
 {
     *out = NULL;
     Dwarf *dw = dwarf_begin_elf(bin->elf, DWARF_C_READ, NULL);
@@ -34,7 +34,7 @@ gmx_code dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *e
     return GMX_OK;
 }
 
-void dwarf_layout_free(dwarf_layout *d)
+void gmx_dwarf_layout_free(dwarf_layout *d)
 {
     if (!d)
         return;
@@ -102,7 +102,7 @@ static bool member_struct(Dwarf_Die *member, Dwarf_Die *out)
     return false;
 }
 
-int64_t dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path)
+int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path)
 {
     Dwarf_Die t, m;
     if (strcmp(d->last_name, type) == 0) {

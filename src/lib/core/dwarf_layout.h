@@ -13,11 +13,11 @@
 typedef struct dwarf_layout dwarf_layout;
 
 /* Reads the DWARF of bin. GMX_EFORMAT when it has none (stripped with -w). */
-gmx_code dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *err);
-void dwarf_layout_free(dwarf_layout *d);
+gmx_code gmx_dwarf_layout_open(const elf_file *bin, dwarf_layout **out, gmx_error *err);
+void gmx_dwarf_layout_free(dwarf_layout *d);
 
 /* Offset of a field of the struct type called type: path names nested
  * fields with dots ("sched.pc"). -1 when the type or a field is missing. */
-int64_t dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path);
+int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path);
 
 #endif

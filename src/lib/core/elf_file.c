@@ -67,7 +67,7 @@ static gmx_code load_segments(elf_file *f, gmx_error *err)
     return GMX_OK;
 }
 
-gmx_code elf_file_open(elf_file *f, const char *name, const void *data, size_t len, bool copy,
+gmx_code gmx_elf_file_open(elf_file *f, const char *name, const void *data, size_t len, bool copy,
                        gmx_error *err)
 {
     memset(f, 0, sizeof(*f));
@@ -100,7 +100,7 @@ gmx_code elf_file_open(elf_file *f, const char *name, const void *data, size_t l
     return load_segments(f, err);
 }
 
-void elf_file_release(elf_file *f)
+void gmx_elf_file_release(elf_file *f)
 {
     if (f->elf)
         elf_end(f->elf);
@@ -123,7 +123,7 @@ static Elf_Scn *find_section(const elf_file *f, const char *name, GElf_Shdr *sh)
     return NULL;
 }
 
-bool elf_file_section(const elf_file *f, const char *name, uint64_t *addr, gmx_str *bytes)
+bool gmx_elf_file_section(const elf_file *f, const char *name, uint64_t *addr, gmx_str *bytes)
 {
     GElf_Shdr sh;
     if (!find_section(f, name, &sh))
@@ -136,13 +136,13 @@ bool elf_file_section(const elf_file *f, const char *name, uint64_t *addr, gmx_s
     return true;
 }
 
-bool elf_file_has_symtab(const elf_file *f)
+bool gmx_elf_file_has_symtab(const elf_file *f)
 {
     GElf_Shdr sh;
     return find_section(f, ".symtab", &sh) != NULL;
 }
 
-bool elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size)
+bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size)
 {
     GElf_Shdr sh;
     Elf_Scn *scn = find_section(f, ".symtab", &sh);
@@ -163,14 +163,14 @@ bool elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint6
     return false;
 }
 
-const uint8_t *elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n)
+const uint8_t *gmx_elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n)
 {
     size_t avail;
-    const uint8_t *p = elf_file_span(f, vaddr, &avail);
+    const uint8_t *p = gmx_elf_file_span(f, vaddr, &avail);
     return p && n <= avail ? p : NULL;
 }
 
-const uint8_t *elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n)
+const uint8_t *gmx_elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n)
 {
     const elf_segment *s = segment_of(f, vaddr);
     if (!s || vaddr - s->vaddr >= s->filesz)
@@ -179,7 +179,7 @@ const uint8_t *elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n)
     return f->data + s->offset + (vaddr - s->vaddr);
 }
 
-bool elf_file_maps(const elf_file *f, uint64_t vaddr)
+bool gmx_elf_file_maps(const elf_file *f, uint64_t vaddr)
 {
     const elf_segment *s = segment_of(f, vaddr);
     return s && vaddr - s->vaddr < s->memsz;
@@ -219,7 +219,7 @@ static bool match_id(void *ctx, const GElf_Nhdr *nh, const char *owner, const ui
     return true;
 }
 
-bool elf_file_build_id(const elf_file *f, const char *owner, uint32_t type, gmx_str *id)
+bool gmx_elf_file_build_id(const elf_file *f, const char *owner, uint32_t type, gmx_str *id)
 {
     id_search s = { owner, type, id };
     for (Elf_Scn *scn = NULL; (scn = elf_nextscn(f->elf, scn));) {
@@ -255,7 +255,7 @@ static bool add_thread(void *ctx, const GElf_Nhdr *nh, const char *owner, const 
     return false;
 }
 
-gmx_code elf_core_threads(const elf_file *f, core_thread **out, size_t *n, gmx_error *err)
+gmx_code gmx_elf_core_threads(const elf_file *f, core_thread **out, size_t *n, gmx_error *err)
 {
     thread_list l = { 0 };
     size_t nph = 0;

@@ -32,7 +32,7 @@ typedef struct elf_file {
     int type;               /* ET_CORE, ET_EXEC, ET_DYN */
     elf_segment *segs;
     size_t nsegs;
-    uint8_t *copy;          /* the bytes, when elf_file_open was asked to copy them */
+    uint8_t *copy;          /* the bytes, when gmx_elf_file_open was asked to copy them */
     uint64_t needed;        /* file size its segments need: more than len when cut */
 } elf_file;
 
@@ -40,37 +40,37 @@ typedef struct elf_file {
  * GMX_EFORMAT naming the file and what is wrong. With copy, the file works
  * on its own copy of the bytes: libdw decompresses DWARF sections in place,
  * which read-only mapped bytes do not allow. */
-gmx_code elf_file_open(elf_file *f, const char *name, const void *data, size_t len, bool copy,
+gmx_code gmx_elf_file_open(elf_file *f, const char *name, const void *data, size_t len, bool copy,
                        gmx_error *err);
-void elf_file_release(elf_file *f);
+void gmx_elf_file_release(elf_file *f);
 
 /* The section called name: its address and its bytes in the file (empty
  * for SHT_NOBITS). false when absent or out of the file's bounds. */
-bool elf_file_section(const elf_file *f, const char *name, uint64_t *addr, gmx_str *bytes);
+bool gmx_elf_file_section(const elf_file *f, const char *name, uint64_t *addr, gmx_str *bytes);
 
 /* The symbol called name in .symtab: its value and size. */
-bool elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size);
+bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size);
 
 /* True when the file has a .symtab at all. */
-bool elf_file_has_symtab(const elf_file *f);
+bool gmx_elf_file_has_symtab(const elf_file *f);
 
 /* The bytes at vaddr..vaddr+n in the file's segments, or NULL when not all
  * of them are held in one segment's file part. */
-const uint8_t *elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n);
+const uint8_t *gmx_elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n);
 
 /* The bytes from vaddr to the end of the segment's file part that holds
  * it, in *n; NULL when no segment holds vaddr. */
-const uint8_t *elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n);
+const uint8_t *gmx_elf_file_span(const elf_file *f, uint64_t vaddr, size_t *n);
 
 /* True when vaddr lies in a segment's memory (held in the file or not). */
-bool elf_file_maps(const elf_file *f, uint64_t vaddr);
+bool gmx_elf_file_maps(const elf_file *f, uint64_t vaddr);
 
 /* The build ID in the note of type 'type' named 'owner' ("Go" 4, "GNU" 3),
  * from the file's sections. */
-bool elf_file_build_id(const elf_file *f, const char *owner, uint32_t type, gmx_str *id);
+bool gmx_elf_file_build_id(const elf_file *f, const char *owner, uint32_t type, gmx_str *id);
 
 /* The threads of a core, in note order (the first is the one that
  * crashed). *out is the caller's (gmx_free). */
-gmx_code elf_core_threads(const elf_file *f, core_thread **out, size_t *n, gmx_error *err);
+gmx_code gmx_elf_core_threads(const elf_file *f, core_thread **out, size_t *n, gmx_error *err);
 
 #endif

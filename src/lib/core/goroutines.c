@@ -29,7 +29,7 @@ typedef struct g_fields {
 static bool read_field(const gmx_core *c, uint64_t g, int64_t off, void *out, size_t n)
 {
     memset(out, 0, n);
-    return off < 0 || core_read(c, g + (uint64_t)off, out, n);
+    return off < 0 || gmx_core_read(c, g + (uint64_t)off, out, n);
 }
 
 static bool read_g(const gmx_core *c, uint64_t addr, g_fields *g)
@@ -65,8 +65,8 @@ static bool is_system(const gmx_core *c, const g_fields *g)
 static gmx_str wait_reason(const gmx_core *c, uint8_t reason, char *buf)
 {
     uint64_t s[2];
-    if (reason >= c->nwait_reasons || !core_read(c, c->wait_reasons + 16 * (uint64_t)reason, s, 16) ||
-        s[1] == 0 || s[1] > MAX_REASON || !core_read(c, s[0], buf, (size_t)s[1]))
+    if (reason >= c->nwait_reasons || !gmx_core_read(c, c->wait_reasons + 16 * (uint64_t)reason, s, 16) ||
+        s[1] == 0 || s[1] > MAX_REASON || !gmx_core_read(c, s[0], buf, (size_t)s[1]))
         return (gmx_str){ "waiting", 7 };
     return (gmx_str){ buf, (size_t)s[1] };
 }
@@ -91,7 +91,7 @@ static void set_creator(const walk *w, const g_fields *g, gmx_goroutine *out)
 {
     gmx_pcfunc f;
     if (g->gopc == 0 || g->goid == 1 || !gmx_pclntab_find(w->c->pcln, g->gopc, &f) ||
-        !unwind_shows(f.name, false))
+        !gmx_unwind_shows(f.name, false))
         return;
     uint64_t tracepc = g->gopc > f.entry ? g->gopc - 1 : g->gopc;
     out->has_creator = gmx_pclntab_line(w->c->pcln, &f, tracepc, &out->creator.file,
@@ -120,7 +120,7 @@ static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine
             w->signal_goid = g->goid;
     }
     bool truncated;
-    out->nframes = (uint32_t)unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
+    out->nframes = (uint32_t)gmx_unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
     out->frames = w->frames;
     if (truncated)
         out->flags |= GMX_G_TRUNCATED;
@@ -167,7 +167,7 @@ static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_co
         out.count = 1;
         out.status = gmx_str_cstr("running");
         bool truncated;
-        out.nframes = (uint32_t)unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
+        out.nframes = (uint32_t)gmx_unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
         out.frames = w->frames;
         out.flags = (truncated ? GMX_G_TRUNCATED : 0) | (out.nframes ? 0 : GMX_G_NO_STACK);
         info->goroutines++;
@@ -203,7 +203,7 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
         return rc;
     }
     uint64_t slice[2];
-    if (!core_read(c, c->allgs, slice, sizeof(slice)))
+    if (!gmx_core_read(c, c->allgs, slice, sizeof(slice)))
         return gmx_error_set(err, GMX_EFORMAT, "%s: runtime.allgs at 0x%llx is not in the core",
                              c->core.name, (unsigned long long)c->allgs);
     /* the pointers themselves must be held in the core */
@@ -218,7 +218,7 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     for (uint64_t i = 0; i < slice[1]; i++) {
         uint64_t addr;
         g_fields g;
-        if (core_read_u64(c, slice[0] + 8 * i, &addr) && read_g(c, addr, &g) &&
+        if (gmx_core_read_u64(c, slice[0] + 8 * i, &addr) && read_g(c, addr, &g) &&
             (int64_t)g.waitsince > w->now)
             w->now = (int64_t)g.waitsince;
     }
@@ -227,7 +227,7 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     for (uint64_t i = 0; i < slice[1] && rc == GMX_OK; i++) {
         uint64_t addr;
         g_fields g;
-        if (!core_read_u64(c, slice[0] + 8 * i, &addr) || !read_g(c, addr, &g)) {
+        if (!gmx_core_read_u64(c, slice[0] + 8 * i, &addr) || !read_g(c, addr, &g)) {
             rc = gmx_error_set(err, GMX_EFORMAT, "%s: goroutine %llu of runtime.allgs is not in the core",
                                c->core.name, (unsigned long long)i);
             break;

@@ -9,7 +9,7 @@
 
 enum { MAX_PHYSICAL_FRAMES = 4096, MAX_INLINE = 64 };
 
-bool unwind_shows(gmx_str name, bool first)
+bool gmx_unwind_shows(gmx_str name, bool first)
 {
     if (gmx_str_eq_cstr(name, "runtime.gopanic") && !first)
         return true;
@@ -28,7 +28,7 @@ static bool shows_wrapper_calling(gmx_str callee)
            gmx_str_eq_cstr(callee, "runtime.panicwrap");
 }
 
-size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, size_t max,
+size_t gmx_unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, size_t max,
                      bool *truncated)
 {
     size_t n = 0;
@@ -45,7 +45,7 @@ size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, 
         size_t k = gmx_pclntab_frames(c->pcln, &f, tracepc, inl, MAX_INLINE);
         for (size_t i = 0; i < k; i++) {
             bool wrapper = inl[i].funcid == c->wrapper_funcid && c->wrapper_funcid != 0;
-            bool show = at->all || (unwind_shows(inl[i].func, first) &&
+            bool show = at->all || (gmx_unwind_shows(inl[i].func, first) &&
                                     !(wrapper && !shows_wrapper_calling(callee)));
             callee = inl[i].func;
             if (!show)
@@ -65,7 +65,7 @@ size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, 
         if (!gmx_pclntab_spdelta(c->pcln, &f, pc, &delta) || delta < 0)
             break;
         uint64_t fp = sp + (uint64_t)delta + 8, ret;
-        if (fp <= sp || fp > at->stack_hi || !core_read_u64(c, fp - 8, &ret) || ret == 0)
+        if (fp <= sp || fp > at->stack_hi || !gmx_core_read_u64(c, fp - 8, &ret) || ret == 0)
             break;
         /* a fault's frame (sigpanic) returns to the faulting pc itself */
         exact_pc = gmx_str_eq_cstr(f.name, "runtime.sigpanic");

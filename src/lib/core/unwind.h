@@ -17,10 +17,10 @@ typedef struct unwind_start {
 /* Writes the frames a traceback shows (runtime internals and wrappers left
  * out, inlined calls expanded), innermost first, at most max. Sets
  * *truncated when the stack had more. Returns the count. */
-size_t unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, size_t max,
+size_t gmx_unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, size_t max,
                      bool *truncated);
 
 /* Whether a traceback shows a frame of function name (runtime.showfuncinfo). */
-bool unwind_shows(gmx_str name, bool first);
+bool gmx_unwind_shows(gmx_str name, bool first);
 
 #endif

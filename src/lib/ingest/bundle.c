@@ -510,7 +510,7 @@ static void capture_timed(const gmx_bundle *b, gmx_artifact *a)
     if (a->kind == GMX_ART_SKIPPED || a->kind == GMX_ART_ESCAPE_LOG ||
         a->time_source == GMX_TIME_PROFILE)
         return;
-    if (capture_times_find(&b->times, a->path, &a->time_ns)) {
+    if (gmx_capture_times_find(&b->times, a->path, &a->time_ns)) {
         a->time_source = GMX_TIME_CAPTURE;
         if (a->kind == GMX_ART_METRICS)
             a->metrics.time_ns = a->time_ns;
@@ -549,7 +549,7 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
     if (rc == GMX_OK && n > 1)
         qsort(names, n, sizeof(*names), by_name);
     if (rc == GMX_OK)
-        rc = capture_times_read(&b->times, path, err);
+        rc = gmx_capture_times_read(&b->times, path, err);
     for (size_t i = 0; i < n; i++) {
         char child[4096];
         int w = snprintf(child, sizeof(child), "%s/%s", path, names[i]);
@@ -664,7 +664,7 @@ static bool merge_pending(void *ctx, size_t i)
     if (a->kind == GMX_ART_ESCAPE_LOG && !merge_escapes(b, a))
         rc = GMX_ENOMEM;
     if (rc == GMX_OK && a->kind == GMX_ART_HEAP)
-        rc = heap_series_add(&b->heaps, b->items, item);
+        rc = gmx_heap_series_add(&b->heaps, b->items, item);
     gmx_profile_free(b->pending[i].profile); /* its strings are copied into the series now */
     b->pending[i].profile = NULL;
     if (rc == GMX_OK && !alias(b, a))
@@ -790,7 +790,7 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     b->max_files = opts && opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
     b->threads = opts ? opts->threads : 0;
-    heap_series_init(&b->heaps);
+    gmx_heap_series_init(&b->heaps);
     if (opts && opts->alias_from && opts->alias_to) {
         b->alias_from = opts->alias_from;
         b->alias_to = opts->alias_to;
@@ -837,7 +837,7 @@ void gmx_bundle_free(gmx_bundle *b)
             gmx_free(a->oom[k].text);
         gmx_free(a->oom);
     }
-    heap_series_release(&b->heaps);
+    gmx_heap_series_release(&b->heaps);
     for (size_t i = 0; i < b->npending; i++)
         gmx_profile_free(b->pending[i].profile);
     gmx_free(b->pending);
@@ -845,7 +845,7 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(b->notes[i]);
         gmx_free(b->notes_zh[i]);
     }
-    capture_times_release(&b->times);
+    gmx_capture_times_release(&b->times);
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
     gmx_free(b);

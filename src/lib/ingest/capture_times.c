@@ -21,7 +21,7 @@ static gmx_code add(capture_times *t, const char *dir, gmx_str rel, int64_t ns, 
     return GMX_OK;
 }
 
-gmx_code capture_times_read(capture_times *t, const char *dir, gmx_error *err)
+gmx_code gmx_capture_times_read(capture_times *t, const char *dir, gmx_error *err)
 {
     char path[4200]; /* dir is at most 4095 bytes */
     snprintf(path, sizeof(path), "%s/%s", dir, GMX_CAPTURE_TIMES_FILE);
@@ -46,7 +46,7 @@ gmx_code capture_times_read(capture_times *t, const char *dir, gmx_error *err)
     return rc;
 }
 
-bool capture_times_find(const capture_times *t, const char *path, int64_t *time_ns)
+bool gmx_capture_times_find(const capture_times *t, const char *path, int64_t *time_ns)
 {
     for (size_t i = 0; i < t->n; i++) {
         if (strcmp(t->items[i].path, path) == 0) {
@@ -57,7 +57,7 @@ bool capture_times_find(const capture_times *t, const char *path, int64_t *time_
     return false;
 }
 
-void capture_times_release(capture_times *t)
+void gmx_capture_times_release(capture_times *t)
 {
     for (size_t i = 0; i < t->n; i++)
         gmx_free(t->items[i].path);

@@ -25,9 +25,9 @@ typedef struct capture_times {
 /* Adds the lines of dir's index, when it has one ("NS<TAB>PATH"; a '#'
  * comment or a malformed line is skipped: those files keep their own
  * times). Fails only when out of memory. */
-gmx_code capture_times_read(capture_times *t, const char *dir, gmx_error *err);
+gmx_code gmx_capture_times_read(capture_times *t, const char *dir, gmx_error *err);
 /* The time the index gives path; false when it names none. */
-bool capture_times_find(const capture_times *t, const char *path, int64_t *time_ns);
-void capture_times_release(capture_times *t);
+bool gmx_capture_times_find(const capture_times *t, const char *path, int64_t *time_ns);
+void gmx_capture_times_release(capture_times *t);
 
 #endif

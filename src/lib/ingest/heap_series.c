@@ -3,12 +3,12 @@
 
 #include <string.h>
 
-void heap_series_init(heap_series *s)
+void gmx_heap_series_init(heap_series *s)
 {
     memset(s, 0, sizeof(*s));
 }
 
-void heap_series_release(heap_series *s)
+void gmx_heap_series_release(heap_series *s)
 {
     for (int f = 0; f < HEAP_SERIES_FAMILIES; f++)
         gmx_free(s->kept[f]);
@@ -68,7 +68,7 @@ static void drop_one(size_t *kept, size_t *n, gmx_artifact *items)
     (*n)--;
 }
 
-gmx_code heap_series_add(heap_series *s, gmx_artifact *items, size_t i)
+gmx_code gmx_heap_series_add(heap_series *s, gmx_artifact *items, size_t i)
 {
     gmx_artifact *a = &items[i];
     a->heap_info = *gmx_hsnapshot_get_info(a->heap);

@@ -23,15 +23,15 @@ typedef struct heap_series {
     size_t nkept[HEAP_SERIES_FAMILIES];
 } heap_series;
 
-void heap_series_init(heap_series *s);
+void gmx_heap_series_init(heap_series *s);
 /* Frees the table: the artifacts' snapshots must be freed first. */
-void heap_series_release(heap_series *s);
+void gmx_heap_series_release(heap_series *s);
 
 /* Takes over items[i].heap (a snapshot read from its file): replaces it by
  * its copy in the shared table, fills heap_info and heap_total, and may let
  * the values of an earlier snapshot of the family go (its heap set to
  * NULL). Artifacts are merged in the order they were found; the time
  * items[i] carries now places it among its family. */
-gmx_code heap_series_add(heap_series *s, gmx_artifact *items, size_t i);
+gmx_code gmx_heap_series_add(heap_series *s, gmx_artifact *items, size_t i);
 
 #endif

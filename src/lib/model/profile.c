@@ -409,11 +409,13 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
         gmx_profile_free(p);
         return rc;
     }
-    /* The raw tables and indexes freed while resolving leave holes in the
-     * heap; give their pages back before the analyses allocate theirs. */
-    gmx_heap_trim();
     *out = p;
     return GMX_OK;
+}
+
+void gmx_profile_trim_heap(void)
+{
+    gmx_heap_trim();
 }
 
 void gmx_profile_free(gmx_profile *p)

@@ -288,7 +288,7 @@ static int parse_line(parser *p, gmx_str raw)
             p->info->skipped_lines++;
             if (gmx_str_eq_cstr(line, "runtime stack:"))
                 p->system_stack = true;
-            else if (!p->system_stack && gx_looks_damaged(line))
+            else if (!p->system_stack && gmx_gx_looks_damaged(line))
                 p->info->suspect_lines++;
         } else {
             p->system_stack = false;

@@ -46,7 +46,7 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 
 static gmx_str trim_right(gmx_str s);
 
-void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
+void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
     c->pager = false;
     c->prefix_len = 0;
@@ -346,7 +346,7 @@ static gmx_str strip_logs(gx_cleaner *c, gmx_str s)
     return s;
 }
 
-void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
+void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 {
     gmx_str s = trim_right(raw);
     if (s.n != raw.n && raw.n && raw.p[raw.n - 1] == '\r')
@@ -376,7 +376,7 @@ void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     }
     if (s.n && s.p[0] == '>')
         s = strip_indent(c, strip_quotes(c, s), &tab);
-    gx_classify(c, s, out);
+    gmx_gx_classify(c, s, out);
     out->indented = tab;
     out->lineno = lineno;
     if (out->kind == GX_HEADER && out->header_at && !out->reported && !c->prefix_len &&
@@ -522,7 +522,7 @@ static bool mult_like(gmx_str s, gx_line *out)
            gmx_str_eq_cstr(rest, "\xc3\x97") || gmx_str_eq_cstr(rest, "times:");
 }
 
-void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
+void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     (void)c;
     out->text = s;
@@ -627,7 +627,7 @@ void gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
 }
 
-bool gx_looks_damaged(gmx_str line)
+bool gmx_gx_looks_damaged(gmx_str line)
 {
     size_t i = 0;
     while (i < line.n && (line.p[i] == ' ' || line.p[i] == '\t'))

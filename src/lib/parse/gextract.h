@@ -63,17 +63,17 @@ typedef struct gx_cleaner {
 } gx_cleaner;
 
 /* Looks at the first lines of the input for file-wide damage (pager numbers). */
-void gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
+void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
 /* Cleans and classifies one raw line (without its newline). The text may
  * point into the cleaner's scratch, valid for two more calls (each may use two slots). */
-void gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out);
+void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out);
 
 /* Classifies content already cleaned (used again on joined wrapped lines). */
-void gx_classify(gx_cleaner *c, gmx_str text, gx_line *out);
+void gmx_gx_classify(gx_cleaner *c, gmx_str text, gx_line *out);
 
 /* A line a strict dump parse skipped that is stack text with its
  * indentation damaged: the strict parse's damage signal. */
-bool gx_looks_damaged(gmx_str line);
+bool gmx_gx_looks_damaged(gmx_str line);
 
 #endif

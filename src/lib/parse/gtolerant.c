@@ -129,7 +129,7 @@ static bool read_raw(tol *t, gx_line *ln)
     gmx_str raw;
     if (!gmx_cursor_next(&t->cur, &raw))
         return false;
-    gx_read_line(&t->cl, raw, t->cur.line + t->line0, ln);
+    gmx_gx_read_line(&t->cl, raw, t->cur.line + t->line0, ln);
     return true;
 }
 
@@ -175,7 +175,7 @@ static bool join_next(tol *t, gx_line *ln, const gx_kind *want, size_t nwant)
     memcpy(t->join, ln->text.p, ln->text.n);
     memcpy(t->join + ln->text.n, nx->text.p, nx->text.n);
     gx_line j;
-    gx_classify(&t->cl, gmx_str_make(t->join, ln->text.n + nx->text.n), &j);
+    gmx_gx_classify(&t->cl, gmx_str_make(t->join, ln->text.n + nx->text.n), &j);
     for (size_t i = 0; i < nwant; i++) {
         if (j.kind == want[i]) {
             gx_line next;
@@ -395,7 +395,7 @@ static void dispatch(tol *t, gx_line *ln)
         size_t colon = gmx_str_find(ln->text, "leaked: ");
         if (colon != SIZE_MAX) {
             gx_line f;
-            gx_classify(&t->cl, gmx_str_sub(ln->text, colon + 8, ln->text.n), &f);
+            gmx_gx_classify(&t->cl, gmx_str_sub(ln->text, colon + 8, ln->text.n), &f);
             if (f.kind == GX_FUNC) {
                 start_synthetic(t, ln->lineno);
                 put(&t->dump, f.text, ln->lineno, false);
@@ -586,7 +586,7 @@ static void flush_prof(tol *t);
 
 static void scan(tol *t, const char *data, size_t len)
 {
-    gx_cleaner_init(&t->cl, data, len);
+    gmx_gx_cleaner_init(&t->cl, data, len);
     gmx_cursor_init(&t->cur, data, len);
     gx_line ln;
     while (t->rc == GMX_OK && fetch(t, &ln)) {
@@ -658,13 +658,13 @@ static int remap(void *vctx, const gmx_goroutine *g)
 static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_fn fn, void *ctx,
                             gmx_dump_info *info)
 {
-    gx_cleaner_init(&t->cl, data, len);
+    gmx_gx_cleaner_init(&t->cl, data, len);
     gmx_cursor_init(&t->cur, data, len);
     gmx_str raw;
     gx_line ln;
     gmx_frame frame;
     while (gmx_cursor_next(&t->cur, &raw)) {
-        gx_read_line(&t->cl, raw, t->cur.line + t->line0, &ln);
+        gmx_gx_read_line(&t->cl, raw, t->cur.line + t->line0, &ln);
         if (ln.kind != GX_COUNT) {
             if (ln.kind != GX_BLANK)
                 mark(t, ln.lineno, 2);
@@ -864,7 +864,7 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     if (!t)
         return false;
     size_t n = len < 65536 ? len : 65536;
-    gx_cleaner_init(&t->cl, data, n);
+    gmx_gx_cleaner_init(&t->cl, data, n);
     gmx_cursor_init(&t->cur, data, n);
     gmx_read_report scratch;
     memset(&scratch, 0, sizeof(scratch));
@@ -887,7 +887,7 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
             size_t at = gmx_str_find(ln.text, "leaked: ");
             gx_line f;
             if (at != SIZE_MAX) {
-                gx_classify(&t->cl, gmx_str_sub(ln.text, at + 8, ln.text.n), &f);
+                gmx_gx_classify(&t->cl, gmx_str_sub(ln.text, at + 8, ln.text.n), &f);
                 found = f.kind == GX_FUNC;
             }
         } else if (ln.kind == GX_OTHER && memchr(ln.text.p, '(', ln.text.n)) {

@@ -86,7 +86,7 @@ gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, 
         for (size_t k = 0; k < fn->nfiles; k++)
             file_listing(&b, l, src, fn, &fn->files[k]);
     }
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }
 
 gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_error *err)
@@ -94,7 +94,7 @@ gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
-    ptext_json_begin(&j, &b, "gomemdx/list/1", l->profile, l->sample_type, l->total);
+    gmx_ptext_json_begin(&j, &b, "gomemdx/list/1", l->profile, l->sample_type, l->total);
     gmx_json_key(&j, "functions");
     gmx_json_array_begin(&j);
     for (size_t i = 0; i < l->nfunctions; i++) {
@@ -134,5 +134,5 @@ gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_
     gmx_json_array_end(&j);
     gmx_json_object_end(&j);
     gmx_buf_putc(&b, '\n');
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }

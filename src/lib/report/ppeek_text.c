@@ -121,7 +121,7 @@ static void edge_lines(gmx_buf *b, const ptext_ctx *c, const edge_groups *g, siz
         gmx_str other = t->rows[callers ? e->src : e->dst].name;
         char v[64], pct[32];
         gmx_pprof_percent(pct, sizeof(pct), e->weight, t->rows[row].cum);
-        gmx_buf_printf(b, "%50s %s |   ", ptext_value(c, e->weight, v, sizeof(v)), pct);
+        gmx_buf_printf(b, "%50s %s |   ", gmx_ptext_value(c, e->weight, v, sizeof(v)), pct);
         gmx_buf_put_visible(b, other.p, other.n);
         gmx_buf_puts(b, e->is_inline ? " (inline)\n" : "\n");
     }
@@ -135,12 +135,12 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
     if (rc != GMX_OK)
         return rc;
     ptext_ctx c = { .t = t };
-    ptext_choose_unit(&c);
+    gmx_ptext_choose_unit(&c);
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    ptext_profile_legend(&b, &c);
-    ptext_filter_legend(&b, t);
-    ptext_summary_legend(&b, &c);
+    gmx_ptext_profile_legend(&b, &c);
+    gmx_ptext_filter_legend(&b, t);
+    gmx_ptext_summary_legend(&b, &c);
     gmx_buf_puts(&b, separator);
     gmx_buf_puts(&b,
                  "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n");
@@ -159,8 +159,8 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
         gmx_buf_puts(&b, separator);
         edge_lines(&b, &c, &p.in, i, true);
         gmx_buf_printf(&b, "%10s %s %s %10s %s                | ",
-                       ptext_value(&c, r->flat, flat, sizeof(flat)), fp, sp,
-                       ptext_value(&c, r->cum, cum, sizeof(cum)), cp);
+                       gmx_ptext_value(&c, r->flat, flat, sizeof(flat)), fp, sp,
+                       gmx_ptext_value(&c, r->cum, cum, sizeof(cum)), cp);
         gmx_buf_put_visible(&b, r->name.p, r->name.n);
         gmx_buf_putc(&b, '\n');
         edge_lines(&b, &c, &p.out, i, false);
@@ -172,7 +172,7 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
         gmx_buf_release(&b);
         return no_match(t, regex, err);
     }
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }
 
 static void json_edges(gmx_json *j, const gmx_ptop *t, const edge_groups *g, size_t row,
@@ -203,7 +203,7 @@ gmx_code gmx_render_ppeek_json(const gmx_ptop *t, const char *regex, char **out,
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
-    ptext_json_begin(&j, &b, "gomemdx/peek/1", t->profile, t->sample_type, t->total);
+    gmx_ptext_json_begin(&j, &b, "gomemdx/peek/1", t->profile, t->sample_type, t->total);
     gmx_json_key(&j, "functions");
     gmx_json_array_begin(&j);
     size_t matched = 0;
@@ -232,5 +232,5 @@ gmx_code gmx_render_ppeek_json(const gmx_ptop *t, const char *regex, char **out,
         gmx_buf_release(&b);
         return no_match(t, regex, err);
     }
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }

@@ -12,21 +12,21 @@ typedef struct ptext_ctx {
     char unit[64];        /* pprof's selectOutputUnit over the rows */
 } ptext_ctx;
 
-void ptext_choose_unit(ptext_ctx *c);
+void gmx_ptext_choose_unit(ptext_ctx *c);
 /* v in the chosen unit ("1.50MB"), in buf. */
-const char *ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n);
+const char *gmx_ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n);
 /* File, Build ID, comments, Type, Doc, Time, Duration. */
-void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c);
+void gmx_ptext_profile_legend(gmx_buf *b, const ptext_ctx *c);
 /* "Active filters:" with focus and ignore. */
-void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t);
+void gmx_ptext_filter_legend(gmx_buf *b, const gmx_ptop *t);
 /* "Showing nodes accounting for ...", dropped nodes, "Showing top N". */
-void ptext_summary_legend(gmx_buf *b, const ptext_ctx *c);
+void gmx_ptext_summary_legend(gmx_buf *b, const ptext_ctx *c);
 /* Opens a JSON report on b: `{"schema": ..., "profile": ..., "sample_type":
  * ..., "unit": ..., "total": ...`, the fields every pprof report starts with;
  * the caller adds its own and closes the object. */
-void ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
+void gmx_ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
                       gmx_pvalue_type type, int64_t total);
 /* Hands b's text to the caller, or fails if b ran out of memory. */
-gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err);
+gmx_code gmx_ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err);
 
 #endif

@@ -13,13 +13,13 @@
 #include <string.h>
 #include <time.h>
 
-const char *ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n)
+const char *gmx_ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n)
 {
     gmx_pprof_scaled(buf, n, v, c->t->sample_type.unit, c->unit);
     return buf;
 }
 
-void ptext_choose_unit(ptext_ctx *c)
+void gmx_ptext_choose_unit(ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     int64_t min = 0;
@@ -61,7 +61,7 @@ static void duration_line(gmx_buf *b, const ptext_ctx *c, int64_t ns)
         snprintf(ratio, sizeof(ratio), "(%s)", pct);
     }
     gmx_buf_printf(b, "Duration: %s, Total samples = %s %s\n", d,
-                   ptext_value(c, c->t->total, tot, sizeof(tot)), ratio);
+                   gmx_ptext_value(c, c->t->total, tot, sizeof(tot)), ratio);
 }
 
 static gmx_str base_name(gmx_str path)
@@ -80,7 +80,7 @@ static void put_line(gmx_buf *b, const char *key, gmx_str value)
     gmx_buf_putc(b, '\n');
 }
 
-void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
+void gmx_ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     const gmx_profile *p = t->profile;
@@ -105,7 +105,7 @@ void ptext_profile_legend(gmx_buf *b, const ptext_ctx *c)
         duration_line(b, c, t->duration_nanos);
 }
 
-void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t)
+void gmx_ptext_filter_legend(gmx_buf *b, const gmx_ptop *t)
 {
     if (!t->focus && !t->ignore)
         return;
@@ -123,21 +123,21 @@ void ptext_filter_legend(gmx_buf *b, const gmx_ptop *t)
     }
 }
 
-void ptext_summary_legend(gmx_buf *b, const ptext_ctx *c)
+void gmx_ptext_summary_legend(gmx_buf *b, const ptext_ctx *c)
 {
     const gmx_ptop *t = c->t;
     char shown[64], total[64], pct[32], cut[64];
     gmx_pprof_percent(pct, sizeof(pct), t->shown, t->total);
     gmx_buf_printf(b, "Showing nodes accounting for %s, %s of %s total\n",
-                   ptext_value(c, t->shown, shown, sizeof(shown)),
+                   gmx_ptext_value(c, t->shown, shown, sizeof(shown)),
                    gmx_str_trim(gmx_str_cstr(pct)).p,
-                   ptext_value(c, t->total, total, sizeof(total)));
+                   gmx_ptext_value(c, t->total, total, sizeof(total)));
     if (t->total == 0)
         return;
     if (t->dropped_nodes > 0)
         gmx_buf_printf(b, "Dropped %zu node%s (cum <= %s)\n", t->dropped_nodes,
                        t->dropped_nodes > 1 ? "s" : "",
-                       ptext_value(c, t->node_cutoff, cut, sizeof(cut)));
+                       gmx_ptext_value(c, t->node_cutoff, cut, sizeof(cut)));
     if (t->node_count > 0 && t->node_count < t->orig_count)
         gmx_buf_printf(b, "Showing top %u nodes out of %zu\n", t->node_count, t->orig_count);
 }
@@ -155,14 +155,14 @@ static void rows(gmx_buf *b, const ptext_ctx *c)
         gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
         gmx_pprof_percent(sp, sizeof(sp), sum, t->total);
         gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
-        gmx_buf_printf(b, "%10s %s %s %10s %s  ", ptext_value(c, r->flat, flat, sizeof(flat)),
-                       fp, sp, ptext_value(c, r->cum, cum, sizeof(cum)), cp);
+        gmx_buf_printf(b, "%10s %s %s %10s %s  ", gmx_ptext_value(c, r->flat, flat, sizeof(flat)),
+                       fp, sp, gmx_ptext_value(c, r->cum, cum, sizeof(cum)), cp);
         gmx_buf_put_visible(b, r->name.p, r->name.n);
         gmx_buf_printf(b, "%s\n", marks[r->mark]);
     }
 }
 
-void ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
+void gmx_ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_profile *p,
                       gmx_pvalue_type type, int64_t total)
 {
     gmx_json_init(j, b);
@@ -179,7 +179,7 @@ void ptext_json_begin(gmx_json *j, gmx_buf *b, const char *schema, const gmx_pro
     gmx_json_int(j, total);
 }
 
-gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
+gmx_code gmx_ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 {
     if (b->failed || !b->data) {
         gmx_buf_release(b);
@@ -192,24 +192,24 @@ gmx_code ptext_finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 gmx_code gmx_render_ptop_text(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
 {
     ptext_ctx c = { .t = t };
-    ptext_choose_unit(&c);
+    gmx_ptext_choose_unit(&c);
     gmx_buf b;
     gmx_buf_init(&b, 0);
-    ptext_profile_legend(&b, &c);
-    ptext_filter_legend(&b, t);
-    ptext_summary_legend(&b, &c);
+    gmx_ptext_profile_legend(&b, &c);
+    gmx_ptext_filter_legend(&b, t);
+    gmx_ptext_summary_legend(&b, &c);
     rows(&b, &c);
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }
 
 gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_error *err)
 {
     ptext_ctx c = { .t = t };
-    ptext_choose_unit(&c);
+    gmx_ptext_choose_unit(&c);
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_json j;
-    ptext_json_begin(&j, &b, "gomemdx/top/1", t->profile, t->sample_type, t->total);
+    gmx_ptext_json_begin(&j, &b, "gomemdx/top/1", t->profile, t->sample_type, t->total);
     gmx_json_key(&j, "shown");
     gmx_json_int(&j, t->shown);
     gmx_json_key(&j, "dropped_nodes");
@@ -232,5 +232,5 @@ gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_er
     gmx_json_array_end(&j);
     gmx_json_object_end(&j);
     gmx_buf_putc(&b, '\n');
-    return ptext_finish(&b, out, len, err);
+    return gmx_ptext_finish(&b, out, len, err);
 }

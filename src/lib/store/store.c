@@ -29,28 +29,28 @@ static const char schema[] =
     " REFERENCES captures(id), name TEXT NOT NULL, data BLOB NOT NULL,"
     " PRIMARY KEY(capture_id, name));";
 
-gmx_code store_fail(gmx_store *s, gmx_error *err, const char *what)
+gmx_code gmx_store_fail(gmx_store *s, gmx_error *err, const char *what)
 {
     return gmx_error_set(err, GMX_EIO, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
-gmx_code store_prepare(gmx_store *s, const char *sql, sqlite3_stmt **st, gmx_error *err)
+gmx_code gmx_store_prepare(gmx_store *s, const char *sql, sqlite3_stmt **st, gmx_error *err)
 {
     *st = NULL;
     if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
-        return store_fail(s, err, "cannot prepare a statement");
+        return gmx_store_fail(s, err, "cannot prepare a statement");
     return GMX_OK;
 }
 
-gmx_code store_exec_stmt(gmx_store *s, sqlite3_stmt *st, const char *what, gmx_error *err)
+gmx_code gmx_store_exec_stmt(gmx_store *s, sqlite3_stmt *st, const char *what, gmx_error *err)
 {
     int rc = sqlite3_step(st);
-    gmx_code code = rc == SQLITE_DONE || rc == SQLITE_ROW ? GMX_OK : store_fail(s, err, what);
+    gmx_code code = rc == SQLITE_DONE || rc == SQLITE_ROW ? GMX_OK : gmx_store_fail(s, err, what);
     sqlite3_finalize(st);
     return code;
 }
 
-char *store_column_strdup(sqlite3_stmt *st, int col)
+char *gmx_store_column_strdup(sqlite3_stmt *st, int col)
 {
     const unsigned char *t = sqlite3_column_text(st, col);
     return t ? gmx_strndup((const char *)t, strlen((const char *)t)) : NULL;
@@ -59,14 +59,14 @@ char *store_column_strdup(sqlite3_stmt *st, int col)
 static gmx_code exec(gmx_store *s, const char *sql, const char *what, gmx_error *err)
 {
     if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
-        return store_fail(s, err, what);
+        return gmx_store_fail(s, err, what);
     return GMX_OK;
 }
 
 static gmx_code check_schema(gmx_store *s, gmx_error *err)
 {
     sqlite3_stmt *st;
-    if (store_prepare(s, "SELECT value FROM meta WHERE key = 'schema'", &st, err))
+    if (gmx_store_prepare(s, "SELECT value FROM meta WHERE key = 'schema'", &st, err))
         return gmx_error_set(err, GMX_EIO, "%s: not a gomemdx store", s->path);
     int rc = sqlite3_step(st);
     const unsigned char *v = rc == SQLITE_ROW ? sqlite3_column_text(st, 0) : NULL;
@@ -79,7 +79,7 @@ static gmx_code setup(gmx_store *s, bool create, gmx_error *err)
 {
     gmx_code rc;
     if (sqlite3_busy_timeout(s->db, 5000) != SQLITE_OK)
-        return store_fail(s, err, "cannot set a busy timeout");
+        return gmx_store_fail(s, err, "cannot set a busy timeout");
     /* A reader changes nothing: the journal mode is the writer's, and a
      * store on a read-only disk or owned by another user must still open. */
     if (!create)
@@ -102,7 +102,7 @@ static gmx_code open_db(gmx_store *s, const char *name, int flags, gmx_error *er
 {
     if (sqlite3_open_v2(name, &s->db, flags, NULL) == SQLITE_OK)
         return GMX_OK;
-    return s->db ? store_fail(s, err, "cannot open")
+    return s->db ? gmx_store_fail(s, err, "cannot open")
                  : gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", s->path);
 }
 
@@ -179,13 +179,13 @@ gmx_code gmx_store_target(gmx_store *s, const char *url, int64_t now_ns, int64_t
                           gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(
+    gmx_code prc = gmx_store_prepare(
         s, "INSERT INTO targets(url, added_ns) VALUES(?1, ?2) ON CONFLICT(url) DO NOTHING", &st, err);
     if (prc)
         return prc;
     sqlite3_bind_text(st, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_int64(st, 2, now_ns);
-    gmx_code rc = store_exec_stmt(s, st, "cannot add a target", err);
+    gmx_code rc = gmx_store_exec_stmt(s, st, "cannot add a target", err);
     return rc ? rc : gmx_store_find_target(s, url, id, err);
 }
 
@@ -200,7 +200,7 @@ static void bind_u64(sqlite3_stmt *st, int col, bool present, uint64_t v)
 gmx_code gmx_store_add_sample(gmx_store *s, int64_t target, const gmx_msample *m, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(s,
+    gmx_code prc = gmx_store_prepare(s,
         "INSERT OR REPLACE INTO samples(target_id, time_ns, goroutines, heap_inuse, heap_alloc,"
         " heap_sys, heap_objects, stack_inuse, sys, next_gc, num_gc)"
         " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
@@ -220,14 +220,14 @@ gmx_code gmx_store_add_sample(gmx_store *s, int64_t target, const gmx_msample *m
     bind_u64(st, 9, mp, ms->sys);
     bind_u64(st, 10, mp, ms->next_gc);
     bind_u64(st, 11, mp, ms->num_gc);
-    return store_exec_stmt(s, st, "cannot store a sample", err);
+    return gmx_store_exec_stmt(s, st, "cannot store a sample", err);
 }
 
 gmx_code gmx_store_add_gap(gmx_store *s, int64_t target, int64_t time_ns, const char *status,
                            const char *message, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(
+    gmx_code prc = gmx_store_prepare(
         s, "INSERT INTO gaps(target_id, time_ns, status, message) VALUES(?1, ?2, ?3, ?4)", &st, err);
     if (prc)
         return prc;
@@ -235,19 +235,19 @@ gmx_code gmx_store_add_gap(gmx_store *s, int64_t target, int64_t time_ns, const 
     sqlite3_bind_int64(st, 2, time_ns);
     sqlite3_bind_text(st, 3, status, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, message, -1, SQLITE_STATIC);
-    return store_exec_stmt(s, st, "cannot store a gap", err);
+    return gmx_store_exec_stmt(s, st, "cannot store a gap", err);
 }
 
 static gmx_code add_file(gmx_store *s, int64_t capture, const gmx_store_file *f, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(s, "INSERT INTO capture_files(capture_id, name, data) VALUES(?1, ?2, ?3)", &st, err);
+    gmx_code prc = gmx_store_prepare(s, "INSERT INTO capture_files(capture_id, name, data) VALUES(?1, ?2, ?3)", &st, err);
     if (prc)
         return prc;
     sqlite3_bind_int64(st, 1, capture);
     sqlite3_bind_text(st, 2, f->name, -1, SQLITE_STATIC);
     sqlite3_bind_blob64(st, 3, f->len ? f->data : "", (sqlite3_uint64)f->len, SQLITE_STATIC);
-    return store_exec_stmt(s, st, "cannot store a capture file", err);
+    return gmx_store_exec_stmt(s, st, "cannot store a capture file", err);
 }
 
 static gmx_code insert_capture(gmx_store *s, int64_t target, int64_t time_ns, const char *reason,
@@ -255,7 +255,7 @@ static gmx_code insert_capture(gmx_store *s, int64_t target, int64_t time_ns, co
                                int64_t *id, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(s, "INSERT INTO captures(target_id, time_ns, reason, complete) VALUES(?1, ?2, ?3, ?4)",
+    gmx_code prc = gmx_store_prepare(s, "INSERT INTO captures(target_id, time_ns, reason, complete) VALUES(?1, ?2, ?3, ?4)",
         &st, err);
     if (prc)
         return prc;
@@ -263,7 +263,7 @@ static gmx_code insert_capture(gmx_store *s, int64_t target, int64_t time_ns, co
     sqlite3_bind_int64(st, 2, time_ns);
     sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
     sqlite3_bind_int(st, 4, complete);
-    gmx_code rc = store_exec_stmt(s, st, "cannot store a capture", err);
+    gmx_code rc = gmx_store_exec_stmt(s, st, "cannot store a capture", err);
     if (rc)
         return rc;
     *id = sqlite3_last_insert_rowid(s->db);
@@ -289,10 +289,10 @@ gmx_code gmx_store_add_capture(gmx_store *s, int64_t target, int64_t time_ns, co
 gmx_code gmx_store_set_summary(gmx_store *s, int64_t capture, const char *summary, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code prc = store_prepare(s, "UPDATE captures SET summary = ?2 WHERE id = ?1", &st, err);
+    gmx_code prc = gmx_store_prepare(s, "UPDATE captures SET summary = ?2 WHERE id = ?1", &st, err);
     if (prc)
         return prc;
     sqlite3_bind_int64(st, 1, capture);
     sqlite3_bind_text(st, 2, summary, -1, SQLITE_STATIC);
-    return store_exec_stmt(s, st, "cannot store a summary", err);
+    return gmx_store_exec_stmt(s, st, "cannot store a summary", err);
 }

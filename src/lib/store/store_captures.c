@@ -10,9 +10,9 @@ static bool read_capture(sqlite3_stmt *st, gmx_store_capture_info *c)
     c->id = sqlite3_column_int64(st, 0);
     c->target = sqlite3_column_int64(st, 1);
     c->time_ns = sqlite3_column_int64(st, 2);
-    c->reason = store_column_strdup(st, 3);
+    c->reason = gmx_store_column_strdup(st, 3);
     c->complete = sqlite3_column_int(st, 4) != 0;
-    c->summary = store_column_strdup(st, 5);
+    c->summary = gmx_store_column_strdup(st, 5);
     c->files = (uint64_t)sqlite3_column_int64(st, 6);
     c->bytes = (uint64_t)sqlite3_column_int64(st, 7);
     return c->reason && (c->summary || sqlite3_column_type(st, 5) == SQLITE_NULL);
@@ -24,7 +24,7 @@ gmx_code gmx_store_list_captures(gmx_store *s, int64_t target, gmx_store_capture
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    gmx_code rc = store_prepare(
+    gmx_code rc = gmx_store_prepare(
         s,
         "SELECT c.id, c.target_id, c.time_ns, c.reason, c.complete, c.summary,"
         " (SELECT count(*) FROM capture_files WHERE capture_id = c.id),"
@@ -44,7 +44,7 @@ gmx_code gmx_store_list_captures(gmx_store *s, int64_t target, gmx_store_capture
         }
     }
     if (rc == GMX_OK && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot list captures");
+        rc = gmx_store_fail(s, err, "cannot list captures");
     sqlite3_finalize(st);
     if (rc != GMX_OK) {
         gmx_store_captures_free(*out, *n);
@@ -66,7 +66,7 @@ void gmx_store_captures_free(gmx_store_capture_info *c, size_t n)
 static gmx_code capture_exists(gmx_store *s, int64_t capture, gmx_error *err)
 {
     sqlite3_stmt *st;
-    gmx_code rc = store_prepare(s, "SELECT 1 FROM captures WHERE id = ?1", &st, err);
+    gmx_code rc = gmx_store_prepare(s, "SELECT 1 FROM captures WHERE id = ?1", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_int64(st, 1, capture);
@@ -74,7 +74,7 @@ static gmx_code capture_exists(gmx_store *s, int64_t capture, gmx_error *err)
     if (step == SQLITE_DONE)
         rc = gmx_error_set(err, GMX_EUSAGE, "%s: no capture %lld", s->path, (long long)capture);
     else if (step != SQLITE_ROW)
-        rc = store_fail(s, err, "cannot look up a capture");
+        rc = gmx_store_fail(s, err, "cannot look up a capture");
     sqlite3_finalize(st);
     return rc;
 }
@@ -84,7 +84,7 @@ gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_f
 {
     gmx_code rc = capture_exists(s, capture, err);
     sqlite3_stmt *st;
-    if (rc || (rc = store_prepare(s,
+    if (rc || (rc = gmx_store_prepare(s,
                                   "SELECT name, data FROM capture_files WHERE capture_id = ?1"
                                   " ORDER BY name",
                                   &st, err)))
@@ -101,7 +101,7 @@ gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_f
         }
     }
     if (step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read capture files");
+        rc = gmx_store_fail(s, err, "cannot read capture files");
     sqlite3_finalize(st);
     return rc;
 }

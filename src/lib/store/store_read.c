@@ -11,7 +11,7 @@ gmx_code gmx_store_find_target(gmx_store *s, const char *spec, int64_t *id, gmx_
     uint64_t n;
     bool numeric = gmx_parse_u64((gmx_str){ spec, strlen(spec) }, &n) && n <= INT64_MAX;
     sqlite3_stmt *st;
-    gmx_code rc = store_prepare(s, "SELECT id FROM targets WHERE url = ?1 OR id = ?2", &st, err);
+    gmx_code rc = gmx_store_prepare(s, "SELECT id FROM targets WHERE url = ?1 OR id = ?2", &st, err);
     if (rc)
         return rc;
     sqlite3_bind_text(st, 1, spec, -1, SQLITE_STATIC);
@@ -22,7 +22,7 @@ gmx_code gmx_store_find_target(gmx_store *s, const char *spec, int64_t *id, gmx_
     else if (step == SQLITE_DONE)
         rc = gmx_error_set(err, GMX_EUSAGE, "%s: no target '%s'", s->path, spec);
     else
-        rc = store_fail(s, err, "cannot look up a target");
+        rc = gmx_store_fail(s, err, "cannot look up a target");
     sqlite3_finalize(st);
     return rc;
 }
@@ -42,13 +42,13 @@ static bool read_target(sqlite3_stmt *st, gmx_store_target_info *t)
 {
     memset(t, 0, sizeof(*t));
     t->id = sqlite3_column_int64(st, 0);
-    t->url = store_column_strdup(st, 1);
+    t->url = gmx_store_column_strdup(st, 1);
     t->samples = (uint64_t)sqlite3_column_int64(st, 2);
     t->gaps = (uint64_t)sqlite3_column_int64(st, 3);
     t->captures = (uint64_t)sqlite3_column_int64(st, 4);
     t->first_ns = sqlite3_column_int64(st, 5);
     t->last_ns = sqlite3_column_int64(st, 6);
-    t->last_gap = store_column_strdup(st, 7);
+    t->last_gap = gmx_store_column_strdup(st, 7);
     return t->url && (t->last_gap || sqlite3_column_type(st, 7) == SQLITE_NULL);
 }
 
@@ -58,7 +58,7 @@ gmx_code gmx_store_list_targets(gmx_store *s, gmx_store_target_info **out, size_
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    gmx_code rc = store_prepare(s, targets_sql, &st, err);
+    gmx_code rc = gmx_store_prepare(s, targets_sql, &st, err);
     size_t cap = 0;
     int step = SQLITE_DONE;
     while (rc == GMX_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -69,7 +69,7 @@ gmx_code gmx_store_list_targets(gmx_store *s, gmx_store_target_info **out, size_
         }
     }
     if (rc == GMX_OK && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot list targets");
+        rc = gmx_store_fail(s, err, "cannot list targets");
     sqlite3_finalize(st);
     if (rc != GMX_OK) {
         gmx_store_targets_free(*out, *n);
@@ -108,7 +108,7 @@ gmx_code gmx_store_samples(gmx_store *s, int64_t target, size_t max, gmx_msample
     *out = NULL;
     *n = 0;
     sqlite3_stmt *st;
-    gmx_code rc = store_prepare(
+    gmx_code rc = gmx_store_prepare(
         s,
         "SELECT * FROM (SELECT time_ns, goroutines, heap_inuse, heap_alloc, heap_sys,"
         " heap_objects, stack_inuse, sys, next_gc, num_gc FROM samples WHERE target_id = ?1"
@@ -128,7 +128,7 @@ gmx_code gmx_store_samples(gmx_store *s, int64_t target, size_t max, gmx_msample
         read_sample(st, &(*out)[(*n)++]);
     }
     if (rc == GMX_OK && step != SQLITE_DONE)
-        rc = store_fail(s, err, "cannot read samples");
+        rc = gmx_store_fail(s, err, "cannot read samples");
     sqlite3_finalize(st);
     if (rc != GMX_OK) {
         gmx_free(*out);

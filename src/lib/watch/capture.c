@@ -26,7 +26,7 @@ static const struct {
 
 #define HOUR_NS (INT64_C(3600) * 1000000000)
 
-bool watch_capture_allowed(const watcher *w, const target *t, int64_t now_ns)
+bool gmx_watch_capture_allowed(const watcher *w, const target *t, int64_t now_ns)
 {
     const gmx_watch_rules *r = &w->o->rules;
     if (t->cap_inflight)
@@ -48,7 +48,7 @@ static void note_capture(target *t, int64_t time_ns)
     t->captures[t->ncaptures++] = time_ns;
 }
 
-void watch_capture_release(target *t)
+void gmx_watch_capture_release(target *t)
 {
     for (int i = 0; i < CAPTURE_FILES; i++) {
         gmx_free(t->files[i].data);
@@ -56,16 +56,16 @@ void watch_capture_release(target *t)
     }
 }
 
-void watch_capture_start(watcher *w, target *t, const char *why)
+void gmx_watch_capture_start(watcher *w, target *t, const char *why)
 {
     gmx_watch_event ev = { .kind = GMX_WATCH_TRIGGER, .message = why };
     char url[1200];
     gmx_error e;
-    t->cap_time_ns = watch_clock_real();
+    t->cap_time_ns = gmx_watch_clock_real();
     snprintf(t->cap_reason, sizeof(t->cap_reason), "%s", why);
     t->cap_problem[0] = '\0';
     ev.time_ns = t->cap_time_ns;
-    watch_emit(w, t, &ev);
+    gmx_watch_emit(w, t, &ev);
     /* Full dumps of a big service take a while: four times the timeout. */
     for (int i = 0; i < CAPTURE_FILES; i++) {
         bool skip = capture_pages[i].path ? capture_pages[i].series && !w->o->captures
@@ -75,7 +75,7 @@ void watch_capture_start(watcher *w, target *t, const char *why)
         snprintf(url, sizeof(url), "%s%s", capture_pages[i].path ? t->base : t->metrics,
                  capture_pages[i].path ? capture_pages[i].path : "");
         if (gmx_scraper_get(w->scraper, url, w->timeout_ms * 4, t, FETCH_CAPTURE_FIRST + i, &e)) {
-            watch_fatal(w, &e);
+            gmx_watch_fatal(w, &e);
             return;
         }
         t->cap_inflight++;
@@ -87,9 +87,9 @@ static void gap(watcher *w, target *t, const char *status, const char *message)
     gmx_error e;
     gmx_watch_event ev = { .kind = GMX_WATCH_GAP, .time_ns = t->cap_time_ns, .message = message };
     if (gmx_store_add_gap(w->store, t->id, t->cap_time_ns, status, message, &e))
-        watch_fatal(w, &e);
+        gmx_watch_fatal(w, &e);
     else
-        watch_emit(w, t, &ev);
+        gmx_watch_emit(w, t, &ev);
 }
 
 static void diagnose_and_report(watcher *w, target *t, int64_t id)
@@ -106,9 +106,9 @@ static void diagnose_and_report(watcher *w, target *t, int64_t id)
     gmx_watch_event ev = { .kind = GMX_WATCH_CAPTURE, .time_ns = t->cap_time_ns,
                            .message = summary, .capture_id = id, .diagnosis = d };
     if (gmx_store_set_summary(w->store, id, summary, &e))
-        watch_fatal(w, &e);
+        gmx_watch_fatal(w, &e);
     else
-        watch_emit(w, t, &ev);
+        gmx_watch_emit(w, t, &ev);
     gmx_diagnosis_free(d);
     gmx_bundle_free(b);
 }
@@ -136,19 +136,19 @@ static void capture_done(watcher *w, target *t)
     gmx_error e;
     if (n && gmx_store_add_capture(w->store, t->id, t->cap_time_ns, t->cap_reason, complete,
                                    files, n, &id, &e))
-        watch_fatal(w, &e);
-    watch_capture_release(t);
+        gmx_watch_fatal(w, &e);
+    gmx_watch_capture_release(t);
     if (n && w->fatal == GMX_OK && !w->o->captures)
         diagnose_and_report(w, t, id);
     if (n && w->fatal == GMX_OK && w->o->captures) {
         gmx_watch_event ev = { .kind = GMX_WATCH_CAPTURE, .time_ns = t->cap_time_ns,
                                .message = complete ? "stored" : "stored, incomplete",
                                .capture_id = id };
-        watch_emit(w, t, &ev);
+        gmx_watch_emit(w, t, &ev);
     }
 }
 
-void watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f)
+void gmx_watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f)
 {
     int i = f->kind - FETCH_CAPTURE_FIRST;
     if (f->status == GMX_FETCH_OK) {

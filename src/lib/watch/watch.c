@@ -12,21 +12,21 @@
 #include <string.h>
 #include <time.h>
 
-int64_t watch_clock_real(void)
+int64_t gmx_watch_clock_real(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-int64_t watch_clock_mono(void)
+int64_t gmx_watch_clock_mono(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-void watch_emit(watcher *w, const target *t, gmx_watch_event *ev)
+void gmx_watch_emit(watcher *w, const target *t, gmx_watch_event *ev)
 {
     ev->target = t->index;
     ev->url = t->url;
@@ -34,7 +34,7 @@ void watch_emit(watcher *w, const target *t, gmx_watch_event *ev)
         w->o->on_event(w->o->ctx, ev);
 }
 
-void watch_fatal(watcher *w, const gmx_error *err)
+void gmx_watch_fatal(watcher *w, const gmx_error *err)
 {
     if (w->fatal == GMX_OK) {
         w->fatal = err->code ? err->code : GMX_EIO;
@@ -127,7 +127,7 @@ static gmx_code queue_sample(watcher *w, target *t, int64_t now, gmx_error *err)
     char url[1200];
     memset(&t->cur, 0, sizeof(t->cur));
     t->fail_status = NULL;
-    t->started_ns = watch_clock_real();
+    t->started_ns = gmx_watch_clock_real();
     for (int k = 0; k < 2; k++) {
         snprintf(url, sizeof(url), "%s%s", t->base, pages[k]);
         gmx_code rc = gmx_scraper_get(w->scraper, url, w->timeout_ms, t, k, err);
@@ -184,8 +184,8 @@ static void check_rules(watcher *w, target *t)
 {
     const gmx_watch_rules *r = &w->o->rules;
     char why[300], reason[400];
-    int64_t now = watch_clock_real();
-    if (!watch_capture_allowed(w, t, now))
+    int64_t now = gmx_watch_clock_real();
+    if (!gmx_watch_capture_allowed(w, t, now))
         return;
     if (t->cur.has_goroutines &&
         gmx_watch_rule_fires(&r->goroutines, t->goroutines, t->ngoroutines, why, sizeof(why)))
@@ -195,7 +195,7 @@ static void check_rules(watcher *w, target *t)
         snprintf(reason, sizeof(reason), "heap in use %s", why);
     else
         return;
-    watch_capture_start(w, t, reason);
+    gmx_watch_capture_start(w, t, reason);
 }
 
 static void sample_done(watcher *w, target *t)
@@ -210,22 +210,22 @@ static void sample_done(watcher *w, target *t)
         ev.kind = GMX_WATCH_GAP;
         ev.message = t->fail;
         ev.retry_in_ns = w->interval_ns << shift;
-        t->next_due = watch_clock_mono() + ev.retry_in_ns;
+        t->next_due = gmx_watch_clock_mono() + ev.retry_in_ns;
         if (gmx_store_add_gap(w->store, t->id, t->started_ns, t->fail_status, t->fail, &e))
-            watch_fatal(w, &e);
+            gmx_watch_fatal(w, &e);
         else
-            watch_emit(w, t, &ev);
+            gmx_watch_emit(w, t, &ev);
         return;
     }
     t->failures = 0;
     t->cur.time_ns = t->started_ns;
     if (gmx_store_add_sample(w->store, t->id, &t->cur, &e)) {
-        watch_fatal(w, &e);
+        gmx_watch_fatal(w, &e);
         return;
     }
     ev.kind = GMX_WATCH_SAMPLE;
     ev.sample = &t->cur;
-    watch_emit(w, t, &ev);
+    gmx_watch_emit(w, t, &ev);
     remember(t, &t->cur);
     check_rules(w, t);
 }
@@ -235,7 +235,7 @@ static void on_fetch(void *ctx, const gmx_fetch *f)
     watcher *w = ctx;
     target *t = f->tag;
     if (f->kind >= FETCH_CAPTURE_FIRST) {
-        watch_capture_fetched(w, t, f);
+        gmx_watch_capture_fetched(w, t, f);
         return;
     }
     if (f->status != GMX_FETCH_OK)
@@ -266,7 +266,7 @@ static void series_due(watcher *w, target *t, int64_t now)
     t->next_due += w->interval_ns;
     if (t->next_due <= now)
         t->next_due = now + w->interval_ns;
-    watch_capture_start(w, t, why);
+    gmx_watch_capture_start(w, t, why);
 }
 
 static bool finished_once(const watcher *w)
@@ -280,7 +280,7 @@ static bool finished_once(const watcher *w)
 /* One turn: queue what is due, drive transfers until the next is due. */
 static gmx_code turn(watcher *w, gmx_error *err)
 {
-    int64_t now = watch_clock_mono(), wait = 200000000;
+    int64_t now = gmx_watch_clock_mono(), wait = 200000000;
     for (size_t i = 0; i < w->n; i++) {
         target *t = &w->targets[i];
         if (w->o->captures) {
@@ -301,7 +301,7 @@ static gmx_code turn(watcher *w, gmx_error *err)
 
 static gmx_code setup(watcher *w, const char *const *urls, gmx_error *err)
 {
-    int64_t now = watch_clock_mono();
+    int64_t now = gmx_watch_clock_mono();
     for (size_t i = 0; i < w->n; i++) {
         target *t = &w->targets[i];
         t->index = i;
@@ -309,7 +309,7 @@ static gmx_code setup(watcher *w, const char *const *urls, gmx_error *err)
         t->next_due = now;
         gmx_code rc = parse_target(t, urls[i], err);
         if (rc || (rc = gmx_store_target(w->store, t->metrics[0] ? t->metrics : t->base,
-                                   watch_clock_real(), &t->id, err)) ||
+                                   gmx_watch_clock_real(), &t->id, err)) ||
             (rc = resume(w, t, err)))
             return rc;
     }
@@ -333,11 +333,11 @@ gmx_code gmx_watch_run(gmx_store *store, const char *const *urls, size_t n,
     if (!w.targets)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory watching %zu targets", n);
     gmx_code rc = setup(&w, urls, err);
-    int64_t start = watch_clock_mono();
+    int64_t start = gmx_watch_clock_mono();
     while (rc == GMX_OK && w.fatal == GMX_OK) {
         if ((o->stop && *o->stop) || (o->once && finished_once(&w)) ||
             (o->captures && finished_series(&w)) ||
-            (o->duration_ns > 0 && watch_clock_mono() - start >= o->duration_ns))
+            (o->duration_ns > 0 && gmx_watch_clock_mono() - start >= o->duration_ns))
             break;
         rc = turn(&w, err);
     }
@@ -348,7 +348,7 @@ gmx_code gmx_watch_run(gmx_store *store, const char *const *urls, size_t n,
     }
     gmx_scraper_free(w.scraper);
     for (size_t i = 0; i < n; i++)
-        watch_capture_release(&w.targets[i]);
+        gmx_watch_capture_release(&w.targets[i]);
     gmx_free(w.targets);
     return rc;
 }

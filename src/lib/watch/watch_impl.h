@@ -62,15 +62,15 @@ typedef struct watcher {
     gmx_error fatal_err;
 } watcher;
 
-int64_t watch_clock_real(void);
-int64_t watch_clock_mono(void);
-void watch_emit(watcher *w, const target *t, gmx_watch_event *ev);
+int64_t gmx_watch_clock_real(void);
+int64_t gmx_watch_clock_mono(void);
+void gmx_watch_emit(watcher *w, const target *t, gmx_watch_event *ev);
 /* Records a store failure; the loop stops at the next turn. */
-void watch_fatal(watcher *w, const gmx_error *err);
+void gmx_watch_fatal(watcher *w, const gmx_error *err);
 /* Whether a capture may start now (none in flight, cooldown, budget). */
-bool watch_capture_allowed(const watcher *w, const target *t, int64_t now_ns);
-void watch_capture_start(watcher *w, target *t, const char *why);
-void watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f);
-void watch_capture_release(target *t);
+bool gmx_watch_capture_allowed(const watcher *w, const target *t, int64_t now_ns);
+void gmx_watch_capture_start(watcher *w, target *t, const char *why);
+void gmx_watch_capture_fetched(watcher *w, target *t, const gmx_fetch *f);
+void gmx_watch_capture_release(target *t);
 
 #endif
