@@ -3,7 +3,8 @@
 # --install into a scratch prefix, then the examples (C and C++) built
 # against it with pkg-config, shared and static, each naming the same rank-1
 # finding as `gomemdx goroutines --json` on a lab dump. Also: the shared
-# library has a SONAME and exports only gmx_ symbols.
+# library has a SONAME and exports only gmx_ symbols, and the archive
+# defines no other global name.
 set -euo pipefail
 src=$1 build=$2
 work=$(mktemp -d)
@@ -21,6 +22,9 @@ soname=$(readelf -d "$libdir/libgomemdx.so" | sed -n 's/.*Library soname: \[\(.*
 others=$(nm -D --defined-only "$libdir/libgomemdx.so" | awk '$2 ~ /[TDBR]/ {print $3}' |
          grep -v '^gmx_' || true)
 [ -z "$others" ] || fail "libgomemdx.so exports symbols without the gmx_ prefix: $(echo $others | head -c 300)"
+others=$(nm -g --defined-only "$libdir/libgomemdx.a" 2>/dev/null | awk 'NF == 3 {print $3}' |
+         grep -v '^gmx_' | sort -u || true)
+[ -z "$others" ] || fail "libgomemdx.a defines global names without the gmx_ prefix: $(echo $others | head -c 300)"
 
 dump=$src/testdata/lab/captures/go1.22/billing/goroutine-t3.debug2.txt
 want=$("$build/gomemdx" goroutines "$dump" --json | jq -r '.findings[0] | "#1 \(.severity) \(.title)"')
