@@ -17,6 +17,11 @@ void gmx_alloc_fail_after(long countdown, int sticky)
     atomic_store(&fail_sticky, sticky);
 }
 
+long gmx_alloc_fail_countdown(void)
+{
+    return atomic_load(&fail_countdown);
+}
+
 static int should_fail(void)
 {
     long c = atomic_load_explicit(&fail_countdown, memory_order_relaxed);

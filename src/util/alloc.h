@@ -26,5 +26,8 @@ void gmx_heap_trim(void);
 /* Test hook: the countdown-th allocation from now fails (1 = the next one),
  * and every one after it too while `sticky`. 0 disables. */
 void gmx_alloc_fail_after(long countdown, int sticky);
+/* The countdown left: how many more allocations until the armed failure
+ * (0 once it fired and is not sticky). */
+long gmx_alloc_fail_countdown(void);
 
 #endif

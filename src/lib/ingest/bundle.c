@@ -10,6 +10,7 @@
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
 #include "ingest/capture_times.h"
+#include "ingest/frames_proto.h"
 #include "ingest/heap_proto.h"
 #include "ingest/heap_series.h"
 #include "util/alloc.h"
@@ -118,14 +119,18 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
 }
 
 /* True when the artifact's snapshot borrows p's strings: keep p until
- * the snapshot is shared into the bundle's table. */
+ * the snapshot is shared into the bundle's table. Names rewritten from
+ * generic shapes live only while the profile is read: then the snapshot
+ * copies its strings (found by valgrind.test_accuracy). */
 static bool from_profile(gmx_artifact *a, const gmx_profile *p)
 {
     gmx_error err;
     const gmx_profile_info *pi = gmx_profile_get_info(p);
     gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
+    bool borrow = false;
     if (gmx_heap_profile_proto_is(p)) {
-        a->heap = gmx_hsnapshot_new_borrowing(0);
+        borrow = !gmx_proto_frames_rewrite_names(p);
+        a->heap = borrow ? gmx_hsnapshot_new_borrowing(0) : gmx_hsnapshot_new(0);
         if (!a->heap || gmx_heap_profile_proto_read(p, a->heap, &err) != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
             a->heap = NULL;
@@ -155,7 +160,7 @@ static bool from_profile(gmx_artifact *a, const gmx_profile *p)
         a->time_ns = pi->time_nanos;
         a->time_source = GMX_TIME_PROFILE;
     }
-    return a->kind == GMX_ART_HEAP;
+    return a->kind == GMX_ART_HEAP && borrow;
 }
 
 static int keep_oom(void *ctx, const gmx_oom_event *ev)

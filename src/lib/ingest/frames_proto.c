@@ -14,6 +14,16 @@ gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32
     return f->names ? GMX_OK : GMX_ENOMEM;
 }
 
+bool gmx_proto_frames_rewrite_names(const gmx_profile *p)
+{
+    for (size_t i = 0; i < gmx_profile_function_count(p); i++) {
+        gmx_str name = gmx_profile_function(p, i)->name;
+        if (name.n && memchr(name.p, '[', name.n))
+            return true;
+    }
+    return false;
+}
+
 void gmx_proto_frames_release(gmx_proto_frames *f)
 {
     gmx_free(f->names);

@@ -17,6 +17,10 @@ typedef struct gmx_proto_frames {
     uint32_t n;
 } gmx_proto_frames;
 
+/* True when some function name of p has a generic shape, so that its
+ * frames carry rewritten names (in the reader's arena), not p's strings. */
+bool gmx_proto_frames_rewrite_names(const gmx_profile *p);
+
 /* max_frames: frames kept per sample, leaf first (0 = GMX_MAX_FRAMES). */
 gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32_t max_frames);
 void gmx_proto_frames_release(gmx_proto_frames *f);

@@ -176,7 +176,8 @@ static gmx_code read_samples(reader *r, bool leaked, gmx_goroutine_fn fn, void *
         int stop = fn ? fn(ctx, &g) : 0;
         if (stop) {
             rc = gmx_error_set_at_offset(err, (gmx_code)stop, gmx_profile_name(r->profile),
-                                         s.offset, "stopped at sample %zu", i);
+                                         s.offset, "stopped at sample %zu: %s", i,
+                                         gmx_code_name((gmx_code)stop));
         }
     }
     gmx_psample_reader_release(&sr);

@@ -363,8 +363,8 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
         if (rc) {
             info->lines = p->cur.line;
             return gmx_error_set_at_line(err, (gmx_code)rc, name, p->cur.line,
-                                         "stopped while reading goroutine %llu",
-                                         (unsigned long long)p->g.id);
+                                         "stopped while reading goroutine %llu: %s",
+                                         (unsigned long long)p->g.id, gmx_code_name((gmx_code)rc));
         }
     }
     info->lines = p->cur.line;
@@ -376,8 +376,8 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
     int rc = end_block(p);
     if (rc) {
         return gmx_error_set_at_line(err, (gmx_code)rc, name, p->cur.line,
-                                     "stopped while reading goroutine %llu",
-                                     (unsigned long long)p->g.id);
+                                     "stopped while reading goroutine %llu: %s",
+                                     (unsigned long long)p->g.id, gmx_code_name((gmx_code)rc));
     }
     if (info->goroutines == 0 && info->threads == 0) {
         return gmx_error_set_at_line(err, GMX_EFORMAT, name, p->cur.line ? p->cur.line : 1,
