@@ -1,6 +1,9 @@
 #include "cli.h"
+#include "html_arg.h"
+#include "report_args.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/core.h"
+#include "gomemdx/html.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
 
@@ -9,18 +12,19 @@
 
 static const cli_option options[] = {
     { "json", 0, OPT_FLAG, NULL, "print the JSON findings document (schema gomemdx/1)" },
-    { "markdown", 0, OPT_FLAG, NULL, "print Markdown, to paste into an incident ticket" },
+    CLI_REPORT_OPTIONS,
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and unremarkable buckets" },
     { "frames", 0, OPT_UINT, "N", "frames of each stack to show (default 12)" },
+    HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
 
 static int run(const cli_command *self, const cli_args *args)
 {
-    bool json = cli_opt(self, args, "json")->set;
-    bool markdown = cli_opt(self, args, "markdown")->set;
-    if (json && markdown)
-        return cli_usage_error(self, "--json and --markdown exclude each other");
+    bool json;
+    gmx_render_options ropts = { 0 };
+    if (cli_report_style(self, args, &ropts, &json) != EXIT_OK)
+        return EXIT_USAGE;
     gmx_gsnapshot snap;
     gmx_core_info info;
     gmx_error err = { 0 };
@@ -59,8 +63,6 @@ static int run(const cli_command *self, const cli_args *args)
     gmx_findings_add_input(findings, &note);
     int rc = EXIT_OK;
     gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set };
-    gmx_render_options ropts = { 0 };
-    ropts.color = !json && !markdown && cli_use_color();
     ropts.show_healthy = aopts.include_healthy;
     ropts.max_frames = (unsigned)cli_opt(self, args, "frames")->num;
     char *text = NULL;
@@ -70,13 +72,14 @@ static int run(const cli_command *self, const cli_args *args)
               : gmx_render_text(findings, &ropts, &text, &len, &err)) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
-        /* the findings text, fenced, under a title: pastes into a ticket as it reads */
-        if (markdown)
-            printf("## Goroutines of the core dump `%s`\n\n```\n", snap.name);
         fwrite(text, 1, len, stdout);
-        if (markdown)
-            printf("```\n");
         gmx_render_free(text);
+        const char *html = cli_opt(self, args, "html")->str;
+        if (html) {
+            char *page = NULL;
+            gmx_code r = gmx_render_goroutines_html(findings, &snap, 1, &ropts, &page, &len, &err);
+            rc = cli_write_html(html, r, page, len, &err);
+        }
     }
     gmx_findings_free(findings);
     gmx_gsnapshot_release(&snap);
@@ -86,7 +89,7 @@ static int run(const cli_command *self, const cli_args *args)
 const cli_command cmd_core = {
     .name = "core",
     .summary = "Find leaking goroutines in a Go core dump, read with its binary.",
-    .usage = "CORE BINARY [--json|--markdown] [--all]",
+    .usage = "CORE BINARY [--json|--markdown] [--lang en|zh] [--all] [--html FILE]",
     .description =
         "Reads the goroutines of a Go program's core dump (from the kernel or gcore;\n"
         "Go 1.19 to 1.27, linux/amd64) with the executable that produced it: the\n"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# --html on diagnose, goroutines and top over a lab incident: each page
+# --html on diagnose, goroutines, top and core over a lab incident: each page
 # holds the rank-1 finding the JSON report gives, its data parses, its CSP
 # hashes match its inline script and style, and it loads nothing. A dump
 # with a hostile function name keeps it as data, never as markup.
@@ -34,6 +34,14 @@ top=$("$bin" top "$lab/heap-t3.pb.gz" --json | python3 -c 'import json,sys; prin
 "$bin" top "$lab/heap-t3.pb.gz" --base "$lab/heap-t1.pb.gz" --html "$out/top.html" >/dev/null
 python3 "$here/page_check.py" "$out/top.html" --text "$top"
 
+core=$src/testdata/core/go1.19/notifier
+xz -dc "$core/core.xz" > "$out/core"
+xz -dc "$core/notifier.bin.xz" > "$out/notifier.bin"
+title=$("$bin" core "$out/core" "$out/notifier.bin" --json | rank1)
+"$bin" core "$out/core" "$out/notifier.bin" --html "$out/core.html" >/dev/null
+python3 "$here/page_check.py" "$out/core.html" --title "$title"
+rm -f "$out/core" "$out/notifier.bin"
+
 hostile='main.<img src=x onerror=alert(1)>"><svg onload=alert(2)></script><script>alert(3)</script>'
 bash "$here/hostile_dump.sh" "$lab/goroutine-t3.debug2.txt" > "$out/hostile.txt"
 "$bin" goroutines "$out/hostile.txt" --html "$out/hostile.html" >/dev/null
@@ -42,4 +50,4 @@ if grep -q '<img\|<svg' "$out/hostile.html"; then
   echo "hostile markup reached the page as markup" >&2
   exit 1
 fi
-echo "ok: diagnose, goroutines, top and a hostile dump"
+echo "ok: diagnose, goroutines, top, core and a hostile dump"
