@@ -169,8 +169,13 @@ static void test_store__a_week_of_samples_keeps_memory_flat(void **state)
     gmx_store_close(s);
     remove_store(path);
     /* SQLite's page cache is bounded (2 MiB by default); 6 days more of
-     * samples must not show. */
+     * samples must not show. Not under AddressSanitizer, whose quarantine
+     * keeps freed memory resident on purpose. */
+#ifndef __SANITIZE_ADDRESS__
     assert_true(growth < 8L << 20);
+#else
+    (void)growth;
+#endif
 }
 
 static void test_store__refuses_what_is_not_a_store(void **state)

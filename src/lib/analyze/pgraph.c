@@ -219,11 +219,11 @@ int gmx_pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
     memset(m, 0, sizeof(*m));
     m->profile = p;
     gmx_hindex_init(&m->nameless);
-    if (g->nmaps > 0 && index_all(g) < 0)
-        return -1;
     size_t nfn = gmx_profile_function_count(p), nnames = gmx_profile_name_count(p);
-    if (reserve_nodes(g, nnames + 16) < 0)
+    if ((g->nmaps > 0 && index_all(g) < 0) || reserve_nodes(g, nnames + 16) < 0) {
+        gmx_pg_locmap_release(m);
         return -1;
+    }
     m->fn_nodes = gmx_mallocarray(nfn + 1, sizeof(*m->fn_nodes));
     uint32_t *name_nodes = gmx_mallocarray(nnames + 1, sizeof(*name_nodes));
     int rc = m->fn_nodes && name_nodes ? 0 : -1;
@@ -251,8 +251,12 @@ int gmx_pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m)
                 rc = -1;
         }
     }
+    if (rc < 0) {
+        gmx_pg_locmap_release(m); /* the caller keeps only maps that were built */
+        return -1;
+    }
     g->nmaps++;
-    return rc;
+    return 0;
 }
 
 bool gmx_pg_sample_selected(const pg_locmap *m, const gmx_psample *s)

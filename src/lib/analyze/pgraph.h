@@ -66,7 +66,8 @@ typedef struct pg_graph {
 
 void gmx_pg_graph_init(pg_graph *g);
 void gmx_pg_graph_release(pg_graph *g);
-/* Maps p's locations onto g's nodes (adding nodes). 0, or -1 when out of memory. */
+/* Maps p's locations onto g's nodes (adding nodes). 0, or -1 when out of
+ * memory, with m released. */
 int gmx_pg_locmap_build(pg_graph *g, const gmx_profile *p, pg_locmap *m);
 void gmx_pg_locmap_release(pg_locmap *m);
 
