@@ -146,10 +146,15 @@ bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, u
 {
     GElf_Shdr sh;
     Elf_Scn *scn = find_section(f, ".symtab", &sh);
-    Elf_Data *d = scn ? elf_getdata(scn, NULL) : NULL;
-    if (!d || !sh.sh_entsize)
+    Elf_Data *d = scn && sh.sh_type == SHT_SYMTAB && in_file(f, sh.sh_offset, sh.sh_size)
+                      ? elf_getdata(scn, NULL)
+                      : NULL;
+    size_t entsize = gelf_fsize(f->elf, ELF_T_SYM, 1, EV_CURRENT);
+    if (!d || !d->d_buf || !entsize)
         return false;
-    size_t n = sh.sh_size / sh.sh_entsize;
+    /* Count what the section's bytes hold, not what its header claims: a
+     * damaged header can claim billions of entries. */
+    size_t n = d->d_size / entsize;
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;
         const char *s;
