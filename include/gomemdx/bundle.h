@@ -62,6 +62,9 @@ typedef struct gmx_artifact {
     char *skip_reason;       /* GMX_ART_SKIPPED only */
     gmx_elf_kind elf;        /* GMX_ART_SKIPPED: a core file or an executable */
     char *skip_reason_zh;    /* the same in Chinese; NULL for an error message (English) */
+    gmx_code skip_code;      /* GMX_ART_SKIPPED: the error that skipped it (GMX_EFORMAT,
+                              * GMX_EIO, ...), GMX_OK when it is simply not evidence. A
+                              * bundle never holds one skipped for GMX_ENOMEM: loading fails */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
     /* GMX_ART_HEAP: its values per site, its sites in a table the bundle's
      * snapshots share; NULL when let go: of a long series only the first,

@@ -162,6 +162,9 @@ void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_find
 void gmx_findings_rank(gmx_findings *f);
 /* Sticky: an allocation while building failed. */
 bool gmx_findings_failed(const gmx_findings *f);
+/* A builder's own allocation for the set failed (a text it was composing):
+ * the set is failed, as if the set's own allocation had. */
+void gmx_findings_fail(gmx_findings *f);
 
 #ifdef __cplusplus
 }

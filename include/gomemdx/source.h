@@ -48,8 +48,8 @@ bool gmx_source_line(const gmx_source_file *f, int64_t lineno, gmx_str *line);
 
 /* How a renderer reaches source text without doing I/O itself: line
  * lineno (1-based) of file into *text. Returns 1, 0 past the file's end,
- * or -1 when the file cannot be read, with why (a message valid as long as
- * the reader). */
+ * -1 when the file cannot be read, with why (a message valid as long as
+ * the reader), or -2 when out of memory (the rendering fails). */
 typedef struct gmx_source_lines {
     void *ctx;
     int (*line)(void *ctx, gmx_str file, int64_t lineno, gmx_str *text, const char **why);

@@ -1,7 +1,8 @@
 #include "util/regex.h"
 
-#include <stdio.h>
 #include <limits.h>
+#include <stdio.h>
+#include <string.h>
 
 /* The C library compiles a bounded repetition into that many copies of what
  * it repeats, so nested ones multiply: ((a{1,100}){1,100}){1,100} took 17 s
@@ -135,6 +136,12 @@ bool gmx_regex_match(const regex_t *re, gmx_str s, gmx_buf *scratch)
 {
     if (s.n == 0)
         return regexec(re, "", 0, NULL, 0) == 0;
+    char local[4096]; /* function names: no allocation, nothing to fail */
+    if (s.n < sizeof(local)) {
+        memcpy(local, s.p, s.n);
+        local[s.n] = '\0';
+        return regexec(re, local, 0, NULL, 0) == 0;
+    }
     gmx_buf_clear(scratch);
     if (gmx_buf_append(scratch, s.p ? s.p : "", s.n) < 0 || !scratch->data)
         return false;

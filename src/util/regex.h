@@ -14,8 +14,9 @@
 /* Compiles pattern (REG_EXTENDED | REG_NOSUB). 0, or nonzero with the
  * reason in msg (when msg is not NULL). */
 int gmx_regex_compile(regex_t *re, const char *pattern, char *msg, size_t msgsz);
-/* Whether re matches s; scratch holds s NUL-terminated (reused between
- * calls). False when scratch cannot grow. */
+/* Whether re matches s. A name of under 4 KiB is NUL-terminated on the
+ * stack; a longer one in scratch (reused between calls), and the match is
+ * false when scratch cannot grow: callers see that in scratch->failed. */
 bool gmx_regex_match(const regex_t *re, gmx_str s, gmx_buf *scratch);
 
 #endif

@@ -44,7 +44,7 @@ static int family(const gmx_gsnapshot *s)
  * or either has no time. */
 #define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
 
-static void merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, size_t n)
+static gmx_code merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, size_t n)
 {
     const gmx_bundle *b = d->bundle;
     const gmx_artifact *mine = NULL, *other = NULL;
@@ -73,19 +73,22 @@ static void merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, s
         }
     }
     if (!mine || !other)
-        return;
+        return GMX_OK;
     d->merged = gmx_calloc(n, sizeof(*d->merged));
     if (!d->merged)
-        return;
+        return GMX_ENOMEM;
     d->nmerged = n;
     /* The last snapshot learns everything; the earlier ones the creators
      * only, so that a stack keeps one key along the series. */
     for (size_t i = 0; i < n; i++) {
-        d->merged[i] = gmx_gbuckets_enrich(snaps[i].buckets, other->goroutines.buckets, i + 1 < n,
-                                           i + 1 == n ? &d->merged_learned : NULL);
+        gmx_code rc = gmx_gbuckets_enrich(snaps[i].buckets, other->goroutines.buckets, i + 1 < n,
+                                          &d->merged[i], i + 1 == n ? &d->merged_learned : NULL);
+        if (rc != GMX_OK)
+            return rc;
         if (d->merged[i])
             snaps[i].buckets = d->merged[i];
     }
+    return GMX_OK;
 }
 
 static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options *o, gmx_error *err)
@@ -124,7 +127,10 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
         n++;
     }
     d->goroutines.n = n;
-    merge_other_kind(d, best, snaps, n);
+    if (merge_other_kind(d, best, snaps, n) != GMX_OK) {
+        gmx_free(snaps);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine snapshots");
+    }
     d->last_goroutines = snaps[n - 1].buckets;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
@@ -444,9 +450,11 @@ static void change_point(gmx_diagnosis *d, const gmx_events *events)
     }
     for (int k = 0; k < 4 && !d->change.found && !d->change.from_start; k++) {
         const gmx_series *s = candidates[k];
-        gmx_trend t;
+        gmx_trend t = { 0 };
         if (s->n >= 2 && s->n <= GMX_TREND_MAX_POINTS && timed_xy(s, x, y) &&
-            gmx_trend_fit(x, y, s->n, &t) && gmx_trend_is_growth(&t, t.first * 0.2)) {
+            gmx_trend_fit(x, y, s->n, &t) != GMX_OK)
+            gmx_findings_fail(d->findings);
+        if (t.n && gmx_trend_is_growth(&t, t.first * 0.2)) {
             d->change.from_start = true;
             d->change.series = s->name;
             d->change.series_zh = s->name_zh;

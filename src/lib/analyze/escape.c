@@ -82,6 +82,8 @@ static gmx_str expressions(ctx *c, const group *g)
     }
     if (g->n > MAX_EXPRESSIONS)
         gmx_buf_printf(&b, " (+%zu more)", g->n - MAX_EXPRESSIONS);
+    if (b.failed)
+        gmx_findings_fail(c->out);
     gmx_str s = gmx_findings_strdup(c->out, gmx_str_make(b.data ? b.data : "", b.len));
     gmx_buf_release(&b);
     return s;
@@ -210,7 +212,9 @@ static void summarise(ctx *c, bool zh)
                           "以 profile 为准。"
                         : " A value reported as not escaping can still be heap-allocated (too large, "
                           "or a variable-size make since Go 1.25): the profile is the ground truth.");
-    if (!b.failed)
+    if (b.failed)
+        gmx_findings_fail(c->out);
+    else
         (zh ? gmx_findings_set_summary_zh : gmx_findings_set_summary)(
             c->out, gmx_findings_strdup(c->out, gmx_str_make(b.data, b.len)));
     gmx_buf_release(&b);

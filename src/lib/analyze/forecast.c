@@ -113,8 +113,12 @@ void gmx_forecast_compute(gmx_diagnosis *d, uint64_t limit, int64_t last_seen_ns
         from++;
     size_t w = n - from;
     gmx_trend t, last_half;
-    if (!gmx_trend_fit(x + from, y + from, w, &t) ||
-        !gmx_trend_fit(x + recent, y + recent, n - recent, &last_half)) {
+    if (gmx_trend_fit(x + from, y + from, w, &t) != GMX_OK ||
+        gmx_trend_fit(x + recent, y + recent, n - recent, &last_half) != GMX_OK) {
+        gmx_findings_fail(d->findings);
+        return;
+    }
+    if (!t.n || !last_half.n) {
         why_not(f, "needs two or more heap observations at distinct times", "需要至少两个不同时刻的堆快照");
         return;
     }

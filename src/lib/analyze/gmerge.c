@@ -175,17 +175,18 @@ static int add_told(gmx_gbuckets *set, const gmx_gbucket *b, const gmx_gbucket *
     return 0;
 }
 
-gmx_gbuckets *gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other,
-                                  bool creator_only, size_t *learned)
+gmx_code gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other,
+                             bool creator_only, gmx_gbuckets **out, size_t *learned)
 {
     size_t taught = 0, n = gmx_gbuckets_count(other);
+    *out = NULL;
     if (learned)
         *learned = 0;
     if (!base || !n)
-        return NULL;
+        return GMX_OK;
     keyed *ks = gmx_calloc(n, sizeof(*ks));
     if (!ks)
-        return NULL;
+        return GMX_ENOMEM;
     for (size_t i = 0; i < n; i++)
         ks[i] = (keyed){ key_of(gmx_gbuckets_at(other, i)), gmx_gbuckets_at(other, i) };
     qsort(ks, n, sizeof(*ks), by_key);
@@ -193,20 +194,24 @@ gmx_gbuckets *gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *
         const gmx_gbucket *b = gmx_gbuckets_at(base, i), *m = lookup(ks, n, b);
         taught += m && teaches(b, m, creator_only);
     }
-    gmx_gbuckets *set = taught ? gmx_gbuckets_new(NULL) : NULL;
-    for (size_t i = 0; set && i < gmx_gbuckets_count(base); i++) {
+    gmx_code rc = GMX_OK;
+    gmx_gbuckets *set = NULL;
+    if (taught && !(set = gmx_gbuckets_new(NULL)))
+        rc = GMX_ENOMEM;
+    for (size_t i = 0; set && rc == GMX_OK && i < gmx_gbuckets_count(base); i++) {
         const gmx_gbucket *b = gmx_gbuckets_at(base, i);
-        if (add_told(set, b, lookup(ks, n, b), creator_only)) {
-            gmx_gbuckets_free(set);
-            set = NULL;
-        }
+        if (add_told(set, b, lookup(ks, n, b), creator_only))
+            rc = GMX_ENOMEM;
     }
     gmx_free(ks);
-    if (set && gmx_gbuckets_finish(set) != GMX_OK) {
+    if (set && rc == GMX_OK)
+        rc = gmx_gbuckets_finish(set);
+    if (rc != GMX_OK) {
         gmx_gbuckets_free(set);
-        set = NULL;
+        return rc;
     }
+    *out = set;
     if (set && learned)
         *learned = taught;
-    return set;
+    return GMX_OK;
 }

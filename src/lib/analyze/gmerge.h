@@ -16,10 +16,10 @@
  * (function and line), so a profile's runtime frames do not keep them
  * apart. With creator_only, only the creator is told (for snapshots taken
  * before other: what a goroutine waits for and since when is of its
- * moment, who created it is of its code). NULL when no bucket of base
- * learned anything (or out of memory); *learned (may be NULL) is the
- * number of buckets that did. */
-gmx_gbuckets *gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other,
-                                  bool creator_only, size_t *learned);
+ * moment, who created it is of its code). *out is the new set, NULL when
+ * no bucket of base learned anything; *learned (may be NULL) is the number
+ * of buckets that did. GMX_OK or GMX_ENOMEM. */
+gmx_code gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other,
+                             bool creator_only, gmx_gbuckets **out, size_t *learned);
 
 #endif

@@ -196,7 +196,9 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                          double total_last)
 {
     gmx_trend tr;
-    if (!gmx_trend_fit(s->t, s->inuse, n, &tr))
+    if (gmx_trend_fit(s->t, s->inuse, n, &tr) != GMX_OK)
+        return GMX_ENOMEM;
+    if (!tr.n)
         return GMX_OK;
     double rise = s->inuse[n - 1] - s->inuse[0];
     double share = total_growth > 0 && rise > 0 ? rise / total_growth : 0;

@@ -239,6 +239,8 @@ void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *
     sev = raise(sev, judge_provenance(f, fd, &w));
     sev = raise(sev, judge_catalogue(f, &w));
     fd->severity = f->suspect ? sev : GMX_SEV_INFO;
+    if (w.en.failed || w.zh.failed)
+        gmx_findings_fail(out);
     fd->why = gmx_findings_strdup(out, (gmx_str){ w.en.data, w.en.len });
     fd->why_zh = gmx_findings_strdup(out, (gmx_str){ w.zh.data, w.zh.len });
     /* Copied: the findings may outlive the catalogue. */

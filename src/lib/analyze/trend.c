@@ -22,14 +22,15 @@ static size_t thin(size_t n, size_t i)
     return n <= GMX_TREND_MAX_POINTS ? i : i * (n - 1) / (GMX_TREND_MAX_POINTS - 1);
 }
 
-bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out)
+gmx_code gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out)
 {
     size_t m = n < GMX_TREND_MAX_POINTS ? n : GMX_TREND_MAX_POINTS;
+    out->n = 0;
     if (m < 2)
-        return false;
+        return GMX_OK;
     double *slopes = gmx_mallocarray(m * (m - 1) / 2 + m, sizeof(*slopes));
     if (!slopes)
-        return false;
+        return GMX_ENOMEM;
     size_t k = 0, rises = 0;
     for (size_t i = 0; i < m; i++) {
         size_t a = thin(n, i);
@@ -43,7 +44,7 @@ bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out)
     }
     if (k == 0) {
         gmx_free(slopes);
-        return false;
+        return GMX_OK;
     }
     out->slope = median(slopes, k); /* sorts them */
     out->slope_low = slopes[(k - 1) / 4];
@@ -56,7 +57,7 @@ bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out)
     out->last = y[n - 1];
     out->n = n;
     gmx_free(slopes);
-    return true;
+    return GMX_OK;
 }
 
 bool gmx_trend_is_growth(const gmx_trend *t, double min_rise)

@@ -4,6 +4,8 @@
 #ifndef GMX_ANALYZE_TREND_H
 #define GMX_ANALYZE_TREND_H
 
+#include "gomemdx/error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -19,8 +21,9 @@ typedef struct gmx_trend {
     size_t n;
 } gmx_trend;
 
-/* False when fewer than two points have distinct x. */
-bool gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out);
+/* GMX_OK, with out->n 0 when fewer than two points have distinct x (no
+ * fit); GMX_ENOMEM. */
+gmx_code gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *out);
 
 /* Steady growth: a positive slope, most steps rising, and a total rise of
  * at least min_rise (in y's unit) from first to last. One noisy step is

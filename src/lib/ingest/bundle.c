@@ -49,6 +49,7 @@ struct gmx_bundle {
     unsigned threads;
     heap_series heaps;
     gmx_code merge_rc;       /* the first failure merging what was read */
+    bool note_failed;        /* out of memory writing a note */
 };
 
 /* A note in English and in Chinese, both formats taking the same arguments. */
@@ -75,6 +76,7 @@ static void note(gmx_bundle *b, const char *en, const char *zh, ...)
     } else {
         gmx_buf_release(&buf);
         gmx_buf_release(&buf_zh);
+        b->note_failed = true;
     }
 }
 
@@ -105,10 +107,15 @@ static void skip(gmx_artifact *a, const char *reason, const char *reason_zh)
     a->time_ns = 0;
     a->time_source = GMX_TIME_NONE;
     a->kind = GMX_ART_SKIPPED;
+    a->skip_code = GMX_OK;
     a->skip_reason = gmx_strndup(reason, strlen(reason));
     a->skip_reason_zh = reason_zh ? gmx_strndup(reason_zh, strlen(reason_zh)) : NULL;
+    if (!a->skip_reason || (reason_zh && !a->skip_reason_zh))
+        a->skip_code = GMX_ENOMEM;
 }
 
+/* Skipped for an error; running out of memory is not a reason to skip a
+ * file, and merge_pending turns it into the bundle's failure. */
 static void skip_error(gmx_artifact *a, const gmx_error *err)
 {
     char msg[512];
@@ -116,6 +123,8 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
     e.source[0] = '\0'; /* the path is shown beside the reason already */
     gmx_error_format(&e, msg, sizeof(msg));
     skip(a, msg, NULL);
+    if (a->skip_code == GMX_OK)
+        a->skip_code = err->code;
 }
 
 /* True when the artifact's snapshot borrows p's strings: keep p until
@@ -131,10 +140,12 @@ static bool from_profile(gmx_artifact *a, const gmx_profile *p)
     if (gmx_heap_profile_proto_is(p)) {
         borrow = !gmx_proto_frames_rewrite_names(p);
         a->heap = borrow ? gmx_hsnapshot_new_borrowing(0) : gmx_hsnapshot_new(0);
-        if (!a->heap || gmx_heap_profile_proto_read(p, a->heap, &err) != GMX_OK) {
+        gmx_code rc = a->heap ? gmx_heap_profile_proto_read(p, a->heap, &err)
+                              : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+        if (rc != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
             a->heap = NULL;
-            skip(a, "out of memory reading the heap profile", "读取堆 profile 时内存不足");
+            skip_error(a, &err);
             return false;
         }
         a->kind = GMX_ART_HEAP;
@@ -414,7 +425,7 @@ static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep
      * as profile.proto, and only called unrecognised when that fails too. */
     gmx_profile *p;
     if (gmx_profile_decode(in, &p, &err) != GMX_OK) { /* takes the input over */
-        if (text)
+        if (text && err.code != GMX_ENOMEM)
             skip(a, "not a recognised artifact", "不是可识别的诊断文件");
         else
             skip_error(a, &err);
@@ -807,6 +818,9 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         rc = read_all(b, err);
     if (rc == GMX_OK)
         pair_cores(b);
+    for (size_t i = 0; rc == GMX_OK && i < b->count; i++)
+        if (b->items[i].kind == GMX_ART_SKIPPED && b->items[i].skip_code == GMX_ENOMEM)
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", b->items[i].path);
     size_t found = 0;
     for (size_t i = 0; i < b->count; i++)
         found += evidence(&b->items[i]);
@@ -818,6 +832,10 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         return rc;
     }
     settle_times(b);
+    if (b->note_failed) {
+        gmx_bundle_free(b);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading the bundle");
+    }
     if (b->count > 1)
         qsort(b->items, b->count, sizeof(*b->items), by_time_then_path);
     *out = b;

@@ -14,6 +14,7 @@
 typedef struct source_entry {
     gmx_str file;
     gmx_source_file *src;     /* NULL when it could not be opened */
+    gmx_code code;            /* why not */
     char error[240];
 } source_entry;
 
@@ -50,7 +51,7 @@ static const source_entry *source_for(gmx_source_cache *c, gmx_str file)
     memset(e, 0, sizeof(*e));
     e->file = file;
     gmx_error err = { 0 };
-    if (gmx_source_open(file, &c->path, &e->src, &err) != GMX_OK)
+    if ((e->code = gmx_source_open(file, &c->path, &e->src, &err)) != GMX_OK)
         snprintf(e->error, sizeof(e->error), "%s", err.message);
     return e;
 }
@@ -69,8 +70,10 @@ gmx_source_cache *gmx_source_cache_new(const gmx_source_path *sp)
 static int cached_line(void *ctx, gmx_str file, int64_t lineno, gmx_str *text, const char **why)
 {
     const source_entry *e = source_for(ctx, file);
-    if (!e || !e->src) {
-        *why = e ? e->error : "out of memory";
+    if (!e || e->code == GMX_ENOMEM)
+        return -2;
+    if (!e->src) {
+        *why = e->error;
         return -1;
     }
     return gmx_source_line(e->src, lineno, text) ? 1 : 0;

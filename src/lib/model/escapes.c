@@ -120,6 +120,8 @@ static gmx_code explain(gmx_escape_set *s, gmx_esc_entry *e, const gmx_esc_site 
     e->why = why;
     e->nwhy = n;
     e->chain = chain_of(s, site);
+    if (s->chain.failed || (s->chain.len && !e->chain.p))
+        return GMX_ENOMEM;
     if (site->function.n && !(e->function = gmx_intern(&s->names, site->function)).p)
         return GMX_ENOMEM;
     return GMX_OK;

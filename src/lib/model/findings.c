@@ -87,6 +87,8 @@ void gmx_findings_set_head(gmx_findings *f, gmx_str en, gmx_str zh)
 }
 gmx_str gmx_findings_summary_zh(const gmx_findings *f) { return f->summary_zh; }
 bool gmx_findings_failed(const gmx_findings *f) { return f->failed; }
+
+void gmx_findings_fail(gmx_findings *f) { f->failed = true; }
 size_t gmx_findings_omitted(const gmx_findings *f) { return f->omitted; }
 void gmx_findings_set_omitted(gmx_findings *f, size_t n) { f->omitted = n; }
 void gmx_findings_set_summary(gmx_findings *f, gmx_str s) { f->summary = gmx_findings_strdup(f, s); }

@@ -395,7 +395,9 @@ gmx_code gmx_profile_decode(gmx_input *input, gmx_profile **out, gmx_error *err)
     } else {
         gmx_profile_presize(p, data, len);
         rc = gmx_pprof_parse(p->name, data, len, on_event, p, err);
-        if (rc == GMX_ENOMEM && err && !err->message[0])
+        /* The callbacks say only GMX_ENOMEM; err may hold a stale message
+         * of the caller's from an earlier attempt at the same bytes. */
+        if (rc == GMX_ENOMEM)
             gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", p->name);
     }
     gmx_input_free(p->input);

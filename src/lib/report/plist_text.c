@@ -49,6 +49,10 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, const gmx_source_lines 
     gmx_str text;
     const char *why = "no source reader";
     int got = src ? src->line(src->ctx, f->file, f->first, &text, &why) : -1;
+    if (got == -2) {
+        b->failed = true; /* out of memory: the rendering fails */
+        return;
+    }
     if (got < 0) {
         gmx_buf_printf(b, " Error: %s\n", why);
         /* Without the text, the values per line are still worth showing. */
@@ -59,8 +63,10 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, const gmx_source_lines 
     }
     size_t next = 0;
     for (int64_t n = f->first; n <= f->last && got > 0; n++) {
-        if (n > f->first && (got = src->line(src->ctx, f->file, n, &text, &why)) <= 0)
+        if (n > f->first && (got = src->line(src->ctx, f->file, n, &text, &why)) <= 0) {
+            b->failed |= got == -2;
             break;
+        }
         while (next < f->nlines && f->lines[next].line < n)
             next++;
         bool sampled = next < f->nlines && f->lines[next].line == n;
