@@ -113,6 +113,22 @@ typedef struct gmx_bundle_options {
  * (GMX_EUSAGE, naming what was skipped). opts may be NULL. */
 gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
                          gmx_bundle **out, gmx_error *err);
+
+/* One artifact already in memory: a body a service returned, a file an
+ * embedding program read. Not copied: data must outlive the bundle. */
+typedef struct gmx_bundle_buffer {
+    const char *name;        /* shown as the artifact's path, and ordered as a file's name */
+    const void *data;
+    size_t len;
+    int64_t time_ns;         /* when it was captured (Unix ns, GMX_TIME_CAPTURE); 0 = unknown */
+} gmx_bundle_buffer;
+
+/* Loads artifacts from memory as gmx_bundle_load loads files, with no
+ * file written or read: the same recognition, merging and errors. Core
+ * dumps and executables are read from paths only; given here they are
+ * listed as skipped. opts may be NULL (max_files then bounds n too). */
+gmx_code gmx_bundle_load_buffers(const gmx_bundle_buffer *bufs, size_t n,
+                                 const gmx_bundle_options *opts, gmx_bundle **out, gmx_error *err);
 void gmx_bundle_free(gmx_bundle *b);
 
 /* What one file is, recognised as gmx_bundle_load recognises it: kind,

@@ -1,9 +1,11 @@
 /* ingest/bundle: a folder written by a capture series carries
  * capture-times.tsv; its times order dumps that have no time of their own,
  * it is no artifact itself, and a malformed line only costs that line.
- * gmx_bundle_identify names one file as the bundle recognises it. */
+ * gmx_bundle_identify names one file as the bundle recognises it. Buffers
+ * in memory read as the same files do. */
 #include "testutil.h"
 #include "gomemdx/bundle.h"
+#include "gomemdx/diagnose.h"
 #include "ingest/heap_series.h"
 
 #include <stdio.h>
@@ -164,12 +166,85 @@ static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(vo
     free(items);
 }
 
+
+/* The lab's billing incident from its files and from memory: the same
+ * artifacts and the same rank-1 finding, with no file read for the second. */
+static void test_bundle__buffers_read_as_files_do(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+        "goroutine-t1.debug2.txt", "goroutine-t2.debug2.txt", "goroutine-t3.debug2.txt",
+        "goroutine-t3.debug1.txt", "heap-t1.pb.gz", "heap-t2.pb.gz", "heap-t3.pb.gz",
+        "heap-t3.debug1.txt",
+    };
+    enum { N = sizeof(names) / sizeof(names[0]) };
+    const char *root = getenv("GMX_SOURCE_DIR") ? getenv("GMX_SOURCE_DIR") : ".";
+    char paths[N][512];
+    const char *argv[N];
+    gmx_bundle_buffer bufs[N];
+    char *data[N];
+    for (size_t i = 0; i < N; i++) {
+        char rel[256];
+        snprintf(rel, sizeof(rel), "testdata/lab/captures/go1.22/billing/%s", names[i]);
+        snprintf(paths[i], sizeof(paths[i]), "%s/%s", root, rel);
+        argv[i] = paths[i];
+        size_t len;
+        assert_non_null(data[i] = tu_read_fixture(rel, &len));
+        bufs[i] = (gmx_bundle_buffer){ paths[i], data[i], len, 0 };
+    }
+    gmx_bundle *from_files, *from_memory;
+    assert_int_equal(gmx_bundle_load(argv, N, NULL, &from_files, NULL), GMX_OK);
+    /* The files' times, given as the captures' */
+    for (size_t i = 0; i < gmx_bundle_count(from_files); i++) {
+        const gmx_artifact *a = gmx_bundle_at(from_files, i);
+        for (size_t k = 0; k < N; k++)
+            if (strcmp(a->path, paths[k]) == 0)
+                bufs[k].time_ns = a->time_ns;
+    }
+    gmx_error err;
+    if (gmx_bundle_load_buffers(bufs, N, NULL, &from_memory, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(gmx_bundle_count(from_memory), gmx_bundle_count(from_files));
+    for (size_t i = 0; i < gmx_bundle_count(from_files); i++) {
+        const gmx_artifact *f = gmx_bundle_at(from_files, i), *m = gmx_bundle_at(from_memory, i);
+        assert_string_equal(m->path, f->path);
+        assert_int_equal(m->kind, f->kind);
+        assert_string_equal(m->format, f->format);
+        assert_true(m->time_ns == f->time_ns);
+    }
+    gmx_diagnosis *df, *dm;
+    assert_int_equal(gmx_diagnose(from_files, NULL, &df, NULL), GMX_OK);
+    assert_int_equal(gmx_diagnose(from_memory, NULL, &dm, NULL), GMX_OK);
+    assert_int_equal(gmx_findings_count(dm->findings), gmx_findings_count(df->findings));
+    assert_true(gmx_findings_count(df->findings) > 0);
+    const gmx_finding *ff = gmx_findings_at(df->findings, 0), *fm = gmx_findings_at(dm->findings, 0);
+    assert_int_equal(fm->category, ff->category);
+    assert_int_equal(fm->severity, ff->severity);
+    assert_true(fm->title.n == ff->title.n && memcmp(fm->title.p, ff->title.p, ff->title.n) == 0);
+    assert_non_null(strstr(ff->title.p, "runInvoiceBatch"));
+    gmx_diagnosis_free(df);
+    gmx_diagnosis_free(dm);
+    gmx_bundle_free(from_files);
+    gmx_bundle_free(from_memory);
+    for (size_t i = 0; i < N; i++)
+        free(data[i]);
+    /* A core in memory is not read (cores are read from paths). */
+    static const char elf[64] = "\x7f" "ELF\x02\x01\x01";
+    gmx_bundle_buffer core = { "core.1234", elf, sizeof(elf), 0 };
+    gmx_bundle_options keep = { .keep_skipped = true };
+    gmx_bundle *b;
+    assert_int_equal(gmx_bundle_load_buffers(&core, 1, &keep, &b, NULL), GMX_OK);
+    assert_int_equal(gmx_bundle_at(b, 0)->kind, GMX_ART_SKIPPED);
+    gmx_bundle_free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bundle__capture_times_order_the_dumps),
         cmocka_unit_test(test_bundle__identify_names_what_a_file_is),
         cmocka_unit_test(test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots),
+        cmocka_unit_test(test_bundle__buffers_read_as_files_do),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

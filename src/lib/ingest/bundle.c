@@ -44,7 +44,12 @@ struct gmx_bundle {
     gmx_hindex walked_index;
     capture_times times;     /* from the folders' capture indexes */
     /* Regular files found by the walk, read after it, in parallel. */
-    struct pending { size_t item; struct stat st; gmx_profile *profile; } *pending;
+    struct pending {
+        size_t item;
+        struct stat st;
+        const gmx_bundle_buffer *buffer; /* read from memory, not from item's path */
+        gmx_profile *profile;
+    } *pending;
     size_t npending, pending_cap;
     unsigned threads;
     heap_series heaps;
@@ -335,18 +340,35 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in)
     gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
 }
 
+/* The file's bytes, or the buffer's; timed by the file or the caller. */
+static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **in)
+{
+    gmx_error err;
+    const gmx_bundle_buffer *buf = p->buffer;
+    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, in, &err)
+             : gmx_input_open(a->path, in, &err)) != GMX_OK) {
+        skip_error(a, &err);
+        return false;
+    }
+    if (buf) {
+        a->time_ns = buf->time_ns;
+        a->time_source = buf->time_ns ? GMX_TIME_CAPTURE : GMX_TIME_NONE;
+    } else {
+        a->time_ns = (int64_t)p->st.st_mtim.tv_sec * 1000000000 + p->st.st_mtim.tv_nsec;
+        a->time_source = GMX_TIME_FILE;
+        a->file_time_ns = a->time_ns;
+    }
+    return true;
+}
+
 /* *keep: a decoded profile the artifact's heap snapshot borrows from. */
-static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep)
+static void load_file(gmx_artifact *a, struct pending *p)
 {
     gmx_error err;
     gmx_input *in;
-    if (gmx_input_open(a->path, &in, &err) != GMX_OK) {
-        skip_error(a, &err);
+    gmx_profile **keep = &p->profile;
+    if (!open_pending(a, p, &in))
         return;
-    }
-    a->time_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
-    a->time_source = GMX_TIME_FILE;
-    a->file_time_ns = a->time_ns;
     if (gmx_input_gunzip(&in, 0, &err) != GMX_OK) {
         gmx_input_free(in);
         skip_error(a, &err);
@@ -355,6 +377,13 @@ static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
     a->elf = gmx_elf_sniff(data, len);
+    if (a->elf != GMX_ELF_NONE && p->buffer) {
+        gmx_input_free(in);
+        a->elf = GMX_ELF_NONE;
+        skip(a, "a core dump or an executable in memory: give its path",
+             "内存中的 core 转储或可执行文件：请给出文件路径");
+        return;
+    }
     if (a->elf != GMX_ELF_NONE) { /* read by pair_cores, once every file is known */
         gmx_input_free(in);
         bool core = a->elf == GMX_ELF_CORE;
@@ -423,18 +452,18 @@ static void load_file(gmx_artifact *a, const struct stat *st, gmx_profile **keep
     /* An uncompressed profile need not show a NUL byte early (a goroutine
      * profile of Go 1.27 does not): whatever no text reader took is tried
      * as profile.proto, and only called unrecognised when that fails too. */
-    gmx_profile *p;
-    if (gmx_profile_decode(in, &p, &err) != GMX_OK) { /* takes the input over */
+    gmx_profile *prof;
+    if (gmx_profile_decode(in, &prof, &err) != GMX_OK) { /* takes the input over */
         if (text && err.code != GMX_ENOMEM)
             skip(a, "not a recognised artifact", "不是可识别的诊断文件");
         else
             skip_error(a, &err);
         return;
     }
-    if (from_profile(a, p))
-        *keep = p;
+    if (from_profile(a, prof))
+        *keep = prof;
     else
-        gmx_profile_free(p);
+        gmx_profile_free(prof);
 }
 
 static int by_name(const void *x, const void *y)
@@ -470,7 +499,7 @@ static bool pend(gmx_bundle *b, const struct stat *st)
     if (gmx_array_reserve((void **)&b->pending, &b->pending_cap, b->npending + 1,
                           sizeof(*b->pending)) != 0)
         return false;
-    b->pending[b->npending++] = (struct pending){ b->count - 1, *st, NULL };
+    b->pending[b->npending++] = (struct pending){ b->count - 1, *st, NULL, NULL };
     return true;
 }
 
@@ -645,14 +674,15 @@ static void pair_cores(gmx_bundle *b)
 }
 
 /* The escape sites of a compiler log, read again into the bundle's set. */
-static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a)
+static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a, const gmx_bundle_buffer *buf)
 {
     if (!b->escapes && !(b->escapes = gmx_escape_set_new()))
         return false;
     gmx_error err;
     gmx_input *in;
-    if (gmx_input_open(a->path, &in, &err) != GMX_OK)
-        return true; /* gone since: its sites are missed, nothing else */
+    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, &in, &err)
+             : gmx_input_open(a->path, &in, &err)) != GMX_OK)
+        return err.code != GMX_ENOMEM; /* a file gone since: its sites are missed */
     if (gmx_input_gunzip(&in, 0, &err) == GMX_OK) {
         gmx_esc_info info;
         parse_escapes(b->escapes, a->path, gmx_input_data(in), gmx_input_size(in), &info);
@@ -664,7 +694,7 @@ static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a)
 static void read_pending(void *ctx, size_t i)
 {
     gmx_bundle *b = ctx;
-    load_file(&b->items[b->pending[i].item], &b->pending[i].st, &b->pending[i].profile);
+    load_file(&b->items[b->pending[i].item], &b->pending[i]);
 }
 
 /* What a file read becomes in the bundle, in the order files were found:
@@ -677,7 +707,7 @@ static bool merge_pending(void *ctx, size_t i)
     gmx_artifact *a = &b->items[item];
     capture_timed(b, a);
     gmx_code rc = GMX_OK;
-    if (a->kind == GMX_ART_ESCAPE_LOG && !merge_escapes(b, a))
+    if (a->kind == GMX_ART_ESCAPE_LOG && !merge_escapes(b, a, b->pending[i].buffer))
         rc = GMX_ENOMEM;
     if (rc == GMX_OK && a->kind == GMX_ART_HEAP)
         rc = gmx_heap_series_add(&b->heaps, b->items, item);
@@ -797,13 +827,11 @@ static void drop_file_times(gmx_bundle *b, size_t own, size_t file_timed)
          file_timed, file_timed == 1 ? " carries" : "s carry", file_timed == 1 ? "its" : "their");
 }
 
-gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
-                         gmx_bundle **out, gmx_error *err)
+static gmx_bundle *bundle_new(const gmx_bundle_options *opts)
 {
-    *out = NULL;
     gmx_bundle *b = gmx_calloc(1, sizeof(*b));
     if (!b)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+        return NULL;
     b->max_files = opts && opts->max_files ? opts->max_files : DEFAULT_MAX_FILES;
     b->threads = opts ? opts->threads : 0;
     gmx_heap_series_init(&b->heaps);
@@ -811,9 +839,13 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         b->alias_from = opts->alias_from;
         b->alias_to = opts->alias_to;
     }
-    gmx_code rc = GMX_OK;
-    for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
-        rc = walk(b, paths[i], 0, err);
+    return b;
+}
+
+/* Reads what was found (rc: how finding it went) and settles the bundle. */
+static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_options *opts,
+                              gmx_bundle **out, gmx_error *err)
+{
     if (rc == GMX_OK)
         rc = read_all(b, err);
     if (rc == GMX_OK)
@@ -840,6 +872,41 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
         qsort(b->items, b->count, sizeof(*b->items), by_time_then_path);
     *out = b;
     return GMX_OK;
+}
+
+gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
+                         gmx_bundle **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_bundle *b = bundle_new(opts);
+    if (!b)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_code rc = GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
+        rc = walk(b, paths[i], 0, err);
+    return bundle_finish(b, rc, opts, out, err);
+}
+
+gmx_code gmx_bundle_load_buffers(const gmx_bundle_buffer *bufs, size_t n,
+                                 const gmx_bundle_options *opts, gmx_bundle **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_bundle *b = bundle_new(opts);
+    if (!b)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_code rc = n > b->max_files
+                      ? gmx_error_set(err, GMX_ELIMIT, "%zu buffers: more than the %zu files a "
+                                      "bundle reads", n, b->max_files)
+                      : GMX_OK;
+    for (size_t i = 0; rc == GMX_OK && i < n; i++) {
+        const char *name = bufs[i].name ? bufs[i].name : "(buffer)";
+        struct stat none = { 0 };
+        if (!add_artifact(b, name) || !pend(b, &none))
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", name);
+        else
+            b->pending[b->npending - 1].buffer = &bufs[i];
+    }
+    return bundle_finish(b, rc, opts, out, err);
 }
 
 void gmx_bundle_free(gmx_bundle *b)
