@@ -3,7 +3,9 @@
 # the build wrote from the option tables: the man page renders (man -l,
 # without groff warnings) and names every command and every option that
 # `gomemdx help` shows; bash completes `gomemdx di<TAB>` to diagnose and a
-# command's options.
+# command's options, and zsh's script (run with the completion system's
+# functions replaced by ones that print what they are given) offers every
+# command and every option of a command.
 set -u
 bin=$1 share=$2
 fail=0
@@ -36,4 +38,26 @@ got=$(complete_words gomemdx top --sample)
 got=$(complete_words gomemdx --no-color wat)
 [ "$got" = watch ] || { echo "FAIL: gomemdx --no-color wat<TAB> gave '$got'"; fail=1; }
 grep -q "^#compdef gomemdx" "$share/_gomemdx" || { echo "FAIL: _gomemdx is no zsh completion"; fail=1; }
+command -v zsh >/dev/null || { echo "FAIL: zsh is not installed (scripts/deps.sh test installs it)"; exit 1; }
+zsh -n "$share/_gomemdx" || { echo "FAIL: _gomemdx is not valid zsh"; fail=1; }
+# What zsh would offer for the words so far, one candidate or spec a line.
+zsh_offers() {
+  zsh -f -c '
+    _describe() { print -rl -- ${(P)4}; }
+    _arguments() { print -rl -- "$@"; }
+    _files() { :; }
+    script=$1; shift; words=("$@"); CURRENT=$#
+    source $script' _ "$share/_gomemdx" "$@"
+}
+offered=$(zsh_offers gomemdx d)
+for cmd in $commands; do
+  grep -q "^$cmd:" <<<"$offered" || { echo "FAIL: zsh does not offer the command $cmd"; fail=1; }
+done
+for cmd in $commands; do
+  offered=$(zsh_offers gomemdx "$cmd" -)
+  for opt in $("$bin" help "$cmd" | sed -n 's/^  \(-., \)\{0,1\} *\(--[a-z-]*\).*/\2/p'); do
+    grep -q -- "^'\{0,1\}$opt[=[]" <<<"$offered" ||
+      grep -q -- "$opt[]=[]" <<<"$offered" || { echo "FAIL: zsh does not offer $cmd $opt"; fail=1; }
+  done
+done
 exit $fail
