@@ -67,9 +67,13 @@ void gmx_plist_free(gmx_plist *l);
  * text, read through src (NULL: none; gmx_source_cache_lines reads files
  * the way pprof finds them). When a file cannot be found, pprof's
  * " Error: could not find file ..." line, then (unlike pprof) the sampled
- * lines with their values and no text. */
-gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, char **out,
-                               size_t *len, gmx_error *err);
+ * lines with their values and no text. Of opts (gomemdx/report.h; NULL:
+ * pprof's text exactly), markdown gives a heading per routine over a fenced
+ * listing, zh the headers in Chinese. */
+struct gmx_render_options;
+gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src,
+                               const struct gmx_render_options *opts, char **out, size_t *len,
+                               gmx_error *err);
 gmx_code gmx_render_plist_json(const gmx_plist *l, char **out, size_t *len, gmx_error *err);
 
 #ifdef __cplusplus

@@ -100,16 +100,23 @@ void gmx_pprof_percent(char *out, size_t outsz, int64_t value, int64_t total);
  * (pprof turns its node and edge fractions off for peek). */
 void gmx_ptop_options_peek(gmx_ptop_options *o);
 
+struct gmx_render_options;
+
 /* Renders t as `go tool pprof -top` prints it (text) or as a JSON
- * document; *out is NUL-terminated, free with gmx_render_free. */
-gmx_code gmx_render_ptop_text(const gmx_ptop *t, char **out, size_t *len, gmx_error *err);
+ * document; *out is NUL-terminated, free with gmx_render_free. Of opts
+ * (gomemdx/report.h; NULL: pprof's text exactly), markdown gives a heading,
+ * the legend as a list and the rows as a table, zh the legend in Chinese. */
+gmx_code gmx_render_ptop_text(const gmx_ptop *t, const struct gmx_render_options *opts,
+                              char **out, size_t *len, gmx_error *err);
 gmx_code gmx_render_ptop_json(const gmx_ptop *t, char **out, size_t *len, gmx_error *err);
 
 /* Renders t (computed with gmx_ptop_options_peek) as `go tool pprof -peek
  * REGEX` prints it: each row whose name matches regex (POSIX extended),
  * with its callers above and its callees below. GMX_EUSAGE when regex is
- * invalid or matches no row, as pprof fails. */
-gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out, size_t *len,
+ * invalid or matches no row, as pprof fails. opts as for top; in Markdown
+ * the call tree is a fenced block under a heading and the legend. */
+gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex,
+                               const struct gmx_render_options *opts, char **out, size_t *len,
                                gmx_error *err);
 gmx_code gmx_render_ppeek_json(const gmx_ptop *t, const char *regex, char **out, size_t *len,
                                gmx_error *err);

@@ -2,6 +2,7 @@
 #include "gomemdx/plist.h"
 #include "gomemdx/report.h"
 #include "profile_args.h"
+#include "report_args.h"
 
 #include <stdlib.h>
 
@@ -11,6 +12,7 @@ static const cli_option options[] = {
       "where the source files are: ':'-separated directories (default: .)" },
     { "trim-path", 0, OPT_STRING, "PREFIXES",
       "':'-separated prefixes to cut from the profile's file paths" },
+    CLI_REPORT_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -34,7 +36,12 @@ static int run(const cli_command *self, const cli_args *args)
         .base = common.base,
         .source = { cli_opt(self, args, "source")->str, cli_opt(self, args, "trim-path")->str },
     };
-    bool json = cli_opt(self, args, "json")->set;
+    gmx_render_options ro = { 0 };
+    bool json;
+    if (cli_report_style(self, args, &ro, &json) != EXIT_OK) {
+        cli_profiles_close(&ps);
+        return EXIT_USAGE;
+    }
     gmx_error err = { 0 };
     gmx_plist *listing = NULL;
     char *text = NULL;
@@ -45,7 +52,7 @@ static int run(const cli_command *self, const cli_args *args)
         rc = cli_report_error(&(gmx_error){ .code = GMX_ENOMEM });
     else if (gmx_plist_compute(ps.profile, &o, &listing, &err) != GMX_OK ||
              (json ? gmx_render_plist_json(listing, &text, &len, &err)
-                   : gmx_render_plist_text(listing, &lines, &text, &len, &err)) != GMX_OK)
+                   : gmx_render_plist_text(listing, &lines, &ro, &text, &len, &err)) != GMX_OK)
         rc = cli_report_error(&err);
     else
         fwrite(text, 1, len, stdout);
@@ -60,7 +67,7 @@ const cli_command cmd_list = {
     .name = "list",
     .summary = "Values per source line of the functions matching a regexp, like go tool pprof -list.",
     .usage = "PROFILE REGEX [--source DIRS] [--trim-path PREFIXES] [--sample-index NAME]"
-             " [--focus RE] [--ignore RE] [--base OLD] [--json]",
+             " [--focus RE] [--ignore RE] [--base OLD] [--json|--markdown] [--lang en|zh]",
     .description =
         "For every function of a pprof profile whose name matches REGEX (POSIX\n"
         "extended), prints flat and cum per source line beside the source text,\n"

@@ -3,6 +3,7 @@
 #include "gomemdx/report.h"
 #include "html_arg.h"
 #include "profile_args.h"
+#include "report_args.h"
 
 #include <stdlib.h>
 
@@ -10,6 +11,7 @@ static const cli_option options[] = {
     CLI_PROFILE_OPTIONS,
     { "cum", 0, OPT_FLAG, NULL, "sort by cumulative value" },
     { "nodecount", 'n', OPT_UINT, "N", "show at most N functions" },
+    CLI_REPORT_OPTIONS,
     HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -28,14 +30,19 @@ static int run(const cli_command *self, const cli_args *args)
     }
     o.cum_sort = cli_opt(self, args, "cum")->set;
     o.node_count = (unsigned)cli_opt(self, args, "nodecount")->num;
-    bool json = cli_opt(self, args, "json")->set;
+    gmx_render_options ro = { 0 };
+    bool json;
+    if (cli_report_style(self, args, &ro, &json) != EXIT_OK) {
+        cli_profiles_close(&ps);
+        return EXIT_USAGE;
+    }
     gmx_error err = { 0 };
     gmx_ptop *top = NULL;
     char *text = NULL;
     size_t len = 0;
     if (gmx_ptop_compute(ps.profile, &o, &top, &err) != GMX_OK ||
         (json ? gmx_render_ptop_json(top, &text, &len, &err)
-              : gmx_render_ptop_text(top, &text, &len, &err)) != GMX_OK)
+              : gmx_render_ptop_text(top, &ro, &text, &len, &err)) != GMX_OK)
         rc = cli_report_error(&err);
     else
         fwrite(text, 1, len, stdout);
@@ -57,7 +64,8 @@ const cli_command cmd_top = {
     .summary = "The functions that hold or spend the most in a pprof profile, like go tool pprof "
                "-top.",
     .usage = "PROFILE [--sample-index NAME] [--cum] [-n N]"
-             " [--focus RE] [--ignore RE] [--base OLD] [--json] [--html FILE]",
+             " [--focus RE] [--ignore RE] [--base OLD] [--json|--markdown] [--lang en|zh]"
+             " [--html FILE]",
     .description =
         "Reads a pprof profile (heap, allocs, goroutine, CPU, mutex, block; gzipped\n"
         "or not) and prints flat, flat%, sum%, cum and cum% per function, exactly as\n"

@@ -14,6 +14,9 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* The Markdown in Chinese, beside the plain text: every branch of the legend. */
+static const gmx_render_options md_zh = { .markdown = true, .zh = true };
+
 static void top(const gmx_profile *p, const gmx_ptop_options *o)
 {
     gmx_error err;
@@ -22,7 +25,9 @@ static void top(const gmx_profile *p, const gmx_ptop_options *o)
         return;
     char *out;
     size_t len;
-    if (gmx_render_ptop_text(t, &out, &len, &err) == GMX_OK)
+    if (gmx_render_ptop_text(t, NULL, &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    if (gmx_render_ptop_text(t, &md_zh, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
     if (gmx_render_ptop_json(t, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
@@ -39,7 +44,9 @@ static void peek(const gmx_profile *p)
         return;
     char *out;
     size_t len;
-    if (gmx_render_ppeek_text(t, ".", &out, &len, &err) == GMX_OK)
+    if (gmx_render_ppeek_text(t, ".", NULL, &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    if (gmx_render_ppeek_text(t, ".", &md_zh, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
     if (gmx_render_ppeek_json(t, "a", &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
@@ -55,7 +62,9 @@ static void list(const gmx_profile *p, const gmx_profile *base)
         return;
     char *out;
     size_t len;
-    if (gmx_render_plist_text(l, NULL, &out, &len, &err) == GMX_OK)
+    if (gmx_render_plist_text(l, NULL, NULL, &out, &len, &err) == GMX_OK)
+        gmx_render_free(out);
+    if (gmx_render_plist_text(l, NULL, &md_zh, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);
     if (gmx_render_plist_json(l, &out, &len, &err) == GMX_OK)
         gmx_render_free(out);

@@ -224,7 +224,7 @@ static void test_pprof__top_counts_recursion_once_and_marks_inlines(void **state
     assert_int_equal(t->rows[2].cum, 175); /* the recursive sample counts once */
     char *text;
     size_t len;
-    assert_int_equal(gmx_render_ptop_text(t, &text, &len, &err), GMX_OK);
+    assert_int_equal(gmx_render_ptop_text(t, NULL, &text, &len, &err), GMX_OK);
     assert_non_null(strstr(text, "File: app\ncomment one\nType: space\n"));
     assert_non_null(strstr(text, "      100B 57.14% 57.14%       100B 57.14%  main.leaf (inline)\n"));
     gmx_render_free(text);
@@ -386,7 +386,7 @@ static void test_pprof__extreme_values_top_and_peek(void **state)
     assert_int_equal(gmx_ptop_compute(p, NULL, &t, &err), GMX_OK);
     char *text;
     size_t len;
-    assert_int_equal(gmx_render_ptop_text(t, &text, &len, &err), GMX_OK);
+    assert_int_equal(gmx_render_ptop_text(t, NULL, &text, &len, &err), GMX_OK);
     assert_non_null(strstr(text, "Type: space\n"));
     gmx_render_free(text);
     assert_int_equal(gmx_render_ptop_json(t, &text, &len, &err), GMX_OK);
@@ -395,7 +395,7 @@ static void test_pprof__extreme_values_top_and_peek(void **state)
     gmx_ptop_options o;
     gmx_ptop_options_peek(&o);
     assert_int_equal(gmx_ptop_compute(p, &o, &t, &err), GMX_OK);
-    assert_int_equal(gmx_render_ppeek_text(t, "main\\.mid", &text, &len, &err), GMX_OK);
+    assert_int_equal(gmx_render_ppeek_text(t, "main\\.mid", NULL, &text, &len, &err), GMX_OK);
     gmx_render_free(text);
     gmx_ptop_free(t);
     gmx_profile_free(p);

@@ -1,7 +1,9 @@
 /* `list` as `go tool pprof -list` prints it (pprof's printSource): values
  * in the best unit for each value on its own (pprof does not pick one
  * output unit for listings), "." for zero, and the source text beside each
- * line from the function's start to 5 lines past its last sampled line. */
+ * line from the function's start to 5 lines past its last sampled line.
+ * In Markdown each routine is a heading over its listing in a fenced
+ * block; in Chinese the headers are. */
 #include "gomemdx/plist.h"
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
@@ -34,18 +36,9 @@ static void line_row(gmx_buf *b, const gmx_plist *l, int64_t lineno, int64_t fla
     gmx_buf_putc(b, '\n');
 }
 
-static void file_listing(gmx_buf *b, const gmx_plist *l, const gmx_source_lines *src,
-                         const gmx_plist_function *fn, const gmx_plist_file *f)
+static void file_lines(gmx_buf *b, const gmx_plist *l, const gmx_source_lines *src,
+                       const gmx_plist_file *f)
 {
-    char flat[64], cum[64], pct[32];
-    gmx_pprof_percent(pct, sizeof(pct), f->cum, l->total);
-    gmx_buf_puts(b, "ROUTINE ======================== ");
-    gmx_buf_put_visible(b, fn->name.p, fn->name.n);
-    gmx_buf_puts(b, " in ");
-    gmx_buf_put_visible(b, f->file.p, f->file.n);
-    gmx_buf_putc(b, '\n');
-    gmx_buf_printf(b, "%10s %10s (flat, cum) %s of Total\n", value(l, f->flat, flat, sizeof(flat)),
-                   value(l, f->cum, cum, sizeof(cum)), pct);
     gmx_str text;
     const char *why = "no source reader";
     int got = src ? src->line(src->ctx, f->file, f->first, &text, &why) : -1;
@@ -75,22 +68,72 @@ static void file_listing(gmx_buf *b, const gmx_plist *l, const gmx_source_lines 
     }
 }
 
-gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src, char **out,
-                               size_t *len, gmx_error *err)
+/* The routine's header: pprof's ROUTINE line, or a Markdown heading. */
+static void routine_header(gmx_buf *b, const ptext_ctx *c, const gmx_plist *l,
+                           const gmx_plist_function *fn, const gmx_plist_file *f)
 {
+    char flat[64], cum[64], pct[32];
+    gmx_pprof_percent(pct, sizeof(pct), f->cum, l->total);
+    value(l, f->flat, flat, sizeof(flat));
+    value(l, f->cum, cum, sizeof(cum));
+    if (c->md) {
+        gmx_buf_puts(b, "\n### ");
+        gmx_ptext_md_code(b, fn->name);
+        gmx_buf_puts(b, c->zh ? "，位于 " : " in ");
+        gmx_ptext_md_code(b, f->file);
+        gmx_buf_printf(b, c->zh ? "\n\nflat %s，cum %s，占总量的 %s\n"
+                                : "\n\nflat %s, cum %s, %s of the total\n",
+                       flat, cum, gmx_str_trim(gmx_str_cstr(pct)).p);
+        return;
+    }
+    gmx_buf_puts(b, "ROUTINE ======================== ");
+    gmx_buf_put_visible(b, fn->name.p, fn->name.n);
+    gmx_buf_puts(b, " in ");
+    gmx_buf_put_visible(b, f->file.p, f->file.n);
+    gmx_buf_putc(b, '\n');
+    gmx_buf_printf(b, c->zh ? "%10s %10s (flat, cum) 占总量的 %s\n"
+                            : "%10s %10s (flat, cum) %s of Total\n", flat, cum, pct);
+}
+
+static void file_listing(gmx_buf *out, const ptext_ctx *c, const gmx_plist *l,
+                         const gmx_source_lines *src, const gmx_plist_function *fn,
+                         const gmx_plist_file *f)
+{
+    routine_header(out, c, l, fn, f);
+    /* In Markdown the lines go to a block fenced once they are known. */
+    gmx_buf block;
+    gmx_buf_init(&block, 0);
+    gmx_buf *b = c->md ? &block : out;
+    file_lines(b, l, src, f);
+    if (c->md)
+        gmx_ptext_md_block(out, &block);
+    gmx_buf_release(&block);
+}
+gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src,
+                               const gmx_render_options *opts, char **out, size_t *len,
+                               gmx_error *err)
+{
+    ptext_ctx c = { .zh = opts && opts->zh, .md = opts && opts->markdown };
     gmx_buf b;
     gmx_buf_init(&b, 0);
     char total[64];
-    gmx_buf_printf(&b, "Total: %s\n", value(l, l->total, total, sizeof(total)));
+    value(l, l->total, total, sizeof(total));
+    if (c.md)
+        gmx_ptext_md_heading(&b, &c, "Source lines by %s", "按 %s 列出的源码行", l->sample_type.type);
+    gmx_buf_printf(&b, c.zh ? "总计：%s\n" : "Total: %s\n", total);
     for (size_t i = 0; i < l->nfunctions; i++) {
         const gmx_plist_function *fn = &l->functions[i];
         if (fn->nfiles == 0) {
-            gmx_buf_puts(&b, "No source information for ");
-            gmx_buf_put_visible(&b, fn->name.p, fn->name.n);
+            gmx_buf_puts(&b, c.md ? "\n" : "");
+            gmx_buf_puts(&b, c.zh ? "没有源码信息：" : "No source information for ");
+            if (c.md)
+                gmx_ptext_md_code(&b, fn->name);
+            else
+                gmx_buf_put_visible(&b, fn->name.p, fn->name.n);
             gmx_buf_putc(&b, '\n');
         }
         for (size_t k = 0; k < fn->nfiles; k++)
-            file_listing(&b, l, src, fn, &fn->files[k]);
+            file_listing(&b, &c, l, src, fn, &fn->files[k]);
     }
     return gmx_ptext_finish(&b, out, len, err);
 }

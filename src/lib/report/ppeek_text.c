@@ -127,27 +127,16 @@ static void edge_lines(gmx_buf *b, const ptext_ctx *c, const edge_groups *g, siz
     }
 }
 
-gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out, size_t *len,
-                               gmx_error *err)
+/* The tree: each matching row with its callers above and callees below. */
+static size_t tree(gmx_buf *b, peek *p, const ptext_ctx *c)
 {
-    peek p;
-    gmx_code rc = peek_init(&p, t, regex, err);
-    if (rc != GMX_OK)
-        return rc;
-    ptext_ctx c = { .t = t };
-    gmx_ptext_choose_unit(&c);
-    gmx_buf b;
-    gmx_buf_init(&b, 0);
-    gmx_ptext_profile_legend(&b, &c);
-    gmx_ptext_filter_legend(&b, t);
-    gmx_ptext_summary_legend(&b, &c);
-    gmx_buf_puts(&b, separator);
-    gmx_buf_puts(&b,
-                 "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n");
+    const gmx_ptop *t = c->t;
+    gmx_buf_puts(b, separator);
+    gmx_buf_puts(b, "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n");
     int64_t flat_sum = 0;
     size_t matched = 0;
     for (size_t i = 0; i < t->nrows; i++) {
-        if (!row_matches(&p, i))
+        if (!row_matches(p, i))
             continue;
         matched++;
         const gmx_ptop_row *r = &t->rows[i];
@@ -156,17 +145,42 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex, char **out,
         gmx_pprof_percent(fp, sizeof(fp), r->flat, t->total);
         gmx_pprof_percent(sp, sizeof(sp), flat_sum, t->total);
         gmx_pprof_percent(cp, sizeof(cp), r->cum, t->total);
-        gmx_buf_puts(&b, separator);
-        edge_lines(&b, &c, &p.in, i, true);
-        gmx_buf_printf(&b, "%10s %s %s %10s %s                | ",
-                       gmx_ptext_value(&c, r->flat, flat, sizeof(flat)), fp, sp,
-                       gmx_ptext_value(&c, r->cum, cum, sizeof(cum)), cp);
-        gmx_buf_put_visible(&b, r->name.p, r->name.n);
-        gmx_buf_putc(&b, '\n');
-        edge_lines(&b, &c, &p.out, i, false);
+        gmx_buf_puts(b, separator);
+        edge_lines(b, c, &p->in, i, true);
+        gmx_buf_printf(b, "%10s %s %s %10s %s                | ",
+                       gmx_ptext_value(c, r->flat, flat, sizeof(flat)), fp, sp,
+                       gmx_ptext_value(c, r->cum, cum, sizeof(cum)), cp);
+        gmx_buf_put_visible(b, r->name.p, r->name.n);
+        gmx_buf_putc(b, '\n');
+        edge_lines(b, c, &p->out, i, false);
     }
     if (t->nrows > 0)
-        gmx_buf_puts(&b, separator);
+        gmx_buf_puts(b, separator);
+    return matched;
+}
+
+gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex,
+                               const gmx_render_options *opts, char **out, size_t *len,
+                               gmx_error *err)
+{
+    peek p;
+    gmx_code rc = peek_init(&p, t, regex, err);
+    if (rc != GMX_OK)
+        return rc;
+    ptext_ctx c = gmx_ptext_ctx(t, opts);
+    gmx_buf b, block;
+    gmx_buf_init(&b, 0);
+    gmx_buf_init(&block, 0);
+    if (c.md)
+        gmx_ptext_md_heading(&b, &c, "Callers and callees of %s", "%s 的调用者与被调用者",
+                             gmx_str_cstr(regex));
+    gmx_ptext_profile_legend(&b, &c);
+    gmx_ptext_filter_legend(&b, &c);
+    gmx_ptext_summary_legend(&b, &c);
+    size_t matched = tree(c.md ? &block : &b, &p, &c);
+    if (c.md) /* the tree keeps its columns in a block */
+        gmx_ptext_md_block(&b, &block);
+    gmx_buf_release(&block);
     peek_release(&p);
     if (matched == 0) {
         gmx_buf_release(&b);

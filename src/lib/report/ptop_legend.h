@@ -4,21 +4,35 @@
 #define GMX_REPORT_PTOP_LEGEND_H
 
 #include "gomemdx/ptop.h"
+#include "gomemdx/report.h"
 #include "util/buf.h"
 #include "util/json.h"
 
 typedef struct ptext_ctx {
     const gmx_ptop *t;
     char unit[64];        /* pprof's selectOutputUnit over the rows */
+    bool zh;              /* the legend in Chinese */
+    bool md;              /* Markdown: the legend as a list */
 } ptext_ctx;
 
+/* The context for t as opts (may be NULL) want it, its unit chosen. */
+ptext_ctx gmx_ptext_ctx(const gmx_ptop *t, const struct gmx_render_options *opts);
 void gmx_ptext_choose_unit(ptext_ctx *c);
+/* s as a Markdown code span, visible and unable to close it early. */
+void gmx_ptext_md_code(gmx_buf *b, gmx_str s);
+/* block's text as a fenced code block, after a blank line, the fence
+ * longer than any run of backticks in it. A failed block fails b. */
+void gmx_ptext_md_block(gmx_buf *b, const gmx_buf *block);
+/* "## TITLE\n\n" in Markdown, with s (may be empty) as a code span in it:
+ * en and zh each hold one %s where it goes. */
+void gmx_ptext_md_heading(gmx_buf *b, const ptext_ctx *c, const char *en, const char *zh,
+                          gmx_str s);
 /* v in the chosen unit ("1.50MB"), in buf. */
 const char *gmx_ptext_value(const ptext_ctx *c, int64_t v, char *buf, size_t n);
 /* File, Build ID, comments, Type, Doc, Time, Duration. */
 void gmx_ptext_profile_legend(gmx_buf *b, const ptext_ctx *c);
 /* "Active filters:" with focus and ignore. */
-void gmx_ptext_filter_legend(gmx_buf *b, const gmx_ptop *t);
+void gmx_ptext_filter_legend(gmx_buf *b, const ptext_ctx *c);
 /* "Showing nodes accounting for ...", dropped nodes, "Showing top N". */
 void gmx_ptext_summary_legend(gmx_buf *b, const ptext_ctx *c);
 /* Opens a JSON report on b: `{"schema": ..., "profile": ..., "sample_type":
