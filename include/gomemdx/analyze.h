@@ -3,6 +3,7 @@
 #define GOMEMDX_ANALYZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "gomemdx/findings.h"
 #include "gomemdx/gbuckets.h"
@@ -27,6 +28,37 @@ typedef struct gmx_goroutine_options {
     bool include_healthy;   /* also report healthy and unremarkable buckets */
     const gmx_signatures *signatures; /* the catalogue to use; NULL: the built-in one */
 } gmx_goroutine_options;
+
+/* A goroutine snapshot and when it was taken (Unix ns; 0: not known). */
+typedef struct gmx_gtimed {
+    const gmx_gsnapshot *snap;
+    int64_t time_ns;
+} gmx_gtimed;
+
+/* Goroutine snapshots of mixed kinds as one series, so that the same leak
+ * reads the same whatever mix of artifacts a folder holds. A debug=2 dump
+ * and a profile of one moment bucket differently, so growth is measured
+ * within one family (full dumps, debug=1 profiles, protobuf profiles;
+ * goroutineleak profiles only when alone): the one whose snapshots weigh most (a
+ * timed one 1000, an untimed one 1; ties to full dumps), in the order
+ * given. The series' last snapshot is told what the nearest snapshot of
+ * another family knows (a full dump first; taken within 5 minutes, or
+ * either untimed): wait reasons, creators, minutes blocked; the earlier
+ * ones are told the creators only. */
+typedef struct gmx_gseries {
+    gmx_gsnapshot *snaps;     /* n shallow views of the inputs' snapshots, oldest first,
+                               * buckets replaced where they learned something */
+    size_t *from;             /* the input index of each */
+    size_t n;                 /* 0 when no input is a goroutine snapshot of the series */
+    gmx_gbuckets **merged;    /* owned: one per snapshot, NULL where nothing was learned;
+                               * NULL when nothing was merged */
+    size_t learned;           /* buckets of the last snapshot that learned something */
+} gmx_gseries;
+
+/* Builds out from in (kept by the caller as long as out). GMX_OK or
+ * GMX_ENOMEM. Release with gmx_gseries_release, also after a failure. */
+gmx_code gmx_gseries_build(const gmx_gtimed *in, size_t n, gmx_gseries *out, gmx_error *err);
+void gmx_gseries_release(gmx_gseries *s);
 
 /* Classifies and ranks the goroutine buckets of snaps[n-1]; earlier
  * snapshots (oldest first) give growth, and buckets that were large before

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gomemdx/analyze.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/events.h"
 #include "gomemdx/signatures.h"
@@ -124,13 +125,10 @@ typedef struct gmx_diagnosis {
     gmx_forecast forecast;
     gmx_action *actions;
     size_t nactions;
-    /* The goroutine series told what another kind of snapshot taken with
-     * its last one knows (a debug=2 dump beside debug=1 profiles): the
-     * findings' buckets live here, one set per snapshot of the series (NULL
-     * where nothing was learned); NULL when there was nothing to merge. Owned. */
-    struct gmx_gbuckets **merged;
-    size_t nmerged;
-    size_t merged_learned;     /* buckets of the last snapshot that learned something */
+    /* The goroutine snapshots the findings came from, as one series told
+     * what the other kinds of snapshot knew (the findings' buckets live
+     * here). Owned. */
+    gmx_gseries goroutine_series;
 } gmx_diagnosis;
 
 gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx_diagnosis **out,

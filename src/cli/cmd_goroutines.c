@@ -48,6 +48,8 @@ static int run(const cli_command *self, const cli_args *args)
     int rc = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
     gmx_error err = { 0 };
     size_t loaded = 0;
+    gmx_gtimed *timed = NULL;
+    gmx_gseries series = { 0 };
     if (rc != EXIT_OK)
         goto done;
     for (; loaded < n; loaded++) {
@@ -68,9 +70,19 @@ static int run(const cli_command *self, const cli_args *args)
         note.reading.p = reading;
         gmx_findings_add_input(findings, &note);
     }
+    /* Dumps and profiles given together read as diagnose reads them: one
+     * kind is the series, told what the others know. */
+    timed = calloc(n, sizeof(*timed));
+    if (!timed) {
+        rc = cli_report_error(&(gmx_error){ .code = GMX_ENOMEM });
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        timed[i] = (gmx_gtimed){ &snaps[i], 0 };
     gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set,
                                     .signatures = sigs };
-    if (gmx_analyze_goroutines(snaps, n, &aopts, findings, &err) != GMX_OK) {
+    if (gmx_gseries_build(timed, n, &series, &err) != GMX_OK ||
+        gmx_analyze_goroutines(series.snaps, series.n, &aopts, findings, &err) != GMX_OK) {
         rc = cli_report_error(&err);
         goto done;
     }
@@ -89,14 +101,17 @@ static int run(const cli_command *self, const cli_args *args)
     const char *html = cli_opt(self, args, "html")->str;
     if (html) {
         char *page = NULL;
-        r = gmx_render_goroutines_html(findings, snaps, n, &ropts, &page, &len, &err);
+        r = gmx_render_goroutines_html(findings, series.snaps, series.n, &ropts, &page, &len, &err);
         rc = cli_write_html(html, r, page, len, &err);
     }
 done:
+    gmx_findings_free(findings); /* it borrows the series' buckets */
+    findings = NULL;
+    gmx_gseries_release(&series);
+    free(timed);
     for (size_t i = 0; i < loaded; i++)
         gmx_gsnapshot_release(&snaps[i]);
     free(snaps);
-    gmx_findings_free(findings);
     gmx_signatures_free(sigs);
     return rc;
 }

@@ -5,7 +5,6 @@
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
 #include "analyze/forecast.h"
-#include "analyze/gmerge.h"
 #include "analyze/memgap.h"
 #include "analyze/ptop_suspects.h"
 #include "analyze/trend.h"
@@ -19,124 +18,46 @@
 
 enum { MAX_ACTIONS = 12, MAX_FIX_ACTIONS = 3 };
 
-/* Goroutine snapshots of one kind only: a debug=2 dump and a protobuf
- * profile of the same moment bucket differently (runtime frames), so
- * growth is measured within the family with the most snapshots. The
- * goroutineleak profiles count only proven leaks: a family of their own,
- * never used for growth. */
-enum { FAMILIES = 3, LEAK_FAMILY = 3 };
-
-static int family(const gmx_gsnapshot *s)
-{
-    switch (s->info.kind) {
-    case GMX_DUMP_PROFILE_TEXT: return 1;
-    case GMX_DUMP_PROFILE_PROTO: return 2;
-    case GMX_DUMP_LEAK_PROFILE_TEXT:
-    case GMX_DUMP_LEAK_PROFILE_PROTO: return LEAK_FAMILY;
-    default: return 0;
-    }
-}
-
-/* Snapshots of two kinds at one moment say more together: the last one of
- * the series used is told what the latest snapshot of another kind knows
- * (a debug=1 profile learns wait reasons, creators and minutes blocked
- * from a debug=2 dump), when that one was taken within a few minutes of it
- * or either has no time. */
-#define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
-
-static gmx_code merge_other_kind(gmx_diagnosis *d, int best, gmx_gsnapshot *snaps, size_t n)
-{
-    const gmx_bundle *b = d->bundle;
-    const gmx_artifact *mine = NULL, *other = NULL;
-    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
-        const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind == GMX_ART_GOROUTINES && family(&a->goroutines) == best)
-            mine = a;
-    }
-    /* Of the other kinds, a full dump knows the most (wait reasons,
-     * minutes, creators); among equals, the one closest in time. */
-    int64_t best_gap = INT64_MAX;
-    for (size_t i = 0; mine && i < gmx_bundle_count(b); i++) {
-        const gmx_artifact *a = gmx_bundle_at(b, i);
-        int fam = a->kind == GMX_ART_GOROUTINES ? family(&a->goroutines) : best;
-        if (fam == best || fam == LEAK_FAMILY)
-            continue;
-        bool timed = mine->time_source != GMX_TIME_NONE && a->time_source != GMX_TIME_NONE;
-        int64_t gap = timed ? mine->time_ns - a->time_ns : 0;
-        gap = gap < 0 ? -gap : gap;
-        if (gap > MERGE_WINDOW_NS)
-            continue;
-        bool dump = fam == 0, had_dump = other && family(&other->goroutines) == 0;
-        if (!other || (dump && !had_dump) || (dump == had_dump && gap <= best_gap)) {
-            other = a;
-            best_gap = gap;
-        }
-    }
-    if (!mine || !other)
-        return GMX_OK;
-    d->merged = gmx_calloc(n, sizeof(*d->merged));
-    if (!d->merged)
-        return GMX_ENOMEM;
-    d->nmerged = n;
-    /* The last snapshot learns everything; the earlier ones the creators
-     * only, so that a stack keeps one key along the series. */
-    for (size_t i = 0; i < n; i++) {
-        gmx_code rc = gmx_gbuckets_enrich(snaps[i].buckets, other->goroutines.buckets, i + 1 < n,
-                                          &d->merged[i], i + 1 == n ? &d->merged_learned : NULL);
-        if (rc != GMX_OK)
-            return rc;
-        if (d->merged[i])
-            snaps[i].buckets = d->merged[i];
-    }
-    return GMX_OK;
-}
-
+/* The goroutine snapshots of the bundle as one series (gmx_gseries_build:
+ * one family of snapshots, told what the other kinds know). */
 static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options *o, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
-    /* Snapshots with a time of their own weigh most: growth needs order. */
-    size_t per_family[FAMILIES + 1] = { 0 }, weight[FAMILIES + 1] = { 0 };
-    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
-        const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_GOROUTINES)
-            continue;
-        int fam = family(&a->goroutines);
-        per_family[fam]++;
-        weight[fam] += a->time_source == GMX_TIME_NONE ? 1 : 1000;
-    }
-    int best = 0;
-    for (int fam = 1; fam < FAMILIES; fam++)
-        if (weight[fam] > weight[best])
-            best = fam;
-    if (!per_family[best])
-        return GMX_OK;
-    gmx_gsnapshot *snaps = gmx_calloc(per_family[best], sizeof(*snaps));
-    d->goroutines.points = gmx_calloc(per_family[best], sizeof(gmx_point));
-    if (!snaps || !d->goroutines.points) {
-        gmx_free(snaps);
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    }
     size_t n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++)
+        n += gmx_bundle_at(b, i)->kind == GMX_ART_GOROUTINES;
+    if (!n)
+        return GMX_OK;
+    gmx_gtimed *in = gmx_calloc(n, sizeof(*in));
+    if (!in)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    n = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_GOROUTINES || family(&a->goroutines) != best)
-            continue;
-        snaps[n] = a->goroutines; /* a shallow view: the bundle keeps ownership */
-        d->goroutines.points[n] = (gmx_point){ a->time_source == GMX_TIME_NONE ? 0 : a->time_ns,
-                                               (double)gmx_gbuckets_total(a->goroutines.buckets) };
-        n++;
+        if (a->kind == GMX_ART_GOROUTINES)
+            in[n++] = (gmx_gtimed){ &a->goroutines,
+                                    a->time_source == GMX_TIME_NONE ? 0 : a->time_ns };
     }
-    d->goroutines.n = n;
-    if (merge_other_kind(d, best, snaps, n) != GMX_OK) {
-        gmx_free(snaps);
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine snapshots");
+    gmx_gseries *s = &d->goroutine_series;
+    gmx_code rc = gmx_gseries_build(in, n, s, err);
+    if (rc == GMX_OK && s->n && !(d->goroutines.points = gmx_calloc(s->n, sizeof(gmx_point))))
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (rc != GMX_OK || !s->n) {
+        gmx_free(in);
+        return rc;
     }
-    d->last_goroutines = snaps[n - 1].buckets;
+    for (size_t k = 0; k < s->n; k++) {
+        const gmx_gtimed *t = &in[s->from[k]];
+        d->goroutines.points[k] = (gmx_point){ t->time_ns,
+                                               (double)gmx_gbuckets_total(t->snap->buckets) };
+    }
+    d->goroutines.n = s->n;
+    d->last_goroutines = s->snaps[s->n - 1].buckets;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
     gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
-    gmx_code rc = gmx_analyze_goroutines(snaps, n, &go, d->findings, err);
-    gmx_free(snaps);
+    rc = gmx_analyze_goroutines(s->snaps, s->n, &go, d->findings, err);
+    gmx_free(in);
     return rc;
 }
 
@@ -615,9 +536,7 @@ void gmx_diagnosis_free(gmx_diagnosis *d)
         return;
     gmx_findings_free(d->findings);
     gmx_findings_free(d->escapes);
-    for (size_t i = 0; i < d->nmerged; i++)
-        gmx_gbuckets_free(d->merged[i]);
-    gmx_free(d->merged);
+    gmx_gseries_release(&d->goroutine_series);
     gmx_free(d->goroutines.points);
     gmx_free(d->heap.points);
     gmx_free(d->memstats.points);

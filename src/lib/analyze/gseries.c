@@ -1,0 +1,122 @@
+/* Goroutine snapshots of mixed kinds as one series. A debug=2 dump and a
+ * protobuf profile of the same moment bucket differently (runtime frames),
+ * so growth is measured within one family of snapshots; what the other
+ * kinds know is merged into it (gmerge.c). `goroutines` and `diagnose`
+ * both read a folder's mix this way, so the same leak reads the same. */
+#include "gomemdx/analyze.h"
+#include "analyze/gmerge.h"
+#include "util/alloc.h"
+
+#include <string.h>
+
+/* goroutineleak profiles count only proven leaks: a family of their own,
+ * the series only when there is nothing else. */
+enum { FAMILIES = 3, LEAK_FAMILY = 3 };
+
+/* Taken within this of the series' last snapshot, or either untimed,
+ * another kind of snapshot describes the same moment. */
+#define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
+
+static int family(const gmx_gsnapshot *s)
+{
+    switch (s->info.kind) {
+    case GMX_DUMP_PROFILE_TEXT: return 1;
+    case GMX_DUMP_PROFILE_PROTO: return 2;
+    case GMX_DUMP_LEAK_PROFILE_TEXT:
+    case GMX_DUMP_LEAK_PROFILE_PROTO: return LEAK_FAMILY;
+    default: return 0;
+    }
+}
+
+/* The family whose snapshots weigh most: growth needs order, so a timed
+ * snapshot weighs 1000 and an untimed one 1; ties go to full dumps. */
+static int best_family(const gmx_gtimed *in, size_t n)
+{
+    size_t weight[FAMILIES + 1] = { 0 };
+    for (size_t i = 0; i < n; i++)
+        weight[family(in[i].snap)] += in[i].time_ns ? 1000 : 1;
+    int best = 0;
+    for (int fam = 1; fam < FAMILIES; fam++)
+        if (weight[fam] > weight[best])
+            best = fam;
+    return weight[best] ? best : LEAK_FAMILY;
+}
+
+/* The snapshot of another family that knows most about the series' last
+ * one (at index last): a full dump first; among equals, the closest in
+ * time. -1 when none is near enough. */
+static long teacher(const gmx_gtimed *in, size_t n, int best, size_t last)
+{
+    long other = -1;
+    int64_t best_gap = INT64_MAX;
+    for (size_t i = 0; i < n; i++) {
+        int fam = family(in[i].snap);
+        if (fam == best || fam == LEAK_FAMILY)
+            continue;
+        bool timed = in[last].time_ns && in[i].time_ns;
+        int64_t gap = timed ? in[last].time_ns - in[i].time_ns : 0;
+        gap = gap < 0 ? -gap : gap;
+        if (gap > MERGE_WINDOW_NS)
+            continue;
+        bool dump = fam == 0, had_dump = other >= 0 && family(in[other].snap) == 0;
+        if (other < 0 || (dump && !had_dump) || (dump == had_dump && gap <= best_gap)) {
+            other = (long)i;
+            best_gap = gap;
+        }
+    }
+    return other;
+}
+
+static gmx_code fail(gmx_gseries *s, gmx_error *err)
+{
+    gmx_gseries_release(s);
+    return gmx_error_set(err, GMX_ENOMEM, "out of memory merging goroutine snapshots");
+}
+
+gmx_code gmx_gseries_build(const gmx_gtimed *in, size_t n, gmx_gseries *out, gmx_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    int best = best_family(in, n);
+    size_t count = 0, last = 0;
+    for (size_t i = 0; i < n; i++)
+        if (family(in[i].snap) == best) {
+            count++;
+            last = i;
+        }
+    if (!count)
+        return GMX_OK;
+    out->snaps = gmx_calloc(count, sizeof(*out->snaps));
+    out->from = gmx_calloc(count, sizeof(*out->from));
+    if (!out->snaps || !out->from)
+        return fail(out, err);
+    for (size_t i = 0; i < n; i++)
+        if (family(in[i].snap) == best) {
+            out->snaps[out->n] = *in[i].snap; /* a shallow view: the caller keeps ownership */
+            out->from[out->n++] = i;
+        }
+    long other = teacher(in, n, best, last);
+    if (other < 0)
+        return GMX_OK;
+    if (!(out->merged = gmx_calloc(count, sizeof(*out->merged))))
+        return fail(out, err);
+    /* The last snapshot learns everything; the earlier ones the creators
+     * only, so that a stack keeps one key along the series. */
+    for (size_t i = 0; i < count; i++) {
+        if (gmx_gbuckets_enrich(out->snaps[i].buckets, in[other].snap->buckets, i + 1 < count,
+                                &out->merged[i], i + 1 == count ? &out->learned : NULL) != GMX_OK)
+            return fail(out, err);
+        if (out->merged[i])
+            out->snaps[i].buckets = out->merged[i];
+    }
+    return GMX_OK;
+}
+
+void gmx_gseries_release(gmx_gseries *s)
+{
+    for (size_t i = 0; s->merged && i < s->n; i++)
+        gmx_gbuckets_free(s->merged[i]);
+    gmx_free(s->merged);
+    gmx_free(s->snaps);
+    gmx_free(s->from);
+    memset(s, 0, sizeof(*s));
+}
