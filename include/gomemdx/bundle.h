@@ -94,26 +94,6 @@ typedef struct gmx_bundle gmx_bundle;
  * their own (a profile's time_nanos); the index itself is not an artifact. */
 #define GMX_CAPTURE_TIMES_FILE "capture-times.tsv"
 
-typedef struct gmx_bundle_options {
-    unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */
-    /* Shown names: a path that starts with alias_from is shown (and put in
-     * artifact.path) as alias_to + the rest, e.g. a scratch folder as
-     * "store:". Both NULL for none. */
-    const char *alias_from, *alias_to;
-    /* Succeed even when nothing is evidence, every file skipped with its
-     * reason (gmx_bundle_identify). */
-    bool keep_skipped;
-    /* Files read at once; 0 = one per online CPU. The bundle is the same
-     * whatever the number. */
-    unsigned threads;
-} gmx_bundle_options;
-
-/* Loads every path (files, or folders walked recursively in name order).
- * Fails only when a path does not exist, or nothing at all is evidence
- * (GMX_EUSAGE, naming what was skipped). opts may be NULL. */
-gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
-                         gmx_bundle **out, gmx_error *err);
-
 /* One artifact already in memory: a body a service returned, a file an
  * embedding program read. Not copied: data must outlive the bundle. */
 typedef struct gmx_bundle_buffer {
@@ -123,12 +103,33 @@ typedef struct gmx_bundle_buffer {
     int64_t time_ns;         /* when it was captured (Unix ns, GMX_TIME_CAPTURE); 0 = unknown */
 } gmx_bundle_buffer;
 
-/* Loads artifacts from memory as gmx_bundle_load loads files, with no
- * file written or read: the same recognition, merging and errors. Core
- * dumps and executables are read from paths only; given here they are
- * listed as skipped. opts may be NULL (max_files then bounds n too). */
-gmx_code gmx_bundle_load_buffers(const gmx_bundle_buffer *bufs, size_t n,
-                                 const gmx_bundle_options *opts, gmx_bundle **out, gmx_error *err);
+typedef struct gmx_bundle_options {
+    unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */
+    /* Shown names: a path that starts with alias_from is shown (and put in
+     * artifact.path) as alias_to + the rest, e.g. a temporary folder as
+     * "store:". Both NULL for none. */
+    const char *alias_from, *alias_to;
+    /* Succeed even when nothing is evidence, every file skipped with its
+     * reason (gmx_bundle_identify). */
+    bool keep_skipped;
+    /* Files read at once; 0 = one per online CPU. The bundle is the same
+     * whatever the number. */
+    unsigned threads;
+    /* Artifacts in memory, read beside the paths as files are, with no file
+     * written or read for them: the same recognition, merging and errors.
+     * Core dumps and executables are read from paths only; given here they
+     * are listed as skipped. */
+    const gmx_bundle_buffer *buffers;
+    size_t nbuffers;
+} gmx_bundle_options;
+
+/* Loads every path (files, or folders walked recursively in name order),
+ * then opts->buffers.
+ * Fails only when a path does not exist, or nothing at all is evidence
+ * (GMX_EUSAGE, naming what was skipped). opts may be NULL. */
+gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
+                         gmx_bundle **out, gmx_error *err);
+
 void gmx_bundle_free(gmx_bundle *b);
 
 /* What one file is, recognised as gmx_bundle_load recognises it: kind,

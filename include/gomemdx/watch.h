@@ -137,11 +137,20 @@ gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char 
 gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfiles,
                                  gmx_error *err);
 
-/* Diagnoses a stored capture: exports it to a scratch folder, loads it as
- * a bundle and runs diagnose. *bundle and *d are the caller's to free. */
-gmx_code gmx_watch_diagnose_capture(gmx_store *store, int64_t capture,
-                                    const gmx_diagnose_options *opts, gmx_bundle **bundle,
-                                    gmx_diagnosis **d, gmx_error *err);
+/* Stored captures in memory, as buffers for a bundle
+ * (gmx_bundle_options.buffers): no file is written to diagnose them. */
+typedef struct gmx_capture_buffers {
+    gmx_bundle_buffer *buffers;
+    size_t n, cap;
+} gmx_capture_buffers;
+
+/* Appends the files of a stored capture to set, each named
+ * PREFIX "capture-ID/" NAME and timed by time_ns (the capture's; 0 for
+ * none). Release the set with gmx_capture_buffers_release after the
+ * bundle that reads it. */
+gmx_code gmx_watch_capture_buffers(gmx_store *store, int64_t capture, int64_t time_ns,
+                                   const char *prefix, gmx_capture_buffers *set, gmx_error *err);
+void gmx_capture_buffers_release(gmx_capture_buffers *set);
 
 /* "#1 CRITICAL chan-send-blocked: 208 goroutines blocked ..." for the
  * rank-1 finding of d, or "no findings". */

@@ -58,7 +58,6 @@ static int render(const gmx_diagnosis *d, const cli_command *self, const cli_arg
     return cli_write_html(html, rc, page, len, &err);
 }
 
-/* The bundle's paths: the command line's, and the store's scratch folder. */
 /* GMX_THREADS=N reads N files at once (1: one after the other); unset or
  * not a number: one per CPU. The result is the same either way, which is
  * what tests compare. */
@@ -74,16 +73,7 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
                     size_t ngiven, gmx_diagnose_options *opts, const store_history *h,
                     char *summary, size_t summarysz)
 {
-    size_t n = ngiven + (h ? 1 : 0);
-    const char **paths = calloc(n ? n : 1, sizeof(*paths));
-    if (!paths) {
-        fprintf(stderr, "gomemdx: out of memory\n");
-        return EXIT_INTERNAL;
-    }
-    for (size_t i = 0; i < ngiven; i++)
-        paths[i] = given[i];
     if (h) {
-        paths[ngiven] = h->dir;
         opts->history = h->samples;
         opts->nhistory = h->nsamples;
     }
@@ -93,10 +83,10 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
     int rc;
     gmx_bundle_options bo = { .threads = threads_from_env() };
     if (h) {
-        bo.alias_from = h->dir; /* a scratch folder's random name is nobody's business */
-        bo.alias_to = "store:";
+        bo.buffers = h->captures.buffers;
+        bo.nbuffers = h->captures.n;
     }
-    if (gmx_bundle_load(paths, n, &bo, &bundle, &err) != GMX_OK ||
+    if (gmx_bundle_load(given, ngiven, &bo, &bundle, &err) != GMX_OK ||
         gmx_diagnose(bundle, opts, &d, &err) != GMX_OK)
         rc = cli_report_error(&err);
     else
@@ -105,7 +95,6 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
         gmx_watch_summary(d, summary, summarysz);
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
-    free(paths);
     return rc;
 }
 

@@ -4,20 +4,21 @@
 
 #include "gomemdx/metrics.h"
 #include "gomemdx/store.h"
+#include "gomemdx/watch.h"
 
 typedef struct store_history {
     gmx_store *store;
     gmx_msample *samples;     /* the target's sampled history, oldest first */
     size_t nsamples;
-    char dir[512];            /* scratch folder with one subfolder per capture */
-    size_t captures;
+    gmx_capture_buffers captures; /* the files of its captures, for the bundle */
+    size_t ncaptures;
 } store_history;
 
 /* Opens the store, finds the target (id or URL), reads its history and
- * exports its captures into a scratch folder. */
+ * its captures' files into memory. */
 gmx_code store_history_load(const char *path, const char *target, store_history *h,
                             gmx_error *err);
-/* Removes the scratch folder and frees everything. */
+/* Frees everything. */
 void store_history_release(store_history *h);
 
 #endif

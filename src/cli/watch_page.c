@@ -32,15 +32,12 @@ gmx_code watch_page_render(void *ctx, char **page, size_t *len, gmx_error *err)
     gmx_code rc = store_history_load(p->store_path, p->target, &h, err);
     if (rc != GMX_OK)
         return rc;
-    if (!h.captures) {
+    if (!h.ncaptures) {
         rc = waiting_page(p, page, len, err);
         store_history_release(&h);
         return rc;
     }
-    const char *dir = h.dir;
-    gmx_bundle_options bo = { 0 };
-    bo.alias_from = h.dir;
-    bo.alias_to = "store:";
+    gmx_bundle_options bo = { .buffers = h.captures.buffers, .nbuffers = h.captures.n };
     gmx_diagnose_options o = { 0 };
     o.limit_bytes = p->limit_bytes;
     o.history = h.samples;
@@ -50,7 +47,7 @@ gmx_code watch_page_render(void *ctx, char **page, size_t *len, gmx_error *err)
     ro.refresh_seconds = p->refresh_seconds;
     gmx_bundle *bundle = NULL;
     gmx_diagnosis *d = NULL;
-    rc = gmx_bundle_load(&dir, 1, &bo, &bundle, err);
+    rc = gmx_bundle_load(NULL, 0, &bo, &bundle, err);
     if (rc == GMX_OK)
         rc = gmx_diagnose(bundle, &o, &d, err);
     if (rc == GMX_OK)

@@ -202,7 +202,8 @@ static void test_bundle__buffers_read_as_files_do(void **state)
                 bufs[k].time_ns = a->time_ns;
     }
     gmx_error err;
-    if (gmx_bundle_load_buffers(bufs, N, NULL, &from_memory, &err) != GMX_OK)
+    gmx_bundle_options in_memory = { .buffers = bufs, .nbuffers = N };
+    if (gmx_bundle_load(NULL, 0, &in_memory, &from_memory, &err) != GMX_OK)
         fail_msg("%s", err.message);
     assert_int_equal(gmx_bundle_count(from_memory), gmx_bundle_count(from_files));
     for (size_t i = 0; i < gmx_bundle_count(from_files); i++) {
@@ -231,9 +232,9 @@ static void test_bundle__buffers_read_as_files_do(void **state)
     /* A core in memory is not read (cores are read from paths). */
     static const char elf[64] = "\x7f" "ELF\x02\x01\x01";
     gmx_bundle_buffer core = { "core.1234", elf, sizeof(elf), 0 };
-    gmx_bundle_options keep = { .keep_skipped = true };
+    gmx_bundle_options keep = { .keep_skipped = true, .buffers = &core, .nbuffers = 1 };
     gmx_bundle *b;
-    assert_int_equal(gmx_bundle_load_buffers(&core, 1, &keep, &b, NULL), GMX_OK);
+    assert_int_equal(gmx_bundle_load(NULL, 0, &keep, &b, NULL), GMX_OK);
     assert_int_equal(gmx_bundle_at(b, 0)->kind, GMX_ART_SKIPPED);
     gmx_bundle_free(b);
 }

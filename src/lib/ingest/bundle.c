@@ -874,6 +874,24 @@ static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_optio
     return GMX_OK;
 }
 
+/* opts' buffers, as artifacts read like files. */
+static gmx_code add_buffers(gmx_bundle *b, const gmx_bundle_options *opts, gmx_error *err)
+{
+    size_t n = opts ? opts->nbuffers : 0;
+    if (n > b->max_files - (b->count < b->max_files ? b->count : b->max_files))
+        return gmx_error_set(err, GMX_ELIMIT, "%zu buffers: more than the %zu files a bundle "
+                             "reads", n, b->max_files);
+    for (size_t i = 0; i < n; i++) {
+        const gmx_bundle_buffer *buf = &opts->buffers[i];
+        const char *name = buf->name ? buf->name : "(buffer)";
+        struct stat none = { 0 };
+        if (!add_artifact(b, name) || !pend(b, &none))
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", name);
+        b->pending[b->npending - 1].buffer = buf;
+    }
+    return GMX_OK;
+}
+
 gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bundle_options *opts,
                          gmx_bundle **out, gmx_error *err)
 {
@@ -884,28 +902,8 @@ gmx_code gmx_bundle_load(const char *const *paths, size_t npaths, const gmx_bund
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < npaths; i++)
         rc = walk(b, paths[i], 0, err);
-    return bundle_finish(b, rc, opts, out, err);
-}
-
-gmx_code gmx_bundle_load_buffers(const gmx_bundle_buffer *bufs, size_t n,
-                                 const gmx_bundle_options *opts, gmx_bundle **out, gmx_error *err)
-{
-    *out = NULL;
-    gmx_bundle *b = bundle_new(opts);
-    if (!b)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    gmx_code rc = n > b->max_files
-                      ? gmx_error_set(err, GMX_ELIMIT, "%zu buffers: more than the %zu files a "
-                                      "bundle reads", n, b->max_files)
-                      : GMX_OK;
-    for (size_t i = 0; rc == GMX_OK && i < n; i++) {
-        const char *name = bufs[i].name ? bufs[i].name : "(buffer)";
-        struct stat none = { 0 };
-        if (!add_artifact(b, name) || !pend(b, &none))
-            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", name);
-        else
-            b->pending[b->npending - 1].buffer = &bufs[i];
-    }
+    if (rc == GMX_OK)
+        rc = add_buffers(b, opts, err);
     return bundle_finish(b, rc, opts, out, err);
 }
 

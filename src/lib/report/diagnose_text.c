@@ -77,7 +77,7 @@ static const char *ordered_by(gmx_time_source s, bool zh)
     switch (s) {
     case GMX_TIME_PROFILE: return "pprof time_nanos";
     case GMX_TIME_LOG: return zh ? "文本中的时间戳" : "timestamps in their text";
-    case GMX_TIME_CAPTURE: return "capture-times.tsv";
+    case GMX_TIME_CAPTURE: return zh ? "采集时间" : "their capture times";
     case GMX_TIME_FILE: return zh ? "文件时间" : "file times";
     case GMX_TIME_LAST_GC: return zh ? "最后一次 GC 的时间" : "their last GC";
     case GMX_TIME_NONE: break;

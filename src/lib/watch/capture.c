@@ -92,14 +92,21 @@ static void gap(watcher *w, target *t, const char *status, const char *message)
         gmx_watch_emit(w, t, &ev);
 }
 
-static void diagnose_and_report(watcher *w, target *t, int64_t id)
+/* Diagnoses the capture from the bodies fetched (files[n]), in memory. */
+static void diagnose_and_report(watcher *w, target *t, int64_t id, const gmx_store_file *files,
+                                size_t n)
 {
     gmx_diagnose_options opts = { .limit_bytes = w->o->limit_bytes, .signatures = w->o->signatures };
+    gmx_bundle_buffer bufs[CAPTURE_FILES];
+    for (size_t i = 0; i < n; i++)
+        bufs[i] = (gmx_bundle_buffer){ files[i].name, files[i].data, files[i].len, t->cap_time_ns };
+    gmx_bundle_options bo = { .buffers = bufs, .nbuffers = n };
     gmx_bundle *b = NULL;
     gmx_diagnosis *d = NULL;
     gmx_error e;
     char summary[600];
-    if (gmx_watch_diagnose_capture(w->store, id, &opts, &b, &d, &e) == GMX_OK)
+    if (gmx_bundle_load(NULL, 0, &bo, &b, &e) == GMX_OK &&
+        gmx_diagnose(b, &opts, &d, &e) == GMX_OK)
         gmx_watch_summary(d, summary, sizeof(summary));
     else
         snprintf(summary, sizeof(summary), "diagnose failed: %s", e.message);
@@ -137,9 +144,9 @@ static void capture_done(watcher *w, target *t)
     if (n && gmx_store_add_capture(w->store, t->id, t->cap_time_ns, t->cap_reason, complete,
                                    files, n, &id, &e))
         gmx_watch_fatal(w, &e);
-    gmx_watch_capture_release(t);
     if (n && w->fatal == GMX_OK && !w->o->captures)
-        diagnose_and_report(w, t, id);
+        diagnose_and_report(w, t, id, files, n);
+    gmx_watch_capture_release(t);
     if (n && w->fatal == GMX_OK && w->o->captures) {
         gmx_watch_event ev = { .kind = GMX_WATCH_CAPTURE, .time_ns = t->cap_time_ns,
                                .message = complete ? "stored" : "stored, incomplete",

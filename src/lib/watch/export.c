@@ -1,5 +1,5 @@
-/* A stored capture as files on disk — for `history export`, and as the
- * scratch folder a capture is diagnosed from (the bundle loads paths). */
+/* A stored capture as files on disk (`history export`), or in memory as
+ * the bundle's buffers (`diagnose --store`, `watch --listen`). */
 #include "gomemdx/watch.h"
 #include "gomemdx/findings.h"
 #include "gomemdx/output.h"
@@ -114,45 +114,49 @@ gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfil
     return rc;
 }
 
-static void remove_scratch(const char *dir)
+typedef struct buffers_ctx {
+    gmx_capture_buffers *set;
+    const char *prefix;
+    int64_t capture, time_ns;
+    gmx_error *err;
+} buffers_ctx;
+
+/* Copies one file of the capture: the store lends it for the call only. */
+static int keep_file(void *ctx, const gmx_store_file *f)
 {
-    DIR *d = opendir(dir);
-    struct dirent *e;
-    char path[4096];
-    while (d && (e = readdir(d))) {
-        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-        unlink(path);
-    }
-    if (d)
-        closedir(d);
-    rmdir(dir);
+    buffers_ctx *x = ctx;
+    gmx_capture_buffers *s = x->set;
+    if (gmx_array_reserve((void **)&s->buffers, &s->cap, s->n, sizeof(*s->buffers)))
+        return gmx_error_set(x->err, GMX_ENOMEM, "out of memory reading capture %lld",
+                             (long long)x->capture);
+    char name[512];
+    int nlen = snprintf(name, sizeof(name), "%scapture-%lld/%s", x->prefix, (long long)x->capture,
+                        f->name);
+    size_t namesz = (size_t)nlen < sizeof(name) ? (size_t)nlen + 1 : sizeof(name);
+    char *block = gmx_malloc(namesz + (f->len ? f->len : 1));
+    if (!block)
+        return gmx_error_set(x->err, GMX_ENOMEM, "out of memory reading capture %lld",
+                             (long long)x->capture);
+    memcpy(block, name, namesz - 1);
+    block[namesz - 1] = '\0';
+    memcpy(block + namesz, f->data, f->len);
+    s->buffers[s->n++] = (gmx_bundle_buffer){ block, block + namesz, f->len, x->time_ns };
+    return GMX_OK;
 }
 
-gmx_code gmx_watch_diagnose_capture(gmx_store *store, int64_t capture,
-                                    const gmx_diagnose_options *opts, gmx_bundle **bundle,
-                                    gmx_diagnosis **d, gmx_error *err)
+gmx_code gmx_watch_capture_buffers(gmx_store *store, int64_t capture, int64_t time_ns,
+                                   const char *prefix, gmx_capture_buffers *set, gmx_error *err)
 {
-    *bundle = NULL;
-    *d = NULL;
-    const char *tmp = getenv("TMPDIR");
-    char dir[1024];
-    snprintf(dir, sizeof(dir), "%s/gomemdx-capture-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(dir))
-        return gmx_error_set(err, GMX_EIO, "%s: %s", dir, strerror(errno));
-    const char *paths[] = { dir };
-    gmx_code rc = gmx_watch_export_capture(store, capture, dir, err);
-    if (rc == GMX_OK)
-        rc = gmx_bundle_load(paths, 1, NULL, bundle, err);
-    if (rc == GMX_OK)
-        rc = gmx_diagnose(*bundle, opts, d, err);
-    remove_scratch(dir);
-    if (rc != GMX_OK) {
-        gmx_bundle_free(*bundle);
-        *bundle = NULL;
-    }
-    return rc;
+    buffers_ctx x = { set, prefix ? prefix : "", capture, time_ns, err };
+    return gmx_store_capture_files(store, capture, keep_file, &x, err);
+}
+
+void gmx_capture_buffers_release(gmx_capture_buffers *set)
+{
+    for (size_t i = 0; i < set->n; i++)
+        gmx_free((void *)(uintptr_t)set->buffers[i].name); /* the name heads its block */
+    gmx_free(set->buffers);
+    memset(set, 0, sizeof(*set));
 }
 
 void gmx_watch_summary(const gmx_diagnosis *d, char *out, size_t outsz)
