@@ -76,11 +76,14 @@ bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creat
             return true;
         }
     }
-    *mechanism = true;
+    /* With no frame known at all (goroutines counted by their creator), the
+     * creator is the code to fix, not a stand-in for it. */
+    *mechanism = n > 0;
     if (creator && !gmx_frame_is_std(root, creator)) {
         *site = *creator;
         return true;
     }
+    *mechanism = true;
     for (uint32_t i = 0; i < n; i++) {
         gmx_str pkg = gmx_func_package(frames[i].func);
         if (!gmx_str_eq_cstr(pkg, "runtime") && !gmx_str_starts(pkg, "internal/") &&

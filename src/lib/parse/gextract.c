@@ -459,6 +459,30 @@ static bool count_like(gmx_str s, gx_line *out)
         out->strong = true;
         return true;
     }
+    /* "created by pkg.f" (a histogram of creators), "pkg.f(0x1, 0x2)" (of
+     * frames with their arguments): the function name. */
+    if (gmx_str_starts(rest, "created by ")) {
+        rest = gmx_str_sub(rest, 11, rest.n);
+        size_t in = gmx_str_find(rest, " in goroutine ");
+        if (in != SIZE_MAX)
+            rest = gmx_str_sub(rest, 0, in);
+        if (!rest.n || memchr(rest.p, ' ', rest.n) || !memchr(rest.p, '.', rest.n))
+            return false;
+        out->rest = rest;
+        out->created = true;
+        out->strong = true;
+        return true;
+    }
+    size_t args = gmx_str_rfind_char(rest, '(');
+    if (args != SIZE_MAX && args > 0 && rest.p[rest.n - 1] == ')' && rest.p[args - 1] != '.') {
+        gmx_str name = gmx_str_sub(rest, 0, args);
+        if (!memchr(name.p, ' ', name.n) && memchr(name.p, '.', name.n)) {
+            out->rest = name;
+            /* a package path or a method: no prose is written so */
+            out->strong = memchr(name.p, '/', name.n) || gmx_str_find(name, ").") != SIZE_MAX;
+            return true;
+        }
+    }
     /* a wait reason (lower-case words) or a function name (no spaces) */
     bool spaces = memchr(rest.p, ' ', rest.n) != NULL;
     for (size_t i = 0; i < rest.n; i++) {
@@ -594,6 +618,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->count = 0;
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
+    out->created = false;
     if (!s.n) {
         out->kind = GX_BLANK;
         return;

@@ -49,6 +49,7 @@ typedef struct gx_line {
     uint64_t count;      /* GX_RECORD, GX_COUNT, GX_MULT */
     bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */
+    bool created;        /* GX_COUNT: rest is a "created by" function */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;
 

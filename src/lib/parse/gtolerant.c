@@ -708,7 +708,11 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
         g.line = ln.lineno;
         g.frames = &frame;
         gmx_str what = ln.rest;
-        if (memchr(what.p, '.', what.n) && !memchr(what.p, ' ', what.n)) {
+        if (ln.created) {
+            /* Counted by their creator: no frame of their own is known. */
+            g.has_creator = true;
+            g.creator = (gmx_frame){ what, { NULL, 0 }, 0 };
+        } else if (memchr(what.p, '.', what.n) && !memchr(what.p, ' ', what.n)) {
             frame = (gmx_frame){ what, { NULL, 0 }, 0 };
             g.nframes = 1;
         } else {
