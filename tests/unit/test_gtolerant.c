@@ -6,6 +6,8 @@
 #include "testutil.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
+#include "parse/gextract.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -406,6 +408,106 @@ static void test_headerless_stacks(void **state)
 
 /* etcd's leak check (verbatim, etcd-io/etcd#4464): "N instances of:" is the
  * count of the stack after it, and each record is a stack of its own. */
+/* A count said in prose before the stack it counts (distribution/
+ * distribution#473, redis/go-redis#508); prose that counts something else,
+ * or points at nothing that follows, is no count. */
+static void test_prose_count(void **state)
+{
+    (void)state;
+    const char *s =
+        "The dump has thousands (40000+) of goroutines with the following stack trace:\n"
+        "\n"
+        "```\n"
+        "goroutine 1815561 [select, 155 minutes]:\n"
+        "net/http.(*persistConn).writeLoop(0xc2a8d3f760)\n"
+        "\t/usr/src/go/src/net/http/transport.go:945 +0x41d\n"
+        "created by net/http.(*Transport).dialConn\n"
+        "\t/usr/src/go/src/net/http/transport.go:661 +0xcbc\n"
+        "```\n"
+        "We ran 10 times and saw this:\n"
+        "goroutine 7 [chan receive]:\n"
+        "main.worker(0x1)\n"
+        "\t/app/main.go:12 +0x1\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "net/http.(*persistConn).writeLoop");
+    assert_non_null(b);
+    assert_int_equal(b->count, 40000);
+    b = tu_bucket_with_func(r.snap.buckets, "main.worker");
+    assert_non_null(b);
+    assert_int_equal(b->count, 1);
+    gmx_gsnapshot_release(&r.snap);
+
+    uint64_t n = 0;
+    assert_true(gmx_gx_prose_count(gmx_str_cstr("with thousands of the following stack trace:"), &n));
+    assert_int_equal(n, 1000);
+    assert_false(gmx_gx_prose_count(gmx_str_cstr("thousands of goroutines, memory grows"), &n));
+    assert_false(gmx_gx_prose_count(gmx_str_cstr("the following 1 of them"), &n));
+    assert_false(gmx_gx_prose_count(gmx_str_cstr("99999999999 of the following"), &n));
+}
+
+/* goleak's line for one goroutine and the runtime's header under it, pasted
+ * without "found unexpected goroutines" (projectdiscovery/ratelimit#19),
+ * with spaces for tabs: one goroutine, reported. */
+static void test_goleak_line_alone(void **state)
+{
+    (void)state;
+    const char *s =
+        "Goroutine 92 in state select, with main.(*Limiter).run on top of the stack:\n"
+        "goroutine 92 [select]:\n"
+        "main.(*Limiter).run(0xc0009c8b40)\n"
+        "        C:/app/ratelimit.go:26 +0x125\n"
+        "created by main.New\n"
+        "        C:/app/ratelimit.go:83 +0x185\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "main.(*Limiter).run");
+    assert_non_null(b);
+    assert_true(b->flags & GMX_G_REPORTED);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* uniq -c histograms of creators (istio/old_issues_repo#100) and of top
+ * frames with their arguments (spacemeshos/go-spacemesh#2313). */
+static void test_uniq_creators_and_args(void **state)
+{
+    (void)state;
+    const char *s =
+        "```\n"
+        "  93381 created by github.com/x/y.(*HTTPCollector).loop\n"
+        "   2050 created by example.com/pool.(*Pool).AddWorkers\n"
+        "```\n";
+    assert_true(gmx_goroutine_text_sniff(s, strlen(s)));
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 95431);
+    const gmx_gbucket *b = NULL;
+    for (size_t i = 0; i < gmx_gbuckets_count(r.snap.buckets); i++)
+        if (gmx_gbuckets_at(r.snap.buckets, i)->count == 93381)
+            b = gmx_gbuckets_at(r.snap.buckets, i);
+    assert_non_null(b);
+    assert_int_equal(b->nframes, 0);
+    assert_true(b->has_creator);
+    assert_true(gmx_str_eq_cstr(b->creator.func, "github.com/x/y.(*HTTPCollector).loop"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *t =
+        "    872 github.com/x/net.(*udpConnWrapper).Read(0xc00004ee00, 0xc000bda000, 0x7530)\n"
+        "    287 github.com/x/net.(*FormattedConnection).sendListener(0xc000012000)\n";
+    assert_true(gmx_goroutine_text_sniff(t, strlen(t)));
+    r = read_text(t, strlen(t));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    b = tu_bucket_with_func(r.snap.buckets, "github.com/x/net.(*udpConnWrapper).Read");
+    assert_non_null(b);
+    assert_int_equal(b->count, 872);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_instances_of(void **state)
 {
     (void)state;
@@ -643,7 +745,8 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
-        cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_handmade_record_file),
+        cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
+        cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

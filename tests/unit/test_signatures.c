@@ -101,6 +101,22 @@ static void test_signatures__reported_threshold(void **state)
     assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
     b.count = 1;
     assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    gmx_signatures_free(s);
+
+    /* "-/R": only what a leak checker reported, never a pile in a dump. */
+    static const char only[] = "leak\ttop\t^main\\.f$\t-\t-\t-/1\tchan-send-blocked\tf\thttps://e.org\n";
+    s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_parse(s, "only.tsv", only, sizeof(only) - 1, NULL), GMX_OK);
+    assert_int_equal(gmx_signatures_at(s, 0)->min_reported, 1);
+    b.flags = 0;
+    b.count = 100000;
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    b.flags = GMX_G_REPORTED;
+    b.count = 1;
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    /* "-" alone is no count. */
+    static const char dash[] = "leak\ttop\t^main\\.f$\t-\t-\t-\tchan-send-blocked\tf\thttps://e.org\n";
+    assert_int_equal(gmx_signatures_parse(s, "dash.tsv", dash, sizeof(dash) - 1, NULL), GMX_EFORMAT);
     static const char bad[] = "leak\ttop\t^main\\.f$\t-\t-\t50/0\tchan-send-blocked\tf\thttps://e.org\n";
     gmx_error err;
     assert_int_equal(gmx_signatures_parse(s, "bad.tsv", bad, sizeof(bad) - 1, &err), GMX_EFORMAT);

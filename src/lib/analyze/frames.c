@@ -58,7 +58,12 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
      * their first element ("net/http"), module paths do ("github.com/x"). */
     size_t slash = gmx_str_find(pkg, "/");
     gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
-    return memchr(first.p, '.', first.n) == NULL && pkg.n > 0;
+    /* Nor anything but lower-case letters and digits: "**" or "<redacted>"
+     * put over a path by hand is the user's code, hidden. */
+    for (size_t i = 0; i < first.n; i++)
+        if (!((first.p[i] >= 'a' && first.p[i] <= 'z') || (first.p[i] >= '0' && first.p[i] <= '9')))
+            return false;
+    return pkg.n > 0;
 }
 
 bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,
@@ -71,11 +76,14 @@ bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creat
             return true;
         }
     }
-    *mechanism = true;
+    /* With no frame known at all (goroutines counted by their creator), the
+     * creator is the code to fix, not a stand-in for it. */
+    *mechanism = n > 0;
     if (creator && !gmx_frame_is_std(root, creator)) {
         *site = *creator;
         return true;
     }
+    *mechanism = true;
     for (uint32_t i = 0; i < n; i++) {
         gmx_str pkg = gmx_func_package(frames[i].func);
         if (!gmx_str_eq_cstr(pkg, "runtime") && !gmx_str_starts(pkg, "internal/") &&

@@ -159,8 +159,9 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const g
     /* Parked in user code for a reason the format did not record (or the
      * paste left out: a stack without its header reads as "unknown", a
      * status the runtime never prints). */
-    v.unknown_wait = (s.n == 0 || is(s, "unknown")) && b->nframes &&
-                     !gmx_frame_is_std(root, &b->frames[0]);
+    v.unknown_wait = (s.n == 0 || is(s, "unknown")) &&
+                     (b->nframes ? !gmx_frame_is_std(root, &b->frames[0])
+                                 : b->has_creator && !gmx_frame_is_std(root, &b->creator));
     return v;
 }
 

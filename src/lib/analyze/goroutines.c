@@ -193,16 +193,23 @@ typedef struct actx {
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
 } actx;
 
-/* At most this many goroutines, all in stacks without their headers, and
- * one snapshot: an excerpt someone pasted, not a dump. */
+/* At most this many goroutines, all in stacks without their headers (or
+ * debug=1 records without their profile's title), and one snapshot: an
+ * excerpt someone pasted, not a dump. */
 #define EXCERPT_MAX 5
 
 static bool excerpt(const gmx_gsnapshot *s, size_t n)
 {
     const gmx_dump_info *i = &s->info;
     bool dump_text = i->kind == GMX_DUMP_PLAIN || i->kind == GMX_DUMP_LEAK_CHECK;
-    return n == 1 && dump_text && (i->read.repairs & GMX_REPAIR_NO_HEADER) &&
-           gmx_gbuckets_total(s->buckets) <= EXCERPT_MAX;
+    if (n != 1 || gmx_gbuckets_total(s->buckets) > EXCERPT_MAX)
+        return false;
+    /* debug=1 records pasted without the profile's title line. */
+    if (i->kind == GMX_DUMP_PROFILE_TEXT && (i->read.repairs & GMX_REPAIR_NO_TITLE))
+        return true;
+    if (!dump_text)
+        return false;
+    return (i->read.repairs & GMX_REPAIR_NO_HEADER) != 0;
 }
 
 /* A surge that drained is not a leak, but one unbounded go statement

@@ -230,13 +230,18 @@ static gmx_code parse_entry(gmx_signatures *s, const char *name, uint64_t line, 
             return bad(err, name, line, "a leak entry names a category (chan-send-blocked, ...)");
         size_t slash = gmx_str_find(f[F_MIN], "/");
         gmx_str min = slash == SIZE_MAX ? f[F_MIN] : gmx_str_sub(f[F_MIN], 0, slash);
-        if (!gmx_parse_u64(min, &pub.min) || pub.min == 0 ||
+        /* "-/R": a leak only when a leak checker reports it (a daemon that is
+         * benign in a live process but cannot be stopped when a test ends). */
+        bool checker_only = slash != SIZE_MAX && gmx_str_eq_cstr(min, "-");
+        if (checker_only)
+            pub.min = UINT64_MAX;
+        if ((!checker_only && (!gmx_parse_u64(min, &pub.min) || pub.min == 0)) ||
             (slash != SIZE_MAX &&
              (!gmx_parse_u64(gmx_str_sub(f[F_MIN], slash + 1, f[F_MIN].n), &pub.min_reported) ||
               pub.min_reported == 0)))
             return bad(err, name, line,
                        "a leak entry's min is a count of goroutines, 1 or more (N, or N/R: R "
-                       "for goroutines a leak checker reported)");
+                       "for goroutines a leak checker reported, or -/R: only those)");
     } else if (!gmx_str_eq_cstr(f[F_MIN], "-") || !gmx_str_eq_cstr(f[F_CATEGORY], "-") ||
                (nf > F_ADVICE && !gmx_str_eq_cstr(f[F_ADVICE], "-"))) {
         return bad(err, name, line, "a benign entry has no min, category or advice ('-')");

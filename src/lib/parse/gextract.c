@@ -459,6 +459,30 @@ static bool count_like(gmx_str s, gx_line *out)
         out->strong = true;
         return true;
     }
+    /* "created by pkg.f" (a histogram of creators), "pkg.f(0x1, 0x2)" (of
+     * frames with their arguments): the function name. */
+    if (gmx_str_starts(rest, "created by ")) {
+        rest = gmx_str_sub(rest, 11, rest.n);
+        size_t in = gmx_str_find(rest, " in goroutine ");
+        if (in != SIZE_MAX)
+            rest = gmx_str_sub(rest, 0, in);
+        if (!rest.n || memchr(rest.p, ' ', rest.n) || !memchr(rest.p, '.', rest.n))
+            return false;
+        out->rest = rest;
+        out->created = true;
+        out->strong = true;
+        return true;
+    }
+    size_t args = gmx_str_rfind_char(rest, '(');
+    if (args != SIZE_MAX && args > 0 && rest.p[rest.n - 1] == ')' && rest.p[args - 1] != '.') {
+        gmx_str name = gmx_str_sub(rest, 0, args);
+        if (!memchr(name.p, ' ', name.n) && memchr(name.p, '.', name.n)) {
+            out->rest = name;
+            /* a package path or a method: no prose is written so */
+            out->strong = memchr(name.p, '/', name.n) || gmx_str_find(name, ").") != SIZE_MAX;
+            return true;
+        }
+    }
     /* a wait reason (lower-case words) or a function name (no spaces) */
     bool spaces = memchr(rest.p, ' ', rest.n) != NULL;
     for (size_t i = 0; i < rest.n; i++) {
@@ -522,6 +546,69 @@ static bool mult_like(gmx_str s, gx_line *out)
            gmx_str_eq_cstr(rest, "\xc3\x97") || gmx_str_eq_cstr(rest, "times:");
 }
 
+/* Case-insensitive search for a lower-case needle. */
+static bool has_word(gmx_str s, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= s.n; i++) {
+        size_t k = 0;
+        while (k < n && (s.p[i + k] | 0x20) == needle[k])
+            k++;
+        if (k == n)
+            return true;
+    }
+    return false;
+}
+
+enum { PROSE_COUNT_MAX = 1000000000 };
+
+bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
+{
+    if (s.n > GX_LINE_MAX || !has_word(s, "following"))
+        return false;
+    uint64_t best = 0;
+    /* "40000+ of", "40,000 goroutines", "(40000+) of": a number and what it counts. */
+    for (size_t i = 0; i < s.n;) {
+        if (!is_digit(s.p[i]) || (i && (is_digit(s.p[i - 1]) || s.p[i - 1] == '.' ||
+                                        s.p[i - 1] == 'x' || s.p[i - 1] == ':'))) {
+            i++;
+            continue;
+        }
+        uint64_t v = 0;
+        size_t j = i;
+        while (j < s.n && (is_digit(s.p[j]) || (s.p[j] == ',' && j + 1 < s.n && is_digit(s.p[j + 1])))) {
+            if (s.p[j] != ',')
+                v = v > UINT64_MAX / 10 - 9 ? UINT64_MAX / 10 : v * 10 + (uint64_t)(s.p[j] - '0');
+            j++;
+        }
+        size_t k = j;
+        while (k < s.n && (s.p[k] == '+' || s.p[k] == ')'))
+            k++;
+        gmx_str after = gmx_str_sub(s, k, s.n);
+        /* Past a billion it is no count of goroutines but some other number. */
+        if ((gmx_str_starts(after, " of ") || gmx_str_starts(after, " goroutines") ||
+             gmx_str_starts(after, " instances") || gmx_str_starts(after, " copies")) &&
+            v > best && v <= PROSE_COUNT_MAX)
+            best = v;
+        i = j;
+    }
+    if (!best) {
+        static const struct {
+            const char *word;
+            uint64_t n;
+        } words[] = { { "millions of", 1000000 }, { "tens of thousands of", 10000 },
+                      { "thousands of", 1000 }, { "thousands (", 1000 },
+                      { "hundreds of", 100 } };
+        for (size_t w = 0; w < sizeof(words) / sizeof(words[0]) && !best; w++)
+            if (has_word(s, words[w].word))
+                best = words[w].n;
+    }
+    if (best < 2)
+        return false;
+    *count = best;
+    return true;
+}
+
 void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     (void)c;
@@ -531,6 +618,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->count = 0;
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
+    out->created = false;
     if (!s.n) {
         out->kind = GX_BLANK;
         return;
@@ -642,5 +730,6 @@ bool gmx_gx_looks_damaged(gmx_str line)
     size_t d = digits_at(s, 0);
     if (d && gmx_str_starts(gmx_str_sub(s, d, s.n), " +0x"))
         return true; /* a line number cut by a wrap */
-    return file_like(s) || func_like(s);
+    uint64_t said; /* a count in prose, which only the tolerant reader applies */
+    return file_like(s) || func_like(s) || gmx_gx_prose_count(s, &said);
 }

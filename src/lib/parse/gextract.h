@@ -49,6 +49,7 @@ typedef struct gx_line {
     uint64_t count;      /* GX_RECORD, GX_COUNT, GX_MULT */
     bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */
+    bool created;        /* GX_COUNT: rest is a "created by" function */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;
 
@@ -71,6 +72,11 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 
 /* Classifies content already cleaned (used again on joined wrapped lines). */
 void gmx_gx_classify(gx_cleaner *c, gmx_str text, gx_line *out);
+/* A line of prose announcing how many goroutines share the stack pasted
+ * after it ("with thousands of the following stack trace:", "40000+ of
+ * goroutines with the following stack"): true and the count, when the line
+ * points at what follows and gives a number or a magnitude word. */
+bool gmx_gx_prose_count(gmx_str text, uint64_t *count);
 
 /* A line a strict dump parse skipped that is stack text with its
  * indentation damaged: the strict parse's damage signal. */

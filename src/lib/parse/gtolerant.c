@@ -37,6 +37,8 @@ typedef struct tol {
     bool in_block, expect_file, last_file, in_record, prof_title, leak_context;
     bool any_reported;
     bool system_stack;       /* after "runtime stack:": frames of no goroutine */
+    bool leak_header;        /* the last line written is goleak's "Goroutine N in state" */
+    uint64_t leak_header_line; /* its input line */
     bool spaced;             /* the text is double-spaced (seen inside a block) */
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
@@ -340,6 +342,21 @@ static void take_mult(tol *t, uint64_t lineno)
     t->pending_mult = 0;
 }
 
+/* The count taken by goleak's line goes with the runtime's header under it,
+ * the line the goroutine is read at. */
+static void move_mult(tol *t, uint64_t from, uint64_t to)
+{
+    if (t->mults.len < sizeof(mult))
+        return;
+    mult m;
+    char *last = t->mults.data + t->mults.len - sizeof(mult);
+    memcpy(&m, last, sizeof(m));
+    if (m.line != from)
+        return;
+    m.line = to;
+    memcpy(last, &m, sizeof(m));
+}
+
 static void start_synthetic(tol *t, uint64_t lineno)
 {
     take_mult(t, lineno);
@@ -364,7 +381,9 @@ static void on_other(tol *t, gx_line *ln);
 static void dispatch(tol *t, gx_line *ln)
 {
     bool was_file = t->last_file;
+    bool after_leak_header = t->leak_header;
     t->last_file = false;
+    t->leak_header = false;
     switch (ln->kind) {
     case GX_BLANK:
         if (t->in_block) {
@@ -406,10 +425,18 @@ static void dispatch(tol *t, gx_line *ln)
     }
     case GX_HEADER: {
         end_record(t, ln->lineno);
-        end_block(t, ln->lineno);
+        gmx_str head = gmx_str_sub(ln->text, ln->header_at, ln->text.n);
+        /* goleak's line and the runtime's header under it are one goroutine:
+         * kept together, the dump parser joins them. */
+        if (!after_leak_header)
+            end_block(t, ln->lineno);
+        else
+            move_mult(t, t->leak_header_line, ln->lineno);
         bool reported = ln->reported || t->leak_context;
         take_mult(t, ln->lineno);
-        put(&t->dump, gmx_str_sub(ln->text, ln->header_at, ln->text.n), ln->lineno, reported);
+        put(&t->dump, head, ln->lineno, reported);
+        t->leak_header = gmx_str_starts(head, "Goroutine ") || gmx_str_starts(head, "[Goroutine ");
+        t->leak_header_line = ln->lineno;
         t->any_reported |= reported;
         t->in_block = true;
         t->records++;
@@ -576,6 +603,10 @@ static void on_other(tol *t, gx_line *ln)
     end_block(t, ln->lineno);
     end_record(t, ln->lineno);
     t->pending_mult = 0; /* prose between a count and a stack: not its count */
+    /* Unless the prose is the count: "thousands of the following stack trace:". */
+    uint64_t said;
+    if (gmx_gx_prose_count(ln->text, &said))
+        t->pending_mult = said;
     if (gmx_str_eq_cstr(ln->text, "runtime stack:"))
         t->system_stack = true;
     note_skipped(t, ln);
@@ -677,7 +708,11 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
         g.line = ln.lineno;
         g.frames = &frame;
         gmx_str what = ln.rest;
-        if (memchr(what.p, '.', what.n) && !memchr(what.p, ' ', what.n)) {
+        if (ln.created) {
+            /* Counted by their creator: no frame of their own is known. */
+            g.has_creator = true;
+            g.creator = (gmx_frame){ what, { NULL, 0 }, 0 };
+        } else if (memchr(what.p, '.', what.n) && !memchr(what.p, ' ', what.n)) {
             frame = (gmx_frame){ what, { NULL, 0 }, 0 };
             g.nframes = 1;
         } else {
