@@ -82,3 +82,23 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
         gmx_gsnapshot_release(snap);
     return rc;
 }
+
+gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path, gmx_core_heap *heap,
+                              gmx_error *err)
+{
+    memset(heap, 0, sizeof(*heap));
+    gmx_input *core_in = NULL, *bin_in = NULL;
+    gmx_core *core = NULL;
+    gmx_code rc = gmx_input_open(core_path, &core_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_input_open(bin_path, &bin_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_open(core_path, gmx_input_data(core_in), gmx_input_size(core_in), bin_path,
+                           gmx_input_data(bin_in), gmx_input_size(bin_in), &core, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_heap_walk(core, heap, err);
+    gmx_core_free(core);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+    return rc;
+}

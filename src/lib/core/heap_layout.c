@@ -1,0 +1,115 @@
+/* What the heap walk needs of the runtime, from the binary's DWARF: the
+ * fields of runtime.mheap, heapArena, mspan, the type header of Go 1.22+
+ * and the runtime's constants (page size, arena size, span states). */
+#include "core/heap.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static bool field(dwarf_layout *d, const char *type, const char *path, heap_field *out)
+{
+    dwarf_field f;
+    if (!gmx_dwarf_layout_field(d, type, path, &f) || f.offset < 0)
+        return false;
+    out->off = f.offset;
+    out->size = f.size;
+    return f.size == 1 || f.size == 2 || f.size == 4 || f.size == 8;
+}
+
+/* An atomic box (atomic.Uint64 and the like) or a plain integer. */
+static bool counter(dwarf_layout *d, const char *type, const char *name, heap_field *out)
+{
+    char path[64];
+    snprintf(path, sizeof(path), "%s.value", name);
+    return field(d, type, path, out) || field(d, type, name, out);
+}
+
+static bool constant(dwarf_layout *d, const char *a, const char *b, int64_t *v)
+{
+    return gmx_dwarf_layout_const(d, a, v) || (b && gmx_dwarf_layout_const(d, b, v));
+}
+
+gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
+{
+    memset(l, 0, sizeof(*l));
+    if (c->no_dwarf)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: the binary has no DWARF: the heap is unreadable",
+                             c->bin.name);
+    dwarf_layout *d = c->dwarf;
+    uint64_t size;
+    if (!gmx_elf_file_symbol(&c->bin, "runtime.mheap_", &l->mheap, &size))
+        return gmx_error_set(err, GMX_EFORMAT, "%s: no symbol runtime.mheap_", c->bin.name);
+    int64_t page, arena, in_use, base = 0, v;
+    if (!constant(d, "runtime.pageSize", "runtime._PageSize", &page) || page <= 0 ||
+        (page & (page - 1)) || !constant(d, "runtime.heapArenaBytes", NULL, &arena) ||
+        arena < page || !constant(d, "runtime.mSpanInUse", NULL, &in_use))
+        return gmx_error_set(err, GMX_EFORMAT,
+                             "%s: DWARF lacks the runtime's heap constants (pageSize, "
+                             "heapArenaBytes, mSpanInUse)", c->bin.name);
+    constant(d, "runtime.arenaBaseOffsetUintptr", "runtime.arenaBaseOffset", &base);
+    l->page_size = (uint64_t)page;
+    l->arena_bytes = (uint64_t)arena;
+    l->arena_base_offset = (uint64_t)base;
+    l->span_in_use = (uint8_t)in_use;
+
+    dwarf_field f;
+    if (!gmx_dwarf_layout_field(d, "runtime.mheap", "arenas", &f) || f.size <= 0 || f.elem != 8 ||
+        f.target <= 0 || f.target % 8)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.mheap field arenas",
+                             c->bin.name);
+    l->arenas_off = f.offset;
+    l->l1 = (uint64_t)(f.size / 8);
+    l->l2 = (uint64_t)(f.target / 8);
+    if (!gmx_dwarf_layout_field(d, "runtime.heapArena", "spans", &f) || f.size <= 0 || f.elem != 8)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.heapArena field spans",
+                             c->bin.name);
+    l->spans_off = f.offset;
+    l->pages_per_arena = (uint64_t)(f.size / 8);
+    if (l->pages_per_arena * l->page_size != l->arena_bytes)
+        return gmx_error_set(err, GMX_EFORMAT,
+                             "%s: heapArena.spans does not cover heapArenaBytes", c->bin.name);
+    l->all_arenas_off = gmx_dwarf_layout_offset(d, "runtime.mheap", "allArenas");
+    if (l->all_arenas_off < 0) /* Go 1.26+: heapArenas, user arenas apart */
+        l->all_arenas_off = gmx_dwarf_layout_offset(d, "runtime.mheap", "heapArenas");
+    if (l->all_arenas_off < 0)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.mheap field allArenas (or heapArenas)",
+                             c->bin.name);
+    l->has_pages_in_use = counter(d, "runtime.mheap", "pagesInUse", &l->pages_in_use);
+
+    static const struct { const char *name; size_t at; } span_fields[] = {
+        { "startAddr", offsetof(heap_layout, start) }, { "npages", offsetof(heap_layout, npages) },
+        { "freeindex", offsetof(heap_layout, freeindex) }, { "nelems", offsetof(heap_layout, nelems) },
+        { "allocBits", offsetof(heap_layout, alloc_bits) },
+        { "spanclass", offsetof(heap_layout, spanclass) }, { "state", offsetof(heap_layout, state) },
+        { "elemsize", offsetof(heap_layout, elemsize) },
+    };
+    for (size_t i = 0; i < sizeof(span_fields) / sizeof(span_fields[0]); i++)
+        if (!field(d, "runtime.mspan", span_fields[i].name,
+                   (heap_field *)((char *)l + span_fields[i].at)))
+            return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.mspan field %s",
+                                 c->bin.name, span_fields[i].name);
+    int64_t span_size = gmx_dwarf_layout_size(d, "runtime.mspan");
+    if (span_size <= 0 || span_size > MAX_SPAN_STRUCT)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF gives runtime.mspan no usable size",
+                             c->bin.name);
+    l->span_size = (size_t)span_size;
+
+    /* Go 1.22+: types in malloc headers and mspan.largeType */
+    l->typed = field(d, "runtime.mspan", "largeType", &l->large_type) &&
+               constant(d, "runtime.minSizeForMallocHeader", NULL, &v) && v > 0 &&
+               (l->min_header = (uint64_t)v) &&
+               field(d, "internal/abi.Type", "Str", &l->type_str) &&
+               field(d, "internal/abi.Type", "TFlag", &l->type_tflag) &&
+               gmx_elf_file_symbol(&c->bin, "runtime.firstmoduledata", &l->moduledata, &size) &&
+               field(d, "runtime.moduledata", "types", &l->md_types) &&
+               field(d, "runtime.moduledata", "etypes", &l->md_etypes);
+    l->extra_star = 2;
+    if (constant(d, "internal/abi.TFlagExtraStar", "runtime.tflagExtraStar", &v))
+        l->extra_star = (uint8_t)v;
+
+    uint64_t ctl = 0;
+    l->has_heap_live = gmx_elf_file_symbol(&c->bin, "runtime.gcController", &ctl, &size) &&
+                       counter(d, "runtime.gcControllerState", "heapLive", &l->heap_live);
+    l->gc_controller = ctl;
+    return GMX_OK;
+}
