@@ -80,6 +80,20 @@ typedef struct gmx_core_heap {
     uint64_t pages_in_use_bytes;  /* mheap_.pagesInUse x pageSize: MemStats.HeapInuse */
     uint64_t heap_live;           /* gcController.heapLive: marked at the last GC plus
                                    * allocated since, counting whole cached spans */
+    /* memstats.heapStats summed over its generations, as ReadMemStats sums
+     * them but before it flushes the caches: a cached span's allocations are
+     * added when the P gives it back, so these fall short of the walk by the
+     * objects allocated in cached spans since they were cached (below) */
+    bool has_stats;
+    uint64_t stats_objects;       /* MemStats.HeapObjects */
+    uint64_t stats_bytes;         /* MemStats.HeapAlloc */
+    uint64_t stats_in_heap;       /* MemStats.HeapInuse */
+    bool has_caches;
+    uint64_t cached_spans;        /* spans held by the Ps' mcaches */
+    uint64_t cached_free_objects, cached_free_bytes; /* their free slots */
+    bool has_cached_new;
+    uint64_t cached_new_objects, cached_new_bytes; /* allocated in them since cached
+                                                    * (mspan.allocCountBeforeCache) */
     gmx_core_heap_row *rows;      /* most bytes first */
     size_t nrows;
 } gmx_core_heap;

@@ -54,15 +54,21 @@ void cli_core_heap_text(FILE *out, const gmx_core_heap *h, bool md, size_t rows)
     if (h->spans_skipped)
         fprintf(out, "%s%" PRIu64 " spans did not read as valid and were skipped\n", md ? "\n" : "  ",
                 h->spans_skipped);
+    const char *lead = md ? "\n" : "  ";
     if (h->has_pages_in_use)
-        fprintf(out, "%sruntime's heap in use (mheap_.pagesInUse): %s; spans walked %s\n",
-                md ? "\n" : "  ", human(h->pages_in_use_bytes, a, sizeof(a)),
+        fprintf(out, "%sruntime's heap in use (mheap_.pagesInUse): %s; the spans walked: %s\n", lead,
+                human(h->pages_in_use_bytes, a, sizeof(a)),
                 diff(h->span_bytes, h->pages_in_use_bytes, d, sizeof(d)));
-    if (h->has_heap_live)
-        fprintf(out, "%sruntime's live heap (gcController.heapLive, cached spans whole): %s; "
-                     "objects %s\n",
-                md ? "\n" : "  ", human(h->heap_live, a, sizeof(a)),
-                diff(h->bytes, h->heap_live, d, sizeof(d)));
+    if (h->has_stats && h->has_cached_new) {
+        int64_t objs = (int64_t)(h->objects - h->cached_new_objects - h->stats_objects);
+        fprintf(out,
+                "%sruntime's HeapAlloc (memstats.heapStats): %s in %" PRIu64 " objects, plus %s in "
+                "%" PRIu64 " objects allocated in the %" PRIu64 " spans the Ps hold since they took "
+                "them; the objects walked: %s, %+" PRId64 " objects\n",
+                lead, human(h->stats_bytes, a, sizeof(a)), h->stats_objects,
+                human(h->cached_new_bytes, b, sizeof(b)), h->cached_new_objects, h->cached_spans,
+                diff(h->bytes, h->stats_bytes + h->cached_new_bytes, d, sizeof(d)), objs);
+    }
     if (md)
         fprintf(out, "\n| bytes | objects | object size | type |\n|---:|---:|---:|---|\n");
     for (size_t i = 0; i < h->nrows && i < rows; i++) {
@@ -175,6 +181,24 @@ char *cli_core_heap_json(const char *doc, size_t len, const gmx_core_heap *h, co
     if (h->has_heap_live)
         putf(&b, "%s\"heap_live\": %" PRIu64 ", \"bytes_minus_heap_live\": %" PRId64, sep,
              h->heap_live, (int64_t)(h->bytes - h->heap_live));
+    if (h->has_stats) {
+        putf(&b, "%s\"heap_alloc\": %" PRIu64 ", \"heap_objects\": %" PRIu64 ", \"heap_inuse\": %" PRIu64,
+             sep, h->stats_bytes, h->stats_objects, h->stats_in_heap);
+        sep = ", ";
+    }
+    if (h->has_caches) {
+        putf(&b, "%s\"cached_spans\": %" PRIu64 ", \"cached_free_objects\": %" PRIu64
+                 ", \"cached_free_bytes\": %" PRIu64, sep, h->cached_spans, h->cached_free_objects,
+             h->cached_free_bytes);
+        sep = ", ";
+    }
+    if (h->has_cached_new)
+        putf(&b, "%s\"cached_new_objects\": %" PRIu64 ", \"cached_new_bytes\": %" PRIu64, sep,
+             h->cached_new_objects, h->cached_new_bytes);
+    if (h->has_stats && h->has_cached_new)
+        putf(&b, ", \"unexplained_bytes\": %" PRId64 ", \"unexplained_objects\": %" PRId64,
+             (int64_t)(h->bytes - h->cached_new_bytes - h->stats_bytes),
+             (int64_t)(h->objects - h->cached_new_objects - h->stats_objects));
     putc_(&b, "},\n    \"by_type\": [");
     for (size_t i = 0; i < h->nrows; i++) {
         const gmx_core_heap_row *r = &h->rows[i];

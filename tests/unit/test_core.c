@@ -114,12 +114,67 @@ static void test_core__every_allocation_failure_is_reported(void **state)
     assert_true(done);
 }
 
+/* The heap of the same core: every in-use span once, its bytes the
+ * runtime's heap in use, and the objects walked the runtime's own count
+ * (memstats.heapStats) plus what the Ps' cached spans took since. */
+static void test_core__heap_reconciles_with_the_runtime(void **state)
+{
+    (void)state;
+    gmx_core_heap h;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err), GMX_OK);
+    assert_true(h.spans > 0 && h.objects > 0 && h.bytes <= h.span_bytes);
+    assert_int_equal(h.spans_skipped, 0);
+    assert_true(h.has_pages_in_use && h.has_stats && h.has_caches && h.has_cached_new);
+    assert_int_equal(h.span_bytes, h.pages_in_use_bytes);
+    assert_int_equal(h.span_bytes, h.stats_in_heap);
+    assert_int_equal(h.bytes, h.stats_bytes + h.cached_new_bytes);
+    assert_int_equal(h.objects, h.stats_objects + h.cached_new_objects);
+    assert_false(h.typed); /* Go 1.19: no malloc headers */
+    uint64_t objects = 0, bytes = 0;
+    for (size_t i = 0; i < h.nrows; i++) {
+        objects += h.rows[i].objects;
+        bytes += h.rows[i].bytes;
+        assert_null(h.rows[i].type);
+        if (i)
+            assert_true(h.rows[i - 1].bytes >= h.rows[i].bytes);
+    }
+    assert_int_equal(objects, h.objects);
+    assert_int_equal(bytes, h.bytes);
+    gmx_core_heap_release(&h);
+}
+
+static void test_core__heap_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    bool done = false;
+    for (long n = 1; n < 400 && !done; n++) {
+        gmx_core_heap h;
+        gmx_error err = { 0 };
+        gmx_alloc_fail_after(n, 1);
+        gmx_code rc = gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err);
+        gmx_alloc_fail_after(0, 0);
+        if (rc == GMX_OK) {
+            assert_true(h.objects > 0);
+            gmx_core_heap_release(&h);
+            done = true;
+        } else {
+            assert_int_equal(rc, GMX_ENOMEM);
+            if (!strstr(err.message, "out of memory"))
+                fail_msg("allocation %ld: %s", n, err.message);
+        }
+    }
+    assert_true(done);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_core__goroutines_as_the_dump_prints_them),
         cmocka_unit_test(test_core__callback_stops_the_walk),
         cmocka_unit_test(test_core__every_allocation_failure_is_reported),
+        cmocka_unit_test(test_core__heap_reconciles_with_the_runtime),
+        cmocka_unit_test(test_core__heap_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -153,7 +153,11 @@ static void add_object(walker *w, uint64_t type, uint8_t spanclass, uint64_t ele
         r->row.elem_size = elem;
 }
 
-static void count_span(walker *w, const uint8_t *s)
+/* The allocated objects of span s (index below freeindex, or allocBits
+ * set); with record, counted into the heap and its rows. UINT64_MAX when
+ * the span does not read as valid. */
+static uint64_t count_span(walker *w, const uint8_t *s, bool record, uint64_t *nelems_out,
+                           uint64_t *elem_out)
 {
     const heap_layout *l = w->l;
     uint64_t start = gmx_heap_get(s, l->start), npages = gmx_heap_get(s, l->npages),
@@ -163,15 +167,17 @@ static void count_span(walker *w, const uint8_t *s)
     bool large = (spanclass >> 1) == 0;
     if (npages == 0 || npages > UINT64_MAX / l->page_size || elem == 0 ||
         (!large && npages > MAX_SMALL_PAGES) || (large && nelems > 1) ||
-        nelems > npages * l->page_size / elem || freeindex > nelems) {
-        w->h->spans_skipped++;
-        return;
+        nelems > npages * l->page_size / elem || freeindex > nelems)
+        return UINT64_MAX;
+    *nelems_out = nelems;
+    *elem_out = elem;
+    if (record) {
+        w->h->spans++;
+        w->h->span_bytes += npages * l->page_size;
     }
-    w->h->spans++;
-    w->h->span_bytes += npages * l->page_size;
     if (nelems > w->budget) {
         w->capped = true;
-        return;
+        return 0;
     }
     w->budget -= nelems;
     size_t nb = (size_t)((nelems + 7) / 8);
@@ -179,7 +185,7 @@ static void count_span(walker *w, const uint8_t *s)
         uint8_t *p = gmx_realloc(w->bits, nb);
         if (!p) {
             w->nomem = true;
-            return;
+            return 0;
         }
         w->bits = p;
         w->nbits = nb;
@@ -187,9 +193,12 @@ static void count_span(walker *w, const uint8_t *s)
     if (nb && !gmx_core_read(w->c, bits, w->bits, nb))
         memset(w->bits, 0, nb); /* the bits are gone: what freeindex says stays */
     bool typed = l->typed && !(spanclass & 1);
-    uint64_t large_type = typed && large ? gmx_heap_get(s, l->large_type) : 0;
+    uint64_t large_type = typed && large ? gmx_heap_get(s, l->large_type) : 0, n = 0;
     for (uint64_t i = 0; i < nelems; i++) {
         if (i >= freeindex && !(w->bits[i / 8] >> (i % 8) & 1))
+            continue;
+        n++;
+        if (!record)
             continue;
         uint64_t type = large_type;
         if (typed && !large && elem > l->min_header &&
@@ -199,8 +208,9 @@ static void count_span(walker *w, const uint8_t *s)
         w->h->bytes += elem;
         add_object(w, type, spanclass, elem);
         if (w->nomem)
-            return;
+            return n;
     }
+    return n;
 }
 
 static int by_index(const void *a, const void *b)
@@ -260,7 +270,9 @@ static void walk_arena(walker *w, uint64_t idx, uint64_t *spans)
             (uint8_t)gmx_heap_get(s, l->state) != l->span_in_use ||
             gmx_heap_get(s, l->start) != base + page * l->page_size)
             continue;
-        count_span(w, s);
+        uint64_t nelems, elem;
+        if (count_span(w, s, true, &nelems, &elem) == UINT64_MAX)
+            w->h->spans_skipped++;
     }
 }
 
@@ -307,6 +319,76 @@ static gmx_code hand_out(walker *w, gmx_error *err)
     return GMX_OK;
 }
 
+/* memstats.heapStats: the generations summed, as ReadMemStats sums them. */
+static void runtime_stats(walker *w)
+{
+    const heap_layout *l = w->l;
+    uint64_t objects = 0, bytes = 0, in_heap = 0;
+    uint8_t *d = gmx_malloc((size_t)l->delta_size);
+    uint16_t *sizes = gmx_calloc((size_t)l->nclasses, 2);
+    bool ok = d && sizes && gmx_core_read(w->c, l->class_to_size, sizes, (size_t)l->nclasses * 2);
+    for (int64_t g = 0; ok && g < l->ngens; g++) {
+        if (!(ok = gmx_core_read(w->c, l->memstats + (uint64_t)(l->stats_off + g * l->delta_size), d,
+                                 (size_t)l->delta_size)))
+            break;
+        for (int64_t k = 0; k < l->nclasses; k++) {
+            uint64_t a, f;
+            memcpy(&a, d + l->small_alloc.off + 8 * k, 8);
+            memcpy(&f, d + l->small_free.off + 8 * k, 8);
+            objects += a - f;
+            bytes += (a - f) * sizes[k];
+        }
+        objects += gmx_heap_get(d, l->large_alloc_n) - gmx_heap_get(d, l->large_free_n);
+        bytes += gmx_heap_get(d, l->large_alloc) - gmx_heap_get(d, l->large_free);
+        in_heap += gmx_heap_get(d, l->in_heap);
+    }
+    if (ok) {
+        w->h->has_stats = true;
+        w->h->stats_objects = objects;
+        w->h->stats_bytes = bytes;
+        w->h->stats_in_heap = in_heap;
+    }
+    if (!d || !sizes)
+        w->nomem = true;
+    gmx_free(d);
+    gmx_free(sizes);
+}
+
+/* The spans the Ps' mcaches hold, and their free slots. */
+static void cached_spans(walker *w)
+{
+    const heap_layout *l = w->l;
+    uint64_t slice[2];
+    if (!gmx_core_read(w->c, l->allp, slice, sizeof(slice)) || slice[1] > (1u << 16) ||
+        slice[1] > w->c->core.len / 8)
+        return;
+    uint8_t s[MAX_SPAN_STRUCT];
+    for (uint64_t i = 0; i < slice[1]; i++) {
+        uint64_t p, mc;
+        if (!gmx_core_read_u64(w->c, slice[0] + 8 * i, &p) || !p ||
+            !gmx_core_read_u64(w->c, p + (uint64_t)l->p_mcache, &mc) || !mc)
+            continue;
+        for (int64_t k = 0; k < l->ncached; k++) {
+            uint64_t sp, nelems, elem, n;
+            if (!gmx_core_read_u64(w->c, mc + (uint64_t)l->mcache_alloc + 8 * (uint64_t)k, &sp) ||
+                !sp || !gmx_core_read(w->c, sp, s, l->span_size) ||
+                (uint8_t)gmx_heap_get(s, l->state) != l->span_in_use ||
+                (n = count_span(w, s, false, &nelems, &elem)) == UINT64_MAX || n > nelems)
+                continue;
+            w->h->cached_spans++;
+            w->h->cached_free_objects += nelems - n;
+            w->h->cached_free_bytes += (nelems - n) * elem;
+            uint64_t before = l->has_before_cache ? gmx_heap_get(s, l->before_cache) : n;
+            if (before <= n) {
+                w->h->cached_new_objects += n - before;
+                w->h->cached_new_bytes += (n - before) * elem;
+            }
+        }
+    }
+    w->h->has_caches = true;
+    w->h->has_cached_new = l->has_before_cache;
+}
+
 static void runtime_accounting(walker *w)
 {
     const heap_layout *l = w->l;
@@ -323,6 +405,10 @@ static void runtime_accounting(walker *w)
         w->h->has_heap_live = true;
         w->h->heap_live = gmx_heap_get(v, f);
     }
+    if (l->has_stats)
+        runtime_stats(w);
+    if (l->has_caches)
+        cached_spans(w);
 }
 
 gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err)
@@ -358,10 +444,12 @@ gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err)
         rc = gmx_error_set(err, GMX_EFORMAT,
                            "%s: the heap's spans claim more objects than the core can hold "
                            "(corrupt core?)", c->core.name);
-    if (rc == GMX_OK) {
+    if (rc == GMX_OK)
         runtime_accounting(w);
+    if (rc == GMX_OK && w->nomem)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (rc == GMX_OK)
         rc = hand_out(w, err);
-    }
     gmx_free(arenas);
     gmx_free(spans);
     gmx_free(w->bits);

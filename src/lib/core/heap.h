@@ -27,6 +27,18 @@ typedef struct heap_layout {
     heap_field large_type, type_str, type_tflag, md_types, md_etypes;
     uint64_t min_header, moduledata;
     uint8_t extra_star;
+    /* memstats.heapStats (consistentHeapStats: generations of heapStatsDelta) */
+    bool has_stats;
+    uint64_t memstats, class_to_size, nclass_sizes;
+    int64_t stats_off, delta_size, ngens, nclasses;
+    heap_field small_alloc, small_free, large_alloc, large_free, large_alloc_n, large_free_n,
+        in_heap;
+    /* the spans the Ps' mcaches hold: allp[i].mcache.alloc */
+    bool has_caches;
+    uint64_t allp;
+    int64_t p_mcache, mcache_alloc, ncached;
+    bool has_before_cache;
+    heap_field before_cache;  /* mspan.allocCountBeforeCache */
 } heap_layout;
 
 gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err);

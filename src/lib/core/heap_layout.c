@@ -29,6 +29,58 @@ static bool constant(dwarf_layout *d, const char *a, const char *b, int64_t *v)
     return gmx_dwarf_layout_const(d, a, v) || (b && gmx_dwarf_layout_const(d, b, v));
 }
 
+/* An array of uint64 counters (one per size class) of heapStatsDelta. */
+static bool counts(dwarf_layout *d, const char *name, heap_field *out, dwarf_field *f)
+{
+    if (!gmx_dwarf_layout_field(d, "runtime.heapStatsDelta", name, f) || f->elem != 8 ||
+        f->size <= 0 || f->offset < 0)
+        return false;
+    out->off = f->offset;
+    out->size = 8;
+    return true;
+}
+
+/* The runtime's own count of objects (MemStats.HeapObjects, HeapAlloc,
+ * HeapInuse before ReadMemStats' flush), and where the cached spans are. */
+static void resolve_stats(gmx_core *c, heap_layout *l)
+{
+    dwarf_layout *d = c->dwarf;
+    dwarf_field f, a, b;
+    uint64_t size;
+    l->has_stats =
+        gmx_elf_file_symbol(&c->bin, "runtime.memstats", &l->memstats, &size) &&
+        (gmx_elf_file_symbol(&c->bin, "runtime.class_to_size", &l->class_to_size, &size) ||
+         gmx_elf_file_symbol(&c->bin, "internal/runtime/gc.SizeClassToSize", &l->class_to_size,
+                             &size)) &&
+        (l->nclass_sizes = size / 2) > 0 &&
+        gmx_dwarf_layout_field(d, "runtime.mstats", "heapStats.stats", &f) && f.elem > 0 &&
+        f.size >= f.elem && f.elem <= 4096 &&
+        counts(d, "smallAllocCount", &l->small_alloc, &a) &&
+        counts(d, "smallFreeCount", &l->small_free, &b) && a.size == b.size &&
+        field(d, "runtime.heapStatsDelta", "largeAlloc", &l->large_alloc) &&
+        field(d, "runtime.heapStatsDelta", "largeFree", &l->large_free) &&
+        field(d, "runtime.heapStatsDelta", "largeAllocCount", &l->large_alloc_n) &&
+        field(d, "runtime.heapStatsDelta", "largeFreeCount", &l->large_free_n) &&
+        field(d, "runtime.heapStatsDelta", "inHeap", &l->in_heap);
+    if (l->has_stats) {
+        l->stats_off = f.offset;
+        l->delta_size = f.elem;
+        l->ngens = f.size / f.elem;
+        l->nclasses = a.size / 8;
+        if (l->nclasses > (int64_t)l->nclass_sizes)
+            l->nclasses = (int64_t)l->nclass_sizes;
+    }
+    l->has_caches =
+        gmx_elf_file_symbol(&c->bin, "runtime.allp", &l->allp, &size) &&
+        (l->p_mcache = gmx_dwarf_layout_offset(d, "runtime.p", "mcache")) >= 0 &&
+        gmx_dwarf_layout_field(d, "runtime.mcache", "alloc", &f) && f.elem == 8 && f.size > 0;
+    l->has_before_cache = field(d, "runtime.mspan", "allocCountBeforeCache", &l->before_cache);
+    if (l->has_caches) {
+        l->mcache_alloc = f.offset;
+        l->ncached = f.size / 8;
+    }
+}
+
 gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
 {
     memset(l, 0, sizeof(*l));
@@ -107,6 +159,7 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
     if (constant(d, "internal/abi.TFlagExtraStar", "runtime.tflagExtraStar", &v))
         l->extra_star = (uint8_t)v;
 
+    resolve_stats(c, l);
     uint64_t ctl = 0;
     l->has_heap_live = gmx_elf_file_symbol(&c->bin, "runtime.gcController", &ctl, &size) &&
                        counter(d, "runtime.gcControllerState", "heapLive", &l->heap_live);
