@@ -11,6 +11,9 @@
 #                   printed as it was taken (crash.txt)
 #   heap VERSION    the heap section (--json) reconciles with the runtime's own accounting in
 #                   the same core, exactly, and holds the leaked goroutines' runtime.g objects
+#   heapleak        the heap of the lab's presence core (Go 1.27, timers leaked by
+#                   time.AfterFunc, sessions kept in a map): the timers' size class first,
+#                   the map of sessions named by its type, the totals reconciled exactly
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -75,6 +78,25 @@ if v != "1.19":  # Go 1.22+: types from malloc headers and mspan.largeType
     assert "runtime.p" in names, sorted(names)[:20]
 else:
     assert not h["typed"] and all(r["type"] is None for r in rows)
+PY
+    ;;
+  heapleak)
+    lab=$root/testdata/lab/captures/go1.27/presence
+    "$bin" core "$lab/core" "$lab/presence.bin" --json >leak.json || fail "gomemdx core failed"
+    tsize=$(readelf --debug-dump=info "$lab/presence.bin" 2>/dev/null |
+            awk '/DW_AT_name *: runtime\.timeTimer$/ {f=1; next} f && /DW_AT_byte_size/ {print $NF; exit}')
+    [ -n "$tsize" ] || fail "no runtime.timeTimer size in the DWARF"
+    python3 - leak.json "$tsize" <<'PY' || fail "presence: the leak is not at the top of the heap"
+import json, sys
+h = json.load(open(sys.argv[1]))["heap"]
+tsize = int(sys.argv[2])
+rt, rows = h["runtime"], h["by_type"]
+assert h["span_bytes"] == rt["heap_in_use"] and rt["unexplained_bytes"] == 0 and rt["unexplained_objects"] == 0, rt
+top = rows[0]  # time.AfterFunc's runtime.timeTimer, one per session touched, never stopped
+assert not top["noscan"] and top["size_class"] and tsize <= top["object_size"] < tsize + 16, (top, tsize)
+assert top["objects"] > 5000 and top["bytes"] * 3 > h["bytes"], top
+names = [r["type"] for r in rows[:5] if r["type"]]
+assert any(n.startswith("map.") and "main.Session" in n for n in names), names
 PY
     ;;
   errors)
