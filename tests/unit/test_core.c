@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "gomemdx/core.h"
 #include "gomemdx/elfsniff.h"
+#include "gomemdx/heap.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "util/alloc.h"
@@ -167,6 +168,33 @@ static void test_core__heap_allocation_failures_are_reported(void **state)
     assert_true(done);
 }
 
+/* The heap as a snapshot of the heap pipeline: one site per row, totals kept. */
+static void test_core__heap_as_a_snapshot(void **state)
+{
+    (void)state;
+    gmx_core_heap h;
+    gmx_hsnapshot *snap = NULL;
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, NULL), GMX_OK);
+    assert_int_equal(gmx_ingest_core_hsnapshot(GMX_CORE_FILE, GMX_CORE_BIN, &snap, NULL), GMX_OK);
+    assert_int_equal(gmx_hsnapshot_count(snap), h.nrows);
+    gmx_hsite total = gmx_hsnapshot_total(snap);
+    assert_int_equal(total.inuse_objects, (int64_t)h.objects);
+    assert_int_equal(total.inuse_bytes, (int64_t)h.bytes);
+    const gmx_hsnapshot_info *info = gmx_hsnapshot_get_info(snap);
+    assert_true(info->memstats.present);
+    assert_int_equal(info->memstats.heap_inuse, h.pages_in_use_bytes);
+    bool found = false;
+    for (size_t i = 0; i < gmx_hsnapshot_count(snap); i++) {
+        const gmx_hsite *s = gmx_hsnapshot_at(snap, i);
+        assert_int_equal(s->nframes, 1);
+        if (gmx_str_eq_cstr(s->frames[0].func, "large objects (no pointers)"))
+            found = s->inuse_bytes == (int64_t)h.rows[0].bytes;
+    }
+    assert_true(found); /* the largest row of this core */
+    gmx_hsnapshot_free(snap);
+    gmx_core_heap_release(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -175,6 +203,7 @@ int main(void)
         cmocka_unit_test(test_core__every_allocation_failure_is_reported),
         cmocka_unit_test(test_core__heap_reconciles_with_the_runtime),
         cmocka_unit_test(test_core__heap_allocation_failures_are_reported),
+        cmocka_unit_test(test_core__heap_as_a_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
