@@ -61,12 +61,13 @@ void cli_core_heap_text(FILE *out, const gmx_core_heap *h, bool md, size_t rows)
                 diff(h->span_bytes, h->pages_in_use_bytes, d, sizeof(d)));
     if (h->has_stats && h->has_cached_new) {
         int64_t objs = (int64_t)(h->objects - h->cached_new_objects - h->stats_objects);
-        fprintf(out,
-                "%sruntime's HeapAlloc (memstats.heapStats): %s in %" PRIu64 " objects, plus %s in "
-                "%" PRIu64 " objects allocated in the %" PRIu64 " spans the Ps hold since they took "
-                "them; the objects walked: %s, %+" PRId64 " objects\n",
-                lead, human(h->stats_bytes, a, sizeof(a)), h->stats_objects,
-                human(h->cached_new_bytes, b, sizeof(b)), h->cached_new_objects, h->cached_spans,
+        fprintf(out, "%sruntime's HeapAlloc (memstats.heapStats): %s in %" PRIu64 " objects", lead,
+                human(h->stats_bytes, a, sizeof(a)), h->stats_objects);
+        if (h->cached_new_objects)
+            fprintf(out, ", plus %s in %" PRIu64 " objects allocated in the %" PRIu64
+                         " spans the Ps hold since they took them",
+                    human(h->cached_new_bytes, b, sizeof(b)), h->cached_new_objects, h->cached_spans);
+        fprintf(out, "; the objects walked: %s, %+" PRId64 " objects\n",
                 diff(h->bytes, h->stats_bytes + h->cached_new_bytes, d, sizeof(d)), objs);
     }
     if (md)
