@@ -116,14 +116,16 @@ static bool type_name(walker *w, uint64_t t, char *out, size_t cap)
     if (i >= sizeof(b) || len == 0)
         return false;
     bool star = (tflag & l->extra_star) != 0;
-    if (len > cap - 1 + star)
-        len = cap - 1 + star;
     char tmp[MAX_NAME + 1];
+    if (len > sizeof(tmp))
+        len = sizeof(tmp);
     if (!gmx_core_read(w->c, at + i + 1, tmp, len))
         return false;
-    size_t from = star && tmp[0] == '*';
-    memcpy(out, tmp + from, len - from);
-    out[len - from] = '\0';
+    size_t from = star && tmp[0] == '*', n = len - from;
+    if (n > cap - 1)
+        n = cap - 1;
+    memcpy(out, tmp + from, n);
+    out[n] = '\0';
     for (size_t k = 0; out[k]; k++)
         if ((unsigned char)out[k] < 0x20)
             return false;

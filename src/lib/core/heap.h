@@ -5,7 +5,9 @@
 
 #include "core/core_impl.h"
 
-enum { MAX_SPAN_STRUCT = 1024 };
+/* Bounds on what DWARF may claim (amd64: 1 x 2^22 arenas of 8192 pages). */
+enum { MAX_SPAN_STRUCT = 1024, MAX_L1 = 1 << 16, MAX_ARENA_PAGES = 1 << 20 };
+#define MAX_L2 (1ULL << 32)
 
 /* A field: its offset and its byte size (1, 2, 4 or 8). */
 typedef struct heap_field {

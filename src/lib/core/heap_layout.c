@@ -69,6 +69,16 @@ static void resolve_stats(gmx_core *c, heap_layout *l)
         l->nclasses = a.size / 8;
         if (l->nclasses > (int64_t)l->nclass_sizes)
             l->nclasses = (int64_t)l->nclass_sizes;
+        /* every counter inside one delta, and few of them */
+        heap_field one[] = { l->large_alloc, l->large_free, l->large_alloc_n, l->large_free_n,
+                             l->in_heap };
+        for (size_t i = 0; i < sizeof(one) / sizeof(one[0]); i++)
+            if (one[i].off + one[i].size > l->delta_size)
+                l->has_stats = false;
+        if (l->ngens > 16 || l->nclasses > 1024 ||
+            l->small_alloc.off + 8 * l->nclasses > l->delta_size ||
+            l->small_free.off + 8 * l->nclasses > l->delta_size)
+            l->has_stats = false;
     }
     l->has_caches =
         gmx_elf_file_symbol(&c->bin, "runtime.allp", &l->allp, &size) &&
@@ -78,7 +88,11 @@ static void resolve_stats(gmx_core *c, heap_layout *l)
     if (l->has_caches) {
         l->mcache_alloc = f.offset;
         l->ncached = f.size / 8;
+        if (l->ncached > 1024)
+            l->has_caches = false;
     }
+    if (l->has_before_cache && l->before_cache.off + l->before_cache.size > (int64_t)l->span_size)
+        l->has_before_cache = false;
 }
 
 gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
@@ -112,12 +126,16 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
     l->arenas_off = f.offset;
     l->l1 = (uint64_t)(f.size / 8);
     l->l2 = (uint64_t)(f.target / 8);
+    if (l->l1 > MAX_L1 || l->l2 > MAX_L2)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF gives runtime.mheap.arenas %llu x %llu "
+                             "entries", c->bin.name, (unsigned long long)l->l1,
+                             (unsigned long long)l->l2);
     if (!gmx_dwarf_layout_field(d, "runtime.heapArena", "spans", &f) || f.size <= 0 || f.elem != 8)
         return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF has no runtime.heapArena field spans",
                              c->bin.name);
     l->spans_off = f.offset;
     l->pages_per_arena = (uint64_t)(f.size / 8);
-    if (l->pages_per_arena * l->page_size != l->arena_bytes)
+    if (l->pages_per_arena > MAX_ARENA_PAGES || l->pages_per_arena * l->page_size != l->arena_bytes)
         return gmx_error_set(err, GMX_EFORMAT,
                              "%s: heapArena.spans does not cover heapArenaBytes", c->bin.name);
     l->all_arenas_off = gmx_dwarf_layout_offset(d, "runtime.mheap", "allArenas");
@@ -145,6 +163,12 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
         return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF gives runtime.mspan no usable size",
                              c->bin.name);
     l->span_size = (size_t)span_size;
+    for (size_t i = 0; i < sizeof(span_fields) / sizeof(span_fields[0]); i++) {
+        const heap_field *sf = (const heap_field *)((const char *)l + span_fields[i].at);
+        if (sf->off + sf->size > span_size)
+            return gmx_error_set(err, GMX_EFORMAT, "%s: DWARF puts runtime.mspan field %s "
+                                 "outside the struct", c->bin.name, span_fields[i].name);
+    }
 
     /* Go 1.22+: types in malloc headers and mspan.largeType */
     l->typed = field(d, "runtime.mspan", "largeType", &l->large_type) &&
@@ -155,6 +179,8 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
                gmx_elf_file_symbol(&c->bin, "runtime.firstmoduledata", &l->moduledata, &size) &&
                field(d, "runtime.moduledata", "types", &l->md_types) &&
                field(d, "runtime.moduledata", "etypes", &l->md_etypes);
+    if (l->typed && l->large_type.off + l->large_type.size > span_size)
+        l->typed = false;
     l->extra_star = 2;
     if (constant(d, "internal/abi.TFlagExtraStar", "runtime.tflagExtraStar", &v))
         l->extra_star = (uint8_t)v;
