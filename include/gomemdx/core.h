@@ -55,6 +55,55 @@ typedef struct gmx_core_info {
 gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_core_info *info,
                              gmx_error *err);
 
+/* The heap of the core: every in-use span of runtime.mheap_ (arenas,
+ * heapArena.spans), its allocated objects from allocBits (and freeindex),
+ * grouped by Go type where the runtime records one (Go 1.22+: a malloc
+ * header before objects over minSizeForMallocHeader in spans that hold
+ * pointers, mspan.largeType for large ones), else by size class. */
+typedef struct gmx_core_heap_row {
+    const char *type;       /* Go type name, or NULL: only the size class is known */
+    uint32_t size_class;    /* 0 for large objects (a span each) */
+    bool noscan;            /* the span holds no pointers */
+    uint64_t elem_size;     /* bytes per object (a large object's span size varies: the largest) */
+    uint64_t objects, bytes;
+} gmx_core_heap_row;
+
+typedef struct gmx_core_heap {
+    uint64_t arenas, spans;       /* arenas walked, in-use spans found */
+    uint64_t span_bytes;          /* their pages, in bytes */
+    uint64_t objects, bytes;      /* allocated objects and their bytes (object size) */
+    uint64_t typed_bytes;         /* bytes of objects whose Go type is known */
+    uint64_t spans_skipped;       /* spans that did not read as valid (corrupt core) */
+    bool typed;                   /* the binary records types (Go 1.22+ malloc headers) */
+    /* the runtime's own accounting in the same core, when its fields are found */
+    bool has_pages_in_use, has_heap_live;
+    uint64_t pages_in_use_bytes;  /* mheap_.pagesInUse x pageSize: MemStats.HeapInuse */
+    uint64_t heap_live;           /* gcController.heapLive: marked at the last GC plus
+                                   * allocated since, counting whole cached spans */
+    /* memstats.heapStats summed over its generations, as ReadMemStats sums
+     * them but before it flushes the caches: a cached span's allocations are
+     * added when the P gives it back, so these fall short of the walk by the
+     * objects allocated in cached spans since they were cached (below) */
+    bool has_stats;
+    uint64_t stats_objects;       /* MemStats.HeapObjects */
+    uint64_t stats_bytes;         /* MemStats.HeapAlloc */
+    uint64_t stats_in_heap;       /* MemStats.HeapInuse */
+    bool has_caches;
+    uint64_t cached_spans;        /* spans held by the Ps' mcaches */
+    uint64_t cached_free_objects, cached_free_bytes; /* their free slots */
+    bool has_cached_new;
+    uint64_t cached_new_objects, cached_new_bytes; /* allocated in them since cached
+                                                    * (mspan.allocCountBeforeCache) */
+    gmx_core_heap_row *rows;      /* most bytes first */
+    size_t nrows;
+} gmx_core_heap;
+
+/* Walks the heap of c. GMX_EFORMAT when the binary has no DWARF or the
+ * runtime's heap structures cannot be found or read. Every count is bounded
+ * by the core: a damaged span is skipped and counted, never followed far. */
+gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err);
+void gmx_core_heap_release(gmx_core_heap *h);
+
 #ifdef __cplusplus
 }
 #endif

@@ -43,6 +43,20 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
                               const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
                               gmx_error *err);
+/* The heap of the core at core_path read with bin_path (gmx_core_heap_walk);
+ * release with gmx_core_heap_release. */
+struct gmx_core_heap;
+gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path,
+                              struct gmx_core_heap *heap, gmx_error *err);
+
+/* The same heap as a heap snapshot for the heap analyses and renderers: one
+ * site per row, its one frame the Go type ("size class N (...)" when
+ * unknown), in-use values the live objects (the allocated ones the same: a
+ * core knows no history); MemStats' HeapInuse, HeapAlloc and HeapObjects
+ * the walk's, which reconcile with the runtime's. */
+struct gmx_hsnapshot;
+gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
+                                   struct gmx_hsnapshot **out, gmx_error *err);
 
 /* Reads a heap or allocs profile at path (profile.proto, gzipped or not, or
  * the debug=1 text) into a new snapshot *out (free with gmx_hsnapshot_free). */

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "core_heap.h"
 #include "html_arg.h"
 #include "report_args.h"
 #include "gomemdx/analyze.h"
@@ -15,6 +16,7 @@ static const cli_option options[] = {
     CLI_REPORT_OPTIONS,
     { "all", 'a', OPT_FLAG, NULL, "also show healthy and unremarkable buckets" },
     { "frames", 0, OPT_UINT, "N", "frames of each stack to show (default 12)" },
+    { "heap-rows", 0, OPT_UINT, "N", "rows of the heap section to show (default 15)" },
     HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -72,7 +74,34 @@ static int run(const cli_command *self, const cli_args *args)
               : gmx_render_text(findings, &ropts, &text, &len, &err)) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
-        fwrite(text, 1, len, stdout);
+        /* the heap section: what the spans hold, beside the runtime's own count */
+        gmx_core_heap heap;
+        gmx_error herr = { 0 };
+        bool have_heap = gmx_ingest_core_heap(args->pos[0], args->pos[1], &heap, &herr) == GMX_OK;
+        if (herr.code == GMX_ENOMEM) {
+            gmx_render_free(text);
+            gmx_findings_free(findings);
+            gmx_gsnapshot_release(&snap);
+            return cli_report_error(&herr);
+        }
+        if (json) {
+            char *doc = cli_core_heap_json(text, len, have_heap ? &heap : NULL, herr.message);
+            if (!doc) {
+                fprintf(stderr, "gomemdx: out of memory\n");
+                rc = EXIT_INTERNAL;
+            } else {
+                fputs(doc, stdout);
+                free(doc);
+            }
+        } else {
+            fwrite(text, 1, len, stdout);
+            unsigned rows = (unsigned)cli_opt(self, args, "heap-rows")->num;
+            if (have_heap)
+                cli_core_heap_text(stdout, &heap, ropts.markdown, rows ? rows : 15);
+            else
+                cli_core_heap_unread(stdout, herr.message, ropts.markdown);
+        }
+        gmx_core_heap_release(&heap);
         gmx_render_free(text);
         const char *html = cli_opt(self, args, "html")->str;
         if (html) {
@@ -96,7 +125,10 @@ const cli_command cmd_core = {
         "binary's build ID must match the core's. Stacks are unwound with the\n"
         "binary's .gopclntab, runtime structures read through its DWARF, so the\n"
         "binary needs its symbol table and DWARF (not built with -s or -w). The\n"
-        "goroutines are grouped, classified and ranked as a goroutine dump's are.",
+        "goroutines are grouped, classified and ranked as a goroutine dump's are.\n"
+        "The heap section counts the allocated objects of every in-use span (Go\n"
+        "type from malloc headers on Go 1.22+, else size class) beside the\n"
+        "runtime's own heap-in-use and live-heap counters read from the same core.",
     .options = options,
     .min_pos = 2,
     .max_pos = 2,

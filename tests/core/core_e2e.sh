@@ -9,6 +9,11 @@
 #   kernel VERSION  a kernel core (GOTRACEBACK=crash, SIGABRT: 1.19 crash-core.xz of the fixture,
 #                   1.27 testdata/lab/captures/go1.27/presence/core) agrees with the traceback
 #                   printed as it was taken (crash.txt)
+#   heap VERSION    the heap section (--json) reconciles with the runtime's own accounting in
+#                   the same core, exactly, and holds the leaked goroutines' runtime.g objects
+#   heapleak        the heap of the lab's presence core (Go 1.27, timers leaked by
+#                   time.AfterFunc, sessions kept in a map): the timers' size class first,
+#                   the map of sessions named by its type, the totals reconciled exactly
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -40,6 +45,60 @@ case $mode in
     "$bin" goroutines "$src/goroutines.txt" --json --all >dump.json || fail "gomemdx goroutines failed"
     python3 "$here/agree.py" dump.json core.json || fail "go$v: core and dump disagree"
     ;;
+  heap)
+    "$bin" core core notifier.bin --json >heap.json || fail "gomemdx core --json failed"
+    # runtime.g's size from the binary's DWARF, and the goroutines the dump printed
+    gsize=$(readelf --debug-dump=info notifier.bin 2>/dev/null |
+            awk '/DW_AT_name *: runtime\.g$/ {f=1; next} f && /DW_AT_byte_size/ {print $NF; exit}')
+    [ -n "$gsize" ] || fail "no runtime.g size in the DWARF"
+    python3 - heap.json "$gsize" "$(grep -c '^goroutine ' "$src/goroutines.txt")" "$v" <<'PY' || fail "go$v: heap does not reconcile"
+import json, sys
+h = json.load(open(sys.argv[1]))["heap"]
+gsize, ngs, v = int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rt = h["runtime"]
+# Tolerance: none. Spans walked = the runtime's heap in use (pagesInUse and heapStats.inHeap);
+# objects walked = memstats' HeapAlloc/HeapObjects + what the Ps' cached spans took since.
+assert h["spans_skipped"] == 0, h
+assert h["span_bytes"] == rt["heap_in_use"] == rt["heap_inuse"], rt
+assert rt["unexplained_bytes"] == 0 and rt["unexplained_objects"] == 0, rt
+assert h["bytes"] == rt["heap_alloc"] + rt["cached_new_bytes"], rt
+rows = h["by_type"]
+assert sum(r["bytes"] for r in rows) == h["bytes"] and sum(r["objects"] for r in rows) == h["objects"]
+assert rows == sorted(rows, key=lambda r: -r["bytes"]), "rows not by bytes"
+# the leak: one runtime.g per goroutine, in the smallest scan size class that holds a g
+gclass = min((r for r in rows if not r["noscan"] and r["size_class"] and r["object_size"] >= gsize),
+             key=lambda r: r["object_size"])
+assert gclass["objects"] >= ngs, (gclass, ngs)
+print(f"go{v}: {h['objects']} objects, {h['bytes']} B in {h['spans']} spans = heap in use "
+      f"{rt['heap_in_use']}; HeapAlloc {rt['heap_alloc']} + cached {rt['cached_new_bytes']}; "
+      f"g class {gclass['object_size']} B x {gclass['objects']} >= {ngs} goroutines")
+if v != "1.19":  # Go 1.22+: types from malloc headers and mspan.largeType
+    assert h["typed"] and h["typed_bytes"] > 0, h
+    names = {r["type"] for r in rows if r["type"]}
+    assert "runtime.p" in names, sorted(names)[:20]
+else:
+    assert not h["typed"] and all(r["type"] is None for r in rows)
+PY
+    ;;
+  heapleak)
+    lab=$root/testdata/lab/captures/go1.27/presence
+    "$bin" core "$lab/core" "$lab/presence.bin" --json >leak.json || fail "gomemdx core failed"
+    tsize=$(readelf --debug-dump=info "$lab/presence.bin" 2>/dev/null |
+            awk '/DW_AT_name *: runtime\.timeTimer$/ {f=1; next} f && /DW_AT_byte_size/ {print $NF; exit}')
+    [ -n "$tsize" ] || fail "no runtime.timeTimer size in the DWARF"
+    python3 - leak.json "$tsize" <<'PY' || fail "presence: the leak is not at the top of the heap"
+import json, sys
+h = json.load(open(sys.argv[1]))["heap"]
+tsize = int(sys.argv[2])
+rt, rows = h["runtime"], h["by_type"]
+assert h["span_bytes"] == rt["heap_in_use"] and rt["unexplained_bytes"] == 0 and rt["unexplained_objects"] == 0, rt
+top = rows[0]  # time.AfterFunc's runtime.timeTimer, one per session touched, never stopped
+assert not top["noscan"] and top["size_class"] and tsize <= top["object_size"] < tsize + 16, (top, tsize)
+assert top["objects"] > 5000 and top["bytes"] * 3 > h["bytes"], top
+names = [r["type"] for r in rows[:5] if r["type"]]
+assert any(n.startswith("map.") and "main.Session" in n for n in names), names
+PY
+    ;;
   errors)
     expect() { # STATUS PATTERN ARGS...
       local want=$1 pat=$2; shift 2
@@ -63,6 +122,7 @@ case $mode in
     out=$("$bin" core core nodwarf.bin 2>&1) || fail "no DWARF: exit $? ($out)"
     grep -q "the binary has no DWARF: goroutines are unreadable, these are the 5 threads' stacks" <<<"$out" ||
       fail "no DWARF: not said: $out"
+    grep -q "^Heap: not read: nodwarf.bin: the binary has no DWARF" <<<"$out" || fail "no DWARF: heap not said: $out"
     objcopy --strip-all notifier.bin stripped.bin
     expect 2 "stripped.bin: the binary has no symbol table" core core stripped.bin
     ;;

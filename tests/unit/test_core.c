@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "gomemdx/core.h"
 #include "gomemdx/elfsniff.h"
+#include "gomemdx/heap.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "util/alloc.h"
@@ -114,12 +115,95 @@ static void test_core__every_allocation_failure_is_reported(void **state)
     assert_true(done);
 }
 
+/* The heap of the same core: every in-use span once, its bytes the
+ * runtime's heap in use, and the objects walked the runtime's own count
+ * (memstats.heapStats) plus what the Ps' cached spans took since. */
+static void test_core__heap_reconciles_with_the_runtime(void **state)
+{
+    (void)state;
+    gmx_core_heap h;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err), GMX_OK);
+    assert_true(h.spans > 0 && h.objects > 0 && h.bytes <= h.span_bytes);
+    assert_int_equal(h.spans_skipped, 0);
+    assert_true(h.has_pages_in_use && h.has_stats && h.has_caches && h.has_cached_new);
+    assert_int_equal(h.span_bytes, h.pages_in_use_bytes);
+    assert_int_equal(h.span_bytes, h.stats_in_heap);
+    assert_int_equal(h.bytes, h.stats_bytes + h.cached_new_bytes);
+    assert_int_equal(h.objects, h.stats_objects + h.cached_new_objects);
+    assert_false(h.typed); /* Go 1.19: no malloc headers */
+    uint64_t objects = 0, bytes = 0;
+    for (size_t i = 0; i < h.nrows; i++) {
+        objects += h.rows[i].objects;
+        bytes += h.rows[i].bytes;
+        assert_null(h.rows[i].type);
+        if (i)
+            assert_true(h.rows[i - 1].bytes >= h.rows[i].bytes);
+    }
+    assert_int_equal(objects, h.objects);
+    assert_int_equal(bytes, h.bytes);
+    gmx_core_heap_release(&h);
+}
+
+static void test_core__heap_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    bool done = false;
+    for (long n = 1; n < 400 && !done; n++) {
+        gmx_core_heap h;
+        gmx_error err = { 0 };
+        gmx_alloc_fail_after(n, 1);
+        gmx_code rc = gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err);
+        gmx_alloc_fail_after(0, 0);
+        if (rc == GMX_OK) {
+            assert_true(h.objects > 0);
+            gmx_core_heap_release(&h);
+            done = true;
+        } else {
+            assert_int_equal(rc, GMX_ENOMEM);
+            if (!strstr(err.message, "out of memory"))
+                fail_msg("allocation %ld: %s", n, err.message);
+        }
+    }
+    assert_true(done);
+}
+
+/* The heap as a snapshot of the heap pipeline: one site per row, totals kept. */
+static void test_core__heap_as_a_snapshot(void **state)
+{
+    (void)state;
+    gmx_core_heap h;
+    gmx_hsnapshot *snap = NULL;
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, NULL), GMX_OK);
+    assert_int_equal(gmx_ingest_core_hsnapshot(GMX_CORE_FILE, GMX_CORE_BIN, &snap, NULL), GMX_OK);
+    assert_int_equal(gmx_hsnapshot_count(snap), h.nrows);
+    gmx_hsite total = gmx_hsnapshot_total(snap);
+    assert_int_equal(total.inuse_objects, (int64_t)h.objects);
+    assert_int_equal(total.inuse_bytes, (int64_t)h.bytes);
+    const gmx_hsnapshot_info *info = gmx_hsnapshot_get_info(snap);
+    assert_true(info->memstats.present);
+    assert_int_equal(info->memstats.heap_inuse, h.pages_in_use_bytes);
+    bool found = false;
+    for (size_t i = 0; i < gmx_hsnapshot_count(snap); i++) {
+        const gmx_hsite *s = gmx_hsnapshot_at(snap, i);
+        assert_int_equal(s->nframes, 1);
+        if (gmx_str_eq_cstr(s->frames[0].func, "large objects (no pointers)"))
+            found = s->inuse_bytes == (int64_t)h.rows[0].bytes;
+    }
+    assert_true(found); /* the largest row of this core */
+    gmx_hsnapshot_free(snap);
+    gmx_core_heap_release(&h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_core__goroutines_as_the_dump_prints_them),
         cmocka_unit_test(test_core__callback_stops_the_walk),
         cmocka_unit_test(test_core__every_allocation_failure_is_reported),
+        cmocka_unit_test(test_core__heap_reconciles_with_the_runtime),
+        cmocka_unit_test(test_core__heap_allocation_failures_are_reported),
+        cmocka_unit_test(test_core__heap_as_a_snapshot),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,8 @@
 #include <elf.h>
 #include <string.h>
 
-bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
+/* n bytes within one page: one segment holds them all, or none. */
+static bool read_in_page(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
 {
     const uint8_t *p = gmx_elf_file_at(&c->core, vaddr, n);
     if (!p)
@@ -20,6 +21,24 @@ bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
         return true;
     }
     return false;
+}
+
+bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n)
+{
+    if (n == 0 || vaddr + n < vaddr)
+        return n == 0;
+    /* a read across segments (a core whose zero pages were left out has
+     * many) goes a page at a time */
+    for (size_t done = 0; done < n;) {
+        uint64_t at = vaddr + done;
+        size_t chunk = (size_t)(4096 - (at & 4095));
+        if (chunk > n - done)
+            chunk = n - done;
+        if (!read_in_page(c, at, (uint8_t *)out + done, chunk))
+            return false;
+        done += chunk;
+    }
+    return true;
 }
 
 bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v)

@@ -102,14 +102,39 @@ static bool member_struct(Dwarf_Die *member, Dwarf_Die *out)
     return false;
 }
 
-int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path)
+/* The type a DIE names (DW_AT_type), through typedefs and qualifiers. */
+static bool type_of(Dwarf_Die *die, Dwarf_Die *out)
 {
-    Dwarf_Die t, m;
+    Dwarf_Die d = *die;
+    for (int hops = 0; hops < 8; hops++) {
+        Dwarf_Attribute at;
+        if (!dwarf_attr_integrate(&d, DW_AT_type, &at) || !dwarf_formref_die(&at, &d))
+            return false;
+        int tag = dwarf_tag(&d);
+        if (tag != DW_TAG_typedef && tag != DW_TAG_const_type && tag != DW_TAG_volatile_type) {
+            *out = d;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int64_t size_of(Dwarf_Die *type)
+{
+    Dwarf_Word size;
+    return dwarf_aggregate_size(type, &size) == 0 && size <= INT64_MAX ? (int64_t)size : -1;
+}
+
+/* The member at path of the struct called type. */
+static bool find_path(dwarf_layout *d, const char *type, const char *path, Dwarf_Die *m,
+                      int64_t *offset)
+{
+    Dwarf_Die t;
     if (strcmp(d->last_name, type) == 0) {
         t = d->last;
     } else {
         if (strlen(type) >= sizeof(d->last_name) || !find_struct(d->dw, type, &t))
-            return -1;
+            return false;
         memcpy(d->last_name, type, strlen(type) + 1);
         d->last = t;
     }
@@ -118,13 +143,76 @@ int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *p
         const char *dot = strchr(p, '.');
         size_t len = dot ? (size_t)(dot - p) : strlen(p);
         int64_t off;
-        if (len > MAX_PATH || !find_member(&t, p, len, &m, &off))
-            return -1;
+        if (len > MAX_PATH || !find_member(&t, p, len, m, &off))
+            return false;
         total += off;
-        if (!dot)
-            return total;
-        if (!member_struct(&m, &t))
-            return -1;
+        if (!dot) {
+            *offset = total;
+            return true;
+        }
+        if (!member_struct(m, &t))
+            return false;
         p = dot + 1;
     }
+}
+
+int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path)
+{
+    Dwarf_Die m;
+    int64_t off;
+    return find_path(d, type, path, &m, &off) ? off : -1;
+}
+
+bool gmx_dwarf_layout_field(dwarf_layout *d, const char *type, const char *path, dwarf_field *out)
+{
+    Dwarf_Die m, t, e, p;
+    *out = (dwarf_field){ -1, -1, -1, -1 };
+    if (!find_path(d, type, path, &m, &out->offset))
+        return false;
+    if (!type_of(&m, &t))
+        return true;
+    out->size = size_of(&t);
+    Dwarf_Die *ptr = NULL;
+    if (dwarf_tag(&t) == DW_TAG_array_type && type_of(&t, &e)) {
+        out->elem = size_of(&e);
+        if (dwarf_tag(&e) == DW_TAG_pointer_type)
+            ptr = &e;
+    } else if (dwarf_tag(&t) == DW_TAG_pointer_type) {
+        ptr = &t;
+    }
+    if (ptr && type_of(ptr, &p))
+        out->target = size_of(&p);
+    return true;
+}
+
+int64_t gmx_dwarf_layout_size(dwarf_layout *d, const char *type)
+{
+    Dwarf_Die t;
+    if (strcmp(d->last_name, type) == 0)
+        return size_of(&d->last);
+    return find_struct(d->dw, type, &t) ? size_of(&t) : -1;
+}
+
+bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value)
+{
+    Dwarf_Off off = 0, next;
+    size_t hsize;
+    while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+        Dwarf_Die cu, child;
+        if (dwarf_offdie(d->dw, off + hsize, &cu) && dwarf_child(&cu, &child) == 0) {
+            do {
+                const char *n;
+                Dwarf_Attribute at;
+                Dwarf_Sword v;
+                if (dwarf_tag(&child) == DW_TAG_constant && (n = dwarf_diename(&child)) &&
+                    strcmp(n, name) == 0 && dwarf_attr(&child, DW_AT_const_value, &at) &&
+                    dwarf_formsdata(&at, &v) == 0) {
+                    *value = (int64_t)v;
+                    return true;
+                }
+            } while (dwarf_siblingof(&child, &child) == 0);
+        }
+        off = next;
+    }
+    return false;
 }

@@ -20,4 +20,20 @@ void gmx_dwarf_layout_free(dwarf_layout *d);
  * fields with dots ("sched.pc"). -1 when the type or a field is missing. */
 int64_t gmx_dwarf_layout_offset(dwarf_layout *d, const char *type, const char *path);
 
+/* A field as gmx_dwarf_layout_offset finds it, with the sizes of its type:
+ * size its byte size; for an array, elem its element's size; for a pointer
+ * or an array of pointers, target the size of what the pointer points to.
+ * -1 for what does not apply or is unknown. */
+typedef struct dwarf_field {
+    int64_t offset, size, elem, target;
+} dwarf_field;
+bool gmx_dwarf_layout_field(dwarf_layout *d, const char *type, const char *path, dwarf_field *out);
+
+/* The byte size of the struct type called type, -1 when unknown. */
+int64_t gmx_dwarf_layout_size(dwarf_layout *d, const char *type);
+
+/* The value of the package-level constant called name ("runtime.pageSize"),
+ * which Go's compiler writes into DWARF. */
+bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value);
+
 #endif

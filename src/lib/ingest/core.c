@@ -1,11 +1,13 @@
 /* A core dump and its binary into a goroutine snapshot: the core's
  * goroutines go into the same buckets a dump's do. */
 #include "gomemdx/core.h"
+#include "gomemdx/heap.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "util/alloc.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 
 static gmx_str signal_name(int sig)
@@ -80,5 +82,67 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
     gmx_input_free(bin_in);
     if (rc != GMX_OK)
         gmx_gsnapshot_release(snap);
+    return rc;
+}
+
+gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path, gmx_core_heap *heap,
+                              gmx_error *err)
+{
+    memset(heap, 0, sizeof(*heap));
+    gmx_input *core_in = NULL, *bin_in = NULL;
+    gmx_core *core = NULL;
+    gmx_code rc = gmx_input_open(core_path, &core_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_input_open(bin_path, &bin_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_open(core_path, gmx_input_data(core_in), gmx_input_size(core_in), bin_path,
+                           gmx_input_data(bin_in), gmx_input_size(bin_in), &core, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_heap_walk(core, heap, err);
+    gmx_core_free(core);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+    return rc;
+}
+
+gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
+                                   gmx_hsnapshot **out, gmx_error *err)
+{
+    *out = NULL;
+    gmx_core_heap heap;
+    gmx_code rc = gmx_ingest_core_heap(core_path, bin_path, &heap, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    if (!h)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == GMX_OK && i < heap.nrows; i++) {
+        const gmx_core_heap_row *r = &heap.rows[i];
+        char name[200];
+        if (r->type)
+            snprintf(name, sizeof(name), "%s", r->type);
+        else if (r->size_class)
+            snprintf(name, sizeof(name), "size class %u (%s)", r->size_class,
+                     r->noscan ? "no pointers" : "with pointers");
+        else
+            snprintf(name, sizeof(name), "large objects (%s)", r->noscan ? "no pointers" : "with pointers");
+        gmx_frame f = { { name, strlen(name) }, { "", 0 }, 0 };
+        /* a core holds what is live, not what was allocated since start */
+        rc = gmx_hsnapshot_add_sized(h, &f, 1, (int64_t)r->objects, (int64_t)r->bytes,
+                                     (int64_t)r->objects, (int64_t)r->bytes, (int64_t)r->elem_size);
+        if (rc != GMX_OK)
+            rc = gmx_error_set(err, rc, "%s: %s", core_path, gmx_code_name(rc));
+    }
+    if (rc == GMX_OK) {
+        gmx_memstats *m = &gmx_hsnapshot_info_of(h)->memstats;
+        m->present = heap.has_stats || heap.has_pages_in_use;
+        m->heap_inuse = heap.span_bytes;
+        m->heap_alloc = m->alloc = heap.bytes;
+        m->heap_objects = heap.objects;
+        *out = h;
+    } else {
+        gmx_hsnapshot_free(h);
+    }
+    gmx_core_heap_release(&heap);
     return rc;
 }
