@@ -49,6 +49,7 @@ struct gmx_bundle {
         struct stat st;
         const gmx_bundle_buffer *buffer; /* read from memory, not from item's path */
         gmx_profile *profile;
+        gmx_arena names;                 /* profile's rewritten names, kept with it */
     } *pending;
     size_t npending, pending_cap;
     unsigned threads;
@@ -134,18 +135,16 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
 
 /* True when the artifact's snapshot borrows p's strings: keep p until
  * the snapshot is shared into the bundle's table. Names rewritten from
- * generic shapes live only while the profile is read: then the snapshot
- * copies its strings (found by valgrind.test_accuracy). */
-static bool from_profile(gmx_artifact *a, const gmx_profile *p)
+ * generic shapes are made in names, kept with p for as long (made in the
+ * reader's own arena, they would die with it: valgrind.test_accuracy). */
+static bool from_profile(gmx_artifact *a, const gmx_profile *p, gmx_arena *names)
 {
     gmx_error err;
     const gmx_profile_info *pi = gmx_profile_get_info(p);
     gmx_str type = pi->nsample_types ? pi->sample_types[0].type : (gmx_str){ "", 0 };
-    bool borrow = false;
     if (gmx_heap_profile_proto_is(p)) {
-        borrow = !gmx_proto_frames_rewrite_names(p);
-        a->heap = borrow ? gmx_hsnapshot_new_borrowing(0) : gmx_hsnapshot_new(0);
-        gmx_code rc = a->heap ? gmx_heap_profile_proto_read(p, a->heap, &err)
+        a->heap = gmx_hsnapshot_new_borrowing(0);
+        gmx_code rc = a->heap ? gmx_heap_profile_proto_read_keeping(p, a->heap, names, &err)
                               : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
         if (rc != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
@@ -176,7 +175,7 @@ static bool from_profile(gmx_artifact *a, const gmx_profile *p)
         a->time_ns = pi->time_nanos;
         a->time_source = GMX_TIME_PROFILE;
     }
-    return a->kind == GMX_ART_HEAP && borrow;
+    return a->kind == GMX_ART_HEAP;
 }
 
 static int keep_oom(void *ctx, const gmx_oom_event *ev)
@@ -460,10 +459,12 @@ static void load_file(gmx_artifact *a, struct pending *p)
             skip_error(a, &err);
         return;
     }
-    if (from_profile(a, prof))
+    if (from_profile(a, prof, &p->names)) {
         *keep = prof;
-    else
+    } else {
         gmx_profile_free(prof);
+        gmx_arena_release(&p->names);
+    }
 }
 
 static int by_name(const void *x, const void *y)
@@ -499,7 +500,7 @@ static bool pend(gmx_bundle *b, const struct stat *st)
     if (gmx_array_reserve((void **)&b->pending, &b->pending_cap, b->npending + 1,
                           sizeof(*b->pending)) != 0)
         return false;
-    b->pending[b->npending++] = (struct pending){ b->count - 1, *st, NULL, NULL };
+    b->pending[b->npending++] = (struct pending){ .item = b->count - 1, .st = *st };
     return true;
 }
 
@@ -713,6 +714,7 @@ static bool merge_pending(void *ctx, size_t i)
         rc = gmx_heap_series_add(&b->heaps, b->items, item);
     gmx_profile_free(b->pending[i].profile); /* its strings are copied into the series now */
     b->pending[i].profile = NULL;
+    gmx_arena_release(&b->pending[i].names);
     if (rc == GMX_OK && !alias(b, a))
         rc = GMX_ENOMEM;
     b->merge_rc = rc;
@@ -926,8 +928,10 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(a->oom);
     }
     gmx_heap_series_release(&b->heaps);
-    for (size_t i = 0; i < b->npending; i++)
+    for (size_t i = 0; i < b->npending; i++) {
         gmx_profile_free(b->pending[i].profile);
+        gmx_arena_release(&b->pending[i].names);
+    }
     gmx_free(b->pending);
     for (size_t i = 0; i < b->nnotes; i++) {
         gmx_free(b->notes[i]);

@@ -10,18 +10,14 @@ gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32
     f->profile = p;
     f->max_frames = max_frames && max_frames < GMX_MAX_FRAMES ? max_frames : GMX_MAX_FRAMES;
     gmx_arena_init(&f->arena, 0);
+    f->rewritten = &f->arena;
     f->names = gmx_calloc(gmx_profile_function_count(p) + 1, sizeof(*f->names));
     return f->names ? GMX_OK : GMX_ENOMEM;
 }
 
-bool gmx_proto_frames_rewrite_names(const gmx_profile *p)
+void gmx_proto_frames_keep_names(gmx_proto_frames *f, gmx_arena *keep)
 {
-    for (size_t i = 0; i < gmx_profile_function_count(p); i++) {
-        gmx_str name = gmx_profile_function(p, i)->name;
-        if (name.n && memchr(name.p, '[', name.n))
-            return true;
-    }
-    return false;
+    f->rewritten = keep ? keep : &f->arena;
 }
 
 void gmx_proto_frames_release(gmx_proto_frames *f)
@@ -86,7 +82,7 @@ static gmx_str name_of(gmx_proto_frames *f, uint32_t function)
         return (gmx_str){ "", 0 };
     gmx_str *cached = &f->names[function];
     if (!cached->p)
-        *cached = normalised(&f->arena, gmx_profile_function(f->profile, function)->name);
+        *cached = normalised(f->rewritten, gmx_profile_function(f->profile, function)->name);
     return *cached;
 }
 

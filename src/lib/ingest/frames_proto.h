@@ -11,19 +11,20 @@
 typedef struct gmx_proto_frames {
     const gmx_profile *profile;
     gmx_arena arena;           /* rewritten names, made once per function */
+    gmx_arena *rewritten;      /* where they are made: &arena, or the caller's */
     gmx_str *names;            /* by function index; .p NULL until made */
     uint32_t max_frames;
     gmx_frame frames[GMX_MAX_FRAMES];
     uint32_t n;
 } gmx_proto_frames;
 
-/* True when some function name of p has a generic shape, so that its
- * frames carry rewritten names (in the reader's arena), not p's strings. */
-bool gmx_proto_frames_rewrite_names(const gmx_profile *p);
-
 /* max_frames: frames kept per sample, leaf first (0 = GMX_MAX_FRAMES). */
 gmx_code gmx_proto_frames_init(gmx_proto_frames *f, const gmx_profile *p, uint32_t max_frames);
 void gmx_proto_frames_release(gmx_proto_frames *f);
+/* Rewritten names are made in keep (which outlives f) instead of f's own
+ * arena: frames kept past the reader, borrowing their strings, stay valid
+ * while keep and the profile do. */
+void gmx_proto_frames_keep_names(gmx_proto_frames *f, gmx_arena *keep);
 /* The frames of s (f->n of them), valid until the next call; NULL when out
  * of memory. Sets GMX_G_TRUNCATED in *flags when frames were left out. */
 const gmx_frame *gmx_proto_frames_of(gmx_proto_frames *f, const gmx_psample *s, uint32_t *flags);

@@ -38,12 +38,13 @@ static int64_t object_size(const gmx_psample *s)
 }
 
 static gmx_code add_samples(const gmx_profile *p, const columns *c, gmx_hsnapshot *h,
-                            gmx_error *err)
+                            gmx_arena *names, gmx_error *err)
 {
     gmx_psample_reader sr;
     gmx_psample_reader_init(&sr, p);
     gmx_proto_frames fr;
     gmx_code rc = gmx_proto_frames_init(&fr, p, GMX_HEAP_SITE_FRAMES);
+    gmx_proto_frames_keep_names(&fr, names);
     if (rc != GMX_OK)
         gmx_error_set(err, rc, "out of memory reading %s", gmx_profile_name(p));
     for (size_t i = 0; rc == GMX_OK && i < gmx_profile_sample_count(p); i++) {
@@ -76,6 +77,12 @@ bool gmx_heap_profile_proto_is(const gmx_profile *p)
 
 gmx_code gmx_heap_profile_proto_read(const gmx_profile *p, gmx_hsnapshot *h, gmx_error *err)
 {
+    return gmx_heap_profile_proto_read_keeping(p, h, NULL, err);
+}
+
+gmx_code gmx_heap_profile_proto_read_keeping(const gmx_profile *p, gmx_hsnapshot *h,
+                                             gmx_arena *names, gmx_error *err)
+{
     const gmx_profile_info *pi = gmx_profile_get_info(p);
     columns c = { column(pi, "inuse_objects"), column(pi, "inuse_space"),
                   column(pi, "alloc_objects"), column(pi, "alloc_space") };
@@ -87,5 +94,5 @@ gmx_code gmx_heap_profile_proto_read(const gmx_profile *p, gmx_hsnapshot *h, gmx
     gmx_hsnapshot_info *info = gmx_hsnapshot_info_of(h);
     info->time_ns = pi->time_nanos;
     info->sample_rate = pi->period;
-    return add_samples(p, &c, h, err);
+    return add_samples(p, &c, h, names, err);
 }
