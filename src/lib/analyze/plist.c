@@ -110,7 +110,7 @@ static uint32_t line_node(run *r, gmx_arena *a, const gmx_profile *p, const gmx_
 }
 
 /* Maps p's locations; lines of functions whose name does not match get no
- * node. 0, or -1 when out of memory. */
+ * node. 0, or -1 when out of memory (m then holds nothing). */
 static int lmap_build(run *r, gmx_arena *a, const gmx_profile *p, lmap *m)
 {
     size_t nloc = gmx_profile_location_count(p), nf = gmx_profile_function_count(p), total = 0;
@@ -118,6 +118,8 @@ static int lmap_build(run *r, gmx_arena *a, const gmx_profile *p, lmap *m)
     m->first = gmx_mallocarray(nloc + 1, sizeof(*m->first));
     if (!match || !m->first) {
         gmx_free(match);
+        gmx_free(m->first);
+        m->first = NULL;
         return -1;
     }
     for (size_t i = 0; i < nf; i++)
@@ -145,6 +147,12 @@ static int lmap_build(run *r, gmx_arena *a, const gmx_profile *p, lmap *m)
         }
     }
     gmx_free(match);
+    if (rc != 0) {
+        gmx_free(m->first);
+        gmx_free(m->nodes);
+        m->first = NULL;
+        m->nodes = NULL;
+    }
     return rc;
 }
 
