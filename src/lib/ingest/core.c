@@ -24,6 +24,34 @@ static gmx_str signal_name(int sig)
     return (gmx_str){ "signal", 6 };
 }
 
+/* The core and its binary, read and opened together; free what is not
+ * NULL whatever the result. */
+typedef struct core_pair {
+    gmx_input *core_in, *bin_in;
+    gmx_core *core;
+} core_pair;
+
+static gmx_code pair_open(core_pair *p, const char *core_path, const char *bin_path,
+                          gmx_error *err)
+{
+    memset(p, 0, sizeof(*p));
+    gmx_code rc = gmx_input_open(core_path, &p->core_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_input_open(bin_path, &p->bin_in, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_open(core_path, gmx_input_data(p->core_in), gmx_input_size(p->core_in),
+                           bin_path, gmx_input_data(p->bin_in), gmx_input_size(p->bin_in),
+                           &p->core, err);
+    return rc;
+}
+
+static void pair_close(core_pair *p)
+{
+    gmx_core_free(p->core);
+    gmx_input_free(p->core_in);
+    gmx_input_free(p->bin_in);
+}
+
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
                               const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
                               gmx_error *err)
@@ -49,14 +77,8 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
     memset(snap, 0, sizeof(*snap));
     gmx_core_info local;
     info = info ? info : &local;
-    gmx_input *core_in = NULL, *bin_in = NULL;
-    gmx_core *core = NULL;
-    gmx_code rc = gmx_input_open(core_path, &core_in, err);
-    if (rc == GMX_OK)
-        rc = gmx_input_open(bin_path, &bin_in, err);
-    if (rc == GMX_OK)
-        rc = gmx_core_open(core_path, gmx_input_data(core_in), gmx_input_size(core_in), bin_path,
-                           gmx_input_data(bin_in), gmx_input_size(bin_in), &core, err);
+    core_pair pair;
+    gmx_code rc = pair_open(&pair, core_path, bin_path, err);
     if (rc == GMX_OK) {
         snap->owned_name = gmx_strndup(core_path, strlen(core_path));
         snap->name = snap->owned_name;
@@ -65,7 +87,7 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", core_path);
     }
     if (rc == GMX_OK)
-        rc = gmx_core_goroutines(core, gmx_gbuckets_add, snap->buckets, info, err);
+        rc = gmx_core_goroutines(pair.core, gmx_gbuckets_add, snap->buckets, info, err);
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
     if (rc == GMX_OK) {
@@ -77,9 +99,7 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
             snap->info.message = signal_name(info->signal);
         }
     }
-    gmx_core_free(core);
-    gmx_input_free(core_in);
-    gmx_input_free(bin_in);
+    pair_close(&pair);
     if (rc != GMX_OK)
         gmx_gsnapshot_release(snap);
     return rc;
@@ -89,19 +109,11 @@ gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path, gmx_c
                               gmx_error *err)
 {
     memset(heap, 0, sizeof(*heap));
-    gmx_input *core_in = NULL, *bin_in = NULL;
-    gmx_core *core = NULL;
-    gmx_code rc = gmx_input_open(core_path, &core_in, err);
+    core_pair pair;
+    gmx_code rc = pair_open(&pair, core_path, bin_path, err);
     if (rc == GMX_OK)
-        rc = gmx_input_open(bin_path, &bin_in, err);
-    if (rc == GMX_OK)
-        rc = gmx_core_open(core_path, gmx_input_data(core_in), gmx_input_size(core_in), bin_path,
-                           gmx_input_data(bin_in), gmx_input_size(bin_in), &core, err);
-    if (rc == GMX_OK)
-        rc = gmx_core_heap_walk(core, heap, err);
-    gmx_core_free(core);
-    gmx_input_free(core_in);
-    gmx_input_free(bin_in);
+        rc = gmx_core_heap_walk(pair.core, heap, err);
+    pair_close(&pair);
     return rc;
 }
 
