@@ -1,4 +1,5 @@
 #include "core_heap.h"
+#include "gomemdx/output.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -21,11 +22,16 @@ static const char *human(uint64_t v, char *buf, size_t n)
     return buf;
 }
 
-static void what(const gmx_core_heap_row *r, char *buf, size_t n)
+/* A type name comes from the binary: shown visibly (gmx_output_visible),
+ * and in Markdown unable to end its code span or table cell. */
+static void what(const gmx_core_heap_row *r, bool md, char *buf, size_t n)
 {
-    if (r->type)
-        snprintf(buf, n, "%s", r->type);
-    else if (r->size_class == 0)
+    if (r->type) {
+        gmx_output_visible(buf, n, r->type, strlen(r->type));
+        for (char *p = buf; md && *p; p++)
+            if (*p == '`' || *p == '|')
+                *p = '\'';
+    } else if (r->size_class == 0)
         snprintf(buf, n, "large objects, %s", r->noscan ? "no pointers" : "with pointers");
     else
         snprintf(buf, n, "size class %u (%s)", r->size_class, r->noscan ? "no pointers" : "with pointers");
@@ -75,7 +81,7 @@ void cli_core_heap_text(FILE *out, const gmx_core_heap *h, bool md, size_t rows)
     for (size_t i = 0; i < h->nrows && i < rows; i++) {
         const gmx_core_heap_row *r = &h->rows[i];
         char name[200];
-        what(r, name, sizeof(name));
+        what(r, md, name, sizeof(name));
         human(r->bytes, a, sizeof(a));
         human(r->elem_size, b, sizeof(b));
         if (md)
