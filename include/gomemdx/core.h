@@ -104,6 +104,68 @@ typedef struct gmx_core_heap {
 gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err);
 void gmx_core_heap_release(gmx_core_heap *h);
 
+/* Who holds the heap: the objects reached from the roots (the module's
+ * data and bss through the runtime's pointer masks, every goroutine's stack
+ * frames, conservatively), marked breadth-first through their pointers
+ * (exact pointer bits where the Go version records them: Go 1.22+ span heap
+ * bits, malloc headers, largeType; else every word that lands in an
+ * allocated object). Each object is attributed to the root, and to the
+ * object, that reached it first: the mark's breadth-first tree, so a
+ * chain is a shortest path from a root. Bytes "through" a step are those of
+ * its subtree in that tree (what it reached first), not dominator-retained
+ * bytes: an object reachable two ways counts once, under the nearer. */
+typedef enum gmx_core_root_kind {
+    GMX_CORE_ROOT_GLOBAL, /* a package-level variable (the symbol holding the word) */
+    GMX_CORE_ROOT_FRAME,  /* a goroutine's stack frame (its function) */
+    GMX_CORE_ROOT_STACK,  /* a goroutine's stack above its last frame */
+} gmx_core_root_kind;
+
+typedef struct gmx_core_hold_step {
+    const char *what;        /* root: the symbol or function; object: its Go type when the
+                              * runtime recorded one, else NULL (size class only); NULL too
+                              * for a step standing for elided steps (addr 0, size 0) */
+    uint64_t addr;           /* the object's address; 0 for the root */
+    uint64_t size;           /* the object's size (its slot); 0 for the root */
+    uint32_t size_class;     /* 0 for a large object */
+    bool noscan;             /* an object without pointers */
+    uint64_t bytes, objects; /* reached first through this step (itself included) */
+    uint64_t children;       /* objects it reached first directly */
+    uint64_t elided;         /* an elision step: the steps it stands for */
+} gmx_core_hold_step;
+
+typedef struct gmx_core_holder {
+    gmx_core_root_kind root_kind;
+    const char *root;        /* symbol or function */
+    uint64_t goid;           /* FRAME and STACK: the goroutine of the chain's root */
+    uint64_t roots;          /* roots of this kind and name (a frame of N goroutines: N) */
+    uint64_t bytes, objects; /* reached first from them all */
+    gmx_core_hold_step *chain; /* from the largest of them: root first, then objects */
+    size_t nchain;
+    size_t holder;           /* the step where the bytes fan out (no object it reached
+                              * holds half of its bytes): the container */
+} gmx_core_holder;
+
+typedef struct gmx_core_retention {
+    uint64_t allocated_objects, allocated_bytes; /* what the heap walk counts */
+    uint64_t marked_objects, marked_bytes;       /* reached from the roots */
+    uint64_t roots;                              /* root regions that reached an object */
+    uint64_t exact_objects, conservative_objects; /* scanned with exact pointer bits, or
+                                                  * every word */
+    bool exact_globals;                          /* data and bss through the runtime's masks */
+    bool capped;                                 /* the mark hit its memory cap: partial */
+    uint64_t cap_bytes;
+    gmx_core_holder *holders;                    /* most bytes first */
+    size_t nholders;
+    void *priv;
+} gmx_core_retention;
+
+/* Marks the heap of c from its roots and gives the max_holders roots (by
+ * kind and name) that reach the most bytes first, with a chain each.
+ * GMX_EFORMAT as gmx_core_heap_walk; GMX_ENOMEM. */
+gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_retention *out,
+                                 gmx_error *err);
+void gmx_core_retention_release(gmx_core_retention *r);
+
 #ifdef __cplusplus
 }
 #endif

@@ -33,4 +33,18 @@ struct gmx_core {
 bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n);
 bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v);
 
+/* The fields of the runtime.g at addr the walks use (0 for a field this Go
+ * version lacks); false when it cannot be read. */
+typedef struct core_g {
+    uint64_t addr, goid, waitsince, sched_sp, sched_pc, syscallsp, syscallpc, lo, hi, gopc,
+        startpc, parent_goid;
+    uint32_t status;
+    uint8_t waitreason;
+} core_g;
+bool gmx_core_read_g(const gmx_core *c, uint64_t addr, core_g *g);
+
+/* The thread whose stack pointer lies in [lo, hi): the one running the
+ * goroutine of that stack. */
+const core_thread *gmx_core_thread_on(const gmx_core *c, uint64_t lo, uint64_t hi);
+
 #endif

@@ -168,6 +168,49 @@ bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, u
     return false;
 }
 
+static int by_value(const void *a, const void *b)
+{
+    const elf_symbol *x = a, *y = b;
+    if (x->value != y->value)
+        return x->value < y->value ? -1 : 1;
+    return x->size < y->size ? 1 : x->size > y->size ? -1 : 0;
+}
+
+gmx_code gmx_elf_file_symbols_in(const elf_file *f, uint64_t lo, uint64_t hi, elf_symbol **out,
+                                 size_t *count, gmx_error *err)
+{
+    *out = NULL;
+    *count = 0;
+    GElf_Shdr sh;
+    Elf_Scn *scn = find_section(f, ".symtab", &sh);
+    Elf_Data *d = scn && sh.sh_type == SHT_SYMTAB && in_file(f, sh.sh_offset, sh.sh_size)
+                      ? elf_getdata(scn, NULL)
+                      : NULL;
+    size_t entsize = gelf_fsize(f->elf, ELF_T_SYM, 1, EV_CURRENT);
+    if (!d || !d->d_buf || !entsize)
+        return GMX_OK;
+    size_t n = d->d_size / entsize, k = 0, cap = 0;
+    elf_symbol *v = NULL;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Sym sym;
+        const char *s;
+        if (!gelf_getsym(d, (int)i, &sym) || GELF_ST_TYPE(sym.st_info) != STT_OBJECT ||
+            sym.st_value < lo || sym.st_value >= hi ||
+            !(s = elf_strptr(f->elf, sh.sh_link, sym.st_name)) || !*s)
+            continue;
+        if (gmx_array_reserve((void **)&v, &cap, k, sizeof(*v)) != 0) {
+            gmx_free(v);
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+        }
+        v[k++] = (elf_symbol){ sym.st_value, sym.st_size, s };
+    }
+    if (k)
+        qsort(v, k, sizeof(*v), by_value);
+    *out = v;
+    *count = k;
+    return GMX_OK;
+}
+
 const uint8_t *gmx_elf_file_at(const elf_file *f, uint64_t vaddr, uint64_t n)
 {
     size_t avail;

@@ -51,6 +51,16 @@ bool gmx_elf_file_section(const elf_file *f, const char *name, uint64_t *addr, g
 /* The symbol called name in .symtab: its value and size. */
 bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size);
 
+/* The data symbols (STT_OBJECT) of .symtab whose value lies in [lo, hi),
+ * sorted by value (the largest first among equals). Names point into the
+ * file. *out is the caller's (gmx_free). */
+typedef struct elf_symbol {
+    uint64_t value, size;
+    const char *name;
+} elf_symbol;
+gmx_code gmx_elf_file_symbols_in(const elf_file *f, uint64_t lo, uint64_t hi, elf_symbol **out,
+                                 size_t *count, gmx_error *err);
+
 /* True when the file has a .symtab at all. */
 bool gmx_elf_file_has_symtab(const elf_file *f);
 

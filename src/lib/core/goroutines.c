@@ -19,12 +19,6 @@ static const char *const status_names[] = { "idle", "runnable", "running", "sysc
                                             "moribund", "dead", "enqueue", "copystack",
                                             "preempted" };
 
-typedef struct g_fields {
-    uint64_t addr, goid, waitsince, sched_sp, sched_pc, syscallsp, syscallpc, lo, hi, gopc,
-        startpc, parent_goid;
-    uint32_t status;
-    uint8_t waitreason;
-} g_fields;
 
 static bool read_field(const gmx_core *c, uint64_t g, int64_t off, void *out, size_t n)
 {
@@ -32,7 +26,7 @@ static bool read_field(const gmx_core *c, uint64_t g, int64_t off, void *out, si
     return off < 0 || gmx_core_read(c, g + (uint64_t)off, out, n);
 }
 
-static bool read_g(const gmx_core *c, uint64_t addr, g_fields *g)
+bool gmx_core_read_g(const gmx_core *c, uint64_t addr, core_g *g)
 {
     const g_layout *l = &c->g;
     memset(g, 0, sizeof(*g));
@@ -51,7 +45,7 @@ static bool read_g(const gmx_core *c, uint64_t addr, g_fields *g)
 
 /* runtime.isSystemGoroutine, as tracebacks use it (fixed = false): the
  * finalizer and cleanup goroutines count as the runtime's. */
-static bool is_system(const gmx_core *c, const g_fields *g)
+static bool is_system(const gmx_core *c, const core_g *g)
 {
     gmx_pcfunc f;
     if (!gmx_pclntab_find(c->pcln, g->startpc, &f))
@@ -71,10 +65,10 @@ static gmx_str wait_reason(const gmx_core *c, uint8_t reason, char *buf)
     return (gmx_str){ buf, (size_t)s[1] };
 }
 
-static const core_thread *thread_on(const gmx_core *c, const g_fields *g)
+const core_thread *gmx_core_thread_on(const gmx_core *c, uint64_t lo, uint64_t hi)
 {
     for (size_t i = 0; i < c->nthreads; i++)
-        if (c->threads[i].sp >= g->lo && c->threads[i].sp < g->hi)
+        if (c->threads[i].sp >= lo && c->threads[i].sp < hi)
             return &c->threads[i];
     return NULL;
 }
@@ -87,7 +81,7 @@ typedef struct walk {
     int64_t now;
 } walk;
 
-static void set_creator(const walk *w, const g_fields *g, gmx_goroutine *out)
+static void set_creator(const walk *w, const core_g *g, gmx_goroutine *out)
 {
     gmx_pcfunc f;
     if (g->gopc == 0 || g->goid == 1 || !gmx_pclntab_find(w->c->pcln, g->gopc, &f) ||
@@ -100,7 +94,7 @@ static void set_creator(const walk *w, const g_fields *g, gmx_goroutine *out)
     out->creator_id = g->parent_goid;
 }
 
-static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine *out)
+static void set_stack(walk *w, const core_g *g, uint32_t status, gmx_goroutine *out)
 {
     unwind_start at = { g->sched_pc, g->sched_sp, g->lo, g->hi, false, false };
     if (g->syscallsp) {
@@ -108,7 +102,7 @@ static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine
         at.sp = g->syscallsp;
     }
     if (status == G_RUNNING) {
-        const core_thread *t = thread_on(w->c, g);
+        const core_thread *t = gmx_core_thread_on(w->c, g->lo, g->hi);
         if (!t) {
             out->flags |= GMX_G_NO_STACK;
             return;
@@ -128,7 +122,7 @@ static void set_stack(walk *w, const g_fields *g, uint32_t status, gmx_goroutine
         out->flags |= GMX_G_NO_STACK;
 }
 
-static void describe(walk *w, const g_fields *g, gmx_goroutine *out)
+static void describe(walk *w, const core_g *g, gmx_goroutine *out)
 {
     uint32_t status = g->status & ~(uint32_t)G_SCAN;
     memset(out, 0, sizeof(*out));
@@ -147,7 +141,7 @@ static void describe(walk *w, const g_fields *g, gmx_goroutine *out)
     set_creator(w, g, out);
 }
 
-static bool listed(const g_fields *g)
+static bool listed(const core_g *g)
 {
     uint32_t status = g->status & ~(uint32_t)G_SCAN;
     return status != G_IDLE && status != G_DEAD && status != G_MORIBUND;
@@ -217,8 +211,8 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     /* the dump's instant: the latest time the runtime recorded */
     for (uint64_t i = 0; i < slice[1]; i++) {
         uint64_t addr;
-        g_fields g;
-        if (gmx_core_read_u64(c, slice[0] + 8 * i, &addr) && read_g(c, addr, &g) &&
+        core_g g;
+        if (gmx_core_read_u64(c, slice[0] + 8 * i, &addr) && gmx_core_read_g(c, addr, &g) &&
             (int64_t)g.waitsince > w->now)
             w->now = (int64_t)g.waitsince;
     }
@@ -226,8 +220,8 @@ gmx_code gmx_core_goroutines(gmx_core *c, gmx_goroutine_fn fn, void *ctx, gmx_co
     gmx_code rc = GMX_OK;
     for (uint64_t i = 0; i < slice[1] && rc == GMX_OK; i++) {
         uint64_t addr;
-        g_fields g;
-        if (!gmx_core_read_u64(c, slice[0] + 8 * i, &addr) || !read_g(c, addr, &g)) {
+        core_g g;
+        if (!gmx_core_read_u64(c, slice[0] + 8 * i, &addr) || !gmx_core_read_g(c, addr, &g)) {
             rc = gmx_error_set(err, GMX_EFORMAT, "%s: goroutine %llu of runtime.allgs is not in the core",
                                c->core.name, (unsigned long long)i);
             break;

@@ -92,20 +92,20 @@ static hrow *row_for(walker *w, uint64_t key, const char *name, uint8_t spanclas
 
 /* The name of the internal/abi.Type at t: its Str, an offset into the
  * module's types, names a length-prefixed string (flags byte, varint). */
-static bool type_name(walker *w, uint64_t t, char *out, size_t cap)
+bool gmx_heap_type_name(gmx_core *c, const heap_layout *l, uint64_t types, uint64_t etypes,
+                        uint64_t t, char *out, size_t cap)
 {
-    const heap_layout *l = w->l;
     uint8_t hdr[64];
     size_t need = (size_t)(l->type_str.off + l->type_str.size);
     if (need < (size_t)(l->type_tflag.off + 1))
         need = (size_t)(l->type_tflag.off + 1);
-    if (t < w->types || t >= w->etypes || need > sizeof(hdr) || !gmx_core_read(w->c, t, hdr, need))
+    if (t < types || t >= etypes || need > sizeof(hdr) || !gmx_core_read(c, t, hdr, need))
         return false;
     uint32_t off = (uint32_t)gmx_heap_get(hdr, l->type_str);
     uint8_t tflag = (uint8_t)gmx_heap_get(hdr, l->type_tflag);
-    uint64_t at = w->types + off;
+    uint64_t at = types + off;
     uint8_t b[4];
-    if (at >= w->etypes || !gmx_core_read(w->c, at, b, sizeof(b)))
+    if (at >= etypes || !gmx_core_read(c, at, b, sizeof(b)))
         return false;
     size_t len = 0, i = 1;
     for (int shift = 0; i < sizeof(b); i++, shift += 7) {
@@ -119,7 +119,7 @@ static bool type_name(walker *w, uint64_t t, char *out, size_t cap)
     char tmp[MAX_NAME + 1];
     if (len > sizeof(tmp))
         len = sizeof(tmp);
-    if (!gmx_core_read(w->c, at + i + 1, tmp, len))
+    if (!gmx_core_read(c, at + i + 1, tmp, len))
         return false;
     size_t from = star && tmp[0] == '*', n = len - from;
     if (n > cap - 1)
@@ -140,7 +140,7 @@ static void add_object(walker *w, uint64_t type, uint8_t spanclass, uint64_t ele
         uint32_t *s = find_slot(w, type, true);
         if (s && *s)
             r = &w->rows[*s - 1];
-        else if (type_name(w, type, name, sizeof(name)))
+        else if (gmx_heap_type_name(w->c, w->l, w->types, w->etypes, type, name, sizeof(name)))
             r = row_for(w, type, name, spanclass, elem);
         if (r)
             w->h->typed_bytes += elem;
@@ -222,25 +222,25 @@ static int by_index(const void *a, const void *b)
 }
 
 /* The arenas in use (mheap_.allArenas), sorted, each once. */
-static gmx_code arena_list(walker *w, uint64_t **out, size_t *n, gmx_error *err)
+gmx_code gmx_heap_arena_list(gmx_core *c, const heap_layout *l, uint64_t **out, size_t *n,
+                             gmx_error *err)
 {
-    const heap_layout *l = w->l;
     uint64_t slice[2];
     *out = NULL;
     *n = 0;
-    if (!gmx_core_read(w->c, l->mheap + (uint64_t)l->all_arenas_off, slice, sizeof(slice)))
+    if (!gmx_core_read(c, l->mheap + (uint64_t)l->all_arenas_off, slice, sizeof(slice)))
         return gmx_error_set(err, GMX_EFORMAT, "%s: runtime.mheap_ is not in the core",
-                             w->c->core.name);
-    if (slice[1] > l->l1 * l->l2 || slice[1] > w->c->core.len / 4096 + 1)
+                             c->core.name);
+    if (slice[1] > l->l1 * l->l2 || slice[1] > c->core.len / 4096 + 1)
         return gmx_error_set(err, GMX_EFORMAT, "%s: runtime.mheap_ claims %llu arenas (corrupt core?)",
-                             w->c->core.name, (unsigned long long)slice[1]);
+                             c->core.name, (unsigned long long)slice[1]);
     uint64_t *v = gmx_calloc(slice[1] ? (size_t)slice[1] : 1, sizeof(*v));
     if (!v)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    if (slice[1] && !gmx_core_read(w->c, slice[0], v, (size_t)slice[1] * 8)) {
+    if (slice[1] && !gmx_core_read(c, slice[0], v, (size_t)slice[1] * 8)) {
         gmx_free(v);
         return gmx_error_set(err, GMX_EFORMAT, "%s: mheap_.allArenas at 0x%llx is not in the core",
-                             w->c->core.name, (unsigned long long)slice[0]);
+                             c->core.name, (unsigned long long)slice[0]);
     }
     qsort(v, (size_t)slice[1], sizeof(*v), by_index);
     size_t k = 0;
@@ -252,30 +252,45 @@ static gmx_code arena_list(walker *w, uint64_t **out, size_t *n, gmx_error *err)
     return GMX_OK;
 }
 
-static void walk_arena(walker *w, uint64_t idx, uint64_t *spans)
+bool gmx_heap_arena_spans(gmx_core *c, const heap_layout *l, uint64_t idx, uint64_t *spans,
+                          heap_span_fn fn, void *ctx)
 {
-    const heap_layout *l = w->l;
     uint64_t l2tab, arena;
     if (idx / l->l2 >= l->l1 ||
-        !gmx_core_read_u64(w->c, l->mheap + (uint64_t)l->arenas_off + 8 * (idx / l->l2), &l2tab) ||
-        !l2tab || !gmx_core_read_u64(w->c, l2tab + 8 * (idx % l->l2), &arena) || !arena ||
-        !gmx_core_read(w->c, arena + (uint64_t)l->spans_off, spans, (size_t)l->pages_per_arena * 8))
-        return;
-    w->h->arenas++;
+        !gmx_core_read_u64(c, l->mheap + (uint64_t)l->arenas_off + 8 * (idx / l->l2), &l2tab) ||
+        !l2tab || !gmx_core_read_u64(c, l2tab + 8 * (idx % l->l2), &arena) || !arena ||
+        !gmx_core_read(c, arena + (uint64_t)l->spans_off, spans, (size_t)l->pages_per_arena * 8))
+        return false;
     uint64_t base = idx * l->arena_bytes + l->arena_base_offset, prev = 0;
     uint8_t s[MAX_SPAN_STRUCT];
-    for (uint64_t page = 0; page < l->pages_per_arena && !w->nomem; page++) {
+    for (uint64_t page = 0; page < l->pages_per_arena; page++) {
         if (!spans[page] || spans[page] == prev)
             continue;
         prev = spans[page];
-        if (!gmx_core_read(w->c, prev, s, l->span_size) ||
+        if (!gmx_core_read(c, prev, s, l->span_size) ||
             (uint8_t)gmx_heap_get(s, l->state) != l->span_in_use ||
             gmx_heap_get(s, l->start) != base + page * l->page_size)
             continue;
-        uint64_t nelems, elem;
-        if (count_span(w, s, true, &nelems, &elem) == UINT64_MAX)
-            w->h->spans_skipped++;
+        if (!fn(ctx, prev, s))
+            break;
     }
+    return true;
+}
+
+static bool walk_span(void *ctx, uint64_t addr, const uint8_t *s)
+{
+    walker *w = ctx;
+    (void)addr;
+    uint64_t nelems, elem;
+    if (count_span(w, s, true, &nelems, &elem) == UINT64_MAX)
+        w->h->spans_skipped++;
+    return !w->nomem;
+}
+
+static void walk_arena(walker *w, uint64_t idx, uint64_t *spans)
+{
+    if (gmx_heap_arena_spans(w->c, w->l, idx, spans, walk_span, w))
+        w->h->arenas++;
 }
 
 static int by_bytes(const void *a, const void *b)
@@ -437,7 +452,7 @@ gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err)
     if (l.typed && (!gmx_core_read_u64(c, l.moduledata + (uint64_t)l.md_types.off, &w->types) ||
                     !gmx_core_read_u64(c, l.moduledata + (uint64_t)l.md_etypes.off, &w->etypes)))
         w->types = w->etypes = 0;
-    rc = arena_list(w, &arenas, &narenas, err);
+    rc = gmx_heap_arena_list(c, &l, &arenas, &narenas, err);
     for (size_t i = 0; rc == GMX_OK && i < narenas && !w->nomem; i++)
         walk_arena(w, arenas[i], spans);
     if (rc == GMX_OK && w->nomem)

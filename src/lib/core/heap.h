@@ -48,4 +48,22 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err);
 /* The little-endian unsigned integer of f's size at f's offset in buf. */
 uint64_t gmx_heap_get(const uint8_t *buf, heap_field f);
 
+/* The arenas in use (mheap_.allArenas), sorted, each once; *out is the
+ * caller's (gmx_free). */
+gmx_code gmx_heap_arena_list(gmx_core *c, const heap_layout *l, uint64_t **out, size_t *n,
+                             gmx_error *err);
+
+/* Calls fn with the address and bytes (l->span_size) of each in-use span
+ * of arena idx, once each (at its first page), until fn returns false.
+ * spans is room for l->pages_per_arena pointers. false when the arena
+ * cannot be read. */
+typedef bool (*heap_span_fn)(void *ctx, uint64_t addr, const uint8_t *span);
+bool gmx_heap_arena_spans(gmx_core *c, const heap_layout *l, uint64_t idx, uint64_t *spans,
+                          heap_span_fn fn, void *ctx);
+
+/* The name of the Go type (internal/abi.Type) at t, which must lie in the
+ * module's types..etypes; false when it does not read as one. */
+bool gmx_heap_type_name(gmx_core *c, const heap_layout *l, uint64_t types, uint64_t etypes,
+                        uint64_t t, char *out, size_t cap);
+
 #endif

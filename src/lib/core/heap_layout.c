@@ -1,7 +1,7 @@
 /* What the heap walk needs of the runtime, from the binary's DWARF: the
  * fields of runtime.mheap, heapArena, mspan, the type header of Go 1.22+
  * and the runtime's constants (page size, arena size, span states). */
-#include "core/heap.h"
+#include "core/heap_mark.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -191,4 +191,60 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
                        counter(d, "runtime.gcControllerState", "heapLive", &l->heap_live);
     l->gc_controller = ctl;
     return GMX_OK;
+}
+
+/* What the mark needs beyond the walk: the pointer bits of Go 1.22+ (the
+ * heap bits at a span's end, the fields of a type), and the module's data
+ * and bss with their pointer masks. What is missing leaves the scan
+ * conservative, never wrong. */
+void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
+{
+    dwarf_layout *d = c->dwarf;
+    int64_t v;
+    memset(s, 0, sizeof(*s));
+    s->header_size = 8;
+    if (constant(d, "runtime.mallocHeaderSize", "internal/runtime/gc.MallocHeaderSize", &v) && v > 0 &&
+        v <= 64)
+        s->header_size = (uint64_t)v;
+    if (l->typed && (!gmx_core_read_u64(c, l->moduledata + (uint64_t)l->md_types.off, &s->types) ||
+                     !gmx_core_read_u64(c, l->moduledata + (uint64_t)l->md_etypes.off, &s->etypes)))
+        s->types = s->etypes = 0;
+    s->span_bits = l->typed && field(d, "internal/abi.Type", "Size_", &s->type_size) &&
+                   field(d, "internal/abi.Type", "PtrBytes", &s->type_ptrbytes) &&
+                   field(d, "internal/abi.Type", "GCData", &s->type_gcdata) &&
+                   field(d, "internal/abi.Type", "Kind_", &s->type_kind);
+    int64_t marks = gmx_dwarf_layout_size(d, "runtime.spanInlineMarkBits");
+    s->inline_mark_bytes = marks > 0 && marks <= 4096 ? (uint64_t)marks : 0;
+    if (constant(d, "internal/abi.KindGCProg", "runtime.kindGCProg", &v) && v > 0 && v < 256)
+        s->kind_gcprog = (uint8_t)v;
+    if (constant(d, "internal/abi.TFlagGCMaskOnDemand", NULL, &v) && v > 0 && v < 256)
+        s->tflag_ondemand = (uint8_t)v;
+
+    heap_field f[4], n, bytes;
+    static const char *const bounds[] = { "data", "edata", "bss", "ebss" };
+    uint64_t *out[] = { &s->data, &s->edata, &s->bss, &s->ebss };
+    for (size_t i = 0; i < 4; i++)
+        if (!field(d, "runtime.moduledata", bounds[i], &f[i]) || f[i].size != 8 ||
+            !gmx_core_read_u64(c, l->moduledata + (uint64_t)f[i].off, out[i]))
+            *out[i] = 0;
+    if (s->edata < s->data || s->ebss < s->bss)
+        s->data = s->edata = s->bss = s->ebss = 0;
+    static const char *const masks[] = { "gcdatamask", "gcbssmask" };
+    uint64_t *mask[] = { &s->data_mask, &s->bss_mask }, *bits[] = { &s->data_mask_bits, &s->bss_mask_bits };
+    for (size_t i = 0; i < 2; i++) {
+        char a[32], b[32];
+        snprintf(a, sizeof(a), "%s.n", masks[i]);
+        snprintf(b, sizeof(b), "%s.bytedata", masks[i]);
+        uint8_t nb[8] = { 0 };
+        if (field(d, "runtime.moduledata", a, &n) && field(d, "runtime.moduledata", b, &bytes) &&
+            n.size <= 8 && gmx_core_read(c, l->moduledata + (uint64_t)n.off, nb, (size_t)n.size) &&
+            gmx_core_read_u64(c, l->moduledata + (uint64_t)bytes.off, mask[i])) {
+            heap_field at = { 0, n.size };
+            *bits[i] = gmx_heap_get(nb, at);
+            if (n.size == 4)
+                *bits[i] = (uint32_t)(int32_t)*bits[i];
+        }
+        if (!*mask[i])
+            *bits[i] = 0;
+    }
 }

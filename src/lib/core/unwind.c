@@ -74,3 +74,29 @@ size_t gmx_unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *o
     }
     return n;
 }
+
+size_t gmx_unwind_each_frame(const gmx_core *c, const unwind_start *at, unwind_frame_fn fn,
+                             void *ctx)
+{
+    uint64_t pc = at->pc, sp = at->sp;
+    size_t n = 0;
+    for (int depth = 0; depth < MAX_PHYSICAL_FRAMES; depth++) {
+        gmx_pcfunc f;
+        int32_t delta;
+        if (!gmx_pclntab_find(c->pcln, pc, &f) || !gmx_pclntab_spdelta(c->pcln, &f, pc, &delta) ||
+            delta < 0)
+            break;
+        uint64_t fp = sp + (uint64_t)delta + 8, ret;
+        if (fp <= sp || fp > at->stack_hi)
+            break;
+        n++;
+        if (!fn(ctx, &f, sp, fp))
+            break;
+        if ((f.flags & GMX_PCFUNC_TOPFRAME) || ((f.flags & GMX_PCFUNC_SPWRITE) && depth > 0) ||
+            !gmx_core_read_u64(c, fp - 8, &ret) || ret == 0)
+            break;
+        pc = ret;
+        sp = fp;
+    }
+    return n;
+}

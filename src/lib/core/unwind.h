@@ -20,6 +20,14 @@ typedef struct unwind_start {
 size_t gmx_unwind_frames(const gmx_core *c, const unwind_start *at, gmx_frame *out, size_t max,
                      bool *truncated);
 
+/* Calls fn for each physical frame (inlined calls not expanded), innermost
+ * first: its function and the stack bytes [sp, fp) it owns (its return
+ * address last). Stops where the unwind above stops, or when fn returns
+ * false. Returns the frames given. */
+typedef bool (*unwind_frame_fn)(void *ctx, const gmx_pcfunc *f, uint64_t sp, uint64_t fp);
+size_t gmx_unwind_each_frame(const gmx_core *c, const unwind_start *at, unwind_frame_fn fn,
+                             void *ctx);
+
 /* Whether a traceback shows a frame of function name (runtime.showfuncinfo). */
 bool gmx_unwind_shows(gmx_str name, bool first);
 

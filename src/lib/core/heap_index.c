@@ -1,0 +1,179 @@
+/* The in-use spans as one sorted array, so that an address finds its
+ * object with a binary search and a division; every object slot numbered
+ * (its id), a bit per slot saying whether it is allocated. Memory grows
+ * with spans and slots (a bit each), bounded by the core's size. */
+#include "core/heap_mark.h"
+#include "util/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_SMALL_PAGES = 64 };
+
+typedef struct builder {
+    const heap_layout *l;
+    heap_index *ix;
+    uint64_t budget;       /* slots still allowed */
+    bool nomem, capped;
+} builder;
+
+static bool add_span(void *ctx, uint64_t addr, const uint8_t *s)
+{
+    builder *b = ctx;
+    const heap_layout *l = b->l;
+    (void)addr;
+    uint64_t start = gmx_heap_get(s, l->start), npages = gmx_heap_get(s, l->npages),
+             nelems = gmx_heap_get(s, l->nelems), elem = gmx_heap_get(s, l->elemsize),
+             freeindex = gmx_heap_get(s, l->freeindex);
+    uint8_t spanclass = (uint8_t)gmx_heap_get(s, l->spanclass);
+    bool large = (spanclass >> 1) == 0;
+    if (npages == 0 || npages > UINT64_MAX / l->page_size / 2 || elem == 0 ||
+        (!large && npages > MAX_SMALL_PAGES) || (large && nelems > 1) ||
+        nelems > npages * l->page_size / elem || freeindex > nelems ||
+        start + npages * l->page_size < start)
+        return true; /* not valid: the walk counts it as skipped */
+    if (nelems > b->budget) {
+        b->capped = true;
+        return false;
+    }
+    b->budget -= nelems;
+    heap_index *ix = b->ix;
+    if (gmx_array_reserve((void **)&ix->spans, &ix->cap, ix->n, sizeof(*ix->spans)) != 0) {
+        b->nomem = true;
+        return false;
+    }
+    heap_span *sp = &ix->spans[ix->n++];
+    *sp = (heap_span){ start, start + npages * l->page_size, elem, nelems, 0, 0,
+                       gmx_heap_get(s, l->alloc_bits), freeindex, spanclass };
+    if (l->typed && large && !(spanclass & 1))
+        sp->large_type = gmx_heap_get(s, l->large_type);
+    return true;
+}
+
+static int by_start(const void *a, const void *b)
+{
+    const heap_span *x = a, *y = b;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sorted, overlapping and empty spans dropped (a corrupt core), ids numbered. */
+static void number(heap_index *ix)
+{
+    qsort(ix->spans, ix->n, sizeof(*ix->spans), by_start);
+    size_t k = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        if (ix->spans[i].nelems && (!k || ix->spans[i].start >= ix->spans[k - 1].end))
+            ix->spans[k++] = ix->spans[i];
+    ix->n = k;
+    ix->nobjects = 0;
+    for (size_t i = 0; i < ix->n; i++) {
+        ix->spans[i].first = ix->nobjects;
+        ix->nobjects += ix->spans[i].nelems;
+    }
+}
+
+static bool read_bits(gmx_core *c, heap_index *ix)
+{
+    ix->allocated = gmx_calloc((size_t)(ix->nobjects / 8 + 1), 1);
+    uint8_t *tmp = gmx_malloc(MAX_SMALL_PAGES * 8192 / 8 + 8);
+    if (!ix->allocated || !tmp) {
+        gmx_free(tmp);
+        return false;
+    }
+    for (size_t i = 0; i < ix->n; i++) {
+        heap_span *sp = &ix->spans[i];
+        size_t nb = (size_t)((sp->nelems + 7) / 8);
+        if (nb > MAX_SMALL_PAGES * 8192 / 8 || !gmx_core_read(c, sp->alloc_bits, tmp, nb))
+            memset(tmp, 0, nb < MAX_SMALL_PAGES * 8192 / 8 ? nb : MAX_SMALL_PAGES * 8192 / 8);
+        for (uint64_t k = 0; k < sp->nelems; k++) {
+            if (k >= sp->freeindex && !(k / 8 < MAX_SMALL_PAGES * 8192 / 8 && heap_bit(tmp, k)))
+                continue;
+            uint64_t id = sp->first + k;
+            ix->allocated[id / 8] |= (uint8_t)(1u << (id % 8));
+            ix->allocated_objects++;
+            ix->allocated_bytes += sp->elem;
+        }
+    }
+    gmx_free(tmp);
+    return true;
+}
+
+gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix, gmx_error *err)
+{
+    memset(ix, 0, sizeof(*ix));
+    uint64_t *arenas = NULL, *spans = gmx_calloc((size_t)l->pages_per_arena, 8);
+    size_t narenas = 0;
+    if (!spans)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    builder b = { l, ix, 8 * (uint64_t)c->core.len + (1u << 20), false, false };
+    if (b.budget > UINT32_MAX - 1) /* ids are 32 bits in the mark */
+        b.budget = UINT32_MAX - 1;
+    gmx_code rc = gmx_heap_arena_list(c, l, &arenas, &narenas, err);
+    for (size_t i = 0; rc == GMX_OK && i < narenas && !b.nomem && !b.capped; i++)
+        gmx_heap_arena_spans(c, l, arenas[i], spans, add_span, &b);
+    gmx_free(arenas);
+    gmx_free(spans);
+    if (rc == GMX_OK && b.capped)
+        rc = gmx_error_set(err, GMX_EFORMAT,
+                           "%s: the heap's spans claim more objects than the core can hold "
+                           "(corrupt core?)", c->core.name);
+    if (rc == GMX_OK) {
+        number(ix);
+        if (b.nomem || !read_bits(c, ix))
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    if (rc != GMX_OK)
+        gmx_heap_index_release(ix);
+    return rc;
+}
+
+void gmx_heap_index_release(heap_index *ix)
+{
+    if (!ix)
+        return;
+    gmx_free(ix->spans);
+    gmx_free(ix->allocated);
+    memset(ix, 0, sizeof(*ix));
+}
+
+bool gmx_heap_index_find(const heap_index *ix, uint64_t addr, uint64_t *id, const heap_span **out)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->spans[mid].start <= addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return false;
+    const heap_span *sp = &ix->spans[lo - 1];
+    if (addr >= sp->end)
+        return false;
+    uint64_t k = (addr - sp->start) / sp->elem;
+    if (k >= sp->nelems || !heap_bit(ix->allocated, sp->first + k))
+        return false;
+    *id = sp->first + k;
+    *out = sp;
+    return true;
+}
+
+const heap_span *gmx_heap_index_span(const heap_index *ix, uint64_t id)
+{
+    size_t lo = 0, hi = ix->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ix->spans[mid].first <= id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo ? &ix->spans[lo - 1] : &ix->spans[0];
+}
+
+uint64_t gmx_heap_index_addr(const heap_index *ix, uint64_t id)
+{
+    const heap_span *sp = gmx_heap_index_span(ix, id);
+    return sp->start + (id - sp->first) * sp->elem;
+}

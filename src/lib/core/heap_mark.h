@@ -1,0 +1,132 @@
+/* Phase 2 of the heap: who holds the memory. The in-use spans as a sorted
+ * index (heap_index.c), the pointer words of an object (heap_ptrs.c), the
+ * roots (heap_roots.c: data and bss, goroutine stacks), a breadth-first
+ * mark from them (heap_mark.c) and what each root and holder retains
+ * (heap_retain.c). */
+#ifndef GMX_CORE_HEAP_MARK_H
+#define GMX_CORE_HEAP_MARK_H
+
+#include "core/heap.h"
+#include "util/arena.h"
+
+/* What scanning needs beyond the walk's layout, from DWARF too. */
+typedef struct scan_layout {
+    /* Go 1.22+: spans of objects of at most min_header bytes keep one bit
+     * per word at their end (before spanInlineMarkBits, Go 1.26+ green tea,
+     * for objects of 16 bytes and more); larger objects name their type */
+    bool span_bits;
+    uint64_t inline_mark_bytes;
+    heap_field type_size, type_ptrbytes, type_gcdata, type_kind;
+    uint8_t kind_gcprog;     /* internal/abi.KindGCProg (Go 1.22-1.23), 0 when absent */
+    uint8_t tflag_ondemand;  /* internal/abi.TFlagGCMaskOnDemand (1.24+), 0 when absent */
+    uint64_t header_size;    /* runtime.mallocHeaderSize */
+    uint64_t types, etypes;  /* firstmoduledata.types..etypes */
+    /* roots: the module's data and bss, and their pointer masks
+     * (moduledata.gcdatamask / gcbssmask, bitvectors built at start-up) */
+    uint64_t data, edata, bss, ebss;
+    uint64_t data_mask, data_mask_bits, bss_mask, bss_mask_bits; /* 0: scan conservatively */
+} scan_layout;
+
+void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s);
+
+/* One in-use span: its pages, its objects, and the id of its first object
+ * (ids number every object slot of every span, in address order). */
+typedef struct heap_span {
+    uint64_t start, end;
+    uint64_t elem, nelems, first;
+    uint64_t large_type;
+    uint64_t alloc_bits, freeindex; /* mspan.allocBits and freeindex */
+    uint8_t spanclass;
+} heap_span;
+
+typedef struct heap_index {
+    heap_span *spans;
+    size_t n, cap;
+    uint64_t nobjects;       /* slots numbered */
+    uint8_t *allocated;      /* one bit per slot: allocBits, or below freeindex */
+    uint64_t allocated_objects, allocated_bytes;
+} heap_index;
+
+/* The in-use spans of the heap, sorted by address, overlapping ones left
+ * out. Slots are bounded by the core's size (else GMX_EFORMAT). */
+gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix, gmx_error *err);
+void gmx_heap_index_release(heap_index *ix);
+
+/* The allocated object holding addr (any byte of it): its slot id and span. */
+bool gmx_heap_index_find(const heap_index *ix, uint64_t addr, uint64_t *id, const heap_span **sp);
+/* The span of slot id (id < nobjects). */
+const heap_span *gmx_heap_index_span(const heap_index *ix, uint64_t id);
+/* The address of slot id. */
+uint64_t gmx_heap_index_addr(const heap_index *ix, uint64_t id);
+
+static inline bool heap_bit(const uint8_t *bits, uint64_t i)
+{
+    return bits[i / 8] >> (i % 8) & 1;
+}
+
+/* The words of an object that may hold pointers, read from the core and
+ * handed to fn (its address, its value). How it was known: */
+typedef enum ptr_scheme { PTRS_NONE, PTRS_EXACT, PTRS_CONSERVATIVE } ptr_scheme;
+typedef void (*ptr_fn)(void *ctx, uint64_t at, uint64_t value);
+ptr_scheme gmx_heap_object_pointers(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                                    const heap_span *sp, uint64_t addr, ptr_fn fn, void *ctx);
+
+/* The Go type the runtime recorded for the object (Go 1.22+: malloc header
+ * or largeType), 0 when none. */
+uint64_t gmx_heap_object_type(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                              const heap_span *sp, uint64_t addr);
+
+/* Calls fn for each non-zero word of words[0..n) (at lo, lo + 8, ...) that
+ * may hold a pointer: those whose bit (from bit `from` of mask, bit 0 of
+ * byte 0 first) is set, every one when mask is NULL. */
+void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uint8_t *mask,
+                         uint64_t from, ptr_fn fn, void *ctx);
+
+/* A root region: a global (the symbol holding it), or a goroutine's frame. */
+typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK } root_kind;
+typedef struct root_region {
+    root_kind kind;
+    gmx_str name;            /* symbol or function */
+    uint64_t goid;           /* ROOT_FRAME, ROOT_STACK */
+    uint64_t lo, hi;         /* the bytes scanned */
+    const uint8_t *mask;     /* a bit per word, lo's at bit mask_from; NULL: conservative */
+    uint64_t mask_from;
+} root_region;
+
+/* Calls fn for each root region: the globals (data, then bss, a region per
+ * symbol), or with stacks each live goroutine's stack from its sp, a region
+ * per frame. false from fn stops. GMX_ENOMEM only. */
+typedef bool (*root_fn)(void *ctx, const root_region *r);
+gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
+                        gmx_error *err);
+
+/* The mark: every object reached from the roots, in breadth-first order
+ * (from the globals first, then from the stacks what the globals do not reach),
+ * each with the position of the object that first reached it or, for one
+ * reached from a root, ROOT_BIT | the root's index. */
+#define ROOT_BIT 0x80000000u
+typedef struct mark_root {
+    root_kind kind;
+    const char *name;        /* in the mark's arena */
+    uint64_t goid;
+} mark_root;
+
+typedef struct heap_mark {
+    uint32_t *order;         /* slot ids, breadth-first */
+    uint32_t *parent;
+    size_t n, cap;
+    uint8_t *marked;         /* a bit per slot */
+    mark_root *roots;
+    size_t nroots, roots_cap;
+    gmx_arena names;
+    uint64_t marked_bytes;
+    uint64_t exact_objects, conservative_objects;
+    bool capped;             /* the memory cap was hit: the mark is partial */
+    uint64_t cap_bytes;
+} heap_mark;
+
+gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                           const heap_index *ix, heap_mark *m, gmx_error *err);
+void gmx_heap_mark_release(heap_mark *m);
+
+#endif

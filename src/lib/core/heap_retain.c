@@ -1,0 +1,304 @@
+/* What each root holds: the mark's breadth-first tree summed bottom-up
+ * (its order reversed is a valid bottom-up order), every object's subtree
+ * bytes and objects, its heaviest child and its children; roots of one kind
+ * and name aggregated; for the largest, the chain from the root down its
+ * heaviest children: past the step where no child holds half of the bytes
+ * (the holder, a container whose elements are the bytes), one example path
+ * on to a leaf. Chains are at most MAX_CHAIN steps, the middle elided. */
+#include "core/heap_mark.h"
+#include "util/alloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { MAX_CHAIN = 24, KEEP_HEAD = 12, PAST_HOLDER = 4, MAX_NAME = 160 };
+#define NONE UINT32_MAX
+
+typedef struct tree {
+    uint64_t *bytes;
+    uint32_t *objects, *heavy, *children;
+    /* per root */
+    uint64_t *root_bytes;
+    uint32_t *root_objects, *root_heavy;
+} tree;
+
+typedef struct group {
+    size_t root;             /* the largest root of the group */
+    uint64_t roots, bytes, objects;
+} group;
+
+typedef struct retain {
+    gmx_core *c;
+    const heap_layout *l;
+    const scan_layout *s;
+    const heap_index *ix;
+    const heap_mark *m;
+    tree t;
+    gmx_arena *pool;
+} retain;
+
+static bool sum_tree(retain *r)
+{
+    const heap_mark *m = r->m;
+    size_t n = m->n ? m->n : 1, nr = m->nroots ? m->nroots : 1;
+    tree *t = &r->t;
+    t->bytes = gmx_calloc(n, sizeof(*t->bytes));
+    t->objects = gmx_calloc(n, sizeof(*t->objects));
+    t->heavy = gmx_mallocarray(n, sizeof(*t->heavy));
+    t->children = gmx_calloc(n, sizeof(*t->children));
+    t->root_bytes = gmx_calloc(nr, sizeof(*t->root_bytes));
+    t->root_objects = gmx_calloc(nr, sizeof(*t->root_objects));
+    t->root_heavy = gmx_mallocarray(nr, sizeof(*t->root_heavy));
+    if (!t->bytes || !t->objects || !t->heavy || !t->children || !t->root_bytes ||
+        !t->root_objects || !t->root_heavy)
+        return false;
+    memset(t->heavy, 0xff, n * sizeof(*t->heavy));
+    memset(t->root_heavy, 0xff, nr * sizeof(*t->root_heavy));
+    for (size_t pos = m->n; pos-- > 0;) {
+        t->bytes[pos] += gmx_heap_index_span(r->ix, m->order[pos])->elem;
+        t->objects[pos]++;
+        uint32_t p = m->parent[pos];
+        if (p & ROOT_BIT) {
+            uint32_t k = p & ~ROOT_BIT;
+            t->root_bytes[k] += t->bytes[pos];
+            t->root_objects[k] += t->objects[pos];
+            if (t->root_heavy[k] == NONE || t->bytes[pos] > t->bytes[t->root_heavy[k]])
+                t->root_heavy[k] = (uint32_t)pos;
+        } else if (p < pos) { /* a parent is always earlier in the queue */
+            t->bytes[p] += t->bytes[pos];
+            t->objects[p] += t->objects[pos];
+            t->children[p]++;
+            if (t->heavy[p] == NONE || t->bytes[pos] > t->bytes[t->heavy[p]])
+                t->heavy[p] = (uint32_t)pos;
+        }
+    }
+    return true;
+}
+
+static void free_tree(tree *t)
+{
+    gmx_free(t->bytes);
+    gmx_free(t->objects);
+    gmx_free(t->heavy);
+    gmx_free(t->children);
+    gmx_free(t->root_bytes);
+    gmx_free(t->root_objects);
+    gmx_free(t->root_heavy);
+}
+
+typedef struct named {
+    const mark_root *root;
+    size_t index;
+} named;
+
+static int same_root(const mark_root *x, const mark_root *y)
+{
+    if (x->kind != y->kind)
+        return (int)x->kind - (int)y->kind;
+    return strcmp(x->name, y->name);
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int d = same_root(x->root, y->root);
+    return d ? d : (x->index < y->index ? -1 : x->index > y->index);
+}
+
+static int by_group_bytes(const void *a, const void *b)
+{
+    const group *x = a, *y = b;
+    if (x->bytes != y->bytes)
+        return x->bytes < y->bytes ? 1 : -1;
+    return x->root < y->root ? -1 : x->root > y->root;
+}
+
+/* Roots grouped by kind and name, most bytes first. */
+static group *groups_of(retain *r, size_t *ngroups)
+{
+    const heap_mark *m = r->m;
+    named *idx = gmx_mallocarray(m->nroots ? m->nroots : 1, sizeof(*idx));
+    group *g = gmx_mallocarray(m->nroots ? m->nroots : 1, sizeof(*g));
+    *ngroups = 0;
+    if (!idx || !g) {
+        gmx_free(idx);
+        gmx_free(g);
+        return NULL;
+    }
+    for (size_t i = 0; i < m->nroots; i++)
+        idx[i] = (named){ &m->roots[i], i };
+    qsort(idx, m->nroots, sizeof(*idx), by_name);
+    size_t k = 0;
+    for (size_t i = 0; i < m->nroots; i++) {
+        size_t x = idx[i].index;
+        if (k && same_root(idx[i].root, &m->roots[g[k - 1].root]) == 0) {
+            group *cur = &g[k - 1];
+            cur->roots++;
+            cur->bytes += r->t.root_bytes[x];
+            cur->objects += r->t.root_objects[x];
+            if (r->t.root_bytes[x] > r->t.root_bytes[cur->root])
+                cur->root = x;
+        } else {
+            g[k++] = (group){ x, 1, r->t.root_bytes[x], r->t.root_objects[x] };
+        }
+    }
+    gmx_free(idx);
+    qsort(g, k, sizeof(*g), by_group_bytes);
+    *ngroups = k;
+    return g;
+}
+
+static gmx_core_hold_step object_step(retain *r, uint32_t pos)
+{
+    uint64_t id = r->m->order[pos];
+    const heap_span *sp = gmx_heap_index_span(r->ix, id);
+    uint64_t addr = sp->start + (id - sp->first) * sp->elem;
+    gmx_core_hold_step st = { NULL, addr, sp->elem, (uint32_t)(sp->spanclass >> 1),
+                              (sp->spanclass & 1) != 0, r->t.bytes[pos], r->t.objects[pos],
+                              r->t.children[pos], 0 };
+    uint64_t type = gmx_heap_object_type(r->c, r->l, r->s, sp, addr), tsize = 0;
+    char name[MAX_NAME + 2] = "[]";
+    if (type && gmx_heap_type_name(r->c, r->l, r->s->types, r->s->etypes, type, name + 2, MAX_NAME)) {
+        /* a backing array holds several of its type */
+        uint64_t data = (sp->spanclass >> 1) ? sp->elem - r->s->header_size : sp->elem;
+        bool array = r->s->span_bits &&
+                     gmx_core_read(r->c, type + (uint64_t)r->s->type_size.off, &tsize,
+                                   (size_t)r->s->type_size.size) &&
+                     tsize && data / tsize >= 2 && tsize <= data;
+        const char *what = array ? name : name + 2;
+        st.what = gmx_arena_strndup(r->pool, what, strlen(what));
+    }
+    return st;
+}
+
+/* The chain of group g: the root, its heaviest children down to the
+ * holder (of the objects on that line holding a quarter of the root's
+ * bytes or more, the one that reached the most objects directly: the
+ * container), then a few more to show what it holds. */
+static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
+{
+    const mark_root *root = &r->m->roots[g->root];
+    gmx_core_hold_step *steps = gmx_arena_calloc(r->pool, MAX_CHAIN + 2, sizeof(*steps));
+    char *name = gmx_arena_strndup(r->pool, root->name, strlen(root->name));
+    if (!steps || !name)
+        return false;
+    h->root_kind = (gmx_core_root_kind)root->kind;
+    h->root = name;
+    h->goid = root->goid;
+    h->roots = g->roots;
+    h->bytes = g->bytes;
+    h->objects = g->objects;
+    steps[0] = (gmx_core_hold_step){ name, 0, 0, 0, false, r->t.root_bytes[g->root],
+                                     r->t.root_objects[g->root], 0, 0 };
+    /* the line, and its holder */
+    uint64_t total = r->t.root_bytes[g->root];
+    size_t len = 0, holder = 0;
+    uint32_t best = 0;
+    for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE; pos = r->t.heavy[pos], len++)
+        if (r->t.bytes[pos] * 4 >= total && r->t.children[pos] > best) {
+            best = r->t.children[pos];
+            holder = len;
+        }
+    size_t end = holder + 1 + PAST_HOLDER < len ? holder + 1 + PAST_HOLDER : len;
+    /* past KEEP_HEAD, steps up to the holder's few before it are elided */
+    size_t tail = MAX_CHAIN - 2 - KEEP_HEAD - PAST_HOLDER;
+    size_t skip_from = KEEP_HEAD, skip_to = holder > tail ? holder - tail : 0;
+    size_t n = 1, i = 0;
+    for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE && i < end; pos = r->t.heavy[pos], i++) {
+        if (i >= skip_from && i < skip_to) {
+            if (i == skip_from) {
+                steps[n] = (gmx_core_hold_step){ 0 };
+                steps[n++].elided = skip_to - skip_from;
+            }
+            continue;
+        }
+        if (n >= MAX_CHAIN)
+            break;
+        if (i == holder)
+            h->holder = n;
+        steps[n++] = object_step(r, pos);
+    }
+    if (!h->holder)
+        h->holder = n - 1;
+    h->chain = steps;
+    h->nchain = n;
+    return true;
+}
+
+static gmx_code hand_out(retain *r, size_t max, gmx_core_retention *out, gmx_error *err)
+{
+    size_t ng;
+    group *g = groups_of(r, &ng);
+    if (!g)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    size_t n = ng < max ? ng : max;
+    out->holders = gmx_arena_calloc(r->pool, n ? n : 1, sizeof(*out->holders));
+    gmx_code rc = out->holders ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == GMX_OK && i < n; i++) {
+        if (g[i].bytes == 0)
+            break;
+        if (!chain_of(r, &g[i], &out->holders[i]))
+            rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+        else
+            out->nholders++;
+    }
+    gmx_free(g);
+    return rc;
+}
+
+gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_retention *out,
+                                 gmx_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    heap_layout l;
+    scan_layout s;
+    heap_index ix;
+    heap_mark m;
+    gmx_code rc = gmx_heap_layout_resolve(c, &l, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_scan_layout_resolve(c, &l, &s);
+    if ((rc = gmx_heap_index_build(c, &l, &ix, err)) != GMX_OK)
+        return rc;
+    if ((rc = gmx_heap_mark_run(c, &l, &s, &ix, &m, err)) != GMX_OK) {
+        gmx_heap_index_release(&ix);
+        return rc;
+    }
+    gmx_arena *pool = gmx_calloc(1, sizeof(*pool));
+    retain r = { c, &l, &s, &ix, &m, { 0 }, pool };
+    if (pool)
+        gmx_arena_init(pool, 64u << 20);
+    out->priv = pool;
+    out->allocated_objects = ix.allocated_objects;
+    out->allocated_bytes = ix.allocated_bytes;
+    out->marked_objects = m.n;
+    out->marked_bytes = m.marked_bytes;
+    out->roots = m.nroots;
+    out->exact_objects = m.exact_objects;
+    out->conservative_objects = m.conservative_objects;
+    out->exact_globals = s.data_mask_bits && s.bss_mask_bits;
+    out->capped = m.capped;
+    out->cap_bytes = m.cap_bytes;
+    if (!pool || !sum_tree(&r))
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (rc == GMX_OK)
+        rc = hand_out(&r, max_holders, out, err);
+    free_tree(&r.t);
+    gmx_heap_mark_release(&m);
+    gmx_heap_index_release(&ix);
+    if (rc != GMX_OK)
+        gmx_core_retention_release(out);
+    return rc;
+}
+
+void gmx_core_retention_release(gmx_core_retention *r)
+{
+    if (!r)
+        return;
+    if (r->priv) {
+        gmx_arena_release(r->priv);
+        gmx_free(r->priv);
+    }
+    memset(r, 0, sizeof(*r));
+}
