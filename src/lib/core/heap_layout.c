@@ -221,11 +221,14 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
         s->tflag_ondemand = (uint8_t)v;
 
     heap_field f[4], n, bytes;
+    uint64_t md = 0, size;
+    if (!gmx_elf_file_symbol(&c->bin, "runtime.firstmoduledata", &md, &size))
+        return;
     static const char *const bounds[] = { "data", "edata", "bss", "ebss" };
     uint64_t *out[] = { &s->data, &s->edata, &s->bss, &s->ebss };
     for (size_t i = 0; i < 4; i++)
         if (!field(d, "runtime.moduledata", bounds[i], &f[i]) || f[i].size != 8 ||
-            !gmx_core_read_u64(c, l->moduledata + (uint64_t)f[i].off, out[i]))
+            !gmx_core_read_u64(c, md + (uint64_t)f[i].off, out[i]))
             *out[i] = 0;
     if (s->edata < s->data || s->ebss < s->bss)
         s->data = s->edata = s->bss = s->ebss = 0;
@@ -237,8 +240,8 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
         snprintf(b, sizeof(b), "%s.bytedata", masks[i]);
         uint8_t nb[8] = { 0 };
         if (field(d, "runtime.moduledata", a, &n) && field(d, "runtime.moduledata", b, &bytes) &&
-            n.size <= 8 && gmx_core_read(c, l->moduledata + (uint64_t)n.off, nb, (size_t)n.size) &&
-            gmx_core_read_u64(c, l->moduledata + (uint64_t)bytes.off, mask[i])) {
+            n.size <= 8 && gmx_core_read(c, md + (uint64_t)n.off, nb, (size_t)n.size) &&
+            gmx_core_read_u64(c, md + (uint64_t)bytes.off, mask[i])) {
             heap_field at = { 0, n.size };
             *bits[i] = gmx_heap_get(nb, at);
             if (n.size == 4)
@@ -247,4 +250,5 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
         if (!*mask[i])
             *bits[i] = 0;
     }
+
 }
