@@ -5,7 +5,9 @@
  * and offset taken modulo what there is), so that mutations land in the
  * runtime's structures (mheap_, heapArena, mspan, allocBits, memstats) as
  * often as in the heap itself. Then the core is opened with its binary and
- * its heap walked: every count must stay bounded, every read in bounds. */
+ * its heap walked, then marked from its roots (globals, goroutine stacks):
+ * every count must stay bounded, every read in bounds, the mark within what
+ * is allocated and each chain's bytes shrinking from its root down. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +92,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if (objects != h.objects)
                 abort();
             gmx_core_heap_release(&h);
+        }
+        gmx_core_retention r;
+        if (gmx_core_heap_retention(c, 4, &r, NULL) == GMX_OK) {
+            if (r.marked_objects > r.allocated_objects || r.marked_bytes > r.allocated_bytes ||
+                r.nholders > 4)
+                abort();
+            for (size_t i = 0; i < r.nholders; i++) {
+                const gmx_core_holder *hd = &r.holders[i];
+                if (hd->nchain < 1 || hd->holder >= hd->nchain || hd->bytes > r.marked_bytes)
+                    abort();
+                for (size_t k = 1; k < hd->nchain; k++)
+                    if (!hd->chain[k].elided && !hd->chain[k - 1].elided &&
+                        hd->chain[k].bytes > hd->chain[k - 1].bytes)
+                        abort();
+            }
+            gmx_core_retention_release(&r);
         }
         gmx_core_free(c);
     }

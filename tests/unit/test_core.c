@@ -195,6 +195,120 @@ static void test_core__heap_as_a_snapshot(void **state)
     gmx_core_heap_release(&h);
 }
 
+/* Every holder's chain: root first, bytes never growing down the chain
+ * (each step's subtree holds the next's), the holder inside it. */
+static void assert_chains(const gmx_core_retention *r)
+{
+    uint64_t total = 0;
+    for (size_t i = 0; i < r->nholders; i++) {
+        const gmx_core_holder *h = &r->holders[i];
+        assert_true(h->nchain >= 2 && h->holder < h->nchain && h->holder > 0);
+        assert_string_equal(h->chain[0].what, h->root);
+        assert_int_equal(h->chain[0].addr, 0);
+        assert_true(h->bytes >= h->chain[0].bytes && h->roots >= 1);
+        for (size_t k = 1; k < h->nchain; k++) {
+            const gmx_core_hold_step *s = &h->chain[k];
+            if (s->elided)
+                continue;
+            assert_true(s->addr != 0 && s->size > 0 && s->bytes >= s->size);
+            assert_true(s->bytes <= h->chain[k - 1].bytes || h->chain[k - 1].elided);
+        }
+        if (i)
+            assert_true(r->holders[i - 1].bytes >= h->bytes);
+        total += h->bytes;
+    }
+    assert_true(total <= r->marked_bytes);
+}
+
+/* Marking from the roots (Go 1.19: data and bss through the runtime's masks,
+ * heap words through the arenas' 2-bit bitmaps): what is marked is allocated, the index
+ * counts what the walk counts (which reconciles exactly with the runtime),
+ * and the goroutine leak shows as allgs' array holding a g per goroutine. */
+static void test_core__retention_of_a_goroutine_leak(void **state)
+{
+    (void)state;
+    gmx_core_heap h;
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err), GMX_OK);
+    assert_int_equal(gmx_ingest_core_retention(GMX_CORE_FILE, GMX_CORE_BIN, 10, &r, &err), GMX_OK);
+    assert_int_equal(r.allocated_objects, h.objects);
+    assert_int_equal(r.allocated_bytes, h.bytes);
+    assert_int_equal(h.objects, h.stats_objects + h.cached_new_objects);
+    assert_true(r.marked_objects > 0 && r.marked_objects <= r.allocated_objects);
+    assert_true(r.marked_bytes > 0 && r.marked_bytes <= r.allocated_bytes);
+    assert_true(r.exact_globals && !r.capped);
+    assert_true(r.exact_objects > 0); /* Go 1.19: heapArena.bitmap */
+    assert_true(r.exact_objects > 10 * r.conservative_objects);
+    assert_true(r.nholders > 0 && r.nholders <= 10);
+    assert_chains(&r);
+    const gmx_core_holder *allgs = NULL;
+    for (size_t i = 0; i < r.nholders; i++)
+        if (strcmp(r.holders[i].root, "runtime.allgptr") == 0 || strcmp(r.holders[i].root, "runtime.allgs") == 0)
+            allgs = &r.holders[i];
+    assert_non_null(allgs);
+    assert_int_equal(allgs->root_kind, GMX_CORE_ROOT_GLOBAL);
+    assert_true(allgs->chain[allgs->holder].children >= 81); /* the dump's goroutines */
+    gmx_core_retention_release(&r);
+    gmx_core_heap_release(&h);
+}
+
+/* The lab's presence core (Go 1.27: exact pointer bits, types from malloc
+ * headers): the timers time.AfterFunc leaked hold most of the heap, through
+ * the Ps' timer heaps. */
+static void test_core__retention_of_leaked_timers(void **state)
+{
+    (void)state;
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(GMX_PRESENCE_DIR "/core", GMX_PRESENCE_DIR "/presence.bin", 5,
+                                               &r, &err), GMX_OK);
+    assert_true(r.marked_bytes <= r.allocated_bytes && r.marked_objects <= r.allocated_objects);
+    assert_true(r.exact_objects > 10 * r.conservative_objects);
+    assert_chains(&r);
+    const gmx_core_holder *top = &r.holders[0];
+    assert_string_equal(top->root, "runtime.allp");
+    assert_true(top->bytes * 2 > r.allocated_bytes);
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_non_null(holder->what);
+    assert_string_equal(holder->what, "[]runtime.timerWhen");
+    assert_true(holder->children > 5000 && holder->bytes * 3 > r.marked_bytes);
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__retention_allocation_failures_are_reported(void **state)
+{
+    (void)state;
+    bool done = false;
+    gmx_input *core_in, *bin_in;
+    gmx_core *c;
+    assert_int_equal(gmx_input_open(GMX_CORE_FILE, &core_in, NULL), GMX_OK);
+    assert_int_equal(gmx_input_open(GMX_CORE_BIN, &bin_in, NULL), GMX_OK);
+    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
+                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
+                     GMX_OK);
+    for (long n = 1; n < 600 && !done; n++) {
+        gmx_core_retention r;
+        gmx_error err = { 0 };
+        gmx_alloc_fail_after(n, 1);
+        gmx_code rc = gmx_core_heap_retention(c, 5, &r, &err);
+        gmx_alloc_fail_after(0, 0);
+        if (rc == GMX_OK) {
+            assert_true(r.marked_objects > 0);
+            gmx_core_retention_release(&r);
+            done = true;
+        } else {
+            assert_int_equal(rc, GMX_ENOMEM);
+            if (!strstr(err.message, "out of memory"))
+                fail_msg("allocation %ld: %s", n, err.message);
+        }
+    }
+    assert_true(done);
+    gmx_core_free(c);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -204,6 +318,9 @@ int main(void)
         cmocka_unit_test(test_core__heap_reconciles_with_the_runtime),
         cmocka_unit_test(test_core__heap_allocation_failures_are_reported),
         cmocka_unit_test(test_core__heap_as_a_snapshot),
+        cmocka_unit_test(test_core__retention_of_a_goroutine_leak),
+        cmocka_unit_test(test_core__retention_of_leaked_timers),
+        cmocka_unit_test(test_core__retention_allocation_failures_are_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

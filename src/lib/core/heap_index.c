@@ -11,6 +11,7 @@
 enum { MAX_SMALL_PAGES = 64 };
 
 typedef struct builder {
+    gmx_core *c;
     const heap_layout *l;
     heap_index *ix;
     uint64_t budget;       /* slots still allowed */
@@ -43,8 +44,13 @@ static bool add_span(void *ctx, uint64_t addr, const uint8_t *s)
         return false;
     }
     heap_span *sp = &ix->spans[ix->n++];
-    *sp = (heap_span){ start, start + npages * l->page_size, elem, nelems, 0, 0,
+    *sp = (heap_span){ start, start + npages * l->page_size, elem, nelems, 0, 0, 0,
                        gmx_heap_get(s, l->alloc_bits), freeindex, spanclass };
+    uint64_t idx = (start - l->arena_base_offset) / l->arena_bytes, l2tab;
+    if (idx / l->l2 >= l->l1 ||
+        !gmx_core_read_u64(b->c, l->mheap + (uint64_t)l->arenas_off + 8 * (idx / l->l2), &l2tab) ||
+        !l2tab || !gmx_core_read_u64(b->c, l2tab + 8 * (idx % l->l2), &sp->arena))
+        sp->arena = 0;
     if (l->typed && large && !(spanclass & 1))
         sp->large_type = gmx_heap_get(s, l->large_type);
     return true;
@@ -105,7 +111,7 @@ gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix,
     size_t narenas = 0;
     if (!spans)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    builder b = { l, ix, 8 * (uint64_t)c->core.len + (1u << 20), false, false };
+    builder b = { c, l, ix, 8 * (uint64_t)c->core.len + (1u << 20), false, false };
     if (b.budget > UINT32_MAX - 1) /* ids are 32 bits in the mark */
         b.budget = UINT32_MAX - 1;
     gmx_code rc = gmx_heap_arena_list(c, l, &arenas, &narenas, err);

@@ -220,6 +220,21 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
     if (constant(d, "internal/abi.TFlagGCMaskOnDemand", NULL, &v) && v > 0 && v < 256)
         s->tflag_ondemand = (uint8_t)v;
 
+    dwarf_field bm;
+    int64_t ptr_bit, scan_bit, per_byte;
+    s->arena_bits = gmx_dwarf_layout_field(d, "runtime.heapArena", "bitmap", &bm) && bm.elem == 1 &&
+                    bm.size > 0 && bm.offset >= 0 && constant(d, "runtime.bitPointer", NULL, &ptr_bit) &&
+                    constant(d, "runtime.bitScan", NULL, &scan_bit) &&
+                    constant(d, "runtime.wordsPerBitmapByte", NULL, &per_byte) && ptr_bit > 0 &&
+                    ptr_bit < 256 && scan_bit > 0 && scan_bit < 256 && per_byte > 0 && per_byte <= 8 &&
+                    (uint64_t)bm.size * (uint64_t)per_byte * 8 == l->arena_bytes;
+    if (s->arena_bits) {
+        s->bitmap_off = bm.offset;
+        s->bitmap_bytes = (uint64_t)bm.size;
+        s->words_per_byte = (uint64_t)per_byte;
+        s->bit_pointer = (uint8_t)ptr_bit;
+        s->bit_scan = (uint8_t)scan_bit;
+    }
     heap_field f[4], n, bytes;
     uint64_t md = 0, size;
     if (!gmx_elf_file_symbol(&c->bin, "runtime.firstmoduledata", &md, &size))

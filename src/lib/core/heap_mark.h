@@ -21,6 +21,12 @@ typedef struct scan_layout {
     uint8_t tflag_ondemand;  /* internal/abi.TFlagGCMaskOnDemand (1.24+), 0 when absent */
     uint64_t header_size;    /* runtime.mallocHeaderSize */
     uint64_t types, etypes;  /* firstmoduledata.types..etypes */
+    /* Go 1.19: heapArena.bitmap, 2 bits per word (wordsPerBitmapByte words a
+     * byte): bitPointer says a pointer, bitScan clear ends the object's */
+    bool arena_bits;
+    int64_t bitmap_off;
+    uint64_t bitmap_bytes, words_per_byte;
+    uint8_t bit_pointer, bit_scan;
     /* roots: the module's data and bss, and their pointer masks
      * (moduledata.gcdatamask / gcbssmask, bitvectors built at start-up) */
     uint64_t data, edata, bss, ebss;
@@ -35,6 +41,7 @@ typedef struct heap_span {
     uint64_t start, end;
     uint64_t elem, nelems, first;
     uint64_t large_type;
+    uint64_t arena;          /* the heapArena of its first page */
     uint64_t alloc_bits, freeindex; /* mspan.allocBits and freeindex */
     uint8_t spanclass;
 } heap_span;

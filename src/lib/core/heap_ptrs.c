@@ -100,6 +100,40 @@ static bool typed(gmx_core *c, const scan_layout *s, uint64_t t, uint64_t data, 
     return true;
 }
 
+/* Go 1.19: the arena's bitmap, 2 bits a word, read along with the words;
+ * the first word whose scan bit is clear ends the pointers. false when the
+ * object leaves its arena or the bitmap cannot be read. */
+static bool arena_bits(gmx_core *c, const heap_layout *l, const scan_layout *s, const heap_span *sp,
+                       uint64_t addr, ptr_fn fn, void *ctx)
+{
+    uint64_t base = (addr - l->arena_base_offset) / l->arena_bytes * l->arena_bytes + l->arena_base_offset;
+    if (!sp->arena || addr + sp->elem - base > l->arena_bytes || addr < base)
+        return false;
+    uint64_t words[CHUNK_WORDS];
+    uint8_t bits[CHUNK_WORDS / 4 + 2];
+    uint64_t per = s->words_per_byte;
+    for (uint64_t off = 0; off + 8 <= sp->elem;) {
+        uint64_t n = (sp->elem - off) / 8;
+        if (n > CHUNK_WORDS)
+            n = CHUNK_WORDS;
+        uint64_t w0 = (addr + off - base) / 8, b0 = w0 / per, nb = (w0 + n - 1) / per - b0 + 1;
+        if (b0 + nb > s->bitmap_bytes || nb > sizeof(bits) ||
+            !gmx_core_read(c, sp->arena + (uint64_t)s->bitmap_off + b0, bits, (size_t)nb) ||
+            !gmx_core_read(c, addr + off, words, (size_t)n * 8))
+            return off > 0;
+        for (uint64_t i = 0; i < n; i++) {
+            uint64_t w = w0 + i;
+            uint8_t v = (uint8_t)(bits[w / per - b0] >> (w % per));
+            if (!(v & s->bit_scan))
+                return true; /* no more pointers in this object */
+            if ((v & s->bit_pointer) && words[i])
+                fn(ctx, addr + off + 8 * i, words[i]);
+        }
+        off += n * 8;
+    }
+    return true;
+}
+
 uint64_t gmx_heap_object_type(gmx_core *c, const heap_layout *l, const scan_layout *s,
                               const heap_span *sp, uint64_t addr)
 {
@@ -119,6 +153,8 @@ ptr_scheme gmx_heap_object_pointers(gmx_core *c, const heap_layout *l, const sca
 {
     if (sp->spanclass & 1)
         return PTRS_NONE;
+    if (s->arena_bits && arena_bits(c, l, s, sp, addr, fn, ctx))
+        return PTRS_EXACT;
     if (s->span_bits && sp->elem <= l->min_header) {
         span_bits(c, s, sp, addr, fn, ctx);
         return PTRS_EXACT;

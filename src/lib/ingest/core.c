@@ -117,6 +117,18 @@ gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path, gmx_c
     return rc;
 }
 
+gmx_code gmx_ingest_core_retention(const char *core_path, const char *bin_path, size_t max_holders,
+                                   gmx_core_retention *out, gmx_error *err)
+{
+    memset(out, 0, sizeof(*out));
+    core_pair pair;
+    gmx_code rc = pair_open(&pair, core_path, bin_path, err);
+    if (rc == GMX_OK)
+        rc = gmx_core_heap_retention(pair.core, max_holders, out, err);
+    pair_close(&pair);
+    return rc;
+}
+
 gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
                                    gmx_hsnapshot **out, gmx_error *err)
 {

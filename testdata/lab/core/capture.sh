@@ -9,6 +9,8 @@
 # /debug/pprof/goroutine?debug=2, stops the process at once (SIGSTOP: a stopped process
 # cannot answer HTTP, so the dump comes first) and takes its core with gcore. The leak
 # grows by one goroutine every few hundred ms, so the two agree but for at most one.
+# With HEAP_MB=N the wait is instead for the heap: /debug/pprof/heap?debug=1 reporting a
+# HeapAlloc of at least N MiB (a heap-leak service: a map that grows); MIN is then ignored.
 # With CRASH=1 the service runs with GOTRACEBACK=crash and, after the gcore, is resumed and
 # killed with SIGABRT: the kernel writes a second core (core_pattern must be a plain file
 # name: the script checks) while the runtime prints every goroutine, at the same instant,
@@ -26,6 +28,7 @@ die() { printf 'core: ERROR: %s\n' "$*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || die "must run as root"
 SVC=$1 MIN=$2; shift 2
 CRASH=${CRASH:-0}
+HEAP_MB=${HEAP_MB:-0}
 if [ "$CRASH" = 1 ]; then
   pat=$(cat /proc/sys/kernel/core_pattern)
   [[ $pat == '|'* || $pat == */* ]] && die "CRASH=1 needs core_pattern to be a file name, not '$pat'"
@@ -53,12 +56,18 @@ for V in "$@"; do
   for _ in $(seq 600); do
     sleep 1
     kill -0 "$PID" 2>/dev/null || die "go$V $SVC exited early: $(tail -n 3 "$TMPD/stderr")"
+    if [ "$HEAP_MB" -gt 0 ]; then
+      h=$(curl -sf "http://127.0.0.1:$PORT/debug/pprof/heap?debug=1" | sed -n 's/^# HeapAlloc = //p' || true)
+      [ "${h:-0}" -ge $((HEAP_MB << 20)) ] && break
+      continue
+    fi
     n=$(curl -sf "$URL?debug=1" | sed -n 's/^goroutine profile: total //p' || true)
     [ "${n:-0}" -ge "$MIN" ] && break
   done
   OUT=$DEST/go$V/$SVC
   mkdir -p "$OUT"
   curl -sf "$URL?debug=2" -o "$OUT/goroutines.txt"
+  [ "$HEAP_MB" -gt 0 ] && curl -sf "http://127.0.0.1:$PORT/debug/pprof/heap?debug=1" -o "$OUT/heap.txt"
   kill -STOP "$PID"
   gcore -o "$TMPD/core" "$PID" >/dev/null 2>&1 || die "gcore failed"
   if [ "$CRASH" = 1 ]; then
