@@ -38,6 +38,15 @@ struct gmx_core_info;
 gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
                          const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                          struct gmx_core_info *info, gmx_error *err);
+/* The same, and the heap of the same core (gmx_core_heap_walk) into *heap,
+ * opening the core once. A heap that cannot be read is no error: heap_err
+ * says why and *heap stays empty; running out of memory is. Release *heap
+ * with gmx_core_heap_release. */
+struct gmx_core_heap;
+gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
+                                   const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                                   struct gmx_core_info *info, struct gmx_core_heap *heap,
+                                   gmx_error *heap_err, gmx_error *err);
 /* The same with the first of bins the core pairs with (build IDs), its
  * index in *used; else the last refusal. */
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,

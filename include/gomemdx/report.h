@@ -54,6 +54,20 @@ gmx_code gmx_render_diagnosis_text(const struct gmx_diagnosis *d, const gmx_rend
 gmx_code gmx_render_diagnosis_json(const struct gmx_diagnosis *d, const gmx_render_options *opts,
                                    char **out, size_t *len, gmx_error *err);
 
+/* The core report (gomemdx core): f's goroutine findings, then the heap
+ * read from the same core (gomemdx/core.h): in text its first heap_rows
+ * types (0 = 15) beside the runtime's own counters, in JSON every row as
+ * the document's "heap" field. heap NULL: heap_unread says why it was not
+ * read. */
+struct gmx_core_heap;
+gmx_code gmx_render_core_text(const gmx_findings *f, const struct gmx_core_heap *heap,
+                              const char *heap_unread, unsigned heap_rows,
+                              const gmx_render_options *opts, char **out, size_t *len,
+                              gmx_error *err);
+gmx_code gmx_render_core_json(const gmx_findings *f, const struct gmx_core_heap *heap,
+                              const char *heap_unread, const gmx_render_options *opts,
+                              char **out, size_t *len, gmx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,5 +1,4 @@
 #include "cli.h"
-#include "core_heap.h"
 #include "html_arg.h"
 #include "report_args.h"
 #include "gomemdx/analyze.h"
@@ -29,11 +28,15 @@ static int run(const cli_command *self, const cli_args *args)
         return EXIT_USAGE;
     gmx_gsnapshot snap;
     gmx_core_info info;
-    gmx_error err = { 0 };
-    if (gmx_ingest_core(args->pos[0], args->pos[1], NULL, &snap, &info, &err) != GMX_OK)
+    gmx_core_heap heap;
+    gmx_error err = { 0 }, heap_err = { 0 };
+    if (gmx_ingest_core_with_heap(args->pos[0], args->pos[1], NULL, &snap, &info, &heap,
+                                  &heap_err, &err) != GMX_OK)
         return cli_report_error(&err);
+    const gmx_core_heap *heap_read = heap_err.code == GMX_OK ? &heap : NULL;
     gmx_findings *findings = gmx_findings_new();
     if (!findings) {
+        gmx_core_heap_release(&heap);
         gmx_gsnapshot_release(&snap);
         fprintf(stderr, "gomemdx: out of memory\n");
         return EXIT_INTERNAL;
@@ -69,39 +72,14 @@ static int run(const cli_command *self, const cli_args *args)
     ropts.max_frames = (unsigned)cli_opt(self, args, "frames")->num;
     char *text = NULL;
     size_t len = 0;
+    unsigned heap_rows = (unsigned)cli_opt(self, args, "heap-rows")->num;
     if (gmx_analyze_goroutines(&snap, 1, &aopts, findings, &err) != GMX_OK ||
-        (json ? gmx_render_json(findings, &ropts, &text, &len, &err)
-              : gmx_render_text(findings, &ropts, &text, &len, &err)) != GMX_OK) {
+        (json ? gmx_render_core_json(findings, heap_read, heap_err.message, &ropts, &text, &len, &err)
+              : gmx_render_core_text(findings, heap_read, heap_err.message, heap_rows, &ropts,
+                                     &text, &len, &err)) != GMX_OK) {
         rc = cli_report_error(&err);
     } else {
-        /* the heap section: what the spans hold, beside the runtime's own count */
-        gmx_core_heap heap;
-        gmx_error herr = { 0 };
-        bool have_heap = gmx_ingest_core_heap(args->pos[0], args->pos[1], &heap, &herr) == GMX_OK;
-        if (herr.code == GMX_ENOMEM) {
-            gmx_render_free(text);
-            gmx_findings_free(findings);
-            gmx_gsnapshot_release(&snap);
-            return cli_report_error(&herr);
-        }
-        if (json) {
-            char *doc = cli_core_heap_json(text, len, have_heap ? &heap : NULL, herr.message);
-            if (!doc) {
-                fprintf(stderr, "gomemdx: out of memory\n");
-                rc = EXIT_INTERNAL;
-            } else {
-                fputs(doc, stdout);
-                free(doc);
-            }
-        } else {
-            fwrite(text, 1, len, stdout);
-            unsigned rows = (unsigned)cli_opt(self, args, "heap-rows")->num;
-            if (have_heap)
-                cli_core_heap_text(stdout, &heap, ropts.markdown, rows ? rows : 15);
-            else
-                cli_core_heap_unread(stdout, herr.message, ropts.markdown);
-        }
-        gmx_core_heap_release(&heap);
+        fwrite(text, 1, len, stdout);
         gmx_render_free(text);
         const char *html = cli_opt(self, args, "html")->str;
         if (html) {
@@ -111,6 +89,7 @@ static int run(const cli_command *self, const cli_args *args)
         }
     }
     gmx_findings_free(findings);
+    gmx_core_heap_release(&heap);
     gmx_gsnapshot_release(&snap);
     return rc;
 }

@@ -1,5 +1,7 @@
 #include "util/fmt.h"
 
+#include <stdio.h>
+
 gmx_count_text gmx_fmt_count_text(uint64_t v)
 {
     char digits[24];
@@ -33,12 +35,13 @@ void gmx_fmt_delta(gmx_buf *b, int64_t v)
     gmx_fmt_count(b, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
-void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
+gmx_bytes_text gmx_fmt_bytes_text(uint64_t v)
 {
     static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+    gmx_bytes_text t;
     if (v < 1024) {
-        gmx_buf_printf(b, "%llu B", (unsigned long long)v);
-        return;
+        snprintf(t.s, sizeof(t.s), "%llu B", (unsigned long long)v);
+        return t;
     }
     double x = (double)v;
     int u = -1;
@@ -46,7 +49,13 @@ void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
         x /= 1024;
         u++;
     }
-    gmx_buf_printf(b, "%.1f %s", x, units[u]);
+    snprintf(t.s, sizeof(t.s), "%.1f %s", x, units[u]);
+    return t;
+}
+
+void gmx_fmt_bytes(gmx_buf *b, uint64_t v)
+{
+    gmx_buf_puts(b, gmx_fmt_bytes_text(v).s);
 }
 
 void gmx_fmt_duration(gmx_buf *b, double seconds, bool zh)

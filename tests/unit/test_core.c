@@ -6,6 +6,7 @@
 #include "gomemdx/heap.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
+#include "gomemdx/report.h"
 #include "util/alloc.h"
 #include "util/str.h"
 
@@ -307,6 +308,76 @@ static void test_core__retention_allocation_failures_are_reported(void **state)
     gmx_core_free(c);
     gmx_input_free(core_in);
     gmx_input_free(bin_in);
+/* Goroutines and heap from one open core: the same heap as the heap read
+ * alone, and the same goroutines as gmx_ingest_core. */
+static void test_core__one_open_reads_goroutines_and_heap(void **state)
+{
+    (void)state;
+    gmx_gsnapshot both, alone;
+    gmx_core_heap heap, heap_alone;
+    gmx_error heap_err = { 0 };
+    assert_int_equal(gmx_ingest_core_with_heap(GMX_CORE_FILE, GMX_CORE_BIN, NULL, &both, NULL,
+                                               &heap, &heap_err, NULL), GMX_OK);
+    assert_int_equal(heap_err.code, GMX_OK);
+    assert_int_equal(gmx_ingest_core(GMX_CORE_FILE, GMX_CORE_BIN, NULL, &alone, NULL, NULL), GMX_OK);
+    assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &heap_alone, NULL), GMX_OK);
+    assert_int_equal(both.info.goroutines, alone.info.goroutines);
+    assert_int_equal(heap.objects, heap_alone.objects);
+    assert_int_equal(heap.bytes, heap_alone.bytes);
+    assert_int_equal(heap.nrows, heap_alone.nrows);
+    gmx_core_heap_release(&heap);
+    gmx_core_heap_release(&heap_alone);
+    gmx_gsnapshot_release(&both);
+    gmx_gsnapshot_release(&alone);
+}
+
+/* A type name is the binary's bytes: rendered, it cannot reach the terminal
+ * raw, close its Markdown code span or table cell, or break the JSON. */
+static void test_core__heap_report_shows_hostile_type_names_safely(void **state)
+{
+    (void)state;
+    static const char hostile[] = "main.T`| \x1b[31m\x7f\xff\"";
+    char name[sizeof(hostile)];
+    memcpy(name, hostile, sizeof(hostile));
+    name[9] = '\x1b'; /* the bytes as a crafted binary would hold them */
+    gmx_core_heap_row rows[] = {
+        { .type = name, .size_class = 0, .elem_size = 64, .objects = 3, .bytes = 192 },
+        { .type = NULL, .size_class = 5, .noscan = true, .elem_size = 48, .objects = 1, .bytes = 48 },
+    };
+    gmx_core_heap h = { .spans = 1, .span_bytes = 8192, .objects = 4, .bytes = 240, .rows = rows,
+                        .nrows = 2 };
+    gmx_findings *f = gmx_findings_new();
+    assert_non_null(f);
+    char *out = NULL;
+    size_t len = 0;
+    gmx_render_options md = { .markdown = true };
+    assert_int_equal(gmx_render_core_text(f, &h, NULL, 0, &md, &out, &len, NULL), GMX_OK);
+    assert_null(strchr(out, 0x1b));
+    assert_null(strchr(out, 0x7f));
+    assert_non_null(strstr(out, "| 192 B | 3 | 64 B | `main.T'"));
+    assert_non_null(strstr(out, "`size class 5 (no pointers)` |"));
+    size_t ticks = 0, pipes = 0; /* the row: one code span, five cell borders */
+    for (const char *c = strstr(out, "| 192 B"); *c != '\n'; c++) {
+        ticks += *c == '`';
+        pipes += *c == '|';
+    }
+    assert_int_equal(ticks, 2);
+    assert_int_equal(pipes, 5);
+    gmx_render_free(out);
+    assert_int_equal(gmx_render_core_text(f, &h, NULL, 0, NULL, &out, &len, NULL), GMX_OK);
+    assert_null(strchr(out, 0x1b));
+    assert_non_null(strstr(out, "\\x1b"));
+    gmx_render_free(out);
+    assert_int_equal(gmx_render_core_json(f, &h, NULL, NULL, &out, &len, NULL), GMX_OK);
+    assert_null(strchr(out, 0x1b));
+    assert_non_null(strstr(out, "\"heap\": {"));
+    assert_non_null(strstr(out, "\\u001b"));
+    gmx_render_free(out);
+    assert_int_equal(gmx_render_core_json(f, NULL, "no mheap_ in the binary", NULL, &out, &len,
+                                          NULL), GMX_OK);
+    assert_non_null(strstr(out, "\"error\": \"no mheap_ in the binary\""));
+    gmx_render_free(out);
+    gmx_findings_free(f);
 }
 
 int main(void)
@@ -321,6 +392,8 @@ int main(void)
         cmocka_unit_test(test_core__retention_of_a_goroutine_leak),
         cmocka_unit_test(test_core__retention_of_leaked_timers),
         cmocka_unit_test(test_core__retention_allocation_failures_are_reported),
+        cmocka_unit_test(test_core__one_open_reads_goroutines_and_heap),
+        cmocka_unit_test(test_core__heap_report_shows_hostile_type_names_safely),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

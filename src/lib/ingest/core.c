@@ -72,9 +72,19 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
                          const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                          gmx_core_info *info, gmx_error *err)
 {
+    return gmx_ingest_core_with_heap(core_path, bin_path, opts, snap, info, NULL, NULL, err);
+}
+
+gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
+                                   const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                                   gmx_core_info *info, gmx_core_heap *heap,
+                                   gmx_error *heap_err, gmx_error *err)
+{
     static const gmx_ingest_options none;
     opts = opts ? opts : &none;
     memset(snap, 0, sizeof(*snap));
+    if (heap)
+        memset(heap, 0, sizeof(*heap));
     gmx_core_info local;
     info = info ? info : &local;
     core_pair pair;
@@ -99,9 +109,16 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
             snap->info.message = signal_name(info->signal);
         }
     }
+    /* the heap is read from the same open core; a heap that cannot be read
+     * leaves the goroutines standing, unless memory ran out */
+    if (rc == GMX_OK && heap && gmx_core_heap_walk(pair.core, heap, heap_err) == GMX_ENOMEM)
+        rc = gmx_error_set(err, GMX_ENOMEM, "%s", heap_err->message);
     pair_close(&pair);
-    if (rc != GMX_OK)
+    if (rc != GMX_OK) {
         gmx_gsnapshot_release(snap);
+        if (heap)
+            gmx_core_heap_release(heap);
+    }
     return rc;
 }
 
@@ -143,13 +160,7 @@ gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
     for (size_t i = 0; rc == GMX_OK && i < heap.nrows; i++) {
         const gmx_core_heap_row *r = &heap.rows[i];
         char name[200];
-        if (r->type)
-            snprintf(name, sizeof(name), "%s", r->type);
-        else if (r->size_class)
-            snprintf(name, sizeof(name), "size class %u (%s)", r->size_class,
-                     r->noscan ? "no pointers" : "with pointers");
-        else
-            snprintf(name, sizeof(name), "large objects (%s)", r->noscan ? "no pointers" : "with pointers");
+        gmx_core_heap_row_name(r, name, sizeof(name));
         gmx_frame f = { { name, strlen(name) }, { "", 0 }, 0 };
         /* a core holds what is live, not what was allocated since start */
         rc = gmx_hsnapshot_add_sized(h, &f, 1, (int64_t)r->objects, (int64_t)r->bytes,

@@ -183,6 +183,51 @@ void gmx_json_findings(gmx_json *j, const gmx_findings *f, const gmx_render_opti
     }
 }
 
+void gmx_json_findings_document(gmx_json *j, const gmx_findings *f, const gmx_render_options *opts)
+{
+    gmx_json_key(j, "schema");
+    gmx_json_cstring(j, "gomemdx/1");
+    gmx_json_key(j, "inputs");
+    gmx_json_array_begin(j);
+    for (size_t i = 0; i < gmx_findings_input_count(f); i++) {
+        const gmx_input_note *in = gmx_findings_input_at(f, i);
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "name");
+        gmx_json_string(j, in->name);
+        gmx_json_key(j, "kind");
+        gmx_json_cstring(j, in->kind);
+        gmx_json_key(j, "goroutines");
+        gmx_json_uint(j, in->goroutines);
+        if (in->threads) {
+            gmx_json_key(j, "threads");
+            gmx_json_uint(j, in->threads);
+        }
+        gmx_json_key(j, "partial");
+        gmx_json_bool(j, in->partial);
+        if (in->detail.n) {
+            gmx_json_key(j, "detail");
+            gmx_json_string(j, in->detail);
+        }
+        if (in->reading.n) {
+            gmx_json_key(j, "reading");
+            gmx_json_string(j, in->reading);
+        }
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
+    if (opts && opts->gate != GMX_GATE_NONE) {
+        gmx_json_key(j, "pass");
+        gmx_json_bool(j, opts->gate == GMX_GATE_PASS);
+    }
+    if (gmx_findings_head(f).n) {
+        gmx_json_key(j, "head");
+        gmx_json_string(j, gmx_findings_head(f));
+    }
+    gmx_json_key(j, "summary");
+    gmx_json_string(j, gmx_findings_summary(f));
+    gmx_json_findings(j, f, opts);
+}
+
 gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, char **out,
                          size_t *len, gmx_error *err)
 {
@@ -191,47 +236,7 @@ gmx_code gmx_render_json(const gmx_findings *f, const gmx_render_options *opts, 
     gmx_json j;
     gmx_json_init(&j, &b);
     gmx_json_object_begin(&j);
-    gmx_json_key(&j, "schema");
-    gmx_json_cstring(&j, "gomemdx/1");
-    gmx_json_key(&j, "inputs");
-    gmx_json_array_begin(&j);
-    for (size_t i = 0; i < gmx_findings_input_count(f); i++) {
-        const gmx_input_note *in = gmx_findings_input_at(f, i);
-        gmx_json_object_begin(&j);
-        gmx_json_key(&j, "name");
-        gmx_json_string(&j, in->name);
-        gmx_json_key(&j, "kind");
-        gmx_json_cstring(&j, in->kind);
-        gmx_json_key(&j, "goroutines");
-        gmx_json_uint(&j, in->goroutines);
-        if (in->threads) {
-            gmx_json_key(&j, "threads");
-            gmx_json_uint(&j, in->threads);
-        }
-        gmx_json_key(&j, "partial");
-        gmx_json_bool(&j, in->partial);
-        if (in->detail.n) {
-            gmx_json_key(&j, "detail");
-            gmx_json_string(&j, in->detail);
-        }
-        if (in->reading.n) {
-            gmx_json_key(&j, "reading");
-            gmx_json_string(&j, in->reading);
-        }
-        gmx_json_object_end(&j);
-    }
-    gmx_json_array_end(&j);
-    if (opts && opts->gate != GMX_GATE_NONE) {
-        gmx_json_key(&j, "pass");
-        gmx_json_bool(&j, opts->gate == GMX_GATE_PASS);
-    }
-    if (gmx_findings_head(f).n) {
-        gmx_json_key(&j, "head");
-        gmx_json_string(&j, gmx_findings_head(f));
-    }
-    gmx_json_key(&j, "summary");
-    gmx_json_string(&j, gmx_findings_summary(f));
-    gmx_json_findings(&j, f, opts);
+    gmx_json_findings_document(&j, f, opts);
     gmx_json_object_end(&j);
     if (b.failed) {
         gmx_buf_release(&b);

@@ -14,4 +14,9 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd);
  * that cut any. opts may be NULL. */
 void gmx_json_findings(gmx_json *j, const gmx_findings *f, const gmx_render_options *opts);
 
+/* The fields of a findings document (schema gomemdx/1): "schema", "inputs",
+ * "pass" for a gate, "head", "summary" and the findings, into an object the
+ * caller opened, which may add its own fields before closing it. */
+void gmx_json_findings_document(gmx_json *j, const gmx_findings *f, const gmx_render_options *opts);
+
 #endif

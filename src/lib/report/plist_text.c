@@ -78,9 +78,9 @@ static void routine_header(gmx_buf *b, const ptext_ctx *c, const gmx_plist *l,
     value(l, f->cum, cum, sizeof(cum));
     if (c->md) {
         gmx_buf_puts(b, "\n### ");
-        gmx_ptext_md_code(b, fn->name);
+        gmx_md_code(b, fn->name);
         gmx_buf_puts(b, c->zh ? "，位于 " : " in ");
-        gmx_ptext_md_code(b, f->file);
+        gmx_md_code(b, f->file);
         gmx_buf_printf(b, c->zh ? "\n\nflat %s，cum %s，占总量的 %s\n"
                                 : "\n\nflat %s, cum %s, %s of the total\n",
                        flat, cum, gmx_str_trim(gmx_str_cstr(pct)).p);
@@ -106,7 +106,7 @@ static void file_listing(gmx_buf *out, const ptext_ctx *c, const gmx_plist *l,
     gmx_buf *b = c->md ? &block : out;
     file_lines(b, l, src, f);
     if (c->md)
-        gmx_ptext_md_block(out, &block);
+        gmx_md_block(out, &block);
     gmx_buf_release(&block);
 }
 gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src,
@@ -127,7 +127,7 @@ gmx_code gmx_render_plist_text(const gmx_plist *l, const gmx_source_lines *src,
             gmx_buf_puts(&b, c.md ? "\n" : "");
             gmx_buf_puts(&b, c.zh ? "没有源码信息：" : "No source information for ");
             if (c.md)
-                gmx_ptext_md_code(&b, fn->name);
+                gmx_md_code(&b, fn->name);
             else
                 gmx_buf_put_visible(&b, fn->name.p, fn->name.n);
             gmx_buf_putc(&b, '\n');

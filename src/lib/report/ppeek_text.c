@@ -179,7 +179,7 @@ gmx_code gmx_render_ppeek_text(const gmx_ptop *t, const char *regex,
     gmx_ptext_summary_legend(&b, &c);
     size_t matched = tree(c.md ? &block : &b, &p, &c);
     if (c.md) /* the tree keeps its columns in a block */
-        gmx_ptext_md_block(&b, &block);
+        gmx_md_block(&b, &block);
     gmx_buf_release(&block);
     peek_release(&p);
     if (matched == 0) {

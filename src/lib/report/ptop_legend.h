@@ -5,6 +5,7 @@
 
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
+#include "report/markdown.h"
 #include "util/buf.h"
 #include "util/json.h"
 
@@ -18,11 +19,6 @@ typedef struct ptext_ctx {
 /* The context for t as opts (may be NULL) want it, its unit chosen. */
 ptext_ctx gmx_ptext_ctx(const gmx_ptop *t, const struct gmx_render_options *opts);
 void gmx_ptext_choose_unit(ptext_ctx *c);
-/* s as a Markdown code span, visible and unable to close it early. */
-void gmx_ptext_md_code(gmx_buf *b, gmx_str s);
-/* block's text as a fenced code block, after a blank line, the fence
- * longer than any run of backticks in it. A failed block fails b. */
-void gmx_ptext_md_block(gmx_buf *b, const gmx_buf *block);
 /* "## TITLE\n\n" in Markdown, with s (may be empty) as a code span in it:
  * en and zh each hold one %s where it goes. */
 void gmx_ptext_md_heading(gmx_buf *b, const ptext_ctx *c, const char *en, const char *zh,

@@ -22,23 +22,6 @@ ptext_ctx gmx_ptext_ctx(const gmx_ptop *t, const gmx_render_options *opts)
     return c;
 }
 
-void gmx_ptext_md_code(gmx_buf *b, gmx_str s)
-{
-    /* A backtick would end the span and a pipe a table cell: both become
-     * look-alikes; the rest is made visible as everywhere. */
-    gmx_buf_putc(b, '`');
-    size_t from = 0;
-    for (size_t i = 0; i <= s.n; i++) {
-        if (i < s.n && s.p[i] != '`' && s.p[i] != '|')
-            continue;
-        gmx_buf_put_visible(b, s.p + from, i - from);
-        if (i < s.n)
-            gmx_buf_puts(b, s.p[i] == '`' ? "'" : "\xe2\x88\xa3"); /* ∣ */
-        from = i + 1;
-    }
-    gmx_buf_putc(b, '`');
-}
-
 void gmx_ptext_md_heading(gmx_buf *b, const ptext_ctx *c, const char *en, const char *zh,
                           gmx_str s)
 {
@@ -47,30 +30,10 @@ void gmx_ptext_md_heading(gmx_buf *b, const ptext_ctx *c, const char *en, const 
     gmx_buf_puts(b, "## ");
     gmx_buf_append(b, fmt, at ? (size_t)(at - fmt) : strlen(fmt));
     if (at) {
-        gmx_ptext_md_code(b, s);
+        gmx_md_code(b, s);
         gmx_buf_puts(b, at + 2);
     }
     gmx_buf_puts(b, "\n\n");
-}
-
-void gmx_ptext_md_block(gmx_buf *b, const gmx_buf *block)
-{
-    size_t run = 0, longest = 0;
-    for (size_t i = 0; i < block->len; i++) {
-        run = block->data[i] == '`' ? run + 1 : 0;
-        if (run > longest)
-            longest = run;
-    }
-    size_t fence = longest < 3 ? 3 : longest + 1;
-    gmx_buf_putc(b, '\n');
-    for (size_t i = 0; i < fence; i++)
-        gmx_buf_putc(b, '`');
-    gmx_buf_puts(b, "text\n");
-    gmx_buf_append(b, block->data ? block->data : "", block->len);
-    for (size_t i = 0; i < fence; i++)
-        gmx_buf_putc(b, '`');
-    gmx_buf_putc(b, '\n');
-    b->failed |= block->failed;
 }
 
 /* A legend line begins: a list item in Markdown. */
@@ -150,7 +113,7 @@ static void put_line(gmx_buf *b, const ptext_ctx *c, const char *key, const char
     legend_item(b, c);
     gmx_buf_puts(b, c->zh ? key_zh : key);
     if (c->md)
-        gmx_ptext_md_code(b, value);
+        gmx_md_code(b, value);
     else
         gmx_buf_put_visible(b, value.p, value.n);
     gmx_buf_putc(b, '\n');
@@ -196,7 +159,7 @@ void gmx_ptext_filter_legend(gmx_buf *b, const ptext_ctx *c)
         snprintf(f, sizeof(f), "%s=%s", keys[i], vals[i]);
         if (c->md) {
             gmx_buf_puts(b, "  - ");
-            gmx_ptext_md_code(b, gmx_str_cstr(f));
+            gmx_md_code(b, gmx_str_cstr(f));
             gmx_buf_putc(b, '\n');
         } else if (strlen(f) > 80) /* pprof cuts at 80 bytes and adds an ellipsis */
             gmx_buf_printf(b, "   %.80s\xe2\x80\xa6\n", f);
@@ -261,7 +224,7 @@ static void rows(gmx_buf *b, const ptext_ctx *c)
                            gmx_str_trim(gmx_str_cstr(fp)).p, gmx_str_trim(gmx_str_cstr(sp)).p,
                            gmx_ptext_value(c, r->cum, cum, sizeof(cum)),
                            gmx_str_trim(gmx_str_cstr(cp)).p);
-            gmx_ptext_md_code(b, r->name);
+            gmx_md_code(b, r->name);
             gmx_buf_printf(b, "%s |\n", marks[r->mark]);
             continue;
         }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "gomemdx/findings.h"
+#include "gomemdx/report.h"
 #include "util/buf.h"
 
 #define C_RESET "\033[0m"
@@ -35,5 +36,8 @@ void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames);
  * site and creator; the advice under "fix:". */
 void gmx_text_finding_head(gmx_text *t, const gmx_finding *fd);
 void gmx_text_advice(gmx_text *t, const gmx_finding *fd);
+/* The whole findings report (gmx_render_text) onto out: inputs, head,
+ * summary, the findings opts shows and what was left out. */
+void gmx_text_findings(gmx_buf *out, const gmx_findings *f, const gmx_render_options *opts);
 
 #endif
