@@ -308,6 +308,8 @@ static void test_core__retention_allocation_failures_are_reported(void **state)
     gmx_core_free(c);
     gmx_input_free(core_in);
     gmx_input_free(bin_in);
+}
+
 /* Goroutines and heap from one open core: the same heap as the heap read
  * alone, and the same goroutines as gmx_ingest_core. */
 static void test_core__one_open_reads_goroutines_and_heap(void **state)
