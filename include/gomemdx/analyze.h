@@ -74,6 +74,17 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
  * gmx_analyze_goroutines does this for its last snapshot. */
 bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out);
 
+/* Who holds a core's heap (gomemdx/core.h, gmx_core_heap_retention) as
+ * findings: each of the largest roots that reached a quarter or more of the
+ * heap marked from the roots, and at least 1 MiB, with evidence.retained_by
+ * (its chain, root first) and bytes (what it reached first). Ranks f. */
+struct gmx_core_retention;
+struct gmx_core_holder;
+void gmx_analyze_core_retention(const struct gmx_core_retention *r, gmx_findings *f);
+/* Step k of a holder's chain as one line: "runtime.allp (global)",
+ * "[]runtime.timerWhen", "object of 128 B (size class 10)". */
+void gmx_analyze_hold_step_name(const struct gmx_core_holder *h, size_t k, char *buf, size_t n);
+
 #ifdef __cplusplus
 }
 #endif

@@ -96,6 +96,11 @@ typedef struct gmx_core_heap {
                                                     * (mspan.allocCountBeforeCache) */
     gmx_core_heap_row *rows;      /* most bytes first */
     size_t nrows;
+    /* who holds it (gmx_core_heap_retention, below), when the reader asked
+     * (gmx_ingest_core_with_heap does); NULL else, or when it could not be
+     * read: retention_error then says why. Released with the heap. */
+    struct gmx_core_retention *retention;
+    char retention_error[240];
 } gmx_core_heap;
 
 /* Walks the heap of c. GMX_EFORMAT when the binary has no DWARF or the

@@ -63,6 +63,9 @@ typedef struct gmx_evidence {
     bool is_text;
     double number;
     gmx_str text;
+    const gmx_str *list;      /* non-NULL: a list of texts (is_text false), nlist of them:
+                               * "retained_by", from a root to the object */
+    uint32_t nlist;
 } gmx_evidence;
 
 #define GMX_MAX_EVIDENCE 16
@@ -154,6 +157,9 @@ void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
 void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str summary);
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v);
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v);
+/* A list of n texts, copied into f. */
+void gmx_finding_add_list(gmx_findings *f, gmx_finding *fd, const char *key, const gmx_str *items,
+                          uint32_t n);
 /* Keeps the findings for which keep(ctx, finding) is true, in order, and
  * renumbers ranks; the others count as omitted. */
 void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_finding *fd),

@@ -73,7 +73,13 @@ static int run(const cli_command *self, const cli_args *args)
     char *text = NULL;
     size_t len = 0;
     unsigned heap_rows = (unsigned)cli_opt(self, args, "heap-rows")->num;
-    if (gmx_analyze_goroutines(&snap, 1, &aopts, findings, &err) != GMX_OK ||
+    gmx_code arc = gmx_analyze_goroutines(&snap, 1, &aopts, findings, &err);
+    if (arc == GMX_OK && heap_read && heap_read->retention) {
+        gmx_analyze_core_retention(heap_read->retention, findings);
+        if (gmx_findings_failed(findings))
+            arc = gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+    }
+    if (arc != GMX_OK ||
         (json ? gmx_render_core_json(findings, heap_read, heap_err.message, &ropts, &text, &len, &err)
               : gmx_render_core_text(findings, heap_read, heap_err.message, heap_rows, &ropts,
                                      &text, &len, &err)) != GMX_OK) {

@@ -482,6 +482,8 @@ void gmx_core_heap_release(gmx_core_heap *h)
     if (!h)
         return;
     gmx_free(h->rows);
+    gmx_core_retention_release(h->retention);
+    gmx_free(h->retention);
     memset(h, 0, sizeof(*h));
 }
 

@@ -120,9 +120,9 @@ gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn 
 {
     roots r = { c, fn, ctx, false, 0, 0 };
     if (!stacks) {
-        gmx_code rc = globals(&r, s->data, s->edata, s->data_mask, s->data_mask_bits, "(data)", err);
+        gmx_code rc = globals(&r, s->data, s->edata, s->data_mask, s->data_mask_bits, "unnamed data", err);
         if (rc == GMX_OK)
-            rc = globals(&r, s->bss, s->ebss, s->bss_mask, s->bss_mask_bits, "(bss)", err);
+            rc = globals(&r, s->bss, s->ebss, s->bss_mask, s->bss_mask_bits, "unnamed bss", err);
         return rc;
     }
     uint64_t slice[2];

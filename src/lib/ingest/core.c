@@ -75,6 +75,25 @@ gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
     return gmx_ingest_core_with_heap(core_path, bin_path, opts, snap, info, NULL, NULL, err);
 }
 
+/* Who holds the heap, beside it: a retention that cannot be read is said
+ * in the heap (retention_error), memory running out fails the read. */
+static gmx_code attach_retention(gmx_core *core, gmx_core_heap *heap, gmx_error *err)
+{
+    enum { HOLDERS = 8 };
+    gmx_error e = { 0 };
+    gmx_core_retention *r = gmx_calloc(1, sizeof(*r));
+    gmx_code rc = r ? gmx_core_heap_retention(core, HOLDERS, r, &e) : GMX_ENOMEM;
+    if (rc == GMX_OK) {
+        heap->retention = r;
+        return GMX_OK;
+    }
+    gmx_free(r);
+    if (rc == GMX_ENOMEM)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory marking the heap of the core");
+    snprintf(heap->retention_error, sizeof(heap->retention_error), "%s", e.message);
+    return GMX_OK;
+}
+
 gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
                                    const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                    gmx_core_info *info, gmx_core_heap *heap,
@@ -111,8 +130,11 @@ gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
     }
     /* the heap is read from the same open core; a heap that cannot be read
      * leaves the goroutines standing, unless memory ran out */
-    if (rc == GMX_OK && heap && gmx_core_heap_walk(pair.core, heap, heap_err) == GMX_ENOMEM)
+    gmx_code hrc = GMX_EFORMAT;
+    if (rc == GMX_OK && heap && (hrc = gmx_core_heap_walk(pair.core, heap, heap_err)) == GMX_ENOMEM)
         rc = gmx_error_set(err, GMX_ENOMEM, "%s", heap_err->message);
+    if (rc == GMX_OK && heap && hrc == GMX_OK)
+        rc = attach_retention(pair.core, heap, err);
     pair_close(&pair);
     if (rc != GMX_OK) {
         gmx_gsnapshot_release(snap);

@@ -207,13 +207,28 @@ gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v)
 {
     if (fd->nevidence < GMX_MAX_EVIDENCE)
-        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, v, { "", 0 } };
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, v, { "", 0 }, NULL, 0 };
+}
+
+void gmx_finding_add_list(gmx_findings *f, gmx_finding *fd, const char *key, const gmx_str *items,
+                          uint32_t n)
+{
+    if (fd->nevidence >= GMX_MAX_EVIDENCE)
+        return;
+    gmx_str *list = gmx_arena_calloc(&f->arena, n ? n : 1, sizeof(*list));
+    if (!list) {
+        f->failed = true;
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        list[i] = gmx_findings_strdup(f, items[i]);
+    fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, 0, { "", 0 }, list, n };
 }
 
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v)
 {
     if (fd->nevidence < GMX_MAX_EVIDENCE)
-        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, true, 0, v };
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, true, 0, v, NULL, 0 };
 }
 
 static int site_cmp(const gmx_finding *a, const gmx_finding *b)

@@ -3,6 +3,7 @@
  * beside the runtime's own counters read from the same core, so that a
  * reader sees the walk reconcile. In JSON the heap is the "heap" field of
  * the findings document. */
+#include "gomemdx/analyze.h"
 #include "gomemdx/core.h"
 #include "gomemdx/report.h"
 #include "report/json_finding.h"
@@ -100,6 +101,58 @@ static void put_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, boo
                        lead, h->nrows - rows);
 }
 
+/* Who holds the heap: the largest roots, each with its chain, the holder
+ * (where the bytes fan out) said with the objects it keeps. */
+static void put_retention_text(gmx_buf *b, const gmx_core_heap *h, bool md, bool zh)
+{
+    const gmx_core_retention *r = h->retention;
+    if (!r) {
+        if (h->retention_error[0])
+            gmx_buf_printf(b, md ? (zh ? "\n持有者：未读取：%s\n" : "\nHeld by: not read: %s\n")
+                                 : (zh ? "  持有者：未读取：%s\n" : "  Held by: not read: %s\n"),
+                           h->retention_error);
+        return;
+    }
+    gmx_buf_puts(b, md ? (zh ? "\n#### 持有者（从根标记）\n\n" : "\n#### Held by (marked from the roots)\n\n")
+                       : (zh ? "\n持有者（从根标记）\n" : "\nHeld by (marked from the roots)\n"));
+    gmx_buf_printf(b, zh ? "%s从根可达 %s（%" PRIu64 " 个对象），已分配 %s；精确指针位 %" PRIu64
+                           " 个对象，保守扫描 %" PRIu64 " 个%s；每个对象记在最先到达它的根之下（广度优先，先全局变量后栈）\n"
+                         : "%sreached %s in %" PRIu64 " objects of %s allocated; exact pointer bits for %" PRIu64
+                           " objects, every word of %" PRIu64 "%s; each object counts under the root "
+                           "that reached it first (breadth-first, globals before stacks)\n",
+                   md ? "" : "  ", BYTES(r->marked_bytes), r->marked_objects, BYTES(r->allocated_bytes),
+                   r->exact_objects, r->conservative_objects,
+                   r->exact_globals ? "" : (zh ? "；全局变量保守扫描" : "; globals conservatively"));
+    if (r->capped)
+        gmx_buf_printf(b, zh ? "%s标记达到内存上限（%s）：结果不完整\n"
+                             : "%sthe mark hit its memory cap (%s): what follows is partial\n",
+                       md ? "\n" : "  ", BYTES(r->cap_bytes));
+    if (md)
+        gmx_buf_puts(b, zh ? "\n| 字节 | 对象 | 持有链 |\n|---:|---:|---|\n"
+                           : "\n| bytes | objects | retained by |\n|---:|---:|---|\n");
+    for (size_t i = 0; i < r->nholders; i++) {
+        const gmx_core_holder *hd = &r->holders[i];
+        if (md)
+            gmx_buf_printf(b, "| %s | %" PRIu64 " | ", BYTES(hd->bytes), hd->objects);
+        else
+            gmx_buf_printf(b, "  %10s %8" PRIu64 "  ", BYTES(hd->bytes), hd->objects);
+        for (size_t k = 0; k < hd->nchain; k++) {
+            char name[200];
+            gmx_analyze_hold_step_name(hd, k, name, sizeof(name));
+            if (k)
+                gmx_buf_puts(b, " → ");
+            if (md)
+                gmx_md_code(b, (gmx_str){ name, strlen(name) });
+            else
+                gmx_buf_put_visible(b, name, strlen(name));
+            if (k == hd->holder && k && hd->chain[k].children)
+                gmx_buf_printf(b, zh ? "（持有 %" PRIu64 " 个对象）" : " (keeps %" PRIu64 ")",
+                               hd->chain[k].children);
+        }
+        gmx_buf_puts(b, md ? " |\n" : "\n");
+    }
+}
+
 static gmx_code finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 {
     if (b->failed) {
@@ -119,9 +172,10 @@ gmx_code gmx_render_core_text(const gmx_findings *f, const gmx_core_heap *heap,
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_text_findings(&b, f, opts);
-    if (heap)
+    if (heap) {
         put_heap_text(&b, heap, heap_rows ? heap_rows : 15, md, zh);
-    else
+        put_retention_text(&b, heap, md, zh);
+    } else
         gmx_buf_printf(&b, md ? (zh ? "\n### 堆\n\n未读取：%s\n" : "\n### Heap\n\nNot read: %s\n")
                               : (zh ? "\n堆：未读取：%s\n" : "\nHeap: not read: %s\n"),
                        heap_unread ? heap_unread : "");
@@ -163,6 +217,86 @@ static void put_heap_runtime_json(gmx_json *j, const gmx_core_heap *h)
     gmx_json_object_end(j);
 }
 
+static void put_step_json(gmx_json *j, const gmx_core_holder *hd, size_t k)
+{
+    const gmx_core_hold_step *st = &hd->chain[k];
+    char name[200];
+    gmx_analyze_hold_step_name(hd, k, name, sizeof(name));
+    gmx_json_object_begin(j);
+    gmx_json_key(j, "what");
+    gmx_json_cstring(j, name);
+    gmx_json_key(j, "type");
+    gmx_json_cstring(j, k ? st->what : NULL);
+    const struct { const char *key; uint64_t value; } nums[] = {
+        { "address", st->addr }, { "size", st->size }, { "size_class", st->size_class },
+        { "bytes", st->bytes }, { "objects", st->objects }, { "children", st->children },
+        { "elided", st->elided },
+    };
+    for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+        gmx_json_key(j, nums[i].key);
+        gmx_json_uint(j, nums[i].value);
+    }
+    gmx_json_key(j, "noscan");
+    gmx_json_bool(j, st->noscan);
+    gmx_json_object_end(j);
+}
+
+static void put_retention_json(gmx_json *j, const gmx_core_heap *h)
+{
+    const gmx_core_retention *r = h->retention;
+    gmx_json_key(j, "retention");
+    gmx_json_object_begin(j);
+    if (!r) {
+        gmx_json_key(j, "error");
+        gmx_json_cstring(j, h->retention_error);
+        gmx_json_object_end(j);
+        return;
+    }
+    const struct { const char *key; uint64_t value; } counts[] = {
+        { "allocated_objects", r->allocated_objects }, { "allocated_bytes", r->allocated_bytes },
+        { "marked_objects", r->marked_objects },       { "marked_bytes", r->marked_bytes },
+        { "roots", r->roots },                         { "exact_objects", r->exact_objects },
+        { "conservative_objects", r->conservative_objects }, { "cap_bytes", r->cap_bytes },
+    };
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        gmx_json_key(j, counts[i].key);
+        gmx_json_uint(j, counts[i].value);
+    }
+    gmx_json_key(j, "exact_globals");
+    gmx_json_bool(j, r->exact_globals);
+    gmx_json_key(j, "capped");
+    gmx_json_bool(j, r->capped);
+    gmx_json_key(j, "attribution");
+    gmx_json_cstring(j, "first reached: breadth-first from the globals, then the stacks");
+    gmx_json_key(j, "holders");
+    gmx_json_array_begin(j);
+    static const char *const kinds[] = { "global", "frame", "stack" };
+    for (size_t i = 0; i < r->nholders; i++) {
+        const gmx_core_holder *hd = &r->holders[i];
+        gmx_json_object_begin(j);
+        gmx_json_key(j, "root");
+        gmx_json_cstring(j, hd->root);
+        gmx_json_key(j, "kind");
+        gmx_json_cstring(j, kinds[hd->root_kind <= GMX_CORE_ROOT_STACK ? hd->root_kind : 0]);
+        const struct { const char *key; uint64_t value; } nums[] = {
+            { "goroutine", hd->goid }, { "roots", hd->roots }, { "bytes", hd->bytes },
+            { "objects", hd->objects }, { "holder", hd->holder },
+        };
+        for (size_t k = 0; k < sizeof(nums) / sizeof(nums[0]); k++) {
+            gmx_json_key(j, nums[k].key);
+            gmx_json_uint(j, nums[k].value);
+        }
+        gmx_json_key(j, "chain");
+        gmx_json_array_begin(j);
+        for (size_t k = 0; k < hd->nchain; k++)
+            put_step_json(j, hd, k);
+        gmx_json_array_end(j);
+        gmx_json_object_end(j);
+    }
+    gmx_json_array_end(j);
+    gmx_json_object_end(j);
+}
+
 static void put_heap_json(gmx_json *j, const gmx_core_heap *h)
 {
     const struct { const char *key; uint64_t value; } counts[] = {
@@ -199,6 +333,7 @@ static void put_heap_json(gmx_json *j, const gmx_core_heap *h)
         gmx_json_object_end(j);
     }
     gmx_json_array_end(j);
+    put_retention_json(j, h);
     gmx_json_object_end(j);
 }
 

@@ -131,7 +131,12 @@ void gmx_json_finding(gmx_json *j, const gmx_finding *fd)
     gmx_json_object_begin(j);
     for (uint32_t i = 0; i < fd->nevidence; i++) {
         gmx_json_key(j, fd->evidence[i].key);
-        if (fd->evidence[i].is_text)
+        if (fd->evidence[i].list) {
+            gmx_json_array_begin(j);
+            for (uint32_t k = 0; k < fd->evidence[i].nlist; k++)
+                gmx_json_string(j, fd->evidence[i].list[k]);
+            gmx_json_array_end(j);
+        } else if (fd->evidence[i].is_text)
             gmx_json_string(j, fd->evidence[i].text);
         else
             gmx_json_double(j, fd->evidence[i].number);

@@ -1,4 +1,5 @@
 #include "report/text_finding.h"
+#include "report/markdown.h"
 #include "util/fmt.h"
 #include "util/wrap.h"
 
@@ -243,12 +244,35 @@ static void put_why(gmx_text *t, const gmx_finding *fd)
     }
 }
 
+/* A core's retained-by chain (evidence "retained_by"): the root, then each
+ * object it reaches, one a line. */
+static void put_retained_by(gmx_text *t, const gmx_finding *fd)
+{
+    for (uint32_t i = 0; i < fd->nevidence; i++) {
+        const gmx_evidence *e = &fd->evidence[i];
+        if (!e->list || strcmp(e->key, "retained_by") != 0)
+            continue;
+        put_list_label(t, "retained by", "持有链");
+        for (uint32_t k = 0; k < e->nlist; k++) {
+            gmx_buf_puts(t->b, t->md ? "  - " : "     ");
+            if (k)
+                gmx_buf_puts(t->b, "→ ");
+            if (t->md)
+                gmx_md_code(t->b, e->list[k]);
+            else
+                gmx_text_str(t, e->list[k]);
+            gmx_buf_putc(t->b, '\n');
+        }
+    }
+}
+
 void gmx_text_finding(gmx_text *t, const gmx_finding *fd, unsigned max_frames)
 {
     gmx_text_finding_head(t, fd);
     if (fd->bucket)
         put_state(t, fd->bucket);
     put_why(t, fd);
+    put_retained_by(t, fd);
     if (fd->nseries > 1)
         put_series(t, fd);
     if (fd->bucket && fd->bucket->nframes)

@@ -1,0 +1,112 @@
+/* Who holds a core's heap, as findings: each root (by kind and name) that
+ * reached a large share of the heap marked from the roots becomes a finding
+ * whose evidence.retained_by is its chain, from the root to the objects the
+ * holder keeps, and whose bytes are the bytes it reached first. One core is
+ * one instant: the finding says what holds the memory, not that it grows. */
+#include "gomemdx/analyze.h"
+#include "gomemdx/core.h"
+#include "util/fmt.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_FINDINGS = 3, MAX_STEP = 200 };
+#define MIN_BYTES (1u << 20)
+
+void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, char *buf, size_t n)
+{
+    const gmx_core_hold_step *s = &h->chain[k];
+    if (k == 0) {
+        if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
+            snprintf(buf, n, "%s (global)", h->root);
+        else if (h->roots > 1)
+            snprintf(buf, n, "%s (frames of %" PRIu64 " goroutines)", h->root, h->roots);
+        else if (h->root_kind == GMX_CORE_ROOT_FRAME)
+            snprintf(buf, n, "%s (frame of goroutine %" PRIu64 ")", h->root, h->goid);
+        else
+            snprintf(buf, n, "stack of goroutine %" PRIu64, h->goid);
+    } else if (s->elided) {
+        snprintf(buf, n, "... %" PRIu64 " objects ...", s->elided);
+    } else if (s->what) {
+        snprintf(buf, n, "%s", s->what);
+    } else if (s->size_class) {
+        snprintf(buf, n, "object of %s (size class %u%s)", gmx_fmt_bytes_text(s->size).s,
+                 s->size_class, s->noscan ? ", no pointers" : "");
+    } else {
+        snprintf(buf, n, "large object of %s%s", gmx_fmt_bytes_text(s->size).s,
+                 s->noscan ? " (no pointers)" : "");
+    }
+    for (char *p = buf; *p; p++) /* one line, whatever the binary's names hold */
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            *p = '?';
+}
+
+static gmx_category category_of(const gmx_core_holder *h)
+{
+    const char *what = h->chain[h->holder].what;
+    if (what && strstr(what, "timer"))
+        return GMX_CAT_TIMER_LEAK;
+    for (size_t k = 0; k < h->nchain; k++)
+        if (h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0)
+            return GMX_CAT_MAP_GROWTH;
+    return GMX_CAT_HEAP_GROWTH;
+}
+
+static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
+{
+    gmx_finding *fd = gmx_findings_add(f);
+    if (!fd)
+        return;
+    char root[MAX_STEP], holder[MAX_STEP];
+    gmx_analyze_hold_step_name(h, 0, root, sizeof(root));
+    gmx_analyze_hold_step_name(h, h->holder, holder, sizeof(holder));
+    const gmx_core_hold_step *hs = &h->chain[h->holder];
+    unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
+    fd->category = category_of(h);
+    fd->severity = h->bytes * 2 >= r->marked_bytes ? GMX_SEV_WARNING : GMX_SEV_INFO;
+    fd->score = pct;
+    fd->title = gmx_findings_printf(f, "%s holds %s (%u%% of the heap reached from the roots) "
+                                       "through %s, which keeps %" PRIu64 " objects",
+                                    root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
+                                    hs->children);
+    fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
+                                          " 个对象",
+                                       root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
+                                       hs->children);
+    fd->has_bytes = true;
+    fd->bytes = h->bytes;
+    gmx_str steps[32];
+    char names[32][MAX_STEP];
+    uint32_t n = 0;
+    for (size_t k = 0; k < h->nchain && n < 32; k++, n++) {
+        gmx_analyze_hold_step_name(h, k, names[n], sizeof(names[n]));
+        steps[n] = (gmx_str){ names[n], strlen(names[n]) };
+    }
+    gmx_finding_add_list(f, fd, "retained_by", steps, n);
+    gmx_finding_add_number(fd, "objects", (double)h->objects);
+    gmx_finding_add_number(fd, "holder_bytes", (double)hs->bytes);
+    gmx_finding_add_number(fd, "holder_objects", (double)hs->children);
+    gmx_finding_add_number(fd, "marked_bytes", (double)r->marked_bytes);
+    gmx_finding_add_number(fd, "allocated_bytes", (double)r->allocated_bytes);
+    fd->why = gmx_findings_printf(f, "marked from the roots, the heap's objects were each counted "
+                                     "under the root that reached them first (breadth-first, "
+                                     "globals before stacks): %s of %s allocated were reached",
+                                  gmx_fmt_bytes_text(r->marked_bytes).s,
+                                  gmx_fmt_bytes_text(r->allocated_bytes).s);
+    fd->advice = gmx_category_advice(fd->category);
+}
+
+void gmx_analyze_core_retention(const gmx_core_retention *r, gmx_findings *f)
+{
+    size_t added = 0;
+    for (size_t i = 0; i < r->nholders && added < MAX_FINDINGS; i++) {
+        const gmx_core_holder *h = &r->holders[i];
+        if (h->bytes < MIN_BYTES || h->bytes * 4 < r->marked_bytes || h->nchain < 2)
+            continue;
+        add_holder(f, r, h);
+        added++;
+    }
+    if (added)
+        gmx_findings_rank(f);
+}
