@@ -16,6 +16,8 @@ import sys
 def buckets(doc, drop_request, drop_runtime=False):
     out = []
     for f in doc["findings"]:
+        if "goroutines" not in f:  # a core's heap findings (retained-by): no dump has them
+            continue
         stack = [fr["function"] for fr in f.get("stack", [])]
         creator = f.get("created_by", {}).get("function", "")
         if drop_runtime and all(fn.startswith("runtime.") for fn in stack):

@@ -115,14 +115,19 @@ static void put_retention_text(gmx_buf *b, const gmx_core_heap *h, bool md, bool
     }
     gmx_buf_puts(b, md ? (zh ? "\n#### 持有者（从根标记）\n\n" : "\n#### Held by (marked from the roots)\n\n")
                        : (zh ? "\n持有者（从根标记）\n" : "\nHeld by (marked from the roots)\n"));
-    gmx_buf_printf(b, zh ? "%s从根可达 %s（%" PRIu64 " 个对象），已分配 %s；精确指针位 %" PRIu64
-                           " 个对象，保守扫描 %" PRIu64 " 个%s；每个对象记在最先到达它的根之下（广度优先，先全局变量后栈）\n"
+    gmx_buf_printf(b, zh ? "%s从根可达 %s（%" PRIu64 " 个对象），已分配 %s；精确指针位 %" PRIu64 " 个对象"
                          : "%sreached %s in %" PRIu64 " objects of %s allocated; exact pointer bits for %" PRIu64
-                           " objects, every word of %" PRIu64 "%s; each object counts under the root "
-                           "that reached it first (breadth-first, globals before stacks)\n",
+                           " objects",
                    md ? "" : "  ", BYTES(r->marked_bytes), r->marked_objects, BYTES(r->allocated_bytes),
-                   r->exact_objects, r->conservative_objects,
-                   r->exact_globals ? "" : (zh ? "；全局变量保守扫描" : "; globals conservatively"));
+                   r->exact_objects);
+    if (r->conservative_objects)
+        gmx_buf_printf(b, zh ? "，保守扫描（每个字）%" PRIu64 " 个" : ", every word of %" PRIu64,
+                       r->conservative_objects);
+    if (!r->exact_globals)
+        gmx_buf_puts(b, zh ? "；全局变量保守扫描" : "; globals conservatively");
+    gmx_buf_puts(b, zh ? "；每个对象记在最先到达它的根之下（广度优先，先全局变量后栈）\n"
+                       : "; each object counts under the root that reached it first (breadth-first, "
+                         "globals before stacks)\n");
     if (r->capped)
         gmx_buf_printf(b, zh ? "%s标记达到内存上限（%s）：结果不完整\n"
                              : "%sthe mark hit its memory cap (%s): what follows is partial\n",
