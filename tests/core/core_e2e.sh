@@ -14,6 +14,12 @@
 #   heapleak        the heap of the lab's presence core (Go 1.27, timers leaked by
 #                   time.AfterFunc, sessions kept in a map): the timers' size class first,
 #                   the map of sessions named by its type, the totals reconciled exactly
+#   heapmap VERSION the lab's checkout core (testdata/core/goVERSION/checkout: a map of
+#                   quotes that grows, taken by capture.sh with HEAP_MB=6): the heap marked
+#                   from the roots is at most what is allocated, and a retained-by finding
+#                   names the root of the map (net/http.DefaultServeMux's handler, the
+#                   Pricer) with at least half of the heap marked, its chain ending at
+#                   the map's buckets past the holder
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -97,6 +103,38 @@ assert not top["noscan"] and top["size_class"] and tsize <= top["object_size"] <
 assert top["objects"] > 5000 and top["bytes"] * 3 > h["bytes"], top
 names = [r["type"] for r in rows[:5] if r["type"]]
 assert any(n.startswith("map.") and "main.Session" in n for n in names), names
+PY
+    ;;
+  heapmap)
+    csrc=$root/testdata/core/go$v/checkout
+    for f in core checkout.bin; do
+      [ "$dir/map-$f" -nt "$csrc/$f.xz" ] || { xz -dc "$csrc/$f.xz" >"$dir/map-$f.tmp" && mv "$dir/map-$f.tmp" "$dir/map-$f"; } || exit 2
+    done
+    "$bin" core map-core map-checkout.bin --json >map.json || fail "gomemdx core failed"
+    python3 - map.json "$v" <<'PY' || fail "go$v checkout: the map's holder is not named"
+import json, sys
+d = json.load(open(sys.argv[1]))
+h, v = d["heap"], sys.argv[2]
+rt, r = h["runtime"], h["heap"]["retention"] if "heap" in h else h["retention"]
+# phase 1's reconciliation still exact
+assert h["span_bytes"] == rt["heap_in_use"] and rt["unexplained_bytes"] == 0 and rt["unexplained_objects"] == 0, rt
+assert r["allocated_bytes"] == h["bytes"] and r["allocated_objects"] == h["objects"], r
+assert 0 < r["marked_bytes"] <= r["allocated_bytes"] and 0 < r["marked_objects"] <= r["allocated_objects"], r
+assert r["exact_objects"] > 10 * r["conservative_objects"], r
+held = [f for f in d["findings"] if "retained_by" in f["evidence"]]
+assert held, [f["title"] for f in d["findings"]]
+top = held[0]
+chain = top["evidence"]["retained_by"]
+assert chain[0] == "net/http.defaultServeMux (global)", chain
+assert top["bytes"] * 2 >= r["marked_bytes"], (top["bytes"], r["marked_bytes"])
+holder = r["holders"][0]
+assert holder["root"] == "net/http.defaultServeMux" and holder["bytes"] == top["bytes"], holder
+hs = holder["chain"][holder["holder"]]
+assert hs["bytes"] * 2 >= r["marked_bytes"] and hs["children"] >= 3, hs
+# past the holder: the map's buckets (no pointers: a Quote holds none)
+assert any(s["noscan"] and s["size"] >= 65536 for s in holder["chain"][holder["holder"] + 1:]), holder["chain"]
+print(f"go{v} checkout: marked {r['marked_bytes']} of {r['allocated_bytes']} B; "
+      f"{' -> '.join(chain)}: {top['bytes']} B")
 PY
     ;;
   errors)
