@@ -66,6 +66,8 @@ typedef struct gmx_artifact {
                               * GMX_EIO, ...), GMX_OK when it is simply not evidence. A
                               * bundle never holds one skipped for GMX_ENOMEM: loading fails */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
+    struct gmx_core_retention *retention; /* GMX_ART_GOROUTINES read from a core: who holds
+                              * its heap (gomemdx/core.h); NULL when it could not be read */
     /* GMX_ART_HEAP: its values per site, its sites in a table the bundle's
      * snapshots share; NULL when let go: of a long series only the first,
      * the last and some between keep their sites (32 per kind of profile),

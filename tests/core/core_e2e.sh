@@ -136,6 +136,16 @@ assert any(s["noscan"] and s["size"] >= 65536 for s in holder["chain"][holder["h
 print(f"go{v} checkout: marked {r['marked_bytes']} of {r['allocated_bytes']} B; "
       f"{' -> '.join(chain)}: {top['bytes']} B")
 PY
+    # diagnose, given the core and its binary among its inputs, says the same
+    rm -rf mapinc && mkdir mapinc && ln -s ../map-core mapinc/core && ln -s ../map-checkout.bin mapinc/svc
+    "$bin" diagnose mapinc --json >mapdiag.json || fail "diagnose failed"
+    python3 - mapdiag.json <<'PY' || fail "go$v checkout: diagnose gives no retained-by finding"
+import json, sys
+d = json.load(open(sys.argv[1]))
+held = [f for f in d["findings"] if "retained_by" in f.get("evidence", {})]
+assert held and held[0]["evidence"]["retained_by"][0] == "net/http.defaultServeMux (global)", held
+assert held[0]["bytes"] > 0
+PY
     ;;
   errors)
     expect() { # STATUS PATTERN ARGS...

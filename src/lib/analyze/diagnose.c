@@ -502,6 +502,10 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     }
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
+    /* who holds each core's heap */
+    for (size_t i = 0; rc == GMX_OK && i < gmx_bundle_count(b); i++)
+        if (gmx_bundle_at(b, i)->retention)
+            gmx_analyze_core_retention(gmx_bundle_at(b, i)->retention, d->findings);
     if (rc == GMX_OK)
         rc = ptop_findings(d, err);
     if (rc == GMX_OK)

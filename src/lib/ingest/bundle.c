@@ -667,6 +667,13 @@ static void pair_cores(gmx_bundle *b)
         a->format_zh = "Go core 转储";
         a->time_ns = a->file_time_ns;
         a->time_source = GMX_TIME_FILE;
+        /* who holds its heap: a heap that cannot be marked leaves the goroutines */
+        a->retention = gmx_calloc(1, sizeof(*a->retention));
+        if (a->retention &&
+            gmx_ingest_core_retention(a->path, execs[used], 8, a->retention, NULL) != GMX_OK) {
+            gmx_free(a->retention);
+            a->retention = NULL;
+        }
         gmx_artifact *x = &b->items[exec_at[used]];
         gmx_free(x->skip_reason);
         gmx_free(x->skip_reason_zh);
@@ -918,6 +925,8 @@ void gmx_bundle_free(gmx_bundle *b)
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
         gmx_gsnapshot_release(&a->goroutines);
+        gmx_core_retention_release(a->retention);
+        gmx_free(a->retention);
         gmx_hsnapshot_free(a->heap);
         gmx_free(a->ptop);
         gmx_free(a->path);
