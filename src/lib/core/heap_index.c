@@ -104,6 +104,30 @@ static bool read_bits(gmx_core *c, heap_index *ix)
     return true;
 }
 
+/* The page table: a span index per page over the heap's range, when that
+ * range holds no more than four times the pages of its spans. */
+static bool page_table(heap_index *ix, uint64_t page_size)
+{
+    if (!ix->n || ix->n >= UINT32_MAX)
+        return true;
+    uint64_t lo = ix->spans[0].start, hi = ix->spans[ix->n - 1].end, used = 0;
+    for (size_t i = 0; i < ix->n; i++)
+        used += (ix->spans[i].end - ix->spans[i].start) / page_size;
+    uint64_t npages = (hi - lo) / page_size;
+    if (lo % page_size || npages > 4 * used + 1024)
+        return true;
+    ix->page_span = gmx_calloc((size_t)npages ? (size_t)npages : 1, sizeof(*ix->page_span));
+    if (!ix->page_span)
+        return false;
+    for (size_t i = 0; i < ix->n; i++)
+        for (uint64_t a = ix->spans[i].start; a < ix->spans[i].end; a += page_size)
+            ix->page_span[(a - lo) / page_size] = (uint32_t)i + 1;
+    ix->page_base = lo;
+    ix->npages = npages;
+    ix->page_size = page_size;
+    return true;
+}
+
 gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix, gmx_error *err)
 {
     memset(ix, 0, sizeof(*ix));
@@ -125,7 +149,7 @@ gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix,
                            "(corrupt core?)", c->core.name);
     if (rc == GMX_OK) {
         number(ix);
-        if (b.nomem || !read_bits(c, ix))
+        if (b.nomem || !read_bits(c, ix) || !page_table(ix, l->page_size))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     if (rc != GMX_OK)
@@ -139,11 +163,24 @@ void gmx_heap_index_release(heap_index *ix)
         return;
     gmx_free(ix->spans);
     gmx_free(ix->allocated);
+    gmx_free(ix->page_span);
     memset(ix, 0, sizeof(*ix));
 }
 
 bool gmx_heap_index_find(const heap_index *ix, uint64_t addr, uint64_t *id, const heap_span **out)
 {
+    if (ix->page_span) {
+        uint64_t page = (addr - ix->page_base) / ix->page_size;
+        if (addr < ix->page_base || page >= ix->npages || !ix->page_span[page])
+            return false;
+        const heap_span *sp = &ix->spans[ix->page_span[page] - 1];
+        uint64_t k = (addr - sp->start) / sp->elem;
+        if (k >= sp->nelems || !heap_bit(ix->allocated, sp->first + k))
+            return false;
+        *id = sp->first + k;
+        *out = sp;
+        return true;
+    }
     size_t lo = 0, hi = ix->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;

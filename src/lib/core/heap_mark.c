@@ -4,7 +4,7 @@
  * of the one that reached it first, or the root that did. Breadth-first
  * from all roots at once, so the path to each object is a shortest one.
  *
- * Memory: 8 bytes per marked object here (12 more in the retention),
+ * Memory: 12 bytes per marked object here (20 more in the retention),
  * capped so that the whole stays within a quarter of the core's size plus
  * 64 MiB; past the cap the mark stops and says so (capped). */
 #include "core/heap_mark.h"
@@ -12,7 +12,7 @@
 
 #include <string.h>
 
-enum { CHUNK_WORDS = 4096, ENTRY_BYTES = 20 };
+enum { CHUNK_WORDS = 4096, ENTRY_BYTES = 32 };
 
 typedef struct marker {
     gmx_core *c;
@@ -24,7 +24,7 @@ typedef struct marker {
     const root_region *region; /* the root scanned, while scanning roots */
     bool region_named;
     uint32_t region_root;
-    size_t order_cap, parent_cap;
+    size_t order_cap, span_cap, parent_cap;
     uint64_t max_entries;
     bool nomem;
 } marker;
@@ -64,12 +64,14 @@ static void reach(void *ctx, uint64_t at, uint64_t value)
         return;
     }
     if (gmx_array_reserve((void **)&m->order, &k->order_cap, m->n, sizeof(*m->order)) != 0 ||
+        gmx_array_reserve((void **)&m->span, &k->span_cap, m->n, sizeof(*m->span)) != 0 ||
         gmx_array_reserve((void **)&m->parent, &k->parent_cap, m->n, sizeof(*m->parent)) != 0) {
         k->nomem = true;
         return;
     }
     m->marked[id / 8] |= (uint8_t)(1u << (id % 8));
     m->order[m->n] = (uint32_t)id;
+    m->span[m->n] = (uint32_t)(sp - k->ix->spans);
     m->parent[m->n] = k->region ? ROOT_BIT | k->region_root : k->parent;
     m->n++;
     m->marked_bytes += sp->elem;
@@ -136,7 +138,7 @@ static gmx_code drain(marker *k, size_t *at)
     size_t pos = *at;
     for (; pos < m->n && !k->nomem && !m->capped; pos++) {
         uint64_t id = m->order[pos];
-        const heap_span *sp = gmx_heap_index_span(k->ix, id);
+        const heap_span *sp = &k->ix->spans[m->span[pos]];
         k->parent = (uint32_t)pos;
         switch (gmx_heap_object_pointers(k->c, k->l, k->s, sp, sp->start + (id - sp->first) * sp->elem,
                                          reach, k)) {
@@ -159,6 +161,7 @@ void gmx_heap_mark_release(heap_mark *m)
     if (!m)
         return;
     gmx_free(m->order);
+    gmx_free(m->span);
     gmx_free(m->parent);
     gmx_free(m->marked);
     gmx_free(m->roots);

@@ -52,6 +52,10 @@ typedef struct heap_index {
     uint64_t nobjects;       /* slots numbered */
     uint8_t *allocated;      /* one bit per slot: allocBits, or below freeindex */
     uint64_t allocated_objects, allocated_bytes;
+    /* page -> span index + 1 over [page_base, page_base + npages pages), when the
+     * heap's range is compact enough for it (else a binary search) */
+    uint32_t *page_span;
+    uint64_t page_base, npages, page_size;
 } heap_index;
 
 /* The in-use spans of the heap, sorted by address, overlapping ones left
@@ -120,6 +124,7 @@ typedef struct mark_root {
 
 typedef struct heap_mark {
     uint32_t *order;         /* slot ids, breadth-first */
+    uint32_t *span;          /* the index of each one's span */
     uint32_t *parent;
     size_t n, cap;
     uint8_t *marked;         /* a bit per slot */

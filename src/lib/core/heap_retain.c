@@ -56,7 +56,7 @@ static bool sum_tree(retain *r)
     memset(t->heavy, 0xff, n * sizeof(*t->heavy));
     memset(t->root_heavy, 0xff, nr * sizeof(*t->root_heavy));
     for (size_t pos = m->n; pos-- > 0;) {
-        t->bytes[pos] += gmx_heap_index_span(r->ix, m->order[pos])->elem;
+        t->bytes[pos] += r->ix->spans[m->span[pos]].elem;
         t->objects[pos]++;
         uint32_t p = m->parent[pos];
         if (p & ROOT_BIT) {
@@ -152,7 +152,7 @@ static group *groups_of(retain *r, size_t *ngroups)
 static gmx_core_hold_step object_step(retain *r, uint32_t pos)
 {
     uint64_t id = r->m->order[pos];
-    const heap_span *sp = gmx_heap_index_span(r->ix, id);
+    const heap_span *sp = &r->ix->spans[r->m->span[pos]];
     uint64_t addr = sp->start + (id - sp->first) * sp->elem;
     gmx_core_hold_step st = { NULL, addr, sp->elem, (uint32_t)(sp->spanclass >> 1),
                               (sp->spanclass & 1) != 0, r->t.bytes[pos], r->t.objects[pos],
