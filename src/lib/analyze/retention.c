@@ -94,6 +94,10 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
                                      "globals before stacks): %s of %s allocated were reached",
                                   gmx_fmt_bytes_text(r->marked_bytes).s,
                                   gmx_fmt_bytes_text(r->allocated_bytes).s);
+    fd->why_zh = gmx_findings_printf(f, "从根标记，堆中每个对象记在最先到达它的根之下（广度优先，"
+                                        "先全局变量后栈）：已分配 %s 中可达 %s",
+                                     gmx_fmt_bytes_text(r->allocated_bytes).s,
+                                     gmx_fmt_bytes_text(r->marked_bytes).s);
     fd->advice = gmx_category_advice(fd->category);
 }
 

@@ -65,7 +65,8 @@ static int by_start(const void *a, const void *b)
 /* Sorted, overlapping and empty spans dropped (a corrupt core), ids numbered. */
 static void number(heap_index *ix)
 {
-    qsort(ix->spans, ix->n, sizeof(*ix->spans), by_start);
+    if (ix->n)
+        qsort(ix->spans, ix->n, sizeof(*ix->spans), by_start);
     size_t k = 0;
     for (size_t i = 0; i < ix->n; i++)
         if (ix->spans[i].nelems && (!k || ix->spans[i].start >= ix->spans[k - 1].end))
@@ -147,9 +148,11 @@ gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix,
         rc = gmx_error_set(err, GMX_EFORMAT,
                            "%s: the heap's spans claim more objects than the core can hold "
                            "(corrupt core?)", c->core.name);
+    if (rc == GMX_OK && b.nomem)
+        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK) {
         number(ix);
-        if (b.nomem || !read_bits(c, ix) || !page_table(ix, l->page_size))
+        if (!read_bits(c, ix) || !page_table(ix, l->page_size))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     if (rc != GMX_OK)
