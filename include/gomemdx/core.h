@@ -161,7 +161,8 @@ typedef struct gmx_core_retention {
     uint64_t exact_objects, conservative_objects; /* scanned with exact pointer bits, or
                                                   * every word */
     bool exact_globals;                          /* data and bss through the runtime's masks */
-    bool capped;                                 /* the mark hit its memory cap: partial */
+    bool capped;                                 /* the mark hit a cap (memory cap_bytes, or
+                                                  * object bytes beyond 4 x the core): partial */
     uint64_t cap_bytes;
     gmx_core_holder *holders;                    /* most bytes first */
     size_t nholders;

@@ -106,8 +106,9 @@ static bool read_bits(gmx_core *c, heap_index *ix)
 }
 
 /* The page table: a span index per page over the heap's range, when that
- * range holds no more than four times the pages of its spans. */
-static bool page_table(heap_index *ix, uint64_t page_size)
+ * range holds no more than four times the pages of its spans, and no more
+ * pages than the core has 64-byte words (4 bytes an entry: a 16th of it). */
+static bool page_table(heap_index *ix, uint64_t page_size, uint64_t core_len)
 {
     if (!ix->n || ix->n >= UINT32_MAX)
         return true;
@@ -115,7 +116,7 @@ static bool page_table(heap_index *ix, uint64_t page_size)
     for (size_t i = 0; i < ix->n; i++)
         used += (ix->spans[i].end - ix->spans[i].start) / page_size;
     uint64_t npages = (hi - lo) / page_size;
-    if (lo % page_size || npages > 4 * used + 1024)
+    if (lo % page_size || npages > 4 * used + 1024 || npages > core_len / 64 + 1024)
         return true;
     ix->page_span = gmx_calloc((size_t)npages ? (size_t)npages : 1, sizeof(*ix->page_span));
     if (!ix->page_span)
@@ -152,7 +153,7 @@ gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix,
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK) {
         number(ix);
-        if (!read_bits(c, ix) || !page_table(ix, l->page_size))
+        if (!read_bits(c, ix) || !page_table(ix, l->page_size, c->core.len))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     if (rc != GMX_OK)

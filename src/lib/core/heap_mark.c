@@ -26,6 +26,7 @@ typedef struct marker {
     uint32_t region_root;
     size_t order_cap, span_cap, parent_cap;
     uint64_t max_entries;
+    uint64_t scan_budget;      /* object bytes still to scan: 4 x the core's size + 64 MiB */
     bool nomem;
 } marker;
 
@@ -114,6 +115,7 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
     k.m = m;
     m->cap_bytes = c->core.len / 4 + (64u << 20);
     k.max_entries = m->cap_bytes / ENTRY_BYTES;
+    k.scan_budget = 4 * (uint64_t)c->core.len + (64u << 20);
     if (k.max_entries > ROOT_BIT - 1)
         k.max_entries = ROOT_BIT - 1;
     gmx_code rc = gmx_heap_roots(c, s, false, scan_root, &k, err);
@@ -140,6 +142,13 @@ static gmx_code drain(marker *k, size_t *at)
         uint64_t id = m->order[pos];
         const heap_span *sp = &k->ix->spans[m->span[pos]];
         k->parent = (uint32_t)pos;
+        if (!(sp->spanclass & 1)) {
+            if (sp->elem > k->scan_budget) { /* spans claiming more than the core holds */
+                m->capped = true;
+                break;
+            }
+            k->scan_budget -= sp->elem;
+        }
         switch (gmx_heap_object_pointers(k->c, k->l, k->s, sp, sp->start + (id - sp->first) * sp->elem,
                                          reach, k)) {
         case PTRS_EXACT:

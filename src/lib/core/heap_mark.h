@@ -133,7 +133,8 @@ typedef struct heap_mark {
     gmx_arena names;
     uint64_t marked_bytes;
     uint64_t exact_objects, conservative_objects;
-    bool capped;             /* the memory cap was hit: the mark is partial */
+    bool capped;             /* a cap was hit (memory, or object bytes scanned beyond 4 x
+                              * the core's size): the mark is partial */
     uint64_t cap_bytes;
 } heap_mark;
 

@@ -27,8 +27,9 @@ static void conservative(gmx_core *c, uint64_t lo, uint64_t size, ptr_fn fn, voi
         uint64_t n = (size - off) / 8;
         if (n > CHUNK_WORDS)
             n = CHUNK_WORDS;
-        if (gmx_core_read(c, lo + off, words, (size_t)n * 8))
-            gmx_heap_scan_words(words, (size_t)n, lo + off, NULL, 0, fn, ctx);
+        if (!gmx_core_read(c, lo + off, words, (size_t)n * 8))
+            return; /* not in the core: nothing more of it is */
+        gmx_heap_scan_words(words, (size_t)n, lo + off, NULL, 0, fn, ctx);
         off += n * 8;
     }
 }

@@ -22,6 +22,8 @@ typedef struct roots {
     void *ctx;
     bool stop;
     uint64_t goid, next;     /* the frame walk: the goroutine, where its last frame ended */
+    uint64_t budget;         /* stack bytes still to scan: real stacks are in the core, so
+                              * twice its size bounds them (and the frames, 8 bytes each) */
 } roots;
 
 static bool emit(roots *r, const root_region *g)
@@ -106,6 +108,11 @@ static void stack(roots *r, const core_g *g)
     }
     if (at.sp < g->lo || at.sp >= g->hi)
         at.sp = g->lo; /* unknown: the whole stack */
+    if (g->hi - at.sp > r->budget) {
+        r->budget = 0; /* a corrupt core: no more stacks */
+        return;
+    }
+    r->budget -= g->hi - at.sp;
     r->goid = g->goid;
     r->next = at.sp;
     if (at.pc)
@@ -118,7 +125,7 @@ static void stack(roots *r, const core_g *g)
 gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
                         gmx_error *err)
 {
-    roots r = { c, fn, ctx, false, 0, 0 };
+    roots r = { c, fn, ctx, false, 0, 0, 2 * (uint64_t)c->core.len + (1u << 20) };
     if (!stacks) {
         gmx_code rc = globals(&r, s->data, s->edata, s->data_mask, s->data_mask_bits, "unnamed data", err);
         if (rc == GMX_OK)

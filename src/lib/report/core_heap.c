@@ -129,8 +129,9 @@ static void put_retention_text(gmx_buf *b, const gmx_core_heap *h, bool md, bool
                        : "; each object counts under the root that reached it first (breadth-first, "
                          "globals before stacks)\n");
     if (r->capped)
-        gmx_buf_printf(b, zh ? "%s标记达到内存上限（%s）：结果不完整\n"
-                             : "%sthe mark hit its memory cap (%s): what follows is partial\n",
+        gmx_buf_printf(b, zh ? "%s标记达到上限（内存 %s，或扫描字节超过 core 大小的 4 倍）：结果不完整\n"
+                             : "%sthe mark stopped at a cap (memory %s, or object bytes beyond 4 times "
+                               "the core's size): what follows is partial\n",
                        md ? "\n" : "  ", BYTES(r->cap_bytes));
     if (md)
         gmx_buf_puts(b, zh ? "\n| 字节 | 对象 | 持有链 |\n|---:|---:|---|\n"
