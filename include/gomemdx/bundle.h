@@ -82,6 +82,10 @@ typedef struct gmx_artifact {
     gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;
+    /* GMX_ART_GOROUTINES from a core: what its heap holds (gomemdx/core.h),
+     * or NULL with core_heap_unread saying why it could not be read */
+    struct gmx_core_heap *core_heap;
+    char *core_heap_unread;
     char reading[256];       /* what a tolerant read read, skipped and repaired
                               * ("read lines 3-80 (...); skipped 1-2"); empty when strict */
 } gmx_artifact;

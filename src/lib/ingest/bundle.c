@@ -636,7 +636,7 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
  * carries; one that matches none keeps the reason of its last refusal.
  * After the walk and the reading: both are skipped artifacts whose elf says
  * which they are. */
-static void pair_cores(gmx_bundle *b)
+static gmx_code pair_cores(gmx_bundle *b, gmx_error *err)
 {
     const char *execs[MAX_ELF];
     size_t nexec = 0, exec_at[MAX_ELF];
@@ -650,18 +650,31 @@ static void pair_cores(gmx_bundle *b)
         if (a->elf != GMX_ELF_CORE)
             continue;
         ncores++;
-        gmx_error err = { 0 };
+        gmx_error core_err = { 0 }, heap_err = { 0 };
         size_t used;
-        if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, &used, &err) != GMX_OK) {
+        gmx_core_heap *heap = gmx_calloc(1, sizeof(*heap));
+        if (!heap)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", a->path);
+        if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, heap, &heap_err,
+                                 &used, &core_err) != GMX_OK) {
+            gmx_free(heap);
             gmx_free(a->skip_reason);
             gmx_free(a->skip_reason_zh);
             a->skip_reason = a->skip_reason_zh = NULL;
-            skip_error(a, &err);
+            skip_error(a, &core_err);
             continue;
         }
         gmx_free(a->skip_reason);
         gmx_free(a->skip_reason_zh);
         a->skip_reason = a->skip_reason_zh = NULL;
+        if (heap_err.code == GMX_OK) {
+            a->core_heap = heap;
+        } else {
+            gmx_free(heap);
+            a->core_heap_unread = gmx_strndup(heap_err.message, strlen(heap_err.message));
+            if (!a->core_heap_unread)
+                return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", a->path);
+        }
         a->kind = GMX_ART_GOROUTINES;
         a->format = "Go core dump";
         a->format_zh = "Go core 转储";
@@ -672,6 +685,7 @@ static void pair_cores(gmx_bundle *b)
         gmx_free(x->skip_reason_zh);
         skip(x, "the executable of a core dump, read with it", "core 转储的可执行文件，已与之一同读取");
     }
+    return GMX_OK;
 }
 
 /* The escape sites of a compiler log, read again into the bundle's set. */
@@ -851,7 +865,7 @@ static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_optio
     if (rc == GMX_OK)
         rc = read_all(b, err);
     if (rc == GMX_OK)
-        pair_cores(b);
+        rc = pair_cores(b, err);
     for (size_t i = 0; rc == GMX_OK && i < b->count; i++)
         if (b->items[i].kind == GMX_ART_SKIPPED && b->items[i].skip_code == GMX_ENOMEM)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", b->items[i].path);
@@ -919,6 +933,9 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_artifact *a = &b->items[i];
         gmx_gsnapshot_release(&a->goroutines);
         gmx_hsnapshot_free(a->heap);
+        gmx_core_heap_release(a->core_heap);
+        gmx_free(a->core_heap);
+        gmx_free(a->core_heap_unread);
         gmx_free(a->ptop);
         gmx_free(a->path);
         gmx_free(a->skip_reason);

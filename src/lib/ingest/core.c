@@ -53,13 +53,14 @@ static void pair_close(core_pair *p)
 }
 
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
-                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                              gmx_core_heap *heap, gmx_error *heap_err, size_t *used,
                               gmx_error *err)
 {
     gmx_code rc = gmx_error_set(err, GMX_EUSAGE, "%s: no executable to read the core with",
                                 core_path);
     for (size_t i = 0; i < nbins; i++) {
-        rc = gmx_ingest_core(core_path, bins[i], opts, snap, NULL, err);
+        rc = gmx_ingest_core_with_heap(core_path, bins[i], opts, snap, NULL, heap, heap_err, err);
         if (rc == GMX_OK) {
             *used = i;
             return GMX_OK;

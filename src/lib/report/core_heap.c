@@ -5,6 +5,7 @@
  * the findings document. */
 #include "gomemdx/core.h"
 #include "gomemdx/report.h"
+#include "report/core_heap.h"
 #include "report/json_finding.h"
 #include "report/markdown.h"
 #include "report/text_finding.h"
@@ -62,11 +63,9 @@ static void put_reconciliation(gmx_buf *b, const gmx_core_heap *h, const char *l
                    (int64_t)(h->objects - h->cached_new_objects - h->stats_objects));
 }
 
-static void put_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, bool md, bool zh)
+void gmx_core_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, bool md, bool zh)
 {
     const char *lead = md ? "\n" : "  ";
-    gmx_buf_puts(b, md ? (zh ? "\n### 堆\n\n" : "\n### Heap\n\n")
-                       : (zh ? "\n堆（来自 core 的 span）\n" : "\nHeap (from the core's spans)\n"));
     gmx_buf_printf(b, zh ? "%s%" PRIu64 " 个对象，已分配 %s，位于 %" PRIu64 " 个在用 span（共 %s）"
                          : "%s%" PRIu64 " objects, %s allocated in %" PRIu64 " in-use spans of %s",
                    md ? "" : "  ", h->objects, BYTES(h->bytes), h->spans, BYTES(h->span_bytes));
@@ -119,9 +118,11 @@ gmx_code gmx_render_core_text(const gmx_findings *f, const gmx_core_heap *heap,
     gmx_buf b;
     gmx_buf_init(&b, 0);
     gmx_text_findings(&b, f, opts);
-    if (heap)
-        put_heap_text(&b, heap, heap_rows ? heap_rows : 15, md, zh);
-    else
+    if (heap) {
+        gmx_buf_puts(&b, md ? (zh ? "\n### 堆\n\n" : "\n### Heap\n\n")
+                            : (zh ? "\n堆（来自 core 的 span）\n" : "\nHeap (from the core's spans)\n"));
+        gmx_core_heap_text(&b, heap, heap_rows ? heap_rows : 15, md, zh);
+    } else
         gmx_buf_printf(&b, md ? (zh ? "\n### 堆\n\n未读取：%s\n" : "\n### Heap\n\nNot read: %s\n")
                               : (zh ? "\n堆：未读取：%s\n" : "\nHeap: not read: %s\n"),
                        heap_unread ? heap_unread : "");
@@ -163,7 +164,7 @@ static void put_heap_runtime_json(gmx_json *j, const gmx_core_heap *h)
     gmx_json_object_end(j);
 }
 
-static void put_heap_json(gmx_json *j, const gmx_core_heap *h)
+void gmx_core_heap_json(gmx_json *j, const gmx_core_heap *h)
 {
     const struct { const char *key; uint64_t value; } counts[] = {
         { "arenas", h->arenas },   { "spans", h->spans },     { "span_bytes", h->span_bytes },
@@ -214,7 +215,7 @@ gmx_code gmx_render_core_json(const gmx_findings *f, const gmx_core_heap *heap,
     gmx_json_findings_document(&j, f, opts);
     gmx_json_key(&j, "heap");
     if (heap) {
-        put_heap_json(&j, heap);
+        gmx_core_heap_json(&j, heap);
     } else {
         gmx_json_object_begin(&j);
         gmx_json_key(&j, "error");
