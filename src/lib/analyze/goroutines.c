@@ -128,6 +128,12 @@ static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_
                                              "profile），位于 %.*s"
                                            : "%s goroutine%s proven leaked by the runtime (goroutineleak "
                                              "profile) in %.*s", n, s, fn, fp);
+    if (cat == GMX_CAT_NONE && !status.n && !b->nframes && b->has_creator)
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 由 %.*s 创建（只知道创建者；"
+                                             "debug=2 的 dump 会记录它们停在哪里、为什么）"
+                                           : "%s goroutine%s created by %.*s (only their creator is "
+                                             "known; a debug=2 dump tells where they wait and why)",
+                                   n, s, (int)b->creator.func.n, b->creator.func.p);
     if (cat == GMX_CAT_NONE && !status.n)
         return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 停在 %.*s（这种格式不记录原因，"
                                              "debug=2 的 dump 会记录）"

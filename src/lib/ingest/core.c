@@ -149,7 +149,7 @@ gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
     for (size_t i = 0; rc == GMX_OK && i < heap.nrows; i++) {
         const gmx_core_heap_row *r = &heap.rows[i];
         char name[200];
-        gmx_core_heap_row_name(r, name, sizeof(name));
+        gmx_core_heap_row_name(r, false, name, sizeof(name));
         gmx_frame f = { { name, strlen(name) }, { "", 0 }, 0 };
         /* a core holds what is live, not what was allocated since start */
         rc = gmx_hsnapshot_add_sized(h, &f, 1, (int64_t)r->objects, (int64_t)r->bytes,

@@ -23,10 +23,10 @@ static void put_bytes_diff(gmx_buf *b, uint64_t walked, uint64_t runtime)
     gmx_fmt_bytes(b, walked >= runtime ? walked - runtime : runtime - walked);
 }
 
-static void put_row_name(gmx_buf *b, const gmx_core_heap_row *r, bool md)
+static void put_row_name(gmx_buf *b, const gmx_core_heap_row *r, bool md, bool zh)
 {
     char name[200];
-    gmx_core_heap_row_name(r, name, sizeof(name));
+    gmx_core_heap_row_name(r, zh, name, sizeof(name));
     if (md)
         gmx_md_code(b, (gmx_str){ name, strlen(name) });
     else
@@ -91,7 +91,7 @@ void gmx_core_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, bool 
         else
             gmx_buf_printf(b, "  %10s %8" PRIu64 " x %-9s ", BYTES(r->bytes), r->objects,
                            BYTES(r->elem_size));
-        put_row_name(b, r, md);
+        put_row_name(b, r, md, zh);
         gmx_buf_puts(b, md ? " |\n" : "\n");
     }
     if (h->nrows > rows)
