@@ -99,13 +99,23 @@ typedef struct gmx_bundle gmx_bundle;
 #define GMX_CAPTURE_TIMES_FILE "capture-times.tsv"
 
 /* One artifact already in memory: a body a service returned, a file an
- * embedding program read. Not copied: data must outlive the bundle. */
-typedef struct gmx_bundle_buffer {
+ * embedding program read. Not copied: data must outlive the bundle.
+ * Or, with data NULL, one the caller hands over only when the bundle reads
+ * it, so that a long series is never all in memory at once: open makes an
+ * input of its bytes (gmx_input_from_heap, say), which the bundle frees
+ * once read. open may be called from any of the bundle's threads, at once
+ * for different buffers, and again for the same one (an escape log). */
+struct gmx_input;
+typedef struct gmx_bundle_buffer gmx_bundle_buffer;
+struct gmx_bundle_buffer {
     const char *name;        /* shown as the artifact's path, and ordered as a file's name */
     const void *data;
     size_t len;
     int64_t time_ns;         /* when it was captured (Unix ns, GMX_TIME_CAPTURE); 0 = unknown */
-} gmx_bundle_buffer;
+    gmx_code (*open)(void *ctx, const gmx_bundle_buffer *buf, struct gmx_input **in,
+                     gmx_error *err);
+    void *ctx;               /* open's */
+};
 
 typedef struct gmx_bundle_options {
     unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */

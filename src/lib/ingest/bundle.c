@@ -339,13 +339,23 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in)
     gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
 }
 
+/* The bytes of a file at path, or of a buffer: lent, or handed over now. */
+static gmx_code open_bytes(const char *path, const gmx_bundle_buffer *buf, gmx_input **in,
+                           gmx_error *err)
+{
+    if (!buf)
+        return gmx_input_open(path, in, err);
+    if (!buf->data && buf->open)
+        return buf->open(buf->ctx, buf, in, err);
+    return gmx_input_from_memory(path, buf->data, buf->len, in, err);
+}
+
 /* The file's bytes, or the buffer's; timed by the file or the caller. */
 static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **in)
 {
     gmx_error err;
     const gmx_bundle_buffer *buf = p->buffer;
-    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, in, &err)
-             : gmx_input_open(a->path, in, &err)) != GMX_OK) {
+    if (open_bytes(a->path, buf, in, &err) != GMX_OK) {
         skip_error(a, &err);
         return false;
     }
@@ -695,8 +705,7 @@ static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a, const gmx_bundle
         return false;
     gmx_error err;
     gmx_input *in;
-    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, &in, &err)
-             : gmx_input_open(a->path, &in, &err)) != GMX_OK)
+    if (open_bytes(a->path, buf, &in, &err) != GMX_OK)
         return err.code != GMX_ENOMEM; /* a file gone since: its sites are missed */
     if (gmx_input_gunzip(&in, 0, &err) == GMX_OK) {
         gmx_esc_info info;
