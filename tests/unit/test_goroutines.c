@@ -12,13 +12,22 @@
 #include <string.h>
 
 /* A dump with `leak` goroutines blocked in a chan send at main.go:44,
- * `busy` ones sleeping in a fan-out worker, and one idle keep-alive read. */
+ * `busy` ones sleeping in a fan-out worker, one idle keep-alive read, and
+ * the main goroutine a whole dump from a signal always holds. */
 static char *make_dump(int leak, int busy, const char *prelude)
 {
     size_t cap = 4096 + (size_t)(leak + busy) * 256;
     char *s = malloc(cap);
     size_t n = (size_t)snprintf(s, cap, "%s", prelude);
     int id = 100;
+    n += (size_t)snprintf(s + n, cap - n,
+                          "goroutine 1 [IO wait, 30 minutes]:\n"
+                          "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+                          "\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                          "net.(*TCPListener).Accept(0xc0001)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:380 +0x30\n"
+                          "net/http.(*Server).Serve(0xc0002, {0x9, 0xc0001})\n"
+                          "\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n"
+                          "main.main()\n\t/go/src/svc/main.go:20 +0x1d\n\n");
     for (int i = 0; i < leak; i++)
         n += (size_t)snprintf(s + n, cap - n,
                               "goroutine %d [chan send, %d minutes]:\n"
@@ -162,7 +171,7 @@ static void test_goroutines__growth_over_time_is_a_warning_and_summarised(void *
     assert_int_equal(top->series[0], 5);
     assert_int_equal(top->series[2], 40);
     gmx_str sum = gmx_findings_summary(f);
-    assert_non_null(strstr(sum.p, "goroutines rose from 6 to 41; 35 of the rise is one bucket"));
+    assert_non_null(strstr(sum.p, "goroutines rose from 7 to 42; 35 of the rise is one bucket"));
     gmx_findings_free(f);
     release(s, 3);
 }
@@ -235,11 +244,29 @@ static void test_goroutines__one_goroutine_blocked_for_hours_is_a_warning(void *
     assert_non_null(strstr(top->why.p, "1 of 1 goroutine (100%)"));
     done_text(f);
 
-    /* Under an hour it stays info. */
-    f = analyse_text("goroutine 7 [chan send, 59 minutes]:\n"
+    /* Under an hour, in a whole dump (it holds the main goroutine), it
+     * stays info. */
+    f = analyse_text("goroutine 1 [IO wait, 60 minutes]:\n"
+                     "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+                     "\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                     "net.(*TCPListener).Accept(0xc0001)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:380 +0x30\n"
+                     "net/http.(*Server).Serve(0xc0002, {0x9, 0xc0001})\n"
+                     "\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n"
+                     "main.main()\n\t/go/src/api/main.go:20 +0x1d\n\n"
+                     "goroutine 7 [chan send, 59 minutes]:\n"
                      "main.(*api).search.func1()\n\t/go/src/api/search.go:88 +0x6f\n"
                      "created by main.(*api).search in goroutine 6\n\t/go/src/api/search.go:84 +0x1a5\n");
-    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    done_text(f);
+
+    /* The same goroutine pasted on its own, without the dump's writer or
+     * main goroutine, was picked out of a dump as the suspect. */
+    f = analyse_text("goroutine 7 [chan send, 5 minutes]:\n"
+                     "main.(*api).search.func1()\n\t/go/src/api/search.go:88 +0x6f\n"
+                     "created by main.(*api).search in goroutine 6\n\t/go/src/api/search.go:84 +0x1a5\n");
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "pasted on its own"));
     done_text(f);
 }
 

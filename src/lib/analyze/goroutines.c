@@ -193,23 +193,50 @@ typedef struct actx {
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
 } actx;
 
-/* At most this many goroutines, all in stacks without their headers (or
- * debug=1 records without their profile's title), and one snapshot: an
- * excerpt someone pasted, not a dump. */
+/* At most this many stacks, all without their headers (or debug=1
+ * records without their profile's title), and one snapshot: an excerpt
+ * someone pasted, not a dump. */
 #define EXCERPT_MAX 5
+
+/* The goroutine that wrote a whole capture is always in it: the one
+ * running (runtime.Stack, a crash) or serving /debug/pprof, or, from a
+ * signal, the main goroutine. A capture without it was cut by hand. */
+static bool holds_its_writer(const gmx_gbuckets *set)
+{
+    for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, k);
+        if (b->first_id == 1)
+            return true;
+        for (uint32_t j = 0; j < b->nstates; j++)
+            if (gmx_str_starts(b->states[j].status, "running") ||
+                gmx_str_starts(b->states[j].status, "runnable"))
+                return true;
+        for (uint32_t j = 0; j < b->nframes; j++)
+            if (gmx_str_starts(b->frames[j].func, "runtime/pprof."))
+                return true;
+    }
+    return false;
+}
 
 static bool excerpt(const gmx_gsnapshot *s, size_t n)
 {
     const gmx_dump_info *i = &s->info;
     bool dump_text = i->kind == GMX_DUMP_PLAIN || i->kind == GMX_DUMP_LEAK_CHECK;
-    if (n != 1 || gmx_gbuckets_total(s->buckets) > EXCERPT_MAX)
+    if (n != 1)
         return false;
-    /* debug=1 records pasted without the profile's title line. */
-    if (i->kind == GMX_DUMP_PROFILE_TEXT && (i->read.repairs & GMX_REPAIR_NO_TITLE))
+    /* debug=1 records pasted without the profile's title line, or a few
+     * under a title whose total they fall short of ("total 27", then one
+     * record of 7): what was chosen is the records, whatever count each
+     * carries ("114 @ ..." is one stack picked, not 114 things pasted). */
+    if (i->kind == GMX_DUMP_PROFILE_TEXT &&
+        ((i->read.repairs & GMX_REPAIR_NO_TITLE) || i->partial))
+        return gmx_gbuckets_count(s->buckets) <= EXCERPT_MAX && !holds_its_writer(s->buckets);
+    if (!dump_text || gmx_gbuckets_total(s->buckets) > EXCERPT_MAX)
+        return false;
+    if (i->read.repairs & GMX_REPAIR_NO_HEADER)
         return true;
-    if (!dump_text)
-        return false;
-    return (i->read.repairs & GMX_REPAIR_NO_HEADER) != 0;
+    /* A few whole goroutines without the dump's writer: picked out of one. */
+    return i->kind == GMX_DUMP_PLAIN && !holds_its_writer(s->buckets);
 }
 
 /* A surge that drained is not a leak, but one unbounded go statement

@@ -185,7 +185,9 @@ static gmx_severity judge_provenance(const gmx_judge_facts *f, gmx_finding *fd, 
         gmx_buf_printf(&w->zh, "其中 %llu 个已被 GC 证实泄露", (unsigned long long)b->leaked);
         sev = f->suspect ? GMX_SEV_CRITICAL : GMX_SEV_INFO;
     }
-    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site) {
+    /* Picked out by hand as the suspect, unless a worker idle since start. */
+    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site &&
+        !long_lived_worker(f)) {
         sep(w);
         gmx_buf_puts(&w->en, "pasted on its own, out of its dump, as the suspect");
         gmx_buf_puts(&w->zh, "被单独从 dump 中摘出来作为嫌疑贴出");
