@@ -200,7 +200,8 @@ typedef struct actx {
 
 /* The goroutine that wrote a whole capture is always in it: the one
  * running (runtime.Stack, a crash) or serving /debug/pprof, or, from a
- * signal, the main goroutine. A capture without it was cut by hand. */
+ * signal, the main goroutine (goroutine 1, in main.main). A capture
+ * without it was cut by hand. */
 static bool holds_its_writer(const gmx_gbuckets *set)
 {
     for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
@@ -212,7 +213,8 @@ static bool holds_its_writer(const gmx_gbuckets *set)
                 gmx_str_starts(b->states[j].status, "runnable"))
                 return true;
         for (uint32_t j = 0; j < b->nframes; j++)
-            if (gmx_str_starts(b->frames[j].func, "runtime/pprof."))
+            if (gmx_str_starts(b->frames[j].func, "runtime/pprof.") ||
+                gmx_str_eq_cstr(b->frames[j].func, "main.main"))
                 return true;
     }
     return false;
@@ -231,12 +233,15 @@ static bool excerpt(const gmx_gsnapshot *s, size_t n)
     if (i->kind == GMX_DUMP_PROFILE_TEXT &&
         ((i->read.repairs & GMX_REPAIR_NO_TITLE) || i->partial))
         return gmx_gbuckets_count(s->buckets) <= EXCERPT_MAX && !holds_its_writer(s->buckets);
-    if (!dump_text || gmx_gbuckets_total(s->buckets) > EXCERPT_MAX)
+    if (!dump_text)
         return false;
+    /* Stacks without their headers: a few stacks, each perhaps with a
+     * count written by hand beside it ("10 *"). */
     if (i->read.repairs & GMX_REPAIR_NO_HEADER)
-        return true;
+        return gmx_gbuckets_count(s->buckets) <= EXCERPT_MAX && !holds_its_writer(s->buckets);
     /* A few whole goroutines without the dump's writer: picked out of one. */
-    return i->kind == GMX_DUMP_PLAIN && !holds_its_writer(s->buckets);
+    return i->kind == GMX_DUMP_PLAIN && gmx_gbuckets_total(s->buckets) <= EXCERPT_MAX &&
+           !holds_its_writer(s->buckets);
 }
 
 /* A surge that drained is not a leak, but one unbounded go statement
