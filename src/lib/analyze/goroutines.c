@@ -103,8 +103,8 @@ static const char *doing(gmx_category cat, bool zh)
 
 /* The title of a bucket's finding, in English or (zh) Chinese: the same
  * arguments for both, the Chinese dropping the plural with %.0s. */
-static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
-                        const gmx_frame *site, bool has_site, const gmx_gverdict *v)
+static gmx_str base_title(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
+                          const gmx_frame *site, bool has_site, const gmx_gverdict *v)
 {
     const char *healthy = zh ? v->healthy_zh : v->healthy;
     const char *what = doing(cat, zh);
@@ -139,6 +139,36 @@ static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_
                                    (int)status.n, status.p, in, fn, fp);
     return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s %s%s%.*s" : "%s goroutine%s %s%s%.*s",
                                n, s, what, in, fn, fp);
+}
+
+/* The function a goroutine was started on, when no creator is recorded
+ * (debug=1 text, protobuf profiles): the outermost frame outside the
+ * standard library. It names the goroutines ("the broadcastTxRoutine
+ * goroutines") when they park in a library called from it. */
+static bool entry_of(const gmx_gbucket *b, const gmx_goroot *root, const gmx_frame *site,
+                     gmx_str *entry)
+{
+    if (b->has_creator)
+        return false;
+    for (uint32_t i = b->nframes; i-- > 0;) {
+        if (gmx_frame_is_std(root, &b->frames[i]))
+            continue;
+        *entry = b->frames[i].func;
+        return !gmx_str_eq(*entry, site->func);
+    }
+    return false;
+}
+
+static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
+                        const gmx_goroot *root, const gmx_frame *site, bool has_site,
+                        const gmx_gverdict *v)
+{
+    gmx_str t = base_title(out, zh, cat, b, site, has_site, v);
+    gmx_str entry;
+    if (!has_site || (cat == GMX_CAT_NONE && v->healthy) || !entry_of(b, root, site, &entry))
+        return t;
+    return gmx_findings_printf(out, zh ? "%.*s（%.*s 的 goroutine）" : "%.*s (goroutines of %.*s)",
+                               (int)t.n, t.p, (int)entry.n, entry.p);
 }
 
 static gmx_site to_site(const gmx_frame *f)
@@ -316,10 +346,14 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool mechanism = false;
     bool has_site = gmx_gsite(b, &c->root, &site, &mechanism);
     /* A leak checker's report is evidence of its own: what it lists in
-     * application code outlived its test, whatever it waits on. */
-    bool reported = (b->flags & GMX_G_REPORTED) && has_site && !mechanism;
+     * application code outlived its test, whatever it waits on; so does a
+     * goroutine the application started on a standard-library function
+     * (`go srv.Serve(l)`, a sync.Once inside it): its creator is the fix. */
+    bool app_creator = b->has_creator && !gmx_frame_is_std(&c->root, &b->creator);
+    bool reported = (b->flags & GMX_G_REPORTED) && has_site && (!mechanism || app_creator);
     bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait || reported);
-    gmx_judge_facts facts = { b, cat, suspect, has_site && !mechanism, c->total, c->longest_wait,
+    bool app_site = has_site && (!mechanism || reported);
+    gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature,
                               c->excerpt };
     gmx_finding probe = { 0 };
@@ -352,8 +386,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
         /* The Chinese stays the category's: the catalogue's advice is English. */
         fd->advice_zh = own ? gmx_category_advice_zh(cat) : NULL;
     }
-    fd->title = title_of(out, false, cat, b, &site, fd->has_site, &v);
-    fd->title_zh = title_of(out, true, cat, b, &site, fd->has_site, &v);
+    fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v);
+    fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v);
     describe_state(fd, b);
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)
