@@ -319,6 +319,46 @@ static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
     gmx_gsnapshot_release(&s);
 }
 
+/* A debug=1 record pasted without its title is one stack picked, whatever
+ * its count; its goroutines are named by the function they run. With the
+ * profile's writer beside it, the same records are a whole profile. */
+static void test_goroutines__a_picked_record_counts_as_one_stack(void **state)
+{
+    (void)state;
+    static const char rec[] =
+        "Leaking goroutine:\n"
+        "```\n"
+        "114 @ 0x42f2bc 0x4403b9 0x468002 0x9fe32d 0x9ff78f 0xa025ed 0x45e571\n"
+        "#\t0x4403b8\tsync.runtime_Semacquire+0x38\t/usr/lib/go-1.9/src/runtime/sema.go:56\n"
+        "#\t0x468001\tsync.(*WaitGroup).Wait+0x71\t/usr/lib/go-1.9/src/sync/waitgroup.go:131\n"
+        "#\t0x9fe32c\tgithub.com/x/lib/clist.(*CList).FrontWait+0x2c\t/src/github.com/x/lib/clist/clist.go:233\n"
+        "#\t0x9ff78e\tgithub.com/x/app/pool.(*Pool).Wait+0x2e\t/src/github.com/x/app/pool/pool.go:184\n"
+        "#\t0xa025ec\tgithub.com/x/app/pool.(*Reactor).broadcast+0x25c\t/src/github.com/x/app/pool/reactor.go:120\n"
+        "```\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(rec, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "pasted on its own"));
+    assert_non_null(strstr(top->title.p, "(goroutines of github.com/x/app/pool.(*Reactor).broadcast)"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+
+    static const char whole[] =
+        "3 @ 0x42f2bc 0x9fe32d 0x45e571\n"
+        "#\t0x9fe32c\tgithub.com/x/app.(*T).idle+0x2c\t/src/github.com/x/app/t.go:33\n"
+        "\n"
+        "1 @ 0x42f2bc 0x6c18b0 0x45e571\n"
+        "#\t0x6c18af\truntime/pprof.writeRuntimeProfile+0xb0\t/usr/lib/go/src/runtime/pprof/pprof.go:848\n"
+        "#\t0x6c1583\truntime/pprof.writeGoroutine+0x44\t/usr/lib/go/src/runtime/pprof/pprof.go:781\n";
+    f = analyse_paste(whole, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)
 {
     (void)state;
@@ -442,6 +482,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
+        cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
