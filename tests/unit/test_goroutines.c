@@ -359,6 +359,36 @@ static void test_goroutines__a_picked_record_counts_as_one_stack(void **state)
     gmx_gsnapshot_release(&s);
 }
 
+/* A goroutine a leak checker reports, parked only in the standard library
+ * but started by the application, is the application's to fix
+ * (networkservicemesh/sdk#458: a sync.Once waited on by monitorLoop's goroutine). */
+static void test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps(void **state)
+{
+    (void)state;
+    static const char rep[] =
+        "found unexpected goroutines:\n"
+        "[Goroutine 45 in state semacquire, with sync.runtime_SemacquireMutex on top of the stack:\n"
+        "goroutine 45 [semacquire]:\n"
+        "sync.runtime_SemacquireMutex(0xc00048a538, 0x0, 0x1)\n"
+        "\t/usr/local/go/src/runtime/sema.go:71 +0x47\n"
+        "sync.(*Mutex).lockSlow(0xc00048a534)\n\t/usr/local/go/src/sync/mutex.go:138 +0x105\n"
+        "sync.(*Mutex).Lock(...)\n\t/usr/local/go/src/sync/mutex.go:81\n"
+        "sync.(*Once).doSlow(0xc00048a530, 0xc00068ee10)\n\t/usr/local/go/src/sync/once.go:62 +0x105\n"
+        "sync.(*Once).Do(0xc00048a530, 0xc00068ee10)\n\t/usr/local/go/src/sync/once.go:57 +0x45\n"
+        "created by github.com/x/sdk/heal.(*healClient).monitorLoop\n"
+        "\t/home/u/go/src/github.com/x/sdk/heal/client.go:80 +0x7a\n"
+        "]\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(rep, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "listed by a leak checker"));
+    assert_true(gmx_str_eq_cstr(top->created_by.function, "github.com/x/sdk/heal.(*healClient).monitorLoop"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)
 {
     (void)state;
@@ -483,6 +513,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
+        cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
