@@ -12,8 +12,10 @@
  *               start) are exempt.
  *   provenance  the GC proved it leaked (goroutineleak); a leak checker
  *               (goleak, leaktest, ...) listed it as outliving its test; a
- *               few bare stacks pasted out of their dump (an issue's "this
- *               goroutine leaks") were picked as the suspect
+ *               few stacks picked out of their capture (an issue's "this
+ *               goroutine leaks": bare stacks, debug=1 records without the
+ *               title, goroutines without the dump's writer) were pasted as
+ *               the suspect
  *   catalogue   a published leak mechanism piling up past its threshold */
 #include "analyze/judge.h"
 #include "util/buf.h"
