@@ -66,8 +66,6 @@ typedef struct gmx_artifact {
                               * GMX_EIO, ...), GMX_OK when it is simply not evidence. A
                               * bundle never holds one skipped for GMX_ENOMEM: loading fails */
     gmx_gsnapshot goroutines;/* GMX_ART_GOROUTINES */
-    struct gmx_core_retention *retention; /* GMX_ART_GOROUTINES read from a core: who holds
-                              * its heap (gomemdx/core.h); NULL when it could not be read */
     /* GMX_ART_HEAP: its values per site, its sites in a table the bundle's
      * snapshots share; NULL when let go: of a long series only the first,
      * the last and some between keep their sites (32 per kind of profile),
@@ -84,6 +82,10 @@ typedef struct gmx_artifact {
     gmx_msample metrics;     /* GMX_ART_METRICS */
     gmx_oom_note *oom;       /* out-of-memory evidence in any text artifact */
     size_t noom;
+    /* GMX_ART_GOROUTINES from a core: what its heap holds (gomemdx/core.h),
+     * or NULL with core_heap_unread saying why it could not be read */
+    struct gmx_core_heap *core_heap;
+    char *core_heap_unread;
     char reading[256];       /* what a tolerant read read, skipped and repaired
                               * ("read lines 3-80 (...); skipped 1-2"); empty when strict */
 } gmx_artifact;
@@ -97,13 +99,23 @@ typedef struct gmx_bundle gmx_bundle;
 #define GMX_CAPTURE_TIMES_FILE "capture-times.tsv"
 
 /* One artifact already in memory: a body a service returned, a file an
- * embedding program read. Not copied: data must outlive the bundle. */
-typedef struct gmx_bundle_buffer {
+ * embedding program read. Not copied: data must outlive the bundle.
+ * Or, with data NULL, one the caller hands over only when the bundle reads
+ * it, so that a long series is never all in memory at once: open makes an
+ * input of its bytes (gmx_input_from_heap, say), which the bundle frees
+ * once read. open may be called from any of the bundle's threads, at once
+ * for different buffers, and again for the same one (an escape log). */
+struct gmx_input;
+typedef struct gmx_bundle_buffer gmx_bundle_buffer;
+struct gmx_bundle_buffer {
     const char *name;        /* shown as the artifact's path, and ordered as a file's name */
     const void *data;
     size_t len;
     int64_t time_ns;         /* when it was captured (Unix ns, GMX_TIME_CAPTURE); 0 = unknown */
-} gmx_bundle_buffer;
+    gmx_code (*open)(void *ctx, const gmx_bundle_buffer *buf, struct gmx_input **in,
+                     gmx_error *err);
+    void *ctx;               /* open's */
+};
 
 typedef struct gmx_bundle_options {
     unsigned max_files;      /* files looked at, folders walked recursively; 0 = 10,000 */

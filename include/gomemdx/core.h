@@ -110,8 +110,8 @@ gmx_code gmx_core_heap_walk(gmx_core *c, gmx_core_heap *out, gmx_error *err);
 void gmx_core_heap_release(gmx_core_heap *h);
 /* What a row holds, into buf: its Go type as the binary names it (raw bytes:
  * make them visible before printing), else "size class N (with pointers)" or
- * "large objects (no pointers)". */
-void gmx_core_heap_row_name(const gmx_core_heap_row *r, char *buf, size_t n);
+ * "large objects (no pointers)", in Chinese with zh. */
+void gmx_core_heap_row_name(const gmx_core_heap_row *r, bool zh, char *buf, size_t n);
 
 /* Who holds the heap: the objects reached from the roots (the module's
  * data and bss through the runtime's pointer masks, every goroutine's stack

@@ -35,6 +35,7 @@ void gmx_gsnapshot_release(gmx_gsnapshot *snap);
  * at bin_path that produced it (gomemdx/core.h), into snap as a dump's
  * would be read. info (may be NULL) says what the core held. */
 struct gmx_core_info;
+struct gmx_core_heap;
 gmx_code gmx_ingest_core(const char *core_path, const char *bin_path,
                          const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                          struct gmx_core_info *info, gmx_error *err);
@@ -47,10 +48,11 @@ gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
                                    const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                    struct gmx_core_info *info, struct gmx_core_heap *heap,
                                    gmx_error *heap_err, gmx_error *err);
-/* The same with the first of bins the core pairs with (build IDs), its
- * index in *used; else the last refusal. */
+/* gmx_ingest_core_with_heap with the first of bins the core pairs with
+ * (build IDs), its index in *used; else the last refusal. heap may be NULL. */
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
-                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                              struct gmx_core_heap *heap, gmx_error *heap_err, size_t *used,
                               gmx_error *err);
 /* The heap of the core at core_path read with bin_path (gmx_core_heap_walk);
  * release with gmx_core_heap_release. */

@@ -19,7 +19,8 @@
  * shares pprof printed, are kept in gmx_ptop_info (the first
  * GMX_PTOP_MAX_ROWS): with one table and no series, what a site reaches
  * (cum) is what ranks it. The rows may sit among prose, quoted or
- * indented.
+ * indented, or be quoted one by one without the table's header (both
+ * values with a unit); a site quoted again keeps its latest row.
  *
  * A table of a goroutine profile looks the same with counts for values
  * (no unit) and runtime.gopark holding them all: it is told apart

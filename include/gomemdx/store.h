@@ -99,6 +99,14 @@ void gmx_store_captures_free(gmx_store_capture_info *c, size_t n);
 typedef int (*gmx_store_file_fn)(void *ctx, const gmx_store_file *f);
 gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_fn fn, void *ctx,
                                  gmx_error *err);
+/* The same with each file's name and length only (data NULL): no file's
+ * bytes are read. */
+gmx_code gmx_store_capture_file_names(gmx_store *s, int64_t capture, gmx_store_file_fn fn,
+                                      void *ctx, gmx_error *err);
+/* The same for the one file called name (fn is not called when the
+ * capture has none). */
+gmx_code gmx_store_capture_file(gmx_store *s, int64_t capture, const char *name,
+                                gmx_store_file_fn fn, void *ctx, gmx_error *err);
 
 #ifdef __cplusplus
 }

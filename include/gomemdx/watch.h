@@ -137,8 +137,10 @@ gmx_code gmx_watch_export_capture(gmx_store *store, int64_t capture, const char 
 gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfiles,
                                  gmx_error *err);
 
-/* Stored captures in memory, as buffers for a bundle
- * (gmx_bundle_options.buffers): no file is written to diagnose them. */
+/* Stored captures as buffers for a bundle (gmx_bundle_options.buffers): no
+ * file is written to diagnose them, and each file's bytes are read from the
+ * store only when the bundle reads it, then let go, so a long history is
+ * never all in memory. The store must stay open until the bundle is loaded. */
 typedef struct gmx_capture_buffers {
     gmx_bundle_buffer *buffers;
     size_t n, cap;

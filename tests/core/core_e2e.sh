@@ -199,6 +199,22 @@ text = json.dumps(d)
 assert "Go core dump" in text, "core not listed as an input"
 assert "main.(*notifier).publish" in text, "leak site missing"
 PY
+    # The core's heap rides with it: the same walk as `core` prints.
+    "$bin" core core notifier.bin --json >alone.json || fail "gomemdx core failed"
+    python3 - "$out" alone.json <<'PY' || fail "diagnose does not carry the core's heap"
+import json, sys
+d = json.loads(sys.argv[1])
+alone = json.load(open(sys.argv[2]))["heap"]
+core = [i for i in d["inputs"] if i.get("kind") == "Go core dump"]
+assert len(core) == 1, core
+h = core[0].get("heap")
+assert h, "no heap on the core's input"
+for k in ("objects", "bytes", "span_bytes"):
+    assert h[k] == alone[k] > 0, (k, h[k], alone[k])
+assert h["by_type"] == alone["by_type"]
+PY
+    text=$("$bin" diagnose incident) || fail "diagnose (text) failed"
+    grep -q "^Heap in the core incident/core.1:" <<<"$text" || fail "no heap section in diagnose: $text"
     other=$work/core-fixtures/go1.27/notifier.bin
     if [ "$v" != 1.27 ] && [ -f "$other" ]; then
       rm -rf mismatch && mkdir mismatch && ln -s ../core mismatch/core && ln -s "$other" mismatch/svc

@@ -6,9 +6,11 @@
 #include "testutil.h"
 #include "gomemdx/bundle.h"
 #include "gomemdx/diagnose.h"
+#include "gomemdx/input.h"
 #include "ingest/heap_series.h"
 
 #include <stdio.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -167,8 +169,45 @@ static void test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots(vo
 }
 
 
-/* The lab's billing incident from its files and from memory: the same
- * artifacts and the same rank-1 finding, with no file read for the second. */
+/* b read the same artifacts as ref, in the same order and times, and its
+ * diagnosis has the same rank-1 finding. */
+static void assert_same_bundle(const gmx_bundle *ref, const gmx_bundle *b)
+{
+    assert_int_equal(gmx_bundle_count(b), gmx_bundle_count(ref));
+    for (size_t i = 0; i < gmx_bundle_count(ref); i++) {
+        const gmx_artifact *f = gmx_bundle_at(ref, i), *m = gmx_bundle_at(b, i);
+        assert_string_equal(m->path, f->path);
+        assert_int_equal(m->kind, f->kind);
+        assert_string_equal(m->format, f->format);
+        assert_true(m->time_ns == f->time_ns);
+    }
+    gmx_diagnosis *df, *dm;
+    assert_int_equal(gmx_diagnose(ref, NULL, &df, NULL), GMX_OK);
+    assert_int_equal(gmx_diagnose(b, NULL, &dm, NULL), GMX_OK);
+    assert_int_equal(gmx_findings_count(dm->findings), gmx_findings_count(df->findings));
+    assert_true(gmx_findings_count(df->findings) > 0);
+    const gmx_finding *ff = gmx_findings_at(df->findings, 0), *fm = gmx_findings_at(dm->findings, 0);
+    assert_int_equal(fm->category, ff->category);
+    assert_int_equal(fm->severity, ff->severity);
+    assert_true(fm->title.n == ff->title.n && memcmp(fm->title.p, ff->title.p, ff->title.n) == 0);
+    assert_non_null(strstr(ff->title.p, "runInvoiceBatch"));
+    gmx_diagnosis_free(df);
+    gmx_diagnosis_free(dm);
+}
+
+/* A buffer handed over when read: its file opened then, counted. */
+static atomic_int opened_late;
+
+static gmx_code open_late(void *ctx, const gmx_bundle_buffer *buf, gmx_input **in,
+                          gmx_error *err)
+{
+    (void)buf;
+    atomic_fetch_add(&opened_late, 1);
+    return gmx_input_open(ctx, in, err);
+}
+
+/* The lab's billing incident from its files, from memory, and from buffers
+ * handed over when read: the same artifacts and the same rank-1 finding. */
 static void test_bundle__buffers_read_as_files_do(void **state)
 {
     (void)state;
@@ -190,7 +229,7 @@ static void test_bundle__buffers_read_as_files_do(void **state)
         argv[i] = paths[i];
         size_t len;
         assert_non_null(data[i] = tu_read_fixture(rel, &len));
-        bufs[i] = (gmx_bundle_buffer){ paths[i], data[i], len, 0 };
+        bufs[i] = (gmx_bundle_buffer){ .name = paths[i], .data = data[i], .len = len };
     }
     gmx_bundle *from_files, *from_memory;
     assert_int_equal(gmx_bundle_load(argv, N, NULL, &from_files, NULL), GMX_OK);
@@ -205,33 +244,27 @@ static void test_bundle__buffers_read_as_files_do(void **state)
     gmx_bundle_options in_memory = { .buffers = bufs, .nbuffers = N };
     if (gmx_bundle_load(NULL, 0, &in_memory, &from_memory, &err) != GMX_OK)
         fail_msg("%s", err.message);
-    assert_int_equal(gmx_bundle_count(from_memory), gmx_bundle_count(from_files));
-    for (size_t i = 0; i < gmx_bundle_count(from_files); i++) {
-        const gmx_artifact *f = gmx_bundle_at(from_files, i), *m = gmx_bundle_at(from_memory, i);
-        assert_string_equal(m->path, f->path);
-        assert_int_equal(m->kind, f->kind);
-        assert_string_equal(m->format, f->format);
-        assert_true(m->time_ns == f->time_ns);
-    }
-    gmx_diagnosis *df, *dm;
-    assert_int_equal(gmx_diagnose(from_files, NULL, &df, NULL), GMX_OK);
-    assert_int_equal(gmx_diagnose(from_memory, NULL, &dm, NULL), GMX_OK);
-    assert_int_equal(gmx_findings_count(dm->findings), gmx_findings_count(df->findings));
-    assert_true(gmx_findings_count(df->findings) > 0);
-    const gmx_finding *ff = gmx_findings_at(df->findings, 0), *fm = gmx_findings_at(dm->findings, 0);
-    assert_int_equal(fm->category, ff->category);
-    assert_int_equal(fm->severity, ff->severity);
-    assert_true(fm->title.n == ff->title.n && memcmp(fm->title.p, ff->title.p, ff->title.n) == 0);
-    assert_non_null(strstr(ff->title.p, "runInvoiceBatch"));
-    gmx_diagnosis_free(df);
-    gmx_diagnosis_free(dm);
+    assert_same_bundle(from_files, from_memory);
+    /* The same buffers handed over only when the bundle reads them: each
+     * opened once, nothing in memory before. */
+    gmx_bundle_buffer late[N];
+    for (size_t i = 0; i < N; i++)
+        late[i] = (gmx_bundle_buffer){ .name = bufs[i].name, .time_ns = bufs[i].time_ns,
+                                       .open = open_late, .ctx = paths[i] };
+    gmx_bundle *from_late;
+    gmx_bundle_options when_read = { .buffers = late, .nbuffers = N };
+    if (gmx_bundle_load(NULL, 0, &when_read, &from_late, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(atomic_load(&opened_late), N);
+    assert_same_bundle(from_files, from_late);
+    gmx_bundle_free(from_late);
     gmx_bundle_free(from_files);
     gmx_bundle_free(from_memory);
     for (size_t i = 0; i < N; i++)
         free(data[i]);
     /* A core in memory is not read (cores are read from paths). */
     static const char elf[64] = "\x7f" "ELF\x02\x01\x01";
-    gmx_bundle_buffer core = { "core.1234", elf, sizeof(elf), 0 };
+    gmx_bundle_buffer core = { .name = "core.1234", .data = elf, .len = sizeof(elf) };
     gmx_bundle_options keep = { .keep_skipped = true, .buffers = &core, .nbuffers = 1 };
     gmx_bundle *b;
     assert_int_equal(gmx_bundle_load(NULL, 0, &keep, &b, NULL), GMX_OK);

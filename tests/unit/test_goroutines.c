@@ -12,13 +12,22 @@
 #include <string.h>
 
 /* A dump with `leak` goroutines blocked in a chan send at main.go:44,
- * `busy` ones sleeping in a fan-out worker, and one idle keep-alive read. */
+ * `busy` ones sleeping in a fan-out worker, one idle keep-alive read, and
+ * the main goroutine a whole dump from a signal always holds. */
 static char *make_dump(int leak, int busy, const char *prelude)
 {
     size_t cap = 4096 + (size_t)(leak + busy) * 256;
     char *s = malloc(cap);
     size_t n = (size_t)snprintf(s, cap, "%s", prelude);
     int id = 100;
+    n += (size_t)snprintf(s + n, cap - n,
+                          "goroutine 1 [IO wait, 30 minutes]:\n"
+                          "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+                          "\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                          "net.(*TCPListener).Accept(0xc0001)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:380 +0x30\n"
+                          "net/http.(*Server).Serve(0xc0002, {0x9, 0xc0001})\n"
+                          "\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n"
+                          "main.main()\n\t/go/src/svc/main.go:20 +0x1d\n\n");
     for (int i = 0; i < leak; i++)
         n += (size_t)snprintf(s + n, cap - n,
                               "goroutine %d [chan send, %d minutes]:\n"
@@ -162,7 +171,7 @@ static void test_goroutines__growth_over_time_is_a_warning_and_summarised(void *
     assert_int_equal(top->series[0], 5);
     assert_int_equal(top->series[2], 40);
     gmx_str sum = gmx_findings_summary(f);
-    assert_non_null(strstr(sum.p, "goroutines rose from 6 to 41; 35 of the rise is one bucket"));
+    assert_non_null(strstr(sum.p, "goroutines rose from 7 to 42; 35 of the rise is one bucket"));
     gmx_findings_free(f);
     release(s, 3);
 }
@@ -235,11 +244,29 @@ static void test_goroutines__one_goroutine_blocked_for_hours_is_a_warning(void *
     assert_non_null(strstr(top->why.p, "1 of 1 goroutine (100%)"));
     done_text(f);
 
-    /* Under an hour it stays info. */
-    f = analyse_text("goroutine 7 [chan send, 59 minutes]:\n"
+    /* Under an hour, in a whole dump (it holds the main goroutine), it
+     * stays info. */
+    f = analyse_text("goroutine 1 [IO wait, 60 minutes]:\n"
+                     "internal/poll.runtime_pollWait(0x7f, 0x72)\n"
+                     "\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                     "net.(*TCPListener).Accept(0xc0001)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:380 +0x30\n"
+                     "net/http.(*Server).Serve(0xc0002, {0x9, 0xc0001})\n"
+                     "\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n"
+                     "main.main()\n\t/go/src/api/main.go:20 +0x1d\n\n"
+                     "goroutine 7 [chan send, 59 minutes]:\n"
                      "main.(*api).search.func1()\n\t/go/src/api/search.go:88 +0x6f\n"
                      "created by main.(*api).search in goroutine 6\n\t/go/src/api/search.go:84 +0x1a5\n");
-    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    done_text(f);
+
+    /* The same goroutine pasted on its own, without the dump's writer or
+     * main goroutine, was picked out of a dump as the suspect. */
+    f = analyse_text("goroutine 7 [chan send, 5 minutes]:\n"
+                     "main.(*api).search.func1()\n\t/go/src/api/search.go:88 +0x6f\n"
+                     "created by main.(*api).search in goroutine 6\n\t/go/src/api/search.go:84 +0x1a5\n");
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "pasted on its own"));
     done_text(f);
 }
 
@@ -288,6 +315,76 @@ static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
     f = analyse_paste(many, &s);
     for (size_t i = 0; i < gmx_findings_count(f); i++)
         assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
+/* A debug=1 record pasted without its title is one stack picked, whatever
+ * its count; its goroutines are named by the function they run. With the
+ * profile's writer beside it, the same records are a whole profile. */
+static void test_goroutines__a_picked_record_counts_as_one_stack(void **state)
+{
+    (void)state;
+    static const char rec[] =
+        "Leaking goroutine:\n"
+        "```\n"
+        "114 @ 0x42f2bc 0x4403b9 0x468002 0x9fe32d 0x9ff78f 0xa025ed 0x45e571\n"
+        "#\t0x4403b8\tsync.runtime_Semacquire+0x38\t/usr/lib/go-1.9/src/runtime/sema.go:56\n"
+        "#\t0x468001\tsync.(*WaitGroup).Wait+0x71\t/usr/lib/go-1.9/src/sync/waitgroup.go:131\n"
+        "#\t0x9fe32c\tgithub.com/x/lib/clist.(*CList).FrontWait+0x2c\t/src/github.com/x/lib/clist/clist.go:233\n"
+        "#\t0x9ff78e\tgithub.com/x/app/pool.(*Pool).Wait+0x2e\t/src/github.com/x/app/pool/pool.go:184\n"
+        "#\t0xa025ec\tgithub.com/x/app/pool.(*Reactor).broadcast+0x25c\t/src/github.com/x/app/pool/reactor.go:120\n"
+        "```\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(rec, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "pasted on its own"));
+    assert_non_null(strstr(top->title.p, "(goroutines of github.com/x/app/pool.(*Reactor).broadcast)"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+
+    static const char whole[] =
+        "3 @ 0x42f2bc 0x9fe32d 0x45e571\n"
+        "#\t0x9fe32c\tgithub.com/x/app.(*T).idle+0x2c\t/src/github.com/x/app/t.go:33\n"
+        "\n"
+        "1 @ 0x42f2bc 0x6c18b0 0x45e571\n"
+        "#\t0x6c18af\truntime/pprof.writeRuntimeProfile+0xb0\t/usr/lib/go/src/runtime/pprof/pprof.go:848\n"
+        "#\t0x6c1583\truntime/pprof.writeGoroutine+0x44\t/usr/lib/go/src/runtime/pprof/pprof.go:781\n";
+    f = analyse_paste(whole, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
+/* A goroutine a leak checker reports, parked only in the standard library
+ * but started by the application, is the application's to fix
+ * (networkservicemesh/sdk#458: a sync.Once waited on by monitorLoop's goroutine). */
+static void test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps(void **state)
+{
+    (void)state;
+    static const char rep[] =
+        "found unexpected goroutines:\n"
+        "[Goroutine 45 in state semacquire, with sync.runtime_SemacquireMutex on top of the stack:\n"
+        "goroutine 45 [semacquire]:\n"
+        "sync.runtime_SemacquireMutex(0xc00048a538, 0x0, 0x1)\n"
+        "\t/usr/local/go/src/runtime/sema.go:71 +0x47\n"
+        "sync.(*Mutex).lockSlow(0xc00048a534)\n\t/usr/local/go/src/sync/mutex.go:138 +0x105\n"
+        "sync.(*Mutex).Lock(...)\n\t/usr/local/go/src/sync/mutex.go:81\n"
+        "sync.(*Once).doSlow(0xc00048a530, 0xc00068ee10)\n\t/usr/local/go/src/sync/once.go:62 +0x105\n"
+        "sync.(*Once).Do(0xc00048a530, 0xc00068ee10)\n\t/usr/local/go/src/sync/once.go:57 +0x45\n"
+        "created by github.com/x/sdk/heal.(*healClient).monitorLoop\n"
+        "\t/home/u/go/src/github.com/x/sdk/heal/client.go:80 +0x7a\n"
+        "]\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(rep, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "listed by a leak checker"));
+    assert_true(gmx_str_eq_cstr(top->created_by.function, "github.com/x/sdk/heal.(*healClient).monitorLoop"));
     gmx_findings_free(f);
     gmx_gsnapshot_release(&s);
 }
@@ -415,6 +512,8 @@ int main(void)
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
+        cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
+        cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -50,6 +50,28 @@ static void test_inuse_ranked_by_cum(void **state)
     gmx_findings_free(f);
 }
 
+/* https://github.com/census-instrumentation/opencensus-go/pull/1203: main.main
+ * reaches every row alike and ranks by what it holds itself (29%); of two
+ * rows reaching 66%, the one holding it (evictedQueue.add) beats its
+ * inlined wrapper (EQ.Add, flat 0). */
+static void test_entry_ranked_by_flat(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Type: inuse_space\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "  425.91MB 66.34% 66.34%   425.91MB 66.34%  go.opencensus.io/trace.(*evictedQueue).add (inline)\n"
+        "     187MB 29.13% 95.47%   641.46MB 99.92%  main.main\n"
+        "    2.50MB  0.39% 99.92%       25MB  3.89%  go.opencensus.io/trace.NewEQ (inline)\n"
+        "         0     0% 99.92%   425.91MB 66.34%  go.opencensus.io/trace.(*EQ).Add (inline)\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(site_is(gmx_findings_at(f, 0), "go.opencensus.io/trace.(*evictedQueue).add"));
+    assert_true(site_is(gmx_findings_at(f, 1), "go.opencensus.io/trace.(*EQ).Add"));
+    assert_true(site_is(gmx_findings_at(f, 2), "main.main"));
+    gmx_findings_free(f);
+}
+
 /* https://github.com/golang/go/issues/30380 and minio/minio#9781: alloc_space
  * is churn; a user site is info, a timer mechanism a warning. */
 static void test_churn(void **state)
@@ -122,6 +144,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inuse_ranked_by_cum),
+        cmocka_unit_test(test_entry_ranked_by_flat),
         cmocka_unit_test(test_churn),
         cmocka_unit_test(test_std_only),
         cmocka_unit_test(test_goroutines),

@@ -112,6 +112,34 @@ static void test_top_lab(void **state)
     free(s);
 }
 
+/* https://github.com/coredns/coredns/issues/3226: single -top rows quoted
+ * in prose over time, without the table's header; the site's latest row
+ * is the one kept. Plain numbers in the same shape are not a row. */
+static const char coredns[] =
+    "At startup:\n\n"
+    "9627.24kB 21.41% 71.53% 9627.24kB 21.41% github.com/coredns/coredns/plugin/file.(*Zone).All\n\n"
+    "Just before crashing:\n\n"
+    "406.62MB 54.94% 54.94% 406.62MB 54.94% github.com/coredns/coredns/plugin/file.(*Zone).All\n";
+
+static void test_quoted_rows(void **state)
+{
+    (void)state;
+    assert_true(gmx_ptoptext_sniff(coredns, strlen(coredns)));
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("c.txt", coredns, strlen(coredns), h, &info, &err), GMX_OK);
+    assert_int_equal(info.ntop, 1);
+    assert_true(info.top[0].cum_pct > 54.9 && info.top[0].cum_pct < 55.0);
+    assert_int_equal(gmx_hsnapshot_count(h), 1);
+    gmx_hsite total = gmx_hsnapshot_total(h);
+    assert_true(total.inuse_bytes > (int64_t)(406.6 * 1048576) &&
+                total.inuse_bytes < (int64_t)(406.7 * 1048576));
+    gmx_hsnapshot_free(h);
+    static const char plain[] = "12 1% 2% 13 3% sheep\n";
+    assert_false(gmx_ptoptext_sniff(plain, strlen(plain)));
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -186,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_top_lab),
         cmocka_unit_test(test_nothing),
+        cmocka_unit_test(test_quoted_rows),
         cmocka_unit_test(test_rows_kept_with_cum),
         cmocka_unit_test(test_goroutine_table),
     };

@@ -63,6 +63,14 @@ static int collect_file(void *ctx, const gmx_store_file *f)
     return f->len == 5 && memcmp(f->data, "hello", 5) != 0;
 }
 
+/* "NAME=LEN;": a file listed without its bytes. */
+static int collect_name_len(void *ctx, const gmx_store_file *f)
+{
+    char *names = ctx;
+    sprintf(names + strlen(names), "%s=%zu;", f->name, f->len);
+    return f->data != NULL;
+}
+
 static void test_store__writes_read_back_and_resume(void **state)
 {
     (void)state;
@@ -123,6 +131,16 @@ static void test_store__writes_read_back_and_resume(void **state)
     char names[128] = "";
     assert_int_equal(gmx_store_capture_files(s, cap, collect_file, names, NULL), GMX_OK);
     assert_string_equal(names, "goroutine.debug2.txt;heap.pb.gz;");
+    /* Names and lengths alone, then one file by its name. */
+    names[0] = '\0';
+    assert_int_equal(gmx_store_capture_file_names(s, cap, collect_name_len, names, NULL), GMX_OK);
+    assert_string_equal(names, "goroutine.debug2.txt=5;heap.pb.gz=0;");
+    names[0] = '\0';
+    assert_int_equal(gmx_store_capture_file(s, cap, "heap.pb.gz", collect_file, names, NULL), GMX_OK);
+    assert_string_equal(names, "heap.pb.gz;");
+    names[0] = '\0';
+    assert_int_equal(gmx_store_capture_file(s, cap, "nope", collect_file, names, NULL), GMX_OK);
+    assert_string_equal(names, "");
 
     gmx_error err;
     assert_int_equal(gmx_store_capture_files(s, 99, collect_file, names, &err), GMX_EUSAGE);

@@ -1,6 +1,7 @@
 /* The runbook over a bundle: goroutine analysis over the goroutine
  * snapshots, heap analysis over the heap snapshots, the process-wide
  * series, when growth began, when memory runs out, and what to do. */
+#include "gomemdx/core.h"
 #include "gomemdx/diagnose.h"
 #include "gomemdx/analyze_heap.h"
 #include "gomemdx/escape.h"
@@ -502,10 +503,12 @@ gmx_code gmx_diagnose(const gmx_bundle *b, const gmx_diagnose_options *opts, gmx
     }
     if (rc == GMX_OK)
         rc = heap_findings(d, err);
-    /* who holds each core's heap */
-    for (size_t i = 0; rc == GMX_OK && i < gmx_bundle_count(b); i++)
-        if (gmx_bundle_at(b, i)->retention)
-            gmx_analyze_core_retention(gmx_bundle_at(b, i)->retention, d->findings);
+    /* who holds each core's heap (marked when the heap was read) */
+    for (size_t i = 0; rc == GMX_OK && i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (a->core_heap && a->core_heap->retention)
+            gmx_analyze_core_retention(a->core_heap->retention, d->findings);
+    }
     if (rc == GMX_OK)
         rc = ptop_findings(d, err);
     if (rc == GMX_OK)

@@ -103,8 +103,8 @@ static const char *doing(gmx_category cat, bool zh)
 
 /* The title of a bucket's finding, in English or (zh) Chinese: the same
  * arguments for both, the Chinese dropping the plural with %.0s. */
-static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
-                        const gmx_frame *site, bool has_site, const gmx_gverdict *v)
+static gmx_str base_title(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
+                          const gmx_frame *site, bool has_site, const gmx_gverdict *v)
 {
     const char *healthy = zh ? v->healthy_zh : v->healthy;
     const char *what = doing(cat, zh);
@@ -128,6 +128,12 @@ static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_
                                              "profile），位于 %.*s"
                                            : "%s goroutine%s proven leaked by the runtime (goroutineleak "
                                              "profile) in %.*s", n, s, fn, fp);
+    if (cat == GMX_CAT_NONE && !status.n && !b->nframes && b->has_creator)
+        return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 由 %.*s 创建（只知道创建者；"
+                                             "debug=2 的 dump 会记录它们停在哪里、为什么）"
+                                           : "%s goroutine%s created by %.*s (only their creator is "
+                                             "known; a debug=2 dump tells where they wait and why)",
+                                   n, s, (int)b->creator.func.n, b->creator.func.p);
     if (cat == GMX_CAT_NONE && !status.n)
         return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s 停在 %.*s（这种格式不记录原因，"
                                              "debug=2 的 dump 会记录）"
@@ -139,6 +145,36 @@ static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_
                                    (int)status.n, status.p, in, fn, fp);
     return gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s %s%s%.*s" : "%s goroutine%s %s%s%.*s",
                                n, s, what, in, fn, fp);
+}
+
+/* The function a goroutine was started on, when no creator is recorded
+ * (debug=1 text, protobuf profiles): the outermost frame outside the
+ * standard library. It names the goroutines ("the broadcastTxRoutine
+ * goroutines") when they park in a library called from it. */
+static bool entry_of(const gmx_gbucket *b, const gmx_goroot *root, const gmx_frame *site,
+                     gmx_str *entry)
+{
+    if (b->has_creator)
+        return false;
+    for (uint32_t i = b->nframes; i-- > 0;) {
+        if (gmx_frame_is_std(root, &b->frames[i]))
+            continue;
+        *entry = b->frames[i].func;
+        return !gmx_str_eq(*entry, site->func);
+    }
+    return false;
+}
+
+static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
+                        const gmx_goroot *root, const gmx_frame *site, bool has_site,
+                        const gmx_gverdict *v)
+{
+    gmx_str t = base_title(out, zh, cat, b, site, has_site, v);
+    gmx_str entry;
+    if (!has_site || (cat == GMX_CAT_NONE && v->healthy) || !entry_of(b, root, site, &entry))
+        return t;
+    return gmx_findings_printf(out, zh ? "%.*s（%.*s 的 goroutine）" : "%.*s (goroutines of %.*s)",
+                               (int)t.n, t.p, (int)entry.n, entry.p);
 }
 
 static gmx_site to_site(const gmx_frame *f)
@@ -193,23 +229,55 @@ typedef struct actx {
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
 } actx;
 
-/* At most this many goroutines, all in stacks without their headers (or
- * debug=1 records without their profile's title), and one snapshot: an
- * excerpt someone pasted, not a dump. */
+/* At most this many stacks, all without their headers (or debug=1
+ * records without their profile's title), and one snapshot: an excerpt
+ * someone pasted, not a dump. */
 #define EXCERPT_MAX 5
+
+/* The goroutine that wrote a whole capture is always in it: the one
+ * running (runtime.Stack, a crash) or serving /debug/pprof, or, from a
+ * signal, the main goroutine (goroutine 1, in main.main). A capture
+ * without it was cut by hand. */
+static bool holds_its_writer(const gmx_gbuckets *set)
+{
+    for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, k);
+        if (b->first_id == 1)
+            return true;
+        for (uint32_t j = 0; j < b->nstates; j++)
+            if (gmx_str_starts(b->states[j].status, "running") ||
+                gmx_str_starts(b->states[j].status, "runnable"))
+                return true;
+        for (uint32_t j = 0; j < b->nframes; j++)
+            if (gmx_str_starts(b->frames[j].func, "runtime/pprof.") ||
+                gmx_str_eq_cstr(b->frames[j].func, "main.main"))
+                return true;
+    }
+    return false;
+}
 
 static bool excerpt(const gmx_gsnapshot *s, size_t n)
 {
     const gmx_dump_info *i = &s->info;
     bool dump_text = i->kind == GMX_DUMP_PLAIN || i->kind == GMX_DUMP_LEAK_CHECK;
-    if (n != 1 || gmx_gbuckets_total(s->buckets) > EXCERPT_MAX)
+    if (n != 1)
         return false;
-    /* debug=1 records pasted without the profile's title line. */
-    if (i->kind == GMX_DUMP_PROFILE_TEXT && (i->read.repairs & GMX_REPAIR_NO_TITLE))
-        return true;
+    /* debug=1 records pasted without the profile's title line, or a few
+     * under a title whose total they fall short of ("total 27", then one
+     * record of 7): what was chosen is the records, whatever count each
+     * carries ("114 @ ..." is one stack picked, not 114 things pasted). */
+    if (i->kind == GMX_DUMP_PROFILE_TEXT &&
+        ((i->read.repairs & GMX_REPAIR_NO_TITLE) || i->partial))
+        return gmx_gbuckets_count(s->buckets) <= EXCERPT_MAX && !holds_its_writer(s->buckets);
     if (!dump_text)
         return false;
-    return (i->read.repairs & GMX_REPAIR_NO_HEADER) != 0;
+    /* Stacks without their headers: a few stacks, each perhaps with a
+     * count written by hand beside it ("10 *"). */
+    if (i->read.repairs & GMX_REPAIR_NO_HEADER)
+        return gmx_gbuckets_count(s->buckets) <= EXCERPT_MAX && !holds_its_writer(s->buckets);
+    /* A few whole goroutines without the dump's writer: picked out of one. */
+    return i->kind == GMX_DUMP_PLAIN && gmx_gbuckets_total(s->buckets) <= EXCERPT_MAX &&
+           !holds_its_writer(s->buckets);
 }
 
 /* A surge that drained is not a leak, but one unbounded go statement
@@ -284,10 +352,14 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool mechanism = false;
     bool has_site = gmx_gsite(b, &c->root, &site, &mechanism);
     /* A leak checker's report is evidence of its own: what it lists in
-     * application code outlived its test, whatever it waits on. */
-    bool reported = (b->flags & GMX_G_REPORTED) && has_site && !mechanism;
+     * application code outlived its test, whatever it waits on; so does a
+     * goroutine the application started on a standard-library function
+     * (`go srv.Serve(l)`, a sync.Once inside it): its creator is the fix. */
+    bool app_creator = b->has_creator && !gmx_frame_is_std(&c->root, &b->creator);
+    bool reported = (b->flags & GMX_G_REPORTED) && has_site && (!mechanism || app_creator);
     bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait || reported);
-    gmx_judge_facts facts = { b, cat, suspect, has_site && !mechanism, c->total, c->longest_wait,
+    bool app_site = has_site && (!mechanism || reported);
+    gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature,
                               c->excerpt };
     gmx_finding probe = { 0 };
@@ -320,8 +392,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
         /* The Chinese stays the category's: the catalogue's advice is English. */
         fd->advice_zh = own ? gmx_category_advice_zh(cat) : NULL;
     }
-    fd->title = title_of(out, false, cat, b, &site, fd->has_site, &v);
-    fd->title_zh = title_of(out, true, cat, b, &site, fd->has_site, &v);
+    fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v);
+    fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v);
     describe_state(fd, b);
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)

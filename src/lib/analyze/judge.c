@@ -12,8 +12,10 @@
  *               start) are exempt.
  *   provenance  the GC proved it leaked (goroutineleak); a leak checker
  *               (goleak, leaktest, ...) listed it as outliving its test; a
- *               few bare stacks pasted out of their dump (an issue's "this
- *               goroutine leaks") were picked as the suspect
+ *               few stacks picked out of their capture (an issue's "this
+ *               goroutine leaks": bare stacks, debug=1 records without the
+ *               title, goroutines without the dump's writer) were pasted as
+ *               the suspect
  *   catalogue   a published leak mechanism piling up past its threshold */
 #include "analyze/judge.h"
 #include "util/buf.h"
@@ -185,7 +187,9 @@ static gmx_severity judge_provenance(const gmx_judge_facts *f, gmx_finding *fd, 
         gmx_buf_printf(&w->zh, "其中 %llu 个已被 GC 证实泄露", (unsigned long long)b->leaked);
         sev = f->suspect ? GMX_SEV_CRITICAL : GMX_SEV_INFO;
     }
-    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site) {
+    /* Picked out by hand as the suspect, unless a worker idle since start. */
+    if (f->excerpt && !(b->flags & GMX_G_REPORTED) && f->suspect && f->app_site &&
+        !long_lived_worker(f)) {
         sep(w);
         gmx_buf_puts(&w->en, "pasted on its own, out of its dump, as the suspect");
         gmx_buf_puts(&w->zh, "被单独从 dump 中摘出来作为嫌疑贴出");

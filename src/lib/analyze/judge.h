@@ -19,8 +19,9 @@ typedef struct gmx_judge_facts {
     uint64_t first, peak, last;
     bool monotonic;          /* never fell from one snapshot to the next */
     const gmx_signature *signature; /* the catalogue entry that matched, or NULL */
-    bool excerpt;            /* the snapshot is a few bare stacks pasted on their own
-                              * (no goroutine headers, no dump around them): chosen
+    bool excerpt;            /* the snapshot is a few stacks picked out of a capture
+                              * (bare stacks, debug=1 records without their title,
+                              * whole goroutines without the dump's writer): chosen
                               * by whoever pasted them as what leaks */
 } gmx_judge_facts;
 

@@ -7,7 +7,10 @@
  *      not reclaimed until they fire, contexts never cancelled): any other
  *      is the consequence of a caller the table does not show.
  *   2. They are ranked by cum, the share of the table under them: with no
- *      call graph, what a site reaches is the best measure of it.
+ *      call graph, what a site reaches is the best measure of it; between
+ *      equal reach, the row holding it itself (flat) beats its wrappers.
+ *      The program's entry (main.main) reaches every site alike: it is
+ *      ranked by what it holds itself.
  *   3. Severity stays within what one snapshot proves. In-use memory or
  *      goroutines: a site with a tenth of them is a suspect (warning);
  *      goroutines are critical past a thousand, as a blocked bucket of a
@@ -129,8 +132,17 @@ typedef struct suspect {
     bool std;
 } suspect;
 
-/* The candidates by cum, largest first (the table's order breaks ties),
- * at most MAX_SUSPECTS. */
+/* What a candidate is ranked by, in percent of the table: its cum, or its
+ * flat for the program's entry, which every site is under; a millionth of
+ * its flat breaks ties in favour of the row that holds the memory. */
+static double rank_key(const gmx_ptoptext_row *r)
+{
+    bool entry = strcmp(r->func, "main.main") == 0;
+    return (entry ? r->flat_pct : r->cum_pct) + r->flat_pct * 1e-6;
+}
+
+/* The candidates by rank_key, largest first (the table's order breaks
+ * ties), at most MAX_SUSPECTS. */
 static size_t pick(const gmx_ptop_info *t, suspect *s)
 {
     suspect all[GMX_PTOP_MAX_ROWS];
@@ -140,7 +152,7 @@ static size_t pick(const gmx_ptop_info *t, suspect *s)
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
         size_t at = n++;
-        while (at > 0 && all[at - 1].row->cum < c.row->cum) {
+        while (at > 0 && rank_key(all[at - 1].row) < rank_key(c.row)) {
             all[at] = all[at - 1];
             at--;
         }
@@ -187,7 +199,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
                                                                    : GMX_CAT_GOROUTINE_SURGE;
     fd->category = cat;
     fd->severity = severity(t, s);
-    fd->score = r->cum_pct / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
+    fd->score = rank_key(r) / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
     fd->has_site = true;
     fd->site = (gmx_site){ func, { NULL, 0 }, 0 };
     fd->site_is_mechanism = s->std;

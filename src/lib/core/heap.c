@@ -487,13 +487,14 @@ void gmx_core_heap_release(gmx_core_heap *h)
     memset(h, 0, sizeof(*h));
 }
 
-void gmx_core_heap_row_name(const gmx_core_heap_row *r, char *buf, size_t n)
+void gmx_core_heap_row_name(const gmx_core_heap_row *r, bool zh, char *buf, size_t n)
 {
-    const char *pointers = r->noscan ? "no pointers" : "with pointers";
+    const char *pointers = zh ? (r->noscan ? "无指针" : "含指针")
+                              : (r->noscan ? "no pointers" : "with pointers");
     if (r->type)
         snprintf(buf, n, "%s", r->type);
     else if (r->size_class)
-        snprintf(buf, n, "size class %u (%s)", r->size_class, pointers);
+        snprintf(buf, n, zh ? "size class %u（%s）" : "size class %u (%s)", r->size_class, pointers);
     else
-        snprintf(buf, n, "large objects (%s)", pointers);
+        snprintf(buf, n, zh ? "大对象（%s）" : "large objects (%s)", pointers);
 }

@@ -339,13 +339,23 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in)
     gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
 }
 
+/* The bytes of a file at path, or of a buffer: lent, or handed over now. */
+static gmx_code open_bytes(const char *path, const gmx_bundle_buffer *buf, gmx_input **in,
+                           gmx_error *err)
+{
+    if (!buf)
+        return gmx_input_open(path, in, err);
+    if (!buf->data && buf->open)
+        return buf->open(buf->ctx, buf, in, err);
+    return gmx_input_from_memory(path, buf->data, buf->len, in, err);
+}
+
 /* The file's bytes, or the buffer's; timed by the file or the caller. */
 static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **in)
 {
     gmx_error err;
     const gmx_bundle_buffer *buf = p->buffer;
-    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, in, &err)
-             : gmx_input_open(a->path, in, &err)) != GMX_OK) {
+    if (open_bytes(a->path, buf, in, &err) != GMX_OK) {
         skip_error(a, &err);
         return false;
     }
@@ -636,7 +646,7 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
  * carries; one that matches none keeps the reason of its last refusal.
  * After the walk and the reading: both are skipped artifacts whose elf says
  * which they are. */
-static void pair_cores(gmx_bundle *b)
+static gmx_code pair_cores(gmx_bundle *b, gmx_error *err)
 {
     const char *execs[MAX_ELF];
     size_t nexec = 0, exec_at[MAX_ELF];
@@ -650,35 +660,42 @@ static void pair_cores(gmx_bundle *b)
         if (a->elf != GMX_ELF_CORE)
             continue;
         ncores++;
-        gmx_error err = { 0 };
+        gmx_error core_err = { 0 }, heap_err = { 0 };
         size_t used;
-        if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, &used, &err) != GMX_OK) {
+        gmx_core_heap *heap = gmx_calloc(1, sizeof(*heap));
+        if (!heap)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", a->path);
+        if (gmx_ingest_core_pair(a->path, execs, nexec, NULL, &a->goroutines, heap, &heap_err,
+                                 &used, &core_err) != GMX_OK) {
+            gmx_free(heap);
             gmx_free(a->skip_reason);
             gmx_free(a->skip_reason_zh);
             a->skip_reason = a->skip_reason_zh = NULL;
-            skip_error(a, &err);
+            skip_error(a, &core_err);
             continue;
         }
         gmx_free(a->skip_reason);
         gmx_free(a->skip_reason_zh);
         a->skip_reason = a->skip_reason_zh = NULL;
+        if (heap_err.code == GMX_OK) {
+            a->core_heap = heap;
+        } else {
+            gmx_free(heap);
+            a->core_heap_unread = gmx_strndup(heap_err.message, strlen(heap_err.message));
+            if (!a->core_heap_unread)
+                return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", a->path);
+        }
         a->kind = GMX_ART_GOROUTINES;
         a->format = "Go core dump";
         a->format_zh = "Go core 转储";
         a->time_ns = a->file_time_ns;
         a->time_source = GMX_TIME_FILE;
-        /* who holds its heap: a heap that cannot be marked leaves the goroutines */
-        a->retention = gmx_calloc(1, sizeof(*a->retention));
-        if (a->retention &&
-            gmx_ingest_core_retention(a->path, execs[used], 8, a->retention, NULL) != GMX_OK) {
-            gmx_free(a->retention);
-            a->retention = NULL;
-        }
         gmx_artifact *x = &b->items[exec_at[used]];
         gmx_free(x->skip_reason);
         gmx_free(x->skip_reason_zh);
         skip(x, "the executable of a core dump, read with it", "core 转储的可执行文件，已与之一同读取");
     }
+    return GMX_OK;
 }
 
 /* The escape sites of a compiler log, read again into the bundle's set. */
@@ -688,8 +705,7 @@ static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a, const gmx_bundle
         return false;
     gmx_error err;
     gmx_input *in;
-    if ((buf ? gmx_input_from_memory(a->path, buf->data, buf->len, &in, &err)
-             : gmx_input_open(a->path, &in, &err)) != GMX_OK)
+    if (open_bytes(a->path, buf, &in, &err) != GMX_OK)
         return err.code != GMX_ENOMEM; /* a file gone since: its sites are missed */
     if (gmx_input_gunzip(&in, 0, &err) == GMX_OK) {
         gmx_esc_info info;
@@ -858,7 +874,7 @@ static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_optio
     if (rc == GMX_OK)
         rc = read_all(b, err);
     if (rc == GMX_OK)
-        pair_cores(b);
+        rc = pair_cores(b, err);
     for (size_t i = 0; rc == GMX_OK && i < b->count; i++)
         if (b->items[i].kind == GMX_ART_SKIPPED && b->items[i].skip_code == GMX_ENOMEM)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", b->items[i].path);
@@ -925,9 +941,10 @@ void gmx_bundle_free(gmx_bundle *b)
     for (size_t i = 0; i < b->count; i++) {
         gmx_artifact *a = &b->items[i];
         gmx_gsnapshot_release(&a->goroutines);
-        gmx_core_retention_release(a->retention);
-        gmx_free(a->retention);
         gmx_hsnapshot_free(a->heap);
+        gmx_core_heap_release(a->core_heap);
+        gmx_free(a->core_heap);
+        gmx_free(a->core_heap_unread);
         gmx_free(a->ptop);
         gmx_free(a->path);
         gmx_free(a->skip_reason);

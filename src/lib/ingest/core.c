@@ -53,13 +53,14 @@ static void pair_close(core_pair *p)
 }
 
 gmx_code gmx_ingest_core_pair(const char *core_path, const char *const *bins, size_t nbins,
-                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, size_t *used,
+                              const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                              gmx_core_heap *heap, gmx_error *heap_err, size_t *used,
                               gmx_error *err)
 {
     gmx_code rc = gmx_error_set(err, GMX_EUSAGE, "%s: no executable to read the core with",
                                 core_path);
     for (size_t i = 0; i < nbins; i++) {
-        rc = gmx_ingest_core(core_path, bins[i], opts, snap, NULL, err);
+        rc = gmx_ingest_core_with_heap(core_path, bins[i], opts, snap, NULL, heap, heap_err, err);
         if (rc == GMX_OK) {
             *used = i;
             return GMX_OK;
@@ -182,7 +183,7 @@ gmx_code gmx_ingest_core_hsnapshot(const char *core_path, const char *bin_path,
     for (size_t i = 0; rc == GMX_OK && i < heap.nrows; i++) {
         const gmx_core_heap_row *r = &heap.rows[i];
         char name[200];
-        gmx_core_heap_row_name(r, name, sizeof(name));
+        gmx_core_heap_row_name(r, false, name, sizeof(name));
         gmx_frame f = { { name, strlen(name) }, { "", 0 }, 0 };
         /* a core holds what is live, not what was allocated since start */
         rc = gmx_hsnapshot_add_sized(h, &f, 1, (int64_t)r->objects, (int64_t)r->bytes,

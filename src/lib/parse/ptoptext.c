@@ -126,6 +126,16 @@ static bool routine_header(gmx_str s, gmx_str *func, gmx_str *file)
     return func->n > 0;
 }
 
+/* A -top row quoted on its own, without the table's header ("406.62MB
+ * 54.94% 54.94% 406.62MB 54.94% pkg.f"): the same five columns, with a
+ * unit on both values so that no run of plain numbers passes for one. */
+static bool quoted_row(const gmx_str *t, size_t n)
+{
+    double v, p;
+    return n == 6 && value(t[0], &v) && !unitless(t[0]) && percent(t[1], &p) &&
+           percent(t[2], &p) && value(t[3], &v) && !unitless(t[3]) && percent(t[4], &p);
+}
+
 bool gmx_ptoptext_sniff(const void *data, size_t len)
 {
     gmx_cursor c;
@@ -133,7 +143,8 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
     gmx_str line, f, file;
     while (gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
-        if (column_header(s) || routine_header(s, &f, &file))
+        gmx_str t[MAX_TOKENS];
+        if (column_header(s) || routine_header(s, &f, &file) || quoted_row(t, tokens(s, t, 6)))
             return true;
     }
     return false;
@@ -144,6 +155,7 @@ typedef struct reader {
     gmx_ptop_info *info;
     int run_kind;
     gmx_line_range run;
+    size_t quoted;  /* the first rows of info->top, quoted without a header */
 } reader;
 
 static void close_run(reader *r)
@@ -192,6 +204,42 @@ static gmx_code add(reader *r, gmx_frame *f, double v)
                            churn && obj ? x : 0, churn && !obj ? x : 0, 0);
 }
 
+/* Rows quoted without a header are observations of one site each, often
+ * the same site over time ("at startup: …", "just before crashing: …"):
+ * a site's later row replaces its earlier one, and only the latest goes
+ * into the snapshot, when a table starts or the text ends. */
+static void quote_row(reader *r, gmx_str fn, double flat, double cum, double flat_pct,
+                      double cum_pct)
+{
+    gmx_ptop_info *info = r->info;
+    for (size_t i = 0; i < r->quoted; i++) {
+        gmx_ptoptext_row *row = &info->top[i];
+        size_t n = strlen(row->func);
+        if (n == fn.n && memcmp(row->func, fn.p, n) == 0) {
+            row->flat = flat;
+            row->cum = cum;
+            row->flat_pct = flat_pct;
+            row->cum_pct = cum_pct;
+            return;
+        }
+    }
+    size_t before = info->ntop;
+    keep_row(info, fn, flat, cum, flat_pct, cum_pct);
+    r->quoted += info->ntop - before;
+}
+
+static gmx_code flush_quoted(reader *r)
+{
+    gmx_code rc = GMX_OK;
+    for (size_t i = 0; i < r->quoted && rc == GMX_OK; i++) {
+        gmx_ptoptext_row *row = &r->info->top[i];
+        gmx_frame fr = { gmx_str_cstr(row->func), { NULL, 0 }, 0 };
+        rc = add(r, &fr, row->flat);
+    }
+    r->quoted = 0;
+    return rc;
+}
+
 static void note_type(gmx_ptop_info *info, gmx_str type)
 {
     size_t n = type.n < sizeof(info->sample_type) - 1 ? type.n : sizeof(info->sample_type) - 1;
@@ -231,7 +279,7 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
-    reader r = { sink, info, 0, { 0, 0 } };
+    reader r = { sink, info, 0, { 0, 0 }, 0 };
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
@@ -251,20 +299,32 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         }
         if (column_header(s)) {
+            rc = flush_quoted(&r);
             mode = TOP;
             header_line = c.line;
             mark(&r, c.line, 1);
             continue;
         }
         if (routine_header(s, &f, &file)) {
+            rc = flush_quoted(&r);
             mode = LIST;
             routine = (gmx_frame){ f, file, 0 };
             header_line = c.line;
             mark(&r, c.line, 1);
             continue;
         }
-        size_t n = tokens(s, t, mode == TOP ? 6 : 4);
+        size_t n = tokens(s, t, mode == LIST ? 4 : 6);
         double flat, cum, flat_pct, sum_pct, cum_pct;
+        if (mode == NONE && quoted_row(t, n)) {
+            value(t[0], &flat);
+            percent(t[1], &flat_pct);
+            value(t[3], &cum);
+            percent(t[4], &cum_pct);
+            any_unit = true;
+            quote_row(&r, t[5], flat, cum, flat_pct, cum_pct);
+            mark(&r, c.line, 1);
+            continue;
+        }
         if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
             percent(t[2], &sum_pct) && value(t[3], &cum) && percent(t[4], &cum_pct)) {
             gmx_str fn = t[5];
@@ -295,6 +355,8 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         }
         mark(&r, c.line, 2);
     }
+    if (rc == GMX_OK)
+        rc = flush_quoted(&r);
     close_run(&r);
     info->counts = info->ntop && !any_unit;
     info->goroutines = gmx_str_starts(gmx_str_cstr(info->sample_type), "goroutine") ||

@@ -6,6 +6,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/core.h"
 #include "gomemdx/report.h"
+#include "report/core_heap.h"
 #include "report/json_finding.h"
 #include "report/markdown.h"
 #include "report/text_finding.h"
@@ -23,10 +24,10 @@ static void put_bytes_diff(gmx_buf *b, uint64_t walked, uint64_t runtime)
     gmx_fmt_bytes(b, walked >= runtime ? walked - runtime : runtime - walked);
 }
 
-static void put_row_name(gmx_buf *b, const gmx_core_heap_row *r, bool md)
+static void put_row_name(gmx_buf *b, const gmx_core_heap_row *r, bool md, bool zh)
 {
     char name[200];
-    gmx_core_heap_row_name(r, name, sizeof(name));
+    gmx_core_heap_row_name(r, zh, name, sizeof(name));
     if (md)
         gmx_md_code(b, (gmx_str){ name, strlen(name) });
     else
@@ -61,44 +62,6 @@ static void put_reconciliation(gmx_buf *b, const gmx_core_heap *h, const char *l
     put_bytes_diff(b, h->bytes, h->stats_bytes + h->cached_new_bytes);
     gmx_buf_printf(b, zh ? "，%+" PRId64 " 个对象\n" : ", %+" PRId64 " objects\n",
                    (int64_t)(h->objects - h->cached_new_objects - h->stats_objects));
-}
-
-static void put_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, bool md, bool zh)
-{
-    const char *lead = md ? "\n" : "  ";
-    gmx_buf_puts(b, md ? (zh ? "\n### 堆\n\n" : "\n### Heap\n\n")
-                       : (zh ? "\n堆（来自 core 的 span）\n" : "\nHeap (from the core's spans)\n"));
-    gmx_buf_printf(b, zh ? "%s%" PRIu64 " 个对象，已分配 %s，位于 %" PRIu64 " 个在用 span（共 %s）"
-                         : "%s%" PRIu64 " objects, %s allocated in %" PRIu64 " in-use spans of %s",
-                   md ? "" : "  ", h->objects, BYTES(h->bytes), h->spans, BYTES(h->span_bytes));
-    if (h->typed)
-        gmx_buf_printf(b, zh ? "；已知 Go 类型的有 %s" : "; Go type known for %s", BYTES(h->typed_bytes));
-    else
-        gmx_buf_puts(b, zh ? "；此 Go 版本的堆不记录类型：按 size class 统计"
-                           : "; this Go version records no types in the heap: by size class");
-    gmx_buf_putc(b, '\n');
-    if (h->spans_skipped)
-        gmx_buf_printf(b, zh ? "%s%" PRIu64 " 个 span 读出无效，已跳过\n"
-                             : "%s%" PRIu64 " spans did not read as valid and were skipped\n",
-                       lead, h->spans_skipped);
-    put_reconciliation(b, h, lead, zh);
-    if (md)
-        gmx_buf_puts(b, zh ? "\n| 字节 | 对象 | 对象大小 | 类型 |\n|---:|---:|---:|---|\n"
-                           : "\n| bytes | objects | object size | type |\n|---:|---:|---:|---|\n");
-    for (size_t i = 0; i < h->nrows && i < rows; i++) {
-        const gmx_core_heap_row *r = &h->rows[i];
-        if (md)
-            gmx_buf_printf(b, "| %s | %" PRIu64 " | %s | ", BYTES(r->bytes), r->objects,
-                           BYTES(r->elem_size));
-        else
-            gmx_buf_printf(b, "  %10s %8" PRIu64 " x %-9s ", BYTES(r->bytes), r->objects,
-                           BYTES(r->elem_size));
-        put_row_name(b, r, md);
-        gmx_buf_puts(b, md ? " |\n" : "\n");
-    }
-    if (h->nrows > rows)
-        gmx_buf_printf(b, zh ? "%s另有 %zu 行（--json 给出全部）\n" : "%s%zu more rows (--json has them all)\n",
-                       lead, h->nrows - rows);
 }
 
 /* Who holds the heap: the largest roots, each with its chain, the holder
@@ -159,6 +122,43 @@ static void put_retention_text(gmx_buf *b, const gmx_core_heap *h, bool md, bool
     }
 }
 
+void gmx_core_heap_text(gmx_buf *b, const gmx_core_heap *h, unsigned rows, bool md, bool zh)
+{
+    const char *lead = md ? "\n" : "  ";
+    gmx_buf_printf(b, zh ? "%s%" PRIu64 " 个对象，已分配 %s，位于 %" PRIu64 " 个在用 span（共 %s）"
+                         : "%s%" PRIu64 " objects, %s allocated in %" PRIu64 " in-use spans of %s",
+                   md ? "" : "  ", h->objects, BYTES(h->bytes), h->spans, BYTES(h->span_bytes));
+    if (h->typed)
+        gmx_buf_printf(b, zh ? "；已知 Go 类型的有 %s" : "; Go type known for %s", BYTES(h->typed_bytes));
+    else
+        gmx_buf_puts(b, zh ? "；此 Go 版本的堆不记录类型：按 size class 统计"
+                           : "; this Go version records no types in the heap: by size class");
+    gmx_buf_putc(b, '\n');
+    if (h->spans_skipped)
+        gmx_buf_printf(b, zh ? "%s%" PRIu64 " 个 span 读出无效，已跳过\n"
+                             : "%s%" PRIu64 " spans did not read as valid and were skipped\n",
+                       lead, h->spans_skipped);
+    put_reconciliation(b, h, lead, zh);
+    if (md)
+        gmx_buf_puts(b, zh ? "\n| 字节 | 对象 | 对象大小 | 类型 |\n|---:|---:|---:|---|\n"
+                           : "\n| bytes | objects | object size | type |\n|---:|---:|---:|---|\n");
+    for (size_t i = 0; i < h->nrows && i < rows; i++) {
+        const gmx_core_heap_row *r = &h->rows[i];
+        if (md)
+            gmx_buf_printf(b, "| %s | %" PRIu64 " | %s | ", BYTES(r->bytes), r->objects,
+                           BYTES(r->elem_size));
+        else
+            gmx_buf_printf(b, "  %10s %8" PRIu64 " x %-9s ", BYTES(r->bytes), r->objects,
+                           BYTES(r->elem_size));
+        put_row_name(b, r, md, zh);
+        gmx_buf_puts(b, md ? " |\n" : "\n");
+    }
+    if (h->nrows > rows)
+        gmx_buf_printf(b, zh ? "%s另有 %zu 行（--json 给出全部）\n" : "%s%zu more rows (--json has them all)\n",
+                       lead, h->nrows - rows);
+    put_retention_text(b, h, md, zh);
+}
+
 static gmx_code finish(gmx_buf *b, char **out, size_t *len, gmx_error *err)
 {
     if (b->failed) {
@@ -179,8 +179,9 @@ gmx_code gmx_render_core_text(const gmx_findings *f, const gmx_core_heap *heap,
     gmx_buf_init(&b, 0);
     gmx_text_findings(&b, f, opts);
     if (heap) {
-        put_heap_text(&b, heap, heap_rows ? heap_rows : 15, md, zh);
-        put_retention_text(&b, heap, md, zh);
+        gmx_buf_puts(&b, md ? (zh ? "\n### 堆\n\n" : "\n### Heap\n\n")
+                            : (zh ? "\n堆（来自 core 的 span）\n" : "\nHeap (from the core's spans)\n"));
+        gmx_core_heap_text(&b, heap, heap_rows ? heap_rows : 15, md, zh);
     } else
         gmx_buf_printf(&b, md ? (zh ? "\n### 堆\n\n未读取：%s\n" : "\n### Heap\n\nNot read: %s\n")
                               : (zh ? "\n堆：未读取：%s\n" : "\nHeap: not read: %s\n"),
@@ -303,7 +304,7 @@ static void put_retention_json(gmx_json *j, const gmx_core_heap *h)
     gmx_json_object_end(j);
 }
 
-static void put_heap_json(gmx_json *j, const gmx_core_heap *h)
+void gmx_core_heap_json(gmx_json *j, const gmx_core_heap *h)
 {
     const struct { const char *key; uint64_t value; } counts[] = {
         { "arenas", h->arenas },   { "spans", h->spans },     { "span_bytes", h->span_bytes },
@@ -355,7 +356,7 @@ gmx_code gmx_render_core_json(const gmx_findings *f, const gmx_core_heap *heap,
     gmx_json_findings_document(&j, f, opts);
     gmx_json_key(&j, "heap");
     if (heap) {
-        put_heap_json(&j, heap);
+        gmx_core_heap_json(&j, heap);
     } else {
         gmx_json_object_begin(&j);
         gmx_json_key(&j, "error");

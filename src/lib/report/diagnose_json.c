@@ -3,6 +3,7 @@
  * "actions". */
 #include "gomemdx/diagnose.h"
 #include "gomemdx/report.h"
+#include "report/core_heap.h"
 #include "report/json_finding.h"
 
 #include <math.h>
@@ -73,6 +74,13 @@ static void inputs(gmx_json *j, const gmx_bundle *b)
             gmx_json_int(j, a->time_ns);
         gmx_json_key(j, "time_source");
         gmx_json_cstring(j, time_source_name(a->time_source));
+        if (a->core_heap) {
+            gmx_json_key(j, "heap");
+            gmx_core_heap_json(j, a->core_heap);
+        } else if (a->core_heap_unread) {
+            gmx_json_key(j, "heap_error");
+            gmx_json_cstring(j, a->core_heap_unread);
+        }
         if (a->noom) {
             gmx_json_key(j, "oom");
             gmx_json_array_begin(j);

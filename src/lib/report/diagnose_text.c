@@ -4,6 +4,8 @@
  * ticket; headings in English or Chinese. */
 #include "gomemdx/diagnose.h"
 #include "gomemdx/report.h"
+#include "report/core_heap.h"
+#include "report/markdown.h"
 #include "report/text_finding.h"
 #include "util/fmt.h"
 #include "util/str.h"
@@ -263,6 +265,30 @@ static void oom_evidence(out *o, const gmx_bundle *b)
     }
 }
 
+/* What each core's heap holds: live objects by type, beside the runtime's
+ * own counters, where profiles give only what was allocated. */
+static void core_heaps(out *o, const gmx_bundle *b)
+{
+    enum { CORE_HEAP_ROWS = 10 };
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (!a->core_heap && !a->core_heap_unread)
+            continue;
+        gmx_buf_puts(o->t.b, o->md ? "\n### " : "\n");
+        gmx_buf_puts(o->t.b, o->zh ? "core 中的堆：" : "Heap in the core ");
+        if (o->md)
+            gmx_md_code(o->t.b, gmx_str_cstr(a->path));
+        else
+            gmx_text_str(&o->t, gmx_str_cstr(a->path));
+        gmx_buf_puts(o->t.b, o->md ? "\n\n" : o->zh ? "\n" : ":\n");
+        if (a->core_heap)
+            gmx_core_heap_text(o->t.b, a->core_heap, CORE_HEAP_ROWS, o->md, o->zh);
+        else
+            gmx_buf_printf(o->t.b, o->zh ? "%s未读取：%s\n" : "%snot read: %s\n", o->md ? "" : "  ",
+                           a->core_heap_unread);
+    }
+}
+
 static void forecast(out *o, const gmx_forecast *f)
 {
     if (!f->available) {
@@ -434,6 +460,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
         findings_in(&o, d->findings, S_HEAP); /* one snapshot's suspects, said as such */
     } else if (!findings_in(&o, d->findings, S_HEAP))
         gmx_buf_puts(&b, o.zh ? "没有持续增长的分配点。\n" : "No allocation site keeps growing.\n");
+    core_heaps(&o, d->bundle);
 
     heading(&o, "4. Other causes of OOM", "4. 其他导致 OOM 的原因");
     if (!findings_in(&o, d->findings, S_OTHER))

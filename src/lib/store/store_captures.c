@@ -79,21 +79,33 @@ static gmx_code capture_exists(gmx_store *s, int64_t capture, gmx_error *err)
     return rc;
 }
 
-gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_fn fn, void *ctx,
-                                 gmx_error *err)
+/* Calls fn for the rows of sql (capture bound to ?1, name to ?2 when not
+ * NULL): a name and either the data (column 1 a blob) or its length. */
+static gmx_code each_file(gmx_store *s, int64_t capture, const char *name, bool data,
+                          gmx_store_file_fn fn, void *ctx, gmx_error *err)
 {
     gmx_code rc = capture_exists(s, capture, err);
     sqlite3_stmt *st;
-    if (rc || (rc = gmx_store_prepare(s,
-                                  "SELECT name, data FROM capture_files WHERE capture_id = ?1"
-                                  " ORDER BY name",
-                                  &st, err)))
+    const char *sql = !data ? "SELECT name, length(data) FROM capture_files WHERE capture_id = ?1"
+                              " ORDER BY name"
+                      : name ? "SELECT name, data FROM capture_files WHERE capture_id = ?1"
+                               " AND name = ?2"
+                             : "SELECT name, data FROM capture_files WHERE capture_id = ?1"
+                               " ORDER BY name";
+    if (rc || (rc = gmx_store_prepare(s, sql, &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, capture);
+    if (name)
+        sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
     int step;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        gmx_store_file f = { (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
-                             (size_t)sqlite3_column_bytes(st, 1) };
+        gmx_store_file f = { (const char *)sqlite3_column_text(st, 0), NULL, 0 };
+        if (data) {
+            f.data = sqlite3_column_blob(st, 1);
+            f.len = (size_t)sqlite3_column_bytes(st, 1);
+        } else {
+            f.len = (size_t)sqlite3_column_int64(st, 1);
+        }
         int stop = fn(ctx, &f);
         if (stop) {
             sqlite3_finalize(st);
@@ -104,4 +116,22 @@ gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_f
         rc = gmx_store_fail(s, err, "cannot read capture files");
     sqlite3_finalize(st);
     return rc;
+}
+
+gmx_code gmx_store_capture_files(gmx_store *s, int64_t capture, gmx_store_file_fn fn, void *ctx,
+                                 gmx_error *err)
+{
+    return each_file(s, capture, NULL, true, fn, ctx, err);
+}
+
+gmx_code gmx_store_capture_file_names(gmx_store *s, int64_t capture, gmx_store_file_fn fn,
+                                      void *ctx, gmx_error *err)
+{
+    return each_file(s, capture, NULL, false, fn, ctx, err);
+}
+
+gmx_code gmx_store_capture_file(gmx_store *s, int64_t capture, const char *name,
+                                gmx_store_file_fn fn, void *ctx, gmx_error *err)
+{
+    return each_file(s, capture, name, true, fn, ctx, err);
 }

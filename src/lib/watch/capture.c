@@ -99,7 +99,8 @@ static void diagnose_and_report(watcher *w, target *t, int64_t id, const gmx_sto
     gmx_diagnose_options opts = { .limit_bytes = w->o->limit_bytes, .signatures = w->o->signatures };
     gmx_bundle_buffer bufs[CAPTURE_FILES];
     for (size_t i = 0; i < n; i++)
-        bufs[i] = (gmx_bundle_buffer){ files[i].name, files[i].data, files[i].len, t->cap_time_ns };
+        bufs[i] = (gmx_bundle_buffer){ .name = files[i].name, .data = files[i].data,
+                                       .len = files[i].len, .time_ns = t->cap_time_ns };
     gmx_bundle_options bo = { .buffers = bufs, .nbuffers = n };
     gmx_bundle *b = NULL;
     gmx_diagnosis *d = NULL;

@@ -1,13 +1,16 @@
-/* A stored capture as files on disk (`history export`), or in memory as
- * the bundle's buffers (`diagnose --store`, `watch --listen`). */
+/* A stored capture as files on disk (`history export`), or as the
+ * bundle's buffers read straight from the store (`diagnose --store`,
+ * `watch --listen`). */
 #include "gomemdx/watch.h"
 #include "gomemdx/findings.h"
+#include "gomemdx/input.h"
 #include "gomemdx/output.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,47 +117,96 @@ gmx_code gmx_watch_export_series(gmx_store *store, const char *dir, size_t *nfil
     return rc;
 }
 
+/* A stored file lent to a bundle when it reads it: the store, the
+ * capture, the file's name in it; the shown name follows in the block. */
+typedef struct stored_file {
+    gmx_store *store;
+    int64_t capture;
+    const char *file;
+} stored_file;
+
+/* One store handle serves every thread of the bundle, one at a time. */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct copy_ctx {
+    const stored_file *sf;
+    const char *shown;
+    gmx_input *in;
+    gmx_error *err;
+} copy_ctx;
+
+/* The file's bytes copied out of the store, which lends them for the call. */
+static int copy_file(void *ctx, const gmx_store_file *f)
+{
+    copy_ctx *c = ctx;
+    void *data = gmx_malloc(f->len ? f->len : 1);
+    if (!data)
+        return gmx_error_set(c->err, GMX_ENOMEM, "out of memory reading %s", c->shown);
+    memcpy(data, f->data, f->len);
+    return gmx_input_from_heap(c->shown, data, f->len, &c->in, c->err);
+}
+
+static gmx_code open_stored_file(void *ctx, const gmx_bundle_buffer *buf, gmx_input **in,
+                                 gmx_error *err)
+{
+    const stored_file *sf = ctx;
+    copy_ctx c = { sf, buf->name, NULL, err };
+    pthread_mutex_lock(&store_lock);
+    gmx_code rc = gmx_store_capture_file(sf->store, sf->capture, sf->file, copy_file, &c, err);
+    pthread_mutex_unlock(&store_lock);
+    if (rc == GMX_OK && !c.in)
+        rc = gmx_error_set(err, GMX_EIO, "%s: gone from the store", buf->name);
+    *in = c.in;
+    return rc;
+}
+
 typedef struct buffers_ctx {
     gmx_capture_buffers *set;
+    gmx_store *store;
     const char *prefix;
     int64_t capture, time_ns;
     gmx_error *err;
 } buffers_ctx;
 
-/* Copies one file of the capture: the store lends it for the call only. */
-static int keep_file(void *ctx, const gmx_store_file *f)
+/* Names one file of the capture as a buffer whose bytes stay in the store
+ * until the bundle reads it. */
+static int name_file(void *ctx, const gmx_store_file *f)
 {
     buffers_ctx *x = ctx;
     gmx_capture_buffers *s = x->set;
     if (gmx_array_reserve((void **)&s->buffers, &s->cap, s->n, sizeof(*s->buffers)))
         return gmx_error_set(x->err, GMX_ENOMEM, "out of memory reading capture %lld",
                              (long long)x->capture);
-    char name[512];
-    int nlen = snprintf(name, sizeof(name), "%scapture-%lld/%s", x->prefix, (long long)x->capture,
-                        f->name);
-    size_t namesz = (size_t)nlen < sizeof(name) ? (size_t)nlen + 1 : sizeof(name);
-    char *block = gmx_malloc(namesz + (f->len ? f->len : 1));
-    if (!block)
+    char shown[512];
+    int n = snprintf(shown, sizeof(shown), "%scapture-%lld/%s", x->prefix, (long long)x->capture,
+                     f->name);
+    size_t shown_len = n < 0 ? 0 : (size_t)n < sizeof(shown) ? (size_t)n : sizeof(shown) - 1;
+    size_t file_len = strlen(f->name);
+    stored_file *sf = gmx_malloc(sizeof(*sf) + shown_len + 1 + file_len + 1);
+    if (!sf)
         return gmx_error_set(x->err, GMX_ENOMEM, "out of memory reading capture %lld",
                              (long long)x->capture);
-    memcpy(block, name, namesz - 1);
-    block[namesz - 1] = '\0';
-    memcpy(block + namesz, f->data, f->len);
-    s->buffers[s->n++] = (gmx_bundle_buffer){ block, block + namesz, f->len, x->time_ns };
+    char *names = (char *)(sf + 1);
+    memcpy(names, shown, shown_len);
+    names[shown_len] = '\0';
+    memcpy(names + shown_len + 1, f->name, file_len + 1);
+    *sf = (stored_file){ x->store, x->capture, names + shown_len + 1 };
+    s->buffers[s->n++] = (gmx_bundle_buffer){ .name = names, .time_ns = x->time_ns,
+                                              .open = open_stored_file, .ctx = sf };
     return GMX_OK;
 }
 
 gmx_code gmx_watch_capture_buffers(gmx_store *store, int64_t capture, int64_t time_ns,
                                    const char *prefix, gmx_capture_buffers *set, gmx_error *err)
 {
-    buffers_ctx x = { set, prefix ? prefix : "", capture, time_ns, err };
-    return gmx_store_capture_files(store, capture, keep_file, &x, err);
+    buffers_ctx x = { set, store, prefix ? prefix : "", capture, time_ns, err };
+    return gmx_store_capture_file_names(store, capture, name_file, &x, err);
 }
 
 void gmx_capture_buffers_release(gmx_capture_buffers *set)
 {
     for (size_t i = 0; i < set->n; i++)
-        gmx_free((void *)(uintptr_t)set->buffers[i].name); /* the name heads its block */
+        gmx_free(set->buffers[i].ctx); /* the names follow it in its block */
     gmx_free(set->buffers);
     memset(set, 0, sizeof(*set));
 }
