@@ -98,7 +98,19 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
                                         "先全局变量后栈）：已分配 %s 中可达 %s",
                                      gmx_fmt_bytes_text(r->allocated_bytes).s,
                                      gmx_fmt_bytes_text(r->marked_bytes).s);
-    fd->advice = gmx_category_advice(fd->category);
+    if (fd->category == GMX_CAT_TIMER_LEAK) {
+        fd->advice = gmx_category_advice(fd->category);
+    } else {
+        /* A core is one moment: what it shows is who holds, not growth. */
+        fd->advice = "Follow the chain from its root to the step that keeps the most objects: "
+                     "that container (a map, a slice, a cache) is what to bound. Delete entries "
+                     "when their work is done, cap it (size or age), or stop registering into it. "
+                     "A core is one moment: two heap profiles or cores apart in time confirm "
+                     "that it grows.";
+        fd->advice_zh = "沿持有链从根走到持有对象最多的那一步：那个容器（map、slice 或缓存）就是要限制的。"
+                        "工作完成后删除条目，按大小或时间设上限，或不再往里注册。core 只反映一个时刻："
+                        "相隔一段时间的两个堆剖析或 core 才能证实它在增长。";
+    }
 }
 
 void gmx_analyze_core_retention(const gmx_core_retention *r, gmx_findings *f)
