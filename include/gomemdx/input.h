@@ -50,6 +50,14 @@ bool gmx_input_describe_fault(const void *addr, char *out, size_t n);
  * a decompressed input), which then read as zeros. Does nothing for
  * caller-owned memory (gmx_input_from_memory). */
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len);
+/* Copies the bytes [offset, offset+len) into dst. A mapped file of at least
+ * GMX_INPUT_COPY_MIN bytes is read with pread instead of through its
+ * mapping, whose pages then need not be faulted in: reading a large file in
+ * steps into one reused buffer costs much less than touching its mapping.
+ * False when the range is out of bounds or the read fails (the file
+ * shrank): dst is then unspecified. */
+#define GMX_INPUT_COPY_MIN ((size_t)16 << 20)
+bool gmx_input_copy(const gmx_input *in, size_t offset, void *dst, size_t len);
 
 /* Largest decompressed size gmx_gunzip produces by default (a gzip bomb
  * stops here with GMX_ELIMIT). */
