@@ -76,6 +76,14 @@ void gmx_gunzip_free(void *data);
 /* When *in holds gzip data, replaces it with an input of the decompressed
  * bytes (same name) and frees the original; otherwise leaves it alone. */
 gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
+/* Like gmx_input_gunzip, into the caller's reusable buffer (*buf of *cap
+ * bytes, NULL and 0 at first; grown as needed; freed by the caller with
+ * gmx_gunzip_free). The new input views the buffer: it is valid until the
+ * buffer is used again or freed. One buffer reused over many files spares
+ * the page faults of a fresh buffer per file, which cost more than the
+ * inflating itself on some virtual machines. */
+gmx_code gmx_input_gunzip_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
+                                  gmx_error *err);
 
 #ifdef __cplusplus
 }
