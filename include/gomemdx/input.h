@@ -50,6 +50,14 @@ bool gmx_input_describe_fault(const void *addr, char *out, size_t n);
  * a decompressed input), which then read as zeros. Does nothing for
  * caller-owned memory (gmx_input_from_memory). */
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len);
+/* Copies the bytes [offset, offset+len) into dst. A mapped file of at least
+ * GMX_INPUT_COPY_MIN bytes is read with pread instead of through its
+ * mapping, whose pages then need not be faulted in: reading a large file in
+ * steps into one reused buffer costs much less than touching its mapping.
+ * False when the range is out of bounds or the read fails (the file
+ * shrank): dst is then unspecified. */
+#define GMX_INPUT_COPY_MIN ((size_t)16 << 20)
+bool gmx_input_copy(const gmx_input *in, size_t offset, void *dst, size_t len);
 
 /* Largest decompressed size gmx_gunzip produces by default (a gzip bomb
  * stops here with GMX_ELIMIT). */
@@ -68,6 +76,14 @@ void gmx_gunzip_free(void *data);
 /* When *in holds gzip data, replaces it with an input of the decompressed
  * bytes (same name) and frees the original; otherwise leaves it alone. */
 gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
+/* Like gmx_input_gunzip, into the caller's reusable buffer (*buf of *cap
+ * bytes, NULL and 0 at first; grown as needed; freed by the caller with
+ * gmx_gunzip_free). The new input views the buffer: it is valid until the
+ * buffer is used again or freed. One buffer reused over many files spares
+ * the page faults of a fresh buffer per file, which cost more than the
+ * inflating itself on some virtual machines. */
+gmx_code gmx_input_gunzip_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
+                                  gmx_error *err);
 
 #ifdef __cplusplus
 }

@@ -15,6 +15,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 static const cli_option options[] = {
     { "limit", 'l', OPT_SIZE, "SIZE", "the process's memory limit (512MiB, 2G), for the forecast" },
@@ -69,10 +72,24 @@ static unsigned threads_from_env(void)
     return v && *v && !*end && n <= 64 ? (unsigned)n : 0;
 }
 
+/* A one-shot diagnose reads file after file, each freeing what the next
+ * allocates again: glibc would hand the large blocks and the arenas' tops
+ * back to the system each time, and faulting fresh pages in costs more
+ * than the decoding on some virtual machines. Kept, they are reused (peak
+ * memory is one file's working set per worker either way). */
+static void keep_freed_memory(void)
+{
+#ifdef __GLIBC__
+    mallopt(M_MMAP_THRESHOLD, 32 << 20); /* glibc's maximum */
+    mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
+}
+
 static int diagnose(const cli_command *self, const cli_args *args, const char *const *given,
                     size_t ngiven, gmx_diagnose_options *opts, const store_history *h,
                     char *summary, size_t summarysz)
 {
+    keep_freed_memory();
     if (h) {
         opts->history = h->samples;
         opts->nhistory = h->nsamples;

@@ -24,9 +24,23 @@ unsigned gmx_cpu_count(void)
     return n < 1 ? 1 : n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
+typedef struct worker_arg {
+    run *r;
+    unsigned index;
+} worker_arg;
+
+static void work(const gmx_pipeline *p, size_t i, unsigned worker)
+{
+    if (p->work_on)
+        p->work_on(p->ctx, i, worker);
+    else
+        p->work(p->ctx, i);
+}
+
 static void *worker(void *arg)
 {
-    run *r = arg;
+    run *r = ((worker_arg *)arg)->r;
+    unsigned index = ((worker_arg *)arg)->index;
     pthread_mutex_lock(&r->lock);
     for (;;) {
         while (!r->stop && r->next < r->p->n && r->next >= r->merged + r->window)
@@ -35,7 +49,7 @@ static void *worker(void *arg)
             break;
         size_t i = r->next++;
         pthread_mutex_unlock(&r->lock);
-        r->p->work(r->p->ctx, i);
+        work(r->p, i, index);
         pthread_mutex_lock(&r->lock);
         r->done[i] = true;
         pthread_cond_broadcast(&r->changed);
@@ -47,7 +61,7 @@ static void *worker(void *arg)
 static bool sequential(const gmx_pipeline *p)
 {
     for (size_t i = 0; i < p->n; i++) {
-        p->work(p->ctx, i);
+        work(p, i, 0);
         if (!p->merge(p->ctx, i))
             return false;
     }
@@ -73,13 +87,19 @@ static bool merge_in_order(run *r)
     return true;
 }
 
-bool gmx_pipeline_run(const gmx_pipeline *p)
+unsigned gmx_pipeline_workers(const gmx_pipeline *p)
 {
     unsigned threads = p->threads ? p->threads : gmx_cpu_count();
     if (threads > MAX_THREADS)
         threads = MAX_THREADS;
     if (threads > p->n)
         threads = (unsigned)p->n;
+    return threads ? threads : 1;
+}
+
+bool gmx_pipeline_run(const gmx_pipeline *p)
+{
+    unsigned threads = gmx_pipeline_workers(p);
     if (threads <= 1)
         return sequential(p);
     run r = { .p = p, .window = p->window ? p->window : 2 * (size_t)threads };
@@ -88,9 +108,14 @@ bool gmx_pipeline_run(const gmx_pipeline *p)
     pthread_mutex_init(&r.lock, NULL);
     pthread_cond_init(&r.changed, NULL);
     pthread_t tid[MAX_THREADS];
+    worker_arg args[MAX_THREADS];
     unsigned started = 0;
-    while (started < threads && pthread_create(&tid[started], NULL, worker, &r) == 0)
+    while (started < threads) {
+        args[started] = (worker_arg){ &r, started };
+        if (pthread_create(&tid[started], NULL, worker, &args[started]) != 0)
+            break;
         started++;
+    }
     bool ok;
     if (started) {
         ok = merge_in_order(&r);

@@ -14,7 +14,14 @@ typedef struct gmx_pipeline {
     void (*work)(void *ctx, size_t i);  /* on a worker: must touch only item i */
     bool (*merge)(void *ctx, size_t i); /* on the caller, i in order; false stops the run */
     void *ctx;
+    /* Instead of work when set: also told which worker (0 .. workers-1,
+     * see gmx_pipeline_workers) runs the item, so that each worker can
+     * reuse buffers of its own from one item to the next. */
+    void (*work_on)(void *ctx, size_t i, unsigned worker);
 } gmx_pipeline;
+
+/* How many workers gmx_pipeline_run uses (at least 1; 1 = the caller). */
+unsigned gmx_pipeline_workers(const gmx_pipeline *p);
 
 /* Runs the pipeline. Returns false when a merge stopped it: items after
  * that one may have been worked (their results are the caller's to free)

@@ -453,6 +453,42 @@ static void test_gunzip__stops_bombs_and_corruption(void **state)
     assert_int_equal(err.offset, 2);
 }
 
+/* One buffer reused over several inputs: each input views it and reads
+ * as its own decompression; the buffer grows for a larger one, a buffer
+ * larger than max still stops at max, plain inputs are left alone. */
+static void test_gunzip__reuses_the_callers_buffer(void **state)
+{
+    (void)state;
+    void *buf = NULL;
+    size_t cap = 0;
+    gmx_error err;
+    unsigned char two[2 * sizeof(gz_a)];
+    memcpy(two, gz_a, sizeof(gz_a));
+    memcpy(two + sizeof(gz_a), gz_a, sizeof(gz_a));
+    const struct { const unsigned char *gz; size_t n, plain; } cases[] = {
+        { gz_a, sizeof(gz_a), 100000 }, { two, sizeof(two), 200000 }, { gz_a, sizeof(gz_a), 100000 },
+    };
+    for (size_t k = 0; k < 3; k++) {
+        gmx_input *in;
+        assert_int_equal(gmx_input_from_memory("x.gz", cases[k].gz, cases[k].n, &in, &err), GMX_OK);
+        assert_int_equal(gmx_input_gunzip_reusing(&in, 0, &buf, &cap, &err), GMX_OK);
+        assert_ptr_equal(gmx_input_data(in), buf);
+        assert_int_equal(gmx_input_size(in), cases[k].plain);
+        assert_true(cap >= cases[k].plain);
+        assert_int_equal(((const char *)gmx_input_data(in))[cases[k].plain - 1], 'a');
+        gmx_input_free(in); /* the buffer stays the caller's */
+    }
+    gmx_input *in;
+    assert_int_equal(gmx_input_from_memory("x.gz", two, sizeof(two), &in, &err), GMX_OK);
+    assert_int_equal(gmx_input_gunzip_reusing(&in, 150000, &buf, &cap, &err), GMX_ELIMIT);
+    gmx_input_free(in);
+    assert_int_equal(gmx_input_from_memory("plain", "abc", 3, &in, &err), GMX_OK);
+    assert_int_equal(gmx_input_gunzip_reusing(&in, 0, &buf, &cap, &err), GMX_OK);
+    assert_int_equal(gmx_input_size(in), 3);
+    gmx_input_free(in);
+    gmx_gunzip_free(buf);
+}
+
 /* Ids past 32 bits and far apart take the hash index and the wide raw-id
  * paths; the profile must read the same. */
 static void test_pprof__wide_sparse_ids_read_the_same(void **state)
@@ -530,6 +566,7 @@ int main(void)
         cmocka_unit_test(test_pprof__extreme_values_top_and_peek),
         cmocka_unit_test(test_gunzip__inflates_members_and_checks_isize),
         cmocka_unit_test(test_gunzip__stops_bombs_and_corruption),
+        cmocka_unit_test(test_gunzip__reuses_the_callers_buffer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -390,7 +390,8 @@ static void test_pipeline__merges_in_item_order_whatever_the_threads(void **stat
     (void)state;
     for (unsigned threads = 1; threads <= 4; threads++) {
         pipeline_probe probe = { .stop_at = SIZE_MAX };
-        gmx_pipeline p = { 64, threads, 0, probe_work, probe_merge, &probe };
+        gmx_pipeline p = { .n = 64, .threads = threads, .work = probe_work,
+                           .merge = probe_merge, .ctx = &probe };
         assert_true(gmx_pipeline_run(&p));
         assert_int_equal(probe.nmerged, 64);
         for (size_t i = 0; i < 64; i++)
@@ -400,6 +401,44 @@ static void test_pipeline__merges_in_item_order_whatever_the_threads(void **stat
         assert_false(gmx_pipeline_run(&p));
         assert_int_equal(stopped.nmerged, 11);
     }
+}
+
+typedef struct worker_probe {
+    unsigned worker_of[64];
+    size_t merged;
+} worker_probe;
+
+static void probe_work_on(void *ctx, size_t i, unsigned worker)
+{
+    ((worker_probe *)ctx)->worker_of[i] = worker;
+}
+
+static bool probe_count(void *ctx, size_t i)
+{
+    (void)i;
+    ((worker_probe *)ctx)->merged++;
+    return true;
+}
+
+/* Each item is told a worker below gmx_pipeline_workers: a worker's own
+ * buffers are indexed by it. */
+static void test_pipeline__tells_each_item_its_worker(void **state)
+{
+    (void)state;
+    for (unsigned threads = 1; threads <= 4; threads++) {
+        worker_probe probe = { .merged = 0 };
+        gmx_pipeline p = { .n = 64, .threads = threads, .work_on = probe_work_on,
+                           .merge = probe_count, .ctx = &probe };
+        assert_int_equal(gmx_pipeline_workers(&p), threads);
+        assert_true(gmx_pipeline_run(&p));
+        assert_int_equal(probe.merged, 64);
+        for (size_t i = 0; i < 64; i++)
+            assert_true(probe.worker_of[i] < threads);
+    }
+    gmx_pipeline few = { .n = 2, .threads = 8, .work_on = probe_work_on, .merge = probe_count };
+    assert_int_equal(gmx_pipeline_workers(&few), 2);
+    gmx_pipeline none = { .n = 0, .threads = 8, .work_on = probe_work_on, .merge = probe_count };
+    assert_int_equal(gmx_pipeline_workers(&none), 1);
 }
 
 static void test_alloc__nth_allocation_fails_on_request(void **state)
@@ -476,6 +515,7 @@ int main(void)
         cmocka_unit_test(test_intern__same_address_other_string_is_another_copy),
         cmocka_unit_test(test_str__natural_order_compares_numbers_as_numbers),
         cmocka_unit_test(test_pipeline__merges_in_item_order_whatever_the_threads),
+        cmocka_unit_test(test_pipeline__tells_each_item_its_worker),
         cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),
         cmocka_unit_test(test_fmt__formats_counts_and_bytes),
     };

@@ -53,6 +53,7 @@ struct gmx_bundle {
     } *pending;
     size_t npending, pending_cap;
     unsigned threads;
+    struct scratch *scratch; /* one per worker while files are read */
     heap_series heaps;
     gmx_code merge_rc;       /* the first failure merging what was read */
     bool note_failed;        /* out of memory writing a note */
@@ -325,10 +326,19 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
              info.sample_type[0] ? " of " : "", info.sample_type);
 }
 
+struct scratch;
+static bool own_input(gmx_input **in, const struct scratch *s);
+
 /* Any goroutine text, pristine or pasted (the input is taken over). */
-static void load_goroutines(gmx_artifact *a, gmx_input *in)
+static void load_goroutines(gmx_artifact *a, gmx_input *in, const struct scratch *s)
 {
     gmx_error err;
+    if (!own_input(&in, s)) {
+        gmx_input_free(in);
+        gmx_error_set(&err, GMX_ENOMEM, "out of memory reading %s", a->path);
+        skip_error(a, &err);
+        return;
+    }
     if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
         skip_error(a, &err);
         return;
@@ -370,15 +380,42 @@ static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **i
     return true;
 }
 
+/* A worker's buffer for decompressed files, reused from one file to the
+ * next (fresh pages cost more than inflating into them). */
+struct scratch {
+    void *buf;
+    size_t cap;
+};
+
+/* An input that views the worker's scratch, copied into memory of its
+ * own: what keeps its input (goroutine text) outlives the scratch. */
+static bool own_input(gmx_input **in, const struct scratch *s)
+{
+    if (gmx_input_data(*in) != s->buf)
+        return true;
+    gmx_error err;
+    size_t len = gmx_input_size(*in);
+    char *copy = gmx_malloc(len ? len : 1);
+    gmx_input *owned;
+    if (!copy)
+        return false;
+    memcpy(copy, s->buf, len);
+    if (gmx_input_from_heap(gmx_input_name(*in), copy, len, &owned, &err) != GMX_OK)
+        return false; /* copy freed by it */
+    gmx_input_free(*in);
+    *in = owned;
+    return true;
+}
+
 /* *keep: a decoded profile the artifact's heap snapshot borrows from. */
-static void load_file(gmx_artifact *a, struct pending *p)
+static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratch)
 {
     gmx_error err;
     gmx_input *in;
     gmx_profile **keep = &p->profile;
     if (!open_pending(a, p, &in))
         return;
-    if (gmx_input_gunzip(&in, 0, &err) != GMX_OK) {
+    if (gmx_input_gunzip_reusing(&in, 0, &scratch->buf, &scratch->cap, &err) != GMX_OK) {
         gmx_input_free(in);
         skip_error(a, &err);
         return;
@@ -404,7 +441,7 @@ static void load_file(gmx_artifact *a, struct pending *p)
     if (!memchr(data, '\0', len < 4096 ? len : 4096))
         scan_oom(a, data, len);
     if (gmx_goroutine_profile_text_sniff(data, len) || gmx_goroutine_dump_sniff(data, len)) {
-        load_goroutines(a, in);
+        load_goroutines(a, in, scratch);
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
@@ -446,7 +483,7 @@ static void load_file(gmx_artifact *a, struct pending *p)
     }
     bool text = !is_binary(in);
     if (text && gmx_goroutine_text_sniff(data, len)) {
-        load_goroutines(a, in); /* damaged or pasted goroutine text */
+        load_goroutines(a, in, scratch); /* damaged or pasted goroutine text */
         return;
     }
     if (text && a->noom) {
@@ -715,10 +752,10 @@ static bool merge_escapes(gmx_bundle *b, const gmx_artifact *a, const gmx_bundle
     return true;
 }
 
-static void read_pending(void *ctx, size_t i)
+static void read_pending(void *ctx, size_t i, unsigned worker)
 {
     gmx_bundle *b = ctx;
-    load_file(&b->items[b->pending[i].item], &b->pending[i]);
+    load_file(&b->items[b->pending[i].item], &b->pending[i], &b->scratch[worker]);
 }
 
 /* What a file read becomes in the bundle, in the order files were found:
@@ -746,9 +783,17 @@ static bool merge_pending(void *ctx, size_t i)
 
 static gmx_code read_all(gmx_bundle *b, gmx_error *err)
 {
-    gmx_pipeline p = { .n = b->npending, .threads = b->threads, .work = read_pending,
+    gmx_pipeline p = { .n = b->npending, .threads = b->threads, .work_on = read_pending,
                        .merge = merge_pending, .ctx = b };
-    if (!gmx_pipeline_run(&p))
+    unsigned workers = gmx_pipeline_workers(&p);
+    if (!(b->scratch = gmx_calloc(workers, sizeof(*b->scratch))))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading the bundle");
+    bool ok = gmx_pipeline_run(&p);
+    for (unsigned w = 0; w < workers; w++)
+        gmx_gunzip_free(b->scratch[w].buf);
+    gmx_free(b->scratch);
+    b->scratch = NULL;
+    if (!ok)
         return gmx_error_set(err, b->merge_rc, "out of memory loading the bundle");
     return GMX_OK;
 }

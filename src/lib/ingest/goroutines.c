@@ -6,6 +6,7 @@
 #include "gomemdx/profile.h"
 #include "ingest/goroutine_proto.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 
 #include <pthread.h>
 #include <string.h>
@@ -19,6 +20,12 @@ enum { MAX_THREADS = 8 };
  * has read back to the kernel, so resident memory stays flat however large
  * the dump (they remain in the page cache). */
 #define STEP ((size_t)32 << 20)
+/* A large file is rather copied in steps of this size into one buffer per
+ * thread (gmx_input_copy: pread), which is cheaper than faulting in its
+ * mapping; a step that would need more than COPY_MAX (one huge goroutine)
+ * is read in place. */
+#define COPY_STEP ((size_t)1 << 20)
+#define COPY_MAX ((size_t)64 << 20)
 
 typedef struct piece {
     const char *name;
@@ -26,6 +33,7 @@ typedef struct piece {
     const char *data;
     size_t len;
     gmx_gbuckets *buckets;
+    bool copy; /* read in steps through gmx_input_copy */
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
@@ -60,31 +68,51 @@ static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->partial = part->partial;
 }
 
+/* The step of the text at (bytes, len) the piece reads next: bytes points
+ * into buf when the step was copied there, else into the mapping. */
+static const char *step_bytes(piece *p, size_t at, size_t len, gmx_buf *buf)
+{
+    size_t offset = (size_t)(p->data - (const char *)gmx_input_data(p->input)) + at;
+    buf->len = 0;
+    if (len <= COPY_MAX && gmx_buf_reserve(buf, len) == 0 &&
+        gmx_input_copy(p->input, offset, buf->data, len))
+        return buf->data;
+    return p->data + at;
+}
+
 static void *parse_piece(void *arg)
 {
     piece *p = arg;
     size_t at = 0;
+    gmx_buf buf;
+    gmx_buf_init(&buf, COPY_MAX + 1);
     memset(&p->info, 0, sizeof(p->info));
     while (at < p->len && p->rc == GMX_OK) {
-        size_t end = p->len - at <= STEP ? p->len : next_block(p->data, p->len, at + STEP);
-        gmx_dump_info step;
-        strict_ctx sc = { p->buckets, &step };
-        p->rc = gmx_goroutine_dump_parse(p->name, p->data + at, end - at, add_strict, &sc, &step,
+        size_t step = p->copy ? COPY_STEP : STEP;
+        size_t end = p->len - at <= step ? p->len : next_block(p->data, p->len, at + step);
+        const char *bytes = p->copy ? step_bytes(p, at, end - at, &buf) : p->data + at;
+        gmx_dump_info info;
+        strict_ctx sc = { p->buckets, &info };
+        p->rc = gmx_goroutine_dump_parse(p->name, bytes, end - at, add_strict, &sc, &info,
                                          &p->err);
         if (p->rc == (gmx_code)DAMAGED) {
             p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
-            add_info(&p->info, &step);
+            add_info(&p->info, &info);
             break;
         }
         if (at == 0) {
-            p->info = step;
+            p->info = info;
         } else {
-            add_info(&p->info, &step);
+            add_info(&p->info, &info);
         }
-        gmx_input_release_range(p->input, (size_t)(p->data - (const char *)gmx_input_data(p->input)) + at,
-                                end - at);
+        /* Even a copied step: finding its end touched the mapping, and a
+         * touch maps a whole large folio of the page cache. */
+        gmx_input_release_range(p->input,
+                                    (size_t)(p->data - (const char *)gmx_input_data(p->input)) + at,
+                                    end - at);
         at = end;
     }
+    gmx_buf_release(&buf);
     return NULL;
 }
 
@@ -128,6 +156,7 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n
         p->input = in;
         p->data = data + start;
         p->len = end - start;
+        p->copy = len >= GMX_INPUT_COPY_MIN;
         p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
         if (!p->buckets)
             p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");

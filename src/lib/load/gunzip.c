@@ -163,6 +163,24 @@ static gmx_code inflate_member(inflater *z, size_t *pos, prefault *pf, gmx_error
     }
 }
 
+/* Every member of the input into z->out, grown as needed; with prefault,
+ * a helper thread maps the output's fresh pages ahead. */
+static gmx_code inflate_all(inflater *z, bool prefault_pages, gmx_error *err)
+{
+    gmx_code rc = GMX_OK;
+    z->d = libdeflate_alloc_decompressor();
+    if (!z->d)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", z->name);
+    prefault pf;
+    prefault_start(&pf, z->out, prefault_pages ? z->cap : 0);
+    for (size_t pos = 0; pos < z->len && rc == GMX_OK;)
+        rc = inflate_member(z, &pos, &pf, err);
+    prefault_stop(&pf);
+    libdeflate_free_decompressor(z->d);
+    z->d = NULL;
+    return rc;
+}
+
 gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, void **out,
                     size_t *out_len, gmx_error *err)
 {
@@ -174,21 +192,12 @@ gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, 
     if (rc != GMX_OK)
         return rc;
     z.cap = initial_capacity(&z);
-    z.out = gmx_malloc(z.cap);
-    z.d = libdeflate_alloc_decompressor();
-    if (!z.out || !z.d) {
-        rc = gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
-        goto fail;
+    if (!(z.out = gmx_malloc(z.cap)))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
+    if ((rc = inflate_all(&z, true, err)) != GMX_OK) {
+        gmx_free(z.out);
+        return rc;
     }
-    prefault pf;
-    prefault_start(&pf, z.out, z.cap);
-    for (size_t pos = 0; pos < len;)
-        if ((rc = inflate_member(&z, &pos, &pf, err)) != GMX_OK) {
-            prefault_stop(&pf);
-            goto fail;
-        }
-    prefault_stop(&pf);
-    libdeflate_free_decompressor(z.d);
     if (z.used < z.cap) { /* give back what the size guess over-allocated */
         unsigned char *fit = gmx_realloc(z.out, z.used ? z.used : 1);
         if (fit)
@@ -197,11 +206,46 @@ gmx_code gmx_gunzip(const char *name, const void *data, size_t len, size_t max, 
     *out = z.out;
     *out_len = z.used;
     return GMX_OK;
-fail:
-    if (z.d)
-        libdeflate_free_decompressor(z.d);
-    gmx_free(z.out);
-    return rc;
+}
+
+gmx_code gmx_input_gunzip_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
+                                  gmx_error *err)
+{
+    const void *data = gmx_input_data(*in);
+    size_t len = gmx_input_size(*in);
+    if (!gmx_is_gzip(data, len))
+        return GMX_OK;
+    inflater z = { .name = gmx_input_name(*in), .in = data, .len = len,
+                   .max = max ? max : GMX_GUNZIP_DEFAULT_MAX, .out = *buf, .cap = *cap };
+    gmx_code rc = check_header(&z, 0, err);
+    if (rc != GMX_OK)
+        return rc;
+    size_t want = initial_capacity(&z), held = z.cap;
+    if (z.cap > z.max) /* a buffer larger than this call's maximum: use max of it */
+        z.cap = z.max;
+    bool fresh = z.cap < want;
+    if (fresh) { /* nothing to keep: a new block, not a copy */
+        gmx_free(z.out);
+        z.cap = 0;
+        if (!(z.out = gmx_malloc(want))) {
+            *buf = NULL;
+            *cap = 0;
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", z.name);
+        }
+        z.cap = held = want;
+    }
+    unsigned char *before = z.out;
+    rc = inflate_all(&z, fresh, err);
+    *buf = z.out; /* grown or not, still the caller's */
+    *cap = z.out != before || z.cap > held ? z.cap : held;
+    if (rc != GMX_OK)
+        return rc;
+    gmx_input *decoded;
+    if ((rc = gmx_input_from_memory(gmx_input_name(*in), z.out, z.used, &decoded, err)) != GMX_OK)
+        return rc;
+    gmx_input_free(*in);
+    *in = decoded;
+    return GMX_OK;
 }
 
 gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err)

@@ -75,7 +75,8 @@ static gmx_hsite *site_of(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nf
         *rc = GMX_EUSAGE; /* a shared snapshot is a finished copy */
         return NULL;
     }
-    size_t i = gmx_stacks_find(&h->stacks, frames, nframes, NULL);
+    uint64_t hash = gmx_stacks_hash(frames, nframes, NULL);
+    size_t i = gmx_stacks_find_hashed(&h->stacks, hash, frames, nframes, NULL);
     if (i != SIZE_MAX)
         return &h->sites[i];
     if (h->stacks.count >= h->max_sites)
@@ -90,8 +91,7 @@ static gmx_hsite *site_of(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nf
         h->sites = grown;
         h->cap = cap;
     }
-    bool added;
-    i = gmx_stacks_intern(&h->stacks, frames, nframes, NULL, &added);
+    i = gmx_stacks_add_hashed(&h->stacks, hash, frames, nframes, NULL);
     if (i == SIZE_MAX) {
         *rc = GMX_ENOMEM;
         return NULL;

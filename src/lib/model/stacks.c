@@ -40,10 +40,11 @@ static uint64_t hash_stack(const gmx_frame *frames, uint32_t n, const gmx_frame 
 static bool frame_eq(const gmx_frame *a, const gmx_frame *b)
 {
     /* Views may be {NULL, 0} (a frame without a file line): never hand
-     * memcmp a NULL, even for zero bytes. */
+     * memcmp a NULL, even for zero bytes. The same view (a profile's one
+     * string for a function, an interned copy) is equal without reading it. */
     return a->line == b->line && a->func.n == b->func.n && a->file.n == b->file.n &&
-           (!a->func.n || memcmp(a->func.p, b->func.p, a->func.n) == 0) &&
-           (!a->file.n || memcmp(a->file.p, b->file.p, a->file.n) == 0);
+           (!a->func.n || a->func.p == b->func.p || memcmp(a->func.p, b->func.p, a->func.n) == 0) &&
+           (!a->file.n || a->file.p == b->file.p || memcmp(a->file.p, b->file.p, a->file.n) == 0);
 }
 
 static bool stack_eq(const gmx_stack *s, const gmx_frame *frames, uint32_t n,
@@ -77,6 +78,17 @@ size_t gmx_stacks_find(const gmx_stacks *t, const gmx_frame *frames, uint32_t n,
     return find_hashed(t, hash_stack(frames, n, creator), frames, n, creator);
 }
 
+uint64_t gmx_stacks_hash(const gmx_frame *frames, uint32_t n, const gmx_frame *creator)
+{
+    return hash_stack(frames, n, creator);
+}
+
+size_t gmx_stacks_find_hashed(const gmx_stacks *t, uint64_t h, const gmx_frame *frames,
+                              uint32_t n, const gmx_frame *creator)
+{
+    return find_hashed(t, h, frames, n, creator);
+}
+
 gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s)
 {
     return gmx_intern(&t->strings, s);
@@ -94,13 +106,11 @@ static bool intern_frame(gmx_stacks *t, gmx_frame *dst, const gmx_frame *src)
     return dst->func.p && dst->file.p;
 }
 
-static size_t intern_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
-                            const gmx_frame *creator, bool *added)
+/* Adds a stack known to be absent. */
+static size_t add_new(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                      const gmx_frame *creator, bool *added)
 {
-    size_t found = find_hashed(t, h, frames, n, creator);
     *added = false;
-    if (found != SIZE_MAX)
-        return found;
     if (t->count == t->cap) {
         size_t cap = t->cap ? t->cap * 2 : 64;
         gmx_stack *grown = gmx_reallocarray(t->items, cap, sizeof(*grown));
@@ -132,10 +142,27 @@ static size_t intern_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, 
     return t->count++;
 }
 
+static size_t intern_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                            const gmx_frame *creator, bool *added)
+{
+    size_t found = find_hashed(t, h, frames, n, creator);
+    *added = false;
+    if (found != SIZE_MAX)
+        return found;
+    return add_new(t, h, frames, n, creator, added);
+}
+
 size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
                          const gmx_frame *creator, bool *added)
 {
     return intern_hashed(t, hash_stack(frames, n, creator), frames, n, creator, added);
+}
+
+size_t gmx_stacks_add_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                             const gmx_frame *creator)
+{
+    bool added;
+    return add_new(t, h, frames, n, creator, &added);
 }
 
 size_t gmx_stacks_intern_stack(gmx_stacks *t, const gmx_stack *s, bool *added)

@@ -44,6 +44,15 @@ size_t gmx_stacks_intern(gmx_stacks *t, const gmx_frame *frames, uint32_t n,
 /* Like intern, for a stack of another table (its hash is reused: both
  * tables hash alike). */
 size_t gmx_stacks_intern_stack(gmx_stacks *t, const gmx_stack *s, bool *added);
+/* find and intern in two steps with one hash, for a caller that decides
+ * between them (a table full up): the hash of the stack, the index of the
+ * stack equal to it or SIZE_MAX, and adding one that find did not find
+ * (SIZE_MAX when out of memory). */
+uint64_t gmx_stacks_hash(const gmx_frame *frames, uint32_t n, const gmx_frame *creator);
+size_t gmx_stacks_find_hashed(const gmx_stacks *t, uint64_t h, const gmx_frame *frames,
+                              uint32_t n, const gmx_frame *creator);
+size_t gmx_stacks_add_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
+                             const gmx_frame *creator);
 /* Like find, for a stack of another table. */
 size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s);
 /* Interns one string into the table's arena ({NULL, 0} when out of memory). */
