@@ -245,6 +245,34 @@ static uint64_t count_lines(const char *data, size_t len)
     return n;
 }
 
+/* A piece's lines, counted on its own thread: where each piece starts is
+ * the sum of those before it, and one thread counting them all read the
+ * whole file before any parsing began. */
+static void *count_piece_lines(void *arg)
+{
+    tpiece *p = arg;
+    p->first_line = count_lines(p->data, p->len); /* its own count, until summed */
+    return NULL;
+}
+
+/* Runs fn on every piece, each on a thread of its own but the first (on
+ * the caller's), or on the caller's when a thread cannot start. */
+static void each_piece(tpiece *pieces, unsigned used, void *(*fn)(void *))
+{
+    pthread_t threads[MAX_THREADS];
+    bool started[MAX_THREADS] = { false };
+    for (unsigned i = 1; i < used; i++)
+        if (pieces[i].rc == GMX_OK)
+            started[i] = pthread_create(&threads[i], NULL, fn, &pieces[i]) == 0;
+    fn(&pieces[0]);
+    for (unsigned i = 1; i < used; i++) {
+        if (started[i])
+            pthread_join(threads[i], NULL);
+        else if (pieces[i].rc == GMX_OK)
+            fn(&pieces[i]);
+    }
+}
+
 static void add_ranges(gmx_line_range *to, uint32_t *n, uint32_t *more, const gmx_line_range *from,
                        uint32_t nfrom, uint32_t morefrom)
 {
@@ -285,11 +313,8 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
                                   gmx_error *err)
 {
     tpiece pieces[MAX_THREADS];
-    pthread_t threads[MAX_THREADS];
-    bool started[MAX_THREADS] = { false };
     memset(pieces, 0, sizeof(pieces));
     unsigned used = 0;
-    uint64_t line = 0;
     for (size_t start = 0; used < n && start < len; used++) {
         size_t end = used + 1 == n ? len : gmx_goroutine_text_next_header(data, len, len / n * (used + 1));
         if (end < start)
@@ -298,23 +323,19 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
         p->name = name;
         p->data = data + start;
         p->len = end - start;
-        p->first_line = line;
         p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
         if (!p->buckets)
             p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
-        line += count_lines(p->data, p->len);
         start = end;
     }
-    for (unsigned i = 1; i < used; i++)
-        if (pieces[i].rc == GMX_OK)
-            started[i] = pthread_create(&threads[i], NULL, tolerant_piece, &pieces[i]) == 0;
-    tolerant_piece(&pieces[0]);
-    for (unsigned i = 1; i < used; i++) {
-        if (started[i])
-            pthread_join(threads[i], NULL);
-        else if (pieces[i].rc == GMX_OK)
-            tolerant_piece(&pieces[i]);
+    each_piece(pieces, used, count_piece_lines);
+    uint64_t line = 0;
+    for (unsigned i = 0; i < used; i++) {
+        uint64_t own = pieces[i].first_line;
+        pieces[i].first_line = line;
+        line += own;
     }
+    each_piece(pieces, used, tolerant_piece);
     gmx_code rc = GMX_OK;
     snap->info = pieces[0].info;
     for (unsigned i = 0; i < used; i++) {
