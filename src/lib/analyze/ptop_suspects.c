@@ -131,6 +131,7 @@ typedef struct suspect {
     const gmx_ptoptext_row *row;
     const mechanism *mech;
     bool std;
+    double key; /* ranked_key */
 } suspect;
 
 /* What a candidate is ranked by, in percent of the table: its cum, or its
@@ -176,11 +177,12 @@ static size_t pick(const gmx_ptop_info *t, suspect *s)
     suspect all[GMX_PTOP_MAX_ROWS];
     size_t n = 0;
     for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
-        suspect c = { &t->top[i], NULL, false };
+        suspect c = { &t->top[i], NULL, false, 0 };
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
+        c.key = ranked_key(t, c.row);
         size_t at = n++;
-        while (at > 0 && ranked_key(t, all[at - 1].row) < ranked_key(t, c.row)) {
+        while (at > 0 && all[at - 1].key < c.key) {
             all[at] = all[at - 1];
             at--;
         }
@@ -227,7 +229,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
                                                                    : GMX_CAT_GOROUTINE_SURGE;
     fd->category = cat;
     fd->severity = severity(t, s);
-    fd->score = ranked_key(t, r) / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
+    fd->score = s->key / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
     fd->has_site = true;
     fd->site = (gmx_site){ func, { NULL, 0 }, 0 };
     fd->site_is_mechanism = s->std;
