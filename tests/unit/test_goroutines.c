@@ -1,6 +1,7 @@
 /* analyze/goroutines: ranking, growth over time, surges, deadlocks, and the
  * renderers' view of the result. Dumps are written from the grammar. */
 #include "testutil.h"
+#include "analyze/frames.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/report.h"
 #include "gomemdx/ingest.h"
@@ -389,6 +390,37 @@ static void test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps(voi
     gmx_gsnapshot_release(&s);
 }
 
+/* getsentry/raven-go#90: a GOPATH build of a package at the root of src
+ * names its vendored dependency "vendor/github.com/..."; that is the
+ * application's code, not the standard library's own "vendor/golang.org/x". */
+static void test_goroutines__a_vendored_dependency_is_not_the_standard_library(void **state)
+{
+    (void)state;
+    static const char rep[] =
+        "found unexpected goroutines:\n"
+        "[Goroutine 5 in state chan receive, with vendor/github.com/getsentry/raven-go.(*Client).worker on top of the stack:\n"
+        "goroutine 5 [chan receive]:\n"
+        "vendor/github.com/getsentry/raven-go.(*Client).worker(0xc8200be210)\n"
+        "    vendor/github.com/getsentry/raven-go/client.go:418 +0x60\n"
+        "created by vendor/github.com/getsentry/raven-go.newClient\n"
+        "    vendor/github.com/getsentry/raven-go/client.go:307 +0x193\n"
+        "]\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(rep, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_true(gmx_str_eq_cstr(top->site.function, "vendor/github.com/getsentry/raven-go.(*Client).worker"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+
+    static const gmx_goroot no_root;
+    gmx_frame std = { gmx_str_cstr("vendor/golang.org/x/net/http2/hpack.(*Decoder).Write"), { NULL, 0 }, 0 };
+    gmx_frame app = { gmx_str_cstr("vendor/github.com/x/y.f"), { NULL, 0 }, 0 };
+    assert_true(gmx_frame_is_std(&no_root, &std));
+    assert_false(gmx_frame_is_std(&no_root, &app));
+}
+
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)
 {
     (void)state;
@@ -514,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
         cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
+        cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

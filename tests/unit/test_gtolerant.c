@@ -726,6 +726,28 @@ static void test_wrapped_headerless(void **state)
 }
 
 /* Nothing recognisable: exit-2 material, naming the most promising line. */
+/* https://github.com/go-sql-driver/mysql/issues/1342: a runtime header whose
+ * ':' was lost, alone on its line in prose, is the goroutine it names; prose
+ * that merely mentions one is not. */
+static void test_header_colon_lost(void **state)
+{
+    (void)state;
+    const char *s = "what is the problem? v.1.5.0\n\n"
+                    "goroutine 58728 [select, 612 minutes]  \n\n"
+                    "Why is this happening?\n";
+    result r = read_text(s, strlen(s));
+    assert_int_equal(r.rc, GMX_OK);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
+    const gmx_gbucket *b = gmx_gbuckets_at(r.snap.buckets, 0);
+    assert_int_equal(b->wait_max, 612);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "select"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *prose = "goroutine 5 [select] blocks forever\nthe goroutine count keeps rising\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -747,6 +769,7 @@ int main(void)
         cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),    cmocka_unit_test(test_handmade_record_file),
+        cmocka_unit_test(test_header_colon_lost),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -72,6 +72,28 @@ static void test_entry_ranked_by_flat(void **state)
     gmx_findings_free(f);
 }
 
+/* https://github.com/grafana-cold-storage/metrictank/issues/83: GetOrCreate
+ * reaches 97.06% holding 0.21%; NewAggMetric, reaching no more, holds 96.85%
+ * itself: GetOrCreate wraps it and ranks right after it. */
+static void test_wrapper_after_holder(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "(pprof) top\n"
+        "4.96GB of 4.99GB total (99.46%)\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "    4.83GB 96.85% 96.85%     4.83GB 96.85%  main.NewAggMetric\n"
+        "    0.06GB  1.11% 97.96%     0.06GB  1.11%  bytes.makeSlice\n"
+        "    0.01GB  0.21% 99.26%     4.84GB 97.06%  main.(*AggMetrics).GetOrCreate\n"
+        "         0     0% 99.46%     4.97GB 99.64%  github.com/nsqio/go-nsq.(*Consumer).handlerLoop\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 2);
+    assert_true(site_is(gmx_findings_at(f, 0), "main.NewAggMetric"));
+    assert_true(site_is(gmx_findings_at(f, 1), "main.(*AggMetrics).GetOrCreate"));
+    gmx_findings_free(f);
+}
+
 /* https://github.com/golang/go/issues/30380 and minio/minio#9781: alloc_space
  * is churn; a user site is info, a timer mechanism a warning. */
 static void test_churn(void **state)
@@ -145,6 +167,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_inuse_ranked_by_cum),
         cmocka_unit_test(test_entry_ranked_by_flat),
+        cmocka_unit_test(test_wrapper_after_holder),
         cmocka_unit_test(test_churn),
         cmocka_unit_test(test_std_only),
         cmocka_unit_test(test_goroutines),

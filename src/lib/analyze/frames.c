@@ -13,6 +13,18 @@ gmx_str gmx_func_package(gmx_str func)
     return dot ? gmx_str_sub(func, 0, (size_t)(dot - func.p)) : func;
 }
 
+/* "vendor/..." is the standard library's own copy of golang.org/x
+ * ("vendor/golang.org/x/net/http2/hpack"; "golang_org" before Go 1.12) or,
+ * in a GOPATH-era build of a package at the root of src, the application's
+ * vendored dependency ("vendor/github.com/x/y"): true for the latter. */
+static bool vendored_dependency(gmx_str pkg)
+{
+    if (!gmx_str_starts(pkg, "vendor/"))
+        return false;
+    gmx_str rest = gmx_str_sub(pkg, 7, pkg.n);
+    return !gmx_str_starts(rest, "golang.org/") && !gmx_str_starts(rest, "golang_org/");
+}
+
 /* A standard-library frame lives at GOROOT/src/<package path>/<file>: from
  * one such frame ("sync.(*Mutex).Lock" in ".../src/sync/mutex.go") the
  * GOROOT prefix follows. */
@@ -23,7 +35,8 @@ bool gmx_goroot_learn(gmx_goroot *root, const gmx_frame *f)
     gmx_str pkg = gmx_func_package(f->func);
     size_t slash = gmx_str_find(pkg, "/");
     gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
-    if (!pkg.n || memchr(first.p, '.', first.n) || gmx_str_eq_cstr(pkg, "main"))
+    if (!pkg.n || memchr(first.p, '.', first.n) || gmx_str_eq_cstr(pkg, "main") ||
+        vendored_dependency(pkg))
         return false;
     char needle[256];
     if (pkg.n + 7 > sizeof(needle))
@@ -58,6 +71,8 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
      * their first element ("net/http"), module paths do ("github.com/x"). */
     size_t slash = gmx_str_find(pkg, "/");
     gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
+    if (vendored_dependency(pkg))
+        return false;
     /* Nor anything but lower-case letters and digits: "**" or "<redacted>"
      * put over a path by hand is the user's code, hidden. */
     for (size_t i = 0; i < first.n; i++)

@@ -7,8 +7,9 @@
  *      not reclaimed until they fire, contexts never cancelled): any other
  *      is the consequence of a caller the table does not show.
  *   2. They are ranked by cum, the share of the table under them: with no
- *      call graph, what a site reaches is the best measure of it; between
- *      equal reach, the row holding it itself (flat) beats its wrappers.
+ *      call graph, what a site reaches is the best measure of it; a row
+ *      whose reach is nearly all another row's own (flat) is that row's
+ *      wrapper, and the row holding the memory ranks first.
  *      The program's entry (main.main) reaches every site alike: it is
  *      ranked by what it holds itself.
  *   3. Severity stays within what one snapshot proves. In-use memory or
@@ -130,6 +131,7 @@ typedef struct suspect {
     const gmx_ptoptext_row *row;
     const mechanism *mech;
     bool std;
+    double key; /* ranked_key */
 } suspect;
 
 /* What a candidate is ranked by, in percent of the table: its cum, or its
@@ -141,18 +143,46 @@ static double rank_key(const gmx_ptoptext_row *r)
     return (entry ? r->flat_pct : r->cum_pct) + r->flat_pct * 1e-6;
 }
 
-/* The candidates by rank_key, largest first (the table's order breaks
+/* A row whose reach beyond its own flat is nearly all of another
+ * candidate's flat (GetOrCreate over the NewAggMetric it calls, 97% under
+ * the one and 97% held by the other) wraps that row: it ranks right after
+ * the row that holds the memory. The other row reaching no more than this
+ * one is what a callee shows; without a call graph that is all a table
+ * tells. The program's entry is ranked by its flat already. */
+#define WRAPPED_SHARE 0.95
+static double ranked_key(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
+{
+    double key = rank_key(r);
+    double beyond = r->cum_pct - r->flat_pct;
+    if (strcmp(r->func, "main.main") == 0 || beyond <= 0)
+        return key;
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        const gmx_ptoptext_row *o = &t->top[i];
+        const mechanism *mech;
+        bool std;
+        if (o == r || o->flat_pct <= r->flat_pct || o->cum_pct > r->cum_pct ||
+            o->flat_pct < WRAPPED_SHARE * beyond || !candidate(o, &mech, &std))
+            continue;
+        double holder = rank_key(o) - 1e-7;
+        if (holder < key)
+            key = holder;
+    }
+    return key;
+}
+
+/* The candidates by ranked_key, largest first (the table's order breaks
  * ties), at most MAX_SUSPECTS. */
 static size_t pick(const gmx_ptop_info *t, suspect *s)
 {
     suspect all[GMX_PTOP_MAX_ROWS];
     size_t n = 0;
     for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
-        suspect c = { &t->top[i], NULL, false };
+        suspect c = { &t->top[i], NULL, false, 0 };
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
+        c.key = ranked_key(t, c.row);
         size_t at = n++;
-        while (at > 0 && rank_key(all[at - 1].row) < rank_key(c.row)) {
+        while (at > 0 && all[at - 1].key < c.key) {
             all[at] = all[at - 1];
             at--;
         }
@@ -199,7 +229,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
                                                                    : GMX_CAT_GOROUTINE_SURGE;
     fd->category = cat;
     fd->severity = severity(t, s);
-    fd->score = rank_key(r) / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
+    fd->score = s->key / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
     fd->has_site = true;
     fd->site = (gmx_site){ func, { NULL, 0 }, 0 };
     fd->site_is_mechanism = s->std;

@@ -339,6 +339,26 @@ static bool matches(const matcher *m, gmx_str s, gmx_buf *scratch)
     return gmx_regex_match(&m->re, s, scratch);
 }
 
+/* A vendored package's functions carry its importer's path before
+ * "vendor/" ("github.com/x/y/vendor/google.golang.org/grpc.f", or
+ * "vendor/google.golang.org/grpc.f" for a GOPATH package at the root of src):
+ * the catalogue names the package by its own path. */
+static gmx_str unvendored(gmx_str func)
+{
+    gmx_str pkg = gmx_func_package(func);
+    size_t cut = 0;
+    if (gmx_str_starts(pkg, "vendor/"))
+        cut = 7;
+    for (size_t at = 0; at < pkg.n;) {
+        size_t i = gmx_str_find(gmx_str_sub(pkg, at, pkg.n), "/vendor/");
+        if (i == SIZE_MAX)
+            break;
+        cut = at + i + 8;
+        at = cut;
+    }
+    return gmx_str_sub(func, cut, func.n);
+}
+
 static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, gmx_buf *scratch)
 {
     bool reported = (b->flags & GMX_G_REPORTED) && e->pub.min_reported;
@@ -346,10 +366,11 @@ static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, 
         return false;
     if (e->state.set && !matches(&e->state, status, scratch))
         return false;
-    if (e->creator.set && !(b->has_creator && matches(&e->creator, b->creator.func, scratch)))
+    if (e->creator.set &&
+        !(b->has_creator && matches(&e->creator, unvendored(b->creator.func), scratch)))
         return false;
     for (uint32_t i = 0; i < b->nframes; i++) {
-        gmx_str func = b->frames[i].func;
+        gmx_str func = unvendored(b->frames[i].func);
         if (e->top && gmx_str_eq_cstr(gmx_func_package(func), "runtime"))
             continue;
         if (matches(&e->func, func, scratch))

@@ -609,9 +609,28 @@ bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
     return true;
 }
 
+/* A runtime header whose ':' was lost (typed out by hand, or a renderer
+ * took it): "goroutine 7 [select, 612 minutes]" alone on its line. Only the
+ * whole line counts, so prose about a goroutine never does. The text with
+ * its ':' put back goes to a scratch slot; true when that parses. */
+static bool colon_lost_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
+{
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+        s.n--;
+    if (!gmx_str_starts(s, "goroutine ") || !s.n || s.p[s.n - 1] != ']' || s.n + 1 >= GX_LINE_MAX)
+        return false;
+    char *buf = slot(c);
+    memcpy(buf, s.p, s.n);
+    buf[s.n] = ':';
+    gmx_goroutine g;
+    if (!gmx_gdump_parse_header(gmx_str_make(buf, s.n + 1), &g))
+        return false;
+    *fixed = gmx_str_make(buf, s.n + 1);
+    return true;
+}
+
 void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
-    (void)c;
     out->text = s;
     out->header_at = 0;
     out->reported = false;
@@ -669,6 +688,12 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         }
         if (title_like(s)) {
             out->kind = GX_TITLE;
+            return;
+        }
+        gmx_str fixed;
+        if (c0 == 'g' && colon_lost_header(c, s, &fixed)) {
+            out->kind = GX_HEADER;
+            out->text = fixed;
             return;
         }
         if (gmx_str_starts(s, "[originating from goroutine ")) {
