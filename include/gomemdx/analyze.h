@@ -82,8 +82,10 @@ struct gmx_core_retention;
 struct gmx_core_holder;
 void gmx_analyze_core_retention(const struct gmx_core_retention *r, gmx_findings *f);
 /* Step k of a holder's chain as one line: "runtime.allp (global)",
- * "[]runtime.timerWhen", "object of 128 B (size class 10)". */
-void gmx_analyze_hold_step_name(const struct gmx_core_holder *h, size_t k, char *buf, size_t n);
+ * "[]runtime.timerWhen", "object of 128 B (size class 10)"; in Chinese
+ * with zh (Go names stay as they are). */
+void gmx_analyze_hold_step_name(const struct gmx_core_holder *h, size_t k, bool zh, char *buf,
+                                size_t n);
 
 #ifdef __cplusplus
 }

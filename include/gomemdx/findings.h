@@ -65,6 +65,7 @@ typedef struct gmx_evidence {
     gmx_str text;
     const gmx_str *list;      /* non-NULL: a list of texts (is_text false), nlist of them:
                                * "retained_by", from a root to the object */
+    const gmx_str *list_zh;   /* the same list in Chinese (--lang zh); NULL: none given */
     uint32_t nlist;
 } gmx_evidence;
 
@@ -157,9 +158,10 @@ void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
 void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str summary);
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v);
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v);
-/* A list of n texts, copied into f. */
+/* A list of n texts, copied into f, and the same in Chinese (items_zh may
+ * be NULL). */
 void gmx_finding_add_list(gmx_findings *f, gmx_finding *fd, const char *key, const gmx_str *items,
-                          uint32_t n);
+                          const gmx_str *items_zh, uint32_t n);
 /* Keeps the findings for which keep(ctx, finding) is true, in order, and
  * renumbers ranks; the others count as omitted. */
 void gmx_findings_retain(gmx_findings *f, bool (*keep)(void *ctx, const gmx_finding *fd),

@@ -6,6 +6,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/core.h"
 #include "util/fmt.h"
+#include "util/str.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -14,28 +15,49 @@
 enum { MAX_FINDINGS = 3, MAX_STEP = 200 };
 #define MIN_BYTES (1u << 20)
 
-void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, char *buf, size_t n)
+/* The root's name as the core gives it: a symbol, a function, or the
+ * region of globals no symbol covers. */
+static const char *root_name(const gmx_core_holder *h, bool zh)
+{
+    if (zh && strcmp(h->root, "unnamed data") == 0)
+        return "未命名的 data 段";
+    if (zh && strcmp(h->root, "unnamed bss") == 0)
+        return "未命名的 bss 段";
+    return h->root;
+}
+
+void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, char *buf, size_t n)
 {
     const gmx_core_hold_step *s = &h->chain[k];
+    const char *root = k == 0 ? root_name(h, zh) : "";
+    gmx_bytes_text bytes = gmx_fmt_bytes_text(s->size);
+    const char *size = bytes.s;
     if (k == 0) {
         if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
-            snprintf(buf, n, "%s (global)", h->root);
+            snprintf(buf, n, zh ? "%s（全局变量）" : "%s (global)", root);
         else if (h->roots > 1)
-            snprintf(buf, n, "%s (frames of %" PRIu64 " goroutines)", h->root, h->roots);
+            snprintf(buf, n, zh ? "%s（%" PRIu64 " 个 goroutine 的栈帧）" : "%s (frames of %" PRIu64 " goroutines)",
+                     root, h->roots);
         else if (h->root_kind == GMX_CORE_ROOT_FRAME)
-            snprintf(buf, n, "%s (frame of goroutine %" PRIu64 ")", h->root, h->goid);
+            snprintf(buf, n, zh ? "%s（goroutine %" PRIu64 " 的栈帧）" : "%s (frame of goroutine %" PRIu64 ")",
+                     root, h->goid);
         else
-            snprintf(buf, n, "stack of goroutine %" PRIu64, h->goid);
+            snprintf(buf, n, zh ? "goroutine %" PRIu64 " 的栈" : "stack of goroutine %" PRIu64, h->goid);
     } else if (s->elided) {
-        snprintf(buf, n, "... %" PRIu64 " objects ...", s->elided);
+        snprintf(buf, n, zh ? "……%" PRIu64 " 个对象……" : "... %" PRIu64 " objects ...", s->elided);
     } else if (s->what) {
         snprintf(buf, n, "%s", s->what);
     } else if (s->size_class) {
-        snprintf(buf, n, "object of %s (size class %u%s)", gmx_fmt_bytes_text(s->size).s,
-                 s->size_class, s->noscan ? ", no pointers" : "");
+        if (zh)
+            snprintf(buf, n, "%s 的对象（size class %u%s）", size, s->size_class, s->noscan ? "，无指针" : "");
+        else
+            snprintf(buf, n, "object of %s (size class %u%s)", size, s->size_class,
+                     s->noscan ? ", no pointers" : "");
     } else {
-        snprintf(buf, n, "large object of %s%s", gmx_fmt_bytes_text(s->size).s,
-                 s->noscan ? " (no pointers)" : "");
+        if (zh)
+            snprintf(buf, n, "%s 的大对象%s", size, s->noscan ? "（无指针）" : "");
+        else
+            snprintf(buf, n, "large object of %s%s", size, s->noscan ? " (no pointers)" : "");
     }
     for (char *p = buf; *p; p++) /* one line, whatever the binary's names hold */
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -58,9 +80,11 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     gmx_finding *fd = gmx_findings_add(f);
     if (!fd)
         return;
-    char root[MAX_STEP], holder[MAX_STEP];
-    gmx_analyze_hold_step_name(h, 0, root, sizeof(root));
-    gmx_analyze_hold_step_name(h, h->holder, holder, sizeof(holder));
+    char root[MAX_STEP], holder[MAX_STEP], root_zh[MAX_STEP], holder_zh[MAX_STEP];
+    gmx_analyze_hold_step_name(h, 0, false, root, sizeof(root));
+    gmx_analyze_hold_step_name(h, h->holder, false, holder, sizeof(holder));
+    gmx_analyze_hold_step_name(h, 0, true, root_zh, sizeof(root_zh));
+    gmx_analyze_hold_step_name(h, h->holder, true, holder_zh, sizeof(holder_zh));
     const gmx_core_hold_step *hs = &h->chain[h->holder];
     unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
     fd->category = category_of(h);
@@ -72,18 +96,20 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
                                     hs->children);
     fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
                                           " 个对象",
-                                       root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
+                                       root_zh, gmx_fmt_bytes_text(h->bytes).s, pct, holder_zh,
                                        hs->children);
     fd->has_bytes = true;
     fd->bytes = h->bytes;
-    gmx_str steps[32];
-    char names[32][MAX_STEP];
+    gmx_str steps[32], steps_zh[32];
+    char names[32][MAX_STEP], names_zh[32][MAX_STEP];
     uint32_t n = 0;
     for (size_t k = 0; k < h->nchain && n < 32; k++, n++) {
-        gmx_analyze_hold_step_name(h, k, names[n], sizeof(names[n]));
-        steps[n] = (gmx_str){ names[n], strlen(names[n]) };
+        gmx_analyze_hold_step_name(h, k, false, names[n], sizeof(names[n]));
+        gmx_analyze_hold_step_name(h, k, true, names_zh[n], sizeof(names_zh[n]));
+        steps[n] = gmx_str_cstr(names[n]);
+        steps_zh[n] = gmx_str_cstr(names_zh[n]);
     }
-    gmx_finding_add_list(f, fd, "retained_by", steps, n);
+    gmx_finding_add_list(f, fd, "retained_by", steps, steps_zh, n);
     gmx_finding_add_number(fd, "objects", (double)h->objects);
     gmx_finding_add_number(fd, "holder_bytes", (double)hs->bytes);
     gmx_finding_add_number(fd, "holder_objects", (double)hs->children);

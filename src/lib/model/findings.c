@@ -207,28 +207,38 @@ gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
 void gmx_finding_add_number(gmx_finding *fd, const char *key, double v)
 {
     if (fd->nevidence < GMX_MAX_EVIDENCE)
-        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, v, { "", 0 }, NULL, 0 };
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ .key = key, .number = v, .text = { "", 0 } };
 }
 
-void gmx_finding_add_list(gmx_findings *f, gmx_finding *fd, const char *key, const gmx_str *items,
-                          uint32_t n)
+/* n texts copied into f's arena; NULL when out of memory (f failed). */
+static gmx_str *copy_list(gmx_findings *f, const gmx_str *items, uint32_t n)
 {
-    if (fd->nevidence >= GMX_MAX_EVIDENCE)
-        return;
     gmx_str *list = gmx_arena_calloc(&f->arena, n ? n : 1, sizeof(*list));
     if (!list) {
         f->failed = true;
-        return;
+        return NULL;
     }
     for (uint32_t i = 0; i < n; i++)
         list[i] = gmx_findings_strdup(f, items[i]);
-    fd->evidence[fd->nevidence++] = (gmx_evidence){ key, false, 0, { "", 0 }, list, n };
+    return list;
+}
+
+void gmx_finding_add_list(gmx_findings *f, gmx_finding *fd, const char *key, const gmx_str *items,
+                          const gmx_str *items_zh, uint32_t n)
+{
+    if (fd->nevidence >= GMX_MAX_EVIDENCE)
+        return;
+    gmx_str *list = copy_list(f, items, n);
+    gmx_str *list_zh = items_zh ? copy_list(f, items_zh, n) : NULL;
+    if (list && (list_zh || !items_zh))
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ .key = key, .text = { "", 0 }, .list = list,
+                                                        .list_zh = list_zh, .nlist = n };
 }
 
 void gmx_finding_add_text(gmx_finding *fd, const char *key, gmx_str v)
 {
     if (fd->nevidence < GMX_MAX_EVIDENCE)
-        fd->evidence[fd->nevidence++] = (gmx_evidence){ key, true, 0, v, NULL, 0 };
+        fd->evidence[fd->nevidence++] = (gmx_evidence){ .key = key, .is_text = true, .text = v };
 }
 
 static int site_cmp(const gmx_finding *a, const gmx_finding *b)

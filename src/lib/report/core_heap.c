@@ -107,7 +107,7 @@ static void put_retention_text(gmx_buf *b, const gmx_core_heap *h, bool md, bool
             gmx_buf_printf(b, "  %10s %8" PRIu64 "  ", BYTES(hd->bytes), hd->objects);
         for (size_t k = 0; k < hd->nchain; k++) {
             char name[200];
-            gmx_analyze_hold_step_name(hd, k, name, sizeof(name));
+            gmx_analyze_hold_step_name(hd, k, zh, name, sizeof(name));
             if (k)
                 gmx_buf_puts(b, " → ");
             if (md)
@@ -228,7 +228,7 @@ static void put_step_json(gmx_json *j, const gmx_core_holder *hd, size_t k)
 {
     const gmx_core_hold_step *st = &hd->chain[k];
     char name[200];
-    gmx_analyze_hold_step_name(hd, k, name, sizeof(name));
+    gmx_analyze_hold_step_name(hd, k, false, name, sizeof(name));
     gmx_json_object_begin(j);
     gmx_json_key(j, "what");
     gmx_json_cstring(j, name);

@@ -253,14 +253,15 @@ static void put_retained_by(gmx_text *t, const gmx_finding *fd)
         if (!e->list || strcmp(e->key, "retained_by") != 0)
             continue;
         put_list_label(t, "retained by", "持有链");
+        const gmx_str *list = t->zh && e->list_zh ? e->list_zh : e->list;
         for (uint32_t k = 0; k < e->nlist; k++) {
             gmx_buf_puts(t->b, t->md ? "  - " : "     ");
             if (k)
                 gmx_buf_puts(t->b, "→ ");
             if (t->md)
-                gmx_md_code(t->b, e->list[k]);
+                gmx_md_code(t->b, list[k]);
             else
-                gmx_text_str(t, e->list[k]);
+                gmx_text_str(t, list[k]);
             gmx_buf_putc(t->b, '\n');
         }
     }
