@@ -142,19 +142,29 @@ bool gmx_elf_file_has_symtab(const elf_file *f)
     return find_section(f, ".symtab", &sh) != NULL;
 }
 
-bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size)
+/* The symbol table's data and its entry count, or NULL when it is absent
+ * or lies outside the file. The count is what the section's bytes hold,
+ * not what its header claims: a damaged header can claim billions. */
+static Elf_Data *symtab(const elf_file *f, GElf_Shdr *sh, size_t *n)
 {
-    GElf_Shdr sh;
-    Elf_Scn *scn = find_section(f, ".symtab", &sh);
-    Elf_Data *d = scn && sh.sh_type == SHT_SYMTAB && in_file(f, sh.sh_offset, sh.sh_size)
+    Elf_Scn *scn = find_section(f, ".symtab", sh);
+    Elf_Data *d = scn && sh->sh_type == SHT_SYMTAB && in_file(f, sh->sh_offset, sh->sh_size)
                       ? elf_getdata(scn, NULL)
                       : NULL;
     size_t entsize = gelf_fsize(f->elf, ELF_T_SYM, 1, EV_CURRENT);
     if (!d || !d->d_buf || !entsize)
+        return NULL;
+    *n = d->d_size / entsize;
+    return d;
+}
+
+bool gmx_elf_file_symbol(const elf_file *f, const char *name, uint64_t *value, uint64_t *size)
+{
+    GElf_Shdr sh;
+    size_t n;
+    Elf_Data *d = symtab(f, &sh, &n);
+    if (!d)
         return false;
-    /* Count what the section's bytes hold, not what its header claims: a
-     * damaged header can claim billions of entries. */
-    size_t n = d->d_size / entsize;
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;
         const char *s;
@@ -182,14 +192,10 @@ gmx_code gmx_elf_file_symbols_in(const elf_file *f, uint64_t lo, uint64_t hi, el
     *out = NULL;
     *count = 0;
     GElf_Shdr sh;
-    Elf_Scn *scn = find_section(f, ".symtab", &sh);
-    Elf_Data *d = scn && sh.sh_type == SHT_SYMTAB && in_file(f, sh.sh_offset, sh.sh_size)
-                      ? elf_getdata(scn, NULL)
-                      : NULL;
-    size_t entsize = gelf_fsize(f->elf, ELF_T_SYM, 1, EV_CURRENT);
-    if (!d || !d->d_buf || !entsize)
+    size_t n, k = 0, cap = 0;
+    Elf_Data *d = symtab(f, &sh, &n);
+    if (!d)
         return GMX_OK;
-    size_t n = d->d_size / entsize, k = 0, cap = 0;
     elf_symbol *v = NULL;
     for (size_t i = 0; i < n; i++) {
         GElf_Sym sym;

@@ -223,6 +223,7 @@ typedef struct tpiece {
     const char *data;
     size_t len;
     uint64_t first_line;
+    uint64_t lines;          /* counted on its thread; first_line sums those before */
     gmx_gbuckets *buckets;
     gmx_dump_info info;
     gmx_error err;
@@ -251,7 +252,7 @@ static uint64_t count_lines(const char *data, size_t len)
 static void *count_piece_lines(void *arg)
 {
     tpiece *p = arg;
-    p->first_line = count_lines(p->data, p->len); /* its own count, until summed */
+    p->lines = count_lines(p->data, p->len);
     return NULL;
 }
 
@@ -331,9 +332,8 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
     each_piece(pieces, used, count_piece_lines);
     uint64_t line = 0;
     for (unsigned i = 0; i < used; i++) {
-        uint64_t own = pieces[i].first_line;
         pieces[i].first_line = line;
-        line += own;
+        line += pieces[i].lines;
     }
     each_piece(pieces, used, tolerant_piece);
     gmx_code rc = GMX_OK;
