@@ -170,6 +170,14 @@ typedef struct gmx_core_retained_path {
     uint64_t bytes, objects; /* of the objects whose path ends here */
 } gmx_core_retained_path;
 
+/* What a goroutine's stack reached first: heap no global reaches (globals
+ * are marked first; among goroutines, the first to reach an object counts
+ * it). */
+typedef struct gmx_core_goroutine_hold {
+    uint64_t goid;
+    uint64_t bytes, objects;
+} gmx_core_goroutine_hold;
+
 typedef struct gmx_core_retention {
     uint64_t allocated_objects, allocated_bytes; /* what the heap walk counts */
     uint64_t marked_objects, marked_bytes;       /* reached from the roots */
@@ -182,6 +190,8 @@ typedef struct gmx_core_retention {
     uint64_t cap_bytes;
     gmx_core_holder *holders;                    /* most bytes first */
     size_t nholders;
+    gmx_core_goroutine_hold *goroutines;         /* by goid; those that reached any */
+    size_t ngoroutines;
     gmx_core_retained_path *paths;               /* with_paths only: parents first */
     size_t npaths;
     void *priv;
@@ -194,6 +204,9 @@ typedef struct gmx_core_retention {
 gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, bool with_paths,
                                  gmx_core_retention *out, gmx_error *err);
 void gmx_core_retention_release(gmx_core_retention *r);
+/* The heap the goroutine goid's stack reached first (0 when none). */
+const gmx_core_goroutine_hold *gmx_core_retention_goroutine(const gmx_core_retention *r,
+                                                            uint64_t goid);
 
 #ifdef __cplusplus
 }

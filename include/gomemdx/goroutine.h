@@ -58,6 +58,10 @@ typedef struct gmx_goroutine {
     gmx_frame creator;       /* "created by" function and the line of the go statement */
     uint64_t creator_id;     /* "in goroutine N"; 0 when not printed (<=1.20) */
     uint64_t line;           /* line number of the header in the input */
+    /* A core's goroutine (0 elsewhere): its stack's allocation, and the heap
+     * marked through its stack that no global reaches (first come, first
+     * counted among goroutines) */
+    uint64_t stack_bytes, heap_bytes;
 } gmx_goroutine;
 
 /* What kind of text surrounded the goroutines. */

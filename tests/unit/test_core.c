@@ -359,7 +359,9 @@ static void test_core__retention_allocation_failures_are_reported(void **state)
 }
 
 /* Goroutines and heap from one open core: the same heap as the heap read
- * alone, and the same goroutines as gmx_ingest_core. */
+ * alone, and the same goroutines as gmx_ingest_core, which carry what they
+ * hold: every bucket its goroutines' stacks (at least the runtime's 2 KiB
+ * each), and together the heap the goroutines' stacks reached first. */
 static void test_core__one_open_reads_goroutines_and_heap(void **state)
 {
     (void)state;
@@ -375,6 +377,22 @@ static void test_core__one_open_reads_goroutines_and_heap(void **state)
     assert_int_equal(heap.objects, heap_alone.objects);
     assert_int_equal(heap.bytes, heap_alone.bytes);
     assert_int_equal(heap.nrows, heap_alone.nrows);
+    uint64_t held = 0, reached = 0;
+    for (size_t i = 0; i < gmx_gbuckets_count(both.buckets); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(both.buckets, i);
+        assert_true(b->stack_bytes >= 2048 * b->count);
+        assert_int_equal(gmx_gbuckets_at(alone.buckets, i)->stack_bytes, b->stack_bytes);
+        assert_int_equal(gmx_gbuckets_at(alone.buckets, i)->heap_bytes, 0); /* no heap read */
+        held += b->heap_bytes;
+    }
+    const gmx_core_retention *r = heap.retention;
+    assert_non_null(r);
+    for (size_t i = 0; i < r->ngoroutines; i++) {
+        assert_true(i == 0 || r->goroutines[i - 1].goid < r->goroutines[i].goid);
+        assert_ptr_equal(gmx_core_retention_goroutine(r, r->goroutines[i].goid), &r->goroutines[i]);
+        reached += r->goroutines[i].bytes;
+    }
+    assert_true(held > 0 && held <= reached && reached <= r->marked_bytes);
     gmx_core_heap_release(&heap);
     gmx_core_heap_release(&heap_alone);
     gmx_gsnapshot_release(&both);

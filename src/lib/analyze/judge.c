@@ -108,6 +108,29 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
     return GMX_SEV_INFO;
 }
 
+/* A core's goroutines: the memory they hold, their stacks and the heap
+ * only their stacks reach. Stated, not weighed: a core is one instant. */
+static void state_memory(const gmx_judge_facts *f, gmx_finding *fd, why *w)
+{
+    const gmx_gbucket *b = f->b;
+    if (!b->stack_bytes && !b->heap_bytes)
+        return;
+    gmx_finding_add_number(fd, "stack_bytes", (double)b->stack_bytes);
+    gmx_finding_add_number(fd, "heap_bytes", (double)b->heap_bytes);
+    fd->has_bytes = true;
+    fd->bytes = b->stack_bytes + b->heap_bytes;
+    gmx_bytes_text stack = gmx_fmt_bytes_text(b->stack_bytes), heap = gmx_fmt_bytes_text(b->heap_bytes);
+    bool one = b->count == 1;
+    sep(w);
+    gmx_buf_printf(&w->en, "%s %s", one ? "its stack takes" : "their stacks take", stack.s);
+    gmx_buf_printf(&w->zh, "%s的栈占 %s", one ? "它" : "它们", stack.s);
+    if (b->heap_bytes) {
+        gmx_buf_printf(&w->en, ", and %s of heap is reached through %s and from no global", heap.s,
+                       one ? "it" : "them");
+        gmx_buf_printf(&w->zh, "，另有 %s 的堆只经由%s（而非全局变量）可达", heap.s, one ? "它" : "它们");
+    }
+}
+
 static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
 {
     if (f->nsnap < 2)
@@ -238,6 +261,7 @@ void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *
     gmx_buf_init(&w.en, 1 << 14);
     gmx_buf_init(&w.zh, 1 << 14);
     gmx_severity sev = judge_size(f, fd, &w);
+    state_memory(f, fd, &w);
     sev = raise(sev, judge_growth(f, &w));
     sev = raise(sev, judge_time(f, &w));
     sev = raise(sev, judge_provenance(f, fd, &w));

@@ -139,6 +139,8 @@ static void describe(walk *w, const core_g *g, gmx_goroutine *out)
         out->wait_minutes = (uint32_t)((w->now - (int64_t)g->waitsince) / 60000000000LL);
     set_stack(w, g, status, out);
     set_creator(w, g, out);
+    if (g->hi > g->lo && g->hi - g->lo <= (1u << 30)) /* the runtime's maxstacksize */
+        out->stack_bytes = g->hi - g->lo;
 }
 
 static bool listed(const core_g *g)

@@ -236,8 +236,51 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     return true;
 }
 
+static int by_goid(const void *a, const void *b)
+{
+    const gmx_core_goroutine_hold *x = a, *y = b;
+    return x->goid < y->goid ? -1 : x->goid > y->goid;
+}
+
+/* Each goroutine's frames and stack summed: what its stack reached first. */
+static bool goroutine_holds(retain *r, gmx_core_retention *out)
+{
+    const heap_mark *m = r->m;
+    size_t n = 0;
+    gmx_core_goroutine_hold *g = gmx_arena_calloc(r->pool, m->nroots ? m->nroots : 1, sizeof(*g));
+    if (!g)
+        return false;
+    for (size_t k = 0; k < m->nroots; k++)
+        if (m->roots[k].kind != ROOT_GLOBAL && r->t.root_objects[k])
+            g[n++] = (gmx_core_goroutine_hold){ m->roots[k].goid, r->t.root_bytes[k],
+                                                r->t.root_objects[k] };
+    qsort(g, n, sizeof(*g), by_goid);
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k && g[k - 1].goid == g[i].goid) {
+            g[k - 1].bytes += g[i].bytes;
+            g[k - 1].objects += g[i].objects;
+        } else {
+            g[k++] = g[i];
+        }
+    }
+    out->goroutines = g;
+    out->ngoroutines = k;
+    return true;
+}
+
+const gmx_core_goroutine_hold *gmx_core_retention_goroutine(const gmx_core_retention *r,
+                                                            uint64_t goid)
+{
+    gmx_core_goroutine_hold key = { goid, 0, 0 };
+    return r->ngoroutines ? bsearch(&key, r->goroutines, r->ngoroutines, sizeof(key), by_goid)
+                          : NULL;
+}
+
 static gmx_code hand_out(retain *r, size_t max, gmx_core_retention *out, gmx_error *err)
 {
+    if (!goroutine_holds(r, out))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     size_t ng;
     group *g = groups_of(r, &ng);
     if (!g)

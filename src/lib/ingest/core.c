@@ -95,6 +95,24 @@ static gmx_code attach_retention(gmx_core *core, gmx_core_heap *heap, gmx_error 
     return GMX_OK;
 }
 
+/* Each goroutine into the buckets with the heap its stack reached first,
+ * when the heap was marked. */
+typedef struct held_adder {
+    gmx_gbuckets *buckets;
+    const gmx_core_retention *retention;
+} held_adder;
+
+static int add_with_heap(void *ctx, const gmx_goroutine *g)
+{
+    const held_adder *a = ctx;
+    const gmx_core_goroutine_hold *h = gmx_core_retention_goroutine(a->retention, g->id);
+    if (!h)
+        return gmx_gbuckets_add(a->buckets, g);
+    gmx_goroutine with = *g;
+    with.heap_bytes = h->bytes;
+    return gmx_gbuckets_add(a->buckets, &with);
+}
+
 gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
                                    const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                    gmx_core_info *info, gmx_core_heap *heap,
@@ -116,8 +134,20 @@ gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
         if (!snap->owned_name || !snap->buckets)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", core_path);
     }
-    if (rc == GMX_OK)
+    /* the heap first, from the same open core, so that each goroutine
+     * carries what its stack holds; a heap that cannot be read leaves the
+     * goroutines standing, unless memory ran out */
+    gmx_code hrc = GMX_EFORMAT;
+    if (rc == GMX_OK && heap && (hrc = gmx_core_heap_walk(pair.core, heap, heap_err)) == GMX_ENOMEM)
+        rc = gmx_error_set(err, GMX_ENOMEM, "%s", heap_err->message);
+    if (rc == GMX_OK && heap && hrc == GMX_OK)
+        rc = attach_retention(pair.core, heap, err);
+    if (rc == GMX_OK && heap && heap->retention) {
+        held_adder adder = { snap->buckets, heap->retention };
+        rc = gmx_core_goroutines(pair.core, add_with_heap, &adder, info, err);
+    } else if (rc == GMX_OK) {
         rc = gmx_core_goroutines(pair.core, gmx_gbuckets_add, snap->buckets, info, err);
+    }
     if (rc == GMX_OK)
         rc = gmx_gbuckets_finish(snap->buckets);
     if (rc == GMX_OK) {
@@ -129,13 +159,6 @@ gmx_code gmx_ingest_core_with_heap(const char *core_path, const char *bin_path,
             snap->info.message = signal_name(info->signal);
         }
     }
-    /* the heap is read from the same open core; a heap that cannot be read
-     * leaves the goroutines standing, unless memory ran out */
-    gmx_code hrc = GMX_EFORMAT;
-    if (rc == GMX_OK && heap && (hrc = gmx_core_heap_walk(pair.core, heap, heap_err)) == GMX_ENOMEM)
-        rc = gmx_error_set(err, GMX_ENOMEM, "%s", heap_err->message);
-    if (rc == GMX_OK && heap && hrc == GMX_OK)
-        rc = attach_retention(pair.core, heap, err);
     pair_close(&pair);
     if (rc != GMX_OK) {
         gmx_gsnapshot_release(snap);

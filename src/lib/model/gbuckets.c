@@ -218,6 +218,8 @@ int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
         b->pub.locked += n;
     if (g->id < b->pub.first_id)
         b->pub.first_id = g->id;
+    b->pub.stack_bytes += g->stack_bytes;
+    b->pub.heap_bytes += g->heap_bytes;
     int rc = add_state(set, b, g->status, n);
     if (!rc && g->labels.n)
         rc = add_label(set, b, g->labels, n);
@@ -248,6 +250,8 @@ gmx_code gmx_gbuckets_merge(gmx_gbuckets *dst, const gmx_gbuckets *src)
         b->pub.locked += p->locked;
         if (p->first_id < b->pub.first_id)
             b->pub.first_id = p->first_id;
+        b->pub.stack_bytes += p->stack_bytes;
+        b->pub.heap_bytes += p->heap_bytes;
         for (uint32_t k = 0; k < p->nstates; k++)
             if (add_state(dst, b, s->states[k].status, s->states[k].count))
                 return GMX_ENOMEM;
