@@ -4,6 +4,7 @@
  * syslog tags, a prefix learned from a header — then the indentation, which
  * is rebuilt from what the line is, never trusted. */
 #include "parse/gextract.h"
+#include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "util/num.h"
 
@@ -674,6 +675,10 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     }
     if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, "fp=0x")) {
         out->kind = GX_CONT;
+        return;
+    }
+    if ((c0 == 'G' || c0 == '*') && gmx_gdlv_like(s)) {
+        out->kind = GX_DLV;
         return;
     }
     /* The header test is the costly one: only lines with a 'oroutine '. */

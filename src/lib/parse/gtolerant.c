@@ -6,6 +6,7 @@
  * then read, each output line mapped back to its input line. Memory: the
  * normalized texts and maps, bounded by a multiple of the input. */
 #include "gomemdx/goroutine.h"
+#include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "parse/gextract.h"
 #include "util/alloc.h"
@@ -376,6 +377,51 @@ static void note_skipped(tol *t, const gx_line *ln)
         t->promising = ln->lineno;
 }
 
+/* An entry of Delve's goroutine list, wrapped lines joined: written as a
+ * one-frame block of a full dump (the location as its frame, or as its
+ * creator for "Go:"). */
+static void on_dlv(tol *t, const gx_line *ln)
+{
+    end_block(t, ln->lineno);
+    end_record(t, ln->lineno);
+    size_t n = ln->text.n < sizeof(t->join) ? ln->text.n : sizeof(t->join) - 1;
+    memmove(t->join, ln->text.p, n);
+    /* A terminal wraps an entry at its width: the next lines, until the
+     * entry is whole, are its continuation, cut mid-word. */
+    for (int k = 0; k < 4 && !gmx_gdlv_complete(gmx_str_make(t->join, n)); k++) {
+        const gx_line *nx = peek(t);
+        if (!nx || nx->kind == GX_BLANK || nx->kind == GX_DLV || nx->kind == GX_FENCE ||
+            n + nx->text.n > sizeof(t->join) - 1)
+            break;
+        gx_line next;
+        fetch(t, &next);
+        memcpy(t->join + n, next.text.p, next.text.n);
+        n += next.text.n;
+        mark(t, next.lineno, 1);
+        t->rep->repairs |= GMX_REPAIR_WRAPPED;
+    }
+    gmx_gdlv e;
+    if (!gmx_gdlv_parse(gmx_str_make(t->join, n), &e)) {
+        note_skipped(t, ln);
+        return;
+    }
+    char line[2 * GX_LINE_MAX + 32];
+    int w = snprintf(line, sizeof(line), "goroutine %llu [%.*s]:", (unsigned long long)e.id,
+                     e.state.n ? (int)e.state.n : 7, e.state.n ? e.state.p : "unknown");
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
+    w = snprintf(line, sizeof(line), e.creator ? "created by %.*s" : "%.*s(...)", (int)e.func.n,
+                 e.func.p);
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
+    w = snprintf(line, sizeof(line), "\t%.*s", (int)e.file.n, e.file.p);
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
+    t->any_reported |= t->leak_context;
+    t->in_block = true;
+    t->records++;
+    t->rep->repairs |= GMX_REPAIR_FRAMES;
+    mark(t, ln->lineno, 1);
+    end_block(t, ln->lineno);
+}
+
 static void on_other(tol *t, gx_line *ln);
 
 static void dispatch(tol *t, gx_line *ln)
@@ -577,6 +623,9 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_OTHER:
         on_other(t, ln);
+        return;
+    case GX_DLV:
+        on_dlv(t, ln);
         return;
     case GX_MULT:
         end_block(t, ln->lineno);
@@ -908,7 +957,7 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     bool found = false;
     unsigned strong = 0;
     while (!found && fetch(t, &ln)) {
-        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD) {
+        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD || ln.kind == GX_DLV) {
             found = true;
         } else if (ln.kind == GX_FUNC) {
             const gx_line *nx = peek(t);
