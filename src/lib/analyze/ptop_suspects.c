@@ -201,17 +201,71 @@ static double ranked_key(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
     return key;
 }
 
+/* The application's module, when a vendored package shows it: the path
+ * before "/vendor/" ("github.com/grafana/metrictank" of
+ * ".../metrictank/vendor/github.com/gocql/gocql.copyBytes"); empty if none. */
+static gmx_str app_module(const gmx_ptop_info *t)
+{
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        gmx_str f = gmx_str_cstr(t->top[i].func);
+        size_t at = gmx_str_find(f, "/vendor/");
+        if (at != SIZE_MAX && at > 0)
+            return gmx_str_sub(f, 0, at);
+    }
+    return (gmx_str){ NULL, 0 };
+}
+
+/* A row of the application's own code (its main package, or under its
+ * module and not vendored). */
+static bool own_row(gmx_str module, const gmx_ptoptext_row *r)
+{
+    gmx_str f = gmx_str_cstr(r->func);
+    if (module.n && gmx_str_starts(f, "main."))
+        return true;
+    return module.n && f.n > module.n &&
+           memcmp(f.p, module.p, module.n) == 0 && (f.p[module.n] == '/' || f.p[module.n] == '.') &&
+           gmx_str_find(f, "/vendor/") == SIZE_MAX;
+}
+
+/* With the application's module known, a vendored dependency's row ranks
+ * after the application's own suspects: the library allocates, the
+ * application keeps what it was given (gocql's copyBytes under metrictank's
+ * chunk cache, grafana/metrictank#1058), and the application's row is the
+ * code its authors can change. The dependency rows keep their order. */
+static void own_code_first(const gmx_ptop_info *t, suspect *all, size_t n)
+{
+    gmx_str module = app_module(t);
+    double lowest = -1;
+    for (size_t i = 0; i < n; i++)
+        if (own_row(module, all[i].row) && all[i].row->cum_pct >= SUSPECT_SHARE &&
+            (lowest < 0 || all[i].key < lowest))
+            lowest = all[i].key;
+    if (lowest < 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (gmx_str_find(gmx_str_cstr(all[i].row->func), "/vendor/") != SIZE_MAX &&
+            all[i].key > lowest)
+            all[i].key = lowest - 1e-3 + all[i].key * 1e-6;
+}
+
 /* The candidates by ranked_key, largest first (the table's order breaks
  * ties), at most MAX_SUSPECTS. */
 static size_t pick(const gmx_ptop_info *t, suspect *s)
 {
-    suspect all[GMX_PTOP_MAX_ROWS];
-    size_t n = 0;
+    suspect cand[GMX_PTOP_MAX_ROWS];
+    size_t ncand = 0;
     for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
         suspect c = { &t->top[i], NULL, false, 0 };
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
         c.key = ranked_key(t, c.row);
+        cand[ncand++] = c;
+    }
+    own_code_first(t, cand, ncand);
+    suspect all[GMX_PTOP_MAX_ROWS];
+    size_t n = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        suspect c = cand[i];
         size_t at = n++;
         while (at > 0 && all[at - 1].key < c.key) {
             all[at] = all[at - 1];
