@@ -674,6 +674,26 @@ static void test_delve_list(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* The runtime's deadlock line pasted alone, as a comment under the program
+ * (https://github.com/golang/go/issues/10371): a fatal error to report,
+ * not a file to refuse; prose about a fatal error is no such line. */
+static void test_deadlock_line_alone(void **state)
+{
+    (void)state;
+    const char *prog = "func main(){\n\tc1 <- <-c2\n}\n\n//fatal error: all goroutines are asleep - deadlock!\n";
+    result r = read_text(prog, strlen(prog));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_FATAL);
+    assert_true(gmx_str_eq_cstr(r.snap.info.message, "all goroutines are asleep - deadlock!"));
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 0);
+    gmx_gsnapshot_release(&r.snap);
+    const char *prose = "It failed with a fatal error: all goroutines are asleep, I think.\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_not_equal(r.rc, GMX_OK);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Verbatim from public issue threads (sources named): stacks people trimmed
  * by hand, go tool trace's summary, double-spaced Jenkins output. */
 static void test_issue_threads(void **state)
@@ -812,7 +832,8 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
-        cmocka_unit_test(test_delve_list),   cmocka_unit_test(test_wrapped_headerless),
+        cmocka_unit_test(test_delve_list),
+        cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost),

@@ -730,6 +730,18 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_PRELUDE;
         return;
     }
+    /* The runtime's words pasted as a comment in the program that died of
+     * them ("//fatal error: all goroutines are asleep - deadlock!"). */
+    if (gmx_str_starts(s, "//")) {
+        gmx_str rest = gmx_str_sub(s, 2, s.n);
+        while (rest.n && rest.p[0] == ' ')
+            rest = gmx_str_sub(rest, 1, rest.n);
+        if (gmx_str_starts(rest, "fatal error: ") || gmx_str_starts(rest, "panic: ")) {
+            out->kind = GX_PRELUDE;
+            out->text = rest;
+            return;
+        }
+    }
     if (title_like(s)) {
         out->kind = GX_TITLE;
         return;

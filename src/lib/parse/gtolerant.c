@@ -19,6 +19,8 @@
 #include <string.h>
 
 #define REPORTED_BIT 0x80000000u
+/* The runtime's last words when no goroutine can run (runtime/proc.go). */
+#define DEADLOCK "fatal error: all goroutines are asleep - deadlock!"
 #define SYNTHETIC_ID ((uint64_t)1 << 62)
 enum { AHEAD = 2 };
 
@@ -67,6 +69,7 @@ typedef struct tol {
     uint64_t pending_mult;
     gmx_buf mults;
     uint64_t mult_extra;     /* goroutines the counts added beyond one per header */
+    uint64_t deadlock_line;  /* the runtime's "all goroutines are asleep" line, if seen */
 } tol;
 
 typedef struct mult {
@@ -550,6 +553,8 @@ static void dispatch(tol *t, gx_line *ln)
         mark(t, ln->lineno, 1);
         return;
     case GX_PRELUDE:
+        if (!t->deadlock_line && gmx_str_eq_cstr(ln->text, DEADLOCK))
+            t->deadlock_line = ln->lineno;
         end_block(t, ln->lineno);
         put(&t->dump, ln->text, ln->lineno, false);
         mark(t, ln->lineno, 1);
@@ -920,6 +925,11 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
         if (at != SIZE_MAX)
             gmx_parse_u64(gmx_str_make(t->title + at + 7, t->title_len - at - 7), &total);
         info->partial = t->d.partial || t->p.goroutines < total;
+    } else if (t->deadlock_line) {
+        /* The runtime's deadlock line alone, its goroutines not pasted: the
+         * fatal error is the evidence, with no stack to name. */
+        info->kind = GMX_DUMP_FATAL;
+        info->message = in_input(gmx_str_cstr(DEADLOCK + 13), data, len);
     } else if (t->count_lines >= 2) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
@@ -957,7 +967,8 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     bool found = false;
     unsigned strong = 0;
     while (!found && fetch(t, &ln)) {
-        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD || ln.kind == GX_DLV) {
+        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD || ln.kind == GX_DLV ||
+            (ln.kind == GX_PRELUDE && gmx_str_eq_cstr(ln.text, DEADLOCK))) {
             found = true;
         } else if (ln.kind == GX_FUNC) {
             const gx_line *nx = peek(t);
