@@ -443,6 +443,11 @@ static void test_prose_count(void **state)
     assert_true(gmx_gx_prose_count(gmx_str_cstr("with thousands of the following stack trace:"), &n));
     assert_int_equal(n, 1000);
     assert_false(gmx_gx_prose_count(gmx_str_cstr("thousands of goroutines, memory grows"), &n));
+    /* https://github.com/prometheus/prometheus/issues/261 */
+    assert_true(gmx_gx_prose_count(gmx_str_cstr("it produced a stack dump with gazillions of goroutines "
+                                                "running in LevelDB storage code. An excerpt:"), &n));
+    assert_int_equal(n, 1000);
+    assert_false(gmx_gx_prose_count(gmx_str_cstr("zillions of goroutines, here is an excerpt of the log"), &n));
     assert_false(gmx_gx_prose_count(gmx_str_cstr("the following 1 of them"), &n));
     assert_false(gmx_gx_prose_count(gmx_str_cstr("99999999999 of the following"), &n));
 }

@@ -563,9 +563,21 @@ static bool has_word(gmx_str s, const char *needle)
 
 enum { PROSE_COUNT_MAX = 1000000000 };
 
+/* The line points at the stack pasted after it: "the following", or a
+ * closing ':' after "excerpt" or "sample" ("… in LevelDB storage code. An
+ * excerpt:"). */
+static bool points_ahead(gmx_str s)
+{
+    if (has_word(s, "following"))
+        return true;
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+        s.n--;
+    return s.n && s.p[s.n - 1] == ':' && (has_word(s, "excerpt") || has_word(s, "sample"));
+}
+
 bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
 {
-    if (s.n > GX_LINE_MAX || !has_word(s, "following"))
+    if (s.n > GX_LINE_MAX || !points_ahead(s))
         return false;
     uint64_t best = 0;
     /* "40000+ of", "40,000 goroutines", "(40000+) of": a number and what it counts. */
@@ -599,6 +611,8 @@ bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
             uint64_t n;
         } words[] = { { "millions of", 1000000 }, { "tens of thousands of", 10000 },
                       { "thousands of", 1000 }, { "thousands (", 1000 },
+                      /* hyperbole for more than anyone counted: a thousand at least */
+                      { "zillions of", 1000 },
                       { "hundreds of", 100 } };
         for (size_t w = 0; w < sizeof(words) / sizeof(words[0]) && !best; w++)
             if (has_word(s, words[w].word))
