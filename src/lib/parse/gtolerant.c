@@ -20,7 +20,8 @@
 
 #define REPORTED_BIT 0x80000000u
 /* The runtime's last words when no goroutine can run (runtime/proc.go). */
-#define DEADLOCK "fatal error: all goroutines are asleep - deadlock!"
+#define DEADLOCK_WORDS "all goroutines are asleep - deadlock!"
+#define DEADLOCK "fatal error: " DEADLOCK_WORDS
 #define SYNTHETIC_ID ((uint64_t)1 << 62)
 enum { AHEAD = 2 };
 
@@ -929,7 +930,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
         /* The runtime's deadlock line alone, its goroutines not pasted: the
          * fatal error is the evidence, with no stack to name. */
         info->kind = GMX_DUMP_FATAL;
-        info->message = in_input(gmx_str_cstr(DEADLOCK + 13), data, len);
+        info->message = in_input(gmx_str_cstr(DEADLOCK_WORDS), data, len);
     } else if (t->count_lines >= 2) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
