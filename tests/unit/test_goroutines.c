@@ -419,6 +419,19 @@ static void test_goroutines__a_vendored_dependency_is_not_the_standard_library(v
     gmx_frame app = { gmx_str_cstr("vendor/github.com/x/y.f"), { NULL, 0 }, 0 };
     assert_true(gmx_frame_is_std(&no_root, &std));
     assert_false(gmx_frame_is_std(&no_root, &app));
+    /* Without a dot, a path is the standard library's only when GOROOT
+     * has it: GOPATH-era and trimmed names are the application's. */
+    static const struct { const char *func; bool std; } paths[] = {
+        { "net/http.(*conn).serve", true },       { "internal/poll.runtime_pollWait", true },
+        { "maps.clone", true },                   { "internal/procs.envStrsToMap", false },
+        { "pipe/swarm.(*Runner).Start.func2", false }, { "myapp/server.handle", false },
+        { "search_api/vendor/github.com/soheilhy/cmux.(*MuxConn).Read", false },
+    };
+    for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        gmx_frame fr = { gmx_str_cstr(paths[i].func), { NULL, 0 }, 0 };
+        if (gmx_frame_is_std(&no_root, &fr) != paths[i].std)
+            fail_msg("%s", paths[i].func);
+    }
 }
 
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)

@@ -443,6 +443,11 @@ static void test_prose_count(void **state)
     assert_true(gmx_gx_prose_count(gmx_str_cstr("with thousands of the following stack trace:"), &n));
     assert_int_equal(n, 1000);
     assert_false(gmx_gx_prose_count(gmx_str_cstr("thousands of goroutines, memory grows"), &n));
+    /* https://github.com/prometheus/prometheus/issues/261 */
+    assert_true(gmx_gx_prose_count(gmx_str_cstr("it produced a stack dump with gazillions of goroutines "
+                                                "running in LevelDB storage code. An excerpt:"), &n));
+    assert_int_equal(n, 1000);
+    assert_false(gmx_gx_prose_count(gmx_str_cstr("zillions of goroutines, here is an excerpt of the log"), &n));
     assert_false(gmx_gx_prose_count(gmx_str_cstr("the following 1 of them"), &n));
     assert_false(gmx_gx_prose_count(gmx_str_cstr("99999999999 of the following"), &n));
 }
@@ -629,6 +634,71 @@ static void test_summaries(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* Delve's goroutine list: one goroutine a line, its wait reason, a wrapped
+ * entry joined (https://github.com/hashicorp/nomad/issues/7619 and
+ * https://github.com/e2b-dev/infra/pull/738, verbatim). */
+static void test_delve_list(void **state)
+{
+    (void)state;
+    const char *nomad =
+        "(dlv) grs\n"
+        "  Goroutine 1 - User: github.com/hashicorp/go-plugin@v1.4.3/server.go:469 github.com/hashicorp/go-plugin.Serve (0x9721d7) [select]\n"
+        "  Goroutine 2 - User: runtime/proc.go:364 runtime.gopark (0x43d816) [force gc (idle)]\n"
+        "  Goroutine 19 - User: os/file_posix.go:31 os.(*File).Read (0x4ee5fe) [IO wait]\n"
+        "* Goroutine 25 - User: net/fd_posix.go:55 net.(*netFD).Read (0x632169) [IO wait]\n";
+    result r = read_text(nomad, strlen(nomad));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 4);
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "github.com/hashicorp/go-plugin.Serve");
+    assert_non_null(b);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "select"));
+    assert_int_equal(b->frames[0].line, 469);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *e2b =
+        "```\n"
+        "  Goroutine 3027010832 - User: /build/orchestrator/internal/sandbox/nbd/dispatch\n"
+        ".go:265 github.com/e2b-dev/infra/packages/orchestrator/internal/sandbox/nbd.(*Di\n"
+        "spatch).cmdWrite.func1.1 (0x15a9e18) [chan send 858079709754578]\n"
+        "  Goroutine 3027010834 - User: /build/orchestrator/internal/sandbox/nbd/dispatch\n"
+        ".go:265 github.com/e2b-dev/infra/packages/orchestrator/internal/sandbox/nbd.(*Di\n"
+        "spatch).cmdWrite.func1.1 (0x15a9e18) [chan send 858079709754578]\n"
+        "```\n";
+    r = read_text(e2b, strlen(e2b));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
+    b = tu_bucket_with_func(r.snap.buckets,
+                            "github.com/e2b-dev/infra/packages/orchestrator/internal/sandbox/nbd.(*Dispatch).cmdWrite.func1.1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 2);
+    /* The number after the reason is the runtime's waitsince, no duration. */
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    assert_int_equal(b->wait_max, 0);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* The runtime's deadlock line pasted alone, as a comment under the program
+ * (https://github.com/golang/go/issues/10371): a fatal error to report,
+ * not a file to refuse; prose about a fatal error is no such line. */
+static void test_deadlock_line_alone(void **state)
+{
+    (void)state;
+    const char *prog = "func main(){\n\tc1 <- <-c2\n}\n\n//fatal error: all goroutines are asleep - deadlock!\n";
+    result r = read_text(prog, strlen(prog));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_FATAL);
+    assert_true(gmx_str_eq_cstr(r.snap.info.message, "all goroutines are asleep - deadlock!"));
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 0);
+    gmx_gsnapshot_release(&r.snap);
+    const char *prose = "It failed with a fatal error: all goroutines are asleep, I think.\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_not_equal(r.rc, GMX_OK);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Verbatim from public issue threads (sources named): stacks people trimmed
  * by hand, go tool trace's summary, double-spaced Jenkins output. */
 static void test_issue_threads(void **state)
@@ -766,7 +836,9 @@ int main(void)
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
-        cmocka_unit_test(test_issue_threads),   cmocka_unit_test(test_wrapped_headerless),
+        cmocka_unit_test(test_issue_threads),
+        cmocka_unit_test(test_delve_list),
+        cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost),

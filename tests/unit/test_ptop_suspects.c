@@ -162,6 +162,69 @@ static void test_goroutines(void **state)
     gmx_findings_free(f);
 }
 
+/* https://github.com/open-telemetry/opentelemetry-ebpf-instrumentation/issues/3226
+ * (names shortened as pasted): maps.clone holds what (*FileInfo).ServiceAttrs
+ * reaches; the caller is named, not the pipeline's goroutine above it, and
+ * "pipe/swarm" or "internal/procs" are no standard-library paths. */
+static void test_std_holder_named_by_caller(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Showing nodes accounting for 1656.72MB, 98.34% of 1684.65MB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "         0     0%     0%   960.19MB 57.00%  pipe/swarm.(*Runner).Start.func2\n"
+        "         0     0%     0%   925.66MB 54.95%  appolly/discover/exec.(*FileInfo).ServiceAttrs\n"
+        "  925.66MB 54.95% 54.95%   925.66MB 54.95%  maps.clone\n"
+        "  691.31MB 41.04% 96.01%   691.31MB 41.04%  internal/procs.envStrsToMap\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(site_is(gmx_findings_at(f, 0), "appolly/discover/exec.(*FileInfo).ServiceAttrs"));
+    assert_true(site_is(gmx_findings_at(f, 1), "pipe/swarm.(*Runner).Start.func2"));
+    assert_true(site_is(gmx_findings_at(f, 2), "internal/procs.envStrsToMap"));
+    gmx_findings_free(f);
+}
+
+/* https://github.com/influxdata/telegraf/issues/942 ("not a memory leak"):
+ * a 2.8 MB heap is a suspect of no consequence; a timer mechanism is one
+ * at any size. */
+static void test_small_heap_info(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "(pprof) top\n"
+        "2816.90kB of 2816.90kB total (  100%)\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        " 2304.77kB 81.82% 81.82%  2304.77kB 81.82%  github.com/zensqlmonitor/go-mssqldb.init\n"
+        "  512.12kB 18.18%   100%   512.12kB 18.18%  time.NewTimer\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_int_equal(fd->severity, site_is(fd, "time.NewTimer") ? GMX_SEV_WARNING : GMX_SEV_INFO);
+    }
+    gmx_findings_free(f);
+}
+
+/* https://github.com/grafana-cold-storage/metrictank/issues/1058: the
+ * vendored gocql holds more, the application's chunk cache is named first. */
+static void test_own_code_before_vendored(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Showing nodes accounting for 3.59GB, 91.62% of 3.92GB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "    1.10GB 27.98% 27.98%     1.10GB 27.98%  github.com/grafana/metrictank/vendor/github.com/gocql/gocql.copyBytes\n"
+        "    0.66GB 16.86% 44.84%     0.66GB 16.86%  github.com/grafana/metrictank/mdata/cache.(*CCacheMetric).AddRange\n"
+        "    0.27GB  6.83% 51.67%     0.27GB  6.83%  container/list.(*List).insertValue (inline)\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 2);
+    assert_true(site_is(gmx_findings_at(f, 0), "github.com/grafana/metrictank/mdata/cache.(*CCacheMetric).AddRange"));
+    assert_true(site_is(gmx_findings_at(f, 1), "github.com/grafana/metrictank/vendor/github.com/gocql/gocql.copyBytes"));
+    gmx_findings_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +234,9 @@ int main(void)
         cmocka_unit_test(test_churn),
         cmocka_unit_test(test_std_only),
         cmocka_unit_test(test_goroutines),
+        cmocka_unit_test(test_std_holder_named_by_caller),
+        cmocka_unit_test(test_small_heap_info),
+        cmocka_unit_test(test_own_code_before_vendored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

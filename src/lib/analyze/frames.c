@@ -25,6 +25,67 @@ static bool vendored_dependency(gmx_str pkg)
     return !gmx_str_starts(rest, "golang.org/") && !gmx_str_starts(rest, "golang_org/");
 }
 
+/* The top-level directories of GOROOT/src that hold packages (`go list std`,
+ * Go 1.0 to 1.25; "vendor" is the standard library's copy of golang.org/x,
+ * "type" the compiler's generated equality functions, "type:.eq.T"). A path
+ * whose first element is not one of them is not the standard library's, even
+ * without a dot: a GOPATH-era package ("myapp/server") or one shortened by
+ * hand or by pprof's trimming ("pipe/swarm.(*Runner).Start"). */
+static const char *const std_top[] = {
+    "archive", "arena",  "bufio",   "bytes",   "cmp",     "compress", "container", "context",
+    "crypto",  "database", "debug", "embed",   "encoding", "errors",  "expvar",    "flag",
+    "fmt",     "go",     "hash",    "html",    "image",   "index",    "internal",  "io",
+    "iter",    "log",    "maps",    "math",    "mime",    "net",      "os",        "path",
+    "plugin",  "reflect", "regexp", "runtime", "slices",  "sort",     "strconv",   "strings",
+    "structs", "sync",   "syscall", "testing", "text",    "time",     "type",      "unicode",
+    "unique",  "unsafe", "vendor",  "weak",
+};
+
+/* The standard library's internal packages ("internal/poll"; `go list std`,
+ * Go 1.5 to 1.25). No program outside GOROOT can import one, so any other
+ * "internal/x" is an application path cut short ("internal/procs" of
+ * "go.opentelemetry.io/obi/pkg/internal/procs"). */
+static const char *const std_internal[] = {
+    "abi",       "asan",       "bisect",     "bytealg",   "byteorder",   "chacha8rand", "coverage",
+    "cpu",       "filepathlite", "fmtsort",  "fuzz",      "goarch",      "godebug",     "godebugs",
+    "goexperiment", "goos",    "itoa",       "lazyregexp", "msan",       "nettrace",    "oserror",
+    "poll",      "profile",    "profilerecord", "race",   "reflectlite", "runtime",     "saferio",
+    "singleflight", "stringslite", "sync",   "synctest",  "syscall",     "sysinfo",     "testlog",
+    "trace",     "unsafeheader", "weak",     "zstd",
+};
+
+static bool listed(gmx_str name, const char *const *list, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (gmx_str_eq_cstr(name, list[i]))
+            return true;
+    return false;
+}
+
+/* The element of a path after `skip` slashes ("net" of "net/http", "http"
+ * after one). */
+static gmx_str path_element(gmx_str path, int skip)
+{
+    for (; skip > 0; skip--) {
+        size_t slash = gmx_str_find(path, "/");
+        if (slash == SIZE_MAX)
+            return gmx_str_sub(path, path.n, path.n);
+        path = gmx_str_sub(path, slash + 1, path.n);
+    }
+    size_t slash = gmx_str_find(path, "/");
+    return slash == SIZE_MAX ? path : gmx_str_sub(path, 0, slash);
+}
+
+static bool std_import_path(gmx_str pkg)
+{
+    gmx_str first = path_element(pkg, 0);
+    if (!listed(first, std_top, sizeof(std_top) / sizeof(std_top[0])))
+        return false;
+    if (gmx_str_eq_cstr(first, "internal"))
+        return listed(path_element(pkg, 1), std_internal, sizeof(std_internal) / sizeof(std_internal[0]));
+    return true;
+}
+
 /* A standard-library frame lives at GOROOT/src/<package path>/<file>: from
  * one such frame ("sync.(*Mutex).Lock" in ".../src/sync/mutex.go") the
  * GOROOT prefix follows. */
@@ -33,10 +94,7 @@ bool gmx_goroot_learn(gmx_goroot *root, const gmx_frame *f)
     if (root->len)
         return false;
     gmx_str pkg = gmx_func_package(f->func);
-    size_t slash = gmx_str_find(pkg, "/");
-    gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
-    if (!pkg.n || memchr(first.p, '.', first.n) || gmx_str_eq_cstr(pkg, "main") ||
-        vendored_dependency(pkg))
+    if (!pkg.n || !std_import_path(pkg) || vendored_dependency(pkg))
         return false;
     char needle[256];
     if (pkg.n + 7 > sizeof(needle))
@@ -67,18 +125,11 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
         if (f->file.p[0] == '/')
             return false;
     }
-    /* No GOROOT to go by: standard library import paths have no dot in
-     * their first element ("net/http"), module paths do ("github.com/x"). */
-    size_t slash = gmx_str_find(pkg, "/");
-    gmx_str first = slash == SIZE_MAX ? pkg : gmx_str_sub(pkg, 0, slash);
+    /* No GOROOT to go by: the import path itself tells (module paths have a
+     * dot in their first element, "github.com/x"; so does no standard one). */
     if (vendored_dependency(pkg))
         return false;
-    /* Nor anything but lower-case letters and digits: "**" or "<redacted>"
-     * put over a path by hand is the user's code, hidden. */
-    for (size_t i = 0; i < first.n; i++)
-        if (!((first.p[i] >= 'a' && first.p[i] <= 'z') || (first.p[i] >= '0' && first.p[i] <= '9')))
-            return false;
-    return pkg.n > 0;
+    return std_import_path(pkg);
 }
 
 bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,

@@ -33,6 +33,11 @@ enum { MAX_SUSPECTS = 5 };
 #define ROOT_SHARE 90.0      /* a row reaching this much with ~nothing of its own: a root */
 #define CRIT_GOROUTINES 1000.0
 #define WARN_GOROUTINES 50.0
+/* An in-use heap this small in its only snapshot is what an ordinary
+ * service holds: a tenth of it under one site is where memory sits, not a
+ * leak worth a warning (telegraf#942: 2.8 MB, "not a memory leak"). A
+ * published leak mechanism is one at any size. */
+#define MIN_SUSPECT_HEAP (128.0 * 1024 * 1024)
 
 typedef struct mechanism {
     const char *const *funcs;
@@ -134,25 +139,49 @@ typedef struct suspect {
     double key; /* ranked_key */
 } suspect;
 
-/* What a candidate is ranked by, in percent of the table: its cum, or its
- * flat for the program's entry, which every site is under; a millionth of
- * its flat breaks ties in favour of the row that holds the memory. */
-static double rank_key(const gmx_ptoptext_row *r)
+/* What a candidate holds, in percent of the table: its own flat, and the
+ * flat of a row that is no candidate (maps.clone, runtime.malg) when that
+ * row is nearly all the candidate reaches beyond its own: the standard
+ * library or the runtime holds memory for the caller the table shows
+ * above it ((*FileInfo).ServiceAttrs reaching 55% and maps.clone holding
+ * those 55%), and that caller is the code to fix. */
+#define WRAPPED_SHARE 0.95
+static double held(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
 {
-    bool entry = strcmp(r->func, "main.main") == 0;
-    return (entry ? r->flat_pct : r->cum_pct) + r->flat_pct * 1e-6;
+    double beyond = r->cum_pct - r->flat_pct;
+    double most = 0;
+    for (uint32_t i = 0; beyond > 0 && i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        const gmx_ptoptext_row *o = &t->top[i];
+        const mechanism *mech;
+        bool std;
+        if (o == r || o->cum_pct > r->cum_pct || o->flat_pct < WRAPPED_SHARE * beyond ||
+            candidate(o, &mech, &std) || (o->flat_pct < 0.05 && o->cum_pct >= ROOT_SHARE))
+            continue;
+        if (o->flat_pct > most)
+            most = o->flat_pct;
+    }
+    double own = r->flat_pct + most;
+    return own < r->cum_pct ? own : r->cum_pct;
 }
 
-/* A row whose reach beyond its own flat is nearly all of another
- * candidate's flat (GetOrCreate over the NewAggMetric it calls, 97% under
+/* What a candidate is ranked by, in percent of the table: its cum, or its
+ * flat for the program's entry, which every site is under; a millionth of
+ * what it holds breaks ties in favour of the row that holds the memory. */
+static double rank_key(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
+{
+    bool entry = strcmp(r->func, "main.main") == 0;
+    return (entry ? r->flat_pct : r->cum_pct) + held(t, r) * 1e-6;
+}
+
+/* A row whose reach beyond its own flat is nearly all of what another
+ * candidate holds (GetOrCreate over the NewAggMetric it calls, 97% under
  * the one and 97% held by the other) wraps that row: it ranks right after
  * the row that holds the memory. The other row reaching no more than this
  * one is what a callee shows; without a call graph that is all a table
  * tells. The program's entry is ranked by its flat already. */
-#define WRAPPED_SHARE 0.95
 static double ranked_key(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
 {
-    double key = rank_key(r);
+    double key = rank_key(t, r);
     double beyond = r->cum_pct - r->flat_pct;
     if (strcmp(r->func, "main.main") == 0 || beyond <= 0)
         return key;
@@ -160,27 +189,83 @@ static double ranked_key(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
         const gmx_ptoptext_row *o = &t->top[i];
         const mechanism *mech;
         bool std;
-        if (o == r || o->flat_pct <= r->flat_pct || o->cum_pct > r->cum_pct ||
-            o->flat_pct < WRAPPED_SHARE * beyond || !candidate(o, &mech, &std))
+        if (o == r || o->cum_pct > r->cum_pct || !candidate(o, &mech, &std))
             continue;
-        double holder = rank_key(o) - 1e-7;
+        double holds = held(t, o);
+        if (holds <= r->flat_pct || holds < WRAPPED_SHARE * beyond)
+            continue;
+        double holder = rank_key(t, o) - 1e-7;
         if (holder < key)
             key = holder;
     }
     return key;
 }
 
+/* The application's module, when a vendored package shows it: the path
+ * before "/vendor/" ("github.com/grafana/metrictank" of
+ * ".../metrictank/vendor/github.com/gocql/gocql.copyBytes"); empty if none. */
+static gmx_str app_module(const gmx_ptop_info *t)
+{
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        gmx_str f = gmx_str_cstr(t->top[i].func);
+        size_t at = gmx_str_find(f, "/vendor/");
+        if (at != SIZE_MAX && at > 0)
+            return gmx_str_sub(f, 0, at);
+    }
+    return (gmx_str){ NULL, 0 };
+}
+
+/* A row of the application's own code (its main package, or under its
+ * module and not vendored). */
+static bool own_row(gmx_str module, const gmx_ptoptext_row *r)
+{
+    gmx_str f = gmx_str_cstr(r->func);
+    if (module.n && gmx_str_starts(f, "main."))
+        return true;
+    return module.n && f.n > module.n &&
+           memcmp(f.p, module.p, module.n) == 0 && (f.p[module.n] == '/' || f.p[module.n] == '.') &&
+           gmx_str_find(f, "/vendor/") == SIZE_MAX;
+}
+
+/* With the application's module known, a vendored dependency's row ranks
+ * after the application's own suspects: the library allocates, the
+ * application keeps what it was given (gocql's copyBytes under metrictank's
+ * chunk cache, grafana/metrictank#1058), and the application's row is the
+ * code its authors can change. The dependency rows keep their order. */
+static void own_code_first(const gmx_ptop_info *t, suspect *all, size_t n)
+{
+    gmx_str module = app_module(t);
+    double lowest = -1;
+    for (size_t i = 0; i < n; i++)
+        if (own_row(module, all[i].row) && all[i].row->cum_pct >= SUSPECT_SHARE &&
+            (lowest < 0 || all[i].key < lowest))
+            lowest = all[i].key;
+    if (lowest < 0)
+        return;
+    for (size_t i = 0; i < n; i++)
+        if (gmx_str_find(gmx_str_cstr(all[i].row->func), "/vendor/") != SIZE_MAX &&
+            all[i].key > lowest)
+            all[i].key = lowest - 1e-3 + all[i].key * 1e-6;
+}
+
 /* The candidates by ranked_key, largest first (the table's order breaks
  * ties), at most MAX_SUSPECTS. */
 static size_t pick(const gmx_ptop_info *t, suspect *s)
 {
-    suspect all[GMX_PTOP_MAX_ROWS];
-    size_t n = 0;
+    suspect cand[GMX_PTOP_MAX_ROWS];
+    size_t ncand = 0;
     for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
         suspect c = { &t->top[i], NULL, false, 0 };
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
         c.key = ranked_key(t, c.row);
+        cand[ncand++] = c;
+    }
+    own_code_first(t, cand, ncand);
+    suspect all[GMX_PTOP_MAX_ROWS];
+    size_t n = 0;
+    for (size_t i = 0; i < ncand; i++) {
+        suspect c = cand[i];
         size_t at = n++;
         while (at > 0 && all[at - 1].key < c.key) {
             all[at] = all[at - 1];
@@ -193,10 +278,35 @@ static size_t pick(const gmx_ptop_info *t, suspect *s)
     return n;
 }
 
+/* The whole in-use heap the table is a share of, in bytes: each row's
+ * value over its printed share (the header's "of 74.21MB total" is often
+ * cut off). 0 when the table is not of bytes in use. */
+static double heap_total(const gmx_ptop_info *t)
+{
+    if (t->goroutines || t->churn || t->objects || t->counts)
+        return 0;
+    double total = 0;
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        const gmx_ptoptext_row *r = &t->top[i];
+        double v = r->cum_pct > 0 ? r->cum * 100.0 / r->cum_pct
+                   : r->flat_pct > 0 ? r->flat * 100.0 / r->flat_pct
+                                     : 0;
+        if (v > total)
+            total = v;
+    }
+    return total;
+}
+
+static bool small_heap(const gmx_ptop_info *t, const suspect *s)
+{
+    double total = heap_total(t);
+    return !s->mech && total > 0 && total < MIN_SUSPECT_HEAP;
+}
+
 static gmx_severity severity(const gmx_ptop_info *t, const suspect *s)
 {
     double share = s->row->cum_pct;
-    if (share < SUSPECT_SHARE)
+    if (share < SUSPECT_SHARE || small_heap(t, s))
         return GMX_SEV_INFO;
     if (t->goroutines)
         return s->row->cum >= CRIT_GOROUTINES ? GMX_SEV_CRITICAL
@@ -254,19 +364,21 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     if (t->sample_type[0])
         gmx_finding_add_text(fd, "sample_type", gmx_findings_printf(out, "%s", t->sample_type));
     fd->why = gmx_findings_printf(
-        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s; "
+        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s%s; "
              "one snapshot shows where %s sits, not that it grows: take another profile minutes "
              "later and compare (gomemdx top NEW --base OLD)",
         r->cum_pct, measure(t, false), r->flat_pct, s->mech ? "; known leak mechanism: " : "",
         s->mech ? s->mech->name : "",
         t->churn ? "; alloc_* counts everything allocated since start: churn, not retention" : "",
+        small_heap(t, s) ? "; the whole heap is under 128 MiB, what an ordinary service holds" : "",
         t->goroutines ? "a pile of goroutines" : "memory");
     fd->why_zh = gmx_findings_printf(
-        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s；"
+        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s%s；"
              "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）",
         measure(t, true), r->cum_pct, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
         s->mech ? s->mech->name_zh : "",
-        t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "");
+        t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "",
+        small_heap(t, s) ? "；整个堆不到 128 MiB，是普通服务常有的大小" : "");
     if (s->mech) {
         fd->source = s->mech->source;
         gmx_finding_add_text(fd, "signature", gmx_findings_printf(out, "%s", s->mech->name));

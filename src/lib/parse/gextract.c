@@ -4,6 +4,7 @@
  * syslog tags, a prefix learned from a header — then the indentation, which
  * is rebuilt from what the line is, never trusted. */
 #include "parse/gextract.h"
+#include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "util/num.h"
 
@@ -562,9 +563,21 @@ static bool has_word(gmx_str s, const char *needle)
 
 enum { PROSE_COUNT_MAX = 1000000000 };
 
+/* The line points at the stack pasted after it: "the following", or a
+ * closing ':' after "excerpt" or "sample" ("… in LevelDB storage code. An
+ * excerpt:"). */
+static bool points_ahead(gmx_str s)
+{
+    if (has_word(s, "following"))
+        return true;
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t'))
+        s.n--;
+    return s.n && s.p[s.n - 1] == ':' && (has_word(s, "excerpt") || has_word(s, "sample"));
+}
+
 bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
 {
-    if (s.n > GX_LINE_MAX || !has_word(s, "following"))
+    if (s.n > GX_LINE_MAX || !points_ahead(s))
         return false;
     uint64_t best = 0;
     /* "40000+ of", "40,000 goroutines", "(40000+) of": a number and what it counts. */
@@ -598,6 +611,8 @@ bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
             uint64_t n;
         } words[] = { { "millions of", 1000000 }, { "tens of thousands of", 10000 },
                       { "thousands of", 1000 }, { "thousands (", 1000 },
+                      /* hyperbole for more than anyone counted: a thousand at least */
+                      { "zillions of", 1000 },
                       { "hundreds of", 100 } };
         for (size_t w = 0; w < sizeof(words) / sizeof(words[0]) && !best; w++)
             if (has_word(s, words[w].word))
@@ -676,6 +691,10 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_CONT;
         return;
     }
+    if ((c0 == 'G' || c0 == '*') && gmx_gdlv_like(s)) {
+        out->kind = GX_DLV;
+        return;
+    }
     /* The header test is the costly one: only lines with a 'oroutine '. */
     if (c0 == 'g' || c0 == '[' || memmem(s.p, s.n, "oroutine ", 9)) {
         size_t at = gmx_gdump_find_header(s);
@@ -724,6 +743,18 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         (gmx_str_starts(s, "SIG") && gmx_str_find(s, ": ") < 10)) {
         out->kind = GX_PRELUDE;
         return;
+    }
+    /* The runtime's words pasted as a comment in the program that died of
+     * them ("//fatal error: all goroutines are asleep - deadlock!"). */
+    if (gmx_str_starts(s, "//")) {
+        gmx_str rest = gmx_str_sub(s, 2, s.n);
+        while (rest.n && rest.p[0] == ' ')
+            rest = gmx_str_sub(rest, 1, rest.n);
+        if (gmx_str_starts(rest, "fatal error: ") || gmx_str_starts(rest, "panic: ")) {
+            out->kind = GX_PRELUDE;
+            out->text = rest;
+            return;
+        }
     }
     if (title_like(s)) {
         out->kind = GX_TITLE;

@@ -36,8 +36,10 @@ typedef enum gx_kind {
     GX_COUNT,      /* "  1024 chan receive", "17 [select]": a uniq -c line;
                     * "pkg.f N=81848": go tool trace's goroutine summary */
     GX_BARE,       /* "pkg.(*T).f": a frame written as its function name alone */
-    GX_MULT        /* "101 instances of:" (etcd's, cockroach's leak checks), "10 *",
+    GX_MULT,       /* "101 instances of:" (etcd's, cockroach's leak checks), "10 *",
                     * "10 x": how many goroutines the stack after it stands for */
+    GX_DLV         /* "Goroutine 7 - User: /x/f.go:12 pkg.f (0x1) [select]": Delve's
+                    * goroutine list, one goroutine a line (parse/gdlv.h) */
 } gx_kind;
 
 typedef struct gx_line {

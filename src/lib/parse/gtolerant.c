@@ -6,6 +6,7 @@
  * then read, each output line mapped back to its input line. Memory: the
  * normalized texts and maps, bounded by a multiple of the input. */
 #include "gomemdx/goroutine.h"
+#include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "parse/gextract.h"
 #include "util/alloc.h"
@@ -18,6 +19,9 @@
 #include <string.h>
 
 #define REPORTED_BIT 0x80000000u
+/* The runtime's last words when no goroutine can run (runtime/proc.go). */
+#define DEADLOCK_WORDS "all goroutines are asleep - deadlock!"
+#define DEADLOCK "fatal error: " DEADLOCK_WORDS
 #define SYNTHETIC_ID ((uint64_t)1 << 62)
 enum { AHEAD = 2 };
 
@@ -66,6 +70,7 @@ typedef struct tol {
     uint64_t pending_mult;
     gmx_buf mults;
     uint64_t mult_extra;     /* goroutines the counts added beyond one per header */
+    uint64_t deadlock_line;  /* the runtime's "all goroutines are asleep" line, if seen */
 } tol;
 
 typedef struct mult {
@@ -376,6 +381,51 @@ static void note_skipped(tol *t, const gx_line *ln)
         t->promising = ln->lineno;
 }
 
+/* An entry of Delve's goroutine list, wrapped lines joined: written as a
+ * one-frame block of a full dump (the location as its frame, or as its
+ * creator for "Go:"). */
+static void on_dlv(tol *t, const gx_line *ln)
+{
+    end_block(t, ln->lineno);
+    end_record(t, ln->lineno);
+    size_t n = ln->text.n < sizeof(t->join) ? ln->text.n : sizeof(t->join) - 1;
+    memmove(t->join, ln->text.p, n);
+    /* A terminal wraps an entry at its width: the next lines, until the
+     * entry is whole, are its continuation, cut mid-word. */
+    for (int k = 0; k < 4 && !gmx_gdlv_complete(gmx_str_make(t->join, n)); k++) {
+        const gx_line *nx = peek(t);
+        if (!nx || nx->kind == GX_BLANK || nx->kind == GX_DLV || nx->kind == GX_FENCE ||
+            n + nx->text.n > sizeof(t->join) - 1)
+            break;
+        gx_line next;
+        fetch(t, &next);
+        memcpy(t->join + n, next.text.p, next.text.n);
+        n += next.text.n;
+        mark(t, next.lineno, 1);
+        t->rep->repairs |= GMX_REPAIR_WRAPPED;
+    }
+    gmx_gdlv e;
+    if (!gmx_gdlv_parse(gmx_str_make(t->join, n), &e)) {
+        note_skipped(t, ln);
+        return;
+    }
+    char line[2 * GX_LINE_MAX + 32];
+    int w = snprintf(line, sizeof(line), "goroutine %llu [%.*s]:", (unsigned long long)e.id,
+                     e.state.n ? (int)e.state.n : 7, e.state.n ? e.state.p : "unknown");
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
+    w = snprintf(line, sizeof(line), e.creator ? "created by %.*s" : "%.*s(...)", (int)e.func.n,
+                 e.func.p);
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
+    w = snprintf(line, sizeof(line), "\t%.*s", (int)e.file.n, e.file.p);
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
+    t->any_reported |= t->leak_context;
+    t->in_block = true;
+    t->records++;
+    t->rep->repairs |= GMX_REPAIR_FRAMES;
+    mark(t, ln->lineno, 1);
+    end_block(t, ln->lineno);
+}
+
 static void on_other(tol *t, gx_line *ln);
 
 static void dispatch(tol *t, gx_line *ln)
@@ -504,6 +554,8 @@ static void dispatch(tol *t, gx_line *ln)
         mark(t, ln->lineno, 1);
         return;
     case GX_PRELUDE:
+        if (!t->deadlock_line && gmx_str_eq_cstr(ln->text, DEADLOCK))
+            t->deadlock_line = ln->lineno;
         end_block(t, ln->lineno);
         put(&t->dump, ln->text, ln->lineno, false);
         mark(t, ln->lineno, 1);
@@ -577,6 +629,9 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_OTHER:
         on_other(t, ln);
+        return;
+    case GX_DLV:
+        on_dlv(t, ln);
         return;
     case GX_MULT:
         end_block(t, ln->lineno);
@@ -871,6 +926,11 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
         if (at != SIZE_MAX)
             gmx_parse_u64(gmx_str_make(t->title + at + 7, t->title_len - at - 7), &total);
         info->partial = t->d.partial || t->p.goroutines < total;
+    } else if (t->deadlock_line) {
+        /* The runtime's deadlock line alone, its goroutines not pasted: the
+         * fatal error is the evidence, with no stack to name. */
+        info->kind = GMX_DUMP_FATAL;
+        info->message = in_input(gmx_str_cstr(DEADLOCK_WORDS), data, len);
     } else if (t->count_lines >= 2) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
@@ -908,7 +968,8 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
     bool found = false;
     unsigned strong = 0;
     while (!found && fetch(t, &ln)) {
-        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD) {
+        if (ln.kind == GX_HEADER || ln.kind == GX_RECORD || ln.kind == GX_DLV ||
+            (ln.kind == GX_PRELUDE && gmx_str_eq_cstr(ln.text, DEADLOCK))) {
             found = true;
         } else if (ln.kind == GX_FUNC) {
             const gx_line *nx = peek(t);
