@@ -58,6 +58,10 @@ typedef struct gmx_ptop_info {
     bool goroutines;         /* a goroutine profile's table ("Type: goroutine", or counts
                               * with runtime.gopark among the rows and no heap type said) */
     uint64_t rows;           /* rows read */
+    double total;            /* the whole profile the table is a share of, in its values'
+                              * unit: the header's "of 74.21MB total" (the largest, when
+                              * several tables are pasted), else the largest of each -top
+                              * row's value over its printed share; 0 when neither */
     gmx_read_report read;    /* lines read and skipped */
     gmx_ptoptext_row top[GMX_PTOP_MAX_ROWS]; /* the first -top rows, in the table's order */
     uint32_t ntop;

@@ -40,6 +40,8 @@ static void test_top(void **state)
     assert_true(total.inuse_bytes > (int64_t)(597.9 * 1048576) &&
                 total.inuse_bytes < (int64_t)(598.0 * 1048576));
     assert_int_equal(total.alloc_bytes, 0);
+    /* the profile's total is the header's, not the rows' sum */
+    assert_true(info.total > 932.41 * 1048576 && info.total < 932.43 * 1048576);
     assert_int_equal(info.read.read[0].first, 3);
     gmx_hsnapshot_free(h);
 }
@@ -63,6 +65,8 @@ static void test_churn_from_prose(void **state)
     gmx_hsite total = gmx_hsnapshot_total(h);
     assert_int_equal(total.alloc_bytes, 22 * 1048576);
     assert_int_equal(total.inuse_bytes, 0);
+    /* no header: the total its row's cum over its share implies */
+    assert_true(info.total > 223.91 / 0.9300 * 1048576 && info.total < 223.91 / 0.9298 * 1048576);
     gmx_hsnapshot_free(h);
 }
 

@@ -278,23 +278,11 @@ static size_t pick(const gmx_ptop_info *t, suspect *s)
     return n;
 }
 
-/* The whole in-use heap the table is a share of, in bytes: each row's
- * value over its printed share (the header's "of 74.21MB total" is often
- * cut off). 0 when the table is not of bytes in use. */
+/* The whole in-use heap the table is a share of, in bytes; 0 when the
+ * table is not of bytes in use. */
 static double heap_total(const gmx_ptop_info *t)
 {
-    if (t->goroutines || t->churn || t->objects || t->counts)
-        return 0;
-    double total = 0;
-    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
-        const gmx_ptoptext_row *r = &t->top[i];
-        double v = r->cum_pct > 0 ? r->cum * 100.0 / r->cum_pct
-                   : r->flat_pct > 0 ? r->flat * 100.0 / r->flat_pct
-                                     : 0;
-        if (v > total)
-            total = v;
-    }
-    return total;
+    return t->goroutines || t->churn || t->objects || t->counts ? 0 : t->total;
 }
 
 static bool small_heap(const gmx_ptop_info *t, const suspect *s)

@@ -1,4 +1,5 @@
 #include "ingest/heap_series.h"
+#include "gomemdx/ptoptext.h"
 #include "util/alloc.h"
 
 #include <string.h>
@@ -68,11 +69,27 @@ static void drop_one(size_t *kept, size_t *n, gmx_artifact *items)
     (*n)--;
 }
 
+/* pprof's -top text shows the largest rows of a profile: the profile's
+ * total is the one its header says (or its rows' shares imply), not the
+ * sum of the rows shown. */
+static void take_table_total(gmx_artifact *a)
+{
+    const gmx_ptop_info *t = a->ptop;
+    if (!t || t->goroutines || t->counts || !(t->total >= 0.5 && t->total < 9.2e18))
+        return;
+    int64_t total = (int64_t)(t->total + 0.5);
+    int64_t *into = t->churn ? (t->objects ? &a->heap_total.alloc_objects : &a->heap_total.alloc_bytes)
+                             : (t->objects ? &a->heap_total.inuse_objects : &a->heap_total.inuse_bytes);
+    if (total > *into)
+        *into = total;
+}
+
 gmx_code gmx_heap_series_add(heap_series *s, gmx_artifact *items, size_t i)
 {
     gmx_artifact *a = &items[i];
     a->heap_info = *gmx_hsnapshot_get_info(a->heap);
     a->heap_total = gmx_hsnapshot_total(a->heap);
+    take_table_total(a);
     if (!s->table && !(s->table = gmx_hsite_table_new(0)))
         return GMX_ENOMEM;
     int f = family(a);

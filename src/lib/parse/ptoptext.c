@@ -270,6 +270,38 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
         note_type(info, gmx_str_cstr(types[best_t]));
 }
 
+/* "Showing nodes accounting for 931.42MB, 99.89% of 932.42MB total": the
+ * total, in the table's unit. */
+static bool showing_total(gmx_str s, double *total)
+{
+    static const char head[] = "Showing nodes accounting for ", tail[] = " total";
+    if (!gmx_str_starts(s, head) || !gmx_str_ends(s, tail))
+        return false;
+    gmx_str rest = gmx_str_sub(s, 0, s.n - (sizeof(tail) - 1));
+    size_t of = SIZE_MAX;
+    for (size_t at = gmx_str_find(rest, " of "); at != SIZE_MAX;) {
+        of = at;
+        size_t next = gmx_str_find(gmx_str_sub(rest, at + 1, rest.n), " of ");
+        at = next == SIZE_MAX ? SIZE_MAX : at + 1 + next;
+    }
+    return of != SIZE_MAX && value(gmx_str_sub(rest, of + 4, rest.n), total);
+}
+
+/* Without the header's total: each -top row's value over its share. */
+static double rows_total(const gmx_ptop_info *info)
+{
+    double total = 0;
+    for (uint32_t i = 0; i < info->ntop; i++) {
+        const gmx_ptoptext_row *r = &info->top[i];
+        double v = r->cum_pct > 0 ? r->cum * 100.0 / r->cum_pct
+                   : r->flat_pct > 0 ? r->flat * 100.0 / r->flat_pct
+                                     : 0;
+        if (v > total)
+            total = v;
+    }
+    return total;
+}
+
 gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
@@ -295,6 +327,13 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         if (gmx_str_starts(s, "Type: ")) {
             note_type(info, gmx_str_trim(gmx_str_sub(s, 6, s.n)));
+            mark(&r, c.line, 1);
+            continue;
+        }
+        double shown;
+        if (showing_total(s, &shown)) {
+            if (shown > info->total)
+                info->total = shown;
             mark(&r, c.line, 1);
             continue;
         }
@@ -359,6 +398,8 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         rc = flush_quoted(&r);
     close_run(&r);
     info->counts = info->ntop && !any_unit;
+    if (info->total == 0)
+        info->total = rows_total(info);
     info->goroutines = gmx_str_starts(gmx_str_cstr(info->sample_type), "goroutine") ||
                        (info->counts && gopark && !info->sample_type[0]);
     if (rc != GMX_OK)
