@@ -26,6 +26,49 @@ static const char *root_name(const gmx_core_holder *h, bool zh)
     return h->root;
 }
 
+/* A step static types named: the field that holds it, then what it is. */
+static void typed_step_name(const gmx_core_hold_step *s, bool zh, char *buf, size_t n)
+{
+    const char *via = s->via ? s->via : "", *sep = s->via ? " " : "";
+    const char *what = s->what ? s->what : "?", *of = s->of ? s->of : "?";
+    const char *size = gmx_fmt_bytes_text(s->size).s;
+    switch (s->role) {
+    case GMX_STEP_ARRAY:
+        snprintf(buf, n, zh ? "%s%s[]%s（%s）" : "%s%s[]%s (%s)", via, sep, what, size);
+        break;
+    case GMX_STEP_MAP:
+        snprintf(buf, n, zh ? "%s%s%s（%" PRIu64 " 个条目）" : "%s%s%s (%" PRIu64 " entries)", via, sep,
+                 what, s->entries);
+        break;
+    case GMX_STEP_MAP_DIRECTORY:
+        snprintf(buf, n, zh ? "%s%s%s 的 map 目录" : "%s%smap directory of %s", via, sep, of);
+        break;
+    case GMX_STEP_MAP_TABLE:
+        snprintf(buf, n, zh ? "%s%s%s 的 map 表" : "%s%smap table of %s", via, sep, of);
+        break;
+    case GMX_STEP_MAP_GROUPS:
+        snprintf(buf, n, zh ? "%s%s%s 的 map 组（%s）" : "%s%smap groups of %s (%s)", via, sep, of, size);
+        break;
+    case GMX_STEP_MAP_BUCKETS:
+        snprintf(buf, n, zh ? "%s%s%s 的 map 桶（%s）" : "%s%smap buckets of %s (%s)", via, sep, of, size);
+        break;
+    case GMX_STEP_CLOSURE:
+        if (s->of)
+            snprintf(buf, n, zh ? "%s%s%s %s（闭包）" : "%s%s%s %s (closure)", via, sep, what, of);
+        else
+            snprintf(buf, n, zh ? "%s%s%s（闭包）" : "%s%s%s (closure)", via, sep, what);
+        break;
+    case GMX_STEP_OBJECT:
+        if (s->what)
+            snprintf(buf, n, "%s%s%s", via, sep, what);
+        else if (zh)
+            snprintf(buf, n, "%s%s%s 的对象", via, sep, size);
+        else
+            snprintf(buf, n, "%s%sobject of %s", via, sep, size);
+        break;
+    }
+}
+
 void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, char *buf, size_t n)
 {
     const gmx_core_hold_step *s = &h->chain[k];
@@ -33,7 +76,9 @@ void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, cha
     gmx_bytes_text bytes = gmx_fmt_bytes_text(s->size);
     const char *size = bytes.s;
     if (k == 0) {
-        if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
+        if (h->root_kind == GMX_CORE_ROOT_GLOBAL && h->root_type)
+            snprintf(buf, n, zh ? "%s（全局变量，%s）" : "%s (global, %s)", root, h->root_type);
+        else if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
             snprintf(buf, n, zh ? "%s（全局变量）" : "%s (global)", root);
         else if (h->roots > 1)
             snprintf(buf, n, zh ? "%s（%" PRIu64 " 个 goroutine 的栈帧）" : "%s (frames of %" PRIu64 " goroutines)",
@@ -45,6 +90,8 @@ void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, cha
             snprintf(buf, n, zh ? "goroutine %" PRIu64 " 的栈" : "stack of goroutine %" PRIu64, h->goid);
     } else if (s->elided) {
         snprintf(buf, n, zh ? "……%" PRIu64 " 个对象……" : "... %" PRIu64 " objects ...", s->elided);
+    } else if (s->role != GMX_STEP_OBJECT || s->via) {
+        typed_step_name(s, zh, buf, n);
     } else if (s->what) {
         snprintf(buf, n, "%s", s->what);
     } else if (s->size_class) {

@@ -216,3 +216,8 @@ bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value)
     }
     return false;
 }
+
+struct Dwarf *gmx_dwarf_layout_dw(dwarf_layout *d)
+{
+    return d->dw;
+}

@@ -36,4 +36,7 @@ int64_t gmx_dwarf_layout_size(dwarf_layout *d, const char *type);
  * which Go's compiler writes into DWARF. */
 bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value);
 
+/* The libdw handle, for the readers of Go's types (dwarf_types.c). */
+struct Dwarf *gmx_dwarf_layout_dw(dwarf_layout *d);
+
 #endif
