@@ -117,9 +117,23 @@ static gmx_category category_of(const gmx_core_holder *h)
     if (what && strstr(what, "timer"))
         return GMX_CAT_TIMER_LEAK;
     for (size_t k = 0; k < h->nchain; k++)
-        if (h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0)
+        if ((h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0) ||
+            (h->chain[k].role >= GMX_STEP_MAP && h->chain[k].role <= GMX_STEP_MAP_BUCKETS))
             return GMX_CAT_MAP_GROWTH;
     return GMX_CAT_HEAP_GROWTH;
+}
+
+/* The step where the holder's typed container begins (its map header, its
+ * slice's array), or 0 when static types did not name one. */
+static size_t container_step(const gmx_core_holder *h)
+{
+    const char *c = h->chain[h->holder].container;
+    if (!c)
+        return 0;
+    for (size_t k = 1; k <= h->holder; k++)
+        if (h->chain[k].container && strcmp(h->chain[k].container, c) == 0)
+            return k;
+    return 0;
 }
 
 static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
@@ -137,14 +151,34 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     fd->category = category_of(h);
     fd->severity = h->bytes * 2 >= r->marked_bytes ? GMX_SEV_WARNING : GMX_SEV_INFO;
     fd->score = pct;
-    fd->title = gmx_findings_printf(f, "%s holds %s (%u%% of the heap reached from the roots) "
-                                       "through %s, which keeps %" PRIu64 " objects",
-                                    root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
-                                    hs->children);
-    fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
-                                          " 个对象",
-                                       root_zh, gmx_fmt_bytes_text(h->bytes).s, pct, holder_zh,
-                                       hs->children);
+    size_t ck = container_step(h);
+    if (ck) { /* the typed container names the finding: what to bound */
+        const gmx_core_hold_step *cs = &h->chain[ck];
+        unsigned cpct = r->marked_bytes ? (unsigned)(cs->bytes * 100 / r->marked_bytes) : 0;
+        const char *ctype = cs->container_type ? cs->container_type : "?";
+        fd->title = gmx_findings_printf(f, "%s (%s) holds %s (%u%% of the heap reached from the roots), "
+                                           "reached from %s through %s, which keeps %" PRIu64 " objects",
+                                        cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct, root,
+                                        holder, hs->children);
+        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s（从根可达堆的 %u%%），自 %s 可达，经由 %s，"
+                                              "其直接持有 %" PRIu64 " 个对象",
+                                           cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct,
+                                           root_zh, holder_zh, hs->children);
+        gmx_finding_add_text(fd, "container", gmx_findings_printf(f, "%s", cs->container));
+        gmx_finding_add_text(fd, "container_type", gmx_findings_printf(f, "%s", ctype));
+        gmx_finding_add_number(fd, "container_bytes", (double)cs->bytes);
+        if (cs->role == GMX_STEP_MAP)
+            gmx_finding_add_number(fd, "container_entries", (double)cs->entries);
+    } else {
+        fd->title = gmx_findings_printf(f, "%s holds %s (%u%% of the heap reached from the roots) "
+                                           "through %s, which keeps %" PRIu64 " objects",
+                                        root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
+                                        hs->children);
+        fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
+                                              " 个对象",
+                                           root_zh, gmx_fmt_bytes_text(h->bytes).s, pct, holder_zh,
+                                           hs->children);
+    }
     fd->has_bytes = true;
     fd->bytes = h->bytes;
     gmx_str steps[32], steps_zh[32];
