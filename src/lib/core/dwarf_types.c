@@ -202,6 +202,12 @@ int64_t gmx_dwarf_types_size(dwarf_types *t, uint64_t type)
     return resolve(t, type, &d) ? size_of(&d) : -1;
 }
 
+bool gmx_dwarf_types_struct(dwarf_types *t, uint64_t type)
+{
+    Dwarf_Die d;
+    return resolve(t, type, &d) && dwarf_tag(&d) == DW_TAG_structure_type;
+}
+
 uint64_t gmx_dwarf_types_pointee(dwarf_types *t, uint64_t type, bool *func)
 {
     Dwarf_Die d;

@@ -54,6 +54,9 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
  * -1 when absent. */
 int64_t gmx_dwarf_types_member(dwarf_types *t, uint64_t type, const char *path, uint64_t *mtype);
 
+/* Whether the type is a struct (through typedefs). */
+bool gmx_dwarf_types_struct(dwarf_types *t, uint64_t type);
+
 /* The type a pointer type points to (through typedefs); 0 when type is not
  * a pointer. A func type (a pointer to its funcval) gives 0 and sets *func. */
 uint64_t gmx_dwarf_types_pointee(dwarf_types *t, uint64_t type, bool *func);

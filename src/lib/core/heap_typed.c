@@ -254,8 +254,11 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         else /* a pointer-shaped dynamic type is the data word itself, else it is boxed */
             out->type = target ? target : dyn;
     }
-    if (!out->type && out->role != GMX_STEP_CLOSURE) /* what the runtime recorded */
+    bool recorded = false;
+    if (!out->type && out->role != GMX_STEP_CLOSURE) { /* what the runtime recorded */
         out->type = runtime_type(t, gmx_heap_object_type(t->c, t->l, t->s, sp, addr));
+        recorded = out->type != 0;
+    }
     if (!out->type)
         return;
     out->role = role_of(gmx_dwarf_types_name(t->types, out->type));
@@ -263,7 +266,13 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         small_swiss(t, parent, out);
     const char *name = gmx_dwarf_types_name(t->types, out->type);
     out->elem = gmx_dwarf_types_size(t->types, out->type);
-    if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem)
+    /* several elements: a slice's array, or what the runtime allocated as
+     * one; a struct reached by a plain pointer may just be longer (a
+     * trailing array the code indexes itself) */
+    size_t plen = typed ? strlen(w.path) : 0;
+    bool slice = plen >= 6 && strcmp(w.path + plen - 6, ".array") == 0;
+    if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem &&
+        (slice || recorded || !gmx_dwarf_types_struct(t->types, out->type)))
         out->role = GMX_STEP_ARRAY;
     st->role = out->role;
     if (map_internal(out->role) && out->role != GMX_STEP_MAP && map_internal(parent->role)) {
@@ -282,9 +291,9 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     st->of = out->of;
     st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);
     if (typed && !out->container && (out->role == GMX_STEP_MAP || out->role == GMX_STEP_ARRAY)) {
-        char slice[MAX_NAME];
-        snprintf(slice, sizeof(slice), "[]%s", name);
-        name_container(t, parent, w.path, out->role == GMX_STEP_MAP ? out->of : slice, out, st);
+        char array[MAX_NAME];
+        snprintf(array, sizeof(array), "[]%s", name);
+        name_container(t, parent, w.path, out->role == GMX_STEP_MAP ? out->of : array, out, st);
     }
     st->container = out->container;
     st->container_type = out->container_type;
