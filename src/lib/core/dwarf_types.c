@@ -28,9 +28,9 @@ typedef struct by_rt {
 
 struct dwarf_types {
     Dwarf *dw;
-    by_name *vars, *types;
+    by_name *vars, *types, *consts;
     by_rt *rts;
-    size_t nvars, ntypes, nrts;
+    size_t nvars, ntypes, nconsts, nrts;
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -63,12 +63,14 @@ static bool push_name(by_name **arr, size_t *n, size_t *cap, const char *name, u
     return true;
 }
 
-static bool index_die(dwarf_types *t, Dwarf_Die *die, size_t caps[3])
+static bool index_die(dwarf_types *t, Dwarf_Die *die, size_t caps[4])
 {
     const char *name = dwarf_diename(die);
     int tag = dwarf_tag(die);
     if (!name)
         return true;
+    if (tag == DW_TAG_constant)
+        return push_name(&t->consts, &t->nconsts, &caps[3], name, dwarf_dieoffset(die));
     if (tag == DW_TAG_variable) {
         uint64_t ty = type_ref(die);
         return !ty || push_name(&t->vars, &t->nvars, &caps[0], name, ty);
@@ -94,7 +96,7 @@ dwarf_types *gmx_dwarf_types_open(dwarf_layout *d)
     if (!t)
         return NULL;
     t->dw = gmx_dwarf_layout_dw(d);
-    size_t caps[3] = { 0, 0, 0 };
+    size_t caps[4] = { 0, 0, 0, 0 };
     Dwarf_Off off = 0, next;
     size_t hsize;
     bool ok = true;
@@ -115,6 +117,8 @@ dwarf_types *gmx_dwarf_types_open(dwarf_layout *d)
         qsort(t->vars, t->nvars, sizeof(*t->vars), cmp_name);
     if (t->ntypes)
         qsort(t->types, t->ntypes, sizeof(*t->types), cmp_name);
+    if (t->nconsts)
+        qsort(t->consts, t->nconsts, sizeof(*t->consts), cmp_name);
     if (t->nrts)
         qsort(t->rts, t->nrts, sizeof(*t->rts), cmp_rt);
     return t;
@@ -126,21 +130,44 @@ void gmx_dwarf_types_free(dwarf_types *t)
         return;
     gmx_free(t->vars);
     gmx_free(t->types);
+    gmx_free(t->consts);
     gmx_free(t->rts);
     gmx_free(t);
 }
 
-static uint64_t find_name(const by_name *arr, size_t n, const char *name)
+/* The first entry called name (the lowest DIE offset), n when none. */
+static size_t first_named(const by_name *arr, size_t n, const char *name)
 {
     size_t lo = 0, hi = n;
-    while (lo < hi) { /* the first of equal names: the lowest DIE offset */
+    while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (strcmp(arr[mid].name, name) < 0)
             lo = mid + 1;
         else
             hi = mid;
     }
-    return lo < n && strcmp(arr[lo].name, name) == 0 ? arr[lo].off : 0;
+    return lo < n && strcmp(arr[lo].name, name) == 0 ? lo : n;
+}
+
+static uint64_t find_name(const by_name *arr, size_t n, const char *name)
+{
+    size_t i = first_named(arr, n, name);
+    return i < n ? arr[i].off : 0;
+}
+
+bool gmx_dwarf_types_each_named(dwarf_types *t, const char *name, bool (*fn)(void *ctx, uint64_t die),
+                                void *ctx)
+{
+    for (size_t i = first_named(t->types, t->ntypes, name); i < t->ntypes && strcmp(t->types[i].name, name) == 0;
+         i++)
+        if (fn(ctx, t->types[i].off))
+            return true;
+    return false;
+}
+
+uint64_t gmx_dwarf_types_constant(dwarf_types *t, const char *name)
+{
+    return find_name(t->consts, t->nconsts, name);
 }
 
 uint64_t gmx_dwarf_types_global(dwarf_types *t, const char *name)

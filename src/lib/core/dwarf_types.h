@@ -10,8 +10,9 @@
 
 typedef struct dwarf_types dwarf_types;
 
-/* Indexes the top-level DIEs of d: global variables by name, types by name
- * and by runtime type offset. NULL when out of memory. */
+/* Indexes the top-level DIEs of d: global variables and constants by
+ * name, types by name and by runtime type offset. NULL when out of memory.
+ * gmx_dwarf_layout_types gives the one d keeps. */
 dwarf_types *gmx_dwarf_types_open(dwarf_layout *d);
 void gmx_dwarf_types_free(dwarf_types *t);
 
@@ -19,6 +20,12 @@ void gmx_dwarf_types_free(dwarf_types *t);
 uint64_t gmx_dwarf_types_global(dwarf_types *t, const char *name);
 /* The type called name ("*main.Pricer", "main.Quote"); 0 when unknown. */
 uint64_t gmx_dwarf_types_named(dwarf_types *t, const char *name);
+/* Calls fn with each top-level type DIE called name (lowest offset, that
+ * is unit order, first) until it returns true; false when none did. */
+bool gmx_dwarf_types_each_named(dwarf_types *t, const char *name, bool (*fn)(void *ctx, uint64_t die),
+                                void *ctx);
+/* The DIE of the package constant called name (DW_TAG_constant); 0 when none. */
+uint64_t gmx_dwarf_types_constant(dwarf_types *t, const char *name);
 /* The type whose runtime type lies at offset off of the module's types
  * section; 0 when unknown. */
 uint64_t gmx_dwarf_types_runtime(dwarf_types *t, uint64_t off);

@@ -278,12 +278,10 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_reten
     }
     gmx_arena *pool = gmx_calloc(1, sizeof(*pool));
     retain r = { c, &l, &s, &ix, &m, { 0 }, pool, { 0 } };
-    dwarf_types *types = NULL;
     if (pool) {
         gmx_arena_init(pool, 64u << 20);
         /* static types name the chains; without them (no memory) they stay unnamed */
-        types = c->dwarf ? gmx_dwarf_types_open(c->dwarf) : NULL;
-        gmx_heap_typer_init(&r.typer, c, &l, &s, types, pool);
+        gmx_heap_typer_init(&r.typer, c, &l, &s, c->dwarf ? gmx_dwarf_layout_types(c->dwarf) : NULL, pool);
     }
     out->priv = pool;
     out->allocated_objects = ix.allocated_objects;
@@ -301,7 +299,6 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_reten
     if (rc == GMX_OK)
         rc = hand_out(&r, max_holders, out, err);
     free_tree(&r.t);
-    gmx_dwarf_types_free(types);
     gmx_heap_mark_release(&m);
     gmx_heap_index_release(&ix);
     if (rc != GMX_OK)
