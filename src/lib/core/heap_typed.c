@@ -232,7 +232,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         return;
     uint64_t at, elem_base = 0;
     dwarf_word w;
-    bool typed = find_ref(t, parent, addr, addr + sp->elem, &at) && word_of(t, parent, at, &w, &elem_base);
+    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && parent->recv);
+    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) && word_of(t, parent, at, &w, &elem_base);
     const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
     if (typed && w.kind == DWORD_POINTER) {
         out->type = w.target;
