@@ -37,6 +37,17 @@ typedef struct gmx_gprof gmx_gprof;
  * type goroutine/count, period 1). max_bytes bounds it (0 = the default).
  * NULL when out of memory. */
 gmx_gprof *gmx_gprof_new(size_t max_bytes);
+
+/* A builder of a profile whose samples carry ntypes values (1 to
+ * GMX_GPROF_MAX_VALUES), of the types given in order ("inuse_space",
+ * "bytes"); the period's type is the last, period 1. NULL when out of
+ * memory or ntypes is out of range. */
+#define GMX_GPROF_MAX_VALUES 4
+typedef struct gmx_gprof_value_type {
+    const char *type, *unit;
+} gmx_gprof_value_type;
+gmx_gprof *gmx_gprof_new_typed(size_t max_bytes, const gmx_gprof_value_type *types,
+                               size_t ntypes);
 void gmx_gprof_free(gmx_gprof *w);
 
 /* Adds count goroutines with the stack frames[0..nframes) (innermost first)
@@ -45,12 +56,16 @@ void gmx_gprof_free(gmx_gprof *w);
  * order, add up. Everything is copied. */
 gmx_code gmx_gprof_add(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes, uint64_t count,
                        const gmx_plabel *labels, size_t nlabels, gmx_error *err);
+/* The same for a typed builder: values has one value per type. */
+gmx_code gmx_gprof_add_values(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes,
+                              const int64_t *values, const gmx_plabel *labels, size_t nlabels,
+                              gmx_error *err);
 /* When the goroutines were seen (ns since the Unix epoch); 0 = unknown. */
 void gmx_gprof_set_time(gmx_gprof *w, int64_t time_ns);
 /* A comment line carried in the profile (pprof -comments shows them). */
 gmx_code gmx_gprof_add_comment(gmx_gprof *w, gmx_str text, gmx_error *err);
 
-/* Goroutines and samples added so far. */
+/* Goroutines (the first value's sum) and samples added so far. */
 uint64_t gmx_gprof_total(const gmx_gprof *w);
 size_t gmx_gprof_sample_count(const gmx_gprof *w);
 
@@ -91,6 +106,25 @@ gmx_code gmx_convert_goroutines(const char *path, const gmx_ingest_options *opts
 /* The same from an input already open (taken over, also on failure). */
 gmx_code gmx_convert_goroutines_input(gmx_input *in, const gmx_ingest_options *opts, void **out,
                                       size_t *len, gmx_convert_info *info, gmx_error *err);
+
+/* ---- From a core ---- */
+
+/* What a core's retention profile holds. */
+typedef struct gmx_convert_core_info {
+    uint64_t objects, bytes;           /* marked from the roots: the profile's totals */
+    uint64_t allocated_objects, allocated_bytes; /* what the heap walk counts */
+    size_t samples;
+    bool capped;                       /* the mark was partial (a cap was hit) */
+} gmx_convert_core_info;
+
+/* Who holds the heap of a Go core (with its binary), as a heap profile that
+ * go tool pprof and gomemdx top read, as goref writes one: sample types
+ * inuse_objects/count and inuse_space/bytes, and each sample's stack the
+ * retention path of its objects, the root outermost (a global, a
+ * goroutine's frame, a stack) and the objects' Go type or size class
+ * innermost: a flame graph of it shows who holds what. info may be NULL. */
+gmx_code gmx_convert_core_retention(const char *core_path, const char *bin_path, void **out,
+                                    size_t *len, gmx_convert_core_info *info, gmx_error *err);
 
 #ifdef __cplusplus
 }

@@ -174,6 +174,22 @@ typedef struct gmx_core_holder {
                               * holds half of its bytes): the container */
 } gmx_core_holder;
 
+/* The retention as a tree of paths, for a profile of who holds the heap
+ * (pprof's stacks): every marked object lands on the path of names from its
+ * root down the mark's tree to it (roots named by kind and symbol or
+ * function, objects by their Go type when the runtime recorded one, else by
+ * size class). Consecutive steps of one name are one step (a linked list is
+ * one "*T" however long), and paths stop growing at GMX_CORE_PATH_DEPTH
+ * steps, deeper objects counting at the last. */
+#define GMX_CORE_PATH_ROOT UINT32_MAX
+#define GMX_CORE_PATH_DEPTH 64
+typedef struct gmx_core_retained_path {
+    uint32_t parent;         /* the path one step shorter; GMX_CORE_PATH_ROOT for a root */
+    uint32_t depth;          /* 1 for a root */
+    const char *name;        /* the last step */
+    uint64_t bytes, objects; /* of the objects whose path ends here */
+} gmx_core_retained_path;
+
 typedef struct gmx_core_retention {
     uint64_t allocated_objects, allocated_bytes; /* what the heap walk counts */
     uint64_t marked_objects, marked_bytes;       /* reached from the roots */
@@ -186,14 +202,17 @@ typedef struct gmx_core_retention {
     uint64_t cap_bytes;
     gmx_core_holder *holders;                    /* most bytes first */
     size_t nholders;
+    gmx_core_retained_path *paths;               /* with_paths only: parents first */
+    size_t npaths;
     void *priv;
 } gmx_core_retention;
 
 /* Marks the heap of c from its roots and gives the max_holders roots (by
- * kind and name) that reach the most bytes first, with a chain each.
- * GMX_EFORMAT as gmx_core_heap_walk; GMX_ENOMEM. */
-gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_retention *out,
-                                 gmx_error *err);
+ * kind and name) that reach the most bytes first, with a chain each, and
+ * with with_paths every object's path too. GMX_EFORMAT as
+ * gmx_core_heap_walk; GMX_ENOMEM. */
+gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, bool with_paths,
+                                 gmx_core_retention *out, gmx_error *err);
 void gmx_core_retention_release(gmx_core_retention *r);
 
 #ifdef __cplusplus

@@ -61,11 +61,12 @@ gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path,
                               struct gmx_core_heap *heap, gmx_error *err);
 
 /* Who holds the heap of that core (gmx_core_heap_retention): the
- * max_holders roots reaching the most bytes, with a chain each; release with
- * gmx_core_retention_release. */
+ * max_holders roots reaching the most bytes, with a chain each, and with
+ * with_paths every object's path; release with gmx_core_retention_release. */
 struct gmx_core_retention;
 gmx_code gmx_ingest_core_retention(const char *core_path, const char *bin_path, size_t max_holders,
-                                   struct gmx_core_retention *out, gmx_error *err);
+                                   bool with_paths, struct gmx_core_retention *out,
+                                   gmx_error *err);
 
 /* The same heap as a heap snapshot for the heap analyses and renderers: one
  * site per row, its one frame the Go type ("size class N (...)" when

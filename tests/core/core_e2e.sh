@@ -21,6 +21,10 @@
 #                   net/http.defaultServeMux through the handler's method value, with at
 #                   least half of the heap marked, its chain ending at the map's buckets
 #                   past the holder
+#   retention VERSION  `gomemdx convert` of the checkout core and its binary: a heap profile
+#                   of who holds the heap whose totals are the mark's (core --json), whose
+#                   net/http.defaultServeMux (global) root holds at least half of it, and that
+#                   go tool pprof 1.27 (when installed) reads with the same -top as gomemdx top
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -36,6 +40,13 @@ for f in core notifier.bin; do
 done
 cd "$dir" || exit 2
 fail() { echo "core_e2e: $*"; exit 1; }
+# The lab's checkout core and binary (a map that grows) as map-core, map-checkout.bin.
+checkout_fixture() {
+  local csrc=$root/testdata/core/go$v/checkout f
+  for f in core checkout.bin; do
+    [ "$dir/map-$f" -nt "$csrc/$f.xz" ] || { xz -dc "$csrc/$f.xz" >"$dir/map-$f.tmp" && mv "$dir/map-$f.tmp" "$dir/map-$f"; } || exit 2
+  done
+}
 case $mode in
   golden)
     out=$(NO_COLOR=1 "$bin" core core notifier.bin 2>&1; echo "status $?")
@@ -106,11 +117,42 @@ names = [r["type"] for r in rows[:5] if r["type"]]
 assert any(n.startswith("map.") and "main.Session" in n for n in names), names
 PY
     ;;
+  retention)
+    checkout_fixture
+    "$bin" core map-core map-checkout.bin --json >map.json || fail "gomemdx core failed"
+    "$bin" convert map-core map-checkout.bin -o retention.pb.gz >convert.out || fail "convert failed: $(cat convert.out)"
+    grep -q '^wrote retention.pb.gz: ' convert.out || fail "convert says: $(cat convert.out)"
+    TZ=UTC "$bin" top --sample-index inuse_objects --nodecount 1000 retention.pb.gz >objects.top || fail "top (objects) failed"
+    TZ=UTC "$bin" top --nodecount 1000 retention.pb.gz >bytes.top || fail "top failed"
+    python3 - map.json objects.top bytes.top <<'PY' || fail "go$v checkout: the retention profile is not the mark's"
+import json, re, sys
+r = json.load(open(sys.argv[1]))["heap"]["retention"]
+objects, text = open(sys.argv[2]).read(), open(sys.argv[3]).read()
+total = int(re.search(r"of (\d+) total", objects).group(1))
+assert total == r["marked_objects"], (total, r["marked_objects"])
+# pprof's units: kB and MB are KiB and MiB, two decimals at most
+unit = {"B": 1, "kB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3}
+m = re.search(r"of ([\d.]+)(B|kB|MB|GB) total", text)
+got = float(m.group(1)) * unit[m.group(2)]
+assert abs(got - r["marked_bytes"]) <= unit[m.group(2)] / 100, (got, r["marked_bytes"])
+row = [l for l in text.splitlines() if l.endswith(" net/http.defaultServeMux (global)")]
+assert row, text
+cum = re.fullmatch(r"([\d.]+)(B|kB|MB|GB)", row[0].split()[3])  # flat flat% sum% cum cum%
+assert cum and float(cum.group(1)) * unit[cum.group(2)] * 2 >= r["marked_bytes"], (row[0], r["marked_bytes"])
+print(f"retention profile: {total} objects, {got:.0f} B; {row[0].strip()}")
+PY
+    [ $? = 0 ] || exit 1
+    . "$root/tests/parity/lib.sh"
+    go=$(parity_go_of_version go1.27)
+    if [ -n "$go" ]; then
+      parity_pprof "$go" -top -nodecount=1000 retention.pb.gz >pprof.top
+      diff -u pprof.top bytes.top || fail "gomemdx top differs from go1.27 pprof -top on the retention profile"
+    else
+      echo "core_e2e: no Go 1.27 toolchain, the go tool pprof reading is not checked"
+    fi
+    ;;
   heapmap)
-    csrc=$root/testdata/core/go$v/checkout
-    for f in core checkout.bin; do
-      [ "$dir/map-$f" -nt "$csrc/$f.xz" ] || { xz -dc "$csrc/$f.xz" >"$dir/map-$f.tmp" && mv "$dir/map-$f.tmp" "$dir/map-$f"; } || exit 2
-    done
+    checkout_fixture
     "$bin" core map-core map-checkout.bin --json >map.json || fail "gomemdx core failed"
     python3 - map.json "$v" <<'PY' || fail "go$v checkout: the map's holder is not named"
 import json, sys

@@ -120,7 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             gmx_core_heap_release(&h);
         }
         gmx_core_retention r;
-        if (gmx_core_heap_retention(c, 4, &r, NULL) == GMX_OK) {
+        if (gmx_core_heap_retention(c, 4, true, &r, NULL) == GMX_OK) {
             if (r.marked_objects > r.allocated_objects || r.marked_bytes > r.allocated_bytes ||
                 r.nholders > 4)
                 abort();

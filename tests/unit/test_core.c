@@ -223,6 +223,46 @@ static void assert_chains(const gmx_core_retention *r)
     assert_true(total <= r->marked_bytes);
 }
 
+/* The retention paths: a tree (parents first, depth one more than the
+ * parent's, within the cap) that counts every marked object once, named at
+ * every step; a root's name says its kind. Returns the bytes under the
+ * root path called root (its subtree), 0 when there is none. */
+static uint64_t assert_paths(const gmx_core_retention *r, const char *root)
+{
+    assert_true(r->npaths > 0);
+    uint64_t bytes = 0, objects = 0, *under = calloc(r->npaths, sizeof(*under));
+    assert_non_null(under);
+    for (size_t i = 0; i < r->npaths; i++) {
+        const gmx_core_retained_path *p = &r->paths[i];
+        assert_non_null(p->name);
+        assert_true(p->depth >= 1 && p->depth <= GMX_CORE_PATH_DEPTH);
+        if (p->parent == GMX_CORE_PATH_ROOT) {
+            assert_int_equal(p->depth, 1);
+            assert_true(strstr(p->name, " (global)") || strstr(p->name, " (goroutine frame)") ||
+                        strcmp(p->name, "goroutine stack") == 0);
+        } else {
+            assert_true(p->parent < i);
+            assert_int_equal(p->depth, r->paths[p->parent].depth + 1);
+            assert_true(r->paths[p->parent].name != p->name); /* a run is one step */
+        }
+        bytes += p->bytes;
+        objects += p->objects;
+    }
+    assert_int_equal(bytes, r->marked_bytes);
+    assert_int_equal(objects, r->marked_objects);
+    uint64_t found = 0;
+    for (size_t i = r->npaths; i-- > 0;) {
+        const gmx_core_retained_path *p = &r->paths[i];
+        under[i] += p->bytes;
+        if (p->parent != GMX_CORE_PATH_ROOT)
+            under[p->parent] += under[i];
+        else if (strncmp(p->name, root, strlen(root)) == 0 && p->name[strlen(root)] == ' ')
+            found = under[i];
+    }
+    free(under);
+    return found;
+}
+
 /* Marking from the roots (Go 1.19: data and bss through the runtime's masks,
  * heap words through the arenas' 2-bit bitmaps): what is marked is allocated, the index
  * counts what the walk counts (which reconciles exactly with the runtime),
@@ -234,7 +274,7 @@ static void test_core__retention_of_a_goroutine_leak(void **state)
     gmx_core_retention r;
     gmx_error err = { 0 };
     assert_int_equal(gmx_ingest_core_heap(GMX_CORE_FILE, GMX_CORE_BIN, &h, &err), GMX_OK);
-    assert_int_equal(gmx_ingest_core_retention(GMX_CORE_FILE, GMX_CORE_BIN, 10, &r, &err), GMX_OK);
+    assert_int_equal(gmx_ingest_core_retention(GMX_CORE_FILE, GMX_CORE_BIN, 10, true, &r, &err), GMX_OK);
     assert_int_equal(r.allocated_objects, h.objects);
     assert_int_equal(r.allocated_bytes, h.bytes);
     assert_int_equal(h.objects, h.stats_objects + h.cached_new_objects);
@@ -252,6 +292,8 @@ static void test_core__retention_of_a_goroutine_leak(void **state)
     assert_non_null(allgs);
     assert_int_equal(allgs->root_kind, GMX_CORE_ROOT_GLOBAL);
     assert_true(allgs->chain[allgs->holder].children >= 81); /* the dump's goroutines */
+    /* the paths hold what the chains do: allgs' subtree at least its chain's bytes */
+    assert_true(assert_paths(&r, allgs->root) >= allgs->chain[0].bytes);
     gmx_core_retention_release(&r);
     gmx_core_heap_release(&h);
 }
@@ -264,7 +306,7 @@ static void test_core__retention_of_leaked_timers(void **state)
     (void)state;
     gmx_core_retention r;
     gmx_error err = { 0 };
-    assert_int_equal(gmx_ingest_core_retention(GMX_PRESENCE_DIR "/core", GMX_PRESENCE_DIR "/presence.bin", 5,
+    assert_int_equal(gmx_ingest_core_retention(GMX_PRESENCE_DIR "/core", GMX_PRESENCE_DIR "/presence.bin", 5, true,
                                                &r, &err), GMX_OK);
     assert_true(r.marked_bytes <= r.allocated_bytes && r.marked_objects <= r.allocated_objects);
     assert_true(r.exact_objects > 10 * r.conservative_objects);
@@ -282,6 +324,12 @@ static void test_core__retention_of_leaked_timers(void **state)
     assert_string_equal(holder->container_type, "[]runtime.timerWhen");
     assert_string_equal(top->chain[top->holder - 1].what, "runtime.p");
     assert_true(holder->children > 5000 && holder->bytes * 3 > r.marked_bytes);
+    /* in the paths too, the Ps' timer heaps under runtime.allp hold most of it */
+    assert_true(assert_paths(&r, "runtime.allp") * 2 > r.marked_bytes);
+    bool timers = false;
+    for (size_t i = 0; i < r.npaths; i++)
+        timers |= strcmp(r.paths[i].name, "[]runtime.timerWhen") == 0;
+    assert_true(timers);
     gmx_core_retention_release(&r);
 }
 
@@ -295,7 +343,7 @@ static void assert_typed_checkout(const char *version)
     snprintf(bin, sizeof(bin), "%s%s.bin", GMX_CHECKOUT_PREFIX, version);
     gmx_core_retention r;
     gmx_error err = { 0 };
-    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, &r, &err), GMX_OK);
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
     assert_chains(&r);
     const gmx_core_holder *top = &r.holders[0];
     assert_string_equal(top->root, "net/http.defaultServeMux");
@@ -353,7 +401,7 @@ static void test_core__retention_allocation_failures_are_reported(void **state)
         gmx_core_retention r;
         gmx_error err = { 0 };
         gmx_alloc_fail_after(n, 1);
-        gmx_code rc = gmx_core_heap_retention(c, 5, &r, &err);
+        gmx_code rc = gmx_core_heap_retention(c, 5, true, &r, &err);
         gmx_alloc_fail_after(0, 0);
         if (rc == GMX_OK) {
             assert_true(r.marked_objects > 0);

@@ -143,4 +143,16 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
                            const heap_index *ix, heap_mark *m, gmx_error *err);
 void gmx_heap_mark_release(heap_mark *m);
 
+/* The name of the Go type at type (from gmx_heap_object_type) as an object
+ * of span sp shows it: "[]T" when the object is a backing array of several
+ * T. false when type is 0 or its name unreadable. */
+bool gmx_heap_object_type_name(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                               const heap_span *sp, uint64_t type, char *buf, size_t n);
+
+/* The mark as retention paths (heap_paths.c): out->paths and out->npaths,
+ * their names in pool. */
+gmx_code gmx_heap_paths_build(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                              const heap_index *ix, const heap_mark *m, gmx_arena *pool,
+                              gmx_core_retention *out, gmx_error *err);
+
 #endif

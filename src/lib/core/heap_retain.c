@@ -150,6 +150,24 @@ static group *groups_of(retain *r, size_t *ngroups)
     return g;
 }
 
+bool gmx_heap_object_type_name(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                               const heap_span *sp, uint64_t type, char *buf, size_t n)
+{
+    if (n < 3 || !type || !gmx_heap_type_name(c, l, s->types, s->etypes, type, buf + 2, n - 2))
+        return false;
+    /* a backing array holds several of its type */
+    uint64_t data = (sp->spanclass >> 1) ? sp->elem - s->header_size : sp->elem, tsize = 0;
+    bool array = s->span_bits &&
+                 gmx_core_read(c, type + (uint64_t)s->type_size.off, &tsize,
+                               (size_t)s->type_size.size) &&
+                 tsize && data / tsize >= 2 && tsize <= data;
+    if (array)
+        memcpy(buf, "[]", 2);
+    else
+        memmove(buf, buf + 2, strlen(buf + 2) + 1);
+    return true;
+}
+
 static gmx_core_hold_step object_step(retain *r, uint32_t pos)
 {
     uint64_t id = r->m->order[pos];
@@ -158,18 +176,10 @@ static gmx_core_hold_step object_step(retain *r, uint32_t pos)
     gmx_core_hold_step st = { .addr = addr, .size = sp->elem, .size_class = (uint32_t)(sp->spanclass >> 1),
                               .noscan = (sp->spanclass & 1) != 0, .bytes = r->t.bytes[pos],
                               .objects = r->t.objects[pos], .children = r->t.children[pos] };
-    uint64_t type = gmx_heap_object_type(r->c, r->l, r->s, sp, addr), tsize = 0;
-    char name[MAX_NAME + 2] = "[]";
-    if (type && gmx_heap_type_name(r->c, r->l, r->s->types, r->s->etypes, type, name + 2, MAX_NAME)) {
-        /* a backing array holds several of its type */
-        uint64_t data = (sp->spanclass >> 1) ? sp->elem - r->s->header_size : sp->elem;
-        bool array = r->s->span_bits &&
-                     gmx_core_read(r->c, type + (uint64_t)r->s->type_size.off, &tsize,
-                                   (size_t)r->s->type_size.size) &&
-                     tsize && data / tsize >= 2 && tsize <= data;
-        const char *what = array ? name : name + 2;
-        st.what = gmx_arena_strndup(r->pool, what, strlen(what));
-    }
+    uint64_t type = gmx_heap_object_type(r->c, r->l, r->s, sp, addr);
+    char name[MAX_NAME + 2];
+    if (gmx_heap_object_type_name(r->c, r->l, r->s, sp, type, name, sizeof(name)))
+        st.what = gmx_arena_strndup(r->pool, name, strlen(name));
     return st;
 }
 
@@ -258,8 +268,8 @@ static gmx_code hand_out(retain *r, size_t max, gmx_core_retention *out, gmx_err
     return rc;
 }
 
-gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_retention *out,
-                                 gmx_error *err)
+gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, bool with_paths,
+                                 gmx_core_retention *out, gmx_error *err)
 {
     memset(out, 0, sizeof(*out));
     heap_layout l;
@@ -279,7 +289,7 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_reten
     gmx_arena *pool = gmx_calloc(1, sizeof(*pool));
     retain r = { c, &l, &s, &ix, &m, { 0 }, pool, { 0 } };
     if (pool) {
-        gmx_arena_init(pool, 64u << 20);
+        gmx_arena_init(pool, 256u << 20); /* chains, names, and the paths (at most 40 MiB) */
         /* static types name the chains; without them (no memory) they stay unnamed */
         gmx_heap_typer_init(&r.typer, c, &l, &s, c->dwarf ? gmx_dwarf_layout_types(c->dwarf) : NULL, pool);
     }
@@ -298,6 +308,8 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, gmx_core_reten
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK)
         rc = hand_out(&r, max_holders, out, err);
+    if (rc == GMX_OK && with_paths)
+        rc = gmx_heap_paths_build(c, &l, &s, &ix, &m, pool, out, err);
     free_tree(&r.t);
     gmx_heap_mark_release(&m);
     gmx_heap_index_release(&ix);

@@ -83,7 +83,7 @@ static gmx_code attach_retention(gmx_core *core, gmx_core_heap *heap, gmx_error 
     enum { HOLDERS = 8 };
     gmx_error e = { 0 };
     gmx_core_retention *r = gmx_calloc(1, sizeof(*r));
-    gmx_code rc = r ? gmx_core_heap_retention(core, HOLDERS, r, &e) : GMX_ENOMEM;
+    gmx_code rc = r ? gmx_core_heap_retention(core, HOLDERS, false, r, &e) : GMX_ENOMEM;
     if (rc == GMX_OK) {
         heap->retention = r;
         return GMX_OK;
@@ -158,13 +158,13 @@ gmx_code gmx_ingest_core_heap(const char *core_path, const char *bin_path, gmx_c
 }
 
 gmx_code gmx_ingest_core_retention(const char *core_path, const char *bin_path, size_t max_holders,
-                                   gmx_core_retention *out, gmx_error *err)
+                                   bool with_paths, gmx_core_retention *out, gmx_error *err)
 {
     memset(out, 0, sizeof(*out));
     core_pair pair;
     gmx_code rc = pair_open(&pair, core_path, bin_path, err);
     if (rc == GMX_OK)
-        rc = gmx_core_heap_retention(pair.core, max_holders, out, err);
+        rc = gmx_core_heap_retention(pair.core, max_holders, with_paths, out, err);
     pair_close(&pair);
     return rc;
 }

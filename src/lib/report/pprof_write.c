@@ -1,5 +1,7 @@
-/* A goroutine profile (profile.proto) built from stacks and labels, and
- * encoded with util/pbwrite, then gzip-compressed with libdeflate.
+/* A profile (profile.proto) built from stacks and labels, and encoded with
+ * util/pbwrite, then gzip-compressed with libdeflate: a goroutine profile
+ * (one value, goroutine/count), or any profile of up to GMX_GPROF_MAX_VALUES
+ * value types (a core's retention: inuse_objects, inuse_space).
  *
  * Four tables, each an array with a hash index over it (the index holds
  * only hashes; equal keys are confirmed by comparing the records): strings,
@@ -48,7 +50,7 @@ typedef struct label_rec {
 typedef struct sample_rec {
     size_t locs, labels;      /* offsets into the pools */
     uint32_t nlocs, nlabels;
-    uint64_t count;
+    int64_t values[GMX_GPROF_MAX_VALUES];
 } sample_rec;
 
 /* An array that grows by doubling, within the builder's memory budget. */
@@ -69,14 +71,15 @@ struct gmx_gprof {
     TABLE(uint64_t, loc_pool);    /* location ids, leaf first */
     TABLE(label_rec, label_pool);
     TABLE(uint32_t, comments);    /* string ids */
-    uint32_t s_goroutine, s_count;
+    uint32_t types[GMX_GPROF_MAX_VALUES], units[GMX_GPROF_MAX_VALUES]; /* string ids */
+    size_t nvalues;
     int64_t time_ns;
-    uint64_t total;
+    uint64_t total;           /* of the first value */
 };
 
 static gmx_code limit_error(const gmx_gprof *w, gmx_error *err)
 {
-    return gmx_error_set(err, GMX_ELIMIT, "goroutine profile larger than %zu bytes", w->max_bytes);
+    return gmx_error_set(err, GMX_ELIMIT, "profile larger than %zu bytes", w->max_bytes);
 }
 
 /* Room for element n of *arr (doubling, and at least n + 1, as a stack adds
@@ -103,7 +106,7 @@ static int reserve(gmx_gprof *w, void **arr, size_t *cap, size_t n, size_t elem)
 
 static gmx_code reserve_error(const gmx_gprof *w, int r, gmx_error *err)
 {
-    return r > 0 ? limit_error(w, err) : gmx_error_set(err, GMX_ENOMEM, "out of memory building a goroutine profile");
+    return r > 0 ? limit_error(w, err) : gmx_error_set(err, GMX_ENOMEM, "out of memory building a profile");
 }
 
 /* The id of s, added when new; 0 (the empty string's id) for "". */
@@ -222,6 +225,21 @@ static bool same_labels(const label_rec *a, const label_rec *b, size_t n)
 gmx_code gmx_gprof_add(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes, uint64_t count,
                        const gmx_plabel *labels, size_t nlabels, gmx_error *err)
 {
+    int64_t value = (int64_t)count;
+    return gmx_gprof_add_values(w, frames, nframes, &value, labels, nlabels, err);
+}
+
+static void add_values(gmx_gprof *w, sample_rec *s, const int64_t *values)
+{
+    for (size_t i = 0; i < w->nvalues; i++)
+        s->values[i] += values[i];
+    w->total += (uint64_t)values[0];
+}
+
+gmx_code gmx_gprof_add_values(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes,
+                              const int64_t *values, const gmx_plabel *labels, size_t nlabels,
+                              gmx_error *err)
+{
     size_t loc0 = w->nloc_pool, lab0 = w->nlabel_pool;
     gmx_code rc = GMX_OK;
     int r = 0;
@@ -246,26 +264,36 @@ gmx_code gmx_gprof_add(gmx_gprof *w, const gmx_frame *frames, uint32_t nframes, 
         if (s->nlocs == nframes && s->nlabels == nlabels &&
             (nframes == 0 || memcmp(w->loc_pool + s->locs, locs, nframes * sizeof(*locs)) == 0) &&
             (nlabels == 0 || same_labels(w->label_pool + s->labels, labs, nlabels))) {
-            s->count += count;
-            w->total += count;
+            add_values(w, s, values);
             return GMX_OK;
         }
     }
     if ((r = RESERVE(w, samples, w->nsamples)) != 0 ||
         gmx_hindex_insert(&w->sample_ix, h, (uint32_t)w->nsamples) < 0)
         return reserve_error(w, r ? r : -1, err);
-    w->samples[w->nsamples++] = (sample_rec){ loc0, lab0, nframes, (uint32_t)nlabels, count };
+    sample_rec *s = &w->samples[w->nsamples++];
+    *s = (sample_rec){ loc0, lab0, nframes, (uint32_t)nlabels, { 0 } };
+    add_values(w, s, values);
     w->nloc_pool += nframes;
     w->nlabel_pool += nlabels;
-    w->total += count;
     return GMX_OK;
 }
 
 gmx_gprof *gmx_gprof_new(size_t max_bytes)
 {
+    static const gmx_gprof_value_type goroutines = { "goroutine", "count" };
+    return gmx_gprof_new_typed(max_bytes, &goroutines, 1);
+}
+
+gmx_gprof *gmx_gprof_new_typed(size_t max_bytes, const gmx_gprof_value_type *types,
+                               size_t ntypes)
+{
+    if (ntypes == 0 || ntypes > GMX_GPROF_MAX_VALUES)
+        return NULL;
     gmx_gprof *w = gmx_calloc(1, sizeof(*w));
     if (!w)
         return NULL;
+    w->nvalues = ntypes;
     w->max_bytes = max_bytes ? max_bytes : GMX_GPROF_DEFAULT_MAX;
     gmx_arena_init(&w->arena, w->max_bytes);
     gmx_hindex_init(&w->string_ix);
@@ -273,9 +301,11 @@ gmx_gprof *gmx_gprof_new(size_t max_bytes)
     gmx_hindex_init(&w->loc_ix);
     gmx_hindex_init(&w->sample_ix);
     uint32_t empty;
-    if (string_id(w, (gmx_str){ "", 0 }, &empty, NULL) != GMX_OK ||
-        string_id(w, GMX_STR_LIT("goroutine"), &w->s_goroutine, NULL) != GMX_OK ||
-        string_id(w, GMX_STR_LIT("count"), &w->s_count, NULL) != GMX_OK) {
+    bool ok = string_id(w, (gmx_str){ "", 0 }, &empty, NULL) == GMX_OK;
+    for (size_t i = 0; ok && i < ntypes; i++)
+        ok = string_id(w, gmx_str_cstr(types[i].type), &w->types[i], NULL) == GMX_OK &&
+             string_id(w, gmx_str_cstr(types[i].unit), &w->units[i], NULL) == GMX_OK;
+    if (!ok) {
         gmx_gprof_free(w);
         return NULL;
     }
@@ -342,7 +372,8 @@ static void encode_sample(const gmx_gprof *w, gmx_buf *b, const sample_rec *s)
     size_t m = gmx_pbw_begin(b, P_SAMPLE);
     if (s->nlocs)
         gmx_pbw_packed(b, S_LOCATION_ID, w->loc_pool + s->locs, s->nlocs);
-    gmx_pbw_int(b, S_VALUE, (int64_t)s->count);
+    for (size_t i = 0; i < w->nvalues; i++)
+        gmx_pbw_int(b, S_VALUE, s->values[i]);
     for (uint32_t i = 0; i < s->nlabels; i++) {
         const label_rec *l = &w->label_pool[s->labels + i];
         size_t lm = gmx_pbw_begin(b, S_LABEL);
@@ -396,15 +427,17 @@ static void encode_tables(const gmx_gprof *w, gmx_buf *b)
         gmx_pbw_bytes(b, P_STRING, w->strings[i].p, w->strings[i].n);
 }
 
-/* Fields in their numeric order; readers accept any. */
+/* Fields in their numeric order; readers accept any. The period's type is
+ * the last value's, which pprof shows by default. */
 static void encode_message(const gmx_gprof *w, gmx_buf *b)
 {
-    value_type(b, P_SAMPLE_TYPE, w->s_goroutine, w->s_count);
+    for (size_t i = 0; i < w->nvalues; i++)
+        value_type(b, P_SAMPLE_TYPE, w->types[i], w->units[i]);
     for (size_t i = 0; i < w->nsamples && !b->failed; i++)
         encode_sample(w, b, &w->samples[i]);
     encode_tables(w, b);
     gmx_pbw_int_opt(b, P_TIME_NANOS, w->time_ns);
-    value_type(b, P_PERIOD_TYPE, w->s_goroutine, w->s_count);
+    value_type(b, P_PERIOD_TYPE, w->types[w->nvalues - 1], w->units[w->nvalues - 1]);
     gmx_pbw_int(b, P_PERIOD, 1);
     for (size_t i = 0; i < w->ncomments; i++)
         gmx_pbw_int(b, P_COMMENT, w->comments[i]);
@@ -414,13 +447,13 @@ static gmx_code gzip(const gmx_buf *b, void **out, size_t *len, gmx_error *err)
 {
     struct libdeflate_compressor *c = libdeflate_alloc_compressor(6);
     if (!c)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory compressing a goroutine profile");
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory compressing a profile");
     size_t bound = libdeflate_gzip_compress_bound(c, b->len);
     void *z = gmx_malloc(bound);
     size_t n = z ? libdeflate_gzip_compress(c, b->data, b->len, z, bound) : 0;
     libdeflate_free_compressor(c);
     if (!z)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory compressing a goroutine profile");
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory compressing a profile");
     if (n == 0) {
         gmx_free(z);
         return gmx_error_set(err, GMX_EINTERNAL, "gzip compression failed");
@@ -442,7 +475,7 @@ gmx_code gmx_gprof_encode(const gmx_gprof *w, void **out, size_t *len, gmx_error
      * was the maximum. */
     if (b.failed)
         rc = b.len > w->max_bytes / 2 ? limit_error(w, err)
-                                      : gmx_error_set(err, GMX_ENOMEM, "out of memory encoding a goroutine profile");
+                                      : gmx_error_set(err, GMX_ENOMEM, "out of memory encoding a profile");
     else
         rc = gzip(&b, out, len, err);
     gmx_buf_release(&b);
