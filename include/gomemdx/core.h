@@ -129,6 +129,18 @@ typedef enum gmx_core_root_kind {
     GMX_CORE_ROOT_STACK,  /* a goroutine's stack above its last frame */
 } gmx_core_root_kind;
 
+/* What a step is, when static types tell (else GMX_STEP_OBJECT). */
+typedef enum gmx_core_step_role {
+    GMX_STEP_OBJECT,         /* an object, of type what when known */
+    GMX_STEP_ARRAY,          /* a backing array of elements of type what */
+    GMX_STEP_MAP,            /* a map's header: what its type, entries its entries */
+    GMX_STEP_MAP_DIRECTORY,  /* the internals of the map of type `of` (Go 1.24+ swiss map) */
+    GMX_STEP_MAP_TABLE,
+    GMX_STEP_MAP_GROUPS,
+    GMX_STEP_MAP_BUCKETS,    /* Go 1.19-1.23: its buckets */
+    GMX_STEP_CLOSURE         /* a func value: what its func type, of its function */
+} gmx_core_step_role;
+
 typedef struct gmx_core_hold_step {
     const char *what;        /* root: the symbol or function; object: its Go type when the
                               * runtime recorded one, else NULL (size class only); NULL too
@@ -140,11 +152,19 @@ typedef struct gmx_core_hold_step {
     uint64_t bytes, objects; /* reached first through this step (itself included) */
     uint64_t children;       /* objects it reached first directly */
     uint64_t elided;         /* an elision step: the steps it stands for */
+    /* from static types (DWARF), NULL / 0 when unknown */
+    gmx_core_step_role role;
+    const char *via;         /* the field of the step before that points to it (".replies") */
+    const char *of;          /* map internals: the map's type; closure: its function */
+    uint64_t entries;        /* GMX_STEP_MAP: its entries */
+    const char *container;   /* the typed container it is (part of): "main.Pricer.replies" */
+    const char *container_type; /* that container's type: "map[uint64]main.Quote" */
 } gmx_core_hold_step;
 
 typedef struct gmx_core_holder {
     gmx_core_root_kind root_kind;
     const char *root;        /* symbol or function */
+    const char *root_type;   /* a global's static type (DWARF), NULL when unknown */
     uint64_t goid;           /* FRAME and STACK: the goroutine of the chain's root */
     uint64_t roots;          /* roots of this kind and name (a frame of N goroutines: N) */
     uint64_t bytes, objects; /* reached first from them all */

@@ -17,9 +17,10 @@
 #   heapmap VERSION the lab's checkout core (testdata/core/goVERSION/checkout: a map of
 #                   quotes that grows, taken by capture.sh with HEAP_MB=6): the heap marked
 #                   from the roots is at most what is allocated, and a retained-by finding
-#                   names the root of the map (net/http.DefaultServeMux's handler, the
-#                   Pricer) with at least half of the heap marked, its chain ending at
-#                   the map's buckets past the holder
+#                   names the map (main.Pricer.replies, typed from DWARF) reached from
+#                   net/http.defaultServeMux through the handler's method value, with at
+#                   least half of the heap marked, its chain ending at the map's buckets
+#                   past the holder
 #   retention VERSION  `gomemdx convert` of the checkout core and its binary: a heap profile
 #                   of who holds the heap whose totals are the mark's (core --json), whose
 #                   net/http.defaultServeMux (global) root holds at least half of it, and that
@@ -167,8 +168,14 @@ held = [f for f in d["findings"] if "retained_by" in f["evidence"]]
 assert held, [f["title"] for f in d["findings"]]
 top = held[0]
 chain = top["evidence"]["retained_by"]
-assert chain[0] == "net/http.defaultServeMux (global)", chain
+assert chain[0] == "net/http.defaultServeMux (global, net/http.ServeMux)", chain
 assert top["bytes"] * 2 >= r["marked_bytes"], (top["bytes"], r["marked_bytes"])
+# typed from DWARF: the finding names the leaking container, the chain the handler's method value
+assert top["title"].startswith("main.Pricer.replies (map[uint64]main.Quote) holds "), top["title"]
+assert top["evidence"]["container"] == "main.Pricer.replies", top["evidence"]
+assert top["evidence"]["container_bytes"] * 2 >= r["marked_bytes"], top["evidence"]
+assert any("main.(*Pricer).handleQuote-fm (closure)" in s for s in chain), chain
+assert any(s.startswith(".replies map[uint64]main.Quote (") for s in chain), chain
 holder = r["holders"][0]
 assert holder["root"] == "net/http.defaultServeMux" and holder["bytes"] == top["bytes"], holder
 hs = holder["chain"][holder["holder"]]
@@ -185,7 +192,8 @@ PY
 import json, sys
 d = json.load(open(sys.argv[1]))
 held = [f for f in d["findings"] if "retained_by" in f.get("evidence", {})]
-assert held and held[0]["evidence"]["retained_by"][0] == "net/http.defaultServeMux (global)", held
+assert held and held[0]["evidence"]["retained_by"][0] == "net/http.defaultServeMux (global, net/http.ServeMux)", held
+assert held[0]["evidence"]["container"] == "main.Pricer.replies", held[0]["evidence"]
 assert held[0]["bytes"] > 0
 PY
     ;;

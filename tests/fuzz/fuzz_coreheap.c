@@ -5,8 +5,8 @@
  * and offset taken modulo what there is), so that mutations land in the
  * runtime's structures (mheap_, heapArena, mspan, allocBits, memstats) as
  * often as in the heap itself. Then the core is opened with its binary and
- * its heap walked, then marked from its roots (globals, goroutine stacks):
- * every count must stay bounded, every read in bounds, the mark within what
+ * its heap walked, then marked from its roots (globals, goroutine stacks),
+ * its chains typed from DWARF: every count must stay bounded, every read in bounds, the mark within what
  * is allocated and each chain's bytes shrinking from its root down. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,10 +20,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { RECORD = 14, MAX_PATCHES = 64 };
 
-static uint8_t *core_bytes, *bin_bytes;
-static size_t core_len, bin_len;
-static elf_segment *segs;
-static size_t nsegs;
+/* Two fixtures: the notifier core, and (an input of whole records plus one
+ * byte, odd) the checkout core, whose chains pass through maps, interfaces
+ * and method values: the typed walk's DWARF reading (dwarf_types.c,
+ * heap_typed.c) over damaged heap words. */
+typedef struct fixture {
+    const char *core_path, *bin_path;
+    uint8_t *core_bytes, *bin_bytes;
+    size_t core_len, bin_len;
+    elf_segment *segs;
+    size_t nsegs;
+} fixture;
+
+#ifndef GMX_CHECKOUT_CORE
+#define GMX_CHECKOUT_CORE GMX_CORE_FILE
+#define GMX_CHECKOUT_BIN GMX_CORE_BIN
+#endif
+static fixture fixtures[2] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_CHECKOUT_CORE, GMX_CHECKOUT_BIN, NULL, NULL, 0, 0, NULL, 0 } };
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
@@ -43,33 +57,45 @@ static uint8_t *slurp(const char *path, size_t *n)
     return p;
 }
 
-static bool load_fixture(void)
+static bool load_fixture(fixture *x)
 {
-    if (core_bytes)
+    if (x->core_bytes)
         return true;
-    core_bytes = slurp(GMX_CORE_FILE, &core_len);
-    bin_bytes = slurp(GMX_CORE_BIN, &bin_len);
+    x->core_bytes = slurp(x->core_path, &x->core_len);
+    x->bin_bytes = slurp(x->bin_path, &x->bin_len);
     elf_file f;
-    if (!core_bytes || !bin_bytes || gmx_elf_file_open(&f, "core", core_bytes, core_len, false, NULL) != GMX_OK) {
-        fprintf(stderr, "fuzz_coreheap: cannot read %s and %s\n", GMX_CORE_FILE, GMX_CORE_BIN);
+    if (!x->core_bytes || !x->bin_bytes ||
+        gmx_elf_file_open(&f, "core", x->core_bytes, x->core_len, false, NULL) != GMX_OK) {
+        fprintf(stderr, "fuzz_coreheap: cannot read %s and %s\n", x->core_path, x->bin_path);
         abort();
     }
-    segs = malloc((f.nsegs ? f.nsegs : 1) * sizeof(*segs));
-    for (size_t i = 0; segs && i < f.nsegs; i++)
+    x->segs = malloc((f.nsegs ? f.nsegs : 1) * sizeof(*x->segs));
+    for (size_t i = 0; x->segs && i < f.nsegs; i++)
         if (f.segs[i].filesz)
-            segs[nsegs++] = f.segs[i];
+            x->segs[x->nsegs++] = f.segs[i];
     gmx_elf_file_release(&f);
-    return segs && nsegs;
+    return x->segs && x->nsegs;
+}
+
+/* What the typed walk names: bounded, and consistent with its role. */
+static void check_typed(const gmx_core_hold_step *s)
+{
+    if ((s->via && strlen(s->via) >= 128) || (s->container && !s->container_type) ||
+        (s->role >= GMX_STEP_MAP_DIRECTORY && s->role <= GMX_STEP_MAP_BUCKETS && !s->of))
+        abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (!load_fixture())
+    fixture *x = &fixtures[size % RECORD == 1 && (data[size - 1] & 1)];
+    if (!load_fixture(x))
         return 0;
+    size_t core_len = x->core_len, nsegs = x->nsegs;
+    const elf_segment *segs = x->segs;
     uint8_t *core = malloc(core_len);
     if (!core)
         return 0;
-    memcpy(core, core_bytes, core_len);
+    memcpy(core, x->core_bytes, core_len);
     for (size_t r = 0; r < size / RECORD && r < MAX_PATCHES; r++) {
         const uint8_t *p = data + r * RECORD;
         const elf_segment *s = &segs[p[0] % nsegs];
@@ -83,7 +109,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             memcpy(core + at, p + 6, width);
     }
     gmx_core *c = NULL;
-    if (gmx_core_open("core", core, core_len, "bin", bin_bytes, bin_len, &c, NULL) == GMX_OK) {
+    if (gmx_core_open("core", core, core_len, "bin", x->bin_bytes, x->bin_len, &c, NULL) == GMX_OK) {
         gmx_core_heap h;
         if (gmx_core_heap_walk(c, &h, NULL) == GMX_OK) {
             uint64_t objects = 0;
@@ -102,10 +128,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 const gmx_core_holder *hd = &r.holders[i];
                 if (hd->nchain < 1 || hd->holder >= hd->nchain || hd->bytes > r.marked_bytes)
                     abort();
-                for (size_t k = 1; k < hd->nchain; k++)
+                for (size_t k = 1; k < hd->nchain; k++) {
                     if (!hd->chain[k].elided && !hd->chain[k - 1].elided &&
                         hd->chain[k].bytes > hd->chain[k - 1].bytes)
                         abort();
+                    check_typed(&hd->chain[k]);
+                }
             }
             gmx_core_retention_release(&r);
         }

@@ -1,6 +1,7 @@
 /* core: the goroutines of the Go 1.19 lab core (testdata/core/go1.19/notifier,
  * decompressed by the build beside GMX_CORE_BIN), read through the public API. */
 #include "testutil.h"
+#include "gomemdx/analyze.h"
 #include "gomemdx/core.h"
 #include "gomemdx/elfsniff.h"
 #include "gomemdx/heap.h"
@@ -10,6 +11,7 @@
 #include "util/alloc.h"
 #include "util/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -314,7 +316,13 @@ static void test_core__retention_of_leaked_timers(void **state)
     assert_true(top->bytes * 2 > r.allocated_bytes);
     const gmx_core_hold_step *holder = &top->chain[top->holder];
     assert_non_null(holder->what);
-    assert_string_equal(holder->what, "[]runtime.timerWhen");
+    /* typed from runtime.allp's DWARF type down: the Ps' timer heaps */
+    assert_string_equal(top->root_type, "[]*runtime.p");
+    assert_int_equal(holder->role, GMX_STEP_ARRAY);
+    assert_string_equal(holder->what, "runtime.timerWhen");
+    assert_string_equal(holder->container, "runtime.p.timers.heap");
+    assert_string_equal(holder->container_type, "[]runtime.timerWhen");
+    assert_string_equal(top->chain[top->holder - 1].what, "runtime.p");
     assert_true(holder->children > 5000 && holder->bytes * 3 > r.marked_bytes);
     /* in the paths too, the Ps' timer heaps under runtime.allp hold most of it */
     assert_true(assert_paths(&r, "runtime.allp") * 2 > r.marked_bytes);
@@ -323,6 +331,59 @@ static void test_core__retention_of_leaked_timers(void **state)
         timers |= strcmp(r.paths[i].name, "[]runtime.timerWhen") == 0;
     assert_true(timers);
     gmx_core_retention_release(&r);
+}
+
+/* The lab's checkout cores (a map that grows, Go 1.19 buckets and 1.27 swiss
+ * groups): typed from net/http.defaultServeMux through the handler's method
+ * value to the leaking map, which holds at least half of the marked heap. */
+static void assert_typed_checkout(const char *version)
+{
+    char core[512], bin[512];
+    snprintf(core, sizeof(core), "%s%s.core", GMX_CHECKOUT_PREFIX, version);
+    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_CHECKOUT_PREFIX, version);
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
+    assert_chains(&r);
+    const gmx_core_holder *top = &r.holders[0];
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    assert_string_equal(top->root_type, "net/http.ServeMux");
+    const gmx_core_hold_step *holder = &top->chain[top->holder], *map = NULL, *closure = NULL;
+    assert_non_null(holder->container);
+    assert_string_equal(holder->container, "main.Pricer.replies");
+    assert_string_equal(holder->container_type, "map[uint64]main.Quote");
+    for (size_t k = 1; k < top->nchain; k++) {
+        const gmx_core_hold_step *s = &top->chain[k];
+        if (s->role == GMX_STEP_CLOSURE)
+            closure = s;
+        if (s->role == GMX_STEP_MAP && s->container && strcmp(s->container, "main.Pricer.replies") == 0)
+            map = s;
+    }
+    assert_non_null(closure);
+    assert_string_equal(closure->what, "net/http.HandlerFunc");
+    assert_string_equal(closure->of, "main.(*Pricer).handleQuote-fm");
+    assert_non_null(map);
+    assert_string_equal(map->via, ".replies");
+    assert_string_equal(map->what, "map[uint64]main.Quote");
+    assert_true(map->entries > 1000);
+    assert_true(map->bytes * 2 >= r.marked_bytes); /* the bar: half of the heap */
+    /* the step before the map is the *Pricer its method value carries */
+    assert_string_equal((map - 1)->what, "main.Pricer");
+    /* past the map header, its internals name the map */
+    const gmx_core_hold_step *last = &top->chain[top->nchain - 1];
+    assert_true(last->role == GMX_STEP_MAP_GROUPS || last->role == GMX_STEP_MAP_BUCKETS);
+    assert_string_equal(last->of, "map[uint64]main.Quote");
+    char name[200];
+    gmx_analyze_hold_step_name(top, 0, false, name, sizeof(name));
+    assert_string_equal(name, "net/http.defaultServeMux (global, net/http.ServeMux)");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_names_the_leaking_map(void **state)
+{
+    (void)state;
+    assert_typed_checkout("1.19");
+    assert_typed_checkout("1.27");
 }
 
 static void test_core__retention_allocation_failures_are_reported(void **state)
@@ -459,6 +520,7 @@ int main(void)
         cmocka_unit_test(test_core__heap_as_a_snapshot),
         cmocka_unit_test(test_core__retention_of_a_goroutine_leak),
         cmocka_unit_test(test_core__retention_of_leaked_timers),
+        cmocka_unit_test(test_core__typed_chain_names_the_leaking_map),
         cmocka_unit_test(test_core__retention_allocation_failures_are_reported),
         cmocka_unit_test(test_core__one_open_reads_goroutines_and_heap),
         cmocka_unit_test(test_core__heap_report_shows_hostile_type_names_safely),

@@ -26,14 +26,69 @@ static const char *root_name(const gmx_core_holder *h, bool zh)
     return h->root;
 }
 
+/* An object's step: the field of the step before that holds it (static
+ * types), then what it is: its role in a map or closure, its type, or its
+ * size and size class. */
+static void object_name(const gmx_core_hold_step *s, bool zh, char *buf, size_t n)
+{
+    const char *what = s->what ? s->what : "?", *of = s->of ? s->of : "?";
+    gmx_bytes_text bytes = gmx_fmt_bytes_text(s->size);
+    const char *size = bytes.s;
+    size_t k = s->via ? strlen(s->via) + 1 : 0;
+    if (k && k < n) {
+        memcpy(buf, s->via, k - 1);
+        buf[k - 1] = ' ';
+        buf += k;
+        n -= k;
+    }
+    switch (s->role) {
+    case GMX_STEP_ARRAY:
+        snprintf(buf, n, zh ? "[]%s（%s）" : "[]%s (%s)", what, size);
+        return;
+    case GMX_STEP_MAP:
+        snprintf(buf, n, zh ? "%s（%" PRIu64 " 个条目）" : "%s (%" PRIu64 " entries)", what, s->entries);
+        return;
+    case GMX_STEP_MAP_DIRECTORY:
+        snprintf(buf, n, zh ? "%s 的 map 目录" : "map directory of %s", of);
+        return;
+    case GMX_STEP_MAP_TABLE:
+        snprintf(buf, n, zh ? "%s 的 map 表" : "map table of %s", of);
+        return;
+    case GMX_STEP_MAP_GROUPS:
+        snprintf(buf, n, zh ? "%s 的 map 组（%s）" : "map groups of %s (%s)", of, size);
+        return;
+    case GMX_STEP_MAP_BUCKETS:
+        snprintf(buf, n, zh ? "%s 的 map 桶（%s）" : "map buckets of %s (%s)", of, size);
+        return;
+    case GMX_STEP_CLOSURE:
+        if (s->of)
+            snprintf(buf, n, zh ? "%s %s（闭包）" : "%s %s (closure)", what, of);
+        else
+            snprintf(buf, n, zh ? "%s（闭包）" : "%s (closure)", what);
+        return;
+    case GMX_STEP_OBJECT:
+        break;
+    }
+    if (s->what)
+        snprintf(buf, n, "%s", s->what);
+    else if (s->size_class && zh)
+        snprintf(buf, n, "%s 的对象（size class %u%s）", size, s->size_class, s->noscan ? "，无指针" : "");
+    else if (s->size_class)
+        snprintf(buf, n, "object of %s (size class %u%s)", size, s->size_class, s->noscan ? ", no pointers" : "");
+    else if (zh)
+        snprintf(buf, n, "%s 的大对象%s", size, s->noscan ? "（无指针）" : "");
+    else
+        snprintf(buf, n, "large object of %s%s", size, s->noscan ? " (no pointers)" : "");
+}
+
 void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, char *buf, size_t n)
 {
     const gmx_core_hold_step *s = &h->chain[k];
     const char *root = k == 0 ? root_name(h, zh) : "";
-    gmx_bytes_text bytes = gmx_fmt_bytes_text(s->size);
-    const char *size = bytes.s;
     if (k == 0) {
-        if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
+        if (h->root_kind == GMX_CORE_ROOT_GLOBAL && h->root_type)
+            snprintf(buf, n, zh ? "%s（全局变量，%s）" : "%s (global, %s)", root, h->root_type);
+        else if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
             snprintf(buf, n, zh ? "%s（全局变量）" : "%s (global)", root);
         else if (h->roots > 1)
             snprintf(buf, n, zh ? "%s（%" PRIu64 " 个 goroutine 的栈帧）" : "%s (frames of %" PRIu64 " goroutines)",
@@ -45,19 +100,8 @@ void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, cha
             snprintf(buf, n, zh ? "goroutine %" PRIu64 " 的栈" : "stack of goroutine %" PRIu64, h->goid);
     } else if (s->elided) {
         snprintf(buf, n, zh ? "……%" PRIu64 " 个对象……" : "... %" PRIu64 " objects ...", s->elided);
-    } else if (s->what) {
-        snprintf(buf, n, "%s", s->what);
-    } else if (s->size_class) {
-        if (zh)
-            snprintf(buf, n, "%s 的对象（size class %u%s）", size, s->size_class, s->noscan ? "，无指针" : "");
-        else
-            snprintf(buf, n, "object of %s (size class %u%s)", size, s->size_class,
-                     s->noscan ? ", no pointers" : "");
     } else {
-        if (zh)
-            snprintf(buf, n, "%s 的大对象%s", size, s->noscan ? "（无指针）" : "");
-        else
-            snprintf(buf, n, "large object of %s%s", size, s->noscan ? " (no pointers)" : "");
+        object_name(s, zh, buf, n);
     }
     for (char *p = buf; *p; p++) /* one line, whatever the binary's names hold */
         if ((unsigned char)*p < 0x20 || *p == 0x7f)
@@ -70,9 +114,23 @@ static gmx_category category_of(const gmx_core_holder *h)
     if (what && strstr(what, "timer"))
         return GMX_CAT_TIMER_LEAK;
     for (size_t k = 0; k < h->nchain; k++)
-        if (h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0)
+        if ((h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0) ||
+            (h->chain[k].role >= GMX_STEP_MAP && h->chain[k].role <= GMX_STEP_MAP_BUCKETS))
             return GMX_CAT_MAP_GROWTH;
     return GMX_CAT_HEAP_GROWTH;
+}
+
+/* The step where the holder's typed container begins (its map header, its
+ * slice's array), or 0 when static types did not name one. */
+static size_t container_step(const gmx_core_holder *h)
+{
+    const char *c = h->chain[h->holder].container;
+    if (!c)
+        return 0;
+    for (size_t k = 1; k <= h->holder; k++)
+        if (h->chain[k].container && strcmp(h->chain[k].container, c) == 0)
+            return k;
+    return 0;
 }
 
 static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
@@ -90,14 +148,40 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     fd->category = category_of(h);
     fd->severity = h->bytes * 2 >= r->marked_bytes ? GMX_SEV_WARNING : GMX_SEV_INFO;
     fd->score = pct;
-    fd->title = gmx_findings_printf(f, "%s holds %s (%u%% of the heap reached from the roots) "
-                                       "through %s, which keeps %" PRIu64 " objects",
-                                    root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
-                                    hs->children);
-    fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
-                                          " 个对象",
-                                       root_zh, gmx_fmt_bytes_text(h->bytes).s, pct, holder_zh,
-                                       hs->children);
+    size_t ck = container_step(h);
+    if (ck) { /* the typed container names the finding: what to bound */
+        const gmx_core_hold_step *cs = &h->chain[ck];
+        unsigned cpct = r->marked_bytes ? (unsigned)(cs->bytes * 100 / r->marked_bytes) : 0;
+        const char *ctype = cs->container_type ? cs->container_type : "?";
+        /* the root's whole share too, when the container is only part of it */
+        char share[96] = "", share_zh[96] = "";
+        if (cs->bytes * 10 < h->bytes * 9) {
+            snprintf(share, sizeof(share), " of the %s (%u%%) it reaches", gmx_fmt_bytes_text(h->bytes).s, pct);
+            snprintf(share_zh, sizeof(share_zh), "（该根共可达 %s，%u%%）", gmx_fmt_bytes_text(h->bytes).s, pct);
+        }
+        fd->title = gmx_findings_printf(f, "%s (%s) holds %s (%u%% of the heap reached from the roots), "
+                                           "reached from %s%s, through %s, which keeps %" PRIu64 " objects",
+                                        cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct, root,
+                                        share, holder, hs->children);
+        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s（从根可达堆的 %u%%），自 %s 可达%s，经由 %s，"
+                                              "其直接持有 %" PRIu64 " 个对象",
+                                           cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct,
+                                           root_zh, share_zh, holder_zh, hs->children);
+        gmx_finding_add_text(fd, "container", gmx_findings_printf(f, "%s", cs->container));
+        gmx_finding_add_text(fd, "container_type", gmx_findings_printf(f, "%s", ctype));
+        gmx_finding_add_number(fd, "container_bytes", (double)cs->bytes);
+        if (cs->role == GMX_STEP_MAP)
+            gmx_finding_add_number(fd, "container_entries", (double)cs->entries);
+    } else {
+        fd->title = gmx_findings_printf(f, "%s holds %s (%u%% of the heap reached from the roots) "
+                                           "through %s, which keeps %" PRIu64 " objects",
+                                        root, gmx_fmt_bytes_text(h->bytes).s, pct, holder,
+                                        hs->children);
+        fd->title_zh = gmx_findings_printf(f, "%s 持有 %s（从根可达堆的 %u%%），经由 %s，其直接持有 %" PRIu64
+                                              " 个对象",
+                                           root_zh, gmx_fmt_bytes_text(h->bytes).s, pct, holder_zh,
+                                           hs->children);
+    }
     fd->has_bytes = true;
     fd->bytes = h->bytes;
     gmx_str steps[32], steps_zh[32];

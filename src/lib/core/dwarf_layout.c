@@ -2,6 +2,7 @@
  * compilation unit: the struct is found by name across the units, then
  * its members are followed one dotted component at a time. */
 #include "core/dwarf_layout.h"
+#include "core/dwarf_types.h"
 #include "util/alloc.h"
 
 #include <dwarf.h>
@@ -12,6 +13,8 @@ enum { MAX_PATH = 128 };
 
 struct dwarf_layout {
     Dwarf *dw;
+    dwarf_types *index;      /* built on first lookup */
+    bool no_index;           /* its build failed: scan the units */
     /* the last struct found: callers ask for several fields of one type */
     char last_name[MAX_PATH];
     Dwarf_Die last;
@@ -38,12 +41,41 @@ void gmx_dwarf_layout_free(dwarf_layout *d)
 {
     if (!d)
         return;
+    gmx_dwarf_types_free(d->index);
     dwarf_end(d->dw);
     gmx_free(d);
 }
 
-static bool find_struct(Dwarf *dw, const char *name, Dwarf_Die *out)
+dwarf_types *gmx_dwarf_layout_types(dwarf_layout *d)
 {
+    if (!d->index && !d->no_index) {
+        d->index = gmx_dwarf_types_open(d);
+        d->no_index = !d->index;
+    }
+    return d->index;
+}
+
+typedef struct struct_find {
+    Dwarf *dw;
+    Dwarf_Die *out;
+} struct_find;
+
+static bool is_struct(void *ctx, uint64_t off)
+{
+    struct_find *f = ctx;
+    return dwarf_offdie(f->dw, (Dwarf_Off)off, f->out) && dwarf_tag(f->out) == DW_TAG_structure_type &&
+           dwarf_haschildren(f->out);
+}
+
+/* The first struct called name with members, in unit order. */
+static bool find_struct(dwarf_layout *d, const char *name, Dwarf_Die *out)
+{
+    dwarf_types *index = gmx_dwarf_layout_types(d);
+    if (index) {
+        struct_find f = { d->dw, out };
+        return gmx_dwarf_types_each_named(index, name, is_struct, &f);
+    }
+    Dwarf *dw = d->dw;
     Dwarf_Off off = 0, next;
     size_t hsize;
     while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -133,7 +165,7 @@ static bool find_path(dwarf_layout *d, const char *type, const char *path, Dwarf
     if (strcmp(d->last_name, type) == 0) {
         t = d->last;
     } else {
-        if (strlen(type) >= sizeof(d->last_name) || !find_struct(d->dw, type, &t))
+        if (strlen(type) >= sizeof(d->last_name) || !find_struct(d, type, &t))
             return false;
         memcpy(d->last_name, type, strlen(type) + 1);
         d->last = t;
@@ -190,11 +222,27 @@ int64_t gmx_dwarf_layout_size(dwarf_layout *d, const char *type)
     Dwarf_Die t;
     if (strcmp(d->last_name, type) == 0)
         return size_of(&d->last);
-    return find_struct(d->dw, type, &t) ? size_of(&t) : -1;
+    return find_struct(d, type, &t) ? size_of(&t) : -1;
+}
+
+static bool const_value(Dwarf_Die *die, int64_t *value)
+{
+    Dwarf_Attribute at;
+    Dwarf_Sword v;
+    if (!dwarf_attr(die, DW_AT_const_value, &at) || dwarf_formsdata(&at, &v) != 0)
+        return false;
+    *value = (int64_t)v;
+    return true;
 }
 
 bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value)
 {
+    dwarf_types *index = gmx_dwarf_layout_types(d);
+    if (index) {
+        Dwarf_Die die;
+        uint64_t off = gmx_dwarf_types_constant(index, name);
+        return off && dwarf_offdie(d->dw, (Dwarf_Off)off, &die) && const_value(&die, value);
+    }
     Dwarf_Off off = 0, next;
     size_t hsize;
     while (dwarf_nextcu(d->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
@@ -202,17 +250,17 @@ bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value)
         if (dwarf_offdie(d->dw, off + hsize, &cu) && dwarf_child(&cu, &child) == 0) {
             do {
                 const char *n;
-                Dwarf_Attribute at;
-                Dwarf_Sword v;
                 if (dwarf_tag(&child) == DW_TAG_constant && (n = dwarf_diename(&child)) &&
-                    strcmp(n, name) == 0 && dwarf_attr(&child, DW_AT_const_value, &at) &&
-                    dwarf_formsdata(&at, &v) == 0) {
-                    *value = (int64_t)v;
+                    strcmp(n, name) == 0 && const_value(&child, value))
                     return true;
-                }
             } while (dwarf_siblingof(&child, &child) == 0);
         }
         off = next;
     }
     return false;
+}
+
+struct Dwarf *gmx_dwarf_layout_dw(dwarf_layout *d)
+{
+    return d->dw;
 }

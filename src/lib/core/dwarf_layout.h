@@ -36,4 +36,12 @@ int64_t gmx_dwarf_layout_size(dwarf_layout *d, const char *type);
  * which Go's compiler writes into DWARF. */
 bool gmx_dwarf_layout_const(dwarf_layout *d, const char *name, int64_t *value);
 
+/* The libdw handle, for the readers of Go's types (dwarf_types.c). */
+struct Dwarf *gmx_dwarf_layout_dw(dwarf_layout *d);
+
+/* The index of the top-level DIEs (dwarf_types.h), built on first use and
+ * kept with d; NULL when it could not be built (out of memory). Lookups by
+ * name go through it rather than a scan of every unit per name. */
+struct dwarf_types *gmx_dwarf_layout_types(dwarf_layout *d);
+
 #endif

@@ -40,7 +40,7 @@ static bool new_root(marker *k)
     char *name = gmx_arena_strndup(&m->names, r->name.p, r->name.n);
     if (!name)
         return false;
-    m->roots[m->nroots] = (mark_root){ r->kind, name, r->goid };
+    m->roots[m->nroots] = (mark_root){ r->kind, name, r->goid, r->lo, r->hi };
     k->region_root = (uint32_t)m->nroots++;
     k->region_named = true;
     return true;

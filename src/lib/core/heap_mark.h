@@ -120,6 +120,7 @@ typedef struct mark_root {
     root_kind kind;
     const char *name;        /* in the mark's arena */
     uint64_t goid;
+    uint64_t lo, hi;         /* the region that reached its first object */
 } mark_root;
 
 typedef struct heap_mark {

@@ -5,14 +5,14 @@
  * heaviest children: past the step where no child holds half of the bytes
  * (the holder, a container whose elements are the bytes), one example path
  * on to a leaf. Chains are at most MAX_CHAIN steps, the middle elided. */
-#include "core/heap_mark.h"
+#include "core/heap_typed.h"
 #include "util/alloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { MAX_CHAIN = 24, KEEP_HEAD = 12, PAST_HOLDER = 4, MAX_NAME = 160 };
+enum { MAX_CHAIN = 24, KEEP_HEAD = 12, PAST_HOLDER = 4, MAX_NAME = 160, MAX_TYPED = 4096 };
 #define NONE UINT32_MAX
 
 typedef struct tree {
@@ -36,6 +36,7 @@ typedef struct retain {
     const heap_mark *m;
     tree t;
     gmx_arena *pool;
+    heap_typer typer;
 } retain;
 
 static bool sum_tree(retain *r)
@@ -172,9 +173,9 @@ static gmx_core_hold_step object_step(retain *r, uint32_t pos)
     uint64_t id = r->m->order[pos];
     const heap_span *sp = &r->ix->spans[r->m->span[pos]];
     uint64_t addr = sp->start + (id - sp->first) * sp->elem;
-    gmx_core_hold_step st = { NULL, addr, sp->elem, (uint32_t)(sp->spanclass >> 1),
-                              (sp->spanclass & 1) != 0, r->t.bytes[pos], r->t.objects[pos],
-                              r->t.children[pos], 0 };
+    gmx_core_hold_step st = { .addr = addr, .size = sp->elem, .size_class = (uint32_t)(sp->spanclass >> 1),
+                              .noscan = (sp->spanclass & 1) != 0, .bytes = r->t.bytes[pos],
+                              .objects = r->t.objects[pos], .children = r->t.children[pos] };
     uint64_t type = gmx_heap_object_type(r->c, r->l, r->s, sp, addr);
     char name[MAX_NAME + 2];
     if (gmx_heap_object_type_name(r->c, r->l, r->s, sp, type, name, sizeof(name)))
@@ -199,8 +200,8 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     h->roots = g->roots;
     h->bytes = g->bytes;
     h->objects = g->objects;
-    steps[0] = (gmx_core_hold_step){ name, 0, 0, 0, false, r->t.root_bytes[g->root],
-                                     r->t.root_objects[g->root], 0, 0 };
+    steps[0] = (gmx_core_hold_step){ .what = name, .bytes = r->t.root_bytes[g->root],
+                                     .objects = r->t.root_objects[g->root] };
     /* the line, and its holder */
     uint64_t total = r->t.root_bytes[g->root];
     size_t len = 0, holder = 0;
@@ -215,7 +216,17 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     size_t tail = MAX_CHAIN - 2 - KEEP_HEAD - PAST_HOLDER;
     size_t skip_from = KEEP_HEAD, skip_to = holder > tail ? holder - tail : 0;
     size_t n = 1, i = 0;
+    typed_obj cur, next;
+    gmx_heap_type_root(&r->typer, root, &cur);
+    if (cur.type)
+        h->root_type = gmx_arena_strndup(r->pool, gmx_dwarf_types_name(r->typer.types, cur.type),
+                                         strlen(gmx_dwarf_types_name(r->typer.types, cur.type)));
     for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE && i < end; pos = r->t.heavy[pos], i++) {
+        gmx_core_hold_step st = object_step(r, pos);
+        if (i < MAX_TYPED) { /* each step typed from the one before (elided ones too) */
+            gmx_heap_type_child(&r->typer, &cur, st.addr, &r->ix->spans[r->m->span[pos]], &next, &st);
+            cur = next;
+        }
         if (i >= skip_from && i < skip_to) {
             if (i == skip_from) {
                 steps[n] = (gmx_core_hold_step){ 0 };
@@ -227,7 +238,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
             break;
         if (i == holder)
             h->holder = n;
-        steps[n++] = object_step(r, pos);
+        steps[n++] = st;
     }
     if (!h->holder)
         h->holder = n - 1;
@@ -319,9 +330,12 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, bool with_path
         return rc;
     }
     gmx_arena *pool = gmx_calloc(1, sizeof(*pool));
-    retain r = { c, &l, &s, &ix, &m, { 0 }, pool };
-    if (pool)
+    retain r = { c, &l, &s, &ix, &m, { 0 }, pool, { 0 } };
+    if (pool) {
         gmx_arena_init(pool, 256u << 20); /* chains, names, and the paths (at most 40 MiB) */
+        /* static types name the chains; without them (no memory) they stay unnamed */
+        gmx_heap_typer_init(&r.typer, c, &l, &s, c->dwarf ? gmx_dwarf_layout_types(c->dwarf) : NULL, pool);
+    }
     out->priv = pool;
     out->allocated_objects = ix.allocated_objects;
     out->allocated_bytes = ix.allocated_bytes;

@@ -234,6 +234,12 @@ static void put_step_json(gmx_json *j, const gmx_core_holder *hd, size_t k)
     gmx_json_cstring(j, name);
     gmx_json_key(j, "type");
     gmx_json_cstring(j, k ? st->what : NULL);
+    gmx_json_key(j, "via");
+    gmx_json_cstring(j, st->via);
+    gmx_json_key(j, "container");
+    gmx_json_cstring(j, st->container);
+    gmx_json_key(j, "container_type");
+    gmx_json_cstring(j, st->container_type);
     const struct { const char *key; uint64_t value; } nums[] = {
         { "address", st->addr }, { "size", st->size }, { "size_class", st->size_class },
         { "bytes", st->bytes }, { "objects", st->objects }, { "children", st->children },

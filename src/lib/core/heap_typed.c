@@ -1,0 +1,301 @@
+/* Static types along a retained-by chain (see heap_typed.h). The map
+ * internals are recognised by the names Go's linker gives the structs it
+ * synthesizes for them; the rest is plain DWARF. */
+#include "core/heap_typed.h"
+#include "util/str.h"
+
+#include <stdio.h>
+#include <string.h>
+
+enum { MAX_ROOT_SCAN = 1 << 20, MAX_NAME = 200 };
+
+void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const scan_layout *s,
+                         dwarf_types *types, gmx_arena *pool)
+{
+    *t = (heap_typer){ c, l, s, types, pool, -1, 0, 0 };
+    if (!types)
+        return;
+    /* runtime types: firstmoduledata.types..etypes (the walk reads them on 1.22+ only) */
+    uint64_t md, size;
+    int64_t lo = gmx_dwarf_layout_offset(c->dwarf, "runtime.moduledata", "types");
+    int64_t hi = gmx_dwarf_layout_offset(c->dwarf, "runtime.moduledata", "etypes");
+    if (!gmx_elf_file_symbol(&c->bin, "runtime.firstmoduledata", &md, &size) || lo < 0 || hi < 0 ||
+        !gmx_core_read_u64(c, md + (uint64_t)lo, &t->rtypes) ||
+        !gmx_core_read_u64(c, md + (uint64_t)hi, &t->ertypes) || t->ertypes < t->rtypes)
+        t->rtypes = t->ertypes = 0;
+    /* the dynamic type's word in an itab: runtime.itab._type (to 1.21),
+     * internal/abi.ITab.Type (1.22+) */
+    int64_t off = gmx_dwarf_types_member(types, gmx_dwarf_types_named(types, "internal/abi.ITab"), "Type", NULL);
+    if (off < 0)
+        off = gmx_dwarf_types_member(types, gmx_dwarf_types_named(types, "runtime.itab"), "_type", NULL);
+    t->itab_type = off;
+}
+
+static const char *keep(heap_typer *t, const char *s)
+{
+    return s && *s ? gmx_arena_strndup(t->pool, s, strlen(s)) : NULL;
+}
+
+void gmx_heap_type_root(heap_typer *t, const mark_root *root, typed_obj *out)
+{
+    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL };
+    out->of = keep(t, root->name);
+    if (!t->types || root->kind != ROOT_GLOBAL)
+        return;
+    out->type = gmx_dwarf_types_global(t->types, root->name);
+    out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
+}
+
+/* The first pointer word of the parent that lands in [lo, hi). */
+typedef struct ref_find {
+    uint64_t lo, hi, at;
+    bool found;
+} ref_find;
+
+static void ref_word(void *ctx, uint64_t at, uint64_t value)
+{
+    ref_find *f = ctx;
+    if (!f->found && value >= f->lo && value < f->hi) {
+        f->found = true;
+        f->at = at;
+    }
+}
+
+static bool find_ref(heap_typer *t, const typed_obj *p, uint64_t lo, uint64_t hi, uint64_t *at)
+{
+    ref_find f = { lo, hi, 0, false };
+    if (p->span) {
+        gmx_heap_object_pointers(t->c, t->l, t->s, p->span, p->addr, ref_word, &f);
+    } else {
+        uint64_t words[512];
+        uint64_t end = p->end - p->addr > MAX_ROOT_SCAN ? p->addr + MAX_ROOT_SCAN : p->end;
+        for (uint64_t a = p->addr; a + 8 <= end && !f.found;) {
+            uint64_t n = (end - a) / 8 < 512 ? (end - a) / 8 : 512;
+            if (!gmx_core_read(t->c, a, words, (size_t)n * 8))
+                break;
+            gmx_heap_scan_words(words, (size_t)n, a, NULL, 0, ref_word, &f);
+            a += n * 8;
+        }
+    }
+    *at = f.at;
+    return f.found;
+}
+
+/* Where the object's value starts: past the malloc header of Go 1.22+
+ * objects that carry one. */
+static uint64_t data_of(heap_typer *t, const heap_span *sp, uint64_t addr)
+{
+    bool header = t->s->span_bits && !(sp->spanclass & 1) && (sp->spanclass >> 1) != 0 &&
+                  sp->elem > t->l->min_header;
+    return header ? addr + t->s->header_size : addr;
+}
+
+/* The DWARF type of the runtime type at rt (an address in the module's
+ * types section). */
+static uint64_t runtime_type(heap_typer *t, uint64_t rt)
+{
+    if (!rt || rt < t->rtypes || rt >= t->ertypes)
+        return 0;
+    return gmx_dwarf_types_runtime(t->types, rt - t->rtypes);
+}
+
+/* A method value's wrapper "pkg.(*T).m-fm" or "pkg.T.m-fm": the type of
+ * the receiver it carries after its code pointer. */
+static uint64_t receiver_of(heap_typer *t, const char *fn)
+{
+    size_t n = strlen(fn);
+    if (n < 4 || strcmp(fn + n - 3, "-fm") != 0)
+        return 0;
+    const char *slash = strrchr(fn, '/');
+    const char *dot = strchr(slash ? slash : fn, '.');
+    if (!dot)
+        return 0;
+    char name[MAX_NAME];
+    int pkg = (int)(dot - fn);
+    if (dot[1] == '(' && dot[2] == '*') {
+        const char *close = strchr(dot, ')');
+        if (!close)
+            return 0;
+        snprintf(name, sizeof(name), "*%.*s.%.*s", pkg, fn, (int)(close - dot - 3), dot + 3);
+    } else {
+        const char *next = strchr(dot + 1, '.');
+        if (!next)
+            return 0;
+        snprintf(name, sizeof(name), "%.*s", (int)(next - fn), fn);
+    }
+    return gmx_dwarf_types_named(t->types, name);
+}
+
+/* A funcval: its function from the code pointer in its first word. */
+static void closure(heap_typer *t, uint64_t addr, const char *type_name, typed_obj *out,
+                    gmx_core_hold_step *st)
+{
+    uint64_t pc;
+    gmx_pcfunc f;
+    out->role = GMX_STEP_CLOSURE;
+    st->role = GMX_STEP_CLOSURE;
+    st->what = keep(t, type_name);
+    if (!t->c->pcln || !gmx_core_read_u64(t->c, addr, &pc) || !gmx_pclntab_find(t->c->pcln, pc, &f))
+        return;
+    char fn[MAX_NAME];
+    snprintf(fn, sizeof(fn), "%.*s", (int)(f.name.n < MAX_NAME - 1 ? f.name.n : MAX_NAME - 1), f.name.p);
+    st->of = keep(t, fn);
+    out->of = st->of;
+    out->recv = receiver_of(t, fn);
+}
+
+static bool starts(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The role a type's name gives an object: the linker's map structs. */
+static gmx_core_step_role role_of(const char *name)
+{
+    if (starts(name, "hash<") || starts(name, "map<"))
+        return GMX_STEP_MAP;
+    if (starts(name, "bucket<"))
+        return GMX_STEP_MAP_BUCKETS;
+    if (starts(name, "table<"))
+        return GMX_STEP_MAP_TABLE;
+    if (starts(name, "*table<"))
+        return GMX_STEP_MAP_DIRECTORY;
+    if (strstr(name, "map.group[") || starts(name, "group<"))
+        return GMX_STEP_MAP_GROUPS;
+    return GMX_STEP_OBJECT;
+}
+
+static bool map_internal(gmx_core_step_role r)
+{
+    return r >= GMX_STEP_MAP && r <= GMX_STEP_MAP_BUCKETS;
+}
+
+/* The typed meaning of the parent's word at *at: the child's type, how the
+ * parent declares it, the member path. false when the parent is untyped. */
+static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, dwarf_word *w, uint64_t *elem_base)
+{
+    int64_t off = (int64_t)(at - p->data);
+    if (at < p->data)
+        return false;
+    if (p->role == GMX_STEP_CLOSURE) {
+        *elem_base = p->data + 8;
+        return p->recv && off >= 8 && gmx_dwarf_types_word(t->types, p->recv, off - 8, w);
+    }
+    if (!p->type)
+        return false;
+    int64_t o = p->elem > 0 ? off % p->elem : off;
+    *elem_base = p->data + (uint64_t)(off - o);
+    return gmx_dwarf_types_word(t->types, p->type, o, w);
+}
+
+/* Swiss maps (Go 1.24+) of at most 8 entries have no directory: dirPtr
+ * points to their one group. */
+static void small_swiss(heap_typer *t, const typed_obj *p, typed_obj *out)
+{
+    uint64_t dir_len_type, groups_type, dir_len = 1;
+    int64_t len_off = gmx_dwarf_types_member(t->types, p->type, "dirLen", &dir_len_type);
+    if (len_off < 0 || !gmx_core_read_u64(t->c, p->data + (uint64_t)len_off, &dir_len) || dir_len)
+        return;
+    bool func;
+    uint64_t table = gmx_dwarf_types_pointee(t->types, out->type, &func);
+    if (gmx_dwarf_types_member(t->types, table, "groups.data", &groups_type) < 0)
+        return;
+    out->type = gmx_dwarf_types_pointee(t->types, groups_type, &func);
+    out->role = GMX_STEP_MAP_GROUPS;
+}
+
+static void name_container(heap_typer *t, const typed_obj *p, const char *path, const char *type_name,
+                           typed_obj *out, gmx_core_hold_step *st)
+{
+    char name[MAX_NAME];
+    const char *owner = p->span && p->role != GMX_STEP_CLOSURE ? gmx_dwarf_types_name(t->types, p->type) : p->of;
+    (void)st;
+    owner = owner ? owner : "";
+    size_t h = strnlen(owner, MAX_NAME - 1), n = strlen(path);
+    if (n >= 6 && strcmp(path + n - 6, ".array") == 0) /* a slice's data: the slice */
+        n -= 6;
+    if (h + n >= MAX_NAME)
+        n = MAX_NAME - 1 - h;
+    memcpy(name, owner, h);
+    memcpy(name + h, path, n);
+    name[h + n] = 0;
+    out->container = keep(t, name);
+    out->container_type = keep(t, type_name);
+}
+
+void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, const heap_span *sp,
+                         typed_obj *out, gmx_core_hold_step *st)
+{
+    *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
+                        NULL, NULL, NULL };
+    if (!t->types)
+        return;
+    uint64_t at, elem_base = 0;
+    dwarf_word w;
+    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && parent->recv);
+    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) && word_of(t, parent, at, &w, &elem_base);
+    const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
+    if (typed && w.kind == DWORD_POINTER) {
+        out->type = w.target;
+    }
+    st->via = typed && w.path[0] ? keep(t, w.path) : NULL;
+    if (typed && w.kind == DWORD_FUNC) {
+        closure(t, out->data, declared, out, st);
+    } else if (typed && (w.kind == DWORD_IFACE || w.kind == DWORD_EFACE)) {
+        uint64_t word = 0, rt = 0;
+        bool func = false;
+        if (gmx_core_read_u64(t->c, elem_base + (uint64_t)w.type_word, &word) && word)
+            rt = w.kind == DWORD_EFACE ? word
+                 : t->itab_type >= 0 && gmx_core_read_u64(t->c, word + (uint64_t)t->itab_type, &rt) ? rt : 0;
+        uint64_t dyn = runtime_type(t, rt);
+        uint64_t target = dyn ? gmx_dwarf_types_pointee(t->types, dyn, &func) : 0;
+        declared = dyn ? gmx_dwarf_types_name(t->types, dyn) : "";
+        if (func)
+            closure(t, out->data, declared, out, st);
+        else /* a pointer-shaped dynamic type is the data word itself, else it is boxed */
+            out->type = target ? target : dyn;
+    }
+    bool recorded = false;
+    if (!out->type && out->role != GMX_STEP_CLOSURE) { /* what the runtime recorded */
+        out->type = runtime_type(t, gmx_heap_object_type(t->c, t->l, t->s, sp, addr));
+        recorded = out->type != 0;
+    }
+    if (!out->type)
+        return;
+    out->role = role_of(gmx_dwarf_types_name(t->types, out->type));
+    if (parent->role == GMX_STEP_MAP && out->role == GMX_STEP_MAP_DIRECTORY)
+        small_swiss(t, parent, out);
+    const char *name = gmx_dwarf_types_name(t->types, out->type);
+    out->elem = gmx_dwarf_types_size(t->types, out->type);
+    /* several elements: a slice's array, or what the runtime allocated as
+     * one; a struct reached by a plain pointer may just be longer (a
+     * trailing array the code indexes itself) */
+    size_t plen = typed ? strlen(w.path) : 0;
+    bool slice = plen >= 6 && strcmp(w.path + plen - 6, ".array") == 0;
+    if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem &&
+        (slice || recorded || !gmx_dwarf_types_struct(t->types, out->type)))
+        out->role = GMX_STEP_ARRAY;
+    st->role = out->role;
+    if (map_internal(out->role) && out->role != GMX_STEP_MAP && map_internal(parent->role)) {
+        out->of = parent->of;
+        out->container = parent->container;
+        out->container_type = parent->container_type;
+    } else if (out->role == GMX_STEP_MAP) {
+        out->of = keep(t, starts(declared, "map[") ? declared : name);
+        uint64_t n;
+        int64_t count = gmx_dwarf_types_member(t->types, out->type, "count", NULL);
+        if (count < 0)
+            count = gmx_dwarf_types_member(t->types, out->type, "used", NULL);
+        if (count >= 0 && gmx_core_read_u64(t->c, out->data + (uint64_t)count, &n))
+            st->entries = n;
+    }
+    st->of = out->of;
+    st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);
+    if (typed && !out->container && (out->role == GMX_STEP_MAP || out->role == GMX_STEP_ARRAY)) {
+        char array[MAX_NAME];
+        snprintf(array, sizeof(array), "[]%s", name);
+        name_container(t, parent, w.path, out->role == GMX_STEP_MAP ? out->of : array, out, st);
+    }
+    st->container = out->container;
+    st->container_type = out->container_type;
+}

@@ -1,0 +1,48 @@
+/* Static types along a retained-by chain: from the root's DWARF type down,
+ * each object is typed by the word of the object before it that points to
+ * it (found again by rescanning that one object), through struct members,
+ * arrays, slices, maps, interfaces (the itab's type) and func values (the
+ * funcval's code pointer; a method value `T.m-fm` carries its receiver).
+ * Only the chain's objects are typed: the mark itself is untouched. Where a
+ * type is unknown the runtime's recorded type (malloc header, largeType)
+ * restarts the walk; else the step stays unnamed. */
+#ifndef GMX_CORE_HEAP_TYPED_H
+#define GMX_CORE_HEAP_TYPED_H
+
+#include "core/dwarf_types.h"
+#include "core/heap_mark.h"
+
+/* What typing knows of one object of the chain. */
+typedef struct typed_obj {
+    uint64_t addr, data, end; /* the object (or root region), where its value starts (past
+                               * a malloc header), its end */
+    const heap_span *span;   /* NULL for the root */
+    uint64_t type;           /* its DWARF type (of each element for an array), 0 unknown */
+    int64_t elem;            /* that type's size */
+    uint64_t recv;           /* a closure: the type of what follows its code pointer */
+    gmx_core_step_role role;
+    const char *of, *container, *container_type; /* in the typer's pool */
+} typed_obj;
+
+typedef struct heap_typer {
+    gmx_core *c;
+    const heap_layout *l;
+    const scan_layout *s;
+    dwarf_types *types;      /* NULL: no DWARF types, every step untyped */
+    gmx_arena *pool;
+    int64_t itab_type;       /* offset of the type in an itab, -1 when unknown */
+    uint64_t rtypes, ertypes; /* the module's types section (runtime types), 0 unknown */
+} heap_typer;
+
+void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const scan_layout *s,
+                         dwarf_types *types, gmx_arena *pool);
+
+/* The root's type (a global's DWARF type), into out. */
+void gmx_heap_type_root(heap_typer *t, const mark_root *root, typed_obj *out);
+
+/* Types the object at addr of span sp, reached from parent, and names its
+ * step st (what, role, via, of, entries, container). */
+void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, const heap_span *sp,
+                         typed_obj *out, gmx_core_hold_step *st);
+
+#endif
