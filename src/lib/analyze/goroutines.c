@@ -451,7 +451,11 @@ static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *sn
     size_t nb = gmx_gbuckets_count(snaps[n - 1].buckets);
     uint64_t overflow = gmx_gbuckets_overflow(snaps[n - 1].buckets);
     /* Past the limit on distinct stacks the result is partial: say so. */
-    if (overflow)
+    if (last == 0)
+        /* a fatal error's line pasted without the goroutines under it */
+        set_summary(out, zh, zh ? GMX_STR_LIT("输入中没有 goroutine 的栈。")
+                                : GMX_STR_LIT("No goroutine's stack is in the input."));
+    else if (overflow)
         set_summary(out, zh, gmx_findings_printf(
                                  out, zh ? "%s 个 goroutine，分属 %zu 个不同的栈；另有 %s 个在超出上限的"
                                            "栈中，只计数未分组（结果不完整）。"
