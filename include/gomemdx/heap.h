@@ -79,6 +79,54 @@ size_t gmx_hsite_table_count(const gmx_hsite_table *t);
  * a copy itself. */
 gmx_code gmx_hsnapshot_share(gmx_hsite_table *t, const gmx_hsnapshot *h, gmx_hsnapshot **out);
 
+/* A snapshot as a streaming reader hands it over, without a snapshot of
+ * its own in between: each string once, each function once (its name and
+ * file), each frame once (a function and a line, and its hash), and each
+ * site as a run of frame indexes, leaf first, with its values, in the
+ * order its samples came. Strings are the reader's: they need only outlive
+ * gmx_hsnapshot_share_reduced. */
+typedef struct gmx_hreduced_func {
+    uint32_t name, file;      /* indexes into strings */
+} gmx_hreduced_func;
+
+typedef struct gmx_hreduced_frame {
+    uint32_t func;            /* index into funcs */
+    uint32_t line;
+    uint64_t hash;            /* gmx_hreduced_frame_hash(its file's hash, line) */
+} gmx_hreduced_frame;
+
+typedef struct gmx_hreduced_site {
+    uint32_t first, nframes;  /* its frames: frame_of[first .. first + nframes) */
+    int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes, max_object_bytes;
+} gmx_hreduced_site;
+
+typedef struct gmx_hreduced {
+    const gmx_str *strings;
+    size_t nstrings;
+    const gmx_hreduced_func *funcs;
+    size_t nfuncs;
+    const gmx_hreduced_frame *frames;
+    size_t nframes;
+    const uint32_t *frame_of;
+    const gmx_hreduced_site *sites;
+    size_t nsites;
+    gmx_hsnapshot_info info;
+} gmx_hreduced;
+
+/* The hash a frame has in a table of sites, from the hash of its file
+ * (gmx_hreduced_file_hash) and its line: computed by the reader, on its own
+ * thread, and used as it is when merging. */
+uint64_t gmx_hreduced_file_hash(gmx_str file);
+uint64_t gmx_hreduced_frame_hash(uint64_t file_hash, uint32_t line);
+
+/* What gmx_hsnapshot_share would make of the snapshot r describes (sites
+ * whose frames read alike add up, in the order first seen), made straight
+ * from r: each of its strings is interned into t once, so that comparing
+ * stacks compares pointers. *out is owned by the caller and must
+ * be freed before t. */
+gmx_code gmx_hsnapshot_share_reduced(gmx_hsite_table *t, const gmx_hreduced *r,
+                                     gmx_hsnapshot **out);
+
 /* Adds the values of one stack (frames are copied; equal stacks add up). */
 gmx_code gmx_hsnapshot_add(gmx_hsnapshot *h, const gmx_frame *frames, uint32_t nframes,
                            int64_t inuse_objects, int64_t inuse_bytes, int64_t alloc_objects,

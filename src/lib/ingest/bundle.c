@@ -12,6 +12,7 @@
 #include "ingest/capture_times.h"
 #include "ingest/frames_proto.h"
 #include "ingest/heap_proto.h"
+#include "ingest/heap_reduce.h"
 #include "ingest/heap_series.h"
 #include "util/alloc.h"
 #include "util/hash.h"
@@ -48,6 +49,7 @@ struct gmx_bundle {
         size_t item;
         struct stat st;
         const gmx_bundle_buffer *buffer; /* read from memory, not from item's path */
+        heap_reduced reduced;            /* a heap profile read straight to its sites */
         gmx_profile *profile;
         gmx_arena names;                 /* profile's rewritten names, kept with it */
     } *pending;
@@ -134,6 +136,19 @@ static void skip_error(gmx_artifact *a, const gmx_error *err)
         a->skip_code = err->code;
 }
 
+/* A heap or allocs profile (protobuf), timed by its time_nanos if any. */
+static void heap_profile_read(gmx_artifact *a, bool allocs, int64_t time_nanos)
+{
+    a->kind = GMX_ART_HEAP;
+    a->allocs = allocs;
+    a->format = allocs ? "allocs profile (protobuf)" : "heap profile (protobuf)";
+    a->format_zh = allocs ? "allocs 剖析（protobuf）" : "堆剖析（protobuf）";
+    if (time_nanos) {
+        a->time_ns = time_nanos;
+        a->time_source = GMX_TIME_PROFILE;
+    }
+}
+
 /* True when the artifact's snapshot borrows p's strings: keep p until
  * the snapshot is shared into the bundle's table. Names rewritten from
  * generic shapes are made in names, kept with p for as long (made in the
@@ -153,10 +168,9 @@ static bool from_profile(gmx_artifact *a, const gmx_profile *p, gmx_arena *names
             skip_error(a, &err);
             return false;
         }
-        a->kind = GMX_ART_HEAP;
-        a->allocs = gmx_str_eq_cstr(pi->default_sample_type, "alloc_space");
-        a->format = a->allocs ? "allocs profile (protobuf)" : "heap profile (protobuf)";
-        a->format_zh = a->allocs ? "allocs 剖析（protobuf）" : "堆剖析（protobuf）";
+        heap_profile_read(a, gmx_str_eq_cstr(pi->default_sample_type, "alloc_space"),
+                          pi->time_nanos);
+        return true;
     } else if (gmx_str_eq_cstr(type, "goroutine") || gmx_str_eq_cstr(type, "goroutineleak")) {
         if (gmx_ingest_goroutines_profile(p, NULL, &a->goroutines, &err) != GMX_OK) {
             skip_error(a, &err);
@@ -176,7 +190,7 @@ static bool from_profile(gmx_artifact *a, const gmx_profile *p, gmx_arena *names
         a->time_ns = pi->time_nanos;
         a->time_source = GMX_TIME_PROFILE;
     }
-    return a->kind == GMX_ART_HEAP;
+    return false;
 }
 
 static int keep_oom(void *ctx, const gmx_oom_event *ev)
@@ -385,6 +399,7 @@ static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **i
 struct scratch {
     void *buf;
     size_t cap;
+    heap_reduce_scratch heap;
 };
 
 /* An input that views the worker's scratch, copied into memory of its
@@ -497,7 +512,14 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
     }
     /* An uncompressed profile need not show a NUL byte early (a goroutine
      * profile of Go 1.27 does not): whatever no text reader took is tried
-     * as profile.proto, and only called unrecognised when that fails too. */
+     * as profile.proto, and only called unrecognised when that fails too.
+     * A heap profile as Go writes it is read straight to its sites; any
+     * other, or one that reader declines, is decoded whole. */
+    if (gmx_heap_reduce(data, len, &scratch->heap, &p->reduced)) {
+        gmx_input_free(in);
+        heap_profile_read(a, p->reduced.allocs, p->reduced.view.info.time_ns);
+        return;
+    }
     gmx_profile *prof;
     if (gmx_profile_decode(in, &prof, &err) != GMX_OK) { /* takes the input over */
         if (text && err.code != GMX_ENOMEM)
@@ -771,7 +793,10 @@ static bool merge_pending(void *ctx, size_t i)
     if (a->kind == GMX_ART_ESCAPE_LOG && !merge_escapes(b, a, b->pending[i].buffer))
         rc = GMX_ENOMEM;
     if (rc == GMX_OK && a->kind == GMX_ART_HEAP)
-        rc = gmx_heap_series_add(&b->heaps, b->items, item);
+        rc = a->heap ? gmx_heap_series_add(&b->heaps, b->items, item)
+                     : gmx_heap_series_add_reduced(&b->heaps, b->items, item,
+                                                   &b->pending[i].reduced.view);
+    gmx_heap_reduced_release(&b->pending[i].reduced);
     gmx_profile_free(b->pending[i].profile); /* its strings are copied into the series now */
     b->pending[i].profile = NULL;
     gmx_arena_release(&b->pending[i].names);
@@ -789,8 +814,10 @@ static gmx_code read_all(gmx_bundle *b, gmx_error *err)
     if (!(b->scratch = gmx_calloc(workers, sizeof(*b->scratch))))
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading the bundle");
     bool ok = gmx_pipeline_run(&p);
-    for (unsigned w = 0; w < workers; w++)
+    for (unsigned w = 0; w < workers; w++) {
         gmx_gunzip_free(b->scratch[w].buf);
+        gmx_heap_reduce_scratch_release(&b->scratch[w].heap);
+    }
     gmx_free(b->scratch);
     b->scratch = NULL;
     if (!ok)
@@ -1000,6 +1027,7 @@ void gmx_bundle_free(gmx_bundle *b)
     }
     gmx_heap_series_release(&b->heaps);
     for (size_t i = 0; i < b->npending; i++) {
+        gmx_heap_reduced_release(&b->pending[i].reduced);
         gmx_profile_free(b->pending[i].profile);
         gmx_arena_release(&b->pending[i].names);
     }

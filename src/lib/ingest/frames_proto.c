@@ -54,7 +54,7 @@ static size_t type_params_end(gmx_str name, size_t i)
  * code should read alike, so type parameter lists become "[...]"; other
  * brackets (in a name made of anything, say an escape sequence) stay. Most
  * names have none and are used as they are. */
-static gmx_str normalised(gmx_arena *a, gmx_str name)
+gmx_str gmx_proto_name_normalised(gmx_arena *a, gmx_str name)
 {
     if (!name.n || !memchr(name.p, '[', name.n))
         return name.p ? name : (gmx_str){ "", 0 };
@@ -82,7 +82,8 @@ static gmx_str name_of(gmx_proto_frames *f, uint32_t function)
         return (gmx_str){ "", 0 };
     gmx_str *cached = &f->names[function];
     if (!cached->p)
-        *cached = normalised(f->rewritten, gmx_profile_function(f->profile, function)->name);
+        *cached = gmx_proto_name_normalised(f->rewritten,
+                                            gmx_profile_function(f->profile, function)->name);
     return *cached;
 }
 

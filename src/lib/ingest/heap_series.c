@@ -84,25 +84,55 @@ static void take_table_total(gmx_artifact *a)
         *into = total;
 }
 
+/* Ready to take items[i]'s shared snapshot: the table, its family's list. */
+static gmx_code prepare(heap_series *s, const gmx_artifact *a)
+{
+    if (!s->table && !(s->table = gmx_hsite_table_new(0)))
+        return GMX_ENOMEM;
+    int f = family(a);
+    if (!s->kept[f] && !(s->kept[f] = gmx_calloc(HEAP_SERIES_KEPT + 1, sizeof(size_t))))
+        return GMX_ENOMEM;
+    return GMX_OK;
+}
+
+/* items[i] holds its shared snapshot now: kept, and maybe another let go. */
+static void keep(heap_series *s, gmx_artifact *items, size_t i)
+{
+    int f = family(&items[i]);
+    s->kept[f][s->nkept[f]++] = i;
+    if (s->nkept[f] > HEAP_SERIES_KEPT)
+        drop_one(s->kept[f], &s->nkept[f], items);
+}
+
 gmx_code gmx_heap_series_add(heap_series *s, gmx_artifact *items, size_t i)
 {
     gmx_artifact *a = &items[i];
     a->heap_info = *gmx_hsnapshot_get_info(a->heap);
     a->heap_total = gmx_hsnapshot_total(a->heap);
     take_table_total(a);
-    if (!s->table && !(s->table = gmx_hsite_table_new(0)))
-        return GMX_ENOMEM;
-    int f = family(a);
-    if (!s->kept[f] && !(s->kept[f] = gmx_calloc(HEAP_SERIES_KEPT + 1, sizeof(size_t))))
-        return GMX_ENOMEM;
+    gmx_code rc = prepare(s, a);
     gmx_hsnapshot *shared;
-    gmx_code rc = gmx_hsnapshot_share(s->table, a->heap, &shared);
+    if (rc == GMX_OK)
+        rc = gmx_hsnapshot_share(s->table, a->heap, &shared);
     if (rc != GMX_OK)
         return rc;
     gmx_hsnapshot_free(a->heap);
     a->heap = shared;
-    s->kept[f][s->nkept[f]++] = i;
-    if (s->nkept[f] > HEAP_SERIES_KEPT)
-        drop_one(s->kept[f], &s->nkept[f], items);
+    keep(s, items, i);
+    return GMX_OK;
+}
+
+gmx_code gmx_heap_series_add_reduced(heap_series *s, gmx_artifact *items, size_t i,
+                                     const gmx_hreduced *r)
+{
+    gmx_artifact *a = &items[i];
+    gmx_code rc = prepare(s, a);
+    if (rc == GMX_OK)
+        rc = gmx_hsnapshot_share_reduced(s->table, r, &a->heap);
+    if (rc != GMX_OK)
+        return rc;
+    a->heap_info = *gmx_hsnapshot_get_info(a->heap);
+    a->heap_total = gmx_hsnapshot_total(a->heap);
+    keep(s, items, i);
     return GMX_OK;
 }

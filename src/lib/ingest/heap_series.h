@@ -33,5 +33,9 @@ void gmx_heap_series_release(heap_series *s);
  * NULL). Artifacts are merged in the order they were found; the time
  * items[i] carries now places it among its family. */
 gmx_code gmx_heap_series_add(heap_series *s, gmx_artifact *items, size_t i);
+/* The same for a profile reduced as it was read (items[i].heap NULL):
+ * its snapshot is made in the shared table straight from r. */
+gmx_code gmx_heap_series_add_reduced(heap_series *s, gmx_artifact *items, size_t i,
+                                     const gmx_hreduced *r);
 
 #endif

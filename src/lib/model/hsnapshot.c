@@ -3,31 +3,13 @@
  * shares one table of sites with the others (gmx_hsnapshot_share), so a
  * stack seen in every one of hundreds of profiles is kept once, and
  * comparing snapshots is a lookup by site id instead of by content. */
-#include "gomemdx/heap.h"
-#include "model/stacks.h"
+#include "model/hsnapshot_impl.h"
 #include "util/alloc.h"
 #include "util/num.h"
 
 #include <string.h>
 
 #define DEFAULT_MAX_SITES 200000
-
-struct gmx_hsite_table {
-    gmx_stacks stacks;
-    uint64_t max_sites;
-};
-
-struct gmx_hsnapshot {
-    gmx_stacks stacks;      /* own sites: site i has stack i */
-    gmx_hsite *sites;       /* own: by stack; shared: by the table's id, frames NULL when absent */
-    size_t cap;
-    gmx_hsite_table *table; /* shared sites, or NULL */
-    uint32_t *order;        /* shared: the ids present, in the source snapshot's order */
-    size_t norder;
-    uint64_t max_sites;
-    gmx_hsite overflow;     /* values of stacks past max_sites */
-    gmx_hsnapshot_info info;
-};
 
 gmx_hsnapshot *gmx_hsnapshot_new(uint64_t max_sites)
 {
@@ -57,7 +39,7 @@ void gmx_hsnapshot_free(gmx_hsnapshot *h)
     gmx_free(h);
 }
 
-static void add_values(gmx_hsite *s, int64_t io, int64_t ib, int64_t ao, int64_t ab)
+void gmx_hsite_add_values(gmx_hsite *s, int64_t io, int64_t ib, int64_t ao, int64_t ab)
 {
     s->inuse_objects = gmx_i64_add_sat(s->inuse_objects, io);
     s->inuse_bytes = gmx_i64_add_sat(s->inuse_bytes, ib);
@@ -112,10 +94,11 @@ gmx_code gmx_hsnapshot_add_sized(gmx_hsnapshot *h, const gmx_frame *frames, uint
     gmx_hsite *s = site_of(h, frames, nframes, &rc);
     if (!s) {
         if (rc == GMX_OK)
-            add_values(&h->overflow, inuse_objects, inuse_bytes, alloc_objects, alloc_bytes);
+            gmx_hsite_add_values(&h->overflow, inuse_objects, inuse_bytes, alloc_objects,
+                                 alloc_bytes);
         return rc;
     }
-    add_values(s, inuse_objects, inuse_bytes, alloc_objects, alloc_bytes);
+    gmx_hsite_add_values(s, inuse_objects, inuse_bytes, alloc_objects, alloc_bytes);
     if (inuse_objects > 0 && object_bytes > s->max_object_bytes)
         s->max_object_bytes = object_bytes;
     return GMX_OK;
@@ -176,7 +159,8 @@ gmx_hsite gmx_hsnapshot_total(const gmx_hsnapshot *h)
     t.nframes = 0;
     for (size_t i = 0; i < gmx_hsnapshot_count(h); i++) {
         const gmx_hsite *s = gmx_hsnapshot_at(h, i);
-        add_values(&t, s->inuse_objects, s->inuse_bytes, s->alloc_objects, s->alloc_bytes);
+        gmx_hsite_add_values(&t, s->inuse_objects, s->inuse_bytes, s->alloc_objects,
+                             s->alloc_bytes);
     }
     return t;
 }
@@ -246,7 +230,7 @@ gmx_code gmx_hsnapshot_share(gmx_hsite_table *t, const gmx_hsnapshot *h, gmx_hsn
         const gmx_hsite *s = gmx_hsnapshot_at(h, k);
         uint32_t id = c->order[k];
         if (id == UINT32_MAX) {
-            add_values(&c->overflow, s->inuse_objects, s->inuse_bytes, s->alloc_objects,
+            gmx_hsite_add_values(&c->overflow, s->inuse_objects, s->inuse_bytes, s->alloc_objects,
                        s->alloc_bytes);
             continue;
         }

@@ -24,9 +24,19 @@ void gmx_stacks_release(gmx_stacks *t)
 /* File and line pick out a frame almost always (a closure on the same line
  * as its parent is the exception); candidates are compared in full anyway,
  * so the function name is left out of the hash to halve the hashing. */
+uint64_t gmx_stacks_frame_hash(const gmx_frame *f)
+{
+    return gmx_stacks_frame_hash_from(gmx_hash_bytes(f->file.p, f->file.n, 0), f->line);
+}
+
+uint64_t gmx_stacks_frame_hash_from(uint64_t file_hash, uint32_t line)
+{
+    return gmx_hash_mix(file_hash, line);
+}
+
 static uint64_t hash_frame(uint64_t h, const gmx_frame *f)
 {
-    return gmx_hash_mix(h, gmx_hash_bytes(f->file.p, f->file.n, f->line));
+    return gmx_hash_mix(h, gmx_stacks_frame_hash(f));
 }
 
 static uint64_t hash_stack(const gmx_frame *frames, uint32_t n, const gmx_frame *creator)
@@ -35,6 +45,14 @@ static uint64_t hash_stack(const gmx_frame *frames, uint32_t n, const gmx_frame 
     for (uint32_t i = 0; i < n; i++)
         h = hash_frame(h, &frames[i]);
     return creator ? hash_frame(h, creator) : gmx_hash_mix(h, 0x5eed);
+}
+
+uint64_t gmx_stacks_hash_from(const uint64_t *frame_hashes, uint32_t n)
+{
+    uint64_t h = n;
+    for (uint32_t i = 0; i < n; i++)
+        h = gmx_hash_mix(h, frame_hashes[i]);
+    return gmx_hash_mix(h, 0x5eed);
 }
 
 static bool frame_eq(const gmx_frame *a, const gmx_frame *b)

@@ -53,6 +53,14 @@ size_t gmx_stacks_find_hashed(const gmx_stacks *t, uint64_t h, const gmx_frame *
                               uint32_t n, const gmx_frame *creator);
 size_t gmx_stacks_add_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames, uint32_t n,
                              const gmx_frame *creator);
+/* The hash of one frame, and gmx_stacks_hash of a stack without a creator
+ * from its frames' hashes: a caller that meets the same frames in many
+ * stacks hashes each once. */
+uint64_t gmx_stacks_frame_hash(const gmx_frame *f);
+/* The same from the hash of the frame's file (gmx_hash_bytes, seed 0):
+ * one file's frames need it hashed once. */
+uint64_t gmx_stacks_frame_hash_from(uint64_t file_hash, uint32_t line);
+uint64_t gmx_stacks_hash_from(const uint64_t *frame_hashes, uint32_t n);
 /* Like find, for a stack of another table. */
 size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s);
 /* Interns one string into the table's arena ({NULL, 0} when out of memory). */

@@ -1,0 +1,40 @@
+/* The heap profile reducer's insides, shared by its two passes: the
+ * top-level fields (heap_reduce.c) and the samples (heap_reduce_sites.c). */
+#ifndef GMX_INGEST_HEAP_REDUCE_IMPL_H
+#define GMX_INGEST_HEAP_REDUCE_IMPL_H
+
+#include "ingest/heap_reduce.h"
+#include "util/pbwire.h"
+#include "util/str.h"
+
+/* Sample types and mappings a profile may have here (Go writes 2 or 4
+ * sample types and a few mappings); more is declined. */
+enum { REDUCE_MAX_TYPES = 16, REDUCE_MAX_MAPPINGS = 64 };
+
+enum { REDUCE_INUSE_OBJECTS, REDUCE_INUSE_BYTES, REDUCE_ALLOC_OBJECTS, REDUCE_ALLOC_BYTES };
+
+typedef struct reducer {
+    const uint8_t *data;
+    size_t len;
+    heap_reduce_scratch *s;
+    size_t nstrings, nsamples, nlocs, nlines, nfns;
+    /* The largest string index and function id any field names (as
+     * uint64: a negative index is out of range too). */
+    uint64_t max_string, max_fn;
+    uint64_t mappings[REDUCE_MAX_MAPPINGS], mapping_refs[REDUCE_MAX_MAPPINGS];
+    size_t nmappings, nmapping_refs;
+    uint64_t types[REDUCE_MAX_TYPES]; /* sample types' type string indexes */
+    size_t ntypes;
+    uint64_t drop_frames, default_type;
+    int64_t time_nanos, period;
+    int col[4];                       /* by REDUCE_*: the sample type's index, or -1 */
+} reducer;
+
+/* Room for element n of *arr (cap elements of elem bytes). */
+bool gmx_heap_reduce_grow(void *arr, size_t *cap, size_t n, size_t elem);
+/* String i of the table (i < nstrings). */
+gmx_str gmx_heap_reduce_string(const reducer *r, uint64_t i);
+/* Reads every sample into its site and fills out; false to decline. */
+bool gmx_heap_reduce_sites(reducer *r, heap_reduced *out);
+
+#endif
