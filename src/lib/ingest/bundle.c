@@ -340,7 +340,14 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
              info.sample_type[0] ? " of " : "", info.sample_type);
 }
 
-struct scratch;
+/* A worker's buffers, reused from one file to the next. */
+struct scratch {
+    void *buf;
+    size_t cap;
+    heap_reduce_scratch heap;
+    unsigned dump_threads;   /* parser threads for a large dump: 1 when the files
+                              * themselves keep every core busy, else 0 (all) */
+};
 static bool own_input(gmx_input **in, const struct scratch *s);
 
 /* Any goroutine text, pristine or pasted (the input is taken over). */
@@ -353,7 +360,9 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in, const struct scratch
         skip_error(a, &err);
         return;
     }
-    if (gmx_ingest_goroutines_input(in, NULL, &a->goroutines, &err) != GMX_OK) {
+    gmx_ingest_options opts = { 0 };
+    opts.threads = s->dump_threads;
+    if (gmx_ingest_goroutines_input(in, &opts, &a->goroutines, &err) != GMX_OK) {
         skip_error(a, &err);
         return;
     }
@@ -396,11 +405,6 @@ static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **i
 
 /* A worker's buffer for decompressed files, reused from one file to the
  * next (fresh pages cost more than inflating into them). */
-struct scratch {
-    void *buf;
-    size_t cap;
-    heap_reduce_scratch heap;
-};
 
 /* An input that views the worker's scratch, copied into memory of its
  * own: what keeps its input (goroutine text) outlives the scratch. */
@@ -813,6 +817,8 @@ static gmx_code read_all(gmx_bundle *b, gmx_error *err)
     unsigned workers = gmx_pipeline_workers(&p);
     if (!(b->scratch = gmx_calloc(workers, sizeof(*b->scratch))))
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading the bundle");
+    for (unsigned w = 0; w < workers; w++)
+        b->scratch[w].dump_threads = workers > 1 && b->npending >= workers ? 1 : b->threads;
     bool ok = gmx_pipeline_run(&p);
     for (unsigned w = 0; w < workers; w++) {
         gmx_gunzip_free(b->scratch[w].buf);
