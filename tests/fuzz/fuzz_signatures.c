@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         };
         gmx_gbucket b = { .frames = frames, .nframes = 3, .has_creator = true,
                           .creator = frames[2], .count = 600 };
-        (void)gmx_signatures_match(s, &b, (gmx_str){ "select", 6 });
-        (void)gmx_signatures_match(s, &b, (gmx_str){ "", 0 });
+        (void)gmx_signatures_match(s, &b, (gmx_str){ "select", 6 }, false);
+        (void)gmx_signatures_match(s, &b, (gmx_str){ "", 0 }, false);
     }
     gmx_signatures_free(s);
     return 0;

@@ -20,7 +20,7 @@ static gmx_gverdict classify(const char *status, const char *frames)
         gmx_goroot_learn(&root, &b->frames[i]);
     gmx_signatures *sigs = gmx_signatures_new();
     assert_int_equal(gmx_signatures_add_builtin(sigs, NULL), GMX_OK);
-    gmx_gverdict v = gmx_gclassify(b, &root, sigs);
+    gmx_gverdict v = gmx_gclassify(b, &root, sigs, false);
     /* The verdict's names point into the catalogue: keep only whether. */
     v.healthy = v.healthy ? "healthy" : NULL;
     v.healthy_zh = NULL;

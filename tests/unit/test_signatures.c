@@ -57,28 +57,28 @@ static void test_signatures__leak_threshold_and_user_first(void **state)
         { gmx_str_cstr("main.worker"), gmx_str_cstr("/app/main.go"), 2 },
     };
     gmx_gbucket b = { .frames = frames, .nframes = 2, .count = 3 };
-    const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr("chan receive"));
+    const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr("chan receive"), false);
     assert_non_null(e);
     assert_string_equal(e->name, "my pool");
     assert_string_equal(e->name_zh, "池");
-    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("chan send")));
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("chan send"), false));
 
     /* net/http readLoop: an idle connection below the pile-up threshold,
      * a leak mechanism from it on. */
     frames[1] = (gmx_frame){ gmx_str_cstr("net/http.(*persistConn).readLoop"),
                              gmx_str_cstr("/x/net/http/transport.go"), 3 };
-    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"), false);
     assert_non_null(e);
     assert_false(e->leak);
     b.count = 5000;
-    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"), false);
     assert_non_null(e);
     assert_true(e->leak);
     assert_int_equal(e->category, GMX_CAT_IO_NO_TIMEOUT);
     /* Reported by a leak checker after its test: one is already a leak. */
     b.count = 1;
     b.flags = GMX_G_REPORTED;
-    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"));
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"), false);
     assert_non_null(e);
     assert_true(e->leak);
     assert_int_equal(e->min_reported, 1);
@@ -96,11 +96,25 @@ static void test_signatures__reported_threshold(void **state)
     assert_int_equal(gmx_signatures_at(s, 0)->min_reported, 2);
     gmx_frame frames[] = { { gmx_str_cstr("main.f"), gmx_str_cstr("/app/main.go"), 2 } };
     gmx_gbucket b = { .frames = frames, .nframes = 1, .count = 2 };
-    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), false));
     b.flags = GMX_G_REPORTED;
-    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), false));
     b.count = 1;
-    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), false));
+    /* Pasted on its own as the suspect: R applies as for a report. */
+    b.flags = 0;
+    b.count = 2;
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), true));
+    b.count = 1;
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), true));
+    gmx_signatures_free(s);
+    /* One goroutine picked is no pile, even where R is 1. */
+    static const char one[] = "leak\ttop\t^main\\.f$\t-\t-\t50/1\tchan-send-blocked\tf\thttps://e.org\n";
+    s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_parse(s, "one.tsv", one, sizeof(one) - 1, NULL), GMX_OK);
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), true));
+    b.count = 2;
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), true));
     gmx_signatures_free(s);
 
     /* "-/R": only what a leak checker reported, never a pile in a dump. */
@@ -110,10 +124,12 @@ static void test_signatures__reported_threshold(void **state)
     assert_int_equal(gmx_signatures_at(s, 0)->min_reported, 1);
     b.flags = 0;
     b.count = 100000;
-    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
-    b.flags = GMX_G_REPORTED;
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), false));
+    /* Nor a daemon pasted on its own: harmless in a live process. */
     b.count = 1;
-    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr("")));
+    assert_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), true));
+    b.flags = GMX_G_REPORTED;
+    assert_non_null(gmx_signatures_match(s, &b, gmx_str_cstr(""), false));
     /* "-" alone is no count. */
     static const char dash[] = "leak\ttop\t^main\\.f$\t-\t-\t-\tchan-send-blocked\tf\thttps://e.org\n";
     assert_int_equal(gmx_signatures_parse(s, "dash.tsv", dash, sizeof(dash) - 1, NULL), GMX_EFORMAT);

@@ -118,12 +118,13 @@ gmx_str gmx_gstatus(const gmx_gbucket *b)
     return s.n ? s : status_from_frames(b);
 }
 
-gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs)
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs,
+                           bool picked)
 {
     gmx_str s = gmx_gstatus(b);
     if (runtime_idle(s))
         return healthy("runtime worker", "运行时的工作 goroutine");
-    const gmx_signature *sig = gmx_signatures_match(sigs, b, s);
+    const gmx_signature *sig = gmx_signatures_match(sigs, b, s, picked);
     if (sig)
         return from_signature(sig);
     if (is(s, "chan send (nil chan)") || is(s, "chan receive (nil chan)"))

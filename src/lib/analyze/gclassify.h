@@ -22,8 +22,10 @@ gmx_str gmx_gstatus(const gmx_gbucket *b);
 
 /* The runtime's own wait reasons are judged here in code; stacks whose
  * meaning is published (leak mechanisms, long-lived goroutines by design)
- * come from the signature catalogue sigs (may be NULL). */
-gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs);
+ * come from the signature catalogue sigs (may be NULL). picked: b was pasted
+ * on its own out of its capture as the suspect (gmx_signatures_match). */
+gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs,
+                           bool picked);
 
 /* The frame to fix in the bucket's stack (gmx_frames_site). */
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism);

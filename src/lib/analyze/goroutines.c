@@ -330,7 +330,7 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
 {
     gmx_findings *out = c->out;
     size_t n = c->n;
-    gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs);
+    gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs, c->excerpt);
     uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
     if (!series)
         return GMX_ENOMEM;
@@ -431,7 +431,7 @@ static gmx_code add_vanished(actx *c)
             }
             trend t = trend_of(series, (uint32_t)n);
             gmx_code rc = GMX_OK;
-            if (drained(&t) && !gmx_gclassify(b, &c->root, c->sigs).healthy)
+            if (drained(&t) && !gmx_gclassify(b, &c->root, c->sigs, c->excerpt).healthy)
                 rc = add_drained(c, b, series, &t);
             if (rc != GMX_OK)
                 return rc;
@@ -534,7 +534,7 @@ static size_t deadlocked(actx *c, const gmx_gbuckets *set, const gmx_gbucket **p
             const gmx_gbucket *b = gmx_gbuckets_at(set, i);
             if (runs_main(b) != (pass == 0))
                 continue;
-            gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs);
+            gmx_gverdict v = gmx_gclassify(b, &c->root, c->sigs, c->excerpt);
             gmx_frame site;
             bool mechanism;
             if (v.healthy || !gmx_gsite(b, &c->root, &site, &mechanism) || mechanism)

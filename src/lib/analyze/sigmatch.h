@@ -7,8 +7,10 @@
 
 /* The first entry of s that matches bucket b whose wait reason is status
  * (empty when unknown), or NULL. A leak entry applies only from its min
- * goroutines on. s may be NULL. */
+ * goroutines on, or from its min_reported when a leak checker reported b or
+ * picked says b was pasted on its own out of its capture as the suspect.
+ * s may be NULL. */
 const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbucket *b,
-                                          gmx_str status);
+                                          gmx_str status, bool picked);
 
 #endif

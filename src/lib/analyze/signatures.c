@@ -359,9 +359,24 @@ static gmx_str unvendored(gmx_str func)
     return gmx_str_sub(func, cut, func.n);
 }
 
-static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, gmx_buf *scratch)
+/* A leak checker's report claims the goroutine outlived its test; a stack
+ * pasted on its own out of its capture is claimed as the suspect by whoever
+ * picked it. Either stands beside the count: the entry's R applies. Not to a
+ * "-/R" daemon, harmless in a live process whoever pastes it; and a single
+ * goroutine picked is no pile of the mechanism (one idle connection, one
+ * live context): its maintainers disagree (cockroachdb/cockroach#8204 keeps
+ * a pasted writeLoop, spidernet-io/spiderpool#917 fixed one). */
+static bool claimed(const entry *e, const gmx_gbucket *b, bool picked)
 {
-    bool reported = (b->flags & GMX_G_REPORTED) && e->pub.min_reported;
+    return e->pub.min_reported &&
+           ((b->flags & GMX_G_REPORTED) ||
+            (picked && e->pub.min != UINT64_MAX && b->count >= 2));
+}
+
+static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, bool picked,
+                          gmx_buf *scratch)
+{
+    bool reported = claimed(e, b, picked);
     if (e->pub.leak && b->count < (reported ? e->pub.min_reported : e->pub.min))
         return false;
     if (e->state.set && !matches(&e->state, status, scratch))
@@ -382,7 +397,7 @@ static bool entry_matches(const entry *e, const gmx_gbucket *b, gmx_str status, 
 }
 
 const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbucket *b,
-                                          gmx_str status)
+                                          gmx_str status, bool picked)
 {
     if (!s)
         return NULL;
@@ -390,7 +405,7 @@ const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbu
     gmx_buf_init(&scratch, 1 << 16);
     const gmx_signature *hit = NULL;
     for (size_t i = 0; i < s->n && !hit; i++)
-        if (entry_matches(&s->items[i], b, status, &scratch))
+        if (entry_matches(&s->items[i], b, status, picked, &scratch))
             hit = &s->items[i].pub;
     gmx_buf_release(&scratch);
     return hit;
