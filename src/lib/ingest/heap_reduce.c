@@ -29,6 +29,23 @@ static inline bool skip(gmx_pb *m, int wt)
     return gmx_pb_skip(m, wt) == GMX_PB_OK;
 }
 
+bool gmx_heap_reduce_varints(gmx_pb *pb, int wt, uint64_t *fields, uint32_t n)
+{
+    gmx_pb m;
+    memset(fields, 0, n * sizeof(*fields));
+    if (!sub(pb, wt, &m))
+        return false;
+    while (!gmx_pb_eof(&m)) {
+        uint32_t num;
+        int fwt;
+        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
+            return false;
+        if (!(num >= 1 && num <= n ? uint_field(&m, fwt, &fields[num - 1]) : skip(&m, fwt)))
+            return false;
+    }
+    return true;
+}
+
 /* A field naming string x: checked against the table once it is known. */
 static inline void names_string(reducer *r, uint64_t x)
 {
@@ -38,22 +55,12 @@ static inline void names_string(reducer *r, uint64_t x)
 
 static bool value_type(reducer *r, gmx_pb *pb, int wt, bool sample)
 {
-    gmx_pb m;
-    uint64_t type = 0, unit = 0;
-    if (!sub(pb, wt, &m))
+    uint64_t f[2]; /* type, unit */
+    if (!gmx_heap_reduce_varints(pb, wt, f, 2))
         return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        bool ok = num == 1 ? uint_field(&m, fwt, &type)
-                  : num == 2 ? uint_field(&m, fwt, &unit) : skip(&m, fwt);
-        if (!ok)
-            return false;
-    }
+    uint64_t type = f[0];
     names_string(r, type);
-    names_string(r, unit);
+    names_string(r, f[1]);
     if (!sample)
         return true;
     if (r->ntypes == REDUCE_MAX_TYPES)
@@ -64,22 +71,12 @@ static bool value_type(reducer *r, gmx_pb *pb, int wt, bool sample)
 
 static bool mapping(reducer *r, gmx_pb *pb, int wt)
 {
-    gmx_pb m;
-    uint64_t id = 0, v;
-    if (!sub(pb, wt, &m))
+    uint64_t f[10]; /* id, ..., filename (5), build_id (6), ... */
+    if (!gmx_heap_reduce_varints(pb, wt, f, 10))
         return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        bool ok = num == 1 ? uint_field(&m, fwt, &id)
-                  : num >= 2 && num <= 10 ? uint_field(&m, fwt, &v) : skip(&m, fwt);
-        if (!ok)
-            return false;
-        if (num == 5 || num == 6)
-            names_string(r, v);
-    }
+    uint64_t id = f[0];
+    names_string(r, f[4]);
+    names_string(r, f[5]);
     if (!id || r->nmappings == REDUCE_MAX_MAPPINGS)
         return false;
     for (size_t i = 0; i < r->nmappings; i++)
@@ -109,21 +106,10 @@ static uint32_t line_number(int64_t line)
 
 static bool line(reducer *r, gmx_pb *loc, int wt)
 {
-    gmx_pb m;
-    uint64_t fn = 0, ln = 0, column = 0;
-    if (!sub(loc, wt, &m))
+    uint64_t f[3]; /* function_id, line, column */
+    if (!gmx_heap_reduce_varints(loc, wt, f, 3))
         return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        bool ok = num == 1 ? uint_field(&m, fwt, &fn)
-                  : num == 2 ? uint_field(&m, fwt, &ln)
-                  : num == 3 ? uint_field(&m, fwt, &column) : skip(&m, fwt);
-        if (!ok)
-            return false;
-    }
+    uint64_t fn = f[0], ln = f[1], column = f[2];
     /* Function ids are checked against the functions once all are read:
      * as those are numbered 1..n, only the smallest and the largest. */
     if ((int64_t)column < INT32_MIN || (int64_t)column > INT32_MAX || fn == 0 ||
@@ -172,23 +158,10 @@ static bool location(reducer *r, gmx_pb *pb, int wt)
 /* Functions too must come numbered 1, 2, ... */
 static bool function(reducer *r, gmx_pb *pb, int wt)
 {
-    gmx_pb m;
-    uint64_t id = 0, name = 0, system_name = 0, file = 0, v;
-    if (!sub(pb, wt, &m))
+    uint64_t f[5]; /* id, name, system_name, filename, start_line */
+    if (!gmx_heap_reduce_varints(pb, wt, f, 5))
         return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        bool ok = num == 1 ? uint_field(&m, fwt, &id)
-                  : num == 2 ? uint_field(&m, fwt, &name)
-                  : num == 3 ? uint_field(&m, fwt, &system_name)
-                  : num == 4 ? uint_field(&m, fwt, &file)
-                  : num == 5 ? uint_field(&m, fwt, &v) : skip(&m, fwt);
-        if (!ok)
-            return false;
-    }
+    uint64_t id = f[0], name = f[1], system_name = f[2], file = f[3];
     names_string(r, name);
     names_string(r, system_name);
     names_string(r, file);

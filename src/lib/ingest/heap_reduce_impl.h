@@ -31,6 +31,10 @@ typedef struct reducer {
 } reducer;
 
 /* Room for element n of *arr (cap elements of elem bytes). */
+/* A message (wire type wt) whose fields 1..n are varints: each into
+ * fields[num - 1] (0 when absent, the last when repeated), any other field
+ * skipped; false when a listed field is not a varint or the bytes are bad. */
+bool gmx_heap_reduce_varints(gmx_pb *pb, int wt, uint64_t *fields, uint32_t n);
 bool gmx_heap_reduce_grow(void *arr, size_t *cap, size_t n, size_t elem);
 /* String i of the table (i < nstrings). */
 gmx_str gmx_heap_reduce_string(const reducer *r, uint64_t i);

@@ -203,20 +203,10 @@ static bool sample_values(const reducer *r, gmx_pb *m, int wt, int64_t *values, 
  * (*size, *sized). */
 static bool sample_label(const reducer *r, gmx_pb *m, int wt, int64_t *size, bool *sized)
 {
-    gmx_pb l;
-    uint64_t key = 0, str = 0, num = 0, unit = 0, *field;
-    if (wt != GMX_PB_LEN || gmx_pb_sub(m, &l) != GMX_PB_OK)
+    uint64_t f[4]; /* key, str, num, num_unit */
+    if (!gmx_heap_reduce_varints(m, wt, f, 4))
         return false;
-    while (!gmx_pb_eof(&l)) {
-        uint32_t f;
-        int fwt;
-        if (gmx_pb_key(&l, &f, &fwt) != GMX_PB_OK)
-            return false;
-        field = f == 1 ? &key : f == 2 ? &str : f == 3 ? &num : f == 4 ? &unit : NULL;
-        if (field ? fwt != GMX_PB_VARINT || gmx_pb_varint(&l, field) != GMX_PB_OK
-                  : gmx_pb_skip(&l, fwt) != GMX_PB_OK)
-            return false;
-    }
+    uint64_t key = f[0], str = f[1], num = f[2], unit = f[3];
     if (key >= r->nstrings || str >= r->nstrings || unit >= r->nstrings)
         return false;
     /* pprof: a label with a string is a string label, else numeric if it
