@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 CMAKE_BUILD = cmake --build $(1) -j $(JOBS)
 
-.PHONY: all demo test check build release deps deps-test test-dev test-asan test-fuzz test-tsan \
+.PHONY: all demo test check build release deps deps-test deps-bench test-dev test-asan test-fuzz test-tsan \
         update-golden bench clean
 
 all: build
@@ -20,6 +20,9 @@ deps:
 
 deps-test:
 	@scripts/deps.sh test
+
+deps-bench:
+	@scripts/deps.sh bench
 
 # The dev build (with its tests, hence deps-test) is optimised (-O2) so that warnings only the optimiser sees
 # (maybe-uninitialized, ...) are errors in CI too; the demo build is the one
@@ -71,7 +74,7 @@ test-fuzz:
 update-golden: build
 	cd build/dev && GMX_UPDATE_GOLDEN=1 ctest -L e2e
 
-bench: deps
+bench: deps-bench
 	bench/run.sh
 
 clean:

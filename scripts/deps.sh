@@ -4,12 +4,16 @@
 # apt-get line to run and fails.
 #   build: compile gomemdx (make demo)
 #   test:  also the test suite, the sanitizer build and the fuzzers (make test)
+#   bench: also the tools bench/ runs beside gomemdx (make bench)
 set -euo pipefail
 profile=${1:-build}
 pkgs=(gcc make cmake pkg-config libdeflate-dev zlib1g-dev libjansson-dev
       libcurl4-openssl-dev libsqlite3-dev libelf-dev libdw-dev)
-if [ "$profile" = test ]; then
+if [ "$profile" = test ] || [ "$profile" = bench ]; then
   pkgs+=(libcmocka-dev xz-utils valgrind clang-14 libclang-rt-14-dev jq python3 zsh chromium)   # chromium: the HTML report's browser test
+fi
+if [ "$profile" = bench ]; then
+  pkgs+=(hyperfine time delve gdb)   # time: GNU time -v for peak RSS; gdb: gcore for bench/core.sh's cores
 fi
 missing=()
 for p in "${pkgs[@]}"; do
