@@ -74,8 +74,10 @@ typedef enum gmx_dump_kind {
     GMX_DUMP_LEAK_PROFILE_TEXT, /* "goroutineleak profile: total N": every one proven leaked */
     GMX_DUMP_PROFILE_PROTO,  /* goroutine profile, profile.proto (debug=0) */
     GMX_DUMP_LEAK_PROFILE_PROTO, /* goroutineleak profile, profile.proto */
-    GMX_DUMP_LEAK_CHECK      /* a leak checker's report in test output (goleak,
+    GMX_DUMP_LEAK_CHECK,     /* a leak checker's report in test output (goleak,
                               * leaktest, grpc leakcheck, net/http afterTest) */
+    GMX_DUMP_COUNTS          /* goroutines counted by hand (uniq -c of states,
+                              * creators or frames; go tool trace's N=) */
 } gmx_dump_kind;
 
 /* What a tolerant read did to a damaged file (gmx_read_report.repairs). */

@@ -513,6 +513,45 @@ static void test_uniq_creators_and_args(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* grep | awk -F 0x | uniq -c over a dump: a creator's "created by F" and its
+ * closure's "F.func1(" count the same goroutines, and the argument list is
+ * cut after "(" (the lines of kumahq/kuma#2004, verbatim but for the last
+ * count, 55 there, made 54 to show that piles counted unlike stay apart). */
+static void test_uniq_creator_and_closure(void **state)
+{
+    (void)state;
+    const char *s =
+        "31631 created by github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler\n"
+        "  55 created by github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler\n"
+        "  81 github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler(\n"
+        "31631 github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler.func1(\n"
+        "  81 github.com/envoyproxy/go-control-plane/pkg/server/v3.(*server).StreamHandler(...)\n"
+        "  55 github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler(\n"
+        "  54 github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler.func1(\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_COUNTS);
+    /* each goroutine once: 31631 + 55 + 81 + 81 + 55 + 54, not 63,592 */
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 31957);
+    const gmx_gbucket *b = tu_bucket_with_func(
+        r.snap.buckets, "github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler.func1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 31631);
+    assert_true(b->has_creator);
+    assert_true(gmx_str_eq_cstr(
+        b->creator.func, "github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler"));
+    b = tu_bucket_with_func(r.snap.buckets,
+                            "github.com/envoyproxy/go-control-plane/pkg/server/sotw/v3.(*server).StreamHandler");
+    assert_non_null(b);
+    assert_int_equal(b->count, 81);
+    /* counted unlike its creator (55 against 54): not taken for the same pile */
+    b = tu_bucket_with_func(r.snap.buckets, "github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler.func1");
+    assert_non_null(b);
+    assert_false(b->has_creator);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_instances_of(void **state)
 {
     (void)state;
@@ -840,7 +879,8 @@ int main(void)
         cmocka_unit_test(test_delve_list),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
-        cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),    cmocka_unit_test(test_handmade_record_file),
+        cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
+        cmocka_unit_test(test_uniq_creator_and_closure),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost),
         cmocka_unit_test(test_nothing),
     };

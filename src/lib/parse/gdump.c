@@ -411,6 +411,7 @@ const char *gmx_dump_kind_name(gmx_dump_kind kind)
     case GMX_DUMP_PROFILE_PROTO: return "goroutine profile (protobuf)";
     case GMX_DUMP_LEAK_PROFILE_PROTO: return "goroutineleak profile (protobuf)";
     case GMX_DUMP_LEAK_CHECK: return "leak checker report";
+    case GMX_DUMP_COUNTS: return "goroutine counts (a hand-made summary)";
     case GMX_DUMP_PLAIN: break;
     }
     return "goroutine dump";
@@ -427,6 +428,7 @@ const char *gmx_dump_kind_name_zh(gmx_dump_kind kind)
     case GMX_DUMP_PROFILE_PROTO: return "goroutine 剖析（protobuf）";
     case GMX_DUMP_LEAK_PROFILE_PROTO: return "goroutineleak 剖析（protobuf）";
     case GMX_DUMP_LEAK_CHECK: return "泄漏检查器报告";
+    case GMX_DUMP_COUNTS: return "goroutine 计数（手工汇总）";
     case GMX_DUMP_PLAIN: break;
     }
     return "goroutine 栈转储";

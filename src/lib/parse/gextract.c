@@ -474,8 +474,13 @@ static bool count_like(gmx_str s, gx_line *out)
         out->strong = true;
         return true;
     }
-    size_t args = gmx_str_rfind_char(rest, '(');
-    if (args != SIZE_MAX && args > 0 && rest.p[rest.n - 1] == ')' && rest.p[args - 1] != '.') {
+    /* The argument list: the first "(" that does not open a receiver
+     * ("pkg.(*T).f"), whole or cut ("f(", awk -F 0x leaves that). */
+    size_t args = SIZE_MAX;
+    for (size_t i = 1; i < rest.n && args == SIZE_MAX; i++)
+        if (rest.p[i] == '(' && rest.p[i - 1] != '.')
+            args = i;
+    if (args != SIZE_MAX && (rest.p[rest.n - 1] == ')' || args == rest.n - 1)) {
         gmx_str name = gmx_str_sub(rest, 0, args);
         if (!memchr(name.p, ' ', name.n) && memchr(name.p, '.', name.n)) {
             out->rest = name;
