@@ -235,6 +235,56 @@ static void test_glyphs(void **state)
     check_like(DUMP2, derive(DUMP2, to_arrows), GMX_REPAIR_TAB_GLYPHS);
 }
 
+static result read_text_threads(const char *p, size_t n, unsigned threads)
+{
+    result r;
+    memset(&r, 0, sizeof(r));
+    gmx_input *in;
+    gmx_ingest_options opts = { .threads = threads };
+    assert_int_equal(gmx_input_from_memory("pasted.txt", p, n, &in, &r.err), GMX_OK);
+    r.rc = gmx_ingest_goroutines_input(in, &opts, &r.snap, &r.err);
+    return r;
+}
+
+static void assert_same_ranges(const gmx_line_range *a, const gmx_line_range *b, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++) {
+        assert_int_equal(a[i].first, b[i].first);
+        assert_int_equal(a[i].last, b[i].last);
+    }
+}
+
+/* A damaged dump large enough to be read in pieces on several threads
+ * says what it read and skipped in the whole file's lines, as one reader
+ * does: prose late in the file lands in the last pieces. */
+static void test_pieces_report_whole_lines(void **state)
+{
+    (void)state;
+    text once = derive(DUMP2, to_glyphs);
+    text big = { 0 };
+    for (unsigned k = 0; big.n < ((size_t)24 << 20); k++) {
+        put(&big, once.p, once.n);
+        if (k % 97 == 96)
+            puts_(&big, "\nHere is the next dump, taken an hour later:\n\n");
+    }
+    result one = read_text_threads(big.p, big.n, 1), four = read_text_threads(big.p, big.n, 4);
+    if (one.rc != GMX_OK || four.rc != GMX_OK)
+        fail_msg("%s / %s", one.err.message, four.err.message);
+    const gmx_read_report *a = &one.snap.info.read, *b = &four.snap.info.read;
+    assert_true(a->nskipped > 1);
+    assert_int_equal(one.snap.info.lines, four.snap.info.lines);
+    assert_int_equal(a->read_lines, b->read_lines);
+    assert_int_equal(a->skipped_lines, b->skipped_lines);
+    assert_int_equal(a->nskipped, b->nskipped);
+    assert_int_equal(a->more_skipped, b->more_skipped);
+    assert_same_ranges(a->skipped, b->skipped, a->nskipped);
+    assert_int_equal(gmx_gbuckets_total(one.snap.buckets), gmx_gbuckets_total(four.snap.buckets));
+    gmx_gsnapshot_release(&one.snap);
+    gmx_gsnapshot_release(&four.snap);
+    free(once.p);
+    free(big.p);
+}
+
 static void test_no_indent(void **state)
 {
     (void)state;
@@ -882,6 +932,7 @@ int main(void)
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
         cmocka_unit_test(test_uniq_creator_and_closure),    cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost),
+        cmocka_unit_test(test_pieces_report_whole_lines),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -222,8 +222,7 @@ typedef struct tpiece {
     const char *name;
     const char *data;
     size_t len;
-    uint64_t first_line;
-    uint64_t lines;          /* counted on its thread; first_line sums those before */
+    uint64_t first_line;     /* the lines of the pieces before it */
     gmx_gbuckets *buckets;
     gmx_dump_info info;
     gmx_error err;
@@ -233,8 +232,11 @@ typedef struct tpiece {
 static void *tolerant_piece(void *arg)
 {
     tpiece *p = arg;
-    p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, p->first_line,
-                                               gmx_gbuckets_add, p->buckets, &p->info, &p->err);
+    /* Numbered from its own first line: where that is in the whole is
+     * known once the pieces before it are read (their lines counted as
+     * they are), and the report's ranges are moved there then. */
+    p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, 0, gmx_gbuckets_add,
+                                               p->buckets, &p->info, &p->err);
     return NULL;
 }
 
@@ -244,16 +246,6 @@ static uint64_t count_lines(const char *data, size_t len)
     for (const char *p = data, *end = data + len; (p = memchr(p, '\n', (size_t)(end - p))); p++)
         n++;
     return n;
-}
-
-/* A piece's lines, counted on its own thread: where each piece starts is
- * the sum of those before it, and one thread counting them all read the
- * whole file before any parsing began. */
-static void *count_piece_lines(void *arg)
-{
-    tpiece *p = arg;
-    p->lines = count_lines(p->data, p->len);
-    return NULL;
 }
 
 /* Runs fn on every piece, each on a thread of its own but the first (on
@@ -271,6 +263,20 @@ static void each_piece(tpiece *pieces, unsigned used, void *(*fn)(void *))
             pthread_join(threads[i], NULL);
         else if (pieces[i].rc == GMX_OK)
             fn(&pieces[i]);
+    }
+}
+
+/* A piece's report, numbered from its own first line, in the whole's
+ * lines: by lines before it. */
+static void shift_report(gmx_read_report *r, uint64_t by)
+{
+    for (uint32_t i = 0; i < r->nread; i++) {
+        r->read[i].first += by;
+        r->read[i].last += by;
+    }
+    for (uint32_t i = 0; i < r->nskipped; i++) {
+        r->skipped[i].first += by;
+        r->skipped[i].last += by;
     }
 }
 
@@ -329,13 +335,16 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
             p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
         start = end;
     }
-    each_piece(pieces, used, count_piece_lines);
+    each_piece(pieces, used, tolerant_piece);
     uint64_t line = 0;
     for (unsigned i = 0; i < used; i++) {
-        pieces[i].first_line = line;
-        line += pieces[i].lines;
+        tpiece *p = &pieces[i];
+        p->first_line = line;
+        /* A piece that failed may not have counted its lines: count them. */
+        line += p->rc == GMX_OK ? p->info.lines : count_lines(p->data, p->len);
+        if (p->rc == GMX_OK)
+            shift_report(&p->info.read, p->first_line);
     }
-    each_piece(pieces, used, tolerant_piece);
     gmx_code rc = GMX_OK;
     snap->info = pieces[0].info;
     for (unsigned i = 0; i < used; i++) {

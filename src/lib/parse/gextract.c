@@ -92,14 +92,19 @@ static char *slot(gx_cleaner *c)
 /* Tab glyphs of web pages and editors: », ▸, →, ␉, ⇥, and the no-break space. */
 static size_t glyph_len(gmx_str s, size_t i)
 {
-    static const char *const glyphs[] = { "\xc2\xbb", "\xe2\x96\xb8", "\xe2\x86\x92",
-                                          "\xe2\x90\x89", "\xe2\x87\xa5", "\xc2\xa0",
-                                          "\xe2\x96\xba", "\xe2\x9e\x9e" };
-    for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++) {
-        size_t n = strlen(glyphs[g]);
-        if (i + n <= s.n && memcmp(s.p + i, glyphs[g], n) == 0)
-            return n;
-    }
+    static const struct {
+        char bytes[4];
+        size_t n;
+    } glyphs[] = { { "\xc2\xbb", 2 },     { "\xe2\x96\xb8", 3 }, { "\xe2\x86\x92", 3 },
+                   { "\xe2\x90\x89", 3 }, { "\xe2\x87\xa5", 3 }, { "\xc2\xa0", 2 },
+                   { "\xe2\x96\xba", 3 }, { "\xe2\x9e\x9e", 3 } };
+    /* Each is two or three bytes of UTF-8 led by 0xc2 or 0xe2: an ASCII
+     * byte, as nearly every line starts with, is none of them. */
+    if (i >= s.n || ((unsigned char)s.p[i] != 0xc2 && (unsigned char)s.p[i] != 0xe2))
+        return 0;
+    for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++)
+        if (i + glyphs[g].n <= s.n && memcmp(s.p + i, glyphs[g].bytes, glyphs[g].n) == 0)
+            return glyphs[g].n;
     return 0;
 }
 
@@ -700,8 +705,10 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_DLV;
         return;
     }
-    /* The header test is the costly one: only lines with a 'oroutine '. */
-    if (c0 == 'g' || c0 == '[' || memmem(s.p, s.n, "oroutine ", 9)) {
+    /* The header test is the costly one: only lines that say "goroutine"
+     * (all it and the tests after it look for), not every frame of a
+     * "github.com/..." or "[...]" line. */
+    if (gmx_str_find(s, "oroutine") != SIZE_MAX) {
         size_t at = gmx_gdump_find_header(s);
         if (at != SIZE_MAX) {
             out->kind = GX_HEADER;
