@@ -9,6 +9,7 @@
 #include "util/num.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool is_digit(char c)
@@ -103,6 +104,20 @@ static size_t glyph_len(gmx_str s, size_t i)
     return 0;
 }
 
+/* Box-drawing characters of a stack redrawn as a tree ("└─ pkg.f" under
+ * its callee): │ ├ └ ─ ╰ and their heavy forms ┃ ┣ ┗ ━. The runtime never
+ * prints them, so at the start of a line they are only the drawing. */
+static size_t tree_glyph_len(gmx_str s, size_t i)
+{
+    static const char *const glyphs[] = { "\xe2\x94\x82", "\xe2\x94\x9c", "\xe2\x94\x94",
+                                          "\xe2\x94\x80", "\xe2\x95\xb0", "\xe2\x94\x83",
+                                          "\xe2\x94\xa3", "\xe2\x94\x97", "\xe2\x94\x81" };
+    for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++)
+        if (i + 3 <= s.n && memcmp(s.p + i, glyphs[g], 3) == 0)
+            return 3;
+    return 0;
+}
+
 static gmx_str trim_right(gmx_str s)
 {
     while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
@@ -122,10 +137,16 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
             continue;
         }
         size_t g = glyph_len(s, i);
+        if (g) {
+            c->repairs |= GMX_REPAIR_TAB_GLYPHS;
+            *tab = true;
+            i += g;
+            continue;
+        }
+        g = tree_glyph_len(s, i);
         if (!g)
             break;
-        c->repairs |= GMX_REPAIR_TAB_GLYPHS;
-        *tab = true;
+        c->repairs |= GMX_REPAIR_TREE;
         i += g;
     }
     return gmx_str_sub(s, i, s.n);
@@ -534,6 +555,25 @@ static bool bare_func_like(gmx_str s)
            !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
 }
 
+/* "runtime_SemacquireMutex" alone on its line: a frame of sync's waits
+ * (runtime_Semacquire, runtime_SemacquireMutex, runtime_SemacquireRWMutexR,
+ * runtime_notifyListWait...) written without the package the runtime prints. */
+static bool sync_linkname(gmx_str s)
+{
+    static const char *const names[] = { "runtime_Semacquire", "runtime_notifyListWait" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        known |= gmx_str_starts(s, names[i]);
+    if (!known || s.n > 64)
+        return false;
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) || ch == '_'))
+            return false;
+    }
+    return true;
+}
+
 /* "101 instances of:", "10 *", "10 x", "10x", "10 ×": a count for the
  * stack that follows, written on a line of its own. */
 static bool mult_like(gmx_str s, gx_line *out)
@@ -653,7 +693,9 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
     out->created = false;
-    if (!s.n) {
+    /* "--" alone: the separator grep -A/-B/-C prints between the groups it
+     * cut out of a dump, which ends a stack as a blank line does. */
+    if (!s.n || gmx_str_eq_cstr(s, "--")) {
         out->kind = GX_BLANK;
         return;
     }
@@ -766,6 +808,14 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     }
     if ((is_digit(c0) && count_like(s, out)) || trace_count_like(s, out)) {
         out->kind = GX_COUNT;
+        return;
+    }
+    if (sync_linkname(s)) {
+        /* The runtime prints these as "sync.runtime_SemacquireMutex". */
+        char *b = slot(c);
+        int n = snprintf(b, GX_LINE_MAX, "sync.%.*s", (int)s.n, s.p);
+        out->text = gmx_str_make(b, (size_t)n);
+        out->kind = GX_BARE;
         return;
     }
     out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
