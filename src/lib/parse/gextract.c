@@ -615,26 +615,54 @@ static bool points_ahead(gmx_str s)
     return s.n && s.p[s.n - 1] == ':' && (has_word(s, "excerpt") || has_word(s, "sample"));
 }
 
+/* A number written in prose at s.p[i], its thousands grouped or not
+ * ("40000", "40,000", "12 651"): its value, and where it ends in *end. */
+static uint64_t prose_number(gmx_str s, size_t i, size_t *end)
+{
+    uint64_t v = 0;
+    size_t j = i;
+    for (;;) {
+        while (j < s.n && is_digit(s.p[j])) {
+            v = v > UINT64_MAX / 10 - 9 ? UINT64_MAX / 10 : v * 10 + (uint64_t)(s.p[j] - '0');
+            j++;
+        }
+        /* A separator then exactly three digits continues the number. */
+        if (j + 3 < s.n && (s.p[j] == ',' || s.p[j] == ' ') && digits_at(s, j + 1) == 3)
+            j++;
+        else
+            break;
+    }
+    *end = j;
+    return v;
+}
+
+/* Where a number in prose starts: a digit not inside another token. */
+static bool number_starts(gmx_str s, size_t i)
+{
+    return is_digit(s.p[i]) && !(i && (is_digit(s.p[i - 1]) || s.p[i - 1] == '.' ||
+                                       s.p[i - 1] == 'x' || s.p[i - 1] == ':' ||
+                                       s.p[i - 1] == ','));
+}
+
+/* The next number in prose from *i on: its value, *i moved past it. */
+static bool next_number(gmx_str s, size_t *i, uint64_t *v)
+{
+    while (*i < s.n && !number_starts(s, *i))
+        (*i)++;
+    if (*i >= s.n)
+        return false;
+    *v = prose_number(s, *i, i);
+    return true;
+}
+
 bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
 {
     if (s.n > GX_LINE_MAX || !points_ahead(s))
         return false;
-    uint64_t best = 0;
+    uint64_t best = 0, v;
     /* "40000+ of", "40,000 goroutines", "(40000+) of": a number and what it counts. */
-    for (size_t i = 0; i < s.n;) {
-        if (!is_digit(s.p[i]) || (i && (is_digit(s.p[i - 1]) || s.p[i - 1] == '.' ||
-                                        s.p[i - 1] == 'x' || s.p[i - 1] == ':'))) {
-            i++;
-            continue;
-        }
-        uint64_t v = 0;
-        size_t j = i;
-        while (j < s.n && (is_digit(s.p[j]) || (s.p[j] == ',' && j + 1 < s.n && is_digit(s.p[j + 1])))) {
-            if (s.p[j] != ',')
-                v = v > UINT64_MAX / 10 - 9 ? UINT64_MAX / 10 : v * 10 + (uint64_t)(s.p[j] - '0');
-            j++;
-        }
-        size_t k = j;
+    for (size_t i = 0; next_number(s, &i, &v);) {
+        size_t k = i;
         while (k < s.n && (s.p[k] == '+' || s.p[k] == ')'))
             k++;
         gmx_str after = gmx_str_sub(s, k, s.n);
@@ -643,7 +671,6 @@ bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
              gmx_str_starts(after, " instances") || gmx_str_starts(after, " copies")) &&
             v > best && v <= PROSE_COUNT_MAX)
             best = v;
-        i = j;
     }
     if (!best) {
         static const struct {
@@ -819,6 +846,34 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         return;
     }
     out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
+}
+
+bool gmx_gx_named_count(gmx_str s, uint64_t *count, gmx_str *func)
+{
+    if (s.n > GX_LINE_MAX)
+        return false;
+    uint64_t v;
+    for (size_t i = 0; next_number(s, &i, &v);) {
+        gmx_str after = gmx_str_sub(s, i, s.n);
+        if (!gmx_str_starts(after, " goroutines in ") || v < 2 || v > PROSE_COUNT_MAX)
+            continue;
+        /* The function, as Markdown writes it: `pkg.f`, **`pkg.f`**. */
+        size_t a = i + strlen(" goroutines in "), b;
+        while (a < s.n && (s.p[a] == '`' || s.p[a] == '*'))
+            a++;
+        for (b = a; b < s.n && s.p[b] != '`' && s.p[b] != '*' && s.p[b] != ' ' && s.p[b] != ',';
+             b++)
+            ;
+        gmx_str name = gmx_str_sub(s, a, b);
+        while (name.n && (name.p[name.n - 1] == '.' || name.p[name.n - 1] == ':'))
+            name.n--;
+        if (!bare_func_like(name))
+            continue;
+        *count = v;
+        *func = name;
+        return true;
+    }
+    return false;
 }
 
 bool gmx_gx_looks_damaged(gmx_str line)
