@@ -74,6 +74,20 @@ static result read_text(const char *p, size_t n)
     return r;
 }
 
+/* Reads a text that must be read, into the number of goroutines expected;
+ * the bucket running func is returned through b. */
+static result read_goroutines(const char *s, uint64_t total, const char *func,
+                              const gmx_gbucket **b)
+{
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), total);
+    *b = tu_bucket_with_func(r.snap.buckets, func);
+    assert_non_null(*b);
+    return r;
+}
+
 static uint64_t culprit_count(const result *r)
 {
     const gmx_gbucket *b = tu_bucket_with_func(r->snap.buckets, CULPRIT);
@@ -907,6 +921,81 @@ static void test_header_colon_lost(void **state)
     assert_int_equal(r.rc, GMX_EFORMAT);
 }
 
+/* https://github.com/nikepan/clickhouse-bulk/issues/90: two stacks redrawn
+ * by hand as trees, each caller under its callee behind "└─", the sync
+ * wait written without its package. */
+static void test_drawn_trees(void **state)
+{
+    (void)state;
+    const char *s = "Captured via /debug/pprof/goroutine?debug=1:\n\n"
+                    "runtime_SemacquireMutex\n"
+                    " \xe2\x94\x94\xe2\x94\x80 main.(*Clickhouse).GetNextServer\n"
+                    "     \xe2\x94\x94\xe2\x94\x80 main.(*FileDumper).ProcessNextDump\n\n"
+                    "runtime_SemacquireMutex\n"
+                    " \xe2\x94\x94\xe2\x94\x80 main.(*FileDumper).Dump\n"
+                    "     \xe2\x94\x94\xe2\x94\x80 main.(*Clickhouse).Dump\n\n"
+                    "This confirms mutual lock waiting between c.mu and d.mu.\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 2, "main.(*Clickhouse).GetNextServer", &b);
+    assert_int_equal(b->nframes, 3);
+    assert_true(gmx_str_eq_cstr(b->frames[0].func, "sync.runtime_SemacquireMutex"));
+    assert_true(gmx_str_eq_cstr(b->frames[2].func, "main.(*FileDumper).ProcessNextDump"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_TREE);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* Drawing characters before prose, or a word that only starts like a
+     * sync wait, make no frame. */
+    const char *prose = "\xe2\x94\x94\xe2\x94\x80 see the stacks below\nruntime_Semacquire is slow\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+}
+
+/* https://github.com/distribution/distribution/pull/2599: stacks cut out of
+ * a dump with grep -A, its "--" between the groups. */
+static void test_grep_separators(void **state)
+{
+    (void)state;
+    const char *s = "Here is the key part:\n```\n--\n"
+                    "sync.(*RWMutex).RLock(0xc42047c868)\n"
+                    "\t/usr/local/go/src/sync/rwmutex.go:43 +0x5d\n"
+                    "example.com/store.(*driver).GetContent(0xc42047c860)\n"
+                    "\t/go/src/example.com/store/driver.go:73 +0x76\n"
+                    "--\n"
+                    "sync.(*RWMutex).RLock(0xc42047c868)\n"
+                    "\t/usr/local/go/src/sync/rwmutex.go:43 +0x5d\n"
+                    "example.com/store.(*driver).Reader(0xc42047c860)\n"
+                    "\t/go/src/example.com/store/driver.go:108 +0x7b\n"
+                    "--\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 2, "example.com/store.(*driver).Reader", &b);
+    assert_int_equal(b->nframes, 2);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* https://github.com/vmware/go-vcloud-director/issues/803: a count in prose
+ * naming the function ("12 651 goroutines in `pkg.f`"), the stack pasted
+ * further on, redrawn with arrows. */
+static void test_named_prose_count(void **state)
+{
+    (void)state;
+    const char *s = "one pprof snapshot showed **12 651 goroutines in `net/http.setRequestCancel.func4`** "
+                    "alone (~200 MB RSS).\n\n"
+                    "Stack of every leaked goroutine:\n\n```\n"
+                    "net/http.setRequestCancel.func4\n"
+                    "  \xe2\x86\x92 govcd.executeRequestCustomErr\n```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 12651, "govcd.executeRequestCustomErr", &b);
+    assert_int_equal(b->count, 12651);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* A stack of another function keeps its count of one. */
+    const char *other = "we saw 5,000 goroutines in `pkg.worker` yesterday\n\n"
+                        "pkg.(*T).run\npkg.main\n";
+    r = read_goroutines(other, 1, "pkg.(*T).run", &b);
+    assert_int_equal(b->count, 1);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -930,9 +1019,10 @@ int main(void)
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
-        cmocka_unit_test(test_uniq_creator_and_closure),    cmocka_unit_test(test_handmade_record_file),
-        cmocka_unit_test(test_header_colon_lost),
-        cmocka_unit_test(test_pieces_report_whole_lines),
+        cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
+        cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
+        cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
+        cmocka_unit_test(test_named_prose_count),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

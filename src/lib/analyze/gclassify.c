@@ -63,12 +63,30 @@ static gmx_gverdict from_signature(const gmx_signature *sig)
     return v;
 }
 
+/* The runtime's semaphore waits of sync's locks, the frame a trimmed stack
+ * keeps when it drops the Lock above it: runtime_SemacquireMutex (Mutex, and
+ * RWMutex's writers before 1.20), runtime_SemacquireRWMutex and
+ * runtime_SemacquireRWMutexR (1.20+); internal/sync's since 1.24. */
+static const char *const mutex_waits[] = {
+    "sync.runtime_SemacquireMutex",          "sync.runtime_SemacquireRWMutex",
+    "sync.runtime_SemacquireRWMutexR",       "internal/sync.runtime_SemacquireMutex",
+};
+
+static bool mutex_linkname(const gmx_gbucket *b)
+{
+    for (size_t i = 0; i < sizeof(mutex_waits) / sizeof(mutex_waits[0]); i++)
+        if (has_func(b, mutex_waits[i]))
+            return true;
+    return false;
+}
+
 static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
 {
     /* Before 1.20 (mutexes) and 1.24 (WaitGroup) every sync wait read
      * "semacquire"; the frames tell which primitive it is. */
     if (has_func(b, "sync.(*Mutex).Lock") || has_func(b, "sync.(*RWMutex).Lock") ||
-        has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow"))
+        has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow") ||
+        mutex_linkname(b))
         return verdict(GMX_CAT_MUTEX_HELD, NULL);
     if (has_func(b, "sync.(*WaitGroup).Wait"))
         return verdict(GMX_CAT_WAITGROUP_MISMATCH, NULL);
@@ -109,13 +127,19 @@ static gmx_str status_from_frames(const gmx_gbucket *b)
         for (size_t k = 0; k < sizeof(parks) / sizeof(parks[0]); k++)
             if (gmx_str_eq_cstr(b->frames[i].func, parks[k].func))
                 return gmx_str_cstr(parks[k].status);
+    if (mutex_linkname(b))
+        return gmx_str_cstr("semacquire");
     return (gmx_str){ "", 0 };
 }
 
 gmx_str gmx_gstatus(const gmx_gbucket *b)
 {
     gmx_str s = b->nstates ? b->states[0].status : (gmx_str){ "", 0 };
-    return s.n ? s : status_from_frames(b);
+    if (s.n && !is(s, "unknown"))
+        return s;
+    /* No header, or one the tolerant reader made up for a bare stack. */
+    gmx_str parked = status_from_frames(b);
+    return parked.n ? parked : s;
 }
 
 gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signatures *sigs,

@@ -9,6 +9,7 @@
 #include "util/num.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 static bool is_digit(char c)
@@ -108,6 +109,20 @@ static size_t glyph_len(gmx_str s, size_t i)
     return 0;
 }
 
+/* Box-drawing characters of a stack redrawn as a tree ("└─ pkg.f" under
+ * its callee): │ ├ └ ─ ╰ and their heavy forms ┃ ┣ ┗ ━. The runtime never
+ * prints them, so at the start of a line they are only the drawing. */
+static size_t tree_glyph_len(gmx_str s, size_t i)
+{
+    static const char *const glyphs[] = { "\xe2\x94\x82", "\xe2\x94\x9c", "\xe2\x94\x94",
+                                          "\xe2\x94\x80", "\xe2\x95\xb0", "\xe2\x94\x83",
+                                          "\xe2\x94\xa3", "\xe2\x94\x97", "\xe2\x94\x81" };
+    for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++)
+        if (i + 3 <= s.n && memcmp(s.p + i, glyphs[g], 3) == 0)
+            return 3;
+    return 0;
+}
+
 static gmx_str trim_right(gmx_str s)
 {
     while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
@@ -127,10 +142,16 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
             continue;
         }
         size_t g = glyph_len(s, i);
+        if (g) {
+            c->repairs |= GMX_REPAIR_TAB_GLYPHS;
+            *tab = true;
+            i += g;
+            continue;
+        }
+        g = tree_glyph_len(s, i);
         if (!g)
             break;
-        c->repairs |= GMX_REPAIR_TAB_GLYPHS;
-        *tab = true;
+        c->repairs |= GMX_REPAIR_TREE;
         i += g;
     }
     return gmx_str_sub(s, i, s.n);
@@ -544,6 +565,25 @@ static bool bare_func_like(gmx_str s)
            !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
 }
 
+/* "runtime_SemacquireMutex" alone on its line: a frame of sync's waits
+ * (runtime_Semacquire, runtime_SemacquireMutex, runtime_SemacquireRWMutexR,
+ * runtime_notifyListWait...) written without the package the runtime prints. */
+static bool sync_linkname(gmx_str s)
+{
+    static const char *const names[] = { "runtime_Semacquire", "runtime_notifyListWait" };
+    bool known = false;
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        known |= gmx_str_starts(s, names[i]);
+    if (!known || s.n > 64)
+        return false;
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || is_digit(ch) || ch == '_'))
+            return false;
+    }
+    return true;
+}
+
 /* "101 instances of:", "10 *", "10 x", "10x", "10 ×": a count for the
  * stack that follows, written on a line of its own. */
 static bool mult_like(gmx_str s, gx_line *out)
@@ -585,26 +625,54 @@ static bool points_ahead(gmx_str s)
     return s.n && s.p[s.n - 1] == ':' && (has_word(s, "excerpt") || has_word(s, "sample"));
 }
 
+/* A number written in prose at s.p[i], its thousands grouped or not
+ * ("40000", "40,000", "12 651"): its value, and where it ends in *end. */
+static uint64_t prose_number(gmx_str s, size_t i, size_t *end)
+{
+    uint64_t v = 0;
+    size_t j = i;
+    for (;;) {
+        while (j < s.n && is_digit(s.p[j])) {
+            v = v > UINT64_MAX / 10 - 9 ? UINT64_MAX / 10 : v * 10 + (uint64_t)(s.p[j] - '0');
+            j++;
+        }
+        /* A separator then exactly three digits continues the number. */
+        if (j + 3 < s.n && (s.p[j] == ',' || s.p[j] == ' ') && digits_at(s, j + 1) == 3)
+            j++;
+        else
+            break;
+    }
+    *end = j;
+    return v;
+}
+
+/* Where a number in prose starts: a digit not inside another token. */
+static bool number_starts(gmx_str s, size_t i)
+{
+    return is_digit(s.p[i]) && !(i && (is_digit(s.p[i - 1]) || s.p[i - 1] == '.' ||
+                                       s.p[i - 1] == 'x' || s.p[i - 1] == ':' ||
+                                       s.p[i - 1] == ','));
+}
+
+/* The next number in prose from *i on: its value, *i moved past it. */
+static bool next_number(gmx_str s, size_t *i, uint64_t *v)
+{
+    while (*i < s.n && !number_starts(s, *i))
+        (*i)++;
+    if (*i >= s.n)
+        return false;
+    *v = prose_number(s, *i, i);
+    return true;
+}
+
 bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
 {
     if (s.n > GX_LINE_MAX || !points_ahead(s))
         return false;
-    uint64_t best = 0;
+    uint64_t best = 0, v;
     /* "40000+ of", "40,000 goroutines", "(40000+) of": a number and what it counts. */
-    for (size_t i = 0; i < s.n;) {
-        if (!is_digit(s.p[i]) || (i && (is_digit(s.p[i - 1]) || s.p[i - 1] == '.' ||
-                                        s.p[i - 1] == 'x' || s.p[i - 1] == ':'))) {
-            i++;
-            continue;
-        }
-        uint64_t v = 0;
-        size_t j = i;
-        while (j < s.n && (is_digit(s.p[j]) || (s.p[j] == ',' && j + 1 < s.n && is_digit(s.p[j + 1])))) {
-            if (s.p[j] != ',')
-                v = v > UINT64_MAX / 10 - 9 ? UINT64_MAX / 10 : v * 10 + (uint64_t)(s.p[j] - '0');
-            j++;
-        }
-        size_t k = j;
+    for (size_t i = 0; next_number(s, &i, &v);) {
+        size_t k = i;
         while (k < s.n && (s.p[k] == '+' || s.p[k] == ')'))
             k++;
         gmx_str after = gmx_str_sub(s, k, s.n);
@@ -613,7 +681,6 @@ bool gmx_gx_prose_count(gmx_str s, uint64_t *count)
              gmx_str_starts(after, " instances") || gmx_str_starts(after, " copies")) &&
             v > best && v <= PROSE_COUNT_MAX)
             best = v;
-        i = j;
     }
     if (!best) {
         static const struct {
@@ -663,7 +730,9 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
     out->created = false;
-    if (!s.n) {
+    /* "--" alone: the separator grep -A/-B/-C prints between the groups it
+     * cut out of a dump, which ends a stack as a blank line does. */
+    if (!s.n || gmx_str_eq_cstr(s, "--")) {
         out->kind = GX_BLANK;
         return;
     }
@@ -780,7 +849,43 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_COUNT;
         return;
     }
+    if (sync_linkname(s)) {
+        /* The runtime prints these as "sync.runtime_SemacquireMutex". */
+        char *b = slot(c);
+        int n = snprintf(b, GX_LINE_MAX, "sync.%.*s", (int)s.n, s.p);
+        out->text = gmx_str_make(b, (size_t)n);
+        out->kind = GX_BARE;
+        return;
+    }
     out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
+}
+
+bool gmx_gx_named_count(gmx_str s, uint64_t *count, gmx_str *func)
+{
+    if (s.n > GX_LINE_MAX)
+        return false;
+    uint64_t v;
+    for (size_t i = 0; next_number(s, &i, &v);) {
+        gmx_str after = gmx_str_sub(s, i, s.n);
+        if (!gmx_str_starts(after, " goroutines in ") || v < 2 || v > PROSE_COUNT_MAX)
+            continue;
+        /* The function, as Markdown writes it: `pkg.f`, **`pkg.f`**. */
+        size_t a = i + strlen(" goroutines in "), b;
+        while (a < s.n && (s.p[a] == '`' || s.p[a] == '*'))
+            a++;
+        for (b = a; b < s.n && s.p[b] != '`' && s.p[b] != '*' && s.p[b] != ' ' && s.p[b] != ',';
+             b++)
+            ;
+        gmx_str name = gmx_str_sub(s, a, b);
+        while (name.n && (name.p[name.n - 1] == '.' || name.p[name.n - 1] == ':'))
+            name.n--;
+        if (!bare_func_like(name))
+            continue;
+        *count = v;
+        *func = name;
+        return true;
+    }
+    return false;
 }
 
 bool gmx_gx_looks_damaged(gmx_str line)

@@ -80,6 +80,12 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str text, gx_line *out);
  * points at what follows and gives a number or a magnitude word. */
 bool gmx_gx_prose_count(gmx_str text, uint64_t *count);
 
+/* A line of prose counting the goroutines of a function it names ("one
+ * snapshot showed 12 651 goroutines in `net/http.setRequestCancel.func4`"):
+ * true, the count and the function (pointing into text). The count goes to
+ * a stack pasted later whose first frame is that function. */
+bool gmx_gx_named_count(gmx_str text, uint64_t *count, gmx_str *func);
+
 /* A line a strict dump parse skipped that is stack text with its
  * indentation damaged: the strict parse's damage signal. */
 bool gmx_gx_looks_damaged(gmx_str line);

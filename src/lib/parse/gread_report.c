@@ -57,6 +57,7 @@ static const struct {
     { GMX_REPAIR_MISSING, "redacted frames kept as unknown" },
     { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines" },
     { GMX_REPAIR_SUMMARY, "hand-made summary read as counts" },
+    { GMX_REPAIR_TREE, "stacks drawn as trees read as frames" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap)

@@ -69,6 +69,11 @@ typedef struct tol {
     /* "N instances of:" before a stack: the count waiting for its header,
      * then (input line of the header, N) pairs, in input order. */
     uint64_t pending_mult;
+    /* "12 651 goroutines in `pkg.f`" said in prose: the count for the next
+     * stack without a header whose first frame is pkg.f, however far on. */
+    uint64_t named_count;
+    char named_func[256];
+    size_t named_func_len;
     gmx_buf mults;
     uint64_t mult_extra;     /* goroutines the counts added beyond one per header */
     uint64_t deadlock_line;  /* the runtime's "all goroutines are asleep" line, if seen */
@@ -363,6 +368,32 @@ static void move_mult(tol *t, uint64_t from, uint64_t to)
     memcpy(last, &m, sizeof(m));
 }
 
+/* Prose counting a function's goroutines, kept for the stack that shows it. */
+static void note_named(tol *t, const gx_line *ln)
+{
+    uint64_t said;
+    gmx_str named;
+    if (gmx_gx_named_count(ln->text, &said, &named) && named.n < sizeof(t->named_func)) {
+        memcpy(t->named_func, named.p, named.n);
+        t->named_func_len = named.n;
+        t->named_count = said;
+    }
+}
+
+/* A stack without a header starting at frame first takes the count prose
+ * said for its function, when no count was announced right before it. */
+static void take_named(tol *t, gmx_str first)
+{
+    if (t->pending_mult || !t->named_count)
+        return;
+    size_t paren = gmx_str_find(first, "(");
+    gmx_str name = paren == SIZE_MAX ? first : gmx_str_sub(first, 0, paren);
+    if (name.n != t->named_func_len || memcmp(name.p, t->named_func, name.n) != 0)
+        return;
+    t->pending_mult = t->named_count;
+    t->named_count = 0;
+}
+
 static void start_synthetic(tol *t, uint64_t lineno)
 {
     take_mult(t, lineno);
@@ -460,6 +491,7 @@ static void dispatch(tol *t, gx_line *ln)
         end_block(t, ln->lineno);
         end_record(t, ln->lineno);
         t->leak_context = true;
+        note_named(t, ln);
         mark(t, ln->lineno, 1);
         /* "... appears to have leaked: pkg.f(0x1)": the first frame follows. */
         size_t colon = gmx_str_find(ln->text, "leaked: ");
@@ -506,6 +538,7 @@ static void dispatch(tol *t, gx_line *ln)
                 return;
             }
             end_record(t, ln->lineno);
+            take_named(t, ln->text);
             start_synthetic(t, ln->lineno);
         }
         fill_missing_file(t, ln->lineno);
@@ -616,6 +649,7 @@ static void dispatch(tol *t, gx_line *ln)
                 return;
             }
             end_record(t, ln->lineno);
+            take_named(t, ln->text);
             start_synthetic(t, ln->lineno);
         }
         fill_missing_file(t, ln->lineno);
@@ -663,6 +697,7 @@ static void on_other(tol *t, gx_line *ln)
     uint64_t said;
     if (gmx_gx_prose_count(ln->text, &said))
         t->pending_mult = said;
+    note_named(t, ln);
     if (gmx_str_eq_cstr(ln->text, "runtime stack:"))
         t->system_stack = true;
     note_skipped(t, ln);
