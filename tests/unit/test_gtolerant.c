@@ -245,6 +245,16 @@ static void jenkins(text *o, const char *l, size_t n, unsigned k)
 static void test_glyphs(void **state)
 {
     (void)state;
+    /* Glyphs drawn for every tab, nothing else: every line said read. */
+    text g = derive(DUMP2, to_glyphs);
+    result r = read_text(g.p, g.n);
+    assert_int_equal(r.rc, GMX_OK);
+    assert_int_equal(r.snap.info.read.nread, 1);
+    assert_int_equal(r.snap.info.read.read[0].first, 1);
+    assert_int_equal(r.snap.info.read.read[0].last, r.snap.info.lines);
+    assert_int_equal(r.snap.info.read.nskipped, 0);
+    gmx_gsnapshot_release(&r.snap);
+    free(g.p);
     check_like(DUMP2, derive(DUMP2, to_glyphs), GMX_REPAIR_TAB_GLYPHS);
     check_like(DUMP2, derive(DUMP2, to_arrows), GMX_REPAIR_TAB_GLYPHS);
 }

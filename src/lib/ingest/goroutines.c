@@ -53,7 +53,9 @@ typedef struct strict_ctx {
 static int add_strict(void *ctx, const gmx_goroutine *g)
 {
     strict_ctx *s = ctx;
-    if (s->info->suspect_lines)
+    /* Damage it cannot read, or glyphs restored in a text with lines it
+     * skipped: the tolerant reader reads it again (strict_report), so stop. */
+    if (s->info->suspect_lines || (s->info->read.repairs && s->info->skipped_lines))
         return DAMAGED;
     return gmx_gbuckets_add(s->buckets, g);
 }
@@ -65,7 +67,24 @@ static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->lines += part->lines;
     sum->skipped_lines += part->skipped_lines;
     sum->suspect_lines += part->suspect_lines;
+    sum->read.repairs |= part->read.repairs;
     sum->partial = part->partial;
+}
+
+/* A strict read that restored tab glyphs says so as the tolerant reader
+ * does: every line read. One that also skipped lines is read again by the
+ * tolerant reader, which tells which (false). */
+static bool strict_report(gmx_dump_info *info)
+{
+    if (!info->read.repairs)
+        return true;
+    if (info->skipped_lines)
+        return false;
+    info->read.tolerant = true;
+    info->read.read_lines = info->lines;
+    info->read.nread = info->lines ? 1 : 0;
+    info->read.read[0] = (gmx_line_range){ 1, info->lines };
+    return true;
 }
 
 /* The step of the text at (bytes, len) the piece reads next: bytes points
@@ -401,7 +420,7 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
     } else {
         rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
     }
-    if (rc == GMX_OK && !snap->info.suspect_lines)
+    if (rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info))
         return GMX_OK;
     if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
         return rc;
@@ -447,7 +466,7 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
         n = 0;
     if (n) {
         rc = parse_parallel(snap->name, in, n, opts, snap, err);
-        if (rc == GMX_OK && snap->info.suspect_lines)
+        if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {
         rc = parse_serial(snap->name, data, len, opts, snap, err);

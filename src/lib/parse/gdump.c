@@ -17,7 +17,7 @@
 
 #include <stdint.h>
 
-enum { PREFIX_MAX = 128 };
+enum { PREFIX_MAX = 128, INDENT_MAX = 16 };
 
 typedef enum block_state {
     OUTSIDE,      /* between blocks */
@@ -39,6 +39,10 @@ typedef struct parser {
     /* The shape of the per-line prefix: digits replaced by '0'. */
     char prefix[PREFIX_MAX];
     size_t prefix_len;
+    /* What a web page drew for the tab of file lines ("» " + spaces),
+     * learned from the first file line that has it. */
+    char indent[INDENT_MAX];
+    size_t indent_len;
     bool system_stack;  /* after "runtime stack:": frames outside goroutines */
 } parser;
 
@@ -67,13 +71,42 @@ static void learn_prefix(parser *p, gmx_str line, size_t len)
     p->info->prefix_len = len;
 }
 
-/* "\t/path/file.go:123 +0x1d fp=0x... sp=0x... pc=0x...". Scanned from
- * the right, once: the suffixes are short and the path may hold spaces. */
+/* A file line's text after its tab, or after the glyphs a web page drew
+ * for it: learned from the first such line (tab glyphs restored, as the
+ * tolerant reader says), so that a dump copied from a page is read on this
+ * path rather than line by line by the tolerant reader. */
+static bool indented(parser *p, gmx_str line, bool learn, gmx_str *text)
+{
+    if (line.n && line.p[0] == '\t') {
+        *text = gmx_str_sub(line, 1, line.n);
+        return true;
+    }
+    if (!p->indent_len) {
+        size_t n = learn ? gmx_gx_glyph_len(line, 0) : 0;
+        if (!n)
+            return false;
+        while (n < line.n && n < INDENT_MAX && (line.p[n] == ' ' || line.p[n] == '\t'))
+            n++;
+        if (n >= INDENT_MAX)
+            return false;
+        memcpy(p->indent, line.p, n);
+        p->indent_len = n;
+        p->info->read.repairs |= GMX_REPAIR_TAB_GLYPHS;
+    }
+    if (line.n < p->indent_len || memcmp(line.p, p->indent, p->indent_len) != 0)
+        return false;
+    *text = gmx_str_sub(line, p->indent_len, line.n);
+    return true;
+}
+
+/* "/path/file.go:123 +0x1d fp=0x... sp=0x... pc=0x..." (after the tab).
+ * Scanned from the right, once: the suffixes are short and the path may
+ * hold spaces. */
 static bool parse_file_line(gmx_str line, gmx_str *file, uint32_t *lineno)
 {
-    if (line.n < 2 || line.p[0] != '\t')
+    if (line.n < 1)
         return false;
-    const char *start = line.p + 1, *end = line.p + line.n;
+    const char *start = line.p, *end = line.p + line.n;
     /* Drop " fp=... sp=... pc=..." and " +0x...": every suffix starts at a
      * space followed by a non-digit, while the line number ends in digits. */
     for (const char *p = end - 1; p > start; p--) {
@@ -183,19 +216,19 @@ static void note_prelude(parser *p, gmx_str line)
  * the block (the block then ends and the line is looked at again). */
 static bool block_line(parser *p, gmx_str line)
 {
-    gmx_str func;
+    gmx_str func, text;
     switch (p->state) {
     case FILE_LINE:
-        if (line.n && line.p[0] == '\t') {
-            set_file(p, line);
+        if (indented(p, line, true, &text)) {
+            set_file(p, text);
             p->state = FRAMES;
             return true;
         }
         return false;
     case CREATOR_FILE:
-        if (line.n && line.p[0] == '\t') {
+        if (indented(p, line, true, &text)) {
             uint32_t n;
-            parse_file_line(line, &p->g.creator.file, &n);
+            parse_file_line(text, &p->g.creator.file, &n);
             p->g.creator.line = n;
             p->state = FRAMES;
             return true;
@@ -209,8 +242,8 @@ static bool block_line(parser *p, gmx_str line)
     }
     if (line.n == 0)
         return false;
-    if (line.p[0] == '\t') {
-        if (gmx_str_starts(line, "\tgoroutine running on other thread")) {
+    if (indented(p, line, false, &text)) {
+        if (gmx_str_starts(text, "goroutine running on other thread")) {
             p->g.flags |= GMX_G_NO_STACK;
             return true;
         }

@@ -91,7 +91,7 @@ static char *slot(gx_cleaner *c)
 }
 
 /* Tab glyphs of web pages and editors: », ▸, →, ␉, ⇥, and the no-break space. */
-static size_t glyph_len(gmx_str s, size_t i)
+size_t gmx_gx_glyph_len(gmx_str s, size_t i)
 {
     static const struct {
         char bytes[4];
@@ -117,6 +117,8 @@ static size_t tree_glyph_len(gmx_str s, size_t i)
     static const char *const glyphs[] = { "\xe2\x94\x82", "\xe2\x94\x9c", "\xe2\x94\x94",
                                           "\xe2\x94\x80", "\xe2\x95\xb0", "\xe2\x94\x83",
                                           "\xe2\x94\xa3", "\xe2\x94\x97", "\xe2\x94\x81" };
+    if (i >= s.n || (unsigned char)s.p[i] != 0xe2) /* each is 0xe2 and two more bytes */
+        return 0;
     for (size_t g = 0; g < sizeof(glyphs) / sizeof(glyphs[0]); g++)
         if (i + 3 <= s.n && memcmp(s.p + i, glyphs[g], 3) == 0)
             return 3;
@@ -141,7 +143,7 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
             i++;
             continue;
         }
-        size_t g = glyph_len(s, i);
+        size_t g = gmx_gx_glyph_len(s, i);
         if (g) {
             c->repairs |= GMX_REPAIR_TAB_GLYPHS;
             *tab = true;
@@ -895,7 +897,7 @@ bool gmx_gx_looks_damaged(gmx_str line)
         i++;
     if (i == line.n)
         return false;
-    if (glyph_len(line, i) || line.p[i] == '#')
+    if (gmx_gx_glyph_len(line, i) || line.p[i] == '#')
         return true;
     gmx_str s = gmx_str_sub(line, i, line.n);
     if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, "fp=0x"))

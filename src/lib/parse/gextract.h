@@ -65,6 +65,10 @@ typedef struct gx_cleaner {
     char scratch[GX_SLOTS][GX_LINE_MAX];
 } gx_cleaner;
 
+/* The length of the tab glyph (», ▸, →, ␉, ⇥, a no-break space, ...) a web
+ * page drew at s.p[i], or 0. */
+size_t gmx_gx_glyph_len(gmx_str s, size_t i);
+
 /* Looks at the first lines of the input for file-wide damage (pager numbers). */
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
