@@ -40,6 +40,7 @@ COMPARISONS=(
 	"goroutines-200s|dump200s|goroutines {dump200s}|wc -l=wc -l {dump200s}|quick"
 	"tolerant-glyphs|dump200s,glyph200s|goroutines {glyph200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {glyph200s}|quick"
 	"tolerant-k8s|dump200s,k8s200s|goroutines {k8s200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {k8s200s}|quick"
+	"tolerant-pasted|dump200s,paste200s|goroutines {paste200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {paste200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -52,6 +53,7 @@ INPUTS=(
 	"dump200s|goroutines-100k-200s.txt|gen_goroutines|-n 100000 -s 200 --seed 1 --go 1.27|260"
 	"glyph200s|goroutines-100k-200s-glyphs.txt|gen_damaged|glyphs {dump200s}|330"
 	"k8s200s|goroutines-100k-200s-k8s.txt|gen_damaged|k8s {dump200s}|400"
+	"paste200s|goroutines-100k-200s-pasted.txt|gen_damaged|pasted {dump200s}|330"
 )
 
 # --------------------------------------------------------------------------
