@@ -47,6 +47,8 @@ typedef struct cli_args {
     size_t nvalues;
     char **pos;            /* positional arguments */
     int npos;
+    const char **urls;     /* parallel to pos: the URL a positional was fetched
+                            * from (cli_live_resolve), NULL for a file */
 } cli_args;
 
 typedef struct cli_command {

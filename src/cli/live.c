@@ -146,28 +146,44 @@ static char *save(const gmx_url_target *u, const gmx_input *in)
     return strdup(path);
 }
 
-/* Fetches one URL argument and saves it; *arg becomes the saved path. */
-static int fetch_arg(const cli_command *cmd, const cli_args *args, const char *endpoint,
-                     const char **arg, cli_live *live)
+char *cli_live_fetch(const cli_command *cmd, const cli_args *args, const char *url,
+                     const char *endpoint, int *rc)
 {
     gmx_url_target u;
     gmx_error err;
     gmx_fetch_limits l;
-    int rc = cli_live_limits(cmd, args, &l);
-    if (rc != EXIT_OK)
-        return rc;
-    if (gmx_url_resolve(*arg, endpoint, &u, &err) != GMX_OK)
-        return cli_report_error(&err);
+    *rc = cli_live_limits(cmd, args, &l);
+    if (*rc != EXIT_OK)
+        return NULL;
+    if (gmx_url_resolve(url, endpoint, &u, &err) != GMX_OK) {
+        *rc = cli_report_error(&err);
+        return NULL;
+    }
     gmx_input *in;
     /* seconds=N: the service answers after N seconds (pprof's -seconds). */
-    if (gmx_input_fetch(u.url, &l, l.timeout_ms + u.seconds * 1000, &in, &err) != GMX_OK)
-        return cli_report_error(&err);
+    if (gmx_input_fetch(u.url, &l, l.timeout_ms + u.seconds * 1000, &in, &err) != GMX_OK) {
+        *rc = cli_report_error(&err);
+        return NULL;
+    }
     char *path = save(&u, in);
     gmx_input_free(in);
-    char **grown = path ? realloc(live->saved, (live->n + 1) * sizeof(*grown)) : NULL;
+    *rc = path ? EXIT_OK : EXIT_USAGE;
+    return path;
+}
+
+/* Fetches one URL argument and saves it; *arg becomes the saved path. */
+static int fetch_arg(const cli_command *cmd, const cli_args *args, const char *endpoint,
+                     const char **arg, cli_live *live)
+{
+    int rc;
+    char *path = cli_live_fetch(cmd, args, *arg, endpoint, &rc);
+    if (!path)
+        return rc;
+    char **grown = realloc(live->saved, (live->n + 1) * sizeof(*grown));
     if (!grown) {
         free(path);
-        return path ? (fprintf(stderr, "gomemdx: out of memory\n"), EXIT_INTERNAL) : EXIT_USAGE;
+        fprintf(stderr, "gomemdx: out of memory\n");
+        return EXIT_INTERNAL;
     }
     live->saved = grown;
     live->saved[live->n++] = path;
@@ -182,6 +198,7 @@ int cli_live_resolve(const cli_command *cmd, cli_args *args, cli_live *live)
     for (int i = 0; rc == EXIT_OK && cmd->live && i < args->npos; i++) {
         if ((cmd->live_npos < 0 || i < cmd->live_npos) && gmx_url_is_http(args->pos[i])) {
             const char *arg = args->pos[i];
+            args->urls[i] = arg;
             rc = fetch_arg(cmd, args, cmd->live, &arg, live);
             args->pos[i] = (char *)(uintptr_t)arg; /* a path the live list owns */
         }

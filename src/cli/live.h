@@ -32,6 +32,12 @@ typedef struct cli_live {
 int cli_live_resolve(const cli_command *cmd, cli_args *args, cli_live *live);
 void cli_live_release(cli_live *live);
 
+/* Fetches url again (a service's URL standing for endpoint) and saves the
+ * body: the saved path (the caller frees it), or NULL with *rc the exit
+ * status of the one line printed. */
+char *cli_live_fetch(const cli_command *cmd, const cli_args *args, const char *url,
+                     const char *endpoint, int *rc);
+
 /* The fetch limits of the command line (headers, insecure, timeout,
  * max-body); the headers point into args. EXIT_OK or a usage error. */
 int cli_live_limits(const cli_command *cmd, const cli_args *args, gmx_fetch_limits *l);

@@ -147,7 +147,8 @@ bool cli_parse(const cli_command *cmd, int argc, char **argv, cli_args *args)
     args->values = calloc(nopt + 1, sizeof(*args->values));
     args->nvalues = nopt;
     args->pos = calloc((size_t)argc + 1, sizeof(*args->pos));
-    if (!args->values || !args->pos) {
+    args->urls = calloc((size_t)argc + 1, sizeof(*args->urls));
+    if (!args->values || !args->pos || !args->urls) {
         fprintf(stderr, "gomemdx: out of memory\n");
         cli_args_release(args);
         return false;
@@ -228,6 +229,7 @@ void cli_args_release(cli_args *args)
         free(args->values[i].list);
     free(args->values);
     free(args->pos);
+    free(args->urls);
     memset(args, 0, sizeof(*args));
 }
 
