@@ -88,6 +88,7 @@ typedef struct gmx_artifact {
     char *core_heap_unread;
     char reading[256];       /* what a tolerant read read, skipped and repaired
                               * ("read lines 3-80 (...); skipped 1-2"); empty when strict */
+    char reading_zh[256];    /* the same for --lang zh (what --binary named, in Chinese) */
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;
@@ -129,6 +130,10 @@ typedef struct gmx_bundle_options {
     /* Files read at once; 0 = one per online CPU. The bundle is the same
      * whatever the number. */
     unsigned threads;
+    /* The executable the dumps came from (--binary): names the runtime
+     * frames debug=1 profiles leave out. NULL: the one executable among
+     * the inputs, if there is exactly one. */
+    const struct gmx_binary *binary;
     /* Artifacts in memory, read beside the paths as files are, with no file
      * written or read for them: the same recognition, merging and errors.
      * Core dumps and executables are read from paths only; given here they

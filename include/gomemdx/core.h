@@ -14,6 +14,7 @@
 
 #include "gomemdx/error.h"
 #include "gomemdx/goroutine.h"
+#include "gomemdx/pclntab.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -21,6 +22,17 @@ extern "C" {
 
 typedef struct gmx_core gmx_core;
 
+/* A Go executable given on its own (--binary): its .gopclntab names the
+ * pcs other formats leave raw (the runtime frames a debug=1 goroutine
+ * profile leaves out of its "#" lines). data must outlive it. */
+typedef struct gmx_binary gmx_binary;
+gmx_code gmx_binary_open(const char *name, const void *data, size_t len, gmx_binary **out,
+                         gmx_error *err);
+void gmx_binary_free(gmx_binary *b);
+/* The source positions of return address pc (its call: pc - 1), innermost
+ * first, inlined calls expanded; at most max; 0 when pc is not in the
+ * binary's text. */
+size_t gmx_binary_frames(const gmx_binary *b, uint64_t pc, gmx_pcframe *out, size_t max);
 
 /* Opens a core (core_data, core_len) and its executable (bin_data,
  * bin_len); both must outlive *out. Refuses, with one line naming the file

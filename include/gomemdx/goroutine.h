@@ -62,6 +62,11 @@ typedef struct gmx_goroutine {
      * marked through its stack that no global reaches (first come, first
      * counted among goroutines) */
     uint64_t stack_bytes, heap_bytes;
+    /* debug=1 text: the record's stack as its "@" line gives it, return
+     * addresses innermost first, the runtime's frames included (its "#"
+     * lines leave those out); NULL elsewhere. */
+    const uint64_t *pcs;
+    uint32_t npcs;
 } gmx_goroutine;
 
 /* What kind of text surrounded the goroutines. */
@@ -129,6 +134,9 @@ typedef struct gmx_dump_info {
     size_t prefix_len;       /* per-line prefix stripped (timestamps, syslog tags), 0 if none */
     int64_t time_ns;         /* when it was taken, when the format says (profiles); else 0 */
     uint64_t suspect_lines;  /* skipped lines that look like stack text: a damage signal */
+    uint64_t named_records;  /* debug=1 records whose runtime frames the binary named */
+    uint64_t unnamed_records;/* ... whose pcs the binary did not lead to their frames
+                              * (another build's) */
     gmx_read_report read;    /* what a tolerant read read, skipped and repaired */
 } gmx_dump_info;
 

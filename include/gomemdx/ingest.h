@@ -11,10 +11,23 @@
 extern "C" {
 #endif
 
+struct gmx_binary;
+
 typedef struct gmx_ingest_options {
     unsigned threads;          /* parser threads for large dumps; 0 = online CPUs (max 8) */
     gmx_gbuckets_limits limits;
+    /* The executable the dumps came from (--binary), or NULL: names the
+     * runtime frames a debug=1 profile leaves out, so its records say why
+     * they wait (gmx_dump_info.named_records counts them). */
+    const struct gmx_binary *binary;
 } gmx_ingest_options;
+
+/* Appends to an input's reading note (len bytes of buf, which holds cap)
+ * what --binary did: "runtime frames of N records named from the binary",
+ * or that it named none (another build's); zh: in Chinese. Returns the
+ * note's new length. */
+size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, size_t len,
+                                 size_t cap);
 
 /* Reads a full goroutine dump at path into snap (its name, buckets and
  * dump info). snap owns what it holds: release with gmx_gsnapshot_release.

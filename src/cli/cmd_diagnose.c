@@ -11,6 +11,7 @@
 #include "gomemdx/report.h"
 #include "gomemdx/watch.h"
 #include "html_arg.h"
+#include "binary_arg.h"
 #include "signatures_arg.h"
 
 #include <stdlib.h>
@@ -32,6 +33,7 @@ static const cli_option options[] = {
     { "output", 'o', OPT_STRING, "DIR", "with URLs: the incident folder to save the captures in" },
     CLI_LIVE_OPTIONS,
     SIGNATURES_OPTION,
+    BINARY_OPTION,
     HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -103,6 +105,11 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
         bo.buffers = h->captures.buffers;
         bo.nbuffers = h->captures.n;
     }
+    cli_binary bin;
+    rc = cli_load_binary(cli_opt(self, args, "binary")->str, &bin);
+    if (rc != EXIT_OK)
+        return rc;
+    bo.binary = bin.binary;
     if (gmx_bundle_load(given, ngiven, &bo, &bundle, &err) != GMX_OK ||
         gmx_diagnose(bundle, opts, &d, &err) != GMX_OK)
         rc = cli_report_error(&err);
@@ -112,6 +119,7 @@ static int diagnose(const cli_command *self, const cli_args *args, const char *c
         gmx_watch_summary(d, summary, summarysz);
     gmx_diagnosis_free(d);
     gmx_bundle_free(bundle);
+    cli_binary_release(&bin);
     return rc;
 }
 
@@ -213,7 +221,7 @@ const cli_command cmd_diagnose = {
     .summary = "Walk the memory runbook over an incident: goroutines, heap growth, forecast, actions.",
     .usage = "PATH... | URL... [--duration D] [--interval D] [-o DIR] | --store FILE --target T"
              "  [--limit SIZE] [--events FILE] [--json|--markdown] [--lang en|zh] [--all]"
-             " [--signatures FILE] [--html FILE]",
+             " [--signatures FILE] [--binary BIN] [--html FILE]",
     .description =
         "Reads every file under PATH (files and folders, any mix of goroutine dumps,\n"
         "goroutine and heap profiles), recognises each by its content, orders them in\n"

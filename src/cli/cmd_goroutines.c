@@ -6,6 +6,7 @@
 #include "gomemdx/html.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/report.h"
+#include "binary_arg.h"
 #include "html_arg.h"
 #include "signatures_arg.h"
 
@@ -21,6 +22,7 @@ static const cli_option options[] = {
     { "threads", 0, OPT_UINT, "N", "parser threads for large dumps (default: all cores)" },
     CLI_LIVE_OPTIONS,
     SIGNATURES_OPTION,
+    BINARY_OPTION,
     HTML_OPTION,
     { NULL, 0, 0, NULL, NULL }
 };
@@ -45,7 +47,11 @@ static int run(const cli_command *self, const cli_args *args)
         return EXIT_INTERNAL;
     }
     gmx_signatures *sigs = NULL;
+    cli_binary bin = { 0 };
     int rc = cli_load_signatures(cli_opt(self, args, "signatures")->str, &sigs);
+    if (rc == EXIT_OK)
+        rc = cli_load_binary(cli_opt(self, args, "binary")->str, &bin);
+    iopts.binary = bin.binary;
     gmx_error err = { 0 };
     size_t loaded = 0;
     gmx_gtimed *timed = NULL;
@@ -67,6 +73,8 @@ static int run(const cli_command *self, const cli_args *args)
         note.detail = snaps[loaded].info.message;
         char reading[512];
         note.reading.n = gmx_read_report_describe(&snaps[loaded].info.read, reading, sizeof(reading));
+        note.reading.n = gmx_ingest_describe_names(&snaps[loaded].info, ropts.zh, reading,
+                                                   note.reading.n, sizeof(reading));
         note.reading.p = reading;
         gmx_findings_add_input(findings, &note);
     }
@@ -113,6 +121,7 @@ done:
         gmx_gsnapshot_release(&snaps[i]);
     free(snaps);
     gmx_signatures_free(sigs);
+    cli_binary_release(&bin);
     return rc;
 }
 
@@ -120,7 +129,7 @@ const cli_command cmd_goroutines = {
     .name = "goroutines",
     .summary = "Find leaking goroutines in goroutine dumps: group, classify, rank.",
     .usage = "FILE... [--base FILE] [--json|--markdown] [--lang en|zh] [--all] [--signatures FILE]"
-             " [--html FILE]",
+             " [--binary BIN] [--html FILE]",
     .description =
         "Reads full goroutine dumps (/debug/pprof/goroutine?debug=2, runtime.Stack,\n"
         "SIGQUIT output, panic and fatal error logs), groups goroutines with the same\n"

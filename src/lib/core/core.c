@@ -85,27 +85,9 @@ static gmx_code check_pairing(gmx_core *c, gmx_error *err)
 
 static gmx_code open_pclntab(gmx_core *c, gmx_error *err)
 {
-    uint64_t addr, text, size;
-    gmx_str tab, text_bytes;
-    if (!gmx_elf_file_section(&c->bin, ".gopclntab", &addr, &tab))
-        return gmx_error_set(err, GMX_EFORMAT, "%s: no .gopclntab section (not a Go binary?)",
-                             c->bin.name);
-    if (!gmx_elf_file_section(&c->bin, ".text", &text, &text_bytes))
-        return gmx_error_set(err, GMX_EFORMAT, "%s: no .text section", c->bin.name);
-    gmx_code rc = gmx_pclntab_open(c->bin.name, tab.p, tab.n, text, &c->pcln, err);
+    gmx_code rc = gmx_core_open_pclntab(&c->bin, &c->pcln, &c->inlining, err);
     if (rc != GMX_OK)
         return rc;
-    /* inlining trees are in go:func.* (.rodata up to Go 1.26, beside the
-     * pclntab since) */
-    uint64_t gofunc;
-    size_t avail;
-    const uint8_t *bytes;
-    if ((gmx_elf_file_symbol(&c->bin, "go:func.*", &gofunc, &size) ||
-         gmx_elf_file_symbol(&c->bin, "go.func.*", &gofunc, &size)) &&
-        (bytes = gmx_elf_file_span(&c->bin, gofunc, &avail))) {
-        gmx_pclntab_set_gofunc(c->pcln, gofunc, bytes, avail);
-        c->inlining = true;
-    }
     gmx_pcfunc f;
     for (size_t i = 0; gmx_pclntab_func(c->pcln, i, &f); i++)
         if (f.funcid > c->wrapper_funcid)

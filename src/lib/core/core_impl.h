@@ -47,4 +47,9 @@ bool gmx_core_read_g(const gmx_core *c, uint64_t addr, core_g *g);
  * goroutine of that stack. */
 const core_thread *gmx_core_thread_on(const gmx_core *c, uint64_t lo, uint64_t hi);
 
+/* The .gopclntab of a Go executable, with go:func.* when found (*inlining):
+ * a core's binary's (core.c) or one given alone (binary.c). */
+gmx_code gmx_core_open_pclntab(const elf_file *bin, gmx_pclntab **out, bool *inlining,
+                               gmx_error *err);
+
 #endif

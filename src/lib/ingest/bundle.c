@@ -56,6 +56,12 @@ struct gmx_bundle {
     size_t npending, pending_cap;
     unsigned threads;
     struct scratch *scratch; /* one per worker while files are read */
+    /* Names the runtime frames of debug=1 profiles: --binary's, or the one
+     * executable among the inputs (opened here, own_*). */
+    const gmx_binary *binary;
+    gmx_binary *own_binary;
+    gmx_input *own_binary_input;
+    size_t binary_item;      /* the executable's item + 1, when it is one of the inputs */
     heap_series heaps;
     gmx_code merge_rc;       /* the first failure merging what was read */
     bool note_failed;        /* out of memory writing a note */
@@ -347,6 +353,7 @@ struct scratch {
     heap_reduce_scratch heap;
     unsigned dump_threads;   /* parser threads for a large dump: 1 when the files
                               * themselves keep every core busy, else 0 (all) */
+    const gmx_binary *binary;
 };
 static bool own_input(gmx_input **in, const struct scratch *s);
 
@@ -362,6 +369,7 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in, const struct scratch
     }
     gmx_ingest_options opts = { 0 };
     opts.threads = s->dump_threads;
+    opts.binary = s->binary;
     if (gmx_ingest_goroutines_input(in, &opts, &a->goroutines, &err) != GMX_OK) {
         skip_error(a, &err);
         return;
@@ -369,7 +377,10 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in, const struct scratch
     a->kind = GMX_ART_GOROUTINES;
     a->format = gmx_dump_kind_name(a->goroutines.info.kind);
     a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
-    gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
+    size_t n = gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
+    memcpy(a->reading_zh, a->reading, n + 1);
+    gmx_ingest_describe_names(&a->goroutines.info, false, a->reading, n, sizeof(a->reading));
+    gmx_ingest_describe_names(&a->goroutines.info, true, a->reading_zh, n, sizeof(a->reading_zh));
 }
 
 /* The bytes of a file at path, or of a buffer: lent, or handed over now. */
@@ -817,8 +828,10 @@ static gmx_code read_all(gmx_bundle *b, gmx_error *err)
     unsigned workers = gmx_pipeline_workers(&p);
     if (!(b->scratch = gmx_calloc(workers, sizeof(*b->scratch))))
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading the bundle");
-    for (unsigned w = 0; w < workers; w++)
+    for (unsigned w = 0; w < workers; w++) {
         b->scratch[w].dump_threads = workers > 1 && b->npending >= workers ? 1 : b->threads;
+        b->scratch[w].binary = b->binary;
+    }
     bool ok = gmx_pipeline_run(&p);
     for (unsigned w = 0; w < workers; w++) {
         gmx_gunzip_free(b->scratch[w].buf);
@@ -945,14 +958,69 @@ static gmx_bundle *bundle_new(const gmx_bundle_options *opts)
     return b;
 }
 
+/* The one Go executable among the files found, opened to name the runtime
+ * frames of debug=1 profiles; with none, or several, nothing. Its first
+ * bytes tell (read before the files are, which need it). */
+static void find_binary(gmx_bundle *b)
+{
+    const char *path = NULL;
+    size_t item = 0;
+    for (size_t i = 0; i < b->npending; i++) {
+        if (b->pending[i].buffer)
+            continue;
+        const char *p = b->items[b->pending[i].item].path;
+        unsigned char head[64];
+        FILE *f = fopen(p, "rb");
+        size_t n = f ? fread(head, 1, sizeof(head), f) : 0;
+        if (f)
+            fclose(f);
+        if (gmx_elf_sniff(head, n) != GMX_ELF_EXECUTABLE)
+            continue;
+        if (path)
+            return; /* several: which one made the dumps is not known */
+        path = p;
+        item = b->pending[i].item;
+    }
+    gmx_error err;
+    if (!path || gmx_input_open(path, &b->own_binary_input, &err) != GMX_OK)
+        return;
+    if (gmx_binary_open(path, gmx_input_data(b->own_binary_input),
+                        gmx_input_size(b->own_binary_input), &b->own_binary, &err) == GMX_OK) {
+        b->binary = b->own_binary;
+        b->binary_item = item + 1;
+    }
+}
+
+/* The executable that named debug=1 frames, when no core paired with it,
+ * says so instead of "no core dump of it". */
+static void note_binary(gmx_bundle *b)
+{
+    uint64_t named = 0;
+    for (size_t i = 0; i < b->count; i++)
+        named += b->items[i].goroutines.info.named_records;
+    gmx_artifact *x = b->binary_item ? &b->items[b->binary_item - 1] : NULL;
+    if (!x || !named || x->kind != GMX_ART_SKIPPED || !x->skip_reason ||
+        !strstr(x->skip_reason, "no core dump"))
+        return;
+    gmx_free(x->skip_reason);
+    gmx_free(x->skip_reason_zh);
+    skip(x, "the executable the dumps came from: it named the runtime frames debug=1 leaves out",
+         "转储所属的可执行文件：用它补出了 debug=1 省略的运行时栈帧");
+}
+
 /* Reads what was found (rc: how finding it went) and settles the bundle. */
 static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_options *opts,
                               gmx_bundle **out, gmx_error *err)
 {
+    b->binary = opts ? opts->binary : NULL;
+    if (rc == GMX_OK && !b->binary)
+        find_binary(b);
     if (rc == GMX_OK)
         rc = read_all(b, err);
     if (rc == GMX_OK)
         rc = pair_cores(b, err);
+    if (rc == GMX_OK)
+        note_binary(b);
     for (size_t i = 0; rc == GMX_OK && i < b->count; i++)
         if (b->items[i].kind == GMX_ART_SKIPPED && b->items[i].skip_code == GMX_ENOMEM)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", b->items[i].path);
@@ -1032,6 +1100,8 @@ void gmx_bundle_free(gmx_bundle *b)
         gmx_free(a->oom);
     }
     gmx_heap_series_release(&b->heaps);
+    gmx_binary_free(b->own_binary);
+    gmx_input_free(b->own_binary_input);
     for (size_t i = 0; i < b->npending; i++) {
         gmx_heap_reduced_release(&b->pending[i].reduced);
         gmx_profile_free(b->pending[i].profile);

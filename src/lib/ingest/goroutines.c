@@ -5,6 +5,7 @@
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
 #include "ingest/goroutine_proto.h"
+#include "ingest/hidden_frames.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -243,6 +244,7 @@ typedef struct tpiece {
     size_t len;
     uint64_t first_line;     /* the lines of the pieces before it */
     gmx_gbuckets *buckets;
+    const gmx_binary *binary;
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
@@ -254,8 +256,11 @@ static void *tolerant_piece(void *arg)
     /* Numbered from its own first line: where that is in the whole is
      * known once the pieces before it are read (their lines counted as
      * they are), and the report's ranges are moved there then. */
-    p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, 0, gmx_gbuckets_add,
-                                               p->buckets, &p->info, &p->err);
+    hidden_frames h = { p->binary, p->buckets, 0, 0 };
+    p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, 0, gmx_hidden_frames_add,
+                                               &h, &p->info, &p->err);
+    p->info.named_records = h.named;
+    p->info.unnamed_records = h.unnamed;
     return NULL;
 }
 
@@ -329,6 +334,8 @@ static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->goroutines += part->goroutines;
     sum->lines += part->lines;
     sum->skipped_lines += part->skipped_lines;
+    sum->named_records += part->named_records;
+    sum->unnamed_records += part->unnamed_records;
     sum->partial = part->partial;
 }
 
@@ -350,6 +357,7 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
         p->data = data + start;
         p->len = end - start;
         p->buckets = used == 0 ? snap->buckets : gmx_gbuckets_new(&opts->limits);
+        p->binary = opts->binary;
         if (!p->buckets)
             p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
         start = end;
@@ -401,8 +409,12 @@ static gmx_code parse_tolerant(const char *name, const char *data, size_t len,
     unsigned n = thread_count(opts, len);
     if (n > 1 && gmx_goroutine_text_next_header(data, len, len / n) < len)
         return tolerant_parallel(name, data, len, n, opts, snap, err);
-    return gmx_goroutine_tolerant_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
-                                        &snap->info, err);
+    hidden_frames h = { opts->binary, snap->buckets, 0, 0 };
+    gmx_code rc = gmx_goroutine_tolerant_parse(name, data, len, gmx_hidden_frames_add, &h,
+                                               &snap->info, err);
+    snap->info.named_records = h.named;
+    snap->info.unnamed_records = h.unnamed;
+    return rc;
 }
 
 /* One thread, any goroutine format, recognised by content. */
@@ -412,8 +424,11 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
     gmx_code rc;
     strict_ctx sc = { snap->buckets, &snap->info };
     if (gmx_goroutine_profile_text_sniff(data, len)) {
-        rc = gmx_goroutine_profile_text_parse(name, data, len, gmx_gbuckets_add, snap->buckets,
+        hidden_frames h = { opts->binary, snap->buckets, 0, 0 };
+        rc = gmx_goroutine_profile_text_parse(name, data, len, gmx_hidden_frames_add, &h,
                                               &snap->info, err);
+        snap->info.named_records = h.named;
+        snap->info.unnamed_records = h.unnamed;
     } else if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096)) {
         /* Binary: a protobuf profile, or garbage the decoder will name. */
         return parse_proto(snap, err);

@@ -18,8 +18,30 @@
 typedef struct record_parser {
     gmx_goroutine g;
     gmx_frame frames[GMX_MAX_FRAMES];
+    uint64_t pcs[GMX_MAX_FRAMES];
     bool open;
 } record_parser;
+
+/* "448 @ 0x439976 0x40576c ...": the pcs after the "@" (as many as fit;
+ * anything that is not a hex number ends them). */
+static void read_pcs(record_parser *r, gmx_str line)
+{
+    size_t at = gmx_str_find(line, " @");
+    gmx_str rest = at == SIZE_MAX ? (gmx_str){ NULL, 0 } : gmx_str_sub(line, at + 2, line.n);
+    r->g.npcs = 0;
+    for (size_t i = 0; i < rest.n && r->g.npcs < GMX_MAX_FRAMES;) {
+        while (i < rest.n && rest.p[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < rest.n && rest.p[i] != ' ')
+            i++;
+        uint64_t pc;
+        if (i == start || !gmx_parse_hex_u64(gmx_str_sub(rest, start, i), &pc))
+            break;
+        r->pcs[r->g.npcs++] = pc;
+    }
+    r->g.pcs = r->pcs;
+}
 
 static void add_frame_line(record_parser *r, gmx_str line)
 {
@@ -89,6 +111,7 @@ static gmx_code parse_records(record_parser *r, gmx_cursor *c, const char *name,
             r->g.count = count;
             r->g.flags = leaked ? GMX_G_LEAKED : 0;
             r->g.line = c->line;
+            read_pcs(r, line);
             r->open = true;
             info->goroutines += count;
         } else if (r->open && gmx_str_starts(line, "# labels: ")) {

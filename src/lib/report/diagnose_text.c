@@ -146,7 +146,8 @@ static void inputs(out *o, const gmx_bundle *b)
                            time_source_note(a->time_source, o->zh));
         }
         if (a->kind != GMX_ART_SKIPPED && a->reading[0])
-            gmx_buf_printf(o->t.b, "                       %s\n", a->reading);
+            gmx_buf_printf(o->t.b, "                       %s\n",
+                           o->zh && a->reading_zh[0] ? a->reading_zh : a->reading);
     }
     order_line(o, b);
     for (size_t i = 0; i < gmx_bundle_note_count(b); i++)
