@@ -202,9 +202,9 @@ size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos);
 bool gmx_goroutine_text_sniff(const void *data, size_t len);
 
 /* "read lines 14-388 (tab glyphs restored); skipped 1-13, 389-420" into
- * buf (always NUL-terminated); empty when the read was strict. Returns the
- * length written. */
-size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap);
+ * buf (always NUL-terminated), in Chinese with zh; empty when the read was
+ * strict. Returns the length written. */
+size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, size_t cap);
 
 /* One pprof label of a goroutine, unquoted. */
 typedef struct gmx_label_kv {

@@ -29,16 +29,16 @@ static const cli_option options[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-static void note_input(gmx_findings *f, const gmx_gsnapshot *s)
+static void note_input(gmx_findings *f, const gmx_gsnapshot *s, bool zh)
 {
     gmx_input_note note = { 0 };
     note.name = (gmx_str){ s->name, strlen(s->name) };
-    note.kind = gmx_dump_kind_name(s->info.kind);
+    note.kind = zh ? gmx_dump_kind_name_zh(s->info.kind) : gmx_dump_kind_name(s->info.kind);
     note.goroutines = s->info.goroutines;
     note.threads = s->info.threads;
     note.partial = s->info.partial;
     char reading[512];
-    note.reading.n = gmx_read_report_describe(&s->info.read, reading, sizeof(reading));
+    note.reading.n = gmx_read_report_describe(&s->info.read, zh, reading, sizeof(reading));
     note.reading.p = reading;
     gmx_findings_add_input(f, &note);
 }
@@ -128,8 +128,8 @@ static int run(const cli_command *self, const cli_args *args)
     }
     if (again)
         fprintf(stderr, "gomemdx: saved %s (look %llu)\n", again, looks);
-    note_input(f, &before);
-    note_input(f, &after);
+    note_input(f, &before, ro.zh);
+    note_input(f, &after, ro.zh);
     rc = render(f, json, ro);
     if (rc == EXIT_OK && looks > 1 && !json)
         printf(ro.zh ? "对 AFTER 共查看 %llu 次，历时 %.1f 秒（如 goleak 那样重试）\n"

@@ -66,13 +66,14 @@ static int run(const cli_command *self, const cli_args *args)
         }
         gmx_input_note note = { 0 };
         note.name = (gmx_str){ snaps[loaded].name, strlen(snaps[loaded].name) };
-        note.kind = gmx_dump_kind_name(snaps[loaded].info.kind);
+        note.kind = ropts.zh ? gmx_dump_kind_name_zh(snaps[loaded].info.kind)
+                             : gmx_dump_kind_name(snaps[loaded].info.kind);
         note.goroutines = snaps[loaded].info.goroutines;
         note.threads = snaps[loaded].info.threads;
         note.partial = snaps[loaded].info.partial;
         note.detail = snaps[loaded].info.message;
         char reading[512];
-        note.reading.n = gmx_read_report_describe(&snaps[loaded].info.read, reading, sizeof(reading));
+        note.reading.n = gmx_read_report_describe(&snaps[loaded].info.read, ropts.zh, reading, sizeof(reading));
         note.reading.n = gmx_ingest_describe_names(&snaps[loaded].info, ropts.zh, reading,
                                                    note.reading.n, sizeof(reading));
         note.reading.p = reading;

@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                      &snap.info, &err) == GMX_OK &&
         gmx_gbuckets_finish(snap.buckets) == GMX_OK) {
         char line[300];
-        gmx_read_report_describe(&snap.info.read, line, sizeof(line));
+        gmx_read_report_describe(&snap.info.read, false, line, sizeof(line));
+        gmx_read_report_describe(&snap.info.read, true, line, sizeof(line));
         fuzz_analyse_and_render(&snap, 2);
     }
     gmx_gbuckets_free(snap.buckets);

@@ -17,7 +17,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gmx_error err;
     if (gmx_ptoptext_parse("fuzz", data, size, h, &info, &err) == GMX_OK) {
         char line[300];
-        gmx_read_report_describe(&info.read, line, sizeof(line));
+        gmx_read_report_describe(&info.read, false, line, sizeof(line));
+        gmx_read_report_describe(&info.read, true, line, sizeof(line));
         gmx_hsnapshot_total(h);
     }
     gmx_hsnapshot_free(h);

@@ -405,8 +405,12 @@ static void test_excerpts(void **state)
     assert_non_null(tu_bucket_with_func(r.snap.buckets, CULPRIT));
     assert_int_equal(r.snap.info.read.skipped[0].first, 1);
     char line[512];
-    gmx_read_report_describe(&r.snap.info.read, line, sizeof(line));
+    gmx_read_report_describe(&r.snap.info.read, false, line, sizeof(line));
     assert_non_null(strstr(line, "skipped 1, "));
+    /* the same in Chinese, for --lang zh */
+    gmx_read_report_describe(&r.snap.info.read, true, line, sizeof(line));
+    assert_non_null(strstr(line, "读取了第 "));
+    assert_non_null(strstr(line, "；跳过了第 1、"));
     gmx_gsnapshot_release(&r.snap);
     free(d1);
     free(d2);

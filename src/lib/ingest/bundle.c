@@ -340,7 +340,7 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
     a->format_zh = info.goroutines ? "go tool pprof 文本（goroutine）"
                    : info.churn    ? "go tool pprof 文本（自启动以来的分配：周转，而非驻留）"
                                    : "go tool pprof 文本（堆）";
-    size_t n = gmx_read_report_describe(&info.read, a->reading, sizeof(a->reading));
+    size_t n = gmx_read_report_describe(&info.read, false, a->reading, sizeof(a->reading));
     snprintf(a->reading + n, sizeof(a->reading) - n, "%s%llu row%s%s%s", n ? "; " : "",
              (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
              info.sample_type[0] ? " of " : "", info.sample_type);
@@ -377,10 +377,11 @@ static void load_goroutines(gmx_artifact *a, gmx_input *in, const struct scratch
     a->kind = GMX_ART_GOROUTINES;
     a->format = gmx_dump_kind_name(a->goroutines.info.kind);
     a->format_zh = gmx_dump_kind_name_zh(a->goroutines.info.kind);
-    size_t n = gmx_read_report_describe(&a->goroutines.info.read, a->reading, sizeof(a->reading));
-    memcpy(a->reading_zh, a->reading, n + 1);
-    gmx_ingest_describe_names(&a->goroutines.info, false, a->reading, n, sizeof(a->reading));
-    gmx_ingest_describe_names(&a->goroutines.info, true, a->reading_zh, n, sizeof(a->reading_zh));
+    const gmx_dump_info *info = &a->goroutines.info;
+    size_t n = gmx_read_report_describe(&info->read, false, a->reading, sizeof(a->reading));
+    gmx_ingest_describe_names(info, false, a->reading, n, sizeof(a->reading));
+    n = gmx_read_report_describe(&info->read, true, a->reading_zh, sizeof(a->reading_zh));
+    gmx_ingest_describe_names(info, true, a->reading_zh, n, sizeof(a->reading_zh));
 }
 
 /* The bytes of a file at path, or of a buffer: lent, or handed over now. */

@@ -28,39 +28,39 @@ static void add(out *o, const char *fmt, ...)
         o->len = o->len + (size_t)n < o->cap ? o->len + (size_t)n : o->cap - 1;
 }
 
-static void ranges(out *o, const gmx_line_range *r, uint32_t n, uint32_t more)
+static void ranges(out *o, const gmx_line_range *r, uint32_t n, uint32_t more, bool zh)
 {
     for (uint32_t i = 0; i < n; i++) {
         if (r[i].first == r[i].last)
-            add(o, "%s%llu", i ? ", " : "", (unsigned long long)r[i].first);
+            add(o, "%s%llu", i ? (zh ? "、" : ", ") : "", (unsigned long long)r[i].first);
         else
-            add(o, "%s%llu-%llu", i ? ", " : "", (unsigned long long)r[i].first,
+            add(o, "%s%llu-%llu", i ? (zh ? "、" : ", ") : "", (unsigned long long)r[i].first,
                 (unsigned long long)r[i].last);
     }
     if (more)
-        add(o, " and %u more", (unsigned)more);
+        add(o, zh ? " 等另外 %u 段" : " and %u more", (unsigned)more);
 }
 
 static const struct {
     unsigned bit;
-    const char *what;
+    const char *what, *what_zh;
 } repairs[] = {
-    { GMX_REPAIR_TAB_GLYPHS, "tab glyphs restored" },
-    { GMX_REPAIR_INDENT, "indentation rebuilt" },
-    { GMX_REPAIR_WRAPPED, "wrapped lines joined" },
-    { GMX_REPAIR_PAGER, "pager line numbers removed" },
-    { GMX_REPAIR_QUOTE, "quote markers removed" },
-    { GMX_REPAIR_HTML, "HTML decoded" },
-    { GMX_REPAIR_LOG_PREFIX, "log prefixes removed" },
-    { GMX_REPAIR_NO_TITLE, "records without their profile title" },
-    { GMX_REPAIR_FRAMES, "frame lines rebuilt" },
-    { GMX_REPAIR_MISSING, "redacted frames kept as unknown" },
-    { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines" },
-    { GMX_REPAIR_SUMMARY, "hand-made summary read as counts" },
-    { GMX_REPAIR_TREE, "stacks drawn as trees read as frames" },
+    { GMX_REPAIR_TAB_GLYPHS, "tab glyphs restored", "已还原被显示成符号的制表符" },
+    { GMX_REPAIR_INDENT, "indentation rebuilt", "已重建缩进" },
+    { GMX_REPAIR_WRAPPED, "wrapped lines joined", "已接回被折断的行" },
+    { GMX_REPAIR_PAGER, "pager line numbers removed", "已去掉分页器的行号" },
+    { GMX_REPAIR_QUOTE, "quote markers removed", "已去掉引用标记" },
+    { GMX_REPAIR_HTML, "HTML decoded", "已解码 HTML" },
+    { GMX_REPAIR_LOG_PREFIX, "log prefixes removed", "已去掉日志前缀" },
+    { GMX_REPAIR_NO_TITLE, "records without their profile title", "记录缺少剖析的标题行" },
+    { GMX_REPAIR_FRAMES, "frame lines rebuilt", "已重建栈帧行" },
+    { GMX_REPAIR_MISSING, "redacted frames kept as unknown", "被删改的栈帧按未知保留" },
+    { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines", "没有头部的栈按 goroutine 读取" },
+    { GMX_REPAIR_SUMMARY, "hand-made summary read as counts", "手工汇总按计数读取" },
+    { GMX_REPAIR_TREE, "stacks drawn as trees read as frames", "画成树形的栈按栈帧读取" },
 };
 
-size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap)
+size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, size_t cap)
 {
     out o = { buf, cap, 0 };
     if (!cap)
@@ -68,20 +68,28 @@ size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap)
     buf[0] = '\0';
     if (!r || !r->tolerant)
         return 0;
-    add(&o, "read line%s ", r->read_lines == 1 ? "" : "s");
-    ranges(&o, r->read, r->nread, r->more_read);
+    if (zh)
+        add(&o, "读取了第 ");
+    else
+        add(&o, "read line%s ", r->read_lines == 1 ? "" : "s");
+    ranges(&o, r->read, r->nread, r->more_read, zh);
+    if (zh)
+        add(&o, " 行");
     bool first = true;
     for (size_t i = 0; i < sizeof(repairs) / sizeof(repairs[0]); i++) {
         if (r->repairs & repairs[i].bit) {
-            add(&o, "%s%s", first ? " (" : ", ", repairs[i].what);
+            add(&o, "%s%s", first ? (zh ? "（" : " (") : (zh ? "，" : ", "),
+                zh ? repairs[i].what_zh : repairs[i].what);
             first = false;
         }
     }
     if (!first)
-        add(&o, ")");
+        add(&o, zh ? "）" : ")");
     if (r->nskipped) {
-        add(&o, "; skipped ");
-        ranges(&o, r->skipped, r->nskipped, r->more_skipped);
+        add(&o, zh ? "；跳过了第 " : "; skipped ");
+        ranges(&o, r->skipped, r->nskipped, r->more_skipped, zh);
+        if (zh)
+            add(&o, " 行");
     }
     return o.len;
 }
