@@ -776,9 +776,23 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_DLV;
         return;
     }
+    if (gmx_str_starts(s, "created by ")) {
+        out->kind = GX_CREATED;
+        return;
+    }
+    /* Before redactions: ".../vendor/pkg.f(...)" is a frame with its path cut. */
+    if (func_like(s)) {
+        out->kind = GX_FUNC;
+        return;
+    }
+    if (file_like(s)) {
+        out->kind = GX_FILE;
+        return;
+    }
     /* The header test is the costly one: only lines that say "goroutine"
-     * (all it and the tests after it look for), not every frame of a
-     * "github.com/..." or "[...]" line. */
+     * (all it and the tests after it look for), after the frame and file
+     * lines most lines are (neither can be a header: one ends in ")", the
+     * other in ":LINE" or a "+0x" offset). */
     if (gmx_str_find(s, "oroutine") != SIZE_MAX) {
         size_t at = gmx_gdump_find_header(s);
         if (at != SIZE_MAX) {
@@ -802,19 +816,6 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
             out->kind = GX_ANCESTOR;
             return;
         }
-    }
-    if (gmx_str_starts(s, "created by ")) {
-        out->kind = GX_CREATED;
-        return;
-    }
-    /* Before redactions: ".../vendor/pkg.f(...)" is a frame with its path cut. */
-    if (func_like(s)) {
-        out->kind = GX_FUNC;
-        return;
-    }
-    if (file_like(s)) {
-        out->kind = GX_FILE;
-        return;
     }
     if ((gmx_str_starts(s, "...") || gmx_str_starts(s, "\xe2\x80\xa6") ||
          gmx_str_eq_cstr(s, "[...]")) &&
