@@ -747,6 +747,39 @@ static void test_summaries(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* A count a grep took of a dump, pasted with its answer
+ * (https://github.com/cilium/cilium/issues/5902, verbatim): one pile of the
+ * goroutines whose stacks hold the pattern; a grep with no count, or a
+ * count on its own, is no such record. */
+static void test_grep_count(void **state)
+{
+    (void)state;
+    const char *cilium = "```\n"
+                         "grep runController cilium-dc6nw-20181012-093516-stack.txt | wc -l\n"
+                         "     320\n"
+                         "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(cilium, 320, "runController", &b);
+    assert_int_equal(b->count, 320);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_SUMMARY);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *c = "$ grep -c 'pool.(*ConnPool).reaper' dump.txt\n1200\n";
+    r = read_goroutines(c, 1200, "pool.(*ConnPool).reaper", &b);
+    gmx_gsnapshot_release(&r.snap);
+
+    gmx_str p;
+    assert_true(gmx_gx_grep_count(gmx_str_cstr("user@host % cat d.txt | grep -F \"f.g\" | wc -l"), &p));
+    assert_true(gmx_str_eq_cstr(p, "f.g"));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("grep runController stack.txt"), &p));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("grep 'chan receive' d.txt | wc -l"), &p));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("I used grep -c on it"), &p));
+    const char *alone = "grep f d.txt | wc -l\nthe answer was\n320\n";
+    r = read_text(alone, strlen(alone));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Delve's goroutine list: one goroutine a line, its wait reason, a wrapped
  * entry joined (https://github.com/hashicorp/nomad/issues/7619 and
  * https://github.com/e2b-dev/infra/pull/738, verbatim). */
@@ -1025,7 +1058,7 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
-        cmocka_unit_test(test_delve_list),
+        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),

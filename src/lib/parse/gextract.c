@@ -54,6 +54,7 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     c->prefix_len = 0;
     c->repairs = 0;
     c->slot = 0;
+    c->grep_len = 0;
     /* less -N: the first lines are numbered one after the other. */
     unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
@@ -375,6 +376,30 @@ static gmx_str strip_logs(gx_cleaner *c, gmx_str s)
     return s;
 }
 
+/* A counting grep's command, then the number it printed: one count of the
+ * goroutines whose stacks hold the pattern. */
+static void grep_answer(gx_cleaner *c, gmx_str s, gx_line *out)
+{
+    if (out->kind == GX_BLANK)
+        return;
+    uint64_t n;
+    if (c->grep_len && out->kind == GX_OTHER && gmx_gx_number_alone(s, &n) && n) {
+        out->kind = GX_COUNT;
+        out->count = n;
+        out->rest = gmx_str_make(c->grep, c->grep_len);
+        out->strong = true;
+        out->grepped = true;
+        c->grep_len = 0;
+        return;
+    }
+    c->grep_len = 0;
+    gmx_str pattern;
+    if (out->kind == GX_OTHER && gmx_gx_grep_count(s, &pattern) && pattern.n <= sizeof(c->grep)) {
+        memcpy(c->grep, pattern.p, pattern.n);
+        c->grep_len = pattern.n;
+    }
+}
+
 void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 {
     gmx_str s = trim_right(raw);
@@ -408,6 +433,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     gmx_gx_classify(c, s, out);
     out->indented = tab;
     out->lineno = lineno;
+    grep_answer(c, s, out);
     if (out->kind == GX_HEADER && out->header_at && !out->reported && !c->prefix_len &&
         out->header_at <= GX_PREFIX_MAX) {
         /* An unknown per-line prefix before the header: learn its shape. */
@@ -732,6 +758,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
     out->created = false;
+    out->grepped = false;
     /* "--" alone: the separator grep -A/-B/-C prints between the groups it
      * cut out of a dump, which ends a stack as a blank line does. */
     if (!s.n || gmx_str_eq_cstr(s, "--")) {

@@ -48,6 +48,7 @@ typedef struct tol {
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
     uint64_t count_lines;    /* uniq -c lines seen */
+    uint64_t grep_counts;    /* of which counts a grep took (ggrepcount.c) */
     uint64_t promising;      /* the line most like a record among those skipped */
     int run_kind;            /* 0 none, 1 read, 2 skipped */
     gmx_line_range run;
@@ -638,6 +639,7 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_COUNT:
         t->count_lines++;
+        t->grep_counts += ln->grepped;
         on_other(t, ln);
         return;
     case GX_BARE:
@@ -781,6 +783,7 @@ typedef struct count_line {
     uint64_t line, count;
     gmx_str what;
     bool created;
+    bool grepped;     /* what a grep matched: a function's name or part of it */
     bool merged;      /* a closure's line, counted with its creator's */
 } count_line;
 
@@ -798,7 +801,8 @@ static bool closure_of(gmx_str frame, gmx_str creator)
 
 static bool is_frame(const count_line *c)
 {
-    return !c->created && memchr(c->what.p, '.', c->what.n) && !memchr(c->what.p, ' ', c->what.n);
+    return c->grepped ||
+           (!c->created && memchr(c->what.p, '.', c->what.n) && !memchr(c->what.p, ' ', c->what.n));
 }
 
 /* The line counting the same goroutines as creator line c by the closure
@@ -880,7 +884,8 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
             rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory reading %s", t->name);
             break;
         }
-        lines[n++] = (count_line){ ln.lineno, ln.count, { what, ln.rest.n }, ln.created, false };
+        lines[n++] = (count_line){ ln.lineno, ln.count, { what, ln.rest.n }, ln.created,
+                                   ln.grepped, false };
     }
     for (size_t i = 0; rc == GMX_OK && i < n; i++) {
         if (lines[i].merged)
@@ -1037,7 +1042,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
          * fatal error is the evidence, with no stack to name. */
         info->kind = GMX_DUMP_FATAL;
         info->message = in_input(gmx_str_cstr(DEADLOCK_WORDS), data, len);
-    } else if (t->count_lines >= 2) {
+    } else if (t->count_lines >= 2 || t->grep_counts) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
         rc = read_counts(t, data, len, fn, ctx, info);
@@ -1084,7 +1089,8 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
             const gx_line *nx = peek(t);
             found = nx && nx->kind == GX_BARE;
         } else if (ln.kind == GX_COUNT && ln.strong) {
-            found = ++strong >= 2;
+            /* a grep's count is a command run on a dump, never prose */
+            found = ++strong >= 2 || ln.grepped;
         } else if (ln.kind == GX_LEAK_MARK) {
             size_t at = gmx_str_find(ln.text, "leaked: ");
             gx_line f;
