@@ -780,6 +780,58 @@ static void test_grep_count(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* goleak's report reflowed as a paragraph at fifty columns, words and paths
+ * broken across lines, every line at column 0
+ * (https://github.com/NationalLibraryOfNorway/warchaeology/pull/124,
+ * verbatim): cut back into the runtime's lines, the goroutine, its frame,
+ * its creator and their file lines read. */
+static void test_reflowed_report(void **state)
+{
+    (void)state;
+    const char *report = "A leaked goroutine will produce the following\n"
+                       "error with `goleak`:\n\n"
+                       "```\n"
+                       "goleak: Errors on successful test run: found\n"
+                       "unexpected goroutines: [Goroutine 7 in state chan\n"
+                       "receive, with\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool\n"
+                       ".New.func1 on top of the stack: goroutine 7 [chan\n"
+                       "receive]:\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool.\n"
+                       "New.func1(0xc00008a1e0)\n"
+                       "./warchaeology/internal/workerpool/workerpool.go:\n"
+                       "23\n"
+                       "+0x66 created by\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool.New\n"
+                       "in goroutine 6\n"
+                       "./warchaeology/internal/workerpool/workerpool.go:\n"
+                       "22\n"
+                       "+0x85 ] FAIL\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool\n"
+                       "0.450s FAIL\n"
+                       "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(report, 1, "github.com/nlnwa/warchaeology/internal/workerpool.New.func1", &b);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_REFLOW);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    assert_int_equal(b->frames[0].line, 23);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "chan receive"));
+    assert_true(gmx_str_eq_cstr(b->creator.func, "github.com/nlnwa/warchaeology/internal/workerpool.New"));
+    /* the read report keeps the paragraph's line numbers: what was read of
+     * it lies within its lines 5-21 */
+    bool within = false;
+    for (uint32_t i = 0; i < r.snap.info.read.nread; i++)
+        within |= r.snap.info.read.read[i].first >= 5 && r.snap.info.read.read[i].last <= 21;
+    assert_true(within);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* prose that only talks about goroutines is still nothing */
+    const char *prose = "we saw goroutine 7 and\nthe stack: it was\nblocked somewhere.\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Delve's goroutine list: one goroutine a line, its wait reason, a wrapped
  * entry joined (https://github.com/hashicorp/nomad/issues/7619 and
  * https://github.com/e2b-dev/infra/pull/738, verbatim). */
@@ -1059,6 +1111,7 @@ int main(void)
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
         cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
+        cmocka_unit_test(test_reflowed_report),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),

@@ -58,6 +58,7 @@ static const struct {
     { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines" },
     { GMX_REPAIR_SUMMARY, "hand-made summary read as counts" },
     { GMX_REPAIR_TREE, "stacks drawn as trees read as frames" },
+    { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into stack lines" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap)

@@ -9,6 +9,7 @@
 #include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "parse/gextract.h"
+#include "parse/greflow.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -994,9 +995,44 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
     return gmx_goroutine_tolerant_parse_piece(name, data, len, 0, fn, ctx, info, err);
 }
 
+static gmx_code tolerant_parse(const char *name, const void *data, size_t len, uint64_t first_line,
+                               gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err,
+                               bool reflow);
+
+/* Nothing read: the paragraphs a reflow flattened, cut back into lines and
+ * read again (greflow.c). True when that read records; info as it says. */
+static bool read_reflowed(const char *name, const void *data, size_t len, uint64_t first_line,
+                          gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_code *rc)
+{
+    gmx_buf text;
+    gmx_buf_init(&text, len < SIZE_MAX / 2 ? len * 2 + 4096 : SIZE_MAX / 2);
+    bool read = false;
+    if (gmx_greflow_rebuild(data, len, &text) && !text.failed) {
+        gmx_dump_info again;
+        gmx_code r = tolerant_parse(name, text.data, text.len, first_line, fn, ctx, &again, NULL,
+                                    false);
+        if (r == GMX_OK && again.goroutines) {
+            *info = again;
+            info->message = in_input(again.message, data, len);
+            info->read.repairs |= GMX_REPAIR_REFLOW;
+            *rc = GMX_OK;
+            read = true;
+        }
+    }
+    gmx_buf_release(&text);
+    return read;
+}
+
 gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
                                             uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
                                             gmx_dump_info *info, gmx_error *err)
+{
+    return tolerant_parse(name, data, len, first_line, fn, ctx, info, err, true);
+}
+
+static gmx_code tolerant_parse(const char *name, const void *data, size_t len, uint64_t first_line,
+                               gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err,
+                               bool reflow)
 {
     gmx_dump_info local;
     if (!info)
@@ -1049,7 +1085,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
         close_run(t);
         info->read.repairs |= GMX_REPAIR_SUMMARY;
         info->kind = GMX_DUMP_COUNTS;
-    } else {
+    } else if (!(reflow && read_reflowed(name, data, len, first_line, fn, ctx, info, &rc))) {
         rc = nothing_found(t, name, err);
     }
     info->read.tolerant = true;
@@ -1064,7 +1100,22 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
     return rc;
 }
 
+static bool sniff(const void *data, size_t len);
+
 bool gmx_goroutine_text_sniff(const void *data, size_t len)
+{
+    if (sniff(data, len))
+        return true;
+    /* a report a reflow flattened into paragraphs (greflow.c) */
+    size_t n = len < 65536 ? len : 65536;
+    gmx_buf text;
+    gmx_buf_init(&text, n * 2 + 4096);
+    bool found = gmx_greflow_rebuild(data, n, &text) && !text.failed && sniff(text.data, text.len);
+    gmx_buf_release(&text);
+    return found;
+}
+
+static bool sniff(const void *data, size_t len)
 {
     tol *t = gmx_calloc(1, sizeof(*t));
     if (!t)
