@@ -832,6 +832,32 @@ static void test_reflowed_report(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* A debug=1 profile whose names and file paths a web page made into
+ * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
+ * verbatim): the links unwrapped, the names read; a link in prose stays. */
+static void test_markdown_links(void **state)
+{
+    (void)state;
+    const char *milvus =
+        "See [goleak](https://pkg.go.dev/go.uber.org/goleak):\n"
+        "```\n"
+        "goroutine profile: total 38645\n"
+        "38139 @ 0x17850d6 0x1795bfe 0x374e386 0x17bb9a1\n"
+        "#   0x374e385   [github.com/milvus-io/milvus/internal/datanode.newTTNode.func1+0xa5](http://github.com/milvus-io/milvus/internal/datanode.newTTNode.func1+0xa5)  /go/src/[github.com/milvus-io/milvus/internal/datanode/flow_graph_time_tick_node.go:159](http://github.com/milvus-io/milvus/internal/datanode/flow_graph_time_tick_node.go:159)\n"
+        "\n"
+        "168 @ 0x17850d6 0x174d5bd 0x174d0b8 0x357c6ba 0x17bb9a1\n"
+        "#   0x357c6b9   [github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work+0x1b9](http://github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work+0x1b9)   /go/src/[github.com/milvus-io/milvus/internal/util/flowgraph/node.go:126](http://github.com/milvus-io/milvus/internal/util/flowgraph/node.go:126)\n"
+        "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(milvus, 38307, "github.com/milvus-io/milvus/internal/datanode.newTTNode.func1", &b);
+    assert_int_equal(b->count, 38139);
+    assert_int_equal(b->frames[0].line, 159);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_LINKS);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets,
+                                        "github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work"));
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Delve's goroutine list: one goroutine a line, its wait reason, a wrapped
  * entry joined (https://github.com/hashicorp/nomad/issues/7619 and
  * https://github.com/e2b-dev/infra/pull/738, verbatim). */
@@ -1111,7 +1137,7 @@ int main(void)
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
         cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
-        cmocka_unit_test(test_reflowed_report),
+        cmocka_unit_test(test_reflowed_report), cmocka_unit_test(test_markdown_links),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),

@@ -59,6 +59,7 @@ static const struct {
     { GMX_REPAIR_SUMMARY, "hand-made summary read as counts" },
     { GMX_REPAIR_TREE, "stacks drawn as trees read as frames" },
     { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into stack lines" },
+    { GMX_REPAIR_LINKS, "Markdown links around names unwrapped" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, char *buf, size_t cap)
