@@ -242,8 +242,8 @@ static gmx_str decode_entities(gx_cleaner *c, gmx_str s)
  * name that looked like a domain (milvus-io/milvus#27876): its text. */
 static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
 {
-    if (s.n > GX_LINE_MAX || gmx_str_find(s, "](http") == SIZE_MAX)
-        return s;
+    if (s.n > GX_LINE_MAX || !memchr(s.p, '[', s.n) || gmx_str_find(s, "](http") == SIZE_MAX)
+        return s; /* most frame lines hold no '[' */
     char *out = slot(c);
     size_t o = 0;
     for (size_t i = 0; i < s.n;) {
