@@ -15,15 +15,6 @@ static bool space(char c)
     return c == ' ' || c == '\t';
 }
 
-static gmx_str trim(gmx_str s)
-{
-    while (s.n && space(s.p[0]))
-        s = gmx_str_sub(s, 1, s.n);
-    while (s.n && space(s.p[s.n - 1]))
-        s.n--;
-    return s;
-}
-
 /* The next shell word of s from *i, its quotes removed. */
 static gmx_str word(gmx_str s, size_t *i)
 {
@@ -81,12 +72,12 @@ static size_t grep_at(gmx_str s)
 
 bool gmx_gx_grep_count(gmx_str s, gmx_str *pattern)
 {
-    s = trim(s);
+    s = gmx_str_trim(s);
     if (s.n > GX_LINE_MAX)
         return false;
     bool wc = false;
     size_t bar = gmx_str_rfind_char(s, '|');
-    if (bar != SIZE_MAX && gmx_str_eq_cstr(trim(gmx_str_sub(s, bar + 1, s.n)), "wc -l")) {
+    if (bar != SIZE_MAX && gmx_str_eq_cstr(gmx_str_trim(gmx_str_sub(s, bar + 1, s.n)), "wc -l")) {
         wc = true;
         s = gmx_str_sub(s, 0, bar);
     }
@@ -112,7 +103,7 @@ bool gmx_gx_grep_count(gmx_str s, gmx_str *pattern)
         }
     }
     /* what follows the pattern: the dump's file, or nothing when piped */
-    gmx_str rest = trim(gmx_str_sub(s, i, s.n));
+    gmx_str rest = gmx_str_trim(gmx_str_sub(s, i, s.n));
     if (!counting || !stack_text(p) || memchr(rest.p ? rest.p : "", '|', rest.n))
         return false;
     *pattern = p;
@@ -121,7 +112,7 @@ bool gmx_gx_grep_count(gmx_str s, gmx_str *pattern)
 
 bool gmx_gx_number_alone(gmx_str s, uint64_t *n)
 {
-    s = trim(s);
+    s = gmx_str_trim(s);
     if (!s.n || s.n > 12)
         return false;
     for (size_t i = 0; i < s.n; i++)

@@ -21,15 +21,6 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-static gmx_str trim(gmx_str s)
-{
-    while (s.n && (s.p[0] == ' ' || s.p[0] == '\t'))
-        s = gmx_str_sub(s, 1, s.n);
-    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
-        s.n--;
-    return s;
-}
-
 /* Where a reflow broke a token rather than a space: inside a package path
  * ("workerpool." / "New.func1", "workerpool" / ".New"), before an argument
  * list's close, between a file and its line ("workerpool.go:" / "23"). */
@@ -95,7 +86,7 @@ static gmx_str peek_token(cutter *c)
 
 static void emit(cutter *c, const char *from, const char *to, bool tab)
 {
-    gmx_str s = trim(gmx_str_make(from, (size_t)(to - from)));
+    gmx_str s = gmx_str_trim(gmx_str_make(from, (size_t)(to - from)));
     if (!s.n)
         return;
     if (c->n == LINES_MAX) {
@@ -261,7 +252,7 @@ bool gmx_greflow_rebuild(const char *data, size_t len, gmx_buf *out)
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - data) : len;
         gmx_str line = gmx_str_make(data + pos, end - pos);
-        gmx_str s = trim(line);
+        gmx_str s = gmx_str_trim(line);
         pos = end + 1;
         if (s.n && !fence(s) && n < LINES_MAX) {
             para[n++] = s;
