@@ -210,26 +210,27 @@ static bool join(const gmx_str *para, size_t n, char *buf, size_t cap, gmx_str *
     return true;
 }
 
-static int put_lines(gmx_buf *out, const gmx_str *lines, size_t n)
+/* The paragraph as it was: its lines from the input, untouched. */
+static int put_raw(gmx_buf *out, const char *from, const char *to)
 {
-    for (size_t i = 0; i < n; i++)
-        if (gmx_buf_append(out, lines[i].p, lines[i].n) || gmx_buf_putc(out, '\n'))
-            return -1;
-    return 0;
+    if (!from)
+        return 0;
+    return gmx_buf_append(out, from, (size_t)(to - from)) || gmx_buf_putc(out, '\n') ? -1 : 0;
 }
 
-/* A paragraph: rebuilt when a header comes out of it in no more lines. */
-static int paragraph(gmx_buf *out, const gmx_str *para, size_t n, char *joined, cutter *c,
-                     bool *changed)
+/* A paragraph (para, its trimmed lines; from-to, its text in the input):
+ * rebuilt when a header comes out of it in no more lines. */
+static int paragraph(gmx_buf *out, const gmx_str *para, size_t n, const char *from, const char *to,
+                     char *joined, cutter *c, bool *changed)
 {
     gmx_str text;
     if (n < 2 || !join(para, n, joined, PARA_MAX, &text))
-        return put_lines(out, para, n);
+        return put_raw(out, from, to);
     memset(c, 0, sizeof(*c));
     c->text = text;
     cut(c);
     if (!c->header || c->over || c->n > n)
-        return put_lines(out, para, n);
+        return put_raw(out, from, to);
     *changed = true;
     for (size_t i = 0; i < c->n; i++)
         if ((c->tab[i] && gmx_buf_putc(out, '\t')) || gmx_buf_append(out, c->lines[i].p, c->lines[i].n) ||
@@ -247,6 +248,7 @@ bool gmx_greflow_rebuild(const char *data, size_t len, gmx_buf *out)
     static _Thread_local cutter c;
     static _Thread_local gmx_str para[LINES_MAX];
     size_t n = 0, pos = 0;
+    const char *from = NULL, *to = NULL;
     bool changed = false;
     while (pos < len) {
         const char *nl = memchr(data + pos, '\n', len - pos);
@@ -255,15 +257,17 @@ bool gmx_greflow_rebuild(const char *data, size_t len, gmx_buf *out)
         gmx_str s = gmx_str_trim(line);
         pos = end + 1;
         if (s.n && !fence(s) && n < LINES_MAX) {
+            from = n ? from : line.p;
+            to = line.p + line.n;
             para[n++] = s;
             continue;
         }
-        if (paragraph(out, para, n, joined, &c, &changed) ||
+        if (paragraph(out, para, n, n ? from : NULL, to, joined, &c, &changed) ||
             gmx_buf_append(out, line.p, line.n) || gmx_buf_putc(out, '\n'))
             return false;
         n = 0;
     }
-    if (paragraph(out, para, n, joined, &c, &changed))
+    if (paragraph(out, para, n, n ? from : NULL, to, joined, &c, &changed))
         return false;
     return changed;
 }
