@@ -751,6 +751,117 @@ static void test_summaries(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* A count a grep took of a dump, pasted with its answer
+ * (https://github.com/cilium/cilium/issues/5902, verbatim): one pile of the
+ * goroutines whose stacks hold the pattern; a grep with no count, or a
+ * count on its own, is no such record. */
+static void test_grep_count(void **state)
+{
+    (void)state;
+    const char *cilium = "```\n"
+                         "grep runController cilium-dc6nw-20181012-093516-stack.txt | wc -l\n"
+                         "     320\n"
+                         "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(cilium, 320, "runController", &b);
+    assert_int_equal(b->count, 320);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_SUMMARY);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *c = "$ grep -c 'pool.(*ConnPool).reaper' dump.txt\n1200\n";
+    r = read_goroutines(c, 1200, "pool.(*ConnPool).reaper", &b);
+    gmx_gsnapshot_release(&r.snap);
+
+    gmx_str p;
+    assert_true(gmx_gx_grep_count(gmx_str_cstr("user@host % cat d.txt | grep -F \"f.g\" | wc -l"), &p));
+    assert_true(gmx_str_eq_cstr(p, "f.g"));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("grep runController stack.txt"), &p));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("grep 'chan receive' d.txt | wc -l"), &p));
+    assert_false(gmx_gx_grep_count(gmx_str_cstr("I used grep -c on it"), &p));
+    const char *alone = "grep f d.txt | wc -l\nthe answer was\n320\n";
+    r = read_text(alone, strlen(alone));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* goleak's report reflowed as a paragraph at fifty columns, words and paths
+ * broken across lines, every line at column 0
+ * (https://github.com/NationalLibraryOfNorway/warchaeology/pull/124,
+ * verbatim): cut back into the runtime's lines, the goroutine, its frame,
+ * its creator and their file lines read. */
+static void test_reflowed_report(void **state)
+{
+    (void)state;
+    const char *report = "A leaked goroutine will produce the following\n"
+                       "error with `goleak`:\n\n"
+                       "```\n"
+                       "goleak: Errors on successful test run: found\n"
+                       "unexpected goroutines: [Goroutine 7 in state chan\n"
+                       "receive, with\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool\n"
+                       ".New.func1 on top of the stack: goroutine 7 [chan\n"
+                       "receive]:\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool.\n"
+                       "New.func1(0xc00008a1e0)\n"
+                       "./warchaeology/internal/workerpool/workerpool.go:\n"
+                       "23\n"
+                       "+0x66 created by\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool.New\n"
+                       "in goroutine 6\n"
+                       "./warchaeology/internal/workerpool/workerpool.go:\n"
+                       "22\n"
+                       "+0x85 ] FAIL\n"
+                       "github.com/nlnwa/warchaeology/internal/workerpool\n"
+                       "0.450s FAIL\n"
+                       "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(report, 1, "github.com/nlnwa/warchaeology/internal/workerpool.New.func1", &b);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_REFLOW);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
+    assert_int_equal(b->frames[0].line, 23);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "chan receive"));
+    assert_true(gmx_str_eq_cstr(b->creator.func, "github.com/nlnwa/warchaeology/internal/workerpool.New"));
+    /* the read report keeps the paragraph's line numbers: what was read of
+     * it lies within its lines 5-21 */
+    bool within = false;
+    for (uint32_t i = 0; i < r.snap.info.read.nread; i++)
+        within |= r.snap.info.read.read[i].first >= 5 && r.snap.info.read.read[i].last <= 21;
+    assert_true(within);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* prose that only talks about goroutines is still nothing */
+    const char *prose = "we saw goroutine 7 and\nthe stack: it was\nblocked somewhere.\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+    gmx_gsnapshot_release(&r.snap);
+}
+
+/* A debug=1 profile whose names and file paths a web page made into
+ * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
+ * verbatim): the links unwrapped, the names read; a link in prose stays. */
+static void test_markdown_links(void **state)
+{
+    (void)state;
+    const char *milvus =
+        "See [goleak](https://pkg.go.dev/go.uber.org/goleak):\n"
+        "```\n"
+        "goroutine profile: total 38645\n"
+        "38139 @ 0x17850d6 0x1795bfe 0x374e386 0x17bb9a1\n"
+        "#   0x374e385   [github.com/milvus-io/milvus/internal/datanode.newTTNode.func1+0xa5](http://github.com/milvus-io/milvus/internal/datanode.newTTNode.func1+0xa5)  /go/src/[github.com/milvus-io/milvus/internal/datanode/flow_graph_time_tick_node.go:159](http://github.com/milvus-io/milvus/internal/datanode/flow_graph_time_tick_node.go:159)\n"
+        "\n"
+        "168 @ 0x17850d6 0x174d5bd 0x174d0b8 0x357c6ba 0x17bb9a1\n"
+        "#   0x357c6b9   [github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work+0x1b9](http://github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work+0x1b9)   /go/src/[github.com/milvus-io/milvus/internal/util/flowgraph/node.go:126](http://github.com/milvus-io/milvus/internal/util/flowgraph/node.go:126)\n"
+        "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(milvus, 38307, "github.com/milvus-io/milvus/internal/datanode.newTTNode.func1", &b);
+    assert_int_equal(b->count, 38139);
+    assert_int_equal(b->frames[0].line, 159);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_LINKS);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets,
+                                        "github.com/milvus-io/milvus/internal/util/flowgraph.(*nodeCtx).work"));
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Delve's goroutine list: one goroutine a line, its wait reason, a wrapped
  * entry joined (https://github.com/hashicorp/nomad/issues/7619 and
  * https://github.com/e2b-dev/infra/pull/738, verbatim). */
@@ -1029,7 +1140,8 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
-        cmocka_unit_test(test_delve_list),
+        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
+        cmocka_unit_test(test_reflowed_report), cmocka_unit_test(test_markdown_links),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),

@@ -54,6 +54,7 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     c->prefix_len = 0;
     c->repairs = 0;
     c->slot = 0;
+    c->grep_len = 0;
     /* less -N: the first lines are numbered one after the other. */
     unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
@@ -237,6 +238,41 @@ static gmx_str decode_entities(gx_cleaner *c, gmx_str s)
     return gmx_str_make(out, o);
 }
 
+/* "[pkg.f+0x9](http://pkg.f+0x9)": a Markdown link a web page made of a
+ * name that looked like a domain (milvus-io/milvus#27876): its text. */
+static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
+{
+    if (s.n > GX_LINE_MAX || !memchr(s.p, '[', s.n) || gmx_str_find(s, "](http") == SIZE_MAX)
+        return s; /* most frame lines hold no '[' */
+    char *out = slot(c);
+    size_t o = 0;
+    for (size_t i = 0; i < s.n;) {
+        if (s.p[i] == '[') {
+            size_t close = i + 1;
+            while (close < s.n && s.p[close] != ']' && s.p[close] != '[')
+                close++;
+            size_t url = close + 1, end = url;
+            if (close < s.n && s.p[close] == ']' && url < s.n && s.p[url] == '(' &&
+                gmx_str_starts(gmx_str_sub(s, url + 1, s.n), "http")) {
+                while (end < s.n && s.p[end] != ')' && s.p[end] != ' ')
+                    end++;
+                /* the URL may hold the receiver's parentheses: "(*T).f" */
+                while (end + 1 < s.n && s.p[end] == ')' && s.p[end + 1] != ' ')
+                    for (end++; end < s.n && s.p[end] != ')' && s.p[end] != ' ';)
+                        end++;
+                if (end < s.n && s.p[end] == ')') {
+                    memcpy(out + o, s.p + i + 1, close - i - 1);
+                    o += close - i - 1;
+                    i = end + 1;
+                    continue;
+                }
+            }
+        }
+        out[o++] = s.p[i++];
+    }
+    return gmx_str_make(out, o);
+}
+
 /* {"log":"goroutine 1 [running]:\n","stream":"stderr",...}: the log string. */
 static gmx_str docker_json(gx_cleaner *c, gmx_str s)
 {
@@ -375,6 +411,30 @@ static gmx_str strip_logs(gx_cleaner *c, gmx_str s)
     return s;
 }
 
+/* A counting grep's command, then the number it printed: one count of the
+ * goroutines whose stacks hold the pattern. */
+static void grep_answer(gx_cleaner *c, gmx_str s, gx_line *out)
+{
+    if (out->kind == GX_BLANK)
+        return;
+    uint64_t n;
+    if (c->grep_len && out->kind == GX_OTHER && gmx_gx_number_alone(s, &n) && n) {
+        out->kind = GX_COUNT;
+        out->count = n;
+        out->rest = gmx_str_make(c->grep, c->grep_len);
+        out->strong = true;
+        out->grepped = true;
+        c->grep_len = 0;
+        return;
+    }
+    c->grep_len = 0;
+    gmx_str pattern;
+    if (out->kind == GX_OTHER && gmx_gx_grep_count(s, &pattern) && pattern.n <= sizeof(c->grep)) {
+        memcpy(c->grep, pattern.p, pattern.n);
+        c->grep_len = pattern.n;
+    }
+}
+
 void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 {
     gmx_str s = trim_right(raw);
@@ -408,6 +468,22 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     gmx_gx_classify(c, s, out);
     out->indented = tab;
     out->lineno = lineno;
+    if (out->kind == GX_OTHER || out->kind == GX_HASH_FRAME || out->kind == GX_FUNC ||
+        out->kind == GX_FILE) {
+        /* unwrapped only where that makes the line stack text */
+        gmx_str t = unlink_md(c, s);
+        gx_line plain = { .kind = GX_OTHER };
+        if (t.n != s.n)
+            gmx_gx_classify(c, t, &plain);
+        if (plain.kind != GX_OTHER) {
+            plain.indented = tab;
+            plain.lineno = lineno;
+            *out = plain;
+            s = t;
+            c->repairs |= GMX_REPAIR_LINKS;
+        }
+    }
+    grep_answer(c, s, out);
     if (out->kind == GX_HEADER && out->header_at && !out->reported && !c->prefix_len &&
         out->header_at <= GX_PREFIX_MAX) {
         /* An unknown per-line prefix before the header: learn its shape. */
@@ -732,6 +808,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
     out->created = false;
+    out->grepped = false;
     /* "--" alone: the separator grep -A/-B/-C prints between the groups it
      * cut out of a dump, which ends a stack as a blank line does. */
     if (!s.n || gmx_str_eq_cstr(s, "--")) {

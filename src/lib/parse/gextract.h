@@ -52,6 +52,8 @@ typedef struct gx_line {
     bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */
     bool created;        /* GX_COUNT: rest is a "created by" function */
+    bool grepped;        /* GX_COUNT: rest is what a counting grep matched in the
+                          * stacks (a function's name or part of it) */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;
 
@@ -61,6 +63,8 @@ typedef struct gx_cleaner {
     char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
     size_t prefix_len;
     uint32_t repairs;             /* gmx_repairs seen so far */
+    char grep[GX_PREFIX_MAX + 80];/* the pattern of a counting grep on the line before */
+    size_t grep_len;
     unsigned slot;                /* scratch slot of the next decoded line */
     char scratch[GX_SLOTS][GX_LINE_MAX];
 } gx_cleaner;
@@ -89,6 +93,15 @@ bool gmx_gx_prose_count(gmx_str text, uint64_t *count);
  * true, the count and the function (pointing into text). The count goes to
  * a stack pasted later whose first frame is that function. */
 bool gmx_gx_named_count(gmx_str text, uint64_t *count, gmx_str *func);
+
+/* A shell command that counted matches in a dump ("grep f dump.txt | wc -l",
+ * "grep -c f dump.txt", after a prompt): true and the pattern, when it is
+ * text a stack line can hold. gmx_gx_read_line pairs it with the number
+ * printed on the next line into a GX_COUNT (ggrepcount.c). */
+bool gmx_gx_grep_count(gmx_str cmd, gmx_str *pattern);
+
+/* A number alone on its line ("     320", as wc -l prints it). */
+bool gmx_gx_number_alone(gmx_str s, uint64_t *n);
 
 /* A line a strict dump parse skipped that is stack text with its
  * indentation damaged: the strict parse's damage signal. */

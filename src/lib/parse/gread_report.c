@@ -58,6 +58,8 @@ static const struct {
     { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines", "没有头部的栈按 goroutine 读取" },
     { GMX_REPAIR_SUMMARY, "hand-made summary read as counts", "手工汇总按计数读取" },
     { GMX_REPAIR_TREE, "stacks drawn as trees read as frames", "画成树形的栈按栈帧读取" },
+    { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into stack lines", "已把重排成段落的文字切回栈行" },
+    { GMX_REPAIR_LINKS, "Markdown links around names unwrapped", "已去掉名字外的 Markdown 链接" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, size_t cap)

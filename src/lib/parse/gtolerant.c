@@ -9,6 +9,7 @@
 #include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "parse/gextract.h"
+#include "parse/greflow.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -48,6 +49,7 @@ typedef struct tol {
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
     uint64_t count_lines;    /* uniq -c lines seen */
+    uint64_t grep_counts;    /* of which counts a grep took (ggrepcount.c) */
     uint64_t promising;      /* the line most like a record among those skipped */
     int run_kind;            /* 0 none, 1 read, 2 skipped */
     gmx_line_range run;
@@ -638,6 +640,7 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_COUNT:
         t->count_lines++;
+        t->grep_counts += ln->grepped;
         on_other(t, ln);
         return;
     case GX_BARE:
@@ -781,6 +784,7 @@ typedef struct count_line {
     uint64_t line, count;
     gmx_str what;
     bool created;
+    bool grepped;     /* what a grep matched: a function's name or part of it */
     bool merged;      /* a closure's line, counted with its creator's */
 } count_line;
 
@@ -798,7 +802,8 @@ static bool closure_of(gmx_str frame, gmx_str creator)
 
 static bool is_frame(const count_line *c)
 {
-    return !c->created && memchr(c->what.p, '.', c->what.n) && !memchr(c->what.p, ' ', c->what.n);
+    return c->grepped ||
+           (!c->created && memchr(c->what.p, '.', c->what.n) && !memchr(c->what.p, ' ', c->what.n));
 }
 
 /* The line counting the same goroutines as creator line c by the closure
@@ -880,7 +885,8 @@ static gmx_code read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
             rc = gmx_error_set(t->err, GMX_ENOMEM, "out of memory reading %s", t->name);
             break;
         }
-        lines[n++] = (count_line){ ln.lineno, ln.count, { what, ln.rest.n }, ln.created, false };
+        lines[n++] = (count_line){ ln.lineno, ln.count, { what, ln.rest.n }, ln.created,
+                                   ln.grepped, false };
     }
     for (size_t i = 0; rc == GMX_OK && i < n; i++) {
         if (lines[i].merged)
@@ -989,9 +995,44 @@ gmx_code gmx_goroutine_tolerant_parse(const char *name, const void *data, size_t
     return gmx_goroutine_tolerant_parse_piece(name, data, len, 0, fn, ctx, info, err);
 }
 
+static gmx_code tolerant_parse(const char *name, const void *data, size_t len, uint64_t first_line,
+                               gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err,
+                               bool reflow);
+
+/* Nothing read: the paragraphs a reflow flattened, cut back into lines and
+ * read again (greflow.c). True when that read records; info as it says. */
+static bool read_reflowed(const char *name, const void *data, size_t len, uint64_t first_line,
+                          gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_code *rc)
+{
+    gmx_buf text;
+    gmx_buf_init(&text, len < SIZE_MAX / 2 ? len * 2 + 4096 : SIZE_MAX / 2);
+    bool read = false;
+    if (gmx_greflow_rebuild(data, len, &text) && !text.failed) {
+        gmx_dump_info again;
+        gmx_code r = tolerant_parse(name, text.data, text.len, first_line, fn, ctx, &again, NULL,
+                                    false);
+        if (r == GMX_OK && again.goroutines) {
+            *info = again;
+            info->message = in_input(again.message, data, len);
+            info->read.repairs |= GMX_REPAIR_REFLOW;
+            *rc = GMX_OK;
+            read = true;
+        }
+    }
+    gmx_buf_release(&text);
+    return read;
+}
+
 gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, size_t len,
                                             uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
                                             gmx_dump_info *info, gmx_error *err)
+{
+    return tolerant_parse(name, data, len, first_line, fn, ctx, info, err, true);
+}
+
+static gmx_code tolerant_parse(const char *name, const void *data, size_t len, uint64_t first_line,
+                               gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err,
+                               bool reflow)
 {
     gmx_dump_info local;
     if (!info)
@@ -1037,14 +1078,14 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
          * fatal error is the evidence, with no stack to name. */
         info->kind = GMX_DUMP_FATAL;
         info->message = in_input(gmx_str_cstr(DEADLOCK_WORDS), data, len);
-    } else if (t->count_lines >= 2) {
+    } else if (t->count_lines >= 2 || t->grep_counts) {
         memset(&info->read, 0, sizeof(info->read));
         t->run_kind = 0;
         rc = read_counts(t, data, len, fn, ctx, info);
         close_run(t);
         info->read.repairs |= GMX_REPAIR_SUMMARY;
         info->kind = GMX_DUMP_COUNTS;
-    } else {
+    } else if (!(reflow && read_reflowed(name, data, len, first_line, fn, ctx, info, &rc))) {
         rc = nothing_found(t, name, err);
     }
     info->read.tolerant = true;
@@ -1059,7 +1100,22 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
     return rc;
 }
 
+static bool sniff(const void *data, size_t len);
+
 bool gmx_goroutine_text_sniff(const void *data, size_t len)
+{
+    if (sniff(data, len))
+        return true;
+    /* a report a reflow flattened into paragraphs (greflow.c) */
+    size_t n = len < 65536 ? len : 65536;
+    gmx_buf text;
+    gmx_buf_init(&text, n * 2 + 4096);
+    bool found = gmx_greflow_rebuild(data, n, &text) && !text.failed && sniff(text.data, text.len);
+    gmx_buf_release(&text);
+    return found;
+}
+
+static bool sniff(const void *data, size_t len)
 {
     tol *t = gmx_calloc(1, sizeof(*t));
     if (!t)
@@ -1084,7 +1140,8 @@ bool gmx_goroutine_text_sniff(const void *data, size_t len)
             const gx_line *nx = peek(t);
             found = nx && nx->kind == GX_BARE;
         } else if (ln.kind == GX_COUNT && ln.strong) {
-            found = ++strong >= 2;
+            /* a grep's count is a command run on a dump, never prose */
+            found = ++strong >= 2 || ln.grepped;
         } else if (ln.kind == GX_LEAK_MARK) {
             size_t at = gmx_str_find(ln.text, "leaked: ");
             gx_line f;
