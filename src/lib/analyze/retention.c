@@ -163,10 +163,13 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
                                            "reached from %s%s, through %s, which keeps %" PRIu64 " objects",
                                         cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct, root,
                                         share, holder, hs->children);
-        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s（从根可达堆的 %u%%），自 %s 可达%s，经由 %s，"
+        /* no space after a closing full-width parenthesis */
+        size_t rn = strlen(root_zh);
+        const char *gap = rn >= 3 && strcmp(root_zh + rn - 3, "）") == 0 ? "" : " ";
+        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s（从根可达堆的 %u%%），自 %s%s可达%s，经由 %s，"
                                               "其直接持有 %" PRIu64 " 个对象",
                                            cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct,
-                                           root_zh, share_zh, holder_zh, hs->children);
+                                           root_zh, gap, share_zh, holder_zh, hs->children);
         gmx_finding_add_text(fd, "container", gmx_findings_printf(f, "%s", cs->container));
         gmx_finding_add_text(fd, "container_type", gmx_findings_printf(f, "%s", ctype));
         gmx_finding_add_number(fd, "container_bytes", (double)cs->bytes);
