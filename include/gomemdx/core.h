@@ -31,6 +31,12 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
                        const char *bin_name, const void *bin_data, size_t bin_len,
                        gmx_core **out, gmx_error *err);
 void gmx_core_free(gmx_core *c);
+/* Told of the core's bytes [offset, offset + len) that the heap walk has
+ * read for good, so that a core of several GB does not stay resident: a
+ * mapped file's pages can leave (gmx_input_release_range) since they read
+ * back the same if touched again. Not set: nothing is released. */
+typedef void (*gmx_core_release_fn)(void *ctx, size_t offset, size_t len);
+void gmx_core_set_release(gmx_core *c, gmx_core_release_fn fn, void *ctx);
 
 typedef struct gmx_core_info {
     uint64_t goroutines;        /* user goroutines handed out */

@@ -43,11 +43,25 @@ typedef struct heap_span {
     uint64_t large_type;
     uint64_t arena;          /* the heapArena of its first page */
     uint64_t alloc_bits, freeindex; /* mspan.allocBits and freeindex */
+    const uint8_t *mem;      /* its bytes in the core's mapping when one segment holds
+                              * them all (reads skip the segment search), else NULL */
     uint8_t spanclass;
 } heap_span;
 
+/* What finding an address's object needs of a span, 32 bytes a span (the
+ * mark looks one up per pointer word: half the cache lines of heap_span):
+ * the slot is (addr - start) * mul >> 32, corrected by one, instead of a
+ * division, for spans under 2 GiB (mul 0: divide). */
+typedef struct heap_span_key {
+    uint64_t start, elem, mul;
+    uint32_t first, nelems;
+} heap_span_key;
+
 typedef struct heap_index {
     heap_span *spans;
+    heap_span_key *keys;     /* spans[i]'s, same order */
+    uint32_t *block_span;    /* per 64 slots: the span of the first (a slot's span is
+                              * found from there, not by a binary search) */
     size_t n, cap;
     uint64_t nobjects;       /* slots numbered */
     uint8_t *allocated;      /* one bit per slot: allocBits, or below freeindex */
@@ -75,6 +89,9 @@ static inline bool heap_bit(const uint8_t *bits, uint64_t i)
     return bits[i / 8] >> (i % 8) & 1;
 }
 
+/* n bytes at addr of span sp (as gmx_core_read). */
+bool gmx_heap_span_read(gmx_core *c, const heap_span *sp, uint64_t addr, void *out, size_t n);
+
 /* The words of an object that may hold pointers, read from the core and
  * handed to fn (its address, its value). How it was known: */
 typedef enum ptr_scheme { PTRS_NONE, PTRS_EXACT, PTRS_CONSERVATIVE } ptr_scheme;
@@ -92,6 +109,30 @@ uint64_t gmx_heap_object_type(gmx_core *c, const heap_layout *l, const scan_layo
  * byte 0 first) is set, every one when mask is NULL. */
 void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uint8_t *mask,
                          uint64_t from, ptr_fn fn, void *ctx);
+
+/* The pointers between objects (heap_edges.c): every allocated object of
+ * the spans with pointers scanned once, in address order, so that the core
+ * is read front to back (its pages released behind, when it is a mapped
+ * file) rather than in the mark's order, all over it; each pointer word
+ * landing in an allocated object kept as that object's slot id, in word
+ * order. The mark walks these: the same objects in the same order. */
+typedef struct heap_edges {
+    uint32_t *scan_first;    /* per span with pointers: the rank of its first slot
+                              * among all slots of such spans */
+    uint32_t *at;            /* per rank, + 1: rank r's are to[at[r]..at[r + 1]) */
+    struct heap_edge {
+        uint32_t id, span;   /* the slot reached and its span's index */
+    } *to;
+    size_t nto, to_cap;
+    uint8_t *exact, *conservative; /* a bit per rank: how its pointer words were known */
+    bool capped;             /* more than max_to pointers, or more object bytes than 4 x
+                              * the core's size: the later objects have none */
+} heap_edges;
+
+gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                              const heap_index *ix, uint64_t max_to, heap_edges *e,
+                              gmx_error *err);
+void gmx_heap_edges_release(heap_edges *e);
 
 /* A root region: a global (the symbol holding it), or a goroutine's frame. */
 typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK } root_kind;
