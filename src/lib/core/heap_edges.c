@@ -38,13 +38,15 @@ static void collect(void *ctx, uint64_t at, uint64_t value)
 }
 
 /* Ranks for the slots of spans with pointers; their total. */
-static uint64_t rank_spans(const heap_index *ix, uint32_t *scan_first)
+static uint64_t rank_spans(const heap_index *ix, uint64_t *rank_base)
 {
     uint64_t nranks = 0;
     for (size_t i = 0; i < ix->n; i++) {
-        scan_first[i] = (uint32_t)nranks;
-        if (!(ix->spans[i].spanclass & 1))
+        rank_base[i] = 0;
+        if (!(ix->spans[i].spanclass & 1)) {
+            rank_base[i] = (1ull << 32) + nranks - ix->spans[i].first;
             nranks += ix->spans[i].nelems;
+        }
     }
     return nranks;
 }
@@ -54,10 +56,10 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
                               gmx_error *err)
 {
     memset(e, 0, sizeof(*e));
-    e->scan_first = gmx_mallocarray(ix->n ? ix->n : 1, sizeof(*e->scan_first));
-    if (!e->scan_first)
+    e->rank_base = gmx_mallocarray(ix->n ? ix->n : 1, sizeof(*e->rank_base));
+    if (!e->rank_base)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
-    uint64_t nranks = rank_spans(ix, e->scan_first); /* < the slots: fits 32 bits */
+    uint64_t nranks = rank_spans(ix, e->rank_base); /* < the slots: fits 32 bits */
     e->at = gmx_mallocarray((size_t)nranks + 1, sizeof(*e->at));
     e->exact = gmx_calloc((size_t)(nranks / 8 + 1), 1);
     e->conservative = gmx_calloc((size_t)(nranks / 8 + 1), 1);
@@ -104,7 +106,7 @@ void gmx_heap_edges_release(heap_edges *e)
 {
     if (!e)
         return;
-    gmx_free(e->scan_first);
+    gmx_free(e->rank_base);
     gmx_free(e->at);
     gmx_free(e->to);
     gmx_free(e->exact);

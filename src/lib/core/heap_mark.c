@@ -149,16 +149,13 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
     return rc;
 }
 
-/* The edges of queue position pos: rank and span. false for an object
- * without pointers. */
+/* The edges of queue position pos: its rank. false for an object without
+ * pointers. */
 static inline bool ranked(const marker *k, size_t pos, uint64_t *rank)
 {
-    uint32_t i = k->m->span[pos];
-    const heap_span_key *key = &k->ix->keys[i];
-    if (k->ix->spans[i].spanclass & 1)
-        return false;
-    *rank = k->edges.scan_first[i] + (k->m->order[pos] - key->first);
-    return true;
+    uint64_t base = k->edges.rank_base[k->m->span[pos]];
+    *rank = base + k->m->order[pos] - (1ull << 32);
+    return base != 0;
 }
 
 /* Scans the queue from *pos to its end, which grows as it goes: each
@@ -167,7 +164,7 @@ static inline bool ranked(const marker *k, size_t pos, uint64_t *rank)
  * queue's objects lie anywhere in them. */
 static void drain(marker *k, size_t *at)
 {
-    enum { PREFETCH = 16 };
+    enum { PREFETCH = 32 };
     heap_mark *m = k->m;
     const heap_edges *e = &k->edges;
     size_t pos = *at;

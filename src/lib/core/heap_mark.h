@@ -117,8 +117,9 @@ void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uin
  * landing in an allocated object kept as that object's slot id, in word
  * order. The mark walks these: the same objects in the same order. */
 typedef struct heap_edges {
-    uint32_t *scan_first;    /* per span with pointers: the rank of its first slot
-                              * among all slots of such spans */
+    uint64_t *rank_base;     /* per span: 0 without pointers, else 2^32 + the rank of
+                              * its first slot among all slots of such spans - the
+                              * slot's id (rank = base + id - 2^32: one load a lookup) */
     uint32_t *at;            /* per rank, + 1: rank r's are to[at[r]..at[r + 1]) */
     struct heap_edge {
         uint32_t id, span;   /* the slot reached and its span's index */
