@@ -72,9 +72,7 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
     uint64_t released = ix->n ? ix->spans[0].start : 0; /* released below it */
     for (size_t i = 0; i < ix->n && !b.nomem; i++) {
         const heap_span *sp = &ix->spans[i];
-        if (sp->spanclass & 1)
-            continue;
-        for (uint64_t k = 0; k < sp->nelems; k++, rank++) {
+        for (uint64_t k = 0; !(sp->spanclass & 1) && k < sp->nelems; k++, rank++) {
             e->at[rank] = (uint32_t)e->nto;
             if (e->capped || b.nomem || !heap_bit(ix->allocated, sp->first + k))
                 continue;
