@@ -2,7 +2,7 @@
  * A breadth-first mark visits objects all over the core, a cache miss and
  * often a page fault each, and leaves every page it touched resident; this
  * pass reads the spans front to back and releases the pages behind it, so
- * that the mark runs on 4 bytes a pointer held in memory. */
+ * that the mark runs on 8 bytes a pointer held in memory. */
 #include "core/heap_mark.h"
 #include "util/alloc.h"
 
@@ -52,7 +52,7 @@ static uint64_t rank_spans(const heap_index *ix, uint64_t *rank_base)
 }
 
 gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layout *s,
-                              const heap_index *ix, uint64_t max_to, heap_edges *e,
+                              const heap_index *ix, uint64_t cap_bytes, heap_edges *e,
                               gmx_error *err)
 {
     memset(e, 0, sizeof(*e));
@@ -60,6 +60,11 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
     if (!e->rank_base)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     uint64_t nranks = rank_spans(ix, e->rank_base); /* < the slots: fits 32 bits */
+    if (nranks >= cap_bytes / sizeof(*e->at)) { /* a corrupt core's spans: no object's edges */
+        memset(e->rank_base, 0, (ix->n ? ix->n : 1) * sizeof(*e->rank_base));
+        nranks = 0;
+        e->capped = true;
+    }
     e->at = gmx_mallocarray((size_t)nranks + 1, sizeof(*e->at));
     e->exact = gmx_calloc((size_t)(nranks / 8 + 1), 1);
     e->conservative = gmx_calloc((size_t)(nranks / 8 + 1), 1);
@@ -67,12 +72,13 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
         gmx_heap_edges_release(e);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
+    uint64_t max_to = (cap_bytes - nranks * sizeof(*e->at)) / sizeof(*e->to);
     builder b = { ix, e, max_to < UINT32_MAX ? max_to : UINT32_MAX, false };
     uint64_t budget = 4 * (uint64_t)c->core.len + (64u << 20), rank = 0;
     uint64_t released = ix->n ? ix->spans[0].start : 0; /* released below it */
     for (size_t i = 0; i < ix->n && !b.nomem; i++) {
         const heap_span *sp = &ix->spans[i];
-        for (uint64_t k = 0; !(sp->spanclass & 1) && k < sp->nelems; k++, rank++) {
+        for (uint64_t k = 0; e->rank_base[i] && k < sp->nelems; k++, rank++) {
             e->at[rank] = (uint32_t)e->nto;
             if (e->capped || b.nomem || !heap_bit(ix->allocated, sp->first + k))
                 continue;

@@ -6,8 +6,9 @@
  * Roots are read from the core; objects' pointers from the edges
  * (heap_edges.c), read beforehand in address order.
  *
- * Memory: 12 bytes per marked object here (20 more in the retention) and
- * 4 per pointer between objects while it runs, capped so that each stays
+ * Memory: 12 bytes per marked object here (20 more in the retention) and,
+ * while it runs, 8 per pointer between objects and 4 per object slot of
+ * the spans with pointers (heap_edges.c), capped so that each stays
  * within a quarter of the core's size plus 64 MiB; past the cap the mark
  * stops and says so (capped). */
 #include "core/heap_mark.h"
@@ -129,7 +130,7 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
         gmx_heap_mark_release(m);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
-    gmx_code rc = gmx_heap_edges_build(c, l, s, ix, m->cap_bytes / sizeof(uint32_t), &k.edges, err);
+    gmx_code rc = gmx_heap_edges_build(c, l, s, ix, m->cap_bytes, &k.edges, err);
     if (rc == GMX_OK)
         rc = gmx_heap_roots(c, s, false, scan_root, &k, err);
     size_t pos = 0;

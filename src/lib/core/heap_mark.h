@@ -126,12 +126,13 @@ typedef struct heap_edges {
     } *to;
     size_t nto, to_cap;
     uint8_t *exact, *conservative; /* a bit per rank: how its pointer words were known */
-    bool capped;             /* more than max_to pointers, or more object bytes than 4 x
-                              * the core's size: the later objects have none */
+    bool capped;             /* the edges would take more than cap_bytes, or more object
+                              * bytes than 4 x the core's size: the later objects (all,
+                              * when the ranks alone would) have none */
 } heap_edges;
 
 gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layout *s,
-                              const heap_index *ix, uint64_t max_to, heap_edges *e,
+                              const heap_index *ix, uint64_t cap_bytes, heap_edges *e,
                               gmx_error *err);
 void gmx_heap_edges_release(heap_edges *e);
 
