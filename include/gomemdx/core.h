@@ -133,6 +133,9 @@ typedef enum gmx_core_root_kind {
     GMX_CORE_ROOT_GLOBAL, /* a package-level variable (the symbol holding the word) */
     GMX_CORE_ROOT_FRAME,  /* a goroutine's stack frame (its function) */
     GMX_CORE_ROOT_STACK,  /* a goroutine's stack above its last frame */
+    GMX_CORE_ROOT_FINALIZER, /* a finalizer or cleanup (its function): the function value,
+                              * and for a finalizer what its object points to (the object
+                              * itself stays collectable); marked last */
 } gmx_core_root_kind;
 
 /* What a step is, when static types tell (else GMX_STEP_OBJECT). */

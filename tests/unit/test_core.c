@@ -8,6 +8,7 @@
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
+#include "core/heap_mark.h"
 #include "util/alloc.h"
 #include "util/str.h"
 
@@ -464,6 +465,59 @@ static void test_core__released_pages_read_back_the_same(void **state)
     gmx_input_free(bin_in);
 }
 
+typedef struct finalizer_roots {
+    const char *want;
+    size_t regions, objects, named;
+} finalizer_roots;
+
+static bool note_finalizer(void *ctx, const root_region *r)
+{
+    finalizer_roots *f = ctx;
+    assert_int_equal(r->kind, ROOT_FINALIZER);
+    assert_true(r->hi > r->lo);
+    f->regions++;
+    f->named += gmx_str_eq_cstr(r->name, f->want);
+    f->objects += r->mask != NULL; /* a finalizer's object, beside its function word */
+    return true;
+}
+
+/* The finalizer specials the runtime keeps on the lab cores: os.Stdin,
+ * Stdout and Stderr's *os.file (os.NewFile sets (*file).close as their
+ * finalizer), found through mspan.specials with layouts from DWARF. */
+static void assert_finalizers(const char *core, const char *bin, const char *want)
+{
+    gmx_input *core_in, *bin_in;
+    gmx_core *c;
+    assert_int_equal(gmx_input_open(core, &core_in, NULL), GMX_OK);
+    assert_int_equal(gmx_input_open(bin, &bin_in, NULL), GMX_OK);
+    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
+                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
+                     GMX_OK);
+    heap_layout l;
+    scan_layout s;
+    heap_index ix;
+    assert_int_equal(gmx_heap_layout_resolve(c, &l, NULL), GMX_OK);
+    gmx_scan_layout_resolve(c, &l, &s);
+    assert_int_equal(gmx_heap_index_build(c, &l, &ix, NULL), GMX_OK);
+    finalizer_roots f = { want, 0, 0, 0 };
+    assert_int_equal(gmx_heap_finalizer_roots(c, &l, &s, &ix, note_finalizer, &f, NULL), GMX_OK);
+    printf("finalizers of %s: %zu regions, %zu objects, %zu named %s\n", core, f.regions,
+           f.objects, f.named, want);
+    assert_true(f.objects >= 3 && f.named >= 3 * 2); /* function word and object each */
+    gmx_heap_index_release(&ix);
+    gmx_core_free(c);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+}
+
+static void test_core__finalizers_are_roots(void **state)
+{
+    (void)state;
+    assert_finalizers(GMX_CORE_FILE, GMX_CORE_BIN, "os.(*file).close");
+    assert_finalizers(GMX_CHECKOUT_PREFIX "1.19.core", GMX_CHECKOUT_PREFIX "1.19.bin", "os.(*file).close");
+    assert_finalizers(GMX_CHECKOUT_PREFIX "1.27.core", GMX_CHECKOUT_PREFIX "1.27.bin", "os.(*file).close");
+}
+
 static void test_core__retention_allocation_failures_are_reported(void **state)
 {
     (void)state;
@@ -601,6 +655,7 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_names_the_leaking_map),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
+        cmocka_unit_test(test_core__finalizers_are_roots),
         cmocka_unit_test(test_core__retention_allocation_failures_are_reported),
         cmocka_unit_test(test_core__one_open_reads_goroutines_and_heap),
         cmocka_unit_test(test_core__heap_report_shows_hostile_type_names_safely),

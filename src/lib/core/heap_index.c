@@ -45,7 +45,8 @@ static bool add_span(void *ctx, uint64_t addr, const uint8_t *s)
     }
     heap_span *sp = &ix->spans[ix->n++];
     *sp = (heap_span){ start, start + npages * l->page_size, elem, nelems, 0, 0, 0,
-                       gmx_heap_get(s, l->alloc_bits), freeindex, NULL, spanclass };
+                       gmx_heap_get(s, l->alloc_bits), freeindex, NULL,
+                       l->specials.size ? gmx_heap_get(s, l->specials) : 0, spanclass };
     size_t avail;
     const uint8_t *mem = gmx_elf_file_span(&b->c->core, start, &avail);
     if (mem && avail >= sp->end - start)

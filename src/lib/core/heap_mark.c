@@ -3,7 +3,8 @@
  * stack's), a mark bit per object slot, and for each object the position
  * of the one that reached it first, or the root that did. Breadth-first
  * from all roots at once, so the path to each object is a shortest one.
- * Roots are read from the core; objects' pointers from the edges
+ * Roots (globals, then stacks, then finalizers) are read from the core;
+ * objects' pointers from the edges
  * (heap_edges.c), read beforehand in address order.
  *
  * Memory: 12 bytes per marked object here (20 more in the retention) and,
@@ -138,6 +139,11 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
         drain(&k, &pos);
     if (rc == GMX_OK)
         rc = gmx_heap_roots(c, s, true, scan_root, &k, err);
+    if (rc == GMX_OK)
+        drain(&k, &pos);
+    /* last: they claim only what nothing else reaches */
+    if (rc == GMX_OK)
+        rc = gmx_heap_finalizer_roots(c, l, s, ix, scan_root, &k, err);
     if (rc == GMX_OK)
         drain(&k, &pos);
     if (rc == GMX_OK && k.nomem)

@@ -31,6 +31,11 @@ typedef struct scan_layout {
      * (moduledata.gcdatamask / gcbssmask, bitvectors built at start-up) */
     uint64_t data, edata, bss, ebss;
     uint64_t data_mask, data_mask_bits, bss_mask, bss_mask_bits; /* 0: scan conservatively */
+    /* finalizer and cleanup specials (mspan.specials, a list of runtime.special):
+     * their kinds (0: not found) and where each keeps its function */
+    heap_field special_next, special_offset, special_kind;
+    uint8_t kind_finalizer, kind_cleanup;
+    int64_t finalizer_fn, cleanup_fn; /* specialfinalizer.fn, specialCleanup.fn */
 } scan_layout;
 
 void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s);
@@ -45,6 +50,7 @@ typedef struct heap_span {
     uint64_t alloc_bits, freeindex; /* mspan.allocBits and freeindex */
     const uint8_t *mem;      /* its bytes in the core's mapping when one segment holds
                               * them all (reads skip the segment search), else NULL */
+    uint64_t specials;       /* mspan.specials: its first runtime.special, or 0 */
     uint8_t spanclass;
 } heap_span;
 
@@ -137,7 +143,7 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
 void gmx_heap_edges_release(heap_edges *e);
 
 /* A root region: a global (the symbol holding it), or a goroutine's frame. */
-typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK } root_kind;
+typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK, ROOT_FINALIZER } root_kind;
 typedef struct root_region {
     root_kind kind;
     gmx_str name;            /* symbol or function */
@@ -153,6 +159,13 @@ typedef struct root_region {
 typedef bool (*root_fn)(void *ctx, const root_region *r);
 gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
                         gmx_error *err);
+/* The finalizer and cleanup specials of the spans (heap_finalizers.c) as
+ * root regions named by their function, as the runtime's markrootSpans
+ * scans them: a finalizer's function word and the pointer words of its
+ * object (mask: the object itself stays collectable, what it points to is
+ * kept for the finalizer), a cleanup's function word. */
+gmx_code gmx_heap_finalizer_roots(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                                  const heap_index *ix, root_fn fn, void *ctx, gmx_error *err);
 
 /* The mark: every object reached from the roots, in breadth-first order
  * (from the globals first, then from the stacks what the globals do not reach),
