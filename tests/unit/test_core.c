@@ -387,6 +387,19 @@ static void test_core__typed_chain_names_the_leaking_map(void **state)
     assert_typed_checkout("1.27");
 }
 
+/* core and bin opened as a pair through their inputs (mapped files). */
+static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
+                           gmx_input **bin_in)
+{
+    gmx_core *c = NULL;
+    assert_int_equal(gmx_input_open(core, core_in, NULL), GMX_OK);
+    assert_int_equal(gmx_input_open(bin, bin_in, NULL), GMX_OK);
+    assert_int_equal(gmx_core_open("core", gmx_input_data(*core_in), gmx_input_size(*core_in), "bin",
+                                   gmx_input_data(*bin_in), gmx_input_size(*bin_in), &c, NULL),
+                     GMX_OK);
+    return c;
+}
+
 /* The mark's totals and top holder on the lab cores, as the mark that read
  * each queued object from the core printed them (before heap_edges.c): the
  * walk over edges read in address order must find the same objects in the
@@ -438,15 +451,11 @@ static void test_core__released_pages_read_back_the_same(void **state)
 {
     (void)state;
     gmx_input *core_in, *bin_in;
-    gmx_core *c;
     size_t released = 0;
     void *ctx[2] = { NULL, &released };
-    assert_int_equal(gmx_input_open(GMX_CHECKOUT_PREFIX "1.27.core", &core_in, NULL), GMX_OK);
-    assert_int_equal(gmx_input_open(GMX_CHECKOUT_PREFIX "1.27.bin", &bin_in, NULL), GMX_OK);
+    gmx_core *c = open_pair(GMX_CHECKOUT_PREFIX "1.27.core", GMX_CHECKOUT_PREFIX "1.27.bin",
+                            &core_in, &bin_in);
     assert_true(gmx_input_mapped(core_in));
-    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
-                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
-                     GMX_OK);
     ctx[0] = core_in;
     gmx_core_set_release(c, release_pages, ctx);
     gmx_core_retention first, second;
@@ -487,12 +496,7 @@ static bool note_finalizer(void *ctx, const root_region *r)
 static void assert_finalizers(const char *core, const char *bin, const char *want)
 {
     gmx_input *core_in, *bin_in;
-    gmx_core *c;
-    assert_int_equal(gmx_input_open(core, &core_in, NULL), GMX_OK);
-    assert_int_equal(gmx_input_open(bin, &bin_in, NULL), GMX_OK);
-    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
-                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
-                     GMX_OK);
+    gmx_core *c = open_pair(core, bin, &core_in, &bin_in);
     heap_layout l;
     scan_layout s;
     heap_index ix;
@@ -523,12 +527,7 @@ static void test_core__retention_allocation_failures_are_reported(void **state)
     (void)state;
     bool done = false;
     gmx_input *core_in, *bin_in;
-    gmx_core *c;
-    assert_int_equal(gmx_input_open(GMX_CORE_FILE, &core_in, NULL), GMX_OK);
-    assert_int_equal(gmx_input_open(GMX_CORE_BIN, &bin_in, NULL), GMX_OK);
-    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
-                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
-                     GMX_OK);
+    gmx_core *c = open_pair(GMX_CORE_FILE, GMX_CORE_BIN, &core_in, &bin_in);
     for (long n = 1; n < 600 && !done; n++) {
         gmx_core_retention r;
         gmx_error err = { 0 };
