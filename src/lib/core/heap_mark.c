@@ -166,20 +166,23 @@ static inline bool ranked(const marker *k, size_t pos, uint64_t *rank)
 }
 
 /* Scans the queue from *pos to its end, which grows as it goes: each
- * object's edges, in the order its words hold them. The edges of the
- * objects PREFETCH places ahead are fetched while these are scanned: the
- * queue's objects lie anywhere in them. */
+ * object's edges, in the order its words hold them. The queue's objects
+ * lie anywhere in the edges, so what each needs is fetched ahead in three
+ * steps: its span's rank base AHEAD places ahead, its edges' start half as
+ * far, its edges a quarter. */
 static void drain(marker *k, size_t *at)
 {
-    enum { PREFETCH = 32 };
+    enum { AHEAD = 64 };
     heap_mark *m = k->m;
     const heap_edges *e = &k->edges;
     size_t pos = *at;
     uint64_t rank;
     for (; pos < m->n && !k->nomem && !m->capped; pos++) {
-        if (pos + PREFETCH < m->n && ranked(k, pos + PREFETCH, &rank))
+        if (pos + AHEAD < m->n)
+            __builtin_prefetch(&e->rank_base[m->span[pos + AHEAD]]);
+        if (pos + AHEAD / 2 < m->n && ranked(k, pos + AHEAD / 2, &rank))
             __builtin_prefetch(&e->at[rank]);
-        if (pos + PREFETCH / 2 < m->n && ranked(k, pos + PREFETCH / 2, &rank))
+        if (pos + AHEAD / 4 < m->n && ranked(k, pos + AHEAD / 4, &rank))
             __builtin_prefetch(&e->to[e->at[rank]]);
         if (!ranked(k, pos, &rank))
             continue;
