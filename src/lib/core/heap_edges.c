@@ -66,9 +66,8 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
         e->capped = true;
     }
     e->at = gmx_mallocarray((size_t)nranks + 1, sizeof(*e->at));
-    e->exact = gmx_calloc((size_t)(nranks / 8 + 1), 1);
-    e->conservative = gmx_calloc((size_t)(nranks / 8 + 1), 1);
-    if (!e->at || !e->exact || !e->conservative) {
+    e->how = gmx_calloc((size_t)(nranks / 4 + 1), 1);
+    if (!e->at || !e->how) {
         gmx_heap_edges_release(e);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
@@ -89,9 +88,9 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
             budget -= sp->elem;
             ptr_scheme how = gmx_heap_object_pointers(c, l, s, sp, sp->start + k * sp->elem,
                                                       collect, &b);
+            uint64_t bit = 2 * rank + (how == PTRS_CONSERVATIVE);
             if (how != PTRS_NONE)
-                (how == PTRS_EXACT ? e->exact : e->conservative)[rank / 8] |=
-                    (uint8_t)(1u << (rank % 8));
+                e->how[bit / 8] |= (uint8_t)(1u << (bit % 8));
         }
         if (sp->end - released >= RELEASE_BYTES || i + 1 == ix->n) {
             gmx_core_release(c, released, sp->end);
@@ -108,12 +107,9 @@ gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layo
 
 void gmx_heap_edges_release(heap_edges *e)
 {
-    if (!e)
-        return;
     gmx_free(e->rank_base);
     gmx_free(e->at);
     gmx_free(e->to);
-    gmx_free(e->exact);
-    gmx_free(e->conservative);
+    gmx_free(e->how);
     memset(e, 0, sizeof(*e));
 }

@@ -189,8 +189,8 @@ static void drain(marker *k, size_t *at)
             __builtin_prefetch(&e->to[e->at[rank]]);
         if (!ranked(k, pos, &rank))
             continue;
-        m->exact_objects += heap_bit(e->exact, rank);
-        m->conservative_objects += heap_bit(e->conservative, rank);
+        m->exact_objects += heap_bit(e->how, 2 * rank);
+        m->conservative_objects += heap_bit(e->how, 2 * rank + 1);
         k->parent = (uint32_t)pos;
         for (uint32_t x = e->at[rank]; x < e->at[rank + 1] && !m->capped; x++) {
             uint32_t id = e->to[x].id;

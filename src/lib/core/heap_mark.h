@@ -131,7 +131,8 @@ typedef struct heap_edges {
         uint32_t id, span;   /* the slot reached and its span's index */
     } *to;
     size_t nto, to_cap;
-    uint8_t *exact, *conservative; /* a bit per rank: how its pointer words were known */
+    uint8_t *how;            /* 2 bits per rank: its pointer words were known exactly
+                              * (bit 2r), conservatively (2r + 1), or are none */
     bool capped;             /* the edges would take more than cap_bytes, or more object
                               * bytes than 4 x the core's size: the later objects (all,
                               * when the ranks alone would) have none */
