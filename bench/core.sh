@@ -5,8 +5,12 @@
 # /usr/bin/time -v. Delve needs the binary's line tables, which the committed fixtures
 # (testdata/core) do not keep: pass a core and the full binary that produced it (keep
 # /go/bin/SVC-VERSION of a capture.sh run). With no arguments gomemdx alone is timed on
-# the Go 1.27 fixture.
-#   needs: hyperfine, dlv (Debian package delve), xz, GNU time
+# the Go 1.27 fixture. Then core_phases.c (built here against the release library) times
+# each part on its own: opening, goroutines, heap walk, mark and retention, with the
+# heap's rate in MB of heap in use a second.
+# The issue's large core (1.7-1.9 GB, ~620 MiB of heap, 8.3 M objects) is made by
+# gen/gen_bigcore.sh OUTDIR (root and gdb): bench/core.sh OUTDIR/core-1.22 OUTDIR/bigcore-1.22
+#   needs: hyperfine, dlv (Debian package delve), xz, GNU time, cc
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bin=${GOMEMDX:-$root/build/release/gomemdx}
@@ -38,3 +42,8 @@ for c in "${cmds[@]}"; do
   rss=$( { eval "/usr/bin/time -v $c" >/dev/null; } 2>&1 | sed -n 's/.*Maximum resident set size (kbytes): //p')
   echo "peak RSS ${rss} KiB: ${c%% *}"
 done
+phases=$work/core_phases
+[ "$phases" -nt "$root/bench/core_phases.c" ] && [ "$phases" -nt "$root/build/release/src/libgomemdx.so" ] ||
+  cc -O2 -std=c11 -I"$root/include" "$root/bench/core_phases.c" -L"$root/build/release/src" -lgomemdx \
+     -Wl,-rpath,"$root/build/release/src" -o "$phases"
+"$phases" "$core" "$exe"

@@ -43,6 +43,12 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
                        const char *bin_name, const void *bin_data, size_t bin_len,
                        gmx_core **out, gmx_error *err);
 void gmx_core_free(gmx_core *c);
+/* Told of the core's bytes [offset, offset + len) that the heap walk has
+ * read for good, so that a core of several GB does not stay resident: a
+ * mapped file's pages can leave (gmx_input_release_range) since they read
+ * back the same if touched again. Not set: nothing is released. */
+typedef void (*gmx_core_release_fn)(void *ctx, size_t offset, size_t len);
+void gmx_core_set_release(gmx_core *c, gmx_core_release_fn fn, void *ctx);
 
 typedef struct gmx_core_info {
     uint64_t goroutines;        /* user goroutines handed out */
@@ -139,6 +145,9 @@ typedef enum gmx_core_root_kind {
     GMX_CORE_ROOT_GLOBAL, /* a package-level variable (the symbol holding the word) */
     GMX_CORE_ROOT_FRAME,  /* a goroutine's stack frame (its function) */
     GMX_CORE_ROOT_STACK,  /* a goroutine's stack above its last frame */
+    GMX_CORE_ROOT_FINALIZER, /* a finalizer or cleanup (its function): the function value,
+                              * and for a finalizer what its object points to (the object
+                              * itself stays collectable); marked last */
 } gmx_core_root_kind;
 
 /* What a step is, when static types tell (else GMX_STEP_OBJECT). */

@@ -50,6 +50,9 @@ bool gmx_input_describe_fault(const void *addr, char *out, size_t n);
  * a decompressed input), which then read as zeros. Does nothing for
  * caller-owned memory (gmx_input_from_memory). */
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len);
+/* True when in is a mapped file: released pages then read back the same
+ * when touched again (a heap buffer's read as zeros). */
+bool gmx_input_mapped(const gmx_input *in);
 /* Copies the bytes [offset, offset+len) into dst. A mapped file of at least
  * GMX_INPUT_COPY_MIN bytes is read with pread instead of through its
  * mapping, whose pages then need not be faulted in: reading a large file in

@@ -8,6 +8,7 @@
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
+#include "core/heap_mark.h"
 #include "util/alloc.h"
 #include "util/str.h"
 
@@ -386,17 +387,147 @@ static void test_core__typed_chain_names_the_leaking_map(void **state)
     assert_typed_checkout("1.27");
 }
 
+/* core and bin opened as a pair through their inputs (mapped files). */
+static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
+                           gmx_input **bin_in)
+{
+    gmx_core *c = NULL;
+    assert_int_equal(gmx_input_open(core, core_in, NULL), GMX_OK);
+    assert_int_equal(gmx_input_open(bin, bin_in, NULL), GMX_OK);
+    assert_int_equal(gmx_core_open("core", gmx_input_data(*core_in), gmx_input_size(*core_in), "bin",
+                                   gmx_input_data(*bin_in), gmx_input_size(*bin_in), &c, NULL),
+                     GMX_OK);
+    return c;
+}
+
+/* The mark's totals and top holder on the lab cores, as the mark that read
+ * each queued object from the core printed them (before heap_edges.c): the
+ * walk over edges read in address order must find the same objects in the
+ * same order. */
+static void test_core__mark_from_edges_matches_the_per_object_mark(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *core, *bin, *root;
+        uint64_t objects, bytes, exact, conservative, roots, top_bytes, top_objects;
+    } want[] = {
+        { GMX_CORE_FILE, GMX_CORE_BIN, "runtime.allgptr", 1167, 242096, 851, 0, 446, 35760, 91 },
+        { GMX_PRESENCE_DIR "/core", GMX_PRESENCE_DIR "/presence.bin", "runtime.allp", 28742,
+          2486168, 28550, 7, 187, 2279416, 28065 },
+        { GMX_CHECKOUT_PREFIX "1.19.core", GMX_CHECKOUT_PREFIX "1.19.bin",
+          "net/http.defaultServeMux", 1562, 7444064, 986, 0, 377, 7139496, 305 },
+        { GMX_CHECKOUT_PREFIX "1.27.core", GMX_CHECKOUT_PREFIX "1.27.bin",
+          "net/http.defaultServeMux", 2152, 5044000, 1211, 9, 239, 4040512, 68 },
+    };
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        gmx_core_retention r;
+        gmx_error err = { 0 };
+        assert_int_equal(gmx_ingest_core_retention(want[i].core, want[i].bin, 5, false, &r, &err),
+                         GMX_OK);
+        assert_false(r.capped);
+        assert_int_equal(r.marked_objects, want[i].objects);
+        assert_int_equal(r.marked_bytes, want[i].bytes);
+        assert_int_equal(r.exact_objects, want[i].exact);
+        assert_int_equal(r.conservative_objects, want[i].conservative);
+        assert_int_equal(r.roots, want[i].roots);
+        assert_true(r.nholders > 0);
+        assert_string_equal(r.holders[0].root, want[i].root);
+        assert_int_equal(r.holders[0].bytes, want[i].top_bytes);
+        assert_int_equal(r.holders[0].objects, want[i].top_objects);
+        gmx_core_retention_release(&r);
+    }
+}
+
+static void release_pages(void *ctx, size_t offset, size_t len)
+{
+    size_t *released = ((void **)ctx)[1];
+    *released += len;
+    gmx_input_release_range(((void **)ctx)[0], offset, len);
+}
+
+/* Pages the walk hands back read the same when touched again: a second
+ * walk on the same open core finds the same. */
+static void test_core__released_pages_read_back_the_same(void **state)
+{
+    (void)state;
+    gmx_input *core_in, *bin_in;
+    size_t released = 0;
+    void *ctx[2] = { NULL, &released };
+    gmx_core *c = open_pair(GMX_CHECKOUT_PREFIX "1.27.core", GMX_CHECKOUT_PREFIX "1.27.bin",
+                            &core_in, &bin_in);
+    assert_true(gmx_input_mapped(core_in));
+    ctx[0] = core_in;
+    gmx_core_set_release(c, release_pages, ctx);
+    gmx_core_retention first, second;
+    assert_int_equal(gmx_core_heap_retention(c, 5, true, &first, NULL), GMX_OK);
+    assert_true(released > 0);
+    assert_int_equal(gmx_core_heap_retention(c, 5, true, &second, NULL), GMX_OK);
+    assert_int_equal(first.marked_objects, second.marked_objects);
+    assert_int_equal(first.marked_bytes, second.marked_bytes);
+    assert_int_equal(first.npaths, second.npaths);
+    assert_int_equal(first.holders[0].bytes, second.holders[0].bytes);
+    assert_int_equal(first.holders[0].nchain, second.holders[0].nchain);
+    gmx_core_retention_release(&first);
+    gmx_core_retention_release(&second);
+    gmx_core_free(c);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+}
+
+typedef struct finalizer_roots {
+    const char *want;
+    size_t regions, objects, named;
+} finalizer_roots;
+
+static bool note_finalizer(void *ctx, const root_region *r)
+{
+    finalizer_roots *f = ctx;
+    assert_int_equal(r->kind, ROOT_FINALIZER);
+    assert_true(r->hi > r->lo);
+    f->regions++;
+    f->named += gmx_str_eq_cstr(r->name, f->want);
+    f->objects += r->mask != NULL; /* a finalizer's object, beside its function word */
+    return true;
+}
+
+/* The finalizer specials the runtime keeps on the lab cores: os.Stdin,
+ * Stdout and Stderr's *os.file (os.NewFile sets (*file).close as their
+ * finalizer), found through mspan.specials with layouts from DWARF. */
+static void assert_finalizers(const char *core, const char *bin, const char *want)
+{
+    gmx_input *core_in, *bin_in;
+    gmx_core *c = open_pair(core, bin, &core_in, &bin_in);
+    heap_layout l;
+    scan_layout s;
+    heap_index ix;
+    assert_int_equal(gmx_heap_layout_resolve(c, &l, NULL), GMX_OK);
+    gmx_scan_layout_resolve(c, &l, &s);
+    assert_int_equal(gmx_heap_index_build(c, &l, &ix, NULL), GMX_OK);
+    finalizer_roots f = { want, 0, 0, 0 };
+    assert_int_equal(gmx_heap_finalizer_roots(c, &l, &s, &ix, note_finalizer, &f, NULL), GMX_OK);
+    printf("finalizers of %s: %zu regions, %zu objects, %zu named %s\n", core, f.regions,
+           f.objects, f.named, want);
+    assert_true(f.objects >= 3 && f.named >= 3 * 2); /* function word and object each */
+    gmx_heap_index_release(&ix);
+    gmx_core_free(c);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+}
+
+static void test_core__finalizers_are_roots(void **state)
+{
+    (void)state;
+    assert_finalizers(GMX_CORE_FILE, GMX_CORE_BIN, "os.(*file).close");
+    assert_finalizers(GMX_CHECKOUT_PREFIX "1.19.core", GMX_CHECKOUT_PREFIX "1.19.bin", "os.(*file).close");
+    assert_finalizers(GMX_CHECKOUT_PREFIX "1.27.core", GMX_CHECKOUT_PREFIX "1.27.bin", "os.(*file).close");
+}
+
 static void test_core__retention_allocation_failures_are_reported(void **state)
 {
     (void)state;
     bool done = false;
     gmx_input *core_in, *bin_in;
-    gmx_core *c;
-    assert_int_equal(gmx_input_open(GMX_CORE_FILE, &core_in, NULL), GMX_OK);
-    assert_int_equal(gmx_input_open(GMX_CORE_BIN, &bin_in, NULL), GMX_OK);
-    assert_int_equal(gmx_core_open("core", gmx_input_data(core_in), gmx_input_size(core_in), "bin",
-                                   gmx_input_data(bin_in), gmx_input_size(bin_in), &c, NULL),
-                     GMX_OK);
+    gmx_core *c = open_pair(GMX_CORE_FILE, GMX_CORE_BIN, &core_in, &bin_in);
     for (long n = 1; n < 600 && !done; n++) {
         gmx_core_retention r;
         gmx_error err = { 0 };
@@ -521,6 +652,9 @@ int main(void)
         cmocka_unit_test(test_core__retention_of_a_goroutine_leak),
         cmocka_unit_test(test_core__retention_of_leaked_timers),
         cmocka_unit_test(test_core__typed_chain_names_the_leaking_map),
+        cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
+        cmocka_unit_test(test_core__released_pages_read_back_the_same),
+        cmocka_unit_test(test_core__finalizers_are_roots),
         cmocka_unit_test(test_core__retention_allocation_failures_are_reported),
         cmocka_unit_test(test_core__one_open_reads_goroutines_and_heap),
         cmocka_unit_test(test_core__heap_report_shows_hostile_type_names_safely),

@@ -90,6 +90,8 @@ void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, cha
             snprintf(buf, n, zh ? "%s（全局变量，%s）" : "%s (global, %s)", root, h->root_type);
         else if (h->root_kind == GMX_CORE_ROOT_GLOBAL)
             snprintf(buf, n, zh ? "%s（全局变量）" : "%s (global)", root);
+        else if (h->root_kind == GMX_CORE_ROOT_FINALIZER)
+            snprintf(buf, n, zh ? "%s（终结器）" : "%s (finalizer)", root);
         else if (h->roots > 1)
             snprintf(buf, n, zh ? "%s（%" PRIu64 " 个 goroutine 的栈帧）" : "%s (frames of %" PRIu64 " goroutines)",
                      root, h->roots);

@@ -46,6 +46,26 @@ bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v)
     return gmx_core_read(c, vaddr, v, sizeof(*v));
 }
 
+void gmx_core_release(const gmx_core *c, uint64_t lo, uint64_t hi)
+{
+    if (!c->release)
+        return;
+    for (size_t i = 0; i < c->core.nsegs; i++) {
+        const elf_segment *sg = &c->core.segs[i];
+        uint64_t a = sg->vaddr > lo ? sg->vaddr : lo, b = sg->vaddr + sg->filesz;
+        if (b > hi)
+            b = hi;
+        if (a < b)
+            c->release(c->release_ctx, (size_t)(sg->offset + (a - sg->vaddr)), (size_t)(b - a));
+    }
+}
+
+void gmx_core_set_release(gmx_core *c, gmx_core_release_fn fn, void *ctx)
+{
+    c->release = fn;
+    c->release_ctx = ctx;
+}
+
 /* The build ID note of the binary must read the same at its address in the
  * core (the first page of the text mapping, which kernel and gcore dump). */
 static gmx_code check_pairing(gmx_core *c, gmx_error *err)

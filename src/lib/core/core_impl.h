@@ -25,6 +25,8 @@ struct gmx_core {
     uint8_t wrapper_funcid;           /* abi.FuncIDWrapper: the last, largest FuncID */
     core_thread *threads;
     size_t nthreads;
+    gmx_core_release_fn release;      /* gmx_core_set_release, or NULL */
+    void *release_ctx;
 };
 
 /* Reads n bytes at vaddr of the process: from the core, else from the
@@ -32,6 +34,9 @@ struct gmx_core {
  * core describes but holds none of. false when nothing maps vaddr. */
 bool gmx_core_read(const gmx_core *c, uint64_t vaddr, void *out, size_t n);
 bool gmx_core_read_u64(const gmx_core *c, uint64_t vaddr, uint64_t *v);
+/* The core's bytes of [lo, hi) have been read for good: out of the resident
+ * set (gmx_core_set_release), read back from the file if touched again. */
+void gmx_core_release(const gmx_core *c, uint64_t lo, uint64_t hi);
 
 /* The fields of the runtime.g at addr the walks use (0 for a field this Go
  * version lacks); false when it cannot be read. */

@@ -23,6 +23,7 @@ typedef struct heap_layout {
     uint64_t gc_controller;
     /* runtime.mspan */
     heap_field start, npages, freeindex, nelems, alloc_bits, spanclass, state, elemsize;
+    heap_field specials;     /* mspan.specials; size 0 when not found */
     size_t span_size;
     /* Go 1.22+ types */
     bool typed;

@@ -45,7 +45,12 @@ static bool add_span(void *ctx, uint64_t addr, const uint8_t *s)
     }
     heap_span *sp = &ix->spans[ix->n++];
     *sp = (heap_span){ start, start + npages * l->page_size, elem, nelems, 0, 0, 0,
-                       gmx_heap_get(s, l->alloc_bits), freeindex, spanclass };
+                       gmx_heap_get(s, l->alloc_bits), freeindex, NULL,
+                       l->specials.size ? gmx_heap_get(s, l->specials) : 0, spanclass };
+    size_t avail;
+    const uint8_t *mem = gmx_elf_file_span(&b->c->core, start, &avail);
+    if (mem && avail >= sp->end - start)
+        sp->mem = mem;
     uint64_t idx = (start - l->arena_base_offset) / l->arena_bytes, l2tab;
     if (idx / l->l2 >= l->l1 ||
         !gmx_core_read_u64(b->c, l->mheap + (uint64_t)l->arenas_off + 8 * (idx / l->l2), &l2tab) ||
@@ -77,6 +82,26 @@ static void number(heap_index *ix)
         ix->spans[i].first = ix->nobjects;
         ix->nobjects += ix->spans[i].nelems;
     }
+}
+
+/* The spans' keys (heap_span_key): ids fit 32 bits (the budget); and the
+ * span of every 64th slot. */
+static bool keys(heap_index *ix)
+{
+    ix->keys = gmx_mallocarray(ix->n ? ix->n : 1, sizeof(*ix->keys));
+    ix->block_span = gmx_mallocarray((size_t)(ix->nobjects / 64 + 1), sizeof(*ix->block_span));
+    if (!ix->keys || !ix->block_span)
+        return false;
+    for (size_t i = 0, b = 0; i < ix->n; i++)
+        for (; b * 64 < ix->spans[i].first + ix->spans[i].nelems; b++)
+            ix->block_span[b] = (uint32_t)i;
+    for (size_t i = 0; i < ix->n; i++) {
+        const heap_span *sp = &ix->spans[i];
+        uint64_t mul = sp->end - sp->start < (1ull << 31) ? (1ull << 32) / sp->elem + 1 : 0;
+        ix->keys[i] = (heap_span_key){ sp->start, sp->elem, mul, (uint32_t)sp->first,
+                                       (uint32_t)sp->nelems };
+    }
+    return true;
 }
 
 static bool read_bits(gmx_core *c, heap_index *ix)
@@ -153,7 +178,7 @@ gmx_code gmx_heap_index_build(gmx_core *c, const heap_layout *l, heap_index *ix,
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     if (rc == GMX_OK) {
         number(ix);
-        if (!read_bits(c, ix) || !page_table(ix, l->page_size, c->core.len))
+        if (!keys(ix) || !read_bits(c, ix) || !page_table(ix, l->page_size, c->core.len))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     if (rc != GMX_OK)
@@ -166,9 +191,33 @@ void gmx_heap_index_release(heap_index *ix)
     if (!ix)
         return;
     gmx_free(ix->spans);
+    gmx_free(ix->keys);
+    gmx_free(ix->block_span);
     gmx_free(ix->allocated);
     gmx_free(ix->page_span);
     memset(ix, 0, sizeof(*ix));
+}
+
+/* The slot of span i holding addr, if allocated. */
+static inline bool slot_of(const heap_index *ix, size_t i, uint64_t addr, uint64_t *id,
+                           const heap_span **out)
+{
+    const heap_span_key *key = &ix->keys[i];
+    uint64_t off = addr - key->start, k;
+    if (key->nelems == 1) {
+        k = off >= key->elem;
+    } else if (key->mul) { /* off < 2^32: the estimate is exact or one too many */
+        k = off * key->mul >> 32;
+        if (k * key->elem > off)
+            k--;
+    } else {
+        k = off / key->elem;
+    }
+    if (k >= key->nelems || !heap_bit(ix->allocated, key->first + k))
+        return false;
+    *id = key->first + k;
+    *out = &ix->spans[i];
+    return true;
 }
 
 bool gmx_heap_index_find(const heap_index *ix, uint64_t addr, uint64_t *id, const heap_span **out)
@@ -177,46 +226,38 @@ bool gmx_heap_index_find(const heap_index *ix, uint64_t addr, uint64_t *id, cons
         uint64_t page = (addr - ix->page_base) / ix->page_size;
         if (addr < ix->page_base || page >= ix->npages || !ix->page_span[page])
             return false;
-        const heap_span *sp = &ix->spans[ix->page_span[page] - 1];
-        uint64_t k = (addr - sp->start) / sp->elem;
-        if (k >= sp->nelems || !heap_bit(ix->allocated, sp->first + k))
-            return false;
-        *id = sp->first + k;
-        *out = sp;
-        return true;
+        return slot_of(ix, ix->page_span[page] - 1, addr, id, out);
     }
     size_t lo = 0, hi = ix->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (ix->spans[mid].start <= addr)
+        if (ix->keys[mid].start <= addr)
             lo = mid + 1;
         else
             hi = mid;
     }
-    if (lo == 0)
+    if (lo == 0 || addr >= ix->spans[lo - 1].end)
         return false;
-    const heap_span *sp = &ix->spans[lo - 1];
-    if (addr >= sp->end)
-        return false;
-    uint64_t k = (addr - sp->start) / sp->elem;
-    if (k >= sp->nelems || !heap_bit(ix->allocated, sp->first + k))
-        return false;
-    *id = sp->first + k;
-    *out = sp;
-    return true;
+    return slot_of(ix, lo - 1, addr, id, out);
+}
+
+bool gmx_heap_span_read(gmx_core *c, const heap_span *sp, uint64_t addr, void *out, size_t n)
+{
+    if (sp->mem && addr >= sp->start && addr <= sp->end && n <= sp->end - addr) {
+        memcpy(out, sp->mem + (addr - sp->start), n);
+        return true;
+    }
+    return gmx_core_read(c, addr, out, n);
 }
 
 const heap_span *gmx_heap_index_span(const heap_index *ix, uint64_t id)
 {
-    size_t lo = 0, hi = ix->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        if (ix->spans[mid].first <= id)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo ? &ix->spans[lo - 1] : &ix->spans[0];
+    if (!ix->n)
+        return &ix->spans[0];
+    size_t i = ix->block_span[id / 64];
+    while (i + 1 < ix->n && ix->keys[i + 1].first <= id)
+        i++;
+    return &ix->spans[i];
 }
 
 uint64_t gmx_heap_index_addr(const heap_index *ix, uint64_t id)

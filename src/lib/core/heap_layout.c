@@ -181,6 +181,9 @@ gmx_code gmx_heap_layout_resolve(gmx_core *c, heap_layout *l, gmx_error *err)
                field(d, "runtime.moduledata", "etypes", &l->md_etypes);
     if (l->typed && l->large_type.off + l->large_type.size > span_size)
         l->typed = false;
+    if (!field(d, "runtime.mspan", "specials", &l->specials) || l->specials.size != 8 ||
+        l->specials.off + 8 > span_size)
+        l->specials = (heap_field){ 0, 0 };
     l->extra_star = 2;
     if (constant(d, "internal/abi.TFlagExtraStar", "runtime.tflagExtraStar", &v))
         l->extra_star = (uint8_t)v;
@@ -234,6 +237,24 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
         s->words_per_byte = (uint64_t)per_byte;
         s->bit_pointer = (uint8_t)ptr_bit;
         s->bit_scan = (uint8_t)scan_bit;
+    }
+    int64_t fin = 0, cleanup = 0;
+    if (field(d, "runtime.special", "next", &s->special_next) && s->special_next.size == 8 &&
+        field(d, "runtime.special", "offset", &s->special_offset) &&
+        field(d, "runtime.special", "kind", &s->special_kind) && s->special_kind.size == 1 &&
+        s->special_next.off < 64 && s->special_offset.off < 64 && s->special_kind.off < 64) {
+        int64_t fn = gmx_dwarf_layout_offset(d, "runtime.specialfinalizer", "fn");
+        if (constant(d, "runtime._KindSpecialFinalizer", NULL, &fin) && fin > 0 && fin < 256 &&
+            fn > 0 && fn < 256) {
+            s->kind_finalizer = (uint8_t)fin;
+            s->finalizer_fn = fn;
+        }
+        fn = gmx_dwarf_layout_offset(d, "runtime.specialCleanup", "fn");
+        if (constant(d, "runtime._KindSpecialCleanup", NULL, &cleanup) && cleanup > 0 &&
+            cleanup < 256 && fn > 0 && fn < 256) {
+            s->kind_cleanup = (uint8_t)cleanup;
+            s->cleanup_fn = fn;
+        }
     }
     heap_field f[4], n, bytes;
     uint64_t md = 0, size;

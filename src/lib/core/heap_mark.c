@@ -3,10 +3,15 @@
  * stack's), a mark bit per object slot, and for each object the position
  * of the one that reached it first, or the root that did. Breadth-first
  * from all roots at once, so the path to each object is a shortest one.
+ * Roots (globals, then stacks, then finalizers) are read from the core;
+ * objects' pointers from the edges
+ * (heap_edges.c), read beforehand in address order.
  *
- * Memory: 12 bytes per marked object here (20 more in the retention),
- * capped so that the whole stays within a quarter of the core's size plus
- * 64 MiB; past the cap the mark stops and says so (capped). */
+ * Memory: 12 bytes per marked object here (20 more in the retention) and,
+ * while it runs, 8 per pointer between objects and 4 per object slot of
+ * the spans with pointers (heap_edges.c), capped so that each stays
+ * within a quarter of the core's size plus 64 MiB; past the cap the mark
+ * stops and says so (capped). */
 #include "core/heap_mark.h"
 #include "util/alloc.h"
 
@@ -24,9 +29,8 @@ typedef struct marker {
     const root_region *region; /* the root scanned, while scanning roots */
     bool region_named;
     uint32_t region_root;
-    size_t order_cap, span_cap, parent_cap;
-    uint64_t max_entries;
-    uint64_t scan_budget;      /* object bytes still to scan: 4 x the core's size + 64 MiB */
+    uint64_t max_entries;      /* order, span and parent hold as many */
+    heap_edges edges;
     bool nomem;
 } marker;
 
@@ -46,16 +50,10 @@ static bool new_root(marker *k)
     return true;
 }
 
-static void reach(void *ctx, uint64_t at, uint64_t value)
+/* Queues slot id of span i, reached from the root or object scanned. */
+static void push(marker *k, uint64_t id, uint32_t i)
 {
-    marker *k = ctx;
     heap_mark *m = k->m;
-    uint64_t id;
-    const heap_span *sp;
-    (void)at;
-    if (m->capped || k->nomem || !gmx_heap_index_find(k->ix, value, &id, &sp) ||
-        heap_bit(m->marked, id))
-        return;
     if (m->n >= k->max_entries) {
         m->capped = true;
         return;
@@ -64,18 +62,24 @@ static void reach(void *ctx, uint64_t at, uint64_t value)
         k->nomem = true;
         return;
     }
-    if (gmx_array_reserve((void **)&m->order, &k->order_cap, m->n, sizeof(*m->order)) != 0 ||
-        gmx_array_reserve((void **)&m->span, &k->span_cap, m->n, sizeof(*m->span)) != 0 ||
-        gmx_array_reserve((void **)&m->parent, &k->parent_cap, m->n, sizeof(*m->parent)) != 0) {
-        k->nomem = true;
-        return;
-    }
     m->marked[id / 8] |= (uint8_t)(1u << (id % 8));
     m->order[m->n] = (uint32_t)id;
-    m->span[m->n] = (uint32_t)(sp - k->ix->spans);
+    m->span[m->n] = i;
     m->parent[m->n] = k->region ? ROOT_BIT | k->region_root : k->parent;
     m->n++;
-    m->marked_bytes += sp->elem;
+    m->marked_bytes += k->ix->keys[i].elem;
+}
+
+/* A root's word. */
+static void reach(void *ctx, uint64_t at, uint64_t value)
+{
+    marker *k = ctx;
+    uint64_t id;
+    const heap_span *sp;
+    (void)at;
+    if (!k->m->capped && !k->nomem && gmx_heap_index_find(k->ix, value, &id, &sp) &&
+        !heap_bit(k->m->marked, id))
+        push(k, id, (uint32_t)(sp - k->ix->spans));
 }
 
 static bool scan_root(void *ctx, const root_region *r)
@@ -97,7 +101,7 @@ static bool scan_root(void *ctx, const root_region *r)
     return !k->nomem && !k->m->capped;
 }
 
-static gmx_code drain(marker *k, size_t *at);
+static void drain(marker *k, size_t *at);
 
 gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout *s,
                            const heap_index *ix, heap_mark *m, gmx_error *err)
@@ -115,54 +119,86 @@ gmx_code gmx_heap_mark_run(gmx_core *c, const heap_layout *l, const scan_layout 
     k.m = m;
     m->cap_bytes = c->core.len / 4 + (64u << 20);
     k.max_entries = m->cap_bytes / ENTRY_BYTES;
-    k.scan_budget = 4 * (uint64_t)c->core.len + (64u << 20);
     if (k.max_entries > ROOT_BIT - 1)
         k.max_entries = ROOT_BIT - 1;
-    gmx_code rc = gmx_heap_roots(c, s, false, scan_root, &k, err);
+    if (k.max_entries > ix->allocated_objects) /* each is marked once */
+        k.max_entries = ix->allocated_objects;
+    size_t cap = (size_t)k.max_entries ? (size_t)k.max_entries : 1;
+    m->order = gmx_mallocarray(cap, sizeof(*m->order));
+    m->span = gmx_mallocarray(cap, sizeof(*m->span));
+    m->parent = gmx_mallocarray(cap, sizeof(*m->parent));
+    if (!m->order || !m->span || !m->parent) {
+        gmx_heap_mark_release(m);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    gmx_code rc = gmx_heap_edges_build(c, l, s, ix, m->cap_bytes, &k.edges, err);
+    if (rc == GMX_OK)
+        rc = gmx_heap_roots(c, s, false, scan_root, &k, err);
     size_t pos = 0;
     if (rc == GMX_OK)
-        rc = drain(&k, &pos);
+        drain(&k, &pos);
     if (rc == GMX_OK)
         rc = gmx_heap_roots(c, s, true, scan_root, &k, err);
     if (rc == GMX_OK)
-        rc = drain(&k, &pos);
+        drain(&k, &pos);
+    /* last: they claim only what nothing else reaches */
+    if (rc == GMX_OK)
+        rc = gmx_heap_finalizer_roots(c, l, s, ix, scan_root, &k, err);
+    if (rc == GMX_OK)
+        drain(&k, &pos);
     if (rc == GMX_OK && k.nomem)
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    if (k.edges.capped)
+        m->capped = true;
+    gmx_heap_edges_release(&k.edges);
+    /* done with the core's pages (roots, a Go 1.19 arena's bitmap): out of the
+     * resident set before the retention takes 20 bytes an object */
+    gmx_core_release(c, 0, UINT64_MAX);
     if (rc != GMX_OK)
         gmx_heap_mark_release(m);
     return rc;
 }
 
-/* Scans the queue from *pos to its end, which grows as it goes. */
-static gmx_code drain(marker *k, size_t *at)
+/* The edges of queue position pos: its rank. false for an object without
+ * pointers. */
+static inline bool ranked(const marker *k, size_t pos, uint64_t *rank)
 {
+    uint64_t base = k->edges.rank_base[k->m->span[pos]];
+    *rank = base + k->m->order[pos] - (1ull << 32);
+    return base != 0;
+}
+
+/* Scans the queue from *pos to its end, which grows as it goes: each
+ * object's edges, in the order its words hold them. The queue's objects
+ * lie anywhere in the edges, so what each needs is fetched ahead in three
+ * steps: its span's rank base AHEAD places ahead, its edges' start half as
+ * far, its edges a quarter. */
+static void drain(marker *k, size_t *at)
+{
+    enum { AHEAD = 64 };
     heap_mark *m = k->m;
+    const heap_edges *e = &k->edges;
     size_t pos = *at;
+    uint64_t rank;
     for (; pos < m->n && !k->nomem && !m->capped; pos++) {
-        uint64_t id = m->order[pos];
-        const heap_span *sp = &k->ix->spans[m->span[pos]];
+        if (pos + AHEAD < m->n)
+            __builtin_prefetch(&e->rank_base[m->span[pos + AHEAD]]);
+        if (pos + AHEAD / 2 < m->n && ranked(k, pos + AHEAD / 2, &rank))
+            __builtin_prefetch(&e->at[rank]);
+        if (pos + AHEAD / 4 < m->n && ranked(k, pos + AHEAD / 4, &rank))
+            __builtin_prefetch(&e->to[e->at[rank]]);
+        if (!ranked(k, pos, &rank))
+            continue;
+        m->exact_objects += heap_bit(e->how, 2 * rank);
+        m->conservative_objects += heap_bit(e->how, 2 * rank + 1);
         k->parent = (uint32_t)pos;
-        if (!(sp->spanclass & 1)) {
-            if (sp->elem > k->scan_budget) { /* spans claiming more than the core holds */
-                m->capped = true;
-                break;
-            }
-            k->scan_budget -= sp->elem;
-        }
-        switch (gmx_heap_object_pointers(k->c, k->l, k->s, sp, sp->start + (id - sp->first) * sp->elem,
-                                         reach, k)) {
-        case PTRS_EXACT:
-            m->exact_objects++;
-            break;
-        case PTRS_CONSERVATIVE:
-            m->conservative_objects++;
-            break;
-        case PTRS_NONE:
-            break;
+        for (uint32_t x = e->at[rank]; x < e->at[rank + 1] && !m->capped; x++) {
+            uint32_t id = e->to[x].id;
+            if (!heap_bit(m->marked, id))
+                push(k, id, e->to[x].span);
         }
     }
     *at = pos;
-    return GMX_OK;
 }
 
 void gmx_heap_mark_release(heap_mark *m)

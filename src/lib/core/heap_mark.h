@@ -31,6 +31,11 @@ typedef struct scan_layout {
      * (moduledata.gcdatamask / gcbssmask, bitvectors built at start-up) */
     uint64_t data, edata, bss, ebss;
     uint64_t data_mask, data_mask_bits, bss_mask, bss_mask_bits; /* 0: scan conservatively */
+    /* finalizer and cleanup specials (mspan.specials, a list of runtime.special):
+     * their kinds (0: not found) and where each keeps its function */
+    heap_field special_next, special_offset, special_kind;
+    uint8_t kind_finalizer, kind_cleanup;
+    int64_t finalizer_fn, cleanup_fn; /* specialfinalizer.fn, specialCleanup.fn */
 } scan_layout;
 
 void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s);
@@ -43,11 +48,26 @@ typedef struct heap_span {
     uint64_t large_type;
     uint64_t arena;          /* the heapArena of its first page */
     uint64_t alloc_bits, freeindex; /* mspan.allocBits and freeindex */
+    const uint8_t *mem;      /* its bytes in the core's mapping when one segment holds
+                              * them all (reads skip the segment search), else NULL */
+    uint64_t specials;       /* mspan.specials: its first runtime.special, or 0 */
     uint8_t spanclass;
 } heap_span;
 
+/* What finding an address's object needs of a span, 32 bytes a span (the
+ * mark looks one up per pointer word: half the cache lines of heap_span):
+ * the slot is (addr - start) * mul >> 32, corrected by one, instead of a
+ * division, for spans under 2 GiB (mul 0: divide). */
+typedef struct heap_span_key {
+    uint64_t start, elem, mul;
+    uint32_t first, nelems;
+} heap_span_key;
+
 typedef struct heap_index {
     heap_span *spans;
+    heap_span_key *keys;     /* spans[i]'s, same order */
+    uint32_t *block_span;    /* per 64 slots: the span of the first (a slot's span is
+                              * found from there, not by a binary search) */
     size_t n, cap;
     uint64_t nobjects;       /* slots numbered */
     uint8_t *allocated;      /* one bit per slot: allocBits, or below freeindex */
@@ -75,6 +95,9 @@ static inline bool heap_bit(const uint8_t *bits, uint64_t i)
     return bits[i / 8] >> (i % 8) & 1;
 }
 
+/* n bytes at addr of span sp (as gmx_core_read). */
+bool gmx_heap_span_read(gmx_core *c, const heap_span *sp, uint64_t addr, void *out, size_t n);
+
 /* The words of an object that may hold pointers, read from the core and
  * handed to fn (its address, its value). How it was known: */
 typedef enum ptr_scheme { PTRS_NONE, PTRS_EXACT, PTRS_CONSERVATIVE } ptr_scheme;
@@ -93,8 +116,35 @@ uint64_t gmx_heap_object_type(gmx_core *c, const heap_layout *l, const scan_layo
 void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uint8_t *mask,
                          uint64_t from, ptr_fn fn, void *ctx);
 
+/* The pointers between objects (heap_edges.c): every allocated object of
+ * the spans with pointers scanned once, in address order, so that the core
+ * is read front to back (its pages released behind, when it is a mapped
+ * file) rather than in the mark's order, all over it; each pointer word
+ * landing in an allocated object kept as that object's slot id, in word
+ * order. The mark walks these: the same objects in the same order. */
+typedef struct heap_edges {
+    uint64_t *rank_base;     /* per span: 0 without pointers, else 2^32 + the rank of
+                              * its first slot among all slots of such spans - the
+                              * slot's id (rank = base + id - 2^32: one load a lookup) */
+    uint32_t *at;            /* per rank, + 1: rank r's are to[at[r]..at[r + 1]) */
+    struct heap_edge {
+        uint32_t id, span;   /* the slot reached and its span's index */
+    } *to;
+    size_t nto, to_cap;
+    uint8_t *how;            /* 2 bits per rank: its pointer words were known exactly
+                              * (bit 2r), conservatively (2r + 1), or are none */
+    bool capped;             /* the edges would take more than cap_bytes, or more object
+                              * bytes than 4 x the core's size: the later objects (all,
+                              * when the ranks alone would) have none */
+} heap_edges;
+
+gmx_code gmx_heap_edges_build(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                              const heap_index *ix, uint64_t cap_bytes, heap_edges *e,
+                              gmx_error *err);
+void gmx_heap_edges_release(heap_edges *e);
+
 /* A root region: a global (the symbol holding it), or a goroutine's frame. */
-typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK } root_kind;
+typedef enum root_kind { ROOT_GLOBAL, ROOT_FRAME, ROOT_STACK, ROOT_FINALIZER } root_kind;
 typedef struct root_region {
     root_kind kind;
     gmx_str name;            /* symbol or function */
@@ -110,6 +160,13 @@ typedef struct root_region {
 typedef bool (*root_fn)(void *ctx, const root_region *r);
 gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
                         gmx_error *err);
+/* The finalizer and cleanup specials of the spans (heap_finalizers.c) as
+ * root regions named by their function, as the runtime's markrootSpans
+ * scans them: a finalizer's function word and the pointer words of its
+ * object (mask: the object itself stays collectable, what it points to is
+ * kept for the finalizer), a cleanup's function word. */
+gmx_code gmx_heap_finalizer_roots(gmx_core *c, const heap_layout *l, const scan_layout *s,
+                                  const heap_index *ix, root_fn fn, void *ctx, gmx_error *err);
 
 /* The mark: every object reached from the roots, in breadth-first order
  * (from the globals first, then from the stacks what the globals do not reach),

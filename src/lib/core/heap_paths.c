@@ -70,6 +70,8 @@ static const char *root_name(path_builder *b, const mark_root *r)
         snprintf(name, sizeof(name), "%.*s (global)", MAX_NAME, r->name);
     else if (r->kind == ROOT_FRAME)
         snprintf(name, sizeof(name), "%.*s (goroutine frame)", MAX_NAME, r->name);
+    else if (r->kind == ROOT_FINALIZER)
+        snprintf(name, sizeof(name), "%.*s (finalizer)", MAX_NAME, r->name);
     else
         snprintf(name, sizeof(name), "goroutine stack");
     return intern(b, name);

@@ -20,14 +20,15 @@ void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uin
 }
 
 /* Every word of [lo, lo + size). */
-static void conservative(gmx_core *c, uint64_t lo, uint64_t size, ptr_fn fn, void *ctx)
+static void conservative(gmx_core *c, const heap_span *sp, uint64_t lo, uint64_t size, ptr_fn fn,
+                         void *ctx)
 {
     uint64_t words[CHUNK_WORDS];
     for (uint64_t off = 0; off + 8 <= size;) {
         uint64_t n = (size - off) / 8;
         if (n > CHUNK_WORDS)
             n = CHUNK_WORDS;
-        if (!gmx_core_read(c, lo + off, words, (size_t)n * 8))
+        if (!gmx_heap_span_read(c, sp, lo + off, words, (size_t)n * 8))
             return; /* not in the core: nothing more of it is */
         gmx_heap_scan_words(words, (size_t)n, lo + off, NULL, 0, fn, ctx);
         off += n * 8;
@@ -47,8 +48,8 @@ static void span_bits(gmx_core *c, const scan_layout *s, const heap_span *sp, ui
     uint64_t words[64];
     size_t nbytes = (size_t)((w0 % 8 + nwords + 7) / 8);
     if (nwords == 0 || nwords > 64 || nbytes > sizeof(bits) ||
-        !gmx_core_read(c, base + w0 / 8, bits, nbytes) ||
-        !gmx_core_read(c, addr, words, (size_t)nwords * 8))
+        !gmx_heap_span_read(c, sp, base + w0 / 8, bits, nbytes) ||
+        !gmx_heap_span_read(c, sp, addr, words, (size_t)nwords * 8))
         return;
     for (uint64_t i = 0; i < nwords; i++)
         if (heap_bit(bits, w0 % 8 + i))
@@ -58,8 +59,8 @@ static void span_bits(gmx_core *c, const scan_layout *s, const heap_span *sp, ui
 
 /* An object of type t tiled over [data, data + size). false when the type
  * gives no usable mask. */
-static bool typed(gmx_core *c, const scan_layout *s, uint64_t t, uint64_t data, uint64_t size,
-                  ptr_fn fn, void *ctx)
+static bool typed(gmx_core *c, const scan_layout *s, const heap_span *sp, uint64_t t, uint64_t data,
+                  uint64_t size, ptr_fn fn, void *ctx)
 {
     uint8_t hdr[128];
     heap_field need[] = { s->type_size, s->type_ptrbytes, s->type_gcdata, s->type_kind };
@@ -91,7 +92,7 @@ static bool typed(gmx_core *c, const scan_layout *s, uint64_t t, uint64_t data, 
             uint64_t in = (off + 8 * i) % tsize / 8;
             if (in >= mwords || !heap_bit(mask, in))
                 continue;
-            if (!read && !(read = gmx_core_read(c, data + off, words, (size_t)cnt * 8)))
+            if (!read && !(read = gmx_heap_span_read(c, sp, data + off, words, (size_t)cnt * 8)))
                 break;
             if (words[i])
                 fn(ctx, data + off + 8 * i, words[i]);
@@ -120,7 +121,7 @@ static bool arena_bits(gmx_core *c, const heap_layout *l, const scan_layout *s, 
         uint64_t w0 = (addr + off - base) / 8, b0 = w0 / per, nb = (w0 + n - 1) / per - b0 + 1;
         if (b0 + nb > s->bitmap_bytes || nb > sizeof(bits) ||
             !gmx_core_read(c, sp->arena + (uint64_t)s->bitmap_off + b0, bits, (size_t)nb) ||
-            !gmx_core_read(c, addr + off, words, (size_t)n * 8))
+            !gmx_heap_span_read(c, sp, addr + off, words, (size_t)n * 8))
             return off > 0;
         for (uint64_t i = 0; i < n; i++) {
             uint64_t w = w0 + i;
@@ -144,7 +145,7 @@ uint64_t gmx_heap_object_type(gmx_core *c, const heap_layout *l, const scan_layo
         return 0;
     if ((sp->spanclass >> 1) == 0)
         return sp->large_type;
-    if (sp->elem > l->min_header && !gmx_core_read_u64(c, addr, &t))
+    if (sp->elem > l->min_header && !gmx_heap_span_read(c, sp, addr, &t, sizeof(t)))
         t = 0;
     return t;
 }
@@ -171,10 +172,10 @@ ptr_scheme gmx_heap_object_pointers(gmx_core *c, const heap_layout *l, const sca
             uint8_t tflag = 0;
             bool ondemand = s->tflag_ondemand && gmx_core_read(c, t + (uint64_t)l->type_tflag.off, &tflag, 1) &&
                             (tflag & s->tflag_ondemand);
-            if (!ondemand && typed(c, s, t, data, size, fn, ctx))
+            if (!ondemand && typed(c, s, sp, t, data, size, fn, ctx))
                 return PTRS_EXACT;
         }
     }
-    conservative(c, addr, sp->elem, fn, ctx);
+    conservative(c, sp, addr, sp->elem, fn, ctx);
     return PTRS_CONSERVATIVE;
 }

@@ -262,7 +262,8 @@ static bool goroutine_holds(retain *r, gmx_core_retention *out)
     if (!g)
         return false;
     for (size_t k = 0; k < m->nroots; k++)
-        if (m->roots[k].kind != ROOT_GLOBAL && r->t.root_objects[k])
+        if ((m->roots[k].kind == ROOT_FRAME || m->roots[k].kind == ROOT_STACK) &&
+            r->t.root_objects[k])
             g[n++] = (gmx_core_goroutine_hold){ m->roots[k].goid, r->t.root_bytes[k],
                                                 r->t.root_objects[k] };
     qsort(g, n, sizeof(*g), by_goid);

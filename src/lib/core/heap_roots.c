@@ -3,7 +3,7 @@
  * saying which words hold pointers), then the stack of every goroutine
  * that has one, from its saved (or its thread's) stack pointer up, a region
  * per physical frame named by its function, scanned conservatively (stack
- * maps are not read yet). Finalizer specials are not roots here. */
+ * maps are not read yet). Finalizer specials: heap_finalizers.c. */
 #include "core/heap_mark.h"
 #include "core/unwind.h"
 #include "util/str.h"

@@ -253,6 +253,11 @@ bool gmx_input_copy(const gmx_input *in, size_t offset, void *dst, size_t len)
     return true;
 }
 
+bool gmx_input_mapped(const gmx_input *in)
+{
+    return in->backing == BACKING_MMAP;
+}
+
 void gmx_input_release_range(const gmx_input *in, size_t offset, size_t len)
 {
     /* Owned heap memory (a decompressed profile) too: only whole pages

@@ -283,14 +283,14 @@ static void put_retention_json(gmx_json *j, const gmx_core_heap *h)
     gmx_json_cstring(j, "first reached: breadth-first from the globals, then the stacks");
     gmx_json_key(j, "holders");
     gmx_json_array_begin(j);
-    static const char *const kinds[] = { "global", "frame", "stack" };
+    static const char *const kinds[] = { "global", "frame", "stack", "finalizer" };
     for (size_t i = 0; i < r->nholders; i++) {
         const gmx_core_holder *hd = &r->holders[i];
         gmx_json_object_begin(j);
         gmx_json_key(j, "root");
         gmx_json_cstring(j, hd->root);
         gmx_json_key(j, "kind");
-        gmx_json_cstring(j, kinds[hd->root_kind <= GMX_CORE_ROOT_STACK ? hd->root_kind : 0]);
+        gmx_json_cstring(j, kinds[hd->root_kind <= GMX_CORE_ROOT_FINALIZER ? hd->root_kind : 0]);
         const struct { const char *key; uint64_t value; } nums[] = {
             { "goroutine", hd->goid }, { "roots", hd->roots }, { "bytes", hd->bytes },
             { "objects", hd->objects }, { "holder", hd->holder },

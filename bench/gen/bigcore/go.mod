@@ -1,0 +1,3 @@
+module bigcore
+
+go 1.19
