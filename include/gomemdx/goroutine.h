@@ -193,7 +193,7 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
                                             uint64_t first_line, gmx_goroutine_fn fn, void *ctx,
                                             gmx_dump_info *info, gmx_error *err);
 
-/* Offset of the first line at or after pos (a line start) that holds a
+/* Offset of the first line starting at or after pos that holds a
  * goroutine header in any dress (log prefix, glyphs, quotes), or len: where
  * a large input can be cut into pieces. */
 size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos);

@@ -309,6 +309,44 @@ static void test_pieces_report_whole_lines(void **state)
     free(big.p);
 }
 
+/* A large dump behind a log prefix on every line (kubectl logs) is cut
+ * into pieces at its header lines, each piece learning the prefix itself:
+ * the same goroutines, stacks and lines as one parse. */
+static void test_prefixed_pieces(void **state)
+{
+    (void)state;
+    size_t len;
+    char *src = tu_read_fixture(DUMP2, &len);
+    assert_non_null(src);
+    static const char prefix[] = "2024-01-01T00:00:00.123456789Z stderr F ";
+    text big = { 0 };
+    while (big.n < ((size_t)24 << 20)) {
+        for (size_t pos = 0; pos < len;) {
+            const char *nl = memchr(src + pos, '\n', len - pos);
+            size_t end = nl ? (size_t)(nl - src) : len;
+            puts_(&big, prefix);
+            put(&big, src + pos, end - pos);
+            puts_(&big, "\n");
+            pos = end + 1;
+        }
+    }
+    result one = read_text_threads(big.p, big.n, 1), four = read_text_threads(big.p, big.n, 4);
+    if (one.rc != GMX_OK || four.rc != GMX_OK)
+        fail_msg("%s / %s", one.err.message, four.err.message);
+    assert_false(four.snap.info.read.tolerant); /* the strict grammar, prefix learned */
+    assert_int_equal(four.snap.info.prefix_len, strlen(prefix));
+    assert_int_equal(one.snap.info.goroutines, four.snap.info.goroutines);
+    assert_int_equal(one.snap.info.lines, four.snap.info.lines);
+    assert_int_equal(gmx_gbuckets_count(one.snap.buckets), gmx_gbuckets_count(four.snap.buckets));
+    assert_int_equal(gmx_gbuckets_total(one.snap.buckets), gmx_gbuckets_total(four.snap.buckets));
+    assert_int_equal(culprit_count(&one), culprit_count(&four));
+    assert_true(culprit_count(&four) > 0);
+    gmx_gsnapshot_release(&one.snap);
+    gmx_gsnapshot_release(&four.snap);
+    free(src);
+    free(big.p);
+}
+
 static void test_no_indent(void **state)
 {
     (void)state;
@@ -1147,6 +1185,7 @@ int main(void)
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
         cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
+        cmocka_unit_test(test_prefixed_pieces),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count),
         cmocka_unit_test(test_nothing),

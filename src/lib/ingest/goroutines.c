@@ -35,12 +35,13 @@ typedef struct piece {
     size_t len;
     gmx_gbuckets *buckets;
     bool copy; /* read in steps through gmx_input_copy */
+    bool prefixed; /* every line behind a log prefix (kubectl logs, journald) */
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
 } piece;
 
-static size_t next_block(const char *data, size_t len, size_t pos);
+static size_t next_block(const char *data, size_t len, size_t pos, bool prefixed);
 
 /* The strict parse stops at the first sign of damage: the tolerant reader
  * reads the file again from the start. */
@@ -109,7 +110,8 @@ static void *parse_piece(void *arg)
     memset(&p->info, 0, sizeof(p->info));
     while (at < p->len && p->rc == GMX_OK) {
         size_t step = p->copy ? COPY_STEP : STEP;
-        size_t end = p->len - at <= step ? p->len : next_block(p->data, p->len, at + step);
+        size_t end = p->len - at <= step ? p->len
+                                         : next_block(p->data, p->len, at + step, p->prefixed);
         const char *bytes = p->copy ? step_bytes(p, at, end - at, &buf) : p->data + at;
         gmx_dump_info info;
         strict_ctx sc = { p->buckets, &info };
@@ -136,12 +138,16 @@ static void *parse_piece(void *arg)
     return NULL;
 }
 
-/* Start of the goroutine block at or after pos, or len. */
-static size_t next_block(const char *data, size_t len, size_t pos)
+/* Start of the goroutine block at or after pos, or len. Behind a prefix,
+ * the start of the next header line (each piece learns the prefix from
+ * its first line, as a whole parse does from the file's). */
+static size_t next_block(const char *data, size_t len, size_t pos, bool prefixed)
 {
     static const char sep[] = "\n\ngoroutine ";
     if (pos >= len)
         return len;
+    if (prefixed)
+        return gmx_goroutine_text_next_header(data, len, pos);
     const char *p = memmem(data + pos, len - pos, sep, sizeof(sep) - 1);
     return p ? (size_t)(p - data) + 2 : len;
 }
@@ -156,7 +162,7 @@ static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
     return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n,
+static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n, bool prefixed,
                                const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                gmx_error *err)
 {
@@ -168,12 +174,13 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n
     memset(pieces, 0, sizeof(pieces));
     unsigned used = 0;
     for (size_t start = 0; used < n && start < len; used++) {
-        size_t end = used + 1 == n ? len : next_block(data, len, len / n * (used + 1));
+        size_t end = used + 1 == n ? len : next_block(data, len, len / n * (used + 1), prefixed);
         if (end < start)
             end = start;
         piece *p = &pieces[used];
         p->name = name;
         p->input = in;
+        p->prefixed = prefixed;
         p->data = data + start;
         p->len = end - start;
         p->copy = len >= GMX_INPUT_COPY_MIN;
@@ -476,11 +483,17 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
     size_t len = gmx_input_size(in);
     unsigned n = thread_count(opts, len);
     /* A per-line prefix (log timestamps) or a prelude is learned from the
-     * start, so only dumps that begin with a header are split. */
-    if (n && memcmp(data, "goroutine ", 10) != 0)
-        n = 0;
+     * start, so only dumps that begin with a header are split: bare, or
+     * behind a prefix each piece learns from its own first line. */
+    bool prefixed = false;
+    if (n && memcmp(data, "goroutine ", 10) != 0) {
+        const char *eol = memchr(data, '\n', len < 4096 ? len : 4096);
+        prefixed = eol && gmx_goroutine_text_next_header(data, (size_t)(eol - data) + 1, 0) == 0;
+        if (!prefixed)
+            n = 0;
+    }
     if (n) {
-        rc = parse_parallel(snap->name, in, n, opts, snap, err);
+        rc = parse_parallel(snap->name, in, n, prefixed, opts, snap, err);
         if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {

@@ -1165,6 +1165,11 @@ static bool sniff(const void *data, size_t len)
 size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
 {
     const char *d = data;
+    /* from a line start: a header line begun before pos is not a start */
+    if (pos && pos < len && d[pos - 1] != '\n') {
+        const char *nl = memchr(d + pos, '\n', len - pos);
+        pos = nl ? (size_t)(nl - d) + 1 : len;
+    }
     while (pos < len) {
         const char *hit = memmem(d + pos, len - pos, "oroutine ", 9);
         if (!hit)
