@@ -34,9 +34,12 @@ enum gmx_goroutine_flags {
     GMX_G_ELIDED = 1 << 5,     /* frames were elided by the runtime */
     GMX_G_TRUNCATED = 1 << 6,  /* more frames than GMX_MAX_FRAMES; the rest were dropped */
     GMX_G_CUT = 1 << 7,        /* the input ended inside this goroutine */
-    GMX_G_REPORTED = 1 << 8    /* listed by a leak checker (goleak, leaktest, grpc
+    GMX_G_REPORTED = 1 << 8,   /* listed by a leak checker (goleak, leaktest, grpc
                                 * leakcheck, net/http afterTest): the checker already
                                 * claims it outlived its test */
+    GMX_G_GREP_COUNT = 1 << 9  /* counted by a grep of a dump ("grep F | wc -l"): the
+                                * lines that matched, so at most that many goroutines,
+                                * their states and share of the dump unknown */
 };
 
 /* Frames kept per goroutine; deeper stacks keep the innermost ones. */

@@ -320,6 +320,36 @@ static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
     gmx_gsnapshot_release(&s);
 }
 
+/* A grep's count of a dump (cilium/cilium#5902, verbatim) is the lines that
+ * matched: no state, no share, no growth; 320 of one function by that alone
+ * is no pile ("legitimate", one per controller). The same 320 in a debug=1
+ * record, whose stack and share are known, are. */
+static void test_goroutines__a_grep_count_alone_is_no_pile(void **state)
+{
+    (void)state;
+    static const char grep[] = "```\n"
+                               "grep runController cilium-dc6nw-20181012-093516-stack.txt | wc -l\n"
+                               "     320\n"
+                               "```\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(grep, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    static const char rec[] = "goroutine profile: total 330\n"
+                              "320 @ 0x1 0x2\n"
+                              "#\t0x1\tgithub.com/a/b.(*Manager).runController+0x1\t/src/b/m.go:10\n"
+                              "\n"
+                              "10 @ 0x3\n"
+                              "#\t0x3\tmain.main+0x1\t/src/main.go:5\n";
+    f = analyse_paste(rec, &s);
+    assert_true(gmx_findings_count(f) > 0);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
 /* A debug=1 record pasted without its title is one stack picked, whatever
  * its count; its goroutines are named by the function they run. With the
  * profile's writer beside it, the same records are a whole profile. */
@@ -557,6 +587,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
+        cmocka_unit_test(test_goroutines__a_grep_count_alone_is_no_pile),
         cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
         cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),

@@ -803,6 +803,7 @@ static void test_grep_count(void **state)
     const gmx_gbucket *b;
     result r = read_goroutines(cilium, 320, "runController", &b);
     assert_int_equal(b->count, 320);
+    assert_true(b->flags & GMX_G_GREP_COUNT); /* lines matched, not a bucket's goroutines */
     assert_true(r.snap.info.read.repairs & GMX_REPAIR_SUMMARY);
     gmx_gsnapshot_release(&r.snap);
 

@@ -225,6 +225,36 @@ static void test_own_code_before_vendored(void **state)
     gmx_findings_free(f);
 }
 
+/* https://github.com/dgraph-io/badger/issues/106 (verbatim rows): 442 MB in a
+ * pool's Get, the arenas badger keeps for reuse, is no warning in one
+ * snapshot; a cache's buffers (https://github.com/coocood/freecache/issues/26,
+ * several caches made where one was meant) stay one. */
+static void test_pool_free_list_info(void **state)
+{
+    (void)state;
+    static const char badger[] =
+        "455.49MB of 456.50MB total (99.78%)\n"
+        "flat  flat%   sum%        cum   cum%\n"
+        "441.61MB 96.74% 96.74%   441.61MB 96.74%  github.com/dgraph-io/badger/skl.(*ArenaPool).Get\n"
+        "13.88MB  3.04% 99.78%    14.38MB  3.15%  github.com/dgraph-io/badger.(*valueLog).Open\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(badger, &info);
+    assert_true(gmx_findings_count(f) >= 1);
+    assert_true(site_is(gmx_findings_at(f, 0), "github.com/dgraph-io/badger/skl.(*ArenaPool).Get"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "a pool's Get"));
+    gmx_findings_free(f);
+    static const char freecache[] =
+        "      flat  flat%   sum%        cum   cum%\n"
+        " 1278.15MB 98.40% 98.40%  1278.15MB 98.40%  .../vendor/github.com/coocood/freecache.NewRingBuf /go/src/.../vendor/github.com/coocood/freecache/ringbuf.go (inline)\n"
+        "   13.55MB  1.04% 99.44%  1291.70MB 99.44% .../vendor/github.com/coocood/freecache.newSegment /go/src/.../vendor/github.com/coocood/freecache/segment.go (inline)\n";
+    f = suspects(freecache, &info);
+    assert_true(site_is(gmx_findings_at(f, 0), ".../vendor/github.com/coocood/freecache.NewRingBuf"));
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +267,7 @@ int main(void)
         cmocka_unit_test(test_std_holder_named_by_caller),
         cmocka_unit_test(test_small_heap_info),
         cmocka_unit_test(test_own_code_before_vendored),
+        cmocka_unit_test(test_pool_free_list_info),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -210,6 +210,43 @@ static void test_goroutine_table(void **state)
     gmx_hsnapshot_free(h);
 }
 
+/* https://github.com/coocood/freecache/issues/26: the name column carries
+ * pprof's file column and "(inline)"; -lines adds the line. The file is the
+ * site's, not part of the function's name. */
+static const char freecache[] =
+    "      flat  flat%   sum%        cum   cum%\n"
+    " 1278.15MB 98.40% 98.40%  1278.15MB 98.40%  .../vendor/github.com/coocood/freecache.NewRingBuf /go/src/.../vendor/github.com/coocood/freecache/ringbuf.go (inline)\n"
+    "   13.55MB  1.04% 99.44%  1291.70MB 99.44% .../vendor/github.com/coocood/freecache.newSegment /go/src/.../vendor/github.com/coocood/freecache/segment.go (inline)\n"
+    "      10MB  0.50% 99.94%       10MB  0.50%  main.load /src/app/main.go:42\n"
+    "       1MB  0.05% 99.99%        1MB  0.05%  main.(*T).f.func1 (inline)\n";
+
+static void test_file_column(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("f.txt", freecache, strlen(freecache), h, &info, &err), GMX_OK);
+    assert_int_equal(info.ntop, 4);
+    assert_string_equal(info.top[0].func, ".../vendor/github.com/coocood/freecache.NewRingBuf");
+    assert_string_equal(info.top[1].func, ".../vendor/github.com/coocood/freecache.newSegment");
+    assert_string_equal(info.top[2].func, "main.load");
+    assert_string_equal(info.top[3].func, "main.(*T).f.func1");
+    bool seen_file = false, seen_line = false;
+    for (size_t i = 0; i < gmx_hsnapshot_count(h); i++) {
+        const gmx_hsite *s = gmx_hsnapshot_at(h, i);
+        assert_int_equal(s->nframes, 1);
+        const gmx_frame *f = &s->frames[0];
+        if (gmx_str_eq_cstr(f->func, ".../vendor/github.com/coocood/freecache.NewRingBuf"))
+            seen_file = gmx_str_eq_cstr(f->file, "/go/src/.../vendor/github.com/coocood/freecache/ringbuf.go");
+        if (gmx_str_eq_cstr(f->func, "main.load"))
+            seen_line = gmx_str_eq_cstr(f->file, "/src/app/main.go") && f->line == 42;
+    }
+    assert_true(seen_file);
+    assert_true(seen_line);
+    gmx_hsnapshot_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -221,6 +258,7 @@ int main(void)
         cmocka_unit_test(test_quoted_rows),
         cmocka_unit_test(test_rows_kept_with_cum),
         cmocka_unit_test(test_goroutine_table),
+        cmocka_unit_test(test_file_column),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -85,9 +85,31 @@ static void sep(why *w)
         gmx_buf_puts(&w->zh, "；");
 }
 
+/* A grep's count of a dump is the lines that matched: at most that many
+ * goroutines, in no known state and no known share of the dump. A pool, one
+ * goroutine per connection or per controller, counts the same; by its size
+ * alone it is no pile (cilium/cilium#5902: 320 runController, "legitimate").
+ * Growth between two counts, or a known leak mechanism, still is. */
+static gmx_severity judge_grep_count(const gmx_gbucket *b, why *w)
+{
+    sep(w);
+    gmx_count_text n = gmx_fmt_count_text(b->count);
+    gmx_buf_printf(&w->en,
+                   "%s lines a grep matched in a dump: at most %s goroutines, their states and "
+                   "share of the dump not shown (two counts over time would show growth)",
+                   n.s, n.s);
+    gmx_buf_printf(&w->zh,
+                   "grep 在 dump 中匹配到 %s 行：至多 %s 个 goroutine，其状态及占比未知"
+                   "（相隔一段时间的两次计数才能看出增长）",
+                   n.s, n.s);
+    return GMX_SEV_INFO;
+}
+
 static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w)
 {
     const gmx_gbucket *b = f->b;
+    if (b->flags & GMX_G_GREP_COUNT)
+        return judge_grep_count(b, w);
     double share = f->total ? 100.0 * (double)b->count / (double)f->total : 0;
     gmx_finding_add_number(fd, "share_percent", share);
     sep(w);

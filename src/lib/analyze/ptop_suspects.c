@@ -291,10 +291,31 @@ static bool small_heap(const gmx_ptop_info *t, const suspect *s)
     return !s->mech && total > 0 && total < MIN_SUSPECT_HEAP;
 }
 
+/* A pool's Get ("(*ArenaPool).Get", "(*bufPool).Get") holds what the pool
+ * keeps for reuse: a free list sized by its configuration, the same in a
+ * healthy process as in one snapshot of a leak (dgraph-io/badger#106: 442 MB
+ * of arenas, "keeps them around for re-use (like a free list)"). Only growth
+ * between two profiles tells them apart. A cache's own buffers are not
+ * judged so: created once per process they are its design, created per
+ * task they are the leak (coocood/freecache#26), and a name does not say
+ * which. */
+static bool pool_free_list(const gmx_ptop_info *t, const suspect *s)
+{
+    if (s->mech || heap_total(t) <= 0)
+        return false;
+    gmx_str f = gmx_str_cstr(s->row->func);
+    if (!gmx_str_ends(f, ".Get"))
+        return false;
+    gmx_str recv = gmx_str_sub(f, 0, f.n - strlen(".Get"));
+    if (gmx_str_ends(recv, ")"))
+        recv = gmx_str_sub(recv, 0, recv.n - 1);
+    return gmx_str_ends(recv, "Pool") || gmx_str_ends(recv, "pool");
+}
+
 static gmx_severity severity(const gmx_ptop_info *t, const suspect *s)
 {
     double share = s->row->cum_pct;
-    if (share < SUSPECT_SHARE || small_heap(t, s))
+    if (share < SUSPECT_SHARE || small_heap(t, s) || pool_free_list(t, s))
         return GMX_SEV_INFO;
     if (t->goroutines)
         return s->row->cum >= CRIT_GOROUTINES ? GMX_SEV_CRITICAL
@@ -352,21 +373,25 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     if (t->sample_type[0])
         gmx_finding_add_text(fd, "sample_type", gmx_findings_printf(out, "%s", t->sample_type));
     fd->why = gmx_findings_printf(
-        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s%s; "
+        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s%s%s; "
              "one snapshot shows where %s sits, not that it grows: take another profile minutes "
              "later and compare (gomemdx top NEW --base OLD)",
         r->cum_pct, measure(t, false), r->flat_pct, s->mech ? "; known leak mechanism: " : "",
         s->mech ? s->mech->name : "",
         t->churn ? "; alloc_* counts everything allocated since start: churn, not retention" : "",
         small_heap(t, s) ? "; the whole heap is under 128 MiB, what an ordinary service holds" : "",
+        pool_free_list(t, s) ? "; a pool's Get: what the pool keeps for reuse, a free list sized by "
+                               "its configuration"
+                             : "",
         t->goroutines ? "a pile of goroutines" : "memory");
     fd->why_zh = gmx_findings_printf(
-        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s%s；"
+        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s%s%s；"
              "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）",
         measure(t, true), r->cum_pct, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
         s->mech ? s->mech->name_zh : "",
         t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "",
-        small_heap(t, s) ? "；整个堆不到 128 MiB，是普通服务常有的大小" : "");
+        small_heap(t, s) ? "；整个堆不到 128 MiB，是普通服务常有的大小" : "",
+        pool_free_list(t, s) ? "；这是某个池的 Get：池为复用而保留的内存，即按其配置大小的空闲列表" : "");
     if (s->mech) {
         fd->source = s->mech->source;
         gmx_finding_add_text(fd, "signature", gmx_findings_printf(out, "%s", s->mech->name));

@@ -828,6 +828,8 @@ static int count_record(const count_line *c, const count_line *closure, gmx_goro
     g.count = c->count;
     g.line = c->line;
     g.frames = &frame;
+    if (c->grepped)
+        g.flags = GMX_G_GREP_COUNT;
     gmx_str what = c->what;
     if (c->created) {
         g.has_creator = true;

@@ -204,6 +204,34 @@ static gmx_code add(reader *r, gmx_frame *f, double v)
                            churn && obj ? x : 0, churn && !obj ? x : 0, 0);
 }
 
+/* A row's name column: the function, then what pprof adds after it: the
+ * file with -granularity=filefunctions ("f /src/pkg/file.go"), the file and
+ * line with -lines ("f /src/pkg/file.go:42"), and " (inline)". The file is
+ * the site's, not part of the function's name. */
+static gmx_frame row_site(gmx_str name)
+{
+    gmx_frame fr = { name, { NULL, 0 }, 0 };
+    if (gmx_str_ends(name, " (inline)"))
+        name = gmx_str_trim(gmx_str_sub(name, 0, name.n - strlen(" (inline)")));
+    fr.func = name;
+    size_t sp = gmx_str_rfind_char(name, ' ');
+    if (sp == SIZE_MAX)
+        return fr;
+    gmx_str file = gmx_str_sub(name, sp + 1, name.n);
+    uint64_t line = 0;
+    size_t colon = gmx_str_rfind_char(file, ':');
+    if (colon != SIZE_MAX && gmx_parse_u64(gmx_str_sub(file, colon + 1, file.n), &line))
+        file = gmx_str_sub(file, 0, colon);
+    else
+        line = 0;
+    if (!gmx_str_ends(file, ".go") && !gmx_str_ends(file, ".s"))
+        return fr;
+    fr.func = gmx_str_trim(gmx_str_sub(name, 0, sp));
+    fr.file = file;
+    fr.line = line > UINT32_MAX ? UINT32_MAX : (uint32_t)line;
+    return fr;
+}
+
 /* Rows quoted without a header are observations of one site each, often
  * the same site over time ("at startup: …", "just before crashing: …"):
  * a site's later row replaces its earlier one, and only the latest goes
@@ -360,20 +388,17 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             value(t[3], &cum);
             percent(t[4], &cum_pct);
             any_unit = true;
-            quote_row(&r, t[5], flat, cum, flat_pct, cum_pct);
+            quote_row(&r, row_site(t[5]).func, flat, cum, flat_pct, cum_pct);
             mark(&r, c.line, 1);
             continue;
         }
         if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
             percent(t[2], &sum_pct) && value(t[3], &cum) && percent(t[4], &cum_pct)) {
-            gmx_str fn = t[5];
-            size_t sp = gmx_str_find(fn, " ");
-            if (sp != SIZE_MAX && gmx_str_ends(fn, ")") && gmx_str_find(fn, " (inline)") == sp)
-                fn = gmx_str_sub(fn, 0, sp); /* "f (inline)" */
+            gmx_frame fr = row_site(t[5]);
+            gmx_str fn = fr.func;
             any_unit |= !unitless(t[0]) || !unitless(t[3]);
             gopark |= gmx_str_eq_cstr(fn, "runtime.gopark");
             keep_row(info, fn, flat, cum, flat_pct, cum_pct);
-            gmx_frame fr = { fn, { NULL, 0 }, 0 };
             rc = add(&r, &fr, flat);
             mark(&r, c.line, 1);
             continue;
