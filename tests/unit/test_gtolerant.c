@@ -347,6 +347,33 @@ static void test_prefixed_pieces(void **state)
     free(big.p);
 }
 
+/* A debug=1 profile too large for one thread is records, not blocks: read
+ * whole by its own grammar whatever the threads (it was refused, "no
+ * goroutine found", when cut into pieces for the dump grammar). */
+static void test_large_profile_text(void **state)
+{
+    (void)state;
+    size_t len;
+    char *src = tu_read_fixture("testdata/lab/captures/go1.22/quotes/goroutine-t1.debug1.txt", &len);
+    assert_non_null(src);
+    const char *body = memchr(src, '\n', len);
+    assert_non_null(body);
+    body++;
+    text big = { 0 };
+    put(&big, src, (size_t)(body - src)); /* "goroutine profile: total 69" */
+    unsigned copies = 0;
+    for (; big.n < ((size_t)20 << 20); copies++)
+        put(&big, body, len - (size_t)(body - src));
+    result r = read_text_threads(big.p, big.n, 4);
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(r.snap.info.kind, GMX_DUMP_PROFILE_TEXT);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), (uint64_t)69 * copies);
+    gmx_gsnapshot_release(&r.snap);
+    free(src);
+    free(big.p);
+}
+
 static void test_no_indent(void **state)
 {
     (void)state;
@@ -1186,7 +1213,7 @@ int main(void)
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
         cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
-        cmocka_unit_test(test_prefixed_pieces),
+        cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count),
         cmocka_unit_test(test_nothing),

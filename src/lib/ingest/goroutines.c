@@ -486,6 +486,10 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
      * start, so only dumps that begin with a header are split: bare, or
      * behind a prefix each piece learns from its own first line. */
     bool prefixed = false;
+    /* A debug=1 profile ("goroutine profile: total N") is records, not
+     * blocks: read whole by its own grammar. */
+    if (n && gmx_goroutine_profile_text_sniff(data, len))
+        n = 0;
     if (n && memcmp(data, "goroutine ", 10) != 0) {
         const char *eol = memchr(data, '\n', len < 4096 ? len : 4096);
         prefixed = eol && gmx_goroutine_text_next_header(data, (size_t)(eol - data) + 1, 0) == 0;
