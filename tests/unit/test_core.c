@@ -5,6 +5,7 @@
 #include "gomemdx/core.h"
 #include "gomemdx/elfsniff.h"
 #include "gomemdx/heap.h"
+#include "gomemdx/heaptext.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/report.h"
@@ -334,42 +335,67 @@ static void test_core__retention_of_leaked_timers(void **state)
     gmx_core_retention_release(&r);
 }
 
+/* The last step of top's chain in that role (and of that container, unless
+ * NULL); the test fails when there is none. */
+static const gmx_core_hold_step *step_in_role(const gmx_core_holder *top, gmx_core_step_role role,
+                                              const char *container)
+{
+    const gmx_core_hold_step *found = NULL;
+    for (size_t k = 1; k < top->nchain; k++) {
+        const gmx_core_hold_step *s = &top->chain[k];
+        if (s->role == role && (!container || (s->container && strcmp(s->container, container) == 0)))
+            found = s;
+    }
+    assert_non_null(found);
+    return found;
+}
+
+/* The retention of a lab heap-leak core (PREFIX VERSION .core/.bin, from the
+ * build tree) into *r, and the leaking map's step in its top chain: the chain
+ * valid, rooted at net/http.defaultServeMux (the handler's method value
+ * carries the service), its holder the container OWNER.FIELD of MAP_TYPE,
+ * reached from the OWNER object through .FIELD. */
+static const gmx_core_hold_step *leaking_map_step(const char *prefix, const char *version,
+                                                  const char *owner, const char *field,
+                                                  const char *map_type, gmx_core_retention *r)
+{
+    char core[512], bin[512], container[200], via[100];
+    snprintf(core, sizeof(core), "%s%s.core", prefix, version);
+    snprintf(bin, sizeof(bin), "%s%s.bin", prefix, version);
+    snprintf(container, sizeof(container), "%s.%s", owner, field);
+    snprintf(via, sizeof(via), ".%s", field);
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, r, &err), GMX_OK);
+    assert_chains(r);
+    const gmx_core_holder *top = &r->holders[0];
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    assert_string_equal(top->root_type, "net/http.ServeMux");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_non_null(holder->container);
+    assert_string_equal(holder->container, container);
+    assert_string_equal(holder->container_type, map_type);
+    const gmx_core_hold_step *map = step_in_role(top, GMX_STEP_MAP, container);
+    assert_string_equal(map->via, via);
+    assert_string_equal(map->what, map_type);
+    assert_string_equal((map - 1)->what, owner);
+    return map;
+}
+
 /* The lab's checkout cores (a map that grows, Go 1.19 buckets and 1.27 swiss
  * groups): typed from net/http.defaultServeMux through the handler's method
  * value to the leaking map, which holds at least half of the marked heap. */
 static void assert_typed_checkout(const char *version)
 {
-    char core[512], bin[512];
-    snprintf(core, sizeof(core), "%s%s.core", GMX_CHECKOUT_PREFIX, version);
-    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_CHECKOUT_PREFIX, version);
     gmx_core_retention r;
-    gmx_error err = { 0 };
-    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
-    assert_chains(&r);
-    const gmx_core_holder *top = &r.holders[0];
-    assert_string_equal(top->root, "net/http.defaultServeMux");
-    assert_string_equal(top->root_type, "net/http.ServeMux");
-    const gmx_core_hold_step *holder = &top->chain[top->holder], *map = NULL, *closure = NULL;
-    assert_non_null(holder->container);
-    assert_string_equal(holder->container, "main.Pricer.replies");
-    assert_string_equal(holder->container_type, "map[uint64]main.Quote");
-    for (size_t k = 1; k < top->nchain; k++) {
-        const gmx_core_hold_step *s = &top->chain[k];
-        if (s->role == GMX_STEP_CLOSURE)
-            closure = s;
-        if (s->role == GMX_STEP_MAP && s->container && strcmp(s->container, "main.Pricer.replies") == 0)
-            map = s;
-    }
-    assert_non_null(closure);
-    assert_string_equal(closure->what, "net/http.HandlerFunc");
-    assert_string_equal(closure->of, "main.(*Pricer).handleQuote-fm");
-    assert_non_null(map);
-    assert_string_equal(map->via, ".replies");
-    assert_string_equal(map->what, "map[uint64]main.Quote");
+    const gmx_core_hold_step *map =
+        leaking_map_step(GMX_CHECKOUT_PREFIX, version, "main.Pricer", "replies", "map[uint64]main.Quote", &r);
     assert_true(map->entries > 1000);
     assert_true(map->bytes * 2 >= r.marked_bytes); /* the bar: half of the heap */
-    /* the step before the map is the *Pricer its method value carries */
-    assert_string_equal((map - 1)->what, "main.Pricer");
+    /* the *Pricer is reached through its handler's method value */
+    const gmx_core_holder *top = &r.holders[0];
+    const gmx_core_hold_step *closure = step_in_role(top, GMX_STEP_CLOSURE, NULL);
+    assert_string_equal(closure->what, "net/http.HandlerFunc");
+    assert_string_equal(closure->of, "main.(*Pricer).handleQuote-fm");
     /* past the map header, its internals name the map */
     const gmx_core_hold_step *last = &top->chain[top->nchain - 1];
     assert_true(last->role == GMX_STEP_MAP_GROUPS || last->role == GMX_STEP_MAP_BUCKETS);
@@ -384,7 +410,51 @@ static void test_core__typed_chain_names_the_leaking_map(void **state)
 {
     (void)state;
     assert_typed_checkout("1.19");
+    assert_typed_checkout("1.22");
     assert_typed_checkout("1.27");
+}
+
+/* MemStats.HeapInuse of the heap profile the lab fetched just before the gcore
+ * (testdata/core/goVERSION/SVC/heap.txt): the issue's bar is half of it. */
+static uint64_t heap_inuse_at_capture(const char *version, const char *service)
+{
+    char path[512];
+    snprintf(path, sizeof(path), "%s/go%s/%s/heap.txt", GMX_CORE_LAB_DIR, version, service);
+    gmx_input *in;
+    assert_int_equal(gmx_input_open(path, &in, NULL), GMX_OK);
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    assert_non_null(h);
+    assert_int_equal(gmx_heaptext_parse(path, gmx_input_data(in), gmx_input_size(in), h, NULL), GMX_OK);
+    const gmx_memstats *m = &gmx_hsnapshot_get_info(h)->memstats;
+    assert_true(m->present && m->heap_inuse > 0);
+    uint64_t heap_inuse = m->heap_inuse;
+    gmx_hsnapshot_free(h);
+    gmx_input_free(in);
+    return heap_inuse;
+}
+
+/* The lab's chunkstore cores (Go 1.19 buckets, 1.27 swiss groups): the index
+ * keeps buf[:16] of each 1 MiB chunk, so a 16-byte header holds its whole
+ * buffer. The chain names main.Index.headers as the container, and the map
+ * holds at least half of the heap in use the runtime reported at capture. */
+static void assert_typed_chunkstore(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_hold_step *map = leaking_map_step(GMX_CHUNKSTORE_PREFIX, version, "main.Index", "headers",
+                                                     "map[string]main.chunkHeader", &r);
+    assert_true(map->bytes * 2 >= heap_inuse_at_capture(version, "chunkstore"));
+    /* the retained bytes are the chunks' buffers, not the 16-byte headers */
+    const gmx_core_holder *top = &r.holders[0];
+    const gmx_core_hold_step *last = &top->chain[top->nchain - 1];
+    assert_true(last->noscan && last->size >= 1 << 20);
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_names_the_index_keeping_chunk_buffers(void **state)
+{
+    (void)state;
+    assert_typed_chunkstore("1.19");
+    assert_typed_chunkstore("1.27");
 }
 
 /* core and bin opened as a pair through their inputs (mapped files). */
@@ -652,6 +722,7 @@ int main(void)
         cmocka_unit_test(test_core__retention_of_a_goroutine_leak),
         cmocka_unit_test(test_core__retention_of_leaked_timers),
         cmocka_unit_test(test_core__typed_chain_names_the_leaking_map),
+        cmocka_unit_test(test_core__typed_chain_names_the_index_keeping_chunk_buffers),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),
