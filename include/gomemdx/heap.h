@@ -114,9 +114,10 @@ typedef struct gmx_hreduced {
 } gmx_hreduced;
 
 /* The hash a frame has in a table of sites, from the hash of its file
- * (gmx_hreduced_file_hash) and its line: computed by the reader, on its own
- * thread, and used as it is when merging. */
-uint64_t gmx_hreduced_file_hash(gmx_str file);
+ * (gmx_hreduced_file_hash; of its function when it has no file) and its
+ * line: computed by the reader, on its own thread, and used as it is when
+ * merging. */
+uint64_t gmx_hreduced_file_hash(gmx_str file, gmx_str func);
 uint64_t gmx_hreduced_frame_hash(uint64_t file_hash, uint32_t line);
 
 /* What gmx_hsnapshot_share would make of the snapshot r describes (sites

@@ -90,7 +90,7 @@ static uint32_t function_of(pass *p, uint32_t fn)
         !gmx_heap_reduce_grow(&s->file_hash, &s->file_hash_cap, p->nfuncs, sizeof(*s->file_hash)))
         return UINT32_MAX;
     s->funcs[p->nfuncs] = (gmx_hreduced_func){ n, file };
-    s->file_hash[p->nfuncs] = gmx_hreduced_file_hash(s->strs[file]);
+    s->file_hash[p->nfuncs] = gmx_hreduced_file_hash(s->strs[file], s->strs[n]);
     s->fn_used[fn] = (uint32_t)++p->nfuncs;
     return s->fn_used[fn] - 1;
 }

@@ -8,9 +8,9 @@
 
 #include <string.h>
 
-uint64_t gmx_hreduced_file_hash(gmx_str file)
+uint64_t gmx_hreduced_file_hash(gmx_str file, gmx_str func)
 {
-    return gmx_hash_bytes(file.p, file.n, 0);
+    return gmx_stacks_place_hash(file, func);
 }
 
 uint64_t gmx_hreduced_frame_hash(uint64_t file_hash, uint32_t line)

@@ -24,9 +24,17 @@ void gmx_stacks_release(gmx_stacks *t)
 /* File and line pick out a frame almost always (a closure on the same line
  * as its parent is the exception); candidates are compared in full anyway,
  * so the function name is left out of the hash to halve the hashing. */
+uint64_t gmx_stacks_place_hash(gmx_str file, gmx_str func)
+{
+    /* A file and line tell a frame apart in a whole dump; frames without
+     * them (hand-made summaries, abbreviated records) by their function,
+     * else every such stack of one depth would share a hash. */
+    return file.n ? gmx_hash_bytes(file.p, file.n, 0) : gmx_hash_bytes(func.p, func.n, 0x6675);
+}
+
 uint64_t gmx_stacks_frame_hash(const gmx_frame *f)
 {
-    return gmx_stacks_frame_hash_from(gmx_hash_bytes(f->file.p, f->file.n, 0), f->line);
+    return gmx_stacks_frame_hash_from(gmx_stacks_place_hash(f->file, f->func), f->line);
 }
 
 uint64_t gmx_stacks_frame_hash_from(uint64_t file_hash, uint32_t line)

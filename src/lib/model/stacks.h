@@ -57,9 +57,12 @@ size_t gmx_stacks_add_hashed(gmx_stacks *t, uint64_t h, const gmx_frame *frames,
  * from its frames' hashes: a caller that meets the same frames in many
  * stacks hashes each once. */
 uint64_t gmx_stacks_frame_hash(const gmx_frame *f);
-/* The same from the hash of the frame's file (gmx_hash_bytes, seed 0):
+/* The same from the hash of the frame's place (gmx_stacks_place_hash):
  * one file's frames need it hashed once. */
 uint64_t gmx_stacks_frame_hash_from(uint64_t file_hash, uint32_t line);
+/* The hash of where a frame is: its file's, or its function's when it has
+ * no file. */
+uint64_t gmx_stacks_place_hash(gmx_str file, gmx_str func);
 uint64_t gmx_stacks_hash_from(const uint64_t *frame_hashes, uint32_t n);
 /* Like find, for a stack of another table. */
 size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s);

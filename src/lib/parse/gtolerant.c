@@ -806,10 +806,17 @@ static bool is_frame(const count_line *c)
            (!c->created && memchr(c->what.p, '.', c->what.n) && !memchr(c->what.p, ' ', c->what.n));
 }
 
+/* Summaries are typed or piped by hand: a few lines to a few hundred.
+ * Pairing looks at every line for each creator, so past this many lines
+ * (a hostile or generated file) none is paired. */
+enum { PAIRED_LINES_MAX = 4096 };
+
 /* The line counting the same goroutines as creator line c by the closure
  * they run, or NULL. */
 static count_line *closure_line(count_line *lines, size_t n, const count_line *c)
 {
+    if (n > PAIRED_LINES_MAX)
+        return NULL;
     for (size_t i = 0; i < n; i++)
         if (!lines[i].merged && lines[i].count == c->count && is_frame(&lines[i]) &&
             closure_of(lines[i].what, c->what))
