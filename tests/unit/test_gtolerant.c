@@ -64,14 +64,21 @@ typedef struct result {
     gmx_error err;
 } result;
 
-static result read_text(const char *p, size_t n)
+/* threads: the parser threads of a large text (0: every CPU). */
+static result read_text_threads(const char *p, size_t n, unsigned threads)
 {
     result r;
     memset(&r, 0, sizeof(r));
     gmx_input *in;
+    gmx_ingest_options opts = { .threads = threads };
     assert_int_equal(gmx_input_from_memory("pasted.txt", p, n, &in, &r.err), GMX_OK);
-    r.rc = gmx_ingest_goroutines_input(in, NULL, &r.snap, &r.err);
+    r.rc = gmx_ingest_goroutines_input(in, &opts, &r.snap, &r.err);
     return r;
+}
+
+static result read_text(const char *p, size_t n)
+{
+    return read_text_threads(p, n, 0);
 }
 
 /* Reads a text that must be read, into the number of goroutines expected;
@@ -257,17 +264,6 @@ static void test_glyphs(void **state)
     free(g.p);
     check_like(DUMP2, derive(DUMP2, to_glyphs), GMX_REPAIR_TAB_GLYPHS);
     check_like(DUMP2, derive(DUMP2, to_arrows), GMX_REPAIR_TAB_GLYPHS);
-}
-
-static result read_text_threads(const char *p, size_t n, unsigned threads)
-{
-    result r;
-    memset(&r, 0, sizeof(r));
-    gmx_input *in;
-    gmx_ingest_options opts = { .threads = threads };
-    assert_int_equal(gmx_input_from_memory("pasted.txt", p, n, &in, &r.err), GMX_OK);
-    r.rc = gmx_ingest_goroutines_input(in, &opts, &r.snap, &r.err);
-    return r;
 }
 
 static void assert_same_ranges(const gmx_line_range *a, const gmx_line_range *b, uint32_t n)

@@ -992,16 +992,16 @@ static void find_binary(gmx_bundle *b)
     }
 }
 
-/* The executable that named debug=1 frames, when no core paired with it,
- * says so instead of "no core dump of it". */
+/* The executable that named debug=1 frames says so instead of "no core
+ * dump of it" (pair_cores, after, says it was read with its core if one
+ * pairs with it). */
 static void note_binary(gmx_bundle *b)
 {
     uint64_t named = 0;
     for (size_t i = 0; i < b->count; i++)
         named += b->items[i].goroutines.info.named_records;
     gmx_artifact *x = b->binary_item ? &b->items[b->binary_item - 1] : NULL;
-    if (!x || !named || x->kind != GMX_ART_SKIPPED || !x->skip_reason ||
-        !strstr(x->skip_reason, "no core dump"))
+    if (!x || !named || x->kind != GMX_ART_SKIPPED)
         return;
     gmx_free(x->skip_reason);
     gmx_free(x->skip_reason_zh);
@@ -1019,9 +1019,9 @@ static gmx_code bundle_finish(gmx_bundle *b, gmx_code rc, const gmx_bundle_optio
     if (rc == GMX_OK)
         rc = read_all(b, err);
     if (rc == GMX_OK)
-        rc = pair_cores(b, err);
-    if (rc == GMX_OK)
         note_binary(b);
+    if (rc == GMX_OK)
+        rc = pair_cores(b, err);
     for (size_t i = 0; rc == GMX_OK && i < b->count; i++)
         if (b->items[i].kind == GMX_ART_SKIPPED && b->items[i].skip_code == GMX_ENOMEM)
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", b->items[i].path);
