@@ -216,11 +216,63 @@ static void test_pbwire__names_every_status(void **state)
     assert_string_equal(gmx_pb_strerror(GMX_PB_BAD_LENGTH), "length past the end of the message");
 }
 
+/* The inline reader's fast paths must agree with the byte-by-byte slow
+ * path on every length, value and amount of bytes after the varint. */
+static void test_pbwire__inline_decoding_agrees_with_the_slow_path(void **state)
+{
+    (void)state;
+    uint64_t seed = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 20000; round++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned bits = (unsigned)(seed >> 58) + 1; /* 1..64 significant bits */
+        uint64_t value = (seed ^ (seed << 13)) & (bits == 64 ? ~0ull : (1ull << bits) - 1);
+        uint8_t buf[32];
+        size_t n = 0;
+        for (uint64_t x = value;; x >>= 7) {
+            buf[n++] = (uint8_t)((x & 0x7f) | (x > 0x7f ? 0x80 : 0));
+            if (x <= 0x7f)
+                break;
+        }
+        size_t tail = (size_t)(seed >> 8) % 12; /* bytes after it: 0..11 */
+        memset(buf + n, 0xff, tail);
+        gmx_pb fast, slow;
+        gmx_pb_init(&fast, buf, n + tail);
+        gmx_pb_init(&slow, buf, n + tail);
+        uint64_t vf = 1, vs = 2;
+        assert_int_equal(gmx_pb_varint(&fast, &vf), GMX_PB_OK);
+        assert_int_equal(gmx_pb_varint_slow(&slow, &vs), GMX_PB_OK);
+        assert_true(vf == value);
+        assert_true(vs == value);
+        assert_int_equal(gmx_pb_offset(&fast), n);
+        assert_int_equal(gmx_pb_offset(&slow), n);
+    }
+}
+
+/* A varint ends with its message: one cut at the message's end is
+ * truncated, though the bytes after it (the next message's) would
+ * complete it. */
+static void test_pbwire__a_varint_never_reads_past_its_message(void **state)
+{
+    (void)state;
+    READER(r, 0x0a, 0x02, 0x80, 0x80, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00);
+    uint32_t field;
+    int wt;
+    gmx_pb sub;
+    uint64_t v;
+    assert_int_equal(gmx_pb_key(&r, &field, &wt), GMX_PB_OK);
+    assert_int_equal(gmx_pb_sub(&r, &sub), GMX_PB_OK);
+    assert_int_equal(gmx_pb_varint(&sub, &v), GMX_PB_TRUNCATED);
+    assert_int_equal(gmx_pb_varint(&r, &v), GMX_PB_OK);
+    assert_int_equal(v, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pbwire__reads_varints_of_every_length),
         cmocka_unit_test(test_pbwire__rejects_overlong_varints),
+        cmocka_unit_test(test_pbwire__inline_decoding_agrees_with_the_slow_path),
+        cmocka_unit_test(test_pbwire__a_varint_never_reads_past_its_message),
         cmocka_unit_test(test_pbwire__rejects_truncated_varints),
         cmocka_unit_test(test_pbwire__rejects_field_zero_and_wire_types_6_7),
         cmocka_unit_test(test_pbwire__skips_every_wire_type),
