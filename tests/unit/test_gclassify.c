@@ -121,6 +121,47 @@ static void test_gclassify__http_client_wait_is_not_a_server_idle_read(void **st
                    "net/http.(*persistConn).writeLoop(0xc000d)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2600 +0xe7\n");
 }
 
+/* io.Copy into a TCP connection (TCPConn.ReadFrom, io.ReaderFrom) splices
+ * from the source socket or sends a file: a stream copy waiting on its
+ * peer, shown in the syscall when the format recorded no wait. */
+#define TCP_READ_FROM                                                                                  \
+    "net.(*TCPConn).readFrom(0xc0010, {0x7, 0xc0011})\n\t/usr/lib/go-1.27/src/net/tcpsock_posix.go:48 +0x27\n" \
+    "net.(*TCPConn).ReadFrom(0xc0010, {0x7, 0xc0011})\n\t/usr/lib/go-1.27/src/net/tcpsock.go:130 +0x2f\n"     \
+    "io.copyBuffer({0x7, 0xc0010}, {0x7, 0xc0011}, {0x0, 0x0, 0x0})\n\t/usr/lib/go-1.27/src/io/io.go:416 +0x146\n" \
+    "io.Copy(...)\n\t/usr/lib/go-1.27/src/io/io.go:389\n" USER
+
+static void test_gclassify__socket_copies_are_network_io_not_packet_listeners(void **state)
+{
+    (void)state;
+    expect("unknown",
+           "syscall.Syscall6(0x113, 0x1d, 0x0, 0x1e, 0x0, 0x100000, 0x3)\n\t/usr/lib/go-1.27/src/syscall/syscall_linux.go:91 +0x2f\n"
+           "syscall.Splice(...)\n\t/usr/lib/go-1.27/src/syscall/zsyscall_linux_amd64.go:1356\n"
+           "internal/poll.splice(...)\n\t/usr/lib/go-1.27/src/internal/poll/splice_linux.go:155\n"
+           "internal/poll.spliceDrain(0x1e, 0xc0012, 0x100000)\n\t/usr/lib/go-1.27/src/internal/poll/splice_linux.go:92 +0x161\n"
+           "internal/poll.Splice(0xc0013, 0xc0012, 0x7fffffffffffffff)\n\t/usr/lib/go-1.27/src/internal/poll/splice_linux.go:42 +0x172\n"
+           "net.splice(0xc0014, {0x7, 0xc0011})\n\t/usr/lib/go-1.27/src/net/splice_linux.go:39 +0xde\n" TCP_READ_FROM,
+           GMX_CAT_IO_NO_TIMEOUT);
+    expect("unknown",
+           "syscall.Syscall6(0x28, 0x1d, 0x1e, 0x0, 0x400000, 0x0, 0x0)\n\t/usr/lib/go-1.27/src/syscall/syscall_linux.go:91 +0x2f\n"
+           "syscall.Sendfile(...)\n\t/usr/lib/go-1.27/src/syscall/zsyscall_linux_amd64.go:1372\n"
+           "internal/poll.SendFile(0xc0013, 0x1e, 0x400000)\n\t/usr/lib/go-1.27/src/internal/poll/sendfile_linux.go:30 +0x11b\n"
+           "net.sendFile(0xc0014, {0x7, 0xc0011})\n\t/usr/lib/go-1.27/src/net/sendfile_linux.go:40 +0x1f2\n" TCP_READ_FROM,
+           GMX_CAT_IO_NO_TIMEOUT);
+    /* Parked in the poller, the same copy is no packet listener. */
+    expect("IO wait",
+           "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+           "internal/poll.(*pollDesc).waitRead(...)\n\t/usr/lib/go-1.27/src/internal/poll/fd_poll_runtime.go:89\n"
+           "internal/poll.spliceDrain(0x1e, 0xc0012, 0x100000)\n\t/usr/lib/go-1.27/src/internal/poll/splice_linux.go:106 +0x1e5\n"
+           "internal/poll.Splice(0xc0013, 0xc0012, 0x7fffffffffffffff)\n\t/usr/lib/go-1.27/src/internal/poll/splice_linux.go:42 +0x172\n"
+           "net.splice(0xc0014, {0x7, 0xc0011})\n\t/usr/lib/go-1.27/src/net/splice_linux.go:39 +0xde\n" TCP_READ_FROM,
+           GMX_CAT_IO_NO_TIMEOUT);
+    /* A datagram reader is one. */
+    expect_healthy("IO wait",
+                   "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                   "internal/poll.(*FD).ReadFromInet4(0xc0015, {0xc0016, 0x5dc, 0x5dc}, 0xc0017)\n\t/usr/lib/go-1.27/src/internal/poll/fd_unix.go:249 +0x1ee\n"
+                   "net.(*UDPConn).ReadFrom(0xc0018, {0xc0016, 0x5dc, 0x5dc})\n\t/usr/lib/go-1.27/src/net/udpsock.go:132 +0x53\n" USER);
+}
+
 static void test_gclassify__runtime_and_signal_workers_are_healthy(void **state)
 {
     (void)state;
@@ -171,6 +212,7 @@ int main(void)
         cmocka_unit_test(test_gclassify__channels_select_nil),
         cmocka_unit_test(test_gclassify__sync_waits_on_old_and_new_runtimes),
         cmocka_unit_test(test_gclassify__http_client_wait_is_not_a_server_idle_read),
+        cmocka_unit_test(test_gclassify__socket_copies_are_network_io_not_packet_listeners),
         cmocka_unit_test(test_gclassify__runtime_and_signal_workers_are_healthy),
         cmocka_unit_test(test_gclassify__site_is_the_first_user_frame),
         cmocka_unit_test(test_gclassify__package_of_a_function),

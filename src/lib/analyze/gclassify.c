@@ -116,6 +116,12 @@ static gmx_str status_from_frames(const gmx_gbucket *b)
         { "sync.(*WaitGroup).Wait", "semacquire" },
         { "sync.(*Cond).Wait", "sync.Cond.Wait" },
         { "internal/poll.runtime_pollWait", "IO wait" },
+        /* A copy between a socket and another descriptor that the kernel
+         * does (io.Copy from a TCPConn: splice; a file to a socket:
+         * sendfile) shows the syscall, not the poller, while it waits on
+         * the peer: network I/O all the same. */
+        { "internal/poll.Splice", "IO wait" },
+        { "internal/poll.SendFile", "IO wait" },
         { "time.Sleep", "sleep" },
         { "os/signal.signal_recv", "syscall" },
         /* Standard-library selects whose meaning the classifier knows. */
