@@ -28,6 +28,12 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err);
  * URL and the reason. */
 gmx_code gmx_input_fetch(const char *url, const gmx_fetch_limits *limits, long timeout_ms,
                          gmx_input **out, gmx_error *err);
+/* When *in is text saved as UTF-16 (a byte-order mark, or ASCII with a NUL
+ * beside each character: what PowerShell's `>` writes), replaces it with an
+ * input of the same text in UTF-8 (same name; offsets then count in the
+ * decoded text, lines are the same); otherwise leaves it alone.
+ * gmx_input_open does this for every file it opens. */
+gmx_code gmx_input_utf8(gmx_input **in, gmx_error *err);
 /* Wraps caller-owned memory (not copied; must outlive the input). */
 gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
                                gmx_input **out, gmx_error *err);

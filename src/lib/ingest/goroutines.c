@@ -478,6 +478,13 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
         gmx_input_free(in);
         return rc;
     }
+    /* Compressed text (a dump gzipped to attach it to an issue) reads as
+     * the text; a profile's gzip is undone here as parse_proto would. */
+    if ((rc = gmx_input_gunzip(&in, 0, err)) != GMX_OK) {
+        gmx_input_free(in);
+        gmx_gsnapshot_release(snap);
+        return rc;
+    }
     snap->input = in;
     const char *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);

@@ -180,6 +180,8 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
     }
     if (!is_stdin && fd >= 0)
         close(fd);
+    if (rc == GMX_OK)
+        rc = gmx_input_utf8(&in, err);
     if (rc != GMX_OK) {
         gmx_input_free(in);
         return rc;
