@@ -201,6 +201,37 @@ static void docker_json(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.1Z\"}\n");
 }
 
+/* The whole dump as one JSON string of one structured log record, as a
+ * service logs its own goroutines (zap, logrus): line ends "\n", tabs
+ * "\t", quotes and backslashes escaped, "<" and ">" as "\u003c" and
+ * "\u003e" (Go's encoding/json). Records of other lines around it. */
+static text logged_as_json(const char *fixture)
+{
+    size_t len;
+    char *src = tu_read_fixture(fixture, &len);
+    assert_non_null(src);
+    text o = { 0 };
+    puts_(&o, "{\"level\":\"info\",\"msg\":\"serving on :8080\"}\n");
+    puts_(&o, "{\"level\":\"warn\",\"msg\":\"goroutines over 400\",\"goroutines\":\"");
+    for (size_t i = 0; i < len; i++) {
+        char c = src[i];
+        if (c == '\n')
+            puts_(&o, "\\n");
+        else if (c == '\t')
+            puts_(&o, "\\t");
+        else if (c == '<' || c == '>')
+            puts_(&o, c == '<' ? "\\u003c" : "\\u003e");
+        else if (c == '"' || c == '\\') {
+            puts_(&o, "\\");
+            put(&o, &c, 1);
+        } else
+            put(&o, &c, 1);
+    }
+    puts_(&o, "\",\"ts\":1733300000.5}\n{\"level\":\"info\",\"msg\":\"C:\\\\data\\n\"}\n");
+    free(src);
+    return o;
+}
+
 /* A Markdown comment: quoted ("> ") inside a quote, HTML-escaped. */
 static void quoted_html(text *o, const char *l, size_t n, unsigned k)
 {
@@ -394,6 +425,20 @@ static void test_log_prefixes(void **state)
     check_like(DUMP2, derive(DUMP2, kubernetes), 0);
     check_like(DUMP2, derive(DUMP2, docker_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_LOG_PREFIX);
+}
+
+static void test_logged_as_one_string(void **state)
+{
+    (void)state;
+    check_like(DUMP2, logged_as_json(DUMP2), GMX_REPAIR_ESCAPES);
+    /* Docker's json-file records, one line each, are log prefixes: not
+     * decoded as a string (the repair says which). */
+    text docker = derive(DUMP2, docker_json);
+    result r = read_text(docker.p, docker.n);
+    assert_int_equal(r.rc, GMX_OK);
+    assert_false(r.snap.info.read.repairs & GMX_REPAIR_ESCAPES);
+    gmx_gsnapshot_release(&r.snap);
+    free(docker.p);
 }
 
 static void test_quoted_html(void **state)
@@ -1197,6 +1242,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_glyphs),          cmocka_unit_test(test_no_indent),
         cmocka_unit_test(test_pager_crlf),      cmocka_unit_test(test_log_prefixes),
+        cmocka_unit_test(test_logged_as_one_string),
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),

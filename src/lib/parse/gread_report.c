@@ -60,6 +60,7 @@ static const struct {
     { GMX_REPAIR_TREE, "stacks drawn as trees read as frames", "画成树形的栈按栈帧读取" },
     { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into stack lines", "已把重排成段落的文字切回栈行" },
     { GMX_REPAIR_LINKS, "Markdown links around names unwrapped", "已去掉名字外的 Markdown 链接" },
+    { GMX_REPAIR_ESCAPES, "a dump logged as one quoted string decoded", "已解码记录为单个带转义字符串的转储" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, size_t cap)

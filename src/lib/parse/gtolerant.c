@@ -8,6 +8,7 @@
 #include "gomemdx/goroutine.h"
 #include "parse/gdlv.h"
 #include "parse/gdump_header.h"
+#include "parse/gescaped.h"
 #include "parse/gextract.h"
 #include "parse/greflow.h"
 #include "util/alloc.h"
@@ -79,6 +80,11 @@ typedef struct tol {
     gmx_buf mults;
     uint64_t mult_extra;     /* goroutines the counts added beyond one per header */
     uint64_t deadlock_line;  /* the runtime's "all goroutines are asleep" line, if seen */
+    /* A line holding a dump as one quoted string (gescaped.c): its text
+     * decoded, served a line at a time under the line's number. */
+    gmx_arena escaped;
+    const char *esc_at, *esc_end;
+    uint64_t esc_line;
 } tol;
 
 typedef struct mult {
@@ -139,12 +145,56 @@ static void mark(tol *t, uint64_t lineno, int kind)
     t->run.first = t->run.last = lineno;
 }
 
+/* The next line of the decoded string being served. */
+static gmx_str escaped_next(tol *t)
+{
+    const char *nl = memchr(t->esc_at, '\n', (size_t)(t->esc_end - t->esc_at));
+    const char *end = nl ? nl : t->esc_end;
+    gmx_str line = gmx_str_make(t->esc_at, (size_t)(end - t->esc_at));
+    t->esc_at = nl ? nl + 1 : NULL;
+    return line;
+}
+
+/* raw decoded into the arena (its lines stay valid while read ahead), to
+ * be served from its first line. False when out of memory: raw is then
+ * read as it is. */
+static bool escaped_start(tol *t, gmx_str raw, uint64_t lineno)
+{
+    char *text = gmx_arena_alloc(&t->escaped, raw.n + 1);
+    if (!text)
+        return false;
+    size_t n = gmx_gescaped_decode(raw, text);
+    /* The record's fields after the string ("\",\"ts\":…}") follow the
+     * dump's last line end: a blank line first, so that they end the last
+     * block rather than look like the rest of its last line. */
+    size_t last = gmx_str_rfind_char(gmx_str_make(text, n), '\n');
+    if (last != SIZE_MAX && last + 1 < n) {
+        memmove(text + last + 2, text + last + 1, n - last - 1);
+        text[last + 1] = '\n';
+        n++;
+    }
+    t->esc_at = text;
+    t->esc_end = text + n;
+    t->esc_line = lineno;
+    t->cl.repairs |= GMX_REPAIR_ESCAPES;
+    return true;
+}
+
 static bool read_raw(tol *t, gx_line *ln)
 {
     gmx_str raw;
-    if (!gmx_cursor_next(&t->cur, &raw))
-        return false;
-    gmx_gx_read_line(&t->cl, raw, t->cur.line + t->line0, ln);
+    uint64_t lineno;
+    if (t->esc_at) {
+        raw = escaped_next(t);
+        lineno = t->esc_line;
+    } else {
+        if (!gmx_cursor_next(&t->cur, &raw))
+            return false;
+        lineno = t->cur.line + t->line0;
+        if (gmx_gescaped_line(raw) && escaped_start(t, raw, lineno))
+            raw = escaped_next(t);
+    }
+    gmx_gx_read_line(&t->cl, raw, lineno, ln);
     return true;
 }
 
@@ -1105,6 +1155,7 @@ static gmx_code tolerant_parse(const char *name, const void *data, size_t len, u
     gmx_buf_release(&t->prof.text);
     gmx_buf_release(&t->prof.map);
     gmx_buf_release(&t->mults);
+    gmx_arena_release(&t->escaped);
     gmx_free(t);
     return rc;
 }
@@ -1167,6 +1218,7 @@ static bool sniff(const void *data, size_t len)
             }
         }
     }
+    gmx_arena_release(&t->escaped);
     gmx_free(t);
     return found;
 }
