@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "gomemdx/str.h"
@@ -69,5 +70,9 @@ gmx_str gmx_path_base(gmx_str path);
  * leading "./" is dropped, or one is the other's tail after a '/'
  * ("./main.go" and "/go/src/svc/main.go"). */
 bool gmx_path_same(gmx_str a, gmx_str b);
+
+/* The UTF-8 of code point c (at most U+10FFFF, no surrogate: the caller's
+ * to check) into out: 1 to 4 bytes, returned. */
+size_t gmx_utf8_put(char *out, uint32_t c);
 
 #endif

@@ -9,6 +9,7 @@
  * before (BE) each of its first characters. */
 #include "gomemdx/input.h"
 #include "util/alloc.h"
+#include "util/str.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -53,30 +54,6 @@ static utf16_order byte_order(const unsigned char *p, size_t len, size_t *bom)
     return order;
 }
 
-static size_t put_utf8(unsigned char *out, uint32_t c)
-{
-    if (c < 0x80) {
-        out[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        out[0] = (unsigned char)(0xc0 | c >> 6);
-        out[1] = (unsigned char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        out[0] = (unsigned char)(0xe0 | c >> 12);
-        out[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-        out[2] = (unsigned char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    out[0] = (unsigned char)(0xf0 | c >> 18);
-    out[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-    out[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-    out[3] = (unsigned char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 /* UTF-16 units (an odd last byte dropped) as UTF-8: at most 3 bytes a
  * unit (a surrogate pair, two units, makes 4). A surrogate without its
  * other half becomes U+FFFD, as any decoder shows it. */
@@ -94,7 +71,7 @@ static size_t decode(const unsigned char *p, size_t units, utf16_order order, un
         }
         if (c >= 0xd800 && c < 0xe000)
             c = 0xfffd;
-        n += put_utf8(out + n, c);
+        n += gmx_utf8_put((char *)out + n, c);
     }
     return n;
 }

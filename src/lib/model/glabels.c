@@ -7,6 +7,7 @@
  * Each side is a bare word or a Go-quoted string; pairs are separated by a
  * comma and optional spaces. Anything else is not well formed. */
 #include "gomemdx/goroutine.h"
+#include "util/str.h"
 
 #include <stdint.h>
 
@@ -49,21 +50,7 @@ static bool put_rune(scan *s, uint32_t r)
 {
     if (r > 0x10ffff || (r >= 0xd800 && r <= 0xdfff))
         return false;
-    if (r < 0x80) {
-        *s->out++ = (char)r;
-    } else if (r < 0x800) {
-        *s->out++ = (char)(0xc0 | r >> 6);
-        *s->out++ = (char)(0x80 | (r & 0x3f));
-    } else if (r < 0x10000) {
-        *s->out++ = (char)(0xe0 | r >> 12);
-        *s->out++ = (char)(0x80 | (r >> 6 & 0x3f));
-        *s->out++ = (char)(0x80 | (r & 0x3f));
-    } else {
-        *s->out++ = (char)(0xf0 | r >> 18);
-        *s->out++ = (char)(0x80 | (r >> 12 & 0x3f));
-        *s->out++ = (char)(0x80 | (r >> 6 & 0x3f));
-        *s->out++ = (char)(0x80 | (r & 0x3f));
-    }
+    s->out += gmx_utf8_put(s->out, r);
     return true;
 }
 

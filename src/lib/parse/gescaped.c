@@ -46,31 +46,6 @@ static long hex_at(const char *p, int n)
     return v;
 }
 
-static size_t put_utf8(char *out, unsigned long c)
-{
-    unsigned char *o = (unsigned char *)out;
-    if (c < 0x80) {
-        o[0] = (unsigned char)c;
-        return 1;
-    }
-    if (c < 0x800) {
-        o[0] = (unsigned char)(0xc0 | c >> 6);
-        o[1] = (unsigned char)(0x80 | (c & 0x3f));
-        return 2;
-    }
-    if (c < 0x10000) {
-        o[0] = (unsigned char)(0xe0 | c >> 12);
-        o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-        o[2] = (unsigned char)(0x80 | (c & 0x3f));
-        return 3;
-    }
-    o[0] = (unsigned char)(0xf0 | c >> 18);
-    o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-    o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-    o[3] = (unsigned char)(0x80 | (c & 0x3f));
-    return 4;
-}
-
 /* "\uXXXX" at p (left bytes from p), a surrogate pair taken whole: the
  * code point and the bytes it took, or 0 when p holds none. A lone
  * surrogate is U+FFFD. UTF-8 of it never takes more bytes than its
@@ -114,7 +89,7 @@ size_t gmx_gescaped_decode(gmx_str line, char *out)
         case '"': case '\\': case '/': out[n++] = e; i += 2; break;
         case 'u':
             if ((took = unicode_at(line.p + i, line.n - i, &u))) {
-                n += put_utf8(out + n, u);
+                n += gmx_utf8_put(out + n, (uint32_t)u);
                 i += took;
             } else {
                 out[n++] = c;
