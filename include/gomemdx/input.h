@@ -34,6 +34,11 @@ gmx_code gmx_input_fetch(const char *url, const gmx_fetch_limits *limits, long t
  * decoded text, lines are the same); otherwise leaves it alone.
  * gmx_input_open does this for every file it opens. */
 gmx_code gmx_input_utf8(gmx_input **in, gmx_error *err);
+/* When *in is text with terminal colours in it ("\e[31m", a CI job's raw
+ * log), replaces it with an input of the text without them (same name,
+ * same lines); otherwise, binary inputs included, leaves it alone.
+ * gmx_input_open does this for every file it opens, after UTF-16. */
+gmx_code gmx_input_strip_ansi(gmx_input **in, gmx_error *err);
 /* Wraps caller-owned memory (not copied; must outlive the input). */
 gmx_code gmx_input_from_memory(const char *name, const void *data, size_t len,
                                gmx_input **out, gmx_error *err);

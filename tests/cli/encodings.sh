@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # encodings.sh GOMEMDX — a file as users hand it over reads as the file
 # itself: a lab dump and heap profile text saved as UTF-16 (PowerShell's
-# `>`, with and without a byte-order mark, either byte order) or gzipped to
-# attach them to an issue give the same report, word for word, as the
-# plain file (only the file's name differs).
+# `>`, with and without a byte-order mark, either byte order), gzipped to
+# attach them to an issue, or with terminal colours around every line (a
+# CI job's raw log) give the same report, word for word, as the plain file
+# (only the file's name differs).
 set -u
 bin=$1
 root=${GMX_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -21,12 +22,13 @@ same() {
   { printf '\xfe\xff'; iconv -f utf-8 -t utf-16be "$plain"; } > "$tmp/be-bom.$name"
   iconv -f utf-8 -t utf-16le "$plain" > "$tmp/le.$name"
   gzip -c "$plain" > "$tmp/gz.$name.gz"
+  awk '{ printf "\033[2m%s\033[0m\n", $0 }' "$plain" > "$tmp/ansi.$name"
   # diagnose times a file by its modification time: the same for all
   touch -d '2026-11-20 09:30:00' "$tmp/$name" "$tmp"/*."$name" "$tmp/gz.$name.gz"
   "$bin" $cmd "$tmp/$name" --json > "$tmp/want.json" 2>&1
   local want_rc=$?
   [ $want_rc -eq 0 ] || { echo "FAIL $cmd $name: the plain file gives status $want_rc"; fail=1; return; }
-  for v in le-bom be-bom le gz; do
+  for v in le-bom be-bom le gz ansi; do
     local f=$tmp/$v.$name
     [ $v = gz ] && f=$tmp/gz.$name.gz
     "$bin" $cmd "$f" --json > "$tmp/got.json" 2>&1

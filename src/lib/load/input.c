@@ -182,6 +182,8 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
         close(fd);
     if (rc == GMX_OK)
         rc = gmx_input_utf8(&in, err);
+    if (rc == GMX_OK)
+        rc = gmx_input_strip_ansi(&in, err);
     if (rc != GMX_OK) {
         gmx_input_free(in);
         return rc;

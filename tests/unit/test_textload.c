@@ -1,5 +1,7 @@
-/* load/utf16.c: text saved as UTF-16 (PowerShell's `>`) is opened as the
- * UTF-8 text it is; anything else, profiles included, is left alone. */
+/* What opening a text does to it: saved as UTF-16 (PowerShell's `>`), it
+ * opens as the UTF-8 text it is (load/utf16.c); with terminal colours in
+ * it, without them (load/ansi.c); anything else, profiles included, is
+ * left alone. */
 #define _POSIX_C_SOURCE 200809L
 #include "testutil.h"
 #include "gomemdx/input.h"
@@ -33,7 +35,7 @@ static unsigned char *utf16_of(const unsigned char *s, size_t n, bool le, bool b
 /* Writes bytes to a temporary file, opens it with gmx_input_open. */
 static gmx_input *open_bytes(const void *bytes, size_t n)
 {
-    char path[] = "/tmp/gmx-utf16-XXXXXX";
+    char path[] = "/tmp/gmx-textload-XXXXXX";
     int fd = mkstemp(path);
     assert_true(fd >= 0);
     assert_int_equal(write(fd, bytes, n), (ssize_t)n);
@@ -45,7 +47,7 @@ static gmx_input *open_bytes(const void *bytes, size_t n)
     return in;
 }
 
-static void test_utf16__a_dump_saved_as_utf16_opens_as_its_text(void **state)
+static void test_textload__a_dump_saved_as_utf16_opens_as_its_text(void **state)
 {
     (void)state;
     size_t n;
@@ -64,7 +66,7 @@ static void test_utf16__a_dump_saved_as_utf16_opens_as_its_text(void **state)
     free(dump);
 }
 
-static void test_utf16__characters_beyond_ascii_and_broken_pairs(void **state)
+static void test_textload__characters_beyond_ascii_and_broken_pairs(void **state)
 {
     (void)state;
     /* BOM, "é中", U+1F600 as a pair, a high surrogate alone, "\n" */
@@ -78,8 +80,23 @@ static void test_utf16__characters_beyond_ascii_and_broken_pairs(void **state)
     gmx_input_free(in);
 }
 
+static void test_textload__terminal_colours_are_removed(void **state)
+{
+    (void)state;
+    /* colours (CSI), a hyperlink (OSC ended by ST, then by BEL), a charset
+     * switch, and a lone ESC at the end */
+    static const char coloured[] = "\033[2mgoroutine 1 [running]:\033[0m\n"
+                                   "\033]8;;http://127.0.0.1/x\033\\main.main()\033]8;;\007\n"
+                                   "\033(B\t/app/main.go:5 +0x1d\033[K\n\033";
+    static const char plain[] = "goroutine 1 [running]:\nmain.main()\n\t/app/main.go:5 +0x1d\n";
+    gmx_input *in = open_bytes(coloured, sizeof(coloured) - 1);
+    assert_int_equal(gmx_input_size(in), sizeof(plain) - 1);
+    assert_memory_equal(gmx_input_data(in), plain, sizeof(plain) - 1);
+    gmx_input_free(in);
+}
+
 /* Profiles, compressed or not, are bytes of their own: never decoded. */
-static void test_utf16__profiles_are_left_alone(void **state)
+static void test_textload__profiles_are_left_alone(void **state)
 {
     (void)state;
     const char *files[] = { LAB "goroutine-t3.pb.gz", LAB "heap-t3.pb.gz" };
@@ -94,6 +111,8 @@ static void test_utf16__profiles_are_left_alone(void **state)
         const void *plain = gmx_input_data(in);
         assert_int_equal(gmx_input_utf8(&in, &err), GMX_OK);
         assert_ptr_equal(gmx_input_data(in), plain);
+        assert_int_equal(gmx_input_strip_ansi(&in, &err), GMX_OK);
+        assert_ptr_equal(gmx_input_data(in), plain);
         gmx_input_free(in);
         free(gz);
     }
@@ -102,9 +121,10 @@ static void test_utf16__profiles_are_left_alone(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf16__a_dump_saved_as_utf16_opens_as_its_text),
-        cmocka_unit_test(test_utf16__characters_beyond_ascii_and_broken_pairs),
-        cmocka_unit_test(test_utf16__profiles_are_left_alone),
+        cmocka_unit_test(test_textload__a_dump_saved_as_utf16_opens_as_its_text),
+        cmocka_unit_test(test_textload__characters_beyond_ascii_and_broken_pairs),
+        cmocka_unit_test(test_textload__terminal_colours_are_removed),
+        cmocka_unit_test(test_textload__profiles_are_left_alone),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

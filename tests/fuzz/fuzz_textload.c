@@ -1,10 +1,12 @@
-/* Fuzz target: load/utf16.c, text saved as UTF-16 decoded to UTF-8. Any
- * bytes: either left alone, or decoded into well-formed UTF-8 of at most
- * 1.5 times their size (asserted: a decoder bug aborts). */
+/* Fuzz target: what opening a text does to it (load/utf16.c, load/ansi.c).
+ * Any bytes: UTF-16 either left alone or decoded into well-formed UTF-8 of
+ * at most 1.5 times their size; terminal colours either left alone or all
+ * removed, the text no longer (asserted: a bug aborts). */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gomemdx/input.h"
 
@@ -44,6 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (n > size / 2 * 3 || !utf8_valid(out, n))
             abort();
     }
+    const void *before = gmx_input_data(in);
+    size_t before_len = gmx_input_size(in);
+    if (gmx_input_strip_ansi(&in, &err) == GMX_OK && gmx_input_data(in) != before &&
+        (gmx_input_size(in) > before_len || memchr(gmx_input_data(in), 0x1b, gmx_input_size(in))))
+        abort();
     gmx_input_free(in);
     return 0;
 }
