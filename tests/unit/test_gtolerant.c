@@ -201,6 +201,43 @@ static void docker_json(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.1Z\"}\n");
 }
 
+/* One line as a JSON string's body (tabs, quotes, backslashes escaped). */
+static void json_body(text *o, const char *l, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (l[i] == '\t')
+            puts_(o, "\\t");
+        else if (l[i] == '"' || l[i] == '\\') {
+            puts_(o, "\\");
+            put(o, l + i, 1);
+        } else
+            put(o, l + i, 1);
+    }
+}
+
+/* go test -json: each line of a test's output an "output" event. */
+static void go_test_json(text *o, const char *l, size_t n, unsigned k)
+{
+    char head[160];
+    snprintf(head, sizeof(head),
+             "{\"Time\":\"2026-12-01T10:00:%02u.%06u+01:00\",\"Action\":\"output\","
+             "\"Package\":\"example.com/svc\",\"Test\":\"TestLeak\",\"Output\":\"",
+             k / 100 % 60, k);
+    puts_(o, head);
+    json_body(o, l, n);
+    puts_(o, "\\n\"}\n");
+}
+
+/* journalctl -o json: one entry a line, the text in MESSAGE, no newline. */
+static void journald_json(text *o, const char *l, size_t n, unsigned k)
+{
+    char head[120];
+    snprintf(head, sizeof(head), "{\"__REALTIME_TIMESTAMP\":\"17330000%08u\",\"MESSAGE\":\"", k);
+    puts_(o, head);
+    json_body(o, l, n);
+    puts_(o, "\",\"_PID\":\"4242\",\"SYSLOG_IDENTIFIER\":\"svc\"}\n");
+}
+
 /* The whole dump as one JSON string of one structured log record, as a
  * service logs its own goroutines (zap, logrus): line ends "\n", tabs
  * "\t", quotes and backslashes escaped, "<" and ">" as "\u003c" and
@@ -424,6 +461,8 @@ static void test_log_prefixes(void **state)
     (void)state;
     check_like(DUMP2, derive(DUMP2, kubernetes), 0);
     check_like(DUMP2, derive(DUMP2, docker_json), GMX_REPAIR_LOG_PREFIX);
+    check_like(DUMP2, derive(DUMP2, go_test_json), GMX_REPAIR_LOG_PREFIX);
+    check_like(DUMP2, derive(DUMP2, journald_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_LOG_PREFIX);
 }
 

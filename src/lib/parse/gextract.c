@@ -273,37 +273,75 @@ static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
     return gmx_str_make(out, o);
 }
 
-/* {"log":"goroutine 1 [running]:\n","stream":"stderr",...}: the log string. */
-static gmx_str docker_json(gx_cleaner *c, gmx_str s)
+/* A JSON record that carries one line of a program's output, as log
+ * collectors and test runners write them: its text field's string.
+ *   {"log":"goroutine 1 [running]:\n","stream":"stderr",...}   Docker's json-file, Fluent Bit
+ *   {"Time":...,"Action":"output",...,"Output":"\tmain.go:5\n"} go test -json
+ *   {"MESSAGE":"goroutine 1 [running]:",...}                   journalctl -o json
+ * A field is the line only when its string ends the line it carries ("\n"),
+ * journald's MESSAGE aside (one entry a line): a structured logger's own
+ * "msg" is the logger's words, not output. */
+static const struct {
+    const char *key;
+    bool ends_line;
+} text_fields[] = {
+    { "\"log\":\"", true },
+    { "\"Output\":\"", true },
+    { "\"MESSAGE\":\"", false },
+};
+
+/* The string that starts at s.p[at] (after its quote) into out: escapes
+ * decoded, up to the closing quote. Its length; *closed when the quote
+ * was there, *newline when "\n" ended the string. */
+static size_t json_string(gmx_str s, size_t at, char *out, bool *closed, bool *newline)
 {
-    static const char head[] = "{\"log\":\"";
-    if (!gmx_str_starts(s, head) || s.n > GX_LINE_MAX)
-        return s;
-    char *out = slot(c);
     size_t o = 0;
-    for (size_t i = sizeof(head) - 1; i < s.n; i++) {
+    *closed = *newline = false;
+    for (size_t i = at; i < s.n; i++) {
         char ch = s.p[i];
-        if (ch == '"')
+        if (ch == '"') {
+            *closed = true;
             break;
+        }
+        *newline = false;
         if (ch == '\\' && i + 1 < s.n) {
             char e = s.p[++i];
-            if (e == 'n' || e == 'r')
+            if (e == 'n' || e == 'r') {
+                *newline = e == 'n';
                 continue;
-            if (e == 't')
-                ch = '\t';
-            else if (e == 'u' && i + 4 < s.n) {
-                uint64_t v = 0;
-                if (!gmx_parse_hex_u64(gmx_str_sub(s, i + 1, i + 5), &v))
-                    v = '?';
-                ch = v < 0x80 ? (char)v : '?';
+            }
+            uint64_t v = 0;
+            if (e == 'u' && i + 4 < s.n && gmx_parse_hex_u64(gmx_str_sub(s, i + 1, i + 5), &v)) {
                 i += 4;
-            } else
-                ch = e;
+                o += gmx_utf8_put(out + o, v >= 0xd800 && v < 0xe000 ? 0xfffd : (uint32_t)v);
+                continue;
+            }
+            ch = e == 't' ? '\t' : e;
         }
         out[o++] = ch;
     }
-    c->repairs |= GMX_REPAIR_LOG_PREFIX;
-    return gmx_str_make(out, o);
+    return o;
+}
+
+static gmx_str json_record(gx_cleaner *c, gmx_str s)
+{
+    if (s.n < 8 || s.p[0] != '{' || s.p[1] != '"' || s.n > GX_LINE_MAX)
+        return s;
+    char *out = NULL;
+    for (size_t k = 0; k < sizeof(text_fields) / sizeof(text_fields[0]); k++) {
+        size_t at = gmx_str_find(s, text_fields[k].key);
+        if (at == SIZE_MAX)
+            continue;
+        if (!out)
+            out = slot(c);
+        bool closed, newline;
+        size_t n = json_string(s, at + strlen(text_fields[k].key), out, &closed, &newline);
+        if (!closed || (text_fields[k].ends_line && !newline))
+            continue;
+        c->repairs |= GMX_REPAIR_LOG_PREFIX;
+        return gmx_str_make(out, n);
+    }
+    return s;
 }
 
 /* "2024-01-01T00:00:00.000Z ", "[2024-01-01 00:00:00,123] ", "2024/01/01
@@ -397,7 +435,7 @@ static gmx_str strip_logs(gx_cleaner *c, gmx_str s)
 {
     for (int round = 0; round < 3; round++) {
         gmx_str before = s;
-        s = docker_json(c, s);
+        s = json_record(c, s);
         size_t n = timestamp_prefix(s);
         if (!n)
             n = syslog_prefix(s);
