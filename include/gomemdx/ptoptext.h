@@ -12,9 +12,19 @@
  *     11.50MB    11.50MB    127:   var len int
  *           .          .    128:   f(x)
  *
+ * and the -traces form, each sample's value and stack between separators:
+ *
+ *   -----------+-------------------------------------------------------
+ *        bytes:  4kB
+ *       10.50MB   main.(*Cache).put
+ *                 main.handle
+ *
  * Each -top row becomes a site of one frame (the function) with its flat
  * value; each -list row with a flat value a site of one frame at that
- * line. cum is not kept in the snapshot: a site's own bytes are what a
+ * line; each -traces record a site of its whole stack, and the records
+ * added up per function (flat: its leaf's; cum: every function in it) are
+ * the -top rows of gmx_ptop_info, as -top would print them. cum is not
+ * kept in the snapshot: a site's own bytes are what a
  * heap snapshot adds up. The -top rows themselves, with cum and the
  * shares pprof printed, are kept in gmx_ptop_info (the first
  * GMX_PTOP_MAX_ROWS): with one table and no series, what a site reaches
@@ -67,8 +77,8 @@ typedef struct gmx_ptop_info {
     uint32_t ntop;
 } gmx_ptop_info;
 
-/* True when a "flat flat% sum% cum cum%" column header or a "ROUTINE ===="
- * line is among the first lines of (data, len). */
+/* True when a "flat flat% sum% cum cum%" column header, a "ROUTINE ===="
+ * line or a -traces separator is among the first lines of (data, len). */
 bool gmx_ptoptext_sniff(const void *data, size_t len);
 
 /* The grammar behind gmx_ptoptext_parse: reads the rows into sink. */

@@ -116,6 +116,64 @@ static void test_top_lab(void **state)
     free(s);
 }
 
+static const gmx_ptoptext_row *row_named(const gmx_ptop_info *info, const char *func)
+{
+    for (uint32_t i = 0; i < info->ntop; i++)
+        if (strcmp(info->top[i].func, func) == 0)
+            return &info->top[i];
+    return NULL;
+}
+
+/* -traces of a profile adds up to the -top table go tool pprof 1.27 prints
+ * for the same profile: the same functions with the same flat and cum
+ * (each printed rounded: within a percent of the total), and the same
+ * total. Heap and goroutine profiles alike. */
+static void check_traces_as_top(const char *traces_file, const char *top_file, bool goroutines)
+{
+    size_t tn, pn;
+    char *traces = tu_read_fixture(traces_file, &tn), *top = tu_read_fixture(top_file, &pn);
+    assert_non_null(traces);
+    assert_non_null(top);
+    assert_true(gmx_ptoptext_sniff(traces, tn));
+    gmx_hsnapshot *ht = gmx_hsnapshot_new(0), *hp = gmx_hsnapshot_new(0);
+    gmx_ptop_info it, ip;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("traces.txt", traces, tn, ht, &it, &err), GMX_OK);
+    assert_int_equal(gmx_ptoptext_parse("top.txt", top, pn, hp, &ip, &err), GMX_OK);
+    assert_int_equal(it.goroutines, goroutines);
+    assert_int_equal(ip.goroutines, goroutines);
+    assert_true(ip.ntop > 3);
+    double slack = ip.total / 100;
+    assert_true(it.total > ip.total - slack && it.total < ip.total + slack);
+    for (uint32_t i = 0; i < ip.ntop; i++) {
+        const gmx_ptoptext_row *want = &ip.top[i];
+        const gmx_ptoptext_row *got = row_named(&it, want->func);
+        if (!got && want->flat == 0 && it.ntop == GMX_PTOP_MAX_ROWS)
+            continue; /* past the rows kept, as pprof's own order puts it */
+        if (!got)
+            fail_msg("%s: no row for %s", traces_file, want->func);
+        if (got->flat < want->flat - slack || got->flat > want->flat + slack ||
+            got->cum < want->cum - slack || got->cum > want->cum + slack)
+            fail_msg("%s: %s flat %.0f cum %.0f, -top says %.0f and %.0f", traces_file, want->func,
+                     got->flat, got->cum, want->flat, want->cum);
+    }
+    /* each record is a site of its whole stack, leaf first */
+    assert_true(gmx_hsnapshot_count(ht) > gmx_hsnapshot_count(hp) / 2);
+    gmx_hsnapshot_free(ht);
+    gmx_hsnapshot_free(hp);
+    free(traces);
+    free(top);
+}
+
+static void test_traces_as_top(void **state)
+{
+    (void)state;
+    check_traces_as_top("tests/fuzz/corpus/ptoptext/seed-chunkstore-go127-traces.txt",
+                        "tests/fuzz/corpus/ptoptext/seed-chunkstore-go127-top.txt", false);
+    check_traces_as_top("tests/fuzz/corpus/ptoptext/seed-quotes-go127-goroutine-traces.txt",
+                        "tests/fuzz/corpus/ptoptext/seed-quotes-go127-goroutine-top.txt", true);
+}
+
 /* https://github.com/coredns/coredns/issues/3226: single -top rows quoted
  * in prose over time, without the table's header; the site's latest row
  * is the one kept. Plain numbers in the same shape are not a row. */
@@ -259,6 +317,7 @@ int main(void)
         cmocka_unit_test(test_rows_kept_with_cum),
         cmocka_unit_test(test_goroutine_table),
         cmocka_unit_test(test_file_column),
+        cmocka_unit_test(test_traces_as_top),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,7 @@
 /* go tool pprof's -top and -list text of a heap profile (ptoptext.h). */
 #include "gomemdx/ptoptext.h"
+#include "parse/ptraces.h"
+#include "util/alloc.h"
 #include "util/cursor.h"
 #include "util/num.h"
 #include "util/str.h"
@@ -136,6 +138,12 @@ static bool quoted_row(const gmx_str *t, size_t n)
            percent(t[2], &p) && value(t[3], &v) && !unitless(t[3]) && percent(t[4], &p);
 }
 
+/* The line -traces prints between records. */
+static bool traces_separator(gmx_str s)
+{
+    return gmx_str_starts(s, "-----------+------");
+}
+
 bool gmx_ptoptext_sniff(const void *data, size_t len)
 {
     gmx_cursor c;
@@ -144,7 +152,8 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
     while (gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
         gmx_str t[MAX_TOKENS];
-        if (column_header(s) || routine_header(s, &f, &file) || quoted_row(t, tokens(s, t, 6)))
+        if (column_header(s) || routine_header(s, &f, &file) || quoted_row(t, tokens(s, t, 6)) ||
+            traces_separator(s))
             return true;
     }
     return false;
@@ -156,6 +165,14 @@ typedef struct reader {
     int run_kind;
     gmx_line_range run;
     size_t quoted;  /* the first rows of info->top, quoted without a header */
+    /* The -traces record being read: its value (on its first frame's
+     * line) and frames, leaf first; the per-function totals so far. */
+    ptraces *traces;
+    bool in_record, valued, unit;  /* unit: a record's value had one */
+    double record_value;
+    gmx_frame frames[GMX_MAX_FRAMES];
+    gmx_str funcs[GMX_MAX_FRAMES];
+    uint32_t nframes;
 } reader;
 
 static void close_run(reader *r)
@@ -190,7 +207,7 @@ static void mark(reader *r, uint64_t line, int kind)
     r->run.first = r->run.last = line;
 }
 
-static gmx_code add(reader *r, gmx_frame *f, double v)
+static gmx_code add_stack(reader *r, const gmx_frame *f, uint32_t n, double v)
 {
     r->info->rows++;
     /* A negative or absurd figure (a -base diff, a damaged row) adds
@@ -200,8 +217,13 @@ static gmx_code add(reader *r, gmx_frame *f, double v)
         return GMX_OK;
     int64_t x = v >= 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
     bool obj = r->info->objects, churn = r->info->churn;
-    return r->sink->record(r->sink->ctx, f, 1, !churn && obj ? x : 0, !churn && !obj ? x : 0,
+    return r->sink->record(r->sink->ctx, f, n, !churn && obj ? x : 0, !churn && !obj ? x : 0,
                            churn && obj ? x : 0, churn && !obj ? x : 0, 0);
+}
+
+static gmx_code add(reader *r, gmx_frame *f, double v)
+{
+    return add_stack(r, f, 1, v);
 }
 
 /* A row's name column: the function, then what pprof adds after it: the
@@ -330,6 +352,56 @@ static double rows_total(const gmx_ptop_info *info)
     return total;
 }
 
+/* The -traces record read so far, added as one site of its whole stack
+ * and to the per-function totals; a record with no value line is none. */
+static gmx_code end_record(reader *r)
+{
+    gmx_code rc = GMX_OK;
+    if (r->in_record && r->valued && r->nframes) {
+        rc = add_stack(r, r->frames, r->nframes, r->record_value);
+        if (rc == GMX_OK && !gmx_ptraces_add(r->traces, r->funcs, r->nframes, r->record_value))
+            rc = GMX_ENOMEM;
+    }
+    r->in_record = r->valued = false;
+    r->nframes = 0;
+    return rc;
+}
+
+/* A line of a -traces record: a label ("bytes:  4kB"), the value and the
+ * leaf's name, or a caller's name. False when it is none of these. */
+static bool record_line(reader *r, gmx_str s)
+{
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(s, t, 2);
+    if (n == 2 && t[0].n > 1 && t[0].p[t[0].n - 1] == ':')
+        return true;
+    gmx_str name = s;
+    if (!r->valued) {
+        if (n != 2 || !value(t[0], &r->record_value))
+            return false;
+        r->valued = true;
+        r->unit |= !unitless(t[0]);
+        name = t[1];
+    }
+    if (r->nframes < GMX_MAX_FRAMES) {
+        r->frames[r->nframes] = row_site(name);
+        r->funcs[r->nframes] = r->frames[r->nframes].func;
+        r->nframes++;
+    }
+    return true;
+}
+
+/* The -top rows of the records read, when no -top table was pasted. */
+static void traces_rows(reader *r)
+{
+    gmx_ptop_info *info = r->info;
+    double total = 0;
+    if (!info->ntop)
+        info->ntop = (uint32_t)gmx_ptraces_rows(r->traces, info->top, GMX_PTOP_MAX_ROWS, &total);
+    if (info->total == 0)
+        info->total = total;
+}
+
 gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
@@ -339,11 +411,19 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
-    reader r = { sink, info, 0, { 0, 0 }, 0 };
+    reader *rp = gmx_calloc(1, sizeof(*rp));
+    ptraces *traces = gmx_ptraces_new();
+    if (!rp || !traces) {
+        gmx_free(rp);
+        gmx_ptraces_free(traces);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
+    }
+    *rp = (reader){ .sink = sink, .info = info, .traces = traces };
+    reader *r = rp;
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
-    enum { NONE, TOP, LIST } mode = NONE;
+    enum { NONE, TOP, LIST, TRACES } mode = NONE;
     gmx_frame routine = { { NULL, 0 }, { NULL, 0 }, 0 };
     uint64_t header_line = 0;
     bool any_unit = false, gopark = false;
@@ -355,29 +435,46 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         if (gmx_str_starts(s, "Type: ")) {
             note_type(info, gmx_str_trim(gmx_str_sub(s, 6, s.n)));
-            mark(&r, c.line, 1);
+            mark(r, c.line, 1);
             continue;
         }
         double shown;
         if (showing_total(s, &shown)) {
             if (shown > info->total)
                 info->total = shown;
-            mark(&r, c.line, 1);
+            mark(r, c.line, 1);
+            continue;
+        }
+        if (traces_separator(s)) {
+            rc = end_record(r);
+            if (rc == GMX_OK)
+                rc = flush_quoted(r);
+            mode = TRACES;
+            r->in_record = true;
+            header_line = header_line ? header_line : c.line;
+            mark(r, c.line, 1);
+            continue;
+        }
+        if (mode == TRACES && r->in_record && record_line(r, s)) {
+            any_unit |= r->unit;
+            mark(r, c.line, 1);
             continue;
         }
         if (column_header(s)) {
-            rc = flush_quoted(&r);
+            rc = end_record(r);
+            if (rc == GMX_OK)
+                rc = flush_quoted(r);
             mode = TOP;
             header_line = c.line;
-            mark(&r, c.line, 1);
+            mark(r, c.line, 1);
             continue;
         }
         if (routine_header(s, &f, &file)) {
-            rc = flush_quoted(&r);
+            rc = flush_quoted(r);
             mode = LIST;
             routine = (gmx_frame){ f, file, 0 };
             header_line = c.line;
-            mark(&r, c.line, 1);
+            mark(r, c.line, 1);
             continue;
         }
         size_t n = tokens(s, t, mode == LIST ? 4 : 6);
@@ -388,8 +485,8 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             value(t[3], &cum);
             percent(t[4], &cum_pct);
             any_unit = true;
-            quote_row(&r, row_site(t[5]).func, flat, cum, flat_pct, cum_pct);
-            mark(&r, c.line, 1);
+            quote_row(r, row_site(t[5]).func, flat, cum, flat_pct, cum_pct);
+            mark(r, c.line, 1);
             continue;
         }
         if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
@@ -399,8 +496,8 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             any_unit |= !unitless(t[0]) || !unitless(t[3]);
             gopark |= gmx_str_eq_cstr(fn, "runtime.gopark");
             keep_row(info, fn, flat, cum, flat_pct, cum_pct);
-            rc = add(&r, &fr, flat);
-            mark(&r, c.line, 1);
+            rc = add(r, &fr, flat);
+            mark(r, c.line, 1);
             continue;
         }
         uint64_t ln;
@@ -409,29 +506,36 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             gmx_parse_u64(gmx_str_sub(t[2], 0, t[2].n - 1), &ln)) {
             gmx_frame fr = routine;
             fr.line = ln > UINT32_MAX ? UINT32_MAX : (uint32_t)ln;
-            rc = add(&r, &fr, flat);
-            mark(&r, c.line, 1);
+            rc = add(r, &fr, flat);
+            mark(r, c.line, 1);
             continue;
         }
         if (mode == LIST && gmx_str_starts(s, "Total:")) {
-            mark(&r, c.line, 1);
+            mark(r, c.line, 1);
             continue;
         }
-        mark(&r, c.line, 2);
+        mark(r, c.line, 2);
     }
     if (rc == GMX_OK)
-        rc = flush_quoted(&r);
-    close_run(&r);
+        rc = end_record(r);
+    if (rc == GMX_OK)
+        rc = flush_quoted(r);
+    close_run(r);
+    traces_rows(r);
+    for (uint32_t i = 0; i < info->ntop; i++)
+        gopark |= strcmp(info->top[i].func, "runtime.gopark") == 0;
     info->counts = info->ntop && !any_unit;
     if (info->total == 0)
         info->total = rows_total(info);
     info->goroutines = gmx_str_starts(gmx_str_cstr(info->sample_type), "goroutine") ||
                        (info->counts && gopark && !info->sample_type[0]);
+    gmx_ptraces_free(traces);
+    gmx_free(rp);
     if (rc != GMX_OK)
         return gmx_error_at_line(err, rc, name, c.line);
     if (!info->rows) {
         return gmx_error_set_at_line(err, GMX_EFORMAT, name, header_line ? header_line : 1,
-                                     "no row of go tool pprof -top or -list text found");
+                                     "no row of go tool pprof -top, -list or -traces text found");
     }
     return GMX_OK;
 }
