@@ -2,6 +2,7 @@
  * internals are recognised by the names Go's linker gives the structs it
  * synthesizes for them; the rest is plain DWARF. */
 #include "core/heap_typed.h"
+#include "util/alloc.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -34,16 +35,6 @@ void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const
 static const char *keep(heap_typer *t, const char *s)
 {
     return s && *s ? gmx_arena_strndup(t->pool, s, strlen(s)) : NULL;
-}
-
-void gmx_heap_type_root(heap_typer *t, const mark_root *root, typed_obj *out)
-{
-    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL };
-    out->of = keep(t, root->name);
-    if (!t->types || root->kind != ROOT_GLOBAL)
-        return;
-    out->type = gmx_dwarf_types_global(t->types, root->name);
-    out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
 }
 
 /* The first pointer word of the parent that lands in [lo, hi). */
@@ -79,6 +70,59 @@ static bool find_ref(heap_typer *t, const typed_obj *p, uint64_t lo, uint64_t hi
     }
     *at = f.at;
     return f.found;
+}
+
+/* A global region without a variable of its own is what `var p = &T{...}`
+ * at package level compiles to: the linker lays T out in data or bss, with
+ * no symbol and no DWARF variable, and p points to it. Typed as the pointee
+ * of the global pointer whose target holds the word pointing to [lo, hi)
+ * (the chain's next object; a region may hold several such T), and named
+ * after it: "*pkg.p". */
+static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi,
+                           typed_obj *out)
+{
+    const uint64_t sections[2][2] = { { t->s->data, t->s->edata }, { t->s->bss, t->s->ebss } };
+    bool found = false;
+    for (size_t k = 0; k < 2 && !found; k++) {
+        elf_symbol *syms;
+        size_t n;
+        if (gmx_elf_file_symbols_in(&t->c->bin, sections[k][0], sections[k][1], &syms, &n, NULL) != GMX_OK)
+            continue;
+        for (size_t i = 0; i < n && !found; i++) {
+            uint64_t v, type;
+            bool func;
+            if (syms[i].size != 8 || !gmx_core_read_u64(t->c, syms[i].value, &v) || v < root->lo ||
+                v >= root->hi || !(type = gmx_dwarf_types_global(t->types, syms[i].name)))
+                continue;
+            uint64_t pointee = gmx_dwarf_types_pointee(t->types, type, &func);
+            int64_t size = pointee ? gmx_dwarf_types_size(t->types, pointee) : -1;
+            if (size <= 0 || (uint64_t)size > root->hi - v)
+                continue;
+            typed_obj obj = { v, v, v + (uint64_t)size, NULL, pointee, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true };
+            uint64_t at;
+            char name[MAX_NAME];
+            if (!find_ref(t, &obj, lo, hi, &at))
+                continue;
+            snprintf(name, sizeof(name), "*%s", syms[i].name);
+            obj.of = keep(t, name);
+            *out = obj;
+            found = true;
+        }
+        gmx_free(syms);
+    }
+    return found;
+}
+
+void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
+{
+    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false };
+    out->of = keep(t, root->name);
+    if (!t->types || root->kind != ROOT_GLOBAL)
+        return;
+    out->type = gmx_dwarf_types_global(t->types, root->name);
+    out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
+    if (!out->type && hi > lo)
+        static_pointee(t, root, lo, hi, out);
 }
 
 /* Where the object's value starts: past the malloc header of Go 1.22+
@@ -208,7 +252,9 @@ static void name_container(heap_typer *t, const typed_obj *p, const char *path, 
                            typed_obj *out, gmx_core_hold_step *st)
 {
     char name[MAX_NAME];
-    const char *owner = p->span && p->role != GMX_STEP_CLOSURE ? gmx_dwarf_types_name(t->types, p->type) : p->of;
+    const char *owner = (p->span || p->static_temp) && p->role != GMX_STEP_CLOSURE
+                            ? gmx_dwarf_types_name(t->types, p->type)
+                            : p->of;
     (void)st;
     owner = owner ? owner : "";
     size_t h = strnlen(owner, MAX_NAME - 1), n = strlen(path);
@@ -227,7 +273,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL };
+                        NULL, NULL, NULL, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
