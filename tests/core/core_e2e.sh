@@ -31,7 +31,8 @@
 #                   the goroutines the traceback of that instant (crash.txt) printed there, and
 #                   the gcore's within the one the leak may add after goroutines.txt; for accounts
 #                   a finding whose retained_by names the slice main.AuditTrail.entries with at
-#                   least half of HeapInuse at capture (heap.txt)
+#                   least half of HeapInuse at capture (heap.txt); uploads' cores agree with their
+#                   dumps as in agree and kernel
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -290,6 +291,14 @@ PY
         "$bin" diagnose "$svc-$c" "$svc-$svc.bin" --json >"$svc-$c.json" || fail "diagnose $svc $c failed"
       done
     done
+    # every bucket of the cores as in the dumps (see agree)
+    usrc=$root/testdata/core/go$v/uploads
+    "$bin" core uploads-crash-core uploads-uploads.bin --json --all >uploads-kcore.json &&
+      "$bin" goroutines "$usrc/crash.txt" --json --all >uploads-kdump.json &&
+      "$bin" core uploads-core uploads-uploads.bin --json --all >uploads-gcore.json &&
+      "$bin" goroutines "$usrc/goroutines.txt" --json --all >uploads-dump.json || fail "uploads: core or goroutines failed"
+    python3 "$here/agree.py" --crash uploads-kdump.json uploads-kcore.json || fail "uploads: kernel core and crash.txt disagree"
+    python3 "$here/agree.py" uploads-dump.json uploads-gcore.json || fail "uploads: core and dump disagree"
     site=$(awk -F'\t' '!/^#/ {print $4}' "$root/testdata/lab/services/uploads/case.tsv")
     python3 - "$site" "$root/testdata/core/go$v" <<'PY' || fail "go$v: the held-out cores are not diagnosed"
 import json, re, sys
