@@ -334,6 +334,17 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
             count = gmx_dwarf_types_member(t->types, out->type, "used", NULL);
         if (count >= 0 && gmx_core_read_u64(t->c, out->data + (uint64_t)count, &n))
             st->entries = n;
+    } else if (map_internal(out->role)) {
+        /* reached from outside its map (a word the walk could not type led to
+         * it): the map its own type's name says, "map.group[K]V" of map[K]V */
+        const char *g = strstr(name, "map.group[");
+        char map[MAX_NAME];
+        if (g) {
+            snprintf(map, sizeof(map), "map%s", g + strlen("map.group"));
+            out->of = keep(t, map);
+        } else {
+            out->role = st->role = GMX_STEP_OBJECT;
+        }
     }
     st->of = out->of;
     st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);
