@@ -72,12 +72,62 @@ static bool find_ref(heap_typer *t, const typed_obj *p, uint64_t lo, uint64_t hi
     return f.found;
 }
 
+/* Where the object's value starts: past the malloc header of Go 1.22+
+ * objects that carry one. */
+static uint64_t data_of(heap_typer *t, const heap_span *sp, uint64_t addr)
+{
+    bool header = t->s->span_bits && !(sp->spanclass & 1) && (sp->spanclass >> 1) != 0 &&
+                  sp->elem > t->l->min_header;
+    return header ? addr + t->s->header_size : addr;
+}
+
+/* The DWARF type of the runtime type at rt (an address in the module's
+ * types section). */
+static uint64_t runtime_type(heap_typer *t, uint64_t rt)
+{
+    if (!rt || rt < t->rtypes || rt >= t->ertypes)
+        return 0;
+    return gmx_dwarf_types_runtime(t->types, rt - t->rtypes);
+}
+
+/* The dynamic type of an interface whose type word (an itab, or for an
+ * empty interface the type itself) is at addr; 0 when unknown. */
+static uint64_t dynamic_type(heap_typer *t, dwarf_word_kind kind, uint64_t addr)
+{
+    uint64_t word = 0, rt = 0;
+    if (!gmx_core_read_u64(t->c, addr, &word) || !word)
+        return 0;
+    if (kind == DWORD_EFACE)
+        rt = word;
+    else if (t->itab_type < 0 || !gmx_core_read_u64(t->c, word + (uint64_t)t->itab_type, &rt))
+        return 0;
+    return runtime_type(t, rt);
+}
+
+/* What the global of DWARF type `type` at addr points to: its value (a
+ * pointer's, or an interface's data word) and the type there; false when it
+ * holds no pointer to a struct or array of known size. */
+static bool global_target(heap_typer *t, uint64_t type, uint64_t addr, uint64_t *value, uint64_t *target)
+{
+    bool func;
+    dwarf_word w;
+    *target = gmx_dwarf_types_pointee(t->types, type, &func);
+    if (*target)
+        return gmx_core_read_u64(t->c, addr, value);
+    if (!gmx_dwarf_types_word(t->types, type, 8, &w) || (w.kind != DWORD_IFACE && w.kind != DWORD_EFACE) ||
+        !gmx_core_read_u64(t->c, addr + 8, value))
+        return false;
+    uint64_t dyn = dynamic_type(t, w.kind, addr + (uint64_t)w.type_word);
+    *target = dyn ? gmx_dwarf_types_pointee(t->types, dyn, &func) : 0;
+    return *target != 0;
+}
+
 /* A global region without a variable of its own is what `var p = &T{...}`
- * at package level compiles to: the linker lays T out in data or bss, with
- * no symbol and no DWARF variable, and p points to it. Typed as the pointee
- * of the global pointer whose target holds the word pointing to [lo, hi)
- * (the chain's next object; a region may hold several such T), and named
- * after it: "*pkg.p". */
+ * (or `var i I = &T{...}`) at package level compiles to: the linker lays T
+ * out in data or bss, with no symbol and no DWARF variable, and p points to
+ * it. Typed as T, found from the global pointing into the region whose
+ * target holds the word pointing to [lo, hi) (the chain's next object; a
+ * region may hold several such T), and named after it: "*pkg.p". */
 static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi,
                            typed_obj *out)
 {
@@ -89,16 +139,15 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
         if (gmx_elf_file_symbols_in(&t->c->bin, sections[k][0], sections[k][1], &syms, &n, NULL) != GMX_OK)
             continue;
         for (size_t i = 0; i < n && !found; i++) {
-            uint64_t v, type;
-            bool func;
-            if (syms[i].size != 8 || !gmx_core_read_u64(t->c, syms[i].value, &v) || v < root->lo ||
-                v >= root->hi || !(type = gmx_dwarf_types_global(t->types, syms[i].name)))
+            uint64_t v, type, target;
+            if ((syms[i].size != 8 && syms[i].size != 16) ||
+                !(type = gmx_dwarf_types_global(t->types, syms[i].name)) ||
+                !global_target(t, type, syms[i].value, &v, &target) || v < root->lo || v >= root->hi)
                 continue;
-            uint64_t pointee = gmx_dwarf_types_pointee(t->types, type, &func);
-            int64_t size = pointee ? gmx_dwarf_types_size(t->types, pointee) : -1;
+            int64_t size = gmx_dwarf_types_size(t->types, target);
             if (size <= 0 || (uint64_t)size > root->hi - v)
                 continue;
-            typed_obj obj = { v, v, v + (uint64_t)size, NULL, pointee, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true };
+            typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true };
             uint64_t at;
             char name[MAX_NAME];
             if (!find_ref(t, &obj, lo, hi, &at))
@@ -123,24 +172,6 @@ void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint6
     out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
     if (!out->type && hi > lo)
         static_pointee(t, root, lo, hi, out);
-}
-
-/* Where the object's value starts: past the malloc header of Go 1.22+
- * objects that carry one. */
-static uint64_t data_of(heap_typer *t, const heap_span *sp, uint64_t addr)
-{
-    bool header = t->s->span_bits && !(sp->spanclass & 1) && (sp->spanclass >> 1) != 0 &&
-                  sp->elem > t->l->min_header;
-    return header ? addr + t->s->header_size : addr;
-}
-
-/* The DWARF type of the runtime type at rt (an address in the module's
- * types section). */
-static uint64_t runtime_type(heap_typer *t, uint64_t rt)
-{
-    if (!rt || rt < t->rtypes || rt >= t->ertypes)
-        return 0;
-    return gmx_dwarf_types_runtime(t->types, rt - t->rtypes);
 }
 
 /* A method value's wrapper "pkg.(*T).m-fm" or "pkg.T.m-fm": the type of
@@ -288,12 +319,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     if (typed && w.kind == DWORD_FUNC) {
         closure(t, out->data, declared, out, st);
     } else if (typed && (w.kind == DWORD_IFACE || w.kind == DWORD_EFACE)) {
-        uint64_t word = 0, rt = 0;
         bool func = false;
-        if (gmx_core_read_u64(t->c, elem_base + (uint64_t)w.type_word, &word) && word)
-            rt = w.kind == DWORD_EFACE ? word
-                 : t->itab_type >= 0 && gmx_core_read_u64(t->c, word + (uint64_t)t->itab_type, &rt) ? rt : 0;
-        uint64_t dyn = runtime_type(t, rt);
+        uint64_t dyn = dynamic_type(t, w.kind, elem_base + (uint64_t)w.type_word);
         uint64_t target = dyn ? gmx_dwarf_types_pointee(t->types, dyn, &func) : 0;
         declared = dyn ? gmx_dwarf_types_name(t->types, dyn) : "";
         if (func)
