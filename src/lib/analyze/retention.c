@@ -135,6 +135,22 @@ static size_t container_step(const gmx_core_holder *h)
     return 0;
 }
 
+/* Whether what the holder keeps is mostly one object of its line (a
+ * request's body, a goroutine's working buffer, a table made once) rather
+ * than a container of many: unless static types name a container there
+ * (a map's buckets, a slice's array are its storage), it is told, not
+ * warned of. */
+static bool lone_buffer(const gmx_core_holder *h, size_t container)
+{
+    if (container)
+        return false;
+    const gmx_core_hold_step *hs = &h->chain[h->holder];
+    for (size_t k = h->holder; k < h->nchain; k++)
+        if (!h->chain[k].elided && h->chain[k].size * 2 >= hs->bytes)
+            return true;
+    return false;
+}
+
 static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
 {
     gmx_finding *fd = gmx_findings_add(f);
@@ -148,9 +164,9 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     const gmx_core_hold_step *hs = &h->chain[h->holder];
     unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
     fd->category = category_of(h);
-    fd->severity = h->bytes * 2 >= r->marked_bytes ? GMX_SEV_WARNING : GMX_SEV_INFO;
-    fd->score = pct;
     size_t ck = container_step(h);
+    fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) ? GMX_SEV_WARNING : GMX_SEV_INFO;
+    fd->score = pct;
     if (ck) { /* the typed container names the finding: what to bound */
         const gmx_core_hold_step *cs = &h->chain[ck];
         unsigned cpct = r->marked_bytes ? (unsigned)(cs->bytes * 100 / r->marked_bytes) : 0;

@@ -220,7 +220,9 @@ void gmx_scan_layout_resolve(gmx_core *c, const heap_layout *l, scan_layout *s)
     s->inline_mark_bytes = marks > 0 && marks <= 4096 ? (uint64_t)marks : 0;
     if (constant(d, "internal/abi.KindGCProg", "runtime.kindGCProg", &v) && v > 0 && v < 256)
         s->kind_gcprog = (uint8_t)v;
-    if (constant(d, "internal/abi.TFlagGCMaskOnDemand", NULL, &v) && v > 0 && v < 256)
+    uint64_t in_progress_size;
+    if (constant(d, "internal/abi.TFlagGCMaskOnDemand", NULL, &v) && v > 0 && v < 256 &&
+        gmx_elf_file_symbol(&c->bin, "runtime.inProgress", &s->mask_building, &in_progress_size))
         s->tflag_ondemand = (uint8_t)v;
 
     dwarf_field bm;

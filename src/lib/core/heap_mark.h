@@ -19,6 +19,7 @@ typedef struct scan_layout {
     heap_field type_size, type_ptrbytes, type_gcdata, type_kind;
     uint8_t kind_gcprog;     /* internal/abi.KindGCProg (Go 1.22-1.23), 0 when absent */
     uint8_t tflag_ondemand;  /* internal/abi.TFlagGCMaskOnDemand (1.24+), 0 when absent */
+    uint64_t mask_building;  /* runtime.inProgress: an on-demand mask's slot while it is built */
     uint64_t header_size;    /* runtime.mallocHeaderSize */
     uint64_t types, etypes;  /* firstmoduledata.types..etypes */
     /* Go 1.19: heapArena.bitmap, 2 bits per word (wordsPerBitmapByte words a

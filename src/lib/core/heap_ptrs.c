@@ -2,8 +2,8 @@
  * version records them: none in a noscan span; Go 1.22+ one bit per word
  * at the end of spans of small objects (mspan.heapBits), and for larger
  * objects the type in the malloc header or mspan.largeType, whose GCData
- * mask tiles the object. Else (Go 1.19-1.21, types built by a GC program
- * or on demand) every word, conservatively: the mark keeps only those that
+ * mask (or the one built on demand, once built) tiles the object. Else
+ * (Go 1.19-1.21, types built by a GC program) every word, conservatively: the mark keeps only those that
  * land in an allocated object. Objects are read a chunk at a time. */
 #include "core/heap_mark.h"
 
@@ -58,9 +58,11 @@ static void span_bits(gmx_core *c, const scan_layout *s, const heap_span *sp, ui
 }
 
 /* An object of type t tiled over [data, data + size). false when the type
- * gives no usable mask. */
-static bool typed(gmx_core *c, const scan_layout *s, const heap_span *sp, uint64_t t, uint64_t data,
-                  uint64_t size, ptr_fn fn, void *ctx)
+ * gives no usable mask. A large type's mask is built on demand (Go 1.24+):
+ * its GCData points to a slot the runtime fills with the mask the first
+ * time it scans such an object (nil before, runtime.inProgress meanwhile). */
+static bool typed(gmx_core *c, const scan_layout *s, const heap_span *sp, uint64_t t, bool ondemand,
+                  uint64_t data, uint64_t size, ptr_fn fn, void *ctx)
 {
     uint8_t hdr[128];
     heap_field need[] = { s->type_size, s->type_ptrbytes, s->type_gcdata, s->type_kind };
@@ -76,6 +78,8 @@ static bool typed(gmx_core *c, const scan_layout *s, const heap_span *sp, uint64
     (void)kind;
     if (tsize == 0 || ptrbytes == 0 || ptrbytes > tsize || ptrbytes % 8 || tsize % 8 ||
         (s->kind_gcprog && (kind & s->kind_gcprog)))
+        return false;
+    if (ondemand && (!gmx_core_read_u64(c, gcdata, &gcdata) || !gcdata || gcdata == s->mask_building))
         return false;
     uint8_t mask[MAX_MASK];
     uint64_t mwords = ptrbytes / 8;
@@ -172,7 +176,7 @@ ptr_scheme gmx_heap_object_pointers(gmx_core *c, const heap_layout *l, const sca
             uint8_t tflag = 0;
             bool ondemand = s->tflag_ondemand && gmx_core_read(c, t + (uint64_t)l->type_tflag.off, &tflag, 1) &&
                             (tflag & s->tflag_ondemand);
-            if (!ondemand && typed(c, s, sp, t, data, size, fn, ctx))
+            if (typed(c, s, sp, t, ondemand, data, size, fn, ctx))
                 return PTRS_EXACT;
         }
     }

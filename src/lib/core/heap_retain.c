@@ -191,7 +191,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
 {
     const mark_root *root = &r->m->roots[g->root];
     gmx_core_hold_step *steps = gmx_arena_calloc(r->pool, MAX_CHAIN + 2, sizeof(*steps));
-    char *name = gmx_arena_strndup(r->pool, root->name, strlen(root->name));
+    const char *name = gmx_arena_strndup(r->pool, root->name, strlen(root->name));
     if (!steps || !name)
         return false;
     h->root_kind = (gmx_core_root_kind)root->kind;
@@ -217,7 +217,15 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     size_t skip_from = KEEP_HEAD, skip_to = holder > tail ? holder - tail : 0;
     size_t n = 1, i = 0;
     typed_obj cur, next;
-    gmx_heap_type_root(&r->typer, root, &cur);
+    uint64_t first_lo = 0, first_hi = 0;
+    if (r->t.root_heavy[g->root] != NONE) {
+        gmx_core_hold_step first = object_step(r, r->t.root_heavy[g->root]);
+        first_lo = first.addr;
+        first_hi = first.addr + first.size;
+    }
+    gmx_heap_type_root(&r->typer, root, first_lo, first_hi, &cur);
+    if (cur.of && strcmp(cur.of, name) != 0) /* a static temp, named by its global pointer */
+        h->root = steps[0].what = cur.of;
     if (cur.type)
         h->root_type = gmx_arena_strndup(r->pool, gmx_dwarf_types_name(r->typer.types, cur.type),
                                          strlen(gmx_dwarf_types_name(r->typer.types, cur.type)));

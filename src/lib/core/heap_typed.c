@@ -2,6 +2,7 @@
  * internals are recognised by the names Go's linker gives the structs it
  * synthesizes for them; the rest is plain DWARF. */
 #include "core/heap_typed.h"
+#include "util/alloc.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -34,16 +35,6 @@ void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const
 static const char *keep(heap_typer *t, const char *s)
 {
     return s && *s ? gmx_arena_strndup(t->pool, s, strlen(s)) : NULL;
-}
-
-void gmx_heap_type_root(heap_typer *t, const mark_root *root, typed_obj *out)
-{
-    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL };
-    out->of = keep(t, root->name);
-    if (!t->types || root->kind != ROOT_GLOBAL)
-        return;
-    out->type = gmx_dwarf_types_global(t->types, root->name);
-    out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
 }
 
 /* The first pointer word of the parent that lands in [lo, hi). */
@@ -97,6 +88,90 @@ static uint64_t runtime_type(heap_typer *t, uint64_t rt)
     if (!rt || rt < t->rtypes || rt >= t->ertypes)
         return 0;
     return gmx_dwarf_types_runtime(t->types, rt - t->rtypes);
+}
+
+/* The dynamic type of an interface whose type word (an itab, or for an
+ * empty interface the type itself) is at addr; 0 when unknown. */
+static uint64_t dynamic_type(heap_typer *t, dwarf_word_kind kind, uint64_t addr)
+{
+    uint64_t word = 0, rt = 0;
+    if (!gmx_core_read_u64(t->c, addr, &word) || !word)
+        return 0;
+    if (kind == DWORD_EFACE)
+        rt = word;
+    else if (t->itab_type < 0 || !gmx_core_read_u64(t->c, word + (uint64_t)t->itab_type, &rt))
+        return 0;
+    return runtime_type(t, rt);
+}
+
+/* What the global of DWARF type `type` at addr points to: its value (a
+ * pointer's, or an interface's data word) and the type there; false when it
+ * holds no pointer to a struct or array of known size. */
+static bool global_target(heap_typer *t, uint64_t type, uint64_t addr, uint64_t *value, uint64_t *target)
+{
+    bool func;
+    dwarf_word w;
+    *target = gmx_dwarf_types_pointee(t->types, type, &func);
+    if (*target)
+        return gmx_core_read_u64(t->c, addr, value);
+    if (!gmx_dwarf_types_word(t->types, type, 8, &w) || (w.kind != DWORD_IFACE && w.kind != DWORD_EFACE) ||
+        !gmx_core_read_u64(t->c, addr + 8, value))
+        return false;
+    uint64_t dyn = dynamic_type(t, w.kind, addr + (uint64_t)w.type_word);
+    *target = dyn ? gmx_dwarf_types_pointee(t->types, dyn, &func) : 0;
+    return *target != 0;
+}
+
+/* A global region without a variable of its own is what `var p = &T{...}`
+ * (or `var i I = &T{...}`) at package level compiles to: the linker lays T
+ * out in data or bss, with no symbol and no DWARF variable, and p points to
+ * it. Typed as T, found from the global pointing into the region whose
+ * target holds the word pointing to [lo, hi) (the chain's next object; a
+ * region may hold several such T), and named after it: "*pkg.p". */
+static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi,
+                           typed_obj *out)
+{
+    const uint64_t sections[2][2] = { { t->s->data, t->s->edata }, { t->s->bss, t->s->ebss } };
+    bool found = false;
+    for (size_t k = 0; k < 2 && !found; k++) {
+        elf_symbol *syms;
+        size_t n;
+        if (gmx_elf_file_symbols_in(&t->c->bin, sections[k][0], sections[k][1], &syms, &n, NULL) != GMX_OK)
+            continue;
+        for (size_t i = 0; i < n && !found; i++) {
+            uint64_t v, type, target;
+            if ((syms[i].size != 8 && syms[i].size != 16) ||
+                !(type = gmx_dwarf_types_global(t->types, syms[i].name)) ||
+                !global_target(t, type, syms[i].value, &v, &target) || v < root->lo || v >= root->hi)
+                continue;
+            int64_t size = gmx_dwarf_types_size(t->types, target);
+            if (size <= 0 || (uint64_t)size > root->hi - v)
+                continue;
+            typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true };
+            uint64_t at;
+            char name[MAX_NAME];
+            if (!find_ref(t, &obj, lo, hi, &at))
+                continue;
+            snprintf(name, sizeof(name), "*%s", syms[i].name);
+            obj.of = keep(t, name);
+            *out = obj;
+            found = true;
+        }
+        gmx_free(syms);
+    }
+    return found;
+}
+
+void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
+{
+    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false };
+    out->of = keep(t, root->name);
+    if (!t->types || root->kind != ROOT_GLOBAL)
+        return;
+    out->type = gmx_dwarf_types_global(t->types, root->name);
+    out->elem = out->type ? gmx_dwarf_types_size(t->types, out->type) : -1;
+    if (!out->type && hi > lo)
+        static_pointee(t, root, lo, hi, out);
 }
 
 /* A method value's wrapper "pkg.(*T).m-fm" or "pkg.T.m-fm": the type of
@@ -208,7 +283,9 @@ static void name_container(heap_typer *t, const typed_obj *p, const char *path, 
                            typed_obj *out, gmx_core_hold_step *st)
 {
     char name[MAX_NAME];
-    const char *owner = p->span && p->role != GMX_STEP_CLOSURE ? gmx_dwarf_types_name(t->types, p->type) : p->of;
+    const char *owner = (p->span || p->static_temp) && p->role != GMX_STEP_CLOSURE
+                            ? gmx_dwarf_types_name(t->types, p->type)
+                            : p->of;
     (void)st;
     owner = owner ? owner : "";
     size_t h = strnlen(owner, MAX_NAME - 1), n = strlen(path);
@@ -227,7 +304,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL };
+                        NULL, NULL, NULL, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
@@ -242,12 +319,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     if (typed && w.kind == DWORD_FUNC) {
         closure(t, out->data, declared, out, st);
     } else if (typed && (w.kind == DWORD_IFACE || w.kind == DWORD_EFACE)) {
-        uint64_t word = 0, rt = 0;
         bool func = false;
-        if (gmx_core_read_u64(t->c, elem_base + (uint64_t)w.type_word, &word) && word)
-            rt = w.kind == DWORD_EFACE ? word
-                 : t->itab_type >= 0 && gmx_core_read_u64(t->c, word + (uint64_t)t->itab_type, &rt) ? rt : 0;
-        uint64_t dyn = runtime_type(t, rt);
+        uint64_t dyn = dynamic_type(t, w.kind, elem_base + (uint64_t)w.type_word);
         uint64_t target = dyn ? gmx_dwarf_types_pointee(t->types, dyn, &func) : 0;
         declared = dyn ? gmx_dwarf_types_name(t->types, dyn) : "";
         if (func)
@@ -288,6 +361,17 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
             count = gmx_dwarf_types_member(t->types, out->type, "used", NULL);
         if (count >= 0 && gmx_core_read_u64(t->c, out->data + (uint64_t)count, &n))
             st->entries = n;
+    } else if (map_internal(out->role)) {
+        /* reached from outside its map (a word the walk could not type led to
+         * it): the map its own type's name says, "map.group[K]V" of map[K]V */
+        const char *g = strstr(name, "map.group[");
+        char map[MAX_NAME];
+        if (g) {
+            snprintf(map, sizeof(map), "map%s", g + strlen("map.group"));
+            out->of = keep(t, map);
+        } else {
+            out->role = st->role = GMX_STEP_OBJECT;
+        }
     }
     st->of = out->of;
     st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);

@@ -22,6 +22,8 @@ typedef struct typed_obj {
     uint64_t recv;           /* a closure: the type of what follows its code pointer */
     gmx_core_step_role role;
     const char *of, *container, *container_type; /* in the typer's pool */
+    bool static_temp;        /* a root laid out by the linker for a global pointer: its
+                              * containers are named by its type, as a heap object's */
 } typed_obj;
 
 typedef struct heap_typer {
@@ -37,8 +39,10 @@ typedef struct heap_typer {
 void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const scan_layout *s,
                          dwarf_types *types, gmx_arena *pool);
 
-/* The root's type (a global's DWARF type), into out. */
-void gmx_heap_type_root(heap_typer *t, const mark_root *root, typed_obj *out);
+/* The root's type (a global's DWARF type), into out; [lo, hi) is the first
+ * object of the chain (0, 0: none), which types a global region without a
+ * variable of its own by the global pointer to it (out->of names it then). */
+void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out);
 
 /* Types the object at addr of span sp, reached from parent, and names its
  * step st (what, role, via, of, entries, container). */

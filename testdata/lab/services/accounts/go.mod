@@ -1,0 +1,3 @@
+module accounts
+
+go 1.19
