@@ -1,7 +1,24 @@
 #include "profile_args.h"
+#include "binary_arg.h"
 #include "input_hint.h"
+#include "gomemdx/ingest.h"
 
+#include <stdio.h>
 #include <string.h>
+
+/* Names p's raw addresses from bin (NULL: counts them) and says what came
+ * of it on stderr, when p has any. */
+static int symbolize(gmx_profile *p, const gmx_binary *bin)
+{
+    gmx_error err = { 0 };
+    gmx_symbolized s;
+    if (gmx_ingest_symbolize_profile(p, bin, &s, &err) != GMX_OK)
+        return cli_report_error(&err);
+    char note[256];
+    if (gmx_ingest_describe_symbolized(&s, false, note, 0, sizeof(note)))
+        fprintf(stderr, "gomemdx: %s: %s\n", gmx_profile_name(p), note);
+    return EXIT_OK;
+}
 
 int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profiles *out)
 {
@@ -14,6 +31,17 @@ int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profile
     if (rc != GMX_OK) {
         cli_profiles_close(out);
         return cli_report_input_error("top", &err);
+    }
+    cli_binary bin;
+    int status = cli_load_binary(cli_opt(self, args, "binary")->str, &bin);
+    if (status == EXIT_OK)
+        status = symbolize(out->profile, bin.binary);
+    if (status == EXIT_OK && out->base)
+        status = symbolize(out->base, bin.binary);
+    cli_binary_release(&bin);
+    if (status != EXIT_OK) {
+        cli_profiles_close(out);
+        return status;
     }
     /* The raw tables freed while decoding leave holes in the heap; give
      * their pages back before the analyses allocate theirs. */

@@ -11,6 +11,7 @@
 #define GMX_MODEL_PROFILE_IMPL_H
 
 #include "gomemdx/profile.h"
+#include "util/arena.h"
 #include "util/hash.h"
 
 /* uint64 ids to table indexes, built one id at a time: a dense array while
@@ -112,6 +113,7 @@ struct gmx_profile {
     uint8_t *loc_prune;       /* per location, GMX_PRUNE_*; NULL without drop_frames */
     size_t nnames;
     size_t released;          /* input bytes given back so far */
+    gmx_arena symbols;        /* names, files and lines a symbolizer gave */
     gmx_error *err;           /* while decoding */
 };
 
@@ -132,6 +134,9 @@ uint32_t gmx_profile_prune_cut(const gmx_profile *p, const uint32_t *locations, 
 
 /* Resolves every id and string index, checking each; fills info. */
 gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err);
+
+/* (Re)numbers the function names: name_function and each name_id. */
+gmx_code gmx_profile_number_names(gmx_profile *p, gmx_error *err);
 
 /* Appends one decoded Sample to the stream. 0, or -1 when out of memory. */
 int gmx_profile_add_sample(gmx_profile *p, const gmx_pprof_sample_raw *s, uint64_t offset);
