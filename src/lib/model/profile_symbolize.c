@@ -2,7 +2,17 @@
  * location with an address and no lines gets the lines the symbolizer
  * gives for its address (inlined calls first, as pprof's symbolizer writes
  * them), their functions added once per (name, file). Strings and lines
- * live in the profile's symbols arena. */
+ * live in the profile's symbols arena.
+ *
+ * Addresses come in two styles. runtime/pprof's protobuf has one location
+ * per physical frame: its address stands for the calls inlined there too.
+ * runtime.Callers' pcs (runtime.MemProfile's, so the legacy text and what
+ * pprof converts it to) have one per logical frame already: an inlined
+ * call's pc, then its caller's inline mark, whose positions are the outer
+ * ones of the first. Naming those with every inlined position would list
+ * each caller twice; so when a stack shows that pattern, every named
+ * location keeps its innermost position only, as runtime.CallersFrames
+ * reads such pcs. */
 #include "model/profile_impl.h"
 #include "gomemdx/symbolize.h"
 #include "util/alloc.h"
@@ -73,6 +83,39 @@ static bool name_location(namer *n, gmx_plocation *l, const gmx_symbolizer *sym,
     return true;
 }
 
+static bool same_lines(const gmx_pline *a, const gmx_pline *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].function != b[i].function || a[i].line != b[i].line)
+            return false;
+    return true;
+}
+
+/* True when some stack holds a named location whose outer positions are
+ * those of the named location after it (named: by location index). */
+static bool per_logical_frame(const gmx_profile *p, const uint8_t *named, gmx_error *err,
+                              gmx_code *rc)
+{
+    gmx_psample_reader r;
+    gmx_psample_reader_init(&r, p);
+    bool found = false;
+    *rc = GMX_OK;
+    for (size_t i = 0; !found && i < p->nsamples; i++) {
+        gmx_psample s;
+        if ((*rc = gmx_psample_read(&r, i, &s, err)) != GMX_OK)
+            break;
+        for (uint32_t k = 0; !found && k + 1 < s.nlocations; k++) {
+            const gmx_plocation *a = &p->locations[s.locations[k]];
+            const gmx_plocation *b = &p->locations[s.locations[k + 1]];
+            found = named[s.locations[k]] && named[s.locations[k + 1]] &&
+                    a->nlines > b->nlines &&
+                    same_lines(a->lines + (a->nlines - b->nlines), b->lines, b->nlines);
+        }
+    }
+    gmx_psample_reader_release(&r);
+    return found;
+}
+
 gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_symbolized *out,
                                gmx_error *err)
 {
@@ -82,19 +125,30 @@ gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_sy
     for (size_t i = 0; i < p->nfunctions; i++)
         n.next_id = p->functions[i].id >= n.next_id ? p->functions[i].id + 1 : n.next_id;
     size_t before = p->nfunctions;
-    bool ok = true;
+    uint8_t *named = gmx_calloc(p->nlocations + 1, 1);
+    bool ok = named != NULL;
     for (size_t i = 0; ok && i < p->nlocations; i++) {
         gmx_plocation *l = &p->locations[i];
         if (l->nlines || !l->address)
             continue;
         out->unnamed++;
-        bool named = false;
-        ok = !sym || name_location(&n, l, sym, &named);
-        out->named += named;
+        bool this_named = false;
+        ok = !sym || name_location(&n, l, sym, &this_named);
+        named[i] = this_named;
+        out->named += this_named;
     }
     gmx_hindex_release(&n.by_name_file);
-    if (!ok)
+    if (!ok) {
+        gmx_free(named);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory naming the addresses of %s",
                              p->name);
-    return p->nfunctions != before ? gmx_profile_number_names(p, err) : GMX_OK;
+    }
+    gmx_code rc = GMX_OK;
+    if (out->named && per_logical_frame(p, named, err, &rc))
+        for (size_t i = 0; i < p->nlocations; i++)
+            p->locations[i].nlines = named[i] ? 1 : p->locations[i].nlines;
+    gmx_free(named);
+    if (rc == GMX_OK && p->nfunctions != before)
+        rc = gmx_profile_number_names(p, err);
+    return rc;
 }
