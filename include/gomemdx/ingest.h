@@ -33,6 +33,14 @@ size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, 
 /* The executable b as a symbolizer: addresses named from its .gopclntab
  * (b outlives the reading). */
 gmx_symbolizer gmx_ingest_symbolizer(const struct gmx_binary *b);
+/* Reads a heap profile's debug=1 text (data, len) into a new snapshot *out,
+ * its records without "#" lines named from b (NULL: written as addresses),
+ * unless most of their pcs are not b's calls: then read again unnamed, and
+ * names->other_build. */
+struct gmx_hsnapshot;
+gmx_code gmx_ingest_heap_text(const char *name, const void *data, size_t len,
+                              const struct gmx_binary *b, struct gmx_hsnapshot **out,
+                              gmx_symbolized *names, gmx_error *err);
 /* Names p's locations that carry only an address from b (NULL: counts
  * them), unless a mapping of theirs has a build ID that is not b's (then
  * out->other_build, nothing named). */

@@ -26,8 +26,9 @@ typedef struct gmx_symbolizer {
 
 /* What a profile's raw addresses came to. */
 typedef struct gmx_symbolized {
-    uint64_t unnamed;      /* stacks (text records) or locations (protobuf) with
-                            * addresses and no names, as read */
+    uint64_t unnamed;      /* addresses without names, as read: the pcs of text
+                            * records without "#" lines, the locations of a
+                            * protobuf without lines */
     uint64_t named;        /* of those, named by the symbolizer */
     bool with_binary;      /* a symbolizer was given */
     bool other_build;      /* the profile's build ID is not the symbolizer's: nothing named */

@@ -485,9 +485,8 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
-        a->heap = gmx_hsnapshot_new(0);
-        gmx_code rc = a->heap ? gmx_heaptext_parse(a->path, data, len, a->heap, &err)
-                              : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+        gmx_code rc = gmx_ingest_heap_text(a->path, data, len, scratch->binary, &a->heap,
+                                           &a->symbolized, &err);
         gmx_input_free(in);
         if (rc != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
@@ -497,6 +496,7 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
         }
         a->kind = GMX_ART_HEAP;
         a->heap_text = true;
+        describe_symbolized(a);
         a->format = "heap profile (debug=1)";
         a->format_zh = "堆剖析（debug=1）";
         /* The text carries no capture time. Its records are as of the last

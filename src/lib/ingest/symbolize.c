@@ -2,6 +2,7 @@
  * function names: each address named from its .gopclntab, after checking
  * the profile's build ID (when it has one) is the executable's. */
 #include "gomemdx/core.h"
+#include "gomemdx/heaptext.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/profile.h"
 
@@ -21,6 +22,55 @@ static size_t binary_frames(void *ctx, uint64_t address, gmx_frame *out, size_t 
 gmx_symbolizer gmx_ingest_symbolizer(const struct gmx_binary *b)
 {
     return (gmx_symbolizer){ binary_frames, (void *)(uintptr_t)b }; /* read only */
+}
+
+/* Names as binary_frames does, counting the addresses that are b's calls. */
+typedef struct counting {
+    const struct gmx_binary *b;
+    uint64_t addresses, calls;
+} counting;
+
+static size_t counted_frames(void *ctx, uint64_t address, gmx_frame *out, size_t max)
+{
+    counting *c = ctx;
+    c->addresses++;
+    c->calls += gmx_binary_call_site(c->b, address);
+    return binary_frames((void *)(uintptr_t)c->b, address, out, max);
+}
+
+/* Most pcs of a stack are calls (the others: inline marks, goexit's);
+ * another build's pcs fall anywhere and seldom on one. */
+static bool mostly_calls(const counting *c)
+{
+    return c->calls * 2 >= c->addresses;
+}
+
+gmx_code gmx_ingest_heap_text(const char *name, const void *data, size_t len,
+                              const struct gmx_binary *b, gmx_hsnapshot **out,
+                              gmx_symbolized *names, gmx_error *err)
+{
+    counting c = { .b = b };
+    gmx_symbolizer sym = { counted_frames, &c };
+    for (int pass = 0; pass < 2; pass++) {
+        gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+        if (!h)
+            return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
+        gmx_code rc = gmx_heaptext_parse_named(name, data, len, h, b && !pass ? &sym : NULL,
+                                               names, err);
+        if (rc != GMX_OK) {
+            gmx_hsnapshot_free(h);
+            return rc;
+        }
+        /* another build's names are read again as addresses */
+        if (!b || pass || mostly_calls(&c)) {
+            names->with_binary = b != NULL;
+            names->other_build = pass > 0;
+            *out = h;
+            return GMX_OK;
+        }
+        gmx_hsnapshot_free(h);
+    }
+    return GMX_OK; /* not reached */
 }
 
 /* True when the locations still to name are not b's: one sits in a
