@@ -1,6 +1,7 @@
 /* Fuzz target: profile.proto bytes (raw or gzipped) through what
  * `gomemdx top`, `peek` and `list` run: gunzip (capped small), decode and
- * validate, read every sample, top with and without the profile as its own
+ * validate, name locations without lines (a made-up symbolizer, as
+ * --binary), read every sample, top with and without the profile as its own
  * base, peek and list (source lookups in a folder that has no sources),
  * and every renderer. */
 #include <stddef.h>
@@ -73,6 +74,21 @@ static void list(const gmx_profile *p, const gmx_profile *base)
     gmx_plist_free(l);
 }
 
+/* A symbolizer of made-up names, a function of the address alone: one or
+ * two positions (an inlined call in its caller), none for a third of them. */
+static size_t fake_frames(void *ctx, uint64_t address, gmx_frame *out, size_t max)
+{
+    static const char *const names[] = { "main.a", "main.b", "runtime.c", "main.(*T).d" };
+    (void)ctx;
+    size_t n = address % 3 == 0 ? 0 : 1 + (address & 1);
+    n = n < max ? n : max;
+    for (size_t i = 0; i < n; i++) {
+        const char *name = names[(address >> (2 * (i + 1))) & 3];
+        out[i] = (gmx_frame){ { name, strlen(name) }, { "x.go", 4 }, (uint32_t)(address >> 8) & 63 };
+    }
+    return n;
+}
+
 /* What diagnose does: one buffer reused over every input (a worker's),
  * which must read each input exactly as a fresh decompression does. */
 static void gunzip_reusing(const uint8_t *data, size_t size)
@@ -113,6 +129,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gmx_profile *p;
     if (gmx_profile_decode(in, &p, &err) != GMX_OK)
         return 0;
+    /* top --binary: locations without lines named first */
+    gmx_symbolizer sym = { fake_frames, NULL };
+    gmx_symbolized named;
+    if (gmx_profile_symbolize(p, size % 2 ? &sym : NULL, &named, &err) != GMX_OK) {
+        gmx_profile_free(p);
+        return 0;
+    }
     gmx_ptop_options o;
     gmx_ptop_options_init(&o);
     top(p, &o);

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# rawpcs_e2e.sh GOMEMDX WORKDIR VERSION — heap profiles written without
+# function names (testdata/rawpcs/goVERSION, from the lab's rawpcs program:
+# pprof's legacy text with raw pcs, and go tool pprof -proto -symbolize=none
+# of it) named from the executable with --binary, checked against the
+# symbolised profile runtime/pprof wrote at the same GC cycle:
+#   top --binary: every main.* function with the reference's cum (flat
+#     differs where runtime/pprof hides leading runtime frames, which the
+#     text keeps); without --binary, one line saying --binary names them;
+#   diagnose, unsymbolised pair with --binary, and the text pair beside its
+#     executable: the reference pair's findings, site by site (category,
+#     site, in-use bytes, growth, share, objects; not the rates: the
+#     unnamed profiles carry no time);
+#   --binary of another Go version's build: said, nothing named.
+set -u
+bin=$1 work=$2/rawpcs-$3 v=$3
+src=$(cd "$(dirname "$0")/../../testdata/rawpcs" && pwd)
+fix=$src/go$v
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+rm -rf "$work" && mkdir -p "$work/text"
+xz -dc "$fix/reportcache.bin.xz" >"$work/reportcache" || exit 1
+chmod +x "$work/reportcache"
+other=$(ls -d "$src"/go1.* | grep -v "go$v\$" | head -n 1)
+xz -dc "$other/reportcache.bin.xz" >"$work/other" || exit 1
+
+# top: the main.* rows' cum and names, (inline) aside
+mains() { grep ' main\.' | sed 's/ (inline)$//' | awk '{print $4, $5, $6}' | sort; }
+"$bin" top "$fix/heap-unsym-2.pb.gz" --binary "$work/reportcache" >"$work/top.out" 2>"$work/top.err" ||
+  bad "top --binary: exit $?"
+"$bin" top "$fix/heap-2.pb.gz" >"$work/ref.out" || bad "top reference: exit $?"
+[ "$(mains <"$work/top.out")" = "$(mains <"$work/ref.out")" ] ||
+  bad "top --binary main.* rows differ from the reference: $(diff <(mains <"$work/top.out") <(mains <"$work/ref.out"))"
+grep -q ' main\.renderReport$' "$work/top.out" || bad "top --binary does not name main.renderReport"
+grep -Eq 'heap-unsym-2.pb.gz: ([0-9]+) of \1 addresses named from the binary$' "$work/top.err" ||
+  bad "top --binary does not say it named every address: $(cat "$work/top.err")"
+"$bin" top "$fix/heap-unsym-2.pb.gz" >"$work/plain.out" 2>"$work/plain.err" || bad "top: exit $?"
+grep -q 'no function names for [0-9]* addresses: --binary BIN (the executable) names them$' \
+  "$work/plain.err" || bad "top without --binary does not say --binary names them"
+grep -q 'main\.' "$work/plain.out" && bad "top without --binary names main.* functions"
+"$bin" top "$fix/heap-unsym-2.pb.gz" --binary "$work/other" >"$work/other.out" 2>"$work/other.err"
+grep -q 'the binary is another build' "$work/other.err" || bad "top: another build not said"
+grep -q 'main\.' "$work/other.out" && bad "top names functions from another build"
+
+# diagnose: the reference's findings, site by site
+facts='[.findings[] | {category, site, e: (.evidence | {inuse_bytes_first, inuse_bytes_last,
+  growth_bytes, share_of_growth, inuse_objects_last, largest_object_bytes,
+  user: [.stack[]? | select(.user) | .function]})}]'
+"$bin" diagnose "$fix/heap-1.pb.gz" "$fix/heap-2.pb.gz" --json | jq -S "$facts" >"$work/ref.json"
+grep -q '"function": "main.renderReport"' "$work/ref.json" || bad "reference finds no main.renderReport"
+"$bin" diagnose "$fix/heap-unsym-1.pb.gz" "$fix/heap-unsym-2.pb.gz" --binary "$work/reportcache" \
+  --json | jq -S "$facts" >"$work/unsym.json"
+diff "$work/ref.json" "$work/unsym.json" >/dev/null ||
+  bad "diagnose of heap-unsym --binary differs: $(diff "$work/ref.json" "$work/unsym.json")"
+cp "$fix/heap-legacy-1.txt" "$fix/heap-legacy-2.txt" "$work/reportcache" "$work/text/"
+"$bin" diagnose "$work/text" --json | jq -S "$facts" >"$work/text.json"
+diff "$work/ref.json" "$work/text.json" >/dev/null ||
+  bad "diagnose of the legacy text beside its binary differs: $(diff "$work/ref.json" "$work/text.json")"
+"$bin" diagnose "$work/text" >"$work/text.out"
+grep -Eq '^ +([0-9]+) of \1 addresses named from the binary$' "$work/text.out" ||
+  bad "diagnose does not say the binary named the text's addresses"
+grep -q 'the executable the profiles came from' "$work/text.out" ||
+  bad "diagnose does not say what the executable was used for"
+"$bin" diagnose "$fix/heap-legacy-1.txt" "$fix/heap-legacy-2.txt" >"$work/nobin.out"
+grep -q 'no function names for [0-9]* addresses: --binary BIN (the executable) names them$' \
+  "$work/nobin.out" || bad "diagnose without --binary does not say --binary names them"
+grep -q 'main\.renderReport' "$work/nobin.out" && bad "diagnose names main.renderReport without --binary"
+"$bin" diagnose "$fix/heap-legacy-1.txt" "$fix/heap-legacy-2.txt" --binary "$work/other" \
+  >"$work/otherdiag.out"
+grep -q 'the binary is another build' "$work/otherdiag.out" || bad "diagnose: another build not said"
+grep -q 'main\.' "$work/otherdiag.out" && bad "diagnose names functions from another build"
+exit $fail
