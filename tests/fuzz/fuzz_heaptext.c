@@ -1,28 +1,16 @@
 /* Fuzz target: the heap profile debug=1 text into a bounded heap snapshot,
  * records without "#" lines named by a made-up symbolizer (as --binary) on
- * odd-sized inputs, written as addresses on the others. */
+ * odd-sized inputs, written as addresses on the others; and the text as
+ * the profile model top reads. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "gomemdx/convert.h"
 #include "gomemdx/heaptext.h"
+#include "fake_symbolizer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-/* A symbolizer of made-up names, a function of the address alone: one or
- * two positions (an inlined call in its caller), none for a third of them. */
-static size_t fake_frames(void *ctx, uint64_t address, gmx_frame *out, size_t max)
-{
-    static const char *const names[] = { "main.a", "main.b", "runtime.c", "main.(*T).d" };
-    (void)ctx;
-    size_t n = address % 3 == 0 ? 0 : 1 + (address & 1);
-    n = n < max ? n : max;
-    for (size_t i = 0; i < n; i++) {
-        const char *name = names[(address >> (2 * (i + 1))) & 3];
-        out[i] = (gmx_frame){ { name, strlen(name) }, { "x.go", 4 }, (uint32_t)(address >> 8) & 63 };
-    }
-    return n;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -48,5 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         (void)chars;
     }
     gmx_hsnapshot_free(h);
+    /* top, peek and list: the text as a profile model, through the encoder */
+    gmx_profile *p;
+    if (gmx_convert_heap_text("fuzz", data, size, NULL, &p, &named, &err) == GMX_OK)
+        gmx_profile_free(p);
     return 0;
 }

@@ -14,6 +14,7 @@
 #include "gomemdx/profile.h"
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
+#include "fake_symbolizer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -74,20 +75,6 @@ static void list(const gmx_profile *p, const gmx_profile *base)
     gmx_plist_free(l);
 }
 
-/* A symbolizer of made-up names, a function of the address alone: one or
- * two positions (an inlined call in its caller), none for a third of them. */
-static size_t fake_frames(void *ctx, uint64_t address, gmx_frame *out, size_t max)
-{
-    static const char *const names[] = { "main.a", "main.b", "runtime.c", "main.(*T).d" };
-    (void)ctx;
-    size_t n = address % 3 == 0 ? 0 : 1 + (address & 1);
-    n = n < max ? n : max;
-    for (size_t i = 0; i < n; i++) {
-        const char *name = names[(address >> (2 * (i + 1))) & 3];
-        out[i] = (gmx_frame){ { name, strlen(name) }, { "x.go", 4 }, (uint32_t)(address >> 8) & 63 };
-    }
-    return n;
-}
 
 /* What diagnose does: one buffer reused over every input (a worker's),
  * which must read each input exactly as a fresh decompression does. */

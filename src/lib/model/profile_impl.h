@@ -128,6 +128,9 @@ enum { GMX_PRUNE_BENEATH = 1, GMX_PRUNE_ALL = 2 };
 /* Applies info.drop_frames/keep_frames (profile_prune.c): trims the lines
  * of the locations they match and marks them in loc_prune. */
 gmx_code gmx_profile_prune(gmx_profile *p, gmx_error *err);
+/* The same for the locations only[i] marks (NULL: all), the marks of the
+ * others kept: locations named after the profile was built. */
+gmx_code gmx_profile_prune_some(gmx_profile *p, const uint8_t *only, gmx_error *err);
 /* How many leaf-side locations of a sample (locations[0] the leaf) the
  * marks prune away. */
 uint32_t gmx_profile_prune_cut(const gmx_profile *p, const uint32_t *locations, uint32_t n);

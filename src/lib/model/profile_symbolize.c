@@ -147,6 +147,10 @@ gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_sy
     if (out->named && per_logical_frame(p, named, err, &rc))
         for (size_t i = 0; i < p->nlocations; i++)
             p->locations[i].nlines = named[i] ? 1 : p->locations[i].nlines;
+    /* drop_frames (pprof writes its allocators' for the legacy heap text)
+     * could match nothing while these had no names */
+    if (rc == GMX_OK && out->named)
+        rc = gmx_profile_prune_some(p, named, err);
     gmx_free(named);
     if (rc == GMX_OK && p->nfunctions != before)
         rc = gmx_profile_number_names(p, err);
