@@ -15,6 +15,9 @@
 # and then `go tool pprof -proto -symbolize=none` turns each text into
 #   heap-unsym-N.pb.gz  a protobuf whose locations hold only addresses
 #                       (checked: pprof -raw -symbolize=none lists no function)
+# and, once, goroutine-legacy.txt (runtime.GoroutineProfile's records as pprof's
+# legacy count text, no "#" lines), goroutine.pb.gz (runtime/pprof's, the
+# reference) and goroutine-unsym.pb.gz (pprof -proto -symbolize=none of the text).
 # Writes them and reportcache.bin.xz into ../../rawpcs/goVERSION/. Needs root (for /go/src) and the toolchains in
 # /opt/go-toolchains.
 set -euo pipefail
@@ -37,13 +40,13 @@ for V in "$@"; do
   OUT=$DEST/go$V
   mkdir -p "$OUT"
   "$BIN" "$OUT"
-  for N in 1 2; do
-    go tool pprof -proto -symbolize=none "$BIN" "$OUT/heap-legacy-$N.txt" \
-      >"$OUT/heap-unsym-$N.pb.gz" 2>"$TMPD/pprof.err" || die "pprof: $(cat "$TMPD/pprof.err")"
+  for P in heap-legacy-1:heap-unsym-1 heap-legacy-2:heap-unsym-2 goroutine-legacy:goroutine-unsym; do
+    go tool pprof -proto -symbolize=none "$BIN" "$OUT/${P%%:*}.txt" \
+      >"$OUT/${P#*:}.pb.gz" 2>"$TMPD/pprof.err" || die "pprof: $(cat "$TMPD/pprof.err")"
     # no function names: every location line of -raw is "N: 0xADDR M=1" alone
-    go tool pprof -raw -symbolize=none "$OUT/heap-unsym-$N.pb.gz" 2>/dev/null |
+    go tool pprof -raw -symbolize=none "$OUT/${P#*:}.pb.gz" 2>/dev/null |
       sed -n '/^Locations/,/^Mappings/p' | grep -Eq '^ +[0-9]+: 0x[0-9a-f]+ M=[0-9]+ +[^ ]' &&
-      die "go$V: heap-unsym-$N.pb.gz has function names"
+      die "go$V: ${P#*:}.pb.gz has function names"
   done
   xz -9 -T1 -c "$BIN" >"$OUT/reportcache.bin.xz"
   rm -rf "$TMPD"

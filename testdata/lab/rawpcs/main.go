@@ -1,11 +1,16 @@
 // Command reportcache keeps every report it renders in a map nobody trims
-// (the heap leak). After 1000 reports and again after 2000 it writes its
-// heap profile twice from one runtime.MemProfile cycle: in pprof's legacy
-// text format with raw pcs and no symbol lines (what runtime.MemProfile
-// gives and older tools write), and as runtime/pprof's symbolised
-// protobuf, the reference to compare with.
+// (the heap leak), and a goroutine per report subscriber that waits on a
+// channel nobody closes (the goroutine leak). After 1000 reports and again
+// after 2000 it writes its heap profile twice from one runtime.MemProfile
+// cycle: in pprof's legacy text format with raw pcs and no symbol lines
+// (what runtime.MemProfile gives and older tools write), and as
+// runtime/pprof's symbolised protobuf, the reference to compare with. At
+// the end it writes its goroutine profile the same two ways (legacy text
+// from runtime.GoroutineProfile's records; the protobuf of
+// pprof.Lookup("goroutine")), with nothing running between them.
 //
-//	reportcache OUTDIR   writes OUTDIR/heap-legacy-{1,2}.txt, OUTDIR/heap-{1,2}.pb.gz
+//	reportcache OUTDIR   writes OUTDIR/heap-legacy-{1,2}.txt, OUTDIR/heap-{1,2}.pb.gz,
+//	                     OUTDIR/goroutine-legacy.txt, OUTDIR/goroutine.pb.gz
 package main
 
 import (
@@ -38,6 +43,17 @@ func renderReport(id int) []byte {
 
 func (c *reportCache) remember(id int) {
 	c.byID[id] = renderReport(id)
+}
+
+// subscribe starts a subscriber that waits for the report's updates on a
+// channel nobody ever sends on or closes.
+func (c *reportCache) subscribe(id int) {
+	updates := make(chan []byte)
+	go func() {
+		for body := range updates {
+			c.byID[id] = body
+		}
+	}()
 }
 
 // summarise builds garbage that the next GC frees: in the alloc columns only.
@@ -109,7 +125,54 @@ func main() {
 		writeBoth(dir, snap)
 		time.Sleep(1100 * time.Millisecond) // distinct time_nanos
 	}
+	for id := 0; id < 7; id++ {
+		c.subscribe(id)
+	}
+	time.Sleep(100 * time.Millisecond) // the subscribers reach their receive
+	writeGoroutines(dir)
 	runtime.KeepAlive(c)
+}
+
+// writeGoroutines writes the goroutine profile as pprof's legacy text
+// without symbol lines ("goroutine profile: total N", then "COUNT @ pc...":
+// legacy_profile.go, parseGoCount) and as runtime/pprof's protobuf.
+func writeGoroutines(dir string) {
+	n, _ := runtime.GoroutineProfile(nil)
+	recs := make([]runtime.StackRecord, n+10)
+	n, ok := runtime.GoroutineProfile(recs)
+	if !ok {
+		log.Fatal("goroutine profile: more goroutines than records")
+	}
+	counts := map[string]int{}
+	var order []string
+	for _, r := range recs[:n] {
+		var b strings.Builder
+		for _, pc := range r.Stack() {
+			fmt.Fprintf(&b, " %#x", pc)
+		}
+		if counts[b.String()] == 0 {
+			order = append(order, b.String())
+		}
+		counts[b.String()]++
+	}
+	var out strings.Builder
+	fmt.Fprintf(&out, "goroutine profile: total %d\n", n)
+	for _, stk := range order {
+		fmt.Fprintf(&out, "%d @%s\n", counts[stk], stk)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "goroutine-legacy.txt"), []byte(out.String()), 0o644); err != nil {
+		log.Fatal(err)
+	}
+	f, err := os.Create(filepath.Join(dir, "goroutine.pb.gz"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := pprof.Lookup("goroutine").WriteTo(f, 0); err != nil {
+		log.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		log.Fatal(err)
+	}
 }
 
 // writeBoth writes snapshot n in both forms. Both writers read the cycle
