@@ -25,8 +25,9 @@ typedef struct gmx_ingest_options {
 
 /* Appends to an input's reading note (len bytes of buf, which holds cap)
  * what --binary did: "runtime frames of N records named from the binary",
- * or that it named none (another build's); zh: in Chinese. Returns the
- * note's new length. */
+ * or that it named none (another build's), or for a protobuf written
+ * without function names gmx_ingest_describe_symbolized's note; zh: in
+ * Chinese. Returns the note's new length. */
 size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, size_t len,
                                  size_t cap);
 

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "gomemdx/goroutine.h"
+struct gmx_frame; /* gomemdx/goroutine.h, which includes this header */
 
 #ifdef __cplusplus
 extern "C" {
@@ -20,7 +20,7 @@ typedef struct gmx_symbolizer {
     /* The source positions of the instruction at address (a call site:
      * a return pc minus one), innermost (inlined) first; at most max;
      * 0 when it cannot name it. Strings must outlive the reading. */
-    size_t (*frames)(void *ctx, uint64_t address, gmx_frame *out, size_t max);
+    size_t (*frames)(void *ctx, uint64_t address, struct gmx_frame *out, size_t max);
     void *ctx;
 } gmx_symbolizer;
 

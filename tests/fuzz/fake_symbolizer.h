@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "gomemdx/symbolize.h"
+#include "gomemdx/goroutine.h"
 
 /* A symbolizer of made-up names, a function of the address alone: one or
  * two positions (an inlined call in its caller), none for a third of them. */

@@ -10,6 +10,8 @@
 #     executable: the reference pair's findings, site by site (category,
 #     site, in-use bytes, growth, share, objects; not the rates: the
 #     unnamed profiles carry no time);
+#   goroutines of the unsymbolised goroutine profile with --binary: the
+#     reference's findings (category, site, goroutines); without, the line;
 #   --binary of another Go version's build: said, nothing named.
 set -u
 bin=$1 work=$2/rawpcs-$3 v=$3
@@ -72,4 +74,18 @@ grep -q 'main\.renderReport' "$work/nobin.out" && bad "diagnose names main.rende
   >"$work/otherdiag.out"
 grep -q 'the binary is another build' "$work/otherdiag.out" || bad "diagnose: another build not said"
 grep -q 'main\.' "$work/otherdiag.out" && bad "diagnose names functions from another build"
+# goroutines: the reference's findings
+gfacts='[.findings[] | {category, site, goroutines}]'
+"$bin" goroutines "$fix/goroutine.pb.gz" --json | jq -S "$gfacts" >"$work/gref.json"
+grep -q '"category": "chan-recv-blocked"' "$work/gref.json" || bad "goroutine reference: no leak found"
+"$bin" goroutines "$fix/goroutine-unsym.pb.gz" --binary "$work/reportcache" --json |
+  jq -S "$gfacts" >"$work/gunsym.json"
+diff "$work/gref.json" "$work/gunsym.json" >/dev/null ||
+  bad "goroutines of goroutine-unsym --binary differ: $(diff "$work/gref.json" "$work/gunsym.json")"
+"$bin" goroutines "$fix/goroutine-unsym.pb.gz" >"$work/gplain.out"
+grep -q 'no function names for [0-9]* addresses: --binary BIN (the executable) names them$' \
+  "$work/gplain.out" || bad "goroutines without --binary does not say --binary names them"
+"$bin" goroutines "$fix/goroutine-unsym.pb.gz" --binary "$work/other" >"$work/gother.out"
+grep -q 'the binary is another build' "$work/gother.out" || bad "goroutines: another build not said"
+grep -q 'chan-recv-blocked' "$work/gother.out" && bad "goroutines names a leak from another build"
 exit $fail

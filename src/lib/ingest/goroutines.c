@@ -226,9 +226,10 @@ static gmx_code read_profile(const gmx_profile *p, gmx_gsnapshot *snap, gmx_erro
 }
 
 /* A profile.proto goroutine profile, gzipped or not: decoded (the profile
- * takes the input over), read into the buckets, and dropped — the buckets
- * hold copies of what they keep. */
-static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
+ * takes the input over), its raw addresses named from the binary, read
+ * into the buckets, and dropped — the buckets hold copies of what they
+ * keep. */
+static gmx_code parse_proto(gmx_gsnapshot *snap, const gmx_binary *binary, gmx_error *err)
 {
     gmx_code rc = gmx_input_gunzip(&snap->input, 0, err);
     if (rc != GMX_OK)
@@ -237,8 +238,12 @@ static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
     gmx_input *in = snap->input;
     snap->input = NULL;
     rc = gmx_profile_decode(in, &p, err);
+    gmx_symbolized names = { 0 };
+    if (rc == GMX_OK)
+        rc = gmx_ingest_symbolize_profile(p, binary, &names, err);
     if (rc == GMX_OK)
         rc = gmx_goroutine_profile_proto_read(p, gmx_gbuckets_add, snap->buckets, &snap->info, err);
+    snap->info.symbolized = names;
     gmx_profile_free(p);
     return rc;
 }
@@ -438,7 +443,7 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
         snap->info.unnamed_records = h.unnamed;
     } else if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096)) {
         /* Binary: a protobuf profile, or garbage the decoder will name. */
-        return parse_proto(snap, err);
+        return parse_proto(snap, opts->binary, err);
     } else {
         rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
     }

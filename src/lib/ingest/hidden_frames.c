@@ -56,7 +56,7 @@ size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, 
 {
     uint64_t n = info->named_records ? info->named_records : info->unnamed_records;
     if (!n || len + 1 >= cap)
-        return len;
+        return gmx_ingest_describe_symbolized(&info->symbolized, zh, buf, len, cap);
     const char *sep = len ? (zh ? "；" : "; ") : "";
     unsigned long long count = (unsigned long long)n;
     int w = info->named_records

@@ -14,6 +14,7 @@
  * location keeps its innermost position only, as runtime.CallersFrames
  * reads such pcs. */
 #include "model/profile_impl.h"
+#include "gomemdx/goroutine.h"
 #include "gomemdx/symbolize.h"
 #include "util/alloc.h"
 #include "util/str.h"
