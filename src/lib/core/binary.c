@@ -12,6 +12,9 @@
 struct gmx_binary {
     elf_file elf;
     gmx_pclntab *pcln;
+    /* read at open: libelf caches what it reads, so threads naming pcs
+     * side by side must not call it */
+    gmx_str go_id, gnu_id;
 };
 
 gmx_code gmx_core_open_pclntab(const elf_file *bin, gmx_pclntab **out, bool *inlining,
@@ -56,6 +59,10 @@ gmx_code gmx_binary_open(const char *name, const void *data, size_t len, gmx_bin
                            b->elf.type);
     if (rc == GMX_OK)
         rc = gmx_core_open_pclntab(&b->elf, &b->pcln, &inlining, err);
+    if (rc == GMX_OK) {
+        gmx_elf_file_build_id(&b->elf, "Go", 4, &b->go_id);
+        gmx_elf_file_build_id(&b->elf, "GNU", 3, &b->gnu_id);
+    }
     if (rc != GMX_OK) {
         gmx_binary_free(b);
         return rc;
@@ -126,10 +133,10 @@ bool gmx_binary_call_site(const gmx_binary *b, uint64_t addr)
  * hex, some producers Go's own ID as text. */
 bool gmx_binary_has_build_id(const gmx_binary *b, gmx_str build_id)
 {
-    gmx_str id;
-    if (gmx_elf_file_build_id(&b->elf, "Go", 4, &id) && gmx_str_eq(id, build_id))
+    gmx_str id = b->gnu_id;
+    if (b->go_id.n && gmx_str_eq(b->go_id, build_id))
         return true;
-    if (!gmx_elf_file_build_id(&b->elf, "GNU", 3, &id) || build_id.n != 2 * id.n)
+    if (!id.n || build_id.n != 2 * id.n)
         return false;
     static const char hex[] = "0123456789abcdef";
     for (size_t i = 0; i < id.n; i++) {
