@@ -161,32 +161,31 @@ static gmx_code flush(heap_parser *p, gmx_error *err)
     return GMX_OK;
 }
 
-/* The "0x.." pcs after "@" (as many as frames are kept); anything else
- * there is an error. */
-static bool pcs(heap_parser *p, gmx_str line, size_t i)
+/* The "0x.." pcs after "@" (as many as frames are kept), up to the first
+ * word that is not one: pprof's heapSampleRE takes what it can there too,
+ * and a pasted record may end cut. */
+static void pcs(heap_parser *p, gmx_str line, size_t i)
 {
     p->npcs = 0;
-    while (i < line.n) {
+    while (i < line.n && p->npcs < GMX_MAX_FRAMES) {
         size_t end = i;
         while (end < line.n && line.p[end] != ' ')
             end++;
-        uint64_t pc;
-        if (!gmx_parse_hex_u64(gmx_str_sub(line, i, end), &pc))
-            return false;
-        if (p->npcs < GMX_MAX_FRAMES)
-            p->pcs[p->npcs++] = pc;
+        if (!gmx_parse_hex_u64(gmx_str_sub(line, i, end), &p->pcs[p->npcs]))
+            return;
+        p->npcs++;
         i = end;
         skip_spaces(line, &i);
     }
-    return true;
 }
 
 static gmx_code record_start(heap_parser *p, gmx_str line, gmx_error *err, uint64_t lineno)
 {
     size_t i = 0;
     line = gmx_str_trim(line);
-    if (!counts(line, &i, p->values) || !pcs(p, line, i))
+    if (!counts(line, &i, p->values))
         return fail(err, p->name, lineno, "malformed record (expected \"N: N [N: N] @ 0x...\")");
+    pcs(p, line, i);
     if ((p->values[0] == 0 && p->values[1] != 0) || (p->values[2] == 0 && p->values[3] != 0))
         return fail(err, p->name, lineno, "a record with bytes but no objects");
     p->open = true;
