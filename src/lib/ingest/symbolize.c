@@ -5,6 +5,7 @@
 #include "gomemdx/heaptext.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/profile.h"
+#include "util/str.h"
 
 #include <stdio.h>
 
@@ -73,17 +74,40 @@ gmx_code gmx_ingest_heap_text(const char *name, const void *data, size_t len,
     return GMX_OK; /* not reached */
 }
 
+/* Locations with names whose addresses are checked against b: enough to
+ * tell a build, few enough to cost nothing. */
+enum { MAX_CHECKED = 64 };
+
+/* True when b names the physical function of named location l as the
+ * profile does. */
+static bool names_alike(const gmx_profile *p, const gmx_plocation *l, const struct gmx_binary *b)
+{
+    gmx_pcframe at[MAX_AT];
+    size_t k = gmx_binary_frames_at(b, l->address, at, MAX_AT);
+    const gmx_pline *outer = &l->lines[l->nlines - 1];
+    return k && gmx_str_eq(at[k - 1].func, gmx_profile_function(p, outer->function)->name);
+}
+
 /* True when the locations still to name are not b's: one sits in a
- * mapping whose build ID is not b's, or most of their addresses are not
- * the calls every caller's frame stops at (addresses of another build fall
- * anywhere in b, and a table lookup alone would name them wrongly). */
+ * mapping whose build ID is not b's; or, when the profile names some
+ * addresses itself, b names most of those otherwise; or else most of the
+ * raw addresses are not the calls every caller's frame stops at
+ * (addresses of another build fall anywhere in b, and a table lookup alone
+ * would name them wrongly). */
 static bool other_build(const gmx_profile *p, const struct gmx_binary *b)
 {
-    uint64_t raw = 0, calls = 0;
+    uint64_t raw = 0, calls = 0, checked = 0, alike = 0;
     for (size_t i = 0; i < gmx_profile_location_count(p); i++) {
         const gmx_plocation *l = gmx_profile_location(p, i);
-        if (l->nlines || !l->address)
+        if (!l->address)
             continue;
+        if (l->nlines) {
+            if (checked < MAX_CHECKED) {
+                checked++;
+                alike += names_alike(p, l, b);
+            }
+            continue;
+        }
         gmx_str id = l->mapping != GMX_PNONE ? gmx_profile_mapping(p, l->mapping)->build_id
                                              : (gmx_str){ "", 0 };
         if (id.n && !gmx_binary_has_build_id(b, id))
@@ -91,7 +115,7 @@ static bool other_build(const gmx_profile *p, const struct gmx_binary *b)
         raw++;
         calls += gmx_binary_call_site(b, l->address);
     }
-    return calls * 2 < raw;
+    return checked ? alike * 2 < checked : calls * 2 < raw;
 }
 
 gmx_code gmx_ingest_symbolize_profile(gmx_profile *p, const struct gmx_binary *b,

@@ -117,10 +117,19 @@ static bool per_logical_frame(const gmx_profile *p, const uint8_t *named, gmx_er
     return found;
 }
 
+static bool raw(const gmx_plocation *l)
+{
+    return !l->nlines && l->address;
+}
+
 gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_symbolized *out,
                                gmx_error *err)
 {
     out->unnamed = out->named = 0;
+    for (size_t i = 0; i < p->nlocations; i++)
+        out->unnamed += raw(&p->locations[i]);
+    if (!sym || !out->unnamed) /* the usual case: nothing to name, nothing allocated */
+        return GMX_OK;
     namer n = { .p = p };
     gmx_hindex_init(&n.by_name_file);
     for (size_t i = 0; i < p->nfunctions; i++)
@@ -130,11 +139,8 @@ gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_sy
     bool ok = named != NULL;
     for (size_t i = 0; ok && i < p->nlocations; i++) {
         gmx_plocation *l = &p->locations[i];
-        if (l->nlines || !l->address)
-            continue;
-        out->unnamed++;
         bool this_named = false;
-        ok = !sym || name_location(&n, l, sym, &this_named);
+        ok = !raw(l) || name_location(&n, l, sym, &this_named);
         named[i] = this_named;
         out->named += this_named;
     }
