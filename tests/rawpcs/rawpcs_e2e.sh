@@ -10,8 +10,10 @@
 #     executable: the reference pair's findings, site by site (category,
 #     site, in-use bytes, growth, share, objects; not the rates: the
 #     unnamed profiles carry no time);
-#   goroutines of the unsymbolised goroutine profile with --binary: the
-#     reference's findings (category, site, goroutines); without, the line;
+#   goroutines of the unsymbolised goroutine profile and of its debug=1
+#     text without "#" lines, with --binary: the reference's findings
+#     (category, site, goroutines); without, the line; diagnose of the text
+#     beside its executable: the same finding;
 #   --binary of another Go version's build: said, nothing named.
 set -u
 bin=$1 work=$2/rawpcs-$3 v=$3
@@ -78,10 +80,17 @@ grep -q 'main\.' "$work/otherdiag.out" && bad "diagnose names functions from ano
 gfacts='[.findings[] | {category, site, goroutines}]'
 "$bin" goroutines "$fix/goroutine.pb.gz" --json | jq -S "$gfacts" >"$work/gref.json"
 grep -q '"category": "chan-recv-blocked"' "$work/gref.json" || bad "goroutine reference: no leak found"
-"$bin" goroutines "$fix/goroutine-unsym.pb.gz" --binary "$work/reportcache" --json |
-  jq -S "$gfacts" >"$work/gunsym.json"
-diff "$work/gref.json" "$work/gunsym.json" >/dev/null ||
-  bad "goroutines of goroutine-unsym --binary differ: $(diff "$work/gref.json" "$work/gunsym.json")"
+for f in goroutine-unsym.pb.gz goroutine-legacy.txt; do
+  "$bin" goroutines "$fix/$f" --binary "$work/reportcache" --json | jq -S "$gfacts" >"$work/g-$f.json"
+  diff "$work/gref.json" "$work/g-$f.json" >/dev/null ||
+    bad "goroutines of $f --binary differ: $(diff "$work/gref.json" "$work/g-$f.json")"
+done
+mkdir -p "$work/gtext" && cp "$fix/goroutine-legacy.txt" "$work/reportcache" "$work/gtext/"
+"$bin" diagnose "$work/gtext" --all >"$work/gtext.out"
+grep -q 'chan-recv-blocked.* in main\.(\*reportCache)\.subscribe\.func1' "$work/gtext.out" ||
+  bad "diagnose of the goroutine text beside its binary does not find the leak"
+grep -q 'the executable the profiles came from' "$work/gtext.out" ||
+  bad "diagnose does not say the executable named the goroutine text's addresses"
 "$bin" goroutines "$fix/goroutine-unsym.pb.gz" >"$work/gplain.out"
 grep -q 'no function names for [0-9]* addresses: --binary BIN (the executable) names them$' \
   "$work/gplain.out" || bad "goroutines without --binary does not say --binary names them"

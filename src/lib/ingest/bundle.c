@@ -1015,7 +1015,7 @@ static void note_binary(gmx_bundle *b)
     uint64_t named = 0, addresses = 0;
     for (size_t i = 0; i < b->count; i++) {
         named += b->items[i].goroutines.info.named_records;
-        addresses += b->items[i].symbolized.named;
+        addresses += b->items[i].symbolized.named + b->items[i].goroutines.info.symbolized.named;
     }
     gmx_artifact *x = b->binary_item ? &b->items[b->binary_item - 1] : NULL;
     if (!x || !(named || addresses) || x->kind != GMX_ART_SKIPPED)
