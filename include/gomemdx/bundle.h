@@ -11,6 +11,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/elfsniff.h"
 #include "gomemdx/error.h"
+#include "gomemdx/symbolize.h"
 #include "gomemdx/escape.h"
 #include "gomemdx/heap.h"
 #include "gomemdx/metrics.h"
@@ -89,6 +90,9 @@ typedef struct gmx_artifact {
     char reading[256];       /* what a tolerant read read, skipped and repaired
                               * ("read lines 3-80 (...); skipped 1-2"); empty when strict */
     char reading_zh[256];    /* the same for --lang zh (what --binary named, in Chinese) */
+    gmx_symbolized symbolized; /* a heap or goroutine profile written without function
+                                * names: its raw addresses and what the executable
+                                * named of them */
 } gmx_artifact;
 
 typedef struct gmx_bundle gmx_bundle;

@@ -62,6 +62,9 @@ gmx_code gmx_gprof_add_values(gmx_gprof *w, const gmx_frame *frames, uint32_t nf
                               gmx_error *err);
 /* When the goroutines were seen (ns since the Unix epoch); 0 = unknown. */
 void gmx_gprof_set_time(gmx_gprof *w, int64_t time_ns);
+/* The profile's drop_frames and keep_frames (regular expressions every
+ * pprof report applies; empty: none). */
+gmx_code gmx_gprof_set_frames(gmx_gprof *w, gmx_str drop, gmx_str keep, gmx_error *err);
 /* A comment line carried in the profile (pprof -comments shows them). */
 gmx_code gmx_gprof_add_comment(gmx_gprof *w, gmx_str text, gmx_error *err);
 
@@ -74,6 +77,17 @@ size_t gmx_gprof_sample_count(const gmx_gprof *w);
  * first added. *out is owned by the caller: free with gmx_gprof_bytes_free. */
 gmx_code gmx_gprof_encode(const gmx_gprof *w, void **out, size_t *len, gmx_error *err);
 void gmx_gprof_bytes_free(void *data);
+
+/* ---- From a heap profile's debug=1 text ---- */
+
+/* The text (data, len) as a heap profile model (*out, the caller's), for
+ * top, peek and list: its records as samples of alloc_objects, alloc_space,
+ * inuse_objects and inuse_space (scaled as pprof scales the format); those
+ * without "#" lines named from b when given (gmx_ingest_heap_text: *names
+ * says what came of it). */
+gmx_code gmx_convert_heap_text(const char *name, const void *data, size_t len,
+                               const struct gmx_binary *b, gmx_profile **out,
+                               gmx_symbolized *names, gmx_error *err);
 
 /* ---- From a dump ---- */
 

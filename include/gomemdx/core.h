@@ -33,6 +33,16 @@ void gmx_binary_free(gmx_binary *b);
  * first, inlined calls expanded; at most max; 0 when pc is not in the
  * binary's text. */
 size_t gmx_binary_frames(const gmx_binary *b, uint64_t pc, gmx_pcframe *out, size_t max);
+/* The same for the address of an instruction (a profile location's
+ * address, already a call site). */
+size_t gmx_binary_frames_at(const gmx_binary *b, uint64_t addr, gmx_pcframe *out, size_t max);
+/* True when the instruction at addr ends with addr + 1 and is a call: what
+ * the address of every caller's frame in a stack is. Addresses of another
+ * build land anywhere, seldom there. */
+bool gmx_binary_call_site(const gmx_binary *b, uint64_t addr);
+/* True when build_id (a profile mapping's: hex of the GNU build ID, or Go's
+ * build ID as text) is this binary's. */
+bool gmx_binary_has_build_id(const gmx_binary *b, gmx_str build_id);
 
 /* Opens a core (core_data, core_len) and its executable (bin_data,
  * bin_len); both must outlive *out. Refuses, with one line naming the file

@@ -12,6 +12,7 @@
 
 #include "gomemdx/error.h"
 #include "gomemdx/str.h"
+#include "gomemdx/symbolize.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -144,6 +145,8 @@ typedef struct gmx_dump_info {
     uint64_t unnamed_records;/* ... whose pcs the binary did not lead to their frames
                               * (another build's) */
     gmx_read_report read;    /* what a tolerant read read, skipped and repaired */
+    gmx_symbolized symbolized; /* a protobuf profile written without function names:
+                                * its addresses, and what --binary named of them */
 } gmx_dump_info;
 
 /* "goroutine dump", "panic with goroutine dump", "goroutine profile

@@ -20,6 +20,7 @@
 
 #include "gomemdx/error.h"
 #include "gomemdx/heap.h"
+#include "gomemdx/symbolize.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -45,6 +46,14 @@ typedef struct gmx_heap_sink {
 gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_error *err);
 
+/* The same, for a profile that may carry raw pcs only: a record without
+ * "#" lines gets its "@" pcs as frames, named by sym (NULL: none) when it
+ * names every one, else written "0x4a1b2c". *names (may be NULL) counts
+ * such records and those named. */
+gmx_code gmx_heaptext_scan_named(const char *name, const void *data, size_t len,
+                                 const gmx_heap_sink *sink, const gmx_symbolizer *sym,
+                                 gmx_symbolized *names, gmx_error *err);
+
 /* A sink that adds each record to h. */
 gmx_heap_sink gmx_hsnapshot_sink(gmx_hsnapshot *h);
 
@@ -57,6 +66,10 @@ gmx_heap_sink gmx_hsnapshot_sink(gmx_hsnapshot *h);
  * name is used in error messages only. GMX_EFORMAT names the line. */
 gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
                             gmx_error *err);
+/* The same, naming records without "#" lines as gmx_heaptext_scan_named. */
+gmx_code gmx_heaptext_parse_named(const char *name, const void *data, size_t len,
+                                  gmx_hsnapshot *h, const gmx_symbolizer *sym,
+                                  gmx_symbolized *names, gmx_error *err);
 
 #ifdef __cplusplus
 }

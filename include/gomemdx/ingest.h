@@ -6,6 +6,7 @@
 #include "gomemdx/analyze.h"
 #include "gomemdx/error.h"
 #include "gomemdx/input.h"
+#include "gomemdx/symbolize.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -24,10 +25,34 @@ typedef struct gmx_ingest_options {
 
 /* Appends to an input's reading note (len bytes of buf, which holds cap)
  * what --binary did: "runtime frames of N records named from the binary",
- * or that it named none (another build's); zh: in Chinese. Returns the
- * note's new length. */
+ * or that it named none (another build's), or for a protobuf written
+ * without function names gmx_ingest_describe_symbolized's note; zh: in
+ * Chinese. Returns the note's new length. */
 size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, size_t len,
                                  size_t cap);
+
+/* The executable b as a symbolizer: addresses named from its .gopclntab
+ * (b outlives the reading). */
+gmx_symbolizer gmx_ingest_symbolizer(const struct gmx_binary *b);
+/* Reads a heap profile's debug=1 text (data, len) into a new snapshot *out,
+ * its records without "#" lines named from b (NULL: written as addresses),
+ * unless most of their pcs are not b's calls: then read again unnamed, and
+ * names->other_build. */
+struct gmx_hsnapshot;
+gmx_code gmx_ingest_heap_text(const char *name, const void *data, size_t len,
+                              const struct gmx_binary *b, struct gmx_hsnapshot **out,
+                              gmx_symbolized *names, gmx_error *err);
+/* Names p's locations that carry only an address from b (NULL: counts
+ * them), unless a mapping of theirs has a build ID that is not b's (then
+ * out->other_build, nothing named). */
+struct gmx_profile;
+gmx_code gmx_ingest_symbolize_profile(struct gmx_profile *p, const struct gmx_binary *b,
+                                      gmx_symbolized *out, gmx_error *err);
+/* Appends to an input's reading note what naming its raw addresses came
+ * to: none named and --binary would name them, "N of M addresses named from
+ * the binary", or that the binary is another build's. */
+size_t gmx_ingest_describe_symbolized(const gmx_symbolized *s, bool zh, char *buf, size_t len,
+                                      size_t cap);
 
 /* Reads a full goroutine dump at path into snap (its name, buckets and
  * dump info). snap owns what it holds: release with gmx_gsnapshot_release.

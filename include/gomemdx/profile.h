@@ -24,6 +24,7 @@
 #include "gomemdx/error.h"
 #include "gomemdx/input.h"
 #include "gomemdx/str.h"
+#include "gomemdx/symbolize.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -221,6 +222,13 @@ gmx_code gmx_profile_open(const char *path, size_t max_decompressed, gmx_profile
  * memory is that of both decodes at once. */
 gmx_code gmx_profile_open_pair(const char *path_a, const char *path_b, size_t max_decompressed,
                                gmx_profile **a, gmx_profile **b, gmx_error *err);
+
+/* Gives the locations that have an address and no lines (a profile
+ * written unsymbolised) the lines sym names for it (sym NULL: only counts
+ * them). *out says how many there were and how many were named. Call it
+ * before reading the profile: function pointers taken earlier go stale. */
+gmx_code gmx_profile_symbolize(gmx_profile *p, const gmx_symbolizer *sym, gmx_symbolized *out,
+                               gmx_error *err);
 
 const char *gmx_profile_name(const gmx_profile *p);
 const gmx_profile_info *gmx_profile_get_info(const gmx_profile *p);

@@ -1,6 +1,8 @@
 /* --binary BIN, shared by goroutines, diagnose and check: the executable
  * the dumps came from, whose symbol table names the runtime frames a
- * debug=1 goroutine profile leaves out. */
+ * debug=1 goroutine profile leaves out and the addresses of profiles
+ * written without function names. top, peek and list have their own
+ * (profile_args.h). */
 #ifndef GMX_CLI_BINARY_ARG_H
 #define GMX_CLI_BINARY_ARG_H
 
@@ -10,7 +12,8 @@
 #define BINARY_OPTION                                                                          \
     { "binary", 0, OPT_STRING, "BIN",                                                          \
       "the Go executable the dumps came from: names the runtime frames a debug=1 profile "    \
-      "leaves out, so its goroutines say why they wait" }
+      "leaves out, so its goroutines say why they wait, and the addresses of profiles "        \
+      "written without function names" }
 
 typedef struct cli_binary {
     gmx_input *input;

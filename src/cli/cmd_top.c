@@ -64,14 +64,15 @@ const cli_command cmd_top = {
     .summary = "The functions that hold or spend the most in a pprof profile, like go tool pprof "
                "-top.",
     .usage = "PROFILE [--sample-index NAME] [--cum] [-n N]"
-             " [--focus RE] [--ignore RE] [--base OLD] [--json|--markdown] [--lang en|zh]"
+             " [--focus RE] [--ignore RE] [--base OLD] [--binary BIN] [--json|--markdown] [--lang en|zh]"
              " [--html FILE]",
     .description =
         "Reads a pprof profile (heap, allocs, goroutine, CPU, mutex, block; gzipped\n"
         "or not) and prints flat, flat%, sum%, cum and cum% per function, exactly as\n"
         "`go tool pprof -top` does: the same default sample type (heap profiles show\n"
         "inuse_space), units, rounding, order, and nodes below 0.5% of the total\n"
-        "dropped. --base subtracts an older profile, like pprof's -base.",
+        "dropped. --base subtracts an older profile, like pprof's -base. A profile\n"
+        "written without function names (-symbolize=none) is named from --binary BIN.",
     .options = options,
     .min_pos = 1,
     .max_pos = 1,

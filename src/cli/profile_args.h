@@ -21,14 +21,19 @@
     { "ignore", 0, OPT_STRING, "RE", "drop samples with a frame matching RE" },      \
     { "base", 'b', OPT_STRING, "OLD", "subtract an older profile of the same kind" }, \
     { "json", 0, OPT_FLAG, NULL, "print JSON instead of text" },                     \
+    { "binary", 0, OPT_STRING, "BIN",                                                \
+      "the Go executable the profile came from: names the addresses of a profile "   \
+      "written without function names" },                                           \
     CLI_LIVE_OPTIONS
 
 typedef struct cli_profiles {
     gmx_profile *profile, *base;
 } cli_profiles;
 
-/* Opens the first positional argument and --base. EXIT_OK, or the exit
- * status of the error it printed. */
+/* Opens the first positional argument and --base; locations written with
+ * an address and no function name are named from --binary, and a line on
+ * stderr says what came of it (or that --binary would name them). EXIT_OK,
+ * or the exit status of the error it printed. */
 int cli_profiles_open(const cli_command *self, const cli_args *args, cli_profiles *out);
 void cli_profiles_close(cli_profiles *ps);
 /* Sets sample_index, focus, ignore and base of o from the options.

@@ -1,6 +1,7 @@
 /* Fuzz target: profile.proto bytes (raw or gzipped) through what
  * `gomemdx top`, `peek` and `list` run: gunzip (capped small), decode and
- * validate, read every sample, top with and without the profile as its own
+ * validate, name locations without lines (a made-up symbolizer, as
+ * --binary), read every sample, top with and without the profile as its own
  * base, peek and list (source lookups in a folder that has no sources),
  * and every renderer. */
 #include <stddef.h>
@@ -13,6 +14,7 @@
 #include "gomemdx/profile.h"
 #include "gomemdx/ptop.h"
 #include "gomemdx/report.h"
+#include "fake_symbolizer.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -73,6 +75,7 @@ static void list(const gmx_profile *p, const gmx_profile *base)
     gmx_plist_free(l);
 }
 
+
 /* What diagnose does: one buffer reused over every input (a worker's),
  * which must read each input exactly as a fresh decompression does. */
 static void gunzip_reusing(const uint8_t *data, size_t size)
@@ -113,6 +116,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gmx_profile *p;
     if (gmx_profile_decode(in, &p, &err) != GMX_OK)
         return 0;
+    /* top --binary: locations without lines named first */
+    gmx_symbolizer sym = { fake_frames, NULL };
+    gmx_symbolized named;
+    if (gmx_profile_symbolize(p, size % 2 ? &sym : NULL, &named, &err) != GMX_OK) {
+        gmx_profile_free(p);
+        return 0;
+    }
     gmx_ptop_options o;
     gmx_ptop_options_init(&o);
     top(p, &o);

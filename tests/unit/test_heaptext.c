@@ -50,7 +50,9 @@ static void test_heaptext__records_frames_and_memstats(void **state)
     assert_true(gmx_str_eq_cstr(s->frames[0].file, "/tmp/ex/heap/main.go"));
     assert_int_equal(s->frames[0].line, 22);
     assert_int_equal(s->max_object_bytes, 10240);
-    assert_int_equal(gmx_hsnapshot_at(h, 1)->nframes, 0);
+    /* no "#" lines: its pc as its frame, written as pprof shows an address */
+    assert_int_equal(gmx_hsnapshot_at(h, 1)->nframes, 1);
+    assert_true(gmx_str_eq_cstr(gmx_hsnapshot_at(h, 1)->frames[0].func, "0x47c113"));
     assert_int_equal(gmx_hsnapshot_at(h, 1)->alloc_bytes, 80);
     const gmx_hsnapshot_info *info = gmx_hsnapshot_get_info(h);
     assert_int_equal(info->sample_rate, 1);
@@ -62,6 +64,56 @@ static void test_heaptext__records_frames_and_memstats(void **state)
     assert_int_equal(info->memstats.stack_sys, 327680);
     assert_int_equal(info->memstats.num_gc, 6);
     assert_int_equal(info->memstats.max_rss, 6344704);
+    gmx_hsnapshot_free(h);
+}
+
+/* Names the call at 0x47c112 only, innermost position first: what it was
+ * asked for is kept to check the pc - 1. */
+static size_t one_call(void *ctx, uint64_t address, gmx_frame *out, size_t max)
+{
+    *(uint64_t *)ctx = address;
+    if (address != 0x47c112 || !max)
+        return 0;
+    out[0] = (gmx_frame){ { "runtime.makeslice", 17 }, { "slice.go", 8 }, 103 };
+    return 1;
+}
+
+static void test_heaptext__names_raw_pcs_from_a_symbolizer(void **state)
+{
+    (void)state;
+    uint64_t asked = 0;
+    gmx_symbolizer sym = { one_call, &asked };
+    gmx_symbolized names;
+    gmx_error err;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    assert_non_null(h);
+    assert_int_equal(gmx_heaptext_parse_named("heap.txt", rate1, strlen(rate1), h, &sym, &names,
+                                              &err),
+                     GMX_OK);
+    assert_int_equal(asked, 0x47c112);
+    /* the record with "#" lines keeps them; the other is named */
+    assert_true(gmx_str_eq_cstr(gmx_hsnapshot_at(h, 0)->frames[0].func, "main.grow"));
+    const gmx_hsite *s = gmx_hsnapshot_at(h, 1);
+    assert_int_equal(s->nframes, 1);
+    assert_true(gmx_str_eq_cstr(s->frames[0].func, "runtime.makeslice"));
+    assert_int_equal(s->frames[0].line, 103);
+    assert_int_equal(names.unnamed, 1);
+    assert_int_equal(names.named, 1);
+    assert_true(names.with_binary);
+    gmx_hsnapshot_free(h);
+    /* a record whose pcs are not all named keeps them all as addresses */
+    static const char two[] = "heap profile: 1: 8 [1: 8] @ heap/2\n"
+                              "1: 8 [1: 8] @ 0x47c113 0x4de934\n";
+    h = gmx_hsnapshot_new(0);
+    assert_non_null(h);
+    assert_int_equal(gmx_heaptext_parse_named("two.txt", two, strlen(two), h, &sym, &names, &err),
+                     GMX_OK);
+    s = gmx_hsnapshot_at(h, 0);
+    assert_int_equal(s->nframes, 2);
+    assert_true(gmx_str_eq_cstr(s->frames[0].func, "0x47c113"));
+    assert_true(gmx_str_eq_cstr(s->frames[1].func, "0x4de934"));
+    assert_int_equal(names.unnamed, 2);
+    assert_int_equal(names.named, 0);
     gmx_hsnapshot_free(h);
 }
 
@@ -168,6 +220,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_heaptext__records_frames_and_memstats),
+        cmocka_unit_test(test_heaptext__names_raw_pcs_from_a_symbolizer),
         cmocka_unit_test(test_heaptext__scales_like_pprof),
         cmocka_unit_test(test_heaptext__errors_name_file_and_line),
         cmocka_unit_test(test_heaptext__totals_match_go_tool_pprof),

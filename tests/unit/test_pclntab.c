@@ -4,6 +4,7 @@
  * GMX_CORE_BIN). */
 #include "testutil.h"
 #include "core/elf_file.h"
+#include "gomemdx/core.h"
 #include "gomemdx/pclntab.h"
 #include "util/str.h"
 
@@ -118,6 +119,27 @@ static void test_pclntab__expands_inlined_calls(void **state)
     assert_str(fr[0].func, "internal/poll.(*pollDesc).waitRead");
 }
 
+/* What --binary checks before naming a profile's raw addresses: that they
+ * are the executable's calls, and its build ID. */
+static void test_pclntab__binary_knows_its_calls_and_build_id(void **state)
+{
+    fixture *fx = *state;
+    gmx_binary *b;
+    assert_int_equal(gmx_binary_open("notifier.bin", fx->bytes, fx->len, &b, NULL), GMX_OK);
+    /* 0x4ae3af CALL rel32 (5 bytes): its return pc - 1 is a call site, the
+     * CALL's own address is not */
+    assert_true(gmx_binary_call_site(b, 0x4ae3af + 5 - 1));
+    assert_false(gmx_binary_call_site(b, 0x4ae3af));
+    gmx_pcframe fr[4];
+    assert_int_equal(gmx_binary_frames_at(b, 0x4ae3af + 4, fr, 4), 2);
+    assert_str(fr[1].func, "internal/poll.(*FD).Accept");
+    gmx_str go_id;
+    assert_true(gmx_elf_file_build_id(&fx->elf, "Go", 4, &go_id));
+    assert_true(gmx_binary_has_build_id(b, go_id));
+    assert_false(gmx_binary_has_build_id(b, gmx_str_cstr("0123abcd")));
+    gmx_binary_free(b);
+}
+
 static void test_pclntab__refuses_what_it_cannot_read(void **state)
 {
     fixture *fx = *state;
@@ -173,6 +195,7 @@ int main(void)
         cmocka_unit_test(test_pclntab__finds_function_and_line),
         cmocka_unit_test(test_pclntab__frame_size_from_pcsp),
         cmocka_unit_test(test_pclntab__expands_inlined_calls),
+        cmocka_unit_test(test_pclntab__binary_knows_its_calls_and_build_id),
         cmocka_unit_test(test_pclntab__refuses_what_it_cannot_read),
         cmocka_unit_test(test_pclntab__reads_go120_layout),
     };

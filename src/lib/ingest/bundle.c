@@ -346,6 +346,15 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
              info.sample_type[0] ? " of " : "", info.sample_type);
 }
 
+/* The input line's note of what naming a profile's raw addresses came to. */
+static void describe_symbolized(gmx_artifact *a)
+{
+    gmx_ingest_describe_symbolized(&a->symbolized, false, a->reading, strlen(a->reading),
+                                   sizeof(a->reading));
+    gmx_ingest_describe_symbolized(&a->symbolized, true, a->reading_zh, strlen(a->reading_zh),
+                                   sizeof(a->reading_zh));
+}
+
 /* A worker's buffers, reused from one file to the next. */
 struct scratch {
     void *buf;
@@ -476,9 +485,8 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
         return;
     }
     if (gmx_heaptext_sniff(data, len)) {
-        a->heap = gmx_hsnapshot_new(0);
-        gmx_code rc = a->heap ? gmx_heaptext_parse(a->path, data, len, a->heap, &err)
-                              : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
+        gmx_code rc = gmx_ingest_heap_text(a->path, data, len, scratch->binary, &a->heap,
+                                           &a->symbolized, &err);
         gmx_input_free(in);
         if (rc != GMX_OK) {
             gmx_hsnapshot_free(a->heap);
@@ -488,6 +496,7 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
         }
         a->kind = GMX_ART_HEAP;
         a->heap_text = true;
+        describe_symbolized(a);
         a->format = "heap profile (debug=1)";
         a->format_zh = "堆剖析（debug=1）";
         /* The text carries no capture time. Its records are as of the last
@@ -544,6 +553,12 @@ static void load_file(gmx_artifact *a, struct pending *p, struct scratch *scratc
             skip_error(a, &err);
         return;
     }
+    if (gmx_ingest_symbolize_profile(prof, scratch->binary, &a->symbolized, &err) != GMX_OK) {
+        gmx_profile_free(prof);
+        skip_error(a, &err);
+        return;
+    }
+    describe_symbolized(a);
     if (from_profile(a, prof, &p->names)) {
         *keep = prof;
     } else {
@@ -997,16 +1012,23 @@ static void find_binary(gmx_bundle *b)
  * pairs with it). */
 static void note_binary(gmx_bundle *b)
 {
-    uint64_t named = 0;
-    for (size_t i = 0; i < b->count; i++)
+    uint64_t named = 0, addresses = 0;
+    for (size_t i = 0; i < b->count; i++) {
         named += b->items[i].goroutines.info.named_records;
+        addresses += b->items[i].symbolized.named + b->items[i].goroutines.info.symbolized.named;
+    }
     gmx_artifact *x = b->binary_item ? &b->items[b->binary_item - 1] : NULL;
-    if (!x || !named || x->kind != GMX_ART_SKIPPED)
+    if (!x || !(named || addresses) || x->kind != GMX_ART_SKIPPED)
         return;
     gmx_free(x->skip_reason);
     gmx_free(x->skip_reason_zh);
-    skip(x, "the executable the dumps came from: it named the runtime frames debug=1 leaves out",
-         "转储所属的可执行文件：用它补出了 debug=1 省略的运行时栈帧");
+    if (named)
+        skip(x, "the executable the dumps came from: it named the runtime frames debug=1 leaves out",
+             "转储所属的可执行文件：用它补出了 debug=1 省略的运行时栈帧");
+    else
+        skip(x, "the executable the profiles came from: it named the addresses they carry without "
+                "function names",
+             "剖析所属的可执行文件：用它补出了剖析中只有地址、没有函数名的位置");
 }
 
 /* Reads what was found (rc: how finding it went) and settles the bundle. */

@@ -226,9 +226,10 @@ static gmx_code read_profile(const gmx_profile *p, gmx_gsnapshot *snap, gmx_erro
 }
 
 /* A profile.proto goroutine profile, gzipped or not: decoded (the profile
- * takes the input over), read into the buckets, and dropped — the buckets
- * hold copies of what they keep. */
-static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
+ * takes the input over), its raw addresses named from the binary, read
+ * into the buckets, and dropped — the buckets hold copies of what they
+ * keep. */
+static gmx_code parse_proto(gmx_gsnapshot *snap, const gmx_binary *binary, gmx_error *err)
 {
     gmx_code rc = gmx_input_gunzip(&snap->input, 0, err);
     if (rc != GMX_OK)
@@ -237,8 +238,12 @@ static gmx_code parse_proto(gmx_gsnapshot *snap, gmx_error *err)
     gmx_input *in = snap->input;
     snap->input = NULL;
     rc = gmx_profile_decode(in, &p, err);
+    gmx_symbolized names = { 0 };
+    if (rc == GMX_OK)
+        rc = gmx_ingest_symbolize_profile(p, binary, &names, err);
     if (rc == GMX_OK)
         rc = gmx_goroutine_profile_proto_read(p, gmx_gbuckets_add, snap->buckets, &snap->info, err);
+    snap->info.symbolized = names;
     gmx_profile_free(p);
     return rc;
 }
@@ -263,11 +268,10 @@ static void *tolerant_piece(void *arg)
     /* Numbered from its own first line: where that is in the whole is
      * known once the pieces before it are read (their lines counted as
      * they are), and the report's ranges are moved there then. */
-    hidden_frames h = { p->binary, p->buckets, 0, 0 };
+    hidden_frames h = { .binary = p->binary, .buckets = p->buckets };
     p->rc = gmx_goroutine_tolerant_parse_piece(p->name, p->data, p->len, 0, gmx_hidden_frames_add,
                                                &h, &p->info, &p->err);
-    p->info.named_records = h.named;
-    p->info.unnamed_records = h.unnamed;
+    gmx_hidden_frames_counts(&h, &p->info);
     return NULL;
 }
 
@@ -343,6 +347,10 @@ static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->skipped_lines += part->skipped_lines;
     sum->named_records += part->named_records;
     sum->unnamed_records += part->unnamed_records;
+    sum->symbolized.unnamed += part->symbolized.unnamed;
+    sum->symbolized.named += part->symbolized.named;
+    sum->symbolized.with_binary |= part->symbolized.with_binary;
+    sum->symbolized.other_build |= part->symbolized.other_build;
     sum->partial = part->partial;
 }
 
@@ -416,11 +424,10 @@ static gmx_code parse_tolerant(const char *name, const char *data, size_t len,
     unsigned n = thread_count(opts, len);
     if (n > 1 && gmx_goroutine_text_next_header(data, len, len / n) < len)
         return tolerant_parallel(name, data, len, n, opts, snap, err);
-    hidden_frames h = { opts->binary, snap->buckets, 0, 0 };
+    hidden_frames h = { .binary = opts->binary, .buckets = snap->buckets };
     gmx_code rc = gmx_goroutine_tolerant_parse(name, data, len, gmx_hidden_frames_add, &h,
                                                &snap->info, err);
-    snap->info.named_records = h.named;
-    snap->info.unnamed_records = h.unnamed;
+    gmx_hidden_frames_counts(&h, &snap->info);
     return rc;
 }
 
@@ -431,14 +438,13 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
     gmx_code rc;
     strict_ctx sc = { snap->buckets, &snap->info };
     if (gmx_goroutine_profile_text_sniff(data, len)) {
-        hidden_frames h = { opts->binary, snap->buckets, 0, 0 };
+        hidden_frames h = { .binary = opts->binary, .buckets = snap->buckets };
         rc = gmx_goroutine_profile_text_parse(name, data, len, gmx_hidden_frames_add, &h,
                                               &snap->info, err);
-        snap->info.named_records = h.named;
-        snap->info.unnamed_records = h.unnamed;
+        gmx_hidden_frames_counts(&h, &snap->info);
     } else if (gmx_is_gzip(data, len) || memchr(data, '\0', len < 4096 ? len : 4096)) {
         /* Binary: a protobuf profile, or garbage the decoder will name. */
-        return parse_proto(snap, err);
+        return parse_proto(snap, opts->binary, err);
     } else {
         rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
     }

@@ -125,11 +125,13 @@ static bool line(reducer *r, gmx_pb *loc, int wt)
 }
 
 /* Locations must come numbered 1, 2, ... as Go numbers them, so that an
- * id is its index plus one. */
+ * id is its index plus one. One with an address and no lines (a profile
+ * written unsymbolised) is declined: the decoder's model names it from an
+ * executable, or says it has no name. */
 static bool location(reducer *r, gmx_pb *pb, int wt)
 {
     gmx_pb m;
-    uint64_t id = 0, mapping_id = 0, v;
+    uint64_t id = 0, mapping_id = 0, address = 0, v;
     size_t first = r->nlines;
     if (!sub(pb, wt, &m))
         return false;
@@ -140,7 +142,8 @@ static bool location(reducer *r, gmx_pb *pb, int wt)
             return false;
         bool ok = num == 1 ? uint_field(&m, fwt, &id)
                   : num == 2 ? uint_field(&m, fwt, &mapping_id)
-                  : num == 3 || num == 5 ? uint_field(&m, fwt, &v)
+                  : num == 3 ? uint_field(&m, fwt, &address)
+                  : num == 5 ? uint_field(&m, fwt, &v)
                   : num == 4 ? line(r, &m, fwt) : skip(&m, fwt);
         if (!ok)
             return false;
@@ -148,6 +151,7 @@ static bool location(reducer *r, gmx_pb *pb, int wt)
     size_t n = r->nlines - first;
     heap_reduce_scratch *s = r->s;
     if (id != r->nlocs + 1 || n > GMX_PPROF_MAX_LINES || r->nlocs >= UINT32_MAX ||
+        (n == 0 && address) ||
         (mapping_id && !names_mapping(r, mapping_id)) ||
         !gmx_heap_reduce_grow(&s->locs, &s->locs_cap, r->nlocs, sizeof(*s->locs)))
         return false;

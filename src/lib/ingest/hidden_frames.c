@@ -13,9 +13,41 @@ enum { PC_FRAMES = 8 };
  * this record's. */
 enum { MAX_HIDDEN = 24 };
 
+/* A record of pcs only: each named by the innermost position of pc - 1 (a
+ * pc per logical frame, as runtime.CallersFrames reads them). */
+static int add_pcs_only(hidden_frames *h, const gmx_goroutine *g)
+{
+    h->pcs_only.unnamed += g->npcs;
+    h->pcs_only.with_binary = h->binary != NULL;
+    gmx_frame frames[GMX_MAX_FRAMES];
+    uint32_t n = 0, calls = 0;
+    for (; h->binary && n < g->npcs && n < GMX_MAX_FRAMES; n++) {
+        gmx_pcframe at;
+        if (gmx_binary_frames(h->binary, g->pcs[n], &at, 1) != 1)
+            break;
+        frames[n] = (gmx_frame){ at.func, at.file, at.line };
+        calls += gmx_binary_call_site(h->binary, g->pcs[n] - 1);
+    }
+    if (!n || n < g->npcs)
+        return gmx_gbuckets_add(h->buckets, g);
+    if (calls * 2 < n) { /* another build's pcs, named wrongly */
+        h->pcs_only.other_build = true;
+        return gmx_gbuckets_add(h->buckets, g);
+    }
+    h->pcs_only.named += n;
+    h->pcs_only_named++;
+    gmx_goroutine named = *g;
+    named.frames = frames;
+    named.nframes = n;
+    return gmx_gbuckets_add(h->buckets, &named);
+}
+
 int gmx_hidden_frames_add(void *ctx, const gmx_goroutine *g)
 {
     hidden_frames *h = ctx;
+    if (g->npcs && !g->nframes)
+        return add_pcs_only(h, g);
+    h->framed += g->nframes > 0;
     if (!h->binary || !g->npcs || !g->nframes)
         return gmx_gbuckets_add(h->buckets, g);
     gmx_frame frames[GMX_MAX_FRAMES];
@@ -51,12 +83,22 @@ int gmx_hidden_frames_add(void *ctx, const gmx_goroutine *g)
     return gmx_gbuckets_add(h->buckets, &named);
 }
 
+void gmx_hidden_frames_counts(const hidden_frames *h, gmx_dump_info *info)
+{
+    info->named_records = h->named;
+    info->unnamed_records = h->unnamed;
+    if (h->framed)
+        info->named_records += h->pcs_only_named;
+    else
+        info->symbolized = h->pcs_only;
+}
+
 size_t gmx_ingest_describe_names(const gmx_dump_info *info, bool zh, char *buf, size_t len,
                                  size_t cap)
 {
     uint64_t n = info->named_records ? info->named_records : info->unnamed_records;
     if (!n || len + 1 >= cap)
-        return len;
+        return gmx_ingest_describe_symbolized(&info->symbolized, zh, buf, len, cap);
     const char *sep = len ? (zh ? "；" : "; ") : "";
     unsigned long long count = (unsigned long long)n;
     int w = info->named_records

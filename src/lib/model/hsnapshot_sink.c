@@ -23,8 +23,15 @@ gmx_heap_sink gmx_hsnapshot_sink(gmx_hsnapshot *h)
 gmx_code gmx_heaptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,
                             gmx_error *err)
 {
+    return gmx_heaptext_parse_named(name, data, len, h, NULL, NULL, err);
+}
+
+gmx_code gmx_heaptext_parse_named(const char *name, const void *data, size_t len,
+                                  gmx_hsnapshot *h, const gmx_symbolizer *sym,
+                                  gmx_symbolized *names, gmx_error *err)
+{
     gmx_heap_sink sink = gmx_hsnapshot_sink(h);
-    return gmx_heaptext_scan(name, data, len, &sink, err);
+    return gmx_heaptext_scan_named(name, data, len, &sink, sym, names, err);
 }
 
 gmx_code gmx_ptoptext_parse(const char *name, const void *data, size_t len, gmx_hsnapshot *h,

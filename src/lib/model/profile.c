@@ -432,6 +432,7 @@ void gmx_profile_free(gmx_profile *p)
     for (size_t i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
         gmx_free(owned[i]);
     gmx_profile_drop_offsets(p);
+    gmx_arena_release(&p->symbols);
     gmx_idmap_release(&p->location_ids);
     gmx_idmap_release(&p->function_ids);
     gmx_idmap_release(&p->mapping_ids);

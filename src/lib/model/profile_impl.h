@@ -11,6 +11,7 @@
 #define GMX_MODEL_PROFILE_IMPL_H
 
 #include "gomemdx/profile.h"
+#include "util/arena.h"
 #include "util/hash.h"
 
 /* uint64 ids to table indexes, built one id at a time: a dense array while
@@ -112,6 +113,7 @@ struct gmx_profile {
     uint8_t *loc_prune;       /* per location, GMX_PRUNE_*; NULL without drop_frames */
     size_t nnames;
     size_t released;          /* input bytes given back so far */
+    gmx_arena symbols;        /* names, files and lines a symbolizer gave */
     gmx_error *err;           /* while decoding */
 };
 
@@ -126,12 +128,18 @@ enum { GMX_PRUNE_BENEATH = 1, GMX_PRUNE_ALL = 2 };
 /* Applies info.drop_frames/keep_frames (profile_prune.c): trims the lines
  * of the locations they match and marks them in loc_prune. */
 gmx_code gmx_profile_prune(gmx_profile *p, gmx_error *err);
+/* The same for the locations only[i] marks (NULL: all), the marks of the
+ * others kept: locations named after the profile was built. */
+gmx_code gmx_profile_prune_some(gmx_profile *p, const uint8_t *only, gmx_error *err);
 /* How many leaf-side locations of a sample (locations[0] the leaf) the
  * marks prune away. */
 uint32_t gmx_profile_prune_cut(const gmx_profile *p, const uint32_t *locations, uint32_t n);
 
 /* Resolves every id and string index, checking each; fills info. */
 gmx_code gmx_profile_resolve(gmx_profile *p, gmx_error *err);
+
+/* (Re)numbers the function names: name_function and each name_id. */
+gmx_code gmx_profile_number_names(gmx_profile *p, gmx_error *err);
 
 /* Appends one decoded Sample to the stream. 0, or -1 when out of memory. */
 int gmx_profile_add_sample(gmx_profile *p, const gmx_pprof_sample_raw *s, uint64_t offset);

@@ -60,6 +60,11 @@ static uint8_t *function_verdicts(const gmx_profile *p, const regex_t *drop, con
 
 gmx_code gmx_profile_prune(gmx_profile *p, gmx_error *err)
 {
+    return gmx_profile_prune_some(p, NULL, err);
+}
+
+gmx_code gmx_profile_prune_some(gmx_profile *p, const uint8_t *only, gmx_error *err)
+{
     if (p->info.drop_frames.n == 0)
         return GMX_OK;
     gmx_buf tmp;
@@ -81,12 +86,15 @@ gmx_code gmx_profile_prune(gmx_profile *p, gmx_error *err)
         has_keep = true;
     }
     uint8_t *verdict = function_verdicts(p, &drop, has_keep ? &keep : NULL, &tmp);
-    p->loc_prune = gmx_calloc(p->nlocations + 1, 1);
+    if (!p->loc_prune)
+        p->loc_prune = gmx_calloc(p->nlocations + 1, 1);
     gmx_code rc = GMX_OK;
     if (!verdict || !p->loc_prune)
         rc = gmx_error_set(err, GMX_ENOMEM, "out of memory applying drop_frames");
     for (size_t i = 0; rc == GMX_OK && i < p->nlocations; i++) {
         gmx_plocation *l = &p->locations[i];
+        if (only && !only[i])
+            continue;
         int k = (int)l->nlines - 1;
         while (k >= 0 && !verdict[l->lines[k].function])
             k--;

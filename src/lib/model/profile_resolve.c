@@ -383,6 +383,23 @@ static gmx_code names_and_samples(gmx_profile *p, gmx_error *err)
     return rc;
 }
 
+gmx_code gmx_profile_number_names(gmx_profile *p, gmx_error *err)
+{
+    uint64_t *slots = gmx_calloc(names_cap(p), sizeof(uint64_t));
+    uint32_t *by_name = gmx_mallocarray(p->nfunctions + 1, sizeof(*by_name));
+    if (!slots || !by_name) {
+        gmx_free(slots);
+        gmx_free(by_name);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    }
+    gmx_free(p->name_function);
+    p->name_function = by_name;
+    p->nnames = 0;
+    number_names(p, slots);
+    gmx_free(slots);
+    return GMX_OK;
+}
+
 /* Tables only needed while resolving. */
 static void drop_raw(gmx_profile *p)
 {

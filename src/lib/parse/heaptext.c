@@ -11,18 +11,27 @@
 #include "util/cursor.h"
 #include "util/num.h"
 
+#include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <string.h>
+
+/* "0x" and 16 hex digits, and the NUL snprintf writes */
+enum { ADDR_CHARS = 19 };
 
 typedef struct heap_parser {
     const char *name;
     const gmx_heap_sink *sink;
+    const gmx_symbolizer *sym; /* names records without "#" lines; NULL: none */
+    gmx_symbolized *names;
     int64_t rate;             /* sampling period in bytes; <= 1: no scaling */
     bool open;                /* a record is being read */
     int64_t values[4];        /* inuse objects, bytes, alloc objects, bytes */
-    uint32_t nframes;
+    uint32_t nframes, npcs;
     gmx_frame frames[GMX_MAX_FRAMES];
+    uint64_t pcs[GMX_MAX_FRAMES];      /* the record's "@" pcs (return addresses) */
+    char addrs[GMX_MAX_FRAMES][ADDR_CHARS];
 } heap_parser;
 
 static gmx_code fail(gmx_error *err, const char *name, uint64_t line, const char *msg)
@@ -108,12 +117,37 @@ static void scale(int64_t rate, int64_t *count, int64_t *size)
     *size = (int64_t)((double)*size * s);
 }
 
+/* The "@" pcs of a record without "#" lines as its frames: each named by
+ * the symbolizer (the innermost position of pc - 1 only, as
+ * runtime.CallersFrames reads runtime.Callers' pcs, one per logical frame)
+ * when it names them all, else each written as its address, as pprof shows
+ * an address it cannot name. */
+static void frames_of_pcs(heap_parser *p)
+{
+    p->names->unnamed += p->npcs;
+    bool all = p->sym != NULL;
+    for (uint32_t i = 0; all && i < p->npcs; i++)
+        all = p->pcs[i] && p->sym->frames(p->sym->ctx, p->pcs[i] - 1, &p->frames[i], 1) == 1;
+    if (all) {
+        p->names->named += p->npcs;
+        p->nframes = p->npcs;
+        return;
+    }
+    for (uint32_t i = 0; i < p->npcs; i++) {
+        int n = snprintf(p->addrs[i], ADDR_CHARS, "%#" PRIx64, p->pcs[i]);
+        p->frames[i] = (gmx_frame){ { p->addrs[i], n > 0 ? (size_t)n : 0 }, { "", 0 }, 0 };
+    }
+    p->nframes = p->npcs;
+}
+
 /* Adds the open record to the snapshot. */
 static gmx_code flush(heap_parser *p, gmx_error *err)
 {
     if (!p->open)
         return GMX_OK;
     p->open = false;
+    if (!p->nframes && p->npcs)
+        frames_of_pcs(p);
     int64_t *v = p->values;
     /* The object size in use, from the raw counts (pprof's "bytes" label). */
     int64_t object_bytes = v[0] > 0 ? v[1] / v[0] : 0;
@@ -127,11 +161,31 @@ static gmx_code flush(heap_parser *p, gmx_error *err)
     return GMX_OK;
 }
 
+/* The "0x.." pcs after "@" (as many as frames are kept), up to the first
+ * word that is not one: pprof's heapSampleRE takes what it can there too,
+ * and a pasted record may end cut. */
+static void pcs(heap_parser *p, gmx_str line, size_t i)
+{
+    p->npcs = 0;
+    while (i < line.n && p->npcs < GMX_MAX_FRAMES) {
+        size_t end = i;
+        while (end < line.n && line.p[end] != ' ')
+            end++;
+        if (!gmx_parse_hex_u64(gmx_str_sub(line, i, end), &p->pcs[p->npcs]))
+            return;
+        p->npcs++;
+        i = end;
+        skip_spaces(line, &i);
+    }
+}
+
 static gmx_code record_start(heap_parser *p, gmx_str line, gmx_error *err, uint64_t lineno)
 {
     size_t i = 0;
+    line = gmx_str_trim(line);
     if (!counts(line, &i, p->values))
         return fail(err, p->name, lineno, "malformed record (expected \"N: N [N: N] @ 0x...\")");
+    pcs(p, line, i);
     if ((p->values[0] == 0 && p->values[1] != 0) || (p->values[2] == 0 && p->values[3] != 0))
         return fail(err, p->name, lineno, "a record with bytes but no objects");
     p->open = true;
@@ -211,6 +265,17 @@ bool gmx_heaptext_sniff(const void *data, size_t len)
 gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_error *err)
 {
+    return gmx_heaptext_scan_named(name, data, len, sink, NULL, NULL, err);
+}
+
+gmx_code gmx_heaptext_scan_named(const char *name, const void *data, size_t len,
+                                 const gmx_heap_sink *sink, const gmx_symbolizer *sym,
+                                 gmx_symbolized *names, gmx_error *err)
+{
+    gmx_symbolized ignored;
+    if (!names)
+        names = &ignored;
+    *names = (gmx_symbolized){ .with_binary = sym != NULL };
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
@@ -223,6 +288,8 @@ gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
         return gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
     p->name = name;
     p->sink = sink;
+    p->sym = sym;
+    p->names = names;
     p->rate = rate;
     sink->info->sample_rate = rate;
     gmx_code rc = records(p, &c, err);

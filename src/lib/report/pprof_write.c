@@ -22,7 +22,8 @@
 /* profile.proto's field numbers (docs/formats.md section 3.2). */
 enum {
     P_SAMPLE_TYPE = 1, P_SAMPLE = 2, P_MAPPING = 3, P_LOCATION = 4, P_FUNCTION = 5, P_STRING = 6,
-    P_TIME_NANOS = 9, P_PERIOD_TYPE = 11, P_PERIOD = 12, P_COMMENT = 13
+    P_DROP_FRAMES = 7, P_KEEP_FRAMES = 8, P_TIME_NANOS = 9, P_PERIOD_TYPE = 11, P_PERIOD = 12,
+    P_COMMENT = 13
 };
 enum { VT_TYPE = 1, VT_UNIT = 2 };
 enum { S_LOCATION_ID = 1, S_VALUE = 2, S_LABEL = 3 };
@@ -74,6 +75,7 @@ struct gmx_gprof {
     uint32_t types[GMX_GPROF_MAX_VALUES], units[GMX_GPROF_MAX_VALUES]; /* string ids */
     size_t nvalues;
     int64_t time_ns;
+    uint32_t drop_frames, keep_frames; /* string ids; 0: none */
     uint64_t total;           /* of the first value */
 };
 
@@ -336,6 +338,12 @@ void gmx_gprof_set_time(gmx_gprof *w, int64_t time_ns)
     w->time_ns = time_ns;
 }
 
+gmx_code gmx_gprof_set_frames(gmx_gprof *w, gmx_str drop, gmx_str keep, gmx_error *err)
+{
+    gmx_code rc = string_id(w, drop, &w->drop_frames, err);
+    return rc == GMX_OK ? string_id(w, keep, &w->keep_frames, err) : rc;
+}
+
 gmx_code gmx_gprof_add_comment(gmx_gprof *w, gmx_str text, gmx_error *err)
 {
     uint32_t id;
@@ -436,6 +444,8 @@ static void encode_message(const gmx_gprof *w, gmx_buf *b)
     for (size_t i = 0; i < w->nsamples && !b->failed; i++)
         encode_sample(w, b, &w->samples[i]);
     encode_tables(w, b);
+    gmx_pbw_int_opt(b, P_DROP_FRAMES, w->drop_frames);
+    gmx_pbw_int_opt(b, P_KEEP_FRAMES, w->keep_frames);
     gmx_pbw_int_opt(b, P_TIME_NANOS, w->time_ns);
     value_type(b, P_PERIOD_TYPE, w->types[w->nvalues - 1], w->units[w->nvalues - 1]);
     gmx_pbw_int(b, P_PERIOD, 1);

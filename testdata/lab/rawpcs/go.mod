@@ -1,0 +1,3 @@
+module reportcache
+
+go 1.19
