@@ -3,6 +3,7 @@
 #include "gomemdx/heaptext.h"
 #include "util/str.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -216,6 +217,78 @@ static void test_heaptext__totals_match_go_tool_pprof(void **state)
     }
 }
 
+/* The lab's text as it is pasted: between fences after prose, quoted in a
+ * reply, with tabs a page drew as glyphs, HTML-escaped in <details><pre>. */
+enum { FENCED, QUOTED, GLYPHS, HTML, PASTES };
+
+static char *pasted(const char *text, size_t len, int how, size_t *out_len)
+{
+    char *out = malloc(len * 6 + 256), *o = out;
+    if (how == FENCED)
+        o += sprintf(o, "Memory keeps growing, here is the heap:\n\n```\n");
+    if (how == HTML)
+        o += sprintf(o, "<details><summary>heap</summary>\n\n<pre>\n");
+    bool line_start = true;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (how == QUOTED && line_start)
+            o += sprintf(o, "> ");
+        line_start = c == '\n';
+        if (how == GLYPHS && c == '\t')
+            o += sprintf(o, "\xc2\xbb   ");
+        else if (how == HTML && (c == '<' || c == '>' || c == '&'))
+            o += sprintf(o, "%s", c == '<' ? "&lt;" : c == '>' ? "&gt;" : "&amp;");
+        else
+            *o++ = c;
+    }
+    if (how == FENCED)
+        o += sprintf(o, "```\n\nAny idea what holds it?\n");
+    if (how == HTML)
+        o += sprintf(o, "</pre>\n</details>\n");
+    *out_len = (size_t)(o - out);
+    return out;
+}
+
+static void test_heaptext__pasted_reads_as_the_runtime_text(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof(lab) / sizeof(lab[0]); i++) {
+        size_t len;
+        char *text = tu_read_fixture(lab[i].file, &len);
+        assert_non_null(text);
+        gmx_hsnapshot *want = gmx_hsnapshot_new(0);
+        gmx_error err;
+        assert_int_equal(gmx_heaptext_parse(lab[i].file, text, len, want, &err), GMX_OK);
+        gmx_hsite w = gmx_hsnapshot_total(want);
+        for (int how = 0; how < PASTES; how++) {
+            size_t n;
+            char *p = pasted(text, len, how, &n);
+            assert_true(gmx_heaptext_sniff(p, n));
+            gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+            if (gmx_heaptext_parse(lab[i].file, p, n, h, &err) != GMX_OK)
+                fail_msg("%s, paste %d: %s", lab[i].file, how, err.message);
+            gmx_hsite t = gmx_hsnapshot_total(h);
+            assert_int_equal(gmx_hsnapshot_count(h), gmx_hsnapshot_count(want));
+            assert_true(t.inuse_bytes == w.inuse_bytes && t.alloc_objects == w.alloc_objects);
+            assert_true(gmx_hsnapshot_get_info(h)->memstats.heap_inuse ==
+                        gmx_hsnapshot_get_info(want)->memstats.heap_inuse);
+            for (size_t k = 0; k < gmx_hsnapshot_count(h); k++) /* named, not addresses */
+                assert_true(gmx_hsnapshot_at(h, k)->nframes == gmx_hsnapshot_at(want, k)->nframes);
+            gmx_hsnapshot_free(h);
+            free(p);
+        }
+        gmx_hsnapshot_free(want);
+        free(text);
+    }
+    /* prose that only speaks of a heap profile is none */
+    static const char prose[] = "I took a heap profile: it shows nothing\n";
+    assert_false(gmx_heaptext_sniff(prose, sizeof(prose) - 1));
+    gmx_hsnapshot *none = gmx_hsnapshot_new(0);
+    gmx_error err;
+    assert_int_equal(gmx_heaptext_parse("p.txt", prose, sizeof(prose) - 1, none, &err), GMX_EFORMAT);
+    gmx_hsnapshot_free(none);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -224,6 +297,7 @@ int main(void)
         cmocka_unit_test(test_heaptext__scales_like_pprof),
         cmocka_unit_test(test_heaptext__errors_name_file_and_line),
         cmocka_unit_test(test_heaptext__totals_match_go_tool_pprof),
+        cmocka_unit_test(test_heaptext__pasted_reads_as_the_runtime_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,8 +6,10 @@
  * parseHeapHeader, parseHeapSample, scaleHeapSample). */
 #include "gomemdx/heaptext.h"
 #include "parse/frameline.h"
+#include "parse/heaptext_paste.h"
 #include "parse/memstats.h"
 #include "util/alloc.h"
+#include "util/buf.h"
 #include "util/cursor.h"
 #include "util/num.h"
 
@@ -259,7 +261,8 @@ static gmx_code records(heap_parser *p, gmx_cursor *c, gmx_error *err)
 
 bool gmx_heaptext_sniff(const void *data, size_t len)
 {
-    return len >= 14 && memcmp(data, "heap profile: ", 14) == 0;
+    return (len >= 14 && memcmp(data, "heap profile: ", 14) == 0) ||
+           gmx_heaptext_pasted_sniff(data, len);
 }
 
 gmx_code gmx_heaptext_scan(const char *name, const void *data, size_t len,
@@ -272,6 +275,18 @@ gmx_code gmx_heaptext_scan_named(const char *name, const void *data, size_t len,
                                  const gmx_heap_sink *sink, const gmx_symbolizer *sym,
                                  gmx_symbolized *names, gmx_error *err)
 {
+    if (len < 14 || memcmp(data, "heap profile: ", 14) != 0 || gmx_heaptext_glyphs(data, len)) {
+        /* pasted: read the runtime's text rebuilt from it */
+        gmx_buf text;
+        size_t skipped;
+        gmx_buf_init(&text, len + 1);
+        gmx_code rc = gmx_heaptext_unpaste(data, len, &text, &skipped)
+                          ? gmx_heaptext_scan_named(name, text.data, text.len, sink, sym, names, err)
+                          : fail(err, name, 1, "not a heap profile (expected \"heap profile: N: N [N: "
+                                               "N] @ heap/N\")");
+        gmx_buf_release(&text);
+        return rc;
+    }
     gmx_symbolized ignored;
     if (!names)
         names = &ignored;
