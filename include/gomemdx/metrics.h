@@ -47,6 +47,15 @@ bool gmx_metrics_prom_sniff(const void *data, size_t len);
 gmx_code gmx_metrics_prom_parse(const char *name, const void *data, size_t len,
                                 gmx_msample *out, gmx_error *err);
 
+/* True when data is the /debug/pprof/ index page (its HTML, or its text
+ * copied from a browser) with its goroutine row. */
+bool gmx_metrics_pprof_index_sniff(const void *data, size_t len);
+
+/* The goroutine count of the index page's table into *out (no time, no
+ * memory: the page has neither). */
+gmx_code gmx_metrics_pprof_index_parse(const char *name, const void *data, size_t len,
+                                       gmx_msample *out, gmx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

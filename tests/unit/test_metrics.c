@@ -130,6 +130,49 @@ static void test_metrics__prometheus_errors(void **state)
     expect_error(gmx_metrics_prom_parse, "# only comments\n", GMX_EFORMAT, 1, "no samples");
 }
 
+/* The /debug/pprof/ page as net/http/pprof serves it (Go 1.19, 1.22,
+ * 1.27: the lab's quotes service, 3 s apart), and its table as a browser
+ * copies it: the goroutine row is the count. */
+static void test_pprof_index_page(void **state)
+{
+    (void)state;
+    static const char *const pages[][2] = {
+        { "tests/fuzz/corpus/pindex/quotes-go119-t1.html", "tests/fuzz/corpus/pindex/quotes-go119-t2.html" },
+        { "tests/fuzz/corpus/pindex/quotes-go122-t1.html", "tests/fuzz/corpus/pindex/quotes-go122-t2.html" },
+        { "tests/fuzz/corpus/pindex/quotes-go127-t1.html", "tests/fuzz/corpus/pindex/quotes-go127-t2.html" },
+    };
+    for (size_t v = 0; v < 3; v++) {
+        uint64_t counts[2];
+        for (size_t t = 0; t < 2; t++) {
+            size_t len;
+            char *html = tu_read_fixture(pages[v][t], &len);
+            assert_non_null(html);
+            assert_true(gmx_metrics_pprof_index_sniff(html, len));
+            assert_false(gmx_metrics_prom_sniff(html, len));
+            gmx_msample m;
+            gmx_error err;
+            assert_int_equal(gmx_metrics_pprof_index_parse(pages[v][t], html, len, &m, &err), GMX_OK);
+            assert_true(m.has_goroutines);
+            assert_false(m.mem.present);
+            counts[t] = m.goroutines;
+            free(html);
+        }
+        assert_int_equal(counts[0], 15);
+        assert_int_equal(counts[1], 24);
+    }
+    static const char copied[] = "/debug/pprof/\n\nSet debug=1 as a query parameter to export in legacy text format\n\n"
+                                 "Types of profiles available:\nCount\tProfile\n1073\tallocs\n0\tblock\n"
+                                 "0\tcmdline\n15234\tgoroutine\n1073\theap\n";
+    gmx_msample m;
+    gmx_error err;
+    assert_true(gmx_metrics_pprof_index_sniff(copied, sizeof(copied) - 1));
+    assert_int_equal(gmx_metrics_pprof_index_parse("c.txt", copied, sizeof(copied) - 1, &m, &err), GMX_OK);
+    assert_int_equal(m.goroutines, 15234);
+    /* a page that mentions the path but has no table is none */
+    static const char prose[] = "see http://host:6060/debug/pprof/ for the goroutine count\n";
+    assert_false(gmx_metrics_pprof_index_sniff(prose, sizeof(prose) - 1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -138,6 +181,7 @@ int main(void)
         cmocka_unit_test(test_metrics__prometheus_go_collector),
         cmocka_unit_test(test_metrics__prometheus_line_forms),
         cmocka_unit_test(test_metrics__prometheus_errors),
+        cmocka_unit_test(test_pprof_index_page),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -293,6 +293,10 @@ static bool load_metrics(gmx_artifact *a, const void *data, size_t len)
         rc = gmx_metrics_prom_parse(a->path, data, len, &a->metrics, &err);
         a->format = "runtime metrics (Prometheus)";
         a->format_zh = "运行时指标（Prometheus）";
+    } else if (gmx_metrics_pprof_index_sniff(data, len)) {
+        rc = gmx_metrics_pprof_index_parse(a->path, data, len, &a->metrics, &err);
+        a->format = "goroutine count (the /debug/pprof/ page)";
+        a->format_zh = "goroutine 数量（/debug/pprof/ 页面）";
     } else {
         return false;
     }
