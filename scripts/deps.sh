@@ -8,7 +8,7 @@
 set -euo pipefail
 profile=${1:-build}
 pkgs=(gcc make cmake pkg-config libdeflate-dev zlib1g-dev libjansson-dev
-      libcurl4-openssl-dev libsqlite3-dev libelf-dev libdw-dev)
+      libcurl4-openssl-dev libsqlite3-dev libelf-dev libdw-dev libarchive-dev)
 if [ "$profile" = test ] || [ "$profile" = bench ]; then
   pkgs+=(libcmocka-dev xz-utils valgrind clang-14 libclang-rt-14-dev jq python3 zsh chromium)   # chromium: the HTML report's browser test
 fi

@@ -162,6 +162,7 @@ typedef struct gmx_identity {
     gmx_elf_kind elf;        /* GMX_ART_SKIPPED: a core file or an executable */
     bool heap_text;          /* GMX_ART_HEAP read from text (debug=1, go tool pprof's) */
     char format[96];         /* "goroutine dump", "heap profile (protobuf)", ...; "" skipped */
+    size_t archive_members;  /* an archive (zip, tar): the files read from it; 0 for a file */
 } gmx_identity;
 
 /* Reads path (a file) and names what it is. Fails only when the file

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "gomemdx/error.h"
 #include "gomemdx/http.h"
@@ -98,6 +99,24 @@ gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
  * inflating itself on some virtual machines. */
 gmx_code gmx_input_gunzip_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
                                   gmx_error *err);
+
+/* Archives given as inputs (zip, tar, compressed tar): each regular
+ * member, in the archive's order, handed to fn with its bytes (fn takes
+ * them over: free with gmx_gunzip_free) and its modification time (Unix
+ * ns, 0 when not recorded). Members adding up to more than max_bytes are
+ * GMX_ELIMIT (a zip bomb stops there), a damaged archive GMX_EFORMAT, each
+ * naming the archive and the member;
+ * a non-zero code from fn stops the reading and is returned. *is_archive
+ * is false, and nothing read, when the bytes are no archive (a gzip of one
+ * file is none: gmx_input_gunzip reads it). */
+typedef gmx_code (*gmx_archive_member_fn)(void *ctx, const char *name, void *data, size_t len,
+                                          int64_t mtime_ns, gmx_error *err);
+gmx_code gmx_archive_read(const char *path, size_t max_bytes, gmx_archive_member_fn fn,
+                          void *ctx, bool *is_archive, gmx_error *err);
+/* The same from memory; name is used in messages only. */
+gmx_code gmx_archive_read_memory(const char *name, const void *data, size_t len,
+                                 size_t max_bytes, gmx_archive_member_fn fn, void *ctx,
+                                 bool *is_archive, gmx_error *err);
 
 #ifdef __cplusplus
 }

@@ -51,6 +51,11 @@ int cli_report_input_error(const char *reads, const gmx_error *err)
                         "reads a core file of it\n", path, path);
         return EXIT_USAGE;
     }
+    if (id.archive_members) {
+        fprintf(stderr, "gomemdx: %s is an archive of %zu file%s; read them with `gomemdx diagnose %s`\n",
+                path, id.archive_members, id.archive_members == 1 ? "" : "s", path);
+        return EXIT_USAGE;
+    }
     const char *reader = reader_of(&id);
     if (!reader || strcmp(reader, reads) == 0)
         return cli_report_error(err);

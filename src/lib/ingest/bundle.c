@@ -49,6 +49,7 @@ struct gmx_bundle {
         size_t item;
         struct stat st;
         const gmx_bundle_buffer *buffer; /* read from memory, not from item's path */
+        bool member;                     /* an archive's member: timed by st as a file is */
         heap_reduced reduced;            /* a heap profile read straight to its sites */
         gmx_profile *profile;
         gmx_arena names;                 /* profile's rewritten names, kept with it */
@@ -64,6 +65,10 @@ struct gmx_bundle {
     size_t binary_item;      /* the executable's item + 1, when it is one of the inputs */
     heap_series heaps;
     gmx_code merge_rc;       /* the first failure merging what was read */
+    /* The members of archives among the inputs, read into memory the
+     * bundle owns (each an artifact "ARCHIVE:MEMBER" read as a buffer). */
+    struct member { gmx_bundle_buffer buf; char *name; void *data; } **members;
+    size_t nmembers, members_cap;
     bool note_failed;        /* out of memory writing a note */
 };
 
@@ -417,7 +422,7 @@ static bool open_pending(gmx_artifact *a, const struct pending *p, gmx_input **i
         skip_error(a, &err);
         return false;
     }
-    if (buf) {
+    if (buf && !p->member) {
         a->time_ns = buf->time_ns;
         a->time_source = buf->time_ns ? GMX_TIME_CAPTURE : GMX_TIME_NONE;
     } else {
@@ -713,6 +718,68 @@ static gmx_code walk_dir(gmx_bundle *b, const char *path, int depth, gmx_error *
     return rc;
 }
 
+typedef struct archive_walk {
+    gmx_bundle *b;
+    const char *path;
+} archive_walk;
+
+/* A member of the archive at w->path: an artifact of its own, read from
+ * the bundle's copy of its bytes, named and timed as a file of a folder. */
+static gmx_code add_member(void *ctx, const char *name, void *data, size_t len, int64_t mtime_ns,
+                           gmx_error *err)
+{
+    archive_walk *w = ctx;
+    gmx_bundle *b = w->b;
+    char shown[4096];
+    int n = snprintf(shown, sizeof(shown), "%s:%s", w->path, name);
+    struct member *m = NULL;
+    if (b->count >= b->max_files) {
+        gmx_free(data);
+        return gmx_error_set(err, GMX_ELIMIT, "more than %zu files in the bundle", b->max_files);
+    }
+    if (n < 0 || (size_t)n >= sizeof(shown) ||
+        gmx_array_reserve((void **)&b->members, &b->members_cap, b->nmembers + 1,
+                          sizeof(*b->members)) != 0 ||
+        !(m = gmx_calloc(1, sizeof(*m))) || !(m->name = gmx_strndup(shown, (size_t)n))) {
+        if (m)
+            gmx_free(m);
+        gmx_free(data);
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", w->path);
+    }
+    m->data = data;
+    m->buf = (gmx_bundle_buffer){ .name = m->name, .data = data, .len = len };
+    b->members[b->nmembers++] = m;
+    struct stat st = { 0 };
+    st.st_mtim.tv_sec = (time_t)(mtime_ns / 1000000000);
+    st.st_mtim.tv_nsec = (long)(mtime_ns % 1000000000);
+    if (!add_artifact(b, m->name) || !pend(b, &st))
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", w->path);
+    b->pending[b->npending - 1].buffer = &m->buf;
+    b->pending[b->npending - 1].member = true;
+    return GMX_OK;
+}
+
+/* A zip or tar among the inputs: its members read as a folder's files
+ * (*handled); one it cannot read to the end is listed as skipped with why,
+ * the members before the damage kept. */
+static gmx_code walk_archive(gmx_bundle *b, const char *path, bool *handled, gmx_error *err)
+{
+    archive_walk w = { b, path };
+    gmx_error aerr;
+    gmx_code rc = gmx_archive_read(path, GMX_GUNZIP_DEFAULT_MAX, add_member, &w, handled, &aerr);
+    if (!*handled || rc == GMX_OK)
+        return GMX_OK;
+    if (rc == GMX_ENOMEM || (rc == GMX_ELIMIT && b->count >= b->max_files)) {
+        *err = aerr;
+        return rc;
+    }
+    gmx_artifact *a = add_artifact(b, path);
+    if (!a)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
+    skip_error(a, &aerr);
+    return GMX_OK;
+}
+
 static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     struct stat st;
@@ -727,6 +794,10 @@ static gmx_code walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
         return depth < MAX_DEPTH ? walk_dir(b, path, depth, err) : GMX_OK;
     if (b->count >= b->max_files)
         return gmx_error_set(err, GMX_ELIMIT, "more than %zu files in the bundle", b->max_files);
+    bool archive = false;
+    gmx_code rc = S_ISREG(st.st_mode) ? walk_archive(b, path, &archive, err) : GMX_OK;
+    if (rc != GMX_OK || archive)
+        return rc;
     gmx_artifact *a = add_artifact(b, path);
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
@@ -1142,6 +1213,13 @@ void gmx_bundle_free(gmx_bundle *b)
     gmx_capture_times_release(&b->times);
     gmx_escape_set_free(b->escapes);
     gmx_free(b->items);
+    /* last: what was read from them may still view their bytes */
+    for (size_t i = 0; i < b->nmembers; i++) {
+        gmx_gunzip_free(b->members[i]->data);
+        gmx_free(b->members[i]->name);
+        gmx_free(b->members[i]);
+    }
+    gmx_free(b->members);
     gmx_free(b);
 }
 

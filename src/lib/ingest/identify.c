@@ -14,6 +14,9 @@ gmx_code gmx_bundle_identify(const char *path, gmx_identity *out, gmx_error *err
     if (rc != GMX_OK)
         return rc;
     const gmx_artifact *a = gmx_bundle_at(b, 0);
+    /* an archive's artifacts are its members, "PATH:MEMBER" */
+    if (a && strcmp(a->path, path) != 0)
+        out->archive_members = gmx_bundle_count(b);
     if (a) {
         out->kind = a->kind;
         out->elf = a->elf;

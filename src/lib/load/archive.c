@@ -1,0 +1,167 @@
+/* Archives as inputs: what users attach to an issue or a ticket. GitHub
+ * takes .zip and .gz attachments, not a folder; an incident's files come
+ * as incident.zip or incident.tar.gz. Each regular member is handed over as
+ * a file of its own would be, read with libarchive (zip, tar, and tar
+ * compressed with gzip, bzip2, xz or zstd). A gzip of one file is no
+ * archive: gmx_input_gunzip reads that. */
+#include "gomemdx/input.h"
+#include "util/alloc.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+enum { BLOCK = 64 << 10 };
+
+static struct archive *reader_new(void)
+{
+    struct archive *a = archive_read_new();
+    if (!a)
+        return NULL;
+    archive_read_support_filter_all(a);
+    archive_read_support_format_zip(a);
+    archive_read_support_format_tar(a);
+    archive_read_support_format_gnutar(a);
+    return a;
+}
+
+/* One member's bytes, at most max (what is left of the archive's
+ * allowance); GMX_ELIMIT past it. */
+static gmx_code member_bytes(struct archive *a, const char *archive_name, const char *name,
+                             size_t max, size_t max_total, void **out, size_t *out_len,
+                             gmx_error *err)
+{
+    size_t cap = 0, len = 0;
+    char *data = NULL;
+    for (;;) {
+        if (len == cap) {
+            if (cap >= max) {
+                gmx_free(data);
+                return gmx_error_set_at_line(err, GMX_ELIMIT, archive_name, 0,
+                                             "%s: the archive holds more than %zu bytes "
+                                             "(a zip bomb?)", name, max_total);
+            }
+            size_t grown = cap ? (cap > max / 2 ? max : cap * 2) : BLOCK;
+            char *p = gmx_realloc(data, grown + 1);
+            if (!p) {
+                gmx_free(data);
+                return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s in %s", name,
+                                     archive_name);
+            }
+            data = p;
+            cap = grown;
+        }
+        la_ssize_t n = archive_read_data(a, data + len, cap - len);
+        if (n < 0) {
+            gmx_free(data);
+            return gmx_error_set_at_line(err, GMX_EFORMAT, archive_name, 0, "%s: %s", name,
+                                         archive_error_string(a) ? archive_error_string(a)
+                                                                 : "corrupt member");
+        }
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    *out = data;
+    *out_len = len;
+    return GMX_OK;
+}
+
+/* A member's modification time in Unix ns; 0 when not recorded or out of
+ * the range a time can have (a damaged header's). */
+static int64_t member_time(struct archive_entry *e)
+{
+    if (!archive_entry_mtime_is_set(e))
+        return 0;
+    int64_t sec = (int64_t)archive_entry_mtime(e), nsec = archive_entry_mtime_nsec(e);
+    if (sec < 0 || sec >= INT64_MAX / 1000000000 - 1 || nsec < 0 || nsec >= 1000000000)
+        return 0;
+    return sec * 1000000000 + nsec;
+}
+
+/* The members of an opened archive, each handed to fn; *is_archive false
+ * (and nothing read) when a's bytes are no archive of the formats read. */
+static gmx_code each_member(struct archive *a, const char *archive_name, size_t max_bytes,
+                            gmx_archive_member_fn fn, void *ctx, bool *is_archive, gmx_error *err)
+{
+    struct archive_entry *e;
+    int r = archive_read_next_header(a, &e);
+    *is_archive = r == ARCHIVE_OK || r == ARCHIVE_WARN;
+    if (!*is_archive)
+        return GMX_OK;
+    gmx_code rc = GMX_OK;
+    size_t used = 0;
+    for (; rc == GMX_OK && (r == ARCHIVE_OK || r == ARCHIVE_WARN); r = archive_read_next_header(a, &e)) {
+        if (archive_entry_filetype(e) != AE_IFREG)
+            continue;
+        const char *name = archive_entry_pathname(e);
+        name = name ? name : "(unnamed member)";
+        void *data = NULL;
+        size_t len = 0;
+        rc = member_bytes(a, archive_name, name, max_bytes - used, max_bytes, &data, &len, err);
+        if (rc != GMX_OK)
+            break;
+        used += len;
+        rc = fn(ctx, name, data, len, member_time(e), err); /* takes data over */
+    }
+    if (rc == GMX_OK && r != ARCHIVE_EOF)
+        rc = gmx_error_set_at_line(err, GMX_EFORMAT, archive_name, 0, "%s",
+                                   archive_error_string(a) ? archive_error_string(a)
+                                                           : "corrupt archive");
+    return rc;
+}
+
+/* The first bytes of a zip, of a tar (its magic at 257), or of a
+ * compressed stream (gzip, bzip2, xz, zstd) that may hold a tar: anything
+ * else (a dump, a profile, a core) is not handed to libarchive at all. */
+static bool may_be_archive(const unsigned char *p, size_t n)
+{
+    static const struct { const char *magic; size_t n; } heads[] = {
+        { "PK\x03\x04", 4 }, { "PK\x05\x06", 4 }, { "\x1f\x8b", 2 }, { "BZh", 3 },
+        { "\xfd" "7zXZ", 6 }, { "\x28\xb5\x2f\xfd", 4 }
+    };
+    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
+        if (n >= heads[i].n && memcmp(p, heads[i].magic, heads[i].n) == 0)
+            return true;
+    return n >= 262 && memcmp(p + 257, "ustar", 5) == 0;
+}
+
+gmx_code gmx_archive_read(const char *path, size_t max_bytes, gmx_archive_member_fn fn,
+                          void *ctx, bool *is_archive, gmx_error *err)
+{
+    *is_archive = false;
+    unsigned char head[512];
+    FILE *f = fopen(path, "rb");
+    size_t n = f ? fread(head, 1, sizeof(head), f) : 0;
+    if (f)
+        fclose(f);
+    if (!may_be_archive(head, n))
+        return GMX_OK;
+    struct archive *a = reader_new();
+    if (!a)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", path);
+    gmx_code rc = GMX_OK;
+    if (archive_read_open_filename(a, path, BLOCK) == ARCHIVE_OK)
+        rc = each_member(a, path, max_bytes, fn, ctx, is_archive, err);
+    archive_read_free(a);
+    return rc;
+}
+
+gmx_code gmx_archive_read_memory(const char *name, const void *data, size_t len, size_t max_bytes,
+                                 gmx_archive_member_fn fn, void *ctx, bool *is_archive,
+                                 gmx_error *err)
+{
+    *is_archive = false;
+    if (!may_be_archive(data, len < 512 ? len : 512))
+        return GMX_OK;
+    struct archive *a = reader_new();
+    if (!a)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", name);
+    gmx_code rc = GMX_OK;
+    if (archive_read_open_memory(a, data, len) == ARCHIVE_OK)
+        rc = each_member(a, name, max_bytes, fn, ctx, is_archive, err);
+    archive_read_free(a);
+    return rc;
+}
