@@ -138,6 +138,8 @@ typedef struct gmx_dump_info {
     uint64_t lines;          /* lines read */
     uint64_t skipped_lines;  /* lines that were not part of the dump (log lines, registers) */
     bool partial;            /* the input ended inside a goroutine */
+    uint64_t declared;       /* the goroutines a debug=1 title says the profile holds
+                              * ("goroutine profile: total N"); 0 when none was read */
     size_t prefix_len;       /* per-line prefix stripped (timestamps, syslog tags), 0 if none */
     int64_t time_ns;         /* when it was taken, when the format says (profiles); else 0 */
     uint64_t suspect_lines;  /* skipped lines that look like stack text: a damage signal */

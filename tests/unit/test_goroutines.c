@@ -390,6 +390,27 @@ static void test_goroutines__a_picked_record_counts_as_one_stack(void **state)
     gmx_gsnapshot_release(&s);
 }
 
+/* A record pasted under its title and cut short of the title's total
+ * (juicedata/juicefs#7222: "total 2338", then one record of 1126) is a share
+ * of the profile the title counts, not all of what was read; a whole
+ * profile's share is over its records. */
+static void test_goroutines__a_cut_profile_is_a_share_of_its_title(void **state)
+{
+    (void)state;
+    static const char cut[] =
+        "goroutine profile: total 2338\n"
+        "1126 @ 0x4838ee 0x45f997 0x6aabe7 0x48c621\n"
+        "#\t0x6aabe6\tgithub.com/x/bar.(*Bar).serve+0x106\t/src/github.com/x/bar/bar.go:310\n";
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(cut, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_int_equal(s.info.declared, 2338);
+    assert_non_null(strstr(top->why.p, "1,126 of 2,338 goroutines (48%)"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+}
+
 /* A goroutine a leak checker reports, parked only in the standard library
  * but started by the application, is the application's to fix
  * (networkservicemesh/sdk#458: a sync.Once waited on by monitorLoop's goroutine). */
@@ -589,6 +610,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_grep_count_alone_is_no_pile),
         cmocka_unit_test(test_goroutines__a_picked_record_counts_as_one_stack),
+        cmocka_unit_test(test_goroutines__a_cut_profile_is_a_share_of_its_title),
         cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
     };

@@ -844,6 +844,28 @@ static void test_handmade_record_file(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* Up to Go 1.3 part of the runtime was written in .goc files (Go-flavoured
+ * C), and their frames print file lines like any other (redis/go-redis#48,
+ * jwilder/dockerize#2): the line is the frame's file, not prose that would
+ * split the goroutine in two. */
+static void test_goc_file_lines(void **state)
+{
+    (void)state;
+    const char *s = "goroutine 603852 [sleep]:\n"
+                    "time.Sleep(0x3b9aca00)\n"
+                    "        /usr/lib/go/src/pkg/runtime/time.goc:39 +0x31\n"
+                    "gopkg.in/redis%2ev2.(*rateLimiter).loop(0xc20f80cb30, 0x3b9aca00, 0x3c)\n"
+                    "        /home/app/src/gopkg.in/redis.v2/rate_limit.go:30 +0x87\n"
+                    "created by gopkg.in/redis%2ev2.newRateLimiter\n"
+                    "        /home/app/src/gopkg.in/redis.v2/rate_limit.go:18 +0x67\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "gopkg.in/redis%2ev2.(*rateLimiter).loop", &b);
+    assert_int_equal(b->nframes, 2);
+    assert_int_equal(b->frames[0].line, 39);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "sleep"));
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* Redactions ("..." for lines) and a file cut mid-line. */
 static void redact(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1293,6 +1315,7 @@ int main(void)
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
         cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
         cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
+        cmocka_unit_test(test_goc_file_lines),
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
         cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),

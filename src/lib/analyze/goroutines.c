@@ -222,7 +222,7 @@ typedef struct actx {
     gmx_goroot root;
     const gmx_signatures *sigs;
     bool include_healthy;
-    uint64_t total;         /* goroutines in the last snapshot */
+    uint64_t total;         /* goroutines in the last snapshot (its title's, when cut short) */
     uint32_t longest_wait;  /* the longest wait in it, minutes */
     size_t omitted;         /* buckets looked at and left out */
     size_t info;            /* info-level findings kept */
@@ -682,6 +682,12 @@ static gmx_code analyse(actx *c)
             ;
     }
     c->total = gmx_gbuckets_total(last);
+    /* Records cut short of their title ("total 2338", then one record of
+     * 1126) are a share of the profile the title counts, not of what was read. */
+    const gmx_dump_info *li = &c->snaps[c->n - 1].info;
+    bool titled = li->kind == GMX_DUMP_PROFILE_TEXT || li->kind == GMX_DUMP_LEAK_PROFILE_TEXT;
+    if (titled && li->declared > c->total)
+        c->total = li->declared;
     c->excerpt = excerpt(&c->snaps[c->n - 1], c->n);
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);

@@ -160,6 +160,7 @@ gmx_code gmx_goroutine_profile_text_parse(const char *name, const void *data, si
     gmx_free(r);
     info->lines = c.line;
     /* The total is written before the records: fewer means the file was cut. */
+    info->declared = total;
     if (rc == GMX_OK && info->goroutines < total)
         info->partial = true;
     return rc;

@@ -1132,6 +1132,7 @@ static gmx_code tolerant_parse(const char *name, const void *data, size_t len, u
         if (at != SIZE_MAX)
             gmx_parse_u64(gmx_str_make(t->title + at + 7, t->title_len - at - 7), &total);
         info->partial = t->d.partial || t->p.goroutines < total;
+        info->declared = total;
     } else if (t->deadlock_line) {
         /* The runtime's deadlock line alone, its goroutines not pasted: the
          * fatal error is the evidence, with no stack to name. */
