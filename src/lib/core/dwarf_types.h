@@ -57,6 +57,22 @@ typedef struct dwarf_word {
  * the type or DWARF is malformed. */
 bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word *out);
 
+/* A variable a closure captured: where it lies in the closure's context
+ * (past the code pointer at 0), its type (a pointer for one captured by
+ * reference, named "&x"), its name. */
+typedef struct dwarf_captured {
+    int64_t off;
+    uint64_t type;
+    char name[64];
+} dwarf_captured;
+
+/* The captured variable of closure function fn (its DWARF subprogram)
+ * holding byte off of its context of size bytes; false when none. Go 1.23+
+ * records where each lies (DW_AT_go_closure_offset); before, the captured
+ * variables are the function's first variables after its parameters, laid
+ * out in that order, so those that fit the context are taken to be them. */
+bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, int64_t size, dwarf_captured *out);
+
 /* The offset of member path (dotted) of the struct type, through typedefs;
  * -1 when absent. */
 int64_t gmx_dwarf_types_member(dwarf_types *t, uint64_t type, const char *path, uint64_t *mtype);
