@@ -383,15 +383,6 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
     return false;
 }
 
-/* A captured variable laid out after the ones before it, as the compiler
- * lays out a closure's context: each at its type's alignment (a word at
- * most). */
-static int64_t align_to(int64_t off, int64_t size)
-{
-    int64_t a = size >= 8 ? 8 : size >= 4 ? 4 : size >= 2 ? 2 : 1;
-    return (off + a - 1) / a * a;
-}
-
 /* Where variable v lies in the closure's context, when recorded. */
 static bool closure_offset(Dwarf_Die *v, int64_t *off)
 {
@@ -403,44 +394,44 @@ static bool closure_offset(Dwarf_Die *v, int64_t *off)
     return true;
 }
 
-bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, int64_t size, dwarf_captured *out)
+/* The first variable of function fn's own scope, into v. */
+static bool first_variable(dwarf_types *t, const char *fn, Dwarf_Die *v)
 {
-    Dwarf_Die f, v;
+    Dwarf_Die f;
     uint64_t fo = find_name(t->funcs, t->nfuncs, fn);
-    if (!fo || !die_at(t, fo, &f) || dwarf_child(&f, &v) != 0)
+    return fo && die_at(t, fo, &f) && dwarf_child(&f, v) == 0;
+}
+
+bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, dwarf_captured *out)
+{
+    Dwarf_Die v;
+    if (!first_variable(t, fn, &v))
         return false;
-    Dwarf_Die first = v;
-    bool recorded = false;
-    int64_t at_off;
-    do
-        recorded = dwarf_tag(&v) == DW_TAG_variable && closure_offset(&v, &at_off);
-    while (!recorded && dwarf_siblingof(&v, &v) == 0);
-    v = first;
-    int64_t next = 8; /* past the code pointer */
     do {
-        int tag = dwarf_tag(&v);
-        if (tag == DW_TAG_formal_parameter || (recorded && tag != DW_TAG_variable))
-            continue;
-        if (tag != DW_TAG_variable)
-            break;
         const char *name = dwarf_diename(&v);
         uint64_t type = type_ref(&v);
-        int64_t vsize = type ? gmx_dwarf_types_size(t, type) : -1;
-        if (recorded) {
-            if (!closure_offset(&v, &at_off))
-                continue; /* one of its locals */
-        } else {
-            if (vsize <= 0 || align_to(next, vsize) + vsize > size)
-                break; /* the context is full: the rest are its locals */
-            at_off = align_to(next, vsize);
-            next = at_off + vsize;
-        }
-        if (name && vsize > 0 && off >= at_off && off < at_off + vsize) {
+        int64_t at_off, size = type ? gmx_dwarf_types_size(t, type) : -1;
+        if (dwarf_tag(&v) == DW_TAG_variable && name && closure_offset(&v, &at_off) && size > 0 &&
+            off >= at_off && off < at_off + size) {
             out->off = at_off;
             out->type = type;
             snprintf(out->name, sizeof(out->name), "%s", name);
             return true;
         }
+    } while (dwarf_siblingof(&v, &v) == 0);
+    return false;
+}
+
+bool gmx_dwarf_types_each_variable(dwarf_types *t, const char *fn,
+                                   bool (*cb)(void *ctx, const char *name, uint64_t type), void *ctx)
+{
+    Dwarf_Die v;
+    if (!first_variable(t, fn, &v))
+        return false;
+    do {
+        const char *name = dwarf_diename(&v);
+        if (dwarf_tag(&v) == DW_TAG_variable && name && cb(ctx, name, type_ref(&v)))
+            return true;
     } while (dwarf_siblingof(&v, &v) == 0);
     return false;
 }

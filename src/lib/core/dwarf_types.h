@@ -67,11 +67,14 @@ typedef struct dwarf_captured {
 } dwarf_captured;
 
 /* The captured variable of closure function fn (its DWARF subprogram)
- * holding byte off of its context of size bytes; false when none. Go 1.23+
- * records where each lies (DW_AT_go_closure_offset); before, the captured
- * variables are the function's first variables after its parameters, laid
- * out in that order, so those that fit the context are taken to be them. */
-bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, int64_t size, dwarf_captured *out);
+ * holding byte off of its context, as Go 1.23+ records where each lies
+ * (DW_AT_go_closure_offset); false when none does, or none is recorded. */
+bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, dwarf_captured *out);
+
+/* Calls cb with each variable of function fn's DWARF subprogram (its own
+ * scope, not its parameters) until it returns true; false when none did. */
+bool gmx_dwarf_types_each_variable(dwarf_types *t, const char *fn,
+                                   bool (*cb)(void *ctx, const char *name, uint64_t type), void *ctx);
 
 /* The offset of member path (dotted) of the struct type, through typedefs;
  * -1 when absent. */

@@ -246,9 +246,65 @@ static bool map_internal(gmx_core_step_role r)
     return r >= GMX_STEP_MAP && r <= GMX_STEP_MAP_BUCKETS;
 }
 
+/* The slot the heap gives an object of size bytes: its size class's size,
+ * past a malloc header (Go 1.22+) when it needs one, or whole pages for a
+ * large object; 0 when the size classes are unknown. */
+static uint64_t slot_of(heap_typer *t, uint64_t size)
+{
+    if (t->s->span_bits && size > t->l->min_header)
+        size += t->s->header_size;
+    if (size > 32768)
+        return (size + 8191) / 8192 * 8192;
+    for (int64_t k = 1; k < t->l->nclasses; k++) {
+        uint16_t cs;
+        if (!t->l->class_to_size || !gmx_core_read(t->c, t->l->class_to_size + (uint64_t)k * 2, &cs, 2))
+            return 0;
+        if (cs >= size)
+            return cs;
+    }
+    return 0;
+}
+
+typedef struct fitting {
+    heap_typer *t;
+    uint64_t slot;
+    int n;
+    dwarf_captured v;
+} fitting;
+
+static bool fits(void *ctx, const char *name, uint64_t type)
+{
+    fitting *f = ctx;
+    bool func;
+    uint64_t target = type ? gmx_dwarf_types_pointee(f->t->types, type, &func) : 0;
+    int64_t size = target ? gmx_dwarf_types_size(f->t->types, target) : -1;
+    if (size <= 0 || slot_of(f->t, (uint64_t)size) != f->slot)
+        return false;
+    if (f->n++ == 0) {
+        f->v.type = type;
+        snprintf(f->v.name, sizeof(f->v.name), "%s", name);
+    }
+    return f->n > 1; /* two fit: it could be either */
+}
+
+/* Before Go 1.23 DWARF does not say where a closure keeps what it captured
+ * (nor, in order, what it captured): the pointer word at off is typed when
+ * exactly one pointer variable of the function points to something the
+ * size of the object it reaches (child_size, its slot). */
+static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_t child_size, dwarf_captured *v)
+{
+    fitting f = { t, child_size, 0, { 0 } };
+    if (off % 8 || gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n != 1)
+        return false;
+    *v = f.v;
+    v->off = off;
+    return true;
+}
+
 /* The typed meaning of the parent's word at *at: the child's type, how the
  * parent declares it, the member path. false when the parent is untyped. */
-static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, dwarf_word *w, uint64_t *elem_base)
+static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t child_size, dwarf_word *w,
+                    uint64_t *elem_base)
 {
     int64_t off = (int64_t)(at - p->data);
     if (at < p->data)
@@ -260,7 +316,8 @@ static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, dwarf_word *
     if (p->role == GMX_STEP_CLOSURE) { /* a captured variable, named as a member */
         dwarf_captured v;
         char path[sizeof(w->path) + sizeof(v.name) + 1];
-        if (!p->of || off < 8 || !gmx_dwarf_types_captured(t->types, p->of, off, (int64_t)(p->end - p->data), &v) ||
+        if (!p->of || off < 8 || !(gmx_dwarf_types_captured(t->types, p->of, off, &v) ||
+                                   captured_fitting(t, p->of, off, child_size, &v)) ||
             !gmx_dwarf_types_word(t->types, v.type, off - v.off, w))
             return false;
         *elem_base = p->data + (uint64_t)v.off;
@@ -369,7 +426,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     uint64_t at, elem_base = 0;
     dwarf_word w;
     bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && (parent->recv || parent->of));
-    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) && word_of(t, parent, at, &w, &elem_base);
+    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) &&
+                 word_of(t, parent, at, sp->elem, &w, &elem_base);
     const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
     if (typed && w.kind == DWORD_POINTER) {
         out->type = w.target;
