@@ -10,8 +10,8 @@
 
 typedef struct dwarf_types dwarf_types;
 
-/* Indexes the top-level DIEs of d: global variables and constants by
- * name, types by name and by runtime type offset. NULL when out of memory.
+/* Indexes the top-level DIEs of d: global variables, constants and
+ * functions by name, types by name and by runtime type offset. NULL when out of memory.
  * gmx_dwarf_layout_types gives the one d keeps. */
 dwarf_types *gmx_dwarf_types_open(dwarf_layout *d);
 void gmx_dwarf_types_free(dwarf_types *t);
