@@ -472,6 +472,19 @@ static void test_core__typed_chain_names_the_index_keeping_chunk_buffers(void **
     assert_typed_chunkstore("1.27");
 }
 
+/* The retention's first finding: a warning whose title begins with title. */
+static void assert_first_finding_warns(const gmx_core_retention *r, const char *title)
+{
+    gmx_findings *f = gmx_findings_new();
+    assert_non_null(f);
+    gmx_analyze_core_retention(r, f);
+    assert_true(gmx_findings_count(f) >= 1);
+    const gmx_finding *fd = gmx_findings_at(f, 0);
+    assert_int_equal(fd->severity, GMX_SEV_WARNING);
+    assert_int_equal(gmx_str_find(fd->title, title), 0);
+    gmx_findings_free(f);
+}
+
 /* The held-out accounts cores (Go 1.19, 1.27): an audit trail, a slice of
  * structs holding []byte, in a struct laid out by the linker for the
  * package-level `var audit = &AuditTrail{...}` (no symbol, no DWARF
@@ -494,14 +507,7 @@ static void assert_typed_accounts(const char *version)
     assert_true(last->noscan && last->role == GMX_STEP_ARRAY);
     assert_string_equal(last->container_type, "[]uint8");
     /* the analysis names the slice, a warning (a container of many, not one buffer) */
-    gmx_findings *f = gmx_findings_new();
-    assert_non_null(f);
-    gmx_analyze_core_retention(&r, f);
-    assert_true(gmx_findings_count(f) >= 1);
-    const gmx_finding *fd = gmx_findings_at(f, 0);
-    assert_int_equal(fd->severity, GMX_SEV_WARNING);
-    assert_int_equal(gmx_str_find(fd->title, "main.AuditTrail.entries ([]main.AuditEntry) holds"), 0);
-    gmx_findings_free(f);
+    assert_first_finding_warns(&r, "main.AuditTrail.entries ([]main.AuditEntry) holds");
     gmx_core_retention_release(&r);
 }
 
@@ -510,6 +516,50 @@ static void test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer(v
     (void)state;
     assert_typed_accounts("1.19");
     assert_typed_accounts("1.27");
+}
+
+/* The held-out feeds cores (Go 1.19, 1.27): a page cache, a sync.Map in a
+ * struct captured by the closure registered with http.HandleFunc
+ * (main.main.func1). The chain types the closure's captured variable and
+ * names the sync.Map member the container, whatever its internals (1.19:
+ * read-only and dirty maps of entries; 1.24+: a hash-trie of nodes DWARF
+ * cannot type), holding at least half of the heap in use at capture. */
+static void assert_typed_feeds(const char *version)
+{
+    char core[512], bin[512];
+    snprintf(core, sizeof(core), "%s%s.core", GMX_FEEDS_PREFIX, version);
+    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_FEEDS_PREFIX, version);
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
+    assert_chains(&r);
+    const gmx_core_holder *top = &r.holders[0];
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *closure = step_in_role(top, GMX_STEP_CLOSURE, NULL);
+    assert_string_equal(closure->of, "main.main.func1");
+    /* the captured variable, named and typed as a member would be */
+    const gmx_core_hold_step *cache = closure + 1, *pages = closure + 2;
+    assert_string_equal(cache->via, ".cache");
+    assert_string_equal(cache->what, "main.pageCache");
+    assert_null(cache->container);
+    /* the container begins past the member of type sync.Map */
+    assert_non_null(pages->via);
+    assert_int_equal(strncmp(pages->via, ".pages.", 7), 0);
+    assert_string_equal(pages->container, "main.pageCache.pages");
+    assert_string_equal(pages->container_type, "sync.Map");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_true(holder >= pages && holder->children > 10);
+    assert_string_equal(holder->container, "main.pageCache.pages");
+    assert_true(pages->bytes * 2 >= heap_inuse_at_capture(version, "feeds"));
+    assert_first_finding_warns(&r, "main.pageCache.pages (sync.Map) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_through_a_closure_names_a_sync_map(void **state)
+{
+    (void)state;
+    assert_typed_feeds("1.19");
+    assert_typed_feeds("1.27");
 }
 
 /* core and bin opened as a pair through their inputs (mapped files). */
@@ -782,6 +832,7 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_names_the_leaking_map),
         cmocka_unit_test(test_core__typed_chain_names_the_index_keeping_chunk_buffers),
         cmocka_unit_test(test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer),
+        cmocka_unit_test(test_core__typed_chain_through_a_closure_names_a_sync_map),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

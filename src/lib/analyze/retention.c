@@ -151,6 +151,17 @@ static bool lone_buffer(const gmx_core_holder *h, size_t container)
     return false;
 }
 
+/* Whether the bytes are spread over the frames of many goroutines, each
+ * keeping its own few objects (a connection's buffers, a request's state):
+ * no line from one of them holds a quarter of it, so what keeps it is that
+ * the goroutines are alive, which their own finding tells (its heap_bytes);
+ * unless static types name a container there, it is told, not warned of. */
+static bool per_goroutine(const gmx_core_holder *h, size_t container)
+{
+    bool frames = h->root_kind == GMX_CORE_ROOT_FRAME || h->root_kind == GMX_CORE_ROOT_STACK;
+    return !container && frames && h->roots > 1 && h->chain[h->holder].bytes * 4 < h->bytes;
+}
+
 static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
 {
     gmx_finding *fd = gmx_findings_add(f);
@@ -165,7 +176,9 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
     fd->category = category_of(h);
     size_t ck = container_step(h);
-    fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) ? GMX_SEV_WARNING : GMX_SEV_INFO;
+    fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) && !per_goroutine(h, ck)
+                       ? GMX_SEV_WARNING
+                       : GMX_SEV_INFO;
     fd->score = pct;
     if (ck) { /* the typed container names the finding: what to bound */
         const gmx_core_hold_step *cs = &h->chain[ck];

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { DW_AT_GO_RUNTIME_TYPE = 0x2904, MAX_HOPS = 16, MAX_DEPTH = 64 };
+enum { DW_AT_GO_RUNTIME_TYPE = 0x2904, DW_AT_GO_CLOSURE_OFFSET = 0x2907, MAX_HOPS = 16, MAX_DEPTH = 64 };
 
 typedef struct by_name {
     const char *name;        /* libdw's string, alive while the Dwarf is */
@@ -28,9 +28,9 @@ typedef struct by_rt {
 
 struct dwarf_types {
     Dwarf *dw;
-    by_name *vars, *types, *consts;
+    by_name *vars, *types, *consts, *funcs;
     by_rt *rts;
-    size_t nvars, ntypes, nconsts, nrts;
+    size_t nvars, ntypes, nconsts, nrts, nfuncs;
 };
 
 static int cmp_name(const void *a, const void *b)
@@ -63,7 +63,7 @@ static bool push_name(by_name **arr, size_t *n, size_t *cap, const char *name, u
     return true;
 }
 
-static bool index_die(dwarf_types *t, Dwarf_Die *die, size_t caps[4])
+static bool index_die(dwarf_types *t, Dwarf_Die *die, size_t caps[5])
 {
     const char *name = dwarf_diename(die);
     int tag = dwarf_tag(die);
@@ -71,6 +71,8 @@ static bool index_die(dwarf_types *t, Dwarf_Die *die, size_t caps[4])
         return true;
     if (tag == DW_TAG_constant)
         return push_name(&t->consts, &t->nconsts, &caps[3], name, dwarf_dieoffset(die));
+    if (tag == DW_TAG_subprogram)
+        return push_name(&t->funcs, &t->nfuncs, &caps[4], name, dwarf_dieoffset(die));
     if (tag == DW_TAG_variable) {
         uint64_t ty = type_ref(die);
         return !ty || push_name(&t->vars, &t->nvars, &caps[0], name, ty);
@@ -96,7 +98,7 @@ dwarf_types *gmx_dwarf_types_open(dwarf_layout *d)
     if (!t)
         return NULL;
     t->dw = gmx_dwarf_layout_dw(d);
-    size_t caps[4] = { 0, 0, 0, 0 };
+    size_t caps[5] = { 0, 0, 0, 0, 0 };
     Dwarf_Off off = 0, next;
     size_t hsize;
     bool ok = true;
@@ -119,6 +121,8 @@ dwarf_types *gmx_dwarf_types_open(dwarf_layout *d)
         qsort(t->types, t->ntypes, sizeof(*t->types), cmp_name);
     if (t->nconsts)
         qsort(t->consts, t->nconsts, sizeof(*t->consts), cmp_name);
+    if (t->nfuncs)
+        qsort(t->funcs, t->nfuncs, sizeof(*t->funcs), cmp_name);
     if (t->nrts)
         qsort(t->rts, t->nrts, sizeof(*t->rts), cmp_rt);
     return t;
@@ -131,6 +135,7 @@ void gmx_dwarf_types_free(dwarf_types *t)
     gmx_free(t->vars);
     gmx_free(t->types);
     gmx_free(t->consts);
+    gmx_free(t->funcs);
     gmx_free(t->rts);
     gmx_free(t);
 }
@@ -375,5 +380,58 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
             return true;
         }
     }
+    return false;
+}
+
+/* Where variable v lies in the closure's context, when recorded. */
+static bool closure_offset(Dwarf_Die *v, int64_t *off)
+{
+    Dwarf_Attribute at;
+    Dwarf_Word w;
+    if (!dwarf_attr(v, DW_AT_GO_CLOSURE_OFFSET, &at) || dwarf_formudata(&at, &w) != 0 || w > INT64_MAX)
+        return false;
+    *off = (int64_t)w;
+    return true;
+}
+
+/* The first variable of function fn's own scope, into v. */
+static bool first_variable(dwarf_types *t, const char *fn, Dwarf_Die *v)
+{
+    Dwarf_Die f;
+    uint64_t fo = find_name(t->funcs, t->nfuncs, fn);
+    return fo && die_at(t, fo, &f) && dwarf_child(&f, v) == 0;
+}
+
+bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, dwarf_captured *out)
+{
+    Dwarf_Die v;
+    if (!first_variable(t, fn, &v))
+        return false;
+    do {
+        const char *name = dwarf_diename(&v);
+        uint64_t type = type_ref(&v);
+        int64_t at_off, size = type ? gmx_dwarf_types_size(t, type) : -1;
+        if (dwarf_tag(&v) == DW_TAG_variable && name && closure_offset(&v, &at_off) && size > 0 &&
+            off >= at_off && off < at_off + size) {
+            out->off = at_off;
+            out->type = type;
+            snprintf(out->name, sizeof(out->name), "%s", name);
+            return true;
+        }
+    } while (dwarf_siblingof(&v, &v) == 0);
+    return false;
+}
+
+bool gmx_dwarf_types_each_variable(dwarf_types *t, const char *fn,
+                                   bool (*cb)(void *ctx, const char *name, uint64_t type), void *ctx)
+{
+    Dwarf_Die v;
+    if (!first_variable(t, fn, &v))
+        return false;
+    do {
+        const char *name = dwarf_diename(&v);
+        if (dwarf_tag(&v) == DW_TAG_variable && name && cb(ctx, name, type_ref(&v)))
+            return true;
+    } while (dwarf_siblingof(&v, &v) == 0);
     return false;
 }

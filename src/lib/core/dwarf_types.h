@@ -10,8 +10,8 @@
 
 typedef struct dwarf_types dwarf_types;
 
-/* Indexes the top-level DIEs of d: global variables and constants by
- * name, types by name and by runtime type offset. NULL when out of memory.
+/* Indexes the top-level DIEs of d: global variables, constants and
+ * functions by name, types by name and by runtime type offset. NULL when out of memory.
  * gmx_dwarf_layout_types gives the one d keeps. */
 dwarf_types *gmx_dwarf_types_open(dwarf_layout *d);
 void gmx_dwarf_types_free(dwarf_types *t);
@@ -56,6 +56,25 @@ typedef struct dwarf_word {
  * them is taken modulo its size by the caller). false when off is outside
  * the type or DWARF is malformed. */
 bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word *out);
+
+/* A variable a closure captured: where it lies in the closure's context
+ * (past the code pointer at 0), its type (a pointer for one captured by
+ * reference, named "&x"), its name. */
+typedef struct dwarf_captured {
+    int64_t off;
+    uint64_t type;
+    char name[64];
+} dwarf_captured;
+
+/* The captured variable of closure function fn (its DWARF subprogram)
+ * holding byte off of its context, as Go 1.23+ records where each lies
+ * (DW_AT_go_closure_offset); false when none does, or none is recorded. */
+bool gmx_dwarf_types_captured(dwarf_types *t, const char *fn, int64_t off, dwarf_captured *out);
+
+/* Calls cb with each variable of function fn's DWARF subprogram (its own
+ * scope, not its parameters) until it returns true; false when none did. */
+bool gmx_dwarf_types_each_variable(dwarf_types *t, const char *fn,
+                                   bool (*cb)(void *ctx, const char *name, uint64_t type), void *ctx);
 
 /* The offset of member path (dotted) of the struct type, through typedefs;
  * -1 when absent. */

@@ -147,7 +147,8 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
             int64_t size = gmx_dwarf_types_size(t->types, target);
             if (size <= 0 || (uint64_t)size > root->hi - v)
                 continue;
-            typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true };
+            typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
+                              false };
             uint64_t at;
             char name[MAX_NAME];
             if (!find_ref(t, &obj, lo, hi, &at))
@@ -164,7 +165,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
 
 void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
 {
-    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false };
+    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false, false };
     out->of = keep(t, root->name);
     if (!t->types || root->kind != ROOT_GLOBAL)
         return;
@@ -245,16 +246,84 @@ static bool map_internal(gmx_core_step_role r)
     return r >= GMX_STEP_MAP && r <= GMX_STEP_MAP_BUCKETS;
 }
 
+/* The slot the heap gives an object of size bytes: its size class's size,
+ * past a malloc header (Go 1.22+) when it needs one, or whole pages for a
+ * large object; 0 when the size classes are unknown. */
+static uint64_t slot_of(heap_typer *t, uint64_t size)
+{
+    if (t->s->span_bits && size > t->l->min_header)
+        size += t->s->header_size;
+    if (size > 32768)
+        return (size + 8191) / 8192 * 8192;
+    for (int64_t k = 1; k < t->l->nclasses; k++) {
+        uint16_t cs;
+        if (!t->l->class_to_size || !gmx_core_read(t->c, t->l->class_to_size + (uint64_t)k * 2, &cs, 2))
+            return 0;
+        if (cs >= size)
+            return cs;
+    }
+    return 0;
+}
+
+typedef struct fitting {
+    heap_typer *t;
+    uint64_t slot;
+    int n;
+    dwarf_captured v;
+} fitting;
+
+static bool fits(void *ctx, const char *name, uint64_t type)
+{
+    fitting *f = ctx;
+    bool func;
+    uint64_t target = type ? gmx_dwarf_types_pointee(f->t->types, type, &func) : 0;
+    int64_t size = target ? gmx_dwarf_types_size(f->t->types, target) : -1;
+    if (size <= 0 || slot_of(f->t, (uint64_t)size) != f->slot)
+        return false;
+    if (f->n++ == 0) {
+        f->v.type = type;
+        snprintf(f->v.name, sizeof(f->v.name), "%s", name);
+    }
+    return f->n > 1; /* two fit: it could be either */
+}
+
+/* Before Go 1.23 DWARF does not say where a closure keeps what it captured
+ * (nor, in order, what it captured): the pointer word at off is typed when
+ * exactly one pointer variable of the function points to something the
+ * size of the object it reaches (child_size, its slot). */
+static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_t child_size, dwarf_captured *v)
+{
+    fitting f = { t, child_size, 0, { 0 } };
+    if (off % 8 || gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n != 1)
+        return false;
+    *v = f.v;
+    v->off = off;
+    return true;
+}
+
 /* The typed meaning of the parent's word at *at: the child's type, how the
  * parent declares it, the member path. false when the parent is untyped. */
-static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, dwarf_word *w, uint64_t *elem_base)
+static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t child_size, dwarf_word *w,
+                    uint64_t *elem_base)
 {
     int64_t off = (int64_t)(at - p->data);
     if (at < p->data)
         return false;
-    if (p->role == GMX_STEP_CLOSURE) {
+    if (p->role == GMX_STEP_CLOSURE && p->recv) {
         *elem_base = p->data + 8;
-        return p->recv && off >= 8 && gmx_dwarf_types_word(t->types, p->recv, off - 8, w);
+        return off >= 8 && gmx_dwarf_types_word(t->types, p->recv, off - 8, w);
+    }
+    if (p->role == GMX_STEP_CLOSURE) { /* a captured variable, named as a member */
+        dwarf_captured v;
+        char path[sizeof(w->path) + sizeof(v.name) + 1];
+        if (!p->of || off < 8 || !(gmx_dwarf_types_captured(t->types, p->of, off, &v) ||
+                                   captured_fitting(t, p->of, off, child_size, &v)) ||
+            !gmx_dwarf_types_word(t->types, v.type, off - v.off, w))
+            return false;
+        *elem_base = p->data + (uint64_t)v.off;
+        snprintf(path, sizeof(path), ".%s%s", v.name, w->path);
+        snprintf(w->path, sizeof(w->path), "%.*s", (int)sizeof(w->path) - 1, path);
+        return true;
     }
     if (!p->type)
         return false;
@@ -300,17 +369,65 @@ static void name_container(heap_typer *t, const typed_obj *p, const char *path, 
     out->container_type = keep(t, type_name);
 }
 
+/* The standard library's containers whose internals (a sync.Map's read-only
+ * map and entries, Go 1.24+'s hash-trie nodes; a list's elements) are not
+ * what to bound: the struct member of that type is the container. */
+static const char *const STD_CONTAINERS[] = { "sync.Map", "container/list.List", "container/ring.Ring" };
+
+/* A type of those containers' internals (their packages, the maps inside). */
+static bool std_internal(const char *name)
+{
+    return starts(name, "sync.") || starts(name, "internal/sync.") || starts(name, "container/") ||
+           starts(name, "hash<") || starts(name, "bucket<") || starts(name, "map<") || starts(name, "table<") ||
+           starts(name, "*table<") || strstr(name, "map.group[") || starts(name, "group<");
+}
+
+/* When the member path from the typed parent to the child crosses a member
+ * of a standard container type, the child begins that container's
+ * internals: the container is that member (owner.pages, sync.Map). */
+static void std_container(heap_typer *t, const typed_obj *parent, const char *path, typed_obj *out)
+{
+    char prefix[MAX_NAME];
+    for (const char *p = strchr(path + 1, '.');; p = strchr(p + 1, '.')) {
+        size_t n = p ? (size_t)(p - path) : strlen(path);
+        uint64_t mtype = 0;
+        if (n >= sizeof(prefix) || memchr(path, '[', n))
+            return;
+        memcpy(prefix, path, n);
+        prefix[n] = 0;
+        if (gmx_dwarf_types_member(t->types, parent->type, prefix + 1, &mtype) < 0)
+            return;
+        const char *name = gmx_dwarf_types_name(t->types, mtype);
+        for (size_t k = 0; k < sizeof(STD_CONTAINERS) / sizeof(*STD_CONTAINERS); k++)
+            if (strcmp(name, STD_CONTAINERS[k]) == 0) {
+                name_container(t, parent, prefix, name, out, NULL);
+                out->inside = true;
+                return;
+            }
+        if (!p)
+            return;
+    }
+}
+
+static void inherit_container(const typed_obj *parent, typed_obj *out)
+{
+    out->inside = true;
+    out->container = parent->container;
+    out->container_type = parent->container_type;
+}
+
 void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, const heap_span *sp,
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL, false };
+                        NULL, NULL, NULL, false, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
     dwarf_word w;
-    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && parent->recv);
-    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) && word_of(t, parent, at, &w, &elem_base);
+    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && (parent->recv || parent->of));
+    bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) &&
+                 word_of(t, parent, at, sp->elem, &w, &elem_base);
     const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
     if (typed && w.kind == DWORD_POINTER) {
         out->type = w.target;
@@ -328,11 +445,21 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         else /* a pointer-shaped dynamic type is the data word itself, else it is boxed */
             out->type = target ? target : dyn;
     }
+    if (typed && parent->type && w.path[0])
+        std_container(t, parent, w.path, out);
+    if (!out->inside && parent->inside)
+        inherit_container(parent, out);
     bool recorded = false;
     if (!out->type && out->role != GMX_STEP_CLOSURE) { /* what the runtime recorded */
         out->type = runtime_type(t, gmx_heap_object_type(t->c, t->l, t->s, sp, addr));
         recorded = out->type != 0;
     }
+    if (out->inside && out->type && !std_internal(gmx_dwarf_types_name(t->types, out->type))) {
+        out->inside = false; /* an element the container holds: no longer its internals */
+        out->container = out->container_type = NULL;
+    }
+    st->container = out->container;
+    st->container_type = out->container_type;
     if (!out->type)
         return;
     out->role = role_of(gmx_dwarf_types_name(t->types, out->type));

@@ -2,7 +2,8 @@
  * each object is typed by the word of the object before it that points to
  * it (found again by rescanning that one object), through struct members,
  * arrays, slices, maps, interfaces (the itab's type) and func values (the
- * funcval's code pointer; a method value `T.m-fm` carries its receiver).
+ * funcval's code pointer; a method value `T.m-fm` carries its receiver, a
+ * closure the variables it captured).
  * Only the chain's objects are typed: the mark itself is untouched. Where a
  * type is unknown the runtime's recorded type (malloc header, largeType)
  * restarts the walk; else the step stays unnamed. */
@@ -24,6 +25,8 @@ typedef struct typed_obj {
     const char *of, *container, *container_type; /* in the typer's pool */
     bool static_temp;        /* a root laid out by the linker for a global pointer: its
                               * containers are named by its type, as a heap object's */
+    bool inside;             /* part of the internals of a standard library container
+                              * (sync.Map, container/list.List) named above it */
 } typed_obj;
 
 typedef struct heap_typer {

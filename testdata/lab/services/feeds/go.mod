@@ -1,0 +1,3 @@
+module feeds
+
+go 1.19
