@@ -238,6 +238,27 @@ static void journald_json(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\",\"_PID\":\"4242\",\"SYSLOG_IDENTIFIER\":\"svc\"}\n");
 }
 
+/* Cloud Logging's JSON export: one entry a line, the text in textPayload,
+ * fields after it. */
+static void cloud_logging_json(text *o, const char *l, size_t n, unsigned k)
+{
+    char tail[120];
+    puts_(o, "{\"insertId\":\"a1b2\",\"textPayload\":\"");
+    json_body(o, l, n);
+    snprintf(tail, sizeof(tail), "\",\"resource\":{\"type\":\"k8s_container\"},\"timestamp\":\"2026-12-01T10:00:00.%06uZ\"}\n", k);
+    puts_(o, tail);
+}
+
+/* CloudWatch Logs' export: {"timestamp":ms,"message":"..."} a line. */
+static void cloudwatch_json(text *o, const char *l, size_t n, unsigned k)
+{
+    char head[80];
+    snprintf(head, sizeof(head), "{\"timestamp\":17333000%05u,\"message\":\"", k);
+    puts_(o, head);
+    json_body(o, l, n);
+    puts_(o, "\"}\n");
+}
+
 /* The whole dump as one JSON string of one structured log record, as a
  * service logs its own goroutines (zap, logrus): line ends "\n", tabs
  * "\t", quotes and backslashes escaped, "<" and ">" as "\u003c" and
@@ -463,6 +484,8 @@ static void test_log_prefixes(void **state)
     check_like(DUMP2, derive(DUMP2, docker_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, go_test_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, journald_json), GMX_REPAIR_LOG_PREFIX);
+    check_like(DUMP2, derive(DUMP2, cloud_logging_json), GMX_REPAIR_LOG_PREFIX);
+    check_like(DUMP2, derive(DUMP2, cloudwatch_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_LOG_PREFIX);
 }
 

@@ -278,9 +278,12 @@ static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
  *   {"log":"goroutine 1 [running]:\n","stream":"stderr",...}   Docker's json-file, Fluent Bit
  *   {"Time":...,"Action":"output",...,"Output":"\tmain.go:5\n"} go test -json
  *   {"MESSAGE":"goroutine 1 [running]:",...}                   journalctl -o json
- * A field is the line only when its string ends the line it carries ("\n"),
- * journald's MESSAGE aside (one entry a line): a structured logger's own
- * "msg" is the logger's words, not output. */
+ *   {"textPayload":"goroutine 1 [running]:",...}               Cloud Logging's export
+ *   {"timestamp":...,"message":"goroutine 1 [running]:"}        CloudWatch's export
+ * A field is the line when its string ends the line it carries ("\n"), or,
+ * for the fields of one entry a line, when the record is whole on the line
+ * (it ends with '}'): a line cut out of a longer record (a dump logged as
+ * one string, gescaped.c) keeps its own text. */
 static const struct {
     const char *key;
     bool ends_line;
@@ -288,6 +291,8 @@ static const struct {
     { "\"log\":\"", true },
     { "\"Output\":\"", true },
     { "\"MESSAGE\":\"", false },
+    { "\"textPayload\":\"", false },
+    { "\"message\":\"", false },
 };
 
 /* The string that starts at s.p[at] (after its quote) into out: escapes
@@ -336,7 +341,7 @@ static gmx_str json_record(gx_cleaner *c, gmx_str s)
             out = slot(c);
         bool closed, newline;
         size_t n = json_string(s, at + strlen(text_fields[k].key), out, &closed, &newline);
-        if (!closed || (text_fields[k].ends_line && !newline))
+        if (!closed || (text_fields[k].ends_line ? !newline : s.p[s.n - 1] != '}'))
             continue;
         c->repairs |= GMX_REPAIR_LOG_PREFIX;
         return gmx_str_make(out, n);
