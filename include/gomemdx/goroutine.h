@@ -207,6 +207,12 @@ gmx_code gmx_goroutine_tolerant_parse_piece(const char *name, const void *data, 
  * a large input can be cut into pieces. */
 size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos);
 
+/* The end of the last line of stack text in (data, len), after from (a
+ * function, a file line however indented, "created by", a header): where a
+ * dump pasted whole into prose or a page's markup stops and the wrapper's
+ * tail begins. from when there is none. */
+size_t gmx_goroutine_text_stack_end(const void *data, size_t len, size_t from);
+
 /* True when the tolerant reader recognises a goroutine record (a header, a
  * debug=1 record, a stack) among the first lines of (data, len), whatever
  * surrounds it. For sniffing what the strict sniffers refuse. */

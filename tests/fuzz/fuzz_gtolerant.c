@@ -21,6 +21,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     gmx_error err;
     gmx_goroutine_text_sniff(data, size);
+    /* where a pasted dump's wrapper begins and ends (ingest/goroutines.c) */
+    size_t from = gmx_goroutine_text_next_header(data, size, 0);
+    if (gmx_goroutine_text_stack_end(data, size, from) > size)
+        __builtin_trap();
     if (gmx_goroutine_tolerant_parse("fuzz", data, size, gmx_gbuckets_add, snap.buckets,
                                      &snap.info, &err) == GMX_OK &&
         gmx_gbuckets_finish(snap.buckets) == GMX_OK) {

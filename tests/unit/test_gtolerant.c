@@ -394,6 +394,52 @@ static void test_pieces_report_whole_lines(void **state)
     free(big.p);
 }
 
+/* A large dump pasted whole into a comment (prose, <details><pre>, tabs
+ * drawn as glyphs) is read as the tolerant reader reads it, line for line:
+ * the same goroutines, stacks, lines, read and skipped ranges and repairs.
+ * (The dump between the wrapper's lines is read by the strict grammar.) */
+static void test_wrapped_dump(void **state)
+{
+    (void)state;
+    text once = derive(DUMP2, to_glyphs);
+    text big = { 0 };
+    puts_(&big, "Memory keeps growing; here is the dump from /debug/pprof/goroutine?debug=2:\n\n"
+                "<details><summary>goroutines</summary><pre>\n");
+    while (big.n < ((size_t)20 << 20))
+        put(&big, once.p, once.n);
+    puts_(&big, "</pre></details>\n\nAny idea what holds them?\n");
+    for (unsigned threads = 1; threads <= 4; threads += 3) {
+        result r = read_text_threads(big.p, big.n, threads);
+        if (r.rc != GMX_OK)
+            fail_msg("%s", r.err.message);
+        gmx_gsnapshot want = { .name = "pasted.txt" };
+        gmx_gbuckets_limits limits = { 0 };
+        want.buckets = gmx_gbuckets_new(&limits);
+        gmx_error err;
+        assert_int_equal(gmx_goroutine_tolerant_parse("pasted.txt", big.p, big.n, gmx_gbuckets_add,
+                                                      want.buckets, &want.info, &err), GMX_OK);
+        assert_int_equal(gmx_gbuckets_finish(want.buckets), GMX_OK);
+        const gmx_read_report *a = &r.snap.info.read, *b = &want.info.read;
+        assert_int_equal(gmx_gbuckets_total(r.snap.buckets), gmx_gbuckets_total(want.buckets));
+        assert_int_equal(gmx_gbuckets_count(r.snap.buckets), gmx_gbuckets_count(want.buckets));
+        assert_int_equal(r.snap.info.lines, want.info.lines);
+        assert_int_equal(r.snap.info.kind, want.info.kind);
+        assert_int_equal(a->repairs, b->repairs);
+        assert_int_equal(a->nread, b->nread);
+        assert_same_ranges(a->read, b->read, a->nread);
+        assert_int_equal(a->nskipped, b->nskipped);
+        assert_same_ranges(a->skipped, b->skipped, a->nskipped);
+        char da[256], db[256];
+        gmx_read_report_describe(a, false, da, sizeof(da));
+        gmx_read_report_describe(b, false, db, sizeof(db));
+        assert_string_equal(da, db);
+        gmx_gsnapshot_release(&r.snap);
+        gmx_gbuckets_free(want.buckets);
+    }
+    free(once.p);
+    free(big.p);
+}
+
 /* A large dump behind a log prefix on every line (kubectl logs) is cut
  * into pieces at its header lines, each piece learning the prefix itself:
  * the same goroutines, stacks and lines as one parse. */
@@ -1340,7 +1386,7 @@ int main(void)
         cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_goc_file_lines),
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
-        cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_large_profile_text),
+        cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_wrapped_dump), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count),
         cmocka_unit_test(test_nothing),

@@ -162,12 +162,14 @@ static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
     return n > MAX_THREADS ? MAX_THREADS : (unsigned)n;
 }
 
-static gmx_code parse_parallel(const char *name, const gmx_input *in, unsigned n, bool prefixed,
-                               const gmx_ingest_options *opts, gmx_gsnapshot *snap,
-                               gmx_error *err)
+/* The strict read of [from, to) of in, cut into n pieces at block starts,
+ * each on a thread of its own, merged into snap in order. */
+static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t from, size_t to,
+                               unsigned n, bool prefixed, const gmx_ingest_options *opts,
+                               gmx_gsnapshot *snap, gmx_error *err)
 {
-    const char *data = gmx_input_data(in);
-    size_t len = gmx_input_size(in);
+    const char *data = (const char *)gmx_input_data(in) + from;
+    size_t len = to - from;
     piece pieces[MAX_THREADS];
     pthread_t threads[MAX_THREADS];
     bool started[MAX_THREADS] = { false };
@@ -431,6 +433,79 @@ static gmx_code parse_tolerant(const char *name, const char *data, size_t len,
     return rc;
 }
 
+/* Reads the wrapper of a pasted dump (the text before its first header,
+ * or after its last stack line) with the tolerant reader, for its report;
+ * false when it holds anything that reader reads (a record, a prelude, a
+ * count): the whole is then read tolerantly. */
+static bool wrapper_only(const char *name, const char *data, size_t len, uint64_t first_line,
+                         gmx_dump_info *info)
+{
+    memset(info, 0, sizeof(*info));
+    if (!len)
+        return true;
+    gmx_error err;
+    gmx_code rc = gmx_goroutine_tolerant_parse_piece(name, data, len, first_line, NULL, NULL,
+                                                     info, &err);
+    return rc == GMX_EFORMAT && !info->goroutines && info->kind == GMX_DUMP_PLAIN;
+}
+
+/* A dump pasted whole into prose or a page's markup ("here is the dump:",
+ * <details><pre>, a fence; tabs drawn as glyphs): the tolerant reader would
+ * read it line by line at over twice the strict read's cost. Only the
+ * wrapper is read so, for what the report says of its lines; the dump
+ * between, from its first header to its last stack line, is read by the
+ * strict grammar in pieces on every core. Taken when the wrapper holds
+ * nothing the tolerant reader reads and the strict read skips no line of
+ * the dump; else false, nothing kept, and the whole is read tolerantly. */
+static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_ingest_options *opts,
+                          gmx_gsnapshot *snap)
+{
+    const char *data = gmx_input_data(in);
+    size_t len = gmx_input_size(in);
+    size_t from = gmx_goroutine_text_next_header(data, len, 0);
+    size_t to = from < len ? gmx_goroutine_text_stack_end(data, len, from) : from;
+    /* large inputs only (small ones cost nothing either way), and no
+     * prelude in the wrapper: the strict read of the dump would not see it */
+    if (from == 0 || to <= from || !thread_count(opts, len) ||
+        memmem(data, from, "panic: ", 7) || memmem(data, from, "fatal error: ", 13) ||
+        memmem(data, from, "SIG", 3))
+        return false;
+    gmx_dump_info head, tail, mid;
+    if (!wrapper_only(name, data, from, 0, &head) || head.read.nread)
+        return false;
+    gmx_gsnapshot dump = { .name = name, .buckets = gmx_gbuckets_new(&opts->limits) };
+    unsigned n = thread_count(opts, to - from);
+    gmx_error err;
+    bool ok = dump.buckets &&
+              parse_parallel(name, in, from, to, n ? n : 1, false, opts, &dump, &err) == GMX_OK;
+    mid = dump.info;
+    uint64_t first = head.lines + 1, last = head.lines + mid.lines;
+    ok = ok && !mid.skipped_lines && !mid.suspect_lines && mid.goroutines &&
+         wrapper_only(name, data + to, len - to, last, &tail) && !tail.read.nread;
+    if (!ok) {
+        gmx_gbuckets_free(dump.buckets);
+        return false;
+    }
+    gmx_gbuckets_free(snap->buckets);
+    snap->buckets = dump.buckets;
+    snap->info = mid;
+    gmx_read_report *r = &snap->info.read;
+    memset(r, 0, sizeof(*r));
+    r->tolerant = true;
+    r->repairs = head.read.repairs | mid.read.repairs | tail.read.repairs;
+    r->read_lines = mid.lines;
+    r->nread = 1;
+    r->read[0] = (gmx_line_range){ first, last };
+    r->skipped_lines = head.read.skipped_lines + tail.read.skipped_lines;
+    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, head.read.skipped, head.read.nskipped,
+               head.read.more_skipped);
+    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, tail.read.skipped, tail.read.nskipped,
+               tail.read.more_skipped);
+    snap->info.lines = last + tail.lines;
+    snap->info.skipped_lines = r->skipped_lines;
+    return true;
+}
+
 /* One thread, any goroutine format, recognised by content. */
 static gmx_code parse_serial(const char *name, const char *data, size_t len,
                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, gmx_error *err)
@@ -452,6 +527,8 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
         return GMX_OK;
     if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
         return rc;
+    if (snap->input && parse_wrapped(name, snap->input, opts, snap))
+        return GMX_OK;
     return parse_tolerant(name, data, len, opts, snap, err);
 }
 
@@ -510,7 +587,7 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
             n = 0;
     }
     if (n) {
-        rc = parse_parallel(snap->name, in, n, prefixed, opts, snap, err);
+        rc = parse_parallel(snap->name, in, 0, len, n, prefixed, opts, snap, err);
         if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {

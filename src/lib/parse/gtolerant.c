@@ -1224,6 +1224,29 @@ static bool sniff(const void *data, size_t len)
     return found;
 }
 
+size_t gmx_goroutine_text_stack_end(const void *data, size_t len, size_t from)
+{
+    const char *d = data;
+    gx_cleaner cl;
+    gmx_gx_cleaner_init(&cl, d, len);
+    /* lines from the last back: [start, stop) the line, end past its '\n' */
+    for (size_t end = len; end > from;) {
+        size_t stop = d[end - 1] == '\n' ? end - 1 : end, start = stop;
+        while (start > from && d[start - 1] != '\n')
+            start--;
+        size_t text = stop > start && d[stop - 1] == '\r' ? stop - 1 : stop;
+        if (text > start && text - start <= GX_LINE_MAX) {
+            gx_line ln;
+            gmx_gx_read_line(&cl, gmx_str_make(d + start, text - start), 0, &ln);
+            if (ln.kind == GX_FUNC || ln.kind == GX_FILE || ln.kind == GX_CREATED ||
+                ln.kind == GX_HEADER)
+                return end;
+        }
+        end = start;
+    }
+    return from;
+}
+
 size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
 {
     const char *d = data;
