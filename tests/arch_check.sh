@@ -6,7 +6,7 @@ set -u
 root=$1
 declare -A allowed=(
   [util]="util"
-  [load]="util"
+  [load]="util load"
   [parse]="util parse"
   [model]="util model"
   [analyze]="util analyze"

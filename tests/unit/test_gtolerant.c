@@ -184,23 +184,6 @@ static void kubernetes(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\n");
 }
 
-/* Docker's json-file driver. */
-static void docker_json(text *o, const char *l, size_t n, unsigned k)
-{
-    (void)k;
-    puts_(o, "{\"log\":\"");
-    for (size_t i = 0; i < n; i++) {
-        if (l[i] == '\t')
-            puts_(o, "\\t");
-        else if (l[i] == '"' || l[i] == '\\') {
-            puts_(o, "\\");
-            put(o, l + i, 1);
-        } else
-            put(o, l + i, 1);
-    }
-    puts_(o, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.1Z\"}\n");
-}
-
 /* One line as a JSON string's body (tabs, quotes, backslashes escaped). */
 static void json_body(text *o, const char *l, size_t n)
 {
@@ -213,6 +196,15 @@ static void json_body(text *o, const char *l, size_t n)
         } else
             put(o, l + i, 1);
     }
+}
+
+/* Docker's json-file driver. */
+static void docker_json(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    puts_(o, "{\"log\":\"");
+    json_body(o, l, n);
+    puts_(o, "\\n\",\"stream\":\"stderr\",\"time\":\"2024-01-01T00:00:00.1Z\"}\n");
 }
 
 /* go test -json: each line of a test's output an "output" event. */

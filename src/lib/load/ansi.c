@@ -7,6 +7,7 @@
  * is no header. A text input that shows them is copied without them (the
  * lines stay the lines they were); binary inputs are left alone. */
 #include "gomemdx/input.h"
+#include "load/replace.h"
 #include "util/alloc.h"
 
 #include <string.h>
@@ -73,11 +74,5 @@ gmx_code gmx_input_strip_ansi(gmx_input **in, gmx_error *err)
         if (e)
             i += sequence_len(p + i, len - i);
     }
-    gmx_input *plain_text;
-    gmx_code rc = gmx_input_from_heap(gmx_input_name(*in), out, n, &plain_text, err);
-    if (rc != GMX_OK)
-        return rc;
-    gmx_input_free(*in);
-    *in = plain_text;
-    return GMX_OK;
+    return gmx_input_replace_heap(in, out, n, err);
 }

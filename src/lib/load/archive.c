@@ -113,6 +113,16 @@ static gmx_code each_member(struct archive *a, const char *archive_name, size_t 
     return rc;
 }
 
+/* The members of a's archive when it opened, then a freed. */
+static gmx_code members_then_free(struct archive *a, bool opened, const char *name,
+                                  size_t max_bytes, gmx_archive_member_fn fn, void *ctx,
+                                  bool *is_archive, gmx_error *err)
+{
+    gmx_code rc = opened ? each_member(a, name, max_bytes, fn, ctx, is_archive, err) : GMX_OK;
+    archive_read_free(a);
+    return rc;
+}
+
 /* The first bytes of a zip, of a tar (its magic at 257), or of a
  * compressed stream (gzip, bzip2, xz, zstd) that may hold a tar: anything
  * else (a dump, a profile, a core) is not handed to libarchive at all. */
@@ -142,11 +152,8 @@ gmx_code gmx_archive_read(const char *path, size_t max_bytes, gmx_archive_member
     struct archive *a = reader_new();
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", path);
-    gmx_code rc = GMX_OK;
-    if (archive_read_open_filename(a, path, BLOCK) == ARCHIVE_OK)
-        rc = each_member(a, path, max_bytes, fn, ctx, is_archive, err);
-    archive_read_free(a);
-    return rc;
+    return members_then_free(a, archive_read_open_filename(a, path, BLOCK) == ARCHIVE_OK, path,
+                             max_bytes, fn, ctx, is_archive, err);
 }
 
 gmx_code gmx_archive_read_memory(const char *name, const void *data, size_t len, size_t max_bytes,
@@ -159,9 +166,6 @@ gmx_code gmx_archive_read_memory(const char *name, const void *data, size_t len,
     struct archive *a = reader_new();
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory opening %s", name);
-    gmx_code rc = GMX_OK;
-    if (archive_read_open_memory(a, data, len) == ARCHIVE_OK)
-        rc = each_member(a, name, max_bytes, fn, ctx, is_archive, err);
-    archive_read_free(a);
-    return rc;
+    return members_then_free(a, archive_read_open_memory(a, data, len) == ARCHIVE_OK, name,
+                             max_bytes, fn, ctx, is_archive, err);
 }

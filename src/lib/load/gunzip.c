@@ -8,6 +8,7 @@
  * Go's reader accepts); anything after the last member must be another
  * member. */
 #include "gomemdx/input.h"
+#include "load/replace.h"
 #include "util/alloc.h"
 
 #include <libdeflate.h>
@@ -259,11 +260,5 @@ gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err)
     gmx_code rc = gmx_gunzip(gmx_input_name(*in), data, len, max, &plain, &plain_len, err);
     if (rc != GMX_OK)
         return rc;
-    gmx_input *decoded;
-    rc = gmx_input_from_heap(gmx_input_name(*in), plain, plain_len, &decoded, err);
-    if (rc != GMX_OK)
-        return rc;
-    gmx_input_free(*in);
-    *in = decoded;
-    return GMX_OK;
+    return gmx_input_replace_heap(in, plain, plain_len, err);
 }

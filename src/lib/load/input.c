@@ -1,4 +1,5 @@
 #include "gomemdx/input.h"
+#include "load/replace.h"
 #include "gomemdx/http.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -215,6 +216,17 @@ gmx_code gmx_input_from_heap(const char *name, void *data, size_t len, gmx_input
     (*out)->data = data;
     (*out)->len = len;
     (*out)->backing = BACKING_HEAP;
+    return GMX_OK;
+}
+
+gmx_code gmx_input_replace_heap(gmx_input **in, void *data, size_t len, gmx_error *err)
+{
+    gmx_input *replaced;
+    gmx_code rc = gmx_input_from_heap(gmx_input_name(*in), data, len, &replaced, err);
+    if (rc != GMX_OK)
+        return rc;
+    gmx_input_free(*in);
+    *in = replaced;
     return GMX_OK;
 }
 

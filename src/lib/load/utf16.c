@@ -8,6 +8,7 @@
  * byte-order mark, or without one by ASCII text with a NUL after (LE) or
  * before (BE) each of its first characters. */
 #include "gomemdx/input.h"
+#include "load/replace.h"
 #include "util/alloc.h"
 #include "util/str.h"
 
@@ -89,11 +90,5 @@ gmx_code gmx_input_utf8(gmx_input **in, gmx_error *err)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory decoding %s from UTF-16",
                              gmx_input_name(*in));
     size_t n = decode(p + bom, units, order, out);
-    gmx_input *decoded;
-    gmx_code rc = gmx_input_from_heap(gmx_input_name(*in), out, n, &decoded, err);
-    if (rc != GMX_OK)
-        return rc;
-    gmx_input_free(*in);
-    *in = decoded;
-    return GMX_OK;
+    return gmx_input_replace_heap(in, out, n, err);
 }

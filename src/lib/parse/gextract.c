@@ -478,6 +478,22 @@ static void grep_answer(gx_cleaner *c, gmx_str s, gx_line *out)
     }
 }
 
+/* HTML tags at either side and entities: what a page wrapped the line in. */
+static gmx_str strip_html(gx_cleaner *c, gmx_str s)
+{
+    if (s.n && (s.p[0] == '<' || s.p[s.n - 1] == '>'))
+        s = strip_tags(c, s);
+    return decode_entities(c, s);
+}
+
+gmx_str gmx_gx_unwrap(gx_cleaner *c, gmx_str s)
+{
+    s = trim_right(s);
+    if (s.n && s.p[0] == '>')
+        s = strip_quotes(c, s);
+    return strip_html(c, s);
+}
+
 void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 {
     gmx_str s = trim_right(raw);
@@ -493,9 +509,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
             c->repairs |= GMX_REPAIR_PAGER;
         }
     }
-    if (s.n && (s.p[0] == '<' || s.p[s.n - 1] == '>'))
-        s = strip_tags(c, s);
-    s = decode_entities(c, s);
+    s = strip_html(c, s);
     s = strip_logs(c, s);
     bool tab, tab2;
     s = strip_indent(c, s, &tab);

@@ -76,6 +76,11 @@ size_t gmx_gx_glyph_len(gmx_str s, size_t i);
 /* Looks at the first lines of the input for file-wide damage (pager numbers). */
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
+/* A line without what a reply or a page wrapped it in: "> " quote markers,
+ * HTML tags at either side, entities decoded (the text may point into the
+ * cleaner's scratch, as gmx_gx_read_line's). The repairs are noted in c. */
+gmx_str gmx_gx_unwrap(gx_cleaner *c, gmx_str s);
+
 /* Cleans and classifies one raw line (without its newline). The text may
  * point into the cleaner's scratch, valid for two more calls (each may use two slots). */
 void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out);

@@ -15,74 +15,28 @@ enum { SNIFF = 64 << 10 };
 
 static const char header[] = "heap profile: ";
 
-/* A leading or trailing HTML tag of a line ("<pre>", "</code>",
- * "<details><summary>heap</summary>"): its length, or 0. */
-static size_t tag_at_start(gmx_str s)
+/* The line once unwrapped: indentation, then quote markers, tags and
+ * entities as the goroutine reader removes them (gmx_gx_unwrap), then the
+ * quoted text's own indentation. */
+static gmx_str unwrap(gx_cleaner *c, gmx_str line)
 {
-    if (s.n < 3 || s.p[0] != '<' || !(s.p[1] == '/' || (s.p[1] >= 'a' && s.p[1] <= 'z')))
-        return 0;
-    const char *gt = memchr(s.p, '>', s.n);
-    return gt ? (size_t)(gt - s.p) + 1 : 0;
+    return gmx_str_trim(gmx_gx_unwrap(c, gmx_str_trim(line)));
 }
 
-/* Indentation, quote markers ("> ", "> > ") and leading tags. */
-static gmx_str strip_front(gmx_str s)
+/* s with the tab glyphs a page drew (and the spaces it padded them with)
+ * made tabs again, into out (room for s.n bytes: nothing grows). */
+static size_t glyphs_to_tabs(gmx_str s, char *out)
 {
-    for (;;) {
-        size_t i = 0;
-        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t' || s.p[i] == '>'))
-            i++;
-        size_t t = tag_at_start(gmx_str_sub(s, i, s.n));
-        if (!i && !t)
-            return s;
-        s = gmx_str_sub(s, i + t, s.n);
-    }
-}
-
-static gmx_str strip_back(gmx_str s)
-{
-    for (;;) {
-        while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
-            s.n--;
-        if (!s.n || s.p[s.n - 1] != '>')
-            return s;
-        size_t lt = gmx_str_rfind_char(s, '<');
-        if (lt == SIZE_MAX || !tag_at_start(gmx_str_sub(s, lt, s.n)))
-            return s;
-        s.n = lt;
-    }
-}
-
-/* s cleaned into out (room for s.n bytes: nothing grows): tab glyphs, with
- * the spaces a page padded them with, made tabs again; &lt; &gt; &amp;
- * &quot; &#39; decoded. */
-static size_t clean_into(gmx_str s, char *out)
-{
-    static const struct { const char *entity; char c; } entities[] = {
-        { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' }, { "&quot;", '"' }, { "&#39;", '\'' }
-    };
     size_t n = 0;
     for (size_t i = 0; i < s.n;) {
         size_t g = gmx_gx_glyph_len(s, i);
-        if (g) {
-            out[n++] = '\t';
-            i += g;
-            while (i < s.n && s.p[i] == ' ')
-                i++;
+        if (!g) {
+            out[n++] = s.p[i++];
             continue;
         }
-        bool decoded = false;
-        for (size_t e = 0; s.p[i] == '&' && e < sizeof(entities) / sizeof(entities[0]); e++) {
-            size_t k = strlen(entities[e].entity);
-            if (i + k <= s.n && memcmp(s.p + i, entities[e].entity, k) == 0) {
-                out[n++] = entities[e].c;
-                i += k;
-                decoded = true;
-                break;
-            }
-        }
-        if (!decoded)
-            out[n++] = s.p[i++];
+        out[n++] = '\t';
+        for (i += g; i < s.n && s.p[i] == ' ';)
+            i++;
     }
     return n;
 }
@@ -103,11 +57,16 @@ static bool fence(gmx_str s)
 
 bool gmx_heaptext_pasted_sniff(const char *data, size_t len)
 {
+    size_t n = len < SNIFF ? len : SNIFF;
+    if (memchr(data, '\0', n)) /* binary: a profile, a core */
+        return false;
+    gx_cleaner cl;
+    gmx_gx_cleaner_init(&cl, data, n);
     gmx_cursor c;
-    gmx_cursor_init(&c, data, len < SNIFF ? len : SNIFF);
+    gmx_cursor_init(&c, data, n);
     gmx_str line;
     while (gmx_cursor_next(&c, &line))
-        if (gmx_str_starts(strip_front(line), header))
+        if (gmx_str_starts(unwrap(&cl, line), header))
             return true;
     return false;
 }
@@ -128,8 +87,10 @@ bool gmx_heaptext_unpaste(const char *data, size_t len, gmx_buf *out, size_t *sk
     gmx_str line;
     bool started = false;
     *skipped = 0;
+    gx_cleaner cl;
+    gmx_gx_cleaner_init(&cl, data, len);
     while (gmx_cursor_next(&c, &line)) {
-        gmx_str s = strip_back(strip_front(line));
+        gmx_str s = unwrap(&cl, line);
         if (gmx_str_starts(s, header)) {
             if (started)
                 break; /* a second profile: the first is read */
@@ -145,7 +106,7 @@ bool gmx_heaptext_unpaste(const char *data, size_t len, gmx_buf *out, size_t *sk
         if (gmx_buf_reserve(out, s.n + 1) != 0)
             return false;
         char *at = out->data + out->len;
-        size_t n = clean_into(s, at);
+        size_t n = glyphs_to_tabs(s, at);
         at[n] = '\n';
         out->len += n + 1;
         out->data[out->len] = '\0';

@@ -411,15 +411,17 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
-    reader *rp = gmx_calloc(1, sizeof(*rp));
+    /* heap: a record's frames make it too large for a worker's stack */
+    reader *r = gmx_calloc(1, sizeof(*r));
     ptraces *traces = gmx_ptraces_new();
-    if (!rp || !traces) {
-        gmx_free(rp);
+    if (!r || !traces) {
+        gmx_free(r);
         gmx_ptraces_free(traces);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
     }
-    *rp = (reader){ .sink = sink, .info = info, .traces = traces };
-    reader *r = rp;
+    r->sink = sink;
+    r->info = info;
+    r->traces = traces;
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
@@ -530,7 +532,7 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     info->goroutines = gmx_str_starts(gmx_str_cstr(info->sample_type), "goroutine") ||
                        (info->counts && gopark && !info->sample_type[0]);
     gmx_ptraces_free(traces);
-    gmx_free(rp);
+    gmx_free(r);
     if (rc != GMX_OK)
         return gmx_error_at_line(err, rc, name, c.line);
     if (!info->rows) {
