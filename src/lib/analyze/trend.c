@@ -2,6 +2,7 @@
 #include "util/alloc.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 
 static int cmp_double(const void *a, const void *b)
@@ -10,10 +11,71 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
+static void swap(double *a, double *b)
+{
+    double t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* The k-th smallest of v[0 .. n), placed at v[k] with nothing larger
+ * before it and nothing smaller after it: Hoare's selection, linear on
+ * average where sorting every site's slopes cost the most of an analysis.
+ * Rounds past twice the bits of n (a pathological input) sort instead. */
+static double nth(double *v, size_t n, size_t k)
+{
+    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, want = (ptrdiff_t)k;
+    size_t rounds = 0, budget = 2;
+    for (size_t m = n; m; m >>= 1)
+        budget += 2;
+    while (lo < hi) {
+        if (++rounds > budget) {
+            qsort(v + lo, (size_t)(hi - lo + 1), sizeof(*v), cmp_double);
+            break;
+        }
+        /* Median of three as the pivot: v[lo] <= it <= v[hi] bound the scans. */
+        ptrdiff_t mid = lo + (hi - lo) / 2;
+        if (v[mid] < v[lo])
+            swap(&v[mid], &v[lo]);
+        if (v[hi] < v[lo])
+            swap(&v[hi], &v[lo]);
+        if (v[hi] < v[mid])
+            swap(&v[hi], &v[mid]);
+        double pivot = v[mid];
+        ptrdiff_t i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot)
+                i++;
+            while (pivot < v[j])
+                j--;
+            if (i <= j)
+                swap(&v[i++], &v[j--]);
+        }
+        /* Now v[lo .. j] <= pivot <= v[i .. hi], and v(j .. i) == pivot. */
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            break;
+    }
+    return v[k];
+}
+
+static double largest(const double *v, size_t n)
+{
+    double m = v[0];
+    for (size_t i = 1; i < n; i++)
+        if (v[i] > m)
+            m = v[i];
+    return m;
+}
+
+/* The median of v[0 .. n), n > 0; v is reordered around it. */
 static double median(double *v, size_t n)
 {
-    qsort(v, n, sizeof(*v), cmp_double);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+    double upper = nth(v, n, n / 2);
+    return n % 2 ? upper : (largest(v, n / 2) + upper) / 2;
 }
 
 /* Evenly thinned indexes when n exceeds the cap. */
@@ -46,9 +108,12 @@ gmx_code gmx_trend_fit(const double *x, const double *y, size_t n, gmx_trend *ou
         gmx_free(slopes);
         return GMX_OK;
     }
-    out->slope = median(slopes, k); /* sorts them */
-    out->slope_low = slopes[(k - 1) / 4];
-    out->slope_high = slopes[k - 1 - (k - 1) / 4];
+    /* The median splits the slopes: each quartile is found on its side. */
+    size_t mid = k / 2, low = (k - 1) / 4, high = k - 1 - low;
+    out->slope = median(slopes, k);
+    out->slope_low = low < mid ? nth(slopes, mid, low) : slopes[mid];
+    out->slope_high = high > mid ? nth(slopes + mid + 1, k - mid - 1, high - mid - 1)
+                                 : slopes[mid];
     for (size_t i = 0; i < m; i++)
         slopes[i] = y[thin(n, i)] - out->slope * x[thin(n, i)];
     out->intercept = median(slopes, m);
