@@ -89,36 +89,6 @@ gmx_pb_status gmx_pb_fixed32(gmx_pb *r, uint32_t *v)
     return fixed(r, v, 4);
 }
 
-gmx_pb_status gmx_pb_bytes(gmx_pb *r, const uint8_t **data, size_t *len)
-{
-    const uint8_t *start = r->p;
-    uint64_t n;
-    gmx_pb_status s = gmx_pb_varint(r, &n);
-    if (s != GMX_PB_OK)
-        return s;
-    if (n > (uint64_t)(r->end - r->p)) {
-        r->p = start;
-        return GMX_PB_BAD_LENGTH;
-    }
-    *data = r->p;
-    *len = (size_t)n;
-    r->p += n;
-    return GMX_PB_OK;
-}
-
-gmx_pb_status gmx_pb_sub(gmx_pb *r, gmx_pb *sub)
-{
-    const uint8_t *data;
-    size_t len;
-    gmx_pb_status s = gmx_pb_bytes(r, &data, &len);
-    if (s != GMX_PB_OK)
-        return s;
-    sub->p = data;
-    sub->end = data + len;
-    sub->origin = r->origin;
-    return GMX_PB_OK;
-}
-
 static gmx_pb_status skip_scalar(gmx_pb *r, int wiretype)
 {
     uint64_t v;

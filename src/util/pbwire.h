@@ -60,8 +60,9 @@ const char *gmx_pb_strerror(gmx_pb_status s);
 /* The slow path of gmx_pb_varint; callers use gmx_pb_varint. */
 gmx_pb_status gmx_pb_varint_slow(gmx_pb *r, uint64_t *v);
 
-/* Varints of up to three bytes (ids, counts, most values of a profile)
- * are decoded inline; longer ones, and any near the end, by the slow path. */
+/* Varints of up to five bytes (ids, counts, addresses, most values of a
+ * profile) are decoded inline; longer ones, and any near the end, by the
+ * slow path. */
 static inline gmx_pb_status gmx_pb_varint(gmx_pb *r, uint64_t *v)
 {
     const uint8_t *p = r->p;
@@ -81,6 +82,21 @@ static inline gmx_pb_status gmx_pb_varint(gmx_pb *r, uint64_t *v)
             *v = (b0 & 0x7f) | (b1 & 0x7f) << 7 | b2 << 14;
             r->p = p + 3;
             return GMX_PB_OK;
+        }
+        /* Four and five bytes: a location's address in most executables. */
+        if (r->end - p >= 5) {
+            uint64_t b3 = p[3], b4 = p[4];
+            uint64_t low = (b0 & 0x7f) | (b1 & 0x7f) << 7 | (b2 & 0x7f) << 14;
+            if (b3 < 0x80) {
+                *v = low | b3 << 21;
+                r->p = p + 4;
+                return GMX_PB_OK;
+            }
+            if (b4 < 0x80) {
+                *v = low | (b3 & 0x7f) << 21 | b4 << 28;
+                r->p = p + 5;
+                return GMX_PB_OK;
+            }
         }
     } else if (p < r->end && *p < 0x80) {
         *v = *r->p++;
@@ -108,10 +124,37 @@ static inline gmx_pb_status gmx_pb_key(gmx_pb *r, uint32_t *field, int *wiretype
 }
 gmx_pb_status gmx_pb_fixed64(gmx_pb *r, uint64_t *v);
 gmx_pb_status gmx_pb_fixed32(gmx_pb *r, uint32_t *v);
-/* A length-delimited payload as a view: *data points into the buffer. */
-gmx_pb_status gmx_pb_bytes(gmx_pb *r, const uint8_t **data, size_t *len);
+/* A length-delimited payload as a view: *data points into the buffer.
+ * Inline: a profile has a payload per string, location, line and sample. */
+static inline gmx_pb_status gmx_pb_bytes(gmx_pb *r, const uint8_t **data, size_t *len)
+{
+    const uint8_t *start = r->p;
+    uint64_t n;
+    gmx_pb_status s = gmx_pb_varint(r, &n);
+    if (s != GMX_PB_OK)
+        return s;
+    if (n > (uint64_t)(r->end - r->p)) {
+        r->p = start;
+        return GMX_PB_BAD_LENGTH;
+    }
+    *data = r->p;
+    *len = (size_t)n;
+    r->p += n;
+    return GMX_PB_OK;
+}
 /* A length-delimited payload as a reader of its own (same origin). */
-gmx_pb_status gmx_pb_sub(gmx_pb *r, gmx_pb *sub);
+static inline gmx_pb_status gmx_pb_sub(gmx_pb *r, gmx_pb *sub)
+{
+    const uint8_t *data;
+    size_t len;
+    gmx_pb_status s = gmx_pb_bytes(r, &data, &len);
+    if (s != GMX_PB_OK)
+        return s;
+    sub->p = data;
+    sub->end = data + len;
+    sub->origin = r->origin;
+    return GMX_PB_OK;
+}
 /* Skips the value of a field whose key was just read, of any wire type;
  * a start-group is skipped up to its matching end-group. */
 gmx_pb_status gmx_pb_skip(gmx_pb *r, int wiretype);

@@ -8,44 +8,6 @@
 
 #include <string.h>
 
-bool gmx_heap_reduce_grow(void *arr, size_t *cap, size_t n, size_t elem)
-{
-    return n < *cap || gmx_array_reserve((void **)arr, cap, n, elem) == 0;
-}
-
-/* A varint field (the decoder's int_field: any other wire type fails). */
-static inline bool uint_field(gmx_pb *m, int wt, uint64_t *v)
-{
-    return wt == GMX_PB_VARINT && gmx_pb_varint(m, v) == GMX_PB_OK;
-}
-
-static inline bool sub(gmx_pb *m, int wt, gmx_pb *out)
-{
-    return wt == GMX_PB_LEN && gmx_pb_sub(m, out) == GMX_PB_OK;
-}
-
-static inline bool skip(gmx_pb *m, int wt)
-{
-    return gmx_pb_skip(m, wt) == GMX_PB_OK;
-}
-
-bool gmx_heap_reduce_varints(gmx_pb *pb, int wt, uint64_t *fields, uint32_t n)
-{
-    gmx_pb m;
-    memset(fields, 0, n * sizeof(*fields));
-    if (!sub(pb, wt, &m))
-        return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        if (!(num >= 1 && num <= n ? uint_field(&m, fwt, &fields[num - 1]) : skip(&m, fwt)))
-            return false;
-    }
-    return true;
-}
-
 /* A field naming string x: checked against the table once it is known. */
 static inline void names_string(reducer *r, uint64_t x)
 {

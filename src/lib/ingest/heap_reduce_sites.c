@@ -174,10 +174,15 @@ static bool sample_locations(pass *p, gmx_pb *m, int wt, size_t *n)
     uint64_t id;
     if (!varint_run(m, wt, &run))
         return false;
+    /* Each id takes a byte at least: room for all of them at once. */
+    size_t most = *n + (size_t)(run.end - run.p);
+    if (most > GMX_PPROF_MAX_REPEATED)
+        most = GMX_PPROF_MAX_REPEATED;
+    if (!gmx_heap_reduce_grow(&s->ids, &s->ids_cap, most, sizeof(*s->ids)))
+        return false;
     while (!gmx_pb_eof(&run)) {
         if (gmx_pb_varint(&run, &id) != GMX_PB_OK || id - 1 >= p->r->nlocs ||
-            *n >= GMX_PPROF_MAX_REPEATED ||
-            !gmx_heap_reduce_grow(&s->ids, &s->ids_cap, *n, sizeof(*s->ids)))
+            *n >= GMX_PPROF_MAX_REPEATED)
             return false;
         s->ids[(*n)++] = (uint32_t)(id - 1);
     }
