@@ -29,6 +29,16 @@ void gmx_hindex_release(gmx_hindex *ix);
  * gmx_hindex_first, continue with gmx_hindex_next, stop at GMX_HINDEX_NONE. */
 size_t gmx_hindex_first(const gmx_hindex *ix, uint64_t hash);
 size_t gmx_hindex_next(const gmx_hindex *ix, uint64_t hash, size_t slot);
+/* Brings in the slot a lookup of hash probes first: for callers that look
+ * up many keys in a row and know their hashes a few keys ahead. */
+static inline void gmx_hindex_prefetch(const gmx_hindex *ix, uint64_t hash)
+{
+    if (ix->cap) {
+        size_t i = (size_t)(hash ? hash : 1) & (ix->cap - 1);
+        __builtin_prefetch(&ix->hashes[i]);
+        __builtin_prefetch(&ix->values[i]);
+    }
+}
 /* Adds (hash, value); does not look for duplicates. 0, or -1 when out of
  * memory. */
 int gmx_hindex_insert(gmx_hindex *ix, uint64_t hash, uint32_t value);

@@ -25,13 +25,11 @@ static struct gmx_intern_recent *recent_of(gmx_interner *in, gmx_str s)
     return &in->recent[(((uintptr_t)s.p >> 3) ^ s.n) & (GMX_INTERN_RECENT - 1)];
 }
 
-gmx_str gmx_intern(gmx_interner *in, gmx_str s)
+/* s, of hash h, looked up and added when new; the recent copy noted. */
+static gmx_str intern_hashed(gmx_interner *in, gmx_str s, uint64_t h,
+                             struct gmx_intern_recent *r)
 {
     static const gmx_str none = { NULL, 0 };
-    struct gmx_intern_recent *r = recent_of(in, s);
-    if (s.p && r->from == s.p && r->copy.n == s.n && memcmp(r->copy.p, s.p, s.n) == 0)
-        return r->copy;
-    uint64_t h = gmx_hash_bytes(s.p, s.n, 0);
     for (size_t slot = gmx_hindex_first(&in->index, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&in->index, h, slot)) {
         gmx_str cand = in->strings[in->index.values[slot]];
@@ -59,4 +57,45 @@ gmx_str gmx_intern(gmx_interner *in, gmx_str s)
     in->strings[in->count++] = interned;
     *r = (struct gmx_intern_recent){ s.p, interned };
     return interned;
+}
+
+static bool recent_hit(const struct gmx_intern_recent *r, gmx_str s)
+{
+    return s.p && r->from == s.p && r->copy.n == s.n && memcmp(r->copy.p, s.p, s.n) == 0;
+}
+
+static uint64_t hash_of(gmx_str s)
+{
+    return gmx_hash_bytes(s.p, s.n, 0);
+}
+
+gmx_str gmx_intern(gmx_interner *in, gmx_str s)
+{
+    struct gmx_intern_recent *r = recent_of(in, s);
+    if (recent_hit(r, s))
+        return r->copy;
+    return intern_hashed(in, s, hash_of(s), r);
+}
+
+bool gmx_intern_many(gmx_interner *in, const gmx_str *src, size_t n, gmx_str *dst)
+{
+    /* Hashes computed AHEAD strings early, their slots prefetched then. */
+    enum { AHEAD = 8 };
+    uint64_t ahead[AHEAD];
+    for (size_t i = 0; i < n && i < AHEAD; i++) {
+        ahead[i] = hash_of(src[i]);
+        gmx_hindex_prefetch(&in->index, ahead[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h = ahead[i % AHEAD];
+        if (i + AHEAD < n) {
+            ahead[i % AHEAD] = hash_of(src[i + AHEAD]);
+            gmx_hindex_prefetch(&in->index, ahead[i % AHEAD]);
+        }
+        struct gmx_intern_recent *r = recent_of(in, src[i]);
+        dst[i] = recent_hit(r, src[i]) ? r->copy : intern_hashed(in, src[i], h, r);
+        if (!dst[i].p)
+            return false;
+    }
+    return true;
 }

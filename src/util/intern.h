@@ -27,5 +27,9 @@ void gmx_interner_release(gmx_interner *in);
 /* The interned copy of s (NUL-terminated), or a {NULL, 0} view when out of
  * memory. The empty string interns to a non-NULL "" view. */
 gmx_str gmx_intern(gmx_interner *in, gmx_str s);
+/* Interns src[0 .. n) into dst, as gmx_intern would one by one; false when
+ * out of memory. Faster for many strings at once: each string's index slot
+ * is brought in while the strings before it are looked up. */
+bool gmx_intern_many(gmx_interner *in, const gmx_str *src, size_t n, gmx_str *dst);
 
 #endif

@@ -353,6 +353,36 @@ static void test_intern__same_address_other_string_is_another_copy(void **state)
     gmx_arena_release(&a);
 }
 
+/* Interning many at once gives what interning one by one gives: the same
+ * copy for equal strings, across the batch and with what came before. */
+static void test_intern__many_at_once_equals_one_by_one(void **state)
+{
+    (void)state;
+    gmx_arena a;
+    gmx_arena_init(&a, 0);
+    gmx_interner in;
+    gmx_interner_init(&in, &a);
+    enum { N = 300 };
+    static char text[N][24];
+    gmx_str src[N], dst[N];
+    for (size_t i = 0; i < N; i++) {
+        /* 40 distinct names, repeated; every fifth one empty. */
+        snprintf(text[i], sizeof(text[i]), "main.f%zu", i % 40);
+        src[i] = i % 5 == 4 ? (gmx_str){ NULL, 0 } : gmx_str_cstr(text[i]);
+    }
+    gmx_str before = gmx_intern(&in, gmx_str_cstr("main.f7"));
+    assert_true(gmx_intern_many(&in, src, N, dst));
+    for (size_t i = 0; i < N; i++) {
+        gmx_str one = gmx_intern(&in, src[i]);
+        assert_ptr_equal(dst[i].p, one.p);
+        assert_int_equal(dst[i].n, src[i].n);
+    }
+    assert_ptr_equal(dst[7].p, before.p);
+    assert_true(gmx_intern_many(&in, src, 0, dst));
+    gmx_interner_release(&in);
+    gmx_arena_release(&a);
+}
+
 static void test_str__natural_order_compares_numbers_as_numbers(void **state)
 {
     (void)state;
@@ -513,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_hash__index_finds_every_colliding_value),
         cmocka_unit_test(test_intern__returns_one_copy_per_string),
         cmocka_unit_test(test_intern__same_address_other_string_is_another_copy),
+        cmocka_unit_test(test_intern__many_at_once_equals_one_by_one),
         cmocka_unit_test(test_str__natural_order_compares_numbers_as_numbers),
         cmocka_unit_test(test_pipeline__merges_in_item_order_whatever_the_threads),
         cmocka_unit_test(test_pipeline__tells_each_item_its_worker),

@@ -22,10 +22,9 @@ uint64_t gmx_hreduced_frame_hash(uint64_t file_hash, uint32_t line)
 static gmx_code intern_frames(gmx_hsite_table *t, const gmx_hreduced *r, gmx_frame *frames)
 {
     gmx_str *strs = gmx_mallocarray(r->nstrings + 1, sizeof(*strs));
-    gmx_code rc = strs ? GMX_OK : GMX_ENOMEM;
-    for (size_t i = 0; rc == GMX_OK && i < r->nstrings; i++)
-        if (!(strs[i] = gmx_stacks_intern_str(&t->stacks, r->strings[i])).p)
-            rc = GMX_ENOMEM;
+    gmx_code rc = strs && gmx_stacks_intern_strs(&t->stacks, r->strings, r->nstrings, strs)
+                      ? GMX_OK
+                      : GMX_ENOMEM;
     for (size_t i = 0; rc == GMX_OK && i < r->nframes; i++) {
         const gmx_hreduced_frame *rf = &r->frames[i];
         const gmx_hreduced_func *fn = rf->func < r->nfuncs ? &r->funcs[rf->func] : NULL;

@@ -120,6 +120,11 @@ gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s)
     return gmx_intern(&t->strings, s);
 }
 
+bool gmx_stacks_intern_strs(gmx_stacks *t, const gmx_str *src, size_t n, gmx_str *dst)
+{
+    return gmx_intern_many(&t->strings, src, n, dst);
+}
+
 static bool intern_frame(gmx_stacks *t, gmx_frame *dst, const gmx_frame *src)
 {
     if (t->borrow_strings) {

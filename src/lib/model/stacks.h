@@ -68,5 +68,8 @@ uint64_t gmx_stacks_hash_from(const uint64_t *frame_hashes, uint32_t n);
 size_t gmx_stacks_find_stack(const gmx_stacks *t, const gmx_stack *s);
 /* Interns one string into the table's arena ({NULL, 0} when out of memory). */
 gmx_str gmx_stacks_intern_str(gmx_stacks *t, gmx_str s);
+/* src[0 .. n) interned into dst at once (gmx_intern_many); false when out
+ * of memory. */
+bool gmx_stacks_intern_strs(gmx_stacks *t, const gmx_str *src, size_t n, gmx_str *dst);
 
 #endif
