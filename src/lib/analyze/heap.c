@@ -195,14 +195,18 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                          const gmx_goroot *root, double total_growth, double total_alloc,
                          double total_last)
 {
+    double rise = s->inuse[n - 1] - s->inuse[0];
+    bool burst = spike(s, n, total_alloc);
+    /* Growth and retention both need this rise, whatever the fit says:
+     * most sites of a large profile are settled before fitting them. */
+    if (!burst && !(rise >= MIN_RISE_BYTES))
+        return GMX_OK;
     gmx_trend tr;
     if (gmx_trend_fit(s->t, s->inuse, n, &tr) != GMX_OK)
         return GMX_ENOMEM;
     if (!tr.n)
         return GMX_OK;
-    double rise = s->inuse[n - 1] - s->inuse[0];
     double share = total_growth > 0 && rise > 0 ? rise / total_growth : 0;
-    bool burst = spike(s, n, total_alloc);
     bool kept = !burst && !gmx_trend_is_growth(&tr, MIN_RISE_BYTES) && retained(s, n, total_last);
     if (!burst && !kept && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
         return GMX_OK;
