@@ -27,14 +27,16 @@
 #                   go tool pprof 1.27 (when installed) reads with the same -top as gomemdx top
 #   heldout VERSION the held-out cores of issue #12 (testdata/core/goVERSION/SVC, services the
 #                   core code was not developed on; round 1 uploads and accounts, round 2 signer
-#                   and feeds): `diagnose CORE BINARY` ranks first each goroutine leak (uploads,
-#                   signer) at its case.tsv culprit, counting exactly the goroutines the traceback
-#                   of that instant (crash.txt) printed there, and the gcore's within the one the
-#                   leak may add after goroutines.txt; for each heap leak (accounts, feeds) a
-#                   finding whose container is the slice main.AuditTrail.entries, the sync.Map
-#                   main.pageCache.pages, holding at least half of HeapInuse at capture
-#                   (heap.txt); the leaks' kernel cores agree with their tracebacks as in kernel,
-#                   uploads' gcore with its dump as in agree
+#                   and feeds, round 3 transcoder and outbox): `diagnose CORE BINARY` ranks first
+#                   each goroutine leak (uploads, signer, transcoder) at its case.tsv culprit,
+#                   counting exactly the goroutines the traceback of that instant (crash.txt)
+#                   printed there, and the gcore's within the one the leak may add after
+#                   goroutines.txt; for each heap leak (accounts, feeds, outbox) a finding whose
+#                   container is the slice main.AuditTrail.entries, the sync.Map
+#                   main.pageCache.pages, the linked list main.outbox.head, holding at least half
+#                   of HeapInuse at capture (heap.txt); the leaks' kernel cores agree with their
+#                   tracebacks as in kernel, uploads' and transcoder's gcores with their dumps as
+#                   in agree
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -285,7 +287,8 @@ PY
     ;;
   heldout)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
-    leaks="uploads signer" heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages"
+    leaks="uploads signer transcoder"
+    heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     for svc in $leaks $(for h in $heaps; do echo "${h%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do

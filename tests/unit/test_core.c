@@ -562,6 +562,50 @@ static void test_core__typed_chain_through_a_closure_names_a_sync_map(void **sta
     assert_typed_feeds("1.27");
 }
 
+/* The held-out outbox cores (Go 1.19, 1.27): notifications linked at the
+ * tail of a hand-written singly linked list (head, tail, cursor of a struct
+ * main's frame points to). The frame's word is typed by main's one pointer
+ * variable whose pointee fits the slot, .box; the list is the member holding
+ * its first node, main.outbox.head, whose nodes reached through .next are
+ * its elements; the holder is that first node, keeping the nodes it reaches
+ * one after another, at least half of the heap in use at capture. */
+static void assert_typed_outbox(const char *version)
+{
+    char core[512], bin[512];
+    snprintf(core, sizeof(core), "%s%s.core", GMX_OUTBOX_PREFIX, version);
+    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_OUTBOX_PREFIX, version);
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
+    assert_chains(&r);
+    const gmx_core_holder *top = &r.holders[0];
+    assert_string_equal(top->root, "main.main");
+    assert_int_equal(top->root_kind, GMX_CORE_ROOT_FRAME);
+    assert_true(top->nchain >= 5);
+    const gmx_core_hold_step *box = &top->chain[1], *head = &top->chain[2], *next = &top->chain[3];
+    assert_string_equal(box->via, ".box");
+    assert_string_equal(box->what, "main.outbox");
+    assert_null(box->container);
+    assert_string_equal(head->via, ".head");
+    assert_string_equal(head->what, "main.message");
+    assert_string_equal(head->container, "main.outbox.head");
+    assert_string_equal(head->container_type, "*main.message");
+    assert_string_equal(next->via, ".next");
+    assert_string_equal(next->container, "main.outbox.head");
+    assert_ptr_equal(head, &top->chain[top->holder]);
+    assert_true(head->children > 1000 && head->children < head->objects);
+    assert_true(head->bytes * 2 >= heap_inuse_at_capture(version, "outbox"));
+    assert_first_finding_warns(&r, "main.outbox.head (*main.message) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_from_a_frame_names_a_linked_list(void **state)
+{
+    (void)state;
+    assert_typed_outbox("1.19");
+    assert_typed_outbox("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -833,6 +877,7 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_names_the_index_keeping_chunk_buffers),
         cmocka_unit_test(test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer),
         cmocka_unit_test(test_core__typed_chain_through_a_closure_names_a_sync_map),
+        cmocka_unit_test(test_core__typed_chain_from_a_frame_names_a_linked_list),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -183,6 +183,13 @@ static gmx_core_hold_step object_step(retain *r, uint32_t pos)
     return st;
 }
 
+/* Whether the objects at mark positions a and b lie in slots of one size. */
+static bool same_slot(const retain *r, uint32_t a, uint32_t b)
+{
+    const heap_span *x = &r->ix->spans[r->m->span[a]], *y = &r->ix->spans[r->m->span[b]];
+    return x->elem == y->elem && x->spanclass == y->spanclass;
+}
+
 /* The chain of group g: the root, its heaviest children down to the
  * holder (of the objects on that line holding a quarter of the root's
  * bytes or more, the one that reached the most objects directly: the
@@ -202,15 +209,26 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     h->objects = g->objects;
     steps[0] = (gmx_core_hold_step){ .what = name, .bytes = r->t.root_bytes[g->root],
                                      .objects = r->t.root_objects[g->root] };
-    /* the line, and its holder */
+    /* the line, and its holder; a run of objects of one size, each the
+     * heaviest child of the one before (a linked list's nodes, a tree's
+     * spine), counts as children of the object that begins it */
     uint64_t total = r->t.root_bytes[g->root];
-    size_t len = 0, holder = 0;
-    uint32_t best = 0;
-    for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE; pos = r->t.heavy[pos], len++)
-        if (r->t.bytes[pos] * 4 >= total && r->t.children[pos] > best) {
-            best = r->t.children[pos];
-            holder = len;
+    size_t len = 0, holder = 0, run_at = 0;
+    uint32_t best = 0, run = 0, run_pos = NONE;
+    for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE; pos = r->t.heavy[pos], len++) {
+        if (run_pos != NONE && same_slot(r, run_pos, pos)) {
+            run++;
+        } else {
+            run_pos = pos;
+            run_at = len;
+            run = 0;
         }
+        uint32_t reach = r->t.children[run_pos] > run ? r->t.children[run_pos] : run;
+        if (r->t.bytes[run_pos] * 4 >= total && reach > best) {
+            best = reach;
+            holder = run_at;
+        }
+    }
     size_t end = holder + 1 + PAST_HOLDER < len ? holder + 1 + PAST_HOLDER : len;
     /* past KEEP_HEAD, steps up to the holder's few before it are elided */
     size_t tail = MAX_CHAIN - 2 - KEEP_HEAD - PAST_HOLDER;
@@ -244,8 +262,10 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
         }
         if (n >= MAX_CHAIN)
             break;
-        if (i == holder)
+        if (i == holder) { /* what it keeps: its children, or its run's objects */
             h->holder = n;
+            st.children = best;
+        }
         steps[n++] = st;
     }
     if (!h->holder)

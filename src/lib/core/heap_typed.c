@@ -148,7 +148,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
             if (size <= 0 || (uint64_t)size > root->hi - v)
                 continue;
             typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
-                              false };
+                              false, false };
             uint64_t at;
             char name[MAX_NAME];
             if (!find_ref(t, &obj, lo, hi, &at))
@@ -165,7 +165,8 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
 
 void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
 {
-    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false, false };
+    *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false, false,
+                        root->kind == ROOT_FRAME };
     out->of = keep(t, root->name);
     if (!t->types || root->kind != ROOT_GLOBAL)
         return;
@@ -288,9 +289,10 @@ static bool fits(void *ctx, const char *name, uint64_t type)
 }
 
 /* Before Go 1.23 DWARF does not say where a closure keeps what it captured
- * (nor, in order, what it captured): the pointer word at off is typed when
- * exactly one pointer variable of the function points to something the
- * size of the object it reaches (child_size, its slot). */
+ * (nor, in order, what it captured), nor without its location lists where a
+ * frame keeps its locals: the pointer word at off is typed when exactly one
+ * pointer variable of the function points to something the size of the
+ * object it reaches (child_size, its slot). */
 static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_t child_size, dwarf_captured *v)
 {
     fitting f = { t, child_size, 0, { 0 } };
@@ -313,11 +315,11 @@ static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t chi
         *elem_base = p->data + 8;
         return off >= 8 && gmx_dwarf_types_word(t->types, p->recv, off - 8, w);
     }
-    if (p->role == GMX_STEP_CLOSURE) { /* a captured variable, named as a member */
+    if (p->role == GMX_STEP_CLOSURE || p->frame) { /* a captured variable or a local, named as a member */
         dwarf_captured v;
         char path[sizeof(w->path) + sizeof(v.name) + 1];
-        if (!p->of || off < 8 || !(gmx_dwarf_types_captured(t->types, p->of, off, &v) ||
-                                   captured_fitting(t, p->of, off, child_size, &v)) ||
+        bool captured = !p->frame && p->of && off >= 8 && gmx_dwarf_types_captured(t->types, p->of, off, &v);
+        if (!p->of || (!p->frame && off < 8) || !(captured || captured_fitting(t, p->of, off, child_size, &v)) ||
             !gmx_dwarf_types_word(t->types, v.type, off - v.off, w))
             return false;
         *elem_base = p->data + (uint64_t)v.off;
@@ -409,6 +411,41 @@ static void std_container(heap_typer *t, const typed_obj *parent, const char *pa
     }
 }
 
+/* Whether the struct type has a member pointing to its own type (a list's
+ * next, a tree's children) that is set in the object whose value is at
+ * data. */
+static bool linked(heap_typer *t, uint64_t type, uint64_t data)
+{
+    const char *name = gmx_dwarf_types_name(t->types, type);
+    int64_t size = gmx_dwarf_types_size(t->types, type);
+    dwarf_word w;
+    uint64_t next;
+    for (int64_t off = 0; off + 8 <= size; off += 8)
+        if (gmx_dwarf_types_word(t->types, type, off, &w) && w.kind == DWORD_POINTER && w.target &&
+            strcmp(gmx_dwarf_types_name(t->types, w.target), name) == 0 &&
+            gmx_core_read_u64(t->c, data + (uint64_t)off, &next) && next)
+            return true;
+    return false;
+}
+
+/* A hand-written linked list (or tree): a struct reached through a pointer
+ * member of another type, whose own member of its type is set, begins one,
+ * and the member that holds it is the container (owner.head, of its declared
+ * type); the nodes reached from a node of the list are its elements. */
+static void linked_container(heap_typer *t, const typed_obj *parent, const dwarf_word *w, typed_obj *out,
+                             gmx_core_hold_step *st)
+{
+    if (out->container || w->kind != DWORD_POINTER || !gmx_dwarf_types_struct(t->types, out->type))
+        return;
+    const char *name = gmx_dwarf_types_name(t->types, out->type);
+    if (parent->type && strcmp(gmx_dwarf_types_name(t->types, parent->type), name) == 0) {
+        out->container = parent->container; /* a node reached from the one before */
+        out->container_type = parent->container_type;
+    } else if (w->path[0] && linked(t, out->type, out->data)) {
+        name_container(t, parent, w->path, gmx_dwarf_types_name(t->types, w->declared), out, st);
+    }
+}
+
 static void inherit_container(const typed_obj *parent, typed_obj *out)
 {
     out->inside = true;
@@ -420,12 +457,13 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL, false, false };
+                        NULL, NULL, NULL, false, false, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
     dwarf_word w;
-    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && (parent->recv || parent->of));
+    bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && (parent->recv || parent->of)) ||
+                 (parent->frame && parent->of);
     bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) &&
                  word_of(t, parent, at, sp->elem, &w, &elem_base);
     const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
@@ -507,6 +545,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         snprintf(array, sizeof(array), "[]%s", name);
         name_container(t, parent, w.path, out->role == GMX_STEP_MAP ? out->of : array, out, st);
     }
+    if (typed && out->role == GMX_STEP_OBJECT)
+        linked_container(t, parent, &w, out, st);
     st->container = out->container;
     st->container_type = out->container_type;
 }

@@ -27,6 +27,8 @@ typedef struct typed_obj {
                               * containers are named by its type, as a heap object's */
     bool inside;             /* part of the internals of a standard library container
                               * (sync.Map, container/list.List) named above it */
+    bool frame;              /* a goroutine's frame (of names its function): its words are
+                              * typed by the function's variables, as fitting */
 } typed_obj;
 
 typedef struct heap_typer {

@@ -1,0 +1,3 @@
+module transcoder
+
+go 1.19
