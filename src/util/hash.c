@@ -32,6 +32,7 @@ static const uint64_t secret[3] = {
 uint64_t gmx_hash_bytes(const void *data, size_t n, uint64_t seed)
 {
     const unsigned char *p = data;
+    size_t len = n;
     uint64_t h = seed ^ secret[K0] ^ (uint64_t)n;
     while (n >= 16) {
         h = mum(load64(p) ^ secret[K1], load64(p + 8) ^ h);
@@ -43,8 +44,10 @@ uint64_t gmx_hash_bytes(const void *data, size_t n, uint64_t seed)
         p += 8;
         n -= 8;
     }
+    /* The last bytes: of a string of 8 or more, the 8 that end it (some
+     * hashed already), one load instead of a copy of variable length. */
     if (n)
-        h = mum(load_tail(p, n) ^ secret[K2], h ^ secret[K1]);
+        h = mum((len >= 8 ? load64(p + n - 8) : load_tail(p, n)) ^ secret[K2], h ^ secret[K1]);
     return mum(h ^ secret[K0], h ^ secret[K2]);
 }
 
