@@ -41,6 +41,7 @@ typedef struct gmx_gbucket {
     uint64_t locked;         /* goroutines locked to a thread */
     uint32_t flags;          /* union of gmx_goroutine_flags of its goroutines */
     uint64_t first_id;       /* the lowest goroutine id in the bucket */
+    uint64_t last_id;        /* the highest (ids tell goroutines started together) */
     uint64_t stack_bytes, heap_bytes; /* summed over its goroutines (a core's) */
 } gmx_gbucket;
 

@@ -50,6 +50,8 @@ typedef struct gmx_goroutine {
     uint64_t count;          /* goroutines this record stands for: 1 in full dumps,
                               * N in aggregated profiles (debug=1, protobuf) */
     uint64_t id;             /* 0 when not recorded (aggregated profiles) */
+    uint64_t last_id;        /* a record standing for several goroutines of known ids
+                              * (a bucket re-added): the highest; 0 = id */
     gmx_str status;          /* wait reason or status, qualifiers removed: "chan receive";
                               * empty when the format does not record it (debug=1) */
     uint32_t wait_minutes;   /* ", N minutes"; 0 when absent */

@@ -1,11 +1,15 @@
 /* Fuzz target: gomemdx convert. The input is split as goroutine label text
  * (parse/glabels), then converted whole as a dump into a goroutine profile
- * that is decoded again: every goroutine converted must be in it. */
+ * that is decoded again: every goroutine converted must be in it; and the
+ * profile is read back as goroutines (the labels convert adds: state,
+ * creator, wait, the ids a stack spans). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "gomemdx/convert.h"
+#include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 #include "gomemdx/profile.h"
 
@@ -58,6 +62,23 @@ static void read_back(const void *gz, size_t len, uint64_t goroutines)
         abort();
 }
 
+/* The profile read back as goroutines counts every one of them. */
+static void ingest_back(const void *gz, size_t len, uint64_t goroutines)
+{
+    gmx_error err;
+    gmx_input *in;
+    gmx_gsnapshot s;
+    memset(&s, 0, sizeof(s));
+    if (gmx_input_from_memory("fuzz", gz, len, &in, &err) != GMX_OK)
+        abort();
+    gmx_ingest_options opts = { .threads = 1 };
+    if (gmx_ingest_goroutines_input(in, &opts, &s, &err) != GMX_OK)
+        return; /* out of memory only: the profile decoded above */
+    if (gmx_gbuckets_total(s.buckets) != goroutines)
+        abort();
+    gmx_gsnapshot_release(&s);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     split_labels(data, size);
@@ -71,6 +92,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gmx_convert_info info;
     if (gmx_convert_goroutines_input(in, &opts, &gz, &len, &info, &err) == GMX_OK) {
         read_back(gz, len, info.goroutines);
+        ingest_back(gz, len, info.goroutines);
         gmx_gprof_bytes_free(gz);
     }
     return 0;

@@ -69,10 +69,52 @@ static void test_profile_learns_from_dump(void **state)
     gmx_gsnapshot_release(&dump);
 }
 
+/* The lab's dispatch service, Go 1.19: the SIGQUIT traceback taken a second
+ * after t3 prints the runtime frames and the go statement's wrapper
+ * (main.(*Dispatcher).startWorkers.func1) the debug=2 dump leaves out; the
+ * same 64 workers are found either way round. */
+#define WORK "main.(*Dispatcher).work"
+static void test_index_follows_a_stack_across_kinds(void **state)
+{
+    (void)state;
+    gmx_gsnapshot dump = load("testdata/lab/captures/go1.19/dispatch/goroutine-t3.debug2.txt");
+    gmx_gsnapshot quit = load("testdata/lab/captures/go1.19/dispatch/sigquit.txt");
+    const gmx_gbucket *d = tu_bucket_with_func(dump.buckets, WORK);
+    const gmx_gbucket *q = tu_bucket_with_func(quit.buckets, WORK);
+    assert_non_null(d);
+    assert_non_null(q);
+    assert_int_equal(d->count, 64);
+    assert_int_equal(q->count, 64);
+    assert_true(q->nframes > d->nframes);
+    assert_null(gmx_gbuckets_find(dump.buckets, q));
+    gmx_gindex *in_dump = gmx_gindex_new(dump.buckets), *in_quit = gmx_gindex_new(quit.buckets);
+    assert_non_null(in_dump);
+    assert_non_null(in_quit);
+    assert_ptr_equal(gmx_gindex_find(in_dump, q), d);
+    assert_ptr_equal(gmx_gindex_find(in_quit, d), q);
+    assert_ptr_equal(gmx_gindex_find(in_dump, d), d);
+    gmx_gindex_free(in_dump);
+    gmx_gindex_free(in_quit);
+    /* The workers were started in one loop: 64 ids in a span of at most 128. */
+    assert_true(d->first_id > 0 && d->last_id >= d->first_id + 63 && d->last_id < d->first_id + 128);
+    /* Buckets parsed in pieces and merged keep the span. */
+    gmx_gbuckets *m = gmx_gbuckets_new(NULL);
+    assert_non_null(m);
+    assert_int_equal(gmx_gbuckets_merge(m, dump.buckets), GMX_OK);
+    assert_int_equal(gmx_gbuckets_finish(m), GMX_OK);
+    const gmx_gbucket *b = tu_bucket_with_func(m, WORK);
+    assert_int_equal(b->first_id, d->first_id);
+    assert_int_equal(b->last_id, d->last_id);
+    gmx_gbuckets_free(m);
+    gmx_gsnapshot_release(&dump);
+    gmx_gsnapshot_release(&quit);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_profile_learns_from_dump),
+        cmocka_unit_test(test_index_follows_a_stack_across_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

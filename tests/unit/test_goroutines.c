@@ -14,7 +14,9 @@
 
 /* A dump with `leak` goroutines blocked in a chan send at main.go:44,
  * `busy` ones sleeping in a fan-out worker, one idle keep-alive read, and
- * the main goroutine a whole dump from a signal always holds. */
+ * the main goroutine a whole dump from a signal always holds. Leaked and
+ * busy goroutines were started one request at a time: their ids are spread
+ * among those of the requests' own goroutines. */
 static char *make_dump(int leak, int busy, const char *prelude)
 {
     size_t cap = 4096 + (size_t)(leak + busy) * 256;
@@ -34,14 +36,14 @@ static char *make_dump(int leak, int busy, const char *prelude)
                               "goroutine %d [chan send, %d minutes]:\n"
                               "main.(*svc).publish(0xc%05d)\n\t/go/src/svc/main.go:44 +0x2a\n"
                               "created by main.(*svc).handle in goroutine 9\n\t/go/src/svc/main.go:54 +0x11\n\n",
-                              id++, i % 5, i);
+                              id += 3, i % 5, i);
     for (int i = 0; i < busy; i++)
         n += (size_t)snprintf(s + n, cap - n,
                               "goroutine %d [sleep]:\n"
                               "time.Sleep(0x3b9aca00)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
                               "main.deliver(0x1)\n\t/go/src/svc/main.go:80 +0x2a\n"
                               "created by main.fanOut in goroutine 9\n\t/go/src/svc/main.go:95 +0x11\n\n",
-                              id++);
+                              id += 3);
     snprintf(s + n, cap - n,
              "goroutine %d [IO wait]:\n"
              "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
@@ -526,6 +528,72 @@ static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state
     done_text(f);
 }
 
+/* n goroutines of one stack, ids from first, step apart. */
+static void pool_text(char *text, size_t cap, int n, uint64_t first, int step, const char *header,
+                      const char *frames)
+{
+    size_t len = 0;
+    for (int i = 0; i < n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "goroutine %llu [%s]:\n%s\n",
+                                (unsigned long long)(first + (uint64_t)i * (uint64_t)step), header,
+                                frames);
+}
+
+static const char *const worker_frames =
+    "main.(*dispatcher).work(0xc0000)\n\t/go/src/svc/main.go:93 +0x79\n"
+    "created by main.(*dispatcher).start in goroutine 1\n\t/go/src/svc/main.go:88 +0x2b\n";
+static const char *const poller_frames =
+    "time.Sleep(0x3b9aca00)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
+    "main.poll.func1()\n\t/go/src/svc/main.go:109 +0x2a\n"
+    "created by main.poll in goroutine 1\n\t/go/src/svc/main.go:98 +0x11\n";
+
+/* A pool started in one loop has nearly consecutive goroutine ids; a pile
+ * that grew request by request has them spread. Only the pile is a
+ * warning, from one dump; over time, a steady count is a pool's size. */
+static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
+{
+    (void)state;
+    static char text[1 << 16];
+    pool_text(text, sizeof(text), 64, 20, 1, "chan receive", worker_frames);
+    gmx_findings *f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "a pool by design"));
+    done_text(f);
+
+    pool_text(text, sizeof(text), 64, 20, 7, "chan receive", worker_frames);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_CHAN_RECV_BLOCKED);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    done_text(f);
+
+    /* Busy goroutines started in one batch are a fixed set, not a surge;
+     * started one after another, they are. */
+    pool_text(text, sizeof(text), 128, 20, 1, "sleep", poller_frames);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "one batch"));
+    done_text(f);
+    pool_text(text, sizeof(text), 128, 20, 5, "sleep", poller_frames);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    done_text(f);
+
+    /* The spread pile, the same 64 in three dumps: a pool's size. */
+    pool_text(text, sizeof(text), 64, 20, 7, "chan receive", worker_frames);
+    gmx_gsnapshot s[3];
+    for (int i = 0; i < 3; i++) {
+        s[i] = (gmx_gsnapshot){ .name = "dump" };
+        s[i].buckets = tu_buckets(text, &s[i].info);
+        s[i].info.message = (gmx_str){ NULL, 0 };
+    }
+    f = analyse(s, 3, false);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "steady at about 64 over 3 snapshots"));
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
 static void test_goroutines__deadlock_is_critical_and_first(void **state)
 {
     (void)state;
@@ -605,6 +673,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_surge_that_drained_is_not_a_leak),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
+        cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),

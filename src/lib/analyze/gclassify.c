@@ -127,6 +127,9 @@ static gmx_str status_from_frames(const gmx_gbucket *b)
         /* Standard-library selects whose meaning the classifier knows. */
         { "net/http.(*persistConn).roundTrip", "select" },
         { "net/http.(*persistConn).writeLoop", "select" },
+        /* readLoop on top: parked in its own select (a body unread); an
+         * idle connection shows the socket read above it (IO wait). */
+        { "net/http.(*persistConn).readLoop", "select" },
         { "database/sql.(*DB).connectionOpener", "select" },
     };
     for (uint32_t i = 0; i < b->nframes; i++)

@@ -27,11 +27,32 @@ static bool runtime_frame(const gmx_frame *f)
            gmx_str_find(f->func, ".deferwrap") != SIZE_MAX;
 }
 
+/* The outermost frame of a traceback taken at a signal or crash can be the
+ * compiler's wrapper of the go statement (`go s.work()` runs in
+ * "pkg.(*S).start.func1" before Go 1.21), which a dump hides: a function of
+ * the creator, at the go statement's line, below runtime.goexit only. */
+static bool go_wrapper(const gmx_gbucket *b, uint32_t i)
+{
+    const gmx_frame *f = &b->frames[i], *c = &b->creator;
+    uint32_t outer = i + 1;
+    while (outer < b->nframes && runtime_frame(&b->frames[outer]))
+        outer++; /* runtime.goexit */
+    return b->has_creator && outer == b->nframes && i > 0 && f->line == c->line &&
+           gmx_str_eq(f->file, c->file) && f->func.n > c->func.n + 1 &&
+           memcmp(f->func.p, c->func.p, c->func.n) == 0 &&
+           f->func.p[c->func.n] == '.';
+}
+
+static bool skipped(const gmx_gbucket *b, uint32_t i)
+{
+    return runtime_frame(&b->frames[i]) || go_wrapper(b, i);
+}
+
 static uint64_t key_of(const gmx_gbucket *b)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull;
     for (uint32_t i = 0; i < b->nframes; i++) {
-        if (runtime_frame(&b->frames[i]))
+        if (skipped(b, i))
             continue;
         h = gmx_hash_mix(h, gmx_hash_bytes(b->frames[i].func.p, b->frames[i].func.n, 7));
         h = gmx_hash_mix(h, b->frames[i].line);
@@ -43,9 +64,9 @@ static bool same_stack(const gmx_gbucket *a, const gmx_gbucket *b)
 {
     uint32_t i = 0, j = 0;
     for (;;) {
-        while (i < a->nframes && runtime_frame(&a->frames[i]))
+        while (i < a->nframes && skipped(a, i))
             i++;
-        while (j < b->nframes && runtime_frame(&b->frames[j]))
+        while (j < b->nframes && skipped(b, j))
             j++;
         if (i == a->nframes || j == b->nframes)
             return i == a->nframes && j == b->nframes;
@@ -68,9 +89,9 @@ static int by_key(const void *pa, const void *pb)
     return a->key < b->key ? -1 : a->key > b->key;
 }
 
-static const gmx_gbucket *lookup(const keyed *ks, size_t n, const gmx_gbucket *b)
+/* The first of ks (sorted) with key k, or n. */
+static size_t first_with_key(const keyed *ks, size_t n, uint64_t k)
 {
-    uint64_t k = key_of(b);
     size_t lo = 0, hi = n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -79,7 +100,13 @@ static const gmx_gbucket *lookup(const keyed *ks, size_t n, const gmx_gbucket *b
         else
             hi = mid;
     }
-    for (; lo < n && ks[lo].key == k; lo++)
+    return lo;
+}
+
+static const gmx_gbucket *lookup(const keyed *ks, size_t n, const gmx_gbucket *b)
+{
+    uint64_t k = key_of(b);
+    for (size_t lo = first_with_key(ks, n, k); lo < n && ks[lo].key == k; lo++)
         if (same_stack(ks[lo].b, b))
             return ks[lo].b;
     return NULL;
@@ -109,6 +136,7 @@ static int add_told(gmx_gbuckets *set, const gmx_gbucket *b, const gmx_gbucket *
     g.creator = b->creator;
     g.flags = b->flags;
     g.id = b->first_id;
+    g.last_id = b->last_id;
     if (b->nlabels)
         g.labels = b->labels[0].labels;
     if (m && creator_only && !g.has_creator && m->has_creator) {
@@ -214,4 +242,51 @@ gmx_code gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other
     if (set && learned)
         *learned = taught;
     return GMX_OK;
+}
+
+struct gmx_gindex {
+    const gmx_gbuckets *set;
+    keyed *ks;
+    size_t n;
+};
+
+gmx_gindex *gmx_gindex_new(const gmx_gbuckets *set)
+{
+    gmx_gindex *ix = gmx_calloc(1, sizeof(*ix));
+    size_t n = gmx_gbuckets_count(set);
+    if (!ix || (n && !(ix->ks = gmx_calloc(n, sizeof(*ix->ks))))) {
+        gmx_free(ix);
+        return NULL;
+    }
+    ix->set = set;
+    ix->n = n;
+    for (size_t i = 0; i < n; i++)
+        ix->ks[i] = (keyed){ key_of(gmx_gbuckets_at(set, i)), gmx_gbuckets_at(set, i) };
+    qsort(ix->ks, n, sizeof(*ix->ks), by_key);
+    return ix;
+}
+
+void gmx_gindex_free(gmx_gindex *ix)
+{
+    if (ix)
+        gmx_free(ix->ks);
+    gmx_free(ix);
+}
+
+static bool same_creator(const gmx_gbucket *a, const gmx_gbucket *b)
+{
+    return !a->has_creator || !b->has_creator ||
+           (gmx_str_eq(a->creator.func, b->creator.func) && a->creator.line == b->creator.line);
+}
+
+const gmx_gbucket *gmx_gindex_find(const gmx_gindex *ix, const gmx_gbucket *b)
+{
+    const gmx_gbucket *exact = gmx_gbuckets_find(ix->set, b);
+    if (exact)
+        return exact;
+    uint64_t k = key_of(b);
+    for (size_t lo = first_with_key(ix->ks, ix->n, k); lo < ix->n && ix->ks[lo].key == k; lo++)
+        if (same_stack(ix->ks[lo].b, b) && same_creator(ix->ks[lo].b, b))
+            return ix->ks[lo].b;
+    return NULL;
 }

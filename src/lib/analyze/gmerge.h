@@ -22,4 +22,19 @@
 gmx_code gmx_gbuckets_enrich(const gmx_gbuckets *base, const gmx_gbuckets *other,
                              bool creator_only, gmx_gbuckets **out, size_t *learned);
 
+/* One snapshot's buckets keyed as above, to follow a stack along a series
+ * whose snapshots are of different kinds: a SIGQUIT or crash traceback
+ * prints the runtime frames a debug=2 dump leaves out, so the same
+ * goroutines bucket apart. */
+typedef struct gmx_gindex gmx_gindex;
+
+/* NULL when out of memory. The index borrows set. */
+gmx_gindex *gmx_gindex_new(const gmx_gbuckets *set);
+void gmx_gindex_free(gmx_gindex *ix);
+
+/* The bucket of ix's set with b's stack: the same frames, else the same
+ * frames outside the runtime (and the same creator where both record one).
+ * NULL when none. */
+const gmx_gbucket *gmx_gindex_find(const gmx_gindex *ix, const gmx_gbucket *b);
+
 #endif

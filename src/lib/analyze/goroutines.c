@@ -3,7 +3,9 @@
  * and turn it into a finding; then report surges that drained. */
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
+#include "analyze/gmerge.h"
 #include "analyze/judge.h"
+#include "util/alloc.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "util/str.h"
@@ -35,12 +37,14 @@ static double category_weight(gmx_category c)
 typedef struct trend {
     uint64_t first, peak, last;
     bool monotonic;   /* never fell from one snapshot to the next */
+    uint32_t present; /* snapshots holding some */
 } trend;
 
 static trend trend_of(const uint64_t *series, uint32_t n)
 {
-    trend t = { series[0], series[0], series[n - 1], true };
+    trend t = { series[0], series[0], series[n - 1], true, series[0] > 0 };
     for (uint32_t i = 1; i < n; i++) {
+        t.present += series[i] > 0;
         if (series[i] > t.peak)
             t.peak = series[i];
         if (series[i] < series[i - 1])
@@ -227,7 +231,14 @@ typedef struct actx {
     size_t omitted;         /* buckets looked at and left out */
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
+    gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
 } actx;
+
+/* The bucket of snapshot k with b's stack, whatever kind of dump each is. */
+static const gmx_gbucket *in_snapshot(const actx *c, size_t k, const gmx_gbucket *b)
+{
+    return c->index ? gmx_gindex_find(c->index[k], b) : gmx_gbuckets_find(c->snaps[k].buckets, b);
+}
 
 /* At most this many stacks, all without their headers (or debug=1
  * records without their profile's title), and one snapshot: an excerpt
@@ -335,13 +346,21 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     if (!series)
         return GMX_ENOMEM;
     for (size_t i = 0; i + 1 < n; i++) {
-        const gmx_gbucket *old = gmx_gbuckets_find(c->snaps[i].buckets, b);
+        const gmx_gbucket *old = in_snapshot(c, i, b);
         series[i] = old ? old->count : 0;
     }
     series[n - 1] = b->count;
     trend t = trend_of(series, (uint32_t)n);
     if (n > 1 && drained(&t) && !v.healthy)
         return add_drained(c, b, series, &t);
+    /* What the catalogue calls a pool below a pile-up's count (idle
+     * connections) and kept growing over the snapshots is judged the way
+     * its pile-up would be: growth is the evidence a count lacks. */
+    if (v.healthy && v.signature && !c->excerpt && gmx_judge_piling_up(t.first, t.last, t.monotonic)) {
+        gmx_gverdict grown = gmx_gclassify(b, &c->root, c->sigs, true);
+        if (!grown.healthy && grown.signature)
+            v = grown;
+    }
 
     gmx_category cat = v.category;
     /* Active goroutines (running, sleeping, in syscalls) in large numbers
@@ -360,8 +379,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool suspect = !v.healthy && (cat != GMX_CAT_NONE || v.unknown_wait || reported);
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
-                              (uint32_t)n, t.first, t.peak, t.last, t.monotonic, v.signature,
-                              c->excerpt };
+                              (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
+                              v.signature, c->excerpt };
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);
     if (!c->include_healthy &&
@@ -412,21 +431,20 @@ static gmx_code add_vanished(actx *c)
 {
     const gmx_gsnapshot *snaps = c->snaps;
     size_t n = c->n;
-    const gmx_gbuckets *last = snaps[n - 1].buckets;
     for (size_t s = 0; s + 1 < n; s++) {
         const gmx_gbuckets *set = snaps[s].buckets;
         for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
             const gmx_gbucket *b = gmx_gbuckets_at(set, i);
-            bool seen_before = gmx_gbuckets_find(last, b) != NULL;
+            bool seen_before = in_snapshot(c, n - 1, b) != NULL;
             for (size_t k = 0; k < s && !seen_before; k++)
-                seen_before = gmx_gbuckets_find(snaps[k].buckets, b) != NULL;
+                seen_before = in_snapshot(c, k, b) != NULL;
             if (seen_before)
                 continue;
             uint64_t *series = gmx_findings_alloc_series(c->out, (uint32_t)n);
             if (!series)
                 return GMX_ENOMEM;
             for (size_t k = 0; k < n; k++) {
-                const gmx_gbucket *o = k == s ? b : gmx_gbuckets_find(snaps[k].buckets, b);
+                const gmx_gbucket *o = k == s ? b : in_snapshot(c, k, b);
                 series[k] = o ? o->count : 0;
             }
             trend t = trend_of(series, (uint32_t)n);
@@ -719,7 +737,17 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         }
         c.sigs = builtin;
     }
-    gmx_code rc = analyse(&c);
+    gmx_code rc = GMX_OK;
+    if (n > 1 && !(c.index = gmx_calloc(n, sizeof(*c.index))))
+        rc = GMX_ENOMEM;
+    for (size_t i = 0; c.index && i < n && rc == GMX_OK; i++)
+        if (!(c.index[i] = gmx_gindex_new(snaps[i].buckets)))
+            rc = GMX_ENOMEM;
+    if (rc == GMX_OK)
+        rc = analyse(&c);
+    for (size_t i = 0; c.index && i < n; i++)
+        gmx_gindex_free(c.index[i]);
+    gmx_free(c.index);
     gmx_signatures_free(builtin);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);

@@ -44,6 +44,11 @@ bool gmx_judge_blocking(gmx_category c)
     }
 }
 
+bool gmx_judge_piling_up(uint64_t first, uint64_t last, bool monotonic)
+{
+    return monotonic && last >= first + GROWTH_WARN && last >= 2 * first;
+}
+
 static gmx_severity raise(gmx_severity a, gmx_severity b)
 {
     return a > b ? a : b;
@@ -59,18 +64,55 @@ static bool created_at_start(const gmx_gbucket *b)
            gmx_str_find(f, ".init.func") != SIZE_MAX || gmx_str_find(f, ".main.func") != SIZE_MAX;
 }
 
-/* A long-lived worker by design: idle in a receive or a select, started
- * with the process, all of its goroutines waiting about as long as the
- * longest wait in the snapshot (since start), with little spread. */
+/* Started together: goroutine ids are handed out in creation order (in
+ * batches of 16 per P), so goroutines a loop started at one moment have
+ * nearly consecutive ids, while a pile that grew request by request has its
+ * ids spread among those of everything started in between. Only full dumps
+ * record ids; a span shorter than the count means they were not all seen. */
+static bool started_together(const gmx_gbucket *b)
+{
+    if (b->count < 4 || !b->first_id || b->last_id < b->first_id)
+        return false;
+    uint64_t span = b->last_id - b->first_id + 1;
+    return span >= b->count && span <= 2 * b->count;
+}
+
+/* A long-lived worker by design: idle in a receive or a select, and either
+ * one group started together (a pool: `for i := 0; i < n; i++ { go work() }`)
+ * or started with the process with all of its goroutines waiting about as
+ * long as the longest wait in the snapshot (since start), with little
+ * spread. */
 static bool long_lived_worker(const gmx_judge_facts *f)
 {
     const gmx_gbucket *b = f->b;
     bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED;
-    if (!receiving || !created_at_start(b))
+    if (!receiving)
+        return false;
+    if (started_together(b))
+        return true;
+    if (!created_at_start(b))
         return false;
     uint32_t spread = b->wait_max - b->wait_min;
     uint32_t allowed = b->wait_max / 10 > 5 ? b->wait_max / 10 : 5;
     return spread <= allowed && (uint64_t)b->wait_max * 10 >= (uint64_t)f->longest_wait * 9;
+}
+
+/* Never above its first count by more than 5% over two snapshots or more:
+ * the size of a pool (workers, subscribers, idle connections), not a pile-up,
+ * which grows with the work done between the snapshots. */
+static bool steady(const gmx_judge_facts *f)
+{
+    uint64_t tolerance = f->first / 20 > 1 ? f->first / 20 : 1;
+    return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + tolerance;
+}
+
+/* Waiting for work or input, the way pools and connections wait by design
+ * (or for something the format did not record, debug=1 text): what a
+ * steady count of them means is a pool's size. */
+static bool idle_wait(gmx_category c)
+{
+    return c == GMX_CAT_CHAN_RECV_BLOCKED || c == GMX_CAT_SELECT_BLOCKED ||
+           c == GMX_CAT_IO_NO_TIMEOUT || c == GMX_CAT_COND_WAIT || c == GMX_CAT_NONE;
 }
 
 typedef struct why {
@@ -122,12 +164,41 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                    gmx_fmt_count_text(b->count).s, pct);
     if (!f->suspect)
         return GMX_SEV_INFO;
+    gmx_severity sev = GMX_SEV_INFO;
     if (b->count >= CRIT_COUNT)
-        return GMX_SEV_CRITICAL;
-    if (b->count >= WARN_COUNT || (f->category == GMX_CAT_NIL_CHAN && b->count > 1) ||
-        (b->wait_median >= 5 && b->count >= 10))
-        return GMX_SEV_WARNING;
-    return GMX_SEV_INFO;
+        sev = GMX_SEV_CRITICAL;
+    else if (b->count >= WARN_COUNT || (f->category == GMX_CAT_NIL_CHAN && b->count > 1) ||
+             (b->wait_median >= 5 && b->count >= 10))
+        sev = GMX_SEV_WARNING;
+    if (sev == GMX_SEV_INFO)
+        return sev;
+    /* Busy goroutines (sleeping, running) started in one batch, or holding
+     * one count over time, are a fixed set: spawning that outpaces
+     * completion starts them one after another, their ids spread among
+     * everything else started meanwhile. A batch of thousands still is
+     * unbounded. */
+    if (f->category == GMX_CAT_GOROUTINE_SURGE && sev < GMX_SEV_CRITICAL &&
+        (started_together(b) || steady(f))) {
+        gmx_buf_puts(&w->en, steady(f) ? ", the same count over time (a fixed set, not a surge)"
+                                       : ", started together in one batch (a fixed set, not a surge)");
+        gmx_buf_puts(&w->zh, steady(f) ? "，各快照中数量不变（固定的一组，不是突增）"
+                                       : "，在同一批中一起启动（固定的一组，不是突增）");
+        return GMX_SEV_INFO;
+    }
+    /* A pool's size is no pile. */
+    if (long_lived_worker(f)) {
+        gmx_buf_puts(&w->en, ", started together and waiting for work (a pool by design)");
+        gmx_buf_puts(&w->zh, "，一起启动、在等待任务（按设计的 worker 池）");
+        return GMX_SEV_INFO;
+    }
+    if (steady(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", steady at about %llu over %u snapshots (a pool's size, not a pile-up)",
+                       (unsigned long long)f->first, f->nsnap);
+        gmx_buf_printf(&w->zh, "，%u 个快照中稳定在约 %llu 个（池的大小，而非堆积）", f->nsnap,
+                       (unsigned long long)f->first);
+        return GMX_SEV_INFO;
+    }
+    return sev;
 }
 
 /* A core's goroutines: the memory they hold, their stacks and the heap
@@ -172,7 +243,9 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
                        (unsigned long long)f->first, (unsigned long long)f->last,
                        (unsigned long long)f->peak);
     }
-    if (!f->suspect || !f->monotonic)
+    /* A stack first seen in the last snapshot has no history: its count
+     * says what it is (requests in flight at that instant, say), not growth. */
+    if (!f->suspect || !f->monotonic || f->present < 2)
         return GMX_SEV_INFO;
     if (growth >= CRIT_COUNT)
         return GMX_SEV_CRITICAL;
@@ -206,6 +279,11 @@ static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
     gmx_buf_puts(&w->zh, "（中位数 ");
     put_wait(&w->zh, b->wait_median, true);
     gmx_buf_printf(&w->zh, "）%s", counts ? "，位于应用代码" : "");
+    if (worker && started_together(b)) {
+        gmx_buf_puts(&w->en, ", a pool started together (long-lived by design)");
+        gmx_buf_puts(&w->zh, "，一起启动的池（按设计长期存在）");
+        return GMX_SEV_INFO;
+    }
     if (worker) {
         gmx_buf_puts(&w->en, ", idle since start like a worker created by ");
         gmx_buf_append(&w->en, b->creator.func.p, b->creator.func.n);
@@ -262,8 +340,16 @@ static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
     gmx_buf_printf(&w->zh, "%s%s", sig->leak ? "已知的泄露机制：" : "已识别：",
                    sig->name_zh);
     if (sig->leak && sig->min_reported && f->b->count < sig->min) {
-        /* Below the pile-up's count only as claimed (gmx_signatures_match). */
+        /* Below the pile-up's count only as claimed (gmx_signatures_match),
+         * or grown like one (goroutines.c). */
         bool reported = f->b->flags & GMX_G_REPORTED;
+        if (!reported && !f->excerpt) {
+            gmx_buf_printf(&w->en, " (%llu here, below a pile-up's %llu, but it kept growing)",
+                           (unsigned long long)f->b->count, (unsigned long long)sig->min);
+            gmx_buf_printf(&w->zh, "（这里有 %llu 个，不到堆积的 %llu 个，但一直在增长）",
+                           (unsigned long long)f->b->count, (unsigned long long)sig->min);
+            return GMX_SEV_WARNING;
+        }
         gmx_buf_puts(&w->en, reported ? " (a leak checker reported it outliving its test: a "
                                         "leak from the first one)"
                                       : " (pasted on its own, out of its dump, as the "

@@ -18,6 +18,7 @@ typedef struct gmx_judge_facts {
     uint32_t nsnap;          /* snapshots, oldest first; the bucket's counts in them: */
     uint64_t first, peak, last;
     bool monotonic;          /* never fell from one snapshot to the next */
+    uint32_t present;        /* snapshots holding some: growth needs two */
     const gmx_signature *signature; /* the catalogue entry that matched, or NULL */
     bool excerpt;            /* the snapshot is a few stacks picked out of a capture
                               * (bare stacks, debug=1 records without their title,
@@ -28,6 +29,11 @@ typedef struct gmx_judge_facts {
 /* Minutes a goroutine blocked in application code on a channel, a select
  * or a lock may wait before that alone is a warning. */
 #define GMX_JUDGE_LONG_WAIT 60
+
+/* Growth that makes a pile-up of what a count alone calls a pool: never
+ * falling, by GROWTH_WARN goroutines or more, to twice the first count or
+ * more (a pool warms up once; a pile-up keeps growing). */
+bool gmx_judge_piling_up(uint64_t first, uint64_t last, bool monotonic);
 
 /* Decides fd's severity from the facts and states the evidence in fd: the
  * numbers in fd->evidence and one readable line in fd->why (and why_zh). */

@@ -20,7 +20,7 @@
 
 /* A goroutine's own pprof labels carried per sample; more is no longer a
  * label set but a blob: it is carried whole, as "labels". */
-enum { MAX_OWN_LABELS = 64, FIXED_LABELS = 6 };
+enum { MAX_OWN_LABELS = 64, FIXED_LABELS = 8 };
 
 typedef struct labeller {
     gmx_gprof *profile;
@@ -50,8 +50,9 @@ static gmx_code index_findings(labeller *lb)
 }
 
 /* The verdict on g's stack: the finding of its bucket, or NULL (a stack past
- * the bucket limit). */
-static const gmx_finding *verdict(const labeller *lb, const gmx_goroutine *g)
+ * the bucket limit); *bucket is the bucket, or NULL. */
+static const gmx_finding *verdict(const labeller *lb, const gmx_goroutine *g,
+                                  const gmx_gbucket **bucket)
 {
     gmx_gbucket key;
     memset(&key, 0, sizeof(key));
@@ -59,7 +60,7 @@ static const gmx_finding *verdict(const labeller *lb, const gmx_goroutine *g)
     key.nframes = g->nframes;
     key.has_creator = g->has_creator;
     key.creator = g->creator;
-    const gmx_gbucket *b = gmx_gbuckets_find(lb->buckets, &key);
+    const gmx_gbucket *b = *bucket = gmx_gbuckets_find(lb->buckets, &key);
     if (!b)
         return NULL;
     uint64_t h = hash_ptr(b);
@@ -112,7 +113,8 @@ static int add_goroutine(void *ctx, const gmx_goroutine *g)
     size_t n = 0;
     if (g->status.n)
         lb->labels[n++] = text_label("state", g->status);
-    const gmx_finding *fd = verdict(lb, g);
+    const gmx_gbucket *b;
+    const gmx_finding *fd = verdict(lb, g, &b);
     if (fd && fd->category != GMX_CAT_NONE)
         lb->labels[n++] = text_label("category", gmx_str_cstr(gmx_category_id(fd->category)));
     if (fd && fd->healthy)
@@ -136,6 +138,19 @@ static int add_goroutine(void *ctx, const gmx_goroutine *g)
         l->is_num = true;
         l->num = g->wait_minutes;
         l->num_unit = GMX_STR_LIT("minutes");
+    }
+    /* The ids its stack's goroutines span (the judgement tells a pool
+     * started together by them): the same on every goroutine of the stack,
+     * so no more samples. */
+    if (b && b->first_id && b->last_id > b->first_id) {
+        static const char *const keys[] = { "first_id", "last_id" };
+        for (int k = 0; k < 2; k++) {
+            gmx_plabel *l = &lb->labels[n++];
+            memset(l, 0, sizeof(*l));
+            l->key = gmx_str_cstr(keys[k]);
+            l->is_num = true;
+            l->num = (int64_t)(k ? b->last_id : b->first_id);
+        }
     }
     int own = own_labels(lb, g->labels, lb->labels + n);
     if (own < 0)

@@ -71,7 +71,8 @@ static bool parse_creator(gmx_str value, gmx_frame *f)
 }
 
 /* What `gomemdx convert` adds to a goroutine's own labels, read back into
- * the record: its state, leak, wait and creator. The verdict labels (category,
+ * the record: its state, leak, wait, creator and the ids its stack's goroutines
+ * span. The verdict labels (category,
  * healthy) are dropped: the classifier gives them again from the same
  * state and frames. True when the label was one of those. */
 static bool converted_label(gmx_goroutine *g, const gmx_plabel *l)
@@ -90,6 +91,11 @@ static bool converted_label(gmx_goroutine *g, const gmx_plabel *l)
     }
     if (gmx_str_eq_cstr(l->key, "wait_minutes") && l->is_num) {
         g->wait_minutes = l->num > 0 && l->num < UINT32_MAX ? (uint32_t)l->num : 0;
+        return true;
+    }
+    if ((gmx_str_eq_cstr(l->key, "first_id") || gmx_str_eq_cstr(l->key, "last_id")) && l->is_num) {
+        uint64_t id = l->num > 0 ? (uint64_t)l->num : 0;
+        *(l->key.p[0] == 'f' ? &g->id : &g->last_id) = id;
         return true;
     }
     return gmx_str_eq_cstr(l->key, "category") || gmx_str_eq_cstr(l->key, "healthy");

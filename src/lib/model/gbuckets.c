@@ -218,6 +218,9 @@ int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
         b->pub.locked += n;
     if (g->id < b->pub.first_id)
         b->pub.first_id = g->id;
+    uint64_t last = g->last_id > g->id ? g->last_id : g->id;
+    if (last > b->pub.last_id)
+        b->pub.last_id = last;
     b->pub.stack_bytes += g->stack_bytes;
     b->pub.heap_bytes += g->heap_bytes;
     int rc = add_state(set, b, g->status, n);
@@ -250,6 +253,8 @@ gmx_code gmx_gbuckets_merge(gmx_gbuckets *dst, const gmx_gbuckets *src)
         b->pub.locked += p->locked;
         if (p->first_id < b->pub.first_id)
             b->pub.first_id = p->first_id;
+        if (p->last_id > b->pub.last_id)
+            b->pub.last_id = p->last_id;
         b->pub.stack_bytes += p->stack_bytes;
         b->pub.heap_bytes += p->heap_bytes;
         for (uint32_t k = 0; k < p->nstates; k++)

@@ -1,0 +1,3 @@
+module dispatch
+
+go 1.19

@@ -1,0 +1,3 @@
+module geoindex
+
+go 1.19
