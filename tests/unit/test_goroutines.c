@@ -594,6 +594,31 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     release(s, 3);
 }
 
+/* Thousands waiting are memory whatever started them: a batch started
+ * together, or a count steady over time, is no pool's excuse there. */
+static void test_goroutines__thousands_waiting_stay_critical(void **state)
+{
+    (void)state;
+    static char text[1 << 22];
+    pool_text(text, sizeof(text), 2000, 20, 1, "chan receive", worker_frames);
+    gmx_findings *f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_CHAN_RECV_BLOCKED);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
+    done_text(f);
+
+    pool_text(text, sizeof(text), 2000, 20, 7, "chan receive", worker_frames);
+    gmx_gsnapshot s[3];
+    for (int i = 0; i < 3; i++) {
+        s[i] = (gmx_gsnapshot){ .name = "dump" };
+        s[i].buckets = tu_buckets(text, &s[i].info);
+        s[i].info.message = (gmx_str){ NULL, 0 };
+    }
+    f = analyse(s, 3, false);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
 static void test_goroutines__deadlock_is_critical_and_first(void **state)
 {
     (void)state;
@@ -674,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
+        cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),

@@ -185,7 +185,10 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                                        : "，在同一批中一起启动（固定的一组，不是突增）");
         return GMX_SEV_INFO;
     }
-    /* A pool's size is no pile. */
+    /* A pool's size is no pile; thousands waiting are memory whatever
+     * started them, and stay critical. */
+    if (sev == GMX_SEV_CRITICAL)
+        return sev;
     if (long_lived_worker(f)) {
         gmx_buf_puts(&w->en, ", started together and waiting for work (a pool by design)");
         gmx_buf_puts(&w->zh, "，一起启动、在等待任务（按设计的 worker 池）");
@@ -279,7 +282,7 @@ static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
     gmx_buf_puts(&w->zh, "（中位数 ");
     put_wait(&w->zh, b->wait_median, true);
     gmx_buf_printf(&w->zh, "）%s", counts ? "，位于应用代码" : "");
-    if (worker && started_together(b)) {
+    if (worker && started_together(b) && b->count < CRIT_COUNT) {
         gmx_buf_puts(&w->en, ", a pool started together (long-lived by design)");
         gmx_buf_puts(&w->zh, "，一起启动的池（按设计长期存在）");
         return GMX_SEV_INFO;
