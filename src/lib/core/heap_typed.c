@@ -148,7 +148,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
             if (size <= 0 || (uint64_t)size > root->hi - v)
                 continue;
             typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
-                              false, false };
+                              false, false, false };
             uint64_t at;
             char name[MAX_NAME];
             if (!find_ref(t, &obj, lo, hi, &at))
@@ -166,7 +166,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
 void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
 {
     *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false, false,
-                        root->kind == ROOT_FRAME };
+                        root->kind == ROOT_FRAME, false };
     out->of = keep(t, root->name);
     if (!t->types || root->kind != ROOT_GLOBAL)
         return;
@@ -474,7 +474,7 @@ static bool linked(heap_typer *t, uint64_t type, uint64_t data)
  * part of the node's list or tree: its container's, not one of its own. */
 static bool node_links(heap_typer *t, const typed_obj *parent, const typed_obj *out)
 {
-    return parent->container && parent->type && out->type && gmx_dwarf_types_struct(t->types, parent->type) &&
+    return parent->linked && parent->type && out->type && gmx_dwarf_types_struct(t->types, parent->type) &&
            points_to(t, out->type, gmx_dwarf_types_name(t->types, parent->type));
 }
 
@@ -491,12 +491,14 @@ static void linked_container(heap_typer *t, const typed_obj *parent, const dwarf
         return;
     const char *name = gmx_dwarf_types_name(t->types, out->type);
     bool from_node = parent->type && strcmp(gmx_dwarf_types_name(t->types, parent->type), name) == 0;
-    bool from_links = parent->role == GMX_STEP_ARRAY && parent->container && points_to(t, parent->type, name);
+    bool from_links = parent->role == GMX_STEP_ARRAY && parent->linked && points_to(t, parent->type, name);
     if (from_node || from_links) {
         out->container = parent->container; /* a node reached from the one before */
         out->container_type = parent->container_type;
+        out->linked = out->container != NULL;
     } else if (w->path[0] && linked(t, out->type, out->data)) {
         name_container(t, parent, w->path, gmx_dwarf_types_name(t->types, w->declared), out, st);
+        out->linked = true;
     }
 }
 
@@ -511,7 +513,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL, false, false, false };
+                        NULL, NULL, NULL, false, false, false, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
@@ -603,6 +605,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     if (typed && !out->container && out->role == GMX_STEP_ARRAY && node_links(t, parent, out)) {
         out->container = parent->container;
         out->container_type = parent->container_type;
+        out->linked = true;
     }
     if (typed && !out->container && (out->role == GMX_STEP_MAP || out->role == GMX_STEP_ARRAY)) {
         char array[MAX_NAME];
