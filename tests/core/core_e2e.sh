@@ -27,13 +27,15 @@
 #                   go tool pprof 1.27 (when installed) reads with the same -top as gomemdx top
 #   heldout VERSION the held-out cores of issue #12 (testdata/core/goVERSION/SVC, services the
 #                   core code was not developed on; round 1 uploads and accounts, round 2 signer
-#                   and feeds, round 3 transcoder and outbox): `diagnose CORE BINARY` ranks first
+#                   and feeds, round 3 transcoder and outbox, round 4 geocoder and docsite):
+#                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder) at its case.tsv culprit,
 #                   counting exactly the goroutines the traceback of that instant (crash.txt)
 #                   printed there, and the gcore's within the one the leak may add after
-#                   goroutines.txt; for each heap leak (accounts, feeds, outbox) a finding whose
-#                   container is the slice main.AuditTrail.entries, the sync.Map
-#                   main.pageCache.pages, the linked list main.outbox.head, holding at least half
+#                   goroutines.txt; for each heap leak (accounts, feeds, outbox, geocoder,
+#                   docsite) a finding whose container is the slice main.AuditTrail.entries, the
+#                   sync.Map main.pageCache.pages, the linked list main.outbox.head, the channel
+#                   main.batchExporter.queue, the tree main.pathIndex.root, holding at least half
 #                   of HeapInuse at capture (heap.txt); the leaks' kernel cores agree with their
 #                   tracebacks as in kernel, uploads' and transcoder's gcores with their dumps as
 #                   in agree
@@ -289,6 +291,7 @@ PY
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     leaks="uploads signer transcoder"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
+    heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     for svc in $leaks $(for h in $heaps; do echo "${h%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do

@@ -20,14 +20,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { RECORD = 14, MAX_PATCHES = 64 };
 
-/* Four fixtures: the notifier core; (an input of whole records plus one
+/* Six fixtures: the notifier core; (an input of whole records plus one
  * byte, odd) the checkout core, whose chains pass through maps, interfaces
  * and method values: the typed walk's DWARF reading (dwarf_types.c,
  * heap_typed.c) over damaged heap words; (whole records plus two bytes) the
  * Go 1.27 accounts core: malloc headers, pointer masks built on demand, a
  * chain rooted at a global the linker laid out for a pointer; (plus three
  * bytes) the Go 1.19 outbox core: a frame's words typed as fitting, a linked
- * list of thousands of nodes. */
+ * list of thousands of nodes; (plus four) the Go 1.19 geocoder core: a
+ * channel's buffer typed by the elemtype read from its runtime struct; (plus
+ * five) the Go 1.19 docsite core: a tree of nodes and children arrays. */
 typedef struct fixture {
     const char *core_path, *bin_path;
     uint8_t *core_bytes, *bin_bytes;
@@ -48,10 +50,20 @@ typedef struct fixture {
 #define GMX_OUTBOX_CORE GMX_CORE_FILE
 #define GMX_OUTBOX_BIN GMX_CORE_BIN
 #endif
-static fixture fixtures[4] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+#ifndef GMX_GEOCODER_CORE
+#define GMX_GEOCODER_CORE GMX_CORE_FILE
+#define GMX_GEOCODER_BIN GMX_CORE_BIN
+#endif
+#ifndef GMX_DOCSITE_CORE
+#define GMX_DOCSITE_CORE GMX_CORE_FILE
+#define GMX_DOCSITE_BIN GMX_CORE_BIN
+#endif
+static fixture fixtures[6] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_CHECKOUT_CORE, GMX_CHECKOUT_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_ACCOUNTS_CORE, GMX_ACCOUNTS_BIN, NULL, NULL, 0, 0, NULL, 0 },
-                               { GMX_OUTBOX_CORE, GMX_OUTBOX_BIN, NULL, NULL, 0, 0, NULL, 0 } };
+                               { GMX_OUTBOX_CORE, GMX_OUTBOX_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_GEOCODER_CORE, GMX_GEOCODER_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_DOCSITE_CORE, GMX_DOCSITE_BIN, NULL, NULL, 0, 0, NULL, 0 } };
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
@@ -102,7 +114,7 @@ static void check_typed(const gmx_core_hold_step *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t extra = size % RECORD;
-    fixture *x = &fixtures[extra == 2 || extra == 3 ? extra : extra == 1 && (data[size - 1] & 1)];
+    fixture *x = &fixtures[extra >= 2 && extra <= 5 ? extra : extra == 1 && (data[size - 1] & 1)];
     if (!load_fixture(x))
         return 0;
     size_t core_len = x->core_len, nsegs = x->nsegs;

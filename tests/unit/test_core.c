@@ -518,6 +518,19 @@ static void test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer(v
     assert_typed_accounts("1.27");
 }
 
+/* The retention of a held-out core (PREFIX VERSION .core/.bin, from the
+ * build tree) into *r, its chains valid: its top holder. */
+static const gmx_core_holder *held_out_top(const char *prefix, const char *version, gmx_core_retention *r)
+{
+    char core[512], bin[512];
+    snprintf(core, sizeof(core), "%s%s.core", prefix, version);
+    snprintf(bin, sizeof(bin), "%s%s.bin", prefix, version);
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, r, &err), GMX_OK);
+    assert_chains(r);
+    return &r->holders[0];
+}
+
 /* The held-out feeds cores (Go 1.19, 1.27): a page cache, a sync.Map in a
  * struct captured by the closure registered with http.HandleFunc
  * (main.main.func1). The chain types the closure's captured variable and
@@ -526,14 +539,8 @@ static void test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer(v
  * cannot type), holding at least half of the heap in use at capture. */
 static void assert_typed_feeds(const char *version)
 {
-    char core[512], bin[512];
-    snprintf(core, sizeof(core), "%s%s.core", GMX_FEEDS_PREFIX, version);
-    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_FEEDS_PREFIX, version);
     gmx_core_retention r;
-    gmx_error err = { 0 };
-    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
-    assert_chains(&r);
-    const gmx_core_holder *top = &r.holders[0];
+    const gmx_core_holder *top = held_out_top(GMX_FEEDS_PREFIX, version, &r);
     assert_string_equal(top->root, "net/http.defaultServeMux");
     const gmx_core_hold_step *closure = step_in_role(top, GMX_STEP_CLOSURE, NULL);
     assert_string_equal(closure->of, "main.main.func1");
@@ -571,14 +578,8 @@ static void test_core__typed_chain_through_a_closure_names_a_sync_map(void **sta
  * one after another, at least half of the heap in use at capture. */
 static void assert_typed_outbox(const char *version)
 {
-    char core[512], bin[512];
-    snprintf(core, sizeof(core), "%s%s.core", GMX_OUTBOX_PREFIX, version);
-    snprintf(bin, sizeof(bin), "%s%s.bin", GMX_OUTBOX_PREFIX, version);
     gmx_core_retention r;
-    gmx_error err = { 0 };
-    assert_int_equal(gmx_ingest_core_retention(core, bin, 5, false, &r, &err), GMX_OK);
-    assert_chains(&r);
-    const gmx_core_holder *top = &r.holders[0];
+    const gmx_core_holder *top = held_out_top(GMX_OUTBOX_PREFIX, version, &r);
     assert_string_equal(top->root, "main.main");
     assert_int_equal(top->root_kind, GMX_CORE_ROOT_FRAME);
     assert_true(top->nchain >= 5);
@@ -604,6 +605,82 @@ static void test_core__typed_chain_from_a_frame_names_a_linked_list(void **state
     (void)state;
     assert_typed_outbox("1.19");
     assert_typed_outbox("1.27");
+}
+
+/* The held-out geocoder cores (Go 1.19, 1.27): span batches queued on a
+ * buffered channel, a member of the struct behind the package-level
+ * interface main.exporter, whose reader has returned. The channel's member is
+ * the container, its runtime struct (hchan<T>) and buffer its internals; the
+ * buffer, an unsafe.Pointer in DWARF, is typed by the element type the
+ * channel's own elemtype gives, on 1.19 too (no malloc header to say it); the
+ * batches past it are its elements, no longer the container. */
+static void assert_typed_geocoder(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_GEOCODER_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.exporter");
+    assert_true(top->nchain >= 5);
+    const gmx_core_hold_step *hchan = &top->chain[2], *buf = &top->chain[3], *batch = &top->chain[4];
+    assert_string_equal(hchan->via, ".queue");
+    assert_string_equal(hchan->container, "main.batchExporter.queue");
+    assert_string_equal(hchan->container_type, "chan *main.spanBatch");
+    assert_string_equal(buf->via, ".buf");
+    assert_int_equal(buf->role, GMX_STEP_ARRAY);
+    assert_string_equal(buf->what, "*main.spanBatch");
+    assert_string_equal(buf->container, "main.batchExporter.queue");
+    assert_ptr_equal(buf, &top->chain[top->holder]);
+    assert_true(buf->children > 1000);
+    assert_string_equal(batch->what, "main.spanBatch");
+    assert_null(batch->container);
+    assert_true(hchan->bytes * 2 >= heap_inuse_at_capture(version, "geocoder"));
+    assert_first_finding_warns(&r, "main.batchExporter.queue (chan *main.spanBatch) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_names_a_channel_and_types_its_buffer(void **state)
+{
+    (void)state;
+    assert_typed_geocoder("1.19");
+    assert_typed_geocoder("1.27");
+}
+
+/* The held-out docsite cores (Go 1.19, 1.27): a path index, a tree of nodes
+ * (parent *pathNode, nil at the root; children []*pathNode) behind the
+ * handler given to http.Handle. The root, reached through .root of another
+ * type with its children set, begins the tree: main.pathIndex.root is the
+ * container, its children arrays and the nodes past them its own; the holder
+ * is the root, whose run (the root and its children array, one size) reaches
+ * the sections, at least half of the heap in use at capture. */
+static void assert_typed_docsite(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_DOCSITE_PREFIX, version, &r);
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *root = NULL;
+    for (size_t k = 1; k < top->nchain && !root; k++)
+        if (top->chain[k].via && strcmp(top->chain[k].via, ".root") == 0)
+            root = &top->chain[k];
+    assert_non_null(root);
+    assert_true(root + 2 < top->chain + top->nchain);
+    const gmx_core_hold_step *children = root + 1, *node = root + 2;
+    assert_string_equal(root->what, "main.pathNode");
+    assert_string_equal(root->container, "main.pathIndex.root");
+    assert_string_equal(root->container_type, "*main.pathNode");
+    assert_string_equal(children->via, ".children.array");
+    assert_string_equal(children->container, "main.pathIndex.root");
+    assert_string_equal(node->what, "main.pathNode");
+    assert_string_equal(node->container, "main.pathIndex.root");
+    assert_ptr_equal(root, &top->chain[top->holder]);
+    assert_true(root->bytes * 2 >= heap_inuse_at_capture(version, "docsite"));
+    assert_first_finding_warns(&r, "main.pathIndex.root (*main.pathNode) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__typed_chain_names_a_tree_by_its_root(void **state)
+{
+    (void)state;
+    assert_typed_docsite("1.19");
+    assert_typed_docsite("1.27");
 }
 
 /* core and bin opened as a pair through their inputs (mapped files). */
@@ -878,6 +955,8 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_starts_at_a_static_temp_of_a_global_pointer),
         cmocka_unit_test(test_core__typed_chain_through_a_closure_names_a_sync_map),
         cmocka_unit_test(test_core__typed_chain_from_a_frame_names_a_linked_list),
+        cmocka_unit_test(test_core__typed_chain_names_a_channel_and_types_its_buffer),
+        cmocka_unit_test(test_core__typed_chain_names_a_tree_by_its_root),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -211,19 +211,22 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
                                      .objects = r->t.root_objects[g->root] };
     /* the line, and its holder; a run of objects of one size, each the
      * heaviest child of the one before (a linked list's nodes, a tree's
-     * spine), counts as children of the object that begins it */
+     * spine), counts as children of the object that begins it, as does the
+     * most any object of the run reached (a tree node's children array) */
     uint64_t total = r->t.root_bytes[g->root];
     size_t len = 0, holder = 0, run_at = 0;
-    uint32_t best = 0, run = 0, run_pos = NONE;
+    uint32_t best = 0, run = 0, run_pos = NONE, run_most = 0;
     for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE; pos = r->t.heavy[pos], len++) {
         if (run_pos != NONE && same_slot(r, run_pos, pos)) {
             run++;
         } else {
             run_pos = pos;
             run_at = len;
-            run = 0;
+            run = run_most = 0;
         }
-        uint32_t reach = r->t.children[run_pos] > run ? r->t.children[run_pos] : run;
+        if (r->t.children[pos] > run_most)
+            run_most = r->t.children[pos];
+        uint32_t reach = run_most > run ? run_most : run;
         if (r->t.bytes[run_pos] * 4 >= total && reach > best) {
             best = reach;
             holder = run_at;

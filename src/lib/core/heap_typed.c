@@ -148,7 +148,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
             if (size <= 0 || (uint64_t)size > root->hi - v)
                 continue;
             typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
-                              false, false };
+                              false, false, false };
             uint64_t at;
             char name[MAX_NAME];
             if (!find_ref(t, &obj, lo, hi, &at))
@@ -166,7 +166,7 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
 void gmx_heap_type_root(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, typed_obj *out)
 {
     *out = (typed_obj){ root->lo, root->lo, root->hi, NULL, 0, -1, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, false, false,
-                        root->kind == ROOT_FRAME };
+                        root->kind == ROOT_FRAME, false };
     out->of = keep(t, root->name);
     if (!t->types || root->kind != ROOT_GLOBAL)
         return;
@@ -376,12 +376,43 @@ static void name_container(heap_typer *t, const typed_obj *p, const char *path, 
  * what to bound: the struct member of that type is the container. */
 static const char *const STD_CONTAINERS[] = { "sync.Map", "container/list.List", "container/ring.Ring" };
 
-/* A type of those containers' internals (their packages, the maps inside). */
+/* A channel type, as Go's DWARF names it ("chan T", "<-chan T", "chan<- T"):
+ * a channel is a container too, its runtime struct and buffer its internals. */
+static bool chan_type(const char *name)
+{
+    return starts(name, "chan ") || starts(name, "<-chan ") || starts(name, "chan<- ");
+}
+
+/* The channel's runtime struct: the linker's per-element "hchan<T>", or the
+ * runtime's own. */
+static bool chan_struct(const char *name)
+{
+    return starts(name, "hchan<") || strcmp(name, "runtime.hchan") == 0;
+}
+
+/* A type of those containers' internals (their packages, the maps inside, a
+ * channel's struct and its waiters). */
 static bool std_internal(const char *name)
 {
     return starts(name, "sync.") || starts(name, "internal/sync.") || starts(name, "container/") ||
            starts(name, "hash<") || starts(name, "bucket<") || starts(name, "map<") || starts(name, "table<") ||
-           starts(name, "*table<") || strstr(name, "map.group[") || starts(name, "group<");
+           starts(name, "*table<") || strstr(name, "map.group[") || starts(name, "group<") || chan_struct(name) ||
+           starts(name, "sudog<") || starts(name, "waitq<");
+}
+
+/* A channel's buffer, reached from its runtime struct by .buf (an
+ * unsafe.Pointer): an array of the element type the struct's elemtype (a
+ * runtime type) gives, the channel's storage as a slice's array is the
+ * slice's. false when the parent is not a channel's struct. */
+static bool chan_buffer(heap_typer *t, const typed_obj *parent, const dwarf_word *w, typed_obj *out)
+{
+    if (!parent->type || !chan_struct(gmx_dwarf_types_name(t->types, parent->type)) || strcmp(w->path, ".buf") != 0)
+        return false;
+    uint64_t rt = 0;
+    int64_t off = gmx_dwarf_types_member(t->types, parent->type, "elemtype", NULL);
+    if (off >= 0 && gmx_core_read_u64(t->c, parent->data + (uint64_t)off, &rt) && runtime_type(t, rt))
+        out->type = runtime_type(t, rt);
+    return true;
 }
 
 /* When the member path from the typed parent to the child crosses a member
@@ -400,20 +431,31 @@ static void std_container(heap_typer *t, const typed_obj *parent, const char *pa
         if (gmx_dwarf_types_member(t->types, parent->type, prefix + 1, &mtype) < 0)
             return;
         const char *name = gmx_dwarf_types_name(t->types, mtype);
+        bool std = chan_type(name);
         for (size_t k = 0; k < sizeof(STD_CONTAINERS) / sizeof(*STD_CONTAINERS); k++)
-            if (strcmp(name, STD_CONTAINERS[k]) == 0) {
-                name_container(t, parent, prefix, name, out, NULL);
-                out->inside = true;
-                return;
-            }
+            std = std || strcmp(name, STD_CONTAINERS[k]) == 0;
+        if (std) {
+            name_container(t, parent, prefix, name, out, NULL);
+            out->inside = true;
+            return;
+        }
         if (!p)
             return;
     }
 }
 
+/* Whether elem, an element or pointed-to type, is a pointer to the type
+ * named name (a tree's []*T of children). */
+static bool points_to(heap_typer *t, uint64_t elem, const char *name)
+{
+    bool func;
+    uint64_t to = elem ? gmx_dwarf_types_pointee(t->types, elem, &func) : 0;
+    return to && !func && strcmp(gmx_dwarf_types_name(t->types, to), name) == 0;
+}
+
 /* Whether the struct type has a member pointing to its own type (a list's
- * next, a tree's children) that is set in the object whose value is at
- * data. */
+ * next, a tree's parent) or to an array of pointers to it (a tree's
+ * children slice) that is set in the object whose value is at data. */
 static bool linked(heap_typer *t, uint64_t type, uint64_t data)
 {
     const char *name = gmx_dwarf_types_name(t->types, type);
@@ -422,27 +464,41 @@ static bool linked(heap_typer *t, uint64_t type, uint64_t data)
     uint64_t next;
     for (int64_t off = 0; off + 8 <= size; off += 8)
         if (gmx_dwarf_types_word(t->types, type, off, &w) && w.kind == DWORD_POINTER && w.target &&
-            strcmp(gmx_dwarf_types_name(t->types, w.target), name) == 0 &&
+            (strcmp(gmx_dwarf_types_name(t->types, w.target), name) == 0 || points_to(t, w.target, name)) &&
             gmx_core_read_u64(t->c, data + (uint64_t)off, &next) && next)
             return true;
     return false;
 }
 
+/* A node's array of pointers to nodes of its type (a tree's children) is
+ * part of the node's list or tree: its container's, not one of its own. */
+static bool node_links(heap_typer *t, const typed_obj *parent, const typed_obj *out)
+{
+    return parent->linked && parent->type && out->type && gmx_dwarf_types_struct(t->types, parent->type) &&
+           points_to(t, out->type, gmx_dwarf_types_name(t->types, parent->type));
+}
+
 /* A hand-written linked list (or tree): a struct reached through a pointer
- * member of another type, whose own member of its type is set, begins one,
- * and the member that holds it is the container (owner.head, of its declared
- * type); the nodes reached from a node of the list are its elements. */
+ * member of another type, whose own member of its type (or array of
+ * pointers to it) is set, begins one, and the member that holds it is the
+ * container (owner.head, of its declared type); the nodes reached from a
+ * node of the list, directly or through its children array, are its
+ * elements. */
 static void linked_container(heap_typer *t, const typed_obj *parent, const dwarf_word *w, typed_obj *out,
                              gmx_core_hold_step *st)
 {
     if (out->container || w->kind != DWORD_POINTER || !gmx_dwarf_types_struct(t->types, out->type))
         return;
     const char *name = gmx_dwarf_types_name(t->types, out->type);
-    if (parent->type && strcmp(gmx_dwarf_types_name(t->types, parent->type), name) == 0) {
+    bool from_node = parent->type && strcmp(gmx_dwarf_types_name(t->types, parent->type), name) == 0;
+    bool from_links = parent->role == GMX_STEP_ARRAY && parent->linked && points_to(t, parent->type, name);
+    if (from_node || from_links) {
         out->container = parent->container; /* a node reached from the one before */
         out->container_type = parent->container_type;
+        out->linked = out->container != NULL;
     } else if (w->path[0] && linked(t, out->type, out->data)) {
         name_container(t, parent, w->path, gmx_dwarf_types_name(t->types, w->declared), out, st);
+        out->linked = true;
     }
 }
 
@@ -457,7 +513,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                          typed_obj *out, gmx_core_hold_step *st)
 {
     *out = (typed_obj){ addr, data_of(t, sp, addr), addr + sp->elem, sp, 0, -1, 0, GMX_STEP_OBJECT,
-                        NULL, NULL, NULL, false, false, false };
+                        NULL, NULL, NULL, false, false, false, false };
     if (!t->types)
         return;
     uint64_t at, elem_base = 0;
@@ -483,6 +539,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         else /* a pointer-shaped dynamic type is the data word itself, else it is boxed */
             out->type = target ? target : dyn;
     }
+    bool chan_buf = typed && chan_buffer(t, parent, &w, out);
     if (typed && parent->type && w.path[0])
         std_container(t, parent, w.path, out);
     if (!out->inside && parent->inside)
@@ -495,6 +552,11 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     if (out->inside && out->type && !std_internal(gmx_dwarf_types_name(t->types, out->type))) {
         out->inside = false; /* an element the container holds: no longer its internals */
         out->container = out->container_type = NULL;
+    }
+    if (chan_buf && parent->inside) { /* the channel's storage: the channel, its elements past it */
+        out->inside = false;
+        out->container = parent->container;
+        out->container_type = parent->container_type;
     }
     st->container = out->container;
     st->container_type = out->container_type;
@@ -509,7 +571,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
      * one; a struct reached by a plain pointer may just be longer (a
      * trailing array the code indexes itself) */
     size_t plen = typed ? strlen(w.path) : 0;
-    bool slice = plen >= 6 && strcmp(w.path + plen - 6, ".array") == 0;
+    bool slice = chan_buf || (plen >= 6 && strcmp(w.path + plen - 6, ".array") == 0);
     if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem &&
         (slice || recorded || !gmx_dwarf_types_struct(t->types, out->type)))
         out->role = GMX_STEP_ARRAY;
@@ -540,6 +602,11 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     }
     st->of = out->of;
     st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);
+    if (typed && !out->container && out->role == GMX_STEP_ARRAY && node_links(t, parent, out)) {
+        out->container = parent->container;
+        out->container_type = parent->container_type;
+        out->linked = true;
+    }
     if (typed && !out->container && (out->role == GMX_STEP_MAP || out->role == GMX_STEP_ARRAY)) {
         char array[MAX_NAME];
         snprintf(array, sizeof(array), "[]%s", name);

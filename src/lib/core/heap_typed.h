@@ -29,6 +29,8 @@ typedef struct typed_obj {
                               * (sync.Map, container/list.List) named above it */
     bool frame;              /* a goroutine's frame (of names its function): its words are
                               * typed by the function's variables, as fitting */
+    bool linked;             /* a node of a hand-written list or tree, or a node's array of
+                              * pointers to its kind: the nodes it reaches are the container's */
 } typed_obj;
 
 typedef struct heap_typer {

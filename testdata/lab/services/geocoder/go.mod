@@ -1,0 +1,3 @@
+module geocoder
+
+go 1.19
