@@ -86,6 +86,77 @@ static bool line(reducer *r, gmx_pb *loc, int wt)
     return true;
 }
 
+/* The next byte of m is b (a one-byte key), consumed. */
+static inline bool next_key(gmx_pb *m, uint8_t b)
+{
+    if (m->p < m->end && *m->p == b) {
+        m->p++;
+        return true;
+    }
+    return false;
+}
+
+/* A location's fields as Go writes them: id, mapping_id and address once
+ * each, in that order or with the mapping last, and lines of a function id
+ * and a line number, none repeated or zero; true with its lines appended.
+ * Anything else (another order, a column, a field repeated, an unusual
+ * value, bad bytes) is false, and the whole location is read again by
+ * location_fields, which reads any shape as the decoder does: this saves
+ * the general loop's work on the shape of nearly every location. */
+static bool location_as_go_writes(reducer *r, gmx_pb m, uint64_t *id, uint64_t *mapping_id,
+                                  uint64_t *address)
+{
+    enum { ID = 0x08, MAPPING = 0x10, ADDRESS = 0x18, LINE = 0x22, FUNCTION_ID = 0x08, NUMBER = 0x10 };
+    heap_reduce_scratch *s = r->s;
+    bool mapped = false;
+    if (!next_key(&m, ID) || gmx_pb_varint(&m, id) != GMX_PB_OK)
+        return false;
+    if (next_key(&m, MAPPING)) {
+        if (gmx_pb_varint(&m, mapping_id) != GMX_PB_OK)
+            return false;
+        mapped = true;
+    }
+    if (next_key(&m, ADDRESS) && gmx_pb_varint(&m, address) != GMX_PB_OK)
+        return false;
+    while (next_key(&m, LINE)) {
+        gmx_pb ln;
+        uint64_t fn = 0, number = 0;
+        if (gmx_pb_sub(&m, &ln) != GMX_PB_OK || !next_key(&ln, FUNCTION_ID) ||
+            gmx_pb_varint(&ln, &fn) != GMX_PB_OK ||
+            (next_key(&ln, NUMBER) && gmx_pb_varint(&ln, &number) != GMX_PB_OK) || !gmx_pb_eof(&ln) ||
+            fn == 0 || fn > UINT32_MAX || r->nlines >= UINT32_MAX ||
+            !gmx_heap_reduce_grow(&s->lines, &s->lines_cap, r->nlines, sizeof(*s->lines)))
+            return false;
+        if (fn > r->max_fn)
+            r->max_fn = fn;
+        s->lines[r->nlines++] = (struct reduce_line){ (uint32_t)(fn - 1), line_number((int64_t)number) };
+    }
+    if (!mapped && next_key(&m, MAPPING) && gmx_pb_varint(&m, mapping_id) != GMX_PB_OK)
+        return false;
+    return gmx_pb_eof(&m) && *id && (!mapped || *mapping_id);
+}
+
+/* A location's fields in any order and shape, as the decoder reads them. */
+static bool location_fields(reducer *r, gmx_pb m, uint64_t *id, uint64_t *mapping_id,
+                            uint64_t *address)
+{
+    uint64_t v;
+    while (!gmx_pb_eof(&m)) {
+        uint32_t num;
+        int fwt;
+        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
+            return false;
+        bool ok = num == 1 ? uint_field(&m, fwt, id)
+                  : num == 2 ? uint_field(&m, fwt, mapping_id)
+                  : num == 3 ? uint_field(&m, fwt, address)
+                  : num == 5 ? uint_field(&m, fwt, &v)
+                  : num == 4 ? line(r, &m, fwt) : skip(&m, fwt);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* Locations must come numbered 1, 2, ... as Go numbers them, so that an
  * id is its index plus one. One with an address and no lines (a profile
  * written unsymbolised) is declined: the decoder's model names it from an
@@ -93,21 +164,14 @@ static bool line(reducer *r, gmx_pb *loc, int wt)
 static bool location(reducer *r, gmx_pb *pb, int wt)
 {
     gmx_pb m;
-    uint64_t id = 0, mapping_id = 0, address = 0, v;
+    uint64_t id = 0, mapping_id = 0, address = 0;
     size_t first = r->nlines;
     if (!sub(pb, wt, &m))
         return false;
-    while (!gmx_pb_eof(&m)) {
-        uint32_t num;
-        int fwt;
-        if (gmx_pb_key(&m, &num, &fwt) != GMX_PB_OK)
-            return false;
-        bool ok = num == 1 ? uint_field(&m, fwt, &id)
-                  : num == 2 ? uint_field(&m, fwt, &mapping_id)
-                  : num == 3 ? uint_field(&m, fwt, &address)
-                  : num == 5 ? uint_field(&m, fwt, &v)
-                  : num == 4 ? line(r, &m, fwt) : skip(&m, fwt);
-        if (!ok)
+    if (!location_as_go_writes(r, m, &id, &mapping_id, &address)) {
+        r->nlines = first;
+        id = mapping_id = address = 0;
+        if (!location_fields(r, m, &id, &mapping_id, &address))
             return false;
     }
     size_t n = r->nlines - first;
