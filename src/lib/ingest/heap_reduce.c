@@ -340,7 +340,7 @@ void gmx_heap_reduce_scratch_release(heap_reduce_scratch *s)
 {
     void *arrays[] = { s->strings, s->samples, s->locs, s->lines, s->fns, s->fn_used, s->str_used,
                        s->strs, s->ids, s->site_slots, s->site_hash, s->frames, s->frame_of,
-                       s->sites, s->funcs, s->file_hash };
+                       s->sites, s->funcs, s->file_hash, s->read, s->lead };
     for (size_t i = 0; i < sizeof(arrays) / sizeof(arrays[0]); i++)
         gmx_free(arrays[i]);
     memset(s, 0, sizeof(*s));

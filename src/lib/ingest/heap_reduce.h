@@ -46,6 +46,15 @@ typedef struct heap_reduce_scratch {
     size_t strs_cap;
     uint32_t *ids;            /* one sample's location indexes */
     size_t ids_cap;
+    /* Each sample as read, before its site is known: its values and the
+     * locations of its leading frames (lead, back to back). */
+    struct reduce_sample {
+        int64_t inuse_objects, inuse_bytes, alloc_objects, alloc_bytes, size;
+        uint32_t lead, nlead;
+    } *read;
+    size_t read_cap;
+    uint32_t *lead;
+    size_t lead_cap;
     uint32_t *site_slots;     /* site index + 1; 0 = empty */
     size_t site_nslots;
     uint64_t *site_hash;      /* by site */

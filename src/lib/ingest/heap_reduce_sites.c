@@ -1,8 +1,12 @@
-/* The samples pass of the heap profile reducer (heap_reduce.h): each
- * sample read once, its leading GMX_HEAP_SITE_FRAMES frames looked up as
- * (function, line) pairs, and its values added to the site those frames
- * make; then the result, with the strings of the functions its frames
- * name copied (the input is a worker's buffer, reused for the next file). */
+/* The samples pass of the heap profile reducer (heap_reduce.h), in three
+ * steps: each sample read once, its values kept and the locations of its
+ * leading GMX_HEAP_SITE_FRAMES frames noted; then those locations' lines
+ * made frames, in the order the profile lists locations (Go lists them,
+ * their functions and their strings in the order it met them, so this
+ * walks the tables front to back instead of jumping about them sample by
+ * sample); then each sample's values added to the site its frames make.
+ * Last, the result, with the strings of the functions its frames name
+ * copied (the input is a worker's buffer, reused for the next file). */
 #include "ingest/frames_proto.h"
 #include "ingest/heap_reduce_impl.h"
 #include "gomemdx/profile.h"
@@ -24,7 +28,11 @@ typedef struct pass {
     gmx_arena *names;         /* names rewritten from generic shapes */
     size_t nstrs, nfuncs, nframes, nsites, nframe_of;
     size_t chars;             /* the bytes of the result's strings */
+    size_t nlead;             /* s->lead's ids so far */
 } pass;
+
+/* A location a sample's leading frames come from, its frames not made yet. */
+#define FRAMES_WANTED UINT32_MAX
 
 static bool site_table_fit(heap_reduce_scratch *s, size_t nsites)
 {
@@ -229,38 +237,57 @@ static int64_t value_at(const reducer *r, const int64_t *values, int which)
     return r->col[which] >= 0 ? values[r->col[which]] : 0;
 }
 
-/* Adds the values to the site of the sample's leading frames. */
-static bool add_to_site(pass *p, size_t nids, const int64_t *values, int64_t size)
+/* Notes which locations the sample's leading frames come from (the
+ * first ids whose lines make GMX_HEAP_SITE_FRAMES frames), marking each
+ * location whose frames are wanted. */
+static bool note_lead(pass *p, size_t nids, struct reduce_sample *rs)
+{
+    heap_reduce_scratch *s = p->s;
+    uint32_t frames = 0;
+    rs->lead = (uint32_t)p->nlead;
+    rs->nlead = 0;
+    for (size_t i = 0; i < nids && frames < GMX_HEAP_SITE_FRAMES; i++) {
+        struct reduce_loc *loc = &s->locs[s->ids[i]];
+        if (p->nlead >= UINT32_MAX ||
+            !gmx_heap_reduce_grow(&s->lead, &s->lead_cap, p->nlead, sizeof(*s->lead)))
+            return false;
+        s->lead[p->nlead++] = s->ids[i];
+        rs->nlead++;
+        if (loc->n && !loc->frame)
+            loc->frame = FRAMES_WANTED;
+        frames += loc->n;
+    }
+    return true;
+}
+
+/* Adds the sample's values to the site of its leading frames. */
+static bool add_to_site(pass *p, const struct reduce_sample *rs)
 {
     heap_reduce_scratch *s = p->s;
     uint32_t keys[GMX_HEAP_SITE_FRAMES], n = 0;
-    for (size_t i = 0; i < nids && n < GMX_HEAP_SITE_FRAMES; i++) {
-        struct reduce_loc *loc = &s->locs[s->ids[i]];
-        uint32_t first = loc->n ? location_frames(p, loc) : 0;
-        if (first == UINT32_MAX)
-            return false;
+    for (uint32_t i = 0; i < rs->nlead && n < GMX_HEAP_SITE_FRAMES; i++) {
+        const struct reduce_loc *loc = &s->locs[s->lead[rs->lead + i]];
         for (uint32_t k = 0; k < loc->n && n < GMX_HEAP_SITE_FRAMES; k++)
-            keys[n++] = first + k;
+            keys[n++] = loc->frame - 1 + k;
     }
     long i = site_index(p, keys, n);
     if (i < 0)
         return false;
-    const reducer *r = p->r;
-    gmx_hreduced_site *site = &p->s->sites[i];
-    int64_t inuse_objects = value_at(r, values, REDUCE_INUSE_OBJECTS);
-    site->inuse_objects = gmx_i64_add_sat(site->inuse_objects, inuse_objects);
-    site->inuse_bytes = gmx_i64_add_sat(site->inuse_bytes, value_at(r, values, REDUCE_INUSE_BYTES));
-    site->alloc_objects = gmx_i64_add_sat(site->alloc_objects,
-                                          value_at(r, values, REDUCE_ALLOC_OBJECTS));
-    site->alloc_bytes = gmx_i64_add_sat(site->alloc_bytes, value_at(r, values, REDUCE_ALLOC_BYTES));
-    if (inuse_objects > 0 && size > site->max_object_bytes)
-        site->max_object_bytes = size;
+    gmx_hreduced_site *site = &s->sites[i];
+    site->inuse_objects = gmx_i64_add_sat(site->inuse_objects, rs->inuse_objects);
+    site->inuse_bytes = gmx_i64_add_sat(site->inuse_bytes, rs->inuse_bytes);
+    site->alloc_objects = gmx_i64_add_sat(site->alloc_objects, rs->alloc_objects);
+    site->alloc_bytes = gmx_i64_add_sat(site->alloc_bytes, rs->alloc_bytes);
+    if (rs->inuse_objects > 0 && rs->size > site->max_object_bytes)
+        site->max_object_bytes = rs->size;
     return true;
 }
 
-static bool sample(pass *p, const struct reduce_span *sp)
+/* Reads sample k: its values into s->read[k], its leading locations noted. */
+static bool read_sample(pass *p, size_t k)
 {
     const reducer *r = p->r;
+    const struct reduce_span *sp = &p->s->samples[k];
     gmx_pb m;
     gmx_pb_init(&m, r->data + sp->at, sp->len);
     size_t nids = 0, nvalues = 0, nlabels = 0;
@@ -279,7 +306,33 @@ static bool sample(pass *p, const struct reduce_span *sp)
         if (!ok)
             return false;
     }
-    return nvalues == r->ntypes && add_to_site(p, nids, values, size);
+    if (nvalues != r->ntypes)
+        return false;
+    struct reduce_sample *rs = &p->s->read[k];
+    *rs = (struct reduce_sample){
+        .inuse_objects = value_at(r, values, REDUCE_INUSE_OBJECTS),
+        .inuse_bytes = value_at(r, values, REDUCE_INUSE_BYTES),
+        .alloc_objects = value_at(r, values, REDUCE_ALLOC_OBJECTS),
+        .alloc_bytes = value_at(r, values, REDUCE_ALLOC_BYTES),
+        .size = size,
+    };
+    return note_lead(p, nids, rs);
+}
+
+/* Makes the frames of every location a sample's leading frames come from,
+ * in the profile's order of locations. */
+static bool make_wanted_frames(pass *p)
+{
+    heap_reduce_scratch *s = p->s;
+    for (size_t i = 0; i < p->r->nlocs; i++) {
+        struct reduce_loc *loc = &s->locs[i];
+        if (loc->frame != FRAMES_WANTED)
+            continue;
+        loc->frame = 0;
+        if (location_frames(p, loc) == UINT32_MAX)
+            return false;
+    }
+    return true;
 }
 
 /* The result in one block of its own: sites, strings, functions, frames,
@@ -337,8 +390,15 @@ bool gmx_heap_reduce_sites(reducer *r, heap_reduced *out)
     memset(s->fn_used, 0, (r->nfns + 1) * sizeof(*s->fn_used));
     memset(s->str_used, 0, (r->nstrings + 1) * sizeof(*s->str_used));
     memset(s->site_slots, 0, s->site_nslots * sizeof(*s->site_slots));
+    if (!gmx_heap_reduce_grow(&s->read, &s->read_cap, r->nsamples, sizeof(*s->read)))
+        return false;
     for (size_t i = 0; i < r->nsamples; i++)
-        if (!sample(&p, &s->samples[i]))
+        if (!read_sample(&p, i))
+            return false;
+    if (!make_wanted_frames(&p))
+        return false;
+    for (size_t i = 0; i < r->nsamples; i++)
+        if (!add_to_site(&p, &s->read[i]))
             return false;
     return result(&p, out);
 }
