@@ -547,6 +547,17 @@ static const char *const poller_frames =
     "main.poll.func1()\n\t/go/src/svc/main.go:109 +0x2a\n"
     "created by main.poll in goroutine 1\n\t/go/src/svc/main.go:98 +0x11\n";
 
+/* The same dump taken three times: a count steady over time. */
+static gmx_findings *analyse_three_alike(const char *text, gmx_gsnapshot s[3])
+{
+    for (int i = 0; i < 3; i++) {
+        s[i] = (gmx_gsnapshot){ .name = "dump" };
+        s[i].buckets = tu_buckets(text, &s[i].info);
+        s[i].info.message = (gmx_str){ NULL, 0 };
+    }
+    return analyse(s, 3, false);
+}
+
 /* A pool started in one loop has nearly consecutive goroutine ids; a pile
  * that grew request by request has them spread. Only the pile is a
  * warning, from one dump; over time, a steady count is a pool's size. */
@@ -582,12 +593,7 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     /* The spread pile, the same 64 in three dumps: a pool's size. */
     pool_text(text, sizeof(text), 64, 20, 7, "chan receive", worker_frames);
     gmx_gsnapshot s[3];
-    for (int i = 0; i < 3; i++) {
-        s[i] = (gmx_gsnapshot){ .name = "dump" };
-        s[i].buckets = tu_buckets(text, &s[i].info);
-        s[i].info.message = (gmx_str){ NULL, 0 };
-    }
-    f = analyse(s, 3, false);
+    f = analyse_three_alike(text, s);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
     assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "steady at about 64 over 3 snapshots"));
     gmx_findings_free(f);
@@ -608,12 +614,7 @@ static void test_goroutines__thousands_waiting_stay_critical(void **state)
 
     pool_text(text, sizeof(text), 2000, 20, 7, "chan receive", worker_frames);
     gmx_gsnapshot s[3];
-    for (int i = 0; i < 3; i++) {
-        s[i] = (gmx_gsnapshot){ .name = "dump" };
-        s[i].buckets = tu_buckets(text, &s[i].info);
-        s[i].info.message = (gmx_str){ NULL, 0 };
-    }
-    f = analyse(s, 3, false);
+    f = analyse_three_alike(text, s);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
     gmx_findings_free(f);
     release(s, 3);
