@@ -31,7 +31,8 @@ typedef struct heap_reduce_scratch {
     struct reduce_span { uint32_t at, len; } *strings, *samples;
     size_t strings_cap, samples_cap;
     /* A location's lines, and its first frame in the result + 1 (0 until
-     * a sample names it: each line of it is then a frame). */
+     * a sample's leading frames name it, UINT32_MAX while its frames wait
+     * to be made: each line of it is then a frame). */
     struct reduce_loc { uint32_t first, n, frame; } *locs;
     size_t locs_cap;
     struct reduce_line { uint32_t fn, line; } *lines; /* fn: the function's index */
