@@ -262,7 +262,8 @@ gmx_gindex *gmx_gindex_new(const gmx_gbuckets *set)
     ix->n = n;
     for (size_t i = 0; i < n; i++)
         ix->ks[i] = (keyed){ key_of(gmx_gbuckets_at(set, i)), gmx_gbuckets_at(set, i) };
-    qsort(ix->ks, n, sizeof(*ix->ks), by_key);
+    if (n) /* an empty set has no array: qsort takes none */
+        qsort(ix->ks, n, sizeof(*ix->ks), by_key);
     return ix;
 }
 
