@@ -553,6 +553,79 @@ static void test_wrapped(void **state)
     check_like(DUMP2, derive(DUMP2, wrap60), GMX_REPAIR_WRAPPED);
 }
 
+/* A terminal (or fold) cuts every line at a fixed width, a tab counting to
+ * the next eighth column or as one. */
+static size_t fold_width;
+static bool fold_tabs8;
+static bool fold_cut; /* a line was cut */
+
+static void fold_line(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    size_t col = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t next = l[i] == '\t' && fold_tabs8 ? (col / 8 + 1) * 8 : col + 1;
+        if (next > fold_width) {
+            puts_(o, "\n");
+            fold_cut = true;
+            col = 0;
+            next = l[i] == '\t' && fold_tabs8 ? 8 : 1;
+        }
+        put(o, l + i, 1);
+        col = next;
+    }
+    puts_(o, "\n");
+}
+
+/* Captures of real services, each folded at three widths both ways: the
+ * same goroutines in the same stacks as the capture itself. Before the
+ * wrap width was learned, a line cut inside a function's name or right
+ * after "in goroutine" split stacks (73 goroutines of inbox in 24 stacks
+ * instead of 12 at 60 columns). */
+static void test_wrapped_terminals(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.22/promo/goroutine-t1.debug2.txt",
+        DUMP2,
+        "testdata/lab/captures/go1.22/tariffs/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.27/webhooks/goroutine-t1.debug2.txt",
+    };
+    static const size_t widths[] = { 60, 80, 100 };
+    for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+        size_t len;
+        char *src = tu_read_fixture(fixtures[f], &len);
+        result clean = read_text(src, len);
+        assert_int_equal(clean.rc, GMX_OK);
+        for (size_t w = 0; w < 3; w++) {
+            for (int tabs8 = 0; tabs8 < 2; tabs8++) {
+                fold_width = widths[w];
+                fold_tabs8 = tabs8;
+                fold_cut = false;
+                text folded = derive(fixtures[f], fold_line);
+                result r = read_text(folded.p, folded.n);
+                if (r.rc != GMX_OK)
+                    fail_msg("%s at %zu: %s", fixtures[f], fold_width, r.err.message);
+                if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
+                    gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
+                    fail_msg("%s folded at %zu%s: %zu stacks, %llu goroutines for %zu, %llu",
+                             fixtures[f], fold_width, tabs8 ? " (tabs of 8)" : "",
+                             gmx_gbuckets_count(r.snap.buckets),
+                             (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
+                             gmx_gbuckets_count(clean.snap.buckets),
+                             (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+                if (fold_cut)
+                    assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
+                gmx_gsnapshot_release(&r.snap);
+                free(folded.p);
+            }
+        }
+        gmx_gsnapshot_release(&clean.snap);
+        free(src);
+    }
+}
+
 /* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
 static void drop_title(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1366,6 +1439,7 @@ int main(void)
         cmocka_unit_test(test_pager_crlf),      cmocka_unit_test(test_log_prefixes),
         cmocka_unit_test(test_logged_as_one_string),
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
+        cmocka_unit_test(test_wrapped_terminals),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

@@ -47,6 +47,9 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 }
 
 static gmx_str trim_right(gmx_str s);
+static bool file_like(gmx_str s);
+static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
+static void learn_wrap(gx_cleaner *c, const char *data, size_t len);
 
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
@@ -82,6 +85,167 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     }
     c->pager = lines >= 3 && numbered * 10 >= lines * 9;
     c->double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
+    learn_wrap(c, data, len);
+}
+
+/* The columns a terminal gives s: a tab to the next multiple of eight
+ * (tabs8) or one column (a wrap that counted bytes); a UTF-8 sequence one. */
+static size_t columns(gmx_str s, bool tabs8)
+{
+    size_t col = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        unsigned char ch = (unsigned char)s.p[i];
+        if (ch == '\t' && tabs8)
+            col = (col / 8 + 1) * 8;
+        else if ((ch & 0xC0) != 0x80)
+            col++;
+    }
+    return col;
+}
+
+/* How a line as wide as the terminal ends: cut mid-token, or as a stack
+ * line does (a wrap may still have cut a file line inside its number or
+ * offset, or a creator's name short). */
+typedef enum line_end {
+    END_CUT,
+    END_WHOLE,    /* a function line's argument list, a header's "]:" */
+    END_FILE,     /* a file line's number or offset */
+    END_CREATOR   /* a "created by" line */
+} line_end;
+
+/* The runtime prints words, "{...}" and "..." as arguments, never a
+ * receiver's "*T": "pkg.(*T)" is a name cut short. */
+static line_end line_ends(gmx_str s)
+{
+    s = trim_right(s);
+    if (s.n < 2)
+        return END_WHOLE;
+    char last = s.p[s.n - 1];
+    if (last == ':')
+        return s.p[s.n - 2] == ']' ? END_WHOLE : END_CUT;
+    if (last == ')') {
+        size_t open = gmx_str_rfind_char(s, '(');
+        if (open == SIZE_MAX)
+            return END_WHOLE; /* the list began on a line before */
+        char arg = s.p[open + 1];
+        return arg == ')' || arg == '{' || arg == '.' || is_digit(arg) ? END_WHOLE : END_CUT;
+    }
+    size_t i = 0;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    gmx_str t = gmx_str_sub(s, i, s.n);
+    return gmx_str_starts(t, "created by ") ? END_CREATOR : file_like(t) ? END_FILE : END_CUT;
+}
+
+typedef struct widest {
+    size_t width;    /* the widest line so far */
+    unsigned lines;  /* lines that wide */
+    unsigned cut;    /* of which ending mid-token */
+    unsigned whole;  /* of which ending as a function line or a header */
+} widest;
+
+static void count_width(widest *w, gmx_str s, bool tabs8)
+{
+    size_t n = columns(s, tabs8);
+    if (n > w->width)
+        *w = (widest){ n, 0, 0, 0 };
+    if (n == w->width) {
+        line_end e = line_ends(s);
+        w->lines++;
+        w->cut += e == END_CUT;
+        w->whole += e == END_WHOLE;
+    }
+}
+
+/* Text a terminal wrapped (a copy from its screen, fold, a CI log of fixed
+ * width) has no line wider than the terminal and many exactly that wide,
+ * more of them cut mid-token than ending as a function line does (a file
+ * line or a creator's may end either way); unwrapped text has one widest
+ * line, or a few alike (one stack's frame in many goroutines), none cut.
+ * Widths are counted both ways a wrap counts a tab; the one that puts more
+ * lines at its widest is the wrap's. */
+static void learn_wrap(gx_cleaner *c, const char *data, size_t len)
+{
+    widest bytes = { 0, 0, 0, 0 }, tabs8 = { 0, 0, 0, 0 };
+    unsigned lines = 0;
+    size_t pos = 0;
+    while (pos < len && pos < ((size_t)1 << 20) && lines < 4096) {
+        const char *nl = memchr(data + pos, '\n', len - pos);
+        size_t end = nl ? (size_t)(nl - data) : len;
+        gmx_str s = gmx_str_make(data + pos, end - pos);
+        if (s.n && s.p[s.n - 1] == '\r')
+            s.n--;
+        count_width(&bytes, s, false);
+        count_width(&tabs8, s, true);
+        lines++;
+        pos = end + 1;
+    }
+    const widest *w = tabs8.lines >= bytes.lines ? &tabs8 : &bytes;
+    bool wrapped = w->width >= 40 && w->cut >= 3 && w->cut > w->whole;
+    c->wrap_width = wrapped ? w->width : 0;
+    c->wrap_tabs8 = w == &tabs8;
+}
+
+/* Begins as no line of a stack or a profile does: the rest of one. */
+static bool fragment(gx_cleaner *c, gmx_str next)
+{
+    bool tab;
+    gmx_str s = strip_indent(c, trim_right(next), &tab);
+    if (!s.n)
+        return false;
+    gx_line l;
+    gmx_gx_classify(c, s, &l);
+    return l.kind == GX_OTHER || l.kind == GX_CONT || l.kind == GX_COUNT || l.kind == GX_BARE ||
+           l.kind == GX_MULT;
+}
+
+/* The rest of a file line cut inside its number or offset: "12 +0x1d",
+ * "3e", "+0x1d", "fp=0x...". */
+static bool file_tail(gmx_str s)
+{
+    if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, " +0x") || gmx_str_starts(s, "fp="))
+        return true;
+    size_t i = 0;
+    while (i < s.n && is_hex(s.p[i]))
+        i++;
+    return i && (i == s.n || gmx_str_starts(gmx_str_sub(s, i, s.n), " +0x") ||
+                 gmx_str_starts(gmx_str_sub(s, i, s.n), " fp="));
+}
+
+/* line and next make "created by F in goroutine N", cut anywhere in " in
+ * goroutine ". */
+static bool goroutine_of_creator(gmx_str line, gmx_str next)
+{
+    static const char in[] = " in goroutine ";
+    const size_t n = sizeof(in) - 1;
+    gmx_str end = line;
+    for (size_t k = 0; k <= n; k++) {
+        if (end.n < k || memcmp(end.p + end.n - k, in, k) != 0)
+            continue;
+        if (next.n > n - k && memcmp(next.p, in + k, n - k) == 0 && is_digit(next.p[n - k]))
+            return true;
+    }
+    return false;
+}
+
+bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
+{
+    if (!c->wrap_width || columns(line, c->wrap_tabs8) != c->wrap_width || !next.n)
+        return false;
+    switch (line_ends(line)) {
+    case END_CUT:
+        return true;
+    case END_FILE:
+        return file_tail(next);
+    case END_CREATOR:
+        /* its file line comes indented; the rest of its name, or of
+         * " in goroutine N", does not */
+        return next.p[0] != '\t' &&
+               (goroutine_of_creator(line, next) || (next.p[0] != ' ' && fragment(c, next)));
+    case END_WHOLE:
+        break;
+    }
+    return false;
 }
 
 static char *slot(gx_cleaner *c)

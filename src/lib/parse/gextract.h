@@ -59,6 +59,8 @@ typedef struct gx_line {
 
 typedef struct gx_cleaner {
     bool pager;                   /* every line starts with its number (less -N) */
+    size_t wrap_width;            /* the width a terminal cut long lines at, or 0 */
+    bool wrap_tabs8;              /* ... counted with tabs to every eighth column */
     bool double_spaced;           /* a blank line after every line (copied from a web UI) */
     char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
     size_t prefix_len;
@@ -73,8 +75,14 @@ typedef struct gx_cleaner {
  * page drew at s.p[i], or 0. */
 size_t gmx_gx_glyph_len(gmx_str s, size_t i);
 
-/* Looks at the first lines of the input for file-wide damage (pager numbers). */
+/* Looks at the first lines of the input for file-wide damage (pager
+ * numbers, double spacing, lines cut at a terminal's width). */
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
+
+/* True when line, raw as read, is as wide as the terminal that wrapped the
+ * text and next is the rest of it: line ends mid-token or next begins as
+ * no stack line does. */
+bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next);
 
 /* A line without what a reply or a page wrapped it in: "> " quote markers,
  * HTML tags at either side, entities decoded (the text may point into the

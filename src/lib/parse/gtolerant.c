@@ -27,6 +27,14 @@
 #define DEADLOCK "fatal error: " DEADLOCK_WORDS
 #define SYNTHETIC_ID ((uint64_t)1 << 62)
 enum { AHEAD = 2 };
+/* Lines a terminal cut, joined: one buffer for each line that may be alive
+ * at once (the one dispatched, those read ahead, the one join_next takes). */
+enum { UNWRAP_SLOTS = AHEAD + 2 };
+
+typedef struct joined {
+    uint64_t line;   /* the first input line of a joined line */
+    uint32_t extra;  /* the lines after it joined to it */
+} joined;
 
 typedef struct out_text {
     gmx_buf text;
@@ -85,6 +93,9 @@ typedef struct tol {
     gmx_arena escaped;
     const char *esc_at, *esc_end;
     uint64_t esc_line;
+    char unwrapped[UNWRAP_SLOTS][GX_LINE_MAX];
+    joined joins[UNWRAP_SLOTS];
+    unsigned unwrap_slot;
 } tol;
 
 typedef struct mult {
@@ -130,19 +141,30 @@ static void close_run(tol *t)
 }
 
 /* Line lineno was read (kind 1) or skipped (kind 2). */
+/* The input lines after lineno that a wrap cut off it and were joined to it. */
+static uint32_t joined_extra(const tol *t, uint64_t lineno)
+{
+    for (unsigned i = 0; i < UNWRAP_SLOTS; i++)
+        if (t->joins[i].line == lineno)
+            return t->joins[i].extra;
+    return 0;
+}
+
 static void mark(tol *t, uint64_t lineno, int kind)
 {
+    uint64_t last = lineno + joined_extra(t, lineno);
     if (kind == 1)
-        t->rep->read_lines++;
+        t->rep->read_lines += last - lineno + 1;
     else
-        t->rep->skipped_lines++;
+        t->rep->skipped_lines += last - lineno + 1;
     if (t->run_kind == kind) {
-        t->run.last = lineno;
+        t->run.last = last;
         return;
     }
     close_run(t);
     t->run_kind = kind;
-    t->run.first = t->run.last = lineno;
+    t->run.first = lineno;
+    t->run.last = last;
 }
 
 /* The next line of the decoded string being served. */
@@ -180,6 +202,33 @@ static bool escaped_start(tol *t, gmx_str raw, uint64_t lineno)
     return true;
 }
 
+/* raw and the lines after it that a terminal cut off it, as one line (in
+ * a slot of its own, up to GX_LINE_MAX), numbered as raw. */
+static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
+{
+    gmx_str next;
+    if (!gmx_cursor_peek(&t->cur, &next) || !gmx_gx_wrap_joins(&t->cl, raw, next))
+        return raw;
+    unsigned slot = t->unwrap_slot;
+    t->unwrap_slot = (slot + 1) % UNWRAP_SLOTS;
+    char *buf = t->unwrapped[slot];
+    size_t n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
+    memcpy(buf, raw.p, n);
+    uint32_t extra = 0;
+    gmx_str piece = raw;
+    while (n + next.n <= GX_LINE_MAX && gmx_gx_wrap_joins(&t->cl, piece, next)) {
+        memcpy(buf + n, next.p, next.n);
+        n += next.n;
+        gmx_cursor_next(&t->cur, &piece);
+        extra++;
+        if (!gmx_cursor_peek(&t->cur, &next))
+            break;
+    }
+    t->joins[slot] = (joined){ lineno, extra };
+    t->cl.repairs |= GMX_REPAIR_WRAPPED;
+    return gmx_str_make(buf, n);
+}
+
 static bool read_raw(tol *t, gx_line *ln)
 {
     gmx_str raw;
@@ -193,6 +242,8 @@ static bool read_raw(tol *t, gx_line *ln)
         lineno = t->cur.line + t->line0;
         if (gmx_gescaped_line(raw) && escaped_start(t, raw, lineno))
             raw = escaped_next(t);
+        else if (t->cl.wrap_width)
+            raw = unwrap(t, raw, lineno);
     }
     gmx_gx_read_line(&t->cl, raw, lineno, ln);
     return true;
