@@ -272,6 +272,51 @@ static void test_bundle__buffers_read_as_files_do(void **state)
     gmx_bundle_free(b);
 }
 
+/* The heap-in-use series of one pasted pprof -top table: an alloc_space
+ * table (riverqueue/river#239) counts everything allocated since start, so
+ * its bytes in use are unknown and it adds no point (it used to chart
+ * "0 B"); an inuse_space table (open-policy-agent/opa#2172) adds its total.
+ * Either is still the bundle's heap snapshot. */
+typedef struct diagnosed {
+    char *data;
+    gmx_bundle *bundle;
+    gmx_diagnosis *d;
+} diagnosed;
+
+static diagnosed diagnose_fixture(const char *rel)
+{
+    diagnosed r;
+    size_t len;
+    assert_non_null(r.data = tu_read_fixture(rel, &len));
+    gmx_bundle_buffer buf = { .name = rel, .data = r.data, .len = len };
+    gmx_bundle_options opts = { .buffers = &buf, .nbuffers = 1 };
+    gmx_error err;
+    if (gmx_bundle_load(NULL, 0, &opts, &r.bundle, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    assert_int_equal(gmx_diagnose(r.bundle, NULL, &r.d, NULL), GMX_OK);
+    return r;
+}
+
+static void release(diagnosed *r)
+{
+    gmx_diagnosis_free(r->d);
+    gmx_bundle_free(r->bundle);
+    free(r->data);
+}
+
+static void test_bundle__only_tables_of_bytes_in_use_chart_the_heap(void **state)
+{
+    (void)state;
+    diagnosed churn = diagnose_fixture("testdata/realworld/riverqueue-river-239/artifact.txt");
+    assert_int_equal(churn.d->heap.n, 0);
+    assert_non_null(churn.d->last_heap);
+    release(&churn);
+    diagnosed inuse = diagnose_fixture("testdata/realworld/open-policy-agent-opa-2172/artifact.txt");
+    assert_int_equal(inuse.d->heap.n, 1);
+    assert_true(inuse.d->heap.points[0].value > 900.0 * 1024 * 1024);
+    release(&inuse);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +324,7 @@ int main(void)
         cmocka_unit_test(test_bundle__identify_names_what_a_file_is),
         cmocka_unit_test(test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots),
         cmocka_unit_test(test_bundle__buffers_read_as_files_do),
+        cmocka_unit_test(test_bundle__only_tables_of_bytes_in_use_chart_the_heap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

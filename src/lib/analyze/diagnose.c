@@ -80,6 +80,15 @@ static int heap_family(const gmx_artifact *a)
     return a->heap_text ? HEAP_TEXT : a->allocs ? ALLOCS_PROTO : HEAP_PROTO;
 }
 
+/* A pasted pprof -top table measured only the sample type it was printed
+ * with: alloc_* is everything allocated since start (churn), *_objects a
+ * count. Its bytes in use are unknown, not zero, so it adds no point to the
+ * heap-in-use series (which said "0 B" for an alloc_space table). */
+static bool measures_inuse_bytes(const gmx_artifact *a)
+{
+    return !a->ptop || !(a->ptop->churn || a->ptop->objects || a->ptop->counts);
+}
+
 static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
@@ -112,11 +121,13 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         const gmx_artifact *a = gmx_bundle_at(b, i);
         if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
             continue;
+        n++;
         if (a->heap)
             snaps[nsnaps++] = a->heap;
-        d->heap.points[n++] = (gmx_point){ a->heap_info.time_ns, (double)a->heap_total.inuse_bytes };
+        if (measures_inuse_bytes(a))
+            d->heap.points[d->heap.n++] =
+                (gmx_point){ a->heap_info.time_ns, (double)a->heap_total.inuse_bytes };
     }
-    d->heap.n = n;
     d->first_heap = snaps[0];
     d->last_heap = snaps[n - 1];
     d->heap.name = "heap in use (bytes)";
@@ -472,7 +483,7 @@ static void plan(gmx_diagnosis *d)
                    gmx_findings_printf(f, "Take a goroutine dump before and after a load test of "
                                        "the fix and gate on `gomemdx check --base before.txt "
                                        "after.txt`."));
-    if (d->heap.n)
+    if (d->last_heap || d->heap.n)
         add_action(d, GMX_ACTION_VERIFY, GMX_DO_VERIFY_HEAP,
                    gmx_findings_printf(f, "Take heap profiles a few minutes apart after the fix "
                                        "and run `gomemdx diagnose` on them: no site should keep "

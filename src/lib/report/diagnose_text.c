@@ -455,6 +455,14 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     series_line(&o, &d->watched_heap, true);
     series_line(&o, &d->heap, true);
     series_line(&o, &d->memstats, true);
+    /* Heap tables that printed alloc_* or object counts have no bytes in
+     * use to chart: say what they can and cannot show. */
+    if (d->last_heap && !d->heap.n)
+        gmx_buf_puts(&b, o.zh ? "所给的堆表统计的是自启动以来的分配或对象数，而非在用字节："
+                                "它们说明内存在哪里分配，而不是被谁持有。\n"
+                              : "The heap tables given count allocations since start or objects, "
+                                "not bytes in use: they show where memory is allocated, not what "
+                                "holds it.\n");
     if (d->heap.n < 2) {
         gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
                               : "Comparing the heap takes two or more heap profiles.\n");
