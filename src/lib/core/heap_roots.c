@@ -22,6 +22,8 @@ typedef struct roots {
     void *ctx;
     bool stop;
     uint64_t goid, next;     /* the frame walk: the goroutine, where its last frame ended */
+    uint64_t preempt_sp;     /* where runtime.asyncPreempt's frame began, 0 when none is
+                              * waiting for the frame of the function it interrupted */
     uint64_t budget;         /* stack bytes still to scan: real stacks are in the core, so
                               * twice its size bounds them (and the frames, 8 bytes each) */
 } roots;
@@ -81,10 +83,20 @@ static gmx_code globals(roots *r, uint64_t lo, uint64_t hi, uint64_t mask_at, ui
     return GMX_OK;
 }
 
+/* runtime.asyncPreempt saves every register of the function it interrupted
+ * in its own frame: those words are that function's (its locals kept in
+ * registers), so the two frames are one region, named by the function. */
 static bool frame(void *ctx, const gmx_pcfunc *f, uint64_t sp, uint64_t fp)
 {
     roots *r = ctx;
     r->next = fp;
+    if (!r->preempt_sp && gmx_str_eq_cstr(f->name, "runtime.asyncPreempt")) {
+        r->preempt_sp = sp;
+        return true;
+    }
+    if (r->preempt_sp && r->preempt_sp <= sp)
+        sp = r->preempt_sp;
+    r->preempt_sp = 0;
     return emit(r, &(root_region){ ROOT_FRAME, f->name, r->goid, sp, fp, NULL, 0 });
 }
 
@@ -115,8 +127,12 @@ static void stack(roots *r, const core_g *g)
     r->budget -= g->hi - at.sp;
     r->goid = g->goid;
     r->next = at.sp;
+    r->preempt_sp = 0;
     if (at.pc)
         gmx_unwind_each_frame(r->c, &at, frame, r);
+    if (r->preempt_sp) /* the unwind ended in asyncPreempt: the rest is the stack's */
+        r->next = r->preempt_sp;
+    r->preempt_sp = 0;
     if (r->next < at.sp || r->next > g->hi)
         r->next = at.sp;
     emit(r, &(root_region){ ROOT_STACK, gmx_str_cstr("stack"), g->goid, r->next, g->hi, NULL, 0 });
@@ -125,7 +141,7 @@ static void stack(roots *r, const core_g *g)
 gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
                         gmx_error *err)
 {
-    roots r = { c, fn, ctx, false, 0, 0, 2 * (uint64_t)c->core.len + (1u << 20) };
+    roots r = { c, fn, ctx, false, 0, 0, 0, 2 * (uint64_t)c->core.len + (1u << 20) };
     if (!stacks) {
         gmx_code rc = globals(&r, s->data, s->edata, s->data_mask, s->data_mask_bits, "unnamed data", err);
         if (rc == GMX_OK)

@@ -122,12 +122,70 @@ static bool global_target(heap_typer *t, uint64_t type, uint64_t addr, uint64_t 
     return *target != 0;
 }
 
+/* Whether addr lies in the module's data or bss, where the linker lays out
+ * what package-level initialisers point to. */
+static bool in_statics(const heap_typer *t, uint64_t addr)
+{
+    return (addr >= t->s->data && addr < t->s->edata) || (addr >= t->s->bss && addr < t->s->ebss);
+}
+
+enum { STATIC_DEPTH = 3, STATIC_SCAN = 4096 };
+
+static bool linked(heap_typer *t, uint64_t type, uint64_t data);
+
+/* The object of DWARF type `type` the linker laid out at v (named name):
+ * when it lies in the root and holds the word pointing to [lo, hi), it is
+ * the root's type; else a pointer member of it to another such object (a
+ * `var p = &T{next: &U{...}}`, whose U the linker lays out too, without
+ * a symbol) is followed, depth levels at most. */
+static bool static_object(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi, uint64_t v,
+                          uint64_t type, const char *name, const char *owner, const dwarf_word *member,
+                          int depth, typed_obj *out)
+{
+    int64_t size = gmx_dwarf_types_size(t->types, type);
+    if (size <= 0)
+        return false;
+    if (v >= root->lo && v < root->hi && (uint64_t)size <= root->hi - v) {
+        typed_obj obj = { v, v, v + (uint64_t)size, NULL, type, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
+                          false, false, false };
+        uint64_t at;
+        if (!find_ref(t, &obj, lo, hi, &at))
+            return false;
+        obj.of = keep(t, name);
+        if (owner && linked(t, type, v)) { /* a list's or tree's first node, held by owner's member */
+            char holder[MAX_NAME];
+            snprintf(holder, sizeof(holder), "%s%s", owner, member->path);
+            obj.container = keep(t, holder);
+            obj.container_type = keep(t, gmx_dwarf_types_name(t->types, member->declared));
+            obj.linked = true;
+        }
+        *out = obj;
+        return true;
+    }
+    if (depth == 0 || !in_statics(t, v) || !gmx_dwarf_types_struct(t->types, type))
+        return false;
+    const char *tname = gmx_dwarf_types_name(t->types, type);
+    for (int64_t off = 0; off + 8 <= size && off < STATIC_SCAN; off += 8) {
+        dwarf_word w;
+        uint64_t p;
+        if (!gmx_dwarf_types_word(t->types, type, off, &w) || w.kind != DWORD_POINTER || !w.target ||
+            !gmx_core_read_u64(t->c, v + (uint64_t)off, &p) || !in_statics(t, p))
+            continue;
+        char next[MAX_NAME];
+        snprintf(next, sizeof(next), "%s%s", name, w.path);
+        if (static_object(t, root, lo, hi, p, w.target, next, tname, &w, depth - 1, out))
+            return true;
+    }
+    return false;
+}
+
 /* A global region without a variable of its own is what `var p = &T{...}`
  * (or `var i I = &T{...}`) at package level compiles to: the linker lays T
  * out in data or bss, with no symbol and no DWARF variable, and p points to
- * it. Typed as T, found from the global pointing into the region whose
- * target holds the word pointing to [lo, hi) (the chain's next object; a
- * region may hold several such T), and named after it: "*pkg.p". */
+ * it (or to another such object pointing to it). Typed as T, found from
+ * the global pointing into the region whose target holds the word pointing
+ * to [lo, hi) (the chain's next object; a region may hold several such T),
+ * and named after it: "*pkg.p", "*pkg.p.member". */
 static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, uint64_t hi,
                            typed_obj *out)
 {
@@ -140,23 +198,13 @@ static bool static_pointee(heap_typer *t, const mark_root *root, uint64_t lo, ui
             continue;
         for (size_t i = 0; i < n && !found; i++) {
             uint64_t v, type, target;
+            char name[MAX_NAME];
             if ((syms[i].size != 8 && syms[i].size != 16) ||
                 !(type = gmx_dwarf_types_global(t->types, syms[i].name)) ||
-                !global_target(t, type, syms[i].value, &v, &target) || v < root->lo || v >= root->hi)
-                continue;
-            int64_t size = gmx_dwarf_types_size(t->types, target);
-            if (size <= 0 || (uint64_t)size > root->hi - v)
-                continue;
-            typed_obj obj = { v, v, v + (uint64_t)size, NULL, target, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL, true,
-                              false, false, false };
-            uint64_t at;
-            char name[MAX_NAME];
-            if (!find_ref(t, &obj, lo, hi, &at))
+                !global_target(t, type, syms[i].value, &v, &target))
                 continue;
             snprintf(name, sizeof(name), "*%s", syms[i].name);
-            obj.of = keep(t, name);
-            *out = obj;
-            found = true;
+            found = static_object(t, root, lo, hi, v, target, name, NULL, NULL, STATIC_DEPTH, out);
         }
         gmx_free(syms);
     }
@@ -269,18 +317,38 @@ static uint64_t slot_of(heap_typer *t, uint64_t size)
 typedef struct fitting {
     heap_typer *t;
     uint64_t slot;
+    bool slices;             /* the second pass: slice variables, whose array is any size */
     int n;
     dwarf_captured v;
 } fitting;
+
+/* Whether the slice variable's array could be the object of slot bytes:
+ * one element at least fits in it. */
+static bool slice_fits(fitting *f, uint64_t type)
+{
+    uint64_t array;
+    bool func;
+    if (!starts(gmx_dwarf_types_name(f->t->types, type), "[]") ||
+        gmx_dwarf_types_member(f->t->types, type, "array", &array) != 0)
+        return false;
+    uint64_t elem = gmx_dwarf_types_pointee(f->t->types, array, &func);
+    int64_t size = elem ? gmx_dwarf_types_size(f->t->types, elem) : -1;
+    return size > 0 && (uint64_t)size <= f->slot;
+}
 
 static bool fits(void *ctx, const char *name, uint64_t type)
 {
     fitting *f = ctx;
     bool func;
-    uint64_t target = type ? gmx_dwarf_types_pointee(f->t->types, type, &func) : 0;
-    int64_t size = target ? gmx_dwarf_types_size(f->t->types, target) : -1;
-    if (size <= 0 || slot_of(f->t, (uint64_t)size) != f->slot)
-        return false;
+    if (f->slices) {
+        if (!type || !slice_fits(f, type))
+            return false;
+    } else {
+        uint64_t target = type ? gmx_dwarf_types_pointee(f->t->types, type, &func) : 0;
+        int64_t size = target ? gmx_dwarf_types_size(f->t->types, target) : -1;
+        if (size <= 0 || slot_of(f->t, (uint64_t)size) != f->slot)
+            return false;
+    }
     if (f->n++ == 0) {
         f->v.type = type;
         snprintf(f->v.name, sizeof(f->v.name), "%s", name);
@@ -292,12 +360,20 @@ static bool fits(void *ctx, const char *name, uint64_t type)
  * (nor, in order, what it captured), nor without its location lists where a
  * frame keeps its locals: the pointer word at off is typed when exactly one
  * pointer variable of the function points to something the size of the
- * object it reaches (child_size, its slot). */
+ * object it reaches (child_size, its slot); when none does, when exactly
+ * one slice variable of the function's own scope (not a block's: a loop's
+ * temporaries) has elements that fit in it, as its array (a worker's
+ * backlog kept in a local slice). */
 static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_t child_size, dwarf_captured *v)
 {
-    fitting f = { t, child_size, 0, { 0 } };
-    if (off % 8 || gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n != 1)
+    fitting f = { t, child_size, false, 0, { 0 } };
+    if (off % 8 || gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n > 1)
         return false;
+    if (f.n == 0) {
+        f.slices = true;
+        if (gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n != 1)
+            return false;
+    }
     *v = f.v;
     v->off = off;
     return true;
@@ -453,9 +529,20 @@ static bool points_to(heap_typer *t, uint64_t elem, const char *name)
     return to && !func && strcmp(gmx_dwarf_types_name(t->types, to), name) == 0;
 }
 
+/* Whether the declared type is a map whose values point to the type named
+ * name (a tree's children keyed by name: map[string]*T). */
+static bool map_to(heap_typer *t, uint64_t declared, const char *name)
+{
+    const char *m = declared ? gmx_dwarf_types_name(t->types, declared) : "";
+    size_t mn = strlen(m), n = strlen(name);
+    return starts(m, "map[") && mn > n + 2 && m[mn - n - 1] == '*' && m[mn - n - 2] == ']' &&
+           strcmp(m + mn - n, name) == 0;
+}
+
 /* Whether the struct type has a member pointing to its own type (a list's
- * next, a tree's parent) or to an array of pointers to it (a tree's
- * children slice) that is set in the object whose value is at data. */
+ * next, a tree's parent), to an array of pointers to it (a tree's children
+ * slice) or a map of them (children by key) that is set in the object whose
+ * value is at data. */
 static bool linked(heap_typer *t, uint64_t type, uint64_t data)
 {
     const char *name = gmx_dwarf_types_name(t->types, type);
@@ -464,7 +551,8 @@ static bool linked(heap_typer *t, uint64_t type, uint64_t data)
     uint64_t next;
     for (int64_t off = 0; off + 8 <= size; off += 8)
         if (gmx_dwarf_types_word(t->types, type, off, &w) && w.kind == DWORD_POINTER && w.target &&
-            (strcmp(gmx_dwarf_types_name(t->types, w.target), name) == 0 || points_to(t, w.target, name)) &&
+            (strcmp(gmx_dwarf_types_name(t->types, w.target), name) == 0 || points_to(t, w.target, name) ||
+             map_to(t, w.declared, name)) &&
             gmx_core_read_u64(t->c, data + (uint64_t)off, &next) && next)
             return true;
     return false;
@@ -476,6 +564,14 @@ static bool node_links(heap_typer *t, const typed_obj *parent, const typed_obj *
 {
     return parent->linked && parent->type && out->type && gmx_dwarf_types_struct(t->types, parent->type) &&
            points_to(t, out->type, gmx_dwarf_types_name(t->types, parent->type));
+}
+
+/* A node's map of children of its type is part of the node's tree, as
+ * its array of them is. */
+static bool node_map(heap_typer *t, const typed_obj *parent, const dwarf_word *w)
+{
+    return parent->linked && parent->type && gmx_dwarf_types_struct(t->types, parent->type) &&
+           map_to(t, w->declared, gmx_dwarf_types_name(t->types, parent->type));
 }
 
 /* A hand-written linked list (or tree): a struct reached through a pointer
@@ -491,7 +587,8 @@ static void linked_container(heap_typer *t, const typed_obj *parent, const dwarf
         return;
     const char *name = gmx_dwarf_types_name(t->types, out->type);
     bool from_node = parent->type && strcmp(gmx_dwarf_types_name(t->types, parent->type), name) == 0;
-    bool from_links = parent->role == GMX_STEP_ARRAY && parent->linked && points_to(t, parent->type, name);
+    bool from_links = parent->linked && ((parent->role == GMX_STEP_ARRAY && points_to(t, parent->type, name)) ||
+                                         (map_internal(parent->role) && parent->role != GMX_STEP_MAP));
     if (from_node || from_links) {
         out->container = parent->container; /* a node reached from the one before */
         out->container_type = parent->container_type;
@@ -580,6 +677,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         out->of = parent->of;
         out->container = parent->container;
         out->container_type = parent->container_type;
+        out->linked = parent->linked; /* a tree's children map: its nodes are the tree's */
     } else if (out->role == GMX_STEP_MAP) {
         out->of = keep(t, starts(declared, "map[") ? declared : name);
         uint64_t n;
@@ -602,7 +700,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     }
     st->of = out->of;
     st->what = keep(t, out->role == GMX_STEP_MAP ? out->of : name);
-    if (typed && !out->container && out->role == GMX_STEP_ARRAY && node_links(t, parent, out)) {
+    if (typed && !out->container && ((out->role == GMX_STEP_ARRAY && node_links(t, parent, out)) ||
+                                     (out->role == GMX_STEP_MAP && node_map(t, parent, &w)))) {
         out->container = parent->container;
         out->container_type = parent->container_type;
         out->linked = true;

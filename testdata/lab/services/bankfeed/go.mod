@@ -1,0 +1,3 @@
+module bankfeed
+
+go 1.19

@@ -1,0 +1,3 @@
+module devicehub
+
+go 1.19
