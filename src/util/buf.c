@@ -43,7 +43,7 @@ int gmx_buf_reserve(gmx_buf *b, size_t extra)
     return 0;
 }
 
-int gmx_buf_append(gmx_buf *b, const void *data, size_t n)
+int gmx_buf_grow_append(gmx_buf *b, const void *data, size_t n)
 {
     if (gmx_buf_reserve(b, n) < 0)
         return -1;
@@ -97,11 +97,6 @@ int gmx_buf_put_visible(gmx_buf *b, const char *s, size_t n)
 int gmx_buf_puts(gmx_buf *b, const char *s)
 {
     return gmx_buf_append(b, s, strlen(s));
-}
-
-int gmx_buf_putc(gmx_buf *b, char c)
-{
-    return gmx_buf_append(b, &c, 1);
 }
 
 int gmx_buf_vprintf(gmx_buf *b, const char *fmt, va_list ap)
