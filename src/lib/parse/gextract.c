@@ -93,12 +93,15 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 static size_t columns(gmx_str s, bool tabs8)
 {
     size_t col = 0;
-    for (size_t i = 0; i < s.n; i++) {
-        unsigned char ch = (unsigned char)s.p[i];
-        if (ch == '\t' && tabs8)
-            col = (col / 8 + 1) * 8;
-        else if ((ch & 0xC0) != 0x80)
-            col++;
+    for (size_t i = 0; i < s.n;) {
+        const char *tab = tabs8 ? memchr(s.p + i, '\t', s.n - i) : NULL;
+        size_t end = tab ? (size_t)(tab - s.p) : s.n;
+        for (; i < end; i++) /* a loop the compiler vectorizes */
+            col += ((unsigned char)s.p[i] & 0xC0) != 0x80;
+        if (!tab)
+            break;
+        col = (col / 8 + 1) * 8;
+        i = end + 1;
     }
     return col;
 }
@@ -134,7 +137,10 @@ static line_end line_ends(gmx_str s)
     while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
         i++;
     gmx_str t = gmx_str_sub(s, i, s.n);
-    return gmx_str_starts(t, "created by ") ? END_CREATOR : file_like(t) ? END_FILE : END_CUT;
+    if (gmx_str_starts(t, "created by "))
+        return END_CREATOR;
+    /* a file line ends in its number or its offset's hex digits */
+    return is_hex(last) && file_like(t) ? END_FILE : END_CUT;
 }
 
 typedef struct widest {

@@ -206,25 +206,27 @@ static bool escaped_start(tol *t, gmx_str raw, uint64_t lineno)
  * a slot of its own, up to GX_LINE_MAX), numbered as raw. */
 static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
 {
-    gmx_str next;
-    if (!gmx_cursor_peek(&t->cur, &next) || !gmx_gx_wrap_joins(&t->cl, raw, next))
-        return raw;
-    unsigned slot = t->unwrap_slot;
-    t->unwrap_slot = (slot + 1) % UNWRAP_SLOTS;
-    char *buf = t->unwrapped[slot];
-    size_t n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
-    memcpy(buf, raw.p, n);
+    char *buf = NULL;
+    size_t n = 0;
     uint32_t extra = 0;
-    gmx_str piece = raw;
-    while (n + next.n <= GX_LINE_MAX && gmx_gx_wrap_joins(&t->cl, piece, next)) {
+    gmx_str piece = raw, next;
+    while (gmx_cursor_peek(&t->cur, &next) && gmx_gx_wrap_joins(&t->cl, piece, next)) {
+        if (!buf) {
+            buf = t->unwrapped[t->unwrap_slot];
+            n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
+            memcpy(buf, raw.p, n);
+        }
+        if (n + next.n > GX_LINE_MAX)
+            break;
         memcpy(buf + n, next.p, next.n);
         n += next.n;
         gmx_cursor_next(&t->cur, &piece);
         extra++;
-        if (!gmx_cursor_peek(&t->cur, &next))
-            break;
     }
-    t->joins[slot] = (joined){ lineno, extra };
+    if (!extra)
+        return raw;
+    t->joins[t->unwrap_slot] = (joined){ lineno, extra };
+    t->unwrap_slot = (t->unwrap_slot + 1) % UNWRAP_SLOTS;
     t->cl.repairs |= GMX_REPAIR_WRAPPED;
     return gmx_str_make(buf, n);
 }
