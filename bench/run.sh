@@ -41,6 +41,8 @@ COMPARISONS=(
 	"tolerant-glyphs|dump200s,glyph200s|goroutines {glyph200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {glyph200s}|quick"
 	"tolerant-k8s|dump200s,k8s200s|goroutines {k8s200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {k8s200s}|quick"
 	"tolerant-pasted|dump200s,paste200s|goroutines {paste200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {paste200s}|quick"
+	"tolerant-flat|dump200s,flat200s|goroutines {flat200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {flat200s}|quick"
+	"tolerant-wrapped|dump200s,wrap200s|goroutines {wrap200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {wrap200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -54,6 +56,8 @@ INPUTS=(
 	"glyph200s|goroutines-100k-200s-glyphs.txt|gen_damaged|glyphs {dump200s}|330"
 	"k8s200s|goroutines-100k-200s-k8s.txt|gen_damaged|k8s {dump200s}|400"
 	"paste200s|goroutines-100k-200s-pasted.txt|gen_damaged|pasted {dump200s}|330"
+	"flat200s|goroutines-100k-200s-flat.txt|gen_damaged|flat {dump200s}|260"
+	"wrap200s|goroutines-100k-200s-wrapped.txt|gen_damaged|wrapped {dump200s}|270"
 )
 
 # --------------------------------------------------------------------------

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
-# pasted: glyphs, inside an issue comment's prose and <details><pre> block
-# (the strict grammar takes the first two alone; this one needs the
-# tolerant reader's line-by-line pass).
+# pasted: glyphs, inside an issue comment's prose and <details><pre> block;
+# flat: every line's indentation lost (Markdown without a fence);
+# wrapped: every line cut at 100 columns, tabs to the eighth (a terminal's
+# copy, fold -w 100).
+# The strict grammar reads the first three (the dump inside the wrapper of
+# the third); the last two take the tolerant reader's line-by-line pass.
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -17,6 +20,8 @@ pasted) { printf 'Memory keeps growing; here is the dump from /debug/pprof/gorou
           printf '<details><summary>goroutines</summary><pre>\n'
           LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src"
           printf '</pre></details>\n\nAny idea what holds them?\n'; } >"$out" ;;
+flat) LC_ALL=C sed 's/^[[:space:]]*//' "$src" >"$out" ;;
+wrapped) fold -w 100 "$src" >"$out" ;;
 *) echo "gen_damaged: unknown damage '$kind'" >&2; exit 2 ;;
 esac
 echo "gen_damaged: $kind of $(basename "$src"), $(stat -c %s "$out") bytes"
