@@ -600,6 +600,56 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     release(s, 3);
 }
 
+/* callers goroutines in main.poll, waiting for what it started, after
+ * the text already in buf. */
+static void append_callers(char *buf, size_t cap, int callers)
+{
+    size_t len = strlen(buf);
+    for (int i = 0; i < callers; i++)
+        len += (size_t)snprintf(buf + len, cap - len,
+                                "goroutine %d [semacquire]:\n"
+                                "sync.runtime_Semacquire(0xc0001)\n\t/usr/lib/go-1.27/src/runtime/sema.go:71 +0x25\n"
+                                "sync.(*WaitGroup).Wait(0xc0002)\n\t/usr/lib/go-1.27/src/sync/waitgroup.go:118 +0x48\n"
+                                "main.poll()\n\t/go/src/svc/main.go:101 +0x30\n"
+                                "created by main.serve in goroutine 1\n\t/go/src/svc/main.go:120 +0x1d\n\n",
+                                9000 + i * 11);
+}
+
+/* Busy goroutines whose spawning calls are still there waiting for them
+ * (scatter-gather per request) follow the calls in flight: no surge while
+ * each call started fewer than a surge's worth; one call that started them
+ * all still is one. Without a creator (debug=1), a closure's name says
+ * which function started it. */
+static void test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge(void **state)
+{
+    (void)state;
+    static char text[1 << 17];
+    pool_text(text, sizeof(text), 128, 20, 5, "sleep", poller_frames);
+    append_callers(text, sizeof(text), 8);
+    gmx_findings *f = analyse_text(text);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "started by 8 calls still waiting for them (about 16 each"));
+    done_text(f);
+
+    pool_text(text, sizeof(text), 128, 20, 5, "sleep", poller_frames);
+    append_callers(text, sizeof(text), 1);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    done_text(f);
+
+    pool_text(text, sizeof(text), 128, 20, 5, "sleep",
+              "time.Sleep(0x3b9aca00)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
+              "main.poll.func1()\n\t/go/src/svc/main.go:109 +0x2a\n");
+    append_callers(text, sizeof(text), 8);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    done_text(f);
+}
+
 /* Thousands waiting are memory whatever started them: a batch started
  * together, or a count steady over time, is no pool's excuse there. */
 static void test_goroutines__thousands_waiting_stay_critical(void **state)
@@ -697,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__small_blocked_bucket_is_only_info),
         cmocka_unit_test(test_goroutines__growth_over_time_is_a_warning_and_summarised),
         cmocka_unit_test(test_goroutines__a_surge_that_drained_is_not_a_leak),
+        cmocka_unit_test(test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),

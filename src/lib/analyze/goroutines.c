@@ -4,6 +4,7 @@
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
 #include "analyze/gmerge.h"
+#include "analyze/gspawner.h"
 #include "analyze/judge.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -15,7 +16,7 @@
 
 /* Active goroutines from one stack past which spawning outpaces completion,
  * and the peak from which a bucket that drained was a surge. */
-enum { SURGE_ACTIVE = 50, SURGE_MIN = 100 };
+enum { SURGE_ACTIVE = GMX_JUDGE_SURGE_ACTIVE, SURGE_MIN = 100 };
 
 static double category_weight(gmx_category c)
 {
@@ -380,7 +381,10 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt };
+                              v.signature, c->excerpt, 0 };
+    gmx_str spawner;
+    if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner))
+        facts.spawner_calls = gmx_gspawner_calls(c->snaps[n - 1].buckets, b, spawner);
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);
     if (!c->include_healthy &&

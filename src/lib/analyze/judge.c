@@ -97,6 +97,15 @@ static bool long_lived_worker(const gmx_judge_facts *f)
     return spread <= allowed && (uint64_t)b->wait_max * 10 >= (uint64_t)f->longest_wait * 9;
 }
 
+/* Busy goroutines whose spawning calls have not returned, each waiting for
+ * fewer than a surge's worth of them: scatter-gather per request (`for each
+ * shard { go search() }; wg.Wait()`). Their number follows the calls in
+ * flight; one call starting a surge's worth still is one. */
+static bool bounded_fan_out(const gmx_judge_facts *f)
+{
+    return f->spawner_calls && f->b->count < f->spawner_calls * GMX_JUDGE_SURGE_ACTIVE;
+}
+
 /* Never above its first count by more than 5% over two snapshots or more:
  * the size of a pool (workers, subscribers, idle connections), not a pile-up,
  * which grows with the work done between the snapshots. */
@@ -185,6 +194,17 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                                        : "，在同一批中一起启动（固定的一组，不是突增）");
         return GMX_SEV_INFO;
     }
+    if (f->category == GMX_CAT_GOROUTINE_SURGE && sev < GMX_SEV_CRITICAL && bounded_fan_out(f)) {
+        gmx_buf_printf(&w->en, ", started by %llu calls still waiting for them (about %llu each: a "
+                               "fan-out per call, bounded by its callers, not a surge)",
+                       (unsigned long long)f->spawner_calls,
+                       (unsigned long long)((b->count + f->spawner_calls - 1) / f->spawner_calls));
+        gmx_buf_printf(&w->zh, "，由 %llu 个仍在等待它们的调用启动（每个约 %llu 个：每次调用的扇出，"
+                               "受调用方限制，不是突增）",
+                       (unsigned long long)f->spawner_calls,
+                       (unsigned long long)((b->count + f->spawner_calls - 1) / f->spawner_calls));
+        return GMX_SEV_INFO;
+    }
     /* A pool's size is no pile; thousands waiting are memory whatever
      * started them, and stay critical. */
     if (sev == GMX_SEV_CRITICAL)
@@ -250,6 +270,13 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
      * says what it is (requests in flight at that instant, say), not growth. */
     if (!f->suspect || !f->monotonic || f->present < 2)
         return GMX_SEV_INFO;
+    /* A fan-out's count follows its callers in flight: if anything piles
+     * up, it is they, judged on their own bucket. */
+    if (f->category == GMX_CAT_GOROUTINE_SURGE && growth < CRIT_COUNT && bounded_fan_out(f)) {
+        gmx_buf_puts(&w->en, " (as its callers in flight)");
+        gmx_buf_puts(&w->zh, "（随进行中的调用而变）");
+        return GMX_SEV_INFO;
+    }
     if (growth >= CRIT_COUNT)
         return GMX_SEV_CRITICAL;
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;

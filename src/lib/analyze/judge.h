@@ -24,11 +24,18 @@ typedef struct gmx_judge_facts {
                               * (bare stacks, debug=1 records without their title,
                               * whole goroutines without the dump's writer): chosen
                               * by whoever pasted them as what leaks */
+    uint64_t spawner_calls;  /* goroutines still in the function that started the
+                              * bucket's, waiting for them (gspawner.h); 0 if none */
 } gmx_judge_facts;
 
 /* Minutes a goroutine blocked in application code on a channel, a select
  * or a lock may wait before that alone is a warning. */
 #define GMX_JUDGE_LONG_WAIT 60
+
+/* Active goroutines (running, sleeping) from one stack past which spawning
+ * outpaces completion; also what one call may fan out to before it is a
+ * surge of its own. */
+#define GMX_JUDGE_SURGE_ACTIVE 50
 
 /* Growth that makes a pile-up of what a count alone calls a pool: never
  * falling, by GROWTH_WARN goroutines or more, to twice the first count or

@@ -1,0 +1,20 @@
+/* Who started a bucket's goroutines, and whether it is still there waiting
+ * for them: a fan-out that its callers wait on (scatter-gather, a
+ * WaitGroup per request) holds at most what each call started, however
+ * many goroutines are in flight at once. */
+#ifndef GMX_ANALYZE_GSPAWNER_H
+#define GMX_ANALYZE_GSPAWNER_H
+
+#include "gomemdx/gbuckets.h"
+
+/* The function whose go statement started b's goroutines: the creator a
+ * full dump records; without one (debug=1 text, protobuf profiles), for a
+ * function literal started with `go func() {...}()` (`pkg.F.func1`, a
+ * closure's name is the function it is written in), that function. */
+bool gmx_gspawner(const gmx_gbucket *b, gmx_str *fn);
+
+/* Goroutines of set outside b whose stack runs through fn: calls of the
+ * spawner that have not returned. */
+uint64_t gmx_gspawner_calls(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_str fn);
+
+#endif

@@ -1,0 +1,3 @@
+module dbproxy
+
+go 1.19

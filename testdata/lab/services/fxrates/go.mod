@@ -1,0 +1,3 @@
+module fxrates
+
+go 1.19

@@ -1,0 +1,3 @@
+module seating
+
+go 1.19
