@@ -685,6 +685,54 @@ static void test_goroutines__deadlock_is_critical_and_first(void **state)
     release(&s, 1);
 }
 
+static gmx_findings *analyse_fixture(const char *path, gmx_gsnapshot *s)
+{
+    size_t len;
+    char *text = tu_read_fixture(path, &len);
+    assert_non_null(text);
+    *s = (gmx_gsnapshot){ .name = "dump" };
+    s->buckets = tu_buckets(text, &s->info);
+    s->info.message = (gmx_str){ NULL, 0 }; /* views into text die with it */
+    gmx_findings *f = analyse(s, 1, false);
+    free(text);
+    return f;
+}
+
+static const gmx_finding *at_line(const gmx_findings *f, unsigned line)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        if (gmx_findings_at(f, i)->site.line == line)
+            return gmx_findings_at(f, i);
+    return NULL;
+}
+
+/* The lab's seating: move(from, to) locks from, then to, and two moves in
+ * opposite directions deadlock. Both sides are named and critical: the
+ * queue at the first Lock (line 39) and the holders waiting at the second
+ * (line 45), which waited longest. One lock held forever (ledger) is no
+ * cycle. */
+static void test_goroutines__a_lock_order_deadlock_names_both_sides(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_fixture("testdata/lab/captures/go1.22/seating/goroutine-t3.debug2.txt", &s);
+    const gmx_finding *queue = gmx_findings_at(f, 0), *cycle = at_line(f, 45);
+    assert_int_equal(queue->site.line, 39);
+    assert_int_equal(queue->severity, GMX_SEV_CRITICAL);
+    assert_non_null(strstr(queue->why.p, "lock-order deadlock"));
+    assert_non_null(strstr(queue->why.p, "main.go:45"));
+    assert_non_null(cycle);
+    assert_int_equal(cycle->severity, GMX_SEV_CRITICAL);
+    assert_non_null(strstr(cycle->why.p, "main.go:39"));
+    gmx_findings_free(f);
+    release(&s, 1);
+    f = analyse_fixture("testdata/lab/captures/go1.22/ledger/goroutine-t3.debug2.txt", &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_null(strstr(gmx_findings_at(f, i)->why.p, "lock-order"));
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 static void test_goroutines__json_follows_the_contract(void **state)
 {
     (void)state;
@@ -753,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
         cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
+        cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_grep_count_alone_is_no_pile),

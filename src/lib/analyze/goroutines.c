@@ -4,6 +4,7 @@
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
 #include "analyze/gmerge.h"
+#include "analyze/glockorder.h"
 #include "analyze/gspawner.h"
 #include "analyze/judge.h"
 #include "util/alloc.h"
@@ -233,6 +234,8 @@ typedef struct actx {
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
+    gmx_lock_side locks[16];  /* the last snapshot's lock-order deadlock, both sides */
+    size_t nlocks;
 } actx;
 
 /* The bucket of snapshot k with b's stack, whatever kind of dump each is. */
@@ -338,6 +341,52 @@ static const char *keep(gmx_findings *out, const char *s)
     return s ? gmx_findings_printf(out, "%s", s).p : NULL;
 }
 
+static const char LOCK_ORDER_ADVICE[] =
+    "Two locks are taken in opposite orders, so goroutines holding one wait for each other's "
+    "forever and everything else queues behind them. Take the locks in one fixed order "
+    "everywhere (by id or address), or hold one at a time.";
+static const char LOCK_ORDER_ADVICE_ZH[] =
+    "两把锁以相反的顺序获取，持有其中一把的 goroutine 永远互相等待，其余的都排在它们后面。"
+    "在所有地方按同一固定顺序（按 id 或地址）加锁，或一次只持有一把锁。";
+
+/* b's goroutines in a lock-order deadlock: critical, both sides named. */
+static void name_lock_order(actx *c, const gmx_gbucket *b, gmx_finding *fd)
+{
+    const gmx_lock_side *s = NULL;
+    for (size_t i = 0; i < c->nlocks && !s; i++)
+        if (c->locks[i].bucket == b)
+            s = &c->locks[i];
+    if (!s)
+        return;
+    gmx_findings *out = c->out;
+    gmx_count_text n = gmx_fmt_count_text(s->other_count);
+    const gmx_frame *o = &s->other;
+    int on = (int)o->file.n;
+    if (s->in_cycle) {
+        fd->why = gmx_findings_printf(
+            out, "%.*s; one side of a lock-order deadlock: past the Lock at %.*s:%u, where %s more "
+                 "wait, they hold its lock and wait here for one another's",
+            (int)fd->why.n, fd->why.p, on, o->file.p, o->line, n.s);
+        fd->why_zh = gmx_findings_printf(
+            out, "%.*s；锁顺序死锁的一方：它们已过 %.*s:%u 处的 Lock（另有 %s 个在那里等待），"
+                 "持有那把锁，并在此互相等待对方的锁",
+            (int)fd->why_zh.n, fd->why_zh.p, on, o->file.p, o->line, n.s);
+    } else {
+        fd->why = gmx_findings_printf(
+            out, "%.*s; a lock-order deadlock: %s goroutines past this Lock wait at %.*s:%u and "
+                 "have waited longest (%u min): they hold the locks these wait for, each waiting "
+                 "for another's",
+            (int)fd->why.n, fd->why.p, n.s, on, o->file.p, o->line, s->cycle_wait);
+        fd->why_zh = gmx_findings_printf(
+            out, "%.*s；锁顺序死锁：已过此 Lock 的 %s 个 goroutine 在 %.*s:%u 等待，且等待最久"
+                 "（%u min）：它们持有这些 goroutine 等待的锁，并互相等待对方的锁",
+            (int)fd->why_zh.n, fd->why_zh.p, n.s, on, o->file.p, o->line, s->cycle_wait);
+    }
+    fd->severity = GMX_SEV_CRITICAL;
+    fd->advice = LOCK_ORDER_ADVICE;
+    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
+}
+
 static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
 {
     gmx_findings *out = c->out;
@@ -418,6 +467,7 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v);
     fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v);
     describe_state(fd, b);
+    name_lock_order(c, b, fd);
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)
             fd->evidence[fd->nevidence++] = probe.evidence[i];
@@ -711,6 +761,8 @@ static gmx_code analyse(actx *c)
     if (titled && li->declared > c->total)
         c->total = li->declared;
     c->excerpt = excerpt(&c->snaps[c->n - 1], c->n);
+    c->nlocks = gmx_lock_order(last, &c->root, c->sigs, c->excerpt, c->locks,
+                               sizeof(c->locks) / sizeof(c->locks[0]));
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)

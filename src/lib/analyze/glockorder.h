@@ -1,0 +1,33 @@
+/* A lock-order deadlock read from one dump: two locks taken in opposite
+ * orders, each held by a goroutine waiting for the other's. A dump names no
+ * lock's holder, but a function's Lock calls show in its waiters' stacks:
+ * goroutines waiting at a later Lock of a function, past an earlier one of
+ * it where others wait, hold the lock of the earlier call when they have
+ * waited the longest, a minute or more (a lock released between the two
+ * calls would have let the queue at the earlier one through). Two or more
+ * of them, in one function (`move(from, to)` locking from, then to) or in
+ * several (A then B, B then A), wait for locks the others hold: a cycle,
+ * with everything queued at the earlier Locks behind it. Wait minutes are
+ * needed, so only debug=2 dumps and tracebacks tell. */
+#ifndef GMX_ANALYZE_GLOCKORDER_H
+#define GMX_ANALYZE_GLOCKORDER_H
+
+#include "analyze/frames.h"
+#include "gomemdx/gbuckets.h"
+#include "gomemdx/signatures.h"
+
+typedef struct gmx_lock_side {
+    const gmx_gbucket *bucket;
+    bool in_cycle;       /* waits at the later Lock, holding the earlier's lock */
+    gmx_frame other;     /* the function's other Lock: the later one for a queue,
+                          * the earlier (the lock held) for the cycle */
+    uint64_t other_count;  /* goroutines waiting there */
+    uint32_t cycle_wait;   /* minutes the cycle's goroutines have waited, at most */
+} gmx_lock_side;
+
+/* The buckets of set a lock-order deadlock explains, into sides (at most
+ * max); how many, 0 when the dump shows none. picked as gmx_gclassify's. */
+size_t gmx_lock_order(const gmx_gbuckets *set, const gmx_goroot *root, const gmx_signatures *sigs,
+                      bool picked, gmx_lock_side *sides, size_t max);
+
+#endif
