@@ -43,6 +43,7 @@ typedef struct parser {
      * learned from the first file line that has it. */
     char indent[INDENT_MAX];
     size_t indent_len;
+    bool flat;  /* file lines came without their tab (Markdown outside a fence) */
     bool system_stack;  /* after "runtime stack:": frames outside goroutines */
 } parser;
 
@@ -72,13 +73,29 @@ static void learn_prefix(parser *p, gmx_str line, size_t len)
 }
 
 /* A file line's text after its tab, or after the glyphs a web page drew
- * for it: learned from the first such line (tab glyphs restored, as the
+ * for it, or at column 0 when the text lost its indentation: learned from
+ * the first such line (tab glyphs restored, indentation rebuilt, as the
  * tolerant reader says), so that a dump copied from a page is read on this
- * path rather than line by line by the tolerant reader. */
+ * path rather than line by line by the tolerant reader. learn: where a
+ * file line is due (after a function or a creator). */
 static bool indented(parser *p, gmx_str line, bool learn, gmx_str *text)
 {
     if (line.n && line.p[0] == '\t') {
         *text = gmx_str_sub(line, 1, line.n);
+        return true;
+    }
+    /* at column 0: not behind spaces or glyphs, which are an indentation
+     * of their own (learned below, or the tolerant reader's) */
+    bool column0 = line.n && line.p[0] != ' ' && !gmx_gx_glyph_len(line, 0);
+    if (p->flat || (!p->indent_len && learn && column0 && gmx_gx_file_line(line))) {
+        /* where a file line is due, one that is: a line that is not ends
+         * the block, and the tolerant reader reads the text again */
+        if (!learn || !column0 || !gmx_gx_file_line(line))
+            return false;
+        if (!p->flat)
+            p->info->read.repairs |= GMX_REPAIR_INDENT;
+        p->flat = true;
+        *text = line;
         return true;
     }
     if (!p->indent_len) {

@@ -1214,3 +1214,8 @@ bool gmx_gx_looks_damaged(gmx_str line)
     uint64_t said; /* a count in prose, which only the tolerant reader applies */
     return file_like(s) || func_like(s) || gmx_gx_prose_count(s, &said);
 }
+
+bool gmx_gx_file_line(gmx_str s)
+{
+    return file_like(s);
+}

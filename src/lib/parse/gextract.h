@@ -120,4 +120,7 @@ bool gmx_gx_number_alone(gmx_str s, uint64_t *n);
  * indentation damaged: the strict parse's damage signal. */
 bool gmx_gx_looks_damaged(gmx_str line);
 
+/* A file line's text ("/path/file.go:12 +0x1d"), without its indentation. */
+bool gmx_gx_file_line(gmx_str s);
+
 #endif
