@@ -8,8 +8,9 @@
 # flat: every line's indentation lost (Markdown without a fence);
 # wrapped: every line cut at 100 columns, tabs to the eighth (a terminal's
 # copy, fold -w 100).
-# The strict grammar reads the first three (the dump inside the wrapper of
-# the third); the last two take the tolerant reader's line-by-line pass.
+# The strict grammar reads the first four, learning the damage (the dump
+# inside the wrapper of the third); wrapped takes the tolerant reader's
+# line-by-line pass.
 set -euo pipefail
 [ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4

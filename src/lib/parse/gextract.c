@@ -200,7 +200,9 @@ static bool fragment(gx_cleaner *c, gmx_str next)
     if (!s.n)
         return false;
     gx_line l;
+    unsigned slot = c->slot;
     gmx_gx_classify(c, s, &l);
+    c->slot = slot; /* l's text is not kept: lines read ahead keep their slots */
     return l.kind == GX_OTHER || l.kind == GX_CONT || l.kind == GX_COUNT || l.kind == GX_BARE ||
            l.kind == GX_MULT;
 }
