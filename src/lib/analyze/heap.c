@@ -8,8 +8,9 @@
  *                    incident) — reported even without steady growth
  *   map-growth       the largest object at the site keeps getting larger
  *                    (a map's bucket array doubling; an unbounded cache)
- *   slice-retention  more and more large objects of one size stay in use
- *                    (a small slice pinning each big buffer)
+ *   slice-retention  more and more large objects stay in use, of a power
+ *                    of two or of several sizes (a small slice or
+ *                    substring pinning each big buffer or body)
  *   heap-growth      anything else that keeps growing */
 #include "gomemdx/analyze_heap.h"
 #include "analyze/frames.h"
@@ -34,6 +35,9 @@
 #define SPIKE_SHARE 0.5
 /* Objects at least this large are "large buffers". */
 #define LARGE_OBJECT (32 * 1024)
+/* Objects count as one size when the largest is within this factor of
+ * their mean (the mean of a sampled profile is exact for one size). */
+#define ONE_SIZE_SLACK 1.05
 
 typedef struct series {
     double *t;      /* seconds since the first snapshot */
@@ -91,7 +95,8 @@ static bool power_of_two(int64_t v)
  * its bucket array at twice the size (Go <= 1.23), or adds tables of a
  * fixed size that is a multiple of its slot size (Swiss tables, 1.24+);
  * buffers kept alive by small slices are many objects of the buffer's own
- * size, which programs choose as powers of two. Heuristics: the finding's
+ * size, which programs choose as powers of two, or of the sizes of what
+ * was read into them (bodies), which no map's tables have. Heuristics: the finding's
  * evidence carries the sizes they were drawn from. */
 static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
 {
@@ -101,9 +106,14 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
         s->last_max_object >= LARGE_OBJECT)
         return GMX_CAT_MAP_GROWTH;
     double objects = s->objects[n - 1];
-    if (objects > 0 && s->inuse[n - 1] / objects >= LARGE_OBJECT &&
-        s->objects[n - 1] > s->objects[0])
-        return power_of_two(s->last_max_object) ? GMX_CAT_SLICE_RETENTION : GMX_CAT_MAP_GROWTH;
+    double mean = objects > 0 ? s->inuse[n - 1] / objects : 0;
+    if (mean >= LARGE_OBJECT && s->objects[n - 1] > s->objects[0]) {
+        /* A map's tables are all of one size; large objects of several
+         * sizes (request bodies, documents) are buffers kept alive. */
+        bool one_size = (double)s->last_max_object <= mean * ONE_SIZE_SLACK;
+        return power_of_two(s->last_max_object) || !one_size ? GMX_CAT_SLICE_RETENTION
+                                                             : GMX_CAT_MAP_GROWTH;
+    }
     return GMX_CAT_HEAP_GROWTH;
 }
 
