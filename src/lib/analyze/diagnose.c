@@ -89,6 +89,30 @@ static bool measures_inuse_bytes(const gmx_artifact *a)
     return !a->ptop || !(a->ptop->churn || a->ptop->objects || a->ptop->counts);
 }
 
+/* The MemStats HeapInuse fetched with a snapshot taken at t: a debug=1
+ * profile whose last GC came within MEMSTATS_NEAR_NS of it. A heap profile
+ * is as of the last GC, so the same GC dates both, however the files were
+ * timed (copied files all have one modification time); 0 when none. */
+#define MEMSTATS_NEAR_NS (10 * 1000000000LL)
+
+static double memstats_near(const gmx_bundle *b, int64_t t)
+{
+    double best = 0;
+    int64_t best_gap = MEMSTATS_NEAR_NS + 1;
+    for (size_t i = 0; t && i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        const gmx_memstats *m = &a->heap_info.memstats;
+        if (a->kind != GMX_ART_HEAP || !m->present || !m->last_gc_ns)
+            continue;
+        int64_t gc = (int64_t)m->last_gc_ns, gap = gc > t ? gc - t : t - gc;
+        if (gap < best_gap) {
+            best_gap = gap;
+            best = (double)m->heap_inuse;
+        }
+    }
+    return best;
+}
+
 static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
@@ -110,9 +134,11 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     /* Every snapshot is a point of the process's series; the sites of a
      * long series are compared over those the bundle kept. */
     const gmx_hsnapshot **snaps = gmx_calloc(n, sizeof(*snaps));
+    double *exact = gmx_calloc(n, sizeof(*exact));
     d->heap.points = gmx_calloc(n, sizeof(gmx_point));
-    if (!snaps || !d->heap.points) {
+    if (!snaps || !exact || !d->heap.points) {
         gmx_free(snaps);
+        gmx_free(exact);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     n = 0;
@@ -122,18 +148,23 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
         if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
             continue;
         n++;
-        if (a->heap)
+        if (a->heap) {
+            exact[nsnaps] = a->heap_info.memstats.present
+                                ? (double)a->heap_info.memstats.heap_inuse
+                                : memstats_near(b, a->heap_info.time_ns);
             snaps[nsnaps++] = a->heap;
+        }
         if (measures_inuse_bytes(a))
             d->heap.points[d->heap.n++] =
                 (gmx_point){ a->heap_info.time_ns, (double)a->heap_total.inuse_bytes };
     }
-    d->first_heap = snaps[0];
-    d->last_heap = snaps[n - 1];
+    d->first_heap = nsnaps ? snaps[0] : NULL;
+    d->last_heap = nsnaps ? snaps[nsnaps - 1] : NULL;
     d->heap.name = "heap in use (bytes)";
     d->heap.name_zh = "堆在用内存";
-    gmx_code rc = gmx_analyze_heap(snaps, nsnaps, d->findings, err);
+    gmx_code rc = gmx_analyze_heap_exact(snaps, nsnaps, exact, d->findings, err);
     gmx_free(snaps);
+    gmx_free(exact);
     return rc;
 }
 

@@ -8,8 +8,9 @@
  *                    incident) — reported even without steady growth
  *   map-growth       the largest object at the site keeps getting larger
  *                    (a map's bucket array doubling; an unbounded cache)
- *   slice-retention  more and more large objects of one size stay in use
- *                    (a small slice pinning each big buffer)
+ *   slice-retention  more and more large objects stay in use, of a power
+ *                    of two or of several sizes (a small slice or
+ *                    substring pinning each big buffer or body)
  *   heap-growth      anything else that keeps growing */
 #include "gomemdx/analyze_heap.h"
 #include "analyze/frames.h"
@@ -34,6 +35,9 @@
 #define SPIKE_SHARE 0.5
 /* Objects at least this large are "large buffers". */
 #define LARGE_OBJECT (32 * 1024)
+/* Objects count as one size when the largest is within this factor of
+ * their mean (the mean of a sampled profile is exact for one size). */
+#define ONE_SIZE_SLACK 1.05
 
 typedef struct series {
     double *t;      /* seconds since the first snapshot */
@@ -91,7 +95,8 @@ static bool power_of_two(int64_t v)
  * its bucket array at twice the size (Go <= 1.23), or adds tables of a
  * fixed size that is a multiple of its slot size (Swiss tables, 1.24+);
  * buffers kept alive by small slices are many objects of the buffer's own
- * size, which programs choose as powers of two. Heuristics: the finding's
+ * size, which programs choose as powers of two, or of the sizes of what
+ * was read into them (bodies), which no map's tables have. Heuristics: the finding's
  * evidence carries the sizes they were drawn from. */
 static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
 {
@@ -101,9 +106,14 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
         s->last_max_object >= LARGE_OBJECT)
         return GMX_CAT_MAP_GROWTH;
     double objects = s->objects[n - 1];
-    if (objects > 0 && s->inuse[n - 1] / objects >= LARGE_OBJECT &&
-        s->objects[n - 1] > s->objects[0])
-        return power_of_two(s->last_max_object) ? GMX_CAT_SLICE_RETENTION : GMX_CAT_MAP_GROWTH;
+    double mean = objects > 0 ? s->inuse[n - 1] / objects : 0;
+    if (mean >= LARGE_OBJECT && s->objects[n - 1] > s->objects[0]) {
+        /* A map's tables are all of one size; large objects of several
+         * sizes (request bodies, documents) are buffers kept alive. */
+        bool one_size = (double)s->last_max_object <= mean * ONE_SIZE_SLACK;
+        return power_of_two(s->last_max_object) || !one_size ? GMX_CAT_SLICE_RETENTION
+                                                             : GMX_CAT_MAP_GROWTH;
+    }
     return GMX_CAT_HEAP_GROWTH;
 }
 
@@ -116,6 +126,11 @@ static const char *what(gmx_category c, bool zh)
     case GMX_CAT_SLICE_RETENTION: return zh ? "被引用而无法回收的大缓冲区" : "large buffers kept alive";
     default: return zh ? "持续增长的在用内存" : "in-use memory that keeps growing";
     }
+}
+
+static const char *levelled(bool zh)
+{
+    return zh ? "增长后已持平的内存" : "memory that grew, then levelled off";
 }
 
 static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t n,
@@ -167,6 +182,52 @@ static bool retained(const series *s, size_t n, double total_last)
            last >= RETAINED_SHARE * total_last && last >= 0.9 * peak;
 }
 
+/* A site that has levelled off while it still allocates: a cache at its
+ * capacity, or a working set, lets go of as much as it takes in. It may
+ * have grown several-fold while it filled (a cold start); a leak that
+ * stopped growing has stopped allocating too (traffic stopped). Over the
+ * last interval the site allocated at least TURNOVER of what it holds,
+ * and its in-use rose by no more than LEVEL_SHARE of what its earlier rate
+ * would have added, or by no more than sampling noise (NOISE_SIGMAS of a
+ * Poisson count of the profile's samples) while the process's exact heap
+ * (MemStats) rose by less than EXACT_SHARE of that rise. A sampled profile
+ * of small objects carries few samples (1 KiB objects: one per 512 of
+ * them), so noise alone can make a full cache look 40% larger than at the
+ * snapshot before; a leak's rise shows in MemStats too. */
+#define TURNOVER 0.5
+#define NOISE_SIGMAS 2.0
+#define LEVEL_SHARE 0.1
+#define EXACT_SHARE 0.5
+
+/* Samples behind an in-use estimate: each object of the mean size is
+ * sampled with probability 1 - e^(-size/rate). */
+static double samples(double bytes, double objects, double rate)
+{
+    if (!(objects > 0) || !(bytes > 0) || !(rate > 0))
+        return 0;
+    return objects * -expm1(-(bytes / objects) / rate);
+}
+
+static bool levelled_off(const series *s, size_t n, const double *exact, double rate)
+{
+    if (n < 3)
+        return false;
+    size_t a = n - 2, b = n - 1;
+    double dt = s->t[b] - s->t[a], before = s->t[a] - s->t[0];
+    if (!(dt > 0) || !(before > 0) || s->alloc[b] - s->alloc[a] < TURNOVER * s->inuse[b])
+        return false;
+    double rise = s->inuse[b] - s->inuse[a];
+    double expected = (s->inuse[a] - s->inuse[0]) / before * dt;
+    if (rise <= LEVEL_SHARE * expected)
+        return true;
+    /* A rise within the samples' noise that the exact heap does not bear out. */
+    if (!exact || !(exact[a] > 0) || !(exact[b] > 0) || exact[b] - exact[a] >= EXACT_SHARE * rise)
+        return false;
+    double ka = samples(s->inuse[a], s->objects[a], rate);
+    double kb = samples(s->inuse[b], s->objects[b], rate);
+    return ka + kb > 0 && rise <= NOISE_SIGMAS * sqrt(ka + kb) * (s->inuse[a] + s->inuse[b]) / (ka + kb);
+}
+
 /* The site's stack for the reader: the frames of their own code first,
  * where the fix is, then the standard library's that did the allocating. */
 static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *site,
@@ -191,10 +252,19 @@ static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *si
     fd->nstack = k;
 }
 
+/* What every site of one series is judged against. */
+typedef struct whole {
+    gmx_goroot root;
+    double total_growth, total_alloc, total_last;
+    const double *exact; /* the process's heap in use per snapshot, or NULL */
+    double rate;         /* the last profile's sampling rate */
+} whole;
+
 static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series *s, size_t n,
-                         const gmx_goroot *root, double total_growth, double total_alloc,
-                         double total_last)
+                         const whole *w)
 {
+    const gmx_goroot *root = &w->root;
+    double total_growth = w->total_growth, total_alloc = w->total_alloc, total_last = w->total_last;
     double rise = s->inuse[n - 1] - s->inuse[0];
     bool burst = spike(s, n, total_alloc);
     /* Growth and retention both need this rise, whatever the fit says:
@@ -210,6 +280,9 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     bool kept = !burst && !gmx_trend_is_growth(&tr, MIN_RISE_BYTES) && retained(s, n, total_last);
     if (!burst && !kept && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
         return GMX_OK;
+    /* Told, not warned of: what it holds is bounded. */
+    bool bounded = !burst && levelled_off(s, n, w->exact, w->rate);
+    kept = kept && !bounded;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n);
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
@@ -229,6 +302,10 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
      * usually the consequence of something else, reported but not first. */
     if (fd->has_site && mechanism) {
         fd->severity = GMX_SEV_WARNING;
+        fd->score *= 0.25;
+    }
+    if (bounded) {
+        fd->severity = GMX_SEV_INFO;
         fd->score *= 0.25;
     }
     fd->has_bytes = true;
@@ -251,9 +328,22 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                   : gmx_findings_printf(
                         out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占所有增长位置总增长的 %.0f%%）"
                                 : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of all sites' growth)",
-                        what(cat, zh), fn, fp, s->inuse[0] / MIB, s->inuse[n - 1] / MIB, rate,
+                        bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
+                        s->inuse[n - 1] / MIB, rate,
                         share * 100);
     describe(out, fd, s, n, &tr, share, total_growth);
+    if (bounded) {
+        size_t a = n - 2;
+        double turned = s->alloc[n - 1] - s->alloc[a], dt = s->t[n - 1] - s->t[a];
+        gmx_finding_add_number(fd, "allocated_bytes_last_interval", turned);
+        fd->why = gmx_findings_printf(out, "levelled off at %.1f MiB over the last %.0f s while it "
+                                      "allocated %.1f MiB more: it lets go of what it takes in "
+                                      "(a cache at its capacity, a working set), not a leak",
+                                      s->inuse[n - 1] / MIB, dt, turned / MIB);
+        fd->why_zh = gmx_findings_printf(out, "最后 %.0f 秒在 %.1f MiB 持平，期间又分配了 %.1f MiB："
+                                         "它释放的与新占用的相当（达到容量的缓存、工作集），不是泄漏",
+                                         dt, s->inuse[n - 1] / MIB, turned / MIB);
+    }
     if (kept) {
         double fold = s->inuse[0] > 0 ? s->inuse[n - 1] / s->inuse[0] : 0;
         gmx_finding_add_number(fd, "share_of_heap_last", s->inuse[n - 1] / total_last);
@@ -285,35 +375,56 @@ static double growth_of_growing_sites(const gmx_hsnapshot *first, const gmx_hsna
     return sum;
 }
 
+/* MemStats HeapInuse per snapshot, from the snapshots themselves (debug=1
+ * text carries them); NULL unless every one has them. */
+static bool exact_of_snapshots(const gmx_hsnapshot *const *snaps, size_t n, double *exact)
+{
+    for (size_t i = 0; i < n; i++) {
+        const gmx_memstats *m = &gmx_hsnapshot_get_info(snaps[i])->memstats;
+        if (!m->present || !m->heap_inuse)
+            return false;
+        exact[i] = (double)m->heap_inuse;
+    }
+    return true;
+}
+
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
                           gmx_error *err)
+{
+    return gmx_analyze_heap_exact(snaps, n, NULL, out, err);
+}
+
+gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, const double *exact,
+                                gmx_findings *out, gmx_error *err)
 {
     if (n < 2)
         return GMX_OK; /* growth needs two snapshots */
     const gmx_hsnapshot *last = snaps[n - 1];
-    gmx_goroot root = { { 0 }, 0 };
-    for (size_t i = 0; i < gmx_hsnapshot_count(last) && !root.len; i++) {
+    whole w = { .root = { { 0 }, 0 } };
+    for (size_t i = 0; i < gmx_hsnapshot_count(last) && !w.root.len; i++) {
         const gmx_hsite *s = gmx_hsnapshot_at(last, i);
-        for (uint32_t k = 0; k < s->nframes && !gmx_goroot_learn(&root, &s->frames[k]); k++)
+        for (uint32_t k = 0; k < s->nframes && !gmx_goroot_learn(&w.root, &s->frames[k]); k++)
             ;
     }
     gmx_hsite t0 = gmx_hsnapshot_total(snaps[0]), t1 = gmx_hsnapshot_total(last);
-    double total_growth = growth_of_growing_sites(snaps[0], last);
-    double total_alloc = (double)t1.alloc_bytes - (double)t0.alloc_bytes;
-    double total_last = (double)t1.inuse_bytes;
+    w.total_growth = growth_of_growing_sites(snaps[0], last);
+    w.total_alloc = (double)t1.alloc_bytes - (double)t0.alloc_bytes;
+    w.total_last = (double)t1.inuse_bytes;
+    w.rate = (double)gmx_hsnapshot_get_info(last)->sample_rate;
     series s;
-    double *buf = gmx_mallocarray(4 * n, sizeof(double));
+    double *buf = gmx_mallocarray(5 * n, sizeof(double));
     if (!buf)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
     s.t = buf;
     s.inuse = buf + n;
     s.alloc = buf + 2 * n;
     s.objects = buf + 3 * n;
+    w.exact = exact ? exact : exact_of_snapshots(snaps, n, buf + 4 * n) ? buf + 4 * n : NULL;
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
         const gmx_hsite *site = gmx_hsnapshot_at(last, i);
         fill_series(snaps, n, site, &s);
-        rc = add_site(out, site, &s, n, &root, total_growth, total_alloc, total_last);
+        rc = add_site(out, site, &s, n, &w);
     }
     gmx_free(buf);
     if (rc != GMX_OK || gmx_findings_failed(out))

@@ -1,0 +1,3 @@
+module inbound
+
+go 1.19

@@ -1,0 +1,3 @@
+module searchapi
+
+go 1.19

@@ -1,0 +1,3 @@
+module statements
+
+go 1.19

@@ -1,0 +1,3 @@
+module thumbnails
+
+go 1.19
