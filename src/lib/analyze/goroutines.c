@@ -382,6 +382,22 @@ static void name_lock_order(actx *c, const gmx_gbucket *b, gmx_finding *fd)
                  "（%u min）：它们持有这些 goroutine 等待的锁，并互相等待对方的锁",
             (int)fd->why_zh.n, fd->why_zh.p, n.s, on, o->file.p, o->line, s->cycle_wait);
     }
+    gmx_count_text count = gmx_fmt_count_text(b->count);
+    int fn = (int)fd->site.function.n;
+    const char *fp = fd->site.function.p;
+    fd->title = s->in_cycle
+                    ? gmx_findings_printf(out, "%s goroutines in a lock-order deadlock in %.*s, each "
+                                               "holding a lock another of them waits for",
+                                          count.s, fn, fp)
+                    : gmx_findings_printf(out, "%s goroutines queued behind a lock-order deadlock "
+                                               "in %.*s",
+                                          count.s, fn, fp);
+    fd->title_zh = s->in_cycle
+                       ? gmx_findings_printf(out, "%s 个 goroutine 在 %.*s 中陷入锁顺序死锁，"
+                                                  "各自持有另一个在等的锁",
+                                             count.s, fn, fp)
+                       : gmx_findings_printf(out, "%s 个 goroutine 排在 %.*s 的锁顺序死锁之后",
+                                             count.s, fn, fp);
     fd->severity = GMX_SEV_CRITICAL;
     fd->advice = LOCK_ORDER_ADVICE;
     fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
