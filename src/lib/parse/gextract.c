@@ -54,6 +54,7 @@ static void learn_wrap(gx_cleaner *c, const char *data, size_t len);
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
     c->pager = false;
+    c->wrap_width = 0;
     c->prefix_len = 0;
     c->repairs = 0;
     c->slot = 0;
@@ -181,6 +182,8 @@ static void learn_wrap(gx_cleaner *c, const char *data, size_t len)
         gmx_str s = gmx_str_make(data + pos, end - pos);
         if (s.n && s.p[s.n - 1] == '\r')
             s.n--;
+        if (s.n > GX_LINE_MAX)
+            return; /* wider than any terminal: not wrapped (wrap_width stays 0) */
         count_width(&bytes, s, false);
         count_width(&tabs8, s, true);
         lines++;
@@ -238,7 +241,9 @@ static bool goroutine_of_creator(gmx_str line, gmx_str next)
 
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
 {
-    if (!c->wrap_width || columns(line, c->wrap_tabs8) != c->wrap_width || !next.n)
+    /* a character takes four bytes at most: a longer line is wider */
+    if (!c->wrap_width || line.n > 4 * c->wrap_width || !next.n ||
+        columns(line, c->wrap_tabs8) != c->wrap_width)
         return false;
     switch (line_ends(line)) {
     case END_CUT:
