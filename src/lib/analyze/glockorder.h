@@ -12,22 +12,27 @@
 #ifndef GMX_ANALYZE_GLOCKORDER_H
 #define GMX_ANALYZE_GLOCKORDER_H
 
-#include "analyze/frames.h"
+#include "gomemdx/findings.h"
 #include "gomemdx/gbuckets.h"
-#include "gomemdx/signatures.h"
+
+/* Goroutines waiting for a sync lock: a bucket judged mutex-held and the
+ * Lock call in application code it waits at. */
+typedef struct gmx_lock_waiter {
+    const gmx_gbucket *bucket;
+    gmx_site site;
+} gmx_lock_waiter;
 
 typedef struct gmx_lock_side {
-    const gmx_gbucket *bucket;
-    bool in_cycle;       /* waits at the later Lock, holding the earlier's lock */
-    gmx_frame other;     /* the function's other Lock: the later one for a queue,
-                          * the earlier (the lock held) for the cycle */
+    size_t waiter;         /* which of the waiters given */
+    bool in_cycle;         /* waits at the later Lock, holding the earlier's lock */
+    gmx_site other;        /* the function's other Lock: the later one for a queue,
+                            * the earlier (the lock held) for the cycle */
     uint64_t other_count;  /* goroutines waiting there */
     uint32_t cycle_wait;   /* minutes the cycle's goroutines have waited, at most */
 } gmx_lock_side;
 
-/* The buckets of set a lock-order deadlock explains, into sides (at most
- * max); how many, 0 when the dump shows none. picked as gmx_gclassify's. */
-size_t gmx_lock_order(const gmx_gbuckets *set, const gmx_goroot *root, const gmx_signatures *sigs,
-                      bool picked, gmx_lock_side *sides, size_t max);
+/* The waiters (of one dump) a lock-order deadlock explains, into sides (at
+ * most max); how many, 0 when they show none. */
+size_t gmx_lock_order(const gmx_lock_waiter *w, size_t n, gmx_lock_side *sides, size_t max);
 
 #endif

@@ -221,6 +221,10 @@ static bool drained(const trend *t)
 }
 
 /* What every bucket of one analysis is judged against. */
+/* Lock waiters kept for the lock-order test: the stacks behind a deadlock
+ * are a few, however many goroutines. */
+enum { MAX_LOCK_WAITERS = 256 };
+
 typedef struct actx {
     gmx_findings *out;
     const gmx_gsnapshot *snaps;
@@ -234,8 +238,11 @@ typedef struct actx {
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
-    gmx_lock_side locks[16];  /* the last snapshot's lock-order deadlock, both sides */
-    size_t nlocks;
+    /* The last snapshot's lock waiters, with their findings: a lock-order
+     * deadlock among them is named once all are judged (glockorder.h). */
+    gmx_lock_waiter waiters[MAX_LOCK_WAITERS];
+    gmx_finding *waiter_finding[MAX_LOCK_WAITERS];
+    size_t nwaiters;
 } actx;
 
 /* The bucket of snapshot k with b's stack, whatever kind of dump each is. */
@@ -349,18 +356,13 @@ static const char LOCK_ORDER_ADVICE_ZH[] =
     "两把锁以相反的顺序获取，持有其中一把的 goroutine 永远互相等待，其余的都排在它们后面。"
     "在所有地方按同一固定顺序（按 id 或地址）加锁，或一次只持有一把锁。";
 
-/* b's goroutines in a lock-order deadlock: critical, both sides named. */
-static void name_lock_order(actx *c, const gmx_gbucket *b, gmx_finding *fd)
+/* A finding's goroutines in a lock-order deadlock: critical, both sides
+ * named. */
+static void name_lock_side(gmx_findings *out, gmx_finding *fd, const gmx_gbucket *b,
+                           const gmx_lock_side *s)
 {
-    const gmx_lock_side *s = NULL;
-    for (size_t i = 0; i < c->nlocks && !s; i++)
-        if (c->locks[i].bucket == b)
-            s = &c->locks[i];
-    if (!s)
-        return;
-    gmx_findings *out = c->out;
     gmx_count_text n = gmx_fmt_count_text(s->other_count);
-    const gmx_frame *o = &s->other;
+    const gmx_site *o = &s->other;
     int on = (int)o->file.n;
     if (s->in_cycle) {
         fd->why = gmx_findings_printf(
@@ -401,6 +403,16 @@ static void name_lock_order(actx *c, const gmx_gbucket *b, gmx_finding *fd)
     fd->severity = GMX_SEV_CRITICAL;
     fd->advice = LOCK_ORDER_ADVICE;
     fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
+}
+
+static void name_lock_order(actx *c)
+{
+    gmx_lock_side sides[16];
+    size_t n = gmx_lock_order(c->waiters, c->nwaiters, sides, sizeof(sides) / sizeof(sides[0]));
+    for (size_t i = 0; i < n; i++) {
+        size_t w = sides[i].waiter;
+        name_lock_side(c->out, c->waiter_finding[w], c->waiters[w].bucket, &sides[i]);
+    }
 }
 
 static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
@@ -483,7 +495,11 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v);
     fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v);
     describe_state(fd, b);
-    name_lock_order(c, b, fd);
+    if (cat == GMX_CAT_MUTEX_HELD && !v.healthy && fd->has_site && fd->site.line &&
+        !fd->site_is_mechanism && c->nwaiters < MAX_LOCK_WAITERS) {
+        c->waiters[c->nwaiters] = (gmx_lock_waiter){ b, fd->site };
+        c->waiter_finding[c->nwaiters++] = fd;
+    }
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)
             fd->evidence[fd->nevidence++] = probe.evidence[i];
@@ -777,12 +793,12 @@ static gmx_code analyse(actx *c)
     if (titled && li->declared > c->total)
         c->total = li->declared;
     c->excerpt = excerpt(&c->snaps[c->n - 1], c->n);
-    c->nlocks = gmx_lock_order(last, &c->root, c->sigs, c->excerpt, c->locks,
-                               sizeof(c->locks) / sizeof(c->locks[0]));
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
+    if (rc == GMX_OK)
+        name_lock_order(c);
     gmx_findings_set_omitted(c->out, c->omitted);
     if (rc == GMX_OK && c->n > 1)
         rc = add_vanished(c);
