@@ -84,20 +84,21 @@ static bool indented(parser *p, gmx_str line, bool learn, gmx_str *text)
         *text = gmx_str_sub(line, 1, line.n);
         return true;
     }
-    /* at column 0: not behind spaces or glyphs, which are an indentation
-     * of their own (learned below, or the tolerant reader's) */
-    bool column0 = line.n && line.p[0] != ' ' && !gmx_gx_glyph_len(line, 0);
-    if (p->flat || (!p->indent_len && learn && column0 && gmx_gx_file_line(line))) {
-        /* where a file line is due, one that is: a line that is not ends
-         * the block, and the tolerant reader reads the text again */
-        if (!learn || !column0 || !gmx_gx_file_line(line))
-            return false;
+    /* where a file line is due, one at column 0 (not behind spaces or
+     * glyphs, an indentation of their own, learned below or the tolerant
+     * reader's) */
+    if (learn && (p->flat || !p->indent_len) && line.n && line.p[0] != ' ' &&
+        !gmx_gx_glyph_len(line, 0) && gmx_gx_file_line(line)) {
         if (!p->flat)
             p->info->read.repairs |= GMX_REPAIR_INDENT;
         p->flat = true;
         *text = line;
         return true;
     }
+    /* once learned, a line that is no file line where one is due ends the
+     * block, and the tolerant reader reads the text again */
+    if (p->flat)
+        return false;
     if (!p->indent_len) {
         size_t n = learn ? gmx_gx_glyph_len(line, 0) : 0;
         if (!n)

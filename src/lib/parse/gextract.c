@@ -47,7 +47,6 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 }
 
 static gmx_str trim_right(gmx_str s);
-static bool file_like(gmx_str s);
 static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
 static void learn_wrap(gx_cleaner *c, const char *data, size_t len);
 
@@ -141,7 +140,7 @@ static line_end line_ends(gmx_str s)
     if (gmx_str_starts(t, "created by "))
         return END_CREATOR;
     /* a file line ends in its number or its offset's hex digits */
-    return is_hex(last) && file_like(t) ? END_FILE : END_CUT;
+    return is_hex(last) && gmx_gx_file_line(t) ? END_FILE : END_CUT;
 }
 
 typedef struct widest {
@@ -729,7 +728,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 }
 
 /* "/path/file.go:12", then " +0x1d" and " fp=.. sp=.. pc=..". */
-static bool file_like(gmx_str s)
+bool gmx_gx_file_line(gmx_str s)
 {
     size_t cut = gmx_str_find(s, " +0x");
     if (cut == SIZE_MAX)
@@ -1097,7 +1096,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_FUNC;
         return;
     }
-    if (file_like(s)) {
+    if (gmx_gx_file_line(s)) {
         out->kind = GX_FILE;
         return;
     }
@@ -1219,10 +1218,5 @@ bool gmx_gx_looks_damaged(gmx_str line)
     if (d && gmx_str_starts(gmx_str_sub(s, d, s.n), " +0x"))
         return true; /* a line number cut by a wrap */
     uint64_t said; /* a count in prose, which only the tolerant reader applies */
-    return file_like(s) || func_like(s) || gmx_gx_prose_count(s, &said);
-}
-
-bool gmx_gx_file_line(gmx_str s)
-{
-    return file_like(s);
+    return gmx_gx_file_line(s) || func_like(s) || gmx_gx_prose_count(s, &said);
 }
