@@ -152,7 +152,7 @@ static uint32_t joined_extra(const tol *t, uint64_t lineno)
 
 static void mark(tol *t, uint64_t lineno, int kind)
 {
-    uint64_t last = lineno + joined_extra(t, lineno);
+    uint64_t last = lineno + (t->cl.wrap_width ? joined_extra(t, lineno) : 0);
     if (kind == 1)
         t->rep->read_lines += last - lineno + 1;
     else
