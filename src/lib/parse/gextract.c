@@ -238,11 +238,32 @@ static bool goroutine_of_creator(gmx_str line, gmx_str next)
     return false;
 }
 
-bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
+/* At least as many columns as s has: each byte one, a tab eight at most
+ * (tabs8). Most lines of a wrapped text are shorter than the wrap, and
+ * this tells so without counting their characters. */
+static size_t columns_bound(gmx_str s, bool tabs8)
+{
+    if (!tabs8)
+        return s.n;
+    size_t lead = 0;
+    while (lead < s.n && s.p[lead] == '\t')
+        lead++;
+    if (lead < s.n && memchr(s.p + lead, '\t', s.n - lead))
+        return SIZE_MAX;
+    return s.n + 7 * lead;
+}
+
+bool gmx_gx_wrap_full(const gx_cleaner *c, gmx_str line)
 {
     /* a character takes four bytes at most: a longer line is wider */
-    if (!c->wrap_width || line.n > 4 * c->wrap_width || !next.n ||
-        columns(line, c->wrap_tabs8) != c->wrap_width)
+    return c->wrap_width && line.n <= 4 * c->wrap_width &&
+           columns_bound(line, c->wrap_tabs8) >= c->wrap_width &&
+           columns(line, c->wrap_tabs8) == c->wrap_width;
+}
+
+bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
+{
+    if (!next.n)
         return false;
     switch (line_ends(line)) {
     case END_CUT:

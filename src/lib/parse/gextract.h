@@ -80,8 +80,12 @@ size_t gmx_gx_glyph_len(gmx_str s, size_t i);
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
 /* True when line, raw as read, is as wide as the terminal that wrapped the
- * text and next is the rest of it: line ends mid-token or next begins as
- * no stack line does. */
+ * text (none was learned: false), so that the next line may be its rest. */
+bool gmx_gx_wrap_full(const gx_cleaner *c, gmx_str line);
+
+/* True when next is the rest of line, a line gmx_gx_wrap_full found as
+ * wide as the wrap: line ends mid-token or next begins as no stack line
+ * does. */
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next);
 
 /* A line without what a reply or a page wrapped it in: "> " quote markers,

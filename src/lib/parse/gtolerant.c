@@ -210,7 +210,8 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     size_t n = 0;
     uint32_t extra = 0;
     gmx_str piece = raw, next;
-    while (gmx_cursor_peek(&t->cur, &next) && gmx_gx_wrap_joins(&t->cl, piece, next)) {
+    while (gmx_gx_wrap_full(&t->cl, piece) && gmx_cursor_peek(&t->cur, &next) &&
+           gmx_gx_wrap_joins(&t->cl, piece, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
             n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
