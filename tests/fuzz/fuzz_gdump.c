@@ -1,6 +1,6 @@
 /* Fuzz target: full goroutine dump text through the whole goroutine
  * pipeline (parse, bucket, classify, rank, render), as `gomemdx goroutines`
- * runs it. */
+ * runs it; then parsed again as text a terminal wrapped. */
 #include <stddef.h>
 #include <stdint.h>
 
@@ -26,5 +26,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         fuzz_analyse_and_render(&snap, 2);
     }
     gmx_gbuckets_free(snap.buckets);
+
+    /* The same text as a terminal may have wrapped it: at the width learned
+     * from it, or else at one the first byte picks, so that the joining of
+     * cut lines runs on every input. */
+    gmx_text_wrap wrap = gmx_text_wrap_learn(data, size);
+    if (!wrap.width && size)
+        wrap = (gmx_text_wrap){ 40 + data[0] % 80u, data[0] & 1 };
+    gmx_gbuckets *joined = gmx_gbuckets_new(&limits);
+    if (!joined)
+        return 0;
+    gmx_dump_info info;
+    if (gmx_goroutine_dump_parse_wrapped("fuzz", data, size, &wrap, gmx_gbuckets_add, joined, &info,
+                                         &err) == GMX_OK)
+        gmx_gbuckets_finish(joined);
+    gmx_gbuckets_free(joined);
     return 0;
 }

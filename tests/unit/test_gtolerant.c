@@ -626,6 +626,59 @@ static void test_wrapped_terminals(void **state)
     }
 }
 
+static int count_goroutine(void *ctx, const gmx_goroutine *g)
+{
+    (void)g;
+    ++*(uint64_t *)ctx;
+    return 0;
+}
+
+/* The strict grammar reads a folded capture whole at the width learned
+ * from it, every line read and none doubted, as it reads the capture; the
+ * plain strict read of the same text meets damage (the reason the tolerant
+ * reader used to read such a dump line by line, at over twice the cost). */
+static void test_wrapped_strict_grammar(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.27/webhooks/goroutine-t1.debug2.txt",
+    };
+    for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+        size_t len;
+        char *src = tu_read_fixture(fixtures[f], &len);
+        uint64_t want = 0, got = 0, plain = 0;
+        gmx_dump_info info;
+        gmx_error err;
+        assert_int_equal(gmx_goroutine_dump_parse("clean", src, len, count_goroutine, &want, &info,
+                                                  &err),
+                         GMX_OK);
+        for (int tabs8 = 0; tabs8 < 2; tabs8++) {
+            fold_width = 80;
+            fold_tabs8 = tabs8;
+            fold_cut = false;
+            text folded = derive(fixtures[f], fold_line);
+            assert_true(fold_cut);
+            gmx_text_wrap wrap = gmx_text_wrap_learn(folded.p, folded.n);
+            assert_int_equal(wrap.width, 80);
+            assert_int_equal(gmx_goroutine_dump_parse("plain", folded.p, folded.n, count_goroutine,
+                                                      &plain, &info, &err),
+                             GMX_OK);
+            assert_true(info.suspect_lines > 0 || info.skipped_lines > 0);
+            got = 0;
+            assert_int_equal(gmx_goroutine_dump_parse_wrapped("folded", folded.p, folded.n, &wrap,
+                                                              count_goroutine, &got, &info, &err),
+                             GMX_OK);
+            assert_int_equal(got, want);
+            assert_int_equal(info.suspect_lines, 0);
+            assert_int_equal(info.skipped_lines, 0);
+            assert_true(info.read.repairs & GMX_REPAIR_WRAPPED);
+            free(folded.p);
+        }
+        free(src);
+    }
+}
+
 /* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
 static void drop_title(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1440,6 +1493,7 @@ int main(void)
         cmocka_unit_test(test_logged_as_one_string),
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_wrapped_terminals),
+        cmocka_unit_test(test_wrapped_strict_grammar),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

@@ -36,6 +36,7 @@ typedef struct piece {
     gmx_gbuckets *buckets;
     bool copy; /* read in steps through gmx_input_copy */
     bool prefixed; /* every line behind a log prefix (kubectl logs, journald) */
+    const gmx_text_wrap *wrap; /* lines a terminal cut at this width, or NULL */
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
@@ -115,8 +116,8 @@ static void *parse_piece(void *arg)
         const char *bytes = p->copy ? step_bytes(p, at, end - at, &buf) : p->data + at;
         gmx_dump_info info;
         strict_ctx sc = { p->buckets, &info };
-        p->rc = gmx_goroutine_dump_parse(p->name, bytes, end - at, add_strict, &sc, &info,
-                                         &p->err);
+        p->rc = gmx_goroutine_dump_parse_wrapped(p->name, bytes, end - at, p->wrap, add_strict,
+                                                 &sc, &info, &p->err);
         if (p->rc == (gmx_code)DAMAGED) {
             p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
             add_info(&p->info, &info);
@@ -165,8 +166,9 @@ static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
 /* The strict read of [from, to) of in, cut into n pieces at block starts,
  * each on a thread of its own, merged into snap in order. */
 static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t from, size_t to,
-                               unsigned n, bool prefixed, const gmx_ingest_options *opts,
-                               gmx_gsnapshot *snap, gmx_error *err)
+                               unsigned n, bool prefixed, const gmx_text_wrap *wrap,
+                               const gmx_ingest_options *opts, gmx_gsnapshot *snap,
+                               gmx_error *err)
 {
     const char *data = (const char *)gmx_input_data(in) + from;
     size_t len = to - from;
@@ -183,6 +185,7 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t fro
         p->name = name;
         p->input = in;
         p->prefixed = prefixed;
+        p->wrap = wrap;
         p->data = data + start;
         p->len = end - start;
         p->copy = len >= GMX_INPUT_COPY_MIN;
@@ -477,7 +480,7 @@ static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_inges
     unsigned n = thread_count(opts, to - from);
     gmx_error err;
     bool ok = dump.buckets &&
-              parse_parallel(name, in, from, to, n ? n : 1, false, opts, &dump, &err) == GMX_OK;
+              parse_parallel(name, in, from, to, n ? n : 1, false, NULL, opts, &dump, &err) == GMX_OK;
     mid = dump.info;
     uint64_t first = head.lines + 1, last = head.lines + mid.lines;
     ok = ok && !mid.skipped_lines && !mid.suspect_lines && mid.goroutines &&
@@ -506,6 +509,34 @@ static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_inges
     return true;
 }
 
+/* A dump a terminal cut at its width (copied from its screen, folded, a
+ * CI log of fixed width): read by the strict grammar with the cut lines
+ * joined, in pieces on every core when large, as a pristine dump is,
+ * rather than line by line by the tolerant reader. False when no wrap is
+ * learned or the read still skips or doubts lines: the tolerant reader
+ * then reads the text into fresh buckets. */
+static bool parse_cut_lines(const char *name, const gmx_input *in, const gmx_ingest_options *opts,
+                            gmx_gsnapshot *snap)
+{
+    const char *data = gmx_input_data(in);
+    size_t len = gmx_input_size(in);
+    gmx_text_wrap wrap = gmx_text_wrap_learn(data, len);
+    if (!wrap.width)
+        return false;
+    gmx_gbuckets_free(snap->buckets);
+    snap->buckets = gmx_gbuckets_new(&opts->limits);
+    if (!snap->buckets)
+        return false;
+    /* split only where a piece starts at a header, as a pristine dump is */
+    unsigned n = len >= 10 && memcmp(data, "goroutine ", 10) == 0 ? thread_count(opts, len) : 0;
+    gmx_error err;
+    strict_ctx sc = { snap->buckets, &snap->info };
+    gmx_code rc = n ? parse_parallel(name, in, 0, len, n, false, &wrap, opts, snap, &err)
+                    : gmx_goroutine_dump_parse_wrapped(name, data, len, &wrap, add_strict, &sc,
+                                                       &snap->info, &err);
+    return rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info);
+}
+
 /* One thread, any goroutine format, recognised by content. */
 static gmx_code parse_serial(const char *name, const char *data, size_t len,
                              const gmx_ingest_options *opts, gmx_gsnapshot *snap, gmx_error *err)
@@ -527,7 +558,8 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
         return GMX_OK;
     if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
         return rc;
-    if (snap->input && parse_wrapped(name, snap->input, opts, snap))
+    if (snap->input && (parse_cut_lines(name, snap->input, opts, snap) ||
+                        parse_wrapped(name, snap->input, opts, snap)))
         return GMX_OK;
     return parse_tolerant(name, data, len, opts, snap, err);
 }
@@ -587,8 +619,9 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
             n = 0;
     }
     if (n) {
-        rc = parse_parallel(snap->name, in, 0, len, n, prefixed, opts, snap, err);
-        if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)))
+        rc = parse_parallel(snap->name, in, 0, len, n, prefixed, NULL, opts, snap, err);
+        if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)) &&
+            !parse_cut_lines(snap->name, in, opts, snap))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {
         rc = parse_serial(snap->name, data, len, opts, snap, err);

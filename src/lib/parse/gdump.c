@@ -18,6 +18,10 @@
 #include <stdint.h>
 
 enum { PREFIX_MAX = 128, INDENT_MAX = 16 };
+/* Lines a terminal cut, joined, are kept until their block is handed out:
+ * at most this much of them in one block (a longer one is left cut, read
+ * as damage, and the tolerant reader reads the text). */
+#define JOINED_MAX ((size_t)256 << 10)
 
 typedef enum block_state {
     OUTSIDE,      /* between blocks */
@@ -45,6 +49,12 @@ typedef struct parser {
     size_t indent_len;
     bool flat;  /* file lines came without their tab (Markdown outside a fence) */
     bool system_stack;  /* after "runtime stack:": frames outside goroutines */
+    uint64_t line;      /* the first input line of the line being read */
+    /* Text a terminal wrapped: what joins lines (its wrap learned), and the
+     * joined lines of the block being read. NULL when not wrapped. */
+    gx_cleaner *cl;
+    char *joined;
+    size_t joined_len;
 } parser;
 
 static inline char shape(char c)
@@ -316,7 +326,7 @@ static int parse_line(parser *p, gmx_str raw)
         gmx_goroutine same = p->g;
         if (gmx_gdump_parse_any_header(line, &same) && same.id == p->g.id) {
             same.flags |= GMX_G_REPORTED;
-            same.line = p->cur.line;
+            same.line = p->line;
             same.frames = p->frames;
             p->g = same;
             return 0;
@@ -347,7 +357,7 @@ static int parse_line(parser *p, gmx_str raw)
         note_prelude(p, line);
         return 0;
     }
-    p->g.line = p->cur.line;
+    p->g.line = p->line;
     p->g.frames = p->frames;
     /* "goroutine 0 [idle]:" is no goroutine: GOTRACEBACK=crash prints the
      * system stack (g0) of each thread after the goroutines. Its block is
@@ -381,9 +391,9 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
                           gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
                           gmx_error *err);
 
-gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len,
-                                  gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
-                                  gmx_error *err)
+static gmx_code parse_dump(const char *name, const void *data, size_t len,
+                           const gmx_text_wrap *wrap,
+                           gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err)
 {
     gmx_dump_info local;
     if (!info)
@@ -392,11 +402,74 @@ gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len
     /* The parser holds GMX_MAX_FRAMES frames of scratch: keep it off the
      * stack of threads that may have small ones. */
     parser *p = gmx_calloc(1, sizeof(*p));
-    if (!p)
-        return gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
-    gmx_code rc = parse_all(p, name, data, len, fn, ctx, info, err);
+    bool ok = p != NULL;
+    if (ok && wrap && wrap->width) {
+        p->cl = gmx_calloc(1, sizeof(*p->cl));
+        p->joined = gmx_malloc(JOINED_MAX);
+        ok = p->cl && p->joined;
+        if (ok)
+            p->cl->wrap = *wrap;
+    }
+    gmx_code rc = ok ? parse_all(p, name, data, len, fn, ctx, info, err)
+                     : gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
+    if (p) {
+        gmx_free(p->joined);
+        gmx_free(p->cl);
+    }
     gmx_free(p);
     return rc;
+}
+
+gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len,
+                                  gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info,
+                                  gmx_error *err)
+{
+    return parse_dump(name, data, len, NULL, fn, ctx, info, err);
+}
+
+gmx_code gmx_goroutine_dump_parse_wrapped(const char *name, const void *data, size_t len,
+                                          const gmx_text_wrap *wrap, gmx_goroutine_fn fn,
+                                          void *ctx, gmx_dump_info *info, gmx_error *err)
+{
+    return parse_dump(name, data, len, wrap, fn, ctx, info, err);
+}
+
+/* line, joined with the lines after it that the terminal cut off it, in
+ * the block's storage (nothing of a block is held between blocks). */
+static void join_cut(parser *p, gmx_str *line)
+{
+    if (p->state == OUTSIDE)
+        p->joined_len = 0;
+    char *at = p->joined + p->joined_len;
+    size_t room = JOINED_MAX - p->joined_len, n = 0;
+    gmx_str piece = *line, next;
+    while (gmx_gx_wrap_full(&p->cl->wrap, piece) && gmx_cursor_peek(&p->cur, &next) &&
+           gmx_gx_wrap_joins(p->cl, piece, next)) {
+        size_t first = n ? 0 : line->n;
+        if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)
+            break;
+        memcpy(at + n, line->p, first);
+        n += first;
+        memcpy(at + n, next.p, next.n);
+        n += next.n;
+        gmx_cursor_next(&p->cur, &piece);
+    }
+    if (!n)
+        return;
+    p->joined_len += n;
+    *line = gmx_str_make(at, n);
+    p->info->read.repairs |= GMX_REPAIR_WRAPPED;
+}
+
+/* The next line of the text, whole again when a terminal wrapped it. */
+static bool next_line(parser *p, gmx_str *line)
+{
+    if (!gmx_cursor_next(&p->cur, line))
+        return false;
+    p->line = p->cur.line;
+    if (p->cl)
+        join_cut(p, line);
+    return true;
 }
 
 static gmx_code parse_all(parser *p, const char *name, const void *data, size_t len,
@@ -409,7 +482,7 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
     p->info = info;
 
     gmx_str line;
-    while (gmx_cursor_next(&p->cur, &line)) {
+    while (next_line(p, &line)) {
         int rc = parse_line(p, line);
         if (rc) {
             info->lines = p->cur.line;

@@ -48,12 +48,11 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 
 static gmx_str trim_right(gmx_str s);
 static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
-static void learn_wrap(gx_cleaner *c, const char *data, size_t len);
 
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
     c->pager = false;
-    c->wrap_width = 0;
+    c->wrap = (gmx_text_wrap){ 0, false };
     c->prefix_len = 0;
     c->repairs = 0;
     c->slot = 0;
@@ -85,7 +84,23 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     }
     c->pager = lines >= 3 && numbered * 10 >= lines * 9;
     c->double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
-    learn_wrap(c, data, len);
+    c->wrap = gmx_text_wrap_learn(data, len);
+}
+
+/* The UTF-8 characters in p[0, n): the bytes that continue none (all but
+ * 10xxxxxx), counted eight at a time. */
+static size_t chars_in(const char *p, size_t n)
+{
+    size_t cont = 0, i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, p + i, sizeof(w));
+        uint64_t c = w & ~(w << 1) & 0x8080808080808080u; /* bit 7 set, bit 6 clear */
+        cont += (size_t)(((c >> 7) * 0x0101010101010101u) >> 56);
+    }
+    for (; i < n; i++)
+        cont += ((unsigned char)p[i] & 0xC0) == 0x80;
+    return n - cont;
 }
 
 /* The columns a terminal gives s: a tab to the next multiple of eight
@@ -96,8 +111,7 @@ static size_t columns(gmx_str s, bool tabs8)
     for (size_t i = 0; i < s.n;) {
         const char *tab = tabs8 ? memchr(s.p + i, '\t', s.n - i) : NULL;
         size_t end = tab ? (size_t)(tab - s.p) : s.n;
-        for (; i < end; i++) /* a loop the compiler vectorizes */
-            col += ((unsigned char)s.p[i] & 0xC0) != 0x80;
+        col += chars_in(s.p + i, end - i);
         if (!tab)
             break;
         col = (col / 8 + 1) * 8;
@@ -170,8 +184,9 @@ static void count_width(widest *w, gmx_str s, bool tabs8)
  * line, or a few alike (one stack's frame in many goroutines), none cut.
  * Widths are counted both ways a wrap counts a tab; the one that puts more
  * lines at its widest is the wrap's. */
-static void learn_wrap(gx_cleaner *c, const char *data, size_t len)
+gmx_text_wrap gmx_text_wrap_learn(const void *text, size_t len)
 {
+    const char *data = text;
     widest bytes = { 0, 0, 0, 0 }, tabs8 = { 0, 0, 0, 0 };
     unsigned lines = 0;
     size_t pos = 0;
@@ -182,7 +197,7 @@ static void learn_wrap(gx_cleaner *c, const char *data, size_t len)
         if (s.n && s.p[s.n - 1] == '\r')
             s.n--;
         if (s.n > GX_LINE_MAX)
-            return; /* wider than any terminal: not wrapped (wrap_width stays 0) */
+            return (gmx_text_wrap){ 0, false }; /* wider than any terminal: not wrapped */
         count_width(&bytes, s, false);
         count_width(&tabs8, s, true);
         lines++;
@@ -190,8 +205,7 @@ static void learn_wrap(gx_cleaner *c, const char *data, size_t len)
     }
     const widest *w = tabs8.lines >= bytes.lines ? &tabs8 : &bytes;
     bool wrapped = w->width >= 40 && w->cut >= 3 && w->cut > w->whole;
-    c->wrap_width = wrapped ? w->width : 0;
-    c->wrap_tabs8 = w == &tabs8;
+    return (gmx_text_wrap){ wrapped ? w->width : 0, w == &tabs8 };
 }
 
 /* Begins as no line of a stack or a profile does: the rest of one. */
@@ -253,12 +267,11 @@ static size_t columns_bound(gmx_str s, bool tabs8)
     return s.n + 7 * lead;
 }
 
-bool gmx_gx_wrap_full(const gx_cleaner *c, gmx_str line)
+bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
 {
     /* a character takes four bytes at most: a longer line is wider */
-    return c->wrap_width && line.n <= 4 * c->wrap_width &&
-           columns_bound(line, c->wrap_tabs8) >= c->wrap_width &&
-           columns(line, c->wrap_tabs8) == c->wrap_width;
+    return w->width && line.n <= 4 * w->width && columns_bound(line, w->tabs8) >= w->width &&
+           columns(line, w->tabs8) == w->width;
 }
 
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
@@ -748,24 +761,34 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     }
 }
 
-/* "/path/file.go:12", then " +0x1d" and " fp=.. sp=.. pc=..". */
+/* Ends s as the runtime ends a file line after its number: nothing, or
+ * " +0x1d" and " fp=.. sp=.. pc=..". */
+static bool file_line_end(gmx_str s)
+{
+    return !s.n || gmx_str_starts(s, " +0x") || gmx_str_starts(s, " fp=");
+}
+
+/* "/path/file.go:12", then " +0x1d" and " fp=.. sp=.. pc=..". Found at
+ * its colon: a function line, cut or whole, rarely has one, so most
+ * lines that are no file line are told so by one memchr. */
 bool gmx_gx_file_line(gmx_str s)
 {
-    size_t cut = gmx_str_find(s, " +0x");
-    if (cut == SIZE_MAX)
-        cut = gmx_str_find(s, " fp=");
-    if (cut != SIZE_MAX)
-        s = gmx_str_sub(s, 0, cut);
-    size_t colon = gmx_str_rfind_char(s, ':');
-    if (colon == SIZE_MAX || colon == 0 || colon + 1 == s.n)
-        return gmx_str_eq_cstr(s, "<autogenerated>");
-    if (digits_at(s, colon + 1) != s.n - colon - 1)
+    if (!s.n)
         return false;
-    gmx_str path = gmx_str_sub(s, 0, colon);
-    /* Go source, assembly, cgo's C: what the runtime prints file lines of;
-     * and, up to Go 1.3, the runtime's own .goc files (Go-flavoured C). */
-    return gmx_str_ends(path, ".go") || gmx_str_ends(path, ".s") || gmx_str_ends(path, ".c") ||
-           gmx_str_ends(path, ".goc") || gmx_str_eq_cstr(path, "<autogenerated>");
+    const char *end = s.p + s.n;
+    for (const char *c = memchr(s.p, ':', s.n); c; c = memchr(c + 1, ':', (size_t)(end - c - 1))) {
+        size_t colon = (size_t)(c - s.p);
+        size_t digits = digits_at(s, colon + 1);
+        if (!colon || !digits || !file_line_end(gmx_str_sub(s, colon + 1 + digits, s.n)))
+            continue;
+        gmx_str path = gmx_str_sub(s, 0, colon);
+        /* Go source, assembly, cgo's C: what the runtime prints file lines
+         * of; and, up to Go 1.3, the runtime's own .goc files (Go-flavoured C). */
+        return gmx_str_ends(path, ".go") || gmx_str_ends(path, ".s") || gmx_str_ends(path, ".c") ||
+               gmx_str_ends(path, ".goc") || gmx_str_eq_cstr(path, "<autogenerated>");
+    }
+    static const char autogen[] = "<autogenerated>";
+    return gmx_str_starts(s, autogen) && file_line_end(gmx_str_sub(s, sizeof(autogen) - 1, s.n));
 }
 
 /* "pkg.(*T).f(0x1, ...)": the last '(' opens the arguments; no spaces before it. */

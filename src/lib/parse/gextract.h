@@ -59,8 +59,7 @@ typedef struct gx_line {
 
 typedef struct gx_cleaner {
     bool pager;                   /* every line starts with its number (less -N) */
-    size_t wrap_width;            /* the width a terminal cut long lines at, or 0 */
-    bool wrap_tabs8;              /* ... counted with tabs to every eighth column */
+    gmx_text_wrap wrap;           /* lines cut at a terminal's width */
     bool double_spaced;           /* a blank line after every line (copied from a web UI) */
     char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
     size_t prefix_len;
@@ -80,8 +79,8 @@ size_t gmx_gx_glyph_len(gmx_str s, size_t i);
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
 /* True when line, raw as read, is as wide as the terminal that wrapped the
- * text (none was learned: false), so that the next line may be its rest. */
-bool gmx_gx_wrap_full(const gx_cleaner *c, gmx_str line);
+ * text (width 0: false), so that the next line may be its rest. */
+bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line);
 
 /* True when next is the rest of line, a line gmx_gx_wrap_full found as
  * wide as the wrap: line ends mid-token or next begins as no stack line
