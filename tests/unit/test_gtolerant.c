@@ -885,6 +885,54 @@ static void test_goleak_line_alone(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* A Markdown fence typed between goleak's line and its stack is markup
+ * inside one goroutine (jaegertracing/jaeger#5250, verbatim): one goroutine,
+ * reported, in the state goleak's line gives. A fence before a stack whose
+ * top is another function still ends goleak's goroutine. */
+static void test_goleak_fence_inside_report(void **state)
+{
+    (void)state;
+    const char *s =
+        "For the test `TestServerHandlesPortZero` I got the following stacktrace: "
+        "```goleak: Errors on successful test run: found unexpected goroutines:\n"
+        "[Goroutine 23 in state chan send, with github.com/jaegertracing/jaeger/cmd/remote-storage/"
+        "app.(*Server).Start.func1 on top of the stack:\n"
+        "```\n"
+        "github.com/jaegertracing/jaeger/cmd/remote-storage/app.(*Server).Start.func1()\n"
+        "\t/home/hashkat/Documents/LFX/jaeger/cmd/remote-storage/app/server.go:139 +0x1e5\n"
+        "created by github.com/jaegertracing/jaeger/cmd/remote-storage/app.(*Server).Start\n"
+        "\t/home/hashkat/Documents/LFX/jaeger/cmd/remote-storage/app/server.go:135 +0x37c\n"
+        "]\n"
+        "```\n";
+    result r = read_text(s, strlen(s));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
+    const gmx_gbucket *b =
+        tu_bucket_with_func(r.snap.buckets, "github.com/jaegertracing/jaeger/cmd/remote-storage/app.(*Server).Start.func1");
+    assert_non_null(b);
+    assert_true(b->flags & GMX_G_REPORTED);
+    assert_int_equal(b->nstates, 1);
+    assert_true(gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *other =
+        "[Goroutine 7 in state select, with main.a on top of the stack:\n"
+        "```\n"
+        "main.b()\n"
+        "\t/app/main.go:9 +0x1d\n"
+        "created by main.main\n"
+        "\t/app/main.go:4 +0x2a\n";
+    r = read_text(other, strlen(other));
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    b = tu_bucket_with_func(r.snap.buckets, "main.b");
+    assert_non_null(b);
+    assert_int_equal(b->nstates, 1);
+    assert_false(gmx_str_eq_cstr(b->states[0].status, "select"));
+    gmx_gsnapshot_release(&r.snap);
+}
+
 /* uniq -c histograms of creators (istio/old_issues_repo#100) and of top
  * frames with their arguments (spacemeshos/go-spacemesh#2313). */
 static void test_uniq_creators_and_args(void **state)
@@ -1502,7 +1550,7 @@ int main(void)
         cmocka_unit_test(test_reflowed_report), cmocka_unit_test(test_markdown_links),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
-        cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_uniq_creators_and_args),
+        cmocka_unit_test(test_goleak_line_alone), cmocka_unit_test(test_goleak_fence_inside_report), cmocka_unit_test(test_uniq_creators_and_args),
         cmocka_unit_test(test_uniq_creator_and_closure), cmocka_unit_test(test_handmade_record_file),
         cmocka_unit_test(test_goc_file_lines),
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),

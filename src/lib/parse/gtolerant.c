@@ -54,6 +54,8 @@ typedef struct tol {
     bool system_stack;       /* after "runtime stack:": frames of no goroutine */
     bool leak_header;        /* the last line written is goleak's "Goroutine N in state" */
     uint64_t leak_header_line; /* its input line */
+    char leak_top[256];      /* the function it names "on top of the stack", or empty */
+    size_t leak_top_len;
     bool spaced;             /* the text is double-spaced (seen inside a block) */
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
@@ -564,6 +566,48 @@ static void on_dlv(tol *t, const gx_line *ln)
     end_block(t, ln->lineno);
 }
 
+/* goleak's line names the function on top of the goroutine's stack:
+ * "[Goroutine 23 in state chan send, with pkg.f on top of the stack:". */
+static void keep_leak_top(tol *t, gmx_str head)
+{
+    static const char with[] = ", with ", tail[] = " on top of the stack:";
+    t->leak_top_len = 0;
+    if (!gmx_str_ends(head, tail))
+        return;
+    gmx_str rest = gmx_str_sub(head, 0, head.n - (sizeof(tail) - 1));
+    size_t at = SIZE_MAX;
+    for (size_t from = 0;;) {
+        size_t i = gmx_str_find(gmx_str_sub(rest, from, rest.n), with);
+        if (i == SIZE_MAX)
+            break;
+        at = from + i;
+        from = at + 1;
+    }
+    if (at == SIZE_MAX)
+        return;
+    gmx_str top = gmx_str_sub(rest, at + sizeof(with) - 1, rest.n);
+    if (!top.n || top.n >= sizeof(t->leak_top))
+        return;
+    memcpy(t->leak_top, top.p, top.n);
+    t->leak_top_len = top.n;
+}
+
+/* A Markdown fence typed between goleak's line and the stack it announces
+ * (a poster opening or closing a code block there) is markup inside one
+ * goroutine, not its end: the line after it is the runtime's header, or a
+ * call of the very function goleak names on top of the stack. */
+static bool fence_inside_leak_report(tol *t)
+{
+    const gx_line *nx = peek(t);
+    if (!nx)
+        return false;
+    if (nx->kind == GX_HEADER)
+        return gmx_str_starts(gmx_str_sub(nx->text, nx->header_at, nx->text.n), "goroutine ");
+    return nx->kind == GX_FUNC && t->leak_top_len && nx->text.n > t->leak_top_len &&
+           memcmp(nx->text.p, t->leak_top, t->leak_top_len) == 0 &&
+           nx->text.p[t->leak_top_len] == '(';
+}
+
 static void on_other(tol *t, gx_line *ln);
 
 static void dispatch(tol *t, gx_line *ln)
@@ -589,6 +633,10 @@ static void dispatch(tol *t, gx_line *ln)
         t->system_stack = false;
         return;
     case GX_FENCE:
+        if (after_leak_header && fence_inside_leak_report(t)) {
+            t->leak_header = true;
+            return;
+        }
         end_block(t, ln->lineno);
         end_record(t, ln->lineno);
         t->leak_context = false;
@@ -626,6 +674,8 @@ static void dispatch(tol *t, gx_line *ln)
         put(&t->dump, head, ln->lineno, reported);
         t->leak_header = gmx_str_starts(head, "Goroutine ") || gmx_str_starts(head, "[Goroutine ");
         t->leak_header_line = ln->lineno;
+        if (t->leak_header)
+            keep_leak_top(t, head);
         t->any_reported |= reported;
         t->in_block = true;
         t->records++;
