@@ -57,6 +57,17 @@ static bool column_header(gmx_str s)
            gmx_str_eq_cstr(t[4], "cum%");
 }
 
+/* The header with pprof's running total (sum%) cut out by hand, "flat
+ * flat% cum cum%": its rows have four figures before the name. */
+static bool short_header(gmx_str s)
+{
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(s, t, MAX_TOKENS);
+    return n == 4 && gmx_str_eq_cstr(t[0], "flat") && gmx_str_eq_cstr(t[1], "flat%") &&
+           gmx_str_eq_cstr(t[2], "cum") && gmx_str_eq_cstr(t[3], "cum%");
+}
+
+
 /* -peek's header: -top's five columns, then "calls calls% + context". */
 static bool peek_header(gmx_str s)
 {
@@ -112,6 +123,12 @@ static bool value(gmx_str s, double *out)
         return false;
     *out = v * scale;
     return true;
+}
+
+/* "Total: 1205.81MB", the whole profile as -list and older -top print it. */
+static bool total_line(gmx_str s, double *total)
+{
+    return gmx_str_starts(s, "Total: ") && value(gmx_str_trim(gmx_str_sub(s, 7, s.n)), total);
 }
 
 static bool percent(gmx_str s, double *v)
@@ -179,7 +196,7 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
     while (gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
         gmx_str t[MAX_TOKENS];
-        if (column_header(s) || peek_header(s) || routine_header(s, &f, &file) ||
+        if (column_header(s) || short_header(s) || peek_header(s) || routine_header(s, &f, &file) ||
             quoted_row(t, tokens(s, t, 6)) || traces_separator(s))
             return true;
     }
@@ -521,7 +538,7 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     enum { NONE, TOP, LIST, TRACES, PEEK } mode = NONE;
     gmx_frame routine = { { NULL, 0 }, { NULL, 0 }, 0 };
     uint64_t header_line = 0;
-    bool any_unit = false, gopark = false;
+    bool any_unit = false, gopark = false, no_sum = false;
     gmx_code rc = GMX_OK;
     while (rc == GMX_OK && gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
@@ -555,12 +572,19 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             mark(r, c.line, 1);
             continue;
         }
-        if (column_header(s)) {
+        if (column_header(s) || short_header(s)) {
             rc = end_record(r);
             if (rc == GMX_OK)
                 rc = flush_quoted(r);
             mode = TOP;
+            no_sum = short_header(s);
             header_line = c.line;
+            mark(r, c.line, 1);
+            continue;
+        }
+        if (mode != LIST && total_line(s, &shown)) {
+            if (shown > info->total)
+                info->total = shown;
             mark(r, c.line, 1);
             continue;
         }
@@ -597,8 +621,18 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             mark(r, c.line, 1);
             continue;
         }
-        size_t n = tokens(s, t, mode == LIST ? 4 : 6);
+        size_t n = tokens(s, t, mode == LIST ? 4 : mode == TOP && no_sum ? 5 : 6);
         double flat, cum, flat_pct, sum_pct, cum_pct;
+        if (mode == TOP && no_sum && n == 5 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
+            value(t[2], &cum) && percent(t[3], &cum_pct)) {
+            gmx_frame fr = row_site(t[4]);
+            any_unit |= !unitless(t[0]) || !unitless(t[2]);
+            gopark |= gmx_str_eq_cstr(fr.func, "runtime.gopark");
+            keep_row(info, fr.func, flat, cum, flat_pct, cum_pct);
+            rc = add(r, &fr, flat);
+            mark(r, c.line, 1);
+            continue;
+        }
         if (mode == NONE && quoted_row(t, n)) {
             value(t[0], &flat);
             percent(t[1], &flat_pct);
