@@ -452,6 +452,14 @@ static void traces_rows(reader *r)
         info->total = total;
 }
 
+/* Ends what was being read before a new block (a -traces record, rows
+ * quoted without a header). */
+static gmx_code close_block(reader *r)
+{
+    gmx_code rc = end_record(r);
+    return rc == GMX_OK ? flush_quoted(r) : rc;
+}
+
 static void copy_name(char *dst, gmx_str src)
 {
     size_t n = src.n < GMX_PTOP_FUNC_MAX - 1 ? src.n : GMX_PTOP_FUNC_MAX - 1;
@@ -551,16 +559,14 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         }
         double shown;
-        if (showing_total(s, &shown)) {
+        if (showing_total(s, &shown) || (mode != LIST && total_line(s, &shown))) {
             if (shown > info->total)
                 info->total = shown;
             mark(r, c.line, 1);
             continue;
         }
         if (traces_separator(s)) {
-            rc = end_record(r);
-            if (rc == GMX_OK)
-                rc = flush_quoted(r);
+            rc = close_block(r);
             mode = TRACES;
             r->in_record = true;
             header_line = header_line ? header_line : c.line;
@@ -573,25 +579,15 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         }
         if (column_header(s) || short_header(s)) {
-            rc = end_record(r);
-            if (rc == GMX_OK)
-                rc = flush_quoted(r);
+            rc = close_block(r);
             mode = TOP;
             no_sum = short_header(s);
             header_line = c.line;
             mark(r, c.line, 1);
             continue;
         }
-        if (mode != LIST && total_line(s, &shown)) {
-            if (shown > info->total)
-                info->total = shown;
-            mark(r, c.line, 1);
-            continue;
-        }
         if (peek_header(s)) {
-            rc = end_record(r);
-            if (rc == GMX_OK)
-                rc = flush_quoted(r);
+            rc = close_block(r);
             mode = PEEK;
             r->ncallers = 0;
             r->peek_center = false;
