@@ -56,6 +56,24 @@ bool gmx_metrics_pprof_index_sniff(const void *data, size_t len);
 gmx_code gmx_metrics_pprof_index_parse(const char *name, const void *data, size_t len,
                                        gmx_msample *out, gmx_error *err);
 
+/* runtime.MemStats fields a program printed itself ("Alloc = 11.7 MiB",
+ * "sys: 1599 MB alloc: 1525 MB"): how many printouts were read, and the
+ * lines they span. */
+typedef struct gmx_memprint_info {
+    size_t printouts;
+    uint64_t first_line, last_line;
+} gmx_memprint_info;
+
+/* True when the first 64 KiB hold a printout of at least two MemStats
+ * fields, each "Name: number [unit]" or "Name = number [unit]". */
+bool gmx_metrics_printed_sniff(const void *data, size_t len);
+
+/* The last printout into *out (printed lines carry no time: they make no
+ * series, and the latest is the process's state); *info, if given, says
+ * how many were read. GMX_EFORMAT when there is none. */
+gmx_code gmx_metrics_printed_parse(const char *name, const void *data, size_t len,
+                                   gmx_msample *out, gmx_memprint_info *info, gmx_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -50,7 +50,7 @@
 extern "C" {
 #endif
 
-enum { GMX_PTOP_MAX_ROWS = 32, GMX_PTOP_FUNC_MAX = 200 };
+enum { GMX_PTOP_MAX_ROWS = 32, GMX_PTOP_FUNC_MAX = 200, GMX_PTOP_MAX_EDGES = 16 };
 
 /* One -top row as printed. */
 typedef struct gmx_ptoptext_row {
@@ -58,6 +58,14 @@ typedef struct gmx_ptoptext_row {
     double flat, cum;             /* in the table's unit (bytes scaled by pprof's suffix) */
     double flat_pct, cum_pct;     /* the percentages printed beside them */
 } gmx_ptoptext_row;
+
+/* A caller a -peek block prints above a function ("1034.31MB 100% |
+ * pkg.caller" over "... | time.NewTimer"): who calls it, and how much of
+ * its reach comes through that call. */
+typedef struct gmx_ptop_edge {
+    char caller[GMX_PTOP_FUNC_MAX], callee[GMX_PTOP_FUNC_MAX]; /* cut to fit, NUL-terminated */
+    double value;                                              /* in the table's unit */
+} gmx_ptop_edge;
 
 typedef struct gmx_ptop_info {
     char sample_type[32];    /* "inuse_space", "alloc_space", ...; empty when not said */
@@ -75,10 +83,13 @@ typedef struct gmx_ptop_info {
     gmx_read_report read;    /* lines read and skipped */
     gmx_ptoptext_row top[GMX_PTOP_MAX_ROWS]; /* the first -top rows, in the table's order */
     uint32_t ntop;
+    gmx_ptop_edge edges[GMX_PTOP_MAX_EDGES]; /* the first callers -peek blocks name */
+    uint32_t nedges;
 } gmx_ptop_info;
 
-/* True when a "flat flat% sum% cum cum%" column header, a "ROUTINE ===="
- * line or a -traces separator is among the first lines of (data, len). */
+/* True when a "flat flat% sum% cum cum%" column header (or its -peek form,
+ * "... calls calls% + context"), a "ROUTINE ====" line or a -traces
+ * separator is among the first lines of (data, len). */
 bool gmx_ptoptext_sniff(const void *data, size_t len);
 
 /* The grammar behind gmx_ptoptext_parse: reads the rows into sink. */

@@ -173,6 +173,48 @@ static void test_pprof_index_page(void **state)
     assert_false(gmx_metrics_pprof_index_sniff(prose, sizeof(prose) - 1));
 }
 
+/* Stack Overflow 64963912 (verbatim lines): a program printing MemStats
+ * fields each round, several to a line ("idel" is the asker's spelling and
+ * no field); golang/go#39779's form, one field to a line. The last
+ * printout is the sample; prose is none. */
+static void test_printed_memstats(void **state)
+{
+    (void)state;
+    static const char so[] =
+        "Your formatted output is:\n"
+        "sys: 1599 MB alloc: 1525 MB idel: 73 MB released: 73 MB inuse: 1526 MB\n"
+        "sys: 6207 MB alloc: 4577 MB idel: 1629 MB released: 103 MB inuse: 4577 MB\n"
+        "Which is (for the last line):\n"
+        "sys: bytes of heap memory obtained from the OS: 6207 MB\n"
+        "It is not a memory leak.\n";
+    assert_true(gmx_metrics_printed_sniff(so, strlen(so)));
+    gmx_msample s;
+    gmx_memprint_info info;
+    gmx_error err;
+    assert_int_equal(gmx_metrics_printed_parse("so", so, strlen(so), &s, &info, &err), GMX_OK);
+    assert_int_equal(info.printouts, 2);
+    assert_int_equal(info.first_line, 2);
+    assert_int_equal(info.last_line, 3);
+    assert_true(s.mem.present);
+    assert_int_equal(s.mem.sys, 6207ull << 20);
+    assert_int_equal(s.mem.alloc, 4577ull << 20);
+    static const char lines[] =
+        " ```\n"
+        "Alloc = 11.748207092285156 MiB\n"
+        " TotalAlloc = 26889.293197631836 MiB\n"
+        " Sys = 734.5589141845703 MiB\n"
+        " NumGC = 161\n"
+        " HeapInuse = 17 MiB\n";
+    assert_int_equal(gmx_metrics_printed_parse("go", lines, strlen(lines), &s, &info, &err), GMX_OK);
+    assert_int_equal(info.printouts, 1);
+    assert_int_equal(s.mem.num_gc, 161);
+    assert_int_equal(s.mem.heap_inuse, 17ull << 20);
+    static const char prose[] = "The alloc: it grew. Sys: high.\nHeapAlloc went up by 5 MB.\n";
+    assert_false(gmx_metrics_printed_sniff(prose, strlen(prose)));
+    assert_int_equal(gmx_metrics_printed_parse("p", prose, strlen(prose), &s, &info, &err),
+                     GMX_EFORMAT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -182,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_metrics__prometheus_line_forms),
         cmocka_unit_test(test_metrics__prometheus_errors),
         cmocka_unit_test(test_pprof_index_page),
+        cmocka_unit_test(test_printed_memstats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -279,6 +279,87 @@ static void test_pool_free_list_info(void **state)
     gmx_findings_free(f);
 }
 
+/* https://github.com/cbeuw/Cloak/issues/137 (verbatim rows): time.AfterFunc's
+ * 54.70MB is all that (*streamBufferedPipe).WriteTo reaches beyond its own
+ * 12.50MB; the maintainer's fix was in that loop. One finding, a timer
+ * leak named at the caller; time.startTimer under AfterFunc is the same. */
+static void test_mechanism_named_at_table_caller(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Showing nodes accounting for 71.75MB, 100% of 71.75MB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "      49MB 68.30% 68.30%    54.70MB 76.23%  time.AfterFunc\n"
+        "   12.50MB 17.42% 85.72%    67.20MB 93.66%  github.com/cbeuw/Cloak/internal/multiplex.(*streamBufferedPipe).WriteTo\n"
+        "    5.69MB  7.93% 93.66%     5.69MB  7.93%  time.startTimer\n"
+        "    2.02MB  2.81% 96.46%     2.52MB  3.51%  github.com/cbeuw/Cloak/internal/multiplex.MakeSession\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    const char *w = "github.com/cbeuw/Cloak/internal/multiplex.(*streamBufferedPipe).WriteTo";
+    assert_true(site_is(gmx_findings_at(f, 0), w));
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_TIMER_LEAK);
+    assert_false(gmx_findings_at(f, 0)->site_is_mechanism);
+    for (size_t i = 1; i < gmx_findings_count(f); i++)
+        assert_false(site_is(gmx_findings_at(f, i), w) || site_is(gmx_findings_at(f, i), "time.startTimer"));
+    gmx_findings_free(f);
+}
+
+/* https://github.com/apache/pulsar/issues/5626 (verbatim rows): three rows
+ * reach the timers' 100% with nothing of their own; main.main is the entry,
+ * and of the other two the table cannot tell the caller: the first is named,
+ * the second said in the title. */
+static void test_mechanism_caller_tie(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Showing nodes accounting for 31.29MB, 100% of 31.29MB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "      30MB 95.88% 95.88%    31.29MB   100%  time.NewTimer\n"
+        "    1.29MB  4.12%   100%     1.29MB  4.12%  time.startTimer\n"
+        "         0     0%   100%    31.29MB   100%  github.com/apache/pulsar/pulsar-function-go/pf.(*goInstance).startFunction\n"
+        "         0     0%   100%    31.29MB   100%  github.com/apache/pulsar/pulsar-function-go/pf.Start\n"
+        "         0     0%   100%    31.29MB   100%  main.main\n"
+        "         0     0%   100%    31.29MB   100%  runtime.main\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(gmx_findings_count(f), 1);
+    const gmx_finding *fd = gmx_findings_at(f, 0);
+    assert_true(site_is(fd, "github.com/apache/pulsar/pulsar-function-go/pf.(*goInstance).startFunction"));
+    assert_non_null(strstr(fd->title.p, "pf.Start: the table cannot tell"));
+    assert_int_equal(fd->severity, GMX_SEV_WARNING); /* 31 MB: a mechanism at any size */
+    gmx_findings_free(f);
+}
+
+/* https://github.com/jellydator/ttlcache/pull/18 (verbatim): a -peek block
+ * names time.NewTimer's caller, which no -top row shows; the block's own
+ * row is the table's, read once. */
+static void test_mechanism_named_at_peek_caller(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "Showing nodes accounting for 1181.16MB, 99.36% of 1188.80MB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "  983.58MB 82.74% 82.74%  1034.31MB 87.00%  time.NewTimer\n"
+        "   50.73MB  4.27% 87.00%    50.73MB  4.27%  time.startTimer\n"
+        "\n"
+        "[...]\n"
+        "----------------------------------------------------------+-------------\n"
+        "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t \n"
+        "----------------------------------------------------------+-------------\n"
+        "                                         1034.31MB   100% |   github.com/ReneKroon/ttlcache.(*Cache).startExpirationProcessing\n"
+        "  983.58MB 82.74% 82.74%  1034.31MB 87.00%                | time.NewTimer\n"
+        "                                           50.73MB  4.90% |   time.startTimer\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_int_equal(info.ntop, 2);
+    assert_int_equal(info.nedges, 1);
+    assert_string_equal(info.edges[0].callee, "time.NewTimer");
+    assert_int_equal(gmx_findings_count(f), 1);
+    assert_true(site_is(gmx_findings_at(f, 0), "github.com/ReneKroon/ttlcache.(*Cache).startExpirationProcessing"));
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_TIMER_LEAK);
+    gmx_findings_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -293,6 +374,9 @@ int main(void)
         cmocka_unit_test(test_small_heap_info),
         cmocka_unit_test(test_own_code_before_vendored),
         cmocka_unit_test(test_pool_free_list_info),
+        cmocka_unit_test(test_mechanism_named_at_table_caller),
+        cmocka_unit_test(test_mechanism_caller_tie),
+        cmocka_unit_test(test_mechanism_named_at_peek_caller),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

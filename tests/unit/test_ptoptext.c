@@ -305,6 +305,33 @@ static void test_file_column(void **state)
     gmx_hsnapshot_free(h);
 }
 
+/* https://github.com/SigNoz/signoz/pull/10967 (verbatim): a table with its
+ * sum% column and header cut by hand, "Total:" above it: read, the total
+ * taken from that line. */
+static void test_short_header(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "_Pprof snapshot from the incident (heap by `bytes.Clone`):_\n"
+        "\n"
+        "```\n"
+        "Type: inuse_space\n"
+        "Total: 1205.81MB\n"
+        "      flat  flat%        cum   cum%\n"
+        " 1130.83MB 93.78%  1130.83MB 93.78%  bytes.Clone\n"
+        "```\n";
+    assert_true(gmx_ptoptext_sniff(t, strlen(t)));
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("signoz.txt", t, strlen(t), h, &info, &err), GMX_OK);
+    assert_int_equal(info.ntop, 1);
+    assert_string_equal(info.top[0].func, "bytes.Clone");
+    assert_true(info.top[0].cum_pct > 93.7 && info.top[0].cum_pct < 93.8);
+    assert_true(info.total > 1205.8 * 1048576 && info.total < 1205.9 * 1048576);
+    gmx_hsnapshot_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -318,6 +345,7 @@ int main(void)
         cmocka_unit_test(test_goroutine_table),
         cmocka_unit_test(test_file_column),
         cmocka_unit_test(test_traces_as_top),
+        cmocka_unit_test(test_short_header),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

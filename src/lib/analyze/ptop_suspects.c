@@ -138,6 +138,9 @@ typedef struct suspect {
     const mechanism *mech;
     bool std;
     double key; /* ranked_key */
+    /* For a standard-library mechanism: the application's function that
+     * calls it (and a second one the table cannot tell from it). */
+    const char *caller, *also;
 } suspect;
 
 /* What a candidate holds, in percent of the table: its own flat, and the
@@ -254,6 +257,135 @@ static void own_code_first(const gmx_ptop_info *t, suspect *all, size_t n)
             all[i].key = lowest - 1e-3 + all[i].key * 1e-6;
 }
 
+static bool std_func(const char *func)
+{
+    static const gmx_goroot no_root;
+    gmx_frame fr = { gmx_str_cstr(func), { NULL, 0 }, 0 };
+    return gmx_frame_is_std(&no_root, &fr);
+}
+
+static bool runtime_func(const char *func)
+{
+    gmx_str f = gmx_str_cstr(func);
+    return gmx_str_starts(f, "runtime.") || gmx_str_starts(f, "runtime/");
+}
+
+static const gmx_ptoptext_row *row_named(const gmx_ptop_info *t, const char *func)
+{
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++)
+        if (strcmp(t->top[i].func, func) == 0)
+            return &t->top[i];
+    return NULL;
+}
+
+/* The caller a -peek block names for func, the largest outside the
+ * runtime; NULL when none was pasted. */
+static const char *peek_caller(const gmx_ptop_info *t, const char *func)
+{
+    const gmx_ptop_edge *best = NULL;
+    for (uint32_t i = 0; i < t->nedges && i < GMX_PTOP_MAX_EDGES; i++) {
+        const gmx_ptop_edge *e = &t->edges[i];
+        if (strcmp(e->callee, func) == 0 && !runtime_func(e->caller) &&
+            (!best || e->value > best->value))
+            best = e;
+    }
+    return best ? best->caller : NULL;
+}
+
+/* The rows of a table that call r, as far as a table shows: a row whose
+ * reach beyond its own flat is r's reach, nearly all of it (95%), the way
+ * a -peek block would show r as its only callee (time.AfterFunc's 54.70MB
+ * under (*streamBufferedPipe).WriteTo, reaching 67.20MB with 12.50MB its
+ * own). Of those the innermost (the least cum); the program's entry only
+ * when nothing else is. *also is a second row of the same reach: a chain of
+ * single calls prints its rows alike, and the table cannot tell which of
+ * them calls r. */
+static const char *table_caller(const gmx_ptop_info *t, const gmx_ptoptext_row *r, const char **also)
+{
+    const gmx_ptoptext_row *best = NULL, *second = NULL;
+    *also = NULL;
+    for (int entry = 0; entry < 2 && !best; entry++) {
+        for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+            const gmx_ptoptext_row *o = &t->top[i];
+            double beyond = o->cum_pct - o->flat_pct;
+            if (o == r || runtime_func(o->func) || (strcmp(o->func, "main.main") == 0) != entry ||
+                r->cum_pct > beyond + 0.01 || r->cum_pct < WRAPPED_SHARE * beyond)
+                continue;
+            if (!best || o->cum_pct < best->cum_pct - 0.005) {
+                best = o;
+                second = NULL;
+            } else if (!second && o->cum_pct <= best->cum_pct + 0.005) {
+                second = o;
+            }
+        }
+    }
+    if (second)
+        *also = second->func;
+    return best ? best->func : NULL;
+}
+
+/* The application's function under which a standard-library mechanism
+ * holds its memory: the row's caller, and the caller's while that is the
+ * standard library too (time.startTimer under time.NewTimer under the
+ * instance loop). The site to fix is the code that calls time.After, not
+ * the timer (the issue's rule: never name a library frame as the site when
+ * the user's caller is known). NULL when no caller is shown. */
+static const char *app_caller(const gmx_ptop_info *t, const gmx_ptoptext_row *m, const char **also)
+{
+    const char *func = m->func;
+    const gmx_ptoptext_row *row = m;
+    *also = NULL;
+    for (int depth = 0; depth < 8; depth++) {
+        const char *up = peek_caller(t, func);
+        const char *tied = NULL;
+        if (!up && row)
+            up = table_caller(t, row, &tied);
+        if (!up)
+            return NULL;
+        if (!std_func(up)) {
+            *also = tied && !std_func(tied) ? tied : NULL;
+            return up;
+        }
+        func = up;
+        row = row_named(t, up);
+    }
+    return NULL;
+}
+
+/* A mechanism found under an application's function is that function's
+ * finding: the function's own row, if it is a candidate, is not reported
+ * again (its key is kept when larger), and of two mechanisms under one
+ * function (time.NewTimer and the time.startTimer it calls) the larger
+ * stands for both. */
+static size_t by_caller(const gmx_ptop_info *t, suspect *cand, size_t n)
+{
+    bool drop[GMX_PTOP_MAX_ROWS] = { false };
+    for (size_t i = 0; i < n; i++)
+        if (cand[i].std && cand[i].mech)
+            cand[i].caller = app_caller(t, cand[i].row, &cand[i].also);
+    for (size_t j = 0; j < n; j++) {
+        if (!cand[j].caller)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            if (i == j || drop[i])
+                continue;
+            if (!cand[i].caller && strcmp(cand[i].row->func, cand[j].caller) == 0) {
+                if (cand[i].key > cand[j].key)
+                    cand[j].key = cand[i].key;
+                drop[i] = true;
+            } else if (cand[i].caller && strcmp(cand[i].caller, cand[j].caller) == 0 &&
+                       (cand[i].key < cand[j].key || (cand[i].key == cand[j].key && i > j))) {
+                drop[i] = true;
+            }
+        }
+    }
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!drop[i])
+            cand[kept++] = cand[i];
+    return kept;
+}
+
 /* The candidates by ranked_key, largest first (the table's order breaks
  * ties), at most MAX_SUSPECTS. */
 static size_t pick(const gmx_ptop_info *t, suspect *s)
@@ -261,12 +393,13 @@ static size_t pick(const gmx_ptop_info *t, suspect *s)
     suspect cand[GMX_PTOP_MAX_ROWS];
     size_t ncand = 0;
     for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
-        suspect c = { &t->top[i], NULL, false, 0 };
+        suspect c = { &t->top[i], NULL, false, 0, NULL, NULL };
         if (!candidate(c.row, &c.mech, &c.std))
             continue;
         c.key = ranked_key(t, c.row);
         cand[ncand++] = c;
     }
+    ncand = by_caller(t, cand, ncand);
     own_code_first(t, cand, ncand);
     suspect all[GMX_PTOP_MAX_ROWS];
     size_t n = 0;
@@ -347,7 +480,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     if (!fd)
         return GMX_ENOMEM;
     const gmx_ptoptext_row *r = s->row;
-    gmx_str func = gmx_findings_strdup(out, gmx_str_cstr(r->func));
+    gmx_str func = gmx_findings_strdup(out, gmx_str_cstr(s->caller ? s->caller : r->func));
     gmx_category cat = s->mech ? s->mech->category : GMX_CAT_HEAP_GROWTH;
     if (t->goroutines)
         cat = w.category != GMX_CAT_NONE && w.cum >= 0.9 * r->cum ? w.category
@@ -357,7 +490,7 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     fd->score = s->key / 100.0 * (s->std && !s->mech ? 0.25 : 1.0);
     fd->has_site = true;
     fd->site = (gmx_site){ func, { NULL, 0 }, 0 };
-    fd->site_is_mechanism = s->std;
+    fd->site_is_mechanism = s->std && !s->caller;
     if (t->goroutines) {
         fd->has_goroutines = true;
         fd->goroutines = (uint64_t)(r->cum + 0.5);
@@ -366,11 +499,26 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
         fd->bytes = (uint64_t)(r->cum + 0.5);
     }
     fd->advice = gmx_category_advice(cat);
-    fd->title = gmx_findings_printf(out, "%.*s reaches %.0f%% of %s (one pprof -top table, "
-                                    "one snapshot)", (int)func.n, func.p, r->cum_pct,
-                                    measure(t, false));
-    fd->title_zh = gmx_findings_printf(out, "%.*s 之下是%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
-                                       (int)func.n, func.p, measure(t, true), r->cum_pct);
+    if (s->caller) {
+        /* The mechanism's share, named at the code that calls it. */
+        const char *also = s->also ? s->also : "";
+        fd->title = gmx_findings_printf(
+            out, "%.*s%s%s%s holds %.0f%% of %s through %s (one pprof -top table, one snapshot)",
+            (int)func.n, func.p, s->also ? " (or " : "", also,
+            s->also ? ": the table cannot tell which calls it)" : "", r->cum_pct,
+            measure(t, false), r->func);
+        fd->title_zh = gmx_findings_printf(
+            out, "%.*s%s%s%s 经由 %s 持有%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
+            (int)func.n, func.p, s->also ? "（或 " : "", also,
+            s->also ? "：表中看不出是哪一个调用了它）" : "", r->func, measure(t, true), r->cum_pct);
+        gmx_finding_add_text(fd, "mechanism_row", gmx_findings_printf(out, "%s", r->func));
+    } else {
+        fd->title = gmx_findings_printf(out, "%.*s reaches %.0f%% of %s (one pprof -top table, "
+                                        "one snapshot)", (int)func.n, func.p, r->cum_pct,
+                                        measure(t, false));
+        fd->title_zh = gmx_findings_printf(out, "%.*s 之下是%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
+                                           (int)func.n, func.p, measure(t, true), r->cum_pct);
+    }
     gmx_finding_add_number(fd, "share_percent", r->cum_pct);
     gmx_finding_add_number(fd, "flat_percent", r->flat_pct);
     gmx_finding_add_number(fd, "cum", r->cum);
@@ -378,11 +526,15 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     gmx_finding_add_number(fd, "snapshots", 1);
     if (t->sample_type[0])
         gmx_finding_add_text(fd, "sample_type", gmx_findings_printf(out, "%s", t->sample_type));
+    gmx_str under = s->caller ? gmx_findings_printf(out, "under %s, which it calls", r->func)
+                              : gmx_str_cstr("under it");
+    gmx_str under_zh = s->caller ? gmx_findings_printf(out, "在它调用的 %s 之下", r->func)
+                                 : gmx_str_cstr("在它之下");
     fd->why = gmx_findings_printf(
-        out, "%.0f%% of %s under it (cum), %.0f%% its own (flat), in the only table given%s%s%s%s%s; "
+        out, "%.0f%% of %s %.*s (cum), %.0f%% that row's own (flat), in the only table given%s%s%s%s%s; "
              "one snapshot shows where %s sits, not that it grows: take another profile minutes "
              "later and compare (gomemdx top NEW --base OLD)",
-        r->cum_pct, measure(t, false), r->flat_pct, s->mech ? "; known leak mechanism: " : "",
+        r->cum_pct, measure(t, false), (int)under.n, under.p, r->flat_pct, s->mech ? "; known leak mechanism: " : "",
         s->mech ? s->mech->name : "",
         t->churn ? "; alloc_* counts everything allocated since start: churn, not retention" : "",
         small_heap(t, s) ? "; the whole heap is under 128 MiB, what an ordinary service holds" : "",
@@ -391,9 +543,9 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
                              : "",
         t->goroutines ? "a pile of goroutines" : "memory");
     fd->why_zh = gmx_findings_printf(
-        out, "唯一给出的表中，%s的 %.0f%% 在它之下（cum），%.0f%% 是它自己的（flat）%s%s%s%s%s；"
+        out, "唯一给出的表中，%s的 %.0f%% %.*s（cum），%.0f%% 是该行自己的（flat）%s%s%s%s%s；"
              "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）",
-        measure(t, true), r->cum_pct, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
+        measure(t, true), r->cum_pct, (int)under_zh.n, under_zh.p, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
         s->mech ? s->mech->name_zh : "",
         t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "",
         small_heap(t, s) ? "；整个堆不到 128 MiB，是普通服务常有的大小" : "",

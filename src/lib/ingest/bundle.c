@@ -302,6 +302,19 @@ static bool load_metrics(gmx_artifact *a, const void *data, size_t len)
         rc = gmx_metrics_pprof_index_parse(a->path, data, len, &a->metrics, &err);
         a->format = "goroutine count (the /debug/pprof/ page)";
         a->format_zh = "goroutine 数量（/debug/pprof/ 页面）";
+    } else if (!a->noom && gmx_metrics_printed_sniff(data, len)) {
+        /* A log with out-of-memory evidence stays one, whatever it prints. */
+        gmx_memprint_info pi;
+        rc = gmx_metrics_printed_parse(a->path, data, len, &a->metrics, &pi, &err);
+        a->format = "runtime.MemStats printed by the program";
+        a->format_zh = "程序打印的 runtime.MemStats";
+        snprintf(a->reading, sizeof(a->reading),
+                 "%zu printout%s, lines %llu-%llu; the last used: printed lines carry no time, "
+                 "no series", pi.printouts, pi.printouts == 1 ? "" : "s",
+                 (unsigned long long)pi.first_line, (unsigned long long)pi.last_line);
+        snprintf(a->reading_zh, sizeof(a->reading_zh),
+                 "%zu 次打印，第 %llu-%llu 行；只用最后一次：打印的行没有时间，构不成序列",
+                 pi.printouts, (unsigned long long)pi.first_line, (unsigned long long)pi.last_line);
     } else {
         return false;
     }

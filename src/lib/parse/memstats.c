@@ -4,6 +4,7 @@
 #include "util/str.h"
 
 #include <stddef.h>
+#include <string.h>
 
 typedef struct field {
     const char *name;
@@ -54,6 +55,21 @@ static uint64_t *lookup(const field *t, size_t n, gmx_memstats *m, gmx_str name)
 uint64_t *gmx_memstats_field(gmx_memstats *m, gmx_str go_name)
 {
     return lookup(go_fields, sizeof(go_fields) / sizeof(go_fields[0]), m, go_name);
+}
+
+uint64_t *gmx_memstats_field_nocase(gmx_memstats *m, gmx_str name)
+{
+    for (size_t i = 0; i < sizeof(go_fields) / sizeof(go_fields[0]); i++) {
+        const char *f = go_fields[i].name;
+        if (strlen(f) != name.n)
+            continue;
+        size_t k = 0;
+        while (k < name.n && (name.p[k] | 0x20) == (f[k] | 0x20))
+            k++;
+        if (k == name.n)
+            return (uint64_t *)((char *)m + go_fields[i].offset);
+    }
+    return NULL;
 }
 
 uint64_t *gmx_memstats_prom_field(gmx_memstats *m, gmx_str metric, double *ns_per_unit)

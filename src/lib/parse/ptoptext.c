@@ -57,6 +57,44 @@ static bool column_header(gmx_str s)
            gmx_str_eq_cstr(t[4], "cum%");
 }
 
+/* The header with pprof's running total (sum%) cut out by hand, "flat
+ * flat% cum cum%": its rows have four figures before the name. */
+static bool short_header(gmx_str s)
+{
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(s, t, MAX_TOKENS);
+    return n == 4 && gmx_str_eq_cstr(t[0], "flat") && gmx_str_eq_cstr(t[1], "flat%") &&
+           gmx_str_eq_cstr(t[2], "cum") && gmx_str_eq_cstr(t[3], "cum%");
+}
+
+
+/* -peek's header: -top's five columns, then "calls calls% + context". */
+static bool peek_header(gmx_str s)
+{
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(s, t, MAX_TOKENS);
+    static const char *const cols[] = { "flat", "flat%", "sum%", "cum", "cum%", "calls", "calls%" };
+    if (n != MAX_TOKENS || !gmx_str_starts(t[7], "+"))
+        return false;
+    for (size_t i = 0; i < 7; i++)
+        if (!gmx_str_eq_cstr(t[i], cols[i]))
+            return false;
+    return true;
+}
+
+/* The rule -peek draws between its blocks: dashes around one '+'. */
+static bool peek_rule(gmx_str s)
+{
+    size_t plus = 0;
+    for (size_t i = 0; i < s.n; i++) {
+        if (s.p[i] == '+')
+            plus++;
+        else if (s.p[i] != '-')
+            return false;
+    }
+    return plus == 1 && s.n >= 8;
+}
+
 /* "256.10MB", "119MB", "1.50kB", "512B", "12345", "." (zero). pprof's
  * memory units are powers of 1024. */
 static bool value(gmx_str s, double *out)
@@ -85,6 +123,12 @@ static bool value(gmx_str s, double *out)
         return false;
     *out = v * scale;
     return true;
+}
+
+/* "Total: 1205.81MB", the whole profile as -list and older -top print it. */
+static bool total_line(gmx_str s, double *total)
+{
+    return gmx_str_starts(s, "Total: ") && value(gmx_str_trim(gmx_str_sub(s, 7, s.n)), total);
 }
 
 static bool percent(gmx_str s, double *v)
@@ -152,8 +196,8 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
     while (gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
         gmx_str t[MAX_TOKENS];
-        if (column_header(s) || routine_header(s, &f, &file) || quoted_row(t, tokens(s, t, 6)) ||
-            traces_separator(s))
+        if (column_header(s) || short_header(s) || peek_header(s) || routine_header(s, &f, &file) ||
+            quoted_row(t, tokens(s, t, 6)) || traces_separator(s))
             return true;
     }
     return false;
@@ -173,6 +217,12 @@ typedef struct reader {
     gmx_frame frames[GMX_MAX_FRAMES];
     gmx_str funcs[GMX_MAX_FRAMES];
     uint32_t nframes;
+    /* The -peek block being read: the callers printed above its function,
+     * and whether that function's line was seen. */
+    gmx_str callers[8];
+    double caller_values[8];
+    size_t ncallers;
+    bool peek_center;
 } reader;
 
 static void close_run(reader *r)
@@ -402,6 +452,74 @@ static void traces_rows(reader *r)
         info->total = total;
 }
 
+/* Ends what was being read before a new block (a -traces record, rows
+ * quoted without a header). */
+static gmx_code close_block(reader *r)
+{
+    gmx_code rc = end_record(r);
+    return rc == GMX_OK ? flush_quoted(r) : rc;
+}
+
+static void copy_name(char *dst, gmx_str src)
+{
+    size_t n = src.n < GMX_PTOP_FUNC_MAX - 1 ? src.n : GMX_PTOP_FUNC_MAX - 1;
+    memcpy(dst, src.p, n);
+    dst[n] = '\0';
+}
+
+static bool has_row(const gmx_ptop_info *info, gmx_str fn)
+{
+    for (uint32_t i = 0; i < info->ntop; i++)
+        if (gmx_str_eq_cstr(fn, info->top[i].func))
+            return true;
+    return false;
+}
+
+/* A line of a -peek block: a caller ("1034.31MB 100% |   pkg.f") above the
+ * block's function, the function's own row (-top's five columns, then
+ * "| name"), or a callee below it. The function becomes a -top row when no
+ * table gave it one, its callers edges. False when the line is none. */
+static gmx_code peek_line(reader *r, gmx_str s, bool *taken)
+{
+    size_t bar = gmx_str_find(s, "|");
+    *taken = false;
+    if (bar == SIZE_MAX)
+        return GMX_OK;
+    gmx_str left = gmx_str_trim(gmx_str_sub(s, 0, bar));
+    gmx_str right = gmx_str_trim(gmx_str_sub(s, bar + 1, s.n));
+    gmx_str t[MAX_TOKENS];
+    size_t n = tokens(left, t, MAX_TOKENS);
+    double flat, cum, flat_pct, sum_pct, cum_pct, v, pct;
+    if (!right.n)
+        return GMX_OK;
+    if (n == 5 && value(t[0], &flat) && percent(t[1], &flat_pct) && percent(t[2], &sum_pct) &&
+        value(t[3], &cum) && percent(t[4], &cum_pct)) {
+        gmx_frame fr = row_site(right);
+        gmx_ptop_info *info = r->info;
+        for (size_t i = 0; i < r->ncallers && info->nedges < GMX_PTOP_MAX_EDGES; i++) {
+            gmx_ptop_edge *e = &info->edges[info->nedges++];
+            copy_name(e->caller, r->callers[i]);
+            copy_name(e->callee, fr.func);
+            e->value = r->caller_values[i];
+        }
+        r->ncallers = 0;
+        r->peek_center = true;
+        *taken = true;
+        if (has_row(info, fr.func))
+            return GMX_OK;
+        keep_row(info, fr.func, flat, cum, flat_pct, cum_pct);
+        return add(r, &fr, flat);
+    }
+    if (n == 2 && value(t[0], &v) && percent(t[1], &pct)) {
+        if (!r->peek_center && r->ncallers < sizeof(r->callers) / sizeof(r->callers[0])) {
+            r->callers[r->ncallers] = row_site(right).func;
+            r->caller_values[r->ncallers++] = v;
+        }
+        *taken = true;
+    }
+    return GMX_OK;
+}
+
 gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
@@ -425,10 +543,10 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
     gmx_str line;
-    enum { NONE, TOP, LIST, TRACES } mode = NONE;
+    enum { NONE, TOP, LIST, TRACES, PEEK } mode = NONE;
     gmx_frame routine = { { NULL, 0 }, { NULL, 0 }, 0 };
     uint64_t header_line = 0;
-    bool any_unit = false, gopark = false;
+    bool any_unit = false, gopark = false, no_sum = false;
     gmx_code rc = GMX_OK;
     while (rc == GMX_OK && gmx_cursor_next(&c, &line)) {
         gmx_str s = clean(line);
@@ -441,16 +559,14 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             continue;
         }
         double shown;
-        if (showing_total(s, &shown)) {
+        if (showing_total(s, &shown) || (mode != LIST && total_line(s, &shown))) {
             if (shown > info->total)
                 info->total = shown;
             mark(r, c.line, 1);
             continue;
         }
         if (traces_separator(s)) {
-            rc = end_record(r);
-            if (rc == GMX_OK)
-                rc = flush_quoted(r);
+            rc = close_block(r);
             mode = TRACES;
             r->in_record = true;
             header_line = header_line ? header_line : c.line;
@@ -462,14 +578,36 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             mark(r, c.line, 1);
             continue;
         }
-        if (column_header(s)) {
-            rc = end_record(r);
-            if (rc == GMX_OK)
-                rc = flush_quoted(r);
+        if (column_header(s) || short_header(s)) {
+            rc = close_block(r);
             mode = TOP;
+            no_sum = short_header(s);
             header_line = c.line;
             mark(r, c.line, 1);
             continue;
+        }
+        if (peek_header(s)) {
+            rc = close_block(r);
+            mode = PEEK;
+            r->ncallers = 0;
+            r->peek_center = false;
+            header_line = header_line ? header_line : c.line;
+            mark(r, c.line, 1);
+            continue;
+        }
+        if (mode == PEEK && peek_rule(s)) {
+            r->ncallers = 0;
+            r->peek_center = false;
+            mark(r, c.line, 1);
+            continue;
+        }
+        if (mode == PEEK) {
+            bool taken;
+            rc = peek_line(r, s, &taken);
+            if (taken) {
+                mark(r, c.line, 1);
+                continue;
+            }
         }
         if (routine_header(s, &f, &file)) {
             rc = flush_quoted(r);
@@ -479,8 +617,18 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             mark(r, c.line, 1);
             continue;
         }
-        size_t n = tokens(s, t, mode == LIST ? 4 : 6);
+        size_t n = tokens(s, t, mode == LIST ? 4 : mode == TOP && no_sum ? 5 : 6);
         double flat, cum, flat_pct, sum_pct, cum_pct;
+        if (mode == TOP && no_sum && n == 5 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
+            value(t[2], &cum) && percent(t[3], &cum_pct)) {
+            gmx_frame fr = row_site(t[4]);
+            any_unit |= !unitless(t[0]) || !unitless(t[2]);
+            gopark |= gmx_str_eq_cstr(fr.func, "runtime.gopark");
+            keep_row(info, fr.func, flat, cum, flat_pct, cum_pct);
+            rc = add(r, &fr, flat);
+            mark(r, c.line, 1);
+            continue;
+        }
         if (mode == NONE && quoted_row(t, n)) {
             value(t[0], &flat);
             percent(t[1], &flat_pct);
