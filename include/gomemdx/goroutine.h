@@ -171,24 +171,31 @@ gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len
                                   gmx_error *err);
 
 /* The width a terminal cut a text's long lines at (a copy from its screen,
- * fold, a CI log of fixed width), learned from its first lines; width 0
- * when no terminal wrapped it. tabs8: a tab counted to the next eighth
- * column, else as one. */
+ * fold, a CI log of fixed width); width 0 when no terminal wrapped it.
+ * tabs8: a tab counted to the next eighth column, else as one. */
 typedef struct gmx_text_wrap {
     size_t width;
     bool tabs8;
 } gmx_text_wrap;
 
-gmx_text_wrap gmx_text_wrap_learn(const void *data, size_t len);
+/* What was done to every line of a text on its way to a paste, learned
+ * from its first lines: numbered by a pager (less -N, cat -n, nl), or cut
+ * at a terminal's width. */
+typedef struct gmx_text_layout {
+    bool pager;
+    gmx_text_wrap wrap;
+} gmx_text_layout;
 
-/* gmx_goroutine_dump_parse over text a terminal wrapped (wrap from
- * gmx_text_wrap_learn): each line as wide as the wrap is first joined with
- * the rest the wrap cut off it, and info->read.repairs says so. Lines a
- * join leaves damaged are counted as the plain parse counts them
- * (info->suspect_lines). */
-gmx_code gmx_goroutine_dump_parse_wrapped(const char *name, const void *data, size_t len,
-                                          const gmx_text_wrap *wrap, gmx_goroutine_fn fn,
-                                          void *ctx, gmx_dump_info *info, gmx_error *err);
+gmx_text_layout gmx_text_layout_learn(const void *data, size_t len);
+
+/* gmx_goroutine_dump_parse over text laid out so (from
+ * gmx_text_layout_learn): each line's pager number is dropped, or each
+ * line as wide as the wrap is joined with the rest the wrap cut off it,
+ * before the grammar reads it, and info->read.repairs says so. Lines left
+ * damaged are counted as the plain parse counts them (info->suspect_lines). */
+gmx_code gmx_goroutine_dump_parse_repaired(const char *name, const void *data, size_t len,
+                                           const gmx_text_layout *layout, gmx_goroutine_fn fn,
+                                           void *ctx, gmx_dump_info *info, gmx_error *err);
 
 /* Parses the aggregated goroutine profile text (/debug/pprof/goroutine?debug=1,
  * also goroutineleak): one record per distinct stack and label set, with its

@@ -27,17 +27,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     gmx_gbuckets_free(snap.buckets);
 
-    /* The same text as a terminal may have wrapped it: at the width learned
-     * from it, or else at one the first byte picks, so that the joining of
-     * cut lines runs on every input. */
-    gmx_text_wrap wrap = gmx_text_wrap_learn(data, size);
-    if (!wrap.width && size)
-        wrap = (gmx_text_wrap){ 40 + data[0] % 80u, data[0] & 1 };
+    /* The same text as a pager may have numbered it or a terminal wrapped
+     * it: as learned from it, or else as the first byte picks, so that the
+     * repairs run on every input. */
+    gmx_text_layout layout = gmx_text_layout_learn(data, size);
+    if (!layout.pager && !layout.wrap.width && size)
+        layout = (gmx_text_layout){ data[0] & 2, { data[0] & 4 ? 0 : 40 + data[0] % 80u, data[0] & 1 } };
     gmx_gbuckets *joined = gmx_gbuckets_new(&limits);
     if (!joined)
         return 0;
     gmx_dump_info info;
-    if (gmx_goroutine_dump_parse_wrapped("fuzz", data, size, &wrap, gmx_gbuckets_add, joined, &info,
+    if (gmx_goroutine_dump_parse_repaired("fuzz", data, size, &layout, gmx_gbuckets_add, joined, &info,
                                          &err) == GMX_OK)
         gmx_gbuckets_finish(joined);
     gmx_gbuckets_free(joined);

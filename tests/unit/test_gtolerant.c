@@ -633,11 +633,12 @@ static int count_goroutine(void *ctx, const gmx_goroutine *g)
     return 0;
 }
 
-/* The strict grammar reads a folded capture whole at the width learned
- * from it, every line read and none doubted, as it reads the capture; the
- * plain strict read of the same text meets damage (the reason the tolerant
+/* The strict grammar reads a capture a pager numbered, or folded at 80
+ * columns either way a tab counts, whole with what was learned of it,
+ * every line read and none doubted, as it reads the capture; the plain
+ * strict read of the same text meets damage (the reason the tolerant
  * reader used to read such a dump line by line, at over twice the cost). */
-static void test_wrapped_strict_grammar(void **state)
+static void test_laid_out_strict_grammar(void **state)
 {
     (void)state;
     static const char *const fixtures[] = {
@@ -653,27 +654,29 @@ static void test_wrapped_strict_grammar(void **state)
         assert_int_equal(gmx_goroutine_dump_parse("clean", src, len, count_goroutine, &want, &info,
                                                   &err),
                          GMX_OK);
-        for (int tabs8 = 0; tabs8 < 2; tabs8++) {
+        for (int variant = 0; variant < 3; variant++) {
+            bool numbered = variant == 2;
             fold_width = 80;
-            fold_tabs8 = tabs8;
+            fold_tabs8 = variant == 1;
             fold_cut = false;
-            text folded = derive(fixtures[f], fold_line);
-            assert_true(fold_cut);
-            gmx_text_wrap wrap = gmx_text_wrap_learn(folded.p, folded.n);
-            assert_int_equal(wrap.width, 80);
-            assert_int_equal(gmx_goroutine_dump_parse("plain", folded.p, folded.n, count_goroutine,
-                                                      &plain, &info, &err),
-                             GMX_OK);
-            assert_true(info.suspect_lines > 0 || info.skipped_lines > 0);
+            text damaged = derive(fixtures[f], numbered ? pager_crlf : fold_line);
+            assert_true(numbered || fold_cut);
+            gmx_text_layout layout = gmx_text_layout_learn(damaged.p, damaged.n);
+            assert_int_equal(layout.wrap.width, numbered ? 0 : 80);
+            assert_int_equal(layout.pager, numbered);
+            gmx_code rc = gmx_goroutine_dump_parse("plain", damaged.p, damaged.n,
+                                                   count_goroutine, &plain, &info, &err);
+            assert_true(rc != GMX_OK || info.suspect_lines > 0 || info.skipped_lines > 0);
             got = 0;
-            assert_int_equal(gmx_goroutine_dump_parse_wrapped("folded", folded.p, folded.n, &wrap,
-                                                              count_goroutine, &got, &info, &err),
+            assert_int_equal(gmx_goroutine_dump_parse_repaired("damaged", damaged.p, damaged.n,
+                                                               &layout, count_goroutine, &got,
+                                                               &info, &err),
                              GMX_OK);
             assert_int_equal(got, want);
             assert_int_equal(info.suspect_lines, 0);
             assert_int_equal(info.skipped_lines, 0);
-            assert_true(info.read.repairs & GMX_REPAIR_WRAPPED);
-            free(folded.p);
+            assert_true(info.read.repairs & (numbered ? GMX_REPAIR_PAGER : GMX_REPAIR_WRAPPED));
+            free(damaged.p);
         }
         free(src);
     }
@@ -1541,7 +1544,7 @@ int main(void)
         cmocka_unit_test(test_logged_as_one_string),
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_wrapped_terminals),
-        cmocka_unit_test(test_wrapped_strict_grammar),
+        cmocka_unit_test(test_laid_out_strict_grammar),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

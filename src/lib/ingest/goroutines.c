@@ -36,7 +36,7 @@ typedef struct piece {
     gmx_gbuckets *buckets;
     bool copy; /* read in steps through gmx_input_copy */
     bool prefixed; /* every line behind a log prefix (kubectl logs, journald) */
-    const gmx_text_wrap *wrap; /* lines a terminal cut at this width, or NULL */
+    const gmx_text_layout *layout; /* what a pager or a terminal did to each line, or NULL */
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
@@ -53,12 +53,17 @@ typedef struct strict_ctx {
     const gmx_dump_info *info;
 } strict_ctx;
 
+/* Damage the strict read cannot read, or glyphs restored in a text with
+ * lines it skipped: the tolerant reader reads it again (strict_report). */
+static bool damaged(const gmx_dump_info *info)
+{
+    return info->suspect_lines || (info->read.repairs && info->skipped_lines);
+}
+
 static int add_strict(void *ctx, const gmx_goroutine *g)
 {
     strict_ctx *s = ctx;
-    /* Damage it cannot read, or glyphs restored in a text with lines it
-     * skipped: the tolerant reader reads it again (strict_report), so stop. */
-    if (s->info->suspect_lines || (s->info->read.repairs && s->info->skipped_lines))
+    if (damaged(s->info)) /* so stop */
         return DAMAGED;
     return gmx_gbuckets_add(s->buckets, g);
 }
@@ -116,8 +121,8 @@ static void *parse_piece(void *arg)
         const char *bytes = p->copy ? step_bytes(p, at, end - at, &buf) : p->data + at;
         gmx_dump_info info;
         strict_ctx sc = { p->buckets, &info };
-        p->rc = gmx_goroutine_dump_parse_wrapped(p->name, bytes, end - at, p->wrap, add_strict,
-                                                 &sc, &info, &p->err);
+        p->rc = gmx_goroutine_dump_parse_repaired(p->name, bytes, end - at, p->layout, add_strict,
+                                                  &sc, &info, &p->err);
         if (p->rc == (gmx_code)DAMAGED) {
             p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
             add_info(&p->info, &info);
@@ -128,6 +133,10 @@ static void *parse_piece(void *arg)
         } else {
             add_info(&p->info, &info);
         }
+        /* damage no goroutine came after to stop the step at (text behind
+         * a prefix it no longer matches): the steps after it are not read */
+        if (damaged(&info))
+            break;
         /* Even a copied step: finding its end touched the mapping, and a
          * touch maps a whole large folio of the page cache. */
         gmx_input_release_range(p->input,
@@ -166,7 +175,7 @@ static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
 /* The strict read of [from, to) of in, cut into n pieces at block starts,
  * each on a thread of its own, merged into snap in order. */
 static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t from, size_t to,
-                               unsigned n, bool prefixed, const gmx_text_wrap *wrap,
+                               unsigned n, bool prefixed, const gmx_text_layout *layout,
                                const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                gmx_error *err)
 {
@@ -185,7 +194,7 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t fro
         p->name = name;
         p->input = in;
         p->prefixed = prefixed;
-        p->wrap = wrap;
+        p->layout = layout;
         p->data = data + start;
         p->len = end - start;
         p->copy = len >= GMX_INPUT_COPY_MIN;
@@ -509,31 +518,37 @@ static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_inges
     return true;
 }
 
-/* A dump a terminal cut at its width (copied from its screen, folded, a
- * CI log of fixed width): read by the strict grammar with the cut lines
- * joined, in pieces on every core when large, as a pristine dump is,
- * rather than line by line by the tolerant reader. False when no wrap is
- * learned or the read still skips or doubts lines: the tolerant reader
- * then reads the text into fresh buckets. */
-static bool parse_cut_lines(const char *name, const gmx_input *in, const gmx_ingest_options *opts,
-                            gmx_gsnapshot *snap)
+/* A dump whose every line a pager numbered (less -N, cat -n) or a
+ * terminal cut at its width (copied from its screen, folded, a CI log of
+ * fixed width): read by the strict grammar with the numbers dropped or the
+ * cut lines joined, in pieces on every core when large, as a pristine dump
+ * is, rather than line by line by the tolerant reader. False when neither
+ * is learned (or both: the wrap then counted the numbers), or the read
+ * still skips or doubts lines: the tolerant reader then reads the text
+ * into fresh buckets. */
+static bool parse_laid_out(const char *name, const gmx_input *in, const gmx_ingest_options *opts,
+                           gmx_gsnapshot *snap)
 {
     const char *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
-    gmx_text_wrap wrap = gmx_text_wrap_learn(data, len);
-    if (!wrap.width)
+    gmx_text_layout layout = gmx_text_layout_learn(data, len);
+    if (layout.pager == (layout.wrap.width != 0))
         return false;
     gmx_gbuckets_free(snap->buckets);
     snap->buckets = gmx_gbuckets_new(&opts->limits);
     if (!snap->buckets)
         return false;
-    /* split only where a piece starts at a header, as a pristine dump is */
-    unsigned n = len >= 10 && memcmp(data, "goroutine ", 10) == 0 ? thread_count(opts, len) : 0;
+    /* split only where a piece starts at a header, as a pristine dump is:
+     * numbered, at a header line behind its number */
+    bool numbered = layout.pager;
+    unsigned n = numbered || (len >= 10 && memcmp(data, "goroutine ", 10) == 0)
+                     ? thread_count(opts, len)
+                     : 0;
     gmx_error err;
     strict_ctx sc = { snap->buckets, &snap->info };
-    gmx_code rc = n ? parse_parallel(name, in, 0, len, n, false, &wrap, opts, snap, &err)
-                    : gmx_goroutine_dump_parse_wrapped(name, data, len, &wrap, add_strict, &sc,
-                                                       &snap->info, &err);
+    gmx_code rc = n ? parse_parallel(name, in, 0, len, n, numbered, &layout, opts, snap, &err)
+                    : gmx_goroutine_dump_parse_repaired(name, data, len, &layout, add_strict, &sc,
+                                                        &snap->info, &err);
     return rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info);
 }
 
@@ -558,7 +573,7 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
         return GMX_OK;
     if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
         return rc;
-    if (snap->input && (parse_cut_lines(name, snap->input, opts, snap) ||
+    if (snap->input && (parse_laid_out(name, snap->input, opts, snap) ||
                         parse_wrapped(name, snap->input, opts, snap)))
         return GMX_OK;
     return parse_tolerant(name, data, len, opts, snap, err);
@@ -621,7 +636,7 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
     if (n) {
         rc = parse_parallel(snap->name, in, 0, len, n, prefixed, NULL, opts, snap, err);
         if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)) &&
-            !parse_cut_lines(snap->name, in, opts, snap))
+            !parse_laid_out(snap->name, in, opts, snap))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {
         rc = parse_serial(snap->name, data, len, opts, snap, err);

@@ -50,6 +50,7 @@ typedef struct parser {
     bool flat;  /* file lines came without their tab (Markdown outside a fence) */
     bool system_stack;  /* after "runtime stack:": frames outside goroutines */
     uint64_t line;      /* the first input line of the line being read */
+    bool pager;         /* each line behind a pager's number */
     /* Text a terminal wrapped: what joins lines (its wrap learned), and the
      * joined lines of the block being read. NULL when not wrapped. */
     gx_cleaner *cl;
@@ -392,8 +393,8 @@ static gmx_code parse_all(parser *p, const char *name, const void *data, size_t 
                           gmx_error *err);
 
 static gmx_code parse_dump(const char *name, const void *data, size_t len,
-                           const gmx_text_wrap *wrap,
-                           gmx_goroutine_fn fn, void *ctx, gmx_dump_info *info, gmx_error *err)
+                           const gmx_text_layout *layout, gmx_goroutine_fn fn, void *ctx,
+                           gmx_dump_info *info, gmx_error *err)
 {
     gmx_dump_info local;
     if (!info)
@@ -403,12 +404,14 @@ static gmx_code parse_dump(const char *name, const void *data, size_t len,
      * stack of threads that may have small ones. */
     parser *p = gmx_calloc(1, sizeof(*p));
     bool ok = p != NULL;
-    if (ok && wrap && wrap->width) {
+    if (ok && layout)
+        p->pager = layout->pager;
+    if (ok && layout && layout->wrap.width) {
         p->cl = gmx_calloc(1, sizeof(*p->cl));
         p->joined = gmx_malloc(JOINED_MAX);
         ok = p->cl && p->joined;
         if (ok)
-            p->cl->wrap = *wrap;
+            p->cl->wrap = layout->wrap;
     }
     gmx_code rc = ok ? parse_all(p, name, data, len, fn, ctx, info, err)
                      : gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
@@ -427,11 +430,11 @@ gmx_code gmx_goroutine_dump_parse(const char *name, const void *data, size_t len
     return parse_dump(name, data, len, NULL, fn, ctx, info, err);
 }
 
-gmx_code gmx_goroutine_dump_parse_wrapped(const char *name, const void *data, size_t len,
-                                          const gmx_text_wrap *wrap, gmx_goroutine_fn fn,
-                                          void *ctx, gmx_dump_info *info, gmx_error *err)
+gmx_code gmx_goroutine_dump_parse_repaired(const char *name, const void *data, size_t len,
+                                           const gmx_text_layout *layout, gmx_goroutine_fn fn,
+                                           void *ctx, gmx_dump_info *info, gmx_error *err)
 {
-    return parse_dump(name, data, len, wrap, fn, ctx, info, err);
+    return parse_dump(name, data, len, layout, fn, ctx, info, err);
 }
 
 /* line, joined with the lines after it that the terminal cut off it, in
@@ -461,12 +464,19 @@ static void join_cut(parser *p, gmx_str *line)
     p->info->read.repairs |= GMX_REPAIR_WRAPPED;
 }
 
-/* The next line of the text, whole again when a terminal wrapped it. */
+/* The next line of the text, without its pager number, whole again when
+ * a terminal wrapped it. */
 static bool next_line(parser *p, gmx_str *line)
 {
     if (!gmx_cursor_next(&p->cur, line))
         return false;
     p->line = p->cur.line;
+    if (p->pager) {
+        gmx_str text = gmx_gx_pager_strip(*line);
+        if (text.p != line->p)
+            p->info->read.repairs |= GMX_REPAIR_PAGER;
+        *line = text;
+    }
     if (p->cl)
         join_cut(p, line);
     return true;

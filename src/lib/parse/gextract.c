@@ -49,15 +49,12 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 static gmx_str trim_right(gmx_str s);
 static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
 
-void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
+static gmx_text_wrap learn_wrap(const char *data, size_t len);
+
+/* less -N, cat -n, nl: the first lines numbered one after the other; and
+ * a blank line after every line (copied from a web UI). */
+static void learn_lines(const char *data, size_t len, bool *pager, bool *double_spaced)
 {
-    c->pager = false;
-    c->wrap = (gmx_text_wrap){ 0, false };
-    c->prefix_len = 0;
-    c->repairs = 0;
-    c->slot = 0;
-    c->grep_len = 0;
-    /* less -N: the first lines are numbered one after the other. */
     unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
     size_t pos = 0;
@@ -82,9 +79,34 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
         lines++;
         pos = end + 1;
     }
-    c->pager = lines >= 3 && numbered * 10 >= lines * 9;
-    c->double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
-    c->wrap = gmx_text_wrap_learn(data, len);
+    *pager = lines >= 3 && numbered * 10 >= lines * 9;
+    *double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
+}
+
+void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
+{
+    c->prefix_len = 0;
+    c->repairs = 0;
+    c->slot = 0;
+    c->grep_len = 0;
+    learn_lines(data, len, &c->pager, &c->double_spaced);
+    c->wrap = learn_wrap(data, len);
+}
+
+gmx_text_layout gmx_text_layout_learn(const void *data, size_t len)
+{
+    gmx_text_layout layout;
+    bool double_spaced;
+    learn_lines(data, len, &layout.pager, &double_spaced);
+    layout.wrap = learn_wrap(data, len);
+    return layout;
+}
+
+gmx_str gmx_gx_pager_strip(gmx_str s)
+{
+    uint64_t n;
+    size_t skip;
+    return pager_number(s, &n, &skip) ? gmx_str_sub(s, skip, s.n) : s;
 }
 
 /* The UTF-8 characters in p[0, n): the bytes that continue none (all but
@@ -184,9 +206,8 @@ static void count_width(widest *w, gmx_str s, bool tabs8)
  * line, or a few alike (one stack's frame in many goroutines), none cut.
  * Widths are counted both ways a wrap counts a tab; the one that puts more
  * lines at its widest is the wrap's. */
-gmx_text_wrap gmx_text_wrap_learn(const void *text, size_t len)
+static gmx_text_wrap learn_wrap(const char *data, size_t len)
 {
-    const char *data = text;
     widest bytes = { 0, 0, 0, 0 }, tabs8 = { 0, 0, 0, 0 };
     unsigned lines = 0;
     size_t pos = 0;

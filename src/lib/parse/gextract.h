@@ -82,6 +82,10 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
  * text (width 0: false), so that the next line may be its rest. */
 bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line);
 
+/* line without the number a pager (less -N, cat -n, nl) put before it;
+ * line itself when it has none. */
+gmx_str gmx_gx_pager_strip(gmx_str line);
+
 /* True when next is the rest of line, a line gmx_gx_wrap_full found as
  * wide as the wrap: line ends mid-token or next begins as no stack line
  * does. */
