@@ -683,6 +683,72 @@ static void test_core__typed_chain_names_a_tree_by_its_root(void **state)
     assert_typed_docsite("1.27");
 }
 
+/* The retention's first finding: a warning of category cat whose title
+ * begins with title. */
+static void assert_first_finding_judged(const gmx_core_retention *r, gmx_category cat, const char *title)
+{
+    assert_first_finding_warns(r, title);
+    gmx_findings *f = gmx_findings_new();
+    assert_non_null(f);
+    gmx_analyze_core_retention(r, f);
+    assert_int_equal(gmx_findings_at(f, 0)->category, cat);
+    gmx_findings_free(f);
+}
+
+/* The held-out alerting cores (Go 1.19, 1.27): every dashboard poll's
+ * shutdown hook, a method value closing over its session, appended to the
+ * *http.Server's onShutdown, a []func() reached through the ServeMux's
+ * routes (a map) and the handler's receiver. The slice is the container and
+ * what grows: the finding is heap-growth, whatever map the path passes. */
+static void assert_typed_alerting(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_ALERTING_PREFIX, version, &r);
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *routes = step_in_role(top, GMX_STEP_MAP, NULL);
+    const gmx_core_hold_step *hooks = step_in_role(top, GMX_STEP_ARRAY, "net/http.Server.onShutdown");
+    assert_true(routes < hooks);
+    assert_string_equal(hooks->container_type, "[]func()");
+    const gmx_core_hold_step *hook = hooks + 1;
+    assert_int_equal(hook->role, GMX_STEP_CLOSURE);
+    assert_string_equal(hook->of, "main.(*watchSession).notifyShutdown-fm");
+    assert_true(hooks->bytes * 2 >= heap_inuse_at_capture(version, "alerting"));
+    assert_first_finding_judged(&r, GMX_CAT_HEAP_GROWTH, "net/http.Server.onShutdown ([]func()) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_slice_reached_through_a_map_is_no_map_growth(void **state)
+{
+    (void)state;
+    assert_typed_alerting("1.19");
+    assert_typed_alerting("1.27");
+}
+
+/* The held-out exports cores (Go 1.19, 1.27): contexts derived with
+ * context.WithCancel from a package-level context and never cancelled stay
+ * in its children map, a map keyed by interfaces, each key the child
+ * cancelCtx whose parent valueCtx holds the export's spec: the map is the
+ * container, and it is a map that grows. */
+static void assert_typed_exports(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_EXPORTS_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.lifetime");
+    const gmx_core_hold_step *children = step_in_role(top, GMX_STEP_MAP, "context.cancelCtx.children");
+    assert_string_equal(children->container_type, "map[context.canceler]struct {}");
+    assert_true(children->entries > 1000);
+    assert_true(children->bytes * 2 >= heap_inuse_at_capture(version, "exports"));
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH, "context.cancelCtx.children (map[context.canceler]struct {}) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_contexts_children_map_is_the_container(void **state)
+{
+    (void)state;
+    assert_typed_exports("1.19");
+    assert_typed_exports("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -957,6 +1023,8 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_from_a_frame_names_a_linked_list),
         cmocka_unit_test(test_core__typed_chain_names_a_channel_and_types_its_buffer),
         cmocka_unit_test(test_core__typed_chain_names_a_tree_by_its_root),
+        cmocka_unit_test(test_core__a_slice_reached_through_a_map_is_no_map_growth),
+        cmocka_unit_test(test_core__a_contexts_children_map_is_the_container),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -110,18 +110,6 @@ void gmx_analyze_hold_step_name(const gmx_core_holder *h, size_t k, bool zh, cha
             *p = '?';
 }
 
-static gmx_category category_of(const gmx_core_holder *h)
-{
-    const char *what = h->chain[h->holder].what;
-    if (what && strstr(what, "timer"))
-        return GMX_CAT_TIMER_LEAK;
-    for (size_t k = 0; k < h->nchain; k++)
-        if ((h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0) ||
-            (h->chain[k].role >= GMX_STEP_MAP && h->chain[k].role <= GMX_STEP_MAP_BUCKETS))
-            return GMX_CAT_MAP_GROWTH;
-    return GMX_CAT_HEAP_GROWTH;
-}
-
 /* The step where the holder's typed container begins (its map header, its
  * slice's array), or 0 when static types did not name one. */
 static size_t container_step(const gmx_core_holder *h)
@@ -133,6 +121,25 @@ static size_t container_step(const gmx_core_holder *h)
         if (h->chain[k].container && strcmp(h->chain[k].container, c) == 0)
             return k;
     return 0;
+}
+
+/* A map grows when the container is one (a map, a sync.Map) or keeps its
+ * elements in maps; a map the path passes on its way there (a ServeMux's
+ * routes to a handler holding a slice) is not what grows. With no container
+ * named, any map of the chain is the best guess. */
+static gmx_category category_of(const gmx_core_holder *h, size_t container)
+{
+    const char *what = h->chain[h->holder].what;
+    if (what && strstr(what, "timer"))
+        return GMX_CAT_TIMER_LEAK;
+    const char *ctype = container ? h->chain[container].container_type : NULL;
+    if (ctype && (strncmp(ctype, "map[", 4) == 0 || strcmp(ctype, "sync.Map") == 0))
+        return GMX_CAT_MAP_GROWTH;
+    for (size_t k = container; k < h->nchain; k++)
+        if ((h->chain[k].what && strncmp(h->chain[k].what, "map.", 4) == 0) ||
+            (h->chain[k].role >= GMX_STEP_MAP && h->chain[k].role <= GMX_STEP_MAP_BUCKETS))
+            return GMX_CAT_MAP_GROWTH;
+    return GMX_CAT_HEAP_GROWTH;
 }
 
 /* Whether what the holder keeps is mostly one object of its line (a
@@ -174,8 +181,8 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     gmx_analyze_hold_step_name(h, h->holder, true, holder_zh, sizeof(holder_zh));
     const gmx_core_hold_step *hs = &h->chain[h->holder];
     unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
-    fd->category = category_of(h);
     size_t ck = container_step(h);
+    fd->category = category_of(h, ck);
     fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) && !per_goroutine(h, ck)
                        ? GMX_SEV_WARNING
                        : GMX_SEV_INFO;

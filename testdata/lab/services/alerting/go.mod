@@ -1,0 +1,3 @@
+module alerting
+
+go 1.19
