@@ -682,6 +682,59 @@ static void test_laid_out_strict_grammar(void **state)
     }
 }
 
+/* cat -n, then a terminal's wrap: the rest of a cut line unnumbered
+ * between numbered lines. */
+static void numbered_folded(text *o, const char *l, size_t n, unsigned k)
+{
+    char line[8192];
+    int at = snprintf(line, sizeof(line), "%6u\t", k);
+    size_t len = n < sizeof(line) - (size_t)at ? n : sizeof(line) - (size_t)at;
+    memcpy(line + at, l, len);
+    fold_line(o, line, (size_t)at + len, k);
+}
+
+/* A numbered dump cut at a terminal's width reads as the capture: before,
+ * one line in ten left unnumbered by the wrap hid the pager's numbers, and
+ * each goroutine read as a stack of its own (66 goroutines in 66 stacks
+ * instead of 6 for billing folded at 100 columns). */
+static void test_pager_wrapped(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "testdata/lab/captures/go1.19/billing/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.27/webhooks/goroutine-t1.debug2.txt",
+    };
+    static const size_t widths[] = { 60, 100 };
+    for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+        size_t len;
+        char *src = tu_read_fixture(fixtures[f], &len);
+        result clean = read_text(src, len);
+        assert_int_equal(clean.rc, GMX_OK);
+        for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+            fold_width = widths[w];
+            fold_tabs8 = true;
+            fold_cut = false;
+            text damaged = derive(fixtures[f], numbered_folded);
+            assert_true(fold_cut);
+            result r = read_text(damaged.p, damaged.n);
+            if (r.rc != GMX_OK)
+                fail_msg("%s at %zu: %s", fixtures[f], fold_width, r.err.message);
+            if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
+                gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
+                fail_msg("%s numbered, folded at %zu: %zu stacks, %llu goroutines for %zu, %llu",
+                         fixtures[f], fold_width, gmx_gbuckets_count(r.snap.buckets),
+                         (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
+                         gmx_gbuckets_count(clean.snap.buckets),
+                         (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+            assert_true(r.snap.info.read.repairs & GMX_REPAIR_PAGER);
+            gmx_gsnapshot_release(&r.snap);
+            free(damaged.p);
+        }
+        gmx_gsnapshot_release(&clean.snap);
+        free(src);
+    }
+}
+
 /* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
 static void drop_title(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1545,6 +1598,7 @@ int main(void)
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_wrapped_terminals),
         cmocka_unit_test(test_laid_out_strict_grammar),
+        cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

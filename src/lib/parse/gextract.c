@@ -51,9 +51,12 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
 
 static gmx_text_wrap learn_wrap(const char *data, size_t len);
 
-/* less -N, cat -n, nl: the first lines numbered one after the other; and
- * a blank line after every line (copied from a web UI). */
-static void learn_lines(const char *data, size_t len, bool *pager, bool *double_spaced)
+/* less -N, cat -n, nl: the first lines numbered one after the other (in
+ * a text a terminal wrapped, the rest of a line cut at its width between
+ * them, unnumbered); and a blank line after every line (copied from a web
+ * UI). */
+static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
+                        bool *double_spaced)
 {
     unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
@@ -71,15 +74,16 @@ static void learn_lines(const char *data, size_t len, bool *pager, bool *double_
             s = gmx_str_sub(s, s.n > 1 && s.p[1] == ' ' ? 2 : 1, s.n);
         uint64_t n;
         size_t skip;
-        if (pager_number(s, &n, &skip) && (lines == 0 || n == prev + 1))
-            numbered++;
-        else
-            n = 0;
-        prev = n;
+        if (pager_number(s, &n, &skip)) {
+            numbered += lines == 0 || n == prev + 1;
+            prev = n; /* the count goes on from here */
+        } else if (!wrapped) {
+            prev = 0;
+        }
         lines++;
         pos = end + 1;
     }
-    *pager = lines >= 3 && numbered * 10 >= lines * 9;
+    *pager = lines >= 3 && numbered >= 3 && numbered * 10 >= lines * (wrapped ? 5 : 9);
     *double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
 }
 
@@ -89,16 +93,16 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
     c->repairs = 0;
     c->slot = 0;
     c->grep_len = 0;
-    learn_lines(data, len, &c->pager, &c->double_spaced);
     c->wrap = learn_wrap(data, len);
+    learn_lines(data, len, c->wrap.width != 0, &c->pager, &c->double_spaced);
 }
 
 gmx_text_layout gmx_text_layout_learn(const void *data, size_t len)
 {
     gmx_text_layout layout;
     bool double_spaced;
-    learn_lines(data, len, &layout.pager, &double_spaced);
     layout.wrap = learn_wrap(data, len);
+    learn_lines(data, len, layout.wrap.width != 0, &layout.pager, &double_spaced);
     return layout;
 }
 
