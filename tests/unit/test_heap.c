@@ -23,6 +23,15 @@ static const gmx_frame buffer_stack[] = {
 static const gmx_frame upload_stack[] = {
     { { "main.eligibleSet", 16 }, { "/go/src/promo/main.go", 21 }, 81 },
 };
+static const gmx_frame spool_stack[] = {
+    { { "bytes.growSlice", 15 }, { "/usr/lib/go-1.27/src/bytes/buffer.go", 36 }, 251 },
+    { { "bytes.(*Buffer).grow", 20 }, { "/usr/lib/go-1.27/src/bytes/buffer.go", 36 }, 169 },
+    { { "bytes.(*Buffer).Write", 21 }, { "/usr/lib/go-1.27/src/bytes/buffer.go", 36 }, 197 },
+    { { "main.(*usageSpool).add", 22 }, { "/go/src/meterd/main.go", 22 }, 45 },
+};
+static const gmx_frame rules_stack[] = {
+    { { "main.compile", 12 }, { "/go/src/fraudscore/main.go", 26 }, 54 },
+};
 static const gmx_frame steady_stack[] = {
     { { "main.loadConfig", 15 }, { "/go/src/gateway/main.go", 23 }, 40 },
 };
@@ -245,6 +254,47 @@ static void test_heap__large_objects_of_several_sizes(void **state)
     expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
 }
 
+/* One buffer the standard library keeps growing (a spool that is never
+ * emptied): its largest object doubles as a map's table would, but the
+ * frames say it is a buffer, and it is one object, not many kept alive. */
+static void test_heap__one_buffer_that_keeps_growing(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t size[] = { 2 * MIB, 4 * MIB, 8 * MIB };
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, spool_stack, 4, 1, size[i], 2 * size[i], size[i]);
+    expect(s, GMX_CAT_HEAP_GROWTH, "main.(*usageSpool).add");
+    /* The same objects allocated by the user's own code: a map's table. */
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, 1, size[i], 2 * size[i], size[i]);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+}
+
+/* A megabyte of 32-byte objects is two samples at the default rate: a
+ * site read as 0, 1 and 2 samples has not grown by what they scale to.
+ * Ten times as much is growth. */
+static void test_heap__a_rise_within_sampling_noise(void **state)
+{
+    (void)state;
+    for (int scale = 1; scale <= 10; scale += 9) {
+        gmx_hsnapshot *s[3];
+        for (int i = 0; i < 3; i++) {
+            int64_t bytes = scale * i * 512 * 1024;
+            s[i] = snapshot(i, rules_stack, 1, bytes / 32, bytes, 2 * bytes, 32);
+            gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+        }
+        gmx_findings *f;
+        const gmx_finding *top = analyse_one(s, &f);
+        if (scale == 1)
+            assert_null(top);
+        else
+            assert_true(top && top->severity >= GMX_SEV_WARNING &&
+                        gmx_str_eq_cstr(top->site.function, "main.compile"));
+        release(s, f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -258,6 +308,8 @@ int main(void)
         cmocka_unit_test(test_heap__cache_at_capacity_keeps_allocating),
         cmocka_unit_test(test_heap__sampling_noise_under_a_falling_heap),
         cmocka_unit_test(test_heap__large_objects_of_several_sizes),
+        cmocka_unit_test(test_heap__one_buffer_that_keeps_growing),
+        cmocka_unit_test(test_heap__a_rise_within_sampling_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,7 +11,10 @@
  *   slice-retention  more and more large objects stay in use, of a power
  *                    of two or of several sizes (a small slice or
  *                    substring pinning each big buffer or body)
- *   heap-growth      anything else that keeps growing */
+ *   heap-growth      anything else that keeps growing, and one buffer the
+ *                    standard library keeps growing (bytes.Buffer,
+ *                    strings.Builder), which no map's table is
+ * A rise that sampling alone could make is no growth. */
 #include "gomemdx/analyze_heap.h"
 #include "analyze/frames.h"
 #include "analyze/trend.h"
@@ -86,6 +89,23 @@ static bool in_time_package(const gmx_hsite *site)
     return false;
 }
 
+/* The standard library grew one buffer for the site's code: the frames
+ * between the allocation and the first user frame are a bytes.Buffer's or a
+ * strings.Builder's growth (runtime frames are hidden from heap profiles,
+ * so a user's own append or map shows no such frame). */
+static bool buffer_growth(const gmx_hsite *site, const gmx_goroot *root)
+{
+    static const char *const growers[] = { "bytes.(*Buffer).grow", "bytes.growSlice", "bytes.makeSlice",
+                                           "strings.(*Builder).grow", "strings.(*Builder).WriteString",
+                                           "strings.(*Builder).Write", "strings.(*Builder).WriteByte",
+                                           "strings.(*Builder).WriteRune" };
+    for (uint32_t i = 0; i < site->nframes && gmx_frame_is_std(root, &site->frames[i]); i++)
+        for (size_t k = 0; k < sizeof(growers) / sizeof(growers[0]); k++)
+            if (gmx_str_eq_cstr(site->frames[i].func, growers[k]))
+                return true;
+    return false;
+}
+
 static bool power_of_two(int64_t v)
 {
     return v > 0 && (v & (v - 1)) == 0;
@@ -98,10 +118,16 @@ static bool power_of_two(int64_t v)
  * size, which programs choose as powers of two, or of the sizes of what
  * was read into them (bodies), which no map's tables have. Heuristics: the finding's
  * evidence carries the sizes they were drawn from. */
-static gmx_category classify(const gmx_hsite *site, const series *s, size_t n)
+static gmx_category classify(const gmx_hsite *site, const series *s, size_t n,
+                             const gmx_goroot *root)
 {
     if (in_time_package(site))
         return GMX_CAT_TIMER_LEAK;
+    /* One buffer that keeps growing (a spool, a log kept in memory): most of
+     * the site is its largest object, which the standard library grew as a
+     * buffer, not a map's table nor many buffers kept alive. */
+    if (buffer_growth(site, root) && (double)s->last_max_object * 2 >= s->inuse[n - 1])
+        return GMX_CAT_HEAP_GROWTH;
     if (s->first_max_object > 0 && s->last_max_object >= 2 * s->first_max_object &&
         s->last_max_object >= LARGE_OBJECT)
         return GMX_CAT_MAP_GROWTH;
@@ -208,6 +234,29 @@ static double samples(double bytes, double objects, double rate)
     return objects * -expm1(-(bytes / objects) / rate);
 }
 
+/* The sampling error of a site's in-use estimate: the profile records an
+ * object of size z with probability p = 1 - e^(-z/rate) and scales it by
+ * 1/p, so N objects read as N*z with a variance of N*z^2*(1-p)/p. Objects
+ * far larger than the rate are all recorded (no error); a megabyte of
+ * 32-byte objects is two samples. */
+static double sampling_sigma(double bytes, double objects, double rate)
+{
+    if (!(objects > 0) || !(bytes > 0) || !(rate > 0))
+        return 0;
+    double z = bytes / objects, p = -expm1(-z / rate);
+    return p > 0 ? sqrt(bytes * z * (1 - p) / p) : 0;
+}
+
+/* A rise from the first snapshot to the last that sampling alone could
+ * make (NOISE_SIGMAS of the difference of the two estimates): a site of
+ * small objects read as 0 then 2 samples has not grown by a megabyte. */
+static bool within_sampling_noise(const series *s, size_t n, double rate)
+{
+    double a = sampling_sigma(s->inuse[0], s->objects[0], rate);
+    double b = sampling_sigma(s->inuse[n - 1], s->objects[n - 1], rate);
+    return s->inuse[n - 1] - s->inuse[0] <= NOISE_SIGMAS * sqrt(a * a + b * b);
+}
+
 static bool levelled_off(const series *s, size_t n, const double *exact, double rate)
 {
     if (n < 3)
@@ -269,7 +318,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     bool burst = spike(s, n, total_alloc);
     /* Growth and retention both need this rise, whatever the fit says:
      * most sites of a large profile are settled before fitting them. */
-    if (!burst && !(rise >= MIN_RISE_BYTES))
+    if (!burst && (!(rise >= MIN_RISE_BYTES) || within_sampling_noise(s, n, w->rate)))
         return GMX_OK;
     gmx_trend tr;
     if (gmx_trend_fit(s->t, s->inuse, n, &tr) != GMX_OK)
@@ -283,7 +332,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     /* Told, not warned of: what it holds is bounded. */
     bool bounded = !burst && levelled_off(s, n, w->exact, w->rate);
     kept = kept && !bounded;
-    gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n);
+    gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n, root);
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return GMX_ENOMEM;

@@ -1,0 +1,3 @@
+module fraudscore
+
+go 1.19

@@ -1,0 +1,3 @@
+module ingestor
+
+go 1.19

@@ -1,0 +1,3 @@
+module stockwatch
+
+go 1.19
