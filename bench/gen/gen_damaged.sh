@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted|flat|wrapped SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|excerpts SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
 # pasted: glyphs, inside an issue comment's prose and <details><pre> block;
 # flat: every line's indentation lost (Markdown without a fence);
 # wrapped: every line cut at 100 columns, tabs to the eighth (a terminal's
-# copy, fold -w 100).
-# The strict grammar reads the first four, learning the damage (the dump
-# inside the wrapper of the third); wrapped takes the tolerant reader's
+# copy, fold -w 100);
+# numbered: every line behind its number (cat -n, less -N);
+# excerpts: the dump cut into excerpts a thousand goroutines long, each in
+# a Markdown fence after a line of prose (several pastes in one comment).
+# The strict grammar reads the first six, learning the damage (the dump
+# inside the wrapper of the third); excerpts takes the tolerant reader's
 # line-by-line pass.
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|excerpts SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -23,6 +26,10 @@ pasted) { printf 'Memory keeps growing; here is the dump from /debug/pprof/gorou
           printf '</pre></details>\n\nAny idea what holds them?\n'; } >"$out" ;;
 flat) LC_ALL=C sed 's/^[[:space:]]*//' "$src" >"$out" ;;
 wrapped) fold -w 100 "$src" >"$out" ;;
+numbered) cat -n "$src" >"$out" ;;
+excerpts) LC_ALL=C awk 'BEGIN { print "Here is what the service showed:"; print "```" }
+	/^goroutine / && ++n % 1000 == 0 { print "```"; print ""; print "and " n / 1000 " minutes later:"; print "```" }
+	{ print } END { print "```" }' "$src" >"$out" ;;
 *) echo "gen_damaged: unknown damage '$kind'" >&2; exit 2 ;;
 esac
 echo "gen_damaged: $kind of $(basename "$src"), $(stat -c %s "$out") bytes"

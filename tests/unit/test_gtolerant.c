@@ -735,6 +735,66 @@ static void test_pager_wrapped(void **state)
     }
 }
 
+/* A container's log where another writer's line falls between the dump's
+ * lines now and then (a sidecar, a parallel CI stage). */
+static void kubernetes_interleaved(text *o, const char *l, size_t n, unsigned k)
+{
+    kubernetes(o, l, n, k);
+    if (k % 7 == 0)
+        puts_(o, "2024-01-01T00:00:01.5Z stdout F {\"level\":\"info\",\"msg\":\"served\"}\n");
+}
+
+/* A container's log, then a terminal's wrap at 100 columns: a line cut
+ * there whose next line is the log's next record is whole. */
+static void kubernetes_folded(text *o, const char *l, size_t n, unsigned k)
+{
+    text line = { 0 };
+    kubernetes(&line, l, n, k);
+    fold_line(o, line.p, line.n - 1, k);
+    free(line.p);
+}
+
+/* Both read as the capture: before, each interleaved line ended its
+ * goroutine and the rest read as a stack without a header (100,000
+ * goroutines of a bench dump in 2,475 stacks instead of 200, the log line
+ * glued to the next function's name as a wrapped one), and a "created by"
+ * line exactly as wide as the wrap took the next record for the rest of
+ * its name (tariffs: 13 stacks for 9). */
+static void test_log_interleaved_and_folded(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "testdata/lab/captures/go1.27/tariffs/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
+    };
+    static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded };
+    for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+        size_t len;
+        char *src = tu_read_fixture(fixtures[f], &len);
+        result clean = read_text(src, len);
+        assert_int_equal(clean.rc, GMX_OK);
+        for (size_t d = 0; d < sizeof(damage) / sizeof(damage[0]); d++) {
+            fold_width = 100;
+            fold_tabs8 = true;
+            text damaged = derive(fixtures[f], damage[d]);
+            result r = read_text(damaged.p, damaged.n);
+            if (r.rc != GMX_OK)
+                fail_msg("%s, damage %zu: %s", fixtures[f], d, r.err.message);
+            if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
+                gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
+                fail_msg("%s, damage %zu: %zu stacks, %llu goroutines for %zu, %llu", fixtures[f],
+                         d, gmx_gbuckets_count(r.snap.buckets),
+                         (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
+                         gmx_gbuckets_count(clean.snap.buckets),
+                         (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+            gmx_gsnapshot_release(&r.snap);
+            free(damaged.p);
+        }
+        gmx_gsnapshot_release(&clean.snap);
+        free(src);
+    }
+}
+
 /* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
 static void drop_title(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1599,6 +1659,7 @@ int main(void)
         cmocka_unit_test(test_wrapped_terminals),
         cmocka_unit_test(test_laid_out_strict_grammar),
         cmocka_unit_test(test_pager_wrapped),
+        cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

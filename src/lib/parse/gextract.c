@@ -48,6 +48,8 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 
 static gmx_str trim_right(gmx_str s);
 static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
+static size_t timestamp_prefix(gmx_str s);
+static size_t syslog_prefix(gmx_str s);
 
 static gmx_text_wrap learn_wrap(const char *data, size_t len);
 
@@ -301,7 +303,9 @@ bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
 
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
 {
-    if (!next.n)
+    /* a log's next record (a terminal cuts what the log holds, so the rest
+     * of a line never starts with a timestamp) */
+    if (!next.n || timestamp_prefix(next) || syslog_prefix(next))
         return false;
     switch (line_ends(line)) {
     case END_CUT:
@@ -745,7 +749,9 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
         }
     }
     s = strip_html(c, s);
+    gmx_str before_logs = s;
     s = strip_logs(c, s);
+    bool logged = s.n != before_logs.n;
     bool tab, tab2;
     s = strip_indent(c, s, &tab);
     if (c->prefix_len) {
@@ -753,12 +759,14 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
         if (t.n != s.n) {
             s = strip_indent(c, t, &tab2);
             tab = tab2;
+            logged = true;
         }
     }
     if (s.n && s.p[0] == '>')
         s = strip_indent(c, strip_quotes(c, s), &tab);
     gmx_gx_classify(c, s, out);
     out->indented = tab;
+    out->logged = logged;
     out->lineno = lineno;
     if (out->kind == GX_OTHER || out->kind == GX_HASH_FRAME || out->kind == GX_FUNC ||
         out->kind == GX_FILE) {
@@ -769,6 +777,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
             gmx_gx_classify(c, t, &plain);
         if (plain.kind != GX_OTHER) {
             plain.indented = tab;
+            plain.logged = logged;
             plain.lineno = lineno;
             *out = plain;
             s = t;

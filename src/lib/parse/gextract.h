@@ -48,6 +48,7 @@ typedef struct gx_line {
     size_t header_at;    /* GX_HEADER: where the header starts in text */
     bool reported;       /* GX_HEADER: listed by a leak checker */
     bool indented;       /* the content had a leading tab in the input */
+    bool logged;         /* behind a log prefix (a timestamp, a syslog or a learned one) */
     uint64_t count;      /* GX_RECORD, GX_COUNT, GX_MULT */
     bool strong;         /* GX_COUNT: a form no prose takes ("[state]", "N=") */
     gmx_str rest;        /* GX_COUNT: what is counted */

@@ -291,7 +291,10 @@ static void end_record(tol *t, uint64_t lineno)
 static bool join_next(tol *t, gx_line *ln, const gx_kind *want, size_t nwant)
 {
     const gx_line *nx = peek(t);
-    if (!nx || nx->kind == GX_BLANK || ln->text.n + nx->text.n > sizeof(t->join) - 1)
+    /* a log's next record is never the rest of a cut line: a terminal cuts
+     * what the log holds, behind its prefix */
+    if (!nx || nx->kind == GX_BLANK || nx->logged ||
+        ln->text.n + nx->text.n > sizeof(t->join) - 1)
         return false;
     memcpy(t->join, ln->text.p, ln->text.n);
     memcpy(t->join + ln->text.n, nx->text.p, nx->text.n);
@@ -304,6 +307,7 @@ static bool join_next(tol *t, gx_line *ln, const gx_kind *want, size_t nwant)
             mark(t, next.lineno, 1);
             j.lineno = ln->lineno;
             j.indented = ln->indented;
+            j.logged = ln->logged;
             *ln = j;
             t->rep->repairs |= GMX_REPAIR_WRAPPED;
             return true;
@@ -834,9 +838,26 @@ static void dispatch(tol *t, gx_line *ln)
     }
 }
 
+/* Another writer's line in a log the stack is written to (a sidecar's, a
+ * parallel CI stage's): behind a log prefix as the stack's lines are, and
+ * the stack goes on after it, behind one too. */
+static bool interleaved(tol *t, const gx_line *ln)
+{
+    if (!t->in_block || !ln->logged)
+        return false;
+    const gx_line *nx = peek(t);
+    return nx && nx->logged &&
+           (nx->kind == GX_FUNC || nx->kind == GX_FILE || nx->kind == GX_CREATED ||
+            nx->kind == GX_ELIDED);
+}
+
 static void on_other(tol *t, gx_line *ln)
 {
     static const gx_kind frame[] = { GX_FUNC, GX_FILE, GX_CREATED };
+    if (interleaved(t, ln)) {
+        note_skipped(t, ln);
+        return;
+    }
     if (t->in_block && join_next(t, ln, frame, 3)) {
         dispatch(t, ln);
         return;
