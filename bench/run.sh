@@ -44,7 +44,7 @@ COMPARISONS=(
 	"tolerant-flat|dump200s,flat200s|goroutines {flat200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {flat200s}|quick"
 	"tolerant-wrapped|dump200s,wrap200s|goroutines {wrap200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {wrap200s}|quick"
 	"tolerant-numbered|dump200s,num200s|goroutines {num200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {num200s}|quick"
-	"tolerant-excerpts|dump200s,exc200s|goroutines {exc200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {exc200s}|quick"
+	"tolerant-interleaved|dump200s,ilv200s|goroutines {ilv200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {ilv200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -61,7 +61,7 @@ INPUTS=(
 	"flat200s|goroutines-100k-200s-flat.txt|gen_damaged|flat {dump200s}|260"
 	"wrap200s|goroutines-100k-200s-wrapped.txt|gen_damaged|wrapped {dump200s}|270"
 	"num200s|goroutines-100k-200s-numbered.txt|gen_damaged|numbered {dump200s}|290"
-	"exc200s|goroutines-100k-200s-excerpts.txt|gen_damaged|excerpts {dump200s}|260"
+	"ilv200s|goroutines-100k-200s-interleaved.txt|gen_damaged|interleaved {dump200s}|400"
 )
 
 # --------------------------------------------------------------------------

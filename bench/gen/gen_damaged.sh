@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|excerpts SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
 # pasted: glyphs, inside an issue comment's prose and <details><pre> block;
@@ -9,13 +9,13 @@
 # wrapped: every line cut at 100 columns, tabs to the eighth (a terminal's
 # copy, fold -w 100);
 # numbered: every line behind its number (cat -n, less -N);
-# excerpts: the dump cut into excerpts a thousand goroutines long, each in
-# a Markdown fence after a line of prose (several pastes in one comment).
+# interleaved: k8s, with another stream's record after every fiftieth line
+# (a sidecar or a second writer logging while the dump is written).
 # The strict grammar reads the first six, learning the damage (the dump
-# inside the wrapper of the third); excerpts takes the tolerant reader's
-# line-by-line pass.
+# inside the wrapper of the third); interleaved takes the tolerant
+# reader's line-by-line pass.
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|excerpts SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -27,9 +27,9 @@ pasted) { printf 'Memory keeps growing; here is the dump from /debug/pprof/gorou
 flat) LC_ALL=C sed 's/^[[:space:]]*//' "$src" >"$out" ;;
 wrapped) fold -w 100 "$src" >"$out" ;;
 numbered) cat -n "$src" >"$out" ;;
-excerpts) LC_ALL=C awk 'BEGIN { print "Here is what the service showed:"; print "```" }
-	/^goroutine / && ++n % 1000 == 0 { print "```"; print ""; print "and " n / 1000 " minutes later:"; print "```" }
-	{ print } END { print "```" }' "$src" >"$out" ;;
+interleaved) LC_ALL=C awk '{ print "2024-01-01T00:00:00.123456789Z stderr F " $0 }
+	NR % 50 == 0 { print "2024-01-01T00:00:00.223456789Z stdout F {\"level\":\"info\",\"msg\":\"request served\"}" }' \
+	"$src" >"$out" ;;
 *) echo "gen_damaged: unknown damage '$kind'" >&2; exit 2 ;;
 esac
 echo "gen_damaged: $kind of $(basename "$src"), $(stat -c %s "$out") bytes"
