@@ -597,14 +597,16 @@ static size_t timestamp_prefix(gmx_str s)
     i += bracket;
     if (digits_at(s, i) != 4 || i + 19 > s.n || (s.p[i + 4] != '-' && s.p[i + 4] != '/'))
         return 0;
-    static const char shape[] = "0000-00-00T00:00:00";
-    for (size_t k = 0; k < 19; k++) {
-        char ch = s.p[i + k], want = shape[k];
-        if (want == '0' ? !is_digit(ch)
-                        : (want == 'T' ? ch != 'T' && ch != ' '
-                                       : (want == '-' ? ch != '-' && ch != '/' : ch != want)))
+    /* "0000-00-00T00:00:00", '/' for '-' and ' ' for 'T' allowed: the
+     * year's digits and first separator were looked at above */
+    const char *d = s.p + i;
+    static const unsigned char digits[] = { 5, 6, 8, 9, 11, 12, 14, 15, 17, 18 };
+    if ((d[7] != '-' && d[7] != '/') || (d[10] != 'T' && d[10] != ' ') || d[13] != ':' ||
+        d[16] != ':')
+        return 0;
+    for (size_t k = 0; k < sizeof(digits); k++)
+        if (!is_digit(d[digits[k]]))
             return 0;
-    }
     i += 19;
     if (i < s.n && (s.p[i] == '.' || s.p[i] == ','))
         i += 1 + digits_at(s, i + 1);
