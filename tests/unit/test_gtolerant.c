@@ -1310,6 +1310,39 @@ static void test_delve_list(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* panicparse's report: a bucket header (count, state, minutes, creator)
+ * and its calls in three columns, read as a block of a full dump
+ * (https://github.com/cockroachdb/cockroach/issues/104316, verbatim); a
+ * numbered list in prose has the header's shape but no call line after
+ * it, and is no record. */
+static void test_panicparse_list(void **state)
+{
+    (void)state;
+    const char *pp =
+        "I noticed a large number of goroutines inside `ParallelE` which appear to be leaked.\n"
+        "\n"
+        "```\n"
+        "1: chan send [1615 minutes] [Created by install.(*SyncedCluster).ParallelE.func1 @ cluster_synced.go:2595]\n"
+        "    runtime      proc.go:363              gopark(func(0x1f4), Pointer(0x0), waitReason(0x0))\n"
+        "    runtime      chan.go:259              chansend(*hchan(#8397), Pointer(#748), true)\n"
+        "    runtime      chan.go:145              chansend1(*hchan(#96), Pointer(#5697))\n"
+        "    install      cluster_synced.go:2601   (*SyncedCluster).ParallelE.func1.1(0)\n"
+        "    install      cluster_synced.go:2605   (*SyncedCluster).ParallelE.func1.2()\n"
+        "    runtime      asm_amd64.s:1594         goexit()\n"
+        "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(pp, 1, "install.(*SyncedCluster).ParallelE.func1.1", &b);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    assert_int_equal(b->wait_max, 1615);
+    assert_int_equal(b->frames[0].line, 363);
+    assert_true(b->has_creator && gmx_str_eq_cstr(b->creator.func, "install.(*SyncedCluster).ParallelE.func1"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *list = "Steps:\n1: build the binary\n2: run it under load\n3: take a dump\n";
+    r = read_text(list, strlen(list));
+    assert_int_not_equal(r.rc, GMX_OK);
+}
+
 /* The runtime's deadlock line pasted alone, as a comment under the program
  * (https://github.com/golang/go/issues/10371): a fatal error to report,
  * not a file to refuse; prose about a fatal error is no such line. */
@@ -1546,7 +1579,7 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
-        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
+        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_panicparse_list), cmocka_unit_test(test_grep_count),
         cmocka_unit_test(test_reflowed_report), cmocka_unit_test(test_markdown_links),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),
