@@ -58,11 +58,21 @@ static bool creator_annotation(gmx_str s, gmx_gpp_header *out)
         return false;
     s = gmx_str_sub(s, sizeof(by) - 1, s.n);
     size_t at = gmx_str_find(s, " @ ");
-    if (at == SIZE_MAX || !at || memchr(s.p, ' ', at))
+    if (at == SIZE_MAX || !at)
         return false;
     out->creator = gmx_str_sub(s, 0, at);
     out->creator_at = gmx_str_sub(s, at + 3, s.n);
-    return out->creator_at.n > 0;
+    /* "pkgdir.func in goroutine N", as the runtime words it since Go 1.21. */
+    static const char in[] = " in goroutine ";
+    size_t g = gmx_str_find(out->creator, in);
+    if (g != SIZE_MAX) {
+        size_t d = digits_at(out->creator, g + sizeof(in) - 1);
+        if (!d || g + sizeof(in) - 1 + d != out->creator.n)
+            return false;
+        out->creator_in = gmx_str_sub(out->creator, g, out->creator.n);
+        out->creator = gmx_str_sub(out->creator, 0, g);
+    }
+    return out->creator.n && !memchr(out->creator.p, ' ', out->creator.n) && out->creator_at.n > 0;
 }
 
 bool gmx_gpp_parse_header(gmx_str s, gmx_gpp_header *out)

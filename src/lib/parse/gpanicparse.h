@@ -8,7 +8,8 @@
  *
  * a header per bucket of goroutines with the same stack — how many, their
  * state, how long they slept ("N minutes", "N~M minutes" across the
- * bucket), "[locked]", and the creator as "pkgdir.func @ file:line" — then
+ * bucket), "[locked]", and the creator as "pkgdir.func @ file:line" ("pkgdir.func
+ * in goroutine N @ file:line" since Go 1.21) — then
  * one call a line in three columns: the package's directory name (its
  * last path element), the file and line, the function and its arguments.
  * gtolerant.c rewrites each bucket as a block of a full dump. */
@@ -26,6 +27,7 @@ typedef struct gmx_gpp_header {
     uint64_t minutes;    /* the least they slept, 0 when not said */
     bool locked;         /* "[locked]": locked to its thread */
     gmx_str creator;     /* "install.(*SyncedCluster).ParallelE.func1", or empty */
+    gmx_str creator_in;  /* " in goroutine 1" after it (Go 1.21 on), or empty */
     gmx_str creator_at;  /* "cluster_synced.go:2595" */
 } gmx_gpp_header;
 

@@ -10,6 +10,7 @@
 #include "parse/gdump_header.h"
 #include "parse/gescaped.h"
 #include "parse/gextract.h"
+#include "parse/gostd_dirs.h"
 #include "parse/gpanicparse.h"
 #include "parse/greflow.h"
 #include "util/alloc.h"
@@ -569,11 +570,21 @@ static void on_dlv(tol *t, const gx_line *ln)
 
 static void on_other(tol *t, gx_line *ln);
 
+/* panicparse's "pkgdir.func": the package's directory name and the rest
+ * from its first dot ("http" and ".(*Server).Serve"). */
+static void pp_split(gmx_str f, gmx_str *dir, gmx_str *rest)
+{
+    const char *dot = memchr(f.p, '.', f.n);
+    size_t at = dot ? (size_t)(dot - f.p) : f.n;
+    *dir = gmx_str_sub(f, 0, at);
+    *rest = gmx_str_sub(f, at, f.n);
+}
+
 /* panicparse's bucket header and the call lines under it, written as a
  * block of a full dump: the runtime's header (state, the least minutes the
- * bucket slept), each call as its package's directory name and function
- * with its file line, the creator last; the bucket's size is the block's
- * count. Not a header when no call line follows (prose can start "1: "). */
+ * bucket slept), each call as its function with its file line, the
+ * creator last, a standard package's directory name back to its import
+ * path ("http" to net/http); the bucket's size is the block's count. Not a header when no call line follows (prose can start "1: "). */
 static void on_pp(tol *t, gx_line *ln)
 {
     gmx_gpp_header h;
@@ -598,10 +609,16 @@ static void on_pp(tol *t, gx_line *ln)
     put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
     /* The creator, kept before the lines after the header are read (they
      * may reuse the cleaner's scratch the header's text points into). */
-    char creator[GX_LINE_MAX + 32];
-    int cw = h.creator.n ? snprintf(creator, sizeof(creator), "created by %.*s\n\t%.*s", (int)h.creator.n,
-                                    h.creator.p, (int)h.creator_at.n, h.creator_at.p)
-                         : 0;
+    char creator[GX_LINE_MAX + 64];
+    int cw = 0;
+    if (h.creator.n) {
+        gmx_str dir, name;
+        pp_split(h.creator, &dir, &name);
+        dir = gmx_gostd_dir_path(dir);
+        cw = snprintf(creator, sizeof(creator), "created by %.*s%.*s%.*s\n\t%.*s", (int)dir.n, dir.p,
+                      (int)name.n, name.p, (int)h.creator_in.n, h.creator_in.p, (int)h.creator_at.n,
+                      h.creator_at.p);
+    }
     uint64_t header_line = ln->lineno;
     mark(t, ln->lineno, 1);
     gx_line call;
@@ -613,7 +630,8 @@ static void on_pp(tol *t, gx_line *ln)
         if (elided) {
             put_lit(&t->dump, "...additional frames elided...", call.lineno, false);
         } else {
-            w = snprintf(line, sizeof(line), "%.*s.%.*s(...)", (int)c.pkg.n, c.pkg.p, (int)c.func.n, c.func.p);
+            gmx_str pkg = gmx_gostd_dir_path(c.pkg);
+            w = snprintf(line, sizeof(line), "%.*s.%.*s(...)", (int)pkg.n, pkg.p, (int)c.func.n, c.func.p);
             put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
             w = snprintf(line, sizeof(line), "\t%.*s", (int)c.at.n, c.at.p);
             put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
