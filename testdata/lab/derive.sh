@@ -34,4 +34,9 @@ mkdir -p "$out"
 # simplifyFunc): 'main\.' drops every method of package main.
 "$tmp/setframes" -drop 'main\.|net/http\..*' \
   "$in/checkout/allocs-t2.pb.gz" "$out/checkout-allocs-dropframes.pb.gz"
+# panicparse's report of a goroutine dump (Debian's panicparse 2.3.0;
+# upstream calls it pp): the same capture in the form people paste it.
+if command -v panicparse >/dev/null; then
+  panicparse -no-color "$in/quotes/goroutine-t3.debug2.txt" >"$out/quotes-goroutine-t3.panicparse.txt"
+fi
 echo "derived $(ls "$out" | wc -l) profiles into ${out#$lab/}"

@@ -1426,6 +1426,82 @@ static void test_delve_list(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* panicparse's report: a bucket header (count, state, minutes, creator)
+ * and its calls in three columns, read as a block of a full dump
+ * (https://github.com/cockroachdb/cockroach/issues/104316, verbatim); a
+ * numbered list in prose has the header's shape but no call line after
+ * it, and is no record. */
+static void test_panicparse_list(void **state)
+{
+    (void)state;
+    const char *pp =
+        "I noticed a large number of goroutines inside `ParallelE` which appear to be leaked.\n"
+        "\n"
+        "```\n"
+        "1: chan send [1615 minutes] [Created by install.(*SyncedCluster).ParallelE.func1 @ cluster_synced.go:2595]\n"
+        "    runtime      proc.go:363              gopark(func(0x1f4), Pointer(0x0), waitReason(0x0))\n"
+        "    runtime      chan.go:259              chansend(*hchan(#8397), Pointer(#748), true)\n"
+        "    runtime      chan.go:145              chansend1(*hchan(#96), Pointer(#5697))\n"
+        "    install      cluster_synced.go:2601   (*SyncedCluster).ParallelE.func1.1(0)\n"
+        "    install      cluster_synced.go:2605   (*SyncedCluster).ParallelE.func1.2()\n"
+        "    runtime      asm_amd64.s:1594         goexit()\n"
+        "```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(pp, 1, "install.(*SyncedCluster).ParallelE.func1.1", &b);
+    assert_true(b->nstates == 1 && gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    assert_int_equal(b->wait_max, 1615);
+    assert_int_equal(b->frames[0].line, 363);
+    assert_true(b->has_creator && gmx_str_eq_cstr(b->creator.func, "install.(*SyncedCluster).ParallelE.func1"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *list = "Steps:\n1: build the binary\n2: run it under load\n3: take a dump\n";
+    r = read_text(list, strlen(list));
+    assert_int_not_equal(r.rc, GMX_OK);
+}
+
+static const gmx_gbucket *largest_bucket(const gmx_gbuckets *set)
+{
+    const gmx_gbucket *best = NULL;
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        if (!best || b->count > best->count)
+            best = b;
+    }
+    assert_non_null(best);
+    return best;
+}
+
+/* panicparse's report of a lab dump (testdata/lab/derive.sh) reads as the
+ * dump it came from: the same goroutines, bucketed alike, the culprit's
+ * count, wait and "(leaked)" marks kept, its frames named by import path
+ * again ("http" back to net/http). */
+static void test_panicparse_lab_parity(void **state)
+{
+    (void)state;
+    size_t n_pp, n_dump;
+    char *pp = tu_read_fixture("testdata/lab/captures/derived/quotes-goroutine-t3.panicparse.txt", &n_pp);
+    char *dump = tu_read_fixture("testdata/lab/captures/go1.27/quotes/goroutine-t3.debug2.txt", &n_dump);
+    assert_non_null(pp);
+    assert_non_null(dump);
+    result a = read_text(pp, n_pp), b = read_text(dump, n_dump);
+    assert_int_equal(a.rc, GMX_OK);
+    assert_int_equal(b.rc, GMX_OK);
+    assert_int_equal(gmx_gbuckets_total(a.snap.buckets), gmx_gbuckets_total(b.snap.buckets));
+    assert_int_equal(gmx_gbuckets_count(a.snap.buckets), gmx_gbuckets_count(b.snap.buckets));
+    const gmx_gbucket *x = largest_bucket(a.snap.buckets), *y = largest_bucket(b.snap.buckets);
+    assert_int_equal(x->count, y->count);
+    assert_int_equal(x->nframes, y->nframes);
+    for (uint32_t i = 0; i < x->nframes; i++)
+        assert_true(gmx_str_eq(x->frames[i].func, y->frames[i].func));
+    assert_int_equal(x->leaked, y->leaked);
+    assert_int_equal(x->wait_max, y->wait_max);
+    assert_non_null(tu_bucket_with_func(a.snap.buckets, "net/http.(*persistConn).readLoop"));
+    gmx_gsnapshot_release(&a.snap);
+    gmx_gsnapshot_release(&b.snap);
+    free(pp);
+    free(dump);
+}
+
 /* The runtime's deadlock line pasted alone, as a comment under the program
  * (https://github.com/golang/go/issues/10371): a fatal error to report,
  * not a file to refuse; prose about a fatal error is no such line. */
@@ -1664,7 +1740,7 @@ int main(void)
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),
         cmocka_unit_test(test_issue_threads),
-        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_grep_count),
+        cmocka_unit_test(test_delve_list), cmocka_unit_test(test_panicparse_list), cmocka_unit_test(test_panicparse_lab_parity), cmocka_unit_test(test_grep_count),
         cmocka_unit_test(test_reflowed_report), cmocka_unit_test(test_markdown_links),
         cmocka_unit_test(test_deadlock_line_alone),   cmocka_unit_test(test_wrapped_headerless),
         cmocka_unit_test(test_instances_of),    cmocka_unit_test(test_prose_count),

@@ -5,6 +5,7 @@
  * is rebuilt from what the line is, never trusted. */
 #include "parse/gextract.h"
 #include "parse/gdlv.h"
+#include "parse/gpanicparse.h"
 #include "parse/gdump_header.h"
 #include "util/num.h"
 
@@ -1249,6 +1250,14 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         int n = snprintf(b, GX_LINE_MAX, "sync.%.*s", (int)s.n, s.p);
         out->text = gmx_str_make(b, (size_t)n);
         out->kind = GX_BARE;
+        return;
+    }
+    /* Last: a line no other kind took that has the shape of panicparse's
+     * header; gtolerant.c reads it as one only when a call line follows. */
+    gmx_gpp_header pp;
+    if (is_digit(c0) && gmx_gpp_parse_header(s, &pp)) {
+        out->kind = GX_PP;
+        out->count = pp.count;
         return;
     }
     out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;

@@ -38,8 +38,11 @@ typedef enum gx_kind {
     GX_BARE,       /* "pkg.(*T).f": a frame written as its function name alone */
     GX_MULT,       /* "101 instances of:" (etcd's, cockroach's leak checks), "10 *",
                     * "10 x": how many goroutines the stack after it stands for */
-    GX_DLV         /* "Goroutine 7 - User: /x/f.go:12 pkg.f (0x1) [select]": Delve's
+    GX_DLV,        /* "Goroutine 7 - User: /x/f.go:12 pkg.f (0x1) [select]": Delve's
                     * goroutine list, one goroutine a line (parse/gdlv.h) */
+    GX_PP          /* "1: chan send [1615 minutes] [Created by pkg.f @ f.go:9]":
+                    * panicparse's bucket header, its calls on the lines after it
+                    * (parse/gpanicparse.h) */
 } gx_kind;
 
 typedef struct gx_line {

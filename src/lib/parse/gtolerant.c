@@ -10,6 +10,8 @@
 #include "parse/gdump_header.h"
 #include "parse/gescaped.h"
 #include "parse/gextract.h"
+#include "parse/gostd_dirs.h"
+#include "parse/gpanicparse.h"
 #include "parse/greflow.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -570,6 +572,88 @@ static void on_dlv(tol *t, const gx_line *ln)
     end_block(t, ln->lineno);
 }
 
+static void on_other(tol *t, gx_line *ln);
+
+/* panicparse's "pkgdir.func": the package's directory name and the rest
+ * from its first dot ("http" and ".(*Server).Serve"). */
+static void pp_split(gmx_str f, gmx_str *dir, gmx_str *rest)
+{
+    const char *dot = memchr(f.p, '.', f.n);
+    size_t at = dot ? (size_t)(dot - f.p) : f.n;
+    *dir = gmx_str_sub(f, 0, at);
+    *rest = gmx_str_sub(f, at, f.n);
+}
+
+/* panicparse's bucket header and the call lines under it, written as a
+ * block of a full dump: the runtime's header (state, the least minutes the
+ * bucket slept), each call as its function with its file line, the
+ * creator last, a standard package's directory name back to its import
+ * path ("http" to net/http); the bucket's size is the block's count. Not a header when no call line follows (prose can start "1: "). */
+static void on_pp(tol *t, gx_line *ln)
+{
+    gmx_gpp_header h;
+    gmx_gpp_call c;
+    const gx_line *nx = peek(t);
+    if (!gmx_gpp_parse_header(ln->text, &h) || !nx || !gmx_gpp_parse_call(nx->text, &c)) {
+        on_other(t, ln);
+        return;
+    }
+    end_block(t, ln->lineno);
+    end_record(t, ln->lineno);
+    t->pending_mult = h.count > 1 ? h.count : 0;
+    take_mult(t, ln->lineno);
+    char line[2 * GX_LINE_MAX + 64];
+    int w = snprintf(line, sizeof(line), "goroutine %llu [%.*s", (unsigned long long)(SYNTHETIC_ID + ln->lineno),
+                     (int)h.state.n, h.state.p);
+    if (h.minutes)
+        w += snprintf(line + w, sizeof(line) - (size_t)w, ", %llu minutes", (unsigned long long)h.minutes);
+    if (h.locked)
+        w += snprintf(line + w, sizeof(line) - (size_t)w, ", locked to thread");
+    w += snprintf(line + w, sizeof(line) - (size_t)w, "]:");
+    put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
+    /* The creator, kept before the lines after the header are read (they
+     * may reuse the cleaner's scratch the header's text points into). */
+    char creator[GX_LINE_MAX + 64];
+    int cw = 0;
+    if (h.creator.n) {
+        gmx_str dir, name;
+        pp_split(h.creator, &dir, &name);
+        dir = gmx_gostd_dir_path(dir);
+        cw = snprintf(creator, sizeof(creator), "created by %.*s%.*s%.*s\n\t%.*s", (int)dir.n, dir.p,
+                      (int)name.n, name.p, (int)h.creator_in.n, h.creator_in.p, (int)h.creator_at.n,
+                      h.creator_at.p);
+    }
+    uint64_t header_line = ln->lineno;
+    mark(t, ln->lineno, 1);
+    gx_line call;
+    while ((nx = peek(t)) != NULL) {
+        bool elided = gmx_gpp_elided(nx->text);
+        if (!elided && !gmx_gpp_parse_call(nx->text, &c))
+            break;
+        fetch(t, &call);
+        if (elided) {
+            put_lit(&t->dump, "...additional frames elided...", call.lineno, false);
+        } else {
+            gmx_str pkg = gmx_gostd_dir_path(c.pkg);
+            w = snprintf(line, sizeof(line), "%.*s.%.*s(...)", (int)pkg.n, pkg.p, (int)c.func.n, c.func.p);
+            put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
+            w = snprintf(line, sizeof(line), "\t%.*s", (int)c.at.n, c.at.p);
+            put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
+        }
+        mark(t, call.lineno, 1);
+    }
+    if (cw > 0) {
+        char *nl = memchr(creator, '\n', (size_t)cw);
+        put(&t->dump, gmx_str_make(creator, (size_t)(nl - creator)), header_line, false);
+        put(&t->dump, gmx_str_make(nl + 1, (size_t)(cw - (nl + 1 - creator))), header_line, false);
+    }
+    t->any_reported |= t->leak_context;
+    t->in_block = true;
+    t->records++;
+    t->rep->repairs |= GMX_REPAIR_FRAMES;
+    end_block(t, header_line);
+}
+
 /* goleak's line names the function on top of the goroutine's stack:
  * "[Goroutine 23 in state chan send, with pkg.f on top of the stack:". */
 static void keep_leak_top(tol *t, gmx_str head)
@@ -612,7 +696,6 @@ static bool fence_inside_leak_report(tol *t)
            nx->text.p[t->leak_top_len] == '(';
 }
 
-static void on_other(tol *t, gx_line *ln);
 
 static void dispatch(tol *t, gx_line *ln)
 {
@@ -828,6 +911,9 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_DLV:
         on_dlv(t, ln);
+        return;
+    case GX_PP:
+        on_pp(t, ln);
         return;
     case GX_MULT:
         end_block(t, ln->lineno);
@@ -1325,6 +1411,10 @@ static bool sniff(const void *data, size_t len)
         } else if (ln.kind == GX_BARE) {
             const gx_line *nx = peek(t);
             found = nx && nx->kind == GX_BARE;
+        } else if (ln.kind == GX_PP) {
+            const gx_line *nx = peek(t);
+            gmx_gpp_call c;
+            found = nx && gmx_gpp_parse_call(nx->text, &c);
         } else if (ln.kind == GX_COUNT && ln.strong) {
             /* a grep's count is a command run on a dump, never prose */
             found = ++strong >= 2 || ln.grepped;
