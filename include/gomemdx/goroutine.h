@@ -129,6 +129,7 @@ typedef struct gmx_read_report {
     gmx_line_range skipped[GMX_READ_RANGES];
     uint32_t nread, nskipped;        /* ranges kept */
     uint32_t more_read, more_skipped;/* ranges not kept */
+    gmx_line_range last_read, last_skipped; /* the last range of each, kept or not */
 } gmx_read_report;
 
 typedef struct gmx_dump_info {

@@ -379,6 +379,10 @@ static void test_pieces_report_whole_lines(void **state)
     assert_int_equal(a->nskipped, b->nskipped);
     assert_int_equal(a->more_skipped, b->more_skipped);
     assert_same_ranges(a->skipped, b->skipped, a->nskipped);
+    /* read ranges cut by a seam between pieces are one, also past those kept */
+    assert_int_equal(a->nread, b->nread);
+    assert_int_equal(a->more_read, b->more_read);
+    assert_same_ranges(a->read, b->read, a->nread);
     assert_int_equal(gmx_gbuckets_total(one.snap.buckets), gmx_gbuckets_total(four.snap.buckets));
     gmx_gsnapshot_release(&one.snap);
     gmx_gsnapshot_release(&four.snap);

@@ -10,6 +10,7 @@
 #include "util/buf.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -297,22 +298,48 @@ static uint64_t count_lines(const char *data, size_t len)
     return n;
 }
 
-/* Runs fn on every piece, each on a thread of its own but the first (on
- * the caller's), or on the caller's when a thread cannot start. */
-static void each_piece(tpiece *pieces, unsigned used, void *(*fn)(void *))
+/* The tolerant reader's pieces of a large input are about this long, so
+ * that a mapped file's pages leave the resident set as its pieces are
+ * read: the pieces outnumber the threads, which take them in turn. */
+#define TOLERANT_PIECE ((size_t)32 << 20)
+enum { TOLERANT_PIECES_MAX = 1024 };
+
+typedef struct tpool {
+    tpiece *pieces;
+    unsigned used;
+    atomic_uint next;        /* the piece a thread takes next */
+    const gmx_input *mapped; /* whose pages are handed back as pieces are read, or NULL */
+} tpool;
+
+static void *tolerant_worker(void *arg)
+{
+    tpool *pool = arg;
+    for (unsigned i; (i = atomic_fetch_add(&pool->next, 1)) < pool->used;) {
+        tpiece *p = &pool->pieces[i];
+        if (p->rc == GMX_OK)
+            tolerant_piece(p);
+        /* what the buckets and the report keep is copied, and a mapped
+         * file's pages read back the same if a message points there */
+        if (pool->mapped)
+            gmx_input_release_range(pool->mapped,
+                                    (size_t)(p->data - (const char *)gmx_input_data(pool->mapped)),
+                                    p->len);
+    }
+    return NULL;
+}
+
+/* Every piece read by n threads, the caller's one of them (or the only
+ * one, when a thread cannot start). */
+static void each_piece(tpool *pool, unsigned n)
 {
     pthread_t threads[MAX_THREADS];
     bool started[MAX_THREADS] = { false };
-    for (unsigned i = 1; i < used; i++)
-        if (pieces[i].rc == GMX_OK)
-            started[i] = pthread_create(&threads[i], NULL, fn, &pieces[i]) == 0;
-    fn(&pieces[0]);
-    for (unsigned i = 1; i < used; i++) {
+    for (unsigned i = 1; i < n && i < MAX_THREADS; i++)
+        started[i] = pthread_create(&threads[i], NULL, tolerant_worker, pool) == 0;
+    tolerant_worker(pool);
+    for (unsigned i = 1; i < n && i < MAX_THREADS; i++)
         if (started[i])
             pthread_join(threads[i], NULL);
-        else if (pieces[i].rc == GMX_OK)
-            fn(&pieces[i]);
-    }
 }
 
 /* A piece's report, numbered from its own first line, in the whole's
@@ -327,21 +354,36 @@ static void shift_report(gmx_read_report *r, uint64_t by)
         r->skipped[i].first += by;
         r->skipped[i].last += by;
     }
+    r->last_read.first += by;
+    r->last_read.last += by;
+    r->last_skipped.first += by;
+    r->last_skipped.last += by;
 }
 
-static void add_ranges(gmx_line_range *to, uint32_t *n, uint32_t *more, const gmx_line_range *from,
-                       uint32_t nfrom, uint32_t morefrom)
+/* A piece's ranges after the whole's: the whole's last range and the
+ * piece's first are one when only the seam (blank lines) lies between,
+ * kept or counted. */
+static void add_ranges(gmx_line_range *to, uint32_t *n, uint32_t *more, gmx_line_range *to_last,
+                       const gmx_line_range *from, uint32_t nfrom, uint32_t morefrom,
+                       gmx_line_range from_last)
 {
-    for (uint32_t i = 0; i < nfrom; i++) {
-        /* a range cut by the seam between pieces (blank lines between) */
-        if (*n && !*more && from[i].first <= to[*n - 1].last + 3)
-            to[*n - 1].last = from[i].last;
-        else if (*n < GMX_READ_RANGES && !*more)
+    uint32_t i = 0;
+    if (nfrom && (*n || *more) && from[0].first <= to_last->last + 3) {
+        if (!*more)
+            to[*n - 1].last = from[0].last;
+        to_last->last = from[0].last;
+        i = 1;
+    }
+    for (; i < nfrom; i++) {
+        if (*n < GMX_READ_RANGES && !*more)
             to[(*n)++] = from[i];
         else
             (*more)++;
+        *to_last = from[i];
     }
     *more += morefrom;
+    if (morefrom)
+        *to_last = from_last;
 }
 
 static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
@@ -351,9 +393,10 @@ static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
     s->repairs |= p->repairs;
     s->read_lines += p->read_lines;
     s->skipped_lines += p->skipped_lines;
-    add_ranges(s->read, &s->nread, &s->more_read, p->read, p->nread, p->more_read);
-    add_ranges(s->skipped, &s->nskipped, &s->more_skipped, p->skipped, p->nskipped,
-               p->more_skipped);
+    add_ranges(s->read, &s->nread, &s->more_read, &s->last_read, p->read, p->nread,
+               p->more_read, p->last_read);
+    add_ranges(s->skipped, &s->nskipped, &s->more_skipped, &s->last_skipped, p->skipped,
+               p->nskipped, p->more_skipped, p->last_skipped);
     if (part->kind == GMX_DUMP_LEAK_CHECK)
         sum->kind = GMX_DUMP_LEAK_CHECK;
     sum->goroutines += part->goroutines;
@@ -368,17 +411,23 @@ static void add_report(gmx_dump_info *sum, const gmx_dump_info *part)
     sum->partial = part->partial;
 }
 
-/* A large damaged dump: cut before header lines, each piece read on a
- * thread of its own into its own buckets, then merged in order. */
+/* A large damaged dump: cut before header lines into pieces of about
+ * TOLERANT_PIECE, each read into its own buckets by one of n threads,
+ * then merged in order. */
 static gmx_code tolerant_parallel(const char *name, const char *data, size_t len, unsigned n,
                                   const gmx_ingest_options *opts, gmx_gsnapshot *snap,
                                   gmx_error *err)
 {
-    tpiece pieces[MAX_THREADS];
-    memset(pieces, 0, sizeof(pieces));
+    size_t want = len / TOLERANT_PIECE + 1;
+    unsigned count = want < n ? n : want > TOLERANT_PIECES_MAX ? TOLERANT_PIECES_MAX : (unsigned)want;
+    tpiece *pieces = gmx_calloc(count, sizeof(*pieces));
+    if (!pieces)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s", name);
     unsigned used = 0;
-    for (size_t start = 0; used < n && start < len; used++) {
-        size_t end = used + 1 == n ? len : gmx_goroutine_text_next_header(data, len, len / n * (used + 1));
+    for (size_t start = 0; used < count && start < len; used++) {
+        size_t end = used + 1 == count
+                         ? len
+                         : gmx_goroutine_text_next_header(data, len, len / count * (used + 1));
         if (end < start)
             end = start;
         tpiece *p = &pieces[used];
@@ -391,7 +440,10 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
             p->rc = gmx_error_set(&p->err, GMX_ENOMEM, "out of memory");
         start = end;
     }
-    each_piece(pieces, used, tolerant_piece);
+    const gmx_input *in = snap->input;
+    tpool pool = { pieces, used, 0,
+                   in && gmx_input_mapped(in) && (const char *)gmx_input_data(in) == data ? in : NULL };
+    each_piece(&pool, n);
     uint64_t line = 0;
     for (unsigned i = 0; i < used; i++) {
         tpiece *p = &pieces[i];
@@ -420,6 +472,7 @@ static gmx_code tolerant_parallel(const char *name, const char *data, size_t len
         gmx_gbuckets_free(p->buckets);
     }
     snap->info.lines = line;
+    gmx_free(pieces);
     return rc;
 }
 
@@ -509,10 +562,11 @@ static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_inges
     r->nread = 1;
     r->read[0] = (gmx_line_range){ first, last };
     r->skipped_lines = head.read.skipped_lines + tail.read.skipped_lines;
-    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, head.read.skipped, head.read.nskipped,
-               head.read.more_skipped);
-    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, tail.read.skipped, tail.read.nskipped,
-               tail.read.more_skipped);
+    r->last_read = r->read[0];
+    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, &r->last_skipped, head.read.skipped,
+               head.read.nskipped, head.read.more_skipped, head.read.last_skipped);
+    add_ranges(r->skipped, &r->nskipped, &r->more_skipped, &r->last_skipped, tail.read.skipped,
+               tail.read.nskipped, tail.read.more_skipped, tail.read.last_skipped);
     snap->info.lines = last + tail.lines;
     snap->info.skipped_lines = r->skipped_lines;
     return true;

@@ -135,11 +135,13 @@ static void close_run(tol *t)
             r->read[r->nread++] = t->run;
         else
             r->more_read++;
+        r->last_read = t->run;
     } else if (t->run_kind == 2) {
         if (r->nskipped < GMX_READ_RANGES)
             r->skipped[r->nskipped++] = t->run;
         else
             r->more_skipped++;
+        r->last_skipped = t->run;
     }
     t->run_kind = 0;
 }
