@@ -43,6 +43,11 @@ typedef struct parser {
     /* The shape of the per-line prefix: digits replaced by '0'. */
     char prefix[PREFIX_MAX];
     size_t prefix_len;
+    /* The prefix is a log's (a timestamp, syslog's): each line's is read as
+     * such, its fraction of a second as long as it comes (RFC 3339 with
+     * nanoseconds drops trailing zeros, so the shape is not fixed). */
+    bool log_prefix;
+    size_t prefix_blanks; /* the blanks that end it: those after are the line's */
     /* What a web page drew for the tab of file lines ("» " + spaces),
      * learned from the first file line that has it. */
     char indent[INDENT_MAX];
@@ -65,6 +70,14 @@ static inline char shape(char c)
 
 static gmx_str strip_prefix(const parser *p, gmx_str line)
 {
+    if (p->log_prefix) {
+        size_t n = gmx_gx_log_prefix_len(line), blanks = 0;
+        while (blanks < n && (line.p[n - 1 - blanks] == ' ' || line.p[n - 1 - blanks] == '\t'))
+            blanks++;
+        if (blanks > p->prefix_blanks)
+            n -= blanks - p->prefix_blanks; /* a file line's tab */
+        return n ? gmx_str_sub(line, n, line.n) : line;
+    }
     if (!p->prefix_len || line.n < p->prefix_len)
         return line;
     for (size_t i = 0; i < p->prefix_len; i++)
@@ -80,6 +93,11 @@ static void learn_prefix(parser *p, gmx_str line, size_t len)
     for (size_t i = 0; i < len; i++)
         p->prefix[i] = shape(line.p[i]);
     p->prefix_len = len;
+    p->log_prefix = gmx_gx_log_prefix_len(line) == len;
+    p->prefix_blanks = 0;
+    while (p->prefix_blanks < len &&
+           (line.p[len - 1 - p->prefix_blanks] == ' ' || line.p[len - 1 - p->prefix_blanks] == '\t'))
+        p->prefix_blanks++;
     p->info->prefix_len = len;
 }
 
@@ -309,11 +327,35 @@ static int end_block(parser *p)
     return emit(p);
 }
 
+/* In a block behind a learned prefix, a log record of another writer (a
+ * sidecar's, the other stream's) that is no stack line: behind a log
+ * prefix, and the block goes on at the next line, behind the learned one.
+ * (The rest of a line a terminal cut carries no prefix at all.) */
+static bool interleaved(const parser *p, gmx_str raw, gmx_str line)
+{
+    gmx_str next, func;
+    gmx_goroutine header;
+    if (!p->prefix_len || p->state == OUTSIDE || !gmx_gx_log_prefix_len(raw) ||
+        !gmx_cursor_peek(&p->cur, &next) || gmx_gdump_parse_any_header(line, &header))
+        return false;
+    gmx_str rest = strip_prefix(p, next);
+    if (rest.p == next.p || !rest.n)
+        return false;
+    if (p->state == FILE_LINE || p->state == CREATOR_FILE)
+        return rest.p[0] == '\t';
+    return parse_func_line(rest, &func) || gmx_str_starts(rest, "created by ") ||
+           gmx_str_starts(rest, "...");
+}
+
 static int parse_line(parser *p, gmx_str raw)
 {
     gmx_str line = strip_prefix(p, raw);
     if (p->state != OUTSIDE && block_line(p, line))
         return 0;
+    if (interleaved(p, raw, line)) {
+        p->info->skipped_lines++;
+        return 0;
+    }
     /* The input stops mid-line right after a block: a cut-off dump. */
     if (p->state != OUTSIDE && line.n && gmx_cursor_eof(&p->cur) &&
         p->cur.data[p->cur.len - 1] != '\n') {

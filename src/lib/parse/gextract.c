@@ -635,6 +635,12 @@ static size_t timestamp_prefix(gmx_str s)
     return i;
 }
 
+size_t gmx_gx_log_prefix_len(gmx_str s)
+{
+    size_t n = timestamp_prefix(s);
+    return n ? n : syslog_prefix(s);
+}
+
 /* "Jan  2 15:04:05 host unit[123]: ": syslog and journald. */
 static size_t syslog_prefix(gmx_str s)
 {

@@ -131,6 +131,10 @@ bool gmx_gx_number_alone(gmx_str s, uint64_t *n);
  * indentation damaged: the strict parse's damage signal. */
 bool gmx_gx_looks_damaged(gmx_str line);
 
+/* The length of the log prefix s starts with (an RFC 3339 timestamp, with
+ * a container runtime's stream tag; syslog's or journald's), or 0. */
+size_t gmx_gx_log_prefix_len(gmx_str s);
+
 /* A file line's text ("/path/file.go:12 +0x1d"), without its indentation. */
 bool gmx_gx_file_line(gmx_str s);
 
