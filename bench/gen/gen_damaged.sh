@@ -11,9 +11,9 @@
 # numbered: every line behind its number (cat -n, less -N);
 # interleaved: k8s, with another stream's record after every fiftieth line
 # (a sidecar or a second writer logging while the dump is written).
-# The strict grammar reads the first six, learning the damage (the dump
-# inside the wrapper of the third); interleaved takes the tolerant
-# reader's line-by-line pass.
+# The strict grammar reads them all, learning the damage (the dump inside
+# the wrapper of pasted; the other writer's records of interleaved skipped),
+# rather than the tolerant reader line by line.
 set -euo pipefail
 [ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
