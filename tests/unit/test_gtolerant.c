@@ -581,6 +581,23 @@ static void fold_line(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\n");
 }
 
+/* damaged, read, holds clean's goroutines in as many stacks; what names
+ * the damage in a failure. The read is returned for more checks. */
+static result read_like(const result *clean, text damaged, const char *what)
+{
+    result r = read_text(damaged.p, damaged.n);
+    if (r.rc != GMX_OK)
+        fail_msg("%s: %s", what, r.err.message);
+    if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean->snap.buckets) ||
+        gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean->snap.buckets))
+        fail_msg("%s: %zu stacks, %llu goroutines for %zu, %llu", what,
+                 gmx_gbuckets_count(r.snap.buckets),
+                 (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
+                 gmx_gbuckets_count(clean->snap.buckets),
+                 (unsigned long long)gmx_gbuckets_total(clean->snap.buckets));
+    return r;
+}
+
 /* Captures of real services, each folded at three widths both ways: the
  * same goroutines in the same stacks as the capture itself. Before the
  * wrap width was learned, a line cut inside a function's name or right
@@ -608,17 +625,10 @@ static void test_wrapped_terminals(void **state)
                 fold_tabs8 = tabs8;
                 fold_cut = false;
                 text folded = derive(fixtures[f], fold_line);
-                result r = read_text(folded.p, folded.n);
-                if (r.rc != GMX_OK)
-                    fail_msg("%s at %zu: %s", fixtures[f], fold_width, r.err.message);
-                if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
-                    gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
-                    fail_msg("%s folded at %zu%s: %zu stacks, %llu goroutines for %zu, %llu",
-                             fixtures[f], fold_width, tabs8 ? " (tabs of 8)" : "",
-                             gmx_gbuckets_count(r.snap.buckets),
-                             (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
-                             gmx_gbuckets_count(clean.snap.buckets),
-                             (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+                char what[256];
+                snprintf(what, sizeof(what), "%s folded at %zu%s", fixtures[f], fold_width,
+                         tabs8 ? " (tabs of 8)" : "");
+                result r = read_like(&clean, folded, what);
                 if (fold_cut)
                     assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
                 gmx_gsnapshot_release(&r.snap);
@@ -720,16 +730,9 @@ static void test_pager_wrapped(void **state)
             fold_cut = false;
             text damaged = derive(fixtures[f], numbered_folded);
             assert_true(fold_cut);
-            result r = read_text(damaged.p, damaged.n);
-            if (r.rc != GMX_OK)
-                fail_msg("%s at %zu: %s", fixtures[f], fold_width, r.err.message);
-            if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
-                gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
-                fail_msg("%s numbered, folded at %zu: %zu stacks, %llu goroutines for %zu, %llu",
-                         fixtures[f], fold_width, gmx_gbuckets_count(r.snap.buckets),
-                         (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
-                         gmx_gbuckets_count(clean.snap.buckets),
-                         (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+            char what[256];
+            snprintf(what, sizeof(what), "%s numbered, folded at %zu", fixtures[f], fold_width);
+            result r = read_like(&clean, damaged, what);
             assert_true(r.snap.info.read.repairs & GMX_REPAIR_PAGER);
             gmx_gsnapshot_release(&r.snap);
             free(damaged.p);
@@ -792,16 +795,9 @@ static void test_log_interleaved_and_folded(void **state)
                 assert_int_equal(info.suspect_lines, 0);
                 assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
             }
-            result r = read_text(damaged.p, damaged.n);
-            if (r.rc != GMX_OK)
-                fail_msg("%s, damage %zu: %s", fixtures[f], d, r.err.message);
-            if (gmx_gbuckets_count(r.snap.buckets) != gmx_gbuckets_count(clean.snap.buckets) ||
-                gmx_gbuckets_total(r.snap.buckets) != gmx_gbuckets_total(clean.snap.buckets))
-                fail_msg("%s, damage %zu: %zu stacks, %llu goroutines for %zu, %llu", fixtures[f],
-                         d, gmx_gbuckets_count(r.snap.buckets),
-                         (unsigned long long)gmx_gbuckets_total(r.snap.buckets),
-                         gmx_gbuckets_count(clean.snap.buckets),
-                         (unsigned long long)gmx_gbuckets_total(clean.snap.buckets));
+            char what[256];
+            snprintf(what, sizeof(what), "%s, damage %zu", fixtures[f], d);
+            result r = read_like(&clean, damaged, what);
             gmx_gsnapshot_release(&r.snap);
             free(damaged.p);
         }
