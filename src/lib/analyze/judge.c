@@ -77,15 +77,17 @@ static bool started_together(const gmx_gbucket *b)
     return span >= b->count && span <= 2 * b->count;
 }
 
-/* A long-lived worker by design: idle in a receive or a select, and either
- * one group started together (a pool: `for i := 0; i < n; i++ { go work() }`)
- * or started with the process with all of its goroutines waiting about as
- * long as the longest wait in the snapshot (since start), with little
- * spread. */
+/* A long-lived worker by design: idle in a receive, a select or a
+ * sync.Cond's Wait (`for len(q.jobs) == 0 { q.ready.Wait() }`, the other way
+ * a pool waits for work), and either one group started together (a pool:
+ * `for i := 0; i < n; i++ { go work() }`) or started with the process with
+ * all of its goroutines waiting about as long as the longest wait in the
+ * snapshot (since start), with little spread. */
 static bool long_lived_worker(const gmx_judge_facts *f)
 {
     const gmx_gbucket *b = f->b;
-    bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED;
+    bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED ||
+                     f->category == GMX_CAT_COND_WAIT;
     if (!receiving)
         return false;
     if (started_together(b))
