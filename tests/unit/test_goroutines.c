@@ -600,6 +600,51 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     release(s, 3);
 }
 
+/* Three dumps of a set of workers in a select (ids spread: started one at
+ * a time), counts[k] of them, and a request goroutine whose id, clocks[k],
+ * is the highest: how many goroutines the process had started by then. */
+static gmx_findings *analyse_three_grown(const int counts[3], const int clocks[3], gmx_gsnapshot s[3])
+{
+    static char text[3][1 << 16];
+    for (int k = 0; k < 3; k++) {
+        pool_text(text[k], sizeof(text[k]), counts[k], 20, 7, "select", worker_frames);
+        size_t len = strlen(text[k]);
+        snprintf(text[k] + len, sizeof(text[k]) - len,
+                 "goroutine %d [running]:\nmain.(*svc).handle(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+                 "created by net/http.(*Server).Serve in goroutine 1\n"
+                 "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
+                 clocks[k]);
+        s[k] = (gmx_gsnapshot){ .name = "dump" };
+        s[k].buckets = tu_buckets(text[k], &s[k].info);
+        s[k].info.message = (gmx_str){ NULL, 0 };
+    }
+    return analyse(s, 3, false);
+}
+
+/* A pile-up grows with the work done: per goroutine the process started
+ * (ids are handed out in creation order, never reused), at one pace. A set
+ * filling up (a worker per key as keys are first seen) slows to half that
+ * pace or less and levels off: told, not warned of. */
+static void test_goroutines__a_set_filling_up_is_not_a_pile(void **state)
+{
+    (void)state;
+    static const int clocks[3] = { 2000, 4000, 6000 };
+    static const int filling[3] = { 100, 180, 210 }, piling[3] = { 100, 180, 260 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_three_grown(filling, clocks, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_SELECT_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "levelling off: 40 more per 1,000 goroutines"));
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_three_grown(piling, clocks, s);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
 /* callers goroutines in main.poll, waiting for what it started, after
  * the text already in buf. */
 static void append_callers(char *buf, size_t cap, int callers)
@@ -799,6 +844,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
+        cmocka_unit_test(test_goroutines__a_set_filling_up_is_not_a_pile),
         cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),

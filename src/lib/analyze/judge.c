@@ -77,15 +77,17 @@ static bool started_together(const gmx_gbucket *b)
     return span >= b->count && span <= 2 * b->count;
 }
 
-/* A long-lived worker by design: idle in a receive or a select, and either
- * one group started together (a pool: `for i := 0; i < n; i++ { go work() }`)
- * or started with the process with all of its goroutines waiting about as
- * long as the longest wait in the snapshot (since start), with little
- * spread. */
+/* A long-lived worker by design: idle in a receive, a select or a
+ * sync.Cond's Wait (`for len(q.jobs) == 0 { q.ready.Wait() }`, the other way
+ * a pool waits for work), and either one group started together (a pool:
+ * `for i := 0; i < n; i++ { go work() }`) or started with the process with
+ * all of its goroutines waiting about as long as the longest wait in the
+ * snapshot (since start), with little spread. */
 static bool long_lived_worker(const gmx_judge_facts *f)
 {
     const gmx_gbucket *b = f->b;
-    bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED;
+    bool receiving = f->category == GMX_CAT_CHAN_RECV_BLOCKED || f->category == GMX_CAT_SELECT_BLOCKED ||
+                     f->category == GMX_CAT_COND_WAIT;
     if (!receiving)
         return false;
     if (started_together(b))
@@ -113,6 +115,42 @@ static bool steady(const gmx_judge_facts *f)
 {
     uint64_t tolerance = f->first / 20 > 1 ? f->first / 20 : 1;
     return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + tolerance;
+}
+
+/* The highest goroutine id of a snapshot; 0 when it records none. */
+static uint64_t highest_id(const gmx_gsnapshot *s)
+{
+    uint64_t id = 0;
+    for (size_t k = 0; k < gmx_gbuckets_count(s->buckets); k++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(s->buckets, k);
+        if (b->last_id > id)
+            id = b->last_id;
+    }
+    return id;
+}
+
+void gmx_judge_pace(const gmx_gsnapshot *snaps, const uint64_t *series, uint32_t n, double *first,
+                    double *last)
+{
+    *first = *last = 0;
+    if (n < 3)
+        return;
+    uint64_t a = highest_id(&snaps[0]), b = highest_id(&snaps[1]);
+    uint64_t y = highest_id(&snaps[n - 2]), z = highest_id(&snaps[n - 1]);
+    if (!a || b <= a || z <= y || y < b)
+        return;
+    *first = 1000.0 * ((double)series[1] - (double)series[0]) / (double)(b - a);
+    *last = 1000.0 * ((double)series[n - 1] - (double)series[n - 2]) / (double)(z - y);
+}
+
+/* Still rising, but over the last interval at half its first interval's pace
+ * or less, measured against the goroutines the process started meanwhile:
+ * a population filling up (workers started per key as keys are first seen,
+ * a pool warming up) levels off at the number of keys, while a pile-up grows
+ * with the work done, at one pace per unit of work whatever the traffic. */
+static bool levelling_off(const gmx_judge_facts *f)
+{
+    return f->pace_first > 0 && f->pace_last * 2 <= f->pace_first;
 }
 
 /* Waiting for work or input, the way pools and connections wait by design
@@ -221,6 +259,16 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        (unsigned long long)f->first);
         return GMX_SEV_INFO;
     }
+    if (levelling_off(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", levelling off: %.0f more per 1,000 goroutines the process started "
+                               "at first, %.0f over the last interval (a set filling up, not a "
+                               "pile-up, which grows with the work done)",
+                       f->pace_first, f->pace_last);
+        gmx_buf_printf(&w->zh, "，增长趋于平缓：起初进程每启动 1000 个 goroutine 它多 %.0f 个，"
+                               "最后一段只多 %.0f 个（逐渐填满的一组，而非随工作量增长的堆积）",
+                       f->pace_first, f->pace_last);
+        return GMX_SEV_INFO;
+    }
     return sev;
 }
 
@@ -279,6 +327,9 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     }
     if (growth >= CRIT_COUNT)
         return GMX_SEV_CRITICAL;
+    /* Filling up, not piling up: said by judge_size. */
+    if (levelling_off(f) && idle_wait(f->category))
+        return GMX_SEV_INFO;
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
 }
 

@@ -4,6 +4,7 @@
 #ifndef GMX_ANALYZE_JUDGE_H
 #define GMX_ANALYZE_JUDGE_H
 
+#include "gomemdx/analyze.h"
 #include "gomemdx/findings.h"
 #include "gomemdx/signatures.h"
 
@@ -26,7 +27,19 @@ typedef struct gmx_judge_facts {
                               * by whoever pasted them as what leaks */
     uint64_t spawner_calls;  /* goroutines still in the function that started the
                               * bucket's, waiting for them (gspawner.h); 0 if none */
+    double pace_first;       /* the bucket's growth per 1,000 goroutines the process
+                              * started, over the first and the last interval */
+    double pace_last;        /* (gmx_judge_pace); both 0 when not known */
 } gmx_judge_facts;
+
+/* The bucket's growth per 1,000 goroutines started (its count's rise over
+ * the rise of the highest goroutine id), over the first and the last
+ * interval of three snapshots or more that all record ids (full dumps):
+ * goroutine ids are handed out in creation order and never reused, so the
+ * highest one is a clock of the work a process does, which a dump without
+ * a time still has. Sets both to 0 when the ids do not tell. */
+void gmx_judge_pace(const gmx_gsnapshot *snaps, const uint64_t *series, uint32_t n, double *first,
+                    double *last);
 
 /* Minutes a goroutine blocked in application code on a channel, a select
  * or a lock may wait before that alone is a warning. */

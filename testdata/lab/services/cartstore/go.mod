@@ -1,0 +1,3 @@
+module cartstore
+
+go 1.19

@@ -1,0 +1,3 @@
+module chatrooms
+
+go 1.19

@@ -1,0 +1,3 @@
+module dashboards
+
+go 1.19

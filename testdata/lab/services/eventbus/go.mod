@@ -1,0 +1,3 @@
+module eventbus
+
+go 1.19
