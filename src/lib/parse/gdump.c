@@ -480,11 +480,16 @@ gmx_code gmx_goroutine_dump_parse_repaired(const char *name, const void *data, s
 }
 
 /* line, joined with the lines after it that the terminal cut off it, in
- * the block's storage (nothing of a block is held between blocks). */
+ * the block's storage. Only inside a block: between blocks nothing of one
+ * is held (the storage starts again), and what is read there may outlive
+ * the parse (a panic's message points into the input), while the storage
+ * does not. */
 static void join_cut(parser *p, gmx_str *line)
 {
-    if (p->state == OUTSIDE)
+    if (p->state == OUTSIDE) {
         p->joined_len = 0;
+        return;
+    }
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
     gmx_str piece = *line, next;
