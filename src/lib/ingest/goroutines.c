@@ -38,6 +38,7 @@ typedef struct piece {
     bool copy; /* read in steps through gmx_input_copy */
     bool prefixed; /* every line behind a log prefix (kubectl logs, journald) */
     const gmx_text_layout *layout; /* what a pager or a terminal did to each line, or NULL */
+    atomic_bool *damaged;  /* shared: a piece met damage, the whole is read again */
     gmx_dump_info info;
     gmx_error err;
     gmx_code rc;
@@ -115,7 +116,7 @@ static void *parse_piece(void *arg)
     gmx_buf buf;
     gmx_buf_init(&buf, COPY_MAX + 1);
     memset(&p->info, 0, sizeof(p->info));
-    while (at < p->len && p->rc == GMX_OK) {
+    while (at < p->len && p->rc == GMX_OK && !atomic_load(p->damaged)) {
         size_t step = p->copy ? COPY_STEP : STEP;
         size_t end = p->len - at <= step ? p->len
                                          : next_block(p->data, p->len, at + step, p->prefixed);
@@ -127,6 +128,7 @@ static void *parse_piece(void *arg)
         if (p->rc == (gmx_code)DAMAGED) {
             p->rc = GMX_OK; /* the caller sees suspect_lines and reads again */
             add_info(&p->info, &info);
+            atomic_store(p->damaged, true);
             break;
         }
         if (at == 0) {
@@ -135,9 +137,13 @@ static void *parse_piece(void *arg)
             add_info(&p->info, &info);
         }
         /* damage no goroutine came after to stop the step at (text behind
-         * a prefix it no longer matches): the steps after it are not read */
-        if (damaged(&info))
+         * a prefix it no longer matches): the steps after it are not read,
+         * nor the other pieces' (a piece that learned the prefix from its
+         * own first line may match it to its end) */
+        if (damaged(&info)) {
+            atomic_store(p->damaged, true);
             break;
+        }
         /* Even a copied step: finding its end touched the mapping, and a
          * touch maps a whole large folio of the page cache. */
         gmx_input_release_range(p->input,
@@ -185,6 +191,7 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t fro
     piece pieces[MAX_THREADS];
     pthread_t threads[MAX_THREADS];
     bool started[MAX_THREADS] = { false };
+    atomic_bool damaged_any = false;
     memset(pieces, 0, sizeof(pieces));
     unsigned used = 0;
     for (size_t start = 0; used < n && start < len; used++) {
@@ -196,6 +203,7 @@ static gmx_code parse_parallel(const char *name, const gmx_input *in, size_t fro
         p->input = in;
         p->prefixed = prefixed;
         p->layout = layout;
+        p->damaged = &damaged_any;
         p->data = data + start;
         p->len = end - start;
         p->copy = len >= GMX_INPUT_COPY_MIN;
