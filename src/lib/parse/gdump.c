@@ -21,7 +21,7 @@ enum { PREFIX_MAX = 128, INDENT_MAX = 16 };
 /* Lines a terminal cut, joined, are kept until their block is handed out:
  * at most this much of them in one block (a longer one is left cut, read
  * as damage, and the tolerant reader reads the text). */
-#define JOINED_MAX ((size_t)256 << 10)
+#define JOINED_MAX ((size_t)64 << 10)
 
 typedef enum block_state {
     OUTSIDE,      /* between blocks */
