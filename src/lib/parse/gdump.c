@@ -55,7 +55,7 @@ typedef struct parser {
     bool flat;  /* file lines came without their tab (Markdown outside a fence) */
     bool system_stack;  /* after "runtime stack:": frames outside goroutines */
     uint64_t line;      /* the first input line of the line being read */
-    bool pager;         /* each line behind a pager's number */
+    gmx_text_layout layout; /* numbered by a pager, cut at a terminal's width */
     /* Text a terminal wrapped: what joins lines (its wrap learned), and the
      * joined lines of the block being read. NULL when not wrapped. */
     gx_cleaner *cl;
@@ -447,13 +447,12 @@ static gmx_code parse_dump(const char *name, const void *data, size_t len,
     parser *p = gmx_calloc(1, sizeof(*p));
     bool ok = p != NULL;
     if (ok && layout)
-        p->pager = layout->pager;
-    if (ok && layout && layout->wrap.width) {
+        p->layout = *layout;
+    if (ok && p->layout.wrap.width) {
+        /* the cleaner's tests of a cut line's rest; zeroed, it learns nothing */
         p->cl = gmx_calloc(1, sizeof(*p->cl));
         p->joined = gmx_malloc(JOINED_MAX);
         ok = p->cl && p->joined;
-        if (ok)
-            p->cl->wrap = layout->wrap;
     }
     gmx_code rc = ok ? parse_all(p, name, data, len, fn, ctx, info, err)
                      : gmx_error_set(err, GMX_ENOMEM, "out of memory parsing %s", name);
@@ -493,7 +492,7 @@ static void join_cut(parser *p, gmx_str *line)
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
     gmx_str piece = *line, next;
-    while (gmx_gx_wrap_full(&p->cl->wrap, piece) && gmx_cursor_peek(&p->cur, &next) &&
+    while (gmx_gx_wrap_full(&p->layout.wrap, piece) && gmx_cursor_peek(&p->cur, &next) &&
            gmx_gx_wrap_joins(p->cl, piece, next)) {
         size_t first = n ? 0 : line->n;
         if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)
@@ -518,7 +517,7 @@ static bool next_line(parser *p, gmx_str *line)
     if (!gmx_cursor_next(&p->cur, line))
         return false;
     p->line = p->cur.line;
-    if (p->pager) {
+    if (p->layout.pager) {
         gmx_str text = gmx_gx_pager_strip(*line);
         if (text.p != line->p)
             p->info->read.repairs |= GMX_REPAIR_PAGER;

@@ -90,23 +90,29 @@ static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
     *double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
 }
 
+/* The wrap first: in wrapped text the rest of a cut line, unnumbered,
+ * stands between numbered ones. */
+static gmx_text_layout learn_layout(const char *data, size_t len, bool *double_spaced)
+{
+    gmx_text_layout layout;
+    layout.wrap = learn_wrap(data, len);
+    learn_lines(data, len, layout.wrap.width != 0, &layout.pager, double_spaced);
+    return layout;
+}
+
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len)
 {
     c->prefix_len = 0;
     c->repairs = 0;
     c->slot = 0;
     c->grep_len = 0;
-    c->wrap = learn_wrap(data, len);
-    learn_lines(data, len, c->wrap.width != 0, &c->pager, &c->double_spaced);
+    c->layout = learn_layout(data, len, &c->double_spaced);
 }
 
 gmx_text_layout gmx_text_layout_learn(const void *data, size_t len)
 {
-    gmx_text_layout layout;
     bool double_spaced;
-    layout.wrap = learn_wrap(data, len);
-    learn_lines(data, len, layout.wrap.width != 0, &layout.pager, &double_spaced);
-    return layout;
+    return learn_layout(data, len, &double_spaced);
 }
 
 gmx_str gmx_gx_pager_strip(gmx_str s)
@@ -749,7 +755,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
         s = trim_right(s);
     if (s.n && s.p[0] == '>')
         s = strip_quotes(c, s);
-    if (c->pager) {
+    if (c->layout.pager) {
         uint64_t n;
         size_t skip;
         if (pager_number(s, &n, &skip)) {

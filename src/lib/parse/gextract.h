@@ -62,8 +62,7 @@ typedef struct gx_line {
 } gx_line;
 
 typedef struct gx_cleaner {
-    bool pager;                   /* every line starts with its number (less -N) */
-    gmx_text_wrap wrap;           /* lines cut at a terminal's width */
+    gmx_text_layout layout;       /* numbered by a pager, cut at a terminal's width */
     bool double_spaced;           /* a blank line after every line (copied from a web UI) */
     char prefix[GX_PREFIX_MAX];   /* a per-line prefix learned from a header, by shape */
     size_t prefix_len;

@@ -158,7 +158,7 @@ static uint32_t joined_extra(const tol *t, uint64_t lineno)
 
 static void mark(tol *t, uint64_t lineno, int kind)
 {
-    uint64_t last = lineno + (t->cl.wrap.width ? joined_extra(t, lineno) : 0);
+    uint64_t last = lineno + (t->cl.layout.wrap.width ? joined_extra(t, lineno) : 0);
     if (kind == 1)
         t->rep->read_lines += last - lineno + 1;
     else
@@ -216,7 +216,7 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     size_t n = 0;
     uint32_t extra = 0;
     gmx_str piece = raw, next;
-    while (gmx_gx_wrap_full(&t->cl.wrap, piece) && gmx_cursor_peek(&t->cur, &next) &&
+    while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) && gmx_cursor_peek(&t->cur, &next) &&
            gmx_gx_wrap_joins(&t->cl, piece, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
@@ -251,7 +251,7 @@ static bool read_raw(tol *t, gx_line *ln)
         lineno = t->cur.line + t->line0;
         if (gmx_gescaped_line(raw) && escaped_start(t, raw, lineno))
             raw = escaped_next(t);
-        else if (t->cl.wrap.width)
+        else if (t->cl.layout.wrap.width)
             raw = unwrap(t, raw, lineno);
     }
     gmx_gx_read_line(&t->cl, raw, lineno, ln);
