@@ -806,6 +806,33 @@ static void test_log_interleaved_and_folded(void **state)
     }
 }
 
+/* panicparse's report with a creator and a call longer than any line
+ * buffer (lines over GX_LINE_MAX are read as they are): read, each field
+ * cut to what the normalized line holds. Before, the call line was written
+ * and read past its stack buffer (AddressSanitizer: stack-buffer-overflow). */
+static void test_panicparse_long_fields(void **state)
+{
+    (void)state;
+    text t = { 0 };
+    char *longname = malloc(9001);
+    assert_non_null(longname);
+    memset(longname, 'z', 9000);
+    longname[9000] = '\0';
+    puts_(&t, "1: chan send [1615 minutes] [Created by install.(*S).P");
+    puts_(&t, longname);
+    puts_(&t, " @ c.go:2595]\n    runtime      proc.go:363              gopark(func(0x1f4))\n"
+              "    install      c.go:2601   (*S).");
+    puts_(&t, longname);
+    puts_(&t, "(0)\n");
+    result r = read_text(t.p, t.n);
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
+    gmx_gsnapshot_release(&r.snap);
+    free(longname);
+    free(t.p);
+}
+
 /* debug=1 records: the title dropped, "#" lines with spaces, or no "#". */
 static void drop_title(text *o, const char *l, size_t n, unsigned k)
 {
@@ -1747,6 +1774,7 @@ int main(void)
         cmocka_unit_test(test_laid_out_strict_grammar),
         cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_log_interleaved_and_folded),
+        cmocka_unit_test(test_panicparse_long_fields),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),
         cmocka_unit_test(test_leak_checkers),   cmocka_unit_test(test_headerless_stacks),
         cmocka_unit_test(test_redacted_and_cut), cmocka_unit_test(test_summaries),

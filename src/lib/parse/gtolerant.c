@@ -329,13 +329,20 @@ static void open_profile(tol *t, uint64_t lineno)
     }
 }
 
+/* A field's length for "%.*s" into a line buffer of a few GX_LINE_MAX:
+ * what the input gives may be longer (lines over GX_LINE_MAX are read as
+ * they are), and the written line must stay within its buffer. */
+static int clip(size_t n)
+{
+    return (int)(n < GX_LINE_MAX ? n : GX_LINE_MAX);
+}
+
 /* A frame of a hand-made record, as debug=1 prints one. */
 static void put_named_frame(tol *t, gmx_str func, gmx_str file, uint64_t lineno)
 {
     char line[2 * GX_LINE_MAX + 16];
-    int n = snprintf(line, sizeof(line), "#\t0x0\t%.*s\t%.*s",
-                     (int)(func.n < GX_LINE_MAX ? func.n : GX_LINE_MAX), func.p,
-                     (int)(file.n < GX_LINE_MAX ? file.n : GX_LINE_MAX), file.p);
+    int n = snprintf(line, sizeof(line), "#\t0x0\t%.*s\t%.*s", clip(func.n), func.p,
+                     clip(file.n), file.p);
     put(&t->prof, gmx_str_make(line, (size_t)n), lineno, false);
 }
 
@@ -559,12 +566,12 @@ static void on_dlv(tol *t, const gx_line *ln)
     }
     char line[2 * GX_LINE_MAX + 32];
     int w = snprintf(line, sizeof(line), "goroutine %llu [%.*s]:", (unsigned long long)e.id,
-                     e.state.n ? (int)e.state.n : 7, e.state.n ? e.state.p : "unknown");
+                     e.state.n ? clip(e.state.n) : 7, e.state.n ? e.state.p : "unknown");
     put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
-    w = snprintf(line, sizeof(line), e.creator ? "created by %.*s" : "%.*s(...)", (int)e.func.n,
+    w = snprintf(line, sizeof(line), e.creator ? "created by %.*s" : "%.*s(...)", clip(e.func.n),
                  e.func.p);
     put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
-    w = snprintf(line, sizeof(line), "\t%.*s", (int)e.file.n, e.file.p);
+    w = snprintf(line, sizeof(line), "\t%.*s", clip(e.file.n), e.file.p);
     put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, false);
     t->any_reported |= t->leak_context;
     t->in_block = true;
@@ -606,7 +613,7 @@ static void on_pp(tol *t, gx_line *ln)
     take_mult(t, ln->lineno);
     char line[2 * GX_LINE_MAX + 64];
     int w = snprintf(line, sizeof(line), "goroutine %llu [%.*s", (unsigned long long)(SYNTHETIC_ID + ln->lineno),
-                     (int)h.state.n, h.state.p);
+                     clip(h.state.n), h.state.p);
     if (h.minutes)
         w += snprintf(line + w, sizeof(line) - (size_t)w, ", %llu minutes", (unsigned long long)h.minutes);
     if (h.locked)
@@ -615,15 +622,15 @@ static void on_pp(tol *t, gx_line *ln)
     put(&t->dump, gmx_str_make(line, (size_t)w), ln->lineno, t->leak_context);
     /* The creator, kept before the lines after the header are read (they
      * may reuse the cleaner's scratch the header's text points into). */
-    char creator[GX_LINE_MAX + 64];
+    char creator[4 * GX_LINE_MAX + 64];
     int cw = 0;
     if (h.creator.n) {
         gmx_str dir, name;
         pp_split(h.creator, &dir, &name);
         dir = gmx_gostd_dir_path(dir);
-        cw = snprintf(creator, sizeof(creator), "created by %.*s%.*s%.*s\n\t%.*s", (int)dir.n, dir.p,
-                      (int)name.n, name.p, (int)h.creator_in.n, h.creator_in.p, (int)h.creator_at.n,
-                      h.creator_at.p);
+        cw = snprintf(creator, sizeof(creator), "created by %.*s%.*s%.*s\n\t%.*s", clip(dir.n), dir.p,
+                      clip(name.n), name.p, clip(h.creator_in.n), h.creator_in.p,
+                      clip(h.creator_at.n), h.creator_at.p);
     }
     uint64_t header_line = ln->lineno;
     mark(t, ln->lineno, 1);
@@ -637,9 +644,10 @@ static void on_pp(tol *t, gx_line *ln)
             put_lit(&t->dump, "...additional frames elided...", call.lineno, false);
         } else {
             gmx_str pkg = gmx_gostd_dir_path(c.pkg);
-            w = snprintf(line, sizeof(line), "%.*s.%.*s(...)", (int)pkg.n, pkg.p, (int)c.func.n, c.func.p);
+            w = snprintf(line, sizeof(line), "%.*s.%.*s(...)", clip(pkg.n), pkg.p, clip(c.func.n),
+                         c.func.p);
             put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
-            w = snprintf(line, sizeof(line), "\t%.*s", (int)c.at.n, c.at.p);
+            w = snprintf(line, sizeof(line), "\t%.*s", clip(c.at.n), c.at.p);
             put(&t->dump, gmx_str_make(line, (size_t)w), call.lineno, false);
         }
         mark(t, call.lineno, 1);
