@@ -238,6 +238,7 @@ typedef struct actx {
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
+    gmx_judge_clock clock;  /* the snapshots' goroutine ids, a clock of the work done */
     /* The last snapshot's lock waiters, with their findings: a lock-order
      * deadlock among them is named once all are judged (glockorder.h). */
     gmx_lock_waiter waiters[MAX_LOCK_WAITERS];
@@ -459,7 +460,7 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
                               v.signature, c->excerpt, 0, 0, 0 };
-    gmx_judge_pace(c->snaps, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
+    gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     gmx_str spawner;
     if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner))
         facts.spawner_calls = gmx_gspawner_calls(c->snaps[n - 1].buckets, b, spawner);
@@ -813,7 +814,8 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
     if (n == 0)
         return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
     actx c = { .out = out, .snaps = snaps, .n = n, .include_healthy = opts && opts->include_healthy,
-               .sigs = opts ? opts->signatures : NULL };
+               .sigs = opts ? opts->signatures : NULL,
+               .clock = gmx_judge_clock_read(snaps, (uint32_t)n) };
     gmx_signatures *builtin = NULL;
     if (!c.sigs) {
         builtin = gmx_signatures_new();

@@ -129,15 +129,20 @@ static uint64_t highest_id(const gmx_gsnapshot *s)
     return id;
 }
 
-void gmx_judge_pace(const gmx_gsnapshot *snaps, const uint64_t *series, uint32_t n, double *first,
-                    double *last)
+gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, uint32_t n)
+{
+    if (n < 3)
+        return (gmx_judge_clock){ 0, 0, 0, 0 };
+    return (gmx_judge_clock){ highest_id(&snaps[0]), highest_id(&snaps[1]),
+                              highest_id(&snaps[n - 2]), highest_id(&snaps[n - 1]) };
+}
+
+void gmx_judge_pace(const gmx_judge_clock *clock, const uint64_t *series, uint32_t n,
+                    double *first, double *last)
 {
     *first = *last = 0;
-    if (n < 3)
-        return;
-    uint64_t a = highest_id(&snaps[0]), b = highest_id(&snaps[1]);
-    uint64_t y = highest_id(&snaps[n - 2]), z = highest_id(&snaps[n - 1]);
-    if (!a || b <= a || z <= y || y < b)
+    uint64_t a = clock->first, b = clock->second, y = clock->before_last, z = clock->last;
+    if (n < 3 || !a || b <= a || z <= y || y < b)
         return;
     *first = 1000.0 * ((double)series[1] - (double)series[0]) / (double)(b - a);
     *last = 1000.0 * ((double)series[n - 1] - (double)series[n - 2]) / (double)(z - y);

@@ -32,14 +32,22 @@ typedef struct gmx_judge_facts {
     double pace_last;        /* (gmx_judge_pace); both 0 when not known */
 } gmx_judge_facts;
 
+/* The highest goroutine id of the first two and the last two of three
+ * snapshots or more (full dumps): goroutine ids are handed out in creation
+ * order and never reused, so the highest one is a clock of the work a
+ * process does, which a dump without a time still has. Read once per
+ * analysis; all 0 when fewer snapshots or no ids. */
+typedef struct gmx_judge_clock {
+    uint64_t first, second, before_last, last;
+} gmx_judge_clock;
+
+gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, uint32_t n);
+
 /* The bucket's growth per 1,000 goroutines started (its count's rise over
- * the rise of the highest goroutine id), over the first and the last
- * interval of three snapshots or more that all record ids (full dumps):
- * goroutine ids are handed out in creation order and never reused, so the
- * highest one is a clock of the work a process does, which a dump without
- * a time still has. Sets both to 0 when the ids do not tell. */
-void gmx_judge_pace(const gmx_gsnapshot *snaps, const uint64_t *series, uint32_t n, double *first,
-                    double *last);
+ * the clock's), over the first and the last interval of its series of n.
+ * Sets both to 0 when the ids do not tell. */
+void gmx_judge_pace(const gmx_judge_clock *clock, const uint64_t *series, uint32_t n,
+                    double *first, double *last);
 
 /* Minutes a goroutine blocked in application code on a channel, a select
  * or a lock may wait before that alone is a warning. */
