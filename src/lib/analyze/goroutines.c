@@ -815,7 +815,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
     actx c = { .out = out, .snaps = snaps, .n = n, .include_healthy = opts && opts->include_healthy,
                .sigs = opts ? opts->signatures : NULL,
-               .clock = gmx_judge_clock_read(snaps, (uint32_t)n) };
+               .clock = gmx_judge_clock_read(snaps, opts ? opts->work_ids : NULL, (uint32_t)n) };
     gmx_signatures *builtin = NULL;
     if (!c.sigs) {
         builtin = gmx_signatures_new();
