@@ -761,12 +761,25 @@ static void kubernetes_folded(text *o, const char *l, size_t n, unsigned k)
     free(line.p);
 }
 
-/* Both read as the capture: before, each interleaved line ended its
+/* Another writer's line on the same terminal, unprefixed, between a
+ * function or a creator and its file line (two programs sharing a
+ * console, a CI stage's output mixed with another's). */
+static void unprefixed_interleaved(text *o, const char *l, size_t n, unsigned k)
+{
+    put(o, l, n);
+    puts_(o, "\n");
+    bool frame = n > 1 && l[0] != '\t' && strncmp(l, "goroutine ", 10) != 0;
+    if (frame && k % 3 == 0)
+        puts_(o, "GET /healthz 200 1.2ms\n");
+}
+
+/* All read as the capture: before, each interleaved line ended its
  * goroutine and the rest read as a stack without a header (100,000
  * goroutines of a bench dump in 2,475 stacks instead of 200, the log line
- * glued to the next function's name as a wrapped one), and a "created by"
+ * glued to the next function's name as a wrapped one), a "created by"
  * line exactly as wide as the wrap took the next record for the rest of
- * its name (tariffs: 13 stacks for 9). */
+ * its name (tariffs: 13 stacks for 9), and an unprefixed line before a
+ * file line was read as the start of that file line, cut by a wrap. */
 static void test_log_interleaved_and_folded(void **state)
 {
     (void)state;
@@ -774,7 +787,8 @@ static void test_log_interleaved_and_folded(void **state)
         "testdata/lab/captures/go1.27/tariffs/goroutine-t1.debug2.txt",
         "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
     };
-    static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded };
+    static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded,
+                                      unprefixed_interleaved };
     for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
         size_t len;
         char *src = tu_read_fixture(fixtures[f], &len);
