@@ -696,6 +696,50 @@ static void test_laid_out_strict_grammar(void **state)
     }
 }
 
+/* A SIGQUIT traceback (GOTRACEBACK's frame registers after each file line,
+ * "goroutine 7 gp=0x… m=nil [IO wait, 2 minutes]:") at 50 columns: its
+ * headers are cut, and its file lines into three pieces. Read as the
+ * capture, by the strict grammar: before, a cut header was left unjoined
+ * (between blocks nothing was joined), a piece of registers that was no
+ * file line alone took the next function line for its rest, and " pc=0x4a"
+ * was no file line's tail (dashboards: 551 goroutines in 14 stacks for 282
+ * in 13). */
+static void test_sigquit_narrow_terminal(void **state)
+{
+    (void)state;
+    static const char fixture[] = "testdata/lab/captures/go1.27/dashboards/sigquit.txt";
+    size_t len;
+    char *src = tu_read_fixture(fixture, &len);
+    result clean = read_text(src, len);
+    assert_int_equal(clean.rc, GMX_OK);
+    uint64_t want = 0;
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(gmx_goroutine_dump_parse("clean", src, len, count_goroutine, &want, &info,
+                                              &err),
+                     GMX_OK);
+    for (int tabs8 = 0; tabs8 < 2; tabs8++) {
+        fold_width = 50;
+        fold_tabs8 = tabs8;
+        fold_cut = false;
+        text folded = derive(fixture, fold_line);
+        assert_true(fold_cut);
+        gmx_text_layout layout = gmx_text_layout_learn(folded.p, folded.n);
+        assert_int_equal(layout.wrap.width, 50);
+        uint64_t got = 0;
+        assert_int_equal(gmx_goroutine_dump_parse_repaired("folded", folded.p, folded.n, &layout,
+                                                           count_goroutine, &got, &info, &err),
+                         GMX_OK);
+        assert_int_equal(got, want);
+        assert_int_equal(info.suspect_lines, 0);
+        result r = read_like(&clean, folded, tabs8 ? "sigquit at 50 (tabs of 8)" : "sigquit at 50");
+        gmx_gsnapshot_release(&r.snap);
+        free(folded.p);
+    }
+    gmx_gsnapshot_release(&clean.snap);
+    free(src);
+}
+
 /* cat -n, then a terminal's wrap: the rest of a cut line unnumbered
  * between numbered lines. */
 static void numbered_folded(text *o, const char *l, size_t n, unsigned k)
@@ -1786,6 +1830,7 @@ int main(void)
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_wrapped_terminals),
         cmocka_unit_test(test_laid_out_strict_grammar),
+        cmocka_unit_test(test_sigquit_narrow_terminal),
         cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_panicparse_long_fields),

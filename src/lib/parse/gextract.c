@@ -257,17 +257,20 @@ static bool fragment(gx_cleaner *c, gmx_str next)
            l.kind == GX_MULT;
 }
 
-/* The rest of a file line cut inside its number or offset: "12 +0x1d",
- * "3e", "+0x1d", "fp=0x...". */
+/* The rest of a file line cut inside its number, its offset or a
+ * traceback's frame registers ("12 +0x1d", "3e", "+0x1d", "fp=0x… sp=0x…
+ * pc=0x…", " pc=0x4a"): digits, hex, and the words "+0x", "fp=", "sp=",
+ * "pc=" only. A function line has its '(' or '.', a creator, a header or
+ * an elision other letters. */
 static bool file_tail(gmx_str s)
 {
-    if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, " +0x") || gmx_str_starts(s, "fp="))
-        return true;
-    size_t i = 0;
-    while (i < s.n && is_hex(s.p[i]))
-        i++;
-    return i && (i == s.n || gmx_str_starts(gmx_str_sub(s, i, s.n), " +0x") ||
-                 gmx_str_starts(gmx_str_sub(s, i, s.n), " fp="));
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (!is_hex(ch) && ch != 'x' && ch != '+' && ch != ' ' && ch != '=' && ch != 'p' &&
+            ch != 's')
+            return false;
+    }
+    return s.n > 0;
 }
 
 /* line and next make "created by F in goroutine N", cut anywhere in " in

@@ -217,7 +217,7 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     uint32_t extra = 0;
     gmx_str piece = raw, next;
     while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) && gmx_cursor_peek(&t->cur, &next) &&
-           gmx_gx_wrap_joins(&t->cl, piece, next)) {
+           gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf, n) : raw, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
             n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
