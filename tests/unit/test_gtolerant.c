@@ -1812,6 +1812,33 @@ static void test_named_prose_count(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* https://github.com/matrixorigin/matrixone/issues/25400: a goroutine
+ * pasted with notes typed after its header and a file line ("<-- 46.5
+ * hours!", "<-- stuck in select"); the notes go, the lines are read. A note
+ * after prose leaves it prose. */
+static void test_typed_notes(void **state)
+{
+    (void)state;
+    const char *s = "### Stuck goroutine (from ETL leakcheck profile)\n\n```\n"
+                    "goroutine 997023 [select, 2793 minutes]:   <-- 46.5 hours!\n"
+                    "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.(*dynamicCtx).betaTask(...)\n"
+                    "    mo_table_stats.go:2029                  <-- stuck in select\n"
+                    "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.initMoTableStatsConfig.func1.8.1()\n"
+                    "    mo_table_stats.go:464\n```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.(*dynamicCtx).betaTask", &b);
+    assert_int_equal(b->nframes, 2);
+    assert_int_equal(b->frames[0].line, 2029);
+    assert_int_equal(b->wait_max, 2793);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "select"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_NOTES);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *prose = "the goroutine waits here  <-- see below\nand the count keeps rising  // why?\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -1848,7 +1875,7 @@ int main(void)
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
         cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_wrapped_dump), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
-        cmocka_unit_test(test_named_prose_count),
+        cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
