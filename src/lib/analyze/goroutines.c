@@ -459,11 +459,13 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt, 0, 0, 0 };
+                              v.signature, c->excerpt, 0, 0, 0, 0 };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     gmx_str spawner;
     if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner))
         facts.spawner_calls = gmx_gspawner_calls(c->snaps[n - 1].buckets, b, spawner);
+    if (cat == GMX_CAT_CHAN_SEND_BLOCKED && gmx_gspawner(b, &spawner))
+        facts.throttled_calls = gmx_gspawner_throttled(c->snaps[n - 1].buckets, b, spawner);
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);
     if (!c->include_healthy &&

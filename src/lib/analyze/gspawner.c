@@ -1,4 +1,5 @@
 #include "analyze/gspawner.h"
+#include "analyze/gclassify.h"
 #include "util/str.h"
 
 /* A closure's suffix ".funcN", or ".gowrapN" of the wrapper Go 1.21+ makes
@@ -59,4 +60,58 @@ uint64_t gmx_gspawner_calls(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_s
             }
     }
     return calls;
+}
+
+/* The function a goroutine of b was started on: its bottom frame that is
+ * not the runtime's. */
+static bool entry_func(const gmx_gbucket *b, gmx_str *fn)
+{
+    for (uint32_t i = b->nframes; i-- > 0;)
+        if (!runtime_func(b->frames[i].func)) {
+            *fn = b->frames[i].func;
+            return true;
+        }
+    return false;
+}
+
+/* o's stack runs through fn, with a WaitGroup's Wait above it: the call is
+ * waiting for what it started. */
+static bool waits_in(const gmx_gbucket *o, gmx_str fn)
+{
+    bool waiting = false;
+    for (uint32_t i = 0; i < o->nframes; i++) {
+        if (gmx_str_eq_cstr(o->frames[i].func, "sync.(*WaitGroup).Wait"))
+            waiting = true;
+        else if (gmx_str_eq(o->frames[i].func, fn))
+            return waiting;
+    }
+    return false;
+}
+
+/* o is another goroutine of b's go statement: started on the same function
+ * by the same spawner. */
+static bool sibling(const gmx_gbucket *o, gmx_str entry, gmx_str fn)
+{
+    gmx_str e, sp;
+    return entry_func(o, &e) && gmx_str_eq(e, entry) && gmx_gspawner(o, &sp) && gmx_str_eq(sp, fn);
+}
+
+uint64_t gmx_gspawner_throttled(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_str fn)
+{
+    gmx_str entry;
+    if (!entry_func(b, &entry))
+        return 0;
+    gmx_str status = gmx_gstatus(b);
+    uint64_t waiting = 0;
+    bool progressing = false;
+    for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
+        const gmx_gbucket *o = gmx_gbuckets_at(set, k);
+        if (o == b)
+            continue;
+        if (waits_in(o, fn))
+            waiting += o->count;
+        else if (sibling(o, entry, fn) && !gmx_str_eq(gmx_gstatus(o), status))
+            progressing = true;
+    }
+    return progressing ? waiting : 0;
 }

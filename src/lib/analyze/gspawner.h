@@ -17,4 +17,12 @@ bool gmx_gspawner(const gmx_gbucket *b, gmx_str *fn);
  * spawner that have not returned. */
 uint64_t gmx_gspawner_calls(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_str fn);
 
+/* A fan-out throttled by a semaphore (`for each link { go check() }` where
+ * check takes a slot with `sem <- struct{}{}`, then `wg.Wait()`): the calls
+ * of fn parked in a WaitGroup's Wait, waiting for b's goroutines, while
+ * goroutines of the same go statement outside b are not where b's are (they
+ * hold the slots and make progress). 0 when either is missing: goroutines
+ * that all wait on one another are no queue. */
+uint64_t gmx_gspawner_throttled(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_str fn);
+
 #endif
