@@ -162,6 +162,23 @@ static void test_gclassify__socket_copies_are_network_io_not_packet_listeners(vo
                    "net.(*UDPConn).ReadFrom(0xc0018, {0xc0016, 0x5dc, 0x5dc})\n\t/usr/lib/go-1.27/src/net/udpsock.go:132 +0x53\n" USER);
 }
 
+/* A writer into an io.Pipe whose reader is gone parks in the pipe's select
+ * (io/pipe.go): debug=1 text and protobuf profiles leave the runtime frames
+ * out, the io frames tell it (frames of the lab's invoices, Go 1.19). */
+static void test_gclassify__an_io_pipe_end_waits_in_a_select(void **state)
+{
+    (void)state;
+    expect("unknown",
+           "io.(*pipe).write(0xc0001, {0xc0002, 0x24, 0x40})\n\t/usr/lib/go-1.19/src/io/pipe.go:86 +0x1f2\n"
+           "io.(*PipeWriter).Write(0xc0003, {0xc0002, 0x24, 0x40})\n\t/usr/lib/go-1.19/src/io/pipe.go:165 +0x25\n"
+           "fmt.Fprintf({0x7, 0xc0003}, {0x6, 0x10}, {0xc0004, 0x4, 0x4})\n\t/usr/lib/go-1.19/src/fmt/print.go:205 +0x9a\n" USER,
+           GMX_CAT_SELECT_BLOCKED);
+    expect("unknown",
+           "io.(*pipe).read(0xc0001, {0xc0002, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/io/pipe.go:57 +0xa5\n"
+           "io.(*PipeReader).Read(0xc0003, {0xc0002, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/io/pipe.go:136 +0x25\n" USER,
+           GMX_CAT_SELECT_BLOCKED);
+}
+
 static void test_gclassify__runtime_and_signal_workers_are_healthy(void **state)
 {
     (void)state;
@@ -213,6 +230,7 @@ int main(void)
         cmocka_unit_test(test_gclassify__sync_waits_on_old_and_new_runtimes),
         cmocka_unit_test(test_gclassify__http_client_wait_is_not_a_server_idle_read),
         cmocka_unit_test(test_gclassify__socket_copies_are_network_io_not_packet_listeners),
+        cmocka_unit_test(test_gclassify__an_io_pipe_end_waits_in_a_select),
         cmocka_unit_test(test_gclassify__runtime_and_signal_workers_are_healthy),
         cmocka_unit_test(test_gclassify__site_is_the_first_user_frame),
         cmocka_unit_test(test_gclassify__package_of_a_function),

@@ -695,6 +695,50 @@ static void test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge(void **s
     done_text(f);
 }
 
+/* Goroutines queued on a semaphore (`sem <- struct{}{}`) by calls that wait
+ * for them in a WaitGroup, while others of the same go statement hold the
+ * slots: a throttled fan-out in progress. Without the siblings at work
+ * (all waiting on one another) or without a caller waiting for them, the
+ * same queue is a pile. */
+static void test_goroutines__a_throttled_fan_out_is_no_pile(void **state)
+{
+    (void)state;
+    static const char *const queued =
+        "main.(*checker).check(0xc0001)\n\t/go/src/svc/main.go:59 +0x45\n"
+        "created by main.(*checker).crawl in goroutine 7\n\t/go/src/svc/main.go:83 +0xd2\n";
+    static const char *const fetching =
+        "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+        "net.(*conn).Read(0xc0005, {0xc0006, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n"
+        "main.(*checker).check(0xc0001)\n\t/go/src/svc/main.go:62 +0x8c\n"
+        "created by main.(*checker).crawl in goroutine 7\n\t/go/src/svc/main.go:83 +0xd2\n";
+    static char text[1 << 17];
+    size_t len;
+    for (int variant = 0; variant < 3; variant++) {
+        pool_text(text, sizeof(text), 80, 300, 3, "chan send", queued);
+        if (variant != 1) {
+            len = strlen(text);
+            pool_text(text + len, sizeof(text) - len, 6, 200, 5, "IO wait", fetching);
+        }
+        len = strlen(text);
+        for (int i = 0; i < 2; i++)
+            len += (size_t)snprintf(text + len, sizeof(text) - len,
+                                    "goroutine %d [%s]:\n"
+                                    "sync.runtime_Semacquire(0xc0001)\n\t/usr/lib/go-1.27/src/runtime/sema.go:71 +0x25\n"
+                                    "%s"
+                                    "main.(*checker).crawl(0xc0002)\n\t/go/src/svc/main.go:84 +0x30\n"
+                                    "created by main.main in goroutine 1\n\t/go/src/svc/main.go:120 +0x1d\n\n",
+                                    7 + i * 11, variant == 2 ? "select" : "semacquire",
+                                    variant == 2 ? "" : "sync.(*WaitGroup).Wait(0xc0002)\n\t/usr/lib/go-1.27/src/sync/waitgroup.go:118 +0x48\n");
+        gmx_findings *f = analyse_text(text);
+        const gmx_finding *top = gmx_findings_at(f, 0);
+        assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
+        assert_int_equal(top->severity, variant == 0 ? GMX_SEV_INFO : GMX_SEV_WARNING);
+        if (variant == 0)
+            assert_non_null(strstr(top->why.p, "queued for a slot by 2 calls waiting for them"));
+        done_text(f);
+    }
+}
+
 /* Thousands waiting are memory whatever started them: a batch started
  * together, or a count steady over time, is no pool's excuse there. */
 static void test_goroutines__thousands_waiting_stay_critical(void **state)
@@ -841,6 +885,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__growth_over_time_is_a_warning_and_summarised),
         cmocka_unit_test(test_goroutines__a_surge_that_drained_is_not_a_leak),
         cmocka_unit_test(test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge),
+        cmocka_unit_test(test_goroutines__a_throttled_fan_out_is_no_pile),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),

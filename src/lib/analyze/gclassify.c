@@ -131,6 +131,11 @@ static gmx_str status_from_frames(const gmx_gbucket *b)
          * idle connection shows the socket read above it (IO wait). */
         { "net/http.(*persistConn).readLoop", "select" },
         { "database/sql.(*DB).connectionOpener", "select" },
+        /* io.Pipe's ends hand each Write to a Read in a select on the
+         * pipe's channels and its done channel (io/pipe.go): a writer whose
+         * reader is gone waits there, in the caller of Write. */
+        { "io.(*pipe).write", "select" },
+        { "io.(*pipe).read", "select" },
     };
     for (uint32_t i = 0; i < b->nframes; i++)
         for (size_t k = 0; k < sizeof(parks) / sizeof(parks[0]); k++)

@@ -239,8 +239,8 @@ typedef struct actx {
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
     gmx_judge_clock clock;  /* the snapshots' goroutine ids, a clock of the work done */
-    gmx_gspawner_index *spawners; /* the last snapshot's stacks by function, built at
-                                   * the first surge judged */
+    gmx_gspawner_index *spawners; /* the last snapshot's stacks by function and go
+                                   * statement, built at the first surge or queue judged */
     /* The last snapshot's lock waiters, with their findings: a lock-order
      * deadlock among them is named once all are judged (glockorder.h). */
     gmx_lock_waiter waiters[MAX_LOCK_WAITERS];
@@ -461,13 +461,17 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt, 0, 0, 0 };
+                              v.signature, c->excerpt, 0, 0, 0, 0 };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     gmx_str spawner;
-    if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner)) {
+    bool throttle = cat == GMX_CAT_CHAN_SEND_BLOCKED;
+    if ((cat == GMX_CAT_GOROUTINE_SURGE || throttle) && gmx_gspawner(b, &spawner)) {
         if (!c->spawners && !(c->spawners = gmx_gspawner_index_new(c->snaps[n - 1].buckets)))
             return GMX_ENOMEM;
-        facts.spawner_calls = gmx_gspawner_calls(c->spawners, b, spawner);
+        if (throttle)
+            facts.throttled_calls = gmx_gspawner_throttled(c->spawners, b, spawner);
+        else
+            facts.spawner_calls = gmx_gspawner_calls(c->spawners, b, spawner);
     }
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);

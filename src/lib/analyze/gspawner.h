@@ -13,9 +13,9 @@
  * closure's name is the function it is written in), that function. */
 bool gmx_gspawner(const gmx_gbucket *b, gmx_str *fn);
 
-/* The goroutines of a set whose stacks run through each function, counted
- * once per stack: built once, so that asking for every bucket of a dump
- * stays linear in its frames. */
+/* What the goroutines of a set are doing, by function and by go statement:
+ * built once, so that asking for every bucket of a dump stays linear in
+ * its frames. */
 typedef struct gmx_gspawner_index gmx_gspawner_index;
 
 gmx_gspawner_index *gmx_gspawner_index_new(const gmx_gbuckets *set); /* NULL: out of memory */
@@ -24,5 +24,13 @@ void gmx_gspawner_index_free(gmx_gspawner_index *ix);
 /* Goroutines of the indexed set outside b whose stack runs through fn:
  * calls of the spawner that have not returned. */
 uint64_t gmx_gspawner_calls(const gmx_gspawner_index *ix, const gmx_gbucket *b, gmx_str fn);
+
+/* A fan-out throttled by a semaphore (`for each link { go check() }` where
+ * check takes a slot with `sem <- struct{}{}`, then `wg.Wait()`): the calls
+ * of fn parked in a WaitGroup's Wait, waiting for b's goroutines, while
+ * goroutines of the same go statement outside b are not where b's are (they
+ * hold the slots and make progress). 0 when either is missing: goroutines
+ * that all wait on one another are no queue. */
+uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket *b, gmx_str fn);
 
 #endif

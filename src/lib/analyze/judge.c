@@ -108,6 +108,17 @@ static bool bounded_fan_out(const gmx_judge_facts *f)
     return f->spawner_calls && f->b->count < f->spawner_calls * GMX_JUDGE_SURGE_ACTIVE;
 }
 
+/* Queued for a semaphore's slot by calls that wait for them in a WaitGroup
+ * while their siblings hold the slots: a throttled fan-out in progress
+ * (`for each link { go check() }; wg.Wait()`, check taking `sem <- x`).
+ * It drains as the siblings finish; were the slots never given back, the
+ * waiting calls would pile up, judged on their own bucket. Thousands
+ * queued are memory all the same. */
+static bool throttled_fan_out(const gmx_judge_facts *f)
+{
+    return f->category == GMX_CAT_CHAN_SEND_BLOCKED && f->throttled_calls && f->b->count < CRIT_COUNT;
+}
+
 /* Never above its first count by more than 5% over two snapshots or more:
  * the size of a pool (workers, subscribers, idle connections), not a pile-up,
  * which grows with the work done between the snapshots. */
@@ -255,6 +266,16 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
      * started them, and stay critical. */
     if (sev == GMX_SEV_CRITICAL)
         return sev;
+    if (throttled_fan_out(f)) {
+        gmx_buf_printf(&w->en, ", queued for a slot by %llu call%s waiting for them in "
+                               "WaitGroup.Wait while others of their go statement run (a "
+                               "throttled fan-out in progress, not a pile-up)",
+                       (unsigned long long)f->throttled_calls, f->throttled_calls == 1 ? "" : "s");
+        gmx_buf_printf(&w->zh, "，由 %llu 个在 WaitGroup.Wait 中等待它们的调用启动，正排队等待名额，"
+                               "同一 go 语句的其他 goroutine 仍在运行（进行中的限流扇出，不是堆积）",
+                       (unsigned long long)f->throttled_calls);
+        return GMX_SEV_INFO;
+    }
     if (long_lived_worker(f)) {
         gmx_buf_puts(&w->en, ", started together and waiting for work (a pool by design)");
         gmx_buf_puts(&w->zh, "，一起启动、在等待任务（按设计的 worker 池）");
@@ -335,6 +356,11 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     }
     if (growth >= CRIT_COUNT)
         return GMX_SEV_CRITICAL;
+    if (throttled_fan_out(f)) {
+        gmx_buf_puts(&w->en, " (queued as its callers fan out)");
+        gmx_buf_puts(&w->zh, "（随调用方的扇出排队）");
+        return GMX_SEV_INFO;
+    }
     /* Filling up, not piling up: said by judge_size. */
     if (levelling_off(f) && idle_wait(f->category))
         return GMX_SEV_INFO;

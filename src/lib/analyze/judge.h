@@ -27,6 +27,9 @@ typedef struct gmx_judge_facts {
                               * by whoever pasted them as what leaks */
     uint64_t spawner_calls;  /* goroutines still in the function that started the
                               * bucket's, waiting for them (gspawner.h); 0 if none */
+    uint64_t throttled_calls; /* calls of the spawner waiting in a WaitGroup for
+                              * the bucket's goroutines while others of its go
+                              * statement make progress (gmx_gspawner_throttled) */
     double pace_first;       /* the bucket's growth per 1,000 goroutines the process
                               * started, over the first and the last interval */
     double pace_last;        /* (gmx_judge_pace); both 0 when not known */

@@ -1,0 +1,3 @@
+module avatars
+
+go 1.19

@@ -1,0 +1,3 @@
+module flagstore
+
+go 1.19

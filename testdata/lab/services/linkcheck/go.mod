@@ -1,0 +1,3 @@
+module linkcheck
+
+go 1.19
