@@ -27,6 +27,9 @@ typedef struct gmx_gsnapshot {
 typedef struct gmx_goroutine_options {
     bool include_healthy;   /* also report healthy and unremarkable buckets */
     const gmx_signatures *signatures; /* the catalogue to use; NULL: the built-in one */
+    const uint64_t *work_ids; /* per snapshot, the highest goroutine id of a full dump of
+                               * the same moment (gmx_gseries.work_ids); NULL: read from
+                               * the snapshots themselves */
 } gmx_goroutine_options;
 
 /* A goroutine snapshot and when it was taken (Unix ns; 0: not known). */
@@ -44,7 +47,10 @@ typedef struct gmx_gtimed {
  * given. The series' last snapshot is told what the nearest snapshot of
  * another family knows (a full dump first; taken within 5 minutes, or
  * either untimed): wait reasons, creators, minutes blocked; the earlier
- * ones are told the creators only. */
+ * ones are told the creators only. When the series' snapshots record no
+ * goroutine ids (profiles) and as many full dumps go with them, one of
+ * each moment (in the same order, of like counts), the dumps' highest ids
+ * are the series' clock of work done (work_ids). */
 typedef struct gmx_gseries {
     gmx_gsnapshot *snaps;     /* n shallow views of the inputs' snapshots, oldest first,
                                * buckets replaced where they learned something */
@@ -53,6 +59,8 @@ typedef struct gmx_gseries {
     gmx_gbuckets **merged;    /* owned: one per snapshot, NULL where nothing was learned;
                                * NULL when nothing was merged */
     size_t learned;           /* buckets of the last snapshot that learned something */
+    uint64_t *work_ids;       /* owned: n highest goroutine ids borrowed from full dumps
+                               * of the same moments; NULL when none pair up */
 } gmx_gseries;
 
 /* Builds out from in (kept by the caller as long as out). GMX_OK or

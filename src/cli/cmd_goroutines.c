@@ -90,8 +90,12 @@ static int run(const cli_command *self, const cli_args *args)
         timed[i] = (gmx_gtimed){ &snaps[i], 0 };
     gmx_goroutine_options aopts = { .include_healthy = cli_opt(self, args, "all")->set,
                                     .signatures = sigs };
-    if (gmx_gseries_build(timed, n, &series, &err) != GMX_OK ||
-        gmx_analyze_goroutines(series.snaps, series.n, &aopts, findings, &err) != GMX_OK) {
+    if (gmx_gseries_build(timed, n, &series, &err) != GMX_OK) {
+        rc = cli_report_error(&err);
+        goto done;
+    }
+    aopts.work_ids = series.work_ids;
+    if (gmx_analyze_goroutines(series.snaps, series.n, &aopts, findings, &err) != GMX_OK) {
         rc = cli_report_error(&err);
         goto done;
     }

@@ -2,9 +2,11 @@
  * (issue #14): the lab's quotes service, Go 1.22, both taken at t3. */
 #include "testutil.h"
 #include "analyze/gmerge.h"
+#include "gomemdx/analyze.h"
 #include "gomemdx/ingest.h"
 #include "gomemdx/input.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -110,11 +112,59 @@ static void test_index_follows_a_stack_across_kinds(void **state)
     gmx_gsnapshot_release(&quit);
 }
 
+/* The lab's auditlog service, Go 1.19: protobuf profiles (timed) are the
+ * series and record no goroutine ids; the debug=2 dumps of the same three
+ * moments lend theirs as the clock of work done, and only when they pair
+ * up one for one. */
+#define AUDIT "testdata/lab/captures/go1.19/auditlog/goroutine-"
+
+static void test_series_borrows_ids_from_dumps(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s[6];
+    for (int t = 0; t < 3; t++) {
+        char path[128];
+        snprintf(path, sizeof(path), AUDIT "t%d.pb.gz", t + 1);
+        s[t] = load(path);
+        snprintf(path, sizeof(path), AUDIT "t%d.debug2.txt", t + 1);
+        s[3 + t] = load(path);
+    }
+    gmx_gtimed in[6];
+    for (int i = 0; i < 6; i++)
+        in[i] = (gmx_gtimed){ &s[i], i < 3 ? (int64_t)(i + 1) * 60000000000 : 0 };
+    gmx_gseries series;
+    gmx_error err;
+    assert_int_equal(gmx_gseries_build(in, 6, &series, &err), GMX_OK);
+    assert_int_equal(series.n, 3);
+    assert_int_equal(series.from[0], 0);
+    assert_non_null(series.work_ids);
+    for (int k = 0; k < 3; k++) {
+        const gmx_gbucket *b = tu_bucket_with_func(s[3 + k].buckets, "main.(*router).runWriter");
+        assert_non_null(b);
+        assert_true(series.work_ids[k] >= b->last_id);
+        assert_true(k == 0 || series.work_ids[k] > series.work_ids[k - 1]);
+    }
+    gmx_gseries_release(&series);
+    /* Two dumps for three profiles: no pairing. */
+    assert_int_equal(gmx_gseries_build(in, 5, &series, &err), GMX_OK);
+    assert_int_equal(series.n, 3);
+    assert_null(series.work_ids);
+    gmx_gseries_release(&series);
+    /* Dumps out of order against the profiles: no clock. */
+    gmx_gtimed swapped[6] = { in[0], in[1], in[2], in[5], in[4], in[3] };
+    assert_int_equal(gmx_gseries_build(swapped, 6, &series, &err), GMX_OK);
+    assert_null(series.work_ids);
+    gmx_gseries_release(&series);
+    for (int i = 0; i < 6; i++)
+        gmx_gsnapshot_release(&s[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_profile_learns_from_dump),
         cmocka_unit_test(test_index_follows_a_stack_across_kinds),
+        cmocka_unit_test(test_series_borrows_ids_from_dumps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -696,6 +696,50 @@ static void test_laid_out_strict_grammar(void **state)
     }
 }
 
+/* A SIGQUIT traceback (GOTRACEBACK's frame registers after each file line,
+ * "goroutine 7 gp=0x… m=nil [IO wait, 2 minutes]:") at 50 columns: its
+ * headers are cut, and its file lines into three pieces. Read as the
+ * capture, by the strict grammar: before, a cut header was left unjoined
+ * (between blocks nothing was joined), a piece of registers that was no
+ * file line alone took the next function line for its rest, and " pc=0x4a"
+ * was no file line's tail (dashboards: 551 goroutines in 14 stacks for 282
+ * in 13). */
+static void test_sigquit_narrow_terminal(void **state)
+{
+    (void)state;
+    static const char fixture[] = "testdata/lab/captures/go1.27/dashboards/sigquit.txt";
+    size_t len;
+    char *src = tu_read_fixture(fixture, &len);
+    result clean = read_text(src, len);
+    assert_int_equal(clean.rc, GMX_OK);
+    uint64_t want = 0;
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(gmx_goroutine_dump_parse("clean", src, len, count_goroutine, &want, &info,
+                                              &err),
+                     GMX_OK);
+    for (int tabs8 = 0; tabs8 < 2; tabs8++) {
+        fold_width = 50;
+        fold_tabs8 = tabs8;
+        fold_cut = false;
+        text folded = derive(fixture, fold_line);
+        assert_true(fold_cut);
+        gmx_text_layout layout = gmx_text_layout_learn(folded.p, folded.n);
+        assert_int_equal(layout.wrap.width, 50);
+        uint64_t got = 0;
+        assert_int_equal(gmx_goroutine_dump_parse_repaired("folded", folded.p, folded.n, &layout,
+                                                           count_goroutine, &got, &info, &err),
+                         GMX_OK);
+        assert_int_equal(got, want);
+        assert_int_equal(info.suspect_lines, 0);
+        result r = read_like(&clean, folded, tabs8 ? "sigquit at 50 (tabs of 8)" : "sigquit at 50");
+        gmx_gsnapshot_release(&r.snap);
+        free(folded.p);
+    }
+    gmx_gsnapshot_release(&clean.snap);
+    free(src);
+}
+
 /* cat -n, then a terminal's wrap: the rest of a cut line unnumbered
  * between numbered lines. */
 static void numbered_folded(text *o, const char *l, size_t n, unsigned k)
@@ -761,12 +805,25 @@ static void kubernetes_folded(text *o, const char *l, size_t n, unsigned k)
     free(line.p);
 }
 
-/* Both read as the capture: before, each interleaved line ended its
+/* Another writer's line on the same terminal, unprefixed, between a
+ * function or a creator and its file line (two programs sharing a
+ * console, a CI stage's output mixed with another's). */
+static void unprefixed_interleaved(text *o, const char *l, size_t n, unsigned k)
+{
+    put(o, l, n);
+    puts_(o, "\n");
+    bool frame = n > 1 && l[0] != '\t' && strncmp(l, "goroutine ", 10) != 0;
+    if (frame && k % 3 == 0)
+        puts_(o, "GET /healthz 200 1.2ms\n");
+}
+
+/* All read as the capture: before, each interleaved line ended its
  * goroutine and the rest read as a stack without a header (100,000
  * goroutines of a bench dump in 2,475 stacks instead of 200, the log line
- * glued to the next function's name as a wrapped one), and a "created by"
+ * glued to the next function's name as a wrapped one), a "created by"
  * line exactly as wide as the wrap took the next record for the rest of
- * its name (tariffs: 13 stacks for 9). */
+ * its name (tariffs: 13 stacks for 9), and an unprefixed line before a
+ * file line was read as the start of that file line, cut by a wrap. */
 static void test_log_interleaved_and_folded(void **state)
 {
     (void)state;
@@ -774,7 +831,8 @@ static void test_log_interleaved_and_folded(void **state)
         "testdata/lab/captures/go1.27/tariffs/goroutine-t1.debug2.txt",
         "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
     };
-    static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded };
+    static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded,
+                                      unprefixed_interleaved };
     for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
         size_t len;
         char *src = tu_read_fixture(fixtures[f], &len);
@@ -1776,6 +1834,33 @@ static void test_named_prose_count(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* https://github.com/matrixorigin/matrixone/issues/25400: a goroutine
+ * pasted with notes typed after its header and a file line ("<-- 46.5
+ * hours!", "<-- stuck in select"); the notes go, the lines are read. A note
+ * after prose leaves it prose. */
+static void test_typed_notes(void **state)
+{
+    (void)state;
+    const char *s = "### Stuck goroutine (from ETL leakcheck profile)\n\n```\n"
+                    "goroutine 997023 [select, 2793 minutes]:   <-- 46.5 hours!\n"
+                    "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.(*dynamicCtx).betaTask(...)\n"
+                    "    mo_table_stats.go:2029                  <-- stuck in select\n"
+                    "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.initMoTableStatsConfig.func1.8.1()\n"
+                    "    mo_table_stats.go:464\n```\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "github.com/matrixorigin/matrixone/pkg/vm/engine/disttae.(*dynamicCtx).betaTask", &b);
+    assert_int_equal(b->nframes, 2);
+    assert_int_equal(b->frames[0].line, 2029);
+    assert_int_equal(b->wait_max, 2793);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "select"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_NOTES);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *prose = "the goroutine waits here  <-- see below\nand the count keeps rising  // why?\n";
+    r = read_text(prose, strlen(prose));
+    assert_int_equal(r.rc, GMX_EFORMAT);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -1794,6 +1879,7 @@ int main(void)
         cmocka_unit_test(test_quoted_html),     cmocka_unit_test(test_wrapped),
         cmocka_unit_test(test_wrapped_terminals),
         cmocka_unit_test(test_laid_out_strict_grammar),
+        cmocka_unit_test(test_sigquit_narrow_terminal),
         cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_panicparse_long_fields),
@@ -1812,6 +1898,7 @@ int main(void)
         cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_wrapped_dump), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_go_comment_markers),
+        cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,8 @@ static gmx_code goroutine_findings(gmx_diagnosis *d, const gmx_diagnose_options 
     d->last_goroutines = s->snaps[s->n - 1].buckets;
     d->goroutines.name = "goroutines";
     d->goroutines.name_zh = "goroutine 数";
-    gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures };
+    gmx_goroutine_options go = { .include_healthy = o->include_healthy, .signatures = o->signatures,
+                                  .work_ids = s->work_ids };
     rc = gmx_analyze_goroutines(s->snaps, s->n, &go, d->findings, err);
     gmx_free(in);
     return rc;

@@ -239,6 +239,8 @@ typedef struct actx {
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
     gmx_judge_clock clock;  /* the snapshots' goroutine ids, a clock of the work done */
+    gmx_gspawner_index *spawners; /* the last snapshot's stacks by function, built at
+                                   * the first surge judged */
     /* The last snapshot's lock waiters, with their findings: a lock-order
      * deadlock among them is named once all are judged (glockorder.h). */
     gmx_lock_waiter waiters[MAX_LOCK_WAITERS];
@@ -462,8 +464,11 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
                               v.signature, c->excerpt, 0, 0, 0 };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     gmx_str spawner;
-    if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner))
-        facts.spawner_calls = gmx_gspawner_calls(c->snaps[n - 1].buckets, b, spawner);
+    if (cat == GMX_CAT_GOROUTINE_SURGE && gmx_gspawner(b, &spawner)) {
+        if (!c->spawners && !(c->spawners = gmx_gspawner_index_new(c->snaps[n - 1].buckets)))
+            return GMX_ENOMEM;
+        facts.spawner_calls = gmx_gspawner_calls(c->spawners, b, spawner);
+    }
     gmx_finding probe = { 0 };
     gmx_judge_bucket(&facts, out, &probe);
     if (!c->include_healthy &&
@@ -815,7 +820,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
     actx c = { .out = out, .snaps = snaps, .n = n, .include_healthy = opts && opts->include_healthy,
                .sigs = opts ? opts->signatures : NULL,
-               .clock = gmx_judge_clock_read(snaps, (uint32_t)n) };
+               .clock = gmx_judge_clock_read(snaps, opts ? opts->work_ids : NULL, (uint32_t)n) };
     gmx_signatures *builtin = NULL;
     if (!c.sigs) {
         builtin = gmx_signatures_new();
@@ -839,6 +844,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
     for (size_t i = 0; c.index && i < n; i++)
         gmx_gindex_free(c.index[i]);
     gmx_free(c.index);
+    gmx_gspawner_index_free(c.spawners);
     gmx_signatures_free(builtin);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);

@@ -5,6 +5,7 @@
  * both read a folder's mix this way, so the same leak reads the same. */
 #include "gomemdx/analyze.h"
 #include "analyze/gmerge.h"
+#include "analyze/judge.h"
 #include "util/alloc.h"
 
 #include <string.h>
@@ -67,6 +68,50 @@ static long teacher(const gmx_gtimed *in, size_t n, int best, size_t last)
     return other;
 }
 
+/* Two counts of one moment taken seconds apart by different endpoints:
+ * within a quarter of each other, give or take a few. */
+static bool like_counts(uint64_t a, uint64_t b)
+{
+    uint64_t lo = a < b ? a : b, hi = a < b ? b : a;
+    return hi - lo <= 8 + hi / 4;
+}
+
+/* The series' clock of work done borrowed from full dumps (family 0): as
+ * many as the series' snapshots, pairing up in order, each of the same
+ * moment (within the merge window when both are timed; of like counts),
+ * their highest ids rising. NULL when the series has ids of its own or
+ * the dumps do not pair up. */
+static uint64_t *borrow_work_ids(const gmx_gtimed *in, size_t n, const gmx_gseries *s)
+{
+    if (s->n < 3 || gmx_judge_highest_id(&s->snaps[s->n - 1]))
+        return NULL;
+    size_t dumps = 0;
+    for (size_t i = 0; i < n; i++)
+        dumps += family(in[i].snap) == 0;
+    if (dumps != s->n)
+        return NULL;
+    uint64_t *ids = gmx_calloc(s->n, sizeof(*ids));
+    if (!ids)
+        return NULL;
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (family(in[i].snap) != 0)
+            continue;
+        const gmx_gtimed *mine = &in[s->from[k]];
+        int64_t gap = in[i].time_ns && mine->time_ns ? in[i].time_ns - mine->time_ns : 0;
+        ids[k] = gmx_judge_highest_id(in[i].snap);
+        if (gap > MERGE_WINDOW_NS || gap < -MERGE_WINDOW_NS || !ids[k] ||
+            (k && ids[k] <= ids[k - 1]) ||
+            !like_counts(gmx_gbuckets_total(in[i].snap->buckets),
+                         gmx_gbuckets_total(mine->snap->buckets))) {
+            gmx_free(ids);
+            return NULL;
+        }
+        k++;
+    }
+    return ids;
+}
+
 static gmx_code fail(gmx_gseries *s, gmx_error *err)
 {
     gmx_gseries_release(s);
@@ -94,6 +139,7 @@ gmx_code gmx_gseries_build(const gmx_gtimed *in, size_t n, gmx_gseries *out, gmx
             out->snaps[out->n] = *in[i].snap; /* a shallow view: the caller keeps ownership */
             out->from[out->n++] = i;
         }
+    out->work_ids = borrow_work_ids(in, n, out);
     long other = teacher(in, n, best, last);
     if (other < 0)
         return GMX_OK;
@@ -118,5 +164,6 @@ void gmx_gseries_release(gmx_gseries *s)
     gmx_free(s->merged);
     gmx_free(s->snaps);
     gmx_free(s->from);
+    gmx_free(s->work_ids);
     memset(s, 0, sizeof(*s));
 }

@@ -13,8 +13,16 @@
  * closure's name is the function it is written in), that function. */
 bool gmx_gspawner(const gmx_gbucket *b, gmx_str *fn);
 
-/* Goroutines of set outside b whose stack runs through fn: calls of the
- * spawner that have not returned. */
-uint64_t gmx_gspawner_calls(const gmx_gbuckets *set, const gmx_gbucket *b, gmx_str fn);
+/* The goroutines of a set whose stacks run through each function, counted
+ * once per stack: built once, so that asking for every bucket of a dump
+ * stays linear in its frames. */
+typedef struct gmx_gspawner_index gmx_gspawner_index;
+
+gmx_gspawner_index *gmx_gspawner_index_new(const gmx_gbuckets *set); /* NULL: out of memory */
+void gmx_gspawner_index_free(gmx_gspawner_index *ix);
+
+/* Goroutines of the indexed set outside b whose stack runs through fn:
+ * calls of the spawner that have not returned. */
+uint64_t gmx_gspawner_calls(const gmx_gspawner_index *ix, const gmx_gbucket *b, gmx_str fn);
 
 #endif

@@ -117,8 +117,7 @@ static bool steady(const gmx_judge_facts *f)
     return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + tolerance;
 }
 
-/* The highest goroutine id of a snapshot; 0 when it records none. */
-static uint64_t highest_id(const gmx_gsnapshot *s)
+uint64_t gmx_judge_highest_id(const gmx_gsnapshot *s)
 {
     uint64_t id = 0;
     for (size_t k = 0; k < gmx_gbuckets_count(s->buckets); k++) {
@@ -129,12 +128,16 @@ static uint64_t highest_id(const gmx_gsnapshot *s)
     return id;
 }
 
-gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, uint32_t n)
+gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, const uint64_t *work_ids,
+                                     uint32_t n)
 {
     if (n < 3)
         return (gmx_judge_clock){ 0, 0, 0, 0 };
-    return (gmx_judge_clock){ highest_id(&snaps[0]), highest_id(&snaps[1]),
-                              highest_id(&snaps[n - 2]), highest_id(&snaps[n - 1]) };
+    if (work_ids)
+        return (gmx_judge_clock){ work_ids[0], work_ids[1], work_ids[n - 2], work_ids[n - 1] };
+    return (gmx_judge_clock){ gmx_judge_highest_id(&snaps[0]), gmx_judge_highest_id(&snaps[1]),
+                              gmx_judge_highest_id(&snaps[n - 2]),
+                              gmx_judge_highest_id(&snaps[n - 1]) };
 }
 
 void gmx_judge_pace(const gmx_judge_clock *clock, const uint64_t *series, uint32_t n,

@@ -36,12 +36,18 @@ typedef struct gmx_judge_facts {
  * snapshots or more (full dumps): goroutine ids are handed out in creation
  * order and never reused, so the highest one is a clock of the work a
  * process does, which a dump without a time still has. Read once per
- * analysis; all 0 when fewer snapshots or no ids. */
+ * analysis, from work_ids when given (borrowed from dumps of the same
+ * moments), else from the snapshots; all 0 when fewer snapshots or no ids. */
 typedef struct gmx_judge_clock {
     uint64_t first, second, before_last, last;
 } gmx_judge_clock;
 
-gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, uint32_t n);
+gmx_judge_clock gmx_judge_clock_read(const gmx_gsnapshot *snaps, const uint64_t *work_ids,
+                                     uint32_t n);
+
+/* The highest goroutine id a snapshot records; 0 when it records none
+ * (profiles). */
+uint64_t gmx_judge_highest_id(const gmx_gsnapshot *s);
 
 /* The bucket's growth per 1,000 goroutines started (its count's rise over
  * the clock's), over the first and the last interval of its series of n.

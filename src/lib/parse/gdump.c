@@ -479,21 +479,24 @@ gmx_code gmx_goroutine_dump_parse_repaired(const char *name, const void *data, s
 }
 
 /* line, joined with the lines after it that the terminal cut off it, in
- * the block's storage. Only inside a block: between blocks nothing of one
- * is held (the storage starts again), and what is read there may outlive
- * the parse (a panic's message points into the input), while the storage
- * does not. */
+ * the block's storage. Only inside a block or at its header: between
+ * blocks nothing of one is held (the storage starts again), and what is
+ * read there may outlive the parse (a panic's message points into the
+ * input), while the storage does not. A header starts the block whose
+ * storage it is (a SIGQUIT's "goroutine 7 gp=0x… m=nil [IO wait, 2
+ * minutes]:" is wider than a narrow terminal). */
 static void join_cut(parser *p, gmx_str *line)
 {
     if (p->state == OUTSIDE) {
         p->joined_len = 0;
-        return;
+        if (line->n < 10 || memcmp(line->p, "goroutine ", 10) != 0)
+            return;
     }
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
     gmx_str piece = *line, next;
     while (gmx_gx_wrap_full(&p->layout.wrap, piece) && gmx_cursor_peek(&p->cur, &next) &&
-           gmx_gx_wrap_joins(p->cl, piece, next)) {
+           gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {
         size_t first = n ? 0 : line->n;
         if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)
             break;

@@ -257,17 +257,20 @@ static bool fragment(gx_cleaner *c, gmx_str next)
            l.kind == GX_MULT;
 }
 
-/* The rest of a file line cut inside its number or offset: "12 +0x1d",
- * "3e", "+0x1d", "fp=0x...". */
+/* The rest of a file line cut inside its number, its offset or a
+ * traceback's frame registers ("12 +0x1d", "3e", "+0x1d", "fp=0x… sp=0x…
+ * pc=0x…", " pc=0x4a"): digits, hex, and the words "+0x", "fp=", "sp=",
+ * "pc=" only. A function line has its '(' or '.', a creator, a header or
+ * an elision other letters. */
 static bool file_tail(gmx_str s)
 {
-    if (gmx_str_starts(s, "+0x") || gmx_str_starts(s, " +0x") || gmx_str_starts(s, "fp="))
-        return true;
-    size_t i = 0;
-    while (i < s.n && is_hex(s.p[i]))
-        i++;
-    return i && (i == s.n || gmx_str_starts(gmx_str_sub(s, i, s.n), " +0x") ||
-                 gmx_str_starts(gmx_str_sub(s, i, s.n), " fp="));
+    for (size_t i = 0; i < s.n; i++) {
+        char ch = s.p[i];
+        if (!is_hex(ch) && ch != 'x' && ch != '+' && ch != ' ' && ch != '=' && ch != 'p' &&
+            ch != 's')
+            return false;
+    }
+    return s.n > 0;
 }
 
 /* line and next make "created by F in goroutine N", cut anywhere in " in
@@ -751,6 +754,45 @@ static gmx_str strip_html(gx_cleaner *c, gmx_str s)
     return decode_entities(c, s);
 }
 
+/* Where a note typed after a stack line begins, or SIZE_MAX: whitespace,
+ * then an arrow or a comment mark ("<-- stuck here", "← 46 hours",
+ * "// this one", "# here"), e.g. "f.go:2029    <-- stuck in select". Only
+ * the first mark after a gap counts; the caller keeps the cut only when
+ * what is left before it is a stack line. */
+static size_t note_start(gmx_str s)
+{
+    static const char *const marks[] = { "<-", "\xe2\x86\x90", "//", "#" };
+    for (size_t i = 1; i < s.n; i++) {
+        if (s.p[i - 1] != ' ' && s.p[i - 1] != '\t')
+            continue;
+        gmx_str rest = gmx_str_sub(s, i, s.n);
+        for (size_t m = 0; m < sizeof(marks) / sizeof(marks[0]); m++)
+            if (gmx_str_starts(rest, marks[m]))
+                return i;
+    }
+    return SIZE_MAX;
+}
+
+/* A stack line with a note typed after it, read as the line alone. */
+static bool strip_note(gx_cleaner *c, gmx_str s, gx_line *out)
+{
+    size_t at = note_start(s);
+    if (at == SIZE_MAX)
+        return false;
+    gmx_str line = trim_right(gmx_str_sub(s, 0, at));
+    gx_line plain = { .kind = GX_OTHER };
+    gmx_gx_classify(c, line, &plain);
+    if (plain.kind != GX_HEADER && plain.kind != GX_FUNC && plain.kind != GX_FILE &&
+        plain.kind != GX_CREATED)
+        return false;
+    plain.indented = out->indented;
+    plain.logged = out->logged;
+    plain.lineno = out->lineno;
+    *out = plain;
+    c->repairs |= GMX_REPAIR_NOTES;
+    return true;
+}
+
 gmx_str gmx_gx_unwrap(gx_cleaner *c, gmx_str s)
 {
     s = trim_right(s);
@@ -811,6 +853,8 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
             c->repairs |= GMX_REPAIR_LINKS;
         }
     }
+    if (out->kind == GX_OTHER && strip_note(c, s, out))
+        s = out->text;
     grep_answer(c, s, out);
     if (out->kind == GX_HEADER && out->header_at && !out->reported && !c->prefix_len &&
         out->header_at <= GX_PREFIX_MAX) {

@@ -89,9 +89,9 @@ bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line);
  * line itself when it has none. */
 gmx_str gmx_gx_pager_strip(gmx_str line);
 
-/* True when next is the rest of line, a line gmx_gx_wrap_full found as
- * wide as the wrap: line ends mid-token or next begins as no stack line
- * does. */
+/* True when next is the rest of line (as joined so far), whose last piece
+ * gmx_gx_wrap_full found as wide as the wrap: line ends mid-token or next
+ * begins as no stack line does. */
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next);
 
 /* A line without what a reply or a page wrapped it in: "> " quote markers,

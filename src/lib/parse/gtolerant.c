@@ -217,7 +217,7 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     uint32_t extra = 0;
     gmx_str piece = raw, next;
     while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) && gmx_cursor_peek(&t->cur, &next) &&
-           gmx_gx_wrap_joins(&t->cl, piece, next)) {
+           gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf, n) : raw, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
             n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
@@ -939,12 +939,20 @@ static void dispatch(tol *t, gx_line *ln)
  * the stack goes on after it, behind one too. */
 static bool interleaved(tol *t, const gx_line *ln)
 {
-    if (!t->in_block || !ln->logged)
+    if (!t->in_block)
         return false;
     const gx_line *nx = peek(t);
-    return nx && nx->logged &&
-           (nx->kind == GX_FUNC || nx->kind == GX_FILE || nx->kind == GX_CREATED ||
-            nx->kind == GX_ELIDED);
+    if (!nx)
+        return false;
+    if (ln->logged)
+        return nx->logged && (nx->kind == GX_FUNC || nx->kind == GX_FILE ||
+                              nx->kind == GX_CREATED || nx->kind == GX_ELIDED);
+    /* Unprefixed (two writers on one terminal): only where the block
+     * cannot have ended, the file line its function awaits or a creator;
+     * a function line after prose may start a stack pasted without its
+     * header. */
+    return (t->expect_file && nx->kind == GX_FILE && nx->indented) || nx->kind == GX_CREATED ||
+           nx->kind == GX_ELIDED;
 }
 
 static void on_other(tol *t, gx_line *ln)
@@ -954,7 +962,10 @@ static void on_other(tol *t, gx_line *ln)
         note_skipped(t, ln);
         return;
     }
-    if (t->in_block && join_next(t, ln, frame, 3)) {
+    /* the rest of a cut line never begins with the tab that indents a
+     * file line: "prose" then "\t/x/main.go:12" is no wrapped file line */
+    const gx_line *nx = peek(t);
+    if (t->in_block && !(nx && nx->indented) && join_next(t, ln, frame, 3)) {
         dispatch(t, ln);
         return;
     }
