@@ -1451,6 +1451,28 @@ static void test_reflowed_report(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* goleak's report kept in a Go test file behind its "//" comment markers,
+ * one directly before the tab that indents a file line
+ * (makasim/flowstate testcases/cron.go, verbatim in testdata/realworld):
+ * the markers removed like '>' quotes, the function, its file line and its
+ * creator read as the runtime wrote them. */
+static void test_go_comment_markers(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/makasim-flowstate-cron/artifact.txt", &len);
+    assert_non_null(s);
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "github.com/makasim/flowstate/memdriver.(*Delayer).Do.func1", &b);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_QUOTE);
+    assert_true(b->flags & GMX_G_REPORTED);
+    assert_int_equal(b->frames[0].line, 59);
+    assert_true(gmx_str_eq_cstr(b->frames[0].file, "/foo/flowstatesrv/vendor/github.com/makasim/flowstate/memdriver/delayer.go"));
+    assert_true(gmx_str_eq_cstr(b->creator.func, "github.com/makasim/flowstate/memdriver.(*Delayer).Do"));
+    gmx_gsnapshot_release(&r.snap);
+    free(s);
+}
+
 /* A debug=1 profile whose names and file paths a web page made into
  * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
  * verbatim): the links unwrapped, the names read; a link in prose stays. */
@@ -1875,7 +1897,8 @@ int main(void)
         cmocka_unit_test(test_header_colon_lost), cmocka_unit_test(test_pieces_report_whole_lines),
         cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_wrapped_dump), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
-        cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_typed_notes),
+        cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_go_comment_markers),
+        cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

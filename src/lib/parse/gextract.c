@@ -409,6 +409,17 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
     return gmx_str_sub(s, i, s.n);
 }
 
+/* Go's line-comment marker before each line of a report kept in a test
+ * file ("\t// [Goroutine 12 in state ...", "//\tpkg.f()"): a quote marker
+ * like '>', with the indentation that follows it rebuilt as any line's. */
+static gmx_str strip_comment_marker(gx_cleaner *c, gmx_str s, bool *tab)
+{
+    if (s.n < 2 || s.p[0] != '/' || s.p[1] != '/')
+        return s;
+    c->repairs |= GMX_REPAIR_QUOTE;
+    return strip_indent(c, gmx_str_sub(s, 2, s.n), tab);
+}
+
 static gmx_str strip_quotes(gx_cleaner *c, gmx_str s)
 {
     size_t i = 0;
@@ -821,6 +832,7 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     }
     if (s.n && s.p[0] == '>')
         s = strip_indent(c, strip_quotes(c, s), &tab);
+    s = strip_comment_marker(c, s, &tab);
     gmx_gx_classify(c, s, out);
     out->indented = tab;
     out->logged = logged;

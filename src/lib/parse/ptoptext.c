@@ -656,7 +656,12 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
             gmx_parse_u64(gmx_str_sub(t[2], 0, t[2].n - 1), &ln)) {
             gmx_frame fr = routine;
             fr.line = ln > UINT32_MAX ? UINT32_MAX : (uint32_t)ln;
-            rc = add(r, &fr, flat);
+            /* A -list of a function the -top table above gave a row
+             * (the usual session: top, then list on a row) splits that
+             * row's flat by line: counted again, the heap would hold it
+             * twice. */
+            if (!has_row(info, routine.func))
+                rc = add(r, &fr, flat);
             mark(r, c.line, 1);
             continue;
         }
