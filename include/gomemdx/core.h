@@ -203,6 +203,10 @@ typedef struct gmx_core_holder {
     size_t nchain;
     size_t holder;           /* the step where the bytes fan out (no object it reached
                               * holds half of its bytes): the container */
+    uint64_t like_bytes;     /* what the same container holds in the chain's like siblings
+                              * (the other elements of an array of pointers above it: the
+                              * Ps of runtime.allp, a cache's shards), beside the chain's own */
+    uint64_t like;           /* those siblings */
 } gmx_core_holder;
 
 /* The retention as a tree of paths, for a profile of who holds the heap

@@ -189,28 +189,37 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     fd->score = pct;
     if (ck) { /* the typed container names the finding: what to bound */
         const gmx_core_hold_step *cs = &h->chain[ck];
-        unsigned cpct = r->marked_bytes ? (unsigned)(cs->bytes * 100 / r->marked_bytes) : 0;
+        /* with what the same container holds in the chain's like siblings (per-P timer heaps) */
+        uint64_t cbytes = cs->bytes + h->like_bytes;
+        unsigned cpct = r->marked_bytes ? (unsigned)(cbytes * 100 / r->marked_bytes) : 0;
+        char across[48] = "", across_zh[48] = "";
+        if (h->like) {
+            snprintf(across, sizeof(across), " across %" PRIu64 " of them", h->like + 1);
+            snprintf(across_zh, sizeof(across_zh), "（共 %" PRIu64 " 处）", h->like + 1);
+        }
         const char *ctype = cs->container_type ? cs->container_type : "?";
         /* the root's whole share too, when the container is only part of it */
         char share[96] = "", share_zh[96] = "";
-        if (cs->bytes * 10 < h->bytes * 9) {
+        if (cbytes * 10 < h->bytes * 9) {
             snprintf(share, sizeof(share), " of the %s (%u%%) it reaches", gmx_fmt_bytes_text(h->bytes).s, pct);
             snprintf(share_zh, sizeof(share_zh), "（该根共可达 %s，%u%%）", gmx_fmt_bytes_text(h->bytes).s, pct);
         }
-        fd->title = gmx_findings_printf(f, "%s (%s) holds %s (%u%% of the heap reached from the roots), "
+        fd->title = gmx_findings_printf(f, "%s (%s) holds %s%s (%u%% of the heap reached from the roots), "
                                            "reached from %s%s, through %s, which keeps %" PRIu64 " objects",
-                                        cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct, root,
+                                        cs->container, ctype, gmx_fmt_bytes_text(cbytes).s, across, cpct, root,
                                         share, holder, hs->children);
         /* no space after a closing full-width parenthesis */
         size_t rn = strlen(root_zh);
         const char *gap = rn >= 3 && strcmp(root_zh + rn - 3, "）") == 0 ? "" : " ";
-        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s（从根可达堆的 %u%%），自 %s%s可达%s，经由 %s，"
+        fd->title_zh = gmx_findings_printf(f, "%s（%s）持有 %s%s（从根可达堆的 %u%%），自 %s%s可达%s，经由 %s，"
                                               "其直接持有 %" PRIu64 " 个对象",
-                                           cs->container, ctype, gmx_fmt_bytes_text(cs->bytes).s, cpct,
+                                           cs->container, ctype, gmx_fmt_bytes_text(cbytes).s, across_zh, cpct,
                                            root_zh, gap, share_zh, holder_zh, hs->children);
         gmx_finding_add_text(fd, "container", gmx_findings_printf(f, "%s", cs->container));
         gmx_finding_add_text(fd, "container_type", gmx_findings_printf(f, "%s", ctype));
-        gmx_finding_add_number(fd, "container_bytes", (double)cs->bytes);
+        gmx_finding_add_number(fd, "container_bytes", (double)cbytes);
+        if (h->like)
+            gmx_finding_add_number(fd, "container_count", (double)(h->like + 1));
         if (cs->role == GMX_STEP_MAP)
             gmx_finding_add_number(fd, "container_entries", (double)cs->entries);
     } else {

@@ -327,10 +327,29 @@ static bool member_at(Dwarf_Die *s, int64_t off, Dwarf_Die *m, int64_t *moff)
     return false;
 }
 
+/* The T of a zero-length member of type [0]*T of struct s: generic Go
+ * wrappers of an unsafe.Pointer (sync/atomic.Pointer[T]) carry the type it
+ * points to so; 0 when s has none. */
+static uint64_t carried_pointee(dwarf_types *t, Dwarf_Die *s)
+{
+    Dwarf_Die m, a, e;
+    if (dwarf_child(s, &m) != 0)
+        return 0;
+    do {
+        if (dwarf_tag(&m) != DW_TAG_member || !resolve(t, type_ref(&m), &a) ||
+            dwarf_tag(&a) != DW_TAG_array_type || size_of(&a) != 0)
+            continue;
+        if (resolve(t, type_ref(&a), &e) && dwarf_tag(&e) == DW_TAG_pointer_type && type_ref(&e))
+            return type_ref(&e);
+    } while (dwarf_siblingof(&m, &m) == 0);
+    return 0;
+}
+
 bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word *out)
 {
     memset(out, 0, sizeof(*out));
     int64_t base = 0;
+    uint64_t carried = 0; /* the pointee the enclosing struct carries, see carried_pointee */
     char piece[96];
     for (int depth = 0; depth < MAX_DEPTH && off >= 0; depth++) {
         Dwarf_Die d, m;
@@ -343,7 +362,9 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
         case DW_TAG_pointer_type:
             out->kind = off == 0 ? DWORD_POINTER : DWORD_UNKNOWN;
             out->target = type_ref(&d);
-            if (!out->target) /* unsafe.Pointer */
+            if (!out->target) /* unsafe.Pointer, typed only when its struct carries its pointee */
+                out->target = carried;
+            if (!out->target)
                 out->kind = DWORD_UNKNOWN;
             return true;
         case DW_TAG_subroutine_type:
@@ -357,6 +378,7 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
             }
             if (!member_at(&d, off, &m, &moff))
                 return false;
+            carried = carried_pointee(t, &d);
             snprintf(piece, sizeof(piece), ".%s", dwarf_diename(&m) ? dwarf_diename(&m) : "?");
             append(out->path, piece);
             type = type_ref(&m);
@@ -369,6 +391,7 @@ bool gmx_dwarf_types_word(dwarf_types *t, uint64_t type, int64_t off, dwarf_word
             type = type_ref(&d);
             if (!resolve(t, type, &e) || (es = size_of(&e)) <= 0)
                 return false;
+            carried = 0;
             snprintf(piece, sizeof(piece), "[%lld]", (long long)(off / es));
             append(out->path, piece);
             base += off / es * es;

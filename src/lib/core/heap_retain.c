@@ -190,6 +190,76 @@ static bool same_slot(const retain *r, uint32_t a, uint32_t b)
     return x->elem == y->elem && x->spanclass == y->spanclass;
 }
 
+enum { LINE_TYPED = 256, LIKE_UP = 4 };
+
+/* The static types of the first objects of a line, as its chain types them. */
+typedef struct line_types {
+    size_t n;
+    uint64_t type[LINE_TYPED];
+    bool linked[LINE_TYPED];
+} line_types;
+
+static void type_line(retain *r, const typed_obj *root, uint32_t pos, line_types *lt)
+{
+    typed_obj cur = *root, next;
+    for (; pos != NONE && lt->n < LINE_TYPED; pos = r->t.heavy[pos]) {
+        gmx_core_hold_step st = object_step(r, pos);
+        gmx_heap_type_child(&r->typer, &cur, st.addr, &r->ix->spans[r->m->span[pos]], &next, &st);
+        lt->type[lt->n] = next.type;
+        lt->linked[lt->n++] = next.linked;
+        cur = next;
+    }
+}
+
+/* Whether static types tell the line's objects a and b apart: both typed,
+ * differently, and neither a node of a list or tree (or its children array). */
+static bool typed_apart(const line_types *lt, size_t a, size_t b)
+{
+    return a < lt->n && b < lt->n && lt->type[a] && lt->type[b] && lt->type[a] != lt->type[b] &&
+           !lt->linked[a] && !lt->linked[b];
+}
+
+/* What the container at mark position cpos (line index li) holds in its like
+ * siblings: up to LIKE_UP steps above it, an array of pointers whose other
+ * elements reach, down their heaviest children, objects of the line's slots
+ * to the container's depth (runtime.allp's Ps each with their timer heap, a
+ * cache's shards each with their map). Adds their bytes to h. */
+static void like_siblings(retain *r, const line_types *lt, uint32_t cpos, size_t li, gmx_core_holder *h)
+{
+    uint32_t path[LIKE_UP + 1]; /* path[0] the container, path[k] k steps above it */
+    path[0] = cpos;
+    for (size_t up = 1; up <= LIKE_UP && up <= li; up++) {
+        uint32_t a = r->m->parent[path[up - 1]];
+        if (a & ROOT_BIT)
+            return;
+        path[up] = a;
+        bool func = false;
+        if (li - up >= lt->n || !lt->type[li - up] || !r->typer.types ||
+            !gmx_dwarf_types_pointee(r->typer.types, lt->type[li - up], &func) || r->t.children[a] < 2)
+            continue;
+        uint64_t bytes = 0, like = 0;
+        for (uint32_t q = a + 1; q < r->m->n; q++) {
+            if (r->m->parent[q] != a || q == path[up - 1] || !same_slot(r, q, path[up - 1]))
+                continue;
+            uint32_t x = q;
+            for (size_t k = up - 1; k > 0 && x != NONE; k--) {
+                x = r->t.heavy[x];
+                if (x != NONE && !same_slot(r, x, path[k - 1]))
+                    x = NONE;
+            }
+            if (x != NONE && r->t.bytes[x]) {
+                bytes += r->t.bytes[x];
+                like++;
+            }
+        }
+        if (like) {
+            h->like_bytes = bytes;
+            h->like = like;
+        }
+        return;
+    }
+}
+
 /* The chain of group g: the root, its heaviest children down to the
  * holder (of the objects on that line holding a quarter of the root's
  * bytes or more, the one that reached the most objects directly: the
@@ -209,15 +279,27 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     h->objects = g->objects;
     steps[0] = (gmx_core_hold_step){ .what = name, .bytes = r->t.root_bytes[g->root],
                                      .objects = r->t.root_objects[g->root] };
+    typed_obj cur, next;
+    uint64_t first_lo = 0, first_hi = 0;
+    if (r->t.root_heavy[g->root] != NONE) {
+        gmx_core_hold_step first = object_step(r, r->t.root_heavy[g->root]);
+        first_lo = first.addr;
+        first_hi = first.addr + first.size;
+    }
+    gmx_heap_type_root(&r->typer, root, first_lo, first_hi, &cur);
+    line_types lt = { 0 };
+    type_line(r, &cur, r->t.root_heavy[g->root], &lt);
     /* the line, and its holder; a run of objects of one size, each the
      * heaviest child of the one before (a linked list's nodes, a tree's
      * spine), counts as children of the object that begins it, as does the
-     * most any object of the run reached (a tree node's children array) */
+     * most any object of the run reached (a tree node's children array);
+     * objects static types tell apart (a struct and an array it points to,
+     * of one size class by chance) are no run unless a list or tree links them */
     uint64_t total = r->t.root_bytes[g->root];
     size_t len = 0, holder = 0, run_at = 0;
     uint32_t best = 0, run = 0, run_pos = NONE, run_most = 0;
     for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE; pos = r->t.heavy[pos], len++) {
-        if (run_pos != NONE && same_slot(r, run_pos, pos)) {
+        if (run_pos != NONE && same_slot(r, run_pos, pos) && !typed_apart(&lt, len - 1, len)) {
             run++;
         } else {
             run_pos = pos;
@@ -237,14 +319,8 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     size_t tail = MAX_CHAIN - 2 - KEEP_HEAD - PAST_HOLDER;
     size_t skip_from = KEEP_HEAD, skip_to = holder > tail ? holder - tail : 0;
     size_t n = 1, i = 0;
-    typed_obj cur, next;
-    uint64_t first_lo = 0, first_hi = 0;
-    if (r->t.root_heavy[g->root] != NONE) {
-        gmx_core_hold_step first = object_step(r, r->t.root_heavy[g->root]);
-        first_lo = first.addr;
-        first_hi = first.addr + first.size;
-    }
-    gmx_heap_type_root(&r->typer, root, first_lo, first_hi, &cur);
+    uint32_t step_pos[MAX_CHAIN + 2];
+    size_t step_line[MAX_CHAIN + 2];
     if (cur.of && strcmp(cur.of, name) != 0) /* a static temp, named by its global pointer */
         h->root = steps[0].what = cur.of;
     if (cur.type)
@@ -269,12 +345,21 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
             h->holder = n;
             st.children = best;
         }
+        step_pos[n] = pos;
+        step_line[n] = i;
         steps[n++] = st;
     }
     if (!h->holder)
         h->holder = n - 1;
     h->chain = steps;
     h->nchain = n;
+    /* the holder's container (where its name begins) may have like siblings */
+    const char *c = steps[h->holder].container;
+    for (size_t k = 1; c && k <= h->holder; k++)
+        if (steps[k].container && strcmp(steps[k].container, c) == 0) {
+            like_siblings(r, &lt, step_pos[k], step_line[k], h);
+            break;
+        }
     return true;
 }
 

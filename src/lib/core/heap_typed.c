@@ -669,6 +669,14 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
      * trailing array the code indexes itself) */
     size_t plen = typed ? strlen(w.path) : 0;
     bool slice = chan_buf || (plen >= 6 && strcmp(w.path + plen - 6, ".array") == 0);
+    /* a pointer into the object, to a struct embedded in a larger one (time.Timer's
+     * runtime timer), types the value from where it points, not from the object's start */
+    uint64_t v = 0;
+    if (typed && !recorded && !slice && out->role == GMX_STEP_OBJECT && out->elem > 0 &&
+        (w.kind == DWORD_POINTER || w.kind == DWORD_IFACE || w.kind == DWORD_EFACE) &&
+        gmx_dwarf_types_struct(t->types, out->type) && gmx_core_read_u64(t->c, at, &v) && v > out->data &&
+        v + (uint64_t)out->elem <= out->end)
+        out->data = v;
     if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem &&
         (slice || recorded || !gmx_dwarf_types_struct(t->types, out->type)))
         out->role = GMX_STEP_ARRAY;

@@ -1,0 +1,3 @@
+module clickstream
+
+go 1.19

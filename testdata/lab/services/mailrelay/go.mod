@@ -1,0 +1,3 @@
+module mailrelay
+
+go 1.19
