@@ -411,12 +411,13 @@ static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab)
 
 /* Go's line-comment marker before each line of a report kept in a test
  * file ("\t// [Goroutine 12 in state ...", "//\tpkg.f()"): a quote marker
- * like '>', with the indentation that follows it rebuilt as any line's. */
+ * like '>', with the indentation that follows it rebuilt as any line's.
+ * The caller says it was removed only where a stack line was behind it
+ * (a code comment in a pasted snippet stays prose, unreported). */
 static gmx_str strip_comment_marker(gx_cleaner *c, gmx_str s, bool *tab)
 {
     if (s.n < 2 || s.p[0] != '/' || s.p[1] != '/')
         return s;
-    c->repairs |= GMX_REPAIR_QUOTE;
     return strip_indent(c, gmx_str_sub(s, 2, s.n), tab);
 }
 
@@ -832,8 +833,11 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     }
     if (s.n && s.p[0] == '>')
         s = strip_indent(c, strip_quotes(c, s), &tab);
+    gmx_str commented = s;
     s = strip_comment_marker(c, s, &tab);
     gmx_gx_classify(c, s, out);
+    if (s.p != commented.p && out->kind != GX_OTHER)
+        c->repairs |= GMX_REPAIR_QUOTE;
     out->indented = tab;
     out->logged = logged;
     out->lineno = lineno;
