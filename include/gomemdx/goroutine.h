@@ -120,8 +120,9 @@ typedef struct gmx_line_range {
 #define GMX_READ_RANGES 6
 
 /* Which lines of the input were read and which skipped: set by the tolerant
- * reader; all zero after a strict parse of a pristine file. Ranges beyond
- * GMX_READ_RANGES are counted, not kept. */
+ * reader; all zero after a strict parse of a pristine file (but the lines of
+ * another writer the strict grammar skipped between a dump's lines). Ranges
+ * beyond GMX_READ_RANGES are counted, not kept. */
 typedef struct gmx_read_report {
     bool tolerant;                   /* the tolerant reader was needed */
     uint32_t repairs;                /* gmx_repairs */
@@ -131,6 +132,9 @@ typedef struct gmx_read_report {
     uint32_t nread, nskipped;        /* ranges kept */
     uint32_t more_read, more_skipped;/* ranges not kept */
     gmx_line_range last_read, last_skipped; /* the last range of each, kept or not */
+    uint64_t interleaved;            /* a strict read's lines of another writer between a
+                                      * dump's lines behind a learned log prefix, skipped */
+    uint64_t first_interleaved;      /* the first of them (a line of the input) */
 } gmx_read_report;
 
 typedef struct gmx_dump_info {

@@ -852,6 +852,13 @@ static void test_log_interleaved_and_folded(void **state)
                                  GMX_OK);
                 assert_int_equal(info.suspect_lines, 0);
                 assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
+                /* and says so: how many, and where the first is */
+                assert_true(info.read.interleaved > 0 && info.read.interleaved <= info.skipped_lines);
+                assert_true(info.read.first_interleaved > 0 &&
+                            info.read.first_interleaved <= 2 * 7 + 2);
+                char said[256];
+                gmx_read_report_describe(&info.read, false, said, sizeof(said));
+                assert_non_null(strstr(said, "another writer logged inside the dump's goroutines"));
             }
             char what[256];
             snprintf(what, sizeof(what), "%s, damage %zu", fixtures[f], d);

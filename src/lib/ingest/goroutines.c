@@ -72,6 +72,10 @@ static int add_strict(void *ctx, const gmx_goroutine *g)
 
 static void add_info(gmx_dump_info *sum, const gmx_dump_info *part)
 {
+    /* part's lines follow sum's: its line numbers start again at 1 */
+    if (!sum->read.interleaved && part->read.interleaved)
+        sum->read.first_interleaved = sum->lines + part->read.first_interleaved;
+    sum->read.interleaved += part->read.interleaved;
     sum->goroutines += part->goroutines;
     sum->threads += part->threads;
     sum->lines += part->lines;

@@ -354,6 +354,8 @@ static int parse_line(parser *p, gmx_str raw)
         return 0;
     if (interleaved(p, raw, line)) {
         p->info->skipped_lines++;
+        if (!p->info->read.interleaved++)
+            p->info->read.first_interleaved = p->line;
         return 0;
     }
     /* The input stops mid-line right after a block: a cut-off dump. */

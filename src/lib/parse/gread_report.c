@@ -70,6 +70,17 @@ size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, si
     if (!cap)
         return 0;
     buf[0] = '\0';
+    if (r && !r->tolerant && r->interleaved) {
+        if (zh)
+            add(&o, "跳过了另一写入者记在转储的 goroutine 块内的 %llu 行（第一行是第 %llu 行）",
+                (unsigned long long)r->interleaved, (unsigned long long)r->first_interleaved);
+        else
+            add(&o, "skipped %llu line%s another writer logged inside the dump's goroutines (the first "
+                    "at line %llu)",
+                (unsigned long long)r->interleaved, r->interleaved == 1 ? "" : "s",
+                (unsigned long long)r->first_interleaved);
+        return o.len;
+    }
     if (!r || !r->tolerant)
         return 0;
     if (zh)
