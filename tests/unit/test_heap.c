@@ -5,6 +5,7 @@
 #include "gomemdx/analyze_heap.h"
 #include "util/str.h"
 
+#include <math.h>
 #include <string.h>
 
 #define MIB (1024 * 1024)
@@ -295,6 +296,72 @@ static void test_heap__a_rise_within_sampling_noise(void **state)
     }
 }
 
+/* Many buffers the standard library grows (an outbox per client that is
+ * never dropped) are buffers held whole by their Buffers, as one is: not
+ * large buffers pinned by small slices, though they are of many sizes. */
+static void test_heap__many_buffers_that_keep_growing(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, spool_stack, 4, 20 * (i + 1), 20 * (i + 1) * 90 * 1024,
+                        40 * (i + 1) * 90 * 1024, 160 * 1024);
+    expect(s, GMX_CAT_HEAP_GROWTH, "main.(*usageSpool).add");
+}
+
+/* 480-byte objects read as 0, 1 and 4 samples: chance splits four samples
+ * all into the later snapshot one time in sixteen, which the normal
+ * approximation (a sigma of 0 for the first) calls two sigmas. Twelve
+ * samples all later is growth. */
+static void test_heap__a_handful_of_samples_is_no_growth(void **state)
+{
+    (void)state;
+    const double rate = 512 * 1024, p = 1 - exp(-480.0 / rate);
+    int reads[2][3] = { { 0, 1, 4 }, { 0, 5, 12 } };
+    for (int c = 0; c < 2; c++) {
+        gmx_hsnapshot *s[3];
+        for (int i = 0; i < 3; i++) {
+            int64_t objects = (int64_t)(reads[c][i] / p);
+            s[i] = snapshot(i, rules_stack, 1, objects, objects * 480, 2 * objects * 480 + MIB, 480);
+            gmx_hsnapshot_info_of(s[i])->sample_rate = (int64_t)rate;
+        }
+        gmx_findings *f;
+        const gmx_finding *top = analyse_one(s, &f);
+        if (c == 0)
+            assert_null(top);
+        else
+            assert_true(top && top->severity >= GMX_SEV_WARNING &&
+                        gmx_str_eq_cstr(top->site.function, "main.compile"));
+        release(s, f);
+    }
+}
+
+/* A map per one-minute window, the closed one kept a minute for late
+ * events: two tables at the second and third snapshots, the largest the
+ * same, the newest less or more full. The same tables rebuilt are told,
+ * not warned of; a third table kept is growth. */
+static void test_heap__tables_rebuilt_per_window(void **state)
+{
+    (void)state;
+    for (int kept = 2; kept <= 3; kept++) {
+        gmx_hsnapshot *s[3];
+        int64_t objects[] = { 1, 2, kept }, largest = 1700 * 1024;
+        int64_t bytes[] = { 200 * 1024, 1900 * 1024, kept == 2 ? 2500 * 1024 : 4200 * 1024 };
+        int64_t allocated[] = { 200 * 1024, 2800 * 1024, 6500 * 1024 };
+        for (int i = 0; i < 3; i++) {
+            s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i],
+                            i ? largest : 200 * 1024);
+            gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+        }
+        gmx_findings *f;
+        const gmx_finding *top = analyse_one(s, &f);
+        assert_non_null(top);
+        assert_true(gmx_str_eq_cstr(top->site.function, "main.(*Pricer).remember"));
+        assert_int_equal(top->severity, kept == 2 ? GMX_SEV_INFO : GMX_SEV_CRITICAL);
+        release(s, f);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -310,6 +377,9 @@ int main(void)
         cmocka_unit_test(test_heap__large_objects_of_several_sizes),
         cmocka_unit_test(test_heap__one_buffer_that_keeps_growing),
         cmocka_unit_test(test_heap__a_rise_within_sampling_noise),
+        cmocka_unit_test(test_heap__many_buffers_that_keep_growing),
+        cmocka_unit_test(test_heap__a_handful_of_samples_is_no_growth),
+        cmocka_unit_test(test_heap__tables_rebuilt_per_window),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

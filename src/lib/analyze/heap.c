@@ -11,7 +11,7 @@
  *   slice-retention  more and more large objects stay in use, of a power
  *                    of two or of several sizes (a small slice or
  *                    substring pinning each big buffer or body)
- *   heap-growth      anything else that keeps growing, and one buffer the
+ *   heap-growth      anything else that keeps growing, and buffers the
  *                    standard library keeps growing (bytes.Buffer,
  *                    strings.Builder), which no map's table is
  * A rise that sampling alone could make is no growth. */
@@ -48,6 +48,7 @@ typedef struct series {
     double *alloc;
     double *objects;
     int64_t first_max_object, last_max_object;
+    int64_t prev_max_object; /* at the snapshot before the last */
 } series;
 
 static double seconds_between(const gmx_hsnapshot *a, const gmx_hsnapshot *b, size_t ia, size_t ib)
@@ -62,7 +63,7 @@ static double seconds_between(const gmx_hsnapshot *a, const gmx_hsnapshot *b, si
 static void fill_series(const gmx_hsnapshot *const *snaps, size_t n, const gmx_hsite *site,
                         series *s)
 {
-    s->first_max_object = s->last_max_object = 0;
+    s->first_max_object = s->last_max_object = s->prev_max_object = 0;
     for (size_t i = 0; i < n; i++) {
         const gmx_hsite *o = gmx_hsnapshot_find(snaps[i], site);
         s->t[i] = seconds_between(snaps[0], snaps[i], 0, i);
@@ -74,6 +75,8 @@ static void fill_series(const gmx_hsnapshot *const *snaps, size_t n, const gmx_h
             m = o->inuse_bytes / o->inuse_objects;
         if (i == 0)
             s->first_max_object = m;
+        if (i + 2 == n)
+            s->prev_max_object = m;
         s->last_max_object = m;
     }
 }
@@ -123,10 +126,12 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n,
 {
     if (in_time_package(site))
         return GMX_CAT_TIMER_LEAK;
-    /* One buffer that keeps growing (a spool, a log kept in memory): most of
-     * the site is its largest object, which the standard library grew as a
-     * buffer, not a map's table nor many buffers kept alive. */
-    if (buffer_growth(site, root) && (double)s->last_max_object * 2 >= s->inuse[n - 1])
+    /* Buffers that keep growing (a spool, a log kept in memory, an outbox
+     * per client): the standard library grew them as a bytes.Buffer or a
+     * strings.Builder the user's code writes into, so each is held whole by
+     * its Buffer, not a map's table nor a buffer pinned by a small slice,
+     * whether the site is one buffer or many. */
+    if (buffer_growth(site, root))
         return GMX_CAT_HEAP_GROWTH;
     if (s->first_max_object > 0 && s->last_max_object >= 2 * s->first_max_object &&
         s->last_max_object >= LARGE_OBJECT)
@@ -247,6 +252,33 @@ static double sampling_sigma(double bytes, double objects, double rate)
     return p > 0 ? sqrt(bytes * z * (1 - p) / p) : 0;
 }
 
+/* The normal approximation above fails for a handful of samples: read
+ * as 0 then 4, the sigma of the first estimate is 0 and a rise of 4
+ * samples looks like two sigmas. Exactly: if both snapshots held the same,
+ * each of the K = k0 + k1 samples fell in the later one with probability
+ * 1/2, and k1 or more of them do so with probability
+ * sum_{j >= k1} C(K, j) / 2^K. A split at least as lopsided that chance
+ * makes more often than NOISE_TAIL (the one-sided tail of NOISE_SIGMAS)
+ * is noise. Only small K: larger ones are left to the approximation. */
+#define NOISE_TAIL 0.0228
+#define POISSON_SHARE 0.1
+#define FEW_SAMPLES 40
+
+static bool few_samples_could_split_so(double first, double last)
+{
+    long k0 = lround(first), k1 = lround(last), k = k0 + k1;
+    /* No more samples at the end: the rise is in larger objects, which
+     * the approximation judged (a table that doubled is one sample). */
+    if (k1 <= k0 || k > FEW_SAMPLES)
+        return false;
+    double term = ldexp(1.0, (int)-k), tail = 0; /* C(K, K) / 2^K */
+    for (long j = k; j >= k1; j--) {
+        tail += term;
+        term = term * (double)j / (double)(k - j + 1); /* C(K, j-1) from C(K, j) */
+    }
+    return tail > NOISE_TAIL;
+}
+
 /* A rise from the first snapshot to the last that sampling alone could
  * make (NOISE_SIGMAS of the difference of the two estimates): a site of
  * small objects read as 0 then 2 samples has not grown by a megabyte. */
@@ -254,7 +286,29 @@ static bool within_sampling_noise(const series *s, size_t n, double rate)
 {
     double a = sampling_sigma(s->inuse[0], s->objects[0], rate);
     double b = sampling_sigma(s->inuse[n - 1], s->objects[n - 1], rate);
-    return s->inuse[n - 1] - s->inuse[0] <= NOISE_SIGMAS * sqrt(a * a + b * b);
+    if (s->inuse[n - 1] - s->inuse[0] <= NOISE_SIGMAS * sqrt(a * a + b * b))
+        return true;
+    /* Counting samples as chance events holds for objects far smaller than
+     * the rate (a few of many recorded); larger ones are nearly all recorded. */
+    if (!(s->objects[n - 1] > 0) || s->inuse[n - 1] / s->objects[n - 1] >= POISSON_SHARE * rate)
+        return false;
+    return few_samples_could_split_so(samples(s->inuse[0], s->objects[0], rate),
+                                      samples(s->inuse[n - 1], s->objects[n - 1], rate));
+}
+
+/* Objects larger than the sampling rate are nearly all recorded, so the
+ * largest is seen. The largest no larger than at the snapshot before while
+ * the site allocated more (levelled_off asks for the turnover), and the
+ * rise slowed to under SLOWED_SHARE of its earlier pace: tables or buffers
+ * rebuilt up to the same size (a map per time window, refilled), whose
+ * in-use varies with how full the newest is. One table or buffer that
+ * leaks grows past its largest; many kept go on at their pace. */
+#define SLOWED_SHARE 0.5
+
+static bool same_objects_rebuilt(const series *s, size_t b, double rate)
+{
+    return s->objects[b] > 0 && rate > 0 && s->inuse[b] / s->objects[b] >= rate &&
+           s->prev_max_object > 0 && s->last_max_object <= s->prev_max_object;
 }
 
 static bool levelled_off(const series *s, size_t n, const double *exact, double rate)
@@ -268,6 +322,8 @@ static bool levelled_off(const series *s, size_t n, const double *exact, double 
     double rise = s->inuse[b] - s->inuse[a];
     double expected = (s->inuse[a] - s->inuse[0]) / before * dt;
     if (rise <= LEVEL_SHARE * expected)
+        return true;
+    if (same_objects_rebuilt(s, b, rate) && rise <= SLOWED_SHARE * expected)
         return true;
     /* A rise within the samples' noise that the exact heap does not bear out. */
     if (!exact || !(exact[a] > 0) || !(exact[b] > 0) || exact[b] - exact[a] >= EXACT_SHARE * rise)

@@ -1,0 +1,3 @@
+module adstats
+
+go 1.19

@@ -1,0 +1,3 @@
+module backups
+
+go 1.19

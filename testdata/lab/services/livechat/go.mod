@@ -1,0 +1,3 @@
+module livechat
+
+go 1.19

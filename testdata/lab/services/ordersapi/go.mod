@@ -1,0 +1,3 @@
+module ordersapi
+
+go 1.19

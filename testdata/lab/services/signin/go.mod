@@ -1,0 +1,3 @@
+module signin
+
+go 1.19
