@@ -16,7 +16,16 @@ enum { FAMILIES = 3, LEAK_FAMILY = 3 };
 
 /* Taken within this of the series' last snapshot, or either untimed,
  * another kind of snapshot describes the same moment. */
-#define MERGE_WINDOW_NS ((int64_t)300 * 1000000000)
+#define MERGE_WINDOW_NS ((uint64_t)300 * 1000000000)
+
+/* How far apart two times are, 0 when either is unknown; saturating, as
+ * an input's times may be anything. */
+static uint64_t apart_ns(int64_t a, int64_t b)
+{
+    if (!a || !b)
+        return 0;
+    return a > b ? (uint64_t)a - (uint64_t)b : (uint64_t)b - (uint64_t)a;
+}
 
 static int family(const gmx_gsnapshot *s)
 {
@@ -49,14 +58,12 @@ static int best_family(const gmx_gtimed *in, size_t n)
 static long teacher(const gmx_gtimed *in, size_t n, int best, size_t last)
 {
     long other = -1;
-    int64_t best_gap = INT64_MAX;
+    uint64_t best_gap = UINT64_MAX;
     for (size_t i = 0; i < n; i++) {
         int fam = family(in[i].snap);
         if (fam == best || fam == LEAK_FAMILY)
             continue;
-        bool timed = in[last].time_ns && in[i].time_ns;
-        int64_t gap = timed ? in[last].time_ns - in[i].time_ns : 0;
-        gap = gap < 0 ? -gap : gap;
+        uint64_t gap = apart_ns(in[last].time_ns, in[i].time_ns);
         if (gap > MERGE_WINDOW_NS)
             continue;
         bool dump = fam == 0, had_dump = other >= 0 && family(in[other].snap) == 0;
@@ -98,9 +105,8 @@ static uint64_t *borrow_work_ids(const gmx_gtimed *in, size_t n, const gmx_gseri
         if (family(in[i].snap) != 0)
             continue;
         const gmx_gtimed *mine = &in[s->from[k]];
-        int64_t gap = in[i].time_ns && mine->time_ns ? in[i].time_ns - mine->time_ns : 0;
         ids[k] = gmx_judge_highest_id(in[i].snap);
-        if (gap > MERGE_WINDOW_NS || gap < -MERGE_WINDOW_NS || !ids[k] ||
+        if (apart_ns(in[i].time_ns, mine->time_ns) > MERGE_WINDOW_NS || !ids[k] ||
             (k && ids[k] <= ids[k - 1]) ||
             !like_counts(gmx_gbuckets_total(in[i].snap->buckets),
                          gmx_gbuckets_total(mine->snap->buckets))) {

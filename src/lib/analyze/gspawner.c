@@ -231,7 +231,8 @@ uint64_t gmx_gspawner_calls(const gmx_gspawner_index *ix, const gmx_gbucket *b, 
     if (!t)
         return 0;
     bool below_wait;
-    return t->goroutines - (runs_through(b, fn, &below_wait) ? b->count : 0);
+    uint64_t own = runs_through(b, fn, &below_wait) ? b->count : 0; /* b's stack is no call */
+    return t->goroutines >= own ? t->goroutines - own : 0;
 }
 
 uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket *b, gmx_str fn)
@@ -244,6 +245,6 @@ uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket 
     if (!st || !st->mixed || !t)
         return 0;
     bool below_wait;
-    bool own = runs_through(b, fn, &below_wait) && below_wait;
-    return t->waiting - (own ? b->count : 0);
+    uint64_t own = runs_through(b, fn, &below_wait) && below_wait ? b->count : 0;
+    return t->waiting >= own ? t->waiting - own : 0;
 }

@@ -675,7 +675,7 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     if (typed && !recorded && !slice && out->role == GMX_STEP_OBJECT && out->elem > 0 &&
         (w.kind == DWORD_POINTER || w.kind == DWORD_IFACE || w.kind == DWORD_EFACE) &&
         gmx_dwarf_types_struct(t->types, out->type) && gmx_core_read_u64(t->c, at, &v) && v > out->data &&
-        v + (uint64_t)out->elem <= out->end)
+        v < out->end && out->end - v >= (uint64_t)out->elem)
         out->data = v;
     if (out->role == GMX_STEP_OBJECT && out->elem > 0 && out->end - out->data >= 2 * (uint64_t)out->elem &&
         (slice || recorded || !gmx_dwarf_types_struct(t->types, out->type)))
