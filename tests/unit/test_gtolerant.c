@@ -81,14 +81,21 @@ static result read_text(const char *p, size_t n)
     return read_text_threads(p, n, 0);
 }
 
+/* Reads a text that must be read. */
+static result read_ok(const char *p, size_t n)
+{
+    result r = read_text(p, n);
+    if (r.rc != GMX_OK)
+        fail_msg("%s", r.err.message);
+    return r;
+}
+
 /* Reads a text that must be read, into the number of goroutines expected;
  * the bucket running func is returned through b. */
 static result read_goroutines(const char *s, uint64_t total, const char *func,
                               const gmx_gbucket **b)
 {
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), total);
     *b = tu_bucket_with_func(r.snap.buckets, func);
     assert_non_null(*b);
@@ -108,9 +115,7 @@ static void check_stacks(const char *fixture, text damaged, unsigned repair, boo
     char *src = tu_read_fixture(fixture, &len);
     result clean = read_text(src, len);
     assert_int_equal(clean.rc, GMX_OK);
-    result r = read_text(damaged.p, damaged.n);
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(damaged.p, damaged.n);
     if (repair && !r.snap.info.read.tolerant)
         fail_msg("read strictly, without the repair 0x%x", repair);
     if (repair && !(r.snap.info.read.repairs & repair))
@@ -889,9 +894,7 @@ static void test_panicparse_long_fields(void **state)
               "    install      c.go:2601   (*S).");
     puts_(&t, longname);
     puts_(&t, "(0)\n");
-    result r = read_text(t.p, t.n);
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(t.p, t.n);
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
     gmx_gsnapshot_release(&r.snap);
     free(longname);
@@ -995,9 +998,7 @@ static void test_leak_checkers(void **state)
             pos = end + 1;
         }
         puts_(&t, "FAIL\nFAIL\texample.com/quotes\t5.123s\n");
-        result r = read_text(t.p, t.n);
-        if (r.rc != GMX_OK)
-            fail_msg("%s", r.err.message);
+        result r = read_ok(t.p, t.n);
         assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
         const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, CULPRIT);
         assert_non_null(b);
@@ -1025,9 +1026,7 @@ static void test_headerless_stacks(void **state)
         "        created by net/http.(*Transport).dialConn in goroutine 18\n"
         "        \t/usr/lib/go-1.22/src/net/http/transport.go:1800 +0x1585\n"
         "FAIL\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 2);
     assert_non_null(tu_bucket_with_func(r.snap.buckets, "net/http.(*persistConn).readLoop"));
@@ -1057,9 +1056,7 @@ static void test_prose_count(void **state)
         "goroutine 7 [chan receive]:\n"
         "main.worker(0x1)\n"
         "\t/app/main.go:12 +0x1\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "net/http.(*persistConn).writeLoop");
     assert_non_null(b);
     assert_int_equal(b->count, 40000);
@@ -1094,9 +1091,7 @@ static void test_goleak_line_alone(void **state)
         "        C:/app/ratelimit.go:26 +0x125\n"
         "created by main.New\n"
         "        C:/app/ratelimit.go:83 +0x185\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
     const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "main.(*Limiter).run");
     assert_non_null(b);
@@ -1123,9 +1118,7 @@ static void test_goleak_fence_inside_report(void **state)
         "\t/home/hashkat/Documents/LFX/jaeger/cmd/remote-storage/app/server.go:135 +0x37c\n"
         "]\n"
         "```\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1);
     const gmx_gbucket *b =
         tu_bucket_with_func(r.snap.buckets, "github.com/jaegertracing/jaeger/cmd/remote-storage/app.(*Server).Start.func1");
@@ -1142,9 +1135,7 @@ static void test_goleak_fence_inside_report(void **state)
         "\t/app/main.go:9 +0x1d\n"
         "created by main.main\n"
         "\t/app/main.go:4 +0x2a\n";
-    r = read_text(other, strlen(other));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(other, strlen(other));
     b = tu_bucket_with_func(r.snap.buckets, "main.b");
     assert_non_null(b);
     assert_int_equal(b->nstates, 1);
@@ -1163,9 +1154,7 @@ static void test_uniq_creators_and_args(void **state)
         "   2050 created by example.com/pool.(*Pool).AddWorkers\n"
         "```\n";
     assert_true(gmx_goroutine_text_sniff(s, strlen(s)));
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 95431);
     const gmx_gbucket *b = NULL;
     for (size_t i = 0; i < gmx_gbuckets_count(r.snap.buckets); i++)
@@ -1181,9 +1170,7 @@ static void test_uniq_creators_and_args(void **state)
         "    872 github.com/x/net.(*udpConnWrapper).Read(0xc00004ee00, 0xc000bda000, 0x7530)\n"
         "    287 github.com/x/net.(*FormattedConnection).sendListener(0xc000012000)\n";
     assert_true(gmx_goroutine_text_sniff(t, strlen(t)));
-    r = read_text(t, strlen(t));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(t, strlen(t));
     b = tu_bucket_with_func(r.snap.buckets, "github.com/x/net.(*udpConnWrapper).Read");
     assert_non_null(b);
     assert_int_equal(b->count, 872);
@@ -1205,9 +1192,7 @@ static void test_uniq_creator_and_closure(void **state)
         "  81 github.com/envoyproxy/go-control-plane/pkg/server/v3.(*server).StreamHandler(...)\n"
         "  55 github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler(\n"
         "  54 github.com/kumahq/kuma/pkg/hds/server.(*server).StreamHandler.func1(\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_COUNTS);
     /* each goroutine once: 31631 + 55 + 81 + 81 + 55 + 54, not 63,592 */
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 31957);
@@ -1244,9 +1229,7 @@ static void test_instances_of(void **state)
         "\t/home/gyuho/go/src/github.com/coreos/etcd/tools/functional-tester/etcd-tester/stresser.go:83 +0x212\n"
         "created by github.com/coreos/etcd/tools/functional-tester/etcd-tester.(*stresser).Stress\n"
         "\t/home/gyuho/go/src/github.com/coreos/etcd/tools/functional-tester/etcd-tester/stresser.go:97 +0x4f6\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 102);
     assert_int_equal(r.snap.info.goroutines, 102);
@@ -1272,9 +1255,7 @@ static void test_instances_of(void **state)
         "github.com/go-sql-driver/mysql.(*mysqlConn).startWatcher.func1(0xc005966a20)\n"
         "\t/x/connection.go:621 +0x1b0\n"
         "```\n";
-    r = read_text(t, strlen(t));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(t, strlen(t));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 11);
     gmx_gsnapshot_release(&r.snap);
 }
@@ -1287,9 +1268,7 @@ static void test_handmade_record_file(void **state)
     const char *s = "recorded iteration1 (with only 1 pod running): \n"
                     "336 @ (*realFsHandler).trackUsage+0x482\t/home/t/src/github.com/google/cadvisor/"
                     "container/docker/fsHandler.go:82\n";
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 336);
     const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "(*realFsHandler).trackUsage");
     assert_non_null(b);
@@ -1357,16 +1336,12 @@ static void test_summaries(void **state)
 {
     (void)state;
     const char *states = "   1024 [chan receive]\n     17 [select]\n      3 [IO wait, 5 minutes]\n";
-    result r = read_text(states, strlen(states));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(states, strlen(states));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 1044);
     gmx_gsnapshot_release(&r.snap);
     const char *recs = "336 @ (*realFsHandler).trackUsage+0x482 main.loop ...\n"
                        "2 @ net/http.(*conn).serve+0x1\n";
-    r = read_text(recs, strlen(recs));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(recs, strlen(recs));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 338);
     assert_non_null(tu_bucket_with_func(r.snap.buckets, "(*realFsHandler).trackUsage"));
     gmx_gsnapshot_release(&r.snap);
@@ -1518,9 +1493,7 @@ static void test_delve_list(void **state)
         "  Goroutine 2 - User: runtime/proc.go:364 runtime.gopark (0x43d816) [force gc (idle)]\n"
         "  Goroutine 19 - User: os/file_posix.go:31 os.(*File).Read (0x4ee5fe) [IO wait]\n"
         "* Goroutine 25 - User: net/fd_posix.go:55 net.(*netFD).Read (0x632169) [IO wait]\n";
-    result r = read_text(nomad, strlen(nomad));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(nomad, strlen(nomad));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 4);
     const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "github.com/hashicorp/go-plugin.Serve");
     assert_non_null(b);
@@ -1537,9 +1510,7 @@ static void test_delve_list(void **state)
         ".go:265 github.com/e2b-dev/infra/packages/orchestrator/internal/sandbox/nbd.(*Di\n"
         "spatch).cmdWrite.func1.1 (0x15a9e18) [chan send 858079709754578]\n"
         "```\n";
-    r = read_text(e2b, strlen(e2b));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(e2b, strlen(e2b));
     assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
     b = tu_bucket_with_func(r.snap.buckets,
                             "github.com/e2b-dev/infra/packages/orchestrator/internal/sandbox/nbd.(*Dispatch).cmdWrite.func1.1");
@@ -1634,9 +1605,7 @@ static void test_deadlock_line_alone(void **state)
 {
     (void)state;
     const char *prog = "func main(){\n\tc1 <- <-c2\n}\n\n//fatal error: all goroutines are asleep - deadlock!\n";
-    result r = read_text(prog, strlen(prog));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(prog, strlen(prog));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_FATAL);
     assert_true(gmx_str_eq_cstr(r.snap.info.message, "all goroutines are asleep - deadlock!"));
     assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 0);
@@ -1661,9 +1630,7 @@ static void test_issue_threads(void **state)
         "created by code.uber.internal/everything/order/vendor/google.golang.org/grpc.newClientStream\n"
         ".../vendor/google.golang.org/grpc/stream.go:297 +0xb59\n"
         "```\n";
-    result r = read_text(grpc, strlen(grpc));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(grpc, strlen(grpc));
     assert_non_null(tu_bucket_with_func(r.snap.buckets, ".../vendor/google.golang.org/grpc.newClientStream.func4"));
     gmx_gsnapshot_release(&r.snap);
 
@@ -1671,9 +1638,7 @@ static void test_issue_threads(void **state)
     const char *redis = "```golang\nruntime.gopark \nruntime.goparkunlock \nruntime.chanrecv \n"
                         "runtime.chanrecv2 \ngopkg.in/redis.v5/internal/pool.(*ConnPool).reaper \n"
                         "runtime.goexit \n```\n";
-    r = read_text(redis, strlen(redis));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(redis, strlen(redis));
     assert_non_null(tu_bucket_with_func(r.snap.buckets, "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper"));
     gmx_gsnapshot_release(&r.snap);
 
@@ -1682,9 +1647,7 @@ static void test_issue_threads(void **state)
                         "golang.org/x/sync/errgroup.(*Group).Go.func1 N=81848\n"
                         "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1 N=1056480\n"
                         "net/http.(*conn).serve N=2\n```\n";
-    r = read_text(trace, strlen(trace));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(trace, strlen(trace));
     const gmx_gbucket *b =
         tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/workerpool.(*mergedContext).Done.func1");
     assert_non_null(b);
@@ -1706,9 +1669,7 @@ static void test_issue_threads(void **state)
         "[2021-02-24T08:50:53.001Z] \n"
         "\n"
         "[2021-02-24T08:50:53.001Z] OOPS: 4 passed, 1 FAILED\n";
-    r = read_text(jenkins, strlen(jenkins));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    r = read_ok(jenkins, strlen(jenkins));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
     b = tu_bucket_with_func(r.snap.buckets, "github.com/pingcap/ticdc/pkg/etcd.(*etcdSuite).SetUpTest.func1");
     assert_non_null(b);
@@ -1732,9 +1693,7 @@ static void test_wrapped_headerless(void **state)
         "created by github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream\n"
         "        /home/gyu_ho_lee/go/src/github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc/stream.go:159 +0xa5\n";
     assert_true(gmx_goroutine_text_sniff(s, strlen(s)));
-    result r = read_text(s, strlen(s));
-    if (r.rc != GMX_OK)
-        fail_msg("%s", r.err.message);
+    result r = read_ok(s, strlen(s));
     assert_int_equal(r.snap.info.kind, GMX_DUMP_LEAK_CHECK);
     const gmx_gbucket *b = tu_bucket_with_func(
         r.snap.buckets, "github.com/coreos/etcd/Godeps/_workspace/src/google.golang.org/grpc.NewClientStream.func1");

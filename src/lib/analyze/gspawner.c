@@ -86,19 +86,11 @@ struct gmx_gspawner_index {
     size_t nstatements, statements_cap;
 };
 
-/* Room for one more item in *items (cap doubled): false when out of memory
- * or past what a uint32 index holds. */
+/* Room for item n of *items (gmx_array_reserve), while n is one a uint32
+ * index holds. */
 static bool room(void **items, size_t n, size_t *cap, size_t size)
 {
-    if (n < *cap)
-        return true;
-    size_t grown_cap = *cap ? 2 * *cap : 64;
-    void *grown = n >= UINT32_MAX ? NULL : gmx_reallocarray(*items, grown_cap, size);
-    if (!grown)
-        return false;
-    *items = grown;
-    *cap = grown_cap;
-    return true;
+    return n < UINT32_MAX && gmx_array_reserve(items, cap, n, size) == 0;
 }
 
 static uint64_t func_hash(gmx_str fn)
