@@ -164,6 +164,11 @@ static const char *levelled(bool zh)
     return zh ? "增长后已持平的内存" : "memory that grew, then levelled off";
 }
 
+static const char *busy(bool zh)
+{
+    return zh ? "繁忙位置上正在处理的内存" : "work in flight at a busy site";
+}
+
 static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t n,
                      const gmx_trend *tr, double share, double total_growth)
 {
@@ -187,13 +192,40 @@ static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t
 
 /* Most of all allocation, fast, and far more than the site keeps: the
  * runbook's incident, whether or not in-use memory grew steadily. */
-static bool spike(const series *s, size_t n, double total_alloc)
+/* Huge per-request work is what the heap holds: the work in flight at the
+ * last snapshot is at least SPIKE_HEAP_SHARE of the heap. A service that
+ * reads and lets go of request-sized buffers as fast, its heap held by
+ * other things, is busy, not spiking. */
+#define SPIKE_HEAP_SHARE 0.5
+
+static double alloc_rate(const series *s, size_t n)
 {
     double span = s->t[n - 1] - s->t[0];
+    return span > 0 ? (s->alloc[n - 1] - s->alloc[0]) / span : 0;
+}
+
+static bool spike(const series *s, size_t n, double total_alloc, double total_last)
+{
     double allocated = s->alloc[n - 1] - s->alloc[0];
     double kept = s->inuse[n - 1] - s->inuse[0];
-    return span > 0 && allocated / span >= SPIKE_RATE && total_alloc > 0 &&
-           allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1);
+    return alloc_rate(s, n) >= SPIKE_RATE && total_alloc > 0 &&
+           allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1) &&
+           total_last > 0 && s->inuse[n - 1] >= SPIKE_HEAP_SHARE * total_last;
+}
+
+/* A site that allocates fast and keeps less than 1/CHURN_RATIO of it: what
+ * it holds at a snapshot is the work in flight (bodies being read,
+ * buffers being filled), and a rise between snapshots is more of it in
+ * flight, not retained. A leak keeps what it allocates: a slice that pins
+ * its buffer keeps all of it, and one request in a hundred keeping its
+ * buffer is a rise of 1% of what the site allocated. */
+#define CHURN_RATIO 100.0
+
+static bool churning(const series *s, size_t n)
+{
+    double allocated = s->alloc[n - 1] - s->alloc[0];
+    double kept = s->inuse[n - 1] - s->inuse[0];
+    return alloc_rate(s, n) >= SPIKE_RATE && allocated >= CHURN_RATIO * (kept > 0 ? kept : 1);
 }
 
 /* A site that grew several-fold and still holds nearly all of the heap at
@@ -371,7 +403,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     const gmx_goroot *root = &w->root;
     double total_growth = w->total_growth, total_alloc = w->total_alloc, total_last = w->total_last;
     double rise = s->inuse[n - 1] - s->inuse[0];
-    bool burst = spike(s, n, total_alloc);
+    bool burst = spike(s, n, total_alloc, total_last);
     /* Growth and retention both need this rise, whatever the fit says:
      * most sites of a large profile are settled before fitting them. */
     if (!burst && (!(rise >= MIN_RISE_BYTES) || within_sampling_noise(s, n, w->rate)))
@@ -386,7 +418,8 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     if (!burst && !kept && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
         return GMX_OK;
     /* Told, not warned of: what it holds is bounded. */
-    bool bounded = !burst && levelled_off(s, n, w->exact, w->rate);
+    bool in_flight = !burst && churning(s, n);
+    bool bounded = !burst && (in_flight || levelled_off(s, n, w->exact, w->rate));
     kept = kept && !bounded;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n, root);
     gmx_finding *fd = gmx_findings_add(out);
@@ -433,11 +466,22 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                   : gmx_findings_printf(
                         out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占所有增长位置总增长的 %.0f%%）"
                                 : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of all sites' growth)",
-                        bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
+                        in_flight ? busy(zh) : bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
                         s->inuse[n - 1] / MIB, rate,
                         share * 100);
     describe(out, fd, s, n, &tr, share, total_growth);
-    if (bounded) {
+    if (in_flight) {
+        double rate_mib = alloc_rate(s, n) / MIB, held = s->inuse[n - 1] / MIB;
+        double of_heap = total_last > 0 ? 100 * s->inuse[n - 1] / total_last : 0;
+        fd->why = gmx_findings_printf(out, "allocates %.1f MiB/s and keeps less than 1%% of it: "
+                                      "the %.1f MiB it holds (%.0f%% of the heap) is work in "
+                                      "flight, not retained; a busy site, not a leak",
+                                      rate_mib, held, of_heap);
+        fd->why_zh = gmx_findings_printf(out, "每秒分配 %.1f MiB，保留不到其中的 1%%：它占用的 "
+                                         "%.1f MiB（堆的 %.0f%%）是正在处理的工作，不是滞留；"
+                                         "这是繁忙的位置，不是泄漏",
+                                         rate_mib, held, of_heap);
+    } else if (bounded) {
         size_t a = n - 2;
         double turned = s->alloc[n - 1] - s->alloc[a], dt = s->t[n - 1] - s->t[a];
         gmx_finding_add_number(fd, "allocated_bytes_last_interval", turned);
