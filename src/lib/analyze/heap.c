@@ -253,10 +253,10 @@ static bool retained(const series *s, size_t n, double total_last)
  * and its in-use rose by no more than LEVEL_SHARE of what its earlier rate
  * would have added, or by no more than sampling noise (NOISE_SIGMAS of a
  * Poisson count of the profile's samples) while the process's exact heap
- * (MemStats) rose by less than EXACT_SHARE of that rise. A sampled profile
- * of small objects carries few samples (1 KiB objects: one per 512 of
- * them), so noise alone can make a full cache look 40% larger than at the
- * snapshot before; a leak's rise shows in MemStats too. */
+ * (MemStats, exact_rise) rose by less than EXACT_SHARE of that rise. A
+ * sampled profile of small objects carries few samples (1 KiB objects: one
+ * per 512 of them), so noise alone can make a full cache look 40% larger
+ * than at the snapshot before; a leak's rise shows in MemStats too. */
 #define TURNOVER 0.5
 #define NOISE_SIGMAS 2.0
 #define LEVEL_SHARE 0.1
@@ -343,7 +343,33 @@ static bool same_objects_rebuilt(const series *s, size_t b, double rate)
            s->prev_max_object > 0 && s->last_max_object <= s->prev_max_object;
 }
 
-static bool levelled_off(const series *s, size_t n, const double *exact, double rate)
+/* How much the process's exact heap rose between snapshots a and b, by the
+ * measure that rose least: HeapInuse, read when the profile was fetched,
+ * also counts what was allocated since the last GC, garbage or not; the
+ * heap live at that GC, which the profile is as of, set the GC's next goal
+ * (NextGC = live x (1 + GOGC/100): half of it at the default GOGC of 100,
+ * and a larger GOGC only overstates a rise). A leak raises both. False
+ * when neither is known at both snapshots. */
+static bool exact_rise(const gmx_memstats *const *stats, size_t a, size_t b, double *rise)
+{
+    const gmx_memstats *x = stats ? stats[a] : NULL, *y = stats ? stats[b] : NULL;
+    if (!x || !y || !x->present || !y->present)
+        return false;
+    bool known = false;
+    *rise = INFINITY;
+    if (x->heap_inuse && y->heap_inuse) {
+        *rise = (double)y->heap_inuse - (double)x->heap_inuse;
+        known = true;
+    }
+    if (x->next_gc && y->next_gc && x->num_gc && y->num_gc) {
+        double at_gc = ((double)y->next_gc - (double)x->next_gc) / 2;
+        *rise = at_gc < *rise ? at_gc : *rise;
+        known = true;
+    }
+    return known;
+}
+
+static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *stats, double rate)
 {
     if (n < 3)
         return false;
@@ -358,7 +384,8 @@ static bool levelled_off(const series *s, size_t n, const double *exact, double 
     if (same_objects_rebuilt(s, b, rate) && rise <= SLOWED_SHARE * expected)
         return true;
     /* A rise within the samples' noise that the exact heap does not bear out. */
-    if (!exact || !(exact[a] > 0) || !(exact[b] > 0) || exact[b] - exact[a] >= EXACT_SHARE * rise)
+    double exact;
+    if (!exact_rise(stats, a, b, &exact) || exact >= EXACT_SHARE * rise)
         return false;
     double ka = samples(s->inuse[a], s->objects[a], rate);
     double kb = samples(s->inuse[b], s->objects[b], rate);
@@ -393,7 +420,7 @@ static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *si
 typedef struct whole {
     gmx_goroot root;
     double total_growth, total_alloc, total_last;
-    const double *exact; /* the process's heap in use per snapshot, or NULL */
+    const gmx_memstats *const *stats; /* the process's MemStats per snapshot, or NULL */
     double rate;         /* the last profile's sampling rate */
 } whole;
 
@@ -419,7 +446,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
         return GMX_OK;
     /* Told, not warned of: what it holds is bounded. */
     bool in_flight = !burst && churning(s, n);
-    bool bounded = !burst && (in_flight || levelled_off(s, n, w->exact, w->rate));
+    bool bounded = !burst && (in_flight || levelled_off(s, n, w->stats, w->rate));
     kept = kept && !bounded;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n, root);
     gmx_finding *fd = gmx_findings_add(out);
@@ -524,27 +551,15 @@ static double growth_of_growing_sites(const gmx_hsnapshot *first, const gmx_hsna
     return sum;
 }
 
-/* MemStats HeapInuse per snapshot, from the snapshots themselves (debug=1
- * text carries them); NULL unless every one has them. */
-static bool exact_of_snapshots(const gmx_hsnapshot *const *snaps, size_t n, double *exact)
-{
-    for (size_t i = 0; i < n; i++) {
-        const gmx_memstats *m = &gmx_hsnapshot_get_info(snaps[i])->memstats;
-        if (!m->present || !m->heap_inuse)
-            return false;
-        exact[i] = (double)m->heap_inuse;
-    }
-    return true;
-}
-
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
                           gmx_error *err)
 {
     return gmx_analyze_heap_exact(snaps, n, NULL, out, err);
 }
 
-gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, const double *exact,
-                                gmx_findings *out, gmx_error *err)
+gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n,
+                                const gmx_memstats *const *stats, gmx_findings *out,
+                                gmx_error *err)
 {
     if (n < 2)
         return GMX_OK; /* growth needs two snapshots */
@@ -561,14 +576,20 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, con
     w.total_last = (double)t1.inuse_bytes;
     w.rate = (double)gmx_hsnapshot_get_info(last)->sample_rate;
     series s;
-    double *buf = gmx_mallocarray(5 * n, sizeof(double));
-    if (!buf)
+    double *buf = gmx_mallocarray(4 * n, sizeof(double));
+    const gmx_memstats **own = stats ? NULL : gmx_calloc(n, sizeof(*own));
+    if (!buf || (!stats && !own)) {
+        gmx_free(buf);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
+    }
+    /* The snapshots' own MemStats (debug=1 text carries them). */
+    for (size_t i = 0; own && i < n; i++)
+        own[i] = &gmx_hsnapshot_get_info(snaps[i])->memstats;
+    w.stats = stats ? stats : own;
     s.t = buf;
     s.inuse = buf + n;
     s.alloc = buf + 2 * n;
     s.objects = buf + 3 * n;
-    w.exact = exact ? exact : exact_of_snapshots(snaps, n, buf + 4 * n) ? buf + 4 * n : NULL;
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
         const gmx_hsite *site = gmx_hsnapshot_at(last, i);
@@ -576,6 +597,7 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, con
         rc = add_site(out, site, &s, n, &w);
     }
     gmx_free(buf);
+    gmx_free(own);
     if (rc != GMX_OK || gmx_findings_failed(out))
         return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
     return GMX_OK;
