@@ -822,13 +822,28 @@ static void unprefixed_interleaved(text *o, const char *l, size_t n, unsigned k)
         puts_(o, "GET /healthz 200 1.2ms\n");
 }
 
+/* Another program's log lines on the same terminal, after function lines
+ * and between a file line and the next function, with and without its
+ * logger's prefix. */
+static void other_writer_between_frames(text *o, const char *l, size_t n, unsigned k)
+{
+    unprefixed_interleaved(o, l, n, k);
+    if (n > 1 && l[0] == '\t')
+        puts_(o, k % 4 < 2 ? "2024/01/01 00:00:00 request served in 3ms\n"
+                       : "level=info msg=\"request served\" dur=3ms\n");
+}
+
 /* All read as the capture: before, each interleaved line ended its
  * goroutine and the rest read as a stack without a header (100,000
  * goroutines of a bench dump in 2,475 stacks instead of 200, the log line
  * glued to the next function's name as a wrapped one), a "created by"
  * line exactly as wide as the wrap took the next record for the rest of
- * its name (tariffs: 13 stacks for 9), and an unprefixed line before a
- * file line was read as the start of that file line, cut by a wrap. */
+ * its name (tariffs: 13 stacks for 9), an unprefixed line before a file
+ * line was read as the start of that file line, cut by a wrap, and a line
+ * between a file line and the next function started a stack without a
+ * header (a log line after every fiftieth of a bench dump: 151,379
+ * goroutines for 100,000) or, short, was glued to the file line as the
+ * rest of its offset. */
 static void test_log_interleaved_and_folded(void **state)
 {
     (void)state;
@@ -837,7 +852,7 @@ static void test_log_interleaved_and_folded(void **state)
         "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
     };
     static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded,
-                                      unprefixed_interleaved };
+                                      unprefixed_interleaved, other_writer_between_frames };
     for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
         size_t len;
         char *src = tu_read_fixture(fixtures[f], &len);

@@ -453,10 +453,10 @@ static void on_file(tol *t, gx_line *ln)
 {
     static const gx_kind file[] = { GX_FILE };
     const gx_line *nx = peek(t);
-    /* "/x/main.go:12" then "3 +0x1d": a line number cut by the wrap. */
+    /* "/x/main.go:12" then "3 +0x1d": a line number cut by the wrap (not
+     * another writer's short line, "dur=3ms", after a whole file line). */
     if (nx && (nx->kind == GX_OTHER || nx->kind == GX_CONT || nx->kind == GX_COUNT) &&
-        nx->text.n < 48 && !memchr(nx->text.p, '(', nx->text.n) &&
-        !memchr(nx->text.p, '/', nx->text.n))
+        nx->text.n < 48 && gmx_gx_file_tail(nx->text))
         join_next(t, ln, file, 1);
     if (!ln->indented)
         t->rep->repairs |= GMX_REPAIR_INDENT;
