@@ -880,6 +880,18 @@ static void test_log_interleaved_and_folded(void **state)
                 gmx_read_report_describe(&info.read, false, said, sizeof(said));
                 assert_non_null(strstr(said, "another writer logged inside the dump's goroutines"));
             }
+            if (damage[d] == unprefixed_interleaved || damage[d] == other_writer_between_frames) {
+                /* so does it another writer's plain lines on one terminal */
+                uint64_t got = 0;
+                gmx_dump_info info;
+                gmx_error err;
+                assert_int_equal(gmx_goroutine_dump_parse("console", damaged.p, damaged.n,
+                                                          count_goroutine, &got, &info, &err),
+                                 GMX_OK);
+                assert_int_equal(info.suspect_lines, 0);
+                assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
+                assert_true(info.read.interleaved > 0);
+            }
             char what[256];
             snprintf(what, sizeof(what), "%s, damage %zu", fixtures[f], d);
             result r = read_like(&clean, damaged, what);
