@@ -185,11 +185,13 @@ typedef struct gmx_text_wrap {
 } gmx_text_wrap;
 
 /* What was done to every line of a text on its way to a paste, learned
- * from its first lines: numbered by a pager (less -N, cat -n, nl), or cut
- * at a terminal's width. */
+ * from its first lines: numbered by a pager (less -N, cat -n, nl), cut at
+ * a terminal's width, or indented by a test runner (margin: the spaces
+ * before every stack line of a leak checker's report in go test output). */
 typedef struct gmx_text_layout {
     bool pager;
     gmx_text_wrap wrap;
+    unsigned margin;
 } gmx_text_layout;
 
 gmx_text_layout gmx_text_layout_learn(const void *data, size_t len);

@@ -27,12 +27,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     gmx_gbuckets_free(snap.buckets);
 
-    /* The same text as a pager may have numbered it or a terminal wrapped
-     * it: as learned from it, or else as the first byte picks, so that the
-     * repairs run on every input. */
+    /* The same text as a pager may have numbered it, a terminal wrapped it
+     * or a test runner indented it: as learned from it, or else as the
+     * first byte picks, so that the repairs run on every input. */
     gmx_text_layout layout = gmx_text_layout_learn(data, size);
-    if (!layout.pager && !layout.wrap.width && size)
-        layout = (gmx_text_layout){ data[0] & 2, { data[0] & 4 ? 0 : 40 + data[0] % 80u, data[0] & 1 } };
+    if (!layout.pager && !layout.wrap.width && !layout.margin && size)
+        layout = (gmx_text_layout){ data[0] & 2, { data[0] & 4 ? 0 : 40 + data[0] % 80u, data[0] & 1 },
+                                    data[0] & 8 ? 0 : (unsigned)(data[0] >> 4) };
     gmx_gbuckets *joined = gmx_gbuckets_new(&limits);
     if (!joined)
         return 0;

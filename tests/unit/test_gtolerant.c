@@ -999,7 +999,10 @@ static void test_excerpts(void **state)
 }
 
 /* Leak checkers in go test output, their frames indented by the runner:
- * every goroutine they list is flagged, the dump kind says so. */
+ * every goroutine they list is flagged, the dump kind says so, and the
+ * strict grammar reads it with the runner's indentation learned (a report
+ * of 100,000 goroutines took 3.5 times a pristine dump's time line by line,
+ * and 83 MB). */
 static void test_leak_checkers(void **state)
 {
     (void)state;
@@ -1030,6 +1033,9 @@ static void test_leak_checkers(void **state)
         const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, CULPRIT);
         assert_non_null(b);
         assert_int_equal(b->count, 58);
+        assert_true(b->flags & GMX_G_REPORTED);
+        /* the strict grammar, the runner's indentation learned: not line by line */
+        assert_false(r.snap.info.read.tolerant);
         gmx_gsnapshot_release(&r.snap);
         free(t.p);
     }

@@ -584,29 +584,31 @@ static bool parse_wrapped(const char *name, const gmx_input *in, const gmx_inges
     return true;
 }
 
-/* A dump whose every line a pager numbered (less -N, cat -n) or a
- * terminal cut at its width (copied from its screen, folded, a CI log of
- * fixed width): read by the strict grammar with the numbers dropped or the
- * cut lines joined, in pieces on every core when large, as a pristine dump
- * is, rather than line by line by the tolerant reader. False when neither
- * is learned (or both: the wrap then counted the numbers), or the read
- * still skips or doubts lines: the tolerant reader then reads the text
- * into fresh buckets. */
+/* A dump whose every line a pager numbered (less -N, cat -n), a terminal
+ * cut at its width (copied from its screen, folded, a CI log of fixed
+ * width) or a test runner indented (a leak checker's report in go test
+ * output): read by the strict grammar with the numbers dropped, the cut
+ * lines joined or the indentation removed, in pieces on every core when
+ * large, as a pristine dump is, rather than line by line by the tolerant
+ * reader. False when none is learned or more than one (the wrap then
+ * counted the numbers), or the read still skips or doubts lines: the
+ * tolerant reader then reads the text into fresh buckets. */
 static bool parse_laid_out(const char *name, const gmx_input *in, const gmx_ingest_options *opts,
                            gmx_gsnapshot *snap)
 {
     const char *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
     gmx_text_layout layout = gmx_text_layout_learn(data, len);
-    if (layout.pager == (layout.wrap.width != 0))
+    if ((int)layout.pager + (layout.wrap.width != 0) + (layout.margin != 0) != 1)
         return false;
     gmx_gbuckets_free(snap->buckets);
     snap->buckets = gmx_gbuckets_new(&opts->limits);
     if (!snap->buckets)
         return false;
     /* split only where a piece starts at a header, as a pristine dump is:
-     * numbered, at a header line behind its number */
-    bool numbered = layout.pager;
+     * numbered or indented, at a header line behind its number or the
+     * leak checker's words (each piece learns them from its first line) */
+    bool numbered = layout.pager || layout.margin;
     unsigned n = numbered || (len >= 10 && memcmp(data, "goroutine ", 10) == 0)
                      ? thread_count(opts, len)
                      : 0;

@@ -47,6 +47,7 @@ typedef struct parser {
      * such, its fraction of a second as long as it comes (RFC 3339 with
      * nanoseconds drops trailing zeros, so the shape is not fixed). */
     bool log_prefix;
+    bool leak_prefix;   /* the learned prefix is a leak checker's ("leaked goroutine: ") */
     size_t prefix_blanks; /* the blanks that end it: those after are the line's */
     /* What a web page drew for the tab of file lines ("» " + spaces),
      * learned from the first file line that has it. */
@@ -94,6 +95,7 @@ static void learn_prefix(parser *p, gmx_str line, size_t len)
         p->prefix[i] = shape(line.p[i]);
     p->prefix_len = len;
     p->log_prefix = gmx_gx_log_prefix_len(line) == len;
+    p->leak_prefix = gmx_gx_leak_words(gmx_str_sub(line, 0, len));
     p->prefix_blanks = 0;
     while (p->prefix_blanks < len &&
            (line.p[len - 1 - p->prefix_blanks] == ' ' || line.p[len - 1 - p->prefix_blanks] == '\t'))
@@ -423,14 +425,18 @@ static int parse_line(parser *p, gmx_str raw)
     if (rc)
         return rc;
     bool header = gmx_gdump_parse_any_header(line, &p->g);
+    bool behind_prefix = header && line.p != raw.p;
     if (!header && !p->info->goroutines) {
         /* A header behind a prefix we have not learned yet. */
         size_t at = gmx_gdump_find_header(line);
         if (at != SIZE_MAX && gmx_gdump_parse_any_header(gmx_str_sub(line, at, line.n), &p->g)) {
             learn_prefix(p, line, at);
-            header = true;
+            header = behind_prefix = true;
         }
     }
+    /* a leak checker's line before the runtime's header: listed by it */
+    if (behind_prefix && p->leak_prefix)
+        p->g.flags |= GMX_G_REPORTED;
     if (!header) {
         if (line.n) {
             p->info->skipped_lines++;
@@ -570,6 +576,12 @@ static bool next_line(parser *p, gmx_str *line)
             p->info->read.repairs |= GMX_REPAIR_PAGER;
         *line = text;
     }
+    /* a test runner's indentation (its log line's own is shorter), read
+     * as a prefix is: the report tells of neither */
+    unsigned spaces = 0;
+    while (spaces < p->layout.margin && spaces < line->n && line->p[spaces] == ' ')
+        spaces++;
+    *line = gmx_str_sub(*line, spaces, line->n);
     if (p->cl)
         join_cut(p, line);
     return true;

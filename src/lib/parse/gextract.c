@@ -7,6 +7,7 @@
 #include "parse/gdlv.h"
 #include "parse/gpanicparse.h"
 #include "parse/gdump_header.h"
+#include "util/cursor.h"
 #include "util/num.h"
 
 #include <stdint.h>
@@ -53,6 +54,7 @@ static size_t timestamp_prefix(gmx_str s);
 static size_t syslog_prefix(gmx_str s);
 
 static gmx_text_wrap learn_wrap(const char *data, size_t len);
+static bool func_like(gmx_str s);
 
 /* less -N, cat -n, nl: the first lines numbered one after the other (in
  * a text a terminal wrapped, the rest of a line cut at its width between
@@ -90,11 +92,43 @@ static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
     *double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
 }
 
+/* A test runner's indentation: go test prints a test's log lines behind
+ * four spaces and their continuation lines behind eight, so a leak
+ * checker's report ("leaktest.go:132: leaked goroutine: goroutine 7
+ * [chan receive]:", then the stack) has every stack line behind the same
+ * spaces. Learned at the first header of the first lines: the spaces
+ * before the function line under it, when its file line has them too. */
+#define MARGIN_MAX 16
+
+static unsigned learn_margin(const char *data, size_t len)
+{
+    gmx_cursor c;
+    gmx_cursor_init(&c, data, len < ((size_t)1 << 20) ? len : ((size_t)1 << 20));
+    gmx_str s, func, file;
+    for (unsigned k = 0; k < 64 && gmx_cursor_next(&c, &s); k++) {
+        if (gmx_str_find(s, "oroutine") == SIZE_MAX || gmx_gdump_find_header(s) == SIZE_MAX)
+            continue;
+        if (!gmx_cursor_next(&c, &func) || !gmx_cursor_next(&c, &file))
+            return 0;
+        size_t n = 0;
+        while (n < func.n && func.p[n] == ' ')
+            n++;
+        func = gmx_str_sub(func, n, func.n);
+        if (n < 2 || n > MARGIN_MAX || file.n < n + 2 || file.p[n] != '\t' ||
+            memcmp(file.p, "                ", n) != 0 || !func_like(func) ||
+            !gmx_gx_file_line(gmx_str_sub(file, n + 1, file.n)))
+            return 0;
+        return (unsigned)n;
+    }
+    return 0;
+}
+
 /* The wrap first: in wrapped text the rest of a cut line, unnumbered,
  * stands between numbered ones. */
 static gmx_text_layout learn_layout(const char *data, size_t len, bool *double_spaced)
 {
     gmx_text_layout layout;
+    layout.margin = learn_margin(data, len);
     layout.wrap = learn_wrap(data, len);
     learn_lines(data, len, layout.wrap.width != 0, &layout.pager, double_spaced);
     return layout;
@@ -923,7 +957,7 @@ static bool title_like(gmx_str s)
            gmx_parse_u64(gmx_str_sub(s, at + 16, s.n), &n);
 }
 
-static bool leak_words(gmx_str s)
+bool gmx_gx_leak_words(gmx_str s)
 {
     return gmx_str_find(s, "eaked goroutine") != SIZE_MAX ||
            gmx_str_find(s, "oo many goroutines running") != SIZE_MAX || /* etcd testutil */
@@ -1263,7 +1297,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
             out->kind = GX_HEADER;
             out->header_at = at;
             gmx_str pre = gmx_str_sub(s, 0, at);
-            out->reported = s.p[at] == '[' || s.p[at] == 'G' || leak_words(pre);
+            out->reported = s.p[at] == '[' || s.p[at] == 'G' || gmx_gx_leak_words(pre);
             return;
         }
         if (title_like(s)) {
@@ -1308,7 +1342,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->kind = GX_TITLE;
         return;
     }
-    if (leak_words(s)) {
+    if (gmx_gx_leak_words(s)) {
         out->kind = GX_LEAK_MARK;
         return;
     }
