@@ -362,6 +362,62 @@ static void test_heap__tables_rebuilt_per_window(void **state)
     }
 }
 
+/* A map's first tables went unsampled (a few large objects early on): its
+ * largest object, from the first snapshot that recorded it, doubles; the
+ * site's many small objects (overflow buckets) do not make it a heap of
+ * small things. */
+static void test_heap__map_tables_unsampled_at_first(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t objects[] = { 0, 4, 2000 }, bytes[] = { 0, 2 * MIB, 5 * MIB };
+    int64_t allocated[] = { 0, 4 * MIB, 10 * MIB }, largest[] = { 0, MIB / 2, MIB };
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i], largest[i]);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+}
+
+/* Swiss tables whose size class is a power of two (32 KiB): a map that
+ * grows replaces its tables and allocates about twice what it gains;
+ * buffers kept alive are kept as allocated. */
+static void test_heap__swiss_tables_of_a_power_of_two(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, 40 * (i + 1), 40 * (i + 1) * 32 * 1024,
+                        80 * (i + 1) * 32 * 1024, 32 * 1024);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, buffer_stack, 1, 40 * (i + 1), 40 * (i + 1) * 32 * 1024,
+                        40 * (i + 1) * 32 * 1024, 32 * 1024);
+    expect(s, GMX_CAT_SLICE_RETENTION, "main.readChunk");
+}
+
+/* A table that doubled past the largest before it, at the sampling rate
+ * or above (all recorded), is no sampling noise, even when the site's
+ * small objects make its samples few and the exact heap rose less. */
+static void test_heap__a_larger_table_is_no_noise(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t objects[] = { 2, 2000, 6500 }, bytes[] = { MIB / 2, 3 * MIB / 2, 46 * MIB / 10 };
+    int64_t allocated[] = { MIB / 2, 29 * MIB / 10, 8 * MIB }, largest[] = { MIB / 4, MIB / 2, MIB };
+    for (int i = 0; i < 3; i++) {
+        s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i], largest[i]);
+        gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+    }
+    double exact[] = { 6.6 * MIB, 7.3 * MIB, 8.4 * MIB };
+    gmx_findings *f = gmx_findings_new();
+    gmx_error err;
+    assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, exact, f, &err), GMX_OK);
+    gmx_findings_rank(f);
+    assert_int_equal(gmx_findings_count(f), 1);
+    assert_true(gmx_findings_at(f, 0)->severity >= GMX_SEV_WARNING);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_MAP_GROWTH);
+    release(s, f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -380,6 +436,9 @@ int main(void)
         cmocka_unit_test(test_heap__many_buffers_that_keep_growing),
         cmocka_unit_test(test_heap__a_handful_of_samples_is_no_growth),
         cmocka_unit_test(test_heap__tables_rebuilt_per_window),
+        cmocka_unit_test(test_heap__map_tables_unsampled_at_first),
+        cmocka_unit_test(test_heap__swiss_tables_of_a_power_of_two),
+        cmocka_unit_test(test_heap__a_larger_table_is_no_noise),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

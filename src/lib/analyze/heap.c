@@ -44,6 +44,9 @@
 /* Allocated per byte gained past which one-size objects were replaced as
  * they grew (a map's tables: ~2), not kept as allocated (buffers: ~1). */
 #define TABLES_REPLACED 1.4
+/* No Swiss table is larger than 1024 slots of at most 256 bytes (larger
+ * keys and values are stored behind pointers) and their control bytes. */
+#define SWISS_TABLE_MAX (264 * 1024)
 
 typedef struct series {
     double *t;      /* seconds since the first snapshot */
@@ -150,11 +153,12 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n,
         if (!one_size)
             return GMX_CAT_SLICE_RETENTION;
         /* A power of two is a buffer's size, or a Swiss table's rounded up
-         * to its size class (32 KiB). A map grows by replacing tables (the
+         * to its size class (32 KiB, 64 KiB). A map grows by replacing tables (the
          * old one freed as it splits or doubles), so it allocates about
          * twice what it gains; buffers kept alive are kept as allocated. */
         double allocated = s->alloc[n - 1] - s->alloc[0], rise = s->inuse[n - 1] - s->inuse[0];
-        bool replaced = rise > 0 && allocated >= TABLES_REPLACED * rise;
+        bool replaced = rise > 0 && allocated >= TABLES_REPLACED * rise &&
+                        s->last_max_object <= SWISS_TABLE_MAX;
         return power_of_two(s->last_max_object) && !replaced ? GMX_CAT_SLICE_RETENTION
                                                              : GMX_CAT_MAP_GROWTH;
     }
