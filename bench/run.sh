@@ -45,6 +45,7 @@ COMPARISONS=(
 	"tolerant-wrapped|dump200s,wrap200s|goroutines {wrap200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {wrap200s}|quick"
 	"tolerant-numbered|dump200s,num200s|goroutines {num200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {num200s}|quick"
 	"tolerant-interleaved|dump200s,ilv200s|goroutines {ilv200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {ilv200s}|quick"
+	"tolerant-console|dump200s,con200s|goroutines {con200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {con200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -62,6 +63,7 @@ INPUTS=(
 	"wrap200s|goroutines-100k-200s-wrapped.txt|gen_damaged|wrapped {dump200s}|270"
 	"num200s|goroutines-100k-200s-numbered.txt|gen_damaged|numbered {dump200s}|290"
 	"ilv200s|goroutines-100k-200s-interleaved.txt|gen_damaged|interleaved {dump200s}|400"
+	"con200s|goroutines-100k-200s-console.txt|gen_damaged|console {dump200s}|400"
 )
 
 # --------------------------------------------------------------------------

@@ -17,13 +17,14 @@ extern "C" {
  * The findings borrow the snapshots' frames: keep them until freed. */
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
                           gmx_error *err);
-/* The same, told the process's exact heap in use at each snapshot
- * (MemStats HeapInuse of a debug=1 profile fetched with it; a value <= 0
- * is unknown), which says whether a site's sampled rise is real when the
- * profile's samples are few. With exact NULL, the snapshots' own MemStats
- * are used when every one has them. */
-gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, const double *exact,
-                                gmx_findings *out, gmx_error *err);
+/* The same, told the MemStats fetched with each snapshot (a debug=1
+ * profile's, or a /debug/vars one of the same GC; NULL or not present when
+ * unknown), whose exact heap says whether a site's sampled rise is real
+ * when the profile's samples are few. With stats NULL, the snapshots' own
+ * MemStats are used. */
+gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n,
+                                const gmx_memstats *const *stats, gmx_findings *out,
+                                gmx_error *err);
 
 #ifdef __cplusplus
 }

@@ -29,7 +29,7 @@
 #                   core code was not developed on; round 1 uploads and accounts, round 2 signer
 #                   and feeds, round 3 transcoder and outbox, round 4 geocoder and docsite,
 #                   round 5 bankfeed and devicehub, round 6 exports and alerting, round 7
-#                   mailrelay and clickstream):
+#                   mailrelay and clickstream, round 8 auditship and tilecache):
 #                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder) at its case.tsv culprit,
 #                   counting exactly the goroutines the traceback of that instant (crash.txt)
@@ -42,7 +42,9 @@
 #                   the tree (children in maps) main.hub.topics, the base context's children map
 #                   context.cancelCtx.children, the server's hooks net/http.Server.onShutdown,
 #                   the Ps' timer heaps runtime.p.timers (1.27: runtime.p.timers.heap) over all
-#                   Ps, the store's map main.eventStore.visits, holding at least half of
+#                   Ps, the store's map main.eventStore.visits, the package-level channel
+#                   main.auditQueue, the LRU's map main.lruCache.cache (or its list
+#                   main.lruCache.ll), holding at least half of
 #                   HeapInuse at capture (heap.txt), bankfeed 44% (its bar is missed: the rest
 #                   is garbage HeapInuse counts, see testdata/lab/README.md), a slice container not
 #                   judged map-growth; the leaks' kernel cores agree with their
@@ -308,6 +310,9 @@ PY
     # the Ps' timer heaps: p.timers on 1.19, its heap slice on 1.27 (p.timers a struct there),
     # counted over every P; a store behind a package-level atomic.Pointer
     heaps="$heaps mailrelay:runtime.p.timers|runtime.p.timers.heap clickstream:main.eventStore.visits"
+    # a package-level channel (the variable is the container); an LRU that never evicts, its
+    # map or its list (main's frame keeps a stale copy of the map the inlined constructor made)
+    heaps="$heaps auditship:main.auditQueue tilecache:main.lruCache.cache|main.lruCache.ll"
     for svc in $leaks $(for h in $heaps; do echo "${h%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do

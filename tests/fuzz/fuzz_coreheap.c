@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { RECORD = 14, MAX_PATCHES = 64 };
 
-/* Six fixtures: the notifier core; (an input of whole records plus one
+/* Seven fixtures: the notifier core; (an input of whole records plus one
  * byte, odd) the checkout core, whose chains pass through maps, interfaces
  * and method values: the typed walk's DWARF reading (dwarf_types.c,
  * heap_typed.c) over damaged heap words; (whole records plus two bytes) the
@@ -29,7 +29,9 @@ enum { RECORD = 14, MAX_PATCHES = 64 };
  * bytes) the Go 1.19 outbox core: a frame's words typed as fitting, a linked
  * list of thousands of nodes; (plus four) the Go 1.19 geocoder core: a
  * channel's buffer typed by the elemtype read from its runtime struct; (plus
- * five) the Go 1.19 docsite core: a tree of nodes and children arrays. */
+ * five) the Go 1.19 docsite core: a tree of nodes and children arrays; (plus
+ * six) the Go 1.19 tilecache core: a frame's stale copy of a struct member,
+ * typed by searching the structs the frame's other words point to. */
 typedef struct fixture {
     const char *core_path, *bin_path;
     uint8_t *core_bytes, *bin_bytes;
@@ -58,12 +60,17 @@ typedef struct fixture {
 #define GMX_DOCSITE_CORE GMX_CORE_FILE
 #define GMX_DOCSITE_BIN GMX_CORE_BIN
 #endif
-static fixture fixtures[6] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+#ifndef GMX_TILECACHE_CORE
+#define GMX_TILECACHE_CORE GMX_CORE_FILE
+#define GMX_TILECACHE_BIN GMX_CORE_BIN
+#endif
+static fixture fixtures[7] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_CHECKOUT_CORE, GMX_CHECKOUT_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_ACCOUNTS_CORE, GMX_ACCOUNTS_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_OUTBOX_CORE, GMX_OUTBOX_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_GEOCODER_CORE, GMX_GEOCODER_BIN, NULL, NULL, 0, 0, NULL, 0 },
-                               { GMX_DOCSITE_CORE, GMX_DOCSITE_BIN, NULL, NULL, 0, 0, NULL, 0 } };
+                               { GMX_DOCSITE_CORE, GMX_DOCSITE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_TILECACHE_CORE, GMX_TILECACHE_BIN, NULL, NULL, 0, 0, NULL, 0 } };
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
@@ -114,7 +121,7 @@ static void check_typed(const gmx_core_hold_step *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t extra = size % RECORD;
-    fixture *x = &fixtures[extra >= 2 && extra <= 5 ? extra : extra == 1 && (data[size - 1] & 1)];
+    fixture *x = &fixtures[extra >= 2 && extra <= 6 ? extra : extra == 1 && (data[size - 1] & 1)];
     if (!load_fixture(x))
         return 0;
     size_t core_len = x->core_len, nsegs = x->nsegs;

@@ -749,6 +749,64 @@ static void test_core__a_contexts_children_map_is_the_container(void **state)
     assert_typed_exports("1.27");
 }
 
+/* The held-out tilecache cores (Go 1.19, 1.27): a groupcache-style LRU, a
+ * container/list and a map[interface{}]*list.Element, that never evicts.
+ * main's frame keeps, besides srv, a stale copy of the map the inlined
+ * newLRU made, which the mark reaches first: no variable of main.main
+ * fits the map's header, so the word is typed as the member of the struct
+ * one of the frame's words points to (srv's *tileServer, then its
+ * *lruCache) that holds the same pointer, and the map is the container. */
+static void assert_typed_tilecache(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_TILECACHE_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.main");
+    /* the frame's word, typed as the member it copies */
+    const gmx_core_hold_step *cache = &top->chain[1];
+    assert_int_equal(cache->role, GMX_STEP_MAP);
+    assert_string_equal(cache->via, ".cache");
+    assert_string_equal(cache->container, "main.lruCache.cache");
+    assert_string_equal(cache->container_type, "map[interface {}]*container/list.Element");
+    assert_true(cache->entries > 1000);
+    assert_string_equal(top->chain[top->holder].container, "main.lruCache.cache");
+    assert_true(top->bytes * 2 >= heap_inuse_at_capture(version, "tilecache"));
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH,
+                                "main.lruCache.cache (map[interface {}]*container/list.Element) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_frames_stale_copy_is_typed_as_the_member_it_copies(void **state)
+{
+    (void)state;
+    assert_typed_tilecache("1.19");
+    assert_typed_tilecache("1.27");
+}
+
+/* The held-out auditship cores (Go 1.19, 1.27): events queued on a
+ * package-level buffered channel nothing drains. The global of channel
+ * type is the container, as a struct member of one is; the channel's
+ * runtime struct and its buffer are its internals. */
+static void assert_typed_auditship(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_AUDITSHIP_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.auditQueue");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_string_equal(holder->container, "main.auditQueue");
+    assert_string_equal(holder->container_type, "chan main.auditEvent");
+    assert_string_equal(top->chain[1].container, "main.auditQueue");
+    assert_true(holder->bytes * 2 >= heap_inuse_at_capture(version, "auditship"));
+    assert_first_finding_judged(&r, GMX_CAT_HEAP_GROWTH, "main.auditQueue (chan main.auditEvent) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_global_channel_is_the_container(void **state)
+{
+    (void)state;
+    assert_typed_auditship("1.19");
+    assert_typed_auditship("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -1025,6 +1083,8 @@ int main(void)
         cmocka_unit_test(test_core__typed_chain_names_a_tree_by_its_root),
         cmocka_unit_test(test_core__a_slice_reached_through_a_map_is_no_map_growth),
         cmocka_unit_test(test_core__a_contexts_children_map_is_the_container),
+        cmocka_unit_test(test_core__a_frames_stale_copy_is_typed_as_the_member_it_copies),
+        cmocka_unit_test(test_core__a_global_channel_is_the_container),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -822,13 +822,28 @@ static void unprefixed_interleaved(text *o, const char *l, size_t n, unsigned k)
         puts_(o, "GET /healthz 200 1.2ms\n");
 }
 
+/* Another program's log lines on the same terminal, after function lines
+ * and between a file line and the next function, with and without its
+ * logger's prefix. */
+static void other_writer_between_frames(text *o, const char *l, size_t n, unsigned k)
+{
+    unprefixed_interleaved(o, l, n, k);
+    if (n > 1 && l[0] == '\t')
+        puts_(o, k % 4 < 2 ? "2024/01/01 00:00:00 request served in 3ms\n"
+                       : "level=info msg=\"request served\" dur=3ms\n");
+}
+
 /* All read as the capture: before, each interleaved line ended its
  * goroutine and the rest read as a stack without a header (100,000
  * goroutines of a bench dump in 2,475 stacks instead of 200, the log line
  * glued to the next function's name as a wrapped one), a "created by"
  * line exactly as wide as the wrap took the next record for the rest of
- * its name (tariffs: 13 stacks for 9), and an unprefixed line before a
- * file line was read as the start of that file line, cut by a wrap. */
+ * its name (tariffs: 13 stacks for 9), an unprefixed line before a file
+ * line was read as the start of that file line, cut by a wrap, and a line
+ * between a file line and the next function started a stack without a
+ * header (a log line after every fiftieth of a bench dump: 151,379
+ * goroutines for 100,000) or, short, was glued to the file line as the
+ * rest of its offset. */
 static void test_log_interleaved_and_folded(void **state)
 {
     (void)state;
@@ -837,7 +852,7 @@ static void test_log_interleaved_and_folded(void **state)
         "testdata/lab/captures/go1.22/inbox/goroutine-t1.debug2.txt",
     };
     static const line_fn damage[] = { kubernetes_interleaved, kubernetes_folded,
-                                      unprefixed_interleaved };
+                                      unprefixed_interleaved, other_writer_between_frames };
     for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
         size_t len;
         char *src = tu_read_fixture(fixtures[f], &len);
@@ -864,6 +879,18 @@ static void test_log_interleaved_and_folded(void **state)
                 char said[256];
                 gmx_read_report_describe(&info.read, false, said, sizeof(said));
                 assert_non_null(strstr(said, "another writer logged inside the dump's goroutines"));
+            }
+            if (damage[d] == unprefixed_interleaved || damage[d] == other_writer_between_frames) {
+                /* so does it another writer's plain lines on one terminal */
+                uint64_t got = 0;
+                gmx_dump_info info;
+                gmx_error err;
+                assert_int_equal(gmx_goroutine_dump_parse("console", damaged.p, damaged.n,
+                                                          count_goroutine, &got, &info, &err),
+                                 GMX_OK);
+                assert_int_equal(info.suspect_lines, 0);
+                assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
+                assert_true(info.read.interleaved > 0);
             }
             char what[256];
             snprintf(what, sizeof(what), "%s, damage %zu", fixtures[f], d);

@@ -180,6 +180,32 @@ static void test_signatures__exec_watchctx(void **state)
     gmx_signatures_free(s);
 }
 
+/* gRPC's CallbackSerializer: each live ClientConn keeps a few, one goroutine
+ * each in run until Close cancels their context. One pasted on its own is a
+ * live connection's (ydb-go-sdk#1044, "not leak"); a pile of them is
+ * ClientConns never closed. */
+static void test_signatures__grpc_callback_serializer(void **state)
+{
+    (void)state;
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_add_builtin(s, NULL), GMX_OK);
+    gmx_frame frames[] = {
+        { gmx_str_cstr("runtime.gopark"), gmx_str_cstr("/x/runtime/proc.go"), 1 },
+        { gmx_str_cstr("google.golang.org/grpc/internal/grpcsync.(*CallbackSerializer).run"),
+          gmx_str_cstr("/x/grpc/internal/grpcsync/callback_serializer.go"), 83 },
+    };
+    gmx_gbucket b = { .frames = frames, .nframes = 2, .count = 1 };
+    const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr("select"), true);
+    assert_non_null(e);
+    assert_false(e->leak);
+    b.count = 500;
+    e = gmx_signatures_match(s, &b, gmx_str_cstr("select"), false);
+    assert_non_null(e);
+    assert_true(e->leak);
+    assert_int_equal(e->category, GMX_CAT_SELECT_BLOCKED);
+    gmx_signatures_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -188,6 +214,7 @@ int main(void)
         cmocka_unit_test(test_signatures__leak_threshold_and_user_first),
         cmocka_unit_test(test_signatures__reported_threshold),
         cmocka_unit_test(test_signatures__exec_watchctx),
+        cmocka_unit_test(test_signatures__grpc_callback_serializer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,15 +90,15 @@ static bool measures_inuse_bytes(const gmx_artifact *a)
     return !a->ptop || !(a->ptop->churn || a->ptop->objects || a->ptop->counts);
 }
 
-/* The MemStats HeapInuse fetched with a snapshot taken at t: a debug=1
- * profile whose last GC came within MEMSTATS_NEAR_NS of it. A heap profile
- * is as of the last GC, so the same GC dates both, however the files were
- * timed (copied files all have one modification time); 0 when none. */
+/* The MemStats fetched with a snapshot taken at t: a debug=1 profile's
+ * whose last GC came within MEMSTATS_NEAR_NS of it. A heap profile is as
+ * of the last GC, so the same GC dates both, however the files were timed
+ * (copied files all have one modification time); NULL when none. */
 #define MEMSTATS_NEAR_NS (10 * 1000000000LL)
 
-static double memstats_near(const gmx_bundle *b, int64_t t)
+static const gmx_memstats *memstats_near(const gmx_bundle *b, int64_t t)
 {
-    double best = 0;
+    const gmx_memstats *best = NULL;
     int64_t best_gap = MEMSTATS_NEAR_NS + 1;
     for (size_t i = 0; t && i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
@@ -108,7 +108,7 @@ static double memstats_near(const gmx_bundle *b, int64_t t)
         int64_t gc = (int64_t)m->last_gc_ns, gap = gc > t ? gc - t : t - gc;
         if (gap < best_gap) {
             best_gap = gap;
-            best = (double)m->heap_inuse;
+            best = m;
         }
     }
     return best;
@@ -135,11 +135,11 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     /* Every snapshot is a point of the process's series; the sites of a
      * long series are compared over those the bundle kept. */
     const gmx_hsnapshot **snaps = gmx_calloc(n, sizeof(*snaps));
-    double *exact = gmx_calloc(n, sizeof(*exact));
+    const gmx_memstats **stats = gmx_calloc(n, sizeof(*stats));
     d->heap.points = gmx_calloc(n, sizeof(gmx_point));
-    if (!snaps || !exact || !d->heap.points) {
+    if (!snaps || !stats || !d->heap.points) {
         gmx_free(snaps);
-        gmx_free(exact);
+        gmx_free(stats);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     }
     n = 0;
@@ -150,8 +150,8 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
             continue;
         n++;
         if (a->heap) {
-            exact[nsnaps] = a->heap_info.memstats.present
-                                ? (double)a->heap_info.memstats.heap_inuse
+            stats[nsnaps] = a->heap_info.memstats.present
+                                ? &a->heap_info.memstats
                                 : memstats_near(b, a->heap_info.time_ns);
             snaps[nsnaps++] = a->heap;
         }
@@ -163,9 +163,9 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     d->last_heap = nsnaps ? snaps[nsnaps - 1] : NULL;
     d->heap.name = "heap in use (bytes)";
     d->heap.name_zh = "堆在用内存";
-    gmx_code rc = gmx_analyze_heap_exact(snaps, nsnaps, exact, d->findings, err);
+    gmx_code rc = gmx_analyze_heap_exact(snaps, nsnaps, stats, d->findings, err);
     gmx_free(snaps);
-    gmx_free(exact);
+    gmx_free(stats);
     return rc;
 }
 

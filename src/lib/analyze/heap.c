@@ -181,6 +181,11 @@ static const char *levelled(bool zh)
     return zh ? "增长后已持平的内存" : "memory that grew, then levelled off";
 }
 
+static const char *busy(bool zh)
+{
+    return zh ? "繁忙位置上正在处理的内存" : "work in flight at a busy site";
+}
+
 static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t n,
                      const gmx_trend *tr, double share, double total_growth)
 {
@@ -204,13 +209,40 @@ static void describe(gmx_findings *out, gmx_finding *fd, const series *s, size_t
 
 /* Most of all allocation, fast, and far more than the site keeps: the
  * runbook's incident, whether or not in-use memory grew steadily. */
-static bool spike(const series *s, size_t n, double total_alloc)
+/* Huge per-request work is what the heap holds: the work in flight at the
+ * last snapshot is at least SPIKE_HEAP_SHARE of the heap. A service that
+ * reads and lets go of request-sized buffers as fast, its heap held by
+ * other things, is busy, not spiking. */
+#define SPIKE_HEAP_SHARE 0.5
+
+static double alloc_rate(const series *s, size_t n)
 {
     double span = s->t[n - 1] - s->t[0];
+    return span > 0 ? (s->alloc[n - 1] - s->alloc[0]) / span : 0;
+}
+
+static bool spike(const series *s, size_t n, double total_alloc, double total_last)
+{
     double allocated = s->alloc[n - 1] - s->alloc[0];
     double kept = s->inuse[n - 1] - s->inuse[0];
-    return span > 0 && allocated / span >= SPIKE_RATE && total_alloc > 0 &&
-           allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1);
+    return alloc_rate(s, n) >= SPIKE_RATE && total_alloc > 0 &&
+           allocated / total_alloc >= SPIKE_SHARE && allocated >= SPIKE_RATIO * (kept > 0 ? kept : 1) &&
+           total_last > 0 && s->inuse[n - 1] >= SPIKE_HEAP_SHARE * total_last;
+}
+
+/* A site that allocates fast and keeps less than 1/CHURN_RATIO of it: what
+ * it holds at a snapshot is the work in flight (bodies being read,
+ * buffers being filled), and a rise between snapshots is more of it in
+ * flight, not retained. A leak keeps what it allocates: a slice that pins
+ * its buffer keeps all of it, and one request in a hundred keeping its
+ * buffer is a rise of 1% of what the site allocated. */
+#define CHURN_RATIO 100.0
+
+static bool churning(const series *s, size_t n)
+{
+    double allocated = s->alloc[n - 1] - s->alloc[0];
+    double kept = s->inuse[n - 1] - s->inuse[0];
+    return alloc_rate(s, n) >= SPIKE_RATE && allocated >= CHURN_RATIO * (kept > 0 ? kept : 1);
 }
 
 /* A site that grew several-fold and still holds nearly all of the heap at
@@ -238,10 +270,10 @@ static bool retained(const series *s, size_t n, double total_last)
  * and its in-use rose by no more than LEVEL_SHARE of what its earlier rate
  * would have added, or by no more than sampling noise (NOISE_SIGMAS of a
  * Poisson count of the profile's samples) while the process's exact heap
- * (MemStats) rose by less than EXACT_SHARE of that rise. A sampled profile
- * of small objects carries few samples (1 KiB objects: one per 512 of
- * them), so noise alone can make a full cache look 40% larger than at the
- * snapshot before; a leak's rise shows in MemStats too. */
+ * (MemStats, exact_rise) rose by less than EXACT_SHARE of that rise. A
+ * sampled profile of small objects carries few samples (1 KiB objects: one
+ * per 512 of them), so noise alone can make a full cache look 40% larger
+ * than at the snapshot before; a leak's rise shows in MemStats too. */
 #define TURNOVER 0.5
 #define NOISE_SIGMAS 2.0
 #define LEVEL_SHARE 0.1
@@ -328,7 +360,33 @@ static bool same_objects_rebuilt(const series *s, size_t b, double rate)
            s->prev_max_object > 0 && s->last_max_object <= s->prev_max_object;
 }
 
-static bool levelled_off(const series *s, size_t n, const double *exact, double rate)
+/* How much the process's exact heap rose between snapshots a and b, by the
+ * measure that rose least: HeapInuse, read when the profile was fetched,
+ * also counts what was allocated since the last GC, garbage or not; the
+ * heap live at that GC, which the profile is as of, set the GC's next goal
+ * (NextGC = live x (1 + GOGC/100): half of it at the default GOGC of 100,
+ * and a larger GOGC only overstates a rise). A leak raises both. False
+ * when neither is known at both snapshots. */
+static bool exact_rise(const gmx_memstats *const *stats, size_t a, size_t b, double *rise)
+{
+    const gmx_memstats *x = stats ? stats[a] : NULL, *y = stats ? stats[b] : NULL;
+    if (!x || !y || !x->present || !y->present)
+        return false;
+    bool known = false;
+    *rise = INFINITY;
+    if (x->heap_inuse && y->heap_inuse) {
+        *rise = (double)y->heap_inuse - (double)x->heap_inuse;
+        known = true;
+    }
+    if (x->next_gc && y->next_gc && x->num_gc && y->num_gc) {
+        double at_gc = ((double)y->next_gc - (double)x->next_gc) / 2;
+        *rise = at_gc < *rise ? at_gc : *rise;
+        known = true;
+    }
+    return known;
+}
+
+static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *stats, double rate)
 {
     if (n < 3)
         return false;
@@ -348,7 +406,8 @@ static bool levelled_off(const series *s, size_t n, const double *exact, double 
     if (s->last_max_object > s->prev_max_object && (double)s->last_max_object >= rate)
         return false;
     /* A rise within the samples' noise that the exact heap does not bear out. */
-    if (!exact || !(exact[a] > 0) || !(exact[b] > 0) || exact[b] - exact[a] >= EXACT_SHARE * rise)
+    double exact;
+    if (!exact_rise(stats, a, b, &exact) || exact >= EXACT_SHARE * rise)
         return false;
     double ka = samples(s->inuse[a], s->objects[a], rate);
     double kb = samples(s->inuse[b], s->objects[b], rate);
@@ -383,7 +442,7 @@ static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *si
 typedef struct whole {
     gmx_goroot root;
     double total_growth, total_alloc, total_last;
-    const double *exact; /* the process's heap in use per snapshot, or NULL */
+    const gmx_memstats *const *stats; /* the process's MemStats per snapshot, or NULL */
     double rate;         /* the last profile's sampling rate */
 } whole;
 
@@ -393,7 +452,7 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     const gmx_goroot *root = &w->root;
     double total_growth = w->total_growth, total_alloc = w->total_alloc, total_last = w->total_last;
     double rise = s->inuse[n - 1] - s->inuse[0];
-    bool burst = spike(s, n, total_alloc);
+    bool burst = spike(s, n, total_alloc, total_last);
     /* Growth and retention both need this rise, whatever the fit says:
      * most sites of a large profile are settled before fitting them. */
     if (!burst && (!(rise >= MIN_RISE_BYTES) || within_sampling_noise(s, n, w->rate)))
@@ -408,7 +467,8 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
     if (!burst && !kept && (!gmx_trend_is_growth(&tr, MIN_RISE_BYTES) || share < MIN_SHARE))
         return GMX_OK;
     /* Told, not warned of: what it holds is bounded. */
-    bool bounded = !burst && levelled_off(s, n, w->exact, w->rate);
+    bool in_flight = !burst && churning(s, n);
+    bool bounded = !burst && (in_flight || levelled_off(s, n, w->stats, w->rate));
     kept = kept && !bounded;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n, root);
     gmx_finding *fd = gmx_findings_add(out);
@@ -455,11 +515,22 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                   : gmx_findings_printf(
                         out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占所有增长位置总增长的 %.0f%%）"
                                 : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of all sites' growth)",
-                        bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
+                        in_flight ? busy(zh) : bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
                         s->inuse[n - 1] / MIB, rate,
                         share * 100);
     describe(out, fd, s, n, &tr, share, total_growth);
-    if (bounded) {
+    if (in_flight) {
+        double rate_mib = alloc_rate(s, n) / MIB, held = s->inuse[n - 1] / MIB;
+        double of_heap = total_last > 0 ? 100 * s->inuse[n - 1] / total_last : 0;
+        fd->why = gmx_findings_printf(out, "allocates %.1f MiB/s and keeps less than 1%% of it: "
+                                      "the %.1f MiB it holds (%.0f%% of the heap) is work in "
+                                      "flight, not retained; a busy site, not a leak",
+                                      rate_mib, held, of_heap);
+        fd->why_zh = gmx_findings_printf(out, "每秒分配 %.1f MiB，保留不到其中的 1%%：它占用的 "
+                                         "%.1f MiB（堆的 %.0f%%）是正在处理的工作，不是滞留；"
+                                         "这是繁忙的位置，不是泄漏",
+                                         rate_mib, held, of_heap);
+    } else if (bounded) {
         size_t a = n - 2;
         double turned = s->alloc[n - 1] - s->alloc[a], dt = s->t[n - 1] - s->t[a];
         gmx_finding_add_number(fd, "allocated_bytes_last_interval", turned);
@@ -502,27 +573,15 @@ static double growth_of_growing_sites(const gmx_hsnapshot *first, const gmx_hsna
     return sum;
 }
 
-/* MemStats HeapInuse per snapshot, from the snapshots themselves (debug=1
- * text carries them); NULL unless every one has them. */
-static bool exact_of_snapshots(const gmx_hsnapshot *const *snaps, size_t n, double *exact)
-{
-    for (size_t i = 0; i < n; i++) {
-        const gmx_memstats *m = &gmx_hsnapshot_get_info(snaps[i])->memstats;
-        if (!m->present || !m->heap_inuse)
-            return false;
-        exact[i] = (double)m->heap_inuse;
-    }
-    return true;
-}
-
 gmx_code gmx_analyze_heap(const gmx_hsnapshot *const *snaps, size_t n, gmx_findings *out,
                           gmx_error *err)
 {
     return gmx_analyze_heap_exact(snaps, n, NULL, out, err);
 }
 
-gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, const double *exact,
-                                gmx_findings *out, gmx_error *err)
+gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n,
+                                const gmx_memstats *const *stats, gmx_findings *out,
+                                gmx_error *err)
 {
     if (n < 2)
         return GMX_OK; /* growth needs two snapshots */
@@ -539,14 +598,20 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, con
     w.total_last = (double)t1.inuse_bytes;
     w.rate = (double)gmx_hsnapshot_get_info(last)->sample_rate;
     series s;
-    double *buf = gmx_mallocarray(5 * n, sizeof(double));
-    if (!buf)
+    double *buf = gmx_mallocarray(4 * n, sizeof(double));
+    const gmx_memstats **own = stats ? NULL : gmx_calloc(n, sizeof(*own));
+    if (!buf || (!stats && !own)) {
+        gmx_free(buf);
         return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
+    }
+    /* The snapshots' own MemStats (debug=1 text carries them). */
+    for (size_t i = 0; own && i < n; i++)
+        own[i] = &gmx_hsnapshot_get_info(snaps[i])->memstats;
+    w.stats = stats ? stats : own;
     s.t = buf;
     s.inuse = buf + n;
     s.alloc = buf + 2 * n;
     s.objects = buf + 3 * n;
-    w.exact = exact ? exact : exact_of_snapshots(snaps, n, buf + 4 * n) ? buf + 4 * n : NULL;
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
         const gmx_hsite *site = gmx_hsnapshot_at(last, i);
@@ -554,6 +619,7 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n, con
         rc = add_site(out, site, &s, n, &w);
     }
     gmx_free(buf);
+    gmx_free(own);
     if (rc != GMX_OK || gmx_findings_failed(out))
         return gmx_error_set(err, GMX_ENOMEM, "out of memory analysing heap growth");
     return GMX_OK;

@@ -452,6 +452,7 @@ gmx_code gmx_core_heap_retention(gmx_core *c, size_t max_holders, bool with_path
         gmx_arena_init(pool, 256u << 20); /* chains, names, and the paths (at most 40 MiB) */
         /* static types name the chains; without them (no memory) they stay unnamed */
         gmx_heap_typer_init(&r.typer, c, &l, &s, c->dwarf ? gmx_dwarf_layout_types(c->dwarf) : NULL, pool);
+        r.typer.ix = &ix;
     }
     out->priv = pool;
     out->allocated_objects = ix.allocated_objects;

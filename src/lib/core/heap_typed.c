@@ -13,7 +13,7 @@ enum { MAX_ROOT_SCAN = 1 << 20, MAX_NAME = 200 };
 void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const scan_layout *s,
                          dwarf_types *types, gmx_arena *pool)
 {
-    *t = (heap_typer){ c, l, s, types, pool, -1, 0, 0 };
+    *t = (heap_typer){ c, l, s, types, pool, -1, 0, 0, NULL };
     if (!types)
         return;
     /* runtime types: firstmoduledata.types..etypes (the walk reads them on 1.22+ only) */
@@ -379,6 +379,121 @@ static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_
     return true;
 }
 
+enum { COPY_DEPTH = 3, COPY_VARS = 16, COPY_WORDS = 4096, COPY_VISITS = 4096 };
+
+/* The struct types a function's pointer variables point to. */
+typedef struct var_structs {
+    heap_typer *t;
+    uint64_t type[COPY_VARS];
+    size_t n;
+} var_structs;
+
+static bool struct_var(void *ctx, const char *name, uint64_t type)
+{
+    var_structs *v = ctx;
+    bool func;
+    (void)name;
+    uint64_t target = type ? gmx_dwarf_types_pointee(v->t->types, type, &func) : 0;
+    if (!target || !gmx_dwarf_types_struct(v->t->types, target))
+        return false;
+    for (size_t i = 0; i < v->n; i++)
+        if (v->type[i] == target)
+            return false;
+    v->type[v->n++] = target;
+    return v->n == COPY_VARS;
+}
+
+/* The struct member holding a pointer into [lo, hi), and how many distinct
+ * members were found (two: it could be either). */
+typedef struct copy_match {
+    heap_typer *t;
+    uint64_t lo, hi;
+    typed_obj holder;
+    uint64_t at;
+    int n, visits;
+} copy_match;
+
+/* The heap object whose value begins at v, typed as type when its slot is
+ * that type's: false when it is not. */
+static bool struct_at(heap_typer *t, uint64_t v, uint64_t type, typed_obj *out)
+{
+    uint64_t id;
+    const heap_span *sp;
+    int64_t size = gmx_dwarf_types_size(t->types, type);
+    if (size <= 0 || !gmx_heap_index_find(t->ix, v, &id, &sp))
+        return false;
+    uint64_t addr = sp->start + (id - sp->first) * sp->elem;
+    if (v != data_of(t, sp, addr) || slot_of(t, (uint64_t)size) != sp->elem)
+        return false;
+    *out = (typed_obj){ addr, v, addr + sp->elem, sp, type, size, 0, GMX_STEP_OBJECT, NULL, NULL, NULL,
+                        false, false, false, false };
+    return true;
+}
+
+/* Searches the pointer members of the struct obj, and of the structs they
+ * point to, depth levels down, for one pointing into [m->lo, m->hi). */
+static void copy_in(copy_match *m, const typed_obj *obj, int depth)
+{
+    heap_typer *t = m->t;
+    if (m->visits++ >= COPY_VISITS)
+        return;
+    for (int64_t off = 0; off + 8 <= obj->elem && off < STATIC_SCAN && m->n < 2; off += 8) {
+        dwarf_word w;
+        uint64_t v;
+        typed_obj next;
+        if (!gmx_dwarf_types_word(t->types, obj->type, off, &w) || w.kind != DWORD_POINTER ||
+            !gmx_core_read_u64(t->c, obj->data + (uint64_t)off, &v) || !v)
+            continue;
+        if (v >= m->lo && v < m->hi) {
+            if (m->n == 0 || m->at != obj->data + (uint64_t)off) {
+                m->holder = *obj;
+                m->at = obj->data + (uint64_t)off;
+                m->n++;
+            }
+        } else if (depth > 0 && w.target && gmx_dwarf_types_struct(t->types, w.target) &&
+                   struct_at(t, v, w.target, &next)) {
+            copy_in(m, &next, depth - 1);
+        }
+    }
+}
+
+/* A frame's pointer word that no variable of its function fits may be a
+ * copy the compiler left in a slot of its own: an inlined constructor's
+ * result (`srv := &server{cache: newCache()}` keeps the cache's map apart
+ * from srv). It is the copy of the pointer member of a struct that one of
+ * the frame's words points to, typed as a pointer variable of the function
+ * whose struct's slot it fills, one to three levels down: when exactly one
+ * member holds it, the child is typed as reached from that member (holder,
+ * at: the struct and the member's word). */
+static bool frame_copy(heap_typer *t, const typed_obj *frame, uint64_t lo, uint64_t hi, typed_obj *holder,
+                       uint64_t *at)
+{
+    var_structs vs = { t, { 0 }, 0 };
+    if (!t->ix || !frame->of)
+        return false;
+    gmx_dwarf_types_each_variable(t->types, frame->of, struct_var, &vs);
+    copy_match m = { t, lo, hi, { 0 }, 0, 0, 0 };
+    uint64_t words[512];
+    uint64_t end = frame->end - frame->addr > COPY_WORDS * 8 ? frame->addr + COPY_WORDS * 8 : frame->end;
+    for (uint64_t a = frame->addr; vs.n && a + 8 <= end && m.n < 2;) {
+        uint64_t n = (end - a) / 8 < 512 ? (end - a) / 8 : 512;
+        if (!gmx_core_read(t->c, a, words, (size_t)n * 8))
+            break;
+        for (uint64_t k = 0; k < n && m.n < 2; k++)
+            for (size_t i = 0; i < vs.n && words[k] && !(words[k] >= lo && words[k] < hi); i++) {
+                typed_obj obj;
+                if (struct_at(t, words[k], vs.type[i], &obj))
+                    copy_in(&m, &obj, COPY_DEPTH - 1);
+            }
+        a += n * 8;
+    }
+    if (m.n != 1)
+        return false;
+    *holder = m.holder;
+    *at = m.at;
+    return true;
+}
+
 /* The typed meaning of the parent's word at *at: the child's type, how the
  * parent declares it, the member path. false when the parent is untyped. */
 static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t child_size, dwarf_word *w,
@@ -619,6 +734,12 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                  (parent->frame && parent->of);
     bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) &&
                  word_of(t, parent, at, sp->elem, &w, &elem_base);
+    typed_obj copy; /* a frame's stale copy of a struct's member: typed as reached from the member */
+    if (!typed && parent->frame && find_ref(t, parent, addr, addr + sp->elem, &at) &&
+        frame_copy(t, parent, addr, addr + sp->elem, &copy, &at) && word_of(t, &copy, at, sp->elem, &w, &elem_base)) {
+        parent = &copy;
+        typed = true;
+    }
     const char *declared = typed ? gmx_dwarf_types_name(t->types, w.declared) : "";
     if (typed && w.kind == DWORD_POINTER) {
         out->type = w.target;
@@ -639,6 +760,13 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     bool chan_buf = typed && chan_buffer(t, parent, &w, out);
     if (typed && parent->type && w.path[0])
         std_container(t, parent, w.path, out);
+    /* a channel a variable holds (a global, a frame's local, a captured one), not a
+     * struct's member: the variable is the container, the channel's struct its internals */
+    if (typed && !out->inside && (!parent->span || parent->role == GMX_STEP_CLOSURE) && w.kind == DWORD_POINTER &&
+        chan_type(declared)) {
+        name_container(t, parent, w.path, declared, out, NULL);
+        out->inside = true;
+    }
     if (!out->inside && parent->inside)
         inherit_container(parent, out);
     bool recorded = false;

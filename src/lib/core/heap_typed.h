@@ -41,6 +41,7 @@ typedef struct heap_typer {
     gmx_arena *pool;
     int64_t itab_type;       /* offset of the type in an itab, -1 when unknown */
     uint64_t rtypes, ertypes; /* the module's types section (runtime types), 0 unknown */
+    const heap_index *ix;    /* the heap's objects (NULL: a frame's stale copies stay untyped) */
 } heap_typer;
 
 void gmx_heap_typer_init(heap_typer *t, gmx_core *c, const heap_layout *l, const scan_layout *s,

@@ -327,24 +327,66 @@ static int end_block(parser *p)
     return emit(p);
 }
 
-/* In a block behind a learned prefix, a log record of another writer (a
- * sidecar's, the other stream's) that is no stack line: behind a log
- * prefix, and the block goes on at the next line, behind the learned one.
- * (The rest of a line a terminal cut carries no prefix at all.) */
-static bool interleaved(const parser *p, gmx_str raw, gmx_str line)
+/* In a block, a line of another writer that is no stack line, after which
+ * the block goes on. Behind a learned prefix: a log record (a sidecar's,
+ * the other stream's), behind a log prefix, with the block's next line
+ * behind the learned one (the rest of a line a terminal cut carries no
+ * prefix at all). In plain text (two writers on one terminal, their line
+ * with or without its logger's prefix): where the block cannot have
+ * ended, the file line a function awaits, or the block's next function,
+ * creator or elision; a stack starts at its header. The tolerant reader
+ * rereads text a pager or a wrap laid out, and reads the markup a paste
+ * puts between a leak checker's line and its stack. */
+/* The block goes on at rest: the file line its function awaits, or its
+ * next function, creator or elision. */
+static bool continues_block(const parser *p, gmx_str rest, bool plain)
 {
-    gmx_str next, func;
-    gmx_goroutine header;
-    if (!p->prefix_len || p->state == OUTSIDE || !gmx_gx_log_prefix_len(raw) ||
-        !gmx_cursor_peek(&p->cur, &next) || gmx_gdump_parse_any_header(line, &header))
-        return false;
-    gmx_str rest = strip_prefix(p, next);
-    if (rest.p == next.p || !rest.n)
-        return false;
+    gmx_str func;
     if (p->state == FILE_LINE || p->state == CREATOR_FILE)
-        return rest.p[0] == '\t';
+        return rest.n > 1 && rest.p[0] == '\t' &&
+               (!plain || gmx_gx_file_line(gmx_str_sub(rest, 1, rest.n)));
     return parse_func_line(rest, &func) || gmx_str_starts(rest, "created by ") ||
            gmx_str_starts(rest, "...");
+}
+
+/* Markup between stacks, or a blank: the block cannot go on after it. */
+static bool ends_text(gmx_str s)
+{
+    return !s.n || gmx_str_eq_cstr(s, "--") || gmx_str_starts(s, "```") ||
+           gmx_str_starts(s, "~~~") || gmx_str_eq_cstr(s, "runtime stack:");
+}
+
+/* Another writer may log a few lines in a row. */
+#define FOREIGN_RUN_MAX 4
+
+static bool interleaved(const parser *p, gmx_str raw, gmx_str line)
+{
+    gmx_str next;
+    gmx_goroutine header;
+    if (p->state == OUTSIDE || p->state == ANCESTORS || !line.n ||
+        !gmx_cursor_peek(&p->cur, &next) || gmx_gdump_parse_any_header(line, &header))
+        return false;
+    if (p->prefix_len) {
+        if (!gmx_gx_log_prefix_len(raw))
+            return false;
+        gmx_str rest = strip_prefix(p, next);
+        return rest.p != next.p && rest.n && continues_block(p, rest, false);
+    }
+    /* not markup (a grep's cut, a fence), nor between a leak checker's
+     * line and the stack it names (the tolerant reader checks its top) */
+    if (p->layout.pager || p->layout.wrap.width || p->flat || p->indent_len || p->system_stack ||
+        (!p->g.nframes && (p->g.flags & GMX_G_REPORTED)) || ends_text(line))
+        return false;
+    gmx_cursor ahead = p->cur;
+    for (int k = 0; k < FOREIGN_RUN_MAX && gmx_cursor_next(&ahead, &next); k++) {
+        if (continues_block(p, next, true))
+            return true;
+        gmx_str func;
+        if (ends_text(next) || gmx_gdump_parse_any_header(next, &header) || next.p[0] == '\t' ||
+            parse_func_line(next, &func) || gmx_str_starts(next, "created by "))
+            return false;
+    }
+    return false;
 }
 
 static int parse_line(parser *p, gmx_str raw)

@@ -262,7 +262,7 @@ static bool fragment(gx_cleaner *c, gmx_str next)
  * pc=0x…", " pc=0x4a"): digits, hex, and the words "+0x", "fp=", "sp=",
  * "pc=" only. A function line has its '(' or '.', a creator, a header or
  * an elision other letters. */
-static bool file_tail(gmx_str s)
+bool gmx_gx_file_tail(gmx_str s)
 {
     for (size_t i = 0; i < s.n; i++) {
         char ch = s.p[i];
@@ -321,7 +321,7 @@ bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)
     case END_CUT:
         return true;
     case END_FILE:
-        return file_tail(next);
+        return gmx_gx_file_tail(next);
     case END_CREATOR:
         /* its file line comes indented; the rest of its name, or of
          * " in goroutine N", does not */

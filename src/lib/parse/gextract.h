@@ -93,6 +93,9 @@ gmx_str gmx_gx_pager_strip(gmx_str line);
  * gmx_gx_wrap_full found as wide as the wrap: line ends mid-token or next
  * begins as no stack line does. */
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next);
+/* s can be the rest of a file line cut inside its number, its offset or
+ * its frame registers ("12 +0x1d", "+0x1d", " pc=0x4a"). */
+bool gmx_gx_file_tail(gmx_str s);
 
 /* A line without what a reply or a page wrapped it in: "> " quote markers,
  * HTML tags at either side, entities decoded (the text may point into the

@@ -52,6 +52,9 @@ typedef struct tol {
     out_text dump, prof;
     gmx_read_report *rep;
     bool in_block, expect_file, last_file, in_record, prof_title, leak_context;
+    bool headed;             /* the block began with a goroutine's header */
+    bool line_logged;        /* the line being dispatched was behind a log prefix */
+    bool read_logged;        /* a line read (not skipped) was */
     bool any_reported;
     bool system_stack;       /* after "runtime stack:": frames of no goroutine */
     bool leak_header;        /* the last line written is goleak's "Goroutine N in state" */
@@ -159,6 +162,7 @@ static uint32_t joined_extra(const tol *t, uint64_t lineno)
 static void mark(tol *t, uint64_t lineno, int kind)
 {
     uint64_t last = lineno + (t->cl.layout.wrap.width ? joined_extra(t, lineno) : 0);
+    t->read_logged |= kind == 1 && t->line_logged;
     if (kind == 1)
         t->rep->read_lines += last - lineno + 1;
     else
@@ -280,7 +284,7 @@ static void end_block(tol *t, uint64_t lineno)
 {
     if (t->in_block)
         put_lit(&t->dump, "", lineno, false);
-    t->in_block = t->expect_file = t->last_file = false;
+    t->in_block = t->expect_file = t->last_file = t->headed = false;
 }
 
 static void end_record(tol *t, uint64_t lineno)
@@ -449,10 +453,10 @@ static void on_file(tol *t, gx_line *ln)
 {
     static const gx_kind file[] = { GX_FILE };
     const gx_line *nx = peek(t);
-    /* "/x/main.go:12" then "3 +0x1d": a line number cut by the wrap. */
+    /* "/x/main.go:12" then "3 +0x1d": a line number cut by the wrap (not
+     * another writer's short line, "dur=3ms", after a whole file line). */
     if (nx && (nx->kind == GX_OTHER || nx->kind == GX_CONT || nx->kind == GX_COUNT) &&
-        nx->text.n < 48 && !memchr(nx->text.p, '(', nx->text.n) &&
-        !memchr(nx->text.p, '/', nx->text.n))
+        nx->text.n < 48 && gmx_gx_file_tail(nx->text))
         join_next(t, ln, file, 1);
     if (!ln->indented)
         t->rep->repairs |= GMX_REPAIR_INDENT;
@@ -709,6 +713,7 @@ static bool fence_inside_leak_report(tol *t)
 
 static void dispatch(tol *t, gx_line *ln)
 {
+    t->line_logged = ln->logged;
     bool was_file = t->last_file;
     bool after_leak_header = t->leak_header;
     t->last_file = false;
@@ -774,7 +779,7 @@ static void dispatch(tol *t, gx_line *ln)
         if (t->leak_header)
             keep_leak_top(t, head);
         t->any_reported |= reported;
-        t->in_block = true;
+        t->in_block = t->headed = true;
         t->records++;
         mark(t, ln->lineno, 1);
         return;
@@ -944,15 +949,17 @@ static bool interleaved(tol *t, const gx_line *ln)
     const gx_line *nx = peek(t);
     if (!nx)
         return false;
-    if (ln->logged)
-        return nx->logged && (nx->kind == GX_FUNC || nx->kind == GX_FILE ||
-                              nx->kind == GX_CREATED || nx->kind == GX_ELIDED);
-    /* Unprefixed (two writers on one terminal): only where the block
-     * cannot have ended, the file line its function awaits or a creator;
-     * a function line after prose may start a stack pasted without its
-     * header. */
+    if (ln->logged && nx->logged)
+        return nx->kind == GX_FUNC || nx->kind == GX_FILE || nx->kind == GX_CREATED ||
+               nx->kind == GX_ELIDED;
+    /* The stack's lines unprefixed (two writers on one terminal; the other
+     * writer's line may carry its logger's prefix): only where the block
+     * cannot have ended, the file line its function awaits or a creator,
+     * or before the next function of a block a goroutine's header began.
+     * A stack pasted without its header starts after a blank line or
+     * prose, not in the middle of another goroutine's block. */
     return (t->expect_file && nx->kind == GX_FILE && nx->indented) || nx->kind == GX_CREATED ||
-           nx->kind == GX_ELIDED;
+           nx->kind == GX_ELIDED || (t->headed && nx->kind == GX_FUNC);
 }
 
 static void on_other(tol *t, gx_line *ln)
@@ -1008,6 +1015,10 @@ static void scan(tol *t, const char *data, size_t len)
     flush_dump(t);
     flush_prof(t);
     close_run(t);
+    /* Prefixes only the skipped lines had (another writer's) were not
+     * removed from what was read. */
+    if (!t->read_logged)
+        t->cl.repairs &= ~(uint32_t)GMX_REPAIR_LOG_PREFIX;
     t->rep->repairs |= t->cl.repairs;
 }
 

@@ -19,6 +19,9 @@
 # the DWARF sections gomemdx does not read (line tables, locations, ranges, frames: only
 # .debug_info and .debug_abbrev, the type layouts, stay), the core with all-zero pages
 # elided (../elide-core.py), both xz-compressed.
+# With GO_LDFLAGS=... the service is built with those linker flags: -compressdwarf=false
+# leaves .debug_info uncompressed in the ELF, so that xz, not zlib, compresses it (the
+# eighth round's binaries: ~0.4 MiB less each; never -s or -w, which drop the DWARF).
 set -euo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LAB=$(dirname "$HERE")
@@ -29,6 +32,7 @@ die() { printf 'core: ERROR: %s\n' "$*" >&2; exit 1; }
 SVC=$1 MIN=$2; shift 2
 CRASH=${CRASH:-0}
 HEAP_MB=${HEAP_MB:-0}
+GO_LDFLAGS=${GO_LDFLAGS:-}
 if [ "$CRASH" = 1 ]; then
   pat=$(cat /proc/sys/kernel/core_pattern)
   [[ $pat == '|'* || $pat == */* ]] && die "CRASH=1 needs core_pattern to be a file name, not '$pat'"
@@ -43,7 +47,7 @@ for V in "$@"; do
     export GOROOT=$GOROOT_LINK PATH="$GOROOT_LINK/bin:/usr/local/bin:/usr/bin:/bin"
     export GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-buildvcs=false CGO_ENABLED=0 GOENV=off
     export GOCACHE="$TMPD/gocache" GOPATH="$TMPD/gopath"
-    cd "/go/src/$SVC" && go build -o "/go/bin/$SVC-$V" .
+    cd "/go/src/$SVC" && go build -ldflags="$GO_LDFLAGS" -o "/go/bin/$SVC-$V" .
   ) || die "build with Go $V failed"
   PORT=$((12000 + RANDOM % 8000))
   rm -f "/go/src/$SVC"/core*

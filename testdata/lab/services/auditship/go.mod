@@ -1,0 +1,3 @@
+module auditship
+
+go 1.19

@@ -1,0 +1,3 @@
+module tilecache
+
+go 1.19
