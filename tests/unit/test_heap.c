@@ -473,15 +473,61 @@ static void test_heap__a_larger_table_is_no_noise(void **state)
         s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i], largest[i]);
         gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
     }
-    double exact[] = { 6.6 * MIB, 7.3 * MIB, 8.4 * MIB };
+    double inuse[] = { 6.6, 7.3, 8.4 };
+    gmx_memstats m[3] = { 0 };
+    const gmx_memstats *stats[3];
+    for (int i = 0; i < 3; i++) {
+        m[i] = (gmx_memstats){ .present = true, .heap_inuse = (uint64_t)(inuse[i] * MIB) };
+        stats[i] = &m[i];
+    }
     gmx_findings *f = gmx_findings_new();
     gmx_error err;
-    assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, exact, f, &err), GMX_OK);
+    assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, stats, f, &err), GMX_OK);
     gmx_findings_rank(f);
     assert_int_equal(gmx_findings_count(f), 1);
     assert_true(gmx_findings_at(f, 0)->severity >= GMX_SEV_WARNING);
     assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_MAP_GROWTH);
     release(s, f);
+}
+
+/* A rise within the samples' noise, and the exact heap rose less than half
+ * of it, but at its own earlier pace: the process kept growing (a leak of
+ * large objects sampled few), not a cache at capacity. */
+static void test_heap__exact_heap_kept_its_pace(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t bytes[] = { 2 * MIB + MIB / 2, 7 * MIB, 10 * MIB + MIB / 2 };
+    for (int i = 0; i < 3; i++) {
+        s[i] = snapshot(i, cache_stack, 1, bytes[i] / 1024, bytes[i], 8 * MIB * (i + 1), 1024);
+        gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+    }
+    static const struct {
+        double inuse[3];
+        bool real;
+    } cases[] = {
+        { { 7.4, 9.4, 10.9 }, true },  /* 2.0 then 1.5 MiB a minute: its pace */
+        { { 7.4, 9.4, 9.9 }, false },  /* 2.0 then 0.5: it slowed, as a full cache */
+    };
+    gmx_error err;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        gmx_memstats m[3] = { 0 };
+        const gmx_memstats *stats[3];
+        for (int i = 0; i < 3; i++) {
+            m[i] = (gmx_memstats){ .present = true, .heap_inuse = (uint64_t)(cases[k].inuse[i] * MIB) };
+            stats[i] = &m[i];
+        }
+        gmx_findings *f = gmx_findings_new();
+        assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, stats, f, &err),
+                         GMX_OK);
+        gmx_findings_rank(f);
+        assert_int_equal(gmx_findings_count(f), 1);
+        assert_int_equal(gmx_findings_at(f, 0)->severity,
+                         cases[k].real ? GMX_SEV_CRITICAL : GMX_SEV_INFO);
+        gmx_findings_free(f);
+    }
+    for (int i = 0; i < 3; i++)
+        gmx_hsnapshot_free(s[i]);
 }
 
 int main(void)
@@ -506,6 +552,7 @@ int main(void)
         cmocka_unit_test(test_heap__map_tables_unsampled_at_first),
         cmocka_unit_test(test_heap__swiss_tables_of_a_power_of_two),
         cmocka_unit_test(test_heap__a_larger_table_is_no_noise),
+        cmocka_unit_test(test_heap__exact_heap_kept_its_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

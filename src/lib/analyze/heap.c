@@ -409,6 +409,12 @@ static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *s
     double exact;
     if (!exact_rise(stats, a, b, &exact) || exact >= EXACT_SHARE * rise)
         return false;
+    /* ... and that went on rising at no less than EXACT_SHARE of its own
+     * earlier pace: the process kept growing, whatever the few samples say. */
+    double exact_before;
+    if (exact_rise(stats, 0, a, &exact_before) && exact_before > 0 &&
+        exact >= EXACT_SHARE * exact_before / before * dt)
+        return false;
     double ka = samples(s->inuse[a], s->objects[a], rate);
     double kb = samples(s->inuse[b], s->objects[b], rate);
     return ka + kb > 0 && rise <= NOISE_SIGMAS * sqrt(ka + kb) * (s->inuse[a] + s->inuse[b]) / (ka + kb);
