@@ -428,6 +428,108 @@ static void test_heap__tables_rebuilt_per_window(void **state)
     }
 }
 
+/* A map's first tables went unsampled (a few large objects early on): its
+ * largest object, from the first snapshot that recorded it, doubles; the
+ * site's many small objects (overflow buckets) do not make it a heap of
+ * small things. */
+static void test_heap__map_tables_unsampled_at_first(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t objects[] = { 0, 4, 2000 }, bytes[] = { 0, 2 * MIB, 5 * MIB };
+    int64_t allocated[] = { 0, 4 * MIB, 10 * MIB }, largest[] = { 0, MIB / 2, MIB };
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i], largest[i]);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+}
+
+/* Swiss tables whose size class is a power of two (32 KiB): a map that
+ * grows replaces its tables and allocates about twice what it gains;
+ * buffers kept alive are kept as allocated. */
+static void test_heap__swiss_tables_of_a_power_of_two(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, cache_stack, 1, 40 * (i + 1), 40 * (i + 1) * 32 * 1024,
+                        80 * (i + 1) * 32 * 1024, 32 * 1024);
+    expect(s, GMX_CAT_MAP_GROWTH, "main.(*Pricer).remember");
+    for (int i = 0; i < 3; i++)
+        s[i] = snapshot(i, buffer_stack, 1, 40 * (i + 1), 40 * (i + 1) * 32 * 1024,
+                        40 * (i + 1) * 32 * 1024, 32 * 1024);
+    expect(s, GMX_CAT_SLICE_RETENTION, "main.readChunk");
+}
+
+/* A table that doubled past the largest before it, at the sampling rate
+ * or above (all recorded), is no sampling noise, even when the site's
+ * small objects make its samples few and the exact heap rose less. */
+static void test_heap__a_larger_table_is_no_noise(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t objects[] = { 2, 2000, 6500 }, bytes[] = { MIB / 2, 3 * MIB / 2, 46 * MIB / 10 };
+    int64_t allocated[] = { MIB / 2, 29 * MIB / 10, 8 * MIB }, largest[] = { MIB / 4, MIB / 2, MIB };
+    for (int i = 0; i < 3; i++) {
+        s[i] = snapshot(i, cache_stack, 1, objects[i], bytes[i], allocated[i], largest[i]);
+        gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+    }
+    double inuse[] = { 6.6, 7.3, 8.4 };
+    gmx_memstats m[3] = { 0 };
+    const gmx_memstats *stats[3];
+    for (int i = 0; i < 3; i++) {
+        m[i] = (gmx_memstats){ .present = true, .heap_inuse = (uint64_t)(inuse[i] * MIB) };
+        stats[i] = &m[i];
+    }
+    gmx_findings *f = gmx_findings_new();
+    gmx_error err;
+    assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, stats, f, &err), GMX_OK);
+    gmx_findings_rank(f);
+    assert_int_equal(gmx_findings_count(f), 1);
+    assert_true(gmx_findings_at(f, 0)->severity >= GMX_SEV_WARNING);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_MAP_GROWTH);
+    release(s, f);
+}
+
+/* A rise within the samples' noise, and the exact heap rose less than half
+ * of it, but at its own earlier pace: the process kept growing (a leak of
+ * large objects sampled few), not a cache at capacity. */
+static void test_heap__exact_heap_kept_its_pace(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *s[3];
+    int64_t bytes[] = { 2 * MIB + MIB / 2, 7 * MIB, 10 * MIB + MIB / 2 };
+    for (int i = 0; i < 3; i++) {
+        s[i] = snapshot(i, cache_stack, 1, bytes[i] / 1024, bytes[i], 8 * MIB * (i + 1), 1024);
+        gmx_hsnapshot_info_of(s[i])->sample_rate = 512 * 1024;
+    }
+    static const struct {
+        double inuse[3];
+        bool real;
+    } cases[] = {
+        { { 7.4, 9.4, 10.9 }, true },  /* 2.0 then 1.5 MiB a minute: its pace */
+        { { 7.4, 9.4, 9.9 }, false },  /* 2.0 then 0.5: it slowed, as a full cache */
+    };
+    gmx_error err;
+    for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+        gmx_memstats m[3] = { 0 };
+        const gmx_memstats *stats[3];
+        for (int i = 0; i < 3; i++) {
+            m[i] = (gmx_memstats){ .present = true, .heap_inuse = (uint64_t)(cases[k].inuse[i] * MIB) };
+            stats[i] = &m[i];
+        }
+        gmx_findings *f = gmx_findings_new();
+        assert_int_equal(gmx_analyze_heap_exact((const gmx_hsnapshot *const *)s, 3, stats, f, &err),
+                         GMX_OK);
+        gmx_findings_rank(f);
+        assert_int_equal(gmx_findings_count(f), 1);
+        assert_int_equal(gmx_findings_at(f, 0)->severity,
+                         cases[k].real ? GMX_SEV_CRITICAL : GMX_SEV_INFO);
+        gmx_findings_free(f);
+    }
+    for (int i = 0; i < 3; i++)
+        gmx_hsnapshot_free(s[i]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -447,6 +549,10 @@ int main(void)
         cmocka_unit_test(test_heap__many_buffers_that_keep_growing),
         cmocka_unit_test(test_heap__a_handful_of_samples_is_no_growth),
         cmocka_unit_test(test_heap__tables_rebuilt_per_window),
+        cmocka_unit_test(test_heap__map_tables_unsampled_at_first),
+        cmocka_unit_test(test_heap__swiss_tables_of_a_power_of_two),
+        cmocka_unit_test(test_heap__a_larger_table_is_no_noise),
+        cmocka_unit_test(test_heap__exact_heap_kept_its_pace),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

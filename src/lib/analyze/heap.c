@@ -41,6 +41,12 @@
 /* Objects count as one size when the largest is within this factor of
  * their mean (the mean of a sampled profile is exact for one size). */
 #define ONE_SIZE_SLACK 1.05
+/* Allocated per byte gained past which one-size objects were replaced as
+ * they grew (a map's tables: ~2), not kept as allocated (buffers: ~1). */
+#define TABLES_REPLACED 1.4
+/* No Swiss table is larger than 1024 slots of at most 256 bytes (larger
+ * keys and values are stored behind pointers) and their control bytes. */
+#define SWISS_TABLE_MAX (264 * 1024)
 
 typedef struct series {
     double *t;      /* seconds since the first snapshot */
@@ -73,7 +79,9 @@ static void fill_series(const gmx_hsnapshot *const *snaps, size_t n, const gmx_h
         int64_t m = o ? o->max_object_bytes : 0;
         if (!m && o && o->inuse_objects > 0)
             m = o->inuse_bytes / o->inuse_objects;
-        if (i == 0)
+        /* The first snapshot that recorded the site: a few large objects
+         * (a map's tables early on) can go unsampled at the start. */
+        if (!s->first_max_object)
             s->first_max_object = m;
         if (i + 2 == n)
             s->prev_max_object = m;
@@ -142,7 +150,16 @@ static gmx_category classify(const gmx_hsite *site, const series *s, size_t n,
         /* A map's tables are all of one size; large objects of several
          * sizes (request bodies, documents) are buffers kept alive. */
         bool one_size = (double)s->last_max_object <= mean * ONE_SIZE_SLACK;
-        return power_of_two(s->last_max_object) || !one_size ? GMX_CAT_SLICE_RETENTION
+        if (!one_size)
+            return GMX_CAT_SLICE_RETENTION;
+        /* A power of two is a buffer's size, or a Swiss table's rounded up
+         * to its size class (32 KiB, 64 KiB). A map grows by replacing tables (the
+         * old one freed as it splits or doubles), so it allocates about
+         * twice what it gains; buffers kept alive are kept as allocated. */
+        double allocated = s->alloc[n - 1] - s->alloc[0], rise = s->inuse[n - 1] - s->inuse[0];
+        bool replaced = rise > 0 && allocated >= TABLES_REPLACED * rise &&
+                        s->last_max_object <= SWISS_TABLE_MAX;
+        return power_of_two(s->last_max_object) && !replaced ? GMX_CAT_SLICE_RETENTION
                                                              : GMX_CAT_MAP_GROWTH;
     }
     return GMX_CAT_HEAP_GROWTH;
@@ -383,9 +400,20 @@ static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *s
         return true;
     if (same_objects_rebuilt(s, b, rate) && rise <= SLOWED_SHARE * expected)
         return true;
+    /* A largest object past the one before, of at least the rate (nearly
+     * all recorded): a table or buffer that got larger, which no sampling
+     * noise makes. */
+    if (s->last_max_object > s->prev_max_object && (double)s->last_max_object >= rate)
+        return false;
     /* A rise within the samples' noise that the exact heap does not bear out. */
     double exact;
     if (!exact_rise(stats, a, b, &exact) || exact >= EXACT_SHARE * rise)
+        return false;
+    /* ... and that went on rising at no less than EXACT_SHARE of its own
+     * earlier pace: the process kept growing, whatever the few samples say. */
+    double exact_before;
+    if (exact_rise(stats, 0, a, &exact_before) && exact_before > 0 &&
+        exact >= EXACT_SHARE * exact_before / before * dt)
         return false;
     double ka = samples(s->inuse[a], s->objects[a], rate);
     double kb = samples(s->inuse[b], s->objects[b], rate);

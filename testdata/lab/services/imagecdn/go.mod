@@ -1,0 +1,3 @@
+module imagecdn
+
+go 1.19

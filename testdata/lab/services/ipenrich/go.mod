@@ -1,0 +1,3 @@
+module ipenrich
+
+go 1.19

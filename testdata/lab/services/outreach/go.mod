@@ -1,0 +1,3 @@
+module outreach
+
+go 1.19

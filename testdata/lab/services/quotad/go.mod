@@ -1,0 +1,3 @@
+module quotad
+
+go 1.19
