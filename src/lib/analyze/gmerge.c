@@ -127,6 +127,11 @@ static bool teaches(const gmx_gbucket *b, const gmx_gbucket *m, bool creator_onl
            (!creator_only && ((!knows_why(b) && knows_why(m)) || (!b->wait_max && m->wait_max)));
 }
 
+static bool has_ids(const gmx_gbucket *b)
+{
+    return b->first_id && b->first_id != UINT64_MAX && b->last_id >= b->first_id;
+}
+
 /* Re-adds b's goroutines, told what m knows (m may be NULL). */
 static int add_told(gmx_gbuckets *set, const gmx_gbucket *b, const gmx_gbucket *m,
                     bool creator_only)
@@ -167,6 +172,12 @@ static int add_told(gmx_gbuckets *set, const gmx_gbucket *b, const gmx_gbucket *
     if (!g.has_creator && m->has_creator) {
         g.has_creator = true;
         g.creator = m->creator;
+    }
+    /* The goroutine ids a full dump records and a profile does not: the
+     * span of the same goroutines, seen at the same moment. */
+    if (!has_ids(b) && has_ids(m)) {
+        g.id = m->first_id;
+        g.last_id = m->last_id;
     }
     /* What held for every goroutine of m's stack holds for b's; a flag only
      * some of them carried (leaked, scanned, locked) is not spread to all. */
