@@ -6,7 +6,7 @@
  * key up; on a match, re-add the base bucket's goroutines to a new set with
  * what the other bucket knows: its wait reasons in their proportions, its
  * minutes blocked (one goroutine at the longest wait, one at the shortest,
- * the rest at the median), its creator and flags. Counts stay the base's:
+ * the rest at the median), its creator, flags and goroutine ids. Counts stay the base's:
  * its series is the one growth is measured in. */
 #include "analyze/gmerge.h"
 #include "util/alloc.h"
