@@ -600,14 +600,16 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     release(s, 3);
 }
 
-/* Three dumps of a set of workers in a select (ids spread: started one at
- * a time), counts[k] of them, and a request goroutine whose id, clocks[k],
- * is the highest: how many goroutines the process had started by then. */
-static gmx_findings *analyse_three_grown(const int counts[3], const int clocks[3], gmx_gsnapshot s[3])
+/* Three dumps of counts[k] goroutines of one stack (header, frames; ids
+ * spread: started one at a time, from firsts[k]) and a request goroutine
+ * whose id, clocks[k], is the highest: how many goroutines the process had
+ * started by then. */
+static gmx_findings *analyse_three_dumps(const char *header, const char *frames, const int counts[3],
+                                         const int firsts[3], const int clocks[3], gmx_gsnapshot s[3])
 {
     static char text[3][1 << 16];
     for (int k = 0; k < 3; k++) {
-        pool_text(text[k], sizeof(text[k]), counts[k], 20, 7, "select", worker_frames);
+        pool_text(text[k], sizeof(text[k]), counts[k], (uint64_t)firsts[k], 7, header, frames);
         size_t len = strlen(text[k]);
         snprintf(text[k] + len, sizeof(text[k]) - len,
                  "goroutine %d [running]:\nmain.(*svc).handle(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
@@ -619,6 +621,13 @@ static gmx_findings *analyse_three_grown(const int counts[3], const int clocks[3
         s[k].info.message = (gmx_str){ NULL, 0 };
     }
     return analyse(s, 3, false);
+}
+
+/* Workers in a select, counts[k] of them, started from id 20. */
+static gmx_findings *analyse_three_grown(const int counts[3], const int clocks[3], gmx_gsnapshot s[3])
+{
+    static const int firsts[3] = { 20, 20, 20 };
+    return analyse_three_dumps("select", worker_frames, counts, firsts, clocks, s);
 }
 
 /* A pile-up grows with the work done: per goroutine the process started
@@ -735,6 +744,81 @@ static void test_goroutines__a_throttled_fan_out_is_no_pile(void **state)
         assert_int_equal(top->severity, variant == 0 ? GMX_SEV_INFO : GMX_SEV_WARNING);
         if (variant == 0)
             assert_non_null(strstr(top->why.p, "queued for a slot by 2 calls waiting for them"));
+        done_text(f);
+    }
+}
+
+/* Three dumps of 60 senders queued in chan send (ids spread), the k-th
+ * starting at firsts[k], each with a request goroutine of id firsts[k] +
+ * 1000 (the highest). A goroutine blocked for good never leaves: when every
+ * one of the last dump's started after the first dump, those queued then
+ * have moved on (a stage waiting on a slow consumer, backpressure); when
+ * some are the first dump's, they are a pile. */
+static gmx_findings *analyse_three_queued(const int firsts[3], gmx_gsnapshot s[3])
+{
+    static const char *const queued =
+        "main.parse(0xc0001)\n\t/go/src/svc/main.go:61 +0x45\n"
+        "created by main.(*shipper).runSource in goroutine 9\n\t/go/src/svc/main.go:97 +0xd2\n";
+    static const int counts[3] = { 60, 60, 60 };
+    const int clocks[3] = { firsts[0] + 1000, firsts[1] + 1000, firsts[2] + 1000 };
+    return analyse_three_dumps("chan send", queued, counts, firsts, clocks, s);
+}
+
+static void test_goroutines__a_queue_renewed_over_time_is_no_pile(void **state)
+{
+    (void)state;
+    static const int renewed[3] = { 100, 2000, 5000 }, kept[3] = { 100, 100, 100 },
+                     partly[3] = { 100, 2000, 1000 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_three_queued(renewed, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_CHAN_SEND_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "those waiting here then have all moved on"));
+    gmx_findings_free(f);
+    release(s, 3);
+    /* The same goroutines in every dump, or some of the first dump's still
+     * there (its highest id is 1100): blocked, a pile. */
+    for (int v = 0; v < 2; v++) {
+        f = analyse_three_queued(v ? partly : kept, s);
+        assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_CHAN_SEND_BLOCKED);
+        assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+        gmx_findings_free(f);
+        release(s, 3);
+    }
+}
+
+/* 120 goroutines reading a connection without a deadline, started by an
+ * application's accept loop, from one dump: when that loop is still there
+ * in a listener's Accept, they are a server's connections, one per client
+ * (info); started by a function that accepts nothing, a pile. */
+static void test_goroutines__an_accept_loops_connections_are_no_pile(void **state)
+{
+    (void)state;
+    static const char *const reading =
+        "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+        "net.(*conn).Read(0xc0005, {0xc0006, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n"
+        "bufio.(*Reader).ReadString(0xc0007, 0xa)\n\t/usr/lib/go-1.27/src/bufio/bufio.go:498 +0x1f\n"
+        "main.(*gateway).serveDevice(0xc0001)\n\t/go/src/svc/main.go:39 +0x245\n"
+        "created by main.(*gateway).listenDevices in goroutine 18\n\t/go/src/svc/main.go:89 +0x45\n";
+    static char text[1 << 18];
+    for (int accepting = 0; accepting < 2; accepting++) {
+        pool_text(text, sizeof(text), 120, 40, 7, "IO wait", reading);
+        size_t len = strlen(text);
+        snprintf(text + len, sizeof(text) - len,
+                 "goroutine 18 [IO wait]:\n"
+                 "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+                 "%s"
+                 "main.(*gateway).listenDevices(0xc0001, {0x7a, 0xc0002})\n\t/go/src/svc/main.go:83 +0x3c\n"
+                 "created by main.main in goroutine 1\n\t/go/src/svc/main.go:190 +0x1d\n",
+                 accepting ? "net.(*TCPListener).Accept(0xc0003)\n\t/usr/lib/go-1.27/src/net/tcpsock.go:327 +0x30\n"
+                           : "net.(*conn).Read(0xc0005, {0xc0006, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n");
+        gmx_findings *f = analyse_text(text);
+        const gmx_finding *top = gmx_findings_at(f, 0);
+        assert_int_equal(top->category, GMX_CAT_IO_NO_TIMEOUT);
+        assert_int_equal(top->severity, accepting ? GMX_SEV_INFO : GMX_SEV_WARNING);
+        if (accepting)
+            assert_non_null(strstr(top->why.p, "started per connection by an accept loop"));
         done_text(f);
     }
 }
@@ -886,6 +970,8 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_surge_that_drained_is_not_a_leak),
         cmocka_unit_test(test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge),
         cmocka_unit_test(test_goroutines__a_throttled_fan_out_is_no_pile),
+        cmocka_unit_test(test_goroutines__a_queue_renewed_over_time_is_no_pile),
+        cmocka_unit_test(test_goroutines__an_accept_loops_connections_are_no_pile),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),

@@ -238,7 +238,10 @@ typedef struct actx {
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
+    const uint64_t *work_ids; /* highest ids borrowed from dumps of the same moments */
     gmx_judge_clock clock;  /* the snapshots' goroutine ids, a clock of the work done */
+    uint64_t *highest_id;   /* per snapshot when n > 1: its highest goroutine id, the
+                             * borrowed one (work_ids) for a series without ids; 0 unknown */
     gmx_gspawner_index *spawners; /* the last snapshot's stacks by function and go
                                    * statement, built at the first surge or queue judged */
     /* The last snapshot's lock waiters, with their findings: a lock-order
@@ -418,6 +421,18 @@ static void name_lock_order(actx *c)
     }
 }
 
+/* Every goroutine of b started after the first earlier snapshot that had
+ * some of its stack (b's lowest id above that snapshot's highest). */
+static bool renewed(const actx *c, const gmx_gbucket *b, const uint64_t *series)
+{
+    if (!c->highest_id || !b->first_id || b->first_id == UINT64_MAX)
+        return false;
+    for (size_t k = 0; k + 1 < c->n; k++)
+        if (series[k])
+            return c->highest_id[k] && b->first_id > c->highest_id[k];
+    return false;
+}
+
 static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
 {
     gmx_findings *out = c->out;
@@ -461,15 +476,19 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt, 0, 0, 0, 0 };
+                              v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series) };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     gmx_str spawner;
     bool throttle = cat == GMX_CAT_CHAN_SEND_BLOCKED;
-    if ((cat == GMX_CAT_GOROUTINE_SURGE || throttle) && gmx_gspawner(b, &spawner)) {
+    /* An application's accept loop (net/http's connections the catalogue knows). */
+    bool served = cat == GMX_CAT_IO_NO_TIMEOUT && app_creator;
+    if ((cat == GMX_CAT_GOROUTINE_SURGE || throttle || served) && gmx_gspawner(b, &spawner)) {
         if (!c->spawners && !(c->spawners = gmx_gspawner_index_new(c->snaps[n - 1].buckets)))
             return GMX_ENOMEM;
         if (throttle)
             facts.throttled_calls = gmx_gspawner_throttled(c->spawners, b, spawner);
+        else if (served)
+            facts.accepting = gmx_gspawner_accepting(c->spawners, spawner);
         else
             facts.spawner_calls = gmx_gspawner_calls(c->spawners, b, spawner);
     }
@@ -797,6 +816,8 @@ static gmx_code analyse(actx *c)
             ;
     }
     c->total = gmx_gbuckets_total(last);
+    for (size_t k = 0; c->highest_id && k < c->n; k++)
+        c->highest_id[k] = c->work_ids ? c->work_ids[k] : gmx_judge_highest_id(&c->snaps[k]);
     /* Records cut short of their title ("total 2338", then one record of
      * 1126) are a share of the profile the title counts, not of what was read. */
     const gmx_dump_info *li = &c->snaps[c->n - 1].info;
@@ -824,6 +845,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         return gmx_error_set(err, GMX_EUSAGE, "no goroutine snapshot to analyse");
     actx c = { .out = out, .snaps = snaps, .n = n, .include_healthy = opts && opts->include_healthy,
                .sigs = opts ? opts->signatures : NULL,
+               .work_ids = opts ? opts->work_ids : NULL,
                .clock = gmx_judge_clock_read(snaps, opts ? opts->work_ids : NULL, (uint32_t)n) };
     gmx_signatures *builtin = NULL;
     if (!c.sigs) {
@@ -838,7 +860,8 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
         c.sigs = builtin;
     }
     gmx_code rc = GMX_OK;
-    if (n > 1 && !(c.index = gmx_calloc(n, sizeof(*c.index))))
+    if (n > 1 && (!(c.index = gmx_calloc(n, sizeof(*c.index))) ||
+                  !(c.highest_id = gmx_calloc(n, sizeof(*c.highest_id)))))
         rc = GMX_ENOMEM;
     for (size_t i = 0; c.index && i < n && rc == GMX_OK; i++)
         if (!(c.index[i] = gmx_gindex_new(snaps[i].buckets)))
@@ -848,6 +871,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
     for (size_t i = 0; c.index && i < n; i++)
         gmx_gindex_free(c.index[i]);
     gmx_free(c.index);
+    gmx_free(c.highest_id);
     gmx_gspawner_index_free(c.spawners);
     gmx_signatures_free(builtin);
     if (rc == GMX_OK) {

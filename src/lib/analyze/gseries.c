@@ -83,26 +83,52 @@ static bool like_counts(uint64_t a, uint64_t b)
     return hi - lo <= 8 + hi / 4;
 }
 
+/* A dump the process wrote as it ended (a panic, a fatal error, SIGQUIT):
+ * its last words, not one of a periodic capture's moments. */
+static bool last_words(const gmx_gsnapshot *s)
+{
+    gmx_dump_kind k = s->info.kind;
+    return k == GMX_DUMP_PANIC || k == GMX_DUMP_FATAL || k == GMX_DUMP_SIGNAL;
+}
+
+/* A full dump (family 0) that lends its ids, the last words left out when
+ * skip_last. */
+static bool lender(const gmx_gsnapshot *s, bool skip_last)
+{
+    return family(s) == 0 && !(skip_last && last_words(s));
+}
+
+/* Whether the full dumps are as many as want, all of them or, leaving out
+ * the process's last words (*skip_last), the others. */
+static bool as_many_lenders(const gmx_gtimed *in, size_t n, size_t want, bool *skip_last)
+{
+    size_t all = 0, periodic = 0;
+    for (size_t i = 0; i < n; i++) {
+        all += lender(in[i].snap, false);
+        periodic += lender(in[i].snap, true);
+    }
+    *skip_last = all != want;
+    return all == want || periodic == want;
+}
+
 /* The series' clock of work done borrowed from full dumps (family 0): as
- * many as the series' snapshots, pairing up in order, each of the same
- * moment (within the merge window when both are timed; of like counts),
- * their highest ids rising. NULL when the series has ids of its own or
- * the dumps do not pair up. */
+ * many as the series' snapshots (a SIGQUIT or crash dump left out when
+ * that makes as many), pairing up in order, each of the same moment
+ * (within the merge window when both are timed; of like counts), their
+ * highest ids rising. NULL when the series has ids of its own or the dumps
+ * do not pair up. */
 static uint64_t *borrow_work_ids(const gmx_gtimed *in, size_t n, const gmx_gseries *s)
 {
-    if (s->n < 3 || gmx_judge_highest_id(&s->snaps[s->n - 1]))
-        return NULL;
-    size_t dumps = 0;
-    for (size_t i = 0; i < n; i++)
-        dumps += family(in[i].snap) == 0;
-    if (dumps != s->n)
+    bool skip_last = false;
+    if (s->n < 3 || gmx_judge_highest_id(&s->snaps[s->n - 1]) ||
+        !as_many_lenders(in, n, s->n, &skip_last))
         return NULL;
     uint64_t *ids = gmx_calloc(s->n, sizeof(*ids));
     if (!ids)
         return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (family(in[i].snap) != 0)
+        if (!lender(in[i].snap, skip_last))
             continue;
         const gmx_gtimed *mine = &in[s->from[k]];
         ids[k] = gmx_judge_highest_id(in[i].snap);

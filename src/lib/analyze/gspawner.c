@@ -66,6 +66,8 @@ typedef struct through {
     uint64_t goroutines;  /* of the stacks that run through func */
     uint64_t waiting;     /* of those, the ones with a WaitGroup's Wait above its
                            * first frame: calls waiting for what they started */
+    uint64_t accepting;   /* of those, the ones with a listener's Accept above it:
+                           * an accept loop waiting for its next connection */
     size_t last_bucket;   /* the last bucket counted, plus one: each stack once */
 } through;
 
@@ -126,9 +128,18 @@ static statement *statement_entry(const gmx_gspawner_index *ix, gmx_str entry, g
     return NULL;
 }
 
-/* Frame i of b (bucket k of the set), below a WaitGroup's Wait or not. */
+/* A listener's Accept (net.(*TCPListener).Accept, net.(*UnixListener).Accept,
+ * and the net.Listener interface's wrappers below them all): where an accept
+ * loop waits for its next connection. */
+static bool accept_frame(gmx_str fn)
+{
+    return gmx_str_starts(fn, "net.") && gmx_str_ends(fn, "Listener).Accept");
+}
+
+/* Frame i of b (bucket k of the set), below a WaitGroup's Wait or not, and
+ * below a listener's Accept or not. */
 static bool count_frame(gmx_gspawner_index *ix, const gmx_gbucket *b, size_t k, uint32_t i,
-                        bool below_wait)
+                        bool below_wait, bool below_accept)
 {
     gmx_str fn = b->frames[i].func;
     uint64_t h = func_hash(fn);
@@ -138,11 +149,12 @@ static bool count_frame(gmx_gspawner_index *ix, const gmx_gbucket *b, size_t k, 
             gmx_hindex_insert(&ix->by_func, h, (uint32_t)ix->nfuncs) != 0)
             return false;
         t = &ix->funcs[ix->nfuncs++];
-        *t = (through){ fn, 0, 0, 0 };
+        *t = (through){ fn, 0, 0, 0, 0 };
     }
     if (t->last_bucket != k + 1) {
         t->goroutines += b->count;
         t->waiting += below_wait ? b->count : 0;
+        t->accepting += below_accept ? b->count : 0;
         t->last_bucket = k + 1;
     }
     return true;
@@ -177,12 +189,13 @@ gmx_gspawner_index *gmx_gspawner_index_new(const gmx_gbuckets *set)
     gmx_hindex_init(&ix->by_statement);
     for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
         const gmx_gbucket *b = gmx_gbuckets_at(set, k);
-        bool below_wait = false, ok = count_statement(ix, b);
+        bool below_wait = false, below_accept = false, ok = count_statement(ix, b);
         for (uint32_t i = 0; ok && i < b->nframes; i++) {
             if (gmx_str_eq_cstr(b->frames[i].func, "sync.(*WaitGroup).Wait"))
                 below_wait = true;
             else
-                ok = count_frame(ix, b, k, i, below_wait);
+                ok = count_frame(ix, b, k, i, below_wait, below_accept);
+            below_accept |= accept_frame(b->frames[i].func);
         }
         if (!ok) {
             gmx_gspawner_index_free(ix);
@@ -239,4 +252,10 @@ uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket 
     bool below_wait;
     uint64_t own = runs_through(b, fn, &below_wait) && below_wait ? b->count : 0;
     return t->waiting >= own ? t->waiting - own : 0;
+}
+
+uint64_t gmx_gspawner_accepting(const gmx_gspawner_index *ix, gmx_str fn)
+{
+    const through *t = func_entry(ix, fn, func_hash(fn));
+    return t ? t->accepting : 0;
 }

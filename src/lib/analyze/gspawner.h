@@ -33,4 +33,10 @@ uint64_t gmx_gspawner_calls(const gmx_gspawner_index *ix, const gmx_gbucket *b, 
  * that all wait on one another are no queue. */
 uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket *b, gmx_str fn);
 
+/* Goroutines of the indexed set whose stack runs through fn and waits in a
+ * listener's Accept above it: fn is an accept loop still accepting
+ * (`for { c, _ := ln.Accept(); go serve(c) }`), and what it started serves
+ * the connections it accepted. */
+uint64_t gmx_gspawner_accepting(const gmx_gspawner_index *ix, gmx_str fn);
+
 #endif

@@ -119,6 +119,17 @@ static bool throttled_fan_out(const gmx_judge_facts *f)
     return f->category == GMX_CAT_CHAN_SEND_BLOCKED && f->throttled_calls && f->b->count < CRIT_COUNT;
 }
 
+/* A server's connections: waiting on network I/O, started by an accept loop
+ * of the application that is still accepting (`for { c, _ := ln.Accept();
+ * go serve(c) }`). One goroutine per client connected, waiting on its client
+ * by design, as net/http's own idle connections do: their number is the
+ * clients', judged by its growth over time; thousands are memory all the
+ * same. */
+static bool accepted_connections(const gmx_judge_facts *f)
+{
+    return f->category == GMX_CAT_IO_NO_TIMEOUT && f->accepting && f->b->count < CRIT_COUNT;
+}
+
 /* Never above its first count by more than 5% over two snapshots or more:
  * the size of a pool (workers, subscribers, idle connections), not a pile-up,
  * which grows with the work done between the snapshots. */
@@ -286,6 +297,28 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        (unsigned long long)f->first, f->nsnap);
         gmx_buf_printf(&w->zh, "，%u 个快照中稳定在约 %llu 个（池的大小，而非堆积）", f->nsnap,
                        (unsigned long long)f->first);
+        return GMX_SEV_INFO;
+    }
+    /* Goroutines blocked for good never leave their stack: when none of
+     * those an earlier snapshot had there is left (every one now started
+     * after it; ids are handed out in creation order), the stack is a queue
+     * being served, whatever it waits on, and a steady one is no pile-up. */
+    if (steady(f) && f->renewed) {
+        gmx_buf_printf(&w->en, ", steady at about %llu over %u snapshots, each one started since "
+                               "the first of them: those waiting here then have all moved on (a "
+                               "queue being served, not a pile-up)",
+                       (unsigned long long)f->first, f->nsnap);
+        gmx_buf_printf(&w->zh, "，%u 个快照中稳定在约 %llu 个，且每个都是在第一个快照之后才启动的："
+                               "当时在此等待的都已离开（正被处理的队列，而非堆积）",
+                       f->nsnap, (unsigned long long)f->first);
+        return GMX_SEV_INFO;
+    }
+    if (accepted_connections(f)) {
+        gmx_buf_puts(&w->en, ", started per connection by an accept loop still accepting: one "
+                             "per client connected, waiting on its client (a server's "
+                             "connections, not a pile-up; growth over time would be one)");
+        gmx_buf_puts(&w->zh, "，由仍在 Accept 的循环为每个连接启动：每个已连接的客户端一个，"
+                             "在等待其客户端（服务器的连接，而非堆积；随时间增长才是）");
         return GMX_SEV_INFO;
     }
     if (levelling_off(f) && idle_wait(f->category)) {

@@ -33,6 +33,12 @@ typedef struct gmx_judge_facts {
     double pace_first;       /* the bucket's growth per 1,000 goroutines the process
                               * started, over the first and the last interval */
     double pace_last;        /* (gmx_judge_pace); both 0 when not known */
+    uint64_t accepting;      /* goroutines of the application function that started
+                              * the bucket's waiting in a listener's Accept: an
+                              * accept loop, whose goroutines serve its connections
+                              * (gmx_gspawner_accepting); 0 if none */
+    bool renewed;            /* every goroutine of the bucket was started after an
+                              * earlier snapshot that already had some of it */
 } gmx_judge_facts;
 
 /* The highest goroutine id of the first two and the last two of three

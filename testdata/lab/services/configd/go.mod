@@ -1,0 +1,3 @@
+module configd
+
+go 1.19

@@ -1,0 +1,3 @@
+module devicegw
+
+go 1.19

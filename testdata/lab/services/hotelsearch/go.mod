@@ -1,0 +1,3 @@
+module hotelsearch
+
+go 1.19

@@ -1,0 +1,3 @@
+module logship
+
+go 1.19

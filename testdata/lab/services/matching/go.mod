@@ -1,0 +1,3 @@
+module matching
+
+go 1.19

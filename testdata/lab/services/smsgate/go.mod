@@ -1,0 +1,3 @@
+module smsgate
+
+go 1.19
