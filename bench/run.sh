@@ -46,6 +46,7 @@ COMPARISONS=(
 	"tolerant-numbered|dump200s,num200s|goroutines {num200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {num200s}|quick"
 	"tolerant-interleaved|dump200s,ilv200s|goroutines {ilv200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {ilv200s}|quick"
 	"tolerant-console|dump200s,con200s|goroutines {con200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {con200s}|quick"
+	"tolerant-leaktest|dump200s,lkt200s|goroutines {lkt200s}|strict (same dump, pristine)=GOMEMDX goroutines {dump200s} ;; wc -l=wc -l {lkt200s}|quick"
 )
 
 # Inputs: name | file (in bench/work) | generator | arguments | approximate MiB
@@ -64,6 +65,7 @@ INPUTS=(
 	"num200s|goroutines-100k-200s-numbered.txt|gen_damaged|numbered {dump200s}|290"
 	"ilv200s|goroutines-100k-200s-interleaved.txt|gen_damaged|interleaved {dump200s}|400"
 	"con200s|goroutines-100k-200s-console.txt|gen_damaged|console {dump200s}|400"
+	"lkt200s|goroutines-100k-200s-leaktest.txt|gen_damaged|leaktest {dump200s}|400"
 )
 
 # --------------------------------------------------------------------------

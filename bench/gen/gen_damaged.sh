@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console|leaktest SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
 # pasted: glyphs, inside an issue comment's prose and <details><pre> block;
@@ -13,13 +13,17 @@
 # (a sidecar or a second writer logging while the dump is written);
 # console: no prefix, another program's log line after every fiftieth line
 # and its logfmt record after every seventh, wherever they fall (two
-# programs writing to one terminal).
+# programs writing to one terminal);
+# leaktest: leaktest's report in go test output (every header behind
+# "    leaktest.go:132: leaked goroutine: ", every other line behind the
+# eight spaces go test indents a test's log with).
 # The strict grammar reads them all, learning the damage (the dump inside
 # the wrapper of pasted; the other writer's records of interleaved skipped),
 # rather than the tolerant reader line by line (console: the other
-# program's lines skipped inside blocks, as interleaved's).
+# program's lines skipped inside blocks, as interleaved's; leaktest: the
+# indentation learned).
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console|leaktest SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -37,6 +41,10 @@ interleaved) LC_ALL=C awk '{ print "2024-01-01T00:00:00.123456789Z stderr F " $0
 console) LC_ALL=C awk '{ print }
 	NR % 50 == 0 { print "2024/01/01 00:00:00 request served in 3ms" }
 	NR % 7 == 0 { print "level=info msg=\"request served\" dur=3ms" }' "$src" >"$out" ;;
+leaktest) { printf '=== RUN   TestServe\n--- FAIL: TestServe (5.01s)\n'
+            LC_ALL=C awk '/^goroutine / { print "    leaktest.go:132: leaked goroutine: " $0; next }
+	{ print "        " $0 }' "$src"
+            printf 'FAIL\nFAIL\texample.com/serve\t5.123s\n'; } >"$out" ;;
 *) echo "gen_damaged: unknown damage '$kind'" >&2; exit 2 ;;
 esac
 echo "gen_damaged: $kind of $(basename "$src"), $(stat -c %s "$out") bytes"
