@@ -822,6 +822,22 @@ static void unprefixed_interleaved(text *o, const char *l, size_t n, unsigned k)
         puts_(o, "GET /healthz 200 1.2ms\n");
 }
 
+/* The strict grammar reads damaged as clean was read: as many goroutines,
+ * no line it doubts, and another writer's lines skipped and counted. */
+static gmx_dump_info strict_reads_like(const result *clean, text damaged)
+{
+    uint64_t got = 0;
+    gmx_dump_info info;
+    gmx_error err;
+    assert_int_equal(gmx_goroutine_dump_parse("log", damaged.p, damaged.n, count_goroutine, &got,
+                                              &info, &err),
+                     GMX_OK);
+    assert_int_equal(info.suspect_lines, 0);
+    assert_int_equal(got, gmx_gbuckets_total(clean->snap.buckets));
+    assert_true(info.read.interleaved > 0);
+    return info;
+}
+
 /* Another program's log lines on the same terminal, after function lines
  * and between a file line and the next function, with and without its
  * logger's prefix. */
@@ -864,34 +880,17 @@ static void test_log_interleaved_and_folded(void **state)
             text damaged = derive(fixtures[f], damage[d]);
             if (damage[d] == kubernetes_interleaved) {
                 /* the strict grammar skips the other writer's records itself */
-                uint64_t got = 0;
-                gmx_dump_info info;
-                gmx_error err;
-                assert_int_equal(gmx_goroutine_dump_parse("log", damaged.p, damaged.n,
-                                                          count_goroutine, &got, &info, &err),
-                                 GMX_OK);
-                assert_int_equal(info.suspect_lines, 0);
-                assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
+                gmx_dump_info info = strict_reads_like(&clean, damaged);
                 /* and says so: how many, and where the first is */
-                assert_true(info.read.interleaved > 0 && info.read.interleaved <= info.skipped_lines);
+                assert_true(info.read.interleaved <= info.skipped_lines);
                 assert_true(info.read.first_interleaved > 0 &&
                             info.read.first_interleaved <= 2 * 7 + 2);
                 char said[256];
                 gmx_read_report_describe(&info.read, false, said, sizeof(said));
                 assert_non_null(strstr(said, "another writer logged inside the dump's goroutines"));
             }
-            if (damage[d] == unprefixed_interleaved || damage[d] == other_writer_between_frames) {
-                /* so does it another writer's plain lines on one terminal */
-                uint64_t got = 0;
-                gmx_dump_info info;
-                gmx_error err;
-                assert_int_equal(gmx_goroutine_dump_parse("console", damaged.p, damaged.n,
-                                                          count_goroutine, &got, &info, &err),
-                                 GMX_OK);
-                assert_int_equal(info.suspect_lines, 0);
-                assert_int_equal(got, gmx_gbuckets_total(clean.snap.buckets));
-                assert_true(info.read.interleaved > 0);
-            }
+            if (damage[d] == unprefixed_interleaved || damage[d] == other_writer_between_frames)
+                strict_reads_like(&clean, damaged); /* another program's plain lines too */
             char what[256];
             snprintf(what, sizeof(what), "%s, damage %zu", fixtures[f], d);
             result r = read_like(&clean, damaged, what);

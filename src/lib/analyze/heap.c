@@ -521,7 +521,8 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                   : gmx_findings_printf(
                         out, zh ? "%s，位于 %.*s：在用内存 %.1f → %.1f MiB（+%s，占所有增长位置总增长的 %.0f%%）"
                                 : "%s in %.*s: in use %.1f → %.1f MiB (+%s, %.0f%% of all sites' growth)",
-                        in_flight ? busy(zh) : bounded ? levelled(zh) : what(cat, zh), fn, fp, s->inuse[0] / MIB,
+                        in_flight ? busy(zh) : bounded ? levelled(zh) : what(cat, zh), fn, fp,
+                        s->inuse[0] / MIB,
                         s->inuse[n - 1] / MIB, rate,
                         share * 100);
     describe(out, fd, s, n, &tr, share, total_growth);

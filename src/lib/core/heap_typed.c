@@ -465,8 +465,8 @@ static void copy_in(copy_match *m, const typed_obj *obj, int depth)
  * whose struct's slot it fills, one to three levels down: when exactly one
  * member holds it, the child is typed as reached from that member (holder,
  * at: the struct and the member's word). */
-static bool frame_copy(heap_typer *t, const typed_obj *frame, uint64_t lo, uint64_t hi, typed_obj *holder,
-                       uint64_t *at)
+static bool frame_copy(heap_typer *t, const typed_obj *frame, uint64_t lo, uint64_t hi,
+                       typed_obj *holder, uint64_t *at)
 {
     var_structs vs = { t, { 0 }, 0 };
     if (!t->ix || !frame->of)
@@ -736,7 +736,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
                  word_of(t, parent, at, sp->elem, &w, &elem_base);
     typed_obj copy; /* a frame's stale copy of a struct's member: typed as reached from the member */
     if (!typed && parent->frame && find_ref(t, parent, addr, addr + sp->elem, &at) &&
-        frame_copy(t, parent, addr, addr + sp->elem, &copy, &at) && word_of(t, &copy, at, sp->elem, &w, &elem_base)) {
+        frame_copy(t, parent, addr, addr + sp->elem, &copy, &at) &&
+        word_of(t, &copy, at, sp->elem, &w, &elem_base)) {
         parent = &copy;
         typed = true;
     }
@@ -762,8 +763,8 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
         std_container(t, parent, w.path, out);
     /* a channel a variable holds (a global, a frame's local, a captured one), not a
      * struct's member: the variable is the container, the channel's struct its internals */
-    if (typed && !out->inside && (!parent->span || parent->role == GMX_STEP_CLOSURE) && w.kind == DWORD_POINTER &&
-        chan_type(declared)) {
+    if (typed && !out->inside && (!parent->span || parent->role == GMX_STEP_CLOSURE) &&
+        w.kind == DWORD_POINTER && chan_type(declared)) {
         name_container(t, parent, w.path, declared, out, NULL);
         out->inside = true;
     }
