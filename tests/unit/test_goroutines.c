@@ -2,6 +2,7 @@
  * renderers' view of the result. Dumps are written from the grammar. */
 #include "testutil.h"
 #include "analyze/frames.h"
+#include "analyze/gwaitees.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/report.h"
 #include "gomemdx/ingest.h"
@@ -959,6 +960,41 @@ static void test_goroutines__json_follows_the_contract(void **state)
     release(&s, 1);
 }
 
+/* A WaitGroup's Wait in a type's Stop beside goroutines the type's Start
+ * began, blocked: the Wait counts them, and they rank above it
+ * (tendermint/tendermint#7030, verbatim: the maintainers fixed poolRoutine).
+ * The receiver is read only from pointer methods. */
+static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(void **state)
+{
+    (void)state;
+    gmx_str recv;
+    assert_true(gmx_pointer_receiver(gmx_str_cstr("example.com/p.(*Reactor).OnStop.func1"), &recv));
+    assert_true(gmx_str_eq_cstr(recv, "example.com/p.(*Reactor)"));
+    assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.Reactor.OnStop"), &recv));
+    assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.run.func1"), &recv));
+
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/tendermint-tendermint-7030/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_non_null(top);
+    assert_non_null(strstr(top->site.function.p, ".(*Reactor).poolRoutine"));
+    bool waiter_seen = false;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (fd->category != GMX_CAT_WAITGROUP_MISMATCH)
+            continue;
+        waiter_seen = true;
+        assert_int_equal(fd->severity, GMX_SEV_WARNING);
+        assert_true(i >= 3); /* below the reactor's three blocked goroutines */
+    }
+    assert_true(waiter_seen);
+    gmx_findings_free(f);
+    release(&s, 1);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -986,6 +1022,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_cut_profile_is_a_share_of_its_title),
         cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
+        cmocka_unit_test(test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 #include "analyze/gmerge.h"
 #include "analyze/glockorder.h"
 #include "analyze/gspawner.h"
+#include "analyze/gwaitees.h"
 #include "analyze/judge.h"
 #include "util/alloc.h"
 #include "util/buf.h"
@@ -249,6 +250,9 @@ typedef struct actx {
     gmx_lock_waiter waiters[MAX_LOCK_WAITERS];
     gmx_finding *waiter_finding[MAX_LOCK_WAITERS];
     size_t nwaiters;
+    /* Its WaitGroup waiters: ranked below what they wait for (gwaitees.h). */
+    gmx_finding *wg_waiters[MAX_LOCK_WAITERS];
+    size_t nwg_waiters;
 } actx;
 
 /* The bucket of snapshot k with b's stack, whatever kind of dump each is. */
@@ -530,6 +534,9 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
         c->waiters[c->nwaiters] = (gmx_lock_waiter){ b, fd->site };
         c->waiter_finding[c->nwaiters++] = fd;
     }
+    if (cat == GMX_CAT_WAITGROUP_MISMATCH && !v.healthy && fd->has_site &&
+        c->nwg_waiters < MAX_LOCK_WAITERS)
+        c->wg_waiters[c->nwg_waiters++] = fd;
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)
             fd->evidence[fd->nevidence++] = probe.evidence[i];
@@ -829,8 +836,10 @@ static gmx_code analyse(actx *c)
     gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
-    if (rc == GMX_OK)
+    if (rc == GMX_OK) {
         name_lock_order(c);
+        gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);
+    }
     gmx_findings_set_omitted(c->out, c->omitted);
     if (rc == GMX_OK && c->n > 1)
         rc = add_vanished(c);
