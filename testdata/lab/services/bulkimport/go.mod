@@ -1,0 +1,3 @@
+module bulkimport
+
+go 1.19

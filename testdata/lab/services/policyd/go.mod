@@ -1,0 +1,3 @@
+module policyd
+
+go 1.19

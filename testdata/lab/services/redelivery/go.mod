@@ -1,0 +1,3 @@
+module redelivery
+
+go 1.19

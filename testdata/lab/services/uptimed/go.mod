@@ -1,0 +1,3 @@
+module uptimed
+
+go 1.19
