@@ -991,7 +991,7 @@ static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(vo
     }
     assert_true(waiter_seen);
     gmx_findings_free(f);
-    release(&s, 1);
+    gmx_gsnapshot_release(&s);
     free(text);
 }
 
