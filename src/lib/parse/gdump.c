@@ -578,10 +578,12 @@ static bool next_line(parser *p, gmx_str *line)
     }
     /* a test runner's indentation (its log line's own is shorter), read
      * as a prefix is: the report tells of neither */
-    unsigned spaces = 0;
-    while (spaces < p->layout.margin && spaces < line->n && line->p[spaces] == ' ')
-        spaces++;
-    *line = gmx_str_sub(*line, spaces, line->n);
+    if (p->layout.margin) {
+        unsigned spaces = 0;
+        while (spaces < p->layout.margin && spaces < line->n && line->p[spaces] == ' ')
+            spaces++;
+        *line = gmx_str_sub(*line, spaces, line->n);
+    }
     if (p->cl)
         join_cut(p, line);
     return true;
