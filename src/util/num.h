@@ -45,6 +45,20 @@ static inline int64_t gmx_i64_add_sat(int64_t a, int64_t b)
     return b > 0 ? INT64_MAX : INT64_MIN;
 }
 
+/* v truncated to an int64, held at INT64_MAX or INT64_MIN past them and
+ * 0 for NaN: for estimates scaled from hostile figures, which a plain cast
+ * would take out of range (undefined). */
+static inline int64_t gmx_i64_of_double_sat(double v)
+{
+    if (!(v == v))
+        return 0;
+    if (v >= 9.2e18)
+        return INT64_MAX;
+    if (v <= -9.2e18)
+        return INT64_MIN;
+    return (int64_t)v;
+}
+
 /* Go's abs of an int64: the most negative value stays as it is. */
 static inline int64_t gmx_i64_abs_wrap(int64_t v)
 {

@@ -115,8 +115,10 @@ static void scale(int64_t rate, int64_t *count, int64_t *size)
         return;
     double avg = (double)*size / (double)*count;
     double s = 1 / (1 - exp(-avg / (double)rate));
-    *count = (int64_t)((double)*count * s);
-    *size = (int64_t)((double)*size * s);
+    /* objects far smaller than the rate, from a hostile rate or count:
+     * an estimate past what an int64 holds is held at its largest */
+    *count = gmx_i64_of_double_sat((double)*count * s);
+    *size = gmx_i64_of_double_sat((double)*size * s);
 }
 
 /* The "@" pcs of a record without "#" lines as its frames: each named by

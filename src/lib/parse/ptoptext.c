@@ -265,7 +265,7 @@ static gmx_code add_stack(reader *r, const gmx_frame *f, uint32_t n, double v)
      * range (NaN fails the first test). */
     if (!(v >= 0.5))
         return GMX_OK;
-    int64_t x = v >= 9.2e18 ? INT64_MAX : (int64_t)(v + 0.5);
+    int64_t x = gmx_i64_of_double_sat(v + 0.5);
     bool obj = r->info->objects, churn = r->info->churn;
     return r->sink->record(r->sink->ctx, f, n, !churn && obj ? x : 0, !churn && !obj ? x : 0,
                            churn && obj ? x : 0, churn && !obj ? x : 0, 0);
