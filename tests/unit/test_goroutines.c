@@ -503,6 +503,9 @@ static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state
     for (size_t i = 0; i < gmx_findings_count(f); i++)
         assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
     assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "long-lived by design"));
+    /* Judged benign, the category's fix is a condition, not a claim. */
+    assert_true(gmx_str_starts(gmx_str_cstr(gmx_findings_at(f, 0)->advice),
+                               "If these goroutines should have ended: "));
     done_text(f);
 
     /* The same wait in a goroutine started per request is a warning. */
@@ -526,6 +529,23 @@ static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state
     f = analyse_text(text);
     assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_MUTEX_HELD);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_CRITICAL);
+    /* A pile judged a leak is told with its cause; one judged benign is
+     * told only with what it waits on. */
+    assert_non_null(strstr(gmx_findings_at(f, 0)->title.p, "waiting for a lock that is not released"));
+    assert_false(gmx_str_starts(gmx_str_cstr(gmx_findings_at(f, 0)->advice), "If "));
+    done_text(f);
+    f = analyse_text("goroutine 1 [running]:\nmain.main()\n\t/go/src/svc/main.go:20 +0x1d\n\n"
+                     "goroutine 30 [semacquire]:\n"
+                     "sync.runtime_SemacquireMutex(0xc0001, 0x0, 0x1)\n\t/usr/lib/go-1.19/src/runtime/sema.go:77 +0x25\n"
+                     "sync.(*Mutex).lockSlow(0xc0001)\n\t/usr/lib/go-1.19/src/sync/mutex.go:171 +0x165\n"
+                     "sync.(*Mutex).Lock(...)\n\t/usr/lib/go-1.19/src/sync/mutex.go:90\n"
+                     "main.(*cache).get(0xc0001)\n\t/go/src/svc/main.go:40 +0x2a\n"
+                     "created by main.main\n\t/go/src/svc/main.go:54 +0x11\n");
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->title.p, "1 goroutine waiting for a lock in main.(*cache).get"));
+    assert_null(strstr(gmx_findings_at(f, 0)->title.p, "not released"));
+    assert_true(gmx_str_starts(gmx_str_cstr(gmx_findings_at(f, 0)->advice),
+                               "If this goroutine should have ended: "));
     done_text(f);
 }
 

@@ -86,22 +86,35 @@ static void describe_state(gmx_finding *fd, const gmx_gbucket *b)
         gmx_finding_add_number(fd, "leaked", (double)b->leaked);
 }
 
-/* What the goroutines of a category are doing, in English and Chinese. */
-static const char *doing(gmx_category cat, bool zh)
+/* What the goroutines of a category are doing, in English and Chinese.
+ * A pile judged a leak is told with its cause ("a sync.Cond that is never
+ * signalled"); one judged benign (info: a worker by design, too few or too
+ * short a wait to tell) only with what it waits on, which the dump shows. */
+static const char *doing(gmx_category cat, bool zh, bool leak)
 {
     switch (cat) {
     case GMX_CAT_CHAN_SEND_BLOCKED: return zh ? "写 channel 阻塞" : "blocked sending on a channel";
     case GMX_CAT_CHAN_RECV_BLOCKED: return zh ? "读 channel 阻塞" : "blocked receiving from a channel";
     case GMX_CAT_NIL_CHAN: return zh ? "在 nil channel 上永远阻塞" : "blocked forever on a nil channel";
     case GMX_CAT_SELECT_BLOCKED:
+        if (!leak)
+            return zh ? "在 select 中等待" : "waiting in a select";
         return zh ? "select 阻塞，没有 case 会就绪" : "blocked in a select no case of which becomes ready";
     case GMX_CAT_MUTEX_HELD:
+        if (!leak)
+            return zh ? "在等待一把互斥锁" : "waiting for a lock";
         return zh ? "在等待一把未释放的互斥锁" : "waiting for a lock that is not released";
     case GMX_CAT_WAITGROUP_MISMATCH:
+        if (!leak)
+            return zh ? "在等待一个 WaitGroup" : "waiting on a WaitGroup";
         return zh ? "在等待一个永远不归零的 WaitGroup" : "waiting on a WaitGroup that never reaches zero";
     case GMX_CAT_COND_WAIT:
+        if (!leak)
+            return zh ? "在等待一个 sync.Cond" : "waiting on a sync.Cond";
         return zh ? "在等待一个从未被唤醒的 sync.Cond" : "waiting on a sync.Cond that is never signalled";
     case GMX_CAT_IO_NO_TIMEOUT:
+        if (!leak)
+            return zh ? "在等待网络 I/O" : "waiting on network I/O";
         return zh ? "在等待没有设置超时的网络 I/O" : "waiting on network I/O without a timeout";
     case GMX_CAT_GOROUTINE_SURGE: return zh ? "创建速度快于结束速度" : "created faster than they finish";
     default: return NULL;
@@ -111,10 +124,10 @@ static const char *doing(gmx_category cat, bool zh)
 /* The title of a bucket's finding, in English or (zh) Chinese: the same
  * arguments for both, the Chinese dropping the plural with %.0s. */
 static gmx_str base_title(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
-                          const gmx_frame *site, bool has_site, const gmx_gverdict *v)
+                          const gmx_frame *site, bool has_site, const gmx_gverdict *v, bool leak)
 {
     const char *healthy = zh ? v->healthy_zh : v->healthy;
-    const char *what = doing(cat, zh);
+    const char *what = doing(cat, zh, leak);
     if (!what)
         what = healthy ? healthy : (b->nstates || zh ? "" : "goroutines");
     gmx_count_text count = gmx_fmt_count_text(b->count);
@@ -174,9 +187,9 @@ static bool entry_of(const gmx_gbucket *b, const gmx_goroot *root, const gmx_fra
 
 static gmx_str title_of(gmx_findings *out, bool zh, gmx_category cat, const gmx_gbucket *b,
                         const gmx_goroot *root, const gmx_frame *site, bool has_site,
-                        const gmx_gverdict *v)
+                        const gmx_gverdict *v, bool leak)
 {
-    gmx_str t = base_title(out, zh, cat, b, site, has_site, v);
+    gmx_str t = base_title(out, zh, cat, b, site, has_site, v, leak);
     gmx_str entry;
     if (!has_site || (cat == GMX_CAT_NONE && v->healthy) || !entry_of(b, root, site, &entry))
         return t;
@@ -525,9 +538,20 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
         fd->advice = own ? keep(out, v.signature->advice) : gmx_category_advice(cat);
         /* The Chinese stays the category's: the catalogue's advice is English. */
         fd->advice_zh = own ? gmx_category_advice_zh(cat) : NULL;
+        /* A pile judged benign gets the category's fix as a condition: it
+         * says what the cause would be, which the evidence did not show. */
+        if (!own && probe.severity == GMX_SEV_INFO && fd->advice) {
+            fd->advice = gmx_findings_printf(out, "If %s should have ended: %s",
+                                             b->count == 1 ? "this goroutine" : "these goroutines",
+                                             fd->advice).p;
+            fd->advice_zh = gmx_findings_printf(out, "如果%s goroutine 本该结束：%s",
+                                                b->count == 1 ? "这个" : "这些",
+                                                gmx_category_advice_zh(cat)).p;
+        }
     }
-    fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v);
-    fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v);
+    bool leak = probe.severity > GMX_SEV_INFO;
+    fd->title = title_of(out, false, cat, b, &c->root, &site, fd->has_site, &v, leak);
+    fd->title_zh = title_of(out, true, cat, b, &c->root, &site, fd->has_site, &v, leak);
     describe_state(fd, b);
     if (cat == GMX_CAT_MUTEX_HELD && !v.healthy && fd->has_site && fd->site.line &&
         !fd->site_is_mechanism && c->nwaiters < MAX_LOCK_WAITERS) {
