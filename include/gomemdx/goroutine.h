@@ -192,6 +192,12 @@ typedef struct gmx_text_layout {
     bool pager;
     gmx_text_wrap wrap;
     unsigned margin;
+    /* bytes of the first numbered line's number and the blank after it:
+     * less -N leaves as many blank before the rest of a line it wrapped */
+    unsigned pager_column;
+    /* the pager numbered every piece of the lines a terminal cut (the text
+     * was wrapped first); else the rest of a cut line has no number */
+    bool pager_pieces;
 } gmx_text_layout;
 
 gmx_text_layout gmx_text_layout_learn(const void *data, size_t len);

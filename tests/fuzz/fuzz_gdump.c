@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gmx_text_layout layout = gmx_text_layout_learn(data, size);
     if (!layout.pager && !layout.wrap.width && !layout.margin && size)
         layout = (gmx_text_layout){ data[0] & 2, { data[0] & 4 ? 0 : 40 + data[0] % 80u, data[0] & 1 },
-                                    data[0] & 8 ? 0 : (unsigned)(data[0] >> 4) };
+                                    data[0] & 8 ? 0 : (unsigned)(data[0] >> 4),
+                                    (unsigned)(data[0] >> 5) * 2, data[0] & 16 };
     gmx_gbuckets *joined = gmx_gbuckets_new(&limits);
     if (!joined)
         return 0;

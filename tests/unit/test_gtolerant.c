@@ -791,6 +791,123 @@ static void test_pager_wrapped(void **state)
     }
 }
 
+static unsigned pieces_numbered; /* the last number folded_numbered gave */
+
+/* A terminal's wrap, then cat -n: every piece of a cut line numbered (a
+ * wrapped copy saved, then viewed numbered). */
+static void folded_numbered(text *o, const char *l, size_t n, unsigned k)
+{
+    if (k == 1)
+        pieces_numbered = 0;
+    text pieces = { 0 };
+    fold_line(&pieces, l, n, k);
+    for (size_t pos = 0; pos < pieces.n;) {
+        const char *nl = memchr(pieces.p + pos, '\n', pieces.n - pos);
+        size_t end = (size_t)(nl - pieces.p);
+        char number[32];
+        int at = snprintf(number, sizeof(number), "%6u\t", ++pieces_numbered);
+        put(o, number, (size_t)at);
+        put(o, pieces.p + pos, end + 1 - pos);
+        pos = end + 1;
+    }
+    free(pieces.p);
+}
+
+/* less -N on a terminal fold_width wide, copied from its screen: each
+ * line's number in a column of eight, tabs drawn as spaces, and the rest
+ * of a line the width cut behind that column left blank. */
+static void less_numbered(text *o, const char *l, size_t n, unsigned k)
+{
+    char drawn[8192];
+    size_t len = 0;
+    for (size_t i = 0; i < n && len + 8 < sizeof(drawn); i++) {
+        if (l[i] != '\t') {
+            drawn[len++] = l[i];
+            continue;
+        }
+        do
+            drawn[len++] = ' ';
+        while (len % 8);
+    }
+    size_t room = fold_width - 8;
+    size_t pos = 0;
+    do {
+        char column[32];
+        int at = pos ? snprintf(column, sizeof(column), "        ")
+                     : snprintf(column, sizeof(column), "%7u ", k);
+        size_t piece = len - pos < room ? len - pos : room;
+        put(o, column, (size_t)at);
+        put(o, drawn + pos, piece);
+        puts_(o, "\n");
+        fold_cut |= pos > 0;
+        pos += piece;
+    } while (pos < len);
+}
+
+/* Numbered and wrapped the two other ways read as the capture: before,
+ * a piece's own number was glued into the line it continued, less -N's
+ * blank column before "06", the rest of an offset, was taken for the
+ * number 6 of an empty line, and a created-by line as wide as the
+ * terminal was judged with its number in front and took the next line's
+ * file for its rest (100,000 goroutines of a bench dump folded at 100
+ * columns, then numbered: 101,464 in 60,792 stacks, read line by line in
+ * 6.7 s). A wrapped text numbered piece by piece is the strict grammar's,
+ * whole and undoubted. */
+static void test_wrapped_then_numbered(void **state)
+{
+    (void)state;
+    static const char *const fixtures[] = {
+        "testdata/lab/captures/go1.19/billing/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.27/webhooks/goroutine-t1.debug2.txt",
+        "testdata/lab/captures/go1.27/dashboards/sigquit.txt",
+    };
+    static const size_t widths[] = { 60, 90 };
+    for (size_t f = 0; f < sizeof(fixtures) / sizeof(fixtures[0]); f++) {
+        size_t len;
+        char *src = tu_read_fixture(fixtures[f], &len);
+        result clean = read_text(src, len);
+        assert_int_equal(clean.rc, GMX_OK);
+        for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
+            for (int less = 0; less < 2; less++) {
+                fold_width = widths[w];
+                fold_tabs8 = true;
+                fold_cut = false;
+                text damaged = derive(fixtures[f], less ? less_numbered : folded_numbered);
+                assert_true(fold_cut);
+                char what[256];
+                snprintf(what, sizeof(what), "%s at %zu, %s", fixtures[f], fold_width,
+                         less ? "less -N" : "folded, then numbered");
+                result r = read_like(&clean, damaged, what);
+                assert_true(r.snap.info.read.repairs & GMX_REPAIR_PAGER);
+                assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
+                gmx_gsnapshot_release(&r.snap);
+                /* billing has one line wider than 90 columns: too few cut
+                 * to learn a wrap from, read line by line */
+                gmx_text_layout layout = gmx_text_layout_learn(damaged.p, damaged.n);
+                bool learnable = f > 0 || fold_width < 90;
+                assert_true(layout.pager);
+                /* as wide as the raw lines are: cat -n's column of eight too */
+                if (learnable)
+                    assert_int_equal(layout.wrap.width, less ? fold_width : fold_width + 8);
+                if (!less && learnable) {
+                    uint64_t want = gmx_gbuckets_total(clean.snap.buckets), got = 0;
+                    gmx_dump_info info;
+                    gmx_error err;
+                    assert_int_equal(gmx_goroutine_dump_parse_repaired(
+                                         "damaged", damaged.p, damaged.n, &layout,
+                                         count_goroutine, &got, &info, &err),
+                                     GMX_OK);
+                    assert_int_equal(got, want);
+                    assert_int_equal(info.suspect_lines, 0);
+                }
+                free(damaged.p);
+            }
+        }
+        gmx_gsnapshot_release(&clean.snap);
+        free(src);
+    }
+}
+
 /* A container's log where another writer's line falls between the dump's
  * lines now and then (a sidecar, a parallel CI stage). */
 static void kubernetes_interleaved(text *o, const char *l, size_t n, unsigned k)
@@ -1879,6 +1996,7 @@ int main(void)
         cmocka_unit_test(test_laid_out_strict_grammar),
         cmocka_unit_test(test_sigquit_narrow_terminal),
         cmocka_unit_test(test_pager_wrapped),
+        cmocka_unit_test(test_wrapped_then_numbered),
         cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_panicparse_long_fields),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),

@@ -599,7 +599,11 @@ static bool parse_laid_out(const char *name, const gmx_input *in, const gmx_inge
     const char *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
     gmx_text_layout layout = gmx_text_layout_learn(data, len);
-    if ((int)layout.pager + (layout.wrap.width != 0) + (layout.margin != 0) != 1)
+    /* one layout, or a pager's numbers over lines a terminal cut (less -N
+     * on a narrow terminal; a wrapped text numbered line by line) */
+    if (!layout.pager && !layout.wrap.width && !layout.margin)
+        return false;
+    if (layout.margin && (layout.pager || layout.wrap.width))
         return false;
     gmx_gbuckets_free(snap->buckets);
     snap->buckets = gmx_gbuckets_new(&opts->limits);

@@ -535,7 +535,7 @@ gmx_code gmx_goroutine_dump_parse_repaired(const char *name, const void *data, s
  * input), while the storage does not. A header starts the block whose
  * storage it is (a SIGQUIT's "goroutine 7 gp=0x… m=nil [IO wait, 2
  * minutes]:" is wider than a narrow terminal). */
-static void join_cut(parser *p, gmx_str *line)
+static void join_cut(parser *p, gmx_str raw, gmx_str *line)
 {
     if (p->state == OUTSIDE) {
         p->joined_len = 0;
@@ -544,8 +544,11 @@ static void join_cut(parser *p, gmx_str *line)
     }
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
-    gmx_str piece = *line, next;
-    while (gmx_gx_wrap_full(&p->layout.wrap, piece) && gmx_cursor_peek(&p->cur, &next) &&
+    /* widths are the raw lines' (the wrap was learned on them, pager
+     * numbers and all); what joins is each piece's text */
+    gmx_str piece = raw, next;
+    while (gmx_gx_wrap_full(&p->layout.wrap, piece) &&
+           gmx_gx_wrap_peek(&p->layout, &p->cur, &next) &&
            gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {
         size_t first = n ? 0 : line->n;
         if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)
@@ -570,6 +573,7 @@ static bool next_line(parser *p, gmx_str *line)
     if (!gmx_cursor_next(&p->cur, line))
         return false;
     p->line = p->cur.line;
+    gmx_str raw = *line;
     if (p->layout.pager) {
         gmx_str text = gmx_gx_pager_strip(*line);
         if (text.p != line->p)
@@ -585,7 +589,7 @@ static bool next_line(parser *p, gmx_str *line)
         *line = gmx_str_sub(*line, spaces, line->n);
     }
     if (p->cl)
-        join_cut(p, line);
+        join_cut(p, raw, line);
     return true;
 }
 

@@ -56,13 +56,19 @@ static size_t syslog_prefix(gmx_str s);
 static gmx_text_wrap learn_wrap(const char *data, size_t len);
 static bool func_like(gmx_str s);
 
+/* The widest number column a pager prints (less -N's is eight, cat -n's
+ * seven with its tab). */
+#define PAGER_COLUMN_MAX 16
+
 /* less -N, cat -n, nl: the first lines numbered one after the other (in
  * a text a terminal wrapped, the rest of a line cut at its width between
  * them, unnumbered); and a blank line after every line (copied from a web
  * UI). */
-static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
+static void learn_lines(const char *data, size_t len, bool wrapped, gmx_text_layout *layout,
                         bool *double_spaced)
 {
+    unsigned *pager_column = &layout->pager_column;
+    *pager_column = 0;
     unsigned lines = 0, numbered = 0, texts = 0, spaced = 0;
     uint64_t prev = 0;
     size_t pos = 0;
@@ -80,6 +86,8 @@ static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
         uint64_t n;
         size_t skip;
         if (pager_number(s, &n, &skip)) {
+            if (!*pager_column && skip <= PAGER_COLUMN_MAX)
+                *pager_column = (unsigned)skip;
             numbered += lines == 0 || n == prev + 1;
             prev = n; /* the count goes on from here */
         } else if (!wrapped) {
@@ -88,7 +96,8 @@ static void learn_lines(const char *data, size_t len, bool wrapped, bool *pager,
         lines++;
         pos = end + 1;
     }
-    *pager = lines >= 3 && numbered >= 3 && numbered * 10 >= lines * (wrapped ? 5 : 9);
+    layout->pager = lines >= 3 && numbered >= 3 && numbered * 10 >= lines * (wrapped ? 5 : 9);
+    layout->pager_pieces = layout->pager && wrapped && numbered * 10 >= lines * 9;
     *double_spaced = texts >= 8 && spaced * 10 >= texts * 9;
 }
 
@@ -130,7 +139,7 @@ static gmx_text_layout learn_layout(const char *data, size_t len, bool *double_s
     gmx_text_layout layout;
     layout.margin = learn_margin(data, len);
     layout.wrap = learn_wrap(data, len);
-    learn_lines(data, len, layout.wrap.width != 0, &layout.pager, double_spaced);
+    learn_lines(data, len, layout.wrap.width != 0, &layout, double_spaced);
     return layout;
 }
 
@@ -154,6 +163,21 @@ gmx_str gmx_gx_pager_strip(gmx_str s)
     uint64_t n;
     size_t skip;
     return pager_number(s, &n, &skip) ? gmx_str_sub(s, skip, s.n) : s;
+}
+
+gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str next)
+{
+    if (!l->pager)
+        return next;
+    if (l->pager_pieces)
+        return gmx_gx_pager_strip(next);
+    /* else a number begins a line of its own: "692 +0x70" is the rest of
+     * a cut file line, and "        06" that of an offset behind less -N's
+     * blank column, not the number 6 of an empty line */
+    size_t blank = 0;
+    while (blank < l->pager_column && blank < next.n && next.p[blank] == ' ')
+        blank++;
+    return blank && blank == l->pager_column ? gmx_str_sub(next, blank, next.n) : next;
 }
 
 /* The UTF-8 characters in p[0, n): the bytes that continue none (all but
@@ -233,7 +257,24 @@ typedef struct widest {
     unsigned whole;  /* of which ending as a function line or a header */
 } widest;
 
-static void count_width(widest *w, gmx_str s, bool tabs8)
+/* The line after s, without a pager's number or blank column and its
+ * indentation, is the rest of a number, offset or registers that s's
+ * width cut (a traceback's "pc=0x4b8d" then "d4"). */
+static bool file_tail_follows(gmx_str next)
+{
+    /* "        72" is the rest "72" behind a blank number column, not
+     * the number 72 of an empty line */
+    gmx_str text = gmx_gx_pager_strip(next);
+    if (trim_right(text).n)
+        next = text;
+    size_t i = 0;
+    while (i < next.n && (next.p[i] == ' ' || next.p[i] == '\t'))
+        i++;
+    next = trim_right(gmx_str_sub(next, i, next.n));
+    return next.n <= 24 && gmx_gx_file_tail(next);
+}
+
+static void count_width(widest *w, gmx_str s, gmx_str next, bool tabs8)
 {
     size_t n = columns(s, tabs8);
     if (n > w->width)
@@ -241,7 +282,7 @@ static void count_width(widest *w, gmx_str s, bool tabs8)
     if (n == w->width) {
         line_end e = line_ends(s);
         w->lines++;
-        w->cut += e == END_CUT;
+        w->cut += e == END_CUT || (e == END_FILE && file_tail_follows(next));
         w->whole += e == END_WHOLE;
     }
 }
@@ -266,8 +307,11 @@ static gmx_text_wrap learn_wrap(const char *data, size_t len)
             s.n--;
         if (s.n > GX_LINE_MAX)
             return (gmx_text_wrap){ 0, false }; /* wider than any terminal: not wrapped */
-        count_width(&bytes, s, false);
-        count_width(&tabs8, s, true);
+        const char *after = end < len ? data + end + 1 : data + len;
+        const char *after_nl = memchr(after, '\n', (size_t)(data + len - after));
+        gmx_str next = gmx_str_make(after, (size_t)((after_nl ? after_nl : data + len) - after));
+        count_width(&bytes, s, next, false);
+        count_width(&tabs8, s, next, true);
         lines++;
         pos = end + 1;
     }
@@ -343,6 +387,14 @@ bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
     /* a character takes four bytes at most: a longer line is wider */
     return w->width && line.n <= 4 * w->width && columns_bound(line, w->tabs8) >= w->width &&
            columns(line, w->tabs8) == w->width;
+}
+
+bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, gmx_str *rest)
+{
+    if (!gmx_cursor_peek(cur, rest))
+        return false;
+    *rest = gmx_gx_wrap_piece(l, *rest);
+    return true;
 }
 
 bool gmx_gx_wrap_joins(gx_cleaner *c, gmx_str line, gmx_str next)

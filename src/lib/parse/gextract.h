@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "gomemdx/goroutine.h"
+#include "util/cursor.h"
 #include "util/str.h"
 
 /* Lines longer than this are classified as they are, never decoded. */
@@ -80,6 +81,15 @@ size_t gmx_gx_glyph_len(gmx_str s, size_t i);
 /* Looks at the first lines of the input for file-wide damage (pager
  * numbers, double spacing, lines cut at a terminal's width). */
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
+
+/* The rest of a line a terminal cut at its width, without what a pager
+ * put before it: its number (a text wrapped, then numbered piece by
+ * piece), or the blank number column less -N leaves. A suffix of piece. */
+gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str piece);
+
+/* The line after cur's, as the rest of one a terminal cut at its width
+ * (gmx_gx_wrap_piece). False at the end of the text. */
+bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, gmx_str *rest);
 
 /* True when line, raw as read, is as wide as the terminal that wrapped the
  * text (width 0: false), so that the next line may be its rest. */

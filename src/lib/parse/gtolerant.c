@@ -220,12 +220,17 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     size_t n = 0;
     uint32_t extra = 0;
     gmx_str piece = raw, next;
-    while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) && gmx_cursor_peek(&t->cur, &next) &&
-           gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf, n) : raw, next)) {
+    /* where a cut line ends is judged on its text, behind its pager number */
+    gmx_str head = t->cl.layout.pager ? gmx_gx_pager_strip(raw) : raw;
+    size_t lead = raw.n - head.n;
+    while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) &&
+           gmx_gx_wrap_peek(&t->cl.layout, &t->cur, &next) &&
+           gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf + lead, n - lead) : head, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
             n = raw.n < GX_LINE_MAX ? raw.n : GX_LINE_MAX;
             memcpy(buf, raw.p, n);
+            lead = lead < n ? lead : n;
         }
         if (n + next.n > GX_LINE_MAX)
             break;
