@@ -488,6 +488,34 @@ static void test_goroutines__a_vendored_dependency_is_not_the_standard_library(v
     }
 }
 
+/* A test binary's main goroutine, goroutine 1 under cmd/go's generated
+ * main.main (_testmain.go), waiting in the testing package for its tests:
+ * the framework's, as goleak's isTestStack treats it, not the code under
+ * test (https://github.com/uber-go/goleak/issues/104, verbatim in
+ * testdata/realworld). A main.main in the program's own file stays its. */
+static void test_goroutines__test_binary_main_is_the_framework(void **state)
+{
+    (void)state;
+    static const gmx_goroot no_root;
+    gmx_frame gen = { gmx_str_cstr("main.main"), gmx_str_cstr("_testmain.go"), 101 };
+    gmx_frame tmp = { gmx_str_cstr("main.main"), gmx_str_cstr("/tmp/go-build1/b001/_testmain.go"), 9 };
+    gmx_frame own = { gmx_str_cstr("main.main"), gmx_str_cstr("/src/app/main.go"), 12 };
+    gmx_frame near = { gmx_str_cstr("main.main"), gmx_str_cstr("/src/app/my_testmain.go"), 3 };
+    assert_true(gmx_frame_is_std(&no_root, &gen));
+    assert_true(gmx_frame_is_std(&no_root, &tmp));
+    assert_false(gmx_frame_is_std(&no_root, &own));
+    assert_false(gmx_frame_is_std(&no_root, &near));
+
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/uber-go-goleak-104/artifact.txt", &len);
+    assert_non_null(s);
+    gmx_findings *f = analyse_text(s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_true(gmx_findings_at(f, i)->severity < GMX_SEV_WARNING);
+    done_text(f);
+    free(s);
+}
+
 static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state)
 {
     (void)state;
@@ -1029,6 +1057,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_queue_renewed_over_time_is_no_pile),
         cmocka_unit_test(test_goroutines__an_accept_loops_connections_are_no_pile),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
+        cmocka_unit_test(test_goroutines__test_binary_main_is_the_framework),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
         cmocka_unit_test(test_goroutines__a_set_filling_up_is_not_a_pile),

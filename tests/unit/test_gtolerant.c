@@ -1604,6 +1604,40 @@ static void test_go_comment_markers(void **state)
     free(s);
 }
 
+/* goleak's record shortened by its poster, the goroutine's number, state
+ * and stack written "..." (https://github.com/riverqueue/river/pull/1169,
+ * the merged commit's message, verbatim in testdata/realworld): read as one
+ * goroutine listed by the checker, its state unknown, the function goleak
+ * names on top its one frame, then its creator. A sentence that only talks
+ * about such a record is not one. */
+static void test_goleak_record_elided(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/riverqueue-river-1169/artifact.txt", &len);
+    assert_non_null(s);
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "github.com/jackc/pgx/v5/pgconn/internal/bgreader.(*BGReader).bgRead", &b);
+    assert_true(b->flags & GMX_G_REPORTED);
+    assert_int_equal(b->nframes, 1);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "unknown"));
+    assert_true(gmx_str_eq_cstr(b->creator.func, "github.com/jackc/pgx/v5/pgconn/internal/bgreader.(*BGReader).Start"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_MISSING);
+    gmx_gsnapshot_release(&r.snap);
+    free(s);
+
+    /* the state kept, only the number and the stack elided */
+    const char *kept = "goleak: Errors on successful test run: found unexpected goroutines:\n"
+                       "[Goroutine ... in state select, with example.com/x.(*W).loop on top of the stack ...]\n";
+    r = read_goroutines(kept, 1, "example.com/x.(*W).loop", &b);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "select"));
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *prose = "The Goroutine ... with the most frames on top of the stack ...] was odd.\n";
+    result none = read_text(prose, strlen(prose));
+    assert_int_not_equal(none.rc, GMX_OK);
+}
+
 /* A debug=1 profile whose names and file paths a web page made into
  * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
  * verbatim): the links unwrapped, the names read; a link in prose stays. */
@@ -2014,6 +2048,7 @@ int main(void)
         cmocka_unit_test(test_prefixed_pieces), cmocka_unit_test(test_wrapped_dump), cmocka_unit_test(test_large_profile_text),
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_go_comment_markers),
+        cmocka_unit_test(test_goleak_record_elided),
         cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_nothing),
     };

@@ -1272,11 +1272,78 @@ static bool colon_lost_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
     return true;
 }
 
+/* goleak's record with what its poster left out written "...":
+ * "[Goroutine ... with pkg.f on top of the stack ...]" (the number, the
+ * state or the stack elided). Rebuilt as the record's header, its state
+ * unknown when elided; *top is the function it names, the stack's one
+ * known frame. A record whole but for its ":" is left to the header test. */
+static bool elided_leak_record(gx_cleaner *c, gmx_str s, gmx_str *fixed, gmx_str *top)
+{
+    static const char head[] = "Goroutine ", state_mark[] = " in state ", with[] = " with ",
+                      tail[] = " on top of the stack";
+    if (s.n && s.p[0] == '[')
+        s = gmx_str_sub(s, 1, s.n);
+    if (!gmx_str_starts(s, head))
+        return false;
+    gmx_str rest = gmx_str_sub(s, sizeof(head) - 1, s.n);
+    bool elided = false;
+    uint64_t id = 0;
+    size_t digits = gmx_scan_u64(rest, &id);
+    if (digits) {
+        rest = gmx_str_sub(rest, digits, rest.n);
+    } else if (gmx_str_starts(rest, "...")) {
+        rest = gmx_str_sub(rest, 3, rest.n);
+        elided = true;
+    } else {
+        return false;
+    }
+    gmx_str state = gmx_str_make("unknown", 7);
+    size_t w = gmx_str_find(rest, with);
+    size_t t = gmx_str_find(rest, tail);
+    if (w == SIZE_MAX || t == SIZE_MAX || t <= w + sizeof(with) - 1)
+        return false;
+    if (gmx_str_starts(rest, state_mark)) {
+        state = gmx_str_sub(rest, sizeof(state_mark) - 1, w);
+        if (state.n && state.p[state.n - 1] == ',')
+            state.n--;
+    } else if (w > 1 || (w == 1 && rest.p[0] != ',')) {
+        return false;
+    }
+    gmx_str func = gmx_str_sub(rest, w + sizeof(with) - 1, t);
+    gmx_str after = gmx_str_sub(rest, t + sizeof(tail) - 1, rest.n);
+    if (!func.n || !state.n || gmx_str_find(func, " ") != SIZE_MAX || gmx_str_find(func, ".") == SIZE_MAX)
+        return false;
+    if (gmx_str_eq_cstr(after, ":") || gmx_str_eq_cstr(after, ":]"))
+        ; /* the stack's place kept, elided or not before */
+    else if (gmx_str_eq_cstr(after, " ...]") || gmx_str_eq_cstr(after, "...]") ||
+             gmx_str_eq_cstr(after, " ...") || gmx_str_eq_cstr(after, ": ...]") ||
+             gmx_str_eq_cstr(after, "]"))
+        elided = true;
+    else
+        return false;
+    if (!elided)
+        return false;
+    char *buf = slot(c);
+    int n = snprintf(buf, GX_LINE_MAX, "[Goroutine %llu in state %.*s, with %.*s on top of the stack:",
+                     (unsigned long long)id, (int)state.n, state.p, (int)func.n, func.p);
+    if (n <= 0 || n >= GX_LINE_MAX - (int)func.n - 1)
+        return false;
+    gmx_goroutine g;
+    if (!gmx_gdump_parse_any_header(gmx_str_make(buf, (size_t)n), &g))
+        return false;
+    /* the function kept after the header, in the same slot */
+    memcpy(buf + n + 1, func.p, func.n);
+    *fixed = gmx_str_make(buf, (size_t)n);
+    *top = gmx_str_make(buf + n + 1, func.n);
+    return true;
+}
+
 void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     out->text = s;
     out->header_at = 0;
     out->reported = false;
+    out->elided_top = (gmx_str){ NULL, 0 };
     out->count = 0;
     out->strong = false;
     out->rest = (gmx_str){ NULL, 0 };
@@ -1356,10 +1423,17 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
             out->kind = GX_TITLE;
             return;
         }
-        gmx_str fixed;
+        gmx_str fixed, top;
         if (c0 == 'g' && colon_lost_header(c, s, &fixed)) {
             out->kind = GX_HEADER;
             out->text = fixed;
+            return;
+        }
+        if (elided_leak_record(c, s, &fixed, &top)) {
+            out->kind = GX_HEADER;
+            out->text = fixed;
+            out->reported = true;
+            out->elided_top = top;
             return;
         }
         if (gmx_str_starts(s, "[originating from goroutine ")) {

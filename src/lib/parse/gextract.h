@@ -51,6 +51,8 @@ typedef struct gx_line {
     gmx_str text;        /* content: prefixes and indentation removed */
     size_t header_at;    /* GX_HEADER: where the header starts in text */
     bool reported;       /* GX_HEADER: listed by a leak checker */
+    gmx_str elided_top;  /* GX_HEADER rebuilt from goleak's record with its stack
+                          * written "...": the function it names on top */
     bool indented;       /* the content had a leading tab in the input */
     bool logged;         /* behind a log prefix (a timestamp, a syslog or a learned one) */
     uint64_t count;      /* GX_RECORD, GX_COUNT, GX_MULT */
