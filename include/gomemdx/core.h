@@ -205,7 +205,8 @@ typedef struct gmx_core_holder {
                               * holds half of its bytes): the container */
     uint64_t like_bytes;     /* what the same container holds in the chain's like siblings
                               * (the other elements of an array of pointers above it: the
-                              * Ps of runtime.allp, a cache's shards), beside the chain's own */
+                              * Ps of runtime.allp, a cache's shards; or of an inline array
+                              * of structs: a pool's size classes), beside the chain's own */
     uint64_t like;           /* those siblings */
 } gmx_core_holder;
 

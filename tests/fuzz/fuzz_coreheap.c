@@ -31,7 +31,9 @@ enum { RECORD = 14, MAX_PATCHES = 64 };
  * channel's buffer typed by the elemtype read from its runtime struct; (plus
  * five) the Go 1.19 docsite core: a tree of nodes and children arrays; (plus
  * six) the Go 1.19 tilecache core: a frame's stale copy of a struct member,
- * typed by searching the structs the frame's other words point to. */
+ * typed by searching the structs the frame's other words point to; (plus
+ * seven) the Go 1.19 printshop core: like containers in the elements of an
+ * inline array (a pool's size classes), each sibling typed from the parent. */
 typedef struct fixture {
     const char *core_path, *bin_path;
     uint8_t *core_bytes, *bin_bytes;
@@ -64,13 +66,18 @@ typedef struct fixture {
 #define GMX_TILECACHE_CORE GMX_CORE_FILE
 #define GMX_TILECACHE_BIN GMX_CORE_BIN
 #endif
-static fixture fixtures[7] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+#ifndef GMX_PRINTSHOP_CORE
+#define GMX_PRINTSHOP_CORE GMX_CORE_FILE
+#define GMX_PRINTSHOP_BIN GMX_CORE_BIN
+#endif
+static fixture fixtures[8] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_CHECKOUT_CORE, GMX_CHECKOUT_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_ACCOUNTS_CORE, GMX_ACCOUNTS_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_OUTBOX_CORE, GMX_OUTBOX_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_GEOCODER_CORE, GMX_GEOCODER_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_DOCSITE_CORE, GMX_DOCSITE_BIN, NULL, NULL, 0, 0, NULL, 0 },
-                               { GMX_TILECACHE_CORE, GMX_TILECACHE_BIN, NULL, NULL, 0, 0, NULL, 0 } };
+                               { GMX_TILECACHE_CORE, GMX_TILECACHE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_PRINTSHOP_CORE, GMX_PRINTSHOP_BIN, NULL, NULL, 0, 0, NULL, 0 } };
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
@@ -121,7 +128,7 @@ static void check_typed(const gmx_core_hold_step *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t extra = size % RECORD;
-    fixture *x = &fixtures[extra >= 2 && extra <= 6 ? extra : extra == 1 && (data[size - 1] & 1)];
+    fixture *x = &fixtures[extra >= 2 && extra <= 7 ? extra : extra == 1 && (data[size - 1] & 1)];
     if (!load_fixture(x))
         return 0;
     size_t core_len = x->core_len, nsegs = x->nsegs;
@@ -160,7 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             for (size_t i = 0; i < r.nholders; i++) {
                 const gmx_core_holder *hd = &r.holders[i];
-                if (hd->nchain < 1 || hd->holder >= hd->nchain || hd->bytes > r.marked_bytes)
+                if (hd->nchain < 1 || hd->holder >= hd->nchain || hd->bytes > r.marked_bytes ||
+                    hd->like_bytes > r.marked_bytes)
                     abort();
                 for (size_t k = 1; k < hd->nchain; k++) {
                     if (!hd->chain[k].elided && !hd->chain[k - 1].elided &&

@@ -807,6 +807,35 @@ static void test_core__a_global_channel_is_the_container(void **state)
     assert_typed_auditship("1.27");
 }
 
+/* The held-out printshop cores (Go 1.19, 1.27): a buffer pool whose size
+ * classes are an inline array, [6]sizeClass, each with its free list
+ * [][]byte; grown buffers are filed under the 8 and 16 KiB classes, which
+ * nothing takes from. The chain runs into the heaviest class's free list;
+ * what the same member holds in the array's other elements counts with it
+ * (on 1.27 the 8 KiB class alone is 43% of HeapInuse, the pool's lists 52%). */
+static void assert_typed_printshop(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_PRINTSHOP_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.buffers");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_string_equal(holder->container, "main.bufferPool.classes[3].free");
+    assert_string_equal(holder->container_type, "[][]uint8");
+    /* the 16 KiB class, and the 4 KiB one's few */
+    assert_true(top->like >= 1 && top->like_bytes > 0);
+    assert_true(holder->bytes + top->like_bytes <= top->bytes);
+    assert_true((holder->bytes + top->like_bytes) * 2 >= heap_inuse_at_capture(version, "printshop"));
+    assert_first_finding_judged(&r, GMX_CAT_HEAP_GROWTH, "main.bufferPool.classes[3].free ([][]uint8) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__an_inline_arrays_elements_are_like_containers(void **state)
+{
+    (void)state;
+    assert_typed_printshop("1.19");
+    assert_typed_printshop("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -1085,6 +1114,7 @@ int main(void)
         cmocka_unit_test(test_core__a_contexts_children_map_is_the_container),
         cmocka_unit_test(test_core__a_frames_stale_copy_is_typed_as_the_member_it_copies),
         cmocka_unit_test(test_core__a_global_channel_is_the_container),
+        cmocka_unit_test(test_core__an_inline_arrays_elements_are_like_containers),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -168,11 +168,17 @@ bool gmx_heap_object_type_name(gmx_core *c, const heap_layout *l, const scan_lay
     return true;
 }
 
+/* The address of the object at mark position pos. */
+static uint64_t object_addr(const retain *r, uint32_t pos)
+{
+    const heap_span *sp = &r->ix->spans[r->m->span[pos]];
+    return sp->start + (r->m->order[pos] - sp->first) * sp->elem;
+}
+
 static gmx_core_hold_step object_step(retain *r, uint32_t pos)
 {
-    uint64_t id = r->m->order[pos];
     const heap_span *sp = &r->ix->spans[r->m->span[pos]];
-    uint64_t addr = sp->start + (id - sp->first) * sp->elem;
+    uint64_t addr = object_addr(r, pos);
     gmx_core_hold_step st = { .addr = addr, .size = sp->elem, .size_class = (uint32_t)(sp->spanclass >> 1),
                               .noscan = (sp->spanclass & 1) != 0, .bytes = r->t.bytes[pos],
                               .objects = r->t.objects[pos], .children = r->t.children[pos] };
@@ -260,6 +266,64 @@ static void like_siblings(retain *r, const line_types *lt, uint32_t cpos, size_t
     }
 }
 
+enum { LIKE_ELEMENTS_MAX = 256 };
+
+/* Whether container names a and b differ only in array indices ("[3]", "[4]"),
+ * and do differ. */
+static bool other_index(const char *a, const char *b)
+{
+    bool differ = false;
+    while (*a && *b) {
+        if (a[0] == '[' && b[0] == '[' && a[1] >= '0' && a[1] <= '9' && b[1] >= '0' && b[1] <= '9') {
+            const char *x = a + 1, *y = b + 1;
+            while (*x >= '0' && *x <= '9')
+                x++;
+            while (*y >= '0' && *y <= '9')
+                y++;
+            if (*x != ']' || *y != ']')
+                return false;
+            differ |= x - a != y - b || memcmp(a, b, (size_t)(x - a)) != 0;
+            a = x;
+            b = y;
+            continue;
+        }
+        if (*a++ != *b++)
+            return false;
+    }
+    return differ && !*a && !*b;
+}
+
+/* What the container at mark position cpos holds in the like elements of an
+ * inline array: the same member of the array's other elements (a pool's
+ * size classes `classes[i].free`, a global array of shards), objects that
+ * the container's own parent (typed as parent, an object or a root) reached
+ * first and that static types name as the container but for an index. */
+static void like_elements(retain *r, const typed_obj *parent, uint32_t cpos, const char *container,
+                          gmx_core_holder *h)
+{
+    uint32_t p = r->m->parent[cpos];
+    if (!parent->type || !strchr(container, '[') ||
+        (!(p & ROOT_BIT) && r->t.children[p] > LIKE_ELEMENTS_MAX))
+        return;
+    uint64_t bytes = 0, like = 0, seen = 0;
+    for (uint32_t q = (p & ROOT_BIT) ? 0 : p + 1; q < r->m->n && seen < LIKE_ELEMENTS_MAX; q++) {
+        if (r->m->parent[q] != p || q == cpos || !r->t.bytes[q])
+            continue;
+        seen++;
+        typed_obj next;
+        gmx_core_hold_step st = { 0 };
+        gmx_heap_type_child(&r->typer, parent, object_addr(r, q), &r->ix->spans[r->m->span[q]], &next, &st);
+        if (st.container && other_index(st.container, container)) {
+            bytes += r->t.bytes[q];
+            like++;
+        }
+    }
+    if (like) {
+        h->like_bytes = bytes;
+        h->like = like;
+    }
+}
+
 /* The chain of group g: the root, its heaviest children down to the
  * holder (of the objects on that line holding a quarter of the root's
  * bytes or more, the one that reached the most objects directly: the
@@ -321,6 +385,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     size_t n = 1, i = 0;
     uint32_t step_pos[MAX_CHAIN + 2];
     size_t step_line[MAX_CHAIN + 2];
+    typed_obj step_parent[MAX_CHAIN + 2]; /* each kept step's object before it, as typed */
     if (cur.of && strcmp(cur.of, name) != 0) /* a static temp, named by its global pointer */
         h->root = steps[0].what = cur.of;
     if (cur.type)
@@ -328,6 +393,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
                                          strlen(gmx_dwarf_types_name(r->typer.types, cur.type)));
     for (uint32_t pos = r->t.root_heavy[g->root]; pos != NONE && i < end; pos = r->t.heavy[pos], i++) {
         gmx_core_hold_step st = object_step(r, pos);
+        typed_obj parent = cur;
         if (i < MAX_TYPED) { /* each step typed from the one before (elided ones too) */
             gmx_heap_type_child(&r->typer, &cur, st.addr, &r->ix->spans[r->m->span[pos]], &next, &st);
             cur = next;
@@ -347,6 +413,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
         }
         step_pos[n] = pos;
         step_line[n] = i;
+        step_parent[n] = i < MAX_TYPED ? parent : (typed_obj){ 0 };
         steps[n++] = st;
     }
     if (!h->holder)
@@ -358,6 +425,8 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     for (size_t k = 1; c && k <= h->holder; k++)
         if (steps[k].container && strcmp(steps[k].container, c) == 0) {
             like_siblings(r, &lt, step_pos[k], step_line[k], h);
+            if (!h->like)
+                like_elements(r, &step_parent[k], step_pos[k], c, h);
             break;
         }
     return true;

@@ -1,0 +1,3 @@
+module kvrelay
+
+go 1.19

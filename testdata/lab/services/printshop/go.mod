@@ -1,0 +1,3 @@
+module printshop
+
+go 1.19
