@@ -1,0 +1,3 @@
+module activityfeed
+
+go 1.19

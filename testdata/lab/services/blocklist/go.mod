@@ -1,0 +1,3 @@
+module blocklist
+
+go 1.19

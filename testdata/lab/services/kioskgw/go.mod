@@ -1,0 +1,3 @@
+module kioskgw
+
+go 1.19

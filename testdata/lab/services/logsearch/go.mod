@@ -1,0 +1,3 @@
+module logsearch
+
+go 1.19
