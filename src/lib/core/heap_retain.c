@@ -274,7 +274,8 @@ static bool other_index(const char *a, const char *b)
 {
     bool differ = false;
     while (*a && *b) {
-        if (a[0] == '[' && b[0] == '[' && a[1] >= '0' && a[1] <= '9' && b[1] >= '0' && b[1] <= '9') {
+        if (a[0] == '[' && b[0] == '[' && a[1] >= '0' && a[1] <= '9' && b[1] >= '0' &&
+            b[1] <= '9') {
             const char *x = a + 1, *y = b + 1;
             while (*x >= '0' && *x <= '9')
                 x++;
@@ -312,7 +313,8 @@ static void like_elements(retain *r, const typed_obj *parent, uint32_t cpos, con
         seen++;
         typed_obj next;
         gmx_core_hold_step st = { 0 };
-        gmx_heap_type_child(&r->typer, parent, object_addr(r, q), &r->ix->spans[r->m->span[q]], &next, &st);
+        gmx_heap_type_child(&r->typer, parent, object_addr(r, q), &r->ix->spans[r->m->span[q]],
+                            &next, &st);
         if (st.container && other_index(st.container, container)) {
             bytes += r->t.bytes[q];
             like++;

@@ -1311,7 +1311,8 @@ static bool elided_leak_record(gx_cleaner *c, gmx_str s, gmx_str *fixed, gmx_str
     }
     gmx_str func = gmx_str_sub(rest, w + sizeof(with) - 1, t);
     gmx_str after = gmx_str_sub(rest, t + sizeof(tail) - 1, rest.n);
-    if (!func.n || !state.n || gmx_str_find(func, " ") != SIZE_MAX || gmx_str_find(func, ".") == SIZE_MAX)
+    if (!func.n || !state.n || gmx_str_find(func, " ") != SIZE_MAX ||
+        gmx_str_find(func, ".") == SIZE_MAX)
         return false;
     if (gmx_str_eq_cstr(after, ":") || gmx_str_eq_cstr(after, ":]"))
         ; /* the stack's place kept, elided or not before */
@@ -1324,7 +1325,8 @@ static bool elided_leak_record(gx_cleaner *c, gmx_str s, gmx_str *fixed, gmx_str
     if (!elided)
         return false;
     char *buf = slot(c);
-    int n = snprintf(buf, GX_LINE_MAX, "[Goroutine %llu in state %.*s, with %.*s on top of the stack:",
+    int n = snprintf(buf, GX_LINE_MAX,
+                     "[Goroutine %llu in state %.*s, with %.*s on top of the stack:",
                      (unsigned long long)id, (int)state.n, state.p, (int)func.n, func.p);
     if (n <= 0 || n >= GX_LINE_MAX - (int)func.n - 1)
         return false;

@@ -791,7 +791,8 @@ static void dispatch(tol *t, gx_line *ln)
          * it names on top is the one frame known. */
         if (ln->elided_top.n) {
             char frame[GX_LINE_MAX + 8];
-            int n = snprintf(frame, sizeof(frame), "%.*s(...)", (int)ln->elided_top.n, ln->elided_top.p);
+            int n = snprintf(frame, sizeof(frame), "%.*s(...)", (int)ln->elided_top.n,
+                             ln->elided_top.p);
             if (n > 0 && (size_t)n < sizeof(frame)) {
                 put(&t->dump, gmx_str_make(frame, (size_t)n), ln->lineno, false);
                 t->expect_file = true;
