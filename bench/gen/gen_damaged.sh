@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console|leaktest SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|interleaved|console|leaktest SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
 # pasted: glyphs, inside an issue comment's prose and <details><pre> block;
@@ -9,6 +9,11 @@
 # wrapped: every line cut at 100 columns, tabs to the eighth (a terminal's
 # copy, fold -w 100);
 # numbered: every line behind its number (cat -n, less -N);
+# wrapnum: wrapped, then numbered piece by piece (fold -w 100 | cat -n: a
+# terminal's copy saved, then viewed numbered);
+# less: less -N on a 100-column terminal, copied from its screen: each
+# line's number in a column of eight, tabs drawn as spaces, the rest of a
+# line the width cut behind that column left blank;
 # interleaved: k8s, with another stream's record after every fiftieth line
 # (a sidecar or a second writer logging while the dump is written);
 # console: no prefix, another program's log line after every fiftieth line
@@ -23,7 +28,7 @@
 # program's lines skipped inside blocks, as interleaved's; leaktest: the
 # indentation learned).
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|interleaved|console|leaktest SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|interleaved|console|leaktest SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -35,6 +40,13 @@ pasted) { printf 'Memory keeps growing; here is the dump from /debug/pprof/gorou
 flat) LC_ALL=C sed 's/^[[:space:]]*//' "$src" >"$out" ;;
 wrapped) fold -w 100 "$src" >"$out" ;;
 numbered) cat -n "$src" >"$out" ;;
+wrapnum) fold -w 100 "$src" | cat -n >"$out" ;;
+less) LC_ALL=C awk '{ s = $0; line = ""
+	for (i = 1; i <= length(s); i++) { c = substr(s, i, 1)
+		if (c == "\t") { do line = line " "; while (length(line) % 8) } else line = line c }
+	printf "%7d %s\n", NR, substr(line, 1, 92)
+	for (at = 93; at <= length(line); at += 92) printf "        %s\n", substr(line, at, 92) }' \
+	"$src" >"$out" ;;
 interleaved) LC_ALL=C awk '{ print "2024-01-01T00:00:00.123456789Z stderr F " $0 }
 	NR % 50 == 0 { print "2024-01-01T00:00:00.223456789Z stdout F {\"level\":\"info\",\"msg\":\"request served\"}" }' \
 	"$src" >"$out" ;;

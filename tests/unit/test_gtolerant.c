@@ -533,7 +533,10 @@ static void test_log_prefixes(void **state)
     check_like(DUMP2, derive(DUMP2, journald_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, cloud_logging_json), GMX_REPAIR_LOG_PREFIX);
     check_like(DUMP2, derive(DUMP2, cloudwatch_json), GMX_REPAIR_LOG_PREFIX);
-    check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_LOG_PREFIX);
+    /* the tab Jenkins drew as spaces is learned as the file lines'
+     * indentation, and the prefix as a Kubernetes one is: the strict
+     * grammar's read, which tells only of the indentation */
+    check_like(DUMP2, derive(DUMP2, jenkins), GMX_REPAIR_INDENT);
 }
 
 static void test_logged_as_one_string(void **state)
@@ -816,8 +819,11 @@ static void folded_numbered(text *o, const char *l, size_t n, unsigned k)
 /* less -N on a terminal fold_width wide, copied from its screen: each
  * line's number in a column of eight, tabs drawn as spaces, and the rest
  * of a line the width cut behind that column left blank. */
+static unsigned less_first = 1; /* the number less gives the first line */
+
 static void less_numbered(text *o, const char *l, size_t n, unsigned k)
 {
+    k += less_first - 1;
     char drawn[8192];
     size_t len = 0;
     for (size_t i = 0; i < n && len + 8 < sizeof(drawn); i++) {
@@ -844,6 +850,34 @@ static void less_numbered(text *o, const char *l, size_t n, unsigned k)
     } while (pos < len);
 }
 
+/* The line after one a terminal cut, as the rest of it (gmx_gx_wrap_peek):
+ * less -N's blank column before a rest of digits, the pager's next line
+ * whose number fills the column (1000001), and each piece's own number. */
+static void test_wrap_rest_behind_a_pager(void **state)
+{
+    (void)state;
+    gmx_text_layout less = { true, { 30, true }, 0, 8, false };
+    static const char cut[] = "1000000 main.f(0x1, 0x2, 0x3, 0x4\n"
+                               "        06)\n"
+                               "1000001         /x/main.go:1 +0x1d\n";
+    gmx_cursor cur;
+    gmx_str line, rest;
+    gmx_cursor_init(&cur, cut, sizeof(cut) - 1);
+    assert_true(gmx_cursor_next(&cur, &line));
+    assert_int_equal(gmx_gx_pager_line(line), 1000000);
+    assert_true(gmx_gx_wrap_peek(&less, &cur, 1000000, &rest));
+    assert_true(gmx_str_eq_cstr(rest, "06)"));
+    assert_true(gmx_cursor_next(&cur, &line));
+    assert_false(gmx_gx_wrap_peek(&less, &cur, 1000000, &rest));
+    /* wrapped, then numbered piece by piece: the piece's number goes */
+    gmx_text_layout pieces = { true, { 38, true }, 0, 7, true };
+    static const char numbered[] = "     1\tmain.f(0x1, 0x2, 0x3, 0x4\n     2\t06)\n";
+    gmx_cursor_init(&cur, numbered, sizeof(numbered) - 1);
+    assert_true(gmx_cursor_next(&cur, &line));
+    assert_true(gmx_gx_wrap_peek(&pieces, &cur, 1, &rest));
+    assert_true(gmx_str_eq_cstr(rest, "06)"));
+}
+
 /* Numbered and wrapped the two other ways read as the capture: before,
  * a piece's own number was glued into the line it continued, less -N's
  * blank column before "06", the rest of an offset, was taken for the
@@ -851,8 +885,10 @@ static void less_numbered(text *o, const char *l, size_t n, unsigned k)
  * terminal was judged with its number in front and took the next line's
  * file for its rest (100,000 goroutines of a bench dump folded at 100
  * columns, then numbered: 101,464 in 60,792 stacks, read line by line in
- * 6.7 s). A wrapped text numbered piece by piece is the strict grammar's,
- * whole and undoubted. */
+ * 6.7 s); a line numbered 1696449, as wide as less's column, was taken for
+ * the rest of the line before it. Both are the strict grammar's, whole
+ * and undoubted (less's tabs drawn as spaces learned as the file lines'
+ * indentation). */
 static void test_wrapped_then_numbered(void **state)
 {
     (void)state;
@@ -868,7 +904,9 @@ static void test_wrapped_then_numbered(void **state)
         result clean = read_text(src, len);
         assert_int_equal(clean.rc, GMX_OK);
         for (size_t w = 0; w < sizeof(widths) / sizeof(widths[0]); w++) {
-            for (int less = 0; less < 2; less++) {
+            for (int less = 0; less < 3; less++) {
+                /* the third: numbers as wide as less's column, from 1,000,000 */
+                less_first = less == 2 ? 1000000 : 1;
                 fold_width = widths[w];
                 fold_tabs8 = true;
                 fold_cut = false;
@@ -876,7 +914,7 @@ static void test_wrapped_then_numbered(void **state)
                 assert_true(fold_cut);
                 char what[256];
                 snprintf(what, sizeof(what), "%s at %zu, %s", fixtures[f], fold_width,
-                         less ? "less -N" : "folded, then numbered");
+                         less == 2 ? "less -N from 1000000" : less ? "less -N" : "folded, then numbered");
                 result r = read_like(&clean, damaged, what);
                 assert_true(r.snap.info.read.repairs & GMX_REPAIR_PAGER);
                 assert_true(r.snap.info.read.repairs & GMX_REPAIR_WRAPPED);
@@ -889,7 +927,7 @@ static void test_wrapped_then_numbered(void **state)
                 /* as wide as the raw lines are: cat -n's column of eight too */
                 if (learnable)
                     assert_int_equal(layout.wrap.width, less ? fold_width : fold_width + 8);
-                if (!less && learnable) {
+                if (learnable) {
                     uint64_t want = gmx_gbuckets_total(clean.snap.buckets), got = 0;
                     gmx_dump_info info;
                     gmx_error err;
@@ -2031,6 +2069,7 @@ int main(void)
         cmocka_unit_test(test_sigquit_narrow_terminal),
         cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_wrapped_then_numbered),
+        cmocka_unit_test(test_wrap_rest_behind_a_pager),
         cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_panicparse_long_fields),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),

@@ -131,16 +131,20 @@ static bool indented(parser *p, gmx_str line, bool learn, gmx_str *text)
     if (p->flat)
         return false;
     if (!p->indent_len) {
-        size_t n = learn ? gmx_gx_glyph_len(line, 0) : 0;
-        if (!n)
+        size_t glyph = learn ? gmx_gx_glyph_len(line, 0) : 0;
+        /* or the spaces a terminal drew for the tab (less, a copy from its
+         * screen), before a file line */
+        bool spaces = learn && !glyph && line.n && line.p[0] == ' ';
+        if (!glyph && !spaces)
             return false;
-        while (n < line.n && n < INDENT_MAX && (line.p[n] == ' ' || line.p[n] == '\t'))
+        size_t n = glyph;
+        while (n < line.n && n < INDENT_MAX && (line.p[n] == ' ' || (glyph && line.p[n] == '\t')))
             n++;
-        if (n >= INDENT_MAX)
+        if (n >= INDENT_MAX || (spaces && !gmx_gx_file_line(gmx_str_sub(line, n, line.n))))
             return false;
         memcpy(p->indent, line.p, n);
         p->indent_len = n;
-        p->info->read.repairs |= GMX_REPAIR_TAB_GLYPHS;
+        p->info->read.repairs |= glyph ? GMX_REPAIR_TAB_GLYPHS : GMX_REPAIR_INDENT;
     }
     if (line.n < p->indent_len || memcmp(line.p, p->indent, p->indent_len) != 0)
         return false;
@@ -547,8 +551,9 @@ static void join_cut(parser *p, gmx_str raw, gmx_str *line)
     /* widths are the raw lines' (the wrap was learned on them, pager
      * numbers and all); what joins is each piece's text */
     gmx_str piece = raw, next;
+    uint64_t number = p->layout.pager ? gmx_gx_pager_line(raw) : 0;
     while (gmx_gx_wrap_full(&p->layout.wrap, piece) &&
-           gmx_gx_wrap_peek(&p->layout, &p->cur, &next) &&
+           gmx_gx_wrap_peek(&p->layout, &p->cur, number, &next) &&
            gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {
         size_t first = n ? 0 : line->n;
         if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)

@@ -169,15 +169,17 @@ gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str next)
 {
     if (!l->pager)
         return next;
-    if (l->pager_pieces)
-        return gmx_gx_pager_strip(next);
-    /* else a number begins a line of its own: "692 +0x70" is the rest of
-     * a cut file line, and "        06" that of an offset behind less -N's
-     * blank column, not the number 6 of an empty line */
+    /* less -N's blank column first: "        06" is the rest of an offset,
+     * not the number 6 of an empty line (a number is right-aligned in the
+     * column, so no numbered line starts with the column's spaces) */
     size_t blank = 0;
     while (blank < l->pager_column && blank < next.n && next.p[blank] == ' ')
         blank++;
-    return blank && blank == l->pager_column ? gmx_str_sub(next, blank, next.n) : next;
+    if (blank && blank == l->pager_column)
+        return gmx_str_sub(next, blank, next.n);
+    /* a number begins a line of its own unless every piece was numbered:
+     * "692 +0x70" is the rest of a cut file line */
+    return l->pager_pieces ? gmx_gx_pager_strip(next) : next;
 }
 
 /* The UTF-8 characters in p[0, n): the bytes that continue none (all but
@@ -389,9 +391,21 @@ bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
            columns(line, w->tabs8) == w->width;
 }
 
-bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, gmx_str *rest)
+uint64_t gmx_gx_pager_line(gmx_str s)
+{
+    uint64_t n;
+    size_t skip;
+    return pager_number(s, &n, &skip) ? n : 0;
+}
+
+bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, uint64_t number,
+                      gmx_str *rest)
 {
     if (!gmx_cursor_peek(cur, rest))
+        return false;
+    /* the pager's next line, not the rest of this one (its number may be
+     * as wide as the column: "1696449 /go/…" after a line cut at its end) */
+    if (l->pager && !l->pager_pieces && number && gmx_gx_pager_line(*rest) == number + 1)
         return false;
     *rest = gmx_gx_wrap_piece(l, *rest);
     return true;

@@ -89,9 +89,15 @@ void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
  * piece), or the blank number column less -N leaves. A suffix of piece. */
 gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str piece);
 
+/* The number a pager put before line s, 0 when it has none. */
+uint64_t gmx_gx_pager_line(gmx_str s);
+
 /* The line after cur's, as the rest of one a terminal cut at its width
- * (gmx_gx_wrap_piece). False at the end of the text. */
-bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, gmx_str *rest);
+ * (gmx_gx_wrap_piece); number is the pager's number of the line being
+ * joined (0: none). False at the end of the text, or when the line after
+ * is the pager's next one. */
+bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, uint64_t number,
+                      gmx_str *rest);
 
 /* True when line, raw as read, is as wide as the terminal that wrapped the
  * text (width 0: false), so that the next line may be its rest. */
