@@ -546,12 +546,16 @@ static void join_cut(parser *p, gmx_str raw, gmx_str *line)
         if (line->n < 10 || memcmp(line->p, "goroutine ", 10) != 0)
             return;
     }
-    char *at = p->joined + p->joined_len;
-    size_t room = JOINED_MAX - p->joined_len, n = 0;
     /* widths are the raw lines' (the wrap was learned on them, pager
      * numbers and all); what joins is each piece's text */
+    if (!gmx_gx_wrap_full(&p->layout.wrap, raw))
+        return;
+    char *at = p->joined + p->joined_len;
+    size_t room = JOINED_MAX - p->joined_len, n = 0;
     gmx_str piece = raw, next;
-    uint64_t number = p->layout.pager ? gmx_gx_pager_line(raw) : 0;
+    /* the pager's own number, to tell its next line (wrap_peek): not
+     * needed where every piece is numbered */
+    uint64_t number = p->layout.pager && !p->layout.pager_pieces ? gmx_gx_pager_line(raw) : 0;
     while (gmx_gx_wrap_full(&p->layout.wrap, piece) &&
            gmx_gx_wrap_peek(&p->layout, &p->cur, number, &next) &&
            gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {

@@ -371,17 +371,17 @@ static bool goroutine_of_creator(gmx_str line, gmx_str next)
 
 /* At least as many columns as s has: each byte one, a tab eight at most
  * (tabs8). Most lines of a wrapped text are shorter than the wrap, and
- * this tells so without counting their characters. */
+ * this tells so without counting their characters (a stack line has a
+ * tab or two: its indentation, a pager's after its number). */
 static size_t columns_bound(gmx_str s, bool tabs8)
 {
     if (!tabs8)
         return s.n;
-    size_t lead = 0;
-    while (lead < s.n && s.p[lead] == '\t')
-        lead++;
-    if (lead < s.n && memchr(s.p + lead, '\t', s.n - lead))
-        return SIZE_MAX;
-    return s.n + 7 * lead;
+    size_t bound = s.n;
+    for (const char *at = s.p, *end = s.p + s.n;
+         (at = memchr(at, '\t', (size_t)(end - at))) != NULL; at++)
+        bound += 7;
+    return bound;
 }
 
 bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
