@@ -552,12 +552,11 @@ static void join_cut(parser *p, gmx_str raw, gmx_str *line)
         return;
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
-    gmx_str piece = raw, next;
+    gmx_str piece, next;
     /* the pager's own number, to tell its next line (wrap_peek): not
      * needed where every piece is numbered */
     uint64_t number = p->layout.pager && !p->layout.pager_pieces ? gmx_gx_pager_line(raw) : 0;
-    while (gmx_gx_wrap_full(&p->layout.wrap, piece) &&
-           gmx_gx_wrap_peek(&p->layout, &p->cur, number, &next) &&
+    while (gmx_gx_wrap_peek(&p->layout, &p->cur, number, &next) &&
            gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {
         size_t first = n ? 0 : line->n;
         if (n + first + next.n > GX_LINE_MAX || n + first + next.n > room)
@@ -567,6 +566,8 @@ static void join_cut(parser *p, gmx_str raw, gmx_str *line)
         memcpy(at + n, next.p, next.n);
         n += next.n;
         gmx_cursor_next(&p->cur, &piece);
+        if (!gmx_gx_wrap_full(&p->layout.wrap, piece))
+            break;
     }
     if (!n)
         return;

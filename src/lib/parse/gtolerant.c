@@ -219,17 +219,17 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     char *buf = NULL;
     size_t n = 0;
     uint32_t extra = 0;
-    gmx_str piece = raw, next;
-    if (!gmx_gx_wrap_full(&t->cl.layout.wrap, raw))
+    const gmx_text_layout *layout = &t->cl.layout;
+    gmx_str piece, next;
+    if (!gmx_gx_wrap_full(&layout->wrap, raw))
         return raw;
     /* where a cut line ends is judged on its text, behind its pager number */
-    gmx_str head = t->cl.layout.pager ? gmx_gx_pager_strip(raw) : raw;
+    gmx_str head = layout->pager ? gmx_gx_pager_strip(raw) : raw;
     size_t lead = raw.n - head.n;
     /* the pager's own number, to tell its next line (wrap_peek): not
      * needed where every piece is numbered */
-    uint64_t number = t->cl.layout.pager && !t->cl.layout.pager_pieces ? gmx_gx_pager_line(raw) : 0;
-    while (gmx_gx_wrap_full(&t->cl.layout.wrap, piece) &&
-           gmx_gx_wrap_peek(&t->cl.layout, &t->cur, number, &next) &&
+    uint64_t number = layout->pager && !layout->pager_pieces ? gmx_gx_pager_line(raw) : 0;
+    while (gmx_gx_wrap_peek(layout, &t->cur, number, &next) &&
            gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf + lead, n - lead) : head, next)) {
         if (!buf) {
             buf = t->unwrapped[t->unwrap_slot];
@@ -243,6 +243,8 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
         n += next.n;
         gmx_cursor_next(&t->cur, &piece);
         extra++;
+        if (!gmx_gx_wrap_full(&layout->wrap, piece))
+            break;
     }
     if (!extra)
         return raw;
