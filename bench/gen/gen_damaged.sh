@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # gen_damaged: a pristine dump damaged as pasting does, for the tolerant
 # reader's benchmarks.
-#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|interleaved|console|leaktest SOURCE -o OUT
+#   gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|crlf|interleaved|console|leaktest SOURCE -o OUT
 # glyphs: every tab shown as "»" and three spaces (a web page's rendering);
 # k8s: every line under a Kubernetes container-log prefix;
 # pasted: glyphs, inside an issue comment's prose and <details><pre> block;
@@ -14,6 +14,7 @@
 # less: less -N on a 100-column terminal, copied from its screen: each
 # line's number in a column of eight, tabs drawn as spaces, the rest of a
 # line the width cut behind that column left blank;
+# crlf: every line ended "\r\n" (saved on Windows, a CI log's raw bytes);
 # interleaved: k8s, with another stream's record after every fiftieth line
 # (a sidecar or a second writer logging while the dump is written);
 # console: no prefix, another program's log line after every fiftieth line
@@ -28,7 +29,7 @@
 # program's lines skipped inside blocks, as interleaved's; leaktest: the
 # indentation learned).
 set -euo pipefail
-[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|interleaved|console|leaktest SOURCE -o OUT" >&2; exit 2; }
+[ $# -eq 4 ] && [ "$3" = -o ] || { echo "usage: gen_damaged glyphs|k8s|pasted|flat|wrapped|numbered|wrapnum|less|crlf|interleaved|console|leaktest SOURCE -o OUT" >&2; exit 2; }
 kind=$1 src=$2 out=$4
 case $kind in
 glyphs) LC_ALL=C sed 's/\t/\xc2\xbb   /g' "$src" >"$out" ;;
@@ -41,6 +42,7 @@ flat) LC_ALL=C sed 's/^[[:space:]]*//' "$src" >"$out" ;;
 wrapped) fold -w 100 "$src" >"$out" ;;
 numbered) cat -n "$src" >"$out" ;;
 wrapnum) fold -w 100 "$src" | cat -n >"$out" ;;
+crlf) LC_ALL=C sed 's/$/\r/' "$src" >"$out" ;;
 less) LC_ALL=C awk '{ s = $0; line = ""
 	for (i = 1; i <= length(s); i++) { c = substr(s, i, 1)
 		if (c == "\t") { do line = line " "; while (length(line) % 8) } else line = line c }

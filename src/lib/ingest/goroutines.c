@@ -164,13 +164,24 @@ static void *parse_piece(void *arg)
  * its first line, as a whole parse does from the file's). */
 static size_t next_block(const char *data, size_t len, size_t pos, bool prefixed)
 {
-    static const char sep[] = "\n\ngoroutine ";
+    static const char sep[] = "\ngoroutine ";
     if (pos >= len)
         return len;
     if (prefixed)
         return gmx_goroutine_text_next_header(data, len, pos);
-    const char *p = memmem(data + pos, len - pos, sep, sizeof(sep) - 1);
-    return p ? (size_t)(p - data) + 2 : len;
+    /* a header after a blank line, its line ends "\n" or CRLF's "\r\n" */
+    for (size_t at = pos; at < len;) {
+        const char *p = memmem(data + at, len - at, sep, sizeof(sep) - 1);
+        if (!p)
+            break;
+        size_t nl = (size_t)(p - data);
+        bool blank = (nl >= 1 && data[nl - 1] == '\n') ||
+                     (nl >= 2 && data[nl - 1] == '\r' && data[nl - 2] == '\n');
+        if (blank)
+            return nl + 1;
+        at = nl + 1;
+    }
+    return len;
 }
 
 static unsigned thread_count(const gmx_ingest_options *opts, size_t len)
