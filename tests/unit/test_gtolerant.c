@@ -395,6 +395,63 @@ static void test_pieces_report_whole_lines(void **state)
     free(big.p);
 }
 
+/* Two blanks a terminal's copy left at every line's end, and CRLF line
+ * ends. */
+static void trailing_blanks(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    put(o, l, n);
+    puts_(o, "  \n");
+}
+
+static void crlf(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    put(o, l, n);
+    puts_(o, "\r\n");
+}
+
+/* A dump large enough to be read in pieces, with blanks at every line's
+ * end or CRLF line ends, reads as the capture by the strict grammar,
+ * whatever the threads: before, the pieces were cut only after "\n\n", so
+ * each was read whole in one piece (CRLF: 271 MiB for a 258 MiB dump), and
+ * trailing blanks stopped the strict read at the first header, which
+ * refused the file ("no goroutine found") instead of reading it again. */
+static void test_large_dump_line_ends(void **state)
+{
+    (void)state;
+    static const line_fn damage[] = { trailing_blanks, crlf };
+    size_t len;
+    char *src = tu_read_fixture(DUMP2, &len);
+    result clean = read_text(src, len);
+    assert_int_equal(clean.rc, GMX_OK);
+    for (size_t d = 0; d < sizeof(damage) / sizeof(damage[0]); d++) {
+        text once = derive(DUMP2, damage[d]);
+        text big = { 0 };
+        unsigned copies = 0;
+        for (; big.n < ((size_t)20 << 20); copies++) {
+            put(&big, once.p, once.n);
+            puts_(&big, d ? "\r\n" : "  \n");
+        }
+        for (unsigned threads = 1; threads <= 4; threads += 3) {
+            result r = read_text_threads(big.p, big.n, threads);
+            if (r.rc != GMX_OK)
+                fail_msg("%s, %u threads: %s", d ? "CRLF" : "trailing blanks", threads,
+                         r.err.message);
+            assert_false(r.snap.info.read.tolerant);
+            assert_int_equal(gmx_gbuckets_total(r.snap.buckets),
+                             copies * gmx_gbuckets_total(clean.snap.buckets));
+            assert_int_equal(gmx_gbuckets_count(r.snap.buckets),
+                             gmx_gbuckets_count(clean.snap.buckets));
+            gmx_gsnapshot_release(&r.snap);
+        }
+        free(once.p);
+        free(big.p);
+    }
+    gmx_gsnapshot_release(&clean.snap);
+    free(src);
+}
+
 /* A large dump pasted whole into a comment (prose, <details><pre>, tabs
  * drawn as glyphs) is read as the tolerant reader reads it, line for line:
  * the same goroutines, stacks, lines, read and skipped ranges and repairs.
@@ -2070,6 +2127,7 @@ int main(void)
         cmocka_unit_test(test_pager_wrapped),
         cmocka_unit_test(test_wrapped_then_numbered),
         cmocka_unit_test(test_wrap_rest_behind_a_pager),
+        cmocka_unit_test(test_large_dump_line_ends),
         cmocka_unit_test(test_log_interleaved_and_folded),
         cmocka_unit_test(test_panicparse_long_fields),
         cmocka_unit_test(test_debug1_damage),   cmocka_unit_test(test_excerpts),

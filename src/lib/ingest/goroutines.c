@@ -169,15 +169,16 @@ static size_t next_block(const char *data, size_t len, size_t pos, bool prefixed
         return len;
     if (prefixed)
         return gmx_goroutine_text_next_header(data, len, pos);
-    /* a header after a blank line, its line ends "\n" or CRLF's "\r\n" */
+    /* a header after a blank line, whatever its line ends ("\r\n") and
+     * the blanks a terminal's copy left on it */
     for (size_t at = pos; at < len;) {
         const char *p = memmem(data + at, len - at, sep, sizeof(sep) - 1);
         if (!p)
             break;
-        size_t nl = (size_t)(p - data);
-        bool blank = (nl >= 1 && data[nl - 1] == '\n') ||
-                     (nl >= 2 && data[nl - 1] == '\r' && data[nl - 2] == '\n');
-        if (blank)
+        size_t nl = (size_t)(p - data), b = nl;
+        while (b > pos && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r'))
+            b--;
+        if (b > pos && data[b - 1] == '\n')
             return nl + 1;
         at = nl + 1;
     }
@@ -718,8 +719,10 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
     }
     if (n) {
         rc = parse_parallel(snap->name, in, 0, len, n, prefixed, NULL, opts, snap, err);
-        if (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)) &&
-            !parse_laid_out(snap->name, in, opts, snap))
+        /* damage, whether the strict read stopped at it or doubted lines */
+        bool damaged = rc == GMX_EFORMAT || rc == (gmx_code)DAMAGED ||
+                       (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)));
+        if (damaged && !parse_laid_out(snap->name, in, opts, snap))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {
         rc = parse_serial(snap->name, data, len, opts, snap, err);
