@@ -411,16 +411,29 @@ static void crlf(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\r\n");
 }
 
+/* A log that dropped the blank lines between goroutines. */
+static void no_blank_lines(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    if (!n)
+        return;
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
 /* A dump large enough to be read in pieces, with blanks at every line's
- * end or CRLF line ends, reads as the capture by the strict grammar,
- * whatever the threads: before, the pieces were cut only after "\n\n", so
- * each was read whole in one piece (CRLF: 271 MiB for a 258 MiB dump), and
+ * end, CRLF line ends or no blank line between goroutines, reads as the
+ * capture by the strict grammar, whatever the threads: before, the pieces
+ * were cut only after "\n\n", so each was read whole in one piece (CRLF:
+ * 271 MiB for a 258 MiB dump), and
  * trailing blanks stopped the strict read at the first header, which
  * refused the file ("no goroutine found") instead of reading it again. */
 static void test_large_dump_line_ends(void **state)
 {
     (void)state;
-    static const line_fn damage[] = { trailing_blanks, crlf };
+    static const line_fn damage[] = { trailing_blanks, crlf, no_blank_lines };
+    static const char *const between[] = { "  \n", "\r\n", "" };
+    static const char *const what[] = { "trailing blanks", "CRLF", "no blank lines" };
     size_t len;
     char *src = tu_read_fixture(DUMP2, &len);
     result clean = read_text(src, len);
@@ -431,13 +444,12 @@ static void test_large_dump_line_ends(void **state)
         unsigned copies = 0;
         for (; big.n < ((size_t)20 << 20); copies++) {
             put(&big, once.p, once.n);
-            puts_(&big, d ? "\r\n" : "  \n");
+            puts_(&big, between[d]);
         }
         for (unsigned threads = 1; threads <= 4; threads += 3) {
             result r = read_text_threads(big.p, big.n, threads);
             if (r.rc != GMX_OK)
-                fail_msg("%s, %u threads: %s", d ? "CRLF" : "trailing blanks", threads,
-                         r.err.message);
+                fail_msg("%s, %u threads: %s", what[d], threads, r.err.message);
             assert_false(r.snap.info.read.tolerant);
             assert_int_equal(gmx_gbuckets_total(r.snap.buckets),
                              copies * gmx_gbuckets_total(clean.snap.buckets));

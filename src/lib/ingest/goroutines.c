@@ -159,28 +159,18 @@ static void *parse_piece(void *arg)
     return NULL;
 }
 
-/* Start of the goroutine block at or after pos, or len. Behind a prefix,
- * the start of the next header line (each piece learns the prefix from
- * its first line, as a whole parse does from the file's). */
+/* Start of the goroutine block at or after pos, or len: the next header
+ * line, whatever is before it (a blank line, CRLF's or one with blanks
+ * left on it, none where a log dropped blank lines). Behind a prefix,
+ * any header line (each piece learns the prefix from its first line, as
+ * a whole parse does from the file's); else one at the line's start. */
 static size_t next_block(const char *data, size_t len, size_t pos, bool prefixed)
 {
-    static const char sep[] = "\ngoroutine ";
-    if (pos >= len)
-        return len;
-    if (prefixed)
-        return gmx_goroutine_text_next_header(data, len, pos);
-    /* a header after a blank line, whatever its line ends ("\r\n") and
-     * the blanks a terminal's copy left on it */
-    for (size_t at = pos; at < len;) {
-        const char *p = memmem(data + at, len - at, sep, sizeof(sep) - 1);
-        if (!p)
-            break;
-        size_t nl = (size_t)(p - data), b = nl;
-        while (b > pos && (data[b - 1] == ' ' || data[b - 1] == '\t' || data[b - 1] == '\r'))
-            b--;
-        if (b > pos && data[b - 1] == '\n')
-            return nl + 1;
-        at = nl + 1;
+    while (pos < len) {
+        size_t at = gmx_goroutine_text_next_header(data, len, pos);
+        if (prefixed || at >= len || (len - at >= 10 && memcmp(data + at, "goroutine ", 10) == 0))
+            return at;
+        pos = at + 1;
     }
     return len;
 }

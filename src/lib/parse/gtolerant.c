@@ -1537,7 +1537,8 @@ size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
             start--;
         const char *nl = memchr(hit, '\n', len - at);
         size_t end = nl ? (size_t)(nl - d) : len, stop = end;
-        if (stop > start && d[stop - 1] == '\r')
+        /* CRLF's "\r", and blanks a terminal's copy left */
+        while (stop > start && (d[stop - 1] == '\r' || d[stop - 1] == ' ' || d[stop - 1] == '\t'))
             stop--;
         if (stop - start <= GX_LINE_MAX &&
             gmx_gdump_find_header(gmx_str_make(d + start, stop - start)) != SIZE_MAX)
