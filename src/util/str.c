@@ -27,16 +27,21 @@ size_t gmx_str_rfind_char(gmx_str s, char c)
     return p ? (size_t)(p - s.p) : SIZE_MAX;
 }
 
+gmx_str gmx_str_trim_right(gmx_str s)
+{
+    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
+                   s.p[s.n - 1] == '\n'))
+        s.n--;
+    return s;
+}
+
 gmx_str gmx_str_trim(gmx_str s)
 {
     while (s.n && (s.p[0] == ' ' || s.p[0] == '\t' || s.p[0] == '\r' || s.p[0] == '\n')) {
         s.p++;
         s.n--;
     }
-    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r' ||
-                   s.p[s.n - 1] == '\n'))
-        s.n--;
-    return s;
+    return gmx_str_trim_right(s);
 }
 
 int gmx_str_cmp(gmx_str a, gmx_str b)

@@ -57,6 +57,8 @@ size_t gmx_str_find(gmx_str hay, const char *needle);
 /* Index of the last byte c, or SIZE_MAX. */
 size_t gmx_str_rfind_char(gmx_str s, char c);
 gmx_str gmx_str_trim(gmx_str s);
+/* s without the blanks (spaces, tabs, CR, LF) at its end. */
+gmx_str gmx_str_trim_right(gmx_str s);
 /* Three-way byte comparison, shorter first on a common prefix. */
 int gmx_str_cmp(gmx_str a, gmx_str b);
 /* Natural order of names: runs of digits compare as numbers ("dump-9"

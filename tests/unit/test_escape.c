@@ -79,6 +79,27 @@ static void test_escape__m2_go127_flows_and_function(void **state)
 }
 
 /* Before 1.25: " = " arrows, no " in FUNC"; explanations of a batch first. */
+/* A log copied with blanks left at every line's end reads as the log:
+ * before, no line's message ended as a diagnostic does (0 heap sites). */
+static void test_escape__blanks_at_line_ends(void **state)
+{
+    (void)state;
+    static const char log[] = "./esc.go:13:2: t escapes to heap in NewT:  \n"
+                              "./esc.go:13:2:   flow: ~r0 \xe2\x86\x90 &t: \t\n"
+                              "./esc.go:13:2:     from &t (address-of) at ./esc.go:14:9 \n"
+                              "./esc.go:13:2: moved to heap: t  \n"
+                              "./esc.go:36:11: make([]int, n) escapes to heap \r\n";
+    seen s;
+    gmx_esc_info info;
+    gmx_error err;
+    assert_int_equal(parse(log, &s, &info, &err), GMX_OK);
+    assert_int_equal(s.n, 2);
+    assert_int_equal(s.site[0].kind, GMX_ESC_MOVED);
+    assert_true(s.site[0].nsteps > 0);
+    assert_int_equal(s.site[1].kind, GMX_ESC_ESCAPES);
+    assert_int_equal(s.site[1].line, 36);
+}
+
 static void test_escape__m2_go119_batch(void **state)
 {
     (void)state;
@@ -372,6 +393,7 @@ int main(void)
         cmocka_unit_test(test_escape_set__bounded_by_max_sites),
         cmocka_unit_test(test_escape__one_site_named_two_ways_counts_once),
         cmocka_unit_test(test_escape__m2_go127_flows_and_function),
+        cmocka_unit_test(test_escape__blanks_at_line_ends),
         cmocka_unit_test(test_escape__m2_go119_batch),
         cmocka_unit_test(test_escape__garbage_is_an_error_with_its_line),
         cmocka_unit_test(test_escape__cut_log_is_partial),

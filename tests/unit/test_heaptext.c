@@ -68,6 +68,39 @@ static void test_heaptext__records_frames_and_memstats(void **state)
     gmx_hsnapshot_free(h);
 }
 
+/* The same text with blanks a copy left at every line's end (a terminal,
+ * a web page): read as the text. Before, its title was refused ("not a
+ * heap profile") and its MemStats lines were malformed. */
+static void test_heaptext__blanks_at_line_ends(void **state)
+{
+    (void)state;
+    char padded[sizeof(rate1) * 2];
+    size_t n = 0;
+    for (const char *l = rate1; *l;) {
+        const char *nl = strchr(l, '\n');
+        size_t len = (size_t)(nl - l);
+        memcpy(padded + n, l, len);
+        n += len;
+        memcpy(padded + n, " \t \n", 4);
+        n += 4;
+        l = nl + 1;
+    }
+    padded[n] = '\0';
+    gmx_hsnapshot *h;
+    gmx_error err;
+    assert_int_equal(parse(padded, &h, &err), GMX_OK);
+    assert_int_equal(gmx_hsnapshot_count(h), 2);
+    assert_int_equal(gmx_hsnapshot_at(h, 0)->inuse_bytes, 1024000);
+    assert_int_equal(gmx_hsnapshot_at(h, 0)->nframes, 3);
+    assert_true(gmx_str_eq_cstr(gmx_hsnapshot_at(h, 0)->frames[0].file, "/tmp/ex/heap/main.go"));
+    assert_int_equal(gmx_hsnapshot_at(h, 0)->frames[0].line, 22);
+    const gmx_hsnapshot_info *info = gmx_hsnapshot_get_info(h);
+    assert_int_equal(info->sample_rate, 1);
+    assert_int_equal(info->memstats.heap_inuse, 2375680);
+    assert_int_equal(info->memstats.max_rss, 6344704);
+    gmx_hsnapshot_free(h);
+}
+
 /* Names the call at 0x47c112 only, innermost position first: what it was
  * asked for is kept to check the pc - 1. */
 static size_t one_call(void *ctx, uint64_t address, gmx_frame *out, size_t max)
@@ -293,6 +326,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_heaptext__records_frames_and_memstats),
+        cmocka_unit_test(test_heaptext__blanks_at_line_ends),
         cmocka_unit_test(test_heaptext__names_raw_pcs_from_a_symbolizer),
         cmocka_unit_test(test_heaptext__scales_like_pprof),
         cmocka_unit_test(test_heaptext__errors_name_file_and_line),

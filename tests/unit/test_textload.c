@@ -96,6 +96,38 @@ static void test_textload__terminal_colours_are_removed(void **state)
 }
 
 /* Profiles, compressed or not, are bytes of their own: never decoded. */
+/* A text saved with a UTF-8 byte order mark (Notepad, some Windows
+ * tools) opens as the text after it, small or large (a large file's
+ * bytes are copied with pread from its offset): before, a heap profile's
+ * text so saved was taken for a protobuf ("invalid wire type"). */
+static void test_textload__a_utf8_byte_order_mark_is_skipped(void **state)
+{
+    (void)state;
+    size_t n;
+    char *text = tu_read_fixture(LAB "heap-t3.debug1.txt", &n);
+    assert_non_null(text);
+    size_t copies = GMX_INPUT_COPY_MIN / n + 2;
+    for (size_t want = 1; want <= copies; want += copies - 1) {
+        size_t len = 3 + want * n;
+        char *bytes = malloc(len);
+        assert_non_null(bytes);
+        memcpy(bytes, "\xef\xbb\xbf", 3);
+        for (size_t k = 0; k < want; k++)
+            memcpy(bytes + 3 + k * n, text, n);
+        gmx_input *in = open_bytes(bytes, len);
+        assert_int_equal(gmx_input_size(in), want * n);
+        assert_memory_equal(gmx_input_data(in), text, n);
+        char head[64];
+        assert_true(gmx_input_copy(in, 0, head, sizeof(head)));
+        assert_memory_equal(head, text, sizeof(head));
+        assert_true(gmx_input_copy(in, (want - 1) * n, head, sizeof(head)));
+        assert_memory_equal(head, text, sizeof(head));
+        gmx_input_free(in);
+        free(bytes);
+    }
+    free(text);
+}
+
 static void test_textload__profiles_are_left_alone(void **state)
 {
     (void)state;
@@ -122,6 +154,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_textload__a_dump_saved_as_utf16_opens_as_its_text),
+        cmocka_unit_test(test_textload__a_utf8_byte_order_mark_is_skipped),
         cmocka_unit_test(test_textload__characters_beyond_ascii_and_broken_pairs),
         cmocka_unit_test(test_textload__terminal_colours_are_removed),
         cmocka_unit_test(test_textload__profiles_are_left_alone),

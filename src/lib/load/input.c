@@ -87,7 +87,19 @@ struct gmx_input {
     enum { BACKING_NONE, BACKING_MMAP, BACKING_HEAP } backing;
     void *heap;
     int fd; /* a large mapped file's descriptor, for gmx_input_copy; else -1 */
+    size_t bom; /* bytes of a UTF-8 byte order mark before data, skipped */
 };
+
+/* The UTF-8 byte order mark some Windows editors write first: no format
+ * read here begins with it, and every sniffer looks at the first bytes. */
+static void skip_utf8_bom(gmx_input *in)
+{
+    if (in->len < 3 || memcmp(in->data, "\xef\xbb\xbf", 3) != 0)
+        return;
+    in->data = (const char *)in->data + 3;
+    in->len -= 3;
+    in->bom = 3;
+}
 
 static gmx_input *input_new(const char *name, gmx_error *err)
 {
@@ -189,6 +201,7 @@ gmx_code gmx_input_open(const char *path, gmx_input **out, gmx_error *err)
         gmx_input_free(in);
         return rc;
     }
+    skip_utf8_bom(in);
     *out = in;
     return GMX_OK;
 }
@@ -239,8 +252,9 @@ void gmx_input_free(gmx_input *in)
     if (!in)
         return;
     if (in->backing == BACKING_MMAP) {
-        mapping_remove(in->data);
-        munmap((void *)(uintptr_t)in->data, in->len);
+        const char *base = (const char *)in->data - in->bom;
+        mapping_remove(base);
+        munmap((void *)(uintptr_t)base, in->len + in->bom);
     }
     if (in->fd >= 0)
         close(in->fd);
@@ -259,7 +273,8 @@ bool gmx_input_copy(const gmx_input *in, size_t offset, void *dst, size_t len)
         return true;
     }
     for (size_t done = 0; done < len;) {
-        ssize_t n = pread(in->fd, (char *)dst + done, len - done, (off_t)(offset + done));
+        ssize_t n = pread(in->fd, (char *)dst + done, len - done,
+                          (off_t)(in->bom + offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)

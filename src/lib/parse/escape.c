@@ -91,6 +91,7 @@ static void split_steps(text_parser *p, const pending *e, gmx_esc_site *site)
     gmx_str line, pos, file, msg;
     uint32_t ln, col;
     while (gmx_cursor_next(&c, &line)) {
+        line = gmx_str_trim_right(line); /* blanks a copy left at the end */
         if (!gmx_esc_split_pos(line, &pos, &file, &ln, &col, &msg))
             continue;
         if (site->nsteps == GMX_ESC_MAX_STEPS) {
@@ -159,7 +160,7 @@ static gmx_code parse_text(text_parser *p, const void *data, size_t len, gmx_err
     gmx_cursor_init(&c, data, len);
     gmx_str line;
     while (gmx_cursor_next(&c, &line)) {
-        int rc = text_line(p, line, c.line);
+        int rc = text_line(p, gmx_str_trim_right(line), c.line);
         if (rc) {
             return gmx_error_set_at_line(err, (gmx_code)rc, p->name, c.line,
                                          "stopped at this line");

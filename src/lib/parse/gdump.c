@@ -602,8 +602,7 @@ static bool next_line(parser *p, gmx_str *line)
         join_cut(p, raw, line);
     /* blanks a terminal's copy or an editor left at a line's end: no line
      * of a dump ends in one, and a header must end in its ':' */
-    while (line->n && (line->p[line->n - 1] == ' ' || line->p[line->n - 1] == '\t'))
-        line->n--;
+    *line = gmx_str_trim_right(*line);
     return true;
 }
 

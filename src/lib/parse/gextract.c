@@ -48,7 +48,6 @@ static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
     return true;
 }
 
-static gmx_str trim_right(gmx_str s);
 static gmx_str strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
 static size_t timestamp_prefix(gmx_str s);
 static size_t syslog_prefix(gmx_str s);
@@ -77,7 +76,7 @@ static void learn_lines(const char *data, size_t len, bool wrapped, gmx_text_lay
         const char *nl = memchr(data + pos, '\n', len - pos);
         size_t end = nl ? (size_t)(nl - data) : len;
         gmx_str s = gmx_str_make(data + pos, end - pos);
-        bool text = trim_right(s).n > 0;
+        bool text = gmx_str_trim_right(s).n > 0;
         texts += text;
         spaced += prev_text && !text;
         prev_text = text;
@@ -229,7 +228,7 @@ typedef enum line_end {
  * receiver's "*T": "pkg.(*T)" is a name cut short. */
 static line_end line_ends(gmx_str s)
 {
-    s = trim_right(s);
+    s = gmx_str_trim_right(s);
     if (s.n < 2)
         return END_WHOLE;
     char last = s.p[s.n - 1];
@@ -267,12 +266,12 @@ static bool file_tail_follows(gmx_str next)
     /* "        72" is the rest "72" behind a blank number column, not
      * the number 72 of an empty line */
     gmx_str text = gmx_gx_pager_strip(next);
-    if (trim_right(text).n)
+    if (gmx_str_trim_right(text).n)
         next = text;
     size_t i = 0;
     while (i < next.n && (next.p[i] == ' ' || next.p[i] == '\t'))
         i++;
-    next = trim_right(gmx_str_sub(next, i, next.n));
+    next = gmx_str_trim_right(gmx_str_sub(next, i, next.n));
     return next.n <= 24 && gmx_gx_file_tail(next);
 }
 
@@ -326,7 +325,7 @@ static gmx_text_wrap learn_wrap(const char *data, size_t len)
 static bool fragment(gx_cleaner *c, gmx_str next)
 {
     bool tab;
-    gmx_str s = strip_indent(c, trim_right(next), &tab);
+    gmx_str s = strip_indent(c, gmx_str_trim_right(next), &tab);
     if (!s.n)
         return false;
     gx_line l;
@@ -473,13 +472,6 @@ static size_t tree_glyph_len(gmx_str s, size_t i)
         if (i + 3 <= s.n && memcmp(s.p + i, glyphs[g], 3) == 0)
             return 3;
     return 0;
-}
-
-static gmx_str trim_right(gmx_str s)
-{
-    while (s.n && (s.p[s.n - 1] == ' ' || s.p[s.n - 1] == '\t' || s.p[s.n - 1] == '\r'))
-        s.n--;
-    return s;
 }
 
 /* Leading tabs, spaces and glyphs. */
@@ -880,7 +872,7 @@ static bool strip_note(gx_cleaner *c, gmx_str s, gx_line *out)
     size_t at = note_start(s);
     if (at == SIZE_MAX)
         return false;
-    gmx_str line = trim_right(gmx_str_sub(s, 0, at));
+    gmx_str line = gmx_str_trim_right(gmx_str_sub(s, 0, at));
     gx_line plain = { .kind = GX_OTHER };
     gmx_gx_classify(c, line, &plain);
     if (plain.kind != GX_HEADER && plain.kind != GX_FUNC && plain.kind != GX_FILE &&
@@ -896,7 +888,7 @@ static bool strip_note(gx_cleaner *c, gmx_str s, gx_line *out)
 
 gmx_str gmx_gx_unwrap(gx_cleaner *c, gmx_str s)
 {
-    s = trim_right(s);
+    s = gmx_str_trim_right(s);
     if (s.n && s.p[0] == '>')
         s = strip_quotes(c, s);
     return strip_html(c, s);
@@ -904,9 +896,9 @@ gmx_str gmx_gx_unwrap(gx_cleaner *c, gmx_str s)
 
 void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
 {
-    gmx_str s = trim_right(raw);
+    gmx_str s = gmx_str_trim_right(raw);
     if (s.n != raw.n && raw.n && raw.p[raw.n - 1] == '\r')
-        s = trim_right(s);
+        s = gmx_str_trim_right(s);
     if (s.n && s.p[0] == '>')
         s = strip_quotes(c, s);
     if (c->layout.pager) {
