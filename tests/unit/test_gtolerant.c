@@ -1745,6 +1745,33 @@ static void test_goleak_record_elided(void **state)
     assert_int_not_equal(none.rc, GMX_OK);
 }
 
+/* debug=1 frame lines pasted from the first "#" line, the record's "N @ 0x..."
+ * line and the profile's title left out (https://github.com/bluenviron/gortsplib/issues/690,
+ * verbatim in testdata/realworld): read as one record of one goroutine. A
+ * lone frame line, or Markdown headings (also lines that start with "#"),
+ * are no record. */
+static void test_debug1_frames_without_record_line(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/bluenviron-gortsplib-690/artifact.txt", &len);
+    assert_non_null(s);
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "github.com/bluenviron/gortsplib/v4.(*asyncProcessor).run", &b);
+    assert_int_equal(b->nframes, 5);
+    assert_true(gmx_str_eq_cstr(b->frames[2].func, "github.com/bluenviron/gortsplib/v4/pkg/ringbuffer.(*RingBuffer).Pull"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_NO_HEADER);
+    gmx_gsnapshot_release(&r.snap);
+    free(s);
+
+    const char *headings = "## Description\n## Checklist\n# 0x1 is a hex number\n";
+    result none = read_text(headings, strlen(headings));
+    assert_int_not_equal(none.rc, GMX_OK);
+    const char *lone = "seen:\n#\t0x4a1b2c\tmain.(*S).loop+0x2c\t/src/main.go:12\n";
+    none = read_text(lone, strlen(lone));
+    assert_int_not_equal(none.rc, GMX_OK);
+}
+
 /* A debug=1 profile whose names and file paths a web page made into
  * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
  * verbatim): the links unwrapped, the names read; a link in prose stays. */
@@ -2158,6 +2185,7 @@ int main(void)
         cmocka_unit_test(test_drawn_trees), cmocka_unit_test(test_grep_separators),
         cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_go_comment_markers),
         cmocka_unit_test(test_goleak_record_elided),
+        cmocka_unit_test(test_debug1_frames_without_record_line),
         cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_nothing),
     };

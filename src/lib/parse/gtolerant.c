@@ -362,6 +362,15 @@ static void put_named_frame(tol *t, gmx_str func, gmx_str file, uint64_t lineno)
     put(&t->prof, gmx_str_make(line, (size_t)n), lineno, false);
 }
 
+/* A profile record begins: its frames follow. */
+static void open_record(tol *t)
+{
+    t->in_record = true;
+    t->records++;
+    t->prof_records++;
+    t->chunk_records++;
+}
+
 /* "N @ 0x1 0x2", or hand-made "N @ pkg.f+0x48 pkg.g ...": frames named. */
 static void on_record(tol *t, const gx_line *ln)
 {
@@ -376,10 +385,7 @@ static void on_record(tol *t, const gx_line *ln)
         if (rest.p[i] != ' ' && rest.p[i] != '\t' && (i == 0 || rest.p[i - 1] == ' ' || rest.p[i - 1] == '\t') &&
             !(rest.p[i] == '0' && i + 1 < rest.n && rest.p[i + 1] == 'x'))
             named = true;
-    t->in_record = true;
-    t->records++;
-    t->prof_records++;
-    t->chunk_records++;
+    open_record(t);
     if (!named) {
         put(&t->prof, s, ln->lineno, false);
         return;
@@ -412,6 +418,45 @@ static void on_record(tol *t, const gx_line *ln)
             put_named_frame(t, func, gmx_str_cstr("?"), ln->lineno);
         func = tok;
     }
+}
+
+/* "#", blanks, "0x<hex>", blanks, a name: a debug=1 frame line, not a
+ * Markdown heading (which also starts with "#"). */
+static bool pc_frame_shaped(const gx_line *ln)
+{
+    if (!ln || ln->kind != GX_HASH_FRAME)
+        return false;
+    gmx_str s = ln->text;
+    size_t i = 1;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    size_t pc = i;
+    while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+        i++;
+    gmx_str tok = gmx_str_sub(s, pc, i);
+    uint64_t v;
+    if (pc == 1 || !gmx_str_starts(tok, "0x") || !gmx_parse_hex_u64(tok, &v))
+        return false;
+    size_t gap = i;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    return i > gap && i < s.n;
+}
+
+/* "#\t0x1\tpkg.f+0x9\t/path:12" lines with no "N @ 0x..." line before them: a
+ * debug=1 record pasted from its first frame, its count line left out. Two or
+ * more such frames in a row make the record; its count is not known, so it is
+ * one goroutine, as a stack pasted without its header is. */
+static bool countless_record(tol *t, const gx_line *ln)
+{
+    if (t->in_block || !pc_frame_shaped(ln) || !pc_frame_shaped(peek(t)))
+        return false;
+    open_profile(t, ln->lineno);
+    end_record(t, ln->lineno);
+    put_lit(&t->prof, "1 @", ln->lineno, false);
+    open_record(t);
+    t->rep->repairs |= GMX_REPAIR_NO_HEADER;
+    return true;
 }
 
 /* "#  0x1 pkg.f+0x9  /path:12" or without its "#": fields re-split on spaces. */
@@ -904,7 +949,7 @@ static void dispatch(tol *t, gx_line *ln)
         return;
     case GX_HASH_FRAME:
     case GX_PC_FRAME:
-        if (!t->in_record) {
+        if (!t->in_record && !countless_record(t, ln)) {
             note_skipped(t, ln);
             return;
         }
@@ -1468,6 +1513,8 @@ static bool sniff(const void *data, size_t len)
         } else if (ln.kind == GX_BARE) {
             const gx_line *nx = peek(t);
             found = nx && nx->kind == GX_BARE;
+        } else if (ln.kind == GX_HASH_FRAME) {
+            found = pc_frame_shaped(&ln) && pc_frame_shaped(peek(t));
         } else if (ln.kind == GX_PP) {
             const gx_line *nx = peek(t);
             gmx_gpp_call c;
