@@ -703,6 +703,59 @@ static void test_goroutines__a_set_filling_up_is_not_a_pile(void **state)
     release(s, 3);
 }
 
+/* Workers of one pool, idle ones in a select and busy ones encoding
+ * (sleeping), three times, and one running goroutine whose id is the
+ * process's clock. */
+static gmx_findings *analyse_pool_states(const int idle[3], const int busy[3], gmx_gsnapshot s[3])
+{
+    static const char *const encoding =
+        "time.Sleep(0x1e8480)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
+        "main.(*dispatcher).encode(0xc0000)\n\t/go/src/svc/main.go:120 +0x2a\n"
+        "main.(*dispatcher).work(0xc0000)\n\t/go/src/svc/main.go:95 +0x79\n"
+        "created by main.(*dispatcher).start in goroutine 1\n\t/go/src/svc/main.go:88 +0x2b\n";
+    static const int clocks[3] = { 2000, 4000, 6000 };
+    static char text[3][1 << 16];
+    for (int k = 0; k < 3; k++) {
+        pool_text(text[k], sizeof(text[k]), idle[k], 20, 7, "select", worker_frames);
+        size_t len = strlen(text[k]);
+        pool_text(text[k] + len, sizeof(text[k]) - len, busy[k], 500, 3, "sleep", encoding);
+        len = strlen(text[k]);
+        snprintf(text[k] + len, sizeof(text[k]) - len,
+                 "goroutine %d [running]:\nmain.(*svc).handle(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+                 "created by net/http.(*Server).Serve in goroutine 1\n"
+                 "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
+                 clocks[k]);
+        s[k] = (gmx_gsnapshot){ .name = "dump" };
+        s[k].buckets = tu_buckets(text[k], &s[k].info);
+        s[k].info.message = (gmx_str){ NULL, 0 };
+    }
+    return analyse(s, 3, false);
+}
+
+/* Idle workers that rise as the busy ones of the same pool go idle (a
+ * burst ending, the pool shrinking) are no pile-up: no goroutine was added.
+ * The same rise with the busy ones still busy is one. */
+static void test_goroutines__workers_going_idle_are_not_a_pile(void **state)
+{
+    (void)state;
+    static const int idle[3] = { 2, 11, 20 }, draining[3] = { 18, 9, 0 }, working[3] = { 18, 18, 18 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_pool_states(idle, draining, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_SELECT_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "busy or not, went 20 → 20 (workers going idle"));
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_pool_states(idle, working, s);
+    top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_SELECT_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
 /* callers goroutines in main.poll, waiting for what it started, after
  * the text already in buf. */
 static void append_callers(char *buf, size_t cap, int callers)
@@ -1072,6 +1125,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_reported_std_goroutine_of_the_app_is_the_apps),
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
         cmocka_unit_test(test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for),
+        cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -493,8 +493,13 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series) };
+                              v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series), 0, 0 };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
+    /* Counted only where growth alone would flag it: a pass over each end's stacks. */
+    if (suspect && n > 1 && t.monotonic && gmx_judge_piling_up(0, t.last - t.first, true)) {
+        facts.entry_first = gmx_gspawner_same_entry(c->snaps[0].buckets, b);
+        facts.entry_last = gmx_gspawner_same_entry(c->snaps[n - 1].buckets, b);
+    }
     gmx_str spawner;
     bool throttle = cat == GMX_CAT_CHAN_SEND_BLOCKED;
     /* An application's accept loop (net/http's connections the catalogue knows). */

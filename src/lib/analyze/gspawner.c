@@ -259,3 +259,17 @@ uint64_t gmx_gspawner_accepting(const gmx_gspawner_index *ix, gmx_str fn)
     const through *t = func_entry(ix, fn, func_hash(fn));
     return t ? t->accepting : 0;
 }
+
+uint64_t gmx_gspawner_same_entry(const gmx_gbuckets *set, const gmx_gbucket *b)
+{
+    gmx_str entry, other;
+    if (!entry_func(b, &entry))
+        return 0;
+    uint64_t n = 0;
+    for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
+        const gmx_gbucket *o = gmx_gbuckets_at(set, k);
+        if (entry_func(o, &other) && gmx_str_eq(other, entry))
+            n += o->count;
+    }
+    return n;
+}

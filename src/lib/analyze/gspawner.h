@@ -39,4 +39,9 @@ uint64_t gmx_gspawner_throttled(const gmx_gspawner_index *ix, const gmx_gbucket 
  * the connections it accepted. */
 uint64_t gmx_gspawner_accepting(const gmx_gspawner_index *ix, gmx_str fn);
 
+/* Goroutines of set started on the function b's goroutines were started on
+ * (the bottom frame that is not the runtime's), in any state and from any
+ * stack: a pool's workers, busy or idle. 0 when b's stack does not tell. */
+uint64_t gmx_gspawner_same_entry(const gmx_gbuckets *set, const gmx_gbucket *b);
+
 #endif

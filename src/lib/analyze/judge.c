@@ -183,6 +183,16 @@ static bool levelling_off(const gmx_judge_facts *f)
     return f->pace_first > 0 && f->pace_last * 2 <= f->pace_first;
 }
 
+/* Its rise is goroutines moving in from other states, not new ones: at the
+ * first snapshot more goroutines ran its entry function than waited here
+ * (a pool's workers, busy), and by the last there were no more of them.
+ * Workers going idle as a burst ends (or a pool shrinking) fill the idle
+ * stack while their number holds or falls; a pile-up adds goroutines. */
+static bool going_idle(const gmx_judge_facts *f)
+{
+    return f->entry_first > f->first && f->entry_last <= f->entry_first;
+}
+
 /* Waiting for work or input, the way pools and connections wait by design
  * (or for something the format did not record, debug=1 text): what a
  * steady count of them means is a pool's size. */
@@ -397,6 +407,15 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     /* Filling up, not piling up: said by judge_size. */
     if (levelling_off(f) && idle_wait(f->category))
         return GMX_SEV_INFO;
+    if (going_idle(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", while the goroutines started on its function, busy or not, went "
+                               "%llu → %llu (workers going idle, not new goroutines piling up)",
+                       (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
+        gmx_buf_printf(&w->zh, "，而从同一函数启动的 goroutine（无论忙闲）从 %llu 变为 %llu"
+                               "（worker 转为空闲，而非新 goroutine 堆积）",
+                       (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
+        return GMX_SEV_INFO;
+    }
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
 }
 

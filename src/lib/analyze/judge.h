@@ -39,6 +39,9 @@ typedef struct gmx_judge_facts {
                               * (gmx_gspawner_accepting); 0 if none */
     bool renewed;            /* every goroutine of the bucket was started after an
                               * earlier snapshot that already had some of it */
+    uint64_t entry_first;    /* goroutines started on the bucket's entry function, in */
+    uint64_t entry_last;     /* any state, in the first and last snapshot
+                              * (gmx_gspawner_same_entry); both 0 when not counted */
 } gmx_judge_facts;
 
 /* The highest goroutine id of the first two and the last two of three

@@ -1,0 +1,3 @@
+module peersync
+
+go 1.19

@@ -1,0 +1,3 @@
+module shardgw
+
+go 1.19

@@ -1,0 +1,3 @@
+module transcode
+
+go 1.19
