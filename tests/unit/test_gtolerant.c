@@ -898,17 +898,19 @@ static void test_wrap_rest_behind_a_pager(void **state)
     gmx_str line, rest;
     gmx_cursor_init(&cur, cut, sizeof(cut) - 1);
     assert_true(gmx_cursor_next(&cur, &line));
-    assert_int_equal(gmx_gx_pager_line(line), 1000000);
-    assert_true(gmx_gx_wrap_peek(&less, &cur, 1000000, &rest));
+    uint64_t number = gmx_gx_wrap_number(&less, line);
+    assert_int_equal(number, 1000000);
+    assert_true(gmx_gx_wrap_peek(&less, &cur, number, &rest));
     assert_true(gmx_str_eq_cstr(rest, "06)"));
     assert_true(gmx_cursor_next(&cur, &line));
-    assert_false(gmx_gx_wrap_peek(&less, &cur, 1000000, &rest));
+    assert_false(gmx_gx_wrap_peek(&less, &cur, number, &rest));
     /* wrapped, then numbered piece by piece: the piece's number goes */
     gmx_text_layout pieces = { true, { 38, true }, 0, 7, true };
     static const char numbered[] = "     1\tmain.f(0x1, 0x2, 0x3, 0x4\n     2\t06)\n";
     gmx_cursor_init(&cur, numbered, sizeof(numbered) - 1);
     assert_true(gmx_cursor_next(&cur, &line));
-    assert_true(gmx_gx_wrap_peek(&pieces, &cur, 1, &rest));
+    assert_int_equal(gmx_gx_wrap_number(&pieces, line), 0); /* each piece has its own */
+    assert_true(gmx_gx_wrap_peek(&pieces, &cur, gmx_gx_wrap_number(&pieces, line), &rest));
     assert_true(gmx_str_eq_cstr(rest, "06)"));
 }
 

@@ -553,9 +553,7 @@ static void join_cut(parser *p, gmx_str raw, gmx_str *line)
     char *at = p->joined + p->joined_len;
     size_t room = JOINED_MAX - p->joined_len, n = 0;
     gmx_str piece, next;
-    /* the pager's own number, to tell its next line (wrap_peek): not
-     * needed where every piece is numbered */
-    uint64_t number = p->layout.pager && !p->layout.pager_pieces ? gmx_gx_pager_line(raw) : 0;
+    uint64_t number = gmx_gx_wrap_number(&p->layout, raw);
     while (gmx_gx_wrap_peek(&p->layout, &p->cur, number, &next) &&
            gmx_gx_wrap_joins(p->cl, n ? gmx_str_make(at, n) : *line, next)) {
         size_t first = n ? 0 : line->n;
@@ -601,8 +599,10 @@ static bool next_line(parser *p, gmx_str *line)
     if (p->cl)
         join_cut(p, raw, line);
     /* blanks a terminal's copy or an editor left at a line's end: no line
-     * of a dump ends in one, and a header must end in its ':' */
-    *line = gmx_str_trim_right(*line);
+     * of a dump ends in one, and a header must end in its ':' (tested
+     * first: nearly every line ends otherwise) */
+    if (line->n && (line->p[line->n - 1] == ' ' || line->p[line->n - 1] == '\t'))
+        *line = gmx_str_trim_right(*line);
     return true;
 }
 

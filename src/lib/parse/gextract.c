@@ -164,7 +164,9 @@ gmx_str gmx_gx_pager_strip(gmx_str s)
     return pager_number(s, &n, &skip) ? gmx_str_sub(s, skip, s.n) : s;
 }
 
-gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str next)
+/* next, the rest of a line a terminal cut, without the pager's marks
+ * (gmx_gx_wrap_peek): a suffix of next. */
+static gmx_str wrap_piece(const gmx_text_layout *l, gmx_str next)
 {
     if (!l->pager)
         return next;
@@ -265,14 +267,10 @@ static bool file_tail_follows(gmx_str next)
 {
     /* "        72" is the rest "72" behind a blank number column, not
      * the number 72 of an empty line */
-    gmx_str text = gmx_gx_pager_strip(next);
-    if (gmx_str_trim_right(text).n)
-        next = text;
-    size_t i = 0;
-    while (i < next.n && (next.p[i] == ' ' || next.p[i] == '\t'))
-        i++;
-    next = gmx_str_trim_right(gmx_str_sub(next, i, next.n));
-    return next.n <= 24 && gmx_gx_file_tail(next);
+    gmx_str text = gmx_str_trim(gmx_gx_pager_strip(next));
+    if (!text.n)
+        text = gmx_str_trim(next);
+    return text.n <= 24 && gmx_gx_file_tail(text);
 }
 
 static void count_width(widest *w, gmx_str s, gmx_str next, bool tabs8)
@@ -390,11 +388,17 @@ bool gmx_gx_wrap_full(const gmx_text_wrap *w, gmx_str line)
            columns(line, w->tabs8) == w->width;
 }
 
-uint64_t gmx_gx_pager_line(gmx_str s)
+/* The number a pager put before line s, 0 when it has none. */
+static uint64_t pager_line(gmx_str s)
 {
     uint64_t n;
     size_t skip;
     return pager_number(s, &n, &skip) ? n : 0;
+}
+
+uint64_t gmx_gx_wrap_number(const gmx_text_layout *l, gmx_str raw)
+{
+    return l->pager && !l->pager_pieces ? pager_line(raw) : 0;
 }
 
 bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, uint64_t number,
@@ -404,9 +408,9 @@ bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, uint64_t 
         return false;
     /* the pager's next line, not the rest of this one (its number may be
      * as wide as the column: "1696449 /go/…" after a line cut at its end) */
-    if (l->pager && !l->pager_pieces && number && gmx_gx_pager_line(*rest) == number + 1)
+    if (number && pager_line(*rest) == number + 1)
         return false;
-    *rest = gmx_gx_wrap_piece(l, *rest);
+    *rest = wrap_piece(l, *rest);
     return true;
 }
 
@@ -1320,15 +1324,12 @@ static bool elided_leak_record(gx_cleaner *c, gmx_str s, gmx_str *fixed, gmx_str
     if (!func.n || !state.n || gmx_str_find(func, " ") != SIZE_MAX ||
         gmx_str_find(func, ".") == SIZE_MAX)
         return false;
-    if (gmx_str_eq_cstr(after, ":") || gmx_str_eq_cstr(after, ":]"))
-        ; /* the stack's place kept, elided or not before */
-    else if (gmx_str_eq_cstr(after, " ...]") || gmx_str_eq_cstr(after, "...]") ||
-             gmx_str_eq_cstr(after, " ...") || gmx_str_eq_cstr(after, ": ...]") ||
-             gmx_str_eq_cstr(after, "]"))
-        elided = true;
-    else
-        return false;
-    if (!elided)
+    /* the stack's place kept (elided or not before), or the stack cut */
+    bool kept = gmx_str_eq_cstr(after, ":") || gmx_str_eq_cstr(after, ":]");
+    bool cut = gmx_str_eq_cstr(after, " ...]") || gmx_str_eq_cstr(after, "...]") ||
+               gmx_str_eq_cstr(after, " ...") || gmx_str_eq_cstr(after, ": ...]") ||
+               gmx_str_eq_cstr(after, "]");
+    if (!cut && !(kept && elided))
         return false;
     char *buf = slot(c);
     int n = snprintf(buf, GX_LINE_MAX,

@@ -84,18 +84,17 @@ size_t gmx_gx_glyph_len(gmx_str s, size_t i);
  * numbers, double spacing, lines cut at a terminal's width). */
 void gmx_gx_cleaner_init(gx_cleaner *c, const char *data, size_t len);
 
-/* The rest of a line a terminal cut at its width, without what a pager
- * put before it: its number (a text wrapped, then numbered piece by
- * piece), or the blank number column less -N leaves. A suffix of piece. */
-gmx_str gmx_gx_wrap_piece(const gmx_text_layout *l, gmx_str piece);
+/* The number a pager put before raw, the first piece of a line a
+ * terminal may have cut, where the pager's next line is told from the
+ * line's rest by it (gmx_gx_wrap_peek): numbered lines whose rest is not.
+ * 0 otherwise. */
+uint64_t gmx_gx_wrap_number(const gmx_text_layout *l, gmx_str raw);
 
-/* The number a pager put before line s, 0 when it has none. */
-uint64_t gmx_gx_pager_line(gmx_str s);
-
-/* The line after cur's, as the rest of one a terminal cut at its width
- * (gmx_gx_wrap_piece); number is the pager's number of the line being
- * joined (0: none). False at the end of the text, or when the line after
- * is the pager's next one. */
+/* The line after cur's, as the rest of one a terminal cut at its width:
+ * without what a pager put before it, its number (a text wrapped, then
+ * numbered piece by piece) or the blank number column less -N leaves.
+ * number is gmx_gx_wrap_number of the line's first piece. False at the
+ * end of the text, or when the line after is the pager's next one. */
 bool gmx_gx_wrap_peek(const gmx_text_layout *l, const gmx_cursor *cur, uint64_t number,
                       gmx_str *rest);
 

@@ -226,9 +226,7 @@ static gmx_str unwrap(tol *t, gmx_str raw, uint64_t lineno)
     /* where a cut line ends is judged on its text, behind its pager number */
     gmx_str head = layout->pager ? gmx_gx_pager_strip(raw) : raw;
     size_t lead = raw.n - head.n;
-    /* the pager's own number, to tell its next line (wrap_peek): not
-     * needed where every piece is numbered */
-    uint64_t number = layout->pager && !layout->pager_pieces ? gmx_gx_pager_line(raw) : 0;
+    uint64_t number = gmx_gx_wrap_number(layout, raw);
     while (gmx_gx_wrap_peek(layout, &t->cur, number, &next) &&
            gmx_gx_wrap_joins(&t->cl, buf ? gmx_str_make(buf + lead, n - lead) : head, next)) {
         if (!buf) {
@@ -1583,12 +1581,10 @@ size_t gmx_goroutine_text_next_header(const void *data, size_t len, size_t pos)
         while (start > pos && d[start - 1] != '\n')
             start--;
         const char *nl = memchr(hit, '\n', len - at);
-        size_t end = nl ? (size_t)(nl - d) : len, stop = end;
-        /* CRLF's "\r", and blanks a terminal's copy left */
-        while (stop > start && (d[stop - 1] == '\r' || d[stop - 1] == ' ' || d[stop - 1] == '\t'))
-            stop--;
-        if (stop - start <= GX_LINE_MAX &&
-            gmx_gdump_find_header(gmx_str_make(d + start, stop - start)) != SIZE_MAX)
+        size_t end = nl ? (size_t)(nl - d) : len;
+        /* without CRLF's "\r" and blanks a terminal's copy left */
+        gmx_str line = gmx_str_trim_right(gmx_str_make(d + start, end - start));
+        if (line.n <= GX_LINE_MAX && gmx_gdump_find_header(line) != SIZE_MAX)
             return start;
         pos = end + 1;
     }

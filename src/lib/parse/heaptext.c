@@ -234,7 +234,7 @@ static gmx_code trailer(heap_parser *p, gmx_cursor *c, gmx_error *err)
     m->present = true;
     gmx_str line;
     while (gmx_cursor_next(c, &line)) {
-        line = gmx_str_trim(line); /* blanks a copy left at the end */
+        line = gmx_str_trim_right(line); /* blanks a copy left at the end */
         if (line.n && !memstats_line(m, line))
             return fail(err, p->name, c->line, "malformed MemStats line (expected \"# Name = N\")");
     }
@@ -246,14 +246,14 @@ static gmx_code records(heap_parser *p, gmx_cursor *c, gmx_error *err)
     gmx_str line;
     while (gmx_cursor_next(c, &line)) {
         gmx_code rc = GMX_OK;
-        line = gmx_str_trim(line); /* blanks a copy left at the end */
+        line = gmx_str_trim_right(line); /* blanks a copy left at the end */
         if (gmx_str_eq_cstr(line, "# runtime.MemStats")) {
             rc = flush(p, err);
             return rc ? rc : trailer(p, c, err);
         }
         if (line.n && line.p[0] == '#')
             frame_line(p, line);
-        else if (gmx_str_trim(line).n == 0)
+        else if (!line.n)
             rc = flush(p, err);
         else if ((rc = flush(p, err)) == GMX_OK)
             rc = record_start(p, line, err, c->line);
@@ -299,7 +299,7 @@ gmx_code gmx_heaptext_scan_named(const char *name, const void *data, size_t len,
     gmx_cursor_init(&c, data, len);
     gmx_str line;
     int64_t rate = 0;
-    if (!gmx_cursor_next(&c, &line) || !header(gmx_str_trim(line), &rate))
+    if (!gmx_cursor_next(&c, &line) || !header(gmx_str_trim_right(line), &rate))
         return fail(err, name, 1,
                     "not a heap profile (expected \"heap profile: N: N [N: N] @ heap/N\")");
     heap_parser *p = gmx_calloc(1, sizeof(*p));
