@@ -32,16 +32,22 @@ static size_t digits_at(gmx_str s, size_t i)
     return n;
 }
 
-/* "   12 text": the pager's number, its width and the text after it. */
+/* "   12 text": the pager's number, its width and the text after it. Read
+ * in one pass: it is tried on every line of a numbered text. */
 static bool pager_number(gmx_str s, uint64_t *n, size_t *skip)
 {
     size_t i = 0;
     while (i < s.n && s.p[i] == ' ')
         i++;
-    size_t d = digits_at(s, i);
-    if (!d || d > 12 || !gmx_parse_u64(gmx_str_sub(s, i, i + d), n))
+    size_t first = i;
+    uint64_t v = 0;
+    /* twelve digits at most, so v cannot overflow */
+    for (; i < s.n && i - first <= 12 && is_digit(s.p[i]); i++)
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    size_t d = i - first;
+    if (!d || d > 12)
         return false;
-    i += d;
+    *n = v;
     if (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
         return false;
     *skip = i < s.n ? i + 1 : i;
