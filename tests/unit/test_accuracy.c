@@ -11,7 +11,9 @@
  *            diagnose must add a goroutine-stacks finding at the site);
  *   healthy  nothing above info;
  *   surge    reported at rank 1 as a goroutine-surge that drained, a warning
- *            (unbounded concurrency), never as a leak. */
+ *            (unbounded concurrency), never as a leak;
+ * and for heap and healthy cases, the heap profiles alone (no MemStats):
+ * a leak named at rank 1, a healthy heap not flagged. */
 #include "testutil.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/bundle.h"
@@ -37,7 +39,7 @@ typedef struct tally {
     int checked, passed;
 } tally;
 
-enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_COUNT };
+enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_HEAP_ALONE, T_COUNT };
 static tally totals[T_COUNT];
 
 static bool split_row(gmx_str line, lab_case *c)
@@ -261,7 +263,23 @@ static bool check_escape(const lab_case *c, const char *what, const gmx_findings
     return ok;
 }
 
-/* The whole runbook over the case's capture folder, as a user would run it. */
+/* The whole runbook over paths, as a user would run it; NULL (and the
+ * test failed) when it refuses them. */
+static gmx_diagnosis *diagnose_paths(const lab_case *c, const char *what, const char *const *paths,
+                                     size_t n, gmx_bundle **b)
+{
+    gmx_diagnosis *d = NULL;
+    gmx_error err;
+    *b = NULL;
+    if (gmx_bundle_load(paths, n, NULL, b, &err) != GMX_OK || gmx_diagnose(*b, NULL, &d, &err) != GMX_OK) {
+        fail_msg("%s %s: %s", c->col[C_CASE], what, err.message);
+        gmx_bundle_free(*b);
+        return NULL;
+    }
+    return d;
+}
+
+/* The whole runbook over the case's capture folder. */
 static void check_diagnose(const lab_case *c, const char *version)
 {
     char dir[4096], what[128];
@@ -270,13 +288,10 @@ static void check_diagnose(const lab_case *c, const char *version)
              c->col[C_CASE]);
     snprintf(what, sizeof(what), "go%s diagnose", version);
     const char *paths[] = { dir };
-    gmx_bundle *b = NULL;
-    gmx_diagnosis *d = NULL;
-    gmx_error err;
-    if (gmx_bundle_load(paths, 1, NULL, &b, &err) != GMX_OK || gmx_diagnose(b, NULL, &d, &err) != GMX_OK) {
-        fail_msg("%s %s: %s", c->col[C_CASE], what, err.message);
+    gmx_bundle *b;
+    gmx_diagnosis *d = diagnose_paths(c, what, paths, 1, &b);
+    if (!d)
         return;
-    }
     const char *kind = c->col[C_KIND];
     /* Protobuf goroutine profiles (the timed ones diagnose prefers) record
      * no creator, so only category and site are checked. */
@@ -294,9 +309,42 @@ static void check_diagnose(const lab_case *c, const char *version)
     gmx_bundle_free(b);
 }
 
+/* The heap profiles alone, as saved from /debug/pprof/heap (no debug=1
+ * text, so no MemStats: the exact heap is not known): a healthy service's
+ * heap is not flagged, a heap leak is still named at rank 1. */
+static void check_heap_profiles_alone(const lab_case *c, const char *version)
+{
+    bool healthy = strcmp(c->col[C_KIND], "healthy") == 0;
+    if (!healthy && (strcmp(c->col[C_KIND], "heap") != 0 || strcmp(c->col[C_CATEGORY], "escape") == 0))
+        return;
+    static char files[3][4096];
+    const char *paths[3];
+    size_t n = 0;
+    for (int t = 0; t < 3; t++) {
+        char name[64];
+        snprintf(name, sizeof(name), "heap-t%d.pb.gz", t + 1);
+        if (exists(lab_path(files[t], sizeof(files[t]), version, c->col[C_CASE], name)))
+            paths[n++] = files[t];
+    }
+    if (n < 2)
+        return;
+    char what[128];
+    snprintf(what, sizeof(what), "go%s heap profiles alone", version);
+    gmx_bundle *b;
+    gmx_diagnosis *d = diagnose_paths(c, what, paths, n, &b);
+    if (!d)
+        return;
+    count(T_HEAP_ALONE, c, what,
+          healthy ? check_healthy(c, what, d->findings)
+                  : check_leak_creator(c, what, d->findings, true, false));
+    gmx_diagnosis_free(d);
+    gmx_bundle_free(b);
+}
+
 static void check_version(const lab_case *c, const char *version)
 {
     check_diagnose(c, version);
+    check_heap_profiles_alone(c, version);
     if (strcmp(c->col[C_KIND], "heap") == 0)
         return; /* the goroutine checks below are not about heap cases */
     static char files[3][4096];
@@ -382,7 +430,7 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
     release_snapshots();
     static const char *const names[T_COUNT] = { "dumps over time", "last dump alone",
                                                  "debug=1 over time", "sigquit logs",
-                                                 "diagnose folder" };
+                                                 "diagnose folder", "heap profiles alone" };
     int failed = 0;
     for (int i = 0; i < T_COUNT; i++) {
         print_message("accuracy: %-18s %d/%d right\n", names[i], totals[i].passed, totals[i].checked);

@@ -360,6 +360,25 @@ static bool same_objects_rebuilt(const series *s, size_t b, double rate)
            s->prev_max_object > 0 && s->last_max_object <= s->prev_max_object;
 }
 
+/* A leak keeps the same share of what its site allocates, however the
+ * traffic goes (each request leaks its part); a cache or a ring filling
+ * to its bound keeps ever less of it, as what it takes in replaces what
+ * it holds. The share kept over the last interval under KEPT_DROP of the
+ * share kept before it: the site's allocation counts, which every heap
+ * profile carries, tell what the exact heap would, when no MemStats came
+ * with the profiles. */
+#define KEPT_DROP (1.0 / 3)
+
+static bool keeps_ever_less(const series *s, size_t a, size_t b)
+{
+    double alloc_before = s->alloc[a] - s->alloc[0], alloc_last = s->alloc[b] - s->alloc[a];
+    if (!(alloc_before > 0) || !(alloc_last > 0))
+        return false;
+    double kept_before = (s->inuse[a] - s->inuse[0]) / alloc_before;
+    double kept_last = (s->inuse[b] - s->inuse[a]) / alloc_last;
+    return kept_before > 0 && kept_last <= KEPT_DROP * kept_before;
+}
+
 /* How much the process's exact heap rose between snapshots a and b, by the
  * measure that rose least: HeapInuse, read when the profile was fetched,
  * also counts what was allocated since the last GC, garbage or not; the
@@ -399,6 +418,8 @@ static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *s
     if (rise <= LEVEL_SHARE * expected)
         return true;
     if (same_objects_rebuilt(s, b, rate) && rise <= SLOWED_SHARE * expected)
+        return true;
+    if (keeps_ever_less(s, a, b) && rise <= SLOWED_SHARE * expected)
         return true;
     /* A largest object past the one before, of at least the rate (nearly
      * all recorded): a table or buffer that got larger, which no sampling
