@@ -4,7 +4,8 @@
  * is checked against the case's ground truth:
  *   leak     the rank-1 finding has the case's category, site and creator,
  *            from the three dumps over time and from the last dump alone;
- *            from the debug=1 text the rank-1 finding names the site;
+ *            from the debug=1 text and from the protobuf profiles over
+ *            time the rank-1 finding names the site;
  *            from sigquit.txt (log lines + SIGQUIT dump) likewise;
  *            (goroutine-stacks: the leak is ranked by its own blocking
  *            category, so only its site and creator are checked, and
@@ -39,7 +40,7 @@ typedef struct tally {
     int checked, passed;
 } tally;
 
-enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_HEAP_ALONE, T_COUNT };
+enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_HEAP_ALONE, T_PROTO, T_COUNT };
 static tally totals[T_COUNT];
 
 static bool split_row(gmx_str line, lab_case *c)
@@ -387,6 +388,22 @@ static void check_version(const lab_case *c, const char *version)
         count(2, c, what, check_healthy(c, what, f));
     gmx_findings_free(f);
 
+    /* The protobuf profiles (debug=0): the wait is in their runtime frames,
+     * but no ids or creators, so only counts over time tell a pool or a
+     * backlog from a pile-up. */
+    for (int t = 0; t < 3; t++) {
+        char name[64];
+        snprintf(name, sizeof(name), "goroutine-t%d.pb.gz", t + 1);
+        lab_path(files[t], sizeof(files[t]), version, svc, name);
+    }
+    snprintf(what, sizeof(what), "go%s protobuf t1-t3", version);
+    f = analyse(files, 3);
+    if (strcmp(kind, "leak") == 0)
+        count(T_PROTO, c, what, check_leak(c, what, f, false));
+    else if (strcmp(kind, "healthy") == 0)
+        count(T_PROTO, c, what, check_healthy(c, what, f));
+    gmx_findings_free(f);
+
     lab_path(files[0], sizeof(files[0]), version, svc, "sigquit.txt");
     if (exists(files[0])) {
         snprintf(what, sizeof(what), "go%s sigquit.txt", version);
@@ -430,7 +447,8 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
     release_snapshots();
     static const char *const names[T_COUNT] = { "dumps over time", "last dump alone",
                                                  "debug=1 over time", "sigquit logs",
-                                                 "diagnose folder", "heap profiles alone" };
+                                                 "diagnose folder", "heap profiles alone",
+                                                 "protobuf over time" };
     int failed = 0;
     for (int i = 0; i < T_COUNT; i++) {
         print_message("accuracy: %-18s %d/%d right\n", names[i], totals[i].passed, totals[i].checked);
