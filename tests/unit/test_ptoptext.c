@@ -94,6 +94,19 @@ static void test_list(void **state)
     free(s);
 }
 
+/* A case of the real-world corpus read: its snapshot, and its text in
+ * *text (the sites point into it; free both). */
+static gmx_hsnapshot *read_case(const char *path, gmx_ptop_info *info, char **text)
+{
+    size_t len;
+    *text = tu_read_fixture(path, &len);
+    assert_non_null(*text);
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse(path, *text, len, h, info, &err), GMX_OK);
+    return h;
+}
+
 /* A session's -top, then -list on one of its rows (dm03514's "SRE:
  * Debugging Simple Memory Leaks in Go", verbatim in testdata/realworld):
  * the list splits the row's flat by line, so the heap holds the table's
@@ -102,13 +115,9 @@ static void test_list(void **state)
 static void test_list_of_a_top_row(void **state)
 {
     (void)state;
-    size_t len;
-    char *s = tu_read_fixture("testdata/realworld/dm03514-blog-simple-memory-leak/artifact.txt", &len);
-    assert_non_null(s);
-    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    char *s;
     gmx_ptop_info info;
-    gmx_error err;
-    assert_int_equal(gmx_ptoptext_parse("dm.txt", s, len, h, &info, &err), GMX_OK);
+    gmx_hsnapshot *h = read_case("testdata/realworld/dm03514-blog-simple-memory-leak/artifact.txt", &info, &s);
     assert_int_equal(info.ntop, 7);
     gmx_hsite total = gmx_hsnapshot_total(h);
     /* 408.97 + 1.28 + 0.50 MB: the rows' flat, Track's 1.28 MB not twice */
@@ -356,6 +365,38 @@ static void test_short_header(void **state)
     gmx_hsnapshot_free(h);
 }
 
+/* A commit message wrapped at 70 columns (VictoriaMetrics 9e3a1d7,
+ * verbatim in testdata/realworld): each -top row's name, and its
+ * " (inline)", on the lines after its figures; the -list header cut after
+ * " in", its file on the next line. The rows are read with their names and
+ * the -list of NextBlock, a row of the table, is not counted twice. A row
+ * whose figures are followed by no name (a fence) stays unread. */
+static void test_wrapped_rows(void **state)
+{
+    (void)state;
+    char *s;
+    gmx_ptop_info info;
+    gmx_hsnapshot *h = read_case("testdata/realworld/VictoriaMetrics-VictoriaMetrics-11215/artifact.txt", &info, &s);
+    assert_int_equal(info.ntop, 2);
+    assert_string_equal(info.top[0].func, "main.(*blockIterator).NextBlock");
+    assert_true(info.top[0].flat_pct > 63.82 && info.top[0].flat_pct < 63.84);
+    assert_true(info.top[0].cum_pct > 99.24 && info.top[0].cum_pct < 99.26);
+    assert_string_equal(info.top[1].func,
+                        "github.com/VictoriaMetrics/VictoriaMetrics/lib/bytesutil.ResizeNoCopyMayOverallocate");
+    assert_int_equal(gmx_hsnapshot_count(h), 2);
+    gmx_hsnapshot_free(h);
+    free(s);
+
+    gmx_error err;
+    static const char cut[] =
+        "      flat  flat%   sum%        cum   cum%\n"
+        "   10.50MB 10.00% 10.00%    10.50MB 10.00%\n"
+        "```\n";
+    h = gmx_hsnapshot_new(0);
+    assert_int_equal(gmx_ptoptext_parse("cut.txt", cut, strlen(cut), h, &info, &err), GMX_EFORMAT);
+    gmx_hsnapshot_free(h);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +412,7 @@ int main(void)
         cmocka_unit_test(test_file_column),
         cmocka_unit_test(test_traces_as_top),
         cmocka_unit_test(test_short_header),
+        cmocka_unit_test(test_wrapped_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -169,7 +169,18 @@ static bool routine_header(gmx_str s, gmx_str *func, gmx_str *file)
     size_t in = gmx_str_find(rest, " in ");
     *func = in == SIZE_MAX ? rest : gmx_str_sub(rest, 0, in);
     *file = in == SIZE_MAX ? (gmx_str){ NULL, 0 } : gmx_str_sub(rest, in + 4, rest.n);
+    /* Wrapped before the file: "ROUTINE ==== main.f in", the file on the
+     * next line. */
+    if (in == SIZE_MAX && gmx_str_ends(rest, " in"))
+        *func = gmx_str_trim(gmx_str_sub(rest, 0, rest.n - 3));
     return func->n > 0;
+}
+
+/* The file of a ROUTINE header wrapped after " in", alone on its line. */
+static bool routine_file(gmx_str s)
+{
+    return (gmx_str_ends(s, ".go") || gmx_str_ends(s, ".s")) && gmx_str_find(s, " ") == SIZE_MAX &&
+           gmx_str_find(s, "\t") == SIZE_MAX;
 }
 
 /* A -top row quoted on its own, without the table's header ("406.62MB
@@ -180,6 +191,32 @@ static bool quoted_row(const gmx_str *t, size_t n)
     double v, p;
     return n == 6 && value(t[0], &v) && !unitless(t[0]) && percent(t[1], &p) &&
            percent(t[2], &p) && value(t[3], &v) && !unitless(t[3]) && percent(t[4], &p);
+}
+
+/* A -top row's figures with nothing after them: five columns (four with
+ * the running total cut out), the row's name wrapped onto the next line. */
+static bool figures_only(const gmx_str *t, size_t n, bool no_sum, double *flat, double *flat_pct,
+                         double *cum, double *cum_pct)
+{
+    double sum_pct;
+    if (no_sum)
+        return n == 4 && value(t[0], flat) && percent(t[1], flat_pct) && value(t[2], cum) &&
+               percent(t[3], cum_pct);
+    return n == 5 && value(t[0], flat) && percent(t[1], flat_pct) && percent(t[2], &sum_pct) &&
+           value(t[3], cum) && percent(t[4], cum_pct);
+}
+
+/* The line after figures_only that holds the row's name: a qualified Go
+ * name (every function's has a dot), not a figure, a prompt ("(pprof)"),
+ * "(inline)" or a fence. */
+static bool wrapped_name(gmx_str s)
+{
+    gmx_str t[2];
+    double v;
+    if (!tokens(s, t, 2) || value(t[0], &v) || percent(t[0], &v) || gmx_str_starts(t[0], "(") ||
+        gmx_str_find(t[0], ".") == SIZE_MAX || gmx_str_find(s, "`") != SIZE_MAX)
+        return false;
+    return !column_header(s) && !short_header(s) && !peek_header(s);
 }
 
 /* The line -traces prints between records. */
@@ -520,6 +557,39 @@ static gmx_code peek_line(reader *r, gmx_str s, bool *taken)
     return GMX_OK;
 }
 
+/* A -top row read: kept as printed and added as a site of one frame.
+ * unit: a value of the row was printed with one. */
+static gmx_code take_row(reader *r, gmx_str name, double flat, double cum, double flat_pct,
+                         double cum_pct, bool unit, bool *any_unit, bool *gopark)
+{
+    gmx_frame fr = row_site(name);
+    *any_unit |= unit;
+    *gopark |= gmx_str_eq_cstr(fr.func, "runtime.gopark");
+    keep_row(r->info, fr.func, flat, cum, flat_pct, cum_pct);
+    return add(r, &fr, flat);
+}
+
+/* A -top row whose name a narrow window or an editor wrapped onto the next
+ * line (and " (inline)" onto the one after): the name line is taken with
+ * the figures. False when the next line is no name. */
+static bool wrapped_row(reader *r, gmx_cursor *c, double flat, double cum, double flat_pct,
+                        double cum_pct, bool unit, bool *any_unit, bool *gopark, gmx_code *rc)
+{
+    gmx_str next;
+    if (!gmx_cursor_peek(c, &next) || !wrapped_name(clean(next)))
+        return false;
+    mark(r, c->line, 1);
+    gmx_cursor_next(c, &next);
+    mark(r, c->line, 1);
+    gmx_str after;
+    if (gmx_cursor_peek(c, &after) && gmx_str_eq_cstr(clean(after), "(inline)")) {
+        gmx_cursor_next(c, &after);
+        mark(r, c->line, 1);
+    }
+    *rc = take_row(r, clean(next), flat, cum, flat_pct, cum_pct, unit, any_unit, gopark);
+    return true;
+}
+
 gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
@@ -612,23 +682,30 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         if (routine_header(s, &f, &file)) {
             rc = flush_quoted(r);
             mode = LIST;
-            routine = (gmx_frame){ f, file, 0 };
             header_line = c.line;
             mark(r, c.line, 1);
+            gmx_str next;
+            if (!file.n && gmx_cursor_peek(&c, &next) && routine_file(clean(next))) {
+                gmx_cursor_next(&c, &next);
+                file = clean(next);
+                mark(r, c.line, 1);
+            }
+            routine = (gmx_frame){ f, file, 0 };
             continue;
         }
         size_t n = tokens(s, t, mode == LIST ? 4 : mode == TOP && no_sum ? 5 : 6);
         double flat, cum, flat_pct, sum_pct, cum_pct;
         if (mode == TOP && no_sum && n == 5 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
             value(t[2], &cum) && percent(t[3], &cum_pct)) {
-            gmx_frame fr = row_site(t[4]);
-            any_unit |= !unitless(t[0]) || !unitless(t[2]);
-            gopark |= gmx_str_eq_cstr(fr.func, "runtime.gopark");
-            keep_row(info, fr.func, flat, cum, flat_pct, cum_pct);
-            rc = add(r, &fr, flat);
+            rc = take_row(r, t[4], flat, cum, flat_pct, cum_pct, !unitless(t[0]) || !unitless(t[2]),
+                          &any_unit, &gopark);
             mark(r, c.line, 1);
             continue;
         }
+        if (mode == TOP && figures_only(t, n, no_sum, &flat, &flat_pct, &cum, &cum_pct) &&
+            wrapped_row(r, &c, flat, cum, flat_pct, cum_pct,
+                        !unitless(t[0]) || !unitless(t[no_sum ? 2 : 3]), &any_unit, &gopark, &rc))
+            continue;
         if (mode == NONE && quoted_row(t, n)) {
             value(t[0], &flat);
             percent(t[1], &flat_pct);
@@ -641,12 +718,8 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         }
         if (mode == TOP && n == 6 && value(t[0], &flat) && percent(t[1], &flat_pct) &&
             percent(t[2], &sum_pct) && value(t[3], &cum) && percent(t[4], &cum_pct)) {
-            gmx_frame fr = row_site(t[5]);
-            gmx_str fn = fr.func;
-            any_unit |= !unitless(t[0]) || !unitless(t[3]);
-            gopark |= gmx_str_eq_cstr(fn, "runtime.gopark");
-            keep_row(info, fn, flat, cum, flat_pct, cum_pct);
-            rc = add(r, &fr, flat);
+            rc = take_row(r, t[5], flat, cum, flat_pct, cum_pct, !unitless(t[0]) || !unitless(t[3]),
+                          &any_unit, &gopark);
             mark(r, c.line, 1);
             continue;
         }
