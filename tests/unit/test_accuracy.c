@@ -13,8 +13,9 @@
  *   healthy  nothing above info;
  *   surge    reported at rank 1 as a goroutine-surge that drained, a warning
  *            (unbounded concurrency), never as a leak;
- * and for heap and healthy cases, the heap profiles alone (no MemStats):
- * a leak named at rank 1, a healthy heap not flagged. */
+ * and for heap and healthy cases, the heap profiles alone (protobuf, with no
+ * MemStats, and debug=1 text): a leak named at rank 1, a healthy heap not
+ * flagged. */
 #include "testutil.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/bundle.h"
@@ -40,7 +41,7 @@ typedef struct tally {
     int checked, passed;
 } tally;
 
-enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_HEAP_ALONE, T_PROTO, T_COUNT };
+enum { T_SERIES, T_LAST, T_DEBUG1, T_SIGQUIT, T_DIAGNOSE, T_HEAP_ALONE, T_HEAP_TEXT, T_PROTO, T_COUNT };
 static tally totals[T_COUNT];
 
 static bool split_row(gmx_str line, lab_case *c)
@@ -310,10 +311,12 @@ static void check_diagnose(const lab_case *c, const char *version)
     gmx_bundle_free(b);
 }
 
-/* The heap profiles alone, as saved from /debug/pprof/heap (no debug=1
- * text, so no MemStats: the exact heap is not known): a healthy service's
- * heap is not flagged, a heap leak is still named at rank 1. */
-static void check_heap_profiles_alone(const lab_case *c, const char *version)
+/* The heap profiles alone, as saved from /debug/pprof/heap: the protobuf
+ * ones ("heap-tN.pb.gz", suffix "pb.gz": no MemStats, the exact heap not
+ * known) or the debug=1 text ("debug1.txt"): a healthy service's heap is not
+ * flagged, a heap leak is still named at rank 1. */
+static void check_heap_profiles_alone(const lab_case *c, const char *version, const char *suffix,
+                                      int which, const char *label)
 {
     bool healthy = strcmp(c->col[C_KIND], "healthy") == 0;
     if (!healthy && (strcmp(c->col[C_KIND], "heap") != 0 || strcmp(c->col[C_CATEGORY], "escape") == 0))
@@ -323,19 +326,19 @@ static void check_heap_profiles_alone(const lab_case *c, const char *version)
     size_t n = 0;
     for (int t = 0; t < 3; t++) {
         char name[64];
-        snprintf(name, sizeof(name), "heap-t%d.pb.gz", t + 1);
+        snprintf(name, sizeof(name), "heap-t%d.%s", t + 1, suffix);
         if (exists(lab_path(files[t], sizeof(files[t]), version, c->col[C_CASE], name)))
             paths[n++] = files[t];
     }
     if (n < 2)
         return;
     char what[128];
-    snprintf(what, sizeof(what), "go%s heap profiles alone", version);
+    snprintf(what, sizeof(what), "go%s %s", version, label);
     gmx_bundle *b;
     gmx_diagnosis *d = diagnose_paths(c, what, paths, n, &b);
     if (!d)
         return;
-    count(T_HEAP_ALONE, c, what,
+    count(which, c, what,
           healthy ? check_healthy(c, what, d->findings)
                   : check_leak_creator(c, what, d->findings, true, false));
     gmx_diagnosis_free(d);
@@ -345,7 +348,8 @@ static void check_heap_profiles_alone(const lab_case *c, const char *version)
 static void check_version(const lab_case *c, const char *version)
 {
     check_diagnose(c, version);
-    check_heap_profiles_alone(c, version);
+    check_heap_profiles_alone(c, version, "pb.gz", T_HEAP_ALONE, "heap profiles alone");
+    check_heap_profiles_alone(c, version, "debug1.txt", T_HEAP_TEXT, "heap debug=1 alone");
     if (strcmp(c->col[C_KIND], "heap") == 0)
         return; /* the goroutine checks below are not about heap cases */
     static char files[3][4096];
@@ -448,7 +452,7 @@ static void test_accuracy__every_lab_case_and_go_version(void **state)
     static const char *const names[T_COUNT] = { "dumps over time", "last dump alone",
                                                  "debug=1 over time", "sigquit logs",
                                                  "diagnose folder", "heap profiles alone",
-                                                 "protobuf over time" };
+                                                 "heap debug=1 alone", "protobuf over time" };
     int failed = 0;
     for (int i = 0; i < T_COUNT; i++) {
         print_message("accuracy: %-18s %d/%d right\n", names[i], totals[i].passed, totals[i].checked);
