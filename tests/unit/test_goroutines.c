@@ -925,6 +925,90 @@ static void test_goroutines__an_accept_loops_connections_are_no_pile(void **stat
     }
 }
 
+/* A hub's connections three times: `conns[k]` read pumps (IO wait) and
+ * `writers[k]` write pumps (a select on what to send) that the handler
+ * upgrading each connection started, ids spread as connections came. */
+static gmx_findings *analyse_hub(const int conns[3], const int writers[3], gmx_gsnapshot s[3])
+{
+    static const char *const reading =
+        "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+        "net.(*conn).Read(0xc0005, {0xc0006, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n"
+        "bufio.(*Reader).ReadString(0xc0007, 0xa)\n\t/usr/lib/go-1.27/src/bufio/bufio.go:498 +0x1f\n"
+        "main.(*hub).readPump(0xc0001)\n\t/go/src/svc/main.go:86 +0x245\n"
+        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:151 +0x45\n";
+    static const char *const writing =
+        "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
+        "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
+        "main.(*hub).writePump(0xc0001)\n\t/go/src/svc/main.go:108 +0x1b5\n"
+        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
+    static const int clocks[3] = { 2000, 9000, 16000 };
+    static char text[3][1 << 19];
+    for (int k = 0; k < 3; k++) {
+        uint64_t from = (uint64_t)clocks[k] - 7 * 1200;
+        pool_text(text[k], sizeof(text[k]), conns[k], from + 1, 7, "IO wait", reading);
+        size_t len = strlen(text[k]);
+        pool_text(text[k] + len, sizeof(text[k]) - len, writers[k], from, 7, "select", writing);
+        len = strlen(text[k]);
+        snprintf(text[k] + len, sizeof(text[k]) - len,
+                 "goroutine %d [running]:\nmain.(*hub).report(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+                 "created by main.main in goroutine 1\n\t/go/src/svc/main.go:240 +0x485\n",
+                 clocks[k]);
+        s[k] = (gmx_gsnapshot){ .name = "dump" };
+        s[k].buckets = tu_buckets(text[k], &s[k].info);
+        s[k].info.message = (gmx_str){ NULL, 0 };
+    }
+    return analyse(s, 3, false);
+}
+
+static const gmx_finding *finding_at(gmx_findings *f, const char *function)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        if (gmx_str_eq_cstr(gmx_findings_at(f, i)->site.function, function))
+            return gmx_findings_at(f, i);
+    return NULL;
+}
+
+/* Goroutines of network connections rise and fall with the peers connected
+ * (a hub's read and write pumps as the day's load peaks and ebbs): no
+ * surge. Write pumps that rose and fell while the connections did not
+ * still are one, and so are connections by the thousand. */
+static void test_goroutines__connections_rising_and_falling_are_no_surge(void **state)
+{
+    (void)state;
+    static const int load[3] = { 30, 110, 30 }, few[3] = { 5, 5, 5 }, thousands[3] = { 30, 1100, 30 },
+                     none[3] = { 0, 0, 0 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_hub(load, load, s);
+    const gmx_finding *readers = finding_at(f, "main.(*hub).readPump");
+    const gmx_finding *writers = finding_at(f, "main.(*hub).writePump");
+    assert_non_null(readers);
+    assert_non_null(writers);
+    assert_int_equal(readers->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(readers->why.p, "each waiting on network I/O: one per connection"));
+    assert_int_equal(writers->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(writers->why.p, "in step with the connections read in main.(*hub).readPump"));
+    assert_non_null(strstr(writers->title.p, "came and went with network connections"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_hub(few, load, s);
+    writers = finding_at(f, "main.(*hub).writePump");
+    assert_non_null(writers);
+    assert_int_equal(writers->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(writers->title.p, "surge of 110 goroutines drained to 30"));
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_hub(thousands, none, s);
+    readers = finding_at(f, "main.(*hub).readPump");
+    assert_non_null(readers);
+    assert_int_equal(readers->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(s, 3);
+}
+
 /* Thousands waiting are memory whatever started them: a batch started
  * together, or a count steady over time, is no pool's excuse there. */
 static void test_goroutines__thousands_waiting_stay_critical(void **state)
@@ -1126,6 +1210,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
         cmocka_unit_test(test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for),
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
+        cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,7 +28,7 @@
 /* Counts past which a blocked bucket is worth a warning or is critical on
  * its own, without history. Idle worker pools and per-connection goroutines
  * of a healthy service stay well below the first. */
-enum { WARN_COUNT = 50, CRIT_COUNT = 1000, GROWTH_WARN = 10 };
+enum { WARN_COUNT = 50, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
 
 bool gmx_judge_blocking(gmx_category c)
 {
