@@ -925,6 +925,63 @@ static void test_goroutines__an_accept_loops_connections_are_no_pile(void **stat
     }
 }
 
+/* Three debug=1 profiles (no ids, no waits) with counts[k] fetches parked
+ * in a rate limiter's wait, beside the main goroutine. */
+static gmx_findings *analyse_three_profiles(const int counts[3], gmx_gsnapshot s[3])
+{
+    static char text[3][1024];
+    for (int k = 0; k < 3; k++) {
+        snprintf(text[k], sizeof(text[k]),
+                 "goroutine profile: total %d\n"
+                 "%d @ 0x1 0x2\n"
+                 "#\t0x1\tmain.(*bucket).wait+0x1\t/go/src/svc/main.go:52\n"
+                 "#\t0x2\tmain.(*indexer).refresh+0x1\t/go/src/svc/main.go:90\n"
+                 "\n"
+                 "1 @ 0x3\n"
+                 "#\t0x3\tmain.main+0x1\t/go/src/svc/main.go:5\n",
+                 counts[k] + 1, counts[k]);
+        gmx_input *in;
+        gmx_error err;
+        assert_int_equal(gmx_input_from_memory("profile.txt", text[k], strlen(text[k]), &in, &err), GMX_OK);
+        memset(&s[k], 0, sizeof(s[k]));
+        if (gmx_ingest_goroutines_input(in, NULL, &s[k], &err) != GMX_OK)
+            fail_msg("%s", err.message);
+    }
+    return analyse(s, 3, false);
+}
+
+static void release_profiles(gmx_gsnapshot s[3])
+{
+    for (int k = 0; k < 3; k++)
+        gmx_gsnapshot_release(&s[k]);
+}
+
+/* A pile-up's goroutines never leave their stack, so its count never
+ * falls: one that went up and down and ended near where it began is a
+ * queue being served (fetches waiting for a rate limiter's token), even
+ * from profiles without ids. Up and down but well above its start still
+ * is a pile. */
+static void test_goroutines__a_count_up_and_down_is_no_pile(void **state)
+{
+    (void)state;
+    static const int level[3] = { 96, 111, 109 }, rising[3] = { 96, 140, 130 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_three_profiles(level, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*bucket).wait"));
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "up and down between 96 and 111 over 3 snapshots, 109 at the last"));
+    gmx_findings_free(f);
+    release_profiles(s);
+
+    f = analyse_three_profiles(rising, s);
+    top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*bucket).wait"));
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release_profiles(s);
+}
+
 /* A hub's connections three times: `conns[k]` read pumps (IO wait) and
  * `writers[k]` write pumps (a select on what to send) that the handler
  * upgrading each connection started, ids spread as connections came. */
@@ -1211,6 +1268,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for),
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
         cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
+        cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -139,6 +139,16 @@ static bool steady(const gmx_judge_facts *f)
     return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + tolerance;
 }
 
+/* Fell between two snapshots, over three or more, and ended within a
+ * quarter of its first count: goroutines blocked for good never leave their
+ * stack, so a pile-up's count never falls; this one's come and go about one
+ * level (a queue being served, a pool's size moving with the load). */
+static bool fluctuating(const gmx_judge_facts *f)
+{
+    return f->nsnap >= 3 && !f->monotonic && f->present == f->nsnap && f->first > 0 &&
+           f->last * 4 <= f->first * 5;
+}
+
 uint64_t gmx_judge_highest_id(const gmx_gsnapshot *s)
 {
     uint64_t id = 0;
@@ -307,6 +317,18 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        (unsigned long long)f->first, f->nsnap);
         gmx_buf_printf(&w->zh, "，%u 个快照中稳定在约 %llu 个（池的大小，而非堆积）", f->nsnap,
                        (unsigned long long)f->first);
+        return GMX_SEV_INFO;
+    }
+    if (fluctuating(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", up and down between %llu and %llu over %u snapshots, %llu at the "
+                               "last (goroutines leave it: a queue being served or a pool's size, "
+                               "not a pile-up, which never falls)",
+                       (unsigned long long)(f->last < f->first ? f->last : f->first),
+                       (unsigned long long)f->peak, f->nsnap, (unsigned long long)f->last);
+        gmx_buf_printf(&w->zh, "，%u 个快照中在 %llu 到 %llu 之间起落，最后为 %llu（有 goroutine 离开："
+                               "正被处理的队列或池的大小，而非从不回落的堆积）",
+                       f->nsnap, (unsigned long long)(f->last < f->first ? f->last : f->first),
+                       (unsigned long long)f->peak, (unsigned long long)f->last);
         return GMX_SEV_INFO;
     }
     /* Goroutines blocked for good never leave their stack: when none of
