@@ -985,7 +985,23 @@ static void test_goroutines__a_count_up_and_down_is_no_pile(void **state)
 /* A hub's connections three times: `conns[k]` read pumps (IO wait) and
  * `writers[k]` write pumps (a select on what to send) that the handler
  * upgrading each connection started, ids spread as connections came. */
+static gmx_findings *analyse_hub_waiting(const int conns[3], const int writers[3], const char *writing,
+                                        gmx_gsnapshot s[3]);
+
+static const char *const hub_writing =
+    "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
+    "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
+    "main.(*hub).writePump(0xc0001)\n\t/go/src/svc/main.go:108 +0x1b5\n"
+    "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
+
 static gmx_findings *analyse_hub(const int conns[3], const int writers[3], gmx_gsnapshot s[3])
+{
+    return analyse_hub_waiting(conns, writers, hub_writing, s);
+}
+
+/* As analyse_hub, the second stack waiting in the frames `writing`. */
+static gmx_findings *analyse_hub_waiting(const int conns[3], const int writers[3], const char *writing,
+                                        gmx_gsnapshot s[3])
 {
     static const char *const reading =
         "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
@@ -993,11 +1009,6 @@ static gmx_findings *analyse_hub(const int conns[3], const int writers[3], gmx_g
         "bufio.(*Reader).ReadString(0xc0007, 0xa)\n\t/usr/lib/go-1.27/src/bufio/bufio.go:498 +0x1f\n"
         "main.(*hub).readPump(0xc0001)\n\t/go/src/svc/main.go:86 +0x245\n"
         "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:151 +0x45\n";
-    static const char *const writing =
-        "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
-        "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
-        "main.(*hub).writePump(0xc0001)\n\t/go/src/svc/main.go:108 +0x1b5\n"
-        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
     static const int clocks[3] = { 2000, 9000, 16000 };
     static char text[3][1 << 19];
     for (int k = 0; k < 3; k++) {
@@ -1055,6 +1066,21 @@ static void test_goroutines__connections_rising_and_falling_are_no_surge(void **
     assert_non_null(writers);
     assert_int_equal(writers->severity, GMX_SEV_WARNING);
     assert_non_null(strstr(writers->title.p, "surge of 110 goroutines drained to 30"));
+    gmx_findings_free(f);
+    release(s, 3);
+
+    /* Calls in flight, one connection each (an HTTP request's select in
+     * net/http), are a fan-out of calls: still a surge. */
+    static const char *const calling =
+        "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
+        "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
+        "net/http.(*persistConn).roundTrip(0xc0004, 0xc0005)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2757 +0x105\n"
+        "main.(*hub).notify(0xc0001)\n\t/go/src/svc/main.go:120 +0x1b5\n"
+        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
+    f = analyse_hub_waiting(load, load, calling, s);
+    writers = finding_at(f, "main.(*hub).notify");
+    assert_non_null(writers);
+    assert_int_equal(writers->severity, GMX_SEV_WARNING);
     gmx_findings_free(f);
     release(s, 3);
 

@@ -410,7 +410,8 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     bool reading = bounded && gmx_gconns_reading(b);
     const gmx_gbucket *conns = NULL;
     if (bounded && !reading)
-        conns = gmx_gconns_followed(c->snaps[n - 1].buckets, b, series, n, count_in, c);
+        conns = gmx_gconns_followed(c->snaps[n - 1].buckets, b, &c->root, series, n, count_in,
+                                    c);
     fd->category = GMX_CAT_GOROUTINE_SURGE;
     fd->severity = fd->has_site && !fd->site_is_mechanism && !reading && !conns ? GMX_SEV_WARNING
                                                                                : GMX_SEV_INFO;
