@@ -578,6 +578,15 @@ static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state
 }
 
 /* n goroutines of one stack, ids from first, step apart. */
+/* A snapshot of a dump's text (the text may go: nothing points into it). */
+static gmx_gsnapshot text_snapshot(const char *text)
+{
+    gmx_gsnapshot s = { .name = "dump" };
+    s.buckets = tu_buckets(text, &s.info);
+    s.info.message = (gmx_str){ NULL, 0 };
+    return s;
+}
+
 static void pool_text(char *text, size_t cap, int n, uint64_t first, int step, const char *header,
                       const char *frames)
 {
@@ -600,9 +609,7 @@ static const char *const poller_frames =
 static gmx_findings *analyse_three_alike(const char *text, gmx_gsnapshot s[3])
 {
     for (int i = 0; i < 3; i++) {
-        s[i] = (gmx_gsnapshot){ .name = "dump" };
-        s[i].buckets = tu_buckets(text, &s[i].info);
-        s[i].info.message = (gmx_str){ NULL, 0 };
+        s[i] = text_snapshot(text);
     }
     return analyse(s, 3, false);
 }
@@ -665,9 +672,7 @@ static gmx_findings *analyse_three_dumps(const char *header, const char *frames,
                  "created by net/http.(*Server).Serve in goroutine 1\n"
                  "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
                  clocks[k]);
-        s[k] = (gmx_gsnapshot){ .name = "dump" };
-        s[k].buckets = tu_buckets(text[k], &s[k].info);
-        s[k].info.message = (gmx_str){ NULL, 0 };
+        s[k] = text_snapshot(text[k]);
     }
     return analyse(s, 3, false);
 }
@@ -725,9 +730,7 @@ static gmx_findings *analyse_pool_states(const int idle[3], const int busy[3], g
                  "created by net/http.(*Server).Serve in goroutine 1\n"
                  "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
                  clocks[k]);
-        s[k] = (gmx_gsnapshot){ .name = "dump" };
-        s[k].buckets = tu_buckets(text[k], &s[k].info);
-        s[k].info.message = (gmx_str){ NULL, 0 };
+        s[k] = text_snapshot(text[k]);
     }
     return analyse(s, 3, false);
 }
@@ -1021,9 +1024,7 @@ static gmx_findings *analyse_hub_waiting(const int conns[3], const int writers[3
                  "goroutine %d [running]:\nmain.(*hub).report(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
                  "created by main.main in goroutine 1\n\t/go/src/svc/main.go:240 +0x485\n",
                  clocks[k]);
-        s[k] = (gmx_gsnapshot){ .name = "dump" };
-        s[k].buckets = tu_buckets(text[k], &s[k].info);
-        s[k].info.message = (gmx_str){ NULL, 0 };
+        s[k] = text_snapshot(text[k]);
     }
     return analyse(s, 3, false);
 }
