@@ -578,6 +578,15 @@ static void test_goroutines__workers_idle_since_start_are_not_leaks(void **state
 }
 
 /* n goroutines of one stack, ids from first, step apart. */
+/* A snapshot of a dump's text (the text may go: nothing points into it). */
+static gmx_gsnapshot text_snapshot(const char *text)
+{
+    gmx_gsnapshot s = { .name = "dump" };
+    s.buckets = tu_buckets(text, &s.info);
+    s.info.message = (gmx_str){ NULL, 0 };
+    return s;
+}
+
 static void pool_text(char *text, size_t cap, int n, uint64_t first, int step, const char *header,
                       const char *frames)
 {
@@ -600,9 +609,7 @@ static const char *const poller_frames =
 static gmx_findings *analyse_three_alike(const char *text, gmx_gsnapshot s[3])
 {
     for (int i = 0; i < 3; i++) {
-        s[i] = (gmx_gsnapshot){ .name = "dump" };
-        s[i].buckets = tu_buckets(text, &s[i].info);
-        s[i].info.message = (gmx_str){ NULL, 0 };
+        s[i] = text_snapshot(text);
     }
     return analyse(s, 3, false);
 }
@@ -665,9 +672,7 @@ static gmx_findings *analyse_three_dumps(const char *header, const char *frames,
                  "created by net/http.(*Server).Serve in goroutine 1\n"
                  "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
                  clocks[k]);
-        s[k] = (gmx_gsnapshot){ .name = "dump" };
-        s[k].buckets = tu_buckets(text[k], &s[k].info);
-        s[k].info.message = (gmx_str){ NULL, 0 };
+        s[k] = text_snapshot(text[k]);
     }
     return analyse(s, 3, false);
 }
@@ -725,9 +730,7 @@ static gmx_findings *analyse_pool_states(const int idle[3], const int busy[3], g
                  "created by net/http.(*Server).Serve in goroutine 1\n"
                  "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
                  clocks[k]);
-        s[k] = (gmx_gsnapshot){ .name = "dump" };
-        s[k].buckets = tu_buckets(text[k], &s[k].info);
-        s[k].info.message = (gmx_str){ NULL, 0 };
+        s[k] = text_snapshot(text[k]);
     }
     return analyse(s, 3, false);
 }
@@ -923,6 +926,171 @@ static void test_goroutines__an_accept_loops_connections_are_no_pile(void **stat
             assert_non_null(strstr(top->why.p, "started per connection by an accept loop"));
         done_text(f);
     }
+}
+
+/* Three debug=1 profiles (no ids, no waits) with counts[k] fetches parked
+ * in a rate limiter's wait, beside the main goroutine. */
+static gmx_findings *analyse_three_profiles(const int counts[3], gmx_gsnapshot s[3])
+{
+    static char text[3][1024];
+    for (int k = 0; k < 3; k++) {
+        snprintf(text[k], sizeof(text[k]),
+                 "goroutine profile: total %d\n"
+                 "%d @ 0x1 0x2\n"
+                 "#\t0x1\tmain.(*bucket).wait+0x1\t/go/src/svc/main.go:52\n"
+                 "#\t0x2\tmain.(*indexer).refresh+0x1\t/go/src/svc/main.go:90\n"
+                 "\n"
+                 "1 @ 0x3\n"
+                 "#\t0x3\tmain.main+0x1\t/go/src/svc/main.go:5\n",
+                 counts[k] + 1, counts[k]);
+        gmx_input *in;
+        gmx_error err;
+        assert_int_equal(gmx_input_from_memory("profile.txt", text[k], strlen(text[k]), &in, &err), GMX_OK);
+        memset(&s[k], 0, sizeof(s[k]));
+        if (gmx_ingest_goroutines_input(in, NULL, &s[k], &err) != GMX_OK)
+            fail_msg("%s", err.message);
+    }
+    return analyse(s, 3, false);
+}
+
+static void release_profiles(gmx_gsnapshot s[3])
+{
+    for (int k = 0; k < 3; k++)
+        gmx_gsnapshot_release(&s[k]);
+}
+
+/* A pile-up's goroutines never leave their stack, so its count never
+ * falls: one that went up and down and ended near where it began is a
+ * queue being served (fetches waiting for a rate limiter's token), even
+ * from profiles without ids. Up and down but well above its start still
+ * is a pile. */
+static void test_goroutines__a_count_up_and_down_is_no_pile(void **state)
+{
+    (void)state;
+    static const int level[3] = { 96, 111, 109 }, rising[3] = { 96, 140, 130 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_three_profiles(level, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*bucket).wait"));
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "up and down between 96 and 111 over 3 snapshots, 109 at the last"));
+    gmx_findings_free(f);
+    release_profiles(s);
+
+    f = analyse_three_profiles(rising, s);
+    top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*bucket).wait"));
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release_profiles(s);
+}
+
+/* A hub's connections three times: `conns[k]` read pumps (IO wait) and
+ * `writers[k]` write pumps (a select on what to send) that the handler
+ * upgrading each connection started, ids spread as connections came. */
+static gmx_findings *analyse_hub_waiting(const int conns[3], const int writers[3], const char *writing,
+                                        gmx_gsnapshot s[3]);
+
+static const char *const hub_writing =
+    "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
+    "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
+    "main.(*hub).writePump(0xc0001)\n\t/go/src/svc/main.go:108 +0x1b5\n"
+    "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
+
+static gmx_findings *analyse_hub(const int conns[3], const int writers[3], gmx_gsnapshot s[3])
+{
+    return analyse_hub_waiting(conns, writers, hub_writing, s);
+}
+
+/* As analyse_hub, the second stack waiting in the frames `writing`. */
+static gmx_findings *analyse_hub_waiting(const int conns[3], const int writers[3], const char *writing,
+                                        gmx_gsnapshot s[3])
+{
+    static const char *const reading =
+        "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.27/src/runtime/netpoll.go:351 +0x85\n"
+        "net.(*conn).Read(0xc0005, {0xc0006, 0x1000, 0x1000})\n\t/usr/lib/go-1.27/src/net/net.go:194 +0x45\n"
+        "bufio.(*Reader).ReadString(0xc0007, 0xa)\n\t/usr/lib/go-1.27/src/bufio/bufio.go:498 +0x1f\n"
+        "main.(*hub).readPump(0xc0001)\n\t/go/src/svc/main.go:86 +0x245\n"
+        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:151 +0x45\n";
+    static const int clocks[3] = { 2000, 9000, 16000 };
+    static char text[3][1 << 19];
+    for (int k = 0; k < 3; k++) {
+        uint64_t from = (uint64_t)clocks[k] - 7 * 1200;
+        pool_text(text[k], sizeof(text[k]), conns[k], from + 1, 7, "IO wait", reading);
+        size_t len = strlen(text[k]);
+        pool_text(text[k] + len, sizeof(text[k]) - len, writers[k], from, 7, "select", writing);
+        len = strlen(text[k]);
+        snprintf(text[k] + len, sizeof(text[k]) - len,
+                 "goroutine %d [running]:\nmain.(*hub).report(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+                 "created by main.main in goroutine 1\n\t/go/src/svc/main.go:240 +0x485\n",
+                 clocks[k]);
+        s[k] = text_snapshot(text[k]);
+    }
+    return analyse(s, 3, false);
+}
+
+static const gmx_finding *finding_at(gmx_findings *f, const char *function)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        if (gmx_str_eq_cstr(gmx_findings_at(f, i)->site.function, function))
+            return gmx_findings_at(f, i);
+    return NULL;
+}
+
+/* Goroutines of network connections rise and fall with the peers connected
+ * (a hub's read and write pumps as the day's load peaks and ebbs): no
+ * surge. Write pumps that rose and fell while the connections did not
+ * still are one, and so are connections by the thousand. */
+static void test_goroutines__connections_rising_and_falling_are_no_surge(void **state)
+{
+    (void)state;
+    static const int load[3] = { 30, 110, 30 }, few[3] = { 5, 5, 5 }, thousands[3] = { 30, 1100, 30 },
+                     none[3] = { 0, 0, 0 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_hub(load, load, s);
+    const gmx_finding *readers = finding_at(f, "main.(*hub).readPump");
+    const gmx_finding *writers = finding_at(f, "main.(*hub).writePump");
+    assert_non_null(readers);
+    assert_non_null(writers);
+    assert_int_equal(readers->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(readers->why.p, "each waiting on network I/O: one per connection"));
+    assert_int_equal(writers->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(writers->why.p, "in step with the connections read in main.(*hub).readPump"));
+    assert_non_null(strstr(writers->title.p, "came and went with network connections"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_hub(few, load, s);
+    writers = finding_at(f, "main.(*hub).writePump");
+    assert_non_null(writers);
+    assert_int_equal(writers->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(writers->title.p, "surge of 110 goroutines drained to 30"));
+    gmx_findings_free(f);
+    release(s, 3);
+
+    /* Calls in flight, one connection each (an HTTP request's select in
+     * net/http), are a fan-out of calls: still a surge. */
+    static const char *const calling =
+        "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n\t/usr/lib/go-1.27/src/runtime/proc.go:435 +0xce\n"
+        "runtime.selectgo(0xc0002, 0xc0003, 0x0?, 0x0, 0x2, 0x1)\n\t/usr/lib/go-1.27/src/runtime/select.go:351 +0x837\n"
+        "net/http.(*persistConn).roundTrip(0xc0004, 0xc0005)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2757 +0x105\n"
+        "main.(*hub).notify(0xc0001)\n\t/go/src/svc/main.go:120 +0x1b5\n"
+        "created by main.(*hub).serveBoard in goroutine 40\n\t/go/src/svc/main.go:150 +0x45\n";
+    f = analyse_hub_waiting(load, load, calling, s);
+    writers = finding_at(f, "main.(*hub).notify");
+    assert_non_null(writers);
+    assert_int_equal(writers->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(s, 3);
+
+    f = analyse_hub(thousands, none, s);
+    readers = finding_at(f, "main.(*hub).readPump");
+    assert_non_null(readers);
+    assert_int_equal(readers->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release(s, 3);
 }
 
 /* Thousands waiting are memory whatever started them: a batch started
@@ -1126,6 +1294,8 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_vendored_dependency_is_not_the_standard_library),
         cmocka_unit_test(test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for),
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
+        cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
+        cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * and turn it into a finding; then report surges that drained. */
 #include "gomemdx/analyze.h"
 #include "analyze/gclassify.h"
+#include "analyze/gconns.h"
 #include "analyze/gmerge.h"
 #include "analyze/glockorder.h"
 #include "analyze/gspawner.h"
@@ -325,8 +326,78 @@ static bool excerpt(const gmx_gsnapshot *s, size_t n)
            !holds_its_writer(s->buckets);
 }
 
+/* The function a bucket's finding names: its site, or "" (n 0). */
+static gmx_str site_name(const actx *c, const gmx_gbucket *b)
+{
+    gmx_frame f;
+    bool mechanism = false;
+    return gmx_gsite(b, &c->root, &f, &mechanism) ? f.func : (gmx_str){ "", 0 };
+}
+
+/* A drained bucket's title and why: a surge, or, when its goroutines wait
+ * on network I/O (reading) or in step with connections read elsewhere
+ * (conns), the load coming and going. */
+static void say_drained(const actx *c, gmx_finding *fd, const gmx_gbucket *b, const trend *t,
+                        bool reading, const gmx_gbucket *conns)
+{
+    gmx_findings *out = c->out;
+    gmx_str fn = site_name(c, b);
+    const char *in = fn.n ? " in " : "", *in_zh = fn.n ? "，位于 " : "";
+    unsigned long long peak = t->peak, last = t->last;
+    unsigned n = (unsigned)c->n;
+    gmx_str reason, reason_zh;
+    if (reading || conns) {
+        fd->title = gmx_findings_printf(out, "%llu goroutines at the peak, %llu now, came and went with "
+                                             "network connections%s%.*s (one per connection, following "
+                                             "the load)",
+                                        peak, last, in, (int)fn.n, fn.p);
+        fd->title_zh = gmx_findings_printf(out, "峰值 %llu 个、现有 %llu 个 goroutine 随网络连接增减%s%.*s"
+                                                "（每个连接一个，随负载变化）",
+                                           peak, last, in_zh, (int)fn.n, fn.p);
+    } else {
+        fd->title = gmx_findings_printf(out, "surge of %llu goroutines drained to %llu%s%.*s (not a "
+                                             "leak, but unbounded concurrency)",
+                                        peak, last, in, (int)fn.n, fn.p);
+        fd->title_zh = gmx_findings_printf(out, "%llu 个 goroutine 的突增已回落到 %llu%s%.*s（不是泄露，"
+                                                "但并发没有上限）",
+                                           peak, last, in_zh, (int)fn.n, fn.p);
+    }
+    if (reading) {
+        reason = GMX_STR_LIT(", each waiting on network I/O: one per connection, as many as the "
+                             "peers connected (not a surge)");
+        reason_zh = GMX_STR_LIT("，每个都在等网络 I/O：每个连接一个，数量即已连接的对端数（不是突增）");
+    } else if (conns) {
+        gmx_str cn = site_name(c, conns);
+        unsigned long long now = conns->count;
+        reason = gmx_findings_printf(out, ", waiting for input, in step with the connections read in "
+                                          "%.*s (%llu now): one beside each connection, following "
+                                          "the load (not a surge)",
+                                     (int)cn.n, cn.p, now);
+        reason_zh = gmx_findings_printf(out, "，在等输入，与 %.*s 中读取的连接（现有 %llu 个）同步增减："
+                                             "每个连接旁一个，随负载变化（不是突增）",
+                                        (int)cn.n, cn.p, now);
+    } else {
+        reason = GMX_STR_LIT(": goroutines started without a bound, each holding its stack and what "
+                             "it references until it ends");
+        reason_zh = GMX_STR_LIT("：goroutine 的创建没有上限，每个在结束前都占着自己的栈和引用的内存");
+    }
+    fd->why = gmx_findings_printf(out, "rose to %llu and fell to %llu over %u snapshots%.*s", peak,
+                                  last, n, (int)reason.n, reason.p);
+    fd->why_zh = gmx_findings_printf(out, "%u 个快照中升到 %llu 又回落到 %llu%.*s", n, peak, last,
+                                     (int)reason_zh.n, reason_zh.p);
+}
+
+static uint64_t count_in(const void *ctx, size_t k, const gmx_gbucket *r)
+{
+    const gmx_gbucket *o = in_snapshot((const actx *)ctx, k, r);
+    return o ? o->count : 0;
+}
+
 /* A surge that drained is not a leak, but one unbounded go statement
- * spawning hundreds of goroutines at once is how memory spikes: a warning. */
+ * spawning hundreds of goroutines at once is how memory spikes: a warning.
+ * Goroutines of network connections (a socket's readers, or what waits for
+ * input beside them in step with them) rise and fall with the peers
+ * connected: the load, told (info) unless thousands at once. */
 static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, const trend *t)
 {
     gmx_findings *out = c->out;
@@ -335,26 +406,19 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     gmx_finding *fd = bucket_finding(out, b, &c->root, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
+    bool bounded = t->peak < GMX_JUDGE_CRIT_COUNT;
+    bool reading = bounded && gmx_gconns_reading(b);
+    const gmx_gbucket *conns = NULL;
+    if (bounded && !reading)
+        conns = gmx_gconns_followed(c->snaps[n - 1].buckets, b, &c->root, series, n, count_in,
+                                    c);
     fd->category = GMX_CAT_GOROUTINE_SURGE;
-    fd->severity = fd->has_site && !fd->site_is_mechanism ? GMX_SEV_WARNING : GMX_SEV_INFO;
+    fd->severity = fd->has_site && !fd->site_is_mechanism && !reading && !conns ? GMX_SEV_WARNING
+                                                                               : GMX_SEV_INFO;
     fd->score = category_weight(GMX_CAT_GOROUTINE_SURGE) * log2(2.0 + (double)t->peak) / 4;
     fd->goroutines = t->last;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
-    for (int zh = 0; zh <= 1; zh++)
-        *(zh ? &fd->title_zh : &fd->title) = gmx_findings_printf(
-            out, zh ? "%llu 个 goroutine 的突增已回落到 %llu%s%.*s（不是泄露，但并发没有上限）"
-                    : "surge of %llu goroutines drained to %llu%s%.*s (not a leak, but unbounded "
-                      "concurrency)",
-            (unsigned long long)t->peak, (unsigned long long)t->last,
-            fd->has_site ? (zh ? "，位于 " : " in ") : "", fd->has_site ? (int)site.func.n : 0,
-            fd->has_site ? site.func.p : "");
-    fd->why = gmx_findings_printf(out, "rose to %llu and fell to %llu over %u snapshots: "
-                                  "goroutines started without a bound, each holding its stack "
-                                  "and what it references until it ends",
-                                  (unsigned long long)t->peak, (unsigned long long)t->last, n);
-    fd->why_zh = gmx_findings_printf(out, "%u 个快照中升到 %llu 又回落到 %llu：goroutine 的创建"
-                                     "没有上限，每个在结束前都占着自己的栈和引用的内存",
-                                     n, (unsigned long long)t->peak, (unsigned long long)t->last);
+    say_drained(c, fd, b, t, reading, conns);
     gmx_finding_add_number(fd, "goroutines_peak", (double)t->peak);
     gmx_finding_add_number(fd, "goroutines_last", (double)t->last);
     return GMX_OK;

@@ -28,7 +28,7 @@
 /* Counts past which a blocked bucket is worth a warning or is critical on
  * its own, without history. Idle worker pools and per-connection goroutines
  * of a healthy service stay well below the first. */
-enum { WARN_COUNT = 50, CRIT_COUNT = 1000, GROWTH_WARN = 10 };
+enum { WARN_COUNT = 50, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
 
 bool gmx_judge_blocking(gmx_category c)
 {
@@ -133,10 +133,15 @@ static bool accepted_connections(const gmx_judge_facts *f)
 /* Never above its first count by more than 5% over two snapshots or more:
  * the size of a pool (workers, subscribers, idle connections), not a pile-up,
  * which grows with the work done between the snapshots. */
+/* How far a pool's count wanders about its size between snapshots: 5%. */
+static uint64_t wander(uint64_t count)
+{
+    return count / 20 > 1 ? count / 20 : 1;
+}
+
 static bool steady(const gmx_judge_facts *f)
 {
-    uint64_t tolerance = f->first / 20 > 1 ? f->first / 20 : 1;
-    return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + tolerance;
+    return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + wander(f->first);
 }
 
 /* Fewer at the last snapshot than at the first, by more than a pool's
@@ -144,8 +149,17 @@ static bool steady(const gmx_judge_facts *f)
  * at least that many of those waiting at first have moved on. */
 static bool draining(const gmx_judge_facts *f)
 {
-    uint64_t tolerance = f->first / 20 > 1 ? f->first / 20 : 1;
-    return f->nsnap >= 2 && f->last + tolerance < f->first;
+    return f->nsnap >= 2 && f->last + wander(f->first) < f->first;
+}
+
+/* Fell between two snapshots, over three or more, and ended within a
+ * quarter of its first count: goroutines blocked for good never leave their
+ * stack, so a pile-up's count never falls; this one's come and go about one
+ * level (a queue being served, a pool's size moving with the load). */
+static bool fluctuating(const gmx_judge_facts *f)
+{
+    return f->nsnap >= 3 && !f->monotonic && f->present == f->nsnap && f->first > 0 &&
+           f->last * 4 <= f->first * 5;
 }
 
 uint64_t gmx_judge_highest_id(const gmx_gsnapshot *s)
@@ -316,6 +330,18 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        (unsigned long long)f->first, f->nsnap);
         gmx_buf_printf(&w->zh, "，%u 个快照中稳定在约 %llu 个（池的大小，而非堆积）", f->nsnap,
                        (unsigned long long)f->first);
+        return GMX_SEV_INFO;
+    }
+    if (fluctuating(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", up and down between %llu and %llu over %u snapshots, %llu at the "
+                               "last (goroutines leave it: a queue being served or a pool's size, "
+                               "not a pile-up, which never falls)",
+                       (unsigned long long)(f->last < f->first ? f->last : f->first),
+                       (unsigned long long)f->peak, f->nsnap, (unsigned long long)f->last);
+        gmx_buf_printf(&w->zh, "，%u 个快照中在 %llu 到 %llu 之间起落，最后为 %llu（有 goroutine 离开："
+                               "正被处理的队列或池的大小，而非从不回落的堆积）",
+                       f->nsnap, (unsigned long long)(f->last < f->first ? f->last : f->first),
+                       (unsigned long long)f->peak, (unsigned long long)f->last);
         return GMX_SEV_INFO;
     }
     /* Goroutines blocked for good never leave their stack: when none of

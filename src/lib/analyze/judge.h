@@ -71,6 +71,11 @@ void gmx_judge_pace(const gmx_judge_clock *clock, const uint64_t *series, uint32
  * or a lock may wait before that alone is a warning. */
 #define GMX_JUDGE_LONG_WAIT 60
 
+/* Goroutines of one stack past which their number alone is critical: what
+ * explains a smaller pool or queue (started together, steady, following
+ * its callers or its connections) excuses no more. */
+#define GMX_JUDGE_CRIT_COUNT 1000
+
 /* Active goroutines (running, sleeping) from one stack past which spawning
  * outpaces completion; also what one call may fan out to before it is a
  * surge of its own. */

@@ -1,0 +1,3 @@
+module oddsfeed
+
+go 1.19

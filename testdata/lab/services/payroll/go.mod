@@ -1,0 +1,3 @@
+module payroll
+
+go 1.19

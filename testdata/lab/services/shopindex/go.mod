@@ -1,0 +1,3 @@
+module shopindex
+
+go 1.19

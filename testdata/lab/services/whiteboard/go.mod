@@ -1,0 +1,3 @@
+module whiteboard
+
+go 1.19
