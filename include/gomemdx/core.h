@@ -208,6 +208,10 @@ typedef struct gmx_core_holder {
                               * Ps of runtime.allp, a cache's shards; or of an inline array
                               * of structs: a pool's size classes), beside the chain's own */
     uint64_t like;           /* those siblings */
+    uint64_t framed;         /* of the objects the holder keeps, those a goroutine's frame
+                              * points to as well (a server's connections, each held by its
+                              * serve goroutine): in use by live goroutines */
+    uint64_t framed_goroutines; /* the goroutines whose frames point to them */
 } gmx_core_holder;
 
 /* The retention as a tree of paths, for a profile of who holds the heap

@@ -30,9 +30,9 @@
 #                   and feeds, round 3 transcoder and outbox, round 4 geocoder and docsite,
 #                   round 5 bankfeed and devicehub, round 6 exports and alerting, round 7
 #                   mailrelay and clickstream, round 8 auditship and tilecache, round 9
-#                   kvrelay and printshop):
+#                   kvrelay and printshop, round 10 faresearch and receipts):
 #                   `diagnose CORE BINARY` ranks first
-#                   each goroutine leak (uploads, signer, transcoder, kvrelay) at its case.tsv
+#                   each goroutine leak (uploads, signer, transcoder, kvrelay, faresearch) at its case.tsv
 #                   culprit, counting exactly the goroutines the traceback of that instant
 #                   (crash.txt) printed there, and the gcore's within the one the leak may add
 #                   after goroutines.txt; with a floor (kvrelay: each holds its value, over
@@ -48,7 +48,8 @@
 #                   Ps, the store's map main.eventStore.visits, the package-level channel
 #                   main.auditQueue, the LRU's map main.lruCache.cache (or its list
 #                   main.lruCache.ll), the buffer pool's free lists main.sizeClass.free (named
-#                   by its place, main.bufferPool.classes[3].free, over its size classes),
+#                   by its place, main.bufferPool.classes[3].free, over its size classes), the
+#                   per-merchant index main.recentIndex.byMerchant (a map of slices),
 #                   holding at least half of
 #                   HeapInuse at capture (heap.txt), bankfeed 44% (its bar is missed: the rest
 #                   is garbage HeapInuse counts, see testdata/lab/README.md), a slice container not
@@ -306,7 +307,7 @@ PY
   heldout)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     # a leak with a floor: the heap each of its goroutines holds (kvrelay: its value, > 32 KiB)
-    leaks="uploads signer transcoder kvrelay:32768"
+    leaks="uploads signer transcoder kvrelay:32768 faresearch"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     # bankfeed's slice is 81-83% of what the roots reach but 45% of HeapInuse at its capture:
@@ -321,6 +322,8 @@ PY
     heaps="$heaps auditship:main.auditQueue tilecache:main.lruCache.cache|main.lruCache.ll"
     # a pool's free lists, one per size class in an inline array: the same member over its elements
     heaps="$heaps printshop:main.bufferPool.classes[3].free|main.sizeClass.free"
+    # a per-tenant index, a map of slices of pointers, some keys never trimmed
+    heaps="$heaps receipts:main.recentIndex.byMerchant"
     for svc in $(for l in $leaks $heaps; do echo "${l%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do
@@ -341,9 +344,10 @@ PY
         "$bin" core $svc-core $svc-$svc.bin --json --all >$svc-gcore.json &&
         "$bin" goroutines "$usrc/goroutines.txt" --json --all >$svc-dump.json || fail "$svc: core or goroutines failed"
       python3 "$here/agree.py" --crash $svc-kdump.json $svc-kcore.json || fail "$svc: kernel core and crash.txt disagree"
-      # signer and kvrelay serve their own clients: their connections' background readers
-      # come and go between the fetch and the stop, beside the fetch's own (which agree.py drops)
-      case $svc in signer | kvrelay) ;;
+      # signer, kvrelay and faresearch serve their own clients: their connections' background
+      # readers come and go between the fetch and the stop, beside the fetch's own (which
+      # agree.py drops)
+      case $svc in signer | kvrelay | faresearch) ;;
         *) python3 "$here/agree.py" $svc-dump.json $svc-gcore.json || fail "$svc: core and dump disagree" ;;
       esac
       sites="$sites $svc=$floor=$(awk -F'\t' '!/^#/ {print $4}' "$root/testdata/lab/services/$svc/case.tsv")"

@@ -33,7 +33,10 @@ enum { RECORD = 14, MAX_PATCHES = 64 };
  * six) the Go 1.19 tilecache core: a frame's stale copy of a struct member,
  * typed by searching the structs the frame's other words point to; (plus
  * seven) the Go 1.19 printshop core: like containers in the elements of an
- * inline array (a pool's size classes), each sibling typed from the parent. */
+ * inline array (a pool's size classes), each sibling typed from the parent;
+ * (plus eight) the Go 1.19 faresearch core: a holder whose objects the
+ * goroutines' frames point to as well (a server's connections), found by a
+ * second scan of the stacks. */
 typedef struct fixture {
     const char *core_path, *bin_path;
     uint8_t *core_bytes, *bin_bytes;
@@ -70,14 +73,19 @@ typedef struct fixture {
 #define GMX_PRINTSHOP_CORE GMX_CORE_FILE
 #define GMX_PRINTSHOP_BIN GMX_CORE_BIN
 #endif
-static fixture fixtures[8] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
+#ifndef GMX_FARESEARCH_CORE
+#define GMX_FARESEARCH_CORE GMX_CORE_FILE
+#define GMX_FARESEARCH_BIN GMX_CORE_BIN
+#endif
+static fixture fixtures[9] = { { GMX_CORE_FILE, GMX_CORE_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_CHECKOUT_CORE, GMX_CHECKOUT_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_ACCOUNTS_CORE, GMX_ACCOUNTS_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_OUTBOX_CORE, GMX_OUTBOX_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_GEOCODER_CORE, GMX_GEOCODER_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_DOCSITE_CORE, GMX_DOCSITE_BIN, NULL, NULL, 0, 0, NULL, 0 },
                                { GMX_TILECACHE_CORE, GMX_TILECACHE_BIN, NULL, NULL, 0, 0, NULL, 0 },
-                               { GMX_PRINTSHOP_CORE, GMX_PRINTSHOP_BIN, NULL, NULL, 0, 0, NULL, 0 } };
+                               { GMX_PRINTSHOP_CORE, GMX_PRINTSHOP_BIN, NULL, NULL, 0, 0, NULL, 0 },
+                               { GMX_FARESEARCH_CORE, GMX_FARESEARCH_BIN, NULL, NULL, 0, 0, NULL, 0 } };
 
 static uint8_t *slurp(const char *path, size_t *n)
 {
@@ -128,7 +136,7 @@ static void check_typed(const gmx_core_hold_step *s)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     size_t extra = size % RECORD;
-    fixture *x = &fixtures[extra >= 2 && extra <= 7 ? extra : extra == 1 && (data[size - 1] & 1)];
+    fixture *x = &fixtures[extra >= 2 && extra <= 8 ? extra : extra == 1 && (data[size - 1] & 1)];
     if (!load_fixture(x))
         return 0;
     size_t core_len = x->core_len, nsegs = x->nsegs;
@@ -168,7 +176,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (size_t i = 0; i < r.nholders; i++) {
                 const gmx_core_holder *hd = &r.holders[i];
                 if (hd->nchain < 1 || hd->holder >= hd->nchain || hd->bytes > r.marked_bytes ||
-                    hd->like_bytes > r.marked_bytes)
+                    hd->like_bytes > r.marked_bytes || hd->framed_goroutines > hd->framed ||
+                    hd->framed > hd->chain[hd->holder].children)
                     abort();
                 for (size_t k = 1; k < hd->nchain; k++) {
                     if (!hd->chain[k].elided && !hd->chain[k - 1].elided &&

@@ -836,6 +836,67 @@ static void test_core__an_inline_arrays_elements_are_like_containers(void **stat
     assert_typed_printshop("1.27");
 }
 
+/* The held-out faresearch cores (Go 1.19, 1.27): every fare search waits
+ * for good in WaitGroup.Wait in its net/http server goroutine. The server's
+ * map of open connections, Server.activeConn, is reached through a global
+ * first (the transport's calls in flight keep contexts holding the
+ * *http.Server), but each connection it keeps is also its serve goroutine's,
+ * whose frame points to it: the holder is those goroutines' heap, told
+ * (info), not warned of, so that their own finding ranks first. */
+static void assert_in_use_faresearch(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_FARESEARCH_PREFIX, version, &r);
+    assert_string_equal(top->root, "*net/http.DefaultTransport");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_string_equal(holder->container, "net/http.Server.activeConn");
+    assert_true(holder->children > 100);
+    /* the connections, each its own goroutine's (the stacks are scanned conservatively: on
+     * 1.27's gcore a goroutine's stale word points to a second one) */
+    assert_true(top->framed <= holder->children && top->framed + 1 >= holder->children);
+    assert_true(top->framed_goroutines <= top->framed && top->framed_goroutines + 1 >= top->framed);
+    gmx_findings *f = gmx_findings_new();
+    assert_non_null(f);
+    gmx_analyze_core_retention(&r, f);
+    const gmx_finding *fd = gmx_findings_at(f, 0);
+    assert_int_equal(gmx_str_find(fd->title, "net/http.Server.activeConn (map[*net/http.conn]struct {}) holds"), 0);
+    assert_int_equal(fd->severity, GMX_SEV_INFO);
+    assert_true(gmx_str_find(fd->why, "are in use by") != SIZE_MAX);
+    gmx_findings_free(f);
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_table_of_goroutines_objects_is_their_heap(void **state)
+{
+    (void)state;
+    assert_in_use_faresearch("1.19");
+    assert_in_use_faresearch("1.27");
+}
+
+/* The held-out receipts cores (Go 1.19, 1.27): a per-merchant index,
+ * map[string][]*receipt, whose keys the janitor does not trim. The map is
+ * the container, holding at least half of the heap in use at capture; no
+ * goroutine uses its receipts, so it is warned of. */
+static void assert_typed_receipts(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_RECEIPTS_PREFIX, version, &r);
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *index = step_in_role(top, GMX_STEP_MAP, "main.recentIndex.byMerchant");
+    assert_string_equal(index->container_type, "map[string][]*main.receipt");
+    assert_true(index->bytes * 2 >= heap_inuse_at_capture(version, "receipts"));
+    assert_true(top->framed_goroutines < 16);
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH, "main.recentIndex.byMerchant (map[string][]*main.receipt) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_map_of_slices_per_key_is_the_container(void **state)
+{
+    (void)state;
+    assert_typed_receipts("1.19");
+    assert_typed_receipts("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -1115,6 +1176,8 @@ int main(void)
         cmocka_unit_test(test_core__a_frames_stale_copy_is_typed_as_the_member_it_copies),
         cmocka_unit_test(test_core__a_global_channel_is_the_container),
         cmocka_unit_test(test_core__an_inline_arrays_elements_are_like_containers),
+        cmocka_unit_test(test_core__a_table_of_goroutines_objects_is_their_heap),
+        cmocka_unit_test(test_core__a_map_of_slices_per_key_is_the_container),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

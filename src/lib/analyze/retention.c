@@ -169,6 +169,21 @@ static bool per_goroutine(const gmx_core_holder *h, size_t container)
     return !container && frames && h->roots > 1 && h->chain[h->holder].bytes * 4 < h->bytes;
 }
 
+/* Whether the objects the holder keeps are each in use by a goroutine: most
+ * of them are pointed to by goroutines' frames, one goroutine's each for the
+ * most part (a server's connections, each its serve goroutine's; a table
+ * of calls in flight, each its caller's). The mark counted them under a
+ * root that reached them before the stacks did, but what keeps them is that
+ * those goroutines are alive, which the goroutines' own finding tells:
+ * unless few goroutines hold them, it is told, not warned of. */
+enum { MIN_FRAMED = 16 };
+static bool in_use_by_goroutines(const gmx_core_holder *h)
+{
+    uint64_t kept = h->chain[h->holder].children;
+    return h->framed_goroutines >= MIN_FRAMED && h->framed * 2 >= kept &&
+           h->framed_goroutines * 2 >= h->framed;
+}
+
 static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_core_holder *h)
 {
     gmx_finding *fd = gmx_findings_add(f);
@@ -183,7 +198,8 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     unsigned pct = r->marked_bytes ? (unsigned)(h->bytes * 100 / r->marked_bytes) : 0;
     size_t ck = container_step(h);
     fd->category = category_of(h, ck);
-    fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) && !per_goroutine(h, ck)
+    bool in_use = in_use_by_goroutines(h);
+    fd->severity = h->bytes * 2 >= r->marked_bytes && !lone_buffer(h, ck) && !per_goroutine(h, ck) && !in_use
                        ? GMX_SEV_WARNING
                        : GMX_SEV_INFO;
     fd->score = pct;
@@ -249,15 +265,30 @@ static void add_holder(gmx_findings *f, const gmx_core_retention *r, const gmx_c
     gmx_finding_add_number(fd, "holder_objects", (double)hs->children);
     gmx_finding_add_number(fd, "marked_bytes", (double)r->marked_bytes);
     gmx_finding_add_number(fd, "allocated_bytes", (double)r->allocated_bytes);
+    char in_use_why[192] = "", in_use_zh[192] = "";
+    if (in_use) {
+        gmx_finding_add_number(fd, "framed_objects", (double)h->framed);
+        gmx_finding_add_number(fd, "framed_goroutines", (double)h->framed_goroutines);
+        snprintf(in_use_why, sizeof(in_use_why),
+                 "; %" PRIu64 " of the %" PRIu64 " objects it keeps are in use by %" PRIu64
+                 " goroutines (their frames point to them): they are kept because those goroutines "
+                 "are alive, which the goroutines' own finding tells",
+                 h->framed, hs->children, h->framed_goroutines);
+        snprintf(in_use_zh, sizeof(in_use_zh),
+                 "；其直接持有的 %" PRIu64 " 个对象中有 %" PRIu64 " 个正被 %" PRIu64
+                 " 个 goroutine 使用（其栈帧指向它们）：它们因这些 goroutine 存活而被保留，"
+                 "见这些 goroutine 自己的发现",
+                 hs->children, h->framed, h->framed_goroutines);
+    }
     fd->why = gmx_findings_printf(f, "marked from the roots, the heap's objects were each counted "
                                      "under the root that reached them first (breadth-first, "
-                                     "globals before stacks): %s of %s allocated were reached",
+                                     "globals before stacks): %s of %s allocated were reached%s",
                                   gmx_fmt_bytes_text(r->marked_bytes).s,
-                                  gmx_fmt_bytes_text(r->allocated_bytes).s);
+                                  gmx_fmt_bytes_text(r->allocated_bytes).s, in_use_why);
     fd->why_zh = gmx_findings_printf(f, "从根标记，堆中每个对象记在最先到达它的根之下（广度优先，"
-                                        "先全局变量后栈）：已分配 %s 中可达 %s",
+                                        "先全局变量后栈）：已分配 %s 中可达 %s%s",
                                      gmx_fmt_bytes_text(r->allocated_bytes).s,
-                                     gmx_fmt_bytes_text(r->marked_bytes).s);
+                                     gmx_fmt_bytes_text(r->marked_bytes).s, in_use_zh);
     if (fd->category == GMX_CAT_TIMER_LEAK) {
         fd->advice = gmx_category_advice(fd->category);
     } else {

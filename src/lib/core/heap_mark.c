@@ -17,7 +17,7 @@
 
 #include <string.h>
 
-enum { CHUNK_WORDS = 4096, ENTRY_BYTES = 32 };
+enum { ENTRY_BYTES = 32 };
 
 typedef struct marker {
     gmx_core *c;
@@ -85,18 +85,9 @@ static void reach(void *ctx, uint64_t at, uint64_t value)
 static bool scan_root(void *ctx, const root_region *r)
 {
     marker *k = ctx;
-    uint64_t words[CHUNK_WORDS];
     k->region = r;
     k->region_named = false;
-    for (uint64_t at = r->lo; at + 8 <= r->hi && !k->nomem && !k->m->capped;) {
-        uint64_t n = (r->hi - at) / 8;
-        if (n > CHUNK_WORDS)
-            n = CHUNK_WORDS;
-        if (gmx_core_read(k->c, at, words, (size_t)n * 8))
-            gmx_heap_scan_words(words, (size_t)n, at, r->mask, r->mask_from + (at - r->lo) / 8,
-                                reach, k);
-        at += n * 8;
-    }
+    gmx_heap_region_pointers(k->c, r, reach, k); /* reach ignores words once capped */
     k->region = NULL;
     return !k->nomem && !k->m->capped;
 }

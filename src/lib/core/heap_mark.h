@@ -161,6 +161,9 @@ typedef struct root_region {
 typedef bool (*root_fn)(void *ctx, const root_region *r);
 gmx_code gmx_heap_roots(gmx_core *c, const scan_layout *s, bool stacks, root_fn fn, void *ctx,
                         gmx_error *err);
+/* Calls fn for each non-zero word of region r that may hold a pointer (the
+ * region's mask's, or every word), read from the core a chunk at a time. */
+void gmx_heap_region_pointers(gmx_core *c, const root_region *r, ptr_fn fn, void *ctx);
 /* The finalizer and cleanup specials of the spans (heap_finalizers.c) as
  * root regions named by their function, as the runtime's markrootSpans
  * scans them: a finalizer's function word and the pointer words of its
@@ -206,6 +209,16 @@ void gmx_heap_mark_release(heap_mark *m);
  * T. false when type is 0 or its name unreadable. */
 bool gmx_heap_object_type_name(gmx_core *c, const heap_layout *l, const scan_layout *s,
                                const heap_span *sp, uint64_t type, char *buf, size_t n);
+
+/* Of the objects each holder keeps (its children in the mark's tree: the
+ * holder at mark position pos[i], NO_HOLDER for none), those that a
+ * goroutine's frame points to as well, whatever reached them first, and the
+ * goroutines whose frames do (heap_framed.c): holders[i].framed and
+ * .framed_goroutines. GMX_ENOMEM only. */
+#define NO_HOLDER UINT32_MAX
+gmx_code gmx_heap_framed(gmx_core *c, const scan_layout *s, const heap_index *ix, const heap_mark *m,
+                         const uint32_t *pos, size_t nholders, gmx_core_holder *holders,
+                         gmx_error *err);
 
 /* The mark as retention paths (heap_paths.c): out->paths and out->npaths,
  * their names in pool. */

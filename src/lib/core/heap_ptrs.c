@@ -19,6 +19,19 @@ void gmx_heap_scan_words(const uint64_t *words, size_t n, uint64_t lo, const uin
             fn(ctx, lo + 8 * i, words[i]);
 }
 
+void gmx_heap_region_pointers(gmx_core *c, const root_region *r, ptr_fn fn, void *ctx)
+{
+    uint64_t words[CHUNK_WORDS];
+    for (uint64_t at = r->lo; at + 8 <= r->hi;) {
+        uint64_t n = (r->hi - at) / 8;
+        if (n > CHUNK_WORDS)
+            n = CHUNK_WORDS;
+        if (gmx_core_read(c, at, words, (size_t)n * 8))
+            gmx_heap_scan_words(words, (size_t)n, at, r->mask, r->mask_from + (at - r->lo) / 8, fn, ctx);
+        at += n * 8;
+    }
+}
+
 /* Every word of [lo, lo + size). */
 static void conservative(gmx_core *c, const heap_span *sp, uint64_t lo, uint64_t size, ptr_fn fn,
                          void *ctx)

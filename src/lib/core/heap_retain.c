@@ -330,7 +330,7 @@ static void like_elements(retain *r, const typed_obj *parent, uint32_t cpos, con
  * holder (of the objects on that line holding a quarter of the root's
  * bytes or more, the one that reached the most objects directly: the
  * container), then a few more to show what it holds. */
-static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
+static bool chain_of(retain *r, const group *g, gmx_core_holder *h, uint32_t *holder_pos)
 {
     const mark_root *root = &r->m->roots[g->root];
     gmx_core_hold_step *steps = gmx_arena_calloc(r->pool, MAX_CHAIN + 2, sizeof(*steps));
@@ -403,6 +403,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
         if (i >= skip_from && i < skip_to) {
             if (i == skip_from) {
                 steps[n] = (gmx_core_hold_step){ 0 };
+                step_pos[n] = NO_HOLDER;
                 steps[n++].elided = skip_to - skip_from;
             }
             continue;
@@ -420,6 +421,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h)
     }
     if (!h->holder)
         h->holder = n - 1;
+    *holder_pos = h->holder ? step_pos[h->holder] : NO_HOLDER;
     h->chain = steps;
     h->nchain = n;
     /* the holder's container (where its name begins) may have like siblings */
@@ -486,16 +488,19 @@ static gmx_code hand_out(retain *r, size_t max, gmx_core_retention *out, gmx_err
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
     size_t n = ng < max ? ng : max;
     out->holders = gmx_arena_calloc(r->pool, n ? n : 1, sizeof(*out->holders));
-    gmx_code rc = out->holders ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    uint32_t *pos = gmx_arena_calloc(r->pool, n ? n : 1, sizeof(*pos));
+    gmx_code rc = out->holders && pos ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory");
     for (size_t i = 0; rc == GMX_OK && i < n; i++) {
         if (g[i].bytes == 0)
             break;
-        if (!chain_of(r, &g[i], &out->holders[i]))
+        if (!chain_of(r, &g[i], &out->holders[i], &pos[i]))
             rc = gmx_error_set(err, GMX_ENOMEM, "out of memory");
         else
             out->nholders++;
     }
     gmx_free(g);
+    if (rc == GMX_OK) /* which of what they keep goroutines are using */
+        rc = gmx_heap_framed(r->c, r->s, r->ix, r->m, pos, out->nholders, out->holders, err);
     return rc;
 }
 

@@ -1,0 +1,3 @@
+module faresearch
+
+go 1.19
