@@ -7,6 +7,7 @@
 #include "analyze/gmerge.h"
 #include "analyze/glockorder.h"
 #include "analyze/gspawner.h"
+#include "analyze/gsummary.h"
 #include "analyze/gwaitees.h"
 #include "analyze/judge.h"
 #include "util/alloc.h"
@@ -674,81 +675,6 @@ static gmx_code add_vanished(actx *c)
     return GMX_OK;
 }
 
-static void set_summary(gmx_findings *out, bool zh, gmx_str summary)
-{
-    (zh ? gmx_findings_set_summary_zh : gmx_findings_set_summary)(out, summary);
-}
-
-static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)
-{
-    uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
-    size_t nb = gmx_gbuckets_count(snaps[n - 1].buckets);
-    uint64_t overflow = gmx_gbuckets_overflow(snaps[n - 1].buckets);
-    /* Past the limit on distinct stacks the result is partial: say so. */
-    if (last == 0)
-        /* a fatal error's line pasted without the goroutines under it */
-        set_summary(out, zh, zh ? GMX_STR_LIT("输入中没有 goroutine 的栈。")
-                                : GMX_STR_LIT("No goroutine's stack is in the input."));
-    else if (overflow)
-        set_summary(out, zh, gmx_findings_printf(
-                                 out, zh ? "%s 个 goroutine，分属 %zu 个不同的栈；另有 %s 个在超出上限的"
-                                           "栈中，只计数未分组（结果不完整）。"
-                                         : "%s goroutines in %zu distinct stacks, and %s more in "
-                                           "stacks past that limit, counted but not grouped (partial).",
-                                 gmx_fmt_count_text(last - overflow).s, nb, gmx_fmt_count_text(overflow).s));
-    else
-        set_summary(out, zh, gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s，分属 %zu 个不同的栈%.0s。"
-                                                         : "%s goroutine%s in %zu distinct stack%s.",
-                                                 gmx_fmt_count_text(last).s, last == 1 ? "" : "s", nb,
-                                                 nb == 1 ? "" : "s"));
-}
-
-static void summarise(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)
-{
-    uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
-    if (n == 1 || gmx_gbuckets_overflow(snaps[n - 1].buckets)) {
-        summarise_counts(out, zh, snaps, n);
-        return;
-    }
-    uint64_t first = gmx_gbuckets_total(snaps[0].buckets);
-    /* Which bucket carries most of the change? */
-    const gmx_finding *top = NULL;
-    int64_t top_delta = 0;
-    for (size_t i = 0; i < gmx_findings_count(out); i++) {
-        const gmx_finding *fd = gmx_findings_at(out, i);
-        if (!fd->nseries)
-            continue;
-        int64_t d = (int64_t)fd->series[fd->nseries - 1] - (int64_t)fd->series[0];
-        if ((first <= last && d > top_delta) || (first > last && d < top_delta)) {
-            top = fd;
-            top_delta = d;
-        }
-    }
-    if (last == first) {
-        set_summary(out, zh, gmx_findings_printf(out, zh ? "goroutine 数量保持在 %llu。"
-                                                         : "goroutines stayed at %llu.",
-                                                 (unsigned long long)last));
-        return;
-    }
-    const char *verb = last > first ? (zh ? "上升" : "rose") : (zh ? "下降" : "fell");
-    if (top && top->has_site)
-        set_summary(out, zh, gmx_findings_printf(
-                                 out, zh ? "goroutine 数量%s：从 %llu 到 %llu；变化中有 %lld 个%.0s来自"
-                                           "同一组栈：%.*s（%.*s:%u）。"
-                                         : "goroutines %s from %llu to %llu; %lld of the %s is one "
-                                           "bucket: %.*s (%.*s:%u).",
-                                 verb, (unsigned long long)first, (unsigned long long)last,
-                                 (long long)(top_delta < 0 ? -top_delta : top_delta),
-                                 last > first ? "rise" : "fall", (int)top->site.function.n,
-                                 top->site.function.p, (int)top->site.file.n, top->site.file.p,
-                                 top->site.line));
-    else
-        set_summary(out, zh, gmx_findings_printf(out, zh ? "goroutine 数量%s：从 %llu 到 %llu。"
-                                                         : "goroutines %s from %llu to %llu.",
-                                                 verb, (unsigned long long)first,
-                                                 (unsigned long long)last));
-}
-
 static bool runs_main(const gmx_gbucket *b)
 {
     for (uint32_t i = 0; i < b->nframes; i++)
@@ -845,66 +771,6 @@ static gmx_code add_deadlock(actx *c)
     return GMX_OK;
 }
 
-/* The goroutine that raised a panic or a fatal error: the one whose stack
- * runs through panic or the runtime's throw; when the runtime elided those
- * frames (newer Go), the one printed as running with frames. */
-static const gmx_gbucket *raiser(const gmx_gbuckets *set)
-{
-    static const char *const raising[] = { "panic", "runtime.gopanic", "runtime.throw",
-                                           "runtime.fatalthrow", "runtime.fatalpanic",
-                                           "runtime.fatal" };
-    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
-        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
-        for (uint32_t k = 0; k < b->nframes; k++)
-            for (size_t r = 0; r < sizeof(raising) / sizeof(raising[0]); r++)
-                if (gmx_str_eq_cstr(b->frames[k].func, raising[r]))
-                    return b;
-    }
-    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
-        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
-        if (b->nframes && b->nstates && gmx_str_eq_cstr(b->states[0].status, "running"))
-            return b;
-    }
-    return NULL;
-}
-
-bool gmx_analyze_crash(const gmx_gsnapshot *snap, gmx_findings *out)
-{
-    const gmx_dump_info *in = &snap->info;
-    if ((in->kind != GMX_DUMP_PANIC && in->kind != GMX_DUMP_FATAL) || !snap->buckets)
-        return false;
-    const char *what = in->kind == GMX_DUMP_PANIC ? "panic" : "fatal error";
-    const char *what_zh = in->kind == GMX_DUMP_PANIC ? "panic" : "致命错误";
-    const gmx_gbucket *b = raiser(snap->buckets);
-    gmx_goroot root = { { 0 }, 0 };
-    for (size_t i = 0; i < gmx_gbuckets_count(snap->buckets) && !root.len; i++) {
-        const gmx_gbucket *any = gmx_gbuckets_at(snap->buckets, i);
-        for (uint32_t k = 0; k < any->nframes && !gmx_goroot_learn(&root, &any->frames[k]); k++)
-            ;
-    }
-    gmx_frame site;
-    bool mechanism = false;
-    bool has_site = b && gmx_gsite(b, &root, &site, &mechanism);
-    int mn = (int)in->message.n;
-    const char *mp = in->message.p ? in->message.p : "";
-    const char *name = snap->name ? snap->name : "the input";
-    if (has_site)
-        gmx_findings_set_head(
-            out,
-            gmx_findings_printf(out, "The process crashed (%s): %s: %.*s, raised in %.*s (%.*s:%u).",
-                                name, what, mn, mp, (int)site.func.n, site.func.p,
-                                (int)site.file.n, site.file.p, site.line),
-            /* The runtime's words and the code's names stay as they are, quoted. */
-            gmx_findings_printf(out, "进程已崩溃（“%s”）：%s：“%.*s”，发生在 `%.*s`（%.*s:%u）。", name,
-                                what_zh, mn, mp, (int)site.func.n, site.func.p, (int)site.file.n,
-                                site.file.p, site.line));
-    else
-        gmx_findings_set_head(
-            out, gmx_findings_printf(out, "The process crashed (%s): %s: %.*s.", name, what, mn, mp),
-            gmx_findings_printf(out, "进程已崩溃（“%s”）：%s：“%.*s”。", name, what_zh, mn, mp));
-    return true;
-}
-
 static gmx_code analyse(actx *c)
 {
     const gmx_gbuckets *last = c->snaps[c->n - 1].buckets;
@@ -978,8 +844,8 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
     gmx_signatures_free(builtin);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);
-        summarise(out, false, snaps, n);
-        summarise(out, true, snaps, n);
+        gmx_gsummarise(out, false, snaps, n);
+        gmx_gsummarise(out, true, snaps, n);
     }
     if (rc == GMX_OK && gmx_findings_failed(out))
         rc = GMX_ENOMEM;
