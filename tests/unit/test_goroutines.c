@@ -1176,6 +1176,39 @@ static void test_goroutines__a_lock_order_deadlock_names_both_sides(void **state
     release(&s, 1);
 }
 
+/* The eleventh held-out round's parcelrates (its Go 1.19 crash traceback):
+ * quotes takes the rate card's read lock at line 97 and, holding it, again
+ * in surcharge; a reload's Lock came in between. The 2 holders waiting in
+ * surcharge's RLock are the same deadlock as the 124 queued at line 97:
+ * one critical finding counts all 126, the holders' own is folded into it.
+ * The seating and ledger dumps (sync.Mutex) name no such thing. */
+static void test_goroutines__a_recursive_read_lock_counts_its_holders(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_fixture("testdata/core/go1.19/parcelrates/crash.txt", &s);
+    const gmx_finding *queue = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(queue->site.function, "main.(*rateCard).quotes"));
+    assert_int_equal(queue->site.line, 97);
+    assert_int_equal(queue->goroutines, 126);
+    assert_int_equal(queue->severity, GMX_SEV_CRITICAL);
+    assert_non_null(strstr(queue->title.p, "deadlocked on a read lock"));
+    assert_non_null(strstr(queue->why.p, "main.go:75"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_false(gmx_str_eq_cstr(gmx_findings_at(f, i)->site.function, "main.(*rateCard).surcharge"));
+    gmx_findings_free(f);
+    release(&s, 1);
+    const char *others[] = { "testdata/lab/captures/go1.22/seating/goroutine-t3.debug2.txt",
+                             "testdata/lab/captures/go1.22/ledger/goroutine-t3.debug2.txt" };
+    for (size_t k = 0; k < 2; k++) {
+        f = analyse_fixture(others[k], &s);
+        for (size_t i = 0; i < gmx_findings_count(f); i++)
+            assert_null(strstr(gmx_findings_at(f, i)->title.p, "read lock"));
+        gmx_findings_free(f);
+        release(&s, 1);
+    }
+}
+
 static void test_goroutines__json_follows_the_contract(void **state)
 {
     (void)state;
@@ -1285,6 +1318,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
+        cmocka_unit_test(test_goroutines__a_recursive_read_lock_counts_its_holders),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_grep_count_alone_is_no_pile),

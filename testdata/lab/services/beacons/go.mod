@@ -1,0 +1,3 @@
+module beacons
+
+go 1.19

@@ -1,0 +1,3 @@
+module parcelrates
+
+go 1.19
