@@ -507,16 +507,6 @@ static void name_lock_order(actx *c)
     }
 }
 
-static const char RLOCK_ADVICE[] =
-    "A goroutine holding a read lock takes it again (a helper that RLocks, called under the "
-    "lock): once a Lock waits in between, the second RLock waits for the writer and the writer "
-    "for it, and every reader after them queues for good. Take the read lock once: call an "
-    "unlocked variant of the helper from code that holds it.";
-static const char RLOCK_ADVICE_ZH[] =
-    "持有读锁的 goroutine 再次获取读锁（在锁内调用会 RLock 的辅助函数）：一旦中间有 Lock 在等待，"
-    "第二次 RLock 等待写者，写者又等待它，之后的所有读者永远排队。只获取一次读锁：在持锁的代码中"
-    "调用辅助函数的无锁版本。";
-
 static bool not_folded(void *ctx, const gmx_finding *fd)
 {
     const actx *c = ctx;
@@ -524,70 +514,6 @@ static bool not_folded(void *ctx, const gmx_finding *fd)
         if (c->folded[i] == fd)
             return false;
     return true;
-}
-
-/* A queue at a function's RLock behind goroutines that hold the read lock
- * and wait for it again (grlock.h): one deadlock, the holders counted in
- * the queue's finding and their own folded into it. */
-static void name_rlock_reentry(actx *c)
-{
-    gmx_rlock_reentry r[16];
-    bool writer = gmx_rlock_writer_waits(c->snaps[c->n - 1].buckets);
-    size_t n = gmx_rlock_reentries(c->waiters, c->nwaiters, writer, r, sizeof(r) / sizeof(r[0]));
-    for (size_t i = 0; i < n; i++) {
-        bool first = true;
-        for (size_t j = 0; j < i; j++)
-            first = first && r[j].queue != r[i].queue;
-        if (!first)
-            continue;
-        gmx_finding *q = c->waiter_finding[r[i].queue];
-        const gmx_site *again = &c->waiters[r[i].holder].site;
-        uint64_t held = 0;
-        for (size_t j = i; j < n; j++) {
-            if (r[j].queue != r[i].queue)
-                continue;
-            gmx_finding *h = c->waiter_finding[r[j].holder];
-            held += c->waiters[r[j].holder].bucket->count;
-            if (q->series && h->series && q->nseries == h->nseries) {
-                uint64_t *sum = gmx_findings_alloc_series(c->out, q->nseries);
-                for (uint32_t k = 0; sum && k < q->nseries; k++)
-                    sum[k] = q->series[k] + h->series[k];
-                if (sum)
-                    q->series = sum;
-            }
-            if (c->nfolded < MAX_LOCK_WAITERS)
-                c->folded[c->nfolded++] = h;
-        }
-        q->goroutines += held;
-        q->has_goroutines = true;
-        gmx_finding_add_number(q, "lock_holders", (double)held);
-        gmx_count_text all = gmx_fmt_count_text(q->goroutines), hn = gmx_fmt_count_text(held);
-        int fn = (int)q->site.function.n, an = (int)again->function.n;
-        const char *fp = q->site.function.p, *ap = again->function.p;
-        q->title = gmx_findings_printf(c->out, "%s goroutines deadlocked on a read lock in %.*s: %s "
-                                               "of them hold it and wait for it again in %.*s, "
-                                               "behind a writer",
-                                       all.s, fn, fp, hn.s, an, ap);
-        q->title_zh = gmx_findings_printf(c->out, "%s 个 goroutine 在 %.*s 的读锁上死锁：其中 %s 个"
-                                                  "持有读锁，又在 %.*s 中再次等待它，排在写者之后",
-                                          all.s, fn, fp, hn.s, an, ap);
-        q->why = gmx_findings_printf(
-            c->out, "%.*s; %s more are past this RLock, at %.*s:%u: they hold the read lock and "
-                    "wait in RLock again at %.*s:%u, behind a goroutine waiting in sync.(*RWMutex).Lock, which "
-                    "waits for them: sync.RWMutex prohibits recursive read-locking",
-            (int)q->why.n, q->why.p, hn.s, fn, fp, r[i].held_at, (int)again->file.n,
-            again->file.p, again->line);
-        q->why_zh = gmx_findings_printf(
-            c->out, "%.*s；另有 %s 个已过此 RLock（在 %.*s:%u）的 goroutine 持有读锁，又在 %.*s:%u 再次"
-                    "等待 RLock，排在等待 sync.(*RWMutex).Lock 的写者之后，而写者在等它们："
-                    "sync.RWMutex 不允许递归读锁",
-            (int)q->why_zh.n, q->why_zh.p, hn.s, fn, fp, r[i].held_at, (int)again->file.n,
-            again->file.p, again->line);
-        q->severity = GMX_SEV_CRITICAL;
-        q->advice = RLOCK_ADVICE;
-        q->advice_zh = RLOCK_ADVICE_ZH;
-        q->source = "https://pkg.go.dev/sync#RWMutex";
-    }
 }
 
 /* Every goroutine of b started after the first earlier snapshot that had
@@ -884,7 +810,8 @@ static gmx_code analyse(actx *c)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
     if (rc == GMX_OK) {
         name_lock_order(c);
-        name_rlock_reentry(c);
+        c->nfolded = gmx_rlock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters,
+                                    c->waiter_finding, c->nwaiters, c->folded, MAX_LOCK_WAITERS);
         gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);
     }
     gmx_findings_set_omitted(c->out, c->omitted);

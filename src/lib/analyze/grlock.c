@@ -5,6 +5,7 @@
  * function at a line other than the queue's RLock. The largest queue of
  * that function takes the holder. */
 #include "analyze/grlock.h"
+#include "util/fmt.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -75,4 +76,80 @@ size_t gmx_rlock_reentries(const gmx_lock_waiter *w, size_t n, bool writer_waits
         }
     }
     return k;
+}
+
+static const char RLOCK_ADVICE[] =
+    "A goroutine holding a read lock takes it again (a helper that RLocks, called under the "
+    "lock): once a Lock waits in between, the second RLock waits for the writer and the writer "
+    "for it, and every reader after them queues for good. Take the read lock once: call an "
+    "unlocked variant of the helper from code that holds it.";
+static const char RLOCK_ADVICE_ZH[] =
+    "持有读锁的 goroutine 再次获取读锁（在锁内调用会 RLock 的辅助函数）：一旦中间有 Lock 在等待，"
+    "第二次 RLock 等待写者，写者又等待它，之后的所有读者永远排队。只获取一次读锁：在持锁的代码中"
+    "调用辅助函数的无锁版本。";
+
+size_t gmx_rlock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
+                      gmx_finding *const *waiter_finding, size_t nwaiters,
+                      const gmx_finding **folded, size_t max)
+{
+    gmx_rlock_reentry r[16];
+    size_t nfolded = 0;
+    bool writer = gmx_rlock_writer_waits(last);
+    size_t n = gmx_rlock_reentries(waiters, nwaiters, writer, r, sizeof(r) / sizeof(r[0]));
+    for (size_t i = 0; i < n; i++) {
+        bool first = true;
+        for (size_t j = 0; j < i; j++)
+            first = first && r[j].queue != r[i].queue;
+        if (!first)
+            continue;
+        gmx_finding *q = waiter_finding[r[i].queue];
+        const gmx_site *again = &waiters[r[i].holder].site;
+        uint64_t held = 0;
+        for (size_t j = i; j < n; j++) {
+            if (r[j].queue != r[i].queue)
+                continue;
+            gmx_finding *h = waiter_finding[r[j].holder];
+            held += waiters[r[j].holder].bucket->count;
+            if (q->series && h->series && q->nseries == h->nseries) {
+                uint64_t *sum = gmx_findings_alloc_series(out, q->nseries);
+                for (uint32_t k = 0; sum && k < q->nseries; k++)
+                    sum[k] = q->series[k] + h->series[k];
+                if (sum)
+                    q->series = sum;
+            }
+            if (nfolded < max)
+                folded[nfolded++] = h;
+        }
+        q->goroutines += held;
+        q->has_goroutines = true;
+        gmx_finding_add_number(q, "lock_holders", (double)held);
+        gmx_count_text all = gmx_fmt_count_text(q->goroutines), hn = gmx_fmt_count_text(held);
+        int fn = (int)q->site.function.n, an = (int)again->function.n;
+        const char *fp = q->site.function.p, *ap = again->function.p;
+        q->title = gmx_findings_printf(out, "%s goroutines deadlocked on a read lock in %.*s: %s "
+                                            "of them hold it and wait for it again in %.*s, "
+                                            "behind a writer",
+                                       all.s, fn, fp, hn.s, an, ap);
+        q->title_zh = gmx_findings_printf(out, "%s 个 goroutine 在 %.*s 的读锁上死锁：其中 %s 个"
+                                               "持有读锁，又在 %.*s 中再次等待它，排在写者之后",
+                                          all.s, fn, fp, hn.s, an, ap);
+        q->why = gmx_findings_printf(
+            out, "%.*s; %s more are past this RLock, at %.*s:%u: they hold the read lock and "
+                 "wait in RLock again at %.*s:%u, behind a goroutine waiting in "
+                 "sync.(*RWMutex).Lock, which waits for them: sync.RWMutex prohibits recursive "
+                 "read-locking",
+            (int)q->why.n, q->why.p, hn.s, fn, fp, r[i].held_at, (int)again->file.n,
+            again->file.p, again->line);
+        q->why_zh = gmx_findings_printf(
+            out, "%.*s；另有 %s 个已过此 RLock（在 %.*s:%u）的 goroutine 持有读锁，又在 %.*s:%u 再次"
+                 "等待 RLock，排在等待 sync.(*RWMutex).Lock 的写者之后，而写者在等它们："
+                 "sync.RWMutex 不允许递归读锁",
+            (int)q->why_zh.n, q->why_zh.p, hn.s, fn, fp, r[i].held_at, (int)again->file.n,
+            again->file.p, again->line);
+        q->severity = GMX_SEV_CRITICAL;
+        q->advice = RLOCK_ADVICE;
+        q->advice_zh = RLOCK_ADVICE_ZH;
+        q->source = "https://pkg.go.dev/sync#RWMutex";
+    }
+    return nfolded;
 }

@@ -14,6 +14,7 @@
 #define GMX_ANALYZE_GRLOCK_H
 
 #include "analyze/glockorder.h"
+#include "gomemdx/findings.h"
 
 typedef struct gmx_rlock_reentry {
     size_t queue;   /* the waiters (of those given) queued at a function's RLock */
@@ -29,5 +30,13 @@ bool gmx_rlock_writer_waits(const gmx_gbuckets *set);
  * most max; how many. None unless a writer waits (writer_waits). */
 size_t gmx_rlock_reentries(const gmx_lock_waiter *w, size_t n, bool writer_waits,
                            gmx_rlock_reentry *out, size_t max);
+
+/* Names each such deadlock in the findings: the queue's finding (of
+ * waiter_finding, one per waiter) counts its holders, is critical and says
+ * why; the holders' own findings, folded into it, are listed in folded (at
+ * most max) for the caller to drop. How many. */
+size_t gmx_rlock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
+                      gmx_finding *const *waiter_finding, size_t nwaiters,
+                      const gmx_finding **folded, size_t max);
 
 #endif
