@@ -2,6 +2,7 @@
  * renderers' view of the result. Dumps are written from the grammar. */
 #include "testutil.h"
 #include "analyze/frames.h"
+#include "analyze/gtesthang.h"
 #include "analyze/gwaitees.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/report.h"
@@ -286,6 +287,20 @@ static gmx_findings *analyse_paste(const char *text, gmx_gsnapshot *s)
     if (gmx_ingest_goroutines_input(in, NULL, s, &err) != GMX_OK)
         fail_msg("%s", err.message);
     return analyse(s, 1, false);
+}
+
+/* The real-world fixture at path, analysed as pasted; its first finding,
+ * whose site must contain site. The caller frees *f, *s and *text. */
+static const gmx_finding *top_of_fixture(const char *path, const char *site, gmx_findings **f,
+                                         gmx_gsnapshot *s, char **text)
+{
+    size_t len = 0;
+    *text = tu_read_fixture(path, &len);
+    *f = analyse_paste(*text, s);
+    const gmx_finding *top = gmx_findings_at(*f, 0);
+    assert_non_null(top);
+    assert_non_null(strstr(top->site.function.p, site));
+    return top;
 }
 
 static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
@@ -1242,13 +1257,11 @@ static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(vo
     assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.Reactor.OnStop"), &recv));
     assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.run.func1"), &recv));
 
-    size_t len = 0;
-    char *text = tu_read_fixture("testdata/realworld/tendermint-tendermint-7030/artifact.txt", &len);
+    gmx_findings *f;
     gmx_gsnapshot s;
-    gmx_findings *f = analyse_paste(text, &s);
-    const gmx_finding *top = gmx_findings_at(f, 0);
-    assert_non_null(top);
-    assert_non_null(strstr(top->site.function.p, ".(*Reactor).poolRoutine"));
+    char *text;
+    top_of_fixture("testdata/realworld/tendermint-tendermint-7030/artifact.txt", ".(*Reactor).poolRoutine", &f,
+                   &s, &text);
     bool waiter_seen = false;
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
@@ -1259,6 +1272,42 @@ static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(vo
         assert_true(i >= 3); /* below the reactor's three blocked goroutines */
     }
     assert_true(waiter_seen);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
+/* A test binary's timeout ("panic: test timed out after 30m0s"): the test's
+ * own goroutine, waiting 26 of the 30 minutes in the code it tests, hung
+ * it, though no wait reached the hour a service's goroutine is allowed;
+ * tests paused in t.Parallel for 29 minutes are the testing package's
+ * scheduling, and a busy test only ran slow (grafana/dskit#948, the held-out
+ * thirtieth round). */
+static void test_goroutines__a_test_timeouts_hung_test_is_a_warning(void **state)
+{
+    (void)state;
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 30m0s")), 30);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 1h0m0s")), 60);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 1.5s")), 1);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("runtime error: index out of range")), 0);
+
+    gmx_findings *f;
+    gmx_gsnapshot s;
+    char *text;
+    const gmx_finding *top = top_of_fixture("testdata/realworld/grafana-dskit-948/artifact.txt",
+                                            "ring.DoUntilQuorumWithoutSuccessfulContextCancellation", &f, &s, &text);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    for (size_t i = 1; i < gmx_findings_count(f); i++) /* the paused tests stay info */
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+
+    size_t len = 0;
+    text = tu_read_fixture("testdata/realworld/tendermint-tendermint-4903/artifact.txt", &len);
+    f = analyse_paste(text, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++) /* busy, not hung */
+        assert_int_equal(gmx_findings_at(f, i)->severity, GMX_SEV_INFO);
     gmx_findings_free(f);
     gmx_gsnapshot_release(&s);
     free(text);
@@ -1296,6 +1345,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
         cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
         cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
+        cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
