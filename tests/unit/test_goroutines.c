@@ -1330,6 +1330,28 @@ static void test_goroutines__a_vendored_wait_is_fixed_in_its_caller(void **state
     fixture_release(&fx);
 }
 
+/* Three stacks pasted between a maintainer's notes on a lock cycle, one
+ * without its header and goroutine 1 cut short of main.main, are picked out
+ * of their dump: each is a suspect, the headerless one too, though no wait
+ * is recorded for it (seaweedfs/seaweedfs#5815, the held-out thirtieth
+ * round: the fix is at (*FileHandle).AddChunks). */
+static void test_goroutines__a_goroutine_1_cut_short_is_picked_out(void **state)
+{
+    (void)state;
+    fixture fx;
+    top_of_fixture("testdata/realworld/seaweedfs-seaweedfs-5815/artifact.txt", "page_writer.", &fx);
+    bool seen = false;
+    for (size_t i = 0; i < gmx_findings_count(fx.f) && i < 3; i++) {
+        const gmx_finding *fd = gmx_findings_at(fx.f, i);
+        if (strstr(fd->site.function.p, "mount.(*FileHandle).AddChunks")) {
+            seen = true;
+            assert_int_equal(fd->severity, GMX_SEV_WARNING);
+        }
+    }
+    assert_true(seen);
+    fixture_release(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1364,6 +1386,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
+        cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

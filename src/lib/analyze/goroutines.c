@@ -285,13 +285,13 @@ static const gmx_gbucket *in_snapshot(const actx *c, size_t k, const gmx_gbucket
 /* The goroutine that wrote a whole capture is always in it: the one
  * running (runtime.Stack, a crash) or serving /debug/pprof, or, from a
  * signal, the main goroutine (goroutine 1, in main.main). A capture
- * without it was cut by hand. */
+ * without it was cut by hand; so was one whose goroutine 1 stops short of
+ * main.main (a FUSE server's request handled on the main goroutine, pasted
+ * down to the frames that matter). */
 static bool holds_its_writer(const gmx_gbuckets *set)
 {
     for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
         const gmx_gbucket *b = gmx_gbuckets_at(set, k);
-        if (b->first_id == 1)
-            return true;
         for (uint32_t j = 0; j < b->nstates; j++)
             if (gmx_str_starts(b->states[j].status, "running") ||
                 gmx_str_starts(b->states[j].status, "runnable"))
