@@ -2,6 +2,7 @@
  * renderers' view of the result. Dumps are written from the grammar. */
 #include "testutil.h"
 #include "analyze/frames.h"
+#include "analyze/gtesthang.h"
 #include "analyze/gwaitees.h"
 #include "gomemdx/analyze.h"
 #include "gomemdx/report.h"
@@ -286,6 +287,33 @@ static gmx_findings *analyse_paste(const char *text, gmx_gsnapshot *s)
     if (gmx_ingest_goroutines_input(in, NULL, s, &err) != GMX_OK)
         fail_msg("%s", err.message);
     return analyse(s, 1, false);
+}
+
+/* A real-world fixture read and analysed as pasted. */
+typedef struct fixture {
+    char *text;
+    gmx_gsnapshot s;
+    gmx_findings *f;
+} fixture;
+
+/* Reads and analyses the fixture at path; returns its first finding, whose
+ * site must contain site. Release it with fixture_release. */
+static const gmx_finding *top_of_fixture(const char *path, const char *site, fixture *fx)
+{
+    size_t len = 0;
+    fx->text = tu_read_fixture(path, &len);
+    fx->f = analyse_paste(fx->text, &fx->s);
+    const gmx_finding *top = gmx_findings_at(fx->f, 0);
+    assert_non_null(top);
+    assert_non_null(strstr(top->site.function.p, site));
+    return top;
+}
+
+static void fixture_release(fixture *fx)
+{
+    gmx_findings_free(fx->f);
+    gmx_gsnapshot_release(&fx->s);
+    free(fx->text);
 }
 
 static void test_goroutines__a_pasted_excerpt_is_the_suspect(void **state)
@@ -1275,13 +1303,9 @@ static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(vo
     assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.Reactor.OnStop"), &recv));
     assert_false(gmx_pointer_receiver(gmx_str_cstr("example.com/p.run.func1"), &recv));
 
-    size_t len = 0;
-    char *text = tu_read_fixture("testdata/realworld/tendermint-tendermint-7030/artifact.txt", &len);
-    gmx_gsnapshot s;
-    gmx_findings *f = analyse_paste(text, &s);
-    const gmx_finding *top = gmx_findings_at(f, 0);
-    assert_non_null(top);
-    assert_non_null(strstr(top->site.function.p, ".(*Reactor).poolRoutine"));
+    fixture fx;
+    top_of_fixture("testdata/realworld/tendermint-tendermint-7030/artifact.txt", ".(*Reactor).poolRoutine", &fx);
+    gmx_findings *f = fx.f;
     bool waiter_seen = false;
     for (size_t i = 0; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
@@ -1292,9 +1316,73 @@ static void test_goroutines__a_waitgroup_waiter_ranks_below_what_it_waits_for(vo
         assert_true(i >= 3); /* below the reactor's three blocked goroutines */
     }
     assert_true(waiter_seen);
-    gmx_findings_free(f);
-    gmx_gsnapshot_release(&s);
-    free(text);
+    fixture_release(&fx);
+}
+
+/* A test binary's timeout ("panic: test timed out after 30m0s"): the test's
+ * own goroutine, waiting 26 of the 30 minutes in the code it tests, hung
+ * it, though no wait reached the hour a service's goroutine is allowed;
+ * tests paused in t.Parallel for 29 minutes are the testing package's
+ * scheduling, and a busy test only ran slow (grafana/dskit#948, the held-out
+ * thirtieth round). */
+static void test_goroutines__a_test_timeouts_hung_test_is_a_warning(void **state)
+{
+    (void)state;
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 30m0s")), 30);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 1h0m0s")), 60);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("test timed out after 1.5s")), 1);
+    assert_int_equal(gmx_test_timeout_minutes(gmx_str_cstr("runtime error: index out of range")), 0);
+
+    fixture fx;
+    const gmx_finding *top = top_of_fixture("testdata/realworld/grafana-dskit-948/artifact.txt",
+                                            "ring.DoUntilQuorumWithoutSuccessfulContextCancellation", &fx);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    for (size_t i = 1; i < gmx_findings_count(fx.f); i++) /* the paused tests stay info */
+        assert_int_equal(gmx_findings_at(fx.f, i)->severity, GMX_SEV_INFO);
+    fixture_release(&fx);
+
+    size_t len = 0;
+    fx.text = tu_read_fixture("testdata/realworld/tendermint-tendermint-4903/artifact.txt", &len);
+    fx.f = analyse_paste(fx.text, &fx.s);
+    for (size_t i = 0; i < gmx_findings_count(fx.f); i++) /* busy, not hung */
+        assert_int_equal(gmx_findings_at(fx.f, i)->severity, GMX_SEV_INFO);
+    fixture_release(&fx);
+}
+
+/* A goroutine waiting inside a dependency vendored in the application's
+ * tree (grpc's flow control under /src/github.com/cilium/tetragon/vendor/)
+ * is the application's to fix at its own first frame, the stream handler
+ * that called it (cilium/tetragon#511, the held-out thirtieth round). */
+static void test_goroutines__a_vendored_wait_is_fixed_in_its_caller(void **state)
+{
+    (void)state;
+    fixture fx;
+    const gmx_finding *top =
+        top_of_fixture("testdata/realworld/cilium-tetragon-511/artifact.txt", "pkg/server.(*Server).GetEventsWG", &fx);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    fixture_release(&fx);
+}
+
+/* Three stacks pasted between a maintainer's notes on a lock cycle, one
+ * without its header and goroutine 1 cut short of main.main, are picked out
+ * of their dump: each is a suspect, the headerless one too, though no wait
+ * is recorded for it (seaweedfs/seaweedfs#5815, the held-out thirtieth
+ * round: the fix is at (*FileHandle).AddChunks). */
+static void test_goroutines__a_goroutine_1_cut_short_is_picked_out(void **state)
+{
+    (void)state;
+    fixture fx;
+    top_of_fixture("testdata/realworld/seaweedfs-seaweedfs-5815/artifact.txt", "page_writer.", &fx);
+    bool seen = false;
+    for (size_t i = 0; i < gmx_findings_count(fx.f) && i < 3; i++) {
+        const gmx_finding *fd = gmx_findings_at(fx.f, i);
+        if (strstr(fd->site.function.p, "mount.(*FileHandle).AddChunks")) {
+            seen = true;
+            assert_int_equal(fd->severity, GMX_SEV_WARNING);
+        }
+    }
+    assert_true(seen);
+    fixture_release(&fx);
 }
 
 int main(void)
@@ -1330,6 +1418,9 @@ int main(void)
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
         cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
         cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
+        cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
+        cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
+        cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -146,13 +146,34 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
     return std_import_path(pkg);
 }
 
+/* A dependency vendored by the application lives under the application's
+ * own tree ("/src/github.com/x/app/vendor/google.golang.org/grpc/..."): the
+ * code to fix is the application's first frame, under that tree and outside
+ * vendor/, that called into it (a goroutine waiting in grpc's flow control
+ * for the application's stream handler). frames[i] is the first frame not
+ * of the standard library; it stays the site when it is not vendored or no
+ * caller of the application's tree is shown. */
+static gmx_frame first_own_frame(const gmx_frame *frames, uint32_t i, uint32_t n)
+{
+    size_t at = gmx_str_find(frames[i].file, "/vendor/");
+    if (at == SIZE_MAX)
+        return frames[i];
+    gmx_str tree = gmx_str_sub(frames[i].file, 0, at + 1);
+    for (uint32_t k = i + 1; k < n; k++) {
+        gmx_str f = frames[k].file;
+        if (f.n > tree.n && memcmp(f.p, tree.p, tree.n) == 0 && gmx_str_find(f, "/vendor/") == SIZE_MAX)
+            return frames[k];
+    }
+    return frames[i];
+}
+
 bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creator,
                      const gmx_goroot *root, gmx_frame *site, bool *mechanism)
 {
     *mechanism = false;
     for (uint32_t i = 0; i < n; i++) {
         if (!gmx_frame_is_std(root, &frames[i])) {
-            *site = frames[i];
+            *site = first_own_frame(frames, i, n);
             return true;
         }
     }

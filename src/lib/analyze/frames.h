@@ -21,7 +21,9 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f);
 gmx_str gmx_func_package(gmx_str func);
 
 /* The frame to fix in a stack (innermost first): the first frame that is
- * not runtime or standard library. When there is none, the creator if it
+ * not runtime or standard library (when that is a dependency vendored in the
+ * application's tree, the first frame of that tree outside vendor/ that
+ * called it). When there is none, the creator if it
  * is user code, else the first standard-library frame outside the runtime
  * (*mechanism = true). False when there is none of these: a runtime frame
  * (runtime.mallocgc, runtime.malg, ...) is never the site to fix. */

@@ -9,6 +9,7 @@
 #include "analyze/grlock.h"
 #include "analyze/gspawner.h"
 #include "analyze/gsummary.h"
+#include "analyze/gtesthang.h"
 #include "analyze/gwaitees.h"
 #include "analyze/judge.h"
 #include "util/alloc.h"
@@ -254,6 +255,7 @@ typedef struct actx {
     size_t omitted;         /* buckets looked at and left out */
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
+    uint32_t test_timeout;  /* minutes, when a test binary's alarm wrote it (gtesthang.h) */
     gmx_gindex **index;     /* per snapshot when n > 1: a stack followed across kinds */
     const uint64_t *work_ids; /* highest ids borrowed from dumps of the same moments */
     gmx_judge_clock clock;  /* the snapshots' goroutine ids, a clock of the work done */
@@ -288,13 +290,13 @@ static const gmx_gbucket *in_snapshot(const actx *c, size_t k, const gmx_gbucket
 /* The goroutine that wrote a whole capture is always in it: the one
  * running (runtime.Stack, a crash) or serving /debug/pprof, or, from a
  * signal, the main goroutine (goroutine 1, in main.main). A capture
- * without it was cut by hand. */
+ * without it was cut by hand; so was one whose goroutine 1 stops short of
+ * main.main (a FUSE server's request handled on the main goroutine, pasted
+ * down to the frames that matter). */
 static bool holds_its_writer(const gmx_gbuckets *set)
 {
     for (size_t k = 0; k < gmx_gbuckets_count(set); k++) {
         const gmx_gbucket *b = gmx_gbuckets_at(set, k);
-        if (b->first_id == 1)
-            return true;
         for (uint32_t j = 0; j < b->nstates; j++)
             if (gmx_str_starts(b->states[j].status, "running") ||
                 gmx_str_starts(b->states[j].status, "runnable"))
@@ -571,8 +573,11 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     bool app_site = has_site && (!mechanism || reported);
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
-                              v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series), 0, 0 };
+                              v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series), 0, 0,
+                              0, false };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
+    facts.test_timeout = c->test_timeout;
+    facts.test_own = c->test_timeout && gmx_gtest_own_wait(b);
     /* Counted only where growth alone would flag it: a pass over each end's stacks. */
     if (suspect && n > 1 && t.monotonic && gmx_judge_piling_up(0, t.last - t.first, true)) {
         facts.entry_first = gmx_gspawner_same_entry(c->snaps[0].buckets, b);
@@ -804,6 +809,8 @@ static gmx_code analyse(actx *c)
     if (titled && li->declared > c->total)
         c->total = li->declared;
     c->excerpt = excerpt(&c->snaps[c->n - 1], c->n);
+    if (li->kind == GMX_DUMP_PANIC)
+        c->test_timeout = gmx_test_timeout_minutes(li->message);
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)

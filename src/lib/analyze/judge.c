@@ -509,6 +509,15 @@ static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
         gmx_buf_puts(&w->zh, " 创建的 worker 一样从启动起一直空闲（按设计长期存在）");
         return GMX_SEV_INFO;
     }
+    /* A test's own goroutine blocked for half the binary's timeout or more
+     * when the alarm fired: what kept the test from finishing (gtesthang.c). */
+    if (counts && f->test_own && 2 * (uint64_t)b->wait_max >= f->test_timeout) {
+        gmx_buf_printf(&w->en, ", in the test's own goroutine when the test binary's %u-minute timeout "
+                               "fired (what kept the test from finishing)", f->test_timeout);
+        gmx_buf_printf(&w->zh, "，位于测试自身的 goroutine 中，测试程序的 %u 分钟超时触发时仍在阻塞"
+                               "（正是它让测试无法结束）", f->test_timeout);
+        return GMX_SEV_WARNING;
+    }
     if (!counts || b->wait_max < GMX_JUDGE_LONG_WAIT)
         return GMX_SEV_INFO;
     if (b->wait_median >= GMX_JUDGE_LONG_WAIT && b->count >= WARN_COUNT)

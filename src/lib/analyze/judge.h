@@ -42,6 +42,10 @@ typedef struct gmx_judge_facts {
     uint64_t entry_first;    /* goroutines started on the bucket's entry function, in */
     uint64_t entry_last;     /* any state, in the first and last snapshot
                               * (gmx_gspawner_same_entry); both 0 when not counted */
+    uint32_t test_timeout;   /* the test binary's -timeout in minutes when its alarm
+                              * wrote the dump, else 0 (gmx_test_timeout_minutes) */
+    bool test_own;           /* a test's own goroutine, waiting outside package
+                              * testing (gmx_gtest_own_wait) */
 } gmx_judge_facts;
 
 /* The highest goroutine id of the first two and the last two of three
