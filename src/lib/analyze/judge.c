@@ -130,15 +130,15 @@ static bool accepted_connections(const gmx_judge_facts *f)
     return f->category == GMX_CAT_IO_NO_TIMEOUT && f->accepting && f->b->count < CRIT_COUNT;
 }
 
-/* Never above its first count by more than 5% over two snapshots or more:
- * the size of a pool (workers, subscribers, idle connections), not a pile-up,
- * which grows with the work done between the snapshots. */
 /* How far a pool's count wanders about its size between snapshots: 5%. */
 static uint64_t wander(uint64_t count)
 {
     return count / 20 > 1 ? count / 20 : 1;
 }
 
+/* Never above its first count by more than 5% over two snapshots or more:
+ * the size of a pool (workers, subscribers, idle connections), not a pile-up,
+ * which grows with the work done between the snapshots. */
 static bool steady(const gmx_judge_facts *f)
 {
     return f->nsnap >= 2 && f->first > 0 && f->peak <= f->first + wander(f->first);
