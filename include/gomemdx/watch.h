@@ -72,8 +72,8 @@ gmx_code gmx_watch_rules_parse(const char *name, const void *data, size_t len, g
 bool gmx_watch_rule_fires(const gmx_watch_rule *r, const double *values, size_t n, char *why,
                           size_t whysz);
 
-/* "10s", "500ms", "2m", "1h", "1.5h" into nanoseconds; false on junk or
- * a negative value. */
+/* A Go duration ("10s", "500ms", "2m", "1.5h", "1h30m") or days ("2d")
+ * into nanoseconds; false on junk or a negative value. */
 bool gmx_watch_parse_duration(const char *s, int64_t *ns);
 
 typedef enum gmx_watch_event_kind {

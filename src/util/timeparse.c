@@ -207,3 +207,35 @@ size_t gmx_scan_syslog_time(gmx_str s, int64_t *ns_of_year)
     *ns_of_year = ((int64_t)(first_day[m] + d - 1) * 86400 + secs) * NS_PER_SEC;
     return i;
 }
+
+size_t gmx_scan_go_duration(gmx_str s, double *seconds)
+{
+    /* longest first: "ms" before "m" */
+    static const struct {
+        const char *unit;
+        double seconds;
+    } units[] = { { "ns", 1e-9 }, { "us", 1e-6 }, { "\xc2\xb5s", 1e-6 }, { "ms", 1e-3 },
+                  { "h", 3600 }, { "m", 60 }, { "s", 1 } };
+    double total = 0;
+    size_t i = 0, taken = 0;
+    for (;;) {
+        size_t start = i;
+        while (i < s.n && ((s.p[i] >= '0' && s.p[i] <= '9') || s.p[i] == '.'))
+            i++;
+        double v;
+        if (i == start || !gmx_parse_f64(gmx_str_sub(s, start, i), &v))
+            break;
+        size_t k = 0;
+        for (; k < sizeof(units) / sizeof(units[0]); k++)
+            if (gmx_str_starts(gmx_str_sub(s, i, s.n), units[k].unit))
+                break;
+        if (k == sizeof(units) / sizeof(units[0]))
+            break;
+        total += v * units[k].seconds;
+        i += strlen(units[k].unit);
+        taken = i;
+    }
+    if (taken)
+        *seconds = total;
+    return taken;
+}

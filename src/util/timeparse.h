@@ -31,6 +31,12 @@ bool gmx_parse_time(gmx_str s, int64_t *ns);
  * not name, counting February as 28 days. Returns the bytes taken or 0. */
 size_t gmx_scan_syslog_time(gmx_str s, int64_t *ns_of_year);
 
+/* A Go time.Duration as its String method writes it at the start of s
+ * ("1h2m3.5s", "30m0s", "250ms", "1.5µs", "0s"): its length in seconds
+ * and the bytes it took, 0 when s starts with none. Units h, m, s, ms,
+ * us or µs, ns, each after a number (a fraction allowed). */
+size_t gmx_scan_go_duration(gmx_str s, double *seconds);
+
 /* Days since 1970-01-01 of a proleptic Gregorian date (no range check). */
 int64_t gmx_days_from_civil(int64_t y, unsigned m, unsigned d);
 

@@ -2,6 +2,8 @@
 #include "testutil.h"
 #include "util/timeparse.h"
 
+#include <math.h>
+
 #define SEC INT64_C(1000000000)
 /* 2026-11-26T01:38:55Z */
 #define T0 (INT64_C(1795657135) * SEC)
@@ -90,6 +92,30 @@ static void test_timeparse__prefixes_of_log_lines(void **state)
     assert_int_equal(gmx_scan_syslog_time(gmx_str_cstr("Nov 31 01:38:55 h"), &ns), 0);
 }
 
+/* Durations as Go's time.Duration.String writes them (the testing
+ * package's "test timed out after 1h0m0s"), at the start of a text. */
+static void test_timeparse__go_durations(void **state)
+{
+    (void)state;
+    double sec = -1;
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("1h2m3.5s"), &sec), 8);
+    assert_true(sec == 3723.5);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("30m0s\n\ngoroutine 1"), &sec), 5);
+    assert_true(sec == 1800);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("250ms"), &sec), 5);
+    assert_true(sec == 0.25);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("1.5\xc2\xb5s"), &sec), 6);
+    assert_true(fabs(sec - 1.5e-6) < 1e-15);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("0s"), &sec), 2);
+    assert_true(sec == 0);
+    /* a number with no unit is no duration; what follows a unit is left */
+    sec = -1;
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("10"), &sec), 0);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("-1s"), &sec), 0);
+    assert_int_equal(gmx_scan_go_duration(gmx_str_cstr("1h30"), &sec), 2);
+    assert_true(sec == 3600);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -97,6 +123,7 @@ int main(void)
         cmocka_unit_test(test_timeparse__unix_seconds_and_milliseconds),
         cmocka_unit_test(test_timeparse__rejects_what_is_not_a_time),
         cmocka_unit_test(test_timeparse__prefixes_of_log_lines),
+        cmocka_unit_test(test_timeparse__go_durations),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

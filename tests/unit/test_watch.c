@@ -85,6 +85,9 @@ static void test_watch__rules_file(void **state)
     assert_true(gmx_watch_parse_duration("250ms", &ns) && ns == 250000000);
     assert_false(gmx_watch_parse_duration("10", &ns));
     assert_false(gmx_watch_parse_duration("-1s", &ns));
+    assert_true(gmx_watch_parse_duration("1h30m", &ns) && ns == INT64_C(5400000000000));
+    assert_true(gmx_watch_parse_duration("2d", &ns) && ns == INT64_C(172800000000000));
+    assert_false(gmx_watch_parse_duration("1h30", &ns));
 }
 
 typedef struct tally {

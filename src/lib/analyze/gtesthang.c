@@ -7,37 +7,16 @@
 #include "analyze/gtesthang.h"
 #include "analyze/frames.h"
 #include "util/str.h"
+#include "util/timeparse.h"
 
 static const char TIMED_OUT[] = "test timed out after ";
 
-/* Go's time.Duration.String: "1h2m3s", "30m0s", "45s", "1.5s". */
 uint32_t gmx_test_timeout_minutes(gmx_str message)
 {
-    if (!gmx_str_starts(message, TIMED_OUT))
-        return 0;
-    double seconds = 0, value = 0, scale = 0;
-    bool digits = false;
-    for (size_t i = sizeof(TIMED_OUT) - 1; i < message.n; i++) {
-        char ch = message.p[i];
-        if (ch >= '0' && ch <= '9') {
-            if (scale)
-                value += (ch - '0') * (scale /= 10);
-            else
-                value = value * 10 + (ch - '0');
-            digits = true;
-        } else if (ch == '.' && !scale) {
-            scale = 1;
-        } else if (digits && (ch == 'h' || ch == 'm' || ch == 's')) {
-            bool milli = ch == 'm' && i + 1 < message.n && message.p[i + 1] == 's';
-            seconds += value * (ch == 'h' ? 3600 : ch == 's' ? 1 : milli ? 0.001 : 60);
-            i += milli;
-            value = scale = 0;
-            digits = false;
-        } else {
-            break;
-        }
-    }
-    if (seconds <= 0)
+    double seconds;
+    if (!gmx_str_starts(message, TIMED_OUT) ||
+        !gmx_scan_go_duration(gmx_str_sub(message, sizeof(TIMED_OUT) - 1, message.n), &seconds) ||
+        !(seconds > 0))
         return 0;
     return seconds < 60 ? 1 : (uint32_t)(seconds / 60);
 }

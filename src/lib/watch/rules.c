@@ -7,6 +7,7 @@
 #include "util/cursor.h"
 #include "util/num.h"
 #include "util/str.h"
+#include "util/timeparse.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -90,24 +91,20 @@ bool gmx_watch_rule_fires(const gmx_watch_rule *r, const double *values, size_t 
 
 bool gmx_watch_parse_duration(const char *s, int64_t *ns)
 {
-    static const struct {
-        const char *unit;
-        double ns;
-    } units[] = { { "ns", 1 }, { "us", 1e3 }, { "ms", 1e6 }, { "s", 1e9 },
-                  { "m", 60e9 }, { "h", 3600e9 }, { "d", 86400e9 } };
-    size_t len = strlen(s), digits = 0;
-    while (digits < len && (s[digits] == '.' || (s[digits] >= '0' && s[digits] <= '9')))
-        digits++;
-    double v;
-    if (!gmx_parse_f64((gmx_str){ s, digits }, &v) || v < 0)
+    gmx_str text = { s, strlen(s) };
+    double seconds, days;
+    /* days, which Go's durations do not have */
+    if (text.n > 1 && s[text.n - 1] == 'd') {
+        if (!gmx_parse_f64(gmx_str_sub(text, 0, text.n - 1), &days))
+            return false;
+        seconds = days * 86400;
+    } else if (gmx_scan_go_duration(text, &seconds) != text.n) {
         return false;
-    for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-        if (strcmp(s + digits, units[i].unit) == 0 && v * units[i].ns < 9e18) {
-            *ns = (int64_t)llround(v * units[i].ns);
-            return true;
-        }
     }
-    return false;
+    if (!(seconds >= 0) || seconds * 1e9 >= 9e18)
+        return false;
+    *ns = (int64_t)llround(seconds * 1e9);
+    return true;
 }
 
 /* The next word of *s (split on spaces and tabs) into *w; false at the end. */
