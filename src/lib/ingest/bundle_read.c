@@ -208,6 +208,21 @@ static bool is_binary(const gmx_input *in)
     return memchr(gmx_input_data(in), '\0', n < 4096 ? n : 4096) != NULL;
 }
 
+/* A heap read from text (pprof's -top, a heap profile's debug=1): the
+ * artifact's heap when rc says it was read, else skipped with why. */
+static bool heap_text_read(gmx_artifact *a, gmx_code rc, const gmx_error *err)
+{
+    if (rc != GMX_OK) {
+        gmx_hsnapshot_free(a->heap);
+        a->heap = NULL;
+        gmx_bundle_skip_error(a, err);
+        return false;
+    }
+    a->kind = GMX_ART_HEAP;
+    a->heap_text = true;
+    return true;
+}
+
 /* What go tool pprof printed (-top, -list): often all a user has. */
 static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
 {
@@ -216,14 +231,8 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
     a->heap = gmx_hsnapshot_new(0);
     gmx_code rc = a->heap ? gmx_ptoptext_parse(a->path, data, len, a->heap, &info, &err)
                           : gmx_error_set(&err, GMX_ENOMEM, "out of memory");
-    if (rc != GMX_OK) {
-        gmx_hsnapshot_free(a->heap);
-        a->heap = NULL;
-        gmx_bundle_skip_error(a, &err);
+    if (!heap_text_read(a, rc, &err))
         return;
-    }
-    a->kind = GMX_ART_HEAP;
-    a->heap_text = true;
     a->allocs = info.churn;
     a->ptop = gmx_malloc(sizeof(*a->ptop));
     if (a->ptop)
@@ -372,14 +381,8 @@ void gmx_bundle_read_file(gmx_artifact *a, struct pending *p, struct scratch *sc
         gmx_code rc = gmx_ingest_heap_text(a->path, data, len, scratch->binary, &a->heap,
                                            &a->symbolized, &err);
         gmx_input_free(in);
-        if (rc != GMX_OK) {
-            gmx_hsnapshot_free(a->heap);
-            a->heap = NULL;
-            gmx_bundle_skip_error(a, &err);
+        if (!heap_text_read(a, rc, &err))
             return;
-        }
-        a->kind = GMX_ART_HEAP;
-        a->heap_text = true;
         describe_symbolized(a);
         a->format = "heap profile (debug=1)";
         a->format_zh = "堆剖析（debug=1）";
