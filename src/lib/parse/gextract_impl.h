@@ -1,0 +1,51 @@
+/* What the three parts of the tolerant reader's line stage share:
+ * learning the text's layout and joining what a terminal cut (gxlayout.c),
+ * peeling what copying added around each line (gxpeel.c), and saying what
+ * the cleaned line is (gxclassify.c). Not for use outside them. */
+#ifndef GMX_PARSE_GEXTRACT_IMPL_H
+#define GMX_PARSE_GEXTRACT_IMPL_H
+
+#include "parse/gextract.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+static inline bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+static inline size_t digits_at(gmx_str s, size_t i)
+{
+    size_t n = 0;
+    while (i + n < s.n && is_digit(s.p[i + n]))
+        n++;
+    return n;
+}
+
+/* "   12 text": the pager's number, its width and the text after it. */
+bool gmx_gx_pager_number(gmx_str s, uint64_t *n, size_t *skip);
+
+/* Leading tabs, spaces and tab glyphs stripped; *tab when a tab led. */
+gmx_str gmx_gx_strip_indent(gx_cleaner *c, gmx_str s, bool *tab);
+
+/* The length of a log line's timestamp prefix (and stream tag), or 0. */
+size_t gmx_gx_timestamp_prefix(gmx_str s);
+
+/* The length of a syslog or journald prefix ("host prog[pid]: "), or 0. */
+size_t gmx_gx_syslog_prefix(gmx_str s);
+
+/* "pkg.(*T).f(0x1, ...)": a stack's function line. */
+bool gmx_gx_func_like(gmx_str s);
+
+/* The cleaner's next scratch line (GX_LINE_MAX bytes), reused after
+ * GX_SLOTS others. */
+char *gmx_gx_slot(gx_cleaner *c);
+
+#endif
