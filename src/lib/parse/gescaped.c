@@ -14,7 +14,7 @@
 
 /* Two escaped line ends at least: a dump is lines. A record of Docker's
  * json-file log holds one line of output and ends it with one "\n": read
- * as a log prefix, as it is (gextract.c). */
+ * as a log prefix, as it is (gxpeel.c). */
 bool gmx_gescaped_line(gmx_str line)
 {
     if (line.n < 6 || !memchr(line.p, '\\', line.n))

@@ -2,7 +2,7 @@
  * "grep runController stack.txt | wc -l" and, on the next line, "320".
  * Maintainers count goroutines so when a dump is too large to paste
  * (cilium/cilium#5902); the pattern is text of the stacks, most often a
- * function's name. gextract.c pairs the command with the number after it. */
+ * function's name. gxpeel.c pairs the command with the number after it. */
 #include "parse/gextract.h"
 #include "util/num.h"
 
