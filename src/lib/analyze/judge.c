@@ -28,7 +28,7 @@
 /* Counts past which a blocked bucket is worth a warning or is critical on
  * its own, without history. Idle worker pools and per-connection goroutines
  * of a healthy service stay well below the first. */
-enum { WARN_COUNT = 50, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
+enum { WARN_COUNT = GMX_JUDGE_WARN_COUNT, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
 
 bool gmx_judge_blocking(gmx_category c)
 {
@@ -358,6 +358,34 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        f->nsnap, (unsigned long long)f->first);
         return GMX_SEV_INFO;
     }
+    /* Growing, but renewed all the same: goroutines blocked for good never
+     * leave, so a pile-up keeps its first goroutines while it grows. These
+     * waits end (a hold until its timer fires, a request until it is
+     * served); the count follows the arrivals and how long each waits. */
+    if (f->monotonic && f->renewed) {
+        gmx_buf_printf(&w->en, ", each one started since the first of %u snapshots that had some: "
+                               "those waiting here then have all moved on (waits that end, their "
+                               "count following the arrivals; a pile-up keeps its first goroutines)",
+                       f->nsnap);
+        gmx_buf_printf(&w->zh, "，每个都是在 %u 个快照中第一个有它们的快照之后才启动的：当时在此等待的"
+                               "都已离开（会结束的等待，数量随到达量而变；堆积会留住最早的 goroutine）",
+                       f->nsnap);
+        return GMX_SEV_INFO;
+    }
+    /* A fixed set taking turns: over time the goroutines started on its
+     * entry function, busy or not, outnumbered it and did not grow, so its
+     * count is theirs moving between states (clients in a loop, each waiting
+     * on a call in turn), not goroutines added. */
+    if (going_idle(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", of the goroutines started on its function, busy or not, which went "
+                               "%llu → %llu over %u snapshots (a fixed set taking turns, not a "
+                               "pile-up, which adds goroutines)",
+                       (unsigned long long)f->entry_first, (unsigned long long)f->entry_last, f->nsnap);
+        gmx_buf_printf(&w->zh, "，属于从同一函数启动的 goroutine（无论忙闲），%u 个快照中它们从 %llu 变为 "
+                               "%llu（轮流等待的固定一组，而非会增加 goroutine 的堆积）",
+                       f->nsnap, (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
+        return GMX_SEV_INFO;
+    }
     /* Without ids to tell (a protobuf profile, debug=1 text), a stack that
      * ends well below its first count is served as it fills, whatever it
      * waits on: a backlog, not a pile-up. */
@@ -465,6 +493,9 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
                        (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
         return GMX_SEV_INFO;
     }
+    /* Renewed since the first snapshot that had it: said by judge_size. */
+    if (f->renewed)
+        return GMX_SEV_INFO;
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
 }
 
