@@ -922,9 +922,10 @@ static void test_goroutines__a_queue_renewed_over_time_is_no_pile(void **state)
 }
 
 /* Holds waiting in a select on their timer and a done channel, rising
- * 48 -> 75 -> 106 over three dumps, the k-th starting at id firsts[k]: when
- * every one of the last dump's started after the first dump (whose highest
- * id is firsts[0] + 1000), those waiting then have all moved on and the
+ * 48 -> 75 -> 106 over three dumps, the k-th starting at id firsts[k]
+ * (the first two dumps' highest id 1000 above it, the last's 4000: a pace
+ * that does not level off): when every one of the last dump's started
+ * after the first dump, those waiting then have all moved on and the
  * rise is arrivals outpacing waits that end, not a pile (info); when the
  * first dump's are still there, or some of them, it is a pile. */
 static void test_goroutines__a_rise_renewed_over_time_is_no_pile(void **state)
@@ -938,7 +939,7 @@ static void test_goroutines__a_rise_renewed_over_time_is_no_pile(void **state)
     const int *const firsts[3] = { renewed, kept, partly };
     for (int v = 0; v < 3; v++) {
         gmx_gsnapshot s[3];
-        const int clocks[3] = { firsts[v][0] + 1000, firsts[v][1] + 1000, firsts[v][2] + 1000 + 1300 };
+        const int clocks[3] = { firsts[v][0] + 1000, firsts[v][1] + 1000, 4000 };
         gmx_findings *f = analyse_three_dumps("select", holding, counts, firsts[v], clocks, s);
         const gmx_finding *top = gmx_findings_at(f, 0);
         assert_true(gmx_str_eq_cstr(top->site.function, "main.(*holdBook).expire"));
