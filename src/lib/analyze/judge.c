@@ -227,6 +227,7 @@ static bool idle_wait(gmx_category c)
 
 typedef struct why {
     gmx_buf en, zh;
+    bool taking_turns; /* judge_size said the set's entry counts */
 } why;
 
 static void sep(why *w)
@@ -377,13 +378,14 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
      * count is theirs moving between states (clients in a loop, each waiting
      * on a call in turn), not goroutines added. */
     if (going_idle(f) && idle_wait(f->category)) {
-        gmx_buf_printf(&w->en, ", of the goroutines started on its function, busy or not, which went "
-                               "%llu → %llu over %u snapshots (a fixed set taking turns, not a "
-                               "pile-up, which adds goroutines)",
+        gmx_buf_printf(&w->en, ", of the goroutines started on its function, busy or not: %llu → %llu "
+                               "over %u snapshots, none added (a fixed set taking turns, not a "
+                               "pile-up)",
                        (unsigned long long)f->entry_first, (unsigned long long)f->entry_last, f->nsnap);
-        gmx_buf_printf(&w->zh, "，属于从同一函数启动的 goroutine（无论忙闲），%u 个快照中它们从 %llu 变为 "
-                               "%llu（轮流等待的固定一组，而非会增加 goroutine 的堆积）",
+        gmx_buf_printf(&w->zh, "，属于从同一函数启动的 goroutine（无论忙闲）：%u 个快照中从 %llu 变为 "
+                               "%llu，没有新增（轮流等待的固定一组，而非堆积）",
                        f->nsnap, (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
+        w->taking_turns = true;
         return GMX_SEV_INFO;
     }
     /* Without ids to tell (a protobuf profile, debug=1 text), a stack that
@@ -485,6 +487,8 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     if (levelling_off(f) && idle_wait(f->category))
         return GMX_SEV_INFO;
     if (going_idle(f) && idle_wait(f->category)) {
+        if (w->taking_turns)
+            return GMX_SEV_INFO;
         gmx_buf_printf(&w->en, ", while the goroutines started on its function, busy or not, went "
                                "%llu → %llu (workers going idle, not new goroutines piling up)",
                        (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
@@ -625,7 +629,7 @@ static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
 
 void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *fd)
 {
-    why w;
+    why w = { .taking_turns = false };
     gmx_buf_init(&w.en, 1 << 14);
     gmx_buf_init(&w.zh, 1 << 14);
     gmx_severity sev = judge_size(f, fd, &w);
