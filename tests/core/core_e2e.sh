@@ -31,10 +31,10 @@
 #                   round 5 bankfeed and devicehub, round 6 exports and alerting, round 7
 #                   mailrelay and clickstream, round 8 auditship and tilecache, round 9
 #                   kvrelay and printshop, round 10 faresearch and receipts, round 11
-#                   parcelrates and beacons):
+#                   parcelrates and beacons, round 12 userdir and stackfold):
 #                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder, kvrelay, faresearch,
-#                   parcelrates: its count with the read lock's holders) at its case.tsv
+#                   parcelrates: its count with the read lock's holders, userdir) at its case.tsv
 #                   culprit, counting exactly the goroutines the traceback of that instant
 #                   (crash.txt) printed there, and the gcore's within the one the leak may add
 #                   after goroutines.txt; with a floor (kvrelay: each holds its value, over
@@ -53,7 +53,8 @@
 #                   by its place, main.bufferPool.classes[3].free, over its size classes), the
 #                   per-merchant index main.recentIndex.byMerchant (a map of slices), the
 #                   installs' map main.dedup.installs (values keeping their batch bodies),
-#                   holding at least half of
+#                   the streams' map main.folder.pending (struct keys, each value's
+#                   strings.Builder keeping its last event), holding at least half of
 #                   HeapInuse at capture (heap.txt), bankfeed 44% and beacons 49% (their bars
 #                   are missed on 1.19's cores: the rest
 #                   is garbage HeapInuse counts, see testdata/lab/README.md), a slice container not
@@ -311,7 +312,7 @@ PY
   heldout)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     # a leak with a floor: the heap each of its goroutines holds (kvrelay: its value, > 32 KiB)
-    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates"
+    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     # bankfeed's slice is 81-83% of what the roots reach but 45% of HeapInuse at its capture:
@@ -331,6 +332,8 @@ PY
     # sub-slices keeping their batch bodies, a map's values; 1.19's cores hold 49.4% and
     # 49.95% of HeapInuse (94% of the heap marked; the rest garbage a GC had not freed yet)
     heaps="$heaps beacons:main.dedup.installs:49"
+    # a map keyed by a struct whose values' strings.Builders keep each stream's last event
+    heaps="$heaps stackfold:main.folder.pending"
     for svc in $(for l in $leaks $heaps; do echo "${l%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do
@@ -351,10 +354,10 @@ PY
         "$bin" core $svc-core $svc-$svc.bin --json --all >$svc-gcore.json &&
         "$bin" goroutines "$usrc/goroutines.txt" --json --all >$svc-dump.json || fail "$svc: core or goroutines failed"
       python3 "$here/agree.py" --crash $svc-kdump.json $svc-kcore.json || fail "$svc: kernel core and crash.txt disagree"
-      # signer, kvrelay, faresearch and parcelrates serve their own clients: their connections'
-      # background readers come and go between the fetch and the stop, beside the fetch's own
-      # (which agree.py drops)
-      case $svc in signer | kvrelay | faresearch | parcelrates) ;;
+      # signer, kvrelay, faresearch, parcelrates and userdir serve their own clients: their
+      # connections' background readers come and go between the fetch and the stop, beside the
+      # fetch's own (which agree.py drops)
+      case $svc in signer | kvrelay | faresearch | parcelrates | userdir) ;;
         *) python3 "$here/agree.py" $svc-dump.json $svc-gcore.json || fail "$svc: core and dump disagree" ;;
       esac
       sites="$sites $svc=$floor=$(awk -F'\t' '!/^#/ {print $4}' "$root/testdata/lab/services/$svc/case.tsv")"

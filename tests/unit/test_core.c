@@ -922,6 +922,32 @@ static void test_core__sub_slices_keeping_their_bodies_in_a_map(void **state)
     assert_typed_beacons("1.27", 50);
 }
 
+/* The held-out stackfold cores (Go 1.19, 1.27): every container stream's
+ * last event, a strings.Builder in a *pendingEvent, kept in a map keyed by
+ * a struct, map[main.streamKey]*main.pendingEvent, whose stop notices never
+ * match. The map is the container, holding at least half of the heap in
+ * use at capture; the Builder's pointer to itself (its copy check) begins
+ * no list. */
+static void assert_typed_stackfold(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_STACKFOLD_PREFIX, version, &r);
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *pending = step_in_role(top, GMX_STEP_MAP, "main.folder.pending");
+    assert_string_equal(pending->container_type, "map[main.streamKey]*main.pendingEvent");
+    assert_true(pending->bytes * 2 >= heap_inuse_at_capture(version, "stackfold"));
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH,
+                                "main.folder.pending (map[main.streamKey]*main.pendingEvent) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__builders_kept_in_a_map_keyed_by_a_struct(void **state)
+{
+    (void)state;
+    assert_typed_stackfold("1.19");
+    assert_typed_stackfold("1.27");
+}
+
 /* core and bin opened as a pair through their inputs (mapped files). */
 static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_in,
                            gmx_input **bin_in)
@@ -1204,6 +1230,7 @@ int main(void)
         cmocka_unit_test(test_core__a_table_of_goroutines_objects_is_their_heap),
         cmocka_unit_test(test_core__a_map_of_slices_per_key_is_the_container),
         cmocka_unit_test(test_core__sub_slices_keeping_their_bodies_in_a_map),
+        cmocka_unit_test(test_core__builders_kept_in_a_map_keyed_by_a_struct),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

@@ -1092,6 +1092,47 @@ static void test_goroutines__a_count_up_and_down_is_no_pile(void **state)
     release_profiles(s);
 }
 
+/* One protobuf or debug=1 profile says how many wait, not since when nor
+ * whether they were started together: a pile of 64 in a receive is a
+ * warning by its size, and the finding says which capture would tell a
+ * pool from goroutines blocked for good. A full dump's ids and minutes
+ * say more, and it does not need saying. */
+static void test_goroutines__one_profile_says_what_would_tell(void **state)
+{
+    (void)state;
+    static const char profile[] =
+        "goroutine profile: total 65\n"
+        "64 @ 0x1 0x2 0x3 0x4\n"
+        "#\t0x1\truntime.gopark+0x1\t/usr/lib/go-1.27/src/runtime/proc.go:435\n"
+        "#\t0x2\truntime.chanrecv+0x1\t/usr/lib/go-1.27/src/runtime/chan.go:664\n"
+        "#\t0x3\truntime.chanrecv2+0x1\t/usr/lib/go-1.27/src/runtime/chan.go:511\n"
+        "#\t0x4\tmain.(*dispatcher).work+0x1\t/go/src/svc/main.go:93\n"
+        "\n"
+        "1 @ 0x5\n"
+        "#\t0x5\tmain.main+0x1\t/go/src/svc/main.go:5\n";
+    gmx_input *in;
+    gmx_error err;
+    gmx_gsnapshot s;
+    assert_int_equal(gmx_input_from_memory("profile.txt", profile, strlen(profile), &in, &err), GMX_OK);
+    memset(&s, 0, sizeof(s));
+    if (gmx_ingest_goroutines_input(in, NULL, &s, &err) != GMX_OK)
+        fail_msg("%s", err.message);
+    gmx_findings *f = analyse(&s, 1, false);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_CHAN_RECV_BLOCKED);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "one capture, without ids or minutes blocked"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+
+    static char text[1 << 16];
+    pool_text(text, sizeof(text), 64, 20, 7, "chan receive", worker_frames);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    assert_null(strstr(gmx_findings_at(f, 0)->why.p, "one capture, without"));
+    done_text(f);
+}
+
 /* A hub's connections three times: `conns[k]` read pumps (IO wait) and
  * `writers[k]` write pumps (a select on what to send) that the handler
  * upgrading each connection started, ids spread as connections came. */
@@ -1499,6 +1540,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
         cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
         cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
+        cmocka_unit_test(test_goroutines__one_profile_says_what_would_tell),
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),

@@ -15,8 +15,11 @@ static const char *const advice_en[GMX_CAT_COUNT] = {
         "A send or receive on a nil channel blocks forever. Initialise the channel with make "
         "before the goroutine that uses it starts.",
     [GMX_CAT_SELECT_BLOCKED] =
-        "No case of this select can ever become ready. Add a case on ctx.Done() (or a done "
-        "channel that is closed on shutdown) so the goroutine can return.",
+        "No case of this select will become ready: whoever was to send on its channels "
+        "returned without sending (an error path), or the channel it waits to see closed "
+        "stays open. Make every path of the senders send or close (a buffer of one per "
+        "answer, a deferred close), and give the select a case on the caller's ctx.Done() so "
+        "it returns when the caller gives up.",
     [GMX_CAT_MUTEX_HELD] =
         "Goroutines pile up waiting for a lock that is not released, typically on an error "
         "path that returns before Unlock. Use `mu.Lock(); defer mu.Unlock()` and keep the "
@@ -78,8 +81,9 @@ static const char *const advice_zh[GMX_CAT_COUNT] = {
     [GMX_CAT_NIL_CHAN] =
         "对 nil channel 的读写会永远阻塞。在启动使用它的 goroutine 之前用 make 初始化 channel。",
     [GMX_CAT_SELECT_BLOCKED] =
-        "select 的所有 case 都不会就绪。增加一个 ctx.Done()（或在关闭时会被 close 的 done channel）的 case，"
-        "让 goroutine 可以返回。",
+        "select 的所有 case 都不会就绪：本该向其 channel 发送的一方没有发送就返回了（错误路径），"
+        "或它等待关闭的 channel 一直没有关闭。让发送方的每条路径都发送或关闭（每个应答一个大小为 1 的缓冲，"
+        "用 defer 关闭），并给 select 加一个调用方 ctx.Done() 的 case，调用方放弃时它就能返回。",
     [GMX_CAT_MUTEX_HELD] =
         "互斥锁未释放，goroutine 堆积在 Lock 上，常见于错误分支提前 return 而没有 Unlock。使用 "
         "`mu.Lock(); defer mu.Unlock()`，并让临界区尽量短。",

@@ -627,17 +627,35 @@ static gmx_severity judge_catalogue(const gmx_judge_facts *f, why *w)
     return GMX_SEV_WARNING;
 }
 
+/* Its number is all one capture says of a bucket when the capture records
+ * neither goroutine ids nor minutes blocked (a profile) and nothing else
+ * weighed: a pool or a queue at its size reads the same as goroutines
+ * blocked for good. Say which capture tells them apart. */
+static void say_what_would_tell(const gmx_judge_facts *f, why *w)
+{
+    if (f->nsnap > 1 || f->b->first_id || f->b->wait_max)
+        return;
+    sep(w);
+    gmx_buf_puts(&w->en, "one capture, without ids or minutes blocked: a pool or a queue reads the "
+                         "same as a pile-up; a debug=2 dump or a second capture minutes later tells");
+    gmx_buf_puts(&w->zh, "仅一次采集，无 id 与阻塞时长：池或队列与堆积看起来一样；"
+                         "debug=2 dump 或几分钟后的第二次采集才能区分");
+}
+
 void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *fd)
 {
     why w = { .taking_turns = false };
     gmx_buf_init(&w.en, 1 << 14);
     gmx_buf_init(&w.zh, 1 << 14);
-    gmx_severity sev = judge_size(f, fd, &w);
+    gmx_severity by_size = judge_size(f, fd, &w);
     state_memory(f, fd, &w);
-    sev = raise(sev, judge_growth(f, &w));
+    gmx_severity sev = judge_growth(f, &w);
     sev = raise(sev, judge_time(f, &w));
     sev = raise(sev, judge_provenance(f, fd, &w));
     sev = raise(sev, judge_catalogue(f, &w));
+    if (f->suspect && by_size == GMX_SEV_WARNING && sev == GMX_SEV_INFO)
+        say_what_would_tell(f, &w);
+    sev = raise(sev, by_size);
     fd->severity = f->suspect ? sev : GMX_SEV_INFO;
     if (w.en.failed || w.zh.failed)
         gmx_findings_fail(out);

@@ -292,6 +292,31 @@ static const char *peek_caller(const gmx_ptop_info *t, const char *func)
     return best ? best->caller : NULL;
 }
 
+/* The innermost row, outside the runtime and the program's entry, that
+ * provably holds most of r's own memory under it: the flats of a table
+ * add up to its total, so a row reaching cum holds at least
+ * cum + r.flat - 100 (percent) of r's flat, what its callees hold beyond
+ * everything r does not. A mechanism called from two places prints a row
+ * reaching less than it, which table_caller's rule cannot take: time.NewTicker
+ * holding 71.86% and (*Client).healthchecker reaching 66.75% of the table,
+ * so at least 38.61%, more than half of the tickers, are that loop's
+ * (olivere/elastic#83). NULL when no row holds half of r's flat so. */
+#define MAJORITY_SHARE 0.5
+static const gmx_ptoptext_row *majority_caller(const gmx_ptop_info *t, const gmx_ptoptext_row *r)
+{
+    const gmx_ptoptext_row *best = NULL;
+    for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
+        const gmx_ptoptext_row *o = &t->top[i];
+        double under = o->cum_pct + r->flat_pct - 100.0;
+        if (o == r || runtime_func(o->func) || strcmp(o->func, "main.main") == 0 ||
+            under < MAJORITY_SHARE * r->flat_pct || under <= 0)
+            continue;
+        if (!best || o->cum_pct < best->cum_pct)
+            best = o;
+    }
+    return best;
+}
+
 /* The rows of a table that call r, as far as a table shows: a row whose
  * reach beyond its own flat is r's reach, nearly all of it (95%), the way
  * a -peek block would show r as its only callee (time.AfterFunc's 54.70MB
@@ -299,12 +324,15 @@ static const char *peek_caller(const gmx_ptop_info *t, const char *func)
  * own). Of those the innermost (the least cum); the program's entry only
  * when nothing else is. *also is a second row of the same reach: a chain of
  * single calls prints its rows alike, and the table cannot tell which of
- * them calls r. */
+ * them calls r. Between the two, a row holding most of r's memory by
+ * arithmetic (majority_caller). */
 static const char *table_caller(const gmx_ptop_info *t, const gmx_ptoptext_row *r, const char **also)
 {
     const gmx_ptoptext_row *best = NULL, *second = NULL;
     *also = NULL;
     for (int entry = 0; entry < 2 && !best; entry++) {
+        if (entry == 1 && (best = majority_caller(t, r)) != NULL)
+            break;
         for (uint32_t i = 0; i < t->ntop && i < GMX_PTOP_MAX_ROWS; i++) {
             const gmx_ptoptext_row *o = &t->top[i];
             double beyond = o->cum_pct - o->flat_pct;

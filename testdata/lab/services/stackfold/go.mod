@@ -1,0 +1,3 @@
+module stackfold
+
+go 1.19

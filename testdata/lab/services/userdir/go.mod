@@ -1,0 +1,3 @@
+module userdir
+
+go 1.19
