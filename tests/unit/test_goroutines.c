@@ -921,6 +921,85 @@ static void test_goroutines__a_queue_renewed_over_time_is_no_pile(void **state)
     }
 }
 
+/* Holds waiting in a select on their timer and a done channel, rising
+ * 48 -> 75 -> 106 over three dumps, the k-th starting at id firsts[k]
+ * (the first two dumps' highest id 1000 above it, the last's 4000: a pace
+ * that does not level off): when every one of the last dump's started
+ * after the first dump, those waiting then have all moved on and the
+ * rise is arrivals outpacing waits that end, not a pile (info); when the
+ * first dump's are still there, or some of them, it is a pile. */
+static void test_goroutines__a_rise_renewed_over_time_is_no_pile(void **state)
+{
+    (void)state;
+    static const char *const holding =
+        "main.(*holdBook).expire(0xc0001, 0xc0002, 0x1bf08eb000)\n\t/go/src/svc/main.go:75 +0x9e\n"
+        "created by main.(*holdBook).place in goroutine 310\n\t/go/src/svc/main.go:67 +0x3b4\n";
+    static const int counts[3] = { 48, 75, 106 }, renewed[3] = { 100, 1300, 3000 },
+                     kept[3] = { 100, 100, 100 }, partly[3] = { 100, 1300, 1000 };
+    const int *const firsts[3] = { renewed, kept, partly };
+    for (int v = 0; v < 3; v++) {
+        gmx_gsnapshot s[3];
+        const int clocks[3] = { firsts[v][0] + 1000, firsts[v][1] + 1000, 4000 };
+        gmx_findings *f = analyse_three_dumps("select", holding, counts, firsts[v], clocks, s);
+        const gmx_finding *top = gmx_findings_at(f, 0);
+        assert_true(gmx_str_eq_cstr(top->site.function, "main.(*holdBook).expire"));
+        assert_int_equal(top->category, GMX_CAT_SELECT_BLOCKED);
+        assert_int_equal(top->severity, v == 0 ? GMX_SEV_INFO : GMX_SEV_WARNING);
+        if (v == 0)
+            assert_non_null(strstr(top->why.p, "those waiting here then have all moved on (waits that end"));
+        gmx_findings_free(f);
+        release(s, 3);
+    }
+}
+
+/* A fixed set of clients in a loop (their ids spread), waiting[k] of them
+ * on an HTTP call's response and busy[k] sleeping between calls, over
+ * three dumps: when the goroutines started on their function held their
+ * number (72, 72, 72) the waiting ones are the set taking turns (info,
+ * though 50 or more wait); when that number grew with them, goroutines
+ * were added: a pile. */
+static void test_goroutines__a_fixed_set_taking_turns_is_no_pile(void **state)
+{
+    (void)state;
+    static const char *const calling =
+        "net/http.(*persistConn).roundTrip(0xc0001, 0xc0002)\n\t/usr/lib/go-1.27/src/net/http/transport.go:3092 +0x9a5\n"
+        "net/http.(*Transport).roundTrip(0xc0003, 0xc0004)\n\t/usr/lib/go-1.27/src/net/http/transport.go:725 +0x9a5\n"
+        "net/http.(*Client).Get(0xc0005, {0xc0006, 0x2a})\n\t/usr/lib/go-1.27/src/net/http/client.go:491 +0x85\n"
+        "main.analyst(0xc0005)\n\t/go/src/svc/main.go:150 +0x2a\n"
+        "created by main.main.func1 in goroutine 6\n\t/go/src/svc/main.go:174 +0x11\n";
+    static const char *const pausing =
+        "time.Sleep(0x3b9aca00)\n\t/usr/lib/go-1.27/src/runtime/time.go:363 +0x165\n"
+        "main.analyst(0xc0001)\n\t/go/src/svc/main.go:155 +0x2a\n"
+        "created by main.main.func1 in goroutine 6\n\t/go/src/svc/main.go:174 +0x11\n";
+    static const int waiting[3] = { 50, 51, 55 }, turns[3] = { 22, 21, 17 }, added[3] = { 22, 22, 22 };
+    static const int clocks[3] = { 2000, 4000, 6000 };
+    static char text[3][1 << 16];
+    for (int v = 0; v < 2; v++) {
+        const int *busy = v == 0 ? turns : added;
+        gmx_gsnapshot s[3];
+        for (int k = 0; k < 3; k++) {
+            pool_text(text[k], sizeof(text[k]), waiting[k], 20, 7, "select", calling);
+            size_t len = strlen(text[k]);
+            pool_text(text[k] + len, sizeof(text[k]) - len, busy[k], 23, 7, "sleep", pausing);
+            len = strlen(text[k]);
+            snprintf(text[k] + len, sizeof(text[k]) - len,
+                     "goroutine %d [running]:\nmain.(*svc).report(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+                     "created by main.main in goroutine 1\n\t/go/src/svc/main.go:240 +0x485\n",
+                     clocks[k]);
+            s[k] = text_snapshot(text[k]);
+        }
+        gmx_findings *f = analyse(s, 3, false);
+        const gmx_finding *top = gmx_findings_at(f, 0);
+        assert_true(gmx_str_eq_cstr(top->site.function, "main.analyst"));
+        assert_int_equal(top->category, GMX_CAT_IO_NO_TIMEOUT);
+        assert_int_equal(top->severity, v == 0 ? GMX_SEV_INFO : GMX_SEV_WARNING);
+        if (v == 0)
+            assert_non_null(strstr(top->why.p, "busy or not: 72 → 72 over 3 snapshots, none added (a fixed set taking turns"));
+        gmx_findings_free(f);
+        release(s, 3);
+    }
+}
+
 /* 120 goroutines reading a connection without a deadline, started by an
  * application's accept loop, from one dump: when that loop is still there
  * in a listener's Accept, they are a server's connections, one per client
@@ -1438,6 +1517,8 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_fan_out_its_callers_wait_for_is_no_surge),
         cmocka_unit_test(test_goroutines__a_throttled_fan_out_is_no_pile),
         cmocka_unit_test(test_goroutines__a_queue_renewed_over_time_is_no_pile),
+        cmocka_unit_test(test_goroutines__a_rise_renewed_over_time_is_no_pile),
+        cmocka_unit_test(test_goroutines__a_fixed_set_taking_turns_is_no_pile),
         cmocka_unit_test(test_goroutines__an_accept_loops_connections_are_no_pile),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__test_binary_main_is_the_framework),

@@ -578,8 +578,11 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     facts.test_timeout = c->test_timeout;
     facts.test_own = c->test_timeout && gmx_gtest_own_wait(b);
-    /* Counted only where growth alone would flag it: a pass over each end's stacks. */
-    if (suspect && n > 1 && t.monotonic && gmx_judge_piling_up(0, t.last - t.first, true)) {
+    /* Counted only where growth or the count alone would flag it: a pass
+     * over each end's stacks. */
+    if (suspect && n > 1 &&
+        ((t.monotonic && gmx_judge_piling_up(0, t.last - t.first, true)) ||
+         b->count >= GMX_JUDGE_WARN_COUNT)) {
         facts.entry_first = gmx_gspawner_same_entry(c->snaps[0].buckets, b);
         facts.entry_last = gmx_gspawner_same_entry(c->snaps[n - 1].buckets, b);
     }

@@ -28,7 +28,7 @@
 /* Counts past which a blocked bucket is worth a warning or is critical on
  * its own, without history. Idle worker pools and per-connection goroutines
  * of a healthy service stay well below the first. */
-enum { WARN_COUNT = 50, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
+enum { WARN_COUNT = GMX_JUDGE_WARN_COUNT, CRIT_COUNT = GMX_JUDGE_CRIT_COUNT, GROWTH_WARN = 10 };
 
 bool gmx_judge_blocking(gmx_category c)
 {
@@ -227,6 +227,7 @@ static bool idle_wait(gmx_category c)
 
 typedef struct why {
     gmx_buf en, zh;
+    bool taking_turns; /* judge_size said the set's entry counts */
 } why;
 
 static void sep(why *w)
@@ -358,6 +359,35 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        f->nsnap, (unsigned long long)f->first);
         return GMX_SEV_INFO;
     }
+    /* Growing, but renewed all the same: goroutines blocked for good never
+     * leave, so a pile-up keeps its first goroutines while it grows. These
+     * waits end (a hold until its timer fires, a request until it is
+     * served); the count follows the arrivals and how long each waits. */
+    if (f->monotonic && f->renewed) {
+        gmx_buf_printf(&w->en, ", each one started since the first of %u snapshots that had some: "
+                               "those waiting here then have all moved on (waits that end, their "
+                               "count following the arrivals; a pile-up keeps its first goroutines)",
+                       f->nsnap);
+        gmx_buf_printf(&w->zh, "，每个都是在 %u 个快照中第一个有它们的快照之后才启动的：当时在此等待的"
+                               "都已离开（会结束的等待，数量随到达量而变；堆积会留住最早的 goroutine）",
+                       f->nsnap);
+        return GMX_SEV_INFO;
+    }
+    /* A fixed set taking turns: over time the goroutines started on its
+     * entry function, busy or not, outnumbered it and did not grow, so its
+     * count is theirs moving between states (clients in a loop, each waiting
+     * on a call in turn), not goroutines added. */
+    if (going_idle(f) && idle_wait(f->category)) {
+        gmx_buf_printf(&w->en, ", of the goroutines started on its function, busy or not: %llu → %llu "
+                               "over %u snapshots, none added (a fixed set taking turns, not a "
+                               "pile-up)",
+                       (unsigned long long)f->entry_first, (unsigned long long)f->entry_last, f->nsnap);
+        gmx_buf_printf(&w->zh, "，属于从同一函数启动的 goroutine（无论忙闲）：%u 个快照中从 %llu 变为 "
+                               "%llu，没有新增（轮流等待的固定一组，而非堆积）",
+                       f->nsnap, (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
+        w->taking_turns = true;
+        return GMX_SEV_INFO;
+    }
     /* Without ids to tell (a protobuf profile, debug=1 text), a stack that
      * ends well below its first count is served as it fills, whatever it
      * waits on: a backlog, not a pile-up. */
@@ -457,6 +487,8 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
     if (levelling_off(f) && idle_wait(f->category))
         return GMX_SEV_INFO;
     if (going_idle(f) && idle_wait(f->category)) {
+        if (w->taking_turns)
+            return GMX_SEV_INFO;
         gmx_buf_printf(&w->en, ", while the goroutines started on its function, busy or not, went "
                                "%llu → %llu (workers going idle, not new goroutines piling up)",
                        (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
@@ -465,6 +497,9 @@ static gmx_severity judge_growth(const gmx_judge_facts *f, why *w)
                        (unsigned long long)f->entry_first, (unsigned long long)f->entry_last);
         return GMX_SEV_INFO;
     }
+    /* Renewed since the first snapshot that had it: said by judge_size. */
+    if (f->renewed)
+        return GMX_SEV_INFO;
     return growth >= GROWTH_WARN ? GMX_SEV_WARNING : GMX_SEV_INFO;
 }
 
@@ -609,7 +644,7 @@ static void say_what_would_tell(const gmx_judge_facts *f, why *w)
 
 void gmx_judge_bucket(const gmx_judge_facts *f, gmx_findings *out, gmx_finding *fd)
 {
-    why w;
+    why w = { .taking_turns = false };
     gmx_buf_init(&w.en, 1 << 14);
     gmx_buf_init(&w.zh, 1 << 14);
     gmx_severity by_size = judge_size(f, fd, &w);

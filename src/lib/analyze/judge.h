@@ -80,6 +80,10 @@ void gmx_judge_pace(const gmx_judge_clock *clock, const uint64_t *series, uint32
  * its callers or its connections) excuses no more. */
 #define GMX_JUDGE_CRIT_COUNT 1000
 
+/* Goroutines of one blocked stack from which their number alone, without
+ * history, is worth a warning. */
+#define GMX_JUDGE_WARN_COUNT 50
+
 /* Active goroutines (running, sleeping) from one stack past which spawning
  * outpaces completion; also what one call may fan out to before it is a
  * surge of its own. */

@@ -1,0 +1,3 @@
+module reservations
+
+go 1.19

@@ -1,0 +1,3 @@
+module streammux
+
+go 1.19

@@ -1,0 +1,3 @@
+module tenantdb
+
+go 1.19
