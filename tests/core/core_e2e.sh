@@ -31,10 +31,12 @@
 #                   round 5 bankfeed and devicehub, round 6 exports and alerting, round 7
 #                   mailrelay and clickstream, round 8 auditship and tilecache, round 9
 #                   kvrelay and printshop, round 10 faresearch and receipts, round 11
-#                   parcelrates and beacons, round 12 userdir and stackfold):
+#                   parcelrates and beacons, round 12 userdir and stackfold, round 13
+#                   stockline and querycache):
 #                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder, kvrelay, faresearch,
-#                   parcelrates: its count with the read lock's holders, userdir) at its case.tsv
+#                   parcelrates: its count with the read lock's holders, userdir, stockline:
+#                   a generic function, named as the traceback prints it) at its case.tsv
 #                   culprit, counting exactly the goroutines the traceback of that instant
 #                   (crash.txt) printed there, and the gcore's within the one the leak may add
 #                   after goroutines.txt; with a floor (kvrelay: each holds its value, over
@@ -312,7 +314,7 @@ PY
   heldout)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     # a leak with a floor: the heap each of its goroutines holds (kvrelay: its value, > 32 KiB)
-    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir"
+    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir stockline"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     # bankfeed's slice is 81-83% of what the roots reach but 45% of HeapInuse at its capture:
@@ -334,6 +336,9 @@ PY
     heaps="$heaps beacons:main.dedup.installs:49"
     # a map keyed by a struct whose values' strings.Builders keep each stream's last event
     heaps="$heaps stackfold:main.folder.pending"
+    # a generic cache's map, its values' plans behind interfaces (%20: a space in the
+    # instantiated type's name, "interface {}", the lists being split on spaces)
+    heaps="$heaps querycache:main.Cache[main.planKey,interface%20{}].items"
     for svc in $(for l in $leaks $heaps; do echo "${l%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do
@@ -354,10 +359,10 @@ PY
         "$bin" core $svc-core $svc-$svc.bin --json --all >$svc-gcore.json &&
         "$bin" goroutines "$usrc/goroutines.txt" --json --all >$svc-dump.json || fail "$svc: core or goroutines failed"
       python3 "$here/agree.py" --crash $svc-kdump.json $svc-kcore.json || fail "$svc: kernel core and crash.txt disagree"
-      # signer, kvrelay, faresearch, parcelrates and userdir serve their own clients: their
+      # signer, kvrelay, faresearch, parcelrates, userdir and stockline serve their own clients: their
       # connections' background readers come and go between the fetch and the stop, beside the
       # fetch's own (which agree.py drops)
-      case $svc in signer | kvrelay | faresearch | parcelrates | userdir) ;;
+      case $svc in signer | kvrelay | faresearch | parcelrates | userdir | stockline) ;;
         *) python3 "$here/agree.py" $svc-dump.json $svc-gcore.json || fail "$svc: core and dump disagree" ;;
       esac
       sites="$sites $svc=$floor=$(awk -F'\t' '!/^#/ {print $4}' "$root/testdata/lab/services/$svc/case.tsv")"
@@ -380,6 +385,7 @@ for arg in sys.argv[3:]:
         print(f"{svc} {core}: #1 {f['category']} at {site} x{f['goroutines']}, {tb} printed {n}, heap {held}")
 for arg in heaps:
     svc, container = arg.split(":", 1)
+    container = container.replace("%20", " ")
     floor = 50
     if re.search(r":\d+$", container):
         container, floor = container.rsplit(":", 1)

@@ -1,13 +1,27 @@
 /* Fuzz target: the .gopclntab reader. The input is the table and also
- * go:func.* (at address 0), so inlining trees point into it. */
+ * go:func.* (at address 0), so inlining trees point into it. Every name it
+ * gives is printed as a traceback would (util/goname.c, as the core's
+ * goroutines are named): within its bound, never past the buffer. */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "gomemdx/pclntab.h"
+#include "util/goname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum { MAX_FUNCS = 64, PCS_PER_FUNC = 48 };
+
+/* A type parameter list of 2 bytes or more becomes "[...]" (5). */
+static size_t printed(gmx_str name)
+{
+    char out[64];
+    size_t n = gmx_goname_print(name, out, sizeof(out));
+    if (n > name.n / 2 * 5 + 5)
+        abort();
+    return n;
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -21,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         gmx_pcfunc f, g;
         if (!gmx_pclntab_func(t, i, &f))
             continue;
-        chars += f.name.n;
+        chars += f.name.n + printed(f.name);
         for (uint64_t pc = f.entry; pc < f.entry + PCS_PER_FUNC; pc++) {
             if (!gmx_pclntab_find(t, pc, &g))
                 continue;
@@ -34,7 +48,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 chars += file.n;
             size_t n = gmx_pclntab_frames(t, &g, pc, frames, 8);
             for (size_t k = 0; k < n; k++)
-                chars += frames[k].func.n + frames[k].file.n;
+                chars += printed(frames[k].func) + frames[k].file.n;
         }
     }
     (void)chars;

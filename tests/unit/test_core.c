@@ -961,6 +961,69 @@ static gmx_core *open_pair(const char *core, const char *bin, gmx_input **core_i
     return c;
 }
 
+/* The held-out querycache cores (Go 1.19, 1.27): search plans in a generic
+ * cost-bounded cache, Cache[planKey, any], whose map of *entry[any] keeps
+ * each plan behind an interface; a plan's cost underestimates it tenfold, so
+ * nothing is evicted. The map member of the instantiated type is the
+ * container, holding at least half of the heap in use at capture. */
+static void assert_typed_querycache(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_QUERYCACHE_PREFIX, version, &r);
+    const gmx_core_hold_step *items =
+        step_in_role(top, GMX_STEP_MAP, "main.Cache[main.planKey,interface {}].items");
+    assert_string_equal(items->container_type, "map[main.planKey]*main.entry[interface {}]");
+    assert_true(items->bytes * 2 >= heap_inuse_at_capture(version, "querycache"));
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH,
+                                "main.Cache[main.planKey,interface {}].items (map[main.planKey]*main.entry[interface {}]) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_generic_caches_map_of_interface_values(void **state)
+{
+    (void)state;
+    assert_typed_querycache("1.19");
+    assert_typed_querycache("1.27");
+}
+
+typedef struct generic_tally {
+    uint64_t round_trips, shapes;
+} generic_tally;
+
+static int count_generic(void *ctx, const gmx_goroutine *g)
+{
+    generic_tally *t = ctx;
+    for (uint32_t i = 0; i < g->nframes; i++) {
+        if (memmem(g->frames[i].func.p, g->frames[i].func.n, "go.shape", 8))
+            t->shapes++;
+        if (gmx_str_eq_cstr(g->frames[i].func, "main.roundTrip[...]"))
+            t->round_trips++;
+    }
+    if (g->has_creator && memmem(g->creator.func.p, g->creator.func.n, "go.shape", 8))
+        t->shapes++;
+    return 0;
+}
+
+/* The held-out stockline 1.27 core: Go 1.21+ tables name a generic
+ * function with its shapes ("main.roundTrip[go.shape.struct { SKU string
+ * ... }]"); the traceback of the same instant prints "main.roundTrip[...]",
+ * 134 goroutines through it (crash.txt), and the core's stacks read alike. */
+static void test_core__generic_functions_named_as_the_traceback_prints_them(void **state)
+{
+    (void)state;
+    gmx_input *core_in, *bin_in;
+    gmx_core *c = open_pair(GMX_STOCKLINE_PREFIX "1.27.core", GMX_STOCKLINE_PREFIX "1.27.bin",
+                            &core_in, &bin_in);
+    generic_tally t = { 0 };
+    assert_int_equal(gmx_core_goroutines(c, count_generic, &t, NULL, NULL), GMX_OK);
+    assert_int_equal(t.round_trips, 134);
+    assert_int_equal(t.shapes, 0);
+    gmx_core_free(c);
+    gmx_input_free(core_in);
+    gmx_input_free(bin_in);
+}
+
+
 /* The mark's totals and top holder on the lab cores, as the mark that read
  * each queued object from the core printed them (before heap_edges.c): the
  * walk over edges read in address order must find the same objects in the
@@ -1231,6 +1294,8 @@ int main(void)
         cmocka_unit_test(test_core__a_map_of_slices_per_key_is_the_container),
         cmocka_unit_test(test_core__sub_slices_keeping_their_bodies_in_a_map),
         cmocka_unit_test(test_core__builders_kept_in_a_map_keyed_by_a_struct),
+        cmocka_unit_test(test_core__a_generic_caches_map_of_interface_values),
+        cmocka_unit_test(test_core__generic_functions_named_as_the_traceback_prints_them),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),
         cmocka_unit_test(test_core__finalizers_are_roots),

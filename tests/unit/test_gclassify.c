@@ -3,19 +3,20 @@
  * the frames that matter. */
 #include "testutil.h"
 #include "analyze/gclassify.h"
+#include "util/buf.h"
 #include "util/str.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static gmx_gverdict classify(const char *status, const char *frames)
+/* The verdict on the one bucket of a dump's text of n goroutines. */
+static gmx_gverdict classify_text(const char *text, uint64_t n)
 {
-    char text[4096];
-    snprintf(text, sizeof(text), "goroutine 42 [%s]:\n%screated by main.serve in goroutine 1\n"
-             "\t/go/src/svc/main.go:99 +0x1\n", status, frames);
     gmx_gbuckets *set = tu_buckets(text, NULL);
+    assert_int_equal(gmx_gbuckets_count(set), 1);
     gmx_goroot root = { { 0 }, 0 };
     const gmx_gbucket *b = gmx_gbuckets_at(set, 0);
+    assert_int_equal(b->count, n);
     for (uint32_t i = 0; i < b->nframes; i++)
         gmx_goroot_learn(&root, &b->frames[i]);
     gmx_signatures *sigs = gmx_signatures_new();
@@ -28,6 +29,14 @@ static gmx_gverdict classify(const char *status, const char *frames)
     gmx_signatures_free(sigs);
     gmx_gbuckets_free(set);
     return v;
+}
+
+static gmx_gverdict classify(const char *status, const char *frames)
+{
+    char text[4096];
+    snprintf(text, sizeof(text), "goroutine 42 [%s]:\n%screated by main.serve in goroutine 1\n"
+             "\t/go/src/svc/main.go:99 +0x1\n", status, frames);
+    return classify_text(text, 1);
 }
 
 #define USER "main.(*svc).handle(0xc0000)\n\t/go/src/svc/main.go:40 +0x2a\n"
@@ -119,6 +128,70 @@ static void test_gclassify__http_client_wait_is_not_a_server_idle_read(void **st
                    "net/http.(*Server).Serve(0xc000c, {0x7, 0xc000b})\n\t/usr/lib/go-1.27/src/net/http/server.go:3424 +0x30c\n");
     expect_healthy("select",
                    "net/http.(*persistConn).writeLoop(0xc000d)\n\t/usr/lib/go-1.27/src/net/http/transport.go:2600 +0xe7\n");
+}
+
+/* n goroutines of net/http's server, each on its own connection, in one stack. */
+static gmx_gverdict classify_served(const char *status, const char *frames, int n)
+{
+    gmx_buf text;
+    gmx_buf_init(&text, 1 << 20);
+    for (int i = 0; i < n; i++) {
+        char g[4096];
+        int len = snprintf(g, sizeof(g), "goroutine %d [%s]:\n%s"
+                           "net/http.(*conn).serve(0xc00f0, {0x7, 0xc00f1})\n"
+                           "\t/usr/lib/go-1.19/src/net/http/server.go:1991 +0x606\n"
+                           "created by net/http.(*Server).Serve\n"
+                           "\t/usr/lib/go-1.19/src/net/http/server.go:3102 +0x4db\n\n",
+                           100 + i, status, frames);
+        assert_true(len > 0 && (size_t)len < sizeof(g));
+        assert_int_equal(gmx_buf_append(&text, g, (size_t)len), 0);
+    }
+    gmx_gverdict v = classify_text(text.data, (uint64_t)n);
+    gmx_buf_release(&text);
+    return v;
+}
+
+#define POLL_READ                                                                                       \
+    "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.19/src/runtime/netpoll.go:305 +0x89\n" \
+    "internal/poll.(*FD).Read(0xc0007, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/internal/poll/fd_unix.go:167 +0x25a\n" \
+    "net.(*conn).Read(0xc0009, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/net/net.go:183 +0x45\n"
+#define HANDLER                                                                                         \
+    "main.(*api).handleStock(0xc0010, {0x7, 0xc0011}, 0xc0012)\n\t/go/src/svc/main.go:128 +0x145\n"   \
+    "net/http.HandlerFunc.ServeHTTP(0xc0013, {0x7, 0xc0011}, 0xc0012)\n\t/usr/lib/go-1.19/src/net/http/server.go:2109 +0x2f\n" \
+    "net/http.serverHandler.ServeHTTP({0xc0014}, {0x7, 0xc0011}, 0xc0012)\n\t/usr/lib/go-1.19/src/net/http/server.go:2947 +0x30c\n"
+
+static void test_gclassify__a_handlers_own_socket_read_is_no_idle_server_connection(void **state)
+{
+    (void)state;
+    /* A handler reading a socket it dialled, without a deadline (the lab's
+     * stockline, Go 1.19): 134 of them is the leak, not idle keep-alives. */
+    const char *own = POLL_READ
+        "bufio.(*Reader).fill(0xc0015)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:106 +0x103\n"
+        "bufio.(*Reader).ReadString(0xc0015, 0xa)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:495 +0x49\n"
+        "main.roundTrip[...](0xc0016, {0xc0017, 0xe}, 0x8)\n\t/go/src/svc/main.go:84 +0x105\n" HANDLER;
+    gmx_gverdict v = classify_served("IO wait", own, 134);
+    assert_null(v.healthy);
+    assert_int_equal(v.category, GMX_CAT_IO_NO_TIMEOUT);
+    /* A few are calls in flight. */
+    assert_non_null(classify_served("IO wait", own, 3).healthy);
+    /* The server reading its client: a handler's request body, the next
+     * request on an idle connection, a slow client taking a response. */
+    const char *body = POLL_READ
+        "net/http.(*connReader).Read(0xc0018, {0xc0019, 0x200, 0x200})\n\t/usr/lib/go-1.19/src/net/http/server.go:786 +0x171\n"
+        "net/http.(*body).Read(0xc001a, {0xc0019, 0x200, 0x200})\n\t/usr/lib/go-1.19/src/net/http/transfer.go:829 +0x3c\n"
+        "io.ReadAll({0x7, 0xc001a})\n\t/usr/lib/go-1.19/src/io/io.go:661 +0xe3\n" HANDLER;
+    assert_non_null(classify_served("IO wait", body, 134).healthy);
+    const char *idle = POLL_READ
+        "net/http.(*connReader).Read(0xc0018, {0xc0019, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/net/http/server.go:786 +0x171\n"
+        "bufio.(*Reader).fill(0xc001b)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:106 +0x103\n"
+        "bufio.(*Reader).Peek(0xc001b, 0x4)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:144 +0x5d\n";
+    assert_non_null(classify_served("IO wait", idle, 134).healthy);
+    const char *slow = "internal/poll.runtime_pollWait(0x7f, 0x77)\n\t/usr/lib/go-1.19/src/runtime/netpoll.go:305 +0x89\n"
+        "internal/poll.(*FD).Write(0xc0007, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/internal/poll/fd_unix.go:383 +0x36e\n"
+        "net.(*conn).Write(0xc0009, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/net/net.go:195 +0x45\n"
+        "net/http.checkConnErrorWriter.Write({0xc001c}, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/net/http/server.go:3604 +0x37\n"
+        "bufio.(*Writer).Flush(0xc001d)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:628 +0x62\n" HANDLER;
+    assert_non_null(classify_served("IO wait", slow, 134).healthy);
 }
 
 /* io.Copy into a TCP connection (TCPConn.ReadFrom, io.ReaderFrom) splices
@@ -229,6 +302,7 @@ int main(void)
         cmocka_unit_test(test_gclassify__channels_select_nil),
         cmocka_unit_test(test_gclassify__sync_waits_on_old_and_new_runtimes),
         cmocka_unit_test(test_gclassify__http_client_wait_is_not_a_server_idle_read),
+        cmocka_unit_test(test_gclassify__a_handlers_own_socket_read_is_no_idle_server_connection),
         cmocka_unit_test(test_gclassify__socket_copies_are_network_io_not_packet_listeners),
         cmocka_unit_test(test_gclassify__an_io_pipe_end_waits_in_a_select),
         cmocka_unit_test(test_gclassify__runtime_and_signal_workers_are_healthy),

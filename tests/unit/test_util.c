@@ -6,6 +6,7 @@
 #include "util/buf.h"
 #include "util/cursor.h"
 #include "util/fmt.h"
+#include "util/goname.h"
 #include "util/hash.h"
 #include "util/intern.h"
 #include "util/num.h"
@@ -525,6 +526,32 @@ static void test_fmt__durations_by_magnitude(void **state)
     gmx_buf_release(&b);
 }
 
+/* Go's tracebacks print a generic function's type parameters as "[...]";
+ * 1.21+ tables and proto profiles spell out the shapes. */
+static void test_goname__type_parameters_print_as_the_traceback_does(void **state)
+{
+    (void)state;
+    gmx_arena a;
+    gmx_arena_init(&a, 0);
+    const char *cases[][2] = {
+        { "main.roundTrip[go.shape.struct { SKU string \"json:\\\"sku\\\"\"; Qty int }]", "main.roundTrip[...]" },
+        { "main.(*Cache[go.shape.string,go.shape.interface {}]).Put", "main.(*Cache[...]).Put" },
+        { "main.Gen[go.shape.[]int].func1", "main.Gen[...].func1" },
+        { "main.roundTrip[...]", "main.roundTrip[...]" },
+        { "main.main", "main.main" },
+        { "type:.eq.[2]interface {}", "type:.eq.[2]interface {}" }, /* an array, not type parameters */
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        gmx_str got = gmx_goname_for_print(&a, gmx_str_cstr(cases[i][0]));
+        assert_true(gmx_str_eq_cstr(got, cases[i][1]));
+    }
+    /* a buffer too small: the length needed, and only what fits written */
+    char small[8] = { 0 };
+    assert_int_equal(gmx_goname_print(gmx_str_cstr("main.Gen[go.shape.int]"), small, 6), 13);
+    assert_memory_equal(small, "main.G\0\0", 8);
+    gmx_arena_release(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -549,6 +576,7 @@ int main(void)
         cmocka_unit_test(test_pipeline__tells_each_item_its_worker),
         cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),
         cmocka_unit_test(test_fmt__formats_counts_and_bytes),
+        cmocka_unit_test(test_goname__type_parameters_print_as_the_traceback_does),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

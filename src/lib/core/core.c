@@ -172,6 +172,8 @@ gmx_code gmx_core_open(const char *core_name, const void *core_data, size_t core
     gmx_core *c = gmx_calloc(1, sizeof(*c));
     if (!c)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory");
+    gmx_arena_init(&c->names, (size_t)64 << 20);
+    gmx_interner_init(&c->printed, &c->names);
     gmx_code rc = gmx_elf_file_open(&c->core, core_name, core_data, core_len, false, err);
     if (rc == GMX_OK && c->core.type != ET_CORE)
         rc = gmx_error_set(err, GMX_EFORMAT, "%s: not a core file (ELF type %d)", core_name,
@@ -213,5 +215,7 @@ void gmx_core_free(gmx_core *c)
     gmx_pclntab_free(c->pcln);
     gmx_dwarf_layout_free(c->dwarf);
     gmx_free(c->threads);
+    gmx_interner_release(&c->printed);
+    gmx_arena_release(&c->names);
     gmx_free(c);
 }

@@ -6,6 +6,8 @@
 #include "core/elf_file.h"
 #include "gomemdx/core.h"
 #include "gomemdx/pclntab.h"
+#include "util/arena.h"
+#include "util/intern.h"
 
 /* Offsets into runtime.g; -1 for a field this Go version does not have. */
 typedef struct g_layout {
@@ -27,6 +29,8 @@ struct gmx_core {
     size_t nthreads;
     gmx_core_release_fn release;      /* gmx_core_set_release, or NULL */
     void *release_ctx;
+    gmx_arena names;                  /* generic functions' names as printed */
+    gmx_interner printed;             /* over names: one copy each */
 };
 
 /* Reads n bytes at vaddr of the process: from the core, else from the

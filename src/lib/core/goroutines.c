@@ -4,6 +4,7 @@
  * blocked, the stack and the go statement that created it. */
 #include "core/unwind.h"
 #include "util/alloc.h"
+#include "util/goname.h"
 #include "util/str.h"
 
 #include <string.h>
@@ -81,6 +82,25 @@ typedef struct walk {
     int64_t now;
 } walk;
 
+/* name as the traceback prints it: a generic function's shapes, which Go
+ * 1.21+ tables spell out, written "[...]" (one copy per name, for the life
+ * of the core); as the table has it when too long or out of memory. */
+static gmx_str printed(gmx_core *c, gmx_str name)
+{
+    if (!name.n || !memchr(name.p, '[', name.n))
+        return name;
+    char buf[1024];
+    size_t n = gmx_goname_print(name, buf, sizeof(buf));
+    gmx_str s = n <= sizeof(buf) ? gmx_intern(&c->printed, (gmx_str){ buf, n }) : name;
+    return s.p ? s : name;
+}
+
+static void print_names(gmx_core *c, gmx_frame *frames, uint32_t n)
+{
+    for (uint32_t i = 0; i < n; i++)
+        frames[i].func = printed(c, frames[i].func);
+}
+
 static void set_creator(const walk *w, const core_g *g, gmx_goroutine *out)
 {
     gmx_pcfunc f;
@@ -90,7 +110,7 @@ static void set_creator(const walk *w, const core_g *g, gmx_goroutine *out)
     uint64_t tracepc = g->gopc > f.entry ? g->gopc - 1 : g->gopc;
     out->has_creator = gmx_pclntab_line(w->c->pcln, &f, tracepc, &out->creator.file,
                                         &out->creator.line);
-    out->creator.func = f.name;
+    out->creator.func = printed(w->c, f.name);
     out->creator_id = g->parent_goid;
 }
 
@@ -115,6 +135,7 @@ static void set_stack(walk *w, const core_g *g, uint32_t status, gmx_goroutine *
     }
     bool truncated;
     out->nframes = (uint32_t)gmx_unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
+    print_names(w->c, w->frames, out->nframes);
     out->frames = w->frames;
     if (truncated)
         out->flags |= GMX_G_TRUNCATED;
@@ -164,6 +185,7 @@ static gmx_code hand_out_threads(walk *w, gmx_goroutine_fn fn, void *ctx, gmx_co
         out.status = gmx_str_cstr("running");
         bool truncated;
         out.nframes = (uint32_t)gmx_unwind_frames(w->c, &at, w->frames, GMX_MAX_FRAMES, &truncated);
+        print_names(w->c, w->frames, out.nframes);
         out.frames = w->frames;
         out.flags = (truncated ? GMX_G_TRUNCATED : 0) | (out.nframes ? 0 : GMX_G_NO_STACK);
         info->goroutines++;

@@ -1,5 +1,6 @@
 #include "ingest/frames_proto.h"
 #include "util/alloc.h"
+#include "util/goname.h"
 
 #include <stdint.h>
 #include <string.h>
@@ -26,63 +27,13 @@ void gmx_proto_frames_release(gmx_proto_frames *f)
     gmx_arena_release(&f->arena);
 }
 
-/* The end of the type parameter list opening at name[i] ('['), or 0 when
- * that bracket is something else: Go's lists follow an identifier, close,
- * hold printable text only, and are followed by the end, "." or ")"
- * ("main.Gen[...]", "main.Gen[...].func1", "main.(*T[...]).M"). */
-static size_t type_params_end(gmx_str name, size_t i)
-{
-    unsigned char before = i ? (unsigned char)name.p[i - 1] : 0;
-    if (!(before == '_' || before >= 0x80 || (before >= '0' && before <= '9') ||
-          ((before | 0x20) >= 'a' && (before | 0x20) <= 'z')))
-        return 0;
-    int depth = 0;
-    for (size_t k = i; k < name.n; k++) {
-        unsigned char c = (unsigned char)name.p[k];
-        if (c < 0x20 || c == 0x7f)
-            return 0;
-        if (c == '[')
-            depth++;
-        else if (c == ']' && --depth == 0)
-            return k + 1 == name.n || name.p[k + 1] == '.' || name.p[k + 1] == ')' ? k : 0;
-    }
-    return 0;
-}
-
-/* Proto names (1.21+) carry generic shapes, "main.Gen[go.shape.int]"; the
- * text formats print "main.Gen[...]". Text and proto stacks of the same
- * code should read alike, so type parameter lists become "[...]"; other
- * brackets (in a name made of anything, say an escape sequence) stay. Most
- * names have none and are used as they are. */
-gmx_str gmx_proto_name_normalised(gmx_arena *a, gmx_str name)
-{
-    if (!name.n || !memchr(name.p, '[', name.n))
-        return name.p ? name : (gmx_str){ "", 0 };
-    /* Worst case "[]" (2 bytes) becomes "[...]" (5): at most 2.5 times. */
-    char *out = gmx_arena_alloc(a, name.n / 2 * 5 + 5);
-    if (!out)
-        return (gmx_str){ NULL, 0 };
-    size_t n = 0;
-    for (size_t i = 0; i < name.n; i++) {
-        size_t end = name.p[i] == '[' ? type_params_end(name, i) : 0;
-        if (end) {
-            memcpy(out + n, "[...]", 5);
-            n += 5;
-            i = end;
-        } else {
-            out[n++] = name.p[i];
-        }
-    }
-    return (gmx_str){ out, n };
-}
-
 static gmx_str name_of(gmx_proto_frames *f, uint32_t function)
 {
     if (function == GMX_PNONE)
         return (gmx_str){ "", 0 };
     gmx_str *cached = &f->names[function];
     if (!cached->p)
-        *cached = gmx_proto_name_normalised(f->rewritten,
+        *cached = gmx_goname_for_print(f->rewritten,
                                             gmx_profile_function(f->profile, function)->name);
     return *cached;
 }

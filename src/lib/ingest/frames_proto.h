@@ -29,9 +29,4 @@ void gmx_proto_frames_keep_names(gmx_proto_frames *f, gmx_arena *keep);
  * of memory. Sets GMX_G_TRUNCATED in *flags when frames were left out. */
 const gmx_frame *gmx_proto_frames_of(gmx_proto_frames *f, const gmx_psample *s, uint32_t *flags);
 
-/* name with Go's type parameter lists written "[...]", made in a when it
- * has any, else name itself ({"", 0} for a NULL view); {NULL, 0} when out
- * of memory. */
-gmx_str gmx_proto_name_normalised(gmx_arena *a, gmx_str name);
-
 #endif

@@ -11,6 +11,7 @@
 #include "ingest/heap_reduce_impl.h"
 #include "gomemdx/profile.h"
 #include "util/alloc.h"
+#include "util/goname.h"
 #include "util/hash.h"
 #include "util/num.h"
 
@@ -88,7 +89,7 @@ static uint32_t function_of(pass *p, uint32_t fn)
     if (s->fn_used[fn])
         return s->fn_used[fn] - 1;
     gmx_str name = gmx_heap_reduce_string(p->r, s->fns[fn].name);
-    gmx_str shown = gmx_proto_name_normalised(p->names, name);
+    gmx_str shown = gmx_goname_for_print(p->names, name);
     uint32_t n = !shown.p            ? UINT32_MAX
                  : shown.p == name.p ? string_of(p, s->fns[fn].name)
                                      : add_string(p, shown);

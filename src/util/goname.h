@@ -1,0 +1,24 @@
+/* Go function names as Go's tracebacks print them (runtime.funcNameForPrint):
+ * a generic function's type parameter lists, which symbol tables (.gopclntab)
+ * and protobuf profiles of Go 1.21+ spell with their shapes
+ * ("main.Gen[go.shape.int]"), written "[...]", as goroutine dumps, debug=1
+ * profiles and 1.18-1.20 tables have them. Stacks of the same code read
+ * alike whichever artifact they came from. */
+#ifndef GMX_UTIL_GONAME_H
+#define GMX_UTIL_GONAME_H
+
+#include "util/arena.h"
+#include "util/str.h"
+
+#include <stddef.h>
+
+/* Writes name's printed form to out (cap bytes) and returns its length;
+ * when that is more than cap, only cap bytes are written. Other brackets
+ * (in a name made of anything, say an escape sequence) stay. */
+size_t gmx_goname_print(gmx_str name, char *out, size_t cap);
+
+/* The printed form of name, made in a when it differs, else name itself
+ * ({"", 0} for a NULL view); {NULL, 0} when out of memory. */
+gmx_str gmx_goname_for_print(gmx_arena *a, gmx_str name);
+
+#endif

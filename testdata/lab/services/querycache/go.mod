@@ -1,0 +1,3 @@
+module querycache
+
+go 1.19

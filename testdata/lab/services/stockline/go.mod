@@ -1,0 +1,3 @@
+module stockline
+
+go 1.19
