@@ -192,6 +192,17 @@ static void test_gclassify__a_handlers_own_socket_read_is_no_idle_server_connect
         "net/http.checkConnErrorWriter.Write({0xc001c}, {0xc0008, 0x1000, 0x1000})\n\t/usr/lib/go-1.19/src/net/http/server.go:3604 +0x37\n"
         "bufio.(*Writer).Flush(0xc001d)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:628 +0x62\n" HANDLER;
     assert_non_null(classify_served("IO wait", slow, 134).healthy);
+    /* A websocket's read loop in the handler that upgraded it (gorilla's
+     * ReadMessage on the connection it hijacked): one per client, waiting
+     * for the next message by design. */
+    const char *websocket = POLL_READ
+        "bufio.(*Reader).fill(0xc001e)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:106 +0x103\n"
+        "bufio.(*Reader).Peek(0xc001e, 0x2)\n\t/usr/lib/go-1.19/src/bufio/bufio.go:144 +0x5d\n"
+        "github.com/gorilla/websocket.(*Conn).read(0xc001f, 0x2)\n\t/go/pkg/mod/github.com/gorilla/websocket@v1.5.0/conn.go:371 +0x2c\n"
+        "github.com/gorilla/websocket.(*Conn).advanceFrame(0xc001f)\n\t/go/pkg/mod/github.com/gorilla/websocket@v1.5.0/conn.go:809 +0x7b\n"
+        "github.com/gorilla/websocket.(*Conn).NextReader(0xc001f)\n\t/go/pkg/mod/github.com/gorilla/websocket@v1.5.0/conn.go:1009 +0xc5\n"
+        "github.com/gorilla/websocket.(*Conn).ReadMessage(0xc001f)\n\t/go/pkg/mod/github.com/gorilla/websocket@v1.5.0/conn.go:1093 +0x2f\n" HANDLER;
+    assert_non_null(classify_served("IO wait", websocket, 134).healthy);
 }
 
 /* io.Copy into a TCP connection (TCPConn.ReadFrom, io.ReaderFrom) splices
