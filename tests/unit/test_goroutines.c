@@ -1483,6 +1483,34 @@ static void test_goroutines__a_vendored_wait_is_fixed_in_its_caller(void **state
     fixture_release(&fx);
 }
 
+/* A stack of the standard library only that the catalogue knows is named at
+ * the frame the entry names: the leaked Transport's connection reader
+ * (net/http.(*persistConn).readLoop), not the read it waits in
+ * (net.(*netFD).Read). etcd's afterTest report of the unix Transport's idle
+ * connection (etcd-io/etcd#12870, the held-out thirty-second round). */
+static void test_goroutines__a_known_std_goroutine_is_named_by_its_entry(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/etcd-io-etcd-12870/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    bool reader = false;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_null(strstr(fd->site.function.p, "net.(*netFD).Read"));
+        if (strstr(fd->site.function.p, "net/http.(*persistConn).readLoop")) {
+            reader = true;
+            assert_int_equal(fd->severity, GMX_SEV_WARNING);
+            assert_true(fd->site_is_mechanism);
+        }
+    }
+    assert_true(reader);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
 /* Three stacks pasted between a maintainer's notes on a lock cycle, one
  * without its header and goroutine 1 cut short of main.main, are picked out
  * of their dump: each is a suspect, the headerless one too, though no wait
@@ -1544,6 +1572,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
+        cmocka_unit_test(test_goroutines__a_known_std_goroutine_is_named_by_its_entry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
 #include "testutil.h"
 #include "gomemdx/ptoptext.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,6 +68,38 @@ static void test_churn_from_prose(void **state)
     assert_int_equal(total.inuse_bytes, 0);
     /* no header: the total its row's cum over its share implies */
     assert_true(info.total > 223.91 / 0.9300 * 1048576 && info.total < 223.91 / 0.9298 * 1048576);
+    gmx_hsnapshot_free(h);
+}
+
+/* https://github.com/minio/minio-go/issues/1081 (verbatim): one -top row,
+ * no "Type:", the prose naming the allocs profile; its default sample is
+ * alloc_space. Naming the heap profile too leaves it undecided (inuse). */
+static const char minio1081[] =
+    "We are using `minio-go` to concurrently upload files to S3. It's using an excessive amount of memory and "
+    "I'm trying to understand why.\n"
+    "```\n"
+    "3155904.50MB 55.52% 55.52% 3156280.75MB 55.53%  "
+    "github.com/minio/minio-go.Client.putObjectMultipartStreamNoLength\n"
+    "```\n"
+    "This is from a pprof allocs profile (`/debug/pprof/allocs`).\n";
+
+static void test_churn_from_the_allocs_profile_named(void **state)
+{
+    (void)state;
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0);
+    gmx_ptop_info info;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("x.txt", minio1081, strlen(minio1081), h, &info, &err), GMX_OK);
+    assert_true(info.churn);
+    assert_string_equal(info.sample_type, "alloc_space");
+    assert_int_equal(gmx_hsnapshot_total(h).inuse_bytes, 0);
+    gmx_hsnapshot_free(h);
+
+    char both[1024];
+    snprintf(both, sizeof(both), "%sand the heap profile (`/debug/pprof/heap`) looks alike.\n", minio1081);
+    h = gmx_hsnapshot_new(0);
+    assert_int_equal(gmx_ptoptext_parse("x.txt", both, strlen(both), h, &info, &err), GMX_OK);
+    assert_false(info.churn);
     gmx_hsnapshot_free(h);
 }
 
@@ -402,6 +435,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_top),
         cmocka_unit_test(test_churn_from_prose),
+        cmocka_unit_test(test_churn_from_the_allocs_profile_named),
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_list_of_a_top_row),
         cmocka_unit_test(test_top_lab),

@@ -12,6 +12,7 @@
 #include "analyze/gtesthang.h"
 #include "analyze/gwaitees.h"
 #include "analyze/judge.h"
+#include "analyze/sigmatch.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 #include "util/fmt.h"
@@ -206,15 +207,34 @@ static gmx_site to_site(const gmx_frame *f)
     return (gmx_site){ f->func, f->file, f->line };
 }
 
-/* A new finding about bucket b: its site, creator, count and history. */
+/* A stack of the standard library only, that the catalogue knows: its site
+ * is the frame the entry names (net/http.(*persistConn).readLoop, the
+ * Transport's connection reader), not the first frame outside the runtime,
+ * which is where it waits (net.(*netFD).Read). An application's creator
+ * stays the site: its code is the fix. */
+static void named_by_catalogue(const gmx_gbucket *b, const gmx_goroot *root, const gmx_signature *sig,
+                               gmx_frame *site)
+{
+    if (!sig || (b->has_creator && !gmx_frame_is_std(root, &b->creator)))
+        return;
+    int64_t at = gmx_signatures_frame(sig, b);
+    if (at >= 0)
+        *site = b->frames[at];
+}
+
+/* A new finding about bucket b: its site, creator, count and history; sig is
+ * the catalogue's entry for b, or NULL. */
 static gmx_finding *bucket_finding(gmx_findings *out, const gmx_gbucket *b, const gmx_goroot *root,
-                                   uint64_t *series, uint32_t n, gmx_frame *site)
+                                   const gmx_signature *sig, uint64_t *series, uint32_t n,
+                                   gmx_frame *site)
 {
     gmx_finding *fd = gmx_findings_add(out);
     if (!fd)
         return NULL;
     bool mechanism = false;
     fd->has_site = gmx_gsite(b, root, site, &mechanism);
+    if (fd->has_site && mechanism)
+        named_by_catalogue(b, root, sig, site);
     if (fd->has_site) {
         fd->site = to_site(site);
         fd->site_is_mechanism = mechanism;
@@ -410,7 +430,7 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     gmx_findings *out = c->out;
     uint32_t n = (uint32_t)c->n;
     gmx_frame site;
-    gmx_finding *fd = bucket_finding(out, b, &c->root, series, n, &site);
+    gmx_finding *fd = bucket_finding(out, b, &c->root, NULL, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
     bool bounded = t->peak < GMX_JUDGE_CRIT_COUNT;
@@ -610,7 +630,7 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     if (probe.severity == GMX_SEV_INFO)
         c->info++;
 
-    gmx_finding *fd = bucket_finding(out, b, &c->root, series, (uint32_t)n, &site);
+    gmx_finding *fd = bucket_finding(out, b, &c->root, v.signature, series, (uint32_t)n, &site);
     if (!fd)
         return GMX_ENOMEM;
     fd->category = cat;

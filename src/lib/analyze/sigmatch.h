@@ -12,5 +12,9 @@
  * s may be NULL. */
 const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbucket *b,
                                           gmx_str status, bool picked);
+/* The innermost frame of b whose function the function field of sig (an
+ * entry gmx_signatures_match returned) matches, or -1 when none does (a match
+ * made on the creator alone). */
+int64_t gmx_signatures_frame(const gmx_signature *sig, const gmx_gbucket *b);
 
 #endif

@@ -410,3 +410,17 @@ const gmx_signature *gmx_signatures_match(const gmx_signatures *s, const gmx_gbu
     gmx_buf_release(&scratch);
     return hit;
 }
+
+int64_t gmx_signatures_frame(const gmx_signature *sig, const gmx_gbucket *b)
+{
+    /* pub is an entry's first member: sig is the entry itself. */
+    const entry *e = (const entry *)sig;
+    gmx_buf scratch;
+    gmx_buf_init(&scratch, 1 << 16);
+    int64_t at = -1;
+    for (uint32_t i = 0; i < b->nframes && at < 0; i++)
+        if (matches(&e->func, unvendored(b->frames[i].func), &scratch))
+            at = i;
+    gmx_buf_release(&scratch);
+    return at;
+}

@@ -386,8 +386,27 @@ static void note_type(gmx_ptop_info *info, gmx_str type)
     info->objects = gmx_str_ends(type, "_objects");
 }
 
+/* Prose that names the allocs profile ("This is from a pprof allocs profile
+ * (`/debug/pprof/allocs`)") and not the heap profile: the table is of that
+ * profile, whose default sample is alloc_space, allocations since the start
+ * (runtime/pprof's writeAlloc; pkg.go.dev/runtime/pprof#Profile: "allocs: A
+ * sampling of all past memory allocations"). */
+static bool names_allocs_profile(const char *data, size_t len)
+{
+    static const char *const allocs[] = { "/debug/pprof/allocs", "allocs profile" };
+    static const char *const heap[] = { "/debug/pprof/heap", "heap profile" };
+    bool named = false;
+    for (size_t i = 0; i < 2; i++) {
+        named = named || memmem(data, len, allocs[i], strlen(allocs[i]));
+        if (memmem(data, len, heap[i], strlen(heap[i])))
+            return false;
+    }
+    return named;
+}
+
 /* The sample type, before any row: "Type: X" if the text has it, else the
- * first sample type its prose names ("go tool pprof -alloc_space ..."). */
+ * first sample type its prose names ("go tool pprof -alloc_space ..."), else
+ * alloc_space when the prose names only the allocs profile. */
 static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
 {
     static const char *const types[] = { "alloc_space", "alloc_objects", "inuse_space",
@@ -405,6 +424,8 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
     }
     if (best)
         note_type(info, gmx_str_cstr(types[best_t]));
+    else if (!typed && names_allocs_profile(data, len))
+        note_type(info, gmx_str_cstr("alloc_space"));
 }
 
 /* "Showing nodes accounting for 931.42MB, 99.89% of 932.42MB total": the
