@@ -1021,6 +1021,21 @@ static void test_core__generic_functions_named_as_the_traceback_prints_them(void
     gmx_core_free(c);
     gmx_input_free(core_in);
     gmx_input_free(bin_in);
+
+    /* The frames that hold heap are named alike: "main.roundTrip[...]
+     * (frames of 134 goroutines)", not the table's shapes. */
+    gmx_core_retention r;
+    gmx_error err = { 0 };
+    assert_int_equal(gmx_ingest_core_retention(GMX_STOCKLINE_PREFIX "1.27.core",
+                                               GMX_STOCKLINE_PREFIX "1.27.bin", 20, false, &r, &err),
+                     GMX_OK);
+    bool round_trip = false;
+    for (size_t i = 0; i < r.nholders; i++) {
+        assert_null(strstr(r.holders[i].root, "go.shape"));
+        round_trip = round_trip || strcmp(r.holders[i].root, "main.roundTrip[...]") == 0;
+    }
+    assert_true(round_trip);
+    gmx_core_retention_release(&r);
 }
 
 

@@ -7,6 +7,7 @@
  * on to a leaf. Chains are at most MAX_CHAIN steps, the middle elided. */
 #include "core/heap_typed.h"
 #include "util/alloc.h"
+#include "util/goname.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,7 +335,11 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h, uint32_t *ho
 {
     const mark_root *root = &r->m->roots[g->root];
     gmx_core_hold_step *steps = gmx_arena_calloc(r->pool, MAX_CHAIN + 2, sizeof(*steps));
-    const char *name = gmx_arena_strndup(r->pool, root->name, strlen(root->name));
+    /* A generic function's frame named as the traceback prints it ("[...]"). */
+    char printed[1024];
+    size_t printed_len = gmx_goname_print(gmx_str_cstr(root->name), printed, sizeof(printed));
+    const char *name = printed_len < sizeof(printed) ? gmx_arena_strndup(r->pool, printed, printed_len)
+                                                     : gmx_arena_strndup(r->pool, root->name, strlen(root->name));
     if (!steps || !name)
         return false;
     h->root_kind = (gmx_core_root_kind)root->kind;
@@ -388,7 +393,7 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h, uint32_t *ho
     uint32_t step_pos[MAX_CHAIN + 2];
     size_t step_line[MAX_CHAIN + 2];
     typed_obj step_parent[MAX_CHAIN + 2]; /* each kept step's object before it, as typed */
-    if (cur.of && strcmp(cur.of, name) != 0) /* a static temp, named by its global pointer */
+    if (cur.of && strcmp(cur.of, root->name) != 0) /* a static temp, named by its global pointer */
         h->root = steps[0].what = cur.of;
     if (cur.type)
         h->root_type = gmx_arena_strndup(r->pool, gmx_dwarf_types_name(r->typer.types, cur.type),
