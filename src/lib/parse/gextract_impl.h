@@ -29,8 +29,28 @@ static inline size_t digits_at(gmx_str s, size_t i)
     return n;
 }
 
-/* "   12 text": the pager's number, its width and the text after it. */
-bool gmx_gx_pager_number(gmx_str s, uint64_t *n, size_t *skip);
+/* "   12 text": the pager's number, its width and the text after it. Read
+ * in one pass, inline: it is tried on every line of a numbered text, by the
+ * layout (gxlayout.c) and by each line read (gxpeel.c). */
+static inline bool gmx_gx_pager_number(gmx_str s, uint64_t *n, size_t *skip)
+{
+    size_t i = 0;
+    while (i < s.n && s.p[i] == ' ')
+        i++;
+    size_t first = i;
+    uint64_t v = 0;
+    /* twelve digits at most, so v cannot overflow */
+    for (; i < s.n && i - first <= 12 && is_digit(s.p[i]); i++)
+        v = v * 10 + (uint64_t)(s.p[i] - '0');
+    size_t d = i - first;
+    if (!d || d > 12)
+        return false;
+    *n = v;
+    if (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+        return false;
+    *skip = i < s.n ? i + 1 : i;
+    return true;
+}
 
 /* Leading tabs, spaces and tab glyphs stripped; *tab when a tab led. */
 gmx_str gmx_gx_strip_indent(gx_cleaner *c, gmx_str s, bool *tab);

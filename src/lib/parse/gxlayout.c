@@ -9,27 +9,6 @@
 
 #include <string.h>
 
-/* "   12 text": the pager's number, its width and the text after it. Read
- * in one pass: it is tried on every line of a numbered text. */
-bool gmx_gx_pager_number(gmx_str s, uint64_t *n, size_t *skip)
-{
-    size_t i = 0;
-    while (i < s.n && s.p[i] == ' ')
-        i++;
-    size_t first = i;
-    uint64_t v = 0;
-    /* twelve digits at most, so v cannot overflow */
-    for (; i < s.n && i - first <= 12 && is_digit(s.p[i]); i++)
-        v = v * 10 + (uint64_t)(s.p[i] - '0');
-    size_t d = i - first;
-    if (!d || d > 12)
-        return false;
-    *n = v;
-    if (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
-        return false;
-    *skip = i < s.n ? i + 1 : i;
-    return true;
-}
 
 
 static gmx_text_wrap learn_wrap(const char *data, size_t len);
