@@ -83,6 +83,11 @@ uint64_t gmx_gbuckets_overflow(const gmx_gbuckets *set);
  * or NULL. */
 const gmx_gbucket *gmx_gbuckets_find(const gmx_gbuckets *set, const gmx_gbucket *b);
 
+/* Goroutines of no frame and no creator (a uniq -c of states, headers
+ * pasted without stacks) are grouped by their state: the state a bucket of
+ * them is keyed by, or an empty string for a bucket keyed by its stack. */
+gmx_str gmx_gbucket_state_key(const gmx_gbucket *b);
+
 #ifdef __cplusplus
 }
 #endif

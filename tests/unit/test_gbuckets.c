@@ -92,6 +92,55 @@ static void test_gbuckets__find_and_merge_across_sets(void **state)
     gmx_gbuckets_free(b);
 }
 
+/* Goroutines of no frame (a uniq -c of states, headers without stacks)
+ * are grouped by state, in one set, across sets and when merged; the
+ * empty stack itself (no state) keeps a bucket of its own. */
+static void add_stackless(gmx_gbuckets *set, const char *status, uint64_t count)
+{
+    gmx_goroutine g;
+    memset(&g, 0, sizeof(g));
+    g.status = gmx_str_make(status, strlen(status));
+    g.count = count;
+    assert_int_equal(gmx_gbuckets_add(set, &g), 0);
+}
+
+static const gmx_gbucket *bucket_in_state(const gmx_gbuckets *set, const char *status)
+{
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        if (b->nstates && gmx_str_eq_cstr(b->states[0].status, status))
+            return b;
+    }
+    return NULL;
+}
+
+static void test_gbuckets__stackless_goroutines_group_by_state(void **state)
+{
+    (void)state;
+    gmx_gbuckets *a = gmx_gbuckets_new(NULL), *b = gmx_gbuckets_new(NULL);
+    add_stackless(a, "chan send", 305);
+    add_stackless(a, "IO wait", 3);
+    add_stackless(a, "chan send", 5);
+    add_stackless(a, "", 2);
+    add_stackless(b, "IO wait", 4);
+    add_stackless(b, "select", 1);
+    assert_int_equal(gmx_gbuckets_finish(b), GMX_OK);
+    assert_int_equal(gmx_gbuckets_count(a), 3);
+    const gmx_gbucket *io = bucket_in_state(b, "IO wait");
+    assert_non_null(io);
+    assert_int_equal(gmx_gbuckets_merge(a, b), GMX_OK);
+    assert_int_equal(gmx_gbuckets_finish(a), GMX_OK);
+    assert_int_equal(gmx_gbuckets_count(a), 4);
+    assert_int_equal(gmx_gbuckets_total(a), 320);
+    assert_int_equal(bucket_in_state(a, "chan send")->count, 310);
+    assert_int_equal(bucket_in_state(a, "chan send")->nstates, 1);
+    assert_int_equal(bucket_in_state(a, "IO wait")->count, 7);
+    assert_ptr_equal(gmx_gbuckets_find(a, io), bucket_in_state(a, "IO wait"));
+    assert_int_equal(bucket_in_state(a, "")->count, 2);
+    gmx_gbuckets_free(a);
+    gmx_gbuckets_free(b);
+}
+
 static void test_gbuckets__distinct_stacks_are_bounded(void **state)
 {
     (void)state;
@@ -188,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_gbuckets__ignores_ids_args_and_offsets_not_creators),
         cmocka_unit_test(test_gbuckets__find_and_merge_across_sets),
         cmocka_unit_test(test_gbuckets__distinct_stacks_are_bounded),
+        cmocka_unit_test(test_gbuckets__stackless_goroutines_group_by_state),
         cmocka_unit_test(test_gbuckets__aggregated_records_add_their_count),
         cmocka_unit_test(test_gbuckets__wait_times_are_bounded_and_order_free),
         cmocka_unit_test(test_gbuckets__frames_without_files_hash_by_function),

@@ -65,6 +65,8 @@ static uint64_t key_of(const gmx_gbucket *b)
 
 static bool same_stack(const gmx_gbucket *a, const gmx_gbucket *b)
 {
+    if (!a->nframes && !b->nframes)
+        return gmx_str_eq(gmx_gbucket_state_key(a), gmx_gbucket_state_key(b));
     uint32_t i = 0, j = 0;
     for (;;) {
         while (i < a->nframes && skipped(a, i))

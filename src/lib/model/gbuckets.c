@@ -61,13 +61,58 @@ void gmx_gbuckets_free(gmx_gbuckets *set)
     gmx_free(set);
 }
 
+/* Goroutines known by their state alone (a uniq -c of states, headers
+ * pasted without their stacks) are one bucket per state: with no frame to
+ * tell them apart, the state is what a reader groups them by. Their stack,
+ * empty, is keyed by a hash of the state, so a stack table lookup of the
+ * empty stack never meets them. */
+static bool keyed_by_state(uint32_t n, const gmx_frame *creator, gmx_str status)
+{
+    return n == 0 && !creator && status.n;
+}
+
+static uint64_t state_hash(gmx_str status)
+{
+    return gmx_hash_mix(gmx_stacks_hash(NULL, 0, NULL), gmx_hash_bytes(status.p, status.n, 11));
+}
+
+/* The state a bucket of no frame and no creator is keyed by (states: its
+ * states, sorted or not), or an empty string. */
+static gmx_str state_key(const gmx_gbucket *b, const gmx_gstate *states)
+{
+    gmx_str none = { NULL, 0 };
+    if (b->nframes || b->has_creator || b->nstates != 1)
+        return none;
+    return states[0].status;
+}
+
+/* The index of the bucket keyed by the stack (and by status when
+ * keyed_by_state), or SIZE_MAX; *h the hash to add it with. Two states
+ * whose hashes collide share the empty stack's own bucket. */
+static size_t find_bucket(const gmx_gbuckets *set, const gmx_frame *frames, uint32_t n,
+                          const gmx_frame *creator, gmx_str status, uint64_t *h)
+{
+    if (keyed_by_state(n, creator, status)) {
+        *h = state_hash(status);
+        size_t i = gmx_stacks_find_hashed(&set->stacks, *h, frames, 0, NULL);
+        if (i == SIZE_MAX)
+            return i;
+        const bucket *b = &set->buckets[i];
+        if (b->pub.nstates && gmx_str_eq(b->states[0].status, status))
+            return i;
+    }
+    *h = gmx_stacks_hash(frames, n, creator);
+    return gmx_stacks_find_hashed(&set->stacks, *h, frames, n, creator);
+}
+
 /* The bucket for the stack, created when new; NULL when out of memory, or
  * (with *full set) when the set holds max_buckets already. */
 static bucket *bucket_for(gmx_gbuckets *set, const gmx_frame *frames, uint32_t n,
-                          const gmx_frame *creator, bool *full)
+                          const gmx_frame *creator, gmx_str status, bool *full)
 {
     *full = false;
-    size_t i = gmx_stacks_find(&set->stacks, frames, n, creator);
+    uint64_t h;
+    size_t i = find_bucket(set, frames, n, creator, status, &h);
     if (i != SIZE_MAX)
         return &set->buckets[i];
     if (set->stacks.count >= set->max_buckets) {
@@ -82,8 +127,7 @@ static bucket *bucket_for(gmx_gbuckets *set, const gmx_frame *frames, uint32_t n
         set->buckets = grown;
         set->cap = cap;
     }
-    bool added;
-    i = gmx_stacks_intern(&set->stacks, frames, n, creator, &added);
+    i = gmx_stacks_add_hashed(&set->stacks, h, frames, n, creator);
     if (i == SIZE_MAX)
         return NULL;
     bucket *b = &set->buckets[i];
@@ -202,7 +246,8 @@ int gmx_gbuckets_add(void *ctx, const gmx_goroutine *g)
     gmx_gbuckets *set = ctx;
     uint64_t n = g->count ? g->count : 1;
     bool full;
-    bucket *b = bucket_for(set, g->frames, g->nframes, g->has_creator ? &g->creator : NULL, &full);
+    bucket *b = bucket_for(set, g->frames, g->nframes, g->has_creator ? &g->creator : NULL,
+                           g->status, &full);
     set->total += n;
     if (!b) {
         if (!full)
@@ -240,7 +285,7 @@ gmx_code gmx_gbuckets_merge(gmx_gbuckets *dst, const gmx_gbuckets *src)
         const gmx_gbucket *p = &s->pub;
         bool full;
         bucket *b = bucket_for(dst, p->frames, p->nframes, p->has_creator ? &p->creator : NULL,
-                               &full);
+                               state_key(p, s->states), &full);
         if (!b) {
             if (!full)
                 return GMX_ENOMEM;
@@ -326,7 +371,13 @@ const gmx_gbucket *gmx_gbuckets_at(const gmx_gbuckets *set, size_t i)
 
 const gmx_gbucket *gmx_gbuckets_find(const gmx_gbuckets *set, const gmx_gbucket *b)
 {
-    size_t i = gmx_stacks_find(&set->stacks, b->frames, b->nframes,
-                               b->has_creator ? &b->creator : NULL);
+    uint64_t h;
+    size_t i = find_bucket(set, b->frames, b->nframes, b->has_creator ? &b->creator : NULL,
+                           gmx_gbucket_state_key(b), &h);
     return i == SIZE_MAX ? NULL : &set->buckets[i].pub;
+}
+
+gmx_str gmx_gbucket_state_key(const gmx_gbucket *b)
+{
+    return state_key(b, b->states);
 }
