@@ -2124,6 +2124,66 @@ static void test_typed_notes(void **state)
     assert_int_equal(r.rc, GMX_EFORMAT);
 }
 
+/* https://github.com/restatedev/sdk-go/issues/141 (verbatim in
+ * testdata/realworld): a goroutine whose number its poster hid
+ * ("goroutine NNNNN [chan send, 49 minutes]:") and whose frames are written
+ * one per line, call and file together ("runtime.chansend(...)
+ * runtime/chan.go:283"). Read as the runtime prints them: the state, the
+ * minutes, three frames with their files, the number unknown. */
+static void test_hidden_id_one_line_frames(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/restatedev-sdk-go-141/artifact.txt", &len);
+    assert_non_null(s);
+    result r = read_ok(s, len);
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "runtime.chansend1");
+    assert_non_null(b);
+    assert_int_equal(b->count, 1);
+    assert_int_equal(b->nframes, 3);
+    assert_true(gmx_str_eq_cstr(b->frames[0].file, "runtime/chan.go"));
+    assert_int_equal(b->frames[0].line, 283);
+    assert_true(gmx_str_eq_cstr(b->frames[2].func,
+                                "github.com/restatedev/sdk-go/internal/restatecontext.(*ctx).readInputLoop"));
+    assert_true(gmx_str_eq_cstr(b->frames[2].file, "io_helpers.go"));
+    assert_int_equal(b->frames[2].line, 66);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "chan send"));
+    assert_int_equal(b->wait_max, 49);
+    assert_true(b->first_id == 0 || b->first_id == UINT64_MAX);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_HIDDEN_IDS);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_FRAMES);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* The same thread's state histogram alone, its first line with a note
+     * typed after it: one group per state, the note left out. */
+    const char *hist = strstr(s, " 305 chan send");
+    assert_non_null(hist);
+    const char *end = strstr(hist, "```");
+    assert_non_null(end);
+    r = read_ok(hist, (size_t)(end - hist));
+    assert_int_equal(gmx_gbuckets_total(r.snap.buckets), 353);
+    assert_int_equal(gmx_gbuckets_count(r.snap.buckets), 2);
+    bool sends = false;
+    for (size_t i = 0; i < gmx_gbuckets_count(r.snap.buckets); i++) {
+        b = gmx_gbuckets_at(r.snap.buckets, i);
+        assert_int_equal(b->nstates, 1);
+        if (gmx_str_eq_cstr(b->states[0].status, "chan send"))
+            sends = b->count == 305;
+    }
+    assert_true(sends);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_NOTES);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* A whole stack flattened onto one line (an issue's title) is no frame
+     * written on one line: left out, not read as one frame. */
+    const char *flat = "goroutine 7 [select]:\n"
+                       "main.f() /src/a.go:12 +0xaa created by main.g /src/a.go:9 +0x1d\n";
+    r = read_ok(flat, strlen(flat));
+    assert_null(tu_bucket_with_func(r.snap.buckets, "main.f"));
+    gmx_gsnapshot_release(&r.snap);
+    free(s);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -2166,6 +2226,7 @@ int main(void)
         cmocka_unit_test(test_goleak_record_elided),
         cmocka_unit_test(test_debug1_frames_without_record_line),
         cmocka_unit_test(test_typed_notes),
+        cmocka_unit_test(test_hidden_id_one_line_frames),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -113,13 +113,16 @@ gmx_code gmx_gt_read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
     gmx_code rc = GMX_OK;
     gmx_str raw;
     gx_line ln;
+    uint32_t repairs = 0; /* what cleaning the lines read did, not the others */
     while (rc == GMX_OK && gmx_cursor_next(&t->cur, &raw)) {
+        t->cl.repairs = 0;
         gmx_gx_read_line(&t->cl, raw, t->cur.line + t->line0, &ln);
         if (ln.kind != GX_COUNT) {
             if (ln.kind != GX_BLANK)
                 gmx_gt_mark(t, ln.lineno, 2);
             continue;
         }
+        repairs |= t->cl.repairs;
         gmx_gt_mark(t, ln.lineno, 1);
         /* The line's text lives in the cleaner's scratch until the next. */
         char *what = gmx_arena_strndup(&texts, ln.rest.p, ln.rest.n);
@@ -140,6 +143,7 @@ gmx_code gmx_gt_read_counts(tol *t, const char *data, size_t len, gmx_goroutine_
         if (r)
             rc = (gmx_code)r;
     }
+    info->read.repairs |= repairs;
     gmx_free(lines);
     gmx_arena_release(&texts);
     return rc;

@@ -165,6 +165,14 @@ static bool read_raw(tol *t, gx_line *ln)
 {
     gmx_str raw;
     uint64_t lineno;
+    if (t->split_file.n) {
+        gmx_gx_classify(&t->cl, t->split_file, ln);
+        ln->lineno = t->split_line;
+        ln->indented = true;
+        ln->logged = t->split_logged;
+        t->split_file = (gmx_str){ NULL, 0 };
+        return true;
+    }
     if (t->esc_at) {
         raw = escaped_next(t);
         lineno = t->esc_line;
@@ -178,6 +186,11 @@ static bool read_raw(tol *t, gx_line *ln)
             raw = unwrap(t, raw, lineno);
     }
     gmx_gx_read_line(&t->cl, raw, lineno, ln);
+    if (ln->kind == GX_FUNC && ln->file_after.n) {
+        t->split_file = ln->file_after;
+        t->split_line = lineno;
+        t->split_logged = ln->logged;
+    }
     return true;
 }
 

@@ -442,7 +442,8 @@ static size_t note_start(gmx_str s)
     return SIZE_MAX;
 }
 
-/* A stack line with a note typed after it, read as the line alone. */
+/* A stack line, or a uniq -c line of a summary ("305 chan send   <- all
+ * in readInputLoop"), with a note typed after it, read as the line alone. */
 static bool strip_note(gx_cleaner *c, gmx_str s, gx_line *out)
 {
     size_t at = note_start(s);
@@ -452,7 +453,7 @@ static bool strip_note(gx_cleaner *c, gmx_str s, gx_line *out)
     gx_line plain = { .kind = GX_OTHER };
     gmx_gx_classify(c, line, &plain);
     if (plain.kind != GX_HEADER && plain.kind != GX_FUNC && plain.kind != GX_FILE &&
-        plain.kind != GX_CREATED)
+        plain.kind != GX_CREATED && plain.kind != GX_COUNT)
         return false;
     plain.indented = out->indented;
     plain.logged = out->logged;
