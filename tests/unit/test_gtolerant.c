@@ -2184,6 +2184,60 @@ static void test_hidden_id_one_line_frames(void **state)
     free(s);
 }
 
+/* https://github.com/mediocregopher/radix/issues/327 (thessem's paste,
+ * verbatim): goroutines as an IDE copies its call stacks, "Goroutine 87"
+ * alone as the header and each frame "pkg.f (/path/file.go:12)". Read as
+ * the runtime's frames with their files; the header's state unknown. The
+ * IDE's "created at: pkg.g (/path/g.go:9)" is the creator. */
+static void test_ide_call_stacks(void **state)
+{
+    (void)state;
+    const char *s =
+        "```\n"
+        "  runtime.semacquire1 (/opt/homebrew/opt/go/libexec/src/runtime/sema.go:150)\n"
+        "  sync.runtime_SemacquireMutex (/opt/homebrew/opt/go/libexec/src/runtime/sema.go:77)\n"
+        "  sync.(*RWMutex).RLock (/opt/homebrew/opt/go/libexec/src/sync/rwmutex.go:71)\n"
+        "  github.com/mediocregopher/radix/v4/internal/proc.(*Proc).WithRLock (<snip>/vendor/github.com/mediocregopher/radix/v4/internal/proc/proc.go:99)\n"
+        "  github.com/mediocregopher/radix/v4.(*pool).useSharedConn (<snip>/vendor/github.com/mediocregopher/radix/v4/pool.go:411)\n"
+        "  github.com/mediocregopher/radix/v4.(*pool).Do (<snip>/vendor/github.com/mediocregopher/radix/v4/pool.go:440)\n"
+        "  <snip>.TestRadix.func2 (<snip>)\n"
+        "  <snip>.TestRadix.func3 (<snip>)\n"
+        "  runtime.goexit (/opt/homebrew/opt/go/libexec/src/runtime/asm_arm64.s:1165)\n"
+        "  created at: <snip>.TestRadix (<snip>)\n"
+        "\n"
+        "Goroutine 87\n"
+        "  runtime.gopark (/opt/homebrew/opt/go/libexec/src/runtime/proc.go:364)\n"
+        "  runtime.goparkunlock (/opt/homebrew/opt/go/libexec/src/runtime/proc.go:369)\n"
+        "  runtime.semacquire1 (/opt/homebrew/opt/go/libexec/src/runtime/sema.go:150)\n"
+        "  sync.runtime_SemacquireMutex (/opt/homebrew/opt/go/libexec/src/runtime/sema.go:77)\n"
+        "  sync.(*RWMutex).RLock (/opt/homebrew/opt/go/libexec/src/sync/rwmutex.go:71)\n"
+        "  github.com/mediocregopher/radix/v4/internal/proc.(*Proc).WithRLock (<snip>/vendor/github.com/mediocregopher/radix/v4/internal/proc/proc.go:99)\n"
+        "```\n";
+    result r = read_ok(s, strlen(s));
+    const gmx_gbucket *b = tu_bucket_with_func(r.snap.buckets, "runtime.gopark");
+    assert_non_null(b);
+    assert_int_equal(b->nframes, 6);
+    assert_int_equal(b->first_id, 87);
+    assert_true(gmx_str_eq_cstr(b->frames[0].file, "/opt/homebrew/opt/go/libexec/src/runtime/proc.go"));
+    assert_int_equal(b->frames[0].line, 364);
+    assert_int_equal(b->frames[5].line, 99);
+    b = tu_bucket_with_func(r.snap.buckets, "github.com/mediocregopher/radix/v4.(*pool).Do");
+    assert_non_null(b);
+    assert_int_equal(b->frames[b->nframes - 1].line, 440);
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_FRAMES);
+    gmx_gsnapshot_release(&r.snap);
+
+    const char *created = "Goroutine 12\n"
+                          "  main.worker (/src/app/main.go:12)\n"
+                          "  created at: main.main (/src/app/main.go:5)\n";
+    r = read_ok(created, strlen(created));
+    b = tu_bucket_with_func(r.snap.buckets, "main.worker");
+    assert_non_null(b);
+    assert_true(b->has_creator && gmx_str_eq_cstr(b->creator.func, "main.main"));
+    assert_int_equal(b->creator.line, 5);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -2227,6 +2281,7 @@ int main(void)
         cmocka_unit_test(test_debug1_frames_without_record_line),
         cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_hidden_id_one_line_frames),
+        cmocka_unit_test(test_ide_call_stacks),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,7 +61,7 @@ typedef struct gx_line {
     bool created;        /* GX_COUNT: rest is a "created by" function */
     bool grepped;        /* GX_COUNT: rest is what a counting grep matched in the
                           * stacks (a function's name or part of it) */
-    gmx_str file_after;  /* GX_FUNC: the file line written after the call on the
+    gmx_str file_after;  /* GX_FUNC, GX_CREATED: the file line written on the
                           * same line, to be read as the next line */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;

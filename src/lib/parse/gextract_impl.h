@@ -1,7 +1,8 @@
-/* What the three parts of the tolerant reader's line stage share:
- * learning the text's layout and joining what a terminal cut (gxlayout.c),
- * peeling what copying added around each line (gxpeel.c), and saying what
- * the cleaned line is (gxclassify.c). Not for use outside them. */
+/* What the parts of the tolerant reader's line stage share: learning the
+ * text's layout and joining what a terminal cut (gxlayout.c), peeling what
+ * copying added around each line (gxpeel.c), saying what the cleaned line
+ * is (gxclassify.c), and the stack lines other tools and people write in
+ * shapes of their own (gxcopied.c). Not for use outside them. */
 #ifndef GMX_PARSE_GEXTRACT_IMPL_H
 #define GMX_PARSE_GEXTRACT_IMPL_H
 
@@ -63,6 +64,18 @@ size_t gmx_gx_syslog_prefix(gmx_str s);
 
 /* "pkg.(*T).f(0x1, ...)": a stack's function line. */
 bool gmx_gx_func_like(gmx_str s);
+
+/* Stack lines in the shapes other tools and people write them
+ * (gxcopied.c). A header whose number was hidden ("goroutine NNNNN
+ * [...]"), and an IDE's "Goroutine 87" alone: *fixed the runtime's header,
+ * the number 0 (unknown) or the state unknown. */
+bool gmx_gx_hidden_id_header(gx_cleaner *c, gmx_str s, gmx_str *fixed);
+bool gmx_gx_bare_header(gx_cleaner *c, gmx_str s, gmx_str *fixed);
+/* A frame on one line: its call and its file ("pkg.f(...) f.go:12"), or
+ * as an IDE copies a call stack ("pkg.f (/src/f.go:12)", "created at:
+ * pkg.g (/src/g.go:9)"): out is the function or created-by line with its
+ * file line in out->file_after, read next. */
+bool gmx_gx_one_line_frame(gx_cleaner *c, gmx_str s, gx_line *out);
 
 /* The cleaner's next scratch line (GX_LINE_MAX bytes), reused after
  * GX_SLOTS others. */

@@ -186,7 +186,7 @@ static bool read_raw(tol *t, gx_line *ln)
             raw = unwrap(t, raw, lineno);
     }
     gmx_gx_read_line(&t->cl, raw, lineno, ln);
-    if (ln->kind == GX_FUNC && ln->file_after.n) {
+    if (ln->file_after.n) {
         t->split_file = ln->file_after;
         t->split_line = lineno;
         t->split_logged = ln->logged;

@@ -327,67 +327,6 @@ static bool colon_lost_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
     return true;
 }
 
-/* A runtime header whose number its poster hid ("goroutine NNNNN [chan
- * send, 49 minutes]:", "goroutine XXX [...]", "goroutine <id> [...]",
- * "goroutine ... [...]"): rebuilt with the number 0, which reads as unknown.
- * The placeholder is one token of no digit; the rest must parse as a
- * header (its ':' may be lost too). */
-static bool redacted_id_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
-{
-    static const char head[] = "goroutine ";
-    if (!gmx_str_starts(s, head))
-        return false;
-    gmx_str rest = gmx_str_sub(s, sizeof(head) - 1, s.n);
-    size_t sp = gmx_str_find(rest, " [");
-    if (sp == SIZE_MAX || sp == 0 || sp > 16)
-        return false;
-    for (size_t i = 0; i < sp; i++) {
-        char ch = rest.p[i];
-        if (is_digit(ch) || ch == ' ' || ch == '\t' || ch == '[')
-            return false;
-    }
-    gmx_str tail = gmx_str_trim_right(gmx_str_sub(rest, sp, rest.n));
-    if (!tail.n || tail.n + sizeof(head) + 2 >= GX_LINE_MAX)
-        return false;
-    bool colon = tail.p[tail.n - 1] == ':';
-    char *buf = gmx_gx_slot(c);
-    int n = snprintf(buf, GX_LINE_MAX, "goroutine 0%.*s%s", (int)tail.n, tail.p, colon ? "" : ":");
-    gmx_goroutine g;
-    if (n <= 0 || n >= GX_LINE_MAX || !gmx_gdump_parse_header(gmx_str_make(buf, (size_t)n), &g))
-        return false;
-    *fixed = gmx_str_make(buf, (size_t)n);
-    c->repairs |= GMX_REPAIR_HIDDEN_IDS;
-    return true;
-}
-
-/* A frame written on one line, its call and its file line with a space
- * between ("runtime.chansend(...) runtime/chan.go:283"), as people trim a
- * stack by hand: *func and *file the two lines the runtime prints. */
-static bool one_line_frame(gmx_str s, gmx_str *func, gmx_str *file)
-{
-    const char *close = memchr(s.p, ')', s.n);
-    if (!close)
-        return false;
-    for (size_t k = (size_t)(close - s.p) + 1; k < s.n; k++) {
-        if (s.p[k] != ' ' && s.p[k] != '\t')
-            continue;
-        gmx_str call = gmx_str_trim_right(gmx_str_sub(s, 0, k));
-        gmx_str where = gmx_str_sub(s, k + 1, s.n);
-        while (where.n && (where.p[0] == ' ' || where.p[0] == '\t'))
-            where = gmx_str_sub(where, 1, where.n);
-        /* one frame: a whole stack flattened onto a line (frames and
-         * "created by" after the file) is not read as one */
-        bool one = !memchr(where.p, '(', where.n) && gmx_str_find(where, "created by") == SIZE_MAX;
-        if (one && gmx_gx_func_like(call) && gmx_gx_file_line(where)) {
-            *func = call;
-            *file = where;
-            return true;
-        }
-        return false;
-    }
-    return false;
-}
-
 /* goleak's record with what its poster left out written "...":
  * "[Goroutine ... with pkg.f on top of the stack ...]" (the number, the
  * state or the stack elided). Rebuilt as the record's header, its state
@@ -519,17 +458,13 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         return;
     }
     if (gmx_gx_file_line(s)) {
-        gmx_str call, where;
-        if (one_line_frame(s, &call, &where)) {
-            out->kind = GX_FUNC;
-            out->text = call;
-            out->file_after = where;
-            c->repairs |= GMX_REPAIR_FRAMES;
+        if (gmx_gx_one_line_frame(c, s, out))
             return;
-        }
         out->kind = GX_FILE;
         return;
     }
+    if (s.p[s.n - 1] == ')' && gmx_gx_one_line_frame(c, s, out))
+        return;
     /* The header test is the costly one: only lines that say "goroutine"
      * (all it and the tests after it look for), after the frame and file
      * lines most lines are (neither can be a header: one ends in ")", the
@@ -548,7 +483,8 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
             return;
         }
         gmx_str fixed, top;
-        if (c0 == 'g' && (colon_lost_header(c, s, &fixed) || redacted_id_header(c, s, &fixed))) {
+        if ((c0 == 'g' && (colon_lost_header(c, s, &fixed) || gmx_gx_hidden_id_header(c, s, &fixed))) ||
+            (c0 == 'G' && gmx_gx_bare_header(c, s, &fixed))) {
             out->kind = GX_HEADER;
             out->text = fixed;
             return;
