@@ -1160,12 +1160,32 @@ static void no_hash(text *o, const char *l, size_t n, unsigned k)
     puts_(o, "\n");
 }
 
+/* "#\t0x1\t" cut from every frame line, the columns kept with spaces: what
+ * a commit message keeps of a record (git drops lines that start with "#";
+ * lightningnetwork/lnd eb44131 quotes one so). */
+static void no_hash_no_pc(text *o, const char *l, size_t n, unsigned k)
+{
+    (void)k;
+    if (n > 2 && l[0] == '#' && l[1] == '\t') {
+        const char *tab = memchr(l + 2, '\t', n - 2);
+        if (tab) {
+            n -= (size_t)(tab + 1 - l);
+            l = tab + 1;
+        }
+        replace_tabs(o, l, n, "      ");
+        return;
+    }
+    put(o, l, n);
+    puts_(o, "\n");
+}
+
 static void test_debug1_damage(void **state)
 {
     (void)state;
     check_like(DUMP1, derive(DUMP1, drop_title), GMX_REPAIR_NO_TITLE);
     check_like(DUMP1, derive(DUMP1, hash_spaces), GMX_REPAIR_FRAMES);
     check_like(DUMP1, derive(DUMP1, no_hash), GMX_REPAIR_FRAMES);
+    check_like(DUMP1, derive(DUMP1, no_hash_no_pc), GMX_REPAIR_FRAMES);
 }
 
 /* Prose, fences, two excerpts (a debug=1 profile and a debug=2 dump of the

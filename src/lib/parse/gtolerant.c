@@ -476,7 +476,9 @@ static void dispatch(tol *t, gx_line *ln)
         gmx_gt_mark(t, ln->lineno, 1);
         return;
     case GX_FILE:
-        if (t->in_block && t->expect_file)
+        if (gmx_gt_on_bare_frame(t, ln))
+            gmx_gt_mark(t, ln->lineno, 1);
+        else if (t->in_block && t->expect_file)
             gmx_gt_on_file(t, ln);
         else if (t->in_block && was_file)
             gmx_gt_mark(t, ln->lineno, 1); /* a wrapped file line's tail */

@@ -152,6 +152,7 @@ void gmx_gt_on_record(tol *t, const gx_line *ln);
 bool gmx_gt_pc_frame_shaped(const gx_line *ln);
 bool gmx_gt_countless_record(tol *t, const gx_line *ln);
 void gmx_gt_on_pc_frame(tol *t, gx_line *ln);
+bool gmx_gt_on_bare_frame(tol *t, const gx_line *ln);
 void gmx_gt_fill_missing_file(tol *t, uint64_t lineno);
 void gmx_gt_on_file(tol *t, gx_line *ln);
 

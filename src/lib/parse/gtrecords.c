@@ -6,6 +6,7 @@
 #include "parse/gtolerant_impl.h"
 #include "util/num.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -129,6 +130,36 @@ bool gmx_gt_countless_record(tol *t, const gx_line *ln)
     gmx_gt_put_lit(&t->prof, "1 @", ln->lineno, false);
     open_record(t);
     t->rep->repairs |= GMX_REPAIR_NO_HEADER;
+    return true;
+}
+
+/* "pkg.f+0x9  /path/f.go:12" in a record: a frame line with its "#" and its pc
+ * cut, as a commit message needs them (git drops lines that start with "#");
+ * the offset and the file may be glued where the column overflowed
+ * ("pkg.f+0x24github.com/x/f.go:12"). Read as a frame of the open record. */
+bool gmx_gt_on_bare_frame(tol *t, const gx_line *ln)
+{
+    if (!t->in_record || t->in_block)
+        return false;
+    gmx_str s = ln->text;
+    size_t plus = gmx_str_find(s, "+0x");
+    if (plus == SIZE_MAX || !plus)
+        return false;
+    gmx_str func = gmx_str_sub(s, 0, plus);
+    if (memchr(func.p, ' ', func.n) || memchr(func.p, '\t', func.n) || !memchr(func.p, '.', func.n))
+        return false;
+    size_t i = plus + 3;
+    while (i < s.n && isxdigit((unsigned char)s.p[i]))
+        i++;
+    if (i == plus + 3)
+        return false;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    gmx_str file = gmx_str_sub(s, i, s.n);
+    if (!gmx_gx_file_line(file))
+        return false;
+    put_named_frame(t, gmx_str_sub(s, 0, plus), file, ln->lineno);
+    t->rep->repairs |= GMX_REPAIR_FRAMES;
     return true;
 }
 
