@@ -2258,6 +2258,43 @@ static void test_ide_call_stacks(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* https://github.com/syncthing/syncthing/issues/189 (calmh's paste,
+ * verbatim): stacks headed by their count, "1 goroutines [semacquire, 4
+ * minutes]:". Read as the count and the runtime's header: the state and
+ * the minutes with the stack, not a stack without a header. */
+static void test_counted_headers(void **state)
+{
+    (void)state;
+    const char *s =
+        "1 goroutines [semacquire, 4 minutes]:\n"
+        "sync.runtime_Semacquire(0xc2091fa824)\n"
+        "    /usr/local/go/src/pkg/runtime/sema.goc:199 +0x30\n"
+        "sync.(*Mutex).Lock(0xc2091fa820)\n"
+        "    /usr/local/go/src/pkg/sync/mutex.go:66 +0xd6\n"
+        "github.com/calmh/syncthing/protocol.(*rawConnection).Index(0xc2091fa790, 0x47d970, 0x7, 0xc20df14000, 0x18bf, 0x18bf)\n"
+        "    /Users/jb/src/github.com/calmh/syncthing/protocol/protocol.go:140 +0x58\n"
+        "\n"
+        "1 goroutines [chan receive]:\n"
+        "github.com/calmh/syncthing/mc.func\xc2\xb7" "002()\n"
+        "    /Users/jb/src/github.com/calmh/syncthing/mc/beacon.go:90 +0x96\n"
+        "created by github.com/calmh/syncthing/mc.(*Beacon).run\n"
+        "    /Users/jb/src/github.com/calmh/syncthing/mc/beacon.go:102 +0x6e9\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 2, "sync.(*Mutex).Lock", &b);
+    assert_true(b->nstates && gmx_str_eq_cstr(b->states[0].status, "semacquire"));
+    assert_int_equal(b->wait_max, 4);
+    assert_int_equal(b->nframes, 3);
+    gmx_gsnapshot_release(&r.snap);
+
+    /* The count is the stack's: "12 goroutines [select]:" is twelve. */
+    const char *twelve = "12 goroutines [select]:\n"
+                         "github.com/calmh/syncthing/mc.func\xc2\xb7" "002()\n"
+                         "    /Users/jb/src/github.com/calmh/syncthing/mc/beacon.go:90 +0x96\n";
+    r = read_goroutines(twelve, 12, "github.com/calmh/syncthing/mc.func\xc2\xb7" "002", &b);
+    assert_int_equal(b->count, 12);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -2302,6 +2339,7 @@ int main(void)
         cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_hidden_id_one_line_frames),
         cmocka_unit_test(test_ide_call_stacks),
+        cmocka_unit_test(test_counted_headers),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -61,8 +61,9 @@ typedef struct gx_line {
     bool created;        /* GX_COUNT: rest is a "created by" function */
     bool grepped;        /* GX_COUNT: rest is what a counting grep matched in the
                           * stacks (a function's name or part of it) */
-    gmx_str file_after;  /* GX_FUNC, GX_CREATED: the file line written on the
-                          * same line, to be read as the next line */
+    gmx_str then;        /* a second line written on the same line, read next:
+                          * the file line of a frame written on one line, the
+                          * header after an "N goroutines [state]:" count */
     uint64_t lineno;     /* 1-based line of the input */
 } gx_line;
 

@@ -74,8 +74,11 @@ bool gmx_gx_bare_header(gx_cleaner *c, gmx_str s, gmx_str *fixed);
 /* A frame on one line: its call and its file ("pkg.f(...) f.go:12"), or
  * as an IDE copies a call stack ("pkg.f (/src/f.go:12)", "created at:
  * pkg.g (/src/g.go:9)"): out is the function or created-by line with its
- * file line in out->file_after, read next. */
+ * file line in out->then, read next. */
 bool gmx_gx_one_line_frame(gx_cleaner *c, gmx_str s, gx_line *out);
+/* "1 goroutines [semacquire, 4 minutes]:", a count of goroutines on one
+ * stack heading it: out is the count (GX_MULT), the header read next. */
+bool gmx_gx_counted_header(gx_cleaner *c, gmx_str s, gx_line *out);
 
 /* The cleaner's next scratch line (GX_LINE_MAX bytes), reused after
  * GX_SLOTS others. */

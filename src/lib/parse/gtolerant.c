@@ -165,12 +165,12 @@ static bool read_raw(tol *t, gx_line *ln)
 {
     gmx_str raw;
     uint64_t lineno;
-    if (t->split_file.n) {
-        gmx_gx_classify(&t->cl, t->split_file, ln);
-        ln->lineno = t->split_line;
+    if (t->split_then.n) {
+        gmx_gx_classify(&t->cl, t->split_then, ln);
+        ln->lineno = t->split_lineno;
         ln->indented = true;
         ln->logged = t->split_logged;
-        t->split_file = (gmx_str){ NULL, 0 };
+        t->split_then = (gmx_str){ NULL, 0 };
         return true;
     }
     if (t->esc_at) {
@@ -186,9 +186,9 @@ static bool read_raw(tol *t, gx_line *ln)
             raw = unwrap(t, raw, lineno);
     }
     gmx_gx_read_line(&t->cl, raw, lineno, ln);
-    if (ln->file_after.n) {
-        t->split_file = ln->file_after;
-        t->split_line = lineno;
+    if (ln->then.n) {
+        t->split_then = ln->then;
+        t->split_lineno = lineno;
         t->split_logged = ln->logged;
     }
     return true;

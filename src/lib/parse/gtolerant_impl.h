@@ -94,9 +94,9 @@ typedef struct tol {
     gmx_arena escaped;
     const char *esc_at, *esc_end;
     uint64_t esc_line;
-    /* The file line of a frame written on one line, read next. */
-    gmx_str split_file;
-    uint64_t split_line;
+    /* A second line the line read held (gx_line.then), read next. */
+    gmx_str split_then;
+    uint64_t split_lineno;
     bool split_logged;
     char unwrapped[UNWRAP_SLOTS][GX_LINE_MAX];
     joined joins[UNWRAP_SLOTS];

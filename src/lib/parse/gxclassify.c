@@ -403,7 +403,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
     out->rest = (gmx_str){ NULL, 0 };
     out->created = false;
     out->grepped = false;
-    out->file_after = (gmx_str){ NULL, 0 };
+    out->then = (gmx_str){ NULL, 0 };
     /* "--" alone: the separator grep -A/-B/-C prints between the groups it
      * cut out of a dump, which ends a stack as a blank line does. */
     if (!s.n || gmx_str_eq_cstr(s, "--")) {
@@ -483,6 +483,8 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
             return;
         }
         gmx_str fixed, top;
+        if (is_digit(c0) && gmx_gx_counted_header(c, s, out))
+            return;
         if ((c0 == 'g' && (colon_lost_header(c, s, &fixed) || gmx_gx_hidden_id_header(c, s, &fixed))) ||
             (c0 == 'G' && gmx_gx_bare_header(c, s, &fixed))) {
             out->kind = GX_HEADER;

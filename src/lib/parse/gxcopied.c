@@ -5,6 +5,7 @@
  * people trim a stack by hand or as an IDE copies its call stack). */
 #include "parse/gdump_header.h"
 #include "parse/gextract_impl.h"
+#include "util/num.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +52,26 @@ bool gmx_gx_hidden_id_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
     return true;
 }
 
+bool gmx_gx_counted_header(gx_cleaner *c, gmx_str s, gx_line *out)
+{
+    static const char words[] = " goroutines [";
+    size_t d = digits_at(s, 0);
+    if (!d || d > 12 || !gmx_str_starts(gmx_str_sub(s, d, s.n), words))
+        return false;
+    gmx_str state = gmx_str_sub(s, d + sizeof(words) - 2, s.n);
+    char *buf = gmx_gx_slot(c);
+    int n = snprintf(buf, GX_LINE_MAX, "goroutine 0 %.*s", (int)state.n, state.p);
+    gmx_goroutine g;
+    uint64_t count;
+    if (n <= 0 || n >= GX_LINE_MAX || !gmx_gdump_parse_header(gmx_str_make(buf, (size_t)n), &g) ||
+        !gmx_parse_u64(gmx_str_sub(s, 0, d), &count) || !count)
+        return false;
+    out->kind = GX_MULT;
+    out->count = count;
+    out->then = gmx_str_make(buf, (size_t)n);
+    return true;
+}
+
 /* "Goroutine 87" alone on its line, as an IDE heads a goroutine's call
  * stack it copies: the runtime's header, its state unknown. */
 bool gmx_gx_bare_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
@@ -87,7 +108,7 @@ static bool call_then_file(gmx_str s, gx_line *out)
             return false;
         out->kind = GX_FUNC;
         out->text = call;
-        out->file_after = where;
+        out->then = where;
         return true;
     }
     return false;
@@ -115,7 +136,7 @@ static bool name_then_file(gx_cleaner *c, gmx_str s, gx_line *out)
                     : snprintf(buf, GX_LINE_MAX, "%.*s(...)", (int)name.n, name.p);
     out->kind = creator ? GX_CREATED : GX_FUNC;
     out->text = gmx_str_make(buf, (size_t)n);
-    out->file_after = where;
+    out->then = where;
     return true;
 }
 
