@@ -633,6 +633,18 @@ static const char *const poller_frames =
     "main.poll.func1()\n\t/go/src/svc/main.go:109 +0x2a\n"
     "created by main.poll in goroutine 1\n\t/go/src/svc/main.go:98 +0x11\n";
 
+/* A request goroutine with the dump's highest id: the process kept starting
+ * goroutines after the pool, so the pool's ids place it at one moment. */
+static void append_later(char *text, size_t cap, uint64_t id)
+{
+    size_t len = strlen(text);
+    snprintf(text + len, cap - len,
+             "goroutine %llu [running]:\nmain.(*svc).handle(0xc0001)\n\t/go/src/svc/main.go:60 +0x2a\n"
+             "created by net/http.(*Server).Serve in goroutine 1\n"
+             "\t/usr/lib/go-1.27/src/net/http/server.go:3454 +0x485\n",
+             (unsigned long long)id);
+}
+
 /* The same dump taken three times: a count steady over time. */
 static gmx_findings *analyse_three_alike(const char *text, gmx_gsnapshot s[3])
 {
@@ -650,6 +662,7 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     (void)state;
     static char text[1 << 16];
     pool_text(text, sizeof(text), 64, 20, 1, "chan receive", worker_frames);
+    append_later(text, sizeof(text), 1000);
     gmx_findings *f = analyse_text(text);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
     assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "a pool by design"));
@@ -664,6 +677,7 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     /* Busy goroutines started in one batch are a fixed set, not a surge;
      * started one after another, they are. */
     pool_text(text, sizeof(text), 128, 20, 1, "sleep", poller_frames);
+    append_later(text, sizeof(text), 1000);
     f = analyse_text(text);
     assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_GOROUTINE_SURGE);
     assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
@@ -682,6 +696,36 @@ static void test_goroutines__a_pool_started_together_is_not_a_pile(void **state)
     assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "steady at about 64 over 3 snapshots"));
     gmx_findings_free(f);
     release(s, 3);
+}
+
+/* Ids place a batch in time only against the others the process started:
+ * 200 workers with ids nearly consecutive from 9 up to the dump's highest
+ * id are what a pool started anew a few at a time (at every resize) leaves
+ * in a process that starts little else, a warning from one dump; the same
+ * 200 followed by 800 ids the process handed out since were started in one
+ * loop at one moment, a pool. */
+static void test_goroutines__ids_spanning_the_whole_history_are_not_one_batch(void **state)
+{
+    (void)state;
+    static char text[1 << 17];
+    size_t len = 0;
+    uint64_t id = 9;
+    for (int i = 0; i < 200; i++, id += (i % 8 == 0) ? 2 : 1)
+        len += (size_t)snprintf(text + len, sizeof(text) - len, "goroutine %llu [chan receive]:\n%s\n",
+                                (unsigned long long)id, worker_frames);
+    append_later(text, sizeof(text), id + 2);
+    gmx_findings *f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->category, GMX_CAT_CHAN_RECV_BLOCKED);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_WARNING);
+    assert_null(strstr(gmx_findings_at(f, 0)->why.p, "a pool by design"));
+    done_text(f);
+
+    text[len] = '\0';
+    append_later(text, sizeof(text), id + 800);
+    f = analyse_text(text);
+    assert_int_equal(gmx_findings_at(f, 0)->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(gmx_findings_at(f, 0)->why.p, "a pool by design"));
+    done_text(f);
 }
 
 /* Three dumps of counts[k] goroutines of one stack (header, frames; ids
@@ -1035,21 +1079,25 @@ static void test_goroutines__an_accept_loops_connections_are_no_pile(void **stat
     }
 }
 
-/* Three debug=1 profiles (no ids, no waits) with counts[k] fetches parked
- * in a rate limiter's wait, beside the main goroutine. */
-static gmx_findings *analyse_three_profiles(const int counts[3], gmx_gsnapshot s[3])
+static const char *const limiter_records =
+    "#\t0x1\tmain.(*bucket).wait+0x1\t/go/src/svc/main.go:52\n"
+    "#\t0x2\tmain.(*indexer).refresh+0x1\t/go/src/svc/main.go:90\n";
+
+/* Three debug=1 profiles (no ids, no waits) with counts[k] goroutines of
+ * one stack (records: its frame lines, 0x1 and 0x2), beside the main
+ * goroutine. */
+static gmx_findings *analyse_three_stacks(const char *records, const int counts[3], gmx_gsnapshot s[3])
 {
     static char text[3][1024];
     for (int k = 0; k < 3; k++) {
         snprintf(text[k], sizeof(text[k]),
                  "goroutine profile: total %d\n"
                  "%d @ 0x1 0x2\n"
-                 "#\t0x1\tmain.(*bucket).wait+0x1\t/go/src/svc/main.go:52\n"
-                 "#\t0x2\tmain.(*indexer).refresh+0x1\t/go/src/svc/main.go:90\n"
+                 "%s"
                  "\n"
                  "1 @ 0x3\n"
                  "#\t0x3\tmain.main+0x1\t/go/src/svc/main.go:5\n",
-                 counts[k] + 1, counts[k]);
+                 counts[k] + 1, counts[k], records);
         gmx_input *in;
         gmx_error err;
         assert_int_equal(gmx_input_from_memory("profile.txt", text[k], strlen(text[k]), &in, &err), GMX_OK);
@@ -1058,6 +1106,12 @@ static gmx_findings *analyse_three_profiles(const int counts[3], gmx_gsnapshot s
             fail_msg("%s", err.message);
     }
     return analyse(s, 3, false);
+}
+
+/* counts[k] fetches parked in a rate limiter's wait. */
+static gmx_findings *analyse_three_profiles(const int counts[3], gmx_gsnapshot s[3])
+{
+    return analyse_three_stacks(limiter_records, counts, s);
 }
 
 static void release_profiles(gmx_gsnapshot s[3])
@@ -1087,6 +1141,35 @@ static void test_goroutines__a_count_up_and_down_is_no_pile(void **state)
     f = analyse_three_profiles(rising, s);
     top = gmx_findings_at(f, 0);
     assert_true(gmx_str_eq_cstr(top->site.function, "main.(*bucket).wait"));
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    gmx_findings_free(f);
+    release_profiles(s);
+}
+
+/* The same holds for any wait, a WaitGroup's among them: jobs' coordinators
+ * waiting for their frames to be rendered, 56 → 54 → 55, some of them left
+ * the Wait, which a WaitGroup that never reaches zero never lets them do.
+ * Grown well past their start, they still are a pile. */
+static void test_goroutines__waitgroup_waiters_up_and_down_are_no_pile(void **state)
+{
+    (void)state;
+    static const char *const coordinators =
+        "#\t0x1\tsync.(*WaitGroup).Wait+0x1\t/usr/lib/go-1.22/src/sync/waitgroup.go:116\n"
+        "#\t0x2\tmain.(*farm).coordinate+0x1\t/go/src/svc/main.go:75\n";
+    static const int level[3] = { 56, 54, 55 }, rising[3] = { 56, 54, 90 };
+    gmx_gsnapshot s[3];
+    gmx_findings *f = analyse_three_stacks(coordinators, level, s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*farm).coordinate"));
+    assert_int_equal(top->category, GMX_CAT_WAITGROUP_MISMATCH);
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    assert_non_null(strstr(top->why.p, "over 3 snapshots, 55 at the last (goroutines leave it"));
+    gmx_findings_free(f);
+    release_profiles(s);
+
+    f = analyse_three_stacks(coordinators, rising, s);
+    top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_WAITGROUP_MISMATCH);
     assert_int_equal(top->severity, GMX_SEV_WARNING);
     gmx_findings_free(f);
     release_profiles(s);
@@ -1552,6 +1635,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__test_binary_main_is_the_framework),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),
         cmocka_unit_test(test_goroutines__a_pool_started_together_is_not_a_pile),
+        cmocka_unit_test(test_goroutines__ids_spanning_the_whole_history_are_not_one_batch),
         cmocka_unit_test(test_goroutines__a_set_filling_up_is_not_a_pile),
         cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
@@ -1568,6 +1652,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__workers_going_idle_are_not_a_pile),
         cmocka_unit_test(test_goroutines__connections_rising_and_falling_are_no_surge),
         cmocka_unit_test(test_goroutines__a_count_up_and_down_is_no_pile),
+        cmocka_unit_test(test_goroutines__waitgroup_waiters_up_and_down_are_no_pile),
         cmocka_unit_test(test_goroutines__one_profile_says_what_would_tell),
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),

@@ -180,6 +180,35 @@ static void test_signatures__exec_watchctx(void **state)
     gmx_signatures_free(s);
 }
 
+/* os/exec: a command whose output goes to a Writer that is no *os.File has a
+ * goroutine copying it off a pipe for as long as the child runs; a build
+ * agent running 64 test shards at once has 64 of them in IO wait, its
+ * children's, no calls to a peer (the frames as ciagent's lab dumps print
+ * them on Go 1.19-1.27; stdin's copier, stdin.func1 before Go 1.20). */
+static void test_signatures__exec_output_copier(void **state)
+{
+    (void)state;
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_add_builtin(s, NULL), GMX_OK);
+    static const char *const names[] = { "os/exec.(*Cmd).writerDescriptor.func1",
+                                         "os/exec.(*Cmd).childStdin.func1", "os/exec.(*Cmd).stdin.func1" };
+    for (size_t i = 0; i < 3; i++) {
+        gmx_frame frames[] = {
+            { gmx_str_cstr("internal/poll.runtime_pollWait"), gmx_str_cstr("/x/runtime/netpoll.go"), 345 },
+            { gmx_str_cstr("os.(*File).read"), gmx_str_cstr("/x/os/file_posix.go"), 29 },
+            { gmx_str_cstr("io.copyBuffer"), gmx_str_cstr("/x/io/io.go"), 415 },
+            { gmx_str_cstr(names[i]), gmx_str_cstr("/x/os/exec/exec.go"), 580 },
+            { gmx_str_cstr("os/exec.(*Cmd).Start.func2"), gmx_str_cstr("/x/os/exec/exec.go"), 733 },
+        };
+        gmx_gbucket b = { .frames = frames, .nframes = 5, .count = 64 };
+        const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr("IO wait"), false);
+        assert_non_null(e);
+        assert_false(e->leak);
+        assert_string_equal(e->source, "https://pkg.go.dev/os/exec#Cmd");
+    }
+    gmx_signatures_free(s);
+}
+
 /* gRPC's CallbackSerializer: each live ClientConn keeps a few, one goroutine
  * each in run until Close cancels their context. One pasted on its own is a
  * live connection's (ydb-go-sdk#1044, "not leak"); a pile of them is
@@ -270,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_signatures__leak_threshold_and_user_first),
         cmocka_unit_test(test_signatures__reported_threshold),
         cmocka_unit_test(test_signatures__exec_watchctx),
+        cmocka_unit_test(test_signatures__exec_output_copier),
         cmocka_unit_test(test_signatures__grpc_callback_serializer),
         cmocka_unit_test(test_signatures__etcd_close_substream),
         cmocka_unit_test(test_signatures__goleveldb_fork_workers),

@@ -149,6 +149,7 @@ typedef struct actx {
     bool include_healthy;
     uint64_t total;         /* goroutines in the last snapshot (its title's, when cut short) */
     uint32_t longest_wait;  /* the longest wait in it, minutes */
+    uint64_t last_id;       /* its highest goroutine id (0 when it records none) */
     size_t omitted;         /* buckets looked at and left out */
     size_t info;            /* info-level findings kept */
     bool excerpt;           /* one snapshot of a few bare pasted stacks (judge.h) */
@@ -471,10 +472,11 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     gmx_judge_facts facts = { b, cat, suspect, app_site, c->total, c->longest_wait,
                               (uint32_t)n, t.first, t.peak, t.last, t.monotonic, t.present,
                               v.signature, c->excerpt, 0, 0, 0, 0, 0, renewed(c, b, series), 0, 0,
-                              0, false };
+                              0, false, 0 };
     gmx_judge_pace(&c->clock, series, (uint32_t)n, &facts.pace_first, &facts.pace_last);
     facts.test_timeout = c->test_timeout;
     facts.test_own = c->test_timeout && gmx_gtest_own_wait(b);
+    facts.highest_id = c->last_id;
     /* Counted only where growth or the count alone would flag it: a pass
      * over each end's stacks. */
     if (suspect && n > 1 &&
@@ -700,6 +702,7 @@ static gmx_code analyse(actx *c)
             ;
     }
     c->total = gmx_gbuckets_total(last);
+    c->last_id = gmx_judge_highest_id(&c->snaps[c->n - 1]);
     for (size_t k = 0; c->highest_id && k < c->n; k++)
         c->highest_id[k] = c->work_ids ? c->work_ids[k] : gmx_judge_highest_id(&c->snaps[k]);
     /* Records cut short of their title ("total 2338", then one record of

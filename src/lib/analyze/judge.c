@@ -68,13 +68,24 @@ static bool created_at_start(const gmx_gbucket *b)
  * batches of 16 per P), so goroutines a loop started at one moment have
  * nearly consecutive ids, while a pile that grew request by request has its
  * ids spread among those of everything started in between. Only full dumps
- * record ids; a span shorter than the count means they were not all seen. */
-static bool started_together(const gmx_gbucket *b)
+ * record ids; a span shorter than the count means they were not all seen.
+ * Ids place a batch in time only against the others the process handed
+ * out: when nearly all of them, up to the snapshot's highest, fall inside
+ * the bucket's span (outside it, under a quarter of it), the process started
+ * little but these, and they may as well have come a few at a time over its
+ * whole life (a pool started anew at every resize). */
+static bool started_together(const gmx_judge_facts *f)
 {
+    const gmx_gbucket *b = f->b;
     if (b->count < 4 || !b->first_id || b->last_id < b->first_id)
         return false;
     uint64_t span = b->last_id - b->first_id + 1;
-    return span >= b->count && span <= 2 * b->count;
+    if (span < b->count || span > 2 * b->count)
+        return false;
+    if (f->highest_id < b->last_id)
+        return true; /* not known */
+    uint64_t outside = (b->first_id - 1) + (f->highest_id - b->last_id);
+    return 4 * outside >= span;
 }
 
 /* A long-lived worker by design: idle in a receive, a select or a
@@ -90,7 +101,7 @@ static bool long_lived_worker(const gmx_judge_facts *f)
                      f->category == GMX_CAT_COND_WAIT;
     if (!receiving)
         return false;
-    if (started_together(b))
+    if (started_together(f))
         return true;
     if (!created_at_start(b))
         return false;
@@ -289,7 +300,7 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
      * everything else started meanwhile. A batch of thousands still is
      * unbounded. */
     if (f->category == GMX_CAT_GOROUTINE_SURGE && sev < GMX_SEV_CRITICAL &&
-        (started_together(b) || steady(f))) {
+        (started_together(f) || steady(f))) {
         gmx_buf_puts(&w->en, steady(f) ? ", the same count over time (a fixed set, not a surge)"
                                        : ", started together in one batch (a fixed set, not a surge)");
         gmx_buf_puts(&w->zh, steady(f) ? "，各快照中数量不变（固定的一组，不是突增）"
@@ -333,7 +344,10 @@ static gmx_severity judge_size(const gmx_judge_facts *f, gmx_finding *fd, why *w
                        (unsigned long long)f->first);
         return GMX_SEV_INFO;
     }
-    if (fluctuating(f) && idle_wait(f->category)) {
+    /* Any wait: goroutines that left it were not blocked for good, be it in
+     * a receive or a WaitGroup's Wait (coordinators waiting for their jobs'
+     * work) or a lock's queue. */
+    if (fluctuating(f) && (idle_wait(f->category) || gmx_judge_blocking(f->category))) {
         gmx_buf_printf(&w->en, ", up and down between %llu and %llu over %u snapshots, %llu at the "
                                "last (goroutines leave it: a queue being served or a pool's size, "
                                "not a pile-up, which never falls)",
@@ -530,7 +544,7 @@ static gmx_severity judge_time(const gmx_judge_facts *f, why *w)
     gmx_buf_puts(&w->zh, "（中位数 ");
     put_wait(&w->zh, b->wait_median, true);
     gmx_buf_printf(&w->zh, "）%s", counts ? "，位于应用代码" : "");
-    if (worker && started_together(b) && b->count < CRIT_COUNT) {
+    if (worker && started_together(f) && b->count < CRIT_COUNT) {
         gmx_buf_puts(&w->en, ", a pool started together (long-lived by design)");
         gmx_buf_puts(&w->zh, "，一起启动的池（按设计长期存在）");
         return GMX_SEV_INFO;

@@ -46,6 +46,8 @@ typedef struct gmx_judge_facts {
                               * wrote the dump, else 0 (gmx_test_timeout_minutes) */
     bool test_own;           /* a test's own goroutine, waiting outside package
                               * testing (gmx_gtest_own_wait) */
+    uint64_t highest_id;     /* the snapshot's highest goroutine id: the goroutines
+                              * the process had started by then; 0 when not known */
 } gmx_judge_facts;
 
 /* The highest goroutine id of the first two and the last two of three

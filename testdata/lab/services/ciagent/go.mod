@@ -1,0 +1,3 @@
+module ciagent
+
+go 1.19

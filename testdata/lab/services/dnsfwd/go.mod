@@ -1,0 +1,3 @@
+module dnsfwd
+
+go 1.19

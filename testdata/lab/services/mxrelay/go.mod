@@ -1,0 +1,3 @@
+module mxrelay
+
+go 1.19
