@@ -32,11 +32,12 @@
 #                   mailrelay and clickstream, round 8 auditship and tilecache, round 9
 #                   kvrelay and printshop, round 10 faresearch and receipts, round 11
 #                   parcelrates and beacons, round 12 userdir and stackfold, round 13
-#                   stockline and querycache):
+#                   stockline and querycache, round 14 eventhooks and docindex):
 #                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder, kvrelay, faresearch,
 #                   parcelrates: its count with the read lock's holders, userdir, stockline:
-#                   a generic function, named as the traceback prints it) at its case.tsv
+#                   a generic function, named as the traceback prints it, eventhooks: a retry
+#                   loop's sleepers with its attempts in flight) at its case.tsv
 #                   culprit, counting exactly the goroutines the traceback of that instant
 #                   (crash.txt) printed there, and the gcore's within the one the leak may add
 #                   after goroutines.txt; with a floor (kvrelay: each holds its value, over
@@ -56,7 +57,9 @@
 #                   per-merchant index main.recentIndex.byMerchant (a map of slices), the
 #                   installs' map main.dedup.installs (values keeping their batch bodies),
 #                   the streams' map main.folder.pending (struct keys, each value's
-#                   strings.Builder keeping its last event), holding at least half of
+#                   strings.Builder keeping its last event), the generic cache's map
+#                   main.Cache[main.planKey,interface {}].items, the worker frame's undo
+#                   closures main.(*indexer).run.undo, holding at least half of
 #                   HeapInuse at capture (heap.txt), bankfeed 44% and beacons 49% (their bars
 #                   are missed on 1.19's cores: the rest
 #                   is garbage HeapInuse counts, see testdata/lab/README.md), a slice container not
@@ -314,7 +317,7 @@ PY
   heldout)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     # a leak with a floor: the heap each of its goroutines holds (kvrelay: its value, > 32 KiB)
-    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir stockline"
+    leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir stockline eventhooks"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     # bankfeed's slice is 81-83% of what the roots reach but 45% of HeapInuse at its capture:
@@ -339,6 +342,8 @@ PY
     # a generic cache's map, its values' plans behind interfaces (%20: a space in the
     # instantiated type's name, "interface {}", the lists being split on spaces)
     heaps="$heaps querycache:main.Cache[main.planKey,interface%20{}].items"
+    # a worker frame's []func() of undo closures, beside a []*T whose elements fit its array too
+    heaps="$heaps docindex:main.(*indexer).run.undo"
     for svc in $(for l in $leaks $heaps; do echo "${l%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do

@@ -986,6 +986,35 @@ static void test_core__a_generic_caches_map_of_interface_values(void **state)
     assert_typed_querycache("1.27");
 }
 
+/* The held-out docindex cores (Go 1.19, 1.27): an indexer's undo closures, one per
+ * article applied, kept in undo []func(), a local of its worker's frame,
+ * beside pending []*article, whose elements fit the same array: the
+ * array's words are funcvals, not articles, so it is undo's. The local is
+ * the container, holding at least half of the heap in use at capture, each
+ * closure reached as the function it runs. */
+static void assert_typed_docindex(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_DOCINDEX_PREFIX, version, &r);
+    assert_string_equal(top->root, "main.(*indexer).run");
+    const gmx_core_hold_step *undo = step_in_role(top, GMX_STEP_ARRAY, "main.(*indexer).run.undo");
+    assert_string_equal(undo->container_type, "[]func()");
+    assert_string_equal(undo->via, ".undo.array");
+    const gmx_core_hold_step *closure = undo + 1;
+    assert_int_equal(closure->role, GMX_STEP_CLOSURE);
+    assert_string_equal(closure->of, "main.(*index).apply.func1");
+    assert_true(undo->bytes * 2 >= heap_inuse_at_capture(version, "docindex"));
+    assert_first_finding_judged(&r, GMX_CAT_HEAP_GROWTH, "main.(*indexer).run.undo ([]func()) holds");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__a_frames_slice_of_closures_beside_a_slice_of_pointers(void **state)
+{
+    (void)state;
+    assert_typed_docindex("1.19");
+    assert_typed_docindex("1.27");
+}
+
 typedef struct generic_tally {
     uint64_t round_trips, shapes;
 } generic_tally;
@@ -1310,6 +1339,7 @@ int main(void)
         cmocka_unit_test(test_core__sub_slices_keeping_their_bodies_in_a_map),
         cmocka_unit_test(test_core__builders_kept_in_a_map_keyed_by_a_struct),
         cmocka_unit_test(test_core__a_generic_caches_map_of_interface_values),
+        cmocka_unit_test(test_core__a_frames_slice_of_closures_beside_a_slice_of_pointers),
         cmocka_unit_test(test_core__generic_functions_named_as_the_traceback_prints_them),
         cmocka_unit_test(test_core__mark_from_edges_matches_the_per_object_mark),
         cmocka_unit_test(test_core__released_pages_read_back_the_same),

@@ -1440,6 +1440,35 @@ static void test_goroutines__a_recursive_read_lock_counts_its_holders(void **sta
     }
 }
 
+/* The fourteenth held-out round's eventhooks (its Go 1.27 crash traceback):
+ * every delivery to a subscriber that answers 410 retries for good in
+ * main.backoff.Do, asleep in time.Sleep at line 58; at the abort one was in
+ * an attempt, its request in flight (main.go:51, into post). Both are the
+ * go statement's goroutines: one surge counts all 139 the traceback prints
+ * through backoff.Do, the attempt's own finding folded into it. A sleeping
+ * surge with no attempt (its 1.19 gcore's dump) keeps its count and title. */
+static void test_goroutines__a_retry_loops_attempt_counts_with_its_sleepers(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_fixture("testdata/core/go1.27/eventhooks/crash.txt", &s);
+    const gmx_finding *surge = gmx_findings_at(f, 0);
+    assert_int_equal(surge->category, GMX_CAT_GOROUTINE_SURGE);
+    assert_true(gmx_str_eq_cstr(surge->site.function, "main.backoff.Do"));
+    assert_int_equal(surge->goroutines, 139);
+    assert_non_null(strstr(surge->title.p, "1 of them in an attempt"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_false(gmx_str_eq_cstr(gmx_findings_at(f, i)->site.function, "main.(*dispatcher).post"));
+    gmx_findings_free(f);
+    release(&s, 1);
+    f = analyse_fixture("testdata/core/go1.19/eventhooks/goroutines.txt", &s);
+    surge = gmx_findings_at(f, 0);
+    assert_int_equal(surge->goroutines, 139);
+    assert_null(strstr(surge->title.p, "attempt"));
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 static void test_goroutines__json_follows_the_contract(void **state)
 {
     (void)state;
@@ -1641,6 +1670,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
         cmocka_unit_test(test_goroutines__a_recursive_read_lock_counts_its_holders),
+        cmocka_unit_test(test_goroutines__a_retry_loops_attempt_counts_with_its_sleepers),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),
         cmocka_unit_test(test_goroutines__a_pasted_excerpt_is_the_suspect),
         cmocka_unit_test(test_goroutines__a_grep_count_alone_is_no_pile),

@@ -8,6 +8,7 @@
 #include "analyze/gmerge.h"
 #include "analyze/glockorder.h"
 #include "analyze/grlock.h"
+#include "analyze/gretry.h"
 #include "analyze/gspawner.h"
 #include "analyze/gsummary.h"
 #include "analyze/gtesthang.h"
@@ -169,7 +170,11 @@ typedef struct actx {
     /* Its WaitGroup waiters: ranked below what they wait for (gwaitees.h). */
     gmx_finding *wg_waiters[MAX_LOCK_WAITERS];
     size_t nwg_waiters;
-    /* Findings folded into another's (a recursive read lock's holders, grlock.h). */
+    /* Its surges: a retry loop's asleep take those in an attempt (gretry.h). */
+    gmx_finding *surges[MAX_LOCK_WAITERS];
+    size_t nsurges;
+    /* Findings folded into another's (a recursive read lock's holders, grlock.h;
+     * a retry loop's attempts, gretry.h). */
     const gmx_finding *folded[MAX_LOCK_WAITERS];
     size_t nfolded;
 } actx;
@@ -551,6 +556,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     if (cat == GMX_CAT_WAITGROUP_MISMATCH && !v.healthy && fd->has_site &&
         c->nwg_waiters < MAX_LOCK_WAITERS)
         c->wg_waiters[c->nwg_waiters++] = fd;
+    if (cat == GMX_CAT_GOROUTINE_SURGE && !v.healthy && fd->has_site && c->nsurges < MAX_LOCK_WAITERS)
+        c->surges[c->nsurges++] = fd;
     for (uint32_t i = 0; i < probe.nevidence; i++)
         if (fd->nevidence < GMX_MAX_EVIDENCE)
             fd->evidence[fd->nevidence++] = probe.evidence[i];
@@ -723,6 +730,8 @@ static gmx_code analyse(actx *c)
         c->nfolded = gmx_rlock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters,
                                     c->waiter_finding, c->nwaiters, c->folded, MAX_LOCK_WAITERS);
         gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);
+        c->nfolded = gmx_retry_fold(c->out, c->snaps[c->n - 1].buckets, c->surges, c->nsurges, c->folded,
+                                    c->nfolded, MAX_LOCK_WAITERS);
     }
     gmx_findings_set_omitted(c->out, c->omitted);
     if (c->nfolded)

@@ -320,10 +320,54 @@ typedef struct fitting {
     bool slices;             /* the second pass: slice variables, whose array is any size */
     int n;
     dwarf_captured v;
+    const typed_obj *child;  /* the object reached: its words choose among slices that fit */
+    bool by_content;         /* the third pass, when more than one slice fits */
 } fitting;
 
+enum { AGREE_WORDS = 4 };
+
+/* Whether v is where a heap object of slot bytes begins (its value, past
+ * any malloc header). */
+static bool begins_object(heap_typer *t, uint64_t v, uint64_t slot)
+{
+    uint64_t id;
+    const heap_span *sp;
+    return gmx_heap_index_find(t->ix, v, &id, &sp) && sp->elem == slot &&
+           v == data_of(t, sp, sp->start + (id - sp->first) * sp->elem);
+}
+
+/* Whether the object's first words hold what an array of elem would: a
+ * func's a funcval (its first word a function's entry), a pointer's the
+ * start of a heap object of its pointee's slot. Other elements, nil words
+ * and what cannot be read say nothing against it. */
+static bool elems_agree(heap_typer *t, uint64_t elem, const typed_obj *obj)
+{
+    bool func;
+    uint64_t target = gmx_dwarf_types_pointee(t->types, elem, &func);
+    int64_t size = target ? gmx_dwarf_types_size(t->types, target) : -1;
+    uint64_t slot = size > 0 ? slot_of(t, (uint64_t)size) : 0;
+    if (func ? !t->c->pcln : !t->ix || !slot)
+        return true;
+    int seen = 0;
+    for (uint64_t a = obj->data; a + 8 <= obj->end && seen < AGREE_WORDS; a += 8) {
+        uint64_t v, pc;
+        gmx_pcfunc f;
+        if (!gmx_core_read_u64(t->c, a, &v))
+            return true;
+        if (!v)
+            continue;
+        seen++;
+        bool agrees = func ? gmx_core_read_u64(t->c, v, &pc) && gmx_pclntab_find(t->c->pcln, pc, &f) &&
+                                 f.entry == pc
+                           : begins_object(t, v, slot);
+        if (!agrees)
+            return false;
+    }
+    return true;
+}
+
 /* Whether the slice variable's array could be the object of slot bytes:
- * one element at least fits in it. */
+ * one element at least fits in it (on the third pass, its words agree). */
 static bool slice_fits(fitting *f, uint64_t type)
 {
     uint64_t array;
@@ -333,7 +377,7 @@ static bool slice_fits(fitting *f, uint64_t type)
         return false;
     uint64_t elem = gmx_dwarf_types_pointee(f->t->types, array, &func);
     int64_t size = elem ? gmx_dwarf_types_size(f->t->types, elem) : -1;
-    return size > 0 && (uint64_t)size <= f->slot;
+    return size > 0 && (uint64_t)size <= f->slot && (!f->by_content || elems_agree(f->t, elem, f->child));
 }
 
 static bool fits(void *ctx, const char *name, uint64_t type)
@@ -360,18 +404,26 @@ static bool fits(void *ctx, const char *name, uint64_t type)
  * (nor, in order, what it captured), nor without its location lists where a
  * frame keeps its locals: the pointer word at off is typed when exactly one
  * pointer variable of the function points to something the size of the
- * object it reaches (child_size, its slot); when none does, when exactly
- * one slice variable of the function's own scope (not a block's: a loop's
+ * object it reaches (child, its slot); when none does, when exactly one
+ * slice variable of the function's own scope (not a block's: a loop's
  * temporaries) has elements that fit in it, as its array (a worker's
- * backlog kept in a local slice). */
-static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, uint64_t child_size, dwarf_captured *v)
+ * backlog kept in a local slice); when several do, when exactly one's
+ * elements agree with the object's first words (a []func() of funcvals
+ * beside a []*T of its structs). */
+static bool captured_fitting(heap_typer *t, const char *fn, int64_t off, const typed_obj *child,
+                             dwarf_captured *v)
 {
-    fitting f = { t, child_size, false, 0, { 0 } };
+    fitting f = { t, child->end - child->addr, false, 0, { 0 }, child, false };
     if (off % 8 || gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n > 1)
         return false;
     if (f.n == 0) {
         f.slices = true;
-        if (gmx_dwarf_types_each_variable(t->types, fn, fits, &f) || f.n != 1)
+        if (gmx_dwarf_types_each_variable(t->types, fn, fits, &f) && f.n > 1) {
+            f.n = 0;
+            f.by_content = true;
+            gmx_dwarf_types_each_variable(t->types, fn, fits, &f);
+        }
+        if (f.n != 1)
             return false;
     }
     *v = f.v;
@@ -496,7 +548,7 @@ static bool frame_copy(heap_typer *t, const typed_obj *frame, uint64_t lo, uint6
 
 /* The typed meaning of the parent's word at *at: the child's type, how the
  * parent declares it, the member path. false when the parent is untyped. */
-static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t child_size, dwarf_word *w,
+static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, const typed_obj *child, dwarf_word *w,
                     uint64_t *elem_base)
 {
     int64_t off = (int64_t)(at - p->data);
@@ -510,7 +562,7 @@ static bool word_of(heap_typer *t, const typed_obj *p, uint64_t at, uint64_t chi
         dwarf_captured v;
         char path[sizeof(w->path) + sizeof(v.name) + 1];
         bool captured = !p->frame && p->of && off >= 8 && gmx_dwarf_types_captured(t->types, p->of, off, &v);
-        if (!p->of || (!p->frame && off < 8) || !(captured || captured_fitting(t, p->of, off, child_size, &v)) ||
+        if (!p->of || (!p->frame && off < 8) || !(captured || captured_fitting(t, p->of, off, child, &v)) ||
             !gmx_dwarf_types_word(t->types, v.type, off - v.off, w))
             return false;
         *elem_base = p->data + (uint64_t)v.off;
@@ -733,11 +785,11 @@ void gmx_heap_type_child(heap_typer *t, const typed_obj *parent, uint64_t addr, 
     bool known = parent->type || (parent->role == GMX_STEP_CLOSURE && (parent->recv || parent->of)) ||
                  (parent->frame && parent->of);
     bool typed = known && find_ref(t, parent, addr, addr + sp->elem, &at) &&
-                 word_of(t, parent, at, sp->elem, &w, &elem_base);
+                 word_of(t, parent, at, out, &w, &elem_base);
     typed_obj copy; /* a frame's stale copy of a struct's member: typed as reached from the member */
     if (!typed && parent->frame && find_ref(t, parent, addr, addr + sp->elem, &at) &&
         frame_copy(t, parent, addr, addr + sp->elem, &copy, &at) &&
-        word_of(t, &copy, at, sp->elem, &w, &elem_base)) {
+        word_of(t, &copy, at, out, &w, &elem_base)) {
         parent = &copy;
         typed = true;
     }

@@ -1,0 +1,3 @@
+module docindex
+
+go 1.19

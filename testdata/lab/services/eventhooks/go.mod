@@ -1,0 +1,3 @@
+module eventhooks
+
+go 1.19
