@@ -111,7 +111,9 @@ enum gmx_repairs {
     GMX_REPAIR_LINKS = 1 << 14,      /* names a web page made into Markdown links unwrapped */
     GMX_REPAIR_ESCAPES = 1 << 15,    /* a dump logged as one quoted string ("\n", "\t") decoded */
     GMX_REPAIR_NOTES = 1 << 16,      /* notes typed after stack lines ("<-- stuck here") removed */
-    GMX_REPAIR_HIDDEN_IDS = 1 << 17  /* goroutine numbers hidden ("goroutine NNNNN [...]") */
+    GMX_REPAIR_HIDDEN_IDS = 1 << 17, /* goroutine numbers hidden ("goroutine NNNNN [...]") */
+    GMX_REPAIR_EMPHASIS = 1 << 18    /* pointer receivers' '*' a Markdown page took for
+                                      * emphasis put back ("(_Mutex)" -> "(*Mutex)") */
 };
 
 typedef struct gmx_line_range {

@@ -10,6 +10,7 @@
 #include "util/arena.h"
 #include "util/str.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Writes name's printed form to out (cap bytes) and returns its length;
@@ -20,5 +21,13 @@ size_t gmx_goname_print(gmx_str name, char *out, size_t cap);
 /* The printed form of name, made in a when it differs, else name itself
  * ({"", 0} for a NULL view); {NULL, 0} when out of memory. */
 gmx_str gmx_goname_for_print(gmx_arena *a, gmx_str name);
+
+/* Whether name holds at i a pointer receiver that lost its '*' (".(_T)",
+ * ".(T)"): the runtime prints a receiver in parentheses only as a pointer,
+ * "pkg.(*T).m" (a value receiver is "pkg.T.m"), so only a Markdown page
+ * that took the '*' for emphasis writes these. */
+bool gmx_goname_starless_receiver(gmx_str name, size_t i);
+/* Whether name holds one anywhere. */
+bool gmx_goname_lost_receiver_star(gmx_str name);
 
 #endif

@@ -2295,6 +2295,32 @@ static void test_counted_headers(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* https://github.com/syncthing/syncthing/issues/670 (verbatim): a dump
+ * whose pointer receivers lost their '*' to Markdown's emphasis,
+ * "sync.(_Mutex).Lock". Read as the runtime printed them, "(*Mutex)", so
+ * the lock wait is known as one. */
+static void test_receivers_taken_for_emphasis(void **state)
+{
+    (void)state;
+    const char *s =
+        "goroutine 88 [semacquire, 19 minutes]:\n"
+        "sync.runtime_Semacquire(0xc08204e084)\n"
+        "    c:/go/src/pkg/runtime/sema.goc:199 +0x37\n"
+        "sync.(_Mutex).Lock(0xc08204e080)\n"
+        "    c:/go/src/pkg/sync/mutex.go:66 +0xdd\n"
+        "sync.(_RWMutex).Lock(0xc08204e080)\n"
+        "    c:/go/src/pkg/sync/rwmutex.go:78 +0x39\n"
+        "github.com/syncthing/syncthing/model.func\xc2\xb7" "015()\n"
+        "    /home/jenkins/.jenkins/jobs/syncthing/workspace/src/github.com/syncthing/syncthing/model/util.go:19 +0x4d\n"
+        "created by github.com/syncthing/syncthing/model.func\xc2\xb7" "017\n"
+        "    /home/jenkins/.jenkins/jobs/syncthing/workspace/src/github.com/syncthing/syncthing/model/util.go:22 +0xbf\n";
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 1, "sync.(*RWMutex).Lock", &b);
+    assert_true(gmx_str_eq_cstr(b->frames[1].func, "sync.(*Mutex).Lock"));
+    assert_true(r.snap.info.read.repairs & GMX_REPAIR_EMPHASIS);
+    gmx_gsnapshot_release(&r.snap);
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -2340,6 +2366,7 @@ int main(void)
         cmocka_unit_test(test_hidden_id_one_line_frames),
         cmocka_unit_test(test_ide_call_stacks),
         cmocka_unit_test(test_counted_headers),
+        cmocka_unit_test(test_receivers_taken_for_emphasis),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -528,6 +528,21 @@ static void test_fmt__durations_by_magnitude(void **state)
 
 /* Go's tracebacks print a generic function's type parameters as "[...]";
  * 1.21+ tables and proto profiles spell out the shapes. */
+/* A receiver in parentheses without its '*' is never printed by the
+ * runtime: what a Markdown page leaves of "(*T)". */
+static void test_goname__receivers_that_lost_their_star(void **state)
+{
+    (void)state;
+    const char *lost[] = { "sync.(_Mutex).Lock", "sync.(Mutex).Lock",
+                           "github.com/x/y.(_conn).readLoop.func1" };
+    const char *printed[] = { "sync.(*Mutex).Lock", "main.T.m", "main.main.func1",
+                              "main.(*Cache[...]).Get", "main.f(0x1)", "(" , "" };
+    for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
+        assert_true(gmx_goname_lost_receiver_star(gmx_str_cstr(lost[i])));
+    for (size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++)
+        assert_false(gmx_goname_lost_receiver_star(gmx_str_cstr(printed[i])));
+}
+
 static void test_goname__type_parameters_print_as_the_traceback_does(void **state)
 {
     (void)state;
@@ -577,6 +592,7 @@ int main(void)
         cmocka_unit_test(test_alloc__nth_allocation_fails_on_request),
         cmocka_unit_test(test_fmt__formats_counts_and_bytes),
         cmocka_unit_test(test_goname__type_parameters_print_as_the_traceback_does),
+        cmocka_unit_test(test_goname__receivers_that_lost_their_star),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include "ingest/hidden_frames.h"
 #include "util/alloc.h"
 #include "util/buf.h"
+#include "util/goname.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -99,6 +100,30 @@ static bool strict_report(gmx_dump_info *info)
     info->read.nread = info->lines ? 1 : 0;
     info->read.read[0] = (gmx_line_range){ 1, info->lines };
     return true;
+}
+
+/* Whether every name the read took is one the runtime prints: a pointer
+ * receiver whose '*' a Markdown page took for emphasis ("sync.(_Mutex)")
+ * reads strictly, and the tolerant reader puts it back. Looked for in the
+ * distinct stacks, not line by line. */
+static bool names_as_printed(const gmx_gbuckets *set)
+{
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        for (uint32_t k = 0; k < b->nframes; k++)
+            if (gmx_goname_lost_receiver_star(b->frames[k].func))
+                return false;
+        if (b->has_creator && gmx_goname_lost_receiver_star(b->creator.func))
+            return false;
+    }
+    return true;
+}
+
+/* A strict read (rc) that stands: nothing doubted, skipped or misnamed. */
+static bool strict_read_stands(gmx_code rc, gmx_gsnapshot *snap)
+{
+    return rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info) &&
+           names_as_printed(snap->buckets);
 }
 
 /* The step of the text at (bytes, len) the piece reads next: bytes points
@@ -623,7 +648,7 @@ static bool parse_laid_out(const char *name, const gmx_input *in, const gmx_inge
     gmx_code rc = n ? parse_parallel(name, in, 0, len, n, numbered, &layout, opts, snap, &err)
                     : gmx_goroutine_dump_parse_repaired(name, data, len, &layout, add_strict, &sc,
                                                         &snap->info, &err);
-    return rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info);
+    return strict_read_stands(rc, snap);
 }
 
 /* One thread, any goroutine format, recognised by content. */
@@ -643,7 +668,7 @@ static gmx_code parse_serial(const char *name, const char *data, size_t len,
     } else {
         rc = gmx_goroutine_dump_parse(name, data, len, add_strict, &sc, &snap->info, err);
     }
-    if (rc == GMX_OK && !snap->info.suspect_lines && strict_report(&snap->info))
+    if (strict_read_stands(rc, snap))
         return GMX_OK;
     if (rc != GMX_OK && rc != GMX_EFORMAT && rc != (gmx_code)DAMAGED)
         return rc;
@@ -711,7 +736,7 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
         rc = parse_parallel(snap->name, in, 0, len, n, prefixed, NULL, opts, snap, err);
         /* damage, whether the strict read stopped at it or doubted lines */
         bool damaged = rc == GMX_EFORMAT || rc == (gmx_code)DAMAGED ||
-                       (rc == GMX_OK && (snap->info.suspect_lines || !strict_report(&snap->info)));
+                       (rc == GMX_OK && !strict_read_stands(rc, snap));
         if (damaged && !parse_laid_out(snap->name, in, opts, snap))
             rc = parse_tolerant(snap->name, data, len, opts, snap, err);
     } else {

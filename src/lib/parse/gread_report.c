@@ -63,6 +63,7 @@ static const struct {
     { GMX_REPAIR_ESCAPES, "a dump logged as one quoted string decoded", "已解码记录为单个带转义字符串的转储" },
     { GMX_REPAIR_NOTES, "notes typed after stack or count lines removed", "已去掉栈行或计数行后手写的注释" },
     { GMX_REPAIR_HIDDEN_IDS, "hidden goroutine numbers read as unknown", "被隐去的 goroutine 编号按未知读取" },
+    { GMX_REPAIR_EMPHASIS, "pointer receivers' '*' taken for emphasis put back", "已还原被当作强调标记的指针接收者 '*'" },
 };
 
 size_t gmx_read_report_describe(const gmx_read_report *r, bool zh, char *buf, size_t cap)

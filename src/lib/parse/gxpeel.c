@@ -4,6 +4,7 @@
  * syslog tags, a prefix learned from a header — then the indentation, which
  * is rebuilt from what the line is, never trusted (gxclassify.c). */
 #include "parse/gextract_impl.h"
+#include "util/goname.h"
 #include "util/num.h"
 
 #include <string.h>
@@ -200,6 +201,34 @@ static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
         out[o++] = s.p[i++];
     }
     return gmx_str_make(out, o);
+}
+
+/* "sync.(_Mutex).Lock", "sync.(Mutex).Lock": a pointer receiver whose
+ * '*' a Markdown page took for emphasis (dropped, or written back as '_'
+ * by a converter; gmx_goname_starless_receiver), put back as ".(*". Only
+ * function and created-by lines; the text goes to a scratch slot. */
+static void restore_receivers(gx_cleaner *c, gx_line *out)
+{
+    gmx_str s = out->text;
+    const char *open = memchr(s.p, '(', s.n);
+    size_t first = open ? (size_t)(open - s.p) : s.n;
+    while (first < s.n && !gmx_goname_starless_receiver(s, first))
+        first++;
+    if (first >= s.n || s.n + 8 >= GX_LINE_MAX)
+        return;
+    char *buf = gmx_gx_slot(c);
+    memcpy(buf, s.p, first);
+    size_t o = first;
+    for (size_t i = first; i < s.n && o + 2 < GX_LINE_MAX; i++) {
+        buf[o++] = s.p[i];
+        if (!gmx_goname_starless_receiver(s, i))
+            continue;
+        buf[o++] = '*';
+        if (s.p[i + 1] == '_')
+            i++;
+    }
+    out->text = gmx_str_make(buf, o);
+    c->repairs |= GMX_REPAIR_EMPHASIS;
 }
 
 /* A JSON record that carries one line of a program's output, as log
@@ -510,6 +539,8 @@ void gmx_gx_read_line(gx_cleaner *c, gmx_str raw, uint64_t lineno, gx_line *out)
     out->indented = tab;
     out->logged = logged;
     out->lineno = lineno;
+    if (out->kind == GX_FUNC || out->kind == GX_CREATED)
+        restore_receivers(c, out);
     if (out->kind == GX_OTHER || out->kind == GX_HASH_FRAME || out->kind == GX_FUNC ||
         out->kind == GX_FILE) {
         /* unwrapped only where that makes the line stack text */
