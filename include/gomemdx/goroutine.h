@@ -107,7 +107,8 @@ enum gmx_repairs {
     GMX_REPAIR_NO_HEADER = 1 << 10,  /* stacks without a goroutine header */
     GMX_REPAIR_SUMMARY = 1 << 11,    /* hand-made summaries (uniq -c counts, "N @ func") */
     GMX_REPAIR_TREE = 1 << 12,       /* stacks redrawn as trees (└─, ├─, │) read as frames */
-    GMX_REPAIR_REFLOW = 1 << 13,     /* stack text reflowed into paragraphs cut back into lines */
+    GMX_REPAIR_REFLOW = 1 << 13,     /* stack text or a -top table reflowed into paragraphs
+                                      * cut back into lines */
     GMX_REPAIR_LINKS = 1 << 14,      /* names a web page made into Markdown links unwrapped */
     GMX_REPAIR_ESCAPES = 1 << 15,    /* a dump logged as one quoted string ("\n", "\t") decoded */
     GMX_REPAIR_NOTES = 1 << 16,      /* notes typed after stack lines ("<-- stuck here") removed */

@@ -182,6 +182,42 @@ static void test_top_lab(void **state)
     free(s);
 }
 
+/* The same -top text run together on one line, as a web page that lost
+ * the table's line ends shows it (every line end made a space): the same
+ * rows, the same total, and the read report says the lines were cut back. */
+static void test_top_run_together(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("tests/fuzz/corpus/ptoptext/seed-chunkstore-go127-top.txt", &len);
+    assert_non_null(s);
+    char *flat = malloc(len + 1);
+    assert_non_null(flat);
+    for (size_t i = 0; i < len; i++)
+        flat[i] = s[i] == '\n' ? ' ' : s[i];
+    flat[len] = '\0';
+    assert_true(gmx_ptoptext_sniff(flat, len));
+    gmx_hsnapshot *h = gmx_hsnapshot_new(0), *hflat = gmx_hsnapshot_new(0);
+    gmx_ptop_info info, iflat;
+    gmx_error err;
+    assert_int_equal(gmx_ptoptext_parse("t.txt", s, len, h, &info, &err), GMX_OK);
+    assert_int_equal(gmx_ptoptext_parse("flat.txt", flat, len, hflat, &iflat, &err), GMX_OK);
+    assert_int_equal(iflat.ntop, info.ntop);
+    assert_true(info.ntop >= 10);
+    for (uint32_t i = 0; i < info.ntop; i++) {
+        assert_string_equal(iflat.top[i].func, info.top[i].func);
+        assert_true(iflat.top[i].flat == info.top[i].flat);
+        assert_true(iflat.top[i].cum == info.top[i].cum);
+    }
+    assert_true(iflat.total == info.total);
+    assert_true(iflat.read.repairs & GMX_REPAIR_REFLOW);
+    assert_false(info.read.repairs & GMX_REPAIR_REFLOW);
+    gmx_hsnapshot_free(h);
+    gmx_hsnapshot_free(hflat);
+    free(flat);
+    free(s);
+}
+
 static const gmx_ptoptext_row *row_named(const gmx_ptop_info *info, const char *func)
 {
     for (uint32_t i = 0; i < info->ntop; i++)
@@ -439,6 +475,7 @@ int main(void)
         cmocka_unit_test(test_list),
         cmocka_unit_test(test_list_of_a_top_row),
         cmocka_unit_test(test_top_lab),
+        cmocka_unit_test(test_top_run_together),
         cmocka_unit_test(test_nothing),
         cmocka_unit_test(test_quoted_rows),
         cmocka_unit_test(test_rows_kept_with_cum),

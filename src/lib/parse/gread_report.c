@@ -58,7 +58,7 @@ static const struct {
     { GMX_REPAIR_NO_HEADER, "stacks without a header read as goroutines", "没有头部的栈按 goroutine 读取" },
     { GMX_REPAIR_SUMMARY, "hand-made summary read as counts", "手工汇总按计数读取" },
     { GMX_REPAIR_TREE, "stacks drawn as trees read as frames", "画成树形的栈按栈帧读取" },
-    { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into stack lines", "已把重排成段落的文字切回栈行" },
+    { GMX_REPAIR_REFLOW, "reflowed paragraphs cut back into lines", "已把重排成段落的文字切回原来的行" },
     { GMX_REPAIR_LINKS, "Markdown links around names unwrapped", "已去掉名字外的 Markdown 链接" },
     { GMX_REPAIR_ESCAPES, "a dump logged as one quoted string decoded", "已解码记录为单个带转义字符串的转储" },
     { GMX_REPAIR_NOTES, "notes typed after stack or count lines removed", "已去掉栈行或计数行后手写的注释" },

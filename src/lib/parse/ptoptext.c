@@ -225,6 +225,8 @@ static bool traces_separator(gmx_str s)
     return gmx_str_starts(s, "-----------+------");
 }
 
+static size_t run_together_header(gmx_str s);
+
 bool gmx_ptoptext_sniff(const void *data, size_t len)
 {
     gmx_cursor c;
@@ -234,7 +236,8 @@ bool gmx_ptoptext_sniff(const void *data, size_t len)
         gmx_str s = clean(line);
         gmx_str t[MAX_TOKENS];
         if (column_header(s) || short_header(s) || peek_header(s) || routine_header(s, &f, &file) ||
-            quoted_row(t, tokens(s, t, 6)) || traces_separator(s))
+            quoted_row(t, tokens(s, t, 6)) || traces_separator(s) ||
+            run_together_header(s) != SIZE_MAX)
             return true;
     }
     return false;
@@ -611,6 +614,113 @@ static bool wrapped_row(reader *r, gmx_cursor *c, double flat, double cum, doubl
     return true;
 }
 
+/* The next blank-separated token of s at or after *i (advanced past it). */
+static bool next_token(gmx_str s, size_t *i, gmx_str *tok)
+{
+    while (*i < s.n && (s.p[*i] == ' ' || s.p[*i] == '\t'))
+        (*i)++;
+    if (*i >= s.n)
+        return false;
+    size_t start = *i;
+    while (*i < s.n && s.p[*i] != ' ' && s.p[*i] != '\t')
+        (*i)++;
+    *tok = gmx_str_sub(s, start, *i);
+    return true;
+}
+
+static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, double *cum,
+                        double *cum_pct, bool *unit);
+
+/* Whether a -top row's figures follow at i (not -peek's "calls" columns). */
+static bool runs_into_a_row(gmx_str s, size_t i)
+{
+    double flat, flat_pct, cum, cum_pct;
+    bool unit;
+    return row_figures(s, &i, &flat, &flat_pct, &cum, &cum_pct, &unit);
+}
+
+/* Where the text after -top's column header starts in a line that holds it
+ * with more (a web page that lost the table's line ends ran it together:
+ * "Showing nodes ... total flat flat% sum% cum cum% 2.59MB 11.12% ..."),
+ * or SIZE_MAX. */
+static size_t run_together_header(gmx_str s)
+{
+    static const char *const cols[] = { "flat", "flat%", "sum%", "cum", "cum%" };
+    for (size_t at = gmx_str_find(s, "flat"); at != SIZE_MAX;) {
+        size_t i = at, k = 0;
+        gmx_str tok;
+        bool starts = !at || s.p[at - 1] == ' ' || s.p[at - 1] == '\t';
+        while (starts && k < 5 && next_token(s, &i, &tok) && gmx_str_eq_cstr(tok, cols[k]))
+            k++;
+        if (k == 5)
+            return runs_into_a_row(s, i) ? i : SIZE_MAX;
+        size_t next = gmx_str_find(gmx_str_sub(s, at + 1, s.n), "flat");
+        at = next == SIZE_MAX ? SIZE_MAX : at + 1 + next;
+    }
+    return SIZE_MAX;
+}
+
+/* The five figures of a -top row at *i of s, advanced past them. */
+static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, double *cum,
+                        double *cum_pct, bool *unit)
+{
+    size_t at = *i;
+    gmx_str t[5];
+    double sum_pct;
+    for (size_t k = 0; k < 5; k++)
+        if (!next_token(s, &at, &t[k]))
+            return false;
+    if (!value(t[0], flat) || !percent(t[1], flat_pct) || !percent(t[2], &sum_pct) ||
+        !value(t[3], cum) || !percent(t[4], cum_pct))
+        return false;
+    *unit = !unitless(t[0]) || !unitless(t[3]);
+    *i = at;
+    return true;
+}
+
+/* A -top table run together on one line, from its header's end (at): each
+ * row's five figures, its name, and what else the row printed (a file, an
+ * "(inline)") up to the next row's figures. The names are the line's own
+ * text. The total, when "Showing nodes accounting for ... total" ran
+ * together before it, is taken too. */
+static gmx_code run_together_rows(reader *r, gmx_str s, size_t at, bool *any_unit, bool *gopark)
+{
+    size_t show = gmx_str_find(s, "Showing nodes accounting for ");
+    if (show != SIZE_MAX && show < at) {
+        size_t end = gmx_str_find(gmx_str_sub(s, show, at), " total");
+        double shown;
+        if (end != SIZE_MAX && showing_total(gmx_str_sub(s, show, show + end + 6), &shown) &&
+            shown > r->info->total)
+            r->info->total = shown;
+    }
+    gmx_code rc = GMX_OK;
+    size_t i = at;
+    double flat, flat_pct, cum, cum_pct;
+    bool unit;
+    while (rc == GMX_OK && row_figures(s, &i, &flat, &flat_pct, &cum, &cum_pct, &unit)) {
+        gmx_str name;
+        bool named;
+        /* a Markdown table's cell bars between the figures and the name */
+        while ((named = next_token(s, &i, &name)) && gmx_str_eq_cstr(name, "|"))
+            ;
+        if (!named)
+            break;
+        rc = take_row(r, name, flat, cum, flat_pct, cum_pct, unit, any_unit, gopark);
+        /* the row's other fields, up to the next row */
+        for (size_t j = i;;) {
+            double f, fp, c, cp;
+            bool u;
+            size_t probe = j;
+            gmx_str extra;
+            if (row_figures(s, &probe, &f, &fp, &c, &cp, &u) || !next_token(s, &j, &extra))
+                break;
+            i = j;
+        }
+    }
+    r->info->read.repairs |= GMX_REPAIR_REFLOW;
+    return rc;
+}
+
 gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
                            const gmx_heap_sink *sink, gmx_ptop_info *info, gmx_error *err)
 {
@@ -666,6 +776,17 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         }
         if (mode == TRACES && r->in_record && record_line(r, s)) {
             any_unit |= r->unit;
+            mark(r, c.line, 1);
+            continue;
+        }
+        size_t after_header = mode == NONE || mode == TOP ? run_together_header(s) : SIZE_MAX;
+        if (after_header != SIZE_MAX) {
+            rc = close_block(r);
+            if (rc == GMX_OK)
+                rc = run_together_rows(r, s, after_header, &any_unit, &gopark);
+            mode = TOP;
+            no_sum = false;
+            header_line = c.line;
             mark(r, c.line, 1);
             continue;
         }
