@@ -2201,6 +2201,12 @@ static void test_hidden_id_one_line_frames(void **state)
     r = read_ok(flat, strlen(flat));
     assert_null(tu_bucket_with_func(r.snap.buckets, "main.f"));
     gmx_gsnapshot_release(&r.snap);
+
+    /* A word where the number goes is prose, not a hidden number. */
+    const char *prose = "goroutine leak [fixed]:\nmain.f()\n\t/a/b.go:1 +0x1\n";
+    r = read_ok(prose, strlen(prose));
+    assert_false(r.snap.info.read.repairs & GMX_REPAIR_HIDDEN_IDS);
+    gmx_gsnapshot_release(&r.snap);
     free(s);
 }
 

@@ -22,6 +22,25 @@ static gmx_str skip_spaces(gmx_str s)
     return s;
 }
 
+/* What people write for a number they hide: "NNNNN", "XXX", "...", "…",
+ * "<id>", "{N}"; not a word ("goroutine leak [fixed]" is prose). */
+static bool placeholder(gmx_str tok)
+{
+    if (tok.n >= 2 && ((tok.p[0] == '<' && tok.p[tok.n - 1] == '>') ||
+                       (tok.p[0] == '{' && tok.p[tok.n - 1] == '}')))
+        return !memchr(tok.p, ' ', tok.n);
+    for (size_t i = 0; i < tok.n;) {
+        if (gmx_str_starts(gmx_str_sub(tok, i, tok.n), "\xe2\x80\xa6")) {
+            i += 3;
+            continue;
+        }
+        if (!strchr("NnXx.*#?_-", tok.p[i]) || !tok.p[i])
+            return false;
+        i++;
+    }
+    return tok.n > 0;
+}
+
 /* "goroutine NNNNN [chan send, 49 minutes]:", "goroutine XXX [...]",
  * "goroutine <id> [...]", "goroutine ... [...]": rebuilt with the number 0,
  * which reads as unknown. The placeholder is one token of no digit; the
@@ -35,9 +54,8 @@ bool gmx_gx_hidden_id_header(gx_cleaner *c, gmx_str s, gmx_str *fixed)
     size_t sp = gmx_str_find(rest, " [");
     if (sp == SIZE_MAX || sp == 0 || sp > 16)
         return false;
-    for (size_t i = 0; i < sp; i++)
-        if (is_digit(rest.p[i]) || is_space(rest.p[i]) || rest.p[i] == '[')
-            return false;
+    if (!placeholder(gmx_str_sub(rest, 0, sp)))
+        return false;
     gmx_str tail = gmx_str_trim_right(gmx_str_sub(rest, sp, rest.n));
     if (!tail.n || tail.n + sizeof(head) + 2 >= GX_LINE_MAX)
         return false;
