@@ -251,8 +251,10 @@ static void test_heaptext__totals_match_go_tool_pprof(void **state)
 }
 
 /* The lab's text as it is pasted: between fences after prose, quoted in a
- * reply, with tabs a page drew as glyphs, HTML-escaped in <details><pre>. */
-enum { FENCED, QUOTED, GLYPHS, HTML, PASTES };
+ * reply, with tabs a page drew as glyphs, HTML-escaped in <details><pre>,
+ * in a commit message whose frame lines lost their "#" (git drops lines
+ * that start with it) and their tabs. */
+enum { FENCED, QUOTED, GLYPHS, HTML, HASHLESS, PASTES };
 
 static char *pasted(const char *text, size_t len, int how, size_t *out_len)
 {
@@ -266,7 +268,11 @@ static char *pasted(const char *text, size_t len, int how, size_t *out_len)
         char c = text[i];
         if (how == QUOTED && line_start)
             o += sprintf(o, "> ");
+        if (how == HASHLESS && line_start && len - i > 3 && memcmp(text + i, "#\t0x", 4) == 0)
+            c = ' ';
         line_start = c == '\n';
+        if (how == HASHLESS && c == '\t')
+            c = ' ';
         if (how == GLYPHS && c == '\t')
             o += sprintf(o, "\xc2\xbb   ");
         else if (how == HTML && (c == '<' || c == '>' || c == '&'))

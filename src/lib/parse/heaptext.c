@@ -279,7 +279,8 @@ gmx_code gmx_heaptext_scan_named(const char *name, const void *data, size_t len,
                                  const gmx_heap_sink *sink, const gmx_symbolizer *sym,
                                  gmx_symbolized *names, gmx_error *err)
 {
-    if (len < 14 || memcmp(data, "heap profile: ", 14) != 0 || gmx_heaptext_glyphs(data, len)) {
+    if (len < 14 || memcmp(data, "heap profile: ", 14) != 0 || gmx_heaptext_glyphs(data, len) ||
+        gmx_heaptext_hashless(data, len)) {
         /* pasted: read the runtime's text rebuilt from it */
         gmx_buf text;
         size_t skipped;

@@ -7,6 +7,7 @@
 #include "parse/heaptext_paste.h"
 #include "parse/gextract.h"
 #include "util/cursor.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <string.h>
@@ -50,6 +51,28 @@ static bool record_like(gmx_str s)
     return i && i < s.n && s.p[i] == ':' && gmx_str_find(s, " @") != SIZE_MAX;
 }
 
+/* "0x6ccf18  main.newRing+0x118  /src/main.go:41": a frame line whose "#"
+ * was cut (git drops a commit message's lines that start with "#", so
+ * authors cut it; a Markdown page takes it for a heading): its three
+ * fields, however separated. */
+static bool hashless_frame(gmx_str s, gmx_str f[3])
+{
+    size_t i = 0;
+    for (int k = 0; k < 3; k++) {
+        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+            i++;
+        size_t start = i;
+        while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
+            i++;
+        f[k] = gmx_str_sub(s, start, i);
+    }
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    uint64_t pc;
+    return i == s.n && gmx_str_starts(f[0], "0x") && gmx_parse_hex_u64(f[0], &pc) &&
+           gmx_str_find(f[1], "+0x") != SIZE_MAX && gmx_gx_file_line(f[2]);
+}
+
 static bool fence(gmx_str s)
 {
     return gmx_str_starts(s, "```") || gmx_str_starts(s, "~~~");
@@ -80,11 +103,24 @@ bool gmx_heaptext_glyphs(const char *data, size_t len)
     return false;
 }
 
+bool gmx_heaptext_hashless(const char *data, size_t len)
+{
+    gmx_cursor c;
+    gmx_cursor_init(&c, data, len < SNIFF ? len : SNIFF);
+    gmx_str line, f[3];
+    while (gmx_cursor_next(&c, &line)) {
+        gmx_str s = gmx_str_trim(line);
+        if (s.n > 2 && s.p[0] == '0' && s.p[1] == 'x' && hashless_frame(s, f))
+            return true;
+    }
+    return false;
+}
+
 bool gmx_heaptext_unpaste(const char *data, size_t len, gmx_buf *out, size_t *skipped)
 {
     gmx_cursor c;
     gmx_cursor_init(&c, data, len);
-    gmx_str line;
+    gmx_str line, f[3];
     bool started = false;
     *skipped = 0;
     gx_cleaner cl;
@@ -99,6 +135,10 @@ bool gmx_heaptext_unpaste(const char *data, size_t len, gmx_buf *out, size_t *sk
             continue;
         } else if (fence(s)) {
             break;
+        } else if (s.n && s.p[0] == '0' && hashless_frame(s, f)) {
+            gmx_buf_printf(out, "#\t%.*s\t%.*s\t%.*s\n", (int)f[0].n, f[0].p, (int)f[1].n, f[1].p,
+                           (int)f[2].n, f[2].p);
+            continue;
         } else if (s.n && s.p[0] != '#' && !record_like(s)) {
             ++*skipped;
             continue;
