@@ -544,12 +544,19 @@ static void test_heap__exact_heap_kept_its_pace(void **state)
 static void test_heap__allocates_ever_less_of_all(void **state)
 {
     (void)state;
-    const int64_t held[] = { 5 * MIB / 2, 7 * MIB + 7 * MIB / 10, 9 * MIB + MIB / 5 };
-    const int64_t traffic[][3] = { { 200 * MIB, 400 * MIB, 600 * MIB }, { 200 * MIB, 400 * MIB, 458 * MIB } };
-    for (int variant = 0; variant < 2; variant++) {
+    const int64_t held[][3] = { { 5 * MIB / 2, 7 * MIB + 7 * MIB / 10, 9 * MIB + MIB / 5 },
+                                { 5 * MIB / 2, 7 * MIB + 7 * MIB / 10, 9 * MIB + MIB / 5 },
+                                { 4 * MIB, 14 * MIB, 14 * MIB } };
+    const int64_t traffic[][3] = { { 200 * MIB, 400 * MIB, 600 * MIB },
+                                   { 200 * MIB, 400 * MIB, 458 * MIB },
+                                   { 70 * MIB, 240 * MIB, 520 * MIB } };
+    /* The third: the last new limiters went unsampled (tenantgate 1.27), flat at
+     * the end and nearly all the heap, but the traffic did not stop. */
+    for (int variant = 0; variant < 3; variant++) {
         gmx_hsnapshot *s[3];
         for (int i = 0; i < 3; i++) {
-            s[i] = snapshot(i, limiter_stack, 1, held[i] / 896, held[i], held[i], 896);
+            const int64_t *h = held[variant];
+            s[i] = snapshot(i, limiter_stack, 1, h[i] / 896, h[i], h[i], 896);
             assert_int_equal(gmx_hsnapshot_add(s[i], request_stack, 1, 1000, MIB, 100000 * (i + 1),
                                                traffic[variant][i]), GMX_OK);
         }
@@ -557,7 +564,7 @@ static void test_heap__allocates_ever_less_of_all(void **state)
         const gmx_finding *top = analyse_one(s, &f);
         assert_non_null(top);
         assert_true(gmx_str_eq_cstr(top->site.function, "main.(*gateway).limiterFor"));
-        if (variant == 0) {
+        if (variant != 1) {
             assert_int_equal(top->severity, GMX_SEV_INFO);
             assert_non_null(strstr(top->why.p, "ever less of what the process allocates"));
         } else {

@@ -418,14 +418,16 @@ static bool exact_rise(const gmx_memstats *const *stats, size_t a, size_t b, dou
  * the process allocates holds whatever the traffic; a site that allocates
  * only for what it sees first (a limiter per tenant, an entry per key of a
  * bounded set) allocates ever less of it as ever less is new. Its share
- * over the last interval under KEPT_DROP of its share before, while it
- * still allocates (a leak whose requests stopped allocates nothing): the
- * rise slows because what is new runs out, not the traffic. */
+ * over the last interval under KEPT_DROP of its share before, while the
+ * process still allocates: the rise slows because what is new runs out,
+ * not the traffic (a leak whose traffic stopped stops the process's
+ * allocation with it). None at all counts: a thousand new 896-byte
+ * limiters are one or two samples, which can both be missed. */
 static bool allocates_ever_less_of_all(const series *s, size_t a, size_t b, const double *all)
 {
     double all_before = all[a] - all[0], all_last = all[b] - all[a];
     double before = s->alloc[a] - s->alloc[0], last = s->alloc[b] - s->alloc[a];
-    if (!(all_before > 0) || !(all_last > 0) || !(before > 0) || !(last > 0))
+    if (!(all_before > 0) || !(all_last > 0) || !(before > 0) || last < 0)
         return false;
     return last / all_last <= KEPT_DROP * (before / all_before);
 }
