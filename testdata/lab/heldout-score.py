@@ -9,8 +9,14 @@ t1..t3 and over sigquit.txt; heap cases: `diagnose` and `top` on heap-t3.pb.gz.
 healthy: "clean" when no finding is at warning or above, else what was flagged;
 leak/heap: the rank of the finding at the culprit's function and line.
 
-usage: heldout-score.py GOMEMDX LABDIR CASE...   (LABDIR: testdata/lab)"""
+With --alone (first argument), heap and healthy cases also get the heap profiles
+without the folder: `diagnose` on each heap-tN.pb.gz alone, on the three
+heap-tN.pb.gz together (no MemStats) and on the three debug=1 texts together.
+
+usage: heldout-score.py [--alone] GOMEMDX LABDIR CASE...   (LABDIR: testdata/lab)"""
 import json, os, subprocess, sys
+alone = sys.argv[1:2] == ['--alone']
+if alone: del sys.argv[1]
 bin, lab = sys.argv[1], sys.argv[2]
 man = {}
 for line in open(os.path.join(lab, 'MANIFEST.tsv')).read().splitlines()[1:]:
@@ -46,6 +52,10 @@ for case in sys.argv[3:]:
                      ('goroutines t3', ['goroutines', f('goroutine-t3.debug2.txt')]),
                      ('debug=1 t1-t3', ['goroutines'] + [f('goroutine-t%d.debug1.txt' % i) for i in (1, 2, 3)])]
             if os.path.exists(f('sigquit.txt')): rows.append(('sigquit.txt', ['goroutines', f('sigquit.txt')]))
+        if alone and kind in ('heap', 'healthy'):
+            rows += [('heap-t%d.pb.gz alone' % i, ['diagnose', f('heap-t%d.pb.gz' % i)]) for i in (1, 2, 3)]
+            rows += [('heap pb.gz t1-t3', ['diagnose'] + [f('heap-t%d.pb.gz' % i) for i in (1, 2, 3)]),
+                     ('heap debug=1 t1-t3', ['diagnose'] + [f('heap-t%d.debug1.txt' % i) for i in (1, 2, 3)])]
         for name, args in rows:
             doc, err = run(args)
             if name.startswith('top'):

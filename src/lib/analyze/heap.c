@@ -379,6 +379,15 @@ static bool keeps_ever_less(const series *s, size_t a, size_t b)
     return kept_before > 0 && kept_last <= KEPT_DROP * kept_before;
 }
 
+/* What every site of one series is judged against. */
+typedef struct whole {
+    gmx_goroot root;
+    double total_growth, total_alloc, total_last;
+    const gmx_memstats *const *stats; /* the process's MemStats per snapshot, or NULL */
+    double rate;         /* the last profile's sampling rate */
+    const double *all_alloc; /* all the process allocated, per snapshot */
+} whole;
+
 /* How much the process's exact heap rose between snapshots a and b, by the
  * measure that rose least: HeapInuse, read when the profile was fetched,
  * also counts what was allocated since the last GC, garbage or not; the
@@ -405,16 +414,41 @@ static bool exact_rise(const gmx_memstats *const *stats, size_t a, size_t b, dou
     return known;
 }
 
-static bool levelled_off(const series *s, size_t n, const gmx_memstats *const *stats, double rate)
+/* A leak allocates its share of every request, so its share of all that
+ * the process allocates holds whatever the traffic; a site that allocates
+ * only for what it sees first (a limiter per tenant, an entry per key of a
+ * bounded set) allocates ever less of it as ever less is new. Its share
+ * over the last interval under KEPT_DROP of its share before, while the
+ * process still allocates: the rise slows because what is new runs out,
+ * not the traffic (a leak whose traffic stopped stops the process's
+ * allocation with it). None at all counts: a thousand new 896-byte
+ * limiters are one or two samples, which can both be missed. */
+static bool allocates_ever_less_of_all(const series *s, size_t a, size_t b, const double *all)
 {
+    double all_before = all[a] - all[0], all_last = all[b] - all[a];
+    double before = s->alloc[a] - s->alloc[0], last = s->alloc[b] - s->alloc[a];
+    if (!(all_before > 0) || !(all_last > 0) || !(before > 0) || last < 0)
+        return false;
+    return last / all_last <= KEPT_DROP * (before / all_before);
+}
+
+static bool levelled_off(const series *s, size_t n, const whole *w, bool *runs_out)
+{
+    const gmx_memstats *const *stats = w->stats;
+    double rate = w->rate;
     if (n < 3)
         return false;
     size_t a = n - 2, b = n - 1;
     double dt = s->t[b] - s->t[a], before = s->t[a] - s->t[0];
-    if (!(dt > 0) || !(before > 0) || s->alloc[b] - s->alloc[a] < TURNOVER * s->inuse[b])
+    if (!(dt > 0) || !(before > 0))
         return false;
     double rise = s->inuse[b] - s->inuse[a];
     double expected = (s->inuse[a] - s->inuse[0]) / before * dt;
+    *runs_out = allocates_ever_less_of_all(s, a, b, w->all_alloc) && rise <= SLOWED_SHARE * expected;
+    if (*runs_out)
+        return true;
+    if (s->alloc[b] - s->alloc[a] < TURNOVER * s->inuse[b])
+        return false;
     if (rise <= LEVEL_SHARE * expected)
         return true;
     if (same_objects_rebuilt(s, b, rate) && rise <= SLOWED_SHARE * expected)
@@ -465,14 +499,6 @@ static void attach_stack(gmx_findings *out, gmx_finding *fd, const gmx_hsite *si
     fd->nstack = k;
 }
 
-/* What every site of one series is judged against. */
-typedef struct whole {
-    gmx_goroot root;
-    double total_growth, total_alloc, total_last;
-    const gmx_memstats *const *stats; /* the process's MemStats per snapshot, or NULL */
-    double rate;         /* the last profile's sampling rate */
-} whole;
-
 static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series *s, size_t n,
                          const whole *w)
 {
@@ -495,7 +521,8 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
         return GMX_OK;
     /* Told, not warned of: what it holds is bounded. */
     bool in_flight = !burst && churning(s, n);
-    bool bounded = !burst && (in_flight || levelled_off(s, n, w->stats, w->rate));
+    bool runs_out = false; /* levelled off as what is new runs out */
+    bool bounded = !burst && (in_flight || levelled_off(s, n, w, &runs_out));
     kept = kept && !bounded;
     gmx_category cat = burst ? GMX_CAT_ALLOC_SPIKE : classify(site, s, n, root);
     gmx_finding *fd = gmx_findings_add(out);
@@ -558,6 +585,22 @@ static gmx_code add_site(gmx_findings *out, const gmx_hsite *site, const series 
                                          "%.1f MiB（堆的 %.0f%%）是正在处理的工作，不是滞留；"
                                          "这是繁忙的位置，不是泄漏",
                                          rate_mib, held, of_heap);
+    } else if (bounded && runs_out) {
+        size_t a = n - 2, b = n - 1;
+        double all = w->all_alloc[b] - w->all_alloc[a], all_before = w->all_alloc[a] - w->all_alloc[0];
+        double last = 100 * (s->alloc[b] - s->alloc[a]) / all;
+        double earlier = 100 * (s->alloc[a] - s->alloc[0]) / all_before;
+        gmx_finding_add_number(fd, "share_of_allocation_before", earlier / 100);
+        gmx_finding_add_number(fd, "share_of_allocation_last_interval", last / 100);
+        fd->why = gmx_findings_printf(out, "allocates ever less of what the process allocates "
+                                      "(%.2f%% of it, then %.2f%% over the last %.0f s) while its "
+                                      "rise slowed: it allocates for what it sees first (a key, a "
+                                      "tenant) and ever less is new; a leak keeps its share",
+                                      earlier, last, s->t[b] - s->t[a]);
+        fd->why_zh = gmx_findings_printf(out, "它在进程全部分配中的占比越来越小（先是 %.2f%%，最后 "
+                                         "%.0f 秒为 %.2f%%），增长也放慢了：它只为首次出现的东西"
+                                         "（键、租户）分配，而新出现的越来越少；泄漏会保持其占比",
+                                         earlier, s->t[b] - s->t[a], last);
     } else if (bounded) {
         size_t a = n - 2;
         double turned = s->alloc[n - 1] - s->alloc[a], dt = s->t[n - 1] - s->t[a];
@@ -645,7 +688,7 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n,
     w.total_last = (double)t1.inuse_bytes;
     w.rate = (double)gmx_hsnapshot_get_info(last)->sample_rate;
     series s;
-    double *buf = gmx_mallocarray(4 * n, sizeof(double));
+    double *buf = gmx_mallocarray(5 * n, sizeof(double));
     const gmx_memstats **own = stats ? NULL : gmx_calloc(n, sizeof(*own));
     if (!buf || (!stats && !own)) {
         gmx_free(buf);
@@ -659,6 +702,10 @@ gmx_code gmx_analyze_heap_exact(const gmx_hsnapshot *const *snaps, size_t n,
     s.inuse = buf + n;
     s.alloc = buf + 2 * n;
     s.objects = buf + 3 * n;
+    double *all_alloc = buf + 4 * n;
+    for (size_t i = 0; i < n; i++)
+        all_alloc[i] = (double)gmx_hsnapshot_total(snaps[i]).alloc_bytes;
+    w.all_alloc = all_alloc;
     gmx_code rc = GMX_OK;
     for (size_t i = 0; rc == GMX_OK && i < gmx_hsnapshot_count(last); i++) {
         const gmx_hsite *site = gmx_hsnapshot_at(last, i);

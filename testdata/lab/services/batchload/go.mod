@@ -1,0 +1,3 @@
+module batchload
+
+go 1.19

@@ -1,0 +1,3 @@
+module docrender
+
+go 1.19

@@ -1,0 +1,3 @@
+module productcache
+
+go 1.19

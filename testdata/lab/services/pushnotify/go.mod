@@ -1,0 +1,3 @@
+module pushnotify
+
+go 1.19

@@ -1,0 +1,3 @@
+module tenantgate
+
+go 1.19
