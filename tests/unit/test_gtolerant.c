@@ -1772,6 +1772,37 @@ static void test_debug1_frames_without_record_line(void **state)
     assert_int_not_equal(none.rc, GMX_OK);
 }
 
+/* Goroutines pasted double-spaced from the header on, frames elided as
+ * "[...]" (ooni/probe-cli#1428, verbatim in testdata/realworld): a blank line
+ * between a header and its first frame, which the runtime never writes, is
+ * spacing, so each goroutine keeps its frames: two goroutines, not fourteen
+ * one-frame stacks. Stacks without headers between blank lines stay apart. */
+static void test_double_spaced_after_header(void **state)
+{
+    (void)state;
+    size_t len;
+    char *s = tu_read_fixture("testdata/realworld/ooni-probe-cli-1428/artifact.txt", &len);
+    assert_non_null(s);
+    const gmx_gbucket *b;
+    result r = read_goroutines(s, 2, "github.com/quic-go/quic-go.(*Transport).closeServer", &b);
+    assert_int_equal(b->count, 1);
+    assert_non_null(tu_bucket_with_func(r.snap.buckets, "github.com/ooni/probe-cli/v3/internal/netemx.(*http3Server).Close"));
+    assert_true(gmx_str_eq_cstr(b->frames[b->nframes - 1].func,
+                                "github.com/ooni/probe-cli/v3/internal/netemx.(*QAEnv).Close"));
+    gmx_gsnapshot_release(&r.snap);
+    free(s);
+
+    const char *apart = "leaked:\n"
+                        "main.a()\n\t/src/main.go:3 +0x1\n"
+                        "created by main.main\n\t/src/main.go:9 +0x2\n"
+                        "\n"
+                        "main.b()\n\t/src/main.go:5 +0x1\n"
+                        "created by main.main\n\t/src/main.go:10 +0x2\n";
+    result two = read_ok(apart, strlen(apart));
+    assert_int_equal(gmx_gbuckets_total(two.snap.buckets), 2);
+    gmx_gsnapshot_release(&two.snap);
+}
+
 /* A debug=1 profile whose names and file paths a web page made into
  * Markdown links (https://github.com/milvus-io/milvus/issues/27876,
  * verbatim): the links unwrapped, the names read; a link in prose stays. */
@@ -2368,6 +2399,7 @@ int main(void)
         cmocka_unit_test(test_named_prose_count), cmocka_unit_test(test_go_comment_markers),
         cmocka_unit_test(test_goleak_record_elided),
         cmocka_unit_test(test_debug1_frames_without_record_line),
+        cmocka_unit_test(test_double_spaced_after_header),
         cmocka_unit_test(test_typed_notes),
         cmocka_unit_test(test_hidden_id_one_line_frames),
         cmocka_unit_test(test_ide_call_stacks),

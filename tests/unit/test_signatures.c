@@ -291,6 +291,52 @@ static void test_signatures__goleveldb_fork_workers(void **state)
     gmx_signatures_free(s);
 }
 
+/* NATS server Raft groups: each node's run loop lives as long as the node
+ * ("expected ... to run for the entire life of the Raft node once started",
+ * server/raft.go). The three labelled debug=1 records a maintainer pasted as
+ * the example of a running server (nats-io/nats-server#4545, verbatim in
+ * testdata/realworld) are benign, pasted on their own or not; one a leak
+ * checker lists after a test is a node never stopped. */
+static void test_signatures__nats_raft_run_loop(void **state)
+{
+    (void)state;
+    gmx_signatures *s = gmx_signatures_new();
+    assert_int_equal(gmx_signatures_add_builtin(s, NULL), GMX_OK);
+    static const char *const tops[] = {
+        "github.com/nats-io/nats-server/v2/server.(*raft).runAsFollower",
+        "github.com/nats-io/nats-server/v2/server.(*raft).runAsLeader",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        gmx_frame frames[] = {
+            { gmx_str_cstr(tops[i]), gmx_str_cstr("server/raft.go"), 1795 },
+            { gmx_str_cstr("github.com/nats-io/nats-server/v2/server.(*raft).run"),
+              gmx_str_cstr("server/raft.go"), 1715 },
+            { gmx_str_cstr("github.com/nats-io/nats-server/v2/server.(*Server).startGoRoutine.func1"),
+              gmx_str_cstr("server/server.go"), 3609 },
+        };
+        gmx_gbucket b = { .frames = frames, .nframes = 3, .count = 1 };
+        const gmx_signature *e = gmx_signatures_match(s, &b, gmx_str_cstr(""), true);
+        assert_non_null(e);
+        assert_false(e->leak);
+        b.count = 2000;
+        e = gmx_signatures_match(s, &b, gmx_str_cstr(""), false);
+        assert_non_null(e);
+        assert_false(e->leak);
+        b.count = 1;
+        b.flags = GMX_G_REPORTED;
+        e = gmx_signatures_match(s, &b, gmx_str_cstr("select"), false);
+        assert_non_null(e);
+        assert_true(e->leak);
+    }
+    /* The server's other goroutines are not it. */
+    gmx_frame other[] = { { gmx_str_cstr("github.com/nats-io/nats-server/v2/server.(*raft).runCatchup"),
+                            gmx_str_cstr("server/raft.go"), 3560 } };
+    gmx_gbucket o = { .frames = other, .nframes = 1, .count = 1 };
+    const gmx_signature *e = gmx_signatures_match(s, &o, gmx_str_cstr("select"), true);
+    assert_true(e == NULL || strcmp(e->source, "https://github.com/nats-io/nats-server/blob/main/server/raft.go") != 0);
+    gmx_signatures_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -303,6 +349,7 @@ int main(void)
         cmocka_unit_test(test_signatures__grpc_callback_serializer),
         cmocka_unit_test(test_signatures__etcd_close_substream),
         cmocka_unit_test(test_signatures__goleveldb_fork_workers),
+        cmocka_unit_test(test_signatures__nats_raft_run_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

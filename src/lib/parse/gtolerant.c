@@ -374,16 +374,22 @@ static void dispatch(tol *t, gx_line *ln)
     t->line_logged = ln->logged;
     bool was_file = t->last_file;
     bool after_leak_header = t->leak_header;
+    bool was_header = t->last_header;
     t->last_file = false;
     t->leak_header = false;
+    t->last_header = ln->kind == GX_HEADER;
     switch (ln->kind) {
     case GX_BLANK:
         if (t->in_block) {
             /* Double-spaced text (copied from a web UI): one blank line
              * is spacing, two or more end a block. A blank line between a
-             * function and its file line, or before "created by", shows it. */
+             * function and its file line, or before "created by", shows it;
+             * so does one between a header and its first frame (or an
+             * elision for it), which the runtime never writes. */
             const gx_line *nx = gmx_gt_peek(t);
             if (nx && ((t->expect_file && nx->kind == GX_FILE) || nx->kind == GX_CREATED))
+                t->spaced = true;
+            if (nx && was_header && t->headed && (nx->kind == GX_FUNC || nx->kind == GX_ELIDED))
                 t->spaced = true;
             if (nx && nx->kind != GX_BLANK && (t->spaced || t->cl.double_spaced))
                 return;

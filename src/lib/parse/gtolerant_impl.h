@@ -56,6 +56,7 @@ typedef struct tol {
     char leak_top[256];      /* the function it names "on top of the stack", or empty */
     size_t leak_top_len;
     bool spaced;             /* the text is double-spaced (seen inside a block) */
+    bool last_header;        /* the line dispatched before was a goroutine's header */
     uint64_t records;        /* dump headers and profile records written */
     uint64_t prof_records;   /* of which profile records */
     uint64_t count_lines;    /* uniq -c lines seen */
