@@ -59,14 +59,6 @@ gmx_str gmx_goname_for_print(gmx_arena *a, gmx_str name)
     return (gmx_str){ out, gmx_goname_print(name, out, cap) };
 }
 
-bool gmx_goname_starless_receiver(gmx_str name, size_t i)
-{
-    if (i >= name.n || name.p[i] != '(' || !i || name.p[i - 1] != '.' || i + 1 >= name.n)
-        return false;
-    char next = name.p[i + 1];
-    return next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z');
-}
-
 bool gmx_goname_lost_receiver_star(gmx_str name)
 {
     const char *open = name.n ? memchr(name.p, '(', name.n) : NULL;

@@ -25,8 +25,15 @@ gmx_str gmx_goname_for_print(gmx_arena *a, gmx_str name);
 /* Whether name holds at i a pointer receiver that lost its '*' (".(_T)",
  * ".(T)"): the runtime prints a receiver in parentheses only as a pointer,
  * "pkg.(*T).m" (a value receiver is "pkg.T.m"), so only a Markdown page
- * that took the '*' for emphasis writes these. */
-bool gmx_goname_starless_receiver(gmx_str name, size_t i);
+ * that took the '*' for emphasis writes these. Inline: the tolerant reader
+ * asks it of every character after a function line's first '('. */
+static inline bool gmx_goname_starless_receiver(gmx_str name, size_t i)
+{
+    if (i >= name.n || name.p[i] != '(' || !i || name.p[i - 1] != '.' || i + 1 >= name.n)
+        return false;
+    char next = name.p[i + 1];
+    return next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z');
+}
 /* Whether name holds one anywhere. */
 bool gmx_goname_lost_receiver_star(gmx_str name);
 

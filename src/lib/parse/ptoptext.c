@@ -27,23 +27,42 @@ static gmx_str clean(gmx_str s)
     return s;
 }
 
+/* The next blank-separated token of s at or after *i (advanced past it). */
+static bool next_token(gmx_str s, size_t *i, gmx_str *tok)
+{
+    while (*i < s.n && (s.p[*i] == ' ' || s.p[*i] == '\t'))
+        (*i)++;
+    if (*i >= s.n)
+        return false;
+    size_t start = *i;
+    while (*i < s.n && s.p[*i] != ' ' && s.p[*i] != '\t')
+        (*i)++;
+    *tok = gmx_str_sub(s, start, *i);
+    return true;
+}
+
+static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, double *cum,
+                        double *cum_pct, bool *unit);
+
+/* Whether a -top row's figures follow at i (not -peek's "calls" columns). */
+static bool runs_into_a_row(gmx_str s, size_t i)
+{
+    double flat, flat_pct, cum, cum_pct;
+    bool unit;
+    return row_figures(s, &i, &flat, &flat_pct, &cum, &cum_pct, &unit);
+}
+
 /* Splits on runs of blanks; the last token takes the rest of the line. */
 static size_t tokens(gmx_str s, gmx_str *tok, size_t max)
 {
     size_t n = 0, i = 0;
-    while (i < s.n && n < max) {
+    while (n + 1 < max && next_token(s, &i, &tok[n]))
+        n++;
+    if (n + 1 == max) {
         while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
             i++;
-        if (i >= s.n)
-            break;
-        size_t start = i;
-        if (n + 1 == max) {
-            tok[n++] = gmx_str_sub(s, start, s.n);
-            break;
-        }
-        while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
-            i++;
-        tok[n++] = gmx_str_sub(s, start, i);
+        if (i < s.n)
+            tok[n++] = gmx_str_sub(s, i, s.n);
     }
     return n;
 }
@@ -612,31 +631,6 @@ static bool wrapped_row(reader *r, gmx_cursor *c, double flat, double cum, doubl
     }
     *rc = take_row(r, clean(next), flat, cum, flat_pct, cum_pct, unit, any_unit, gopark);
     return true;
-}
-
-/* The next blank-separated token of s at or after *i (advanced past it). */
-static bool next_token(gmx_str s, size_t *i, gmx_str *tok)
-{
-    while (*i < s.n && (s.p[*i] == ' ' || s.p[*i] == '\t'))
-        (*i)++;
-    if (*i >= s.n)
-        return false;
-    size_t start = *i;
-    while (*i < s.n && s.p[*i] != ' ' && s.p[*i] != '\t')
-        (*i)++;
-    *tok = gmx_str_sub(s, start, *i);
-    return true;
-}
-
-static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, double *cum,
-                        double *cum_pct, bool *unit);
-
-/* Whether a -top row's figures follow at i (not -peek's "calls" columns). */
-static bool runs_into_a_row(gmx_str s, size_t i)
-{
-    double flat, flat_pct, cum, cum_pct;
-    bool unit;
-    return row_figures(s, &i, &flat, &flat_pct, &cum, &cum_pct, &unit);
 }
 
 /* Where the text after -top's column header starts in a line that holds it
