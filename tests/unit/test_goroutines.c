@@ -1595,6 +1595,33 @@ static void test_goroutines__a_vendored_wait_is_fixed_in_its_caller(void **state
     fixture_release(&fx);
 }
 
+/* A dependency from the module cache (GOMODCACHE/<module>@<version>/...) is
+ * not the code being built: a wait in it is fixed in the application's first
+ * frame that called it. ooni/probe-cli#1428 (verbatim in testdata/realworld):
+ * quic-go's closeServer waits on the lock its listener's close holds, called
+ * from netemx's (*http3Server).Close, the maintainers' fix. */
+static void test_goroutines__a_module_cache_wait_is_fixed_in_its_caller(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/ooni-probe-cli-1428/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    bool caller = false;
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        if (gmx_str_eq_cstr(fd->site.function, "github.com/ooni/probe-cli/v3/internal/netemx.(*http3Server).Close"))
+            caller = true;
+        /* Only quic-go's own frames on this stack: the dependency stays the site. */
+        if (strstr(fd->site.function.p, "quic-go"))
+            assert_non_null(strstr(fd->site.function.p, "(*baseServer).close"));
+    }
+    assert_true(caller);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
 /* A stack of the standard library only that the catalogue knows is named at
  * the frame the entry names: the leaked Transport's connection reader
  * (net/http.(*persistConn).readLoop), not the read it waits in
@@ -1686,6 +1713,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__one_profile_says_what_would_tell),
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
+        cmocka_unit_test(test_goroutines__a_module_cache_wait_is_fixed_in_its_caller),
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
         cmocka_unit_test(test_goroutines__a_known_std_goroutine_is_named_by_its_entry),
     };

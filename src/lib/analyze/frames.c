@@ -146,6 +146,15 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
     return std_import_path(pkg);
 }
 
+/* A module the build downloaded lives in the module cache,
+ * GOMODCACHE/<module>@<version>/... ("/root/go/pkg/mod/github.com/x/y@v1.2.3/
+ * z.go"): a dependency, never the code being built. */
+static bool in_module_cache(gmx_str file)
+{
+    size_t at = gmx_str_find(file, "/pkg/mod/");
+    return at != SIZE_MAX && gmx_str_find(gmx_str_sub(file, at, file.n), "@v") != SIZE_MAX;
+}
+
 /* A dependency vendored by the application lives under the application's
  * own tree ("/src/github.com/x/app/vendor/google.golang.org/grpc/..."): the
  * code to fix is the application's first frame, under that tree and outside
@@ -153,8 +162,15 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f)
  * for the application's stream handler). frames[i] is the first frame not
  * of the standard library; it stays the site when it is not vendored or no
  * caller of the application's tree is shown. */
-static gmx_frame first_own_frame(const gmx_frame *frames, uint32_t i, uint32_t n)
+static gmx_frame first_own_frame(const gmx_frame *frames, uint32_t i, uint32_t n, const gmx_goroot *root)
 {
+    if (in_module_cache(frames[i].file)) {
+        for (uint32_t k = i + 1; k < n; k++)
+            if (frames[k].file.n && !in_module_cache(frames[k].file) &&
+                gmx_str_find(frames[k].file, "/vendor/") == SIZE_MAX && !gmx_frame_is_std(root, &frames[k]))
+                return frames[k];
+        return frames[i];
+    }
     size_t at = gmx_str_find(frames[i].file, "/vendor/");
     if (at == SIZE_MAX)
         return frames[i];
@@ -173,7 +189,7 @@ bool gmx_frames_site(const gmx_frame *frames, uint32_t n, const gmx_frame *creat
     *mechanism = false;
     for (uint32_t i = 0; i < n; i++) {
         if (!gmx_frame_is_std(root, &frames[i])) {
-            *site = first_own_frame(frames, i, n);
+            *site = first_own_frame(frames, i, n, root);
             return true;
         }
     }
