@@ -1595,6 +1595,34 @@ static void test_goroutines__a_vendored_wait_is_fixed_in_its_caller(void **state
     fixture_release(&fx);
 }
 
+/* Counts without stacks are summarised as what they are: a histogram of
+ * states (restatedev/sdk-go#141's "305 chan send / 48 GC worker (idle)"),
+ * or of creators (istio/old_issues_repo#100), not "distinct stacks". */
+static void test_goroutines__counts_without_stacks_are_summarised_so(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/restatedev-sdk-go-141/artifact.txt", &len);
+    char *hist = strstr(text, " 305 chan send");
+    assert_non_null(hist);
+    char *end = strstr(hist, "```");
+    assert_non_null(end);
+    *end = '\0';
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(hist, &s);
+    assert_string_equal(gmx_findings_summary(f).p, "353 goroutines in 2 states (counts without stacks).");
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+
+    text = tu_read_fixture("testdata/realworld/istio-old_issues_repo-100/artifact.txt", &len);
+    f = analyse_paste(text, &s);
+    assert_string_equal(gmx_findings_summary(f).p, "95,629 goroutines from 9 creators (counts without stacks).");
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
 /* A dependency from the module cache (GOMODCACHE/<module>@<version>/...) is
  * not the code being built: a wait in it is fixed in the application's first
  * frame that called it. ooni/probe-cli#1428 (verbatim in testdata/realworld):
@@ -1714,6 +1742,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_test_timeouts_hung_test_is_a_warning),
         cmocka_unit_test(test_goroutines__a_vendored_wait_is_fixed_in_its_caller),
         cmocka_unit_test(test_goroutines__a_module_cache_wait_is_fixed_in_its_caller),
+        cmocka_unit_test(test_goroutines__counts_without_stacks_are_summarised_so),
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
         cmocka_unit_test(test_goroutines__a_known_std_goroutine_is_named_by_its_entry),
     };

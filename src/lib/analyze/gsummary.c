@@ -12,6 +12,19 @@ static void set_summary(gmx_findings *out, bool zh, gmx_str summary)
     (zh ? gmx_findings_set_summary_zh : gmx_findings_set_summary)(out, summary);
 }
 
+/* How many buckets hold no frame, only a count: with their creator
+ * (with_creator; a histogram of creators) or without one (a histogram of
+ * states). Such a set has no stacks to speak of. */
+static size_t counted_by(const gmx_gbuckets *set, bool with_creator)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(set, i);
+        k += !b->nframes && b->has_creator == with_creator;
+    }
+    return k;
+}
+
 static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *snaps, size_t n)
 {
     uint64_t last = gmx_gbuckets_total(snaps[n - 1].buckets);
@@ -29,6 +42,20 @@ static void summarise_counts(gmx_findings *out, bool zh, const gmx_gsnapshot *sn
                                          : "%s goroutines in %zu distinct stacks, and %s more in "
                                            "stacks past that limit, counted but not grouped (partial).",
                                  gmx_fmt_count_text(last - overflow).s, nb, gmx_fmt_count_text(overflow).s));
+    else if (counted_by(snaps[n - 1].buckets, true) == nb)
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s，来自 %zu 个创建者%.0s"
+                                                           "（只有计数，没有栈）。"
+                                                         : "%s goroutine%s from %zu creator%s (counts "
+                                                           "without stacks).",
+                                                 gmx_fmt_count_text(last).s, last == 1 ? "" : "s", nb,
+                                                 nb == 1 ? "" : "s"));
+    else if (counted_by(snaps[n - 1].buckets, false) == nb)
+        set_summary(out, zh, gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s，分属 %zu 种状态%.0s"
+                                                           "（只有计数，没有栈）。"
+                                                         : "%s goroutine%s in %zu state%s (counts "
+                                                           "without stacks).",
+                                                 gmx_fmt_count_text(last).s, last == 1 ? "" : "s", nb,
+                                                 nb == 1 ? "" : "s"));
     else
         set_summary(out, zh, gmx_findings_printf(out, zh ? "%s 个 goroutine%.0s，分属 %zu 个不同的栈%.0s。"
                                                          : "%s goroutine%s in %zu distinct stack%s.",
