@@ -80,13 +80,48 @@ static bool mutex_linkname(const gmx_gbucket *b)
     return false;
 }
 
+/* The runtime's semaphore as sync links it: the generic wait a fork of sync
+ * links too (sync.runtime_Semacquire), and the mutex waits above. */
+static bool semaphore_wait(gmx_str func)
+{
+    if (gmx_str_eq_cstr(func, "sync.runtime_Semacquire"))
+        return true;
+    for (size_t i = 0; i < sizeof(mutex_waits) / sizeof(mutex_waits[0]); i++)
+        if (gmx_str_eq_cstr(func, mutex_waits[i]))
+            return true;
+    return false;
+}
+
+/* A lock of a program's own built on the runtime's semaphore, as a fork of
+ * package sync is (gVisor's pkg/sync links sync.runtime_Semacquire): the
+ * frames right above the semaphore are Lock or RLock methods of a type named
+ * ...Mutex, Go's naming of locks, outside package sync. Returns the index of
+ * the first frame below those lock methods, the lock's caller; 0 for none. */
+static uint32_t own_lock_end(const gmx_gbucket *b)
+{
+    for (uint32_t i = 0; i + 1 < b->nframes; i++) {
+        if (!semaphore_wait(b->frames[i].func))
+            continue;
+        uint32_t k = i + 1;
+        while (k < b->nframes) {
+            gmx_str g = b->frames[k].func, pkg = gmx_func_package(g);
+            if (gmx_str_eq_cstr(pkg, "sync") || gmx_str_eq_cstr(pkg, "internal/sync") ||
+                (!gmx_str_ends(g, "Mutex).Lock") && !gmx_str_ends(g, "Mutex).RLock")))
+                break;
+            k++;
+        }
+        return k > i + 1 ? k : 0;
+    }
+    return 0;
+}
+
 static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
 {
     /* Before 1.20 (mutexes) and 1.24 (WaitGroup) every sync wait read
      * "semacquire"; the frames tell which primitive it is. */
     if (has_func(b, "sync.(*Mutex).Lock") || has_func(b, "sync.(*RWMutex).Lock") ||
         has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow") ||
-        mutex_linkname(b))
+        mutex_linkname(b) || own_lock_end(b))
         return verdict(GMX_CAT_MUTEX_HELD, NULL);
     if (has_func(b, "sync.(*WaitGroup).Wait"))
         return verdict(GMX_CAT_WAITGROUP_MISMATCH, NULL);
@@ -141,7 +176,7 @@ static gmx_str status_from_frames(const gmx_gbucket *b)
         for (size_t k = 0; k < sizeof(parks) / sizeof(parks[0]); k++)
             if (gmx_str_eq_cstr(b->frames[i].func, parks[k].func))
                 return gmx_str_cstr(parks[k].status);
-    if (mutex_linkname(b))
+    if (mutex_linkname(b) || own_lock_end(b))
         return gmx_str_cstr("semacquire");
     return (gmx_str){ "", 0 };
 }
@@ -206,6 +241,11 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const g
 
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism)
 {
-    return gmx_frames_site(b->frames, b->nframes, b->has_creator ? &b->creator : NULL, root, site,
-                           mechanism);
+    /* A lock of the program's own is the mechanism, as sync's is: the code
+     * to fix is the lock's caller. */
+    uint32_t from = own_lock_end(b);
+    if (from >= b->nframes)
+        from = 0;
+    return gmx_frames_site(b->frames + from, b->nframes - from, b->has_creator ? &b->creator : NULL,
+                           root, site, mechanism);
 }
