@@ -873,6 +873,37 @@ static void test_core__a_table_of_goroutines_objects_is_their_heap(void **state)
     assert_in_use_faresearch("1.27");
 }
 
+/* The held-out tickerd core (Go 1.19): a market-data feed whose connection
+ * goroutines, one per terminal, wait to write a snapshot to terminals that
+ * stopped reading. Their frames hold most of the heap marked, each its own
+ * subscriber's queue of updates; the container named on the heaviest line,
+ * one goroutine's main.subscriber.updates, holds under a quarter of it: one
+ * of those goroutines' own lines, told (info), not warned of, so that the
+ * goroutines' own finding ranks first. */
+static void test_core__a_container_of_one_goroutines_line_is_its_heap(void **state)
+{
+    (void)state;
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_TICKERD_PREFIX, "1.19", &r);
+    assert_int_equal(top->root_kind, GMX_CORE_ROOT_FRAME);
+    assert_true(top->roots > 100);
+    const gmx_core_hold_step *queue = NULL;
+    for (size_t k = 1; k <= top->holder; k++)
+        if (top->chain[k].container && strcmp(top->chain[k].container, "main.subscriber.updates") == 0)
+            queue = &top->chain[k];
+    assert_non_null(queue);
+    assert_true((queue->bytes + top->like_bytes) * 4 < top->bytes);
+    assert_true(top->bytes * 2 >= r.marked_bytes);
+    gmx_findings *f = gmx_findings_new();
+    assert_non_null(f);
+    gmx_analyze_core_retention(&r, f);
+    const gmx_finding *fd = gmx_findings_at(f, 0);
+    assert_int_equal(gmx_str_find(fd->title, "main.subscriber.updates (chan []uint8) holds"), 0);
+    assert_int_equal(fd->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_core_retention_release(&r);
+}
+
 /* The held-out receipts cores (Go 1.19, 1.27): a per-merchant index,
  * map[string][]*receipt, whose keys the janitor does not trim. The map is
  * the container, holding at least half of the heap in use at capture; no
@@ -1335,6 +1366,7 @@ int main(void)
         cmocka_unit_test(test_core__a_global_channel_is_the_container),
         cmocka_unit_test(test_core__an_inline_arrays_elements_are_like_containers),
         cmocka_unit_test(test_core__a_table_of_goroutines_objects_is_their_heap),
+        cmocka_unit_test(test_core__a_container_of_one_goroutines_line_is_its_heap),
         cmocka_unit_test(test_core__a_map_of_slices_per_key_is_the_container),
         cmocka_unit_test(test_core__sub_slices_keeping_their_bodies_in_a_map),
         cmocka_unit_test(test_core__builders_kept_in_a_map_keyed_by_a_struct),

@@ -1079,6 +1079,41 @@ static void test_goroutines__an_accept_loops_connections_are_no_pile(void **stat
     }
 }
 
+/* The same accept loop's connections, 120 of them waiting to write with no
+ * deadline (the netpoller's write wait under net.(*conn).Write): their
+ * clients stopped reading what they were sent, which no deadline ends; no
+ * idle connection waits to write: a pile, whoever accepted them. */
+static void test_goroutines__accepted_connections_waiting_to_write_are_a_pile(void **state)
+{
+    (void)state;
+    static const char *const writing =
+        "internal/poll.runtime_pollWait(0x7f, 0x77)\n\t/usr/lib/go-1.19/src/runtime/netpoll.go:305 +0x89\n"
+        "internal/poll.(*pollDesc).wait(0xc0008?, 0xc0009?, 0x0)\n\t/usr/lib/go-1.19/src/internal/poll/fd_poll_runtime.go:84 +0x32\n"
+        "internal/poll.(*pollDesc).waitWrite(...)\n\t/usr/lib/go-1.19/src/internal/poll/fd_poll_runtime.go:93\n"
+        "internal/poll.(*FD).Write(0xc0008, {0xc0006, 0x2390, 0x4000})\n\t/usr/lib/go-1.19/src/internal/poll/fd_unix.go:391 +0x2ee\n"
+        "net.(*netFD).Write(0xc0008, {0xc0006?, 0x4?, 0x4?})\n\t/usr/lib/go-1.19/src/net/fd_posix.go:96 +0x29\n"
+        "net.(*conn).Write(0xc0005, {0xc0006?, 0xc0007?, 0x0?})\n\t/usr/lib/go-1.19/src/net/net.go:195 +0x45\n"
+        "main.(*feed).writeSnapshot(0xc0001, {0x7a, 0xc0005})\n\t/go/src/svc/main.go:91 +0x1f9\n"
+        "main.(*feed).serve(0xc0001, {0x7a, 0xc0005})\n\t/go/src/svc/main.go:123 +0x4e5\n"
+        "created by main.(*feed).acceptLoop\n\t/go/src/svc/main.go:196 +0xe5\n";
+    static char text[1 << 19];
+    pool_text(text, sizeof(text), 120, 40, 7, "IO wait", writing);
+    size_t len = strlen(text);
+    snprintf(text + len, sizeof(text) - len,
+             "goroutine 18 [IO wait]:\n"
+             "internal/poll.runtime_pollWait(0x7f, 0x72)\n\t/usr/lib/go-1.19/src/runtime/netpoll.go:305 +0x89\n"
+             "net.(*TCPListener).Accept(0xc0003)\n\t/usr/lib/go-1.19/src/net/tcpsock.go:288 +0x3d\n"
+             "main.(*feed).acceptLoop(0xc0001, {0x7a, 0xc0002})\n\t/go/src/svc/main.go:190 +0x3c\n"
+             "created by main.main\n\t/go/src/svc/main.go:266 +0x1d\n");
+    gmx_findings *f = analyse_text(text);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_IO_NO_TIMEOUT);
+    assert_int_equal(top->goroutines, 120);
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_null(strstr(top->why.p, "started per connection by an accept loop"));
+    done_text(f);
+}
+
 static const char *const limiter_records =
     "#\t0x1\tmain.(*bucket).wait+0x1\t/go/src/svc/main.go:52\n"
     "#\t0x2\tmain.(*indexer).refresh+0x1\t/go/src/svc/main.go:90\n";
@@ -1715,6 +1750,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_rise_renewed_over_time_is_no_pile),
         cmocka_unit_test(test_goroutines__a_fixed_set_taking_turns_is_no_pile),
         cmocka_unit_test(test_goroutines__an_accept_loops_connections_are_no_pile),
+        cmocka_unit_test(test_goroutines__accepted_connections_waiting_to_write_are_a_pile),
         cmocka_unit_test(test_goroutines__one_goroutine_blocked_for_hours_is_a_warning),
         cmocka_unit_test(test_goroutines__test_binary_main_is_the_framework),
         cmocka_unit_test(test_goroutines__workers_idle_since_start_are_not_leaks),

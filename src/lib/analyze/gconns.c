@@ -7,6 +7,16 @@ bool gmx_gconns_reading(const gmx_gbucket *b)
     return gmx_str_eq_cstr(gmx_gstatus(b), "IO wait");
 }
 
+bool gmx_gconns_writing(const gmx_gbucket *b)
+{
+    if (!gmx_gconns_reading(b))
+        return false;
+    for (uint32_t i = 0; i < b->nframes; i++)
+        if (gmx_str_eq_cstr(b->frames[i].func, "internal/poll.(*pollDesc).waitWrite"))
+            return true;
+    return false;
+}
+
 /* The wait is the application's own: the first frame outside the runtime
  * is not the standard library's. A call in flight waits inside the library
  * (an HTTP request's select in net/http's roundTrip), one per connection

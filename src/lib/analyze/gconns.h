@@ -14,6 +14,12 @@
 /* b's goroutines wait on network I/O (the netpoller: one socket each). */
 bool gmx_gconns_reading(const gmx_gbucket *b);
 
+/* b's goroutines wait to send on a socket: the netpoller's write wait
+ * (internal/poll's waitWrite, under an FD's Write). The kernel's buffers
+ * for the connection are full: its peer stopped taking what it was sent.
+ * A connection waiting for its peer's next message reads. */
+bool gmx_gconns_writing(const gmx_gbucket *b);
+
 /* The count in snapshot k (before the last) of the stack of r, a bucket of
  * the last snapshot; ctx is the caller's. */
 typedef uint64_t (*gmx_gconns_count_fn)(const void *ctx, size_t k, const gmx_gbucket *r);

@@ -492,8 +492,10 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     }
     gmx_str spawner;
     bool throttle = cat == GMX_CAT_CHAN_SEND_BLOCKED;
-    /* An application's accept loop (net/http's connections the catalogue knows). */
-    bool served = cat == GMX_CAT_IO_NO_TIMEOUT && app_creator;
+    /* An application's accept loop (net/http's connections the catalogue knows),
+     * its connections waiting for their clients' next message: one waiting to
+     * write waits for a client that stopped reading, which no deadline ends. */
+    bool served = cat == GMX_CAT_IO_NO_TIMEOUT && app_creator && !gmx_gconns_writing(b);
     if ((cat == GMX_CAT_GOROUTINE_SURGE || throttle || served) && gmx_gspawner(b, &spawner)) {
         if (!c->spawners && !(c->spawners = gmx_gspawner_index_new(c->snaps[n - 1].buckets)))
             return GMX_ENOMEM;

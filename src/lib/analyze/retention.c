@@ -162,11 +162,16 @@ static bool lone_buffer(const gmx_core_holder *h, size_t container)
  * keeping its own few objects (a connection's buffers, a request's state):
  * no line from one of them holds a quarter of it, so what keeps it is that
  * the goroutines are alive, which their own finding tells (its heap_bytes);
- * unless static types name a container there, it is told, not warned of. */
+ * unless static types name a container there that holds a quarter of it, it
+ * is told, not warned of. A container under a quarter (one goroutine's own
+ * queue, with what its like siblings hold) is one of those lines. */
 static bool per_goroutine(const gmx_core_holder *h, size_t container)
 {
     bool frames = h->root_kind == GMX_CORE_ROOT_FRAME || h->root_kind == GMX_CORE_ROOT_STACK;
-    return !container && frames && h->roots > 1 && h->chain[h->holder].bytes * 4 < h->bytes;
+    uint64_t line = h->chain[h->holder].bytes;
+    if (container && h->chain[container].bytes + h->like_bytes > line)
+        line = h->chain[container].bytes + h->like_bytes;
+    return frames && h->roots > 1 && line * 4 < h->bytes;
 }
 
 /* Whether the objects the holder keeps are each in use by a goroutine: most

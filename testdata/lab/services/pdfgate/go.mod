@@ -1,0 +1,3 @@
+module pdfgate
+
+go 1.19

@@ -1,0 +1,3 @@
+module tickerd
+
+go 1.19
