@@ -1,0 +1,3 @@
+module docconvert
+
+go 1.19

@@ -1,0 +1,3 @@
+module eventsink
+
+go 1.19

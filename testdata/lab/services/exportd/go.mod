@@ -1,0 +1,3 @@
+module exportd
+
+go 1.19

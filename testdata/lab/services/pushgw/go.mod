@@ -1,0 +1,3 @@
+module pushgw
+
+go 1.19
