@@ -71,6 +71,8 @@
 #                   judged map-growth; the leaks' kernel cores agree with their
 #                   tracebacks as in kernel, uploads' and transcoder's gcores with their dumps as
 #                   in agree
+#   versions VERSION  the checks of heldout on the Go versions between the lab's three (1.21,
+#                   1.23 to 1.26), over the held-out services captured there
 #   errors          bad inputs: one line naming the file, exit status 2
 #   diagnose        `gomemdx diagnose` given the core and binary (and other files) finds
 #                   them by content, pairs them by build ID and ranks the leak first
@@ -81,7 +83,8 @@ root=$(cd "$here/../.." && pwd)
 src=$root/testdata/core/go$v/notifier
 dir=$work/core-fixtures/go$v
 mkdir -p "$dir"
-for f in core notifier.bin; do
+# The Go versions between the lab's three hold held-out services only, no notifier.
+[ "$mode" = versions ] || for f in core notifier.bin; do
   [ "$dir/$f" -nt "$src/$f.xz" ] || { xz -dc "$src/$f.xz" >"$dir/$f.tmp" && mv "$dir/$f.tmp" "$dir/$f"; } || exit 2
 done
 cd "$dir" || exit 2
@@ -319,7 +322,7 @@ PY
       grep -q "no evidence found" <<<"$err" || fail "diagnose mismatch: $err"
     fi
     ;;
-  heldout)
+  heldout | versions)
     # the goroutine leaks (service, case.tsv culprit) and heap leaks (service, container) held out
     # a leak with a floor: the heap each of its goroutines holds (kvrelay: its value, > 32 KiB)
     leaks="uploads signer transcoder kvrelay:32768 faresearch parcelrates userdir stockline eventhooks"
@@ -354,6 +357,11 @@ PY
     heaps="$heaps docindex:main.(*indexer).run.undo"
     # a container/heap min-heap of deadlines whose done entries stay until their hour passes
     heaps="$heaps pdfgate:main.jobTracker.deadlines"
+    if [ "$mode" = versions ]; then
+      present() { local l; for l in "$@"; do [ -d "$root/testdata/core/go$v/${l%%:*}" ] && echo "$l"; done; }
+      leaks=$(present $leaks) heaps=$(present $heaps)
+      [ -n "$leaks$heaps" ] || fail "go$v: no held-out service captured on this version"
+    fi
     for svc in $(for l in $leaks $heaps; do echo "${l%%:*}"; done); do
       hsrc=$root/testdata/core/go$v/$svc
       for f in core crash-core $svc.bin; do
