@@ -10,7 +10,9 @@ static const char *const advice_en[GMX_CAT_COUNT] = {
     [GMX_CAT_CHAN_RECV_BLOCKED] =
         "Nobody will send on this channel again, or it is never closed. Close the channel "
         "when the producer is done (a `for range` loop then ends), and make the receive a "
-        "select on ctx.Done() so it can give up.",
+        "select on ctx.Done() so it can give up. A time.Ticker's channel is never closed, "
+        "not even by Stop: a `for range ticker.C` loop needs that select to end, and "
+        "`defer ticker.Stop()`.",
     [GMX_CAT_NIL_CHAN] =
         "A send or receive on a nil channel blocks forever. Initialise the channel with make "
         "before the goroutine that uses it starts.",
@@ -77,7 +79,9 @@ static const char *const advice_zh[GMX_CAT_COUNT] = {
         "保证发送方总能完成；或者用 select 同时等待 ctx.Done()。",
     [GMX_CAT_CHAN_RECV_BLOCKED] =
         "读 channel 阻塞：不会再有人往这个 channel 写数据，或者它从未被关闭。生产者结束时关闭 channel"
-        "（`for range` 循环随之结束），并用 select 同时等待 ctx.Done()，让接收方可以放弃。",
+        "（`for range` 循环随之结束），并用 select 同时等待 ctx.Done()，让接收方可以放弃。"
+        "time.Ticker 的 channel 永不关闭，调用 Stop 也不会：`for range ticker.C` 循环需要这样的 "
+        "select 才能结束，并 `defer ticker.Stop()`。",
     [GMX_CAT_NIL_CHAN] =
         "对 nil channel 的读写会永远阻塞。在启动使用它的 goroutine 之前用 make 初始化 channel。",
     [GMX_CAT_SELECT_BLOCKED] =
