@@ -159,15 +159,19 @@ static bool in_module_cache(gmx_str file)
  * own tree ("/src/github.com/x/app/vendor/google.golang.org/grpc/..."): the
  * code to fix is the application's first frame, under that tree and outside
  * vendor/, that called into it (a goroutine waiting in grpc's flow control
- * for the application's stream handler). frames[i] is the first frame not
- * of the standard library; it stays the site when it is not vendored or no
- * caller of the application's tree is shown. */
-static gmx_frame first_own_frame(const gmx_frame *frames, uint32_t i, uint32_t n, const gmx_goroot *root)
+ * for the application's stream handler). A dependency in the module cache
+ * is fixed in the first frame after it outside the module cache, vendor/
+ * and the standard library. frames[i] is the first frame not of the
+ * standard library; it stays the site when it is no dependency or no caller
+ * of the application's is shown. */
+static gmx_frame first_own_frame(const gmx_frame *frames, uint32_t i, uint32_t n,
+                                 const gmx_goroot *root)
 {
     if (in_module_cache(frames[i].file)) {
         for (uint32_t k = i + 1; k < n; k++)
             if (frames[k].file.n && !in_module_cache(frames[k].file) &&
-                gmx_str_find(frames[k].file, "/vendor/") == SIZE_MAX && !gmx_frame_is_std(root, &frames[k]))
+                gmx_str_find(frames[k].file, "/vendor/") == SIZE_MAX &&
+                !gmx_frame_is_std(root, &frames[k]))
                 return frames[k];
         return frames[i];
     }
