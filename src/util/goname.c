@@ -58,12 +58,3 @@ gmx_str gmx_goname_for_print(gmx_arena *a, gmx_str name)
         return (gmx_str){ NULL, 0 };
     return (gmx_str){ out, gmx_goname_print(name, out, cap) };
 }
-
-bool gmx_goname_lost_receiver_star(gmx_str name)
-{
-    const char *open = name.n ? memchr(name.p, '(', name.n) : NULL;
-    for (size_t i = open ? (size_t)(open - name.p) : name.n; i < name.n; i++)
-        if (gmx_goname_starless_receiver(name, i))
-            return true;
-    return false;
-}

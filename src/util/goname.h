@@ -34,7 +34,14 @@ static inline bool gmx_goname_starless_receiver(gmx_str name, size_t i)
     char next = name.p[i + 1];
     return next == '_' || (next >= 'A' && next <= 'Z') || (next >= 'a' && next <= 'z');
 }
-/* Whether name holds one anywhere. */
-bool gmx_goname_lost_receiver_star(gmx_str name);
+/* Where name first holds one, after its first '(' (name.n for none). */
+static inline size_t gmx_goname_lost_star_at(gmx_str name)
+{
+    const char *open = name.n ? memchr(name.p, '(', name.n) : NULL;
+    size_t i = open ? (size_t)(open - name.p) : name.n;
+    while (i < name.n && !gmx_goname_starless_receiver(name, i))
+        i++;
+    return i;
+}
 
 #endif

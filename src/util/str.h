@@ -52,6 +52,21 @@ static inline gmx_str gmx_str_sub(gmx_str a, size_t from, size_t to)
     return (gmx_str){ a.p + from, to - from };
 }
 
+/* The next token of s at or after *i, split on runs of spaces and tabs,
+ * into *tok; *i is advanced past it. False when only blanks are left. */
+static inline bool gmx_str_next_token(gmx_str s, size_t *i, gmx_str *tok)
+{
+    while (*i < s.n && (s.p[*i] == ' ' || s.p[*i] == '\t'))
+        (*i)++;
+    if (*i >= s.n)
+        return false;
+    size_t start = *i;
+    while (*i < s.n && s.p[*i] != ' ' && s.p[*i] != '\t')
+        (*i)++;
+    *tok = gmx_str_sub(s, start, *i);
+    return true;
+}
+
 /* Index of the first occurrence of needle, or SIZE_MAX. */
 size_t gmx_str_find(gmx_str hay, const char *needle);
 /* Index of the last byte c, or SIZE_MAX. */

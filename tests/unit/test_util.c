@@ -526,23 +526,28 @@ static void test_fmt__durations_by_magnitude(void **state)
     gmx_buf_release(&b);
 }
 
-/* Go's tracebacks print a generic function's type parameters as "[...]";
- * 1.21+ tables and proto profiles spell out the shapes. */
 /* A receiver in parentheses without its '*' is never printed by the
  * runtime: what a Markdown page leaves of "(*T)". */
 static void test_goname__receivers_that_lost_their_star(void **state)
 {
     (void)state;
-    const char *lost[] = { "sync.(_Mutex).Lock", "sync.(Mutex).Lock",
-                           "github.com/x/y.(_conn).readLoop.func1" };
+    static const struct { const char *name; size_t at; } lost[] = {
+        { "sync.(_Mutex).Lock", 5 }, { "sync.(Mutex).Lock", 5 },
+        { "github.com/x/y.(_conn).readLoop.func1", 15 },
+        { "main.f(0x1) main.(_T).g", 17 }, /* after the first '(' */
+    };
     const char *printed[] = { "sync.(*Mutex).Lock", "main.T.m", "main.main.func1",
                               "main.(*Cache[...]).Get", "main.f(0x1)", "(" , "" };
     for (size_t i = 0; i < sizeof(lost) / sizeof(lost[0]); i++)
-        assert_true(gmx_goname_lost_receiver_star(gmx_str_cstr(lost[i])));
-    for (size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++)
-        assert_false(gmx_goname_lost_receiver_star(gmx_str_cstr(printed[i])));
+        assert_int_equal(gmx_goname_lost_star_at(gmx_str_cstr(lost[i].name)), lost[i].at);
+    for (size_t i = 0; i < sizeof(printed) / sizeof(printed[0]); i++) {
+        gmx_str s = gmx_str_cstr(printed[i]);
+        assert_int_equal(gmx_goname_lost_star_at(s), s.n);
+    }
 }
 
+/* Go's tracebacks print a generic function's type parameters as "[...]";
+ * 1.21+ tables and proto profiles spell out the shapes. */
 static void test_goname__type_parameters_print_as_the_traceback_does(void **state)
 {
     (void)state;

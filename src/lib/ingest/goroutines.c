@@ -111,9 +111,9 @@ static bool names_as_printed(const gmx_gbuckets *set)
     for (size_t i = 0; i < gmx_gbuckets_count(set); i++) {
         const gmx_gbucket *b = gmx_gbuckets_at(set, i);
         for (uint32_t k = 0; k < b->nframes; k++)
-            if (gmx_goname_lost_receiver_star(b->frames[k].func))
+            if (gmx_goname_lost_star_at(b->frames[k].func) < b->frames[k].func.n)
                 return false;
-        if (b->has_creator && gmx_goname_lost_receiver_star(b->creator.func))
+        if (b->has_creator && gmx_goname_lost_star_at(b->creator.func) < b->creator.func.n)
             return false;
     }
     return true;

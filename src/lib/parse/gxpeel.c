@@ -210,10 +210,7 @@ static gmx_str unlink_md(gx_cleaner *c, gmx_str s)
 static void restore_receivers(gx_cleaner *c, gx_line *out)
 {
     gmx_str s = out->text;
-    const char *open = memchr(s.p, '(', s.n);
-    size_t first = open ? (size_t)(open - s.p) : s.n;
-    while (first < s.n && !gmx_goname_starless_receiver(s, first))
-        first++;
+    size_t first = gmx_goname_lost_star_at(s);
     if (first >= s.n || s.n + 8 >= GX_LINE_MAX)
         return;
     char *buf = gmx_gx_slot(c);

@@ -58,18 +58,13 @@ static bool record_like(gmx_str s)
 static bool hashless_frame(gmx_str s, gmx_str f[3])
 {
     size_t i = 0;
-    for (int k = 0; k < 3; k++) {
-        while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
-            i++;
-        size_t start = i;
-        while (i < s.n && s.p[i] != ' ' && s.p[i] != '\t')
-            i++;
-        f[k] = gmx_str_sub(s, start, i);
-    }
-    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
-        i++;
+    gmx_str more;
+    for (int k = 0; k < 3; k++)
+        if (!gmx_str_next_token(s, &i, &f[k]))
+            return false;
     uint64_t pc;
-    return i == s.n && gmx_str_starts(f[0], "0x") && gmx_parse_hex_u64(f[0], &pc) &&
+    return !gmx_str_next_token(s, &i, &more) && gmx_str_starts(f[0], "0x") &&
+           gmx_parse_hex_u64(f[0], &pc) &&
            gmx_str_find(f[1], "+0x") != SIZE_MAX && gmx_gx_file_line(f[2]);
 }
 

@@ -27,20 +27,6 @@ static gmx_str clean(gmx_str s)
     return s;
 }
 
-/* The next blank-separated token of s at or after *i (advanced past it). */
-static bool next_token(gmx_str s, size_t *i, gmx_str *tok)
-{
-    while (*i < s.n && (s.p[*i] == ' ' || s.p[*i] == '\t'))
-        (*i)++;
-    if (*i >= s.n)
-        return false;
-    size_t start = *i;
-    while (*i < s.n && s.p[*i] != ' ' && s.p[*i] != '\t')
-        (*i)++;
-    *tok = gmx_str_sub(s, start, *i);
-    return true;
-}
-
 static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, double *cum,
                         double *cum_pct, bool *unit);
 
@@ -56,7 +42,7 @@ static bool runs_into_a_row(gmx_str s, size_t i)
 static size_t tokens(gmx_str s, gmx_str *tok, size_t max)
 {
     size_t n = 0, i = 0;
-    while (n + 1 < max && next_token(s, &i, &tok[n]))
+    while (n + 1 < max && gmx_str_next_token(s, &i, &tok[n]))
         n++;
     if (n + 1 == max) {
         while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
@@ -644,7 +630,7 @@ static size_t run_together_header(gmx_str s)
         size_t i = at, k = 0;
         gmx_str tok;
         bool starts = !at || s.p[at - 1] == ' ' || s.p[at - 1] == '\t';
-        while (starts && k < 5 && next_token(s, &i, &tok) && gmx_str_eq_cstr(tok, cols[k]))
+        while (starts && k < 5 && gmx_str_next_token(s, &i, &tok) && gmx_str_eq_cstr(tok, cols[k]))
             k++;
         if (k == 5)
             return runs_into_a_row(s, i) ? i : SIZE_MAX;
@@ -662,7 +648,7 @@ static bool row_figures(gmx_str s, size_t *i, double *flat, double *flat_pct, do
     gmx_str t[5];
     double sum_pct;
     for (size_t k = 0; k < 5; k++)
-        if (!next_token(s, &at, &t[k]))
+        if (!gmx_str_next_token(s, &at, &t[k]))
             return false;
     if (!value(t[0], flat) || !percent(t[1], flat_pct) || !percent(t[2], &sum_pct) ||
         !value(t[3], cum) || !percent(t[4], cum_pct))
@@ -695,7 +681,7 @@ static gmx_code run_together_rows(reader *r, gmx_str s, size_t at, bool *any_uni
         gmx_str name;
         bool named;
         /* a Markdown table's cell bars between the figures and the name */
-        while ((named = next_token(s, &i, &name)) && gmx_str_eq_cstr(name, "|"))
+        while ((named = gmx_str_next_token(s, &i, &name)) && gmx_str_eq_cstr(name, "|"))
             ;
         if (!named)
             break;
@@ -706,7 +692,7 @@ static gmx_code run_together_rows(reader *r, gmx_str s, size_t at, bool *any_uni
             bool u;
             size_t probe = j;
             gmx_str extra;
-            if (row_figures(s, &probe, &f, &fp, &c, &cp, &u) || !next_token(s, &j, &extra))
+            if (row_figures(s, &probe, &f, &fp, &c, &cp, &u) || !gmx_str_next_token(s, &j, &extra))
                 break;
             i = j;
         }
