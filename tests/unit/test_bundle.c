@@ -317,6 +317,46 @@ static void test_bundle__only_tables_of_bytes_in_use_chart_the_heap(void **state
     release(&inuse);
 }
 
+/* Go source in a folder is code, not evidence, though a test file holds a
+ * dump in a string: skipped with why. Named on its own, it is read. */
+static void test_bundle__go_source_in_a_folder_is_no_artifact(void **state)
+{
+    (void)state;
+    size_t len;
+    char *dump = tu_read_fixture("testdata/lab/captures/go1.22/gateway/goroutine-t1.debug2.txt", &len);
+    assert_non_null(dump);
+    char dir[] = "/tmp/gomemdx-test-bundle-XXXXXX", src[256], txt[256];
+    assert_non_null(mkdtemp(dir));
+    snprintf(src, sizeof(src), "%s/leak_test.go", dir);
+    snprintf(txt, sizeof(txt), "%s/goroutine.txt", dir);
+    put(src, dump, len);
+    put(txt, dump, len);
+    const char *paths[] = { dir };
+    gmx_bundle *b;
+    gmx_error err;
+    gmx_bundle_options opts = { .keep_skipped = true };
+    assert_int_equal(gmx_bundle_load(paths, 1, &opts, &b, &err), GMX_OK);
+    assert_int_equal(gmx_bundle_count(b), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (strstr(a->path, ".go")) {
+            assert_int_equal(a->kind, GMX_ART_SKIPPED);
+            assert_non_null(strstr(a->skip_reason, "Go source"));
+        } else {
+            assert_int_equal(a->kind, GMX_ART_GOROUTINES);
+        }
+    }
+    gmx_bundle_free(b);
+    const char *alone[] = { src };
+    assert_int_equal(gmx_bundle_load(alone, 1, NULL, &b, &err), GMX_OK);
+    assert_int_equal(gmx_bundle_at(b, 0)->kind, GMX_ART_GOROUTINES);
+    gmx_bundle_free(b);
+    unlink(src);
+    unlink(txt);
+    rmdir(dir);
+    free(dump);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -325,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_bundle__long_heap_series_keeps_a_bounded_number_of_snapshots),
         cmocka_unit_test(test_bundle__buffers_read_as_files_do),
         cmocka_unit_test(test_bundle__only_tables_of_bytes_in_use_chart_the_heap),
+        cmocka_unit_test(test_bundle__go_source_in_a_folder_is_no_artifact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

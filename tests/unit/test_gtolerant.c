@@ -2358,6 +2358,46 @@ static void test_receivers_taken_for_emphasis(void **state)
     gmx_gsnapshot_release(&r.snap);
 }
 
+/* Other programs' text with a stack's shape, as a folder given to diagnose
+ * holds it (malformed on purpose: each is no goroutine): file lists whose
+ * paths look like bare function names, a call cut at the line's end in
+ * another language, valgrind massif's allocation tree (a name, then a C file
+ * in parentheses), numbered prose and a C header's table of return codes
+ * (uniq -c's shape). A bare stack of Go's own names is still read. */
+static void test_other_programs_text(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "mozilla/ACCVRAIZ1.crt\nmozilla/AC_RAIZ_FNMT-RCM.crt\nmozilla/Actalis_Root_CA.crt\n",
+        "application/index.cmd\napplication/index.obj\napplication/index.response\n",
+        "com/foo/Hello.class\ncom/foo/NameProvider.class\n",
+        "                self.library_dirs.append(\n                    os.path.join(\n"
+        "                        sys.prefix, \"lib\", \"config\"))\n",
+        "99.21% (9,000B) (heap allocation functions) malloc/new/new[], --alloc-fns, etc.\n"
+        "->99.21% (9,000B) 0x804841A: main (example.c:20)\n",
+        " 136059 Ctrl-navigation works in opposite direction in right-to-left text\n"
+        " 729651 Crash in GtkFileChooserButton with appears-as-list\n",
+        "      0   if not running on valgrind\n      1   success\n"
+        "      2   [previously indicated unaligned arrays;  these are now allowed]\n",
+    };
+    for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+        result r = read_text(texts[i], strlen(texts[i]));
+        if (r.rc != GMX_EFORMAT)
+            fail_msg("text %zu read as goroutines", i);
+        gmx_gsnapshot_release(&r.snap);
+    }
+    const gmx_gbucket *b;
+    const char *stack = "sync.runtime_SemacquireMutex\nsync.(*Mutex).Lock\nmain.(*Clickhouse).GetNextServer\n";
+    result r = read_goroutines(stack, 1, "main.(*Clickhouse).GetNextServer", &b);
+    gmx_gsnapshot_release(&r.snap);
+    assert_true(gmx_gx_bare_certain(gmx_str_cstr("net/http.setRequestCancel")));
+    assert_true(gmx_gx_bare_certain(gmx_str_cstr("github.com/x/y.Run")));
+    assert_true(gmx_gx_bare_certain(gmx_str_cstr("app/store.load.func2")));
+    assert_false(gmx_gx_bare_certain(gmx_str_cstr("github.com/x/y.git")));
+    assert_false(gmx_gx_bare_certain(gmx_str_cstr("text/vnd.wap.wml")));
+    assert_false(gmx_gx_bare_func_like(gmx_str_cstr("os.path.join(")));
+}
+
 static void test_nothing(void **state)
 {
     (void)state;
@@ -2405,6 +2445,7 @@ int main(void)
         cmocka_unit_test(test_ide_call_stacks),
         cmocka_unit_test(test_counted_headers),
         cmocka_unit_test(test_receivers_taken_for_emphasis),
+        cmocka_unit_test(test_other_programs_text),
         cmocka_unit_test(test_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

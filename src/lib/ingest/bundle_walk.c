@@ -173,6 +173,15 @@ static gmx_code walk_archive(gmx_bundle *b, const char *path, bool *handled, gmx
     return GMX_OK;
 }
 
+/* Go source in a folder (an incident kept in the service's repository, a
+ * checkout walked whole): code, no process's output, though its tests hold
+ * goroutine dumps in strings and its interfaces list names a stack shows.
+ * Named on its own, the file is read like any other. */
+static bool go_source(const char *path)
+{
+    return gmx_str_ends(gmx_str_cstr(path), ".go");
+}
+
 gmx_code gmx_bundle_walk(gmx_bundle *b, const char *path, int depth, gmx_error *err)
 {
     struct stat st;
@@ -194,8 +203,11 @@ gmx_code gmx_bundle_walk(gmx_bundle *b, const char *path, int depth, gmx_error *
     gmx_artifact *a = gmx_bundle_add_artifact(b, path);
     if (!a)
         return gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
-    if (S_ISREG(st.st_mode))
+    if (S_ISREG(st.st_mode) && depth > 0 && go_source(path))
+        gmx_bundle_skip(a, "Go source code, not an artifact", "Go 源代码，不是制品");
+    else if (S_ISREG(st.st_mode))
         return gmx_bundle_pend(b, &st) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
-    gmx_bundle_skip(a, "not a regular file", "不是普通文件");
+    else
+        gmx_bundle_skip(a, "not a regular file", "不是普通文件");
     return gmx_bundle_alias(b, a) ? GMX_OK : gmx_error_set(err, GMX_ENOMEM, "out of memory loading %s", path);
 }

@@ -50,7 +50,7 @@ static void parse_suffix(gmx_str part, gmx_goroutine *g)
     }
 }
 
-static void parse_status(gmx_str content, gmx_goroutine *g)
+void gmx_gdump_parse_status(gmx_str content, gmx_goroutine *g)
 {
     /* 1.26: ` labels:{...}` inside the brackets, after the other suffixes. */
     size_t lab = gmx_str_find(content, " labels:{");
@@ -112,7 +112,7 @@ bool gmx_gdump_parse_header(gmx_str line, gmx_goroutine *g)
     memset(g, 0, sizeof(*g));
     g->count = 1;
     g->id = id;
-    parse_status(gmx_str_sub(rest, open + 2, close), g);
+    gmx_gdump_parse_status(gmx_str_sub(rest, open + 2, close), g);
     if (tail.n)
         g->labels = gmx_str_sub(tail, 1, tail.n);
     return g->status.n > 0;
@@ -151,7 +151,7 @@ static bool parse_goleak_header(gmx_str line, gmx_goroutine *g)
     g->count = 1;
     g->id = id;
     g->flags = GMX_G_REPORTED;
-    parse_status(gmx_str_sub(state, 0, with), g);
+    gmx_gdump_parse_status(gmx_str_sub(state, 0, with), g);
     return g->status.n > 0;
 }
 
@@ -182,4 +182,29 @@ size_t gmx_gdump_find_header(gmx_str line)
         }
     }
     return SIZE_MAX;
+}
+
+/* The runtime's goroutine statuses and wait reasons (runtime2.go's
+ * gStatusStrings and waitReasonStrings, Go 1.19 to 1.27), as
+ * gmx_gdump_parse_status leaves them: without the qualifiers it strips. */
+static const char *const statuses[] = {
+    "idle", "runnable", "running", "syscall", "waiting", "dead", "copystack", "preempted",
+    "GC assist marking", "IO wait", "chan receive (nil chan)", "chan send (nil chan)",
+    "dumping heap", "garbage collection", "garbage collection scan", "panicwait", "select",
+    "select (no cases)", "GC assist wait", "GC sweep wait", "GC scavenge wait", "chan receive",
+    "chan send", "finalizer wait", "force gc (idle)", "semacquire", "sleep", "sync.Cond.Wait",
+    "sync.Mutex.Lock", "sync.RWMutex.RLock", "sync.RWMutex.Lock", "sync.WaitGroup.Wait",
+    "trace reader (blocked)", "wait for GC cycle", "GC worker (idle)", "GC worker (active)",
+    "debug call", "GC mark termination", "stopping the world", "flushing proc caches",
+    "trace goroutine status", "trace proc status", "page trace flush", "coroutine",
+    "GC weak to strong wait", "synctest.Run", "synctest.Wait", "cleanup wait",
+    "GOMAXPROCS updater (idle)", "timer goroutine (idle)", "leaked",
+};
+
+bool gmx_gdump_known_status(gmx_str status)
+{
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        if (gmx_str_eq_cstr(status, statuses[i]))
+            return true;
+    return false;
 }

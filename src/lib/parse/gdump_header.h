@@ -20,4 +20,13 @@ bool gmx_gdump_parse_any_header(gmx_str line, gmx_goroutine *g);
  * timestamp or syslog tag), or SIZE_MAX. */
 size_t gmx_gdump_find_header(gmx_str line);
 
+/* Reads what a header holds between its brackets ("chan receive, 5
+ * minutes, locked to thread") into g's status, wait_minutes and flags. */
+void gmx_gdump_parse_status(gmx_str content, gmx_goroutine *g);
+
+/* Whether status is one the runtime prints in a header ("chan receive",
+ * "select (no cases)", "GC worker (idle)"), without the minutes and flags
+ * after it. */
+bool gmx_gdump_known_status(gmx_str status);
+
 #endif

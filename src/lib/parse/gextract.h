@@ -160,6 +160,15 @@ bool gmx_gx_looks_damaged(gmx_str line);
  * a container runtime's stream tag; syslog's or journald's), or 0. */
 size_t gmx_gx_log_prefix_len(gmx_str s);
 
+/* A function's name alone, "pkg.(*T).f" or "x/y.f": a package path and a
+ * name, no spaces, no arguments, no file name ("main.go"). */
+bool gmx_gx_bare_func_like(gmx_str s);
+
+/* A bare function name only Go prints (a method, a closure, a function of
+ * the standard library, main.main, an exported function of a module): what
+ * two bare names in a row need among them to start a stack. */
+bool gmx_gx_bare_certain(gmx_str name);
+
 /* A file line's text ("/path/file.go:12 +0x1d"), without its indentation. */
 bool gmx_gx_file_line(gmx_str s);
 

@@ -147,3 +147,26 @@ gmx_str gmx_gostd_dir_path(gmx_str dir)
     }
     return dir;
 }
+
+/* The standard library's packages whose path is one element (`go list std`
+ * of Go 1.19 to 1.27), sorted. */
+static const char *const std_roots[] = {
+    "bufio",  "bytes",  "cmp",   "context", "crypto",  "embed",  "errors",  "expvar", "flag",
+    "fmt",    "hash",   "html",  "image",   "io",      "iter",   "log",     "maps",   "math",
+    "mime",   "net",    "os",    "path",    "plugin",  "reflect", "regexp", "runtime", "slices",
+    "sort",   "strconv", "strings", "structs", "sync", "syscall", "testing", "time",  "unicode",
+    "unique", "unsafe", "weak",
+};
+
+bool gmx_gostd_package(gmx_str path)
+{
+    size_t slash = gmx_str_rfind_char(path, '/');
+    if (slash != SIZE_MAX) {
+        gmx_str dir = gmx_str_sub(path, slash + 1, path.n);
+        return gmx_str_eq(gmx_gostd_dir_path(dir), path);
+    }
+    for (size_t i = 0; i < sizeof(std_roots) / sizeof(std_roots[0]); i++)
+        if (gmx_str_eq_cstr(path, std_roots[i]))
+            return true;
+    return false;
+}

@@ -82,17 +82,8 @@ static int count_record(const count_line *c, const count_line *closure, gmx_goro
         frame = (gmx_frame){ what, { NULL, 0 }, 0 };
         g.nframes = 1;
     } else {
-        gmx_goroutine h;
         /* "[chan receive, 5 minutes]": the header grammar's status. */
-        char hdr[300];
-        int n = snprintf(hdr, sizeof(hdr), "goroutine 1 [%.*s]:", (int)what.n, what.p);
-        g.status = what;
-        if (n > 0 && (size_t)n < sizeof(hdr) &&
-            gmx_gdump_parse_header(gmx_str_make(hdr, (size_t)n), &h)) {
-            g.status = gmx_str_sub(what, 0, h.status.n);
-            g.wait_minutes = h.wait_minutes;
-            g.flags = h.flags;
-        }
+        gmx_gdump_parse_status(what, &g);
     }
     info->goroutines += g.count;
     return fn ? fn(ctx, &g) : 0;

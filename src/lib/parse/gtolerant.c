@@ -321,8 +321,10 @@ static void start_synthetic(tol *t, uint64_t lineno)
 void gmx_gt_note_skipped(tol *t, const gx_line *ln)
 {
     gmx_gt_mark(t, ln->lineno, 2);
-    if (!t->promising && (ln->kind == GX_FUNC || ln->kind == GX_FILE ||
-                          ln->kind == GX_HASH_FRAME || ln->kind == GX_CREATED))
+    /* a '#' line is a debug=1 frame only with its address ("####" rules
+     * and "# comments" are not) */
+    if (!t->promising && (ln->kind == GX_FUNC || ln->kind == GX_FILE || ln->kind == GX_CREATED ||
+                          (ln->kind == GX_HASH_FRAME && gmx_gt_pc_frame_shaped(ln))))
         t->promising = ln->lineno;
 }
 
@@ -582,7 +584,8 @@ static void dispatch(tol *t, gx_line *ln)
         /* Frames as bare function names: two or more in a row make a stack. */
         if (!t->in_block) {
             const gx_line *nx = gmx_gt_peek(t);
-            if (!nx || nx->kind != GX_BARE) {
+            if (!nx || nx->kind != GX_BARE ||
+                !(gmx_gx_bare_certain(ln->text) || gmx_gx_bare_certain(nx->text))) {
                 gmx_gt_on_other(t, ln);
                 return;
             }

@@ -49,7 +49,8 @@ static bool sniff(const void *data, size_t len)
             found = nx && nx->kind == GX_FILE;
         } else if (ln.kind == GX_BARE) {
             const gx_line *nx = gmx_gt_peek(t);
-            found = nx && nx->kind == GX_BARE;
+            found = nx && nx->kind == GX_BARE &&
+                    (gmx_gx_bare_certain(ln.text) || gmx_gx_bare_certain(nx->text));
         } else if (ln.kind == GX_HASH_FRAME) {
             found = gmx_gt_pc_frame_shaped(&ln) && gmx_gt_pc_frame_shaped(gmx_gt_peek(t));
         } else if (ln.kind == GX_PP) {

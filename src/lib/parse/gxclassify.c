@@ -5,6 +5,7 @@
 #include "parse/gdlv.h"
 #include "parse/gdump_header.h"
 #include "parse/gextract_impl.h"
+#include "parse/gostd_dirs.h"
 #include "parse/gpanicparse.h"
 #include "util/num.h"
 
@@ -73,6 +74,17 @@ bool gmx_gx_leak_words(gmx_str s)
            gmx_str_find(s, "eaked goroutines") != SIZE_MAX;
 }
 
+/* A status as a header prints it, with its minutes and flags ("chan
+ * receive, 5 minutes"): what a histogram of states counts. Prose counting
+ * bugs or lines ("136059 Ctrl-navigation works in ...") is none. */
+static bool runtime_status(gmx_str s)
+{
+    gmx_goroutine g;
+    memset(&g, 0, sizeof(g));
+    gmx_gdump_parse_status(s, &g);
+    return gmx_gdump_known_status(g.status);
+}
+
 /* A uniq -c line: "  1024 chan receive", "17 [select]:", "3 main.f". */
 static bool count_like(gmx_str s, gx_line *out)
 {
@@ -86,7 +98,7 @@ static bool count_like(gmx_str s, gx_line *out)
         return false;
     if (rest.p[0] == '[') {
         size_t close = gmx_str_rfind_char(rest, ']');
-        if (close == SIZE_MAX || close < 2)
+        if (close == SIZE_MAX || close < 2 || !runtime_status(gmx_str_sub(rest, 1, close)))
             return false;
         out->rest = gmx_str_sub(rest, 1, close);
         out->strong = true;
@@ -121,15 +133,8 @@ static bool count_like(gmx_str s, gx_line *out)
             return true;
         }
     }
-    /* a wait reason (lower-case words) or a function name (no spaces) */
-    bool spaces = memchr(rest.p, ' ', rest.n) != NULL;
-    for (size_t i = 0; i < rest.n; i++) {
-        char ch = rest.p[i];
-        if (spaces && !((ch >= 'a' && ch <= 'z') || ch == ' ' || ch == '(' || ch == ')' ||
-                        ch == '.' || ch == '-' || (ch >= 'A' && ch <= 'Z')))
-            return false;
-    }
-    if (!spaces && !memchr(rest.p, '.', rest.n) && !(rest.p[0] >= 'a' && rest.p[0] <= 'z'))
+    /* a wait reason, or a function name */
+    if (!runtime_status(rest) && !gmx_gx_bare_func_like(rest))
         return false;
     out->rest = rest;
     return true;
@@ -152,7 +157,7 @@ static bool trace_count_like(gmx_str s, gx_line *out)
 
 /* "gopkg.in/redis.v5/internal/pool.(*ConnPool).reaper": a Go function name
  * alone on its line, as hand-trimmed stacks show frames. */
-static bool bare_func_like(gmx_str s)
+bool gmx_gx_bare_func_like(gmx_str s)
 {
     if (s.n < 4 || s.n > 512 || !((s.p[0] >= 'a' && s.p[0] <= 'z') || (s.p[0] >= 'A' && s.p[0] <= 'Z')))
         return false;
@@ -165,10 +170,48 @@ static bool bare_func_like(gmx_str s)
                    ch == '_' || ch == '/' || ch == '*' || ch == '(' || ch == ')' || ch == '-' ||
                    ch == '[' || ch == ']'))
             return false;
+        /* parentheses only around a receiver, ".(*T)." ("os.path.join(" is
+         * a call in another language, cut at the line's end) */
+        if ((ch == '(' && (i == 0 || s.p[i - 1] != '.')) ||
+            (ch == ')' && (i + 1 == s.n || s.p[i + 1] != '.')))
+            return false;
     }
     /* a package path and a name: "runtime.gopark", "x/y.(*T).m" */
     return dots && s.p[s.n - 1] != '.' && s.p[s.n - 1] != ')' &&
            !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
+}
+
+/* A bare name only Go prints: a method ("pkg.(*T).m"), a closure
+ * ("pkg.f.func1"), a function of the standard library ("runtime.gopark",
+ * "net/http.setRequestCancel"), main.main, or an exported function of a
+ * module ("github.com/x/y.Run"). Two bare names in a row start a stack only
+ * with one of these among them: file lists ("mozilla/ACCVRAIZ1.crt",
+ * "application/index.cmd", "src/as-screenshot.c") have a bare name's shape,
+ * and a folder given to diagnose is full of them. */
+bool gmx_gx_bare_certain(gmx_str name)
+{
+    if (gmx_str_find(name, ".(") != SIZE_MAX || gmx_str_find(name, "glob..func") != SIZE_MAX)
+        return true;
+    for (size_t at = gmx_str_find(name, ".func"); at != SIZE_MAX;) {
+        if (at + 5 < name.n && is_digit(name.p[at + 5]))
+            return true;
+        size_t next = gmx_str_find(gmx_str_sub(name, at + 5, name.n), ".func");
+        at = next == SIZE_MAX ? SIZE_MAX : at + 5 + next;
+    }
+    if (gmx_str_eq_cstr(name, "main.main"))
+        return true;
+    size_t slash = gmx_str_rfind_char(name, '/');
+    size_t from = slash == SIZE_MAX ? 0 : slash + 1;
+    const char *dot = memchr(name.p + from, '.', name.n - from);
+    if (!dot)
+        return false;
+    gmx_str pkg = gmx_str_sub(name, 0, (size_t)(dot - name.p));
+    if (gmx_gostd_package(pkg))
+        return true;
+    /* a module path's first element is a domain ("github.com") */
+    size_t first = gmx_str_find(pkg, "/");
+    char fn = dot[1];
+    return first != SIZE_MAX && memchr(pkg.p, '.', first) && fn >= 'A' && fn <= 'Z';
 }
 
 /* "runtime_SemacquireMutex" alone on its line: a frame of sync's waits
@@ -554,7 +597,7 @@ void gmx_gx_classify(gx_cleaner *c, gmx_str s, gx_line *out)
         out->count = pp.count;
         return;
     }
-    out->kind = bare_func_like(s) ? GX_BARE : GX_OTHER;
+    out->kind = gmx_gx_bare_func_like(s) ? GX_BARE : GX_OTHER;
 }
 
 bool gmx_gx_named_count(gmx_str s, uint64_t *count, gmx_str *func)
@@ -576,7 +619,7 @@ bool gmx_gx_named_count(gmx_str s, uint64_t *count, gmx_str *func)
         gmx_str name = gmx_str_sub(s, a, b);
         while (name.n && (name.p[name.n - 1] == '.' || name.p[name.n - 1] == ':'))
             name.n--;
-        if (!bare_func_like(name))
+        if (!gmx_gx_bare_func_like(name))
             continue;
         *count = v;
         *func = name;

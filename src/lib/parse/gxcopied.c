@@ -146,8 +146,7 @@ static bool name_then_file(gx_cleaner *c, gmx_str s, gx_line *out)
         return false;
     gmx_str name = gmx_str_sub(line, 0, open);
     gmx_str where = gmx_str_sub(line, open + 2, line.n - 1);
-    if (memchr(name.p, ' ', name.n) || !memchr(name.p, '.', name.n) || name.n + 16 >= GX_LINE_MAX ||
-        !gmx_gx_file_line(where))
+    if (!gmx_gx_bare_func_like(name) || name.n + 16 >= GX_LINE_MAX || !gmx_gx_file_line(where))
         return false;
     char *buf = gmx_gx_slot(c);
     int n = creator ? snprintf(buf, GX_LINE_MAX, "created by %.*s", (int)name.n, name.p)
