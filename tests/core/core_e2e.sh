@@ -33,13 +33,14 @@
 #                   kvrelay and printshop, round 10 faresearch and receipts, round 11
 #                   parcelrates and beacons, round 12 userdir and stackfold, round 13
 #                   stockline and querycache, round 14 eventhooks and docindex, round 15
-#                   tickerd and pdfgate):
+#                   tickerd and pdfgate, round 16 querygw and chargeapi):
 #                   `diagnose CORE BINARY` ranks first
 #                   each goroutine leak (uploads, signer, transcoder, kvrelay, faresearch,
 #                   parcelrates: its count with the read lock's holders, userdir, stockline:
 #                   a generic function, named as the traceback prints it, eventhooks: a retry
 #                   loop's sleepers with its attempts in flight, tickerd: an accept loop's
-#                   connections waiting to write) at its case.tsv
+#                   connections waiting to write, querygw: leases' watchers whose context
+#                   is never cancelled) at its case.tsv
 #                   culprit, counting exactly the goroutines the traceback of that instant
 #                   (crash.txt) printed there, and the gcore's within the one the leak may add
 #                   after goroutines.txt; with a floor (kvrelay: each holds its value, over
@@ -64,7 +65,8 @@
 #                   strings.Builder keeping its last event), the generic cache's map
 #                   main.Cache[main.planKey,interface {}].items, the worker frame's undo
 #                   closures main.(*indexer).run.undo, the deadline min-heap
-#                   main.jobTracker.deadlines (container/heap), holding at least half of
+#                   main.jobTracker.deadlines (container/heap), the shards' maps of an inline
+#                   array main.api.idem.shards[N].records, holding at least half of
 #                   HeapInuse at capture (heap.txt), bankfeed 44% and beacons 49% (their bars
 #                   are missed on 1.19's cores: the rest
 #                   is garbage HeapInuse counts, see testdata/lab/README.md), a slice container not
@@ -329,6 +331,8 @@ PY
     # a feed's sessions waiting to write to terminals that stopped reading; on 1.19's kernel core one
     # more session was running through the site at the abort (preempted formatting its snapshot)
     leaks="$leaks tickerd:r"
+    # a pool's watchers of leases whose context.WithCancel an error path never cancels
+    leaks="$leaks querygw"
     heaps="accounts:main.AuditTrail.entries feeds:main.pageCache.pages outbox:main.outbox.head"
     heaps="$heaps geocoder:main.batchExporter.queue docsite:main.pathIndex.root"
     # bankfeed's slice is 81-83% of what the roots reach but 45% of HeapInuse at its capture:
@@ -357,6 +361,8 @@ PY
     heaps="$heaps docindex:main.(*indexer).run.undo"
     # a container/heap min-heap of deadlines whose done entries stay until their hour passes
     heaps="$heaps pdfgate:main.jobTracker.deadlines"
+    # an idempotency store's fixed array of 16 shards by value, each a map none of which holds a quarter
+    heaps="$heaps chargeapi:main.api.idem.shards[3].records|main.idemShard.records"
     if [ "$mode" = versions ]; then
       present() { local l; for l in "$@"; do [ -d "$root/testdata/core/go$v/${l%%:*}" ] && echo "$l"; done; }
       leaks=$(present $leaks) heaps=$(present $heaps)

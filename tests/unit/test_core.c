@@ -836,6 +836,44 @@ static void test_core__an_inline_arrays_elements_are_like_containers(void **stat
     assert_typed_printshop("1.27");
 }
 
+/* The held-out chargeapi cores (Go 1.19, 1.27): an idempotency store
+ * whose keys live in a fixed array of 16 shards embedded by value,
+ * [16]idemShard, each a mutex and a map of records, reached from the
+ * handler registered with http.Handle. No shard's map holds the quarter a
+ * holder needs; together they hold most of the heap: the holder is the
+ * heaviest shard's map, its 15 like elements counted with it, not the
+ * handler's struct with no container named. */
+static void assert_typed_chargeapi(const char *version)
+{
+    gmx_core_retention r;
+    const gmx_core_holder *top = held_out_top(GMX_CHARGEAPI_PREFIX, version, &r);
+    assert_string_equal(top->root, "net/http.defaultServeMux");
+    const gmx_core_hold_step *holder = &top->chain[top->holder];
+    assert_non_null(holder->container);
+    assert_int_equal(strncmp(holder->container, "main.api.idem.shards[", 21), 0);
+    assert_non_null(strstr(holder->container, "].records"));
+    assert_string_equal(holder->container_type, "map[string]*main.idemRecord");
+    assert_true(holder->children > 100);
+    assert_int_equal(top->like, 15);
+    const gmx_core_hold_step *map = NULL;
+    for (size_t k = 1; k <= top->holder && !map; k++)
+        if (top->chain[k].container && strcmp(top->chain[k].container, holder->container) == 0)
+            map = &top->chain[k];
+    assert_non_null(map);
+    assert_true(map->bytes * 4 < top->bytes); /* one shard: under a holder's quarter */
+    assert_true(map->bytes + top->like_bytes <= top->bytes);
+    assert_true((map->bytes + top->like_bytes) * 2 >= heap_inuse_at_capture(version, "chargeapi"));
+    assert_first_finding_judged(&r, GMX_CAT_MAP_GROWTH, "main.api.idem.shards[");
+    gmx_core_retention_release(&r);
+}
+
+static void test_core__an_inline_array_of_shards_is_the_holder(void **state)
+{
+    (void)state;
+    assert_typed_chargeapi("1.19");
+    assert_typed_chargeapi("1.27");
+}
+
 /* The held-out faresearch cores (Go 1.19, 1.27): every fare search waits
  * for good in WaitGroup.Wait in its net/http server goroutine. The server's
  * map of open connections, Server.activeConn, is reached through a global
@@ -1365,6 +1403,7 @@ int main(void)
         cmocka_unit_test(test_core__a_frames_stale_copy_is_typed_as_the_member_it_copies),
         cmocka_unit_test(test_core__a_global_channel_is_the_container),
         cmocka_unit_test(test_core__an_inline_arrays_elements_are_like_containers),
+        cmocka_unit_test(test_core__an_inline_array_of_shards_is_the_holder),
         cmocka_unit_test(test_core__a_table_of_goroutines_objects_is_their_heap),
         cmocka_unit_test(test_core__a_container_of_one_goroutines_line_is_its_heap),
         cmocka_unit_test(test_core__a_map_of_slices_per_key_is_the_container),

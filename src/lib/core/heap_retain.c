@@ -327,6 +327,33 @@ static void like_elements(retain *r, const typed_obj *parent, uint32_t cpos, con
     }
 }
 
+/* A holder no container names (a struct) whose next step on the line is a
+ * container in one element of an inline array member (a sharded cache's
+ * [N]shard by value, each a lock and a map: fastcache's buckets
+ * [512]bucket) keeps its bytes in that member's like elements, each under
+ * the quarter a holder needs: when the like elements together hold half of
+ * the holder's bytes, the holder is that container (its step that reached
+ * the most objects), its like elements counted with it. */
+static void inline_array_holder(retain *r, const gmx_core_hold_step *steps, const uint32_t *step_pos,
+                                const typed_obj *step_parent, size_t n, gmx_core_holder *h)
+{
+    size_t k = h->holder + 1;
+    const char *c = k < n && step_pos[k] != NO_HOLDER ? steps[k].container : NULL;
+    if (!c || !strchr(c, '['))
+        return;
+    gmx_core_holder like = { 0 };
+    like_elements(r, &step_parent[k], step_pos[k], c, &like);
+    if (!like.like || (steps[k].bytes + like.like_bytes) * 2 < steps[h->holder].bytes)
+        return;
+    size_t best = k;
+    for (size_t j = k + 1; j < n && steps[j].container && strcmp(steps[j].container, c) == 0; j++)
+        if (steps[j].children > steps[best].children)
+            best = j;
+    h->holder = best;
+    h->like = like.like;
+    h->like_bytes = like.like_bytes;
+}
+
 /* The chain of group g: the root, its heaviest children down to the
  * holder (of the objects on that line holding a quarter of the root's
  * bytes or more, the one that reached the most objects directly: the
@@ -438,6 +465,10 @@ static bool chain_of(retain *r, const group *g, gmx_core_holder *h, uint32_t *ho
                 like_elements(r, &step_parent[k], step_pos[k], c, h);
             break;
         }
+    if (!c && h->holder) {
+        inline_array_holder(r, steps, step_pos, step_parent, n, h);
+        *holder_pos = step_pos[h->holder];
+    }
     return true;
 }
 

@@ -1,0 +1,3 @@
+module chargeapi
+
+go 1.19

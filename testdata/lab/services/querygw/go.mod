@@ -1,0 +1,3 @@
+module querygw
+
+go 1.19
