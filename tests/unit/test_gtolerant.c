@@ -2393,6 +2393,8 @@ static void test_other_programs_text(void **state)
     assert_true(gmx_gx_bare_certain(gmx_str_cstr("net/http.setRequestCancel")));
     assert_true(gmx_gx_bare_certain(gmx_str_cstr("github.com/x/y.Run")));
     assert_true(gmx_gx_bare_certain(gmx_str_cstr("app/store.load.func2")));
+    assert_true(gmx_gx_bare_certain(gmx_str_cstr("app/store.load.gowrap1")));
+    assert_false(gmx_gx_bare_certain(gmx_str_cstr("github.com/x/y.")));
     assert_false(gmx_gx_bare_certain(gmx_str_cstr("github.com/x/y.git")));
     assert_false(gmx_gx_bare_certain(gmx_str_cstr("text/vnd.wap.wml")));
     assert_false(gmx_gx_bare_func_like(gmx_str_cstr("os.path.join(")));

@@ -181,24 +181,29 @@ bool gmx_gx_bare_func_like(gmx_str s)
            !gmx_str_ends(s, ".go") && !gmx_str_ends(s, ".md") && !gmx_str_ends(s, ".txt");
 }
 
-/* A bare name only Go prints: a method ("pkg.(*T).m"), a closure
- * ("pkg.f.func1"), a function of the standard library ("runtime.gopark",
- * "net/http.setRequestCancel"), main.main, or an exported function of a
- * module ("github.com/x/y.Run"). Two bare names in a row start a stack only
- * with one of these among them: file lists ("mozilla/ACCVRAIZ1.crt",
- * "application/index.cmd", "src/as-screenshot.c") have a bare name's shape,
- * and a folder given to diagnose is full of them. */
+/* Whether name holds word followed by a digit: a closure's ".func1", a go
+ * statement's wrapper ".gowrap2". */
+static bool numbered(gmx_str name, const char *word)
+{
+    size_t w = strlen(word);
+    for (size_t at = 0; at + w < name.n; at++)
+        if (memcmp(name.p + at, word, w) == 0 && is_digit(name.p[at + w]))
+            return true;
+    return false;
+}
+
+/* A bare name only Go prints: a method ("pkg.(*T).m"), a closure or a go
+ * statement's wrapper ("pkg.f.func1", "pkg.f.gowrap1"), a function of the
+ * standard library ("runtime.gopark", "net/http.setRequestCancel"),
+ * main.main, or an exported function of a module ("github.com/x/y.Run").
+ * Two bare names in a row start a stack only with one of these among them:
+ * file lists ("mozilla/ACCVRAIZ1.crt", "application/index.cmd",
+ * "src/as-screenshot.c") have a bare name's shape, and a folder given to
+ * diagnose is full of them. */
 bool gmx_gx_bare_certain(gmx_str name)
 {
-    if (gmx_str_find(name, ".(") != SIZE_MAX || gmx_str_find(name, "glob..func") != SIZE_MAX)
-        return true;
-    for (size_t at = gmx_str_find(name, ".func"); at != SIZE_MAX;) {
-        if (at + 5 < name.n && is_digit(name.p[at + 5]))
-            return true;
-        size_t next = gmx_str_find(gmx_str_sub(name, at + 5, name.n), ".func");
-        at = next == SIZE_MAX ? SIZE_MAX : at + 5 + next;
-    }
-    if (gmx_str_eq_cstr(name, "main.main"))
+    if (gmx_str_find(name, ".(") != SIZE_MAX || numbered(name, ".func") || numbered(name, ".gowrap") ||
+        gmx_str_eq_cstr(name, "main.main"))
         return true;
     size_t slash = gmx_str_rfind_char(name, '/');
     size_t from = slash == SIZE_MAX ? 0 : slash + 1;
@@ -210,7 +215,7 @@ bool gmx_gx_bare_certain(gmx_str name)
         return true;
     /* a module path's first element is a domain ("github.com") */
     size_t first = gmx_str_find(pkg, "/");
-    char fn = dot[1];
+    char fn = pkg.n + 1 < name.n ? name.p[pkg.n + 1] : '\0';
     return first != SIZE_MAX && memchr(pkg.p, '.', first) && fn >= 'A' && fn <= 'Z';
 }
 
