@@ -314,6 +314,23 @@ static gmx_frame site_of(const char *text, gmx_gbuckets **set)
     return site;
 }
 
+/* Whether the site of the one bucket of a dump's text is the function want. */
+static bool site_is(const char *text, const char *want)
+{
+    gmx_gbuckets *set;
+    gmx_frame site = site_of(text, &set);
+    bool is = gmx_str_eq_cstr(site.func, want);
+    gmx_gbuckets_free(set);
+    return is;
+}
+
+/* Whether the one goroutine of a dump's text waits for a lock whose code to
+ * fix is the function want. */
+static bool lock_site_is(const char *text, const char *want)
+{
+    return classify_text(text, 1).category == GMX_CAT_MUTEX_HELD && site_is(text, want);
+}
+
 /* gVisor's pkg/sync is a fork of sync that links sync.runtime_Semacquire:
  * no frame of package sync is left, the fork's RWMutex methods are right
  * above the semaphore (google/gvisor 4950ccd and 4076153, verbatim frames).
@@ -335,12 +352,7 @@ static void test_gclassify__a_forked_sync_lock_is_a_mutex_wait(void **state)
         "\tpkg/tcpip/transport/udp/endpoint.go:1345 +0x169 fp=0xc0000e26d8 sp=0xc0000e2690 pc=0x9843f9\n"
         "gvisor.dev/gvisor/pkg/tcpip/transport/udp.(*endpoint).write(0xc000122000, 0x11104e0)\n"
         "\tpkg/tcpip/transport/udp/endpoint.go:510 +0x4ad fp=0xc0000ed658 sp=0xc0000ed390 pc=0x97f2dd\n";
-    gmx_gverdict v = classify_text(self, 1);
-    assert_int_equal(v.category, GMX_CAT_MUTEX_HELD);
-    gmx_gbuckets *set;
-    gmx_frame site = site_of(self, &set);
-    assert_true(gmx_str_eq_cstr(site.func, "gvisor.dev/gvisor/pkg/tcpip/transport/udp.(*endpoint).HandleControlPacket"));
-    gmx_gbuckets_free(set);
+    assert_true(lock_site_is(self, "gvisor.dev/gvisor/pkg/tcpip/transport/udp.(*endpoint).HandleControlPacket"));
 
     /* Two lock methods in a row, the fork's wrapper over its own lock. */
     const char *nested =
@@ -355,10 +367,7 @@ static void test_gclassify__a_forked_sync_lock_is_a_mutex_wait(void **state)
         "\tgvisor/pkg/tcpip/transport/internal/network/endpoint.go:123 +0x3c\n"
         "gvisor/pkg/tcpip/transport/udp/udp.(*endpoint).HandleError(0xc0006c4840, {0x1c3a418, 0x2847498}, 0xc0006bdeea)\n"
         "\tgvisor/pkg/tcpip/transport/udp/endpoint.go:983 +0x5c\n";
-    assert_int_equal(classify_text(nested, 1).category, GMX_CAT_MUTEX_HELD);
-    site = site_of(nested, &set);
-    assert_true(gmx_str_eq_cstr(site.func, "gvisor/pkg/tcpip/transport/internal/network/network.(*Endpoint).State"));
-    gmx_gbuckets_free(set);
+    assert_true(lock_site_is(nested, "gvisor/pkg/tcpip/transport/internal/network/network.(*Endpoint).State"));
 
     /* Controls: the same semaphore under a WaitGroup is no lock, and a
      * method that is not a mutex's Lock above it names no lock either. */
@@ -366,10 +375,57 @@ static void test_gclassify__a_forked_sync_lock_is_a_mutex_wait(void **state)
            "sync.runtime_Semacquire(0xc0001220b0)\n\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25\n"
            "sync.(*WaitGroup).Wait(0xc0001220b0)\n\t/usr/lib/go-1.19/src/sync/waitgroup.go:139 +0x52\n" USER,
            GMX_CAT_WAITGROUP_MISMATCH);
-    v = classify("semacquire",
-                 "sync.runtime_Semacquire(0xc0001220b0)\n\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25\n"
-                 "example.com/pool.(*Gate).Enter(0xc0001220b0)\n\t/go/src/example.com/pool/gate.go:30 +0x52\n" USER);
+    gmx_gverdict v = classify("semacquire",
+                              "sync.runtime_Semacquire(0xc0001220b0)\n\t/usr/lib/go-1.19/src/runtime/sema.go:62 +0x25\n"
+                              "example.com/pool.(*Gate).Enter(0xc0001220b0)\n\t/go/src/example.com/pool/gate.go:30 +0x52\n" USER);
     assert_int_equal(v.category, GMX_CAT_NONE);
+}
+
+/* A goroutine that takes a read lock it already holds: protoactor's event
+ * stream published from a subscriber that its own Publish was running
+ * (asynkron/protoactor-go#371, commit 36ca4af8, verbatim frames). The code
+ * to fix is the subscriber that called back in, past the stream's wrapper. */
+#define INNER_PUBLISH                                                                                         \
+    "goroutine 179 [semacquire, 25 minutes]:\n"                                                                \
+    "sync.runtime_SemacquireMutex(0x193226c, 0xc00016e000, 0x0)\n"                                             \
+    "\t/usr/local/go/src/runtime/sema.go:71 +0x47\n"                                                           \
+    "sync.(*RWMutex).RLock(...)\n"                                                                             \
+    "\t/usr/local/go/src/sync/rwmutex.go:50\n"                                                                 \
+    "github.com/AsynkronIT/protoactor-go/eventstream.(*EventStream).Publish(0x1932260, 0xef6060, 0xc025126270)\n" \
+    "\t/go/src/github.com/AsynkronIT/protoactor-go/eventstream/eventstream.go:65 +0x161\n"
+#define UPDATE_AND_NOTIFY                                                                                     \
+    "github.com/AsynkronIT/protoactor-go/cluster.(*memberListValue).updateAndNotify(0xc00079b640, 0xc01b7640c0, " \
+    "0xc02584ba40)\n"                                                                                         \
+    "\t/go/src/github.com/AsynkronIT/protoactor-go/cluster/member_list.go:193 +0x4c9\n"
+
+static void test_gclassify__a_reentered_lock_names_the_caller_that_came_back(void **state)
+{
+    (void)state;
+    const char *reentered =
+        INNER_PUBLISH
+        "github.com/AsynkronIT/protoactor-go/eventstream.Publish(...)\n"
+        "\t/go/src/github.com/AsynkronIT/protoactor-go/eventstream/eventstream.go:21\n"
+        UPDATE_AND_NOTIFY
+        "github.com/AsynkronIT/protoactor-go/cluster.(*memberListValue).updateClusterTopology(0xc00079b640, 0xe9ca00, 0xc01c927300)\n"
+        "\t/go/src/github.com/AsynkronIT/protoactor-go/cluster/member_list.go:105 +0x364\n"
+        "github.com/AsynkronIT/protoactor-go/eventstream.(*EventStream).Publish(0x1932260, 0xe9ca00, 0xc01c927300)\n"
+        "\t/go/src/github.com/AsynkronIT/protoactor-go/eventstream/eventstream.go:70 +0xd4\n"
+        "github.com/AsynkronIT/protoactor-go/eventstream.Publish(...)\n"
+        "\t/go/src/github.com/AsynkronIT/protoactor-go/eventstream/eventstream.go:21\n"
+        "github.com/AsynkronIT/protoactor-go/cluster/consul.(*ConsulProvider).notifyStatuses(0xc000208540)\n"
+        "\t/go/src/github.com/AsynkronIT/protoactor-go/cluster/consul/consul_provider.go:276 +0x99f\n";
+    assert_true(lock_site_is(reentered, "github.com/AsynkronIT/protoactor-go/cluster.(*memberListValue).updateAndNotify"));
+
+    /* Controls: the same wait without the outer Publish is the lock's
+     * caller as before, and the same recursion in a channel wait is no lock
+     * taken twice. */
+    assert_true(lock_site_is(INNER_PUBLISH UPDATE_AND_NOTIFY,
+                             "github.com/AsynkronIT/protoactor-go/eventstream.(*EventStream).Publish"));
+    const char *channel = "goroutine 180 [chan send, 25 minutes]:\n"
+                          "example.com/bus.(*Bus).Publish(0x1932260)\n\t/go/src/example.com/bus/bus.go:65 +0x161\n"
+                          "example.com/app.(*view).update(0xc00079b640)\n\t/go/src/example.com/app/view.go:193 +0x4c9\n"
+                          "example.com/bus.(*Bus).Publish(0x1932260)\n\t/go/src/example.com/bus/bus.go:70 +0xd4\n";
+    assert_true(site_is(channel, "example.com/bus.(*Bus).Publish"));
 }
 
 static void test_gclassify__package_of_a_function(void **state)
@@ -392,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_gclassify__runtime_and_signal_workers_are_healthy),
         cmocka_unit_test(test_gclassify__site_is_the_first_user_frame),
         cmocka_unit_test(test_gclassify__a_forked_sync_lock_is_a_mutex_wait),
+        cmocka_unit_test(test_gclassify__a_reentered_lock_names_the_caller_that_came_back),
         cmocka_unit_test(test_gclassify__package_of_a_function),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,13 +115,19 @@ static uint32_t own_lock_end(const gmx_gbucket *b)
     return 0;
 }
 
+/* Waiting for a lock: sync's, or a program's own on the runtime's semaphore. */
+static bool lock_wait(const gmx_gbucket *b)
+{
+    return has_func(b, "sync.(*Mutex).Lock") || has_func(b, "sync.(*RWMutex).Lock") ||
+           has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow") ||
+           mutex_linkname(b) || own_lock_end(b);
+}
+
 static gmx_gverdict classify_semacquire(const gmx_gbucket *b)
 {
     /* Before 1.20 (mutexes) and 1.24 (WaitGroup) every sync wait read
      * "semacquire"; the frames tell which primitive it is. */
-    if (has_func(b, "sync.(*Mutex).Lock") || has_func(b, "sync.(*RWMutex).Lock") ||
-        has_func(b, "sync.(*RWMutex).RLock") || has_func(b, "sync.(*Mutex).lockSlow") ||
-        mutex_linkname(b) || own_lock_end(b))
+    if (lock_wait(b))
         return verdict(GMX_CAT_MUTEX_HELD, NULL);
     if (has_func(b, "sync.(*WaitGroup).Wait"))
         return verdict(GMX_CAT_WAITGROUP_MISMATCH, NULL);
@@ -239,6 +245,34 @@ gmx_gverdict gmx_gclassify(const gmx_gbucket *b, const gmx_goroot *root, const g
     return v;
 }
 
+/* A lock taken again by the goroutine that holds it: the lock's caller
+ * recurs further down the same stack, having called out (to a subscriber, a
+ * callback) into code that came back for the lock. sync's locks are not
+ * reentrant ("this prohibits recursive read locking": a blocked Lock
+ * excludes new readers, sync.RWMutex), so the wait never ends once a writer
+ * queues, at once for a Mutex. The code to fix is what called back in: the
+ * first frame below the inner call outside the lock owner's package (past
+ * its own wrappers). The site stays when the stack shows no such return. */
+static void reentered_lock(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site)
+{
+    uint32_t inner = 0;
+    while (inner < b->nframes && !gmx_str_eq(b->frames[inner].func, site->func))
+        inner++;
+    uint32_t outer = inner + 1;
+    while (outer < b->nframes && !gmx_str_eq(b->frames[outer].func, site->func))
+        outer++;
+    if (outer >= b->nframes || !lock_wait(b))
+        return;
+    gmx_str owner = gmx_func_package(site->func);
+    for (uint32_t k = inner + 1; k < outer; k++) {
+        const gmx_frame *f = &b->frames[k];
+        if (!gmx_frame_is_std(root, f) && !gmx_str_eq(gmx_func_package(f->func), owner)) {
+            *site = *f;
+            return;
+        }
+    }
+}
+
 bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bool *mechanism)
 {
     /* A lock of the program's own is the mechanism, as sync's is: the code
@@ -246,6 +280,10 @@ bool gmx_gsite(const gmx_gbucket *b, const gmx_goroot *root, gmx_frame *site, bo
     uint32_t from = own_lock_end(b);
     if (from >= b->nframes)
         from = 0;
-    return gmx_frames_site(b->frames + from, b->nframes - from, b->has_creator ? &b->creator : NULL,
-                           root, site, mechanism);
+    if (!gmx_frames_site(b->frames + from, b->nframes - from, b->has_creator ? &b->creator : NULL, root,
+                         site, mechanism))
+        return false;
+    if (!*mechanism)
+        reentered_lock(b, root, site);
+    return true;
 }
