@@ -1442,6 +1442,50 @@ static void test_goroutines__a_lock_order_deadlock_names_both_sides(void **state
     release(&s, 1);
 }
 
+/* fzf 019bfc4e (verbatim in testdata/realworld): goroutine 1 waits for the
+ * terminal's mutex in (*Terminal).Input under (*EventBox).Wait, which holds
+ * the box's; goroutine 11 waits for the box's in (*EventBox).Set under
+ * (*Terminal).killPreview, holding the terminal's. Each side is flagged and
+ * names the other with the call that holds its lock. Either stack alone,
+ * or both with one side's types gone, is no crossing. */
+static void test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/junegunn-fzf-019bfc4e/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    assert_int_equal(gmx_findings_count(f), 2);
+    for (size_t i = 0; i < 2; i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_int_equal(fd->category, GMX_CAT_MUTEX_HELD);
+        assert_true(fd->severity >= GMX_SEV_WARNING);
+        assert_non_null(strstr(fd->title.p, "lock-order deadlock"));
+        assert_non_null(strstr(fd->title.p, "(*Terminal).killPreview"));
+        assert_non_null(strstr(fd->title.p, "(*EventBox).Wait"));
+    }
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    /* goroutine 11 alone */
+    char *g11 = strstr(text, "  goroutine 11 [");
+    assert_non_null(g11);
+    f = analyse_paste(g11, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_null(strstr(gmx_findings_at(f, i)->title.p, "lock-order"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    /* goroutine 1 no longer under the box: its Wait frame renamed a function */
+    char *wait = strstr(text, "util.(*EventBox).Wait(0xc00011a4e0");
+    assert_non_null(wait);
+    memcpy(wait, "util.eventBoxWaitX", strlen("util.eventBoxWaitX"));
+    f = analyse_paste(text, &s);
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_null(strstr(gmx_findings_at(f, i)->title.p, "lock-order"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
 /* The eleventh held-out round's parcelrates (its Go 1.19 crash traceback):
  * quotes takes the rate card's read lock at line 97 and, holding it, again
  * in surcharge; a reload's Lock came in between. The 2 holders waiting in
@@ -1760,6 +1804,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__thousands_waiting_stay_critical),
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
+        cmocka_unit_test(test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock),
         cmocka_unit_test(test_goroutines__a_recursive_read_lock_counts_its_holders),
         cmocka_unit_test(test_goroutines__a_retry_loops_attempt_counts_with_its_sleepers),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),

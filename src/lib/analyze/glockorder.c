@@ -1,4 +1,5 @@
 #include "analyze/glockorder.h"
+#include "analyze/frames.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -73,6 +74,53 @@ size_t gmx_lock_order(const gmx_lock_waiter *w, size_t n, gmx_lock_side *sides, 
         const gmx_lock_waiter *other = in_cycle ? c.queue_top : c.cycle_top;
         sides[k++] = (gmx_lock_side){ i, in_cycle, other->site,
                                       in_cycle ? c.queued : c.cycle, c.cycle_wait };
+    }
+    return k;
+}
+
+/* The type of a pointer receiver, "pkg.(*T)" of "pkg.(*T).m.func1"; empty
+ * for a function or a value receiver. */
+static gmx_str receiver_type(gmx_str func)
+{
+    gmx_str pkg = gmx_func_package(func);
+    gmx_str rest = gmx_str_sub(func, pkg.n, func.n);
+    if (!gmx_str_starts(rest, ".(*"))
+        return gmx_str_sub(func, 0, 0);
+    size_t close = gmx_str_find(rest, ")");
+    return close == SIZE_MAX ? gmx_str_sub(func, 0, 0) : gmx_str_sub(func, 0, pkg.n + close + 1);
+}
+
+/* The frame below waiter w's site (the call that waits for the lock) whose
+ * receiver has type t, or NULL. */
+static const gmx_frame *below_of_type(const gmx_lock_waiter *w, gmx_str t)
+{
+    const gmx_gbucket *b = w->bucket;
+    uint32_t i = 0;
+    while (i < b->nframes && !gmx_str_eq(b->frames[i].func, w->site.function))
+        i++;
+    for (i++; i < b->nframes; i++)
+        if (gmx_str_eq(receiver_type(b->frames[i].func), t))
+            return &b->frames[i];
+    return NULL;
+}
+
+size_t gmx_lock_crossings(const gmx_lock_waiter *w, size_t n, gmx_lock_cross *out, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n && k < max; i++) {
+        gmx_str ti = receiver_type(w[i].site.function);
+        if (!ti.n)
+            continue;
+        for (size_t j = 0; j < n && k < max; j++) {
+            gmx_str tj = receiver_type(w[j].site.function);
+            if (j == i || !tj.n || gmx_str_eq(ti, tj))
+                continue;
+            const gmx_frame *hi = below_of_type(&w[i], tj), *hj = below_of_type(&w[j], ti);
+            if (hi && hj) {
+                out[k++] = (gmx_lock_cross){ i, j, hi->func, hj->func };
+                break;
+            }
+        }
     }
     return k;
 }

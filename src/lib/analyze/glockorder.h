@@ -35,4 +35,22 @@ typedef struct gmx_lock_side {
  * most max); how many, 0 when they show none. */
 size_t gmx_lock_order(const gmx_lock_waiter *w, size_t n, gmx_lock_side *sides, size_t max);
 
+/* A lock-order inversion told by types: a goroutine waits for a lock in a
+ * method of one type with a method of another below it on its stack (that
+ * method holding its own object's lock as it called out), and another
+ * waits in a method of the second type with one of the first below it.
+ * Each holds, by type, what the other waits for: two objects locked in
+ * opposite orders (fzf 019bfc4e: Terminal.exit, holding the terminal,
+ * calls EventBox.Set; EventBox.Wait, holding the box, calls
+ * Terminal.Input). Only pointer receivers ("pkg.(*T).m") name a type. */
+typedef struct gmx_lock_cross {
+    size_t waiter, other;   /* which of the waiters given, and its other side */
+    gmx_str holder;         /* the function below waiter's site of other's type */
+    gmx_str other_holder;   /* the function below other's site of waiter's type */
+} gmx_lock_cross;
+
+/* The crossings among the waiters, into out (at most max, each side once);
+ * how many. */
+size_t gmx_lock_crossings(const gmx_lock_waiter *w, size_t n, gmx_lock_cross *out, size_t max);
+
 #endif

@@ -402,6 +402,44 @@ static void name_lock_side(gmx_findings *out, gmx_finding *fd, const gmx_gbucket
     fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
 }
 
+/* One side of a lock-order inversion told by types (glockorder.h): both
+ * sides named, each with the call that holds the other's lock. A pasted
+ * excerpt of the two, or waits of a minute, make it a deadlock; a live
+ * dump's lock waits without minutes may be contention in those orders. */
+static void name_lock_cross(const actx *c, const gmx_lock_cross *x)
+{
+    gmx_finding *fd = c->waiter_finding[x->waiter];
+    const gmx_finding *other = c->waiter_finding[x->other];
+    const gmx_lock_waiter *me = &c->waiters[x->waiter], *it = &c->waiters[x->other];
+    gmx_str other_holder = x->other_holder;
+    gmx_count_text n = gmx_fmt_count_text(me->bucket->count);
+    int sn = (int)fd->site.function.n, on = (int)other->site.function.n;
+    int hn = (int)x->holder.n, ohn = (int)other_holder.n;
+    fd->title = gmx_findings_printf(
+        c->out, "%s %s in a lock-order deadlock: waiting in %.*s under %.*s, while the "
+                "goroutine waiting in %.*s under %.*s holds that lock",
+        n.s, me->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
+        other_holder.p);
+    fd->title_zh = gmx_findings_printf(
+        c->out, "%s 个 goroutine 陷入锁顺序死锁：在 %.*s（其下是 %.*s）中等锁，而在 %.*s"
+                "（其下是 %.*s）中等待的 goroutine 持有这把锁",
+        n.s, sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
+        other_holder.p);
+    fd->why = gmx_findings_printf(
+        c->out, "%.*s; %.*s, below the wait on this stack, holds its own object's lock while it "
+                "calls into the type whose lock this goroutine waits for, and the goroutine in "
+                "%.*s does the opposite: two locks taken in opposite orders",
+        (int)fd->why.n, fd->why.p, hn, x->holder.p, on, other->site.function.p);
+    fd->why_zh = gmx_findings_printf(
+        c->out, "%.*s；栈上等待处之下的 %.*s 持有其对象的锁，同时调用本 goroutine 所等锁的类型，"
+                "而在 %.*s 中的 goroutine 正好相反：两把锁以相反的顺序获取",
+        (int)fd->why_zh.n, fd->why_zh.p, hn, x->holder.p, on, other->site.function.p);
+    bool stuck = c->excerpt || (me->bucket->wait_min >= 1 && it->bucket->wait_min >= 1);
+    fd->severity = stuck ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
+    fd->advice = LOCK_ORDER_ADVICE;
+    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
+}
+
 static void name_lock_order(actx *c)
 {
     gmx_lock_side sides[16];
@@ -410,6 +448,12 @@ static void name_lock_order(actx *c)
         size_t w = sides[i].waiter;
         name_lock_side(c->out, c->waiter_finding[w], c->waiters[w].bucket, &sides[i]);
     }
+    if (n)
+        return;
+    gmx_lock_cross crosses[16];
+    size_t m = gmx_lock_crossings(c->waiters, c->nwaiters, crosses, sizeof(crosses) / sizeof(crosses[0]));
+    for (size_t i = 0; i < m; i++)
+        name_lock_cross(c, &crosses[i]);
 }
 
 static bool not_folded(void *ctx, const gmx_finding *fd)
