@@ -1442,6 +1442,13 @@ static void test_goroutines__a_lock_order_deadlock_names_both_sides(void **state
     release(&s, 1);
 }
 
+/* No finding's title holds words. */
+static void assert_no_title_with(const gmx_findings *f, const char *words)
+{
+    for (size_t i = 0; i < gmx_findings_count(f); i++)
+        assert_null(strstr(gmx_findings_at(f, i)->title.p, words));
+}
+
 /* fzf 019bfc4e (verbatim in testdata/realworld): goroutine 1 waits for the
  * terminal's mutex in (*Terminal).Input under (*EventBox).Wait, which holds
  * the box's; goroutine 11 waits for the box's in (*EventBox).Set under
@@ -1470,8 +1477,7 @@ static void test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock(voi
     char *g11 = strstr(text, "  goroutine 11 [");
     assert_non_null(g11);
     f = analyse_paste(g11, &s);
-    for (size_t i = 0; i < gmx_findings_count(f); i++)
-        assert_null(strstr(gmx_findings_at(f, i)->title.p, "lock-order"));
+    assert_no_title_with(f, "lock-order");
     gmx_findings_free(f);
     gmx_gsnapshot_release(&s);
     /* goroutine 1 no longer under the box: its Wait frame renamed a function */
@@ -1479,8 +1485,42 @@ static void test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock(voi
     assert_non_null(wait);
     memcpy(wait, "util.eventBoxWaitX", strlen("util.eventBoxWaitX"));
     f = analyse_paste(text, &s);
-    for (size_t i = 0; i < gmx_findings_count(f); i++)
-        assert_null(strstr(gmx_findings_at(f, i)->title.p, "lock-order"));
+    assert_no_title_with(f, "lock-order");
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(text);
+}
+
+/* gocql 5c76748 (scylladb's fork, verbatim in testdata/realworld): one
+ * goroutine waits in (*hostConnPool).HandleError for the pool's lock, with
+ * (*hostConnPool).connectToShard below it, which holds it: Put closed excess
+ * connections synchronously, and Conn.Close called back into the pool. The
+ * finding says the way back in, from the holder to the wait. With no method
+ * of the pool below (a closure of one counts as one), it says nothing of the
+ * kind. */
+static void test_goroutines__a_lock_waited_for_under_its_holder_says_the_way_back_in(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/scylladb-gocql-5c76748/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_MUTEX_HELD);
+    assert_non_null(strstr(top->title.p, "gocql.(*hostConnPool).connectToShard, below it"));
+    assert_non_null(strstr(top->title.p, "(*scyllaConnPicker).Put → gocql.(*scyllaConnPicker).closeExcessConns → "
+                                          "gocql.(*Conn).Close → gocql.(*Conn).closeWithError"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    /* the pool's methods below the wait made functions (connectToShard, and
+     * connectMany's closure the goroutine runs) */
+    static const char method[] = "(*hostConnPool).connect", function[] = "hostConnPoolXYZWconnect";
+    int renamed = 0;
+    for (char *m = strstr(text, method); m; m = strstr(m, method), renamed++)
+        memcpy(m, function, sizeof(function) - 1);
+    assert_int_equal(renamed, 3); /* two frames and the created-by line */
+    f = analyse_paste(text, &s);
+    assert_no_title_with(f, "called back in");
     gmx_findings_free(f);
     gmx_gsnapshot_release(&s);
     free(text);
@@ -1805,6 +1845,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__deadlock_is_critical_and_first),
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
         cmocka_unit_test(test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock),
+        cmocka_unit_test(test_goroutines__a_lock_waited_for_under_its_holder_says_the_way_back_in),
         cmocka_unit_test(test_goroutines__a_recursive_read_lock_counts_its_holders),
         cmocka_unit_test(test_goroutines__a_retry_loops_attempt_counts_with_its_sleepers),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),

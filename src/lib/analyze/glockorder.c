@@ -90,18 +90,45 @@ static gmx_str receiver_type(gmx_str func)
     return close == SIZE_MAX ? gmx_str_sub(func, 0, 0) : gmx_str_sub(func, 0, pkg.n + close + 1);
 }
 
-/* The frame below waiter w's site (the call that waits for the lock) whose
- * receiver has type t, or NULL. */
-static const gmx_frame *below_of_type(const gmx_lock_waiter *w, gmx_str t)
+/* Where waiter w's site (the call that waits for the lock) is in its stack. */
+static uint32_t site_index(const gmx_lock_waiter *w)
 {
     const gmx_gbucket *b = w->bucket;
     uint32_t i = 0;
     while (i < b->nframes && !gmx_str_eq(b->frames[i].func, w->site.function))
         i++;
-    for (i++; i < b->nframes; i++)
+    return i;
+}
+
+/* The index of the frame below waiter w's site whose receiver has type t,
+ * or 0. */
+static uint32_t below_at(const gmx_lock_waiter *w, gmx_str t)
+{
+    const gmx_gbucket *b = w->bucket;
+    for (uint32_t i = site_index(w) + 1; i < b->nframes; i++)
         if (gmx_str_eq(receiver_type(b->frames[i].func), t))
-            return &b->frames[i];
-    return NULL;
+            return i;
+    return 0;
+}
+
+static const gmx_frame *below_of_type(const gmx_lock_waiter *w, gmx_str t)
+{
+    uint32_t i = below_at(w, t);
+    return i ? &w->bucket->frames[i] : NULL;
+}
+
+uint32_t gmx_lock_reentry(const gmx_lock_waiter *w, uint32_t *site_at)
+{
+    const gmx_gbucket *b = w->bucket;
+    uint32_t at = site_index(w);
+    gmx_str t = receiver_type(w->site.function);
+    /* the site waits in sync's Lock itself (not a caller a rule moved it to) */
+    if (!t.n || at == 0 || at >= b->nframes ||
+        !(gmx_str_starts(b->frames[at - 1].func, "sync.") ||
+          gmx_str_starts(b->frames[at - 1].func, "internal/sync.")))
+        return 0;
+    *site_at = at;
+    return below_at(w, t);
 }
 
 size_t gmx_lock_crossings(const gmx_lock_waiter *w, size_t n, gmx_lock_cross *out, size_t max)

@@ -53,4 +53,10 @@ typedef struct gmx_lock_cross {
  * how many. */
 size_t gmx_lock_crossings(const gmx_lock_waiter *w, size_t n, gmx_lock_cross *out, size_t max);
 
+/* A lock re-entered by type: below waiter w's site, a method of *T waiting
+ * in sync's Lock, a method of *T again, the outer call that may hold the
+ * lock the inner one waits for (on the same object, a self-deadlock: sync's
+ * locks are not reentrant). The outer frame's index in w's bucket, or 0. */
+uint32_t gmx_lock_reentry(const gmx_lock_waiter *w, uint32_t *site_at);
+
 #endif

@@ -6,6 +6,7 @@
 #include "analyze/gconns.h"
 #include "analyze/gfinding_words.h"
 #include "analyze/gmerge.h"
+#include "analyze/glockname.h"
 #include "analyze/glockorder.h"
 #include "analyze/grlock.h"
 #include "analyze/gretry.h"
@@ -345,117 +346,6 @@ static const char *keep(gmx_findings *out, const char *s)
     return s ? gmx_findings_printf(out, "%s", s).p : NULL;
 }
 
-static const char LOCK_ORDER_ADVICE[] =
-    "Two locks are taken in opposite orders, so goroutines holding one wait for each other's "
-    "forever and everything else queues behind them. Take the locks in one fixed order "
-    "everywhere (by id or address), or hold one at a time.";
-static const char LOCK_ORDER_ADVICE_ZH[] =
-    "两把锁以相反的顺序获取，持有其中一把的 goroutine 永远互相等待，其余的都排在它们后面。"
-    "在所有地方按同一固定顺序（按 id 或地址）加锁，或一次只持有一把锁。";
-
-/* A finding's goroutines in a lock-order deadlock: critical, both sides
- * named. */
-static void name_lock_side(gmx_findings *out, gmx_finding *fd, const gmx_gbucket *b,
-                           const gmx_lock_side *s)
-{
-    gmx_count_text n = gmx_fmt_count_text(s->other_count);
-    const gmx_site *o = &s->other;
-    int on = (int)o->file.n;
-    if (s->in_cycle) {
-        fd->why = gmx_findings_printf(
-            out, "%.*s; one side of a lock-order deadlock: past the Lock at %.*s:%u, where %s more "
-                 "wait, they hold its lock and wait here for one another's",
-            (int)fd->why.n, fd->why.p, on, o->file.p, o->line, n.s);
-        fd->why_zh = gmx_findings_printf(
-            out, "%.*s；锁顺序死锁的一方：它们已过 %.*s:%u 处的 Lock（另有 %s 个在那里等待），"
-                 "持有那把锁，并在此互相等待对方的锁",
-            (int)fd->why_zh.n, fd->why_zh.p, on, o->file.p, o->line, n.s);
-    } else {
-        fd->why = gmx_findings_printf(
-            out, "%.*s; a lock-order deadlock: %s goroutines past this Lock wait at %.*s:%u and "
-                 "have waited longest (%u min): they hold the locks these wait for, each waiting "
-                 "for another's",
-            (int)fd->why.n, fd->why.p, n.s, on, o->file.p, o->line, s->cycle_wait);
-        fd->why_zh = gmx_findings_printf(
-            out, "%.*s；锁顺序死锁：已过此 Lock 的 %s 个 goroutine 在 %.*s:%u 等待，且等待最久"
-                 "（%u min）：它们持有这些 goroutine 等待的锁，并互相等待对方的锁",
-            (int)fd->why_zh.n, fd->why_zh.p, n.s, on, o->file.p, o->line, s->cycle_wait);
-    }
-    gmx_count_text count = gmx_fmt_count_text(b->count);
-    int fn = (int)fd->site.function.n;
-    const char *fp = fd->site.function.p;
-    fd->title = s->in_cycle
-                    ? gmx_findings_printf(out, "%s goroutines in a lock-order deadlock in %.*s, each "
-                                               "holding a lock another of them waits for",
-                                          count.s, fn, fp)
-                    : gmx_findings_printf(out, "%s goroutines queued behind a lock-order deadlock "
-                                               "in %.*s",
-                                          count.s, fn, fp);
-    fd->title_zh = s->in_cycle
-                       ? gmx_findings_printf(out, "%s 个 goroutine 在 %.*s 中陷入锁顺序死锁，"
-                                                  "各自持有另一个在等的锁",
-                                             count.s, fn, fp)
-                       : gmx_findings_printf(out, "%s 个 goroutine 排在 %.*s 的锁顺序死锁之后",
-                                             count.s, fn, fp);
-    fd->severity = GMX_SEV_CRITICAL;
-    fd->advice = LOCK_ORDER_ADVICE;
-    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
-}
-
-/* One side of a lock-order inversion told by types (glockorder.h): both
- * sides named, each with the call that holds the other's lock. A pasted
- * excerpt of the two, or waits of a minute, make it a deadlock; a live
- * dump's lock waits without minutes may be contention in those orders. */
-static void name_lock_cross(const actx *c, const gmx_lock_cross *x)
-{
-    gmx_finding *fd = c->waiter_finding[x->waiter];
-    const gmx_finding *other = c->waiter_finding[x->other];
-    const gmx_lock_waiter *me = &c->waiters[x->waiter], *it = &c->waiters[x->other];
-    gmx_str other_holder = x->other_holder;
-    gmx_count_text n = gmx_fmt_count_text(me->bucket->count);
-    int sn = (int)fd->site.function.n, on = (int)other->site.function.n;
-    int hn = (int)x->holder.n, ohn = (int)other_holder.n;
-    fd->title = gmx_findings_printf(
-        c->out, "%s %s in a lock-order deadlock: waiting in %.*s under %.*s, while the "
-                "goroutine waiting in %.*s under %.*s holds that lock",
-        n.s, me->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
-        other_holder.p);
-    fd->title_zh = gmx_findings_printf(
-        c->out, "%s 个 goroutine 陷入锁顺序死锁：在 %.*s（其下是 %.*s）中等锁，而在 %.*s"
-                "（其下是 %.*s）中等待的 goroutine 持有这把锁",
-        n.s, sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
-        other_holder.p);
-    fd->why = gmx_findings_printf(
-        c->out, "%.*s; %.*s, below the wait on this stack, holds its own object's lock while it "
-                "calls into the type whose lock this goroutine waits for, and the goroutine in "
-                "%.*s does the opposite: two locks taken in opposite orders",
-        (int)fd->why.n, fd->why.p, hn, x->holder.p, on, other->site.function.p);
-    fd->why_zh = gmx_findings_printf(
-        c->out, "%.*s；栈上等待处之下的 %.*s 持有其对象的锁，同时调用本 goroutine 所等锁的类型，"
-                "而在 %.*s 中的 goroutine 正好相反：两把锁以相反的顺序获取",
-        (int)fd->why_zh.n, fd->why_zh.p, hn, x->holder.p, on, other->site.function.p);
-    bool stuck = c->excerpt || (me->bucket->wait_min >= 1 && it->bucket->wait_min >= 1);
-    fd->severity = stuck ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
-    fd->advice = LOCK_ORDER_ADVICE;
-    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
-}
-
-static void name_lock_order(actx *c)
-{
-    gmx_lock_side sides[16];
-    size_t n = gmx_lock_order(c->waiters, c->nwaiters, sides, sizeof(sides) / sizeof(sides[0]));
-    for (size_t i = 0; i < n; i++) {
-        size_t w = sides[i].waiter;
-        name_lock_side(c->out, c->waiter_finding[w], c->waiters[w].bucket, &sides[i]);
-    }
-    if (n)
-        return;
-    gmx_lock_cross crosses[16];
-    size_t m = gmx_lock_crossings(c->waiters, c->nwaiters, crosses, sizeof(crosses) / sizeof(crosses[0]));
-    for (size_t i = 0; i < m; i++)
-        name_lock_cross(c, &crosses[i]);
-}
-
 static bool not_folded(void *ctx, const gmx_finding *fd)
 {
     const actx *c = ctx;
@@ -772,7 +662,7 @@ static gmx_code analyse(actx *c)
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
     if (rc == GMX_OK) {
-        name_lock_order(c);
+        gmx_lock_name(c->out, c->waiters, c->waiter_finding, c->nwaiters, c->excerpt);
         c->nfolded = gmx_rlock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters,
                                     c->waiter_finding, c->nwaiters, c->folded, MAX_LOCK_WAITERS);
         gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);

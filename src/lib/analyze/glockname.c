@@ -1,0 +1,188 @@
+/* The lock-order deadlock a dump's lock waiters show, said on their
+ * findings (glockorder.h): by function and line, else by types crossed, and
+ * a lock re-entered by type. */
+#include "analyze/glockname.h"
+#include "util/buf.h"
+#include "util/fmt.h"
+#include "util/str.h"
+
+typedef struct lock_names {
+    gmx_findings *out;
+    const gmx_lock_waiter *waiters;
+    gmx_finding *const *fds;
+    size_t nwaiters;
+    bool excerpt;   /* one snapshot of a few bare pasted stacks (judge.h) */
+} lock_names;
+
+static const char LOCK_ORDER_ADVICE[] =
+    "Two locks are taken in opposite orders, so goroutines holding one wait for each other's "
+    "forever and everything else queues behind them. Take the locks in one fixed order "
+    "everywhere (by id or address), or hold one at a time.";
+static const char LOCK_ORDER_ADVICE_ZH[] =
+    "两把锁以相反的顺序获取，持有其中一把的 goroutine 永远互相等待，其余的都排在它们后面。"
+    "在所有地方按同一固定顺序（按 id 或地址）加锁，或一次只持有一把锁。";
+
+/* A finding's goroutines in a lock-order deadlock: critical, both sides
+ * named. */
+static void name_lock_side(gmx_findings *out, gmx_finding *fd, const gmx_gbucket *b,
+                           const gmx_lock_side *s)
+{
+    gmx_count_text n = gmx_fmt_count_text(s->other_count);
+    const gmx_site *o = &s->other;
+    int on = (int)o->file.n;
+    if (s->in_cycle) {
+        fd->why = gmx_findings_printf(
+            out, "%.*s; one side of a lock-order deadlock: past the Lock at %.*s:%u, where %s more "
+                 "wait, they hold its lock and wait here for one another's",
+            (int)fd->why.n, fd->why.p, on, o->file.p, o->line, n.s);
+        fd->why_zh = gmx_findings_printf(
+            out, "%.*s；锁顺序死锁的一方：它们已过 %.*s:%u 处的 Lock（另有 %s 个在那里等待），"
+                 "持有那把锁，并在此互相等待对方的锁",
+            (int)fd->why_zh.n, fd->why_zh.p, on, o->file.p, o->line, n.s);
+    } else {
+        fd->why = gmx_findings_printf(
+            out, "%.*s; a lock-order deadlock: %s goroutines past this Lock wait at %.*s:%u and "
+                 "have waited longest (%u min): they hold the locks these wait for, each waiting "
+                 "for another's",
+            (int)fd->why.n, fd->why.p, n.s, on, o->file.p, o->line, s->cycle_wait);
+        fd->why_zh = gmx_findings_printf(
+            out, "%.*s；锁顺序死锁：已过此 Lock 的 %s 个 goroutine 在 %.*s:%u 等待，且等待最久"
+                 "（%u min）：它们持有这些 goroutine 等待的锁，并互相等待对方的锁",
+            (int)fd->why_zh.n, fd->why_zh.p, n.s, on, o->file.p, o->line, s->cycle_wait);
+    }
+    gmx_count_text count = gmx_fmt_count_text(b->count);
+    int fn = (int)fd->site.function.n;
+    const char *fp = fd->site.function.p;
+    fd->title = s->in_cycle
+                    ? gmx_findings_printf(out, "%s goroutines in a lock-order deadlock in %.*s, each "
+                                               "holding a lock another of them waits for",
+                                          count.s, fn, fp)
+                    : gmx_findings_printf(out, "%s goroutines queued behind a lock-order deadlock "
+                                               "in %.*s",
+                                          count.s, fn, fp);
+    fd->title_zh = s->in_cycle
+                       ? gmx_findings_printf(out, "%s 个 goroutine 在 %.*s 中陷入锁顺序死锁，"
+                                                  "各自持有另一个在等的锁",
+                                             count.s, fn, fp)
+                       : gmx_findings_printf(out, "%s 个 goroutine 排在 %.*s 的锁顺序死锁之后",
+                                             count.s, fn, fp);
+    fd->severity = GMX_SEV_CRITICAL;
+    fd->advice = LOCK_ORDER_ADVICE;
+    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
+}
+
+/* One side of a lock-order inversion told by types (glockorder.h): both
+ * sides named, each with the call that holds the other's lock. A pasted
+ * excerpt of the two, or waits of a minute, make it a deadlock; a live
+ * dump's lock waits without minutes may be contention in those orders. */
+static void name_lock_cross(const lock_names *c, const gmx_lock_cross *x)
+{
+    gmx_finding *fd = c->fds[x->waiter];
+    const gmx_finding *other = c->fds[x->other];
+    const gmx_lock_waiter *me = &c->waiters[x->waiter], *it = &c->waiters[x->other];
+    gmx_str other_holder = x->other_holder;
+    gmx_count_text n = gmx_fmt_count_text(me->bucket->count);
+    int sn = (int)fd->site.function.n, on = (int)other->site.function.n;
+    int hn = (int)x->holder.n, ohn = (int)other_holder.n;
+    fd->title = gmx_findings_printf(
+        c->out, "%s %s in a lock-order deadlock: waiting in %.*s under %.*s, while the "
+                "goroutine waiting in %.*s under %.*s holds that lock",
+        n.s, me->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
+        other_holder.p);
+    fd->title_zh = gmx_findings_printf(
+        c->out, "%s 个 goroutine 陷入锁顺序死锁：在 %.*s（其下是 %.*s）中等锁，而在 %.*s"
+                "（其下是 %.*s）中等待的 goroutine 持有这把锁",
+        n.s, sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
+        other_holder.p);
+    fd->why = gmx_findings_printf(
+        c->out, "%.*s; %.*s, below the wait on this stack, holds its own object's lock while it "
+                "calls into the type whose lock this goroutine waits for, and the goroutine in "
+                "%.*s does the opposite: two locks taken in opposite orders",
+        (int)fd->why.n, fd->why.p, hn, x->holder.p, on, other->site.function.p);
+    fd->why_zh = gmx_findings_printf(
+        c->out, "%.*s；栈上等待处之下的 %.*s 持有其对象的锁，同时调用本 goroutine 所等锁的类型，"
+                "而在 %.*s 中的 goroutine 正好相反：两把锁以相反的顺序获取",
+        (int)fd->why_zh.n, fd->why_zh.p, hn, x->holder.p, on, other->site.function.p);
+    bool stuck = c->excerpt || (me->bucket->wait_min >= 1 && it->bucket->wait_min >= 1);
+    fd->severity = stuck ? GMX_SEV_CRITICAL : GMX_SEV_WARNING;
+    fd->advice = LOCK_ORDER_ADVICE;
+    fd->advice_zh = LOCK_ORDER_ADVICE_ZH;
+}
+
+/* A function's name without its package path's folders: "gocql.(*Conn).Close". */
+static gmx_str short_func(gmx_str func)
+{
+    size_t slash = gmx_str_rfind_char(func, '/');
+    return slash == SIZE_MAX ? func : gmx_str_sub(func, slash + 1, func.n);
+}
+
+/* A lock waited for by a method of the type whose method below holds it,
+ * maybe (glockorder.h, gmx_lock_reentry): the way back in said, from the
+ * holder to the wait, as the code to change is on it. */
+static void name_lock_reentry(const lock_names *c, size_t w)
+{
+    const gmx_lock_waiter *lw = &c->waiters[w];
+    uint32_t at = 0, outer = gmx_lock_reentry(lw, &at);
+    if (!outer || outer <= at + 1)
+        return;
+    const gmx_frame *fr = lw->bucket->frames;
+    /* from the holder's callee to the wait's caller; a long way shows its
+     * ends, "…" between */
+    enum { SHOWN = 6 };
+    gmx_buf path;
+    gmx_buf_init(&path, 4096);
+    uint32_t between = outer - at - 1;
+    for (uint32_t k = outer - 1; k > at; k--) {
+        if (between > SHOWN && outer - 1 - k == SHOWN - 2) {
+            gmx_buf_printf(&path, " → …");
+            k = at + 2; /* the last frame before the wait comes next */
+            continue;
+        }
+        gmx_str f = short_func(fr[k].func);
+        gmx_buf_printf(&path, "%s%.*s", path.len ? " → " : "", (int)f.n, f.p);
+    }
+    gmx_finding *fd = c->fds[w];
+    gmx_str holder = short_func(fr[outer].func), site = short_func(fd->site.function);
+    gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
+    fd->title = gmx_findings_printf(
+        c->out, "%s %s waiting in %.*s for a lock that %.*s, below it on the stack, may hold: "
+                "called back in through %s",
+        n.s, lw->bucket->count == 1 ? "goroutine" : "goroutines", (int)site.n, site.p,
+        (int)holder.n, holder.p, path.failed || !path.data ? "" : path.data);
+    fd->title_zh = gmx_findings_printf(
+        c->out, "%s 个 goroutine 在 %.*s 中等待一把锁，栈上其下的 %.*s 可能持有它：经由 %s 回调进入",
+        n.s, (int)site.n, site.p, (int)holder.n, holder.p, path.failed || !path.data ? "" : path.data);
+    gmx_buf_release(&path);
+    fd->why = gmx_findings_printf(
+        c->out, "%.*s; a method of the same type below the wait: on the same object the lock is "
+                "taken again, and sync's locks are not reentrant",
+        (int)fd->why.n, fd->why.p);
+    fd->why_zh = gmx_findings_printf(
+        c->out, "%.*s；等待处之下有同一类型的方法：若是同一对象，锁被再次获取，而 sync 的锁不可重入",
+        (int)fd->why_zh.n, fd->why_zh.p);
+}
+
+void gmx_lock_name(gmx_findings *out, const gmx_lock_waiter *waiters, gmx_finding *const *fds, size_t n_waiters,
+                   bool excerpt)
+{
+    const lock_names names = { out, waiters, fds, n_waiters, excerpt }, *c = &names;
+    gmx_lock_side sides[16];
+    size_t n = gmx_lock_order(c->waiters, c->nwaiters, sides, sizeof(sides) / sizeof(sides[0]));
+    for (size_t i = 0; i < n; i++) {
+        size_t w = sides[i].waiter;
+        name_lock_side(c->out, c->fds[w], c->waiters[w].bucket, &sides[i]);
+    }
+    if (n)
+        return;
+    gmx_lock_cross crosses[16];
+    size_t m = gmx_lock_crossings(c->waiters, c->nwaiters, crosses, sizeof(crosses) / sizeof(crosses[0]));
+    for (size_t i = 0; i < m; i++)
+        name_lock_cross(c, &crosses[i]);
+    for (size_t w = 0; w < c->nwaiters; w++) {
+        bool crossed = false;
+        for (size_t i = 0; i < m; i++)
+            crossed |= crosses[i].waiter == w;
+        if (!crossed)
+            name_lock_reentry(c, w);
+    }
+}
