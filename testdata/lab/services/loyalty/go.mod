@@ -1,0 +1,3 @@
+module loyalty
+
+go 1.19

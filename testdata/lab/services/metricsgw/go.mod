@@ -1,0 +1,3 @@
+module metricsgw
+
+go 1.19

@@ -1,0 +1,3 @@
+module reindexer
+
+go 1.19

@@ -1,0 +1,3 @@
+module salestax
+
+go 1.19
