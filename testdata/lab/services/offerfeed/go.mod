@@ -1,0 +1,3 @@
+module offerfeed
+
+go 1.19

@@ -1,0 +1,3 @@
+module replayguard
+
+go 1.19
