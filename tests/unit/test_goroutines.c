@@ -1526,6 +1526,27 @@ static void test_goroutines__a_lock_waited_for_under_its_holder_says_the_way_bac
     free(text);
 }
 
+/* The lab's salestax (twelfth held-out round): a region's connection is
+ * dialled inside a sync.Once and its handshake read has no deadline; one
+ * goroutine runs the Once's function, main.(*engineConn).dial, in IO wait,
+ * and every later request queues in doSlow's Lock. The waiters' finding
+ * names that function and says what a Once does, its site staying the Do. */
+static void test_goroutines__a_once_waited_for_names_its_running_function(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_fixture("testdata/lab/captures/go1.22/salestax/goroutine-t3.debug2.txt", &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_MUTEX_HELD);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*engineConn).rate"));
+    assert_non_null(strstr(top->title.p, "sync.Once"));
+    assert_non_null(strstr(top->title.p, "main.(*engineConn).dial, has not returned (1 in IO wait"));
+    assert_non_null(strstr(top->why.p, "salestax/main.go:45"));
+    assert_non_null(strstr(top->advice, "sync.Once"));
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 /* The eleventh held-out round's parcelrates (its Go 1.19 crash traceback):
  * quotes takes the rate card's read lock at line 97 and, holding it, again
  * in surcharge; a reload's Lock came in between. The 2 holders waiting in
@@ -1846,6 +1867,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_lock_order_deadlock_names_both_sides),
         cmocka_unit_test(test_goroutines__locks_crossed_by_type_are_a_lock_order_deadlock),
         cmocka_unit_test(test_goroutines__a_lock_waited_for_under_its_holder_says_the_way_back_in),
+        cmocka_unit_test(test_goroutines__a_once_waited_for_names_its_running_function),
         cmocka_unit_test(test_goroutines__a_recursive_read_lock_counts_its_holders),
         cmocka_unit_test(test_goroutines__a_retry_loops_attempt_counts_with_its_sleepers),
         cmocka_unit_test(test_goroutines__json_follows_the_contract),

@@ -2,9 +2,12 @@
  * findings (glockorder.h): by function and line, else by types crossed, and
  * a lock re-entered by type. */
 #include "analyze/glockname.h"
+#include "analyze/gclassify.h"
 #include "util/buf.h"
 #include "util/fmt.h"
 #include "util/str.h"
+
+#include <inttypes.h>
 
 typedef struct lock_names {
     gmx_findings *out;
@@ -162,8 +165,86 @@ static void name_lock_reentry(const lock_names *c, size_t w)
         (int)fd->why_zh.n, fd->why_zh.p);
 }
 
-void gmx_lock_name(gmx_findings *out, const gmx_lock_waiter *waiters, gmx_finding *const *fds, size_t n_waiters,
-                   bool excerpt)
+static const char ONCE_ADVICE[] =
+    "A sync.Once makes every caller wait until its function returns, and that function has "
+    "not returned: it waits (on the network, a lock, a channel) with nothing to end the wait. "
+    "Bound the function's work (a deadline on the connection, a context with a timeout), or "
+    "do it outside the Once and store the result, so that one stuck call does not hold every "
+    "request.";
+static const char ONCE_ADVICE_ZH[] =
+    "sync.Once 让每个调用者等到它的函数返回，而该函数一直没有返回：它在等待（网络、锁、channel），"
+    "没有任何东西能结束这次等待。给函数的工作加上界限（连接的 deadline、带超时的 context），"
+    "或在 Once 之外完成它再保存结果，免得一次卡住的调用拖住所有请求。";
+
+/* Where b runs a sync.Once's function: the frame right above
+ * sync.(*Once).doSlow's call of it (the function, not doSlow's own Lock),
+ * and the frame that called Once.Do below; false when b does neither. */
+static bool once_runner(const gmx_gbucket *b, const gmx_frame **fn, const gmx_frame **caller)
+{
+    for (uint32_t i = 1; i + 1 < b->nframes; i++) {
+        if (!gmx_str_eq_cstr(b->frames[i].func, "sync.(*Once).doSlow"))
+            continue;
+        const gmx_frame *above = &b->frames[i - 1];
+        if (gmx_str_starts(above->func, "sync."))
+            return false; /* waiting in doSlow's Lock */
+        uint32_t k = i + 1;
+        while (k < b->nframes && gmx_str_starts(b->frames[k].func, "sync.(*Once)."))
+            k++;
+        if (k == b->nframes)
+            return false;
+        *fn = above;
+        *caller = &b->frames[k];
+        return true;
+    }
+    return false;
+}
+
+/* Goroutines waiting for a sync.Once (in doSlow's Lock) whose function runs
+ * in another goroutine that has not returned from it: that goroutine's wait
+ * is the cause, said with the waiters' finding (the site stays the Do). */
+static void name_once_holder(const lock_names *c, size_t w, const gmx_gbuckets *last)
+{
+    const gmx_lock_waiter *lw = &c->waiters[w];
+    bool in_once = false;
+    for (uint32_t i = 0; i < lw->bucket->nframes && !in_once; i++)
+        in_once = gmx_str_eq_cstr(lw->bucket->frames[i].func, "sync.(*Once).doSlow");
+    if (!in_once)
+        return;
+    for (size_t i = 0; i < gmx_gbuckets_count(last); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
+        const gmx_frame *fn, *caller;
+        if (b == lw->bucket || !once_runner(b, &fn, &caller) ||
+            !gmx_str_eq(caller->func, lw->site.function))
+            continue;
+        gmx_finding *fd = c->fds[w];
+        gmx_str st = gmx_gstatus(b);
+        gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
+        int sn = (int)fd->site.function.n, fnn = (int)fn->func.n;
+        fd->title = gmx_findings_printf(
+            c->out, "%s %s waiting for a sync.Once in %.*s whose function, %.*s, has not returned "
+                    "(%" PRIu64 " in %.*s, up to %u min)",
+            n.s, lw->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, fnn,
+            fn->func.p, b->count, (int)st.n, st.p, b->wait_max);
+        fd->title_zh = gmx_findings_printf(
+            c->out, "%s 个 goroutine 在 %.*s 中等待一个 sync.Once，其函数 %.*s 尚未返回"
+                    "（%" PRIu64 " 个处于 %.*s，最长 %u 分钟）",
+            n.s, sn, fd->site.function.p, fnn, fn->func.p, b->count, (int)st.n, st.p, b->wait_max);
+        fd->why = gmx_findings_printf(
+            c->out, "%.*s; the Once's function runs in another goroutine and waits at %.*s:%u: "
+                    "every caller of the Do queues behind it",
+            (int)fd->why.n, fd->why.p, (int)fn->file.n, fn->file.p, fn->line);
+        fd->why_zh = gmx_findings_printf(
+            c->out, "%.*s；Once 的函数在另一个 goroutine 中运行，停在 %.*s:%u 等待：Do 的每个调用者"
+                    "都排在它后面",
+            (int)fd->why_zh.n, fd->why_zh.p, (int)fn->file.n, fn->file.p, fn->line);
+        fd->advice = ONCE_ADVICE;
+        fd->advice_zh = ONCE_ADVICE_ZH;
+        return;
+    }
+}
+
+void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
+                   gmx_finding *const *fds, size_t n_waiters, bool excerpt)
 {
     const lock_names names = { out, waiters, fds, n_waiters, excerpt }, *c = &names;
     gmx_lock_side sides[16];
@@ -184,5 +265,6 @@ void gmx_lock_name(gmx_findings *out, const gmx_lock_waiter *waiters, gmx_findin
             crossed |= crosses[i].waiter == w;
         if (!crossed)
             name_lock_reentry(c, w);
+        name_once_holder(c, w, last);
     }
 }

@@ -7,11 +7,13 @@
 
 #include "analyze/glockorder.h"
 
-/* Rewrites the findings of waiters (fds[i] is waiters[i]'s) that a
- * lock-order deadlock explains, by function and line or by types crossed
- * (critical in an excerpt or after a minute's wait), and says where a
- * lock waited for may be held below on the same stack. */
-void gmx_lock_name(gmx_findings *out, const gmx_lock_waiter *waiters, gmx_finding *const *fds, size_t n,
-                   bool excerpt);
+/* Rewrites the findings of waiters (fds[i] is waiters[i]'s) of the
+ * snapshot whose buckets are last that a lock-order deadlock explains, by
+ * function and line or by types crossed (critical in an excerpt or after a
+ * minute's wait); says where a lock waited for may be held below on the
+ * same stack, and which goroutine runs a sync.Once's function that its
+ * waiters queue behind. */
+void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
+                   gmx_finding *const *fds, size_t n, bool excerpt);
 
 #endif

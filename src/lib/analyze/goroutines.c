@@ -662,7 +662,8 @@ static gmx_code analyse(actx *c)
     for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
         rc = add_bucket(c, gmx_gbuckets_at(last, i));
     if (rc == GMX_OK) {
-        gmx_lock_name(c->out, c->waiters, c->waiter_finding, c->nwaiters, c->excerpt);
+        gmx_lock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters, c->waiter_finding, c->nwaiters,
+                      c->excerpt);
         c->nfolded = gmx_rlock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters,
                                     c->waiter_finding, c->nwaiters, c->folded, MAX_LOCK_WAITERS);
         gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);
