@@ -1,6 +1,7 @@
-/* The lock-order deadlock a dump's lock waiters show, said on their
- * findings (glockorder.h): by function and line, else by types crossed, and
- * a lock re-entered by type. */
+/* What a dump's lock waiters show, said on their findings (glockorder.h):
+ * a lock-order deadlock by function and line, else by types crossed; a lock
+ * re-entered by type; the goroutine running a sync.Once's function that
+ * the Once's waiters queue behind. */
 #include "analyze/glockname.h"
 #include "analyze/gclassify.h"
 #include "util/buf.h"
@@ -16,6 +17,11 @@ typedef struct lock_names {
     size_t nwaiters;
     bool excerpt;   /* one snapshot of a few bare pasted stacks (judge.h) */
 } lock_names;
+
+static const char *goroutines_noun(uint64_t count)
+{
+    return count == 1 ? "goroutine" : "goroutines";
+}
 
 static const char LOCK_ORDER_ADVICE[] =
     "Two locks are taken in opposite orders, so goroutines holding one wait for each other's "
@@ -90,8 +96,8 @@ static void name_lock_cross(const lock_names *c, const gmx_lock_cross *x)
     fd->title = gmx_findings_printf(
         c->out, "%s %s in a lock-order deadlock: waiting in %.*s under %.*s, while the "
                 "goroutine waiting in %.*s under %.*s holds that lock",
-        n.s, me->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, hn, x->holder.p, on, other->site.function.p, ohn,
-        other_holder.p);
+        n.s, goroutines_noun(me->bucket->count), sn, fd->site.function.p, hn, x->holder.p, on,
+        other->site.function.p, ohn, other_holder.p);
     fd->title_zh = gmx_findings_printf(
         c->out, "%s 个 goroutine 陷入锁顺序死锁：在 %.*s（其下是 %.*s）中等锁，而在 %.*s"
                 "（其下是 %.*s）中等待的 goroutine 持有这把锁",
@@ -150,7 +156,7 @@ static void name_lock_reentry(const lock_names *c, size_t w)
     fd->title = gmx_findings_printf(
         c->out, "%s %s waiting in %.*s for a lock that %.*s, below it on the stack, may hold: "
                 "called back in through %s",
-        n.s, lw->bucket->count == 1 ? "goroutine" : "goroutines", (int)site.n, site.p,
+        n.s, goroutines_noun(lw->bucket->count), (int)site.n, site.p,
         (int)holder.n, holder.p, path.failed || !path.data ? "" : path.data);
     fd->title_zh = gmx_findings_printf(
         c->out, "%s 个 goroutine 在 %.*s 中等待一把锁，栈上其下的 %.*s 可能持有它：经由 %s 回调进入",
@@ -223,7 +229,7 @@ static void name_once_holder(const lock_names *c, size_t w, const gmx_gbuckets *
         fd->title = gmx_findings_printf(
             c->out, "%s %s waiting for a sync.Once in %.*s whose function, %.*s, has not returned "
                     "(%" PRIu64 " in %.*s, up to %u min)",
-            n.s, lw->bucket->count == 1 ? "goroutine" : "goroutines", sn, fd->site.function.p, fnn,
+            n.s, goroutines_noun(lw->bucket->count), sn, fd->site.function.p, fnn,
             fn->func.p, b->count, (int)st.n, st.p, b->wait_max);
         fd->title_zh = gmx_findings_printf(
             c->out, "%s 个 goroutine 在 %.*s 中等待一个 sync.Once，其函数 %.*s 尚未返回"
