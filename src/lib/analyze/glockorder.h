@@ -56,7 +56,8 @@ size_t gmx_lock_crossings(const gmx_lock_waiter *w, size_t n, gmx_lock_cross *ou
 /* A lock re-entered by type: below waiter w's site, a method of *T waiting
  * in sync's Lock, a method of *T again, the outer call that may hold the
  * lock the inner one waits for (on the same object, a self-deadlock: sync's
- * locks are not reentrant). The outer frame's index in w's bucket, or 0. */
+ * locks are not reentrant). The outer frame's index in w's bucket, the
+ * site's in *site_at; 0 when there is none. */
 uint32_t gmx_lock_reentry(const gmx_lock_waiter *w, uint32_t *site_at);
 
 #endif
