@@ -13,6 +13,19 @@ gmx_str gmx_func_package(gmx_str func)
     return dot ? gmx_str_sub(func, 0, (size_t)(dot - func.p)) : func;
 }
 
+bool gmx_pointer_receiver(gmx_str fn, gmx_str *recv)
+{
+    size_t open = gmx_str_find(fn, ".(*");
+    if (open == SIZE_MAX || open == 0)
+        return false;
+    gmx_str rest = gmx_str_sub(fn, open, fn.n);
+    size_t close = gmx_str_find(rest, ").");
+    if (close == SIZE_MAX || close <= 3)
+        return false;
+    *recv = gmx_str_sub(fn, 0, open + close + 1);
+    return true;
+}
+
 /* "vendor/..." is the standard library's own copy of golang.org/x
  * ("vendor/golang.org/x/net/http2/hpack"; "golang_org" before Go 1.12) or,
  * in a GOPATH-era build of a package at the root of src, the application's

@@ -20,6 +20,11 @@ bool gmx_frame_is_std(const gmx_goroot *root, const gmx_frame *f);
 /* The package path of a function name: "net/http" of "net/http.(*conn).serve". */
 gmx_str gmx_func_package(gmx_str func);
 
+/* The receiver type of a pointer method: "pkg.(*T)" of "pkg.(*T).M" or of a
+ * closure in it ("pkg.(*T).M.func1"); false for functions and value
+ * receivers, whose names do not tell a type from a package path. */
+bool gmx_pointer_receiver(gmx_str fn, gmx_str *recv);
+
 /* The frame to fix in a stack (innermost first): the first frame that is
  * not runtime or standard library (when that is a dependency vendored in the
  * application's tree, the first frame of that tree outside vendor/ that

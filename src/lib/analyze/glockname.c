@@ -249,6 +249,19 @@ static void name_once_holder(const lock_names *c, size_t w, const gmx_gbuckets *
     }
 }
 
+/* Whether waiter w is a side of a deadlock already named. */
+static bool named(size_t w, const gmx_lock_side *sides, size_t n, const gmx_lock_cross *crosses,
+                  size_t m)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sides[i].waiter == w)
+            return true;
+    for (size_t i = 0; i < m; i++)
+        if (crosses[i].waiter == w)
+            return true;
+    return false;
+}
+
 void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
                    gmx_finding *const *fds, size_t n_waiters, bool excerpt)
 {
@@ -259,18 +272,17 @@ void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_w
         size_t w = sides[i].waiter;
         name_lock_side(c->out, c->fds[w], c->waiters[w].bucket, &sides[i]);
     }
-    if (n)
-        return;
+    /* types crossed only where the function-and-line test found none */
     gmx_lock_cross crosses[16];
-    size_t m = gmx_lock_crossings(c->waiters, c->nwaiters, crosses, sizeof(crosses) / sizeof(crosses[0]));
+    size_t m = n ? 0
+                 : gmx_lock_crossings(c->waiters, c->nwaiters, crosses,
+                                      sizeof(crosses) / sizeof(crosses[0]));
     for (size_t i = 0; i < m; i++)
         name_lock_cross(c, &crosses[i]);
     for (size_t w = 0; w < c->nwaiters; w++) {
-        bool crossed = false;
-        for (size_t i = 0; i < m; i++)
-            crossed |= crosses[i].waiter == w;
-        if (!crossed)
-            name_lock_reentry(c, w);
+        if (named(w, sides, n, crosses, m))
+            continue;
+        name_lock_reentry(c, w);
         name_once_holder(c, w, last);
     }
 }

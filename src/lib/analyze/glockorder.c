@@ -82,12 +82,9 @@ size_t gmx_lock_order(const gmx_lock_waiter *w, size_t n, gmx_lock_side *sides, 
  * for a function or a value receiver. */
 static gmx_str receiver_type(gmx_str func)
 {
-    gmx_str pkg = gmx_func_package(func);
-    gmx_str rest = gmx_str_sub(func, pkg.n, func.n);
-    if (!gmx_str_starts(rest, ".(*"))
-        return gmx_str_sub(func, 0, 0);
-    size_t close = gmx_str_find(rest, ")");
-    return close == SIZE_MAX ? gmx_str_sub(func, 0, 0) : gmx_str_sub(func, 0, pkg.n + close + 1);
+    gmx_str t = gmx_str_sub(func, 0, 0);
+    gmx_pointer_receiver(func, &t);
+    return t;
 }
 
 /* Where waiter w's site (the call that waits for the lock) is in its stack. */

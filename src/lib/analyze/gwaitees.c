@@ -1,22 +1,10 @@
 /* WaitGroup waiters and the goroutines they wait for (gwaitees.h). */
 #include "analyze/gwaitees.h"
+#include "analyze/frames.h"
 #include "analyze/gspawner.h"
 #include "util/str.h"
 
 #include <stdint.h>
-
-bool gmx_pointer_receiver(gmx_str fn, gmx_str *recv)
-{
-    size_t open = gmx_str_find(fn, ".(*");
-    if (open == SIZE_MAX || open == 0)
-        return false;
-    gmx_str rest = gmx_str_sub(fn, open, fn.n);
-    size_t close = gmx_str_find(rest, ").");
-    if (close == SIZE_MAX || close <= 3)
-        return false;
-    *recv = gmx_str_sub(fn, 0, open + close + 1);
-    return true;
-}
 
 /* The lowest score among the blocked goroutines the type recv started. */
 static bool waitees_score(const gmx_findings *out, const gmx_finding *waiter, gmx_str recv,

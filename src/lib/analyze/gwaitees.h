@@ -8,11 +8,6 @@
 
 #include "gomemdx/findings.h"
 
-/* The receiver type of a pointer method: "pkg.(*T)" of "pkg.(*T).M" or of a
- * closure in it ("pkg.(*T).M.func1"); false for functions and value
- * receivers, whose names do not tell a type from a package path. */
-bool gmx_pointer_receiver(gmx_str fn, gmx_str *recv);
-
 /* Ranks each WaitGroup waiter just below the blocked goroutines (warning or
  * worse) that its method's type started, when there are some. */
 void gmx_rank_waiters_below_waitees(gmx_findings *out, gmx_finding **waiters, size_t n);
