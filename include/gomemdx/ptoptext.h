@@ -75,6 +75,9 @@ typedef struct gmx_ptop_info {
     bool counts;             /* every -top value printed without a unit */
     bool goroutines;         /* a goroutine profile's table ("Type: goroutine", or counts
                               * with runtime.gopark among the rows and no heap type said) */
+    bool diff;               /* a -base or -diff_base table: each value is this profile
+                              * minus its base (negative where a site shrank), a change,
+                              * not an amount held */
     uint64_t rows;           /* rows read */
     double total;            /* the whole profile the table is a share of, in its values'
                               * unit: the header's "of 74.21MB total" (the largest, when

@@ -332,7 +332,7 @@ static void test_mechanism_caller_tie(void **state)
     assert_int_equal(gmx_findings_count(f), 1);
     const gmx_finding *fd = gmx_findings_at(f, 0);
     assert_true(site_is(fd, "github.com/apache/pulsar/pulsar-function-go/pf.(*goInstance).startFunction"));
-    assert_non_null(strstr(fd->title.p, "pf.Start: the table cannot tell"));
+    assert_true(gmx_str_find(fd->title, "pf.Start: the table cannot tell") != SIZE_MAX);
     assert_int_equal(fd->severity, GMX_SEV_WARNING); /* 31 MB: a mechanism at any size */
     gmx_findings_free(f);
 }
@@ -391,6 +391,100 @@ static void test_mechanism_named_at_majority_caller(void **state)
     gmx_findings_free(f);
 }
 
+/* go tool pprof 1.27's -top -base of the lab's ingestor (heap-t1 as the
+ * base of heap-t3), pasted with its command: every row grew, so only the
+ * command tells the table is a change, 13.55 MB between two profiles, and
+ * the finding says so. A change this small is info, as a small heap is. */
+static void test_base_table_grew(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "$ go tool pprof -top -base heap-t1.pb.gz heap-t3.pb.gz\n"
+        "File: ingestor\n"
+        "Build ID: 437b6597e900454b1488b92aba8247f8c60c9c71\n"
+        "Type: inuse_space\n"
+        "Time: 2026-12-05 07:27:08 UTC\n"
+        "Showing nodes accounting for 13.55MB, 100% of 13.55MB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "   13.55MB   100%   100%    13.55MB   100%  main.(*ingestor).newLineScanner\n"
+        "         0     0%   100%    13.55MB   100%  main.(*ingestor).index\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(info.diff);
+    assert_int_equal(gmx_findings_count(f), 1);
+    const gmx_finding *fd = gmx_findings_at(f, 0);
+    assert_true(site_is(fd, "main.(*ingestor).newLineScanner"));
+    assert_true(gmx_str_find(fd->title, "between the two profiles") != SIZE_MAX);
+    assert_true(gmx_str_find(fd->title, "pprof -base table") != SIZE_MAX);
+    assert_int_equal(fd->bytes, (uint64_t)(13.55 * 1024 * 1024 + 0.5));
+    assert_int_equal(fd->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+
+    /* The same table without its command is a profile's own table. */
+    f = suspects(strchr(t, '\n') + 1, &info);
+    assert_false(info.diff);
+    assert_true(gmx_str_find(gmx_findings_at(f, 0)->title, "one snapshot") != SIZE_MAX);
+    gmx_findings_free(f);
+}
+
+/* go tool pprof 1.27's -top -base of the lab's backups (heap-t2 as the
+ * base of heap-t3), no command pasted: a row that shrank tells it is a
+ * change. What shrank is no suspect; what grew is, at its own bytes. */
+static void test_base_table_mixed(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "File: backups\n"
+        "Type: inuse_space\n"
+        "Showing nodes accounting for 3803.88kB, 30.67% of 12402.12kB total\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        " 3818.04kB 30.79% 30.79%  3818.04kB 30.79%  io.ReadAll\n"
+        " -528.17kB  4.26% 26.53%  -528.17kB  4.26%  net/http.init.func2\n"
+        "     514kB  4.14% 30.67%      514kB  4.14%  bufio.NewWriterSize (inline)\n"
+        "         0     0% 30.67%  3818.04kB 30.79%  main.(*receiver).handleChunk\n"
+        "         0     0% 30.67%  -528.17kB  4.26%  net/http.(*Request).write\n"
+        "         0     0% 30.67%  3818.04kB 30.79%  net/http.(*ServeMux).ServeHTTP\n"
+        "         0     0% 30.67%      514kB  4.14%  net/http.(*Transport).dialConn\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(info.diff);
+    assert_true(gmx_findings_count(f) >= 1);
+    assert_true(site_is(gmx_findings_at(f, 0), "main.(*receiver).handleChunk"));
+    for (size_t i = 0; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_false(site_is(fd, "net/http.(*Request).write"));
+        assert_true(fd->bytes <= (uint64_t)(12402.12 * 1024));
+    }
+    gmx_findings_free(f);
+}
+
+/* https://github.com/kubernetes-sigs/cluster-api/commit/adc903e: a -base
+ * table of alloc_space after a fix against before it, every row negative
+ * (what the fix removed). Nothing grew: no suspect, and no byte count
+ * wrapped from a negative figure (it read 18446744073619353109). */
+static void test_base_table_shrank(void **state)
+{
+    (void)state;
+    static const char t[] =
+        "$ go tool pprof -sample_index=alloc_space -base=pre-patch.pb.gz post-patch.pb.gz\n"
+        "(pprof) top5\n"
+        "Showing nodes accounting for -222.10MB, 15.86% of 1400.21MB total\n"
+        "Dropped 1132 nodes (cum <= 7MB)\n"
+        "Showing top 5 nodes out of 345\n"
+        "      flat  flat%   sum%        cum   cum%\n"
+        "  -86.02MB  6.14%  6.14%   -86.02MB  6.14%  k8s.io/apimachinery/pkg/runtime.DeepCopyJSONValue\n"
+        "  -54.51MB  3.89% 10.04%   -81.52MB  5.82%  github.com/evanphx/json-patch/v5/internal/json.(*decodeState).objectInterface\n"
+        "  -32.73MB  2.34% 12.37%   -64.27MB  4.59%  encoding/json.Marshal\n"
+        "  -24.70MB  1.76% 14.14%   -24.70MB  1.76%  text/template.addValueFuncs\n"
+        "  -24.13MB  1.72% 15.86%   -23.11MB  1.65%  io.ReadAll\n";
+    gmx_ptop_info info;
+    gmx_findings *f = suspects(t, &info);
+    assert_true(info.diff);
+    assert_true(info.churn);
+    assert_int_equal(gmx_findings_count(f), 0);
+    gmx_findings_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +503,9 @@ int main(void)
         cmocka_unit_test(test_mechanism_caller_tie),
         cmocka_unit_test(test_mechanism_named_at_peek_caller),
         cmocka_unit_test(test_mechanism_named_at_majority_caller),
+        cmocka_unit_test(test_base_table_grew),
+        cmocka_unit_test(test_base_table_mixed),
+        cmocka_unit_test(test_base_table_shrank),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

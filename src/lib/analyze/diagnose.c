@@ -76,6 +76,13 @@ static bool goroutine_table(const gmx_artifact *a)
     return a->ptop && a->ptop->goroutines;
 }
 
+/* A table that is no point of the heap's series: a goroutine profile's, or
+ * a -base table's (a change between two profiles, not what the heap held). */
+static bool not_a_heap_point(const gmx_artifact *a)
+{
+    return goroutine_table(a) || (a->ptop && a->ptop->diff);
+}
+
 static int heap_family(const gmx_artifact *a)
 {
     return a->heap_text ? HEAP_TEXT : a->allocs ? ALLOCS_PROTO : HEAP_PROTO;
@@ -120,7 +127,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     size_t count[HEAP_FAMILIES] = { 0 }, weight[HEAP_FAMILIES] = { 0 };
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || goroutine_table(a))
+        if (a->kind != GMX_ART_HEAP || not_a_heap_point(a))
             continue;
         count[heap_family(a)]++;
         weight[heap_family(a)] += a->heap_info.time_ns ? 1000 : 1;
@@ -146,7 +153,7 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
     size_t nsnaps = 0;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || heap_family(a) != best || goroutine_table(a))
+        if (a->kind != GMX_ART_HEAP || heap_family(a) != best || not_a_heap_point(a))
             continue;
         n++;
         if (a->heap) {
@@ -170,13 +177,14 @@ static gmx_code heap_findings(gmx_diagnosis *d, gmx_error *err)
 }
 
 /* Pasted pprof -top tables with no series to compare them in (a goroutine
- * table never has one): their largest sites, as suspects of one snapshot. */
+ * table or a -base table never has one): their largest sites, as suspects
+ * of one snapshot or of one change. */
 static gmx_code ptop_findings(gmx_diagnosis *d, gmx_error *err)
 {
     const gmx_bundle *b = d->bundle;
     for (size_t i = 0; i < gmx_bundle_count(b); i++) {
         const gmx_artifact *a = gmx_bundle_at(b, i);
-        if (a->kind != GMX_ART_HEAP || !a->ptop || (d->heap.n >= 2 && !goroutine_table(a)))
+        if (a->kind != GMX_ART_HEAP || !a->ptop || (d->heap.n >= 2 && !not_a_heap_point(a)))
             continue;
         if (gmx_ptop_suspects(a->ptop, d->findings) != GMX_OK)
             return gmx_error_set(err, GMX_ENOMEM, "out of memory");

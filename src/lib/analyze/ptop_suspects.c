@@ -18,11 +18,17 @@
  *      goroutines are critical past a thousand, as a blocked bucket of a
  *      dump would be. Allocations since start (alloc_*) are churn, not
  *      retention: a warning only at a leak mechanism.
+ *   4. A -base table's values are changes between two profiles: its rows
+ *      that grew are the candidates, judged as above against the table's
+ *      total change (a few MiB of growth at one site is what a healthy
+ *      service's heap does between two profiles); the rows that shrank
+ *      hold nothing new.
  *
  * A goroutine table's wait (chansend, selectgo, a lock, the netpoller)
  * is read off its runtime rows and given to the sites it covers. */
 #include "analyze/ptop_suspects.h"
 #include "analyze/frames.h"
+#include "util/num.h"
 #include "util/str.h"
 
 #include <stdint.h>
@@ -124,7 +130,9 @@ static bool candidate(const gmx_ptoptext_row *r, const mechanism **mech, bool *s
     static const gmx_goroot no_root;
     gmx_str f = gmx_str_cstr(r->func);
     *mech = mechanism_of(f);
-    if (gmx_str_starts(f, "runtime.") || gmx_str_starts(f, "runtime/") || r->cum_pct < MIN_SHARE)
+    /* A -base table's row that shrank (or a damaged row) holds nothing. */
+    if (gmx_str_starts(f, "runtime.") || gmx_str_starts(f, "runtime/") || r->cum_pct < MIN_SHARE ||
+        !(r->cum > 0))
         return false;
     if (r->flat_pct < 0.05 && r->cum_pct >= ROOT_SHARE)
         return false;
@@ -497,9 +505,36 @@ static const char *measure(const gmx_ptop_info *t, bool zh)
 {
     if (t->goroutines)
         return zh ? "goroutine" : "the goroutines";
+    if (t->diff)
+        return t->churn ? (zh ? "两份 profile 之间分配的变化" : "the change in allocations between the two profiles")
+                        : (zh ? "两份 profile 之间在用堆的变化" : "the change in the in-use heap between the two profiles");
     if (t->churn)
         return zh ? "自启动以来的分配" : "everything allocated since start";
     return zh ? "在用堆" : "the in-use heap";
+}
+
+/* What would tell more than the table given. */
+static const char *next_step(const gmx_ptop_info *t, bool zh)
+{
+    if (t->diff)
+        return zh ? "两份 profile 只说明一次变化，不说明趋势：按时间多取几份，用 gomemdx diagnose 看它是否一直增长"
+                  : "two profiles show one change, not a trend: take more profiles over time and run "
+                    "gomemdx diagnose on them to see whether it keeps growing";
+    if (t->goroutines)
+        return zh ? "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）"
+                  : "one snapshot shows where a pile of goroutines sits, not that it grows: take another "
+                    "profile minutes later and compare (gomemdx top NEW --base OLD)";
+    return zh ? "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）"
+              : "one snapshot shows where memory sits, not that it grows: take another profile minutes "
+                "later and compare (gomemdx top NEW --base OLD)";
+}
+
+/* What the table is, as its findings' titles say it. */
+static const char *table_kind(const gmx_ptop_info *t, bool zh)
+{
+    if (t->diff)
+        return zh ? "一个 pprof -base 表：这份 profile 减去基准" : "one pprof -base table: this profile minus its base";
+    return zh ? "一个 pprof -top 表，只有一个快照" : "one pprof -top table, one snapshot";
 }
 
 static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findings *out)
@@ -521,37 +556,39 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     fd->site_is_mechanism = s->std && !s->caller;
     if (t->goroutines) {
         fd->has_goroutines = true;
-        fd->goroutines = (uint64_t)(r->cum + 0.5);
+        fd->goroutines = (uint64_t)gmx_i64_of_double_sat(r->cum + 0.5);
     } else if (!t->objects && !t->counts) {
         fd->has_bytes = true;
-        fd->bytes = (uint64_t)(r->cum + 0.5);
+        fd->bytes = (uint64_t)gmx_i64_of_double_sat(r->cum + 0.5);
     }
     fd->advice = gmx_category_advice(cat);
     if (s->caller) {
         /* The mechanism's share, named at the code that calls it. */
         const char *also = s->also ? s->also : "";
         fd->title = gmx_findings_printf(
-            out, "%.*s%s%s%s holds %.0f%% of %s through %s (one pprof -top table, one snapshot)",
+            out, "%.*s%s%s%s holds %.0f%% of %s through %s (%s)",
             (int)func.n, func.p, s->also ? " (or " : "", also,
             s->also ? ": the table cannot tell which calls it)" : "", r->cum_pct,
-            measure(t, false), r->func);
+            measure(t, false), r->func, table_kind(t, false));
         fd->title_zh = gmx_findings_printf(
-            out, "%.*s%s%s%s 经由 %s 持有%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
+            out, "%.*s%s%s%s 经由 %s 持有%s的 %.0f%%（%s）",
             (int)func.n, func.p, s->also ? "（或 " : "", also,
-            s->also ? "：表中看不出是哪一个调用了它）" : "", r->func, measure(t, true), r->cum_pct);
+            s->also ? "：表中看不出是哪一个调用了它）" : "", r->func, measure(t, true), r->cum_pct,
+            table_kind(t, true));
         gmx_finding_add_text(fd, "mechanism_row", gmx_findings_printf(out, "%s", r->func));
     } else {
-        fd->title = gmx_findings_printf(out, "%.*s reaches %.0f%% of %s (one pprof -top table, "
-                                        "one snapshot)", (int)func.n, func.p, r->cum_pct,
-                                        measure(t, false));
-        fd->title_zh = gmx_findings_printf(out, "%.*s 之下是%s的 %.0f%%（一个 pprof -top 表，只有一个快照）",
-                                           (int)func.n, func.p, measure(t, true), r->cum_pct);
+        fd->title = gmx_findings_printf(out, "%.*s reaches %.0f%% of %s (%s)", (int)func.n, func.p,
+                                        r->cum_pct, measure(t, false), table_kind(t, false));
+        fd->title_zh = gmx_findings_printf(out, "%.*s 之下是%s的 %.0f%%（%s）", (int)func.n, func.p,
+                                           measure(t, true), r->cum_pct, table_kind(t, true));
     }
     gmx_finding_add_number(fd, "share_percent", r->cum_pct);
     gmx_finding_add_number(fd, "flat_percent", r->flat_pct);
     gmx_finding_add_number(fd, "cum", r->cum);
     gmx_finding_add_number(fd, "flat", r->flat);
-    gmx_finding_add_number(fd, "snapshots", 1);
+    gmx_finding_add_number(fd, "snapshots", t->diff ? 2 : 1);
+    if (t->diff)
+        gmx_finding_add_text(fd, "table", gmx_str_cstr("pprof -base difference"));
     if (t->sample_type[0])
         gmx_finding_add_text(fd, "sample_type", gmx_findings_printf(out, "%s", t->sample_type));
     gmx_str under = s->caller ? gmx_findings_printf(out, "under %s, which it calls", r->func)
@@ -559,25 +596,33 @@ static gmx_code add(const gmx_ptop_info *t, const suspect *s, wait w, gmx_findin
     gmx_str under_zh = s->caller ? gmx_findings_printf(out, "在它调用的 %s 之下", r->func)
                                  : gmx_str_cstr("在它之下");
     fd->why = gmx_findings_printf(
-        out, "%.0f%% of %s %.*s (cum), %.0f%% that row's own (flat), in the only table given%s%s%s%s%s; "
-             "one snapshot shows where %s sits, not that it grows: take another profile minutes "
-             "later and compare (gomemdx top NEW --base OLD)",
+        out, "%.0f%% of %s %.*s (cum), %.0f%% that row's own (flat), in the only table given%s%s%s%s%s; %s",
         r->cum_pct, measure(t, false), (int)under.n, under.p, r->flat_pct, s->mech ? "; known leak mechanism: " : "",
         s->mech ? s->mech->name : "",
-        t->churn ? "; alloc_* counts everything allocated since start: churn, not retention" : "",
-        small_heap(t, s) ? "; the whole heap is under 128 MiB, what an ordinary service holds" : "",
+        t->churn ? (t->diff ? "; alloc_* counts what was allocated between the two profiles: churn, not "
+                              "retention"
+                            : "; alloc_* counts everything allocated since start: churn, not retention")
+                 : "",
+        small_heap(t, s) ? (t->diff ? "; a change under 128 MiB between two profiles is what an ordinary "
+                                      "service's heap does"
+                                    : "; the whole heap is under 128 MiB, what an ordinary service holds")
+                         : "",
         pool_free_list(t, s) ? "; a pool's Get: what the pool keeps for reuse, a free list sized by "
                                "its configuration"
                              : "",
-        t->goroutines ? "a pile of goroutines" : "memory");
+        next_step(t, false));
     fd->why_zh = gmx_findings_printf(
-        out, "唯一给出的表中，%s的 %.0f%% %.*s（cum），%.0f%% 是该行自己的（flat）%s%s%s%s%s；"
-             "一个快照只能说明位置，不能说明增长：几分钟后再取一份对比（gomemdx top NEW --base OLD）",
+        out, "唯一给出的表中，%s的 %.0f%% %.*s（cum），%.0f%% 是该行自己的（flat）%s%s%s%s%s；%s",
         measure(t, true), r->cum_pct, (int)under_zh.n, under_zh.p, r->flat_pct, s->mech ? "；已知的泄露机制：" : "",
         s->mech ? s->mech->name_zh : "",
-        t->churn ? "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留" : "",
-        small_heap(t, s) ? "；整个堆不到 128 MiB，是普通服务常有的大小" : "",
-        pool_free_list(t, s) ? "；这是某个池的 Get：池为复用而保留的内存，即按其配置大小的空闲列表" : "");
+        t->churn ? (t->diff ? "；alloc_* 统计的是两份 profile 之间的分配：是周转，而非驻留"
+                            : "；alloc_* 统计的是自启动以来的全部分配：是周转，而非驻留")
+                 : "",
+        small_heap(t, s) ? (t->diff ? "；两份 profile 之间不到 128 MiB 的变化，是普通服务的堆常有的"
+                                    : "；整个堆不到 128 MiB，是普通服务常有的大小")
+                         : "",
+        pool_free_list(t, s) ? "；这是某个池的 Get：池为复用而保留的内存，即按其配置大小的空闲列表" : "",
+        next_step(t, true));
     if (s->mech) {
         fd->source = s->mech->source;
         gmx_finding_add_text(fd, "signature", gmx_findings_printf(out, "%s", s->mech->name));

@@ -238,9 +238,13 @@ static void load_ptoptext(gmx_artifact *a, const char *data, size_t len)
     if (a->ptop)
         *a->ptop = info;
     a->format = info.goroutines ? "go tool pprof text (goroutines)"
+                : info.diff && info.churn ? "go tool pprof -base text (allocations between two profiles: churn, not retention)"
+                : info.diff     ? "go tool pprof -base text (the heap's change between two profiles)"
                 : info.churn    ? "go tool pprof text (allocations since start: churn, not retention)"
                                 : "go tool pprof text (heap)";
     a->format_zh = info.goroutines ? "go tool pprof 文本（goroutine）"
+                   : info.diff && info.churn ? "go tool pprof -base 文本（两份 profile 之间的分配：周转，而非驻留）"
+                   : info.diff     ? "go tool pprof -base 文本（两份 profile 之间堆的变化）"
                    : info.churn    ? "go tool pprof 文本（自启动以来的分配：周转，而非驻留）"
                                    : "go tool pprof 文本（堆）";
     size_t n = gmx_read_report_describe(&info.read, false, a->reading, sizeof(a->reading));

@@ -71,11 +71,11 @@ static void drop_one(size_t *kept, size_t *n, gmx_artifact *items)
 
 /* pprof's -top text shows the largest rows of a profile: the profile's
  * total is the one its header says (or its rows' shares imply), not the
- * sum of the rows shown. */
+ * sum of the rows shown. A -base table's total is a change, no total. */
 static void take_table_total(gmx_artifact *a)
 {
     const gmx_ptop_info *t = a->ptop;
-    if (!t || t->goroutines || t->counts || !(t->total >= 0.5 && t->total < 9.2e18))
+    if (!t || t->goroutines || t->counts || t->diff || !(t->total >= 0.5 && t->total < 9.2e18))
         return;
     int64_t total = (int64_t)(t->total + 0.5);
     int64_t *into = t->churn ? (t->objects ? &a->heap_total.alloc_objects : &a->heap_total.alloc_bytes)

@@ -436,6 +436,25 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
         note_type(info, gmx_str_cstr("alloc_space"));
 }
 
+/* True when the text's pprof command compares with a base profile
+ * ("go tool pprof -base=old.pb.gz new.pb.gz", "--base old", "-diff_base"):
+ * its table is a difference even where every row grew. */
+static bool names_base_profile(const char *data, size_t len)
+{
+    static const char *const flags[] = { "-base", "-diff_base" };
+    for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++) {
+        size_t n = strlen(flags[i]);
+        for (const char *at = memmem(data, len, flags[i], n); at;) {
+            size_t off = (size_t)(at - data);
+            char before = off ? data[off - 1] : ' ', after = off + n < len ? data[off + n] : '\0';
+            if ((before == ' ' || before == '-') && (after == ' ' || after == '='))
+                return true;
+            at = memmem(at + 1, len - off - 1, flags[i], n);
+        }
+    }
+    return false;
+}
+
 /* "Showing nodes accounting for 931.42MB, 99.89% of 932.42MB total": the
  * total, in the table's unit. */
 static bool showing_total(gmx_str s, double *total)
@@ -592,6 +611,7 @@ static gmx_code take_row(reader *r, gmx_str name, double flat, double cum, doubl
                          double cum_pct, bool unit, bool *any_unit, bool *gopark)
 {
     gmx_frame fr = row_site(name);
+    r->info->diff |= flat < 0 || cum < 0;
     *any_unit |= unit;
     *gopark |= gmx_str_eq_cstr(fr.func, "runtime.gopark");
     keep_row(r->info, fr.func, flat, cum, flat_pct, cum_pct);
@@ -710,6 +730,7 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
     memset(info, 0, sizeof(*info));
     info->read.tolerant = true;
     guess_type(info, data, len);
+    info->diff = names_base_profile(data, len);
     /* heap: a record's frames make it too large for a worker's stack */
     reader *r = gmx_calloc(1, sizeof(*r));
     ptraces *traces = gmx_ptraces_new();
@@ -741,6 +762,7 @@ gmx_code gmx_ptoptext_scan(const char *name, const void *data, size_t len,
         }
         double shown;
         if (showing_total(s, &shown) || (mode != LIST && total_line(s, &shown))) {
+            info->diff |= gmx_str_starts(s, "Showing nodes accounting for -");
             if (shown > info->total)
                 info->total = shown;
             mark(r, c.line, 1);

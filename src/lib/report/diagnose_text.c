@@ -3,6 +3,7 @@
  * the forecast, and what to do. Text for a terminal or Markdown for a
  * ticket; headings in English or Chinese. */
 #include "gomemdx/diagnose.h"
+#include "gomemdx/ptoptext.h"
 #include "gomemdx/report.h"
 #include "report/core_heap.h"
 #include "report/markdown.h"
@@ -266,6 +267,35 @@ static void oom_evidence(out *o, const gmx_bundle *b)
     }
 }
 
+/* What each pasted -base table shows: a change between two profiles, how
+ * many of its rows grew and how many shrank (its findings are the sites
+ * that grew). */
+static size_t base_tables(out *o, const gmx_bundle *b)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < gmx_bundle_count(b); i++) {
+        const gmx_artifact *a = gmx_bundle_at(b, i);
+        if (!a->ptop || !a->ptop->diff || a->ptop->goroutines)
+            continue;
+        unsigned grew = 0, shrank = 0;
+        for (uint32_t r = 0; r < a->ptop->ntop; r++) {
+            grew += a->ptop->top[r].flat > 0;
+            shrank += a->ptop->top[r].flat < 0;
+        }
+        if (o->md)
+            gmx_md_code(o->t.b, gmx_str_cstr(a->path));
+        else
+            gmx_text_str(&o->t, gmx_str_cstr(a->path));
+        gmx_buf_printf(o->t.b,
+                       o->zh ? "：pprof -base 表（这份 profile 减去基准），表中 %u 行增长，%u 行减少。\n"
+                             : ": a pprof -base table (this profile minus its base): %u of its rows "
+                               "grew, %u shrank.\n",
+                       grew, shrank);
+        n++;
+    }
+    return n;
+}
+
 /* What each core's heap holds: live objects by type, beside the runtime's
  * own counters, where profiles give only what was allocated. */
 static void core_heaps(out *o, const gmx_bundle *b)
@@ -455,6 +485,7 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
     series_line(&o, &d->watched_heap, true);
     series_line(&o, &d->heap, true);
     series_line(&o, &d->memstats, true);
+    size_t changes = base_tables(&o, d->bundle);
     /* Heap tables that printed alloc_* or object counts have no bytes in
      * use to chart: say what they can and cannot show. */
     if (d->last_heap && !d->heap.n)
@@ -464,8 +495,9 @@ gmx_code gmx_render_diagnosis_text(const gmx_diagnosis *d, const gmx_render_opti
                                 "not bytes in use: they show where memory is allocated, not what "
                                 "holds it.\n");
     if (d->heap.n < 2) {
-        gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
-                              : "Comparing the heap takes two or more heap profiles.\n");
+        if (!changes)
+            gmx_buf_puts(&b, o.zh ? "需要至少两个堆快照才能比较。\n"
+                                  : "Comparing the heap takes two or more heap profiles.\n");
         findings_in(&o, d->findings, S_HEAP); /* one snapshot's suspects, said as such */
     } else if (!findings_in(&o, d->findings, S_HEAP))
         gmx_buf_puts(&b, o.zh ? "没有持续增长的分配点。\n" : "No allocation site keeps growing.\n");
