@@ -100,6 +100,23 @@ gmx_code gmx_input_gunzip(gmx_input **in, size_t max, gmx_error *err);
 gmx_code gmx_input_gunzip_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
                                   gmx_error *err);
 
+/* Decompresses a file compressed otherwise (bzip2, xz, zstd, lz4) into *out (free with gmx_gunzip_free), at most
+ * max bytes (0 = GMX_GUNZIP_DEFAULT_MAX): GMX_ELIMIT past it, GMX_EFORMAT
+ * when corrupt or cut short; name is used in error messages only. */
+gmx_code gmx_unpack(const char *name, const void *data, size_t len, size_t max, void **out,
+                    size_t *out_len, gmx_error *err);
+/* When *in holds such data, replaces it with an input of the decompressed
+ * bytes (same name); otherwise leaves it alone. */
+gmx_code gmx_input_unpack(gmx_input **in, size_t max, gmx_error *err);
+/* What every reader of a file calls first: gzip, bzip2, xz, zstd or lz4
+ * data replaced by its decompressed bytes (gmx_input_gunzip for gzip,
+ * gmx_input_unpack for the others); anything else left alone. */
+gmx_code gmx_input_decompress(gmx_input **in, size_t max, gmx_error *err);
+/* The same, gzip into the caller's reusable buffer as
+ * gmx_input_gunzip_reusing does. */
+gmx_code gmx_input_decompress_reusing(gmx_input **in, size_t max, void **buf, size_t *cap,
+                                      gmx_error *err);
+
 /* Archives given as inputs (zip, tar, compressed tar): each regular
  * member, in the archive's order, handed to fn with its bytes (fn takes
  * them over: free with gmx_gunzip_free) and its modification time (Unix

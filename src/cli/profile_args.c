@@ -28,7 +28,7 @@ static gmx_code open_one(const char *path, const gmx_binary *bin, gmx_profile **
     gmx_error ignored;
     if (rc != GMX_EFORMAT || gmx_input_open(path, &in, &ignored) != GMX_OK)
         return rc;
-    if (gmx_input_gunzip(&in, 0, &ignored) == GMX_OK &&
+    if (gmx_input_decompress(&in, 0, &ignored) == GMX_OK &&
         gmx_heaptext_sniff(gmx_input_data(in), gmx_input_size(in)))
         rc = gmx_convert_heap_text(path, gmx_input_data(in), gmx_input_size(in), bin, out, names,
                                    err);

@@ -1,5 +1,7 @@
 /* Fuzz target: archives as inputs (load/archive.c over libarchive): every
- * member's bytes handed over and freed, never more than the cap. */
+ * member's bytes handed over and freed, never more than the cap; and one
+ * file compressed with bzip2, xz, zstd or lz4 (load/unpack.c), never
+ * unpacked past its cap. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,5 +32,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     bool archive;
     gmx_error err;
     (void)gmx_archive_read_memory("fuzz", data, size, MAX_MEMBER, member, &members, &archive, &err);
+    void *plain = NULL;
+    size_t plain_len = 0;
+    if (gmx_unpack("fuzz", data, size, MAX_MEMBER, &plain, &plain_len, &err) == GMX_OK) {
+        if (plain_len > MAX_MEMBER)
+            abort();
+        gmx_gunzip_free(plain);
+    }
     return 0;
 }

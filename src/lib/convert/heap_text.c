@@ -65,7 +65,7 @@ gmx_code gmx_convert_heap_text(const char *name, const void *data, size_t len,
     gmx_hsnapshot_free(h);
     gmx_input *in;
     if (rc == GMX_OK && (rc = gmx_input_from_heap(name, bytes, n, &in, err)) == GMX_OK &&
-        (rc = gmx_input_gunzip(&in, 0, err)) != GMX_OK)
+        (rc = gmx_input_decompress(&in, 0, err)) != GMX_OK)
         gmx_input_free(in);
     else if (rc == GMX_OK)
         rc = gmx_profile_decode(in, out, err); /* takes the input over */

@@ -3,6 +3,7 @@
  * (offsets, sizes) is checked again here before the bytes are touched. */
 #include "core/elf_file.h"
 #include "util/alloc.h"
+#include "util/compression.h"
 
 #include <gelf.h>
 #include <stdlib.h>
@@ -74,6 +75,10 @@ gmx_code gmx_elf_file_open(elf_file *f, const char *name, const void *data, size
     f->name = name;
     f->data = data;
     f->len = len;
+    const char *packed = gmx_compression_of(data, len);
+    if (packed)
+        return gmx_error_set(err, GMX_EFORMAT, "%s: compressed with %s: decompress it first (a core "
+                             "or an executable is read in place, mapped)", name, packed);
     if (len < EI_NIDENT || memcmp(data, ELFMAG, SELFMAG) != 0)
         return gmx_error_set(err, GMX_EFORMAT, "%s: not an ELF file", name);
     const uint8_t *id = data;

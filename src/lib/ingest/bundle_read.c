@@ -14,6 +14,7 @@
 #include "ingest/heap_proto.h"
 #include "ingest/heap_reduce.h"
 #include "util/alloc.h"
+#include "util/compression.h"
 #include "util/str.h"
 
 #include <stdio.h>
@@ -352,7 +353,8 @@ void gmx_bundle_read_file(gmx_artifact *a, struct pending *p, struct scratch *sc
     gmx_profile **keep = &p->profile;
     if (!open_pending(a, p, &in))
         return;
-    if (gmx_input_gunzip_reusing(&in, 0, &scratch->buf, &scratch->cap, &err) != GMX_OK) {
+    const char *packed = gmx_compression_of(gmx_input_data(in), gmx_input_size(in));
+    if (gmx_input_decompress_reusing(&in, 0, &scratch->buf, &scratch->cap, &err) != GMX_OK) {
         gmx_input_free(in);
         gmx_bundle_skip_error(a, &err);
         return;
@@ -360,6 +362,17 @@ void gmx_bundle_read_file(gmx_artifact *a, struct pending *p, struct scratch *sc
     const void *data = gmx_input_data(in);
     size_t len = gmx_input_size(in);
     a->elf = gmx_elf_sniff(data, len);
+    if (a->elf != GMX_ELF_NONE && packed) {
+        gmx_input_free(in);
+        a->elf = GMX_ELF_NONE;
+        char why[256], why_zh[256];
+        snprintf(why, sizeof(why), "a core dump or an executable compressed with %s: decompress it "
+                 "first (cores and binaries are read in place, mapped, not unpacked in memory)", packed);
+        snprintf(why_zh, sizeof(why_zh), "用 %s 压缩的 core 转储或可执行文件：请先解压（它们按原文件映射读取，不在内存中解压）",
+                 packed);
+        gmx_bundle_skip(a, why, why_zh);
+        return;
+    }
     if (a->elf != GMX_ELF_NONE && p->buffer) {
         gmx_input_free(in);
         a->elf = GMX_ELF_NONE;
@@ -467,7 +480,7 @@ bool gmx_bundle_merge_escapes(gmx_bundle *b, const gmx_artifact *a, const gmx_bu
     gmx_input *in;
     if (open_bytes(a->path, buf, &in, &err) != GMX_OK)
         return err.code != GMX_ENOMEM; /* a file gone since: its sites are missed */
-    if (gmx_input_gunzip(&in, 0, &err) == GMX_OK) {
+    if (gmx_input_decompress(&in, 0, &err) == GMX_OK) {
         gmx_esc_info info;
         parse_escapes(b->escapes, a->path, gmx_input_data(in), gmx_input_size(in), &info);
     }

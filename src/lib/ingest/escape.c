@@ -14,7 +14,7 @@ gmx_code gmx_escape_set_load(gmx_escape_set *s, const char *path, gmx_esc_info *
     gmx_code rc = gmx_input_open(path, &in, err);
     if (rc != GMX_OK)
         return rc;
-    rc = gmx_input_gunzip(&in, 0, err);
+    rc = gmx_input_decompress(&in, 0, err);
     if (rc == GMX_OK)
         rc = gmx_escape_parse(gmx_input_name(in), gmx_input_data(in), gmx_input_size(in),
                               add_site, s, info, err);

@@ -285,7 +285,7 @@ static gmx_code read_profile(const gmx_profile *p, gmx_gsnapshot *snap, gmx_erro
  * keep. */
 static gmx_code parse_proto(gmx_gsnapshot *snap, const gmx_binary *binary, gmx_error *err)
 {
-    gmx_code rc = gmx_input_gunzip(&snap->input, 0, err);
+    gmx_code rc = gmx_input_decompress(&snap->input, 0, err);
     if (rc != GMX_OK)
         return rc;
     gmx_profile *p = NULL;
@@ -709,7 +709,7 @@ gmx_code gmx_ingest_goroutines_input(gmx_input *in, const gmx_ingest_options *op
     }
     /* Compressed text (a dump gzipped to attach it to an issue) reads as
      * the text; a profile's gzip is undone here as parse_proto would. */
-    if ((rc = gmx_input_gunzip(&in, 0, err)) != GMX_OK) {
+    if ((rc = gmx_input_decompress(&in, 0, err)) != GMX_OK) {
         gmx_input_free(in);
         gmx_gsnapshot_release(snap);
         return rc;

@@ -28,7 +28,7 @@ gmx_code gmx_ingest_heap_profile(const char *path, gmx_hsnapshot **out, gmx_erro
     gmx_code rc = gmx_input_open(path, &in, err);
     if (rc != GMX_OK)
         return rc;
-    if ((rc = gmx_input_gunzip(&in, 0, err)) != GMX_OK) {
+    if ((rc = gmx_input_decompress(&in, 0, err)) != GMX_OK) {
         gmx_input_free(in);
         return rc;
     }

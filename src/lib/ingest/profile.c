@@ -14,7 +14,7 @@ gmx_code gmx_profile_open(const char *path, size_t max_decompressed, gmx_profile
     gmx_code rc = gmx_input_open(path, &in, err);
     if (rc != GMX_OK)
         return rc;
-    if ((rc = gmx_input_gunzip(&in, max_decompressed, err)) != GMX_OK) {
+    if ((rc = gmx_input_decompress(&in, max_decompressed, err)) != GMX_OK) {
         gmx_input_free(in);
         return rc;
     }

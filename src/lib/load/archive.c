@@ -6,6 +6,7 @@
  * archive: gmx_input_gunzip reads that. */
 #include "gomemdx/input.h"
 #include "util/alloc.h"
+#include "util/compression.h"
 
 #include <archive.h>
 #include <archive_entry.h>
@@ -124,18 +125,15 @@ static gmx_code members_then_free(struct archive *a, bool opened, const char *na
 }
 
 /* The first bytes of a zip, of a tar (its magic at 257), or of a
- * compressed stream (gzip, bzip2, xz, zstd) that may hold a tar: anything
+ * compressed stream (gzip, bzip2, xz, zstd, lz4) that may hold a tar: anything
  * else (a dump, a profile, a core) is not handed to libarchive at all. */
 static bool may_be_archive(const unsigned char *p, size_t n)
 {
-    static const struct { const char *magic; size_t n; } heads[] = {
-        { "PK\x03\x04", 4 }, { "PK\x05\x06", 4 }, { "\x1f\x8b", 2 }, { "BZh", 3 },
-        { "\xfd" "7zXZ", 6 }, { "\x28\xb5\x2f\xfd", 4 }
-    };
-    for (size_t i = 0; i < sizeof(heads) / sizeof(heads[0]); i++)
-        if (n >= heads[i].n && memcmp(p, heads[i].magic, heads[i].n) == 0)
+    static const char *const zips[] = { "PK\x03\x04", "PK\x05\x06" };
+    for (size_t i = 0; i < sizeof(zips) / sizeof(zips[0]); i++)
+        if (n >= 4 && memcmp(p, zips[i], 4) == 0)
             return true;
-    return n >= 262 && memcmp(p + 257, "ustar", 5) == 0;
+    return gmx_compression_of(p, n) || (n >= 262 && memcmp(p + 257, "ustar", 5) == 0);
 }
 
 gmx_code gmx_archive_read(const char *path, size_t max_bytes, gmx_archive_member_fn fn,
