@@ -1,0 +1,3 @@
+module unfurl
+
+go 1.19

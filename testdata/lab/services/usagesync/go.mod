@@ -1,0 +1,3 @@
+module usagesync
+
+go 1.19
