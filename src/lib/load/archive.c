@@ -5,6 +5,7 @@
  * compressed with gzip, bzip2, xz or zstd). A gzip of one file is no
  * archive: gmx_input_gunzip reads that. */
 #include "gomemdx/input.h"
+#include "load/entry.h"
 #include "util/alloc.h"
 #include "util/compression.h"
 
@@ -34,39 +35,18 @@ static gmx_code member_bytes(struct archive *a, const char *archive_name, const 
                              size_t max, size_t max_total, void **out, size_t *out_len,
                              gmx_error *err)
 {
-    size_t cap = 0, len = 0;
-    char *data = NULL;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max) {
-                gmx_free(data);
-                return gmx_error_set_at_line(err, GMX_ELIMIT, archive_name, 0,
-                                             "%s: the archive holds more than %zu bytes "
-                                             "(a zip bomb?)", name, max_total);
-            }
-            size_t grown = cap ? (cap > max / 2 ? max : cap * 2) : BLOCK;
-            char *p = gmx_realloc(data, grown + 1);
-            if (!p) {
-                gmx_free(data);
-                return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s in %s", name,
-                                     archive_name);
-            }
-            data = p;
-            cap = grown;
-        }
-        la_ssize_t n = archive_read_data(a, data + len, cap - len);
-        if (n < 0) {
-            gmx_free(data);
-            return gmx_error_set_at_line(err, GMX_EFORMAT, archive_name, 0, "%s: %s", name,
-                                         archive_error_string(a) ? archive_error_string(a)
-                                                                 : "corrupt member");
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-    }
-    *out = data;
-    *out_len = len;
+    bool refused;
+    gmx_code rc = gmx_archive_entry_bytes(a, max, NULL, out, out_len, &refused);
+    if (rc == GMX_ELIMIT)
+        return gmx_error_set_at_line(err, GMX_ELIMIT, archive_name, 0,
+                                     "%s: the archive holds more than %zu bytes (a zip bomb?)", name,
+                                     max_total);
+    if (rc == GMX_ENOMEM)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory reading %s in %s", name, archive_name);
+    if (rc != GMX_OK)
+        return gmx_error_set_at_line(err, GMX_EFORMAT, archive_name, 0, "%s: %s", name,
+                                     archive_error_string(a) ? archive_error_string(a)
+                                                             : "corrupt member");
     return GMX_OK;
 }
 

@@ -4,6 +4,7 @@
  * the file. gzip has its own, faster reader (gunzip.c); a compressed tar
  * is an archive (archive.c). */
 #include "gomemdx/input.h"
+#include "load/entry.h"
 #include "load/replace.h"
 #include "util/alloc.h"
 #include "util/compression.h"
@@ -12,8 +13,6 @@
 #include <archive_entry.h>
 #include <string.h>
 
-enum { FIRST_CAP = 64 << 10 };
-
 /* The compression of data when unpack reads it (not gzip), else NULL. */
 static const char *unpacked_kind(const void *data, size_t len)
 {
@@ -21,51 +20,34 @@ static const char *unpacked_kind(const void *data, size_t len)
     return kind && strcmp(kind, "gzip") != 0 ? kind : NULL;
 }
 
+/* A compressed core or executable is never unpacked in memory: a core can
+ * be gigabytes, and both are read mapped, in place. */
+static bool elf(const void *data, size_t len)
+{
+    return len >= 4 && memcmp(data, "\x7f" "ELF", 4) == 0;
+}
+
 /* Everything the stream decompresses to, at most max bytes. */
 static gmx_code read_all(struct archive *a, const char *name, const char *kind, size_t max,
                          void **out, size_t *out_len, gmx_error *err)
 {
-    size_t cap = 0, len = 0;
-    char *data = NULL;
-    for (;;) {
-        if (len == cap) {
-            if (cap >= max) {
-                gmx_free(data);
-                return gmx_error_set_at_line(err, GMX_ELIMIT, name, 0,
-                                             "%s data decompresses to more than %zu bytes", kind, max);
-            }
-            size_t grown = cap ? (cap > max / 2 ? max : cap * 2) : (FIRST_CAP < max ? FIRST_CAP : max);
-            char *p = gmx_realloc(data, grown);
-            if (!p) {
-                gmx_free(data);
-                return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
-            }
-            data = p;
-            cap = grown;
-        }
-        la_ssize_t n = archive_read_data(a, data + len, cap - len);
-        if (n < 0) {
-            gmx_free(data);
-            const char *why = archive_error_string(a);
-            return gmx_error_set_at_line(err, GMX_EFORMAT, name, 0,
-                                         "%s data corrupt or cut short after %zu bytes decompressed: %s",
-                                         kind, len, why ? why : "unreadable");
-        }
-        if (n == 0)
-            break;
-        len += (size_t)n;
-        /* A compressed core or executable is never unpacked in memory: a
-         * core can be gigabytes, and both are read mapped, in place. */
-        if (len >= 4 && len - (size_t)n < 4 && memcmp(data, "\x7f" "ELF", 4) == 0) {
-            gmx_free(data);
-            return gmx_error_set_at_line(err, GMX_EFORMAT, name, 0,
-                                         "a core dump or an executable compressed with %s: decompress "
-                                         "it first (they are read in place, mapped, not unpacked in "
-                                         "memory)", kind);
-        }
+    bool refused;
+    gmx_code rc = gmx_archive_entry_bytes(a, max, elf, out, out_len, &refused);
+    if (rc == GMX_ELIMIT)
+        return gmx_error_set_at_line(err, GMX_ELIMIT, name, 0,
+                                     "%s data decompresses to more than %zu bytes", kind, max);
+    if (rc == GMX_ENOMEM)
+        return gmx_error_set(err, GMX_ENOMEM, "out of memory decompressing %s", name);
+    if (refused)
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, 0,
+                                     "a core dump or an executable compressed with %s: decompress "
+                                     "it first (they are read in place, mapped, not unpacked in "
+                                     "memory)", kind);
+    if (rc != GMX_OK) {
+        const char *why = archive_error_string(a);
+        return gmx_error_set_at_line(err, GMX_EFORMAT, name, 0, "%s data corrupt or cut short: %s",
+                                     kind, why ? why : "unreadable");
     }
-    *out = data;
-    *out_len = len;
     return GMX_OK;
 }
 
