@@ -97,6 +97,11 @@ typedef struct gmx_finding {
     gmx_str why_zh;           /* the same in Chinese */
     const char *source;       /* a published source for the verdict (signature catalogue) */
     const gmx_gbucket *bucket;/* the goroutine bucket behind it, when there is one */
+    const gmx_gbucket *const *pile; /* when several stacks are one pile (the same wait, code
+                               * and creator by other paths through the standard
+                               * library): their buckets, the largest first; bucket
+                               * then merges them */
+    uint32_t npile;
     /* A heap finding's allocating call stack: user-code frames first, then
      * the standard library's and runtime's, each part innermost first. */
     const gmx_frame *stack;
@@ -153,6 +158,10 @@ gmx_str gmx_findings_printf(gmx_findings *f, const char *fmt, ...)
 uint64_t *gmx_findings_alloc_series(gmx_findings *f, uint32_t n);
 /* Room for n frames, zeroed, that live as long as the set. */
 gmx_frame *gmx_findings_alloc_frames(gmx_findings *f, uint32_t n);
+/* Room for n objects of size bytes, zeroed, that live as long as the set
+ * (what a finding points at that no snapshot holds); NULL, and the set
+ * failed, when out of memory. */
+void *gmx_findings_calloc(gmx_findings *f, size_t n, size_t size);
 gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note);
 void gmx_findings_set_summary(gmx_findings *f, gmx_str summary);
 void gmx_findings_set_summary_zh(gmx_findings *f, gmx_str summary);

@@ -1547,6 +1547,35 @@ static void test_goroutines__a_once_waited_for_names_its_running_function(void *
     release(&s, 1);
 }
 
+/* The eighteenth held-out core round's usagesync (its Go 1.19 crash
+ * traceback): 143 writers of an abandoned io.Pipe wait in io.(*pipe).write
+ * at writeRows's line 77, reached through encoding/csv and bufio by three
+ * paths (135, 7 and 1 goroutines). They are one pile: one finding counts
+ * all 143 across the three stacks, and no other finding is at writeRows.
+ * The uploader and the meter, waiting elsewhere, stay apart. */
+static void test_goroutines__one_pile_by_several_library_paths(void **state)
+{
+    (void)state;
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_fixture("testdata/core/go1.19/usagesync/crash.txt", &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*exporter).writeRows"));
+    assert_int_equal(top->goroutines, 143);
+    assert_int_equal(top->npile, 3);
+    assert_int_equal(top->bucket->count, 143);
+    assert_int_equal(top->pile[0]->count, 135);
+    assert_true(top->severity >= GMX_SEV_WARNING);
+    bool uploader = false;
+    for (size_t i = 1; i < gmx_findings_count(f); i++) {
+        const gmx_finding *fd = gmx_findings_at(f, i);
+        assert_false(gmx_str_eq_cstr(fd->site.function, "main.(*exporter).writeRows"));
+        uploader |= gmx_str_eq_cstr(fd->site.function, "main.(*exporter).upload");
+    }
+    assert_true(uploader);
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 /* The eleventh held-out round's parcelrates (its Go 1.19 crash traceback):
  * quotes takes the rate card's read lock at line 97 and, holding it, again
  * in surcharge; a reload's Lock came in between. The 2 holders waiting in
@@ -1889,6 +1918,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__counts_without_stacks_are_summarised_so),
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
         cmocka_unit_test(test_goroutines__a_known_std_goroutine_is_named_by_its_entry),
+        cmocka_unit_test(test_goroutines__one_pile_by_several_library_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

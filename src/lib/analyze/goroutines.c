@@ -6,6 +6,7 @@
 #include "analyze/gconns.h"
 #include "analyze/gfinding_words.h"
 #include "analyze/gmerge.h"
+#include "analyze/gpile.h"
 #include "analyze/glockname.h"
 #include "analyze/glockorder.h"
 #include "analyze/grlock.h"
@@ -178,6 +179,10 @@ typedef struct actx {
      * a retry loop's attempts, gretry.h). */
     const gmx_finding *folded[MAX_LOCK_WAITERS];
     size_t nfolded;
+    /* The last snapshot's piles cut over several stacks (gpile.h), and the
+     * one whose merged bucket is being judged. */
+    gmx_gpiles *piles;
+    const gmx_gpile *pile;
 } actx;
 
 /* The bucket of snapshot k with b's stack, whatever kind of dump each is. */
@@ -298,6 +303,32 @@ static void say_drained(const actx *c, gmx_finding *fd, const gmx_gbucket *b, co
                                      (int)reason_zh.n, reason_zh.p);
 }
 
+/* The stacks fd's pile spans, when its bucket merges several. */
+static void note_pile(const actx *c, gmx_finding *fd)
+{
+    if (!c->pile)
+        return;
+    fd->pile = c->pile->members;
+    fd->npile = c->pile->nmembers;
+    gmx_finding_add_number(fd, "stacks", c->pile->nmembers);
+}
+
+/* b's count in snapshot k: of its stack, or of every stack of the pile it
+ * merges. */
+static uint64_t count_then(const actx *c, size_t k, const gmx_gbucket *b)
+{
+    uint64_t n = 0;
+    if (c->pile && b == &c->pile->merged) {
+        for (uint32_t m = 0; m < c->pile->nmembers; m++) {
+            const gmx_gbucket *o = in_snapshot(c, k, c->pile->members[m]);
+            n += o ? o->count : 0;
+        }
+        return n;
+    }
+    const gmx_gbucket *o = in_snapshot(c, k, b);
+    return o ? o->count : 0;
+}
+
 static uint64_t count_in(const void *ctx, size_t k, const gmx_gbucket *r)
 {
     const gmx_gbucket *o = in_snapshot((const actx *)ctx, k, r);
@@ -317,6 +348,7 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     gmx_finding *fd = bucket_finding(out, b, &c->root, NULL, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
+    note_pile(c, fd);
     bool bounded = t->peak < GMX_JUDGE_CRIT_COUNT;
     bool reading = bounded && gmx_gconns_reading(b);
     const gmx_gbucket *conns = NULL;
@@ -375,10 +407,8 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     uint64_t *series = gmx_findings_alloc_series(out, (uint32_t)n);
     if (!series)
         return GMX_ENOMEM;
-    for (size_t i = 0; i + 1 < n; i++) {
-        const gmx_gbucket *old = in_snapshot(c, i, b);
-        series[i] = old ? old->count : 0;
-    }
+    for (size_t i = 0; i + 1 < n; i++)
+        series[i] = count_then(c, i, b);
     series[n - 1] = b->count;
     trend t = trend_of(series, (uint32_t)n);
     if (n > 1 && drained(&t) && !v.healthy)
@@ -484,6 +514,7 @@ static gmx_code add_bucket(actx *c, const gmx_gbucket *b)
     fd->title = gmx_gfinding_title(out, false, cat, b, &c->root, &site, fd->has_site, &v, leak);
     fd->title_zh = gmx_gfinding_title(out, true, cat, b, &c->root, &site, fd->has_site, &v, leak);
     gmx_gfinding_state(fd, b);
+    note_pile(c, fd);
     if (cat == GMX_CAT_MUTEX_HELD && !v.healthy && fd->has_site && fd->site.line &&
         !fd->site_is_mechanism && c->nwaiters < MAX_LOCK_WAITERS) {
         c->waiters[c->nwaiters] = (gmx_lock_waiter){ b, fd->site };
@@ -659,8 +690,16 @@ static gmx_code analyse(actx *c)
         c->test_timeout = gmx_test_timeout_minutes(li->message);
     gmx_analyze_crash(&c->snaps[c->n - 1], c->out);
     gmx_code rc = add_deadlock(c);
-    for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++)
-        rc = add_bucket(c, gmx_gbuckets_at(last, i));
+    if (rc == GMX_OK && !(c->piles = gmx_gpiles_of(last, &c->root, c->out)))
+        rc = GMX_ENOMEM;
+    for (size_t i = 0; rc == GMX_OK && i < gmx_gbuckets_count(last); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
+        bool member_only;
+        c->pile = gmx_gpile_of(c->piles, b, &member_only);
+        if (!member_only)
+            rc = add_bucket(c, c->pile ? &c->pile->merged : b);
+    }
+    c->pile = NULL;
     if (rc == GMX_OK) {
         gmx_lock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters, c->waiter_finding, c->nwaiters,
                       c->excerpt);
@@ -714,6 +753,7 @@ gmx_code gmx_analyze_goroutines(const gmx_gsnapshot *snaps, size_t n,
     gmx_free(c.index);
     gmx_free(c.highest_id);
     gmx_gspawner_index_free(c.spawners);
+    gmx_gpiles_free(c.piles);
     gmx_signatures_free(builtin);
     if (rc == GMX_OK) {
         gmx_findings_rank(out);

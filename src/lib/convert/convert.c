@@ -39,12 +39,27 @@ static uint64_t hash_ptr(const void *p)
     return gmx_hash_mix(0xb0c4e7, (uint64_t)(uintptr_t)p);
 }
 
+/* Whether fd is about the goroutines of b: its bucket's, or one of the
+ * stacks of its pile (whose bucket merges them). */
+static bool covers(const gmx_finding *fd, const gmx_gbucket *b)
+{
+    if (fd->bucket == b)
+        return true;
+    for (uint32_t k = 0; k < fd->npile; k++)
+        if (fd->pile[k] == b)
+            return true;
+    return false;
+}
+
 static gmx_code index_findings(labeller *lb)
 {
     for (size_t i = 0; i < gmx_findings_count(lb->findings); i++) {
         const gmx_finding *fd = gmx_findings_at(lb->findings, i);
         if (fd->bucket && gmx_hindex_insert(&lb->by_bucket, hash_ptr(fd->bucket), (uint32_t)i) < 0)
             return GMX_ENOMEM;
+        for (uint32_t k = 0; k < fd->npile; k++)
+            if (gmx_hindex_insert(&lb->by_bucket, hash_ptr(fd->pile[k]), (uint32_t)i) < 0)
+                return GMX_ENOMEM;
     }
     return GMX_OK;
 }
@@ -67,7 +82,7 @@ static const gmx_finding *verdict(const labeller *lb, const gmx_goroutine *g,
     for (size_t slot = gmx_hindex_first(&lb->by_bucket, h); slot != GMX_HINDEX_NONE;
          slot = gmx_hindex_next(&lb->by_bucket, h, slot)) {
         const gmx_finding *fd = gmx_findings_at(lb->findings, lb->by_bucket.values[slot]);
-        if (fd->bucket == b)
+        if (covers(fd, b))
             return fd;
     }
     return NULL;

@@ -184,6 +184,14 @@ gmx_frame *gmx_findings_alloc_frames(gmx_findings *f, uint32_t n)
     return frames;
 }
 
+void *gmx_findings_calloc(gmx_findings *f, size_t n, size_t size)
+{
+    void *p = gmx_arena_calloc(&f->arena, n ? n : 1, size ? size : 1);
+    if (!p)
+        f->failed = true;
+    return p;
+}
+
 gmx_code gmx_findings_add_input(gmx_findings *f, const gmx_input_note *note)
 {
     if (f->ninputs == f->inputs_cap) {

@@ -116,14 +116,21 @@ static int by_bucket(const void *a, const void *b)
 
 static named_bucket *named_buckets(const gmx_gbuckets *set, const gmx_findings *f, size_t *n)
 {
-    size_t cap = f ? gmx_findings_count(f) : 0;
+    size_t nf = f ? gmx_findings_count(f) : 0, cap = nf;
+    for (size_t i = 0; i < nf; i++)
+        cap += gmx_findings_at(f, i)->npile;
     named_bucket *named = gmx_calloc(cap ? cap : 1, sizeof(*named));
     *n = 0;
-    for (size_t i = 0; named && i < cap; i++) {
+    for (size_t i = 0; named && i < nf; i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);
-        const gmx_gbucket *b = fd->bucket && !fd->healthy ? gmx_gbuckets_find(set, fd->bucket) : NULL;
-        if (b)
-            named[(*n)++] = (named_bucket){ b, fd->rank };
+        if (!fd->bucket || fd->healthy)
+            continue;
+        /* a pile's stacks, each of them, or the finding's own */
+        for (uint32_t k = 0; k < (fd->npile ? fd->npile : 1); k++) {
+            const gmx_gbucket *b = gmx_gbuckets_find(set, fd->npile ? fd->pile[k] : fd->bucket);
+            if (b)
+                named[(*n)++] = (named_bucket){ b, fd->rank };
+        }
     }
     if (named)
         qsort(named, *n, sizeof(*named), by_bucket);
