@@ -1526,6 +1526,56 @@ static void test_goroutines__a_lock_waited_for_under_its_holder_says_the_way_bac
     free(text);
 }
 
+/* nats-server 8430 (verbatim in testdata/realworld): (*Server).SetLoggerV2
+ * holds s.logging and, the old logger failing to close, calls Errorf, whose
+ * executeLogCall waits for the same lock: one goroutine, no minutes. The
+ * wait's own caller is a method of *Server, so every method of it below may
+ * hold the lock, and all are named; no other goroutine of this whole
+ * capture is in a method of *Server, so none can release it: a warning,
+ * with a re-entry's advice. With another goroutine in a method of *Server
+ * (goroutine 1's frame renamed), it stays info. The lab's ledger, a pile
+ * behind a lock an error path left locked with their own bookAsync below
+ * book, is no re-entry: a lock has one holder. */
+static void test_goroutines__a_lock_no_other_goroutine_can_release_is_a_warning(void **state)
+{
+    (void)state;
+    size_t len = 0;
+    char *text = tu_read_fixture("testdata/realworld/nats-io-nats-server-8430/artifact.txt", &len);
+    gmx_gsnapshot s;
+    gmx_findings *f = analyse_paste(text, &s);
+    const gmx_finding *top = gmx_findings_at(f, 0);
+    assert_int_equal(top->category, GMX_CAT_MUTEX_HELD);
+    assert_non_null(strstr(top->title.p, "a caller below it on the stack may hold: server.(*Server).Errorf, "
+                                          "server.(*Server).SetLoggerV2 or server.(*Server).SetLogger"));
+    assert_int_equal(top->severity, GMX_SEV_WARNING);
+    assert_non_null(strstr(top->advice, "not reentrant"));
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    static const char writer[] = "main.main()\n", other[] = "server.(*Server).Start()";
+    char *w = strstr(text, writer);
+    assert_non_null(w);
+    char *edited = malloc(len + sizeof(other) + 64);
+    size_t head = (size_t)(w - text);
+    memcpy(edited, text, head);
+    size_t k = head + (size_t)sprintf(edited + head, "github.com/nats-io/nats-server/v2/%s\n", other);
+    memcpy(edited + k, w + strlen(writer), len - head - strlen(writer) + 1);
+    f = analyse_paste(edited, &s);
+    top = gmx_findings_at(f, 0);
+    assert_non_null(strstr(top->title.p, "may hold"));
+    assert_int_equal(top->severity, GMX_SEV_INFO);
+    gmx_findings_free(f);
+    gmx_gsnapshot_release(&s);
+    free(edited);
+    free(text);
+    f = analyse_fixture("testdata/lab/captures/go1.22/ledger/goroutine-t3.debug2.txt", &s);
+    top = gmx_findings_at(f, 0);
+    assert_true(gmx_str_eq_cstr(top->site.function, "main.(*ledger).book"));
+    assert_true(top->goroutines > 1);
+    assert_null(strstr(top->title.p, "may hold"));
+    gmx_findings_free(f);
+    release(&s, 1);
+}
+
 /* The lab's salestax (twelfth held-out round): a region's connection is
  * dialled inside a sync.Once and its handshake read has no deadline; one
  * goroutine runs the Once's function, main.(*engineConn).dial, in IO wait,
@@ -1919,6 +1969,7 @@ int main(void)
         cmocka_unit_test(test_goroutines__a_goroutine_1_cut_short_is_picked_out),
         cmocka_unit_test(test_goroutines__a_known_std_goroutine_is_named_by_its_entry),
         cmocka_unit_test(test_goroutines__one_pile_by_several_library_paths),
+        cmocka_unit_test(test_goroutines__a_lock_no_other_goroutine_can_release_is_a_warning),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * re-entered by type; the goroutine running a sync.Once's function that
  * the Once's waiters queue behind. */
 #include "analyze/glockname.h"
+#include "analyze/frames.h"
 #include "analyze/gclassify.h"
 #include "util/buf.h"
 #include "util/fmt.h"
@@ -16,6 +17,7 @@ typedef struct lock_names {
     gmx_finding *const *fds;
     size_t nwaiters;
     bool excerpt;   /* one snapshot of a few bare pasted stacks (judge.h) */
+    bool whole;     /* a whole capture: it holds the goroutine that wrote it */
 } lock_names;
 
 static const char *goroutines_noun(uint64_t count)
@@ -125,42 +127,119 @@ static gmx_str short_func(gmx_str func)
     return slash == SIZE_MAX ? func : gmx_str_sub(func, slash + 1, func.n);
 }
 
+static const char REENTRY_ADVICE[] =
+    "Go's locks are not reentrant: a method that holds the lock and calls, directly or through a "
+    "callback, another method that takes it waits for itself forever. Call an unlocked variant "
+    "(fooLocked) while holding the lock, or release it before the call. If no caller holds it, "
+    "an earlier call left it locked: use `mu.Lock(); defer mu.Unlock()` on every path.";
+static const char REENTRY_ADVICE_ZH[] =
+    "Go 的锁不可重入：持有锁的方法直接或经由回调调用另一个获取同一把锁的方法，就会永远等待自己。"
+    "持锁时调用不加锁的版本（fooLocked），或在调用前释放锁。若没有调用者持有它，则是之前的某次调用"
+    "把它遗留在锁定状态：在每条路径上使用 `mu.Lock(); defer mu.Unlock()`。";
+
+/* Whether a goroutine of last other than waiter w's (or its pile's) is in
+ * a method of type t: one that could release a lock of t's. */
+static bool type_elsewhere(const gmx_gbuckets *last, const gmx_lock_waiter *lw,
+                           const gmx_finding *fd, gmx_str t)
+{
+    for (size_t i = 0; last && i < gmx_gbuckets_count(last); i++) {
+        const gmx_gbucket *b = gmx_gbuckets_at(last, i);
+        bool own = b == lw->bucket || b->frames == lw->bucket->frames;
+        for (uint32_t k = 0; !own && k < fd->npile; k++)
+            own = b == fd->pile[k];
+        for (uint32_t k = 0; !own && k < b->nframes; k++) {
+            gmx_str r;
+            if (gmx_pointer_receiver(b->frames[k].func, &r) && gmx_str_eq(r, t))
+                return true;
+        }
+    }
+    return false;
+}
+
+/* The methods of type t below frame at of b (innermost first), said as
+ * "f, g or h" (at most MAX_NAMED, "…" past them) into path. */
+static void methods_below(gmx_buf *path, const gmx_gbucket *b, uint32_t at, gmx_str t)
+{
+    enum { MAX_NAMED = 4 };
+    const gmx_frame *named[MAX_NAMED + 1];
+    uint32_t n = 0;
+    for (uint32_t k = at + 1; k < b->nframes && n <= MAX_NAMED; k++) {
+        gmx_str r;
+        if (gmx_pointer_receiver(b->frames[k].func, &r) && gmx_str_eq(r, t))
+            named[n++] = &b->frames[k];
+    }
+    for (uint32_t i = 0; i < n && i < MAX_NAMED; i++) {
+        gmx_str f = short_func(named[i]->func);
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        gmx_buf_printf(path, "%s%.*s", sep, (int)f.n, f.p);
+    }
+    if (n > MAX_NAMED)
+        gmx_buf_printf(path, ", …");
+}
+
 /* A lock waited for by a method of the type whose method below holds it,
  * maybe (glockorder.h, gmx_lock_reentry): the way back in said, from the
- * holder to the wait, as the code to change is on it. */
-static void name_lock_reentry(const lock_names *c, size_t w)
+ * holder to the wait, as the code to change is on it. When the wait's own
+ * caller is of the type, every method of it below may hold it: said for
+ * one goroutine only, as a lock has one holder and a pile of waiters at one
+ * stack cannot all be waiting on their own (a lock left locked on an error
+ * path, the lab's ledger, queues them so). For that one goroutine, in a
+ * whole capture where no other goroutine is in a method of the type, none
+ * can release the lock: a warning. */
+static void name_lock_reentry(const lock_names *c, size_t w, const gmx_gbuckets *last)
 {
     const gmx_lock_waiter *lw = &c->waiters[w];
     uint32_t at = 0, outer = gmx_lock_reentry(lw, &at);
-    if (!outer || outer <= at + 1)
+    if (!outer)
         return;
     const gmx_frame *fr = lw->bucket->frames;
-    /* from the holder's callee to the wait's caller; a long way shows its
-     * ends, "…" between */
-    enum { SHOWN = 6 };
+    gmx_finding *fd = c->fds[w];
+    gmx_str site = short_func(fd->site.function), type;
+    gmx_pointer_receiver(fd->site.function, &type);
+    gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
     gmx_buf path;
     gmx_buf_init(&path, 4096);
-    uint32_t between = outer - at - 1;
-    for (uint32_t k = outer - 1; k > at; k--) {
-        if (between > SHOWN && outer - 1 - k == SHOWN - 2) {
-            gmx_buf_printf(&path, " → …");
-            k = at + 2; /* the last frame before the wait comes next */
-            continue;
-        }
-        gmx_str f = short_func(fr[k].func);
-        gmx_buf_printf(&path, "%s%.*s", path.len ? " → " : "", (int)f.n, f.p);
+    bool alone = lw->bucket->count == 1;
+    if (outer == at + 1 && !alone) {
+        gmx_buf_release(&path);
+        return;
     }
-    gmx_finding *fd = c->fds[w];
-    gmx_str holder = short_func(fr[outer].func), site = short_func(fd->site.function);
-    gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
-    fd->title = gmx_findings_printf(
-        c->out, "%s %s waiting in %.*s for a lock that %.*s, below it on the stack, may hold: "
-                "called back in through %s",
-        n.s, goroutines_noun(lw->bucket->count), (int)site.n, site.p,
-        (int)holder.n, holder.p, path.failed || !path.data ? "" : path.data);
-    fd->title_zh = gmx_findings_printf(
-        c->out, "%s 个 goroutine 在 %.*s 中等待一把锁，栈上其下的 %.*s 可能持有它：经由 %s 回调进入",
-        n.s, (int)site.n, site.p, (int)holder.n, holder.p, path.failed || !path.data ? "" : path.data);
+    const char *text;
+    if (outer == at + 1) {
+        methods_below(&path, lw->bucket, at, type);
+        text = path.failed || !path.data ? "" : path.data;
+        fd->title = gmx_findings_printf(
+            c->out, "%s %s waiting in %.*s for a lock that a caller below it on the stack may hold: "
+                    "%s",
+            n.s, goroutines_noun(lw->bucket->count), (int)site.n, site.p, text);
+        fd->title_zh = gmx_findings_printf(
+            c->out, "%s 个 goroutine 在 %.*s 中等待一把锁，栈上其下的调用者可能持有它：%s", n.s,
+            (int)site.n, site.p, text);
+    } else {
+        /* from the holder's callee to the wait's caller; a long way shows its
+         * ends, "…" between */
+        enum { SHOWN = 6 };
+        uint32_t between = outer - at - 1;
+        for (uint32_t k = outer - 1; k > at; k--) {
+            if (between > SHOWN && outer - 1 - k == SHOWN - 2) {
+                gmx_buf_printf(&path, " → …");
+                k = at + 2; /* the last frame before the wait comes next */
+                continue;
+            }
+            gmx_str f = short_func(fr[k].func);
+            gmx_buf_printf(&path, "%s%.*s", path.len ? " → " : "", (int)f.n, f.p);
+        }
+        text = path.failed || !path.data ? "" : path.data;
+        gmx_str holder = short_func(fr[outer].func);
+        fd->title = gmx_findings_printf(
+            c->out, "%s %s waiting in %.*s for a lock that %.*s, below it on the stack, may hold: "
+                    "called back in through %s",
+            n.s, goroutines_noun(lw->bucket->count), (int)site.n, site.p, (int)holder.n, holder.p,
+            text);
+        fd->title_zh = gmx_findings_printf(
+            c->out, "%s 个 goroutine 在 %.*s 中等待一把锁，栈上其下的 %.*s 可能持有它：经由 %s 回调进入",
+            n.s, (int)site.n, site.p, (int)holder.n, holder.p, text);
+    }
     gmx_buf_release(&path);
     fd->why = gmx_findings_printf(
         c->out, "%.*s; a method of the same type below the wait: on the same object the lock is "
@@ -169,6 +248,20 @@ static void name_lock_reentry(const lock_names *c, size_t w)
     fd->why_zh = gmx_findings_printf(
         c->out, "%.*s；等待处之下有同一类型的方法：若是同一对象，锁被再次获取，而 sync 的锁不可重入",
         (int)fd->why_zh.n, fd->why_zh.p);
+    if (!alone || !c->whole || c->excerpt || type_elsewhere(last, lw, fd, type))
+        return;
+    if (fd->severity < GMX_SEV_WARNING)
+        fd->severity = GMX_SEV_WARNING;
+    fd->why = gmx_findings_printf(
+        c->out, "%.*s; no other goroutine of this whole capture is in a method of %.*s, so none "
+                "can release it: its own stack holds it, or it was left locked",
+        (int)fd->why.n, fd->why.p, (int)type.n, type.p);
+    fd->why_zh = gmx_findings_printf(
+        c->out, "%.*s；这份完整快照中没有其他 goroutine 处于 %.*s 的方法中，没有谁能释放它："
+                "要么是它自己的栈持有，要么它被遗留在锁定状态",
+        (int)fd->why_zh.n, fd->why_zh.p, (int)type.n, type.p);
+    fd->advice = REENTRY_ADVICE;
+    fd->advice_zh = REENTRY_ADVICE_ZH;
 }
 
 static const char ONCE_ADVICE[] =
@@ -263,9 +356,9 @@ static bool named(size_t w, const gmx_lock_side *sides, size_t n, const gmx_lock
 }
 
 void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
-                   gmx_finding *const *fds, size_t n_waiters, bool excerpt)
+                   gmx_finding *const *fds, size_t n_waiters, bool excerpt, bool whole)
 {
-    const lock_names names = { out, waiters, fds, n_waiters, excerpt }, *c = &names;
+    const lock_names names = { out, waiters, fds, n_waiters, excerpt, whole }, *c = &names;
     gmx_lock_side sides[16];
     size_t n = gmx_lock_order(c->waiters, c->nwaiters, sides, sizeof(sides) / sizeof(sides[0]));
     for (size_t i = 0; i < n; i++) {
@@ -282,7 +375,7 @@ void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_w
     for (size_t w = 0; w < c->nwaiters; w++) {
         if (named(w, sides, n, crosses, m))
             continue;
-        name_lock_reentry(c, w);
+        name_lock_reentry(c, w, last);
         name_once_holder(c, w, last);
     }
 }

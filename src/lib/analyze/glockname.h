@@ -11,9 +11,11 @@
  * snapshot whose buckets are last that a lock-order deadlock explains, by
  * function and line or by types crossed (critical in an excerpt or after a
  * minute's wait); says where a lock waited for may be held below on the
- * same stack, and which goroutine runs a sync.Once's function that its
- * waiters queue behind. */
+ * same stack (a warning in a whole capture where no other goroutine could
+ * release it), and which goroutine runs a sync.Once's function that its
+ * waiters queue behind. excerpt: a few bare pasted stacks (judge.h);
+ * whole: the capture holds the goroutine that wrote it. */
 void gmx_lock_name(gmx_findings *out, const gmx_gbuckets *last, const gmx_lock_waiter *waiters,
-                   gmx_finding *const *fds, size_t n, bool excerpt);
+                   gmx_finding *const *fds, size_t n, bool excerpt, bool whole);
 
 #endif

@@ -702,7 +702,7 @@ static gmx_code analyse(actx *c)
     c->pile = NULL;
     if (rc == GMX_OK) {
         gmx_lock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters, c->waiter_finding, c->nwaiters,
-                      c->excerpt);
+                      c->excerpt, holds_its_writer(c->snaps[c->n - 1].buckets));
         c->nfolded = gmx_rlock_name(c->out, c->snaps[c->n - 1].buckets, c->waiters,
                                     c->waiter_finding, c->nwaiters, c->folded, MAX_LOCK_WAITERS);
         gmx_rank_waiters_below_waitees(c->out, c->wg_waiters, c->nwg_waiters);
