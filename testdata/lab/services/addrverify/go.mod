@@ -1,0 +1,3 @@
+module addrverify
+
+go 1.19

@@ -1,0 +1,3 @@
+module apilimits
+
+go 1.19

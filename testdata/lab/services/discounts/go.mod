@@ -1,0 +1,3 @@
+module discounts
+
+go 1.19
