@@ -587,6 +587,37 @@ static void test_convert__real_dump_reads_back_goroutine_for_goroutine(void **st
     free(text);
 }
 
+/* The eighteenth core round's usagesync: 143 pipe writers in writeRows,
+ * reached by three stacks that are one pile (analyze/gpile.h). Each of
+ * the three stacks' samples carries the pile's category, not only the
+ * largest's. */
+static void test_convert__every_stack_of_a_pile_is_labelled(void **state)
+{
+    (void)state;
+    gmx_convert_info ci;
+    gmx_profile *p = convert("testdata/core/go1.19/usagesync/crash.txt", &ci);
+    gmx_psample_reader r;
+    gmx_psample_reader_init(&r, p);
+    gmx_psample s;
+    gmx_error err;
+    uint64_t writers = 0, stacks = 0;
+    for (size_t i = 0; i < gmx_profile_sample_count(p); i++) {
+        assert_int_equal(gmx_psample_read(&r, i, &s, &err), GMX_OK);
+        bool in_writer = false;
+        for (size_t k = 0; k < s.nlocations; k++)
+            in_writer |= str_is(func_at(p, &s, k)->name, "main.(*exporter).writeRows");
+        if (!in_writer)
+            continue;
+        assert_true(label_is(&s, "category", "select-blocked"));
+        writers += (uint64_t)s.values[0];
+        stacks++;
+    }
+    gmx_psample_reader_release(&r);
+    assert_int_equal(writers, 143);
+    assert_int_equal(stacks, 3);
+    gmx_profile_free(p);
+}
+
 static void test_convert__debug1_text_keeps_its_counts(void **state)
 {
     (void)state;
@@ -659,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_convert__builder_survives_every_failed_allocation),
         cmocka_unit_test(test_convert__real_dump_reads_back_goroutine_for_goroutine),
         cmocka_unit_test(test_convert__debug1_text_keeps_its_counts),
+        cmocka_unit_test(test_convert__every_stack_of_a_pile_is_labelled),
         cmocka_unit_test(test_convert__rejects_what_is_not_a_dump),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
 #include "analyze/ptop_suspects.h"
 #include "gomemdx/ptoptext.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "util/str.h"
@@ -420,10 +421,16 @@ static void test_base_table_grew(void **state)
     assert_int_equal(fd->severity, GMX_SEV_INFO);
     gmx_findings_free(f);
 
-    /* The same table without its command is a profile's own table. */
+    /* The same table without its command is a profile's own table, and so
+     * it is after prose that names the flag. */
     f = suspects(strchr(t, '\n') + 1, &info);
     assert_false(info.diff);
     assert_true(gmx_str_find(gmx_findings_at(f, 0)->title, "one snapshot") != SIZE_MAX);
+    gmx_findings_free(f);
+    char prose[1024];
+    snprintf(prose, sizeof(prose), "I will compare with -base later.\n%s", strchr(t, '\n') + 1);
+    f = suspects(prose, &info);
+    assert_false(info.diff);
     gmx_findings_free(f);
 }
 

@@ -194,7 +194,7 @@ static void name_lock_reentry(const lock_names *c, size_t w, const gmx_gbuckets 
         return;
     const gmx_frame *fr = lw->bucket->frames;
     gmx_finding *fd = c->fds[w];
-    gmx_str site = short_func(fd->site.function), type;
+    gmx_str site = short_func(fd->site.function), type = { NULL, 0 };
     gmx_pointer_receiver(fd->site.function, &type);
     gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
     gmx_buf path;

@@ -436,9 +436,21 @@ static void guess_type(gmx_ptop_info *info, const char *data, size_t len)
         note_type(info, gmx_str_cstr("alloc_space"));
 }
 
+/* Whether the line of data holding offset off runs pprof. */
+static bool on_pprof_line(const char *data, size_t len, size_t off)
+{
+    size_t start = off, end = off;
+    while (start > 0 && data[start - 1] != '\n')
+        start--;
+    while (end < len && data[end] != '\n')
+        end++;
+    return memmem(data + start, end - start, "pprof", 5) != NULL;
+}
+
 /* True when the text's pprof command compares with a base profile
  * ("go tool pprof -base=old.pb.gz new.pb.gz", "--base old", "-diff_base"):
- * its table is a difference even where every row grew. */
+ * its table is a difference even where every row grew. The flag counts on
+ * a line that runs pprof only: prose may name it ("I tried -base too"). */
 static bool names_base_profile(const char *data, size_t len)
 {
     static const char *const flags[] = { "-base", "-diff_base" };
@@ -447,7 +459,8 @@ static bool names_base_profile(const char *data, size_t len)
         for (const char *at = memmem(data, len, flags[i], n); at;) {
             size_t off = (size_t)(at - data);
             char before = off ? data[off - 1] : ' ', after = off + n < len ? data[off + n] : '\0';
-            if ((before == ' ' || before == '-') && (after == ' ' || after == '='))
+            if ((before == ' ' || before == '-') && (after == ' ' || after == '=') &&
+                on_pprof_line(data, len, off))
                 return true;
             at = memmem(at + 1, len - off - 1, flags[i], n);
         }
