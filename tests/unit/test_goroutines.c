@@ -1615,6 +1615,7 @@ static void test_goroutines__one_pile_by_several_library_paths(void **state)
     assert_int_equal(top->bucket->count, 143);
     assert_int_equal(top->pile[0]->count, 135);
     assert_true(top->severity >= GMX_SEV_WARNING);
+    assert_non_null(strstr(top->why.p, "one pile over 3 stacks"));
     bool uploader = false;
     for (size_t i = 1; i < gmx_findings_count(f); i++) {
         const gmx_finding *fd = gmx_findings_at(f, i);

@@ -311,6 +311,13 @@ static void note_pile(const actx *c, gmx_finding *fd)
     fd->pile = c->pile->members;
     fd->npile = c->pile->nmembers;
     gmx_finding_add_number(fd, "stacks", c->pile->nmembers);
+    fd->why = gmx_findings_printf(c->out, "%.*s; one pile over %u stacks that reach the same wait "
+                                          "by other paths through the standard library (the "
+                                          "largest shown)",
+                                  (int)fd->why.n, fd->why.p, c->pile->nmembers);
+    fd->why_zh = gmx_findings_printf(c->out, "%.*s；同一堆 goroutine 分布在 %u 个栈上，经由标准库中"
+                                             "不同的路径到达同一等待处（显示最大的那个）",
+                                     (int)fd->why_zh.n, fd->why_zh.p, c->pile->nmembers);
 }
 
 /* b's count in snapshot k: of its stack, or of every stack of the pile it
@@ -348,7 +355,6 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     gmx_finding *fd = bucket_finding(out, b, &c->root, NULL, series, n, &site);
     if (!fd)
         return GMX_ENOMEM;
-    note_pile(c, fd);
     bool bounded = t->peak < GMX_JUDGE_CRIT_COUNT;
     bool reading = bounded && gmx_gconns_reading(b);
     const gmx_gbucket *conns = NULL;
@@ -362,6 +368,7 @@ static gmx_code add_drained(actx *c, const gmx_gbucket *b, uint64_t *series, con
     fd->goroutines = t->last;
     fd->advice = gmx_category_advice(GMX_CAT_GOROUTINE_SURGE);
     say_drained(c, fd, b, t, reading, conns);
+    note_pile(c, fd);
     gmx_finding_add_number(fd, "goroutines_peak", (double)t->peak);
     gmx_finding_add_number(fd, "goroutines_last", (double)t->last);
     return GMX_OK;
