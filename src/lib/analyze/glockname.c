@@ -190,7 +190,8 @@ static void name_lock_reentry(const lock_names *c, size_t w, const gmx_gbuckets 
 {
     const gmx_lock_waiter *lw = &c->waiters[w];
     uint32_t at = 0, outer = gmx_lock_reentry(lw, &at);
-    if (!outer)
+    bool alone = lw->bucket->count == 1;
+    if (!outer || (outer == at + 1 && !alone))
         return;
     const gmx_frame *fr = lw->bucket->frames;
     gmx_finding *fd = c->fds[w];
@@ -199,11 +200,6 @@ static void name_lock_reentry(const lock_names *c, size_t w, const gmx_gbuckets 
     gmx_count_text n = gmx_fmt_count_text(lw->bucket->count);
     gmx_buf path;
     gmx_buf_init(&path, 4096);
-    bool alone = lw->bucket->count == 1;
-    if (outer == at + 1 && !alone) {
-        gmx_buf_release(&path);
-        return;
-    }
     const char *text;
     if (outer == at + 1) {
         methods_below(&path, lw->bucket, at, type);
